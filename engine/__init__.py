@@ -1,0 +1,56 @@
+"""Backprop Lab's engine: pure NumPy networks whose training steps are streams of events.
+
+Nothing here imports the UI. Notation follows ``CONVENTIONS.md``: layers l = 1…L, zˡ, aˡ, δˡ,
+∂C/∂Wˡ (``grad_W``), ∂C/∂bˡ (``grad_b``).
+"""
+
+from .activations import ACTIVATIONS, make_activation
+from .events import (
+    EVENT_KINDS,
+    Clip,
+    Delta,
+    Event,
+    Forward,
+    Gradient,
+    Loss,
+    StepEnd,
+    StepStart,
+    Update,
+)
+from .initializers import INITIALIZERS
+from .learner import Learner, StepResult
+from .losses import LOSSES, make_loss, one_hot
+from .network import DTYPES, LayerSpec, Network, build_network
+from .optimizers import OPTIMIZERS, make_optimizer
+from .stats import STAT_NAMES, LayerStats
+from .trainer import Trainer
+
+__all__ = [
+    "ACTIVATIONS",
+    "DTYPES",
+    "EVENT_KINDS",
+    "INITIALIZERS",
+    "LOSSES",
+    "OPTIMIZERS",
+    "STAT_NAMES",
+    "Clip",
+    "Delta",
+    "Event",
+    "Forward",
+    "Gradient",
+    "LayerSpec",
+    "LayerStats",
+    "Learner",
+    "Loss",
+    "Network",
+    "StepEnd",
+    "StepResult",
+    "StepStart",
+    "Trainer",
+    "Update",
+    "build_network",
+    "make_activation",
+    "make_loss",
+    "make_optimizer",
+    "one_hot",
+]

@@ -1,0 +1,186 @@
+"""Activation functions σ and their slopes σ′, one class each.
+
+Every activation maps the pre-activation ``z`` (shape (batch, n)) to ``a = σ(z)`` and gives the
+element-wise slope ``σ′(z)`` used in δˡ = (from above) ⊙ σ′(zˡ). Softmax is the exception: its
+Jacobian is not diagonal, so it is only allowed on the output layer together with the
+cross-entropy loss, where the output delta takes the fused form δᴸ = (a − y) / B.
+
+``ACTIVATIONS`` is the registry: a name → class dict that the CLI and the UI build their choices
+from. Adding an activation is one class here and one entry there.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+import numpy as np
+
+
+class Activation(ABC):
+    """Base class. ``max_slope`` is the largest value σ′ can take (for the saturation statistic)."""
+
+    name = ""
+    max_slope = 1.0
+    saturates = False  # σ′ → 0 for large |z|: the saturated-fraction statistic applies
+    can_die = False  # σ′ = 0 on a whole half-line: the dead-unit statistic applies
+    learnable: tuple[str, ...] = ()  # per-unit parameters this activation adds to its layer
+
+    def __init__(self, alpha: float | None = None):
+        self.alpha = alpha
+
+    @abstractmethod
+    def __call__(self, z, **params):
+        """a = σ(z)."""
+
+    @abstractmethod
+    def slope(self, z, a, **params):
+        """σ′(z), element-wise; ``a = σ(z)`` is passed so it need not be recomputed."""
+
+    def __repr__(self) -> str:
+        if self.alpha is None:
+            return self.name
+        return f"{self.name}(alpha={self.alpha:g})"
+
+
+class Linear(Activation):
+    """σ(z) = z, σ′(z) = 1."""
+
+    name = "linear"
+
+    def __call__(self, z, **params):
+        return z
+
+    def slope(self, z, a, **params):
+        return np.ones_like(z)
+
+
+class Sigmoid(Activation):
+    """σ(z) = 1 / (1 + e⁻ᶻ), σ′(z) = σ(z)(1 − σ(z)); computed without overflow at any z."""
+
+    name = "sigmoid"
+    max_slope = 0.25
+    saturates = True
+
+    def __call__(self, z, **params):
+        e = np.exp(-np.abs(z))
+        return np.where(z >= 0, 1.0, e) / (1.0 + e)
+
+    def slope(self, z, a, **params):
+        return a * (1.0 - a)
+
+
+class Tanh(Activation):
+    """σ(z) = tanh z, σ′(z) = 1 − tanh² z."""
+
+    name = "tanh"
+    saturates = True
+
+    def __call__(self, z, **params):
+        return np.tanh(z)
+
+    def slope(self, z, a, **params):
+        return 1.0 - a * a
+
+
+class ReLU(Activation):
+    """σ(z) = max(z, 0), σ′(z) = 1 if z > 0 else 0 (0 at z = 0, as in PyTorch)."""
+
+    name = "relu"
+    can_die = True
+
+    def __call__(self, z, **params):
+        return np.maximum(z, 0.0)
+
+    def slope(self, z, a, **params):
+        return (z > 0).astype(z.dtype)
+
+
+class LeakyReLU(Activation):
+    """σ(z) = z if z > 0 else α z, σ′(z) = 1 if z > 0 else α (α defaults to 0.01)."""
+
+    name = "leaky_relu"
+
+    def __init__(self, alpha: float | None = None):
+        super().__init__(0.01 if alpha is None else float(alpha))
+        self.max_slope = max(1.0, abs(self.alpha))
+
+    def __call__(self, z, **params):
+        return np.where(z > 0, z, self.alpha * z)
+
+    def slope(self, z, a, **params):
+        return np.where(z > 0, 1.0, self.alpha).astype(z.dtype, copy=False)
+
+
+class PReLU(Activation):
+    """σ(z) = z if z > 0 else αⱼ z with a learnable slope αⱼ per unit j.
+
+    σ′(z) = 1 if z > 0 else αⱼ, and ∂a/∂αⱼ = z where z ≤ 0 (else 0), so
+    ∂C/∂αⱼ = Σ over the batch of (∂C/∂a ⊙ min(z, 0)). ``alpha`` here is the initial slope (0.25).
+    """
+
+    name = "prelu"
+    learnable = ("alpha",)
+
+    def __init__(self, alpha: float | None = None):
+        super().__init__(0.25 if alpha is None else float(alpha))
+
+    def __call__(self, z, alpha=None, **params):
+        return np.where(z > 0, z, alpha * z)
+
+    def slope(self, z, a, alpha=None, **params):
+        return np.where(z > 0, 1.0, alpha).astype(z.dtype, copy=False)
+
+    def grad_alpha(self, z, grad_a):
+        """∂C/∂αⱼ = Σᵢ ∂C/∂aᵢⱼ · min(zᵢⱼ, 0)."""
+        return (grad_a * np.minimum(z, 0.0)).sum(axis=0)
+
+
+class ELU(Activation):
+    """σ(z) = z if z > 0 else α(eᶻ − 1), σ′(z) = 1 if z > 0 else σ(z) + α (α defaults to 1)."""
+
+    name = "elu"
+    saturates = True
+
+    def __init__(self, alpha: float | None = None):
+        super().__init__(1.0 if alpha is None else float(alpha))
+        self.max_slope = max(1.0, self.alpha)
+
+    def __call__(self, z, **params):
+        return np.where(z > 0, z, self.alpha * np.expm1(np.minimum(z, 0.0)))
+
+    def slope(self, z, a, **params):
+        return np.where(z > 0, 1.0, a + self.alpha)
+
+
+class Softmax(Activation):
+    """aⱼ = e^{zⱼ} / Σₖ e^{zₖ} per row, shifted by the row maximum so it never overflows.
+
+    Output layer only, with the cross-entropy loss: δᴸ = (a − y) / B is then computed directly.
+    """
+
+    name = "softmax"
+    saturates = True
+
+    def __call__(self, z, **params):
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+
+    def slope(self, z, a, **params):
+        """The diagonal of the softmax Jacobian, aⱼ(1 − aⱼ) (shown, not used for δ)."""
+        return a * (1.0 - a)
+
+
+ACTIVATIONS: dict[str, type[Activation]] = {
+    cls.name: cls for cls in (Linear, Sigmoid, Tanh, ReLU, LeakyReLU, PReLU, ELU, Softmax)
+}
+
+
+def make_activation(name: str, alpha: float | None = None) -> Activation:
+    """The activation called ``name``; ``alpha`` is the leaky/PReLU slope or the ELU scale."""
+    try:
+        cls = ACTIVATIONS[name]
+    except KeyError:
+        raise ValueError(
+            f"unknown activation {name!r}; allowed: {', '.join(ACTIVATIONS)}"
+        ) from None
+    return cls(alpha) if alpha is not None else cls()

@@ -1,0 +1,294 @@
+"""One training step, as a stream of events or on the fast path — the same math, in one place.
+
+A ``Learner`` is a network plus everything a step changes besides it: the optimizer's state and
+its step count t, and the regularization and clipping settings. ``events(x, y, lr)`` yields the
+events of one step in the documented order; ``step(x, y, lr)`` does the same computation without
+building events. Both call the same per-layer functions in the same order, so their results are
+bitwise identical.
+
+The step:
+    forward   zˡ = aˡ⁻¹ (Wˡ)ᵀ + bˡ, aˡ = σ(zˡ)                        l = 1…L
+    loss      C = C₀(aᴸ, y) + λ₁ Σ|W| + (λ₂/2) Σ‖W‖²;  ∇ₐC₀
+    backward  δᴸ = ∇ₐC ⊙ σ′(zᴸ) (or fused);  δˡ = (δˡ⁺¹ Wˡ⁺¹) ⊙ σ′(zˡ)   l = L…1
+              ∂C/∂Wˡ = (δˡ)ᵀ aˡ⁻¹ + λ₂ Wˡ + λ₁ sign(Wˡ),  ∂C/∂bˡ = Σ δˡ
+    clip      by value or by global norm (optional)
+    update    p ← optimizer rule(p, g)                                    l = 1…L
+    commit    parameters and optimizer state replaced; then StepEnd
+
+Nothing is modified before the commit, so closing the event generator early leaves the learner
+exactly as it was.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+
+from .events import Clip, Delta, Forward, Gradient, Loss, StepEnd, StepStart, Update
+from .layers import frozen
+from .network import Network
+from .optimizers import Optimizer
+from .stats import layer_stats
+
+
+class StepResult(NamedTuple):
+    loss: float
+    stats: tuple
+
+
+class Learner:
+    def __init__(
+        self,
+        net: Network,
+        optimizer: Optimizer,
+        *,
+        l1: float = 0.0,
+        l2: float = 0.0,
+        clip_value: float | None = None,
+        clip_norm: float | None = None,
+    ):
+        if clip_value is not None and clip_norm is not None:
+            raise ValueError("clip by value or by norm, not both")
+        for name, value in (("l1", l1), ("l2", l2)):
+            if value < 0:
+                raise ValueError(f"{name} must be ≥ 0, got {value}")
+        for name, value in (("clip_value", clip_value), ("clip_norm", clip_norm)):
+            if value is not None and not value > 0:
+                raise ValueError(f"{name} must be > 0, got {value}")
+        self.net = net
+        self.optimizer = optimizer
+        self.l1 = float(l1)
+        self.l2 = float(l2)
+        self.clip_value = clip_value
+        self.clip_norm = clip_norm
+        self.opt_state: list[dict[str, dict]] = [{} for _ in net.layers]
+        self.t = 0  # optimizer steps taken
+
+    # --- state -----------------------------------------------------------------------------
+
+    def snapshot(self):
+        """Parameters, optimizer state and t, by reference (nothing is ever modified in place)."""
+        return (self.net.snapshot(), tuple(dict(s) for s in self.opt_state), self.t)
+
+    def restore(self, snapshot) -> None:
+        params, opt_state, t = snapshot
+        self.net.restore(params)
+        self.opt_state = [dict(s) for s in opt_state]
+        self.t = t
+
+    # --- the shared pieces of one step ------------------------------------------------------
+
+    def penalty(self) -> float:
+        """λ₁ Σ|W| + (λ₂/2) Σ‖W‖² over the weight matrices (biases are not penalized)."""
+        total = 0.0
+        for layer in self.net.layers:
+            W = layer.params["W"]
+            if self.l2:
+                total += 0.5 * self.l2 * float(np.vdot(W, W))
+            if self.l1:
+                total += self.l1 * float(np.abs(W).sum())
+        return total
+
+    def penalty_grad(self, W):
+        """λ₂ W + λ₁ sign(W), or None without regularization."""
+        if self.l2 and self.l1:
+            return self.l2 * W + self.l1 * np.sign(W)
+        if self.l2:
+            return self.l2 * W
+        if self.l1:
+            return self.l1 * np.sign(W)
+        return None
+
+    def _clip(self, grads: list[dict]):
+        """Clip all gradients; return (clipped grads, Clip event fields) or (grads, None)."""
+        if self.clip_value is None and self.clip_norm is None:
+            return grads, None
+        before = math.sqrt(sum(float(np.vdot(g, g)) for gs in grads for g in gs.values()))
+        if self.clip_value is not None:
+            c = self.clip_value
+            changed = tuple(
+                l for l, gs in enumerate(grads, 1) if any(np.abs(g).max() > c for g in gs.values())
+            )
+            clipped = [{k: np.clip(g, -c, c) for k, g in gs.items()} for gs in grads]
+            mode, threshold = "value", c
+        else:
+            c = self.clip_norm
+            if before > c:
+                scale = c / before
+                clipped = [{k: g * scale for k, g in gs.items()} for gs in grads]
+                changed = tuple(range(1, len(grads) + 1))
+            else:
+                clipped, changed = grads, ()
+            mode, threshold = "norm", c
+        after = math.sqrt(sum(float(np.vdot(g, g)) for gs in clipped for g in gs.values()))
+        return clipped, (mode, threshold, before, after, changed)
+
+    def _update(self, l: int, grads: dict, lr: float, t: int):
+        """New parameters, steps and optimizer state of layer l (nothing is applied)."""
+        layer = self.net.layers[l - 1]
+        opt = self.optimizer
+        new, steps, state = {}, {}, {}
+        old_state = self.opt_state[l - 1]
+        for name, p in layer.params.items():
+            g = grads[name]
+            if name == "W" and opt.weight_decay:
+                g = g + opt.weight_decay * p
+            p_new, step, s = opt.update(p, g, old_state.get(name, {}), lr, t)
+            new[name], steps[name], state[name] = frozen(p_new), step, s
+        return new, steps, state
+
+    def _commit(self, new_params: list[dict], new_state: list[dict], t: int) -> None:
+        for layer, params in zip(self.net.layers, new_params, strict=True):
+            layer.params = params
+        self.opt_state = new_state
+        self.t = t
+
+    # --- the event stream ---------------------------------------------------------------------
+
+    def events(self, x, y, lr: float, *, epoch: int = 1, batch: int = 1, indices=None, rng=None):
+        """Yield the events of one training step on the batch (x, y) with learning rate ``lr``."""
+        net, layers, L = self.net, self.net.layers, self.net.L
+        t = self.t + 1
+        yield StepStart(t, epoch, batch, x.shape[0], lr, indices)
+
+        a_prevs, zs, acts, extras = [], [], [], []
+        a = x
+        for layer in layers:
+            z, a_new, extra = layer.forward(a, rng, True)
+            for arr in (z, a_new):
+                _freeze(arr)
+            yield Forward(layer.l, a, z, a_new, **(extra or {}))
+            a_prevs.append(a), zs.append(z), acts.append(a_new), extras.append(extra)
+            a = a_new
+
+        z, a = zs[-1], acts[-1]
+        data_loss = net.loss.value(z, a, y)
+        penalty = self.penalty() if (self.l1 or self.l2) else 0.0
+        grad_a = _freeze(net.loss.grad_a(z, a, y))
+        fused = net.fused_output
+        yield Loss(data_loss + penalty, grad_a, data_loss, penalty, y, fused)
+
+        deltas, slopes, grads = [None] * L, [None] * L, [None] * L
+        g = grad_a
+        for layer in reversed(layers):
+            l = layer.l
+            if l == L and fused:
+                delta, slope, dx = net.loss.fused_delta(z, a, y), None, None
+            else:
+                delta, slope, dx = layer.backward(g, zs[l - 1], acts[l - 1], extras[l - 1])
+                _freeze(slope)
+            _freeze(delta)
+            yield Delta(l, delta, g, slope, l == L and fused, **(dx or {}))
+            gs = layer.gradients(delta, a_prevs[l - 1], g, zs[l - 1], extras[l - 1])
+            pen = self.penalty_grad(layer.params["W"])
+            if pen is not None:
+                gs["W"] = gs["W"] + pen
+            for arr in gs.values():
+                _freeze(arr)
+            yield Gradient(
+                l, gs["W"], gs["b"], pen, {k: v for k, v in gs.items() if k not in ("W", "b")}
+            )
+            deltas[l - 1], slopes[l - 1], grads[l - 1] = delta, slope, gs
+            if l > 1:
+                g = _freeze(layer.from_above(delta))
+
+        used, clip = self._clip(grads)
+        if clip is not None:
+            yield Clip(*clip)
+
+        new_params, new_state, all_steps = [], [], []
+        for layer in layers:
+            l = layer.l
+            new, steps, state = self._update(l, used[l - 1], lr, t)
+            for arr in steps.values():
+                _freeze(arr)
+            old = layer.params
+            yield Update(
+                l,
+                old["W"],
+                new["W"],
+                steps["W"],
+                old["b"],
+                new["b"],
+                steps["b"],
+                used[l - 1]["W"],
+                used[l - 1]["b"],
+                lr,
+                self.optimizer.name,
+                t,
+                state,
+                {k: (old[k], new[k], steps[k]) for k in new if k not in ("W", "b")},
+            )
+            new_params.append(new), new_state.append(state), all_steps.append(steps)
+
+        stats = self._stats(zs, acts, deltas, slopes, grads, new_params, all_steps)
+        self._commit(new_params, new_state, t)
+        yield StepEnd(t, epoch, batch, data_loss + penalty, stats)
+
+    # --- the fast path: the same calls, no events -------------------------------------------
+
+    def step(self, x, y, lr: float, rng=None) -> StepResult:
+        """One training step without events; bitwise the same result as draining ``events``."""
+        net, layers, L = self.net, self.net.layers, self.net.L
+        t = self.t + 1
+        a_prevs, zs, acts, extras = [], [], [], []
+        a = x
+        for layer in layers:
+            z, a_new, extra = layer.forward(a, rng, True)
+            a_prevs.append(a), zs.append(z), acts.append(a_new), extras.append(extra)
+            a = a_new
+
+        z, a = zs[-1], acts[-1]
+        data_loss = net.loss.value(z, a, y)
+        penalty = self.penalty() if (self.l1 or self.l2) else 0.0
+        fused = net.fused_output
+
+        deltas, slopes, grads = [None] * L, [None] * L, [None] * L
+        g = None if fused else net.loss.grad_a(z, a, y)
+        for layer in reversed(layers):
+            l = layer.l
+            if l == L and fused:
+                delta, slope, dx = net.loss.fused_delta(z, a, y), None, None
+            else:
+                delta, slope, dx = layer.backward(g, zs[l - 1], acts[l - 1], extras[l - 1])
+            gs = layer.gradients(delta, a_prevs[l - 1], g, zs[l - 1], extras[l - 1])
+            pen = self.penalty_grad(layer.params["W"])
+            if pen is not None:
+                gs["W"] = gs["W"] + pen
+            deltas[l - 1], slopes[l - 1], grads[l - 1] = delta, slope, gs
+            if l > 1:
+                g = layer.from_above(delta)
+
+        used, _ = self._clip(grads)
+        new_params, new_state, all_steps = [], [], []
+        for layer in layers:
+            new, steps, state = self._update(layer.l, used[layer.l - 1], lr, t)
+            new_params.append(new), new_state.append(state), all_steps.append(steps)
+
+        stats = self._stats(zs, acts, deltas, slopes, grads, new_params, all_steps)
+        self._commit(new_params, new_state, t)
+        return StepResult(data_loss + penalty, stats)
+
+    def _stats(self, zs, acts, deltas, slopes, grads, new_params, steps) -> tuple:
+        return tuple(
+            layer_stats(
+                layer,
+                zs[i],
+                acts[i],
+                deltas[i],
+                slopes[i],
+                grads[i]["W"],
+                layer.params["W"],
+                new_params[i]["W"],
+                steps[i]["W"],
+            )
+            for i, layer in enumerate(self.net.layers)
+        )
+
+
+def _freeze(array):
+    if array is not None:
+        array.flags.writeable = False
+    return array

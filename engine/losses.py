@@ -1,0 +1,133 @@
+"""Losses C(a, y), averaged over the examples of a batch, each with its gradient ∇ₐC.
+
+Conventions (``CONVENTIONS.md``):
+
+- ``mse``: C = mean over all elements of (a − y)²;            ∇ₐC = 2(a − y) / (B·n)
+- ``quadratic``: C = mean over examples of ½‖a − y‖²;          ∇ₐC = (a − y) / B
+- ``bce``: C = −mean[y log a + (1 − y) log(1 − a)] on sigmoid outputs, computed from the logits z
+  as mean[max(z, 0) − z y + log(1 + e^{−|z|})];                ∇ₐC = (a − y) / (a(1 − a)·B·n)
+- ``cross_entropy``: C = mean over examples of −Σⱼ yⱼ log softmax(z)ⱼ, computed as
+  Σⱼ yⱼ (logsumexp(z) − zⱼ);                                   ∇ₐC = −y / (a·B)
+
+For sigmoid + bce and softmax + cross_entropy the output delta δᴸ = ∂C/∂zᴸ is computed in the
+fused stable form (a − y)/(B·n) and (a − y)/B, never as ∇ₐC ⊙ σ′(z).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+import numpy as np
+
+
+class Loss(ABC):
+    name = ""
+    fused_activation: str | None = None  # output activation with which δᴸ is fused
+    allowed_outputs: tuple[str, ...] | None = None  # None: any but softmax
+
+    @abstractmethod
+    def value(self, z, a, y) -> float:
+        """C averaged over the batch."""
+
+    @abstractmethod
+    def grad_a(self, z, a, y):
+        """∇ₐC, shape (batch, n)."""
+
+    def fused_delta(self, z, a, y):
+        """δᴸ computed directly (only where ``fused_activation`` is the output activation)."""
+        raise TypeError(f"{self.name} has no fused output delta")
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+class MSE(Loss):
+    """C = (1/(B·n)) Σ (a − y)², as ``torch.nn.MSELoss``."""
+
+    name = "mse"
+
+    def value(self, z, a, y):
+        r = a - y
+        return float(np.vdot(r, r)) / r.size
+
+    def grad_a(self, z, a, y):
+        return (2.0 / a.size) * (a - y)
+
+
+class Quadratic(Loss):
+    """C = (1/B) Σₓ ½‖a − y‖², the textbook quadratic cost."""
+
+    name = "quadratic"
+
+    def value(self, z, a, y):
+        r = a - y
+        return 0.5 * float(np.vdot(r, r)) / r.shape[0]
+
+    def grad_a(self, z, a, y):
+        return (1.0 / a.shape[0]) * (a - y)
+
+
+class BinaryCrossEntropy(Loss):
+    """C = −(1/(B·n)) Σ [y log a + (1 − y) log(1 − a)] with a = sigmoid(z), from the logits."""
+
+    name = "bce"
+    fused_activation = "sigmoid"
+    allowed_outputs = ("sigmoid",)
+
+    def value(self, z, a, y):
+        per_element = np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))
+        return float(per_element.sum()) / z.size
+
+    def grad_a(self, z, a, y):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (a - y) / (a * (1.0 - a) * a.size)
+
+    def fused_delta(self, z, a, y):
+        """δᴸ = (a − y) / (B·n)."""
+        return (1.0 / a.size) * (a - y)
+
+
+class CrossEntropy(Loss):
+    """C = (1/B) Σₓ Σⱼ yⱼ (logsumexp(z) − zⱼ) with a = softmax(z); y one-hot (or a distribution)."""
+
+    name = "cross_entropy"
+    fused_activation = "softmax"
+    allowed_outputs = ("softmax",)
+
+    def value(self, z, a, y):
+        m = z.max(axis=1, keepdims=True)
+        log_sum_exp = m + np.log(np.exp(z - m).sum(axis=1, keepdims=True))
+        return float((y * (log_sum_exp - z)).sum()) / z.shape[0]
+
+    def grad_a(self, z, a, y):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return -y / (a * a.shape[0])
+
+    def fused_delta(self, z, a, y):
+        """δᴸ = (a − y) / B."""
+        return (1.0 / a.shape[0]) * (a - y)
+
+
+LOSSES: dict[str, type[Loss]] = {
+    cls.name: cls for cls in (MSE, Quadratic, BinaryCrossEntropy, CrossEntropy)
+}
+
+
+def make_loss(name: str) -> Loss:
+    try:
+        return LOSSES[name]()
+    except KeyError:
+        raise ValueError(f"unknown loss {name!r}; allowed: {', '.join(LOSSES)}") from None
+
+
+def one_hot(labels, n_classes: int, dtype=np.float64) -> np.ndarray:
+    """Class indices (batch,) → one-hot rows (batch, n_classes)."""
+    labels = np.asarray(labels)
+    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
+        raise ValueError(
+            f"class index {int(labels.max() if labels.max() >= n_classes else labels.min())} "
+            f"is outside 0…{n_classes - 1} (the output layer has {n_classes} units)"
+        )
+    out = np.zeros((labels.shape[0], n_classes), dtype=dtype)
+    out[np.arange(labels.shape[0]), labels.astype(np.intp)] = 1.0
+    return out

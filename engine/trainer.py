@@ -1,0 +1,134 @@
+"""The loop around one step: epochs, batches, shuffling, the learning rate in force.
+
+A ``Trainer`` owns the run's single random generator (shuffling and dropout masks), the epoch and
+batch counters and the order of the current epoch. ``step_events()`` yields the events of the
+next step; ``step()`` takes it on the fast path. Counters and the generator advance only when a
+step completes, so an abandoned step can be taken again with the same batch and the same masks.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from .learner import Learner, StepResult
+
+
+class Trainer:
+    def __init__(
+        self,
+        learner: Learner,
+        x: np.ndarray,
+        y: np.ndarray,
+        *,
+        batch_size: int | str = "full",
+        lr: float | Callable[[int, int], float] = 0.1,
+        shuffle: bool = True,
+        rng: np.random.Generator | None = None,
+    ):
+        dtype = learner.net.dtype
+        self.learner = learner
+        self.x = _readonly(np.asarray(x, dtype=dtype))
+        self.y = _readonly(np.asarray(y, dtype=dtype))
+        n = self.x.shape[0]
+        if n == 0:
+            raise ValueError("the training set is empty")
+        if batch_size == "full":
+            batch_size = n
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer or 'full', got {batch_size!r}")
+        if batch_size > n:
+            raise ValueError(
+                f"batch_size {batch_size} is larger than the training set ({n} examples)"
+            )
+        self.batch_size = batch_size
+        self.batches_per_epoch = math.ceil(n / batch_size)
+        self.lr = lr if callable(lr) else _constant(float(lr))
+        self.shuffle = shuffle
+        self.rng = rng if rng is not None else np.random.default_rng(0)
+        self.epoch = 1  # the epoch the next step belongs to
+        self.batch = 0  # batches of the current epoch already done
+        self.order: np.ndarray | None = None  # the current epoch's row order
+
+    @property
+    def n(self) -> int:
+        return self.x.shape[0]
+
+    @property
+    def steps_done(self) -> int:
+        return self.learner.t
+
+    def _next_batch(self):
+        """(epoch, batch, order, indices) of the next step, without changing any counter."""
+        epoch, batch, order = self.epoch, self.batch, self.order
+        if batch == self.batches_per_epoch:
+            epoch, batch, order = epoch + 1, 0, None
+        if order is None:
+            order = self.rng.permutation(self.n) if self.shuffle else np.arange(self.n)
+        start = batch * self.batch_size
+        return epoch, batch + 1, order, order[start : start + self.batch_size]
+
+    def _batch_arrays(self, indices):
+        if indices.shape[0] == self.n and not self.shuffle:
+            return self.x, self.y
+        return _readonly(self.x[indices]), _readonly(self.y[indices])
+
+    def step_events(self):
+        """Yield the events of the next training step; counters advance when it completes."""
+        rng_state = self.rng.bit_generator.state
+        epoch, batch, order, indices = self._next_batch()
+        x, y = self._batch_arrays(indices)
+        lr = self.lr(self.learner.t + 1, epoch)
+        completed = False
+        try:
+            for event in self.learner.events(
+                x, y, lr, epoch=epoch, batch=batch, indices=indices, rng=self.rng
+            ):
+                if event.kind == "step_end":
+                    self.epoch, self.batch, self.order = epoch, batch, order
+                    completed = True
+                yield event
+        finally:
+            if not completed:
+                self.rng.bit_generator.state = rng_state
+
+    def step(self) -> StepResult:
+        """The next training step on the fast path."""
+        epoch, batch, order, indices = self._next_batch()
+        x, y = self._batch_arrays(indices)
+        result = self.learner.step(x, y, self.lr(self.learner.t + 1, epoch), self.rng)
+        self.epoch, self.batch, self.order = epoch, batch, order
+        return result
+
+    @property
+    def epoch_done(self) -> bool:
+        """The last step completed an epoch."""
+        return self.batch == self.batches_per_epoch
+
+    def snapshot(self):
+        """Everything needed to take the same steps again: by reference, except the rng state."""
+        return (
+            self.learner.snapshot(),
+            self.rng.bit_generator.state,
+            self.epoch,
+            self.batch,
+            self.order,
+        )
+
+    def restore(self, snapshot) -> None:
+        learner, rng_state, self.epoch, self.batch, self.order = snapshot
+        self.learner.restore(learner)
+        self.rng.bit_generator.state = rng_state
+
+
+def _constant(lr: float):
+    if not lr > 0:
+        raise ValueError(f"lr must be > 0, got {lr}")
+    return lambda step, epoch: lr
+
+
+def _readonly(array):
+    array.flags.writeable = False
+    return array
