@@ -33,6 +33,7 @@ class Dense:
     activation: Activation
     params: dict[str, np.ndarray]
     init: str = ""  # how W was initialized, for display
+    norm_cache: tuple = (None, 0.0)  # (W, ‖W‖) of the last statistics, see stats.layer_stats
 
     @property
     def W(self) -> np.ndarray:

@@ -40,27 +40,36 @@ def norm(x) -> float:
 
 
 def layer_stats(layer, z, a, delta, local_slope, grad_W, W_old, W_new, step_W) -> LayerStats:
-    """The statistics of one layer for one step (see the module docstring)."""
+    """The statistics of one layer for one step (see the module docstring).
+
+    Written for speed (it runs at every step): ``ndarray.sum`` instead of ``mean``, ‖W‖ before
+    the update reused from the previous step's ‖W‖ after it when W is the same array.
+    """
     activation = layer.activation
-    w_norm_old = norm(W_old)
+    cached_W, w_norm_old = layer.norm_cache
+    if cached_W is not W_old:
+        w_norm_old = norm(W_old)
+    w_norm_new = norm(W_new)
+    layer.norm_cache = (W_new, w_norm_new)
     saturated = 0.0
     if activation.saturates:
-        slope = (
-            local_slope if local_slope is not None else activation.slope(z, a, **layer.act_params())
-        )
+        slope = local_slope
+        if slope is None:
+            slope = activation.slope(z, a, **layer.act_params())
         saturated = int(np.count_nonzero(slope < 0.01 * activation.max_slope)) / slope.size
     dead = 0.0
     if activation.can_die:
         dead = int(np.count_nonzero(z.max(axis=0) <= 0)) / z.shape[1]
-    mean = float(a.mean())
+    size = a.size
+    mean = float(a.sum()) / size
     return LayerStats(
         layer.l,
         norm(grad_W),
-        float(np.abs(delta).mean()),
-        norm(W_new),
+        float(np.abs(delta).sum()) / delta.size,
+        w_norm_new,
         norm(step_W) / w_norm_old if w_norm_old > 0 else 0.0,
         saturated,
         dead,
         mean,
-        math.sqrt(max(float(np.vdot(a, a)) / a.size - mean * mean, 0.0)),
+        math.sqrt(max(float(np.vdot(a, a)) / size - mean * mean, 0.0)),
     )
