@@ -1,0 +1,102 @@
+"""The lab's app-level messages, all in one place.
+
+Panels post the *request* messages (they bubble up to the app, which handles them); the training
+worker posts the *progress* messages from its thread (``post_message`` is thread-safe).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.message import Message
+
+DEBUG_COMMANDS: dict[str, str] = {
+    "step": "one event forward",
+    "next": "to the next layer",
+    "finish": "to the end of the current phase (forward, backward, update)",
+    "back": "one event back",
+    "epoch": "to the end of the current epoch",
+    "continue": "run until a breakpoint, the loss target or the last epoch",
+    "pause": "stop a running training at the next step boundary",
+    "reset": "back to the scenario's initial network",
+    "break": "add a breakpoint; arg: its spec string (see the breakpoints screen)",
+    "delete": "remove a breakpoint; arg: its id",
+    "toggle": "enable or disable a breakpoint; arg: its id",
+}
+"""Names a ``DebugCommand`` may carry, with what they do."""
+
+
+# --- requests: posted by panels and screens, handled by the app -------------------------------
+
+
+@dataclass
+class DebugCommand(Message):
+    """Run a debugger command: ``name`` is a key of ``DEBUG_COMMANDS``, ``arg`` its argument."""
+
+    name: str
+    arg: Any = None
+
+
+@dataclass
+class ApplyNetwork(Message):
+    """Rebuild the network from edited sections (plain dicts in the scenario format: the
+    ``[network]`` table with its ``layers`` list, and the ``[training]`` table). The app validates
+    them, asks before discarding training progress, and reports a problem without changing the
+    current network."""
+
+    network: dict
+    training: dict
+
+
+@dataclass
+class SelectUnit(Message):
+    """Select unit ``index`` (0-based) of layer ``l`` (1-based) for the equation view;
+    ``index=None`` selects the whole layer."""
+
+    l: int
+    index: int | None = None
+
+
+@dataclass
+class SelectWeight(Message):
+    """Select weight Wˡ[i, j] (0-based i, j) for the equation view."""
+
+    l: int
+    i: int
+    j: int
+
+
+@dataclass
+class ToggleLogScale(Message):
+    """Switch the loss plot between linear and log scale."""
+
+
+@dataclass
+class CycleStat(Message):
+    """Show another per-layer statistic: ``stat`` (a key of ``tui.view.STATS``) or, if None,
+    the next one."""
+
+    stat: str | None = None
+
+
+# --- progress: posted by the training worker -----------------------------------------------------
+
+
+@dataclass
+class TrainingProgress(Message):
+    """The training worker took more steps. Consecutive ones collapse into the newest."""
+
+    steps: int
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, TrainingProgress)
+
+
+@dataclass
+class TrainingStopped(Message):
+    """The training worker ended: ``status`` is the lab status to show ("paused", "stopped",
+    "diverged") and ``message`` says why."""
+
+    status: str
+    message: str
