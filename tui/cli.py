@@ -1,0 +1,74 @@
+"""The ``backprop-lab`` command line: a click group whose sub-commands load lazily.
+
+Adding a sub-command is one line in ``COMMANDS`` plus its module; a command's module is imported
+only when that command runs or its help is shown, so ``backprop-lab --version`` and the launch of
+the lab stay fast.
+"""
+
+import importlib
+
+import click
+
+from tui import __version__
+from tui.tty import NOT_A_TERMINAL, is_interactive
+
+# Sub-command name -> "module:attribute". Each command lives in tui/commands/<name>.py.
+COMMANDS: dict[str, str] = {}
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a sub-command's module only when the command is needed.
+
+    See click's documentation, "Lazily Loading Subcommands".
+    """
+
+    def __init__(self, *args, lazy_subcommands: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lazy_subcommands = lazy_subcommands if lazy_subcommands is not None else {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_subcommands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy_subcommands:
+            return self._load(cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def _load(self, cmd_name: str) -> click.Command:
+        module_name, _, attribute = self.lazy_subcommands[cmd_name].partition(":")
+        command = getattr(importlib.import_module(module_name), attribute)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{module_name}:{attribute} is not a click command")
+        return command
+
+
+@click.group(
+    cls=LazyGroup,
+    lazy_subcommands=COMMANDS,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.version_option(__version__, "--version", "-V", prog_name="backprop-lab")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Train small neural networks and step through backpropagation.
+
+    With no command, opens the lab in this terminal on the default scenario.
+
+    \b
+    Examples:
+      backprop-lab                 open the lab on the default scenario
+      backprop-lab --version       print the version
+      backprop-lab COMMAND --help  options and examples of one command
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    if not is_interactive():
+        click.echo(NOT_A_TERMINAL, err=True)
+        ctx.exit(2)
+
+    from tui.app import LabApp  # imported here: textual is slow to import
+
+    app = LabApp(scenario=None)
+    app.run()
+    ctx.exit(app.return_code or 0)
