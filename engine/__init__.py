@@ -17,6 +17,7 @@ from .events import (
     StepStart,
     Update,
 )
+from .history import HistoryArrays, StatsHistory
 from .initializers import INITIALIZERS
 from .learner import Learner, StepResult
 from .losses import LOSSES, make_loss, one_hot
@@ -38,6 +39,7 @@ __all__ = [
     "Event",
     "Forward",
     "Gradient",
+    "HistoryArrays",
     "LayerSpec",
     "LayerStats",
     "Learner",
@@ -46,6 +48,7 @@ __all__ = [
     "StepEnd",
     "StepResult",
     "StepStart",
+    "StatsHistory",
     "Trainer",
     "Update",
     "build_network",
