@@ -1,0 +1,207 @@
+"""Load a scenario by name (a preset shipped in the package) or from any path.
+
+    load_scenario("xor")                          # a preset
+    load_scenario("my/own.toml", ["training.lr=0.5"])  # a file, with --set overrides
+    build_run(scenario)                           # the engine's Run for it
+
+Reading, ``--set`` overrides and validation happen in that order; every problem is a
+``ScenarioError`` whose one-line message names the file, the key path, the value and what is
+allowed.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from . import overrides as override_rules
+from . import schema
+from .errors import ScenarioError, UnknownScenarioError, did_you_mean, one_of
+from .expect import check_expect
+from .validate import (
+    Checker,
+    check_breakpoints,
+    check_data,
+    check_network,
+    check_schedule,
+    check_stop,
+    check_training,
+)
+
+DEFAULT_SCENARIO = "xor"
+
+_SECTION_NAMES = (*schema.TOP, *schema.SECTIONS, *schema.ARRAYS)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario. Sections are plain dicts (lists for the arrays) with defaults filled
+    in; optional keys without a default are absent when the file does not set them."""
+
+    name: str
+    title: str
+    summary: str
+    lesson: str
+    seed: int
+    data: dict
+    network: dict
+    training: dict
+    schedule: dict
+    stop: dict
+    expect: list
+    breakpoints: list
+    path: Path
+    source: str = field(repr=False)
+    overrides: tuple[str, ...] = ()
+    label: str = ""  # how messages name the file
+
+    @property
+    def is_preset(self) -> bool:
+        return self.path.parent == Path(str(_presets()))
+
+
+def _presets() -> Traversable:
+    return files("scenarios") / "presets"
+
+
+def preset_names() -> list[str]:
+    """Names of the preset scenarios (file names without ``.toml``), sorted."""
+    return sorted(
+        entry.name.removesuffix(".toml")
+        for entry in _presets().iterdir()
+        if entry.is_file() and entry.name.endswith(".toml")
+    )
+
+
+def preset_path(name: str) -> Path:
+    """The file of preset ``name``; ScenarioError listing the presets when there is none."""
+    entry = _presets() / f"{name}.toml"
+    if not entry.is_file():
+        names = preset_names()
+        raise UnknownScenarioError(
+            f"no preset scenario {name!r}{did_you_mean(name, names)} "
+            f"(presets: {one_of(names)}; or give the path of a .toml file)"
+        )
+    return Path(str(entry))
+
+
+def resolve(name_or_path: str | Path) -> tuple[Path, str]:
+    """(file, label for messages) of a preset name or a path."""
+    text = str(name_or_path)
+    looks_like_path = (
+        isinstance(name_or_path, Path) or "/" in text or "\\" in text or text.endswith(".toml")
+    )
+    if looks_like_path or Path(text).is_file():
+        path = Path(text)
+        if not path.is_file():
+            what = "is a directory, not a scenario file" if path.is_dir() else "does not exist"
+            raise ScenarioError(f"{text}: {what}")
+        return path, text
+    return preset_path(text), f"{text}.toml"
+
+
+def load_scenario(name_or_path: str | Path, overrides=()) -> Scenario:
+    """The validated scenario ``name_or_path`` with ``overrides`` ("section.key=value") applied."""
+    path, label = resolve(name_or_path)
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ScenarioError(f"{label}: cannot read the file: {e}") from None
+    return parse_scenario(source, path=path, label=label, overrides=overrides)
+
+
+def parse_scenario(source: str, *, path: Path, label: str, overrides=()) -> Scenario:
+    """The validated scenario in the TOML text ``source`` (``path`` anchors relative data paths)."""
+    document = _parse_toml(source, label)
+    overrides = tuple(overrides)
+    try:
+        document = override_rules.apply(document, overrides)
+    except ValueError as e:
+        raise ScenarioError(f"{label}: --set: {e}") from None
+    sections = validate_document(document, label)
+    return Scenario(**sections, path=path, source=source, overrides=overrides, label=label)
+
+
+def _parse_toml(source: str, label: str) -> dict:
+    try:
+        return tomllib.loads(source)
+    except tomllib.TOMLDecodeError as e:
+        message = str(e)
+        match = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+        if match:
+            line, column = int(match.group(1)), int(match.group(2))
+            text = message[: match.start()]
+            lines = source.splitlines()
+            shown = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+            near = f": {shown[:60]}" if shown else ""
+            raise ScenarioError(
+                f"{label}, line {line}, column {column}: malformed TOML: {_lower(text)}{near}"
+            ) from None
+        message = message.replace("(at end of document)", "at the end of the file")
+        raise ScenarioError(f"{label}: malformed TOML: {_lower(message)}") from None
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def validate_document(document: dict, label: str) -> dict:
+    """The validated sections of a parsed document (the fields of ``Scenario`` but the file)."""
+    ch = Checker(label)
+    top_keys = {name: key for name, key in schema.TOP.items()}
+    for name in document:
+        if name not in _SECTION_NAMES:
+            close = did_you_mean(name, _SECTION_NAMES).replace('"', "")
+            ch.fail(
+                "",
+                f"unknown key {name}{close} (allowed at the top level: {one_of(_SECTION_NAMES)})",
+            )
+    top = ch.table(
+        {k: v for k, v in document.items() if k in schema.TOP}, top_keys, "", applicable={}
+    )
+    for section, required in schema.SECTIONS.items():
+        if required and section not in document:
+            ch.fail("", f"missing required section [{section}]")
+    data = check_data(ch, document["data"])
+    network = check_network(ch, document["network"])
+    return {
+        **top,
+        "data": data,
+        "network": network,
+        "training": check_training(ch, document.get("training", {})),
+        "schedule": check_schedule(ch, document.get("schedule", {})),
+        "stop": check_stop(ch, document.get("stop", {}), data),
+        "expect": check_expect(ch, document.get("expect", []), len(network["layers"])),
+        "breakpoints": check_breakpoints(ch, document.get("breakpoints", [])),
+    }
+
+
+def build_run(scenario: Scenario, *, seed: int | None = None):
+    """The engine's ``Run`` for ``scenario`` (``seed`` replaces the scenario's seed).
+
+    The engine's ValueError for a semantic problem (e.g. weights that do not fit the data's
+    number of inputs) becomes a ScenarioError naming the file.
+    """
+    from engine.run import build_run as engine_build_run  # the engine is imported only here
+
+    sections = copy.deepcopy(
+        (scenario.data, scenario.network, scenario.training, scenario.schedule, scenario.stop)
+    )
+    data, network, training, schedule, stop = sections
+    try:
+        return engine_build_run(
+            data=data,
+            network=network,
+            training=training,
+            schedule=schedule,
+            stop=stop,
+            seed=scenario.seed if seed is None else seed,
+            base_dir=scenario.path.parent,
+        )
+    except ValueError as e:
+        raise ScenarioError(f"{scenario.label or scenario.path}: {e}") from None

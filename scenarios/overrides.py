@@ -1,0 +1,85 @@
+"""``--set path=value`` overrides, applied to the parsed document before validation.
+
+``path`` is a dotted key path: ``training.lr``, ``seed``, ``network.layers[2].size`` (array
+entries 1-based, like the layer index). ``value`` is read as a TOML value (``0.1``, ``true``,
+``"adam"``, ``[1, 2]``); anything that is not valid TOML is taken as a string, so
+``--set training.optimizer=adam`` works without quotes.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import tomllib
+
+_PART = re.compile(r"^([A-Za-z0-9_-]+)((?:\[\d+\])*)$")
+
+
+def parse(text: str) -> tuple[list[str | int], object]:
+    """``"a.b[2].c=v"`` → (["a", "b", 2, "c"], v); ValueError for a malformed override."""
+    if not isinstance(text, str) or "=" not in text:
+        raise ValueError(
+            f"override {text!r} is not of the form section.key=value (e.g. training.lr=0.1)"
+        )
+    path_text, _, value_text = text.partition("=")
+    path_text = path_text.strip()
+    parts: list[str | int] = []
+    for piece in path_text.split("."):
+        match = _PART.match(piece.strip())
+        if not match:
+            raise ValueError(
+                f"override {text!r}: {path_text!r} is not a key path "
+                "(e.g. training.lr or network.layers[2].size)"
+            )
+        parts.append(match.group(1))
+        for index in re.findall(r"\[(\d+)\]", match.group(2)):
+            if int(index) < 1:
+                raise ValueError(f"override {text!r}: array indices are 1-based (≥ 1)")
+            parts.append(int(index))
+    return parts, parse_value(value_text.strip())
+
+
+def parse_value(text: str) -> object:
+    """A TOML value, or the text itself when it is not one."""
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
+def apply(document: dict, texts) -> dict:
+    """A copy of ``document`` with the overrides applied in order; ValueError names a bad one."""
+    document = copy.deepcopy(document)
+    for text in texts:
+        parts, value = parse(text)
+        _assign(document, parts, value, text)
+    return document
+
+
+def _assign(document: dict, parts: list, value: object, text: str) -> None:
+    node: object = document
+    walked = ""
+    for part, following in zip(parts, parts[1:] + [None]):
+        if isinstance(part, int):
+            if not isinstance(node, list):
+                raise ValueError(f"override {text!r}: {walked} is not an array of tables")
+            if part > len(node):
+                raise ValueError(
+                    f"override {text!r}: {walked} has {len(node)} entries (1…{len(node)}), "
+                    f"not {part}"
+                )
+            walked += f"[{part}]"
+            if following is None:
+                node[part - 1] = value
+                return
+            node = node[part - 1]
+            continue
+        if not isinstance(node, dict):
+            raise ValueError(f"override {text!r}: {walked} is not a table")
+        walked = f"{walked}.{part}" if walked else part
+        if following is None:
+            node[part] = value
+            return
+        if part not in node:
+            node[part] = [] if isinstance(following, int) else {}
+        node = node[part]
