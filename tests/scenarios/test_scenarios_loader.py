@@ -1,0 +1,257 @@
+"""The loader: presets by name, files by path, --set overrides, and precise error messages."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+import scenarios
+from scenarios import ScenarioError, load_scenario
+from scenarios.overrides import parse
+
+MINIMAL = """
+name = "tiny"
+title = "Tiny"
+summary = "A tiny scenario."
+seed = 3
+
+[data]
+kind = "inline"
+x = [[0.0, 1.0], [1.0, 0.0]]
+y = [[1.0], [0.0]]
+
+[network]
+loss = "mse"
+
+[[network.layers]]
+size = 3
+activation = "tanh"
+
+[[network.layers]]
+size = 1
+activation = "linear"
+
+[training]
+optimizer = "momentum"
+momentum = 0.5
+lr = 1
+"""
+
+
+@pytest.fixture
+def write(tmp_path):
+    """write(text, name="s.toml") -> path of a scenario file holding text."""
+
+    def _write(text: str, name: str = "s.toml") -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return _write
+
+
+def error(path_or_name, overrides=()) -> str:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path_or_name, overrides)
+    message = str(info.value)
+    assert "\n" not in message, "errors are one line"
+    return message
+
+
+def test_loads_a_file_and_fills_defaults(write):
+    path = write(MINIMAL)
+    s = load_scenario(path)
+    assert (s.name, s.title, s.seed, s.lesson) == ("tiny", "Tiny", 3, "")
+    assert s.path == path and s.source == MINIMAL
+    assert s.training["lr"] == 1.0 and isinstance(s.training["lr"], float)
+    assert s.training["batch_size"] == "full" and s.training["epochs"] == 100
+    assert s.training["momentum"] == 0.5 and "nesterov" not in s.training
+    assert s.network["dtype"] == "float64"
+    assert s.network["layers"][0] == {
+        "size": 3,
+        "activation": "tanh",
+        "init": "xavier_uniform",
+        "bias_init": "zeros",
+        "dropout": 0.0,
+        "batch_norm": False,
+    }
+    assert s.schedule == {"kind": "constant", "warmup": 0}
+    assert s.stop == {"restore_best": False, "min_delta": 0.0}
+    assert s.expect == [] and s.breakpoints == []
+
+
+def test_loads_by_path_string_and_by_name(write):
+    path = write(MINIMAL, "other.toml")
+    assert load_scenario(str(path)).name == "tiny"
+    assert load_scenario(scenarios.DEFAULT_SCENARIO).name == scenarios.DEFAULT_SCENARIO
+
+
+def test_overrides_apply_before_validation(write):
+    path = write(MINIMAL)
+    s = load_scenario(
+        path,
+        ["training.lr=0.25", "network.layers[1].size=8", "seed=11", 'title="Other"'],
+    )
+    assert s.training["lr"] == 0.25 and s.network["layers"][0]["size"] == 8
+    assert s.seed == 11 and s.title == "Other"
+    assert s.overrides == (
+        "training.lr=0.25",
+        "network.layers[1].size=8",
+        "seed=11",
+        'title="Other"',
+    )
+    message = error(path, ["training.optimizer=adam"])
+    assert "training.momentum" in message and 'optimizer "adam"' in message
+    assert "beta1" in message
+
+
+def test_override_parsing():
+    assert parse("training.lr=0.1") == (["training", "lr"], 0.1)
+    assert parse("network.layers[2].activation=relu") == (
+        ["network", "layers", 2, "activation"],
+        "relu",
+    )
+    assert parse("data.x=[[1, 2]]") == (["data", "x"], [[1, 2]])
+    assert parse("training.shuffle=false") == (["training", "shuffle"], False)
+    for bad in ("training.lr", "training..lr=1", "network.layers[0].size=1", "=3"):
+        with pytest.raises(ValueError):
+            parse(bad)
+
+
+def test_override_errors_name_the_override(write):
+    path = write(MINIMAL)
+    message = error(path, ["network.layers[5].size=2"])
+    assert "--set" in message and "network.layers[5].size=2" in message
+    assert "2 entries" in message
+    assert "key path" in error(path, ["training lr=1"])
+
+
+def test_malformed_toml_reports_line_and_column(write):
+    path = write(MINIMAL.replace('loss = "mse"', 'loss = = "mse"'))
+    message = error(path)
+    line = MINIMAL.splitlines().index('loss = "mse"') + 1
+    assert message.startswith(f"{path}, line {line}, column 8: malformed TOML")
+    assert 'loss = = "mse"' in message
+
+
+def test_unterminated_string_reports_position(write):
+    message = error(write('name = "x\ntitle = "y"\n'))
+    assert re.search(r"line 1, column \d+: malformed TOML", message)
+
+
+def test_wrong_type(write):
+    path = write(MINIMAL.replace("lr = 1", 'lr = "fast"'))
+    assert error(path) == f'{path}: training.lr: must be a number, got "fast" (a string)'
+    path = write(MINIMAL.replace("size = 3", "size = 2.5"))
+    assert (
+        error(path)
+        == f"{path}: network.layers[1].size (layer 1): must be an integer, got 2.5 (a float)"
+    )
+
+
+def test_out_of_range(write):
+    path = write(MINIMAL.replace("momentum = 0.5", "momentum = 1.5"))
+    message = error(path)
+    assert message == f"{path}: training.momentum: 1.5 is out of range; allowed: ≥ 0 and < 1"
+
+
+def test_bad_choice_in_a_layer_names_the_layer(write):
+    path = write(MINIMAL.replace('activation = "tanh"', 'activation = "tahn"'))
+    message = error(path)
+    assert message.startswith(f"{path}: network.layers[1].activation (layer 1): ")
+    assert '"tahn" is not allowed' in message
+    assert "allowed: linear, sigmoid, tanh" in message
+    assert 'did you mean "tanh"?' in message
+
+
+def test_allowed_names_come_from_the_engine_registries(write):
+    import engine
+
+    message = error(write(MINIMAL.replace('optimizer = "momentum"', 'optimizer = "lion"')))
+    assert f"allowed: {', '.join(engine.OPTIMIZERS)}" in message
+
+
+def test_missing_required_keys(write):
+    path = write(MINIMAL.replace('loss = "mse"', ""))
+    message = error(path)
+    assert message.startswith(f"{path}: missing required key network.loss")
+    assert "mse" in message and "cross_entropy" in message
+    assert "missing required key title" in error(write(MINIMAL.replace('title = "Tiny"', "")))
+    no_data = MINIMAL.split("[data]")[0] + "[network]" + MINIMAL.split("[network]")[1]
+    assert "missing required section [data]" in error(write(no_data))
+
+
+def test_unknown_key_suggests_the_closest(write):
+    path = write(MINIMAL.replace("lr = 1", "lr = 1\nepoch = 5"))
+    message = error(path)
+    assert message.startswith(f"{path}: unknown key training.epoch; did you mean training.epochs?")
+    top = error(write(MINIMAL.replace("seed = 3", "seeds = 3")))
+    assert "unknown key seeds; did you mean seed?" in top
+    layer = error(write(MINIMAL.replace('activation = "linear"', 'activaton = "linear"')))
+    assert "unknown key network.layers[2].activaton (layer 2)" in layer
+    assert "did you mean network.layers[2].activation?" in layer
+
+
+def test_keys_that_do_not_apply_are_errors(write):
+    message = error(write(MINIMAL.replace("size = 3", "size = 3\nstd = 0.1")))
+    assert "network.layers[1].std (layer 1)" in message
+    assert 'init "xavier_uniform" takes: gain' in message
+    message = error(
+        write(MINIMAL.replace('activation = "linear"', 'activation = "linear"\ndropout = 0.5'))
+    )
+    assert "output layer takes no dropout" in message
+
+
+def test_unknown_scenario_lists_the_presets():
+    message = error("no-such-preset")
+    assert "no preset scenario 'no-such-preset'" in message
+    for name in scenarios.preset_names():
+        assert name in message
+    assert 'did you mean "xor"' in error("xorr")
+
+
+def test_missing_file_and_directory(tmp_path):
+    assert error(tmp_path / "none.toml") == f"{tmp_path / 'none.toml'}: does not exist"
+    assert "is a directory" in error(tmp_path)
+
+
+def test_inline_rows_must_match(write):
+    message = error(write(MINIMAL.replace("y = [[1.0], [0.0]]", "y = [[1.0]]")))
+    assert "data.y: has 1 rows; data.x has 2" in message
+    ragged = error(
+        write(MINIMAL.replace("x = [[0.0, 1.0], [1.0, 0.0]]", "x = [[0.0, 1.0], [1.0]]"))
+    )
+    assert "data.x[2]: has 1 numbers; row 1 has 2" in ragged
+
+
+def test_explicit_weights_must_fit_the_layer_sizes(write):
+    text = MINIMAL.replace(
+        'size = 1\nactivation = "linear"',
+        'size = 1\nactivation = "linear"\nweights = [[1.0, 2.0]]',
+    )
+    message = error(write(text))
+    assert "network.layers[2].weights (layer 2)" in message and "size = 3" in message
+
+
+def test_patience_needs_a_validation_split(write):
+    message = error(write(MINIMAL + "\n[stop]\npatience = 5\n"))
+    assert "stop.patience" in message and "data.validation" in message
+
+
+def test_expect_claims_are_validated(write):
+    claim = (
+        '\n[[expect]]\nclaim = "c"\nkind = "value"\nmetric = "grad_norm"\nlayer = 7\nbelow = 1\n'
+    )
+    message = error(write(MINIMAL + claim))
+    assert "expect[1].layer (claim 1): 7 is out of range; the network has layers 1…2" in message
+    no_bound = claim.replace("layer = 7\nbelow = 1", "layer = 1")
+    assert "needs a bound" in error(write(MINIMAL + no_bound))
+    bad_kind = error(write(MINIMAL + claim.replace('"value"', '"valeu"')))
+    assert 'did you mean "value"' in bad_kind
+
+
+def test_breakpoints_are_validated(write):
+    ok = load_scenario(write(MINIMAL + '\n[[breakpoints]]\nat = "delta 2"\nignore = 1\n'))
+    assert ok.breakpoints == [{"at": "delta 2", "temporary": False, "ignore": 1, "enabled": True}]
+    message = error(write(MINIMAL + '\n[[breakpoints]]\nat = "delta"\nenabled = "yes"\n'))
+    assert "breakpoints[1].enabled (breakpoint 1): must be true or false" in message
