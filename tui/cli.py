@@ -13,7 +13,9 @@ from tui import __version__
 from tui.tty import NOT_A_TERMINAL, is_interactive
 
 # Sub-command name -> "module:attribute". Each command lives in tui/commands/<name>.py.
-COMMANDS: dict[str, str] = {}
+COMMANDS: dict[str, str] = {
+    "scenarios": "tui.commands.scenarios:scenarios_command",
+}
 
 
 class LazyGroup(click.Group):
