@@ -1,0 +1,157 @@
+"""Numbers and arrays as short, readable text for the panels.
+
+Every number a panel shows goes through ``fmt``: four significant digits, scientific notation for
+tiny and huge magnitudes, and the words ``nan`` / ``inf`` for non-finite values (which
+``styled_number`` paints in the theme's warning colour). Nothing here raises on NaN or Inf.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from textual.content import Content
+
+WARNING = "bold $text-warning"
+"""Style of non-finite numbers (theme variable, so it reads in light and dark themes)."""
+
+SMALL = 1e-3
+LARGE = 1e5
+
+
+def fmt(x, digits: int = 4) -> str:
+    """``x`` with ``digits`` significant digits; ``nan``, ``inf``, ``-inf`` as words.
+
+    Magnitudes in [1e-3, 1e5) are written in positional notation (``0.01234``, ``1234``),
+    others in compact scientific notation (``1.234e-05`` → ``1.234e-5``); trailing zeros go.
+    """
+    if x is None:
+        return "—"
+    if isinstance(x, bool | np.bool_):
+        return str(bool(x)).lower()
+    if isinstance(x, int | np.integer):
+        return str(int(x))
+    try:
+        x = float(x)
+    except (TypeError, ValueError):
+        return str(x)
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    if x == 0:
+        return "0"
+    magnitude = abs(x)
+    if SMALL <= magnitude < LARGE:
+        decimals = max(0, digits - 1 - math.floor(math.log10(magnitude)))
+        text = f"{x:.{decimals}f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return "0" if text in ("-0", "") else text
+    mantissa, _, exponent = f"{x:.{digits - 1}e}".partition("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def is_finite(x) -> bool:
+    """True for finite numbers; False for NaN, ±Inf and anything that is not a number."""
+    try:
+        return math.isfinite(float(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def styled_number(x, digits: int = 4, style: str = "") -> Content:
+    """``fmt(x)`` as Content: in ``style``, or in the warning colour when x is not finite."""
+    text = fmt(x, digits)
+    if x is not None and not isinstance(x, str) and not is_finite(x):
+        return Content.styled(text, WARNING)
+    return Content.styled(text, style) if style else Content(text)
+
+
+def fmt_fraction(x) -> str:
+    """A fraction in [0, 1] as a percentage with up to one decimal: ``0.257`` → ``25.7%``."""
+    if not is_finite(x):
+        return fmt(x)
+    percent = 100 * float(x)
+    text = f"{percent:.1f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def fmt_count(n: int) -> str:
+    """An integer with thin grouping: ``12345`` → ``12,345``."""
+    return f"{int(n):,}"
+
+
+def fmt_shape(shape) -> str:
+    """``(4, 2)`` → ``4×2``; a scalar shape → ``scalar``."""
+    return "×".join(str(s) for s in shape) if shape else "scalar"
+
+
+def array_summary(a) -> str:
+    """One line about an array: shape, min, mean, max and count of non-finite entries."""
+    a = np.asarray(a)
+    if a.size == 0:
+        return f"{fmt_shape(a.shape)} (empty)"
+    values = a.astype(np.float64, copy=False).ravel()
+    finite = np.isfinite(values)
+    n_bad = int(values.size - np.count_nonzero(finite))
+    parts = [fmt_shape(a.shape)]
+    if n_bad < values.size:
+        good = values[finite] if n_bad else values
+        parts.append(
+            f"min {fmt(good.min())}  mean {fmt(good.mean())}  max {fmt(good.max())}"
+            f"  ‖·‖ {fmt(math.sqrt(float(np.vdot(good, good))))}"
+        )
+    if n_bad:
+        parts.append(f"{n_bad} non-finite")
+    return "  ".join(parts)
+
+
+def array_lines(a, max_rows: int = 8, max_cols: int = 6, digits: int = 4) -> list[Content]:
+    """The array as aligned rows of numbers, large ones cut with ``…`` (non-finite in warning).
+
+    1-D arrays are shown as one row; higher dimensions are flattened to (first, rest).
+    """
+    a = np.asarray(a)
+    if a.ndim == 0:
+        return [styled_number(a.item(), digits)]
+    if a.ndim == 1:
+        a = a[np.newaxis, :]
+    elif a.ndim > 2:
+        a = a.reshape(a.shape[0], -1)
+    n_rows, n_cols = a.shape
+    rows = _cut(n_rows, max_rows)
+    cols = _cut(n_cols, max_cols)
+    cells: list[list[tuple[str, float]] | None] = []
+    for i in rows:
+        if i is None:
+            cells.append(None)
+            continue
+        cells.append(
+            [(fmt(a[i, j], digits), a[i, j]) if j is not None else ("…", 0.0) for j in cols]
+        )
+    width = max((len(text) for row in cells if row for text, _ in row), default=1)
+    lines = []
+    for row in cells:
+        if row is None:
+            lines.append(Content("⋮".rjust(width)))
+            continue
+        parts: list[Content | str] = []
+        for k, (text, value) in enumerate(row):
+            if k:
+                parts.append(" ")
+            padded = text.rjust(width)
+            parts.append(Content.styled(padded, WARNING) if not is_finite(value) else padded)
+        lines.append(Content.assemble(*parts))
+    return lines
+
+
+def _cut(n: int, limit: int) -> list[int | None]:
+    """Indices 0…n−1, or the first and last ones around a ``None`` gap when n > limit."""
+    if n <= limit:
+        return list(range(n))
+    head = (limit + 1) // 2
+    tail = limit - head
+    return [*range(head), None, *range(n - tail, n)]

@@ -1,0 +1,336 @@
+"""The gradients panel: one statistic per layer, as bars on a log scale and as a history.
+
+The statistic is one of ``tui.view.STATS`` (‖∂C/∂Wˡ‖, mean |δˡ|, ‖ΔWˡ‖/‖Wˡ‖, dead fraction,
+saturated fraction), as recorded by the engine at every step (``engine.stats.LayerStats``); the
+panel only draws them. Magnitudes are drawn on a log₁₀ axis, fractions on a linear one. Each
+statistic has two bands (``BANDS``): for magnitudes, *vanishing* (below the low threshold — the
+layer barely learns) and *exploding* (above the high threshold); for fractions, *high* and
+*very high*. A value's band colours its bar and its number; the axis under the bars shows the
+bands' extent and the legend their thresholds. Below, each layer's history over the run: one
+character per column, its height the mean value over those steps on the same axis as the bars,
+its colour the band.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.widgets import Select, Static
+
+from engine.stats import STAT_NAMES
+from tui.messages import CycleStat
+from tui.panels.base import MUTED, Panel
+from tui.panels.format import WARNING, fmt, fmt_fraction, is_finite
+from tui.view import STATS
+
+
+@dataclass(frozen=True)
+class Bands:
+    """How a statistic is drawn: axis range, log or linear, and its two warning thresholds."""
+
+    lo: float  # left end of the axis
+    hi: float  # right end of the axis
+    log: bool
+    low: float | None  # below: "vanishing" (None: no low band)
+    high: float  # above: "exploding" / "high"
+    very_high: float | None = None  # fractions: above this, "very high"
+
+
+BANDS: dict[str, Bands] = {
+    "grad_norm": Bands(1e-8, 1e4, True, 1e-5, 1e2),
+    "delta_mean_abs": Bands(1e-8, 1e4, True, 1e-5, 1e2),
+    "update_ratio": Bands(1e-9, 1e1, True, 1e-6, 1e-1),
+    "dead_fraction": Bands(0.0, 1.0, False, None, 0.5, 0.9),
+    "saturated_fraction": Bands(0.0, 1.0, False, None, 0.5, 0.9),
+}
+"""Per statistic. Magnitudes: vanishing < ``low``, exploding > ``high``. Fractions: high >
+``high``, very high > ``very_high``. An update/weight ratio near 1e-3 is the usual healthy
+rate; below 1e-6 a layer is frozen, above 0.1 each step rewrites a tenth of its weights."""
+
+BAND_STYLES = {
+    "ok": "$text-success",
+    "vanishing": "$text-warning",
+    "exploding": "$text-error",
+    "high": "$text-warning",
+    "very high": "$text-error",
+    "nan": WARNING,
+    "none": MUTED,
+}
+TRACK_STYLES = {"ok": "", "low": "on $warning-muted", "high": "on $error-muted"}
+EIGHTHS = " ▏▎▍▌▋▊▉█"
+LEVELS = "▁▂▃▄▅▆▇█"
+STAT_COLUMNS = {name: i for i, name in enumerate(STAT_NAMES)}
+"""Column of each statistic in ``StatsHistory.last()``'s array."""
+LABEL_WIDTH = 4  # "l12 "
+VALUE_WIDTH = 10
+
+
+def band(stat: str, value) -> str:
+    """The band ``value`` of statistic ``stat`` falls in: ``ok``, ``vanishing``, ``exploding``,
+    ``high``, ``very high``, or ``nan`` (non-finite)."""
+    if not is_finite(value):
+        return "nan"
+    b = BANDS[stat]
+    value = float(value)
+    if b.log:
+        if b.low is not None and value < b.low:
+            return "vanishing"
+        if value > b.high:
+            return "exploding"
+        return "ok"
+    if b.very_high is not None and value > b.very_high:
+        return "very high"
+    if value > b.high:
+        return "high"
+    return "ok"
+
+
+def position(stat: str, value: float) -> float:
+    """Where ``value`` lies on the statistic's axis, 0 (left) … 1 (right), clipped."""
+    b = BANDS[stat]
+    if b.log:
+        if not value > 0:
+            return 0.0
+        t = (math.log10(value) - math.log10(b.lo)) / (math.log10(b.hi) - math.log10(b.lo))
+    else:
+        t = (value - b.lo) / (b.hi - b.lo)
+    return min(max(t, 0.0), 1.0)
+
+
+def track_zones(stat: str, width: int) -> list[str]:
+    """The band zone of each cell of a bar track: ``low``, ``ok`` or ``high``."""
+    b = BANDS[stat]
+    zones = []
+    for i in range(width):
+        centre = (i + 0.5) / width
+        if b.low is not None and centre < position(stat, b.low):
+            zones.append("low")
+        elif centre > position(stat, b.high):
+            zones.append("high")
+        else:
+            zones.append("ok")
+    return zones
+
+
+def bar(stat: str, value, width: int) -> Content:
+    """A bar of ``width`` cells for ``value`` over the band-coloured track."""
+    zones = track_zones(stat, width)
+    which = band(stat, value)
+    fill = 0.0 if which == "nan" else position(stat, float(value)) * width
+    style = BAND_STYLES[which]
+    parts = []
+    for i, zone in enumerate(zones):
+        eighths = int(round(min(max(fill - i, 0.0), 1.0) * 8))
+        parts.append((EIGHTHS[eighths], f"{style} {TRACK_STYLES[zone]}".strip()))
+    return Content.assemble(*parts)
+
+
+def axis_labels(stat: str, width: int) -> str:
+    """Tick labels under the bars (decades for log axes, 0/50/100% for fractions)."""
+    b = BANDS[stat]
+    if b.log:
+        ticks = [b.lo, b.low, b.high, b.hi] if b.low is not None else [b.lo, b.high, b.hi]
+        labels = [_decade(t) for t in ticks]
+    else:
+        ticks = [0.0, 0.5, 1.0]
+        labels = ["0", "50%", "100%"]
+    line = [" "] * width
+    last_end = -1
+    for t, text in zip(ticks, labels):
+        start = round(position(stat, t) * width - len(text) / 2)
+        start = min(max(start, 0), width - len(text))
+        if start <= last_end:
+            continue
+        line[start : start + len(text)] = text
+        last_end = start + len(text)
+    return "".join(line)
+
+
+def zone_strip(stat: str, width: int) -> Content:
+    """The axis as a line coloured by band: where vanishing, ok and exploding values lie."""
+    styles = {"low": BAND_STYLES["vanishing"], "ok": MUTED, "high": BAND_STYLES["exploding"]}
+    if not BANDS[stat].log:
+        styles = {"low": MUTED, "ok": MUTED, "high": BAND_STYLES["high"]}
+    return Content.assemble(*[("━", styles[zone]) for zone in track_zones(stat, width)])
+
+
+def _decade(x: float) -> str:
+    """A threshold as written on the axis: powers of ten as ``1e-5``, others via ``fmt``."""
+    exponent = math.log10(x)
+    return f"1e{round(exponent)}" if abs(exponent - round(exponent)) < 1e-9 else fmt(x)
+
+
+def legend(stat: str) -> Content:
+    """What the colours mean for this statistic, with the thresholds."""
+    b = BANDS[stat]
+    if b.log:
+        return Content.assemble(
+            ("━", BAND_STYLES["vanishing"]),
+            (f" vanishing <{_decade(b.low)}  ", MUTED),
+            ("━", BAND_STYLES["exploding"]),
+            (f" exploding >{_decade(b.high)}", MUTED),
+        )
+    return Content.assemble(
+        ("█", BAND_STYLES["high"]),
+        (f" high >{fmt_fraction(b.high)}  ", MUTED),
+        ("█", BAND_STYLES["very high"]),
+        (f" very high >{fmt_fraction(b.very_high)}", MUTED),
+    )
+
+
+def format_value(stat: str, value) -> str:
+    return fmt_fraction(value) if not BANDS[stat].log else fmt(value)
+
+
+def history_strip(stat: str, series: np.ndarray, width: int) -> Content:
+    """One character per column: the mean of the statistic over those steps, as a level."""
+    n = series.shape[0]
+    if n == 0 or width <= 0:
+        return Content.styled("·" * max(width, 0), MUTED)
+    columns = min(width, n)
+    edges = np.linspace(0, n, columns + 1).astype(np.int64)
+    parts = []
+    for k in range(columns):
+        chunk = series[edges[k] : edges[k + 1]]
+        finite = chunk[np.isfinite(chunk)]
+        if finite.shape[0] < chunk.shape[0]:
+            parts.append(("!", BAND_STYLES["nan"]))
+            continue
+        value = float(finite.mean())
+        level = LEVELS[min(int(position(stat, value) * len(LEVELS)), len(LEVELS) - 1)]
+        parts.append((level, BAND_STYLES[band(stat, value)]))
+    return Content.assemble(*parts)
+
+
+class GradientsPanel(Panel):
+    """Per-layer statistic bars with bands and a legend, and per-layer history strips."""
+
+    BORDER_TITLE = "Gradients"
+    DEFAULT_CSS = """
+    GradientsPanel #gradients-top {
+        height: 1;
+    }
+    GradientsPanel #gradients-stat {
+        width: 24;
+    }
+    GradientsPanel #gradients-steps {
+        width: 1fr;
+        color: $text-muted;
+        padding-left: 1;
+    }
+    GradientsPanel #gradients-scroll {
+        height: 1fr;
+    }
+    GradientsPanel #gradients-scroll > Static {
+        height: auto;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.stat = "grad_norm"
+        self.bands: list[str] = []  # band of each layer's current value, l = 1…L
+        self.values: list[float] = []
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="gradients-top"):
+            yield Select(
+                [(label, key) for key, label in STATS.items()],
+                value=self.stat,
+                allow_blank=False,
+                compact=True,
+                id="gradients-stat",
+                tooltip="Which per-layer statistic to show",
+            )
+            yield Static("", id="gradients-steps")
+        with VerticalScroll(id="gradients-scroll", can_focus=False):
+            yield Static("", id="gradients-bars")
+            yield Static("", id="gradients-axis")
+            yield Static("", id="gradients-legend")
+            yield Static("", id="gradients-history-title", classes="panel-note")
+            yield Static("", id="gradients-history")
+
+    @on(Select.Changed, "#gradients-stat")
+    def _stat_chosen(self, event: Select.Changed) -> None:
+        event.stop()
+        if event.value is not Select.NULL and event.value != self.stat:
+            self.post_message(CycleStat(str(event.value)))
+
+    # --- the view -----------------------------------------------------------------------------
+
+    def refresh_view(self, view) -> None:
+        stat = view.stat if view.stat in BANDS else "grad_norm"
+        self.stat = stat
+        select = self.query_one("#gradients-stat", Select)
+        if select.value != stat:
+            with select.prevent(Select.Changed):
+                select.value = stat
+        run = view.run
+        L = run.net.L
+        history = run.history
+        last = history.last()
+        scroll = self.query_one("#gradients-scroll", VerticalScroll)
+        width = max(scroll.scrollable_content_region.width, 20)
+        track = max(width - LABEL_WIDTH - VALUE_WIDTH - 1, 6)
+        column = STAT_COLUMNS[stat]
+        if last is None:
+            self.values = [math.nan] * L
+            self.bands = ["none"] * L
+            bars = Content.styled("no steps yet — press s to step, space to run", MUTED)
+        else:
+            stats = last[2]
+            self.values = [float(stats[l - 1, column]) for l in range(1, L + 1)]
+            self.bands = [band(stat, v) for v in self.values]
+            lines = []
+            for l, value in enumerate(self.values, start=1):
+                number = format_value(stat, value)
+                lines.append(
+                    Content.assemble(
+                        (f"l{l}".ljust(LABEL_WIDTH), MUTED),
+                        bar(stat, value, track),
+                        " ",
+                        (number.rjust(VALUE_WIDTH - 1), BAND_STYLES[self.bands[l - 1]]),
+                    )
+                )
+            bars = Content("\n").join(lines)
+        self.query_one("#gradients-bars", Static).update(bars)
+        self.query_one("#gradients-axis", Static).update(
+            Content.assemble(
+                " " * LABEL_WIDTH,
+                zone_strip(stat, track),
+                "\n",
+                (" " * LABEL_WIDTH + axis_labels(stat, track), MUTED),
+            )
+        )
+        self.query_one("#gradients-legend", Static).update(legend(stat))
+        self.query_one("#gradients-steps", Static).update(
+            f"step {int(last[0])}" if last is not None else ""
+        )
+        self._history(history, stat, L, track + VALUE_WIDTH)
+
+    def _history(self, history, stat: str, L: int, width: int) -> None:
+        title = self.query_one("#gradients-history-title", Static)
+        body = self.query_one("#gradients-history", Static)
+        if len(history) == 0:
+            title.update("")
+            body.update("")
+            return
+        snapshot = history.snapshot()
+        steps = snapshot.steps
+        title.update(
+            Content.styled(f"history, steps {int(steps[0])}–{int(steps[-1])} (old → new)", MUTED)
+        )
+        lines = [
+            Content.assemble(
+                (f"l{l}".ljust(LABEL_WIDTH), MUTED),
+                history_strip(stat, snapshot.series(stat, l), width),
+            )
+            for l in range(1, L + 1)
+        ]
+        body.update(Content("\n").join(lines))

@@ -1,0 +1,193 @@
+"""The loss panel: training (and validation) loss over the run, and where the run stands.
+
+The plot draws the run's bounded history (``engine.history.StatsHistory``), reduced to at most
+``MAX_POINTS`` points by averaging neighbouring points, so it costs the same after 10 steps or
+10⁶. Validation loss, where the data has a validation split, is drawn per epoch. The y axis is
+linear or logarithmic (``view.log_scale``; the "log" button or the app's ``l`` key toggles it).
+Non-finite losses are left out of the plot and named in the line under it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from textual import on
+from textual.app import ComposeResult
+from textual.color import Color
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import Button, Static
+from textual_plotext import PlotextPlot
+
+from tui.messages import ToggleLogScale
+from tui.panels.base import MUTED, Panel
+from tui.panels.format import WARNING, fmt, fmt_fraction, styled_number
+
+MAX_POINTS = 300
+"""At most this many points per curve reach plotext, however long the run."""
+
+
+def downsample(x: np.ndarray, y: np.ndarray, max_points: int = MAX_POINTS):
+    """(x, y) reduced to at most ``max_points`` by averaging runs of neighbours (finite y only).
+
+    A display transform: the mean of each run of consecutive points, so the curve keeps its shape.
+    """
+    keep = np.isfinite(y) & np.isfinite(x)
+    x, y = x[keep], y[keep]
+    n = x.shape[0]
+    if n <= max_points:
+        return x, y
+    edges = np.linspace(0, n, max_points + 1).astype(np.int64)
+    counts = np.diff(edges)
+    x_mean = np.add.reduceat(x, edges[:-1]) / counts
+    y_mean = np.add.reduceat(y, edges[:-1]) / counts
+    return x_mean, y_mean
+
+
+def epoch_metrics(run) -> list[dict]:
+    """The run's per-epoch metrics (dicts with ``epoch``, ``step``, ``train_loss``,
+    ``val_loss``, ``accuracy``), oldest first; empty when the run keeps none yet."""
+    metrics = getattr(run, "metrics", None)
+    if metrics is None:
+        return []
+    return list(metrics)
+
+
+class LossPanel(Panel):
+    """Training and validation loss over steps, with the current numbers underneath."""
+
+    BORDER_TITLE = "Loss"
+    DEFAULT_CSS = """
+    LossPanel #loss-plot {
+        height: 1fr;
+        min-height: 4;
+    }
+    LossPanel #loss-stats {
+        height: auto;
+    }
+    LossPanel .panel-buttons {
+        dock: top;
+        height: 1;
+    }
+    LossPanel .panel-buttons #loss-scale-label {
+        width: 1fr;
+        color: $text-muted;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._plotted: tuple | None = None  # what the plot shows, to skip identical redraws
+        self.log_scale = False
+        self.points = 0  # points of the training curve last handed to plotext
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="panel-buttons"):
+            yield Static("", id="loss-scale-label")
+            yield Button("log", id="loss-log", compact=True, tooltip="Linear / log scale (l)")
+        yield PlotextPlot(id="loss-plot")
+        yield Static("", id="loss-stats")
+
+    @on(Button.Pressed, "#loss-log")
+    def _toggle_log(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(ToggleLogScale())
+
+    # --- the view -----------------------------------------------------------------------------
+
+    def refresh_view(self, view) -> None:
+        run = view.run
+        history = run.history
+        self.log_scale = bool(view.log_scale)
+        metrics = epoch_metrics(run)
+        key = (
+            id(history),
+            history.n_recorded,
+            len(metrics),
+            self.log_scale,
+            self.app.theme,
+        )
+        if key != self._plotted:
+            self._plotted = key
+            self._plot(history, metrics)
+        self.query_one("#loss-scale-label", Static).update(
+            "log scale" if self.log_scale else "linear scale"
+        )
+        self.query_one("#loss-log", Button).label = "linear" if self.log_scale else "log"
+        self.query_one("#loss-stats", Static).update(self._stats_line(view, metrics))
+
+    def _plot(self, history, metrics: list[dict]) -> None:
+        widget = self.query_one("#loss-plot", PlotextPlot)
+        plt = widget.plt
+        plt.clear_data()
+        plt.clear_figure()
+        snapshot = history.snapshot()
+        steps, loss = downsample(snapshot.steps, snapshot.loss)
+        val_x = np.array([m["step"] for m in metrics if m.get("val_loss") is not None], float)
+        val_y = np.array([m["val_loss"] for m in metrics if m.get("val_loss") is not None], float)
+        val_x, val_y = downsample(val_x, val_y)
+        if self.log_scale:
+            positive = loss > 0
+            steps, loss = steps[positive], loss[positive]
+            positive = val_y > 0
+            val_x, val_y = val_x[positive], val_y[positive]
+        self.points = int(steps.shape[0])
+        theme = self.app.theme_variables
+        train_color = _rgb(theme.get("primary", "#0178D4"))
+        val_color = _rgb(theme.get("warning", "#ffa62b"))
+        plt.xlabel("step")
+        if self.points:
+            label = "train" if val_x.shape[0] else None  # a legend only when there are two
+            plt.plot(
+                steps.tolist(), loss.tolist(), marker="braille", color=train_color, label=label
+            )
+        if val_x.shape[0]:
+            plt.plot(
+                val_x.tolist(),
+                val_y.tolist(),
+                marker="braille",
+                color=val_color,
+                label="validation",
+            )
+        if self.log_scale and (self.points or val_x.shape[0]):
+            plt.yscale("log")
+        else:
+            plt.yscale("linear")
+        if not self.points and not val_x.shape[0]:
+            plt.title("no steps yet")
+        widget.refresh()
+
+    def _stats_line(self, view, metrics: list[dict]) -> Content:
+        run = view.run
+        trainer = run.trainer
+        last = run.history.last()
+        parts: list = [
+            ("epoch ", MUTED),
+            str(_current_epoch(trainer)),
+            ("  step ", MUTED),
+            str(trainer.steps_done),
+        ]
+        if last is not None:
+            parts += [("  loss ", MUTED), styled_number(last[1])]
+        if metrics:
+            latest = metrics[-1]
+            if latest.get("val_loss") is not None:
+                parts += [("  val ", MUTED), styled_number(latest["val_loss"])]
+            if latest.get("accuracy") is not None:
+                parts += [("  acc ", MUTED), fmt_fraction(latest["accuracy"])]
+        if last is not None and not math.isfinite(last[1]):
+            parts += [("  loss is ", MUTED), (fmt(last[1]), WARNING), (" — not plotted", MUTED)]
+        return Content.assemble(*parts)
+
+
+def _current_epoch(trainer) -> int:
+    """The epoch of the last completed step (1 before any step)."""
+    return max(1, trainer.epoch)
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    try:
+        return Color.parse(color).rgb
+    except Exception:
+        return (1, 120, 212)

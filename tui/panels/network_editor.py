@@ -1,0 +1,338 @@
+"""The network editor: a modal form over a ``NetworkDraft`` (tui/panels/network_form.py).
+
+Layers can be added (a hidden layer before the output), removed, resized, and given another
+activation or init; the loss, the optimizer and its hyper-parameters, η, the batch size and the
+regularization can be changed. Every change is checked at once: refused fields are tinted and the
+reasons listed under the form. "Apply" dismisses the screen with the new ``(network, training)``
+sections only when nothing is refused; "Cancel" or Escape leaves everything as it was.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+import engine
+from tui.panels.network_form import FLOAT_FIELDS, FieldError, NetworkDraft
+
+SHORT_LABELS = {
+    "lr": "η",
+    "l1": "L1",
+    "l2": "L2",
+    "weight_decay": "decay",
+    "momentum": "μ",
+    "beta1": "β₁",
+    "beta2": "β₂",
+    "rho": "ρ",
+    "eps": "ε",
+}
+
+
+def _options(names) -> list[tuple[str, str]]:
+    return [(name, name) for name in names]
+
+
+class NetworkEditor(ModalScreen[tuple[dict, dict] | None]):
+    """Edit the network and training settings; dismissed with the sections or None."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+a", "apply", "Apply"),
+    ]
+    DEFAULT_CSS = """
+    NetworkEditor {
+        align: center middle;
+    }
+    NetworkEditor #editor {
+        width: 78;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: thick $primary;
+        border-title-color: $text-primary;
+        border-title-style: bold;
+        background: $surface;
+        padding: 0 1;
+    }
+    NetworkEditor #editor-body {
+        height: auto;
+        max-height: 16;
+    }
+    NetworkEditor .row {
+        height: 1;
+        width: 1fr;
+        margin-bottom: 1;
+    }
+    NetworkEditor .layer-row {
+        margin-bottom: 0;
+    }
+    NetworkEditor .row Label {
+        width: auto;
+        padding: 0 1 0 0;
+        color: $text-muted;
+    }
+    NetworkEditor .row .layer-index {
+        width: 4;
+        color: $text;
+    }
+    NetworkEditor .row Input {
+        width: 10;
+        margin-right: 2;
+    }
+    NetworkEditor .row Select {
+        width: 20;
+        margin-right: 1;
+    }
+    NetworkEditor .row Button {
+        min-width: 3;
+        margin-right: 1;
+    }
+    NetworkEditor .row Checkbox {
+        width: auto;
+    }
+    NetworkEditor .refused {
+        background-tint: $error 30%;
+    }
+    NetworkEditor .section {
+        color: $text-primary;
+        text-style: bold;
+        height: 1;
+    }
+    NetworkEditor .note {
+        color: $text-muted;
+        height: auto;
+    }
+    NetworkEditor #editor-errors {
+        color: $text-error;
+        height: auto;
+        max-height: 4;
+    }
+    NetworkEditor #editor-buttons {
+        height: 1;
+        align-horizontal: right;
+        margin-top: 1;
+    }
+    NetworkEditor #editor-buttons Button {
+        margin-left: 2;
+    }
+    """
+
+    def __init__(self, draft: NetworkDraft) -> None:
+        super().__init__()
+        self.draft = draft
+        self.errors: list[FieldError] = []
+
+    @classmethod
+    def from_view(cls, view) -> NetworkEditor:
+        """An editor on the view's current network and training sections."""
+        run = view.run
+        draft = NetworkDraft.from_sections(
+            run.net.n_in,
+            run.net.layers[-1].n_out,
+            run.trainer.n,
+            view.scenario.network,
+            view.scenario.training,
+        )
+        return cls(draft)
+
+    # --- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        draft = self.draft
+        with Vertical(id="editor") as editor:
+            editor.border_title = "Edit network"
+            with VerticalScroll(id="editor-body"):
+                yield Static(
+                    f"Input: {draft.n_in} features. Output: {draft.n_out} units (set by the data).",
+                    classes="note",
+                )
+                yield Static("Layers  (size · activation · init)", classes="section")
+                yield Vertical(*self._layer_rows(), id="editor-layers")
+                with Horizontal(classes="row"):
+                    yield Button("+ layer", id="add-layer", compact=True)
+                    yield Label("loss")
+                    yield Select(
+                        _options(engine.LOSSES),
+                        value=draft.loss,
+                        allow_blank=False,
+                        compact=True,
+                        id="loss",
+                    )
+                yield Static("Training", classes="section")
+                with Horizontal(classes="row"):
+                    yield Label("optimizer")
+                    yield Select(
+                        _options(engine.OPTIMIZERS),
+                        value=draft.optimizer,
+                        allow_blank=False,
+                        compact=True,
+                        id="optimizer",
+                    )
+                    yield Label("η")
+                    yield self._input("lr")
+                    yield Label("batch")
+                    yield self._input("batch_size")
+                with Horizontal(classes="row"):
+                    for key in ("l1", "l2", "weight_decay"):
+                        yield Label(SHORT_LABELS[key])
+                        yield self._input(key)
+                yield Horizontal(*self._hyper_widgets(), id="editor-hyper", classes="row")
+            yield Static("", id="editor-errors")
+            with Horizontal(id="editor-buttons"):
+                yield Button("Cancel", id="cancel", compact=True)
+                yield Button("Apply", id="apply", variant="primary", compact=True)
+
+    def _input(self, key: str) -> Input:
+        label = FLOAT_FIELDS[key][0] if key in FLOAT_FIELDS else "batch size: full or a number"
+        return Input(
+            self.draft.values.get(key, ""),
+            id=key,
+            compact=True,
+            tooltip=label,
+            select_on_focus=True,
+        )
+
+    def _layer_rows(self) -> list[Horizontal]:
+        rows = []
+        L = len(self.draft.layers)
+        activations = _options(engine.ACTIVATIONS)
+        inits = _options(engine.INITIALIZERS)
+        for l, layer in enumerate(self.draft.layers, start=1):
+            output = l == L
+            widgets = [
+                Label(f"l{l}", classes="layer-index"),
+                Input(
+                    layer.size,
+                    id=f"size-{l}",
+                    compact=True,
+                    disabled=output,
+                    tooltip="output units are set by the data" if output else "units nˡ",
+                ),
+                Select(
+                    activations,
+                    value=layer.activation,
+                    allow_blank=False,
+                    compact=True,
+                    id=f"act-{l}",
+                ),
+                Select(inits, value=layer.init, allow_blank=False, compact=True, id=f"init-{l}"),
+            ]
+            if output:
+                widgets.append(Label("output"))
+            else:
+                widgets.append(
+                    Button("✕", id=f"remove-{l}", compact=True, tooltip=f"remove layer {l}")
+                )
+            rows.append(Horizontal(*widgets, classes="row layer-row"))
+        return rows
+
+    def _hyper_widgets(self) -> list:
+        widgets: list = [Label(f"{self.draft.optimizer}:")]
+        fields = self.draft.hyper_fields()
+        for key in fields:
+            widgets += [Label(SHORT_LABELS[key]), self._input(key)]
+        if "nesterov" in engine.OPTIMIZERS[self.draft.optimizer].defaults:
+            widgets.append(Checkbox("nesterov", self.draft.nesterov, id="nesterov", compact=True))
+        if not fields:
+            widgets.append(Label("no hyper-parameters"))
+        return widgets
+
+    async def _rebuild_layers(self) -> None:
+        container = self.query_one("#editor-layers", Vertical)
+        await container.remove_children()
+        await container.mount_all(self._layer_rows())
+        self._check()
+
+    async def _rebuild_hyper(self) -> None:
+        container = self.query_one("#editor-hyper", Horizontal)
+        await container.remove_children()
+        await container.mount_all(self._hyper_widgets())
+        self._check()
+
+    def on_mount(self) -> None:
+        self._check()
+
+    # --- editing ------------------------------------------------------------------------------
+
+    @on(Input.Changed)
+    def _input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        key = event.input.id or ""
+        if key.startswith("size-"):
+            self.draft.layers[int(key.removeprefix("size-")) - 1].size = event.value
+        else:
+            self.draft.values[key] = event.value
+        self._check()
+
+    @on(Select.Changed)
+    async def _select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        key = event.select.id or ""
+        value = event.value
+        if value is Select.NULL:
+            return
+        if key.startswith("act-"):
+            self.draft.layers[int(key.removeprefix("act-")) - 1].activation = value
+        elif key.startswith("init-"):
+            self.draft.layers[int(key.removeprefix("init-")) - 1].init = value
+        elif key == "loss":
+            self.draft.loss = value
+        elif key == "optimizer" and value != self.draft.optimizer:
+            self.draft.set_optimizer(value)
+            await self._rebuild_hyper()
+            return
+        self._check()
+
+    @on(Checkbox.Changed, "#nesterov")
+    def _nesterov_changed(self, event: Checkbox.Changed) -> None:
+        event.stop()
+        self.draft.nesterov = event.value
+        self._check()
+
+    @on(Button.Pressed)
+    async def _button(self, event: Button.Pressed) -> None:
+        event.stop()
+        key = event.button.id or ""
+        if key == "add-layer":
+            self.draft.add_layer()
+            await self._rebuild_layers()
+        elif key.startswith("remove-"):
+            self.draft.remove_layer(int(key.removeprefix("remove-")) - 1)
+            await self._rebuild_layers()
+        elif key == "apply":
+            self.action_apply()
+        elif key == "cancel":
+            self.action_cancel()
+
+    def action_apply(self) -> None:
+        """Dismiss with the new sections, or keep the form open and show why not."""
+        network, training, errors = self._check()
+        if errors:
+            self.app.bell()
+            return
+        self.dismiss((network, training))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    # --- checking -----------------------------------------------------------------------------
+
+    def _check(self) -> tuple[dict, dict, list[FieldError]]:
+        """Check the draft; tint the refused fields and list the reasons."""
+        network, training, errors = self.draft.check()
+        self.errors = errors
+        refused = {e.field for e in errors}
+        for widget in self.query("Input, Select"):
+            if widget.id:
+                widget.set_class(widget.id in refused, "refused")
+        lines = [Content(f"✗ {e.message}") for e in errors[:4]]
+        if len(errors) > 4:
+            lines.append(Content(f"… and {len(errors) - 4} more"))
+        self.query_one("#editor-errors", Static).update(Content("\n").join(lines))
+        self.query_one("#apply", Button).disabled = bool(errors)
+        return network, training, errors

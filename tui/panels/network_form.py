@@ -1,0 +1,343 @@
+"""The network editor's model: the edited fields as text, checked into scenario sections.
+
+A ``NetworkDraft`` holds what the editor shows — each layer's size, activation and init, the loss,
+the optimizer, its hyper-parameters, η, the batch size and the regularization — as the strings the
+user typed. ``check()`` turns it into the ``[network]`` and ``[training]`` sections (plain dicts in
+the scenario format) or a list of ``FieldError``s, each naming the field and why it is refused.
+Checks run in three rounds: each field's text (a number? in range?), then the scenario format's
+own validation (``scenarios.validate``), then ``engine.build_network`` on a throw-away generator
+(so every rule the engine enforces — softmax only on the output, a loss that fits the output
+activation — is reported with the engine's own message). Nothing here touches the running network.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+import engine
+from engine.network import LayerSpec, build_network
+from scenarios.errors import ScenarioError
+from scenarios.schema import activations_with_alpha, init_settings, optimizer_settings
+from scenarios.validate import Checker, check_network, check_training
+
+INIT_KEYS = ("std", "limit", "value", "gain")
+BIAS_KEYS = {"bias_std": "std", "bias_limit": "limit", "bias_value": "value"}
+FLOAT_FIELDS = {
+    "lr": ("learning rate η", "positive"),
+    "l1": ("L1 penalty λ₁", "nonnegative"),
+    "l2": ("L2 penalty λ₂", "nonnegative"),
+    "weight_decay": ("weight decay", "nonnegative"),
+    "momentum": ("momentum μ", "unit"),
+    "beta1": ("β₁", "unit"),
+    "beta2": ("β₂", "unit"),
+    "rho": ("ρ", "unit"),
+    "eps": ("ε", "positive"),
+}
+"""Training fields typed as numbers: key → (label, allowed range)."""
+
+RANGES = {
+    "positive": (lambda v: v > 0, "must be > 0"),
+    "nonnegative": (lambda v: v >= 0, "must be ≥ 0"),
+    "unit": (lambda v: 0 <= v < 1, "must be in [0, 1)"),
+}
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """A refused field: ``field`` is the editor's field id (``size-2``, ``lr``, …)."""
+
+    field: str
+    message: str
+
+
+@dataclass
+class LayerDraft:
+    """One layer as edited; ``table`` is the original ``[[network.layers]]`` table."""
+
+    size: str
+    activation: str
+    init: str
+    table: dict = field(default_factory=dict)
+    original_n_in: int | None = None  # n_in when the draft was made (None: a new layer)
+
+
+@dataclass
+class NetworkDraft:
+    """Everything the editor edits (see the module docstring)."""
+
+    n_in: int
+    n_out: int  # output units, fixed by the data
+    n_train: int  # training examples (the largest batch)
+    layers: list[LayerDraft]
+    loss: str
+    network: dict  # the original [network] section (other keys are kept)
+    training: dict  # the original [training] section (other keys are kept)
+    values: dict[str, str] = field(default_factory=dict)  # training field id → typed text
+    nesterov: bool = False
+
+    @classmethod
+    def from_sections(cls, n_in: int, n_out: int, n_train: int, network: dict, training: dict):
+        """A draft showing the given sections."""
+        tables = [dict(t) for t in network.get("layers", [])]
+        layers = []
+        previous = n_in
+        for table in tables:
+            layers.append(
+                LayerDraft(
+                    str(table.get("size", "")),
+                    table.get("activation", "sigmoid"),
+                    table.get("init", "xavier_uniform"),
+                    table,
+                    previous,
+                )
+            )
+            previous = table.get("size", previous)
+        optimizer = training.get("optimizer", "sgd")
+        defaults = {k: v for cls in engine.OPTIMIZERS.values() for k, v in cls.defaults.items()}
+        if optimizer in engine.OPTIMIZERS:
+            defaults.update(engine.OPTIMIZERS[optimizer].defaults)
+        values = {"optimizer": optimizer, "batch_size": str(training.get("batch_size", "full"))}
+        for key in FLOAT_FIELDS:
+            value = training.get(key, defaults.get(key, 0.0 if key != "lr" else 0.1))
+            values[key] = _number_text(value)
+        return cls(
+            n_in,
+            n_out,
+            n_train,
+            layers,
+            network.get("loss", "mse"),
+            copy.deepcopy(network),
+            copy.deepcopy(training),
+            values,
+            bool(training.get("nesterov", defaults.get("nesterov", False))),
+        )
+
+    # --- editing ------------------------------------------------------------------------------
+
+    @property
+    def optimizer(self) -> str:
+        return self.values.get("optimizer", "sgd")
+
+    def hyper_fields(self) -> tuple[str, ...]:
+        """The optimizer's own number fields (``nesterov`` is a switch, not listed)."""
+        return tuple(k for k in optimizer_settings(self.optimizer) if k != "nesterov")
+
+    def set_optimizer(self, name: str) -> None:
+        """Switch optimizer; its hyper-parameters start at their defaults unless typed before."""
+        self.values["optimizer"] = name
+        for key, value in engine.OPTIMIZERS[name].defaults.items():
+            if key == "nesterov":
+                continue
+            if key not in self.training:
+                self.values[key] = _number_text(value)
+
+    def add_layer(self) -> None:
+        """Insert a hidden layer before the output layer, like the last hidden one (or 4 tanh)."""
+        hidden = self.layers[:-1]
+        like = hidden[-1] if hidden else None
+        draft = LayerDraft(
+            like.size if like else "4",
+            like.activation if like else "tanh",
+            like.init if like else "xavier_uniform",
+            {},
+            None,
+        )
+        self.layers.insert(len(self.layers) - 1, draft)
+
+    def remove_layer(self, index: int) -> None:
+        """Remove layer ``index`` (0-based); the output layer stays."""
+        if 0 <= index < len(self.layers) - 1:
+            del self.layers[index]
+
+    # --- checking -----------------------------------------------------------------------------
+
+    def check(self) -> tuple[dict, dict, list[FieldError]]:
+        """(network section, training section, errors); the sections are valid iff no errors."""
+        errors: list[FieldError] = []
+        tables = self._layer_tables(errors)
+        training = self._training(errors)
+        network = {k: v for k, v in self.network.items() if k != "layers"}
+        network["loss"] = self.loss
+        network["layers"] = tables
+        if errors:
+            return network, training, errors
+        try:
+            network = check_network(Checker("edit"), copy.deepcopy(network))
+        except ScenarioError as e:
+            errors.append(FieldError(_field_of(str(e)), _strip_label(str(e))))
+        try:
+            training = check_training(Checker("edit"), copy.deepcopy(training))
+        except ScenarioError as e:
+            errors.append(FieldError(_field_of(str(e)), _strip_label(str(e))))
+        if not errors:
+            errors.extend(self._engine_check(network, training))
+        return network, training, errors
+
+    def _layer_tables(self, errors: list[FieldError]) -> list[dict]:
+        tables = []
+        previous = self.n_in
+        with_alpha = activations_with_alpha()
+        L = len(self.layers)
+        for l, draft in enumerate(self.layers, start=1):
+            size = _parse_int(draft.size)
+            if size is None or size < 1:
+                errors.append(
+                    FieldError(
+                        f"size-{l}",
+                        f"layer {l} size: {draft.size.strip()!r} refused — must be a whole "
+                        "number ≥ 1",
+                    )
+                )
+                size = None
+            table = dict(draft.table)
+            table["size"] = size
+            table["activation"] = draft.activation
+            table["init"] = draft.init
+            if draft.activation not in with_alpha:
+                table.pop("alpha", None)
+            takes = init_settings(draft.init)
+            for key in INIT_KEYS:
+                if key not in takes:
+                    table.pop(key, None)
+            shape_changed = (
+                size is None or draft.original_n_in != previous or draft.table.get("size") != size
+            )
+            if shape_changed or draft.init != draft.table.get("init", "xavier_uniform"):
+                table.pop("weights", None)
+            if shape_changed:
+                table.pop("bias", None)
+            if l == L:
+                table.pop("dropout", None)
+                table.pop("batch_norm", None)
+            tables.append(table)
+            previous = size
+        return tables
+
+    def _training(self, errors: list[FieldError]) -> dict:
+        training = dict(self.training)
+        optimizer = self.optimizer
+        training["optimizer"] = optimizer
+        takes = set(optimizer_settings(optimizer))
+        for key in ("momentum", "nesterov", "beta1", "beta2", "rho", "eps"):
+            if key not in takes:
+                training.pop(key, None)
+        for key in ("lr", "l1", "l2", "weight_decay", *self.hyper_fields()):
+            label, allowed = FLOAT_FIELDS[key]
+            text = self.values.get(key, "").strip()
+            value = _parse_float(text)
+            if value is None:
+                errors.append(FieldError(key, f"{label}: {text!r} refused — not a number"))
+                continue
+            ok, rule = RANGES[allowed]
+            if not ok(value):
+                errors.append(FieldError(key, f"{label}: {text} refused — {rule}"))
+                continue
+            training[key] = value
+        if "nesterov" in takes:
+            training["nesterov"] = self.nesterov
+        batch = self.values.get("batch_size", "full").strip().lower()
+        if batch == "full":
+            training["batch_size"] = "full"
+        else:
+            size = _parse_int(batch)
+            if size is None or not 1 <= size <= self.n_train:
+                errors.append(
+                    FieldError(
+                        "batch_size",
+                        f'batch size: {batch!r} refused — "full" or a whole number from 1 to '
+                        f"{self.n_train} (the training examples)",
+                    )
+                )
+            else:
+                training["batch_size"] = size
+        return training
+
+    def _engine_check(self, network: dict, training: dict) -> list[FieldError]:
+        """Build the network once on a throw-away generator, to report the engine's objections."""
+        specs = []
+        for table in network["layers"]:
+            specs.append(
+                LayerSpec(
+                    size=table["size"],
+                    activation=table["activation"],
+                    alpha=table.get("alpha"),
+                    init=table["init"],
+                    init_params={k: table[k] for k in INIT_KEYS if k in table},
+                    bias_init=table.get("bias_init", "zeros"),
+                    bias_params={v: table[k] for k, v in BIAS_KEYS.items() if k in table},
+                    weights=table.get("weights"),
+                    bias=table.get("bias"),
+                    dropout=table.get("dropout", 0.0),
+                    batch_norm=table.get("batch_norm", False),
+                )
+            )
+        errors = []
+        if specs[-1].size != self.n_out:
+            errors.append(
+                FieldError(
+                    f"size-{len(specs)}",
+                    f"layer {len(specs)} (output) has {specs[-1].size} units; the data needs "
+                    f"{self.n_out}",
+                )
+            )
+        try:
+            build_network(
+                self.n_in,
+                specs,
+                network["loss"],
+                np.random.default_rng(0),
+                network.get("dtype", "float64"),
+            )
+        except (ValueError, TypeError) as e:
+            errors.append(FieldError(_field_of(str(e)), str(e)))
+        return errors
+
+
+def _parse_int(text: str) -> int | None:
+    text = text.strip()
+    try:
+        return int(text)
+    except ValueError:
+        value = _parse_float(text)
+        if value is not None and value.is_integer():
+            return int(value)
+        return None
+
+
+def _parse_float(text: str) -> float | None:
+    try:
+        value = float(text.strip())
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _number_text(value) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def _strip_label(message: str) -> str:
+    """``edit: network.layers[2].size (layer 2): …`` → ``network.layers[2].size (layer 2): …``."""
+    return message.removeprefix("edit: ")
+
+
+def _field_of(message: str) -> str:
+    """The editor field a validation message is about (best effort: layer n → its activation)."""
+    match = re.search(r"layers\[(\d+)\]\.(\w+)", message) or re.search(r"layer (\d+)", message)
+    if match:
+        l = match.group(1)
+        key = match.group(2) if match.lastindex and match.lastindex >= 2 else "activation"
+        return {"size": f"size-{l}", "init": f"init-{l}"}.get(key, f"act-{l}")
+    for key in ("batch_size", "optimizer", "loss", *FLOAT_FIELDS):
+        if key in message:
+            return key
+    return "loss"

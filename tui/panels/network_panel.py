@@ -1,0 +1,230 @@
+"""The network panel: the layers as a table, the current layer and phase while stepping.
+
+One row per layer l = 0…L (row 0 is the input): units nˡ, activation σ, how W was initialized,
+parameter count, and a marker on the layer the debugger's current event belongs to (forward,
+δ, ∂C/∂W, update). Below: loss, optimizer, learning rate, batch size, regularization. Clicking a
+layer row selects it for the equation view (``SelectUnit``); "Edit…" opens the network editor,
+whose result is posted as ``ApplyNetwork``.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.events import Click
+from textual.widgets import Button, Static
+
+from tui.messages import ApplyNetwork, SelectUnit
+from tui.panels.base import ACCENT, CURRENT_ROW, MUTED, SELECTED, Panel
+from tui.panels.format import fmt, fmt_count
+
+EVENT_MARKERS = {
+    "step_start": "start",
+    "forward": "forward",
+    "loss": "loss",
+    "delta": "δ backward",
+    "gradient": "∂C/∂W",
+    "clip": "clip",
+    "update": "update",
+}
+"""How the current event is named on its layer's row."""
+
+HEADER = ("l", "n", "σ", "init", "params", "")
+ALIGN_RIGHT = (True, True, False, False, True, False)
+
+
+def layer_rows(net) -> list[tuple[str, ...]]:
+    """The table's cells, row 0 the input: (l, units, activation, init, parameters)."""
+    rows = [("0", str(net.n_in), "input", "", "")]
+    for layer in net.layers:
+        extras = []
+        if getattr(layer, "dropout", 0.0):
+            extras.append(f"drop {fmt(layer.dropout, 3)}")
+        if getattr(layer, "batch_norm", False):
+            extras.append("BN")
+        activation = repr(layer.activation) + (" " + " ".join(extras) if extras else "")
+        rows.append(
+            (
+                str(layer.l),
+                str(layer.n_out),
+                activation,
+                layer.init or "",
+                fmt_count(layer.n_params),
+            )
+        )
+    return rows
+
+
+def event_row(event, L: int) -> tuple[int, str] | None:
+    """(row, marker) of the layer the debugger's current event belongs to, or None."""
+    if event is None:
+        return None
+    kind = event.kind
+    if kind not in EVENT_MARKERS:
+        return None
+    l = getattr(event, "l", None)
+    if l is None:
+        l = {"step_start": 0, "loss": L}.get(kind)
+    if l is None:  # clip: about every layer; shown on the output row
+        l = L
+    return l, EVENT_MARKERS[kind]
+
+
+def render_table(rows, current: tuple[int, str] | None, selected: int | None) -> Content:
+    """The rows as aligned columns; the current row highlighted, the selected one bold."""
+    table = [HEADER] + [(*row, "") for row in rows]
+    if current is not None:
+        r, marker = current
+        if 0 <= r < len(rows):
+            table[r + 1] = (*rows[r], f"◀ {marker}")
+    widths = [max(len(row[c]) for row in table) for c in range(len(HEADER))]
+    lines = []
+    for index, row in enumerate(table):
+        cells = [
+            cell.rjust(w) if right else cell.ljust(w)
+            for cell, w, right in zip(row, widths, ALIGN_RIGHT)
+        ]
+        text = " ".join(cells).rstrip()
+        r = index - 1
+        if index == 0:
+            style = MUTED
+        elif current is not None and r == current[0]:
+            style = CURRENT_ROW
+        elif selected is not None and r == selected:
+            style = SELECTED
+        else:
+            style = ""
+        lines.append(Content.styled(text, style) if style else Content(text))
+    return Content("\n").join(lines)
+
+
+def training_items(run) -> list[Content]:
+    """Loss, optimizer, η, batch size, regularization and parameter count, one item each."""
+    net, learner, trainer = run.net, run.learner, run.trainer
+    try:
+        lr = trainer.lr(learner.t + 1, trainer.epoch)
+    except (TypeError, ValueError, ArithmeticError):
+        lr = None
+    batch = trainer.batch_size
+    items = [
+        ("loss", net.loss.name),
+        ("optimizer", repr(learner.optimizer)),
+        ("η", fmt(lr)),
+        ("batch", f"full ({batch})" if batch == trainer.n else str(batch)),
+    ]
+    for name in ("l1", "l2"):
+        value = getattr(learner, name, 0.0)
+        if value:
+            items.append((name.upper(), fmt(value)))
+    for name in ("clip_value", "clip_norm"):
+        value = getattr(learner, name, None)
+        if value is not None:
+            items.append((name, fmt(value)))
+    result = [Content.assemble((f"{key} ", MUTED), value) for key, value in items]
+    result.append(Content.assemble(("params ", MUTED), (fmt_count(net.n_params), ACCENT)))
+    return result
+
+
+def wrap_items(items: list[Content], width: int, gap: str = "  ") -> Content:
+    """Items on lines of at most ``width`` cells, separated by ``gap`` (an item never splits)."""
+    lines: list[Content] = []
+    line: Content | None = None
+    for item in items:
+        if line is None:
+            line = item
+        elif line.cell_length + len(gap) + item.cell_length <= width:
+            line = Content.assemble(line, gap, item)
+        else:
+            lines.append(line)
+            line = item
+    if line is not None:
+        lines.append(line)
+    return Content("\n").join(lines)
+
+
+class LayerTable(Static):
+    """The layer table; a click on a layer row selects that layer (``SelectUnit(l)``)."""
+
+    rows = 0
+
+    def on_click(self, event: Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        l = offset.y - 1  # line 0 is the header, line 1 the input
+        if 1 <= l < self.rows:
+            event.stop()
+            self.post_message(SelectUnit(l, None))
+
+
+class NetworkPanel(Panel):
+    """The layers of the network and its training settings (see the module docstring)."""
+
+    BORDER_TITLE = "Network"
+    BINDINGS = [Binding("enter", "edit_network", "Edit network", show=False)]
+    DEFAULT_CSS = """
+    NetworkPanel #network-scroll {
+        height: 1fr;
+        overflow-x: auto;
+    }
+    NetworkPanel #network-table {
+        width: auto;
+    }
+    NetworkPanel #network-summary {
+        height: auto;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._view = None
+        self._rows: list[tuple[str, ...]] = []
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="network-scroll", can_focus=False):
+            yield LayerTable("", id="network-table")
+            yield Static("", id="network-summary")
+        with Horizontal(classes="panel-buttons"):
+            yield Button("Edit…", id="network-edit", compact=True, tooltip="Edit the network")
+
+    # --- the view -----------------------------------------------------------------------------
+
+    def refresh_view(self, view) -> None:
+        """Redraw the layer table and the settings line from ``view.run``."""
+        self._view = view
+        net = view.run.net
+        self._rows = layer_rows(net)
+        current = event_row(view.event, net.L)
+        selected = view.selection.l if view.selection is not None else None
+        table = self.query_one("#network-table", LayerTable)
+        table.rows = len(self._rows)
+        table.update(render_table(self._rows, current, selected))
+        summary = self.query_one("#network-summary", Static)
+        width = max(self.content_region.width, 20)
+        summary.update(wrap_items(training_items(view.run), width))
+        self.border_subtitle = net.describe().split(",")[0] if net.L <= 4 else f"{net.L} layers"
+
+    # --- actions ------------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#network-edit")
+    def _edit_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_edit_network()
+
+    def action_edit_network(self) -> None:
+        """Open the network editor on the current sections; post ApplyNetwork on "Apply"."""
+        if self._view is None:
+            return
+        from tui.panels.network_editor import NetworkEditor
+
+        view = self._view
+
+        def done(result) -> None:
+            if result is not None:
+                network, training = result
+                self.post_message(ApplyNetwork(network, training))
+
+        self.app.push_screen(NetworkEditor.from_view(view), done)
