@@ -10,7 +10,8 @@ Memory is fixed when the history is created and never grows, whatever the number
   A bucket keeps the sums of everything (so the mean step, mean loss and mean of every statistic)
   and the minimum and maximum of the loss (so a plot can draw the envelope of the old part).
 
-So after n steps the history holds between ``recent`` and 2·``recent`` exact points plus at most
+So after n steps the history holds between ``recent`` and 2·``recent`` exact points (fewer just
+after ``truncate``, which forgets the steps after a given one) plus at most
 ``coarse`` buckets of width ≈ 2n/``coarse`` — enough for a plot of the whole run at a
 terminal's resolution, with the latest steps exact.
 
@@ -72,6 +73,7 @@ class StatsHistory:
         self._count = np.zeros(coarse, dtype=np.int64)
         self._loss_min = np.zeros(coarse)
         self._loss_max = np.zeros(coarse)
+        self._last = np.zeros(coarse)  # the latest step in each bucket (for truncate)
         self._n_coarse = 0
         self._width = 1
         self.n_recorded = 0  # steps recorded since creation (or the last clear)
@@ -141,6 +143,7 @@ class StatsHistory:
                 loss = chunk[:, 1].reshape(nb, w)
                 self._loss_min[j : j + nb] = loss.min(axis=1)
                 self._loss_max[j : j + nb] = loss.max(axis=1)
+                self._last[j : j + nb] = chunk[:, 0].reshape(nb, w).max(axis=1)
                 self._count[j : j + nb] = w
                 self._n_coarse = j + nb
             else:  # buckets hold whole chunks: fill the last one, or start a new one
@@ -153,28 +156,58 @@ class StatsHistory:
                     self._count[j] = 0
                     self._loss_min[j] = np.inf
                     self._loss_max[j] = -np.inf
+                    self._last[j] = -np.inf
                     self._n_coarse = j + 1
                 self._sums[j] += chunk.sum(axis=0)
                 self._loss_min[j] = min(self._loss_min[j], chunk[:, 1].min())
                 self._loss_max[j] = max(self._loss_max[j], chunk[:, 1].max())
+                self._last[j] = max(self._last[j], chunk[:, 0].max())
                 self._count[j] += R
             # keep the newer half as the exact part
             self._rows[:R] = self._rows[R : 2 * R]
             self._n_recent = R
 
     def _merge_pairs(self) -> None:
-        """Merge buckets (0, 1), (2, 3), …: half as many buckets, each twice as wide."""
+        """Merge buckets (0, 1), (2, 3), …: half as many buckets, each twice as wide.
+
+        An odd bucket out (possible after ``truncate``) moves down unmerged.
+        """
         n = self._n_coarse
-        half = n // 2
-        if n % 2:
-            raise AssertionError("the old part holds an odd number of full buckets")
+        half, odd = divmod(n, 2)
+        m = 2 * half
         s = self._sums
-        s[:half] = s[:n].reshape(half, 2, self._D).sum(axis=1)
-        self._count[:half] = self._count[0:n:2] + self._count[1:n:2]
-        self._loss_min[:half] = np.minimum(self._loss_min[0:n:2], self._loss_min[1:n:2])
-        self._loss_max[:half] = np.maximum(self._loss_max[0:n:2], self._loss_max[1:n:2])
-        self._n_coarse = half
+        s[:half] = s[:m].reshape(half, 2, self._D).sum(axis=1)
+        for a, merge in (
+            (self._count, np.add),
+            (self._loss_min, np.minimum),
+            (self._loss_max, np.maximum),
+            (self._last, np.maximum),
+        ):
+            a[:half] = merge(a[0:m:2], a[1:m:2])
+            if odd:
+                a[half] = a[n - 1]
+        if odd:
+            s[half] = s[n - 1]
+        self._n_coarse = half + odd
         self._width *= 2
+
+    def truncate(self, step: float) -> None:
+        """Forget the steps recorded after ``step`` (for a run restored to an earlier step).
+
+        Exact steps are dropped one by one; an old bucket is dropped whole if it holds any step
+        after ``step`` (only reached when every exact step is dropped).
+        """
+        with self._lock:
+            nr = self._n_recent
+            keep = int(np.searchsorted(self._rows[:nr, 0], step, side="right"))
+            self._n_recent = keep
+            dropped = nr - keep
+            if keep == 0:
+                nc = self._n_coarse
+                keep_c = int(np.searchsorted(self._last[:nc], step, side="right"))
+                dropped += int(self._count[keep_c:nc].sum())
+                self._n_coarse = keep_c
+            self.n_recorded -= dropped
 
     # --- reading ----------------------------------------------------------------------------------
 
@@ -191,7 +224,15 @@ class StatsHistory:
     def nbytes(self) -> int:
         """Memory held by the history's arrays (fixed at creation)."""
         return sum(
-            a.nbytes for a in (self._rows, self._sums, self._count, self._loss_min, self._loss_max)
+            a.nbytes
+            for a in (
+                self._rows,
+                self._sums,
+                self._count,
+                self._loss_min,
+                self._loss_max,
+                self._last,
+            )
         )
 
     def _column(self, c: int) -> np.ndarray:

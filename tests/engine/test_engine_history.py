@@ -188,3 +188,25 @@ def test_clear():
     assert len(h) == 0 and h.n_recorded == 0 and h.last() is None
     h.record(7, 2.0, fake_stats(7, 1))
     np.testing.assert_array_equal(h.steps(), [7.0])
+
+
+def test_truncate_forgets_later_steps_and_keeps_working():
+    """After a restore to an earlier step, the history continues from there, still bounded."""
+    h = StatsHistory(1, recent=16, coarse=8)
+    for s in range(1, 1001):
+        h.record(s, float(s), fake_stats(s, 1))
+    h.truncate(990)
+    assert h.steps()[-1] == 990 and h.n_recorded == 990
+    assert h.counts().sum() == 990
+    h.truncate(500)  # beyond the exact part: whole buckets after step 500 go
+    assert h.steps().max() <= 500
+    assert h.counts().sum() == h.n_recorded <= 500
+    budget = h.nbytes
+    for s in range(int(h.n_recorded) + 1, 20_001):  # through merges with an odd bucket count
+        h.record(s, float(s), fake_stats(s, 1))
+    snap = h.snapshot()
+    assert snap.counts.sum() == h.n_recorded
+    assert np.all(np.diff(snap.steps) > 0)
+    np.testing.assert_allclose(snap.loss, snap.steps, rtol=1e-12)
+    assert len(snap.steps) <= 8 + 32 and h.nbytes == budget
+    assert snap.steps[-1] == 20_000
