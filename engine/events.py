@@ -75,7 +75,12 @@ class Loss(Event):
 
 @dataclass(frozen=True, slots=True)
 class Delta(Event):
-    """δˡ = ∂C/∂zˡ = from_above ⊙ local_slope (for l = L: from_above = ∇ₐC)."""
+    """δˡ = ∂C/∂zˡ = from_above ⊙ local_slope (for l = L: from_above = ∇ₐC).
+
+    With dropout, from_above ⊙ mask ⊙ local_slope. With batch norm, local_slope is σ′(γẑ + β),
+    grad_z_hat = from_above (⊙ mask) ⊙ local_slope ⊙ γ, and δ is ∂C/∂ẑ carried back through
+    the normalization to z (see ``engine.layers``).
+    """
 
     l: int
     delta: Array

@@ -8,11 +8,32 @@
 Parameters live in ``params`` (a name → read-only array dict: ``W``, ``b`` and any the activation
 adds, e.g. PReLU's ``alpha``). They are replaced, never modified in place, so old values can be
 kept by reference.
+
+Two options change the path from zˡ to aˡ (issue 4):
+
+- **Batch normalization** (``batch_norm = True``), as ``torch.nn.BatchNorm1d`` after the linear map:
+      μ = mean_batch(z),  v = var_batch(z) (biased),  ẑ = (z − μ) / √(v + ε)
+      u = γ ⊙ ẑ + β,  aˡ = σ(u)
+  γ and β are parameters (``params["gamma"]``, ``params["beta"]``) the optimizer updates. The bias
+  b is kept (as PyTorch keeps ``Linear``'s bias before the normalization); the mean subtraction
+  cancels it, so ∂C/∂b = Σ δ is zero up to rounding. Evaluation uses the running averages in
+  ``buffers`` (``running_mean``, ``running_var``: r ← (1 − m) r + m·stat, the variance unbiased,
+  m = 0.1), which, like parameters, are replaced when a step commits, never modified in place.
+  Backward: ∂C/∂u = ∂C/∂σ(u) ⊙ σ′(u);  ∂C/∂γ = Σ ∂C/∂u ⊙ ẑ;  ∂C/∂β = Σ ∂C/∂u;
+      ∂C/∂ẑ = ∂C/∂u ⊙ γ;  δ = ∂C/∂z = (1 / (B √(v + ε))) (B ∂C/∂ẑ − Σ ∂C/∂ẑ − ẑ ⊙ Σ(∂C/∂ẑ ⊙ ẑ))
+- **Inverted dropout** (``dropout = p``, hidden layers only): aˡ = σ(·) ⊙ mask with mask entries
+  0 (probability p) or 1/(1 − p), drawn from the trainer's generator in training mode only; at
+  evaluation aˡ = σ(·). Backward: ∂C/∂σ = ∂C/∂aˡ ⊙ mask.
+
+``forward`` returns ``extra``: a dict holding the Forward event's fields (``mask``, ``z_hat``,
+``batch_mean``, ``batch_var``) and what backward and the commit need besides (keys the event does
+not have: ``u``, ``s`` = σ before the mask, ``inv_std``, ``buffers``). ``backward`` returns the
+Delta event's fields (``mask``, ``grad_z_hat``) the same way, plus ``grad_u`` for the gradients.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -34,6 +55,11 @@ class Dense:
     params: dict[str, np.ndarray]
     init: str = ""  # how W was initialized, for display
     norm_cache: tuple = (None, 0.0)  # (W, ‖W‖) of the last statistics, see stats.layer_stats
+    dropout: float = 0.0  # p, the probability of dropping a unit in training
+    batch_norm: bool = False
+    buffers: dict[str, np.ndarray] = field(default_factory=dict)  # batch norm's running stats
+    bn_eps: float = 1e-5  # ε of the normalization (PyTorch's default)
+    bn_momentum: float = 0.1  # m of the running averages (PyTorch's default)
 
     @property
     def W(self) -> np.ndarray:
@@ -52,35 +78,125 @@ class Dense:
         p = self.params if params is None else params
         return {name: p[name] for name in self.activation.learnable}
 
-    def forward(self, a_prev, rng=None, train=True):
-        """zˡ = aˡ⁻¹ Wᵀ + b,  aˡ = σ(zˡ).
+    @property
+    def plain(self) -> bool:
+        """No dropout and no batch norm: aˡ = σ(zˡ) and δˡ = ∂C/∂aˡ ⊙ σ′(zˡ)."""
+        return not self.batch_norm and not self.dropout
 
-        Returns (z, a, extra): ``extra`` is None for a plain dense layer, or a dict of the
-        Forward event's extra fields (dropout mask, batch-norm values) that backward needs too.
-        ``rng`` draws dropout masks; ``train=False`` is evaluation mode.
+    def forward(self, a_prev, rng=None, train=True):
+        """zˡ = aˡ⁻¹ Wᵀ + b,  aˡ = σ(zˡ)  (with batch norm σ(γ ẑ + β), with dropout ⊙ mask).
+
+        Returns (z, a, extra): ``extra`` is None for a plain dense layer, else a dict with the
+        Forward event's extra fields (dropout mask, batch-norm values) and what backward needs.
+        ``rng`` draws dropout masks; ``train=False`` is evaluation mode (no dropout, batch norm
+        with its running statistics).
         """
-        z = a_prev @ self.params["W"].T + self.params["b"]
-        a = self.activation(z, **self.act_params())
-        return z, a, None
+        params = self.params
+        z = a_prev @ params["W"].T + params["b"]
+        if self.plain:
+            return z, self.activation(z, **self.act_params()), None
+        extra = {}
+        u = self._normalize(z, train, extra) if self.batch_norm else z
+        s = self.activation(u, **self.act_params())
+        a = s
+        if self.dropout and train:
+            if rng is None:
+                raise ValueError(f"layer {self.l}: dropout in training needs a random generator")
+            keep = rng.random(s.shape) >= self.dropout
+            mask = keep.astype(s.dtype) * (1.0 / (1.0 - self.dropout))
+            a = s * mask
+            extra["mask"] = frozen(mask)
+            extra["s"] = s
+        return z, a, extra
+
+    def _normalize(self, z, train, extra):
+        """u = γ ẑ + β with ẑ = (z − μ)/√(v + ε); fills ``extra`` with μ, v, ẑ, 1/√(v + ε)."""
+        if train:
+            mean = z.mean(axis=0)
+            centered = z - mean
+            var = (centered * centered).mean(axis=0)
+        else:
+            mean, var = self.buffers["running_mean"], self.buffers["running_var"]
+            centered = z - mean
+        inv_std = 1.0 / np.sqrt(var + self.bn_eps)
+        z_hat = centered * inv_std
+        u = self.params["gamma"] * z_hat + self.params["beta"]
+        extra.update(z_hat=z_hat, batch_mean=mean, batch_var=var, inv_std=inv_std, u=u)
+        if train:
+            extra["buffers"] = self._running(mean, var, z.shape[0])
+        for key in ("z_hat", "batch_mean", "batch_var"):
+            frozen(extra[key])
+        return u
+
+    def _running(self, mean, var, batch: int) -> dict[str, np.ndarray]:
+        """The running statistics after this batch: r ← (1 − m) r + m·stat (variance unbiased)."""
+        m = self.bn_momentum
+        unbiased = var * (batch / (batch - 1)) if batch > 1 else var
+        old = self.buffers
+        return {
+            "running_mean": frozen((1.0 - m) * old["running_mean"] + m * mean),
+            "running_var": frozen((1.0 - m) * old["running_var"] + m * unbiased),
+        }
 
     def backward(self, grad_a, z, a, extra):
-        """δˡ = ∂C/∂aˡ ⊙ σ′(zˡ).  Returns (delta, local_slope, extra Delta-event fields or None)."""
-        local_slope = self.activation.slope(z, a, **self.act_params())
-        return grad_a * local_slope, local_slope, None
+        """δˡ = ∂C/∂aˡ ⊙ σ′(zˡ), or through dropout and batch norm (see the module docstring).
 
-    def gradients(self, delta, a_prev, grad_a, z, extra) -> dict[str, np.ndarray]:
-        """∂C/∂Wˡ = δᵀ aˡ⁻¹ and ∂C/∂bˡ = Σ δ (+ ∂C/∂α for PReLU, from ∂C/∂aˡ and zˡ)."""
+        Returns (delta, local_slope, delta_extra): ``delta_extra`` is None for a plain layer, else
+        the Delta event's extra fields (mask, ∂C/∂ẑ) and ∂C/∂u for ``gradients``.
+        """
+        if extra is None:
+            local_slope = self.activation.slope(z, a, **self.act_params())
+            return grad_a * local_slope, local_slope, None
+        u = extra.get("u", z)
+        mask = extra.get("mask")
+        grad_s = grad_a if mask is None else grad_a * mask
+        local_slope = self.activation.slope(u, extra.get("s", a), **self.act_params())
+        grad_u = grad_s * local_slope
+        delta_extra = {"grad_u": grad_u}
+        if mask is not None:
+            delta_extra["mask"] = mask
+        if not self.batch_norm:
+            return grad_u, local_slope, delta_extra
+        z_hat, inv_std = extra["z_hat"], extra["inv_std"]
+        grad_z_hat = grad_u * self.params["gamma"]
+        batch = z.shape[0]
+        delta = (inv_std / batch) * (
+            batch * grad_z_hat - grad_z_hat.sum(axis=0) - z_hat * (grad_z_hat * z_hat).sum(axis=0)
+        )
+        delta_extra["grad_z_hat"] = frozen(grad_z_hat)
+        return delta, local_slope, delta_extra
+
+    def gradients(self, delta, a_prev, grad_a, z, extra, delta_extra=None) -> dict[str, np.ndarray]:
+        """∂C/∂Wˡ = δᵀ aˡ⁻¹ and ∂C/∂bˡ = Σ δ; ∂C/∂γ = Σ ∂C/∂u ⊙ ẑ and ∂C/∂β = Σ ∂C/∂u with
+        batch norm; ∂C/∂α for PReLU (from ∂C/∂σ and σ's input)."""
         grads = {"W": delta.T @ a_prev, "b": delta.sum(axis=0)}
+        if extra is None:
+            if self.activation.learnable:
+                grads["alpha"] = self.activation.grad_alpha(z, grad_a)
+            return grads
+        grad_u = delta_extra["grad_u"]
+        if self.batch_norm:
+            grads["gamma"] = (grad_u * extra["z_hat"]).sum(axis=0)
+            grads["beta"] = grad_u.sum(axis=0)
         if self.activation.learnable:
-            grads["alpha"] = self.activation.grad_alpha(z, grad_a)
+            mask = extra.get("mask")
+            grad_s = grad_a if mask is None else grad_a * mask
+            grads["alpha"] = self.activation.grad_alpha(extra.get("u", z), grad_s)
         return grads
+
+    def activation_input(self, z, extra):
+        """What σ is applied to: u = γ ẑ + β with batch norm, else zˡ."""
+        return z if extra is None else extra.get("u", z)
 
     def from_above(self, delta):
         """(Wˡ)ᵀ δˡ in batch rows: the factor δˡ passes down to layer l − 1."""
         return delta @ self.params["W"]
 
     def describe(self) -> str:
-        return f"{self.n_in}→{self.n_out} {self.activation!r}"
+        options = (" batch_norm" if self.batch_norm else "") + (
+            f" dropout={self.dropout:g}" if self.dropout else ""
+        )
+        return f"{self.n_in}→{self.n_out} {self.activation!r}{options}"
 
     def __repr__(self) -> str:
         return f"Dense(l={self.l}, {self.describe()}, params={self.n_params})"

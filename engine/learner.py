@@ -17,11 +17,17 @@ The step:
 
 Nothing is modified before the commit, so closing the event generator early leaves the learner
 exactly as it was.
+
+Layers with dropout or batch norm return an ``extra`` dict from ``forward`` and ``backward``; the
+entries that are fields of the Forward / Delta event (mask, z_hat, batch_mean, batch_var,
+grad_z_hat) go into the event, the others (batch norm's new running statistics, cached values)
+stay with the step: the running statistics are committed with the parameters.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import fields
 from typing import NamedTuple
 
 import numpy as np
@@ -139,9 +145,12 @@ class Learner:
             new[name], steps[name], state[name] = frozen(p_new), step, s
         return new, steps, state
 
-    def _commit(self, new_params: list[dict], new_state: list[dict], t: int) -> None:
-        for layer, params in zip(self.net.layers, new_params, strict=True):
+    def _commit(self, new_params: list[dict], new_state: list[dict], t: int, extras) -> None:
+        """Apply the step: parameters, batch norm's running statistics, optimizer state, t."""
+        for layer, params, extra in zip(self.net.layers, new_params, extras, strict=True):
             layer.params = params
+            if extra is not None and "buffers" in extra:
+                layer.buffers = extra["buffers"]
         self.opt_state = new_state
         self.t = t
 
@@ -159,7 +168,7 @@ class Learner:
             z, a_new, extra = layer.forward(a, rng, True)
             for arr in (z, a_new):
                 _freeze(arr)
-            yield Forward(layer.l, a, z, a_new, **(extra or {}))
+            yield Forward(layer.l, a, z, a_new, **_fields(extra, FORWARD_EXTRA))
             a_prevs.append(a), zs.append(z), acts.append(a_new), extras.append(extra)
             a = a_new
 
@@ -180,8 +189,8 @@ class Learner:
                 delta, slope, dx = layer.backward(g, zs[l - 1], acts[l - 1], extras[l - 1])
                 _freeze(slope)
             _freeze(delta)
-            yield Delta(l, delta, g, slope, l == L and fused, **(dx or {}))
-            gs = layer.gradients(delta, a_prevs[l - 1], g, zs[l - 1], extras[l - 1])
+            yield Delta(l, delta, g, slope, l == L and fused, **_fields(dx, DELTA_EXTRA))
+            gs = layer.gradients(delta, a_prevs[l - 1], g, zs[l - 1], extras[l - 1], dx)
             pen = self.penalty_grad(layer.params["W"])
             if pen is not None:
                 gs["W"] = gs["W"] + pen
@@ -223,8 +232,8 @@ class Learner:
             )
             new_params.append(new), new_state.append(state), all_steps.append(steps)
 
-        stats = self._stats(zs, acts, deltas, slopes, grads, new_params, all_steps)
-        self._commit(new_params, new_state, t)
+        stats = self._stats(zs, extras, acts, deltas, slopes, grads, new_params, all_steps)
+        self._commit(new_params, new_state, t, extras)
         yield StepEnd(t, epoch, batch, data_loss + penalty, stats)
 
     # --- the fast path: the same calls, no events -------------------------------------------
@@ -253,7 +262,7 @@ class Learner:
                 delta, slope, dx = net.loss.fused_delta(z, a, y), None, None
             else:
                 delta, slope, dx = layer.backward(g, zs[l - 1], acts[l - 1], extras[l - 1])
-            gs = layer.gradients(delta, a_prevs[l - 1], g, zs[l - 1], extras[l - 1])
+            gs = layer.gradients(delta, a_prevs[l - 1], g, zs[l - 1], extras[l - 1], dx)
             pen = self.penalty_grad(layer.params["W"])
             if pen is not None:
                 gs["W"] = gs["W"] + pen
@@ -267,15 +276,15 @@ class Learner:
             new, steps, state = self._update(layer.l, used[layer.l - 1], lr, t)
             new_params.append(new), new_state.append(state), all_steps.append(steps)
 
-        stats = self._stats(zs, acts, deltas, slopes, grads, new_params, all_steps)
-        self._commit(new_params, new_state, t)
+        stats = self._stats(zs, extras, acts, deltas, slopes, grads, new_params, all_steps)
+        self._commit(new_params, new_state, t, extras)
         return StepResult(data_loss + penalty, stats)
 
-    def _stats(self, zs, acts, deltas, slopes, grads, new_params, steps) -> tuple:
+    def _stats(self, zs, extras, acts, deltas, slopes, grads, new_params, steps) -> tuple:
         return tuple(
             layer_stats(
                 layer,
-                zs[i],
+                layer.activation_input(zs[i], extras[i]),
                 acts[i],
                 deltas[i],
                 slopes[i],
@@ -286,6 +295,23 @@ class Learner:
             )
             for i, layer in enumerate(self.net.layers)
         )
+
+
+FORWARD_EXTRA = frozenset(f.name for f in fields(Forward)) - {"l", "a_prev", "z", "a"}
+DELTA_EXTRA = frozenset(f.name for f in fields(Delta)) - {
+    "l",
+    "delta",
+    "from_above",
+    "local_slope",
+    "fused",
+}
+
+
+def _fields(extra: dict | None, names: frozenset) -> dict:
+    """The entries of a layer's ``extra`` dict that are fields of the event (dropout, BN)."""
+    if not extra:
+        return {}
+    return {k: v for k, v in extra.items() if k in names}
 
 
 def _freeze(array):

@@ -89,13 +89,17 @@ class Network:
         z, a = self.output_z(x)
         return self.loss.value(z, a, np.asarray(y, dtype=self.dtype))
 
-    def snapshot(self) -> tuple[dict, ...]:
-        """The parameters, by reference (arrays are never modified in place)."""
-        return tuple(dict(layer.params) for layer in self.layers)
+    def snapshot(self) -> tuple[tuple[dict, dict], ...]:
+        """(parameters, buffers) of each layer, by reference (arrays are never modified in place).
+
+        Buffers are batch norm's running statistics; empty for other layers.
+        """
+        return tuple((dict(layer.params), layer.buffers) for layer in self.layers)
 
     def restore(self, snapshot) -> None:
-        for layer, params in zip(self.layers, snapshot, strict=True):
+        for layer, (params, buffers) in zip(self.layers, snapshot, strict=True):
             layer.params = dict(params)
+            layer.buffers = buffers
 
     def describe(self) -> str:
         parts = [str(self.n_in)] + [f"{layer.n_out} {layer.activation!r}" for layer in self.layers]
@@ -162,8 +166,47 @@ def _build_layer(l, L, n_in, spec: LayerSpec, rng, dtype) -> Dense:
     params = {"W": frozen(W.astype(dtype)), "b": frozen(b.astype(dtype))}
     for name in activation.learnable:  # PReLU's slope per unit
         params[name] = frozen(np.full(n_out, activation.alpha, dtype=dtype))
+    dropout, batch_norm = _options(l, L, spec)
+    buffers = {}
+    if batch_norm:  # γ = 1, β = 0, running mean 0 and variance 1, as torch.nn.BatchNorm1d
+        params["gamma"] = frozen(np.ones(n_out, dtype=dtype))
+        params["beta"] = frozen(np.zeros(n_out, dtype=dtype))
+        buffers = {
+            "running_mean": frozen(np.zeros(n_out, dtype=dtype)),
+            "running_var": frozen(np.ones(n_out, dtype=dtype)),
+        }
     init = "explicit" if spec.weights is not None else spec.init
-    return Dense(l, n_in, n_out, activation, params, init)
+    return Dense(
+        l,
+        n_in,
+        n_out,
+        activation,
+        params,
+        init,
+        dropout=dropout,
+        batch_norm=batch_norm,
+        buffers=buffers,
+    )
+
+
+def _options(l, L, spec: LayerSpec) -> tuple[float, bool]:
+    """Dropout p in [0, 1) and batch norm, both for hidden layers only."""
+    where = f"layer {l}"
+    dropout = spec.dropout if spec.dropout is not None else 0.0
+    if isinstance(dropout, bool) or not isinstance(dropout, int | float) or not 0 <= dropout < 1:
+        raise ValueError(f"{where}: dropout must be a number in [0, 1), got {spec.dropout!r}")
+    if not isinstance(spec.batch_norm, bool):
+        raise ValueError(f"{where}: batch_norm must be true or false, got {spec.batch_norm!r}")
+    if l == L and dropout:
+        raise ValueError(
+            f"{where} (output): dropout is only allowed on hidden layers, not on the output layer"
+        )
+    if l == L and spec.batch_norm:
+        raise ValueError(
+            f"{where} (output): batch_norm is only allowed on hidden layers, not on the output "
+            "layer"
+        )
+    return float(dropout), spec.batch_norm
 
 
 def _draw(name, params, rng, shape, n_in, n_out, where) -> np.ndarray:

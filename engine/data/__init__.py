@@ -1,0 +1,95 @@
+"""Where a run's examples come from: generators, inline arrays, CSV and .npz files, digits.
+
+``load_data(section, rng=…, loss=…)`` turns the scenario's ``[data]`` section into a ``Dataset``:
+the examples of the source (``kind``), split into training and validation parts, optionally
+standardized, with targets encoded for the loss (see ``dataset.py``). The random choices (the
+generated points, the validation split) use ``rng``, the data's own generator, never the one
+that shuffles batches and draws dropout masks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .dataset import ENCODINGS, Dataset, prepare
+from .digits import INSTALL_HINT, load_digits
+from .files import load_csv, load_npz, resolve
+from .generators import CLASSIFICATION, GENERATORS, generate
+from .raw import RawData, classes, targets
+
+KINDS = ("inline", *GENERATORS, "csv", "npz", "digits")
+CLASS_LOSSES = ("bce", "cross_entropy")
+
+
+def load_data(
+    section: dict, *, rng: np.random.Generator, loss: str, dtype="float64", base_dir=None
+) -> Dataset:
+    """The ``Dataset`` the ``[data]`` section describes (ValueError naming the field otherwise)."""
+    kind = section.get("kind", "inline")
+    if kind not in KINDS:
+        raise ValueError(f"data.kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    classify = loss in CLASS_LOSSES or section.get("labels") is not None
+    if kind in GENERATORS:
+        raw = generate(kind, rng, section)
+    elif kind == "inline":
+        raw = inline(section.get("x"), section.get("y"), section.get("labels") is not None)
+    elif kind == "csv":
+        path = resolve(section.get("path"), base_dir)
+        raw = load_csv(path, section.get("target"), section.get("features"), classify)
+    elif kind == "npz":
+        path = resolve(section.get("path"), base_dir)
+        raw = load_npz(path, section.get("target"), section.get("features"), classify)
+    else:
+        raw = load_digits(section.get("n"))
+    return prepare(raw, section, loss, rng, dtype, kind)
+
+
+def inline(x, y, labels: bool) -> RawData:
+    """Examples written in the scenario: ``x`` one row per example, ``y`` one row (or number)
+    per example; with ``labels`` set, ``y`` holds class indices 0…K−1."""
+    if x is None or y is None:
+        raise ValueError("data: kind = 'inline' needs both x and y")
+    x = _array(x, "data.x")
+    if x.ndim == 1:
+        x = x[:, None]
+    if x.ndim != 2 or x.shape[0] == 0 or x.shape[1] == 0:
+        raise ValueError("data.x must be a list of rows of numbers, one row per example")
+    y = _array(y, "data.y")
+    if y.shape[:1] != x.shape[:1]:
+        raise ValueError(
+            f"data.y has {y.shape[0] if y.ndim else 1} targets for {x.shape[0]} examples in data.x"
+        )
+    names = tuple(f"x{j + 1}" for j in range(x.shape[1]))
+    if labels:
+        if y.ndim != 1 or not np.all(y == np.rint(y)) or y.min() < 0:
+            raise ValueError(
+                "data.y: with data.labels set, y holds one class index (0, 1, 2, …) per example"
+            )
+        return classes(x, y.astype(np.int64), names, "data.y")
+    if y.ndim > 2:
+        raise ValueError("data.y must be a list of numbers or of rows of numbers")
+    return targets(x, y, names, "data.y")
+
+
+def _array(values, field) -> np.ndarray:
+    try:
+        array = np.array(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{field} must be numbers in rows of equal length") from None
+    bad = np.argwhere(~np.isfinite(array))
+    if bad.size:
+        where = ", ".join(str(i) for i in bad[0])
+        raise ValueError(f"{field} has a NaN or infinite value at [{where}]; use finite numbers")
+    return array
+
+
+__all__ = [
+    "CLASSIFICATION",
+    "ENCODINGS",
+    "GENERATORS",
+    "INSTALL_HINT",
+    "KINDS",
+    "Dataset",
+    "RawData",
+    "load_data",
+]

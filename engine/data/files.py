@@ -1,0 +1,251 @@
+"""Examples read from files: CSV (a header row, one example per line) and NumPy ``.npz``.
+
+CSV: the ``target`` column holds the targets; ``features`` (default: every other column) the
+inputs, which must be finite numbers. Targets that are not all numbers are class names (classes
+are their sorted distinct values); numeric targets are class labels when the run classifies
+(``classify``), real-valued targets otherwise.
+
+NPZ: the inputs are the array ``x`` (or the array named by ``features``, or one 1-D array per name
+when ``features`` is a list) and the targets the array ``y`` (or the one named by ``target``).
+Integer or string targets are class labels; real-valued 1-D targets are labels when the run
+classifies; 2-D real targets are used as they are.
+
+Every problem is a ValueError naming the file, the column or array, the line or row, and what is
+allowed.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import pickle
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from .raw import RawData, classes, targets
+
+
+def resolve(path, base_dir) -> Path:
+    """``path`` as given when absolute, else relative to ``base_dir`` (the scenario's folder)."""
+    if not isinstance(path, str | Path) or not str(path):
+        raise ValueError(f"data.path must be a file name, got {path!r}")
+    p = Path(path).expanduser()
+    if not p.is_absolute() and base_dir is not None:
+        p = Path(base_dir) / p
+    return p
+
+
+def load_csv(path: Path, target, features, classify: bool) -> RawData:
+    """The examples of a CSV file (see the module docstring)."""
+    if not isinstance(target, str) or not target:
+        raise ValueError(f"data.target must name the target column of {path}, got {target!r}")
+    header, lines = _read_csv(path)
+    names = _columns(path, header, target, features)
+    t = header.index(target)
+    idx = [header.index(name) for name in names]
+    x = np.empty((len(lines), len(idx)))
+    raw_targets = []
+    for i, (line_no, row) in enumerate(lines):
+        if len(row) != len(header):
+            raise ValueError(
+                f"{path}: line {line_no} has {len(row)} fields; the header has {len(header)}"
+            )
+        for j, c in enumerate(idx):
+            x[i, j] = _number(path, row[c], header[c], line_no)
+        value = row[t].strip()
+        if not value or value.lower() in ("nan", "na", "null"):
+            raise ValueError(
+                f"{path}: column {target!r}, line {line_no}: the target is missing "
+                "(every example needs one)"
+            )
+        raw_targets.append(value)
+    return _targets(path, x, names, raw_targets, classify, f"column {target!r}")
+
+
+def _read_csv(path: Path):
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            rows = [(n, row) for n, row in enumerate(csv.reader(f), start=1)]
+    except FileNotFoundError:
+        raise ValueError(f"data.path: no such file {path}") from None
+    except IsADirectoryError:
+        raise ValueError(f"data.path: {path} is a folder, not a CSV file") from None
+    except OSError as e:
+        raise ValueError(f"data.path: cannot read {path}: {e.strerror or e}") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: not a text CSV file (it is not UTF-8 text)") from None
+    except csv.Error as e:
+        raise ValueError(f"{path}: malformed CSV: {e}") from None
+    rows = [(n, row) for n, row in rows if any(field.strip() for field in row)]
+    if not rows:
+        raise ValueError(f"{path}: the file is empty; a CSV file needs a header row of names")
+    header = [name.strip() for name in rows[0][1]]
+    if len(rows) == 1:
+        raise ValueError(f"{path}: the file has a header row but no examples")
+    seen = set()
+    for name in header:
+        if not name:
+            raise ValueError(f"{path}: the header row has an empty column name")
+        if name in seen:
+            raise ValueError(f"{path}: the header row names column {name!r} twice")
+        seen.add(name)
+    return header, rows[1:]
+
+
+def _columns(path, header, target, features) -> list[str]:
+    available = ", ".join(header)
+    if target not in header:
+        raise ValueError(f"data.target: {path} has no column {target!r}; columns: {available}")
+    if features is None:
+        names = [name for name in header if name != target]
+    else:
+        if isinstance(features, str):
+            features = [features]
+        if not isinstance(features, list | tuple) or not all(isinstance(f, str) for f in features):
+            raise ValueError(f"data.features must be a list of column names, got {features!r}")
+        names = list(features)
+        for name in names:
+            if name not in header:
+                raise ValueError(
+                    f"data.features: {path} has no column {name!r}; columns: {available}"
+                )
+        if target in names:
+            raise ValueError(f"data.features: the target column {target!r} cannot be a feature")
+    if not names:
+        raise ValueError(f"{path}: no feature columns besides the target {target!r}")
+    return names
+
+
+def _number(path, text, column, line_no) -> float:
+    text = text.strip()
+    try:
+        value = float(text)
+    except ValueError:
+        shown = repr(text) if text else "an empty field"
+        raise ValueError(
+            f"{path}: column {column!r}, line {line_no}: {shown} is not a number "
+            "(feature columns must be numeric)"
+        ) from None
+    if not math.isfinite(value):
+        raise ValueError(
+            f"{path}: column {column!r}, line {line_no}: {text!r} (features must be finite "
+            "numbers, not NaN or infinity)"
+        )
+    return value
+
+
+def _targets(path, x, names, values, classify: bool, where: str) -> RawData:
+    """Class labels (names or numbers) or real-valued targets from a list of target values."""
+    numbers = []
+    for value in values:
+        try:
+            numbers.append(float(value))
+        except (TypeError, ValueError):
+            numbers = None
+            break
+    source = str(path)
+    if numbers is None:  # class names
+        names_sorted = sorted({str(v) for v in values})
+        index = {name: i for i, name in enumerate(names_sorted)}
+        labels = np.array([index[str(v)] for v in values], dtype=np.int64)
+        return classes(x, labels, names, source, tuple(names_sorted))
+    numbers = np.array(numbers, dtype=np.float64)
+    bad = np.flatnonzero(~np.isfinite(numbers))
+    if bad.size:
+        raise ValueError(f"{path}: {where}, example {bad[0] + 1}: the target is not finite")
+    if not classify:
+        return targets(x, numbers, names, source)
+    distinct = np.unique(numbers)
+    labels = np.searchsorted(distinct, numbers).astype(np.int64)
+    return classes(x, labels, names, source, tuple(_label_name(v) for v in distinct))
+
+
+def _label_name(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def load_npz(path: Path, target, features, classify: bool) -> RawData:
+    """The examples of a ``.npz`` file (see the module docstring)."""
+    try:
+        archive = np.load(path, allow_pickle=False)
+        if not isinstance(archive, np.lib.npyio.NpzFile):
+            raise ValueError(f"data.path: {path} holds a single array; an .npz archive is needed")
+        with archive:
+            arrays = {name: archive[name] for name in archive.files}
+    except FileNotFoundError:
+        raise ValueError(f"data.path: no such file {path}") from None
+    except IsADirectoryError:
+        raise ValueError(f"data.path: {path} is a folder, not an .npz file") from None
+    except (OSError, zipfile.BadZipFile, EOFError, pickle.UnpicklingError) as e:
+        raise ValueError(f"data.path: cannot read {path} as a NumPy .npz archive: {e}") from None
+    except ValueError as e:
+        if str(e).startswith("data.path"):
+            raise
+        raise ValueError(f"data.path: cannot read {path} as a NumPy .npz archive: {e}") from None
+    target = "y" if target is None else target
+    features = "x" if features is None else features
+    available = ", ".join(arrays) or "none"
+    if target not in arrays:
+        raise ValueError(f"data.target: {path} has no array {target!r}; arrays: {available}")
+    if isinstance(features, str):
+        if features not in arrays:
+            raise ValueError(
+                f"data.features: {path} has no array {features!r}; arrays: {available}"
+            )
+        x = _numeric(path, arrays[features], features)
+        if x.ndim == 1:
+            x = x[:, None]
+        if x.ndim != 2:
+            raise ValueError(f"{path}: array {features!r} must be 1-D or 2-D, not {x.ndim}-D")
+        names = (
+            (features,) if x.shape[1] == 1 else tuple(f"{features}{j}" for j in range(x.shape[1]))
+        )
+    else:
+        columns = []
+        for name in features:
+            if name not in arrays:
+                raise ValueError(
+                    f"data.features: {path} has no array {name!r}; arrays: {available}"
+                )
+            column = _numeric(path, arrays[name], name)
+            if column.ndim != 1:
+                raise ValueError(f"{path}: feature array {name!r} must be 1-D (one value each)")
+            columns.append(column)
+        if len({c.shape[0] for c in columns}) > 1:
+            raise ValueError(f"{path}: the feature arrays have different lengths")
+        x, names = np.column_stack(columns), tuple(features)
+    y = arrays[target]
+    if y.shape[:1] != x.shape[:1]:
+        raise ValueError(
+            f"{path}: {x.shape[0]} examples in the features but {y.shape[0] if y.ndim else 0} "
+            f"targets in array {target!r}"
+        )
+    if x.shape[0] == 0:
+        raise ValueError(f"{path}: the archive holds no examples")
+    where = f"array {target!r}"
+    if y.dtype.kind in "USO":
+        return _targets(path, x, names, [str(v) for v in y.reshape(-1)], True, where)
+    y = _numeric(path, y, target)
+    if y.ndim == 1 and (y.dtype.kind in "iub" or classify):
+        return _targets(path, x, names, list(y), True, where)
+    if y.ndim > 2:
+        raise ValueError(f"{path}: array {target!r} must be 1-D or 2-D, not {y.ndim}-D")
+    return targets(x, y, names, str(path))
+
+
+def _numeric(path, array, name) -> np.ndarray:
+    if array.dtype.kind not in "iufb":
+        raise ValueError(
+            f"{path}: array {name!r} holds {array.dtype} values; features must be numeric"
+        )
+    array = array.astype(np.float64)
+    bad = np.argwhere(~np.isfinite(array))
+    if bad.size:
+        where = ", ".join(f"{i}" for i in bad[0])
+        raise ValueError(
+            f"{path}: array {name!r} has a NaN or infinite value at index [{where}]; "
+            "the data must be finite numbers"
+        )
+    return array

@@ -1,0 +1,128 @@
+"""Learning-rate schedules: the rate η in force at a step, as a function ``lr(step, epoch)``.
+
+With η₀ = ``training.lr`` and e the 1-based epoch of the step:
+
+- ``constant``:     η = η₀
+- ``step``:         η = η₀ · factor^⌊(e − 1) / every⌋          (× factor every ``every`` epochs)
+- ``exponential``:  η = η₀ · gamma^(e − 1)                      (× gamma every epoch)
+- ``cosine``:       η = lr_min + (η₀ − lr_min) · (1 + cos(π (e − 1) / (E − 1))) / 2 over the
+                    E = ``training.epochs`` epochs (η₀ in the first, lr_min in the last, lr_min
+                    after; E = 1: η₀)
+- ``warmup = W`` (any kind): in epochs e ≤ W the rate above is multiplied by e / W, rising
+  linearly to the full rate at epoch W.
+
+The rate changes between epochs, never within one; the rate in force is shown in StepStart and
+Update events (``lr``).
+"""
+
+from __future__ import annotations
+
+import math
+
+KINDS = ("constant", "step", "exponential", "cosine")
+
+
+class Schedule:
+    """η(step, epoch) for one of ``KINDS`` (see the module docstring)."""
+
+    def __init__(
+        self,
+        lr: float,
+        kind: str = "constant",
+        *,
+        epochs: int | None = None,
+        every: int | None = None,
+        factor: float | None = None,
+        gamma: float | None = None,
+        lr_min: float | None = None,
+        warmup: int = 0,
+    ):
+        if kind not in KINDS:
+            raise ValueError(f"schedule.kind must be one of {', '.join(KINDS)}, got {kind!r}")
+        _positive(lr, "training.lr")
+        self.lr = float(lr)
+        self.kind = kind
+        self.warmup = _count(warmup or 0, "schedule.warmup", low=0)
+        self.every = self.factor = self.gamma = self.lr_min = self.epochs = None
+        if kind == "step":
+            self.every = _count(_needed(every, "every", kind), "schedule.every", low=1)
+            self.factor = _positive(_needed(factor, "factor", kind), "schedule.factor")
+        elif kind == "exponential":
+            self.gamma = _positive(_needed(gamma, "gamma", kind), "schedule.gamma")
+        elif kind == "cosine":
+            self.epochs = _count(_needed(epochs, "epochs", kind), "training.epochs", low=1)
+            lr_min = 0.0 if lr_min is None else lr_min
+            if isinstance(lr_min, bool) or not isinstance(lr_min, int | float) or lr_min < 0:
+                raise ValueError(f"schedule.lr_min must be a number ≥ 0, got {lr_min!r}")
+            if lr_min > self.lr:
+                raise ValueError(
+                    f"schedule.lr_min = {lr_min:g} is above training.lr = {self.lr:g}; the "
+                    "cosine schedule decays from lr to lr_min"
+                )
+            self.lr_min = float(lr_min)
+
+    def base(self, epoch: int) -> float:
+        """The rate of the schedule's kind at epoch ``epoch`` (before warm-up)."""
+        e = epoch - 1
+        if self.kind == "step":
+            return self.lr * self.factor ** (e // self.every)
+        if self.kind == "exponential":
+            return self.lr * self.gamma**e
+        if self.kind == "cosine":
+            if self.epochs == 1:
+                return self.lr
+            progress = min(e, self.epochs - 1) / (self.epochs - 1)
+            return self.lr_min + (self.lr - self.lr_min) * (1.0 + math.cos(math.pi * progress)) / 2
+        return self.lr
+
+    def __call__(self, step: int, epoch: int) -> float:
+        """η in force for ``step`` (1-based) of epoch ``epoch`` (1-based)."""
+        rate = self.base(epoch)
+        if epoch <= self.warmup:
+            rate *= epoch / self.warmup
+        return rate
+
+    def describe(self) -> str:
+        parts = {
+            "constant": f"constant {self.lr:g}",
+            "step": f"{self.lr:g} × {self.factor:g} every {self.every} epochs",
+            "exponential": f"{self.lr:g} × {self.gamma:g}^(epoch − 1)",
+            "cosine": f"cosine {self.lr:g} → {self.lr_min or 0:g} over {self.epochs} epochs",
+        }
+        text = parts[self.kind]
+        return text + (f", warm-up {self.warmup} epochs" if self.warmup else "")
+
+    def __repr__(self) -> str:
+        return f"Schedule({self.describe()})"
+
+
+def make_schedule(lr: float, section: dict | None, epochs: int | None = None) -> Schedule:
+    """The schedule of a scenario's ``[schedule]`` section (None or {}: constant)."""
+    section = dict(section or {})
+    kind = section.pop("kind", "constant") or "constant"
+    known = {"every", "factor", "gamma", "lr_min", "warmup"}
+    unknown = set(section) - known
+    if unknown:
+        raise ValueError(
+            f"schedule.{sorted(unknown)[0]} is not a schedule setting; allowed: kind, "
+            + ", ".join(sorted(known))
+        )
+    return Schedule(lr, kind, epochs=epochs, **{k: v for k, v in section.items() if v is not None})
+
+
+def _needed(value, name, kind):
+    if value is None:
+        raise ValueError(f"schedule.{name} is needed by kind = {kind!r}")
+    return value
+
+
+def _positive(value, field) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise ValueError(f"{field} must be a number > 0, got {value!r}")
+    return float(value)
+
+
+def _count(value, field, low) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise ValueError(f"{field} must be an integer ≥ {low}, got {value!r}")
+    return int(value)

@@ -1,0 +1,161 @@
+"""When training stops, and why: ``epochs``, ``loss_below``, ``patience`` or ``diverged``.
+
+- ``epochs``: the epoch limit (``training.epochs``) was reached.
+- ``loss_below``: the training loss of an epoch — the data term C₀ over the whole training set in
+  evaluation mode, measured after the epoch's last step — fell below ``stop.loss_below``.
+- ``patience``: early stopping on the validation loss. An epoch *improves* when its validation
+  loss is below the best so far by more than ``min_delta``; training stops after ``patience``
+  epochs in a row without improvement. With ``restore_best`` the network's parameters go back to
+  those of the best epoch (kept by reference: parameters are never modified in place).
+- ``diverged``: a step's loss or a parameter became NaN or infinite. ``first_non_finite`` finds
+  the first quantity that did, in the order the step computes them.
+
+Epoch-level criteria are checked at the end of each epoch, in the order diverged, loss_below,
+patience, epochs.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+from typing import NamedTuple
+
+import numpy as np
+
+STOP_REASONS = ("loss_below", "patience", "epochs", "diverged")
+
+
+class EarlyStopping:
+    """Patience on a validation loss curve, one value per epoch (see the module docstring)."""
+
+    def __init__(self, patience: int, min_delta: float = 0.0, restore_best: bool = False):
+        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 1:
+            raise ValueError(f"stop.patience must be an integer ≥ 1, got {patience!r}")
+        if isinstance(min_delta, bool) or not isinstance(min_delta, int | float) or min_delta < 0:
+            raise ValueError(f"stop.min_delta must be a number ≥ 0, got {min_delta!r}")
+        self.patience = patience
+        self.min_delta = float(min_delta)
+        self.restore_best = bool(restore_best)
+        self.best = math.inf
+        self.best_epoch: int | None = None
+        self.best_state = None  # whatever ``update`` was given for the best epoch
+        self.wait = 0  # epochs since the last improvement
+
+    def update(self, epoch: int, val_loss: float, state=None) -> bool:
+        """Record epoch ``epoch``'s validation loss; True when training should stop now."""
+        if math.isfinite(val_loss) and val_loss < self.best - self.min_delta:
+            self.best, self.best_epoch, self.best_state, self.wait = val_loss, epoch, state, 0
+            return False
+        self.wait += 1
+        return self.wait >= self.patience
+
+    def __repr__(self) -> str:
+        return (
+            f"EarlyStopping(patience={self.patience}, best={self.best:g} at epoch "
+            f"{self.best_epoch}, waiting {self.wait})"
+        )
+
+
+@dataclass(frozen=True)
+class StopRules:
+    """The ``[stop]`` section plus the epoch limit."""
+
+    epochs: int
+    loss_below: float | None = None
+    patience: int | None = None
+    min_delta: float = 0.0
+    restore_best: bool = False
+
+    @classmethod
+    def from_section(cls, section: dict | None, epochs: int) -> StopRules:
+        section = dict(section or {})
+        known = {f.name for f in fields(cls)} - {"epochs"}
+        unknown = set(section) - known
+        if unknown:
+            raise ValueError(
+                f"stop.{sorted(unknown)[0]} is not a stopping setting; allowed: "
+                + ", ".join(sorted(known))
+            )
+        if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+            raise ValueError(f"training.epochs must be an integer ≥ 1, got {epochs!r}")
+        loss_below = section.get("loss_below")
+        if loss_below is not None and (
+            isinstance(loss_below, bool)
+            or not isinstance(loss_below, int | float)
+            or not loss_below > 0
+        ):
+            raise ValueError(f"stop.loss_below must be a number > 0, got {loss_below!r}")
+        patience = section.get("patience")
+        min_delta = section.get("min_delta") or 0.0
+        restore_best = section.get("restore_best") or False
+        if not isinstance(restore_best, bool):
+            raise ValueError(f"stop.restore_best must be true or false, got {restore_best!r}")
+        if patience is not None:
+            EarlyStopping(patience, min_delta)  # validates both
+        elif restore_best:
+            raise ValueError("stop.restore_best needs stop.patience (early stopping)")
+        return cls(
+            epochs,
+            None if loss_below is None else float(loss_below),
+            patience,
+            float(min_delta),
+            restore_best,
+        )
+
+
+def is_finite(value) -> bool:
+    """True when ``value`` (a number or an array) holds no NaN or infinity."""
+    if isinstance(value, np.ndarray):
+        return bool(np.isfinite(value).all()) if value.dtype.kind in "fc" else True
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return True
+
+
+class NonFinite(NamedTuple):
+    """The first quantity of a step that became NaN or infinite, in the step's order."""
+
+    step: int | None
+    kind: str  # event kind: forward, loss, delta, gradient, clip, update, step_end
+    l: int | None  # layer (None for the loss, clipping and step events)
+    field: str  # the event's field, e.g. "z", "grad_W", "W_new", "value"
+
+    def describe(self) -> str:
+        where = f"layer {self.l} " if self.l is not None else ""
+        step = f"step {self.step}: " if self.step is not None else ""
+        return f"{step}{where}{self.field} ({self.kind}) became non-finite"
+
+
+def first_non_finite(events) -> NonFinite | None:
+    """The first non-finite event field in ``events`` (one step's events, in order), or None.
+
+    Fields are checked in each event's declaration order; dict fields (``extra``, ``state``) by
+    key, e.g. ``extra.gamma``. The targets ``y`` of the Loss event are data and are skipped.
+    """
+    step = None
+    for event in events:
+        if event.kind == "step_start":
+            step = event.step
+        for f in fields(event):
+            name = f.name
+            if name in ("y", "stats"):
+                continue
+            found = _non_finite_field(name, getattr(event, name))
+            if found is not None:
+                return NonFinite(step, event.kind, getattr(event, "l", None), found)
+    return None
+
+
+def _non_finite_field(name: str, value) -> str | None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _non_finite_field(key, item)
+            if found is not None:
+                return f"{name}.{found}"
+        return None
+    if isinstance(value, tuple):
+        for i, item in enumerate(value):
+            if not is_finite(item):
+                return f"{name}[{('old', 'new', 'step')[i] if len(value) == 3 else i}]"
+        return None
+    return None if is_finite(value) else name
