@@ -194,7 +194,7 @@ class Learner:
             pen = self.penalty_grad(layer.params["W"])
             if pen is not None:
                 gs["W"] = gs["W"] + pen
-            for arr in gs.values():
+            for arr in (*gs.values(), pen):
                 _freeze(arr)
             yield Gradient(
                 l, gs["W"], gs["b"], pen, {k: v for k, v in gs.items() if k not in ("W", "b")}
@@ -205,13 +205,15 @@ class Learner:
 
         used, clip = self._clip(grads)
         if clip is not None:
+            for arr in (g for gs in used for g in gs.values()):
+                _freeze(arr)
             yield Clip(*clip)
 
         new_params, new_state, all_steps = [], [], []
         for layer in layers:
             l = layer.l
             new, steps, state = self._update(l, used[l - 1], lr, t)
-            for arr in steps.values():
+            for arr in (*steps.values(), *(v for s in state.values() for v in s.values())):
                 _freeze(arr)
             old = layer.params
             yield Update(

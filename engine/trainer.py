@@ -66,7 +66,7 @@ class Trainer:
         if batch == self.batches_per_epoch:
             epoch, batch, order = epoch + 1, 0, None
         if order is None:
-            order = self.rng.permutation(self.n) if self.shuffle else np.arange(self.n)
+            order = _readonly(self.rng.permutation(self.n) if self.shuffle else np.arange(self.n))
         start = batch * self.batch_size
         return epoch, batch + 1, order, order[start : start + self.batch_size]
 

@@ -1,0 +1,374 @@
+"""The event stream: order, read-only shared arrays, the mid-step-close guarantee, the fast path
+being bitwise the same as the events, determinism, float32 end to end."""
+
+import numpy as np
+import pytest
+
+from engine import LayerSpec, Learner, Trainer, build_network, make_optimizer, one_hot
+
+SPECS = [LayerSpec(4, "tanh"), LayerSpec(3, "relu"), LayerSpec(2, "sigmoid")]
+
+
+def xor_like(rng, n=10, n_in=3, n_out=2):
+    x = rng.normal(size=(n, n_in))
+    y = (rng.random((n, n_out)) > 0.5).astype(float)
+    return x, y
+
+
+def make_trainer(
+    seed=0,
+    specs=SPECS,
+    loss="bce",
+    optimizer="sgd",
+    opt_settings=None,
+    dtype="float64",
+    batch_size=3,
+    shuffle=True,
+    lr=0.1,
+    n=10,
+    **learner_settings,
+):
+    rng = np.random.default_rng(seed)
+    net = build_network(3, specs, loss, rng, dtype=dtype)
+    n_out = specs[-1].size
+    x = rng.normal(size=(n, 3))
+    if loss == "cross_entropy":
+        y = one_hot(rng.integers(0, n_out, n), n_out)
+    elif loss == "bce":
+        y = (rng.random((n, n_out)) > 0.5).astype(float)
+    else:
+        y = rng.normal(size=(n, n_out))
+    learner = Learner(net, make_optimizer(optimizer, **(opt_settings or {})), **learner_settings)
+    return Trainer(
+        learner,
+        x,
+        y,
+        batch_size=batch_size,
+        lr=lr,
+        shuffle=shuffle,
+        rng=np.random.default_rng(seed),
+    )
+
+
+def kinds(events):
+    return [(e.kind, getattr(e, "l", None)) for e in events]
+
+
+# --- order ---------------------------------------------------------------------------------------
+
+
+def test_event_order():
+    trainer = make_trainer()
+    assert kinds(trainer.step_events()) == [
+        ("step_start", None),
+        ("forward", 1),
+        ("forward", 2),
+        ("forward", 3),
+        ("loss", None),
+        ("delta", 3),
+        ("gradient", 3),
+        ("delta", 2),
+        ("gradient", 2),
+        ("delta", 1),
+        ("gradient", 1),
+        ("update", 1),
+        ("update", 2),
+        ("update", 3),
+        ("step_end", None),
+    ]
+
+
+@pytest.mark.parametrize("clip", [{"clip_value": 1e-3}, {"clip_norm": 1e-3}, {"clip_norm": 1e9}])
+def test_event_order_with_clipping(clip):
+    trainer = make_trainer(**clip)
+    events = list(trainer.step_events())
+    assert kinds(events) == [
+        ("step_start", None),
+        ("forward", 1),
+        ("forward", 2),
+        ("forward", 3),
+        ("loss", None),
+        ("delta", 3),
+        ("gradient", 3),
+        ("delta", 2),
+        ("gradient", 2),
+        ("delta", 1),
+        ("gradient", 1),
+        ("clip", None),
+        ("update", 1),
+        ("update", 2),
+        ("update", 3),
+        ("step_end", None),
+    ]
+    c = events[11]
+    assert c.mode == ("value" if "clip_value" in clip else "norm")
+    grads = [e for e in events if e.kind == "gradient"]
+    norm = np.sqrt(sum(np.vdot(g, g) for e in grads for g in (e.grad_W, e.grad_b)))
+    assert c.norm_before == pytest.approx(norm, rel=1e-12)
+    if clip.get("clip_norm") == 1e9:
+        assert c.changed == () and c.norm_after == c.norm_before
+    else:
+        assert c.changed and c.norm_after < c.norm_before
+    if "clip_norm" in clip and clip["clip_norm"] < 1:
+        assert c.norm_after == pytest.approx(1e-3, rel=1e-12)
+    for u in (e for e in events if e.kind == "update"):
+        if "clip_value" in clip:
+            assert np.abs(u.grad_W).max() <= 1e-3
+
+
+def test_phases_and_fused_flags():
+    events = list(make_trainer().step_events())
+    assert [e.phase for e in events][:5] == ["step", "forward", "forward", "forward", "forward"]
+    loss = events[4]
+    assert loss.fused  # sigmoid + bce
+    d3 = events[5]
+    assert d3.fused and d3.local_slope is None and d3.from_above is loss.grad_a
+    events = list(
+        make_trainer(specs=SPECS[:2] + [LayerSpec(2, "linear")], loss="mse").step_events()
+    )
+    assert not events[4].fused and events[5].local_slope is not None
+
+
+# --- shared, read-only arrays ------------------------------------------------------------------
+
+
+def all_arrays(event):
+    """Every array an event holds, including those inside its dicts and tuples."""
+    out = []
+
+    def walk(v):
+        if isinstance(v, np.ndarray):
+            out.append(v)
+        elif isinstance(v, dict):
+            for w in v.values():
+                walk(w)
+        elif isinstance(v, tuple | list):
+            for w in v:
+                walk(w)
+
+    for name in type(event).__slots__:
+        walk(getattr(event, name))
+    return out
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"optimizer": "momentum"},
+        {"optimizer": "adam", "clip_value": 0.01, "l1": 0.01},
+        {"optimizer": "rmsprop", "clip_norm": 0.01, "l2": 0.1},
+        {
+            "optimizer": "adagrad",
+            "specs": [
+                LayerSpec(4, "prelu", dropout=0.3),
+                LayerSpec(3, "elu", batch_norm=True),
+                LayerSpec(2, "softmax"),
+            ],
+            "loss": "cross_entropy",
+        },
+    ],
+)
+def test_event_arrays_are_read_only(settings):
+    trainer = make_trainer(**settings)
+    trainer.step()
+    for event in trainer.step_events():
+        for array in all_arrays(event):
+            assert not array.flags.writeable, f"{event.kind}: a writeable array"
+
+
+def test_event_arrays_are_shared_not_copied():
+    trainer = make_trainer(optimizer="momentum")
+    net = trainer.learner.net
+    trainer.step()
+    before = [dict(layer.params) for layer in net.layers]
+    events = list(trainer.step_events())
+    fwd = [e for e in events if e.kind == "forward"]
+    deltas = {e.l: e for e in events if e.kind == "delta"}
+    grads = {e.l: e for e in events if e.kind == "gradient"}
+    updates = {e.l: e for e in events if e.kind == "update"}
+    start = events[0]
+    np.testing.assert_array_equal(fwd[0].a_prev, trainer.x[start.indices])
+    for l in (1, 2):
+        assert fwd[l].a_prev is fwd[l - 1].a  # Forward(l + 1).a_prev is Forward(l).a
+    for l, layer in enumerate(net.layers, start=1):
+        u = updates[l]
+        assert u.W_old is before[l - 1]["W"] and u.b_old is before[l - 1]["b"]
+        assert u.W_new is layer.params["W"] and u.b_new is layer.params["b"]
+        assert u.grad_W is grads[l].grad_W  # no clipping: the gradient itself
+        assert u.state["W"]["v"] is trainer.learner.opt_state[l - 1]["W"]["v"]
+        np.testing.assert_array_equal(u.W_old - u.step_W, u.W_new)
+    loss = events[4]
+    assert deltas[3].from_above is loss.grad_a
+    # a hidden delta's factors: (Wˡ⁺¹)ᵀ δˡ⁺¹ and σ′(zˡ)
+    for l in (1, 2):
+        W_above = before[l]["W"]
+        np.testing.assert_array_equal(deltas[l].from_above, deltas[l + 1].delta @ W_above)
+        np.testing.assert_array_equal(deltas[l].delta, deltas[l].from_above * deltas[l].local_slope)
+
+
+# --- closing a step part-way -------------------------------------------------------------------
+
+
+def full_state(trainer):
+    """Everything a step may change: (identities, values)."""
+    learner = trainer.learner
+    ids = (
+        [tuple(map(id, layer.params.values())) for layer in learner.net.layers],
+        [tuple(map(id, getattr(layer, "buffers", {}).values())) for layer in learner.net.layers],
+        [
+            {name: tuple(map(id, s.values())) for name, s in state.items()}
+            for state in learner.opt_state
+        ],
+    )
+    values = (
+        [{k: v.copy() for k, v in layer.params.items()} for layer in learner.net.layers],
+        [
+            {k: v.copy() for k, v in getattr(layer, "buffers", {}).items()}
+            for layer in learner.net.layers
+        ],
+        [
+            {name: {k: v.copy() for k, v in s.items()} for name, s in state.items()}
+            for state in learner.opt_state
+        ],
+        learner.t,
+        trainer.epoch,
+        trainer.batch,
+        None if trainer.order is None else trainer.order.copy(),
+        trainer.rng.bit_generator.state,
+    )
+    return ids, values
+
+
+def assert_same(a, b):
+    if isinstance(a, dict):
+        assert a.keys() == b.keys()
+        for k in a:
+            assert_same(a[k], b[k])
+    elif isinstance(a, list | tuple):
+        assert len(a) == len(b)
+        for x, y in zip(a, b):
+            assert_same(x, y)
+    elif isinstance(a, np.ndarray):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)
+    else:
+        assert a == b
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"optimizer": "adam", "l2": 0.01, "clip_norm": 0.05},
+        {
+            "optimizer": "momentum",
+            "specs": [
+                LayerSpec(4, "tanh", dropout=0.5),
+                LayerSpec(3, "prelu", batch_norm=True),
+                LayerSpec(2, "sigmoid"),
+            ],
+            "batch_size": 4,
+        },
+    ],
+)
+def test_closing_mid_step_changes_nothing(settings):
+    """After any prefix of a step's events, closing the generator leaves everything as it was,
+    and the step taken afterwards is bitwise the one an uninterrupted run takes."""
+    trainer = make_trainer(**settings)
+    reference = make_trainer(**settings)
+    for _ in range(3):  # optimizer state exists, and the next step starts a new epoch (10 / 3)
+        trainer.step()
+        reference.step()
+    n_events = len(list(make_trainer(**settings).step_events()))
+    for k in range(n_events):
+        ids, values = full_state(trainer)
+        events = trainer.step_events()
+        for _ in range(k):
+            next(events)
+        events.close()
+        ids_after, values_after = full_state(trainer)
+        assert ids_after == ids, f"closed after {k} events: a parameter or state was replaced"
+        assert_same(values_after, values)
+    trainer.step(), reference.step()
+    assert_same(full_state(trainer)[1], full_state(reference)[1])
+
+
+# --- the fast path is the event stream without events --------------------------------------------
+
+CONFIGS = [
+    {"optimizer": "sgd", "batch_size": "full", "shuffle": False},
+    {"optimizer": "momentum", "opt_settings": {"nesterov": True}, "clip_value": 0.05},
+    {"optimizer": "adam", "batch_size": 4, "clip_norm": 0.1, "l1": 0.01, "l2": 0.01},
+    {"optimizer": "rmsprop", "batch_size": 2, "dtype": "float32"},
+    {"optimizer": "adagrad", "opt_settings": {"weight_decay": 0.1}, "batch_size": 1},
+    {
+        "optimizer": "adam",
+        "dtype": "float32",
+        "l2": 0.1,
+        "specs": [
+            LayerSpec(5, "prelu", dropout=0.2),
+            LayerSpec(4, "elu", batch_norm=True),
+            LayerSpec(3, "softmax"),
+        ],
+        "loss": "cross_entropy",
+    },
+    {
+        "optimizer": "momentum",
+        "specs": [LayerSpec(4, "leaky_relu"), LayerSpec(2, "linear")],
+        "loss": "mse",
+        "lr": lambda step, epoch: 0.1 / epoch,
+    },
+]
+
+
+@pytest.mark.parametrize("settings", CONFIGS)
+def test_fast_path_is_bitwise_the_event_stream(settings):
+    fast, stream = make_trainer(**settings), make_trainer(**settings)
+    for _ in range(12):
+        result = fast.step()
+        end = list(stream.step_events())[-1]
+        assert result.loss == end.loss
+        assert result.stats == end.stats
+    assert_same(full_state(fast)[1], full_state(stream)[1])
+
+
+# --- determinism ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("settings", CONFIGS[2:])
+def test_same_seed_same_run(settings):
+    a, b, c = (make_trainer(seed=s, **settings) for s in (5, 5, 6))
+    for trainer in (a, b, c):
+        for i in range(15):
+            if i % 3:
+                trainer.step()
+            else:
+                list(trainer.step_events())
+    assert_same(full_state(a)[1], full_state(b)[1])
+    with pytest.raises(AssertionError):
+        assert_same(full_state(a)[1][0], full_state(c)[1][0])
+
+
+# --- float32 -------------------------------------------------------------------------------------
+
+
+def test_float32_end_to_end():
+    specs = [LayerSpec(4, "prelu", batch_norm=True), LayerSpec(3, "tanh"), LayerSpec(3, "softmax")]
+    trainer = make_trainer(
+        specs=specs, loss="cross_entropy", optimizer="adam", dtype="float32", l2=0.01, clip_norm=1.0
+    )
+    for _ in range(3):
+        for event in trainer.step_events():
+            for array in all_arrays(event):
+                if array.dtype.kind == "f":
+                    assert array.dtype == np.float32, f"{event.kind} has a {array.dtype} array"
+            if event.kind == "step_end":
+                assert np.isfinite(event.loss)
+                assert all(np.isfinite(v) for s in event.stats for v in s)
+        trainer.step()
+    for layer in trainer.learner.net.layers:
+        for p in (*layer.params.values(), *getattr(layer, "buffers", {}).values()):
+            assert p.dtype == np.float32
+    for state in trainer.learner.opt_state:
+        for s in state.values():
+            assert all(v.dtype == np.float32 for v in s.values())
+    assert trainer.learner.net.forward(trainer.x).dtype == np.float32
