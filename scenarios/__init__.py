@@ -4,6 +4,7 @@ The presets are package data (``scenarios/presets/*.toml``), found the same way 
 in an installed wheel. The file format is described in ``scenarios/README.md``.
 """
 
+from .check import ClaimResult, check_scenario
 from .errors import ScenarioError
 from .loader import (
     DEFAULT_SCENARIO,
@@ -16,10 +17,12 @@ from .loader import (
 )
 
 __all__ = [
+    "ClaimResult",
     "DEFAULT_SCENARIO",
     "Scenario",
     "ScenarioError",
     "build_run",
+    "check_scenario",
     "load_scenario",
     "parse_scenario",
     "preset_names",

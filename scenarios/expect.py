@@ -10,11 +10,12 @@ Each ``[[expect]]`` table is one claim: a sentence for people (``claim``) and a 
 - ``val_loss_rises``  the validation loss rises after epoch N while the training loss falls
 
 Quantities (``metric``): run-wide ones (loss, val_loss, accuracy, val_accuracy, steps, epochs,
-loss_up_fraction), per-layer statistics of a step (``layer = l``; grad_norm, delta_mean_abs, …,
-optionally divided by the same statistic of ``relative_to``), and single parameters (``weight`` /
-``bias`` with a 1-based ``index``, as W₁₁ in the equations). ``at_step = N`` and ``at_epoch = N``
-pick the moment; without them the quantity is taken at the end of the run. Any claim can run its
-own variant of the scenario with ``set`` (``--set`` overrides). See README.md for the details.
+loss_up_fraction, loss_noise), per-layer statistics of a step (``layer = l``; grad_norm,
+delta_mean_abs, …, optionally divided by the same statistic of ``relative_to``), and single
+parameters (``weight`` / ``bias`` with a 1-based ``index``, as W₁₁ in the equations).
+``at_step = N`` and ``at_epoch = N`` pick the moment; without them the quantity is taken at the
+end of the run. Any claim can run its own variant of the scenario with ``set`` (``--set``
+overrides). See README.md for the details.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ KINDS = ("value", "compare", "stops", "val_loss_rises")
 STOP_REASONS = ("loss_below", "patience", "epochs", "diverged")
 
 RUN_METRICS = ("loss", "val_loss", "accuracy", "val_accuracy")  # per step/epoch or at the end
-WHOLE_RUN_METRICS = ("steps", "epochs", "loss_up_fraction")  # only over the whole run
+WHOLE_RUN_METRICS = ("steps", "epochs", "loss_up_fraction", "loss_noise")  # only over the whole run
 LAYER_METRICS = tuple(engine.STAT_NAMES)
 PARAM_METRICS = ("weight", "bias")
 METRICS = RUN_METRICS + WHOLE_RUN_METRICS + LAYER_METRICS + PARAM_METRICS

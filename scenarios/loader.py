@@ -202,6 +202,7 @@ def build_run(scenario: Scenario, *, seed: int | None = None):
             stop=stop,
             seed=scenario.seed if seed is None else seed,
             base_dir=scenario.path.parent,
+            name=scenario.name,
         )
     except ValueError as e:
         raise ScenarioError(f"{scenario.label or scenario.path}: {e}") from None

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import engine
+import engine.data
 from engine.initializers import INIT_PARAMS
 
 MISSING = object()
@@ -100,21 +101,8 @@ SECTIONS = {
 # Sections that are arrays of tables ([[expect]], [[breakpoints]]).
 ARRAYS = ("expect", "breakpoints")
 
-DATA_KINDS = (
-    "inline",
-    "xor",
-    "circle",
-    "gauss",
-    "spiral",
-    "moons",
-    "linear",
-    "sine",
-    "plane",
-    "csv",
-    "npz",
-    "digits",
-)
-GENERATORS = ("xor", "circle", "gauss", "spiral", "moons", "linear", "sine", "plane")
+DATA_KINDS = engine.data.KINDS
+GENERATORS = tuple(engine.data.GENERATORS)
 
 DATA = {
     "kind": Key("str", "where the examples come from", required=True, choices=DATA_KINDS),
@@ -125,7 +113,7 @@ DATA = {
     "labels": Key(
         "str",
         "how class targets are encoded (default: decided by the loss)",
-        choices=("index", "onehot", "binary"),
+        choices=tuple(engine.data.ENCODINGS),
     ),
     "x": Key("numbers", "inline inputs, one row per example"),
     "y": Key("numbers", "inline targets, one row (or number) per example"),
@@ -138,8 +126,8 @@ DATA = {
     "classes": Key("int", "spiral: number of arms (classes)", lo=2),
     "spread": Key("float", "gauss: standard deviation of each blob", lo=0.0, lo_open=True),
     "path": Key("str", "csv/npz: file, relative to the scenario file or absolute"),
-    "target": Key("str", "csv: name of the target column"),
-    "features": Key("str_list", "csv: feature columns (default: all others)"),
+    "target": Key("str", "csv: name of the target column; npz: array name (default y)"),
+    "features": Key("str_or_str_list", "csv: feature columns; npz: array name(s)"),
 }
 DATA_COMMON = ("kind", "validation", "standardize", "labels")
 DATA_KIND_KEYS = {
@@ -153,7 +141,7 @@ DATA_KIND_KEYS = {
     "sine": ("n", "noise", "freq"),
     "plane": ("n", "noise", "w", "b"),
     "csv": ("path", "target", "features"),
-    "npz": ("path",),
+    "npz": ("path", "target", "features"),
     "digits": ("n",),
 }
 DATA_KIND_REQUIRED = {"inline": ("x", "y"), "csv": ("path", "target"), "npz": ("path",)}

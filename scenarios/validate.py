@@ -145,6 +145,9 @@ class Checker:
                 self.fail(f"{path}[{i}]", f"{v} is out of range; indices are 1-based (≥ 1)")
         return value
 
+    def _str_or_str_list(self, value, path):
+        return self._str_list(value, path) if isinstance(value, list) else self._str(value, path)
+
     def _str_list(self, value, path):
         if not isinstance(value, list):
             self._expected("an array of strings", value, path)

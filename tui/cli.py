@@ -15,6 +15,7 @@ from tui.tty import NOT_A_TERMINAL, is_interactive
 # Sub-command name -> "module:attribute". Each command lives in tui/commands/<name>.py.
 COMMANDS: dict[str, str] = {
     "scenarios": "tui.commands.scenarios:scenarios_command",
+    "check": "tui.commands.check:check_command",
 }
 
 

@@ -1,0 +1,363 @@
+"""Check a scenario's ``[[expect]]`` claims by training it headless.
+
+``check_scenario(scenario, seed=None)`` trains every run the claims need (the scenario itself,
+its variants under a claim's ``set``, the runs a ``compare`` claim measures against) once each,
+records what the claims measure, and returns one ``ClaimResult`` per claim: the sentence,
+whether it held, and the measured figure. The vocabulary is described in ``expect.py`` and
+``README.md``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .errors import ScenarioError
+from .expect import LAYER_METRICS, PARAM_METRICS
+from .loader import Scenario, build_run, load_scenario, parse_scenario
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    claim: str
+    held: bool
+    measured: str
+
+
+@dataclass
+class Needs:
+    """What to record during one run, beyond what is always recorded."""
+
+    stat_steps: set[int] = field(default_factory=set)
+    param_steps: set[int] = field(default_factory=set)
+
+
+@dataclass
+class Record:
+    """What one headless run measured."""
+
+    scenario: Scenario
+    seed: int
+    losses: list[float]  # loss of step t at losses[t - 1]
+    stats: dict[int, tuple]  # LayerStats of the recorded steps
+    params: dict[int, tuple]  # parameters after the recorded steps (0 = before training)
+    epochs: list  # EpochMetrics of every epoch, in order
+    final: object  # EpochMetrics of the network at the end
+    last_stats: tuple
+    last_params: tuple
+    stop_reason: str
+    steps: int
+    epochs_run: int
+
+
+def record_run(scenario: Scenario, seed: int | None, needs: Needs) -> Record:
+    """Train ``scenario`` until it stops, recording what ``needs`` asks for."""
+    run = build_run(scenario, seed=seed)
+    losses, stats, params, epochs = [], {}, {}, []
+    if 0 in needs.param_steps:
+        params[0] = _params(run)
+    with np.errstate(all="ignore"):
+        while run.should_stop() is None:
+            result = run.step()
+            t = run.steps_done
+            losses.append(float(result.loss))
+            if t in needs.stat_steps:
+                stats[t] = result.stats
+            if t in needs.param_steps:
+                params[t] = _params(run)
+            if len(run.history.epochs) > len(epochs):
+                epochs.append(run.history.epochs.last)
+        final = run.epoch_metrics()
+    return Record(
+        scenario=scenario,
+        seed=run.seed,
+        losses=losses,
+        stats=stats,
+        params=params,
+        epochs=epochs,
+        final=final,
+        last_stats=run.last_stats,
+        last_params=_params(run),
+        stop_reason=run.should_stop(),
+        steps=run.steps_done,
+        epochs_run=run.epoch,
+    )
+
+
+def _params(run) -> tuple[dict, ...]:
+    """Every layer's parameters now (arrays are replaced by the engine, never modified)."""
+    return tuple(dict(layer.params) for layer in run.net.layers)
+
+
+# --- which runs a claim needs ------------------------------------------------------------------
+
+
+def variant(scenario: Scenario, extra) -> Scenario:
+    """``scenario`` with more ``--set`` overrides (re-validated from its own text)."""
+    if not extra:
+        return scenario
+    return parse_scenario(
+        scenario.source,
+        path=scenario.path,
+        label=scenario.label,
+        overrides=(*scenario.overrides, *extra),
+    )
+
+
+def other(scenario: Scenario, claim: dict) -> Scenario:
+    """The run a ``compare`` claim measures against."""
+    against = claim.get("against")
+    if against is None:
+        return variant(scenario, claim.get("against_set", ()))
+    target = Path(against)
+    if ("/" in against or against.endswith(".toml")) and not target.is_absolute():
+        target = scenario.path.parent / target
+        against = str(target)
+    try:
+        return load_scenario(against, tuple(claim.get("against_set", ())))
+    except ScenarioError as e:
+        raise ScenarioError(f"{scenario.label}: expect: against = {against!r}: {e}") from None
+
+
+def _key(scenario: Scenario, seed: int | None) -> tuple:
+    return (str(scenario.path), scenario.source, scenario.overrides, seed)
+
+
+def _need(claim: dict, needs: Needs) -> None:
+    step = claim.get("at_step")
+    if step is None:
+        return
+    if claim.get("metric") in PARAM_METRICS:
+        needs.param_steps.add(step)
+    else:
+        needs.stat_steps.add(step)
+
+
+# --- measuring ------------------------------------------------------------------------------
+
+
+class Unmeasurable(Exception):
+    """The run did not reach the moment a claim looks at."""
+
+
+def _describe(claim: dict) -> str:
+    metric = claim["metric"]
+    text = metric
+    if metric in PARAM_METRICS:
+        index = ", ".join(str(i) for i in claim["index"])
+        text = f"{'W' if metric == 'weight' else 'b'}[{index}] of layer {claim['layer']}"
+    elif metric in LAYER_METRICS:
+        text = f"{metric} of layer {claim['layer']}"
+        if "relative_to" in claim:
+            text += f" / layer {claim['relative_to']}"
+    if "at_step" in claim:
+        text += f" at step {claim['at_step']}" if claim["at_step"] else " before training"
+    elif "at_epoch" in claim:
+        text += f" after epoch {claim['at_epoch']}"
+    else:
+        text += " at the end"
+    return text
+
+
+def measure(record: Record, claim: dict) -> float:
+    """The quantity ``claim`` names, in ``record``; Unmeasurable when the run stopped earlier."""
+    metric = claim["metric"]
+    if metric == "steps":
+        return float(record.steps)
+    if metric == "epochs":
+        return float(record.epochs_run)
+    if metric in ("loss_up_fraction", "loss_noise"):
+        losses = np.asarray(record.losses)
+        if losses.size < 2:
+            raise Unmeasurable(f"the run took {losses.size} step(s)")
+        if metric == "loss_up_fraction":
+            return float(np.mean(losses[1:] > losses[:-1]))
+        return float(np.mean(np.abs(np.diff(losses))) / np.mean(losses[1:]))
+    if metric in PARAM_METRICS:
+        return _parameter(record, claim)
+    if metric in LAYER_METRICS:
+        stats = _stats_at(record, claim)
+        value = getattr(stats[claim["layer"] - 1], metric)
+        if "relative_to" in claim:
+            value = _ratio(value, getattr(stats[claim["relative_to"] - 1], metric))
+        return float(value)
+    return _run_metric(record, claim)
+
+
+def _ratio(a: float, b: float) -> float:
+    if b == 0:
+        return math.inf if a > 0 else (0.0 if a == 0 else -math.inf)
+    return a / b
+
+
+def _stats_at(record: Record, claim: dict) -> tuple:
+    step = claim.get("at_step")
+    if step is None:
+        if not record.last_stats:
+            raise Unmeasurable("the run took no step")
+        return record.last_stats
+    if step not in record.stats:
+        raise Unmeasurable(f"the run stopped after {record.steps} steps, before step {step}")
+    return record.stats[step]
+
+
+def _parameter(record: Record, claim: dict) -> float:
+    step = claim.get("at_step")
+    params = record.last_params if step is None else record.params.get(step)
+    if params is None:
+        raise Unmeasurable(f"the run stopped after {record.steps} steps, before step {step}")
+    layer = params[claim["layer"] - 1]
+    array = layer["W"] if claim["metric"] == "weight" else layer["b"]
+    index = tuple(i - 1 for i in claim["index"])
+    if any(i >= n for i, n in zip(index, array.shape)):
+        shape = " × ".join(str(n) for n in array.shape)
+        raise Unmeasurable(f"index {claim['index']} is outside the parameter's shape {shape}")
+    return float(array[index])
+
+
+def _run_metric(record: Record, claim: dict) -> float:
+    metric = "train_loss" if claim["metric"] == "loss" else claim["metric"]
+    if "at_step" in claim:  # only "loss": the loss of that step, as the optimizer saw it
+        step = claim["at_step"]
+        if step > len(record.losses):
+            raise Unmeasurable(f"the run stopped after {record.steps} steps, before step {step}")
+        return record.losses[step - 1]
+    metrics = _epoch(record, claim["at_epoch"]) if "at_epoch" in claim else record.final
+    value = getattr(metrics, metric)
+    if value is None:
+        raise Unmeasurable(f"{claim['metric']} does not apply to this run")
+    return float(value)
+
+
+def _epoch(record: Record, epoch: int):
+    for metrics in record.epochs:
+        if metrics.epoch == epoch:
+            return metrics
+    raise Unmeasurable(f"the run stopped after epoch {record.epochs_run}, before epoch {epoch}")
+
+
+# --- judging --------------------------------------------------------------------------------
+
+
+def fmt(x: float) -> str:
+    return f"{x:.6g}" if math.isfinite(x) else ("nan" if math.isnan(x) else f"{x:g}")
+
+
+def judge_value(record: Record, claim: dict) -> ClaimResult:
+    q = measure(record, claim)
+    held, needs = True, []
+    if "below" in claim:
+        held &= q < claim["below"]
+        needs.append(f"< {fmt(claim['below'])}")
+    if "above" in claim:
+        held &= q > claim["above"]
+        needs.append(f"> {fmt(claim['above'])}")
+    if "near" in claim:
+        held &= abs(q - claim["near"]) <= claim["tolerance"]
+        needs.append(f"{claim['near']!r} ± {fmt(claim['tolerance'])}")
+    shown = f"{q:.12g}" if "near" in claim else fmt(q)
+    measured = f"{_describe(claim)} = {shown} (needs {' and '.join(needs)})"
+    return ClaimResult(claim["claim"], bool(held) and not math.isnan(q), measured)
+
+
+def judge_compare(record: Record, against: Record, claim: dict) -> ClaimResult:
+    q, q_other = measure(record, claim), measure(against, claim)
+    ratio = _ratio(q, q_other)
+    held, needs = True, []
+    if "ratio_below" in claim:
+        held &= ratio < claim["ratio_below"]
+        needs.append(f"< {fmt(claim['ratio_below'])}")
+    if "ratio_above" in claim:
+        held &= ratio > claim["ratio_above"]
+        needs.append(f"> {fmt(claim['ratio_above'])}")
+    measured = (
+        f"{_describe(claim)}: {fmt(q)} here vs {fmt(q_other)} in {_name(against, record)}, "
+        f"ratio {fmt(ratio)} (needs {' and '.join(needs)})"
+    )
+    return ClaimResult(claim["claim"], bool(held) and not math.isnan(ratio), measured)
+
+
+def _name(record: Record, reference: Record) -> str:
+    scenario = record.scenario
+    name = scenario.name
+    extra = scenario.overrides[len(reference.scenario.overrides) :]
+    if scenario.path == reference.scenario.path and extra:
+        return "the variant with " + ", ".join(extra)
+    if extra or (scenario.overrides and scenario.path != reference.scenario.path):
+        return f"{name} with " + ", ".join(scenario.overrides)
+    return name
+
+
+def judge_stops(record: Record, claim: dict) -> ClaimResult:
+    reason = record.stop_reason
+    held = reason == claim["reason"]
+    needs = [f"reason {claim['reason']}"]
+    if "within_steps" in claim:
+        held &= record.steps <= claim["within_steps"]
+        needs.append(f"by step {claim['within_steps']}")
+    if "within_epochs" in claim:
+        held &= record.epochs_run <= claim["within_epochs"]
+        needs.append(f"by epoch {claim['within_epochs']}")
+    if "after_steps" in claim:
+        held &= record.steps > claim["after_steps"]
+        needs.append(f"after step {claim['after_steps']}")
+    measured = (
+        f"stopped ({reason}) at step {record.steps}, epoch {record.epochs_run} "
+        f"(needs {', '.join(needs)})"
+    )
+    return ClaimResult(claim["claim"], bool(held), measured)
+
+
+def judge_val_loss_rises(record: Record, claim: dict) -> ClaimResult:
+    start = _epoch(record, claim["after_epoch"])
+    end = record.final
+    if start.val_loss is None or end.val_loss is None:
+        raise Unmeasurable("the run has no validation set (set data.validation > 0)")
+    rise = _ratio(end.val_loss, start.val_loss) - 1.0
+    held = rise > claim["by"] and end.train_loss < start.train_loss
+    measured = (
+        f"val_loss {fmt(start.val_loss)} after epoch {start.epoch} → {fmt(end.val_loss)} at the "
+        f"end (epoch {record.epochs_run}, {rise:+.1%}, needs > +{claim['by']:.0%}); train_loss "
+        f"{fmt(start.train_loss)} → {fmt(end.train_loss)} (needs to fall)"
+    )
+    return ClaimResult(claim["claim"], bool(held), measured)
+
+
+# --- the whole check --------------------------------------------------------------------------
+
+
+def check_scenario(scenario: Scenario, seed: int | None = None) -> list[ClaimResult]:
+    """Train the runs ``scenario``'s claims need and judge every claim (see the module docstring).
+
+    ``seed`` replaces the seed of every run; without it each scenario uses its own.
+    """
+    plans = []  # (claim, main scenario, other scenario or None)
+    for claim in scenario.expect:
+        main = variant(scenario, claim.get("set", ()))
+        against = other(scenario, claim) if claim["kind"] == "compare" else None
+        plans.append((claim, main, against))
+    needs: dict[tuple, tuple[Scenario, Needs]] = {}
+    for claim, *runs in plans:
+        for s in runs:
+            if s is not None:
+                _need(claim, needs.setdefault(_key(s, seed), (s, Needs()))[1])
+    records = {key: record_run(s, seed, need) for key, (s, need) in needs.items()}
+    results = []
+    for claim, main, against in plans:
+        record = records[_key(main, seed)]
+        try:
+            if claim["kind"] == "value":
+                result = judge_value(record, claim)
+            elif claim["kind"] == "compare":
+                result = judge_compare(record, records[_key(against, seed)], claim)
+            elif claim["kind"] == "stops":
+                result = judge_stops(record, claim)
+            else:
+                result = judge_val_loss_rises(record, claim)
+        except Unmeasurable as e:
+            result = ClaimResult(claim["claim"], False, f"not measurable: {e}")
+        results.append(result)
+    return results
