@@ -1,0 +1,173 @@
+"""The debugger's memory of recent steps: what makes ``back`` and exact replay possible.
+
+Two bounded rings:
+
+- ``StepRecord``s of the last ``history`` steps: step, epoch, batch, loss, statistics, the
+  ``StepEnd`` event and — for the few most recent steps (``keep_events``) — the step's events.
+  Events are immutable and share their arrays with the computation, so keeping them copies
+  nothing; older steps drop their event lists and get them back by replay when needed.
+- checkpoints: ``trainer.snapshot()`` taken every ``checkpoint_every`` steps (parameters and
+  optimizer state by reference, plus the random generator's state). Replaying from a checkpoint
+  with ``trainer.step()`` reproduces every later step bit for bit (same batches, same dropout
+  masks), so any step in the ring can be rebuilt from the checkpoint before it.
+
+The snapshot of the start of the run (step 0) is kept apart for ``restart``.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from ..events import StepEnd
+
+
+class StepRecord:
+    """One step as the debugger remembers it.
+
+    ``events`` is the list of the step's events (possibly still being produced, see
+    ``complete``), or None when the step ran on the fast path or its events were dropped.
+    ``params_before`` / ``opt_before`` are the parameters and optimizer state in force during
+    the step (by reference), set whenever the step's events are produced.
+    """
+
+    __slots__ = (
+        "step",
+        "epoch",
+        "batch",
+        "loss",
+        "stats",
+        "end",
+        "events",
+        "complete",
+        "params_before",
+        "opt_before",
+        "nan_reported",
+        "nan_scanned",
+        "stop_reason",
+    )
+
+    def __init__(self, step: int, epoch: int = 0, batch: int = 0):
+        self.step = step
+        self.epoch = epoch
+        self.batch = batch
+        self.loss: float | None = None
+        self.stats: tuple | None = None
+        self.end: StepEnd | None = None
+        self.events: list | None = None
+        self.complete = False
+        self.params_before = None
+        self.opt_before = None
+        self.nan_reported = False  # the first non-finite value of this step was reported
+        self.nan_scanned = -1  # events up to this index were checked for non-finite values
+        self.stop_reason: str | None = None  # the run's stop rule, evaluated at StepEnd
+
+    @classmethod
+    def from_result(cls, step: int, epoch: int, batch: int, loss: float, stats) -> StepRecord:
+        """A step taken on the fast path: its StepEnd is rebuilt from the step's result."""
+        rec = cls(step, epoch, batch)
+        rec.loss, rec.stats, rec.complete = loss, stats, True
+        rec.end = StepEnd(step, epoch, batch, loss, stats)
+        return rec
+
+    def finish(self, end: StepEnd) -> None:
+        self.end, self.loss, self.stats, self.complete = end, end.loss, end.stats, True
+
+    def __repr__(self) -> str:
+        events = "no events" if self.events is None else f"{len(self.events)} events"
+        return f"StepRecord(step={self.step}, epoch={self.epoch}, batch={self.batch}, {events})"
+
+
+class Timeline:
+    """The rings of step records and checkpoints (see the module docstring)."""
+
+    def __init__(
+        self,
+        initial_snapshot,
+        *,
+        history: int = 100,
+        keep_events: int = 8,
+        checkpoint_every: int = 8,
+        start: int = 0,
+    ):
+        if history < 1:
+            raise ValueError(f"history must be at least 1 step, got {history}")
+        if keep_events < 1:
+            raise ValueError(f"keep_events must be at least 1 step, got {keep_events}")
+        if checkpoint_every < 1:
+            raise ValueError(f"checkpoint_every must be at least 1, got {checkpoint_every}")
+        self.history = history
+        self.keep_events = keep_events
+        self.checkpoint_every = checkpoint_every
+        self.initial = initial_snapshot
+        self.start = start  # steps done when the initial snapshot was taken
+        self.records: deque[StepRecord] = deque(maxlen=history)
+        self.checkpoints: deque[tuple[int, object]] = deque()  # (steps done, snapshot)
+
+    # --- records ----------------------------------------------------------------------------
+
+    def get(self, step: int) -> StepRecord | None:
+        records = self.records
+        if not records:
+            return None
+        i = step - records[0].step
+        if 0 <= i < len(records):
+            return records[i]
+        return None
+
+    @property
+    def oldest(self) -> int | None:
+        """The oldest step that can still be revisited."""
+        return self.records[0].step if self.records else None
+
+    def append(self, rec: StepRecord) -> None:
+        records = self.records
+        if records and records[-1].step >= rec.step:
+            self.truncate_after(rec.step - 1)
+        records.append(rec)
+        if len(records) > self.keep_events:
+            old = records[-self.keep_events - 1]
+            if old.complete:  # replayed from a checkpoint when needed again
+                old.events = old.params_before = old.opt_before = None
+        self._prune_checkpoints()
+
+    def truncate_after(self, step: int) -> None:
+        """Forget steps after ``step`` (and checkpoints taken after it): the past was changed."""
+        records = self.records
+        while records and records[-1].step > step:
+            records.pop()
+        checkpoints = self.checkpoints
+        while checkpoints and checkpoints[-1][0] > step:
+            checkpoints.pop()
+
+    def clear(self) -> None:
+        self.records.clear()
+        self.checkpoints.clear()
+
+    # --- checkpoints ------------------------------------------------------------------------
+
+    def wants_checkpoint(self, steps_done: int) -> bool:
+        if steps_done % self.checkpoint_every:
+            return False
+        checkpoints = self.checkpoints
+        return steps_done > self.start and (not checkpoints or checkpoints[-1][0] < steps_done)
+
+    def add_checkpoint(self, steps_done: int, snapshot) -> None:
+        self.checkpoints.append((steps_done, snapshot))
+
+    def nearest_checkpoint(self, steps_done: int) -> tuple[int, object]:
+        """The latest checkpoint taken at or before ``steps_done`` (the run's start at worst)."""
+        best = (self.start, self.initial)
+        for done, snap in self.checkpoints:
+            if done > steps_done:
+                break
+            best = (done, snap)
+        return best
+
+    def _prune_checkpoints(self) -> None:
+        """Keep only the checkpoints needed to rebuild the steps still in the ring."""
+        oldest = self.oldest
+        if oldest is None:
+            return
+        checkpoints = self.checkpoints
+        while len(checkpoints) >= 2 and checkpoints[1][0] <= oldest - 1:
+            checkpoints.popleft()

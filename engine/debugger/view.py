@@ -1,0 +1,193 @@
+"""The values visible at a position: what conditions, watches and explanations read.
+
+A ``View`` looks at one step's events up to the current one — never past it: at ``Forward(l=1)``
+the deltas of this step do not exist yet. ``W`` and ``b`` are the parameters in force (the ones
+the step computes with; after ``StepEnd``, the updated ones). Statistics are those of the last
+completed step (at ``StepEnd``, of this step). ``loss`` is this step's once its Loss event has
+passed, else the previous step's; ``loss_change`` is the loss minus the loss of the step before it
+(nan when that step is unknown).
+
+``FastContext`` gives the same names on the fast path, where a step is only its result (loss and
+statistics) and there are no events; only conditions that need no event arrays run there.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cached_property
+
+import numpy as np
+
+from .conditions import LAYER_ARRAYS
+from .errors import EvalError
+from .position import KIND_NAMES
+
+# array name → (event kind, field)
+ARRAY_SOURCES = {
+    "z": ("forward", "z"),
+    "a": ("forward", "a"),
+    "a_prev": ("forward", "a_prev"),
+    "mask": ("forward", "mask"),
+    "delta": ("delta", "delta"),
+    "from_above": ("delta", "from_above"),
+    "local_slope": ("delta", "local_slope"),
+    "grad_W": ("gradient", "grad_W"),
+    "grad_b": ("gradient", "grad_b"),
+    "W_new": ("update", "W_new"),
+    "b_new": ("update", "b_new"),
+    "step_W": ("update", "step_W"),
+    "step_b": ("update", "step_b"),
+    "y": ("loss", "y"),
+    "grad_a": ("loss", "grad_a"),
+}
+
+
+class View:
+    """The values at event ``index`` of step record ``rec`` of controller ``ctl``."""
+
+    def __init__(self, ctl, rec, index: int):
+        self._ctl = ctl
+        self.rec = rec
+        self.index = index
+        self.L = ctl.L
+        self.net = ctl.net
+        self.learner = ctl.learner
+        self.step, self.epoch, self.batch = rec.step, rec.epoch, rec.batch
+
+    # --- the step's events ------------------------------------------------------------------
+
+    @property
+    def at_step_end(self) -> bool:
+        return self.index == self._ctl._last_index(self.rec)
+
+    @cached_property
+    def events(self) -> list:
+        """The step's events from StepStart up to and including the current one."""
+        return self._ctl._events_of(self.rec)[: self.index + 1]
+
+    @property
+    def event(self):
+        if self.at_step_end and self.rec.events is None:
+            return self.rec.end
+        return self.events[-1]
+
+    def find(self, kind: str, l: int | None = None):
+        """The event of ``kind`` (and layer ``l``) of this step, if it has happened yet."""
+        for ev in reversed(self.events):
+            if ev.kind == kind and (l is None or getattr(ev, "l", None) == l):
+                return ev
+        return None
+
+    # --- scalars ----------------------------------------------------------------------------
+
+    def _record(self, step: int):
+        return self._ctl.timeline.get(step)
+
+    def _loss_of(self, step: int) -> float:
+        rec = self._record(step)
+        return rec.loss if rec is not None and rec.loss is not None else math.nan
+
+    @cached_property
+    def _loss_passed(self) -> bool:
+        if self.at_step_end:
+            return True
+        return self.find("loss") is not None
+
+    @cached_property
+    def loss(self) -> float:
+        if self.at_step_end:
+            return self.rec.loss
+        if self._loss_passed:
+            return self.find("loss").value
+        return self._loss_of(self.step - 1)
+
+    @cached_property
+    def loss_change(self) -> float:
+        if self._loss_passed:
+            return self.loss - self._loss_of(self.step - 1)
+        return self._loss_of(self.step - 1) - self._loss_of(self.step - 2)
+
+    @property
+    def stats(self):
+        if self.at_step_end:
+            return self.rec.stats
+        prev = self._record(self.step - 1)
+        return prev.stats if prev is not None else None
+
+    @property
+    def lr(self) -> float:
+        return self.events[0].lr
+
+    # --- parameters and arrays -------------------------------------------------------------
+
+    @property
+    def params_before(self):
+        """The parameters in force during this step, one dict per layer (by reference)."""
+        if self.rec.params_before is None:
+            self._ctl._events_of(self.rec, force=True)
+        return self.rec.params_before
+
+    @property
+    def opt_before(self):
+        """The optimizer state before this step, one dict per layer."""
+        if self.rec.opt_before is None:
+            self._ctl._events_of(self.rec, force=True)
+        return self.rec.opt_before
+
+    def params(self, l: int) -> dict:
+        """Parameters of layer l in force at this position (after StepEnd: the updated ones)."""
+        if self.at_step_end:
+            update = self.find("update", l)
+            params = dict(self.params_before[l - 1])
+            params["W"], params["b"] = update.W_new, update.b_new
+            for name, (_, new, _) in update.extra.items():
+                params[name] = new
+            return params
+        return self.params_before[l - 1]
+
+    def array(self, name: str, l: int | None):
+        """The array ``name`` (of layer ``l``) at this position; EvalError if not computed yet."""
+        if name in ("W", "b"):
+            return self.params(l)[name]
+        if name == "x" or (name == "a" and l == 0):
+            return self.find("forward", 1).a_prev
+        kind, field = ARRAY_SOURCES[name]
+        layered = name in LAYER_ARRAYS
+        ev = self.find(kind, l if layered else None)
+        label = f"{name}@{l}" if layered else name
+        if ev is None:
+            where = KIND_NAMES[kind] + (f"(l={l})" if layered else "")
+            raise EvalError(
+                f"{label} is not computed yet in step {self.step} (it comes with {where})"
+            )
+        value = getattr(ev, field)
+        if value is None:
+            raise EvalError(
+                f"{label} does not exist in this step (no {field} on {KIND_NAMES[kind]})"
+            )
+        return value
+
+
+class FastContext:
+    """The names of ``conditions.py`` at the end of a step taken on the fast path."""
+
+    __slots__ = ("L", "net", "trainer", "stats", "loss", "loss_change", "step", "epoch", "batch")
+
+    def __init__(self, ctl):
+        self.L = ctl.L
+        self.net = ctl.net
+        self.trainer = ctl.trainer
+
+    def set(self, rec, prev_loss: float | None) -> None:
+        self.stats, self.loss = rec.stats, rec.loss
+        self.loss_change = rec.loss - prev_loss if prev_loss is not None else math.nan
+        self.step, self.epoch, self.batch = rec.step, rec.epoch, rec.batch
+
+    @property
+    def lr(self) -> float:
+        return float(self.trainer.lr(self.step, self.epoch))
+
+    def array(self, name: str, l: int | None) -> np.ndarray:
+        if name in ("W", "b"):
+            return self.net.layers[l - 1].params[name]
+        raise EvalError(f"{name} needs the step's events")
