@@ -183,10 +183,21 @@ def write_trace_file(run, steps: int, path, *, scenario: str | None = None) -> N
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             write_trace(run, steps, f, scenario=scenario)
+        os.chmod(tmp, _file_mode(path))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _file_mode(path: Path) -> int:
+    """The mode a new file gets (0o666 less the umask), or the existing file's mode."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def dumps(run, steps: int, *, scenario: str | None = None) -> str:

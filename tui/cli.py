@@ -15,6 +15,8 @@ from tui.tty import NOT_A_TERMINAL, is_interactive
 # Sub-command name -> "module:attribute". Each command lives in tui/commands/<name>.py.
 COMMANDS: dict[str, str] = {
     "scenarios": "tui.commands.scenarios:scenarios_command",
+    "trace": "tui.commands.trace:trace_command",
+    "train": "tui.commands.train:train_command",
     "check": "tui.commands.check:check_command",
 }
 

@@ -1,0 +1,184 @@
+"""``backprop-lab train SCENARIO``: train headless until a stopping rule fires.
+
+On a terminal a progress bar shows the epoch, the training and validation loss and the accuracy;
+otherwise (or after the bar) a few plain lines report how the run ended. ``--json`` prints the
+summary object of ``CONVENTIONS.md`` on stdout and nothing else.
+
+Exit status: 0 when training finished (loss_below, patience, epochs), 3 when it diverged (with one
+line on stderr naming the step, the layer and the quantity that first became non-finite), 2 for a
+scenario that cannot be loaded or built (one line on stderr), 130 when interrupted.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+
+EXIT_DIVERGED = 3
+REFRESH_SECONDS = 0.1  # progress-bar updates at most this often
+
+
+def on_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def load_run(ctx: click.Context, scenario: str, seed, overrides):
+    """(scenario, Run) for the command line; a one-line message and exit 2 when impossible."""
+    from scenarios import ScenarioError, build_run, load_scenario
+
+    try:
+        loaded = load_scenario(scenario, tuple(overrides))
+        return loaded, build_run(loaded, seed=seed)
+    except (ScenarioError, ValueError) as e:
+        click.echo(f"backprop-lab: {e}", err=True)
+        ctx.exit(2)
+
+
+def divergence_line(run) -> str:
+    """One line naming the step and the first layer and quantity that became non-finite."""
+    found = run.divergence
+    if found is None:
+        return f"training diverged at step {run.steps_done}: the loss became non-finite"
+    step = found.step if found.step is not None else run.steps_done
+    event = found.kind.replace("_", " ").title().replace(" ", "")
+    if found.l is not None:
+        what = f"{found.field} of layer {found.l}"
+    elif found.kind == "loss" and found.field == "value":
+        what = "the loss"
+    else:
+        what = found.field
+    return (
+        f"training diverged at step {step}: the first quantity to become non-finite (NaN or "
+        f"infinity) was {what} ({event} event)"
+    )
+
+
+@click.command("train")
+@click.argument("scenario", metavar="SCENARIO")
+@click.option("--epochs", type=click.IntRange(min=1), default=None, help="Train at most N epochs.")
+@click.option(
+    "--seed", type=click.IntRange(min=0), default=None, help="Seed instead of the scenario's."
+)
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="SECTION.KEY=VALUE",
+    help="Override a scenario value, e.g. --set training.lr=0.1 (repeatable).",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print only the JSON summary object on stdout."
+)
+@click.pass_context
+def train_command(ctx: click.Context, scenario: str, epochs, seed, overrides, as_json) -> None:
+    """Train a scenario (a preset name or a TOML file) without the lab, then report.
+
+    Stops at the first of: the epoch limit, [stop] loss_below, early stopping (patience), or
+    divergence (exit status 3).
+
+    \b
+    Examples:
+      backprop-lab train xor
+      backprop-lab train xor --epochs 500 --seed 3
+      backprop-lab train my-net.toml --set training.lr=0.05 --set training.batch_size=16
+      backprop-lab train xor --json > summary.json
+    """
+    overrides = list(overrides)
+    if epochs is not None:
+        overrides.append(f"training.epochs={epochs}")
+    loaded, run = load_run(ctx, scenario, seed, overrides)
+    try:
+        summary = run.fit() if as_json or not on_terminal() else _fit_with_progress(run)
+    except KeyboardInterrupt:
+        click.echo("backprop-lab: interrupted", err=True)
+        ctx.exit(130)
+    if as_json:
+        import json
+
+        click.echo(json.dumps(summary, allow_nan=False))
+    else:
+        for line in report(run, summary):
+            click.echo(line)
+    if summary["stop_reason"] == "diverged":
+        click.echo(f"backprop-lab: {divergence_line(run)}", err=True)
+        ctx.exit(EXIT_DIVERGED)
+
+
+def _fit_with_progress(run) -> dict:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("epoch"),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[metrics]}"),
+    )
+    with Progress(*columns, transient=False) as progress:
+        task = progress.add_task(run.name or "train", total=run.stop.epochs, metrics="")
+        last = [0.0]
+
+        def update(run, metrics, force=False):
+            now = time.monotonic()
+            if not force and now - last[0] < REFRESH_SECONDS:
+                return
+            last[0] = now
+            progress.update(task, completed=metrics.epoch, metrics=metric_text(metrics))
+
+        summary = run.fit(callback=update)
+        final = run.history.epochs.last
+        if final is not None:
+            update(run, final, force=True)
+    return summary
+
+
+def metric_text(m) -> str:
+    parts = [f"loss {m.train_loss:.4g}"]
+    if m.val_loss is not None:
+        parts.append(f"val loss {m.val_loss:.4g}")
+    accuracy = m.val_accuracy if m.val_accuracy is not None else m.accuracy
+    if accuracy is not None:
+        parts.append(f"accuracy {accuracy:.1%}")
+    return "  ".join(parts)
+
+
+REASONS = {
+    "loss_below": "the training loss fell below [stop] loss_below",
+    "patience": "the validation loss stopped improving ([stop] patience)",
+    "epochs": "the epoch limit was reached",
+    "diverged": "training diverged",
+    "max_steps": "the step limit was reached",
+}
+
+
+def report(run, summary: dict) -> list[str]:
+    """The plain final lines: how the run ended, the final metrics, the speed."""
+    final = summary["final"]
+    lines = [
+        f"{summary['scenario']} (seed {summary['seed']}): stopped after {summary['epochs_run']} "
+        f"epochs, {summary['steps']} steps: {summary['stop_reason']} — "
+        f"{REASONS.get(summary['stop_reason'], '')}"
+    ]
+    parts = [f"train loss {_num(final['train_loss'])}"]
+    if final["val_loss"] is not None:
+        parts.append(f"val loss {_num(final['val_loss'])}")
+    if final["accuracy"] is not None:
+        which = "val accuracy" if run.data.has_validation else "accuracy"
+        parts.append(f"{which} {_num(final['accuracy'])}")
+    lines.append("final: " + ", ".join(parts))
+    if run.early is not None and run.early.best_epoch is not None:
+        restored = " (weights restored)" if run.stop.restore_best else ""
+        lines.append(
+            f"best validation loss {run.early.best:.6g} at epoch {run.early.best_epoch}{restored}"
+        )
+    lines.append(f"{summary['steps_per_second']:.0f} steps per second")
+    return lines
+
+
+def _num(value) -> str:
+    return value if isinstance(value, str) else f"{value:.6g}"
