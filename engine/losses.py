@@ -79,8 +79,16 @@ class BinaryCrossEntropy(Loss):
         return float(per_element.sum()) / z.size
 
     def grad_a(self, z, a, y):
+        """(a − y) / (a(1 − a)·B·n); where a rounds to 0 or 1, the limit of −y/a + (1 − y)/(1 − a)
+        with a term whose factor y or 1 − y is 0 left out (so a saturated correct output gives
+        ∓1/(B·n), not NaN)."""
         with np.errstate(divide="ignore", invalid="ignore"):
-            return (a - y) / (a * (1.0 - a) * a.size)
+            g = (a - y) / (a * (1.0 - a) * a.size)
+            edge = a * (1.0 - a) == 0
+            if edge.any():
+                limit = np.where(y != 0, -y / a, 0.0) + np.where(y != 1, (1.0 - y) / (1.0 - a), 0.0)
+                g = np.where(edge, limit / a.size, g)
+        return g
 
     def fused_delta(self, z, a, y):
         """δᴸ = (a − y) / (B·n)."""
@@ -100,8 +108,11 @@ class CrossEntropy(Loss):
         return float((y * (log_sum_exp - z)).sum()) / z.shape[0]
 
     def grad_a(self, z, a, y):
+        """−y / (a·B), and 0 where y = 0 (also where a underflows to 0)."""
         with np.errstate(divide="ignore", invalid="ignore"):
-            return -y / (a * a.shape[0])
+            g = -y / (a * a.shape[0])
+        g[y == 0] = 0.0
+        return g
 
     def fused_delta(self, z, a, y):
         """δᴸ = (a − y) / B."""
