@@ -418,7 +418,7 @@ class Controller:
         tl, tr = self.timeline, self.trainer
         if tl.wants_checkpoint(tr.steps_done):
             tl.add_checkpoint(tr.steps_done, tr.snapshot())
-        rec.params_before = self.net.snapshot()
+        rec.params_before = tuple(dict(layer.params) for layer in self.net.layers)
         rec.opt_before = tuple(dict(s) for s in self.learner.opt_state)
         return tr.step_events()
 

@@ -14,7 +14,7 @@ import numpy as np
 
 DIGITS = 4
 _SUP = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-_SUB = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
+_SUB = str.maketrans("0123456789-ijkx", "₀₁₂₃₄₅₆₇₈₉₋ᵢⱼₖₓ")
 
 # Unicode name → ASCII name of the Greek letters and operators used in explanations.
 ASCII_NAMES = {
@@ -116,7 +116,7 @@ def symbol(name: str, l=None, idx=(), *, ascii: bool = False) -> str:
     if l is not None:
         text += sup(l)
     if idx:
-        sep = "" if all(0 <= i < 10 for i in idx) else ","
+        sep = "" if all(not isinstance(i, int) or 0 <= i < 10 for i in idx) else ","
         text += sep.join(sub(i) for i in idx)
     return text
 
@@ -125,4 +125,4 @@ def to_ascii(text: str) -> str:
     """Replace the Greek letters and operators of ``text`` by their ASCII names."""
     for uni, asc in sorted(ASCII_NAMES.items(), key=lambda kv: -len(kv[0])):
         text = text.replace(uni, asc)
-    return text.translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉′", "01234567890123456789'"))
+    return text.translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉′ᵢⱼₖₓ", "01234567890123456789'ijkx"))

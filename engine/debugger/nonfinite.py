@@ -1,29 +1,31 @@
-"""Find the first non-finite value (NaN or ±∞) in the events of a step.
+"""Where in a step the first non-finite value (NaN or ±∞) is: the event, its index, the entry.
 
 Events come in the order the math happens, so the first event holding a non-finite number is
-where the trouble started: e.g. ``z`` of layer 2 overflowed in the forward pass, and every later
-value only inherited it. Array fields are checked in declaration order, then scalar fields and the
-arrays inside dict fields (optimizer state, extra parameters).
+where the trouble started (e.g. ``z`` of layer 2 overflowed in the forward pass; every later value
+only inherited it). The search itself is ``engine.stopping.first_non_finite`` (the training
+task's, shared with ``train``'s divergence report); this module adds what the debugger needs to
+move there: the event's index in the step and the first bad entry of the array.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..events import Event
+from ..stopping import first_non_finite as _first_field
 
 
 @dataclass(frozen=True)
 class NonFinite:
-    """Where the first non-finite value is: event ``index`` in the step, field, entry."""
+    """The first non-finite value of a step: event ``index``, ``field``, ``entry``, ``value``."""
 
     index: int
     event: Event
-    field: str  # e.g. "z", "delta", "W_new", "value", "state.v"
-    entry: tuple[int, ...]  # index of the first non-finite entry ((), for a scalar)
+    field: str  # e.g. "z", "delta", "W_new", "value", "state.W.v"
+    entry: tuple[int, ...]  # the first non-finite entry of an array field ((), otherwise)
     value: float
 
     @property
@@ -35,53 +37,33 @@ class NonFinite:
         name = type(self.event).__name__
         where = f"{self.field} of layer {self.layer}" if self.layer is not None else self.field
         entry = f", entry {list(self.entry)}" if self.entry else ""
-        return f"{where} ({name}){entry} = {self.value}"
+        value = "" if math.isnan(self.value) and not self.entry else f" = {self.value}"
+        return f"{where} ({name}){entry}{value}"
 
 
-def _first_bad(array) -> tuple[int, ...] | None:
-    if array.dtype.kind not in "fc":
-        return None
-    ok = np.isfinite(array)
-    if ok.all():
-        return None
-    flat = int(np.argmin(ok.ravel()))
-    return tuple(int(i) for i in np.unravel_index(flat, array.shape))
-
-
-def check_event(event: Event) -> tuple[str, tuple[int, ...], float] | None:
-    """(field, entry, value) of the first non-finite value of one event, or None."""
-    for f in fields(event):
-        v = getattr(event, f.name)
-        if isinstance(v, np.ndarray):
-            bad = _first_bad(v)
-            if bad is not None:
-                return f.name, bad, float(v[bad])
-        elif isinstance(v, float) and not math.isfinite(v):
-            return f.name, (), v
-        elif isinstance(v, tuple) and f.name == "stats":
-            for s in v:
-                for name, x in zip(s._fields, s, strict=True):
-                    if isinstance(x, float) and not math.isfinite(x):
-                        return f"{name}@{s.l}", (), x
-        elif isinstance(v, dict):
-            for key, inner in v.items():
-                if isinstance(inner, np.ndarray):
-                    inner = {"": inner}
-                arrays = inner.values() if isinstance(inner, dict) else inner
-                names = inner.keys() if isinstance(inner, dict) else ("old", "new", "step")
-                for sub, arr in zip(names, arrays, strict=False):
-                    if isinstance(arr, np.ndarray) and (bad := _first_bad(arr)) is not None:
-                        label = ".".join(p for p in (f.name, key, sub) if p)
-                        return label, bad, float(arr[bad])
-    return None
+def _entry(value) -> tuple[tuple[int, ...], float]:
+    if isinstance(value, np.ndarray) and value.dtype.kind in "fc":
+        ok = np.isfinite(value)
+        if not ok.all():
+            flat = int(np.argmin(ok.ravel()))
+            entry = tuple(int(i) for i in np.unravel_index(flat, value.shape))
+            return entry, float(value[entry])
+    if isinstance(value, float | np.floating):
+        return (), float(value)
+    return (), math.nan
 
 
 def first_non_finite(events, start: int = 0) -> NonFinite | None:
     """The first non-finite value in ``events[start:]`` (indices count from 0), or None."""
+    found = _first_field(events[start:])
+    if found is None:
+        return None
     for i in range(start, len(events)):
-        found = check_event(events[i])
-        if found is not None:
-            return NonFinite(i, events[i], *found)
+        ev = events[i]
+        if ev.kind == found.kind and getattr(ev, "l", None) == found.l:
+            value = getattr(ev, found.field, None)
+            entry, x = _entry(value)
+            return NonFinite(i, ev, found.field, entry, x)
     return None
 
 
