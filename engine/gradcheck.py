@@ -145,16 +145,23 @@ class GradCheckReport:
                 f"parameters — {verdict}{kink}"
             )
         lines.extend(self.notes)
+        if any(not layer.passed and layer.near_kink for layer in self.layers):
+            lines.append(
+                "A layer with inputs of σ near a kink can fail without a bug: a difference that "
+                "straddles the kink measures neither side's slope."
+            )
         n_failed = sum(not layer.passed for layer in self.layers)
         if n_failed:
             lines.append(
                 f"{n_failed} of {len(self.layers)} layers FAIL (error > {self.tolerance:g})."
             )
         else:
-            lines.append(
-                f"All {len(self.layers)} layers pass (worst error {self.worst_error:.2e} ≤ "
-                f"{self.tolerance:g})."
+            which = (
+                "The layer passes"
+                if len(self.layers) == 1
+                else f"All {len(self.layers)} layers pass"
             )
+            lines.append(f"{which} (worst error {self.worst_error:.2e} ≤ {self.tolerance:g}).")
         return "\n".join(lines)
 
 

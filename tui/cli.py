@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "trace": "tui.commands.trace:trace_command",
     "train": "tui.commands.train:train_command",
     "check": "tui.commands.check:check_command",
+    "gradcheck": "tui.commands.gradcheck:gradcheck_command",
 }
 
 
