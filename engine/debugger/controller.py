@@ -115,8 +115,9 @@ class Controller:
     max_steps, max_epochs
         the end of training: ``cont``/``run``/``until`` stop there (reason ``"end"``).
     stop
-        ``stop(record) -> reason or None``, checked at each StepEnd; stops when it first gives a
-        reason (e.g. ``"loss_below"``).
+        ``stop(record) -> reason or None``, checked at each StepEnd with the network as it is
+        after that step; ``cont``/``run``/``until`` stop when it first gives a reason (e.g.
+        ``"loss_below"``).
     nan_breakpoint
         breakpoint 0 (stop at the first non-finite value) enabled at the start.
     """
@@ -633,6 +634,7 @@ class Controller:
             except EvalError as e:
                 stop = Stop("condition_error", self.position, f"until {until}: {e}")
         if self.stop_rule is not None:
+            self._trainer_at(rec.step)  # the rule may look at the network after the step
             prev = self.timeline.get(rec.step - 1)
             rec.stop_reason = self.stop_rule(rec)
             fresh = rec.stop_reason and (prev is None or prev.stop_reason is None)

@@ -1,0 +1,614 @@
+"""The line-mode debugger: a pdb-style text REPL over a ``Controller``.
+
+Plain text only (no colours, no cursor movement), so it works over ssh, in a pipe and with a
+screen reader: every stop prints the position as a full sentence. It reads commands from any
+input stream and writes to any output stream; at the end of the input it exits with status 0, so
+a script can drive it::
+
+    printf 'b update@2\\nc\\nexplain 0,1\\nq\\n' | backprop-lab debug xor
+
+When the input is not a terminal, each command is echoed after the prompt so a transcript reads
+like an interactive session. An empty line repeats the last motion command, as in pdb.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import signal
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import ConditionError, DebuggerError
+from .formatting import array, num, to_ascii
+from .formatting import value as format_value
+from .position import KIND_NAMES
+
+PROMPT = "(bpl) "
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    aliases: tuple[str, ...]
+    usage: str
+    summary: str
+    details: str = ""
+    motion: bool = False
+
+
+COMMANDS: list[Command] = [
+    Command("step", ("s",), "step [N]", "the next event (N events on)", motion=True),
+    Command(
+        "next",
+        ("n",),
+        "next",
+        "the next event of the same kind",
+        "Delta(l=3) → Delta(l=2), Forward(l=1) → Forward(l=2), Update(l=1) → Update(l=2);\n"
+        "from the last of a step (and for StepStart, Loss, Clip, StepEnd) the same kind in\n"
+        "the next step.",
+        motion=True,
+    ),
+    Command(
+        "finish",
+        ("f",),
+        "finish",
+        "to the end of the current phase",
+        "forward → Loss; backward → Gradient(l=1); update → the last Update; at the end of a\n"
+        "phase, to the end of the next one (after the update phase: StepEnd).",
+        motion=True,
+    ),
+    Command(
+        "nextbatch",
+        ("nb", "batch"),
+        "nextbatch",
+        "to the end of this step (its batch's updates applied)",
+        "At a StepEnd: to the end of the next step.",
+        motion=True,
+    ),
+    Command(
+        "epoch",
+        ("e", "nextepoch"),
+        "epoch",
+        "to the end of this epoch",
+        "To the StepEnd of the epoch's last batch; there: to the end of the next epoch.",
+        motion=True,
+    ),
+    Command(
+        "continue",
+        ("c", "cont"),
+        "continue",
+        "run until a breakpoint, a NaN/inf or the end of training",
+        "Runs at full speed when no breakpoint needs the event stream. Ctrl-C interrupts.",
+        motion=True,
+    ),
+    Command(
+        "run",
+        ("r",),
+        "run N",
+        "complete N steps",
+        "From a StepEnd, the next N steps; mid-step, the current step counts as the first.",
+        motion=True,
+    ),
+    Command(
+        "until",
+        ("u",),
+        "until CONDITION",
+        "run until CONDITION is true at the end of a step",
+        "e.g. until loss < 0.1   ·   until grad_norm@1 < 1e-6   (see help expressions)",
+        motion=True,
+    ),
+    Command(
+        "back",
+        ("bk",),
+        "back [N]",
+        "N events back (default 1), also into earlier steps",
+        "Moving forward again reproduces exactly the same numbers. Only the recent steps are\n"
+        "kept (debug --history N).",
+        motion=True,
+    ),
+    Command("restart", (), "restart", "back to step 1: the same run again (same seed)"),
+    Command(
+        "break",
+        ("b",),
+        "break [WHERE] [if CONDITION] | break CONDITION",
+        "set a breakpoint; with no argument list them",
+        "WHERE is an event kind, optionally with a layer: update@2 (before the Update of layer\n"
+        "2), delta, @3 (any event of layer 3). Kinds: start, forward, loss, delta, gradient,\n"
+        "clip, update, end. A condition alone (grad_norm@1 < 1e-6) is checked at the end of\n"
+        "each step; after 'if' it is checked when the event comes. Breakpoint 0 stops at the\n"
+        "first NaN/inf (disable 0 to turn it off).",
+    ),
+    Command("tbreak", (), "tbreak WHERE|CONDITION", "a breakpoint deleted after its first stop"),
+    Command("clear", ("cl",), "clear [N ...]", "delete breakpoints N (no argument: all)"),
+    Command("disable", (), "disable N [N ...]", "disable breakpoints"),
+    Command("enable", (), "enable N [N ...]", "enable breakpoints"),
+    Command("ignore", (), "ignore N COUNT", "pass over the next COUNT hits of breakpoint N"),
+    Command(
+        "print",
+        ("p",),
+        "print EXPR",
+        "the value of an expression here",
+        "e.g. p W@2[0,1]   p delta@3   p grad_norm   p a@1[0]   (see help expressions)",
+    ),
+    Command("display", ("disp",), "display [EXPR]", "show EXPR at every stop; no argument: list"),
+    Command("undisplay", (), "undisplay [N ...]", "remove displays N (no argument: all)"),
+    Command(
+        "explain",
+        ("x",),
+        "explain [J | J,K] [example I]",
+        "the current event's equation with its numbers",
+        "J selects a unit (Forward, Loss, Delta; for Gradient and Update: the bias b[J]); J,K\n"
+        "the weight W[J,K]. Units, weights and examples count from 0, layers from 1.",
+    ),
+    Command("where", ("w",), "where", "the position and the events of this step so far"),
+    Command("list", ("l",), "list", "the network, with the current position marked"),
+    Command("ascii", (), "ascii [on|off]", "plain ASCII symbols (delta[2][1]) instead of δ²₁"),
+    Command("help", ("h", "?"), "help [COMMAND | expressions]", "this list, or one command"),
+    Command("quit", ("q", "exit"), "quit", "leave the debugger"),
+]
+
+EXPRESSION_HELP = """Expressions (conditions, until, print, display):
+  numbers: loss, loss_change, step, epoch, batch, lr
+  per layer, statistics of the last completed step: grad_norm, delta_mean_abs, weight_norm,
+    update_ratio, saturated_fraction, dead_fraction, act_mean, act_std
+  per layer, arrays of this step: W, b (in force), z, a, a_prev, mask, delta, from_above,
+    local_slope, grad_W, grad_b, W_new, b_new, step_W, step_b; a@0 = x is the input batch;
+    y (targets), grad_a (dC/da of the output)
+  name@l selects layer l; without @ a comparison is true if it holds for ANY layer
+  index arrays from 0: W@2[0,1], a@1[0]
+  compare: < <= > >= == !=   combine: and or not ( )   arithmetic: + - * /
+  nan, inf: loss == nan, nan(loss), inf(grad_norm@1), finite(W@2)
+  functions: abs, max, min, mean, sum, norm (of an array)
+Conditions alone are checked at the end of each step."""
+
+
+def _lookup() -> dict[str, Command]:
+    table = {}
+    for cmd in COMMANDS:
+        table[cmd.name] = cmd
+        for alias in cmd.aliases:
+            table[alias] = cmd
+    return table
+
+
+class LineMode:
+    """The REPL. ``run()`` reads commands until ``quit`` or the end of input; returns 0."""
+
+    def __init__(
+        self,
+        controller,
+        stdin,
+        stdout,
+        *,
+        ascii: bool = False,
+        title: str | None = None,
+        echo: bool | None = None,
+    ):
+        self.ctl = controller
+        self.stdin = stdin
+        self.stdout = stdout
+        self.ascii = ascii
+        self.title = title
+        self.echo = (not _isatty(stdin)) if echo is None else echo
+        self.commands = _lookup()
+        self.last_motion: str | None = None
+
+    # --- output -------------------------------------------------------------------------------
+
+    def write(self, text: str = "") -> None:
+        if self.ascii:
+            text = to_ascii(text)
+        self.stdout.write(text + "\n")
+
+    def flush(self) -> None:
+        with contextlib.suppress(AttributeError, ValueError):
+            self.stdout.flush()
+
+    # --- the loop -----------------------------------------------------------------------------
+
+    def run(self) -> int:
+        if self.title:
+            self.write(self.title)
+        self.write("Type 'help' for the commands, 'q' to quit.")
+        self.show_position()
+        while True:
+            self.stdout.write(PROMPT)
+            self.flush()
+            try:
+                line = self.stdin.readline()
+            except KeyboardInterrupt:
+                self.write("\n--KeyboardInterrupt-- (type q to quit)")
+                continue
+            if not line:
+                if not self.echo:
+                    self.stdout.write("\n")
+                self.flush()
+                return 0
+            if self.echo:
+                self.stdout.write(line if line.endswith("\n") else line + "\n")
+            if self.onecmd(line.rstrip("\n")):
+                self.flush()
+                return 0
+            self.flush()
+
+    def onecmd(self, line: str) -> bool:
+        """Run one command line; True when it asks to quit."""
+        line = line.strip()
+        if not line:
+            if self.last_motion is None:
+                return False
+            line = self.last_motion
+        if line.startswith("#"):
+            return False
+        word, _, arg = line.partition(" ")
+        cmd = self.commands.get(word.lower())
+        if cmd is None:
+            self.write(f"*** Unknown command {word!r}. Type 'help' to see the commands.")
+            return False
+        if cmd.name == "quit":
+            return True
+        if cmd.motion:
+            self.last_motion = line
+        try:
+            getattr(self, "do_" + cmd.name)(arg.strip())
+        except ConditionError as e:
+            self.write(e.caret("    "))
+        except DebuggerError as e:
+            self.write(f"*** {e}")
+        return False
+
+    # --- showing where we are -----------------------------------------------------------------
+
+    def show_position(self) -> None:
+        self.write(f"> {self.ctl.position.sentence()}")
+        for line in self.event_summary():
+            self.write(f"  {line}")
+        for wv in self.ctl.watch_values():
+            self.write(f"display {wv.text()}")
+
+    def event_summary(self) -> list[str]:
+        """One to three lines with the current event's main numbers."""
+        ev = self.ctl.event
+        kind = ev.kind
+        l = getattr(ev, "l", None)
+        sup = _sup(l)
+        if kind == "step_start":
+            return [
+                f"batch of {ev.batch_size} example{'s' if ev.batch_size != 1 else ''}, "
+                f"η = {num(ev.lr)}"
+            ]
+        if kind == "forward":
+            return [f"z{sup} = {_short(ev.z)}", f"a{sup} = {_short(ev.a)}"]
+        if kind == "loss":
+            text = f"C = {num(ev.value)}"
+            if ev.penalty:
+                text += f" (data {num(ev.data_loss)} + penalty {num(ev.penalty)})"
+            return [text, f"∂C/∂a = {_short(ev.grad_a)}"]
+        if kind == "delta":
+            return [f"δ{sup} = {_short(ev.delta)}"]
+        if kind == "gradient":
+            return [f"∂C/∂W{sup} = {_short(ev.grad_W)}", f"∂C/∂b{sup} = {_short(ev.grad_b)}"]
+        if kind == "clip":
+            changed = ", ".join(map(str, ev.changed)) or "none"
+            return [
+                f"‖g‖ {num(ev.norm_before)} → {num(ev.norm_after)} (by {ev.mode}, threshold "
+                f"{num(ev.threshold)}; layers changed: {changed})"
+            ]
+        if kind == "update":
+            return [
+                f"W{sup} ← W{sup} − ΔW{sup}, ΔW{sup} = {_short(ev.step_W)}",
+                f"b{sup} ← b{sup} − Δb{sup}, Δb{sup} = {_short(ev.step_b)}",
+            ]
+        return [
+            f"C = {num(ev.loss)}; ‖∂C/∂W‖ by layer: "
+            + ", ".join(f"{s.l}: {num(s.grad_norm)}" for s in ev.stats)
+        ]
+
+    def report(self, stop) -> None:
+        if stop.message:
+            self.write(stop.message)
+        if stop.reason == "history":
+            return
+        self.show_position()
+
+    # --- motion commands ----------------------------------------------------------------------
+
+    def _motion(self, fn: Callable, *args) -> None:
+        self.report(self._interruptible(fn, *args))
+
+    def _interruptible(self, fn, *args):
+        """Run ``fn``; Ctrl-C (in the main thread) stops it cleanly at the next event or step."""
+        if threading.current_thread() is not threading.main_thread():
+            return fn(*args)
+        previous = signal.getsignal(signal.SIGINT)
+        signal.signal(signal.SIGINT, lambda signum, frame: self.ctl.interrupt())
+        try:
+            return fn(*args)
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+    def do_step(self, arg):
+        self._motion(self.ctl.step, _count(arg, "step"))
+
+    def do_next(self, arg):
+        _no_argument(arg, "next")
+        self._motion(self.ctl.next)
+
+    def do_finish(self, arg):
+        _no_argument(arg, "finish")
+        self._motion(self.ctl.finish)
+
+    def do_nextbatch(self, arg):
+        _no_argument(arg, "nextbatch")
+        self._motion(self.ctl.next_batch)
+
+    def do_epoch(self, arg):
+        _no_argument(arg, "epoch")
+        self._motion(self.ctl.next_epoch)
+
+    def do_continue(self, arg):
+        _no_argument(arg, "continue")
+        self._motion(self.ctl.cont)
+
+    def do_run(self, arg):
+        if not arg:
+            raise DebuggerError("run needs a number of steps, e.g. run 10")
+        self._motion(self.ctl.run, _count(arg, "run"))
+
+    def do_until(self, arg):
+        if not arg:
+            raise DebuggerError("until needs a condition, e.g. until loss < 0.1")
+        self._motion(self.ctl.until, arg)
+
+    def do_back(self, arg):
+        self._motion(self.ctl.back, _count(arg, "back"))
+
+    def do_restart(self, arg):
+        _no_argument(arg, "restart")
+        self.report(self.ctl.restart())
+
+    # --- breakpoints --------------------------------------------------------------------------
+
+    def do_break(self, arg, temporary=False):
+        if not arg:
+            self.write("Num Type   Enabled  Where / condition")
+            for bp in self.ctl.breakpoints:
+                self.write(bp.describe())
+            return
+        bp = self.ctl.add_breakpoint(arg, temporary=temporary)
+        kind = "Temporary breakpoint" if temporary else "Breakpoint"
+        when = (
+            "checked at the end of each step"
+            if not bp.has_location
+            else f"stops before {_where(bp)}"
+        )
+        self.write(f"{kind} {bp.id}: {bp.spec()} ({when})")
+
+    def do_tbreak(self, arg):
+        if not arg:
+            raise DebuggerError("tbreak needs a location or a condition, e.g. tbreak update@2")
+        self.do_break(arg, temporary=True)
+
+    def do_clear(self, arg):
+        if not arg:
+            self.ctl.breakpoints.clear_all()
+            self.write("Deleted all breakpoints (breakpoint 0 stays; disable 0 turns it off).")
+            return
+        for bp_id in _ids(arg):
+            bp = self.ctl.clear_breakpoint(bp_id)
+            self.write(f"Deleted breakpoint {bp.id}: {bp.spec()}")
+
+    def do_disable(self, arg):
+        for bp_id in _ids(arg, required="disable"):
+            bp = self.ctl.disable_breakpoint(bp_id)
+            self.write(f"Disabled breakpoint {bp.id}: {bp.spec()}")
+
+    def do_enable(self, arg):
+        for bp_id in _ids(arg, required="enable"):
+            bp = self.ctl.enable_breakpoint(bp_id)
+            self.write(f"Enabled breakpoint {bp.id}: {bp.spec()}")
+
+    def do_ignore(self, arg):
+        parts = arg.split()
+        if len(parts) != 2:
+            raise DebuggerError("usage: ignore N COUNT")
+        bp_id, count = _ids(parts[0])[0], _whole(parts[1], "COUNT")
+        bp = self.ctl.ignore_breakpoint(bp_id, count)
+        self.write(
+            f"Breakpoint {bp.id} will pass over its next {count} hit{'s' if count != 1 else ''}."
+        )
+
+    # --- values -------------------------------------------------------------------------------
+
+    def do_print(self, arg):
+        if not arg:
+            raise DebuggerError("print needs an expression, e.g. p W@2[0,1] (see help expressions)")
+        shown = format_value(self.ctl.evaluate(arg))
+        self.write(f"{arg} =\n{shown}" if "\n" in shown else f"{arg} = {shown}")
+
+    def do_display(self, arg):
+        if not arg:
+            if not len(self.ctl.watches):
+                self.write("No displays.")
+            for wv in self.ctl.watch_values():
+                self.write(f"display {wv.text()}")
+            return
+        watch = self.ctl.watch(arg)
+        for wv in self.ctl.watch_values():
+            if wv.watch.id == watch.id:
+                self.write(f"display {wv.text()}")
+
+    def do_undisplay(self, arg):
+        if not arg:
+            self.ctl.watches.clear()
+            self.write("Removed all displays.")
+            return
+        for watch_id in _ids(arg):
+            watch = self.ctl.unwatch(watch_id)
+            self.write(f"Removed display {watch.id}: {watch.text}")
+
+    def do_explain(self, arg):
+        select, example = _selection(arg)
+        self.write(self.ctl.explain(select, example).text(ascii=self.ascii))
+
+    def do_where(self, arg):
+        ctl = self.ctl
+        pos = ctl.position
+        self.write(f"> {pos.sentence()}")
+        self.write(f"Event {pos.index + 1} of {pos.n_events} in step {pos.step}:")
+        events = ctl.view.events
+        for i, ev in enumerate(events):
+            mark = ">" if i == pos.index else " "
+            name = KIND_NAMES[ev.kind]
+            l = getattr(ev, "l", None)
+            self.write(
+                f" {mark} {i:2d} {name}(l={l})" if l is not None else f" {mark} {i:2d} {name}"
+            )
+        if pos.index + 1 < pos.n_events:
+            rest = pos.n_events - pos.index - 1
+            self.write(f"      … {rest} more event{'s' if rest != 1 else ''} to come in this step")
+        oldest = ctl.timeline.oldest
+        self.write(f"back can reach step {oldest} (the history keeps {ctl.timeline.history} steps)")
+
+    def do_list(self, arg):
+        ctl = self.ctl
+        net = ctl.net
+        pos = ctl.position
+        mark_layer = pos.layer
+        self.write(f"  network: {net.describe()}")
+        head = ">" if pos.kind in ("step_start", "step_end") else " "
+        state = {"step_start": "start", "step_end": "end"}.get(pos.kind, "in progress")
+        self.write(f"{head} step {pos.step} (epoch {pos.epoch}, batch {pos.batch}): {state}")
+        self.write(f"  layer 0  input    {net.n_in:3d} unit{'s' if net.n_in != 1 else ''}")
+        bps = [bp for bp in ctl.breakpoints if bp.enabled and bp.layer is not None]
+        for layer in net.layers:
+            mark = ">" if mark_layer == layer.l else " "
+            options = (" batch_norm" if layer.batch_norm else "") + (
+                f" dropout={layer.dropout:g}" if layer.dropout else ""
+            )
+            text = (
+                f"{mark} layer {layer.l}  {layer.activation.name:<8} {layer.n_out:3d} "
+                f"unit{'s' if layer.n_out != 1 else ' '}  W {layer.n_out}×{layer.n_in}{options}"
+            )
+            if mark == ">":
+                text += f"   <- {pos.event_name()} ({pos.phase} phase)"
+            here = [f"b{bp.id} {bp.location()}" for bp in bps if bp.layer == layer.l]
+            if here:
+                text += "   [" + ", ".join(here) + "]"
+            self.write(text)
+        mark = ">" if pos.kind == "loss" else " "
+        text = f"{mark} loss     {net.loss.name}"
+        if mark == ">":
+            text += "   <- Loss (end of the forward pass)"
+        self.write(text)
+
+    def do_ascii(self, arg):
+        if arg not in ("", "on", "off"):
+            raise DebuggerError("usage: ascii [on|off]")
+        self.ascii = arg != "off"
+        self.write(f"ASCII symbols {'on' if self.ascii else 'off'}.")
+
+    def do_help(self, arg):
+        if arg in ("expressions", "expr", "conditions"):
+            self.write(EXPRESSION_HELP)
+            return
+        if arg:
+            cmd = self.commands.get(arg.lower())
+            if cmd is None:
+                raise DebuggerError(f"no command {arg!r}; type 'help' for the list")
+            names = ", ".join((cmd.name, *cmd.aliases))
+            self.write(f"{cmd.usage}    ({names})")
+            self.write(f"  {cmd.summary}.")
+            if cmd.details:
+                for line in cmd.details.splitlines():
+                    self.write(f"  {line}")
+            return
+        self.write("Commands (short names in brackets):")
+        for cmd in COMMANDS:
+            short = f" [{', '.join(cmd.aliases)}]" if cmd.aliases else ""
+            head = cmd.usage + short
+            if len(head) > 34:
+                self.write(f"  {head}")
+                head = ""
+            self.write(f"  {head:<34} {cmd.summary}")
+        self.write("'help COMMAND' for details, 'help expressions' for conditions and print.")
+
+
+# --- argument helpers ----------------------------------------------------------------------------
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _whole(text: str, what: str) -> int:
+    if not re.fullmatch(r"\d+", text):
+        raise DebuggerError(f"{what} must be a whole number, got {text!r}")
+    return int(text)
+
+
+def _count(arg: str, command: str) -> int:
+    if not arg:
+        return 1
+    n = _whole(arg, f"{command}'s count")
+    if n < 1:
+        raise DebuggerError(f"{command} takes a count ≥ 1, got {n}")
+    return n
+
+
+def _no_argument(arg: str, command: str) -> None:
+    if arg:
+        raise DebuggerError(f"{command} takes no argument (got {arg!r}); see 'help {command}'")
+
+
+def _ids(arg: str, required: str | None = None) -> list[int]:
+    parts = arg.replace(",", " ").split()
+    if not parts and required:
+        raise DebuggerError(f"{required} needs breakpoint numbers, e.g. {required} 1")
+    return [_whole(p, "a breakpoint number") for p in parts]
+
+
+def _selection(arg: str) -> tuple[tuple[int, ...] | None, int]:
+    """``"0,1 example 2"`` → ((0, 1), 2)."""
+    example = 0
+    m = re.search(r"\b(?:example|ex)\s+(\S+)\s*$", arg)
+    if m:
+        example = _whole(m.group(1), "the example")
+        arg = arg[: m.start()].strip()
+    if not arg:
+        return None, example
+    if not re.fullmatch(r"\d+(\s*,\s*\d+)?", arg):
+        raise DebuggerError(
+            f"explain takes a unit J or a weight J,K (and 'example I'), got {arg!r}"
+        )
+    return tuple(int(p) for p in arg.split(",")), example
+
+
+def _where(bp) -> str:
+    kind = KIND_NAMES[bp.kind] if bp.kind else "any event"
+    if bp.layer is None:
+        return f"every {kind}" if bp.kind else kind
+    return f"{kind} of layer {bp.layer}" if bp.kind else f"any event of layer {bp.layer}"
+
+
+def _sup(l) -> str:
+    from .formatting import sup
+
+    return "" if l is None else sup(l)
+
+
+def _short(a) -> str:
+    """An array on one line when small, else its first row and shape."""
+    a = np.asarray(a)
+    if a.size <= 8:
+        return array(a).replace("\n", "")
+    if a.ndim == 2:
+        return f"{array(a[0])} … (first of {a.shape[0]} rows, shape {a.shape})"
+    return f"{array(a)} (shape {a.shape})"

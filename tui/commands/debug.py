@@ -1,0 +1,92 @@
+"""``backprop-lab debug SCENARIO``: the line-mode debugger (pdb's style) on a scenario.
+
+Reads commands from stdin (a terminal or a script) and prints plain text: usable over ssh, in a
+pipe and with a screen reader. At the end of input it exits with status 0. The scenario's
+``[[breakpoints]]`` are set at the start; ``continue`` stops at the end of training
+(``training.epochs``) and, when the scenario has ``stop.loss_below``, at the end of the first
+epoch whose training loss is below it.
+
+Exit status: 0 at ``quit`` or the end of input; 2 for a scenario (or preset breakpoint) that
+cannot be loaded, with one message on stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+
+def loss_below_rule(run):
+    """The scenario's ``stop.loss_below``, checked at the end of each epoch, or None."""
+    threshold = run.stop.loss_below
+    if threshold is None:
+        return None
+    data, trainer = run.data, run.trainer
+
+    def rule(record):
+        if record.batch != trainer.batches_per_epoch:
+            return None
+        loss = run.net.data_loss(data.x_train, data.y_train)
+        return "loss_below" if loss < threshold else None
+
+    return rule
+
+
+@click.command("debug")
+@click.argument("scenario", metavar="SCENARIO")
+@click.option(
+    "--seed", type=click.IntRange(min=0), default=None, help="Seed instead of the scenario's."
+)
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="SECTION.KEY=VALUE",
+    help="Override a scenario value, e.g. --set training.lr=0.1 (repeatable).",
+)
+@click.option(
+    "--history",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="How many recent steps 'back' can reach.",
+)
+@click.option("--ascii", "ascii_", is_flag=True, help="ASCII symbols (delta[2][1]) instead of δ²₁.")
+@click.option(
+    "--no-nan-break", is_flag=True, help="Start with breakpoint 0 (first NaN/inf) disabled."
+)
+@click.pass_context
+def debug_command(ctx: click.Context, scenario, seed, overrides, history, ascii_, no_nan_break):
+    """Step through training of SCENARIO (a preset name or a TOML file) one event at a time.
+
+    \b
+    Commands: s(tep) n(ext) f(inish) nb (next batch) e(poch) c(ontinue) r(un) N
+    u(ntil) COND, back [N], restart, b(reak) [WHERE] [if COND], cl(ear), p(rint) EXPR,
+    display EXPR, explain [J | J,K], w(here), l(ist), help, q(uit).
+
+    \b
+    Examples:
+      backprop-lab debug xor
+      backprop-lab debug xor --set training.lr=50
+      printf 'b update@2\\nc\\nexplain 0,1\\n' | backprop-lab debug xor
+    """
+    from engine.debugger import Controller, DebuggerError
+    from engine.debugger.linemode import LineMode
+    from tui.commands.train import load_run
+
+    loaded, run = load_run(ctx, scenario, seed, overrides)
+    controller = Controller(
+        run.trainer,
+        history=history,
+        max_epochs=run.stop.epochs,
+        stop=loss_below_rule(run),
+        nan_breakpoint=not no_nan_break,
+    )
+    try:
+        controller.load_breakpoints(loaded.breakpoints)
+    except DebuggerError as e:
+        click.echo(f"backprop-lab: {loaded.path}: {e}", err=True)
+        ctx.exit(2)
+    title = f"Debugging {loaded.name}: {loaded.title} (seed {run.seed})\n{run.net.describe()}"
+    ctx.exit(LineMode(controller, sys.stdin, sys.stdout, ascii=ascii_, title=title).run())
