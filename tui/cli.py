@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "train": "tui.commands.train:train_command",
     "check": "tui.commands.check:check_command",
     "gradcheck": "tui.commands.gradcheck:gradcheck_command",
+    "debug": "tui.commands.debug:debug_command",
 }
 
 
