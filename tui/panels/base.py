@@ -14,7 +14,10 @@ WARNING = "$text-warning"
 
 
 class Panel(Vertical):
-    """A framed panel; subclasses set ``BORDER_TITLE`` and implement ``refresh_view(view)``."""
+    """A framed panel; subclasses set ``BORDER_TITLE`` and implement ``refresh_view(view)``,
+    which starts with ``self.last_view = view`` so the panel can redraw itself when resized."""
+
+    last_view = None
 
     DEFAULT_CSS = """
     Panel {
@@ -45,3 +48,12 @@ class Panel(Vertical):
         height: auto;
     }
     """
+
+    def on_resize(self) -> None:
+        """Redraw for the new size once the layout has settled (the app only redraws on change)."""
+        if self.last_view is not None:
+            self.call_after_refresh(self._redraw)
+
+    def _redraw(self) -> None:
+        if self.last_view is not None:
+            self.refresh_view(self.last_view)

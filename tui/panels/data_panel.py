@@ -33,32 +33,39 @@ CLASS_COLORS = ("primary", "accent", "success", "error", "secondary", "warning")
 MAX_TINT = 0.55  # how far a fully confident pixel moves from the background to its class colour
 LEVELS = 12  # tint strengths (styles are cached per class and level)
 SAMPLES = 8  # examples shown for data that cannot be drawn
+MAX_RESOLUTION = 96  # grid points per axis asked of run.predict_grid
 
 
-def class_labels(y: np.ndarray) -> np.ndarray:
-    """Class index of each target row: one column → 0/1 at 0.5, several → argmax."""
-    y = np.asarray(y)
-    if y.ndim == 1:
-        return y.astype(np.int64)
-    if y.shape[1] == 1:
-        return (y[:, 0] > 0.5).astype(np.int64)
-    return np.argmax(y, axis=1)
-
-
-def prediction_classes(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(class, confidence in [0, 1]) of each output row (sigmoid column or softmax rows)."""
-    p = np.asarray(p, dtype=np.float64)
-    if p.shape[-1] == 1:
-        q = p[..., 0]
-        classes = (q > 0.5).astype(np.int64)
-        confidence = np.abs(q - 0.5) * 2
+def confidence_of(values: np.ndarray, encoding: str) -> np.ndarray:
+    """How sure each prediction is, in [0, 1] (a display transform of the network's outputs):
+    softmax rows → (top − 1/k) / (1 − 1/k); one sigmoid unit → |a − ½|·2; a class index
+    regressed by one unit → 1 − 2·|a − round(a)|."""
+    a = np.asarray(values, dtype=np.float64)
+    if a.shape[-1] > 1:
+        k = a.shape[-1]
+        confidence = (np.max(a, axis=-1) - 1.0 / k) / (1.0 - 1.0 / k)
+    elif encoding == "index":
+        confidence = 1.0 - 2.0 * np.abs(a[..., 0] - np.rint(a[..., 0]))
     else:
-        classes = np.argmax(p, axis=-1)
-        k = p.shape[-1]
-        top = np.max(p, axis=-1)
-        confidence = (top - 1.0 / k) / (1.0 - 1.0 / k)
-    confidence = np.nan_to_num(np.clip(confidence, 0.0, 1.0), nan=0.0)
-    return classes, confidence
+        confidence = np.abs(a[..., 0] - 0.5) * 2
+    return np.nan_to_num(np.clip(confidence, 0.0, 1.0), nan=0.0)
+
+
+def resample(field: np.ndarray, rows: int, cols: int) -> np.ndarray:
+    """A (R, R) grid (row j = j-th y, increasing) → (rows, cols) pixels, row 0 at the top."""
+    R_y, R_x = field.shape[:2]
+    j = np.rint(np.linspace(R_y - 1, 0, rows)).astype(np.int64)
+    i = np.rint(np.linspace(0, R_x - 1, cols)).astype(np.int64)
+    return field[j][:, i]
+
+
+def pixel_of(value: float, axis: np.ndarray, n: int) -> int | None:
+    """The pixel (0 … n−1) of ``value`` along an increasing axis drawn with n pixels."""
+    lo, hi = float(axis[0]), float(axis[-1])
+    if not math.isfinite(value) or hi <= lo:
+        return None
+    k = int(round((value - lo) / (hi - lo) * (n - 1)))
+    return k if 0 <= k < n else None
 
 
 class Palette:
@@ -157,10 +164,8 @@ class DataPanel(Panel):
         yield PlotextPlot(id="data-plot")
         yield Static("", id="data-note")
 
-    def on_resize(self) -> None:
-        self._drawn = None
-
     def refresh_view(self, view) -> None:
+        self.last_view = view
         run = view.run
         data = run.data
         x = np.asarray(data.x_train)
@@ -188,49 +193,49 @@ class DataPanel(Panel):
         canvas = self.query_one("#data-canvas", Static)
         note = self.query_one("#data-note", Static)
         cols = max(canvas.size.width, 8)
-        cell_rows = max(canvas.size.height, 4)
-        x1, x2, outputs = plane_grid(run, cols, cell_rows * 2)
+        rows = max(canvas.size.height, 4) * 2  # pixels: two per cell
+        grid = run.predict_grid(min(max(cols, rows, 16), MAX_RESOLUTION))
         data = run.data
         palette = Palette(self.app.theme_variables)
+        values = np.asarray(grid.values, dtype=np.float64)
         if data.task == "regression":
-            values = np.asarray(outputs, dtype=np.float64)[..., 0]
-            finite = np.isfinite(values)
-            lo, hi = (values[finite].min(), values[finite].max()) if finite.any() else (0.0, 1.0)
-            t = (values - lo) / (hi - lo) if hi > lo else np.zeros_like(values)
-            t = np.nan_to_num(t, nan=0.5)
+            v = values[..., 0]
+            finite = np.isfinite(v)
+            lo, hi = (float(v[finite].min()), float(v[finite].max())) if finite.any() else (0, 1)
+            span = hi - lo if hi > lo else 1.0
+            t = np.nan_to_num((v - lo) / span, nan=0.5)
             classes = (t > 0.5).astype(np.int64)
-            confidence = np.abs(t - 0.5) * 2
+            confidence = np.clip(np.abs(t - 0.5) * 2, 0.0, 1.0)
             targets = np.asarray(data.y_train, dtype=np.float64)[:, 0]
-            ty = (targets - lo) / (hi - lo) if hi > lo else np.zeros_like(targets)
-            point_classes = (ty > 0.5).astype(np.int64)
+            point_classes = ((targets - lo) / span > 0.5).astype(np.int64)
             legend = Content.assemble(
                 ("● ", _style(palette.classes[0])),
-                (f"low {fmt(lo)}  ", MUTED),
+                (f"low ≤{fmt(lo)}  ", MUTED),
                 ("● ", _style(palette.classes[1])),
-                (f"high {fmt(hi)}", MUTED),
+                (f"high ≥{fmt(hi)}", MUTED),
             )
         else:
-            classes, confidence = prediction_classes(outputs)
-            point_classes = class_labels(data.y_train)
-            names = list(getattr(data, "class_names", None) or [])
-            n_classes = max(int(point_classes.max(initial=0)) + 1, np.asarray(outputs).shape[-1])
+            classes = np.asarray(grid.classes)
+            confidence = confidence_of(values, data.encoding)
+            point_classes = np.asarray(data.labels_train)
+            names = list(data.class_names or [])
             parts = []
-            for k in range(min(n_classes, len(CLASS_COLORS))):
+            for k in range(min(max(len(names), 2), len(CLASS_COLORS))):
                 name = names[k] if k < len(names) else f"class {k}"
                 parts += [("● ", _style(palette.classes[k])), (f"{name}  ", MUTED)]
-            parts.append(("tint = confidence", MUTED))
+            parts.append(("(tint: confidence)", MUTED))
             legend = Content.assemble(*parts)
-        xs = np.asarray(data.x_train, dtype=np.float64)
+        pixels_class = resample(classes, rows, cols)
+        pixels_confidence = resample(confidence, rows, cols)
         points = []
+        xs = np.asarray(data.x_train, dtype=np.float64)
         for (p1, p2), k in zip(xs, point_classes):
-            c = _index(p1, x1)
-            r = _index(p2, x2)
+            c = pixel_of(p1, grid.xs, cols)
+            r = pixel_of(p2, grid.ys, rows)
             if c is not None and r is not None:
-                points.append(((len(x2) - 1 - r) // 2, c, int(k)))
-        # row 0 of the picture is the top: the largest x₂
-        picture = render_field(classes[::-1], confidence[::-1], points, palette)
-        canvas.update(picture)
-        if not np.all(np.isfinite(np.asarray(outputs, dtype=np.float64))):
+                points.append(((rows - 1 - r) // 2, c, int(k)))
+        canvas.update(render_field(pixels_class, pixels_confidence, points, palette))
+        if not np.all(np.isfinite(values)):
             legend = Content.assemble(legend, ("  outputs not finite", "$text-warning"))
         note.update(legend)
 
@@ -244,7 +249,9 @@ class DataPanel(Panel):
         data = run.data
         x = np.asarray(data.x_train, dtype=np.float64)[:, 0]
         y = np.asarray(data.y_train, dtype=np.float64)[:, 0]
-        grid_x, fit = curve_grid(run, max(widget.size.width * 2, 40))
+        grid = run.predict_grid(min(max(widget.size.width * 2, 40), 2 * MAX_RESOLUTION))
+        grid_x = np.asarray(grid.xs, dtype=np.float64)
+        fit = np.asarray(grid.values, dtype=np.float64)[:, 0]
         theme = self.app.theme_variables
         points_color = _color(theme.get("accent"), "#ffa62b").rgb
         fit_color = _color(theme.get("primary"), "#0178D4").rgb
@@ -274,10 +281,11 @@ class DataPanel(Panel):
                 MUTED,
             )
         ]
-        names = list(getattr(data, "class_names", None) or [])
+        names = list(data.class_names or [])
         if data.task == "classification":
-            truth = class_labels(y[:n])
-            predicted, confidence = prediction_classes(outputs)
+            truth = np.asarray(data.labels_train)[:n]
+            predicted = data.predicted_classes(outputs)
+            confidence = confidence_of(outputs, data.encoding)
             right = 0
             for i in range(n):
                 ok = truth[i] == predicted[i]
@@ -302,30 +310,6 @@ class DataPanel(Panel):
                 )
         self.query_one("#data-canvas", Static).update(Content("\n").join(lines))
         self.query_one("#data-note", Static).update("")
-
-
-def plane_grid(run, cols: int, rows: int):
-    """(x₁ values, x₂ values, outputs of shape (rows, cols, k)) over the data's plane."""
-    x1, x2, outputs = run.predict_grid((cols, rows))
-    return np.asarray(x1), np.asarray(x2), np.asarray(outputs)
-
-
-def curve_grid(run, n: int):
-    """(x values, network output) along the data's 1-D input range."""
-    x, outputs = run.predict_grid(n)
-    outputs = np.asarray(outputs, dtype=np.float64)
-    return np.asarray(x, dtype=np.float64), outputs.reshape(outputs.shape[0], -1)[:, 0]
-
-
-def _index(value: float, axis: np.ndarray) -> int | None:
-    """The grid index nearest ``value`` on an increasing ``axis`` (None outside it)."""
-    if not math.isfinite(value) or axis.shape[0] < 2:
-        return None
-    step = (axis[-1] - axis[0]) / (axis.shape[0] - 1)
-    if step <= 0:
-        return None
-    i = int(round((value - axis[0]) / step))
-    return i if 0 <= i < axis.shape[0] else None
 
 
 def _name(names: list[str], k) -> str:

@@ -248,15 +248,14 @@ def breakpoint_lines(view) -> Content:
         return Content.styled("none (B opens the breakpoints screen)", MUTED)
     lines = []
     for bp in breakpoints:
-        enabled = getattr(bp, "enabled", True)
-        number = getattr(bp, "id", getattr(bp, "number", ""))
-        hits = getattr(bp, "hits", getattr(bp, "hit_count", None))
         lines.append(
             Content.assemble(
-                ("●" if enabled else "○", "$text-error" if enabled else MUTED),
-                f" {number} ",
-                str(getattr(bp, "spec", bp)),
-                (f"  hits {hits}" if hits is not None else "", MUTED),
+                ("●" if bp.enabled else "○", "$text-error" if bp.enabled else MUTED),
+                f" {bp.id} ",
+                ("tbreak " if bp.temporary else "", MUTED),
+                bp.spec(),
+                (f"  hits {bp.hits}" if bp.hits else "", MUTED),
+                (f"  ignore {bp.ignore}" if bp.ignore else "", MUTED),
             )
         )
     return Content("\n").join(lines)
@@ -310,7 +309,6 @@ class DebuggerPanel(Panel):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self._view = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="debugger-position")
@@ -338,7 +336,7 @@ class DebuggerPanel(Panel):
     # --- the view -----------------------------------------------------------------------------
 
     def refresh_view(self, view) -> None:
-        self._view = view
+        self.last_view = view
         self.query_one("#debugger-position", Static).update(position_line(view))
         self.query_one("#debugger-event", Static).update(event_arrays(view.event))
         self.query_one("#debugger-equation", Static).update(explanation(view))
@@ -355,7 +353,7 @@ class DebuggerPanel(Panel):
     # --- selection ----------------------------------------------------------------------------
 
     def _layer(self) -> int | None:
-        view = self._view
+        view = self.last_view
         if view is None:
             return None
         l = getattr(view.event, "l", None)
@@ -368,8 +366,8 @@ class DebuggerPanel(Panel):
         l = self._layer()
         if l is None:
             return
-        n = self._view.run.net.layer(l).n_out
-        current = self._view.selection
+        n = self.last_view.run.net.layer(l).n_out
+        current = self.last_view.selection
         i = (
             current.unit
             if current is not None and current.l == l and current.unit is not None
@@ -382,8 +380,8 @@ class DebuggerPanel(Panel):
         l = self._layer()
         if l is None:
             return
-        layer = self._view.run.net.layer(l)
-        current = self._view.selection
+        layer = self.last_view.run.net.layer(l)
+        current = self.last_view.selection
         i = (
             current.unit
             if current is not None and current.l == l and current.unit is not None

@@ -188,22 +188,56 @@ def format_value(stat: str, value) -> str:
     return fmt_fraction(value) if not BANDS[stat].log else fmt(value)
 
 
-def history_strip(stat: str, series: np.ndarray, width: int) -> Content:
-    """One character per column: the mean of the statistic over those steps, as a level."""
+def column_means(series: np.ndarray, width: int) -> np.ndarray:
+    """The series averaged over ``min(width, n)`` runs of neighbouring points (NaN if a run
+    holds a non-finite value)."""
     n = series.shape[0]
-    if n == 0 or width <= 0:
-        return Content.styled("·" * max(width, 0), MUTED)
     columns = min(width, n)
+    if columns <= 0:
+        return np.zeros(0)
     edges = np.linspace(0, n, columns + 1).astype(np.int64)
+    with np.errstate(all="ignore"):
+        sums = np.add.reduceat(series, edges[:-1])
+    return sums / np.diff(edges)
+
+
+def strip_range(stat: str, columns: list[np.ndarray]) -> tuple[float, float]:
+    """The value range the history strips share: the finite values' range (positive ones on
+    log axes), or the whole axis when there is none."""
+    b = BANDS[stat]
+    values = np.concatenate(columns) if columns else np.zeros(0)
+    values = values[np.isfinite(values)]
+    if b.log:
+        values = values[values > 0]
+    if values.shape[0] == 0:
+        return b.lo, b.hi
+    lo, hi = float(values.min()), float(values.max())
+    if b.log and hi <= lo * 1.0001:
+        lo, hi = lo / 10, hi * 10
+    elif not b.log and hi - lo < 1e-3:
+        lo, hi = max(lo - 0.05, 0.0), min(hi + 0.05, 1.0)
+    return lo, hi
+
+
+def history_strip(stat: str, means: np.ndarray, lo: float, hi: float) -> Content:
+    """One character per column: its height the value between ``lo`` and ``hi`` (log₁₀ for
+    magnitudes), its colour the value's band; "!" where the value is not finite."""
+    log = BANDS[stat].log
     parts = []
-    for k in range(columns):
-        chunk = series[edges[k] : edges[k + 1]]
-        finite = chunk[np.isfinite(chunk)]
-        if finite.shape[0] < chunk.shape[0]:
+    for value in means:
+        value = float(value)
+        if not math.isfinite(value):
             parts.append(("!", BAND_STYLES["nan"]))
             continue
-        value = float(finite.mean())
-        level = LEVELS[min(int(position(stat, value) * len(LEVELS)), len(LEVELS) - 1)]
+        if log:
+            t = (
+                (math.log10(value) - math.log10(lo)) / (math.log10(hi) - math.log10(lo))
+                if value > 0
+                else 0.0
+            )
+        else:
+            t = (value - lo) / (hi - lo) if hi > lo else 0.0
+        level = LEVELS[min(max(int(t * len(LEVELS)), 0), len(LEVELS) - 1)]
         parts.append((level, BAND_STYLES[band(stat, value)]))
     return Content.assemble(*parts)
 
@@ -265,6 +299,7 @@ class GradientsPanel(Panel):
     # --- the view -----------------------------------------------------------------------------
 
     def refresh_view(self, view) -> None:
+        self.last_view = view
         stat = view.stat if view.stat in BANDS else "grad_norm"
         self.stat = stat
         select = self.query_one("#gradients-stat", Select)
@@ -273,7 +308,7 @@ class GradientsPanel(Panel):
                 select.value = stat
         run = view.run
         L = run.net.L
-        history = run.history
+        history = run.history.steps
         last = history.last()
         scroll = self.query_one("#gradients-scroll", VerticalScroll)
         width = max(scroll.scrollable_content_region.width, 20)
@@ -323,14 +358,20 @@ class GradientsPanel(Panel):
             return
         snapshot = history.snapshot()
         steps = snapshot.steps
+        columns = [column_means(snapshot.series(stat, l), width) for l in range(1, L + 1)]
+        lo, hi = strip_range(stat, columns)
+        scale = "log scale" if BANDS[stat].log else "linear"
         title.update(
-            Content.styled(f"history, steps {int(steps[0])}–{int(steps[-1])} (old → new)", MUTED)
+            Content.styled(
+                f"steps {int(steps[0])}–{int(steps[-1])}, {scale} "
+                f"{format_value(stat, lo)}…{format_value(stat, hi)}",
+                MUTED,
+            )
         )
         lines = [
             Content.assemble(
-                (f"l{l}".ljust(LABEL_WIDTH), MUTED),
-                history_strip(stat, snapshot.series(stat, l), width),
+                (f"l{l}".ljust(LABEL_WIDTH), MUTED), history_strip(stat, means, lo, hi)
             )
-            for l in range(1, L + 1)
+            for l, means in enumerate(columns, start=1)
         ]
         body.update(Content("\n").join(lines))

@@ -22,7 +22,7 @@ from textual_plotext import PlotextPlot
 
 from tui.messages import ToggleLogScale
 from tui.panels.base import MUTED, Panel
-from tui.panels.format import WARNING, fmt, fmt_fraction, styled_number
+from tui.panels.format import fmt_fraction, styled_number
 
 MAX_POINTS = 300
 """At most this many points per curve reach plotext, however long the run."""
@@ -45,13 +45,14 @@ def downsample(x: np.ndarray, y: np.ndarray, max_points: int = MAX_POINTS):
     return x_mean, y_mean
 
 
-def epoch_metrics(run) -> list[dict]:
-    """The run's per-epoch metrics (dicts with ``epoch``, ``step``, ``train_loss``,
-    ``val_loss``, ``accuracy``), oldest first; empty when the run keeps none yet."""
-    metrics = getattr(run, "metrics", None)
-    if metrics is None:
-        return []
-    return list(metrics)
+def validation_curve(epochs) -> tuple[np.ndarray, np.ndarray]:
+    """(step, validation loss) at the end of each epoch (empty without a validation split)."""
+    if len(epochs) == 0:
+        return np.zeros(0), np.zeros(0)
+    val = epochs.series("val_loss")
+    steps = epochs.series("step")
+    keep = ~np.isnan(val)  # NaN: the epoch had no validation loss
+    return steps[keep], val[keep]
 
 
 class LossPanel(Panel):
@@ -97,36 +98,36 @@ class LossPanel(Panel):
     # --- the view -----------------------------------------------------------------------------
 
     def refresh_view(self, view) -> None:
+        self.last_view = view
         run = view.run
-        history = run.history
+        steps, epochs = run.history.steps, run.history.epochs
         self.log_scale = bool(view.log_scale)
-        metrics = epoch_metrics(run)
+        plot = self.query_one("#loss-plot", PlotextPlot)
         key = (
-            id(history),
-            history.n_recorded,
-            len(metrics),
+            id(steps),
+            steps.n_recorded,
+            len(epochs),
             self.log_scale,
             self.app.theme,
+            plot.size,
         )
         if key != self._plotted:
             self._plotted = key
-            self._plot(history, metrics)
+            self._plot(steps, epochs)
         self.query_one("#loss-scale-label", Static).update(
             "log scale" if self.log_scale else "linear scale"
         )
         self.query_one("#loss-log", Button).label = "linear" if self.log_scale else "log"
-        self.query_one("#loss-stats", Static).update(self._stats_line(view, metrics))
+        self.query_one("#loss-stats", Static).update(self._stats_line(view))
 
-    def _plot(self, history, metrics: list[dict]) -> None:
+    def _plot(self, history, epochs) -> None:
         widget = self.query_one("#loss-plot", PlotextPlot)
         plt = widget.plt
         plt.clear_data()
         plt.clear_figure()
         snapshot = history.snapshot()
         steps, loss = downsample(snapshot.steps, snapshot.loss)
-        val_x = np.array([m["step"] for m in metrics if m.get("val_loss") is not None], float)
-        val_y = np.array([m["val_loss"] for m in metrics if m.get("val_loss") is not None], float)
-        val_x, val_y = downsample(val_x, val_y)
+        val_x, val_y = downsample(*validation_curve(epochs))
         if self.log_scale:
             positive = loss > 0
             steps, loss = steps[positive], loss[positive]
@@ -158,32 +159,31 @@ class LossPanel(Panel):
             plt.title("no steps yet")
         widget.refresh()
 
-    def _stats_line(self, view, metrics: list[dict]) -> Content:
+    def _stats_line(self, view) -> Content:
+        """Epoch, step, the last step's loss, and the last epoch's validation loss and accuracy."""
         run = view.run
-        trainer = run.trainer
-        last = run.history.last()
+        last = run.history.steps.last()
         parts: list = [
             ("epoch ", MUTED),
-            str(_current_epoch(trainer)),
+            str(run.epoch),
             ("  step ", MUTED),
-            str(trainer.steps_done),
+            str(run.steps_done),
         ]
         if last is not None:
             parts += [("  loss ", MUTED), styled_number(last[1])]
-        if metrics:
-            latest = metrics[-1]
-            if latest.get("val_loss") is not None:
-                parts += [("  val ", MUTED), styled_number(latest["val_loss"])]
-            if latest.get("accuracy") is not None:
-                parts += [("  acc ", MUTED), fmt_fraction(latest["accuracy"])]
+        metrics = run.history.epochs.last
+        if metrics is not None:
+            if metrics.val_loss is not None:
+                parts += [("  val ", MUTED), styled_number(metrics.val_loss)]
+            accuracy = (
+                metrics.val_accuracy if metrics.val_accuracy is not None else metrics.accuracy
+            )
+            if accuracy is not None:
+                label = "  val acc " if metrics.val_accuracy is not None else "  acc "
+                parts += [(label, MUTED), fmt_fraction(accuracy)]
         if last is not None and not math.isfinite(last[1]):
-            parts += [("  loss is ", MUTED), (fmt(last[1]), WARNING), (" — not plotted", MUTED)]
+            parts += [("  not plotted", MUTED)]
         return Content.assemble(*parts)
-
-
-def _current_epoch(trainer) -> int:
-    """The epoch of the last completed step (1 before any step)."""
-    return max(1, trainer.epoch)
 
 
 def _rgb(color: str) -> tuple[int, int, int]:

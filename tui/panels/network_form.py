@@ -204,12 +204,15 @@ class NetworkDraft:
             for key in INIT_KEYS:
                 if key not in takes:
                     table.pop(key, None)
-            shape_changed = (
-                size is None or draft.original_n_in != previous or draft.table.get("size") != size
-            )
-            if shape_changed or draft.init != draft.table.get("init", "xavier_uniform"):
+            # explicit values that no longer fit (or were replaced by another init) go
+            resized = size is None or draft.table.get("size") != size
+            if (
+                resized
+                or draft.original_n_in != previous
+                or draft.init != draft.table.get("init", "xavier_uniform")
+            ):
                 table.pop("weights", None)
-            if shape_changed:
+            if resized:
                 table.pop("bias", None)
             if l == L:
                 table.pop("dropout", None)

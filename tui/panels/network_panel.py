@@ -180,7 +180,6 @@ class NetworkPanel(Panel):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self._view = None
         self._rows: list[tuple[str, ...]] = []
 
     def compose(self) -> ComposeResult:
@@ -194,7 +193,7 @@ class NetworkPanel(Panel):
 
     def refresh_view(self, view) -> None:
         """Redraw the layer table and the settings line from ``view.run``."""
-        self._view = view
+        self.last_view = view
         net = view.run.net
         self._rows = layer_rows(net)
         current = event_row(view.event, net.L)
@@ -216,11 +215,11 @@ class NetworkPanel(Panel):
 
     def action_edit_network(self) -> None:
         """Open the network editor on the current sections; post ApplyNetwork on "Apply"."""
-        if self._view is None:
+        if self.last_view is None:
             return
         from tui.panels.network_editor import NetworkEditor
 
-        view = self._view
+        view = self.last_view
 
         def done(result) -> None:
             if result is not None:

@@ -1,0 +1,132 @@
+"""The data panel: the decision boundary with the points, a 1-D fit, samples otherwise."""
+
+from __future__ import annotations
+
+import numpy as np
+from panel_harness import PanelApp, make_view
+from textual.widgets import Static
+from textual_plotext import PlotextPlot
+
+from engine.layers import frozen
+from tui.panels.data_panel import DataPanel
+
+SINE = """
+name = "sine-test"
+title = "A sine"
+summary = "A 1-D regression."
+seed = 1
+
+[data]
+kind = "sine"
+n = 40
+noise = 0.05
+
+[network]
+loss = "mse"
+
+[[network.layers]]
+size = 8
+activation = "tanh"
+
+[[network.layers]]
+size = 1
+activation = "linear"
+
+[training]
+lr = 0.1
+"""
+
+THREE_D = """
+name = "three-d"
+title = "Three features"
+summary = "Cannot be drawn on a plane."
+seed = 0
+
+[data]
+kind = "inline"
+x = [[0.0, 0.0, 1.0], [0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [1.0, 1.0, 1.0]]
+y = [[0.0], [1.0], [1.0], [0.0]]
+
+[network]
+loss = "bce"
+
+[[network.layers]]
+size = 3
+activation = "tanh"
+
+[[network.layers]]
+size = 1
+activation = "sigmoid"
+"""
+
+
+def canvas(app):
+    return app.query_one("#data-canvas", Static).content
+
+
+async def test_two_features_draw_the_boundary_with_every_training_point():
+    view = make_view("xor", steps=200)
+    app = PanelApp(DataPanel(), view)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.panel.mode == "plane"
+        picture = canvas(app)
+        assert picture.plain.count("●") == 4  # the four XOR points, each in its own cell
+        assert picture.plain.count("▀") > 100  # the rest is the predicted field
+        backgrounds = {s.style.background for s in picture.spans if hasattr(s.style, "background")}
+        assert len(backgrounds) > 4  # tinted by class and confidence
+        note = app.query_one("#data-note", Static).content.plain
+        assert "0" in note and "1" in note and "confidence" in note
+
+
+async def test_the_picture_follows_training():
+    view = make_view("xor")
+    app = PanelApp(DataPanel(), view)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        before = canvas(app)
+        for _ in range(100):
+            view.run.step()
+        app.panel.refresh_view(view)
+        after = canvas(app)
+        assert [s.style for s in before.spans] != [s.style for s in after.spans]
+
+
+async def test_one_feature_regression_draws_the_fit_curve(tmp_path):
+    path = tmp_path / "sine.toml"
+    path.write_text(SINE)
+    view = make_view(str(path), steps=20)
+    app = PanelApp(DataPanel(), view)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.panel.mode == "curve"
+        plot = app.query_one("#data-plot", PlotextPlot)
+        assert plot.display and not app.query_one("#data-canvas").display
+        built = plot.plt.build()
+        assert "⠀" in built or "•" in built or "·" in built  # something was drawn
+        assert "fit" in app.query_one("#data-note", Static).content.plain
+
+
+async def test_data_it_cannot_draw_gets_sample_predictions(tmp_path):
+    path = tmp_path / "three.toml"
+    path.write_text(THREE_D)
+    view = make_view(str(path))
+    app = PanelApp(DataPanel(), view)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.panel.mode == "samples"
+        text = canvas(app).plain
+        assert "3-D inputs cannot be drawn" in text
+        assert text.count("target") == 4 and "of 4 right" in text
+
+
+async def test_non_finite_outputs_are_reported_not_crashed_on():
+    view = make_view("xor")
+    layer = view.run.net.layers[0]
+    W = np.array(layer.params["W"])
+    W[0, 0] = np.nan
+    layer.params = {**layer.params, "W": frozen(W)}
+    app = PanelApp(DataPanel(), view)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "outputs not finite" in app.query_one("#data-note", Static).content.plain

@@ -1,0 +1,89 @@
+"""The loss panel: the plot follows the history, downsampled; log scale; NaN as a word."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from panel_harness import PanelApp, make_view, record_steps
+from textual.widgets import Static
+from textual_plotext import PlotextPlot
+
+from tui.messages import ToggleLogScale
+from tui.panels.format import WARNING
+from tui.panels.loss_panel import MAX_POINTS, LossPanel, downsample
+
+
+def yscale(app) -> str:
+    return app.query_one("#loss-plot", PlotextPlot).plt.monitor.yscale[0]
+
+
+async def test_plot_and_numbers_follow_the_run():
+    view = make_view("xor", steps=40)
+    app = PanelApp(LossPanel(), view)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.panel.points == 40
+        stats = app.query_one("#loss-stats", Static).content.plain
+        last_loss = view.run.history.steps.last()[1]
+        assert "epoch 40" in stats and "step 40" in stats
+        assert f"loss {last_loss:.4g}" in stats
+        assert "acc " in stats  # a classification run reports its accuracy
+
+
+async def test_log_toggle_changes_the_y_scale_and_the_button_asks_for_it():
+    view = make_view("xor", steps=20)
+    app = PanelApp(LossPanel(), view)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert yscale(app) == "linear"
+        view.log_scale = True
+        app.panel.refresh_view(view)
+        assert yscale(app) == "log"
+        view.log_scale = False
+        app.panel.refresh_view(view)
+        assert yscale(app) == "linear"
+        await pilot.click("#loss-log")
+        await pilot.pause()
+        assert len(app.requests(ToggleLogScale)) == 1
+
+
+async def test_still_fluid_after_a_hundred_thousand_steps():
+    view = make_view("xor")
+    record_steps(view, 100_000, loss=np.linspace(1.0, 0.01, 100_000), grad_norm=0.1)
+    app = PanelApp(LossPanel(), view)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert 0 < app.panel.points <= MAX_POINTS
+        record_steps(view, 10, loss=0.01)
+        start = time.perf_counter()
+        for _ in range(5):
+            record_steps(view, 1, loss=0.01)
+            app.panel.refresh_view(view)
+        assert (time.perf_counter() - start) / 5 < 0.05  # well under a frame at 15 Hz
+
+
+async def test_non_finite_loss_is_a_word_in_the_warning_colour_and_not_plotted():
+    view = make_view("xor", steps=5)
+    record_steps(view, 1, loss=float("nan"))
+    app = PanelApp(LossPanel(), view)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        content = app.query_one("#loss-stats", Static).content
+        assert "loss nan" in content.plain and "not plotted" in content.plain
+        start = content.plain.index("nan")
+        assert any(s.start == start and s.style == WARNING for s in content.spans)
+        assert app.panel.points == 5
+        view.log_scale = True
+        app.panel.refresh_view(view)  # log scale with a NaN: no exception
+        assert app.panel.points == 5
+
+
+def test_downsample_keeps_the_shape_and_drops_non_finite_points():
+    x = np.arange(1000, dtype=float)
+    y = x.copy()
+    y[10] = np.nan
+    xs, ys = downsample(x, y, 100)
+    assert xs.shape == (100,) and np.all(np.isfinite(ys))
+    assert np.all(np.diff(ys) > 0)  # a rising line stays rising
+    assert abs(xs.mean() - x.mean()) < 10

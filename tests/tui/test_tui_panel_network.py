@@ -1,0 +1,176 @@
+"""The network panel and its editor: the layer table, the current layer, inline validation."""
+
+from __future__ import annotations
+
+import pytest
+from panel_harness import PanelApp, event_at, make_view
+from textual.widgets import Button, Input, Select, Static
+
+from tui.messages import ApplyNetwork, SelectUnit
+from tui.panels.base import CURRENT_ROW
+from tui.panels.network_editor import NetworkEditor
+from tui.panels.network_form import NetworkDraft
+from tui.panels.network_panel import NetworkPanel
+
+
+def table_rows(app) -> list[list[str]]:
+    content = app.query_one("#network-table", Static).content
+    return [line.split() for line in content.plain.splitlines()]
+
+
+async def test_table_shows_every_layer_with_size_activation_init_and_parameters():
+    view = make_view("xor")
+    app = PanelApp(NetworkPanel(), view)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        rows = table_rows(app)
+        assert rows[1][:3] == ["0", "2", "input"]
+        assert rows[2] == ["1", "4", "tanh", "xavier_uniform", "12"]
+        assert rows[3] == ["2", "1", "sigmoid", "xavier_uniform", "5"]
+        summary = app.query_one("#network-summary", Static).content.plain
+        assert "loss bce" in summary and "params 17" in summary and "η 1" in summary
+
+
+async def test_current_layer_and_phase_are_highlighted_while_stepping():
+    view = make_view("xor")
+    app = PanelApp(NetworkPanel(), view)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        events = event_at(view, "delta", 1)
+        app.panel.refresh_view(view)
+        content = app.query_one("#network-table", Static).content
+        lines = content.plain.splitlines()
+        assert "◀ δ backward" in lines[2]
+        assert all("◀" not in line for i, line in enumerate(lines) if i != 2)
+        start = content.plain.index(lines[2])
+        assert any(
+            span.start <= start < span.end and span.style == CURRENT_ROW for span in content.spans
+        )
+        events.close()
+
+
+async def test_clicking_a_layer_row_selects_it():
+    view = make_view("xor")
+    app = PanelApp(NetworkPanel(), view)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.click("#network-table", offset=(2, 3))  # line 3: layer 2
+        await pilot.pause()
+        assert [(m.l, m.index) for m in app.requests(SelectUnit)] == [(2, None)]
+
+
+async def open_editor(app, pilot) -> NetworkEditor:
+    await pilot.click("#network-edit")
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, NetworkEditor)
+    return screen
+
+
+async def set_input(pilot, screen, field: str, text: str) -> None:
+    widget = screen.query_one(f"#{field}", Input)
+    widget.value = text
+    await pilot.pause()
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "reason"),
+    [
+        ("size-1", "0", "layer 1 size: '0' refused — must be a whole number ≥ 1"),
+        ("lr", "-0.5", "learning rate η: -0.5 refused — must be > 0"),
+        ("lr", "0", "learning rate η: 0 refused — must be > 0"),
+        ("lr", "fast", "learning rate η: 'fast' refused — not a number"),
+        ("size-1", "four", "layer 1 size: 'four' refused — must be a whole number ≥ 1"),
+        ("batch_size", "99", "batch size: '99' refused"),
+    ],
+)
+async def test_editor_refuses_bad_fields_with_a_visible_reason(field, text, reason):
+    view = make_view("xor")
+    net = view.run.net
+    app = PanelApp(NetworkPanel(), view)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = await open_editor(app, pilot)
+        await set_input(pilot, screen, field, text)
+        errors = screen.query_one("#editor-errors", Static).content.plain
+        assert reason in errors
+        assert screen.query_one(f"#{field}", Input).has_class("refused")
+        assert screen.query_one("#apply", Button).disabled
+        await pilot.press("ctrl+a")  # apply from the keyboard is refused too
+        await pilot.pause()
+        assert isinstance(app.screen, NetworkEditor)
+        assert app.requests(ApplyNetwork) == []
+        assert view.run.net is net and net.sizes == [2, 4, 1]
+
+
+async def test_editor_at_80x24_fits_and_cancel_posts_nothing():
+    view = make_view("xor")
+    app = PanelApp(NetworkPanel(), view)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = await open_editor(app, pilot)
+        editor = screen.query_one("#editor")
+        assert editor.region.width <= 80 and editor.region.height <= 24
+        assert screen.query_one("#apply", Button).region.bottom <= 24
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, NetworkEditor)
+        assert app.requests(ApplyNetwork) == []
+
+
+async def test_editor_applies_resize_add_layer_activation_and_training_settings():
+    view = make_view("xor")
+    app = PanelApp(NetworkPanel(), view)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = await open_editor(app, pilot)
+        await set_input(pilot, screen, "size-1", "8")
+        await pilot.click("#add-layer")
+        await pilot.pause()
+        screen.query_one("#act-2", Select).value = "relu"
+        await pilot.pause()
+        screen.query_one("#optimizer", Select).value = "adam"
+        await pilot.pause()
+        await set_input(pilot, screen, "lr", "0.01")
+        await set_input(pilot, screen, "beta1", "0.8")
+        await set_input(pilot, screen, "l2", "1e-4")
+        assert screen.query_one("#editor-errors", Static).content.plain == ""
+        await pilot.click("#apply")
+        await pilot.pause()
+        (applied,) = app.requests(ApplyNetwork)
+        layers = applied.network["layers"]
+        assert [t["size"] for t in layers] == [8, 8, 1]
+        assert [t["activation"] for t in layers] == ["tanh", "relu", "sigmoid"]
+        assert applied.network["loss"] == "bce"
+        training = applied.training
+        assert training["optimizer"] == "adam" and training["lr"] == 0.01
+        assert training["beta1"] == 0.8 and training["l2"] == 1e-4
+        assert training["epochs"] == view.scenario.training["epochs"]  # kept as it was
+
+
+def test_draft_reports_the_engines_objection_to_softmax_in_a_hidden_layer():
+    view = make_view("xor")
+    sc = view.scenario
+    draft = NetworkDraft.from_sections(2, 1, 4, sc.network, sc.training)
+    draft.layers[0].activation = "softmax"
+    _, _, errors = draft.check()
+    assert [e.field for e in errors] == ["act-1"]
+    assert "softmax" in errors[0].message and "output layer" in errors[0].message
+
+
+def test_draft_drops_explicit_weights_when_the_shape_changes():
+    network = {
+        "loss": "mse",
+        "layers": [
+            {"size": 2, "activation": "sigmoid", "weights": [[0.1, 0.2], [0.3, 0.4]]},
+            {"size": 1, "activation": "sigmoid", "weights": [[0.5, 0.6]], "bias": [0.1]},
+        ],
+    }
+    draft = NetworkDraft.from_sections(2, 1, 4, network, {"optimizer": "sgd", "lr": 0.5})
+    network_ok, _, errors = draft.check()
+    assert errors == [] and network_ok["layers"][1]["weights"] == [[0.5, 0.6]]
+    draft.layers[0].size = "3"
+    network_new, _, errors = draft.check()
+    assert errors == []
+    assert "weights" not in network_new["layers"][0] and "weights" not in network_new["layers"][1]
+    assert network_new["layers"][1]["bias"] == [0.1]  # b's shape (1,) did not change
