@@ -16,8 +16,12 @@ from pathlib import Path
 import numpy as np
 
 from .errors import ScenarioError
-from .expect import LAYER_METRICS, PARAM_METRICS
+from .expect import LAYER_METRICS, PARAM_METRICS, WHOLE_RUN_METRICS
 from .loader import Scenario, build_run, load_scenario, parse_scenario
+
+# A step's loss counts as "up" when it exceeds the previous one by more than this fraction, so
+# that rounding at convergence (changes of 1e-16) is not mistaken for noise.
+UP_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -153,7 +157,9 @@ def _describe(claim: dict) -> str:
         text = f"{metric} of layer {claim['layer']}"
         if "relative_to" in claim:
             text += f" / layer {claim['relative_to']}"
-    if "at_step" in claim:
+    if metric in WHOLE_RUN_METRICS:
+        text += " over the run"
+    elif "at_step" in claim:
         text += f" at step {claim['at_step']}" if claim["at_step"] else " before training"
     elif "at_epoch" in claim:
         text += f" after epoch {claim['at_epoch']}"
@@ -174,7 +180,7 @@ def measure(record: Record, claim: dict) -> float:
         if losses.size < 2:
             raise Unmeasurable(f"the run took {losses.size} step(s)")
         if metric == "loss_up_fraction":
-            return float(np.mean(losses[1:] > losses[:-1]))
+            return float(np.mean(losses[1:] > losses[:-1] * (1.0 + UP_TOLERANCE)))
         return float(np.mean(np.abs(np.diff(losses))) / np.mean(losses[1:]))
     if metric in PARAM_METRICS:
         return _parameter(record, claim)
@@ -273,22 +279,21 @@ def judge_compare(record: Record, against: Record, claim: dict) -> ClaimResult:
     if "ratio_above" in claim:
         held &= ratio > claim["ratio_above"]
         needs.append(f"> {fmt(claim['ratio_above'])}")
+    this = _run_label(claim, "set")
+    that = _run_label(claim, "against_set", claim.get("against"))
     measured = (
-        f"{_describe(claim)}: {fmt(q)} here vs {fmt(q_other)} in {_name(against, record)}, "
+        f"{_describe(claim)}: {fmt(q)} {this} vs {fmt(q_other)} {that}, "
         f"ratio {fmt(ratio)} (needs {' and '.join(needs)})"
     )
     return ClaimResult(claim["claim"], bool(held) and not math.isnan(ratio), measured)
 
 
-def _name(record: Record, reference: Record) -> str:
-    scenario = record.scenario
-    name = scenario.name
-    extra = scenario.overrides[len(reference.scenario.overrides) :]
-    if scenario.path == reference.scenario.path and extra:
-        return "the variant with " + ", ".join(extra)
-    if extra or (scenario.overrides and scenario.path != reference.scenario.path):
-        return f"{name} with " + ", ".join(scenario.overrides)
-    return name
+def _run_label(claim: dict, key: str, scenario: str | None = None) -> str:
+    """How a claim's run is named in the measured text ("here", "dying-relu-fixed-leaky", …)."""
+    extra = claim.get(key, ())
+    if scenario is None:
+        return f"with {', '.join(extra)}" if extra else "as written"
+    return scenario + (f" with {', '.join(extra)}" if extra else "")
 
 
 def judge_stops(record: Record, claim: dict) -> ClaimResult:
