@@ -241,9 +241,11 @@ class Run:
         self.history.epochs.append(metrics)
         if self.stop_reason is not None:
             return
-        if not math.isfinite(metrics.train_loss):
+        if not math.isfinite(metrics.train_loss):  # every step finite, but not C₀ on all data
             self.stop_reason = "diverged"
-            self.divergence = self._diagnose()
+            self.divergence = self._diagnose() or NonFinite(
+                self.steps_done, "evaluation", None, "train_loss"
+            )
         elif self.stop.loss_below is not None and metrics.train_loss < self.stop.loss_below:
             self.stop_reason = "loss_below"
         elif self.early is not None and self.early.update(
@@ -342,7 +344,8 @@ class Run:
     # --- state --------------------------------------------------------------------------------
 
     def snapshot(self):
-        """Everything needed to continue from here (by reference; the history is not included)."""
+        """Everything needed to continue from here, by reference (the history is truncated on
+        ``restore`` instead of being copied)."""
         early = None
         if self.early is not None:
             e = self.early
@@ -359,7 +362,7 @@ class Run:
         )
 
     def restore(self, snapshot) -> None:
-        """Go back to a ``snapshot()``; epochs measured after it leave ``history.epochs``."""
+        """Go back to a ``snapshot()``; steps and epochs after it leave the history."""
         (
             trainer,
             self.stop_reason,
@@ -374,6 +377,7 @@ class Run:
         if early is not None:
             e = self.early
             e.best, e.best_epoch, e.best_state, e.wait = early
+        self.history.steps.truncate(self.steps_done)
         self.history.epochs.truncate(self.steps_done)
         self._checkpoint = self.trainer.snapshot()
         self._checkpoint_step = self.steps_done

@@ -83,13 +83,14 @@ class Schedule:
         return rate
 
     def describe(self) -> str:
-        parts = {
-            "constant": f"constant {self.lr:g}",
-            "step": f"{self.lr:g} × {self.factor:g} every {self.every} epochs",
-            "exponential": f"{self.lr:g} × {self.gamma:g}^(epoch − 1)",
-            "cosine": f"cosine {self.lr:g} → {self.lr_min or 0:g} over {self.epochs} epochs",
-        }
-        text = parts[self.kind]
+        if self.kind == "step":
+            text = f"{self.lr:g} × {self.factor:g} every {self.every} epochs"
+        elif self.kind == "exponential":
+            text = f"{self.lr:g} × {self.gamma:g}^(epoch − 1)"
+        elif self.kind == "cosine":
+            text = f"cosine {self.lr:g} → {self.lr_min:g} over {self.epochs} epochs"
+        else:
+            text = f"constant {self.lr:g}"
         return text + (f", warm-up {self.warmup} epochs" if self.warmup else "")
 
     def __repr__(self) -> str:

@@ -116,7 +116,8 @@ class NonFinite(NamedTuple):
     """The first quantity of a step that became NaN or infinite, in the step's order."""
 
     step: int | None
-    kind: str  # event kind: forward, loss, delta, gradient, clip, update, step_end
+    kind: str  # event kind (forward, loss, delta, gradient, clip, update, step_end), or
+    # "evaluation": the loss over the whole training set after the step (field train_loss)
     l: int | None  # layer (None for the loss, clipping and step events)
     field: str  # the event's field, e.g. "z", "grad_W", "W_new", "value"
 
