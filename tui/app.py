@@ -1,20 +1,70 @@
-"""The lab's Textual application.
+"""The lab's Textual application: five panels around one training session.
 
-A placeholder until the TUI issue replaces it: a header, a welcome text and a footer. It already
-accepts the keyword arguments the command line will pass.
+The app owns a ``LabSession`` (scenario → run → debugger controller, ``tui/session.py``) and one
+``LabView`` that every panel draws from. Keys and panel requests become session commands; long
+training runs in a thread worker that reports progress through a dirty flag, and a timer redraws
+the panels at most ``REFRESH_HZ`` times a second.
+
+Layout: at 110×34 and larger the five panels share a grid; smaller, one panel at a time behind a
+row of tabs (keys 1–5); under 80×24 a message asks for a larger terminal.
 """
 
-from collections.abc import Iterable
+from __future__ import annotations
 
+import asyncio
+import os
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Static
+from textual.containers import Container
+from textual.widgets import Footer, Static, Tab, Tabs
+from textual.worker import get_current_worker
 
-WELCOME = (
-    "[b]Backprop Lab[/b]\n\n"
-    "Train small neural networks and step through backpropagation.\n\n"
-    "Press [b]q[/b] to quit."
+from tui import messages as msg
+from tui.keys import bindings
+from tui.palette import LabCommands
+from tui.panels.data_panel import DataPanel
+from tui.panels.debugger_panel import DebuggerPanel
+from tui.panels.gradients_panel import GradientsPanel
+from tui.panels.loss_panel import LossPanel
+from tui.panels.network_panel import NetworkPanel
+from tui.screens.breakpoints import BreakpointsScreen
+from tui.screens.dialogs import ConfirmDialog, ErrorDialog, PathDialog
+from tui.screens.help import HelpScreen
+from tui.screens.picker import ScenarioPicker
+from tui.session import LabSession, SessionError
+from tui.status_bar import StatusBar
+from tui.view import STATS, Selection
+
+PANELS = (  # (id, tab label, class): grid order is row by row, the debugger spans two columns
+    ("network", "Network", NetworkPanel),
+    ("loss", "Loss", LossPanel),
+    ("data", "Data", DataPanel),
+    ("debugger", "Debugger", DebuggerPanel),
+    ("gradients", "Gradients", GradientsPanel),
 )
+TAB_ORDER = ("network", "loss", "gradients", "debugger", "data")
+
+TOO_SMALL = (
+    "[b]Backprop Lab needs a terminal of at least 80×24.[/b]\n\n"
+    "Please enlarge this window (or reduce the font size).\n\n"
+    "q quits."
+)
+
+
+class LabFooter(Footer):
+    """The footer with every key; on narrow terminals its keys wrap into two rows (app.tcss)."""
+
+    FOOTER_COLUMNS = 7
+
+    def compose(self) -> ComposeResult:
+        yield from super().compose()
+        self.styles.grid_size_columns = self.FOOTER_COLUMNS
 
 
 class LabApp(App[None]):
@@ -22,7 +72,17 @@ class LabApp(App[None]):
 
     TITLE = "Backprop Lab"
     CSS_PATH = "app.tcss"
-    BINDINGS = [Binding("q", "quit", "Quit")]
+    COMMANDS = App.COMMANDS | {LabCommands}
+    BINDINGS = [
+        *bindings(),
+        *(
+            Binding(str(i), f"show_tab('{name}')", name, show=False)
+            for i, name in enumerate(TAB_ORDER, 1)
+        ),
+    ]
+    HORIZONTAL_BREAKPOINTS = [(0, "-w-tiny"), (80, "-w-narrow"), (110, "-w-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-h-tiny"), (24, "-h-narrow"), (34, "-h-tall")]
+    REFRESH_HZ = 15
 
     def __init__(
         self,
@@ -30,15 +90,330 @@ class LabApp(App[None]):
         seed: int | None = None,
         overrides: Iterable[str] = (),
         theme: str | None = None,
+        session_file: str | None = None,
     ) -> None:
         super().__init__()
-        self.scenario = scenario
+        self.scenario = scenario  # the name or path asked for (None: the default)
         self.seed = seed
         self.overrides = tuple(overrides)
+        self.session_file = session_file
         if theme is not None:
             self.theme = theme
+        self.session: LabSession | None = None
+        self._dirty = False
+        self._train_done = threading.Event()
+        self._train_done.set()
+        self._train_token = 0
+        self.current_tab = TAB_ORDER[0]
+
+    # --- layout ---------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static(WELCOME, id="welcome")
-        yield Footer()
+        yield StatusBar(id="status")
+        labels = {name: label for name, label, _ in PANELS}
+        yield Tabs(*(Tab(labels[name], id=f"tab-{name}") for name in TAB_ORDER), id="tabs")
+        with Container(id="panels"):
+            for name, _, cls in PANELS:
+                yield cls(id=name, classes="" if name == self.current_tab else "-off")
+        yield Static(TOO_SMALL, id="too-small")
+        yield LabFooter()
+
+    def on_mount(self) -> None:
+        self.session = self._first_session()
+        self._dirty = True
+        self._refresh_if_dirty()
+        self.set_interval(1 / self.REFRESH_HZ, self._refresh_if_dirty)
+
+    def _first_session(self) -> LabSession:
+        """The session to start with: a saved session, the scenario asked for, or the default."""
+        if self.session_file:
+            try:
+                return LabSession.load(self.session_file)
+            except SessionError as e:
+                self.call_later(self.push_screen, ErrorDialog("Cannot load the session", str(e)))
+        try:
+            return LabSession.open(self.scenario, overrides=self.overrides, seed=self.seed)
+        except SessionError as e:
+            self.call_later(self.push_screen, ErrorDialog("Cannot open the scenario", str(e)))
+            return LabSession.open(None)
+
+    @on(Tabs.TabActivated)
+    def _tab_activated(self, event: Tabs.TabActivated) -> None:
+        if event.tab is not None and event.tab.id:
+            self._show_panel(event.tab.id.removeprefix("tab-"))
+
+    def _show_panel(self, name: str) -> None:
+        self.current_tab = name
+        for panel_name, _, _ in PANELS:
+            self.query_one(f"#{panel_name}").set_class(panel_name != name, "-off")
+        self._dirty = True
+
+    def action_show_tab(self, name: str) -> None:
+        self.query_one(Tabs).active = f"tab-{name}"
+
+    def action_next_tab(self) -> None:
+        i = TAB_ORDER.index(self.current_tab)
+        self.action_show_tab(TAB_ORDER[(i + 1) % len(TAB_ORDER)])
+
+    # --- drawing --------------------------------------------------------------------------------
+
+    def mark_dirty(self) -> None:
+        self._dirty = True
+
+    def _refresh_if_dirty(self) -> None:
+        """Redraw every panel from the view if anything changed since the last redraw."""
+        if not self._dirty or self.session is None:
+            return
+        self._dirty = False
+        view = self.session.view
+        view.tick += 1
+        self.query_one(StatusBar).show(view)
+        for name, _, _ in PANELS:
+            self.query_one(f"#{name}").refresh_view(view)
+
+    def _install(self, session: LabSession) -> None:
+        """Make ``session`` the current one (a new scenario, a rebuilt network, a loaded file)."""
+        old = self.session
+        session.view.generation = (old.view.generation + 1) if old is not None else 0
+        if old is not None:
+            session.view.log_scale = old.view.log_scale
+            session.view.stat = old.view.stat
+        self.session = session
+        self._dirty = True
+        self._refresh_if_dirty()
+
+    # --- training in a thread -----------------------------------------------------------------
+
+    @property
+    def training(self) -> bool:
+        return not self._train_done.is_set()
+
+    def _start_training(self, until: str) -> None:
+        session = self.session
+        self._train_token += 1
+        self._train_done.clear()
+        session.view.status = "running"
+        session.view.message = ""
+        self._dirty = True
+        self._train(session, until, self._train_token)
+
+    @work(thread=True, exclusive=True, group="train", exit_on_error=True)
+    def _train(self, session: LabSession, until: str, token: int) -> None:
+        """Train on the fast path until ``until`` ("continue" or "epoch") is reached, a breakpoint
+        fires, training diverges or the worker is cancelled; report progress at ~REFRESH_HZ."""
+        worker = get_current_worker()
+        interval = 1 / self.REFRESH_HZ
+        last = time.monotonic()
+
+        def progress(steps: int) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if now - last >= interval:
+                last = now
+                self.post_message(msg.TrainingProgress(steps))
+
+        try:
+            status, message = session.train(
+                until, cancelled=lambda: worker.is_cancelled, progress=progress
+            )
+        finally:
+            self._train_done.set()
+        self.post_message(msg.TrainingStopped(status, message, token))
+
+    async def stop_training(self) -> None:
+        """Cancel the training worker and wait until its thread has finished its step."""
+        if not self.training:
+            return
+        self._train_token += 1  # its TrainingStopped message is now stale
+        self.workers.cancel_group(self, "train")
+        while not self._train_done.is_set():
+            await asyncio.sleep(0.005)
+        session = self.session
+        session.view.status = "paused"
+        session.view.message = f"paused at step {session.run.trainer.steps_done}"
+        session.sync_view()
+        self._dirty = True
+
+    def on_training_progress(self, message: msg.TrainingProgress) -> None:
+        self._dirty = True
+
+    def on_training_stopped(self, message: msg.TrainingStopped) -> None:
+        if message.token != self._train_token or self.session is None:
+            return
+        self.session.view.status = message.status
+        self.session.view.message = message.message
+        self.session.sync_view()
+        self._dirty = True
+        if message.status == "diverged":
+            self.notify(message.message, title="Training diverged", severity="error", timeout=8)
+
+    # --- actions --------------------------------------------------------------------------------
+
+    async def action_run_pause(self) -> None:
+        if self.training:
+            await self.stop_training()
+        else:
+            self._start_training("continue")
+
+    async def action_epoch(self) -> None:
+        await self.stop_training()
+        self._start_training("epoch")
+
+    async def action_debug(self, name: str, arg=None) -> None:
+        """A debugger command (step, next, finish, back, …), run on the main thread."""
+        await self.stop_training()
+        session = self.session
+        try:
+            session.command(name, arg)
+        except SessionError as e:
+            session.view.message = str(e)
+        self._dirty = True
+
+    @work(group="dialog")
+    async def action_reset(self) -> None:
+        await self.stop_training()
+        if self.session.progress and not await self._confirm(
+            f"Reset to the scenario's initial network? "
+            f"{self.session.progress} of training will be lost."
+        ):
+            return
+        self._install(self.session.reset())
+
+    @work(group="dialog")
+    async def action_open_scenario(self) -> None:
+        choice = await self.push_screen_wait(ScenarioPicker(self.session.scenario.name))
+        if choice is None:
+            return
+        self.open_scenario(choice)
+
+    @work(group="dialog")
+    async def open_scenario(self, name_or_path: str) -> None:
+        try:
+            session = LabSession.open(name_or_path)
+        except SessionError as e:
+            await self.push_screen_wait(ErrorDialog("Cannot open the scenario", str(e)))
+            return
+        await self.stop_training()
+        if self.session.progress and not await self._confirm(
+            f"Open {session.scenario.name}? {self.session.progress} of training on "
+            f"{self.session.scenario.name} will be lost (ctrl+s saves it first)."
+        ):
+            return
+        self._install(session)
+
+    async def action_breakpoints(self) -> None:
+        await self.stop_training()
+        await self.push_screen_wait(BreakpointsScreen(self.session))
+        self.session.sync_view()
+        self._dirty = True
+
+    def action_log_scale(self) -> None:
+        self.session.view.log_scale = not self.session.view.log_scale
+        self._dirty = True
+
+    def action_cycle_stat(self, stat: str | None = None) -> None:
+        view = self.session.view
+        names = list(STATS)
+        if stat not in STATS:
+            stat = names[(names.index(view.stat) + 1) % len(names)]
+        view.stat = stat
+        self._dirty = True
+
+    @work(group="dialog")
+    async def action_save_session(self) -> None:
+        await self.stop_training()
+        path = await self.push_screen_wait(
+            PathDialog("Save the session to", self.session.default_filename(), "Save")
+        )
+        if path is None:
+            return
+        try:
+            written = self.session.save(path)
+        except SessionError as e:
+            await self.push_screen_wait(ErrorDialog("Cannot save the session", str(e)))
+            return
+        self.notify(f"saved to {written}", title="Session saved")
+
+    @work(group="dialog")
+    async def action_load_session(self) -> None:
+        path = await self.push_screen_wait(PathDialog("Load a session from", "", "Load"))
+        if path is None:
+            return
+        self.load_session(path)
+
+    @work(group="dialog")
+    async def load_session(self, path: str) -> None:
+        try:
+            session = LabSession.load(path)
+        except SessionError as e:
+            await self.push_screen_wait(ErrorDialog("Cannot load the session", str(e)))
+            return
+        await self.stop_training()
+        self._install(session)
+        self.notify(f"loaded {path}", title="Session loaded")
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_screenshot_svg(self) -> None:
+        name = f"backprop-lab-{self.session.scenario.name}-step{self.session.steps_done}.svg"
+        written = self.save_screenshot(name, path=os.getcwd())
+        self.notify(f"saved {Path(written).name}", title="Screenshot")
+
+    async def action_quit(self) -> None:
+        await self.stop_training()
+        self.exit()
+
+    async def _confirm(self, question: str) -> bool:
+        return bool(await self.push_screen_wait(ConfirmDialog(question)))
+
+    # --- requests from the panels -------------------------------------------------------------
+
+    async def on_debug_command(self, message: msg.DebugCommand) -> None:
+        message.stop()
+        if message.name == "continue":
+            if not self.training:
+                self._start_training("continue")
+        elif message.name == "pause":
+            await self.stop_training()
+        elif message.name == "epoch":
+            await self.action_epoch()
+        elif message.name == "reset":
+            await self.action_reset()
+        else:
+            await self.action_debug(message.name, message.arg)
+
+    @work(group="dialog")
+    async def on_apply_network(self, message: msg.ApplyNetwork) -> None:
+        message.stop()
+        try:
+            session = self.session.rebuild(message.network, message.training)
+        except SessionError as e:
+            self.session.view.message = str(e)
+            self._dirty = True
+            await self.push_screen_wait(ErrorDialog("The network was not changed", str(e)))
+            return
+        await self.stop_training()
+        if self.session.progress and not await self._confirm(
+            f"Rebuild the network? {self.session.progress} of training will be lost."
+        ):
+            return
+        self._install(session)
+
+    def on_select_unit(self, message: msg.SelectUnit) -> None:
+        message.stop()
+        self.session.view.selection = Selection(message.l, message.index)
+        self._dirty = True
+
+    def on_select_weight(self, message: msg.SelectWeight) -> None:
+        message.stop()
+        self.session.view.selection = Selection(message.l, message.i, (message.i, message.j))
+        self._dirty = True
+
+    def on_toggle_log_scale(self, message: msg.ToggleLogScale) -> None:
+        message.stop()
+        self.action_log_scale()
+
+    def on_cycle_stat(self, message: msg.CycleStat) -> None:
+        message.stop()
+        self.action_cycle_stat(message.stat)

@@ -10,10 +10,12 @@ import importlib
 import click
 
 from tui import __version__
+from tui.launch import lab_options, launch
 from tui.tty import NOT_A_TERMINAL, is_interactive
 
 # Sub-command name -> "module:attribute". Each command lives in tui/commands/<name>.py.
 COMMANDS: dict[str, str] = {
+    "open": "tui.commands.open:open_command",
     "scenarios": "tui.commands.scenarios:scenarios_command",
     "trace": "tui.commands.trace:trace_command",
     "train": "tui.commands.train:train_command",
@@ -56,8 +58,9 @@ class LazyGroup(click.Group):
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 @click.version_option(__version__, "--version", "-V", prog_name="backprop-lab")
+@lab_options
 @click.pass_context
-def main(ctx: click.Context) -> None:
+def main(ctx: click.Context, theme=None, seed=None, overrides=()) -> None:
     """Train small neural networks and step through backpropagation.
 
     With no command, opens the lab in this terminal on the default scenario.
@@ -65,6 +68,7 @@ def main(ctx: click.Context) -> None:
     \b
     Examples:
       backprop-lab                 open the lab on the default scenario
+      backprop-lab --theme textual-light   the same, in a light theme
       backprop-lab --version       print the version
       backprop-lab COMMAND --help  options and examples of one command
     """
@@ -74,8 +78,4 @@ def main(ctx: click.Context) -> None:
         click.echo(NOT_A_TERMINAL, err=True)
         ctx.exit(2)
 
-    from tui.app import LabApp  # imported here: textual is slow to import
-
-    app = LabApp(scenario=None)
-    app.run()
-    ctx.exit(app.return_code or 0)
+    launch(ctx, None, theme=theme, seed=seed, overrides=overrides, terminal_checked=True)

@@ -96,7 +96,8 @@ class TrainingProgress(Message):
 @dataclass
 class TrainingStopped(Message):
     """The training worker ended: ``status`` is the lab status to show ("paused", "stopped",
-    "diverged") and ``message`` says why."""
+    "diverged") and ``message`` says why; ``token`` tells the app which training run it was."""
 
     status: str
     message: str
+    token: int = 0

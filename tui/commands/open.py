@@ -1,0 +1,33 @@
+"""``backprop-lab open NAME_OR_PATH``: the lab on a given scenario (or a saved session)."""
+
+from __future__ import annotations
+
+import click
+
+from tui.launch import lab_options, launch
+
+
+@click.command("open")
+@click.argument("name_or_path", metavar="NAME_OR_PATH", required=False)
+@lab_options
+@click.option(
+    "--session",
+    "session",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Resume a session saved with ctrl+s (instead of a scenario).",
+)
+@click.pass_context
+def open_command(ctx, name_or_path, theme, seed, overrides, session) -> None:
+    """Open the lab on a scenario: a preset name or a scenario file.
+
+    \b
+    Examples:
+      backprop-lab open xor
+      backprop-lab open vanishing-gradients --theme textual-light
+      backprop-lab open my-net.toml --seed 3 --set training.lr=0.1
+      backprop-lab open --session xor-step120.lab.npz
+    """
+    if name_or_path is not None and session is not None:
+        raise click.UsageError("give a scenario or --session, not both")
+    launch(ctx, name_or_path, theme=theme, seed=seed, overrides=overrides, session=session)

@@ -1,0 +1,79 @@
+"""The lab's keys and actions, in one table.
+
+The footer, the help screen (``?``) and the command palette (ctrl+p) are all built from ``KEYS``
+and ``PALETTE_ONLY``, so a key and its description cannot drift apart between them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class LabAction:
+    """One action of the lab: the app's ``action_<action>`` method, reached by ``key``."""
+
+    key: str  # Textual key name ("space", "s", "B", "ctrl+s", "question_mark"); "" = palette only
+    action: str
+    label: str  # short, for the footer
+    title: str  # for the command palette and the help screen
+    help: str  # one line: what it does
+    key_display: str | None = None
+
+
+KEYS: tuple[LabAction, ...] = (
+    LabAction(
+        "space",
+        "run_pause",
+        "Run",
+        "Run / pause",
+        "Train on the fast path until a breakpoint, the loss target or the last epoch; "
+        "press again to pause",
+        "␣",
+    ),
+    LabAction(
+        "s", "debug('step')", "Step", "Step", "One event forward (forward, loss, δ, ∂C/∂W, …)"
+    ),
+    LabAction("n", "debug('next')", "Layer", "Next layer", "To the same kind of event, next layer"),
+    LabAction(
+        "f",
+        "debug('finish')",
+        "Phase",
+        "Finish phase",
+        "To the end of the current phase: forward, backward or update",
+    ),
+    LabAction("b", "debug('back')", "Back", "Step back", "One event back, also across steps"),
+    LabAction("e", "epoch", "Epoch", "Next epoch", "Train to the end of the current epoch"),
+    LabAction("r", "reset", "Reset", "Reset", "Back to the scenario's initial network"),
+    LabAction("o", "open_scenario", "Open", "Open scenario", "Pick a preset scenario or a file"),
+    LabAction("B", "breakpoints", "Breaks", "Breakpoints", "List, add, toggle and remove"),
+    LabAction("l", "log_scale", "Log", "Log scale", "Switch the loss plot to a log scale and back"),
+    LabAction("ctrl+s", "save_session", "Save", "Save session", "Write the session to a file"),
+    LabAction("question_mark", "help", "Help", "Help", "Keys and how to read the lab", "?"),
+    LabAction("q", "quit", "Quit", "Quit", "Stop training and leave"),
+)
+"""Actions with a key, in footer order."""
+
+PALETTE_ONLY: tuple[LabAction, ...] = (
+    LabAction("", "load_session", "", "Load session", "Read a session file saved with ctrl+s"),
+    LabAction("", "cycle_stat", "", "Next gradient statistic", "‖∂C/∂W‖, mean |δ|, ratios, …"),
+    LabAction("", "screenshot_svg", "", "Save screenshot", "Write an SVG of the screen"),
+    LabAction("", "next_tab", "", "Next panel", "Show the next panel (narrow layout)"),
+)
+"""Actions reached through the command palette only."""
+
+
+def bindings() -> list[Binding]:
+    """The app's key bindings, from ``KEYS``."""
+    return [
+        Binding(a.key, a.action, a.label, key_display=a.key_display, tooltip=a.help) for a in KEYS
+    ]
+
+
+def key_label(action: LabAction) -> str:
+    """How a key is written on screen: ``␣``, ``s``, ``^s``, ``?``."""
+    if action.key_display:
+        return action.key_display
+    return action.key.replace("ctrl+", "^")

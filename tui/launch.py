@@ -1,0 +1,88 @@
+"""Launching the lab from the command line: shared by ``backprop-lab open`` and the bare
+``backprop-lab`` (the default scenario).
+
+Both take ``--theme``, ``--seed`` and ``--set`` like the headless commands. The scenario is loaded
+and checked before the full-screen app starts, so a bad name, file or override is a one-line
+message and exit 2. Kept light (click only) because the command line imports it at start-up.
+"""
+
+from __future__ import annotations
+
+import click
+
+from tui.tty import NOT_A_TERMINAL, is_interactive
+
+
+def check_theme(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A Textual theme name, or a usage error listing them (textual is imported only if given)."""
+    if value is None:
+        return None
+    from textual.theme import BUILTIN_THEMES
+
+    if value not in BUILTIN_THEMES:
+        raise click.BadParameter(
+            f"unknown theme {value!r}; allowed: {', '.join(BUILTIN_THEMES)}", ctx, param
+        )
+    return value
+
+
+def lab_options(command):
+    """``--theme``, ``--seed``, ``--set`` (shared by ``open`` and the bare launch)."""
+    command = click.option(
+        "--set",
+        "overrides",
+        multiple=True,
+        metavar="SECTION.KEY=VALUE",
+        help="Override a scenario value, e.g. --set training.lr=0.1 (repeatable).",
+    )(command)
+    command = click.option(
+        "--seed", type=int, default=None, help="Seed for data, initial weights and shuffling."
+    )(command)
+    command = click.option(
+        "--theme",
+        callback=check_theme,
+        default=None,
+        metavar="THEME",
+        help="A Textual theme, e.g. textual-dark (default), textual-light, nord, gruvbox.",
+    )(command)
+    return command
+
+
+def launch(
+    ctx: click.Context,
+    scenario: str | None,
+    *,
+    theme: str | None = None,
+    seed: int | None = None,
+    overrides=(),
+    session: str | None = None,
+    terminal_checked: bool = False,
+) -> None:
+    """Check the scenario (or session file) and the terminal, then run the lab until it quits."""
+    from scenarios import DEFAULT_SCENARIO, ScenarioError, build_run, load_scenario
+
+    if session is None:
+        try:
+            build_run(load_scenario(scenario or DEFAULT_SCENARIO, tuple(overrides)), seed=seed)
+        except ScenarioError as e:
+            click.echo(f"backprop-lab: {e}", err=True)
+            ctx.exit(2)
+    else:
+        from tui.session import LabSession, SessionError
+
+        try:
+            LabSession.load(session)
+        except SessionError as e:
+            click.echo(f"backprop-lab: {e}", err=True)
+            ctx.exit(2)
+    if not terminal_checked and not is_interactive():
+        click.echo(NOT_A_TERMINAL, err=True)
+        ctx.exit(2)
+
+    from tui.app import LabApp  # imported here: textual is slow to import
+
+    app = LabApp(
+        scenario=scenario, seed=seed, overrides=tuple(overrides), theme=theme, session_file=session
+    )
+    app.run()
+    ctx.exit(app.return_code or 0)

@@ -1,0 +1,59 @@
+"""The help screen (``?``): every key, what the panels show, and how to drive the debugger."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Markdown
+
+from tui.keys import KEYS, PALETTE_ONLY, key_label
+
+GUIDE = """
+## Panels
+- **Network**: the layers (size, activation, init, parameters); the layer being computed is
+  highlighted while you step. Edit a layer and apply to rebuild the network.
+- **Loss**: training (and validation) loss per step; `l` switches to a log scale.
+- **Gradients**: one bar per layer on a log scale; low bars mean vanishing gradients, high bars
+  exploding ones. The statistic can be switched (command palette: *Next gradient statistic*).
+- **Debugger**: where training is paused (step, epoch, batch, phase, layer), the arrays of the
+  current event and the equation with its numbers.
+- **Data**: the training points and what the network predicts between them.
+
+## Stepping through backpropagation
+One training step is a sequence of events: forward (layer 1 → L), loss, then for each layer
+L → 1 its δ = ∂C/∂z and its gradient ∂C/∂W, then the updates W ← W − η·step.
+`s` moves one event, `n` to the next layer, `f` to the end of the phase, `b` back.
+`space` trains at full speed until a breakpoint fires (`B` to set them), the loss target is
+reached or the epochs run out; a value becoming nan or inf always pauses and says where.
+
+All actions are also in the command palette (ctrl+p).
+"""
+
+
+def keys_table() -> str:
+    rows = ["| key | action | |", "|---|---|---|"]
+    for action in KEYS:
+        rows.append(f"| `{key_label(action)}` | **{action.title}** | {action.help} |")
+    for action in PALETTE_ONLY:
+        rows.append(f"| ctrl+p | **{action.title}** | {action.help} |")
+    return "\n".join(rows)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys and a short guide; any of escape, q or ? closes it."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help", classes="dialog wide-dialog"):
+            yield Label("Backprop Lab — help   (escape closes)", classes="dialog-title")
+            with VerticalScroll():
+                yield Markdown("## Keys\n\n" + keys_table() + "\n" + GUIDE)
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,83 @@
+"""The scenario picker (``o``): the presets with their title and summary, the lesson rendered as
+Markdown, and a field for a scenario file's path. Dismisses with a name or path, or None."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Markdown, OptionList
+from textual.widgets.option_list import Option
+
+
+def describe(name: str) -> tuple[str, str]:
+    """(one-line label, Markdown page) of preset ``name``; a preset that fails to load says so."""
+    from scenarios import ScenarioError, load_scenario
+
+    try:
+        s = load_scenario(name)
+    except ScenarioError as e:
+        return f"{name} (cannot load)", f"# {name}\n\n```\n{e}\n```"
+    page = f"# {s.title}\n\n*{s.summary}*\n\n{s.lesson.strip()}\n"
+    return s.name, page
+
+
+class ScenarioPicker(ModalScreen[str | None]):
+    """Choose a preset (enter) or type a path (enter in the field); escape cancels."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("slash", "focus_path", "Path", show=False),
+    ]
+
+    def __init__(self, current: str | None = None) -> None:
+        super().__init__()
+        self.current = current
+        self.pages: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        from scenarios import preset_names
+
+        options = []
+        for name in preset_names():
+            label, page = describe(name)
+            self.pages[name] = page
+            options.append(Option(label, id=name))
+        with Vertical(id="picker", classes="dialog wide-dialog"):
+            yield Label("Open a scenario — enter opens, escape cancels", classes="dialog-title")
+            with Horizontal(id="picker-body"):
+                yield OptionList(*options, id="picker-list")
+                with VerticalScroll(id="picker-lesson"):
+                    yield Markdown(id="picker-page")
+            yield Input(placeholder="…or a scenario file: path/to/file.toml", id="picker-path")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        names = list(self.pages)
+        index = names.index(self.current) if self.current in names else 0
+        if names:
+            options.highlighted = index
+        options.focus()
+
+    @on(OptionList.OptionHighlighted)
+    def _show(self, event: OptionList.OptionHighlighted) -> None:
+        page = self.pages.get(event.option.id or "", "")
+        self.query_one("#picker-page", Markdown).update(page)
+        self.query_one("#picker-lesson", VerticalScroll).scroll_home(animate=False)
+
+    @on(OptionList.OptionSelected)
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    @on(Input.Submitted, "#picker-path")
+    def _open_path(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.dismiss(event.value.strip())
+
+    def action_focus_path(self) -> None:
+        self.query_one("#picker-path", Input).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,459 @@
+"""The glue between a scenario, its training run and the debugger: what the lab drives.
+
+``LabSession.open(name)`` loads a scenario (``scenarios.load_scenario``), builds its ``Run``
+(``scenarios.build_run``) and puts a debugger ``Controller`` (``engine.debugger``) over the run's
+trainer, with the scenario's preset breakpoints. The controller moves the training; the session
+keeps the run's bookkeeping in step with it (the per-step history, per-epoch metrics and stopping
+rules are recorded for every step the controller completes, and forgotten when it steps back).
+
+Every command returns through ``view``: the ``LabView`` the panels draw (status, message, current
+event). ``train`` is the long-running part, called from the app's thread worker; everything else
+runs on the app's main thread, never at the same time as ``train``.
+
+``save``/``load`` write and read a session file (``session_file.py``): the scenario's TOML text,
+overrides and seed, the run's complete state (parameters, optimizer state, random generator,
+counters, stopping state, history), the breakpoints and the debugger position. Loading rebuilds
+the run from the scenario and restores that state exactly, bit for bit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from engine.debugger import ConditionError, Controller, DebuggerError
+from scenarios import (
+    DEFAULT_SCENARIO,
+    Scenario,
+    ScenarioError,
+    build_run,
+    load_scenario,
+    parse_scenario,
+)
+from scenarios.loader import validate_document
+from tui import session_file
+from tui.view import LabView
+
+HISTORY_STEPS = 200  # how many recent steps ``back`` can reach
+
+
+class SessionError(Exception):
+    """Something the user asked for cannot be done; the message says what and why."""
+
+
+class LabSession:
+    """A scenario, its run and the debugger controller over it (see the module docstring)."""
+
+    def __init__(self, scenario: Scenario, run, seed: int | None = None, edits=None):
+        self.scenario = scenario
+        self.seed = seed
+        self.edits = edits  # {"network": …, "training": …} when the network was edited in the lab
+        self.run = run
+        self.controller = Controller(
+            run.trainer,
+            history=HISTORY_STEPS,
+            max_epochs=run.stop.epochs,
+            stop=self._stop_rule,
+        )
+        self.controller.on_step(self._record_step)
+        self.controller.on_rewind(self._rewind)
+        self.view = LabView(run=run, controller=self.controller, scenario=scenario)
+        try:
+            self.controller.load_breakpoints(scenario.breakpoints)
+        except DebuggerError as e:
+            raise SessionError(f"{scenario.label or scenario.name}: {e}") from None
+        self.sync_view()
+
+    # --- building -------------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls, name_or_path: str | None = None, overrides=(), seed: int | None = None
+    ) -> LabSession:
+        """The session of scenario ``name_or_path`` (a preset name or a file; None: the default)."""
+        try:
+            scenario = load_scenario(name_or_path or DEFAULT_SCENARIO, tuple(overrides))
+            return cls(scenario, build_run(scenario, seed=seed), seed)
+        except ScenarioError as e:
+            raise SessionError(str(e)) from None
+
+    def reset(self) -> LabSession:
+        """A fresh session of the same scenario and seed: the initial network again. The
+        breakpoints added since are kept."""
+        run = build_run(self.scenario, seed=self.seed)
+        session = LabSession(self.scenario, run, self.seed, self.edits)
+        session.copy_breakpoints(self)
+        return session
+
+    def rebuild(self, network: dict, training: dict) -> LabSession:
+        """A session whose scenario has these ``[network]`` and ``[training]`` sections.
+
+        The sections are validated like a scenario file's (SessionError naming the key and the
+        allowed values); the current session is left untouched either way.
+        """
+        try:
+            scenario = _edited(self.scenario, network, training)
+            run = build_run(scenario, seed=self.seed)
+        except ScenarioError as e:
+            raise SessionError(str(e)) from None
+        edits = _plain({"network": network, "training": training})
+        session = LabSession(scenario, run, self.seed, edits)
+        session.copy_breakpoints(self, only_valid=True)
+        return session
+
+    def copy_breakpoints(self, other: LabSession, only_valid: bool = False) -> None:
+        """Add ``other``'s user breakpoints that this session does not have yet (by spec)."""
+        mine = {bp.spec() for bp in self.controller.breakpoints}
+        nan = other.controller.breakpoints.nan
+        self.controller.breakpoints.set_enabled(0, nan.enabled)
+        for bp in other.controller.breakpoints:
+            if bp.builtin or bp.spec() in mine:
+                continue
+            try:
+                self.controller.add_breakpoint(
+                    bp.spec(), temporary=bp.temporary, ignore=bp.ignore, enabled=bp.enabled
+                )
+            except (ConditionError, DebuggerError):
+                if not only_valid:
+                    raise
+        self.sync_view()
+
+    # --- the run's bookkeeping, kept in step with the controller ------------------------------
+
+    def _record_step(self, record) -> None:
+        """A step completed going forward: history, epoch metrics, stopping rules, divergence."""
+        run = self.run
+        run._maybe_checkpoint()
+        run._after_step(record.loss, record.stats, record.events)
+
+    def _rewind(self, step: int) -> None:
+        """The controller went back to after ``step`` steps: forget what came later."""
+        run = self.run
+        run.history.steps.truncate(step)
+        run.history.epochs.truncate(step)
+        if step < run.steps_done or run.stop_reason is not None:
+            run.stop_reason = None
+            run.divergence = None
+
+    def _stop_rule(self, record) -> str | None:
+        return self.run.stop_reason
+
+    # --- commands -------------------------------------------------------------------------------
+
+    @property
+    def steps_done(self) -> int:
+        return self.run.trainer.steps_done
+
+    @property
+    def progress(self) -> str:
+        """What would be lost by replacing this session ("" when nothing was trained)."""
+        steps = self.controller.position.step - 1
+        if steps <= 0 and self.controller.position.index == 0:
+            return ""
+        return f"step {self.controller.position.step}"
+
+    def command(self, name: str, arg=None) -> None:
+        """A debugger command on the main thread: step, next, finish, back, break, delete,
+        toggle; the outcome goes to ``view``. SessionError for a bad argument."""
+        c = self.controller
+        try:
+            with np.errstate(all="ignore"):
+                if name == "step":
+                    self._stopped(c.step(int(arg) if arg else 1))
+                elif name == "next":
+                    self._stopped(c.next())
+                elif name == "finish":
+                    self._stopped(c.finish())
+                elif name == "back":
+                    self._stopped(c.back(int(arg) if arg else 1))
+                elif name == "break":
+                    bp = c.add_breakpoint(str(arg))
+                    self.view.message = f"breakpoint {bp.id}: {bp.spec()}"
+                elif name == "delete":
+                    c.clear_breakpoint(int(arg))
+                elif name == "toggle":
+                    bp = c.breakpoints.get(int(arg))
+                    c.breakpoints.set_enabled(bp.id, not bp.enabled)
+                else:
+                    raise SessionError(f"unknown debugger command {name!r}")
+        except ConditionError as e:
+            raise SessionError(f"{e.message}\n{e.caret('  ')}") from None
+        except DebuggerError as e:
+            raise SessionError(str(e)) from None
+        self.sync_view()
+
+    def train(
+        self,
+        until: str,
+        cancelled: Callable[[], bool],
+        progress: Callable[[int], None],
+    ) -> tuple[str, str]:
+        """Train from the current position: ``until`` is "continue" (until a breakpoint, the
+        stopping rules or the last epoch) or "epoch" (to the end of the current epoch).
+
+        Runs in a worker thread; ``progress(step)`` is called after every step, and the
+        training stops at the next step boundary once ``cancelled()`` is true. Returns the
+        (status, message) to show.
+        """
+        c = self.controller
+        if self.run.stop_reason == "diverged":
+            return "diverged", self._divergence_message(None)
+
+        def on_step(record) -> None:
+            progress(record.step)
+            if cancelled():
+                c.interrupt()
+
+        remove = c.on_step(on_step)
+        try:
+            with np.errstate(all="ignore"):
+                stop = c.next_epoch() if until == "epoch" else c.cont()
+        finally:
+            remove()
+        return self._outcome(stop)
+
+    def interrupt(self) -> None:
+        """Ask a running ``train`` to stop at the next step (safe from another thread)."""
+        self.controller.interrupt()
+
+    def _stopped(self, stop) -> None:
+        self.view.status, self.view.message = self._outcome(stop)
+
+    def _outcome(self, stop) -> tuple[str, str]:
+        """(status, message) for the view after the controller stopped with ``stop``."""
+        run = self.run
+        if stop.reason == "nan" or run.stop_reason == "diverged":
+            return "diverged", self._divergence_message(stop)
+        if stop.reason == "end":
+            return "stopped", _sentence(stop.message) or f"Training stopped: {run.stop_reason}."
+        if stop.reason == "interrupted":
+            return "paused", f"Paused at step {stop.position.step}."
+        return "paused", _sentence(stop.message)
+
+    def _divergence_message(self, stop) -> str:
+        if stop is not None and stop.reason == "nan" and stop.details:
+            what = stop.details[0]
+            step = stop.position.step
+        elif self.run.divergence is not None:
+            what = self.run.divergence.describe()
+            step = None
+        else:
+            what, step = "a value became non-finite", None
+        where = f"at step {step}: " if step is not None else ""
+        return (
+            f"Diverged {where}{what}. Lower the learning rate, clip the gradients or change "
+            "the initialization, then reset (r)."
+        )
+
+    def sync_view(self) -> None:
+        """Bring the view's event and breakpoint list up to date with the controller."""
+        view = self.view
+        view.event = self.controller.event if view.status != "running" else None
+        view.breakpoints = list(self.controller.breakpoints)
+
+    def default_filename(self) -> str:
+        return f"{self.scenario.name}-step{self.steps_done}{session_file.SUFFIX}"
+
+    # --- saving and loading -----------------------------------------------------------------------
+
+    def save(self, path: str | Path) -> Path:
+        """Write the session to ``path`` (atomically); SessionError if it cannot be written."""
+        position = self.controller.position
+        mid_step = not position.at_step_end
+        if mid_step:
+            # The trainer is inside the current step's generator (which has already drawn the
+            # epoch's shuffle); closing it puts the trainer back exactly at the start of the step,
+            # random generator included. The controller reopens it when it next moves.
+            self.controller._close_gen()
+        s = self.scenario
+        header = {
+            "scenario": {
+                "name": s.name,
+                "source": s.source,
+                "path": str(s.path),
+                "label": s.label,
+                "overrides": list(s.overrides),
+            },
+            "edits": self.edits,
+            "seed": self.seed,
+            "position": {"step": position.step, "index": position.index if mid_step else 0},
+            "status": self.view.status if self.view.status != "running" else "paused",
+            "message": self.view.message,
+            "breakpoints": [
+                {
+                    "spec": bp.spec(),
+                    "builtin": bp.builtin,
+                    "enabled": bp.enabled,
+                    "temporary": bp.temporary,
+                    "ignore": bp.ignore,
+                    "hits": bp.hits,
+                }
+                for bp in self.controller.breakpoints
+            ],
+        }
+        state = {
+            "run": self.run.snapshot(),
+            "steps": _object_state(self.run.history.steps),
+            "epochs": _object_state(self.run.history.epochs),
+            "buffers": tuple(layer.buffers for layer in self.run.net.layers),
+        }
+        try:
+            return session_file.write(path, _plain(header), _encodable(state))
+        except session_file.SessionFileError as e:
+            raise SessionError(str(e)) from None
+
+    @classmethod
+    def load(cls, path: str | Path) -> LabSession:
+        """The session saved in ``path``; SessionError (naming the file) if it cannot be read."""
+        try:
+            header, state = session_file.read(path)
+        except session_file.SessionFileError as e:
+            raise SessionError(str(e)) from None
+        try:
+            return cls._from_saved(header, state)
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as e:
+            raise SessionError(
+                f"{path}: the session file is damaged or from another version ({e})"
+            ) from None
+        except (ScenarioError, DebuggerError) as e:
+            raise SessionError(f"{path}: {e}") from None
+
+    @classmethod
+    def _from_saved(cls, header: dict, state: dict) -> LabSession:
+        info = header["scenario"]
+        scenario = parse_scenario(
+            info["source"],
+            path=Path(info["path"]),
+            label=info["label"].removesuffix(" (edited)"),
+            overrides=tuple(info["overrides"]),
+        )
+        edits = header.get("edits")
+        if edits is not None:
+            scenario = _edited(scenario, edits["network"], edits["training"])
+        seed = header["seed"]
+        run = build_run(scenario, seed=seed)
+        state = _decoded(state)
+        run.restore(state["run"])
+        for layer, buffers in zip(run.net.layers, state["buffers"], strict=True):
+            layer.buffers = buffers
+        _set_object_state(run.history.steps, state["steps"])
+        _set_object_state(run.history.epochs, state["epochs"])
+        session = cls(scenario, run, seed, edits)
+        c = session.controller
+        c.breakpoints.clear_all()
+        position = header["position"]
+        with np.errstate(all="ignore"):
+            while c.position.step == position["step"] and c.position.index < position["index"]:
+                c.step()
+        for entry in header["breakpoints"]:
+            if entry["builtin"]:
+                bp = c.breakpoints.nan
+                c.breakpoints.set_enabled(bp.id, entry["enabled"])
+            else:
+                bp = c.add_breakpoint(
+                    entry["spec"],
+                    temporary=entry["temporary"],
+                    ignore=entry["ignore"],
+                    enabled=entry["enabled"],
+                )
+            bp.hits = entry["hits"]
+        session.view.status = header.get("status", "paused")
+        session.view.message = header.get("message", "")
+        session.sync_view()
+        return session
+
+
+def _edited(s: Scenario, network: dict, training: dict) -> Scenario:
+    """Scenario ``s`` with new ``[network]`` and ``[training]`` sections, validated like a file
+    (its claims and preset breakpoints are dropped: they were written for the original network)."""
+    document = {
+        "name": s.name,
+        "title": s.title,
+        "summary": s.summary,
+        "lesson": s.lesson,
+        "seed": s.seed,
+        "data": s.data,
+        "network": network,
+        "training": training,
+        "schedule": s.schedule,
+        "stop": s.stop,
+    }
+    label = f"{s.label or s.name} (edited)"
+    sections = validate_document(_plain(document), label)
+    return dataclasses.replace(s, **sections, label=label)
+
+
+# --- helpers for the session file -----------------------------------------------------------------
+
+_NAMED = "$named"
+
+
+def _encodable(tree):
+    """``tree`` with the engine's NamedTuples (LayerStats, EpochMetrics, …) tagged by class."""
+    if isinstance(tree, tuple) and hasattr(tree, "_fields"):
+        cls = type(tree)
+        return {
+            _NAMED: f"{cls.__module__}:{cls.__qualname__}",
+            "fields": list(map(_encodable, tree)),
+        }
+    if type(tree) is tuple:
+        return tuple(_encodable(x) for x in tree)
+    if type(tree) is list:
+        return [_encodable(x) for x in tree]
+    if type(tree) is dict:
+        return {k: _encodable(v) for k, v in tree.items()}
+    return tree
+
+
+def _decoded(tree):
+    """The inverse of ``_encodable`` (only classes of the ``engine`` package are rebuilt)."""
+    if type(tree) is dict and _NAMED in tree:
+        module, _, name = tree[_NAMED].partition(":")
+        if module != "engine" and not module.startswith("engine."):
+            raise ValueError(f"unexpected class {tree[_NAMED]!r}")
+        cls = getattr(importlib.import_module(module), name)
+        return cls(*map(_decoded, tree["fields"]))
+    if type(tree) is tuple:
+        return tuple(_decoded(x) for x in tree)
+    if type(tree) is list:
+        return [_decoded(x) for x in tree]
+    if type(tree) is dict:
+        return {k: _decoded(v) for k, v in tree.items()}
+    return tree
+
+
+def _object_state(obj) -> dict:
+    """The attributes of a plain bookkeeping object (the run's step and epoch histories),
+    leaving out locks; arrays are copied so that later steps do not change what is saved."""
+    return {
+        k: (v.copy() if isinstance(v, np.ndarray) else v)
+        for k, v in vars(obj).items()
+        if not k.endswith("_lock")
+    }
+
+
+def _set_object_state(obj, state: dict) -> None:
+    for k, v in state.items():
+        if k not in vars(obj):
+            raise KeyError(f"{type(obj).__name__} has no attribute {k!r}")
+        setattr(obj, k, np.array(v) if isinstance(v, np.ndarray) else v)  # writable copies
+
+
+def _plain(tree):
+    """Sections as plain JSON-able values (tuples → lists)."""
+    if isinstance(tree, dict):
+        return {k: _plain(v) for k, v in tree.items()}
+    if isinstance(tree, list | tuple):
+        return [_plain(x) for x in tree]
+    if isinstance(tree, float) and not math.isfinite(tree):
+        return repr(tree)
+    return tree
+
+
+def _sentence(text: str) -> str:
+    return text.strip()
