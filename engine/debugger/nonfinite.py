@@ -2,20 +2,25 @@
 
 Events come in the order the math happens, so the first event holding a non-finite number is
 where the trouble started (e.g. ``z`` of layer 2 overflowed in the forward pass; every later value
-only inherited it). The search itself is ``engine.stopping.first_non_finite`` (the training
-task's, shared with ``train``'s divergence report); this module adds what the debugger needs to
-move there: the event's index in the step and the first bad entry of the array.
+only inherited it). Fields are checked in each event's declaration order, dict fields (optimizer
+``state``, ``extra`` parameters) by key.
+
+Skipped, like ``engine.stopping.first_non_finite`` does for the targets: the Loss event's ``y``
+(data), the statistics of StepEnd (summaries of the arrays already checked), and — where the
+output delta is fused (sigmoid + bce, softmax + cross-entropy) — ``grad_a`` of the Loss event
+and ``from_above`` of the output Delta: there ∂C/∂a may be ±∞ at a saturated output without harm,
+because δᴸ = (a − y)/B is computed without it. (``stopping.first_non_finite``, which ``train``
+uses, gives the field but not the event's index and the entry the debugger moves to.)
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
 from ..events import Event
-from ..stopping import first_non_finite as _first_field
 
 
 @dataclass(frozen=True)
@@ -25,7 +30,7 @@ class NonFinite:
     index: int
     event: Event
     field: str  # e.g. "z", "delta", "W_new", "value", "state.W.v"
-    entry: tuple[int, ...]  # the first non-finite entry of an array field ((), otherwise)
+    entry: tuple[int, ...]  # the first non-finite entry of an array field ((), for a number)
     value: float
 
     @property
@@ -33,46 +38,80 @@ class NonFinite:
         return getattr(self.event, "l", None)
 
     def describe(self) -> str:
-        """``z of layer 2 (Forward), entry [0, 1] = inf``."""
+        """``z of layer 2 (Forward), entry [0, 1] = inf`` / ``the loss C (Loss) = nan``."""
         name = type(self.event).__name__
-        where = f"{self.field} of layer {self.layer}" if self.layer is not None else self.field
+        if self.layer is not None:
+            where = f"{self.field} of layer {self.layer}"
+        elif self.event.kind == "loss" and self.field == "value":
+            where = "the loss C"
+        else:
+            where = self.field
         entry = f", entry {list(self.entry)}" if self.entry else ""
-        value = "" if math.isnan(self.value) and not self.entry else f" = {self.value}"
-        return f"{where} ({name}){entry}{value}"
+        return f"{where} ({name}){entry} = {self.value}"
 
 
-def _entry(value) -> tuple[tuple[int, ...], float]:
-    if isinstance(value, np.ndarray) and value.dtype.kind in "fc":
-        ok = np.isfinite(value)
-        if not ok.all():
-            flat = int(np.argmin(ok.ravel()))
-            entry = tuple(int(i) for i in np.unravel_index(flat, value.shape))
-            return entry, float(value[entry])
-    if isinstance(value, float | np.floating):
-        return (), float(value)
-    return (), math.nan
+def _first_bad(array) -> tuple[int, ...] | None:
+    if array.dtype.kind not in "fc":
+        return None
+    ok = np.isfinite(array)
+    if ok.all():
+        return None
+    flat = int(np.argmin(ok.ravel()))
+    return tuple(int(i) for i in np.unravel_index(flat, array.shape))
+
+
+def _skipped(event) -> tuple[str, ...]:
+    kind = event.kind
+    if kind == "loss":
+        return ("y", "grad_a") if event.fused else ("y",)
+    if kind == "delta" and event.fused:
+        return ("from_above",)
+    if kind == "step_end":
+        return ("stats",)
+    return ()
+
+
+def check_event(event: Event) -> tuple[str, tuple[int, ...], float] | None:
+    """(field, entry, value) of the first non-finite value of one event, or None."""
+    skipped = _skipped(event)
+    for f in fields(event):
+        if f.name in skipped:
+            continue
+        v = getattr(event, f.name)
+        if isinstance(v, np.ndarray):
+            bad = _first_bad(v)
+            if bad is not None:
+                return f.name, bad, float(v[bad])
+        elif isinstance(v, float) and not math.isfinite(v):
+            return f.name, (), v
+        elif isinstance(v, dict):
+            for key, inner in v.items():
+                if isinstance(inner, np.ndarray):
+                    inner = {"": inner}
+                elif isinstance(inner, tuple):
+                    inner = dict(zip(("old", "new", "step"), inner, strict=False))
+                for sub, arr in inner.items():
+                    if isinstance(arr, np.ndarray) and (bad := _first_bad(arr)) is not None:
+                        label = ".".join(p for p in (f.name, key, sub) if p)
+                        return label, bad, float(arr[bad])
+    return None
 
 
 def first_non_finite(events, start: int = 0) -> NonFinite | None:
     """The first non-finite value in ``events[start:]`` (indices count from 0), or None."""
-    found = _first_field(events[start:])
-    if found is None:
-        return None
     for i in range(start, len(events)):
-        ev = events[i]
-        if ev.kind == found.kind and getattr(ev, "l", None) == found.l:
-            value = getattr(ev, found.field, None)
-            entry, x = _entry(value)
-            return NonFinite(i, ev, found.field, entry, x)
+        found = check_event(events[i])
+        if found is not None:
+            return NonFinite(i, events[i], *found)
     return None
 
 
 def step_is_finite(loss: float, stats) -> bool:
     """Cheap test at the end of a step: the loss, every ‖∂C/∂W‖ and every ‖W‖ are finite.
 
-    A NaN or ∞ anywhere in a step reaches one of these (activations → loss, deltas → gradients,
-    updates → weights). A finite sum that overflows gives a false alarm, which the caller
-    settles with ``first_non_finite`` on the step's events.
+    A harmful NaN or ∞ reaches one of these (activations → loss, deltas → gradients, updates →
+    weights). A finite sum that overflows gives a false alarm, which the caller settles with
+    ``first_non_finite`` on the step's events.
     """
     total = loss
     for s in stats:

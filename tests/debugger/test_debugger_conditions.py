@@ -1,0 +1,171 @@
+"""The condition language: parsing without eval, errors with a caret, evaluation semantics."""
+
+import math
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine.debugger import ConditionError, EvalError, parse_condition, parse_expression
+from engine.stats import LayerStats
+
+
+def stats(*grad_norms):
+    return tuple(
+        LayerStats(l, g, 0.1 * l, 1.0, 0.01, 0.0, 0.0, 0.5, 0.1)
+        for l, g in enumerate(grad_norms, start=1)
+    )
+
+
+class Ctx(SimpleNamespace):
+    def array(self, name, l):
+        return self.arrays[(name, l)]
+
+
+def ctx(**kw):
+    base = dict(
+        L=3,
+        stats=stats(1e-7, 1e-3, 0.5),
+        loss=0.7,
+        loss_change=-0.01,
+        step=5,
+        epoch=2,
+        batch=1,
+        lr=0.5,
+        arrays={("W", 2): np.array([[0.4, -0.2], [1.5, 0.0]]), ("delta", 3): np.ones((2, 1))},
+    )
+    base.update(kw)
+    return Ctx(**base)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("grad_norm@1 < 1e-6", True),
+        ("grad_norm@2 < 1e-6", False),
+        ("grad_norm < 1e-6", True),  # any layer
+        ("grad_norm > 1", False),
+        ("grad_norm@1 / grad_norm@3 < 1e-3", True),
+        ("loss > 0.5 and step >= 5", True),
+        ("loss > 0.5 and not step >= 5", False),
+        ("loss > 1 or epoch == 2", True),
+        ("(loss > 1 or epoch == 2) and batch != 1", False),
+        ("loss_change < 0", True),
+        ("-loss < -0.6", True),
+        ("loss == nan", False),
+        ("loss != nan", True),
+        ("nan(loss)", False),
+        ("finite(W@2)", True),
+        ("W@2[1,0] > 1", True),
+        ("W@2[0,-1] == -0.2", True),
+        ("max(abs(W@2)) == 1.5", True),
+        ("norm(delta@3) > 1.41", True),
+        ("lr * 2 == 1", True),
+        ("1 / 0 == inf", True),
+        ("-1 / 0 == -inf", True),
+    ],
+)
+def test_evaluation(text, expected):
+    assert parse_condition(text, 3).evaluate(ctx()) is expected
+
+
+def test_nan_and_inf():
+    c = ctx(loss=math.nan)
+    assert parse_condition("loss == nan").evaluate(c)
+    assert parse_condition("nan == loss").evaluate(c)
+    assert parse_condition("nan(loss) or inf(loss)").evaluate(c)
+    assert not parse_condition("finite(loss)").evaluate(c)
+    assert parse_condition("inf(grad_norm)").evaluate(ctx(stats=stats(1, math.inf, 1)))
+    assert parse_condition("0 / 0 == nan").evaluate(c)
+
+
+def test_any_layer_binds_the_same_layer_within_a_comparison():
+    # grad_norm / delta_mean_abs at the same layer l: 1e-7/0.1, 1e-3/0.2, 0.5/0.3
+    expr = parse_condition("grad_norm / delta_mean_abs > 1")
+    assert expr.evaluate(ctx())
+    assert expr.witnesses(ctx()) == ["grad_norm@3 = 0.5000", "delta_mean_abs@3 = 0.3000"]
+
+
+def test_watch_without_selector_gives_every_layer():
+    value = parse_expression("grad_norm").evaluate(ctx())
+    assert value == {1: 1e-7, 2: 1e-3, 3: 0.5}
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "words"),
+    [
+        ("grad_norm@1 < < 1e-6", 14, "expected a number or a name"),
+        ("grad_nrom@1 < 1", 0, "did you mean grad_norm"),
+        ("loss = 1", 5, "use =="),
+        ("loss < nan", 5, "nan compares only"),
+        ("delta@2 > 1", 0, "is an array"),
+        ("a < 1 < 2", 0, "is an array"),
+        ("loss < 1 < 2", 9, "cannot be chained"),
+        ("loss@2 > 1", 4, "not per layer"),
+        ("grad_norm@x < 1", 10, "layer number"),
+        ("(loss > 1", 9, "expected ')'"),
+        ("W@2[0,1,2] > 0", 3, "2 dimensions"),
+        ("loss", 0, "must be true or false"),
+        ("loss > 1 and 3", 13, "combines true/false"),
+        ("loss & step", 5, "unexpected character"),
+        ("", 0, "empty"),
+    ],
+)
+def test_syntax_errors_point_at_the_offending_character(text, column, words):
+    with pytest.raises(ConditionError) as info:
+        parse_condition(text, 3)
+    err = info.value
+    assert err.column == column and words in err.message
+    lines = err.caret().splitlines()
+    assert lines[0] == text and lines[1] == " " * column + "^"
+
+
+@pytest.mark.parametrize(("text", "column"), [("grad_norm@7 < 1", 10), ("W@0[0,0] > 1", 2)])
+def test_a_layer_that_does_not_exist_names_the_valid_range(text, column):
+    with pytest.raises(ConditionError) as info:
+        parse_condition(text, 3)
+    assert "does not exist" in info.value.message and "1…3" in info.value.message
+    assert info.value.column == column
+
+
+def test_a_at_zero_is_the_input():
+    parse_expression("a@0[0,0]", 3)  # no error: layer 0 is the input for a
+
+
+def test_values_that_cannot_be_computed_raise_eval_errors():
+    with pytest.raises(EvalError, match="out of range"):
+        parse_condition("W@2[5,0] > 1").evaluate(ctx())
+    with pytest.raises(EvalError, match="statistics come at the end of step 1"):
+        parse_condition("grad_norm@1 < 1").evaluate(ctx(stats=None))
+
+
+def test_needs_events():
+    assert parse_condition("delta@2[0,0] > 1").needs_events
+    assert parse_condition("max(abs(z@1)) > 10").needs_events
+    assert not parse_condition("grad_norm@1 < 1e-6 and W@2[0,0] > 1 and loss > 2").needs_events
+
+
+NAMES = ["loss", "step", "grad_norm@1", "grad_norm", "weight_norm@2", "1.5", "1e-3", "nan"]
+
+
+@st.composite
+def conditions(draw, depth=0):
+    if depth > 2 or draw(st.booleans()):
+        left, right = draw(st.sampled_from(NAMES)), draw(st.sampled_from(NAMES[:5]))
+        op = draw(st.sampled_from(["<", "<=", ">", ">=", "==", "!="]))
+        return f"{right} {op} {left}" if left != "nan" else f"{right} == nan"
+    a, b = draw(conditions(depth + 1)), draw(conditions(depth + 1))
+    op = draw(st.sampled_from(["and", "or"]))
+    text = f"({a}) {op} ({b})"
+    return f"not {text}" if draw(st.booleans()) else text
+
+
+@settings(deadline=None, max_examples=60)
+@given(conditions())
+def test_generated_conditions_parse_and_print_back(text):
+    expr = parse_condition(text, 3)
+    value = expr.evaluate(ctx())
+    again = parse_condition(str(expr.root), 3)  # the tree prints as a condition that means the same
+    assert again.evaluate(ctx()) is value
