@@ -7,6 +7,8 @@ numbers exact to the last bit, NaN and ±Inf as "nan", "inf", "-inf". Written to
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from tui.commands.train import load_run
@@ -56,7 +58,7 @@ def trace_command(ctx: click.Context, scenario: str, steps: int, seed, overrides
     _, run = load_run(ctx, scenario, seed, overrides)
     try:
         if output is None:
-            write_trace(run, steps, click.get_text_stream("stdout"))
+            write_trace(run, steps, sys.stdout)
         else:
             write_trace_file(run, steps, output)
     except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly
@@ -75,7 +77,6 @@ def _silence_stdout() -> None:
     """Point stdout at /dev/null so Python's final flush does not fail again (see the Python
     documentation on SIGPIPE)."""
     import os
-    import sys
 
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
