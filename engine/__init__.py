@@ -17,6 +17,7 @@ from .events import (
     StepStart,
     Update,
 )
+from .gradcheck import GradCheckReport, gradient_check
 from .history import HistoryArrays, StatsHistory
 from .initializers import INITIALIZERS
 from .learner import Learner, StepResult
@@ -24,6 +25,7 @@ from .losses import LOSSES, make_loss, one_hot
 from .network import DTYPES, LayerSpec, Network, build_network
 from .optimizers import OPTIMIZERS, make_optimizer
 from .stats import STAT_NAMES, LayerStats
+from .threads import configure_blas_threads
 from .trainer import Trainer
 
 __all__ = [
@@ -38,6 +40,7 @@ __all__ = [
     "Delta",
     "Event",
     "Forward",
+    "GradCheckReport",
     "Gradient",
     "HistoryArrays",
     "LayerSpec",
@@ -52,6 +55,8 @@ __all__ = [
     "Trainer",
     "Update",
     "build_network",
+    "configure_blas_threads",
+    "gradient_check",
     "make_activation",
     "make_loss",
     "make_optimizer",
