@@ -199,8 +199,8 @@ def gradient_check(
         raise ValueError(f"max_entries must be ≥ 1, got {max_entries}")
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
-    if x.ndim != 2 or x.shape[1] != net.n_in:
-        raise ValueError(f"x must have shape (batch, {net.n_in}), got {x.shape}")
+    if x.ndim != 2 or x.shape[1] != net.n_in or x.shape[0] == 0:
+        raise ValueError(f"x must have shape (batch ≥ 1, {net.n_in}), got {x.shape}")
     if y.ndim != 2 or y.shape != (x.shape[0], net.layers[-1].n_out):
         raise ValueError(
             f"y must have shape ({x.shape[0]}, {net.layers[-1].n_out}) (one-hot or targets), "

@@ -204,8 +204,10 @@ def test_report_table_and_sampling():
 def test_bad_arguments():
     rng = np.random.default_rng(9)
     net = build_network(2, [LayerSpec(1, "linear")], "mse", rng)
-    with pytest.raises(ValueError, match=r"x must have shape \(batch, 2\)"):
+    with pytest.raises(ValueError, match=r"x must have shape \(batch ≥ 1, 2\)"):
         gradient_check(net, np.zeros((3, 3)), np.zeros((3, 1)))
+    with pytest.raises(ValueError, match=r"x must have shape \(batch ≥ 1, 2\), got \(0, 2\)"):
+        gradient_check(net, np.zeros((0, 2)), np.zeros((0, 1)))
     with pytest.raises(ValueError, match=r"y must have shape \(3, 1\)"):
         gradient_check(net, np.zeros((3, 2)), np.zeros((3, 2)))
     with pytest.raises(ValueError, match="eps must be > 0"):
