@@ -114,7 +114,16 @@ class GradCheckReport:
             f"error = |g_bp − g_fd| / max(|g_bp| + |g_fd|, {self.floor:.1e}), "
             f"pass when ≤ {self.tolerance:g}"
         )
-        columns = ("layer", "param", "shape", "checked", "worst error", "backprop", "finite diff.")
+        columns = (
+            "layer",
+            "param",
+            "shape",
+            "checked",
+            "worst error",
+            "backprop",
+            "finite diff.",
+            "result",
+        )
         rows = []
         for layer in self.layers:
             for p in layer.params:
@@ -135,7 +144,7 @@ class GradCheckReport:
         widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
         lines = [head, ""]
         lines.append("  ".join(c.rjust(w) for c, w in zip(columns, widths)))
-        lines.extend("  ".join(v.rjust(w) for v, w in zip(r, widths)) + f"  {r[-1]}" for r in rows)
+        lines.extend("  ".join(v.rjust(w) for v, w in zip(r, widths)) for r in rows)
         lines.append("")
         for layer in self.layers:
             kink = f", {layer.near_kink} inputs of σ near a kink" if layer.near_kink else ""
