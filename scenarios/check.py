@@ -55,6 +55,21 @@ class Record:
     stop_reason: str
     steps: int
     epochs_run: int
+    dead_start: float  # fraction of dead ReLU units before training (see dead_units)
+    dead_end: float  # … and at the end
+
+
+def dead_units(run) -> float:
+    """Fraction of the units of hidden layers that can die (ReLU) whose activation is 0 for
+    every training example (evaluation mode): they pass on nothing and receive no gradient."""
+    a = run.data.x_train
+    dead = total = 0
+    for layer in run.net.layers[:-1]:
+        _, a, _ = layer.forward(a, None, False)
+        if layer.activation.can_die:
+            dead += int(np.count_nonzero(np.all(a <= 0, axis=0)))
+            total += a.shape[1]
+    return dead / total if total else 0.0
 
 
 def record_run(scenario: Scenario, seed: int | None, needs: Needs) -> Record:
@@ -64,6 +79,7 @@ def record_run(scenario: Scenario, seed: int | None, needs: Needs) -> Record:
     if 0 in needs.param_steps:
         params[0] = _params(run)
     with np.errstate(all="ignore"):
+        dead_start = dead_units(run)
         while run.should_stop() is None:
             result = run.step()
             t = run.steps_done
@@ -75,6 +91,7 @@ def record_run(scenario: Scenario, seed: int | None, needs: Needs) -> Record:
             if len(run.history.epochs) > len(epochs):
                 epochs.append(run.history.epochs.last)
         final = run.epoch_metrics()
+        dead_end = dead_units(run)
     return Record(
         scenario=scenario,
         seed=run.seed,
@@ -88,6 +105,8 @@ def record_run(scenario: Scenario, seed: int | None, needs: Needs) -> Record:
         stop_reason=run.should_stop(),
         steps=run.steps_done,
         epochs_run=run.epoch,
+        dead_start=dead_start,
+        dead_end=dead_end,
     )
 
 
@@ -182,6 +201,8 @@ def measure(record: Record, claim: dict) -> float:
         if metric == "loss_up_fraction":
             return float(np.mean(losses[1:] > losses[:-1] * (1.0 + UP_TOLERANCE)))
         return float(np.mean(np.abs(np.diff(losses))) / np.mean(losses[1:]))
+    if metric == "dead_units":
+        return record.dead_start if claim.get("at_step") == 0 else record.dead_end
     if metric in PARAM_METRICS:
         return _parameter(record, claim)
     if metric in LAYER_METRICS:

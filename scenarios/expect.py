@@ -10,7 +10,7 @@ Each ``[[expect]]`` table is one claim: a sentence for people (``claim``) and a 
 - ``val_loss_rises``  the validation loss rises after epoch N while the training loss falls
 
 Quantities (``metric``): run-wide ones (loss, val_loss, accuracy, val_accuracy, steps, epochs,
-loss_up_fraction, loss_noise), per-layer statistics of a step (``layer = l``; grad_norm,
+loss_up_fraction, loss_noise, dead_units), per-layer statistics of a step (``layer = l``; grad_norm,
 delta_mean_abs, …, optionally divided by the same statistic of ``relative_to``), and single
 parameters (``weight`` / ``bias`` with a 1-based ``index``, as W₁₁ in the equations).
 ``at_step = N`` and ``at_epoch = N`` pick the moment; without them the quantity is taken at the
@@ -31,12 +31,13 @@ KINDS = ("value", "compare", "stops", "val_loss_rises")
 STOP_REASONS = ("loss_below", "patience", "epochs", "diverged")
 
 RUN_METRICS = ("loss", "val_loss", "accuracy", "val_accuracy")  # per step/epoch or at the end
+NETWORK_METRICS = ("dead_units",)  # before training (at_step = 0) or at the end
 WHOLE_RUN_METRICS = ("steps", "epochs", "loss_up_fraction", "loss_noise")  # only over the whole run
 LAYER_METRICS = tuple(engine.STAT_NAMES)
 PARAM_METRICS = ("weight", "bias")
-METRICS = RUN_METRICS + WHOLE_RUN_METRICS + LAYER_METRICS + PARAM_METRICS
+METRICS = RUN_METRICS + NETWORK_METRICS + WHOLE_RUN_METRICS + LAYER_METRICS + PARAM_METRICS
 EPOCH_METRICS = RUN_METRICS  # what at_epoch can select
-STEP_METRICS = ("loss", *LAYER_METRICS, *PARAM_METRICS)  # what at_step can select
+STEP_METRICS = ("loss", *LAYER_METRICS, *PARAM_METRICS, *NETWORK_METRICS)  # at_step can select
 
 _CLAIM = Key("str", "the claim as a sentence", required=True)
 _KIND = Key("str", "how the claim is checked", required=True, choices=KINDS)
@@ -164,7 +165,9 @@ def _check_quantity(claim: dict, L: int, fail) -> None:
     if "at_step" in claim:
         if metric not in STEP_METRICS:
             fail("at_step", f"at_step selects one of: {one_of(STEP_METRICS)}")
-        if claim["at_step"] == 0 and metric not in PARAM_METRICS:
+        if claim["at_step"] == 0 and metric not in (*PARAM_METRICS, *NETWORK_METRICS):
             fail("at_step", "step 0 (before training) has only parameters; steps count from 1")
+        if claim["at_step"] > 0 and metric in NETWORK_METRICS:
+            fail("at_step", f"{metric} is measured before training (at_step = 0) or at the end")
     if "at_epoch" in claim and metric not in EPOCH_METRICS:
         fail("at_epoch", f"at_epoch selects one of: {one_of(EPOCH_METRICS)}")
