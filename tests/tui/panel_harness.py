@@ -11,6 +11,7 @@ import numpy as np
 from textual import on
 from textual.app import App, ComposeResult
 
+from engine.debugger import Controller
 from scenarios import build_run, load_scenario
 from tui import messages
 from tui.view import LabView
@@ -54,14 +55,28 @@ class PanelApp(App[None]):
         return [m for m in self.posted if isinstance(m, kind)]
 
 
-def make_view(scenario: str = "xor", *, steps: int = 0, overrides=(), **fields) -> LabView:
-    """A view of a real run of ``scenario`` after ``steps`` fast-path steps."""
+def make_view(
+    scenario: str = "xor", *, steps: int = 0, overrides=(), debugger: bool = False, **fields
+) -> LabView:
+    """A view of a real run of ``scenario`` after ``steps`` fast-path steps; with ``debugger``,
+    a debugger ``Controller`` over it, the view at its first event (StepStart)."""
     sc = load_scenario(scenario, tuple(overrides))
     run = build_run(sc)
     with np.errstate(all="ignore"):
         for _ in range(steps):
             run.step()
-    return LabView(run=run, controller=None, scenario=sc, **fields)
+    view = LabView(run=run, controller=None, scenario=sc, **fields)
+    if debugger:
+        view.controller = Controller(run.trainer)
+        view.event = view.controller.event
+        view.breakpoints = list(view.controller.breakpoints)
+    return view
+
+
+def move(view: LabView, command: str, *args) -> None:
+    """Run a debugger motion (``step``, ``next``, ``finish``, …) and follow it in the view."""
+    getattr(view.controller, command)(*args)
+    view.event = view.controller.event
 
 
 def event_at(view: LabView, kind: str, l: int | None = None):

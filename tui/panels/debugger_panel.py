@@ -22,13 +22,15 @@ import numpy as np
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, ScrollableContainer, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Static
 
+from engine.debugger import DebuggerError
+from engine.debugger.formatting import sup
 from tui.messages import DebugCommand, SelectUnit, SelectWeight
 from tui.panels.base import ACCENT, MUTED, Panel
-from tui.panels.format import array_lines, array_summary, fmt, styled_number
+from tui.panels.format import WARNING, array_lines, array_summary, fmt, styled_number
 
 COMMAND_BUTTONS = (
     ("step", "step", "s", "one event forward"),
@@ -77,60 +79,64 @@ EVENT_TITLES = {
     "update": "update (computed, not yet applied)",
     "step_end": "end of the step (updates applied)",
 }
+FUSED_TITLE = "backward: δᴸ = ∂C/∂zᴸ computed with the loss (fused: a − y form, stable)"
+NARROW = 70  # below this width the arrays and the equation are stacked
 ARRAY_ROWS = 6
 ARRAY_COLS = 6
 
 
+def with_layer(text: str, l: int | None) -> str:
+    """``δˡ = … aˡ⁻¹`` with the layer's number: ``δ² = … a¹`` (unchanged when l is None)."""
+    if l is None:
+        return text
+    return text.replace("ˡ⁻¹", sup(l - 1)).replace("ˡ⁺¹", sup(l + 1)).replace("ˡ", sup(l))
+
+
 def position_line(view) -> Content:
-    """Step, epoch, batch, phase, layer and event of the current position."""
-    run = view.run
-    trainer = run.trainer
+    """Step, epoch, batch, phase, layer and event of the current position (the debugger's
+    ``Position`` when paused at an event; the trainer's counters while training runs)."""
+    trainer = view.run.trainer
     event = view.event
-    parts: list = []
-    if event is None:
-        parts += [
+    position = view.controller.position if event is not None else None
+    if position is None:
+        return Content.assemble(
             ("step ", MUTED),
             str(trainer.steps_done),
             ("  epoch ", MUTED),
-            str(max(trainer.epoch, 1)),
+            str(view.run.epoch),
             ("  batch ", MUTED),
             f"{trainer.batch}/{trainer.batches_per_epoch}",
-            ("  between steps", MUTED),
-        ]
-        return Content.assemble(*parts)
-    step = getattr(event, "step", None)
-    step = step if step is not None else trainer.steps_done + 1
-    epoch = getattr(event, "epoch", None) or _position(view, "epoch", trainer.epoch)
-    batch = getattr(event, "batch", None) or _position(view, "batch", trainer.batch)
-    parts += [
+            ("  " + view.status, MUTED),
+        )
+    parts: list = [
         ("step ", MUTED),
-        str(step),
+        str(position.step),
         ("  epoch ", MUTED),
-        str(epoch),
+        str(position.epoch),
         ("  batch ", MUTED),
-        f"{batch}/{trainer.batches_per_epoch}",
+        f"{position.batch}/{trainer.batches_per_epoch}",
         ("  phase ", MUTED),
-        (event.phase, ACCENT),
+        (position.phase, ACCENT),
     ]
-    l = getattr(event, "l", None)
-    if l is not None:
-        parts += [("  layer ", MUTED), (str(l), ACCENT)]
-    parts += [("  event ", MUTED), (event.kind, ACCENT)]
+    if position.layer is not None:
+        parts += [("  layer ", MUTED), (str(position.layer), ACCENT)]
+    parts += [
+        ("  ", MUTED),
+        (position.event_name(), ACCENT),
+        (f" {position.index + 1}/{position.n_events}", MUTED),
+    ]
     return Content.assemble(*parts)
-
-
-def _position(view, name: str, default):
-    """A counter from the controller's position, when it keeps one, else ``default``."""
-    position = getattr(view.controller, "position", None)
-    value = getattr(position, name, None)
-    return value if value is not None else default
 
 
 def event_arrays(event) -> Content:
     """The event's scalar fields and arrays: name, summary, numbers (corners of large ones)."""
     if event is None:
         return Content.styled("No event: step (s) to enter a training step.", MUTED)
-    lines: list[Content] = [Content.styled(EVENT_TITLES.get(event.kind, event.kind), ACCENT)]
+    l = getattr(event, "l", None)
+    title = EVENT_TITLES.get(event.kind, event.kind)
+    if event.kind == "delta" and event.fused:
+        title = FUSED_TITLE
+    lines: list[Content] = [Content.styled(with_layer(title, l), ACCENT)]
     for name in (
         "value",
         "data_loss",
@@ -151,8 +157,12 @@ def event_arrays(event) -> Content:
             shown = styled_number(value) if not isinstance(value, str) else Content(value)
             lines.append(Content.assemble((f"{name} ", MUTED), shown))
     for name, array in event.arrays().items():
-        label = ARRAY_NAMES.get(name, name)
-        lines.append(Content.assemble((label, "bold"), "  ", (array_summary(array), MUTED)))
+        label = with_layer(ARRAY_NAMES.get(name, name), l)
+        shape, _, summary = array_summary(array).partition("  ")
+        lines.append(Content.assemble((label, "bold"), "  ", (shape, MUTED)))
+        rows, cols = (array.shape + (1,))[:2] if array.ndim == 2 else (1, array.size)
+        if rows > ARRAY_ROWS or cols > ARRAY_COLS or not np.isfinite(array).all():
+            lines.append(Content.styled(summary, MUTED))  # the numbers are cut: say what's there
         lines.extend(array_lines(array, ARRAY_ROWS, ARRAY_COLS))
     stats = getattr(event, "stats", None)
     if stats:
@@ -172,22 +182,41 @@ def event_arrays(event) -> Content:
     return Content("\n").join(lines)
 
 
+def explain_select(view) -> tuple[int, ...] | None:
+    """The selection as the debugger's ``select``: a unit (j,) of Forward/Delta/Loss events, a
+    weight (j, k) of Gradient/Update events (a unit alone there is its bias); None: its default.
+    A selection in another layer than the event's is not used."""
+    event, selection = view.event, view.selection
+    if selection is None:
+        return None
+    l = getattr(event, "l", None)
+    if event.kind == "loss":
+        l = view.run.net.L
+    if l is None or selection.l != l:
+        return None
+    if event.kind in ("gradient", "update") and selection.weight is not None:
+        return tuple(selection.weight)
+    if selection.unit is not None:
+        return (selection.unit,)
+    return None
+
+
 def explanation(view) -> Content:
-    """The equation with numbers for the selection at the current event (from the debugger)."""
+    """The equation with its numbers for the selection at the current event, as the debugger
+    writes it (``Controller.explain``); its reason when it cannot explain here."""
     event = view.event
     if event is None:
-        return Content.styled("Step into a training step to see its equations.", MUTED)
-    explain = getattr(view.controller, "explain", None)
-    if explain is None:
-        return Content.styled("No explanations from this debugger.", MUTED)
-    selection = view.selection
+        return Content.styled("Pause (space) or step (s) to see the equations.", MUTED)
     try:
-        result = explain(selection)
-    except Exception as e:  # the debugger says why it cannot explain here
+        result = view.controller.explain(explain_select(view))
+    except DebuggerError as e:
         return Content.styled(str(e), MUTED)
-    if result is None:
-        return Content.styled("Nothing to explain at this event.", MUTED)
-    return Content(str(result))
+    lines = [Content.styled(result.title, ACCENT)]
+    lines += [Content(line.render()) for line in result.lines]
+    lines += [
+        Content.styled(note, WARNING if "not finite" in note else MUTED) for note in result.notes
+    ]
+    return Content("\n").join(lines)
 
 
 def pending_update(view) -> Content:
@@ -277,7 +306,13 @@ class DebuggerPanel(Panel):
     ]
     DEFAULT_CSS = """
     DebuggerPanel #debugger-position {
-        height: 1;
+        height: auto;
+    }
+    DebuggerPanel.-narrow #debugger-body {
+        layout: vertical;
+    }
+    DebuggerPanel.-narrow #debugger-side {
+        padding-left: 0;
     }
     DebuggerPanel #debugger-buttons {
         height: 1;
@@ -289,6 +324,11 @@ class DebuggerPanel(Panel):
     DebuggerPanel #debugger-arrays {
         width: 1fr;
         height: 1fr;
+        overflow-x: auto;
+    }
+    DebuggerPanel #debugger-event {
+        width: auto;
+        text-wrap: nowrap;
     }
     DebuggerPanel #debugger-side {
         width: 1fr;
@@ -315,8 +355,15 @@ class DebuggerPanel(Panel):
         with Horizontal(id="debugger-buttons", classes="panel-buttons"):
             for name, label, key, what in COMMAND_BUTTONS:
                 yield Button(label, id=f"debug-{name}", compact=True, tooltip=f"{what} ({key})")
+            yield Button(
+                "breaks…",
+                id="debug-breakpoints",
+                compact=True,
+                action="app.breakpoints",
+                tooltip="List, add, toggle and remove breakpoints (B)",
+            )
         with Horizontal(id="debugger-body"):
-            with VerticalScroll(id="debugger-arrays"):
+            with ScrollableContainer(id="debugger-arrays"):
                 yield Static("", id="debugger-event")
             with VerticalScroll(id="debugger-side"):
                 yield Static("Equation", classes="debugger-title")
@@ -349,6 +396,11 @@ class DebuggerPanel(Panel):
             self.border_subtitle = "diverged"
         else:
             self.border_subtitle = view.status
+
+    def on_resize(self) -> None:
+        """Side by side from 70 columns, arrays above the equation when narrower."""
+        self.set_class(self.size.width < NARROW, "-narrow")
+        super().on_resize()
 
     # --- selection ----------------------------------------------------------------------------
 

@@ -22,18 +22,19 @@ from tui.panels.base import ACCENT, CURRENT_ROW, MUTED, SELECTED, Panel
 from tui.panels.format import fmt, fmt_count
 
 EVENT_MARKERS = {
-    "step_start": "start",
-    "forward": "forward",
-    "loss": "loss",
+    "step_start": "a step starts",
+    "forward": "forward zˡ, aˡ",
+    "loss": "loss C and ∇ₐC",
     "delta": "δ backward",
-    "gradient": "∂C/∂W",
-    "clip": "clip",
-    "update": "update",
+    "gradient": "∂C/∂W backward",
+    "clip": "gradient clipping",
+    "update": "update (computed, not yet applied)",
+    "step_end": "step done, updates applied",
 }
-"""How the current event is named on its layer's row."""
+"""How the current event is named under the table."""
 
-HEADER = ("l", "n", "σ", "init", "params", "")
-ALIGN_RIGHT = (True, True, False, False, True, False)
+HEADER = ("l", "n", "σ", "init", "params")
+ALIGN_RIGHT = (True, True, False, False, True)
 
 
 def layer_rows(net) -> list[tuple[str, ...]]:
@@ -58,46 +59,50 @@ def layer_rows(net) -> list[tuple[str, ...]]:
     return rows
 
 
-def event_row(event, L: int) -> tuple[int, str] | None:
-    """(row, marker) of the layer the debugger's current event belongs to, or None."""
-    if event is None:
-        return None
-    kind = event.kind
-    if kind not in EVENT_MARKERS:
+def event_row(event, L: int) -> tuple[int | None, str] | None:
+    """(layer row to highlight or None, what the event is) for the debugger's current event."""
+    if event is None or event.kind not in EVENT_MARKERS:
         return None
     l = getattr(event, "l", None)
-    if l is None:
-        l = {"step_start": 0, "loss": L}.get(kind)
-    if l is None:  # clip: about every layer; shown on the output row
+    if event.kind in ("loss", "clip"):
         l = L
-    return l, EVENT_MARKERS[kind]
+    marker = EVENT_MARKERS[event.kind]
+    if l is not None:
+        marker = marker.replace("ˡ", _sup(l))
+    return l, marker
+
+
+def _sup(l: int) -> str:
+    return str(l).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
 def render_table(rows, current: tuple[int, str] | None, selected: int | None) -> Content:
-    """The rows as aligned columns; the current row highlighted, the selected one bold."""
-    table = [HEADER] + [(*row, "") for row in rows]
-    if current is not None:
-        r, marker = current
-        if 0 <= r < len(rows):
-            table[r + 1] = (*rows[r], f"◀ {marker}")
+    """The rows as aligned columns after a marker column: ``▶`` and a highlight on the current
+    event's layer, the selected layer in bold; under the table, what the current event is."""
+    table = [HEADER] + list(rows)
     widths = [max(len(row[c]) for row in table) for c in range(len(HEADER))]
     lines = []
     for index, row in enumerate(table):
+        r = index - 1
+        is_current = current is not None and r == current[0]
         cells = [
             cell.rjust(w) if right else cell.ljust(w)
             for cell, w, right in zip(row, widths, ALIGN_RIGHT)
         ]
-        text = " ".join(cells).rstrip()
-        r = index - 1
+        text = ("▶ " if is_current else "  ") + " ".join(cells).rstrip()
         if index == 0:
             style = MUTED
-        elif current is not None and r == current[0]:
+        elif is_current:
             style = CURRENT_ROW
         elif selected is not None and r == selected:
             style = SELECTED
         else:
             style = ""
         lines.append(Content.styled(text, style) if style else Content(text))
+    if current is not None:
+        r, marker = current
+        where = f"layer {r}" if r is not None else "step"
+        lines.append(Content.assemble(("▶ ", ACCENT), (f"{where}: ", MUTED), (marker, ACCENT)))
     return Content("\n").join(lines)
 
 

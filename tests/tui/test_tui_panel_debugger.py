@@ -1,0 +1,129 @@
+"""The debugger panel: position, arrays, the debugger's equation, pending update, commands."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from panel_harness import PanelApp, make_view, move
+from textual.widgets import Button, Static
+
+from engine.debugger.formatting import num
+from engine.events import Forward
+from tui.messages import DEBUG_COMMANDS, DebugCommand, SelectUnit, SelectWeight
+from tui.panels.debugger_panel import COMMAND_BUTTONS, DebuggerPanel, event_arrays
+from tui.panels.format import fmt
+from tui.view import Selection
+
+
+def text(app, widget_id: str) -> str:
+    return app.query_one(f"#{widget_id}", Static).content.plain
+
+
+async def test_position_and_arrays_follow_the_debugger():
+    view = make_view("xor", debugger=True)
+    app = PanelApp(DebuggerPanel(), view)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "step 1" in text(app, "debugger-position")
+        assert "StepStart" in text(app, "debugger-position")
+        move(view, "finish")  # forward phase → Loss
+        move(view, "step")  # Delta(l=2)
+        app.panel.refresh_view(view)
+        position = text(app, "debugger-position")
+        for part in ("step 1", "epoch 1", "batch 1/1", "phase backward", "layer 2", "Delta(l=2)"):
+            assert part in position
+        arrays = text(app, "debugger-event")
+        assert "δ²  4×1" in arrays and "σ′(z²)" not in arrays  # the output δ is fused (bce)
+        assert "fused" in arrays
+        delta = view.event.delta
+        assert fmt(delta[0, 0]) in arrays and f"{delta.shape[0]}×{delta.shape[1]}" in arrays
+
+
+async def test_equation_comes_from_the_debugger_for_the_selected_unit():
+    view = make_view("xor", debugger=True)
+    app = PanelApp(DebuggerPanel(), view)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        while view.event.kind != "delta" or view.event.l != 1:
+            move(view, "step")
+        view.selection = Selection(1, 2)
+        app.panel.refresh_view(view)
+        shown = text(app, "debugger-equation")
+        expected = view.controller.explain((2,))
+        assert expected.title in shown
+        assert expected.lines[0].render() in shown
+        assert num(view.event.delta[0, 2]) in shown  # δ¹₂ of example 0, as the arrays have it
+
+
+async def test_pending_update_shows_before_and_after_of_the_selected_weight():
+    view = make_view("xor", debugger=True)
+    app = PanelApp(DebuggerPanel(), view)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        while view.event.kind != "update" or view.event.l != 1:
+            move(view, "step")
+        view.selection = Selection(1, 3, (3, 1))
+        app.panel.refresh_view(view)
+        shown = text(app, "debugger-update")
+        event = view.event
+        assert f"W₃₁ {fmt(event.W_old[3, 1])} → {fmt(event.W_new[3, 1])}" in shown
+        assert f"{fmt(event.lr)}" in shown and "sgd" in shown
+        equation = text(app, "debugger-equation")
+        assert view.controller.explain((3, 1)).lines[0].render() in equation
+
+
+async def test_large_matrices_are_summarised():
+    big = np.arange(50 * 40, dtype=float).reshape(50, 40) / 7
+    event = Forward(1, big, big, big)
+    shown = event_arrays(event).plain
+    assert "50×40" in shown and "…" in shown and "⋮" in shown
+    assert len(shown.splitlines()) < 40
+
+
+@pytest.mark.parametrize(("name", "label", "key", "what"), COMMAND_BUTTONS)
+async def test_every_command_button_posts_its_debug_command(name, label, key, what):
+    assert name in DEBUG_COMMANDS
+    view = make_view("xor", debugger=True)
+    view.status = "running" if name == "pause" else "paused"
+    app = PanelApp(DebuggerPanel(), view)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        button = app.query_one(f"#debug-{name}", Button)
+        button.press()
+        await pilot.pause()
+        assert [m.name for m in app.requests(DebugCommand)] == [name]
+
+
+async def test_arrow_keys_select_units_and_weights_of_the_current_layer():
+    view = make_view("xor", debugger=True)
+    app = PanelApp(DebuggerPanel(), view)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        move(view, "step")  # Forward(l=1): 4 units, 2 inputs
+        app.panel.refresh_view(view)
+        app.panel.focus()
+        await pilot.press("down")
+        assert [(m.l, m.index) for m in app.requests(SelectUnit)] == [(1, 0)]
+        view.selection = Selection(1, 0)
+        await pilot.press("up")
+        assert (app.requests(SelectUnit)[-1].l, app.requests(SelectUnit)[-1].index) == (1, 3)
+        view.selection = Selection(1, 3)
+        await pilot.press("right")
+        (weight,) = app.requests(SelectWeight)
+        assert (weight.l, weight.i, weight.j) == (1, 3, 0)
+
+
+async def test_breakpoints_are_listed_and_non_finite_values_shown_as_words():
+    view = make_view("xor", debugger=True)
+    view.controller.add_breakpoint("update@2")
+    view.controller.add_breakpoint("grad_norm@1 < 1e-6")
+    view.breakpoints = list(view.controller.breakpoints)
+    app = PanelApp(DebuggerPanel(), view)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        shown = text(app, "debugger-breakpoints")
+        assert "first non-finite value" in shown
+        assert "update@2" in shown and "grad_norm@1 < 1e-6" in shown
+    nan_event = Forward(1, np.array([[np.nan, 1.0]]), np.array([[np.inf]]), np.array([[0.5]]))
+    shown = event_arrays(nan_event).plain
+    assert "nan" in shown and "inf" in shown
