@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 import tui
-from tui.cli import COMMANDS, main
+from tui.cli import COMMANDS, SUMMARIES, main
 
 
 def invoke(*args: str):
@@ -62,7 +62,10 @@ def test_every_command_loads_and_its_help_has_an_example():
         assert result.exit_code == 0, (name, result.output)
         assert f"Usage: backprop-lab {name}" in result.stdout
         assert "Example" in result.stdout, f"`backprop-lab {name} --help` shows no example"
-        assert isinstance(main.get_command(click.Context(main), name), click.Command)
+        command = main.get_command(click.Context(main), name)
+        assert isinstance(command, click.Command)
+        summary = command.get_short_help_str(limit=1000)
+        assert SUMMARIES[name] == summary, f"tui.cli.SUMMARIES[{name!r}] != its help"
 
 
 def test_unknown_command_is_a_usage_error():

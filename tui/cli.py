@@ -14,6 +14,8 @@ from tui.launch import lab_options, launch
 from tui.tty import NOT_A_TERMINAL, is_interactive
 
 # Sub-command name -> "module:attribute". Each command lives in tui/commands/<name>.py.
+# Its one-line summary for `backprop-lab --help` is in SUMMARIES, so listing the commands imports
+# none of them (a test checks each summary against the command's own help).
 COMMANDS: dict[str, str] = {
     "open": "tui.commands.open:open_command",
     "scenarios": "tui.commands.scenarios:scenarios_command",
@@ -22,6 +24,22 @@ COMMANDS: dict[str, str] = {
     "check": "tui.commands.check:check_command",
     "gradcheck": "tui.commands.gradcheck:gradcheck_command",
     "debug": "tui.commands.debug:debug_command",
+}
+SUMMARIES: dict[str, str] = {
+    "open": "Open the lab on a scenario: a preset name or a scenario file.",
+    "scenarios": "List the preset scenarios: name, title and what each shows.",
+    "trace": "Record the events of the first N training steps of a scenario as a JSON trace.",
+    "train": "Train a scenario (a preset name or a TOML file) without the lab, then report.",
+    "check": (
+        "Train a scenario headless and check its claims ([[expect]]): held or failed, "
+        "with the measured figure."
+    ),
+    "gradcheck": (
+        "Check a scenario's gradients: backprop vs central finite differences, every parameter."
+    ),
+    "debug": (
+        "Step through training of SCENARIO (a preset name or a TOML file) one event at a time."
+    ),
 }
 
 
@@ -42,6 +60,13 @@ class LazyGroup(click.Group):
         if cmd_name in self.lazy_subcommands:
             return self._load(cmd_name)
         return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List the sub-commands with their summaries, without importing them."""
+        rows = [(name, SUMMARIES.get(name, "")) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def _load(self, cmd_name: str) -> click.Command:
         module_name, _, attribute = self.lazy_subcommands[cmd_name].partition(":")
