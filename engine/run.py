@@ -193,6 +193,13 @@ class Run:
                     self._after_step(event.loss, event.stats, events)
                 yield event
 
+    def record_step(self, loss: float, stats: tuple, events=None) -> None:
+        """The bookkeeping of a step taken on ``trainer`` directly (e.g. by the debugger's
+        controller): history, epoch metrics, stopping rules, divergence. ``events``: the step's
+        events when they were produced (the first non-finite quantity is then found in them)."""
+        self._after_step(loss, stats, events)
+        self._maybe_checkpoint()
+
     def _maybe_checkpoint(self) -> None:
         if self.steps_done - self._checkpoint_step >= CHECKPOINT_EVERY:
             self._checkpoint = self.trainer.snapshot()
@@ -223,6 +230,8 @@ class Run:
     def _diagnose(self) -> NonFinite | None:
         """Replay the last step with events (from the last checkpoint) to find what went bad."""
         target = self.steps_done
+        if self._checkpoint_step >= target:  # no state before the step to replay it from
+            return None
         diverged = self.trainer.snapshot()
         self.trainer.restore(self._checkpoint)
         while self.trainer.steps_done < target - 1:
