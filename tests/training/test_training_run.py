@@ -174,3 +174,15 @@ def test_semantic_errors_name_the_field(overrides, message):
 def test_optimizer_settings_reach_the_optimizer():
     run = small_run(training={"optimizer": "momentum", "momentum": 0.5, "nesterov": True})
     assert run.learner.optimizer.momentum == 0.5 and run.learner.optimizer.nesterov is True
+
+
+def test_record_step_keeps_the_books_for_steps_taken_on_the_trainer():
+    by_run = small_run(data={"kind": "xor", "n": 20}, training={"batch_size": 6, "epochs": 3})
+    by_run.fit()
+    outside = small_run(data={"kind": "xor", "n": 20}, training={"batch_size": 6, "epochs": 3})
+    while outside.should_stop() is None:
+        result = outside.trainer.step()
+        outside.record_step(result.loss, result.stats)
+    assert outside.stop_reason == "epochs" and outside.steps_done == by_run.steps_done
+    np.testing.assert_array_equal(outside.history.steps.loss(), by_run.history.steps.loss())
+    assert list(outside.history.epochs) == list(by_run.history.epochs)
