@@ -48,7 +48,7 @@ async def test_equation_comes_from_the_debugger_for_the_selected_unit():
             move(view, "step")
         view.selection = Selection(1, 2)
         app.panel.refresh_view(view)
-        shown = text(app, "debugger-equation")
+        shown = text(app, "debugger-equation-title") + text(app, "debugger-equation")
         expected = view.controller.explain((2,))
         assert expected.title in shown
         assert expected.lines[0].render() in shown

@@ -40,8 +40,8 @@ async def test_current_layer_and_phase_are_highlighted_while_stepping():
         app.panel.refresh_view(view)
         content = app.query_one("#network-table", Static).content
         lines = content.plain.splitlines()
-        assert lines[2].startswith("▶ ") and lines[-1] == "▶ layer 1: δ backward"
-        assert all("▶" not in line for line in lines[:2] + lines[3:-1])
+        assert lines[2].startswith("▶ ") and lines[-1] == "now layer 1: δ backward"
+        assert all("▶" not in line for line in lines[:2] + lines[3:])
         start = content.plain.index(lines[2])
         assert any(
             span.start <= start < span.end and span.style == CURRENT_ROW for span in content.spans

@@ -144,6 +144,7 @@ class DataPanel(Panel):
     DataPanel #data-canvas {
         height: 1fr;
         width: 1fr;
+        content-align: center top;
     }
     DataPanel #data-plot {
         height: 1fr;
@@ -192,8 +193,10 @@ class DataPanel(Panel):
     def _draw_plane(self, run) -> None:
         canvas = self.query_one("#data-canvas", Static)
         note = self.query_one("#data-note", Static)
-        cols = max(canvas.size.width, 8)
-        rows = max(canvas.size.height, 4) * 2  # pixels: two per cell
+        # pixels: a cell is two pixels high; a pixel is about as wide as high, so a square
+        # picture (the data's box) is as many columns as pixel rows
+        rows = max(canvas.size.height, 4) * 2
+        cols = max(min(canvas.size.width, rows), 8)
         grid = run.predict_grid(min(max(cols, rows, 16), MAX_RESOLUTION))
         data = run.data
         palette = Palette(self.app.theme_variables)

@@ -22,7 +22,7 @@ import numpy as np
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, ScrollableContainer, VerticalScroll
+from textual.containers import Horizontal, ScrollableContainer
 from textual.content import Content
 from textual.widgets import Button, Static
 
@@ -80,6 +80,7 @@ EVENT_TITLES = {
     "step_end": "end of the step (updates applied)",
 }
 FUSED_TITLE = "backward: δᴸ = ∂C/∂zᴸ computed with the loss (fused: a − y form, stable)"
+EMPTY = Content("")
 NARROW = 70  # below this width the arrays and the equation are stacked
 ARRAY_ROWS = 6
 ARRAY_COLS = 6
@@ -201,22 +202,26 @@ def explain_select(view) -> tuple[int, ...] | None:
     return None
 
 
-def explanation(view) -> Content:
-    """The equation with its numbers for the selection at the current event, as the debugger
-    writes it (``Controller.explain``); its reason when it cannot explain here."""
+def explanation(view) -> tuple[Content, Content, Content]:
+    """(title, equations, notes) for the selection at the current event, as the debugger writes
+    them (``Controller.explain``); its reason when it cannot explain here. Equations keep their
+    alignment (shown unwrapped); the title and notes are prose (wrapped)."""
     event = view.event
     if event is None:
-        return Content.styled("Pause (space) or step (s) to see the equations.", MUTED)
+        return (
+            Content.styled("Pause (space) or step (s) to see the equations.", MUTED),
+            EMPTY,
+            EMPTY,
+        )
     try:
         result = view.controller.explain(explain_select(view))
     except DebuggerError as e:
-        return Content.styled(str(e), MUTED)
-    lines = [Content.styled(result.title, ACCENT)]
-    lines += [Content(line.render()) for line in result.lines]
-    lines += [
+        return Content.styled(str(e), MUTED), EMPTY, EMPTY
+    equations = Content("\n").join(Content(line.render()) for line in result.lines)
+    notes = Content("\n").join(
         Content.styled(note, WARNING if "not finite" in note else MUTED) for note in result.notes
-    ]
-    return Content("\n").join(lines)
+    )
+    return Content.styled(result.title, ACCENT), equations, notes
 
 
 def pending_update(view) -> Content:
@@ -343,6 +348,10 @@ class DebuggerPanel(Panel):
     DebuggerPanel #debugger-side Static {
         height: auto;
     }
+    DebuggerPanel #debugger-side #debugger-equation {
+        width: auto;
+        text-wrap: nowrap;
+    }
     """
 
     can_focus = True
@@ -365,9 +374,11 @@ class DebuggerPanel(Panel):
         with Horizontal(id="debugger-body"):
             with ScrollableContainer(id="debugger-arrays"):
                 yield Static("", id="debugger-event")
-            with VerticalScroll(id="debugger-side"):
+            with ScrollableContainer(id="debugger-side"):
                 yield Static("Equation", classes="debugger-title")
+                yield Static("", id="debugger-equation-title")
                 yield Static("", id="debugger-equation")
+                yield Static("", id="debugger-equation-notes")
                 yield Static("Pending update", classes="debugger-title")
                 yield Static("", id="debugger-update")
                 yield Static("Breakpoints", classes="debugger-title")
@@ -386,7 +397,12 @@ class DebuggerPanel(Panel):
         self.last_view = view
         self.query_one("#debugger-position", Static).update(position_line(view))
         self.query_one("#debugger-event", Static).update(event_arrays(view.event))
-        self.query_one("#debugger-equation", Static).update(explanation(view))
+        title, equations, notes = explanation(view)
+        self.query_one("#debugger-equation-title", Static).update(title)
+        equation = self.query_one("#debugger-equation", Static)
+        equation.update(equations)
+        equation.display = bool(equations.plain)
+        self.query_one("#debugger-equation-notes", Static).update(notes)
         self.query_one("#debugger-update", Static).update(pending_update(view))
         self.query_one("#debugger-breakpoints", Static).update(breakpoint_lines(view))
         running = view.status == "running"

@@ -22,7 +22,7 @@ from textual_plotext import PlotextPlot
 
 from tui.messages import ToggleLogScale
 from tui.panels.base import MUTED, Panel
-from tui.panels.format import fmt_fraction, styled_number
+from tui.panels.format import fmt_count, fmt_fraction, styled_number
 
 MAX_POINTS = 300
 """At most this many points per curve reach plotext, however long the run."""
@@ -43,6 +43,21 @@ def downsample(x: np.ndarray, y: np.ndarray, max_points: int = MAX_POINTS):
     x_mean = np.add.reduceat(x, edges[:-1]) / counts
     y_mean = np.add.reduceat(y, edges[:-1]) / counts
     return x_mean, y_mean
+
+
+def step_ticks(first: float, last: float, n: int = 5) -> list[int]:
+    """Up to ``n`` whole-number step ticks from ``first`` to ``last``, at round intervals."""
+    span = max(last - first, 1.0)
+    raw = span / (n - 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    start = math.ceil(first / step) * step
+    ticks = []
+    t = start
+    while t <= last + 1e-9:
+        ticks.append(int(round(t)))
+        t += step
+    return ticks or [int(round(first))]
 
 
 def validation_curve(epochs) -> tuple[np.ndarray, np.ndarray]:
@@ -114,9 +129,11 @@ class LossPanel(Panel):
         if key != self._plotted:
             self._plotted = key
             self._plot(steps, epochs)
-        self.query_one("#loss-scale-label", Static).update(
-            "log scale" if self.log_scale else "linear scale"
-        )
+        scale = "log scale" if self.log_scale else "linear scale"
+        key: list = [(scale, MUTED), ("  ━", "$primary"), (" train", MUTED)]
+        if len(epochs) and epochs.last.val_loss is not None:
+            key += [("  ━", "$warning"), (" validation", MUTED)]
+        self.query_one("#loss-scale-label", Static).update(Content.assemble(*key))
         self.query_one("#loss-log", Button).label = "linear" if self.log_scale else "log"
         self.query_one("#loss-stats", Static).update(self._stats_line(view))
 
@@ -138,18 +155,17 @@ class LossPanel(Panel):
         train_color = _rgb(theme.get("primary", "#0178D4"))
         val_color = _rgb(theme.get("warning", "#ffa62b"))
         plt.xlabel("step")
+        if self.points > 1:
+            ticks = step_ticks(float(steps[0]), float(steps[-1]))
+            plt.xticks(ticks, [fmt_count(t) for t in ticks])
         if self.points:
-            label = "train" if val_x.shape[0] else None  # a legend only when there are two
-            plt.plot(
-                steps.tolist(), loss.tolist(), marker="braille", color=train_color, label=label
-            )
+            plt.plot(steps.tolist(), loss.tolist(), marker="braille", color=train_color)
         if val_x.shape[0]:
             plt.plot(
                 val_x.tolist(),
                 val_y.tolist(),
                 marker="braille",
                 color=val_color,
-                label="validation",
             )
         if self.log_scale and (self.points or val_x.shape[0]):
             plt.yscale("log")

@@ -102,7 +102,7 @@ def render_table(rows, current: tuple[int, str] | None, selected: int | None) ->
     if current is not None:
         r, marker = current
         where = f"layer {r}" if r is not None else "step"
-        lines.append(Content.assemble(("▶ ", ACCENT), (f"{where}: ", MUTED), (marker, ACCENT)))
+        lines.append(Content.assemble((f"now {where}: ", MUTED), (marker, ACCENT)))
     return Content("\n").join(lines)
 
 
