@@ -45,6 +45,7 @@ import math
 import operator
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -127,15 +128,31 @@ def tokenize(text: str) -> list[Token]:
 #
 # Every node has ``type`` ("bool", "num" or "array"), ``col`` (for error carets) and
 # ``eval(ctx, l)``: ``l`` is the layer that names without a selector take (None outside a
-# quantified comparison). ``ctx`` provides the values: attributes ``L``, ``loss``,
-# ``loss_change``, ``step``, ``epoch``, ``batch``, ``lr``, ``stats`` (tuple of LayerStats or
-# None) and the method ``array(name, l)``.
+# quantified comparison). ``compile()`` turns a node into a closure ``f(ctx, l)`` built from its
+# children's closures (a tree of closures evaluates about three times faster than walking the
+# tree: conditions run at every step of ``continue``). ``ctx`` provides the values: attributes
+# ``L``, ``loss``, ``loss_change``, ``step``, ``epoch``, ``batch``, ``lr``, ``stats`` (tuple of
+# LayerStats or None) and the method ``array(name, l)``.
 
 
 class Node:
     type = "num"
     col = 0
     ndim = 0
+    _fn = None
+
+    def compile(self):
+        """A closure ``f(ctx, l)`` that computes this node."""
+        return self._compute
+
+    def _compute(self, ctx, l):
+        raise TypeError(f"{type(self).__name__} cannot be evaluated")
+
+    def eval(self, ctx, l):
+        fn = self._fn
+        if fn is None:
+            fn = self._fn = self.compile()
+        return fn(ctx, l)
 
     def children(self) -> tuple[Node, ...]:
         return ()
@@ -155,8 +172,9 @@ class Num(Node):
     def __init__(self, value: float, text: str, col: int):
         self.value, self.text, self.col = value, text, col
 
-    def eval(self, ctx, l):
-        return self.value
+    def compile(self):
+        value = self.value
+        return lambda ctx, l: value
 
     def __str__(self):
         return self.text
@@ -174,18 +192,23 @@ class Name(Node):
     def unbound(self) -> bool:
         return self.layer is None and self.name in PER_LAYER
 
-    def eval(self, ctx, l):
-        layer = self.layer if self.layer is not None else l
+    def compile(self):
+        name, fixed = self.name, self.layer
         if self.stat_index is not None:
-            stats = ctx.stats
-            if stats is None:
-                raise EvalError(
-                    f"{self.name} is not known yet: statistics come at the end of step 1"
-                )
-            return stats[layer - 1][self.stat_index]
+            index = self.stat_index
+            message = f"{name} is not known yet: statistics come at the end of step 1"
+
+            def stat(ctx, l):
+                stats = ctx.stats
+                if stats is None:
+                    raise EvalError(message)
+                return stats[(fixed if fixed is not None else l) - 1][index]
+
+            return stat
         if self.type == "array":
-            return ctx.array(self.name, layer)
-        return getattr(ctx, self.name)
+            return lambda ctx, l: ctx.array(name, fixed if fixed is not None else l)
+        get = operator.attrgetter(name)
+        return lambda ctx, l: get(ctx)
 
     def label(self, l=None) -> str:
         layer = self.layer if self.layer is not None else l
@@ -204,7 +227,7 @@ class Index(Node):
     def children(self):
         return (self.target,)
 
-    def eval(self, ctx, l):
+    def _compute(self, ctx, l):
         arr = self.target.eval(ctx, l)
         try:
             out = arr[self.indices]
@@ -227,9 +250,9 @@ class Unary(Node):
     def children(self):
         return (self.operand,)
 
-    def eval(self, ctx, l):
-        v = self.operand.eval(ctx, l)
-        return -v if self.op == "-" else v
+    def compile(self):
+        f = self.operand.compile()
+        return (lambda ctx, l: -f(ctx, l)) if self.op == "-" else f
 
     def __str__(self):
         return f"{self.op}{self.operand}"
@@ -262,7 +285,7 @@ _ARITH = {"+": operator.add, "-": operator.sub, "*": _multiply, "/": _divide}
 class Binary(Node):
     def __init__(self, op: str, left: Node, right: Node, col: int):
         self.op, self.left, self.right, self.col = op, left, right, col
-        self.fn = _ARITH[op]
+        self.op_fn = _ARITH[op]
         is_array = "array" in (left.type, right.type)
         self.type = "array" if is_array else "num"
         self.ndim = max(left.ndim, right.ndim)
@@ -270,8 +293,9 @@ class Binary(Node):
     def children(self):
         return (self.left, self.right)
 
-    def eval(self, ctx, l):
-        return self.fn(self.left.eval(ctx, l), self.right.eval(ctx, l))
+    def compile(self):
+        op, f, g = self.op_fn, self.left.compile(), self.right.compile()
+        return lambda ctx, l: op(f(ctx, l), g(ctx, l))
 
     def __str__(self):
         return f"{self.left} {self.op} {self.right}"
@@ -290,7 +314,7 @@ class Call(Node):
     def children(self):
         return (self.arg,)
 
-    def eval(self, ctx, l):
+    def _compute(self, ctx, l):
         v = self.arg.eval(ctx, l)
         fn = self.fn
         if fn == "abs":
@@ -318,17 +342,24 @@ class Compare(Node):
 
     def __init__(self, op: str, left: Node, right: Node, col: int):
         self.op, self.left, self.right, self.col = op, left, right, col
-        self.fn = COMPARISONS[op]
+        self.op_fn = COMPARISONS[op]
         self.nan_test = isinstance(right, Num) and math.isnan(right.value)
 
     def children(self):
         return (self.left, self.right)
 
-    def eval(self, ctx, l):
-        x = self.left.eval(ctx, l)
+    def compile(self):
+        f = self.left.compile()
         if self.nan_test:
-            return math.isnan(x) == (self.op == "==")
-        return self.fn(x, self.right.eval(ctx, l))
+            want = self.op == "=="
+            isnan = math.isnan
+            return lambda ctx, l: isnan(f(ctx, l)) == want
+        op = self.op_fn
+        if isinstance(self.right, Num):
+            c = self.right.value
+            return lambda ctx, l: op(f(ctx, l), c)
+        g = self.right.compile()
+        return lambda ctx, l: op(f(ctx, l), g(ctx, l))
 
     def __str__(self):
         return f"{self.left} {self.op} {self.right}"
@@ -349,9 +380,16 @@ class AnyLayer(Node):
     def children(self):
         return (self.inner,)
 
-    def eval(self, ctx, l):
-        inner = self.inner
-        return any(inner.eval(ctx, k) for k in range(1, ctx.L + 1))
+    def compile(self):
+        f = self.inner.compile()
+
+        def any_layer(ctx, l):
+            for k in range(1, ctx.L + 1):  # noqa: SIM110 (no generator: this runs every step)
+                if f(ctx, k):
+                    return True
+            return False
+
+        return any_layer
 
     def first_layer(self, ctx) -> int | None:
         """The first layer for which the comparison holds (for the stop message)."""
@@ -373,12 +411,19 @@ class Logic(Node):
     def children(self):
         return tuple(self.operands)
 
-    def eval(self, ctx, l):
+    def compile(self):
+        fs = [o.compile() for o in self.operands]
         if self.op == "not":
-            return not self.operands[0].eval(ctx, l)
+            f = fs[0]
+            return lambda ctx, l: not f(ctx, l)
+        if len(fs) == 2:
+            f, g = fs
+            if self.op == "and":
+                return lambda ctx, l: bool(f(ctx, l) and g(ctx, l))
+            return lambda ctx, l: bool(f(ctx, l) or g(ctx, l))
         if self.op == "and":
-            return all(o.eval(ctx, l) for o in self.operands)
-        return any(o.eval(ctx, l) for o in self.operands)
+            return lambda ctx, l: all(f(ctx, l) for f in fs)
+        return lambda ctx, l: any(f(ctx, l) for f in fs)
 
     def __str__(self):
         if self.op == "not":
@@ -627,13 +672,18 @@ class Expression:
     def needs_stats(self) -> bool:
         return any(n.name in STATS for n in self.names)
 
+    @cached_property
+    def _run(self):
+        root = self.root
+        fn = root.compile()
+        if root.unbound:  # a watch such as ``grad_norm``: one value per layer
+            return lambda ctx: {l: fn(ctx, l) for l in range(1, ctx.L + 1)}
+        return lambda ctx: fn(ctx, None)
+
     def evaluate(self, ctx):
         """The value at ``ctx``; EvalError when it cannot be computed there."""
-        root = self.root
         try:
-            if root.unbound:  # a watch such as ``grad_norm``: one value per layer
-                return {l: root.eval(ctx, l) for l in range(1, ctx.L + 1)}
-            return root.eval(ctx, None)
+            return self._run(ctx)
         except EvalError:
             raise
         except (TypeError, ValueError, IndexError, KeyError) as e:

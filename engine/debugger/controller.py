@@ -55,6 +55,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from .breakpoints import Breakpoint, Breakpoints, breakpoints_from_scenario
 from .conditions import Expression, parse_condition, parse_expression
 from .errors import DebuggerError, EvalError
@@ -95,6 +97,13 @@ class Stop:
         return self.breakpoints[0] if self.breakpoints else None
 
 
+class _StepEndMarker:
+    """What the fast path passes to motion targets in place of a StepEnd event."""
+
+    kind = "step_end"
+
+
+_AT_STEP_END = _StepEndMarker()
 _PHASE_END = {"forward": ("loss", None), "backward": ("gradient", 1), "update": ("update", -1)}
 _NEXT_PHASE = {"forward": "backward", "backward": "update", "update": "step_end"}
 
@@ -128,7 +137,7 @@ class Controller:
         *,
         history: int = 100,
         keep_events: int = 8,
-        checkpoint_every: int = 8,
+        checkpoint_every: int = 16,
         max_steps: int | None = None,
         max_epochs: int | None = None,
         stop: Callable[[StepRecord], str | None] | None = None,
@@ -437,7 +446,8 @@ class Controller:
         """The events of the current step produced so far (replayed if they were dropped)."""
         if rec.events is None or (force and rec.params_before is None):
             gen = self._start_events(rec)
-            rec.events = list(gen)  # the trainer ends after this step, as a complete record is
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+                rec.events = list(gen)  # the trainer ends after this step, as a complete record is
         return rec.events
 
     def _advance(self):
@@ -506,7 +516,14 @@ class Controller:
         return not self.breakpoints.need_events() and (until is None or not until.needs_events)
 
     def _move(self, target, *, coarse: bool = False, until: Expression | None = None) -> Stop:
-        """Advance until ``target(record, event)`` or a breakpoint / non-finite value / end."""
+        """Advance until ``target(record, event)`` or a breakpoint / non-finite value / end.
+
+        NumPy's overflow warnings are silenced: non-finite values are the debugger's to report.
+        """
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            return self._move_quietly(target, coarse, until)
+
+    def _move_quietly(self, target, coarse, until) -> Stop:
         self._interrupt = False
         at_events = self.breakpoints.at_events()
         at_ends = self.breakpoints.at_step_end()
@@ -530,39 +547,69 @@ class Controller:
                 return self._finish(stop, forward=True)
 
     def _fast_loop(self, target, until, at_ends) -> Stop:
-        """Whole steps on the fast path from a StepEnd (see the module docstring)."""
+        """Whole steps on the fast path from a StepEnd (see the module docstring).
+
+        Per step: ``trainer.step()``, a small record appended to the ring, a checkpoint every
+        ``checkpoint_every`` steps, the non-finite test on the loss and norms, and only the
+        checks that are set (conditions, until, the end of training).
+        """
         self._trainer_at(self._rec.step)
         tr, tl = self.trainer, self.timeline
+        append, records = tl.records.append, tl.records
+        every = tl.checkpoint_every
         nan_on = self.breakpoints.nan.enabled
         ctx = FastContext(self)
-        checks = bool(at_ends or until is not None)
+        checks = bool(at_ends or until is not None or self.stop_rule is not None)
+        rule = self.stop_rule is not None
+        # a quick look first; the full check (hit counts, messages) only when one is true
+        quick = [bp.condition.evaluate for bp in at_ends]
+        if until is not None:
+            quick.append(until.evaluate)
+        max_steps, max_epochs = self.max_steps, self.max_epochs
+        bpe = tr.batches_per_epoch
         listeners = self._on_step
         prev_loss = self._rec.loss
         last_index = self._n_events - 1
-        while True:
-            if self._interrupt:
-                return Stop("interrupted", self.position, "Interrupted.")
-            result = tr.step()
-            s = tr.steps_done
-            rec = StepRecord.from_result(s, tr.epoch, tr.batch, result.loss, result.stats)
-            tl.append(rec)
-            if tl.wants_checkpoint(s):
-                tl.add_checkpoint(s, tr.snapshot())
-            self._rec, self._index = rec, last_index
-            for fn in listeners:
-                fn(rec)
-            if nan_on and not step_is_finite(result.loss, result.stats):
-                stop = self._nan_at_step_end(rec, events=False)
-                if stop is not None:
-                    return stop
-            if checks or self.max_steps or self.max_epochs or self.stop_rule:
-                ctx.set(rec, prev_loss)
-                stop = self._step_end_checks(rec, ctx, at_ends, until, True)
-                if stop is not None:
-                    return stop
-            if target(rec, rec.end):
-                return Stop("done", self.position)
-            prev_loss = result.loss
+        s = tr.steps_done
+        rec = self._rec
+        try:
+            while True:
+                if self._interrupt:
+                    self._rec, self._index = rec, last_index
+                    return Stop("interrupted", self.position, "Interrupted.")
+                result = tr.step()
+                s += 1
+                rec = StepRecord.from_result(s, tr.epoch, tr.batch, result.loss, result.stats)
+                append(rec)
+                if s % every == 0:
+                    tl.add_checkpoint(s, tr.snapshot())
+                for fn in listeners:
+                    fn(rec)
+                if nan_on and not step_is_finite(result.loss, result.stats):
+                    self._rec, self._index = rec, last_index
+                    stop = self._nan_at_step_end(rec, events=False)
+                    if stop is not None:
+                        return stop
+                if checks:
+                    ctx.set(rec, prev_loss)
+                    need = rule or any_true(quick, ctx)
+                else:
+                    need = False
+                if need or s == max_steps or (rec.epoch == max_epochs and rec.batch == bpe):
+                    self._rec, self._index = rec, last_index
+                    stop = self._step_end_checks(rec, ctx, at_ends, until, True)
+                    if stop is not None:
+                        return stop
+                if target(rec, _AT_STEP_END):
+                    self._rec, self._index = rec, last_index
+                    return Stop("done", self.position)
+                prev_loss = result.loss
+        except BaseException:  # e.g. KeyboardInterrupt: stay consistent with the ring
+            if records and records[-1] is rec and self._rec is not rec:
+                self._rec, self._index = rec, last_index
+            raise
+        finally:
+            tl.trim_events()
 
     def _nan_at_step_end(self, rec: StepRecord, *, events: bool) -> Stop | None:
         """Breakpoint 0 at a StepEnd: move to the step's first non-finite value, if any."""
@@ -701,6 +748,17 @@ class Controller:
                 stop.details,
             )
         return stop
+
+
+def any_true(evaluators, ctx) -> bool:
+    """Some condition is true at ``ctx``, or cannot be evaluated there."""
+    for evaluate in evaluators:
+        try:
+            if evaluate(ctx):
+                return True
+        except EvalError:
+            return True
+    return False
 
 
 def _positive(n, what: str) -> None:

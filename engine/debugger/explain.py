@@ -758,6 +758,10 @@ def explain(view, select: tuple[int, ...] | None = None, example: int = 0) -> Ex
         raise DebuggerError(f"the example must be a whole number, got {example!r}")
     if select is not None:
         select = tuple(int(s) for s in select)
+    if select and ev.kind in ("step_start", "clip", "step_end"):
+        raise DebuggerError(
+            f"{type(ev).__name__} has no units or weights to select; use explain alone"
+        )
     result = _KINDS[ev.kind](view, ev, select, int(example))
     if result.result is not None and not math.isfinite(result.result.value):
         return Explanation(

@@ -36,7 +36,7 @@ class StepRecord:
         "batch",
         "loss",
         "stats",
-        "end",
+        "_end",
         "events",
         "complete",
         "params_before",
@@ -52,7 +52,7 @@ class StepRecord:
         self.batch = batch
         self.loss: float | None = None
         self.stats: tuple | None = None
-        self.end: StepEnd | None = None
+        self._end: StepEnd | None = None
         self.events: list | None = None
         self.complete = False
         self.params_before = None
@@ -63,14 +63,20 @@ class StepRecord:
 
     @classmethod
     def from_result(cls, step: int, epoch: int, batch: int, loss: float, stats) -> StepRecord:
-        """A step taken on the fast path: its StepEnd is rebuilt from the step's result."""
+        """A step taken on the fast path (its StepEnd event is built when asked for)."""
         rec = cls(step, epoch, batch)
         rec.loss, rec.stats, rec.complete = loss, stats, True
-        rec.end = StepEnd(step, epoch, batch, loss, stats)
         return rec
 
+    @property
+    def end(self) -> StepEnd | None:
+        """The step's StepEnd event (None while the step is in progress)."""
+        if self._end is None and self.complete:
+            self._end = StepEnd(self.step, self.epoch, self.batch, self.loss, self.stats)
+        return self._end
+
     def finish(self, end: StepEnd) -> None:
-        self.end, self.loss, self.stats, self.complete = end, end.loss, end.stats, True
+        self._end, self.loss, self.stats, self.complete = end, end.loss, end.stats, True
 
     def __repr__(self) -> str:
         events = "no events" if self.events is None else f"{len(self.events)} events"
@@ -86,7 +92,7 @@ class Timeline:
         *,
         history: int = 100,
         keep_events: int = 8,
-        checkpoint_every: int = 8,
+        checkpoint_every: int = 16,
         start: int = 0,
     ):
         if history < 1:
@@ -124,11 +130,19 @@ class Timeline:
         if records and records[-1].step >= rec.step:
             self.truncate_after(rec.step - 1)
         records.append(rec)
-        if len(records) > self.keep_events:
-            old = records[-self.keep_events - 1]
-            if old.complete:  # replayed from a checkpoint when needed again
-                old.events = old.params_before = old.opt_before = None
+        self.trim_events()
         self._prune_checkpoints()
+
+    def trim_events(self) -> None:
+        """Drop the event lists of all but the ``keep_events`` most recent steps (they are
+        replayed from a checkpoint when needed again)."""
+        records = self.records
+        for i in range(len(records) - self.keep_events - 1, -1, -1):
+            old = records[i]
+            if old.events is None:
+                break
+            if old.complete:
+                old.events = old.params_before = old.opt_before = None
 
     def truncate_after(self, step: int) -> None:
         """Forget steps after ``step`` (and checkpoints taken after it): the past was changed."""
@@ -153,6 +167,7 @@ class Timeline:
 
     def add_checkpoint(self, steps_done: int, snapshot) -> None:
         self.checkpoints.append((steps_done, snapshot))
+        self._prune_checkpoints()
 
     def nearest_checkpoint(self, steps_done: int) -> tuple[int, object]:
         """The latest checkpoint taken at or before ``steps_done`` (the run's start at worst)."""

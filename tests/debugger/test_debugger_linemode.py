@@ -1,0 +1,128 @@
+"""The line-mode debugger driven by a script on stdin, and the ``debug`` command."""
+
+import io
+
+from click.testing import CliRunner
+from conftest import make_trainer
+
+from engine.debugger import Controller
+from engine.debugger.linemode import COMMANDS, LineMode
+
+
+def drive(script: str, controller=None, **kwargs) -> str:
+    out = io.StringIO()
+    c = controller or Controller(make_trainer())
+    code = LineMode(c, io.StringIO(script), out, **kwargs).run()
+    assert code == 0
+    return out.getvalue()
+
+
+def positions(text: str) -> list[str]:
+    return [line[2:] for line in text.splitlines() if line.startswith("> ")]
+
+
+def test_a_script_prints_the_expected_positions():
+    out = drive("s\ns 3\nn\nf\nnb\nback\ne\nr 2\n")
+    assert positions(out) == [
+        "Step 1, epoch 1, batch 1 — start of the step: StepStart (nothing computed yet).",
+        "Step 1, epoch 1, batch 1 — forward pass, layer 1: Forward.",
+        "Step 1, epoch 1, batch 1 — forward pass, output: Loss.",
+        "Step 2, epoch 1, batch 2 — forward pass, output: Loss.",
+        "Step 2, epoch 1, batch 2 — backward pass, layer 1: Gradient.",
+        "Step 2, epoch 1, batch 2 — end of the step: StepEnd (updates applied).",
+        "Step 2, epoch 1, batch 2 — update, layer 3: Update (computed, not yet applied).",
+        "Step 3, epoch 1, batch 3 — end of the step: StepEnd (updates applied).",
+        "Step 5, epoch 2, batch 2 — end of the step: StepEnd (updates applied).",
+    ]
+    assert "(bpl) s 3\n" in out  # commands are echoed when stdin is not a terminal
+
+
+def test_breakpoints_continue_print_display_explain():
+    out = drive("b update@2\nc\np W@2[0,1]\ndisplay loss\nexplain 0,1\nb\nc\nq\n")
+    assert "Breakpoint 1: update@2 (stops before Update of layer 2)" in out
+    assert "Breakpoint 1 (update@2) at step 1, Update(l=2)." in out
+    assert "W@2[0,1] = " in out and "display 1: loss = " in out
+    assert "W²₀₁ ← W²₀₁ − η ∂C/∂W²₀₁" in out
+    assert "1   break  enabled  update@2  (hit 1 time)" in out
+    assert positions(out)[-1].startswith("Step 2, epoch 1, batch 2 — update, layer 2")
+
+
+def test_ascii_mode_has_no_unicode_symbols():
+    out = drive("s 7\nexplain 1\np grad_norm\n", ascii=True)
+    assert "delta[2][1] = (sum_k W[3][k,1] delta[3][k]) * act'(z[2][1])" in out
+    assert "δ" not in out and "σ" not in out
+
+
+def test_bad_input_messages():
+    out = drive(
+        "frobnicate\nb grad_norm@1 < < 1e-6\nb update@7\nback\nrun\nrun x\nexplain 9\n"
+        "clear 5\ns\nexplain 0,0,1\nb\n"
+    )
+    assert "*** Unknown command 'frobnicate'. Type 'help' to see the commands." in out
+    assert "    grad_norm@1 < < 1e-6\n                  ^\n    error at column 15" in out
+    assert (
+        "    update@7\n           ^\n    error at column 8: layer 7 does not exist; layers are 1…3"
+        in out
+    )
+    assert "Cannot go back 1 event: that is before the start of the run." in out
+    assert "*** run needs a number of steps" in out
+    assert "*** run's count must be a whole number, got 'x'" in out
+    assert "*** StepStart has no units or weights to select" in out
+    assert "*** select a weight with J,K" not in out
+    assert "explain takes a unit J or a weight J,K" in out
+    assert "*** no breakpoint 5" in out
+    listing = out[out.rindex("(bpl) b\n") :]
+    assert "1   break" not in listing  # the bad breakpoints were not created
+    assert len(positions(out)) == 2  # only "s" moved
+
+
+def test_until_and_nan_stop_and_empty_line_repeats():
+    c = Controller(
+        make_trainer(
+            sizes=(8, 8, 1),
+            activations=("relu", "relu", "linear"),
+            loss="mse",
+            lr=1e8,
+            n=8,
+            batch_size=4,
+        )
+    )
+    out = drive("until step >= 2\n\nc\nw\n", controller=c)
+    pos = positions(out)
+    assert pos[1].startswith("Step 2,") and pos[2].startswith("Step 3,")  # "" repeats until
+    assert "Non-finite value at step 4: the first one is z of layer 2 (Forward)" in out
+    assert " >  2 Forward(l=2)" in out
+
+
+def test_help_lists_every_command_and_explains_one():
+    out = drive("help\nhelp next\nhelp expressions\n")
+    for cmd in COMMANDS:
+        assert cmd.usage in out
+    assert "next    (next, n)" in out and "Delta(l=3) → Delta(l=2)" in out
+    assert "name@l selects layer l" in out
+
+
+def test_list_marks_the_current_layer():
+    out = drive("s 7\nl\n")
+    assert "> layer 2  sigmoid" in out and "<- Delta(l=2) (backward phase)" in out
+
+
+def test_end_of_input_exits_zero_and_quit_stops_reading():
+    out = drive("s\nq\ns\n")
+    assert len(positions(out)) == 2
+
+
+def test_debug_command_on_a_preset():
+    runner = CliRunner()
+    from tui.cli import main
+
+    result = runner.invoke(main, ["debug", "xor"], input="s\nnb\nexplain 0,1\nq\n")
+    assert result.exit_code == 0, result.output
+    assert "Debugging xor" in result.output
+    assert (
+        "> Step 1, epoch 1, batch 1 — end of the step: StepEnd (updates applied)." in result.output
+    )
+    result = runner.invoke(main, ["debug", "xor", "--set", "training.lr=-1"], input="q\n")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    result = runner.invoke(main, ["debug", "no-such-scenario"], input="q\n")
+    assert result.exit_code == 2
