@@ -311,7 +311,9 @@ def judge_compare(record: Record, against: Record, claim: dict) -> ClaimResult:
 
 def _run_label(claim: dict, key: str, scenario: str | None = None) -> str:
     """How a claim's run is named in the measured text ("here", "dying-relu-fixed-leaky", …)."""
-    extra = claim.get(key, ())
+    extra = list(claim.get(key, ()))
+    if len(extra) > 2:
+        extra = [extra[0], f"… ({len(extra)} overrides)"]
     if scenario is None:
         return f"with {', '.join(extra)}" if extra else "as written"
     return scenario + (f" with {', '.join(extra)}" if extra else "")
