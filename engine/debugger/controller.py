@@ -221,6 +221,13 @@ class Controller:
         self._on_rewind.append(fn)
         return lambda: self._on_rewind.remove(fn)
 
+    def release(self) -> None:
+        """Close the step in progress, if any: the trainer goes back to exactly the state before
+        it (parameters, optimizer state, random generator), e.g. to snapshot or save it. The
+        position does not change; the step is taken again, identically, when the controller
+        next needs it."""
+        self._close_gen()
+
     def interrupt(self) -> None:
         """Stop a running ``cont``/``run``/``until``/``next_epoch`` at the next event or step."""
         self._interrupt = True

@@ -252,41 +252,53 @@ def _forward(view, ev, select, example) -> Explanation:
         N(z),
         result=z,
     )
-    sigma = float(act(ev.z[i : i + 1], **layer.act_params(params))[0, j])
+    B.term(zs, "z", z)
+    arg, arg_value, row = zs, z, ev.z[i : i + 1]  # what σ is applied to
+    if ev.z_hat is not None:  # batch norm: σ(γ ẑ + β)
+        zh, mu, var = float(ev.z_hat[i, j]), float(ev.batch_mean[j]), float(ev.batch_var[j])
+        eps = getattr(layer, "bn_eps", 1e-5)
+        hat = S("ẑ", l, (j,))
+        B.term(Txt("μ"), "batch_mean", mu), B.term(Txt("σ²"), "batch_var", var)
+        B.line(
+            hat,
+            Txt("(") + zs + " − μ) / √(σ² + ε)",
+            Txt("(") + N(z) + " − " + P(mu) + ") / √(" + N(var) + " + " + N(eps) + ")",
+            N(zh),
+            result=zh,
+        )
+        B.term(hat, "z_hat", zh)
+        gamma, beta = params["gamma"], params["beta"]
+        g = B.term(S("γ", l, (j,)), "gamma", gamma[j])
+        bt = B.term(S("β", l, (j,)), "beta", beta[j])
+        u = float(gamma[j] * ev.z_hat[i, j] + beta[j])
+        arg, arg_value = S("u", l, (j,)), u
+        B.line(arg, Txt("γ ẑ + β"), g + " × " + P(zh) + " + " + bt, N(u), result=u)
+        B.term(arg, "u", u)
+        row = gamma * ev.z_hat[i : i + 1] + beta
+        B.notes.append(
+            "batch norm: μ and σ² are the mean and variance of z over the batch (training mode)"
+        )
+    sigma = float(act(row, **layer.act_params(params))[0, j])
     a_val = float(ev.a[i, j])
     As = S("a", l, (j,))
-    B.term(zs, "z", z)
     if ev.mask is not None:
         m = float(ev.mask[i, j])
         B.term(S("m", l, (j,)), "mask", m)
         B.line(
             As,
-            Txt("σ(") + zs + ") · " + S("m", l, (j,)),
-            Txt(f"{act.name}(") + N(z) + ") × " + P(m),
+            Txt("σ(") + arg + ") · " + S("m", l, (j,)),
+            Txt(f"{act.name}(") + N(arg_value) + ") × " + P(m),
             N(sigma) + " × " + P(m),
             N(a_val),
             result=a_val,
             final=True,
         )
         B.notes.append(f"m is the inverted-dropout mask (0 or 1/(1−p)); σ = {act!r}")
-    elif ev.z_hat is not None:
-        zh = float(ev.z_hat[i, j])
-        B.term(S("ẑ", l, (j,)), "z_hat", zh)
-        mu, var = float(ev.batch_mean[j]), float(ev.batch_var[j])
-        B.line(
-            S("ẑ", l, (j,)),
-            Txt("(") + zs + " − μ) / √(σ² + ε)",
-            Txt("(") + N(z) + " − " + P(mu) + ") / √(" + N(var) + " + ε)",
-            N(zh),
-            result=zh,
-        )
-        B.line(As, Txt("σ(γ ẑ + β)"), N(a_val), result=a_val, final=True)
-        B.notes.append(f"batch norm over the batch; σ = {act!r}")
     else:
         B.line(
             As,
-            Txt("σ(") + zs + ")",
-            Txt(f"{act.name}(") + N(z) + ")",
+            Txt("σ(") + arg + ")",
+            Txt(f"{act.name}(") + N(arg_value) + ")",
             N(a_val),
             result=a_val,
             final=True,
@@ -434,11 +446,14 @@ def _delta(view, ev, select, example) -> Explanation:
         return B.build()
     slope = float(ev.local_slope[i, j])
     zs = S("z", l, (j,))
+    layer = view.net.layer(l)
+    bn = ev.grad_z_hat is not None
+    arg = S("u", l, (j,)) if bn else zs  # what σ was applied to (u = γ ẑ + β with batch norm)
     fa = float(ev.from_above[i, j])
     mask = None if ev.mask is None else float(ev.mask[i, j])
     if l == L:
         g = B.term(Txt("∂C/∂") + S("a", L, (j,)), "grad_a", fa)
-        head = Txt("∂C/∂") + S("a", L, (j,)) + " · σ′(" + zs + ")"
+        head = Txt("∂C/∂") + S("a", L, (j,)) + " · σ′(" + arg + ")"
         first = g
     else:
         W = view.params_before[l]["W"]
@@ -455,11 +470,11 @@ def _delta(view, ev, select, example) -> Explanation:
             + " "
             + S("δ", l + 1, ("k",))
             + ") · σ′("
-            + zs
+            + arg
             + ")"
         )
         first = Txt("(") + _sum(products) + ")"
-    B.term(Txt("σ′(") + zs + ")", "slope", slope)
+    B.term(Txt("σ′(") + arg + ")", "slope", slope)
     steps = []
     if mask is not None:
         B.term(S("m", l, (j,)), "mask", mask)
@@ -468,16 +483,82 @@ def _delta(view, ev, select, example) -> Explanation:
             first + " · " + P(slope) + " · " + P(mask),
             N(fa) + " · " + P(slope) + " · " + P(mask),
         ]
+        value = (fa * mask) * slope  # the layer's order of operations
     else:
         steps += [first + " · " + P(slope)]
         if l != L:
             steps.append(N(fa) + " · " + P(slope))
-    B.line(ds, head, *steps, N(d), result=d, final=True)
-    if act.name in _SLOPE:
-        sym, sub_ = _SLOPE[act.name](float(fwd.a[i, j]), float(fwd.z[i, j]))
-        B.line(Txt("σ′(") + zs + ")", sym, sub_, N(slope), result=slope)
-    B.notes.append(f"σ = {act!r}")
+        value = fa * slope
+    if bn:
+        gu = Txt("∂C/∂") + arg
+        B.line(gu, head, *steps, N(value), result=value)
+        B.term(gu, "grad_u", value)
+        _batch_norm_delta(B, view, ev, layer, i, j, value, ds)
+    else:
+        B.line(ds, head, *steps, N(d), result=d, final=True)
+    if layer.activation.name in _SLOPE:
+        fwd_row = fwd.z[i : i + 1]
+        if bn:
+            params = view.params_before[l - 1]
+            fwd_row = params["gamma"] * fwd.z_hat[i : i + 1] + params["beta"]
+        pre = float(act(fwd_row, **layer.act_params(view.params_before[l - 1]))[0, j])
+        sym, sub_ = _SLOPE[act.name](pre, float(fwd_row[0, j]))
+        B.line(Txt("σ′(") + arg + ")", sym, sub_, N(slope), result=slope)
+    B.notes.append(
+        f"σ = {act!r}" + (", a = σ(·) before the dropout mask" if mask is not None else "")
+    )
     return B.build()
+
+
+def _batch_norm_delta(B, view, ev, layer, i, j, grad_u, ds) -> None:
+    """∂C/∂ẑ = ∂C/∂u · γ, then δ = (B ∂C/∂ẑ − Σ ∂C/∂ẑ − ẑ Σ(∂C/∂ẑ ẑ)) / (B √(σ² + ε))."""
+    l = ev.l
+    fwd = view.find("forward", l)
+    gamma = float(view.params_before[l - 1]["gamma"][j])
+    gzh = ev.grad_z_hat[:, j]
+    zh = fwd.z_hat[:, j]
+    n_b = ev.delta.shape[0]
+    eps = getattr(layer, "bn_eps", 1e-5)
+    var = float(fwd.batch_var[j])
+    hat = S("ẑ", l, (j,))
+    g_hat = Txt("∂C/∂") + hat
+    gam = B.term(S("γ", l, (j,)), "gamma", gamma)
+    B.line(
+        g_hat,
+        Txt("∂C/∂") + S("u", l, (j,)) + " · " + S("γ", l, (j,)),
+        P(grad_u) + " × " + gam,
+        N(gzh[i]),
+        result=float(gzh[i]),
+    )
+    s1 = float(gzh.sum())
+    s2 = float((gzh * zh).sum())
+    B.term(g_hat, "grad_z_hat", gzh[i])
+    B.term(Txt("Σₓ ∂C/∂ẑ", "sum_x dC/dz_hat"), "sum_grad_z_hat", s1)
+    B.term(hat, "z_hat", zh[i])
+    B.term(Txt("Σₓ ∂C/∂ẑ ẑ", "sum_x dC/dz_hat z_hat"), "sum_grad_z_hat_z_hat", s2)
+    B.term(Txt("σ²"), "batch_var", var)
+    d = float(ev.delta[i, j])
+    B.line(
+        ds,
+        Txt("(B ") + g_hat + " − Σₓ ∂C/∂ẑ − " + hat + " Σₓ ∂C/∂ẑ ẑ) / (B √(σ² + ε))",
+        Txt(f"({n_b} × ")
+        + P(gzh[i])
+        + " − "
+        + P(s1)
+        + " − "
+        + P(zh[i])
+        + " × "
+        + P(s2)
+        + f") / ({n_b} × √("
+        + N(var)
+        + " + "
+        + N(eps)
+        + "))",
+        N(d),
+        result=d,
+        final=True,
+    )
+    B.notes.append("batch norm: the sums run over the examples of the batch, for unit j")
 
 
 def _gradient(view, ev, select, example) -> Explanation:

@@ -19,6 +19,7 @@ def make_trainer(
     shuffle=True,
     seed=0,
     dropout=(),
+    batch_norm=(),
     clip_norm=None,
     l2=0.0,
     std=None,
@@ -32,7 +33,13 @@ def make_trainer(
         if std is not None:
             kwargs = {"init": "normal", "init_params": {"std": std}}
         specs.append(
-            LayerSpec(size, act, dropout=dropout[i] if i < len(dropout) else 0.0, **kwargs)
+            LayerSpec(
+                size,
+                act,
+                dropout=dropout[i] if i < len(dropout) else 0.0,
+                batch_norm=bool(batch_norm[i]) if i < len(batch_norm) else False,
+                **kwargs,
+            )
         )
     net = build_network(n_in, specs, loss, rng)
     x = rng.normal(size=(n, n_in))

@@ -214,3 +214,50 @@ def test_bad_selections_name_the_valid_range():
     c.step(10)  # Update(l=1), W¹ is 3×2
     with pytest.raises(DebuggerError, match=r"input 2 does not exist; layer 1 has 2 inputs"):
         c.explain((0, 2))
+
+
+def test_batch_norm_and_dropout_explanations_agree_with_the_arrays():
+    tr = make_trainer(
+        (4, 3, 1),
+        ("tanh", "sigmoid", "sigmoid"),
+        n=5,
+        batch_size=5,
+        dropout=(0.3, 0.0),
+        batch_norm=(True, True),
+    )
+    c = Controller(tr)
+    c.run(1)
+    c.step()
+    checked = 0
+    for here in walk_step(c):
+        ev = here.event
+        if ev.kind == "forward" and ev.l < 3:
+            for i in range(5):
+                for j in range(ev.z.shape[1]):
+                    e = c.explain((j,), i)
+                    check_shown(e)
+                    assert close(
+                        (e.term("z").value - e.term("batch_mean").value)
+                        / math.sqrt(e.term("batch_var").value + 1e-5),
+                        ev.z_hat[i, j],
+                    )
+                    u = e.term("gamma").value * e.term("z_hat").value + e.term("beta").value
+                    assert u == e.term("u").value and e.result.value == ev.a[i, j]
+                    checked += 1
+        if ev.kind == "delta" and ev.l < 3:
+            for i in range(5):
+                for j in range(ev.delta.shape[1]):
+                    e = c.explain((j,), i)
+                    check_shown(e)
+                    assert e.term("grad_u").value * e.term("gamma").value == ev.grad_z_hat[i, j]
+                    B = 5
+                    num_ = (
+                        B * e.term("grad_z_hat").value
+                        - e.term("sum_grad_z_hat").value
+                        - e.term("z_hat").value * e.term("sum_grad_z_hat_z_hat").value
+                    )
+                    d = num_ / (B * math.sqrt(e.term("batch_var").value + 1e-5))
+                    assert math.isclose(d, ev.delta[i, j], rel_tol=1e-7, abs_tol=1e-12)
+                    assert e.result.value == ev.delta[i, j]
+                    checked += 1
+    assert checked == 2 * 5 * (4 + 3)
