@@ -454,7 +454,10 @@ class Controller:
         if rec.events is None or (force and rec.params_before is None):
             gen = self._start_events(rec)
             with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-                rec.events = list(gen)  # the trainer ends after this step, as a complete record is
+                rec.events = list(gen)
+            self.timeline.note_events(
+                rec
+            )  # the trainer ends after this step, as a complete record is
         return rec.events
 
     def _advance(self):

@@ -107,6 +107,7 @@ class Timeline:
         self.initial = initial_snapshot
         self.start = start  # steps done when the initial snapshot was taken
         self.records: deque[StepRecord] = deque(maxlen=history)
+        self._eventful: deque[StepRecord] = deque()  # records holding events, oldest first
         self.checkpoints: deque[tuple[int, object]] = deque()  # (steps done, snapshot)
 
     # --- records ----------------------------------------------------------------------------
@@ -130,25 +131,36 @@ class Timeline:
         if records and records[-1].step >= rec.step:
             self.truncate_after(rec.step - 1)
         records.append(rec)
-        self.trim_events()
+        if rec.events is not None:
+            self.note_events(rec)
         self._prune_checkpoints()
 
+    def note_events(self, rec: StepRecord) -> None:
+        """``rec`` holds its events now; drop those of all but the ``keep_events`` most recent
+        such records (they are replayed from a checkpoint when needed again)."""
+        eventful = self._eventful
+        if rec in eventful:
+            eventful.remove(rec)
+        eventful.append(rec)
+        self.trim_events()
+
     def trim_events(self) -> None:
-        """Drop the event lists of all but the ``keep_events`` most recent steps (they are
-        replayed from a checkpoint when needed again)."""
-        records = self.records
-        for i in range(len(records) - self.keep_events - 1, -1, -1):
-            old = records[i]
-            if old.events is None:
-                break
+        eventful = self._eventful
+        while len(eventful) > self.keep_events:
+            old = eventful.popleft()
             if old.complete:
                 old.events = old.params_before = old.opt_before = None
+            else:  # a step in progress keeps its events
+                eventful.append(old)
+                break
 
     def truncate_after(self, step: int) -> None:
         """Forget steps after ``step`` (and checkpoints taken after it): the past was changed."""
         records = self.records
         while records and records[-1].step > step:
-            records.pop()
+            gone = records.pop()
+            if gone in self._eventful:
+                self._eventful.remove(gone)
         checkpoints = self.checkpoints
         while checkpoints and checkpoints[-1][0] > step:
             checkpoints.pop()
@@ -156,6 +168,7 @@ class Timeline:
     def clear(self) -> None:
         self.records.clear()
         self.checkpoints.clear()
+        self._eventful.clear()
 
     # --- checkpoints ------------------------------------------------------------------------
 

@@ -100,3 +100,14 @@ def test_history_is_bounded():
     assert len(c.timeline.checkpoints) <= 4
     assert c.back(14 + 4 * 15 + 1).reason == "history"  # the ring holds steps 36…40
     assert c.back(14 + 4 * 15).reason == "done" and c.position.step == 36
+
+
+def test_only_the_most_recent_steps_keep_their_events():
+    c = Controller(FACTORY(), history=50, keep_events=3)
+    c.next_batch()  # step 1 with events
+    c.run(5)  # fast
+    for _ in range(4):  # steps 7–10 with events
+        c.step(15)
+    assert c.position.step == 10
+    kept = [r.step for r in c.timeline.records if r.events is not None]
+    assert len(kept) <= 3 and 10 in kept and 1 not in kept
