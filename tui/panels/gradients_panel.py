@@ -222,23 +222,36 @@ def strip_range(stat: str, columns: list[np.ndarray]) -> tuple[float, float]:
 def history_strip(stat: str, means: np.ndarray, lo: float, hi: float) -> Content:
     """One character per column: its height the value between ``lo`` and ``hi`` (log₁₀ for
     magnitudes), its colour the value's band; "!" where the value is not finite."""
-    log = BANDS[stat].log
-    parts = []
-    for value in means:
-        value = float(value)
-        if not math.isfinite(value):
-            parts.append(("!", BAND_STYLES["nan"]))
-            continue
-        if log:
-            t = (
-                (math.log10(value) - math.log10(lo)) / (math.log10(hi) - math.log10(lo))
-                if value > 0
-                else 0.0
-            )
+    b = BANDS[stat]
+    means = np.asarray(means, dtype=np.float64)
+    finite = np.isfinite(means)
+    with np.errstate(all="ignore"):
+        if b.log:
+            t = (np.log10(means) - math.log10(lo)) / (math.log10(hi) - math.log10(lo))
         else:
-            t = (value - lo) / (hi - lo) if hi > lo else 0.0
-        level = LEVELS[min(max(int(t * len(LEVELS)), 0), len(LEVELS) - 1)]
-        parts.append((level, BAND_STYLES[band(stat, value)]))
+            t = (means - lo) / (hi - lo) if hi > lo else np.zeros_like(means)
+    t = np.nan_to_num(t, nan=0.0, posinf=1.0, neginf=0.0)
+    levels = np.clip((t * len(LEVELS)).astype(np.int64), 0, len(LEVELS) - 1)
+    # bands, vectorized like ``band``
+    bands = np.full(means.shape, "ok", dtype=object)
+    if b.log:
+        if b.low is not None:
+            bands[means < b.low] = "vanishing"
+        bands[means > b.high] = "exploding"
+    else:
+        bands[means > b.high] = "high"
+        if b.very_high is not None:
+            bands[means > b.very_high] = "very high"
+    bands[~finite] = "nan"
+    chars = [LEVELS[k] if ok else "!" for k, ok in zip(levels.tolist(), finite.tolist())]
+    # one span per run of equal bands
+    parts = []
+    start = 0
+    n = len(chars)
+    for i in range(1, n + 1):
+        if i == n or bands[i] != bands[start]:
+            parts.append(("".join(chars[start:i]), BAND_STYLES[bands[start]]))
+            start = i
     return Content.assemble(*parts)
 
 
@@ -356,9 +369,8 @@ class GradientsPanel(Panel):
             title.update("")
             body.update("")
             return
-        snapshot = history.snapshot()
-        steps = snapshot.steps
-        columns = [column_means(snapshot.series(stat, l), width) for l in range(1, L + 1)]
+        steps = history.steps()
+        columns = [column_means(history.series(stat, l), width) for l in range(1, L + 1)]
         lo, hi = strip_range(stat, columns)
         scale = "log scale" if BANDS[stat].log else "linear"
         title.update(

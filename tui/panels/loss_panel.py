@@ -142,8 +142,10 @@ class LossPanel(Panel):
         plt = widget.plt
         plt.clear_data()
         plt.clear_figure()
-        snapshot = history.snapshot()
-        steps, loss = downsample(snapshot.steps, snapshot.loss)
+        # two columns, not the whole snapshot: points recorded in between are cut off below
+        loss = history.loss()
+        steps = history.steps()[: loss.shape[0]]
+        steps, loss = downsample(steps, loss[: steps.shape[0]])
         val_x, val_y = downsample(*validation_curve(epochs))
         if self.log_scale:
             positive = loss > 0

@@ -33,6 +33,10 @@ SHORT_LABELS = {
 }
 
 
+def _units(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 def _options(names) -> list[tuple[str, str]]:
     return [(name, name) for name in names]
 
@@ -62,6 +66,10 @@ class NetworkEditor(ModalScreen[tuple[dict, dict] | None]):
     NetworkEditor #editor-body {
         height: auto;
         max-height: 16;
+    }
+    NetworkEditor #editor-layers {
+        height: auto;
+        margin-bottom: 1;
     }
     NetworkEditor .row {
         height: 1;
@@ -148,7 +156,8 @@ class NetworkEditor(ModalScreen[tuple[dict, dict] | None]):
             editor.border_title = "Edit network"
             with VerticalScroll(id="editor-body"):
                 yield Static(
-                    f"Input: {draft.n_in} features. Output: {draft.n_out} units (set by the data).",
+                    f"Input: {_units(draft.n_in, 'feature')}. "
+                    f"Output: {_units(draft.n_out, 'unit')} (set by the data).",
                     classes="note",
                 )
                 yield Static("Layers  (size · activation · init)", classes="section")
