@@ -142,8 +142,13 @@ def _parse_toml(source: str, label: str) -> dict:
             raise ScenarioError(
                 f"{label}, line {line}, column {column}: malformed TOML: {_lower(text)}{near}"
             ) from None
-        message = message.replace("(at end of document)", "at the end of the file")
-        raise ScenarioError(f"{label}: malformed TOML: {_lower(message)}") from None
+        lines = source.split("\n")
+        line, column = len(lines), len(lines[-1]) + 1
+        text = message.replace("(at end of document)", "").strip()
+        raise ScenarioError(
+            f"{label}, line {line}, column {column} (the end of the file): malformed TOML: "
+            f"{_lower(text)}"
+        ) from None
 
 
 def _lower(text: str) -> str:

@@ -1,53 +1,15 @@
 """The loader: presets by name, files by path, --set overrides, and precise error messages."""
 
 import re
-from pathlib import Path
 
 import pytest
+from scenario_texts import TINY
 
 import scenarios
 from scenarios import ScenarioError, load_scenario
 from scenarios.overrides import parse
 
-MINIMAL = """
-name = "tiny"
-title = "Tiny"
-summary = "A tiny scenario."
-seed = 3
-
-[data]
-kind = "inline"
-x = [[0.0, 1.0], [1.0, 0.0]]
-y = [[1.0], [0.0]]
-
-[network]
-loss = "mse"
-
-[[network.layers]]
-size = 3
-activation = "tanh"
-
-[[network.layers]]
-size = 1
-activation = "linear"
-
-[training]
-optimizer = "momentum"
-momentum = 0.5
-lr = 1
-"""
-
-
-@pytest.fixture
-def write(tmp_path):
-    """write(text, name="s.toml") -> path of a scenario file holding text."""
-
-    def _write(text: str, name: str = "s.toml") -> Path:
-        path = tmp_path / name
-        path.write_text(text, encoding="utf-8")
-        return path
-
-    return _write
+MINIMAL = TINY
 
 
 def error(path_or_name, overrides=()) -> str:
