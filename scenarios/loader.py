@@ -182,7 +182,9 @@ def validate_document(document: dict, label: str) -> dict:
         "schedule": check_schedule(ch, document.get("schedule", {})),
         "stop": check_stop(ch, document.get("stop", {}), data),
         "expect": check_expect(ch, document.get("expect", []), len(network["layers"])),
-        "breakpoints": check_breakpoints(ch, document.get("breakpoints", [])),
+        "breakpoints": check_breakpoints(
+            ch, document.get("breakpoints", []), len(network["layers"])
+        ),
     }
 
 

@@ -391,7 +391,12 @@ def check_stop(ch: Checker, table, data: dict) -> dict:
     return stop
 
 
-def check_breakpoints(ch: Checker, value) -> list[dict]:
+def check_breakpoints(ch: Checker, value, n_layers: int) -> list[dict]:
+    """The ``[[breakpoints]]`` array; ``at`` and ``when`` are parsed by the debugger's own
+    parser (``engine.debugger``), so a scenario cannot carry a breakpoint it would reject."""
+    from engine.debugger.breakpoints import breakpoints_from_scenario
+    from engine.debugger.errors import DebuggerError
+
     entries = ch.array(value, "breakpoints")
     out = []
     for i, entry in enumerate(entries, start=1):
@@ -399,4 +404,8 @@ def check_breakpoints(ch: Checker, value) -> list[dict]:
         if "at" not in bp and "when" not in bp:
             ch.fail("", f"breakpoints[{i}] (breakpoint {i}) needs at least one of: at, when")
         out.append(bp)
+    try:
+        breakpoints_from_scenario(out, n_layers)
+    except DebuggerError as e:
+        ch.fail("", str(e).splitlines()[0])
     return out

@@ -213,7 +213,11 @@ def test_expect_claims_are_validated(write):
 
 
 def test_breakpoints_are_validated(write):
-    ok = load_scenario(write(MINIMAL + '\n[[breakpoints]]\nat = "delta 2"\nignore = 1\n'))
-    assert ok.breakpoints == [{"at": "delta 2", "temporary": False, "ignore": 1, "enabled": True}]
+    ok = load_scenario(write(MINIMAL + '\n[[breakpoints]]\nat = "delta@2"\nignore = 1\n'))
+    assert ok.breakpoints == [{"at": "delta@2", "temporary": False, "ignore": 1, "enabled": True}]
+    message = error(write(MINIMAL + '\n[[breakpoints]]\nat = "update@5"\n'))
+    assert message.endswith("breakpoints[1].at: layer 5 does not exist; layers are 1…2")
+    message = error(write(MINIMAL + '\n[[breakpoints]]\nwhen = "loss >"\n'))
+    assert "breakpoints[1].when" in message
     message = error(write(MINIMAL + '\n[[breakpoints]]\nat = "delta"\nenabled = "yes"\n'))
     assert "breakpoints[1].enabled (breakpoint 1): must be true or false" in message
