@@ -74,12 +74,14 @@ def init_settings(init: str) -> tuple[str, ...]:
 
 # The optimizer hyper-parameters that can appear in [training], with their ranges.
 OPTIMIZER_KEYS = {
-    "momentum": Key("float", "momentum μ (momentum)", lo=0.0, hi=1.0, hi_open=True),
-    "nesterov": Key("bool", "Nesterov momentum (momentum)"),
-    "beta1": Key("float", "β₁ (adam)", lo=0.0, hi=1.0, hi_open=True),
-    "beta2": Key("float", "β₂ (adam)", lo=0.0, hi=1.0, hi_open=True),
-    "rho": Key("float", "ρ (rmsprop)", lo=0.0, hi=1.0, hi_open=True),
-    "eps": Key("float", "ε (rmsprop, adam, adagrad)", lo=0.0, lo_open=True),
+    "momentum": Key("float", "optimizer momentum: μ (0.9)", lo=0.0, hi=1.0, hi_open=True),
+    "nesterov": Key("bool", "optimizer momentum: Nesterov's variant (false)"),
+    "beta1": Key("float", "optimizer adam: β₁ (0.9)", lo=0.0, hi=1.0, hi_open=True),
+    "beta2": Key("float", "optimizer adam: β₂ (0.999)", lo=0.0, hi=1.0, hi_open=True),
+    "rho": Key("float", "optimizer rmsprop: ρ (0.99)", lo=0.0, hi=1.0, hi_open=True),
+    "eps": Key(
+        "float", "optimizers rmsprop, adam (1e-8), adagrad (1e-10): ε", lo=0.0, lo_open=True
+    ),
 }
 
 TOP = {
@@ -117,14 +119,18 @@ DATA = {
     ),
     "x": Key("numbers", "inline inputs, one row per example"),
     "y": Key("numbers", "inline targets, one row (or number) per example"),
-    "n": Key("int", "number of examples to generate", lo=2),
-    "noise": Key("float", "noise level of the generator", lo=0.0),
-    "w": Key("number_or_vector", "linear: slope w; plane: slopes [w1, w2]"),
-    "b": Key("float", "linear, plane: intercept b of y = w·x + b"),
-    "freq": Key("float", "sine: frequency", lo=0.0, lo_open=True),
-    "turns": Key("float", "spiral: turns of each arm", lo=0.0, lo_open=True),
-    "classes": Key("int", "spiral: number of arms (classes)", lo=2),
-    "spread": Key("float", "gauss: standard deviation of each blob", lo=0.0, lo_open=True),
+    "n": Key("int", "number of examples to generate (generators: 200; digits: all)", lo=2),
+    "noise": Key(
+        "float",
+        "std of Gaussian noise on the points (classification) or on y (regression); 0.1",
+        lo=0.0,
+    ),
+    "w": Key("number_or_vector", "linear: slope w (2.0); plane: slopes [w1, w2] ([1.0, -2.0])"),
+    "b": Key("float", "linear, plane: intercept b of y = w·x + b (0.5)"),
+    "freq": Key("float", "sine: y = sin(π·freq·x) (1.0)", lo=0.0, lo_open=True),
+    "turns": Key("float", "spiral: turns of each arm (1.0)", lo=0.0, lo_open=True),
+    "classes": Key("int", "spiral: number of arms, one class each (2)", lo=2),
+    "spread": Key("float", "gauss: standard deviation of each blob (0.4)", lo=0.0, lo_open=True),
     "path": Key("str", "csv/npz: file, relative to the scenario file or absolute"),
     "target": Key("str", "csv: name of the target column; npz: array name (default y)"),
     "features": Key("str_or_str_list", "csv: feature columns; npz: array name(s)"),
@@ -155,16 +161,16 @@ NETWORK = {
 LAYER = {
     "size": Key("int", "number of units nˡ", required=True, lo=1),
     "activation": Key("str", "σ of this layer", "sigmoid", choices=ACTIVATION_NAMES),
-    "alpha": Key("float", "leaky_relu slope / prelu initial slope / elu scale"),
+    "alpha": Key("float", "leaky_relu slope (0.01) / prelu initial slope (0.25) / elu scale (1.0)"),
     "init": Key("str", "how W is drawn", "xavier_uniform", choices=INIT_NAMES),
-    "std": Key("float", "init = normal: standard deviation", lo=0.0, lo_open=True),
-    "limit": Key("float", "init = uniform: W ~ U(-limit, limit)", lo=0.0, lo_open=True),
-    "value": Key("float", "init = constant: the value"),
-    "gain": Key("float", "scale factor of the random initializers", lo=0.0, lo_open=True),
+    "std": Key("float", "init = normal: standard deviation (0.05)", lo=0.0, lo_open=True),
+    "limit": Key("float", "init = uniform: W ~ U(−limit, limit) (0.05)", lo=0.0, lo_open=True),
+    "value": Key("float", "init = constant: the value (0.0)"),
+    "gain": Key("float", "scale factor of the random initializers (1.0)", lo=0.0, lo_open=True),
     "bias_init": Key("str", "how b is drawn", "zeros", choices=INIT_NAMES),
-    "bias_std": Key("float", "bias_init = normal: standard deviation", lo=0.0, lo_open=True),
-    "bias_limit": Key("float", "bias_init = uniform: limit", lo=0.0, lo_open=True),
-    "bias_value": Key("float", "bias_init = constant: the value"),
+    "bias_std": Key("float", "bias_init = normal: standard deviation (0.05)", lo=0.0, lo_open=True),
+    "bias_limit": Key("float", "bias_init = uniform: limit (0.05)", lo=0.0, lo_open=True),
+    "bias_value": Key("float", "bias_init = constant: the value (0.0)"),
     "weights": Key("matrix", "explicit W, shape (size, n_in)"),
     "bias": Key("vector", "explicit b, length size"),
     "dropout": Key(
@@ -181,9 +187,7 @@ TRAINING = {
     "shuffle": Key("bool", "reshuffle the examples every epoch", True),
     "l1": Key("float", "L1 penalty λ₁", 0.0, lo=0.0),
     "l2": Key("float", "L2 penalty λ₂", 0.0, lo=0.0),
-    "weight_decay": Key(
-        "float", "decoupled from the loss: λ p added to the gradient of W", 0.0, lo=0.0
-    ),
+    "weight_decay": Key("float", "λ·W added to the gradient of W (not to the loss)", 0.0, lo=0.0),
     **OPTIMIZER_KEYS,
     "clip_value": Key("float", "clip each gradient entry to ±clip_value", lo=0.0, lo_open=True),
     "clip_norm": Key("float", "scale gradients to a global norm ≤ clip_norm", lo=0.0, lo_open=True),
