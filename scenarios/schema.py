@@ -24,9 +24,11 @@ MISSING = object()
 class Key:
     """One key of a section.
 
-    ``type`` is one of: str, line (one-line string), name (kebab-case), int, float, bool,
-    batch (positive int or "full"), vector (numbers), matrix (equal-length rows of numbers),
-    numbers (vector or matrix), number_or_vector, str_list. ``lo``/``hi`` bound numbers
+    ``type`` is one of: str, text (a string without surrounding blank lines), line (one-line
+    string), name (kebab-case), int, float, bool, batch (positive int or "full"), vector
+    (numbers), matrix (equal-length rows of numbers), numbers (vector or matrix),
+    number_or_vector, str_list, str_or_str_list, index (1-based integers). ``lo``/``hi`` bound
+    numbers
     (``lo_open``/``hi_open`` make the bound strict).
     """
 
@@ -87,8 +89,8 @@ OPTIMIZER_KEYS = {
 TOP = {
     "name": Key("name", "unique id, kebab-case", required=True),
     "title": Key("line", "one line", required=True),
-    "summary": Key("str", "what the scenario shows, two or three sentences", required=True),
-    "lesson": Key("str", "markdown: what to watch in which panel, why, what fixes it", ""),
+    "summary": Key("text", "what the scenario shows, two or three sentences", required=True),
+    "lesson": Key("text", "markdown: what to watch in which panel, why, what fixes it", ""),
     "seed": Key("int", "seed of every random choice of the run", 0, lo=0),
 }
 

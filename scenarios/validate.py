@@ -70,6 +70,9 @@ class Checker:
             self._expected("a string", value, path)
         return value
 
+    def _text(self, value, path):
+        return self._str(value, path).strip()
+
     def _line(self, value, path):
         value = self._str(value, path)
         if "\n" in value.strip() or not value.strip():
