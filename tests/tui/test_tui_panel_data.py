@@ -9,6 +9,7 @@ from textual_plotext import PlotextPlot
 
 from engine.layers import frozen
 from tui.panels.data_panel import DataPanel
+from tui.panels.format import fmt
 
 SINE = """
 name = "sine-test"
@@ -130,3 +131,25 @@ async def test_non_finite_outputs_are_reported_not_crashed_on():
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert "outputs not finite" in app.query_one("#data-note", Static).content.plain
+
+
+async def test_many_points_become_pixels_so_the_field_stays_visible():
+    view = make_view("dying-relu-fixed-leaky", steps=50)  # 2-D moons, a few hundred points
+    app = PanelApp(DataPanel(), view)
+    async with app.run_test(size=(40, 19)) as pilot:  # one cell of the 120×40 grid
+        await pilot.pause()
+        picture = canvas(app)
+        assert "●" not in picture.plain and set(picture.plain) <= {"▀", "\n"}
+        note = app.query_one("#data-note", Static).content.plain
+        assert "upper moon" in note and "lower moon" in note
+
+
+async def test_two_feature_regression_is_coloured_on_the_targets_scale():
+    view = make_view("learning-rate-too-low", steps=5)  # y = w·x + b over a plane
+    app = PanelApp(DataPanel(), view)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.panel.mode == "plane"
+        y = view.run.data.y_train[:, 0]
+        note = app.query_one("#data-note", Static).content.plain
+        assert f"low {fmt(y.min())}" in note and f"high {fmt(y.max())}" in note

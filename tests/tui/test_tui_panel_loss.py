@@ -87,3 +87,17 @@ def test_downsample_keeps_the_shape_and_drops_non_finite_points():
     assert xs.shape == (100,) and np.all(np.isfinite(ys))
     assert np.all(np.diff(ys) > 0)  # a rising line stays rising
     assert abs(xs.mean() - x.mean()) < 10
+
+
+async def test_a_diverging_loss_is_clipped_for_the_plot_and_labelled_readably():
+    view = make_view("xor")
+    record_steps(view, 50, loss=np.logspace(0, 300, 50))
+    app = PanelApp(LossPanel(), view)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.panel.clipped
+        stats = app.query_one("#loss-stats", Static).content.plain
+        assert "loss 1e300" in stats and "plot clipped at 1e30" in stats
+        built = app.query_one("#loss-plot", PlotextPlot).plt.build()
+        assert "1e30" in built  # the axis is drawn, with short labels
+        assert "000000000" not in built

@@ -27,11 +27,14 @@ from textual_plotext import PlotextPlot
 
 from tui.panels.base import MUTED, Panel
 from tui.panels.format import fmt, fmt_fraction
+from tui.panels.loss_panel import PLOT_LIMIT
 
 CLASS_COLORS = ("primary", "accent", "success", "error", "secondary", "warning")
 """Theme variables for classes 0, 1, 2, …; further classes repeat the palette."""
 MAX_TINT = 0.55  # how far a fully confident pixel moves from the background to its class colour
 LEVELS = 12  # tint strengths (styles are cached per class and level)
+POINT = LEVELS  # the "level" of a pixel holding a data point: the class colour itself
+GLYPH_SHARE = 8  # points are drawn as "●" when at most one cell in 8 holds one
 SAMPLES = 8  # examples shown for data that cannot be drawn
 MAX_RESOLUTION = 96  # grid points per axis asked of run.predict_grid
 
@@ -82,8 +85,11 @@ class Palette:
         self._styles: dict = {}
 
     def tint(self, cls: int, level: int) -> Color:
-        """Pixel colour of class ``cls`` at tint ``level`` (0 = background … LEVELS − 1)."""
+        """Pixel colour of class ``cls`` at tint ``level`` (0 = background … LEVELS − 1;
+        ``POINT``: the class colour itself, for a data point)."""
         colour = self.classes[cls % len(self.classes)]
+        if level == POINT:
+            return colour
         return self.background.blend(colour, MAX_TINT * level / (LEVELS - 1))
 
     def cell(self, top: tuple[int, int], bottom: tuple[int, int]) -> Style:
@@ -116,11 +122,20 @@ def render_field(
 ) -> Content:
     """Pixels (rows × cols, row 0 at the top, rows even) as half-block cells, points on top.
 
-    ``points`` are (cell row, cell column, class).
+    ``points`` are (pixel row, pixel column, class). A few points are drawn as "●" in their
+    class colour over the cell; many (more than one cell in ``GLYPH_SHARE``) as pixels in their
+    full class colour, so the field between them stays visible.
     """
     rows, cols = classes.shape
     levels = np.rint(confidence * (LEVELS - 1)).astype(np.int64)
-    marks = {(r, c): k for r, c, k in points}
+    glyphs = len(points) * GLYPH_SHARE <= (rows // 2) * cols
+    marks: dict[tuple[int, int], int] = {}
+    if glyphs:
+        marks = {(r // 2, c): k for r, c, k in points}
+    else:
+        classes = classes.copy()
+        for r, c, k in points:
+            classes[r, c], levels[r, c] = k, POINT
     lines = []
     for r in range(0, rows - 1, 2):
         parts = []
@@ -202,20 +217,24 @@ class DataPanel(Panel):
         palette = Palette(self.app.theme_variables)
         values = np.asarray(grid.values, dtype=np.float64)
         if data.task == "regression":
+            # one colour scale for targets and predictions: the targets' range, so a point
+            # whose colour matches the field around it is fitted well
             v = values[..., 0]
-            finite = np.isfinite(v)
-            lo, hi = (float(v[finite].min()), float(v[finite].max())) if finite.any() else (0, 1)
-            span = hi - lo if hi > lo else 1.0
-            t = np.nan_to_num((v - lo) / span, nan=0.5)
-            classes = (t > 0.5).astype(np.int64)
-            confidence = np.clip(np.abs(t - 0.5) * 2, 0.0, 1.0)
             targets = np.asarray(data.y_train, dtype=np.float64)[:, 0]
-            point_classes = ((targets - lo) / span > 0.5).astype(np.int64)
+            known = targets[np.isfinite(targets)]
+            lo, hi = (float(known.min()), float(known.max())) if known.size else (0.0, 1.0)
+            mid, half = (lo + hi) / 2, max((hi - lo) / 2, 1e-12)
+            with np.errstate(all="ignore"):
+                t = np.nan_to_num((v - mid) / half, nan=0.0, posinf=1.0, neginf=-1.0)
+            classes = (t > 0).astype(np.int64)
+            confidence = np.clip(np.abs(t), 0.0, 1.0)
+            point_classes = (targets > mid).astype(np.int64)
             legend = Content.assemble(
                 ("● ", _style(palette.classes[0])),
-                (f"low ≤{fmt(lo)}  ", MUTED),
+                (f"low {fmt(lo)}  ", MUTED),
                 ("● ", _style(palette.classes[1])),
-                (f"high ≥{fmt(hi)}", MUTED),
+                (f"high {fmt(hi)}  ", MUTED),
+                ("(tint: predicted value)", MUTED),
             )
         else:
             classes = np.asarray(grid.classes)
@@ -236,7 +255,7 @@ class DataPanel(Panel):
             c = pixel_of(p1, grid.xs, cols)
             r = pixel_of(p2, grid.ys, rows)
             if c is not None and r is not None:
-                points.append(((rows - 1 - r) // 2, c, int(k)))
+                points.append((rows - 1 - r, c, int(k)))
         canvas.update(render_field(pixels_class, pixels_confidence, points, palette))
         if not np.all(np.isfinite(values)):
             legend = Content.assemble(legend, ("  outputs not finite", "$text-warning"))
@@ -262,7 +281,8 @@ class DataPanel(Panel):
         plt.scatter(x[keep].tolist(), y[keep].tolist(), marker="dot", color=points_color)
         keep = np.isfinite(fit)
         if keep.any():
-            plt.plot(grid_x[keep].tolist(), fit[keep].tolist(), marker="braille", color=fit_color)
+            shown = np.clip(fit[keep], -PLOT_LIMIT, PLOT_LIMIT)  # plotext draws nothing beyond
+            plt.plot(grid_x[keep].tolist(), shown.tolist(), marker="braille", color=fit_color)
         plt.xlabel("x")
         widget.refresh()
         message = "· data  ─ network's fit"

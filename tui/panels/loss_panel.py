@@ -22,10 +22,12 @@ from textual_plotext import PlotextPlot
 
 from tui.messages import ToggleLogScale
 from tui.panels.base import MUTED, Panel
-from tui.panels.format import fmt_count, fmt_fraction, styled_number
+from tui.panels.format import fmt, fmt_count, fmt_fraction, styled_number
 
 MAX_POINTS = 300
 """At most this many points per curve reach plotext, however long the run."""
+PLOT_LIMIT = 1e30
+"""plotext draws nothing at all when a value exceeds about 1e35; larger values are clipped."""
 
 
 def downsample(x: np.ndarray, y: np.ndarray, max_points: int = MAX_POINTS):
@@ -58,6 +60,21 @@ def step_ticks(first: float, last: float, n: int = 5) -> list[int]:
         ticks.append(int(round(t)))
         t += step
     return ticks or [int(round(first))]
+
+
+def value_ticks(values: np.ndarray, log: bool, n: int = 4) -> list[float]:
+    """``n`` y ticks spanning ``values`` (evenly, or evenly in log₁₀ on a log axis)."""
+    values = values[np.isfinite(values)]
+    if log:
+        values = values[values > 0]
+    if values.shape[0] == 0:
+        return []
+    lo, hi = float(values.min()), float(values.max())
+    if hi <= lo:
+        return [lo]
+    if log:
+        return [float(t) for t in np.logspace(math.log10(lo), math.log10(hi), n)]
+    return [float(t) for t in np.linspace(lo, hi, n)]
 
 
 def validation_curve(epochs) -> tuple[np.ndarray, np.ndarray]:
@@ -97,6 +114,7 @@ class LossPanel(Panel):
         self._plotted: tuple | None = None  # what the plot shows, to skip identical redraws
         self.log_scale = False
         self.points = 0  # points of the training curve last handed to plotext
+        self.clipped = False  # values beyond PLOT_LIMIT were clipped for the plot
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="panel-buttons"):
@@ -147,6 +165,9 @@ class LossPanel(Panel):
         steps = history.steps()[: loss.shape[0]]
         steps, loss = downsample(steps, loss[: steps.shape[0]])
         val_x, val_y = downsample(*validation_curve(epochs))
+        self.clipped = bool(np.any(np.abs(loss) > PLOT_LIMIT) or np.any(np.abs(val_y) > PLOT_LIMIT))
+        loss = np.clip(loss, -PLOT_LIMIT, PLOT_LIMIT)
+        val_y = np.clip(val_y, -PLOT_LIMIT, PLOT_LIMIT)
         if self.log_scale:
             positive = loss > 0
             steps, loss = steps[positive], loss[positive]
@@ -173,6 +194,9 @@ class LossPanel(Panel):
             plt.yscale("log")
         else:
             plt.yscale("linear")
+        ticks = value_ticks(np.concatenate([loss, val_y]), self.log_scale and self.points > 0)
+        if ticks:  # plotext's own labels print every digit of large numbers
+            plt.yticks(ticks, [fmt(t) for t in ticks])
         if not self.points and not val_x.shape[0]:
             plt.title("no steps yet")
         widget.refresh()
@@ -201,6 +225,8 @@ class LossPanel(Panel):
                 parts += [(label, MUTED), fmt_fraction(accuracy)]
         if last is not None and not math.isfinite(last[1]):
             parts += [("  not plotted", MUTED)]
+        if self.clipped:
+            parts += [(f"  plot clipped at {fmt(PLOT_LIMIT)}", "$text-warning")]
         return Content.assemble(*parts)
 
 

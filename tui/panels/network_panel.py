@@ -46,7 +46,9 @@ def layer_rows(net) -> list[tuple[str, ...]]:
             extras.append(f"drop {fmt(layer.dropout, 3)}")
         if getattr(layer, "batch_norm", False):
             extras.append("BN")
-        activation = repr(layer.activation) + (" " + " ".join(extras) if extras else "")
+        act = layer.activation
+        name = act.name if act.alpha is None else f"{act.name} α={fmt(act.alpha, 3)}"
+        activation = name + (" " + " ".join(extras) if extras else "")
         rows.append(
             (
                 str(layer.l),
@@ -209,7 +211,8 @@ class NetworkPanel(Panel):
         summary = self.query_one("#network-summary", Static)
         width = max(self.content_region.width, 20)
         summary.update(wrap_items(training_items(view.run), width))
-        self.border_subtitle = net.describe().split(",")[0] if net.L <= 4 else f"{net.L} layers"
+        sizes = " → ".join(str(n) for n in net.sizes)
+        self.border_subtitle = sizes if len(sizes) <= 30 else f"{net.L} layers"
 
     # --- actions ------------------------------------------------------------------------------
 
