@@ -9,12 +9,19 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scenario_texts import TINY
 
 import scenarios
 from scenarios import Scenario, ScenarioError, parse_scenario
 from scenarios.loader import validate_document
 
+WITH_BREAKPOINTS = (
+    TINY
+    + '\n[[breakpoints]]\nat = "update@2"\nwhen = "loss > 1"\nignore = 2\n'
+    + '\n[[breakpoints]]\nwhen = "grad_norm@1 < 1e-6"\ntemporary = true\n'
+)
 SOURCES = [scenarios.preset_path(name).read_text() for name in scenarios.preset_names()]
+SOURCES.append(WITH_BREAKPOINTS)
 DOCUMENTS = [tomllib.loads(text) for text in SOURCES]
 FUZZ = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
