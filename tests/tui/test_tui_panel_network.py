@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from panel_harness import PanelApp, event_at, make_view
 from textual.widgets import Button, Input, Select, Static
 
@@ -73,32 +72,40 @@ async def set_input(pilot, screen, field: str, text: str) -> None:
     await pilot.pause()
 
 
-@pytest.mark.parametrize(
-    ("field", "text", "reason"),
-    [
-        ("size-1", "0", "layer 1 size: '0' refused — must be a whole number ≥ 1"),
-        ("lr", "-0.5", "learning rate η: -0.5 refused — must be > 0"),
-        ("lr", "0", "learning rate η: 0 refused — must be > 0"),
-        ("lr", "fast", "learning rate η: 'fast' refused — not a number"),
-        ("size-1", "four", "layer 1 size: 'four' refused — must be a whole number ≥ 1"),
-        ("batch_size", "99", "batch size: '99' refused"),
-    ],
-)
-async def test_editor_refuses_bad_fields_with_a_visible_reason(field, text, reason):
+REFUSALS = [
+    ("size-1", "0", "layer 1 size: '0' refused — must be a whole number ≥ 1"),
+    ("size-1", "four", "layer 1 size: 'four' refused — must be a whole number ≥ 1"),
+    ("lr", "-0.5", "learning rate η: -0.5 refused — must be > 0"),
+    ("lr", "0", "learning rate η: 0 refused — must be > 0"),
+    ("lr", "fast", "learning rate η: 'fast' refused — not a number"),
+    ("l2", "-1", "L2 penalty λ₂: -1 refused — must be ≥ 0"),
+    ("batch_size", "99", "batch size: '99' refused"),
+]
+
+
+async def test_editor_refuses_bad_fields_with_a_visible_reason():
+    """One editor, each bad value in turn (then put back): reason shown, field tinted, Apply
+    disabled and refused from the keyboard, no ApplyNetwork, the network unchanged."""
     view = make_view("xor")
     net = view.run.net
     app = PanelApp(NetworkPanel(), view)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = await open_editor(app, pilot)
-        await set_input(pilot, screen, field, text)
-        errors = screen.query_one("#editor-errors", Static).content.plain
-        assert reason in errors
-        assert screen.query_one(f"#{field}", Input).has_class("refused")
-        assert screen.query_one("#apply", Button).disabled
-        await pilot.press("ctrl+a")  # apply from the keyboard is refused too
-        await pilot.pause()
-        assert isinstance(app.screen, NetworkEditor)
+        for field, text, reason in REFUSALS:
+            widget = screen.query_one(f"#{field}", Input)
+            good = widget.value
+            await set_input(pilot, screen, field, text)
+            errors = screen.query_one("#editor-errors", Static).content.plain
+            assert reason in errors, (field, text, errors)
+            assert widget.has_class("refused"), field
+            assert screen.query_one("#apply", Button).disabled, field
+            await pilot.press("ctrl+a")  # apply from the keyboard is refused too
+            await pilot.pause()
+            assert isinstance(app.screen, NetworkEditor), field
+            await set_input(pilot, screen, field, good)
+            assert screen.query_one("#editor-errors", Static).content.plain == "", field
+            assert not widget.has_class("refused"), field
         assert app.requests(ApplyNetwork) == []
         assert view.run.net is net and net.sizes == [2, 4, 1]
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.events import Click
@@ -171,7 +170,6 @@ class NetworkPanel(Panel):
     """The layers of the network and its training settings (see the module docstring)."""
 
     BORDER_TITLE = "Network"
-    BINDINGS = [Binding("enter", "edit_network", "Edit network", show=False)]
     DEFAULT_CSS = """
     NetworkPanel #network-scroll {
         height: 1fr;
