@@ -22,7 +22,15 @@ if __package__ in (None, ""):  # run as a script: make the package importable
 
 from threadpoolctl import threadpool_limits  # noqa: E402
 
-from benchmarks import bench_events, bench_training, machine, timing, torch_loop  # noqa: E402
+from benchmarks import (  # noqa: E402
+    bench_app,
+    bench_events,
+    bench_memory,
+    bench_training,
+    machine,
+    timing,
+    torch_loop,
+)
 from benchmarks.cases import CASES  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -35,6 +43,11 @@ def parse(argv=None) -> argparse.Namespace:
     p.add_argument("--sections", default=SECTIONS, help="which sections to run, e.g. 'ab'")
     p.add_argument(
         "--cases", default=",".join(CASES), help=f"networks, comma-separated ({', '.join(CASES)})"
+    )
+    p.add_argument(
+        "--scenarios",
+        default="xor,spiral",
+        help="scenarios for training inside the app (section c), comma-separated",
     )
     p.add_argument("--dtypes", default="float64,float32", help="float64 and/or float32")
     p.add_argument("--repeats", type=int, help="repeats per figure (default 15, quick 3)")
@@ -55,6 +68,7 @@ def parse(argv=None) -> argparse.Namespace:
     for c in args.cases:
         if c not in CASES:
             p.error(f"--cases: unknown network {c!r}; allowed: {', '.join(CASES)}")
+    args.scenarios = [s for s in args.scenarios.split(",") if s]
     args.dtypes = [d for d in args.dtypes.split(",") if d]
     for d in args.dtypes:
         if d not in ("float64", "float32"):
@@ -89,6 +103,22 @@ def main(argv=None, log=None) -> str:
         if "b" in args.sections:
             log("(b) event stream, debugger, step-back history …")
             tables.append(bench_events.run(args.cases, args.repeats, args.budget, log))
+        if "c" in args.sections:
+            log("(c) training inside the app …")
+            tables.append(
+                bench_app.run_in_app(
+                    args.scenarios[:1] if args.quick else args.scenarios,
+                    1 if args.quick else 5,
+                    1.0 if args.quick else 3.0,
+                    log,
+                )
+            )
+        if "d" in args.sections:
+            log("(d) start-up times …")
+            tables.append(bench_app.run_startup(2 if args.quick else 7, log))
+        if "e" in args.sections:
+            log("(e) memory of the statistics history …")
+            tables.append(bench_memory.run(quick=args.quick, log=log))
     elapsed = time.perf_counter() - started
     lines = [
         "# Benchmark results",

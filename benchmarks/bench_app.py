@@ -1,0 +1,203 @@
+"""(c) Training inside the running app vs headless ``train``; (d) start-up times.
+
+(c) The lab (``tui.app.LabApp``) runs headless in Textual's ``run_test`` at 120×40 with its default
+refresh; space starts training in its worker thread and the steps completed over a window of wall
+time give its rate. The headless figure is ``Run.fit()``, what ``backprop-lab train`` runs, on the
+same scenario with the same overrides (so neither stops early). Wall-clock time: the app's UI
+thread competing with training is what is measured. Repeats alternate app and headless.
+
+(d) First frame: a fresh Python process imports the app, builds it on the default scenario and
+runs it headless; the time from just before the process was started to the first completed
+screen refresh (``call_after_refresh`` from the autopilot, which Textual starts once the app is
+mounted) is read on the shared monotonic clock. ``backprop-lab --help``: the console script's
+wall time from start to exit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .report import Table, at_least, at_most
+
+TARGET_APP = 0.7
+TARGET_FIRST_FRAME = 0.6
+APP_SIZE = (120, 40)
+NEVER_STOP = ("training.epochs=100000000", "stop.loss_below=1e-300")
+
+FIRST_FRAME_CHILD = """
+import asyncio, os, sys, time
+t0 = float(os.environ["BENCH_T0"])
+from tui.app import LabApp
+
+async def first_frame(pilot):
+    done = asyncio.Event()
+    pilot.app.call_after_refresh(done.set)
+    await done.wait()
+    print(f"{time.monotonic() - t0:.6f} {time.process_time():.6f}", file=sys.__stdout__, flush=True)
+    pilot.app.exit()
+
+LabApp().run(headless=True, size=(120, 40), auto_pilot=first_frame)
+"""
+
+
+def available() -> str | None:
+    """None when the app can be benchmarked, else why not."""
+    try:
+        import tui.app  # noqa: F401
+        import tui.session  # noqa: F401
+    except ImportError as e:
+        return f"the app cannot be imported ({e})"
+    return None
+
+
+def _timed_fit(run, k: int) -> float:
+    run.stop_reason = None  # fit(max_steps=…) ends with "max_steps"
+    start = time.perf_counter()
+    run.fit(max_steps=k)
+    return time.perf_counter() - start
+
+
+def headless_rate(scenario: str, overrides, seconds: float) -> float:
+    """Steps per second of ``Run.fit()`` (as ``backprop-lab train``) over about ``seconds``."""
+    from scenarios import build_run, load_scenario
+
+    run = build_run(load_scenario(scenario, overrides))
+    k = 20
+    _timed_fit(run, k)  # warm up
+    while (elapsed := _timed_fit(run, k)) < seconds / 4:
+        k *= 4
+    k = max(1, round(k * seconds / elapsed))
+    return k / _timed_fit(run, k)
+
+
+async def _app_rate(scenario: str, overrides, seconds: float) -> float:
+    from tui.app import LabApp
+
+    app = LabApp(scenario=scenario, overrides=overrides)
+    async with app.run_test(size=APP_SIZE) as pilot:
+        await pilot.pause()
+        session = app.session
+        await pilot.press("space")
+        await asyncio.sleep(0.3)  # let the worker get going
+        s0, t0 = session.steps_done, time.perf_counter()
+        await asyncio.sleep(seconds)
+        s1, t1 = session.steps_done, time.perf_counter()
+        if not app.training:
+            raise RuntimeError(f"training stopped in the app: {session.view.message}")
+        await app.stop_training()
+        await pilot.pause(2 / app.REFRESH_HZ)  # the last frame, before the app is torn down
+    return (s1 - s0) / (t1 - t0)
+
+
+def app_rate(scenario: str, overrides, seconds: float) -> float:
+    """Steps per second of training inside the running app over ``seconds`` of wall time."""
+    return asyncio.run(_app_rate(scenario, overrides, seconds))
+
+
+def run_in_app(scenarios, repeats: int, seconds: float, log=print) -> Table:
+    table = Table(
+        "(c) Training inside the running app vs headless `train` (wall-clock steps/s)",
+        ["scenario", "headless steps/s", "in the app steps/s", "app / headless (target)"],
+    )
+    why = available()
+    if why:
+        table.notes.append(f"Not measured: {why}.")
+        return table
+    for scenario in scenarios:
+        headless, app = [], []
+        for _ in range(repeats):
+            headless.append(headless_rate(scenario, NEVER_STOP, seconds))
+            app.append(app_rate(scenario, NEVER_STOP, seconds))
+        ratio = statistics.median(a / h for a, h in zip(app, headless, strict=True))
+        table.rows.append(
+            [
+                scenario,
+                f"{statistics.median(headless):,.0f}",
+                f"{statistics.median(app):,.0f}",
+                at_least(ratio, TARGET_APP),
+            ]
+        )
+        log(f"  {scenario}: headless {headless}, app {app}")
+    table.notes.append(
+        f"The app at {APP_SIZE[0]}×{APP_SIZE[1]} (every panel visible), default refresh, "
+        f"{seconds:g} s windows, {repeats} alternating repeats, medians; overrides "
+        f"{', '.join(NEVER_STOP)} keep both training."
+    )
+    return table
+
+
+def first_frame_seconds() -> tuple[float, float]:
+    """(wall seconds from just before the process started, the process's CPU seconds)."""
+    env = dict(os.environ)
+    env["BENCH_T0"] = repr(time.monotonic())
+    out = subprocess.run(
+        [sys.executable, "-c", FIRST_FRAME_CHILD],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    wall, cpu = out.stdout.strip().splitlines()[-1].split()
+    return float(wall), float(cpu)
+
+
+def console_script() -> str | None:
+    beside = Path(sys.executable).with_name("backprop-lab")
+    return str(beside) if beside.exists() else shutil.which("backprop-lab")
+
+
+def help_seconds(script: str) -> float:
+    start = time.perf_counter()
+    subprocess.run([script, "--help"], capture_output=True, timeout=60, check=True)
+    return time.perf_counter() - start
+
+
+def run_startup(repeats: int, log=print) -> Table:
+    table = Table(
+        "(d) Start-up: process start to the app's first frame; `backprop-lab --help`",
+        ["what", "median", "min – max", "target"],
+    )
+    why = available()
+    if why:
+        table.notes.append(f"First frame not measured: {why}.")
+    else:
+        measured = [first_frame_seconds() for _ in range(repeats)]
+        for i, what in enumerate(("wall time", "CPU time of the process")):
+            values = [m[i] for m in measured]
+            table.rows.append(
+                [
+                    f"first frame of the lab (default scenario, 120×40, headless), {what}",
+                    f"{statistics.median(values):.3f} s",
+                    f"{min(values):.3f} – {max(values):.3f} s",
+                    at_most(statistics.median(values), TARGET_FIRST_FRAME, " s", 3),
+                ]
+            )
+        log(f"  first frame (wall, cpu): {measured}")
+    script = console_script()
+    if script is None:
+        table.notes.append("`backprop-lab --help` not measured: no console script installed.")
+    else:
+        helps = [help_seconds(script) for _ in range(repeats)]
+        table.rows.append(
+            [
+                "`backprop-lab --help` (wall time of the process)",
+                f"{statistics.median(helps):.3f} s",
+                f"{min(helps):.3f} – {max(helps):.3f} s",
+                "—",
+            ]
+        )
+        log(f"  --help: {helps}")
+    table.notes.append(
+        f"Medians of {repeats} fresh processes (Python start-up included). The wall time is the "
+        "target's measure; the CPU time shows how much of it is the process's own work on a "
+        "machine shared with other load."
+    )
+    return table

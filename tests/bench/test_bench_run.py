@@ -1,0 +1,83 @@
+"""The benchmark keeps working: every section runs on tiny settings and reports its targets.
+
+Timing targets are reported, never asserted here (machines are noisy); what is asserted is that
+the figures are produced, the report is written, and the compared loops do the same work.
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from benchmarks import bench_app, bench_memory, run
+from benchmarks.cases import CASES, build
+from benchmarks.handloop import HandLoop
+
+ROOT = Path(__file__).resolve().parents[2]
+TINY = ["--repeats", "1", "--budget", "0.002", "--cases", "tiny", "--dtypes", "float64"]
+
+
+def test_training_and_event_sections_write_the_report(tmp_path):
+    out = tmp_path / "results.md"
+    text = run.main(["--quick", "--sections", "ab", *TINY, "--output", str(out)], log=lambda m: 0)
+    assert out.read_text(encoding="utf-8") == text
+    for expected in ("| CPU |", "| BLAS |", "(a) Training", "(b) Event stream", "tiny 2-8-8-1"):
+        assert expected in text
+    # every ratio is printed with its target and a verdict
+    assert text.count("(≥ 0.9×:") == 2  # engine and engine without statistics vs the hand loop
+    assert "(≤ 1.2×:" in text and "(≤ 1.05×:" in text and "(≤ 1.3×:" in text
+
+
+def test_script_runs_from_the_command_line():
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick", "--sections", "a", *TINY],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert "| tiny 2-8-8-1 tanh, batch 32, MSE | float64 |" in done.stdout
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_hand_loop_does_the_engines_work(name):
+    """Same initial weights, same batches, same arithmetic: the same weights after 5 steps."""
+    built = build(CASES[name], "float64")
+    trainer, hand = built.trainer(), HandLoop(built)
+    for _ in range(5):
+        assert trainer.step().loss == pytest.approx(hand.step(), rel=1e-12)
+    for layer, W in zip(trainer.learner.net.layers, hand.W):
+        np.testing.assert_allclose(layer.params["W"], W, rtol=1e-10, atol=1e-13)
+
+
+@pytest.mark.crosscheck
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_torch_loop_does_the_engines_work(dtype):
+    pytest.importorskip("torch")
+    from benchmarks.torch_loop import TorchLoop
+
+    built = build(CASES["medium"], dtype)
+    trainer, torch_loop = built.trainer(), TorchLoop(built)
+    for _ in range(5):
+        assert trainer.step().loss == pytest.approx(torch_loop.step(), rel=1e-5)
+    tol = 1e-10 if dtype == "float64" else 1e-4
+    for layer, W in zip(trainer.learner.net.layers, torch_loop.weights()):
+        np.testing.assert_allclose(layer.params["W"], W, rtol=tol, atol=tol)
+
+
+def test_memory_section_measures_a_bounded_history():
+    nbytes, growth, peak = bench_memory.measure(3, 20_000, quick=False)
+    assert 0 < nbytes <= growth <= peak
+    assert growth < nbytes + 1_000_000  # nothing but the history's arrays stays allocated
+
+
+def test_app_sections_measure_the_app():
+    why = bench_app.available()
+    if why:
+        pytest.skip(why)
+    training = bench_app.run_in_app(["xor"], repeats=1, seconds=0.3, log=lambda m: 0)
+    assert len(training.rows) == 1 and "(≥ 0.7×:" in training.rows[0][-1]
+    startup = bench_app.run_startup(repeats=1, log=lambda m: 0)
+    assert any("(≤ 0.6 s:" in row[-1] for row in startup.rows)
