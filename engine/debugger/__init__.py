@@ -1,7 +1,24 @@
 """The debugger: step through training one event at a time, break on conditions, step back.
 
 ``Controller`` (controller.py) is the session both front ends drive: the TUI's Debugger panel and
-the line mode (linemode.py, ``backprop-lab debug``). See controller.py for the commands.
+the line mode (linemode.py, ``backprop-lab debug``). Its API:
+
+- where: ``position`` (``Position``: step, epoch, batch, index, n_events, event, kind, phase,
+  layer, ``sentence()``), ``event``, ``view`` (the values at the position), ``record``,
+  ``history()``;
+- motions, each returning a ``Stop`` (reason, position, message, breakpoints, details):
+  ``step(n)``, ``next()``, ``finish()``, ``next_batch()``, ``next_epoch()``, ``cont()``,
+  ``run(n)``, ``until(condition)``, ``back(n)``, ``restart()``; ``interrupt()`` from another
+  thread; ``release()`` before snapshotting the trainer;
+- breakpoints: ``add_breakpoint(text, temporary=, ignore=, enabled=)``,
+  ``load_breakpoints(scenario_entries)``, ``clear_breakpoint(id)``, ``enable_breakpoint(id)``,
+  ``disable_breakpoint(id)``, ``ignore_breakpoint(id, n)``, ``breakpoints`` (iterable);
+- values: ``evaluate(text)``, ``watch(text)``, ``unwatch(id)``, ``watch_values()``,
+  ``explain(select, example)`` (``explain.Explanation``: ``lines``, ``terms``, ``text()``);
+- listeners: ``on_step(fn(record))``, ``on_rewind(fn(step))``.
+
+Languages: breakpoints.py (``update@2 if loss > 1``), conditions.py (expressions). Errors:
+``ConditionError`` (with a column for a caret), ``DebuggerError``, ``EvalError``.
 """
 
 from .breakpoints import Breakpoint, Breakpoints, breakpoints_from_scenario, parse_breakpoint

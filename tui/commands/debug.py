@@ -4,7 +4,8 @@ Reads commands from stdin (a terminal or a script) and prints plain text: usable
 pipe and with a screen reader. At the end of input it exits with status 0. The scenario's
 ``[[breakpoints]]`` are set at the start; ``continue`` stops at the end of training
 (``training.epochs``) and, when the scenario has ``stop.loss_below``, at the end of the first
-epoch whose training loss is below it.
+epoch whose training loss is below it. (``stop.patience`` — early stopping on the validation
+loss — is not applied here: it needs the run's per-epoch state, which ``back`` would rewind.)
 
 Exit status: 0 at ``quit`` or the end of input; 2 for a scenario (or preset breakpoint) that
 cannot be loaded, with one message on stderr.
@@ -28,7 +29,9 @@ def loss_below_rule(run):
         if record.batch != trainer.batches_per_epoch:
             return None
         loss = run.net.data_loss(data.x_train, data.y_train)
-        return "loss_below" if loss < threshold else None
+        if loss < threshold:
+            return f"loss_below (the training loss {loss:.4g} is below {threshold:g})"
+        return None
 
     return rule
 
