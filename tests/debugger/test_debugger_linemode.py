@@ -126,3 +126,21 @@ def test_debug_command_on_a_preset():
     assert result.exit_code == 2 and "Traceback" not in result.output
     result = runner.invoke(main, ["debug", "no-such-scenario"], input="q\n")
     assert result.exit_code == 2
+
+
+def test_debug_command_sets_the_scenario_breakpoints(tmp_path):
+    from scenarios import preset_path
+    from tui.cli import main
+
+    source = preset_path("xor").read_text()
+    good = tmp_path / "xor-break.toml"
+    good.write_text(source + '\n[[breakpoints]]\nat = "update@2"\nwhen = "step == 3"\n')
+    result = CliRunner().invoke(main, ["debug", str(good)], input="b\nc\nq\n")
+    assert result.exit_code == 0, result.output
+    assert "1   break  enabled  update@2 if step == 3" in result.output
+    assert "> Step 3, epoch 3, batch 1 — update, layer 2: Update" in result.output
+    bad = tmp_path / "xor-bad.toml"
+    bad.write_text(source + '\n[[breakpoints]]\nat = "update@5"\n')
+    result = CliRunner().invoke(main, ["debug", str(bad)], input="q\n")
+    assert result.exit_code == 2
+    assert "breakpoints[1].at: layer 5 does not exist; layers are 1…2" in result.output
