@@ -39,6 +39,8 @@ import numpy as np
 
 from .activations import Activation
 
+_NO_PARAMS: dict = {}  # the keyword arguments of an activation without learnable parameters
+
 
 def frozen(array: np.ndarray) -> np.ndarray:
     """Mark ``array`` read-only (no copy) and return it."""
@@ -94,7 +96,8 @@ class Dense:
         params = self.params
         z = a_prev @ params["W"].T + params["b"]
         if self.plain:
-            return z, self.activation(z, **self.act_params()), None
+            act = self.activation
+            return z, act(z, **(self.act_params() if act.learnable else _NO_PARAMS)), None
         extra = {}
         u = self._normalize(z, train, extra) if self.batch_norm else z
         s = self.activation(u, **self.act_params())
@@ -145,7 +148,9 @@ class Dense:
         the Delta event's extra fields (mask, ∂C/∂ẑ) and ∂C/∂u for ``gradients``.
         """
         if extra is None:
-            local_slope = self.activation.slope(z, a, **self.act_params())
+            act = self.activation
+            params = self.act_params() if act.learnable else _NO_PARAMS
+            local_slope = act.slope(z, a, **params)
             return grad_a * local_slope, local_slope, None
         u = extra.get("u", z)
         mask = extra.get("mask")

@@ -33,7 +33,6 @@ from typing import NamedTuple
 import numpy as np
 
 from .events import Clip, Delta, Forward, Gradient, Loss, StepEnd, StepStart, Update
-from .layers import frozen
 from .network import Network
 from .optimizers import Optimizer
 from .stats import layer_stats
@@ -133,16 +132,17 @@ class Learner:
 
     def _update(self, l: int, grads: dict, lr: float, t: int):
         """New parameters, steps and optimizer state of layer l (nothing is applied)."""
-        layer = self.net.layers[l - 1]
         opt = self.optimizer
+        update, decay = opt.update, opt.weight_decay
         new, steps, state = {}, {}, {}
         old_state = self.opt_state[l - 1]
-        for name, p in layer.params.items():
+        for name, p in self.net.layers[l - 1].params.items():
             g = grads[name]
-            if name == "W" and opt.weight_decay:
-                g = g + opt.weight_decay * p
-            p_new, step, s = opt.update(p, g, old_state.get(name, {}), lr, t)
-            new[name], steps[name], state[name] = frozen(p_new), step, s
+            if decay and name == "W":
+                g = g + decay * p
+            p_new, step, s = update(p, g, old_state.get(name, _NO_STATE), lr, t)
+            p_new.flags.writeable = False
+            new[name], steps[name], state[name] = p_new, step, s
         return new, steps, state
 
     def _commit(self, new_params: list[dict], new_state: list[dict], t: int, extras) -> None:
@@ -314,6 +314,9 @@ def _fields(extra: dict | None, names: frozenset) -> dict:
     if not extra:
         return {}
     return {k: v for k, v in extra.items() if k in names}
+
+
+_NO_STATE: dict = {}  # an optimizer's state before its first step (optimizers only read it)
 
 
 def _freeze(array):

@@ -39,35 +39,60 @@ def norm(x) -> float:
     return math.sqrt(np.vdot(x, x))
 
 
+_ONES: dict[tuple[int, np.dtype], np.ndarray] = {}
+
+
+def _ones(size: int, dtype) -> np.ndarray:
+    """A cached read-only vector of ``size`` ones, for sums as BLAS dot products."""
+    key = (size, dtype)
+    ones = _ONES.get(key)
+    if ones is None:
+        if len(_ONES) >= 64:  # shapes change only when the network or batch size does
+            _ONES.clear()
+        ones = np.ones(size, dtype=dtype)
+        ones.flags.writeable = False
+        _ONES[key] = ones
+    return ones
+
+
 def layer_stats(layer, z, a, delta, local_slope, grad_W, W_old, W_new, step_W) -> LayerStats:
     """The statistics of one layer for one step (see the module docstring).
 
-    Written for speed (it runs at every step): ``ndarray.sum`` instead of ``mean``, ‖W‖ before
-    the update reused from the previous step's ‖W‖ after it when W is the same array.
+    Written for speed (it runs at every step; on small layers the cost is the number of NumPy
+    calls): sums are BLAS dot products with a vector of ones, Σx = ⟨x, 1⟩, several times faster
+    than ``ndarray.sum`` on small arrays; the dead-unit count uses the ReLU slope already computed
+    by the backward pass (a unit is dead when Σ_batch σ′(z) = 0, i.e. z ≤ 0 for every example);
+    ‖W‖ before the update is the previous step's ‖W‖ after it when W is the same array.
     """
     activation = layer.activation
     cached_W, w_norm_old = layer.norm_cache
     if cached_W is not W_old:
-        w_norm_old = norm(W_old)
-    w_norm_new = norm(W_new)
+        w_norm_old = math.sqrt(np.vdot(W_old, W_old))
+    w_norm_new = math.sqrt(np.vdot(W_new, W_new))
     layer.norm_cache = (W_new, w_norm_new)
+    size = a.size
+    ones = _ones(size, a.dtype)
     saturated = 0.0
     if activation.saturates:
         slope = local_slope
         if slope is None:
             slope = activation.slope(z, a, **layer.act_params())
-        saturated = int(np.count_nonzero(slope < 0.01 * activation.max_slope)) / slope.size
+        saturated = np.count_nonzero(slope < 0.01 * activation.max_slope) / size
     dead = 0.0
     if activation.can_die:
-        dead = int(np.count_nonzero(z.max(axis=0) <= 0)) / z.shape[1]
-    size = a.size
-    mean = float(a.sum()) / size
+        n = z.shape[1]
+        if local_slope is not None:  # σ′ = 1 where z > 0, else 0: count the columns summing to 0
+            dead = (n - np.count_nonzero(ones[: z.shape[0]] @ local_slope)) / n
+        else:
+            dead = np.count_nonzero(z.max(axis=0) <= 0) / n
+    mean = float(np.vdot(a, ones)) / size
+    step_norm = math.sqrt(np.vdot(step_W, step_W))
     return LayerStats(
         layer.l,
-        norm(grad_W),
-        float(np.abs(delta).sum()) / delta.size,
+        math.sqrt(np.vdot(grad_W, grad_W)),
+        float(np.vdot(np.abs(delta), ones)) / size,
         w_norm_new,
-        norm(step_W) / w_norm_old if w_norm_old > 0 else 0.0,
+        step_norm / w_norm_old if w_norm_old > 0 else 0.0,
         saturated,
         dead,
         mean,
