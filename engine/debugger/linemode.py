@@ -610,5 +610,6 @@ def _short(a) -> str:
     if a.size <= 8:
         return array(a).replace("\n", "")
     if a.ndim == 2:
-        return f"{array(a[0])} … (first of {a.shape[0]} rows, shape {a.shape})"
-    return f"{array(a)} (shape {a.shape})"
+        row = array(a[0], max_items=8).replace("\n", "")
+        return f"{row} … (first of {a.shape[0]} rows, shape {a.shape})"
+    return f"{array(a, max_items=8)} (shape {a.shape})".replace("\n", "")
