@@ -20,7 +20,7 @@ import math
 from dataclasses import dataclass, fields
 from typing import NamedTuple
 
-import numpy as np
+from . import nonfinite
 
 STOP_REASONS = ("loss_below", "patience", "epochs", "diverged")
 
@@ -103,15 +103,6 @@ class StopRules:
         )
 
 
-def is_finite(value) -> bool:
-    """True when ``value`` (a number or an array) holds no NaN or infinity."""
-    if isinstance(value, np.ndarray):
-        return bool(np.isfinite(value).all()) if value.dtype.kind in "fc" else True
-    if isinstance(value, float):
-        return math.isfinite(value)
-    return True
-
-
 class NonFinite(NamedTuple):
     """The first quantity of a step that became NaN or infinite, in the step's order."""
 
@@ -130,33 +121,12 @@ class NonFinite(NamedTuple):
 def first_non_finite(events) -> NonFinite | None:
     """The first non-finite event field in ``events`` (one step's events, in order), or None.
 
-    Fields are checked in each event's declaration order; dict fields (``extra``, ``state``) by
-    key, e.g. ``extra.gamma``. The targets ``y`` of the Loss event are data and are skipped.
+    The scan is ``engine.nonfinite``'s (also the debugger's): fields in declaration order, dict
+    fields by key (e.g. ``extra.gamma.new``), the data ``y`` skipped, and a harmless ±∞ of ∂C/∂a
+    at a saturated fused output (sigmoid + bce, softmax + cross-entropy) not counted.
     """
-    step = None
-    for event in events:
-        if event.kind == "step_start":
-            step = event.step
-        for f in fields(event):
-            name = f.name
-            if name in ("y", "stats"):
-                continue
-            found = _non_finite_field(name, getattr(event, name))
-            if found is not None:
-                return NonFinite(step, event.kind, getattr(event, "l", None), found)
-    return None
-
-
-def _non_finite_field(name: str, value) -> str | None:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found = _non_finite_field(key, item)
-            if found is not None:
-                return f"{name}.{found}"
+    found = nonfinite.first_non_finite(list(events))
+    if found is None:
         return None
-    if isinstance(value, tuple):
-        for i, item in enumerate(value):
-            if not is_finite(item):
-                return f"{name}[{('old', 'new', 'step')[i] if len(value) == 3 else i}]"
-        return None
-    return None if is_finite(value) else name
+    step = next((e.step for e in events if e.kind == "step_start"), None)
+    return NonFinite(step, found.event.kind, found.layer, found.field)

@@ -21,11 +21,11 @@ Languages: breakpoints.py (``update@2 if loss > 1``), conditions.py (expressions
 ``ConditionError`` (with a column for a caret), ``DebuggerError``, ``EvalError``.
 """
 
+from ..nonfinite import NonFinite, first_non_finite
 from .breakpoints import Breakpoint, Breakpoints, breakpoints_from_scenario, parse_breakpoint
 from .conditions import Expression, parse_condition, parse_expression
 from .controller import STOP_REASONS, Controller, Stop
 from .errors import ConditionError, DebuggerError, EvalError
-from .nonfinite import NonFinite, first_non_finite
 from .position import Position
 from .timeline import StepRecord
 from .view import View

@@ -57,10 +57,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..nonfinite import first_non_finite, step_is_finite
 from .breakpoints import Breakpoint, Breakpoints, breakpoints_from_scenario
 from .conditions import Expression, parse_condition, parse_expression
 from .errors import DebuggerError, EvalError
-from .nonfinite import first_non_finite, step_is_finite
 from .position import Position
 from .timeline import StepRecord, Timeline
 from .view import FastContext, View

@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import make_trainer
+from debugger_helpers import make_trainer
 
 from engine.debugger import Controller, DebuggerError
 from engine.debugger.formatting import num

@@ -3,7 +3,7 @@
 import io
 
 from click.testing import CliRunner
-from conftest import make_trainer
+from debugger_helpers import make_trainer
 
 from engine.debugger import Controller
 from engine.debugger.linemode import COMMANDS, LineMode

@@ -3,7 +3,7 @@
 10 Gradient¹, 11–13 Update¹…³, 14 StepEnd; 3 batches per epoch)."""
 
 import pytest
-from conftest import make_trainer, where
+from debugger_helpers import make_trainer, where
 
 from engine.debugger import Controller, DebuggerError
 

@@ -4,7 +4,7 @@ import functools
 
 import numpy as np
 import pytest
-from conftest import make_trainer
+from debugger_helpers import make_trainer
 
 from engine.debugger import Controller, first_non_finite
 

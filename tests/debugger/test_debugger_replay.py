@@ -4,7 +4,7 @@ import functools
 
 import numpy as np
 import pytest
-from conftest import make_trainer, reference_events, same_event, where
+from debugger_helpers import make_trainer, reference_events, same_event, where
 
 from engine.debugger import Controller
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from conftest import make_trainer, where
+from debugger_helpers import make_trainer, where
 
 from engine.debugger import Controller, EvalError
 

@@ -5,7 +5,7 @@ import builtins
 
 import numpy as np
 import pytest
-from conftest import small_run
+from training_helpers import small_run
 
 from engine.data import load_data
 from engine.run import build_run

@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import small_run
+from training_helpers import small_run
 
 
 @pytest.mark.parametrize(("batch_size", "n", "expected"), [(1, 40, 40), (7, 40, 6), (8, 40, 5)])

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from conftest import make_learner
+from training_helpers import make_learner
 
 from engine import LayerSpec, Trainer, build_network
 from engine.gradcheck import gradient_check

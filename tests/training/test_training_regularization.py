@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import make_learner
+from training_helpers import make_learner
 
 from engine import LayerSpec
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from conftest import small_run
+from training_helpers import small_run
 
 from engine.run import build_run
 

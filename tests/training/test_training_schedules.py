@@ -3,7 +3,7 @@
 import math
 
 import pytest
-from conftest import small_run
+from training_helpers import small_run
 
 from engine.schedules import Schedule, make_schedule
 

@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import small_run
+from training_helpers import small_run
 
 import engine.run
 from engine.events import Forward, Loss, StepEnd, StepStart

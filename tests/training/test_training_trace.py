@@ -5,7 +5,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import small_run
+from training_helpers import small_run
 
 from engine import trace
 from engine.run import build_run

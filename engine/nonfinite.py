@@ -5,12 +5,13 @@ where the trouble started (e.g. ``z`` of layer 2 overflowed in the forward pass;
 only inherited it). Fields are checked in each event's declaration order, dict fields (optimizer
 ``state``, ``extra`` parameters) by key.
 
-Skipped, like ``engine.stopping.first_non_finite`` does for the targets: the Loss event's ``y``
-(data), the statistics of StepEnd (summaries of the arrays already checked), and — where the
-output delta is fused (sigmoid + bce, softmax + cross-entropy) — ``grad_a`` of the Loss event
-and ``from_above`` of the output Delta: there ∂C/∂a may be ±∞ at a saturated output without harm,
-because δᴸ = (a − y)/B is computed without it. (``stopping.first_non_finite``, which ``train``
-uses, gives the field but not the event's index and the entry the debugger moves to.)
+Skipped: the Loss event's ``y`` (data), the statistics of StepEnd (summaries of the arrays
+already checked), and — where the output delta is fused (sigmoid + bce, softmax +
+cross-entropy) — ``grad_a`` of the Loss event and ``from_above`` of the output Delta: there ∂C/∂a
+may be ±∞ at a saturated output without harm, because δᴸ = (a − y)/B is computed without it.
+
+The debugger moves to the event found; ``engine.stopping.first_non_finite`` summarises it for a
+run's divergence report.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from ..events import Event
+from .events import Event
 
 
 @dataclass(frozen=True)
