@@ -29,9 +29,10 @@ REQUESTS = (
 class PanelApp(App[None]):
     """One panel filling the screen; ``posted`` holds the request messages it sent."""
 
-    def __init__(self, panel, view: LabView | None = None):
+    def __init__(self, panel, view: LabView | None = None, throttle: float = 0.0):
         super().__init__()
         self.panel = panel
+        panel.THROTTLE = throttle  # tests see every redraw unless they test the throttle
         self.view = view
         self.posted: list = []
 

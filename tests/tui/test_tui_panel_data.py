@@ -153,3 +153,19 @@ async def test_two_feature_regression_is_coloured_on_the_targets_scale():
         y = view.run.data.y_train[:, 0]
         note = app.query_one("#data-note", Static).content.plain
         assert f"low {fmt(y.min())}" in note and f"high {fmt(y.max())}" in note
+
+
+async def test_redraws_while_training_are_throttled_but_the_last_state_is_drawn():
+    view = make_view("xor")
+    app = PanelApp(DataPanel(), view, throttle=0.3)
+    async with app.run_test(size=(60, 24)) as pilot:
+        await pilot.pause()
+        app.panel.refresh_view(view)
+        drawn = canvas(app)
+        for _ in range(200):
+            view.run.step()
+        app.panel.refresh_view(view)  # within the throttle: not redrawn yet
+        assert canvas(app) is drawn
+        await pilot.pause(0.5)  # the deferred redraw
+        assert canvas(app) is not drawn
+        assert app.panel._drawn[1] == view.run.steps_done

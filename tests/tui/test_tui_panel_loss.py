@@ -10,12 +10,8 @@ from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
 from tui.messages import ToggleLogScale
-from tui.panels.format import WARNING
+from tui.panels.format import WARNING, fmt
 from tui.panels.loss_panel import MAX_POINTS, LossPanel, downsample
-
-
-def yscale(app) -> str:
-    return app.query_one("#loss-plot", PlotextPlot).plt.monitor.yscale[0]
 
 
 async def test_plot_and_numbers_follow_the_run():
@@ -36,13 +32,18 @@ async def test_log_toggle_changes_the_y_scale_and_the_button_asks_for_it():
     app = PanelApp(LossPanel(), view)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        assert yscale(app) == "linear"
+        loss = view.run.history.steps.loss()
+        np.testing.assert_allclose(app.panel.plotted, loss)
         view.log_scale = True
         app.panel.refresh_view(view)
-        assert yscale(app) == "log"
+        np.testing.assert_allclose(app.panel.plotted, np.log10(loss))
+        assert fmt(loss.max()) in app.panel.y_labels  # labelled with the losses themselves
+        assert "log scale" in app.query_one("#loss-scale-label", Static).content.plain
+        await pilot.resize_terminal(100, 30)  # repainting the log plot must not fail
+        await pilot.pause()
         view.log_scale = False
         app.panel.refresh_view(view)
-        assert yscale(app) == "linear"
+        np.testing.assert_allclose(app.panel.plotted, loss)
         await pilot.click("#loss-log")
         await pilot.pause()
         assert len(app.requests(ToggleLogScale)) == 1

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Static
 
 ACCENT = "bold $text-accent"
 MUTED = "$text-muted"
@@ -13,11 +17,45 @@ SUCCESS = "$text-success"
 WARNING = "$text-warning"
 
 
+class Show(Static):
+    """A Static that ignores updates to the same content and skips the layout pass when the
+    new content has the same shape (a panel refreshes ~15 times a second while training)."""
+
+    def update(self, content="", *, layout: bool = True) -> None:
+        old = self.content
+        if _same(old, content):
+            return
+        if layout and _shape(old) is not None and _shape(old) == _shape(content):
+            layout = False
+        super().update(content, layout=layout)
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, Content) and isinstance(b, Content):
+        return a.plain == b.plain and a.spans == b.spans
+    return isinstance(a, str) and isinstance(b, str) and a == b
+
+
+def _shape(content) -> tuple[int, int] | None:
+    """(lines, widest line) of text content; None for anything else."""
+    if isinstance(content, str):
+        content = Content(content)
+    if not isinstance(content, Content):
+        return None
+    lines = content.plain.split("\n")
+    return len(lines), max(Content(line).cell_length for line in lines)
+
+
 class Panel(Vertical):
     """A framed panel; subclasses set ``BORDER_TITLE`` and implement ``refresh_view(view)``,
     which starts with ``self.last_view = view`` so the panel can redraw itself when resized."""
 
     last_view = None
+    THROTTLE = 0.2
+    """Seconds between two redraws of a panel's expensive picture while only the step moves."""
+
+    _last_draw = 0.0
+    _deferred = None
 
     DEFAULT_CSS = """
     Panel {
@@ -57,3 +95,22 @@ class Panel(Vertical):
     def _redraw(self) -> None:
         if self.last_view is not None:
             self.refresh_view(self.last_view)
+
+    def too_soon(self) -> bool:
+        """True when the picture was drawn less than ``THROTTLE`` seconds ago; a redraw is then
+        scheduled for when the time is up, so the last state is always drawn."""
+        now = time.monotonic()
+        wait = self._last_draw + self.THROTTLE - now
+        if wait > 0:
+            if self._deferred is None:
+                self._deferred = self.set_timer(wait, self._deferred_redraw)
+            return True
+        return False
+
+    def note_drawn(self) -> None:
+        """The expensive picture was just drawn (``too_soon`` counts from here)."""
+        self._last_draw = time.monotonic()
+
+    def _deferred_redraw(self) -> None:
+        self._deferred = None
+        self._redraw()

@@ -23,11 +23,11 @@ from textual.color import Color
 from textual.content import Content
 from textual.style import Style
 from textual.widgets import Static
-from textual_plotext import PlotextPlot
 
-from tui.panels.base import MUTED, Panel
+from tui.panels.base import MUTED, Panel, Show
 from tui.panels.format import fmt, fmt_fraction
 from tui.panels.loss_panel import PLOT_LIMIT
+from tui.panels.plot import CachedPlot
 
 CLASS_COLORS = ("primary", "accent", "success", "error", "secondary", "warning")
 """Theme variables for classes 0, 1, 2, …; further classes repeat the palette."""
@@ -137,16 +137,26 @@ def render_field(
         for r, c, k in points:
             classes[r, c], levels[r, c] = k, POINT
     lines = []
+    cls_rows, lvl_rows = classes.tolist(), levels.tolist()
     for r in range(0, rows - 1, 2):
-        parts = []
+        parts: list[tuple[str, Style]] = []
+        text, style = "", None
+        top_c, top_l, bot_c, bot_l = cls_rows[r], lvl_rows[r], cls_rows[r + 1], lvl_rows[r + 1]
         for c in range(cols):
-            top = (int(classes[r, c]), int(levels[r, c]))
-            bottom = (int(classes[r + 1, c]), int(levels[r + 1, c]))
+            bottom = (bot_c[c], bot_l[c])
             k = marks.get((r // 2, c))
             if k is not None:
-                parts.append(("●", palette.point(k, bottom)))
+                char, cell = "●", palette.point(k, bottom)
             else:
-                parts.append(("▀", palette.cell(top, bottom)))
+                char, cell = "▀", palette.cell((top_c[c], top_l[c]), bottom)
+            if cell is style:  # runs of equal cells become one span (cheaper to draw)
+                text += char
+                continue
+            if style is not None:
+                parts.append((text, style))
+            text, style = char, cell
+        if style is not None:
+            parts.append((text, style))
         lines.append(Content.assemble(*parts))
     return Content("\n").join(lines)
 
@@ -176,9 +186,9 @@ class DataPanel(Panel):
         self._drawn: tuple | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="data-canvas")
-        yield PlotextPlot(id="data-plot")
-        yield Static("", id="data-note")
+        yield Show("", id="data-canvas")
+        yield CachedPlot(id="data-plot")
+        yield Show("", id="data-note")
 
     def refresh_view(self, view) -> None:
         self.last_view = view
@@ -192,16 +202,22 @@ class DataPanel(Panel):
         key = (id(run), run.trainer.steps_done, mode, canvas.size, self.app.theme)
         if key == self._drawn:
             return
+        only_steps = (
+            self._drawn is not None and key[0] == self._drawn[0] and key[2:] == self._drawn[2:]
+        )
+        if only_steps and self.too_soon():
+            return
         self._drawn = key
         self.mode = mode
         canvas.display = mode in ("plane", "samples")
-        self.query_one("#data-plot", PlotextPlot).display = mode == "curve"
+        self.query_one("#data-plot", CachedPlot).display = mode == "curve"
         if mode == "plane":
             self._draw_plane(run)
         elif mode == "curve":
             self._draw_curve(run)
         else:
             self._draw_samples(run)
+        self.note_drawn()
 
     # --- 2-D: the plane -----------------------------------------------------------------------
 
@@ -264,7 +280,7 @@ class DataPanel(Panel):
     # --- 1-D: the curve -----------------------------------------------------------------------
 
     def _draw_curve(self, run) -> None:
-        widget = self.query_one("#data-plot", PlotextPlot)
+        widget = self.query_one("#data-plot", CachedPlot)
         plt = widget.plt
         plt.clear_data()
         plt.clear_figure()
@@ -284,7 +300,7 @@ class DataPanel(Panel):
             shown = np.clip(fit[keep], -PLOT_LIMIT, PLOT_LIMIT)  # plotext draws nothing beyond
             plt.plot(grid_x[keep].tolist(), shown.tolist(), marker="braille", color=fit_color)
         plt.xlabel("x")
-        widget.refresh()
+        widget.replot()
         message = "· data  ─ network's fit"
         if not keep.all():
             message += "  (fit not finite)"

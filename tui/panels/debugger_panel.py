@@ -29,7 +29,7 @@ from textual.widgets import Button, Static
 from engine.debugger import DebuggerError
 from engine.debugger.formatting import sup
 from tui.messages import DebugCommand, SelectUnit, SelectWeight
-from tui.panels.base import ACCENT, MUTED, Panel
+from tui.panels.base import ACCENT, MUTED, Panel, Show
 from tui.panels.format import WARNING, array_lines, array_summary, fmt, styled_number
 
 COMMAND_BUTTONS = (
@@ -360,7 +360,7 @@ class DebuggerPanel(Panel):
         super().__init__(id=id, classes=classes)
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="debugger-position")
+        yield Show("", id="debugger-position")
         with Horizontal(id="debugger-buttons", classes="panel-buttons"):
             for name, label, key, what in COMMAND_BUTTONS:
                 yield Button(label, id=f"debug-{name}", compact=True, tooltip=f"{what} ({key})")
@@ -373,16 +373,16 @@ class DebuggerPanel(Panel):
             )
         with Horizontal(id="debugger-body"):
             with ScrollableContainer(id="debugger-arrays"):
-                yield Static("", id="debugger-event")
+                yield Show("", id="debugger-event")
             with ScrollableContainer(id="debugger-side"):
-                yield Static("Equation", classes="debugger-title")
-                yield Static("", id="debugger-equation-title")
-                yield Static("", id="debugger-equation")
-                yield Static("", id="debugger-equation-notes")
-                yield Static("Pending update", classes="debugger-title")
-                yield Static("", id="debugger-update")
-                yield Static("Breakpoints", classes="debugger-title")
-                yield Static("", id="debugger-breakpoints")
+                yield Show("Equation", classes="debugger-title")
+                yield Show("", id="debugger-equation-title")
+                yield Show("", id="debugger-equation")
+                yield Show("", id="debugger-equation-notes")
+                yield Show("Pending update", classes="debugger-title")
+                yield Show("", id="debugger-update")
+                yield Show("Breakpoints", classes="debugger-title")
+                yield Show("", id="debugger-breakpoints")
 
     @on(Button.Pressed)
     def _command(self, event: Button.Pressed) -> None:

@@ -25,7 +25,7 @@ from textual.widgets import Select, Static
 
 from engine.stats import STAT_NAMES
 from tui.messages import CycleStat
-from tui.panels.base import MUTED, Panel
+from tui.panels.base import MUTED, Panel, Show
 from tui.panels.format import WARNING, fmt, fmt_fraction, is_finite
 from tui.view import STATS
 
@@ -295,13 +295,13 @@ class GradientsPanel(Panel):
                 id="gradients-stat",
                 tooltip="Which per-layer statistic to show",
             )
-            yield Static("", id="gradients-steps")
+            yield Show("", id="gradients-steps")
         with VerticalScroll(id="gradients-scroll", can_focus=False):
-            yield Static("", id="gradients-bars")
-            yield Static("", id="gradients-axis")
-            yield Static("", id="gradients-legend")
-            yield Static("", id="gradients-history-title", classes="panel-note")
-            yield Static("", id="gradients-history")
+            yield Show("", id="gradients-bars")
+            yield Show("", id="gradients-axis")
+            yield Show("", id="gradients-legend")
+            yield Show("", id="gradients-history-title", classes="panel-note")
+            yield Show("", id="gradients-history")
 
     @on(Select.Changed, "#gradients-stat")
     def _stat_chosen(self, event: Select.Changed) -> None:

@@ -18,11 +18,11 @@ from textual.color import Color
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Button, Static
-from textual_plotext import PlotextPlot
 
 from tui.messages import ToggleLogScale
-from tui.panels.base import MUTED, Panel
+from tui.panels.base import MUTED, Panel, Show
 from tui.panels.format import fmt, fmt_count, fmt_fraction, styled_number
+from tui.panels.plot import CachedPlot
 
 MAX_POINTS = 300
 """At most this many points per curve reach plotext, however long the run."""
@@ -62,29 +62,27 @@ def step_ticks(first: float, last: float, n: int = 5) -> list[int]:
     return ticks or [int(round(first))]
 
 
-def value_ticks(values: np.ndarray, log: bool, n: int = 4) -> list[float]:
-    """``n`` y ticks spanning ``values`` (evenly, or evenly in log₁₀ on a log axis)."""
+def value_ticks(values: np.ndarray, n: int = 4) -> list[float]:
+    """``n`` evenly spaced y ticks spanning the finite ``values``."""
     values = values[np.isfinite(values)]
-    if log:
-        values = values[values > 0]
     if values.shape[0] == 0:
         return []
     lo, hi = float(values.min()), float(values.max())
     if hi <= lo:
         return [lo]
-    if log:
-        return [float(t) for t in np.logspace(math.log10(lo), math.log10(hi), n)]
     return [float(t) for t in np.linspace(lo, hi, n)]
 
 
 def validation_curve(epochs) -> tuple[np.ndarray, np.ndarray]:
-    """(step, validation loss) at the end of each epoch (empty without a validation split)."""
-    if len(epochs) == 0:
+    """(step, validation loss) at the end of each epoch (empty without a validation split).
+
+    Read from one copy of the log (the training thread may append while this runs).
+    """
+    items = [(m.step, m.val_loss) for m in list(epochs) if m.val_loss is not None]
+    if not items:
         return np.zeros(0), np.zeros(0)
-    val = epochs.series("val_loss")
-    steps = epochs.series("step")
-    keep = ~np.isnan(val)  # NaN: the epoch had no validation loss
-    return steps[keep], val[keep]
+    steps, val = np.array(items, dtype=np.float64).T
+    return steps, val
 
 
 class LossPanel(Panel):
@@ -115,13 +113,15 @@ class LossPanel(Panel):
         self.log_scale = False
         self.points = 0  # points of the training curve last handed to plotext
         self.clipped = False  # values beyond PLOT_LIMIT were clipped for the plot
+        self.plotted = np.zeros(0)  # the training curve's y values as plotted (log₁₀ on log)
+        self.y_labels: list[str] = []
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="panel-buttons"):
-            yield Static("", id="loss-scale-label")
+            yield Show("", id="loss-scale-label")
             yield Button("log", id="loss-log", compact=True, tooltip="Linear / log scale (l)")
-        yield PlotextPlot(id="loss-plot")
-        yield Static("", id="loss-stats")
+        yield CachedPlot(id="loss-plot")
+        yield Show("", id="loss-stats")
 
     @on(Button.Pressed, "#loss-log")
     def _toggle_log(self, event: Button.Pressed) -> None:
@@ -135,7 +135,7 @@ class LossPanel(Panel):
         run = view.run
         steps, epochs = run.history.steps, run.history.epochs
         self.log_scale = bool(view.log_scale)
-        plot = self.query_one("#loss-plot", PlotextPlot)
+        plot = self.query_one("#loss-plot", CachedPlot)
         key = (
             id(steps),
             steps.n_recorded,
@@ -144,9 +144,11 @@ class LossPanel(Panel):
             self.app.theme,
             plot.size,
         )
-        if key != self._plotted:
+        only_steps = self._plotted is not None and _same_but_steps(key, self._plotted)
+        if key != self._plotted and not (only_steps and self.too_soon()):
             self._plotted = key
             self._plot(steps, epochs)
+            self.note_drawn()
         scale = "log scale" if self.log_scale else "linear scale"
         key: list = [(scale, MUTED), ("  ━", "$primary"), (" train", MUTED)]
         if len(epochs) and epochs.last.val_loss is not None:
@@ -156,24 +158,24 @@ class LossPanel(Panel):
         self.query_one("#loss-stats", Static).update(self._stats_line(view))
 
     def _plot(self, history, epochs) -> None:
-        widget = self.query_one("#loss-plot", PlotextPlot)
+        widget = self.query_one("#loss-plot", CachedPlot)
         plt = widget.plt
         plt.clear_data()
         plt.clear_figure()
-        # two columns, not the whole snapshot: points recorded in between are cut off below
-        loss = history.loss()
-        steps = history.steps()[: loss.shape[0]]
-        steps, loss = downsample(steps, loss[: steps.shape[0]])
+        snapshot = history.snapshot()  # steps and losses that match point for point
+        steps, loss = downsample(snapshot.steps, snapshot.loss)
         val_x, val_y = downsample(*validation_curve(epochs))
         self.clipped = bool(np.any(np.abs(loss) > PLOT_LIMIT) or np.any(np.abs(val_y) > PLOT_LIMIT))
         loss = np.clip(loss, -PLOT_LIMIT, PLOT_LIMIT)
         val_y = np.clip(val_y, -PLOT_LIMIT, PLOT_LIMIT)
-        if self.log_scale:
+        if self.log_scale:  # log₁₀ of the values on a linear axis, labelled with the values
+            # (plotext's own log scale takes the log again at every repaint of the same figure)
             positive = loss > 0
-            steps, loss = steps[positive], loss[positive]
+            steps, loss = steps[positive], np.log10(loss[positive])
             positive = val_y > 0
-            val_x, val_y = val_x[positive], val_y[positive]
+            val_x, val_y = val_x[positive], np.log10(val_y[positive])
         self.points = int(steps.shape[0])
+        self.plotted = loss
         theme = self.app.theme_variables
         train_color = _rgb(theme.get("primary", "#0178D4"))
         val_color = _rgb(theme.get("warning", "#ffa62b"))
@@ -184,22 +186,15 @@ class LossPanel(Panel):
         if self.points:
             plt.plot(steps.tolist(), loss.tolist(), marker="braille", color=train_color)
         if val_x.shape[0]:
-            plt.plot(
-                val_x.tolist(),
-                val_y.tolist(),
-                marker="braille",
-                color=val_color,
-            )
-        if self.log_scale and (self.points or val_x.shape[0]):
-            plt.yscale("log")
-        else:
-            plt.yscale("linear")
-        ticks = value_ticks(np.concatenate([loss, val_y]), self.log_scale and self.points > 0)
+            plt.plot(val_x.tolist(), val_y.tolist(), marker="braille", color=val_color)
+        ticks = value_ticks(np.concatenate([loss, val_y]))
         if ticks:  # plotext's own labels print every digit of large numbers
-            plt.yticks(ticks, [fmt(t) for t in ticks])
+            labels = [fmt(10**t if self.log_scale else t) for t in ticks]
+            plt.yticks(ticks, labels)
+            self.y_labels = labels
         if not self.points and not val_x.shape[0]:
             plt.title("no steps yet")
-        widget.refresh()
+        widget.replot()
 
     def _stats_line(self, view) -> Content:
         """Epoch, step, the last step's loss, and the last epoch's validation loss and accuracy."""
@@ -228,6 +223,11 @@ class LossPanel(Panel):
         if self.clipped:
             parts += [(f"  plot clipped at {fmt(PLOT_LIMIT)}", "$text-warning")]
         return Content.assemble(*parts)
+
+
+def _same_but_steps(key: tuple, old: tuple) -> bool:
+    """Only the step and epoch counts (key[1], key[2]) differ."""
+    return key[0] == old[0] and key[3:] == old[3:]
 
 
 def _rgb(color: str) -> tuple[int, int, int]:

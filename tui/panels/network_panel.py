@@ -17,7 +17,7 @@ from textual.events import Click
 from textual.widgets import Button, Static
 
 from tui.messages import ApplyNetwork, SelectUnit
-from tui.panels.base import ACCENT, CURRENT_ROW, MUTED, SELECTED, Panel
+from tui.panels.base import ACCENT, CURRENT_ROW, MUTED, SELECTED, Panel, Show
 from tui.panels.format import fmt, fmt_count
 
 EVENT_MARKERS = {
@@ -151,7 +151,7 @@ def wrap_items(items: list[Content], width: int, gap: str = "  ") -> Content:
     return Content("\n").join(lines)
 
 
-class LayerTable(Static):
+class LayerTable(Show):
     """The layer table; a click on a layer row selects that layer (``SelectUnit(l)``)."""
 
     rows = 0
@@ -190,7 +190,7 @@ class NetworkPanel(Panel):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="network-scroll", can_focus=False):
             yield LayerTable("", id="network-table")
-            yield Static("", id="network-summary")
+            yield Show("", id="network-summary")
         with Horizontal(classes="panel-buttons"):
             yield Button("Edit…", id="network-edit", compact=True, tooltip="Edit the network")
 
