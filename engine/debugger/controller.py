@@ -9,10 +9,12 @@ Motion commands (breakpoints and the non-finite check can stop any of them earli
 ``step(n=1)``
     the next event (n events on).
 ``next()``
-    the next event of the SAME KIND, in the order events come: from ``Delta(l=3)`` to
-    ``Delta(l=2)``, from ``Forward(l=1)`` to ``Forward(l=2)``, from ``Update(l=1)`` to
-    ``Update(l=2)``. From the last one of a step (``Forward(l=L)``, ``Delta(l=1)``, …) and for the
-    once-per-step kinds (StepStart, Loss, Clip, StepEnd) that is the same kind in the next step.
+    the next layer: the next event of the SAME KIND in this step, in the order events come —
+    from ``Delta(l=3)`` to ``Delta(l=2)``, from ``Forward(l=1)`` to ``Forward(l=2)``, from
+    ``Update(l=1)`` to ``Update(l=2)``. Where no layer follows (``Forward(l=L)``, ``Delta(l=1)``,
+    ``Gradient(l=1)``, ``Update(l=L)``) and for the once-per-step kinds (StepStart, Loss, Clip,
+    StepEnd), the next event, like ``step()``: pressing ``next`` walks the whole step layer by
+    layer and never skips a phase.
 ``finish()``
     to the last event of the current phase: forward → ``Loss``; backward → ``Gradient(l=1)``;
     update (Clip, Update) → ``Update(l=L)``. At the last event of a phase, to the end of the next
@@ -246,9 +248,13 @@ class Controller:
         return self._move(target)
 
     def next(self) -> Stop:
-        """The next event of the same kind (see the module docstring)."""
-        kind = self._event().kind
-        return self._move(lambda rec, ev: ev.kind == kind)
+        """The next layer's event of the same kind, or the next event (see the module docstring)."""
+        ev = self._event()
+        l = getattr(ev, "l", None)
+        if l is None or l == (1 if ev.phase == "backward" else self.L):
+            return self.step()
+        kind, step = ev.kind, self._rec.step
+        return self._move(lambda rec, e: e.kind == kind and rec.step == step)
 
     def finish(self) -> Stop:
         """To the last event of the current phase (see the module docstring)."""

@@ -46,10 +46,10 @@ COMMANDS: list[Command] = [
         "next",
         ("n",),
         "next",
-        "the next event of the same kind",
+        "the next layer: the same kind of event, one layer on",
         "Delta(l=3) → Delta(l=2), Forward(l=1) → Forward(l=2), Update(l=1) → Update(l=2);\n"
-        "from the last of a step (and for StepStart, Loss, Clip, StepEnd) the same kind in\n"
-        "the next step.",
+        "where no layer follows (Forward(l=L), Delta(l=1), …) and for StepStart, Loss, Clip\n"
+        "and StepEnd, the next event, as step does.",
         motion=True,
     ),
     Command(

@@ -39,18 +39,20 @@ def test_step_moves_one_event_and_n_events(trainer):
     ("start", "expected"),
     [
         ((1, F1), (1, F2)),
-        ((1, F3), (2, F1)),  # the last Forward of a step: the first Forward of the next
+        ((1, F3), (1, LOSS)),  # no layer follows: the next event, never the next step
         ((1, D3), (1, D2)),
         ((1, D2), (1, D1)),
+        ((1, D1), (1, G1)),
         ((1, G3), (1, G2)),
+        ((1, G1), (1, U1)),
         ((1, U1), (1, U2)),
-        ((1, U3), (2, U1)),
-        ((1, START), (2, START)),
-        ((1, LOSS), (2, LOSS)),
-        ((1, END), (2, END)),
+        ((1, U3), (1, END)),
+        ((1, START), (1, F1)),
+        ((1, LOSS), (1, D3)),
+        ((1, END), (2, START)),
     ],
 )
-def test_next_goes_to_the_same_kind(trainer, start, expected):
+def test_next_goes_to_the_next_layer_or_the_next_event(trainer, start, expected):
     c = at(trainer, *start)
     c.next()
     assert where(c) == expected
