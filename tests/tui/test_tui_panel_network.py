@@ -100,7 +100,9 @@ async def test_editor_refuses_bad_fields_with_a_visible_reason():
             assert reason in errors, (field, text, errors)
             assert widget.has_class("refused"), field
             assert screen.query_one("#apply", Button).disabled, field
-            await pilot.press("ctrl+a")  # apply from the keyboard is refused too
+            widget.focus()
+            await pilot.press("enter")  # applying from the keyboard is refused too
+            await pilot.press("ctrl+s")
             await pilot.pause()
             assert isinstance(app.screen, NetworkEditor), field
             await set_input(pilot, screen, field, good)
@@ -142,8 +144,10 @@ async def test_editor_applies_resize_add_layer_activation_and_training_settings(
         await set_input(pilot, screen, "beta1", "0.8")
         await set_input(pilot, screen, "l2", "1e-4")
         assert screen.query_one("#editor-errors", Static).content.plain == ""
-        await pilot.click("#apply")
+        screen.query_one("#l2", Input).focus()
+        await pilot.press("enter")  # Enter in a field applies
         await pilot.pause()
+        assert not isinstance(app.screen, NetworkEditor)
         (applied,) = app.requests(ApplyNetwork)
         layers = applied.network["layers"]
         assert [t["size"] for t in layers] == [8, 8, 1]

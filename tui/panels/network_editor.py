@@ -3,8 +3,9 @@
 Layers can be added (a hidden layer before the output), removed, resized, and given another
 activation or init; the loss, the optimizer and its hyper-parameters, η, the batch size and the
 regularization can be changed. Every change is checked at once: refused fields are tinted and the
-reasons listed under the form. "Apply" dismisses the screen with the new ``(network, training)``
-sections only when nothing is refused; "Cancel" or Escape leaves everything as it was.
+reasons listed under the form. "Apply" (or Enter in a field, or ctrl+s) dismisses the screen with
+the new ``(network, training)`` sections only when nothing is refused; "Cancel" or Escape leaves
+everything as it was.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ class NetworkEditor(ModalScreen[tuple[dict, dict] | None]):
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+a", "apply", "Apply"),
+        Binding("ctrl+s", "apply", "Apply", priority=True),
     ]
     DEFAULT_CSS = """
     NetworkEditor {
@@ -194,7 +195,9 @@ class NetworkEditor(ModalScreen[tuple[dict, dict] | None]):
             yield Static("", id="editor-errors")
             with Horizontal(id="editor-buttons"):
                 yield Button("Cancel", id="cancel", compact=True)
-                yield Button("Apply", id="apply", variant="primary", compact=True)
+                yield Button(
+                    "Apply", id="apply", variant="primary", compact=True, tooltip="Enter or ctrl+s"
+                )
 
     def _input(self, key: str) -> Input:
         label = FLOAT_FIELDS[key][0] if key in FLOAT_FIELDS else "batch size: full or a number"
@@ -277,6 +280,12 @@ class NetworkEditor(ModalScreen[tuple[dict, dict] | None]):
         else:
             self.draft.values[key] = event.value
         self._check()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        """Enter in a field applies, as the Apply button does."""
+        event.stop()
+        self.action_apply()
 
     @on(Select.Changed)
     async def _select_changed(self, event: Select.Changed) -> None:
