@@ -234,7 +234,9 @@ class Learner:
             )
             new_params.append(new), new_state.append(state), all_steps.append(steps)
 
-        stats = self._stats(zs, extras, acts, deltas, slopes, grads, new_params, all_steps)
+        stats = self._stats(
+            zs, extras, acts, deltas, slopes, grads, used, new_params, all_steps, lr
+        )
         self._commit(new_params, new_state, t, extras)
         yield StepEnd(t, epoch, batch, data_loss + penalty, stats)
 
@@ -278,11 +280,16 @@ class Learner:
             new, steps, state = self._update(layer.l, used[layer.l - 1], lr, t)
             new_params.append(new), new_state.append(state), all_steps.append(steps)
 
-        stats = self._stats(zs, extras, acts, deltas, slopes, grads, new_params, all_steps)
+        stats = self._stats(
+            zs, extras, acts, deltas, slopes, grads, used, new_params, all_steps, lr
+        )
         self._commit(new_params, new_state, t, extras)
         return StepResult(data_loss + penalty, stats)
 
-    def _stats(self, zs, extras, acts, deltas, slopes, grads, new_params, steps) -> tuple:
+    def _stats(self, zs, extras, acts, deltas, slopes, grads, used, new_params, steps, lr) -> tuple:
+        opt = self.optimizer
+        # plain SGD on unclipped gradients: ΔW = η ∂C/∂W, so ‖ΔW‖ = η‖∂C/∂W‖ (saves a pass)
+        scale = lr if opt.name == "sgd" and not opt.weight_decay and used is grads else None
         return tuple(
             layer_stats(
                 layer,
@@ -294,6 +301,7 @@ class Learner:
                 layer.params["W"],
                 new_params[i]["W"],
                 steps[i]["W"],
+                scale,
             )
             for i, layer in enumerate(self.net.layers)
         )

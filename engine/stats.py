@@ -40,10 +40,18 @@ def norm(x) -> float:
 
 
 _ONES: dict[tuple[int, np.dtype], np.ndarray] = {}
+DOT_SUM_MAX = 1 << 16  # above this many elements ``np.add.reduce`` is the faster sum (memory-bound)
+
+
+def total(x, ones) -> float:
+    """Σx: ⟨x, 1⟩ (a BLAS dot product) for small arrays, where it is 1.5–2× faster than
+    ``x.sum()``; ``np.add.reduce`` for large ones, where reading the ones costs more."""
+    return float(np.vdot(x, ones) if x.size <= DOT_SUM_MAX else np.add.reduce(x, axis=None))
 
 
 def _ones(size: int, dtype) -> np.ndarray:
     """A cached read-only vector of ``size`` ones, for sums as BLAS dot products."""
+    size = min(size, DOT_SUM_MAX)
     key = (size, dtype)
     ones = _ONES.get(key)
     if ones is None:
@@ -55,14 +63,18 @@ def _ones(size: int, dtype) -> np.ndarray:
     return ones
 
 
-def layer_stats(layer, z, a, delta, local_slope, grad_W, W_old, W_new, step_W) -> LayerStats:
+def layer_stats(
+    layer, z, a, delta, local_slope, grad_W, W_old, W_new, step_W, step_scale=None
+) -> LayerStats:
     """The statistics of one layer for one step (see the module docstring).
 
     Written for speed (it runs at every step; on small layers the cost is the number of NumPy
     calls): sums are BLAS dot products with a vector of ones, Σx = ⟨x, 1⟩, several times faster
     than ``ndarray.sum`` on small arrays; the dead-unit count uses the ReLU slope already computed
     by the backward pass (a unit is dead when Σ_batch σ′(z) = 0, i.e. z ≤ 0 for every example);
-    ‖W‖ before the update is the previous step's ‖W‖ after it when W is the same array.
+    ‖W‖ before the update is the previous step's ‖W‖ after it when W is the same array; and
+    when the step is ``step_scale`` × ∂C/∂W exactly (plain SGD: ΔW = η ∂C/∂W), ‖ΔW‖ is
+    η‖∂C/∂W‖ instead of another pass over a W-sized array.
     """
     activation = layer.activation
     cached_W, w_norm_old = layer.norm_cache
@@ -82,15 +94,16 @@ def layer_stats(layer, z, a, delta, local_slope, grad_W, W_old, W_new, step_W) -
     if activation.can_die:
         n = z.shape[1]
         if local_slope is not None:  # σ′ = 1 where z > 0, else 0: count the columns summing to 0
-            dead = (n - np.count_nonzero(ones[: z.shape[0]] @ local_slope)) / n
+            dead = (n - np.count_nonzero(_ones(z.shape[0], a.dtype) @ local_slope)) / n
         else:
             dead = np.count_nonzero(z.max(axis=0) <= 0) / n
-    mean = float(np.vdot(a, ones)) / size
-    step_norm = math.sqrt(np.vdot(step_W, step_W))
+    mean = total(a, ones) / size
+    grad_norm = math.sqrt(np.vdot(grad_W, grad_W))
+    step_norm = step_scale * grad_norm if step_scale is not None else norm(step_W)
     return LayerStats(
         layer.l,
-        math.sqrt(np.vdot(grad_W, grad_W)),
-        float(np.vdot(np.abs(delta), ones)) / size,
+        grad_norm,
+        total(np.abs(delta), ones) / size,
         w_norm_new,
         step_norm / w_norm_old if w_norm_old > 0 else 0.0,
         saturated,
