@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from panel_harness import PanelApp, event_at, make_view
 from textual.widgets import Button, Input, Select, Static
 
+from scenarios import build_run
+from scenarios.loader import validate_document
 from tui.messages import ApplyNetwork, SelectUnit
 from tui.panels.base import CURRENT_ROW
 from tui.panels.network_editor import NetworkEditor
@@ -157,6 +161,18 @@ async def test_editor_applies_resize_add_layer_activation_and_training_settings(
         assert training["optimizer"] == "adam" and training["lr"] == 0.01
         assert training["beta1"] == 0.8 and training["l2"] == 1e-4
         assert training["epochs"] == view.scenario.training["epochs"]  # kept as it was
+    # the sections validate as a scenario file's would, and build the network asked for
+    sc = view.scenario
+    document = {
+        **{k: getattr(sc, k) for k in ("name", "title", "summary", "lesson", "seed")},
+        **{k: getattr(sc, k) for k in ("data", "schedule", "stop")},
+        "network": applied.network,
+        "training": applied.training,
+    }
+    sections = validate_document(document, "edited")
+    run = build_run(dataclasses.replace(sc, **sections))
+    assert run.net.sizes == [2, 8, 8, 1] and run.learner.optimizer.name == "adam"
+    assert run.learner.l2 == 1e-4
 
 
 def test_draft_reports_the_engines_objection_to_softmax_in_a_hidden_layer():

@@ -166,16 +166,19 @@ class NetworkDraft:
         network["layers"] = tables
         if errors:
             return network, training, errors
+        # validated copies (defaults filled in) for the checks; the sections handed back stay
+        # as edited, so validating them again (as the app does) gives the same result
+        checked_network = checked_training = None
         try:
-            network = check_network(Checker("edit"), copy.deepcopy(network))
+            checked_network = check_network(Checker("edit"), copy.deepcopy(network))
         except ScenarioError as e:
             errors.append(FieldError(_field_of(str(e)), _strip_label(str(e))))
         try:
-            training = check_training(Checker("edit"), copy.deepcopy(training))
+            checked_training = check_training(Checker("edit"), copy.deepcopy(training))
         except ScenarioError as e:
             errors.append(FieldError(_field_of(str(e)), _strip_label(str(e))))
         if not errors:
-            errors.extend(self._engine_check(network, training))
+            errors.extend(self._engine_check(checked_network, checked_training))
         return network, training, errors
 
     def _layer_tables(self, errors: list[FieldError]) -> list[dict]:
