@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
 from panel_harness import PanelApp, event_at, make_view
 from textual.widgets import Button, Input, Select, Static
 
-from scenarios import build_run
+from scenarios import build_run, load_scenario, preset_names
 from scenarios.loader import validate_document
 from tui.messages import ApplyNetwork, SelectUnit
 from tui.panels.base import CURRENT_ROW
@@ -201,3 +202,23 @@ def test_draft_drops_explicit_weights_when_the_shape_changes():
     assert errors == []
     assert "weights" not in network_new["layers"][0] and "weights" not in network_new["layers"][1]
     assert network_new["layers"][1]["bias"] == [0.1]  # b's shape (1,) did not change
+
+
+@pytest.mark.parametrize("name", preset_names())
+def test_an_unchanged_draft_of_every_preset_is_valid_and_validates_again(name):
+    sc = load_scenario(name)
+    run = build_run(sc)
+    draft = NetworkDraft.from_sections(
+        run.net.n_in, run.net.layers[-1].n_out, run.trainer.n, sc.network, sc.training
+    )
+    network, training, errors = draft.check()
+    assert errors == []
+    document = {
+        **{k: getattr(sc, k) for k in ("name", "title", "summary", "lesson", "seed")},
+        **{k: getattr(sc, k) for k in ("data", "schedule", "stop")},
+        "network": network,
+        "training": training,
+    }
+    sections = validate_document(document, name)
+    assert sections["network"] == sc.network  # nothing lost or changed on the way
+    assert sections["training"] == sc.training

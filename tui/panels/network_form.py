@@ -229,6 +229,7 @@ class NetworkDraft:
         optimizer = self.optimizer
         training["optimizer"] = optimizer
         takes = set(optimizer_settings(optimizer))
+        defaults = engine.OPTIMIZERS[optimizer].defaults
         for key in ("momentum", "nesterov", "beta1", "beta2", "rho", "eps"):
             if key not in takes:
                 training.pop(key, None)
@@ -243,8 +244,12 @@ class NetworkDraft:
             if not ok(value):
                 errors.append(FieldError(key, f"{label}: {text} refused — {rule}"))
                 continue
+            if key in defaults and key not in self.training and value == defaults[key]:
+                continue  # the optimizer's own default: leave the section as it was
             training[key] = value
-        if "nesterov" in takes:
+        if "nesterov" in takes and (
+            "nesterov" in self.training or self.nesterov != defaults["nesterov"]
+        ):
             training["nesterov"] = self.nesterov
         batch = self.values.get("batch_size", "full").strip().lower()
         if batch == "full":
