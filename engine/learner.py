@@ -141,7 +141,7 @@ class Learner:
             if decay and name == "W":
                 g = g + decay * p
             p_new, step, s = update(p, g, old_state.get(name, _NO_STATE), lr, t)
-            p_new.flags.writeable = False
+            p_new.setflags(False)  # read-only
             new[name], steps[name], state[name] = p_new, step, s
         return new, steps, state
 
@@ -329,5 +329,5 @@ _NO_STATE: dict = {}  # an optimizer's state before its first step (optimizers o
 
 def _freeze(array):
     if array is not None:
-        array.flags.writeable = False
+        array.setflags(False)  # write=False, the fastest way to set it
     return array
