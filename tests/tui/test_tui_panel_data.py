@@ -169,3 +169,16 @@ async def test_redraws_while_training_are_throttled_but_the_last_state_is_drawn(
         await pilot.pause(0.5)  # the deferred redraw
         assert canvas(app) is not drawn
         assert app.panel._drawn[1] == view.run.steps_done
+
+
+async def test_one_example_with_two_outputs_is_shown_as_a_table():
+    view = make_view("worked-example")  # one example, two regression outputs
+    app = PanelApp(DataPanel(), view)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.panel.mode == "samples"
+        text = canvas(app).plain
+        outputs = view.run.net.predict(view.run.data.x_train)[0]
+        assert "2 outputs per example" in text
+        assert f"target [{fmt(0.01)}, {fmt(0.99)}]" in text
+        assert f"predicted [{fmt(outputs[0])}, {fmt(outputs[1])}]" in text

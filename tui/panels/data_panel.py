@@ -195,9 +195,7 @@ class DataPanel(Panel):
         run = view.run
         data = run.data
         x = np.asarray(data.x_train)
-        mode = "plane" if x.shape[1] == 2 else "curve" if x.shape[1] == 1 else "samples"
-        if mode == "curve" and data.task != "regression":
-            mode = "samples"
+        mode = drawing_mode(x.shape[1], data.task, np.asarray(data.y_train).shape[1], x.shape[0])
         canvas = self.query_one("#data-canvas", Static)
         key = (id(run), run.trainer.steps_done, mode, canvas.size, self.app.theme)
         if key == self._drawn:
@@ -314,12 +312,14 @@ class DataPanel(Panel):
         y = np.asarray(data.y_train)
         n = min(SAMPLES, x.shape[0])
         outputs = np.asarray(run.net.predict(x[:n]), dtype=np.float64)
-        lines = [
-            Content.styled(
-                f"{x.shape[1]}-D inputs cannot be drawn here; the first {n} training examples:",
-                MUTED,
-            )
-        ]
+        why = (
+            f"{x.shape[1]}-D inputs cannot be drawn here"
+            if x.shape[1] > 2
+            else f"{y.shape[1]} outputs per example"
+            if y.shape[1] > 1
+            else f"{x.shape[0]} example{'s' if x.shape[0] != 1 else ''}"
+        )
+        lines = [Content.styled(f"{why}; the first {n} training examples:", MUTED)]
         names = list(data.class_names or [])
         if data.task == "classification":
             truth = np.asarray(data.labels_train)[:n]
@@ -344,11 +344,32 @@ class DataPanel(Panel):
                 lines.append(
                     Content.assemble(
                         (f"#{i:<3}", MUTED),
-                        f"target {fmt(y[i, 0]):>9}  predicted {fmt(outputs[i, 0]):>9}",
+                        f"target {_vector(y[i])}  predicted {_vector(outputs[i])}",
                     )
                 )
         self.query_one("#data-canvas", Static).update(Content("\n").join(lines))
         self.query_one("#data-note", Static).update("")
+
+
+def drawing_mode(n_features: int, task: str, n_outputs: int, n_examples: int) -> str:
+    """``plane`` (2-D inputs: a picture of the input plane), ``curve`` (1-D regression: the fit)
+    or ``samples`` (anything else, and too few examples to make a picture worth drawing)."""
+    if n_examples < 3 or n_features > 2:
+        return "samples"
+    if task == "regression" and n_outputs > 1:
+        return "samples"  # a picture colours by one output; a table shows them all
+    if n_features == 2:
+        return "plane"
+    return "curve" if task == "regression" else "samples"
+
+
+def _vector(v) -> str:
+    """One example's targets or outputs: a number, or up to three of them in brackets."""
+    v = np.asarray(v, dtype=np.float64).ravel()
+    if v.shape[0] == 1:
+        return f"{fmt(v[0]):>9}"
+    shown = ", ".join(fmt(t) for t in v[:3]) + (", …" if v.shape[0] > 3 else "")
+    return f"[{shown}]"
 
 
 def _name(names: list[str], k) -> str:
