@@ -166,9 +166,11 @@ class Learner:
         a = x
         for layer in layers:
             z, a_new, extra = layer.forward(a, rng, True)
-            for arr in (z, a_new):
-                _freeze(arr)
-            yield Forward(layer.l, a, z, a_new, **_fields(extra, FORWARD_EXTRA))
+            z.setflags(False), a_new.setflags(False)  # read-only
+            if extra is None:
+                yield Forward(layer.l, a, z, a_new)
+            else:
+                yield Forward(layer.l, a, z, a_new, **_fields(extra, FORWARD_EXTRA))
             a_prevs.append(a), zs.append(z), acts.append(a_new), extras.append(extra)
             a = a_new
 
@@ -189,16 +191,19 @@ class Learner:
                 delta, slope, dx = layer.backward(g, zs[l - 1], acts[l - 1], extras[l - 1])
                 _freeze(slope)
             _freeze(delta)
-            yield Delta(l, delta, g, slope, l == L and fused, **_fields(dx, DELTA_EXTRA))
+            if dx is None:
+                yield Delta(l, delta, g, slope, l == L and fused)
+            else:
+                yield Delta(l, delta, g, slope, l == L and fused, **_fields(dx, DELTA_EXTRA))
             gs = layer.gradients(delta, a_prevs[l - 1], g, zs[l - 1], extras[l - 1], dx)
             pen = self.penalty_grad(layer.params["W"])
             if pen is not None:
                 gs["W"] = gs["W"] + pen
-            for arr in (*gs.values(), pen):
-                _freeze(arr)
-            yield Gradient(
-                l, gs["W"], gs["b"], pen, {k: v for k, v in gs.items() if k not in ("W", "b")}
-            )
+            for arr in gs.values():
+                arr.setflags(False)
+            _freeze(pen)
+            extra_grads = {k: v for k, v in gs.items() if k not in WB} if len(gs) > 2 else {}
+            yield Gradient(l, gs["W"], gs["b"], pen, extra_grads)
             deltas[l - 1], slopes[l - 1], grads[l - 1] = delta, slope, gs
             if l > 1:
                 g = _freeze(layer.from_above(delta))
@@ -213,8 +218,11 @@ class Learner:
         for layer in layers:
             l = layer.l
             new, steps, state = self._update(l, used[l - 1], lr, t)
-            for arr in (*steps.values(), *(v for s in state.values() for v in s.values())):
-                _freeze(arr)
+            for arr in steps.values():
+                arr.setflags(False)
+            for s in state.values():
+                for arr in s.values():
+                    arr.setflags(False)
             old = layer.params
             yield Update(
                 l,
@@ -230,7 +238,7 @@ class Learner:
                 self.optimizer.name,
                 t,
                 state,
-                {k: (old[k], new[k], steps[k]) for k in new if k not in ("W", "b")},
+                {k: (old[k], new[k], steps[k]) for k in new if k not in WB} if len(new) > 2 else {},
             )
             new_params.append(new), new_state.append(state), all_steps.append(steps)
 
@@ -315,6 +323,9 @@ DELTA_EXTRA = frozenset(f.name for f in fields(Delta)) - {
     "local_slope",
     "fused",
 }
+
+
+WB = ("W", "b")  # the parameters every layer has (the events name them; others go in ``extra``)
 
 
 def _fields(extra: dict | None, names: frozenset) -> dict:
