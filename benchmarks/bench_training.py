@@ -11,6 +11,7 @@ from engine import Learner
 
 from . import torch_loop
 from .cases import CASES, build
+from .flat_prototype import FlatLoop
 from .handloop import HandLoop
 from .report import Table, at_least, micro, rate
 from .timing import paired, speed_ratio, steps_loop, time_ratio
@@ -39,6 +40,7 @@ def run(cases, dtypes, repeats: int, budget: float, log=print) -> Table:
             "engine / PyTorch",
             "engine w/o stats / hand loop",
             "statistics cost",
+            "flat-buffer prototype / hand loop",
         ],
     )
     for name in cases:
@@ -49,6 +51,7 @@ def run(cases, dtypes, repeats: int, budget: float, log=print) -> Table:
                 "engine": steps_loop(built.trainer().step),
                 "nostats": steps_loop(built.trainer(LearnerWithoutStats).step),
                 "hand": steps_loop(HandLoop(built).step),
+                "flat": steps_loop(FlatLoop(built).step),
             }
             if has_torch:
                 runners["torch"] = steps_loop(torch_loop.TorchLoop(built).step)
@@ -68,6 +71,7 @@ def run(cases, dtypes, repeats: int, budget: float, log=print) -> Table:
                     vs_torch,
                     at_least(speed_ratio(times, "nostats", "hand"), TARGET_VS_HAND),
                     f"+{(time_ratio(times, 'engine', 'nostats') - 1) * 100:.0f}%",
+                    at_least(speed_ratio(times, "flat", "hand"), TARGET_VS_HAND),
                 ]
             )
             log(f"  {name} {dtype}: " + ", ".join(f"{k} {micro(v)}" for k, v in med.items()))

@@ -13,6 +13,7 @@ import pytest
 
 from benchmarks import bench_app, bench_memory, run
 from benchmarks.cases import CASES, build
+from benchmarks.flat_prototype import check_against_engine
 from benchmarks.handloop import HandLoop
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,7 +27,8 @@ def test_training_and_event_sections_write_the_report(tmp_path):
     for expected in ("| CPU |", "| BLAS |", "(a) Training", "(b) Event stream", "tiny 2-8-8-1"):
         assert expected in text
     # every ratio is printed with its target and a verdict
-    assert text.count("(≥ 0.9×:") == 2  # engine and engine without statistics vs the hand loop
+    # engine, engine without statistics and the flat-buffer prototype vs the hand loop
+    assert text.count("(≥ 0.9×:") == 3
     assert "(≤ 1.2×:" in text and "(≤ 1.05×:" in text and "(≤ 1.3×:" in text
 
 
@@ -81,3 +83,9 @@ def test_app_sections_measure_the_app():
     assert len(training.rows) == 1 and "(≥ 0.7×:" in training.rows[0][-1]
     startup = bench_app.run_startup(repeats=1, log=lambda m: 0)
     assert any("(≤ 0.6 s:" in row[-1] for row in startup.rows)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_flat_prototype_computes_what_the_engine_computes(name):
+    """The prototype's loss, statistics and weights match the engine's to rounding."""
+    assert check_against_engine(build(CASES[name], "float64"), steps=4) < 1e-12
