@@ -160,6 +160,7 @@ class Learner:
         """Yield the events of one training step on the batch (x, y) with learning rate ``lr``."""
         net, layers, L = self.net, self.net.layers, self.net.L
         t = self.t + 1
+        regularized = self.l1 or self.l2
         yield StepStart(t, epoch, batch, x.shape[0], lr, indices)
 
         a_prevs, zs, acts, extras = [], [], [], []
@@ -196,7 +197,7 @@ class Learner:
             else:
                 yield Delta(l, delta, g, slope, l == L and fused, **_fields(dx, DELTA_EXTRA))
             gs = layer.gradients(delta, a_prevs[l - 1], g, zs[l - 1], extras[l - 1], dx)
-            pen = self.penalty_grad(layer.params["W"])
+            pen = self.penalty_grad(layer.params["W"]) if regularized else None
             if pen is not None:
                 gs["W"] = gs["W"] + pen
             for arr in gs.values():
@@ -254,6 +255,7 @@ class Learner:
         """One training step without events; bitwise the same result as draining ``events``."""
         net, layers, L = self.net, self.net.layers, self.net.L
         t = self.t + 1
+        regularized = self.l1 or self.l2
         a_prevs, zs, acts, extras = [], [], [], []
         a = x
         for layer in layers:
@@ -275,7 +277,7 @@ class Learner:
             else:
                 delta, slope, dx = layer.backward(g, zs[l - 1], acts[l - 1], extras[l - 1])
             gs = layer.gradients(delta, a_prevs[l - 1], g, zs[l - 1], extras[l - 1], dx)
-            pen = self.penalty_grad(layer.params["W"])
+            pen = self.penalty_grad(layer.params["W"]) if regularized else None
             if pen is not None:
                 gs["W"] = gs["W"] + pen
             deltas[l - 1], slopes[l - 1], grads[l - 1] = delta, slope, gs
