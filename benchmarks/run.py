@@ -120,10 +120,11 @@ def main(argv=None, log=None) -> str:
             log("(e) memory of the statistics history …")
             tables.append(bench_memory.run(quick=args.quick, log=log))
     elapsed = time.perf_counter() - started
+    command = " ".join(["python benchmarks/run.py", *(sys.argv[1:] if argv is None else argv)])
     lines = [
         "# Benchmark results",
         "",
-        f"`python benchmarks/run.py {' '.join(argv if argv is not None else sys.argv[1:])}`"
+        f"`{command}`"
         f" — {time.strftime('%Y-%m-%d %H:%M')}, {elapsed:.0f} s, one BLAS thread throughout, "
         f"{'CPU' if args.clock == 'cpu' else 'wall-clock'} time.",
         "",
