@@ -35,7 +35,7 @@ import numpy as np
 from .events import Clip, Delta, Forward, Gradient, Loss, StepEnd, StepStart, Update
 from .network import Network
 from .optimizers import Optimizer
-from .stats import layer_stats
+from .stats import backward_stats, forward_sums, layer_stats, update_norms
 
 
 class StepResult(NamedTuple):
@@ -53,7 +53,10 @@ class Learner:
         l2: float = 0.0,
         clip_value: float | None = None,
         clip_norm: float | None = None,
+        stats: bool = True,
     ):
+        """``stats=False`` leaves out the per-layer statistics (``StepResult.stats`` and
+        ``StepEnd.stats`` are then empty): only to measure what they cost."""
         if clip_value is not None and clip_norm is not None:
             raise ValueError("clip by value or by norm, not both")
         for name, value in (("l1", l1), ("l2", l2)):
@@ -70,6 +73,7 @@ class Learner:
         self.clip_norm = clip_norm
         self.opt_state: list[dict[str, dict]] = [{} for _ in net.layers]
         self.t = 0  # optimizer steps taken
+        self.track_stats = bool(stats)
 
     # --- state -----------------------------------------------------------------------------
 
@@ -160,14 +164,16 @@ class Learner:
         """Yield the events of one training step on the batch (x, y) with learning rate ``lr``."""
         net, layers, L = self.net, self.net.layers, self.net.L
         t = self.t + 1
-        regularized = self.l1 or self.l2
+        regularized, track = self.l1 or self.l2, self.track_stats
         yield StepStart(t, epoch, batch, x.shape[0], lr, indices)
 
-        a_prevs, zs, acts, extras = [], [], [], []
+        a_prevs, zs, acts, extras, sums = [], [], [], [], []
         a = x
         for layer in layers:
             z, a_new, extra = layer.forward(a, rng, True)
             z.setflags(False), a_new.setflags(False)  # read-only
+            if track:
+                sums.append(forward_sums(a_new))
             if extra is None:
                 yield Forward(layer.l, a, z, a_new)
             else:
@@ -182,7 +188,7 @@ class Learner:
         fused = net.fused_output
         yield Loss(data_loss + penalty, grad_a, data_loss, penalty, y, fused)
 
-        deltas, slopes, grads = [None] * L, [None] * L, [None] * L
+        grads, back = [None] * L, [None] * L
         g = grad_a
         for layer in reversed(layers):
             l = layer.l
@@ -204,8 +210,15 @@ class Learner:
                 arr.setflags(False)
             _freeze(pen)
             extra_grads = {k: v for k, v in gs.items() if k not in WB} if len(gs) > 2 else {}
+            if track:
+                z_in = (
+                    zs[l - 1]
+                    if extras[l - 1] is None
+                    else layer.activation_input(zs[l - 1], extras[l - 1])
+                )
+                back[l - 1] = backward_stats(layer, z_in, acts[l - 1], delta, slope, gs["W"])
             yield Gradient(l, gs["W"], gs["b"], pen, extra_grads)
-            deltas[l - 1], slopes[l - 1], grads[l - 1] = delta, slope, gs
+            grads[l - 1] = gs
             if l > 1:
                 g = _freeze(layer.from_above(delta))
 
@@ -215,10 +228,13 @@ class Learner:
                 _freeze(arr)
             yield Clip(*clip)
 
-        new_params, new_state, all_steps = [], [], []
+        scale = self._step_scale(grads, used, lr)
+        new_params, new_state, norms = [], [], []
         for layer in layers:
             l = layer.l
             new, steps, state = self._update(l, used[l - 1], lr, t)
+            if track:
+                norms.append(update_norms(new["W"], steps["W"], back[l - 1][0], scale))
             for arr in steps.values():
                 arr.setflags(False)
             for s in state.values():
@@ -241,11 +257,9 @@ class Learner:
                 state,
                 {k: (old[k], new[k], steps[k]) for k in new if k not in WB} if len(new) > 2 else {},
             )
-            new_params.append(new), new_state.append(state), all_steps.append(steps)
+            new_params.append(new), new_state.append(state)
 
-        stats = self._stats(
-            zs, extras, acts, deltas, slopes, grads, used, new_params, all_steps, lr
-        )
+        stats = self._stats(sums, back, norms, new_params) if track else ()
         self._commit(new_params, new_state, t, extras)
         yield StepEnd(t, epoch, batch, data_loss + penalty, stats)
 
@@ -255,11 +269,13 @@ class Learner:
         """One training step without events; bitwise the same result as draining ``events``."""
         net, layers, L = self.net, self.net.layers, self.net.L
         t = self.t + 1
-        regularized = self.l1 or self.l2
-        a_prevs, zs, acts, extras = [], [], [], []
+        regularized, track = self.l1 or self.l2, self.track_stats
+        a_prevs, zs, acts, extras, sums = [], [], [], [], []
         a = x
         for layer in layers:
             z, a_new, extra = layer.forward(a, rng, True)
+            if track:
+                sums.append(forward_sums(a_new))
             a_prevs.append(a), zs.append(z), acts.append(a_new), extras.append(extra)
             a = a_new
 
@@ -268,7 +284,7 @@ class Learner:
         penalty = self.penalty() if (self.l1 or self.l2) else 0.0
         fused = net.fused_output
 
-        deltas, slopes, grads = [None] * L, [None] * L, [None] * L
+        grads, back = [None] * L, [None] * L
         g = None if fused else net.loss.grad_a(z, a, y)
         for layer in reversed(layers):
             l = layer.l
@@ -280,39 +296,41 @@ class Learner:
             pen = self.penalty_grad(layer.params["W"]) if regularized else None
             if pen is not None:
                 gs["W"] = gs["W"] + pen
-            deltas[l - 1], slopes[l - 1], grads[l - 1] = delta, slope, gs
+            if track:
+                z_in = (
+                    zs[l - 1]
+                    if extras[l - 1] is None
+                    else layer.activation_input(zs[l - 1], extras[l - 1])
+                )
+                back[l - 1] = backward_stats(layer, z_in, acts[l - 1], delta, slope, gs["W"])
+            grads[l - 1] = gs
             if l > 1:
                 g = layer.from_above(delta)
 
         used, _ = self._clip(grads)
-        new_params, new_state, all_steps = [], [], []
+        scale = self._step_scale(grads, used, lr)
+        new_params, new_state, norms = [], [], []
         for layer in layers:
-            new, steps, state = self._update(layer.l, used[layer.l - 1], lr, t)
-            new_params.append(new), new_state.append(state), all_steps.append(steps)
+            l = layer.l
+            new, steps, state = self._update(l, used[l - 1], lr, t)
+            if track:
+                norms.append(update_norms(new["W"], steps["W"], back[l - 1][0], scale))
+            new_params.append(new), new_state.append(state)
 
-        stats = self._stats(
-            zs, extras, acts, deltas, slopes, grads, used, new_params, all_steps, lr
-        )
+        stats = self._stats(sums, back, norms, new_params) if track else ()
         self._commit(new_params, new_state, t, extras)
         return StepResult(data_loss + penalty, stats)
 
-    def _stats(self, zs, extras, acts, deltas, slopes, grads, used, new_params, steps, lr) -> tuple:
+    # --- statistics, taken where their arrays were just computed (see stats.py) ---------------
+
+    def _step_scale(self, grads, used, lr):
+        """η when ΔW = η ∂C/∂W exactly (plain SGD on unclipped gradients), else None."""
         opt = self.optimizer
-        # plain SGD on unclipped gradients: ΔW = η ∂C/∂W, so ‖ΔW‖ = η‖∂C/∂W‖ (saves a pass)
-        scale = lr if opt.name == "sgd" and not opt.weight_decay and used is grads else None
+        return lr if opt.name == "sgd" and not opt.weight_decay and used is grads else None
+
+    def _stats(self, sums, back, norms, new_params) -> tuple:
         return tuple(
-            layer_stats(
-                layer,
-                layer.activation_input(zs[i], extras[i]),
-                acts[i],
-                deltas[i],
-                slopes[i],
-                grads[i]["W"],
-                layer.params["W"],
-                new_params[i]["W"],
-                steps[i]["W"],
-                scale,
-            )
+            layer_stats(layer, sums[i], back[i], norms[i], layer.params["W"], new_params[i]["W"])
             for i, layer in enumerate(self.net.layers)
         )
 

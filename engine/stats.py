@@ -40,13 +40,9 @@ def norm(x) -> float:
 
 
 _ONES: dict[tuple[int, np.dtype], np.ndarray] = {}
-DOT_SUM_MAX = 1 << 16  # above this many elements ``np.add.reduce`` is the faster sum (memory-bound)
-
-
-def total(x, ones) -> float:
-    """Σx: ⟨x, 1⟩ (a BLAS dot product) for small arrays, where it is 1.5–2× faster than
-    ``x.sum()``; ``np.add.reduce`` for large ones, where reading the ones costs more."""
-    return float(np.vdot(x, ones) if x.size <= DOT_SUM_MAX else np.add.reduce(x, axis=None))
+# Sums: Σx = ⟨x, 1⟩, a BLAS dot product with a vector of ones, is 1.5–2× faster than ``x.sum()``
+# on small arrays; above this many elements ``np.add.reduce`` is faster (reading the ones costs).
+DOT_SUM_MAX = 1 << 16
 
 
 def _ones(size: int, dtype) -> np.ndarray:
@@ -63,27 +59,27 @@ def _ones(size: int, dtype) -> np.ndarray:
     return ones
 
 
-def layer_stats(
-    layer, z, a, delta, local_slope, grad_W, W_old, W_new, step_W, step_scale=None
-) -> LayerStats:
-    """The statistics of one layer for one step (see the module docstring).
+def forward_sums(a) -> tuple[float, float]:
+    """(mean of a, mean of a²) over a layer's activations, taken in the forward pass while a is
+    in cache."""
+    size = a.size
+    if size <= DOT_SUM_MAX:
+        sum_a = float(np.vdot(a, _ones(size, a.dtype)))
+    else:
+        sum_a = float(np.add.reduce(a, axis=None))
+    return sum_a / size, float(np.vdot(a, a)) / size
 
-    Written for speed (it runs at every step; on small layers the cost is the number of NumPy
-    calls): sums are BLAS dot products with a vector of ones, Σx = ⟨x, 1⟩, several times faster
-    than ``ndarray.sum`` on small arrays; the dead-unit count uses the ReLU slope already computed
-    by the backward pass (a unit is dead when Σ_batch σ′(z) = 0, i.e. z ≤ 0 for every example);
-    ‖W‖ before the update is the previous step's ‖W‖ after it when W is the same array; and
-    when the step is ``step_scale`` × ∂C/∂W exactly (plain SGD: ΔW = η ∂C/∂W), ‖ΔW‖ is
-    η‖∂C/∂W‖ instead of another pass over a W-sized array.
+
+def backward_stats(layer, z, a, delta, local_slope, grad_W) -> tuple[float, float, float, float]:
+    """(‖∂C/∂W‖, mean |δ|, saturated fraction, dead fraction) of a layer, taken in the backward
+    pass right after its δ and gradients, while they are in cache.
+
+    ``z`` is what σ is applied to (zˡ, or u with batch norm). The dead-unit count uses the ReLU
+    slope the backward pass computed: a unit is dead when Σ_batch σ′(z) = 0, i.e. z ≤ 0 for every
+    example of the batch.
     """
     activation = layer.activation
-    cached_W, w_norm_old = layer.norm_cache
-    if cached_W is not W_old:
-        w_norm_old = math.sqrt(np.vdot(W_old, W_old))
-    w_norm_new = math.sqrt(np.vdot(W_new, W_new))
-    layer.norm_cache = (W_new, w_norm_new)
-    size = a.size
-    ones = _ones(size, a.dtype)
+    size = delta.size
     saturated = 0.0
     if activation.saturates:
         slope = local_slope
@@ -97,17 +93,50 @@ def layer_stats(
             dead = (n - np.count_nonzero(_ones(z.shape[0], a.dtype) @ local_slope)) / n
         else:
             dead = np.count_nonzero(z.max(axis=0) <= 0) / n
-    mean = total(a, ones) / size
-    grad_norm = math.sqrt(np.vdot(grad_W, grad_W))
+    abs_delta = np.abs(delta)
+    if size <= DOT_SUM_MAX:
+        sum_abs = float(np.vdot(abs_delta, _ones(size, delta.dtype)))
+    else:
+        sum_abs = float(np.add.reduce(abs_delta, axis=None))
+    return math.sqrt(np.vdot(grad_W, grad_W)), sum_abs / size, saturated, dead
+
+
+def update_norms(W_new, step_W, grad_norm: float, step_scale=None) -> tuple[float, float]:
+    """(‖W‖ after the update, ‖ΔW‖), taken right after the update, while W_new is in cache.
+
+    When the step is ``step_scale`` × ∂C/∂W exactly (plain SGD: ΔW = η ∂C/∂W), ‖ΔW‖ is η‖∂C/∂W‖
+    instead of another pass over a W-sized array.
+    """
     step_norm = step_scale * grad_norm if step_scale is not None else norm(step_W)
+    return math.sqrt(np.vdot(W_new, W_new)), step_norm
+
+
+def layer_stats(layer, sums, back, norms, W_old, W_new) -> LayerStats:
+    """The statistics of one layer for one step (see the module docstring), from the parts taken
+    during the step: ``sums`` of ``forward_sums``, ``back`` of ``backward_stats``, ``norms`` of
+    ``update_norms``.
+
+    Written for speed (it runs at every step; on small layers the cost is the number of NumPy
+    calls, on large ones the passes over memory): each part is taken where its arrays were just
+    computed and are still in cache; sums are BLAS dot products with a vector of ones for small
+    arrays, several times faster than ``ndarray.sum``; ‖W‖ before the update is the previous
+    step's ‖W‖ after it when W is the same array.
+    """
+    cached_W, w_norm_old = layer.norm_cache
+    if cached_W is not W_old:
+        w_norm_old = norm(W_old)
+    w_norm_new, step_norm = norms
+    layer.norm_cache = (W_new, w_norm_new)
+    grad_norm, delta_mean_abs, saturated, dead = back
+    mean, mean_sq = sums
     return LayerStats(
         layer.l,
         grad_norm,
-        total(np.abs(delta), ones) / size,
+        delta_mean_abs,
         w_norm_new,
         step_norm / w_norm_old if w_norm_old > 0 else 0.0,
         saturated,
         dead,
         mean,
-        math.sqrt(max(float(np.vdot(a, a)) / size - mean * mean, 0.0)),
+        math.sqrt(max(mean_sq - mean * mean, 0.0)),
     )

@@ -89,3 +89,20 @@ def test_app_sections_measure_the_app():
 def test_flat_prototype_computes_what_the_engine_computes(name):
     """The prototype's loss, statistics and weights match the engine's to rounding."""
     assert check_against_engine(build(CASES[name], "float64"), steps=4) < 1e-12
+
+
+@pytest.mark.parametrize("name", ["tiny", "medium"])
+def test_statistics_off_changes_nothing_but_the_statistics(name):
+    """Learner(stats=False), the benchmark's "without statistics": same parameters, bit for bit."""
+    from benchmarks.bench_training import learner_without_stats
+
+    built = build(CASES[name], "float64")
+    with_stats, without = built.trainer(), built.trainer(learner_without_stats)
+    for _ in range(3):
+        a, b = with_stats.step(), without.step()
+        assert a.loss == b.loss and len(a.stats) == with_stats.learner.net.L and b.stats == ()
+    events = list(without.step_events())
+    assert events[-1].stats == ()
+    with_stats.step()
+    for p, q in zip(with_stats.learner.net.layers, without.learner.net.layers):
+        assert p.params["W"].tobytes() == q.params["W"].tobytes()
