@@ -49,6 +49,8 @@ PANELS = (  # (id, tab label, class): grid order is row by row, the debugger spa
     ("gradients", "Gradients", GradientsPanel),
 )
 TAB_ORDER = ("network", "loss", "gradients", "debugger", "data")
+PANEL_NAMES = tuple(name for name, _, _ in PANELS)
+RUNNING_PANELS = ("loss", "gradients", "data")  # what changes while training runs
 
 TOO_SMALL = (
     "[b]Backprop Lab needs a terminal of at least 80×24.[/b]\n\n"
@@ -101,6 +103,11 @@ class LabApp(App[None]):
             self.theme = theme
         self.session: LabSession | None = None
         self._dirty = False
+        self._stale: set[str] = set(PANEL_NAMES)  # panels to redraw
+        self._turn = 0
+        self._next_frame = 0.0
+        self._frame_gate = threading.Event()  # cleared while a frame is drawn during training
+        self._frame_gate.set()
         self._train_done = threading.Event()
         self._train_done.set()
         self._train_token = 0
@@ -109,19 +116,25 @@ class LabApp(App[None]):
     # --- layout ---------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield StatusBar(id="status")
+        # kept by reference: while a dialog is open, the app's queries see the dialog's screen
+        self.status_bar = StatusBar(id="status")
+        self.panels = {
+            name: cls(id=name, classes="" if name == self.current_tab else "-off")
+            for name, _, cls in PANELS
+        }
         labels = {name: label for name, label, _ in PANELS}
-        yield Tabs(*(Tab(labels[name], id=f"tab-{name}") for name in TAB_ORDER), id="tabs")
+        self.tabs = Tabs(*(Tab(labels[name], id=f"tab-{name}") for name in TAB_ORDER), id="tabs")
+        yield self.status_bar
+        yield self.tabs
         with Container(id="panels"):
-            for name, _, cls in PANELS:
-                yield cls(id=name, classes="" if name == self.current_tab else "-off")
+            yield from self.panels.values()
         yield Static(TOO_SMALL, id="too-small")
         yield LabFooter()
 
     def on_mount(self) -> None:
         self.session = self._first_session()
-        self._dirty = True
-        self._refresh_if_dirty()
+        self.mark_dirty()
+        self.call_after_refresh(self._refresh_if_dirty)
         self.set_interval(1 / self.REFRESH_HZ, self._refresh_if_dirty)
 
     def _first_session(self) -> LabSession:
@@ -145,11 +158,11 @@ class LabApp(App[None]):
     def _show_panel(self, name: str) -> None:
         self.current_tab = name
         for panel_name, _, _ in PANELS:
-            self.query_one(f"#{panel_name}").set_class(panel_name != name, "-off")
-        self._dirty = True
+            self.panels[panel_name].set_class(panel_name != name, "-off")
+        self.mark_dirty([name])
 
     def action_show_tab(self, name: str) -> None:
-        self.query_one(Tabs).active = f"tab-{name}"
+        self.tabs.active = f"tab-{name}"
 
     def action_next_tab(self) -> None:
         i = TAB_ORDER.index(self.current_tab)
@@ -157,19 +170,60 @@ class LabApp(App[None]):
 
     # --- drawing --------------------------------------------------------------------------------
 
-    def mark_dirty(self) -> None:
+    def mark_dirty(self, panels: Iterable[str] | None = None) -> None:
+        """Ask for a redraw of ``panels`` (all of them by default) at the next frame."""
+        self._stale.update(PANEL_NAMES if panels is None else panels)
         self._dirty = True
 
     def _refresh_if_dirty(self) -> None:
-        """Redraw every panel from the view if anything changed since the last redraw."""
-        if not self._dirty or self.session is None:
+        """Draw a frame if anything changed: the status line and the stale visible panels.
+
+        While training runs, frames are rationed so that the training thread keeps most of the
+        CPU and keys stay quick: during a frame the thread waits (``_frame_gate``), so the frame
+        is not slowed by it; the next frame comes no sooner than twice the last one's cost (and
+        1/REFRESH_HZ); and each frame redraws one of the panels that change while training.
+        """
+        if not self._dirty or self.session is None or not self.is_running:
+            return
+        training = self.training
+        if training and time.monotonic() < self._next_frame:
             return
         self._dirty = False
         view = self.session.view
         view.tick += 1
-        self.query_one(StatusBar).show(view)
-        for name, _, _ in PANELS:
-            self.query_one(f"#{name}").refresh_view(view)
+        visible = [name for name in PANEL_NAMES if self._panel_visible(name)]
+        stale = [name for name in visible if name in self._stale]
+        if training:
+            quiet = [name for name in stale if name not in RUNNING_PANELS]
+            moving = [name for name in RUNNING_PANELS if name in stale]
+            if moving:
+                self._turn = (self._turn + 1) % len(moving)
+            draw = quiet or moving[self._turn : self._turn + 1]
+            self._frame_gate.clear()
+            self.call_after_refresh(self._frame_done, time.perf_counter())
+        else:
+            draw = stale
+        self.status_bar.show(view)
+        for name in draw:
+            self._stale.discard(name)
+            self.panels[name].refresh_view(view)
+        if any(name in self._stale for name in visible):
+            self._dirty = True  # the rest in the next frames
+
+    def _frame_done(self, started: float) -> None:
+        cost = time.perf_counter() - started
+        self._next_frame = time.monotonic() + max(1 / self.REFRESH_HZ, 2 * cost)
+        self._frame_gate.set()
+
+    def _panel_visible(self, name: str) -> bool:
+        panel = self.panels[name]
+        if not panel.is_mounted:  # drawn once its own widgets exist
+            return False
+        screen = self.screen_stack[0]  # the lab's screen, under any dialog
+        if screen.has_class("-w-tiny") or screen.has_class("-h-tiny"):
+            return False
+        grid = screen.has_class("-w-wide") and screen.has_class("-h-tall")
+        return grid or name == self.current_tab
 
     def _install(self, session: LabSession) -> None:
         """Make ``session`` the current one (a new scenario, a rebuilt network, a loaded file)."""
@@ -179,7 +233,7 @@ class LabApp(App[None]):
             session.view.log_scale = old.view.log_scale
             session.view.stat = old.view.stat
         self.session = session
-        self._dirty = True
+        self.mark_dirty()
         self._refresh_if_dirty()
 
     # --- training in a thread -----------------------------------------------------------------
@@ -194,7 +248,8 @@ class LabApp(App[None]):
         self._train_done.clear()
         session.view.status = "running"
         session.view.message = ""
-        self._dirty = True
+        session.sync_view()
+        self.mark_dirty()
         self._train(session, until, self._train_token)
 
     @work(thread=True, exclusive=True, group="train", exit_on_error=True)
@@ -204,9 +259,12 @@ class LabApp(App[None]):
         worker = get_current_worker()
         interval = 1 / self.REFRESH_HZ
         last = time.monotonic()
+        gate = self._frame_gate
 
         def progress(steps: int) -> None:
             nonlocal last
+            if not gate.is_set():  # a frame is being drawn: let it have the CPU
+                gate.wait(0.25)
             now = time.monotonic()
             if now - last >= interval:
                 last = now
@@ -218,6 +276,7 @@ class LabApp(App[None]):
             )
         finally:
             self._train_done.set()
+            self._frame_gate.set()
         self.post_message(msg.TrainingStopped(status, message, token))
 
     async def stop_training(self) -> None:
@@ -226,16 +285,18 @@ class LabApp(App[None]):
             return
         self._train_token += 1  # its TrainingStopped message is now stale
         self.workers.cancel_group(self, "train")
+        self.session.interrupt()
+        self._frame_gate.set()
         while not self._train_done.is_set():
             await asyncio.sleep(0.005)
         session = self.session
         session.view.status = "paused"
         session.view.message = f"paused at step {session.run.trainer.steps_done}"
         session.sync_view()
-        self._dirty = True
+        self.mark_dirty()
 
     def on_training_progress(self, message: msg.TrainingProgress) -> None:
-        self._dirty = True
+        self.mark_dirty(RUNNING_PANELS)
 
     def on_training_stopped(self, message: msg.TrainingStopped) -> None:
         if message.token != self._train_token or self.session is None:
@@ -243,7 +304,7 @@ class LabApp(App[None]):
         self.session.view.status = message.status
         self.session.view.message = message.message
         self.session.sync_view()
-        self._dirty = True
+        self.mark_dirty()
         if message.status == "diverged":
             self.notify(message.message, title="Training diverged", severity="error", timeout=8)
 
@@ -267,7 +328,7 @@ class LabApp(App[None]):
             session.command(name, arg)
         except SessionError as e:
             session.view.message = str(e)
-        self._dirty = True
+        self.mark_dirty()
 
     @work(group="dialog")
     async def action_reset(self) -> None:
@@ -305,11 +366,11 @@ class LabApp(App[None]):
         await self.stop_training()
         await self.push_screen_wait(BreakpointsScreen(self.session))
         self.session.sync_view()
-        self._dirty = True
+        self.mark_dirty(["debugger"])
 
     def action_log_scale(self) -> None:
         self.session.view.log_scale = not self.session.view.log_scale
-        self._dirty = True
+        self.mark_dirty(["loss"])
 
     def action_cycle_stat(self, stat: str | None = None) -> None:
         view = self.session.view
@@ -317,7 +378,7 @@ class LabApp(App[None]):
         if stat not in STATS:
             stat = names[(names.index(view.stat) + 1) % len(names)]
         view.stat = stat
-        self._dirty = True
+        self.mark_dirty(["gradients"])
 
     @work(group="dialog")
     async def action_save_session(self) -> None:
@@ -390,7 +451,7 @@ class LabApp(App[None]):
             session = self.session.rebuild(message.network, message.training)
         except SessionError as e:
             self.session.view.message = str(e)
-            self._dirty = True
+            self.mark_dirty()
             await self.push_screen_wait(ErrorDialog("The network was not changed", str(e)))
             return
         await self.stop_training()
@@ -403,12 +464,12 @@ class LabApp(App[None]):
     def on_select_unit(self, message: msg.SelectUnit) -> None:
         message.stop()
         self.session.view.selection = Selection(message.l, message.index)
-        self._dirty = True
+        self.mark_dirty(["network", "debugger"])
 
     def on_select_weight(self, message: msg.SelectWeight) -> None:
         message.stop()
         self.session.view.selection = Selection(message.l, message.i, (message.i, message.j))
-        self._dirty = True
+        self.mark_dirty(["network", "debugger"])
 
     def on_toggle_log_scale(self, message: msg.ToggleLogScale) -> None:
         message.stop()

@@ -59,9 +59,14 @@ class StatusBar(Vertical):
     }
     """
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.line = Static(id="status-line")
+        self.message = Static(id="status-message", markup=False)
+
     def compose(self) -> ComposeResult:
-        yield Static(id="status-line")
-        yield Static(id="status-message", markup=False)
+        yield self.line
+        yield self.message
 
     def show(self, view: LabView) -> None:
         run = view.run
@@ -86,8 +91,8 @@ class StatusBar(Vertical):
             Content(f"loss {loss}"),
             Content(where),
         ]
-        self.query_one("#status-line", Static).update(Content(" │ ").join(parts))
-        message = self.query_one("#status-message", Static)
+        self.line.update(Content(" │ ").join(parts))
+        message = self.message
         message.set_class(bool(view.message), "-shown")
         style = "$text-error" if view.status == "diverged" else "$text-warning"
         message.update(Content.styled(view.message, style))

@@ -1,0 +1,40 @@
+"""Fixtures of the lab's app-level tests (``test_tui_app_*.py``).
+
+Apps are driven with Textual's Pilot. Training runs in a thread worker; a test that starts it
+waits for it with ``settle`` (``app.workers.wait_for_complete()`` and a pause) instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+WIDE = (120, 40)
+NARROW = (80, 24)
+
+
+async def _settle(pilot, delay: float = 0.05, timeout: float = 30.0) -> None:
+    """Wait until the training thread has finished and the screen has caught up."""
+    app = pilot.app
+    waited = 0.0
+    while app.training and waited < timeout:
+        await pilot.pause(0.01)
+        waited += 0.01
+    assert not app.training, "training did not stop"
+    await pilot.pause(delay)
+
+
+@pytest.fixture
+def settle():
+    """``await settle(pilot)``: wait for the training thread and a redraw."""
+    return _settle
+
+
+@pytest.fixture
+def lab_app():
+    """A factory of lab apps: ``lab_app("xor", seed=0, overrides=[...])``."""
+    from tui.app import LabApp
+
+    def make(scenario: str | None = "xor", **kwargs) -> LabApp:
+        return LabApp(scenario=scenario, **kwargs)
+
+    return make

@@ -1,0 +1,235 @@
+"""The lab's keys, driven through Textual's Pilot: every key does what the footer says."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from textual import events
+from textual.command import CommandPalette
+from textual.widgets import Footer
+
+from tui.keys import KEYS, PALETTE_ONLY
+from tui.screens.dialogs import ConfirmDialog
+from tui.screens.help import HelpScreen
+
+WIDE = (120, 40)
+
+
+def where(app) -> tuple[int, int, str]:
+    p = app.session.controller.position
+    return p.step, p.index, p.event_name()
+
+
+async def test_fresh_lab_is_idle_at_the_first_event(lab_app):
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        assert app.session.scenario.name == "xor"
+        assert app.session.view.status == "idle"
+        assert where(app) == (1, 0, "StepStart")
+
+
+async def test_s_steps_one_event_and_b_steps_back(lab_app):
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("s")
+        assert where(app) == (1, 1, "Forward(l=1)")
+        await pilot.press("s")
+        assert where(app) == (1, 2, "Forward(l=2)")
+        assert app.session.view.status == "paused"
+        assert app.session.view.event.kind == "forward"
+        await pilot.press("b")
+        assert where(app) == (1, 1, "Forward(l=1)")
+
+
+async def test_n_goes_to_the_next_layer_and_f_finishes_the_phase(lab_app):
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("s", "n")
+        assert where(app)[2] == "Forward(l=2)"
+        await pilot.press("f")  # the forward phase ends at the Loss
+        assert where(app)[2] == "Loss"
+        await pilot.press("f")  # the backward phase ends at the Gradient of layer 1
+        assert where(app)[2] == "Gradient(l=1)"
+        await pilot.press("f")  # the update phase ends at the Update of the last layer
+        assert where(app)[2] == "Update(l=2)"
+
+
+async def test_e_trains_to_the_end_of_the_epoch(lab_app, settle):
+    app = lab_app("gradient-descent-modes", overrides=["training.batch_size=8"])
+    async with app.run_test(size=WIDE) as pilot:
+        bpe = app.session.run.trainer.batches_per_epoch
+        assert bpe > 1
+        await pilot.press("e")
+        await settle(pilot)
+        step, _, event = where(app)
+        assert (step, event) == (bpe, "StepEnd")
+        assert app.session.run.history.steps.n_recorded == bpe
+        assert len(app.session.run.history.epochs) == 1
+        assert app.session.view.status == "paused"
+
+
+async def test_space_trains_until_the_stopping_rule(lab_app, settle):
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("space")
+        await settle(pilot)
+        run = app.session.run
+        assert run.stop_reason == "loss_below"
+        assert app.session.view.status == "stopped"
+        assert "loss_below" in app.session.view.message
+        assert run.history.epochs.last.train_loss < 0.01
+
+
+async def test_space_pauses_a_running_training_and_keys_stay_responsive(lab_app, settle):
+    # a run that would take minutes: the loss target is out of reach at this learning rate
+    app = lab_app("xor", overrides=["training.lr=0.0001", "training.epochs=100000000"])
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("space")
+        await pilot.pause(0.3)
+        assert app.training and app.session.view.status == "running"
+        assert app.session.run.trainer.steps_done > 0
+        # time from a key arriving to its action having run, while the thread trains
+        latencies = []
+        for _ in range(10):
+            before = app.session.view.log_scale
+            t0 = time.monotonic()
+            app.post_message(events.Key("l", "l"))
+            while app.session.view.log_scale == before and time.monotonic() - t0 < 5:
+                await asyncio.sleep(0.001)
+            latencies.append(time.monotonic() - t0)
+            await asyncio.sleep(0.07)
+        latencies.sort()
+        assert latencies[len(latencies) // 2] < 0.1, latencies  # typically a few ms
+        assert latencies[-1] < 1.0, latencies  # a shared CI machine may add a slow frame
+        assert app.training
+        await pilot.press("space")
+        assert not app.training  # the key waited for the thread to finish its step
+        assert app.session.view.status == "paused"
+        steps = app.session.run.trainer.steps_done
+        await pilot.pause(0.2)
+        assert app.session.run.trainer.steps_done == steps  # really stopped
+        assert app.session.run.history.steps.n_recorded == steps
+        assert app.session.controller.position.step == steps
+
+
+async def test_a_stepping_key_while_training_pauses_first(lab_app, settle):
+    app = lab_app("xor", overrides=["training.lr=0.0001", "training.epochs=100000000"])
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("space")
+        await pilot.pause(0.2)
+        await pilot.press("s")
+        assert not app.training
+        assert app.session.view.status == "paused"
+        assert where(app)[2] == "StepStart"  # one event on from the StepEnd it paused at
+
+
+async def test_q_while_training_stops_the_thread_and_quits(lab_app):
+    app = lab_app("xor", overrides=["training.lr=0.0001", "training.epochs=100000000"])
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("space")
+        await pilot.pause(0.2)
+        assert app.training
+        await pilot.press("q")
+        await pilot.pause()
+    assert not app.training
+    assert app.return_code == 0
+
+
+async def test_r_resets_after_asking(lab_app, settle):
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        W_before = app.session.run.net.layer(1).params["W"].copy()
+        await pilot.press("e")
+        await settle(pilot)
+        assert app.session.run.trainer.steps_done == 1
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.session.run.trainer.steps_done == 1  # kept
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.session.run.trainer.steps_done == 0
+        assert where(app) == (1, 0, "StepStart")
+        assert (app.session.run.net.layer(1).params["W"] == W_before).all()
+
+
+async def test_l_toggles_the_log_scale(lab_app):
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        assert app.session.view.log_scale is False
+        await pilot.press("l")
+        assert app.session.view.log_scale is True
+        await pilot.press("l")
+        assert app.session.view.log_scale is False
+
+
+async def test_question_mark_opens_help_with_every_key(lab_app):
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = app.screen.query_one("Markdown").source
+        for action in KEYS:
+            assert action.title in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_footer_shows_every_key(lab_app):
+    app = lab_app("xor")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        footer = app.query_one(Footer)
+        shown = {key.key for key in footer.query("FooterKey")}
+        assert {a.key for a in KEYS} <= shown
+        width = app.size.width
+        for key in footer.query("FooterKey"):  # none cut off at 80 columns
+            assert key.region.right <= width, key.key
+
+
+async def test_every_action_has_a_command_palette_entry(lab_app):
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        for action in (*KEYS, *PALETTE_ONLY):
+            await pilot.press(*"  ")  # nothing typed yet
+            app.screen.query_one("CommandInput").value = action.title
+            await pilot.pause(0.2)
+            options = app.screen.query_one("CommandList")
+            prompts = [
+                str(options.get_option_at_index(i).prompt) for i in range(options.option_count)
+            ]
+            assert any(action.title in p for p in prompts), (action.title, prompts)
+
+
+async def test_command_palette_runs_an_action(lab_app):
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        app.screen.query_one("CommandInput").value = "Log scale"
+        await pilot.pause(0.2)
+        await pilot.press("enter")
+        await pilot.pause(0.1)
+        assert app.session.view.log_scale is True
+
+
+@pytest.mark.parametrize("key,panel", [("1", "network"), ("3", "gradients"), ("5", "data")])
+async def test_number_keys_switch_panels_on_a_small_terminal(lab_app, key, panel):
+    app = lab_app("xor")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(key)
+        await pilot.pause()
+        shown = [p.id for p in app.query("#panels > *") if p.display and p.region.area]
+        assert shown == [panel]
