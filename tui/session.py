@@ -370,7 +370,18 @@ class LabSession:
 
 def _edited(s: Scenario, network: dict, training: dict) -> Scenario:
     """Scenario ``s`` with new ``[network]`` and ``[training]`` sections, validated like a file
-    (its claims and preset breakpoints are dropped: they were written for the original network)."""
+    (its claims and preset breakpoints are dropped: they were written for the original network).
+
+    Sections taken from a validated scenario carry filled-in defaults; the output layer's
+    (dropout 0, no batch norm) are taken out again, since a file may not set them there."""
+    network = dict(network)
+    layers = [dict(layer) for layer in network.get("layers") or []]
+    if layers:
+        if layers[-1].get("dropout") == 0:
+            layers[-1].pop("dropout")
+        if layers[-1].get("batch_norm") is False:
+            layers[-1].pop("batch_norm")
+        network["layers"] = layers
     document = {
         "name": s.name,
         "title": s.title,

@@ -1,0 +1,226 @@
+"""Saving and loading a lab session: the same numbers, bit for bit; atomic writes; bad files."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+from tui import session_file
+from tui.screens.dialogs import ErrorDialog, PathDialog
+from tui.session import LabSession, SessionError
+
+WIDE = (120, 40)
+
+
+def params(session: LabSession) -> list[dict[str, np.ndarray]]:
+    return [dict(layer.params) for layer in session.run.net.layers]
+
+
+def assert_same_arrays(a, b) -> None:
+    """Same structure, same dtypes, same bits (NaN included)."""
+    if isinstance(a, np.ndarray):
+        assert isinstance(b, np.ndarray) and a.dtype == b.dtype and a.shape == b.shape
+        assert a.tobytes() == b.tobytes()
+    elif isinstance(a, dict):
+        assert a.keys() == b.keys()
+        for k in a:
+            assert_same_arrays(a[k], b[k])
+    elif isinstance(a, list | tuple):
+        assert len(a) == len(b)
+        for x, y in zip(a, b):
+            assert_same_arrays(x, y)
+    else:
+        assert a == b or (a != a and b != b)
+
+
+def assert_same_session(
+    a: LabSession, b: LabSession, rng: bool = True, position: bool = True
+) -> None:
+    """The same state; ``rng=False`` mid-step, where one generator may have drawn the step's
+    shuffle and masks already and the other not yet (they agree again once the step is taken)."""
+    assert_same_arrays(params(a), params(b))
+    assert_same_arrays([l.buffers for l in a.run.net.layers], [l.buffers for l in b.run.net.layers])
+    assert_same_arrays(a.run.learner.opt_state, b.run.learner.opt_state)
+    assert a.run.learner.t == b.run.learner.t
+    ta, tb = a.run.trainer, b.run.trainer
+    assert (ta.epoch, ta.batch) == (tb.epoch, tb.batch)
+    if rng:
+        assert ta.rng.bit_generator.state == tb.rng.bit_generator.state
+    assert_same_arrays(ta.order, tb.order)
+    ha, hb = a.run.history.steps.snapshot(), b.run.history.steps.snapshot()
+    for x, y in zip(ha, hb):
+        assert_same_arrays(x, y)
+    assert list(a.run.history.epochs) == list(b.run.history.epochs)
+    pa, pb = a.controller.position, b.controller.position
+    if position:
+        assert (pa.step, pa.index, pa.event_name()) == (pb.step, pb.index, pb.event_name())
+
+
+def advance(session: LabSession, steps: int) -> None:
+    session.controller.run(steps)
+
+
+@pytest.mark.parametrize(
+    "scenario,overrides",
+    [
+        ("xor", []),
+        # shuffled mini-batches with dropout and adam: the generator and optimizer state matter
+        ("overfitting-fixed-dropout", ["training.optimizer=adam", "training.batch_size=8"]),
+        ("vanishing-fixed-batchnorm", []),
+    ],
+)
+def test_save_and_load_restore_the_same_numbers(tmp_path, scenario, overrides):
+    session = LabSession.open(scenario, overrides)
+    advance(session, 23)
+    session.command("step", 5)  # mid-step: inside the forward/backward pass
+    path = session.save(tmp_path / "a.lab.npz")
+    loaded = LabSession.load(path)
+    assert loaded.scenario.name == scenario
+    assert_same_session(session, loaded, rng=False)
+    # and they go on identically: same batches, same dropout masks, same updates
+    for s in (session, loaded):
+        s.command("finish")
+        advance(s, 17)
+    assert_same_session(session, loaded)
+    assert session.run.trainer.steps_done == 23 + 17  # run(n) counts the step it is in
+
+
+def test_save_at_a_step_boundary_loads_at_the_next_step_start(tmp_path):
+    session = LabSession.open("xor")
+    advance(session, 10)
+    assert session.controller.position.event_name() == "StepEnd"
+    loaded = LabSession.load(session.save(tmp_path / "b.lab.npz"))
+    assert loaded.run.trainer.steps_done == 10
+    assert (loaded.controller.position.step, loaded.controller.position.index) == (11, 0)
+    assert_same_arrays(params(session), params(loaded))
+
+
+def test_breakpoints_and_status_are_saved(tmp_path):
+    session = LabSession.open("xor")
+    session.command("break", "update@2 if loss > 0.1")
+    session.command("break", "grad_norm@1 < 1e-9")
+    session.command("toggle", 2)
+    advance(session, 1)
+    loaded = LabSession.load(session.save(tmp_path / "c.lab.npz"))
+    specs = [(bp.spec(), bp.enabled, bp.hits) for bp in loaded.controller.breakpoints]
+    assert specs == [(bp.spec(), bp.enabled, bp.hits) for bp in session.controller.breakpoints]
+
+
+def test_an_edited_network_is_saved_with_the_session(tmp_path):
+    session = LabSession.open("xor")
+    network = dict(session.scenario.network)
+    network["layers"] = [dict(network["layers"][0], size=7), network["layers"][1]]
+    edited = session.rebuild(network, session.scenario.training)
+    advance(edited, 3)
+    loaded = LabSession.load(edited.save(tmp_path / "d.lab.npz"))
+    assert loaded.run.net.layer(1).n_out == 7
+    assert_same_session(edited, loaded, position=False)  # StepEnd of 3 → StepStart of 4
+    assert (loaded.controller.position.step, loaded.controller.position.index) == (4, 0)
+
+
+def test_writes_are_atomic(tmp_path, monkeypatch):
+    session = LabSession.open("xor")
+    target = tmp_path / "e.lab.npz"
+    session.save(target)
+    before = target.read_bytes()
+    advance(session, 5)
+
+    def fail(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(session_file.os, "replace", fail)
+    with pytest.raises(SessionError, match="No space left"):
+        session.save(target)
+    assert target.read_bytes() == before  # the old file is intact
+    assert os.listdir(tmp_path) == ["e.lab.npz"]  # no temporary file left behind
+
+
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b"", "not an .npz archive"),
+        (b"this is not a session", "not an .npz archive"),
+        (None, "format"),  # an npz of another kind
+        ("truncated", "not a readable"),
+    ],
+)
+def test_a_bad_file_is_a_clear_error(tmp_path, content, message):
+    path = tmp_path / "bad.lab.npz"
+    if content is None:
+        np.savez(path, header=np.frombuffer(b'{"format": "something-else/9"}', dtype=np.uint8))
+    elif content == "truncated":
+        good = LabSession.open("xor").save(tmp_path / "good.lab.npz").read_bytes()
+        path.write_bytes(good[: len(good) // 2])
+    else:
+        path.write_bytes(content)
+    with pytest.raises(SessionError, match=message) as info:
+        LabSession.load(path)
+    assert str(path) in str(info.value)
+
+
+def test_a_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(SessionError, match="does not exist"):
+        LabSession.load(tmp_path / "nothing.lab.npz")
+
+
+async def test_ctrl_s_saves_and_the_palette_loads(lab_app, settle, tmp_path):
+    app = lab_app("xor")
+    path = tmp_path / "lab.lab.npz"
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("e", "e", "e")
+        await settle(pilot)
+        await pilot.press("s", "s")
+        saved_W = app.session.run.net.layer(1).params["W"].copy()
+        position = app.session.controller.position.short()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, PathDialog)
+        app.screen.query_one("Input").value = str(path)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert path.is_file()
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.session.run.trainer.steps_done == 0
+        app.action_load_session()
+        await pilot.pause()
+        app.screen.query_one("Input").value = str(path)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.session.run.trainer.steps_done == 3
+        assert app.session.controller.position.short() == position
+        assert app.session.run.net.layer(1).params["W"].tobytes() == saved_W.tobytes()
+
+
+async def test_a_corrupt_session_shows_an_error_and_keeps_the_work(lab_app, settle, tmp_path):
+    bad = tmp_path / "corrupt.lab.npz"
+    bad.write_bytes(b"PK\x03\x04 definitely not a zip archive")
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("e", "e")
+        await settle(pilot)
+        session = app.session
+        app.load_session(str(bad))
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, ErrorDialog)
+        assert "corrupt.lab.npz" in app.screen.message
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.session is session
+        assert app.session.run.trainer.steps_done == 2
+
+
+async def test_session_option_opens_the_lab_on_a_saved_session(lab_app, tmp_path):
+    session = LabSession.open("xor")
+    advance(session, 4)
+    path = session.save(tmp_path / "f.lab.npz")
+    app = lab_app(None, session_file=str(path))
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        assert app.session.run.trainer.steps_done == 4
+        assert_same_arrays(params(app.session), params(session))
