@@ -1,0 +1,82 @@
+"""The layout at different terminal sizes, and themes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui.app import PANEL_NAMES, TAB_ORDER
+
+
+def visible_panels(app) -> list[str]:
+    return [
+        name
+        for name in PANEL_NAMES
+        if app.panels[name].display and app.panels[name].region.area > 0
+    ]
+
+
+async def test_all_five_panels_are_visible_at_120x40(lab_app):
+    app = lab_app("xor")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert sorted(visible_panels(app)) == sorted(PANEL_NAMES)
+        screen = app.screen.region
+        for name in PANEL_NAMES:
+            region = app.panels[name].region
+            assert screen.contains_region(region), name
+            assert region.width >= 38 and region.height >= 10, (name, region)
+        assert not app.tabs.display
+        assert not app.query_one("#too-small").display
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+async def test_smaller_terminals_show_one_panel_behind_tabs(lab_app, size):
+    app = lab_app("xor")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        assert app.tabs.display
+        assert visible_panels(app) == [TAB_ORDER[0]]
+        panel = app.panels[TAB_ORDER[0]]
+        assert panel.region.width == size[0]
+        for name in TAB_ORDER:  # every panel is reachable, by its tab
+            app.tabs.active = f"tab-{name}"
+            await pilot.pause()
+            assert visible_panels(app) == [name]
+
+
+@pytest.mark.parametrize("size", [(79, 24), (80, 23), (60, 15)])
+async def test_a_too_small_terminal_asks_to_enlarge_it(lab_app, size):
+    app = lab_app("xor")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        message = app.query_one("#too-small")
+        assert message.display and message.region.area > 0
+        assert "80×24" in str(message.render())
+        assert visible_panels(app) == []
+        await pilot.press("q")  # still quits
+    assert app.return_code == 0
+
+
+async def test_resizing_switches_the_layout(lab_app):
+    app = lab_app("xor")
+    async with app.run_test(size=(70, 20)) as pilot:
+        await pilot.pause()
+        assert visible_panels(app) == []
+        await pilot.resize_terminal(130, 42)
+        await pilot.pause()
+        assert sorted(visible_panels(app)) == sorted(PANEL_NAMES)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert visible_panels(app) == [app.current_tab]
+
+
+@pytest.mark.parametrize("theme", ["textual-light", "textual-dark"])
+async def test_the_lab_runs_in_light_and_dark_themes(lab_app, settle, theme):
+    app = lab_app("xor", theme=theme)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("s", "s", "e")
+        await settle(pilot)
+        assert app.theme == theme
+        assert app.current_theme.dark == (theme == "textual-dark")
+        svg = app.export_screenshot()
+        assert "Backprop&#160;Lab" in svg

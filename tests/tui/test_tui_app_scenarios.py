@@ -1,0 +1,169 @@
+"""Opening scenarios (the picker, a file, a bad file), editing the network, and divergence."""
+
+from __future__ import annotations
+
+from textual.widgets import Markdown, OptionList
+
+from scenarios import load_scenario, preset_names
+from tui import messages
+from tui.screens.dialogs import ConfirmDialog, ErrorDialog
+from tui.screens.picker import ScenarioPicker
+
+WIDE = (120, 40)
+
+
+async def test_o_opens_the_picker_with_every_preset_and_its_lesson(lab_app):
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, ScenarioPicker)
+        options = app.screen.query_one(OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert ids == preset_names()
+        assert options.highlighted == ids.index("xor")  # the current one
+        page = app.screen.query_one("#picker-page", Markdown)
+        xor = load_scenario("xor")
+        assert xor.title in page.source and xor.summary.split(".")[0] in page.source
+        await pilot.press("up")
+        await pilot.pause()
+        other = load_scenario(ids[ids.index("xor") - 1])
+        assert other.title in app.screen.query_one("#picker-page", Markdown).source
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.session.scenario.name == "xor"
+
+
+async def test_picking_a_scenario_loads_its_network_data_and_settings(lab_app):
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        options.highlighted = ids.index("spiral")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        spiral = load_scenario("spiral")
+        session = app.session
+        assert session.scenario.name == "spiral"
+        assert [layer.n_out for layer in session.run.net.layers] == [
+            t["size"] for t in spiral.network["layers"]
+        ]
+        assert session.run.data.n_train + session.run.data.n_val == spiral.data["n"]
+        assert session.run.learner.optimizer.name == spiral.training["optimizer"]
+        assert session.view.generation == 1
+        assert session.controller.position.step == 1
+
+
+async def test_opening_another_scenario_after_training_asks_first(lab_app, settle):
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("e")
+        await settle(pilot)
+        app.open_scenario("linear-regression")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await app.workers.wait_for_complete()
+        assert app.session.scenario.name == "xor"
+        app.open_scenario("linear-regression")
+        await pilot.pause()
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        assert app.session.scenario.name == "linear-regression"
+
+
+async def test_a_scenario_with_preset_breakpoints_stops_at_them(lab_app, settle, tmp_path):
+    source = load_scenario("xor").source + '\n[[breakpoints]]\nat = "update@2"\n'
+    path = tmp_path / "xor-break.toml"
+    path.write_text(source)
+    app = lab_app(str(path))
+    async with app.run_test(size=WIDE) as pilot:
+        specs = [bp.spec() for bp in app.session.controller.breakpoints]
+        assert "update@2" in specs
+        await pilot.press("space")
+        await settle(pilot)
+        assert app.session.view.status == "paused"
+        assert app.session.controller.position.event_name() == "Update(l=2)"
+        assert "Breakpoint 1" in app.session.view.message
+
+
+async def test_a_bad_scenario_file_shows_an_error_and_keeps_the_lab(lab_app, tmp_path):
+    path = tmp_path / "broken.toml"
+    path.write_text('name = "broken"\n[network\n')
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        app.open_scenario(str(path))
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, ErrorDialog)
+        assert "broken.toml" in app.screen.message and "line 2" in app.screen.message
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.session.scenario.name == "xor"
+
+
+async def test_editing_a_layer_rebuilds_the_network(lab_app, settle):
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("e")
+        await settle(pilot)
+        network = dict(app.session.scenario.network)
+        network["layers"] = [dict(network["layers"][0], size=6), dict(network["layers"][1])]
+        training = dict(app.session.scenario.training, lr=0.5)
+        app.post_message(messages.ApplyNetwork(network, training))
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)  # one step of training would be lost
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        run = app.session.run
+        assert [layer.n_out for layer in run.net.layers] == [6, 1]
+        assert run.learner.net is run.net and run.trainer.steps_done == 0
+        assert run.schedule(1, 1) == 0.5
+        assert app.session.view.generation == 1
+
+
+async def test_an_invalid_edit_is_refused_and_the_network_kept(lab_app):
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        before = app.session
+        network = dict(before.scenario.network)
+        network["layers"] = [dict(network["layers"][0], size=0), dict(network["layers"][1])]
+        app.post_message(messages.ApplyNetwork(network, dict(before.scenario.training)))
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, ErrorDialog)
+        assert "network.layers[1].size" in app.screen.message
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.session is before
+        assert app.session.run.net.layer(1).n_out == 4
+
+
+async def test_a_diverging_run_pauses_and_says_where(lab_app, settle):
+    app = lab_app("exploding-gradients")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("space")
+        await settle(pilot)
+        view = app.session.view
+        assert view.status == "diverged"
+        assert view.message.startswith("Diverged at step")
+        position = app.session.controller.position
+        assert f"layer {position.layer}" in view.message
+        # the status line tells, and no panel draws a NaN as a number
+        assert "diverged" in str(app.status_bar.line.render())
+        await pilot.press("space")  # running again is refused with the explanation
+        await settle(pilot)
+        assert app.session.view.status == "diverged"
+        assert app.session.controller.position == position
+
+
+async def test_evaluation_overflow_is_reported_as_divergence(lab_app, settle):
+    app = lab_app("learning-rate-too-high")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("space")
+        await settle(pilot)
+        view = app.session.view
+        assert view.status == "diverged"
+        assert "non-finite" in view.message and "reset (r)" in view.message
