@@ -362,6 +362,7 @@ class LabApp(App[None]):
             return
         self._install(session)
 
+    @work(group="dialog")
     async def action_breakpoints(self) -> None:
         await self.stop_training()
         await self.push_screen_wait(BreakpointsScreen(self.session))

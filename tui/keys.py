@@ -29,8 +29,7 @@ KEYS: tuple[LabAction, ...] = (
         "run_pause",
         "Run",
         "Run / pause",
-        "Train on the fast path until a breakpoint, the loss target or the last epoch; "
-        "press again to pause",
+        "Train until a breakpoint, the loss target or the last epoch; again to pause",
         "␣",
     ),
     LabAction(

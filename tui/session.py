@@ -182,7 +182,7 @@ class LabSession:
                 else:
                     raise SessionError(f"unknown debugger command {name!r}")
         except ConditionError as e:
-            raise SessionError(f"{e.message}\n{e.caret('  ')}") from None
+            raise SessionError(e.caret("  ")) from None
         except DebuggerError as e:
             raise SessionError(str(e)) from None
         self.sync_view()

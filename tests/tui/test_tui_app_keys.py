@@ -176,9 +176,9 @@ async def test_question_mark_opens_help_with_every_key(lab_app):
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        text = app.screen.query_one("Markdown").source
-        for action in KEYS:
-            assert action.title in text
+        text = str(app.screen.query_one("#help-keys").render())
+        for action in (*KEYS, *PALETTE_ONLY):
+            assert action.title in text and action.help in text
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
@@ -233,3 +233,52 @@ async def test_number_keys_switch_panels_on_a_small_terminal(lab_app, key, panel
         await pilot.pause()
         shown = [p.id for p in app.query("#panels > *") if p.display and p.region.area]
         assert shown == [panel]
+
+
+async def test_B_opens_the_breakpoints_screen_to_add_toggle_and_delete(lab_app, settle):
+    from textual.widgets import DataTable, Input, Static
+
+    from tui.screens.breakpoints import BreakpointsScreen
+
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("B")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BreakpointsScreen)
+        field = screen.query_one("#breakpoint-spec", Input)
+        field.value = "update@7"  # xor has 2 layers: refused, with the reason
+        await pilot.press("enter")
+        await pilot.pause()
+        error = str(screen.query_one("#breakpoint-error", Static).render())
+        assert "layer" in error and "1" in error and "2" in error
+        assert len(list(app.session.controller.breakpoints)) == 1  # only the built-in one
+        field.value = "update@2"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [bp.spec() for bp in app.session.controller.breakpoints][1:] == ["update@2"]
+        table = screen.query_one(DataTable)
+        assert table.row_count == 2
+        table.focus()
+        table.move_cursor(row=1)
+        await pilot.press("t")
+        await pilot.pause()
+        assert not app.session.controller.breakpoints.get(1).enabled
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.session.controller.breakpoints.get(1).enabled
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, BreakpointsScreen)
+        await pilot.press("space")  # the new breakpoint stops the run
+        await settle(pilot)
+        assert app.session.controller.position.event_name() == "Update(l=2)"
+        assert app.session.view.status == "paused"
+        await pilot.press("B")
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        table.focus()
+        table.move_cursor(row=1)
+        await pilot.press("d")
+        await pilot.pause()
+        assert len(list(app.session.controller.breakpoints)) == 1

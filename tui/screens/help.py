@@ -5,8 +5,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Label, Markdown
+from textual.widgets import Label, Markdown, Static
 
 from tui.keys import KEYS, PALETTE_ONLY, key_label
 
@@ -32,13 +33,19 @@ All actions are also in the command palette (ctrl+p).
 """
 
 
-def keys_table() -> str:
-    rows = ["| key | action | |", "|---|---|---|"]
-    for action in KEYS:
-        rows.append(f"| `{key_label(action)}` | **{action.title}** | {action.help} |")
-    for action in PALETTE_ONLY:
-        rows.append(f"| ctrl+p | **{action.title}** | {action.help} |")
-    return "\n".join(rows)
+def keys_table() -> Content:
+    """One line per action: its key, its name, what it does (palette-only ones under ctrl+p)."""
+    lines = []
+    for action in (*KEYS, *PALETTE_ONLY):
+        key = key_label(action) if action.key else "ctrl+p"
+        lines.append(
+            Content.assemble(
+                (f" {key:<7}", "bold $text-accent"),
+                (f"{action.title:<24}", "bold"),
+                action.help,
+            )
+        )
+    return Content("\n").join(lines)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -50,7 +57,8 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="help", classes="dialog wide-dialog"):
             yield Label("Backprop Lab — help   (escape closes)", classes="dialog-title")
             with VerticalScroll():
-                yield Markdown("## Keys\n\n" + keys_table() + "\n" + GUIDE)
+                yield Static(keys_table(), id="help-keys")
+                yield Markdown(GUIDE)
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()
