@@ -45,18 +45,19 @@ _ONES: dict[tuple[int, np.dtype], np.ndarray] = {}
 DOT_SUM_MAX = 1 << 16
 
 
-def _ones(size: int, dtype) -> np.ndarray:
-    """A cached read-only vector of ``size`` ones, for sums as BLAS dot products."""
-    size = min(size, DOT_SUM_MAX)
+def ones(size: int, dtype) -> np.ndarray:
+    """A read-only vector of ``size`` ones, for sums as BLAS dot products (cached up to
+    DOT_SUM_MAX elements)."""
     key = (size, dtype)
-    ones = _ONES.get(key)
-    if ones is None:
-        if len(_ONES) >= 64:  # shapes change only when the network or batch size does
-            _ONES.clear()
-        ones = np.ones(size, dtype=dtype)
-        ones.flags.writeable = False
-        _ONES[key] = ones
-    return ones
+    vector = _ONES.get(key)
+    if vector is None:
+        vector = np.ones(size, dtype=dtype)
+        vector.setflags(False)
+        if size <= DOT_SUM_MAX:
+            if len(_ONES) >= 64:  # shapes change only when the network or batch size does
+                _ONES.clear()
+            _ONES[key] = vector
+    return vector
 
 
 def forward_sums(a) -> tuple[float, float]:
@@ -64,7 +65,7 @@ def forward_sums(a) -> tuple[float, float]:
     in cache."""
     size = a.size
     if size <= DOT_SUM_MAX:
-        sum_a = float(np.vdot(a, _ones(size, a.dtype)))
+        sum_a = float(np.vdot(a, ones(size, a.dtype)))
     else:
         sum_a = float(np.add.reduce(a, axis=None))
     return sum_a / size, float(np.vdot(a, a)) / size
@@ -85,17 +86,17 @@ def backward_stats(layer, z, a, delta, local_slope, grad_W) -> tuple[float, floa
         slope = local_slope
         if slope is None:
             slope = activation.slope(z, a, **layer.act_params())
-        saturated = np.count_nonzero(slope < 0.01 * activation.max_slope) / size
+        saturated = int(np.count_nonzero(slope < 0.01 * activation.max_slope)) / size
     dead = 0.0
     if activation.can_die:
         n = z.shape[1]
         if local_slope is not None:  # σ′ = 1 where z > 0, else 0: count the columns summing to 0
-            dead = (n - np.count_nonzero(_ones(z.shape[0], a.dtype) @ local_slope)) / n
+            dead = (n - int(np.count_nonzero(ones(z.shape[0], a.dtype) @ local_slope))) / n
         else:
-            dead = np.count_nonzero(z.max(axis=0) <= 0) / n
+            dead = int(np.count_nonzero(z.max(axis=0) <= 0)) / n
     abs_delta = np.abs(delta)
     if size <= DOT_SUM_MAX:
-        sum_abs = float(np.vdot(abs_delta, _ones(size, delta.dtype)))
+        sum_abs = float(np.vdot(abs_delta, ones(size, delta.dtype)))
     else:
         sum_abs = float(np.add.reduce(abs_delta, axis=None))
     return math.sqrt(np.vdot(grad_W, grad_W)), sum_abs / size, saturated, dead
