@@ -102,7 +102,9 @@ def main(argv=None, log=None) -> str:
             )
         if "b" in args.sections:
             log("(b) event stream, debugger, step-back history …")
-            tables.append(bench_events.run(args.cases, args.repeats, args.budget, log))
+            # small ratios (5%): twice the repeats outside --quick
+            repeats = args.repeats if args.quick else 2 * args.repeats
+            tables.append(bench_events.run(args.cases, repeats, args.budget, log))
         if "c" in args.sections:
             log("(c) training inside the app …")
             tables.append(

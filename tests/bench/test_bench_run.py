@@ -106,3 +106,12 @@ def test_statistics_off_changes_nothing_but_the_statistics(name):
     with_stats.step()
     for p, q in zip(with_stats.learner.net.layers, without.learner.net.layers):
         assert p.params["W"].tobytes() == q.params["W"].tobytes()
+
+
+def test_without_torch_its_columns_say_so(monkeypatch):
+    from benchmarks import torch_loop
+
+    monkeypatch.setattr(torch_loop, "available", lambda: False)
+    text = run.main(["--quick", "--sections", "a", *TINY], log=lambda m: 0)
+    row = next(line for line in text.splitlines() if line.startswith("| tiny"))
+    assert row.count("not installed") == 2  # PyTorch steps/s and engine / PyTorch
