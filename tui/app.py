@@ -68,6 +68,13 @@ class LabFooter(Footer):
         yield from super().compose()
         self.styles.grid_size_columns = self.FOOTER_COLUMNS
 
+    def bindings_changed(self, screen) -> None:
+        # Under a dialog the lab's screen has no active bindings; keep showing its keys (the
+        # dialog says how to leave it) instead of an empty footer, or one that depends on timing.
+        if screen is self.screen and self.app.screen is not screen:
+            return
+        super().bindings_changed(screen)
+
 
 class LabApp(App[None]):
     """The full-screen lab."""

@@ -1,0 +1,124 @@
+"""End to end: the installed ``backprop-lab`` in a real terminal (tmux), driven by keys."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e  # skipped without tmux or the installed script (tests/conftest.py)
+
+
+def console_script() -> str:
+    beside = Path(sys.executable).with_name("backprop-lab")
+    return str(beside) if beside.exists() else str(shutil.which("backprop-lab"))
+
+
+class Tmux:
+    """One tmux server running the lab; ``screen()`` is the visible text."""
+
+    def __init__(self, args: list[str], size: tuple[int, int]):
+        self.socket = f"backprop-lab-e2e-{uuid.uuid4().hex[:8]}"
+        self.tmux = ["tmux", "-L", self.socket]
+        env = {**os.environ, "TERM": "xterm-256color"}
+        width, height = size
+        subprocess.run(
+            [*self.tmux, "new-session", "-d", "-s", "lab", "-x", str(width), "-y", str(height)]
+            + [console_script(), *args],
+            check=True,
+            env=env,
+            timeout=30,
+        )
+
+    def screen(self) -> str:
+        return subprocess.run(
+            [*self.tmux, "capture-pane", "-p", "-t", "lab"], capture_output=True, text=True
+        ).stdout
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            subprocess.run([*self.tmux, "send-keys", "-t", "lab", key], check=True)
+            time.sleep(0.15)
+
+    def wait_for(self, text: str, timeout: float = 30.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} not on the screen:\n{self.screen()}")
+
+    def alive(self) -> bool:
+        return (
+            subprocess.run([*self.tmux, "has-session", "-t", "lab"], capture_output=True).returncode
+            == 0
+        )
+
+    def close(self) -> None:
+        subprocess.run([*self.tmux, "kill-server"], capture_output=True)
+
+
+@pytest.fixture
+def lab():
+    sessions = []
+
+    def start(*args: str, size=(120, 40)) -> Tmux:
+        session = Tmux(list(args), size)
+        sessions.append(session)
+        return session
+
+    yield start
+    for session in sessions:
+        session.close()
+
+
+def test_a_new_user_steps_trains_reads_help_and_quits(lab):
+    t = lab("open", "xor")
+    screen = t.wait_for("Backprop Lab")
+    for title in ("Network", "Loss", "Gradients", "Debugger", "Data"):
+        assert title in screen
+    assert "idle" in screen and "StepStart" in screen
+    t.keys("s", "s")
+    t.wait_for("Forward(l=2)")
+    t.keys("f")
+    t.wait_for("· Loss")
+    t.keys("Space")
+    screen = t.wait_for("stopped")
+    assert "loss_below" in screen
+    t.keys("?")
+    t.wait_for("Keys and how to read the lab")
+    t.keys("Escape")
+    t.keys("q")
+    deadline = time.monotonic() + 15
+    while t.alive() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not t.alive(), "the lab did not quit on q"
+
+
+def test_a_small_terminal_shows_tabs_and_a_too_small_one_a_message(lab):
+    t = lab("open", "xor", size=(80, 24))
+    screen = t.wait_for("Backprop Lab")
+    assert "Network  Loss  Gradients  Debugger  Data" in screen
+    t.keys("4")
+    screen = t.wait_for("╭─ Debugger")
+    assert "╭─ Network" not in screen
+    subprocess.run([*t.tmux, "resize-window", "-t", "lab", "-x", "70", "-y", "20"], check=True)
+    t.wait_for("at least 80×24")
+    subprocess.run([*t.tmux, "resize-window", "-t", "lab", "-x", "120", "-y", "40"], check=True)
+    screen = t.wait_for("╭─ Gradients")
+    assert "╭─ Network" in screen and "╭─ Data" in screen
+
+
+def test_a_diverging_scenario_pauses_with_its_explanation(lab):
+    t = lab("open", "exploding-gradients")
+    t.wait_for("Backprop Lab")
+    t.keys("Space")
+    screen = t.wait_for("diverged")
+    assert "Diverged at step" in screen and "layer" in screen
