@@ -127,9 +127,7 @@ class LabSession:
 
     def _record_step(self, record) -> None:
         """A step completed going forward: history, epoch metrics, stopping rules, divergence."""
-        run = self.run
-        run._maybe_checkpoint()
-        run._after_step(record.loss, record.stats, record.events)
+        self.run.record_step(record.loss, record.stats, record.events)
 
     def _rewind(self, step: int) -> None:
         """The controller went back to after ``step`` steps: forget what came later."""
