@@ -211,6 +211,8 @@ class LabSession:
         try:
             with np.errstate(all="ignore"):
                 stop = c.next_epoch() if until == "epoch" else c.cont()
+        except DebuggerError as e:  # e.g. a watch or condition the debugger refuses
+            return "paused", f"Training stopped: {e}"
         finally:
             remove()
         return self._outcome(stop)
