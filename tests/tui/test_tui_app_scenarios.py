@@ -167,3 +167,34 @@ async def test_evaluation_overflow_is_reported_as_divergence(lab_app, settle):
         view = app.session.view
         assert view.status == "diverged"
         assert "non-finite" in view.message and "reset (r)" in view.message
+
+
+async def test_the_network_editor_rebuilds_the_network_in_the_lab(lab_app):
+    """The whole path: Edit… in the network panel, a new size, Apply, the app rebuilds."""
+    from textual.widgets import Input
+
+    from tui.panels.network_editor import NetworkEditor
+
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause(0.2)
+        await pilot.click("#network-edit")
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, NetworkEditor)
+        size = editor.query_one("#size-1", Input)
+        size.value = "0"  # refused inline; the editor stays open, the network unchanged
+        await pilot.pause()
+        editor.action_apply()
+        await pilot.pause()
+        assert app.screen is editor
+        assert app.session.run.net.layer(1).n_out == 4
+        size.value = "6"
+        await pilot.pause()
+        editor.action_apply()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(app.screen, NetworkEditor)
+        assert [layer.n_out for layer in app.session.run.net.layers] == [6, 1]
+        assert app.session.view.generation == 1
