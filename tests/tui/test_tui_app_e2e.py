@@ -55,6 +55,12 @@ class Tmux:
             time.sleep(0.1)
         raise AssertionError(f"{text!r} not on the screen:\n{self.screen()}")
 
+    def wait_gone(self, text: str, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while text in self.screen() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert text not in self.screen(), f"{text!r} still on the screen"
+
     def alive(self) -> bool:
         return (
             subprocess.run([*self.tmux, "has-session", "-t", "lab"], capture_output=True).returncode
@@ -81,7 +87,8 @@ def lab():
 
 def test_a_new_user_steps_trains_reads_help_and_quits(lab):
     t = lab("open", "xor")
-    screen = t.wait_for("Backprop Lab")
+    t.wait_for("Backprop Lab")
+    screen = t.wait_for("╭─ Gradients")
     for title in ("Network", "Loss", "Gradients", "Debugger", "Data"):
         assert title in screen
     assert "idle" in screen and "StepStart" in screen
@@ -95,6 +102,8 @@ def test_a_new_user_steps_trains_reads_help_and_quits(lab):
     t.keys("?")
     t.wait_for("Keys and how to read the lab")
     t.keys("Escape")
+    # a key right after escape would read as alt+key: wait for the help to close first
+    t.wait_gone("Keys and how to read the lab")
     t.keys("q")
     deadline = time.monotonic() + 15
     while t.alive() and time.monotonic() < deadline:
