@@ -34,9 +34,21 @@ def dialog(key: str):
     async def run(pilot) -> None:
         await draw(pilot)
         await pilot.press(key)
-        await pilot.pause(0.3)
+        await steady(pilot)
 
     return run
+
+
+async def steady(pilot, timeout: float = 5.0) -> None:
+    """Wait until two screenshots 0.1 s apart agree (Markdown renders in the background, and a
+    busy machine can be slow to finish it)."""
+    previous = None
+    for _ in range(int(timeout / 0.1)):
+        await pilot.pause(0.1)
+        current = pilot.app.export_screenshot()
+        if current == previous:
+            return
+        previous = current
 
 
 def before(*keys: str, tab: str | None = None, setup=None):
@@ -55,6 +67,7 @@ def before(*keys: str, tab: str | None = None, setup=None):
         if tab is not None and app.size[0] < 110:
             app.action_show_tab(tab)
         await draw(pilot)
+        await steady(pilot)
 
     return run
 
