@@ -381,7 +381,17 @@ class AnyLayer(Node):
         return (self.inner,)
 
     def compile(self):
-        f = self.inner.compile()
+        inner = self.inner
+        if (
+            isinstance(inner, Compare)
+            and not inner.nan_test
+            and isinstance(inner.right, Num)
+            and isinstance(inner.left, Name)
+            and inner.left.stat_index is not None
+            and inner.left.layer is None
+        ):
+            return self._compile_stat_compare(inner)
+        f = inner.compile()
 
         def any_layer(ctx, l):
             for k in range(1, ctx.L + 1):  # noqa: SIM110 (no generator: this runs every step)
@@ -390,6 +400,24 @@ class AnyLayer(Node):
             return False
 
         return any_layer
+
+    @staticmethod
+    def _compile_stat_compare(inner: Compare):
+        """``stat op c`` for some layer: one pass over the statistics tuple (layers 1…L in
+        order, as ``stats[l - 1]``), no call per layer."""
+        op, c, index = inner.op_fn, inner.right.value, inner.left.stat_index
+        message = f"{inner.left.name} is not known yet: statistics come at the end of step 1"
+
+        def any_stat(ctx, l):
+            stats = ctx.stats
+            if stats is None:
+                raise EvalError(message)
+            for s in stats:  # noqa: SIM110 (no generator: this runs every step)
+                if op(s[index], c):
+                    return True
+            return False
+
+        return any_stat
 
     def first_layer(self, ctx) -> int | None:
         """The first layer for which the comparison holds (for the stop message)."""
@@ -645,6 +673,10 @@ def _quantify(node: Node) -> Node:
     return AnyLayer(node) if node.type == "bool" and node.unbound else node
 
 
+# errors ``Expression.evaluate`` reports as EvalError (besides EvalError itself)
+QUICK_ERRORS = (TypeError, ValueError, IndexError, KeyError)
+
+
 @dataclass(frozen=True)
 class Expression:
     """A parsed expression: ``evaluate(ctx)`` gives a bool, a number, an array or ``{l: value}``.
@@ -680,13 +712,19 @@ class Expression:
             return lambda ctx: {l: fn(ctx, l) for l in range(1, ctx.L + 1)}
         return lambda ctx: fn(ctx, None)
 
+    @cached_property
+    def quick(self):
+        """``f(ctx)``: the value at ``ctx`` without the error translation of ``evaluate`` (for
+        a first look at every step; it may raise EvalError or one of ``QUICK_ERRORS``)."""
+        return self._run
+
     def evaluate(self, ctx):
         """The value at ``ctx``; EvalError when it cannot be computed there."""
         try:
             return self._run(ctx)
         except EvalError:
             raise
-        except (TypeError, ValueError, IndexError, KeyError) as e:
+        except QUICK_ERRORS as e:
             raise EvalError(f"cannot evaluate {self.text}: {e}") from None
 
     def check_layers(self, L: int) -> None:

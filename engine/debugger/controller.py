@@ -61,7 +61,7 @@ import numpy as np
 
 from ..nonfinite import first_non_finite, step_is_finite
 from .breakpoints import Breakpoint, Breakpoints, breakpoints_from_scenario
-from .conditions import Expression, parse_condition, parse_expression
+from .conditions import QUICK_ERRORS, Expression, parse_condition, parse_expression
 from .errors import DebuggerError, EvalError
 from .position import Position
 from .timeline import StepRecord, Timeline
@@ -578,9 +578,9 @@ class Controller:
         checks = bool(at_ends or until is not None or self.stop_rule is not None)
         rule = self.stop_rule is not None
         # a quick look first; the full check (hit counts, messages) only when one is true
-        quick = [bp.condition.evaluate for bp in at_ends]
+        quick = [bp.condition.quick for bp in at_ends]
         if until is not None:
-            quick.append(until.evaluate)
+            quick.append(until.quick)
         max_steps, max_epochs = self.max_steps, self.max_epochs
         bpe = tr.batches_per_epoch
         listeners = self._on_step
@@ -588,6 +588,7 @@ class Controller:
         last_index = self._n_events - 1
         s = tr.steps_done
         rec = self._rec
+        new_record = StepRecord.from_result
         try:
             while True:
                 if self._interrupt:
@@ -595,7 +596,7 @@ class Controller:
                     return Stop("interrupted", self.position, "Interrupted.")
                 result = tr.step()
                 s += 1
-                rec = StepRecord.from_result(s, tr.epoch, tr.batch, result.loss, result.stats)
+                rec = new_record(s, tr.epoch, tr.batch, result.loss, result.stats)
                 append(rec)
                 if s % every == 0:
                     tl.add_checkpoint(s, tr.snapshot())
@@ -767,12 +768,13 @@ class Controller:
 
 
 def any_true(evaluators, ctx) -> bool:
-    """Some condition is true at ``ctx``, or cannot be evaluated there."""
+    """Some condition is true at ``ctx``, or cannot be evaluated there (``Expression.quick``
+    evaluators: an error means "look closer", and the full check reports it)."""
     for evaluate in evaluators:
         try:
             if evaluate(ctx):
                 return True
-        except EvalError:
+        except (EvalError, *QUICK_ERRORS):
             return True
     return False
 

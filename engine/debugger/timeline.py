@@ -46,15 +46,23 @@ class StepRecord:
         "stop_reason",
     )
 
-    def __init__(self, step: int, epoch: int = 0, batch: int = 0):
+    def __init__(
+        self,
+        step: int,
+        epoch: int = 0,
+        batch: int = 0,
+        loss: float | None = None,
+        stats: tuple | None = None,
+        complete: bool = False,
+    ):
         self.step = step
         self.epoch = epoch
         self.batch = batch
-        self.loss: float | None = None
-        self.stats: tuple | None = None
+        self.loss = loss
+        self.stats = stats
         self._end: StepEnd | None = None
         self.events: list | None = None
-        self.complete = False
+        self.complete = complete
         self.params_before = None
         self.opt_before = None
         self.nan_reported = False  # the first non-finite value of this step was reported
@@ -64,9 +72,7 @@ class StepRecord:
     @classmethod
     def from_result(cls, step: int, epoch: int, batch: int, loss: float, stats) -> StepRecord:
         """A step taken on the fast path (its StepEnd event is built when asked for)."""
-        rec = cls(step, epoch, batch)
-        rec.loss, rec.stats, rec.complete = loss, stats, True
-        return rec
+        return cls(step, epoch, batch, loss, stats, True)
 
     @property
     def end(self) -> StepEnd | None:
