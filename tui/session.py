@@ -26,7 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.debugger import ConditionError, Controller, DebuggerError
+from engine.debugger import ConditionError, DebuggerError
+from engine.debugger.follow import follow_run
 from scenarios import (
     DEFAULT_SCENARIO,
     Scenario,
@@ -54,14 +55,7 @@ class LabSession:
         self.seed = seed
         self.edits = edits  # {"network": …, "training": …} when the network was edited in the lab
         self.run = run
-        self.controller = Controller(
-            run.trainer,
-            history=HISTORY_STEPS,
-            max_epochs=run.stop.epochs,
-            stop=self._stop_rule,
-        )
-        self.controller.on_step(self._record_step)
-        self.controller.on_rewind(self._rewind)
+        self.controller = follow_run(run, history=HISTORY_STEPS)
         self.view = LabView(run=run, controller=self.controller, scenario=scenario)
         try:
             self.controller.load_breakpoints(scenario.breakpoints)
@@ -122,24 +116,6 @@ class LabSession:
                 if not only_valid:
                     raise
         self.sync_view()
-
-    # --- the run's bookkeeping, kept in step with the controller ------------------------------
-
-    def _record_step(self, record) -> None:
-        """A step completed going forward: history, epoch metrics, stopping rules, divergence."""
-        self.run.record_step(record.loss, record.stats, record.events)
-
-    def _rewind(self, step: int) -> None:
-        """The controller went back to after ``step`` steps: forget what came later."""
-        run = self.run
-        run.history.steps.truncate(step)
-        run.history.epochs.truncate(step)
-        if step < run.steps_done or run.stop_reason is not None:
-            run.stop_reason = None
-            run.divergence = None
-
-    def _stop_rule(self, record) -> str | None:
-        return self.run.stop_reason
 
     # --- commands -------------------------------------------------------------------------------
 

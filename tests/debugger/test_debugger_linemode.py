@@ -1,6 +1,7 @@
 """The line-mode debugger driven by a script on stdin, and the ``debug`` command."""
 
 import io
+import json
 
 from click.testing import CliRunner
 from debugger_helpers import make_trainer
@@ -144,3 +145,16 @@ def test_debug_command_sets_the_scenario_breakpoints(tmp_path):
     result = CliRunner().invoke(main, ["debug", str(bad)], input="q\n")
     assert result.exit_code == 2
     assert "breakpoints[1].at: layer 5 does not exist; layers are 1…2" in result.output
+
+
+def test_continue_obeys_the_scenarios_stopping_rules_like_train():
+    """Early stopping (patience) ends `continue` at the epoch where `train` stops."""
+    from tui.cli import main
+
+    runner = CliRunner()
+    trained = runner.invoke(main, ["train", "overfitting-fixed-early-stopping", "--json"])
+    epochs = json.loads(trained.stdout)["epochs_run"]
+    result = runner.invoke(main, ["debug", "overfitting-fixed-early-stopping"], input="c\n")
+    assert result.exit_code == 0, result.output
+    assert "Training stopped: patience" in result.stdout
+    assert positions(result.stdout)[-1].startswith(f"Step {epochs}, epoch {epochs}, ")

@@ -18,24 +18,6 @@ import sys
 import click
 
 
-def loss_below_rule(run):
-    """The scenario's ``stop.loss_below``, checked at the end of each epoch, or None."""
-    threshold = run.stop.loss_below
-    if threshold is None:
-        return None
-    data, trainer = run.data, run.trainer
-
-    def rule(record):
-        if record.batch != trainer.batches_per_epoch:
-            return None
-        loss = run.net.data_loss(data.x_train, data.y_train)
-        if loss < threshold:
-            return f"loss_below (the training loss {loss:.4g} is below {threshold:g})"
-        return None
-
-    return rule
-
-
 @click.command("debug")
 @click.argument("scenario", metavar="SCENARIO")
 @click.option(
@@ -74,18 +56,13 @@ def debug_command(ctx: click.Context, scenario, seed, overrides, history, ascii_
       backprop-lab debug xor --set training.lr=50
       printf 'b update@2\\nc\\nexplain 0,1\\n' | backprop-lab debug xor
     """
-    from engine.debugger import Controller, DebuggerError
+    from engine.debugger import DebuggerError
+    from engine.debugger.follow import follow_run
     from engine.debugger.linemode import LineMode
     from tui.commands.train import load_run
 
     loaded, run = load_run(ctx, scenario, seed, overrides)
-    controller = Controller(
-        run.trainer,
-        history=history,
-        max_epochs=run.stop.epochs,
-        stop=loss_below_rule(run),
-        nan_breakpoint=not no_nan_break,
-    )
+    controller = follow_run(run, history=history, nan_breakpoint=not no_nan_break)
     try:
         controller.load_breakpoints(loaded.breakpoints)
     except DebuggerError as e:
