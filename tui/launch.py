@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import click
 
+from tui.options import seed_option, set_option
 from tui.tty import NOT_A_TERMINAL, is_interactive
 
 
@@ -28,16 +29,8 @@ def check_theme(ctx: click.Context, param: click.Parameter, value: str | None) -
 
 def lab_options(command):
     """``--theme``, ``--seed``, ``--set`` (shared by ``open`` and the bare launch)."""
-    command = click.option(
-        "--set",
-        "overrides",
-        multiple=True,
-        metavar="SECTION.KEY=VALUE",
-        help="Override a scenario value, e.g. --set training.lr=0.1 (repeatable).",
-    )(command)
-    command = click.option(
-        "--seed", type=int, default=None, help="Seed for data, initial weights and shuffling."
-    )(command)
+    command = set_option(command)
+    command = seed_option(command)
     command = click.option(
         "--theme",
         callback=check_theme,

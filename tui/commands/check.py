@@ -7,18 +7,14 @@ import time
 
 import click
 
+from tui.options import set_option
+
 
 @click.command("check")
 @click.argument("names", metavar="SCENARIO...", nargs=-1)
 @click.option("--all", "all_presets", is_flag=True, help="Check every preset scenario.")
 @click.option("--seed", type=int, default=None, help="Seed for every run (default: the file's).")
-@click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="SECTION.KEY=VALUE",
-    help="Override a scenario value, e.g. --set training.epochs=50 (repeatable).",
-)
+@set_option
 @click.option("--json", "as_json", is_flag=True, help="Print the results as one JSON object.")
 @click.pass_context
 def check_command(ctx: click.Context, names, all_presets, seed, overrides, as_json) -> None:

@@ -17,19 +17,13 @@ import sys
 
 import click
 
+from tui.options import seed_option, set_option
+
 
 @click.command("debug")
 @click.argument("scenario", metavar="SCENARIO")
-@click.option(
-    "--seed", type=click.IntRange(min=0), default=None, help="Seed instead of the scenario's."
-)
-@click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="SECTION.KEY=VALUE",
-    help="Override a scenario value, e.g. --set training.lr=0.1 (repeatable).",
-)
+@seed_option
+@set_option
 @click.option(
     "--history",
     type=click.IntRange(min=1),

@@ -11,21 +11,15 @@ from __future__ import annotations
 
 import click
 
+from tui.options import seed_option, set_option
+
 DEFAULT_BATCH = 32
 
 
 @click.command("gradcheck")
 @click.argument("scenario", metavar="SCENARIO")
-@click.option(
-    "--seed", type=click.IntRange(min=0), default=None, help="Seed instead of the scenario's."
-)
-@click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="SECTION.KEY=VALUE",
-    help="Override a scenario value, e.g. --set network.dtype=float32 (repeatable).",
-)
+@seed_option
+@set_option
 @click.option(
     "--batch",
     type=click.IntRange(min=1),

@@ -12,6 +12,7 @@ import sys
 import click
 
 from tui.commands.train import load_run
+from tui.options import seed_option, set_option
 
 
 @click.command("trace")
@@ -23,16 +24,8 @@ from tui.commands.train import load_run
     show_default=True,
     help="Number of training steps to record.",
 )
-@click.option(
-    "--seed", type=click.IntRange(min=0), default=None, help="Seed instead of the scenario's."
-)
-@click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="SECTION.KEY=VALUE",
-    help="Override a scenario value, e.g. --set training.lr=0.1 (repeatable).",
-)
+@seed_option
+@set_option
 @click.option(
     "-o",
     "--output",

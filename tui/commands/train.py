@@ -16,6 +16,8 @@ import time
 
 import click
 
+from tui.options import seed_option, set_option
+
 EXIT_DIVERGED = 3
 REFRESH_SECONDS = 0.1  # progress-bar updates at most this often
 
@@ -66,16 +68,8 @@ def divergence_line(run) -> str:
 @click.command("train")
 @click.argument("scenario", metavar="SCENARIO")
 @click.option("--epochs", type=click.IntRange(min=1), default=None, help="Train at most N epochs.")
-@click.option(
-    "--seed", type=click.IntRange(min=0), default=None, help="Seed instead of the scenario's."
-)
-@click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="SECTION.KEY=VALUE",
-    help="Override a scenario value, e.g. --set training.lr=0.1 (repeatable).",
-)
+@seed_option
+@set_option
 @click.option(
     "--json", "as_json", is_flag=True, help="Print only the JSON summary object on stdout."
 )
