@@ -33,10 +33,7 @@ from tui.panels.debugger_panel import DebuggerPanel
 from tui.panels.gradients_panel import GradientsPanel
 from tui.panels.loss_panel import LossPanel
 from tui.panels.network_panel import NetworkPanel
-from tui.screens.breakpoints import BreakpointsScreen
 from tui.screens.dialogs import ConfirmDialog, ErrorDialog, PathDialog
-from tui.screens.help import HelpScreen
-from tui.screens.picker import ScenarioPicker
 from tui.session import LabSession, SessionError
 from tui.status_bar import StatusBar
 from tui.view import STATS, Selection
@@ -349,6 +346,8 @@ class LabApp(App[None]):
 
     @work(group="dialog")
     async def action_open_scenario(self) -> None:
+        from tui.screens.picker import ScenarioPicker  # imported when first opened: start-up
+
         choice = await self.push_screen_wait(ScenarioPicker(self.session.scenario.name))
         if choice is None:
             return
@@ -372,6 +371,8 @@ class LabApp(App[None]):
     @work(group="dialog")
     async def action_breakpoints(self) -> None:
         await self.stop_training()
+        from tui.screens.breakpoints import BreakpointsScreen  # imported when first opened
+
         await self.push_screen_wait(BreakpointsScreen(self.session))
         self.session.sync_view()
         self.mark_dirty(["debugger"])
@@ -422,6 +423,8 @@ class LabApp(App[None]):
         self.notify(f"loaded {path}", title="Session loaded")
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen  # imported when first opened: start-up
+
         self.push_screen(HelpScreen())
 
     def action_screenshot_svg(self) -> None:
