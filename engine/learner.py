@@ -211,11 +211,7 @@ class Learner:
             _freeze(pen)
             extra_grads = {k: v for k, v in gs.items() if k not in WB} if len(gs) > 2 else {}
             if track:
-                z_in = (
-                    zs[l - 1]
-                    if extras[l - 1] is None
-                    else layer.activation_input(zs[l - 1], extras[l - 1])
-                )
+                z_in = layer.activation_input(zs[l - 1], extras[l - 1])
                 back[l - 1] = backward_stats(layer, z_in, acts[l - 1], delta, slope, gs["W"])
             yield Gradient(l, gs["W"], gs["b"], pen, extra_grads)
             grads[l - 1] = gs
@@ -297,11 +293,7 @@ class Learner:
             if pen is not None:
                 gs["W"] = gs["W"] + pen
             if track:
-                z_in = (
-                    zs[l - 1]
-                    if extras[l - 1] is None
-                    else layer.activation_input(zs[l - 1], extras[l - 1])
-                )
+                z_in = layer.activation_input(zs[l - 1], extras[l - 1])
                 back[l - 1] = backward_stats(layer, z_in, acts[l - 1], delta, slope, gs["W"])
             grads[l - 1] = gs
             if l > 1:
