@@ -365,3 +365,22 @@ def _near_kink(layer, base: _Forward, eps: float) -> int:
 
 def _worst(errors) -> float:
     return max(errors, default=0.0)
+
+
+DEFAULT_BATCH = 32  # examples checked by default: the run's batch size, at most this many
+
+
+def check_run(run, batch: int | None = None, eps: float = 1e-6, max_entries: int | None = None):
+    """``gradient_check`` of a run's learner at its current parameters, on the first ``batch``
+    training examples (default: the run's batch size, at most ``DEFAULT_BATCH``); dropout masks
+    come from a generator seeded with the run's seed. Used by the CLI and the lab."""
+    trainer = run.trainer
+    n = min(batch if batch is not None else min(trainer.batch_size, DEFAULT_BATCH), trainer.n)
+    return gradient_check(
+        run.learner,
+        trainer.x[:n],
+        trainer.y[:n],
+        eps,
+        rng=np.random.default_rng(run.seed),
+        max_entries=max_entries,
+    )

@@ -427,6 +427,20 @@ class LabApp(App[None]):
 
         self.push_screen(HelpScreen())
 
+    @work(group="dialog")
+    async def action_gradient_check(self) -> None:
+        """Backprop's gradients against finite differences at the current weights, in a dialog."""
+        from engine.gradcheck import check_run
+
+        await self.stop_training()
+        try:
+            report = check_run(self.session.run, max_entries=64)
+        except ValueError as e:
+            await self.push_screen_wait(ErrorDialog("Cannot check the gradients", str(e)))
+            return
+        verdict = "every layer passes" if report.passed else "a layer FAILS"
+        await self.push_screen_wait(ErrorDialog(f"Gradient check: {verdict}", str(report)))
+
     def action_screenshot_svg(self) -> None:
         name = f"backprop-lab-{self.session.scenario.name}-step{self.session.steps_done}.svg"
         written = self.save_screenshot(name, path=os.getcwd())

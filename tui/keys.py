@@ -58,6 +58,13 @@ KEYS: tuple[LabAction, ...] = (
 PALETTE_ONLY: tuple[LabAction, ...] = (
     LabAction("", "load_session", "", "Load session", "Read a session file saved with ctrl+s"),
     LabAction("", "cycle_stat", "", "Next gradient statistic", "‖∂C/∂W‖, mean |δ|, ratios, …"),
+    LabAction(
+        "",
+        "gradient_check",
+        "",
+        "Check gradients",
+        "Backprop vs finite differences for every parameter, at the current weights",
+    ),
     LabAction("", "screenshot_svg", "", "Save screenshot", "Write an SVG of the screen"),
     LabAction("", "next_tab", "", "Next panel", "Show the next panel (narrow layout)"),
 )

@@ -198,3 +198,14 @@ async def test_the_network_editor_rebuilds_the_network_in_the_lab(lab_app):
         assert not isinstance(app.screen, NetworkEditor)
         assert [layer.n_out for layer in app.session.run.net.layers] == [6, 1]
         assert app.session.view.generation == 1
+
+
+async def test_gradient_check_from_the_palette_shows_the_report(lab_app, settle):
+    app = lab_app("vanishing-gradients")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await app.run_action("gradient_check")
+        await settle(pilot, 0.3)
+        assert isinstance(app.screen, ErrorDialog)
+        assert app.screen.title_text == "Gradient check: every layer passes"
+        assert "All 7 layers pass" in app.screen.message

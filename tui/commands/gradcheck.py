@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import click
 
+from engine.gradcheck import DEFAULT_BATCH
 from tui.options import seed_option, set_option
-
-DEFAULT_BATCH = 32
 
 
 @click.command("gradcheck")
@@ -63,25 +62,14 @@ def gradcheck_command(
       backprop-lab gradcheck vanishing-gradients --steps 100 --batch 8
       backprop-lab gradcheck my-net.toml --set training.l2=0.01 --max-entries 50
     """
-    import numpy as np
-
-    from engine.gradcheck import gradient_check
+    from engine.gradcheck import check_run
     from tui.commands.train import load_run
 
     _, run = load_run(ctx, scenario, seed, overrides)
     try:
         for _ in range(steps):
             run.step()
-        trainer = run.trainer
-        n = min(batch if batch is not None else min(trainer.batch_size, DEFAULT_BATCH), trainer.n)
-        report = gradient_check(
-            run.learner,
-            trainer.x[:n],
-            trainer.y[:n],
-            eps,
-            rng=np.random.default_rng(run.seed),
-            max_entries=max_entries,
-        )
+        report = check_run(run, batch, eps, max_entries)
     except ValueError as e:
         click.echo(f"backprop-lab: {e}", err=True)
         ctx.exit(2)
