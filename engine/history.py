@@ -18,7 +18,8 @@ terminal's resolution, with the latest steps exact.
 Recording costs about 2 µs a step (one row assignment; folding is vectorized and amortized).
 Accessors return new arrays (float64), oldest first, old buckets followed by the exact steps.
 One thread may record while another reads: each accessor is consistent on its own; use
-``snapshot()`` for several arrays that must match point for point.
+``snapshot()`` for several arrays that must match point for point. ``state()`` and
+``StatsHistory.from_state()`` save and restore a history exactly (e.g. in a lab session file).
 """
 
 from __future__ import annotations
@@ -209,6 +210,70 @@ class StatsHistory:
                 self._n_coarse = keep_c
             self.n_recorded -= dropped
 
+    # --- saving and restoring -------------------------------------------------------------------
+
+    def state(self) -> dict:
+        """Everything recorded, as plain values: ints and new arrays (only the rows in use).
+
+        ``StatsHistory.from_state(h.state())`` is a history equal to ``h`` bit for bit, that goes
+        on folding and merging exactly as ``h`` would. Consistent while another thread records.
+        """
+        with self._lock:
+            nc, nr = self._n_coarse, self._n_recent
+            return {
+                "n_layers": self.n_layers,
+                "recent": self.recent,
+                "coarse": self.coarse,
+                "width": self._width,
+                "n_recorded": self.n_recorded,
+                "rows": self._rows[:nr].copy(),
+                "sums": self._sums[:nc].copy(),
+                "count": self._count[:nc].copy(),
+                "loss_min": self._loss_min[:nc].copy(),
+                "loss_max": self._loss_max[:nc].copy(),
+                "last": self._last[:nc].copy(),
+            }
+
+    @classmethod
+    def from_state(cls, state: dict) -> StatsHistory:
+        """The history that ``state()`` described (ValueError naming the entry that does not fit:
+        a missing key, a row of the wrong width, more rows than the history can hold)."""
+        missing = _STATE_KEYS - state.keys()
+        if missing:
+            raise ValueError(f"history state lacks {', '.join(sorted(missing))}")
+        h = cls(int(state["n_layers"]), int(state["recent"]), int(state["coarse"]))
+        rows = np.asarray(state["rows"], dtype=np.float64)
+        nr = rows.shape[0]
+        if rows.ndim != 2 or rows.shape[1] != h._D or nr > h._rows.shape[0]:
+            raise ValueError(
+                f"history rows have shape {rows.shape}; expected (≤ {h._rows.shape[0]}, {h._D})"
+            )
+        sums = np.asarray(state["sums"], dtype=np.float64)
+        nc = sums.shape[0]
+        if sums.ndim != 2 or sums.shape[1] != h._D or nc > h.coarse:
+            raise ValueError(
+                f"history buckets have shape {sums.shape}; expected (≤ {h.coarse}, {h._D})"
+            )
+        for name in ("count", "loss_min", "loss_max", "last"):
+            if np.shape(state[name]) != (nc,):
+                raise ValueError(
+                    f"history {name} has shape {np.shape(state[name])}; expected ({nc},)"
+                )
+        width = int(state["width"])
+        if width < 1 or width & (width - 1):
+            raise ValueError(f"history bucket width must be a power of two, got {width}")
+        h._rows[:nr] = rows
+        h._n_recent = nr
+        h._sums[:nc] = sums
+        h._count[:nc] = state["count"]
+        h._loss_min[:nc] = state["loss_min"]
+        h._loss_max[:nc] = state["loss_max"]
+        h._last[:nc] = state["last"]
+        h._n_coarse = nc
+        h._width = width
+        h.n_recorded = int(state["n_recorded"])
+        return h
+
     # --- reading ----------------------------------------------------------------------------------
 
     def __len__(self) -> int:
@@ -296,6 +361,12 @@ class StatsHistory:
             f"StatsHistory({self.n_layers} layers, {self.n_recorded} steps recorded, "
             f"{len(self)} points, bucket width {self._width}, {self.nbytes} bytes)"
         )
+
+
+_STATE_KEYS = frozenset(
+    ("n_layers", "recent", "coarse", "width", "n_recorded", "rows", "sums", "count")
+    + ("loss_min", "loss_max", "last")
+)
 
 
 def _stat_index(stat_name: str) -> int:

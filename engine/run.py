@@ -88,6 +88,18 @@ class EpochLog:
         """Forget epochs measured after ``step`` (used when a run is restored)."""
         self._items = [m for m in self._items if m.step <= step]
 
+    def state(self) -> dict:
+        """Everything held, as plain values: ``{"capacity": int, "items": [EpochMetrics, …]}``
+        (a new list); ``EpochLog.from_state(log.state())`` is an equal log."""
+        return {"capacity": self.capacity, "items": list(self._items)}
+
+    @classmethod
+    def from_state(cls, state: dict) -> EpochLog:
+        """The log that ``state()`` described; items may be plain sequences of the fields."""
+        log = cls(int(state["capacity"]))
+        log._items = [EpochMetrics(*m) for m in state["items"]]
+        return log
+
     def __len__(self) -> int:
         return len(self._items)
 

@@ -28,6 +28,8 @@ import numpy as np
 
 from engine.debugger import ConditionError, DebuggerError
 from engine.debugger.follow import follow_run
+from engine.history import StatsHistory
+from engine.run import EpochLog
 from scenarios import (
     DEFAULT_SCENARIO,
     Scenario,
@@ -242,10 +244,10 @@ class LabSession:
         position = self.controller.position
         mid_step = not position.at_step_end
         if mid_step:
-            # The trainer is inside the current step's generator (which has already drawn the
-            # epoch's shuffle); closing it puts the trainer back exactly at the start of the step,
-            # random generator included. The controller reopens it when it next moves.
-            self.controller._close_gen()
+            # The trainer is inside the current step (which has already drawn the epoch's
+            # shuffle); releasing it puts the trainer back exactly at the start of the step,
+            # random generator included. The controller takes the step again when it next moves.
+            self.controller.release()
         s = self.scenario
         header = {
             "scenario": {
@@ -274,8 +276,8 @@ class LabSession:
         }
         state = {
             "run": self.run.snapshot(),
-            "steps": _object_state(self.run.history.steps),
-            "epochs": _object_state(self.run.history.epochs),
+            "steps": self.run.history.steps.state(),
+            "epochs": self.run.history.epochs.state(),
             "buffers": tuple(layer.buffers for layer in self.run.net.layers),
         }
         try:
@@ -291,8 +293,11 @@ class LabSession:
         except session_file.SessionFileError as e:
             raise SessionError(str(e)) from None
         try:
+            state = _decoded(state)
+            if header["format"] != session_file.FORMAT:
+                state = _upgraded(header["format"], state)
             return cls._from_saved(header, state)
-        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as e:
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError, ImportError) as e:
             raise SessionError(
                 f"{path}: the session file is damaged or from another version ({e})"
             ) from None
@@ -313,12 +318,14 @@ class LabSession:
             scenario = _edited(scenario, edits["network"], edits["training"])
         seed = header["seed"]
         run = build_run(scenario, seed=seed)
-        state = _decoded(state)
         run.restore(state["run"])
         for layer, buffers in zip(run.net.layers, state["buffers"], strict=True):
             layer.buffers = buffers
-        _set_object_state(run.history.steps, state["steps"])
-        _set_object_state(run.history.epochs, state["epochs"])
+        steps = StatsHistory.from_state(state["steps"])
+        if steps.n_layers != run.net.L:
+            raise ValueError(f"history of {steps.n_layers} layers for a network of {run.net.L}")
+        run.history.steps = steps
+        run.history.epochs = EpochLog.from_state(state["epochs"])
         session = cls(scenario, run, seed, edits)
         c = session.controller
         c.breakpoints.clear_all()
@@ -414,21 +421,28 @@ def _decoded(tree):
     return tree
 
 
-def _object_state(obj) -> dict:
-    """The attributes of a plain bookkeeping object (the run's step and epoch histories),
-    leaving out locks; arrays are copied so that later steps do not change what is saved."""
-    return {
-        k: (v.copy() if isinstance(v, np.ndarray) else v)
-        for k, v in vars(obj).items()
-        if not k.endswith("_lock")
+def _upgraded(format: str, state: dict) -> dict:
+    """The state of an older session file in the current layout (``state`` decoded).
+
+    Format 1 stored the histories as their attribute dictionaries: ``steps`` the whole
+    preallocated arrays of ``StatsHistory`` (``_rows`` of which ``_n_recent`` were in use,
+    ``_sums``/``_count``/``_loss_min``/``_loss_max``/``_last`` of which ``_n_coarse``,
+    ``_width``, …), ``epochs`` the ``EpochLog``'s ``capacity`` and ``_items``.
+    """
+    if format != session_file.FORMAT_1:
+        raise ValueError(f"no upgrade from format {format!r}")
+    old, nr, nc = state["steps"], state["steps"]["_n_recent"], state["steps"]["_n_coarse"]
+    steps = {
+        "n_layers": old["n_layers"],
+        "recent": old["recent"],
+        "coarse": old["coarse"],
+        "width": old["_width"],
+        "n_recorded": old["n_recorded"],
+        "rows": old["_rows"][:nr],
+        **{k: old[f"_{k}"][:nc] for k in ("sums", "count", "loss_min", "loss_max", "last")},
     }
-
-
-def _set_object_state(obj, state: dict) -> None:
-    for k, v in state.items():
-        if k not in vars(obj):
-            raise KeyError(f"{type(obj).__name__} has no attribute {k!r}")
-        setattr(obj, k, np.array(v) if isinstance(v, np.ndarray) else v)  # writable copies
+    epochs = {"capacity": state["epochs"]["capacity"], "items": state["epochs"]["_items"]}
+    return {**state, "steps": steps, "epochs": epochs}
 
 
 def _plain(tree):

@@ -1,6 +1,7 @@
 """The session file: one ``.npz`` holding a JSON header and the run's state, written atomically.
 
-Layout (format ``backprop-lab-session/1``):
+Layout (format ``backprop-lab-session/2``; files of format 1 are read too, and their state is
+upgraded by the session, see ``tui.session``):
 
 - ``header``: UTF-8 JSON bytes (a uint8 array): ``{"format": …, "state": <tree>, …}``;
 - ``a0``, ``a1``, …: the arrays the tree refers to, stored exactly (same dtype, same bits).
@@ -26,7 +27,9 @@ from pathlib import Path
 
 import numpy as np
 
-FORMAT = "backprop-lab-session/1"
+FORMAT = "backprop-lab-session/2"
+FORMAT_1 = "backprop-lab-session/1"  # histories stored as attribute dictionaries
+READABLE = (FORMAT, FORMAT_1)
 SUFFIX = ".lab.npz"
 
 
@@ -111,7 +114,10 @@ def write(path: str | os.PathLike, header: dict, state) -> Path:
 
 
 def read(path: str | os.PathLike) -> tuple[dict, object]:
-    """(header, state) of the session file ``path``; SessionFileError for anything wrong."""
+    """(header, state) of the session file ``path``; SessionFileError for anything wrong.
+
+    The header keeps its ``"format"``: one of ``READABLE`` (the state of an older format is
+    returned as it was written)."""
     path = Path(path)
     if not path.is_file():
         what = "is a folder, not a session file" if path.is_dir() else "does not exist"
@@ -128,12 +134,9 @@ def read(path: str | os.PathLike) -> tuple[dict, object]:
             if "header" not in npz.files:
                 raise SessionFileError(f"{path}: not a Backprop Lab session (no header)")
             document = json.loads(npz["header"].tobytes().decode("utf-8"))
-            if not isinstance(document, dict) or document.get("format") != FORMAT:
-                found = document.get("format") if isinstance(document, dict) else None
-                raise SessionFileError(
-                    f"{path}: not a {FORMAT} file (format: {found!r}); "
-                    "it may come from another version of Backprop Lab"
-                )
+            found = document.get("format") if isinstance(document, dict) else None
+            if found not in READABLE:
+                raise SessionFileError(f"{path}: {_unreadable(found)}")
             arrays = {name: npz[name] for name in npz.files if name != "header"}
         state = decode(document.pop("state"), arrays)
     except SessionFileError:
@@ -144,3 +147,15 @@ def read(path: str | os.PathLike) -> tuple[dict, object]:
             f"{path}: not a readable Backprop Lab session file ({reason})"
         ) from None
     return document, state
+
+
+def _unreadable(found) -> str:
+    """Why a document of format ``found`` cannot be read, and what to do."""
+    family, _, version = str(found).partition("/")
+    current_family, _, current = FORMAT.partition("/")
+    if family == current_family and version.isdigit() and int(version) > int(current):
+        return (
+            f"session format {found!r} was written by a newer version of Backprop Lab; "
+            f"this version reads {' and '.join(map(repr, READABLE))} (update backprop-lab)"
+        )
+    return f"not a Backprop Lab session file (format: {found!r}; expected {FORMAT!r})"

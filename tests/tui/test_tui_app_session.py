@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -158,6 +159,46 @@ def test_a_bad_file_is_a_clear_error(tmp_path, content, message):
     with pytest.raises(SessionError, match=message) as info:
         LabSession.load(path)
     assert str(path) in str(info.value)
+
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_a_format_1_file_still_loads_with_the_same_numbers(tmp_path):
+    """xor-format1.lab.npz was written by the format-1 lab (histories saved as attribute
+    dictionaries) after 23 steps and 5 events, with breakpoint grad_norm@1 < 1e-9; the expected
+    numbers were taken from that session when it was saved."""
+    expected = np.load(DATA / "xor-format1-expected.npz")
+    loaded = LabSession.load(DATA / "xor-format1.lab.npz")
+    assert loaded.controller.position.short().startswith("step 24 · epoch 24 · batch 1 · Delta")
+    assert loaded.run.net.layer(1).params["W"].tobytes() == expected["W1"].tobytes()
+    history = loaded.run.history.steps.snapshot()
+    assert history.loss.tobytes() == expected["loss"].tobytes()
+    assert history.stats.tobytes() == expected["stats"].tobytes()
+    assert len(loaded.run.history.epochs) == 23
+    assert [bp.spec() for bp in loaded.controller.breakpoints][1:] == ["grad_norm@1 < 1e-9"]
+    # saved again, it is a current-format file with the same state
+    again = LabSession.load(loaded.save(tmp_path / "again.lab.npz"))
+    assert_same_session(loaded, again, rng=False)
+    assert session_file.read(tmp_path / "again.lab.npz")[0]["format"] == session_file.FORMAT
+
+
+def test_a_newer_format_asks_for_a_newer_lab(tmp_path):
+    path = tmp_path / "future.lab.npz"
+    header = b'{"format": "backprop-lab-session/99"}'
+    np.savez(path, header=np.frombuffer(header, dtype=np.uint8))
+    with pytest.raises(SessionError, match="newer version of Backprop Lab") as info:
+        LabSession.load(path)
+    assert str(path) in str(info.value)
+
+
+def test_a_session_file_holds_only_the_history_in_use(tmp_path):
+    """The history's preallocated arrays are not written whole (format 1 wrote 1 MB for xor)."""
+    session = LabSession.open("xor")
+    advance(session, 30)
+    path = session.save(tmp_path / "small.lab.npz")
+    assert path.stat().st_size < 100_000
+    assert LabSession.load(path).run.history.steps.n_recorded == 30
 
 
 def test_a_missing_file_is_a_clear_error(tmp_path):
