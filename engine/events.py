@@ -3,23 +3,44 @@
 StepStart → Forward(l) for l = 1…L → Loss → [Delta(l), Gradient(l)] for l = L…1 → Clip (when
 clipping is on) → Update(l) for l = 1…L → StepEnd.
 
-Events are frozen, slotted dataclasses. Their arrays are read-only and shared with the
-computation (never copies) and never mutated afterwards, so keeping an event costs nothing and a
-consumer may pause between any two of them. The network's parameters change only when the step
-completes (just before StepEnd is produced).
+Events are immutable: each class is a named tuple (built by ``@event`` from the annotated class
+body below), because a tuple is the cheapest immutable object Python can build — 0.5–0.8 µs an
+event, against 1–3.7 µs for a frozen dataclass, and a tiny network's step makes 16 of them.
+Assigning to a field raises ``AttributeError``; two events are equal only if they are of the same
+class. Their arrays are read-only and shared with the computation (never copies) and never mutated
+afterwards, so keeping an event costs nothing and a consumer may pause between any two of them.
+The network's parameters change only when the step completes (just before StepEnd is produced).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from collections import namedtuple
+from types import MappingProxyType
+from typing import NamedTuple
 
 import numpy as np
 
 Array = np.ndarray
 
+NO_DEFAULT = object()  # ``EventField.default`` of a required field
+EMPTY: MappingProxyType = MappingProxyType({})  # the shared, read-only default of ``extra``
 
-@dataclass(frozen=True, slots=True)
-class Event:
+
+class EventField(NamedTuple):
+    """One field of an event class: its name, its annotation (as written) and its default."""
+
+    name: str
+    type: str
+    default: object  # NO_DEFAULT for a required field
+
+
+class Event(tuple):
+    """Base of every event: a tuple whose items are the fields, in declaration order."""
+
+    __slots__ = ()
+    _fields: tuple[str, ...] = ()
+    FIELDS: tuple[EventField, ...] = ()
+
     @property
     def kind(self) -> str:
         """Lower-case event name, as in the trace format: ``forward``, ``delta``, …"""
@@ -32,13 +53,43 @@ class Event:
 
     def arrays(self) -> dict[str, Array]:
         """The event's array fields by name, in declaration order (None fields left out)."""
-        return {
-            f.name: v for f in fields(self) if isinstance(v := getattr(self, f.name), np.ndarray)
-        }
+        return {name: v for name, v in zip(self._fields, self) if isinstance(v, np.ndarray)}
+
+    def __eq__(self, other):
+        return type(self) is type(other) and tuple.__eq__(self, other)
+
+    def __ne__(self, other):
+        return not self == other
+
+    __hash__ = tuple.__hash__
 
 
-@dataclass(frozen=True, slots=True)
-class StepStart(Event):
+def event(body: type) -> type[Event]:
+    """The event class described by ``body``'s annotations (fields, in order) and defaults."""
+    names = tuple(body.__annotations__)
+    defaults = {name: body.__dict__[name] for name in names if name in body.__dict__}
+    required = [name for name in names if name not in defaults]
+    if required and names.index(required[-1]) >= len(names) - len(defaults):
+        raise TypeError(f"{body.__name__}: fields with defaults must come last")
+    base = namedtuple(
+        body.__name__, names, defaults=tuple(defaults.values()), module=body.__module__
+    )
+    namespace = {
+        "__slots__": (),
+        "__doc__": body.__doc__,
+        "__module__": body.__module__,
+        "__qualname__": body.__qualname__,
+        "__annotations__": dict(body.__annotations__),
+        "FIELDS": tuple(
+            EventField(name, body.__annotations__[name], defaults.get(name, NO_DEFAULT))
+            for name in names
+        ),
+    }
+    return type(body.__name__, (base, Event), namespace)
+
+
+@event
+class StepStart:
     step: int  # optimizer steps taken before this one + 1
     epoch: int  # 1-based
     batch: int  # 1-based index of the batch within the epoch
@@ -47,8 +98,8 @@ class StepStart(Event):
     indices: Array | None = None  # rows of the training set in this batch
 
 
-@dataclass(frozen=True, slots=True)
-class Forward(Event):
+@event
+class Forward:
     """zˡ = aˡ⁻¹ (Wˡ)ᵀ + bˡ,  aˡ = σ(zˡ)  (+ dropout / batch-norm fields where used)."""
 
     l: int
@@ -61,8 +112,8 @@ class Forward(Event):
     batch_var: Array | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Loss(Event):
+@event
+class Loss:
     """C = data term + penalty; ∇ₐC of the data term w.r.t. the output activation."""
 
     value: float
@@ -73,8 +124,8 @@ class Loss(Event):
     fused: bool  # δᴸ computed in the fused stable form (sigmoid+bce, softmax+cross_entropy)
 
 
-@dataclass(frozen=True, slots=True)
-class Delta(Event):
+@event
+class Delta:
     """δˡ = ∂C/∂zˡ = from_above ⊙ local_slope (for l = L: from_above = ∇ₐC).
 
     With dropout, from_above ⊙ mask ⊙ local_slope. With batch norm, local_slope is σ′(γẑ + β),
@@ -91,19 +142,19 @@ class Delta(Event):
     grad_z_hat: Array | None = None  # batch norm: ∂C/∂ẑ
 
 
-@dataclass(frozen=True, slots=True)
-class Gradient(Event):
+@event
+class Gradient:
     """∂C/∂Wˡ = (δˡ)ᵀ aˡ⁻¹ summed over the batch, ∂C/∂bˡ = Σ δˡ (+ penalty terms)."""
 
     l: int
     grad_W: Array  # total: data term + penalty term
     grad_b: Array
     grad_W_penalty: Array | None = None  # λ₂ W + λ₁ sign(W), where regularization is on
-    extra: dict[str, Array] = field(default_factory=dict)  # e.g. alpha (PReLU), gamma, beta
+    extra: dict[str, Array] = EMPTY  # e.g. alpha (PReLU), gamma, beta
 
 
-@dataclass(frozen=True, slots=True)
-class Clip(Event):
+@event
+class Clip:
     """Gradient clipping: by value (each entry to ±threshold) or by global norm."""
 
     mode: str  # "value" or "norm"
@@ -113,8 +164,8 @@ class Clip(Event):
     changed: tuple[int, ...]  # layers whose gradients were changed
 
 
-@dataclass(frozen=True, slots=True)
-class Update(Event):
+@event
+class Update:
     """Wˡ ← Wˡ − step_W (and likewise b and any other parameter), computed, not yet applied."""
 
     l: int
@@ -130,13 +181,11 @@ class Update(Event):
     optimizer: str
     t: int  # optimizer step count (Adam's bias correction uses it)
     state: dict[str, dict[str, Array]]  # optimizer state after this step, per parameter name
-    extra: dict[str, tuple[Array, Array, Array]] = field(
-        default_factory=dict
-    )  # name → old, new, step
+    extra: dict[str, tuple[Array, Array, Array]] = EMPTY  # name → old, new, step
 
 
-@dataclass(frozen=True, slots=True)
-class StepEnd(Event):
+@event
+class StepEnd:
     """The step is complete and its updates are applied."""
 
     step: int

@@ -27,7 +27,6 @@ stay with the step: the running statistics are committed with the parameters.
 from __future__ import annotations
 
 import math
-from dataclasses import fields
 from typing import NamedTuple
 
 import numpy as np
@@ -327,8 +326,8 @@ class Learner:
         )
 
 
-FORWARD_EXTRA = frozenset(f.name for f in fields(Forward)) - {"l", "a_prev", "z", "a"}
-DELTA_EXTRA = frozenset(f.name for f in fields(Delta)) - {
+FORWARD_EXTRA = frozenset(Forward._fields) - {"l", "a_prev", "z", "a"}
+DELTA_EXTRA = frozenset(Delta._fields) - {
     "l",
     "delta",
     "from_above",

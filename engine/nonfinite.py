@@ -17,7 +17,8 @@ run's divergence report.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -75,17 +76,16 @@ def _skipped(event) -> tuple[str, ...]:
 def check_event(event: Event) -> tuple[str, tuple[int, ...], float] | None:
     """(field, entry, value) of the first non-finite value of one event, or None."""
     skipped = _skipped(event)
-    for f in fields(event):
-        if f.name in skipped:
+    for name, v in zip(event._fields, event):
+        if name in skipped:
             continue
-        v = getattr(event, f.name)
         if isinstance(v, np.ndarray):
             bad = _first_bad(v)
             if bad is not None:
-                return f.name, bad, float(v[bad])
+                return name, bad, float(v[bad])
         elif isinstance(v, float) and not math.isfinite(v):
-            return f.name, (), v
-        elif isinstance(v, dict):
+            return name, (), v
+        elif isinstance(v, Mapping):
             for key, inner in v.items():
                 if isinstance(inner, np.ndarray):
                     inner = {"": inner}
@@ -93,7 +93,7 @@ def check_event(event: Event) -> tuple[str, tuple[int, ...], float] | None:
                     inner = dict(zip(("old", "new", "step"), inner, strict=False))
                 for sub, arr in inner.items():
                     if isinstance(arr, np.ndarray) and (bad := _first_bad(arr)) is not None:
-                        label = ".".join(p for p in (f.name, key, sub) if p)
+                        label = ".".join(p for p in (name, key, sub) if p)
                         return label, bad, float(arr[bad])
     return None
 

@@ -26,7 +26,8 @@ import json
 import math
 import os
 import tempfile
-from dataclasses import MISSING, dataclass, fields
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -85,7 +86,7 @@ def _value_json(value):
         return number(value)
     if isinstance(value, np.integer):
         return int(value)
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return {str(k): _value_json(v) for k, v in value.items()}
     if isinstance(value, tuple | list):
         return [_value_json(v) for v in value]
@@ -95,9 +96,8 @@ def _value_json(value):
 def event_json(event: ev.Event) -> dict:
     """One event as a JSON-ready dict: ``kind`` and its non-None fields."""
     out = {"kind": event.kind}
-    for f in fields(event):
-        value = getattr(event, f.name)
-        if value is None and f.default is not MISSING:
+    for f, value in zip(event.FIELDS, event):
+        if value is None and f.default is not ev.NO_DEFAULT:
             continue  # an optional field that does not apply (e.g. no dropout mask)
         if event.kind == "update" and f.name == "extra":
             value = {
@@ -298,7 +298,7 @@ def _event(data: dict, dtype) -> ev.Event:
     if cls is None or kind in ("step_start", "step_end"):
         raise ValueError(f"unknown event kind {kind!r}")
     values = {}
-    for f in fields(cls):
+    for f in cls.FIELDS:
         if f.name not in data:
             continue
         values[f.name] = _typed(f.type, data[f.name], dtype, kind, f.name)
@@ -306,7 +306,7 @@ def _event(data: dict, dtype) -> ev.Event:
 
 
 def _typed(annotation: str, value, dtype, kind: str, name: str):
-    """A JSON value converted to the event field's type (from the dataclass annotation)."""
+    """A JSON value converted to the event field's type (from its annotation)."""
     if value is None:
         return None
     if annotation.startswith("Array"):

@@ -146,7 +146,7 @@ def all_arrays(event):
             for w in v:
                 walk(w)
 
-    for name in type(event).__slots__:
+    for name in type(event)._fields:
         walk(getattr(event, name))
     return out
 
@@ -372,3 +372,43 @@ def test_float32_end_to_end():
         for s in state.values():
             assert all(v.dtype == np.float32 for v in s.values())
     assert trainer.learner.net.forward(trainer.x).dtype == np.float32
+
+
+# --- the event classes ---------------------------------------------------------------------------
+
+
+def test_events_are_immutable_and_equal_only_to_their_own_class():
+    from engine.events import EMPTY, Gradient, StepEnd, StepStart
+
+    start = StepStart(1, 1, 1, 32, 0.1)
+    with pytest.raises(AttributeError):
+        start.lr = 0.2
+    with pytest.raises(AttributeError):
+        start.note = "a new attribute"
+    assert start == StepStart(1, 1, 1, 32, 0.1)
+    assert start != StepStart(1, 1, 1, 32, 0.2)
+    assert start != (1, 1, 1, 32, 0.1, None)  # a tuple with the same items is not the event
+    assert StepEnd(1, 1, 1, 0.5, ()) != StepStart(1, 1, 1, 0.5, ())
+    assert start.indices is None  # the default of an optional field
+    grad = Gradient(1, np.ones((2, 2)), np.ones(2))
+    assert grad.extra is EMPTY
+    with pytest.raises(TypeError):
+        grad.extra["alpha"] = np.ones(2)  # the shared default cannot be changed
+
+
+def test_event_fields_follow_the_declarations():
+    from engine.events import NO_DEFAULT, Update
+
+    names = [f.name for f in Update.FIELDS]
+    assert names == list(Update._fields) == list(Update.__annotations__)
+    assert names[:3] == ["l", "W_old", "W_new"]
+    by_name = {f.name: f for f in Update.FIELDS}
+    assert by_name["W_old"].type == "Array" and by_name["W_old"].default is NO_DEFAULT
+    assert by_name["extra"].default == {}
+    with pytest.raises(TypeError, match="defaults must come last"):
+        from engine.events import event
+
+        @event
+        class Bad:
+            a: int = 1
+            b: int
