@@ -24,10 +24,33 @@ class Show(Static):
     def update(self, content="", *, layout: bool = True) -> None:
         old = self.content
         if _same(old, content):
+            if not self._fits():
+                self.refresh(layout=True)  # the same content, but its layout was lost
             return
         if layout and _shape(old) is not None and _shape(old) == _shape(content):
-            layout = False
+            layout = not self._fits()
         super().update(content, layout=layout)
+
+    def _fits(self) -> bool:
+        """Whether the widget's size holds its (current) content, wrapped lines included.
+
+        A layout asked for while the app lays out its first frames can be lost (Textual 8):
+        then the old content's shape says nothing about the widget's size, and the next
+        update must ask again. (The content height is cached by Textual per width.)"""
+        if not self.display:
+            return True
+        styles, size, container, viewport = (
+            self.styles,
+            self.size,
+            self.container_size,
+            self.app.size,
+        )
+        auto_width = styles.width is not None and styles.width.is_auto
+        if auto_width and size.width < self.get_content_width(container, viewport):
+            return False
+        if styles.height is not None and not styles.height.is_auto:
+            return True
+        return size.height >= self.get_content_height(container, viewport, size.width)
 
 
 def _same(a, b) -> bool:
