@@ -7,7 +7,17 @@ from panel_harness import PanelApp, make_view, record_steps
 from textual.widgets import Select, Static
 
 from tui.messages import CycleStat
-from tui.panels.gradients_panel import BAND_STYLES, BANDS, GradientsPanel, band, position
+from tui.panels.format import fmt
+from tui.panels.gradients_panel import (
+    BAND_STYLES,
+    BANDS,
+    GradientsPanel,
+    axis_labels,
+    band,
+    fit,
+    legend,
+    position,
+)
 from tui.view import STATS
 
 
@@ -33,7 +43,7 @@ async def test_one_bar_per_layer_with_the_recorded_value():
         grad_norms = view.run.history.steps.last()[2][:, 0]
         for l, line in enumerate(lines, start=1):
             assert line.startswith(f"l{l}")
-            assert line.split()[-1] == f"{grad_norms[l - 1]:.4g}"
+            assert line.split()[-1] == fmt(grad_norms[l - 1], 3)
         history = app.query_one("#gradients-history", Static).content.plain.splitlines()
         assert len(history) == 2
 
@@ -100,3 +110,110 @@ def test_every_statistic_has_bands_and_a_monotone_axis(stat):
     if b.low is not None:
         assert band(stat, b.low / 10) == "vanishing"
     assert band(stat, float("nan")) == "nan"
+
+
+def deep_view(L: int, steps: int = 3):
+    """A view of a run of vanishing-gradients (7 layers) or of a deeper net of the same kind."""
+    if L == 7:
+        return make_view("vanishing-gradients", steps=steps)
+    layers = [{"size": 4, "activation": "tanh"} for _ in range(L - 1)]
+    layers.append({"size": 1, "activation": "sigmoid"})
+    overrides = ["network.layers=" + repr(layers).replace("'", '"').replace(":", " =")]
+    return make_view("vanishing-gradients", steps=steps, overrides=overrides)
+
+
+@pytest.mark.parametrize("size", [(40, 19), (80, 19)])  # the 120×40 grid cell, the 80×24 tab
+@pytest.mark.parametrize("L", [7, 12])
+async def test_deep_networks_fit_one_row_per_layer_with_their_labels(size, L):
+    view = deep_view(L)
+    app = PanelApp(GradientsPanel(), view)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        layout = app.panel.fit
+        assert not layout.stacked and not layout.scroll
+        bars = app.query_one("#gradients-bars", Static).content.plain.splitlines()
+        assert len(bars) == L
+        inner = size[0] - 4  # border and padding
+        for l, line in enumerate(bars, start=1):
+            assert line.split()[0] == f"l{l}"
+            assert len(line) <= inner, line  # nothing wraps or is cut
+        # each row's value, to three significant digits
+        values = view.run.history.steps.last()[2][:, 0]
+        shown = [next(t for t in line.split()[1:] if t[0].isdigit()) for line in bars]
+        assert shown == [fmt(v, 3) for v in values]
+        for text, v in zip(shown, values):
+            assert float(text) == pytest.approx(v, rel=5e-3)
+            assert len(text.split("e")[0].replace(".", "").lstrip("0")) <= 3
+        # every layer's row, the axis and the legend are on the screen, none scrolled away, and
+        # each takes as many rows as it has lines (nothing wrapped)
+        scroll = app.query_one("#gradients-scroll")
+        assert scroll.max_scroll_y == 0
+        heights = {
+            name: app.query_one(f"#gradients-{name}", Static).size.height
+            for name in ("bars", "axis", "legend")
+        }
+        assert heights == {"bars": L, "axis": 2, "legend": 1}
+        axis = app.query_one("#gradients-axis", Static).content.plain
+        legend_text = app.query_one("#gradients-legend", Static).content.plain
+        assert "steps 1–3" in axis and "log " in axis
+        assert "vanishing" in legend_text and "exploding" in legend_text
+        assert max(len(line) for line in (axis + "\n" + legend_text).splitlines()) <= inner
+
+
+async def test_beyond_a_dozen_layers_the_rows_scroll_without_wrapping():
+    view = deep_view(20)
+    app = PanelApp(GradientsPanel(), view)
+    async with app.run_test(size=(40, 19)) as pilot:
+        await pilot.pause()
+        assert app.panel.fit.scroll
+        scroll = app.query_one("#gradients-scroll")
+        assert scroll.max_scroll_y > 0
+        bars = app.query_one("#gradients-bars", Static)
+        assert bars.size.height == 20  # one row per layer: no wrapped rows
+        assert all(
+            len(line) <= scroll.scrollable_content_region.width
+            for line in bars.content.plain.splitlines()
+        )
+
+
+async def test_few_layers_keep_the_history_block_under_the_bars():
+    view = make_view("xor", steps=3)
+    app = PanelApp(GradientsPanel(), view)
+    async with app.run_test(size=(40, 19)) as pilot:
+        await pilot.pause()
+        assert app.panel.fit.stacked
+        history = app.query_one("#gradients-history", Static)
+        assert history.display and len(history.content.plain.splitlines()) == 2
+        title = app.query_one("#gradients-history-title", Static).content.plain
+        assert title.startswith("steps 1–3, log ") and len(title) <= 36
+
+
+@pytest.mark.parametrize(
+    "L,width,height,stacked,scroll",
+    [
+        (2, 36, 16, True, False),
+        (6, 36, 16, True, False),
+        (7, 36, 16, False, False),
+        (13, 36, 16, False, False),
+        (14, 36, 16, False, True),
+        (7, 76, 20, True, False),
+    ],
+)
+def test_fit_chooses_the_layout_by_the_rows_needed(L, width, height, stacked, scroll):
+    layout = fit(L, width, height)
+    assert (layout.stacked, layout.scroll) == (stacked, scroll)
+    assert layout.rows <= height or scroll
+    assert layout.width + (1 if scroll else 0) <= width
+    if not stacked:
+        assert layout.history >= 4 and layout.track >= 6
+
+
+def test_axis_labels_keep_the_thresholds_when_short_of_room():
+    assert axis_labels("grad_norm", 12).split() == ["1e-5", "1e2"]
+    assert axis_labels("grad_norm", 40).split() == ["1e-8", "1e-5", "1e2", "1e4"]
+
+
+def test_the_legend_shortens_to_fit():
+    assert legend("grad_norm", 80).plain == "━ vanishing <1e-5  ━ exploding >1e2"
+    assert legend("grad_norm", 30).plain == "━ vanishing ━ exploding"
+    assert legend("dead_fraction", 40).plain == "█ high >50%  █ very high >90%"

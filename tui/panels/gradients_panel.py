@@ -6,9 +6,14 @@ panel only draws them. Magnitudes are drawn on a log₁₀ axis, fractions on a 
 statistic has two bands (``BANDS``): for magnitudes, *vanishing* (below the low threshold — the
 layer barely learns) and *exploding* (above the high threshold); for fractions, *high* and
 *very high*. A value's band colours its bar and its number; the axis under the bars shows the
-bands' extent and the legend their thresholds. Below, each layer's history over the run: one
-character per column, its height the mean value over those steps on the same axis as the bars,
-its colour the band.
+bands' extent and the legend their thresholds. Each layer also has a history over the run: one
+character per column, its height the mean value over those steps (scaled to the range of all
+layers' histories), its colour the band.
+
+Two layouts (``fit``): when the panel is tall enough, the history strips are a second block under
+the bars (``stacked``); otherwise (deep networks, small terminals) each layer is one row — label,
+bar, value, history — so up to a dozen layers fit in the 16 rows of a 120×40 grid cell or of the
+80×24 tab, and deeper networks scroll. Numbers have three significant digits.
 """
 
 from __future__ import annotations
@@ -67,8 +72,48 @@ EIGHTHS = " ▏▎▍▌▋▊▉█"
 LEVELS = "▁▂▃▄▅▆▇█"
 STAT_COLUMNS = {name: i for i, name in enumerate(STAT_NAMES)}
 """Column of each statistic in ``StatsHistory.last()``'s array."""
-LABEL_WIDTH = 4  # "l12 "
-VALUE_WIDTH = 10
+VALUE_WIDTH = 8  # the widest number: "1.23e-10"; fractions "99.5%"
+DIGITS = 3  # significant digits of the numbers
+SCROLLBAR = 1  # columns of the vertical scrollbar when the rows do not fit
+AXIS_ROWS = 2  # the band-coloured axis line and its labels
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How the panel's rows are laid out in a content area (see ``fit``)."""
+
+    stacked: bool  # history strips in their own block under the bars (else beside the values)
+    scroll: bool  # more rows than fit: a scrollbar takes ``SCROLLBAR`` columns
+    label: int  # "l12 "
+    track: int  # cells of each bar
+    history: int  # columns of each history strip
+    rows: int  # rows of the whole drawing
+
+    @property
+    def width(self) -> int:
+        """Columns used by a layer's bar row (label, bar, value, and the strip if beside)."""
+        beside = 0 if self.stacked or not self.history else 1 + self.history
+        return self.label + self.track + 1 + VALUE_WIDTH + beside
+
+
+def fit(L: int, width: int, height: int) -> Fit:
+    """The layout of ``L`` layers in ``width`` × ``height`` cells (the scrolling area).
+
+    Stacked (bars, axis, legend, history caption, history strips: 2L + 4 rows) when that fits in
+    ``height``; otherwise one row per layer with the history beside the value (L + 3 rows),
+    scrolling when even that does not fit. Bars and strips share the width left by the label and
+    the value; a strip needs at least 4 columns, else only bars are drawn."""
+    label = len(f"l{L}") + 1
+    stacked_rows = 2 * L + AXIS_ROWS + 2
+    if stacked_rows <= height:
+        track = max(width - label - 1 - VALUE_WIDTH, 6)
+        return Fit(True, False, label, track, track + 1 + VALUE_WIDTH, stacked_rows)
+    rows = L + AXIS_ROWS + 1
+    scroll = rows > height
+    room = max(width - (SCROLLBAR if scroll else 0) - label - 1 - VALUE_WIDTH, 6)
+    history = (room - 1) // 2 if room - 1 >= 2 * 4 else 0
+    track = room - 1 - history if history else room
+    return Fit(False, scroll, label, track, history, rows)
 
 
 def band(stat: str, value) -> str:
@@ -140,15 +185,21 @@ def axis_labels(stat: str, width: int) -> str:
     else:
         ticks = [0.0, 0.5, 1.0]
         labels = ["0", "50%", "100%"]
+    # the thresholds first (they mean something), then the ends, each where it does not touch
+    # a label already placed
+    order = sorted(range(len(ticks)), key=lambda i: i in (0, len(ticks) - 1))
     line = [" "] * width
-    last_end = -1
-    for t, text in zip(ticks, labels):
-        start = round(position(stat, t) * width - len(text) / 2)
+    taken = [False] * (width + 1)
+    for i in order:
+        text = labels[i]
+        if len(text) > width:
+            continue
+        start = round(position(stat, ticks[i]) * width - len(text) / 2)
         start = min(max(start, 0), width - len(text))
-        if start <= last_end:
+        if any(taken[max(start - 1, 0) : start + len(text) + 1]):
             continue
         line[start : start + len(text)] = text
-        last_end = start + len(text)
+        taken[start : start + len(text)] = [True] * len(text)
     return "".join(line)
 
 
@@ -166,26 +217,34 @@ def _decade(x: float) -> str:
     return f"1e{round(exponent)}" if abs(exponent - round(exponent)) < 1e-9 else fmt(x)
 
 
-def legend(stat: str) -> Content:
-    """What the colours mean for this statistic, with the thresholds."""
+def legend(stat: str, width: int = 80) -> Content:
+    """What the colours mean for this statistic, with the thresholds, in at most ``width``
+    columns (the thresholds go first when short of room: the axis shows them too)."""
     b = BANDS[stat]
     if b.log:
-        return Content.assemble(
-            ("━", BAND_STYLES["vanishing"]),
-            (f" vanishing <{_decade(b.low)}  ", MUTED),
-            ("━", BAND_STYLES["exploding"]),
-            (f" exploding >{_decade(b.high)}", MUTED),
+        names = (("vanishing", f"<{_decade(b.low)}"), ("exploding", f">{_decade(b.high)}"))
+        marks = (("━", BAND_STYLES["vanishing"]), ("━", BAND_STYLES["exploding"]))
+    else:
+        names = (
+            ("high", f">{fmt_fraction(b.high)}"),
+            ("very high", f">{fmt_fraction(b.very_high)}"),
         )
-    return Content.assemble(
-        ("█", BAND_STYLES["high"]),
-        (f" high >{fmt_fraction(b.high)}  ", MUTED),
-        ("█", BAND_STYLES["very high"]),
-        (f" very high >{fmt_fraction(b.very_high)}", MUTED),
-    )
+        marks = (("█", BAND_STYLES["high"]), ("█", BAND_STYLES["very high"]))
+    for gap, with_threshold in (("  ", True), (" ", True), (" ", False)):
+        parts: list = []
+        for k, ((name, threshold), mark) in enumerate(zip(names, marks)):
+            text = f" {name} {threshold}" if with_threshold else f" {name}"
+            parts += [mark, (text + (gap if k == 0 else ""), MUTED)]
+        content = Content.assemble(*parts)
+        if content.cell_length <= width:
+            break
+    return content
 
 
 def format_value(stat: str, value) -> str:
-    return fmt_fraction(value) if not BANDS[stat].log else fmt(value)
+    """A value as the panel shows it: percentages for fractions, else ``DIGITS`` significant
+    digits."""
+    return fmt_fraction(value) if not BANDS[stat].log else fmt(value, DIGITS)
 
 
 def column_means(series: np.ndarray, width: int) -> np.ndarray:
@@ -273,9 +332,13 @@ class GradientsPanel(Panel):
     }
     GradientsPanel #gradients-scroll {
         height: 1fr;
+        overflow-x: hidden;
+        scrollbar-size-vertical: 1;
     }
     GradientsPanel #gradients-scroll > Static {
         height: auto;
+        text-wrap: nowrap;
+        text-overflow: clip;
     }
     """
 
@@ -284,6 +347,7 @@ class GradientsPanel(Panel):
         self.stat = "grad_norm"
         self.bands: list[str] = []  # band of each layer's current value, l = 1…L
         self.values: list[float] = []
+        self.fit: Fit | None = None  # the layout of the last drawing
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="gradients-top"):
@@ -324,66 +388,76 @@ class GradientsPanel(Panel):
         history = run.history.steps
         last = history.last()
         scroll = self.query_one("#gradients-scroll", VerticalScroll)
-        width = max(scroll.scrollable_content_region.width, 20)
-        track = max(width - LABEL_WIDTH - VALUE_WIDTH - 1, 6)
+        area = scroll.content_region
+        self.fit = layout = fit(L, max(area.width, 20), max(area.height, 1))
+        width = layout.width
         column = STAT_COLUMNS[stat]
         if last is None:
             self.values = [math.nan] * L
             self.bands = ["none"] * L
-            bars = Content.styled("no steps yet — press s to step, space to run", MUTED)
         else:
             stats = last[2]
             self.values = [float(stats[l - 1, column]) for l in range(1, L + 1)]
             self.bands = [band(stat, v) for v in self.values]
+        strips, caption = self._strips(history, stat, L, layout)
+        if last is None:
+            hint = "no steps yet (s: step, space: run)"
+            bars = Content.styled(hint if len(hint) <= width else "no steps yet", MUTED)
+        else:
             lines = []
             for l, value in enumerate(self.values, start=1):
-                number = format_value(stat, value)
-                lines.append(
-                    Content.assemble(
-                        (f"l{l}".ljust(LABEL_WIDTH), MUTED),
-                        bar(stat, value, track),
-                        " ",
-                        (number.rjust(VALUE_WIDTH - 1), BAND_STYLES[self.bands[l - 1]]),
-                    )
-                )
+                row = [
+                    (f"l{l}".ljust(layout.label), MUTED),
+                    bar(stat, value, layout.track),
+                    " ",
+                    (format_value(stat, value).rjust(VALUE_WIDTH), BAND_STYLES[self.bands[l - 1]]),
+                ]
+                if not layout.stacked and strips:
+                    row += [" ", strips[l - 1]]
+                lines.append(Content.assemble(*row))
             bars = Content("\n").join(lines)
         self.query_one("#gradients-bars", Static).update(bars)
+        # the axis; beside it, in the one-row layout, what the history strips span
+        side = ["", ""] if layout.stacked or not strips else caption
+        pad = " " * layout.label
         self.query_one("#gradients-axis", Static).update(
             Content.assemble(
-                " " * LABEL_WIDTH,
-                zone_strip(stat, track),
+                pad,
+                zone_strip(stat, layout.track),
+                (" " + side[0] if side[0] else "", MUTED),
                 "\n",
-                (" " * LABEL_WIDTH + axis_labels(stat, track), MUTED),
+                (pad + axis_labels(stat, layout.track) + (" " + side[1] if side[1] else ""), MUTED),
             )
         )
-        self.query_one("#gradients-legend", Static).update(legend(stat))
+        self.query_one("#gradients-legend", Static).update(legend(stat, width))
         self.query_one("#gradients-steps", Static).update(
             f"step {int(last[0])}" if last is not None else ""
         )
-        self._history(history, stat, L, track + VALUE_WIDTH)
-
-    def _history(self, history, stat: str, L: int, width: int) -> None:
         title = self.query_one("#gradients-history-title", Static)
         body = self.query_one("#gradients-history", Static)
-        if len(history) == 0:
-            title.update("")
-            body.update("")
-            return
+        title.display = body.display = layout.stacked
+        if layout.stacked:
+            title.update(Content.styled(", ".join(caption) if strips else "", MUTED))
+            body.update(
+                Content("\n").join(
+                    Content.assemble((f"l{l}".ljust(layout.label), MUTED), strip)
+                    for l, strip in enumerate(strips, start=1)
+                )
+            )
+
+    def _strips(self, history, stat: str, L: int, layout: Fit) -> tuple[list[Content], list[str]]:
+        """Each layer's history strip, and the two lines of caption: the steps they cover and
+        the value range of their heights (empty when nothing was recorded or no room)."""
+        if len(history) == 0 or layout.history == 0:
+            return [], ["", ""]
         steps = history.steps()
-        columns = [column_means(history.series(stat, l), width) for l in range(1, L + 1)]
+        columns = [column_means(history.series(stat, l), layout.history) for l in range(1, L + 1)]
         lo, hi = strip_range(stat, columns)
-        scale = "log scale" if BANDS[stat].log else "linear"
-        title.update(
-            Content.styled(
-                f"steps {int(steps[0])}–{int(steps[-1])}, {scale} "
-                f"{format_value(stat, lo)}…{format_value(stat, hi)}",
-                MUTED,
-            )
-        )
-        lines = [
-            Content.assemble(
-                (f"l{l}".ljust(LABEL_WIDTH), MUTED), history_strip(stat, means, lo, hi)
-            )
-            for l, means in enumerate(columns, start=1)
-        ]
-        body.update(Content("\n").join(lines))
+        scale = "log" if BANDS[stat].log else "linear"
+        span = f"{format_value(stat, lo)}…{format_value(stat, hi)}"
+        caption = [f"steps {int(steps[0])}–{int(steps[-1])}", f"{scale} {span}"]
+        room = VALUE_WIDTH + 1 + layout.history  # beside the axis, in the one-row layout
+        if not layout.stacked and len(caption[1]) > room:
+            caption[1] = span
+        strips = [history_strip(stat, means, lo, hi) for means in columns]
+        return strips, caption
