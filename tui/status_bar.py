@@ -29,10 +29,48 @@ def number(x: float) -> str:
     return f"{x:.4g}"
 
 
+TITLE = "Backprop Lab"
+SEPARATOR = " │ "
+MIN_NAME = 8  # a scenario name is shortened to no fewer characters (and "…"), else left out
+
+
+def status_line(
+    title: str, name: str, status: str, loss: str, where: str, width: int
+) -> list[Content]:
+    """The parts of the status line that fit in ``width`` cells, separators included.
+
+    Status, loss and position are what matter; when they do not all fit with the rest, the title
+    goes first, then the scenario name is shortened (to ``MIN_NAME`` characters and "…"), then it
+    goes too. Only if status, loss and position alone are too wide is the line cut (by the
+    widget, with an ellipsis)."""
+    essential = [
+        Content.styled(status, STATUS_STYLE.get(status, "")),
+        Content(f"loss {loss}"),
+        Content(where),
+    ]
+    title_part = Content.styled(title, "bold $text-primary")
+
+    def length(parts: list[Content]) -> int:
+        return sum(p.cell_length for p in parts) + len(SEPARATOR) * (len(parts) - 1)
+
+    for parts in (
+        [title_part, Content.styled(name, "bold"), *essential],
+        [Content.styled(name, "bold"), *essential],
+    ):
+        if length(parts) <= width:
+            return parts
+    room = width - length(essential) - len(SEPARATOR)
+    if room >= MIN_NAME + 1:
+        return [Content.styled(name[: room - 1] + "…", "bold"), *essential]
+    return essential
+
+
 class StatusBar(Vertical):
-    """``Backprop Lab │ xor │ paused │ loss 0.6931 │ step 12 · epoch 12 · Loss`` (cut with an
-    ellipsis on narrow terminals) and under it, when there is one, the latest message (why
-    training stopped, what diverged), wrapped."""
+    """``Backprop Lab │ xor │ paused │ loss 0.6931 │ step 12 · epoch 12 · Loss`` and under it,
+    when there is one, the latest message (why training stopped, what diverged), wrapped.
+
+    On a narrow terminal the title and then the scenario name give way to the status, loss and
+    position (``status_line``)."""
 
     DEFAULT_CSS = """
     StatusBar {
@@ -59,6 +97,9 @@ class StatusBar(Vertical):
     }
     """
 
+    _message_shown: tuple[str, str] | None = None
+    _view: LabView | None = None
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.line = Static(id="status-line")
@@ -68,7 +109,12 @@ class StatusBar(Vertical):
         yield self.line
         yield self.message
 
+    def on_resize(self) -> None:
+        if self._view is not None:
+            self.show(self._view)
+
     def show(self, view: LabView) -> None:
+        self._view = view
         run = view.run
         trainer = run.trainer
         bpe = trainer.batches_per_epoch
@@ -84,15 +130,13 @@ class StatusBar(Vertical):
             where += f" · {p.event_name()}"
         last = run.history.steps.last()
         loss = number(last[1]) if last is not None else "—"
-        parts = [
-            Content.styled("Backprop Lab", "bold $text-primary"),
-            Content.styled(view.scenario.name, "bold"),
-            Content.styled(view.status, STATUS_STYLE.get(view.status, "")),
-            Content(f"loss {loss}"),
-            Content(where),
-        ]
-        self.line.update(Content(" │ ").join(parts))
+        width = self.line.size.width or self.app.size.width - 2
+        parts = status_line(TITLE, view.scenario.name, view.status, loss, where, width)
+        self.line.update(Content(SEPARATOR).join(parts), layout=False)  # one row: same size
         message = self.message
         message.set_class(bool(view.message), "-shown")
         style = "$text-error" if view.status == "diverged" else "$text-warning"
-        message.update(Content.styled(view.message, style))
+        shown = (view.message, style)
+        if shown != self._message_shown:  # a layout pass only when the message changed
+            self._message_shown = shown
+            message.update(Content.styled(*shown))

@@ -1,0 +1,51 @@
+"""The status line: status, loss and position survive a narrow terminal; title and name give way."""
+
+from __future__ import annotations
+
+import pytest
+from textual.content import Content
+
+from tui.status_bar import SEPARATOR, status_line
+
+WHERE = "step 24 · epoch 3 · batch 4/10 · Gradient(l=3)"
+
+
+def line(width: int, name: str = "vanishing-fixed-batchnorm") -> str:
+    parts = status_line("Backprop Lab", name, "paused", "0.6931", WHERE, width)
+    return Content(SEPARATOR).join(parts).plain
+
+
+@pytest.mark.parametrize(
+    "width,expected",
+    [
+        (200, f"Backprop Lab │ vanishing-fixed-batchnorm │ paused │ loss 0.6931 │ {WHERE}"),
+        (100, f"vanishing-fixed-batchnorm │ paused │ loss 0.6931 │ {WHERE}"),
+        (81, f"vanishin… │ paused │ loss 0.6931 │ {WHERE}"),
+        (80, f"paused │ loss 0.6931 │ {WHERE}"),  # no room for 8 characters of the name
+    ],
+)
+def test_title_then_name_give_way(width, expected):
+    assert line(width) == expected
+    assert len(line(width)) <= width
+
+
+def test_a_short_name_is_never_cut():
+    assert line(90, "xor") == f"Backprop Lab │ xor │ paused │ loss 0.6931 │ {WHERE}"
+    assert line(78, "xor") == f"xor │ paused │ loss 0.6931 │ {WHERE}"
+
+
+async def test_at_80_columns_the_lab_shows_status_loss_and_position_whole(lab_app):
+    app = lab_app("vanishing-fixed-batchnorm")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s", "s", "s", "s", "s", "s", "s", "s", "s", "s")
+        await pilot.pause(0.1)
+        position = app.session.controller.position
+        shown = app.status_bar.line.render().plain
+        assert "paused" in shown and "loss " in shown
+        assert shown.endswith(f"batch {position.batch}/10 · {position.event_name()}")
+        assert "Backprop Lab" not in shown and "…" in shown  # the name shortened instead
+        assert len(shown) <= 78
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause(0.1)
+        wide = app.status_bar.line.render().plain
+        assert wide.startswith("Backprop Lab │ vanishing-fixed-batchnorm │ paused")
