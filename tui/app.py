@@ -274,10 +274,13 @@ class LabApp(App[None]):
                 last = now
                 self.post_message(msg.TrainingProgress(steps))
 
+        def cancelled() -> bool:
+            return worker.is_cancelled or token != self._train_token
+
         try:
-            status, message = session.train(
-                until, cancelled=lambda: worker.is_cancelled, progress=progress
-            )
+            if cancelled():  # stopped before this thread started: the session is not touched
+                return
+            status, message = session.train(until, cancelled=cancelled, progress=progress)
         finally:
             self._train_done.set()
             self._frame_gate.set()
@@ -287,8 +290,9 @@ class LabApp(App[None]):
         """Cancel the training worker and wait until its thread has finished its step."""
         if not self.training:
             return
+        # A stale token stops the thread; the worker is not cancelled, since a worker cancelled
+        # before its thread starts never runs it, and _train_done would never be set (a freeze).
         self._train_token += 1  # its TrainingStopped message is now stale
-        self.workers.cancel_group(self, "train")
         self.session.interrupt()
         self._frame_gate.set()
         while not self._train_done.is_set():
