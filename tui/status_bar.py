@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import math
-
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
+from tui.panels.format import fmt
 from tui.view import LabView
 
 STATUS_STYLE = {
@@ -18,15 +17,6 @@ STATUS_STYLE = {
     "stopped": "bold $text-primary",
     "diverged": "bold $text-error",
 }
-
-
-def number(x: float) -> str:
-    """Four significant digits; nan/inf as words."""
-    if x is None:
-        return "—"
-    if not math.isfinite(x):
-        return "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
-    return f"{x:.4g}"
 
 
 TITLE = "Backprop Lab"
@@ -129,7 +119,7 @@ class StatusBar(Vertical):
                 where += f" · batch {p.batch}/{bpe}"
             where += f" · {p.event_name()}"
         last = run.history.steps.last()
-        loss = number(last[1]) if last is not None else "—"
+        loss = fmt(last[1]) if last is not None else "—"  # as the panels write numbers
         width = self.line.size.width or self.app.size.width - 2
         parts = status_line(TITLE, view.scenario.name, view.status, loss, where, width)
         self.line.update(Content(SEPARATOR).join(parts), layout=False)  # one row: same size

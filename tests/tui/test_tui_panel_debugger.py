@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from panel_harness import PanelApp, make_view, move
@@ -127,3 +129,47 @@ async def test_breakpoints_are_listed_and_non_finite_values_shown_as_words():
     nan_event = Forward(1, np.array([[np.nan, 1.0]]), np.array([[np.inf]]), np.array([[0.5]]))
     shown = event_arrays(nan_event).plain
     assert "nan" in shown and "inf" in shown
+
+
+@pytest.mark.parametrize("width", [30, 36, 60])
+def test_arrays_fit_the_column_and_say_what_is_cut(width):
+    """No number is cut by the column's edge: fewer columns are shown (and the summary says
+    what the array holds); prose is wrapped."""
+    wide = (np.arange(20 * 16, dtype=float).reshape(20, 16) - 150) / 7e3
+    event = Forward(3, wide, wide, wide)
+    lines = event_arrays(event, width).plain.splitlines()
+    assert max(len(line) for line in lines) <= width
+    rows = [line for line in lines if "…" in line]
+    assert rows and all(len(row.split()) >= 3 for row in rows)  # two numbers around the "…"
+    assert any(line.startswith("min ") for line in lines)
+    assert fmt(wide[0, -1]) in "\n".join(lines)  # the last column is shown whole
+    everything = event_arrays(event).plain  # without a width: the six columns as before
+    assert max(len(line) for line in everything.splitlines()) > 30
+
+
+async def test_step_end_statistics_are_a_table_that_fits_at_80_columns():
+    view = make_view("vanishing-gradients", debugger=True)
+    app = PanelApp(DebuggerPanel(), view)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        move(view, "finish")
+        while view.event.kind != "step_end":
+            move(view, "finish")
+        app.panel.refresh_view(view)
+        await pilot.pause()
+        shown = text(app, "debugger-event").splitlines()
+        column = app.query_one("#debugger-arrays").content_region.width
+        assert max(len(line) for line in shown) <= column
+        header = next(i for i, line in enumerate(shown) if "‖∂C/∂W‖" in line)
+        rows = shown[header + 1 : header + 1 + 7]
+        assert [row.split()[0] for row in rows] == [f"l{l}" for l in range(1, 8)]
+        for s, row in zip(view.event.stats, rows):
+            assert row.split()[1:] == [
+                fmt(s.grad_norm, 3),
+                fmt(s.delta_mean_abs, 3),
+                fmt(s.update_ratio, 3),
+            ]
+        # the numbers line up under their headers (right-aligned)
+        ends = [shown[header].index(n) + len(n) for n in ("‖∂C/∂W‖", "mean|δ|", "‖ΔW‖/‖W‖")]
+        for row in rows:
+            assert [m.end() for m in re.finditer(r"\S+", row)][1:] == ends

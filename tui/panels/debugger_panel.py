@@ -129,15 +129,69 @@ def position_line(view) -> Content:
     return Content.assemble(*parts)
 
 
-def event_arrays(event) -> Content:
-    """The event's scalar fields and arrays: name, summary, numbers (corners of large ones)."""
+def wrap(text: str, width: int, sep: str = " ") -> list[str]:
+    """``text`` cut at ``sep`` into lines of at most ``width`` cells (a part longer than that
+    stays whole on its own line)."""
+    lines: list[str] = []
+    for part in text.split(sep):
+        if lines and len(lines[-1]) + len(sep) + len(part) <= width:
+            lines[-1] += sep + part
+        else:
+            lines.append(part)
+    return lines
+
+
+def fitted_array_lines(array, width: int | None) -> tuple[list[Content], int]:
+    """``array_lines`` with as many columns (``ARRAY_COLS`` at most, 2 at least) as fit in
+    ``width`` cells, so that numbers are never cut by the panel's edge; and that many."""
+    cols = ARRAY_COLS
+    lines = array_lines(array, ARRAY_ROWS, cols)
+    while width is not None and cols > 2 and max(line.cell_length for line in lines) > width:
+        cols -= 1
+        lines = array_lines(array, ARRAY_ROWS, cols)
+    return lines, cols
+
+
+STAT_COLUMNS = (
+    ("‖∂C/∂W‖", "grad_norm"),
+    ("mean|δ|", "delta_mean_abs"),
+    ("‖ΔW‖/‖W‖", "update_ratio"),
+)
+STAT_WIDTH = 9  # a space and "1.23e-10"
+
+
+def stats_table(stats) -> list[Content]:
+    """The per-layer statistics of a StepEnd as a small table (three significant digits)."""
+    label = max(len(f"l{s.l}") for s in stats)
+    lines = [
+        Content.styled("per-layer statistics", "bold"),
+        Content.styled(
+            " " * label + "".join(name.rjust(STAT_WIDTH) for name, _ in STAT_COLUMNS), MUTED
+        ),
+    ]
+    for s in stats:
+        parts: list = [(f"l{s.l}".ljust(label), MUTED)]
+        for _, field in STAT_COLUMNS:
+            value = getattr(s, field)
+            parts += [" " * (STAT_WIDTH - len(fmt(value, 3))), styled_number(value, 3)]
+        lines.append(Content.assemble(*parts))
+    return lines
+
+
+def event_arrays(event, width: int | None = None) -> Content:
+    """The event's scalar fields and arrays: name, summary, numbers (corners of large ones).
+
+    With ``width``, what is prose (title, summaries) is wrapped to it and arrays show as many
+    columns as fit, so nothing is cut at the panel's edge; aligned rows are never wrapped."""
     if event is None:
-        return Content.styled("No event: step (s) to enter a training step.", MUTED)
+        return Content.styled("No event while training runs.", MUTED)
     l = getattr(event, "l", None)
     title = EVENT_TITLES.get(event.kind, event.kind)
     if event.kind == "delta" and event.fused:
         title = FUSED_TITLE
-    lines: list[Content] = [Content.styled(with_layer(title, l), ACCENT)]
+    title = with_layer(title, l)
+    title_lines = wrap(title, width) if width else [title]
+    lines: list[Content] = [Content.styled(line, ACCENT) for line in title_lines]
     for name in (
         "value",
         "data_loss",
@@ -162,24 +216,15 @@ def event_arrays(event) -> Content:
         shape, _, summary = array_summary(array).partition("  ")
         lines.append(Content.assemble((label, "bold"), "  ", (shape, MUTED)))
         rows, cols = (array.shape + (1,))[:2] if array.ndim == 2 else (1, array.size)
-        if rows > ARRAY_ROWS or cols > ARRAY_COLS or not np.isfinite(array).all():
-            lines.append(Content.styled(summary, MUTED))  # the numbers are cut: say what's there
-        lines.extend(array_lines(array, ARRAY_ROWS, ARRAY_COLS))
+        numbers, shown_cols = fitted_array_lines(array, width)
+        if rows > ARRAY_ROWS or cols > shown_cols or not np.isfinite(array).all():
+            # the numbers are cut: say what is there
+            summary_lines = wrap(summary, width, "  ") if width else [summary]
+            lines.extend(Content.styled(line, MUTED) for line in summary_lines)
+        lines.extend(numbers)
     stats = getattr(event, "stats", None)
     if stats:
-        lines.append(Content.styled("per-layer statistics", "bold"))
-        for s in stats:
-            lines.append(
-                Content.assemble(
-                    (f"l{s.l} ", MUTED),
-                    ("‖∂C/∂W‖ ", MUTED),
-                    styled_number(s.grad_norm),
-                    ("  mean|δ| ", MUTED),
-                    styled_number(s.delta_mean_abs),
-                    ("  ‖ΔW‖/‖W‖ ", MUTED),
-                    styled_number(s.update_ratio),
-                )
-            )
+        lines.extend(stats_table(stats))
     return Content("\n").join(lines)
 
 
@@ -396,7 +441,11 @@ class DebuggerPanel(Panel):
     def refresh_view(self, view) -> None:
         self.last_view = view
         self.query_one("#debugger-position", Static).update(position_line(view))
-        self.query_one("#debugger-event", Static).update(event_arrays(view.event))
+        arrays = self.query_one("#debugger-arrays", ScrollableContainer)
+        width = arrays.content_region.width - arrays.styles.scrollbar_size_vertical
+        self.query_one("#debugger-event", Static).update(
+            event_arrays(view.event, width if width > 10 else None)
+        )
         title, equations, notes = explanation(view)
         self.query_one("#debugger-equation-title", Static).update(title)
         equation = self.query_one("#debugger-equation", Static)
