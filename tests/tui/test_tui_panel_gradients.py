@@ -217,3 +217,16 @@ def test_the_legend_shortens_to_fit():
     assert legend("grad_norm", 80).plain == "━ vanishing <1e-5  ━ exploding >1e2"
     assert legend("grad_norm", 30).plain == "━ vanishing ━ exploding"
     assert legend("dead_fraction", 40).plain == "█ high >50%  █ very high >90%"
+
+
+async def test_an_all_zero_history_says_so_instead_of_an_axis_range():
+    view = make_view("xor")
+    record_steps(view, 5, grad_norm=0.0)
+    app = PanelApp(GradientsPanel(), view)
+    async with app.run_test(size=(40, 19)) as pilot:
+        await pilot.pause()
+        title = app.query_one("#gradients-history-title", Static).content.plain
+        assert title == "steps 1–5, log all 0"
+        lines, _ = bar_lines(app)
+        assert [line.split()[-1] for line in lines] == ["0", "0"]
+        assert app.panel.bands == ["vanishing", "vanishing"]

@@ -222,3 +222,33 @@ def test_an_unchanged_draft_of_every_preset_is_valid_and_validates_again(name):
     sections = validate_document(document, name)
     assert sections["network"] == sc.network  # nothing lost or changed on the way
     assert sections["training"] == sc.training
+
+
+@pytest.mark.parametrize(
+    "name,settings,expected",
+    [
+        ("adam", {}, "optimizer adam β₁ 0.9 β₂ 0.999 ε 1e-8"),
+        ("momentum", {"nesterov": True}, "optimizer momentum nesterov μ 0.9"),
+        ("momentum", {}, "optimizer momentum μ 0.9"),
+        ("sgd", {"weight_decay": 0.01}, "optimizer sgd λ 0.01"),
+    ],
+)
+def test_optimizer_settings_are_items_with_their_symbols(name, settings, expected):
+    from engine.optimizers import make_optimizer
+    from tui.panels.network_panel import optimizer_items
+
+    items = optimizer_items(make_optimizer(name, **settings))
+    assert " ".join(f"{key} {value}" for key, value in items) == expected
+
+
+@pytest.mark.parametrize("size", [(40, 24), (80, 24)])
+async def test_the_summary_never_splits_an_item_and_fits_the_panel(size):
+    view = make_view("spiral")  # adam: the longest optimizer settings
+    app = PanelApp(NetworkPanel(), view)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        summary = app.query_one("#network-summary", Static).content.plain.splitlines()
+        text = "  ".join(summary)
+        for item in ("optimizer adam", "β₁ 0.9", "β₂ 0.999", "ε 1e-8", "η 0.01", "batch 32"):
+            assert item in text
+        assert all(len(line) <= size[0] - 4 for line in summary)

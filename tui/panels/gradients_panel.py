@@ -455,6 +455,12 @@ class GradientsPanel(Panel):
         lo, hi = strip_range(stat, columns)
         scale = "log" if BANDS[stat].log else "linear"
         span = f"{format_value(stat, lo)}…{format_value(stat, hi)}"
+        values = np.concatenate(columns)
+        values = values[np.isfinite(values)]
+        if values.size == 0:
+            span = "not finite"
+        elif BANDS[stat].log and not (values > 0).any():
+            span = "all 0"  # e.g. dead layers: no scale to draw them on
         caption = [f"steps {int(steps[0])}–{int(steps[-1])}", f"{scale} {span}"]
         room = VALUE_WIDTH + 1 + layout.history  # beside the axis, in the one-row layout
         if not layout.stacked and len(caption[1]) > room:

@@ -107,6 +107,25 @@ def render_table(rows, current: tuple[int, str] | None, selected: int | None) ->
     return Content("\n").join(lines)
 
 
+HYPER_SYMBOLS = {"beta1": "β₁", "beta2": "β₂", "eps": "ε", "rho": "ρ", "momentum": "μ"}
+"""How the optimizer's hyper-parameters are written (the symbols of the update equations)."""
+
+
+def optimizer_items(optimizer) -> list[tuple[str, str]]:
+    """``[("optimizer", "adam"), ("β₁", "0.9"), ("β₂", "0.999"), ("ε", "1e-8")]``: the name and
+    each setting as its own item (so they wrap between settings, never inside one)."""
+    items = [("optimizer", optimizer.name)]
+    for key, value in optimizer.hyper.items():
+        if isinstance(value, bool):
+            if value:  # a flag (nesterov) goes with the name
+                items[0] = ("optimizer", f"{items[0][1]} {key}")
+        else:
+            items.append((HYPER_SYMBOLS.get(key, key), fmt(value)))
+    if optimizer.weight_decay:
+        items.append(("λ", fmt(optimizer.weight_decay)))
+    return items
+
+
 def training_items(run) -> list[Content]:
     """Loss, optimizer, η, batch size, regularization and parameter count, one item each."""
     net, learner, trainer = run.net, run.learner, run.trainer
@@ -117,7 +136,7 @@ def training_items(run) -> list[Content]:
     batch = trainer.batch_size
     items = [
         ("loss", net.loss.name),
-        ("optimizer", repr(learner.optimizer)),
+        *optimizer_items(learner.optimizer),
         ("η", fmt(lr)),
         ("batch", f"full ({batch})" if batch == trainer.n else str(batch)),
     ]
