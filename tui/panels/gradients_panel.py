@@ -461,7 +461,8 @@ class GradientsPanel(Panel):
             span = "not finite"
         elif BANDS[stat].log and not (values > 0).any():
             span = "all 0"  # e.g. dead layers: no scale to draw them on
-        caption = [f"steps {int(steps[0])}–{int(steps[-1])}", f"{scale} {span}"]
+        first, last = int(steps[0]), int(steps[-1])
+        caption = [f"steps {first}–{last}" if last > first else f"step {last}", f"{scale} {span}"]
         room = VALUE_WIDTH + 1 + layout.history  # beside the axis, in the one-row layout
         if not layout.stacked and len(caption[1]) > room:
             caption[1] = span

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -33,19 +35,37 @@ All actions are also in the command palette (ctrl+p).
 """
 
 
-def keys_table() -> Content:
-    """One line per action: its key, its name, what it does (palette-only ones under ctrl+p)."""
+KEY_WIDTH = 8  # " ctrl+p "
+TITLE_WIDTH = 24
+
+
+def keys_table(width: int | None = None) -> Content:
+    """One line per action: its key, its name, what it does (palette-only ones under ctrl+p).
+
+    With ``width``, a description too long for the line continues under itself (a hanging
+    indent), so the three columns stay aligned on a narrow terminal."""
+    indent = KEY_WIDTH + TITLE_WIDTH
+    room = max(width - indent, 20) if width else None
     lines = []
     for action in (*KEYS, *PALETTE_ONLY):
         key = key_label(action) if action.key else "ctrl+p"
+        help_lines = textwrap.wrap(action.help, room) if room else [action.help]
         lines.append(
             Content.assemble(
-                (f" {key:<7}", "bold $text-accent"),
-                (f"{action.title:<24}", "bold"),
-                action.help,
+                (f" {key:<{KEY_WIDTH - 1}}", "bold $text-accent"),
+                (f"{action.title:<{TITLE_WIDTH}}", "bold"),
+                help_lines[0] if help_lines else "",
             )
         )
+        lines.extend(Content(" " * indent + more) for more in help_lines[1:])
     return Content("\n").join(lines)
+
+
+class KeysTable(Static):
+    """``keys_table`` wrapped to the widget's width (again when it is resized)."""
+
+    def on_resize(self) -> None:
+        self.update(keys_table(self.size.width))
 
 
 class HelpScreen(ModalScreen[None]):
@@ -57,7 +77,7 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="help", classes="dialog wide-dialog"):
             yield Label("Backprop Lab — help   (escape closes)", classes="dialog-title")
             with VerticalScroll():
-                yield Static(keys_table(), id="help-keys")
+                yield KeysTable(keys_table(), id="help-keys")
                 yield Markdown(GUIDE)
 
     def on_mount(self) -> None:
