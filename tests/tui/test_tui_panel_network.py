@@ -252,3 +252,12 @@ async def test_the_summary_never_splits_an_item_and_fits_the_panel(size):
         for item in ("optimizer adam", "β₁ 0.9", "β₂ 0.999", "ε 1e-8", "η 0.01", "batch 32"):
             assert item in text
         assert all(len(line) <= size[0] - 4 for line in summary)
+
+
+def test_every_current_event_line_fits_a_grid_cell():
+    """'now layer 12: …' under the table stays within the 36 columns of a 120x40 cell."""
+    from tui.panels.network_panel import EVENT_MARKERS
+
+    for kind, marker in EVENT_MARKERS.items():
+        where = "step" if kind in ("step_start", "step_end") else "layer 12"
+        assert len(f"now {where}: {marker.replace('ˡ', '¹²')}") <= 36, marker

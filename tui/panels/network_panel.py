@@ -27,7 +27,7 @@ EVENT_MARKERS = {
     "delta": "δ backward",
     "gradient": "∂C/∂W backward",
     "clip": "gradient clipping",
-    "update": "update (computed, not yet applied)",
+    "update": "update Wˡ (pending)",
     "step_end": "step done, updates applied",
 }
 """How the current event is named under the table."""
