@@ -225,7 +225,7 @@ class LabSession:
         where = f"at step {step}: " if step is not None else ""
         return (
             f"Diverged {where}{what}. Lower the learning rate, clip the gradients or change "
-            "the initialization, then reset (r)."
+            "the init; r resets."  # two lines of an 80-column status bar
         )
 
     def sync_view(self) -> None:

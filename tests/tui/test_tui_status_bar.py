@@ -49,3 +49,16 @@ async def test_at_80_columns_the_lab_shows_status_loss_and_position_whole(lab_ap
         await pilot.pause(0.1)
         wide = app.status_bar.line.render().plain
         assert wide.startswith("Backprop Lab │ vanishing-fixed-batchnorm │ paused")
+
+
+async def test_a_divergence_message_fits_the_two_message_rows_at_80_columns(lab_app, settle):
+    app = lab_app("exploding-gradients")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("space")
+        await settle(pilot)
+        assert app.session.view.status == "diverged"
+        message = app.status_bar.message
+        shown = message.render().plain
+        assert shown.startswith("Diverged at step") and shown.endswith("r resets.")
+        needed = message.get_content_height(message.container_size, app.size, message.size.width)
+        assert needed <= message.size.height == 2  # nothing cut by the two-row limit
