@@ -223,6 +223,8 @@ class LabSession:
         else:
             what, step = "a value became non-finite", None
         where = f"at step {step}: " if step is not None else ""
+        if step is None and what.startswith("step "):  # "step 507: train_loss … non-finite"
+            where = "at "
         return (
             f"Diverged {where}{what}. Lower the learning rate, clip the gradients or change "
             "the init; r resets."  # two lines of an 80-column status bar

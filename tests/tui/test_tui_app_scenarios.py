@@ -166,7 +166,8 @@ async def test_evaluation_overflow_is_reported_as_divergence(lab_app, settle):
         await settle(pilot)
         view = app.session.view
         assert view.status == "diverged"
-        assert "non-finite" in view.message and "reset (r)" in view.message
+        assert "non-finite" in view.message and "r resets" in view.message
+        assert view.message.startswith("Diverged at step ")
 
 
 async def test_the_network_editor_rebuilds_the_network_in_the_lab(lab_app):
