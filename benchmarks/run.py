@@ -4,9 +4,10 @@
     python benchmarks/run.py --quick    # < 60 s, prints the tables, writes nothing by default
 
 Sections (``--sections``, default all): a training steps/s; b event stream, debugger and
-step-back history overhead; c training inside the app; d start-up times; e memory of the
-statistics history. Every figure is measured with one BLAS thread (threadpoolctl, and
-``torch.set_num_threads(1)``); targets are printed beside the figures, never asserted.
+step-back history overhead; c training inside the app, and key latency meanwhile; d start-up
+times; e memory of the statistics history. Every figure is measured with one BLAS thread
+(threadpoolctl, and ``torch.set_num_threads(1)``); targets are printed beside the figures, never
+asserted.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from threadpoolctl import threadpool_limits  # noqa: E402
 from benchmarks import (  # noqa: E402
     bench_app,
     bench_events,
+    bench_keys,
     bench_memory,
     bench_training,
     machine,
@@ -112,6 +114,14 @@ def main(argv=None, log=None) -> str:
                     args.scenarios[:1] if args.quick else args.scenarios,
                     1 if args.quick else 5,
                     1.0 if args.quick else 3.0,
+                    log,
+                )
+            )
+            log("(c) key latency while training in the app …")
+            tables.append(
+                bench_keys.run_keys(
+                    args.scenarios[:1] if args.quick else args.scenarios,
+                    8 if args.quick else 40,
                     log,
                 )
             )

@@ -12,13 +12,14 @@ row of tabs (keys 1–5); under 80×24 a message asks for a larger terminal.
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
@@ -26,6 +27,7 @@ from textual.widgets import Footer, Static, Tab, Tabs
 from textual.worker import get_current_worker
 
 from tui import messages as msg
+from tui.gate import TrainingGate
 from tui.keys import bindings
 from tui.palette import LabCommands
 from tui.panels.data_panel import DataPanel
@@ -48,6 +50,7 @@ PANELS = (  # (id, tab label, class): grid order is row by row, the debugger spa
 TAB_ORDER = ("network", "loss", "gradients", "debugger", "data")
 PANEL_NAMES = tuple(name for name, _, _ in PANELS)
 RUNNING_PANELS = ("loss", "gradients", "data")  # what changes while training runs
+INPUT_EVENTS = (events.Key, events.MouseDown, events.MouseUp)  # the user acting, not hovering
 
 TOO_SMALL = (
     "[b]Backprop Lab needs a terminal of at least 80×24.[/b]\n\n"
@@ -89,6 +92,7 @@ class LabApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-w-tiny"), (80, "-w-narrow"), (110, "-w-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-h-tiny"), (24, "-h-narrow"), (34, "-h-tall")]
     REFRESH_HZ = 15
+    INPUT_HOLD = 0.05
 
     def __init__(
         self,
@@ -108,10 +112,12 @@ class LabApp(App[None]):
         self.session: LabSession | None = None
         self._dirty = False
         self._stale: set[str] = set(PANEL_NAMES)  # panels to redraw
+        self._urgent: set[str] = set()  # stale because of the user: drawn at once, first
+        self._frame_asked = False  # a call of _refresh_if_dirty is queued
+        self._laid_out = False  # the first layout is done (panels have their sizes)
         self._turn = 0
         self._next_frame = 0.0
-        self._frame_gate = threading.Event()  # cleared while a frame is drawn during training
-        self._frame_gate.set()
+        self.gate = TrainingGate()  # held while a frame is drawn or a key handled during training
         self._train_done = threading.Event()
         self._train_done.set()
         self._train_token = 0
@@ -138,8 +144,22 @@ class LabApp(App[None]):
     def on_mount(self) -> None:
         self.session = self._first_session()
         self.mark_dirty()
-        self.call_after_refresh(self._refresh_if_dirty)
+        self.call_after_refresh(self._first_frame)
         self.set_interval(1 / self.REFRESH_HZ, self._refresh_if_dirty)
+
+    def _first_frame(self) -> None:
+        """The layout is done: draw the panels at their sizes; from now on a change the user asks
+        for is drawn at once (``mark_dirty``)."""
+        self._laid_out = True
+        self._refresh_if_dirty()
+        self.call_after_refresh(self._settled)
+
+    def _settled(self) -> None:
+        """The lab is up: move everything built so far (modules, widgets, the first session) out
+        of the garbage collector's reach. A full collection over them took 40–110 ms — a stall
+        of the screen and of keys whenever it fell during training; now it scans only what was
+        made since."""
+        gc.freeze()
 
     def _first_session(self) -> LabSession:
         """The session to start with: a saved session, the scenario asked for, or the default."""
@@ -174,23 +194,39 @@ class LabApp(App[None]):
 
     # --- drawing --------------------------------------------------------------------------------
 
-    def mark_dirty(self, panels: Iterable[str] | None = None) -> None:
-        """Ask for a redraw of ``panels`` (all of them by default) at the next frame."""
-        self._stale.update(PANEL_NAMES if panels is None else panels)
+    def mark_dirty(self, panels: Iterable[str] | None = None, *, urgent: bool = True) -> None:
+        """Ask for a redraw of ``panels`` (all of them by default) at the next frame.
+
+        ``urgent`` (what the user asked for): the frame comes at once, even while training,
+        and draws these panels before the ones training moves. Training's progress is not urgent.
+        """
+        panels = PANEL_NAMES if panels is None else tuple(panels)
+        self._stale.update(panels)
+        if urgent:
+            self._urgent.update(panels)
         self._dirty = True
+        if self._laid_out and not self._frame_asked:
+            self._frame_asked = True
+            self.call_later(self._frame_now)
+
+    def _frame_now(self) -> None:
+        self._frame_asked = False
+        self._refresh_if_dirty()
 
     def _refresh_if_dirty(self) -> None:
         """Draw a frame if anything changed: the status line and the stale visible panels.
 
         While training runs, frames are rationed so that the training thread keeps most of the
-        CPU and keys stay quick: during a frame the thread waits (``_frame_gate``), so the frame
+        CPU and keys stay quick: during a frame the thread waits (``gate``), so the frame
         is not slowed by it; the next frame comes no sooner than twice the last one's cost (and
         1/REFRESH_HZ); and each frame redraws one of the panels that change while training.
+        What the user asked for (``mark_dirty(urgent=True)``) is drawn at once, alone.
         """
         if not self._dirty or self.session is None or not self.is_running:
             return
         training = self.training
-        if training and time.monotonic() < self._next_frame:
+        urgent = self._urgent
+        if training and not urgent and time.monotonic() < self._next_frame:
             return
         self._dirty = False
         view = self.session.view
@@ -202,11 +238,13 @@ class LabApp(App[None]):
             moving = [name for name in RUNNING_PANELS if name in stale]
             if moving:
                 self._turn = (self._turn + 1) % len(moving)
-            draw = quiet or moving[self._turn : self._turn + 1]
-            self._frame_gate.clear()
+            draw = [name for name in stale if name in urgent]
+            draw = draw or quiet or moving[self._turn : self._turn + 1]
+            self.gate.hold("frame")
             self.call_after_refresh(self._frame_done, time.perf_counter())
         else:
             draw = stale
+        urgent.clear()
         self.status_bar.show(view)
         for name in draw:
             self._stale.discard(name)
@@ -214,10 +252,25 @@ class LabApp(App[None]):
         if any(name in self._stale for name in visible):
             self._dirty = True  # the rest in the next frames
 
+    def post_message(self, message) -> bool:
+        """Messages to the app; a key or a click while training holds the training thread until
+        the frame that shows its effect (at most ``INPUT_HOLD`` seconds when none comes)."""
+        if (
+            isinstance(message, INPUT_EVENTS)
+            and self.training
+            and threading.get_ident() == self._thread_id
+        ):
+            self.gate.hold("input")
+            # plain asyncio: this runs in the driver's hand-over, outside the app's context
+            asyncio.get_running_loop().call_later(
+                self.INPUT_HOLD, self.gate.release, "input", self.gate.holds
+            )
+        return super().post_message(message)
+
     def _frame_done(self, started: float) -> None:
         cost = time.perf_counter() - started
         self._next_frame = time.monotonic() + max(1 / self.REFRESH_HZ, 2 * cost)
-        self._frame_gate.set()
+        self.gate.release()  # the frame, and any key or click it shows
 
     def _panel_visible(self, name: str) -> bool:
         panel = self.panels[name]
@@ -249,11 +302,13 @@ class LabApp(App[None]):
     def _start_training(self, until: str) -> None:
         session = self.session
         self._train_token += 1
+        self._next_frame = 0.0
+        self.gate.release()
         self._train_done.clear()
         session.view.status = "running"
         session.view.message = ""
         session.sync_view()
-        self.mark_dirty()
+        self.mark_dirty(urgent=False)  # the status line at once, the panels in turn
         self._train(session, until, self._train_token)
 
     @work(thread=True, exclusive=True, group="train", exit_on_error=True)
@@ -263,12 +318,11 @@ class LabApp(App[None]):
         worker = get_current_worker()
         interval = 1 / self.REFRESH_HZ
         last = time.monotonic()
-        gate = self._frame_gate
+        between_steps = self.gate.between_steps
 
         def progress(steps: int) -> None:
             nonlocal last
-            if not gate.is_set():  # a frame is being drawn: let it have the CPU
-                gate.wait(0.25)
+            between_steps()  # waits while a frame is drawn or a key handled
             now = time.monotonic()
             if now - last >= interval:
                 last = now
@@ -283,7 +337,6 @@ class LabApp(App[None]):
             status, message = session.train(until, cancelled=cancelled, progress=progress)
         finally:
             self._train_done.set()
-            self._frame_gate.set()
         self.post_message(msg.TrainingStopped(status, message, token))
 
     async def stop_training(self) -> None:
@@ -294,7 +347,7 @@ class LabApp(App[None]):
         # before its thread starts never runs it, and _train_done would never be set (a freeze).
         self._train_token += 1  # its TrainingStopped message is now stale
         self.session.interrupt()
-        self._frame_gate.set()
+        self.gate.release()
         while not self._train_done.is_set():
             await asyncio.sleep(0.005)
         session = self.session
@@ -304,7 +357,7 @@ class LabApp(App[None]):
         self.mark_dirty()
 
     def on_training_progress(self, message: msg.TrainingProgress) -> None:
-        self.mark_dirty(RUNNING_PANELS)
+        self.mark_dirty(RUNNING_PANELS, urgent=False)
 
     def on_training_stopped(self, message: msg.TrainingStopped) -> None:
         if message.token != self._train_token or self.session is None:
