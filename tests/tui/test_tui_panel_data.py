@@ -74,7 +74,7 @@ async def test_two_features_draw_the_boundary_with_every_training_point():
         picture = canvas(app)
         assert picture.plain.count("●") == 4  # the four XOR points, each in its own cell
         assert picture.plain.count("▀") > 100  # the rest is the predicted field
-        backgrounds = {s.style.background for s in picture.spans if hasattr(s.style, "background")}
+        backgrounds = {style.bgcolor for style in picture.styles()}
         assert len(backgrounds) > 4  # tinted by class and confidence
         note = app.query_one("#data-note", Static).content.plain
         assert "0" in note and "1" in note and "confidence" in note
@@ -90,7 +90,7 @@ async def test_the_picture_follows_training():
             view.run.step()
         app.panel.refresh_view(view)
         after = canvas(app)
-        assert [s.style for s in before.spans] != [s.style for s in after.spans]
+        assert before.styles() != after.styles()
 
 
 async def test_one_feature_regression_draws_the_fit_curve(tmp_path):

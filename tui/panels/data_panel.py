@@ -18,10 +18,14 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from rich.segment import Segment
+from rich.style import Style as RichStyle
 from textual.app import ComposeResult
 from textual.color import Color
 from textual.content import Content
+from textual.strip import Strip
 from textual.style import Style
+from textual.visual import Visual
 from textual.widgets import Static
 
 from tui.panels.base import MUTED, Panel, Show
@@ -92,16 +96,16 @@ class Palette:
             return colour
         return self.background.blend(colour, MAX_TINT * level / (LEVELS - 1))
 
-    def cell(self, top: tuple[int, int], bottom: tuple[int, int]) -> Style:
+    def cell(self, top: tuple[int, int], bottom: tuple[int, int]) -> RichStyle:
         """Style of a half-block cell: "▀" in the top pixel's colour on the bottom pixel's."""
         key = (top, bottom)
         style = self._styles.get(key)
         if style is None:
-            style = Style(background=self.tint(*bottom), foreground=self.tint(*top))
+            style = Style(background=self.tint(*bottom), foreground=self.tint(*top)).rich_style
             self._styles[key] = style
         return style
 
-    def point(self, cls: int, under: tuple[int, int]) -> Style:
+    def point(self, cls: int, under: tuple[int, int]) -> RichStyle:
         key = ("point", cls, under)
         style = self._styles.get(key)
         if style is None:
@@ -109,9 +113,34 @@ class Palette:
                 background=self.tint(*under),
                 foreground=self.classes[cls % len(self.classes)],
                 bold=True,
-            )
+            ).rich_style
             self._styles[key] = style
         return style
+
+
+class Field(Visual):
+    """The picture of the input plane, as the screen's lines: ``render_field`` builds them once
+    per redraw and painting only hands them over (no text layout, which cost 5–35 ms a paint)."""
+
+    def __init__(self, lines: list[Strip]) -> None:
+        self.lines = lines
+
+    @property
+    def plain(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+    def styles(self) -> list[RichStyle | None]:
+        """The style of every run of equal cells, row by row."""
+        return [segment.style for line in self.lines for segment in line]
+
+    def render_strips(self, width, height, style, options) -> list[Strip]:
+        return self.lines
+
+    def get_optimal_width(self, rules, container_width: int) -> int:
+        return max((line.cell_length for line in self.lines), default=0)
+
+    def get_height(self, rules, width: int) -> int:
+        return len(self.lines)
 
 
 def render_field(
@@ -119,7 +148,7 @@ def render_field(
     confidence: np.ndarray,
     points: list[tuple[int, int, int]],
     palette: Palette,
-) -> Content:
+) -> Field:
     """Pixels (rows × cols, row 0 at the top, rows even) as half-block cells, points on top.
 
     ``points`` are (pixel row, pixel column, class). A few points are drawn as "●" in their
@@ -139,7 +168,7 @@ def render_field(
     lines = []
     cls_rows, lvl_rows = classes.tolist(), levels.tolist()
     for r in range(0, rows - 1, 2):
-        parts: list[tuple[str, Style]] = []
+        parts: list[Segment] = []
         text, style = "", None
         top_c, top_l, bot_c, bot_l = cls_rows[r], lvl_rows[r], cls_rows[r + 1], lvl_rows[r + 1]
         for c in range(cols):
@@ -153,12 +182,12 @@ def render_field(
                 text += char
                 continue
             if style is not None:
-                parts.append((text, style))
+                parts.append(Segment(text, style))
             text, style = char, cell
         if style is not None:
-            parts.append((text, style))
-        lines.append(Content.assemble(*parts))
-    return Content("\n").join(lines)
+            parts.append(Segment(text, style))
+        lines.append(Strip(parts, cols))
+    return Field(lines)
 
 
 class DataPanel(Panel):
@@ -270,7 +299,8 @@ class DataPanel(Panel):
             r = pixel_of(p2, grid.ys, rows)
             if c is not None and r is not None:
                 points.append((rows - 1 - r, c, int(k)))
-        canvas.update(render_field(pixels_class, pixels_confidence, points, palette))
+        # the canvas fills its cell of the grid whatever it shows: no layout pass
+        canvas.update(render_field(pixels_class, pixels_confidence, points, palette), layout=False)
         if not np.all(np.isfinite(values)):
             legend = Content.assemble(legend, ("  outputs not finite", "$text-warning"))
         note.update(legend)

@@ -25,7 +25,8 @@ from tui.panels.format import fmt, fmt_count, fmt_fraction, styled_number
 from tui.panels.plot import CachedPlot
 
 MAX_POINTS = 300
-"""At most this many points per curve reach plotext, however long the run."""
+"""At most this many points per curve reach plotext, however long the run; fewer on a narrow
+plot: two per column (a braille cell is two dots wide), since plotext's cost grows with them."""
 PLOT_LIMIT = 1e30
 """plotext draws nothing at all when a value exceeds about 1e35; larger values are clipped."""
 
@@ -163,8 +164,10 @@ class LossPanel(Panel):
         plt.clear_data()
         plt.clear_figure()
         snapshot = history.snapshot()  # steps and losses that match point for point
-        steps, loss = downsample(snapshot.steps, snapshot.loss)
-        val_x, val_y = downsample(*validation_curve(epochs))
+        width = widget.size.width
+        max_points = min(MAX_POINTS, 2 * width) if width >= 16 else MAX_POINTS
+        steps, loss = downsample(snapshot.steps, snapshot.loss, max_points)
+        val_x, val_y = downsample(*validation_curve(epochs), max_points)
         self.clipped = bool(np.any(np.abs(loss) > PLOT_LIMIT) or np.any(np.abs(val_y) > PLOT_LIMIT))
         loss = np.clip(loss, -PLOT_LIMIT, PLOT_LIMIT)
         val_y = np.clip(val_y, -PLOT_LIMIT, PLOT_LIMIT)
