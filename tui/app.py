@@ -144,12 +144,14 @@ class LabApp(App[None]):
     def on_mount(self) -> None:
         self.session = self._first_session()
         self.mark_dirty()
+        self._refresh_if_dirty()  # the first frame shows the lab; plots follow (_first_frame)
         self.call_after_refresh(self._first_frame)
         self.set_interval(1 / self.REFRESH_HZ, self._refresh_if_dirty)
 
     def _first_frame(self) -> None:
-        """The layout is done: draw the panels at their sizes; from now on a change the user asks
-        for is drawn at once (``mark_dirty``)."""
+        """The first frame is out and the panels have their sizes: the pictures that need them
+        (loss plot, data) are drawn now, by the panels' resize redraws; from now on a change the
+        user asks for is drawn at once (``mark_dirty``)."""
         self._laid_out = True
         self._refresh_if_dirty()
         self.call_after_refresh(self._settled)
@@ -276,11 +278,26 @@ class LabApp(App[None]):
         panel = self.panels[name]
         if not panel.is_mounted:  # drawn once its own widgets exist
             return False
-        screen = self.screen_stack[0]  # the lab's screen, under any dialog
-        if screen.has_class("-w-tiny") or screen.has_class("-h-tiny"):
+        width, height = self._breakpoints()
+        if width == "-w-tiny" or height == "-h-tiny":
             return False
-        grid = screen.has_class("-w-wide") and screen.has_class("-h-tall")
+        grid = width == "-w-wide" and height == "-h-tall"
         return grid or name == self.current_tab
+
+    def _breakpoints(self) -> tuple[str, str]:
+        """The lab screen's width and height classes (``HORIZONTAL_BREAKPOINTS``, …); before the
+        screen has them (its first resize, after the first frame is composed) the terminal's."""
+        screen = self.screen_stack[0]  # the lab's screen, under any dialog
+        found = []
+        for breakpoints, size in (
+            (self.HORIZONTAL_BREAKPOINTS, self.size.width),
+            (self.VERTICAL_BREAKPOINTS, self.size.height),
+        ):
+            names = [name for _, name in breakpoints]
+            have = [name for name in names if screen.has_class(name)]
+            fits = [name for at_least, name in breakpoints if size >= at_least]
+            found.append(have[0] if have else fits[-1])
+        return found[0], found[1]
 
     def _install(self, session: LabSession) -> None:
         """Make ``session`` the current one (a new scenario, a rebuilt network, a loaded file)."""

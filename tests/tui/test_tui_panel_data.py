@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 from panel_harness import PanelApp, make_view
 from textual.widgets import Static
-from textual_plotext import PlotextPlot
 
 from engine.layers import frozen
 from tui.panels.data_panel import DataPanel
 from tui.panels.format import fmt
+from tui.panels.plot import CachedPlot
 
 SINE = """
 name = "sine-test"
@@ -101,7 +101,7 @@ async def test_one_feature_regression_draws_the_fit_curve(tmp_path):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert app.panel.mode == "curve"
-        plot = app.query_one("#data-plot", PlotextPlot)
+        plot = app.query_one("#data-plot", CachedPlot)
         assert plot.display and not app.query_one("#data-canvas").display
         built = plot.plt.build()
         assert "⠀" in built or "•" in built or "·" in built  # something was drawn

@@ -110,9 +110,19 @@ class Panel(Vertical):
     }
     """
 
+    waiting_for_size = False
+    """Set by a panel that skipped its picture because it had no size yet (drawn before the
+    lab's first layout): the first resize then draws it at once."""
+
     def on_resize(self) -> None:
-        """Redraw for the new size once the layout has settled (the app only redraws on change)."""
-        if self.last_view is not None:
+        """Redraw for the new size once the layout has settled (the app only redraws on change);
+        a picture waiting for its first size is drawn at once (the sizes are known now)."""
+        if self.last_view is None:
+            return
+        if self.waiting_for_size:
+            self.waiting_for_size = False
+            self._redraw()
+        else:
             self.call_after_refresh(self._redraw)
 
     def _redraw(self) -> None:

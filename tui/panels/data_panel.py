@@ -234,10 +234,15 @@ class DataPanel(Panel):
         )
         if only_steps and self.too_soon():
             return
-        self._drawn = key
         self.mode = mode
+        plot = self.query_one("#data-plot", CachedPlot)
         canvas.display = mode in ("plane", "samples")
-        self.query_one("#data-plot", CachedPlot).display = mode == "curve"
+        plot.display = mode == "curve"
+        area = {"plane": canvas, "curve": plot}.get(mode)
+        self.waiting_for_size = area is not None and not (area.size.width and area.size.height)
+        if self.waiting_for_size:
+            return  # not laid out yet (the lab's first frame): drawn once it has its size
+        self._drawn = key
         if mode == "plane":
             self._draw_plane(run)
         elif mode == "curve":

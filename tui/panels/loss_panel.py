@@ -146,7 +146,10 @@ class LossPanel(Panel):
             plot.size,
         )
         only_steps = self._plotted is not None and _same_but_steps(key, self._plotted)
-        if key != self._plotted and not (only_steps and self.too_soon()):
+        self.waiting_for_size = not (plot.size.width and plot.size.height)
+        if self.waiting_for_size:
+            pass  # not laid out yet (the lab's first frame): plotted once it has its size
+        elif key != self._plotted and not (only_steps and self.too_soon()):
             self._plotted = key
             self._plot(steps, epochs)
             self.note_drawn()

@@ -4,7 +4,9 @@
 around it repaints whenever a neighbouring line of text changes. ``CachedPlot`` keeps the last
 picture until ``replot()`` says the data changed.
 
-The picture goes straight from plotext's ANSI text to the screen's lines (``ansi_strips``):
+The widget is textual-plotext's ``PlotextPlot`` without its import at start-up: plotext (30 ms
+to import) is loaded when a plot is first drawn, after the lab's first frame. The picture goes
+straight from plotext's ANSI text to the screen's lines (``ansi_strips``):
 plotext writes every run of cells as ``ESC[48;2;r;g;bm`` (background), ``ESC[38;2;r;g;bm``
 (foreground), the characters and ``ESC[0m``; reading that with a regular expression into
 segments takes ~0.5 ms for a panel-sized plot, where Rich's ANSI decoder plus Textual's
@@ -16,12 +18,17 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from rich.color import Color as RichColor
 from rich.segment import Segment
 from rich.style import Style as RichStyle
+from textual.color import Color
 from textual.strip import Strip
-from textual_plotext import PlotextPlot
+from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from textual_plotext.plot import Plot
 
 _SGR = re.compile(r"\x1b\[([0-9;]*)m")
 
@@ -118,8 +125,16 @@ def ansi_strips(text: str) -> list[Strip]:
     return strips
 
 
-class CachedPlot(PlotextPlot):
-    """A ``PlotextPlot`` whose picture is rebuilt only after ``replot()`` or a resize."""
+class CachedPlot(Widget):
+    """A plotext plot (``plt``, as ``PlotextPlot.plt``) whose picture is rebuilt only after
+    ``replot()``, a resize or a change of theme; colours follow the app's theme."""
+
+    DEFAULT_CSS = """
+    CachedPlot {
+        width: 1fr;
+        height: 1fr;
+    }
+    """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -127,6 +142,30 @@ class CachedPlot(PlotextPlot):
         self.builds = 0  # pictures built (for tests)
         self._key: tuple | None = None
         self._lines: list[Strip] = []
+        self._plot: Plot | None = None
+
+    @property
+    def plt(self) -> Plot:
+        """The plotext figure to draw on (created, and plotext imported, on first use)."""
+        if self._plot is None:
+            from textual_plotext.plot import Plot
+
+            self._plot = Plot()
+        return self._plot
+
+    def _theme_name(self) -> str:
+        """The plotext theme of the app's theme: its surface and foreground colours
+        (registered with plotext the first time, as ``PlotextPlot`` does for theme "auto")."""
+        from plotext._dict import themes
+        from textual_plotext.plot import _rgbify_theme, _sequence
+
+        name = f"textual-auto-{self.app.theme}"
+        if name not in themes:
+            variables = self.app.theme_variables
+            surface = Color.parse(variables.get("surface")).rgb
+            foreground = Color.parse(variables.get("foreground")).rgb
+            themes[name] = _rgbify_theme(surface, surface, foreground, "default", _sequence)
+        return name
 
     def replot(self) -> None:
         """The data changed: build the picture again at the next paint."""
@@ -136,17 +175,19 @@ class CachedPlot(PlotextPlot):
     def picture(self) -> list[Strip]:
         """The plot's lines, built again only when the data, the size or the theme changed."""
         width, height = self.size
-        key = (self.version, self.size, self.app.theme, self.theme)
+        key = (self.version, self.size, self.app.theme)
         if key != self._key:
             self._key = key
+            if self._plot is None or not (width and height):  # nothing plotted yet
+                self._lines = []
+                return self._lines
             plt = self.plt
             # as PlotextPlot.render: the size twice (plotext needs both), the theme
             plt.plotsize(width, height)
             plt._set_size(width, height)
-            plt.theme(self._get_plotext_theme_name(self.app.theme))
+            plt.theme(self._theme_name())
             base = self.visual_style.rich_style  # the panel's colours under plotext's
-            lines = ansi_strips(plt.build()) if width and height else []
-            self._lines = [line.apply_style(base) for line in lines]
+            self._lines = [line.apply_style(base) for line in ansi_strips(plt.build())]
             self.builds += 1
         return self._lines
 

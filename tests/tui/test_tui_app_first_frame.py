@@ -1,0 +1,60 @@
+"""The lab's first frame: the text panels at once, the loss plot and data picture right after."""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual.screen import Screen
+
+from tui.panels.data_panel import Field
+
+
+async def _until(condition, timeout: float = 10.0) -> None:
+    waited = 0.0
+    while not condition():
+        assert waited < timeout, "timed out"
+        await asyncio.sleep(0.01)
+        waited += 0.01
+
+
+async def test_the_first_frame_shows_the_lab_and_the_plots_follow(lab_app, monkeypatch):
+    app = lab_app("xor")
+    seen: dict = {}
+    update = Screen._compositor_refresh
+
+    def first_update(screen) -> None:
+        update(screen)
+        if not seen and screen is app.screen:
+            loss, data = app.panels["loss"], app.panels["data"]
+            seen.update(
+                status=app.status_bar.line.render().plain,
+                drawn={name: panel.last_view is not None for name, panel in app.panels.items()},
+                plot_builds=loss.query_one("#loss-plot").builds,
+                data_drawn=data._drawn is not None,
+            )
+
+    monkeypatch.setattr(Screen, "_compositor_refresh", first_update)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "xor" in seen["status"] and "idle" in seen["status"]
+        assert all(seen["drawn"].values())  # every panel had its view for the first frame
+        assert seen["plot_builds"] == 0 and not seen["data_drawn"]  # the pictures came after
+        loss_plot = app.panels["loss"].query_one("#loss-plot")
+        await _until(lambda: loss_plot.builds > 0 and app.panels["data"]._drawn is not None)
+        await pilot.pause()
+        assert any("no steps yet" in line.text for line in loss_plot.picture())
+        field = app.query_one("#data-canvas").content
+        assert isinstance(field, Field) and field.plain.count("●") == 4  # the four XOR points
+        assert len(field.lines) == app.query_one("#data-canvas").size.height  # at its size
+
+
+async def test_a_picture_in_a_hidden_tab_is_drawn_when_the_tab_is_shown(lab_app):
+    app = lab_app("xor")
+    async with app.run_test(size=(80, 24)) as pilot:  # one panel at a time, behind tabs
+        await pilot.pause(0.2)
+        data = app.panels["data"]
+        assert data._drawn is None  # hidden: nothing to draw it at
+        await pilot.press("5")  # the data tab
+        await _until(lambda: data._drawn is not None)
+        await pilot.pause()
+        assert app.query_one("#data-canvas").content.plain.count("●") == 4
