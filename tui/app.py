@@ -101,7 +101,13 @@ class LabApp(App[None]):
         overrides: Iterable[str] = (),
         theme: str | None = None,
         session_file: str | None = None,
+        session: LabSession | None = None,
+        resume_gc: bool = False,
     ) -> None:
+        """``session``: the session to start with, already built (the command line builds it to
+        check the input); otherwise it is opened from ``session_file`` or ``scenario``.
+        ``resume_gc``: the garbage collector was turned off for the start-up; turn it back on
+        after the first frame."""
         super().__init__()
         self.scenario = scenario  # the name or path asked for (None: the default)
         self.seed = seed
@@ -109,6 +115,8 @@ class LabApp(App[None]):
         self.session_file = session_file
         if theme is not None:
             self.theme = theme
+        self._given_session = session
+        self._resume_gc = resume_gc
         self.session: LabSession | None = None
         self._dirty = False
         self._stale: set[str] = set(PANEL_NAMES)  # panels to redraw
@@ -162,9 +170,14 @@ class LabApp(App[None]):
         of the screen and of keys whenever it fell during training; now it scans only what was
         made since."""
         gc.freeze()
+        if self._resume_gc:
+            gc.enable()
 
     def _first_session(self) -> LabSession:
-        """The session to start with: a saved session, the scenario asked for, or the default."""
+        """The session to start with: the one given, a saved session, the scenario asked for, or
+        the default."""
+        if self._given_session is not None:
+            return self._given_session
         if self.session_file:
             try:
                 return LabSession.load(self.session_file)

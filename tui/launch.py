@@ -8,6 +8,8 @@ message and exit 2. Kept light (click only) because the command line imports it 
 
 from __future__ import annotations
 
+import gc
+
 import click
 
 from tui.options import seed_option, set_option
@@ -51,23 +53,33 @@ def launch(
     session: str | None = None,
     terminal_checked: bool = False,
 ) -> None:
-    """Check the scenario (or session file) and the terminal, then run the lab until it quits."""
-    from scenarios import DEFAULT_SCENARIO, ScenarioError, build_run, load_scenario
+    """Check the scenario (or session file) and the terminal, then run the lab until it quits.
 
-    if session is None:
-        try:
-            build_run(load_scenario(scenario or DEFAULT_SCENARIO, tuple(overrides)), seed=seed)
-        except ScenarioError as e:
-            click.echo(f"backprop-lab: {e}", err=True)
-            ctx.exit(2)
-    else:
-        from tui.session import LabSession, SessionError
+    The lab's session is built here, once: building it is the check of the input, and the app
+    starts on it. Start-up runs without the garbage collector (its ~170 collections while
+    textual and numpy load and the screen is composed cost ~45 ms before the first frame); the
+    lab turns it back on after its first frame, and it is back on here whatever happens.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        _launch(ctx, scenario, theme, seed, overrides, session, terminal_checked, collecting)
+    finally:
+        if collecting:
+            gc.enable()
 
-        try:
-            LabSession.load(session)
-        except SessionError as e:
-            click.echo(f"backprop-lab: {e}", err=True)
-            ctx.exit(2)
+
+def _launch(ctx, scenario, theme, seed, overrides, session, terminal_checked, collecting) -> None:
+    from tui.session import LabSession, SessionError
+
+    try:
+        if session is None:
+            lab_session = LabSession.open(scenario, overrides=tuple(overrides), seed=seed)
+        else:
+            lab_session = LabSession.load(session)
+    except SessionError as e:
+        click.echo(f"backprop-lab: {e}", err=True)
+        ctx.exit(2)
     if not terminal_checked and not is_interactive():
         click.echo(NOT_A_TERMINAL, err=True)
         ctx.exit(2)
@@ -75,7 +87,13 @@ def launch(
     from tui.app import LabApp  # imported here: textual is slow to import
 
     app = LabApp(
-        scenario=scenario, seed=seed, overrides=tuple(overrides), theme=theme, session_file=session
+        scenario=scenario,
+        seed=seed,
+        overrides=tuple(overrides),
+        theme=theme,
+        session_file=session,
+        session=lab_session,
+        resume_gc=collecting,
     )
     app.run()
     ctx.exit(app.return_code or 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 
 from textual.screen import Screen
 
@@ -58,3 +59,44 @@ async def test_a_picture_in_a_hidden_tab_is_drawn_when_the_tab_is_shown(lab_app)
         await _until(lambda: data._drawn is not None)
         await pilot.pause()
         assert app.query_one("#data-canvas").content.plain.count("●") == 4
+
+
+async def test_a_launch_without_the_garbage_collector_turns_it_back_on_after_the_first_frame():
+    from tui.app import LabApp
+    from tui.session import LabSession
+
+    session = LabSession.open("xor")
+    gc.disable()  # as the command line starts the lab
+    try:
+        app = LabApp(session=session, resume_gc=True)
+        async with app.run_test(size=(120, 40)) as pilot:
+            assert app.session is session  # started on the session given, not a new one
+            await _until(gc.isenabled)
+            await pilot.pause()
+    finally:
+        gc.enable()
+
+
+def test_the_command_line_starts_the_lab_without_the_garbage_collector(monkeypatch):
+    from click.testing import CliRunner
+
+    import tui.app
+    from tui.cli import main
+
+    seen = []
+
+    def run(app, **kwargs) -> None:
+        seen.append((app, gc.isenabled()))
+
+    monkeypatch.setattr("tui.cli.is_interactive", lambda: True)
+    monkeypatch.setattr("tui.launch.is_interactive", lambda: True)
+    monkeypatch.setattr(tui.app.LabApp, "run", run)
+    assert gc.isenabled()
+    result = CliRunner().invoke(main, ["open", "spiral"], prog_name="backprop-lab")
+    assert result.exit_code == 0, result.output
+    ((app, collecting),) = seen
+    assert not collecting and app._resume_gc  # off for the start-up, the app turns it on
+    assert app.session is None and app._given_session.scenario.name == "spiral"
+    assert gc.isenabled()  # and it is on again once the lab has returned
+    bad = CliRunner().invoke(main, ["open", "no-such-scenario"], prog_name="backprop-lab")
+    assert bad.exit_code == 2 and gc.isenabled()
