@@ -100,3 +100,17 @@ def test_the_command_line_starts_the_lab_without_the_garbage_collector(monkeypat
     assert gc.isenabled()  # and it is on again once the lab has returned
     bad = CliRunner().invoke(main, ["open", "no-such-scenario"], prog_name="backprop-lab")
     assert bad.exit_code == 2 and gc.isenabled()
+
+
+async def test_the_first_picture_fits_under_a_legend_of_two_lines(lab_app):
+    """Spiral's legend wraps at 120×40: it is written before the picture is drawn, so the
+    picture is drawn at the canvas's final size (not one row too tall, its bottom cut off)."""
+    app = lab_app("spiral")
+    async with app.run_test(size=(120, 40)) as pilot:
+        data = app.panels["data"]
+        await _until(lambda: data._drawn is not None)
+        await pilot.pause(0.2)
+        canvas = app.query_one("#data-canvas")
+        assert app.query_one("#data-note").size.height == 2
+        assert len(canvas.content.lines) == canvas.size.height
+        assert data._drawn[3] == canvas.size  # drawn at the size it has now

@@ -240,8 +240,14 @@ class DataPanel(Panel):
         plot.display = mode == "curve"
         area = {"plane": canvas, "curve": plot}.get(mode)
         self.waiting_for_size = area is not None and not (area.size.width and area.size.height)
-        if self.waiting_for_size:
-            return  # not laid out yet (the lab's first frame): drawn once it has its size
+        if self.waiting_for_size:  # not laid out yet (the lab's first frame): drawn once it has
+            # its size; the line under it now, so that the picture's size is its final one
+            if mode == "plane":
+                note = legend(run.data, Palette(self.app.theme_variables))
+            else:
+                note = Content.styled(CURVE_NOTE, MUTED)
+            self.query_one("#data-note", Static).update(note)
+            return
         self._drawn = key
         if mode == "plane":
             self._draw_plane(run)
@@ -277,24 +283,10 @@ class DataPanel(Panel):
             classes = (t > 0).astype(np.int64)
             confidence = np.clip(np.abs(t), 0.0, 1.0)
             point_classes = (targets > mid).astype(np.int64)
-            legend = Content.assemble(
-                ("● ", _style(palette.classes[0])),
-                (f"low {fmt(lo)}  ", MUTED),
-                ("● ", _style(palette.classes[1])),
-                (f"high {fmt(hi)}  ", MUTED),
-                ("(tint: predicted value)", MUTED),
-            )
         else:
             classes = np.asarray(grid.classes)
             confidence = confidence_of(values, data.encoding)
             point_classes = np.asarray(data.labels_train)
-            names = list(data.class_names or [])
-            parts = []
-            for k in range(min(max(len(names), 2), len(CLASS_COLORS))):
-                name = names[k] if k < len(names) else f"class {k}"
-                parts += [("● ", _style(palette.classes[k])), (f"{name}  ", MUTED)]
-            parts.append(("(tint: confidence)", MUTED))
-            legend = Content.assemble(*parts)
         pixels_class = resample(classes, rows, cols)
         pixels_confidence = resample(confidence, rows, cols)
         points = []
@@ -306,9 +298,10 @@ class DataPanel(Panel):
                 points.append((rows - 1 - r, c, int(k)))
         # the canvas fills its cell of the grid whatever it shows: no layout pass
         canvas.update(render_field(pixels_class, pixels_confidence, points, palette), layout=False)
+        key = legend(data, palette)
         if not np.all(np.isfinite(values)):
-            legend = Content.assemble(legend, ("  outputs not finite", "$text-warning"))
-        note.update(legend)
+            key = Content.assemble(key, ("  outputs not finite", "$text-warning"))
+        note.update(key)
 
     # --- 1-D: the curve -----------------------------------------------------------------------
 
@@ -334,7 +327,7 @@ class DataPanel(Panel):
             plt.plot(grid_x[keep].tolist(), shown.tolist(), marker="braille", color=fit_color)
         plt.xlabel("x")
         widget.replot()
-        message = "· data  ─ network's fit"
+        message = CURVE_NOTE
         if not keep.all():
             message += "  (fit not finite)"
         self.query_one("#data-note", Static).update(Content.styled(message, MUTED))
@@ -384,6 +377,32 @@ class DataPanel(Panel):
                 )
         self.query_one("#data-canvas", Static).update(Content("\n").join(lines))
         self.query_one("#data-note", Static).update("")
+
+
+CURVE_NOTE = "· data  ─ network's fit"
+
+
+def legend(data, palette: Palette) -> Content:
+    """The line under the picture of the plane: the class colours (classification) or the
+    colours of the targets' range (regression), and what the tint means."""
+    if data.task == "regression":
+        targets = np.asarray(data.y_train, dtype=np.float64)[:, 0]
+        known = targets[np.isfinite(targets)]
+        lo, hi = (float(known.min()), float(known.max())) if known.size else (0.0, 1.0)
+        return Content.assemble(
+            ("● ", _style(palette.classes[0])),
+            (f"low {fmt(lo)}  ", MUTED),
+            ("● ", _style(palette.classes[1])),
+            (f"high {fmt(hi)}  ", MUTED),
+            ("(tint: predicted value)", MUTED),
+        )
+    names = list(data.class_names or [])
+    parts = []
+    for k in range(min(max(len(names), 2), len(CLASS_COLORS))):
+        name = names[k] if k < len(names) else f"class {k}"
+        parts += [("● ", _style(palette.classes[k])), (f"{name}  ", MUTED)]
+    parts.append(("(tint: confidence)", MUTED))
+    return Content.assemble(*parts)
 
 
 def drawing_mode(n_features: int, task: str, n_outputs: int, n_examples: int) -> str:
