@@ -92,6 +92,7 @@ class LabApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-w-tiny"), (80, "-w-narrow"), (110, "-w-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-h-tiny"), (24, "-h-narrow"), (34, "-h-tall")]
     REFRESH_HZ = 15
+    TRAINING_HZ = 8  # frames a second at most for training's progress (keys: at once)
     INPUT_HOLD = 0.05
 
     def __init__(
@@ -234,7 +235,7 @@ class LabApp(App[None]):
         While training runs, frames are rationed so that the training thread keeps most of the
         CPU and keys stay quick: during a frame the thread waits (``gate``), so the frame
         is not slowed by it; the next frame comes no sooner than twice the last one's cost (and
-        1/REFRESH_HZ); and each frame redraws one of the panels that change while training.
+        1/TRAINING_HZ); and each frame redraws one of the panels that change while training.
         What the user asked for (``mark_dirty(urgent=True)``) is drawn at once, alone.
         """
         if not self._dirty or self.session is None or not self.is_running:
@@ -256,6 +257,7 @@ class LabApp(App[None]):
             draw = [name for name in stale if name in urgent]
             draw = draw or quiet or moving[self._turn : self._turn + 1]
             self.gate.hold("frame")
+            self._next_frame = time.monotonic() + 1 / self.TRAINING_HZ  # until _frame_done
             self.call_after_refresh(self._frame_done, time.perf_counter())
         else:
             draw = stale
@@ -284,7 +286,7 @@ class LabApp(App[None]):
 
     def _frame_done(self, started: float) -> None:
         cost = time.perf_counter() - started
-        self._next_frame = time.monotonic() + max(1 / self.REFRESH_HZ, 2 * cost)
+        self._next_frame = time.monotonic() + max(1 / self.TRAINING_HZ, 2 * cost)
         self.gate.release()  # the frame, and any key or click it shows
 
     def _panel_visible(self, name: str) -> bool:

@@ -11,7 +11,7 @@ up to 0.5 s while XOR trained; the terminal's input thread and the UI thread bot
 
 - **between steps** (``between_steps``, called by the training thread after every step) the thread
   waits while the UI holds the gate, and otherwise sleeps for an instant every ``yield_every``
-  seconds, which hands the GIL to a waiting thread (a ``time.sleep(0)`` costs ~50 µs: ~2% of the
+  seconds, which hands the GIL to a waiting thread (a ``time.sleep(0)`` costs ~50 µs: ~3% of the
   training time at the default 2 ms);
 - the UI thread **holds** the gate while it draws a frame or handles a key or a click
   (``hold(why)`` … ``release(why)``): the training thread then pauses at its next step boundary

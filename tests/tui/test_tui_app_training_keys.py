@@ -93,3 +93,26 @@ async def test_keys_while_training_are_handled_quickly(lab_app):
         assert latencies[-1] < 0.5, latencies  # a shared CI machine may add a slow moment
         assert app.training
         await app.stop_training()
+
+
+async def test_training_frames_are_rationed_and_a_panels_deferred_redraw_joins_them(lab_app):
+    app = lab_app("xor", overrides=NEVER_STOP)
+    async with app.run_test(size=WIDE) as pilot:
+        await _training(pilot)
+        frames = []
+        done = app._frame_done
+
+        def counted(started: float) -> None:
+            frames.append(started)
+            done(started)
+
+        app._frame_done = counted
+        await asyncio.sleep(1.0)
+        assert 1 <= len(frames) <= app.TRAINING_HZ + 1  # at most TRAINING_HZ a second
+        data = app.panels["data"]
+        drawn = data._drawn
+        app._next_frame = time.monotonic() + 60  # no rationed frame for a while
+        data._last_draw = 0.0  # the throttle's time is up: a redraw is due
+        data._deferred_redraw()  # the throttle's timer: ask the app, do not draw now
+        assert data._drawn == drawn and "data" in app._stale
+        await app.stop_training()

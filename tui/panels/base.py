@@ -145,5 +145,12 @@ class Panel(Vertical):
         self._last_draw = time.monotonic()
 
     def _deferred_redraw(self) -> None:
+        """The throttle's time is up: redraw, in the lab's next frame when there is a lab (so
+        that, while training runs, it is one of the rationed frames during which the training
+        thread waits, not an extra one fighting it for the interpreter)."""
         self._deferred = None
-        self._redraw()
+        ask = getattr(self.app, "mark_dirty", None)
+        if ask is not None and self.id:
+            ask([self.id], urgent=False)
+        else:
+            self._redraw()
