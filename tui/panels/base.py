@@ -6,6 +6,7 @@ import time
 
 from textual.containers import Vertical
 from textual.content import Content
+from textual.visual import visualize
 from textual.widgets import Static
 
 ACCENT = "bold $text-accent"
@@ -19,7 +20,9 @@ WARNING = "$text-warning"
 
 class Show(Static):
     """A Static that ignores updates to the same content and skips the layout pass when the
-    new content has the same shape (a panel refreshes ~15 times a second while training)."""
+    new content takes the same room: the same shape, or exactly the widget's present size once
+    wrapped to its width — a number growing a digit no longer costs a layout of the screen (a
+    panel refreshes many times a second while training)."""
 
     def update(self, content="", *, layout: bool = True) -> None:
         old = self.content
@@ -29,7 +32,24 @@ class Show(Static):
             return
         if layout and _shape(old) is not None and _shape(old) == _shape(content):
             layout = not self._fits()
+        elif layout and self._sized_for(content):
+            layout = False
         super().update(content, layout=layout)
+
+    def _sized_for(self, content) -> bool:
+        """Whether the widget's present size is exactly the size ``content`` takes (text only)."""
+        if not isinstance(content, (str, Content)) or not self.display:
+            return False
+        styles, size = self.styles, self.size
+        if not (size.width and size.height):
+            return False
+        visual = visualize(self, content, markup=self._render_markup)
+        auto_width = styles.width is not None and styles.width.is_auto  # as in _fits
+        if auto_width and visual.get_optimal_width(styles, self.container_size.width) != size.width:
+            return False
+        if styles.height is None or styles.height.is_auto:
+            return visual.get_height(styles, size.width) == size.height
+        return True
 
     def _fits(self) -> bool:
         """Whether the widget's size holds its (current) content, wrapped lines included.
