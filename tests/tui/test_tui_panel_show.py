@@ -1,4 +1,5 @@
-"""Show (the panels' Static): skips needless layouts, and recovers when a layout was lost."""
+"""Show (the panels' Static): skips needless layouts (also when new text takes exactly the room
+the widget has), and recovers when a layout was lost."""
 
 from __future__ import annotations
 
@@ -75,3 +76,26 @@ async def test_no_layout_when_the_shape_is_the_same_and_the_size_holds_it():
         assert asked == [False, True]
         await pilot.pause()
         assert show.size.height == 3
+
+
+async def test_a_longer_number_in_the_same_room_needs_no_layout():
+    app = ShowApp()
+    async with app.run_test(size=(30, 10)) as pilot:
+        show = app.query_one("#auto", Show)
+        show.update("step 9  loss 0.5")
+        await pilot.pause()
+        assert show.size == (30, 1)
+        asked = spy_layouts(show)
+        show.update("step 10  loss 0.4871")  # wider, still one line of the 30
+        assert asked == [False]
+        show.update("step 11  loss 0.4871  accuracy 97.5%")  # wraps: two lines now
+        assert asked == [False, True]
+        await pilot.pause()
+        assert show.size == (30, 2)
+        asked.clear()  # (Textual refreshes it as it lays it out)
+        show.update("step 123  loss 0.4  accuracy 100%")  # other words, the same two lines
+        assert asked == [False]
+        show.update("step 1")  # back to one line: a layout, the widget shrinks
+        assert asked == [False, True]
+        await pilot.pause()
+        assert show.size == (30, 1)
