@@ -7,7 +7,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
-from tui.panels.format import fmt
+from tui.panels.format import fmt, fmt_count
 from tui.view import LabView
 
 STATUS_STYLE = {
@@ -109,12 +109,12 @@ class StatusBar(Vertical):
         trainer = run.trainer
         bpe = trainer.batches_per_epoch
         if view.status == "running" or view.controller is None:
-            where = f"step {trainer.steps_done} · epoch {trainer.epoch}"
+            where = f"step {fmt_count(trainer.steps_done)} · epoch {trainer.epoch}"
             if bpe > 1:
                 where += f" · batch {trainer.batch}/{bpe}"
         else:
             p = view.controller.position
-            where = f"step {p.step} · epoch {p.epoch}"
+            where = f"step {fmt_count(p.step)} · epoch {p.epoch}"
             if bpe > 1:
                 where += f" · batch {p.batch}/{bpe}"
             where += f" · {p.event_name()}"

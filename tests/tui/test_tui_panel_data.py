@@ -117,7 +117,7 @@ async def test_data_it_cannot_draw_gets_sample_predictions(tmp_path):
         await pilot.pause()
         assert app.panel.mode == "samples"
         text = canvas(app).plain
-        assert "3-D inputs cannot be drawn" in text
+        assert "3-D inputs cannot be drawn here; all 4 training examples:" in text
         assert text.count("target") == 4 and "of 4 right" in text
 
 
@@ -179,6 +179,17 @@ async def test_one_example_with_two_outputs_is_shown_as_a_table():
         assert app.panel.mode == "samples"
         text = canvas(app).plain
         outputs = view.run.net.predict(view.run.data.x_train)[0]
-        assert "2 outputs per example" in text
+        assert "2 outputs per example; the only training example:" in text
         assert f"target [{fmt(0.01)}, {fmt(0.99)}]" in text
         assert f"predicted [{fmt(outputs[0])}, {fmt(outputs[1])}]" in text
+
+
+async def test_the_legend_breaks_between_classes_not_inside_one():
+    view = make_view("spiral")
+    app = PanelApp(DataPanel(), view)
+    async with app.run_test(size=(36, 24)) as pilot:
+        await pilot.pause()
+        lines = app.query_one("#data-note", Static).content.plain.split("\n")
+        assert len(lines) >= 2, lines
+        assert "(tint: confidence)" in lines  # a line of its own, whole
+        assert all(not line.endswith("●") for line in lines)  # a colour keeps its name

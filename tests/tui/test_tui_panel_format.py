@@ -13,8 +13,11 @@ from tui.panels.format import (
     WARNING,
     array_lines,
     array_summary,
+    flow,
     fmt,
     fmt_fraction,
+    fmt_ticks,
+    nice_ticks,
     styled_number,
 )
 
@@ -75,3 +78,49 @@ def test_fractions_and_arrays():
     assert any(span.style == WARNING for span in lines[0].spans)
     summary = array_summary(a)
     assert summary.startswith("10×10") and "1 non-finite" in summary and "max 99" in summary
+
+
+def test_flow_breaks_lines_only_between_items():
+    items = ["epoch 150", "step 1,500", "loss 0.01129", "acc 99.7%"]
+    assert flow(items, 80).plain == "epoch 150  step 1,500  loss 0.01129  acc 99.7%"
+    assert flow(items, 36).plain == "epoch 150  step 1,500  loss 0.01129\nacc 99.7%"
+    assert flow(items, 0).plain.count("\n") == 0  # not laid out yet: one line
+    assert flow(["a very long item"], 5).plain == "a very long item"
+
+
+@pytest.mark.parametrize(
+    "lo, hi, expected",
+    [
+        (0.03472, 1.043, [0.2, 0.4, 0.6, 0.8, 1.0]),
+        (0.69, 0.7084, [0.69, 0.695, 0.7, 0.705]),
+        (-3.2, 0.1, [-3.0, -2.0, -1.0, 0.0]),
+        (2.0, 2.0, [2.0]),
+    ],
+)
+def test_nice_ticks_are_round_and_inside_the_range(lo, hi, expected):
+    np.testing.assert_allclose(nice_ticks(lo, hi), expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.floats(-1e6, 1e6, allow_nan=False),
+    st.floats(1e-6, 1e6, allow_nan=False),
+)
+def test_nice_ticks_at_least_two_evenly_spaced_within_range(lo, span):
+    hi = lo + span
+    ticks = nice_ticks(lo, hi)
+    if hi <= lo:  # the span vanished in floating point
+        return
+    assert len(ticks) >= 2
+    slack = 1e-8 * span + 1e-12 * max(abs(lo), abs(hi))  # rounding, not a tick outside
+    assert all(lo - slack <= t <= hi + slack for t in ticks)
+    gaps = np.diff(ticks)
+    np.testing.assert_allclose(gaps, gaps[0], rtol=1e-6, atol=1e-12 * max(abs(lo), abs(hi)))
+
+
+def test_tick_labels_share_one_format():
+    assert fmt_ticks([0.69, 0.695, 0.7]) == ["0.690", "0.695", "0.700"]
+    assert fmt_ticks([0.5, 1.0]) == ["0.5", "1.0"]
+    assert fmt_ticks([-2.0, 0.0, 2.0]) == ["-2", "0", "2"]
+    assert fmt_ticks([1e-4, 2e-4]) == ["1e-4", "2e-4"]
+    assert fmt_ticks([0.0, 5e5]) == ["0", "5e5"]

@@ -9,7 +9,7 @@ from panel_harness import PanelApp, make_view, record_steps
 from textual.widgets import Static
 
 from tui.messages import ToggleLogScale
-from tui.panels.format import WARNING, fmt
+from tui.panels.format import WARNING
 from tui.panels.loss_panel import MAX_POINTS, LossPanel, downsample
 from tui.panels.plot import CachedPlot
 
@@ -37,7 +37,11 @@ async def test_log_toggle_changes_the_y_scale_and_the_button_asks_for_it():
         view.log_scale = True
         app.panel.refresh_view(view)
         np.testing.assert_allclose(app.panel.plotted, np.log10(loss))
-        assert fmt(loss.max()) in app.panel.y_labels  # labelled with the losses themselves
+        # labelled with round losses themselves, placed at their logarithms
+        labels = [float(text) for text in app.panel.y_labels]
+        assert len(labels) >= 2
+        assert all(loss.min() <= v <= loss.max() for v in labels)
+        np.testing.assert_allclose(app.panel.y_ticks, np.log10(labels))
         assert "log scale" in app.query_one("#loss-scale-label", Static).content.plain
         await pilot.resize_terminal(100, 30)  # repainting the log plot must not fail
         await pilot.pause()
@@ -102,3 +106,33 @@ async def test_a_diverging_loss_is_clipped_for_the_plot_and_labelled_readably():
         built = app.query_one("#loss-plot", CachedPlot).plt.build()
         assert "1e30" in built  # the axis is drawn, with short labels
         assert "000000000" not in built
+
+
+async def test_axes_have_round_ticks_whole_steps_and_one_label_format():
+    view = make_view("xor", steps=1)
+    app = PanelApp(LossPanel(), view)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.panel.x_labels == ["1"]  # one step: that step, not fractions around it
+        for _ in range(1499):
+            view.run.step()
+        app.panel.refresh_view(view)
+        await pilot.pause()
+        steps = [int(text.replace(",", "")) for text in app.panel.x_labels]  # whole steps
+        assert len(steps) >= 2 and all(t % 500 == 0 for t in steps), app.panel.x_labels
+        labels = app.panel.y_labels
+        assert len({len(text.partition(".")[2]) for text in labels}) == 1  # one format
+        values = np.array([float(text) for text in labels])
+        np.testing.assert_allclose(np.diff(values), values[1] - values[0])  # evenly spaced
+        assert all(round(v / (values[1] - values[0]), 6).is_integer() for v in values)  # round
+
+
+async def test_numbers_under_the_plot_break_between_items_not_inside_one():
+    view = make_view("spiral", steps=30)
+    app = PanelApp(LossPanel(), view)
+    async with app.run_test(size=(34, 20)) as pilot:
+        await pilot.pause()
+        lines = app.query_one("#loss-stats", Static).content.plain.split("\n")
+        assert len(lines) >= 2, lines
+        for line in lines:  # every label keeps its number on its line
+            assert line.split()[-1] not in {"epoch", "step", "loss", "acc"}, lines

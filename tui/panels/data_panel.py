@@ -29,7 +29,7 @@ from textual.visual import Visual
 from textual.widgets import Static
 
 from tui.panels.base import MUTED, Panel, Show
-from tui.panels.format import fmt, fmt_fraction
+from tui.panels.format import flow, fmt, fmt_fraction
 from tui.panels.loss_panel import PLOT_LIMIT
 from tui.panels.plot import CachedPlot
 
@@ -243,7 +243,7 @@ class DataPanel(Panel):
         if self.waiting_for_size:  # not laid out yet (the lab's first frame): drawn once it has
             # its size; the line under it now, so that the picture's size is its final one
             if mode == "plane":
-                note = legend(run.data, Palette(self.app.theme_variables))
+                note = legend(run.data, Palette(self.app.theme_variables), self.content_size.width)
             else:
                 note = Content.styled(CURVE_NOTE, MUTED)
             self.query_one("#data-note", Static).update(note)
@@ -298,7 +298,7 @@ class DataPanel(Panel):
                 points.append((rows - 1 - r, c, int(k)))
         # the canvas fills its cell of the grid whatever it shows: no layout pass
         canvas.update(render_field(pixels_class, pixels_confidence, points, palette), layout=False)
-        key = legend(data, palette)
+        key = legend(data, palette, self.content_size.width)
         if not np.all(np.isfinite(values)):
             key = Content.assemble(key, ("  outputs not finite", "$text-warning"))
         note.update(key)
@@ -345,9 +345,16 @@ class DataPanel(Panel):
             if x.shape[1] > 2
             else f"{y.shape[1]} outputs per example"
             if y.shape[1] > 1
-            else f"{x.shape[0]} example{'s' if x.shape[0] != 1 else ''}"
+            else "too few examples for a picture"
         )
-        lines = [Content.styled(f"{why}; the first {n} training examples:", MUTED)]
+        which = (
+            f"the first {n} training examples"
+            if n < x.shape[0]
+            else "the only training example"
+            if n == 1
+            else f"all {n} training examples"
+        )
+        lines = [Content.styled(f"{why}; {which}:", MUTED)]
         names = list(data.class_names or [])
         if data.task == "classification":
             truth = np.asarray(data.labels_train)[:n]
@@ -382,27 +389,27 @@ class DataPanel(Panel):
 CURVE_NOTE = "· data  ─ network's fit"
 
 
-def legend(data, palette: Palette) -> Content:
+def legend(data, palette: Palette, width: int = 0) -> Content:
     """The line under the picture of the plane: the class colours (classification) or the
-    colours of the targets' range (regression), and what the tint means."""
+    colours of the targets' range (regression), and what the tint means; on lines at most
+    ``width`` cells wide, broken between items."""
     if data.task == "regression":
         targets = np.asarray(data.y_train, dtype=np.float64)[:, 0]
         known = targets[np.isfinite(targets)]
         lo, hi = (float(known.min()), float(known.max())) if known.size else (0.0, 1.0)
-        return Content.assemble(
-            ("● ", _style(palette.classes[0])),
-            (f"low {fmt(lo)}  ", MUTED),
-            ("● ", _style(palette.classes[1])),
-            (f"high {fmt(hi)}  ", MUTED),
-            ("(tint: predicted value)", MUTED),
-        )
+        items = [
+            Content.assemble(("● ", _style(palette.classes[0])), (f"low {fmt(lo)}", MUTED)),
+            Content.assemble(("● ", _style(palette.classes[1])), (f"high {fmt(hi)}", MUTED)),
+            Content.styled("(tint: predicted value)", MUTED),
+        ]
+        return flow(items, width)
     names = list(data.class_names or [])
-    parts = []
+    items = []
     for k in range(min(max(len(names), 2), len(CLASS_COLORS))):
         name = names[k] if k < len(names) else f"class {k}"
-        parts += [("● ", _style(palette.classes[k])), (f"{name}  ", MUTED)]
-    parts.append(("(tint: confidence)", MUTED))
-    return Content.assemble(*parts)
+        items.append(Content.assemble(("● ", _style(palette.classes[k])), (name, MUTED)))
+    items.append(Content.styled("(tint: confidence)", MUTED))
+    return flow(items, width)
 
 
 def drawing_mode(n_features: int, task: str, n_outputs: int, n_examples: int) -> str:

@@ -30,7 +30,14 @@ from engine.debugger import DebuggerError
 from engine.debugger.formatting import sup
 from tui.messages import DebugCommand, SelectUnit, SelectWeight
 from tui.panels.base import ACCENT, MUTED, Panel, Show
-from tui.panels.format import WARNING, array_lines, array_summary, fmt, styled_number
+from tui.panels.format import (
+    WARNING,
+    array_lines,
+    array_summary,
+    fmt,
+    fmt_count,
+    styled_number,
+)
 
 COMMAND_BUTTONS = (
     ("step", "step", "s", "one event forward"),
@@ -102,7 +109,7 @@ def position_line(view) -> Content:
     if position is None:
         return Content.assemble(
             ("step ", MUTED),
-            str(trainer.steps_done),
+            fmt_count(trainer.steps_done),
             ("  epoch ", MUTED),
             str(view.run.epoch),
             ("  batch ", MUTED),
@@ -111,7 +118,7 @@ def position_line(view) -> Content:
         )
     parts: list = [
         ("step ", MUTED),
-        str(position.step),
+        fmt_count(position.step),
         ("  epoch ", MUTED),
         str(position.epoch),
         ("  batch ", MUTED),

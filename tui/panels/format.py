@@ -79,6 +79,58 @@ def fmt_fraction(x) -> str:
     return f"{text}%"
 
 
+def flow(items, width: int, gap: str = "  ") -> Content:
+    """``items`` (Content or text) joined by ``gap`` on lines at most ``width`` cells wide,
+    broken only between items, so that a label never parts from its number ("acc" / "50%").
+
+    A width of 0 (not laid out yet) keeps them on one line; an item wider than ``width`` gets a
+    line of its own (and is wrapped by the widget)."""
+    lines: list[list[Content]] = [[]]
+    used = 0
+    for item in items:
+        item = item if isinstance(item, Content) else Content(item)
+        n = item.cell_length
+        if lines[-1] and width > 0 and used + len(gap) + n > width:
+            lines.append([])
+            used = 0
+        used += n + (len(gap) if lines[-1] else 0)
+        lines[-1].append(item)
+    return Content("\n").join(Content(gap).join(line) for line in lines)
+
+
+def nice_ticks(lo: float, hi: float, n: int = 4) -> list[float]:
+    """About ``n`` round values (multiples of 1, 2 or 5 × 10ᵏ) in [lo, hi], at least two when
+    lo < hi (three when a finer round step allows); just ``[lo]`` when lo == hi."""
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+        return [lo] if math.isfinite(lo) else []
+    raw = (hi - lo) / max(n - 1, 1)
+    magnitude = 10.0 ** math.floor(math.log10(raw))
+    steps = [m * magnitude for m in (0.1, 0.2, 0.5, 1, 2, 5, 10)]
+    k = next(i for i, s in enumerate(steps) if s >= raw)
+    while True:
+        step = steps[k]
+        first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
+        if last - first >= 2 or k == 0:
+            return [round(i * step, 12) for i in range(first, last + 1)]
+        k -= 1
+
+
+def fmt_ticks(ticks) -> list[str]:
+    """Axis labels for ``ticks`` in one format: as many decimals as the finest tick needs, or
+    scientific notation for all when the magnitudes are tiny or huge."""
+    ticks = [float(t) for t in ticks]
+    finite = [abs(t) for t in ticks if math.isfinite(t) and t != 0]
+    if not finite:
+        return [fmt(t) for t in ticks]
+    if max(finite) >= LARGE or min(finite) < SMALL:
+        return [fmt(t, 3) for t in ticks]
+    decimals = 0
+    for t in ticks:
+        while decimals < 6 and abs(round(t, decimals) - t) > 1e-9 * max(abs(t), 1e-12):
+            decimals += 1
+    return [f"{t:.{decimals}f}" for t in ticks]
+
+
 def fmt_count(n: int) -> str:
     """An integer with thin grouping: ``12345`` → ``12,345``."""
     return f"{int(n):,}"

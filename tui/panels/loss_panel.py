@@ -21,7 +21,15 @@ from textual.widgets import Button, Static
 
 from tui.messages import ToggleLogScale
 from tui.panels.base import MUTED, Panel, Show
-from tui.panels.format import fmt, fmt_count, fmt_fraction, styled_number
+from tui.panels.format import (
+    flow,
+    fmt,
+    fmt_count,
+    fmt_fraction,
+    fmt_ticks,
+    nice_ticks,
+    styled_number,
+)
 from tui.panels.plot import CachedPlot
 
 MAX_POINTS = 300
@@ -53,7 +61,7 @@ def step_ticks(first: float, last: float, n: int = 5) -> list[int]:
     span = max(last - first, 1.0)
     raw = span / (n - 1)
     magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    step = max(1, next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw))
     start = math.ceil(first / step) * step
     ticks = []
     t = start
@@ -63,15 +71,27 @@ def step_ticks(first: float, last: float, n: int = 5) -> list[int]:
     return ticks or [int(round(first))]
 
 
-def value_ticks(values: np.ndarray, n: int = 4) -> list[float]:
-    """``n`` evenly spaced y ticks spanning the finite ``values``."""
+def value_ticks(values: np.ndarray, log_scale: bool = False) -> tuple[list[float], list[str]]:
+    """Round y ticks spanning the finite ``values``, and their labels in one format.
+
+    On the log scale the values are log₁₀ of the losses: ticks at whole decades when they span
+    two or more, otherwise at round losses (labels are the losses, not their logarithms).
+    """
     values = values[np.isfinite(values)]
     if values.shape[0] == 0:
-        return []
+        return [], []
     lo, hi = float(values.min()), float(values.max())
-    if hi <= lo:
-        return [lo]
-    return [float(t) for t in np.linspace(lo, hi, n)]
+    if not log_scale:
+        ticks = nice_ticks(lo, hi)
+        return ticks, fmt_ticks(ticks)
+    decades = list(range(math.ceil(lo - 1e-9), math.floor(hi + 1e-9) + 1))
+    if len(decades) >= 2:
+        every = max(1, math.ceil((len(decades) - 1) / 4))
+        ticks = [float(d) for d in decades[::every]]
+        return ticks, [fmt(10.0**d) for d in ticks]
+    losses = nice_ticks(10.0**lo, 10.0**hi)
+    losses = [v for v in losses if v > 0]
+    return [math.log10(v) for v in losses], fmt_ticks(losses)
 
 
 def validation_curve(epochs) -> tuple[np.ndarray, np.ndarray]:
@@ -115,6 +135,8 @@ class LossPanel(Panel):
         self.points = 0  # points of the training curve last handed to plotext
         self.clipped = False  # values beyond PLOT_LIMIT were clipped for the plot
         self.plotted = np.zeros(0)  # the training curve's y values as plotted (log₁₀ on log)
+        self.x_labels: list[str] = []  # the axes' tick labels as last plotted
+        self.y_ticks: list[float] = []
         self.y_labels: list[str] = []
 
     def compose(self) -> ComposeResult:
@@ -186,49 +208,53 @@ class LossPanel(Panel):
         train_color = _rgb(theme.get("primary", "#0178D4"))
         val_color = _rgb(theme.get("warning", "#ffa62b"))
         plt.xlabel("step")
-        if self.points > 1:
+        if self.points:
             ticks = step_ticks(float(steps[0]), float(steps[-1]))
-            plt.xticks(ticks, [fmt_count(t) for t in ticks])
+            self.x_labels = [fmt_count(t) for t in ticks]
+            plt.xticks(ticks, self.x_labels)
         if self.points:
             plt.plot(steps.tolist(), loss.tolist(), marker="braille", color=train_color)
         if val_x.shape[0]:
             plt.plot(val_x.tolist(), val_y.tolist(), marker="braille", color=val_color)
-        ticks = value_ticks(np.concatenate([loss, val_y]))
+        ticks, labels = value_ticks(np.concatenate([loss, val_y]), self.log_scale)
         if ticks:  # plotext's own labels print every digit of large numbers
-            labels = [fmt(10**t if self.log_scale else t) for t in ticks]
             plt.yticks(ticks, labels)
-            self.y_labels = labels
+            self.y_ticks, self.y_labels = ticks, labels
         if not self.points and not val_x.shape[0]:
             plt.title("no steps yet")
         widget.replot()
 
     def _stats_line(self, view) -> Content:
-        """Epoch, step, the last step's loss, and the last epoch's validation loss and accuracy."""
+        """Epoch, step, the last step's loss, and the last epoch's validation loss and accuracy
+        (each label with its number: a narrow panel breaks the line between them)."""
         run = view.run
         last = run.history.steps.last()
-        parts: list = [
-            ("epoch ", MUTED),
-            str(run.epoch),
-            ("  step ", MUTED),
-            str(run.steps_done),
+        items: list[Content] = [
+            _item("epoch ", str(run.epoch)),
+            _item("step ", fmt_count(run.steps_done)),
         ]
         if last is not None:
-            parts += [("  loss ", MUTED), styled_number(last[1])]
+            items.append(_item("loss ", styled_number(last[1])))
         metrics = run.history.epochs.last
         if metrics is not None:
             if metrics.val_loss is not None:
-                parts += [("  val ", MUTED), styled_number(metrics.val_loss)]
+                items.append(_item("val ", styled_number(metrics.val_loss)))
             accuracy = (
                 metrics.val_accuracy if metrics.val_accuracy is not None else metrics.accuracy
             )
             if accuracy is not None:
-                label = "  val acc " if metrics.val_accuracy is not None else "  acc "
-                parts += [(label, MUTED), fmt_fraction(accuracy)]
+                label = "val acc " if metrics.val_accuracy is not None else "acc "
+                items.append(_item(label, fmt_fraction(accuracy)))
         if last is not None and not math.isfinite(last[1]):
-            parts += [("  not plotted", MUTED)]
+            items.append(Content.styled("not plotted", MUTED))
         if self.clipped:
-            parts += [(f"  plot clipped at {fmt(PLOT_LIMIT)}", "$text-warning")]
-        return Content.assemble(*parts)
+            items.append(Content.styled(f"plot clipped at {fmt(PLOT_LIMIT)}", "$text-warning"))
+        return flow(items, self.content_size.width)
+
+
+def _item(label: str, value) -> Content:
+    """A muted label followed by its value."""
+    return Content.assemble((label, MUTED), value)
 
 
 def _same_but_steps(key: tuple, old: tuple) -> bool:
