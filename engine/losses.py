@@ -8,6 +8,7 @@ Conventions (``CONVENTIONS.md``):
   as mean[max(z, 0) − z y + log(1 + e^{−|z|})];                ∇ₐC = (a − y) / (a(1 − a)·B·n)
 - ``cross_entropy``: C = mean over examples of −Σⱼ yⱼ log softmax(z)ⱼ, computed as
   Σⱼ yⱼ (logsumexp(z) − zⱼ);                                   ∇ₐC = −y / (a·B)
+  y is one-hot rows (or distributions), or class indices of shape (batch,), read as one-hot.
 
 For sigmoid + bce and softmax + cross_entropy the output delta δᴸ = ∂C/∂zᴸ is computed in the
 fused stable form (a − y)/(B·n) and (a − y)/B, never as ∇ₐC ⊙ σ′(z).
@@ -103,12 +104,14 @@ class CrossEntropy(Loss):
     allowed_outputs = ("softmax",)
 
     def value(self, z, a, y):
+        y = _rows(y, z)
         m = z.max(axis=1, keepdims=True)
         log_sum_exp = m + np.log(np.exp(z - m).sum(axis=1, keepdims=True))
         return float((y * (log_sum_exp - z)).sum()) / z.shape[0]
 
     def grad_a(self, z, a, y):
         """−y / (a·B), and 0 where y = 0 (also where a underflows to 0)."""
+        y = _rows(y, a)
         with np.errstate(divide="ignore", invalid="ignore"):
             g = -y / (a * a.shape[0])
         g[y == 0] = 0.0
@@ -116,7 +119,7 @@ class CrossEntropy(Loss):
 
     def fused_delta(self, z, a, y):
         """δᴸ = (a − y) / B."""
-        return (1.0 / a.shape[0]) * (a - y)
+        return (1.0 / a.shape[0]) * (a - _rows(y, a))
 
 
 LOSSES: dict[str, type[Loss]] = {
@@ -131,9 +134,20 @@ def make_loss(name: str) -> Loss:
         raise ValueError(f"unknown loss {name!r}; allowed: {', '.join(LOSSES)}") from None
 
 
+def _rows(y, like):
+    """Targets as rows like ``like`` (batch, n): class indices of shape (batch,) become one-hot."""
+    if y.ndim == 1:
+        return one_hot(y, like.shape[1], dtype=like.dtype)
+    return y
+
+
 def one_hot(labels, n_classes: int, dtype=np.float64) -> np.ndarray:
     """Class indices (batch,) → one-hot rows (batch, n_classes)."""
     labels = np.asarray(labels)
+    if labels.ndim != 1:
+        raise ValueError(f"class indices must have shape (batch,), not {labels.shape}")
+    if labels.dtype.kind not in "iub" and not np.array_equal(labels, np.floor(labels)):
+        raise ValueError("class indices must be whole numbers 0, 1, 2, …")
     if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
         raise ValueError(
             f"class index {int(labels.max() if labels.max() >= n_classes else labels.min())} "

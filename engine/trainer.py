@@ -14,6 +14,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .learner import Learner, StepResult
+from .losses import one_hot
 
 
 class Trainer:
@@ -32,7 +33,7 @@ class Trainer:
         self.learner = learner
         self.x = _readonly(np.asarray(x, dtype=dtype))
         self.y = _readonly(np.asarray(y, dtype=dtype))
-        n = self.x.shape[0]
+        n = _check_shapes(learner.net, self.x, self.y)
         if n == 0:
             raise ValueError("the training set is empty")
         if batch_size == "full":
@@ -121,6 +122,22 @@ class Trainer:
         learner, rng_state, self.epoch, self.batch, self.order = snapshot
         self.learner.restore(learner)
         self.rng.bit_generator.state = rng_state
+
+
+def _check_shapes(net, x, y) -> int:
+    """The number of examples n, once x is (n, n⁰) and y is (n, nᴸ) — or (n,) class indices with
+    the cross-entropy loss; a ValueError naming the shape allowed otherwise (a 1-D y would
+    broadcast against (n, 1) outputs into a wrong loss without any error)."""
+    if x.ndim != 2 or x.shape[1] != net.n_in:
+        raise ValueError(f"x must have shape (n, {net.n_in}): one row per example, got {x.shape}")
+    n, n_out = x.shape[0], net.layers[-1].n_out
+    classes = net.loss.name == "cross_entropy"
+    if y.shape[:1] != (n,) or not ((classes and y.ndim == 1) or y.shape[1:] == (n_out,)):
+        allowed = f"({n}, {n_out})" + (f" or ({n},) class indices" if classes else "")
+        raise ValueError(f"y must have shape {allowed} for {n} examples, got {y.shape}")
+    if y.ndim == 1:
+        one_hot(y, n_out)  # the class indices are checked once, here
+    return n
 
 
 def _constant(lr: float):
