@@ -183,7 +183,9 @@ def load_npz(path: Path, target, features, classify: bool) -> RawData:
     except ValueError as e:
         if str(e).startswith("data.path"):
             raise
-        raise ValueError(f"data.path: cannot read {path} as a NumPy .npz archive: {e}") from None
+        raise ValueError(
+            f"data.path: cannot read {path} as a NumPy .npz archive: {_npz_reason(e)}"
+        ) from None
     target = "y" if target is None else target
     features = "x" if features is None else features
     available = ", ".join(arrays) or "none"
@@ -233,6 +235,17 @@ def load_npz(path: Path, target, features, classify: bool) -> RawData:
     if y.ndim > 2:
         raise ValueError(f"{path}: array {target!r} must be 1-D or 2-D, not {y.ndim}-D")
     return targets(x, y, names, str(path))
+
+
+def _npz_reason(error: ValueError) -> str:
+    """NumPy's reason, except where it speaks of pickles: a file that is neither .npz nor .npy
+    falls through to NumPy's pickle reader, whose message advises loading it unsafely."""
+    text = str(error)
+    if "Object arrays" in text:
+        return "it holds arrays of Python objects, which are not read; save numeric or text arrays"
+    if "pickle" in text:
+        return "it is not an .npz file (numpy.savez writes one)"
+    return text
 
 
 def _numeric(path, array, name) -> np.ndarray:

@@ -151,8 +151,14 @@ def test_npz_default_and_named_arrays(tmp_path):
 
 def test_bad_npz_files(tmp_path):
     (tmp_path / "text.npz").write_text("not numpy")
-    with pytest.raises(ValueError, match=r"cannot read .*text.npz as a NumPy .npz archive"):
+    with pytest.raises(ValueError, match=r"cannot read .*text.npz as a NumPy .npz archive") as e:
         load({"kind": "npz", "path": str(tmp_path / "text.npz")})
+    # NumPy's own message here speaks of pickled data and advises loading the file unsafely
+    assert str(e.value).endswith("it is not an .npz file (numpy.savez writes one)")
+    np.savez(tmp_path / "o.npz", x=np.array([[0.0], [1.0]], dtype=object), y=np.zeros(2))
+    with pytest.raises(ValueError, match=r"o.npz as a NumPy .npz archive: it holds arrays of") as e:
+        load({"kind": "npz", "path": str(tmp_path / "o.npz")})
+    assert "pickle" not in str(e.value)
     np.savez(tmp_path / "d.npz", inputs=np.zeros((3, 2)), y=np.zeros(3))
     with pytest.raises(ValueError, match=r"no array 'x'; arrays: inputs, y"):
         load({"kind": "npz", "path": str(tmp_path / "d.npz")})
