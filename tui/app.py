@@ -263,6 +263,8 @@ class LabApp(App[None]):
             draw = stale
         urgent.clear()
         self.status_bar.show(view)
+        if training and "debugger" in visible and "debugger" not in draw:
+            self.panels["debugger"].show_position(view)  # the counters move with the status line
         for name in draw:
             self._stale.discard(name)
             self.panels[name].refresh_view(view)

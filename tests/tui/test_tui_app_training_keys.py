@@ -116,3 +116,18 @@ async def test_training_frames_are_rationed_and_a_panels_deferred_redraw_joins_t
         data._deferred_redraw()  # the throttle's timer: ask the app, do not draw now
         assert data._drawn == drawn and "data" in app._stale
         await app.stop_training()
+
+
+async def test_the_debugger_position_follows_training_as_the_status_line_does(lab_app):
+    app = lab_app("xor", overrides=NEVER_STOP)
+    async with app.run_test(size=WIDE) as pilot:
+        await _training(pilot)
+        position = app.panels["debugger"].query_one("#debugger-position")
+
+        def shown_step() -> int:
+            words = position.content.plain.split()
+            return int(words[words.index("step") + 1].replace(",", ""))
+
+        first = shown_step()
+        await _until(lambda: shown_step() > first + 100)  # not frozen at the step it started
+        await app.stop_training()

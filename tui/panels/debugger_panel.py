@@ -447,7 +447,7 @@ class DebuggerPanel(Panel):
 
     def refresh_view(self, view) -> None:
         self.last_view = view
-        self.query_one("#debugger-position", Static).update(position_line(view))
+        self.show_position(view)
         arrays = self.query_one("#debugger-arrays", ScrollableContainer)
         width = arrays.content_region.width - arrays.styles.scrollbar_size_vertical
         self.query_one("#debugger-event", Static).update(
@@ -468,6 +468,10 @@ class DebuggerPanel(Panel):
             self.border_subtitle = "diverged"
         else:
             self.border_subtitle = view.status
+
+    def show_position(self, view) -> None:
+        """Only the position line: cheap enough for every frame while training runs."""
+        self.query_one("#debugger-position", Static).update(position_line(view))
 
     def on_resize(self) -> None:
         """Side by side from 70 columns, arrays above the equation when narrower."""
