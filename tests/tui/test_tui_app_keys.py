@@ -283,3 +283,18 @@ async def test_B_opens_the_breakpoints_screen_to_add_toggle_and_delete(lab_app, 
         await pilot.press("d")
         await pilot.pause()
         assert len(list(app.session.controller.breakpoints)) == 1
+
+
+async def test_the_breakpoint_examples_fit_the_dialog_at_80_columns(lab_app):
+    from textual.widgets import Static
+
+    from tui.screens.breakpoints import EXAMPLES, BreakpointsScreen
+
+    app = lab_app("xor")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("B")
+        await pilot.pause()
+        assert isinstance(app.screen, BreakpointsScreen)
+        note = app.screen.query_one(".dialog-note", Static)
+        width = note.content_region.width
+        assert all(len(line) <= width for line in EXAMPLES.split("\n")), width  # none wrapped

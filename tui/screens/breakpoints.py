@@ -14,12 +14,16 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static
 
-SYNTAX = (
-    "Examples:  update@2   delta   @3   update@2 if loss > 1   grad_norm@1 < 1e-6   "
-    "loss > 10 or nan\n"
+EXAMPLES = (
+    "Examples:  update@2   delta   @3   update@2 if loss > 1\n"
+    "           grad_norm@1 < 1e-6   loss > 10 or nan"
+)
+"""Lines short enough for the dialog at 80 columns: an example is never broken in two."""
+KINDS = (
     "Kinds: start forward loss delta gradient clip update end · @l picks a layer · a condition "
     "alone is checked at the end of every step."
 )
+SYNTAX = f"{EXAMPLES}\n{KINDS}"
 
 
 class BreakpointsScreen(ModalScreen[None]):
