@@ -759,9 +759,9 @@ class Expression:
                 if label not in seen:
                     seen.add(label)
                     try:
-                        from .formatting import num
+                        from .formatting import value
 
-                        out.append(f"{label} = {num(node.eval(ctx, l))}")
+                        out.append(f"{label} = {value(node.eval(ctx, l))}")
                     except EvalError as e:
                         out.append(f"{label}: {e}")
                 return
@@ -800,7 +800,12 @@ def parse_condition(text: str, L: int | None = None) -> Expression:
     """Parse a condition: an expression that is true or false (e.g. ``grad_norm@1 < 1e-6``)."""
     expr = parse_expression(text, L)
     if not expr.is_condition:
-        raise ConditionError(
-            f"a condition must be true or false; compare the value, e.g. {text} > 1", text, 0
-        )
+        if text.strip().lower() in ("nan", "inf", "-inf"):
+            hint = (
+                "test a value, e.g. nan(loss) or inf(grad_norm@1); breakpoint 0 already stops "
+                "at the first NaN/inf"
+            )
+        else:
+            hint = f"compare the value, e.g. {text.strip()} > 1"
+        raise ConditionError(f"a condition must be true or false; {hint}", text, 0)
     return expr

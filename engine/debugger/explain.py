@@ -52,6 +52,9 @@ class Txt:
         return self.a if ascii else self.u
 
 
+SQ = Txt("²", "^2")  # a square after a number (in ASCII: ^2, not a layer index)
+
+
 def S(name: str, l=None, idx=()) -> Txt:
     """A symbol: ``S("δ", 2, (1,))`` is δ²₁ / delta[2][1]."""
     return Txt(symbol(name, l, idx), symbol(name, l, idx, ascii=True))
@@ -192,7 +195,7 @@ def _unit(select, n: int, what: str) -> int:
     if select and len(select) > 1:
         raise DebuggerError(f"{what} selects one unit (explain J), not {len(select)} indices")
     if not 0 <= j < n:
-        raise DebuggerError(f"unit {j} does not exist; {what} has {n} units (0…{n - 1})")
+        raise DebuggerError(f"unit {j} does not exist; {what} has {_units(n)}")
     return j
 
 
@@ -203,14 +206,17 @@ def _weight(select, shape, l) -> tuple[int, ...]:
         raise DebuggerError("select a weight with J,K or a bias with J")
     n_out, n_in = shape
     if not 0 <= sel[0] < n_out:
-        raise DebuggerError(
-            f"unit {sel[0]} does not exist; layer {l} has {n_out} units (0…{n_out - 1})"
-        )
+        raise DebuggerError(f"unit {sel[0]} does not exist; layer {l} has {_units(n_out)}")
     if len(sel) == 2 and not 0 <= sel[1] < n_in:
         raise DebuggerError(
             f"input {sel[1]} does not exist; layer {l} has {n_in} inputs (0…{n_in - 1})"
         )
     return sel
+
+
+def _units(n: int) -> str:
+    """``3 units (0…2)``, ``1 unit (0)``."""
+    return f"{n} units (0…{n - 1})" if n != 1 else "1 unit (0)"
 
 
 def _sum(products: list[Txt]) -> Txt:
@@ -594,8 +600,8 @@ def _gradient(view, ev, select, example) -> Explanation:
                 final=True,
             )
         else:
-            steps = [_sum(products)] + ([N(total)] if n_b > 1 else [])
-            B.line(lhs, head, *steps, result=total, final=True)
+            # the products' total is always shown: even one example's δ × a is a product
+            B.line(lhs, head, _sum(products), N(total), result=total, final=True)
         B.notes.append(
             f"summed over the {n_b} example{'s' if n_b != 1 else ''} of the batch "
             "(C's 1/B is inside δ)"
@@ -684,12 +690,12 @@ def _update(view, ev, select, example) -> Explanation:
             B.line(
                 Txt("s"),
                 Txt("ρ s_old + (1 − ρ) (") + gs + ")²",
-                rho + " × " + so + " + (1 − " + rho + ") × " + gt + "²",
+                rho + " × " + so + " + (1 − " + rho + ") × " + gt + SQ,
                 N(s),
                 result=s,
             )
         else:
-            B.line(Txt("s"), Txt("s_old + (") + gs + ")²", so + " + " + gt + "²", N(s), result=s)
+            B.line(Txt("s"), Txt("s_old + (") + gs + ")²", so + " + " + gt + SQ, N(s), result=s)
         B.term(Txt("s"), "s", s)
         eps = B.term(Txt("ε"), "eps", opt.eps)
         B.line(
@@ -719,7 +725,7 @@ def _update(view, ev, select, example) -> Explanation:
         B.line(
             Txt("v"),
             Txt("β₂ v_old + (1 − β₂) (") + gs + ")²",
-            b2 + " × " + vo + " + (1 − " + b2 + ") × " + gt + "²",
+            b2 + " × " + vo + " + (1 − " + b2 + ") × " + gt + SQ,
             N(v),
             result=v,
         )
@@ -763,7 +769,15 @@ def _update(view, ev, select, example) -> Explanation:
         )
     else:
         step = float((ev.step_W if is_W else ev.step_b)[idx])
-        B.line(p, p + " − Δ", o + " − " + P(step), N(new), result=new, arrow=True, final=True)
+        B.line(
+            p,
+            p + Txt(" − Δ", " - step"),
+            o + " − " + P(step),
+            N(new),
+            result=new,
+            arrow=True,
+            final=True,
+        )
     clip = view.find("clip")
     if clip is not None and l in clip.changed:
         B.notes.append(f"∂C/∂{name} here is the clipped gradient (clip by {clip.mode})")

@@ -9,6 +9,7 @@ the ASCII form ``delta[2][1]`` is for screen readers and terminals without those
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
@@ -38,9 +39,28 @@ ASCII_NAMES = {
     "−": "-",
     "←": "<-",
     "Σ": "sum",
-    "√": "sqrt",
+    "√": "sqrt ",
     "‖": "|",
+    "σ²": "var",  # the batch variance (σ alone is the activation function)
+    "∂": "d",
+    "Δ": "step_",  # ΔW is the step applied to W (step_W in expressions)
+    "ᴸ": "[L]",
+    "β": "beta",
+    "γ": "gamma",
+    "ℓ": "l",
+    "⊙": "*",
+    "ᵀ": "^T",
+    "½": "1/2",
+    "±": "+/-",
+    "≤": "<=",
+    "≥": ">=",
+    "→": "->",
+    "—": "-",
+    "…": "...",
 }
+# A square written after a number or a closing bracket (0.06438², (∂C/∂W)²) — elsewhere a
+# superscript is a layer index (W², δ²).
+_SQUARE = re.compile(r"(?<=[0-9)‖])²")
 
 
 def num(x: float, digits: int = DIGITS) -> str:
@@ -53,6 +73,8 @@ def num(x: float, digits: int = DIGITS) -> str:
     if x == 0:
         return "0"
     text = f"{x:#.{digits}g}"
+    if text.endswith("."):  # 2000.0 → "2000", not "2000."
+        text = text[:-1]
     if "e" in text:
         mantissa, exponent = text.split("e")
         text = f"{mantissa}e{int(exponent):+03d}"
@@ -82,11 +104,14 @@ def array(a, *, max_items: int = 64) -> str:
 
 
 def value(v) -> str:
-    """A number, an array, or a per-layer list (``{l: value}``) as text."""
+    """A number (whole numbers such as the step as integers), an array, or a per-layer list
+    (``{l: value}``) as text."""
     if isinstance(v, dict):
         return ", ".join(f"@{l}: {value(x)}" for l, x in v.items())
     if isinstance(v, bool | np.bool_):
         return "true" if v else "false"
+    if isinstance(v, int | np.integer):  # step, epoch, batch
+        return str(int(v))
     if isinstance(v, np.ndarray) and v.ndim > 0:
         return array(v)
     return num(float(v))
@@ -123,6 +148,7 @@ def symbol(name: str, l=None, idx=(), *, ascii: bool = False) -> str:
 
 def to_ascii(text: str) -> str:
     """Replace the Greek letters and operators of ``text`` by their ASCII names."""
+    text = _SQUARE.sub("^2", text)
     for uni, asc in sorted(ASCII_NAMES.items(), key=lambda kv: -len(kv[0])):
         text = text.replace(uni, asc)
     return text.translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉′ᵢⱼₖₓ", "01234567890123456789'ijkx"))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import re
 import signal
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -216,10 +217,8 @@ class LineMode:
         self.write("Type 'help' for the commands, 'q' to quit.")
         self.show_position()
         while True:
-            self.stdout.write(PROMPT)
-            self.flush()
             try:
-                line = self.stdin.readline()
+                line = self.read_line()
             except KeyboardInterrupt:
                 self.write("\n--KeyboardInterrupt-- (type q to quit)")
                 continue
@@ -234,6 +233,21 @@ class LineMode:
                 self.flush()
                 return 0
             self.flush()
+
+    def read_line(self) -> str:
+        """The next command line ("" at the end of input). At a terminal (the process's own
+        stdin and stdout) through ``input()``, so readline gives line editing and history
+        (arrow keys) as in pdb; otherwise straight from the stream."""
+        if self.stdin is sys.stdin and self.stdout is sys.stdout and _isatty(sys.stdin):
+            with contextlib.suppress(ImportError):
+                import readline  # noqa: F401  (input() uses it once imported)
+            try:
+                return input(PROMPT) + "\n"
+            except EOFError:
+                return ""
+        self.stdout.write(PROMPT)
+        self.flush()
+        return self.stdin.readline()
 
     def onecmd(self, line: str) -> bool:
         """Run one command line; True when it asks to quit."""

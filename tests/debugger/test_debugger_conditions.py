@@ -169,3 +169,16 @@ def test_generated_conditions_parse_and_print_back(text):
     value = expr.evaluate(ctx())
     again = parse_condition(str(expr.root), 3)  # the tree prints as a condition that means the same
     assert again.evaluate(ctx()) is value
+
+
+def test_whole_numbers_print_without_a_trailing_point():
+    from engine.debugger.formatting import num, value
+
+    assert num(2000.0) == "2000" and num(0.4) == "0.4000" and num(30.0) == "30.00"
+    assert value(30) == "30" and value(np.int64(7)) == "7" and value(2.5) == "2.500"
+
+
+def test_nan_alone_is_not_a_condition_and_the_hint_says_what_to_write():
+    for text in ("nan", "inf"):
+        with pytest.raises(ConditionError, match=r"nan\(loss\).*breakpoint 0"):
+            parse_condition(text, 2)

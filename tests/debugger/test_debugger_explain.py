@@ -2,6 +2,7 @@
 them, and the text shows them to the printed precision."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -31,6 +32,10 @@ def check_shown(expl):
         assert in_text(term.value, text), (term, text)
     if expl.result is not None:
         assert in_text(expl.result.value, text)
+    ascii_text = expl.text(ascii=True)
+    assert ascii_text.isascii(), ascii_text  # --ascii: no δ, ∂, β, γ, σ², ᴸ … left over
+    squares = text.count("^2") + len(re.findall(r"(?<=[0-9)])²", text))  # 0.5², (∂C/∂W)²
+    assert ascii_text.count("^2") >= squares, ascii_text  # x² is x^2, not the digit 2
 
 
 def close(a, b):
@@ -261,3 +266,27 @@ def test_batch_norm_and_dropout_explanations_agree_with_the_arrays():
                     assert e.result.value == ev.delta[i, j]
                     checked += 1
     assert checked == 2 * 5 * (4 + 3)
+
+
+def test_a_gradient_of_one_example_shows_its_value():
+    """With a batch of one, ∂C/∂W = δ × a still ends with the product's value."""
+    c = Controller(make_trainer((2, 1), ("sigmoid", "sigmoid"), n=1, batch_size=1))
+    while c.event.kind != "gradient":
+        c.step()
+    for sel in [(j, k) for j in range(c.event.grad_W.shape[0]) for k in range(2)] + [(0,)]:
+        e = c.explain(sel)
+        check_shown(e)
+        check_gradient(c, e, sel)
+        if len(sel) == 2:  # (a bias of one example is that example's δ: nothing to compute)
+            assert e.text().splitlines()[-2].strip() == f"= {num(e.result.value)}"
+
+
+def test_ascii_squares_are_powers_not_digits():
+    c = Controller(make_trainer(optimizer="adam", lr=0.1, beta1=0.9, beta2=0.999))
+    c.run(1)
+    while c.event.kind != "update":
+        c.step()
+    text = c.explain((0, 1)).text(ascii=True)
+    g = num(c.event.grad_W[0, 1])
+    assert "(1 - beta2) (dC/dW[1][0,1])^2" in text
+    assert f"{g}^2" in text or f"({g})^2" in text

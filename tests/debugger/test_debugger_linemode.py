@@ -158,3 +158,36 @@ def test_continue_obeys_the_scenarios_stopping_rules_like_train():
     assert result.exit_code == 0, result.output
     assert "Training stopped: patience" in result.stdout
     assert positions(result.stdout)[-1].startswith(f"Step {epochs}, epoch {epochs}, ")
+
+
+def test_step_and_epoch_print_as_whole_numbers():
+    out = drive("b step == 3\nc\np epoch\np step\n")
+    assert "at step 3, StepEnd: step = 3." in out
+    assert "epoch = 1\n" in out and "step = 3\n" in out
+
+
+def test_a_terminal_reads_through_input_for_line_editing(monkeypatch):
+    """At a terminal, commands come through input() (readline: arrow keys, history)."""
+    import sys
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    tty_in, tty_out = Tty(), Tty()
+    monkeypatch.setattr(sys, "stdin", tty_in)
+    monkeypatch.setattr(sys, "stdout", tty_out)
+    lines = iter(["s", "w"])
+    prompts = []
+
+    def fake_input(prompt):
+        prompts.append(prompt)
+        try:
+            return next(lines)
+        except StopIteration:
+            raise EOFError from None
+
+    monkeypatch.setattr("builtins.input", fake_input)
+    code = LineMode(Controller(make_trainer()), sys.stdin, sys.stdout).run()
+    assert code == 0 and prompts == ["(bpl) "] * 3
+    assert "Event 2 of 15 in step 1:" in tty_out.getvalue()

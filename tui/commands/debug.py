@@ -2,10 +2,10 @@
 
 Reads commands from stdin (a terminal or a script) and prints plain text: usable over ssh, in a
 pipe and with a screen reader. At the end of input it exits with status 0. The scenario's
-``[[breakpoints]]`` are set at the start; ``continue`` stops at the end of training
-(``training.epochs``) and, when the scenario has ``stop.loss_below``, at the end of the first
-epoch whose training loss is below it. (``stop.patience`` — early stopping on the validation
-loss — is not applied here: it needs the run's per-epoch state, which ``back`` would rewind.)
+``[[breakpoints]]`` are set at the start; ``continue`` stops where ``train`` would: at the end
+of training (``training.epochs``), at ``stop.loss_below``, on ``stop.patience`` (early stopping)
+and on divergence (``engine/debugger/follow.py`` keeps the run's history and stopping rules in
+step with the debugger, ``back`` included).
 
 Exit status: 0 at ``quit`` or the end of input; 2 for a scenario (or preset breakpoint) that
 cannot be loaded, with one message on stderr.
