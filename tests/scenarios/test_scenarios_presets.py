@@ -76,3 +76,44 @@ def test_claims_hold(name, seed):
     results = check_scenario(load_scenario(name), seed=seed)
     failed = [f"{r.claim} -- {r.measured}" for r in results if not r.held]
     assert not failed, "\n".join(failed)
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_debugger_commands_quoted_in_a_lesson_are_valid(name):
+    """`p EXPR` / `display EXPR` in a lesson parse against the preset's own network."""
+    from engine.debugger import parse_expression
+
+    s = load_scenario(name)
+    L = len(s.network["layers"])
+    for expr in re.findall(r"`(?:p|print|display) ([^`]+)`", s.lesson):
+        parse_expression(expr, L)  # raises ConditionError naming the bad character
+
+
+def test_worked_example_lesson_numbers_are_the_debuggers():
+    """The lesson's symbols (units from 0, as the Debugger writes them) and numbers are what
+    `explain` shows for the same unit or weight."""
+    from engine.debugger import Controller
+
+    s = load_scenario("worked-example")
+    lesson = " ".join(s.lesson.split())
+    c = Controller(scenarios.build_run(s).trainer)
+
+    def go(kind, l):
+        while not (c.event.kind == kind and getattr(c.event, "l", None) == l):
+            c.step()
+
+    go("forward", 1)
+    e = c.explain((0,))
+    assert abs(e.term("z").value - 0.3775) < 1e-12
+    assert "z¹₀ = 0.15·0.05 + 0.20·0.10 + 0.35 = 0.3775" in lesson
+    assert f"a¹₀ = σ(0.3775) = {e.result.value:.9f}" in lesson
+    assert f"a¹₁ = {c.explain((1,)).result.value:.9f}" in lesson
+    go("forward", 2)
+    assert f"a²₀ = {c.explain((0,)).result.value:.9f}" in lesson
+    assert f"a²₁ = {c.explain((1,)).result.value:.9f}" in lesson
+    go("delta", 2)
+    assert f"δ²₀ = 0.741365070 · 0.186815602 = {c.explain((0,)).result.value:.9f}" in lesson
+    go("gradient", 2)
+    assert f"∂C/∂W²₀₀ = δ²₀ · a¹₀ = {c.explain((0, 0)).result.value:.9f}" in lesson
+    go("update", 2)
+    assert f"= {c.explain((0, 0)).result.value:.8f}" in lesson  # 0.35891648
