@@ -32,6 +32,7 @@ from tui.keys import bindings
 from tui.palette import LabCommands
 from tui.panels.data_panel import DataPanel
 from tui.panels.debugger_panel import DebuggerPanel
+from tui.panels.format import fmt_count
 from tui.panels.gradients_panel import GradientsPanel
 from tui.panels.loss_panel import LossPanel
 from tui.panels.network_panel import NetworkPanel
@@ -386,7 +387,7 @@ class LabApp(App[None]):
             await asyncio.sleep(0.005)
         session = self.session
         session.view.status = "paused"
-        session.view.message = f"paused at step {session.run.trainer.steps_done}"
+        session.view.message = f"paused at step {fmt_count(session.run.trainer.steps_done)}"
         session.sync_view()
         self.mark_dirty()
 

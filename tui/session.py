@@ -40,6 +40,7 @@ from scenarios import (
 )
 from scenarios.loader import validate_document
 from tui import session_file
+from tui.panels.format import fmt_count
 from tui.view import LabView
 
 HISTORY_STEPS = 200  # how many recent steps ``back`` can reach
@@ -210,7 +211,7 @@ class LabSession:
         if stop.reason == "end":
             return "stopped", _sentence(stop.message) or f"Training stopped: {run.stop_reason}."
         if stop.reason == "interrupted":
-            return "paused", f"Paused at step {stop.position.step}."
+            return "paused", f"Paused at step {fmt_count(stop.position.step)}."
         return "paused", _sentence(stop.message)
 
     def _divergence_message(self, stop) -> str:

@@ -31,7 +31,7 @@ from textual.widgets import Select, Static
 from engine.stats import STAT_NAMES
 from tui.messages import CycleStat
 from tui.panels.base import MUTED, Panel, Show
-from tui.panels.format import WARNING, fmt, fmt_fraction, is_finite
+from tui.panels.format import WARNING, fmt, fmt_count, fmt_fraction, is_finite
 from tui.view import STATS
 
 
@@ -431,7 +431,7 @@ class GradientsPanel(Panel):
         )
         self.query_one("#gradients-legend", Static).update(legend(stat, width))
         self.query_one("#gradients-steps", Static).update(
-            f"step {int(last[0])}" if last is not None else ""
+            f"step {fmt_count(int(last[0]))}" if last is not None else ""
         )
         title = self.query_one("#gradients-history-title", Static)
         body = self.query_one("#gradients-history", Static)
@@ -462,7 +462,12 @@ class GradientsPanel(Panel):
         elif BANDS[stat].log and not (values > 0).any():
             span = "all 0"  # e.g. dead layers: no scale to draw them on
         first, last = int(steps[0]), int(steps[-1])
-        caption = [f"steps {first}–{last}" if last > first else f"step {last}", f"{scale} {span}"]
+        steps_text = (
+            f"steps {fmt_count(first)}–{fmt_count(last)}"
+            if last > first
+            else f"step {fmt_count(last)}"
+        )
+        caption = [steps_text, f"{scale} {span}"]
         room = VALUE_WIDTH + 1 + layout.history  # beside the axis, in the one-row layout
         if not layout.stacked and len(caption[1]) > room:
             caption[1] = span
