@@ -40,16 +40,11 @@ class Event(tuple):
     __slots__ = ()
     _fields: tuple[str, ...] = ()
     FIELDS: tuple[EventField, ...] = ()
-
-    @property
-    def kind(self) -> str:
-        """Lower-case event name, as in the trace format: ``forward``, ``delta``, …"""
-        return _KINDS[type(self)]
-
-    @property
-    def phase(self) -> str:
-        """``forward``, ``backward``, ``update`` or ``step`` (StepStart/StepEnd)."""
-        return _PHASES[type(self)]
+    kind: str = ""
+    """Lower-case event name, as in the trace format: ``forward``, ``delta``, … (a class
+    attribute: a consumer dispatching on it reads it at every event)."""
+    phase: str = ""
+    """``forward``, ``backward``, ``update`` or ``step`` (StepStart/StepEnd)."""
 
     def arrays(self) -> dict[str, Array]:
         """The event's array fields by name, in declaration order (None fields left out)."""
@@ -211,4 +206,6 @@ _PHASES = {
     Update: "update",
     StepEnd: "step",
 }
+for _cls, _kind in _KINDS.items():
+    _cls.kind, _cls.phase = _kind, _PHASES[_cls]
 EVENT_KINDS = tuple(_KINDS.values())

@@ -159,8 +159,11 @@ class Learner:
 
     # --- the event stream ---------------------------------------------------------------------
 
-    def events(self, x, y, lr: float, *, epoch: int = 1, batch: int = 1, indices=None, rng=None):
-        """Yield the events of one training step on the batch (x, y) with learning rate ``lr``."""
+    def events(
+        self, x, y, lr: float, *, epoch: int = 1, batch: int = 1, indices=None, rng=None, done=None
+    ):
+        """Yield the events of one training step on the batch (x, y) with learning rate ``lr``;
+        ``done()``, when given, is called once the step is applied, before StepEnd is yielded."""
         net, layers, L = self.net, self.net.layers, self.net.L
         t = self.t + 1
         regularized, track = self.l1 or self.l2, self.track_stats
@@ -256,6 +259,8 @@ class Learner:
 
         stats = self._stats(sums, back, norms, new_params) if track else ()
         self._commit(new_params, new_state, t, extras)
+        if done is not None:
+            done()
         yield StepEnd(t, epoch, batch, data_loss + penalty, stats)
 
     # --- the fast path: the same calls, no events -------------------------------------------

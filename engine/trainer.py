@@ -77,22 +77,23 @@ class Trainer:
         return _readonly(self.x[indices]), _readonly(self.y[indices])
 
     def step_events(self):
-        """Yield the events of the next training step; counters advance when it completes."""
+        """Yield the events of the next training step; counters advance when it completes
+        (before StepEnd is yielded); a step left unfinished leaves the rng as it was."""
         rng_state = self.rng.bit_generator.state
         epoch, batch, order, indices = self._next_batch()
         x, y = self._batch_arrays(indices)
-        lr = self.lr(self.learner.t + 1, epoch)
-        completed = False
+        t = self.learner.t
+        lr = self.lr(t + 1, epoch)
+
+        def done() -> None:
+            self.epoch, self.batch, self.order = epoch, batch, order
+
         try:
-            for event in self.learner.events(
-                x, y, lr, epoch=epoch, batch=batch, indices=indices, rng=self.rng
-            ):
-                if event.kind == "step_end":
-                    self.epoch, self.batch, self.order = epoch, batch, order
-                    completed = True
-                yield event
+            yield from self.learner.events(
+                x, y, lr, epoch=epoch, batch=batch, indices=indices, rng=self.rng, done=done
+            )
         finally:
-            if not completed:
+            if self.learner.t == t:  # closed before the step was applied
                 self.rng.bit_generator.state = rng_state
 
     def step(self) -> StepResult:
