@@ -99,20 +99,25 @@ def flow(items, width: int, gap: str = "  ") -> Content:
 
 
 def nice_ticks(lo: float, hi: float, n: int = 4) -> list[float]:
-    """About ``n`` round values (multiples of 1, 2 or 5 × 10ᵏ) in [lo, hi], at least two when
-    lo < hi (three when a finer round step allows); just ``[lo]`` when lo == hi."""
+    """About ``n`` round values (multiples of 1, 2 or 5 × 10ᵏ) in [lo, hi]: at least two when
+    lo < hi, a finer step when it gives three to five rather than two; ``[lo]`` when lo == hi."""
     if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
         return [lo] if math.isfinite(lo) else []
     raw = (hi - lo) / max(n - 1, 1)
     magnitude = 10.0 ** math.floor(math.log10(raw))
     steps = [m * magnitude for m in (0.1, 0.2, 0.5, 1, 2, 5, 10)]
-    k = next(i for i, s in enumerate(steps) if s >= raw)
-    while True:
-        step = steps[k]
+
+    def ticks(step: float) -> list[float]:
         first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
-        if last - first >= 2 or k == 0:
-            return [round(i * step, 12) for i in range(first, last + 1)]
+        return [round(i * step, 12) for i in range(first, last + 1)]
+
+    k = next(i for i, s in enumerate(steps) if s >= raw)
+    while k > 0 and len(ticks(steps[k])) < 2:
         k -= 1
+    chosen = ticks(steps[k])
+    if len(chosen) == 2 and k > 0 and len(ticks(steps[k - 1])) <= 5:
+        chosen = ticks(steps[k - 1])
+    return chosen
 
 
 def fmt_ticks(ticks) -> list[str]:
