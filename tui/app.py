@@ -514,6 +514,10 @@ class LabApp(App[None]):
         self._install(session)
         self.notify(f"loaded {path}", title="Session loaded")
 
+    def action_edit_network(self) -> None:
+        """The network editor (as the Network panel's "Edit…" button opens it)."""
+        self.panels["network"].action_edit_network()
+
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen  # imported when first opened: start-up
 

@@ -56,6 +56,13 @@ KEYS: tuple[LabAction, ...] = (
 """Actions with a key, in footer order."""
 
 PALETTE_ONLY: tuple[LabAction, ...] = (
+    LabAction(
+        "",
+        "edit_network",
+        "",
+        "Edit network",
+        "Layers, activations, init, loss, optimizer, learning rate, batch size, regularization",
+    ),
     LabAction("", "load_session", "", "Load session", "Read a session file saved with ctrl+s"),
     LabAction("", "cycle_stat", "", "Next gradient statistic", "‖∂C/∂W‖, mean |δ|, ratios, …"),
     LabAction(

@@ -226,6 +226,20 @@ async def test_command_palette_runs_an_action(lab_app):
         assert app.session.view.log_scale is True
 
 
+async def test_command_palette_opens_the_network_editor(lab_app):
+    from tui.panels.network_editor import NetworkEditor
+
+    app = lab_app("xor")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        app.screen.query_one("CommandInput").value = "Edit network"
+        await pilot.pause(0.2)
+        await pilot.press("enter")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, NetworkEditor)
+
+
 @pytest.mark.parametrize("key,panel", [("1", "network"), ("3", "gradients"), ("5", "data")])
 async def test_number_keys_switch_panels_on_a_small_terminal(lab_app, key, panel):
     app = lab_app("xor")
