@@ -214,15 +214,20 @@ async def test_every_action_has_a_command_palette_entry(lab_app):
         assert isinstance(app.screen, CommandPalette)
 
 
+async def _run_from_palette(pilot, title: str) -> None:
+    """Open the command palette, type ``title`` and run the entry it finds."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    pilot.app.screen.query_one("CommandInput").value = title
+    await pilot.pause(0.2)
+    await pilot.press("enter")
+    await pilot.pause(0.1)
+
+
 async def test_command_palette_runs_an_action(lab_app):
     app = lab_app("xor")
     async with app.run_test(size=WIDE) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        app.screen.query_one("CommandInput").value = "Log scale"
-        await pilot.pause(0.2)
-        await pilot.press("enter")
-        await pilot.pause(0.1)
+        await _run_from_palette(pilot, "Log scale")
         assert app.session.view.log_scale is True
 
 
@@ -231,12 +236,7 @@ async def test_command_palette_opens_the_network_editor(lab_app):
 
     app = lab_app("xor")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        app.screen.query_one("CommandInput").value = "Edit network"
-        await pilot.pause(0.2)
-        await pilot.press("enter")
-        await pilot.pause(0.1)
+        await _run_from_palette(pilot, "Edit network")
         assert isinstance(app.screen, NetworkEditor)
 
 
