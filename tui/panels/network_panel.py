@@ -18,7 +18,7 @@ from textual.widgets import Button, Static
 
 from tui.messages import ApplyNetwork, SelectUnit
 from tui.panels.base import ACCENT, CURRENT_ROW, MUTED, SELECTED, Panel, Show
-from tui.panels.format import fmt, fmt_count
+from tui.panels.format import flow, fmt, fmt_count
 
 EVENT_MARKERS = {
     "step_start": "a step starts",
@@ -153,23 +153,6 @@ def training_items(run) -> list[Content]:
     return result
 
 
-def wrap_items(items: list[Content], width: int, gap: str = "  ") -> Content:
-    """Items on lines of at most ``width`` cells, separated by ``gap`` (an item never splits)."""
-    lines: list[Content] = []
-    line: Content | None = None
-    for item in items:
-        if line is None:
-            line = item
-        elif line.cell_length + len(gap) + item.cell_length <= width:
-            line = Content.assemble(line, gap, item)
-        else:
-            lines.append(line)
-            line = item
-    if line is not None:
-        lines.append(line)
-    return Content("\n").join(lines)
-
-
 class LayerTable(Show):
     """The layer table; a click on a layer row selects that layer (``SelectUnit(l)``)."""
 
@@ -227,7 +210,7 @@ class NetworkPanel(Panel):
         table.update(render_table(self._rows, current, selected))
         summary = self.query_one("#network-summary", Static)
         width = max(self.content_region.width, 20)
-        summary.update(wrap_items(training_items(view.run), width))
+        summary.update(flow(training_items(view.run), width))
         sizes = " → ".join(str(n) for n in net.sizes)
         self.border_subtitle = sizes if len(sizes) <= 30 else f"{net.L} layers"
 
