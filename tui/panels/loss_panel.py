@@ -212,7 +212,6 @@ class LossPanel(Panel):
             ticks = step_ticks(float(steps[0]), float(steps[-1]))
             self.x_labels = [fmt_count(t) for t in ticks]
             plt.xticks(ticks, self.x_labels)
-        if self.points:
             plt.plot(steps.tolist(), loss.tolist(), marker="braille", color=train_color)
         if val_x.shape[0]:
             plt.plot(val_x.tolist(), val_y.tolist(), marker="braille", color=val_color)
