@@ -19,7 +19,6 @@ the run from the scenario and restores that state exactly, bit for bit.
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -29,7 +28,10 @@ import numpy as np
 from engine.debugger import ConditionError, DebuggerError
 from engine.debugger.follow import follow_run
 from engine.history import StatsHistory
+from engine.metrics import EpochMetrics
 from engine.run import EpochLog
+from engine.stats import LayerStats
+from engine.stopping import NonFinite
 from scenarios import (
     DEFAULT_SCENARIO,
     Scenario,
@@ -41,6 +43,7 @@ from scenarios import (
 from scenarios.loader import validate_document
 from tui import session_file
 from tui.panels.format import fmt_count
+from tui.session_schema import StateMismatch, check_like, check_optimizer_state
 from tui.view import LabView
 
 HISTORY_STEPS = 200  # how many recent steps ``back`` can reach
@@ -300,9 +303,19 @@ class LabSession:
             if header["format"] != session_file.FORMAT:
                 state = _upgraded(header["format"], state)
             return cls._from_saved(header, state)
-        except (KeyError, TypeError, ValueError, IndexError, AttributeError, ImportError) as e:
+        except StateMismatch as e:
+            raise SessionError(f"{path}: not a session file this lab can open: {e}") from None
+        except (
+            KeyError,
+            TypeError,
+            ValueError,
+            IndexError,
+            AttributeError,
+            OverflowError,
+            RecursionError,
+        ) as e:
             raise SessionError(
-                f"{path}: the session file is damaged or from another version ({e})"
+                f"{path}: the session file is damaged or from another version ({_one_line(e)})"
             ) from None
         except (ScenarioError, DebuggerError) as e:
             raise SessionError(f"{path}: {e}") from None
@@ -321,6 +334,11 @@ class LabSession:
             scenario = _edited(scenario, edits["network"], edits["training"])
         seed = header["seed"]
         run = build_run(scenario, seed=seed)
+        if not isinstance(state, dict) or not {"run", "steps", "epochs", "buffers"} <= set(state):
+            raise StateMismatch("state: expected the run, its histories and its buffers")
+        check_like(state["run"], run.snapshot(), "run")
+        check_optimizer_state(state["run"][0][0][1], run.learner, "run.optimizer")
+        check_like(state["buffers"], tuple(layer.buffers for layer in run.net.layers), "buffers")
         run.restore(state["run"])
         for layer, buffers in zip(run.net.layers, state["buffers"], strict=True):
             layer.buffers = buffers
@@ -389,15 +407,21 @@ def _edited(s: Scenario, network: dict, training: dict) -> Scenario:
 
 _NAMED = "$named"
 
+# The only classes a session file can name: the engine's records held in a run's state, by the
+# names earlier versions wrote. A file names one of these keys, never code: each is rebuilt by its
+# own constructor from exactly its fields, and any other name is refused.
+_RECORDS = {
+    f"{cls.__module__}:{cls.__qualname__}": cls for cls in (LayerStats, EpochMetrics, NonFinite)
+}
+
 
 def _encodable(tree):
-    """``tree`` with the engine's NamedTuples (LayerStats, EpochMetrics, …) tagged by class."""
+    """``tree`` with the engine's records (LayerStats, EpochMetrics, NonFinite) tagged by name."""
     if isinstance(tree, tuple) and hasattr(tree, "_fields"):
-        cls = type(tree)
-        return {
-            _NAMED: f"{cls.__module__}:{cls.__qualname__}",
-            "fields": list(map(_encodable, tree)),
-        }
+        name = f"{type(tree).__module__}:{type(tree).__qualname__}"
+        if name not in _RECORDS:
+            raise TypeError(f"cannot store a {name} in a session file")
+        return {_NAMED: name, "fields": list(map(_encodable, tree))}
     if type(tree) is tuple:
         return tuple(_encodable(x) for x in tree)
     if type(tree) is list:
@@ -408,13 +432,16 @@ def _encodable(tree):
 
 
 def _decoded(tree):
-    """The inverse of ``_encodable`` (only classes of the ``engine`` package are rebuilt)."""
+    """The inverse of ``_encodable``: a tagged record is rebuilt only if its name is one of
+    ``_RECORDS`` and it has exactly that record's fields; ValueError otherwise."""
     if type(tree) is dict and _NAMED in tree:
-        module, _, name = tree[_NAMED].partition(":")
-        if module != "engine" and not module.startswith("engine."):
-            raise ValueError(f"unexpected class {tree[_NAMED]!r}")
-        cls = getattr(importlib.import_module(module), name)
-        return cls(*map(_decoded, tree["fields"]))
+        name, fields = tree[_NAMED], tree.get("fields")
+        cls = _RECORDS.get(name) if isinstance(name, str) else None
+        if cls is None:
+            raise ValueError(f"unknown record {str(name)[:60]!r}")
+        if type(fields) is not list or len(fields) != len(cls._fields):
+            raise ValueError(f"{cls.__name__} needs the {len(cls._fields)} fields {cls._fields}")
+        return cls._make(map(_decoded, fields))
     if type(tree) is tuple:
         return tuple(_decoded(x) for x in tree)
     if type(tree) is list:
@@ -457,6 +484,12 @@ def _plain(tree):
     if isinstance(tree, float) and not math.isfinite(tree):
         return repr(tree)
     return tree
+
+
+def _one_line(error: Exception) -> str:
+    """An exception's message on one line, at most 120 characters (its type if it has none)."""
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text if len(text) <= 120 else text[:119] + "…"
 
 
 def _sentence(text: str) -> str:

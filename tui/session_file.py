@@ -141,8 +141,18 @@ def read(path: str | os.PathLike) -> tuple[dict, object]:
         state = decode(document.pop("state"), arrays)
     except SessionFileError:
         raise
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, UnicodeDecodeError) as e:
-        reason = type(e).__name__ if not str(e) else str(e)
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        TypeError,
+        EOFError,
+        OverflowError,
+        RecursionError,
+        zipfile.BadZipFile,
+        UnicodeDecodeError,
+    ) as e:
+        reason = " ".join(str(e).split())[:120] or type(e).__name__
         raise SessionFileError(
             f"{path}: not a readable Backprop Lab session file ({reason})"
         ) from None
