@@ -130,6 +130,11 @@ def parse_scenario(source: str, *, path: Path, label: str, overrides=()) -> Scen
 def _parse_toml(source: str, label: str) -> dict:
     try:
         return tomllib.loads(source)
+    except RecursionError:
+        raise ScenarioError(
+            f"{label}: malformed TOML: arrays or tables nested too deeply "
+            f"(a scenario needs at most a few levels)"
+        ) from None
     except tomllib.TOMLDecodeError as e:
         message = str(e)
         match = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)

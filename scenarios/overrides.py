@@ -45,6 +45,8 @@ def parse_value(text: str) -> object:
         return tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
         return text
+    except RecursionError:
+        raise ValueError(f"value nested too deeply: {text[:30]}…") from None
 
 
 def apply(document: dict, texts) -> dict:

@@ -465,11 +465,22 @@ class Logic(Node):
 # --- the parser --------------------------------------------------------------------------------
 
 
+MAX_DEPTH = 40  # nested parentheses and chained 'not' / unary signs, together
+
+
 class _Parser:
     def __init__(self, text: str):
         self.text = text
         self.tokens = tokenize(text)
         self.pos = 0
+        self.depth = 0
+
+    def _nest(self, col: int) -> None:
+        """One level deeper; an expression nested past ``MAX_DEPTH`` is refused (the parser
+        and the evaluator recurse once per level)."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            self.fail(f"nested too deeply (at most {MAX_DEPTH} levels of '(', 'not', '-')", col)
 
     @property
     def tok(self) -> Token:
@@ -524,6 +535,7 @@ class _Parser:
     def not_(self) -> Node:
         t = self.accept("not")
         if t:
+            self._nest(t.col)
             operand = self.not_()
             self._need_bool(operand, "not")
             return Logic("not", [_quantify(operand)], t.col)
@@ -585,6 +597,7 @@ class _Parser:
     def unary(self) -> Node:
         t = self.accept("-", "+")
         if t:
+            self._nest(t.col)
             operand = self.unary()
             if operand.type == "bool":
                 self.fail(f"'{t.text}' needs a number", operand.col)
@@ -618,6 +631,8 @@ class _Parser:
         t = self.tok
         if t.kind != "number" or not t.text.isdigit():
             self.fail(f"expected {what} (a whole number){self._found()}")
+        if len(t.text) > 12:
+            self.fail(f"{what} of {len(t.text)} digits is too large (at most 12 digits)")
         self.pos += 1
         return sign * int(t.text)
 
@@ -628,6 +643,7 @@ class _Parser:
             return Num(float(t.text), t.text, t.col)
         if t.kind == "op" and t.text == "(":
             self.pos += 1
+            self._nest(t.col)
             node = self.condition()
             self.expect(")", "')'")
             return node

@@ -562,9 +562,15 @@ def _isatty(stream) -> bool:
         return False
 
 
+MAX_DIGITS = 12  # counts, breakpoint numbers and indices: far past any run, and below Python's
+# int-string limit (4300 digits), which would otherwise raise from int()
+
+
 def _whole(text: str, what: str) -> int:
     if not re.fullmatch(r"\d+", text):
-        raise DebuggerError(f"{what} must be a whole number, got {text!r}")
+        raise DebuggerError(f"{what} must be a whole number, got {text[:30]!r}")
+    if len(text) > MAX_DIGITS:
+        raise DebuggerError(f"{what} has {len(text)} digits; at most {MAX_DIGITS} are allowed")
     return int(text)
 
 
@@ -602,7 +608,7 @@ def _selection(arg: str) -> tuple[tuple[int, ...] | None, int]:
         raise DebuggerError(
             f"explain takes a unit J or a weight J,K (and 'example I'), got {arg!r}"
         )
-    return tuple(int(p) for p in arg.split(",")), example
+    return tuple(_whole(p.strip(), "a unit or weight index") for p in arg.split(",")), example
 
 
 def _where(bp) -> str:

@@ -182,3 +182,19 @@ def test_nan_alone_is_not_a_condition_and_the_hint_says_what_to_write():
     for text in ("nan", "inf"):
         with pytest.raises(ConditionError, match=r"nan\(loss\).*breakpoint 0"):
             parse_condition(text, 2)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["(" * 100 + "loss" + ")" * 100, "not " * 500 + "loss > 1", "-" * 500 + "loss"],
+    ids=["parentheses", "not", "minus"],
+)
+def test_deep_nesting_is_refused_with_a_message(text):
+    """100 parentheses or 500 chained 'not' / '-' raised RecursionError (issue 16)."""
+    with pytest.raises(ConditionError, match="nested too deeply"):
+        parse_expression(text, 3)
+
+
+def test_an_index_of_thousands_of_digits_is_refused_with_a_message():
+    with pytest.raises(ConditionError, match="too large"):
+        parse_expression("a@1[" + "9" * 5000 + ",0] > 0", 3)

@@ -191,3 +191,12 @@ def test_a_terminal_reads_through_input_for_line_editing(monkeypatch):
     code = LineMode(Controller(make_trainer()), sys.stdin, sys.stdout).run()
     assert code == 0 and prompts == ["(bpl) "] * 3
     assert "Event 2 of 15 in step 1:" in tty_out.getvalue()
+
+
+def test_numbers_of_thousands_of_digits_are_one_line_errors():
+    """`ignore 1 <5000 digits>` and `explain <5000 digits>` hit Python's int-string limit."""
+    huge = "9" * 5000
+    out = drive(f"b loss > 100\nignore 1 {huge}\nexplain {huge},0\ns {huge}\np {'(' * 100}loss\n")
+    assert "Traceback" not in out
+    assert out.count("at most 12 are allowed") == 3
+    assert "nested too deeply" in out

@@ -1,12 +1,13 @@
 """The loader: presets by name, files by path, --set overrides, and precise error messages."""
 
 import re
+from pathlib import Path
 
 import pytest
 from scenario_texts import TINY
 
 import scenarios
-from scenarios import ScenarioError, load_scenario
+from scenarios import ScenarioError, load_scenario, parse_scenario
 from scenarios.overrides import parse
 
 MINIMAL = TINY
@@ -221,3 +222,23 @@ def test_breakpoints_are_validated(write):
     assert "breakpoints[1].when" in message
     message = error(write(MINIMAL + '\n[[breakpoints]]\nat = "delta"\nenabled = "yes"\n'))
     assert "breakpoints[1].enabled (breakpoint 1): must be true or false" in message
+
+
+def test_toml_nested_500_deep_is_one_line_naming_the_file():
+    """tomllib recursed into RecursionError (issue 16)."""
+    with pytest.raises(ScenarioError) as error:
+        parse_scenario("a = " + "[" * 500 + "]" * 500, path=Path("deep.toml"), label="deep.toml")
+    assert str(error.value).startswith("deep.toml: ") and "nested too deeply" in str(error.value)
+
+
+def test_a_set_value_nested_500_deep_is_one_line():
+    with pytest.raises(ScenarioError, match=r"--set: value nested too deeply"):
+        load_scenario("xor", overrides=("training.lr=" + "[" * 500 + "]" * 500,))
+
+
+def test_a_breakpoint_condition_nested_100_deep_is_one_line():
+    source = load_scenario("xor").source + (
+        '\n[[breakpoints]]\nwhen = "' + "(" * 100 + "loss" + ")" * 100 + ' > 1"\n'
+    )
+    with pytest.raises(ScenarioError, match="nested too deeply"):
+        parse_scenario(source, path=Path("bp.toml"), label="bp.toml")
