@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 import pickle
+import stat
 import zipfile
 from pathlib import Path
 
@@ -64,7 +66,45 @@ def load_csv(path: Path, target, features, classify: bool) -> RawData:
     return _targets(path, x, names, raw_targets, classify, f"column {target!r}")
 
 
+def _regular_file(path: Path, kind: str) -> None:
+    """Only regular files are read: a FIFO would block ``open()`` forever and a device such as
+    /dev/zero never ends."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise ValueError(f"data.path: no such file {path}") from None
+    except OSError as e:
+        raise ValueError(f"data.path: cannot read {path}: {e.strerror or e}") from None
+    if stat.S_ISDIR(mode):
+        raise ValueError(f"data.path: {path} is a folder, not {kind}") from None
+    if not stat.S_ISREG(mode):
+        raise ValueError(f"data.path: {path} is not a regular file (a pipe or device); {kind} is")
+
+
+def _check_npz_members(path: Path, archive) -> None:
+    """Each member's declared shape fits the bytes the archive holds for it, checked from the
+    member's header before anything is allocated (a 450-byte file can declare (10⁹, 10))."""
+    for info in archive.zip.infolist():
+        with archive.zip.open(info) as f:
+            try:
+                version = np.lib.format.read_magic(f)
+                if version == (1, 0):
+                    shape, _, dtype = np.lib.format.read_array_header_1_0(f)
+                else:
+                    shape, _, dtype = np.lib.format.read_array_header_2_0(f)
+            except ValueError:
+                continue  # not an array: np.load's own message says so
+        needed = math.prod(shape) * dtype.itemsize
+        if needed > info.file_size:
+            name = info.filename.removesuffix(".npy")
+            raise ValueError(
+                f"data.path: {path}: array {name!r} declares shape {shape} ({needed:,} bytes) "
+                f"but the file holds {info.file_size:,} bytes for it: the file is damaged"
+            )
+
+
 def _read_csv(path: Path):
+    _regular_file(path, "a CSV file")
     try:
         with open(path, newline="", encoding="utf-8-sig") as f:
             rows = [(n, row) for n, row in enumerate(csv.reader(f), start=1)]
@@ -168,11 +208,13 @@ def _label_name(value: float) -> str:
 
 def load_npz(path: Path, target, features, classify: bool) -> RawData:
     """The examples of a ``.npz`` file (see the module docstring)."""
+    _regular_file(path, "an .npz file")
     try:
         archive = np.load(path, allow_pickle=False)
         if not isinstance(archive, np.lib.npyio.NpzFile):
             raise ValueError(f"data.path: {path} holds a single array; an .npz archive is needed")
         with archive:
+            _check_npz_members(path, archive)
             arrays = {name: archive[name] for name in archive.files}
     except FileNotFoundError:
         raise ValueError(f"data.path: no such file {path}") from None

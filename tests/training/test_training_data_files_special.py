@@ -1,0 +1,45 @@
+"""Data files that are not what they claim: pipes, devices and .npz headers declaring huge
+arrays are refused in one line before anything blocks or is allocated (issue 16, point 4)."""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from engine.data.files import load_csv, load_npz
+
+
+def test_a_fifo_is_refused_instead_of_blocking_forever(tmp_path):
+    fifo = tmp_path / "data.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(ValueError, match="is not a regular file"):
+        load_csv(fifo, "y", None, False)
+    with pytest.raises(ValueError, match="is not a regular file"):
+        load_npz(fifo, None, None, False)
+
+
+def test_dev_zero_is_refused():
+    with pytest.raises(ValueError, match="/dev/zero is not a regular file"):
+        load_csv(Path("/dev/zero"), "y", None, False)
+
+
+def test_an_npz_declaring_a_huge_shape_is_refused_before_allocating(tmp_path):
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        header, {"descr": "<f8", "fortran_order": False, "shape": (10**9, 10)}
+    )
+    path = tmp_path / "huge.npz"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("x.npy", header.getvalue() + b"\0" * 100)
+        z.writestr("y.npy", header.getvalue())
+    assert path.stat().st_size < 1000
+    with pytest.raises(ValueError) as error:
+        load_npz(path, None, None, False)
+    message = str(error.value)
+    assert "declares shape (1000000000, 10)" in message and "damaged" in message
+    assert "\n" not in message
