@@ -24,15 +24,13 @@ from __future__ import annotations
 import io
 import json
 import math
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from . import events as ev
+from .atomic import atomic_write
 from .stats import LayerStats
 
 FORMAT = "backprop-lab-trace/1"
@@ -175,29 +173,9 @@ def write_trace(run, steps: int, out, *, scenario: str | None = None) -> int:
 
 
 def write_trace_file(run, steps: int, path, *, scenario: str | None = None) -> None:
-    """``write_trace`` to ``path`` atomically: a temporary file in the same folder, then a
-    rename, so an interrupted write never leaves a half-written trace behind."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            write_trace(run, steps, f, scenario=scenario)
-        os.chmod(tmp, _file_mode(path))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _file_mode(path: Path) -> int:
-    """The mode a new file gets (0o666 less the umask), or the existing file's mode."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+    """``write_trace`` to ``path`` atomically (``engine.atomic``), so an interrupted write never
+    leaves a half-written trace behind."""
+    atomic_write(path, lambda f: write_trace(run, steps, f, scenario=scenario), binary=False)
 
 
 def dumps(run, steps: int, *, scenario: str | None = None) -> str:

@@ -12,8 +12,8 @@ same bits) or the strings "nan"/"inf"/"-inf", integers of any size, NumPy scalar
 the array entries, tuples and dicts tagged so that they come back as tuples and dicts (with keys of
 any of these types). Anything else is refused with a TypeError naming it.
 
-Writes go to a temporary file in the same folder, are flushed to disk and then renamed over the
-target (``os.replace``), so a crash never leaves a half-written session.
+Writes are atomic (``engine.atomic``: a temporary file in the same folder, fsynced, renamed over
+the target, the folder fsynced), so a crash never leaves a half-written session.
 """
 
 from __future__ import annotations
@@ -21,11 +21,12 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
+
+from engine.atomic import atomic_write
 
 FORMAT = "backprop-lab-session/2"
 FORMAT_1 = "backprop-lab-session/1"  # histories stored as attribute dictionaries
@@ -98,19 +99,11 @@ def write(path: str | os.PathLike, header: dict, state) -> Path:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise SessionFileError(f"{path}: the folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    header_bytes = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
     try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, header=np.frombuffer(text.encode("utf-8"), dtype=np.uint8), **arrays)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+        return atomic_write(path, lambda f: np.savez(f, header=header_bytes, **arrays), binary=True)
     except OSError as e:
         raise SessionFileError(f"{path}: cannot write the session: {e.strerror or e}") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
 
 
 def read(path: str | os.PathLike) -> tuple[dict, object]:

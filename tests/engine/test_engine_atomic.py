@@ -1,0 +1,45 @@
+"""The one atomic write (engine.atomic) that sessions and traces share (issue 16, point 7)."""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+
+from engine import atomic
+from engine.atomic import atomic_write
+
+
+def test_the_file_and_then_its_folder_are_fsynced(tmp_path, monkeypatch):
+    synced = []
+    real = os.fsync
+    monkeypatch.setattr(
+        os, "fsync", lambda fd: synced.append(stat.S_ISDIR(os.fstat(fd).st_mode)) or real(fd)
+    )
+    atomic_write(tmp_path / "a.txt", lambda f: f.write("x"), binary=False)
+    assert synced == [False, True]
+    assert (tmp_path / "a.txt").read_text() == "x"
+
+
+def test_a_killed_writes_leftovers_are_removed_by_the_next_write(tmp_path):
+    old = tmp_path / ".a.lab.npz.abc123.tmp"
+    fresh = tmp_path / ".a.lab.npz.def456.tmp"  # perhaps a write under way in another process
+    other = tmp_path / ".b.lab.npz.abc123.tmp"
+    for p in (old, fresh, other):
+        p.write_bytes(b"half")
+    past = time.time() - atomic.STALE_SECONDS - 5
+    os.utime(old, (past, past))
+    os.utime(other, (past, past))
+    atomic_write(tmp_path / "a.lab.npz", lambda f: f.write(b"whole"), binary=True)
+    assert not old.exists() and fresh.exists() and other.exists()
+
+
+def test_sessions_and_traces_get_the_same_permissions(tmp_path):
+    from engine.trace import write_trace_file
+    from tui.session import LabSession
+
+    session = LabSession.open("xor")
+    saved = session.save(tmp_path / "s.lab.npz")
+    write_trace_file(session.run, 1, tmp_path / "t.json", scenario="xor")
+    mode = lambda p: stat.S_IMODE(p.stat().st_mode)  # noqa: E731
+    assert mode(saved) == mode(tmp_path / "t.json") == atomic.file_mode(tmp_path / "new")
