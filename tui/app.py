@@ -542,8 +542,19 @@ class LabApp(App[None]):
         written = self.save_screenshot(name, path=os.getcwd())
         self.notify(f"saved {Path(written).name}", title="Screenshot")
 
+    @work(group="dialog")
     async def action_quit(self) -> None:
+        """Quit; asks first when training has moved since the session was opened or saved."""
         await self.stop_training()
+        if (
+            self.session is not None
+            and self.session.progress
+            and not await self._confirm(
+                f"Quit? {self.session.progress} of training on {self.session.scenario.name} "
+                f"is not saved (ctrl+s saves it)."
+            )
+        ):
+            return
         self.exit()
 
     async def _confirm(self, question: str) -> bool:

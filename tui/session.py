@@ -60,6 +60,7 @@ class LabSession:
         self.scenario = scenario
         self.seed = seed
         self.edits = edits  # {"network": …, "training": …} when the network was edited in the lab
+        self.saved_position: tuple[int, int] | None = None  # (step, index) last saved or loaded
         self.run = run
         self.controller = follow_run(run, history=HISTORY_STEPS)
         self.view = LabView(run=run, controller=self.controller, scenario=scenario)
@@ -131,9 +132,13 @@ class LabSession:
 
     @property
     def progress(self) -> str:
-        """What would be lost by replacing this session ("" when nothing was trained)."""
-        steps = self.controller.position.step - 1
-        if steps <= 0 and self.controller.position.index == 0:
+        """What would be lost by replacing this session: "" when nothing was trained since it
+        was opened, loaded or saved."""
+        position = self.controller.position
+        if (position.step, position.index) == self.saved_position:
+            return ""
+        steps = position.step - 1
+        if steps <= 0 and position.index == 0:
             return ""
         return f"step {self.controller.position.step}"
 
@@ -287,9 +292,12 @@ class LabSession:
             "buffers": tuple(layer.buffers for layer in self.run.net.layers),
         }
         try:
-            return session_file.write(path, _plain(header), _encodable(state))
+            written = session_file.write(path, _plain(header), _encodable(state))
         except session_file.SessionFileError as e:
             raise SessionError(str(e)) from None
+        position = self.controller.position
+        self.saved_position = (position.step, position.index)
+        return written
 
     @classmethod
     def load(cls, path: str | Path) -> LabSession:
@@ -369,6 +377,7 @@ class LabSession:
         session.view.status = header.get("status", "paused")
         session.view.message = header.get("message", "")
         session.sync_view()
+        session.saved_position = (c.position.step, c.position.index)
         return session
 
 

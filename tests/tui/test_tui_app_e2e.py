@@ -106,6 +106,8 @@ def test_a_new_user_steps_trains_reads_help_and_quits(lab):
     # a key right after escape would read as alt+key: wait for the help to close first
     t.wait_gone("Keys and how to read the lab")
     t.keys("q")
+    t.wait_for("is not saved")  # the trained steps would be lost: it asks
+    t.keys("y")
     deadline = time.monotonic() + 15
     while t.alive() and time.monotonic() < deadline:
         time.sleep(0.2)

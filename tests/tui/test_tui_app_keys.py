@@ -134,7 +134,28 @@ async def test_q_while_training_stops_the_thread_and_quits(lab_app):
         assert app.training
         await pilot.press("q")
         await pilot.pause()
-    assert not app.training
+        assert not app.training
+        assert isinstance(app.screen, ConfirmDialog)  # the training is not saved
+        await pilot.press("y")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_q_asks_only_when_there_is_unsaved_progress(lab_app, settle, tmp_path):
+    """q quit at once with unsaved training while r and o asked (issue 16)."""
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.is_running and app.session.run.trainer.steps_done == 1  # kept
+        app.session.save(tmp_path / "saved.lab.npz")
+        await pilot.press("q")  # nothing unsaved: no question
+        await pilot.pause()
     assert app.return_code == 0
 
 
