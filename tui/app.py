@@ -27,6 +27,7 @@ from textual.widgets import Footer, Static, Tab, Tabs
 from textual.worker import get_current_worker
 
 from tui import messages as msg
+from tui import textual_guards
 from tui.gate import TrainingGate
 from tui.keys import bindings
 from tui.palette import LabCommands
@@ -40,6 +41,8 @@ from tui.screens.dialogs import ConfirmDialog, ErrorDialog, PathDialog
 from tui.session import LabSession, SessionError
 from tui.status_bar import StatusBar
 from tui.view import STATS, Selection
+
+textual_guards.install()
 
 PANELS = (  # (id, tab label, class): grid order is row by row, the debugger spans two columns
     ("network", "Network", NetworkPanel),
