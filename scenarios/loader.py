@@ -199,7 +199,7 @@ def build_run(scenario: Scenario, *, seed: int | None = None):
     The engine's ValueError for a semantic problem (e.g. weights that do not fit the data's
     number of inputs) becomes a ScenarioError naming the file.
     """
-    from engine.run import build_run as engine_build_run  # the engine is imported only here
+    from engine.build import build_run as engine_build_run  # the engine is imported only here
 
     sections = copy.deepcopy(
         (scenario.data, scenario.network, scenario.training, scenario.schedule, scenario.stop)

@@ -29,7 +29,7 @@ from engine.debugger import ConditionError, DebuggerError
 from engine.debugger.follow import follow_run
 from engine.history import StatsHistory
 from engine.metrics import EpochMetrics
-from engine.run import EpochLog
+from engine.run_history import EpochLog
 from engine.stats import LayerStats
 from engine.stopping import NonFinite
 from scenarios import (

@@ -5,7 +5,7 @@ import pytest
 
 from engine.history import STAT_NAMES, StatsHistory
 from engine.metrics import EpochMetrics
-from engine.run import EpochLog
+from engine.run_history import EpochLog
 from engine.stats import LayerStats
 
 

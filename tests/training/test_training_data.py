@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from training_helpers import small_run
 
+from engine.build import build_run
 from engine.data import load_data
-from engine.run import build_run
 
 TWO_LAYERS = [{"size": 6, "activation": "tanh"}, {"size": 1, "activation": "sigmoid"}]
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from training_helpers import small_run
 
-from engine.run import build_run
+from engine.build import build_run
 
 
 def test_defaults_fill_missing_keys():

@@ -8,7 +8,7 @@ import pytest
 from training_helpers import small_run
 
 from engine import trace
-from engine.run import build_run
+from engine.build import build_run
 
 
 def rich_run(dtype="float64"):

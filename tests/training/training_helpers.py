@@ -3,7 +3,7 @@
 import numpy as np
 
 from engine import Learner, build_network, make_optimizer
-from engine.run import build_run
+from engine.build import build_run
 
 
 def make_learner(specs, n_in=3, loss="mse", seed=0, optimizer="sgd", **learner_kw):

@@ -1,0 +1,251 @@
+"""A ``Run`` built from a scenario's sections: data, network, training, schedule, stopping.
+
+``build_run(data=…, network=…, training=…, schedule=…, stop=…, seed=…)`` takes the sections as
+plain dicts with the keys of the scenario format (``docs/``; missing keys take their defaults)
+and returns a ``Run`` (``engine.run``).
+
+Randomness: the run's ``seed`` feeds one ``numpy.random.SeedSequence`` whose three children drive,
+separately, the data (generated points, validation split), the initial weights, and training
+(batch order, dropout masks). Changing the data does not change the initial weights, and so on.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .data import Dataset, load_data
+from .learner import Learner
+from .network import LayerSpec, Network, build_network
+from .optimizers import OPTIMIZERS, make_optimizer
+from .run import Run
+from .schedules import make_schedule
+from .stopping import StopRules
+from .threads import configure_blas_threads
+from .trainer import Trainer
+
+LAYER_KEYS = (
+    "size",
+    "activation",
+    "alpha",
+    "init",
+    "std",
+    "limit",
+    "value",
+    "gain",
+    "bias_init",
+    "bias_std",
+    "bias_limit",
+    "bias_value",
+    "weights",
+    "bias",
+    "dropout",
+    "batch_norm",
+)
+TRAINING_DEFAULTS = {
+    "optimizer": "sgd",
+    "lr": 0.1,
+    "batch_size": "full",
+    "epochs": 100,
+    "shuffle": True,
+    "l1": 0.0,
+    "l2": 0.0,
+    "weight_decay": 0.0,
+    "clip_value": None,
+    "clip_norm": None,
+}
+OPTIMIZER_KEYS = ("momentum", "nesterov", "beta1", "beta2", "rho", "eps")
+
+
+def build_run(
+    *,
+    data: dict,
+    network: dict,
+    training: dict | None = None,
+    schedule: dict | None = None,
+    stop: dict | None = None,
+    seed: int = 0,
+    base_dir=None,
+    name: str = "",
+) -> Run:
+    """The ``Run`` the scenario sections describe; ValueError naming the field when they do not
+    make sense together (e.g. an output layer whose size does not match the data)."""
+    configure_blas_threads()
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ValueError(f"seed must be an integer ≥ 0, got {seed!r}")
+    data_ss, init_ss, train_ss = np.random.SeedSequence(int(seed)).spawn(3)
+    network = dict(network or {})
+    training = {**TRAINING_DEFAULTS, **{k: v for k, v in (training or {}).items() if v is not None}}
+    unknown = set(training) - set(TRAINING_DEFAULTS) - set(OPTIMIZER_KEYS)
+    if unknown:
+        raise ValueError(
+            f"training.{sorted(unknown)[0]} is not a training setting; allowed: "
+            + ", ".join([*TRAINING_DEFAULTS, *OPTIMIZER_KEYS])
+        )
+
+    loss = network.get("loss")
+    if loss is None:
+        raise ValueError("network.loss is required")
+    dtype = network.get("dtype", "float64") or "float64"
+    dataset = load_data(
+        dict(data or {}),
+        rng=np.random.default_rng(data_ss),
+        loss=loss,
+        dtype=dtype if dtype in ("float64", "float32") else "float64",
+        base_dir=base_dir,
+    )
+    specs = layer_specs(network.get("layers"))
+    net = build_network(dataset.n_features, specs, loss, np.random.default_rng(init_ss), dtype)
+    _check_output(net, dataset)
+
+    optimizer = _optimizer(training)
+    learner = Learner(
+        net,
+        optimizer,
+        l1=_number(training["l1"], "training.l1", low=0.0),
+        l2=_number(training["l2"], "training.l2", low=0.0),
+        clip_value=training["clip_value"],
+        clip_norm=training["clip_norm"],
+    )
+    epochs = training["epochs"]
+    stop_rules = StopRules.from_section(stop, epochs)
+    if stop_rules.patience is not None and not dataset.has_validation:
+        raise ValueError(
+            "stop.patience: early stopping watches the validation loss, so it needs "
+            "data.validation > 0"
+        )
+    lr = _number(training["lr"], "training.lr", low=0.0, strict=True)
+    sched = make_schedule(lr, schedule, epochs)
+    batch_size = _batch_size(training["batch_size"], dataset, net)
+    shuffle = training["shuffle"]
+    if not isinstance(shuffle, bool):
+        raise ValueError(f"training.shuffle must be true or false, got {shuffle!r}")
+    trainer = Trainer(
+        learner,
+        dataset.x_train,
+        dataset.y_train,
+        batch_size=batch_size,
+        lr=sched,
+        shuffle=shuffle,
+        rng=np.random.default_rng(train_ss),
+    )
+    return Run(
+        name=name,
+        seed=int(seed),
+        data=dataset,
+        net=net,
+        learner=learner,
+        trainer=trainer,
+        schedule=sched,
+        stop=stop_rules,
+    )
+
+
+def layer_specs(layers) -> list[LayerSpec]:
+    """``[[network.layers]]`` tables → ``LayerSpec``s (init settings gathered per initializer)."""
+    if not layers:
+        raise ValueError("network.layers: the network needs at least one layer")
+    if not isinstance(layers, list | tuple):
+        raise ValueError("network.layers must be a list of layer tables")
+    specs = []
+    for l, table in enumerate(layers, start=1):
+        if not isinstance(table, dict):
+            raise ValueError(f"network.layers[{l}] must be a table of layer settings")
+        unknown = set(table) - set(LAYER_KEYS)
+        if unknown:
+            raise ValueError(
+                f"network.layers[{l}].{sorted(unknown)[0]} is not a layer setting; allowed: "
+                + ", ".join(LAYER_KEYS)
+            )
+        if "size" not in table:
+            raise ValueError(f"network.layers[{l}].size is required (the number of units)")
+        init_params = {k: table[k] for k in ("std", "limit", "value", "gain") if k in table}
+        bias_params = {
+            k.removeprefix("bias_"): table[k]
+            for k in ("bias_std", "bias_limit", "bias_value")
+            if k in table
+        }
+        specs.append(
+            LayerSpec(
+                size=table["size"],
+                activation=table.get("activation", "sigmoid"),
+                alpha=table.get("alpha"),
+                init=table.get("init", "xavier_uniform"),
+                init_params=init_params,
+                bias_init=table.get("bias_init", "zeros"),
+                bias_params=bias_params,
+                weights=table.get("weights"),
+                bias=table.get("bias"),
+                dropout=table.get("dropout", 0.0),
+                batch_norm=table.get("batch_norm", False),
+            )
+        )
+    return specs
+
+
+def _check_output(net: Network, data: Dataset) -> None:
+    out = net.layers[-1]
+    need = data.n_outputs
+    if out.n_out == need:
+        return
+    if data.encoding == "onehot":
+        why = f"one unit per class ({data.n_classes} classes: {', '.join(data.class_names)})"
+    elif data.encoding in ("binary", "index"):
+        why = f"one unit for the {data.encoding} class target"
+    else:
+        why = f"one unit per target column ({need})"
+    raise ValueError(
+        f"layer {out.l} (output) has {out.n_out} units but the data needs {need}: {why}; "
+        f"set its size to {need}"
+    )
+
+
+def _optimizer(training: dict):
+    name = training["optimizer"]
+    if name not in OPTIMIZERS:
+        raise ValueError(f"training.optimizer must be one of {', '.join(OPTIMIZERS)}, got {name!r}")
+    allowed = OPTIMIZERS[name].defaults
+    settings = {}
+    for key in OPTIMIZER_KEYS:
+        if training.get(key) is None:
+            continue
+        if key not in allowed:
+            raise ValueError(
+                f"training.{key} does not apply to optimizer {name!r}"
+                + (f"; its settings: {', '.join(allowed)}" if allowed else "")
+            )
+        settings[key] = training[key]
+    wd = _number(training["weight_decay"], "training.weight_decay", low=0.0)
+    return make_optimizer(name, weight_decay=wd, **settings)
+
+
+def _batch_size(value, data: Dataset, net: Network) -> int:
+    n = data.n_train
+    held = f" ({data.n_val} held out for validation)" if data.n_val else ""
+    if value == "full":
+        size = n
+    elif isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+        raise ValueError(f'training.batch_size must be a positive integer or "full", got {value!r}')
+    elif value > n:
+        raise ValueError(
+            f"training.batch_size = {value} is larger than the training set: {n} examples"
+            f'{held}; use at most {n} or "full"'
+        )
+    else:
+        size = int(value)
+    bn = [layer.l for layer in net.layers if layer.batch_norm]
+    if bn and (size == 1 or n % size == 1):
+        smallest = 1 if size == 1 else n % size
+        raise ValueError(
+            f"network.layers[{bn[0]}].batch_norm needs batches of at least 2 examples, but "
+            f"training.batch_size = {value} with {n} training examples gives a batch of "
+            f"{smallest}; choose another batch size"
+        )
+    return size
+
+
+def _number(value, field, low=None, strict=False) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+        raise ValueError(f"{field} must be a number, got {value!r}")
+    if low is not None and (value <= low if strict else value < low):
+        raise ValueError(f"{field} must be {'>' if strict else '≥'} {low:g}, got {value!r}")
+    return float(value)
