@@ -546,6 +546,23 @@ class LabApp(App[None]):
         self.notify(f"saved {Path(written).name}", title="Screenshot")
 
     @work(group="dialog")
+    async def action_export_pytorch(self) -> None:
+        """The scenario (as edited here, with the session's seed) as a PyTorch training script
+        in the current folder, under a name no file has yet."""
+        from scenarios import ScenarioError
+        from tui.commands.export import export_into
+
+        s = self.session
+        try:
+            written = await asyncio.to_thread(
+                export_into, Path.cwd(), s.scenario, s.seed, s.edits is not None
+            )
+        except (ScenarioError, ValueError, OSError) as e:
+            await self.push_screen_wait(ErrorDialog("Cannot export as a PyTorch script", str(e)))
+            return
+        self.notify(f"wrote {written}", title="Exported as PyTorch script")
+
+    @work(group="dialog")
     async def action_quit(self) -> None:
         """Quit; asks first when training has moved since the session was opened or saved."""
         await self.stop_training()

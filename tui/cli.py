@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "check": "tui.commands.check:check_command",
     "gradcheck": "tui.commands.gradcheck:gradcheck_command",
     "debug": "tui.commands.debug:debug_command",
+    "export": "tui.commands.export:export_command",
 }
 SUMMARIES: dict[str, str] = {
     "open": "Open the lab on a scenario: a preset name or a scenario file.",
@@ -40,6 +41,7 @@ SUMMARIES: dict[str, str] = {
     "debug": (
         "Step through training of SCENARIO (a preset name or a TOML file) one event at a time."
     ),
+    "export": "Write a scenario as a PyTorch script that trains the same network to the same numbers.",
 }
 
 

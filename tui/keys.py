@@ -73,6 +73,13 @@ PALETTE_ONLY: tuple[LabAction, ...] = (
         "Backprop vs finite differences for every parameter, at the current weights",
     ),
     LabAction("", "screenshot_svg", "", "Save screenshot", "Write an SVG of the screen"),
+    LabAction(
+        "",
+        "export_pytorch",
+        "",
+        "Export as PyTorch script",
+        "Write the scenario as a PyTorch training script that reproduces the lab's numbers",
+    ),
     LabAction("", "next_tab", "", "Next panel", "Show the next panel (narrow layout)"),
 )
 """Actions reached through the command palette only."""

@@ -2,7 +2,8 @@
 
 On a terminal a progress bar shows the epoch, the training and validation loss and the accuracy;
 otherwise (or after the bar) a few plain lines report how the run ended. ``--json`` prints the
-summary object of ``CONVENTIONS.md`` on stdout and nothing else.
+summary object of ``CONVENTIONS.md`` on stdout and nothing else, with one key more: ``epochs``,
+the figures of every epoch (``epoch_entries``).
 
 Exit status: 0 when training finished (loss_below, patience, epochs), 3 when it diverged (with one
 line on stderr naming the step, the layer and the quantity that first became non-finite), 2 for a
@@ -99,6 +100,7 @@ def train_command(ctx: click.Context, scenario: str, epochs, seed, overrides, as
     if as_json:
         import json
 
+        summary["epochs"] = epoch_entries(run)
         click.echo(json.dumps(summary, allow_nan=False))
     else:
         for line in report(run, summary):
@@ -106,6 +108,20 @@ def train_command(ctx: click.Context, scenario: str, epochs, seed, overrides, as
     if summary["stop_reason"] == "diverged":
         click.echo(f"backprop-lab: {divergence_line(run)}", err=True)
         ctx.exit(EXIT_DIVERGED)
+
+
+def epoch_entries(run) -> list[dict]:
+    """The figures measured after each epoch, oldest first (``engine/metrics.py``): epoch, step,
+    lr, train_loss (C₀ over the training set in evaluation mode), val_loss, accuracy,
+    val_accuracy, mean_step_loss (the mean of the epoch's step losses, penalty included). Every
+    epoch of a run up to 4096 epochs; a longer run keeps its older epochs thinned to every other
+    (each entry names its epoch), as the lab's loss plot does."""
+    from engine.run import json_number
+
+    return [
+        {k: v if k in ("epoch", "step") else json_number(v) for k, v in m._asdict().items()}
+        for m in run.history.epochs
+    ]
 
 
 def _fit_with_progress(run) -> dict:
