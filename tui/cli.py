@@ -41,7 +41,7 @@ SUMMARIES: dict[str, str] = {
     "debug": (
         "Step through training of SCENARIO (a preset name or a TOML file) one event at a time."
     ),
-    "export": "Write a scenario as a PyTorch script that trains the same network to the same numbers.",
+    "export": "Write a scenario as a PyTorch training script that reproduces the lab's numbers.",
 }
 
 

@@ -62,9 +62,7 @@ def evaluate(plan: Plan) -> list[str]:
     lines = [
         "@torch.no_grad()",
         "def evaluate(x, y):",
-        '    """The lab\'s figures for the examples (x, y) after an epoch: the loss without the',
-        "    penalty, in evaluation mode (no dropout, batch norm with its running statistics), and",
-        '    the fraction of examples classified right."""',
+        *docstring(_evaluation(plan), 4),
         "    model.eval()",
         "    output = model(x)",
     ]
@@ -94,6 +92,25 @@ def evaluate(plan: Plan) -> list[str]:
     ]
 
 
+def _evaluation(plan: Plan) -> str:
+    """What ``evaluate`` measures, as the lab defines it (``engine/metrics.py``)."""
+    mode = [
+        what
+        for what, present in (
+            ("no dropout", plan.dropout),
+            ("batch norm with its running statistics", any(x.batch_norm for x in plan.layers)),
+        )
+        if present
+    ]
+    how = f" ({', '.join(mode)})" if mode else ""
+    penalty = " without the penalty" if plan.l1 or plan.l2 else ""
+    right = "" if plan.classes is None else " and the fraction of examples classified right"
+    return (
+        f"The lab's figures for the examples (x, y) after an epoch: the loss{penalty} in "
+        f"evaluation mode{how}{right}."
+    )
+
+
 def main(plan: Plan) -> list[str]:
     """``main``: the epochs, the stopping rules in the lab's order, the report."""
     style = schedule_style(plan)
@@ -118,7 +135,7 @@ def main(plan: Plan) -> list[str]:
     if style == "function":
         lines += [
             "        for group in optimizer.param_groups:",
-            "            group[\"lr\"] = learning_rate(epoch)",
+            '            group["lr"] = learning_rate(epoch)',
         ]
     if plan.shuffle:
         lines.append("        order = torch.from_numpy(lab_rng.permutation(len(x_train)))")

@@ -5,7 +5,7 @@ comments that name the lab's setting wherever PyTorch's default or convention di
 
 from __future__ import annotations
 
-from .literals import call, comment, docstring, laid_out, number, wrap_text
+from .literals import WIDTH, call, comment, docstring, laid_out, number, wrap_text
 from .plan import Plan
 
 ACTIVATION_MODULES = {  # the lab's activation → the module after its Linear (None: no module)
@@ -27,7 +27,9 @@ def header(plan: Plan, origin, script: str, arrays_file: str | None) -> list[str
     title = plan.title.strip()
     beside = f" (with {arrays_file} beside it)" if arrays_file else ""
     figures = (
-        "In float64 the figures it prints after each epoch are the lab's up to rounding error"
+        "In float64 the figures it prints after each epoch agree with the lab's to rounding error "
+        "(which grows with the epochs only where training is chaotic, as it would between two "
+        "computers)"
         if plan.dtype == "float64"
         else "In float32 its figures follow the lab's up to float32 rounding (set float64 "
         "in both for the lab's numbers to rounding error)"
@@ -40,17 +42,35 @@ def header(plan: Plan, origin, script: str, arrays_file: str | None) -> list[str
         *wrap_text(
             f"Exported {written}{beside}. It builds the lab's network with torch.nn, starts "
             "from the lab's initial weights and trains on the lab's data, in the lab's batches, "
-            f"with its loss, optimizer and settings. {figures}"
-            + (f" ({where})." if where else ".")
+            f"with its loss, optimizer and settings. {figures}" + (f" ({where})." if where else ".")
         ),
         "",
         "Run it with PyTorch installed:",
         "",
-        f"    python {script}          the figures of every epoch, then how training ended",
-        f"    python {script} --json   the same as one JSON object, in the form of the lab's",
-        "    " + " " * (len(script) + 17) + "`train --json` summary",
+        *_usage(script),
     ]
     return ['"""' + text[0], *text[1:], '"""']
+
+
+def _usage(script: str) -> list[str]:
+    """How to run the script: each command beside what it prints, or above it when too long."""
+    rows = [
+        (f"python {script}", ["the figures of every epoch, then how training ended"]),
+        (
+            f"python {script} --json",
+            ["the same as one JSON object, in the form of the lab's", "`train --json` summary"],
+        ),
+    ]
+    width = len(rows[1][0]) + 3
+    if 4 + width + max(len(t) for _, text in rows for t in text) <= WIDTH:
+        return [
+            f"    {command:<{width}}{line}" if i == 0 else " " * (4 + width) + line
+            for command, text in rows
+            for i, line in enumerate(text)
+        ]
+    return [
+        line for command, text in rows for line in (f"    {command}", "        " + " ".join(text))
+    ]
 
 
 def imports(plan: Plan, arrays_file: str | None) -> list[str]:
@@ -86,7 +106,7 @@ def settings(plan: Plan) -> list[str]:
         lines.append(f"L1 = {number(plan.l1)}  # [training] l1: λ₁")
     if plan.loss_below is not None:
         below = number(plan.loss_below)
-        lines.append(f"LOSS_BELOW = {below}  # [stop] stop once the training loss is below")
+        lines.append(f"LOSS_BELOW = {below}  # [stop] stop once the training loss is lower")
     if plan.patience is not None:
         lines += [
             f"PATIENCE = {plan.patience}  # [stop] epochs without a better validation loss",
@@ -97,12 +117,10 @@ def settings(plan: Plan) -> list[str]:
 
 def data(plan: Plan, arrays_file: str | None, export_id: str) -> list[str]:
     """The lab's examples and initial weights: from the .npz beside the script, or written out."""
-    L = len(plan.layers)
-    layers = "layer 1" if L == 1 else "layers 1 and 2" if L == 2 else f"layers 1 to {L}"
     val = f", {plan.n_val} for validation (x_val, y_val)" if plan.n_val else ""
     what = (
-        f"{plan.n_train} training examples (x_train, y_train){val}, and the initial weights Wˡ "
-        f"(n_out × n_in, as in nn.Linear) and biases bˡ of {layers}"
+        f"{plan.n_train} training examples (x_train, y_train){val} and, for each layer l, its "
+        "initial weights Wˡ (n_out × n_in, as in nn.Linear) and biases bˡ"
     )
     if arrays_file:
         lines = comment(
@@ -112,12 +130,12 @@ def data(plan: Plan, arrays_file: str | None, export_id: str) -> list[str]:
         lines += [
             f'arrays = np.load(Path(__file__).with_name("{arrays_file}"))',
             f'if str(arrays["export_id"]) != "{export_id}":',
-            f'    raise SystemExit("{arrays_file} belongs to another export; export again")',
+            *call(
+                4, "raise SystemExit(", f'"{arrays_file} belongs to another export; export again"'
+            ),
         ]
     else:
-        lines = comment(
-            f"The lab's data and initial weights, exactly as it drew them: {what}."
-        )
+        lines = comment(f"The lab's data and initial weights, exactly as it drew them: {what}.")
         lines.append("arrays = {")
         for key in _array_names(plan):
             lines += laid_out(plan.arrays[key].tolist(), plan.dtype, 4, f'"{key}": ', ",")
@@ -180,9 +198,19 @@ def lab_generator(plan: Plan) -> list[str]:
 
 def network(plan: Plan) -> list[str]:
     """One nn.Sequential, then the lab's initial weights copied into its Linear layers."""
+    parts = [
+        name
+        for name, present in (
+            ("batch norm", any(layer.batch_norm for layer in plan.layers)),
+            ("activation", True),
+            ("dropout", plan.dropout),
+        )
+        if present
+    ]
+    then = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     lines = comment(
-        "The network: the lab's layer l is a Linear map zˡ = aˡ⁻¹ Wˡᵀ + bˡ followed by its batch "
-        "norm, activation and dropout, in that order."
+        f"The network: the lab's layer l is a Linear map zˡ = aˡ⁻¹ Wˡᵀ + bˡ followed by its {then}"
+        + (", in that order." if len(parts) > 1 else ".")
     )
     if any(layer.batch_norm for layer in plan.layers):
         lines += comment(
@@ -406,8 +434,9 @@ def _rate_function(plan: Plan, kind: str, warmup: int) -> list[str]:
     composes that way), set at the start of every epoch."""
     s, lr = plan.schedule, number(plan.lr)
     if kind == "step":
-        formula, code = f"lr × {number(s['factor'])} every {s['every']} epochs", (
-            f"rate = {lr} * {number(s['factor'])} ** ((epoch - 1) // {s['every']})"
+        formula, code = (
+            f"lr × {number(s['factor'])} every {s['every']} epochs",
+            (f"rate = {lr} * {number(s['factor'])} ** ((epoch - 1) // {s['every']})"),
         )
     elif kind == "exponential":
         gamma = number(s["gamma"])

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from scenarios import schema
+
 # What the exporter can write, per scenario section. A key outside these sets is refused.
 LAYER_KEYS = {
     "size",
@@ -142,12 +144,12 @@ def make_plan(scenario, run) -> Plan:
     if run.steps_done:
         raise ValueError("export a freshly built run: its initial weights are written")
     network, training = scenario.network, scenario.training
-    _known(network, NETWORK_KEYS, "network")
-    _known(training, TRAINING_KEYS, "training")
-    _known(scenario.schedule, SCHEDULE_KEYS, "schedule")
-    _known(scenario.stop, STOP_KEYS, "stop")
+    _known(network, NETWORK_KEYS, schema.NETWORK, "network")
+    _known(training, TRAINING_KEYS, schema.TRAINING, "training")
+    _known(scenario.schedule, SCHEDULE_KEYS, schema.SCHEDULE, "schedule")
+    _known(scenario.stop, STOP_KEYS, schema.STOP, "stop")
     for l, table in enumerate(network["layers"], start=1):
-        _known(table, LAYER_KEYS, f"network.layers[{l}]")
+        _known(table, LAYER_KEYS, schema.LAYER, f"network.layers[{l}]")
     _choice(network.get("dtype", "float64"), DTYPES, "network.dtype")
     _choice(network["loss"], LOSSES, "network.loss")
     _choice(training["optimizer"], OPTIMIZER_SETTINGS, "training.optimizer")
@@ -240,15 +242,19 @@ def _one_hot(y: np.ndarray) -> bool:
     return bool(np.all((y == 0) | (y == 1)) and np.all(y.sum(axis=1) == 1))
 
 
-def _known(section: dict, keys: set, where: str) -> None:
-    for key in section:
-        if key not in keys:
-            raise ExportError(f"{where}.{key} has no PyTorch export yet")
+def _known(section: dict, keys: set, declared: dict, where: str) -> None:
+    """Refuse a setting the export does not write, unless it has its default value (then the
+    scenario does not use it: validated sections carry every default)."""
+    for key, value in section.items():
+        if key in keys:
+            continue
+        default = getattr(declared.get(key), "default", schema.MISSING)
+        if default is schema.MISSING or value != default:
+            raise ExportError(f"{where}.{key} = {value!r} has no PyTorch export yet")
 
 
 def _choice(value, allowed, where: str) -> None:
     if value not in allowed:
         raise ExportError(
-            f"{where} = {value!r} has no PyTorch export (the exporter writes "
-            f"{', '.join(allowed)})"
+            f"{where} = {value!r} has no PyTorch export (the exporter writes {', '.join(allowed)})"
         )

@@ -23,6 +23,7 @@ from engine import LayerSpec, Learner, build_network, make_optimizer
 
 pytestmark = pytest.mark.crosscheck
 
+
 @pytest.fixture(scope="module")
 def scripts(tmp_path_factory):
     folder = tmp_path_factory.mktemp("exports")

@@ -56,7 +56,7 @@ def export_into(folder: Path, scenario, seed: int | None, edited: bool = False) 
 )
 @click.pass_context
 def export_command(ctx: click.Context, scenario: str, seed, overrides, output) -> None:
-    """Write a scenario as a PyTorch script that trains the same network to the same numbers.
+    """Write a scenario as a PyTorch training script that reproduces the lab's numbers.
 
     The script builds the network with torch.nn, starts from the lab's initial weights, trains
     on the lab's data in the lab's batches with the same loss, optimizer, clipping, schedule and

@@ -36,7 +36,7 @@ All actions are also in the command palette (ctrl+p).
 
 
 KEY_WIDTH = 8  # " ctrl+p "
-TITLE_WIDTH = 24
+TITLE_WIDTH = max(len(a.title) for a in (*KEYS, *PALETTE_ONLY)) + 2  # the longest, 2 spaces
 
 
 def keys_table(width: int | None = None) -> Content:
