@@ -35,6 +35,8 @@ epochs = 30
 """
 
 VARIANTS = [
+    # full batches: two epochs, then a loss over the training set that is no longer finite
+    Case("exploding_full_batch", "exploding-gradients", ("training.batch_size=full",)),
     Case("momentum", "xor", ("training.optimizer=momentum", "training.momentum=0.8")),
     Case(
         "nesterov_weight_decay",
