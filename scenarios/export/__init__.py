@@ -136,11 +136,17 @@ def _fingerprint(arrays: dict[str, np.ndarray]) -> str:
     return digest.hexdigest()[:16]
 
 
+def _is_preset(scenario) -> bool:
+    from scenarios.loader import preset_names, preset_path
+
+    return scenario.name in preset_names() and preset_path(scenario.name) == scenario.path
+
+
 def _origin(scenario, seed: int, edited: bool) -> tuple[str, str | None]:
     """(how the script was written, where the lab prints the same figures, or None)."""
     if edited:
         return f"from the `{scenario.name}` scenario as edited in the lab (seed {seed})", None
-    source = shlex.quote(scenario.name if scenario.is_preset else str(scenario.path))
+    source = shlex.quote(scenario.name if _is_preset(scenario) else str(scenario.path))
     options = f" --seed {seed}" + "".join(f" --set {shlex.quote(o)}" for o in scenario.overrides)
     if scenario.overrides:
         where = "`backprop-lab train` with the same arguments and `--json` lists them"

@@ -16,7 +16,9 @@ import numpy as np
 
 from scenarios import schema
 
-# What the exporter can write, per scenario section. A key outside these sets is refused.
+# What the exporter can write, per scenario section, written out here rather than taken from the
+# engine or the schema: a key added there is refused (unless at its default) until the export
+# writes it.
 LAYER_KEYS = {
     "size",
     "activation",

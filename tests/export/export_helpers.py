@@ -47,15 +47,21 @@ def lab_figures(case: Case) -> dict:
     return json.loads(result.stdout)
 
 
-def run_exports(cases: list[Case], folder: Path) -> dict[str, dict]:
-    """Export every case into ``folder`` and run all the scripts in one PyTorch process (one
-    BLAS thread, as the lab); each case's summary, as the script prints it with --json."""
+def write_exports(cases: list[Case], folder: Path) -> list[Path]:
+    """Export every case into ``folder`` as ``TAG.py`` (and ``TAG.npz``); the scripts."""
     scripts = []
     for case in cases:
         scenario = load_scenario(case.scenario, case.overrides)
         script = folder / f"{case.tag}.py"
         write_export(export_pytorch(scenario, script=script.name), script)
-        scripts.append(str(script))
+        scripts.append(script)
+    return scripts
+
+
+def run_exports(cases: list[Case], folder: Path) -> dict[str, dict]:
+    """Export every case into ``folder`` and run all the scripts in one PyTorch process (one
+    BLAS thread, as the lab); each case's summary, as the script prints it with --json."""
+    scripts = [str(p) for p in write_exports(cases, folder)]
     env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     subprocess.run([sys.executable, str(RUNNER), *scripts], check=True, env=env, timeout=900)
     results = {}

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from export_cases import PRESETS, SOFT_TARGETS, VARIANTS
+from export_helpers import Case, write_exports
 
 from scenarios import build_run, load_scenario
 from scenarios.export import INLINE_LIMIT, ExportError, export_pytorch, write_export
@@ -32,16 +33,8 @@ def test_the_xor_export_is_the_reviewed_script():
 @pytest.mark.skipif(importlib.util.find_spec("ruff") is None, reason="ruff is not installed")
 def test_every_export_passes_ruff_check_and_format(tmp_path):
     (tmp_path / "soft-targets.toml").write_text(SOFT_TARGETS, encoding="utf-8")
-    cases = [*PRESETS, *VARIANTS]
-    scripts = []
-    for case in cases:
-        scenario = load_scenario(case.scenario, case.overrides)
-        path = tmp_path / f"{case.tag}.py"
-        write_export(export_pytorch(scenario, script=path.name), path)
-        scripts.append(str(path))
-    soft = load_scenario(tmp_path / "soft-targets.toml")
-    write_export(export_pytorch(soft, script="soft.py"), tmp_path / "soft.py")
-    scripts.append(str(tmp_path / "soft.py"))
+    soft = Case("soft_targets", str(tmp_path / "soft-targets.toml"))
+    scripts = [str(p) for p in write_exports([*PRESETS, *VARIANTS, soft], tmp_path)]
     config = ["--config", str(ROOT / "pyproject.toml"), "--no-cache"]
     for command in (["check"], ["format", "--check"]):
         result = subprocess.run(

@@ -2,12 +2,14 @@
 
 On a terminal a progress bar shows the epoch, the training and validation loss and the accuracy;
 otherwise (or after the bar) a few plain lines report how the run ended. ``--json`` prints the
-summary object of ``CONVENTIONS.md`` on stdout and nothing else, with one key more: ``epochs``,
-the figures of every epoch (``epoch_entries``).
+summary object of ``CONVENTIONS.md`` on stdout and nothing else.
 
 Exit status: 0 when training finished (loss_below, patience, epochs), 3 when it diverged (with one
 line on stderr naming the step, the layer and the quantity that first became non-finite), 2 for a
 scenario that cannot be loaded or built (one line on stderr), 130 when interrupted.
+
+The JSON summary has one key more than the summary of a run: ``epochs``, the figures measured
+after every epoch (``epoch_entries``).
 """
 
 from __future__ import annotations
