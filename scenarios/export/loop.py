@@ -154,6 +154,8 @@ def main(plan: Plan) -> list[str]:
     else:
         lines.append("        val_loss = val_accuracy = None  # no validation set")
     lines += [
+        "        # The lab's figures of the epoch: train_loss is the loss over the whole",
+        "        # training set after it; mean_step_loss the mean of its steps' losses.",
         "        epochs.append(",
         "            {",
         '                "epoch": epoch,',

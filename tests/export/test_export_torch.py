@@ -59,7 +59,7 @@ def test_every_preset_exported_gives_the_labs_figures(scripts, case):
     if case.scenario == "exploding-fixed-clipping-xavier" and not lab_clips_like_torch():
         pytest.xfail(
             "the lab scales clipped gradients by c/‖g‖, torch.nn.utils.clip_grad_norm_ by "
-            "c/(‖g‖ + 1e-6): issue 17 moves the lab to torch's convention"
+            "c/(‖g‖ + 1e-6), the convention the lab is moving to"
         )
     compare(case, scripts[0])
 

@@ -19,6 +19,7 @@ async def export(app, pilot) -> None:
     for _ in range(500):
         await pilot.pause(0.01)
         if len(app._notifications) > before or isinstance(app.screen, ErrorDialog):
+            await pilot.pause(0.1)  # let the dialog mount before the test goes on
             return
     raise AssertionError("the export neither notified nor showed an error")
 

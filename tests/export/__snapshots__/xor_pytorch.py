@@ -127,6 +127,8 @@ def main():
             break
         train_loss, accuracy = evaluate(x_train, y_train)
         val_loss = val_accuracy = None  # no validation set
+        # The lab's figures of the epoch: train_loss is the loss over the whole
+        # training set after it; mean_step_loss the mean of its steps' losses.
         epochs.append(
             {
                 "epoch": epoch,
