@@ -38,8 +38,8 @@ async def test_the_palette_entry_writes_the_script_here_and_says_where(
         await export(app, pilot)
         await export(app, pilot)  # the first files are kept; the second export gets new names
         assert notified(app) == [
-            f"wrote {tmp_path / 'spiral_pytorch.py'}",
-            f"wrote {tmp_path / 'spiral_pytorch_2.py'}",
+            f"wrote {tmp_path / 'spiral_pytorch.py'} and spiral_pytorch.npz beside it",
+            f"wrote {tmp_path / 'spiral_pytorch_2.py'} and spiral_pytorch_2.npz beside it",
         ]
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "spiral_pytorch.npz",
@@ -62,6 +62,7 @@ async def test_an_edited_network_is_exported_as_edited(lab_app, tmp_path, monkey
         await app.workers.wait_for_complete()
         await pilot.pause()
         await export(app, pilot)
+        assert notified(app) == [f"wrote {tmp_path / 'xor_pytorch.py'}"]  # no .npz needed
     text = (tmp_path / "xor_pytorch.py").read_text(encoding="utf-8")
     assert "nn.Linear(2, 6)" in text and "as edited in the lab (seed 0)" in text
 

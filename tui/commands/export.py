@@ -26,10 +26,10 @@ def default_name(scenario_name: str) -> str:
     return scenario_name.replace("-", "_") + "_pytorch.py"
 
 
-def export_into(folder: Path, scenario, seed: int | None, edited: bool = False) -> Path:
+def export_into(folder: Path, scenario, seed: int | None, edited: bool = False) -> str:
     """Write ``scenario``'s export into ``folder`` under the first name free for the script and
-    its .npz (``xor_pytorch.py``, ``xor_pytorch_2.py``, …), so no file is replaced; the script's
-    path. ExportError, ScenarioError or OSError say why not."""
+    its .npz (``xor_pytorch.py``, ``xor_pytorch_2.py``, …), so no file is replaced; what was
+    written, in words. ExportError, ScenarioError or OSError say why not."""
     from scenarios.export import export_pytorch, write_export
 
     stem = default_name(scenario.name).removesuffix(".py")
@@ -39,7 +39,7 @@ def export_into(folder: Path, scenario, seed: int | None, edited: bool = False) 
         path = folder / f"{stem}_{n}.py"
     export = export_pytorch(scenario, seed=seed, script=path.name, edited=edited)
     write_export(export, path)
-    return path
+    return f"{path}" + (f" and {export.arrays_name} beside it" if export.arrays_name else "")
 
 
 @click.command("export")
