@@ -1,7 +1,15 @@
-"""Fixtures of the export tests."""
+"""Fixtures of the export tests; their helper modules (export_helpers, export_cases) are
+imported by name from this folder, whichever import mode pytest uses."""
+
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
+
+HERE = str(Path(__file__).parent)
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
 
 
 @pytest.fixture

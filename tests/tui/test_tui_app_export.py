@@ -3,13 +3,13 @@ its seed, written into the current folder under a name no file has yet."""
 
 from __future__ import annotations
 
-from conftest import WIDE
-
 from scenarios import load_scenario
 from scenarios.export import export_pytorch
 from tui import messages
 from tui.keys import PALETTE_ONLY
 from tui.screens.dialogs import ErrorDialog
+
+WIDE = (120, 40)
 
 
 async def export(app, pilot) -> None:
