@@ -33,7 +33,7 @@ from tui.messages import SelectExample, SelectUnit, SelectWeight
 from tui.panels.base import ACCENT, MUTED
 from tui.panels.picture_content import _sup, map_tones, short, shown
 from tui.panels.picture_layout import layout
-from tui.panels.picture_paint import NODE, labels, paint
+from tui.panels.picture_paint import NODE, labels, paint, strength
 
 SIGN_COLOURS = {  # (positive, negative) for dark and light themes
     True: ("#E69F00", "#56B4E9"),
@@ -44,7 +44,6 @@ LAUNCH_HINT = "space trains · s steps one event"
 LEVELS = 8  # strengths a tone is rounded to (styles are cached per level)
 NEUTRAL = 0.12  # how far the neutral grey of a zero value is from the background
 MUTED_MIX = 0.35  # how far "not computed" grey is from the background
-GAMMA = 0.6  # strength = |tone| ** GAMMA: small values stay visible, the largest stand out
 LINE_FLOOR = 0.25  # the least strength of a weight's line, so every line can be seen
 
 
@@ -78,8 +77,8 @@ class Palette:
         """A tone's signed strength in 0 … LEVELS steps (strong: the full colour)."""
         if tone == 0 or tone != tone:
             return 0
-        strength = 1.0 if strong else max(abs(tone) ** GAMMA, floor)
-        return int(round(strength * LEVELS)) * (1 if tone > 0 else -1)
+        amount = 1.0 if strong else max(strength(tone), floor)
+        return int(round(amount * LEVELS)) * (1 if tone > 0 else -1)
 
     def style(self, cell, floor: float = 0.0) -> RichStyle:
         fg, bg = cell.fg, cell.bg
@@ -264,7 +263,7 @@ class NetworkPicture(Widget, can_focus=True):
                 ("+ ", MUTED),
                 ("━", Style(foreground=palette.negative, bold=True)),
                 ("− ", MUTED),
-                (f"max {short(s.edge_scale)}", MUTED),
+                (f"max {short(s.edge_scale)}" if s.edge_scale > 0 else "", MUTED),
             ),
         ]
         lines = [Content("  ").join(first), Content("  ").join(second)]

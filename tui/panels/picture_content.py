@@ -60,7 +60,7 @@ def shown(view, x_row: np.ndarray | None = None, maps=None) -> Shown:
     net = view.run.net
     L = net.L
     example = current_example(view)
-    event = view.event
+    event = view.event if view.controller is not None else None
     kind = event.kind if event is not None else None
     l = getattr(event, "l", None)
     steps = view.controller.view if kind not in (None, "step_start", "step_end") else None

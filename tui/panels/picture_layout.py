@@ -14,10 +14,10 @@ A gap is drawn as
 
 - ``lines``: one line per weight between two node columns (braille dots, 2 × 4 per cell),
   when there are at most ``MAX_LINE_EDGES`` of them;
-- ``band``: otherwise, the matrix Wˡ as a heat band: row j of the band beside unit j of the
-  right-hand column when that column lines its units up (nodes, or a one-column strip), the
-  columns of the band spanning the units k of the left-hand column (several per cell when
-  they do not fit).
+- ``band``: otherwise, the matrix Wˡ as a heat band against the column it feeds: row j of
+  the band beside unit j of the right-hand column (spread over its rows when that column folds
+  its units), the columns of the band spanning the units k of the left-hand column (several
+  per cell when they do not fit). A layer reads as its weights and its units side by side.
 
 ``layout(sizes, width, height, maps)`` tries the richest arrangement first (nodes with maps and
 values) and gives up detail until the picture fits: smaller maps, no values, every layer a strip,
@@ -162,25 +162,32 @@ class Layout:
 
 def layout(sizes: list[int], width: int, height: int, maps: bool) -> Layout:
     """The richest arrangement of a network with layer sizes ``sizes`` (n⁰ … nᴸ) that fits in
-    ``width`` × ``height`` cells; ``maps``: hidden and output units can show maps."""
+    ``width`` × ``height`` cells; ``maps``: hidden and output units can show maps.
+
+    Preferred, in order: more layers drawn as nodes; bands of at least two cells (then one,
+    then without the blank before them); maps two rows high, values, strips two cells wide."""
     if width < MIN_WIDTH or height < MIN_HEIGHT:
         return Layout(width, height, message="too small to draw the network")
-    attempts = []
-    for map_height in (2, 1) if maps else (0,):
-        attempts.append(("nodes", map_height, True, 2))
-    attempts.append(("nodes", 1 if maps else 0, False, 2))
-    attempts += [("strips", 0, False, 2), ("strips", 0, False, 1)]
+    heights = (2, 1) if maps else (0,)
+    details = [(h, True) for h in heights] + [(h, False) for h in heights]
+    attempts = [("nodes", h, values) for h, values in details] + [("strips", 0, False)]
     fitting = []
-    for rank, (kind, map_height, values, cell) in enumerate(attempts):
-        plan = _plan(sizes, height, kind, map_height, values, cell)
-        if plan is not None and _least_width(plan, sizes, cell) <= width:
-            nodes = sum(p.kind == "nodes" for p in plan)
-            fitting.append((-nodes, rank, plan, cell, f"{kind} map{map_height} v{values}"))
+    for rank, ((kind, map_height, values), cell) in enumerate(
+        (attempt, cell) for attempt in attempts for cell in (2, 1)
+    ):
+        plan = _plan(sizes, height, kind, map_height, values)
+        if plan is None:
+            continue
+        nodes = sum(p.kind == "nodes" for p in plan)
+        for tight in (0, 1, 2):
+            if _least_width(plan, sizes, cell, tight) <= width:
+                detail = f"{kind} map{map_height} values {values} cell {cell} tight {tight}"
+                fitting.append(((-nodes, tight, rank), plan, cell, tight, detail))
+                break
     if not fitting:
         return Layout(width, height, message="too narrow to draw the network")
-    # the most layers drawn as nodes; among those, the richest arrangement
-    _, _, plan, cell, detail = min(fitting, key=lambda f: f[:2])
-    return _place(plan, sizes, width, height, cell, detail)
+    _, plan, cell, tight, detail = min(fitting, key=lambda f: f[0])
+    return _place(plan, sizes, width, height, cell, tight, detail)
 
 
 # --- planning: what each column and gap is ---------------------------------------------------
@@ -200,7 +207,7 @@ class _ColumnPlan:
         return self.strip_columns * cell
 
 
-def _plan(sizes, height, kind, map_height, values, cell) -> list[_ColumnPlan] | None:
+def _plan(sizes, height, kind, map_height, values) -> list[_ColumnPlan] | None:
     plans = []
     for l, n in enumerate(sizes):
         has_map = map_height > 0 and l > 0
@@ -233,28 +240,32 @@ def _gap_kind(plans, sizes, l) -> str:
     return "band"
 
 
-def _gap_range(kind: str, n_from: int, cell: int) -> tuple[int, int]:
+def _gap_range(kind: str, n_from: int, tight: int) -> tuple[int, int]:
+    """Least and most cells of a gap: a band stands against the units it feeds (its rows are
+    theirs), after a blank cell; the least band is two cells (``tight`` 0), one (1), or one
+    without the blank (2)."""
     if kind == "lines":
         return LINE_WIDTH
-    return min(n_from, 2 if cell == 2 else 1), min(n_from, BAND_MAX)
+    least = (min(n_from, 2) + 1, 2, 1)[tight]
+    return least, min(n_from, BAND_MAX) + 1
 
 
-def _least_width(plans, sizes, cell) -> int:
+def _least_width(plans, sizes, cell, tight) -> int:
     total = sum(p.width(cell) for p in plans)
     for l in range(1, len(sizes)):
-        total += _gap_range(_gap_kind(plans, sizes, l), sizes[l - 1], cell)[0]
+        total += _gap_range(_gap_kind(plans, sizes, l), sizes[l - 1], tight)[0]
     return total
 
 
 # --- placing: cells ----------------------------------------------------------------------------
 
 
-def _place(plans, sizes, width, height, cell, detail) -> Layout:
+def _place(plans, sizes, width, height, cell, tight, detail) -> Layout:
     L = len(sizes) - 1
     kinds = [_gap_kind(plans, sizes, l) for l in range(1, L + 1)]
-    ranges = [_gap_range(kinds[l - 1], sizes[l - 1], cell) for l in range(1, L + 1)]
+    ranges = [_gap_range(kinds[l - 1], sizes[l - 1], tight) for l in range(1, L + 1)]
     gap_widths = [lo for lo, _ in ranges]
-    spare = width - _least_width(plans, sizes, cell)
+    spare = width - _least_width(plans, sizes, cell, tight)
     while spare > 0:  # one cell at a time to each gap that can take more, round the gaps
         grown = False
         for i, (_, hi) in enumerate(ranges):
@@ -363,8 +374,8 @@ def _band(l: int, left: Column, right: Column, gx: int, width: int, height: int)
     """The matrix Wˡ as a band: pixel rows by units j of the right column, cell columns by
     units k of the left one (blocks of neighbours when there are more units than cells)."""
     n_to, n_from = right.n, left.n
-    cols = min(width, n_from)
-    band_x = gx + (width - cols) // 2
+    cols = min(width - 1, n_from) if width >= 2 else 1  # a blank cell after the left column
+    band_x = gx + width - cols
     bounds = [n_from * c // cols for c in range(cols + 1)]
     columns = tuple(range(bounds[c], bounds[c + 1]) for c in range(cols))
     rows: list[range | None] = [None] * (2 * height)
@@ -374,9 +385,9 @@ def _band(l: int, left: Column, right: Column, gx: int, width: int, height: int)
             for p in pixel_rows:
                 if 0 <= p < len(rows):
                     rows[p] = range(j, j + 1)
-    else:  # the right column folds its units: the band spreads Wˡ's rows over the height
-        pixels = min(n_to, 2 * height)
-        top = (2 * height - pixels) // 2
+    else:  # the right column folds its units: Wˡ's rows spread over the rows it takes
+        taken = sorted({2 * slot.y + (slot.half or 0) for slot in right.slots})
+        top, pixels = taken[0], min(n_to, taken[-1] - taken[0] + 1)
         edges = [n_to * p // pixels for p in range(pixels + 1)]
         for p in range(pixels):
             rows[top + p] = range(edges[p], edges[p + 1])

@@ -23,6 +23,18 @@ from tui.panels.picture_layout import Column, Gap, Layout, braille
 HALF = "▀"  # a cell of two pixels: the top one in the foreground colour, the bottom one behind
 NODE = "●"
 NOT_COMPUTED = "·"
+SHADES = "░▒▓█"  # a band's cells, by the strength of their value
+GAMMA = 0.6  # strength = |tone| ** GAMMA: small values stay visible, the largest stand out
+
+
+def strength(tone: float) -> float:
+    """How strongly a tone is drawn, 0 … 1 (a display transform of |tone|)."""
+    return abs(tone) ** GAMMA if tone == tone else 0.0
+
+
+def shade(tone: float) -> str:
+    """The shade character of a band cell: ``░`` for the weakest quarter … ``█``."""
+    return SHADES[min(int(strength(tone) * len(SHADES)), len(SHADES) - 1)]
 
 
 @dataclass(slots=True)
@@ -120,24 +132,25 @@ class _Painter:
             cell.target = ("weight", gap.l, j, k)
 
     def band(self, gap: Gap) -> None:
-        """Wˡ as half-block pixels: per pixel, the entry of largest |value| in its block."""
+        """Wˡ as shaded cells (``░▒▓█`` by |value|, a texture units do not have): per cell, the
+        mean |value| of its block of rows j and columns k, with the sign of its sum; a click
+        selects the block's largest entry."""
         tones = self.shown.edge_tones[gap.l - 1]
-        for c, ks in enumerate(gap.columns):
-            x = gap.band_x + c
-            for y in range(self.height):
-                top, bottom = gap.rows[2 * y], gap.rows[2 * y + 1]
-                if top is None and bottom is None:
-                    continue
-                cell = self.cell(x, y)
+        for y in range(self.height):
+            halves = [js for js in gap.rows[2 * y : 2 * y + 2] if js is not None]
+            if not halves:
+                continue
+            js = range(min(r.start for r in halves), max(r.stop for r in halves))
+            for c, ks in enumerate(gap.columns):
+                cell = self.cell(gap.band_x + c, y)
                 if cell is None:
                     continue
-                picks = [_pick(tones, js, ks) if js is not None else None for js in (top, bottom)]
-                colours = [
-                    None if p is None else ("muted" if tones is None else float(tones[p]))
-                    for p in picks
-                ]
-                cell.char, cell.fg, cell.bg = HALF, colours[0], colours[1]
-                j, k = picks[0] if picks[0] is not None else picks[1]
+                j, k = _pick(tones, js, ks)
+                if tones is None:
+                    cell.char, cell.fg = SHADES[0], "muted"
+                else:
+                    t = _block_tone(tones, js, ks)
+                    cell.char, cell.fg = shade(t), t
                 cell.target = ("weight", gap.l, j, k)
 
     # --- units ------------------------------------------------------------------------------
@@ -210,24 +223,22 @@ class _Painter:
     # --- header and marks -------------------------------------------------------------------
 
     def header(self, layout: Layout, column_labels) -> None:
-        """Each column's label, the longest that fits above it and halfway into its gaps; the
-        lit layer (or selected one) highlighted; the lit weights named above their gap."""
+        """Each column's label (the longest form that fits for all); the lit layer (or the
+        selected one) highlighted; the lit weights named above their gap."""
         row = self.grid[0]
         shown, sel = self.shown, self.selected
         columns = layout.columns
-        for i, column in enumerate(columns):
-            left = (columns[i - 1].x + columns[i - 1].width + column.x) // 2 if i else 0
-            right = (
-                (column.x + column.width + columns[i + 1].x + 1) // 2
-                if i + 1 < len(columns)
-                else layout.width
-            )
-            centre = column.x + column.width // 2
-            for text in column_labels[column.l]:
-                start = min(max(centre - (len(text) - 1) // 2, left), right - len(text))
-                if start >= left:
-                    break
-            else:
+        forms = max(len(options) for options in column_labels)
+        texts = []
+        for form in range(forms):  # the same form for every label: the longest that fits all
+            texts = [options[min(form, len(options) - 1)] for options in column_labels]
+            placed = _place_labels(layout, texts)
+            if placed is not None:
+                break
+        else:
+            placed = _place_labels(layout, texts, skip=True)
+        for column, (start, text) in zip(columns, placed):
+            if text is None:
                 continue
             style = (
                 "lit"
@@ -286,6 +297,33 @@ class _Painter:
                 cell.char, cell.fg, cell.bg = "◆", self.edge_tone(l, j, k), None
                 cell.strong = True
                 cell.target = ("weight", l, j, k)
+
+
+def _place_labels(layout: Layout, texts: list[str], skip: bool = False) -> list | None:
+    """(start, text) of each column's label, about centred above it with a space between
+    neighbours; None when they do not all fit (``skip``: leave out those that do not)."""
+    placed: list = []
+    end = -1
+    for column in layout.columns:
+        text = texts[column.l]
+        want = column.x + column.width // 2 - (len(text) - 1) // 2
+        start = min(max(want, end + 1, 0), layout.width - len(text))
+        if start < end + 1 or abs(start - want) > len(text) // 2 + 1:
+            if not skip:
+                return None
+            placed.append((0, None))
+            continue
+        placed.append((start, text))
+        end = start + len(text)
+    return placed
+
+
+def _block_tone(tones, js: range, ks: range) -> float:
+    """One tone for a block of a matrix: its mean |tone|, with the sign of its sum (the sign
+    most of its weight has)."""
+    block = tones[js.start : js.stop, ks.start : ks.stop]
+    size = float(np.mean(np.abs(block)))
+    return -size if float(np.sum(block)) < 0 else size
 
 
 def _pick(tones, js: range, ks: range) -> tuple[int, int]:
