@@ -234,20 +234,20 @@ class NetworkPicture(Widget, can_focus=True):
     # --- the caption under the picture ----------------------------------------------------------
 
     def _caption(self, view, selected) -> Content:
-        """Two lines: what the event did (or what to press, before anything ran) and the
-        selected unit or weight; which example the nodes show and the edges' colours. Always
+        """Two lines: the selected unit or weight and what the event did (or what to press,
+        before anything ran); which example the nodes show and the edges' colours. Always
         two lines, each cut to the width, so that the picture keeps its height."""
         s = self.shown
         palette = self._palette()
         width = max(self.size.width, 20)
         first = []
+        chosen = self._describe(selected)
+        if chosen:  # first: the answer to a click or a key, which a narrow panel cuts last
+            first.append(Content.assemble(("▸ ", ACCENT), chosen))
         if s.what:
             first.append(Content.styled(s.what, ACCENT))
-        elif view.status == "idle":
+        elif view.status == "idle" and not chosen:
             first.append(Content.styled(LAUNCH_HINT, ACCENT))
-        chosen = self._describe(selected)
-        if chosen:
-            first.append(Content.assemble(("▸ ", ACCENT), chosen))
         example = s.example
         which = (
             f"example {example.index}/{example.batch_size}"
