@@ -172,9 +172,11 @@ def test_unit_at_finds_nodes_and_strip_units():
     assert lay.unit_at(0, lay.height - 1) is None or lay.unit_at(0, lay.height - 1)[0] == 0
 
 
-def test_block_tone_is_the_mean_size_with_the_sign_of_the_sum():
-    from tui.panels.picture_paint import _block_tone
+def test_a_band_block_is_its_mean_size_with_the_sign_of_its_sum():
+    from tui.panels.picture_paint import BlockTones, pick
 
-    tones = np.array([[0.5, -1.0], [0.25, 0.25]])
-    assert _block_tone(tones, range(0, 2), range(0, 2)) == pytest.approx(0.5)  # sum 0 → +
-    assert _block_tone(tones, range(0, 1), range(0, 2)) == pytest.approx(-0.75)
+    tones = np.array([[0.5, -1.0, 0.1], [0.25, 0.25, -0.3]])
+    blocks = BlockTones(tones, [range(0, 2), range(2, 3)])
+    assert blocks.row(range(0, 2)) == pytest.approx([0.5, -0.2])  # sum 0 → +; −0.2: sum < 0
+    assert blocks.row(range(0, 1)) == pytest.approx([-0.75, 0.1])
+    assert pick(tones, range(0, 2), range(0, 2)) == (0, 1)  # a click: the largest |w|

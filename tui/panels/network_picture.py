@@ -33,7 +33,7 @@ from tui.messages import SelectExample, SelectUnit, SelectWeight
 from tui.panels.base import ACCENT, MUTED
 from tui.panels.picture_content import _sup, map_tones, short, shown
 from tui.panels.picture_layout import layout
-from tui.panels.picture_paint import NODE, labels, paint, strength
+from tui.panels.picture_paint import NODE, labels, paint, pick, strength
 
 SIGN_COLOURS = {  # (positive, negative) for dark and light themes
     True: ("#E69F00", "#56B4E9"),
@@ -57,6 +57,7 @@ class Palette:
         self.neutral = background.blend(foreground, NEUTRAL)
         self.muted = background.blend(foreground, MUTED_MIX)
         self._styles: dict = {}
+        self.blank = Style(foreground=foreground, background=background).rich_style
 
     def colour(self, tone, strong: bool = False, floor: float = 0.0) -> Color:
         if tone is None:
@@ -114,10 +115,12 @@ def to_strips(grid, palette: Palette, width: int) -> list[Strip]:
         segments: list[Segment] = []
         text, style = "", None
         for cell in row:
-            floor = (
-                LINE_FLOOR if cell.char == NODE or 0x2800 <= ord(cell.char[0]) <= 0x28FF else 0.0
-            )
-            cell_style = palette.style(cell, floor)
+            if cell.fg is None and cell.bg is None:
+                cell_style = palette.blank
+            else:
+                char = cell.char
+                floor = LINE_FLOOR if char == NODE or "\u2800" <= char <= "\u28ff" else 0.0
+                cell_style = palette.style(cell, floor)
             if cell_style is style:
                 text += cell.char
                 continue
@@ -165,6 +168,8 @@ class NetworkPicture(Widget, can_focus=True):
         self.caption = Content("")
         self._strips: list[Strip] = []
         self._layout_key = None
+        self._palette_key = None
+        self._palette_now: Palette | None = None
         self._maps_key = None
         self._maps = None
         self._input_unit = None  # (unit of layer 0 under the cursor, the selection then)
@@ -200,13 +205,18 @@ class NetworkPicture(Widget, can_focus=True):
         return True
 
     def _palette(self) -> Palette:
+        """The palette of the present theme (kept, with its styles, until the theme changes)."""
         _, _, background, foreground = self.colors
         variables = self.app.theme_variables
-        try:
-            accent = Color.parse(variables.get("accent", "#ffa62b"))
-        except Exception:
-            accent = Color.parse("#ffa62b")
-        return Palette(background, foreground, accent, self.app.current_theme.dark)
+        key = (background, foreground, variables.get("accent"), self.app.current_theme.dark)
+        if key != self._palette_key:
+            try:
+                accent = Color.parse(variables.get("accent", "#ffa62b"))
+            except Exception:
+                accent = Color.parse("#ffa62b")
+            self._palette_key = key
+            self._palette_now = Palette(background, foreground, accent, key[3])
+        return self._palette_now
 
     def _unit_maps(self, view, grid_layout):
         """Every layer's outputs over the map's grid (``engine.unit_maps``), computed again only
@@ -318,6 +328,9 @@ class NetworkPicture(Widget, can_focus=True):
             self._input_unit = (target[2], self.view.selection)
             self.refresh_view(self.view)
             return
+        if kind == "block":  # a cell of a band: its largest weight
+            tones = self.shown.edge_tones[l - 1] if self.shown is not None else None
+            kind, target = "weight", ("weight", l, *pick(tones, target[2], target[3]))
         if kind == "unit":
             self.post_message(SelectUnit(l, target[2]))
         elif kind == "weight":
@@ -334,7 +347,7 @@ class NetworkPicture(Widget, can_focus=True):
             target = self.grid[y][x].target
             if target is not None:
                 event.stop()
-                if target[0] == "weight":
+                if target[0] in ("weight", "block"):
                     self._anchor = "to"
                 self.select(target)
 

@@ -134,24 +134,26 @@ class _Painter:
     def band(self, gap: Gap) -> None:
         """Wˡ as shaded cells (``░▒▓█`` by |value|, a texture units do not have): per cell, the
         mean |value| of its block of rows j and columns k, with the sign of its sum; a click
-        selects the block's largest entry."""
+        selects the block's largest entry (``pick``)."""
         tones = self.shown.edge_tones[gap.l - 1]
+        blocks = BlockTones(tones, gap.columns) if tones is not None else None
         for y in range(self.height):
             halves = [js for js in gap.rows[2 * y : 2 * y + 2] if js is not None]
             if not halves:
                 continue
             js = range(min(r.start for r in halves), max(r.stop for r in halves))
+            if blocks is not None:
+                block_tones = blocks.row(js)
             for c, ks in enumerate(gap.columns):
                 cell = self.cell(gap.band_x + c, y)
                 if cell is None:
                     continue
-                j, k = _pick(tones, js, ks)
                 if tones is None:
                     cell.char, cell.fg = SHADES[0], "muted"
                 else:
-                    t = _block_tone(tones, js, ks)
+                    t = block_tones[c]
                     cell.char, cell.fg = shade(t), t
-                cell.target = ("weight", gap.l, j, k)
+                cell.target = ("block", gap.l, js, ks)
 
     # --- units ------------------------------------------------------------------------------
 
@@ -318,15 +320,24 @@ def _place_labels(layout: Layout, texts: list[str], skip: bool = False) -> list 
     return placed
 
 
-def _block_tone(tones, js: range, ks: range) -> float:
-    """One tone for a block of a matrix: its mean |tone|, with the sign of its sum (the sign
-    most of its weight has)."""
-    block = tones[js.start : js.stop, ks.start : ks.stop]
-    size = float(np.mean(np.abs(block)))
-    return -size if float(np.sum(block)) < 0 else size
+class BlockTones:
+    """One tone per block of a matrix of tones: the block's mean |tone|, with the sign of its
+    sum (the sign most of its weight has). Columns are cut into ``columns`` (ranges of k) once;
+    ``row(js)`` gives the tones of the blocks of rows ``js``."""
+
+    def __init__(self, tones: np.ndarray, columns) -> None:
+        starts = [ks.start for ks in columns]
+        self.size_sums = np.add.reduceat(np.abs(tones), starts, axis=1)
+        self.signed_sums = np.add.reduceat(tones, starts, axis=1)
+        self.widths = np.array([len(ks) for ks in columns], dtype=np.float64)
+
+    def row(self, js: range) -> list[float]:
+        means = self.size_sums[js.start : js.stop].sum(axis=0) / (self.widths * len(js))
+        sums = self.signed_sums[js.start : js.stop].sum(axis=0)
+        return np.where(sums < 0, -means, means).tolist()
 
 
-def _pick(tones, js: range, ks: range) -> tuple[int, int]:
+def pick(tones, js: range, ks: range) -> tuple[int, int]:
     """The (j, k) of largest |tone| in the block js × ks (the first when no tones)."""
     if tones is None or (len(js) == 1 and len(ks) == 1):
         return js.start, ks.start
