@@ -21,15 +21,12 @@ class Example:
     batch_size: int
     row: int | None
 
-    def describe(self) -> str:
-        """``example 2 of 4`` (of the batch), with the training-set row when it differs;
-        ``training example 2`` when the batch is not known."""
+    def caption(self) -> str:
+        """``example 2/4`` (row 2 of a batch of 4); ``training example 2`` when the batch is
+        not known (its row of the training set then)."""
         if self.row is None:
             return f"training example {self.index}"
-        text = f"example {self.index} of {self.batch_size}"
-        if self.row is not None and self.row != self.index:
-            text += f" (row {self.row})"
-        return text
+        return f"example {self.index}/{self.batch_size}"
 
 
 def step_start(view):

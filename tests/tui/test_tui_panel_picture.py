@@ -18,7 +18,7 @@ from engine.debugger import Controller
 from scenarios import build_run, parse_scenario
 from tui.messages import SelectExample, SelectUnit, SelectWeight
 from tui.panels.network_panel import NetworkPanel
-from tui.panels.network_picture import NetworkPicture, tone_sign
+from tui.panels.network_picture import NetworkPicture, Palette
 from tui.panels.picture_content import signed
 from tui.view import LabView
 
@@ -73,6 +73,24 @@ def value_cell(picture: NetworkPicture, l: int, j: int) -> tuple[int, int]:
     cells = cells_of(picture, ("unit", l, j))
     top = min(y for _, y in cells)
     return max(x for x, y in cells if y == top), top
+
+
+def tone_sign(strip, x: int, palette: Palette) -> int:
+    """+1 / −1 / 0: whether the colour of cell ``x`` of ``strip`` (its foreground, or its
+    background for a blank) leans to the positive or the negative colour: what a reader sees."""
+    at = 0
+    for segment in strip:
+        if at + len(segment.text) > x:
+            style = segment.style
+            colour = style.color if segment.text[x - at] != " " else style.bgcolor
+            rgb = np.array(colour.get_truecolor()[:3], dtype=float)
+            if np.linalg.norm(rgb - np.array(palette.neutral.rgb)) < 8:
+                return 0
+            to_positive = np.linalg.norm(rgb - np.array(palette.positive.rgb))
+            to_negative = np.linalg.norm(rgb - np.array(palette.negative.rgb))
+            return 1 if to_positive < to_negative else -1
+        at += len(segment.text)
+    return 0
 
 
 def drawn_sign(picture: NetworkPicture, x: int, y: int) -> int:

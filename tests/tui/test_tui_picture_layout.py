@@ -161,17 +161,6 @@ def test_a_band_row_is_beside_the_unit_it_feeds():
         assert all(gap.rows[p] == range(j, j + 1) for p in pixels)
 
 
-def test_unit_at_finds_nodes_and_strip_units():
-    lay = layout([2, 4, 40, 1], 60, 12, maps=False)
-    nodes = lay.columns[1]
-    x, y = nodes.unit_cells(2)[0]
-    assert lay.unit_at(x, y) == (1, 2)
-    strip = lay.columns[2]
-    slot = strip.slots[strip.slot_of[17]]
-    assert lay.unit_at(slot.x, slot.y)[0] == 2
-    assert lay.unit_at(0, lay.height - 1) is None or lay.unit_at(0, lay.height - 1)[0] == 0
-
-
 def test_a_band_block_is_its_mean_size_with_the_sign_of_its_sum():
     from tui.panels.picture_paint import BlockTones, pick
 

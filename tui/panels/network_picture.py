@@ -17,7 +17,6 @@ click selects the unit, weight or layer under the pointer. Selections go to the 
 
 from __future__ import annotations
 
-import numpy as np
 from rich.segment import Segment
 from rich.style import Style as RichStyle
 from textual.binding import Binding
@@ -28,10 +27,11 @@ from textual.strip import Strip
 from textual.style import Style
 from textual.widget import Widget
 
+from engine.debugger.formatting import sup
 from engine.unit_maps import unit_maps
 from tui.messages import SelectExample, SelectUnit, SelectWeight
 from tui.panels.base import ACCENT, MUTED
-from tui.panels.picture_content import _sup, map_tones, short, shown
+from tui.panels.picture_content import map_tones, short, shown
 from tui.panels.picture_layout import layout
 from tui.panels.picture_paint import NODE, labels, paint, pick, strength
 
@@ -258,14 +258,8 @@ class NetworkPicture(Widget, can_focus=True):
             first.append(Content.styled(s.what, ACCENT))
         elif view.status == "idle" and not chosen:
             first.append(Content.styled(LAUNCH_HINT, ACCENT))
-        example = s.example
-        which = (
-            f"example {example.index}/{example.batch_size}"
-            if example.row is not None
-            else f"training example {example.index}"
-        )
         second = [
-            Content.assemble(f"{s.node_name}: {which}", (" [ ]", MUTED)),
+            Content.assemble(f"{s.node_name}: {s.example.caption()}", (" [ ]", MUTED)),
             Content.assemble(
                 s.edge_name,
                 " ",
@@ -291,11 +285,11 @@ class NetworkPicture(Widget, can_focus=True):
             values = s.nodes[l] if l < len(s.nodes) else None
             name = "x" if l == 0 else s.node_name
             value = "not computed yet" if values is None or j >= len(values) else short(values[j])
-            where = f"{name}{_sup(l) if l else ''}[{j}]"
+            where = f"{name}{sup(l) if l else ''}[{j}]"
             return f"{where} = {value}" if values is not None else f"{where} {value}"
         _, l, j, k = selected
         matrix = s.edges[l - 1] if l - 1 < len(s.edges) else None
-        name = f"{s.edge_name}{_sup(l)}[{j},{k}]"
+        name = f"{s.edge_name}{sup(l)}[{j},{k}]"
         if matrix is None or j >= matrix.shape[0] or k >= matrix.shape[1]:
             return f"{name} not computed yet"
         return f"{name} = {short(matrix[j, k])}  (to {j}, from {k})"
@@ -395,23 +389,3 @@ class NetworkPicture(Widget, can_focus=True):
             return
         size = self.shown.example.batch_size
         self.post_message(SelectExample((self.shown.example.index + delta) % size))
-
-
-def tone_sign(strip: Strip, x: int, palette: Palette) -> int:
-    """+1 / −1 / 0: whether the colour of cell ``x`` of ``strip`` (its foreground, or its
-    background for a half block drawn in the background only) leans to the positive or the
-    negative colour — what a reader sees; used by tests."""
-    at = 0
-    for segment in strip:
-        if at + len(segment.text) > x:
-            style = segment.style
-            colour = style.color if segment.text[x - at] != " " else style.bgcolor
-            rgb = np.array(colour.get_truecolor()[:3], dtype=float)
-            base = np.array(palette.neutral.rgb, dtype=float)
-            to_pos = np.linalg.norm(rgb - np.array(palette.positive.rgb))
-            to_neg = np.linalg.norm(rgb - np.array(palette.negative.rgb))
-            if np.linalg.norm(rgb - base) < 8:
-                return 0
-            return 1 if to_pos < to_neg else -1
-        at += len(segment.text)
-    return 0

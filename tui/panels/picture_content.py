@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.debugger.formatting import sup
 from engine.unit_maps import layer_outputs
 from tui.example import Example, current_example
 
@@ -53,10 +54,10 @@ class Shown:
     what: str  # one line: what the current event just did, or what is shown
 
 
-def shown(view, x_row: np.ndarray | None = None, maps=None) -> Shown:
-    """The values of the picture for ``view`` (``x_row``: the example's input when it is not
-    in the step's events, e.g. while training runs; default the training set's row; ``maps``:
-    the unit maps' raw outputs, which share the scale of unbounded activations)."""
+def shown(view, maps=None) -> Shown:
+    """The values of the picture for ``view``; ``maps``: the unit maps' raw outputs (which share
+    the scale of unbounded activations). Outside a step's events (between steps, while training
+    runs) the nodes are computed for the example's row of the training set."""
     net = view.run.net
     L = net.L
     example = current_example(view)
@@ -78,10 +79,9 @@ def shown(view, x_row: np.ndarray | None = None, maps=None) -> Shown:
             deltas = [steps.find("delta", m) for m in range(1, L + 1)]
             nodes = [nodes[0]] + [ev.delta[i] if ev is not None else None for ev in deltas]
     else:
-        if x_row is None:
-            x = view.run.data.x_train
-            x_row = x[example.row if example.row is not None else min(i, x.shape[0] - 1)]
-        nodes = [a[0] for a in layer_outputs(net, np.asarray(x_row)[None, :])]
+        x = view.run.data.x_train
+        row = example.row if example.row is not None else min(i, x.shape[0] - 1)
+        nodes = [a[0] for a in layer_outputs(net, x[row : row + 1])]
 
     # edges
     edge_name = "W"
@@ -114,13 +114,13 @@ def shown(view, x_row: np.ndarray | None = None, maps=None) -> Shown:
         lit_column,
         lit_gap,
         example,
-        describe(kind, l, L, edge_name),
+        describe(kind, l, L),
     )
 
 
-def describe(kind: str | None, l: int | None, L: int, edge_name: str) -> str:
+def describe(kind: str | None, l: int | None, L: int) -> str:
     """What the current event did, in a few words."""
-    s = _sup
+    s = sup
     if kind == "forward":
         return f"forward: a{s(l)} = σ(W{s(l)}a{s(l - 1)} + b{s(l)})"
     if kind == "loss":
@@ -250,7 +250,3 @@ def signed(value: float) -> str:
     written as ``0.00``."""
     text = short(value) if value != 0 else "0.00"
     return text if text.startswith("-") else " " + text
-
-
-def _sup(n: int | None) -> str:
-    return "" if n is None else str(n).translate(str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"))

@@ -144,21 +144,6 @@ class Layout:
     message: str = ""  # why nothing is drawn (too small)
     detail: str = field(default="", compare=False)  # which arrangement was chosen
 
-    def unit_at(self, x: int, y: int) -> tuple[int, int] | None:
-        """(l, j) of the unit drawn at cell (x, y) (the first of a block of units)."""
-        for column in self.columns:
-            if not column.x <= x < column.x + column.width:
-                continue
-            if column.kind == "nodes":
-                for j, top in enumerate(column.tops):
-                    if top <= y < top + column.node_height:
-                        return column.l, j
-                return None
-            for slot in column.slots:
-                if slot.y == y and slot.x <= x < slot.x + column.cell_width:
-                    return column.l, slot.units.start
-        return None
-
 
 def layout(sizes: list[int], width: int, height: int, maps: bool) -> Layout:
     """The richest arrangement of a network with layer sizes ``sizes`` (n⁰ … nᴸ) that fits in

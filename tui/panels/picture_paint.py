@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tui.panels.picture_content import _sup, signed
+from engine.debugger.formatting import sup
+from tui.panels.picture_content import signed
 from tui.panels.picture_layout import Column, Gap, Layout, braille
 
 HALF = "▀"  # a cell of two pixels: the top one in the foreground colour, the bottom one behind
@@ -254,8 +255,8 @@ class _Painter:
         if shown.lit_gap is not None:
             gap = layout.gaps[shown.lit_gap - 1]
             names = [
-                shown.edge_name + _sup(gap.l),
-                shown.edge_name.replace("∂C/", "") + _sup(gap.l),
+                shown.edge_name + sup(gap.l),
+                shown.edge_name.replace("∂C/", "") + sup(gap.l),
                 "▼",
             ]
             for text in names:
