@@ -327,6 +327,9 @@ class LabApp(App[None]):
         if old is not None:
             session.view.log_scale = old.view.log_scale
             session.view.stat = old.view.stat
+            if session.run.net.sizes == old.run.net.sizes:  # the same units: keep the choice
+                session.view.selection = old.view.selection
+                session.view.example = old.view.example
         self.session = session
         self.mark_dirty()
         self._refresh_if_dirty()

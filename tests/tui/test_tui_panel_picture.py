@@ -319,3 +319,20 @@ async def test_a_network_too_large_for_nodes_is_strips_and_one_too_wide_says_so(
         assert picture.layout_.message
         row = "".join(c.char for c in picture.grid[1])
         assert "too narrow to draw the network: t shows the table" in row
+
+
+async def test_a_change_of_theme_redraws_the_picture_in_the_new_colours():
+    from tui.app import LabApp
+
+    app = LabApp("xor", theme="textual-dark")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.2)
+        picture = app.query_one(NetworkPicture)
+        dark = picture._strips[1]
+        app.theme = "textual-light"
+        await pilot.pause(0.2)
+        light = picture._strips[1]
+        background = picture._palette().background
+        assert picture._palette().positive.hex == "#C25400"  # the light theme's orange
+        assert all(s.style.bgcolor.triplet == background.rgb for s in light if not s.text.strip())
+        assert dark != light

@@ -41,6 +41,7 @@ SIGN_COLOURS = {  # (positive, negative) for dark and light themes
 }
 LAUNCH_HINT = "space trains · s steps one event"
 """The caption's first line while nothing has been run (at launch, after a reset)."""
+RUNNING_HINT = "training: space pauses, then s steps"
 LEVELS = 8  # strengths a tone is rounded to (styles are cached per level)
 NEUTRAL = 0.12  # how far the neutral grey of a zero value is from the background
 MUTED_MIX = 0.35  # how far "not computed" grey is from the background
@@ -258,6 +259,8 @@ class NetworkPicture(Widget, can_focus=True):
             first.append(Content.styled(s.what, ACCENT))
         elif view.status == "idle" and not chosen:
             first.append(Content.styled(LAUNCH_HINT, ACCENT))
+        elif view.status == "running" and not chosen:
+            first.append(Content.styled(RUNNING_HINT, MUTED))
         second = [
             Content.assemble(f"{s.node_name}: {s.example.caption()}", (" [ ]", MUTED)),
             Content.assemble(
