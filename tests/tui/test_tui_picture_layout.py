@@ -169,3 +169,27 @@ def test_a_band_block_is_its_mean_size_with_the_sign_of_its_sum():
     assert blocks.row(range(0, 2)) == pytest.approx([0.5, -0.2])  # sum 0 → +; −0.2: sum < 0
     assert blocks.row(range(0, 1)) == pytest.approx([-0.75, 0.1])
     assert pick(tones, range(0, 2), range(0, 2)) == (0, 1)  # a click: the largest |w|
+
+
+@given(st.floats(allow_nan=True, allow_infinity=True))
+def test_a_value_is_written_in_five_characters_at_most(value):
+    from tui.panels.picture_content import short, signed
+
+    assert len(short(value)) <= 5
+    assert len(signed(value)) <= 5
+    if np.isfinite(value) and 0.01 <= abs(value) < 1000:
+        assert float(short(value)) == pytest.approx(value, rel=0.06, abs=0.006)
+
+
+def test_activations_are_toned_against_their_range():
+    from tui.panels.picture_content import activation_range, tone
+
+    assert activation_range("tanh", 4, []) == (0.0, 1.0)
+    assert activation_range("sigmoid", 1, []) == (0.5, 0.5)
+    assert activation_range("softmax", 4, []) == (0.25, 0.75)
+    assert activation_range("relu", 3, [np.array([0.0, 2.0, np.inf]), np.array([-4.0])]) == (
+        0.0,
+        4.0,
+    )
+    assert activation_range("linear", 3, [np.zeros(3)]) == (0.0, 1.0)
+    assert tone([0.75, 0.25, np.nan, 9.0], 0.5, 0.5).tolist() == [0.5, -0.5, 0.0, 1.0]

@@ -226,15 +226,17 @@ def _largest(x) -> float:
 
 
 def short(value: float) -> str:
-    """A number in at most five characters: ``0.76``, ``-0.12``, ``12.3``, ``-3e-4``, ``2e+05``."""
+    """A number in at most five characters: ``0.76``, ``-0.12``, ``12.3``, ``-3e-4``, ``2e5``."""
     v = float(value)
     if math.isnan(v):
         return "nan"
     if math.isinf(v):
         return "inf" if v > 0 else "-inf"
     a = abs(v)
-    if a == 0:
+    if a < 1e-9:  # nothing a picture can tell from zero
         return "0"
+    if a >= 1e99:
+        return "huge" if v > 0 else "-huge"
     if a < 0.005 or a >= 1000:
         mantissa, exponent = f"{v:.0e}".split("e")
         return f"{mantissa}e{int(exponent)}"
@@ -249,4 +251,4 @@ def signed(value: float) -> str:
     """``short`` with a space where a minus sign would be (values in a column line up) and zero
     written as ``0.00``."""
     text = short(value) if value != 0 else "0.00"
-    return text if text.startswith("-") else " " + text
+    return text if text.startswith("-") or len(text) >= 5 else " " + text
