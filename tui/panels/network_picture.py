@@ -85,7 +85,7 @@ class Palette:
     def style(self, cell, floor: float = 0.0) -> RichStyle:
         fg, bg = cell.fg, cell.bg
         fg_key = self.level(fg, cell.strong, floor) if isinstance(fg, float) else fg
-        bg_key = self.level(bg) if isinstance(bg, float) else bg
+        bg_key = self.level(bg, cell.strong) if isinstance(bg, float) else bg
         key = (fg_key, bg_key, cell.strong)
         style = self._styles.get(key)
         if style is None:

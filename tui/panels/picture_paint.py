@@ -107,8 +107,8 @@ class _Painter:
 
     def lines(self, gap: Gap) -> None:
         """One braille line per weight; in a cell several lines cross, the strongest |tone|
-        gives the colour (the selected weight always wins and is drawn alone, at full
-        strength)."""
+        gives the colour. The selected weight always wins and is drawn alone, reversed: a
+        band of its colour at full strength."""
         sel = self.selected
         chosen = sel[2:] if sel is not None and sel[0] == "weight" and sel[1] == gap.l else None
         tones = self.shown.edge_tones[gap.l - 1]
@@ -117,9 +117,10 @@ class _Painter:
             if cell is None:
                 continue
             mine = [e for e in edges if (e[0], e[1]) == chosen]
-            if mine:
+            if mine:  # the selected weight: its dots cut out of a cell of its colour
                 j, k, bits = mine[0]
-                cell.char, cell.fg, cell.strong = braille(bits), self.edge_tone(gap.l, j, k), True
+                cell.char, cell.fg, cell.bg = braille(bits), None, self.edge_tone(gap.l, j, k)
+                cell.strong = True
                 cell.target = ("weight", gap.l, j, k)
                 continue
             if tones is None:
