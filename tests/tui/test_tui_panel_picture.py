@@ -336,3 +336,20 @@ async def test_a_change_of_theme_redraws_the_picture_in_the_new_colours():
         assert picture._palette().positive.hex == "#C25400"  # the light theme's orange
         assert all(s.style.bgcolor.triplet == background.rgb for s in light if not s.text.strip())
         assert dark != light
+
+
+async def test_non_finite_values_are_drawn_as_zero_and_said():
+    view = signs_view()
+    layer = view.run.net.layers[0]
+    W = layer.W.copy()
+    W[1, 0] = np.inf
+    layer.params = {**layer.params, "W": W}
+    app = PanelApp(NetworkPanel(), view)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        picture = app.query_one(NetworkPicture)
+        caption = app.query_one("#network-caption", Static).content.plain
+        assert "not finite: drawn as 0" in caption
+        assert picture.shown.edge_scale == 2.0  # the largest finite |w| sets the scale
+        x, y = cells_of(picture, ("weight", 1, 0, 1))[0]
+        assert drawn_sign(picture, x, y) == -1  # the others are drawn as before

@@ -17,6 +17,7 @@ click selects the unit, weight or layer under the pointer. Selections go to the 
 
 from __future__ import annotations
 
+import numpy as np
 from rich.segment import Segment
 from rich.style import Style as RichStyle
 from textual.binding import Binding
@@ -273,6 +274,8 @@ class NetworkPicture(Widget, can_focus=True):
                 (f"max {short(s.edge_scale)}" if s.edge_scale > 0 else "", MUTED),
             ),
         ]
+        if any(a is not None and not np.isfinite(a).all() for a in (*s.edges, *s.nodes)):
+            second.insert(0, Content.styled("not finite: drawn as 0", "$text-warning"))
         lines = [Content("  ").join(first), Content("  ").join(second)]
         return Content("\n").join(line.truncate(width, ellipsis=True) for line in lines)
 
