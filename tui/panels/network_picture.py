@@ -275,7 +275,7 @@ class NetworkPicture(Widget, can_focus=True):
             ),
         ]
         if any(a is not None and not np.isfinite(a).all() for a in (*s.edges, *s.nodes)):
-            second.insert(0, Content.styled("not finite: drawn as 0", "$text-warning"))
+            second.insert(0, Content.styled("some values are nan or inf", "$text-warning"))
         lines = [Content("  ").join(first), Content("  ").join(second)]
         return Content("\n").join(line.truncate(width, ellipsis=True) for line in lines)
 
