@@ -3,18 +3,18 @@
 The picture follows the debugger's current event (``LabView.event``), so stepping through a
 step plays it on the drawing and stepping back plays it back:
 
-=============  ===========================================  =========================  =========
-event          nodes                                        edges                      lit
-=============  ===========================================  =========================  =========
-none, start    a of the chosen example, current weights     W                          —
-Forward(l)     a⁰ … aˡ of the step (later: not computed)    W                          layer l
-Loss           a⁰ … aᴸ                                      W                          layer L
-Delta(l)       δˡ … δᴸ (earlier layers: not computed)       ∂C/∂W of l+1 … L           layer l
-Gradient(l)    δˡ … δᴸ                                      ∂C/∂W of l … L             weights l
-Clip           δ¹ … δᴸ                                      ∂C/∂W                      —
-Update(l)      a of the step                                ΔW of 1 … l (W_new − W_old) weights l
-StepEnd        a with the updated weights                   W (updated)                —
-=============  ===========================================  =========================  =========
+===========  =========================================  ==========================  =========
+event        nodes                                      edges                       lit
+===========  =========================================  ==========================  =========
+none, start  a of the chosen example, current weights   W                           —
+Forward(l)   a⁰ … aˡ of the step (later: not computed)  W                           layer l
+Loss         a⁰ … aᴸ                                    W                           layer L
+Delta(l)     δˡ … δᴸ (earlier layers: not computed)     ∂C/∂W of l+1 … L            layer l
+Gradient(l)  δˡ … δᴸ                                    ∂C/∂W of l … L              weights l
+Clip         δ¹ … δᴸ                                    ∂C/∂W                       —
+Update(l)    a of the step                              ΔW of 1 … l: W_new − W_old  weights l
+StepEnd      a with the updated weights                 W (updated)                 —
+===========  =========================================  ==========================  =========
 
 Values become *tones* in [−1, 1] for the colours: activations relative to their activation's
 range (tanh: −1 … 1 around 0; sigmoid: 0 … 1 around ½; unbounded ones: the largest |a| of the
