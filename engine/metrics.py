@@ -18,6 +18,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .unit_maps import grid_axes
+
 
 class EpochMetrics(NamedTuple):
     epoch: int
@@ -65,10 +67,7 @@ def predict_grid(net, data, resolution: int = 50, margin: float = 0.1) -> Grid:
     d = data.n_features
     if d not in (1, 2):
         raise ValueError(f"a prediction grid needs 1 or 2 input features; this data has {d}")
-    x_all = np.concatenate([data.x_train, data.x_val])
-    lo, hi = x_all.min(axis=0), x_all.max(axis=0)
-    pad = np.maximum((hi - lo) * margin, 1e-3)
-    axes = [np.linspace(lo[j] - pad[j], hi[j] + pad[j], resolution) for j in range(d)]
+    axes = grid_axes(data, (resolution,) * d, margin)
     if d == 1:
         points = axes[0][:, None]
     else:

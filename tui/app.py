@@ -53,7 +53,7 @@ PANELS = (  # (id, tab label, class): grid order is row by row, the debugger spa
 )
 TAB_ORDER = ("network", "loss", "gradients", "debugger", "data")
 PANEL_NAMES = tuple(name for name, _, _ in PANELS)
-RUNNING_PANELS = ("loss", "gradients", "data")  # what changes while training runs
+RUNNING_PANELS = ("loss", "gradients", "data", "network")  # what changes while training runs
 INPUT_EVENTS = (events.Key, events.MouseDown, events.MouseUp)  # the user acting, not hovering
 
 TOO_SMALL = (
@@ -327,6 +327,9 @@ class LabApp(App[None]):
         if old is not None:
             session.view.log_scale = old.view.log_scale
             session.view.stat = old.view.stat
+            if session.run.net.sizes == old.run.net.sizes:  # the same units: keep the choice
+                session.view.selection = old.view.selection
+                session.view.example = old.view.example
         self.session = session
         self.mark_dirty()
         self._refresh_if_dirty()
@@ -521,6 +524,12 @@ class LabApp(App[None]):
         """The network editor (as the Network panel's "Edit…" button opens it)."""
         self.panels["network"].action_edit_network()
 
+    def action_network_view(self) -> None:
+        """The Network panel's picture or its layer table (shown, in the narrow layout)."""
+        self.panels["network"].toggle_view()
+        if self.current_tab != "network":
+            self.action_show_tab("network")
+
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen  # imported when first opened: start-up
 
@@ -621,6 +630,11 @@ class LabApp(App[None]):
     def on_select_weight(self, message: msg.SelectWeight) -> None:
         message.stop()
         self.session.view.selection = Selection(message.l, message.i, (message.i, message.j))
+        self.mark_dirty(["network", "debugger"])
+
+    def on_select_example(self, message: msg.SelectExample) -> None:
+        message.stop()
+        self.session.view.example = max(message.index, 0)
         self.mark_dirty(["network", "debugger"])
 
     def on_toggle_log_scale(self, message: msg.ToggleLogScale) -> None:

@@ -21,6 +21,7 @@ class LabAction:
     title: str  # for the command palette and the help screen
     help: str  # one line: what it does
     key_display: str | None = None
+    footer: bool = True  # shown in the footer (all keys are in the help and the palette)
 
 
 KEYS: tuple[LabAction, ...] = (
@@ -49,6 +50,14 @@ KEYS: tuple[LabAction, ...] = (
     LabAction("o", "open_scenario", "Open", "Open scenario", "Pick a preset scenario or a file"),
     LabAction("B", "breakpoints", "Breaks", "Breakpoints", "List, add, toggle and remove"),
     LabAction("l", "log_scale", "Log", "Log scale", "Switch the loss plot to a log scale and back"),
+    LabAction(
+        "t",
+        "network_view",
+        "Table",
+        "Network: picture / table",
+        "The Network panel's picture of the network, or its layer table",
+        footer=False,
+    ),
     LabAction("ctrl+s", "save_session", "Save", "Save session", "Write the session to a file"),
     LabAction("question_mark", "help", "Help", "Help", "Keys and how to read the lab", "?"),
     LabAction("q", "quit", "Quit", "Quit", "Stop training and leave"),
@@ -88,7 +97,8 @@ PALETTE_ONLY: tuple[LabAction, ...] = (
 def bindings() -> list[Binding]:
     """The app's key bindings, from ``KEYS``."""
     return [
-        Binding(a.key, a.action, a.label, key_display=a.key_display, tooltip=a.help) for a in KEYS
+        Binding(a.key, a.action, a.label, key_display=a.key_display, tooltip=a.help, show=a.footer)
+        for a in KEYS
     ]
 
 

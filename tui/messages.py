@@ -68,6 +68,13 @@ class SelectWeight(Message):
 
 
 @dataclass
+class SelectExample(Message):
+    """Explain and draw row ``index`` (0-based) of the batch (``tui.example``)."""
+
+    index: int
+
+
+@dataclass
 class ToggleLogScale(Message):
     """Switch the loss plot between linear and log scale."""
 

@@ -58,6 +58,7 @@ class LabView:
     message: str = ""  # one line for the user: why training stopped, what diverged, …
     event: Event | None = None  # the event the debugger is paused at, None between steps
     selection: Selection | None = None
+    example: int = 0  # the row of the batch explained and drawn (``tui.example``)
     log_scale: bool = False  # loss plot on a log scale
     stat: str = "grad_norm"  # a key of STATS
     generation: int = 0

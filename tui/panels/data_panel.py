@@ -36,6 +36,10 @@ from tui.panels.plot import CachedPlot
 CLASS_COLORS = ("primary", "accent", "success", "error", "secondary", "warning")
 """Theme variables for classes 0, 1, 2, …; further classes repeat the palette."""
 MAX_TINT = 0.55  # how far a fully confident pixel moves from the background to its class colour
+MIN_TINT = 0.2
+"""How far the least confident pixel moves: enough that the predicted class (and so the decision
+boundary) shows even for an untrained network, whose outputs are all near ½ — with tints from 0
+the plane of a fresh network was one colour (in 256 colours exactly the background's)."""
 LEVELS = 12  # tint strengths (styles are cached per class and level)
 POINT = LEVELS  # the "level" of a pixel holding a data point: the class colour itself
 GLYPH_SHARE = 8  # points are drawn as "●" when at most one cell in 8 holds one
@@ -94,7 +98,9 @@ class Palette:
         colour = self.classes[cls % len(self.classes)]
         if level == POINT:
             return colour
-        return self.background.blend(colour, MAX_TINT * level / (LEVELS - 1))
+        return self.background.blend(
+            colour, MIN_TINT + (MAX_TINT - MIN_TINT) * level / (LEVELS - 1)
+        )
 
     def cell(self, top: tuple[int, int], bottom: tuple[int, int]) -> RichStyle:
         """Style of a half-block cell: "▀" in the top pixel's colour on the bottom pixel's."""

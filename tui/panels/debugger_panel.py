@@ -28,6 +28,7 @@ from textual.widgets import Button, Static
 
 from engine.debugger import DebuggerError
 from engine.debugger.formatting import sup
+from tui.example import current_example
 from tui.messages import DebugCommand, SelectUnit, SelectWeight
 from tui.panels.base import ACCENT, MUTED, Panel, Show
 from tui.panels.format import (
@@ -266,7 +267,7 @@ def explanation(view) -> tuple[Content, Content, Content]:
             EMPTY,
         )
     try:
-        result = view.controller.explain(explain_select(view))
+        result = view.controller.explain(explain_select(view), current_example(view).index)
     except DebuggerError as e:
         return Content.styled(str(e), MUTED), EMPTY, EMPTY
     equations = Content("\n").join(Content(line.render()) for line in result.lines)

@@ -35,6 +35,8 @@ from tui.panels.plot import CachedPlot
 MAX_POINTS = 300
 """At most this many points per curve reach plotext, however long the run; fewer on a narrow
 plot: two per column (a braille cell is two dots wide), since plotext's cost grows with them."""
+START_HINT = "space: train · s: step"
+"""The plot's title before any step (its only point is the initial network's loss)."""
 PLOT_LIMIT = 1e30
 """plotext draws nothing at all when a value exceeds about 1e35; larger values are clipped."""
 
@@ -138,6 +140,7 @@ class LossPanel(Panel):
         self.x_labels: list[str] = []  # the axes' tick labels as last plotted
         self.y_ticks: list[float] = []
         self.y_labels: list[str] = []
+        self._initial_of: tuple | None = None  # (run, its metrics before any step)
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="panel-buttons"):
@@ -183,6 +186,18 @@ class LossPanel(Panel):
         self.query_one("#loss-log", Button).label = "linear" if self.log_scale else "log"
         self.query_one("#loss-stats", Static).update(self._stats_line(view))
 
+    @property
+    def _initial(self):
+        """The metrics of the network before any step (``Run.epoch_metrics``: the loss on the
+        whole training set), computed once per run; None once a step is recorded."""
+        view = self.last_view
+        if view is None or view.run.history.steps.n_recorded:
+            return None
+        run = view.run
+        if self._initial_of is None or self._initial_of[0] is not run:
+            self._initial_of = (run, run.epoch_metrics())
+        return self._initial_of[1]
+
     def _plot(self, history, epochs) -> None:
         widget = self.query_one("#loss-plot", CachedPlot)
         plt = widget.plt
@@ -220,7 +235,16 @@ class LossPanel(Panel):
             plt.yticks(ticks, labels)
             self.y_ticks, self.y_labels = ticks, labels
         if not self.points and not val_x.shape[0]:
-            plt.title("no steps yet")
+            start = self._initial
+            if start is not None and math.isfinite(start.train_loss):
+                # nothing trained yet: the loss of the initial network as the curve's first point
+                y = _scaled(start.train_loss, self.log_scale)
+                plt.scatter([0], [y], color=train_color, marker="●")
+                plt.xticks([0], ["0"])
+                self.y_ticks = [y]
+                self.y_labels = [fmt(start.train_loss)]
+                plt.yticks(self.y_ticks, self.y_labels)
+            plt.title(START_HINT)
         widget.replot()
 
     def _stats_line(self, view) -> Content:
@@ -234,6 +258,8 @@ class LossPanel(Panel):
         ]
         if last is not None:
             items.append(_item("loss ", styled_number(last[1])))
+        elif self._initial is not None:
+            items.append(_item("initial loss ", styled_number(self._initial.train_loss)))
         metrics = run.history.epochs.last
         if metrics is not None:
             if metrics.val_loss is not None:
@@ -249,6 +275,11 @@ class LossPanel(Panel):
         if self.clipped:
             items.append(Content.styled(f"plot clipped at {fmt(PLOT_LIMIT)}", "$text-warning"))
         return flow(items, self.content_size.width)
+
+
+def _scaled(value: float, log_scale: bool) -> float:
+    """A loss as plotted: log₁₀ of it on the log scale."""
+    return math.log10(value) if log_scale and value > 0 else value
 
 
 def _item(label: str, value) -> Content:
