@@ -11,6 +11,7 @@ import click
 
 from tui import __version__
 from tui.launch import lab_options, launch
+from tui.options import refuse_unused
 from tui.tty import NOT_A_TERMINAL, is_interactive
 
 # Sub-command name -> "module:attribute". Each command lives in tui/commands/<name>.py.
@@ -92,12 +93,17 @@ def main(ctx: click.Context, theme=None, seed=None, overrides=()) -> None:
 
     \b
     Examples:
-      backprop-lab                 open the lab on the default scenario
+      backprop-lab                         open the lab on the default scenario
       backprop-lab --theme textual-light   the same, in a light theme
-      backprop-lab --version       print the version
-      backprop-lab COMMAND --help  options and examples of one command
+      backprop-lab --seed 7 open xor       --theme, --seed, --set: before or after COMMAND
+      backprop-lab serve                   the lab in a browser: one lab per tab
+      backprop-lab --version               print the version
+      backprop-lab COMMAND --help          options and examples of one command
     """
     if ctx.invoked_subcommand is not None:
+        command = ctx.command.get_command(ctx, ctx.invoked_subcommand)
+        if not isinstance(command, click.Group):  # a group checks for its own command
+            refuse_unused(ctx, command, ctx.invoked_subcommand)
         return
     if not is_interactive():
         click.echo(NOT_A_TERMINAL, err=True)

@@ -12,35 +12,13 @@ import gc
 
 import click
 
-from tui.options import seed_option, set_option
+from tui.options import seed_option, set_option, theme_option
 from tui.tty import NOT_A_TERMINAL, is_interactive
 
 
-def check_theme(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """A Textual theme name, or a usage error listing them (textual is imported only if given)."""
-    if value is None:
-        return None
-    from textual.theme import BUILTIN_THEMES
-
-    if value not in BUILTIN_THEMES:
-        raise click.BadParameter(
-            f"unknown theme {value!r}; allowed: {', '.join(BUILTIN_THEMES)}", ctx, param
-        )
-    return value
-
-
 def lab_options(command):
-    """``--theme``, ``--seed``, ``--set`` (shared by ``open`` and the bare launch)."""
-    command = set_option(command)
-    command = seed_option(command)
-    command = click.option(
-        "--theme",
-        callback=check_theme,
-        default=None,
-        metavar="THEME",
-        help="A Textual theme, e.g. textual-dark (default), textual-light, nord, gruvbox.",
-    )(command)
-    return command
+    """``--theme``, ``--seed``, ``--set``: the lab's options (bare launch, ``open``, ``serve``)."""
+    return theme_option(seed_option(set_option(command)))
 
 
 def launch(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import click
 
 from tui.launch import lab_options, launch
+from tui.options import scenario_argument
 
 
 @click.command("open")
-@click.argument("name_or_path", metavar="NAME_OR_PATH", required=False)
+@scenario_argument("name_or_path", "NAME_OR_PATH", required=False)
 @lab_options
 @click.option(
     "--session",
