@@ -6,12 +6,12 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import console_script
 from tui.cli import main
 
 
@@ -213,9 +213,7 @@ def test_paths_and_unknown_words_complete_as_files_in_the_shell(tmp_path, word):
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
 def test_bash_completion_script_completes_presets():
     """The script bash users install (README): sourced in bash, asked for ``open x<TAB>``."""
-    script = console_script()
-    assert script, "the backprop-lab console script is not installed"
-    bin_dir = str(Path(script).parent)
+    bin_dir = str(Path(sys.executable).parent)  # where pip put the backprop-lab script
     program = (
         'eval "$(_BACKPROP_LAB_COMPLETE=bash_source backprop-lab)"\n'
         "COMP_WORDS=(backprop-lab open x); COMP_CWORD=2\n"

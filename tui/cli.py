@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "check": "tui.commands.check:check_command",
     "gradcheck": "tui.commands.gradcheck:gradcheck_command",
     "debug": "tui.commands.debug:debug_command",
+    "serve": "tui.commands.serve:serve_command",
 }
 SUMMARIES: dict[str, str] = {
     "open": "Open the lab on a scenario: a preset name or a scenario file.",
@@ -41,6 +42,7 @@ SUMMARIES: dict[str, str] = {
     "debug": (
         "Step through training of SCENARIO (a preset name or a TOML file) one event at a time."
     ),
+    "serve": "Serve the lab to web browsers: each browser tab gets its own lab.",
 }
 
 

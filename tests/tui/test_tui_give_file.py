@@ -11,9 +11,10 @@ import pytest
 from textual import events
 from textual.app import App
 
-from tests.tui.conftest import WIDE
 from tui.screens.dialogs import ErrorDialog, PathDialog
 from tui.session import LabSession
+
+WIDE = (120, 40)
 
 
 @pytest.fixture

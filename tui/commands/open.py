@@ -29,6 +29,4 @@ def open_command(ctx, name_or_path, theme, seed, overrides, session) -> None:
       backprop-lab open my-net.toml --seed 3 --set training.lr=0.1
       backprop-lab open --session xor-step120.lab.npz
     """
-    if name_or_path is not None and session is not None:
-        raise click.UsageError("give a scenario or --session, not both")
     launch(ctx, name_or_path, theme=theme, seed=seed, overrides=overrides, session=session)
