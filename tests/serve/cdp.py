@@ -160,6 +160,14 @@ class Browser:
         page = Page(self, attached["sessionId"], target["targetId"])
         await page.send("Page.enable")
         await page.send("Runtime.enable")
+        width, height = self.size  # the viewport itself, whatever the headless window adds
+        await page.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
         return page
 
 

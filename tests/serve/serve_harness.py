@@ -18,6 +18,9 @@ from pathlib import Path
 import aiohttp
 import pyte
 
+TRAINS_UNTIL_PAUSED = ("--set", "training.epochs=100000", "--set", "stop.loss_below=1e-12")
+"""Options that keep xor training until space pauses it (it stops at a loss of 0.01 otherwise)."""
+
 
 def console_script() -> str:
     beside = Path(sys.executable).with_name("backprop-lab")

@@ -20,7 +20,7 @@ pytest.importorskip("textual_serve")
 pytest.importorskip("pyte")
 
 import aiohttp  # noqa: E402  (after the skip: it comes with the web extra)
-from serve_harness import LabSocket, Served, alive, wait_until  # noqa: E402
+from serve_harness import TRAINS_UNTIL_PAUSED, LabSocket, Served, alive, wait_until  # noqa: E402
 
 from tui.session import LabSession  # noqa: E402
 
@@ -51,7 +51,7 @@ async def get(url: str) -> tuple[int, str]:
 
 
 async def test_a_tab_gets_a_lab_that_draws_trains_steps_and_quits(serve):
-    served = serve("xor", "--set", "training.epochs=100000")  # trains until paused
+    served = serve("xor", *TRAINS_UNTIL_PAUSED)
     tab = await LabSocket().connect(served)
     try:
         status = await tab.wait_for(STATUS)  # drawn: the status line and the five panels
