@@ -140,6 +140,21 @@ async def test_the_lab_in_chromium_draws_trains_steps_saves_and_quits(tmp_path, 
         await wait_screen(page, "in your browser's downloads")
         await shots(page, "3-session-downloaded")
 
+        # ctrl+p reaches the lab too: its palette's "Save screenshot" downloads an SVG
+        await page.key("p", ctrl=True)
+        await wait_screen(page, "Search for commands")
+        for letter in "screenshot":
+            await page.key(letter)
+        await wait_screen(page, "Save screenshot")
+        await page.key("enter")
+        done = await browser.wait_event(
+            "Browser.downloadProgress",
+            lambda e: e.get("state") == "completed" and e["filePath"].endswith(".svg"),
+            timeout=30,
+        )
+        svg = Path(done["filePath"]).read_text(encoding="utf-8")
+        assert svg.startswith("<svg") and "Backprop" in svg and "Gradients" in svg
+
         # the server is full (--max-sessions 1): another tab gets a page saying so
         other = await browser.new_page()
         await other.navigate(served.url)

@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import ctypes
 import json
+import logging
 import os
 import shlex
 import signal
@@ -24,8 +25,10 @@ from textual_serve.app_service import AppService
 
 QUIT_GRACE = 3.0  # seconds a lab gets to quit when asked, then SIGTERM
 TERM_GRACE = 2.0  # seconds after SIGTERM, then SIGKILL
+RELAY_GRACE = 5.0  # seconds for the last output of an ended lab to be relayed
 
 _PR_SET_PDEATHSIG = 1
+log = logging.getLogger("textual-serve")
 
 
 def _die_with_the_server() -> None:
@@ -77,7 +80,11 @@ class LabProcess(AppService):
         """Relay the lab's output until it ends; then reap it and close the tab's connection
         (after ``q`` the lab has said so itself; after a crash only this tells the page, and
         the tab is told what happened, its output being in the server's log)."""
-        await super().run()
+        try:
+            await super().run()
+        except Exception:  # the relay broke (a closed socket, a bad packet): end the lab too
+            log.exception("lab %d: its screen could not be relayed; ending it", self.number)
+            await self._end_process()
         self.returncode = await self._process.wait()
         if self.failed:
             message = (
@@ -114,8 +121,20 @@ class LabProcess(AppService):
 
     async def _stop(self) -> None:
         self.asked_to_stop = not self.said_exit and not self._task.done()
-        await self._download_manager.cancel_app_downloads(app_service_id=self.app_service_id)
-        await self.send_meta({"type": "quit"})  # the web driver's "quit": the app exits
+        with contextlib.suppress(Exception):
+            await self._download_manager.cancel_app_downloads(app_service_id=self.app_service_id)
+        await self._end_process()
+        try:  # the relay ends with the lab's output
+            await asyncio.wait_for(asyncio.shield(self._task), RELAY_GRACE)
+        except Exception:  # TimeoutError (a grandchild holds the pipe) or a broken relay
+            self._task.cancel()
+        self._task = None
+
+    async def _end_process(self) -> None:
+        """Ask the lab to quit (the web driver's "quit"); SIGTERM to its process group if it has
+        not ended within QUIT_GRACE seconds, SIGKILL after TERM_GRACE more."""
+        with contextlib.suppress(Exception):
+            await self.send_meta({"type": "quit"})
         for sig, grace in (
             (None, QUIT_GRACE),
             (signal.SIGTERM, TERM_GRACE),
@@ -124,11 +143,10 @@ class LabProcess(AppService):
             if sig is not None:
                 self._signal_group(sig)
             try:
-                await asyncio.wait_for(asyncio.shield(self._task), grace)
-                break
+                await asyncio.wait_for(self._process.wait(), grace)
+                return
             except TimeoutError:
                 continue
-        self._task = None
 
     def _signal_group(self, sig: int) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):

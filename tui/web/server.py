@@ -22,6 +22,7 @@ from pathlib import Path
 import aiohttp_jinja2
 import click
 from aiohttp import WSMsgType, web
+from textual_serve.download_manager import DOWNLOAD_CHUNK_SIZE, DownloadManager
 from textual_serve.server import Server, to_int
 
 from tui.web.lab_process import LabProcess
@@ -29,6 +30,35 @@ from tui.web.lab_process import LabProcess
 TEMPLATES = Path(__file__).parent / "templates"
 HEARTBEAT = 15.0  # seconds between websocket pings: a vanished browser is noticed within ~30 s
 DEFAULT_SIZE = (120, 40)  # columns × rows when the page does not say
+CHUNK_WAIT = 30  # seconds a download waits for the lab's next chunk
+
+
+class LabDownloads(DownloadManager):
+    """textual-serve's downloads (a file the lab gives, fetched by the browser in chunks), with
+    a longer wait for each chunk: a lab on a busy machine (a class's labs training on two cores)
+    can take more than textual-serve's 4 s to answer, and its time-out path then failed
+    (``task_done() called too many times``), leaving the download behind."""
+
+    async def download(self, delivery_key: str):
+        app_service = await self._get_app_service(delivery_key)
+        download = self._active_downloads[delivery_key]
+        request = {"type": "deliver_chunk_request", "key": delivery_key, "name": download.name}
+        try:
+            while await app_service.send_meta({**request, "size": DOWNLOAD_CHUNK_SIZE}):
+                try:
+                    chunk = await asyncio.wait_for(download.incoming_chunks.get(), CHUNK_WAIT)
+                except TimeoutError:
+                    logging.getLogger("textual-serve").warning(
+                        "a download from lab %s got no data for %d s: cut short",
+                        getattr(app_service, "number", "?"),
+                        CHUNK_WAIT,
+                    )
+                    return
+                if not chunk:  # the end of the file, or the lab has ended
+                    return
+                yield chunk
+        finally:
+            self._active_downloads.pop(delivery_key, None)
 
 
 class AddressError(Exception):
@@ -87,6 +117,7 @@ class LabServer(Server):
             command=" ".join(lab_argv), host=host, title=title, templates_path=TEMPLATES
         )
         self.lab_argv = lab_argv
+        self.download_manager = LabDownloads()
         self.max_sessions = max_sessions
         self.labs: set[LabProcess] = set()
         self.started = 0
