@@ -16,6 +16,19 @@ def console_script(name: str = "backprop-lab") -> str | None:
     return str(beside) if beside.exists() else shutil.which(name)
 
 
+@pytest.fixture
+def launched(monkeypatch):
+    """The command line's launches of the lab, recorded instead of run (in a pretend terminal):
+    ``backprop-lab open …`` tests read the app that would have run."""
+    import tui.app
+
+    apps = []
+    monkeypatch.setattr("tui.cli.is_interactive", lambda: True)
+    monkeypatch.setattr("tui.launch.is_interactive", lambda: True)
+    monkeypatch.setattr(tui.app.LabApp, "run", lambda app, **kwargs: apps.append(app))
+    return apps
+
+
 def _web_missing() -> str | None:
     for module in ("textual_serve", "pyte"):
         if importlib.util.find_spec(module) is None:

@@ -19,18 +19,6 @@ def invoke(*args: str, **kwargs):
     return CliRunner().invoke(main, list(args), prog_name="backprop-lab", **kwargs)
 
 
-@pytest.fixture
-def launched(monkeypatch):
-    """Pretend to be in a terminal and record the app instead of running it."""
-    import tui.app
-
-    apps = []
-    monkeypatch.setattr("tui.cli.is_interactive", lambda: True)
-    monkeypatch.setattr("tui.launch.is_interactive", lambda: True)
-    monkeypatch.setattr(tui.app.LabApp, "run", lambda app, **kwargs: apps.append(app))
-    return apps
-
-
 # --- options before the command apply to it -----------------------------------------------------
 
 
