@@ -227,3 +227,21 @@ async def test_the_page_is_the_lab_s_and_needs_nothing_from_the_internet(serve):
     assert not re.search(r'(src|href)="(\w+:)?//', page)  # every URL relative to the page
     status, _ = await get(served.url + "static/fonts/RobotoMono-VariableFont_wght.ttf")
     assert status == 200
+
+
+async def test_messages_that_are_not_the_page_s_are_ignored(serve):
+    served = serve("xor")
+    tab = LabSocket()  # a 120×40 screen model …
+    tab.size = (10**9, 40)  # … asking for an absurd width: the lab starts at 120×40
+    await tab.connect(served)
+    try:
+        await tab.wait_for(STATUS)
+        for junk in ("not json", "[]", "{}", '["stdin", 5]', '["resize", {"width": 1e12}]'):
+            await tab.ws.send_str(junk)
+        await tab.ws.send_str('["resize", {"width": -3, "height": 10000000}]')
+        await tab.ws.send_bytes(b"\x00\xff")
+        await tab.keys("e")
+        await tab.wait_for(r"step 1 · epoch 1 · StepEnd")  # the lab took no harm
+        assert served.process.poll() is None
+    finally:
+        await tab.close()

@@ -30,6 +30,7 @@ from tui.web.lab_process import LabProcess
 TEMPLATES = Path(__file__).parent / "templates"
 HEARTBEAT = 15.0  # seconds between websocket pings: a vanished browser is noticed within ~30 s
 DEFAULT_SIZE = (120, 40)  # columns × rows when the page does not say
+MAX_CELLS = 1000  # a larger size from a browser is not a screen
 CHUNK_WAIT = 30  # seconds a download waits for the lab's next chunk
 
 
@@ -105,6 +106,12 @@ def urls(sock: socket.socket, host: str) -> tuple[str, str | None]:
     return f"http://{shown}:{port}", remote
 
 
+def _cells(value, default: int = 0) -> int:
+    """A terminal size the browser sent (columns or rows): 1 to MAX_CELLS, else ``default``."""
+    number = to_int(str(value), 0)
+    return number if 0 < number <= MAX_CELLS else default
+
+
 def _is_loopback(host: str) -> bool:
     return host == "localhost" or host.startswith("127.") or host == "::1"
 
@@ -133,7 +140,7 @@ class LabServer(Server):
 
     async def handle_index(self, request: web.Request) -> web.StreamResponse:
         """The page with the terminal, or a page saying that every lab is in use."""
-        font_size = to_int(request.query.get("fontsize", "16"), 16)
+        font_size = min(max(to_int(request.query.get("fontsize", "16"), 16), 6), 72)
         context = {"title": self.title, "max_sessions": self.max_sessions, "font_size": font_size}
         if self.full:
             response = aiohttp_jinja2.render_template("busy.html", request, context, status=503)
@@ -155,8 +162,8 @@ class LabServer(Server):
         if self.full or self._stop.is_set():
             await self._turn_away(websocket, request)
             return websocket
-        width = to_int(request.query.get("width", ""), DEFAULT_SIZE[0])
-        height = to_int(request.query.get("height", ""), DEFAULT_SIZE[1])
+        width = _cells(request.query.get("width"), DEFAULT_SIZE[0])
+        height = _cells(request.query.get("height"), DEFAULT_SIZE[1])
         self.started += 1
         lab = LabProcess(
             self.lab_argv,
@@ -209,11 +216,8 @@ class LabServer(Server):
             if kind == "stdin" and isinstance(data, str):
                 await lab.send_bytes(data.encode("utf-8"))
             elif kind == "resize" and isinstance(data, dict):
-                width, height = (
-                    to_int(str(data.get("width")), 0),
-                    to_int(str(data.get("height")), 0),
-                )
-                if 0 < width <= 1000 and 0 < height <= 1000:
+                width, height = _cells(data.get("width")), _cells(data.get("height"))
+                if width and height:
                     await lab.set_terminal_size(width, height)
             elif kind == "ping":
                 await websocket.send_json(["pong", data])
