@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import shutil
 import struct
 import time
 from pathlib import Path
@@ -87,6 +88,7 @@ def shots(tmp_path):
         assert png_size(data) == (1400, 900)
         return data
 
+    shot.folder = folder
     return shot
 
 
@@ -152,8 +154,12 @@ async def test_the_lab_in_chromium_draws_trains_steps_saves_and_quits(tmp_path, 
             lambda e: e.get("state") == "completed" and e["filePath"].endswith(".svg"),
             timeout=30,
         )
-        svg = Path(done["filePath"]).read_text(encoding="utf-8")
-        assert svg.startswith("<svg") and "Backprop" in svg and "Gradients" in svg
+        picture = Path(done["filePath"])
+        shutil.copy(picture, shots.folder / "serve-3b-screenshot.svg")
+        assert re.fullmatch(r"backprop-lab-xor-step\d+\.svg", picture.name)
+        svg = picture.read_text(encoding="utf-8")
+        assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>"), "cut short"
+        assert "Backprop" in svg and "Gradients" in svg
 
         # the server is full (--max-sessions 1): another tab gets a page saying so
         other = await browser.new_page()
@@ -181,5 +187,8 @@ async def test_the_lab_in_chromium_draws_trains_steps_saves_and_quits(tmp_path, 
         assert len(served.lab_pids()) == 2
     finally:
         await browser.close()
-        exit_status = served.stop()  # ctrl+c: ends the second lab too, checks for orphans
+        try:
+            exit_status = served.stop()  # ctrl+c: ends the second lab too, checks for orphans
+        finally:
+            (shots.folder / "serve.log").write_text(served.log + "\n", encoding="utf-8")
     assert exit_status == 0
