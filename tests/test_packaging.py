@@ -72,8 +72,12 @@ def test_wheel_contains_the_packages_and_their_data(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
 
     # Compare with the copy, not the checkout, which others may be changing meanwhile.
-    data = _files(source, {"scenarios": ["presets/*.toml", "README.md"], "tui": ["**/*.tcss"]})
+    data = _files(
+        source,
+        {"scenarios": ["presets/*.toml", "README.md"], "tui": ["**/*.tcss", "web/templates/*"]},
+    )
     assert "scenarios/presets/xor.toml" in data
+    assert "tui/web/templates/lab.html" in data  # the page `backprop-lab serve` serves
     assert any(name.endswith(".tcss") for name in data)
     assert data <= names, f"missing from the wheel: {sorted(data - names)}"
 

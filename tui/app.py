@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import os
 import threading
 import time
 from collections.abc import Iterable
@@ -26,9 +25,11 @@ from textual.containers import Container
 from textual.widgets import Footer, Static, Tab, Tabs
 from textual.worker import get_current_worker
 
+from engine.atomic import atomic_write
 from tui import messages as msg
 from tui import textual_guards
 from tui.gate import TrainingGate
+from tui.give_file import GivesFiles
 from tui.keys import bindings
 from tui.palette import LabCommands
 from tui.panels.data_panel import DataPanel
@@ -80,7 +81,7 @@ class LabFooter(Footer):
         super().bindings_changed(screen)
 
 
-class LabApp(App[None]):
+class LabApp(GivesFiles, App[None]):
     """The full-screen lab."""
 
     TITLE = "Backprop Lab"
@@ -490,17 +491,21 @@ class LabApp(App[None]):
     @work(group="dialog")
     async def action_save_session(self) -> None:
         await self.stop_training()
-        path = await self.push_screen_wait(
-            PathDialog("Save the session to", self.session.default_filename(), "Save")
-        )
-        if path is None:
-            return
-        try:
-            written = self.session.save(path)
-        except SessionError as e:
-            await self.push_screen_wait(ErrorDialog("Cannot save the session", str(e)))
-            return
-        self.notify(f"saved to {written}", title="Session saved")
+        session = self.session
+        before = session.saved_position
+        written_at = before
+
+        def write(path: Path) -> Path:
+            nonlocal written_at
+            written = session.save(path)
+            # saved once the user has the file (in a browser: once it is downloaded)
+            written_at, session.saved_position = session.saved_position, before
+            return written
+
+        def delivered() -> None:
+            session.saved_position = written_at
+
+        await self.give_file(session.default_filename(), write, what="session", delivered=delivered)
 
     @work(group="dialog")
     async def action_load_session(self) -> None:
@@ -549,20 +554,30 @@ class LabApp(App[None]):
         verdict = "every layer passes" if report.passed else "a layer FAILS"
         await self.push_screen_wait(ErrorDialog(f"Gradient check: {verdict}", str(report)))
 
-    def action_screenshot_svg(self) -> None:
+    @work(group="dialog")
+    async def action_screenshot_svg(self) -> None:
+        svg = self.export_screenshot()
         name = f"backprop-lab-{self.session.scenario.name}-step{self.session.steps_done}.svg"
-        written = self.save_screenshot(name, path=os.getcwd())
-        self.notify(f"saved {Path(written).name}", title="Screenshot")
+        await self.give_file(
+            name,
+            lambda path: atomic_write(path, lambda f: f.write(svg), binary=False),
+            what="screenshot",
+            ask=False,
+            mime_type="image/svg+xml",
+        )
 
     @work(group="dialog")
     async def action_export_pytorch(self) -> None:
         """The scenario (as edited here, with the session's seed) as a PyTorch training script
         in the current folder, under a name no file has yet."""
         from scenarios import ScenarioError
-        from tui.commands.export import export_into
+        from tui.commands.export import default_name, export_into
 
         s = self.session
         try:
+            if self.is_web:  # the files go to the browser, not to the server's folder
+                await self._export_to_browser(default_name(s.scenario.name))
+                return
             written = await asyncio.to_thread(
                 export_into, Path.cwd(), s.scenario, s.seed, s.edits is not None
             )
@@ -570,6 +585,26 @@ class LabApp(App[None]):
             await self.push_screen_wait(ErrorDialog("Cannot export as a PyTorch script", str(e)))
             return
         self.notify(f"wrote {written}", title="Exported as PyTorch script")
+
+    async def _export_to_browser(self, script: str) -> None:
+        """The export as downloads: the script, then its .npz when it has one."""
+        from scenarios.export import export_pytorch
+
+        s = self.session
+        export = await asyncio.to_thread(
+            export_pytorch, s.scenario, seed=s.seed, script=script, edited=s.edits is not None
+        )
+        files = [(script, export.script.encode(), "text/x-python")]
+        if export.arrays is not None:
+            files.append((export.arrays_name, export.arrays_bytes(), "application/octet-stream"))
+        for name, data, mime_type in files:
+            await self.give_file(
+                name,
+                lambda path, data=data: atomic_write(path, lambda f: f.write(data), binary=True),
+                what="PyTorch script" if name == script else "script's arrays",
+                ask=False,
+                mime_type=mime_type,
+            )
 
     @work(group="dialog")
     async def action_quit(self) -> None:

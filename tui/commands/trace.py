@@ -12,11 +12,11 @@ import sys
 import click
 
 from tui.commands.train import load_run
-from tui.options import seed_option, set_option
+from tui.options import scenario_argument, seed_option, set_option
 
 
 @click.command("trace")
-@click.argument("scenario", metavar="SCENARIO")
+@scenario_argument()
 @click.option(
     "--steps",
     type=click.IntRange(min=1),

@@ -19,7 +19,7 @@ import time
 
 import click
 
-from tui.options import seed_option, set_option
+from tui.options import scenario_argument, seed_option, set_option
 
 EXIT_DIVERGED = 3
 REFRESH_SECONDS = 0.1  # progress-bar updates at most this often
@@ -69,7 +69,7 @@ def divergence_line(run) -> str:
 
 
 @click.command("train")
-@click.argument("scenario", metavar="SCENARIO")
+@scenario_argument()
 @click.option("--epochs", type=click.IntRange(min=1), default=None, help="Train at most N epochs.")
 @seed_option
 @set_option
