@@ -5,6 +5,10 @@ element-wise slope ``σ′(z)`` used in δˡ = (from above) ⊙ σ′(zˡ). Soft
 Jacobian is not diagonal, so it is only allowed on the output layer together with the
 cross-entropy loss, where the output delta takes the fused form δᴸ = (a − y) / B.
 
+Each class also writes σ′ for the debugger's explanations (``explain_slope``), beside the
+``slope`` it explains: the formula, and the same formula with one unit's numbers in, which must
+compute ``slope``'s value (tested for every registered activation).
+
 ``ACTIVATIONS`` is the registry: a name → class dict that the CLI and the UI build their choices
 from. Adding an activation is one class here and one entry there.
 """
@@ -36,6 +40,13 @@ class Activation(ABC):
     def slope(self, z, a, **params):
         """σ′(z), element-wise; ``a = σ(z)`` is passed so it need not be recomputed."""
 
+    @abstractmethod
+    def explain_slope(self, t):
+        """σ′ for an explanation: (formula, the formula with one unit's numbers), written with
+        ``t`` (``engine.debugger.explain.backward.SlopeTerms``: the unit's ``t.z`` and ``t.a``,
+        its learnable ``t.params``, ``t.number(x)`` for any other number, ``t.text`` and ``t.SQ``
+        for formula text). Plain strings are fine where no number is needed."""
+
     def __repr__(self) -> str:
         if self.alpha is None:
             return self.name
@@ -52,6 +63,9 @@ class Linear(Activation):
 
     def slope(self, z, a, **params):
         return np.ones_like(z)
+
+    def explain_slope(self, t):
+        return "1", "1"
 
 
 class Sigmoid(Activation):
@@ -75,6 +89,9 @@ class Sigmoid(Activation):
     def slope(self, z, a, **params):
         return a * (1.0 - a)
 
+    def explain_slope(self, t):
+        return "a (1 − a)", t.a + " × (1 − " + t.a + ")"
+
 
 class Tanh(Activation):
     """σ(z) = tanh z, σ′(z) = 1 − tanh² z."""
@@ -88,6 +105,9 @@ class Tanh(Activation):
     def slope(self, z, a, **params):
         return 1.0 - a * a
 
+    def explain_slope(self, t):
+        return t.text("1 − a²", "1 - a^2"), "1 − " + t.a + t.SQ
+
 
 class ReLU(Activation):
     """σ(z) = max(z, 0), σ′(z) = 1 if z > 0 else 0 (0 at z = 0, as in PyTorch)."""
@@ -100,6 +120,9 @@ class ReLU(Activation):
 
     def slope(self, z, a, **params):
         return (z > 0).astype(z.dtype)
+
+    def explain_slope(self, t):
+        return "1 if z > 0 else 0", "1 if " + t.z + " > 0 else 0"
 
 
 class LeakyReLU(Activation):
@@ -116,6 +139,9 @@ class LeakyReLU(Activation):
 
     def slope(self, z, a, **params):
         return np.where(z > 0, 1.0, self.alpha).astype(z.dtype, copy=False)
+
+    def explain_slope(self, t):
+        return "1 if z > 0 else α", "1 if " + t.z + " > 0 else " + t.number(self.alpha)
 
 
 class PReLU(Activation):
@@ -136,6 +162,9 @@ class PReLU(Activation):
 
     def slope(self, z, a, alpha=None, **params):
         return np.where(z > 0, 1.0, alpha).astype(z.dtype, copy=False)
+
+    def explain_slope(self, t):
+        return "1 if z > 0 else αⱼ", "1 if " + t.z + " > 0 else " + t.params["alpha"]
 
     def grad_alpha(self, z, grad_a):
         """∂C/∂αⱼ = Σᵢ ∂C/∂aᵢⱼ · min(zᵢⱼ, 0)."""
@@ -158,6 +187,12 @@ class ELU(Activation):
     def slope(self, z, a, **params):
         return np.where(z > 0, 1.0, a + self.alpha)
 
+    def explain_slope(self, t):
+        return (
+            "1 if z > 0 else a + α",
+            "1 if " + t.z + " > 0 else " + t.a + " + " + t.number(self.alpha),
+        )
+
 
 class Softmax(Activation):
     """aⱼ = e^{zⱼ} / Σₖ e^{zₖ} per row, shifted by the row maximum so it never overflows.
@@ -175,6 +210,9 @@ class Softmax(Activation):
     def slope(self, z, a, **params):
         """The diagonal of the softmax Jacobian, aⱼ(1 − aⱼ) (shown, not used for δ)."""
         return a * (1.0 - a)
+
+    def explain_slope(self, t):
+        return "aⱼ (1 − aⱼ)", t.a + " × (1 − " + t.a + ")"
 
 
 ACTIVATIONS: dict[str, type[Activation]] = {

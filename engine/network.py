@@ -14,6 +14,7 @@ from .activations import make_activation
 from .initializers import INITIALIZERS, initialize
 from .layers import Dense, frozen
 from .losses import Loss, make_loss
+from .settings import LAYER
 
 DTYPES = {"float64": np.float64, "float32": np.float32}
 
@@ -192,21 +193,20 @@ def _build_layer(l, L, n_in, spec: LayerSpec, rng, dtype) -> Dense:
 def _options(l, L, spec: LayerSpec) -> tuple[float, bool]:
     """Dropout p in [0, 1) and batch norm, both for hidden layers only."""
     where = f"layer {l}"
-    dropout = spec.dropout if spec.dropout is not None else 0.0
-    if isinstance(dropout, bool) or not isinstance(dropout, int | float) or not 0 <= dropout < 1:
-        raise ValueError(f"{where}: dropout must be a number in [0, 1), got {spec.dropout!r}")
-    if not isinstance(spec.batch_norm, bool):
-        raise ValueError(f"{where}: batch_norm must be true or false, got {spec.batch_norm!r}")
+    dropout = LAYER["dropout"].validate(
+        spec.dropout if spec.dropout is not None else 0.0, f"{where}: dropout"
+    )
+    batch_norm = LAYER["batch_norm"].validate(spec.batch_norm, f"{where}: batch_norm")
     if l == L and dropout:
         raise ValueError(
             f"{where} (output): dropout is only allowed on hidden layers, not on the output layer"
         )
-    if l == L and spec.batch_norm:
+    if l == L and batch_norm:
         raise ValueError(
             f"{where} (output): batch_norm is only allowed on hidden layers, not on the output "
             "layer"
         )
-    return float(dropout), spec.batch_norm
+    return dropout, batch_norm
 
 
 def _draw(name, params, rng, shape, n_in, n_out, where) -> np.ndarray:

@@ -355,15 +355,13 @@ def check_data(ch: Checker, table) -> dict:
 
 def check_training(ch: Checker, table) -> dict:
     raw = ch.section(table, "training")
-    keys = schema.TRAINING
-    optimizer = ch.value(keys["optimizer"], raw.get("optimizer", "sgd"), "training.optimizer")
-    takes = schema.optimizer_settings(optimizer)
-    applicable = not_for(
-        [k for k in schema.OPTIMIZER_KEYS if k not in takes],
-        f'optimizer "{optimizer}"',
-        ("weight_decay", *takes),
-    )
-    training = ch.table(table, keys, "training", applicable=applicable)
+    key = schema.TRAINING_COMMON["optimizer"]
+    optimizer = ch.value(key, raw.get("optimizer", key.default), "training.optimizer")
+    keys = schema.training_keys(optimizer)
+    others = {k: v for k, v in schema.optimizer_keys().items() if k not in keys}
+    takes = ("weight_decay", *schema.optimizer_settings(optimizer))
+    applicable = not_for(others, f'optimizer "{optimizer}"', takes)
+    training = ch.table(table, keys | others, "training", applicable=applicable)
     if "clip_value" in training and "clip_norm" in training:
         ch.fail("training.clip_norm", "clip by value or by norm, not both (remove one)")
     return training
