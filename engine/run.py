@@ -18,6 +18,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .data import Dataset
+from .json_numbers import json_number
 from .learner import Learner, StepResult
 from .metrics import EpochMetrics, Grid, epoch_metrics, predict_grid
 from .network import Network
@@ -306,15 +307,3 @@ class Run:
 
     def __repr__(self) -> str:
         return f"Run({self.name or 'unnamed'}, step {self.steps_done}, {self.describe()})"
-
-
-def json_number(value):
-    """A float for JSON: None stays None, NaN and ±Inf become "nan", "inf", "-inf"."""
-    if value is None:
-        return None
-    value = float(value)
-    if math.isnan(value):
-        return "nan"
-    if math.isinf(value):
-        return "inf" if value > 0 else "-inf"
-    return value

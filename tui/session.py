@@ -19,7 +19,6 @@ the run from the scenario and restores that state exactly, bit for bit.
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,6 +27,7 @@ import numpy as np
 from engine.debugger import ConditionError, DebuggerError
 from engine.debugger.follow import follow_run
 from engine.history import StatsHistory
+from engine.json_numbers import json_number
 from engine.run_history import EpochLog
 from scenarios import (
     DEFAULT_SCENARIO,
@@ -411,8 +411,8 @@ def _plain(tree):
         return {k: _plain(v) for k, v in tree.items()}
     if isinstance(tree, list | tuple):
         return [_plain(x) for x in tree]
-    if isinstance(tree, float) and not math.isfinite(tree):
-        return repr(tree)
+    if isinstance(tree, float):
+        return json_number(tree)
     return tree
 
 
