@@ -14,7 +14,6 @@ from the validated section (the engine then uses its own default, e.g. an optimi
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -22,6 +21,7 @@ import engine
 import engine.data
 from engine import settings
 from engine.initializers import INIT_PARAMS
+from engine.number_text import short_exponent
 from engine.schedules import KINDS
 from engine.settings import Setting
 
@@ -126,7 +126,7 @@ def _shown(value) -> str:
     """A default as the scenario file writes it: ``true``, ``0.9``, ``1e-8``."""
     if isinstance(value, bool):
         return str(value).lower()
-    return re.sub(r"e([+-])0*(\d)", r"e\1\2", f"{value:g}").replace("e+", "e")
+    return short_exponent(f"{value:g}")
 
 
 def training_keys(optimizer: str) -> dict[str, Key]:

@@ -8,10 +8,11 @@ the ASCII form ``delta[2][1]`` is for screen readers and terminals without those
 
 from __future__ import annotations
 
-import math
 import re
 
 import numpy as np
+
+from ..number_text import special
 
 DIGITS = 4
 _SUP = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
@@ -85,14 +86,12 @@ _SQUARE = re.compile(r"(?<=[0-9)‖])²")
 
 
 def num(x: float, digits: int = DIGITS) -> str:
-    """``x`` with ``digits`` significant digits, trailing zeros kept: 0.4 → ``0.4000``."""
+    """``x`` with ``digits`` significant digits, trailing zeros kept: 0.4 → ``0.4000`` (the
+    debugger's explanations: the printed precision is visible)."""
     x = float(x)
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    if x == 0:
-        return "0"
+    shown = special(x)
+    if shown is not None:
+        return shown
     text = f"{x:#.{digits}g}"
     if text.endswith("."):  # 2000.0 → "2000", not "2000."
         text = text[:-1]

@@ -27,6 +27,7 @@ from textual.content import Content
 from textual.widgets import Button, Static
 
 from engine.debugger import DebuggerError
+from engine.debugger.formatting import symbol
 from tui.messages import DebugCommand, SelectUnit, SelectWeight
 from tui.panels.base import ACCENT, MUTED, Panel, Show
 from tui.panels.event_arrays import event_arrays
@@ -135,10 +136,10 @@ def pending_update(view) -> Content:
     if selection is not None and selection.l == l and selection.weight is not None:
         entries = [selection.weight]
     elif selection is not None and selection.l == l and selection.unit is not None:
-        i = selection.unit
-        entries = [(i, j) for j in range(min(event.W_old.shape[1], 4))]
+        j = selection.unit
+        entries = [(j, k) for k in range(min(event.W_old.shape[1], 4))]
     else:
-        entries = [(0, j) for j in range(min(event.W_old.shape[1], 4))]
+        entries = [(0, k) for k in range(min(event.W_old.shape[1], 4))]
     lines = [
         Content.assemble(
             (f"{event.optimizer}", ACCENT),
@@ -148,27 +149,27 @@ def pending_update(view) -> Content:
             str(event.t),
         )
     ]
-    for i, j in entries:
-        if not (0 <= i < event.W_old.shape[0] and 0 <= j < event.W_old.shape[1]):
+    for j, k in entries:
+        if not (0 <= j < event.W_old.shape[0] and 0 <= k < event.W_old.shape[1]):
             continue
         lines.append(
             Content.assemble(
-                (f"W{_sub(i)}{_sub(j)} ", MUTED),
-                styled_number(event.W_old[i, j]),
+                (f"{symbol('W', None, (j, k))} ", MUTED),
+                styled_number(event.W_old[j, k]),
                 (" → ", MUTED),
-                styled_number(event.W_new[i, j]),
+                styled_number(event.W_new[j, k]),
                 ("   Δ ", MUTED),
-                styled_number(-event.step_W[i, j]),
+                styled_number(-event.step_W[j, k]),
             )
         )
-    i = entries[0][0] if entries else 0
-    if 0 <= i < event.b_old.shape[0]:
+    j = entries[0][0] if entries else 0
+    if 0 <= j < event.b_old.shape[0]:
         lines.append(
             Content.assemble(
-                (f"b{_sub(i)}  ", MUTED),
-                styled_number(event.b_old[i]),
+                (f"{symbol('b', None, (j,))}  ", MUTED),
+                styled_number(event.b_old[j]),
                 (" → ", MUTED),
-                styled_number(event.b_new[i]),
+                styled_number(event.b_new[j]),
             )
         )
     changed = np.count_nonzero(event.W_new != event.W_old)
@@ -194,10 +195,6 @@ def breakpoint_lines(view) -> Content:
             )
         )
     return Content("\n").join(lines)
-
-
-def _sub(i: int) -> str:
-    return str(i).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
 class DebuggerPanel(Panel):
@@ -338,35 +335,36 @@ class DebuggerPanel(Panel):
             l = view.selection.l
         return l
 
-    def action_unit(self, delta: int) -> None:
-        """Select the next or previous unit of the current layer."""
+    def action_unit(self, offset: int) -> None:
+        """Select the next (offset 1) or previous (-1) unit j of the current layer."""
         l = self._layer()
         if l is None:
             return
         n = self.last_view.run.net.layer(l).n_out
         current = self.last_view.selection
-        i = (
+        j = (
             current.unit
             if current is not None and current.l == l and current.unit is not None
             else -1
         )
-        self.post_message(SelectUnit(l, (i + delta) % n))
+        self.post_message(SelectUnit(l, (j + offset) % n))
 
-    def action_weight(self, delta: int) -> None:
-        """Select the next or previous incoming weight Wˡ[i, j] of the selected unit."""
+    def action_weight(self, offset: int) -> None:
+        """Select the next (offset 1) or previous (-1) incoming weight Wˡⱼₖ of the selected
+        unit j: k, the input, moves."""
         l = self._layer()
         if l is None:
             return
         layer = self.last_view.run.net.layer(l)
         current = self.last_view.selection
-        i = (
+        j = (
             current.unit
             if current is not None and current.l == l and current.unit is not None
             else 0
         )
-        j = (
+        k = (
             current.weight[1]
             if current is not None and current.l == l and current.weight is not None
             else -1
         )
-        self.post_message(SelectWeight(l, i, (j + delta) % layer.n_in))
+        self.post_message(SelectWeight(l, j, (k + offset) % layer.n_in))

@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.events import Click
 from textual.widgets import Button, Static
 
+from engine.debugger.formatting import sup
 from engine.settings import LAYER, TRAINING
 from tui.messages import ApplyNetwork, SelectUnit
 from tui.panels.base import ACCENT, CURRENT_ROW, MUTED, SELECTED, Panel, Show
@@ -70,12 +71,8 @@ def event_row(event, L: int) -> tuple[int | None, str] | None:
         l = L
     marker = EVENT_MARKERS[event.kind]
     if l is not None:
-        marker = marker.replace("ˡ", _sup(l))
+        marker = marker.replace("ˡ", sup(l))
     return l, marker
-
-
-def _sup(l: int) -> str:
-    return str(l).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
 def render_table(rows, current: tuple[int, str] | None, selected: int | None) -> Content:
