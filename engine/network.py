@@ -75,8 +75,6 @@ class Network:
             _, a, _ = layer.forward(a, rng, train)
         return a
 
-    predict = forward
-
     def output_z(self, x) -> tuple[np.ndarray, np.ndarray]:
         """(zᴸ, aᴸ) in evaluation mode, for losses that need the logits."""
         a = np.asarray(x, dtype=self.dtype)

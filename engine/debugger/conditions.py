@@ -91,10 +91,6 @@ class Expression:
     def needs_events(self) -> bool:
         return any(n.name in EVENT_ARRAYS for n in self.names)
 
-    @property
-    def needs_stats(self) -> bool:
-        return any(n.name in STATS for n in self.names)
-
     @cached_property
     def _run(self):
         root = self.root
