@@ -1,6 +1,6 @@
 """Losses C(a, y), averaged over the examples of a batch, each with its gradient ∇ₐC.
 
-Conventions (``CONVENTIONS.md``):
+Conventions (``docs/notation.md``):
 
 - ``mse``: C = mean over all elements of (a − y)²;            ∇ₐC = 2(a − y) / (B·n)
 - ``quadratic``: C = mean over examples of ½‖a − y‖²;          ∇ₐC = (a − y) / B

@@ -205,7 +205,7 @@ class Run:
         callback: Callable[[Run, EpochMetrics], object] | None = None,
     ) -> dict:
         """Train until a stopping rule fires (or ``max_steps`` more steps, stop_reason
-        "max_steps"); return the headless summary of ``CONVENTIONS.md``.
+        "max_steps"); return the headless summary (``docs/train-json.md``).
 
         ``callback(run, metrics)`` is called after every epoch.
         """
@@ -226,7 +226,7 @@ class Run:
         return self.summary(taken / elapsed if elapsed > 0 and taken else 0.0)
 
     def summary(self, steps_per_second: float = 0.0) -> dict:
-        """The headless summary object (``CONVENTIONS.md``); non-finite numbers as "nan"/"inf".
+        """The headless summary object (``docs/train-json.md``); non-finite numbers as "nan"/"inf".
 
         ``final.accuracy`` is on the validation set when there is one, else on the training set.
         """

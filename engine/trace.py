@@ -1,6 +1,6 @@
 """Trace files, format ``backprop-lab-trace/1``: every event of the first N steps, numbers exact.
 
-A trace is one JSON object (``CONVENTIONS.md``)::
+A trace is one JSON object (``docs/trace-format.md``)::
 
     {"format": "backprop-lab-trace/1", "scenario": "xor", "seed": 0, "dtype": "float64",
      "loss": "bce", "layers": [{"l": 1, "n_in": 2, "n_out": 4, "activation": "tanh"}, …],
