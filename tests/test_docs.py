@@ -53,7 +53,7 @@ def test_every_link_in_the_markdown_files_points_into_the_repository():
 
 
 def test_every_mentioned_markdown_file_exists():
-    """``CONVENTIONS.md``, ``PERFORMANCE.md`` and the like lived outside the repository."""
+    """The project's conventions and measurements once lived in files outside the repository."""
     files = repository_files()
     names = {p.name for p in files if p.suffix == ".md"}
     for path in files:
