@@ -44,8 +44,8 @@ class Activation(ABC):
     def explain_slope(self, t):
         """σ′ for an explanation: (formula, the formula with one unit's numbers), written with
         ``t`` (``engine.debugger.explain.backward.SlopeTerms``: the unit's ``t.z`` and ``t.a``,
-        its learnable ``t.params``, ``t.number(x)`` for any other number, ``t.text`` and ``t.SQ``
-        for formula text). Plain strings are fine where no number is needed."""
+        its learnable ``t.params``, ``t.signed(x)`` for any other number, ``t.text`` and
+        ``t.SQ`` for formula text). Plain strings are fine where no number is needed."""
 
     def __repr__(self) -> str:
         if self.alpha is None:
@@ -141,7 +141,7 @@ class LeakyReLU(Activation):
         return np.where(z > 0, 1.0, self.alpha).astype(z.dtype, copy=False)
 
     def explain_slope(self, t):
-        return "1 if z > 0 else α", "1 if " + t.z + " > 0 else " + t.number(self.alpha)
+        return "1 if z > 0 else α", "1 if " + t.z + " > 0 else " + t.signed(self.alpha)
 
 
 class PReLU(Activation):
@@ -190,7 +190,7 @@ class ELU(Activation):
     def explain_slope(self, t):
         return (
             "1 if z > 0 else a + α",
-            "1 if " + t.z + " > 0 else " + t.a + " + " + t.number(self.alpha),
+            "1 if " + t.z + " > 0 else " + t.a + " + " + t.signed(self.alpha),
         )
 
 

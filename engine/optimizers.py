@@ -169,16 +169,7 @@ class RMSprop(Optimizer):
         return p - step, step, {"s": s}
 
     def explain_update(self, u):
-        s = u.new_state("s")
-        rho = u.term("ρ", "rho", self.rho)
-        so = u.term("s_old", "s_old", u.old_state("s"))
-        u.line(
-            "s",
-            "ρ s_old + (1 − ρ) (" + u.g + ")²",
-            rho + " × " + so + " + (1 − " + rho + ") × " + u.g_value + u.SQ,
-            u.number(s),
-            result=s,
-        )
+        s = _explain_average(u, "s", u.term("ρ", "rho", self.rho), "ρ", squared=True)
         _explain_root_step(self, u, s)
 
 
@@ -203,56 +194,25 @@ class Adam(Optimizer):
         return p - step, step, {"m": m, "v": v}
 
     def explain_update(self, u):
+        t = u.t
         b1 = u.term("β₁", "beta1", self.beta1)
+        m = _explain_average(u, "m", b1, "β₁", squared=False)
         b2 = u.term("β₂", "beta2", self.beta2)
-        m, v, t = u.new_state("m"), u.new_state("v"), u.t
-        mo = u.term("m_old", "m_old", u.old_state("m"))
-        vo = u.term("v_old", "v_old", u.old_state("v"))
-        u.line(
-            "m",
-            "β₁ m_old + (1 − β₁) " + u.g,
-            b1 + " × " + mo + " + (1 − " + b1 + ") × " + u.g_value,
-            u.number(m),
-            result=m,
-        )
-        u.line(
-            "v",
-            "β₂ v_old + (1 − β₂) (" + u.g + ")²",
-            b2 + " × " + vo + " + (1 − " + b2 + ") × " + u.g_value + u.SQ,
-            u.number(v),
-            result=v,
-        )
-        m_hat = m / (1.0 - self.beta1**t)
-        v_hat = v / (1.0 - self.beta2**t)
+        v = _explain_average(u, "v", b2, "β₂", squared=True)
         u.term("m", "m", m), u.term("v", "v", v)
-        u.line(
-            "m̂",
-            f"m / (1 − β₁^{t})",
-            u.number(m) + " / (1 − " + b1 + f"^{t})",
-            u.number(m_hat),
-            result=m_hat,
-        )
-        u.line(
-            "v̂",
-            f"v / (1 − β₂^{t})",
-            u.number(v) + " / (1 − " + b2 + f"^{t})",
-            u.number(v_hat),
-            result=v_hat,
-        )
-        eps = u.term("ε", "eps", self.eps)
-        u.assign(
-            u.p + " − η m̂ / (√v̂ + ε)",
-            u.old
-            + " − "
-            + u.lr
-            + " × "
-            + u.signed(m_hat)
-            + " / (√"
-            + u.number(v_hat)
-            + " + "
-            + eps
-            + ")",
-        )
+        hats = []
+        for name, value, beta, rate, symbol in (
+            ("m", m, self.beta1, b1, "β₁"),
+            ("v", v, self.beta2, b2, "β₂"),
+        ):
+            hat = value / (1.0 - beta**t)
+            formula = f"{name} / (1 − {symbol}^{t})"
+            numbers = u.number(value) + " / (1 − " + rate + f"^{t})"
+            u.line(f"{name}̂", formula, numbers, u.number(hat), result=hat)
+            hats.append(hat)
+        m_hat, v_hat = hats
+        root = " / (√" + u.number(v_hat) + " + " + u.term("ε", "eps", self.eps) + ")"
+        u.assign(u.p + " − η m̂ / (√v̂ + ε)", u.old + " − " + u.lr + " × " + u.signed(m_hat) + root)
         u.note(f"t = {t} optimizer steps (bias correction)")
 
 
@@ -273,6 +233,22 @@ class Adagrad(Optimizer):
         so = u.term("s_old", "s_old", u.old_state("s"))
         u.line("s", "s_old + (" + u.g + ")²", so + " + " + u.g_value + u.SQ, u.number(s), result=s)
         _explain_root_step(self, u, s)
+
+
+def _explain_average(u, name: str, rate, symbol: str, squared: bool) -> float:
+    """The line of a running average of g (or g²) at rate r — RMSprop's s, Adam's m and v:
+    name ← r name_old + (1 − r) g; returns the new value."""
+    value = u.new_state(name)
+    old = u.term(f"{name}_old", f"{name}_old", u.old_state(name))
+    g, g_value = ("(" + u.g + ")²", u.g_value + u.SQ) if squared else (u.g, u.g_value)
+    u.line(
+        name,
+        f"{symbol} {name}_old + (1 − {symbol}) " + g,
+        rate + " × " + old + " + (1 − " + rate + ") × " + g_value,
+        u.number(value),
+        result=value,
+    )
+    return value
 
 
 def _explain_root_step(optimizer, u, s: float) -> None:

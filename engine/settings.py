@@ -89,12 +89,7 @@ class Setting:
     def allowed(self) -> str:
         """The range as the scenario format states it: ``> 0``, ``≥ 0 and < 1`` (empty for
         unbounded numbers and non-numbers)."""
-        parts = []
-        if self.lo is not None:
-            parts.append(f"{'>' if self.lo_open else '≥'} {self.lo:g}")
-        if self.hi is not None:
-            parts.append(f"{'<' if self.hi_open else '≤'} {self.hi:g}")
-        return " and ".join(parts)
+        return range_text(self.lo, self.hi, self.lo_open, self.hi_open)
 
     def requirement(self) -> str:
         """What a value must be, as the end of "must be …": ``a number > 0``, ``a number in
@@ -115,9 +110,7 @@ class Setting:
 
     def in_range(self, value) -> bool:
         """``value`` (a number) is within ``lo``…``hi``."""
-        if self.lo is not None and (value <= self.lo if self.lo_open else value < self.lo):
-            return False
-        return not (self.hi is not None and (value >= self.hi if self.hi_open else value > self.hi))
+        return within(value, self.lo, self.hi, self.lo_open, self.hi_open)
 
     def validate(self, value, where: str | None = None):
         """``value`` checked and normalized (floats as float, integers as int); ValueError
@@ -152,6 +145,23 @@ class Setting:
 
     def __repr__(self) -> str:
         return f"Setting({self.path}, default {self.default!r}, {self.requirement()})"
+
+
+def within(value, lo, hi, lo_open=False, hi_open=False) -> bool:
+    """``value`` is within the bounds ``lo``/``hi`` (None: none; ``*_open``: strict)."""
+    if lo is not None and (value <= lo if lo_open else value < lo):
+        return False
+    return not (hi is not None and (value >= hi if hi_open else value > hi))
+
+
+def range_text(lo, hi, lo_open=False, hi_open=False, join: str = " and ") -> str:
+    """``> 0``, ``≥ 0 and < 1``: the bounds ``lo``/``hi`` (None: none; ``*_open``: strict)."""
+    parts = []
+    if lo is not None:
+        parts.append(f"{'>' if lo_open else '≥'} {lo:g}")
+    if hi is not None:
+        parts.append(f"{'<' if hi_open else '≤'} {hi:g}")
+    return join.join(parts)
 
 
 def _setting(section: str):

@@ -78,12 +78,7 @@ def _allowed(key: Key) -> str:
     choices = key.allowed()
     if choices:
         return " \\| ".join(f"`{c}`" for c in choices)
-    parts = []
-    if key.lo is not None:
-        parts.append(f"{'>' if key.lo_open else '≥'} {key.lo:g}")
-    if key.hi is not None:
-        parts.append(f"{'<' if key.hi_open else '≤'} {key.hi:g}")
-    return ", ".join(parts)
+    return key.range(", ")
 
 
 def table(keys: dict[str, Key]) -> str:

@@ -23,7 +23,7 @@ from engine import settings
 from engine.initializers import INIT_PARAMS
 from engine.number_text import short_exponent
 from engine.schedules import KINDS
-from engine.settings import Setting
+from engine.settings import Setting, range_text, within
 
 MISSING = object()
 
@@ -52,6 +52,14 @@ class Key:
 
     def allowed(self) -> tuple[str, ...] | None:
         return self.choices() if callable(self.choices) else self.choices
+
+    def contains(self, value) -> bool:
+        """A number ``value`` is within the bounds."""
+        return within(value, self.lo, self.hi, self.lo_open, self.hi_open)
+
+    def range(self, join: str = " and ") -> str:
+        """The bounds as text: ``> 0``, ``≥ 0 and < 1`` (empty without bounds)."""
+        return range_text(self.lo, self.hi, self.lo_open, self.hi_open, join)
 
 
 def _registry(table: dict) -> Callable[[], tuple[str, ...]]:

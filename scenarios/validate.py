@@ -52,15 +52,8 @@ class Checker:
         return value
 
     def _range(self, key: Key, value, path: str) -> None:
-        low_bad = key.lo is not None and (value <= key.lo if key.lo_open else value < key.lo)
-        high_bad = key.hi is not None and (value >= key.hi if key.hi_open else value > key.hi)
-        if low_bad or high_bad:
-            parts = []
-            if key.lo is not None:
-                parts.append(f"{'>' if key.lo_open else '≥'} {key.lo:g}")
-            if key.hi is not None:
-                parts.append(f"{'<' if key.hi_open else '≤'} {key.hi:g}")
-            self.fail(path, f"{show(value)} is out of range; allowed: {' and '.join(parts)}")
+        if not key.contains(value):
+            self.fail(path, f"{show(value)} is out of range; allowed: {key.range()}")
 
     def _expected(self, what: str, value, path: str):
         self.fail(path, f"must be {what}, got {show(value)} ({type_name(value)})")

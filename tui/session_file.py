@@ -179,40 +179,49 @@ _RECORDS = {
 }
 
 
+def _map_containers(tree, leaf):
+    """``tree`` with its tuples, lists and dicts rebuilt around ``leaf(node)`` of every other
+    node (``leaf`` gives a node back unchanged when it is not one it handles)."""
+    kind = type(tree)
+    if kind is tuple:
+        return tuple(_map_containers(x, leaf) for x in tree)
+    if kind is list:
+        return [_map_containers(x, leaf) for x in tree]
+    if kind is dict and _NAMED not in tree:
+        return {k: _map_containers(v, leaf) for k, v in tree.items()}
+    return leaf(tree)
+
+
 def encode_records(tree):
     """``tree`` with the engine's records (LayerStats, EpochMetrics, NonFinite) tagged by name."""
-    if isinstance(tree, tuple) and hasattr(tree, "_fields"):
-        name = f"{type(tree).__module__}:{type(tree).__qualname__}"
+    return _map_containers(tree, _encode_record)
+
+
+def _encode_record(node):
+    if isinstance(node, tuple) and hasattr(node, "_fields"):
+        name = f"{type(node).__module__}:{type(node).__qualname__}"
         if name not in _RECORDS:
             raise TypeError(f"cannot store a {name} in a session file")
-        return {_NAMED: name, "fields": list(map(encode_records, tree))}
-    if type(tree) is tuple:
-        return tuple(encode_records(x) for x in tree)
-    if type(tree) is list:
-        return [encode_records(x) for x in tree]
-    if type(tree) is dict:
-        return {k: encode_records(v) for k, v in tree.items()}
-    return tree
+        return {_NAMED: name, "fields": list(map(encode_records, node))}
+    return node
 
 
 def decode_records(tree):
     """The inverse of ``encode_records``: a tagged record is rebuilt only if its name is one of
     ``_RECORDS`` and it has exactly that record's fields; ValueError otherwise."""
-    if type(tree) is dict and _NAMED in tree:
-        name, fields = tree[_NAMED], tree.get("fields")
+    return _map_containers(tree, _decode_record)
+
+
+def _decode_record(node):
+    if type(node) is dict and _NAMED in node:
+        name, fields = node[_NAMED], node.get("fields")
         cls = _RECORDS.get(name) if isinstance(name, str) else None
         if cls is None:
             raise ValueError(f"unknown record {str(name)[:60]!r}")
         if type(fields) is not list or len(fields) != len(cls._fields):
             raise ValueError(f"{cls.__name__} needs the {len(cls._fields)} fields {cls._fields}")
         return cls._make(map(decode_records, fields))
-    if type(tree) is tuple:
-        return tuple(decode_records(x) for x in tree)
-    if type(tree) is list:
-        return [decode_records(x) for x in tree]
-    if type(tree) is dict:
-        return {k: decode_records(v) for k, v in tree.items()}
-    return tree
+    return node
 
 
 def upgrade(format: str, state: dict) -> dict:

@@ -31,6 +31,11 @@ def _options(names) -> list[tuple[str, str]]:
     return [(name, name) for name in names]
 
 
+def _select(names, value: str, id: str) -> Select:
+    """A compact choice among ``names`` (a registry: its choices are the registered names)."""
+    return Select(_options(names), value=value, allow_blank=False, compact=True, id=id)
+
+
 class NetworkEditor(ModalScreen[tuple[dict, dict] | None]):
     """Edit the network and training settings; dismissed with the sections or None."""
 
@@ -155,23 +160,11 @@ class NetworkEditor(ModalScreen[tuple[dict, dict] | None]):
                 with Horizontal(classes="row"):
                     yield Button("+ layer", id="add-layer", compact=True)
                     yield Label("loss")
-                    yield Select(
-                        _options(engine.LOSSES),
-                        value=draft.loss,
-                        allow_blank=False,
-                        compact=True,
-                        id="loss",
-                    )
+                    yield _select(engine.LOSSES, draft.loss, "loss")
                 yield Static("Training", classes="section")
                 with Horizontal(classes="row"):
                     yield Label("optimizer")
-                    yield Select(
-                        _options(engine.OPTIMIZERS),
-                        value=draft.optimizer,
-                        allow_blank=False,
-                        compact=True,
-                        id="optimizer",
-                    )
+                    yield _select(engine.OPTIMIZERS, draft.optimizer, "optimizer")
                     yield from self._field("lr")
                     yield Label(settings.TRAINING["batch_size"].shown)
                     yield self._input("batch_size")
@@ -208,8 +201,6 @@ class NetworkEditor(ModalScreen[tuple[dict, dict] | None]):
     def _layer_rows(self) -> list[Horizontal]:
         rows = []
         L = len(self.draft.layers)
-        activations = _options(engine.ACTIVATIONS)
-        inits = _options(engine.INITIALIZERS)
         for l, layer in enumerate(self.draft.layers, start=1):
             output = l == L
             widgets = [
@@ -221,14 +212,8 @@ class NetworkEditor(ModalScreen[tuple[dict, dict] | None]):
                     disabled=output,
                     tooltip="output units are set by the data" if output else "units nˡ",
                 ),
-                Select(
-                    activations,
-                    value=layer.activation,
-                    allow_blank=False,
-                    compact=True,
-                    id=f"act-{l}",
-                ),
-                Select(inits, value=layer.init, allow_blank=False, compact=True, id=f"init-{l}"),
+                _select(engine.ACTIVATIONS, layer.activation, f"act-{l}"),
+                _select(engine.INITIALIZERS, layer.init, f"init-{l}"),
             ]
             if output:
                 widgets.append(Label("output"))

@@ -13,30 +13,19 @@ import numpy as np
 
 from .loss import LossTerms
 from .select import example_row, unit, weight
-from .text import SQ, Builder, Explanation, N, P, S, Txt, as_txt, summed
+from .text import Builder, Explanation, N, P, S, Txt, Writer, as_txt, summed
 
 
 @dataclass(frozen=True)
-class SlopeTerms:
+class SlopeTerms(Writer):
     """What an activation writes σ′ with (``Activation.explain_slope``): the unit's ``z`` and
-    ``a`` = σ(z) as numbers, ``params`` its learnable per-unit values (PReLU's αⱼ), also as
-    numbers, and ``values`` all of these as floats; ``number(x)`` writes any other number,
-    ``text(unicode, ascii)`` a piece of formula whose ASCII form is not the automatic one, ``SQ``
-    a square after a number."""
+    ``a`` = σ(z) as numbers (``signed``), ``params`` its learnable per-unit values (PReLU's αⱼ),
+    also as numbers, and ``values`` all of these as floats; and ``Writer``'s pieces."""
 
     z: Txt
     a: Txt
     params: dict
     values: dict
-    SQ = SQ
-
-    @staticmethod
-    def text(unicode: str, ascii: str | None = None) -> Txt:
-        return Txt(unicode, ascii)
-
-    @staticmethod
-    def number(x: float) -> Txt:
-        return P(x)
 
 
 def explain_delta(view, ev, select, example) -> Explanation:

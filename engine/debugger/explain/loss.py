@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .select import example_row, unit
-from .text import SQ, Builder, Explanation, N, P, S, Txt, as_txt, summed
+from .text import Builder, Explanation, N, P, S, Txt, Writer, as_txt, summed
 
 
 @dataclass(frozen=True)
-class LossTerms:
+class LossTerms(Writer):
     """What a loss writes its formulas with (``Loss.explain_grad``, ``Loss.explain_fused_delta``):
-    the output unit's symbols ``a``, ``y`` (aᴸⱼ, yⱼ), their numbers ``a_value``, ``y_value``,
-    the batch size ``B`` and the number of outputs ``n``."""
+    the output unit's symbols ``a``, ``y`` (aᴸⱼ, yⱼ), their numbers ``a_value``, ``y_value``
+    (``signed``), the batch size ``B`` and the number of outputs ``n``; and ``Writer``'s pieces."""
 
     a: Txt
     y: Txt
@@ -24,15 +24,6 @@ class LossTerms:
     y_value: Txt
     B: int
     n: int
-    SQ = SQ
-
-    @staticmethod
-    def text(unicode: str, ascii: str | None = None) -> Txt:
-        return Txt(unicode, ascii)
-
-    @staticmethod
-    def number(x: float) -> Txt:
-        return P(x)
 
 
 def explain_loss(view, ev, select, example) -> Explanation:

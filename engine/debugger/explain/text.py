@@ -163,6 +163,28 @@ class Builder:
         )
 
 
+class Writer:
+    """What an activation, a loss or an optimizer writes its formulas with (the ``…Terms`` it
+    is given derive from this): ``text(unicode, ascii)`` a piece of formula whose ASCII form is
+    not the automatic one, ``number(x)`` a number (four significant digits), ``signed(x)`` a
+    number after an operator (in parentheses when negative), ``SQ`` a square after a number.
+    Plain strings added to these pieces become text too."""
+
+    SQ = SQ
+
+    @staticmethod
+    def text(unicode: str, ascii: str | None = None) -> Txt:
+        return Txt(unicode, ascii)
+
+    @staticmethod
+    def number(x: float) -> Txt:
+        return N(x)
+
+    @staticmethod
+    def signed(x: float) -> Txt:
+        return P(x)
+
+
 def as_txt(x) -> Txt:
     """``x`` as text: a ``Txt`` as it is, a plain string in Unicode and its ASCII form."""
     return x if isinstance(x, Txt) else Txt(str(x))

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from ...settings import TRAINING
 from .select import weight
-from .text import SQ, Builder, Explanation, N, P, S, Txt, as_txt
+from .text import Builder, Explanation, N, P, S, Txt, Writer, as_txt
 
 
-class UpdateTerms:
+class UpdateTerms(Writer):
     """What an optimizer writes its rule with (``Optimizer.explain_update``).
 
     ``p`` is the parameter's symbol (W²₀₁) and ``old`` its value before the step; ``g`` the
@@ -22,12 +22,9 @@ class UpdateTerms:
     ``old_state(key)`` / ``new_state(key)`` are the parameter's optimizer state before and after
     (0 before the first step). ``term(symbol, role, value)`` records a substituted number and
     returns it as text; ``line(lhs, formula, *steps, result=…)`` writes an equation, and
-    ``assign(formula, *steps)`` the last one, p ← formula = steps = new. ``text``, ``number``
-    (``N``: four significant digits), ``signed`` (``P``: in parentheses when negative) and ``SQ``
+    ``assign(formula, *steps)`` the last one, p ← formula = steps = new; ``Writer``'s pieces
     write the rest.
     """
-
-    SQ = SQ
 
     def __init__(self, builder: Builder, p, old, g, gradient, lr, t, new, state, idx):
         self.builder = builder
@@ -61,18 +58,6 @@ class UpdateTerms:
 
     def note(self, text: str) -> None:
         self.builder.notes.append(text)
-
-    @staticmethod
-    def text(unicode: str, ascii: str | None = None) -> Txt:
-        return Txt(unicode, ascii)
-
-    @staticmethod
-    def number(x: float) -> Txt:
-        return N(x)
-
-    @staticmethod
-    def signed(x: float) -> Txt:
-        return P(x)
 
 
 def explain_update(view, ev, select, example) -> Explanation:
