@@ -19,6 +19,8 @@ from abc import ABC, abstractmethod
 
 import numpy as np
 
+from .settings import Setting, layer_setting
+
 
 class Activation(ABC):
     """Base class. ``max_slope`` is the largest value σ′ can take (for the saturation statistic)."""
@@ -28,8 +30,13 @@ class Activation(ABC):
     saturates = False  # σ′ → 0 for large |z|: the saturated-fraction statistic applies
     can_die = False  # σ′ = 0 on a whole half-line: the dead-unit statistic applies
     learnable: tuple[str, ...] = ()  # per-unit parameters this activation adds to its layer
+    output_only = False  # only on the output layer, with a loss that lists it (softmax)
+    settings: tuple[Setting, ...] = ()  # its own per-layer settings (α), declared once
 
     def __init__(self, alpha: float | None = None):
+        own = {s.name: s for s in self.settings}
+        if "alpha" in own:
+            alpha = own["alpha"].default if alpha is None else own["alpha"].validate(alpha, "alpha")
         self.alpha = alpha
 
     @abstractmethod
@@ -129,9 +136,10 @@ class LeakyReLU(Activation):
     """σ(z) = z if z > 0 else α z, σ′(z) = 1 if z > 0 else α (α defaults to 0.01)."""
 
     name = "leaky_relu"
+    settings = (layer_setting("alpha", "float", 0.01, "slope", "slope α for z ≤ 0", symbol="α"),)
 
     def __init__(self, alpha: float | None = None):
-        super().__init__(0.01 if alpha is None else float(alpha))
+        super().__init__(alpha)
         self.max_slope = max(1.0, abs(self.alpha))
 
     def __call__(self, z, **params):
@@ -153,9 +161,16 @@ class PReLU(Activation):
 
     name = "prelu"
     learnable = ("alpha",)
-
-    def __init__(self, alpha: float | None = None):
-        super().__init__(0.25 if alpha is None else float(alpha))
+    settings = (
+        layer_setting(
+            "alpha",
+            "float",
+            0.25,
+            "initial slope",
+            "slope α for z ≤ 0, learned per unit",
+            symbol="α",
+        ),
+    )
 
     def __call__(self, z, alpha=None, **params):
         return np.where(z > 0, z, alpha * z)
@@ -176,9 +191,21 @@ class ELU(Activation):
 
     name = "elu"
     saturates = True
+    settings = (
+        layer_setting(
+            "alpha",
+            "float",
+            1.0,
+            "scale",
+            "scale α of the negative part, α(eᶻ − 1)",
+            symbol="α",
+            lo=0.0,
+            lo_open=True,
+        ),
+    )
 
     def __init__(self, alpha: float | None = None):
-        super().__init__(1.0 if alpha is None else float(alpha))
+        super().__init__(alpha)
         self.max_slope = max(1.0, self.alpha)
 
     def __call__(self, z, **params):
@@ -202,6 +229,7 @@ class Softmax(Activation):
 
     name = "softmax"
     saturates = True
+    output_only = True
 
     def __call__(self, z, **params):
         e = np.exp(z - z.max(axis=1, keepdims=True))

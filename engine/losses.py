@@ -30,6 +30,8 @@ class Loss(ABC):
     name = ""
     fused_activation: str | None = None  # output activation with which δᴸ is fused
     allowed_outputs: tuple[str, ...] | None = None  # None: any but softmax
+    targets: str | None = None  # class targets it takes: "binary" (0/1 columns), "onehot", or
+    # None (real values; class labels are then read as numbers)
     formula: tuple[str, str] = ("", "")  # C₀ written out (Unicode, ASCII), for explanations
     mean_over = "examples"  # C₀ = Σ terms / B ("examples") or / (B·n) ("elements")
 
@@ -120,6 +122,7 @@ class BinaryCrossEntropy(Loss):
     name = "bce"
     fused_activation = "sigmoid"
     allowed_outputs = ("sigmoid",)
+    targets = "binary"
     formula = (
         "−(1/(B·n)) Σ [y log a + (1 − y) log(1 − a)]",
         "-(1/(B*n)) sum [y log a + (1-y) log(1-a)]",
@@ -169,6 +172,7 @@ class CrossEntropy(Loss):
     name = "cross_entropy"
     fused_activation = "softmax"
     allowed_outputs = ("softmax",)
+    targets = "onehot"
     formula = ("(1/B) Σₓ −Σⱼ yⱼ log aⱼ", "(1/B) sum_x -sum_j y_j log a_j")
 
     def value(self, z, a, y):

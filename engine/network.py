@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .activations import make_activation
+from .activations import ACTIVATIONS, make_activation
 from .initializers import INITIALIZERS, initialize
 from .layers import Dense, frozen
-from .losses import Loss, make_loss
+from .losses import LOSSES, Loss, make_loss
 from .settings import LAYER
 
 DTYPES = {"float64": np.float64, "float32": np.float32}
@@ -143,10 +143,11 @@ def _build_layer(l, L, n_in, spec: LayerSpec, rng, dtype) -> Dense:
         activation = make_activation(spec.activation, spec.alpha)
     except ValueError as e:
         raise ValueError(f"{where}: {e}") from None
-    if activation.name == "softmax" and l != L:
+    if activation.output_only and l != L:
+        hidden = [name for name, cls in ACTIVATIONS.items() if not cls.output_only]
         raise ValueError(
-            f"{where}: softmax is only allowed on the output layer (layer {L}); "
-            "use sigmoid, tanh, relu, leaky_relu, prelu, elu or linear here"
+            f"{where}: {activation.name} is only allowed on the output layer (layer {L}); "
+            f"use {', '.join(hidden[:-1])} or {hidden[-1]} here"
         )
     if spec.init not in INITIALIZERS:
         raise ValueError(f"{where}: unknown init {spec.init!r}; allowed: {', '.join(INITIALIZERS)}")
@@ -234,12 +235,13 @@ def _check_output(layer: Dense, loss: Loss) -> None:
             f"layer {layer.l} (output): {loss.name} loss needs a {' or '.join(allowed)} output "
             f"layer, not {act}"
         )
-    if allowed is None and act == "softmax":
+    if allowed is None and layer.activation.output_only:
+        fits = [name for name, cls in LOSSES.items() if act in (cls.allowed_outputs or ())]
         raise ValueError(
-            f"layer {layer.l} (output): a softmax output needs the cross_entropy loss, not "
+            f"layer {layer.l} (output): a {act} output needs the {' or '.join(fits)} loss, not "
             f"{loss.name}"
         )
-    if loss.name == "cross_entropy" and layer.n_out < 2:
+    if loss.targets == "onehot" and layer.n_out < 2:
         raise ValueError(
             f"layer {layer.l} (output): cross_entropy needs at least 2 output units (one per "
             f"class); for two classes a single sigmoid unit with bce also works"

@@ -333,9 +333,11 @@ STOP = _table(
 )
 """``[stop]``: when training ends before ``training.epochs`` (``engine/stopping.py``)."""
 
-_layer = _setting("network.layers")
+layer_setting = _setting("network.layers")
+"""Makes a ``[[network.layers]]`` setting; activations declare their own (α) with it."""
+
 LAYER = _table(
-    _layer(
+    layer_setting(
         "dropout",
         "float",
         0.0,
@@ -347,7 +349,7 @@ LAYER = _table(
         hi=1.0,
         hi_open=True,
     ),
-    _layer(
+    layer_setting(
         "batch_norm",
         "bool",
         False,

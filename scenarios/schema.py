@@ -74,9 +74,12 @@ DTYPE_NAMES = _registry(engine.DTYPES)
 
 
 def activations_with_alpha() -> tuple[str, ...]:
-    """Activations that take ``alpha`` (their class has its own constructor for it)."""
-    base_init = engine.activations.Activation.__init__
-    return tuple(name for name, cls in engine.ACTIVATIONS.items() if cls.__init__ is not base_init)
+    """Activations that take ``alpha`` (they declare it among their ``settings``)."""
+    return tuple(
+        name
+        for name, cls in engine.ACTIVATIONS.items()
+        if any(s.name == "alpha" for s in cls.settings)
+    )
 
 
 def optimizer_settings(optimizer: str) -> tuple[str, ...]:
@@ -111,23 +114,43 @@ def setting_key(s: Setting, doc: str | None = None, *, default: bool = True) -> 
     )
 
 
-def optimizer_keys() -> dict[str, Key]:
-    """The hyper-parameters of every registered optimizer, as keys of ``[training]`` (absent
-    unless set). The meaning says which optimizers take each key and its default there."""
+def _declared_keys(registry: dict, what: str) -> dict[str, Key]:
+    """The settings the classes of ``registry`` declare, one key per name (absent unless set:
+    the class's default applies); the meaning says which of them take it, with what default."""
     declared: dict[str, list[tuple[str, Setting]]] = {}
-    for owner, cls in engine.OPTIMIZERS.items():
+    for owner, cls in registry.items():
         for s in cls.settings:
             declared.setdefault(s.name, []).append((owner, s))
     keys = {}
     for name, found in declared.items():
-        by_default: dict[str, list[str]] = {}
-        for owner, s in found:
-            by_default.setdefault(_shown(s.default), []).append(owner)
-        where = "; ".join(f"{', '.join(owners)}: default {d}" for d, owners in by_default.items())
-        plural = "s" if len(found) > 1 else ""
-        doc = f"{setting_doc(found[0][1])} (optimizer{plural} {where})"
-        keys[name] = setting_key(found[0][1], doc, default=False)
+        first = found[0][1]
+        if len({s.meaning for _, s in found}) > 1:  # one meaning each (α: a slope, a scale)
+            doc = "; ".join(f"{o}: {s.meaning} (default {_shown(s.default)})" for o, s in found)
+        else:
+            by_default: dict[str, list[str]] = {}
+            for owner, s in found:
+                by_default.setdefault(_shown(s.default), []).append(owner)
+            where = "; ".join(f"{', '.join(o)}: default {d}" for d, o in by_default.items())
+            plural = "s" if len(found) > 1 else ""
+            doc = f"{setting_doc(first)} ({what}{plural} {where})"
+        keys[name] = setting_key(first, doc, default=False)
     return keys
+
+
+def optimizer_keys() -> dict[str, Key]:
+    """The hyper-parameters of every registered optimizer, as keys of ``[training]``."""
+    return _declared_keys(engine.OPTIMIZERS, "optimizer")
+
+
+def activation_keys() -> dict[str, Key]:
+    """The settings of every registered activation (α), as keys of ``[[network.layers]]``."""
+    return _declared_keys(engine.ACTIVATIONS, "activation")
+
+
+def activation_settings(activation: str) -> dict[str, Key]:
+    """The keys activation ``activation`` takes, each with its own declared range."""
+    own = engine.ACTIVATIONS[activation].settings
+    return {s.name: setting_key(s, default=False) for s in own}
 
 
 def _shown(value) -> str:
@@ -221,7 +244,7 @@ NETWORK = {
 LAYER = {
     "size": Key("int", "number of units nˡ", required=True, lo=1),
     "activation": Key("str", "σ of this layer", "sigmoid", choices=ACTIVATION_NAMES),
-    "alpha": Key("float", "leaky_relu slope (0.01) / prelu initial slope (0.25) / elu scale (1.0)"),
+    **activation_keys(),
     "init": Key("str", "how W is drawn", "xavier_uniform", choices=INIT_NAMES),
     "std": Key("float", "init = normal: standard deviation (0.05)", lo=0.0, lo_open=True),
     "limit": Key("float", "init = uniform: W ~ U(−limit, limit) (0.05)", lo=0.0, lo_open=True),

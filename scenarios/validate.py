@@ -12,6 +12,8 @@ import difflib
 import math
 import re
 
+import engine
+
 from . import schema
 from .errors import ScenarioError, did_you_mean, one_of, show, type_name
 from .schema import MISSING, Key
@@ -249,16 +251,15 @@ def check_layer(ch: Checker, table, l: int, L: int) -> dict:
     if l == L:
         applicable["dropout"] = "the output layer takes no dropout"
         applicable["batch_norm"] = "the output layer takes no batch_norm"
+    keys = keys | schema.activation_settings(activation)  # α with this activation's range
     layer = ch.table(table, keys, path, suffix=suffix, applicable=applicable)
     if l == L:
         layer["dropout"], layer["batch_norm"] = 0.0, False
-    if activation == "softmax" and l != L:
+    if engine.ACTIVATIONS[activation].output_only and l != L:
         ch.fail(
             f"{path}.activation{suffix}",
-            f'"softmax" is only allowed on the output layer (layer {L})',
+            f"{show(activation)} is only allowed on the output layer (layer {L})",
         )
-    if "alpha" in layer and activation in ("elu",) and layer["alpha"] <= 0:
-        ch.fail(f"{path}.alpha{suffix}", f"{show(layer['alpha'])} is out of range; allowed: > 0")
     if "bias" in layer and len(layer["bias"]) != layer["size"]:
         ch.fail(
             f"{path}.bias{suffix}",
@@ -304,8 +305,6 @@ def check_network(ch: Checker, table) -> dict:
 
 
 def _check_output(ch: Checker, network: dict) -> None:
-    import engine
-
     L = len(network["layers"])
     output = network["layers"][-1]
     loss = engine.make_loss(network["loss"])
@@ -317,8 +316,11 @@ def _check_output(ch: Checker, network: dict) -> None:
             f"{show(output['activation'])} does not fit loss {show(network['loss'])}; "
             f"allowed: {one_of(allowed)}",
         )
-    if allowed is None and output["activation"] == "softmax":
-        ch.fail(path, f'"softmax" needs loss "cross_entropy", not {show(network["loss"])}')
+    act = output["activation"]
+    if allowed is None and engine.ACTIVATIONS[act].output_only:
+        fits = [n for n, cls in engine.LOSSES.items() if act in (cls.allowed_outputs or ())]
+        needs = " or ".join(map(show, fits))
+        ch.fail(path, f"{show(act)} needs loss {needs}, not {show(network['loss'])}")
 
 
 def check_data(ch: Checker, table) -> dict:

@@ -120,3 +120,23 @@ def test_find_and_sections():
     with pytest.raises(KeyError, match="no setting 'training.speed'"):
         settings.find("training.speed")
     assert repr(settings.TRAINING["lr"]) == "Setting(training.lr, default 0.1, a number > 0)"
+
+
+def test_an_activations_alpha_is_declared_on_its_class():
+    """α's default and range come from the activation's declaration: the engine, the scenario
+    format (with each activation's own range) and the editor's alpha rule read it there."""
+    from scenarios import ScenarioError, load_scenario
+    from scenarios.schema import activations_with_alpha
+
+    assert engine.make_activation("leaky_relu").alpha == 0.01
+    assert engine.make_activation("elu").alpha == 1.0
+    assert activations_with_alpha() == ("leaky_relu", "prelu", "elu")
+    with pytest.raises(ValueError, match="alpha must be a number > 0, got -1"):
+        engine.make_activation("elu", -1)
+    assert engine.make_activation("leaky_relu", -1).alpha == -1.0  # no range there
+    override = "network.layers[1].alpha=-0.5"
+    with pytest.raises(
+        ScenarioError, match=r"alpha \(layer 1\): -0.5 is out of range; allowed: > 0"
+    ):
+        load_scenario("xor", ["network.layers[1].activation=elu", override])
+    assert load_scenario("xor", ["network.layers[1].activation=leaky_relu", override])
