@@ -31,6 +31,7 @@ class Activation(ABC):
     can_die = False  # σ′ = 0 on a whole half-line: the dead-unit statistic applies
     learnable: tuple[str, ...] = ()  # per-unit parameters this activation adds to its layer
     output_only = False  # only on the output layer, with a loss that lists it (softmax)
+    kinked = False  # σ′ jumps at z = 0 (finite differences across it are not a derivative)
     settings: tuple[Setting, ...] = ()  # its own per-layer settings (α), declared once
 
     def __init__(self, alpha: float | None = None):
@@ -121,6 +122,7 @@ class ReLU(Activation):
 
     name = "relu"
     can_die = True
+    kinked = True
 
     def __call__(self, z, **params):
         return np.maximum(z, 0.0)
@@ -136,6 +138,7 @@ class LeakyReLU(Activation):
     """σ(z) = z if z > 0 else α z, σ′(z) = 1 if z > 0 else α (α defaults to 0.01)."""
 
     name = "leaky_relu"
+    kinked = True
     settings = (layer_setting("alpha", "float", 0.01, "slope", "slope α for z ≤ 0", symbol="α"),)
 
     def __init__(self, alpha: float | None = None):
@@ -161,6 +164,7 @@ class PReLU(Activation):
 
     name = "prelu"
     learnable = ("alpha",)
+    kinked = True
     settings = (
         layer_setting(
             "alpha",
@@ -207,6 +211,7 @@ class ELU(Activation):
     def __init__(self, alpha: float | None = None):
         super().__init__(alpha)
         self.max_slope = max(1.0, self.alpha)
+        self.kinked = self.alpha != 1.0  # σ′(0⁻) = α, σ′(0⁺) = 1
 
     def __call__(self, z, **params):
         return np.where(z > 0, z, self.alpha * np.expm1(np.minimum(z, 0.0)))
