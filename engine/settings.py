@@ -4,7 +4,8 @@ A ``Setting`` is one key of a scenario section. The tables below hold those of `
 (``TRAINING``), ``[schedule]`` (``SCHEDULE``), ``[stop]`` (``STOP``) and each
 ``[[network.layers]]`` table (``LAYER``: dropout and batch norm); an optimizer's own
 hyper-parameters (μ, β₁, β₂, ρ, ε, …) are declared on its class, ``Optimizer.settings``
-(``engine/optimizers.py``), and belong to ``[training]`` when that optimizer is chosen.
+(``engine/optimizers.py``), and belong to ``[training]`` when that optimizer is chosen; an
+activation's α likewise on its class (``Activation.settings``, a ``[[network.layers]]`` key).
 
 Everything else is derived from these declarations: the scenario format's key tables and their
 documentation (``scenarios/schema.py``, ``scenarios/README.md``), ``--set``, the run's
@@ -13,7 +14,7 @@ construction (``engine/build.py``), the network editor, the Network panel and th
     from engine import settings
 
     lr = settings.TRAINING["lr"]
-    lr.default, lr.symbol, lr.label, lr.meaning   # 0.1, "η", "learning rate", "the step size: …"
+    lr.default, lr.symbol, lr.label, lr.meaning   # 0.1, "η", "learning rate", "the size of …"
     lr.allowed()                                  # "> 0"
     lr.validate(0.05)                             # 0.05 (normalized: a float)
     lr.validate(0)     # ValueError: training.lr must be a number > 0, got 0
@@ -22,6 +23,7 @@ construction (``engine/build.py``), the network editor, the Network panel and th
     settings.training_settings("adam")            # TRAINING and adam's own, in file order
     settings.find("training.beta1", optimizer="adam")   # one Setting by its key path
     settings.every_setting()                      # all of them, optimizers' included
+    engine.OPTIMIZERS["momentum"].settings        # (Setting momentum, Setting nesterov)
 
 ``validate`` raises ValueError with one line naming the key path, what is allowed and the value;
 the scenario loader words its own messages from the same ranges (``allowed()``).
