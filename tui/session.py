@@ -143,6 +143,7 @@ class LabSession:
         """A debugger command on the main thread: step, next, finish, back, break, delete,
         toggle; the outcome goes to ``view``. SessionError for a bad argument."""
         c = self.controller
+        c.clear_interrupt()  # one meant for a training run that had already ended
         try:
             with np.errstate(all="ignore"):
                 if name == "step":
@@ -183,6 +184,9 @@ class LabSession:
         (status, message) to show.
         """
         c = self.controller
+        c.clear_interrupt()  # before the check: an interrupt from now on stops this run
+        if cancelled():  # stopped before this run began
+            return "paused", ""
         if self.run.stop_reason == "diverged":
             return "diverged", self._divergence_message(None)
 

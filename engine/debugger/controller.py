@@ -182,8 +182,16 @@ class Controller(Mover):
         self._close_gen()
 
     def interrupt(self) -> None:
-        """Stop a running ``cont``/``run``/``until``/``next_epoch`` at the next event or step."""
+        """Stop a running ``cont``/``run``/``until``/``next_epoch`` at the next event or step —
+        or, when none is running yet, the next one as soon as it starts: an interrupt that
+        arrives between a caller's decision to move and the motion's start is not lost. The
+        motion it stops consumes it; ``clear_interrupt()`` forgets one still pending."""
         self._interrupt = True
+
+    def clear_interrupt(self) -> None:
+        """Forget a pending ``interrupt()``: call it before deciding to start a motion (e.g.
+        before checking your own cancellation flag), never after."""
+        self._interrupt = False
 
     # ==== motion commands =====================================================================
 

@@ -203,6 +203,7 @@ class LineMode:
         """Run ``fn``; Ctrl-C (in the main thread) stops it cleanly at the next event or step."""
         if threading.current_thread() is not threading.main_thread():
             return fn(*args)
+        self.ctl.clear_interrupt()  # a Ctrl-C that came after the last motion ended
         previous = signal.getsignal(signal.SIGINT)
         signal.signal(signal.SIGINT, lambda signum, frame: self.ctl.interrupt())
         try:

@@ -206,7 +206,6 @@ class Mover:
             return self._move_quietly(target, coarse, until)
 
     def _move_quietly(self, target, coarse, until) -> Stop:
-        self._interrupt = False
         at_events = self.breakpoints.at_events()
         at_ends = self.breakpoints.at_step_end()
         while True:
@@ -224,6 +223,7 @@ class Mover:
             if stop is None and target(rec, ev):
                 stop = Stop("done", self.position)
             if stop is None and self._interrupt:
+                self._interrupt = False  # consumed
                 stop = Stop("interrupted", self.position, "Interrupted.")
             if stop is not None:
                 return self._finish(stop, forward=True)
@@ -258,6 +258,7 @@ class Mover:
         try:
             while True:
                 if self._interrupt:
+                    self._interrupt = False  # consumed
                     self._rec, self._index = rec, last_index
                     return Stop("interrupted", self.position, "Interrupted.")
                 result = tr.step()
