@@ -1,4 +1,4 @@
-"""Key latency while training runs in the app (issue 7: a key is handled within 100 ms).
+"""Key latency while training runs in the app (the target: a key is handled within 100 ms).
 
 The lab (``tui.app.LabApp``) runs headless in Textual's ``run_test`` at 120×40 (every panel
 visible) on a scenario that never stops training; space starts training in its worker thread.

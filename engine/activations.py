@@ -5,6 +5,10 @@ element-wise slope ``σ′(z)`` used in δˡ = (from above) ⊙ σ′(zˡ). Soft
 Jacobian is not diagonal, so it is only allowed on the output layer together with the
 cross-entropy loss, where the output delta takes the fused form δᴸ = (a − y) / B.
 
+Each class also writes σ′ for the debugger's explanations (``explain_slope``), beside the
+``slope`` it explains: the formula, and the same formula with one unit's numbers in, which must
+compute ``slope``'s value (tested for every registered activation).
+
 ``ACTIVATIONS`` is the registry: a name → class dict that the CLI and the UI build their choices
 from. Adding an activation is one class here and one entry there.
 """
@@ -15,6 +19,8 @@ from abc import ABC, abstractmethod
 
 import numpy as np
 
+from .settings import Setting, layer_setting
+
 
 class Activation(ABC):
     """Base class. ``max_slope`` is the largest value σ′ can take (for the saturation statistic)."""
@@ -24,8 +30,14 @@ class Activation(ABC):
     saturates = False  # σ′ → 0 for large |z|: the saturated-fraction statistic applies
     can_die = False  # σ′ = 0 on a whole half-line: the dead-unit statistic applies
     learnable: tuple[str, ...] = ()  # per-unit parameters this activation adds to its layer
+    output_only = False  # only on the output layer, with a loss that lists it (softmax)
+    kinked = False  # σ′ jumps at z = 0 (finite differences across it are not a derivative)
+    settings: tuple[Setting, ...] = ()  # its own per-layer settings (α), declared once
 
     def __init__(self, alpha: float | None = None):
+        own = {s.name: s for s in self.settings}
+        if "alpha" in own:
+            alpha = own["alpha"].default if alpha is None else own["alpha"].validate(alpha, "alpha")
         self.alpha = alpha
 
     @abstractmethod
@@ -35,6 +47,13 @@ class Activation(ABC):
     @abstractmethod
     def slope(self, z, a, **params):
         """σ′(z), element-wise; ``a = σ(z)`` is passed so it need not be recomputed."""
+
+    @abstractmethod
+    def explain_slope(self, t):
+        """σ′ for an explanation: (formula, the formula with one unit's numbers), written with
+        ``t`` (``engine.debugger.explain.backward.SlopeTerms``: the unit's ``t.z`` and ``t.a``,
+        its learnable ``t.params``, ``t.signed(x)`` for any other number, ``t.text`` and
+        ``t.SQ`` for formula text). Plain strings are fine where no number is needed."""
 
     def __repr__(self) -> str:
         if self.alpha is None:
@@ -52,6 +71,9 @@ class Linear(Activation):
 
     def slope(self, z, a, **params):
         return np.ones_like(z)
+
+    def explain_slope(self, t):
+        return "1", "1"
 
 
 class Sigmoid(Activation):
@@ -75,6 +97,9 @@ class Sigmoid(Activation):
     def slope(self, z, a, **params):
         return a * (1.0 - a)
 
+    def explain_slope(self, t):
+        return "a (1 − a)", t.a + " × (1 − " + t.a + ")"
+
 
 class Tanh(Activation):
     """σ(z) = tanh z, σ′(z) = 1 − tanh² z."""
@@ -88,12 +113,16 @@ class Tanh(Activation):
     def slope(self, z, a, **params):
         return 1.0 - a * a
 
+    def explain_slope(self, t):
+        return t.text("1 − a²", "1 - a^2"), "1 − " + t.a + t.SQ
+
 
 class ReLU(Activation):
     """σ(z) = max(z, 0), σ′(z) = 1 if z > 0 else 0 (0 at z = 0, as in PyTorch)."""
 
     name = "relu"
     can_die = True
+    kinked = True
 
     def __call__(self, z, **params):
         return np.maximum(z, 0.0)
@@ -101,14 +130,19 @@ class ReLU(Activation):
     def slope(self, z, a, **params):
         return (z > 0).astype(z.dtype)
 
+    def explain_slope(self, t):
+        return "1 if z > 0 else 0", "1 if " + t.z + " > 0 else 0"
+
 
 class LeakyReLU(Activation):
     """σ(z) = z if z > 0 else α z, σ′(z) = 1 if z > 0 else α (α defaults to 0.01)."""
 
     name = "leaky_relu"
+    kinked = True
+    settings = (layer_setting("alpha", "float", 0.01, "slope", "slope α for z ≤ 0", symbol="α"),)
 
     def __init__(self, alpha: float | None = None):
-        super().__init__(0.01 if alpha is None else float(alpha))
+        super().__init__(alpha)
         self.max_slope = max(1.0, abs(self.alpha))
 
     def __call__(self, z, **params):
@@ -116,6 +150,9 @@ class LeakyReLU(Activation):
 
     def slope(self, z, a, **params):
         return np.where(z > 0, 1.0, self.alpha).astype(z.dtype, copy=False)
+
+    def explain_slope(self, t):
+        return "1 if z > 0 else α", "1 if " + t.z + " > 0 else " + t.signed(self.alpha)
 
 
 class PReLU(Activation):
@@ -127,15 +164,26 @@ class PReLU(Activation):
 
     name = "prelu"
     learnable = ("alpha",)
-
-    def __init__(self, alpha: float | None = None):
-        super().__init__(0.25 if alpha is None else float(alpha))
+    kinked = True
+    settings = (
+        layer_setting(
+            "alpha",
+            "float",
+            0.25,
+            "initial slope",
+            "slope α for z ≤ 0, learned per unit",
+            symbol="α",
+        ),
+    )
 
     def __call__(self, z, alpha=None, **params):
         return np.where(z > 0, z, alpha * z)
 
     def slope(self, z, a, alpha=None, **params):
         return np.where(z > 0, 1.0, alpha).astype(z.dtype, copy=False)
+
+    def explain_slope(self, t):
+        return "1 if z > 0 else αⱼ", "1 if " + t.z + " > 0 else " + t.params["alpha"]
 
     def grad_alpha(self, z, grad_a):
         """∂C/∂αⱼ = Σᵢ ∂C/∂aᵢⱼ · min(zᵢⱼ, 0)."""
@@ -147,16 +195,35 @@ class ELU(Activation):
 
     name = "elu"
     saturates = True
+    settings = (
+        layer_setting(
+            "alpha",
+            "float",
+            1.0,
+            "scale",
+            "scale α of the negative part, α(eᶻ − 1)",
+            symbol="α",
+            lo=0.0,
+            lo_open=True,
+        ),
+    )
 
     def __init__(self, alpha: float | None = None):
-        super().__init__(1.0 if alpha is None else float(alpha))
+        super().__init__(alpha)
         self.max_slope = max(1.0, self.alpha)
+        self.kinked = self.alpha != 1.0  # σ′(0⁻) = α, σ′(0⁺) = 1
 
     def __call__(self, z, **params):
         return np.where(z > 0, z, self.alpha * np.expm1(np.minimum(z, 0.0)))
 
     def slope(self, z, a, **params):
         return np.where(z > 0, 1.0, a + self.alpha)
+
+    def explain_slope(self, t):
+        return (
+            "1 if z > 0 else a + α",
+            "1 if " + t.z + " > 0 else " + t.a + " + " + t.signed(self.alpha),
+        )
 
 
 class Softmax(Activation):
@@ -167,6 +234,7 @@ class Softmax(Activation):
 
     name = "softmax"
     saturates = True
+    output_only = True
 
     def __call__(self, z, **params):
         e = np.exp(z - z.max(axis=1, keepdims=True))
@@ -175,6 +243,9 @@ class Softmax(Activation):
     def slope(self, z, a, **params):
         """The diagonal of the softmax Jacobian, aⱼ(1 − aⱼ) (shown, not used for δ)."""
         return a * (1.0 - a)
+
+    def explain_slope(self, t):
+        return "aⱼ (1 − aⱼ)", t.a + " × (1 − " + t.a + ")"
 
 
 ACTIVATIONS: dict[str, type[Activation]] = {

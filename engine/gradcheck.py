@@ -39,7 +39,6 @@ from .network import Network
 from .optimizers import make_optimizer
 
 TOLERANCE = 1e-6
-KINKED = ("relu", "leaky_relu", "prelu")
 
 
 @dataclass(frozen=True)
@@ -358,7 +357,7 @@ def _compare(l, name, p, idx, g_bp, g_fd, floor, tolerance) -> ParamCheck:
 
 def _near_kink(layer, base: _Forward, eps: float) -> int:
     act = layer.activation
-    if act.name not in KINKED and not (act.name == "elu" and act.alpha != 1.0):
+    if not act.kinked:  # σ′ is continuous at 0
         return 0
     return int(np.count_nonzero(np.abs(base.inputs[layer.l - 1]) < 1000 * eps))
 

@@ -9,7 +9,7 @@ Parameters live in ``params`` (a name → read-only array dict: ``W``, ``b`` and
 adds, e.g. PReLU's ``alpha``). They are replaced, never modified in place, so old values can be
 kept by reference.
 
-Two options change the path from zˡ to aˡ (issue 4):
+Two options change the path from zˡ to aˡ:
 
 - **Batch normalization** (``batch_norm = True``), as ``torch.nn.BatchNorm1d`` after the linear map:
       μ = mean_batch(z),  v = var_batch(z) (biased),  ẑ = (z − μ) / √(v + ε)

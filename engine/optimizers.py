@@ -15,6 +15,14 @@ step-back without copying.
 
 ``weight_decay`` λ adds λ p to the gradient of weight matrices (not biases) before the rule, as
 PyTorch's ``weight_decay`` does for the parameters it is given.
+
+Each optimizer declares its hyper-parameters as ``settings`` (``engine.settings.Setting``:
+default, range, label, symbol, meaning); everything that offers them — the scenario format, the
+network editor, the Network panel — reads them there. Each also writes its rule for the
+debugger's explanations (``explain_update``), beside the ``update`` it explains: the equations
+with one parameter's numbers in, which must compute the engine's values (tested for every
+registered optimizer). ``OPTIMIZERS`` is the registry: adding an optimizer is one class here and
+one entry there.
 """
 
 from __future__ import annotations
@@ -23,12 +31,42 @@ from abc import ABC, abstractmethod
 
 import numpy as np
 
+from .settings import TRAINING, Setting, training
+
 EMPTY: dict = {}
 
 
+def _decay_rate(name: str, default: float, label: str, meaning: str, symbol: str) -> Setting:
+    """A rate in [0, 1): μ, ρ, β₁, β₂."""
+    return training(
+        name, "float", default, label, meaning, symbol=symbol, lo=0.0, hi=1.0, hi_open=True
+    )
+
+
+def _eps(default: float) -> Setting:
+    return training(
+        "eps",
+        "float",
+        default,
+        "epsilon",
+        "added to the root in the denominator, so that it is never 0",
+        symbol="ε",
+        lo=0.0,
+        lo_open=True,
+    )
+
+
 class Optimizer(ABC):
+    """An update rule. ``settings``: its hyper-parameters besides η and weight decay;
+    ``defaults`` (derived): their default values by name."""
+
     name = ""
+    settings: tuple[Setting, ...] = ()
     defaults: dict[str, float | bool] = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.defaults = {s.name: s.default for s in cls.settings}
 
     def __init__(self, weight_decay: float = 0.0, **hyper):
         unknown = set(hyper) - set(self.defaults)
@@ -38,14 +76,22 @@ class Optimizer(ABC):
                 f"optimizer {self.name!r} has no setting {', '.join(sorted(unknown))}; "
                 f"allowed: {allowed}"
             )
-        self.weight_decay = float(weight_decay)
-        self.hyper = {**self.defaults, **hyper}
+        self.weight_decay = TRAINING["weight_decay"].validate(weight_decay)
+        own = {s.name: s for s in self.settings}
+        self.hyper = {**self.defaults, **{k: own[k].validate(v) for k, v in hyper.items()}}
         for key, value in self.hyper.items():
             setattr(self, key, value)
 
     @abstractmethod
     def update(self, p, g, state: dict, lr: float, t: int):
         """Return (p_new, step, new_state) with p_new = p − step."""
+
+    @abstractmethod
+    def explain_update(self, u) -> None:
+        """Write the rule for one parameter with its numbers, ending with ``u.assign``; ``u`` is
+        an ``engine.debugger.explain.update.UpdateTerms`` (the parameter ``u.p``, ``u.old``, the
+        gradient ``u.g`` / ``u.g_value``, ``u.lr``, ``u.t``, the optimizer state
+        ``u.old_state(key)`` / ``u.new_state(key)``, and ``u.term``, ``u.line``, ``u.note``)."""
 
     def __repr__(self) -> str:
         settings = ", ".join(
@@ -63,12 +109,26 @@ class SGD(Optimizer):
         step = lr * g
         return p - step, step, EMPTY
 
+    def explain_update(self, u):
+        u.assign(u.p + " − η " + u.g, u.old + " − " + u.lr + " × " + u.g_value)
+
 
 class Momentum(Optimizer):
     """v ← μ v + g;  p ← p − η v  (nesterov: p ← p − η (g + μ v))."""
 
     name = "momentum"
-    defaults = {"momentum": 0.9, "nesterov": False}
+    settings = (
+        _decay_rate(
+            "momentum", 0.9, "momentum", "fraction of the previous velocity v kept each step", "μ"
+        ),
+        training(
+            "nesterov",
+            "bool",
+            False,
+            "Nesterov",
+            "Nesterov's variant: step along g + μ v instead of v",
+        ),
+    )
 
     def update(self, p, g, state, lr, t):
         v_old = state.get("v")
@@ -77,12 +137,29 @@ class Momentum(Optimizer):
         step = lr * direction
         return p - step, step, {"v": v}
 
+    def explain_update(self, u):
+        mu = u.term("μ", "momentum", self.momentum)
+        v = u.new_state("v")
+        vo = u.term("v_old", "v_old", u.old_state("v"))
+        u.line("v", "μ v_old + " + u.g, mu + " × " + vo + " + " + u.g_value, u.number(v), result=v)
+        u.term("v", "v", v)
+        if self.nesterov:
+            u.assign(
+                u.p + " − η (" + u.g + " + μ v)",
+                u.old + " − " + u.lr + " × (" + u.g_value + " + " + mu + " × " + u.signed(v) + ")",
+            )
+        else:
+            u.assign(u.p + " − η v", u.old + " − " + u.lr + " × " + u.signed(v))
+
 
 class RMSprop(Optimizer):
     """s ← ρ s + (1 − ρ) g²;  p ← p − η g / (√s + ε)."""
 
     name = "rmsprop"
-    defaults = {"rho": 0.99, "eps": 1e-8}
+    settings = (
+        _decay_rate("rho", 0.99, "decay", "fraction of the running mean of g² kept each step", "ρ"),
+        _eps(1e-8),
+    )
 
     def update(self, p, g, state, lr, t):
         s_old = state.get("s")
@@ -91,12 +168,20 @@ class RMSprop(Optimizer):
         step = lr * g / (np.sqrt(s) + self.eps)
         return p - step, step, {"s": s}
 
+    def explain_update(self, u):
+        s = _explain_average(u, "s", u.term("ρ", "rho", self.rho), "ρ", squared=True)
+        _explain_root_step(self, u, s)
+
 
 class Adam(Optimizer):
     """Adam with bias correction: p ← p − η m̂ / (√v̂ + ε)."""
 
     name = "adam"
-    defaults = {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
+    settings = (
+        _decay_rate("beta1", 0.9, "first-moment decay", "fraction of the mean of g kept", "β₁"),
+        _decay_rate("beta2", 0.999, "second-moment decay", "fraction of the mean of g² kept", "β₂"),
+        _eps(1e-8),
+    )
 
     def update(self, p, g, state, lr, t):
         m_old, v_old = state.get("m"), state.get("v")
@@ -108,18 +193,72 @@ class Adam(Optimizer):
         step = lr * m_hat / (np.sqrt(v_hat) + self.eps)
         return p - step, step, {"m": m, "v": v}
 
+    def explain_update(self, u):
+        t = u.t
+        b1 = u.term("β₁", "beta1", self.beta1)
+        m = _explain_average(u, "m", b1, "β₁", squared=False)
+        b2 = u.term("β₂", "beta2", self.beta2)
+        v = _explain_average(u, "v", b2, "β₂", squared=True)
+        u.term("m", "m", m), u.term("v", "v", v)
+        hats = []
+        for name, value, beta, rate, symbol in (
+            ("m", m, self.beta1, b1, "β₁"),
+            ("v", v, self.beta2, b2, "β₂"),
+        ):
+            hat = value / (1.0 - beta**t)
+            formula = f"{name} / (1 − {symbol}^{t})"
+            numbers = u.number(value) + " / (1 − " + rate + f"^{t})"
+            u.line(f"{name}̂", formula, numbers, u.number(hat), result=hat)
+            hats.append(hat)
+        m_hat, v_hat = hats
+        root = " / (√" + u.number(v_hat) + " + " + u.term("ε", "eps", self.eps) + ")"
+        u.assign(u.p + " − η m̂ / (√v̂ + ε)", u.old + " − " + u.lr + " × " + u.signed(m_hat) + root)
+        u.note(f"t = {t} optimizer steps (bias correction)")
+
 
 class Adagrad(Optimizer):
     """s ← s + g²;  p ← p − η g / (√s + ε)."""
 
     name = "adagrad"
-    defaults = {"eps": 1e-10}
+    settings = (_eps(1e-10),)
 
     def update(self, p, g, state, lr, t):
         s_old = state.get("s")
         s = g * g if s_old is None else s_old + g * g
         step = lr * g / (np.sqrt(s) + self.eps)
         return p - step, step, {"s": s}
+
+    def explain_update(self, u):
+        s = u.new_state("s")
+        so = u.term("s_old", "s_old", u.old_state("s"))
+        u.line("s", "s_old + (" + u.g + ")²", so + " + " + u.g_value + u.SQ, u.number(s), result=s)
+        _explain_root_step(self, u, s)
+
+
+def _explain_average(u, name: str, rate, symbol: str, squared: bool) -> float:
+    """The line of a running average of g (or g²) at rate r — RMSprop's s, Adam's m and v:
+    name ← r name_old + (1 − r) g; returns the new value."""
+    value = u.new_state(name)
+    old = u.term(f"{name}_old", f"{name}_old", u.old_state(name))
+    g, g_value = ("(" + u.g + ")²", u.g_value + u.SQ) if squared else (u.g, u.g_value)
+    u.line(
+        name,
+        f"{symbol} {name}_old + (1 − {symbol}) " + g,
+        rate + " × " + old + " + (1 − " + rate + ") × " + g_value,
+        u.number(value),
+        result=value,
+    )
+    return value
+
+
+def _explain_root_step(optimizer, u, s: float) -> None:
+    """The last line of RMSprop and Adagrad: p ← p − η g / (√s + ε)."""
+    u.term("s", "s", s)
+    eps = u.term("ε", "eps", optimizer.eps)
+    u.assign(
+        u.p + " − η " + u.g + " / (√s + ε)",
+        u.old + " − " + u.lr + " × " + u.g_value + " / (√" + u.number(s) + " + " + eps + ")",
+    )
 
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {

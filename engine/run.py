@@ -18,6 +18,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .data import Dataset
+from .json_numbers import json_number
 from .learner import Learner, StepResult
 from .metrics import EpochMetrics, Grid, epoch_metrics, predict_grid
 from .network import Network
@@ -204,7 +205,7 @@ class Run:
         callback: Callable[[Run, EpochMetrics], object] | None = None,
     ) -> dict:
         """Train until a stopping rule fires (or ``max_steps`` more steps, stop_reason
-        "max_steps"); return the headless summary of ``CONVENTIONS.md``.
+        "max_steps"); return the headless summary (``docs/train-json.md``).
 
         ``callback(run, metrics)`` is called after every epoch.
         """
@@ -225,7 +226,7 @@ class Run:
         return self.summary(taken / elapsed if elapsed > 0 and taken else 0.0)
 
     def summary(self, steps_per_second: float = 0.0) -> dict:
-        """The headless summary object (``CONVENTIONS.md``); non-finite numbers as "nan"/"inf".
+        """The headless summary object (``docs/train-json.md``); non-finite numbers as "nan"/"inf".
 
         ``final.accuracy`` is on the validation set when there is one, else on the training set.
         """
@@ -306,15 +307,3 @@ class Run:
 
     def __repr__(self) -> str:
         return f"Run({self.name or 'unnamed'}, step {self.steps_done}, {self.describe()})"
-
-
-def json_number(value):
-    """A float for JSON: None stays None, NaN and ±Inf become "nan", "inf", "-inf"."""
-    if value is None:
-        return None
-    value = float(value)
-    if math.isnan(value):
-        return "nan"
-    if math.isinf(value):
-        return "inf" if value > 0 else "-inf"
-    return value

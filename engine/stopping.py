@@ -17,10 +17,11 @@ patience, epochs.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from . import nonfinite
+from .settings import STOP, TRAINING
 
 STOP_REASONS = ("loss_below", "patience", "epochs", "diverged")
 
@@ -29,13 +30,9 @@ class EarlyStopping:
     """Patience on a validation loss curve, one value per epoch (see the module docstring)."""
 
     def __init__(self, patience: int, min_delta: float = 0.0, restore_best: bool = False):
-        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 1:
-            raise ValueError(f"stop.patience must be an integer ≥ 1, got {patience!r}")
-        if isinstance(min_delta, bool) or not isinstance(min_delta, int | float) or min_delta < 0:
-            raise ValueError(f"stop.min_delta must be a number ≥ 0, got {min_delta!r}")
-        self.patience = patience
-        self.min_delta = float(min_delta)
-        self.restore_best = bool(restore_best)
+        self.patience = STOP["patience"].validate(patience)
+        self.min_delta = STOP["min_delta"].validate(min_delta)
+        self.restore_best = STOP["restore_best"].validate(restore_best)
         self.best = math.inf
         self.best_epoch: int | None = None
         self.best_state = None  # whatever ``update`` was given for the best epoch
@@ -69,38 +66,20 @@ class StopRules:
     @classmethod
     def from_section(cls, section: dict | None, epochs: int) -> StopRules:
         section = dict(section or {})
-        known = {f.name for f in fields(cls)} - {"epochs"}
-        unknown = set(section) - known
+        unknown = set(section) - set(STOP)
         if unknown:
             raise ValueError(
                 f"stop.{sorted(unknown)[0]} is not a stopping setting; allowed: "
-                + ", ".join(sorted(known))
+                + ", ".join(sorted(STOP))
             )
-        if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-            raise ValueError(f"training.epochs must be an integer ≥ 1, got {epochs!r}")
-        loss_below = section.get("loss_below")
-        if loss_below is not None and (
-            isinstance(loss_below, bool)
-            or not isinstance(loss_below, int | float)
-            or not loss_below > 0
-        ):
-            raise ValueError(f"stop.loss_below must be a number > 0, got {loss_below!r}")
-        patience = section.get("patience")
-        min_delta = section.get("min_delta") or 0.0
-        restore_best = section.get("restore_best") or False
-        if not isinstance(restore_best, bool):
-            raise ValueError(f"stop.restore_best must be true or false, got {restore_best!r}")
-        if patience is not None:
-            EarlyStopping(patience, min_delta)  # validates both
-        elif restore_best:
+        epochs = TRAINING["epochs"].validate(epochs)
+        values = {
+            name: s.default if section.get(name) is None else s.validate(section[name])
+            for name, s in STOP.items()
+        }
+        if values["restore_best"] and values["patience"] is None:
             raise ValueError("stop.restore_best needs stop.patience (early stopping)")
-        return cls(
-            epochs,
-            None if loss_below is None else float(loss_below),
-            patience,
-            float(min_delta),
-            restore_best,
-        )
+        return cls(epochs, **values)
 
 
 class NonFinite(NamedTuple):

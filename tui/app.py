@@ -664,7 +664,7 @@ class LabApp(GivesFiles, App[None]):
 
     def on_select_weight(self, message: msg.SelectWeight) -> None:
         message.stop()
-        self.session.view.selection = Selection(message.l, message.i, (message.i, message.j))
+        self.session.view.selection = Selection(message.l, message.j, (message.j, message.k))
         self.mark_dirty(["network", "debugger"])
 
     def on_select_example(self, message: msg.SelectExample) -> None:

@@ -60,11 +60,11 @@ class SelectUnit(Message):
 
 @dataclass
 class SelectWeight(Message):
-    """Select weight Wˡ[i, j] (0-based i, j) for the equation view."""
+    """Select weight Wˡⱼₖ — unit j's weight from input k, 0-based — for the equation view."""
 
     l: int
-    i: int
     j: int
+    k: int
 
 
 @dataclass

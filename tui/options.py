@@ -68,6 +68,14 @@ seed_option = click.option(
     help="Seed instead of the scenario's (data, initial weights, shuffling, dropout).",
 )
 
+
+def complete_set(ctx, param, incomplete: str) -> list[CompletionItem]:
+    """Shell completion of ``--set``: the scenario format's key paths, then a key's values."""
+    from scenarios.overrides import completions
+
+    return [CompletionItem(text, type="plain") for text in completions(incomplete)]
+
+
 set_option = click.option(
     "--set",
     "overrides",
@@ -75,6 +83,7 @@ set_option = click.option(
     metavar="SECTION.KEY=VALUE",
     callback=_all_overrides,
     help="Override a scenario value, e.g. --set training.lr=0.1 (repeatable).",
+    shell_complete=complete_set,
 )
 
 theme_option = click.option(

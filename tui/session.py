@@ -19,7 +19,6 @@ the run from the scenario and restores that state exactly, bit for bit.
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,10 +27,8 @@ import numpy as np
 from engine.debugger import ConditionError, DebuggerError
 from engine.debugger.follow import follow_run
 from engine.history import StatsHistory
-from engine.metrics import EpochMetrics
+from engine.json_numbers import json_number
 from engine.run_history import EpochLog
-from engine.stats import LayerStats
-from engine.stopping import NonFinite
 from scenarios import (
     DEFAULT_SCENARIO,
     Scenario,
@@ -146,6 +143,7 @@ class LabSession:
         """A debugger command on the main thread: step, next, finish, back, break, delete,
         toggle; the outcome goes to ``view``. SessionError for a bad argument."""
         c = self.controller
+        c.clear_interrupt()  # one meant for a training run that had already ended
         try:
             with np.errstate(all="ignore"):
                 if name == "step":
@@ -186,6 +184,9 @@ class LabSession:
         (status, message) to show.
         """
         c = self.controller
+        c.clear_interrupt()  # before the check: an interrupt from now on stops this run
+        if cancelled():  # stopped before this run began
+            return "paused", ""
         if self.run.stop_reason == "diverged":
             return "diverged", self._divergence_message(None)
 
@@ -289,10 +290,9 @@ class LabSession:
             "run": self.run.snapshot(),
             "steps": self.run.history.steps.state(),
             "epochs": self.run.history.epochs.state(),
-            "buffers": tuple(layer.buffers for layer in self.run.net.layers),
         }
         try:
-            written = session_file.write(path, _plain(header), _encodable(state))
+            written = session_file.write(path, _plain(header), session_file.encode_records(state))
         except session_file.SessionFileError as e:
             raise SessionError(str(e)) from None
         position = self.controller.position
@@ -307,9 +307,9 @@ class LabSession:
         except session_file.SessionFileError as e:
             raise SessionError(str(e)) from None
         try:
-            state = _decoded(state)
+            state = session_file.decode_records(state)
             if header["format"] != session_file.FORMAT:
-                state = _upgraded(header["format"], state)
+                state = session_file.upgrade(header["format"], state)
             return cls._from_saved(header, state)
         except StateMismatch as e:
             raise SessionError(f"{path}: not a session file this lab can open: {e}") from None
@@ -342,14 +342,11 @@ class LabSession:
             scenario = _edited(scenario, edits["network"], edits["training"])
         seed = header["seed"]
         run = build_run(scenario, seed=seed)
-        if not isinstance(state, dict) or not {"run", "steps", "epochs", "buffers"} <= set(state):
-            raise StateMismatch("state: expected the run, its histories and its buffers")
+        if not isinstance(state, dict) or not {"run", "steps", "epochs"} <= set(state):
+            raise StateMismatch("state: expected the run and its histories")
         check_like(state["run"], run.snapshot(), "run")
         check_optimizer_state(state["run"][0][0][1], run.learner, "run.optimizer")
-        check_like(state["buffers"], tuple(layer.buffers for layer in run.net.layers), "buffers")
         run.restore(state["run"])
-        for layer, buffers in zip(run.net.layers, state["buffers"], strict=True):
-            layer.buffers = buffers
         steps = StatsHistory.from_state(state["steps"])
         if steps.n_layers != run.net.L:
             raise ValueError(f"history of {steps.n_layers} layers for a network of {run.net.L}")
@@ -412,86 +409,14 @@ def _edited(s: Scenario, network: dict, training: dict) -> Scenario:
     return dataclasses.replace(s, **sections, label=label)
 
 
-# --- helpers for the session file -----------------------------------------------------------------
-
-_NAMED = "$named"
-
-# The only classes a session file can name: the engine's records held in a run's state, by the
-# names earlier versions wrote. A file names one of these keys, never code: each is rebuilt by its
-# own constructor from exactly its fields, and any other name is refused.
-_RECORDS = {
-    f"{cls.__module__}:{cls.__qualname__}": cls for cls in (LayerStats, EpochMetrics, NonFinite)
-}
-
-
-def _encodable(tree):
-    """``tree`` with the engine's records (LayerStats, EpochMetrics, NonFinite) tagged by name."""
-    if isinstance(tree, tuple) and hasattr(tree, "_fields"):
-        name = f"{type(tree).__module__}:{type(tree).__qualname__}"
-        if name not in _RECORDS:
-            raise TypeError(f"cannot store a {name} in a session file")
-        return {_NAMED: name, "fields": list(map(_encodable, tree))}
-    if type(tree) is tuple:
-        return tuple(_encodable(x) for x in tree)
-    if type(tree) is list:
-        return [_encodable(x) for x in tree]
-    if type(tree) is dict:
-        return {k: _encodable(v) for k, v in tree.items()}
-    return tree
-
-
-def _decoded(tree):
-    """The inverse of ``_encodable``: a tagged record is rebuilt only if its name is one of
-    ``_RECORDS`` and it has exactly that record's fields; ValueError otherwise."""
-    if type(tree) is dict and _NAMED in tree:
-        name, fields = tree[_NAMED], tree.get("fields")
-        cls = _RECORDS.get(name) if isinstance(name, str) else None
-        if cls is None:
-            raise ValueError(f"unknown record {str(name)[:60]!r}")
-        if type(fields) is not list or len(fields) != len(cls._fields):
-            raise ValueError(f"{cls.__name__} needs the {len(cls._fields)} fields {cls._fields}")
-        return cls._make(map(_decoded, fields))
-    if type(tree) is tuple:
-        return tuple(_decoded(x) for x in tree)
-    if type(tree) is list:
-        return [_decoded(x) for x in tree]
-    if type(tree) is dict:
-        return {k: _decoded(v) for k, v in tree.items()}
-    return tree
-
-
-def _upgraded(format: str, state: dict) -> dict:
-    """The state of an older session file in the current layout (``state`` decoded).
-
-    Format 1 stored the histories as their attribute dictionaries: ``steps`` the whole
-    preallocated arrays of ``StatsHistory`` (``_rows`` of which ``_n_recent`` were in use,
-    ``_sums``/``_count``/``_loss_min``/``_loss_max``/``_last`` of which ``_n_coarse``,
-    ``_width``, …), ``epochs`` the ``EpochLog``'s ``capacity`` and ``_items``.
-    """
-    if format != session_file.FORMAT_1:
-        raise ValueError(f"no upgrade from format {format!r}")
-    old, nr, nc = state["steps"], state["steps"]["_n_recent"], state["steps"]["_n_coarse"]
-    steps = {
-        "n_layers": old["n_layers"],
-        "recent": old["recent"],
-        "coarse": old["coarse"],
-        "width": old["_width"],
-        "n_recorded": old["n_recorded"],
-        "rows": old["_rows"][:nr],
-        **{k: old[f"_{k}"][:nc] for k in ("sums", "count", "loss_min", "loss_max", "last")},
-    }
-    epochs = {"capacity": state["epochs"]["capacity"], "items": state["epochs"]["_items"]}
-    return {**state, "steps": steps, "epochs": epochs}
-
-
 def _plain(tree):
     """Sections as plain JSON-able values (tuples → lists)."""
     if isinstance(tree, dict):
         return {k: _plain(v) for k, v in tree.items()}
     if isinstance(tree, list | tuple):
         return [_plain(x) for x in tree]
-    if isinstance(tree, float) and not math.isfinite(tree):
-        return repr(tree)
+    if isinstance(tree, float):
+        return json_number(tree)
     return tree
 
 

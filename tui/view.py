@@ -34,7 +34,8 @@ STATS: dict[str, str] = {
 @dataclass(frozen=True, slots=True)
 class Selection:
     """What the user selected for explanation: a layer ``l`` (1-based), optionally a unit
-    ``unit`` (row i of Wˡ) and optionally a weight ``weight = (i, j)`` (entry W[i, j])."""
+    ``unit`` j (row j of Wˡ) and optionally a weight ``weight = (j, k)`` (entry Wˡⱼₖ, from input
+    k to unit j)."""
 
     l: int
     unit: int | None = None

@@ -1,4 +1,4 @@
-"""The one atomic write (engine.atomic) that sessions and traces share (issue 16, point 7)."""
+"""The one atomic write (engine.atomic) that sessions and traces share."""
 
 from __future__ import annotations
 

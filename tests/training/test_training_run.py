@@ -156,7 +156,7 @@ def test_float32_runs():
     [
         ({"training": {"momentum": 0.9}}, "training.momentum does not apply to optimizer 'sgd'"),
         ({"training": {"speed": 2}}, "training.speed is not a training setting"),
-        ({"training": {"lr": 0}}, "training.lr must be > 0"),
+        ({"training": {"lr": 0}}, "training.lr must be a number > 0, got 0"),
         ({"training": {"batch_size": 0}}, "training.batch_size must be a positive integer"),
         (
             {"network": {"loss": "bce", "layers": [{"size": 2, "colour": 1}, {"size": 1}]}},

@@ -142,7 +142,7 @@ async def test_q_while_training_stops_the_thread_and_quits(lab_app):
 
 
 async def test_q_asks_only_when_there_is_unsaved_progress(lab_app, settle, tmp_path):
-    """q quit at once with unsaved training while r and o asked (issue 16)."""
+    """q quit at once with unsaved training while r and o asked."""
     app = lab_app("xor")
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("e")

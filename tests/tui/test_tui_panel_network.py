@@ -241,7 +241,7 @@ def test_an_unchanged_draft_of_every_preset_is_valid_and_validates_again(name):
         ("adam", {}, "optimizer adam β₁ 0.9 β₂ 0.999 ε 1e-8"),
         ("momentum", {"nesterov": True}, "optimizer momentum nesterov μ 0.9"),
         ("momentum", {}, "optimizer momentum μ 0.9"),
-        ("sgd", {"weight_decay": 0.01}, "optimizer sgd λ 0.01"),
+        ("sgd", {"weight_decay": 0.01}, "optimizer sgd decay 0.01"),
     ],
 )
 def test_optimizer_settings_are_items_with_their_symbols(name, settings, expected):

@@ -1,8 +1,9 @@
 """``backprop-lab trace SCENARIO --steps N``: every event of the first N steps, as JSON.
 
-The format is ``backprop-lab-trace/1`` (``CONVENTIONS.md``; reader: ``engine.trace.read_trace``):
-numbers exact to the last bit, NaN and ±Inf as "nan", "inf", "-inf". Written to stdout, or with
-``-o FILE`` to a file (atomically: a temporary file in the same folder, then renamed).
+The format is ``backprop-lab-trace/1`` (``docs/trace-format.md``; reader:
+``engine.trace.read_trace``): numbers exact to the last bit, NaN and ±Inf as "nan", "inf", "-inf".
+Written to stdout, or with ``-o FILE`` to a file (atomically: a temporary file in the same folder,
+then renamed).
 """
 
 from __future__ import annotations

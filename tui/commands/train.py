@@ -2,7 +2,7 @@
 
 On a terminal a progress bar shows the epoch, the training and validation loss and the accuracy;
 otherwise (or after the bar) a few plain lines report how the run ended. ``--json`` prints the
-summary object of ``CONVENTIONS.md`` on stdout and nothing else.
+summary object (``docs/train-json.md``) on stdout and nothing else.
 
 Exit status: 0 when training finished (loss_below, patience, epochs), 3 when it diverged (with one
 line on stderr naming the step, the layer and the quantity that first became non-finite), 2 for a

@@ -345,7 +345,7 @@ class DataPanel(Panel):
         x = np.asarray(data.x_train)
         y = np.asarray(data.y_train)
         n = min(SAMPLES, x.shape[0])
-        outputs = np.asarray(run.net.predict(x[:n]), dtype=np.float64)
+        outputs = np.asarray(run.net.forward(x[:n]), dtype=np.float64)
         why = (
             f"{x.shape[1]}-D inputs cannot be drawn here"
             if x.shape[1] > 2

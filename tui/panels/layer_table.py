@@ -12,6 +12,8 @@ from __future__ import annotations
 from textual.content import Content
 from textual.events import Click
 
+from engine.debugger.formatting import sup
+from engine.settings import LAYER
 from tui.messages import SelectUnit
 from tui.panels.base import ACCENT, CURRENT_ROW, MUTED, SELECTED, Show
 from tui.panels.format import fmt, fmt_count
@@ -40,9 +42,9 @@ def layer_rows(net) -> list[tuple[str, ...]]:
     for layer in net.layers:
         extras = []
         if getattr(layer, "dropout", 0.0):
-            extras.append(f"drop {fmt(layer.dropout, 3)}")
+            extras.append(f"{LAYER['dropout'].shown} {fmt(layer.dropout, 3)}")
         if getattr(layer, "batch_norm", False):
-            extras.append("BN")
+            extras.append(LAYER["batch_norm"].shown)
         act = layer.activation
         name = act.name if act.alpha is None else f"{act.name} α={fmt(act.alpha, 3)}"
         activation = name + (" " + " ".join(extras) if extras else "")
@@ -67,12 +69,8 @@ def event_row(event, L: int) -> tuple[int | None, str] | None:
         l = L
     marker = EVENT_MARKERS[event.kind]
     if l is not None:
-        marker = marker.replace("ˡ", _sup(l))
+        marker = marker.replace("ˡ", sup(l))
     return l, marker
-
-
-def _sup(l: int) -> str:
-    return str(l).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
 def column_widths(table, width: int | None) -> list[int]:

@@ -16,28 +16,28 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Static
 
+from engine.settings import TRAINING
 from tui.messages import ApplyNetwork
 from tui.panels.base import ACCENT, MUTED, Panel, Show
 from tui.panels.format import flow, fmt, fmt_count
 from tui.panels.layer_table import LayerTable, event_row, layer_rows, render_table
 from tui.panels.network_picture import NetworkPicture
 
-HYPER_SYMBOLS = {"beta1": "β₁", "beta2": "β₂", "eps": "ε", "rho": "ρ", "momentum": "μ"}
-"""How the optimizer's hyper-parameters are written (the symbols of the update equations)."""
-
 
 def optimizer_items(optimizer) -> list[tuple[str, str]]:
     """``[("optimizer", "adam"), ("β₁", "0.9"), ("β₂", "0.999"), ("ε", "1e-8")]``: the name and
-    each setting as its own item (so they wrap between settings, never inside one)."""
+    each setting as its own item (so they wrap between settings, never inside one), written as
+    the optimizer declares it (``Optimizer.settings``: the symbols of the update equations)."""
     items = [("optimizer", optimizer.name)]
-    for key, value in optimizer.hyper.items():
+    for s in optimizer.settings:
+        value = optimizer.hyper[s.name]
         if isinstance(value, bool):
             if value:  # a flag (nesterov) goes with the name
-                items[0] = ("optimizer", f"{items[0][1]} {key}")
+                items[0] = ("optimizer", f"{items[0][1]} {s.name}")
         else:
-            items.append((HYPER_SYMBOLS.get(key, key), fmt(value)))
+            items.append((s.shown, fmt(value)))
     if optimizer.weight_decay:
-        items.append(("λ", fmt(optimizer.weight_decay)))
+        items.append((TRAINING["weight_decay"].shown, fmt(optimizer.weight_decay)))
     return items
 
 
@@ -52,17 +52,13 @@ def training_items(run) -> list[Content]:
     items = [
         ("loss", net.loss.name),
         *optimizer_items(learner.optimizer),
-        ("η", fmt(lr)),
-        ("batch", f"full ({batch})" if batch == trainer.n else str(batch)),
+        (TRAINING["lr"].shown, fmt(lr)),
+        (TRAINING["batch_size"].shown, f"full ({batch})" if batch == trainer.n else str(batch)),
     ]
-    for name in ("l1", "l2"):
-        value = getattr(learner, name, 0.0)
-        if value:
-            items.append((name.upper(), fmt(value)))
-    for name in ("clip_value", "clip_norm"):
+    for name in ("l1", "l2", "clip_value", "clip_norm"):
         value = getattr(learner, name, None)
-        if value is not None:
-            items.append((name, fmt(value)))
+        if value:  # 0 and None: off
+            items.append((TRAINING[name].shown, fmt(value)))
     result = [Content.assemble((f"{key} ", MUTED), value) for key, value in items]
     result.append(Content.assemble(("params ", MUTED), (fmt_count(net.n_params), ACCENT)))
     return result
