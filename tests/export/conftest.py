@@ -1,15 +1,8 @@
 """Fixtures of the export tests; their helper modules (export_helpers, export_cases) are
-imported by name from this folder, whichever import mode pytest uses."""
-
-import sys
-from pathlib import Path
+imported by name (this folder is on pytest's ``pythonpath``, pyproject.toml)."""
 
 import numpy as np
 import pytest
-
-HERE = str(Path(__file__).parent)
-if HERE not in sys.path:
-    sys.path.insert(0, HERE)
 
 
 @pytest.fixture
@@ -26,6 +19,9 @@ def swish(monkeypatch):
         def slope(self, z, a, **params):
             s = 1.0 / (1.0 + np.exp(-z))
             return s + z * s * (1.0 - s)
+
+        def explain_slope(self, t):
+            return "σ(z) + z σ(z)(1 − σ(z))", "σ(z) + z σ(z)(1 − σ(z))"
 
     monkeypatch.setitem(activations.ACTIVATIONS, "swish", Swish)
     return Swish
