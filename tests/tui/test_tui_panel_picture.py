@@ -239,7 +239,7 @@ async def test_the_picture_posts_selections_as_the_apps_messages():
         x, y = cells_of(picture, ("weight", 2, 0, 1))[0]
         await pilot.click("#network-picture", offset=(x, y))
         await pilot.pause()
-        assert [(m.l, m.i, m.j) for m in app.requests(SelectWeight)] == [(2, 0, 1)]
+        assert [(m.l, m.j, m.k) for m in app.requests(SelectWeight)] == [(2, 0, 1)]
 
 
 def lit(picture: NetworkPicture) -> set:
