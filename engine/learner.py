@@ -11,7 +11,8 @@ The step:
     loss      C = C₀(aᴸ, y) + λ₁ Σ|W| + (λ₂/2) Σ‖W‖²;  ∇ₐC₀
     backward  δᴸ = ∇ₐC ⊙ σ′(zᴸ) (or fused);  δˡ = (δˡ⁺¹ Wˡ⁺¹) ⊙ σ′(zˡ)   l = L…1
               ∂C/∂Wˡ = (δˡ)ᵀ aˡ⁻¹ + λ₂ Wˡ + λ₁ sign(Wˡ),  ∂C/∂bˡ = Σ δˡ
-    clip      by value or by global norm (optional)
+    clip      by value (g ← clip(g, −c, c)) or by global norm (g ← g·c/(‖g‖ + 10⁻⁶) when that
+              factor is < 1, as torch.nn.utils.clip_grad_norm_), optional
     update    p ← optimizer rule(p, g)                                    l = 1…L
     commit    parameters and optimizer state replaced; then StepEnd
 
@@ -123,8 +124,8 @@ class Learner:
             mode, threshold = "value", c
         else:
             c = self.clip_norm
-            if before > c:
-                scale = c / before
+            scale = c / (before + NORM_CLIP_EPS)  # as torch.nn.utils.clip_grad_norm_
+            if scale < 1.0:
                 clipped = [{k: g * scale for k, g in gs.items()} for gs in grads]
                 changed = tuple(range(1, len(grads) + 1))
             else:
@@ -350,6 +351,8 @@ def _fields(extra: dict | None, names: frozenset) -> dict:
         return {}
     return {k: v for k, v in extra.items() if k in names}
 
+
+NORM_CLIP_EPS = 1e-6  # clip_grad_norm_'s ε: the clipped norm is c·‖g‖/(‖g‖ + ε) < c, never c + ulp
 
 _NO_STATE: dict = {}  # an optimizer's state before its first step (optimizers only read it)
 

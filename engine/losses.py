@@ -11,7 +11,10 @@ Conventions (``CONVENTIONS.md``):
   y is one-hot rows (or distributions), or class indices of shape (batch,), read as one-hot.
 
 For sigmoid + bce and softmax + cross_entropy the output delta δᴸ = ∂C/∂zᴸ is computed in the
-fused stable form (a − y)/(B·n) and (a − y)/B, never as ∇ₐC ⊙ σ′(z).
+fused stable form (a − y)/(B·n) and (a·Σⱼyⱼ − y)/B, never as ∇ₐC ⊙ σ′(z). The general form
+(a·Σⱼyⱼ − y)/B is the gradient of C for any target rows, as PyTorch's ``CrossEntropyLoss`` with
+class probabilities differentiates it; it is exactly (a − y)/B when a row sums to 1 (one-hot rows,
+class indices), so only targets whose rows sum to 1 approximately (0.33333 × 3) see a difference.
 """
 
 from __future__ import annotations
@@ -118,8 +121,10 @@ class CrossEntropy(Loss):
         return g
 
     def fused_delta(self, z, a, y):
-        """δᴸ = (a − y) / B."""
-        return (1.0 / a.shape[0]) * (a - _rows(y, a))
+        """δᴸ = (a·Σⱼyⱼ − y) / B: ∂C/∂zᴸ for any target rows; (a − y)/B when y is one-hot."""
+        if y.ndim == 1:  # class indices: one-hot rows, each summing to 1 exactly
+            return (1.0 / a.shape[0]) * (a - _rows(y, a))
+        return (1.0 / a.shape[0]) * (a * y.sum(axis=1, keepdims=True) - y)
 
 
 LOSSES: dict[str, type[Loss]] = {
