@@ -1,9 +1,11 @@
 """Activation functions σ and their slopes σ′, one class each.
 
 Every activation maps the pre-activation ``z`` (shape (batch, n)) to ``a = σ(z)`` and gives the
-element-wise slope ``σ′(z)`` used in δˡ = (from above) ⊙ σ′(zˡ). Softmax is the exception: its
-Jacobian is not diagonal, so it is only allowed on the output layer together with the
-cross-entropy loss, where the output delta takes the fused form δᴸ = (a − y) / B.
+element-wise slope ``σ′(z)`` used in δˡ = (from above) ⊙ σ′(zˡ). Both write into ``out`` when it
+is given (a buffer shaped like z, reused from step to step by the fast path) and allocate the
+result otherwise: the same NumPy calls either way, so the values are the same bit for bit.
+Softmax is the exception: its Jacobian is not diagonal, so it is only allowed on the output layer
+together with the cross-entropy loss, where the output delta takes the fused form δᴸ = (a − y)/B.
 
 ``ACTIVATIONS`` is the registry: a name → class dict that the CLI and the UI build their choices
 from. Adding an activation is one class here and one entry there.
@@ -24,17 +26,20 @@ class Activation(ABC):
     saturates = False  # σ′ → 0 for large |z|: the saturated-fraction statistic applies
     can_die = False  # σ′ = 0 on a whole half-line: the dead-unit statistic applies
     learnable: tuple[str, ...] = ()  # per-unit parameters this activation adds to its layer
+    quiet: dict[str, str] = {}  # floating-point conditions σ raises on purpose (np.errstate
+    # keywords): whoever applies σ silences them around the pass
 
     def __init__(self, alpha: float | None = None):
         self.alpha = alpha
 
     @abstractmethod
-    def __call__(self, z, **params):
-        """a = σ(z)."""
+    def __call__(self, z, out=None, **params):
+        """a = σ(z) (into ``out`` when given)."""
 
     @abstractmethod
-    def slope(self, z, a, **params):
-        """σ′(z), element-wise; ``a = σ(z)`` is passed so it need not be recomputed."""
+    def slope(self, z, a, out=None, **params):
+        """σ′(z), element-wise, into ``out`` when given; ``a = σ(z)`` is passed so it need not be
+        recomputed."""
 
     def __repr__(self) -> str:
         if self.alpha is None:
@@ -47,33 +52,41 @@ class Linear(Activation):
 
     name = "linear"
 
-    def __call__(self, z, **params):
-        return z
+    def __call__(self, z, out=None, **params):
+        if out is None:
+            return z
+        np.copyto(out, z)
+        return out
 
-    def slope(self, z, a, **params):
-        return np.ones_like(z)
+    def slope(self, z, a, out=None, **params):
+        if out is None:
+            return np.ones_like(z)
+        out.fill(1.0)
+        return out
 
 
 class Sigmoid(Activation):
     """σ(z) = 1 / (1 + e⁻ᶻ), σ′(z) = σ(z)(1 − σ(z)); finite and accurate at any z.
 
     For z < −709 (−88 in float32) e⁻ᶻ overflows to +∞ and 1 / (1 + ∞) = 0, the correctly rounded
-    value there; that overflow is expected and silenced. Elsewhere the result is within a few
-    ulp. (Four NumPy calls instead of the seven of the two-branch form: this runs per layer.)
+    value there; that overflow is expected (``quiet``: the caller silences it, once per pass,
+    since an ``np.errstate`` costs microseconds). Elsewhere the result is within a few ulp. (Four
+    NumPy calls instead of the seven of the two-branch form: this runs per layer.)
     """
 
     name = "sigmoid"
     max_slope = 0.25
     saturates = True
+    quiet = {"over": "ignore"}
 
-    def __call__(self, z, **params):
-        with np.errstate(over="ignore"):
-            e = np.exp(-z)
+    def __call__(self, z, out=None, **params):
+        e = np.negative(z, out=out)
+        np.exp(e, out=e)
         e += 1.0
         return np.reciprocal(e, out=e)
 
-    def slope(self, z, a, **params):
-        return a * (1.0 - a)
+    def slope(self, z, a, out=None, **params):
+        return _a_times_one_minus_a(a, out)
 
 
 class Tanh(Activation):
@@ -82,11 +95,12 @@ class Tanh(Activation):
     name = "tanh"
     saturates = True
 
-    def __call__(self, z, **params):
-        return np.tanh(z)
+    def __call__(self, z, out=None, **params):
+        return np.tanh(z, out=out)
 
-    def slope(self, z, a, **params):
-        return 1.0 - a * a
+    def slope(self, z, a, out=None, **params):
+        s = np.multiply(a, a, out=out)
+        return np.subtract(1.0, s, out=s)
 
 
 class ReLU(Activation):
@@ -95,11 +109,11 @@ class ReLU(Activation):
     name = "relu"
     can_die = True
 
-    def __call__(self, z, **params):
-        return np.maximum(z, 0.0)
+    def __call__(self, z, out=None, **params):
+        return np.maximum(z, 0.0, out=out)
 
-    def slope(self, z, a, **params):
-        return (z > 0).astype(z.dtype)
+    def slope(self, z, a, out=None, **params):
+        return np.greater(z, 0.0, out=_like(z, out), casting="unsafe")  # True → 1.0
 
 
 class LeakyReLU(Activation):
@@ -111,11 +125,16 @@ class LeakyReLU(Activation):
         super().__init__(0.01 if alpha is None else float(alpha))
         self.max_slope = max(1.0, abs(self.alpha))
 
-    def __call__(self, z, **params):
-        return np.where(z > 0, z, self.alpha * z)
+    def __call__(self, z, out=None, **params):
+        a = np.multiply(z, self.alpha, out=out)
+        np.copyto(a, z, where=z > 0)
+        return a
 
-    def slope(self, z, a, **params):
-        return np.where(z > 0, 1.0, self.alpha).astype(z.dtype, copy=False)
+    def slope(self, z, a, out=None, **params):
+        s = _like(z, out)
+        s.fill(self.alpha)
+        np.copyto(s, 1.0, where=z > 0)
+        return s
 
 
 class PReLU(Activation):
@@ -131,11 +150,16 @@ class PReLU(Activation):
     def __init__(self, alpha: float | None = None):
         super().__init__(0.25 if alpha is None else float(alpha))
 
-    def __call__(self, z, alpha=None, **params):
-        return np.where(z > 0, z, alpha * z)
+    def __call__(self, z, out=None, alpha=None, **params):
+        a = np.multiply(z, alpha, out=out)
+        np.copyto(a, z, where=z > 0)
+        return a
 
-    def slope(self, z, a, alpha=None, **params):
-        return np.where(z > 0, 1.0, alpha).astype(z.dtype, copy=False)
+    def slope(self, z, a, out=None, alpha=None, **params):
+        s = _like(z, out)
+        s[...] = alpha
+        np.copyto(s, 1.0, where=z > 0)
+        return s
 
     def grad_alpha(self, z, grad_a):
         """∂C/∂αⱼ = Σᵢ ∂C/∂aᵢⱼ · min(zᵢⱼ, 0)."""
@@ -152,11 +176,17 @@ class ELU(Activation):
         super().__init__(1.0 if alpha is None else float(alpha))
         self.max_slope = max(1.0, self.alpha)
 
-    def __call__(self, z, **params):
-        return np.where(z > 0, z, self.alpha * np.expm1(np.minimum(z, 0.0)))
+    def __call__(self, z, out=None, **params):
+        a = np.minimum(z, 0.0, out=out)
+        np.expm1(a, out=a)
+        np.multiply(a, self.alpha, out=a)
+        np.copyto(a, z, where=z > 0)
+        return a
 
-    def slope(self, z, a, **params):
-        return np.where(z > 0, 1.0, a + self.alpha)
+    def slope(self, z, a, out=None, **params):
+        s = np.add(a, self.alpha, out=out)
+        np.copyto(s, 1.0, where=z > 0)
+        return s
 
 
 class Softmax(Activation):
@@ -168,13 +198,25 @@ class Softmax(Activation):
     name = "softmax"
     saturates = True
 
-    def __call__(self, z, **params):
-        e = np.exp(z - z.max(axis=1, keepdims=True))
-        return e / e.sum(axis=1, keepdims=True)
+    def __call__(self, z, out=None, **params):
+        e = np.subtract(z, z.max(axis=1, keepdims=True), out=out)
+        np.exp(e, out=e)
+        return np.divide(e, e.sum(axis=1, keepdims=True), out=e)
 
-    def slope(self, z, a, **params):
+    def slope(self, z, a, out=None, **params):
         """The diagonal of the softmax Jacobian, aⱼ(1 − aⱼ) (shown, not used for δ)."""
-        return a * (1.0 - a)
+        return _a_times_one_minus_a(a, out)
+
+
+def _like(z, out):
+    """``out``, or a new array shaped like z."""
+    return np.empty_like(z) if out is None else out
+
+
+def _a_times_one_minus_a(a, out):
+    """a ⊙ (1 − a): σ′ of the sigmoid, the diagonal of softmax's Jacobian."""
+    s = np.subtract(1.0, a, out=out)
+    return np.multiply(a, s, out=s)
 
 
 ACTIVATIONS: dict[str, type[Activation]] = {

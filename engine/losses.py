@@ -23,6 +23,8 @@ from abc import ABC, abstractmethod
 
 import numpy as np
 
+from .arrays import vdot
+
 
 class Loss(ABC):
     name = ""
@@ -34,11 +36,12 @@ class Loss(ABC):
         """C averaged over the batch."""
 
     @abstractmethod
-    def grad_a(self, z, a, y):
-        """∇ₐC, shape (batch, n)."""
+    def grad_a(self, z, a, y, out=None):
+        """∇ₐC, shape (batch, n) (into ``out`` when given)."""
 
-    def fused_delta(self, z, a, y):
-        """δᴸ computed directly (only where ``fused_activation`` is the output activation)."""
+    def fused_delta(self, z, a, y, out=None):
+        """δᴸ computed directly (only where ``fused_activation`` is the output activation), into
+        ``out`` when given."""
         raise TypeError(f"{self.name} has no fused output delta")
 
     def __repr__(self) -> str:
@@ -52,10 +55,11 @@ class MSE(Loss):
 
     def value(self, z, a, y):
         r = a - y
-        return float(np.vdot(r, r)) / r.size
+        return float(vdot(r, r)) / r.size
 
-    def grad_a(self, z, a, y):
-        return (2.0 / a.size) * (a - y)
+    def grad_a(self, z, a, y, out=None):
+        g = np.subtract(a, y, out=out)
+        return np.multiply(g, 2.0 / a.size, out=g)
 
 
 class Quadratic(Loss):
@@ -65,10 +69,11 @@ class Quadratic(Loss):
 
     def value(self, z, a, y):
         r = a - y
-        return 0.5 * float(np.vdot(r, r)) / r.shape[0]
+        return 0.5 * float(vdot(r, r)) / r.shape[0]
 
-    def grad_a(self, z, a, y):
-        return (1.0 / a.shape[0]) * (a - y)
+    def grad_a(self, z, a, y, out=None):
+        g = np.subtract(a, y, out=out)
+        return np.multiply(g, 1.0 / a.shape[0], out=g)
 
 
 class BinaryCrossEntropy(Loss):
@@ -82,7 +87,7 @@ class BinaryCrossEntropy(Loss):
         per_element = np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))
         return float(per_element.sum()) / z.size
 
-    def grad_a(self, z, a, y):
+    def grad_a(self, z, a, y, out=None):
         """(a − y) / (a(1 − a)·B·n); where a rounds to 0 or 1, the limit of −y/a + (1 − y)/(1 − a)
         with a term whose factor y or 1 − y is 0 left out (so a saturated correct output gives
         ∓1/(B·n), not NaN)."""
@@ -92,11 +97,12 @@ class BinaryCrossEntropy(Loss):
             if edge.any():
                 limit = np.where(y != 0, -y / a, 0.0) + np.where(y != 1, (1.0 - y) / (1.0 - a), 0.0)
                 g = np.where(edge, limit / a.size, g)
-        return g
+        return _into(out, g)
 
-    def fused_delta(self, z, a, y):
+    def fused_delta(self, z, a, y, out=None):
         """δᴸ = (a − y) / (B·n)."""
-        return (1.0 / a.size) * (a - y)
+        d = np.subtract(a, y, out=out)
+        return np.multiply(d, 1.0 / a.size, out=d)
 
 
 class CrossEntropy(Loss):
@@ -112,19 +118,22 @@ class CrossEntropy(Loss):
         log_sum_exp = m + np.log(np.exp(z - m).sum(axis=1, keepdims=True))
         return float((y * (log_sum_exp - z)).sum()) / z.shape[0]
 
-    def grad_a(self, z, a, y):
+    def grad_a(self, z, a, y, out=None):
         """−y / (a·B), and 0 where y = 0 (also where a underflows to 0)."""
         y = _rows(y, a)
         with np.errstate(divide="ignore", invalid="ignore"):
             g = -y / (a * a.shape[0])
         g[y == 0] = 0.0
-        return g
+        return _into(out, g)
 
-    def fused_delta(self, z, a, y):
+    def fused_delta(self, z, a, y, out=None):
         """δᴸ = (a·Σⱼyⱼ − y) / B: ∂C/∂zᴸ for any target rows; (a − y)/B when y is one-hot."""
         if y.ndim == 1:  # class indices: one-hot rows, each summing to 1 exactly
-            return (1.0 / a.shape[0]) * (a - _rows(y, a))
-        return (1.0 / a.shape[0]) * (a * y.sum(axis=1, keepdims=True) - y)
+            d = np.subtract(a, _rows(y, a), out=out)
+        else:
+            d = np.multiply(a, y.sum(axis=1, keepdims=True), out=out)
+            np.subtract(d, y, out=d)
+        return np.multiply(d, 1.0 / a.shape[0], out=d)
 
 
 LOSSES: dict[str, type[Loss]] = {
@@ -137,6 +146,14 @@ def make_loss(name: str) -> Loss:
         return LOSSES[name]()
     except KeyError:
         raise ValueError(f"unknown loss {name!r}; allowed: {', '.join(LOSSES)}") from None
+
+
+def _into(out, g):
+    """``g``, copied into ``out`` when given."""
+    if out is None:
+        return g
+    np.copyto(out, g)
+    return out
 
 
 def _rows(y, like):

@@ -27,8 +27,18 @@ EMPTY: dict = {}
 
 
 class Optimizer(ABC):
+    """An update rule. ``state_names``: the arrays it keeps from step to step (per parameter);
+    ``scratch_names``: the arrays it only uses within a step. ``update`` writes the new parameter,
+    the step and the new state into the arrays ``out`` names ("p", "step", a state or scratch
+    name) and allocates the others: the fast path passes buffers reused from step to step (for all
+    parameters at once, as one flat array), the event stream passes none. The same NumPy calls
+    either way, element by element, so both give the same numbers bit for bit.
+    """
+
     name = ""
     defaults: dict[str, float | bool] = {}
+    state_names: tuple[str, ...] = ()
+    scratch_names: tuple[str, ...] = ()
 
     def __init__(self, weight_decay: float = 0.0, **hyper):
         unknown = set(hyper) - set(self.defaults)
@@ -44,8 +54,12 @@ class Optimizer(ABC):
             setattr(self, key, value)
 
     @abstractmethod
-    def update(self, p, g, state: dict, lr: float, t: int):
+    def update(self, p, g, state: dict, lr: float, t: int, out: dict = EMPTY):
         """Return (p_new, step, new_state) with p_new = p − step."""
+
+    def decayed(self, g, p, out=None, scratch=None):
+        """g + λ p: the gradient of a weight matrix with weight decay λ (into ``out``)."""
+        return np.add(g, np.multiply(p, self.weight_decay, out=scratch), out=out)
 
     def __repr__(self) -> str:
         settings = ", ".join(
@@ -59,9 +73,9 @@ class SGD(Optimizer):
 
     name = "sgd"
 
-    def update(self, p, g, state, lr, t):
-        step = lr * g
-        return p - step, step, EMPTY
+    def update(self, p, g, state, lr, t, out=EMPTY):
+        step = np.multiply(g, lr, out=out.get("step"))
+        return np.subtract(p, step, out=out.get("p")), step, EMPTY
 
 
 class Momentum(Optimizer):
@@ -69,13 +83,22 @@ class Momentum(Optimizer):
 
     name = "momentum"
     defaults = {"momentum": 0.9, "nesterov": False}
+    state_names = ("v",)
 
-    def update(self, p, g, state, lr, t):
+    def update(self, p, g, state, lr, t, out=EMPTY):
         v_old = state.get("v")
-        v = g if v_old is None else self.momentum * v_old + g
-        direction = g + self.momentum * v if self.nesterov else v
-        step = lr * direction
-        return p - step, step, {"v": v}
+        if v_old is None:  # v = g at the first step
+            v = g if "v" not in out else _copied(g, out["v"])
+        else:
+            v = np.multiply(v_old, self.momentum, out=out.get("v"))
+            np.add(v, g, out=v)
+        if self.nesterov:
+            step = np.multiply(v, self.momentum, out=out.get("step"))
+            np.add(g, step, out=step)
+            np.multiply(step, lr, out=step)
+        else:
+            step = np.multiply(v, lr, out=out.get("step"))
+        return np.subtract(p, step, out=out.get("p")), step, {"v": v}
 
 
 class RMSprop(Optimizer):
@@ -83,13 +106,17 @@ class RMSprop(Optimizer):
 
     name = "rmsprop"
     defaults = {"rho": 0.99, "eps": 1e-8}
+    state_names = ("s",)
+    scratch_names = ("tmp",)
 
-    def update(self, p, g, state, lr, t):
+    def update(self, p, g, state, lr, t, out=EMPTY):
         s_old = state.get("s")
-        g2 = (1.0 - self.rho) * (g * g)
-        s = g2 if s_old is None else self.rho * s_old + g2
-        step = lr * g / (np.sqrt(s) + self.eps)
-        return p - step, step, {"s": s}
+        s = np.multiply(g, g, out=out.get("s"))
+        np.multiply(s, 1.0 - self.rho, out=s)  # (1 − ρ) g²
+        if s_old is not None:
+            np.add(s, np.multiply(s_old, self.rho, out=out.get("tmp")), out=s)
+        step = _scaled_step(g, s, lr, self.eps, out)
+        return np.subtract(p, step, out=out.get("p")), step, {"s": s}
 
 
 class Adam(Optimizer):
@@ -97,16 +124,26 @@ class Adam(Optimizer):
 
     name = "adam"
     defaults = {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
+    state_names = ("m", "v")
+    scratch_names = ("tmp",)
 
-    def update(self, p, g, state, lr, t):
+    def update(self, p, g, state, lr, t, out=EMPTY):
         m_old, v_old = state.get("m"), state.get("v")
-        m = (1.0 - self.beta1) * g if m_old is None else self.beta1 * m_old + (1.0 - self.beta1) * g
-        g2 = (1.0 - self.beta2) * (g * g)
-        v = g2 if v_old is None else self.beta2 * v_old + g2
-        m_hat = m / (1.0 - self.beta1**t)
-        v_hat = v / (1.0 - self.beta2**t)
-        step = lr * m_hat / (np.sqrt(v_hat) + self.eps)
-        return p - step, step, {"m": m, "v": v}
+        tmp = out.get("tmp")
+        m = np.multiply(g, 1.0 - self.beta1, out=out.get("m"))  # (1 − β₁) g
+        if m_old is not None:
+            np.add(m, np.multiply(m_old, self.beta1, out=tmp), out=m)
+        v = np.multiply(g, g, out=out.get("v"))
+        np.multiply(v, 1.0 - self.beta2, out=v)  # (1 − β₂) g²
+        if v_old is not None:
+            np.add(v, np.multiply(v_old, self.beta2, out=tmp), out=v)
+        v_hat = np.divide(v, 1.0 - self.beta2**t, out=tmp)
+        denominator = np.sqrt(v_hat, out=v_hat)
+        denominator += self.eps
+        step = np.divide(m, 1.0 - self.beta1**t, out=out.get("step"))  # m̂
+        np.multiply(step, lr, out=step)
+        np.divide(step, denominator, out=step)
+        return np.subtract(p, step, out=out.get("p")), step, {"m": m, "v": v}
 
 
 class Adagrad(Optimizer):
@@ -114,12 +151,29 @@ class Adagrad(Optimizer):
 
     name = "adagrad"
     defaults = {"eps": 1e-10}
+    state_names = ("s",)
+    scratch_names = ("tmp",)
 
-    def update(self, p, g, state, lr, t):
+    def update(self, p, g, state, lr, t, out=EMPTY):
         s_old = state.get("s")
-        s = g * g if s_old is None else s_old + g * g
-        step = lr * g / (np.sqrt(s) + self.eps)
-        return p - step, step, {"s": s}
+        s = np.multiply(g, g, out=out.get("s"))
+        if s_old is not None:
+            np.add(s_old, s, out=s)
+        step = _scaled_step(g, s, lr, self.eps, out)
+        return np.subtract(p, step, out=out.get("p")), step, {"s": s}
+
+
+def _scaled_step(g, s, lr, eps, out):
+    """η g / (√s + ε), the step of RMSprop and Adagrad."""
+    denominator = np.sqrt(s, out=out.get("tmp"))
+    denominator += eps
+    step = np.multiply(g, lr, out=out.get("step"))
+    return np.divide(step, denominator, out=step)
+
+
+def _copied(source, out):
+    np.copyto(out, source)
+    return out
 
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {

@@ -2,11 +2,15 @@
 rules and a bounded history, with ``fit()`` for headless training (build one with
 ``engine.build.build_run``).
 
-Every step, on either path, records the step's loss and per-layer statistics in
-``history.steps`` (a bounded ``StatsHistory``); at the end of every epoch the epoch's metrics
-(``engine.metrics``) go to ``history.epochs`` and the stopping rules (``engine.stopping``) are
-checked. A step whose loss or parameters are not finite stops the run as ``diverged``;
-``divergence`` then names the first quantity that became non-finite.
+The per-step history ``history.steps`` (a bounded ``StatsHistory``) records the loss and
+per-layer statistics of the steps ``run_history.sampled`` picks — every step of the first 2,048,
+then every 2nd, 4th, 8th and from step 16,384 on every 16th, which is all a plot of the whole run
+can show — and of every step taken as events (their statistics exist anyway); statistics are
+computed only for those steps. At the end of every epoch the epoch's metrics (``engine.metrics``)
+go to ``history.epochs`` and the stopping rules (``engine.stopping``) are checked. A step whose
+check fails (``Learner.finite``: the loss, every update, the gradients before clipping) stops the
+run as ``diverged`` once the step, replayed as events, shows a non-finite value; ``divergence``
+then names the first quantity that became non-finite.
 """
 
 from __future__ import annotations
@@ -21,9 +25,10 @@ from .data import Dataset
 from .learner import Learner, StepResult
 from .metrics import EpochMetrics, Grid, epoch_metrics, predict_grid
 from .network import Network
-from .run_history import RunHistory
+from .nonfinite import NonFinite, first_non_finite
+from .run_history import RunHistory, sampled
 from .schedules import Schedule
-from .stopping import EarlyStopping, NonFinite, StopRules, first_non_finite
+from .stopping import EarlyStopping, StopRules
 from .trainer import Trainer
 
 CHECKPOINT_EVERY = 64  # steps between the snapshots a divergence is replayed from
@@ -60,7 +65,7 @@ class Run:
         )
         self.stop_reason: str | None = None
         self.divergence: NonFinite | None = None
-        self.last_stats: tuple = ()
+        self._last_stats: tuple | None = ()
         self.last_loss: float | None = None
         self._epoch_loss_sum = 0.0
         self._epoch_steps = 0
@@ -86,7 +91,7 @@ class Run:
         """
         self._maybe_checkpoint()
         result = self.trainer.step()
-        self._after_step(result.loss, result.stats, None)
+        self._after_step(result.loss, result.finite, None)
         return result
 
     def step_events(self):
@@ -97,48 +102,65 @@ class Run:
             for event in self.trainer.step_events():
                 events.append(event)
                 if event.kind == "step_end":
-                    self._after_step(event.loss, event.stats, events)
+                    self._after_step(event.loss, self.learner.finite, events)
                 yield event
 
-    def record_step(self, loss: float, stats: tuple, events=None) -> None:
+    def record_step(self, loss: float, finite: bool, events=None) -> None:
         """The bookkeeping of a step taken on ``trainer`` directly (e.g. by the debugger's
-        controller): history, epoch metrics, stopping rules, divergence. ``events``: the step's
-        events when they were produced (the first non-finite quantity is then found in them)."""
-        self._after_step(loss, stats, events)
+        controller), called right after it: history, epoch metrics, stopping rules, divergence.
+        ``finite``: the step's check (``StepResult.finite``); ``events``: the step's events when
+        they were produced (the first non-finite quantity is then found in them)."""
+        self._after_step(loss, finite, events)
         self._maybe_checkpoint()
+
+    @property
+    def last_stats(self) -> tuple:
+        """The ``LayerStats`` of the last step (computed when read; () before any step)."""
+        if self._last_stats is None:
+            self._last_stats = self.learner.step_stats() or ()
+        return self._last_stats
 
     def _maybe_checkpoint(self) -> None:
         if self.steps_done - self._checkpoint_step >= CHECKPOINT_EVERY:
             self._checkpoint = self.trainer.snapshot()
             self._checkpoint_step = self.steps_done
 
-    def _after_step(self, loss: float, stats: tuple, events) -> None:
-        self.history.steps.record(self.steps_done, loss, stats)
-        self.last_stats, self.last_loss = stats, loss
+    def _after_step(self, loss: float, finite: bool, events) -> None:
+        step = self.steps_done
+        self._last_stats = None
+        if events is not None or sampled(step):
+            self.history.steps.record(step, loss, self.last_stats)
+        self.last_loss = loss
         self._epoch_loss_sum += loss
         self._epoch_steps += 1
-        if self._diverged(loss, stats):
-            self.divergence = first_non_finite(events) if events else self._diagnose()
+        if not finite and self._diverged(loss, events):
             self.stop_reason = "diverged"
             return
         if self.trainer.epoch_done:
             self._end_epoch()
 
-    def _diverged(self, loss: float, stats: tuple) -> bool:
-        """Non-finite loss or parameters (statistics are the cheap first test)."""
-        if not math.isfinite(loss):
-            return True
-        if all(math.isfinite(s.weight_norm) and math.isfinite(s.grad_norm) for s in stats):
-            return False
-        return any(
-            not np.isfinite(p).all() for layer in self.net.layers for p in layer.params.values()
-        )
+    def _diverged(self, loss: float, events) -> bool:
+        """The step's check failed: find the first non-finite quantity in its events (replayed
+        when they were not produced); a finite sum that overflowed is a false alarm."""
+        if events is not None:
+            found = first_non_finite(events)
+        else:
+            found = self._diagnose()
+            if found is False:  # no state to replay the step from: look at what is left
+                return not math.isfinite(loss) or any(
+                    not np.isfinite(p).all()
+                    for layer in self.net.layers
+                    for p in layer.params.values()
+                )
+        self.divergence = found
+        return found is not None
 
-    def _diagnose(self) -> NonFinite | None:
-        """Replay the last step with events (from the last checkpoint) to find what went bad."""
+    def _diagnose(self):
+        """Replay the last step with events (from the last checkpoint) to find what went bad:
+        the first non-finite quantity, None if there is none, False if it cannot be replayed."""
         target = self.steps_done
         if self._checkpoint_step >= target:  # no state before the step to replay it from
-            return None
+            return False
         diverged = self.trainer.snapshot()
         self.trainer.restore(self._checkpoint)
         while self.trainer.steps_done < target - 1:
@@ -160,7 +182,7 @@ class Run:
         if not math.isfinite(metrics.train_loss):  # every step finite, but not C₀ on all data
             self.stop_reason = "diverged"
             self.divergence = self._diagnose() or NonFinite(
-                self.steps_done, "evaluation", None, "train_loss"
+                self.steps_done, "evaluation", None, "train_loss", (), metrics.train_loss
             )
         elif self.stop.loss_below is not None and metrics.train_loss < self.stop.loss_below:
             self.stop_reason = "loss_below"
@@ -286,7 +308,7 @@ class Run:
             early,
             self._epoch_loss_sum,
             self._epoch_steps,
-            self.last_stats,
+            self._last_stats,
             self.last_loss,
         ) = snapshot
         self.trainer.restore(trainer)

@@ -29,9 +29,9 @@ from engine.debugger import ConditionError, DebuggerError
 from engine.debugger.follow import follow_run
 from engine.history import StatsHistory
 from engine.metrics import EpochMetrics
+from engine.nonfinite import NonFinite
 from engine.run_history import EpochLog
 from engine.stats import LayerStats
-from engine.stopping import NonFinite
 from scenarios import (
     DEFAULT_SCENARIO,
     Scenario,
@@ -227,13 +227,10 @@ class LabSession:
             what = stop.details[0]
             step = stop.position.step
         elif self.run.divergence is not None:
-            what = self.run.divergence.describe()
-            step = None
+            what, step = self.run.divergence.what(), self.run.divergence.step
         else:
             what, step = "a value became non-finite", None
         where = f"at step {step}: " if step is not None else ""
-        if step is None and what.startswith("step "):  # "step 507: train_loss … non-finite"
-            where = "at "
         return (
             f"Diverged {where}{what}. Lower the learning rate, clip the gradients or change "
             "the init; r resets."  # two lines of an 80-column status bar
@@ -422,6 +419,20 @@ _NAMED = "$named"
 _RECORDS = {
     f"{cls.__module__}:{cls.__qualname__}": cls for cls in (LayerStats, EpochMetrics, NonFinite)
 }
+
+
+class _NonFiniteOfFormat2:
+    """A divergence as session files wrote it before the engine had one ``NonFinite`` type:
+    ``engine.stopping:NonFinite`` with the fields step, kind, l, field."""
+
+    _fields = ("step", "kind", "l", "field")
+
+    @staticmethod
+    def _make(values):
+        return NonFinite(*values)
+
+
+_RECORDS["engine.stopping:NonFinite"] = _NonFiniteOfFormat2
 
 
 def _encodable(tree):

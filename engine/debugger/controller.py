@@ -59,7 +59,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..nonfinite import first_non_finite, step_is_finite
+from ..nonfinite import first_non_finite
 from .breakpoints import Breakpoint, Breakpoints, breakpoints_from_scenario
 from .conditions import QUICK_ERRORS, Expression, parse_condition, parse_expression
 from .errors import DebuggerError, EvalError
@@ -201,8 +201,20 @@ class Controller:
         return self._rec
 
     def history(self) -> list[StepRecord]:
-        """The step records back can reach, oldest first (loss and stats of completed steps)."""
+        """The step records back can reach, oldest first (loss of completed steps; statistics
+        once read, see ``stats_of``)."""
         return list(self.timeline.records)
+
+    def stats_of(self, rec: StepRecord):
+        """The statistics of the completed step ``rec`` (None while it is in progress): from the
+        learner when the step was its last one, else from the step's events, replayed."""
+        if rec.stats is None and rec.complete:
+            if self.learner.t == rec.step:
+                rec.stats = self.learner.step_stats()
+            if rec.stats is None:
+                with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+                    rec.stats = self._events_of(rec, force=True)[-1].stats
+        return rec.stats
 
     @property
     def batches_per_epoch(self) -> int:
@@ -400,6 +412,7 @@ class Controller:
     def _event(self):
         rec = self._rec
         if rec.events is None:
+            self.stats_of(rec)
             return rec.end
         return rec.events[self._index]
 
@@ -484,7 +497,7 @@ class Controller:
             self._index += 1
             if ev.kind == "step_end":
                 self._close_gen()
-                rec.finish(ev)
+                rec.finish(ev, self.learner.finite)
                 self._completed(rec)
             return ev
         self._begin_step()
@@ -566,8 +579,9 @@ class Controller:
         """Whole steps on the fast path from a StepEnd (see the module docstring).
 
         Per step: ``trainer.step()``, a small record appended to the ring, a checkpoint every
-        ``checkpoint_every`` steps, the non-finite test on the loss and norms, and only the
-        checks that are set (conditions, until, the end of training).
+        ``checkpoint_every`` steps, the step's non-finite check, and only the checks that are set
+        (conditions, until, the end of training). Statistics are computed only when a condition
+        reads them, and for the step the loop stops at.
         """
         self._trainer_at(self._rec.step)
         tr, tl = self.trainer, self.timeline
@@ -596,13 +610,13 @@ class Controller:
                     return Stop("interrupted", self.position, "Interrupted.")
                 result = tr.step()
                 s += 1
-                rec = new_record(s, tr.epoch, tr.batch, result.loss, result.stats)
+                rec = new_record(s, tr.epoch, tr.batch, result.loss, result.finite)
                 append(rec)
                 if s % every == 0:
                     tl.add_checkpoint(s, tr.snapshot())
                 for fn in listeners:
                     fn(rec)
-                if nan_on and not step_is_finite(result.loss, result.stats):
+                if nan_on and not result.finite:
                     self._rec, self._index = rec, last_index
                     stop = self._nan_at_step_end(rec, events=False)
                     if stop is not None:
@@ -627,11 +641,13 @@ class Controller:
             raise
         finally:
             tl.trim_events()
+            if self._rec is rec and self.learner.t == rec.step:
+                self.stats_of(rec)  # shown where the loop stopped
 
     def _nan_at_step_end(self, rec: StepRecord, *, events: bool) -> Stop | None:
         """Breakpoint 0 at a StepEnd: move to the step's first non-finite value, if any."""
         nan_bp = self.breakpoints.nan
-        if not nan_bp.enabled or rec.nan_reported or step_is_finite(rec.loss, rec.stats):
+        if not nan_bp.enabled or rec.nan_reported or rec.finite:
             return None
         found = first_non_finite(self._events_of(rec))
         rec.nan_scanned = len(rec.events) - 1
@@ -645,10 +661,10 @@ class Controller:
         nan_bp = self.breakpoints.nan
         nan_bp.hits += 1
         message = (
-            f"Non-finite value at step {rec.step}: the first one is {found.describe()}. "
+            f"Non-finite value at step {rec.step}: the first one is {found.what()}. "
             "(breakpoint 0; 'disable 0' turns it off)"
         )
-        return Stop("nan", self.position, message, (nan_bp,), (found.describe(),))
+        return Stop("nan", self.position, message, (nan_bp,), (found.what(),))
 
     def _check(self, bps, ev, ctx) -> Stop | None:
         """Location breakpoints at event ``ev``: count hits, honour ignore counts, stop."""

@@ -182,7 +182,7 @@ def test_record_step_keeps_the_books_for_steps_taken_on_the_trainer():
     outside = small_run(data={"kind": "xor", "n": 20}, training={"batch_size": 6, "epochs": 3})
     while outside.should_stop() is None:
         result = outside.trainer.step()
-        outside.record_step(result.loss, result.stats)
+        outside.record_step(result.loss, result.finite)
     assert outside.stop_reason == "epochs" and outside.steps_done == by_run.steps_done
     np.testing.assert_array_equal(outside.history.steps.loss(), by_run.history.steps.loss())
     assert list(outside.history.epochs) == list(by_run.history.epochs)
