@@ -271,9 +271,9 @@ class LeanStep:
                 delta = hidden_delta(g, slope[l - 1](Z[l - 1], A[l - 1], S[l - 1]), D[l - 1])
 
         # clipping, weight decay
-        used, check, clipped = G.data, data_loss + penalty, False
+        used, before, clipped = G.data, 0.0, False
         if learner.clip_value is not None or learner.clip_norm is not None:
-            used, check, clipped = self._clip(learner, check)
+            used, before, clipped = self._clip(learner)
         if opt.weight_decay:
             used = self._decay(opt, used, W)
 
@@ -286,7 +286,9 @@ class LeanStep:
         state_old = self.state_cur
         state_old = {k: f.data for k, f in state_old.items()} if state_old else EMPTY
         opt.update(old.data, used, state_old, lr, t, out)
-        check += float(vdot(out["step"], out["step"]))
+        # the non-finite check (see Learner): loss, ‖P‖² after the update, ‖g‖² before clipping
+        loss = data_loss + penalty
+        check = loss + float(vdot(new.data, new.data)) + before * before
 
         # commit
         for layer, d in zip(self.layers, new.dicts):
@@ -299,20 +301,21 @@ class LeanStep:
         self.ws, self.lr, self.clipped = ws, lr, clipped
         learner._arrays, learner._stats = self._arrays, None
         learner.finite = finite = math.isfinite(check)
-        return StepResult(data_loss + penalty, finite)
+        if not finite:
+            learner._failed_check = (loss, before)
+        return StepResult(loss, finite)
 
-    def _clip(self, learner, check):
-        """The gradient after clipping (by value or by norm, as ``Learner._clip``)."""
+    def _clip(self, learner):
+        """(the gradient after clipping, ‖g‖ before, whether it changed), as ``Learner._clip``."""
         G = self.G
         before = global_norm(G.views)
-        check += before * before
         if learner.clip_value is not None:
             c = learner.clip_value
-            return np.clip(G.data, -c, c, out=self._g_used().data), check, True
+            return np.clip(G.data, -c, c, out=self._g_used().data), before, True
         scale = learner.clip_factor(before)
         if scale is None:
-            return G.data, check, False
-        return np.multiply(G.data, scale, out=self._g_used().data), check, True
+            return G.data, before, False
+        return np.multiply(G.data, scale, out=self._g_used().data), before, True
 
     def _decay(self, opt, used, W):
         """g + λW for every weight matrix, as ``Optimizer.decayed`` (G keeps ∂C/∂W)."""

@@ -23,10 +23,13 @@ Nothing is modified before the commit, so closing the event generator early leav
 exactly as it was.
 
 After a step the learner keeps what its statistics are computed from (``stats.StepArrays``) until
-the next step: ``step_stats()`` computes them when something reads them. ``finite`` says whether
-the step's loss plus Σ‖ΔP‖² over every parameter (biases included), plus ‖∂C/∂p‖² before
-clipping where clipping is on, is finite: a NaN or ∞ in a parameter, gradient, update or
-activation reaches one of these at the step it appears (see ``engine.nonfinite``).
+the next step: ``step_stats()`` computes them when something reads them. ``finite`` is the step's
+non-finite check: the loss plus ‖P‖² over every parameter after the update (biases included),
+plus ‖∂C/∂p‖² before clipping where clipping is on, is finite. A NaN or ∞ in a parameter,
+gradient, update or activation reaches one of these at the step it appears (see
+``engine.nonfinite``); ``really_non_finite()`` tells a true one from a finite sum that
+overflowed. (‖P − ΔP‖² covers Σ‖ΔP‖² — a non-finite update always leaves a non-finite
+parameter — and a parameter that was non-finite before the step, in one pass.)
 
 Layers with dropout or batch norm return an ``extra`` dict from ``forward`` and ``backward``; the
 entries that are fields of the Forward / Delta event (mask, z_hat, batch_mean, batch_var,
@@ -84,6 +87,7 @@ class Learner:
         self.opt_state: list[dict[str, dict]] = [{} for _ in net.layers]
         self.t = 0  # optimizer steps taken
         self.finite = True  # the last step's check (see the module docstring)
+        self._failed_check = (0.0, 0.0)  # (loss, ‖g‖ before clipping) of a step failing it
         self._arrays = None  # StepArrays of step t, or a function building them; None: unknown
         self._stats: tuple | None = None  # step_stats() of step t, once computed
         from .lean import LeanStep, lean_refusal  # lean imports this module
@@ -263,9 +267,9 @@ class Learner:
             new, steps, state = self._update(l, used[l - 1], lr, t)
             for arr in new.values():
                 frozen(arr)
+                check += float(vdot(arr, arr))
             for arr in steps.values():
                 frozen(arr)
-                check += float(vdot(arr, arr))
             for s in state.values():
                 for arr in s.values():
                     frozen(arr)
@@ -302,7 +306,10 @@ class Learner:
         if clip is not None:
             check += clip[2] * clip[2]
         self._commit(new_params, new_state, t, extras)
-        self._arrays, self._stats, self.finite = arrays, None, math.isfinite(check)
+        self._arrays, self._stats = arrays, None
+        self.finite = math.isfinite(check)
+        if not self.finite:
+            self._failed_check = (data_loss + penalty, clip[2] if clip is not None else 0.0)
         stats = self.step_stats() if with_stats else ()
         if done is not None:
             done()
@@ -318,6 +325,17 @@ class Learner:
         for end in self._events(x, y, lr, 1, 1, None, rng, None, False):  # noqa: B007
             pass
         return StepResult(end.loss, self.finite)
+
+    def really_non_finite(self) -> bool:
+        """After a step whose check failed: whether it holds a NaN or ∞ (its loss, the gradients'
+        norm before clipping, a parameter after the update — a non-finite update leaves one), or
+        only a finite sum of squares that overflowed."""
+        loss, grad_norm = self._failed_check
+        if not (math.isfinite(loss) and math.isfinite(grad_norm)):
+            return True
+        return any(
+            not np.isfinite(p).all() for layer in self.net.layers for p in layer.params.values()
+        )
 
     def step_stats(self) -> tuple | None:
         """The ``LayerStats`` of step ``t`` (the last one taken), computed on the first call; None

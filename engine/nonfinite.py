@@ -11,14 +11,15 @@ cross-entropy) — ``grad_a`` of the Loss event and ``from_above`` of the output
 may be ±∞ at a saturated output without harm, because δᴸ = (a − y)/B is computed without it.
 
 The debugger moves to the event found; a run reports it as its ``divergence``. Whether a step
-needs this scan at all is decided by a cheaper test, ``Learner.finite``: the loss plus Σ‖ΔP‖²
-over every parameter (plus ‖∂C/∂p‖² before clipping, where clipping is on). A NaN or ∞ that
-appears in a step reaches it in that step: in an activation it reaches the loss or, through
-∂C/∂Wˡ⁺¹ = (δˡ⁺¹)ᵀ aˡ (0·∞ = NaN), the next layer's update; in a gradient, the update (every
-optimizer's step is non-finite for a non-finite gradient; clipping by value could hide it, hence
-the gradient's norm); in a parameter, its update (p − ΔP overflows only when |ΔP| is far above
-10¹⁵⁴, whose square overflows). A finite sum of squares that overflows is a false alarm, which
-this scan settles.
+needs this scan at all is decided by a cheaper test, ``Learner.finite``: the loss plus ‖P‖² over
+every parameter after the update (biases included), plus ‖∂C/∂p‖² before clipping where clipping
+is on. A NaN or ∞ that appears in a step reaches it in that step: in an activation it reaches the
+loss or, through ∂C/∂Wˡ⁺¹ = (δˡ⁺¹)ᵀ aˡ (0·∞ = NaN), the next layer's gradient and so its update;
+a non-finite gradient makes every optimizer's update non-finite (clipping by value could hide it,
+hence the gradient's norm); a non-finite update leaves a non-finite parameter (x − ∞ = −∞,
+∞ − ∞ = NaN), and so does an update that overflows a parameter; a parameter that was non-finite
+before the step stays so. A finite sum of squares that overflows (entries above ~10¹⁵⁴) is a
+false alarm, which ``Learner.really_non_finite`` and this scan settle.
 """
 
 from __future__ import annotations

@@ -141,9 +141,11 @@ class Run:
 
     def _diverged(self, loss: float, events) -> bool:
         """The step's check failed: find the first non-finite quantity in its events (replayed
-        when they were not produced); a finite sum that overflowed is a false alarm."""
+        when they were not produced); a finite sum of squares that overflowed is a false alarm."""
         if events is not None:
             found = first_non_finite(events)
+        elif not self.learner.really_non_finite():
+            return False  # a finite sum of squares overflowed
         else:
             found = self._diagnose()
             if found is False:  # no state to replay the step from: look at what is left

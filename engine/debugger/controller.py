@@ -616,7 +616,7 @@ class Controller:
                     tl.add_checkpoint(s, tr.snapshot())
                 for fn in listeners:
                     fn(rec)
-                if nan_on and not result.finite:
+                if nan_on and not result.finite and self.learner.really_non_finite():
                     self._rec, self._index = rec, last_index
                     stop = self._nan_at_step_end(rec, events=False)
                     if stop is not None:
