@@ -133,6 +133,7 @@ class LeanStep:
             self.out[name] = self._flat().data
         self.W_scratch = None  # W-shaped scratch for penalties and weight decay
         self.workspaces: dict[int, _Workspace] = {}
+        self.evaluations: dict[int, _Workspace] = {}  # buffers of ``output``, per row count
         self.cur: Flat | None = None  # the parameters in force
         self.spare: Flat | None = None
         self.state_cur: dict[str, Flat] | None = None  # the optimizer state in force
@@ -208,6 +209,28 @@ class LeanStep:
                 for l in range(self.L)
             ]
         self.learner.opt_state = self.opt_list = states
+
+    # --- evaluation ----------------------------------------------------------------------------
+
+    def output(self, x):
+        """(zᴸ, aᴸ) for the rows x with the parameters in force (evaluation mode is training mode
+        for these layers), computed as ``Network.output_z`` does, into buffers kept per row count
+        (apart from the training step's): valid until the next call for as many rows."""
+        cur = self.cur
+        if cur is None or any(layer.params is not d for layer, d in zip(self.layers, cur.dicts)):
+            return self.learner.net.output_z(x)  # parameters from elsewhere (a restore): as is
+        ws = self.evaluations.get(x.shape[0])
+        if ws is None:
+            if len(self.evaluations) >= 4:  # the training set, the validation set, a grid
+                self.evaluations.clear()
+            ws = self.evaluations[x.shape[0]] = _Workspace(self.sizes, x.shape[0], self.dtype)
+        W_T, b = cur.W_T, cur.b
+        with np.errstate(**self.quiet):
+            a = x
+            for l, sigma in enumerate(self.sigma):
+                z = linear(a, W_T[l], b[l], ws.Z[l])
+                a = sigma(z, ws.A[l])
+        return z, a
 
     # --- one step ------------------------------------------------------------------------------
 

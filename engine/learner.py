@@ -326,6 +326,13 @@ class Learner:
             pass
         return StepResult(end.loss, self.finite)
 
+    def output(self, x):
+        """(zᴸ, aᴸ) in evaluation mode for the rows x: ``Network.output_z``, on reused buffers
+        where the fast path is lean (then valid until the next call for as many rows)."""
+        if self._lean is not None:
+            return self._lean.output(np.asarray(x, dtype=self.net.dtype))
+        return self.net.output_z(x)
+
     def really_non_finite(self) -> bool:
         """After a step whose check failed: whether it holds a NaN or ∞ (its loss, the gradients'
         norm before clipping, a parameter after the update — a non-finite update leaves one), or

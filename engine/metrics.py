@@ -30,18 +30,20 @@ class EpochMetrics(NamedTuple):
     mean_step_loss: float
 
 
-def evaluate(net, data, x, y, labels) -> tuple[float | None, float | None]:
-    """(C₀, accuracy) of ``net`` in evaluation mode on (x, y); (None, None) for no examples."""
+def evaluate(net, data, x, y, labels, output=None) -> tuple[float | None, float | None]:
+    """(C₀, accuracy) of ``net`` in evaluation mode on (x, y); (None, None) for no examples.
+    ``output(x)``: (zᴸ, aᴸ) (default ``net.output_z``; a learner's reuses its buffers)."""
     if x.shape[0] == 0:
         return None, None
-    z, a = net.output_z(x)
+    z, a = (output or net.output_z)(x)
     return net.loss.value(z, a, y), data.accuracy(a, labels)
 
 
-def epoch_metrics(net, data, epoch: int, step: int, lr: float, mean_step_loss: float):
-    """The ``EpochMetrics`` of ``net`` on ``data`` now."""
-    train_loss, accuracy = evaluate(net, data, data.x_train, data.y_train, data.labels_train)
-    val_loss, val_accuracy = evaluate(net, data, data.x_val, data.y_val, data.labels_val)
+def epoch_metrics(net, data, epoch: int, step: int, lr: float, mean_step_loss: float, output=None):
+    """The ``EpochMetrics`` of ``net`` on ``data`` now (``output``: see ``evaluate``)."""
+    train = data.x_train, data.y_train, data.labels_train
+    train_loss, accuracy = evaluate(net, data, *train, output)
+    val_loss, val_accuracy = evaluate(net, data, data.x_val, data.y_val, data.labels_val, output)
     return EpochMetrics(
         epoch, step, lr, train_loss, val_loss, accuracy, val_accuracy, mean_step_loss
     )

@@ -58,6 +58,9 @@ class Run:
         self.schedule = schedule
         self.stop = stop
         self.history = RunHistory(net.L)
+        self.record_history = True
+        """Record the per-step history (``history.steps``); off where nothing reads it (headless
+        ``train``): no statistics are computed then but the last step's, when asked for."""
         self.early = (
             EarlyStopping(stop.patience, stop.min_delta, stop.restore_best)
             if stop.patience is not None
@@ -71,6 +74,7 @@ class Run:
         self._epoch_steps = 0
         self._checkpoint = trainer.snapshot()
         self._checkpoint_step = 0
+        self._output = learner.output  # (zᴸ, aᴸ) of the whole training set: reused buffers
 
     # --- taking steps -----------------------------------------------------------------------
 
@@ -128,7 +132,7 @@ class Run:
     def _after_step(self, loss: float, finite: bool, events) -> None:
         step = self.steps_done
         self._last_stats = None
-        if events is not None or sampled(step):
+        if self.record_history and (events is not None or sampled(step)):
             self.history.steps.record(step, loss, self.last_stats)
         self.last_loss = loss
         self._epoch_loss_sum += loss
@@ -176,7 +180,7 @@ class Run:
         self._epoch_loss_sum, self._epoch_steps = 0.0, 0
         lr = self.schedule(self.steps_done, self.trainer.epoch)
         metrics = epoch_metrics(
-            self.net, self.data, self.trainer.epoch, self.steps_done, lr, mean_loss
+            self.net, self.data, self.trainer.epoch, self.steps_done, lr, mean_loss, self._output
         )
         self.history.epochs.append(metrics)
         if self.stop_reason is not None:
@@ -214,6 +218,7 @@ class Run:
                 self.steps_done,
                 self.schedule(max(self.steps_done, 1), max(self.epoch, 1)),
                 mean_loss,
+                self._output,
             )
 
     def predict_grid(self, resolution: int = 50) -> Grid:
@@ -253,7 +258,12 @@ class Run:
 
         ``final.accuracy`` is on the validation set when there is one, else on the training set.
         """
-        m = self.epoch_metrics()
+        last = self.history.epochs.last
+        restored = self.early is not None and self.early.restore_best  # other weights now
+        if last is not None and last.step == self.steps_done and not restored:
+            m = last  # measured at the end of the last epoch, nothing moved since
+        else:
+            m = self.epoch_metrics()
         accuracy = m.val_accuracy if self.data.has_validation else m.accuracy
         return {
             "scenario": self.name,

@@ -91,6 +91,7 @@ def train_command(ctx: click.Context, scenario: str, epochs, seed, overrides, as
     if epochs is not None:
         overrides.append(f"training.epochs={epochs}")
     loaded, run = load_run(ctx, scenario, seed, overrides)
+    run.record_history = False  # nothing here reads the per-step history: no statistics taken
     try:
         summary = run.fit() if as_json or not on_terminal() else _fit_with_progress(run)
     except KeyboardInterrupt:
