@@ -14,6 +14,7 @@ input space, i.e. standardized when the data is), for decision-boundary and regr
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import NamedTuple
 
 import numpy as np
@@ -58,6 +59,15 @@ class Grid(NamedTuple):
     ys: np.ndarray | None
     values: np.ndarray  # (resolution, n_out) or (resolution, resolution, n_out)
     classes: np.ndarray | None
+
+
+def with_params(net, params):
+    """``net`` with the layers' parameters ``params`` (one dict per layer; None: ``net`` itself),
+    e.g. those a training thread published: a new network sharing everything else."""
+    if params is None:
+        return net
+    layers = [replace(layer, params=p) for layer, p in zip(net.layers, params, strict=True)]
+    return type(net)(net.n_in, layers, net.loss, net.dtype)
 
 
 def predict_grid(net, data, resolution: int = 50, margin: float = 0.1) -> Grid:

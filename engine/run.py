@@ -23,7 +23,7 @@ import numpy as np
 
 from .data import Dataset
 from .learner import Learner, StepResult
-from .metrics import EpochMetrics, Grid, epoch_metrics, predict_grid
+from .metrics import EpochMetrics, Grid, epoch_metrics, predict_grid, with_params
 from .network import Network
 from .nonfinite import NonFinite, first_non_finite
 from .run_history import RunHistory, sampled
@@ -221,9 +221,15 @@ class Run:
                 self._output,
             )
 
-    def predict_grid(self, resolution: int = 50) -> Grid:
-        """Network outputs over a grid spanning the data (1 or 2 input features)."""
-        return predict_grid(self.net, self.data, resolution)
+    def predict_grid(self, resolution: int = 50, params=None) -> Grid:
+        """Network outputs over a grid spanning the data (1 or 2 input features); ``params``:
+        the layers' parameters to use instead of those in force (one dict per layer)."""
+        return predict_grid(with_params(self.net, params), self.data, resolution)
+
+    def predict(self, x, params=None) -> np.ndarray:
+        """aᴸ for inputs x in evaluation mode (``params``: as for ``predict_grid``)."""
+        with np.errstate(all="ignore"):
+            return with_params(self.net, params).forward(x)
 
     # --- headless training ----------------------------------------------------------------------
 

@@ -243,8 +243,14 @@ class Controller:
         self._close_gen()
 
     def interrupt(self) -> None:
-        """Stop a running ``cont``/``run``/``until``/``next_epoch`` at the next event or step."""
+        """Stop a running ``cont``/``run``/``until``/``next_epoch`` at the next event or step —
+        or the next motion, before its first step, when it is about to begin (another thread
+        asked for it and cancels it at once). Every motion consumes the interrupt."""
         self._interrupt = True
+
+    def clear_interrupt(self) -> None:
+        """Forget an interrupt no motion consumed (asked for as a motion ended)."""
+        self._interrupt = False
 
     # ==== motion commands =====================================================================
 
@@ -550,10 +556,12 @@ class Controller:
         NumPy's overflow warnings are silenced: non-finite values are the debugger's to report.
         """
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            return self._move_quietly(target, coarse, until)
+            try:
+                return self._move_quietly(target, coarse, until)
+            finally:
+                self._interrupt = False  # consumed
 
     def _move_quietly(self, target, coarse, until) -> Stop:
-        self._interrupt = False
         at_events = self.breakpoints.at_events()
         at_ends = self.breakpoints.at_step_end()
         while True:
@@ -623,7 +631,8 @@ class Controller:
                         return stop
                 if checks:
                     ctx.set(rec, prev_loss)
-                    need = rule or any_true(quick, ctx)
+                    # the stop rule is asked here and again by the full check when it answers
+                    need = (rule and self.stop_rule(rec) is not None) or any_true(quick, ctx)
                 else:
                     need = False
                 if need or s == max_steps or (rec.epoch == max_epochs and rec.batch == bpe):

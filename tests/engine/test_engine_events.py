@@ -493,3 +493,17 @@ def test_event_fields_follow_the_declarations():
         class Bad:
             a: int = 1
             b: int
+
+
+@pytest.mark.parametrize("settings", [CONFIGS[0], CONFIGS[3], CONFIGS[8], CONFIGS[-4]])
+def test_the_lean_evaluation_is_bitwise_the_networks(settings):
+    """Learner.output (reused buffers on the lean path) = Network.output_z, after fast steps."""
+    trainer = make_trainer(**settings)
+    for _ in range(5):
+        trainer.step()
+    x = trainer.x
+    for _ in range(2):  # the second time into the same buffers
+        z, a = trainer.learner.output(x)
+        z_ref, a_ref = trainer.learner.net.output_z(x)
+        assert z.tobytes() == z_ref.tobytes() and a.tobytes() == a_ref.tobytes()
+        trainer.step()

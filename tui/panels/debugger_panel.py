@@ -38,6 +38,7 @@ from tui.panels.format import (
     fmt_count,
     styled_number,
 )
+from tui.view import counters
 
 COMMAND_BUTTONS = (
     ("step", "step", "s", "one event forward"),
@@ -107,13 +108,14 @@ def position_line(view) -> Content:
     event = view.event
     position = view.controller.position if event is not None else None
     if position is None:
+        step, epoch, batch, _ = counters(view)
         return Content.assemble(
             ("step ", MUTED),
-            fmt_count(trainer.steps_done),
+            fmt_count(step),
             ("  epoch ", MUTED),
-            str(view.run.epoch),
+            str(epoch),
             ("  batch ", MUTED),
-            f"{trainer.batch}/{trainer.batches_per_epoch}",
+            f"{batch}/{trainer.batches_per_epoch}",
             ("  " + view.status, MUTED),
         )
     parts: list = [
