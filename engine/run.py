@@ -61,6 +61,12 @@ class Run:
         self.record_history = True
         """Record the per-step history (``history.steps``); off where nothing reads it (headless
         ``train``): no statistics are computed then but the last step's, when asked for."""
+        self.measure_training_set = True
+        """Evaluate the whole training set at every epoch's end (``EpochMetrics.train_loss``,
+        ``accuracy``). Off where nothing reads it per epoch (headless ``train``): it is then
+        evaluated only for a ``loss_below`` rule, and once at the end — where a loss over the
+        whole set that is not finite, though every step's check passed, ends the run as
+        ``diverged`` (else at the epoch it happens). The validation set is always evaluated."""
         self.early = (
             EarlyStopping(stop.patience, stop.min_delta, stop.restore_best)
             if stop.patience is not None
@@ -165,6 +171,7 @@ class Run:
         """Replay the last step with events (from the last checkpoint) to find what went bad:
         the first non-finite quantity, None if there is none, False if it cannot be replayed."""
         target = self.steps_done
+        self.last_stats  # noqa: B018 — kept: the replay below starts from another state
         if self._checkpoint_step >= target:  # no state before the step to replay it from
             return False
         diverged = self.trainer.snapshot()
@@ -179,17 +186,22 @@ class Run:
         mean_loss = self._epoch_loss_sum / max(self._epoch_steps, 1)
         self._epoch_loss_sum, self._epoch_steps = 0.0, 0
         lr = self.schedule(self.steps_done, self.trainer.epoch)
+        train = self.measure_training_set or self.stop.loss_below is not None
         metrics = epoch_metrics(
-            self.net, self.data, self.trainer.epoch, self.steps_done, lr, mean_loss, self._output
+            self.net,
+            self.data,
+            self.trainer.epoch,
+            self.steps_done,
+            lr,
+            mean_loss,
+            self._output,
+            train,
         )
         self.history.epochs.append(metrics)
         if self.stop_reason is not None:
             return
-        if not math.isfinite(metrics.train_loss):  # every step finite, but not C₀ on all data
-            self.stop_reason = "diverged"
-            self.divergence = self._diagnose() or NonFinite(
-                self.steps_done, "evaluation", None, "train_loss", (), metrics.train_loss
-            )
+        if train and not math.isfinite(metrics.train_loss):  # each step finite, not C₀ on all
+            self._diverged_in_evaluation(metrics.train_loss)
         elif self.stop.loss_below is not None and metrics.train_loss < self.stop.loss_below:
             self.stop_reason = "loss_below"
         elif self.early is not None and self.early.update(
@@ -200,6 +212,13 @@ class Run:
                 self.net.restore(self.early.best_state)
         elif self.trainer.epoch >= self.stop.epochs:
             self.stop_reason = "epochs"
+
+    def _diverged_in_evaluation(self, train_loss: float) -> None:
+        """Every step's check passed, but the loss over the whole training set is not finite."""
+        self.stop_reason = "diverged"
+        self.divergence = self._diagnose() or NonFinite(
+            self.steps_done, "evaluation", None, "train_loss", (), train_loss
+        )
 
     # --- questions ----------------------------------------------------------------------------
 
@@ -255,21 +274,33 @@ class Run:
                 if callback is not None and len(self.history.epochs) != epochs_seen:
                     epochs_seen = len(self.history.epochs)
                     callback(self, self.history.epochs.last)
+            final = self._final_metrics()
+            if self.stop_reason != "diverged" and not math.isfinite(final.train_loss):
+                self._diverged_in_evaluation(final.train_loss)
         elapsed = time.perf_counter() - start
         taken = self.steps_done - start_steps
         return self.summary(taken / elapsed if elapsed > 0 and taken else 0.0)
+
+    def _final_metrics(self) -> EpochMetrics:
+        """The metrics of the network now: those the last epoch measured when nothing moved
+        since and they include the training set, else a new evaluation."""
+        last = self.history.epochs.last
+        restored = self.early is not None and self.early.restore_best  # other weights now
+        if (
+            last is not None
+            and last.step == self.steps_done
+            and last.train_loss is not None
+            and not restored
+        ):
+            return last
+        return self.epoch_metrics()
 
     def summary(self, steps_per_second: float = 0.0) -> dict:
         """The headless summary object (``CONVENTIONS.md``); non-finite numbers as "nan"/"inf".
 
         ``final.accuracy`` is on the validation set when there is one, else on the training set.
         """
-        last = self.history.epochs.last
-        restored = self.early is not None and self.early.restore_best  # other weights now
-        if last is not None and last.step == self.steps_done and not restored:
-            m = last  # measured at the end of the last epoch, nothing moved since
-        else:
-            m = self.epoch_metrics()
+        m = self._final_metrics()
         accuracy = m.val_accuracy if self.data.has_validation else m.accuracy
         return {
             "scenario": self.name,

@@ -39,7 +39,7 @@ def test_min_delta_requires_a_large_enough_improvement():
 def constructed_metrics(curve):
     """A stand-in for engine.metrics.epoch_metrics returning ``curve`` as validation losses."""
 
-    def fake(net, data, epoch, step, lr, mean_step_loss, output=None):
+    def fake(net, data, epoch, step, lr, mean_step_loss, output=None, train=True):
         val = curve[epoch - 1] if epoch <= len(curve) else 10.0
         return EpochMetrics(epoch, step, lr, 1.0, val, None, None, mean_step_loss)
 

@@ -92,6 +92,7 @@ def train_command(ctx: click.Context, scenario: str, epochs, seed, overrides, as
         overrides.append(f"training.epochs={epochs}")
     loaded, run = load_run(ctx, scenario, seed, overrides)
     run.record_history = False  # nothing here reads the per-step history: no statistics taken
+    run.measure_training_set = False  # per epoch: the epoch's mean step loss and validation
     try:
         summary = run.fit() if as_json or not on_terminal() else _fit_with_progress(run)
     except KeyboardInterrupt:
@@ -138,7 +139,10 @@ def _fit_with_progress(run) -> dict:
 
 
 def metric_text(m) -> str:
-    parts = [f"loss {m.train_loss:.4g}"]
+    if m.train_loss is not None:
+        parts = [f"loss {m.train_loss:.4g}"]
+    else:  # the training set is not evaluated every epoch here (see Run.measure_training_set)
+        parts = [f"epoch mean loss {m.mean_step_loss:.4g}"]
     if m.val_loss is not None:
         parts.append(f"val loss {m.val_loss:.4g}")
     accuracy = m.val_accuracy if m.val_accuracy is not None else m.accuracy
