@@ -80,13 +80,14 @@ class Sigmoid(Activation):
     quiet = {"over": "ignore"}
 
     def __call__(self, z, out=None, **params):
-        e = np.negative(z, out=out)
-        np.exp(e, out=e)
+        e = np.negative(z, out)
+        np.exp(e, e)
         e += 1.0
-        return np.reciprocal(e, out=e)
+        return np.reciprocal(e, e)
 
     def slope(self, z, a, out=None, **params):
-        return _a_times_one_minus_a(a, out)
+        s = np.subtract(1.0, a, out)
+        return np.multiply(a, s, s)
 
 
 class Tanh(Activation):
@@ -96,11 +97,11 @@ class Tanh(Activation):
     saturates = True
 
     def __call__(self, z, out=None, **params):
-        return np.tanh(z, out=out)
+        return np.tanh(z, out)
 
     def slope(self, z, a, out=None, **params):
-        s = np.multiply(a, a, out=out)
-        return np.subtract(1.0, s, out=s)
+        s = np.multiply(a, a, out)
+        return np.subtract(1.0, s, s)
 
 
 class ReLU(Activation):
@@ -113,7 +114,7 @@ class ReLU(Activation):
         return np.maximum(z, 0.0, out=out)
 
     def slope(self, z, a, out=None, **params):
-        return np.greater(z, 0.0, out=_like(z, out), casting="unsafe")  # True → 1.0
+        return np.greater(z, 0.0, _like(z, out), casting="unsafe")  # True → 1.0
 
 
 class LeakyReLU(Activation):
@@ -126,7 +127,7 @@ class LeakyReLU(Activation):
         self.max_slope = max(1.0, abs(self.alpha))
 
     def __call__(self, z, out=None, **params):
-        a = np.multiply(z, self.alpha, out=out)
+        a = np.multiply(z, self.alpha, out)
         np.copyto(a, z, where=z > 0)
         return a
 
@@ -151,7 +152,7 @@ class PReLU(Activation):
         super().__init__(0.25 if alpha is None else float(alpha))
 
     def __call__(self, z, out=None, alpha=None, **params):
-        a = np.multiply(z, alpha, out=out)
+        a = np.multiply(z, alpha, out)
         np.copyto(a, z, where=z > 0)
         return a
 
@@ -178,13 +179,13 @@ class ELU(Activation):
 
     def __call__(self, z, out=None, **params):
         a = np.minimum(z, 0.0, out=out)
-        np.expm1(a, out=a)
-        np.multiply(a, self.alpha, out=a)
+        np.expm1(a, a)
+        np.multiply(a, self.alpha, a)
         np.copyto(a, z, where=z > 0)
         return a
 
     def slope(self, z, a, out=None, **params):
-        s = np.add(a, self.alpha, out=out)
+        s = np.add(a, self.alpha, out)
         np.copyto(s, 1.0, where=z > 0)
         return s
 
@@ -199,24 +200,17 @@ class Softmax(Activation):
     saturates = True
 
     def __call__(self, z, out=None, **params):
-        e = np.subtract(z, z.max(axis=1, keepdims=True), out=out)
-        np.exp(e, out=e)
-        return np.divide(e, e.sum(axis=1, keepdims=True), out=e)
+        e = np.subtract(z, z.max(axis=1, keepdims=True), out)
+        np.exp(e, e)
+        return np.divide(e, e.sum(axis=1, keepdims=True), e)
 
-    def slope(self, z, a, out=None, **params):
-        """The diagonal of the softmax Jacobian, aⱼ(1 − aⱼ) (shown, not used for δ)."""
-        return _a_times_one_minus_a(a, out)
+    # The diagonal of the softmax Jacobian, aⱼ(1 − aⱼ) (shown, not used for δ): σ′ of sigmoid.
+    slope = Sigmoid.slope
 
 
 def _like(z, out):
     """``out``, or a new array shaped like z."""
     return np.empty_like(z) if out is None else out
-
-
-def _a_times_one_minus_a(a, out):
-    """a ⊙ (1 − a): σ′ of the sigmoid, the diagonal of softmax's Jacobian."""
-    s = np.subtract(1.0, a, out=out)
-    return np.multiply(a, s, out=s)
 
 
 ACTIVATIONS: dict[str, type[Activation]] = {

@@ -59,7 +59,7 @@ def linear(a_prev, W_T, b, out=None):
 
 def hidden_delta(from_above, local_slope, out=None):
     """δˡ = ∂C/∂aˡ ⊙ σ′(zˡ)."""
-    return np.multiply(from_above, local_slope, out=out)
+    return np.multiply(from_above, local_slope, out)
 
 
 def gradients(delta, a_prev, grad_W=None, grad_b=None):

@@ -288,7 +288,7 @@ class LeanStep:
             gradients(delta, A[l - 1] if l else x, GW[l], Gb[l])
             if regularized:
                 pen, pen2 = self._w_scratch()
-                np.add(GW[l], learner.penalty_grad(W[l], pen.W[l], pen2.W[l]), out=GW[l])
+                np.add(GW[l], learner.penalty_grad(W[l], pen.W[l], pen2.W[l]), GW[l])
             if l:
                 g = backpropagate(delta, W[l], GA[l - 1])
                 delta = hidden_delta(g, slope[l - 1](Z[l - 1], A[l - 1], S[l - 1]), D[l - 1])
@@ -338,7 +338,7 @@ class LeanStep:
         scale = learner.clip_factor(before)
         if scale is None:
             return G.data, before, False
-        return np.multiply(G.data, scale, out=self._g_used().data), before, True
+        return np.multiply(G.data, scale, self._g_used().data), before, True
 
     def _decay(self, opt, used, W):
         """g + λW for every weight matrix, as ``Optimizer.decayed`` (G keeps ∂C/∂W)."""

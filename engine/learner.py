@@ -128,13 +128,13 @@ class Learner:
         """λ₂ W + λ₁ sign(W) (into ``out``), or None without regularization."""
         l1, l2 = self.l1, self.l2
         if l2 and l1:
-            g = np.multiply(W, l2, out=out)
-            return np.add(g, np.multiply(np.sign(W, out=scratch), l1, out=scratch), out=g)
+            g = np.multiply(W, l2, out)
+            return np.add(g, np.multiply(np.sign(W, scratch), l1, scratch), out=g)
         if l2:
-            return np.multiply(W, l2, out=out)
+            return np.multiply(W, l2, out)
         if l1:
-            s = np.sign(W, out=out)
-            return np.multiply(s, l1, out=s)
+            s = np.sign(W, out)
+            return np.multiply(s, l1, s)
         return None
 
     def clip_factor(self, norm_before: float) -> float | None:

@@ -58,8 +58,8 @@ class MSE(Loss):
         return float(vdot(r, r)) / r.size
 
     def grad_a(self, z, a, y, out=None):
-        g = np.subtract(a, y, out=out)
-        return np.multiply(g, 2.0 / a.size, out=g)
+        g = np.subtract(a, y, out)
+        return np.multiply(g, 2.0 / a.size, g)
 
 
 class Quadratic(Loss):
@@ -72,8 +72,8 @@ class Quadratic(Loss):
         return 0.5 * float(vdot(r, r)) / r.shape[0]
 
     def grad_a(self, z, a, y, out=None):
-        g = np.subtract(a, y, out=out)
-        return np.multiply(g, 1.0 / a.shape[0], out=g)
+        g = np.subtract(a, y, out)
+        return np.multiply(g, 1.0 / a.shape[0], g)
 
 
 class BinaryCrossEntropy(Loss):
@@ -101,8 +101,8 @@ class BinaryCrossEntropy(Loss):
 
     def fused_delta(self, z, a, y, out=None):
         """δᴸ = (a − y) / (B·n)."""
-        d = np.subtract(a, y, out=out)
-        return np.multiply(d, 1.0 / a.size, out=d)
+        d = np.subtract(a, y, out)
+        return np.multiply(d, 1.0 / a.size, d)
 
 
 class CrossEntropy(Loss):
@@ -129,11 +129,11 @@ class CrossEntropy(Loss):
     def fused_delta(self, z, a, y, out=None):
         """δᴸ = (a·Σⱼyⱼ − y) / B: ∂C/∂zᴸ for any target rows; (a − y)/B when y is one-hot."""
         if y.ndim == 1:  # class indices: one-hot rows, each summing to 1 exactly
-            d = np.subtract(a, _rows(y, a), out=out)
+            d = np.subtract(a, _rows(y, a), out)
         else:
-            d = np.multiply(a, y.sum(axis=1, keepdims=True), out=out)
-            np.subtract(d, y, out=d)
-        return np.multiply(d, 1.0 / a.shape[0], out=d)
+            d = np.multiply(a, y.sum(axis=1, keepdims=True), out)
+            np.subtract(d, y, d)
+        return np.multiply(d, 1.0 / a.shape[0], d)
 
 
 LOSSES: dict[str, type[Loss]] = {

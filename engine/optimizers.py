@@ -59,7 +59,7 @@ class Optimizer(ABC):
 
     def decayed(self, g, p, out=None, scratch=None):
         """g + λ p: the gradient of a weight matrix with weight decay λ (into ``out``)."""
-        return np.add(g, np.multiply(p, self.weight_decay, out=scratch), out=out)
+        return np.add(g, np.multiply(p, self.weight_decay, out=scratch), out)
 
     def __repr__(self) -> str:
         settings = ", ".join(
@@ -74,8 +74,8 @@ class SGD(Optimizer):
     name = "sgd"
 
     def update(self, p, g, state, lr, t, out=EMPTY):
-        step = np.multiply(g, lr, out=out.get("step"))
-        return np.subtract(p, step, out=out.get("p")), step, EMPTY
+        step = np.multiply(g, lr, out.get("step"))
+        return np.subtract(p, step, out.get("p")), step, EMPTY
 
 
 class Momentum(Optimizer):
@@ -90,15 +90,15 @@ class Momentum(Optimizer):
         if v_old is None:  # v = g at the first step
             v = g if "v" not in out else _copied(g, out["v"])
         else:
-            v = np.multiply(v_old, self.momentum, out=out.get("v"))
-            np.add(v, g, out=v)
+            v = np.multiply(v_old, self.momentum, out.get("v"))
+            np.add(v, g, v)
         if self.nesterov:
-            step = np.multiply(v, self.momentum, out=out.get("step"))
-            np.add(g, step, out=step)
-            np.multiply(step, lr, out=step)
+            step = np.multiply(v, self.momentum, out.get("step"))
+            np.add(g, step, step)
+            np.multiply(step, lr, step)
         else:
-            step = np.multiply(v, lr, out=out.get("step"))
-        return np.subtract(p, step, out=out.get("p")), step, {"v": v}
+            step = np.multiply(v, lr, out.get("step"))
+        return np.subtract(p, step, out.get("p")), step, {"v": v}
 
 
 class RMSprop(Optimizer):
@@ -111,12 +111,12 @@ class RMSprop(Optimizer):
 
     def update(self, p, g, state, lr, t, out=EMPTY):
         s_old = state.get("s")
-        s = np.multiply(g, g, out=out.get("s"))
-        np.multiply(s, 1.0 - self.rho, out=s)  # (1 − ρ) g²
+        s = np.multiply(g, g, out.get("s"))
+        np.multiply(s, 1.0 - self.rho, s)  # (1 − ρ) g²
         if s_old is not None:
-            np.add(s, np.multiply(s_old, self.rho, out=out.get("tmp")), out=s)
+            np.add(s, np.multiply(s_old, self.rho, out.get("tmp")), out=s)
         step = _scaled_step(g, s, lr, self.eps, out)
-        return np.subtract(p, step, out=out.get("p")), step, {"s": s}
+        return np.subtract(p, step, out.get("p")), step, {"s": s}
 
 
 class Adam(Optimizer):
@@ -130,20 +130,20 @@ class Adam(Optimizer):
     def update(self, p, g, state, lr, t, out=EMPTY):
         m_old, v_old = state.get("m"), state.get("v")
         tmp = out.get("tmp")
-        m = np.multiply(g, 1.0 - self.beta1, out=out.get("m"))  # (1 − β₁) g
+        m = np.multiply(g, 1.0 - self.beta1, out.get("m"))  # (1 − β₁) g
         if m_old is not None:
-            np.add(m, np.multiply(m_old, self.beta1, out=tmp), out=m)
-        v = np.multiply(g, g, out=out.get("v"))
-        np.multiply(v, 1.0 - self.beta2, out=v)  # (1 − β₂) g²
+            np.add(m, np.multiply(m_old, self.beta1, out=tmp), m)
+        v = np.multiply(g, g, out.get("v"))
+        np.multiply(v, 1.0 - self.beta2, v)  # (1 − β₂) g²
         if v_old is not None:
-            np.add(v, np.multiply(v_old, self.beta2, out=tmp), out=v)
-        v_hat = np.divide(v, 1.0 - self.beta2**t, out=tmp)
-        denominator = np.sqrt(v_hat, out=v_hat)
+            np.add(v, np.multiply(v_old, self.beta2, out=tmp), v)
+        v_hat = np.divide(v, 1.0 - self.beta2**t, tmp)
+        denominator = np.sqrt(v_hat, v_hat)
         denominator += self.eps
-        step = np.divide(m, 1.0 - self.beta1**t, out=out.get("step"))  # m̂
-        np.multiply(step, lr, out=step)
-        np.divide(step, denominator, out=step)
-        return np.subtract(p, step, out=out.get("p")), step, {"m": m, "v": v}
+        step = np.divide(m, 1.0 - self.beta1**t, out.get("step"))  # m̂
+        np.multiply(step, lr, step)
+        np.divide(step, denominator, step)
+        return np.subtract(p, step, out.get("p")), step, {"m": m, "v": v}
 
 
 class Adagrad(Optimizer):
@@ -156,19 +156,19 @@ class Adagrad(Optimizer):
 
     def update(self, p, g, state, lr, t, out=EMPTY):
         s_old = state.get("s")
-        s = np.multiply(g, g, out=out.get("s"))
+        s = np.multiply(g, g, out.get("s"))
         if s_old is not None:
-            np.add(s_old, s, out=s)
+            np.add(s_old, s, s)
         step = _scaled_step(g, s, lr, self.eps, out)
-        return np.subtract(p, step, out=out.get("p")), step, {"s": s}
+        return np.subtract(p, step, out.get("p")), step, {"s": s}
 
 
 def _scaled_step(g, s, lr, eps, out):
     """η g / (√s + ε), the step of RMSprop and Adagrad."""
-    denominator = np.sqrt(s, out=out.get("tmp"))
+    denominator = np.sqrt(s, out.get("tmp"))
     denominator += eps
-    step = np.multiply(g, lr, out=out.get("step"))
-    return np.divide(step, denominator, out=step)
+    step = np.multiply(g, lr, out.get("step"))
+    return np.divide(step, denominator, step)
 
 
 def _copied(source, out):
