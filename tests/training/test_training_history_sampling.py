@@ -1,6 +1,6 @@
 """The per-step history samples steps (every step of the first 2,048, then every 2nd, 4th, 8th,
-16th): what it holds at those steps is exactly what a history of every step holds there, and the
-statistics of the other steps are never computed."""
+16th, 32nd): what it holds at those steps is exactly what a history of every step holds there,
+and the statistics of the other steps are never computed."""
 
 import numpy as np
 import pytest
@@ -10,15 +10,15 @@ import engine.run
 from engine.history import StatsHistory
 from engine.run_history import SAMPLE_EVERY, SAMPLE_EXACT, sampled
 
-STEPS = 20_000  # through every interval, up to every 16th
+STEPS = 34_000  # through every interval, up to every 32nd
 
 
 def test_the_sampling_intervals():
     picked = [s for s in range(1, STEPS + 1) if sampled(s)]
     assert picked[:SAMPLE_EXACT] == list(range(1, SAMPLE_EXACT + 1))
     gaps = {a: b - a for a, b in zip(picked, picked[1:])}
-    assert gaps[2048] == 2 and gaps[4096] == 4 and gaps[8192] == 8
-    assert {g for s, g in gaps.items() if s >= 16_384} == {SAMPLE_EVERY}
+    assert gaps[2048] == 2 and gaps[4096] == 4 and gaps[8192] == 8 and gaps[16_384] == 16
+    assert {g for s, g in gaps.items() if s >= 32_768} == {SAMPLE_EVERY}
 
 
 def long_run():
