@@ -79,6 +79,10 @@ class Flat:
         self.W_T = [W.T for W in self.W]
         self.dicts = [{"W": W, "b": b} for W, b in zip(self.W, self.b, strict=True)]
         self._counted = (*self.views, *self.dicts)
+        self.rebase()
+
+    def rebase(self) -> None:
+        """Count the references held now as this object's own (after building on it)."""
         self._base_refs = getrefcount(self.data)
         self._refs = list(map(getrefcount, self._counted))
 
@@ -93,6 +97,41 @@ class Flat:
             getrefcount(self.data) == self._base_refs
             and list(map(getrefcount, self._counted)) == self._refs
         )
+
+
+class StateSet:
+    """An optimizer's state for every parameter: one flat array per state name (momentum's v,
+    Adam's m and v, …) with read-only views, and the learner's ``opt_state`` built over them
+    once — ``[{"W": {"v": …}, "b": {"v": …}}, …]``, one entry per layer. ``free()``: nothing
+    outside holds any of it (a snapshot copies the per-layer dicts, so it holds the inner ones)."""
+
+    def __init__(self, names, shapes, dtype, L: int):
+        self.flats = {name: Flat(shapes, dtype, handed_out=True) for name in names}
+        self.data = {name: flat.data for name, flat in self.flats.items()}  # for the rule
+        self.opt_state = [
+            {p: {name: getattr(flat, p)[l] for name, flat in self.flats.items()} for p in "Wb"}
+            for l in range(L)
+        ]
+        inner = [d for layer in self.opt_state for d in layer.values()]
+        self._counted = (self.opt_state, *self.opt_state, *inner)
+        del inner
+        for flat in self.flats.values():
+            flat.rebase()
+        self._refs = list(map(getrefcount, self._counted))
+
+    def load(self, states) -> None:
+        """Copy a learner's ``opt_state`` in."""
+        for name, flat in self.flats.items():
+            flat.load([s[p][name] for s in states for p in ("W", "b")])
+
+    def free(self) -> bool:
+        return list(map(getrefcount, self._counted)) == self._refs and all(
+            flat.free() for flat in self.flats.values()
+        )
+
+
+POOL = 24  # flat arrays held elsewhere (checkpoints: the debugger keeps ~13), kept for reuse
+POOL_BYTES = 1 << 27  # … as long as they are small: a free one costs its memory until reused
 
 
 class _Workspace:
@@ -136,8 +175,9 @@ class LeanStep:
         self.evaluations: dict[int, _Workspace] = {}  # buffers of ``output``, per row count
         self.cur: Flat | None = None  # the parameters in force
         self.spare: Flat | None = None
-        self.state_cur: dict[str, Flat] | None = None  # the optimizer state in force
-        self.state_spare: dict[str, Flat] | None = None
+        self.state_cur: StateSet | None = None  # the optimizer state in force
+        self.state_spare: StateSet | None = None
+        self.pools: dict[type, list] = {Flat: [], StateSet: []}  # held elsewhere for now
         self.opt_list = None  # the learner.opt_state list this installed
         self.no_state = [{"W": EMPTY, "b": EMPTY} for _ in self.layers]  # a rule without state
         self.ws: _Workspace | None = None  # the workspace of the last step
@@ -149,12 +189,25 @@ class LeanStep:
 
     # --- taking over what others changed -------------------------------------------------------
 
-    def _free_params(self, *candidates) -> Flat:
-        """The first candidate nothing else holds, or a new flat array (read-only views)."""
+    def _free(self, kind, *candidates):
+        """The first candidate nothing else holds, else one of the pool's (``kind``: Flat for
+        parameters, StateSet), else a new one. Candidates found held go to the pool: a
+        checkpoint or a snapshot holds them for a while, then lets go."""
+        pool = self.pools[kind]
         for f in candidates:
             if f is not None and f.free():
                 return f
-        return Flat(self.shapes, self.dtype, handed_out=True)
+        found = next((i for i, f in enumerate(pool) if f.free()), None)
+        found = pool.pop(found) if found is not None else None
+        for f in candidates:
+            if f is not None and f not in pool:
+                pool.append(f)
+        del pool[: -min(POOL, max(1, POOL_BYTES // self.G.data.nbytes))]
+        if found is not None:
+            return found
+        if kind is Flat:
+            return Flat(self.shapes, self.dtype, handed_out=True)
+        return StateSet(self.state_names, self.shapes, self.dtype, self.L)
 
     def _take_over(self) -> bool:
         """Copy the parameters and optimizer state in force into free flat arrays; False when
@@ -166,7 +219,7 @@ class LeanStep:
         else:
             if self.cur is not None:
                 return self._take_state()
-        flat = self._free_params(self.spare, self.cur)
+        flat = self._free(Flat, self.spare, self.cur)
         flat.load([layer.params[name] for layer in layers for name in ("W", "b")])
         self.spare = self.cur if flat is not self.cur else self.spare
         self.cur = flat
@@ -183,31 +236,19 @@ class LeanStep:
         if not any(have):
             self.state_cur = None  # before the optimizer's first step
         elif all(have):
-            spare, cur = self.state_spare, self.state_cur
-            target = {}
-            for name in names:
-                flat = self._free_params(spare and spare[name], cur and cur[name])
-                flat.load([s[p][name] for s in states for p in ("W", "b")])
-                target[name] = flat
-            self.state_spare, self.state_cur = cur, target
+            target = self._free(StateSet, self.state_spare, self.state_cur)
+            target.load(states)
+            if target is not self.state_cur:
+                self.state_spare, self.state_cur = self.state_cur, target
         else:
             return False
         self.opt_list = states
         return True
 
     def _install_state(self) -> None:
-        names = self.state_names
-        if not names:  # the rule keeps nothing: the same (empty) states every step
-            states = self.no_state
-        else:
-            state = self.state_cur
-            states = [
-                {
-                    "W": {name: state[name].W[l] for name in names},
-                    "b": {name: state[name].b[l] for name in names},
-                }
-                for l in range(self.L)
-            ]
+        """The optimizer state in force as the learner's ``opt_state`` (a rule that keeps
+        nothing: the same empty states every step)."""
+        states = self.state_cur.opt_state if self.state_names else self.no_state
         self.learner.opt_state = self.opt_list = states
 
     # --- evaluation ----------------------------------------------------------------------------
@@ -262,7 +303,7 @@ class LeanStep:
         Z, A, S, D, GA = ws.Z, ws.A, ws.S, ws.D, ws.GA
         old, G, slope = self.cur, self.G, self.slope
         spare = self.spare
-        new = spare if spare is not None and spare.free() else self._free_params()
+        new = spare if spare is not None and spare.free() else self._free(Flat, spare)
 
         # forward: zˡ = aˡ⁻¹ (Wˡ)ᵀ + bˡ, aˡ = σ(zˡ)
         a = x
@@ -306,8 +347,7 @@ class LeanStep:
         state_new = None
         if self.state_names:
             state_new = self._state_buffers(out)
-        state_old = self.state_cur
-        state_old = {k: f.data for k, f in state_old.items()} if state_old else EMPTY
+        state_old = self.state_cur.data if self.state_cur is not None else EMPTY
         opt.update(old.data, used, state_old, lr, t, out)
         # the non-finite check (see Learner): loss, ‖P‖² after the update, ‖g‖² before clipping
         loss = data_loss + penalty
@@ -350,15 +390,10 @@ class LeanStep:
             opt.decayed(target.W[l], W[l], target.W[l], scratch.W[l])
         return target.data
 
-    def _state_buffers(self, out) -> dict[str, Flat]:
+    def _state_buffers(self, out) -> StateSet:
         spare = self.state_spare
-        state_new = {}
-        for name in self.state_names:
-            flat = spare[name] if spare is not None else None
-            state_new[name] = flat = (
-                flat if flat is not None and flat.free() else self._free_params()
-            )
-            out[name] = flat.data
+        state_new = spare if spare is not None and spare.free() else self._free(StateSet, spare)
+        out.update(state_new.data)
         return state_new
 
     def _g_used(self) -> Flat:
