@@ -23,11 +23,12 @@ from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
-from textual.widgets import Footer, Static, Tab, Tabs
+from textual.widgets import Static, Tab, Tabs
 from textual.worker import get_current_worker
 
 from tui import messages as msg
 from tui import textual_guards
+from tui.footer import LabFooter
 from tui.frames import RUNNING_PANELS, FrameScheduler
 from tui.gate import ThreadYield
 from tui.keys import bindings
@@ -61,23 +62,6 @@ TOO_SMALL = (
     "Please enlarge this window (or reduce the font size).\n\n"
     "q quits."
 )
-
-
-class LabFooter(Footer):
-    """The footer with every key; on narrow terminals its keys wrap into two rows (app.tcss)."""
-
-    FOOTER_COLUMNS = 7
-
-    def compose(self) -> ComposeResult:
-        yield from super().compose()
-        self.styles.grid_size_columns = self.FOOTER_COLUMNS
-
-    def bindings_changed(self, screen) -> None:
-        # Under a dialog the lab's screen has no active bindings; keep showing its keys (the
-        # dialog says how to leave it) instead of an empty footer, or one that depends on timing.
-        if screen is self.screen and self.app.screen is not screen:
-            return
-        super().bindings_changed(screen)
 
 
 class LabApp(App[None]):
