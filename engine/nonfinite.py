@@ -55,20 +55,26 @@ class NonFinite(NamedTuple):
     def layer(self) -> int | None:
         return self.l
 
+    def quantity(self) -> str:
+        """``z of layer 2`` / ``the loss C`` / ``norm_before`` (a field without a layer)."""
+        if self.l is not None:
+            return f"{self.field} of layer {self.l}"
+        if self.kind == "loss" and self.field == "value":
+            return "the loss C"
+        return self.field
+
+    @property
+    def event_name(self) -> str:
+        """The event's class name: ``Forward``, ``StepEnd``, …"""
+        return "".join(word.title() for word in self.kind.split("_"))
+
     def what(self) -> str:
         """``z of layer 2 (Forward), entry [0, 1] = inf`` / ``the loss C (Loss) = nan`` / ``the loss
         over the whole training set became non-finite (inf)``."""
         if self.kind == "evaluation":
             return f"the loss over the whole training set became non-finite ({self.value})"
-        name = "".join(word.title() for word in self.kind.split("_"))
-        if self.l is not None:
-            where = f"{self.field} of layer {self.l}"
-        elif self.kind == "loss" and self.field == "value":
-            where = "the loss C"
-        else:
-            where = self.field
         entry = f", entry {list(self.entry)}" if self.entry else ""
-        return f"{where} ({name}){entry} = {self.value}"
+        return f"{self.quantity()} ({self.event_name}){entry} = {self.value}"
 
     def describe(self) -> str:
         """``what()``, after the step when it is known: ``step 7: z of layer 2 (Forward) …``."""

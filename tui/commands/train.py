@@ -47,21 +47,14 @@ def divergence_line(run) -> str:
     if found is None:
         return f"training diverged at step {run.steps_done}: the loss became non-finite"
     step = found.step if found.step is not None else run.steps_done
-    event = found.kind.replace("_", " ").title().replace(" ", "")
     if found.kind == "evaluation":
         return (
             f"training diverged at step {step}: every value of the step was finite, but the loss "
             "over the whole training set overflowed to infinity"
         )
-    if found.l is not None:
-        what = f"{found.field} of layer {found.l}"
-    elif found.kind == "loss" and found.field == "value":
-        what = "the loss"
-    else:
-        what = found.field
     return (
         f"training diverged at step {step}: the first quantity to become non-finite (NaN or "
-        f"infinity) was {what} ({event} event)"
+        f"infinity) was {found.quantity()} ({found.event_name} event)"
     )
 
 
