@@ -8,13 +8,16 @@ any hand-over, so those brief releases keep resetting its clock and it can wait 
 milliseconds (measured: a callback handed to the event loop from another thread took up to 0.5 s
 while XOR trained; the terminal's input thread and the UI thread both wait like this).
 
-``ThreadYield`` is called by the training thread after every step with the time; every
-``every`` seconds it sleeps for an instant, which hands the GIL to a waiting thread (when no
-thread waits, it costs a few microseconds: ~0.2% at the default 2 ms). For a moment after a key
-or a click (``hurry``), it does so after every step: the UI thread then gets the interpreter back
-as soon as it asks, through the several hand-overs between a key and its picture. The training
-thread never waits for the UI beyond these instants: it publishes snapshots of its progress, and
-frames are drawn from them while it goes on (``tui.frames``).
+``ThreadYield`` is called by the training thread after every step with the time. For a moment
+after a key or a click (``hurry``, called on the UI thread) it sleeps for an instant after every
+step, which hands the GIL to a waiting thread: the UI thread then gets the interpreter back as
+soon as it asks, through the several hand-overs between a key and its picture (its p95 stays
+under 50 ms: ``benchmarks/bench_keys.py``). Otherwise it does so every ``every`` seconds (50 ms),
+a bound on how long a starved thread can wait. It used to yield every 2 ms: on a machine shared
+with other work each such sleep gives the core away for up to a scheduler slice, and measured
+in-app training at 0.77× headless against 0.92× with a yield every 50 ms and keys just as quick.
+The training thread never waits for the UI beyond these instants: it publishes snapshots of its
+progress, and frames are drawn from them while it goes on (``tui.frames``).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import time
 class ThreadYield:
     """The training thread's pauses for the other threads (see the module docstring)."""
 
-    def __init__(self, every: float = 0.002) -> None:
+    def __init__(self, every: float = 0.05) -> None:
         self.every = every
         self.last = 0.0
         self.until = 0.0  # yield after every step until then (monotonic seconds)
