@@ -4,9 +4,8 @@ For each benchmark scenario (``benchmarks/scenarios/``: the digits 64-256-256-10
 the tiny 2-8-8-1 tanh one), three runners do the same training from the same initial weights
 with the same batches, timed in CPU seconds, interleaved, a fresh run each time:
 
-- ``train``: ``Run.fit()`` as ``backprop-lab train --json`` runs it (``record_history`` off:
-  nothing reads a per-step history there), the epoch-end evaluation of the training and
-  validation sets included;
+- ``train``: ``Run.fit()`` as ``backprop-lab train --json`` runs it (``Run.headless()``: no
+  per-step history, nothing reads it there), the epoch-end evaluations included;
 - the fast path alone: ``Trainer.step()`` for the same number of steps, nothing else;
 - PyTorch: ``torch.optim.SGD`` on the same batches (the trainer's shuffling, replayed from a
   copy of its generator), and the same evaluations: the loss and the accuracy on the validation
@@ -44,9 +43,7 @@ def build(name: str, epochs: int | None = None):
     from scenarios import build_run, load_scenario
 
     overrides = () if epochs is None else (f"training.epochs={epochs}",)
-    run = build_run(load_scenario(str(SCENARIOS[name]), overrides))
-    run.record_history = False  # as `train` runs it
-    return run
+    return build_run(load_scenario(str(SCENARIOS[name]), overrides)).headless()  # as `train`
 
 
 def time_fit(name: str, epochs: int | None) -> tuple[float, int]:

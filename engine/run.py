@@ -82,6 +82,13 @@ class Run:
         self._checkpoint_step = 0
         self._output = learner.output  # (zᴸ, aᴸ) of the whole training set: reused buffers
 
+    def headless(self) -> Run:
+        """Measure only what headless ``train`` reports: no per-step history (only the last
+        step's statistics, for the summary) and no training-set evaluation at every epoch's end
+        (see ``record_history`` and ``measure_training_set``). Returns the run."""
+        self.record_history = self.measure_training_set = False
+        return self
+
     # --- taking steps -----------------------------------------------------------------------
 
     @property

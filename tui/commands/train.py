@@ -84,8 +84,7 @@ def train_command(ctx: click.Context, scenario: str, epochs, seed, overrides, as
     if epochs is not None:
         overrides.append(f"training.epochs={epochs}")
     loaded, run = load_run(ctx, scenario, seed, overrides)
-    run.record_history = False  # nothing here reads the per-step history: no statistics taken
-    run.measure_training_set = False  # per epoch: the epoch's mean step loss and validation
+    run.headless()  # no per-step history; per epoch, the mean step loss and the validation set
     try:
         summary = run.fit() if as_json or not on_terminal() else _fit_with_progress(run)
     except KeyboardInterrupt:
