@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import events as ev
+from .arrays import frozen
 from .atomic import atomic_write
 from .stats import LayerStats
 
@@ -257,7 +258,7 @@ def _step(record: dict, dtype) -> TraceStep:
         record["batch"],
         record["batch_size"],
         _float(record["lr"]),
-        None if indices is None else _readonly(np.array(indices, dtype=np.intp)),
+        None if indices is None else frozen(np.array(indices, dtype=np.intp)),
     )
     stats = tuple(
         LayerStats(**{k: (v if k == "l" else _float(v)) for k, v in s.items()})
@@ -306,15 +307,10 @@ def _typed(annotation: str, value, dtype, kind: str, name: str):
 
 
 def _array(value, dtype) -> np.ndarray:
-    return _readonly(np.array(value, dtype=dtype))
+    return frozen(np.array(value, dtype=dtype))
 
 
 def _float(value) -> float:
     if isinstance(value, str):
         return _NON_FINITE[value]
     return float(value)
-
-
-def _readonly(array: np.ndarray) -> np.ndarray:
-    array.flags.writeable = False
-    return array
