@@ -56,7 +56,7 @@ class Run:
         self.net = net
         self.learner = learner
         self.trainer = trainer
-        self.schedule = schedule
+        trainer.lr = schedule
         self.stop = stop
         self.history = RunHistory(net.L)
         self.record_history = True
@@ -89,6 +89,11 @@ class Run:
         (see ``record_history`` and ``measure_training_set``). Returns the run."""
         self.record_history = self.measure_training_set = False
         return self
+
+    @property
+    def schedule(self) -> Schedule:
+        """η(step, epoch) in force: the trainer's (its η₀ and keys can change while it trains)."""
+        return self.trainer.lr
 
     # --- taking steps -----------------------------------------------------------------------
 

@@ -251,10 +251,13 @@ class Controller(Mover):
 
     def next_epoch(self) -> Stop:
         """To the StepEnd of the current epoch's last batch (at it: of the next epoch)."""
-        rec, bpe = self._rec, self.trainer.batches_per_epoch
-        goal = rec.epoch + (1 if self._at_end() and rec.batch == bpe else 0)
+        rec, tr = self._rec, self.trainer
+        goal = rec.epoch + (1 if self._at_end() and rec.batch == tr.batches_per_epoch else 0)
+        # batches per epoch read at each step: a batch size changed while it trains changes it
         return self._move(
-            lambda r, ev: ev.kind == "step_end" and r.batch == bpe and r.epoch >= goal,
+            lambda r, ev: (
+                ev.kind == "step_end" and r.epoch >= goal and r.batch == tr.batches_per_epoch
+            ),
             coarse=True,
         )
 

@@ -168,6 +168,8 @@ class Mover:
         if self._index > 0:
             if rec.events is None:
                 self._events_of(rec)
+                # a clipping switched on or off since: the step has one event more or less
+                self._index = min(self._index, len(rec.events) - 1)
             self._index -= 1
             return
         prev = self.timeline.get(rec.step - 1)
@@ -250,7 +252,6 @@ class Mover:
         if until is not None:
             quick.append(until.quick)
         max_steps, max_epochs = self.max_steps, self.max_epochs
-        bpe = tr.batches_per_epoch
         listeners = self._on_step
         prev_loss = self._rec.loss
         last_index = self._n_events - 1
@@ -282,7 +283,11 @@ class Mover:
                     need = (rule and self.stop_rule(rec) is not None) or any_true(quick, ctx)
                 else:
                     need = False
-                if need or s == max_steps or (rec.epoch == max_epochs and rec.batch == bpe):
+                if (
+                    need
+                    or s == max_steps
+                    or (rec.epoch == max_epochs and rec.batch == tr.batches_per_epoch)
+                ):
                     self._rec, self._index = rec, last_index
                     stop = self._step_end_checks(rec, ctx, at_ends, until, True)
                     if stop is not None:
