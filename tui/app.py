@@ -33,6 +33,8 @@ from tui.frames import RUNNING_PANELS, FrameScheduler
 from tui.gate import ThreadYield
 from tui.give_file import GivesFiles
 from tui.keys import bindings
+from tui.live_actions import LiveActions
+from tui.live_palette import LiveCommands
 from tui.palette import LabCommands
 from tui.panels.data_panel import DataPanel
 from tui.panels.debugger_panel import DebuggerPanel
@@ -65,12 +67,12 @@ TOO_SMALL = (
 )
 
 
-class LabApp(GivesFiles, App[None]):
+class LabApp(GivesFiles, LiveActions, App[None]):
     """The full-screen lab."""
 
     TITLE = "Backprop Lab"
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {LabCommands}
+    COMMANDS = App.COMMANDS | {LabCommands, LiveCommands}
     BINDINGS = [
         *bindings(),
         *(
@@ -525,20 +527,10 @@ class LabApp(GivesFiles, App[None]):
 
     @work(group="dialog")
     async def on_apply_network(self, message: msg.ApplyNetwork) -> None:
+        """Live when only live settings changed, else a rebuild (``tui.live_actions``)."""
         message.stop()
-        try:
-            session = self.session.rebuild(message.network, message.training)
-        except SessionError as e:
-            self.session.view.message = str(e)
-            self.mark_dirty()
-            await self.push_screen_wait(ErrorDialog("The network was not changed", str(e)))
-            return
-        await self.stop_training()
-        if self.session.progress and not await self._confirm(
-            f"Rebuild the network? {self.session.progress} of training will be lost."
-        ):
-            return
-        self._install(session)
+        origins = message.origins or [None] * len(message.network.get("layers", []))
+        await self.apply_edits(message.network, message.training, origins)
 
     def on_select_unit(self, message: msg.SelectUnit) -> None:
         message.stop()

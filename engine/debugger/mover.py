@@ -51,7 +51,6 @@ class Mover:
     _gen: Any  # the generator of the step in progress, or None
     _rec: StepRecord
     _index: int
-    _n_events: int
 
     @property
     def position(self) -> Position:
@@ -69,6 +68,14 @@ class Mover:
             self.stats_of(rec)
             return rec.end
         return rec.events[self._index]
+
+    @property
+    def _n_events(self) -> int:
+        """Events of a step with the settings in force: StepStart, Forward, Loss, Delta,
+        Gradient, Clip (when clipping is on: it can change while it trains), Update, StepEnd."""
+        learner = self.learner
+        clip = learner.clip_value is not None or learner.clip_norm is not None
+        return 4 * self.L + 3 + clip
 
     def _last_index(self, rec: StepRecord) -> int:
         if rec.events is not None and rec.complete:
@@ -158,8 +165,6 @@ class Mover:
         return self._rec.events[0]
 
     def _completed(self, rec: StepRecord) -> None:
-        if self._n_events != len(rec.events):
-            self._n_events = len(rec.events)
         for fn in self._on_step:
             fn(rec)
 
@@ -254,7 +259,6 @@ class Mover:
         max_steps, max_epochs = self.max_steps, self.max_epochs
         listeners = self._on_step
         prev_loss = self._rec.loss
-        last_index = self._n_events - 1
         s = tr.steps_done
         rec = self._rec
         new_record = StepRecord.from_result
@@ -262,7 +266,7 @@ class Mover:
             while True:
                 if self._interrupt:
                     self._interrupt = False  # consumed
-                    self._rec, self._index = rec, last_index
+                    self._rec, self._index = rec, self._n_events - 1
                     return Stop("interrupted", self.position, "Interrupted.")
                 result = tr.step()
                 s += 1
@@ -273,7 +277,7 @@ class Mover:
                 for fn in listeners:
                     fn(rec)
                 if nan_on and not result.finite and self.learner.really_non_finite():
-                    self._rec, self._index = rec, last_index
+                    self._rec, self._index = rec, self._n_events - 1
                     stop = self._nan_at_step_end(rec, events=False)
                     if stop is not None:
                         return stop
@@ -288,17 +292,17 @@ class Mover:
                     or s == max_steps
                     or (rec.epoch == max_epochs and rec.batch == tr.batches_per_epoch)
                 ):
-                    self._rec, self._index = rec, last_index
+                    self._rec, self._index = rec, self._n_events - 1
                     stop = self._step_end_checks(rec, ctx, at_ends, until, True)
                     if stop is not None:
                         return stop
                 if target(rec, _AT_STEP_END):
-                    self._rec, self._index = rec, last_index
+                    self._rec, self._index = rec, self._n_events - 1
                     return Stop("done", self.position)
                 prev_loss = result.loss
         except BaseException:  # e.g. KeyboardInterrupt: stay consistent with the ring
             if records and records[-1] is rec and self._rec is not rec:
-                self._rec, self._index = rec, last_index
+                self._rec, self._index = rec, self._n_events - 1
             raise
         finally:
             tl.trim_events()

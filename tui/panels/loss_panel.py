@@ -4,7 +4,8 @@ The plot draws the run's bounded history (``engine.history.StatsHistory``), redu
 ``MAX_POINTS`` points by averaging neighbouring points, so it costs the same after 10 steps or
 10⁶. Validation loss, where the data has a validation split, is drawn per epoch. The y axis is
 linear or logarithmic (``view.log_scale``; the "log" button or the app's ``l`` key toggles it).
-Non-finite losses are left out of the plot and named in the line under it.
+Non-finite losses are left out of the plot and named in the line under it. Settings changed
+while it trained are marked by vertical lines and named under the plot (``loss_marks``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from tui.panels.format import (
     nice_ticks,
     styled_number,
 )
+from tui.panels.loss_marks import change_marks, draw_marks, latest_words
 from tui.panels.plot import CachedPlot
 from tui.view import counters
 
@@ -142,6 +144,8 @@ class LossPanel(Panel):
         self.y_ticks: list[float] = []
         self.y_labels: list[str] = []
         self._initial_of: tuple | None = None  # (run, its metrics before any step)
+        self.marks: list[tuple[float, str]] = []  # the run's changes while it trained
+        self.marks_shown = 0  # of them, drawn on the plot as last plotted
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="panel-buttons"):
@@ -163,6 +167,7 @@ class LossPanel(Panel):
         steps, epochs = run.history.steps, run.history.epochs
         self.log_scale = bool(view.log_scale)
         plot = self.query_one("#loss-plot", CachedPlot)
+        self.marks = change_marks(run)
         key = (
             id(steps),
             steps.n_recorded,
@@ -170,6 +175,7 @@ class LossPanel(Panel):
             self.log_scale,
             self.app.theme,
             plot.size,
+            tuple(self.marks),
         )
         only_steps = self._plotted is not None and _same_but_steps(key, self._plotted)
         self.waiting_for_size = not (plot.size.width and plot.size.height)
@@ -183,6 +189,8 @@ class LossPanel(Panel):
         key: list = [(scale, MUTED), ("  ━", "$primary"), (" train", MUTED)]
         if len(epochs) and epochs.last.val_loss is not None:
             key += [("  ━", "$warning"), (" validation", MUTED)]
+        if self.marks_shown:
+            key += [("  │", "magenta"), (" change", MUTED)]
         self.query_one("#loss-scale-label", Static).update(Content.assemble(*key))
         self.query_one("#loss-log", Button).label = "linear" if self.log_scale else "log"
         self.query_one("#loss-stats", Static).update(self._stats_line(view))
@@ -231,6 +239,7 @@ class LossPanel(Panel):
             plt.plot(steps.tolist(), loss.tolist(), marker="braille", color=train_color)
         if val_x.shape[0]:
             plt.plot(val_x.tolist(), val_y.tolist(), marker="braille", color=val_color)
+        self.marks_shown = draw_marks(plt, self.marks, *_span(steps, val_x))
         ticks, labels = value_ticks(np.concatenate([loss, val_y]), self.log_scale)
         if ticks:  # plotext's own labels print every digit of large numbers
             plt.yticks(ticks, labels)
@@ -277,7 +286,15 @@ class LossPanel(Panel):
             items.append(Content.styled("not plotted", MUTED))
         if self.clipped:
             items.append(Content.styled(f"plot clipped at {fmt(PLOT_LIMIT)}", "$text-warning"))
+        if self.marks:
+            items.append(_item("changed ", latest_words(self.marks)))
         return flow(items, self.content_size.width)
+
+
+def _span(steps: np.ndarray, val_x: np.ndarray) -> tuple[float, float]:
+    """The first and last step plotted (an empty span without points)."""
+    xs = np.concatenate([steps, val_x])
+    return (float(xs.min()), float(xs.max())) if xs.shape[0] else (1.0, 0.0)
 
 
 def _scaled(value: float, log_scale: bool) -> float:

@@ -160,11 +160,11 @@ class NetworkPanel(Panel):
             return
         from tui.panels.network_editor import NetworkEditor
 
-        view = self.last_view
+        editor = NetworkEditor.from_view(self.last_view)
 
         def done(result) -> None:
             if result is not None:
                 network, training = result
-                self.post_message(ApplyNetwork(network, training))
+                self.post_message(ApplyNetwork(network, training, editor.draft.origins()))
 
-        self.app.push_screen(NetworkEditor.from_view(view), done)
+        self.app.push_screen(editor, done)
