@@ -18,6 +18,7 @@ from textual import work
 
 from engine import live
 from tui import live_changes as changes
+from tui.screens.dialogs import ErrorDialog
 from tui.session import SessionError
 
 
@@ -77,7 +78,10 @@ class LiveActions:
         try:
             new = make(session)
         except SessionError as e:
-            self._say(f"Cannot {what}: {e}", refused=True)
+            self._say(f"Not changed: {e}", refused=True)
+            await self.push_screen_wait(ErrorDialog("The network was not changed", str(e)))
+            if was_running:
+                self._start_training("continue")
             return
         self._install(new)
         kept = "every weight kept" if not lost else "the weights that fit kept"

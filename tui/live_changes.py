@@ -225,10 +225,12 @@ def reshaped(session: LabSession, plan: reshape.Reshape) -> LabSession:
 
 
 def loses(session: LabSession, lost: list[str] | str) -> str:
-    """What a rebuild loses, in words: weights, the optimizer's state, the steps' history."""
+    """What a rebuild loses, in words: weights, the optimizer's state, the steps' history
+    ("" before the first step: the weights are then the initial draw, nothing trained)."""
+    if not session.steps_done:
+        return ""
     parts = [lost] if isinstance(lost, str) and lost else list(lost or [])
-    if session.run.learner.optimizer.state_names and session.steps_done:
+    if session.run.learner.optimizer.state_names:
         parts.append(f"the {session.run.learner.optimizer.name} optimizer's state")
-    if session.steps_done:
-        parts.append(f"the history of {session.steps_done} steps (the run starts again at step 1)")
+    parts.append(f"the history of {session.steps_done} steps (the run starts again at step 1)")
     return "; ".join(parts)

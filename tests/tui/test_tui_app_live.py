@@ -130,12 +130,14 @@ async def test_adding_a_unit_keeps_the_other_weights(lab_app, settle):
         assert np.array_equal(new.layers[1].W[:, :4], W2) and new.layers[1].W[0, 4] == 0
         assert np.array_equal(new.forward(x), before)  # the same function, bit for bit
         assert "Rebuilt: add a unit to layer 1 (4 → 5 units)" in app.session.view.message
+        await pilot.press("e")
+        await settle(pilot)
         await pilot.press("left_parenthesis")  # and back: unit 4's weights would be lost
         await pilot.pause()
         assert "unit 4 of layer 1" in str(app.screen.query_one(".dialog-text").render())
         await pilot.press("n")
         await pilot.pause(0.1)
-        assert app.session.run.net is new
+        assert app.session.run.net is new and new.sizes == [2, 5, 1]
 
 
 async def test_the_loss_curve_marks_a_change(lab_app, settle):

@@ -23,7 +23,8 @@ GUIDE = """
   an update shows ΔW = W_new − W_old. Click a unit or a weight (or focus the picture and use
   the arrows and enter) to have the Debugger explain it; `[` and `]` choose the example of
   the batch. `t` switches to the layer table (size, activation, init, parameters) and back.
-  "Edit…" rebuilds the network.
+  "Edit…" edits it: η, the batch size, the regularization and the optimizer's settings change
+  from the next step; a new shape rebuilds it, keeping the weights that fit.
 - **Loss**: training (and validation) loss per step; `l` switches to a log scale.
 - **Gradients**: one bar per layer on a log scale; low bars mean vanishing gradients, high bars
   exploding ones. The statistic can be switched (command palette: *Next gradient statistic*).
@@ -37,6 +38,13 @@ L → 1 its δ = ∂C/∂z and its gradient ∂C/∂W, then the updates W ← W 
 `s` moves one event, `n` to the next layer, `f` to the end of the phase, `b` back.
 `space` trains at full speed until a breakpoint fires (`B` to set them), the loss target is
 reached or the epochs run out; a value becoming nan or inf always pauses and says where.
+
+## Changes while it trains
+`<` and `>` halve and double η; `(` `)` remove and add a unit of the selected hidden layer,
+`{` `}` a hidden layer. Every setting that can change from the next step (η, the batch size,
+μ, β₁, β₂, ρ, ε, L1, L2, weight decay, clipping, the schedule, dropout) is in the command
+palette as "Change … while it trains"; a value out of range is refused with the reason. The
+loss plot marks each change with a vertical line.
 
 All actions are also in the command palette (ctrl+p).
 """
