@@ -85,7 +85,7 @@ class LiveActions:
             return
         self._install(new)
         kept = "every weight kept" if not lost else "the weights that fit kept"
-        self._say(f"Rebuilt: {what} ({kept}).")
+        self._say(f"Rebuilt ({kept}): {what}.")
         if was_running:
             self._start_training("continue")
 

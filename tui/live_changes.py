@@ -232,5 +232,8 @@ def loses(session: LabSession, lost: list[str] | str) -> str:
     parts = [lost] if isinstance(lost, str) and lost else list(lost or [])
     if session.run.learner.optimizer.state_names:
         parts.append(f"the {session.run.learner.optimizer.name} optimizer's state")
-    parts.append(f"the history of {session.steps_done} steps (the run starts again at step 1)")
+    steps = session.steps_done
+    parts.append(
+        f"the history of {steps} step{'s' if steps != 1 else ''} (the run starts again at step 1)"
+    )
     return "; ".join(parts)

@@ -129,7 +129,9 @@ async def test_adding_a_unit_keeps_the_other_weights(lab_app, settle):
         assert np.array_equal(new.layers[0].W[:4], W1) and np.array_equal(new.layers[0].b[:4], b1)
         assert np.array_equal(new.layers[1].W[:, :4], W2) and new.layers[1].W[0, 4] == 0
         assert np.array_equal(new.forward(x), before)  # the same function, bit for bit
-        assert "Rebuilt: add a unit to layer 1 (4 → 5 units)" in app.session.view.message
+        assert app.session.view.message == (
+            "Rebuilt (every weight kept): add a unit to layer 1 (4 → 5 units)."
+        )
         await pilot.press("e")
         await settle(pilot)
         await pilot.press("left_parenthesis")  # and back: unit 4's weights would be lost

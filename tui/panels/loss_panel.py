@@ -130,6 +130,8 @@ class LossPanel(Panel):
     LossPanel .panel-buttons #loss-scale-label {
         width: 1fr;
         color: $text-muted;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     """
 
@@ -190,7 +192,7 @@ class LossPanel(Panel):
         if len(epochs) and epochs.last.val_loss is not None:
             key += [("  ━", "$warning"), (" validation", MUTED)]
         if self.marks_shown:
-            key += [("  │", "magenta"), (" change", MUTED)]
+            key += [(" │", "magenta"), (" change", MUTED)]
         self.query_one("#loss-scale-label", Static).update(Content.assemble(*key))
         self.query_one("#loss-log", Button).label = "linear" if self.log_scale else "log"
         self.query_one("#loss-stats", Static).update(self._stats_line(view))
