@@ -84,7 +84,7 @@ async def test_a_refused_value_leaves_training_unchanged_and_says_why(lab_app, s
         dialog = app.screen
         assert isinstance(dialog, SettingDialog)
         for value in ("0", "5", "-0.1"):
-            dialog.query_one("#setting-value").value = value
+            dialog.query_one("#path").value = value
             await pilot.press("enter")
             await pilot.pause()
             assert app.screen is dialog  # still open
@@ -93,7 +93,7 @@ async def test_a_refused_value_leaves_training_unchanged_and_says_why(lab_app, s
         assert "larger than the training set: 4 examples" in reason or "positive" in reason
         assert live.read_all(app.session.run.trainer) == before
         assert app.session.run.trainer.changes == []
-        dialog.query_one("#setting-value").value = "2"
+        dialog.query_one("#path").value = "2"
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is not dialog and app.session.run.trainer.batch_size == 2
