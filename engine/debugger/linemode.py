@@ -14,6 +14,7 @@ like an interactive session. An empty line repeats the last motion command, as i
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import sys
 import threading
@@ -53,6 +54,7 @@ class LineMode:
         ascii: bool = False,
         title: str | None = None,
         echo: bool | None = None,
+        width: int | None = None,
     ):
         self.ctl = controller
         self.stdin = stdin
@@ -60,6 +62,8 @@ class LineMode:
         self.ascii = ascii
         self.title = title
         self.echo = (not _isatty(stdin)) if echo is None else echo
+        self.width = _width(stdout) if width is None else width
+        """Columns equations are wrapped to (0: not wrapped): the terminal's, or $COLUMNS."""
         self.commands = _lookup()
         self.last_motion: str | None = None
 
@@ -333,7 +337,8 @@ class LineMode:
 
     def do_explain(self, arg):
         select, example = _selection(arg)
-        self.write(self.ctl.explain(select, example).text(ascii=self.ascii))
+        explanation = self.ctl.explain(select, example)
+        self.write(explanation.text(ascii=self.ascii, width=self.width or None))
 
     def do_where(self, arg):
         ctl = self.ctl
@@ -419,6 +424,18 @@ class LineMode:
 
 
 # --- argument helpers ----------------------------------------------------------------------------
+
+
+def _width(stdout) -> int:
+    """The width of the terminal ``stdout`` is (``$COLUMNS`` first, as the shell sets it);
+    0 for a pipe or a file without ``$COLUMNS``: lines are then not wrapped."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        return os.get_terminal_size(stdout.fileno()).columns if _isatty(stdout) else 0
+    except (AttributeError, ValueError, OSError):
+        return 0
 
 
 def _isatty(stream) -> bool:

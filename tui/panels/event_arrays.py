@@ -43,7 +43,7 @@ EVENT_TITLES = {
     "delta": "backward: δˡ = from above ⊙ σ′(zˡ)",
     "gradient": "backward: ∂C/∂Wˡ = δˡᵀ aˡ⁻¹, ∂C/∂bˡ = Σ δˡ",
     "clip": "gradient clipping",
-    "update": "update (computed, not yet applied)",
+    "update": "update: Wˡ ← Wˡ − ΔWˡ (computed, not yet applied)",
     "step_end": "end of the step (updates applied)",
 }
 FUSED_TITLE = "backward: δᴸ = ∂C/∂zᴸ computed with the loss (fused: a − y form, stable)"
