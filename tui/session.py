@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.debugger import ConditionError, DebuggerError
-from engine.debugger.follow import follow_run
+from engine.debugger.follow import follow_run, stop_message
 from engine.history import StatsHistory
 from engine.json_numbers import json_number
 from engine.run_history import EpochLog
@@ -137,7 +137,7 @@ class LabSession:
         steps = position.step - 1
         if steps <= 0 and position.index == 0:
             return ""
-        return f"step {self.controller.position.step}"
+        return f"step {fmt_count(self.controller.position.step)}"
 
     def command(self, name: str, arg=None) -> None:
         """A debugger command on the main thread: step, next, finish, back, break, delete,
@@ -218,7 +218,8 @@ class LabSession:
         if stop.reason == "nan" or run.stop_reason == "diverged":
             return "diverged", self._divergence_message(stop)
         if stop.reason == "end":
-            return "stopped", _sentence(stop.message) or f"Training stopped: {run.stop_reason}."
+            why = stop_message(run) or "the end of training"
+            return "stopped", _sentence(stop.message) or f"Training stopped: {why}."
         if stop.reason == "interrupted":
             return "paused", f"Paused at step {fmt_count(stop.position.step)}."
         return "paused", _sentence(stop.message)
@@ -232,7 +233,7 @@ class LabSession:
             step = None
         else:
             what, step = "a value became non-finite", None
-        where = f"at step {step}: " if step is not None else ""
+        where = f"at step {fmt_count(step)}: " if step is not None else ""
         if step is None and what.startswith("step "):  # "step 507: train_loss … non-finite"
             where = "at "
         return (

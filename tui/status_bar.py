@@ -109,14 +109,14 @@ class StatusBar(Vertical):
         trainer = run.trainer
         bpe = trainer.batches_per_epoch
         if view.status == "running" or view.controller is None:
-            where = f"step {fmt_count(trainer.steps_done)} · epoch {trainer.epoch}"
+            where = f"step {fmt_count(trainer.steps_done)} · epoch {fmt_count(trainer.epoch)}"
             if bpe > 1:
-                where += f" · batch {trainer.batch}/{bpe}"
+                where += f" · batch {fmt_count(trainer.batch)}/{fmt_count(bpe)}"
         else:
             p = view.controller.position
-            where = f"step {fmt_count(p.step)} · epoch {p.epoch}"
+            where = f"step {fmt_count(p.step)} · epoch {fmt_count(p.epoch)}"
             if bpe > 1:
-                where += f" · batch {p.batch}/{bpe}"
+                where += f" · batch {fmt_count(p.batch)}/{fmt_count(bpe)}"
             where += f" · {p.event_name()}"
         last = run.history.steps.last()
         loss = fmt(last[1]) if last is not None else "—"  # as the panels write numbers

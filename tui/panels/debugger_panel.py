@@ -30,6 +30,7 @@ from textual.widgets import Button, Static
 
 from engine.debugger import DebuggerError
 from engine.debugger.formatting import sup, symbol, wrap_equation
+from engine.number_text import counted
 from tui.example import current_example
 from tui.messages import DebugCommand, SelectUnit, SelectWeight
 from tui.panels.base import ACCENT, MUTED, Panel, Show
@@ -63,18 +64,18 @@ def position_line(view) -> Content:
             ("step ", MUTED),
             fmt_count(trainer.steps_done),
             ("  epoch ", MUTED),
-            str(view.run.epoch),
+            fmt_count(view.run.epoch),
             ("  batch ", MUTED),
-            f"{trainer.batch}/{trainer.batches_per_epoch}",
+            f"{fmt_count(trainer.batch)}/{fmt_count(trainer.batches_per_epoch)}",
             ("  " + view.status, MUTED),
         )
     parts: list = [
         ("step ", MUTED),
         fmt_count(position.step),
         ("  epoch ", MUTED),
-        str(position.epoch),
+        fmt_count(position.epoch),
         ("  batch ", MUTED),
-        f"{position.batch}/{trainer.batches_per_epoch}",
+        f"{fmt_count(position.batch)}/{fmt_count(trainer.batches_per_epoch)}",
         ("  phase ", MUTED),
         (position.phase, ACCENT),
     ]
@@ -199,7 +200,8 @@ def pending_update(view, width: int | None = None) -> Content:
         b = symbol("b", None, (j,))
         lines.append(update_rule(b, event.b_old[j], event.step_b[j], event.b_new[j], width))
     changed = np.count_nonzero(event.W_new != event.W_old)
-    lines.append(Content.styled(f"{changed} of {event.W_old.size} weights change", MUTED))
+    total = counted(event.W_old.size, "weight")
+    lines.append(Content.styled(f"{fmt_count(changed)} of {total} change", MUTED))
     return Content("\n").join(lines)
 
 

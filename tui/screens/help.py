@@ -35,7 +35,9 @@ GUIDE = """
 One training step is a sequence of events: forward (layer 1 → L), loss, then for each layer
 L → 1 its δ = ∂C/∂z and its gradient ∂C/∂W, then the updates W ← W − ΔW, where ΔW is the
 optimizer's step (η·∂C/∂W for plain SGD).
-`s` moves one event, `n` to the next layer, `f` to the end of the phase, `b` back.
+`s` moves one event, `n` to the next layer, `f` to the end of the phase, `b` one event back
+(in the line-mode debugger, `backprop-lab debug`, `b` sets a breakpoint as in pdb and `back`
+steps back).
 `space` trains at full speed until a breakpoint fires (`B` to set them), the loss target is
 reached or the epochs run out; a value becoming nan or inf always pauses and says where.
 
