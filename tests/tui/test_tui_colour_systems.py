@@ -39,13 +39,14 @@ def emitted(strips) -> set[Color]:
 
 def belongs(rgb, owners: list[Color], system: str) -> bool:
     """Whether a reduced colour reads as one of the colours ``owners``: one of them as reduced,
-    or of the same hue (within ``HUE`` of the colour's own, not grey)."""
+    or of the same hue (within ``HUE`` of the colour's own or of its reduction's, not grey)."""
     h, _, s = hue_and_saturation(rgb)
-    return any(
-        rgb == reduce(own, system)
-        or (s >= GREY and hue_gap(h, hue_and_saturation(own.rgb)[0]) <= HUE)
-        for own in owners
-    )
+    for own in owners:
+        reduced = reduce(own, system)
+        hues = (hue_and_saturation(own.rgb)[0], hue_and_saturation(reduced)[0])
+        if rgb == reduced or (s >= GREY and min(hue_gap(h, x) for x in hues) <= HUE):
+            return True
+    return False
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ history strips do not magnify a level magnitude either."""
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -104,6 +105,15 @@ async def test_a_spike_that_flattens_the_curve_suggests_the_log_scale():
         app.panel.refresh_view(view)
         await pilot.pause()
         assert "l for log" not in stats(app)
+
+
+async def test_a_diverging_loss_suggests_the_log_scale():
+    view = make_view("xor")
+    record_steps(view, 300, loss=np.geomspace(2.0, 1e40, 300))  # learning-rate-too-high
+    app = PanelApp(LossPanel(), view)
+    async with app.run_test(size=PANEL) as pilot:
+        await pilot.pause()
+        assert re.search(r"the loss spans 29 decades: l for log", stats(app))  # 2 … 1e30
 
 
 def test_history_strips_do_not_magnify_a_level_magnitude():

@@ -90,6 +90,11 @@ SQUEEZED = 0.8
 a steep start sets the scale), the line under the plot suggests the log scale."""
 
 
+WIDE_DECADES = 3
+"""On the linear scale, a loss spanning this many decades (a diverging run) makes the line
+under the plot suggest the log scale, on which all of it can be seen."""
+
+
 def y_range(values: np.ndarray, log_scale: bool = False) -> tuple[float, float] | None:
     """The y axis for the finite ``values`` (log₁₀ of the losses on the log scale): their range,
     on the linear scale widened to at least ``MIN_SPAN`` of their size (``widened``), on the
@@ -185,6 +190,7 @@ class LossPanel(Panel):
         self.y_labels: list[str] = []
         self.flat: tuple[float, float] | None = None  # (lo, hi) when the axis was widened
         self.squeezed = False  # most points are in the bottom row of the linear axis
+        self.decades = 0  # whole decades between the smallest and largest loss plotted
         self._initial_of: tuple | None = None  # (run, its metrics before any step)
 
     def compose(self) -> ComposeResult:
@@ -281,7 +287,7 @@ class LossPanel(Panel):
         values = np.concatenate([loss, val_y])
         ticks, labels = value_ticks(values, self.log_scale)
         shown = y_range(values, self.log_scale)
-        self.flat, self.squeezed = None, False
+        self.flat, self.squeezed, self.decades = None, False, 0
         if shown is not None:
             plt.ylim(*shown)
             finite = values[np.isfinite(values)]
@@ -290,6 +296,8 @@ class LossPanel(Panel):
                 self.flat = (lo, hi)
             rows = max(widget.size.height - 3, 2)  # less the x axis, its ticks and its label
             self.squeezed = not self.log_scale and squeezed(loss, *shown, rows)
+            if not self.log_scale and lo > 0:
+                self.decades = int(math.log10(hi / lo))
         if ticks:  # plotext's own labels print every digit of large numbers
             plt.yticks(ticks, labels)
             self.y_ticks, self.y_labels = ticks, labels
@@ -341,7 +349,10 @@ class LossPanel(Panel):
                     f"nearly flat: {fmt(lo)}–{fmt(hi)} (±{fmt_fraction(spread / 2)})", MUTED
                 )
             )
-        if self.squeezed:
+        if self.decades >= WIDE_DECADES:
+            hint = f"the loss spans {self.decades} decades: l for log"
+            items.append(Content.styled(hint, WARNING))
+        elif self.squeezed:
             items.append(
                 Content.styled("most of the curve is in the bottom row: l for log", WARNING)
             )

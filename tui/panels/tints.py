@@ -111,17 +111,19 @@ def _cube() -> tuple[tuple[int, tuple[int, int, int]], ...]:
 
 @lru_cache(maxsize=256)
 def cube_steps(base, hue, n: int, reach: float) -> tuple[tuple[int, int, int], ...]:
-    """Up to ``n`` colours of the 256-colour palette of ``hue``'s hue (RGB triples) between
-    ``base`` and ``hue`` (as far as ``reach`` of the way, by ``distance``), from the faintest
-    on, spread evenly; ``hue``'s own reduction is not among them. Empty when none qualifies."""
+    """Up to ``n`` colours of the 256-colour palette of ``hue``'s hue — its own, or that of the
+    entry Textual reduces it to — (RGB triples) between ``base`` and ``hue`` (as far as
+    ``reach`` of the way, by ``distance``), from the faintest on, spread evenly; ``hue``'s own
+    reduction is not among them. Empty when none qualifies."""
     own = reduce(Color(*hue), "256")
-    target_hue, _, _ = hue_and_saturation(hue)
+    hues = (hue_and_saturation(hue)[0], hue_and_saturation(own)[0])
     span = distance(base, own)
     allowed = []
     for _, rgb in _cube():
         h, _, s = hue_and_saturation(rgb)
         d = distance(base, rgb)
-        on_hue = s >= MIN_SATURATION and hue_gap(h, target_hue) <= HUE_TOLERANCE
+        near = min(hue_gap(h, other) for other in hues)
+        on_hue = s >= MIN_SATURATION and near <= HUE_TOLERANCE
         if on_hue and 0 < d <= reach * span and rgb != own:
             allowed.append((d, rgb))
     if not allowed:
