@@ -36,6 +36,7 @@ from tui.messages import DebugCommand, SelectUnit, SelectWeight
 from tui.panels.base import ACCENT, MUTED, Panel, Show
 from tui.panels.event_arrays import event_arrays
 from tui.panels.format import WARNING, fmt, fmt_count
+from tui.view import counters
 
 COMMAND_BUTTONS = (
     ("step", "step", "s", "one event forward"),
@@ -60,13 +61,14 @@ def position_line(view) -> Content:
     event = view.event
     position = view.controller.position if event is not None else None
     if position is None:
+        step, epoch, batch, _ = counters(view)
         return Content.assemble(
             ("step ", MUTED),
-            fmt_count(trainer.steps_done),
+            fmt_count(step),
             ("  epoch ", MUTED),
-            fmt_count(view.run.epoch),
+            fmt_count(epoch),
             ("  batch ", MUTED),
-            f"{fmt_count(trainer.batch)}/{fmt_count(trainer.batches_per_epoch)}",
+            f"{fmt_count(batch)}/{fmt_count(trainer.batches_per_epoch)}",
             ("  " + view.status, MUTED),
         )
     parts: list = [
