@@ -38,7 +38,7 @@ TYPE_NAMES = {
     "number_or_vector": "number or array of numbers",
     "str_list": "array of strings",
     "str_or_str_list": "string or array of strings",
-    "index": "array of integers",
+    "entry": "array of integers",
     "layers": "array of tables",
 }
 

@@ -30,12 +30,13 @@ from tui import messages as msg
 from tui import textual_guards
 from tui.gate import TrainingGate
 from tui.give_file import GivesFiles
-from tui.keys import bindings
+from tui.keys import KEYS, bindings, key_label
 from tui.palette import LabCommands
 from tui.panels.data_panel import DataPanel
 from tui.panels.debugger_panel import DebuggerPanel
 from tui.panels.format import fmt_count
 from tui.panels.gradients_panel import GradientsPanel
+from tui.panels.lesson_panel import LessonPanel
 from tui.panels.loss_panel import LossPanel
 from tui.panels.network_panel import NetworkPanel
 from tui.screens.dialogs import ConfirmDialog, ErrorDialog, PathDialog
@@ -49,10 +50,11 @@ PANELS = (  # (id, tab label, class): grid order is row by row, the debugger spa
     ("network", "Network", NetworkPanel),
     ("loss", "Loss", LossPanel),
     ("data", "Data", DataPanel),
+    ("lesson", "Lesson", LessonPanel),  # in the grid: a column of its own, when open (L)
     ("debugger", "Debugger", DebuggerPanel),
     ("gradients", "Gradients", GradientsPanel),
 )
-TAB_ORDER = ("network", "loss", "gradients", "debugger", "data")
+TAB_ORDER = ("network", "loss", "gradients", "debugger", "data", "lesson")
 PANEL_NAMES = tuple(name for name, _, _ in PANELS)
 RUNNING_PANELS = ("loss", "gradients", "data", "network")  # what changes while training runs
 INPUT_EVENTS = (events.Key, events.MouseDown, events.MouseUp)  # the user acting, not hovering
@@ -65,13 +67,27 @@ TOO_SMALL = (
 
 
 class LabFooter(Footer):
-    """The footer with every key; on narrow terminals its keys wrap into two rows (app.tcss)."""
+    """The footer with every key; when they do not fit on one row, they wrap into two rows
+    (``-two-rows``, app.tcss)."""
 
     FOOTER_COLUMNS = 7
+    PALETTE_WIDTH = 14  # "▏^p palette", docked on the right
 
     def compose(self) -> ComposeResult:
         yield from super().compose()
         self.styles.grid_size_columns = self.FOOTER_COLUMNS
+
+    def one_row_width(self) -> int:
+        """Cells the keys take on one row: "key description" with a space on either side."""
+        from rich.cells import cell_len
+
+        shown = [a for a in KEYS if a.footer]
+        return self.PALETTE_WIDTH + sum(
+            cell_len(key_label(a)) + cell_len(a.label) + 3 for a in shown
+        )
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < self.one_row_width(), "-two-rows")
 
     def bindings_changed(self, screen) -> None:
         # Under a dialog the lab's screen has no active bindings; keep showing its keys (the
@@ -136,6 +152,8 @@ class LabApp(GivesFiles, App[None]):
         self._train_done.set()
         self._train_token = 0
         self.current_tab = TAB_ORDER[0]
+        self.lesson_open = False  # the Lesson panel is shown (a column of the grid, or its tab)
+        self._tab_before_lesson = TAB_ORDER[0]
 
     # --- layout ---------------------------------------------------------------------------------
 
@@ -157,6 +175,7 @@ class LabApp(GivesFiles, App[None]):
 
     def on_mount(self) -> None:
         self.session = self._first_session()
+        self.show_lesson(bool(self.session.scenario.lesson.strip()), focus=False)
         self.mark_dirty()
         self._refresh_if_dirty()  # the first frame shows the lab; plots follow (_first_frame)
         self.call_after_refresh(self._first_frame)
@@ -304,6 +323,8 @@ class LabApp(GivesFiles, App[None]):
         if width == "-w-tiny" or height == "-h-tiny":
             return False
         grid = width == "-w-wide" and height == "-h-tall"
+        if grid and name == "lesson":
+            return self.lesson_open
         return grid or name == self.current_tab
 
     def _breakpoints(self) -> tuple[str, str]:
@@ -332,6 +353,8 @@ class LabApp(GivesFiles, App[None]):
                 session.view.selection = old.view.selection
                 session.view.example = old.view.example
         self.session = session
+        if old is None or session.scenario.name != old.scenario.name:
+            self.show_lesson(bool(session.scenario.lesson.strip()), focus=False)
         self.mark_dirty()
         self._refresh_if_dirty()
 
@@ -534,6 +557,50 @@ class LabApp(GivesFiles, App[None]):
         self.panels["network"].toggle_view()
         if self.current_tab != "network":
             self.action_show_tab("network")
+
+    # --- the lesson ---------------------------------------------------------------------------
+
+    def show_lesson(self, show: bool = True, *, focus: bool = True) -> None:
+        """Open (or close) the Lesson panel: a column of the grid, or its tab."""
+        self.lesson_open = show
+        self.query_one("#panels").set_class(show, "-lesson")
+        panel = self.panels["lesson"]
+        if show:
+            if self.current_tab != "lesson":
+                self._tab_before_lesson = self.current_tab
+            self.action_show_tab("lesson")
+            self._show_panel("lesson")  # at once: the tab's own message comes later
+            if focus:
+                self.call_after_refresh(panel.focus_actions)
+        elif self.current_tab == "lesson":
+            self.action_show_tab(self._tab_before_lesson)
+            self._show_panel(self._tab_before_lesson)
+        self.mark_dirty(["lesson"])
+
+    def action_lesson(self) -> None:
+        """L: the lesson, focused (its actions), or — when it has the focus — hidden again (in
+        the tab layout: back to the panel shown before)."""
+        panel = self.panels["lesson"]
+        grid = self._breakpoints() == ("-w-wide", "-h-tall")
+        showing = self.lesson_open and (grid or self.current_tab == "lesson")
+        if showing and not panel.has_focus_within:
+            panel.focus_actions()
+            return
+        self.show_lesson(not showing)
+
+    @work(group="dialog")
+    async def on_run_lesson_action(self, message: msg.RunLessonAction) -> None:
+        from tui import lesson_actions
+
+        actions = self.session.scenario.actions
+        if 1 <= message.number <= len(actions):
+            await lesson_actions.run(self, actions[message.number - 1])
+
+    def on_exercise_answered(self, message: msg.ExerciseAnswered) -> None:
+        from tui import lesson_actions
+
+        message.stop()
+        lesson_actions.exercise_answered(self, message.number)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen  # imported when first opened: start-up

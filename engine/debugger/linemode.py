@@ -345,8 +345,9 @@ class LineMode:
             mark = ">" if i == pos.index else " "
             name = KIND_NAMES[ev.kind]
             l = getattr(ev, "l", None)
+            n = i + 1  # counted from 1, as "Event k of N" above
             self.write(
-                f" {mark} {i:2d} {name}(l={l})" if l is not None else f" {mark} {i:2d} {name}"
+                f" {mark} {n:2d} {name}(l={l})" if l is not None else f" {mark} {n:2d} {name}"
             )
         if pos.index + 1 < pos.n_events:
             rest = pos.n_events - pos.index - 1
