@@ -283,6 +283,26 @@ def _parse_exercise(parts, ctx):
     return (n,)
 
 
+def _describe_run(args: tuple) -> str:
+    if not args:
+        return "train"
+    if args[0] == "epoch":
+        return "train to the end of the epoch"
+    if args[0] == "step":
+        return f"train until step {args[1]} is complete"
+    return f"train until {args[1]}"
+
+
+def _describe_explain(args: tuple) -> str:
+    from engine.debugger.position import KIND_NAMES
+
+    kind, layer, select = args
+    what = "unit" if kind in ("forward", "loss", "delta") else "bias"
+    what = "weight" if len(select) == 2 else what
+    event = KIND_NAMES[kind] + (f"(l={layer})" if layer else "")
+    return f"Debugger: {event}, the equation of {what} {_sel(select)}"
+
+
 def _sel(select) -> str:
     return ",".join(map(str, select))
 
@@ -316,13 +336,13 @@ ACTIONS: dict[str, Action] = {
         ("goto/KIND@L", "goto/KIND"),
         "the Debugger to the next event KIND of layer L",
         _parse_goto,
-        lambda a: f"Debugger: to the next {a[0]}" + (f"@{a[1]}" if a[1] else ""),
+        lambda a: f"Debugger: to the next {a[0]}" + (f"@{a[1]}" if a[1] else "") + " event",
     ),
     "explain": Action(
         ("explain/KIND@L/J", "explain/KIND@L/J,K"),
         "goto and select: the equation of unit j (or weight j,k) at that event",
         _parse_explain,
-        lambda a: f"Debugger: {a[0]}" + (f"@{a[1]}" if a[1] else "") + f", {_sel(a[2])}",
+        _describe_explain,
     ),
     "break": Action(
         ("break/SPEC",),
@@ -335,9 +355,7 @@ ACTIONS: dict[str, Action] = {
         "train: until a breakpoint or the end; to the end of the epoch; until step N is "
         "complete; until CONDITION holds at the end of a step",
         _parse_run,
-        lambda a: {0: "train", 1: "train to the end of the epoch"}.get(
-            len(a), f"train until step {a[1]}" if a and a[0] == "step" else f"train until {a[-1]}"
-        ),
+        _describe_run,
     ),
     "compare": Action(
         ("compare", "compare/NAME"),

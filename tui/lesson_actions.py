@@ -166,11 +166,6 @@ async def start_exercise(app, number: int) -> None:
         _say(app, f"Cannot pose exercise {number}: {e}")
         return
     session = app.session
-    q = exercise.quantity
-    layer = q.l if q.l is not None else session.run.net.L
-    select = q.select or (0,)
-    session.view.selection = Selection(layer, select[0], select if len(select) == 2 else None)
-    session.view.example = q.example or 0
     session.sync_view()
     session.view.status, session.view.message = "paused", ""
     app.mark_dirty()
@@ -188,9 +183,15 @@ def exercise_answered(app, number: int) -> None:
     exercise = _exercise(app, number)
     if exercise is None:
         return
+    session = app.session
     try:
-        ex.show(app.session.controller, exercise)
+        ex.show(session.controller, exercise)
     except DebuggerError as e:
         _say(app, str(e))
-    app.session.sync_view()
+    q = exercise.quantity  # the Debugger's equation is the exercise's
+    layer = q.l if q.l is not None else session.run.net.L
+    select = q.select or (0,)
+    session.view.selection = Selection(layer, select[0], select if len(select) == 2 else None)
+    session.view.example = q.example or 0
+    session.sync_view()
     app.mark_dirty()

@@ -36,13 +36,15 @@ from .linemode_commands import (  # noqa: F401 (importable from here, as before)
     _selection,
     _whole,
 )
+from .linemode_exercises import ExerciseCommands
 from .position import KIND_NAMES
 
 PROMPT = "(bpl) "
 
 
-class LineMode:
-    """The REPL. ``run()`` reads commands until ``quit`` or the end of input; returns 0."""
+class LineMode(ExerciseCommands):
+    """The REPL. ``run()`` reads commands until ``quit`` or the end of input; returns 0.
+    ``exercises``: the scenario's (``engine.debugger.exercises.Exercise``), for ``exercise``."""
 
     def __init__(
         self,
@@ -53,6 +55,7 @@ class LineMode:
         ascii: bool = False,
         title: str | None = None,
         echo: bool | None = None,
+        exercises=(),
     ):
         self.ctl = controller
         self.stdin = stdin
@@ -62,6 +65,7 @@ class LineMode:
         self.echo = (not _isatty(stdin)) if echo is None else echo
         self.commands = _lookup()
         self.last_motion: str | None = None
+        self.exercises = tuple(exercises)
 
     # --- output -------------------------------------------------------------------------------
 
@@ -99,7 +103,7 @@ class LineMode:
                 return 0
             self.flush()
 
-    def read_line(self) -> str:
+    def read_line(self, prompt: str = PROMPT) -> str:
         """The next command line ("" at the end of input). At a terminal (the process's own
         stdin and stdout) through ``input()``, so readline gives line editing and history
         (arrow keys) as in pdb; otherwise straight from the stream."""
@@ -107,10 +111,10 @@ class LineMode:
             with contextlib.suppress(ImportError):
                 import readline  # noqa: F401  (input() uses it once imported)
             try:
-                return input(PROMPT) + "\n"
+                return input(prompt) + "\n"
             except EOFError:
                 return ""
-        self.stdout.write(PROMPT)
+        self.stdout.write(prompt)
         self.flush()
         return self.stdin.readline()
 

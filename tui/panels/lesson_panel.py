@@ -97,7 +97,8 @@ class LessonPanel(Panel):
     LessonPanel.-exercise #lesson-exercise {
         display: block;
     }
-    LessonPanel.-exercise #lesson-actions, LessonPanel.-exercise #lesson-actions-title {
+    LessonPanel.-exercise #lesson-actions, LessonPanel.-exercise #lesson-actions-title,
+    LessonPanel.-no-actions #lesson-actions, LessonPanel.-no-actions #lesson-actions-title {
         display: none;
     }
     LessonPanel #exercise-body {
@@ -166,8 +167,7 @@ class LessonPanel(Panel):
         options.add_options(
             Option(f"{a.number} ▸ {a.text}", id=str(a.number)) for a in self.actions
         )
-        options.display = bool(self.actions)
-        self.query_one("#lesson-actions-title").display = bool(self.actions)
+        self.set_class(not self.actions, "-no-actions")
         self.border_subtitle = scenario.name
 
     def focus_actions(self) -> None:
