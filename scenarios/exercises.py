@@ -92,7 +92,12 @@ def check_against_run(scenario, run) -> None:
             )
     from .lesson import Context, find_actions
 
-    ctx = Context(sizes=sizes[1:], inputs=sizes[0], exercises=len(scenario.exercises))
+    ctx = Context(
+        sizes=sizes[1:],
+        inputs=sizes[0],
+        exercises=len(scenario.exercises),
+        compare=scenario.compare,
+    )
     _, problems = find_actions(scenario.lesson, ctx)
     if problems:
         from .loader import file_line
