@@ -40,16 +40,15 @@ from urllib.parse import unquote
 
 from .errors import did_you_mean, one_of
 
-STATS = (
-    "grad_norm",
-    "delta_mean_abs",
-    "weight_norm",
-    "update_ratio",
-    "dead_fraction",
-    "saturated_fraction",
-)
-"""The per-layer statistics the lab's Gradients panel shows (``tui.view.STATS``; a test keeps
-the two equal)."""
+STATS: dict[str, str] = {
+    "grad_norm": "‖∂C/∂W‖",
+    "delta_mean_abs": "mean |δ|",
+    "update_ratio": "‖ΔW‖/‖W‖",
+    "dead_fraction": "dead fraction",
+    "saturated_fraction": "saturated fraction",
+}
+"""The per-layer statistics the lab's Gradients panel shows (``engine.stats.LayerStats``
+field → its label there): the lab's ``tui.view.STATS`` is this table."""
 
 PANELS = ("network", "loss", "gradients", "debugger", "data")
 """The lab's panels (``tui.app.PANELS``; a test keeps the two equal)."""
@@ -312,7 +311,7 @@ ACTIONS: dict[str, Action] = {
         ("stat/NAME",),
         "the Gradients panel shows statistic NAME",
         _parse_stat,
-        lambda a: f"Gradients panel: {a[0]}",
+        lambda a: f"Gradients panel: {STATS[a[0]]}",
     ),
     "log": Action(
         ("log/on", "log/off"),
@@ -383,7 +382,7 @@ def parse_action(href: str, ctx: Context) -> tuple[str, tuple]:
     name, *parts = path.split("/") if path else [""]
     if name not in ACTIONS:
         raise ActionError(
-            f"unknown lab action {name!r}{did_you_mean(name, ACTIONS)}; allowed: {one_of(ACTIONS)}"
+            f"unknown lab action {name!r}; allowed: {one_of(ACTIONS)}" + did_you_mean(name, ACTIONS)
         )
     try:
         return name, ACTIONS[name].parse(parts, ctx)

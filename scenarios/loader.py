@@ -245,7 +245,10 @@ def file_line(source: str, lesson: str, line: int) -> str:
     there (not given with --set): ``"17"``; else ``"3 of the lesson"``."""
     lines = lesson.split("\n")
     first = next((i for i, text in enumerate(lines) if text.strip()), None)
-    at = source.find(lines[first]) if first is not None else -1
+    opener = re.search(r"^lesson\s*=\s*[\"']", source, re.M)
+    if first is None or opener is None:
+        return f"{line} of the lesson"
+    at = source.find(lines[first].strip(), opener.end())
     if at < 0:
         return f"{line} of the lesson"
     return str(source.count("\n", 0, at) + 1 + (line - 1 - first))

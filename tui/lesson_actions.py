@@ -65,6 +65,7 @@ async def run(app, action) -> None:
         _show(app, "debugger")
     elif name == "run":
         await _run(app, args)
+        _show(app, "loss")
     elif name == "compare":
         _say(
             app,

@@ -79,7 +79,7 @@ class LessonPanel(Panel):
     }
     LessonPanel #lesson-actions {
         height: auto;
-        max-height: 7;
+        max-height: 30%;
         border: none;
         padding: 0;
         background: transparent;
@@ -165,7 +165,11 @@ class LessonPanel(Panel):
         options = self.query_one("#lesson-actions", OptionList)
         options.clear_options()
         options.add_options(
-            Option(f"{a.number} ▸ {a.text}", id=str(a.number)) for a in self.actions
+            Option(
+                Content.assemble(f"{a.number} ▸ {a.text}", (f" · {a.describe()}", MUTED)),
+                id=str(a.number),
+            )
+            for a in self.actions
         )
         self.set_class(not self.actions, "-no-actions")
         self.border_subtitle = scenario.name
