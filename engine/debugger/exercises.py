@@ -355,13 +355,13 @@ def check(exercise: Exercise, expected_value: float, answer: str) -> Verdict:
             error,
         )
     if expected_value == 0:
-        message = f"Not quite: the value is much smaller than {num(value)}."
+        message = f"Not quite: the value is much smaller than {value:.10g}."
         return Verdict("wrong", message, value, error)
-    message = f"Not quite: {num(value)} is off by {how_far(error)}"
+    message = f"Not quite: {value:.10g} is off by {how_far(error)}"
     if relative_error(-value, expected_value) <= exercise.tolerance:
         message += " — the sign is wrong"
     elif math.isfinite(error) and error < 0.1:
-        message += f" (within {how_far(exercise.tolerance)} counts)"
+        message += f" (an answer within {how_far(exercise.tolerance)} counts)"
     return Verdict("wrong", message + ".", value, error)
 
 
