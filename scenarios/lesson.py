@@ -38,6 +38,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from engine.debugger.explain.select import units
+
 from .errors import did_you_mean, one_of
 
 STATS: dict[str, str] = {
@@ -142,7 +144,7 @@ def _indices(text: str, l: int, ctx: Context, kinds: tuple[int, ...] = (1, 2)) -
     j = _whole(parts[0].strip(), "the unit J")
     if ctx.sizes is not None and j >= ctx.sizes[l - 1]:
         n = ctx.sizes[l - 1]
-        raise ActionError(f"unit {j} does not exist; layer {l} has {n} units (0…{n - 1})")
+        raise ActionError(f"unit {j} does not exist; layer {l} has {units(n)}")
     if len(parts) == 1:
         return (j,)
     k = _whole(parts[1].strip(), "the input K")

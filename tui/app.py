@@ -571,7 +571,7 @@ class LabApp(GivesFiles, App[None]):
             self.action_show_tab("lesson")
             self._show_panel("lesson")  # at once: the tab's own message comes later
             if focus:
-                self.call_after_refresh(panel.focus_actions)
+                panel.focus_actions()
         elif self.current_tab == "lesson":
             self.action_show_tab(self._tab_before_lesson)
             self._show_panel(self._tab_before_lesson)
