@@ -129,6 +129,7 @@ def variant(scenario: Scenario, extra) -> Scenario:
         path=scenario.path,
         label=scenario.label,
         overrides=(*scenario.overrides, *extra),
+        training_only=True,
     )
 
 

@@ -64,6 +64,7 @@ class Scenario:
     compare: str | None = None  # the preset to compare with (its fix, or its problem)
     exercises: list = field(default_factory=list)  # the [[exercises]] tables
     actions: tuple = ()  # the lesson's actions (lesson.LessonAction), in reading order
+    whole: bool = True  # lesson and exercises checked against the network (not an edit/variant)
 
 
 def _presets() -> Traversable:
@@ -116,15 +117,21 @@ def load_scenario(name_or_path: str | Path, overrides=()) -> Scenario:
     return parse_scenario(source, path=path, label=label, overrides=overrides)
 
 
-def parse_scenario(source: str, *, path: Path, label: str, overrides=()) -> Scenario:
-    """The validated scenario in the TOML text ``source`` (``path`` anchors relative data paths)."""
+def parse_scenario(
+    source: str, *, path: Path, label: str, overrides=(), training_only: bool = False
+) -> Scenario:
+    """The validated scenario in the TOML text ``source`` (``path`` anchors relative data paths).
+
+    ``training_only``: a variant that is only trained (a claim's ``set``): its lesson's actions
+    are checked for their form only and its exercises dropped, since the overrides may change
+    the network they were written for."""
     document = _parse_toml(source, label)
     overrides = tuple(overrides)
     try:
         document = override_rules.apply(document, overrides)
     except ValueError as e:
         raise ScenarioError(f"{label}: --set: {e}") from None
-    sections = validate_document(document, label, source=source)
+    sections = validate_document(document, label, source=source, edited=training_only)
     return Scenario(**sections, path=path, source=source, overrides=overrides, label=label)
 
 
@@ -208,6 +215,7 @@ def validate_document(document: dict, label: str, *, source: str = "", edited=Fa
         **top,
         "exercises": exercises,
         "actions": actions,
+        "whole": not edited,
         "data": data,
         "network": network,
         "training": check_training(ch, document.get("training", {})),

@@ -199,7 +199,7 @@ async def test_cursor_keys_walk_units_and_weights_and_brackets_choose_the_exampl
         app.action_show_tab("network")
         picture.focus()
         caption = app.query_one("#network-caption", Static).content.plain
-        assert "example 1/4" in caption
+        assert "example 1 of 0…3" in caption
         x_row = app.session.run.data.x_train[1]  # full batch, not shuffled: row 1
         inputs = [
             "".join(c.char for c in picture.grid[y] if c.target == ("unit", 0, k)).strip()
