@@ -37,7 +37,8 @@ async def test_the_first_frame_shows_the_lab_and_the_plots_follow(lab_app, monke
             )
 
     monkeypatch.setattr(Screen, "_compositor_refresh", first_update)
-    async with app.run_test(size=(120, 40)) as pilot:
+    # 160 columns: the lesson's column leaves the loss plot room for its hint
+    async with app.run_test(size=(160, 40)) as pilot:
         await pilot.pause()
         assert "xor" in seen["status"] and "idle" in seen["status"]
         assert all(seen["drawn"].values())  # every panel had its view for the first frame
