@@ -1,9 +1,11 @@
 """Activation functions σ and their slopes σ′, one class each.
 
 Every activation maps the pre-activation ``z`` (shape (batch, n)) to ``a = σ(z)`` and gives the
-element-wise slope ``σ′(z)`` used in δˡ = (from above) ⊙ σ′(zˡ). Softmax is the exception: its
-Jacobian is not diagonal, so it is only allowed on the output layer together with the
-cross-entropy loss, where the output delta takes the fused form δᴸ = (a − y) / B.
+element-wise slope ``σ′(z)`` used in δˡ = (from above) ⊙ σ′(zˡ). Both write into ``out`` when it
+is given (a buffer shaped like z, reused from step to step by the fast path) and allocate the
+result otherwise: the same NumPy calls either way, so the values are the same bit for bit.
+Softmax is the exception: its Jacobian is not diagonal, so it is only allowed on the output layer
+together with the cross-entropy loss, where the output delta takes the fused form δᴸ = (a − y)/B.
 
 Each class also writes σ′ for the debugger's explanations (``explain_slope``), beside the
 ``slope`` it explains: the formula, and the same formula with one unit's numbers in, which must
@@ -33,6 +35,8 @@ class Activation(ABC):
     output_only = False  # only on the output layer, with a loss that lists it (softmax)
     kinked = False  # σ′ jumps at z = 0 (finite differences across it are not a derivative)
     settings: tuple[Setting, ...] = ()  # its own per-layer settings (α), declared once
+    quiet: dict[str, str] = {}  # floating-point conditions σ raises on purpose (np.errstate
+    # keywords): whoever applies σ silences them around the pass
 
     def __init__(self, alpha: float | None = None):
         own = {s.name: s for s in self.settings}
@@ -41,12 +45,13 @@ class Activation(ABC):
         self.alpha = alpha
 
     @abstractmethod
-    def __call__(self, z, **params):
-        """a = σ(z)."""
+    def __call__(self, z, out=None, **params):
+        """a = σ(z) (into ``out`` when given)."""
 
     @abstractmethod
-    def slope(self, z, a, **params):
-        """σ′(z), element-wise; ``a = σ(z)`` is passed so it need not be recomputed."""
+    def slope(self, z, a, out=None, **params):
+        """σ′(z), element-wise, into ``out`` when given; ``a = σ(z)`` is passed so it need not be
+        recomputed."""
 
     @abstractmethod
     def explain_slope(self, t):
@@ -66,11 +71,17 @@ class Linear(Activation):
 
     name = "linear"
 
-    def __call__(self, z, **params):
-        return z
+    def __call__(self, z, out=None, **params):
+        if out is None:
+            return z
+        np.copyto(out, z)
+        return out
 
-    def slope(self, z, a, **params):
-        return np.ones_like(z)
+    def slope(self, z, a, out=None, **params):
+        if out is None:
+            return np.ones_like(z)
+        out.fill(1.0)
+        return out
 
     def explain_slope(self, t):
         return "1", "1"
@@ -80,22 +91,25 @@ class Sigmoid(Activation):
     """σ(z) = 1 / (1 + e⁻ᶻ), σ′(z) = σ(z)(1 − σ(z)); finite and accurate at any z.
 
     For z < −709 (−88 in float32) e⁻ᶻ overflows to +∞ and 1 / (1 + ∞) = 0, the correctly rounded
-    value there; that overflow is expected and silenced. Elsewhere the result is within a few
-    ulp. (Four NumPy calls instead of the seven of the two-branch form: this runs per layer.)
+    value there; that overflow is expected (``quiet``: the caller silences it, once per pass,
+    since an ``np.errstate`` costs microseconds). Elsewhere the result is within a few ulp. (Four
+    NumPy calls instead of the seven of the two-branch form: this runs per layer.)
     """
 
     name = "sigmoid"
     max_slope = 0.25
     saturates = True
+    quiet = {"over": "ignore"}
 
-    def __call__(self, z, **params):
-        with np.errstate(over="ignore"):
-            e = np.exp(-z)
+    def __call__(self, z, out=None, **params):
+        e = np.negative(z, out)
+        np.exp(e, e)
         e += 1.0
-        return np.reciprocal(e, out=e)
+        return np.reciprocal(e, e)
 
-    def slope(self, z, a, **params):
-        return a * (1.0 - a)
+    def slope(self, z, a, out=None, **params):
+        s = np.subtract(1.0, a, out)
+        return np.multiply(a, s, s)
 
     def explain_slope(self, t):
         return "a (1 − a)", t.a + " × (1 − " + t.a + ")"
@@ -107,11 +121,12 @@ class Tanh(Activation):
     name = "tanh"
     saturates = True
 
-    def __call__(self, z, **params):
-        return np.tanh(z)
+    def __call__(self, z, out=None, **params):
+        return np.tanh(z, out)
 
-    def slope(self, z, a, **params):
-        return 1.0 - a * a
+    def slope(self, z, a, out=None, **params):
+        s = np.multiply(a, a, out)
+        return np.subtract(1.0, s, s)
 
     def explain_slope(self, t):
         return t.text("1 − a²", "1 - a^2"), "1 − " + t.a + t.SQ
@@ -124,11 +139,11 @@ class ReLU(Activation):
     can_die = True
     kinked = True
 
-    def __call__(self, z, **params):
-        return np.maximum(z, 0.0)
+    def __call__(self, z, out=None, **params):
+        return np.maximum(z, 0.0, out=out)
 
-    def slope(self, z, a, **params):
-        return (z > 0).astype(z.dtype)
+    def slope(self, z, a, out=None, **params):
+        return np.greater(z, 0.0, _like(z, out), casting="unsafe")  # True → 1.0
 
     def explain_slope(self, t):
         return "1 if z > 0 else 0", "1 if " + t.z + " > 0 else 0"
@@ -145,11 +160,16 @@ class LeakyReLU(Activation):
         super().__init__(alpha)
         self.max_slope = max(1.0, abs(self.alpha))
 
-    def __call__(self, z, **params):
-        return np.where(z > 0, z, self.alpha * z)
+    def __call__(self, z, out=None, **params):
+        a = np.multiply(z, self.alpha, out)
+        np.copyto(a, z, where=z > 0)
+        return a
 
-    def slope(self, z, a, **params):
-        return np.where(z > 0, 1.0, self.alpha).astype(z.dtype, copy=False)
+    def slope(self, z, a, out=None, **params):
+        s = _like(z, out)
+        s.fill(self.alpha)
+        np.copyto(s, 1.0, where=z > 0)
+        return s
 
     def explain_slope(self, t):
         return "1 if z > 0 else α", "1 if " + t.z + " > 0 else " + t.signed(self.alpha)
@@ -176,11 +196,16 @@ class PReLU(Activation):
         ),
     )
 
-    def __call__(self, z, alpha=None, **params):
-        return np.where(z > 0, z, alpha * z)
+    def __call__(self, z, out=None, alpha=None, **params):
+        a = np.multiply(z, alpha, out)
+        np.copyto(a, z, where=z > 0)
+        return a
 
-    def slope(self, z, a, alpha=None, **params):
-        return np.where(z > 0, 1.0, alpha).astype(z.dtype, copy=False)
+    def slope(self, z, a, out=None, alpha=None, **params):
+        s = _like(z, out)
+        s[...] = alpha
+        np.copyto(s, 1.0, where=z > 0)
+        return s
 
     def explain_slope(self, t):
         return "1 if z > 0 else αⱼ", "1 if " + t.z + " > 0 else " + t.params["alpha"]
@@ -213,11 +238,17 @@ class ELU(Activation):
         self.max_slope = max(1.0, self.alpha)
         self.kinked = self.alpha != 1.0  # σ′(0⁻) = α, σ′(0⁺) = 1
 
-    def __call__(self, z, **params):
-        return np.where(z > 0, z, self.alpha * np.expm1(np.minimum(z, 0.0)))
+    def __call__(self, z, out=None, **params):
+        a = np.minimum(z, 0.0, out=out)
+        np.expm1(a, a)
+        np.multiply(a, self.alpha, a)
+        np.copyto(a, z, where=z > 0)
+        return a
 
-    def slope(self, z, a, **params):
-        return np.where(z > 0, 1.0, a + self.alpha)
+    def slope(self, z, a, out=None, **params):
+        s = np.add(a, self.alpha, out)
+        np.copyto(s, 1.0, where=z > 0)
+        return s
 
     def explain_slope(self, t):
         return (
@@ -236,16 +267,21 @@ class Softmax(Activation):
     saturates = True
     output_only = True
 
-    def __call__(self, z, **params):
-        e = np.exp(z - z.max(axis=1, keepdims=True))
-        return e / e.sum(axis=1, keepdims=True)
+    def __call__(self, z, out=None, **params):
+        e = np.subtract(z, z.max(axis=1, keepdims=True), out)
+        np.exp(e, e)
+        return np.divide(e, e.sum(axis=1, keepdims=True), e)
 
-    def slope(self, z, a, **params):
-        """The diagonal of the softmax Jacobian, aⱼ(1 − aⱼ) (shown, not used for δ)."""
-        return a * (1.0 - a)
+    # The diagonal of the softmax Jacobian, aⱼ(1 − aⱼ) (shown, not used for δ): σ′ of sigmoid.
+    slope = Sigmoid.slope
 
     def explain_slope(self, t):
         return "aⱼ (1 − aⱼ)", t.a + " × (1 − " + t.a + ")"
+
+
+def _like(z, out):
+    """``out``, or a new array shaped like z."""
+    return np.empty_like(z) if out is None else out
 
 
 ACTIVATIONS: dict[str, type[Activation]] = {

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .layers import frozen
+from .arrays import frozen
 from .learner import Learner
 from .network import Network
 from .optimizers import make_optimizer
@@ -269,7 +269,6 @@ def _float64_copy(net: Network) -> Network:
         buffers = getattr(layer, "buffers", None)
         if buffers:
             twin.buffers = {k: frozen(np.array(v, dtype=np.float64)) for k, v in buffers.items()}
-        twin.norm_cache = (None, 0.0)
         layers.append(twin)
     return Network(net.n_in, layers, net.loss, np.float64)
 

@@ -11,7 +11,10 @@ Conventions (``docs/notation.md``):
   y is one-hot rows (or distributions), or class indices of shape (batch,), read as one-hot.
 
 For sigmoid + bce and softmax + cross_entropy the output delta δᴸ = ∂C/∂zᴸ is computed in the
-fused stable form (a − y)/(B·n) and (a − y)/B, never as ∇ₐC ⊙ σ′(z).
+fused stable form (a − y)/(B·n) and (a·Σⱼyⱼ − y)/B, never as ∇ₐC ⊙ σ′(z). The general form
+(a·Σⱼyⱼ − y)/B is the gradient of C for any target rows, as PyTorch's ``CrossEntropyLoss`` with
+class probabilities differentiates it; it is exactly (a − y)/B when a row sums to 1 (one-hot rows,
+class indices), so only targets whose rows sum to 1 approximately (0.33333 × 3) see a difference.
 
 Each class also states itself for the debugger's explanations, beside the math: ``formula`` (C₀),
 ``terms`` (the loss's terms ℓ, with C₀ = Σ ℓ / ``denominator``), ``explain_grad`` (∂C/∂aⱼ) and
@@ -24,6 +27,8 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 
 import numpy as np
+
+from .arrays import vdot
 
 
 class Loss(ABC):
@@ -40,11 +45,12 @@ class Loss(ABC):
         """C averaged over the batch."""
 
     @abstractmethod
-    def grad_a(self, z, a, y):
-        """∇ₐC, shape (batch, n)."""
+    def grad_a(self, z, a, y, out=None):
+        """∇ₐC, shape (batch, n) (into ``out`` when given)."""
 
-    def fused_delta(self, z, a, y):
-        """δᴸ computed directly (only where ``fused_activation`` is the output activation)."""
+    def fused_delta(self, z, a, y, out=None):
+        """δᴸ computed directly (only where ``fused_activation`` is the output activation), into
+        ``out`` when given."""
         raise TypeError(f"{self.name} has no fused output delta")
 
     @abstractmethod
@@ -78,10 +84,11 @@ class MSE(Loss):
 
     def value(self, z, a, y):
         r = a - y
-        return float(np.vdot(r, r)) / r.size
+        return float(vdot(r, r)) / r.size
 
-    def grad_a(self, z, a, y):
-        return (2.0 / a.size) * (a - y)
+    def grad_a(self, z, a, y, out=None):
+        g = np.subtract(a, y, out)
+        return np.multiply(g, 2.0 / a.size, g)
 
     def terms(self, z, a, y):
         return (a - y) ** 2
@@ -101,10 +108,11 @@ class Quadratic(Loss):
 
     def value(self, z, a, y):
         r = a - y
-        return 0.5 * float(np.vdot(r, r)) / r.shape[0]
+        return 0.5 * float(vdot(r, r)) / r.shape[0]
 
-    def grad_a(self, z, a, y):
-        return (1.0 / a.shape[0]) * (a - y)
+    def grad_a(self, z, a, y, out=None):
+        g = np.subtract(a, y, out)
+        return np.multiply(g, 1.0 / a.shape[0], g)
 
     def terms(self, z, a, y):
         return 0.5 * (a - y) ** 2
@@ -149,7 +157,7 @@ class BinaryCrossEntropy(Loss):
             "(" + t.a_value + " − " + t.y_value + f") / {t.B * t.n}",
         )
 
-    def grad_a(self, z, a, y):
+    def grad_a(self, z, a, y, out=None):
         """(a − y) / (a(1 − a)·B·n); where a rounds to 0 or 1, the limit of −y/a + (1 − y)/(1 − a)
         with a term whose factor y or 1 − y is 0 left out (so a saturated correct output gives
         ∓1/(B·n), not NaN)."""
@@ -159,11 +167,12 @@ class BinaryCrossEntropy(Loss):
             if edge.any():
                 limit = np.where(y != 0, -y / a, 0.0) + np.where(y != 1, (1.0 - y) / (1.0 - a), 0.0)
                 g = np.where(edge, limit / a.size, g)
-        return g
+        return _into(out, g)
 
-    def fused_delta(self, z, a, y):
+    def fused_delta(self, z, a, y, out=None):
         """δᴸ = (a − y) / (B·n)."""
-        return (1.0 / a.size) * (a - y)
+        d = np.subtract(a, y, out)
+        return np.multiply(d, 1.0 / a.size, d)
 
 
 class CrossEntropy(Loss):
@@ -186,22 +195,32 @@ class CrossEntropy(Loss):
         return "−y / (a B)", "−" + t.y_value + " / (" + t.a_value + f" × {t.B})"
 
     def explain_fused_delta(self, t):
+        if t.y_sum == 1.0:  # one-hot rows, class indices, any row summing to 1 exactly
+            return (
+                "(" + t.a + " − " + t.y + ") / B",
+                "(" + t.a_value + " − " + t.y_value + f") / {t.B}",
+            )
         return (
-            "(" + t.a + " − " + t.y + ") / B",
-            "(" + t.a_value + " − " + t.y_value + f") / {t.B}",
+            "(" + t.a + " Σₖyₖ − " + t.y + ") / B",
+            "(" + t.a_value + " × " + t.number(t.y_sum) + " − " + t.y_value + f") / {t.B}",
         )
 
-    def grad_a(self, z, a, y):
+    def grad_a(self, z, a, y, out=None):
         """−y / (a·B), and 0 where y = 0 (also where a underflows to 0)."""
         y = _rows(y, a)
         with np.errstate(divide="ignore", invalid="ignore"):
             g = -y / (a * a.shape[0])
         g[y == 0] = 0.0
-        return g
+        return _into(out, g)
 
-    def fused_delta(self, z, a, y):
-        """δᴸ = (a − y) / B."""
-        return (1.0 / a.shape[0]) * (a - _rows(y, a))
+    def fused_delta(self, z, a, y, out=None):
+        """δᴸ = (a·Σⱼyⱼ − y) / B: ∂C/∂zᴸ for any target rows; (a − y)/B when y is one-hot."""
+        if y.ndim == 1:  # class indices: one-hot rows, each summing to 1 exactly
+            d = np.subtract(a, _rows(y, a), out)
+        else:
+            d = np.multiply(a, y.sum(axis=1, keepdims=True), out)
+            np.subtract(d, y, d)
+        return np.multiply(d, 1.0 / a.shape[0], d)
 
 
 LOSSES: dict[str, type[Loss]] = {
@@ -222,6 +241,14 @@ def _neg_log_softmax(z, y):
     m = z.max(axis=1, keepdims=True)
     log_sum_exp = m + np.log(np.exp(z - m).sum(axis=1, keepdims=True))
     return y * (log_sum_exp - z)
+
+
+def _into(out, g):
+    """``g``, copied into ``out`` when given."""
+    if out is None:
+        return g
+    np.copyto(out, g)
+    return out
 
 
 def _rows(y, like):

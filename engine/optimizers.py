@@ -58,11 +58,20 @@ def _eps(default: float) -> Setting:
 
 class Optimizer(ABC):
     """An update rule. ``settings``: its hyper-parameters besides η and weight decay;
-    ``defaults`` (derived): their default values by name."""
+    ``defaults`` (derived): their default values by name. ``state_names``: the arrays it keeps
+    from step to step (per parameter); ``scratch_names``: the arrays it only uses within a step.
+    ``update`` writes the new parameter, the step and the new state into the arrays ``out`` names
+    ("p", "step", a state or scratch name) and allocates the others: the fast path passes buffers
+    reused from step to step (for all parameters at once, as one flat array), the event stream
+    passes none. The same NumPy calls either way, element by element, so both give the same
+    numbers bit for bit.
+    """
 
     name = ""
     settings: tuple[Setting, ...] = ()
     defaults: dict[str, float | bool] = {}
+    state_names: tuple[str, ...] = ()
+    scratch_names: tuple[str, ...] = ()
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -83,7 +92,7 @@ class Optimizer(ABC):
             setattr(self, key, value)
 
     @abstractmethod
-    def update(self, p, g, state: dict, lr: float, t: int):
+    def update(self, p, g, state: dict, lr: float, t: int, out: dict = EMPTY):
         """Return (p_new, step, new_state) with p_new = p − step."""
 
     @abstractmethod
@@ -92,6 +101,10 @@ class Optimizer(ABC):
         an ``engine.debugger.explain.update.UpdateTerms`` (the parameter ``u.p``, ``u.old``, the
         gradient ``u.g`` / ``u.g_value``, ``u.lr``, ``u.t``, the optimizer state
         ``u.old_state(key)`` / ``u.new_state(key)``, and ``u.term``, ``u.line``, ``u.note``)."""
+
+    def decayed(self, g, p, out=None, scratch=None):
+        """g + λ p: the gradient of a weight matrix with weight decay λ (into ``out``)."""
+        return np.add(g, np.multiply(p, self.weight_decay, out=scratch), out)
 
     def __repr__(self) -> str:
         settings = ", ".join(
@@ -105,9 +118,9 @@ class SGD(Optimizer):
 
     name = "sgd"
 
-    def update(self, p, g, state, lr, t):
-        step = lr * g
-        return p - step, step, EMPTY
+    def update(self, p, g, state, lr, t, out=EMPTY):
+        step = np.multiply(g, lr, out.get("step"))
+        return np.subtract(p, step, out.get("p")), step, EMPTY
 
     def explain_update(self, u):
         u.assign(u.p + " − η " + u.g, u.old + " − " + u.lr + " × " + u.g_value)
@@ -129,13 +142,22 @@ class Momentum(Optimizer):
             "Nesterov's variant: step along g + μ v instead of v",
         ),
     )
+    state_names = ("v",)
 
-    def update(self, p, g, state, lr, t):
+    def update(self, p, g, state, lr, t, out=EMPTY):
         v_old = state.get("v")
-        v = g if v_old is None else self.momentum * v_old + g
-        direction = g + self.momentum * v if self.nesterov else v
-        step = lr * direction
-        return p - step, step, {"v": v}
+        if v_old is None:  # v = g at the first step
+            v = g if "v" not in out else _copied(g, out["v"])
+        else:
+            v = np.multiply(v_old, self.momentum, out.get("v"))
+            np.add(v, g, v)
+        if self.nesterov:
+            step = np.multiply(v, self.momentum, out.get("step"))
+            np.add(g, step, step)
+            np.multiply(step, lr, step)
+        else:
+            step = np.multiply(v, lr, out.get("step"))
+        return np.subtract(p, step, out.get("p")), step, {"v": v}
 
     def explain_update(self, u):
         mu = u.term("μ", "momentum", self.momentum)
@@ -160,13 +182,17 @@ class RMSprop(Optimizer):
         _decay_rate("rho", 0.99, "decay", "fraction of the running mean of g² kept each step", "ρ"),
         _eps(1e-8),
     )
+    state_names = ("s",)
+    scratch_names = ("tmp",)
 
-    def update(self, p, g, state, lr, t):
+    def update(self, p, g, state, lr, t, out=EMPTY):
         s_old = state.get("s")
-        g2 = (1.0 - self.rho) * (g * g)
-        s = g2 if s_old is None else self.rho * s_old + g2
-        step = lr * g / (np.sqrt(s) + self.eps)
-        return p - step, step, {"s": s}
+        s = np.multiply(g, g, out.get("s"))
+        np.multiply(s, 1.0 - self.rho, s)  # (1 − ρ) g²
+        if s_old is not None:
+            np.add(s, np.multiply(s_old, self.rho, out.get("tmp")), out=s)
+        step = _scaled_step(g, s, lr, self.eps, out)
+        return np.subtract(p, step, out.get("p")), step, {"s": s}
 
     def explain_update(self, u):
         s = _explain_average(u, "s", u.term("ρ", "rho", self.rho), "ρ", squared=True)
@@ -182,16 +208,26 @@ class Adam(Optimizer):
         _decay_rate("beta2", 0.999, "second-moment decay", "fraction of the mean of g² kept", "β₂"),
         _eps(1e-8),
     )
+    state_names = ("m", "v")
+    scratch_names = ("tmp",)
 
-    def update(self, p, g, state, lr, t):
+    def update(self, p, g, state, lr, t, out=EMPTY):
         m_old, v_old = state.get("m"), state.get("v")
-        m = (1.0 - self.beta1) * g if m_old is None else self.beta1 * m_old + (1.0 - self.beta1) * g
-        g2 = (1.0 - self.beta2) * (g * g)
-        v = g2 if v_old is None else self.beta2 * v_old + g2
-        m_hat = m / (1.0 - self.beta1**t)
-        v_hat = v / (1.0 - self.beta2**t)
-        step = lr * m_hat / (np.sqrt(v_hat) + self.eps)
-        return p - step, step, {"m": m, "v": v}
+        tmp = out.get("tmp")
+        m = np.multiply(g, 1.0 - self.beta1, out.get("m"))  # (1 − β₁) g
+        if m_old is not None:
+            np.add(m, np.multiply(m_old, self.beta1, out=tmp), m)
+        v = np.multiply(g, g, out.get("v"))
+        np.multiply(v, 1.0 - self.beta2, v)  # (1 − β₂) g²
+        if v_old is not None:
+            np.add(v, np.multiply(v_old, self.beta2, out=tmp), v)
+        v_hat = np.divide(v, 1.0 - self.beta2**t, tmp)
+        denominator = np.sqrt(v_hat, v_hat)
+        denominator += self.eps
+        step = np.divide(m, 1.0 - self.beta1**t, out.get("step"))  # m̂
+        np.multiply(step, lr, step)
+        np.divide(step, denominator, step)
+        return np.subtract(p, step, out.get("p")), step, {"m": m, "v": v}
 
     def explain_update(self, u):
         t = u.t
@@ -221,18 +257,35 @@ class Adagrad(Optimizer):
 
     name = "adagrad"
     settings = (_eps(1e-10),)
+    state_names = ("s",)
+    scratch_names = ("tmp",)
 
-    def update(self, p, g, state, lr, t):
+    def update(self, p, g, state, lr, t, out=EMPTY):
         s_old = state.get("s")
-        s = g * g if s_old is None else s_old + g * g
-        step = lr * g / (np.sqrt(s) + self.eps)
-        return p - step, step, {"s": s}
+        s = np.multiply(g, g, out.get("s"))
+        if s_old is not None:
+            np.add(s_old, s, s)
+        step = _scaled_step(g, s, lr, self.eps, out)
+        return np.subtract(p, step, out.get("p")), step, {"s": s}
 
     def explain_update(self, u):
         s = u.new_state("s")
         so = u.term("s_old", "s_old", u.old_state("s"))
         u.line("s", "s_old + (" + u.g + ")²", so + " + " + u.g_value + u.SQ, u.number(s), result=s)
         _explain_root_step(self, u, s)
+
+
+def _scaled_step(g, s, lr, eps, out):
+    """η g / (√s + ε), the step of RMSprop and Adagrad."""
+    denominator = np.sqrt(s, out.get("tmp"))
+    denominator += eps
+    step = np.multiply(g, lr, out.get("step"))
+    return np.divide(step, denominator, step)
+
+
+def _copied(source, out):
+    np.copyto(out, source)
+    return out
 
 
 def _explain_average(u, name: str, rate, symbol: str, squared: bool) -> float:

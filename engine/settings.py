@@ -261,7 +261,8 @@ TRAINING = _table(
         "float",
         None,
         "clip by norm",
-        "scale all gradients together to a global norm ≤ clip_norm",
+        "scale all gradients by clip_norm/(‖g‖ + 10⁻⁶) when that is < 1: a global norm just under "
+        "clip_norm (`torch.nn.utils.clip_grad_norm_`)",
         lo=0.0,
         lo_open=True,
     ),

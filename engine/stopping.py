@@ -7,8 +7,8 @@
   loss is below the best so far by more than ``min_delta``; training stops after ``patience``
   epochs in a row without improvement. With ``restore_best`` the network's parameters go back to
   those of the best epoch (kept by reference: parameters are never modified in place).
-- ``diverged``: a step's loss or a parameter became NaN or infinite. ``first_non_finite`` finds
-  the first quantity that did, in the order the step computes them.
+- ``diverged``: a value of a step became NaN or infinite (``engine.nonfinite`` finds the first
+  quantity that did, in the order the step computes them).
 
 Epoch-level criteria are checked at the end of each epoch, in the order diverged, loss_below,
 patience, epochs.
@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import NamedTuple
 
-from . import nonfinite
 from .settings import STOP, TRAINING
 
 STOP_REASONS = ("loss_below", "patience", "epochs", "diverged")
@@ -80,32 +78,3 @@ class StopRules:
         if values["restore_best"] and values["patience"] is None:
             raise ValueError("stop.restore_best needs stop.patience (early stopping)")
         return cls(epochs, **values)
-
-
-class NonFinite(NamedTuple):
-    """The first quantity of a step that became NaN or infinite, in the step's order."""
-
-    step: int | None
-    kind: str  # event kind (forward, loss, delta, gradient, clip, update, step_end), or
-    # "evaluation": the loss over the whole training set after the step (field train_loss)
-    l: int | None  # layer (None for the loss, clipping and step events)
-    field: str  # the event's field, e.g. "z", "grad_W", "W_new", "value"
-
-    def describe(self) -> str:
-        where = f"layer {self.l} " if self.l is not None else ""
-        step = f"step {self.step}: " if self.step is not None else ""
-        return f"{step}{where}{self.field} ({self.kind}) became non-finite"
-
-
-def first_non_finite(events) -> NonFinite | None:
-    """The first non-finite event field in ``events`` (one step's events, in order), or None.
-
-    The scan is ``engine.nonfinite``'s (also the debugger's): fields in declaration order, dict
-    fields by key (e.g. ``extra.gamma.new``), the data ``y`` skipped, and a harmless ±∞ of ∂C/∂a
-    at a saturated fused output (sigmoid + bce, softmax + cross-entropy) not counted.
-    """
-    found = nonfinite.first_non_finite(list(events))
-    if found is None:
-        return None
-    step = next((e.step for e in events if e.kind == "step_start"), None)
-    return NonFinite(step, found.event.kind, found.layer, found.field)

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import events as ev
+from .arrays import frozen
 from .atomic import atomic_write
 from .json_numbers import from_json_number, json_number
 from .stats import LayerStats
@@ -248,7 +249,7 @@ def _step(record: dict, dtype) -> TraceStep:
         record["batch"],
         record["batch_size"],
         from_json_number(record["lr"]),
-        None if indices is None else _readonly(np.array(indices, dtype=np.intp)),
+        None if indices is None else frozen(np.array(indices, dtype=np.intp)),
     )
     stats = tuple(
         LayerStats(**{k: (v if k == "l" else from_json_number(v)) for k, v in s.items()})
@@ -297,9 +298,4 @@ def _typed(annotation: str, value, dtype, kind: str, name: str):
 
 
 def _array(value, dtype) -> np.ndarray:
-    return _readonly(np.array(value, dtype=dtype))
-
-
-def _readonly(array: np.ndarray) -> np.ndarray:
-    array.flags.writeable = False
-    return array
+    return frozen(np.array(value, dtype=dtype))

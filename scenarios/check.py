@@ -87,7 +87,7 @@ def record_run(scenario: Scenario, seed: int | None, needs: Needs) -> Record:
             t = run.steps_done
             losses.append(float(result.loss))
             if t in needs.stat_steps:
-                stats[t] = result.stats
+                stats[t] = run.learner.step_stats()
             if t in needs.param_steps:
                 params[t] = _params(run)
             if len(run.history.epochs) > len(epochs):

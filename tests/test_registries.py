@@ -48,9 +48,11 @@ class SignSGD(Optimizer):
         training("flip", "bool", False, "flip", "step along +sign(g) instead (for the test)"),
     )
 
-    def update(self, p, g, state, lr, t):
-        step = (-1.0 if self.flip else 1.0) * lr * self.kappa * np.sign(g)
-        return p - step, step, EMPTY
+    def update(self, p, g, state, lr, t, out=EMPTY):
+        step = np.multiply(
+            np.sign(g), (-1.0 if self.flip else 1.0) * lr * self.kappa, out.get("step")
+        )
+        return np.subtract(p, step, out.get("p")), step, EMPTY
 
     def explain_update(self, u):
         kappa = u.term("κ", "kappa", self.kappa)
@@ -66,11 +68,11 @@ class Softsign(Activation):
     name = "softsign"
     saturates = True
 
-    def __call__(self, z, **params):
-        return z / (1.0 + np.abs(z))
+    def __call__(self, z, out=None, **params):
+        return np.divide(z, 1.0 + np.abs(z), out)
 
-    def slope(self, z, a, **params):
-        return 1.0 / (1.0 + np.abs(z)) ** 2
+    def slope(self, z, a, out=None, **params):
+        return np.divide(1.0, (1.0 + np.abs(z)) ** 2, out)
 
     def explain_slope(self, t):
         return t.text("1 / (1 + |z|)²", "1 / (1 + |z|)^2"), "1 / (1 + " + t.number(
@@ -88,8 +90,8 @@ class MAE(Loss):
     def value(self, z, a, y):
         return float(np.abs(a - y).sum()) / a.size
 
-    def grad_a(self, z, a, y):
-        return np.sign(a - y) / a.size
+    def grad_a(self, z, a, y, out=None):
+        return np.divide(np.sign(a - y), a.size, out)
 
     def terms(self, z, a, y):
         return np.abs(a - y)

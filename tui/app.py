@@ -2,8 +2,9 @@
 
 The app owns a ``LabSession`` (scenario → run → debugger controller, ``tui/session.py``) and one
 ``LabView`` that every panel draws from. Keys and panel requests become session commands; long
-training runs in a thread worker that reports progress through a dirty flag, and a timer redraws
-the panels at most ``REFRESH_HZ`` times a second.
+training runs in a thread worker that never waits for the UI: it publishes snapshots of its
+progress, which a timer picks up ``REFRESH_HZ`` times a second, and ``tui.frames`` decides when
+to draw what.
 
 Layout: at 110×34 and larger the five panels share a grid; smaller, one panel at a time behind a
 row of tabs (keys 1–5); under 80×24 a message asks for a larger terminal.
@@ -14,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import threading
-import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -22,15 +22,17 @@ from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
-from textual.widgets import Footer, Static, Tab, Tabs
+from textual.widgets import Static, Tab, Tabs
 from textual.worker import get_current_worker
 
 from engine.atomic import atomic_write
 from tui import messages as msg
 from tui import textual_guards
-from tui.gate import TrainingGate
+from tui.footer import LabFooter
+from tui.frames import RUNNING_PANELS, FrameScheduler
+from tui.gate import ThreadYield
 from tui.give_file import GivesFiles
-from tui.keys import KEYS, bindings, key_label
+from tui.keys import bindings
 from tui.palette import LabCommands
 from tui.panels.data_panel import DataPanel
 from tui.panels.debugger_panel import DebuggerPanel
@@ -46,7 +48,8 @@ from tui.view import STATS, Selection
 
 textual_guards.install()
 
-PANELS = (  # (id, tab label, class): grid order is row by row, the debugger spans two columns
+PANELS = (  # (id, tab label, class), in tui.frames.PANEL_NAMES' order: grid order is row by row,
+    # the debugger spans two columns
     ("network", "Network", NetworkPanel),
     ("loss", "Loss", LossPanel),
     ("data", "Data", DataPanel),
@@ -55,8 +58,6 @@ PANELS = (  # (id, tab label, class): grid order is row by row, the debugger spa
     ("gradients", "Gradients", GradientsPanel),
 )
 TAB_ORDER = ("network", "loss", "gradients", "debugger", "data", "lesson")
-PANEL_NAMES = tuple(name for name, _, _ in PANELS)
-RUNNING_PANELS = ("loss", "gradients", "data", "network")  # what changes while training runs
 INPUT_EVENTS = (events.Key, events.MouseDown, events.MouseUp)  # the user acting, not hovering
 
 TOO_SMALL = (
@@ -64,37 +65,6 @@ TOO_SMALL = (
     "Please enlarge this window (or reduce the font size).\n\n"
     "q quits."
 )
-
-
-class LabFooter(Footer):
-    """The footer with every key; when they do not fit on one row, they wrap into two rows
-    (``-two-rows``, app.tcss)."""
-
-    FOOTER_COLUMNS = 7
-    PALETTE_WIDTH = 14  # "▏^p palette", docked on the right
-
-    def compose(self) -> ComposeResult:
-        yield from super().compose()
-        self.styles.grid_size_columns = self.FOOTER_COLUMNS
-
-    def one_row_width(self) -> int:
-        """Cells the keys take on one row: "key description" with a space on either side."""
-        from rich.cells import cell_len
-
-        shown = [a for a in KEYS if a.footer]
-        return self.PALETTE_WIDTH + sum(
-            cell_len(key_label(a)) + cell_len(a.label) + 3 for a in shown
-        )
-
-    def on_resize(self) -> None:
-        self.set_class(self.size.width < self.one_row_width(), "-two-rows")
-
-    def bindings_changed(self, screen) -> None:
-        # Under a dialog the lab's screen has no active bindings; keep showing its keys (the
-        # dialog says how to leave it) instead of an empty footer, or one that depends on timing.
-        if screen is self.screen and self.app.screen is not screen:
-            return
-        super().bindings_changed(screen)
 
 
 class LabApp(GivesFiles, App[None]):
@@ -112,9 +82,7 @@ class LabApp(GivesFiles, App[None]):
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-w-tiny"), (80, "-w-narrow"), (110, "-w-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-h-tiny"), (24, "-h-narrow"), (34, "-h-tall")]
-    REFRESH_HZ = 15
-    TRAINING_HZ = 8  # frames a second at most for training's progress (keys: at once)
-    INPUT_HOLD = 0.05
+    REFRESH_HZ = 15  # how often training's published progress is picked up
 
     def __init__(
         self,
@@ -140,14 +108,8 @@ class LabApp(GivesFiles, App[None]):
         self._given_session = session
         self._resume_gc = resume_gc
         self.session: LabSession | None = None
-        self._dirty = False
-        self._stale: set[str] = set(PANEL_NAMES)  # panels to redraw
-        self._urgent: set[str] = set()  # stale because of the user: drawn at once, first
-        self._frame_asked = False  # a call of _refresh_if_dirty is queued
-        self._laid_out = False  # the first layout is done (panels have their sizes)
-        self._turn = 0
-        self._next_frame = 0.0
-        self.gate = TrainingGate()  # held while a frame is drawn or a key handled during training
+        self.frames = FrameScheduler(self)
+        self.yielder = ThreadYield()  # the training thread's instants for the other threads
         self._train_done = threading.Event()
         self._train_done.set()
         self._train_token = 0
@@ -179,15 +141,25 @@ class LabApp(GivesFiles, App[None]):
         self.mark_dirty()
         self._refresh_if_dirty()  # the first frame shows the lab; plots follow (_first_frame)
         self.call_after_refresh(self._first_frame)
-        self.set_interval(1 / self.REFRESH_HZ, self._refresh_if_dirty)
+        self.set_interval(1 / self.REFRESH_HZ, self._tick)
 
     def _first_frame(self) -> None:
         """The first frame is out and the panels have their sizes: the pictures that need them
         (loss plot, data) are drawn now, by the panels' resize redraws; from now on a change the
         user asks for is drawn at once (``mark_dirty``)."""
-        self._laid_out = True
+        self.frames.laid_out = True
         self._refresh_if_dirty()
         self.call_after_refresh(self._settled)
+
+    def _tick(self) -> None:
+        """The refresh timer: pick up training's latest published progress, draw if due."""
+        session = self.session
+        if session is not None and self.training:
+            published = session.published
+            if published is not None and published is not session.view.progress:
+                session.view.progress = published
+                self.mark_dirty(RUNNING_PANELS, urgent=False)
+        self._refresh_if_dirty()
 
     def _settled(self) -> None:
         """The lab is up: move everything built so far (modules, widgets, the first session) out
@@ -232,115 +204,21 @@ class LabApp(GivesFiles, App[None]):
         i = TAB_ORDER.index(self.current_tab)
         self.action_show_tab(TAB_ORDER[(i + 1) % len(TAB_ORDER)])
 
-    # --- drawing --------------------------------------------------------------------------------
+    # --- drawing (tui.frames) -----------------------------------------------------------------
 
     def mark_dirty(self, panels: Iterable[str] | None = None, *, urgent: bool = True) -> None:
-        """Ask for a redraw of ``panels`` (all of them by default) at the next frame.
-
-        ``urgent`` (what the user asked for): the frame comes at once, even while training,
-        and draws these panels before the ones training moves. Training's progress is not urgent.
-        """
-        panels = PANEL_NAMES if panels is None else tuple(panels)
-        self._stale.update(panels)
-        if urgent:
-            self._urgent.update(panels)
-        self._dirty = True
-        if self._laid_out and not self._frame_asked:
-            self._frame_asked = True
-            self.call_later(self._frame_now)
-
-    def _frame_now(self) -> None:
-        self._frame_asked = False
-        self._refresh_if_dirty()
+        """Ask for a redraw of ``panels`` (all by default); see ``FrameScheduler.mark_dirty``."""
+        self.frames.mark_dirty(panels, urgent=urgent)
 
     def _refresh_if_dirty(self) -> None:
-        """Draw a frame if anything changed: the status line and the stale visible panels.
-
-        While training runs, frames are rationed so that the training thread keeps most of the
-        CPU and keys stay quick: during a frame the thread waits (``gate``), so the frame
-        is not slowed by it; the next frame comes no sooner than twice the last one's cost (and
-        1/TRAINING_HZ); and each frame redraws one of the panels that change while training.
-        What the user asked for (``mark_dirty(urgent=True)``) is drawn at once, alone.
-        """
-        if not self._dirty or self.session is None or not self.is_running:
-            return
-        training = self.training
-        urgent = self._urgent
-        if training and not urgent and time.monotonic() < self._next_frame:
-            return
-        self._dirty = False
-        view = self.session.view
-        view.tick += 1
-        visible = [name for name in PANEL_NAMES if self._panel_visible(name)]
-        stale = [name for name in visible if name in self._stale]
-        if training:
-            quiet = [name for name in stale if name not in RUNNING_PANELS]
-            moving = [name for name in RUNNING_PANELS if name in stale]
-            if moving:
-                self._turn = (self._turn + 1) % len(moving)
-            draw = [name for name in stale if name in urgent]
-            draw = draw or quiet or moving[self._turn : self._turn + 1]
-            self.gate.hold("frame")
-            self._next_frame = time.monotonic() + 1 / self.TRAINING_HZ  # until _frame_done
-            self.call_after_refresh(self._frame_done, time.perf_counter())
-        else:
-            draw = stale
-        urgent.clear()
-        self.status_bar.show(view)
-        if training and "debugger" in visible and "debugger" not in draw:
-            self.panels["debugger"].show_position(view)  # the counters move with the status line
-        for name in draw:
-            self._stale.discard(name)
-            self.panels[name].refresh_view(view)
-        if any(name in self._stale for name in visible):
-            self._dirty = True  # the rest in the next frames
+        self.frames.frame()
 
     def post_message(self, message) -> bool:
-        """Messages to the app; a key or a click while training holds the training thread until
-        the frame that shows its effect (at most ``INPUT_HOLD`` seconds when none comes)."""
-        if (
-            isinstance(message, INPUT_EVENTS)
-            and self.training
-            and threading.get_ident() == self._thread_id
-        ):
-            self.gate.hold("input")
-            # plain asyncio: this runs in the driver's hand-over, outside the app's context
-            asyncio.get_running_loop().call_later(
-                self.INPUT_HOLD, self.gate.release, "input", self.gate.holds
-            )
+        """Messages to the app; a key or a click while training makes the training thread yield
+        after every step for a moment, so that its picture comes quickly (``ThreadYield``)."""
+        if isinstance(message, INPUT_EVENTS) and self.training:
+            self.yielder.hurry()
         return super().post_message(message)
-
-    def _frame_done(self, started: float) -> None:
-        cost = time.perf_counter() - started
-        self._next_frame = time.monotonic() + max(1 / self.TRAINING_HZ, 2 * cost)
-        self.gate.release()  # the frame, and any key or click it shows
-
-    def _panel_visible(self, name: str) -> bool:
-        panel = self.panels[name]
-        if not panel.is_mounted:  # drawn once its own widgets exist
-            return False
-        width, height = self._breakpoints()
-        if width == "-w-tiny" or height == "-h-tiny":
-            return False
-        grid = width == "-w-wide" and height == "-h-tall"
-        if grid and name == "lesson":
-            return self.lesson_open
-        return grid or name == self.current_tab
-
-    def _breakpoints(self) -> tuple[str, str]:
-        """The lab screen's width and height classes (``HORIZONTAL_BREAKPOINTS``, …); before the
-        screen has them (its first resize, after the first frame is composed) the terminal's."""
-        screen = self.screen_stack[0]  # the lab's screen, under any dialog
-        found = []
-        for breakpoints, size in (
-            (self.HORIZONTAL_BREAKPOINTS, self.size.width),
-            (self.VERTICAL_BREAKPOINTS, self.size.height),
-        ):
-            names = [name for _, name in breakpoints]
-            have = [name for name in names if screen.has_class(name)]
-            fits = [name for at_least, name in breakpoints if size >= at_least]
-            found.append(have[0] if have else fits[-1])
-        return found[0], found[1]
 
     def _install(self, session: LabSession) -> None:
         """Make ``session`` the current one (a new scenario, a rebuilt network, a loaded file)."""
@@ -367,11 +245,11 @@ class LabApp(GivesFiles, App[None]):
     def _start_training(self, until: str) -> None:
         session = self.session
         self._train_token += 1
-        self._next_frame = 0.0
-        self.gate.release()
+        self.frames.next_frame = 0.0
         self._train_done.clear()
         session.view.status = "running"
         session.view.message = ""
+        session.view.progress = session.published = None
         session.sync_view()
         self.mark_dirty(urgent=False)  # the status line at once, the panels in turn
         self._train(session, until, self._train_token)
@@ -379,19 +257,9 @@ class LabApp(GivesFiles, App[None]):
     @work(thread=True, exclusive=True, group="train", exit_on_error=True)
     def _train(self, session: LabSession, until: str, token: int) -> None:
         """Train on the fast path until ``until`` ("continue" or "epoch") is reached, a breakpoint
-        fires, training diverges or the worker is cancelled; report progress at ~REFRESH_HZ."""
+        fires, training diverges or the worker is cancelled. The thread never waits for the UI:
+        the session publishes its progress (``LabSession.published``), ``_tick`` picks it up."""
         worker = get_current_worker()
-        interval = 1 / self.REFRESH_HZ
-        last = time.monotonic()
-        between_steps = self.gate.between_steps
-
-        def progress(steps: int) -> None:
-            nonlocal last
-            between_steps()  # waits while a frame is drawn or a key handled
-            now = time.monotonic()
-            if now - last >= interval:
-                last = now
-                self.post_message(msg.TrainingProgress(steps))
 
         def cancelled() -> bool:
             return worker.is_cancelled or token != self._train_token
@@ -399,7 +267,7 @@ class LabApp(GivesFiles, App[None]):
         try:
             if cancelled():  # stopped before this thread started: the session is not touched
                 return
-            status, message = session.train(until, cancelled=cancelled, progress=progress)
+            status, message = session.train(until, cancelled=cancelled, progress=self.yielder)
         finally:
             self._train_done.set()
         self.post_message(msg.TrainingStopped(status, message, token))
@@ -412,22 +280,21 @@ class LabApp(GivesFiles, App[None]):
         # before its thread starts never runs it, and _train_done would never be set (a freeze).
         self._train_token += 1  # its TrainingStopped message is now stale
         self.session.interrupt()
-        self.gate.release()
         while not self._train_done.is_set():
             await asyncio.sleep(0.005)
         session = self.session
+        session.training_ended()
         session.view.status = "paused"
+        session.view.progress = None
         session.view.message = f"paused at step {fmt_count(session.run.trainer.steps_done)}"
         session.sync_view()
         self.mark_dirty()
-
-    def on_training_progress(self, message: msg.TrainingProgress) -> None:
-        self.mark_dirty(RUNNING_PANELS, urgent=False)
 
     def on_training_stopped(self, message: msg.TrainingStopped) -> None:
         if message.token != self._train_token or self.session is None:
             return
         self.session.view.status = message.status
+        self.session.view.progress = None
         self.session.view.message = message.message
         self.session.sync_view()
         self.mark_dirty()
@@ -550,7 +417,8 @@ class LabApp(GivesFiles, App[None]):
 
     def action_edit_network(self) -> None:
         """The network editor (as the Network panel's "Edit…" button opens it)."""
-        self.panels["network"].action_edit_network()
+        # the view itself: behind the Lesson tab the panel may not have been drawn yet
+        self.panels["network"].action_edit_network(self.session.view)
 
     def action_network_view(self) -> None:
         """The Network panel's picture or its layer table (shown, in the narrow layout)."""
@@ -581,7 +449,7 @@ class LabApp(GivesFiles, App[None]):
         """L: the lesson, focused (its actions), or — when it has the focus — hidden again (in
         the tab layout: back to the panel shown before)."""
         panel = self.panels["lesson"]
-        grid = self._breakpoints() == ("-w-wide", "-h-tall")
+        grid = self.frames.breakpoints() == ("-w-wide", "-h-tall")
         showing = self.lesson_open and (grid or self.current_tab == "lesson")
         if showing and not panel.has_focus_within:
             panel.focus_actions()

@@ -1,7 +1,7 @@
 """The lab's app-level messages, all in one place.
 
 Panels post the *request* messages (they bubble up to the app, which handles them); the training
-worker posts the *progress* messages from its thread (``post_message`` is thread-safe).
+worker posts ``TrainingStopped`` from its thread when it ends (``post_message`` is thread-safe).
 """
 
 from __future__ import annotations
@@ -103,17 +103,7 @@ class ExerciseAnswered(Message):
     number: int
 
 
-# --- progress: posted by the training worker -----------------------------------------------------
-
-
-@dataclass
-class TrainingProgress(Message):
-    """The training worker took more steps. Consecutive ones collapse into the newest."""
-
-    steps: int
-
-    def can_replace(self, message: Message) -> bool:
-        return isinstance(message, TrainingProgress)
+# --- posted by the training worker (its progress is published, not posted: tui/frames.py) ------
 
 
 @dataclass

@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from pathlib import Path
+from time import monotonic
 
 import numpy as np
 
@@ -41,9 +42,10 @@ from scenarios.loader import validate_document
 from tui import session_file
 from tui.panels.format import fmt_count
 from tui.session_schema import StateMismatch, check_like, check_optimizer_state
-from tui.view import LabView
+from tui.view import LabView, TrainingSnapshot
 
 HISTORY_STEPS = 200  # how many recent steps ``back`` can reach
+PUBLISH_HZ = 15  # snapshots of training's progress a second, at most
 
 
 class SessionError(Exception):
@@ -58,6 +60,7 @@ class LabSession:
         self.seed = seed
         self.edits = edits  # {"network": …, "training": …} when the network was edited in the lab
         self.saved_position: tuple[int, int] | None = None  # (step, index) last saved or loaded
+        self.published: TrainingSnapshot | None = None  # by ``train``, on its thread
         self.run = run
         self.controller = follow_run(run, history=HISTORY_STEPS)
         self.view = LabView(run=run, controller=self.controller, scenario=scenario)
@@ -176,14 +179,16 @@ class LabSession:
         self,
         until: str,
         cancelled: Callable[[], bool],
-        progress: Callable[[int], None],
+        progress: Callable[[float], None] | None = None,
     ) -> tuple[str, str]:
         """Train from the current position: ``until`` is "continue" (until a breakpoint, the
         stopping rules or the last epoch) or "epoch" (to the end of the current epoch).
 
-        Runs in a worker thread; ``progress(step)`` is called after every step, and the
-        training stops at the next step boundary once ``cancelled()`` is true. Returns the
-        (status, message) to show.
+        Runs in a worker thread, which never waits for the UI: at most ``PUBLISH_HZ`` times a
+        second it publishes an immutable ``TrainingSnapshot`` of its progress (``published``)
+        and checks ``cancelled()`` (the training stops at the next step once it is true;
+        ``interrupt()`` stops it at the next step at once). ``progress(now)`` is called after
+        every step with the monotonic time. Returns the (status, message) to show.
         """
         c = self.controller
         c.clear_interrupt()  # before the check: an interrupt from now on stops this run
@@ -191,11 +196,22 @@ class LabSession:
             return "paused", ""
         if self.run.stop_reason == "diverged":
             return "diverged", self._divergence_message(None)
+        layers = self.run.net.layers
+        due = 0.0
 
         def on_step(record) -> None:
-            progress(record.step)
-            if cancelled():
-                c.interrupt()
+            nonlocal due
+            now = monotonic()
+            if now >= due:
+                due = now + 1 / PUBLISH_HZ
+                params = tuple(layer.params for layer in layers)
+                self.published = TrainingSnapshot(
+                    record.step, record.epoch, record.batch, record.loss, params
+                )
+                if cancelled():
+                    c.interrupt()
+            if progress is not None:
+                progress(now)
 
         remove = c.on_step(on_step)
         try:
@@ -208,8 +224,13 @@ class LabSession:
         return self._outcome(stop)
 
     def interrupt(self) -> None:
-        """Ask a running ``train`` to stop at the next step (safe from another thread)."""
+        """Ask a running ``train`` to stop at the next step — or one about to begin, before its
+        first step (safe from another thread)."""
         self.controller.interrupt()
+
+    def training_ended(self) -> None:
+        """The training thread is done: forget an interrupt that came as it ended."""
+        self.controller.clear_interrupt()
 
     def _stopped(self, stop) -> None:
         self.view.status, self.view.message = self._outcome(stop)
@@ -230,13 +251,10 @@ class LabSession:
             what = stop.details[0]
             step = stop.position.step
         elif self.run.divergence is not None:
-            what = self.run.divergence.describe()
-            step = None
+            what, step = self.run.divergence.what(), self.run.divergence.step
         else:
             what, step = "a value became non-finite", None
         where = f"at step {step}: " if step is not None else ""
-        if step is None and what.startswith("step "):  # "step 507: train_loss … non-finite"
-            where = "at "
         return (
             f"Diverged {where}{what}. Lower the learning rate, clip the gradients or change "
             "the init; r resets."  # two lines of an 80-column status bar

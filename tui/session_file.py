@@ -28,8 +28,8 @@ import numpy as np
 
 from engine.atomic import atomic_write
 from engine.metrics import EpochMetrics
+from engine.nonfinite import NonFinite
 from engine.stats import LayerStats
-from engine.stopping import NonFinite
 
 FORMAT = "backprop-lab-session/2"
 FORMAT_1 = "backprop-lab-session/1"  # histories stored as attribute dictionaries
@@ -177,6 +177,20 @@ _NAMED = "$named"
 _RECORDS = {
     f"{cls.__module__}:{cls.__qualname__}": cls for cls in (LayerStats, EpochMetrics, NonFinite)
 }
+
+
+class _NonFiniteOfFormat2:
+    """A divergence as session files wrote it before the engine had one ``NonFinite`` type:
+    ``engine.stopping:NonFinite`` with the fields step, kind, l, field."""
+
+    _fields = ("step", "kind", "l", "field")
+
+    @staticmethod
+    def _make(values):
+        return NonFinite(*values)
+
+
+_RECORDS["engine.stopping:NonFinite"] = _NonFiniteOfFormat2
 
 
 def _map_containers(tree, leaf):

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..arrays import frozen
 from .raw import RawData
 
 ENCODINGS = ("binary", "onehot", "index")
@@ -127,16 +128,16 @@ def prepare(raw: RawData, section: dict, loss: str, rng, dtype, kind: str) -> Da
     return Dataset(
         kind=kind,
         source=raw.source,
-        x_train=_readonly(x_train.astype(dtype)),
-        y_train=_readonly(y[train].astype(dtype)),
-        x_val=_readonly(x_val.astype(dtype)),
-        y_val=_readonly(y[val].astype(dtype)),
+        x_train=frozen(x_train.astype(dtype)),
+        y_train=frozen(y[train].astype(dtype)),
+        x_val=frozen(x_val.astype(dtype)),
+        y_val=frozen(y[val].astype(dtype)),
         task=task,
         encoding=encoding,
         feature_names=raw.feature_names,
         class_names=class_names,
-        labels_train=None if labels is None else _readonly(labels[train]),
-        labels_val=None if labels is None else _readonly(labels[val]),
+        labels_train=None if labels is None else frozen(labels[train]),
+        labels_val=None if labels is None else frozen(labels[val]),
         mean=mean,
         std=std,
     )
@@ -243,8 +244,3 @@ def _labels_of(y: np.ndarray) -> np.ndarray | None:
     if np.all(y.sum(axis=1) == 1):
         return y.argmax(axis=1)
     return None
-
-
-def _readonly(array: np.ndarray) -> np.ndarray:
-    array.flags.writeable = False
-    return array

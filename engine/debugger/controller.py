@@ -56,6 +56,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
+
 from .breakpoints import Breakpoint, Breakpoints, breakpoints_from_scenario
 from .conditions import Expression, parse_condition, parse_expression
 from .errors import DebuggerError
@@ -152,8 +154,20 @@ class Controller(Mover):
         return self._rec
 
     def history(self) -> list[StepRecord]:
-        """The step records back can reach, oldest first (loss and stats of completed steps)."""
+        """The step records back can reach, oldest first (loss of completed steps; statistics
+        once read, see ``stats_of``)."""
         return list(self.timeline.records)
+
+    def stats_of(self, rec: StepRecord):
+        """The statistics of the completed step ``rec`` (None while it is in progress): from the
+        learner when the step was its last one, else from the step's events, replayed."""
+        if rec.stats is None and rec.complete:
+            if self.learner.t == rec.step:
+                rec.stats = self.learner.step_stats()
+            if rec.stats is None:
+                with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+                    rec.stats = self._events_of(rec, force=True)[-1].stats
+        return rec.stats
 
     @property
     def batches_per_epoch(self) -> int:

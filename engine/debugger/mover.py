@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..nonfinite import first_non_finite, step_is_finite
+from ..nonfinite import first_non_finite
 from .breakpoints import Breakpoints
 from .conditions import QUICK_ERRORS, Expression
 from .errors import EvalError
@@ -66,6 +66,7 @@ class Mover:
     def _event(self):
         rec = self._rec
         if rec.events is None:
+            self.stats_of(rec)
             return rec.end
         return rec.events[self._index]
 
@@ -150,7 +151,7 @@ class Mover:
             self._index += 1
             if ev.kind == "step_end":
                 self._close_gen()
-                rec.finish(ev)
+                rec.finish(ev, self.learner.finite)
                 self._completed(rec)
             return ev
         self._begin_step()
@@ -232,8 +233,9 @@ class Mover:
         """Whole steps on the fast path from a StepEnd (see the module docstring).
 
         Per step: ``trainer.step()``, a small record appended to the ring, a checkpoint every
-        ``checkpoint_every`` steps, the non-finite test on the loss and norms, and only the
-        checks that are set (conditions, until, the end of training).
+        ``checkpoint_every`` steps, the step's non-finite check, and only the checks that are set
+        (conditions, until, the end of training). Statistics are computed only when a condition
+        reads them, and for the step the loop stops at.
         """
         self._trainer_at(self._rec.step)
         tr, tl = self.trainer, self.timeline
@@ -263,20 +265,21 @@ class Mover:
                     return Stop("interrupted", self.position, "Interrupted.")
                 result = tr.step()
                 s += 1
-                rec = new_record(s, tr.epoch, tr.batch, result.loss, result.stats)
+                rec = new_record(s, tr.epoch, tr.batch, result.loss, result.finite)
                 append(rec)
                 if s % every == 0:
                     tl.add_checkpoint(s, tr.snapshot())
                 for fn in listeners:
                     fn(rec)
-                if nan_on and not step_is_finite(result.loss, result.stats):
+                if nan_on and not result.finite and self.learner.really_non_finite():
                     self._rec, self._index = rec, last_index
                     stop = self._nan_at_step_end(rec, events=False)
                     if stop is not None:
                         return stop
                 if checks:
                     ctx.set(rec, prev_loss)
-                    need = rule or any_true(quick, ctx)
+                    # the stop rule is asked here and again by the full check when it answers
+                    need = (rule and self.stop_rule(rec) is not None) or any_true(quick, ctx)
                 else:
                     need = False
                 if need or s == max_steps or (rec.epoch == max_epochs and rec.batch == bpe):
@@ -294,11 +297,13 @@ class Mover:
             raise
         finally:
             tl.trim_events()
+            if self._rec is rec and self.learner.t == rec.step:
+                self.stats_of(rec)  # shown where the loop stopped
 
     def _nan_at_step_end(self, rec: StepRecord, *, events: bool) -> Stop | None:
         """Breakpoint 0 at a StepEnd: move to the step's first non-finite value, if any."""
         nan_bp = self.breakpoints.nan
-        if not nan_bp.enabled or rec.nan_reported or step_is_finite(rec.loss, rec.stats):
+        if not nan_bp.enabled or rec.nan_reported or rec.finite:
             return None
         found = first_non_finite(self._events_of(rec))
         rec.nan_scanned = len(rec.events) - 1
@@ -312,10 +317,10 @@ class Mover:
         nan_bp = self.breakpoints.nan
         nan_bp.hits += 1
         message = (
-            f"Non-finite value at step {rec.step}: the first one is {found.describe()}. "
+            f"Non-finite value at step {rec.step}: the first one is {found.what()}. "
             "(breakpoint 0; 'disable 0' turns it off)"
         )
-        return Stop("nan", self.position, message, (nan_bp,), (found.describe(),))
+        return Stop("nan", self.position, message, (nan_bp,), (found.what(),))
 
     def _check(self, bps, ev, ctx) -> Stop | None:
         """Location breakpoints at event ``ev``: count hits, honour ignore counts, stop."""

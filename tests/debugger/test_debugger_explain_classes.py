@@ -109,7 +109,9 @@ def test_every_loss_explains_its_terms_gradient_and_fused_delta(name, exact):
     B, n = a.shape
     for i in range(B):
         for j in range(n):
-            t = LossTerms(S("a", 2, (j,)), S("y", None, (j,)), P(a[i, j]), P(y[i, j]), B, n)
+            t = LossTerms(
+                S("a", 2, (j,)), S("y", None, (j,)), P(a[i, j]), P(y[i, j]), B, n, y[i].sum()
+            )
             formula, numbers = loss.explain_grad(t)
             assert text.as_txt(formula).a.isascii()
             assert math.isclose(evaluate(text.as_txt(numbers).u), grad[i, j], rel_tol=1e-9)
@@ -119,6 +121,22 @@ def test_every_loss_explains_its_terms_gradient_and_fused_delta(name, exact):
     if fused is None:
         with pytest.raises(TypeError, match="no fused output delta"):
             loss.explain_fused_delta(t)
+
+
+def test_cross_entropy_explains_the_fused_delta_of_soft_targets(exact):
+    """Rows that sum to 1 only approximately (0.33333 × 3): δᴸ = (a Σₖyₖ − y)/B, as computed."""
+    loss = engine.make_loss("cross_entropy")
+    z = np.random.default_rng(2).normal(size=(2, 3))
+    a, y = engine.make_activation("softmax")(z), np.full((2, 3), 0.33333)
+    fused = loss.fused_delta(z, a, y)
+    for i in range(2):
+        for j in range(3):
+            t = LossTerms(
+                S("a", 2, (j,)), S("y", None, (j,)), P(a[i, j]), P(y[i, j]), 2, 3, 0.99999
+            )
+            formula, numbers = loss.explain_fused_delta(t)
+            assert "Σ" in text.as_txt(formula).u
+            assert math.isclose(evaluate(text.as_txt(numbers).u), fused[i, j], rel_tol=1e-12)
 
 
 def walk(controller):

@@ -182,6 +182,7 @@ async def test_cursor_keys_walk_units_and_weights_and_brackets_choose_the_exampl
     app = LabApp("xor")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause(0.2)
+        await pilot.press("1")  # the Network tab (the lesson's is shown first)
         await pilot.press("s")  # Forward(l=1)
         picture = app.query_one(NetworkPicture)
         picture.focus()
@@ -239,7 +240,7 @@ async def test_the_picture_posts_selections_as_the_apps_messages():
         x, y = cells_of(picture, ("weight", 2, 0, 1))[0]
         await pilot.click("#network-picture", offset=(x, y))
         await pilot.pause()
-        assert [(m.l, m.i, m.j) for m in app.requests(SelectWeight)] == [(2, 0, 1)]
+        assert [(m.l, m.j, m.k) for m in app.requests(SelectWeight)] == [(2, 0, 1)]
 
 
 def lit(picture: NetworkPicture) -> set:
@@ -309,12 +310,16 @@ async def test_a_network_too_large_for_nodes_is_strips_and_one_too_wide_says_so(
     app = LabApp("xor", overrides=wide)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause(0.2)
+        await pilot.press("1")  # the Network tab (the lesson's is shown first)
+        await pilot.pause(0.2)
         picture = app.query_one(NetworkPicture)
         assert [c.kind for c in picture.layout_.columns] == ["nodes", "strip", "nodes"]
     deep = ["network.layers=[" + ", ".join(['{size = 3, activation = "tanh"}'] * 60)]
     deep[0] += ', {size = 1, activation = "sigmoid"}]'
     app = LabApp("xor", overrides=deep)
     async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.2)
+        await pilot.press("1")
         await pilot.pause(0.2)
         picture = app.query_one(NetworkPicture)
         assert picture.layout_.message

@@ -50,21 +50,14 @@ def divergence_line(run) -> str:
     if found is None:
         return f"training diverged at step {run.steps_done}: the loss became non-finite"
     step = found.step if found.step is not None else run.steps_done
-    event = found.kind.replace("_", " ").title().replace(" ", "")
     if found.kind == "evaluation":
         return (
             f"training diverged at step {step}: every value of the step was finite, but the loss "
             "over the whole training set overflowed to infinity"
         )
-    if found.l is not None:
-        what = f"{found.field} of layer {found.l}"
-    elif found.kind == "loss" and found.field == "value":
-        what = "the loss"
-    else:
-        what = found.field
     return (
         f"training diverged at step {step}: the first quantity to become non-finite (NaN or "
-        f"infinity) was {what} ({event} event)"
+        f"infinity) was {found.quantity()} ({found.event_name} event)"
     )
 
 
@@ -94,6 +87,7 @@ def train_command(ctx: click.Context, scenario: str, epochs, seed, overrides, as
     if epochs is not None:
         overrides.append(f"training.epochs={epochs}")
     loaded, run = load_run(ctx, scenario, seed, overrides)
+    run.headless()  # no per-step history; per epoch, the mean step loss and the validation set
     try:
         summary = run.fit() if as_json or not on_terminal() else _fit_with_progress(run)
     except KeyboardInterrupt:
@@ -155,7 +149,10 @@ def _fit_with_progress(run) -> dict:
 
 
 def metric_text(m) -> str:
-    parts = [f"loss {m.train_loss:.4g}"]
+    if m.train_loss is not None:
+        parts = [f"loss {m.train_loss:.4g}"]
+    else:  # the training set is not evaluated every epoch here (see Run.measure_training_set)
+        parts = [f"epoch mean loss {m.mean_step_loss:.4g}"]
     if m.val_loss is not None:
         parts.append(f"val loss {m.val_loss:.4g}")
     accuracy = m.val_accuracy if m.val_accuracy is not None else m.accuracy

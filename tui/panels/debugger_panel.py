@@ -33,6 +33,7 @@ from tui.messages import DebugCommand, SelectUnit, SelectWeight
 from tui.panels.base import ACCENT, MUTED, Panel, Show
 from tui.panels.event_arrays import event_arrays
 from tui.panels.format import WARNING, fmt, fmt_count, styled_number
+from tui.view import counters
 
 COMMAND_BUTTONS = (
     ("step", "step", "s", "one event forward"),
@@ -57,13 +58,14 @@ def position_line(view) -> Content:
     event = view.event
     position = view.controller.position if event is not None else None
     if position is None:
+        step, epoch, batch, _ = counters(view)
         return Content.assemble(
             ("step ", MUTED),
-            fmt_count(trainer.steps_done),
+            fmt_count(step),
             ("  epoch ", MUTED),
-            str(view.run.epoch),
+            str(epoch),
             ("  batch ", MUTED),
-            f"{trainer.batch}/{trainer.batches_per_epoch}",
+            f"{batch}/{trainer.batches_per_epoch}",
             ("  " + view.status, MUTED),
         )
     parts: list = [

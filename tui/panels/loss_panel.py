@@ -31,6 +31,7 @@ from tui.panels.format import (
     styled_number,
 )
 from tui.panels.plot import CachedPlot
+from tui.view import counters
 
 MAX_POINTS = 300
 """At most this many points per curve reach plotext, however long the run; fewer on a narrow
@@ -251,13 +252,15 @@ class LossPanel(Panel):
         """Epoch, step, the last step's loss, and the last epoch's validation loss and accuracy
         (each label with its number: a narrow panel breaks the line between them)."""
         run = view.run
-        last = run.history.steps.last()
+        step, epoch, _, _ = counters(view)
+        last = run.history.steps.last()  # the curve's last point
+        loss = last[1] if last is not None else None
         items: list[Content] = [
-            _item("epoch ", str(run.epoch)),
-            _item("step ", fmt_count(run.steps_done)),
+            _item("epoch ", str(epoch)),
+            _item("step ", fmt_count(step)),
         ]
-        if last is not None:
-            items.append(_item("loss ", styled_number(last[1])))
+        if loss is not None:
+            items.append(_item("loss ", styled_number(loss)))
         elif self._initial is not None:
             items.append(_item("initial loss ", styled_number(self._initial.train_loss)))
         metrics = run.history.epochs.last
@@ -270,7 +273,7 @@ class LossPanel(Panel):
             if accuracy is not None:
                 label = "val acc " if metrics.val_accuracy is not None else "acc "
                 items.append(_item(label, fmt_fraction(accuracy)))
-        if last is not None and not math.isfinite(last[1]):
+        if loss is not None and not math.isfinite(loss):
             items.append(Content.styled("not plotted", MUTED))
         if self.clipped:
             items.append(Content.styled(f"plot clipped at {fmt(PLOT_LIMIT)}", "$text-warning"))

@@ -35,6 +35,7 @@ from tui.panels.base import ACCENT, MUTED
 from tui.panels.picture_content import map_tones, short, shown
 from tui.panels.picture_layout import layout
 from tui.panels.picture_paint import NODE, labels, paint, pick, strength
+from tui.view import drawn_net
 
 SIGN_COLOURS = {  # (positive, negative) for dark and light themes
     True: ("#E69F00", "#56B4E9"),
@@ -228,7 +229,7 @@ class NetworkPicture(Widget, can_focus=True):
             return None
         rows = 2 * heights[0]
         cols = max(c.map_width for c in grid_layout.columns)
-        net = view.run.net
+        net = drawn_net(view)
         params = tuple(id(p) for layer in net.layers for p in layer.params.values())
         buffers = tuple(id(b) for layer in net.layers for b in layer.buffers.values())
         key = (id(view.run), params, buffers, rows, cols)

@@ -32,6 +32,7 @@ import numpy as np
 from engine.debugger.formatting import sup
 from engine.unit_maps import layer_outputs
 from tui.example import Example, current_example
+from tui.view import drawn_net
 
 BACKWARD = ("delta", "gradient", "clip")
 
@@ -58,7 +59,7 @@ def shown(view, maps=None) -> Shown:
     """The values of the picture for ``view``; ``maps``: the unit maps' raw outputs (which share
     the scale of unbounded activations). Outside a step's events (between steps, while training
     runs) the nodes are computed for the example's row of the training set."""
-    net = view.run.net
+    net = drawn_net(view)
     L = net.L
     example = current_example(view)
     event = view.event if view.controller is not None else None

@@ -40,9 +40,10 @@ def explain_delta(view, ev, select, example) -> Explanation:
     if ev.fused:
         a_sym, y_sym = S("a", L, (j,)), S("y", None, (j,))
         a = B.term(a_sym, "a", fwd.a[i, j])
-        y = B.term(y_sym, "y", view.find("loss").y[i, j])
+        y_row = view.find("loss").y[i]
+        y = B.term(y_sym, "y", y_row[j])
         n_b, n = ev.delta.shape
-        terms = LossTerms(a_sym, y_sym, a, y, n_b, n)
+        terms = LossTerms(a_sym, y_sym, a, y, n_b, n, float(y_row.sum()))
         formula, numbers = view.net.loss.explain_fused_delta(terms)
         B.line(ds, as_txt(formula), as_txt(numbers), N(d), result=d, final=True)
         B.notes.append(

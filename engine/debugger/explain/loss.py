@@ -16,7 +16,8 @@ from .text import Builder, Explanation, N, P, S, Txt, Writer, as_txt, summed
 class LossTerms(Writer):
     """What a loss writes its formulas with (``Loss.explain_grad``, ``Loss.explain_fused_delta``):
     the output unit's symbols ``a``, ``y`` (aᴸⱼ, yⱼ), their numbers ``a_value``, ``y_value``
-    (``signed``), the batch size ``B`` and the number of outputs ``n``; and ``Writer``'s pieces."""
+    (``signed``), the batch size ``B``, the number of outputs ``n`` and ``y_sum``, the sum of the
+    example's target row Σⱼ yⱼ (1 for one-hot rows); and ``Writer``'s pieces."""
 
     a: Txt
     y: Txt
@@ -24,6 +25,7 @@ class LossTerms(Writer):
     y_value: Txt
     B: int
     n: int
+    y_sum: float = 1.0
 
 
 def explain_loss(view, ev, select, example) -> Explanation:
