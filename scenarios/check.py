@@ -129,6 +129,7 @@ def variant(scenario: Scenario, extra) -> Scenario:
         path=scenario.path,
         label=scenario.label,
         overrides=(*scenario.overrides, *extra),
+        training_only=True,
     )
 
 
@@ -172,8 +173,7 @@ def _describe(claim: dict) -> str:
     metric = claim["metric"]
     text = metric
     if metric in PARAM_METRICS:
-        index = ", ".join(str(i) for i in claim["index"])
-        text = f"{'W' if metric == 'weight' else 'b'}[{index}] of layer {claim['layer']}"
+        text = parameter_name(metric, claim["layer"], claim["entry"])
     elif metric in LAYER_METRICS:
         text = f"{metric} of layer {claim['layer']}"
         if "relative_to" in claim:
@@ -244,11 +244,20 @@ def _parameter(record: Record, claim: dict) -> float:
         )
     layer = params[claim["layer"] - 1]
     array = layer["W"] if claim["metric"] == "weight" else layer["b"]
-    index = tuple(i - 1 for i in claim["index"])
-    if any(i >= n for i, n in zip(index, array.shape)):
+    entry = tuple(claim["entry"])
+    if any(i >= n for i, n in zip(entry, array.shape)):
         shape = " × ".join(str(n) for n in array.shape)
-        raise Unmeasurable(f"index {claim['index']} is outside the parameter's shape {shape}")
-    return float(array[index])
+        name = parameter_name(claim["metric"], claim["layer"], entry)
+        raise Unmeasurable(f"{name} is outside the parameter's shape {shape}")
+    return float(array[entry])
+
+
+def parameter_name(metric: str, l: int, entry) -> str:
+    """``W²₀₁ (W@2[0,1])``: a parameter as the debugger's equations and expressions name it."""
+    from engine.debugger.formatting import symbol
+
+    name = "W" if metric == "weight" else "b"
+    return f"{symbol(name, l, tuple(entry))} ({name}@{l}[{','.join(map(str, entry))}])"
 
 
 def _run_metric(record: Record, claim: dict) -> float:

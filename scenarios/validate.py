@@ -135,12 +135,12 @@ class Checker:
     def _number_or_vector(self, value, path):
         return self._vector(value, path) if isinstance(value, list) else self._float(value, path)
 
-    def _index(self, value, path):
+    def _entry(self, value, path):
         if not isinstance(value, list) or not value:
-            self._expected("an array of 1-based integers", value, path)
+            self._expected("an array of whole numbers (indices from 0)", value, path)
         for i, v in enumerate(value, start=1):
-            if self._int(v, f"{path}[{i}]") < 1:
-                self.fail(f"{path}[{i}]", f"{v} is out of range; indices are 1-based (≥ 1)")
+            if self._int(v, f"{path}[{i}]") < 0:
+                self.fail(f"{path}[{i}]", f"{v} is out of range; indices count from 0 (≥ 0)")
         return value
 
     def _str_or_str_list(self, value, path):
