@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.metrics import EpochMetrics
 from engine.number_text import special
 
 from .errors import ScenarioError
@@ -50,8 +51,8 @@ class Record:
     losses: list[float]  # loss of step t at losses[t - 1]
     stats: dict[int, tuple]  # LayerStats of the recorded steps
     params: dict[int, tuple]  # parameters after the recorded steps (0 = before training)
-    epochs: list  # EpochMetrics of every epoch, in order
-    final: object  # EpochMetrics of the network at the end
+    epochs: list[EpochMetrics]  # of every epoch, in order
+    final: EpochMetrics  # of the network at the end
     last_stats: tuple
     last_params: tuple
     stop_reason: str
@@ -77,6 +78,7 @@ def dead_units(run) -> float:
 def record_run(scenario: Scenario, seed: int | None, needs: Needs) -> Record:
     """Train ``scenario`` until it stops, recording what ``needs`` asks for."""
     run = build_run(scenario, seed=seed)
+    epochs: list[EpochMetrics]
     losses, stats, params, epochs = [], {}, {}, []
     if 0 in needs.param_steps:
         params[0] = _params(run)
@@ -347,6 +349,7 @@ def judge_val_loss_rises(record: Record, claim: dict) -> ClaimResult:
     end = record.final
     if start.val_loss is None or end.val_loss is None:
         raise Unmeasurable("the run has no validation set (set data.validation > 0)")
+    assert start.train_loss is not None and end.train_loss is not None  # measured every epoch
     rise = _ratio(end.val_loss, start.val_loss) - 1.0
     held = rise > claim["by"] and end.train_loss < start.train_loss
     measured = (
@@ -383,6 +386,7 @@ def check_scenario(scenario: Scenario, seed: int | None = None) -> list[ClaimRes
             if claim["kind"] == "value":
                 result = judge_value(record, claim)
             elif claim["kind"] == "compare":
+                assert against is not None  # a comparison has its other run
                 result = judge_compare(record, records[_key(against, seed)], claim)
             elif claim["kind"] == "stops":
                 result = judge_stops(record, claim)

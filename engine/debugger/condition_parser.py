@@ -7,6 +7,7 @@ import difflib
 import math
 import re
 from dataclasses import dataclass
+from typing import NoReturn
 
 from .condition_nodes import (
     ALL_NAMES,
@@ -59,6 +60,7 @@ def tokenize(text: str) -> list[Token]:
             hint = " (use 'and', 'or', 'not')" if ch in "&|!" else hint
             raise ConditionError(f"unexpected character {ch!r}{hint}", text, pos)
         kind = m.lastgroup
+        assert kind is not None  # each of _TOKEN's alternatives is a named group
         tokens.append(Token(kind, m.group(kind), m.start(kind)))
         pos = m.end()
 
@@ -84,7 +86,7 @@ class _Parser:
     def tok(self) -> Token:
         return self.tokens[self.pos]
 
-    def fail(self, message: str, col: int | None = None):
+    def fail(self, message: str, col: int | None = None) -> NoReturn:
         raise ConditionError(message, self.text, self.tok.col if col is None else col)
 
     def accept(self, *texts: str) -> Token | None:

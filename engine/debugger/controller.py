@@ -127,7 +127,7 @@ class Controller(Mover):
         self._on_rewind: list[Callable[[int], None]] = []
         self._interrupt = False
         self._gen = None
-        self._rec: StepRecord | None = None
+        self._rec = None  # type: ignore[assignment]  # _begin_step() below sets the first one
         self._index = 0
         self._n_events = (
             4 * self.L
@@ -294,7 +294,7 @@ class Controller(Mover):
         self._close_gen()
         self.trainer.restore(self.timeline.initial)
         self.timeline.clear()
-        self._rec = None
+        self._rec = None  # type: ignore[assignment]  # _begin_step() below starts from scratch
         for fn in list(self._on_rewind):
             fn(self.start_step)
         self._begin_step()

@@ -67,8 +67,8 @@ class StepRecord:
         self._end: StepEnd | None = None
         self.events: list | None = None
         self.complete = complete
-        self.params_before = None
-        self.opt_before = None
+        self.params_before: tuple[dict, ...] | None = None
+        self.opt_before: tuple[dict, ...] | None = None
         self.nan_reported = False  # the first non-finite value of this step was reported
         self.nan_scanned = -1  # events up to this index were checked for non-finite values
         self.stop_reason: str | None = None  # the run's stop rule, evaluated at StepEnd
@@ -83,7 +83,7 @@ class StepRecord:
     def end(self) -> StepEnd | None:
         """The step's StepEnd event (None while the step is in progress or its statistics are
         not known yet)."""
-        if self._end is None and self.complete and self.stats is not None:
+        if self._end is None and self.complete and self.stats is not None and self.loss is not None:
             self._end = StepEnd(self.step, self.epoch, self.batch, self.loss, self.stats)
         return self._end
 
