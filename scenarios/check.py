@@ -278,15 +278,22 @@ def fmt(x: float) -> str:
     return special(x) or f"{x:.6g}"
 
 
+def _bounds(q: float, claim: dict, prefix: str = "") -> tuple[bool, list[str]]:
+    """Whether ``q`` is below the claim's ``{prefix}below`` and above its ``{prefix}above`` (each
+    where given), and those needs as text."""
+    held, needs = True, []
+    if prefix + "below" in claim:
+        held &= q < claim[prefix + "below"]
+        needs.append(f"< {fmt(claim[prefix + 'below'])}")
+    if prefix + "above" in claim:
+        held &= q > claim[prefix + "above"]
+        needs.append(f"> {fmt(claim[prefix + 'above'])}")
+    return held, needs
+
+
 def judge_value(record: Record, claim: dict) -> ClaimResult:
     q = measure(record, claim)
-    held, needs = True, []
-    if "below" in claim:
-        held &= q < claim["below"]
-        needs.append(f"< {fmt(claim['below'])}")
-    if "above" in claim:
-        held &= q > claim["above"]
-        needs.append(f"> {fmt(claim['above'])}")
+    held, needs = _bounds(q, claim)
     if "near" in claim:
         held &= abs(q - claim["near"]) <= claim["tolerance"]
         needs.append(f"{claim['near']!r} ± {fmt(claim['tolerance'])}")
@@ -298,13 +305,7 @@ def judge_value(record: Record, claim: dict) -> ClaimResult:
 def judge_compare(record: Record, against: Record, claim: dict) -> ClaimResult:
     q, q_other = measure(record, claim), measure(against, claim)
     ratio = _ratio(q, q_other)
-    held, needs = True, []
-    if "ratio_below" in claim:
-        held &= ratio < claim["ratio_below"]
-        needs.append(f"< {fmt(claim['ratio_below'])}")
-    if "ratio_above" in claim:
-        held &= ratio > claim["ratio_above"]
-        needs.append(f"> {fmt(claim['ratio_above'])}")
+    held, needs = _bounds(ratio, claim, "ratio_")
     this = _run_label(claim, "set")
     that = _run_label(claim, "against_set", claim.get("against"))
     measured = (

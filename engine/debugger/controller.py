@@ -63,7 +63,7 @@ from .conditions import Expression, parse_condition, parse_expression
 from .errors import DebuggerError
 from .mover import Mover
 from .stops import STOP_REASONS, Stop  # noqa: F401 (importable from here, as before)
-from .timeline import StepRecord, Timeline
+from .timeline import CHECKPOINT_EVERY, HISTORY, KEEP_EVENTS, StepRecord, Timeline
 from .view import View
 from .watches import Watch, Watches, WatchValue
 
@@ -98,9 +98,9 @@ class Controller(Mover):
         self,
         trainer,
         *,
-        history: int = 100,
-        keep_events: int = 8,
-        checkpoint_every: int = 16,
+        history: int = HISTORY,
+        keep_events: int = KEEP_EVENTS,
+        checkpoint_every: int = CHECKPOINT_EVERY,
         max_steps: int | None = None,
         max_epochs: int | None = None,
         stop: Callable[[StepRecord], str | None] | None = None,

@@ -21,6 +21,11 @@ from collections import deque
 
 from ..events import StepEnd
 
+# the defaults of the rings' sizes (the Controller's too)
+HISTORY = 100  # step records: how far back ``back`` reaches
+KEEP_EVENTS = 8  # recent steps that keep their events
+CHECKPOINT_EVERY = 16  # steps between trainer snapshots
+
 
 class StepRecord:
     """One step as the debugger remembers it.
@@ -103,9 +108,9 @@ class Timeline:
         self,
         initial_snapshot,
         *,
-        history: int = 100,
-        keep_events: int = 8,
-        checkpoint_every: int = 16,
+        history: int = HISTORY,
+        keep_events: int = KEEP_EVENTS,
+        checkpoint_every: int = CHECKPOINT_EVERY,
         start: int = 0,
     ):
         if history < 1:
