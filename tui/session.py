@@ -26,7 +26,7 @@ from time import monotonic
 import numpy as np
 
 from engine.debugger import ConditionError, DebuggerError
-from engine.debugger.follow import follow_run
+from engine.debugger.follow import follow_run, stop_message
 from engine.history import StatsHistory
 from engine.json_numbers import json_number
 from engine.run_history import EpochLog
@@ -140,7 +140,7 @@ class LabSession:
         steps = position.step - 1
         if steps <= 0 and position.index == 0:
             return ""
-        return f"step {self.controller.position.step}"
+        return f"step {fmt_count(self.controller.position.step)}"
 
     def command(self, name: str, arg=None) -> None:
         """A debugger command on the main thread: step, next, finish, back, break, delete,
@@ -239,7 +239,8 @@ class LabSession:
         if stop.reason == "nan" or run.stop_reason == "diverged":
             return "diverged", self._divergence_message(stop)
         if stop.reason == "end":
-            return "stopped", _sentence(stop.message) or f"Training stopped: {run.stop_reason}."
+            why = stop_message(run) or "the end of training"
+            return "stopped", _sentence(stop.message) or f"Training stopped: {why}."
         if stop.reason == "interrupted":
             return "paused", f"Paused at step {fmt_count(stop.position.step)}."
         return "paused", _sentence(stop.message)
@@ -252,7 +253,7 @@ class LabSession:
             what, step = self.run.divergence.what(), self.run.divergence.step
         else:
             what, step = "a value became non-finite", None
-        where = f"at step {step}: " if step is not None else ""
+        where = f"at step {fmt_count(step)}: " if step is not None else ""
         return (
             f"Diverged {where}{what}. Lower the learning rate, clip the gradients or change "
             "the init; r resets."  # two lines of an 80-column status bar

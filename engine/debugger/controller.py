@@ -58,6 +58,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..number_text import count
 from .breakpoints import Breakpoint, Breakpoints, breakpoints_from_scenario
 from .conditions import Expression, parse_condition, parse_expression
 from .errors import DebuggerError
@@ -298,7 +299,7 @@ class Controller(Mover):
         for fn in list(self._on_rewind):
             fn(self.start_step)
         self._begin_step()
-        return Stop("done", self.position, f"Restarted: back at step {self.start_step + 1}.")
+        return Stop("done", self.position, f"Restarted: back at step {count(self.start_step + 1)}.")
 
     # ==== breakpoints and watches =============================================================
 

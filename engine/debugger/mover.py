@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..nonfinite import first_non_finite
+from ..number_text import count
 from .breakpoints import Breakpoints
 from .conditions import QUICK_ERRORS, Expression
 from .errors import EvalError
@@ -332,7 +333,7 @@ class Mover:
         nan_bp = self.breakpoints.nan
         nan_bp.hits += 1
         message = (
-            f"Non-finite value at step {rec.step}: the first one is {found.what()}. "
+            f"Non-finite value at step {count(rec.step)}: the first one is {found.what()}. "
             "(breakpoint 0; 'disable 0' turns it off)"
         )
         return Stop("nan", self.position, message, (nan_bp,), (found.what(),))
@@ -393,13 +394,17 @@ class Mover:
                 stop = Stop("end", self.position, f"Training stopped: {rec.stop_reason}.")
         if stop is None and coarse:
             if self.max_steps is not None and rec.step == self.max_steps:
-                stop = Stop("end", self.position, f"End of training: step {rec.step} (max steps).")
+                stop = Stop(
+                    "end", self.position, f"End of training: step {count(rec.step)} (max steps)."
+                )
             elif (
                 self.max_epochs is not None
                 and rec.epoch == self.max_epochs
                 and rec.batch == self.trainer.batches_per_epoch
             ):
-                stop = Stop("end", self.position, f"End of training: epoch {rec.epoch} completed.")
+                stop = Stop(
+                    "end", self.position, f"End of training: epoch {count(rec.epoch)} completed."
+                )
         return stop
 
     def _breakpoint_stop(self, fired, errors, ctx) -> Stop | None:
@@ -414,7 +419,7 @@ class Mover:
         bp = fired[0]
         details = tuple(bp.condition.witnesses(ctx)) if bp.condition is not None else ()
         where = self.position.event_name()
-        message = f"Breakpoint {bp.id} ({bp.spec()}) at step {self._rec.step}, {where}"
+        message = f"Breakpoint {bp.id} ({bp.spec()}) at step {count(self._rec.step)}, {where}"
         message += f": {'; '.join(details)}." if details else "."
         others = [b.id for b in fired[1:]]
         if others:

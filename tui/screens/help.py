@@ -20,10 +20,10 @@ GUIDE = """
   them, or a shaded band when a layer is too wide to draw unit by unit. Orange is positive,
   blue negative; the stronger the colour, the larger the value. While you step it follows the
   debugger: the layer just computed is highlighted, δ and ∂C/∂W fill in from the output back,
-  an update shows ΔW = W_new − W_old. Click a unit or a weight (or focus the picture and use
-  the arrows and enter) to have the Debugger explain it; `[` and `]` choose the example of
-  the batch. `t` switches to the layer table (size, activation, init, parameters) and back.
-  "Edit…" rebuilds the network.
+  an update shows the step ΔW it subtracts (W ← W − ΔW). Click a unit or a weight (or focus
+  the picture and use the arrows and enter) to have the Debugger explain it; `[` and `]`
+  choose the example of the batch. `t` switches to the layer table (size, activation, init,
+  parameters) and back. "Edit…" rebuilds the network.
 - **Loss**: training (and validation) loss per step; `l` switches to a log scale.
 - **Gradients**: one bar per layer on a log scale; low bars mean vanishing gradients, high bars
   exploding ones. The statistic can be switched (command palette: *Next gradient statistic*).
@@ -33,8 +33,11 @@ GUIDE = """
 
 ## Stepping through backpropagation
 One training step is a sequence of events: forward (layer 1 → L), loss, then for each layer
-L → 1 its δ = ∂C/∂z and its gradient ∂C/∂W, then the updates W ← W − η·step.
-`s` moves one event, `n` to the next layer, `f` to the end of the phase, `b` back.
+L → 1 its δ = ∂C/∂z and its gradient ∂C/∂W, then the updates W ← W − ΔW, where ΔW is the
+optimizer's step (η·∂C/∂W for plain SGD).
+`s` moves one event, `n` to the next layer, `f` to the end of the phase, `b` one event back
+(in the line-mode debugger, `backprop-lab debug`, `b` sets a breakpoint as in pdb and `back`
+steps back).
 `space` trains at full speed until a breakpoint fires (`B` to set them), the loss target is
 reached or the epochs run out; a value becoming nan or inf always pauses and says where.
 
