@@ -571,7 +571,7 @@ class LabApp(GivesFiles, App[None]):
         elif message.name == "epoch":
             await self.action_epoch()
         elif message.name == "reset":
-            await self.action_reset()
+            self.action_reset()  # a worker (it asks first): started, not awaited
         else:
             await self.action_debug(message.name, message.arg)
 

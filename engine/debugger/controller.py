@@ -64,7 +64,7 @@ from .conditions import Expression, parse_condition, parse_expression
 from .errors import DebuggerError
 from .mover import Mover
 from .stops import STOP_REASONS, Stop  # noqa: F401 (importable from here, as before)
-from .timeline import StepRecord, Timeline
+from .timeline import CHECKPOINT_EVERY, HISTORY, KEEP_EVENTS, StepRecord, Timeline
 from .view import View
 from .watches import Watch, Watches, WatchValue
 
@@ -99,9 +99,9 @@ class Controller(Mover):
         self,
         trainer,
         *,
-        history: int = 100,
-        keep_events: int = 8,
-        checkpoint_every: int = 16,
+        history: int = HISTORY,
+        keep_events: int = KEEP_EVENTS,
+        checkpoint_every: int = CHECKPOINT_EVERY,
         max_steps: int | None = None,
         max_epochs: int | None = None,
         stop: Callable[[StepRecord], str | None] | None = None,
@@ -128,7 +128,7 @@ class Controller(Mover):
         self._on_rewind: list[Callable[[int], None]] = []
         self._interrupt = False
         self._gen = None
-        self._rec: StepRecord | None = None
+        self._rec = None  # type: ignore[assignment]  # _begin_step() below sets the first one
         self._index = 0
         self._n_events = (
             4 * self.L
@@ -333,7 +333,7 @@ class Controller(Mover):
         self._close_gen()
         self.trainer.restore(self.timeline.initial)
         self.timeline.clear()
-        self._rec = None
+        self._rec = None  # type: ignore[assignment]  # _begin_step() below starts from scratch
         for fn in list(self._on_rewind):
             fn(self.start_step)
         self._begin_step()

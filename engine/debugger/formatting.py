@@ -240,6 +240,7 @@ def wrap_equation(text: str, width: int | None) -> list[str]:
                 if current is not None:
                     out.append(current)
                 current = (s, e)
+            assert current is not None  # bounds holds a and b + 1: one piece at least
             out.append(current)
         lines = out
     fitted: list[str] = []
