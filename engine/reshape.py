@@ -180,7 +180,7 @@ def remove_unit(layers: list[dict], l: int, j: int | None = None) -> Reshape:
     if not 0 <= j < n:
         raise ValueError(f"remove a unit: layer {l} has units 0…{n - 1}, not {j}")
     tables[l - 1] = _resized(tables[l - 1], n - 1)
-    units = [u for u in range(n) if u != j]
+    units: list[int | None] = [u for u in range(n) if u != j]
     lost = [f"unit {j} of layer {l}: its incoming weights and bias, its outgoing weights"]
     return Reshape(
         tables,
@@ -197,7 +197,7 @@ def add_layer(layers: list[dict]) -> Reshape:
     inputs had (its inputs are the new layer's units then)."""
     L = len(layers)
     tables = _tables(layers)
-    like = tables[-2] if L > 1 else {"size": 4, "activation": "tanh"}
+    like: dict = tables[-2] if L > 1 else {"size": 4, "activation": "tanh"}
     new = {k: like[k] for k in ("size", "activation", "alpha", "init") if k in like}
     tables.insert(L - 1, new)
     n_inputs = int(tables[-3]["size"]) if L > 1 else None

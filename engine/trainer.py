@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Callable
 
 import numpy as np
 
@@ -38,7 +37,7 @@ class Trainer:
         y: np.ndarray,
         *,
         batch_size: int | str = "full",
-        lr: float | Callable[[int, int], float] = 0.1,
+        lr: float | Schedule = 0.1,
         shuffle: bool = True,
         rng: np.random.Generator | None = None,
     ):
@@ -58,9 +57,8 @@ class Trainer:
                 f"batch_size {batch_size} is larger than the training set ({n} examples)"
             )
         self.set_batch_size(batch_size)
-        self.lr = lr if callable(lr) else Schedule(lr)
-        """η(step, epoch): a ``Schedule`` (any such function, though only a schedule's η₀ and
-        keys can change live)."""
+        self.lr: Schedule = lr if isinstance(lr, Schedule) else Schedule(lr)
+        """η(step, epoch): a ``Schedule`` (its η₀ and keys can change while it trains)."""
         self.shuffle = shuffle
         self.rng = rng if rng is not None else np.random.default_rng(0)
         self.epoch = 1  # the epoch the next step belongs to
