@@ -172,11 +172,46 @@ class Trainer:
         self._base = base
         self._sync(self.steps_done)
 
+    def counters_after(self, t: int) -> tuple[int, int]:
+        """(epoch, batch): the counters after ``t`` steps with the batch sizes the log gives
+        (epoch 1, batch 0 before the first step; at an epoch's end, its last batch). What a
+        saved trainer's counters must be."""
+        n, e, b, c, s = self.n, 1, 0, 0, 0
+        size = (self._base or {}).get("training.batch_size", self.batch_size)
+
+        def advance(k: int) -> None:
+            nonlocal e, b, c
+            if k <= 0:
+                return
+            if c >= n:  # the last step ended an epoch: the next one starts the next epoch
+                e, b, c = e + 1, 0, 0
+            left = -(-(n - c) // size)
+            if k < left:
+                b, c = b + k, c + k * size
+                return
+            k -= left
+            b, c = b + left, n
+            per = -(-n // size)
+            full, rest = divmod(k, per)
+            if rest:
+                e, b, c = e + full + 1, rest, rest * size
+            elif full:
+                e, b = e + full, per
+
+        for change in self.changes:
+            if change.at > t:
+                break
+            if "training.batch_size" in change.new:
+                advance(change.at - s)
+                s, size = change.at, change.new["training.batch_size"]
+        advance(t - s)
+        return e, b
+
     def _consumed(self, epoch: int, batch: int, size: int, changes) -> int:
         """Examples of epoch ``epoch`` taken after ``batch`` batches, the last ones of ``size``
         examples, under ``changes``."""
         for c in reversed(changes):
-            if "training.batch_size" in c.new and c.epoch == epoch and 0 < c.consumed < self.n:
+            if "training.batch_size" in c.new and c.epoch == epoch and c.consumed > 0:
                 return min(c.consumed + (batch - c.batch) * size, self.n)
         return min(batch * size, self.n)
 
@@ -196,7 +231,8 @@ class Trainer:
                 break
             lo = c.at
             if "training.batch_size" in c.new:
-                split = (c.epoch, c.batch, c.consumed) if 0 < c.consumed < self.n else None
+                # mid-epoch, or at its end (then it stays ended: its batches are those done)
+                split = (c.epoch, c.batch, c.consumed) if c.consumed > 0 else None
         if values is not None:
             live.write(self, {k: v for k, v in values.items() if live.read(self, k) != v})
         self._split, self._in_force = split, (lo, hi)

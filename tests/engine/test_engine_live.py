@@ -237,3 +237,18 @@ def test_keys_and_values_in_force():
     values = live.read_all(run.trainer)
     assert values["training.lr"] == 0.5 and values["training.batch_size"] == 10
     assert np.isclose(values["training.beta2"], 0.999)
+
+
+@pytest.mark.parametrize("sizes", [[(0, 10)], [(3, 4), (9, 7)], [(2, 40), (5, 3), (6, 1)]])
+def test_the_counters_after_any_step_follow_the_batch_sizes_of_the_log(sizes):
+    """What a saved trainer's epoch and batch must be, from its step count and its log."""
+    run = xor_run({"batch_size": 10})
+    tr = run.trainer
+    seen = {0: (tr.epoch, tr.batch)}
+    changes = dict(sizes)
+    for t in range(40):
+        if t in changes:
+            tr.change(live.check(tr, {"training.batch_size": changes[t]}))
+        run.step()
+        seen[t + 1] = (tr.epoch, tr.batch)
+    assert {t: tr.counters_after(t) for t in seen} == seen
