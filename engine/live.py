@@ -119,6 +119,8 @@ def setting_of(trainer, key: str) -> Setting:
             raise ValueError(_shape_reason(key, name))
         return LAYER["dropout"]
     section, _, name = key.rpartition(".")
+    if (section == "schedule" or key == "training.lr") and not _scheduled(trainer):
+        raise ValueError(f"{key}: η is a function given to this trainer; it cannot change")
     if section == "schedule" and name in SCHEDULE:
         return SCHEDULE[name]
     if section == "training":
@@ -158,14 +160,20 @@ def allowed() -> str:
 
 
 def keys(trainer) -> list[str]:
-    """Every live key of ``trainer``: training, the optimizer's own, schedule, dropout."""
+    """Every live key of ``trainer``: training, the optimizer's own, schedule, dropout (η and
+    the schedule only when η is a ``Schedule``)."""
     own = optimizer_settings(trainer.learner.optimizer.name)
     layers = [f"network.layers[{layer.l}].dropout" for layer in trainer.learner.net.layers[:-1]]
-    return (
-        [f"training.{k}" for k in (*TRAINING_KEYS, *own)]
-        + [f"schedule.{k}" for k in SCHEDULE]
-        + layers
-    )
+    scheduled = _scheduled(trainer)
+    training = [k for k in (*TRAINING_KEYS, *own) if scheduled or k != "lr"]
+    schedule = [f"schedule.{k}" for k in SCHEDULE] if scheduled else []
+    return [f"training.{k}" for k in training] + schedule + layers
+
+
+def _scheduled(trainer) -> bool:
+    from .schedules import Schedule
+
+    return isinstance(trainer.lr, Schedule)
 
 
 def read(trainer, key: str):

@@ -93,7 +93,9 @@ class Run:
     @property
     def schedule(self) -> Schedule:
         """η(step, epoch) in force: the trainer's (its η₀ and keys can change while it trains)."""
-        return self.trainer.lr
+        schedule = self.trainer.lr
+        assert isinstance(schedule, Schedule)  # a run's trainer has the run's schedule
+        return schedule
 
     # --- taking steps -----------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Callable
 
 import numpy as np
 
@@ -37,7 +38,7 @@ class Trainer:
         y: np.ndarray,
         *,
         batch_size: int | str = "full",
-        lr: float | Schedule = 0.1,
+        lr: float | Callable[[int, int], float] = 0.1,
         shuffle: bool = True,
         rng: np.random.Generator | None = None,
     ):
@@ -57,8 +58,9 @@ class Trainer:
                 f"batch_size {batch_size} is larger than the training set ({n} examples)"
             )
         self.set_batch_size(batch_size)
-        self.lr: Schedule = lr if isinstance(lr, Schedule) else Schedule(lr)
-        """η(step, epoch): a ``Schedule`` (its η₀ and keys can change while it trains)."""
+        self.lr: Callable[[int, int], float] = lr if callable(lr) else Schedule(lr)
+        """η(step, epoch): a ``Schedule`` (its η₀ and keys can change while it trains), or any
+        such function (then η cannot change live)."""
         self.shuffle = shuffle
         self.rng = rng if rng is not None else np.random.default_rng(0)
         self.epoch = 1  # the epoch the next step belongs to

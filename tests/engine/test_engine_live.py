@@ -252,3 +252,15 @@ def test_the_counters_after_any_step_follow_the_batch_sizes_of_the_log(sizes):
         run.step()
         seen[t + 1] = (tr.epoch, tr.batch)
     assert {t: tr.counters_after(t) for t in seen} == seen
+
+
+def test_a_trainer_whose_rate_is_a_function_refuses_to_change_it():
+    from engine import Trainer
+
+    run = xor_run()
+    trainer = Trainer(run.learner, run.data.x_train, run.data.y_train, lr=lambda s, e: 0.1 / e)
+    assert "training.lr" not in live.keys(trainer) and "training.l2" in live.keys(trainer)
+    with pytest.raises(ValueError, match="η is a function given to this trainer"):
+        live.check(trainer, {"training.lr": 0.5})
+    trainer.change(live.check(trainer, {"training.l2": 0.01}))
+    assert trainer.learner.l2 == 0.01
