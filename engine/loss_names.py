@@ -11,7 +11,7 @@ mean exactly this number by it:
 - ``mean_step_loss`` — **epoch mean loss**: the mean of an epoch's batch losses (what the
   optimizer saw during the epoch; lags behind the weights). ``train``'s progress bar where the
   training set is not evaluated every epoch.
-- ``train_loss`` — **train loss (full set)**: the data term C₀ over the whole training set, in
+- ``train_loss`` — **train-set loss**: the data term C₀ over the whole training set, in
   evaluation mode, without the penalty, measured after the epoch's last step (or on the network
   as it is now, e.g. after early stopping restored the best weights). The ``loss_below`` rule,
   ``final.train_loss``, ``check``'s loss ``at_epoch`` and at the end.
@@ -28,7 +28,7 @@ from .number_text import short
 LOSS_NAMES = {
     "batch_loss": "batch loss",
     "mean_step_loss": "epoch mean loss",
-    "train_loss": "train loss (full set)",
+    "train_loss": "train-set loss",
     "val_loss": "val loss",
 }
 """Field (``EpochMetrics``, ``train --json``) → the name it is shown under."""
@@ -40,5 +40,5 @@ def loss_number(x: float) -> str:
 
 
 def labelled(field: str, x: float) -> str:
-    """``train loss (full set) 0.009986``: the figure ``field`` under its name."""
+    """``train-set loss 0.009986``: the figure ``field`` under its name."""
     return f"{LOSS_NAMES[field]} {loss_number(x)}"

@@ -71,7 +71,7 @@ def percent(x) -> str:
     Files (JSON) keep the number itself."""
     x = float(x)
     if not math.isfinite(x):
-        return special(x)
+        return special(x) or ""  # (special() names every non-finite number)
     p = 100.0 * x
     for decimals in range(1, 7):
         text = f"{p:.{decimals}f}"

@@ -144,6 +144,8 @@ class Momentum(Optimizer):
         ),
     )
     state_names = ("v",)
+    momentum: float  # the settings' values, set by Optimizer.__init__
+    nesterov: bool
 
     def update(self, p, g, state, lr, t, out=EMPTY):
         v_old = state.get("v")
@@ -185,6 +187,8 @@ class RMSprop(Optimizer):
     )
     state_names = ("s",)
     scratch_names = ("tmp",)
+    rho: float  # the settings' values, set by Optimizer.__init__
+    eps: float
 
     def update(self, p, g, state, lr, t, out=EMPTY):
         s_old = state.get("s")
@@ -211,6 +215,9 @@ class Adam(Optimizer):
     )
     state_names = ("m", "v")
     scratch_names = ("tmp",)
+    beta1: float  # the settings' values, set by Optimizer.__init__
+    beta2: float
+    eps: float
 
     def update(self, p, g, state, lr, t, out=EMPTY):
         m_old, v_old = state.get("m"), state.get("v")
@@ -260,6 +267,7 @@ class Adagrad(Optimizer):
     settings = (_eps(1e-10),)
     state_names = ("s",)
     scratch_names = ("tmp",)
+    eps: float  # the setting's value, set by Optimizer.__init__
 
     def update(self, p, g, state, lr, t, out=EMPTY):
         s_old = state.get("s")

@@ -1,7 +1,7 @@
 """When training stops, and why: ``epochs``, ``loss_below``, ``patience`` or ``diverged``.
 
 - ``epochs``: the epoch limit (``training.epochs``) was reached.
-- ``loss_below``: the train loss (full set) of an epoch — the data term C₀ over the whole
+- ``loss_below``: the train-set loss of an epoch — the data term C₀ over the whole
   training set in evaluation mode, measured after the epoch's last step — fell below
   ``stop.loss_below``.
 - ``patience``: early stopping on the validation loss. An epoch *improves* when its validation
@@ -31,7 +31,7 @@ def why_stopped(reason: str | None, rules: StopRules, last=None, early=None, ste
     """Why training stopped, as a phrase with its figures, each under its name
     (``engine.loss_names``), for people (files keep ``reason``):
 
-    - ``loss_below``: "the train loss (full set) fell to 0.009986, below the target 0.01"
+    - ``loss_below``: "the train-set loss fell to 0.009986, below the target 0.01"
     - ``patience``: "the val loss has not improved for 20 epochs (best 0.4804 at epoch 5);
       restored the weights of epoch 5"
     - ``epochs``: "all 2,000 epochs done"

@@ -10,12 +10,14 @@ whether it held, and the measured figure. The vocabulary is described in ``expec
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from engine.loss_names import LOSS_NAMES
+from engine.metrics import EpochMetrics
 from engine.number_text import count, counted, percent, special
 
 from .errors import ScenarioError
@@ -51,8 +53,8 @@ class Record:
     losses: list[float]  # loss of step t at losses[t - 1]
     stats: dict[int, tuple]  # LayerStats of the recorded steps
     params: dict[int, tuple]  # parameters after the recorded steps (0 = before training)
-    epochs: list  # EpochMetrics of every epoch, in order
-    final: object  # EpochMetrics of the network at the end
+    epochs: list[EpochMetrics]  # of every epoch, in order
+    final: EpochMetrics  # of the network at the end
     last_stats: tuple
     last_params: tuple
     stop_reason: str
@@ -78,6 +80,7 @@ def dead_units(run) -> float:
 def record_run(scenario: Scenario, seed: int | None, needs: Needs) -> Record:
     """Train ``scenario`` until it stops, recording what ``needs`` asks for."""
     run = build_run(scenario, seed=seed)
+    epochs: list[EpochMetrics]
     losses, stats, params, epochs = [], {}, {}, []
     if 0 in needs.param_steps:
         params[0] = _params(run)
@@ -130,6 +133,7 @@ def variant(scenario: Scenario, extra) -> Scenario:
         path=scenario.path,
         label=scenario.label,
         overrides=(*scenario.overrides, *extra),
+        training_only=True,
     )
 
 
@@ -171,7 +175,7 @@ class Unmeasurable(Exception):
 
 def _describe(claim: dict) -> str:
     """The measured quantity in words; a loss under its name (``engine.loss_names``): the batch
-    loss of a step (``at_step``), the train loss (full set) of an epoch or at the end."""
+    loss of a step (``at_step``), the train-set loss of an epoch or at the end."""
     metric = claim["metric"]
     text = metric
     if metric == "loss":
@@ -179,8 +183,7 @@ def _describe(claim: dict) -> str:
     elif metric in LOSS_NAMES:
         text = LOSS_NAMES[metric]
     if metric in PARAM_METRICS:
-        index = ", ".join(str(i) for i in claim["index"])
-        text = f"{'W' if metric == 'weight' else 'b'}[{index}] of layer {claim['layer']}"
+        text = parameter_name(metric, claim["layer"], claim["entry"])
     elif metric in LAYER_METRICS:
         text = f"{metric} of layer {claim['layer']}"
         if "relative_to" in claim:
@@ -251,11 +254,20 @@ def _parameter(record: Record, claim: dict) -> float:
         )
     layer = params[claim["layer"] - 1]
     array = layer["W"] if claim["metric"] == "weight" else layer["b"]
-    index = tuple(i - 1 for i in claim["index"])
-    if any(i >= n for i, n in zip(index, array.shape)):
+    entry = tuple(claim["entry"])
+    if any(i >= n for i, n in zip(entry, array.shape)):
         shape = " × ".join(str(n) for n in array.shape)
-        raise Unmeasurable(f"index {claim['index']} is outside the parameter's shape {shape}")
-    return float(array[index])
+        name = parameter_name(claim["metric"], claim["layer"], entry)
+        raise Unmeasurable(f"{name} is outside the parameter's shape {shape}")
+    return float(array[entry])
+
+
+def parameter_name(metric: str, l: int, entry) -> str:
+    """``W²₀₁ (W@2[0,1])``: a parameter as the debugger's equations and expressions name it."""
+    from engine.debugger.formatting import symbol
+
+    name = "W" if metric == "weight" else "b"
+    return f"{symbol(name, l, tuple(entry))} ({name}@{l}[{','.join(map(str, entry))}])"
 
 
 def _run_metric(record: Record, claim: dict) -> float:
@@ -310,15 +322,24 @@ def fmt_claim(claim: dict, x: float) -> str:
     return fmt(x)
 
 
+def _bounds(
+    q: float, claim: dict, prefix: str = "", show: Callable[[float], str] = fmt
+) -> tuple[bool, list[str]]:
+    """Whether ``q`` is below the claim's ``{prefix}below`` and above its ``{prefix}above`` (each
+    where given), and those needs as text (numbers written by ``show``)."""
+    held, needs = True, []
+    if prefix + "below" in claim:
+        held &= q < claim[prefix + "below"]
+        needs.append(f"< {show(claim[prefix + 'below'])}")
+    if prefix + "above" in claim:
+        held &= q > claim[prefix + "above"]
+        needs.append(f"> {show(claim[prefix + 'above'])}")
+    return held, needs
+
+
 def judge_value(record: Record, claim: dict) -> ClaimResult:
     q = measure(record, claim)
-    held, needs = True, []
-    if "below" in claim:
-        held &= q < claim["below"]
-        needs.append(f"< {fmt_claim(claim, claim['below'])}")
-    if "above" in claim:
-        held &= q > claim["above"]
-        needs.append(f"> {fmt_claim(claim, claim['above'])}")
+    held, needs = _bounds(q, claim, show=lambda x: fmt_claim(claim, x))
     if "near" in claim:
         held &= abs(q - claim["near"]) <= claim["tolerance"]
         needs.append(f"{claim['near']!r} ± {fmt(claim['tolerance'])}")
@@ -330,13 +351,7 @@ def judge_value(record: Record, claim: dict) -> ClaimResult:
 def judge_compare(record: Record, against: Record, claim: dict) -> ClaimResult:
     q, q_other = measure(record, claim), measure(against, claim)
     ratio = _ratio(q, q_other)
-    held, needs = True, []
-    if "ratio_below" in claim:
-        held &= ratio < claim["ratio_below"]
-        needs.append(f"< {fmt(claim['ratio_below'])}")
-    if "ratio_above" in claim:
-        held &= ratio > claim["ratio_above"]
-        needs.append(f"> {fmt(claim['ratio_above'])}")
+    held, needs = _bounds(ratio, claim, "ratio_")
     this = _run_label(claim, "set")
     that = _run_label(claim, "against_set", claim.get("against"))
     measured = (
@@ -381,6 +396,7 @@ def judge_val_loss_rises(record: Record, claim: dict) -> ClaimResult:
     end = record.final
     if start.val_loss is None or end.val_loss is None:
         raise Unmeasurable("the run has no validation set (set data.validation > 0)")
+    assert start.train_loss is not None and end.train_loss is not None  # measured every epoch
     rise = _ratio(end.val_loss, start.val_loss) - 1.0
     held = rise > claim["by"] and end.train_loss < start.train_loss
     measured = (
@@ -418,6 +434,7 @@ def check_scenario(scenario: Scenario, seed: int | None = None) -> list[ClaimRes
             if claim["kind"] == "value":
                 result = judge_value(record, claim)
             elif claim["kind"] == "compare":
+                assert against is not None  # a comparison has its other run
                 result = judge_compare(record, records[_key(against, seed)], claim)
             elif claim["kind"] == "stops":
                 result = judge_stops(record, claim)

@@ -143,8 +143,8 @@ class LabSession:
         return f"step {fmt_count(self.controller.position.step)}"
 
     def command(self, name: str, arg=None) -> None:
-        """A debugger command on the main thread: step, next, finish, back, break, delete,
-        toggle; the outcome goes to ``view``. SessionError for a bad argument."""
+        """A debugger command on the main thread: step, next, finish, back, goto, break,
+        delete, toggle; the outcome goes to ``view``. SessionError for a bad argument."""
         c = self.controller
         c.clear_interrupt()  # one meant for a training run that had already ended
         try:
@@ -157,6 +157,8 @@ class LabSession:
                     self._stopped(c.finish())
                 elif name == "back":
                     self._stopped(c.back(int(arg) if arg else 1))
+                elif name == "goto":  # arg: (kind, layer or None), e.g. ("delta", 2)
+                    self._stopped(c.to_event(*arg))
                 elif name == "break":
                     bp = c.add_breakpoint(str(arg))
                     self.view.message = f"breakpoint {bp.id}: {bp.spec()}"
@@ -425,8 +427,10 @@ def _edited(s: Scenario, network: dict, training: dict) -> Scenario:
         "schedule": s.schedule,
         "stop": s.stop,
     }
+    if s.compare is not None:
+        document["compare"] = s.compare
     label = f"{s.label or s.name} (edited)"
-    sections = validate_document(_plain(document), label)
+    sections = validate_document(_plain(document), label, source=s.source, edited=True)
     return dataclasses.replace(s, **sections, label=label)
 
 

@@ -168,10 +168,15 @@ def symbol(name: str, l=None, idx=(), *, ascii: bool = False) -> str:
 
 
 def to_ascii(text: str) -> str:
-    """Replace the Greek letters and operators of ``text`` by their ASCII names."""
+    """Replace the Greek letters and operators of ``text`` by their ASCII names, and the layer
+    and index of a symbol written in prose by brackets, as ``symbol(…, ascii=True)`` writes
+    them: δ⁶₀ → ``delta[6][0]``, W²₀₁ → ``W[2][0,1]``, x₀ → ``x[0]``."""
     text = _SQUARE.sub("^2", text)
+    for uni, asc in (("e⁻ᶻ", "exp(-z)"), ("ˡ⁺¹", "[l+1]"), ("ˡ⁻¹", "[l-1]"), ("ˡ", "[l]")):
+        text = text.replace(uni, asc)
     for uni, asc in ascii_names():
         text = text.replace(uni, asc)
+    text = _INDEXED.sub(_bracketed, text)
     return text.translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉′ᵢⱼₖₓ", "01234567890123456789'ijkx"))
 
 
@@ -235,6 +240,7 @@ def wrap_equation(text: str, width: int | None) -> list[str]:
                 if current is not None:
                     out.append(current)
                 current = (s, e)
+            assert current is not None  # bounds holds a and b + 1: one piece at least
             out.append(current)
         lines = out
     fitted: list[str] = []
@@ -288,3 +294,19 @@ def _fit(line: str, width: int, indent: str) -> list[str]:
             piece = (indent + rest) if cells(indent) + 1 < width else rest
         fitted.append(piece)
     return fitted
+
+
+_SUP_DIGITS, _SUB_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹", "₀₁₂₃₄₅₆₇₈₉"
+# a letter's superscript layer and/or subscript indices (one digit each, or comma-separated)
+_INDEXED = re.compile(
+    rf"(?<=[A-Za-z'′])(?P<sup>[{_SUP_DIGITS}]+)?(?P<sub>[{_SUB_DIGITS}]+(?:,[{_SUB_DIGITS}]+)*)?"
+)
+
+
+def _bracketed(m: re.Match) -> str:
+    sup, sub = m.group("sup"), m.group("sub")
+    out = f"[{sup.translate(str.maketrans(_SUP_DIGITS, '0123456789'))}]" if sup else ""
+    if sub:
+        digits = sub.translate(str.maketrans(_SUB_DIGITS, "0123456789"))
+        out += f"[{digits if ',' in digits else ','.join(digits)}]"
+    return out

@@ -38,13 +38,15 @@ from .linemode_commands import (  # noqa: F401 (importable from here, as before)
     _selection,
     _whole,
 )
+from .linemode_exercises import ExerciseCommands
 from .position import KIND_NAMES
 
 PROMPT = "(bpl) "
 
 
-class LineMode:
-    """The REPL. ``run()`` reads commands until ``quit`` or the end of input; returns 0."""
+class LineMode(ExerciseCommands):
+    """The REPL. ``run()`` reads commands until ``quit`` or the end of input; returns 0.
+    ``exercises``: the scenario's (``engine.debugger.exercises.Exercise``), for ``exercise``."""
 
     def __init__(
         self,
@@ -56,6 +58,7 @@ class LineMode:
         title: str | None = None,
         echo: bool | None = None,
         width: int | None = None,
+        exercises=(),
     ):
         self.ctl = controller
         self.stdin = stdin
@@ -67,6 +70,7 @@ class LineMode:
         """Columns equations are wrapped to (0: not wrapped): the terminal's, or $COLUMNS."""
         self.commands = _lookup()
         self.last_motion: str | None = None
+        self.exercises = tuple(exercises)
 
     # --- output -------------------------------------------------------------------------------
 
@@ -104,7 +108,7 @@ class LineMode:
                 return 0
             self.flush()
 
-    def read_line(self) -> str:
+    def read_line(self, prompt: str = PROMPT) -> str:
         """The next command line ("" at the end of input). At a terminal (the process's own
         stdin and stdout) through ``input()``, so readline gives line editing and history
         (arrow keys) as in pdb; otherwise straight from the stream."""
@@ -112,10 +116,10 @@ class LineMode:
             with contextlib.suppress(ImportError):
                 import readline  # noqa: F401  (input() uses it once imported)
             try:
-                return input(PROMPT) + "\n"
+                return input(prompt) + "\n"
             except EOFError:
                 return ""
-        self.stdout.write(PROMPT)
+        self.stdout.write(prompt)
         self.flush()
         return self.stdin.readline()
 
@@ -350,8 +354,9 @@ class LineMode:
             mark = ">" if i == pos.index else " "
             name = KIND_NAMES[ev.kind]
             l = getattr(ev, "l", None)
+            n = i + 1  # counted from 1, as "Event k of N" above
             self.write(
-                f" {mark} {i:2d} {name}(l={l})" if l is not None else f" {mark} {i:2d} {name}"
+                f" {mark} {n:2d} {name}(l={l})" if l is not None else f" {mark} {n:2d} {name}"
             )
         if pos.index + 1 < pos.n_events:
             rest = pos.n_events - pos.index - 1

@@ -9,7 +9,7 @@ to ``_move``. The state it works on is set up by ``Controller.__init__``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -22,6 +22,9 @@ from .position import Position
 from .stops import Stop
 from .timeline import StepRecord, Timeline
 from .view import FastContext
+
+if TYPE_CHECKING:
+    from .view import View
 
 
 class _StepEndMarker:
@@ -50,9 +53,16 @@ class Mover:
     _on_rewind: list[Callable[[int], None]]
     _interrupt: bool
     _gen: Any  # the generator of the step in progress, or None
-    _rec: StepRecord
+    _rec: StepRecord  # None only until _begin_step() (at the start and on restart)
     _index: int
     _n_events: int
+
+    if TYPE_CHECKING:  # defined by Controller (controller.py)
+
+        @property
+        def view(self) -> View: ...
+
+        def stats_of(self, rec: StepRecord) -> tuple | None: ...
 
     @property
     def position(self) -> Position:
@@ -150,6 +160,7 @@ class Mover:
             self._index += 1
             return events[self._index]
         if not rec.complete:
+            assert events is not None  # a step in progress keeps its events
             if self._gen is None:  # the step's generator was closed: start it again
                 gen = self._start_events(rec)
                 for _ in range(len(events)):
@@ -164,9 +175,11 @@ class Mover:
                 self._completed(rec)
             return ev
         self._begin_step()
+        assert self._rec.events is not None  # _begin_step() keeps the first one
         return self._rec.events[0]
 
     def _completed(self, rec: StepRecord) -> None:
+        assert rec.events is not None  # a step completes as its events are produced
         if self._n_events != len(rec.events):
             self._n_events = len(rec.events)
         for fn in self._on_step:
@@ -180,6 +193,7 @@ class Mover:
             self._index -= 1
             return
         prev = self.timeline.get(rec.step - 1)
+        assert prev is not None  # back() counted it as available
         self._close_gen()
         self.timeline.truncate_after(prev.step)
         for fn in list(self._on_rewind):
@@ -253,7 +267,7 @@ class Mover:
         nan_on = self.breakpoints.nan.enabled
         ctx = FastContext(self)
         checks = bool(at_ends or until is not None or self.stop_rule is not None)
-        rule = self.stop_rule is not None
+        rule = self.stop_rule
         # a quick look first; the full check (hit counts, messages) only when one is true
         quick = [bp.condition.quick for bp in at_ends]
         if until is not None:
@@ -288,7 +302,7 @@ class Mover:
                 if checks:
                     ctx.set(rec, prev_loss)
                     # the stop rule is asked here and again by the full check when it answers
-                    need = (rule and self.stop_rule(rec) is not None) or any_true(quick, ctx)
+                    need = (rule is not None and rule(rec) is not None) or any_true(quick, ctx)
                 else:
                     need = False
                 if need or s == max_steps or (rec.epoch == max_epochs and rec.batch == bpe):
@@ -314,8 +328,9 @@ class Mover:
         nan_bp = self.breakpoints.nan
         if not nan_bp.enabled or rec.nan_reported or rec.finite:
             return None
-        found = first_non_finite(self._events_of(rec))
-        rec.nan_scanned = len(rec.events) - 1
+        produced = self._events_of(rec)
+        found = first_non_finite(produced)
+        rec.nan_scanned = len(produced) - 1
         if found is None:
             return None
         return self._nan_stop(rec, found)

@@ -74,6 +74,7 @@ def evaluate(plan: Plan) -> list[str]:
         how = "class 1 where the " + ("sigmoid of the " if plan.loss == "bce" else "")
         how += "output is above 0.5"
     elif plan.classes == "index":
+        assert plan.n_classes is not None  # "index" encodes classes
         k = plan.n_classes - 1
         predicted = f"output[:, 0].round().clamp(0, {k}).long()"
         labels = "y[:, 0].long()"

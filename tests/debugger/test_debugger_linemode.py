@@ -92,7 +92,8 @@ def test_until_and_nan_stop_and_empty_line_repeats():
     pos = positions(out)
     assert pos[1].startswith("Step 2,") and pos[2].startswith("Step 3,")  # "" repeats until
     assert "Non-finite value at step 4: the first one is z of layer 2 (Forward)" in out
-    assert " >  2 Forward(l=2)" in out
+    assert " >  3 Forward(l=2)" in out  # counted from 1, as the line above the list
+    assert "Event 3 of " in out
 
 
 def test_help_lists_every_command_and_explains_one():

@@ -41,7 +41,7 @@ def train_lines(*args) -> list[str]:
 def test_every_loss_figure_has_one_name_and_one_format():
     assert set(LOSS_NAMES) == {"batch_loss", "mean_step_loss", "train_loss", "val_loss"}
     assert len(set(LOSS_NAMES.values())) == 4
-    assert labelled("train_loss", 0.00998598) == "train loss (full set) 0.009986"
+    assert labelled("train_loss", 0.00998598) == "train-set loss 0.009986"
     assert loss_number(float("nan")) == "nan" and loss_number(1.5e-5) == "1.5e-5"
 
 
@@ -65,9 +65,9 @@ async def test_the_lab_train_and_json_report_the_same_train_loss_under_the_same_
     # the status bar, once a rule stopped training, and the stop message show the figure the
     # rule read; the Loss panel beside the latest batch loss; train's lines the same, named so
     assert figures(status) == {"train_loss": figure}
-    assert f"the train loss (full set) fell to {figure}, below the target 0.01" in message
+    assert f"the train-set loss fell to {figure}, below the target 0.01" in message
     assert figures(stats)["train_loss"] == figure and "batch_loss" in figures(stats)
-    assert f"the train loss (full set) fell to {figure}, below the target 0.01" in first
+    assert f"the train-set loss fell to {figure}, below the target 0.01" in first
     assert figures(final) == {"train_loss": figure}
 
 
@@ -91,8 +91,8 @@ async def test_while_paused_the_status_bar_shows_the_batch_loss_named_so(lab_app
 
 def test_check_names_a_step_loss_and_a_final_loss_apart():
     result = CliRunner().invoke(main, ["check", "vanishing-gradients"])
-    assert "train loss (full set) at the end = " in result.stdout
-    assert re.search(r"(?<!train )loss at the end", result.stdout) is None
+    assert "train-set loss at the end = " in result.stdout
+    assert re.search(r"(?<!train-set )loss at the end", result.stdout) is None
     run = build_run(load_scenario("vanishing-gradients"))
     summary = run.fit()
     assert f"at the end = {summary['final']['train_loss']:.6g}" in result.stdout

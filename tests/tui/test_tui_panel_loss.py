@@ -25,7 +25,7 @@ async def test_plot_and_numbers_follow_the_run():
         metrics = view.run.history.epochs.last
         assert "epoch 40" in stats and "step 40" in stats
         assert f"batch loss {last_loss:.4g}" in stats
-        assert f"train loss (full set) {metrics.train_loss:.4g}" in stats
+        assert f"train-set loss {metrics.train_loss:.4g}" in stats
         assert "acc " in stats  # a classification run reports its accuracy
 
 

@@ -150,7 +150,7 @@ def _fit_with_progress(run) -> dict:
 
 def metric_text(m) -> str:
     """One epoch's figures for the progress bar, each under its name (``engine.loss_names``):
-    the train loss (full set) where the epoch measured it, else the epoch mean loss."""
+    the train-set loss where the epoch measured it, else the epoch mean loss."""
     from engine.loss_names import labelled
     from engine.number_text import percent
 

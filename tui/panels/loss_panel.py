@@ -173,10 +173,11 @@ class LossPanel(Panel):
     }
     LossPanel .panel-buttons {
         dock: top;
-        height: 1;
+        height: auto;
     }
     LossPanel .panel-buttons #loss-scale-label {
         width: 1fr;
+        height: auto;
         color: $text-muted;
     }
     """
@@ -317,7 +318,7 @@ class LossPanel(Panel):
 
     def _stats_line(self, view) -> Content:
         """Epoch, step and the loss figures, each under its name (``engine.loss_names``): the
-        latest step's batch loss (the status bar's), and the last epoch's train loss (full set),
+        latest step's batch loss (the status bar's), and the last epoch's train-set loss,
         val loss and accuracy — after early stopping restored the best weights, those of the
         restored network instead, and which epoch's they are. Each label stays with its number:
         a narrow panel breaks the line between items."""
@@ -375,19 +376,20 @@ class LossPanel(Panel):
 
 def legend(n_steps: int, initial, epochs, width: int) -> Content:
     """The name of every curve drawn (``engine.loss_names``): the batch loss, or before any step
-    the initial network's train loss (full set) as its one point, and the val loss per epoch —
-    without the spaces after the marks when the names would not fit in ``width`` cells."""
+    the initial network's train-set loss as its one point, and the val loss per epoch. On one
+    row when it fits in ``width`` cells (without the spaces after the marks if need be), else
+    one curve a row: a name is never cut."""
     if not n_steps and initial is not None:
         curves = [("●", "$primary", LOSS_NAMES["train_loss"])]
     else:
         curves = [("━", "$primary", LOSS_NAMES["batch_loss"])]
     if len(validation_curve(epochs)[0]):
         curves.append(("━", "$warning", LOSS_NAMES["val_loss"]))
-    for gap, space in (("  ", " "), (" ", "")):
-        parts: list = []
+    for gap, space in (("  ", " "), (" ", ""), ("\n", " ")):
+        parts: list[tuple[str, str]] = []
         for i, (mark, colour, name) in enumerate(curves):
-            parts += [(gap if i else "") + mark, colour], [space + name, MUTED]
-        content = Content.assemble(*(tuple(p) for p in parts))
+            parts += [((gap if i else "") + mark, colour), (space + name, MUTED)]
+        content = Content.assemble(*parts)
         if not width or content.cell_length <= width:
             break
     return content

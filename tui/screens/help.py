@@ -26,7 +26,7 @@ GUIDE = """
   parameters) and back. "Edit…" rebuilds the network.
 - **Loss**: the *batch loss* of every step (and the *val loss* of every epoch); `l` switches to
   a log scale. Each figure is named for what it is, as `train` and `check` name it: *batch
-  loss* (the last step's batch, before its update), *train loss (full set)* and *val loss* (the
+  loss* (the last step's batch, before its update), *train-set loss* and *val loss* (the
   whole training or validation set after the last epoch), *epoch mean loss* (the mean of an
   epoch's batch losses). After early stopping with `restore_best` they are the restored
   network's, and the status bar says which epoch's weights those are.
@@ -35,6 +35,14 @@ GUIDE = """
 - **Debugger**: where training is paused (step, epoch, batch, phase, layer), the arrays of the
   current event and the equation with its numbers.
 - **Data**: the training points and what the network predicts between them.
+- **Lesson** (`L`): the scenario's lesson. Its numbered actions drive the lab — a statistic, the
+  log scale, an event and its equation, a breakpoint, training to a step — by a click, or with
+  `↑` `↓` and `enter` in its list; an exercise asks for one number of the step and checks it.
+
+## Numbering
+Layers count from 1 (the input is layer 0); units, examples and matrix indices from 0, as in
+the arrays and the debugger's expressions (W²₀₁ is `W@2[0,1]`); steps, epochs, batches and the
+events of a step from 1.
 
 ## Stepping through backpropagation
 One training step is a sequence of events: forward (layer 1 → L), loss, then for each layer
