@@ -7,6 +7,7 @@ from __future__ import annotations
 from engine import live
 
 MARK_COLOR = "magenta"  # plotext's colour name: apart from the train and validation curves
+MARK_STYLE = "magenta"  # the same, in the legend (a Textual style)
 
 
 def change_marks(run) -> list[tuple[float, str]]:
