@@ -170,6 +170,15 @@ class Trainer:
                 raise ValueError("changes must be in step order")
             before = self.settings_at(c.at)
             new = live.check(self, c.new, before)
+            where = self.counters_after(c.at)
+            taken = self.settings_at(c.at - 1)["training.batch_size"]
+            consumed = self._consumed(*where, taken, self.changes)
+            if (c.epoch, c.batch, c.consumed) != (*where, consumed):
+                raise ValueError(
+                    f"the change after step {c.at} says epoch {c.epoch}, batch {c.batch}, "
+                    f"{c.consumed} examples taken; the log gives epoch {where[0]}, batch "
+                    f"{where[1]}, {consumed}"
+                )
             self.changes.append(live.Change(c.at, new, c.old, c.epoch, c.batch, c.consumed))
         self._base = base
         self._sync(self.steps_done)

@@ -22,6 +22,7 @@ from dataclasses import replace
 from engine import live, reshape
 from engine.build import layer_specs
 from engine.settings import TRAINING
+from tui.panels.format import fmt_count
 from tui.session import LabSession, SessionError
 
 LR_FACTOR = 2.0  # `<` and `>` halve and double η₀
@@ -234,6 +235,7 @@ def loses(session: LabSession, lost: list[str] | str) -> str:
         parts.append(f"the {session.run.learner.optimizer.name} optimizer's state")
     steps = session.steps_done
     parts.append(
-        f"the history of {steps} step{'s' if steps != 1 else ''} (the run starts again at step 1)"
+        f"the history of {fmt_count(steps)} step{'s' if steps != 1 else ''} (the run starts "
+        "again at step 1)"
     )
     return "; ".join(parts)

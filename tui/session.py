@@ -44,7 +44,7 @@ from scenarios import (
 from scenarios.loader import validate_document
 from tui import session_file
 from tui.panels.format import fmt_count
-from tui.session_schema import StateMismatch, check_like, check_optimizer_state
+from tui.session_schema import StateMismatch, check_counters, check_like, check_optimizer_state
 from tui.view import LabView, TrainingSnapshot
 
 HISTORY_STEPS = 200  # how many recent steps ``back`` can reach
@@ -385,6 +385,7 @@ class LabSession:
             raise StateMismatch("state: expected the run and its histories")
         check_like(state["run"], run.snapshot(), "run")
         check_optimizer_state(state["run"][0][0][1], run.learner, "run.optimizer")
+        check_counters(state["run"][0], run.trainer, "run")
         run.restore(state["run"])
         steps = StatsHistory.from_state(state["steps"])
         if steps.n_layers != run.net.L:

@@ -95,6 +95,22 @@ def check_optimizer_state(opt_state, learner, field: str) -> None:
                 ) from None
 
 
+def check_counters(saved_trainer, trainer, field: str) -> None:
+    """The saved trainer's epoch and batch are those its step count gives with the batch sizes
+    of the trainer's log (``Trainer.counters_after``); counters from another log would make
+    the next step take an empty batch."""
+    (_, _, t), _, epoch, batch, _ = saved_trainer
+    for value, name in ((t, "t"), (epoch, "epoch"), (batch, "batch")):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
+            raise StateMismatch(f"{field}.{name}: expected a whole number ≥ 0")
+    expected = trainer.counters_after(int(t))
+    if (epoch, batch) != expected:
+        raise StateMismatch(
+            f"{field}: epoch {epoch}, batch {batch} after {t} step{'s' if t != 1 else ''}; the "
+            f"batch sizes of its log give epoch {expected[0]}, batch {expected[1]}"
+        )
+
+
 def _kind(value) -> str:
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape}"

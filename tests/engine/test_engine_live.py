@@ -227,6 +227,10 @@ def test_a_saved_log_replays_to_the_same_numbers():
     bad = {**saved[0], "new": {"training.lr": 0}}
     with pytest.raises(ValueError, match="training.lr must be"):
         xor_run().trainer.set_log([live.Change.from_json(bad)])
+    for field, value in (("batch", 1), ("consumed", 400), ("epoch", 9)):
+        doctored = {**saved[0], field: value}
+        with pytest.raises(ValueError, match="the log gives epoch 2, batch 3, 30"):
+            xor_run({"optimizer": "adam"}).trainer.set_log([live.Change.from_json(doctored)])
 
 
 def test_keys_and_values_in_force():

@@ -3,11 +3,15 @@ keys, the editor, the loss curve's marks, and a session saved and loaded with a 
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from engine import live
 from scenarios import build_run, load_scenario
-from tui.session import LabSession
+from tui.session import LabSession, SessionError
 
 WIDE = (120, 40)
 NEVER_STOP = ["training.epochs=100000000", "stop.loss_below=1e-300"]
@@ -207,3 +211,50 @@ def test_a_session_saved_with_a_change_reloads_to_the_same_bits(tmp_path):
     trainer = loaded.run.trainer
     assert trainer.settings_at(6)["training.lr"] == 1.0
     assert trainer.settings_at(7)["training.batch_size"] == 2
+
+
+def _values():
+    leaf = st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-(10**30), 10**30),
+        st.floats(allow_nan=False),
+        st.text(max_size=8),
+        st.sampled_from(["full", "off", "training.lr", "network.layers[1].dropout"]),
+    )
+    return st.recursive(leaf, lambda kids: st.lists(kids, max_size=3), max_leaves=6)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(where=st.integers(0, 10**6), value=_values())
+def test_fuzz_a_saved_change_log_loads_or_is_one_line(tmp_path_factory, where, value):
+    """Replace one value of a saved session's change log: it loads and trains, or is refused
+    with one line naming the file; never another exception."""
+    path = tmp_path_factory.mktemp("fuzz") / "s.lab.npz"
+    session = LabSession.open("xor")
+    session.controller.run(3)
+    from tui import live_changes
+
+    live_changes.change(session, {"training.lr": 0.5, "training.batch_size": 2}, running=False)
+    session.controller.run(2)
+    session.save(path)
+    with np.load(path, allow_pickle=False) as npz:
+        arrays = {name: npz[name] for name in npz.files}
+    document = json.loads(arrays.pop("header").tobytes())
+    spots = [(document, "changes"), (document["changes"], 0)]
+    entry = document["changes"][0]
+    spots += [(entry, k) for k in entry] + [(entry["new"], k) for k in entry["new"]]
+    parent, key = spots[where % len(spots)]
+    parent[key] = value
+    text = json.dumps(document).encode()
+    np.savez(path, header=np.frombuffer(text, dtype=np.uint8), **arrays)
+    try:
+        loaded = LabSession.load(path)
+    except SessionError as e:
+        assert str(path) in str(e) and "\n" not in str(e)
+        return
+    loaded.controller.run(3)
