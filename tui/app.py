@@ -419,6 +419,18 @@ class LabApp(App[None]):
         await self.stop_training()
         self._start_training("epoch")
 
+    async def action_extend(self) -> None:
+        """After the end of training: extend it by the scenario's epoch count, and run."""
+        await self.stop_training()
+        try:
+            self.session.extend()
+        except SessionError as e:
+            self.session.view.message = str(e)
+            self.mark_dirty()
+            return
+        self.notify(self.session.view.message, title="Training extended")
+        self._start_training("continue")
+
     async def action_debug(self, name: str, arg=None) -> None:
         """A debugger command (step, next, finish, back, …), run on the main thread."""
         await self.stop_training()

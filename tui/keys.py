@@ -21,6 +21,7 @@ class LabAction:
     title: str  # for the command palette and the help screen
     help: str  # one line: what it does
     key_display: str | None = None
+    footer: bool = True  # shown in the footer (every action is in the help and the palette)
 
 
 KEYS: tuple[LabAction, ...] = (
@@ -45,6 +46,14 @@ KEYS: tuple[LabAction, ...] = (
     ),
     LabAction("b", "debug('back')", "Back", "Step back", "One event back, also across steps"),
     LabAction("e", "epoch", "Epoch", "Next epoch", "Train to the end of the current epoch"),
+    LabAction(
+        "x",
+        "extend",
+        "Extend",
+        "Extend training",
+        "After training has ended: as many epochs again (training.epochs), and run",
+        footer=False,
+    ),
     LabAction("r", "reset", "Reset", "Reset", "Back to the scenario's initial network"),
     LabAction("o", "open_scenario", "Open", "Open scenario", "Pick a preset scenario or a file"),
     LabAction("B", "breakpoints", "Breaks", "Breakpoints", "List, add, toggle and remove"),
@@ -81,7 +90,8 @@ PALETTE_ONLY: tuple[LabAction, ...] = (
 def bindings() -> list[Binding]:
     """The app's key bindings, from ``KEYS``."""
     return [
-        Binding(a.key, a.action, a.label, key_display=a.key_display, tooltip=a.help) for a in KEYS
+        Binding(a.key, a.action, a.label, key_display=a.key_display, tooltip=a.help, show=a.footer)
+        for a in KEYS
     ]
 
 

@@ -26,12 +26,12 @@ from pathlib import Path
 import numpy as np
 
 from engine.debugger import ConditionError, DebuggerError
-from engine.debugger.follow import follow_run
+from engine.debugger.follow import extend, follow_run
 from engine.history import StatsHistory
 from engine.metrics import EpochMetrics
 from engine.run_history import EpochLog
 from engine.stats import LayerStats
-from engine.stopping import NonFinite
+from engine.stopping import NonFinite, StopRules
 from scenarios import (
     DEFAULT_SCENARIO,
     Scenario,
@@ -208,6 +208,19 @@ class LabSession:
         """Ask a running ``train`` to stop at the next step (safe from another thread)."""
         self.controller.interrupt()
 
+    @property
+    def extend_epochs(self) -> int:
+        """How many epochs ``extend`` adds: the scenario's own count (training.epochs)."""
+        return int(self.scenario.training.get("epochs") or 1)
+
+    def extend(self) -> None:
+        """Let finished training go on for ``extend_epochs`` more epochs (the lab's x);
+        SessionError when it has not finished or diverged."""
+        try:
+            self.view.message = extend(self.run, self.controller, self.extend_epochs)
+        except DebuggerError as e:
+            raise SessionError(_sentence(str(e)[:1].upper() + str(e)[1:]) + ".") from None
+
     def _stopped(self, stop) -> None:
         self.view.status, self.view.message = self._outcome(stop)
 
@@ -216,8 +229,9 @@ class LabSession:
         run = self.run
         if stop.reason == "nan" or run.stop_reason == "diverged":
             return "diverged", self._divergence_message(stop)
-        if stop.reason == "end":
-            return "stopped", _sentence(stop.message) or f"Training stopped: {run.stop_reason}."
+        if stop.reason in ("end", "finished"):
+            text = _sentence(stop.message) or f"Training stopped: {run.stop_reason}."
+            return "stopped", f"{text} x trains {fmt_count(self.extend_epochs)} more epochs."
         if stop.reason == "interrupted":
             return "paused", f"Paused at step {fmt_count(stop.position.step)}."
         return "paused", _sentence(stop.message)
@@ -270,6 +284,7 @@ class LabSession:
             },
             "edits": self.edits,
             "seed": self.seed,
+            "stop": dataclasses.asdict(self.run.stop),  # changed by extend()
             "position": {"step": position.step, "index": position.index if mid_step else 0},
             "status": self.view.status if self.view.status != "running" else "paused",
             "message": self.view.message,
@@ -342,6 +357,8 @@ class LabSession:
             scenario = _edited(scenario, edits["network"], edits["training"])
         seed = header["seed"]
         run = build_run(scenario, seed=seed)
+        if header.get("stop") is not None:
+            _extended(run, header["stop"])
         if not isinstance(state, dict) or not {"run", "steps", "epochs", "buffers"} <= set(state):
             raise StateMismatch("state: expected the run, its histories and its buffers")
         check_like(state["run"], run.snapshot(), "run")
@@ -379,6 +396,25 @@ class LabSession:
         session.sync_view()
         session.saved_position = (c.position.step, c.position.index)
         return session
+
+
+def _extended(run, saved: dict) -> None:
+    """The stopping rules a saved session had (``extend`` moves the epoch limit and drops the
+    rule that ended training), validated like a scenario's."""
+    if not isinstance(saved, dict):
+        raise StateMismatch("stop: expected the stopping rules")
+    saved = dict(saved)
+    epochs = saved.pop("epochs", None)
+    try:
+        rules = StopRules.from_section(saved, epochs)
+    except ValueError as e:
+        raise StateMismatch(f"stop: {e}") from None
+    if rules.epochs < run.stop.epochs:  # extend only adds epochs
+        scenario = run.stop.epochs
+        raise StateMismatch(f"stop.epochs: {rules.epochs} is below the scenario's {scenario}")
+    run.stop = rules
+    if rules.patience is None:
+        run.early = None
 
 
 def _edited(s: Scenario, network: dict, training: dict) -> Scenario:

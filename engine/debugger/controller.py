@@ -38,6 +38,12 @@ Motion commands (breakpoints and the non-finite check can stop any of them earli
 ``restart()``
     back to the state the session started from (same seed: the same run again).
 
+Nothing runs past the end of training: every forward motion stops at the StepEnd where training
+ends (``max_steps``, ``max_epochs`` or the ``stop`` rule; reason ``"end"``), and asked for there
+(or at the StepStart of the step after it) it does not move at all (reason ``"finished"``, the
+message says why). ``resume(max_epochs=…)`` lets a finished run go on (the line mode's ``extend``,
+the lab's ``x``); ``back`` and ``restart`` always work.
+
 Going back and moving forward again reproduces exactly the same numbers: the trainer is restored
 from a snapshot and the steps are taken again (same batches, same dropout masks).
 
@@ -75,6 +81,7 @@ STOP_REASONS = (
     "nan",  # the first non-finite value of a step (breakpoint 0)
     "until",  # the until condition became true
     "end",  # the end of training (max_steps, max_epochs, the stop rule)
+    "finished",  # a forward motion asked for at the end of training: nothing moved
     "interrupted",  # interrupt() was called
     "history",  # back: nothing further back (position unchanged)
 )
@@ -127,8 +134,10 @@ class Controller:
         the end of training: ``cont``/``run``/``until`` stop there (reason ``"end"``).
     stop
         ``stop(record) -> reason or None``, checked at each StepEnd with the network as it is
-        after that step; ``cont``/``run``/``until`` stop when it first gives a reason (e.g.
-        ``"loss_below"``).
+        after that step; a forward motion stops when it first gives a reason (e.g.
+        ``"loss_below"``), and training is finished from then on. Called with None for the
+        state the controller starts from when the trainer has taken steps already (a resumed
+        session).
     nan_breakpoint
         breakpoint 0 (stop at the first non-finite value) enabled at the start.
     """
@@ -233,6 +242,58 @@ class Controller:
     def interrupt(self) -> None:
         """Stop a running ``cont``/``run``/``until``/``next_epoch`` at the next event or step."""
         self._interrupt = True
+
+    def finished(self) -> str | None:
+        """Why training is over at the current position, or None while it goes on.
+
+        Training is over at the StepEnd of the step where it ended (the epoch or step limit,
+        the stop rule) and at the StepStart of the step after it; forward motions do not move
+        from there."""
+        rec = self._rec
+        if self._at_end():
+            done = rec
+        elif self._index == 0:
+            done = self.timeline.get(rec.step - 1)
+            if done is None:
+                return self._finished_at_start(rec)
+        else:
+            return None
+        if done.stop_reason:
+            return done.stop_reason
+        if self.max_steps is not None and done.step >= self.max_steps:
+            return f"max_steps (step {done.step} of {self.max_steps})"
+        if self.max_epochs is not None and (
+            done.epoch > self.max_epochs
+            or (done.epoch == self.max_epochs and done.batch == self.trainer.batches_per_epoch)
+        ):
+            return f"epochs (all {self.max_epochs} epochs done)"
+        return None
+
+    def _finished_at_start(self, rec: StepRecord) -> str | None:
+        """``finished`` at the StepStart the controller started from (no earlier record)."""
+        if rec.step - 1 != self.start_step or self.start_step == 0:
+            return None
+        reason = self.stop_rule(None) if self.stop_rule is not None else None
+        if reason:
+            return reason
+        if self.max_steps is not None and self.start_step >= self.max_steps:
+            return f"max_steps (step {self.start_step} of {self.max_steps})"
+        if self.max_epochs is not None and rec.epoch > self.max_epochs:
+            return f"epochs (all {self.max_epochs} epochs done)"
+        return None
+
+    def resume(self, *, max_epochs: int | None = None, max_steps: int | None = None) -> None:
+        """Let a finished run go on: the end recorded at the current step is forgotten and the
+        limits given replace the old ones (the stop rule must no longer give a reason, or the
+        next step ends training again)."""
+        if max_epochs is not None:
+            self.max_epochs = max_epochs
+        if max_steps is not None:
+            self.max_steps = max_steps
+        rec = self._rec
+        done = rec if self._at_end() else self.timeline.get(rec.step - 1)
+        if done is not None:
+            done.stop_reason = None
 
     # ==== motion commands =====================================================================
 
@@ -541,6 +602,9 @@ class Controller:
 
     def _move_quietly(self, target, coarse, until) -> Stop:
         self._interrupt = False
+        reason = self.finished()
+        if reason is not None:
+            return Stop("finished", self.position, f"Training is finished: {reason}.")
         at_events = self.breakpoints.at_events()
         at_ends = self.breakpoints.at_step_end()
         while True:
@@ -554,7 +618,7 @@ class Controller:
             if stop is None and at_events:
                 stop = self._check(at_events, ev, self.view)
             if stop is None and ev.kind == "step_end":
-                stop = self._step_end_checks(rec, self.view, at_ends, until, coarse)
+                stop = self._step_end_checks(rec, self.view, at_ends, until)
             if stop is None and target(rec, ev):
                 stop = Stop("done", self.position)
             if stop is None and self._interrupt:
@@ -614,7 +678,7 @@ class Controller:
                     need = False
                 if need or s == max_steps or (rec.epoch == max_epochs and rec.batch == bpe):
                     self._rec, self._index = rec, last_index
-                    stop = self._step_end_checks(rec, ctx, at_ends, until, True)
+                    stop = self._step_end_checks(rec, ctx, at_ends, until)
                     if stop is not None:
                         return stop
                 if target(rec, _AT_STEP_END):
@@ -671,7 +735,7 @@ class Controller:
             fired.append(bp)
         return self._breakpoint_stop(fired, errors, ctx)
 
-    def _step_end_checks(self, rec, ctx, at_ends, until, coarse) -> Stop | None:
+    def _step_end_checks(self, rec, ctx, at_ends, until) -> Stop | None:
         """Condition breakpoints, ``until`` and the end of training, at a StepEnd."""
         stop = None
         if at_ends:
@@ -702,14 +766,14 @@ class Controller:
             prev = self.timeline.get(rec.step - 1)
             rec.stop_reason = self.stop_rule(rec)
             fresh = rec.stop_reason and (prev is None or prev.stop_reason is None)
-            if stop is None and coarse and fresh:
+            if stop is None and fresh:
                 stop = Stop("end", self.position, f"Training stopped: {rec.stop_reason}.")
-        if stop is None and coarse:
-            if self.max_steps is not None and rec.step == self.max_steps:
+        if stop is None:
+            if self.max_steps is not None and rec.step >= self.max_steps:
                 stop = Stop("end", self.position, f"End of training: step {rec.step} (max steps).")
             elif (
                 self.max_epochs is not None
-                and rec.epoch == self.max_epochs
+                and rec.epoch >= self.max_epochs
                 and rec.batch == self.trainer.batches_per_epoch
             ):
                 stop = Stop("end", self.position, f"End of training: epoch {rec.epoch} completed.")

@@ -113,6 +113,15 @@ COMMANDS: list[Command] = [
     ),
     Command("restart", (), "restart", "back to step 1: the same run again (same seed)"),
     Command(
+        "extend",
+        (),
+        "extend N",
+        "train N more epochs after training has finished",
+        "Training ends at training.epochs, stop.loss_below or stop.patience, and no motion goes\n"
+        "past that end. extend N moves the end N epochs on; a stop rule that ended training\n"
+        "no longer stops it. Not after a divergence: go back before it instead.",
+    ),
+    Command(
         "break",
         ("b",),
         "break [WHERE] [if CONDITION] | break CONDITION",
@@ -188,8 +197,12 @@ class LineMode:
         ascii: bool = False,
         title: str | None = None,
         echo: bool | None = None,
+        extend: Callable[[int], str] | None = None,
     ):
+        """``extend(n)``: lets finished training go on for n more epochs, returning a sentence
+        (``engine.debugger.follow.extend``); None when the session cannot be extended."""
         self.ctl = controller
+        self.extend = extend
         self.stdin = stdin
         self.stdout = stdout
         self.ascii = ascii
@@ -324,10 +337,20 @@ class LineMode:
 
     def report(self, stop) -> None:
         if stop.message:
-            self.write(stop.message)
-        if stop.reason == "history":
+            self.write(stop.message + self._end_hint(stop))
+        if stop.reason in ("history", "finished"):
             return
         self.show_position()
+
+    def _end_hint(self, stop) -> str:
+        """What can be done at the end of training: extend it, or go back before a divergence."""
+        if stop.reason not in ("end", "finished"):
+            return ""
+        if "diverged" in stop.message:
+            return " 'back N' or 'restart' goes back before it."
+        if self.extend is None:
+            return ""
+        return " 'extend N' trains N more epochs."
 
     # --- motion commands ----------------------------------------------------------------------
 
@@ -384,6 +407,13 @@ class LineMode:
     def do_restart(self, arg):
         _no_argument(arg, "restart")
         self.report(self.ctl.restart())
+
+    def do_extend(self, arg):
+        if self.extend is None:
+            raise DebuggerError("this debugger session cannot extend training")
+        if not arg:
+            raise DebuggerError("extend needs a number of epochs, e.g. extend 100")
+        self.write(self.extend(_count(arg, "extend")))
 
     # --- breakpoints --------------------------------------------------------------------------
 

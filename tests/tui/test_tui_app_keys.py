@@ -205,13 +205,15 @@ async def test_question_mark_opens_help_with_every_key(lab_app):
         assert not isinstance(app.screen, HelpScreen)
 
 
-async def test_footer_shows_every_key(lab_app):
+async def test_footer_shows_every_key_but_extend(lab_app):
+    """x (extend) is named by the status line at the end of training, where it applies."""
     app = lab_app("xor")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         footer = app.query_one(Footer)
         shown = {key.key for key in footer.query("FooterKey")}
-        assert {a.key for a in KEYS} <= shown
+        assert {a.key for a in KEYS if a.footer} <= shown
+        assert {a.key for a in KEYS if not a.footer} == {"x"}
         width = app.size.width
         for key in footer.query("FooterKey"):  # none cut off at 80 columns
             assert key.region.right <= width, key.key

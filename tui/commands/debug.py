@@ -41,7 +41,7 @@ def debug_command(ctx: click.Context, scenario, seed, overrides, history, ascii_
 
     \b
     Commands: s(tep) n(ext) f(inish) nb (next batch) e(poch) c(ontinue) r(un) N
-    u(ntil) COND, back [N], restart, b(reak) [WHERE] [if COND], cl(ear), p(rint) EXPR,
+    u(ntil) COND, back [N], restart, extend N, b(reak) [WHERE] [if COND], cl(ear), p(rint) EXPR,
     display EXPR, explain [J | J,K], w(here), l(ist), help, q(uit).
 
     \b
@@ -51,7 +51,7 @@ def debug_command(ctx: click.Context, scenario, seed, overrides, history, ascii_
       printf 'b update@2\\nc\\nexplain 0,1\\n' | backprop-lab debug xor
     """
     from engine.debugger import DebuggerError
-    from engine.debugger.follow import follow_run
+    from engine.debugger.follow import extend, follow_run
     from engine.debugger.linemode import LineMode
     from tui.commands.train import load_run
 
@@ -63,4 +63,12 @@ def debug_command(ctx: click.Context, scenario, seed, overrides, history, ascii_
         click.echo(f"backprop-lab: {loaded.path}: {e}", err=True)
         ctx.exit(2)
     title = f"Debugging {loaded.name}: {loaded.title} (seed {run.seed})\n{run.net.describe()}"
-    ctx.exit(LineMode(controller, sys.stdin, sys.stdout, ascii=ascii_, title=title).run())
+    line_mode = LineMode(
+        controller,
+        sys.stdin,
+        sys.stdout,
+        ascii=ascii_,
+        title=title,
+        extend=lambda epochs: extend(run, controller, epochs),
+    )
+    ctx.exit(line_mode.run())
