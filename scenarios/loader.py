@@ -218,3 +218,8 @@ def build_run(scenario: Scenario, *, seed: int | None = None):
         )
     except ValueError as e:
         raise ScenarioError(f"{scenario.label or scenario.path}: {e}") from None
+    except MemoryError:  # past the estimate of engine.limits: the machine has less than that
+        raise ScenarioError(
+            f"{scenario.label or scenario.path}: not enough memory for this run; make the data "
+            "(data.n) or the layers (network.layers[l].size) smaller"
+        ) from None

@@ -62,7 +62,10 @@ class LabSession:
         self.edits = edits  # {"network": …, "training": …} when the network was edited in the lab
         self.saved_position: tuple[int, int] | None = None  # (step, index) last saved or loaded
         self.run = run
-        self.controller = follow_run(run, history=HISTORY_STEPS)
+        try:
+            self.controller = follow_run(run, history=HISTORY_STEPS)
+        except ValueError as e:  # the memory limit, with what step-back keeps
+            raise SessionError(f"{scenario.label or scenario.name}: {e}") from None
         self.view = LabView(run=run, controller=self.controller, scenario=scenario)
         try:
             self.controller.load_breakpoints(scenario.breakpoints)

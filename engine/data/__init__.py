@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..limits import check_data
 from .dataset import ENCODINGS, Dataset, prepare
 from .digits import INSTALL_HINT, load_digits
 from .files import load_csv, load_npz, resolve
@@ -41,7 +42,16 @@ def load_data(
         raw = load_npz(path, section.get("target"), section.get("features"), classify)
     else:
         raw = load_digits(section.get("n"))
+    _check_size(raw, kind, section)
     return prepare(raw, section, loss, rng, dtype, kind)
+
+
+def _check_size(raw: RawData, kind: str, section: dict) -> None:
+    """The examples with their encoded targets (one column per class at most) fit the memory
+    limit (``engine.limits``), checked before the targets are encoded and the data copied."""
+    targets = len(raw.class_names) if raw.is_classification else raw.y.shape[1]
+    field = f"data.path = {section.get('path')}" if kind in ("csv", "npz") else f"data ({kind})"
+    check_data(raw.n, raw.x.shape[1] + targets, field)
 
 
 def inline(x, y, labels: bool) -> RawData:
@@ -65,6 +75,8 @@ def inline(x, y, labels: bool) -> RawData:
             raise ValueError(
                 "data.y: with data.labels set, y holds one class index (0, 1, 2, …) per example"
             )
+        k = float(y.max()) + 1  # class names 0…k−1 are made for every index up to the largest
+        check_data(x.shape[0], x.shape[1] + k, f"data.y (a class index of {y.max():.0f})")
         return classes(x, y.astype(np.int64), names, "data.y")
     if y.ndim > 2:
         raise ValueError("data.y must be a list of numbers or of rows of numbers")

@@ -26,7 +26,10 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import limits
 from .raw import RawData, classes, targets
+
+CSV_BYTES_PER_BYTE = 12  # a field read as a Python string in a list takes about 12× its text
 
 
 def resolve(path, base_dir) -> Path:
@@ -82,8 +85,10 @@ def _regular_file(path: Path, kind: str) -> None:
 
 
 def _check_npz_members(path: Path, archive) -> None:
-    """Each member's declared shape fits the bytes the archive holds for it, checked from the
-    member's header before anything is allocated (a 450-byte file can declare (10⁹, 10))."""
+    """Each member's declared shape fits the bytes the archive holds for it, and all of them the
+    memory limit (``engine.limits``), checked from the members' headers before anything is
+    allocated (a 450-byte file can declare (10⁹, 10))."""
+    total = 0
     for info in archive.zip.infolist():
         with archive.zip.open(info) as f:
             try:
@@ -101,10 +106,14 @@ def _check_npz_members(path: Path, archive) -> None:
                 f"data.path: {path}: array {name!r} declares shape {shape} ({needed:,} bytes) "
                 f"but the file holds {info.file_size:,} bytes for it: the file is damaged"
             )
+        total += needed
+    limits.check([("the arrays of the file", 2 * total, f"data.path = {path}")])
 
 
 def _read_csv(path: Path):
     _regular_file(path, "a CSV file")
+    text_bytes = path.stat().st_size
+    limits.check([("reading the CSV file", CSV_BYTES_PER_BYTE * text_bytes, f"data.path = {path}")])
     try:
         with open(path, newline="", encoding="utf-8-sig") as f:
             rows = [(n, row) for n, row in enumerate(csv.reader(f), start=1)]

@@ -16,12 +16,18 @@ from __future__ import annotations
 
 import dataclasses
 
+from ..limits import check_step_back
 from .controller import Controller
 from .errors import DebuggerError
 
 
-def follow_run(run, **options) -> Controller:
-    """A Controller over ``run.trainer`` that keeps ``run`` up to date (options: Controller's)."""
+def follow_run(run, *, history_field: str | None = None, **options) -> Controller:
+    """A Controller over ``run.trainer`` that keeps ``run`` up to date (options: Controller's).
+
+    What step-back will keep is checked against the memory limit first (``engine.limits``;
+    MemoryLimitError naming ``history_field``, by default the history's length)."""
+    history = options.get("history", 100)
+    check_step_back(run, history, history_field or f"the step-back history ({history:,} steps)")
     controller = Controller(
         run.trainer, max_epochs=run.stop.epochs, stop=lambda record: stop_message(run), **options
     )

@@ -56,7 +56,16 @@ def debug_command(ctx: click.Context, scenario, seed, overrides, history, ascii_
     from tui.commands.train import load_run
 
     loaded, run = load_run(ctx, scenario, seed, overrides)
-    controller = follow_run(run, history=history, nan_breakpoint=not no_nan_break)
+    try:
+        controller = follow_run(
+            run,
+            history=history,
+            nan_breakpoint=not no_nan_break,
+            history_field=f"--history {history:,}",
+        )
+    except ValueError as e:  # the memory limit
+        click.echo(f"backprop-lab: {loaded.label or loaded.path}: {e}", err=True)
+        ctx.exit(2)
     try:
         controller.load_breakpoints(loaded.breakpoints)
     except DebuggerError as e:
