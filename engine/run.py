@@ -6,7 +6,8 @@ Every step, on either path, records the step's loss and per-layer statistics in
 ``history.steps`` (a bounded ``StatsHistory``); at the end of every epoch the epoch's metrics
 (``engine.metrics``) go to ``history.epochs`` and the stopping rules (``engine.stopping``) are
 checked. A step whose loss or parameters are not finite stops the run as ``diverged``;
-``divergence`` then names the first quantity that became non-finite.
+``divergence`` then names the first quantity that became non-finite. A run that reaches its end
+with a finite loss over a million times its start is ``diverged`` too (``engine.blowup``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .blowup import blown_up
 from .data import Dataset
 from .learner import Learner, StepResult
 from .metrics import EpochMetrics, Grid, epoch_metrics, predict_grid
@@ -172,6 +174,12 @@ class Run:
                 self.net.restore(self.early.best_state)
         elif self.trainer.epoch >= self.stop.epochs:
             self.stop_reason = "epochs"
+        if self.stop_reason == "epochs" or (
+            self.stop_reason == "patience" and not self.stop.restore_best
+        ):
+            self.divergence = blown_up(self)  # a finite blow-up (engine.blowup)
+            if self.divergence is not None:
+                self.stop_reason = "diverged"
 
     # --- questions ----------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.blowup import BlowUp
 from engine.debugger import ConditionError, DebuggerError
 from engine.debugger.follow import extend, follow_run
 from engine.history import StatsHistory
@@ -459,7 +460,8 @@ _NAMED = "$named"
 # names earlier versions wrote. A file names one of these keys, never code: each is rebuilt by its
 # own constructor from exactly its fields, and any other name is refused.
 _RECORDS = {
-    f"{cls.__module__}:{cls.__qualname__}": cls for cls in (LayerStats, EpochMetrics, NonFinite)
+    f"{cls.__module__}:{cls.__qualname__}": cls
+    for cls in (LayerStats, EpochMetrics, NonFinite, BlowUp)
 }
 
 

@@ -13,7 +13,8 @@ the array entries, tuples and dicts tagged so that they come back as tuples and 
 any of these types). Anything else is refused with a TypeError naming it.
 
 Writes are atomic (``engine.atomic``: a temporary file in the same folder, fsynced, renamed over
-the target, the folder fsynced), so a crash never leaves a half-written session.
+the target, the folder fsynced), so a crash never leaves a half-written session; the temporary
+files a killed save leaves behind are removed by the next save or load of the same file.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.atomic import atomic_write
+from engine.atomic import atomic_write, remove_stale_temporaries
 
 FORMAT = "backprop-lab-session/2"
 FORMAT_1 = "backprop-lab-session/1"  # histories stored as attribute dictionaries
@@ -112,6 +113,7 @@ def read(path: str | os.PathLike) -> tuple[dict, object]:
     The header keeps its ``"format"``: one of ``READABLE`` (the state of an older format is
     returned as it was written)."""
     path = Path(path)
+    remove_stale_temporaries(path)  # what a killed save to this file left behind
     if not path.is_file():
         what = "is a folder, not a session file" if path.is_dir() else "does not exist"
         raise SessionFileError(f"{path}: {what}")

@@ -51,6 +51,8 @@ def stop_message(run) -> str | None:
         )
     if reason == "epochs":
         return f"epochs (all {run.stop.epochs} epochs done)"
+    if reason == "diverged" and run.divergence is not None:
+        return f"diverged ({run.divergence.describe()})"
     return reason
 
 
@@ -72,8 +74,8 @@ def extend(run, controller: Controller, epochs: int) -> str:
         )
     if run.stop_reason == "diverged" or reason == "diverged":
         raise DebuggerError(
-            "training diverged, so more epochs would only carry its NaN or ∞ forward; go back "
-            "to before the divergence or start again (with a lower learning rate)"
+            "training diverged, and more epochs would not bring it back; go back to before the "
+            "divergence or start again (with a lower learning rate)"
         )
     ended_by = run.stop_reason
     rules = run.stop
