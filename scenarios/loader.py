@@ -36,6 +36,7 @@ from .validate import (
 DEFAULT_SCENARIO = "xor"
 
 _SECTION_NAMES = (*schema.TOP, *schema.SECTIONS, *schema.ARRAYS)
+MAX_DEPTH = 16  # tables and arrays in each other; a scenario needs 6 (network.layers[l].weights)
 
 
 @dataclass(frozen=True)
@@ -118,11 +119,13 @@ def load_scenario(name_or_path: str | Path, overrides=()) -> Scenario:
 def parse_scenario(source: str, *, path: Path, label: str, overrides=()) -> Scenario:
     """The validated scenario in the TOML text ``source`` (``path`` anchors relative data paths)."""
     document = _parse_toml(source, label)
+    _check_depth(document, label, "")
     overrides = tuple(overrides)
     try:
         document = override_rules.apply(document, overrides)
     except ValueError as e:
         raise ScenarioError(f"{label}: --set: {e}") from None
+    _check_depth(document, label, " (after --set)")
     sections = validate_document(document, label)
     return Scenario(**sections, path=path, source=source, overrides=overrides, label=label)
 
@@ -154,6 +157,29 @@ def _parse_toml(source: str, label: str) -> dict:
             f"{label}, line {line}, column {column} (the end of the file): malformed TOML: "
             f"{_lower(text)}"
         ) from None
+
+
+def _check_depth(document: dict, label: str, when: str) -> None:
+    """Tables and arrays nested at most ``MAX_DEPTH`` deep (dotted keys such as a.a.a… = 1 nest
+    without limit in TOML, and deeper trees exhaust Python's recursion in copying and checking
+    them); ScenarioError naming the key path otherwise. Iterative: any depth is measured."""
+    stack = [(document, "", 1)]
+    while stack:
+        node, path, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            shown = path if len(path) <= 60 else path[:57] + "..."
+            raise ScenarioError(
+                f"{label}: {shown}: tables and arrays nested more than {MAX_DEPTH} deep{when} "
+                "(a scenario needs at most 6 levels)"
+            )
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(value, dict | list):
+                    stack.append((value, f"{path}.{key}" if path else str(key), depth + 1))
+        else:
+            for i, value in enumerate(node, start=1):
+                if isinstance(value, dict | list):
+                    stack.append((value, f"{path}[{i}]", depth + 1))
 
 
 def _lower(text: str) -> str:

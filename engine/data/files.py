@@ -225,6 +225,12 @@ def load_npz(path: Path, target, features, classify: bool) -> RawData:
         with archive:
             _check_npz_members(path, archive)
             arrays = {name: archive[name] for name in archive.files}
+        for name, value in arrays.items():
+            if not isinstance(value, np.ndarray):  # NumPy hands back the bytes of such a member
+                raise ValueError(
+                    f"data.path: {path}: member {name!r} is not a NumPy array (.npy) but "
+                    f"{len(value):,} bytes of something else; numpy.savez writes arrays only"
+                )
     except FileNotFoundError:
         raise ValueError(f"data.path: no such file {path}") from None
     except IsADirectoryError:

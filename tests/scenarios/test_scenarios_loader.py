@@ -242,3 +242,21 @@ def test_a_breakpoint_condition_nested_100_deep_is_one_line():
     )
     with pytest.raises(ScenarioError, match="nested too deeply"):
         parse_scenario(source, path=Path("bp.toml"), label="bp.toml")
+
+
+@pytest.mark.parametrize(
+    "text", ["a" + ".a" * 4999 + " = 1\n", "[" + ".".join(["a"] * 5000) + "]\n"]
+)
+def test_dotted_keys_5000_deep_are_one_line_naming_the_path(text):
+    """tomllib reads dotted keys without recursion; copying the tree then hit RecursionError."""
+    with pytest.raises(ScenarioError) as error:
+        parse_scenario(text, path=Path("deep.toml"), label="deep.toml")
+    assert str(error.value) == (
+        "deep.toml: a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a: tables and arrays nested more than 16 deep "
+        "(a scenario needs at most 6 levels)"
+    )
+
+
+def test_a_set_key_path_3000_deep_is_one_line():
+    with pytest.raises(ScenarioError, match=r"^xor.toml: data\.w\.a\.a.*after --set"):
+        load_scenario("xor", ["data.w" + ".a" * 3000 + "=1"])

@@ -43,3 +43,17 @@ def test_an_npz_declaring_a_huge_shape_is_refused_before_allocating(tmp_path):
     message = str(error.value)
     assert "declares shape (1000000000, 10)" in message and "damaged" in message
     assert "\n" not in message
+
+
+def test_an_npz_member_that_is_not_an_array_is_named(tmp_path):
+    """NumPy hands back such a member's bytes, and .dtype raised AttributeError (issue 16)."""
+    path = tmp_path / "odd.npz"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("x.npy", b"hello, this is not an array")
+        z.writestr("y.npy", b"nor this")
+    with pytest.raises(ValueError) as error:
+        load_npz(path, None, None, False)
+    assert str(error.value) == (
+        f"data.path: {path}: member 'x' is not a NumPy array (.npy) but 27 bytes of something "
+        "else; numpy.savez writes arrays only"
+    )
