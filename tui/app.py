@@ -24,7 +24,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
 from textual.widgets import Footer, Static, Tab, Tabs
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui import messages as msg
 from tui import textual_guards
@@ -38,7 +38,7 @@ from tui.panels.gradients_panel import GradientsPanel
 from tui.panels.loss_panel import LossPanel
 from tui.panels.network_panel import NetworkPanel
 from tui.screens.dialogs import ConfirmDialog, ErrorDialog, PathDialog
-from tui.session import LabSession, SessionError
+from tui.session import LabSession, SessionError, SessionFailure
 from tui.status_bar import StatusBar
 from tui.view import STATS, Selection
 
@@ -349,7 +349,7 @@ class LabApp(App[None]):
         self.mark_dirty(urgent=False)  # the status line at once, the panels in turn
         self._train(session, until, self._train_token)
 
-    @work(thread=True, exclusive=True, group="train", exit_on_error=True)
+    @work(thread=True, exclusive=True, group="train", exit_on_error=False)
     def _train(self, session: LabSession, until: str, token: int) -> None:
         """Train on the fast path until ``until`` ("continue" or "epoch") is reached, a breakpoint
         fires, training diverges or the worker is cancelled; report progress at ~REFRESH_HZ."""
@@ -400,12 +400,37 @@ class LabApp(App[None]):
     def on_training_stopped(self, message: msg.TrainingStopped) -> None:
         if message.token != self._train_token or self.session is None:
             return
-        self.session.view.status = message.status
+        failed = message.status == "error"  # an exception in training; the run was kept
+        self.session.view.status = "paused" if failed else message.status
         self.session.view.message = message.message
         self.session.sync_view()
         self.mark_dirty()
         if message.status == "diverged":
             self.notify(message.message, title="Training diverged", severity="error", timeout=8)
+        if failed:
+            self.push_screen(ErrorDialog("Training stopped by an error", message.message))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed (``exit_on_error=False`` on all of them): its error in a dialog,
+        the lab and its session as they were — never the end of the lab."""
+        worker = event.worker
+        if event.state != WorkerState.ERROR or worker.error is None:
+            return
+        if worker.group == "train":  # session.train keeps the run; this is past even that
+            self._train_done.set()
+            if self.session is not None:
+                self.session.view.status = "paused"
+                self.mark_dirty()
+        error = worker.error
+        text = " ".join(str(error).split())[:300] or type(error).__name__
+        what = worker.name.removeprefix("action_").replace("_", " ")
+        self.push_screen(
+            ErrorDialog(
+                "Something went wrong",
+                f"{what}: {type(error).__name__}: {text}\n\nThe lab and its session are as they "
+                "were before; ctrl+s saves the session.",
+            )
+        )
 
     # --- actions --------------------------------------------------------------------------------
 
@@ -437,11 +462,14 @@ class LabApp(App[None]):
         session = self.session
         try:
             session.command(name, arg)
+        except SessionFailure as e:
+            session.view.message = str(e)
+            self.push_screen(ErrorDialog(f"{name.capitalize()} failed", str(e)))
         except SessionError as e:
             session.view.message = str(e)
         self.mark_dirty()
 
-    @work(group="dialog")
+    @work(group="dialog", exit_on_error=False)
     async def action_reset(self) -> None:
         await self.stop_training()
         if self.session.progress and not await self._confirm(
@@ -449,9 +477,14 @@ class LabApp(App[None]):
             f"{self.session.progress} of training will be lost."
         ):
             return
-        self._install(self.session.reset())
+        try:
+            session = self.session.reset()
+        except SessionError as e:  # e.g. its data file was removed since
+            await self.push_screen_wait(ErrorDialog("Cannot reset", str(e)))
+            return
+        self._install(session)
 
-    @work(group="dialog")
+    @work(group="dialog", exit_on_error=False)
     async def action_open_scenario(self) -> None:
         from tui.screens.picker import ScenarioPicker  # imported when first opened: start-up
 
@@ -460,7 +493,7 @@ class LabApp(App[None]):
             return
         self.open_scenario(choice)
 
-    @work(group="dialog")
+    @work(group="dialog", exit_on_error=False)
     async def open_scenario(self, name_or_path: str) -> None:
         try:
             session = LabSession.open(name_or_path)
@@ -475,7 +508,7 @@ class LabApp(App[None]):
             return
         self._install(session)
 
-    @work(group="dialog")
+    @work(group="dialog", exit_on_error=False)
     async def action_breakpoints(self) -> None:
         await self.stop_training()
         from tui.screens.breakpoints import BreakpointsScreen  # imported when first opened
@@ -496,7 +529,7 @@ class LabApp(App[None]):
         view.stat = stat
         self.mark_dirty(["gradients"])
 
-    @work(group="dialog")
+    @work(group="dialog", exit_on_error=False)
     async def action_save_session(self) -> None:
         await self.stop_training()
         path = await self.push_screen_wait(
@@ -511,14 +544,14 @@ class LabApp(App[None]):
             return
         self.notify(f"saved to {written}", title="Session saved")
 
-    @work(group="dialog")
+    @work(group="dialog", exit_on_error=False)
     async def action_load_session(self) -> None:
         path = await self.push_screen_wait(PathDialog("Load a session from", "", "Load"))
         if path is None:
             return
         self.load_session(path)
 
-    @work(group="dialog")
+    @work(group="dialog", exit_on_error=False)
     async def load_session(self, path: str) -> None:
         try:
             session = LabSession.load(path)
@@ -538,7 +571,7 @@ class LabApp(App[None]):
 
         self.push_screen(HelpScreen())
 
-    @work(group="dialog")
+    @work(group="dialog", exit_on_error=False)
     async def action_gradient_check(self) -> None:
         """Backprop's gradients against finite differences at the current weights, in a dialog."""
         from engine.gradcheck import check_run
@@ -557,7 +590,7 @@ class LabApp(App[None]):
         written = self.save_screenshot(name, path=os.getcwd())
         self.notify(f"saved {Path(written).name}", title="Screenshot")
 
-    @work(group="dialog")
+    @work(group="dialog", exit_on_error=False)
     async def action_quit(self) -> None:
         """Quit; asks first when training has moved since the session was opened or saved."""
         await self.stop_training()
@@ -591,7 +624,7 @@ class LabApp(App[None]):
         else:
             await self.action_debug(message.name, message.arg)
 
-    @work(group="dialog")
+    @work(group="dialog", exit_on_error=False)
     async def on_apply_network(self, message: msg.ApplyNetwork) -> None:
         message.stop()
         try:

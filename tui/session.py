@@ -54,6 +54,11 @@ class SessionError(Exception):
     """Something the user asked for cannot be done; the message says what and why."""
 
 
+class SessionFailure(SessionError):
+    """A command failed with an unexpected error (a bug); the run was kept at its last good
+    state and the message says so."""
+
+
 class LabSession:
     """A scenario, its run and the debugger controller over it (see the module docstring)."""
 
@@ -89,8 +94,12 @@ class LabSession:
 
     def reset(self) -> LabSession:
         """A fresh session of the same scenario and seed: the initial network again. The
-        breakpoints added since are kept."""
-        run = build_run(self.scenario, seed=self.seed)
+        breakpoints added since are kept. SessionError if the run cannot be built again (a data
+        file removed since)."""
+        try:
+            run = build_run(self.scenario, seed=self.seed)
+        except ScenarioError as e:
+            raise SessionError(str(e)) from None
         session = LabSession(self.scenario, run, self.seed, self.edits)
         session.copy_breakpoints(self)
         return session
@@ -174,6 +183,10 @@ class LabSession:
             raise SessionError(e.caret("  ")) from None
         except DebuggerError as e:
             raise SessionError(str(e)) from None
+        except SessionError:
+            raise
+        except Exception as e:  # a bug: keep the run at its last good state, say what happened
+            raise SessionFailure(self._failed(e).replace("Training stopped", "Stopped")) from None
         self.sync_view()
 
     def train(
@@ -204,9 +217,28 @@ class LabSession:
                 stop = c.next_epoch() if until == "epoch" else c.cont()
         except DebuggerError as e:  # e.g. a watch or condition the debugger refuses
             return "paused", f"Training stopped: {e}"
+        except Exception as e:  # a bug or a failed allocation: keep the run, say what happened
+            return "error", self._failed(e)
         finally:
             remove()
         return self._outcome(stop)
+
+    def _failed(self, error: Exception) -> str:
+        """After an exception in training: the run back at its last good step (``recover``),
+        and a message saying what happened and where the run is."""
+        c = self.controller
+        try:
+            c.recover()
+        except Exception as again:  # noqa: BLE001  (nothing more to save: say so)
+            return f"Training failed ({_one_line(error)}), and recovering failed too: {again}."
+        self.sync_view()
+        position = c.position
+        where = "the end of" if position.at_step_end else "the start of"
+        return (
+            f"Training stopped by an error: {type(error).__name__}: {_one_line(error)}. "
+            f"The run is kept at {where} step {fmt_count(position.step)}, its last good state "
+            "(ctrl+s saves it)."
+        )
 
     def interrupt(self) -> None:
         """Ask a running ``train`` to stop at the next step (safe from another thread)."""

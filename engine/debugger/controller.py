@@ -243,6 +243,20 @@ class Controller:
         """Stop a running ``cont``/``run``/``until``/``next_epoch`` at the next event or step."""
         self._interrupt = True
 
+    def recover(self) -> None:
+        """After an exception escaped a motion (a bug, a failed allocation): put the trainer
+        back in the state the current position stands for — after the current step if it
+        completed, before it if not — from the latest checkpoint, replaying the steps in
+        between. The run goes on from its last good step, the position is unchanged."""
+        self._gen = None  # a generator that raised is finished; it is rebuilt when needed
+        rec = self._rec
+        steps_done = rec.step if rec.complete else rec.step - 1
+        done, snapshot = self.timeline.nearest_checkpoint(steps_done)
+        tr = self.trainer
+        tr.restore(snapshot)
+        while tr.steps_done < steps_done:
+            tr.step()
+
     def finished(self) -> str | None:
         """Why training is over at the current position, or None while it goes on.
 
