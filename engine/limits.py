@@ -90,8 +90,9 @@ def _suggest(total: float) -> str:
 
 
 def data_parts(n: float, columns: float, field: str) -> list[tuple[str, float, str]]:
-    """The data: ``n`` examples of ``columns`` numbers (inputs + target columns)."""
-    return [("the data", n * columns * 8 * DATA_COPIES, field)]
+    """The data: ``n`` examples of ``columns`` numbers (inputs + target columns), and of the
+    per-example indices (labels, the split) that exist even when there are no columns."""
+    return [("the data", n * (columns + 2) * 8 * DATA_COPIES, field)]
 
 
 def check_data(n: float, columns: float, field: str, environ=None) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import overrides as override_rules
 from . import schema
-from .errors import ScenarioError, UnknownScenarioError, did_you_mean, one_of
+from .errors import ScenarioError, UnknownScenarioError, did_you_mean, key_text, one_of
 from .expect import check_expect
 from .validate import (
     Checker,
@@ -195,7 +195,8 @@ def validate_document(document: dict, label: str) -> dict:
             close = did_you_mean(name, _SECTION_NAMES).replace('"', "")
             ch.fail(
                 "",
-                f"unknown key {name}{close} (allowed at the top level: {one_of(_SECTION_NAMES)})",
+                f"unknown key {key_text(name)}{close} (allowed at the top level: "
+                f"{one_of(_SECTION_NAMES)})",
             )
     top = ch.table(
         {k: v for k, v in document.items() if k in schema.TOP}, top_keys, "", applicable={}

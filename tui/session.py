@@ -41,6 +41,7 @@ from scenarios import (
     load_scenario,
     parse_scenario,
 )
+from scenarios.errors import single_line
 from scenarios.loader import validate_document
 from tui import session_file
 from tui.panels.format import fmt_count
@@ -51,7 +52,13 @@ HISTORY_STEPS = 200  # how many recent steps ``back`` can reach
 
 
 class SessionError(Exception):
-    """Something the user asked for cannot be done; the message says what and why."""
+    """Something the user asked for cannot be done; the message says what and why, in one
+    line unless it is a condition's caret (control characters it quotes are escaped)."""
+
+    def __init__(self, message: str = "", *args):
+        lines = str(message).split("\n")
+        caret = len(lines) == 3 and lines[1].strip() == "^"  # a ConditionError's three lines
+        super().__init__(str(message) if caret else single_line(str(message)), *args)
 
 
 class SessionFailure(SessionError):

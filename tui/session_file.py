@@ -22,12 +22,12 @@ from __future__ import annotations
 import json
 import math
 import os
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
 from engine.atomic import atomic_write, remove_stale_temporaries
+from engine.data.files import ARCHIVE_ERRORS, check_npz_members
 
 FORMAT = "backprop-lab-session/2"
 FORMAT_1 = "backprop-lab-session/1"  # histories stored as attribute dictionaries
@@ -128,7 +128,11 @@ def read(path: str | os.PathLike) -> tuple[dict, object]:
         with np.load(path, allow_pickle=False) as npz:
             if "header" not in npz.files:
                 raise SessionFileError(f"{path}: not a Backprop Lab session (no header)")
-            document = json.loads(npz["header"].tobytes().decode("utf-8"))
+            check_npz_members(npz, str(path))  # before any array is allocated
+            header = npz["header"]
+            if not isinstance(header, np.ndarray):  # NumPy hands back a non-array's bytes
+                raise SessionFileError(f"{path}: not a Backprop Lab session (no header array)")
+            document = json.loads(header.tobytes().decode("utf-8"))
             found = document.get("format") if isinstance(document, dict) else None
             if found not in READABLE:
                 raise SessionFileError(f"{path}: {_unreadable(found)}")
@@ -136,17 +140,7 @@ def read(path: str | os.PathLike) -> tuple[dict, object]:
         state = decode(document.pop("state"), arrays)
     except SessionFileError:
         raise
-    except (
-        OSError,
-        ValueError,
-        KeyError,
-        TypeError,
-        EOFError,
-        OverflowError,
-        RecursionError,
-        zipfile.BadZipFile,
-        UnicodeDecodeError,
-    ) as e:
+    except ARCHIVE_ERRORS as e:
         reason = " ".join(str(e).split())[:120] or type(e).__name__
         raise SessionFileError(
             f"{path}: not a readable Backprop Lab session file ({reason})"

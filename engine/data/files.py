@@ -21,7 +21,10 @@ import math
 import os
 import pickle
 import stat
+import struct
+import tokenize
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -84,10 +87,33 @@ def _regular_file(path: Path, kind: str) -> None:
         raise ValueError(f"data.path: {path} is not a regular file (a pipe or device); {kind} is")
 
 
-def _check_npz_members(path: Path, archive) -> None:
+# What reading a damaged .npz archive can raise, from zipfile, zlib and NumPy's header parser
+# (which falls back to the tokenize module and ast.literal_eval for headers it cannot read).
+ARCHIVE_ERRORS = (
+    OSError,
+    EOFError,
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    SyntaxError,
+    tokenize.TokenError,
+    RecursionError,
+    OverflowError,
+    NotImplementedError,  # an unsupported compression method
+    RuntimeError,  # an encrypted member
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    struct.error,
+    pickle.UnpicklingError,
+)
+
+
+def check_npz_members(archive, where: str) -> None:
     """Each member's declared shape fits the bytes the archive holds for it, and all of them the
     memory limit (``engine.limits``), checked from the members' headers before anything is
-    allocated (a 450-byte file can declare (10⁹, 10))."""
+    allocated (a 450-byte file can declare (10⁹, 10)). ``where`` begins the messages."""
     total = 0
     for info in archive.zip.infolist():
         with archive.zip.open(info) as f:
@@ -97,17 +123,17 @@ def _check_npz_members(path: Path, archive) -> None:
                     shape, _, dtype = np.lib.format.read_array_header_1_0(f)
                 else:
                     shape, _, dtype = np.lib.format.read_array_header_2_0(f)
-            except ValueError:
+            except ARCHIVE_ERRORS:
                 continue  # not an array: np.load's own message says so
         needed = math.prod(shape) * dtype.itemsize
-        if needed > info.file_size:
+        if needed > info.file_size or any(n < 0 for n in shape):
             name = info.filename.removesuffix(".npy")
             raise ValueError(
-                f"data.path: {path}: array {name!r} declares shape {shape} ({needed:,} bytes) "
+                f"{where}: array {name!r} declares shape {shape} ({needed:,} bytes) "
                 f"but the file holds {info.file_size:,} bytes for it: the file is damaged"
             )
-        total += needed
-    limits.check([("the arrays of the file", 2 * total, f"data.path = {path}")])
+        total += max(needed, 8 * (shape[0] if shape else 1))  # rows count, even of width 0
+    limits.check([("the arrays of the file", 2 * total, where)])
 
 
 def _read_csv(path: Path):
@@ -223,7 +249,7 @@ def load_npz(path: Path, target, features, classify: bool) -> RawData:
         if not isinstance(archive, np.lib.npyio.NpzFile):
             raise ValueError(f"data.path: {path} holds a single array; an .npz archive is needed")
         with archive:
-            _check_npz_members(path, archive)
+            check_npz_members(archive, f"data.path = {path}")
             arrays = {name: archive[name] for name in archive.files}
         for name, value in arrays.items():
             if not isinstance(value, np.ndarray):  # NumPy hands back the bytes of such a member
@@ -235,13 +261,16 @@ def load_npz(path: Path, target, features, classify: bool) -> RawData:
         raise ValueError(f"data.path: no such file {path}") from None
     except IsADirectoryError:
         raise ValueError(f"data.path: {path} is a folder, not an .npz file") from None
-    except (OSError, zipfile.BadZipFile, EOFError, pickle.UnpicklingError) as e:
-        raise ValueError(f"data.path: cannot read {path} as a NumPy .npz archive: {e}") from None
     except ValueError as e:
         if str(e).startswith("data.path"):
             raise
         raise ValueError(
             f"data.path: cannot read {path} as a NumPy .npz archive: {_npz_reason(e)}"
+        ) from None
+    except ARCHIVE_ERRORS as e:
+        reason = " ".join(str(e).split())[:120] or type(e).__name__
+        raise ValueError(
+            f"data.path: cannot read {path} as a NumPy .npz archive: {reason}"
         ) from None
     target = "y" if target is None else target
     features = "x" if features is None else features
@@ -258,6 +287,8 @@ def load_npz(path: Path, target, features, classify: bool) -> RawData:
             x = x[:, None]
         if x.ndim != 2:
             raise ValueError(f"{path}: array {features!r} must be 1-D or 2-D, not {x.ndim}-D")
+        if x.shape[1] == 0:
+            raise ValueError(f"{path}: array {features!r} has no columns (no features)")
         names = (
             (features,) if x.shape[1] == 1 else tuple(f"{features}{j}" for j in range(x.shape[1]))
         )

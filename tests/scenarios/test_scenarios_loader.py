@@ -260,3 +260,13 @@ def test_dotted_keys_5000_deep_are_one_line_naming_the_path(text):
 def test_a_set_key_path_3000_deep_is_one_line():
     with pytest.raises(ScenarioError, match=r"^xor.toml: data\.w\.a\.a.*after --set"):
         load_scenario("xor", ["data.w" + ".a" * 3000 + "=1"])
+
+
+def test_a_key_with_a_line_break_is_quoted_on_one_line():
+    """A quoted TOML key holding a newline printed as two lines (found by the fuzz campaign)."""
+    with pytest.raises(ScenarioError) as error:
+        parse_scenario('"a\\nb" = 1\n' + TINY, path=Path("k.toml"), label="k.toml")
+    assert str(error.value).startswith('k.toml: unknown key "a\\nb" (allowed at the top level')
+    with pytest.raises(ScenarioError) as error:
+        parse_scenario(TINY + '\n[stop]\n"x\\ty" = 1\n', path=Path("k.toml"), label="k.toml")
+    assert 'unknown key stop."x\\ty" (allowed in [stop]' in str(error.value)

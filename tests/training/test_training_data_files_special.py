@@ -57,3 +57,37 @@ def test_an_npz_member_that_is_not_an_array_is_named(tmp_path):
         f"data.path: {path}: member 'x' is not a NumPy array (.npy) but 27 bytes of something "
         "else; numpy.savez writes arrays only"
     )
+
+
+def npy_member(header_text: bytes, body: bytes = b"") -> bytes:
+    """A .npy member whose header dictionary is ``header_text``, as written."""
+    header = header_text + b" " * (-(len(header_text) + 11) % 64) + b"\n"
+    return b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header + body
+
+
+def test_an_npz_header_numpy_cannot_tokenize_is_one_line(tmp_path):
+    """NumPy's fallback header parser raised tokenize.TokenError (found by the fuzz campaign)."""
+    path = tmp_path / "flipped.npz"
+    bad = npy_member(b"{'descr': '<f8', 'fortran_order': False, 'shape': \xa84950,), }")
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("x.npy", bad)
+        z.writestr("y.npy", bad)
+    with pytest.raises(ValueError) as error:
+        load_npz(path, None, None, False)
+    assert str(error.value).startswith(f"data.path: cannot read {path} as a NumPy .npz archive")
+    assert "\n" not in str(error.value)
+
+
+def test_a_billion_rows_of_width_zero_are_refused_at_once(tmp_path):
+    """(10⁹, 0) arrays need no bytes, so the archive's size did not refuse them, and reading
+    them as examples took minutes (found by the fuzz campaign)."""
+    path = tmp_path / "wide0.npz"
+    member = npy_member(b"{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000, 0), }")
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("x.npy", member)
+        z.writestr("y.npy", member)
+    with pytest.raises(ValueError, match="more than the limit of 2 GiB"):
+        load_npz(path, None, None, False)
+    np.savez(path, x=np.zeros((3, 0)), y=np.zeros(3))
+    with pytest.raises(ValueError, match="array 'x' has no columns"):
+        load_npz(path, None, None, False)

@@ -15,11 +15,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 import engine
 from tui.panels.network_form import FLOAT_FIELDS, FieldError, NetworkDraft
+from tui.screens.dialogs import LabModal
 
 SHORT_LABELS = {
     "lr": "η",
@@ -42,7 +42,7 @@ def _options(names) -> list[tuple[str, str]]:
     return [(name, name) for name in names]
 
 
-class NetworkEditor(ModalScreen[tuple[dict, dict] | None]):
+class NetworkEditor(LabModal[tuple[dict, dict] | None]):
     """Edit the network and training settings; dismissed with the sections or None."""
 
     BINDINGS = [

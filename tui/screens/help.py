@@ -8,10 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Label, Markdown, Static
 
 from tui.keys import KEYS, PALETTE_ONLY, key_label
+from tui.screens.dialogs import LabModal
 
 GUIDE = """
 ## Panels
@@ -68,7 +68,7 @@ class KeysTable(Static):
         self.update(keys_table(self.size.width))
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(LabModal[None]):
     """Keys and a short guide; any of escape, q or ? closes it."""
 
     BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
