@@ -36,3 +36,26 @@ async def test_random_keys_never_end_the_lab(lab_app, size, seed, tmp_path, monk
         await app.stop_training()
         assert app.session is not None and app.session.run.trainer.steps_done >= 0
     assert app.return_code in (None, 0), f"the lab failed after {pressed[-20:]}"
+
+
+async def test_two_enters_in_one_read_close_the_picker_once(lab_app):
+    """The second enter reached the picker after the first had closed it, and Textual's dismiss
+    popped the lab's own screen: ScreenStackError ended the lab (found by a random-key
+    campaign: '!enter', '!enter' in one burst)."""
+    from textual import events
+
+    from tui.screens.picker import ScenarioPicker
+
+    app = lab_app("xor")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.action_open_scenario()
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ScenarioPicker)
+        app.post_message(events.Key("down", None))
+        app.post_message(events.Key("enter", None))
+        app.post_message(events.Key("enter", None))
+        await pilot.pause(0.5)
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.2)
+        assert app.is_running and not isinstance(app.screen, ScenarioPicker)
+        assert app.session.scenario.name != "xor"
