@@ -29,7 +29,8 @@ One training step is a sequence of events: forward (layer 1 → L), loss, then f
 L → 1 its δ = ∂C/∂z and its gradient ∂C/∂W, then the updates W ← W − η·step.
 `s` moves one event, `n` to the next layer, `f` to the end of the phase, `b` back.
 `space` trains at full speed until a breakpoint fires (`B` to set them), the loss target is
-reached or the epochs run out; a value becoming nan or inf always pauses and says where.
+reached or the epochs run out; a value becoming nan or inf always pauses and says where. Where
+training ends, nothing trains past it: `x` extends it by the scenario's number of epochs.
 
 All actions are also in the command palette (ctrl+p).
 """
