@@ -66,6 +66,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..nonfinite import first_non_finite, step_is_finite
+from . import ending
 from .breakpoints import Breakpoint, Breakpoints, breakpoints_from_scenario
 from .conditions import QUICK_ERRORS, Expression, parse_condition, parse_expression
 from .errors import DebuggerError, EvalError
@@ -243,71 +244,18 @@ class Controller:
         """Stop a running ``cont``/``run``/``until``/``next_epoch`` at the next event or step."""
         self._interrupt = True
 
-    def recover(self) -> None:
-        """After an exception escaped a motion (a bug, a failed allocation): put the trainer
-        back in the state the current position stands for — after the current step if it
-        completed, before it if not — from the latest checkpoint, replaying the steps in
-        between. The run goes on from its last good step, the position is unchanged."""
-        self._gen = None  # a generator that raised is finished; it is rebuilt when needed
-        rec = self._rec
-        steps_done = rec.step if rec.complete else rec.step - 1
-        done, snapshot = self.timeline.nearest_checkpoint(steps_done)
-        tr = self.trainer
-        tr.restore(snapshot)
-        while tr.steps_done < steps_done:
-            tr.step()
-
     def finished(self) -> str | None:
-        """Why training is over at the current position, or None while it goes on.
-
-        Training is over at the StepEnd of the step where it ended (the epoch or step limit,
-        the stop rule) and at the StepStart of the step after it; forward motions do not move
-        from there."""
-        rec = self._rec
-        if self._at_end():
-            done = rec
-        elif self._index == 0:
-            done = self.timeline.get(rec.step - 1)
-            if done is None:
-                return self._finished_at_start(rec)
-        else:
-            return None
-        if done.stop_reason:
-            return done.stop_reason
-        if self.max_steps is not None and done.step >= self.max_steps:
-            return f"max_steps (step {done.step} of {self.max_steps})"
-        if self.max_epochs is not None and (
-            done.epoch > self.max_epochs
-            or (done.epoch == self.max_epochs and done.batch == self.trainer.batches_per_epoch)
-        ):
-            return f"epochs (all {self.max_epochs} epochs done)"
-        return None
-
-    def _finished_at_start(self, rec: StepRecord) -> str | None:
-        """``finished`` at the StepStart the controller started from (no earlier record)."""
-        if rec.step - 1 != self.start_step or self.start_step == 0:
-            return None
-        reason = self.stop_rule(None) if self.stop_rule is not None else None
-        if reason:
-            return reason
-        if self.max_steps is not None and self.start_step >= self.max_steps:
-            return f"max_steps (step {self.start_step} of {self.max_steps})"
-        if self.max_epochs is not None and rec.epoch > self.max_epochs:
-            return f"epochs (all {self.max_epochs} epochs done)"
-        return None
+        """Why training is over at the current position, or None (``ending.finished``)."""
+        return ending.finished(self)
 
     def resume(self, *, max_epochs: int | None = None, max_steps: int | None = None) -> None:
-        """Let a finished run go on: the end recorded at the current step is forgotten and the
-        limits given replace the old ones (the stop rule must no longer give a reason, or the
-        next step ends training again)."""
-        if max_epochs is not None:
-            self.max_epochs = max_epochs
-        if max_steps is not None:
-            self.max_steps = max_steps
-        rec = self._rec
-        done = rec if self._at_end() else self.timeline.get(rec.step - 1)
-        if done is not None:
-            done.stop_reason = None
+        """Let a finished run go on with these limits (``ending.resume``)."""
+        ending.resume(self, max_epochs=max_epochs, max_steps=max_steps)
+
+    def recover(self) -> None:
+        """After an exception escaped a motion: the trainer back to the last good state the
+        position stands for (``ending.recover``)."""
+        ending.recover(self)
 
     # ==== motion commands =====================================================================
 
