@@ -19,20 +19,15 @@ the run from the scenario and restores that state exactly, bit for bit.
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-from engine.blowup import BlowUp
 from engine.debugger import ConditionError, DebuggerError
 from engine.debugger.follow import extend, follow_run
 from engine.history import StatsHistory
-from engine.metrics import EpochMetrics
 from engine.run_history import EpochLog
-from engine.stats import LayerStats
-from engine.stopping import NonFinite, StopRules
 from scenarios import (
     DEFAULT_SCENARIO,
     Scenario,
@@ -45,6 +40,7 @@ from scenarios.errors import single_line
 from scenarios.loader import validate_document
 from tui import session_file
 from tui.panels.format import fmt_count
+from tui.session_records import decoded, encodable, plain, stop_rules, upgraded
 from tui.session_schema import StateMismatch, check_like, check_optimizer_state
 from tui.view import LabView
 
@@ -122,7 +118,7 @@ class LabSession:
             run = build_run(scenario, seed=self.seed)
         except ScenarioError as e:
             raise SessionError(str(e)) from None
-        edits = _plain({"network": network, "training": training})
+        edits = plain({"network": network, "training": training})
         session = LabSession(scenario, run, self.seed, edits)
         session.copy_breakpoints(self, only_valid=True)
         return session
@@ -350,7 +346,7 @@ class LabSession:
             "buffers": tuple(layer.buffers for layer in self.run.net.layers),
         }
         try:
-            written = session_file.write(path, _plain(header), _encodable(state))
+            written = session_file.write(path, plain(header), encodable(state))
         except session_file.SessionFileError as e:
             raise SessionError(str(e)) from None
         position = self.controller.position
@@ -365,9 +361,9 @@ class LabSession:
         except session_file.SessionFileError as e:
             raise SessionError(str(e)) from None
         try:
-            state = _decoded(state)
+            state = decoded(state)
             if header["format"] != session_file.FORMAT:
-                state = _upgraded(header["format"], state)
+                state = upgraded(header["format"], state)
             return cls._from_saved(header, state)
         except StateMismatch as e:
             raise SessionError(f"{path}: not a session file this lab can open: {e}") from None
@@ -401,7 +397,7 @@ class LabSession:
         seed = header["seed"]
         run = build_run(scenario, seed=seed)
         if header.get("stop") is not None:
-            _extended(run, header["stop"])
+            stop_rules(run, header["stop"])
         if not isinstance(state, dict) or not {"run", "steps", "epochs", "buffers"} <= set(state):
             raise StateMismatch("state: expected the run, its histories and its buffers")
         check_like(state["run"], run.snapshot(), "run")
@@ -441,25 +437,6 @@ class LabSession:
         return session
 
 
-def _extended(run, saved: dict) -> None:
-    """The stopping rules a saved session had (``extend`` moves the epoch limit and drops the
-    rule that ended training), validated like a scenario's."""
-    if not isinstance(saved, dict):
-        raise StateMismatch("stop: expected the stopping rules")
-    saved = dict(saved)
-    epochs = saved.pop("epochs", None)
-    try:
-        rules = StopRules.from_section(saved, epochs)
-    except ValueError as e:
-        raise StateMismatch(f"stop: {e}") from None
-    if rules.epochs < run.stop.epochs:  # extend only adds epochs
-        scenario = run.stop.epochs
-        raise StateMismatch(f"stop.epochs: {rules.epochs} is below the scenario's {scenario}")
-    run.stop = rules
-    if rules.patience is None:
-        run.early = None
-
-
 def _edited(s: Scenario, network: dict, training: dict) -> Scenario:
     """Scenario ``s`` with new ``[network]`` and ``[training]`` sections, validated like a file
     (its claims and preset breakpoints are dropped: they were written for the original network).
@@ -487,92 +464,8 @@ def _edited(s: Scenario, network: dict, training: dict) -> Scenario:
         "stop": s.stop,
     }
     label = f"{s.label or s.name} (edited)"
-    sections = validate_document(_plain(document), label)
+    sections = validate_document(plain(document), label)
     return dataclasses.replace(s, **sections, label=label)
-
-
-# --- helpers for the session file -----------------------------------------------------------------
-
-_NAMED = "$named"
-
-# The only classes a session file can name: the engine's records held in a run's state, by the
-# names earlier versions wrote. A file names one of these keys, never code: each is rebuilt by its
-# own constructor from exactly its fields, and any other name is refused.
-_RECORDS = {
-    f"{cls.__module__}:{cls.__qualname__}": cls
-    for cls in (LayerStats, EpochMetrics, NonFinite, BlowUp)
-}
-
-
-def _encodable(tree):
-    """``tree`` with the engine's records (LayerStats, EpochMetrics, NonFinite) tagged by name."""
-    if isinstance(tree, tuple) and hasattr(tree, "_fields"):
-        name = f"{type(tree).__module__}:{type(tree).__qualname__}"
-        if name not in _RECORDS:
-            raise TypeError(f"cannot store a {name} in a session file")
-        return {_NAMED: name, "fields": list(map(_encodable, tree))}
-    if type(tree) is tuple:
-        return tuple(_encodable(x) for x in tree)
-    if type(tree) is list:
-        return [_encodable(x) for x in tree]
-    if type(tree) is dict:
-        return {k: _encodable(v) for k, v in tree.items()}
-    return tree
-
-
-def _decoded(tree):
-    """The inverse of ``_encodable``: a tagged record is rebuilt only if its name is one of
-    ``_RECORDS`` and it has exactly that record's fields; ValueError otherwise."""
-    if type(tree) is dict and _NAMED in tree:
-        name, fields = tree[_NAMED], tree.get("fields")
-        cls = _RECORDS.get(name) if isinstance(name, str) else None
-        if cls is None:
-            raise ValueError(f"unknown record {str(name)[:60]!r}")
-        if type(fields) is not list or len(fields) != len(cls._fields):
-            raise ValueError(f"{cls.__name__} needs the {len(cls._fields)} fields {cls._fields}")
-        return cls._make(map(_decoded, fields))
-    if type(tree) is tuple:
-        return tuple(_decoded(x) for x in tree)
-    if type(tree) is list:
-        return [_decoded(x) for x in tree]
-    if type(tree) is dict:
-        return {k: _decoded(v) for k, v in tree.items()}
-    return tree
-
-
-def _upgraded(format: str, state: dict) -> dict:
-    """The state of an older session file in the current layout (``state`` decoded).
-
-    Format 1 stored the histories as their attribute dictionaries: ``steps`` the whole
-    preallocated arrays of ``StatsHistory`` (``_rows`` of which ``_n_recent`` were in use,
-    ``_sums``/``_count``/``_loss_min``/``_loss_max``/``_last`` of which ``_n_coarse``,
-    ``_width``, …), ``epochs`` the ``EpochLog``'s ``capacity`` and ``_items``.
-    """
-    if format != session_file.FORMAT_1:
-        raise ValueError(f"no upgrade from format {format!r}")
-    old, nr, nc = state["steps"], state["steps"]["_n_recent"], state["steps"]["_n_coarse"]
-    steps = {
-        "n_layers": old["n_layers"],
-        "recent": old["recent"],
-        "coarse": old["coarse"],
-        "width": old["_width"],
-        "n_recorded": old["n_recorded"],
-        "rows": old["_rows"][:nr],
-        **{k: old[f"_{k}"][:nc] for k in ("sums", "count", "loss_min", "loss_max", "last")},
-    }
-    epochs = {"capacity": state["epochs"]["capacity"], "items": state["epochs"]["_items"]}
-    return {**state, "steps": steps, "epochs": epochs}
-
-
-def _plain(tree):
-    """Sections as plain JSON-able values (tuples → lists)."""
-    if isinstance(tree, dict):
-        return {k: _plain(v) for k, v in tree.items()}
-    if isinstance(tree, list | tuple):
-        return [_plain(x) for x in tree]
-    if isinstance(tree, float) and not math.isfinite(tree):
-        return repr(tree)
-    return tree
 
 
 def _one_line(error: Exception) -> str:
