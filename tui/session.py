@@ -41,7 +41,7 @@ from scenarios.loader import validate_document
 from tui import session_file
 from tui.panels.format import fmt_count
 from tui.session_records import decoded, encodable, plain, stop_rules, upgraded
-from tui.session_schema import StateMismatch, check_like, check_optimizer_state
+from tui.session_schema import StateMismatch, check_history, check_like, check_optimizer_state
 from tui.view import LabView
 
 HISTORY_STEPS = 200  # how many recent steps ``back`` can reach
@@ -406,6 +406,8 @@ class LabSession:
         run.restore(state["run"])
         for layer, buffers in zip(run.net.layers, state["buffers"], strict=True):
             layer.buffers = buffers
+        check_history(state["steps"], run.history.steps.state(), "steps")
+        check_history(state["epochs"], run.history.epochs.state(), "epochs")
         steps = StatsHistory.from_state(state["steps"])
         if steps.n_layers != run.net.L:
             raise ValueError(f"history of {steps.n_layers} layers for a network of {run.net.L}")

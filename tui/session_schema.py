@@ -99,3 +99,31 @@ def _kind(value) -> str:
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape}"
     return f"a {type(value).__name__}"
+
+
+SIZES = ("n_layers", "recent", "coarse", "capacity")  # fixed when a history is made
+
+
+def check_history(saved, reference: dict, field: str) -> None:
+    """A saved history state (``StatsHistory.state()``, ``EpochLog.state()``) fits the run's
+    own: the same keys, the same fixed sizes (a file naming ``recent = 2**40`` would make the
+    history preallocate terabytes), arrays of real numbers with the reference's width."""
+    if not isinstance(saved, dict):
+        raise StateMismatch(f"{field}: expected a table, found {_kind(saved)}")
+    if set(saved) != set(reference):
+        raise StateMismatch(
+            f"{field}: expected the keys {sorted(reference)}, found {sorted(map(str, saved))}"
+        )
+    for key, value in reference.items():
+        found = saved[key]
+        where = f"{field}.{key}"
+        if key in SIZES and (isinstance(found, bool) or found != value):
+            raise StateMismatch(f"{where}: expected {value}, found {str(found)[:40]}")
+        if isinstance(value, np.ndarray):
+            if not isinstance(found, np.ndarray) or found.dtype.kind not in "fiub":
+                raise StateMismatch(f"{where}: expected an array of numbers, found {_kind(found)}")
+            if found.ndim != value.ndim or found.shape[1:] != value.shape[1:]:
+                width = ", ".join(["…", *map(str, value.shape[1:])])
+                raise StateMismatch(
+                    f"{where}: expected an array of shape ({width}), found {found.shape}"
+                )

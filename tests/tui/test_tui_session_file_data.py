@@ -18,6 +18,7 @@ from fuzzing import session_files, session_target
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tui import session_file
 from tui.session import LabSession, SessionError
 
 DAMAGED = "not a session file this lab can open"
@@ -255,3 +256,27 @@ def test_an_array_declaring_a_huge_shape_is_refused_before_allocating(tmp_path):
             z.writestr(name, data)
     with pytest.raises(SessionError, match=r"array 'a0' declares shape \(1000000000, 100\)"):
         LabSession.load(path)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("recent", 2**36, "steps.recent: expected 2048, found 68719476736"),
+        ("coarse", True, "steps.coarse: expected 2048, found True"),
+        ("rows", "complex", "steps.rows: expected an array of numbers"),
+    ],
+)
+def test_a_history_state_that_does_not_fit_the_run_is_refused(tmp_path, key, value, expected):
+    """recent = 2**36 made the history preallocate terabytes before any check, and complex
+    sums were cast to real with a warning (found by the fuzz campaign)."""
+    session = LabSession.open("xor")
+    session.train("epoch", lambda: False, lambda step: None)
+    path = session.save(tmp_path / "h.lab.npz")
+    header, state = session_file.read(path)
+    header.pop("format")
+    steps = state["steps"]
+    steps[key] = steps[key].astype(complex) if value == "complex" else value
+    session_file.write(path, header, state)
+    with pytest.raises(SessionError) as error:
+        LabSession.load(path)
+    assert f"{DAMAGED}: {expected}" in str(error.value)
