@@ -6,17 +6,11 @@ A bounded, deterministic budget; the campaign in tests/fuzz/ runs thousands."""
 
 from __future__ import annotations
 
-from fuzzing import condition_target, conditions
-from hypothesis import HealthCheck, given, settings
+from fuzzing import ci_budget, condition_target, conditions
+from hypothesis import given
 
 
-@settings(
-    max_examples=150,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+@ci_budget(150)
 @given(conditions)
 def test_generated_expressions_parse_evaluate_and_break_or_are_one_line(text):
     condition_target(text)

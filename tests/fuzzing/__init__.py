@@ -17,6 +17,8 @@ import contextlib
 import signal
 from collections import Counter
 
+from hypothesis import HealthCheck, settings
+
 TIME_BOUND = 10.0  # seconds for one input, on a busy two-core machine
 TRIED: Counter = Counter()
 
@@ -41,6 +43,18 @@ def bounded(target: str, seconds: float = TIME_BOUND):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def ci_budget(examples: int) -> settings:
+    """The settings of a fuzz test that CI runs: ``examples`` inputs, the same ones every run
+    (derandomized, no example database), no deadline (the time bound is ``bounded``'s)."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
 
 
 def one_line(error: BaseException, *, starts: str = "") -> None:
@@ -74,6 +88,7 @@ __all__ = [
     "TRIED",
     "TooSlow",
     "bounded",
+    "ci_budget",
     "condition_target",
     "conditions",
     "csv_files",

@@ -10,13 +10,14 @@ from pathlib import Path
 
 from fuzzing import (
     SMALL_PRESETS,
+    ci_budget,
     mutated_documents,
     mutated_texts,
     override_keys,
     override_values,
     scenario_target,
 )
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from scenario_texts import TINY
 
@@ -32,13 +33,7 @@ WITH_BREAKPOINTS = (
 SOURCES = [scenarios.preset_path(name).read_text() for name in scenarios.preset_names()]
 SOURCES.append(WITH_BREAKPOINTS)
 DOCUMENTS = [tomllib.loads(text) for text in SOURCES]
-FUZZ = settings(
-    max_examples=150,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-    derandomize=True,
-    database=None,
-)
+FUZZ = ci_budget(150)
 
 
 def _check_valid(scenario: Scenario) -> None:

@@ -5,17 +5,11 @@ deterministic budget; the campaign in tests/fuzz/ runs thousands (``pytest -m fu
 
 from __future__ import annotations
 
-from fuzzing import csv_files, data_file_target, data_sections, npz_files
-from hypothesis import HealthCheck, given, settings
+from fuzzing import ci_budget, csv_files, data_file_target, data_sections, npz_files
+from hypothesis import given
 from hypothesis import strategies as st
 
-BUDGET = settings(
-    max_examples=80,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+BUDGET = ci_budget(80)
 losses = st.sampled_from(["mse", "quadratic", "bce", "cross_entropy"])
 
 

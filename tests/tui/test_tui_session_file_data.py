@@ -14,8 +14,8 @@ import zipfile
 
 import numpy as np
 import pytest
-from fuzzing import session_files, session_target
-from hypothesis import HealthCheck, given, settings
+from fuzzing import ci_budget, session_files, session_target
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui import session_file
@@ -152,13 +152,7 @@ def test_an_infinite_number_where_the_rng_state_has_an_integer_is_refused(tmp_pa
         LabSession.load(path)
 
 
-FUZZ = settings(
-    max_examples=40,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+FUZZ = ci_budget(40)
 
 
 @FUZZ
