@@ -232,7 +232,7 @@ class LabSession:
         c = self.controller
         try:
             c.recover()
-        except Exception as again:  # noqa: BLE001  (nothing more to save: say so)
+        except Exception as again:  # nothing more can be saved: say so
             return f"Training failed ({_one_line(error)}), and recovering failed too: {again}."
         self.sync_view()
         position = c.position
