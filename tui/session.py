@@ -41,7 +41,13 @@ from scenarios.loader import validate_document
 from tui import session_file
 from tui.panels.format import fmt_count
 from tui.session_records import decoded, encodable, plain, stop_rules, upgraded
-from tui.session_schema import StateMismatch, check_history, check_like, check_optimizer_state
+from tui.session_schema import (
+    StateMismatch,
+    check_header,
+    check_history,
+    check_like,
+    check_optimizer_state,
+)
 from tui.view import LabView
 
 HISTORY_STEPS = 200  # how many recent steps ``back`` can reach
@@ -384,6 +390,7 @@ class LabSession:
 
     @classmethod
     def _from_saved(cls, header: dict, state: dict) -> LabSession:
+        check_header(header)
         info = header["scenario"]
         scenario = parse_scenario(
             info["source"],

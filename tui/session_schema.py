@@ -127,3 +127,55 @@ def check_history(saved, reference: dict, field: str) -> None:
                 raise StateMismatch(
                     f"{where}: expected an array of shape ({width}), found {found.shape}"
                 )
+
+
+STATUSES = ("idle", "paused", "stopped", "diverged")  # a saved session is never running
+BREAKPOINT_FIELDS = {
+    "spec": str,
+    "builtin": (str, type(None)),
+    "enabled": bool,
+    "temporary": bool,
+    "ignore": int,
+    "hits": int,
+}
+
+
+def check_header(header: dict) -> None:
+    """The header's own fields (besides the scenario, which is validated as a scenario file):
+    the debugger position, the status line, the seed and the breakpoints, each of its type and
+    range — a breakpoint whose hit count was null loaded, and the next step that hit it raised
+    TypeError."""
+    position = header.get("position")
+    if not isinstance(position, dict) or set(position) != {"step", "index"}:
+        raise StateMismatch("position: expected the step and the index of an event")
+    for key in ("step", "index"):
+        _whole(position[key], f"position.{key}")
+    if header.get("status", "paused") not in STATUSES:
+        raise StateMismatch(f"status: expected one of {', '.join(STATUSES)}")
+    if not isinstance(header.get("message", ""), str):
+        raise StateMismatch("message: expected a string")
+    if header.get("seed") is not None:
+        _whole(header["seed"], "seed")
+    breakpoints = header.get("breakpoints")
+    if not isinstance(breakpoints, list):
+        raise StateMismatch("breakpoints: expected a list")
+    for i, entry in enumerate(breakpoints, start=1):
+        where = f"breakpoints[{i}]"
+        if not isinstance(entry, dict) or set(entry) != set(BREAKPOINT_FIELDS):
+            raise StateMismatch(f"{where}: expected the fields {', '.join(BREAKPOINT_FIELDS)}")
+        for key, kind in BREAKPOINT_FIELDS.items():
+            value = entry[key]
+            if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+                raise StateMismatch(f"{where}.{key}: expected {_kind_name(kind)}")
+        _whole(entry["ignore"], f"{where}.ignore")
+        _whole(entry["hits"], f"{where}.hits")
+
+
+def _whole(value, field: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**63:
+        raise StateMismatch(f"{field}: expected a whole number ≥ 0, found {str(value)[:40]}")
+
+
+def _kind_name(kind) -> str:
+    names = {str: "a string", bool: "true or false", int: "a whole number"}
+    return names.get(kind, "a string or null")

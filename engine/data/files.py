@@ -170,7 +170,7 @@ def _read_csv(path: Path):
 
 
 def _columns(path, header, target, features) -> list[str]:
-    available = ", ".join(header)
+    available = ", ".join(map(_listed, header))
     if target not in header:
         raise ValueError(f"data.target: {path} has no column {target!r}; columns: {available}")
     if features is None:
@@ -191,6 +191,12 @@ def _columns(path, header, target, features) -> list[str]:
     if not names:
         raise ValueError(f"{path}: no feature columns besides the target {target!r}")
     return names
+
+
+def _listed(name: str) -> str:
+    """A column or array name in a list of them: as it is, or quoted with escapes when it holds
+    a line break or another character that is not printable (messages stay on one line)."""
+    return name if name.isprintable() else repr(name)
 
 
 def _number(path, text, column, line_no) -> float:
@@ -274,7 +280,7 @@ def load_npz(path: Path, target, features, classify: bool) -> RawData:
         ) from None
     target = "y" if target is None else target
     features = "x" if features is None else features
-    available = ", ".join(arrays) or "none"
+    available = ", ".join(map(_listed, arrays)) or "none"
     if target not in arrays:
         raise ValueError(f"data.target: {path} has no array {target!r}; arrays: {available}")
     if isinstance(features, str):

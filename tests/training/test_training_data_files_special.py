@@ -91,3 +91,13 @@ def test_a_billion_rows_of_width_zero_are_refused_at_once(tmp_path):
     np.savez(path, x=np.zeros((3, 0)), y=np.zeros(3))
     with pytest.raises(ValueError, match="array 'x' has no columns"):
         load_npz(path, None, None, False)
+
+
+def test_a_column_name_with_a_line_break_is_listed_on_one_line(tmp_path):
+    """A quoted CSV header field holding \\r\\n made the list of columns two lines (the
+    fuzz campaign)."""
+    path = tmp_path / "names.csv"
+    path.write_text('a,"b\r\nc"\n1,2\n', newline="")
+    with pytest.raises(ValueError) as error:
+        load_csv(path, "y", None, False)
+    assert str(error.value) == f"data.target: {path} has no column 'y'; columns: a, 'b\\r\\nc'"

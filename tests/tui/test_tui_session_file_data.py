@@ -274,3 +274,22 @@ def test_a_history_state_that_does_not_fit_the_run_is_refused(tmp_path, key, val
     with pytest.raises(SessionError) as error:
         LabSession.load(path)
     assert f"{DAMAGED}: {expected}" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda h: h["breakpoints"][0].update(hits=None), "breakpoints[1].hits: expected"),
+        (lambda h: h["breakpoints"][0].update(ignore=-3), "breakpoints[1].ignore: expected"),
+        (lambda h: h["position"].update(index="2"), "position.index: expected a whole number"),
+        (lambda h: h.update(status="exploded"), "status: expected one of idle, paused"),
+    ],
+)
+def test_a_header_field_of_the_wrong_type_is_refused_at_load(tmp_path, change, expected):
+    """A breakpoint whose hit count was null loaded, and the next step that hit it raised
+    TypeError (found by the fuzz campaign)."""
+    path = saved(tmp_path)
+    rewrite(path, change)
+    with pytest.raises(SessionError) as error:
+        LabSession.load(path)
+    assert f"{DAMAGED}: {expected}" in str(error.value)
