@@ -182,3 +182,40 @@ def test_x_in_a_start_breakpoint_from_a_scenario(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Breakpoint 1 (step_start if x[0,0] > 0.5) at step" in result.stdout
     assert "x[0,0] > 0.5 = true" in result.stdout.lower()
+
+
+@pytest.mark.parametrize("motion", ["c", "s 100000000"])
+def test_ctrl_c_in_line_mode_pauses_a_long_motion(motion):
+    """SIGINT during a long continue (fast path) or step count (event path) stops it at the
+    next step or event, and the debugger goes on reading commands."""
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    beside = Path(sys.executable).with_name("backprop-lab")
+    script = str(beside) if beside.exists() else shutil.which("backprop-lab")
+    if script is None:
+        pytest.skip("needs the installed backprop-lab script")
+    never = ["--set", "training.epochs=100000000", "--set", "stop.loss_below=1e-300"]
+    process = subprocess.Popen(
+        [script, "debug", "xor", *never],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        process.stdin.write(f"{motion}\n")
+        process.stdin.flush()
+        time.sleep(2.0)
+        process.send_signal(signal.SIGINT)
+        out, _ = process.communicate("p step\nq\n", timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 0, out
+    assert "Interrupted." in out and "Traceback" not in out
+    step = int(out.split("step = ")[1].split()[0])
+    assert step > 1

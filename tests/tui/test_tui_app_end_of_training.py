@@ -4,6 +4,8 @@ loads again."""
 
 from __future__ import annotations
 
+import pytest
+
 SHORT = ["training.epochs=3", "stop.loss_below=1e-12"]
 
 
@@ -53,3 +55,32 @@ async def test_an_extended_session_saves_and_loads_with_its_new_end(lab_app, set
     loaded.extend()
     loaded.train("continue", cancelled=lambda: False, progress=lambda step: None)
     assert loaded.steps_done == 9
+
+
+NEVER_ENDS = ["training.epochs=100000000", "stop.loss_below=1e-300"]
+
+
+@pytest.mark.parametrize("key", ["space", "s", "n", "f", "b", "e", "x", "B", "ctrl+s", "r"])
+async def test_a_key_that_acts_on_the_run_pauses_a_long_training_first(lab_app, key):
+    """Training that would not end for hours stops within a second of any key that steps,
+    goes back, extends, edits breakpoints, saves or resets (the view keys — l, 1–5, ? — leave
+    it running, by design)."""
+    import asyncio
+    import time
+
+    app = lab_app("xor", overrides=NEVER_ENDS)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space")
+        for _ in range(200):
+            await pilot.pause(0.01)
+            if app.session.steps_done > 20:
+                break
+        assert app.training
+        start = time.monotonic()
+        await pilot.press(key)
+        while app.training and key not in ("e", "x") and time.monotonic() - start < 5:
+            await asyncio.sleep(0.01)
+        if key in ("e", "x"):  # e trains to the end of the epoch (one step of xor), x refuses
+            await app.workers.wait_for_complete()
+        assert not app.training
+        assert time.monotonic() - start < 3
