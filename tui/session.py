@@ -47,6 +47,7 @@ from tui.session_schema import (
     check_history,
     check_like,
     check_optimizer_state,
+    check_run_values,
 )
 from tui.view import LabView
 
@@ -408,6 +409,7 @@ class LabSession:
         if not isinstance(state, dict) or not {"run", "steps", "epochs", "buffers"} <= set(state):
             raise StateMismatch("state: expected the run, its histories and its buffers")
         check_like(state["run"], run.snapshot(), "run")
+        check_run_values(state["run"], run, "run")
         check_optimizer_state(state["run"][0][0][1], run.learner, "run.optimizer")
         check_like(state["buffers"], tuple(layer.buffers for layer in run.net.layers), "buffers")
         run.restore(state["run"])

@@ -15,7 +15,7 @@ from engine.metrics import EpochMetrics
 from engine.stats import LayerStats
 from engine.stopping import NonFinite, StopRules
 from tui import session_file
-from tui.session_schema import StateMismatch
+from tui.session_schema import StateMismatch, check_record
 
 
 def stop_rules(run, saved: dict) -> None:
@@ -76,7 +76,9 @@ def decoded(tree):
             raise ValueError(f"unknown record {str(name)[:60]!r}")
         if type(fields) is not list or len(fields) != len(cls._fields):
             raise ValueError(f"{cls.__name__} needs the {len(cls._fields)} fields {cls._fields}")
-        return cls._make(map(decoded, fields))
+        record = cls._make(map(decoded, fields))
+        check_record(record)
+        return record
     if type(tree) is tuple:
         return tuple(decoded(x) for x in tree)
     if type(tree) is list:

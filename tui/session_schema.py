@@ -179,3 +179,70 @@ def _whole(value, field: str) -> None:
 def _kind_name(kind) -> str:
     names = {str: "a string", bool: "true or false", int: "a whole number"}
     return names.get(kind, "a string or null")
+
+
+_FIELD_TYPES = {
+    "int": lambda v: isinstance(v, int | np.integer) and not isinstance(v, bool),
+    "float": lambda v: (
+        isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool)
+    ),
+    "str": lambda v: isinstance(v, str),
+    "None": lambda v: v is None,
+}
+
+
+def check_record(record) -> None:
+    """Each field of an engine record (LayerStats, EpochMetrics, NonFinite, BlowUp) rebuilt
+    from a file is of its annotated type (``int``, ``float | None``, …): a string where the
+    panels format a number would end the lab at the next frame."""
+    cls = type(record)
+    for name, value in zip(cls._fields, record):
+        annotation = cls.__annotations__[name]
+        text = getattr(annotation, "__forward_arg__", annotation)
+        kinds = [kind.strip() for kind in str(text).split("|")]
+        if not any(_FIELD_TYPES[kind](value) for kind in kinds):
+            raise StateMismatch(f"{cls.__name__}.{name}: expected {text}, found {_kind(value)}")
+
+
+STOP_REASONS = ("loss_below", "patience", "epochs", "diverged", "max_steps")
+
+
+def check_run_values(saved, run, field: str) -> None:
+    """The parts of a run's snapshot that are None in a fresh run, so that ``check_like`` lets
+    any value through: the stop reason, the divergence record, early stopping's state, the last
+    step's statistics and loss, and the epoch's row order (a list where the divergence record
+    belongs loaded, and the next message about it raised AttributeError)."""
+    from engine.blowup import BlowUp
+    from engine.stats import LayerStats
+    from engine.stopping import NonFinite
+
+    trainer, stop_reason, divergence, early, _, _, last_stats, last_loss = saved
+    if stop_reason is not None and stop_reason not in STOP_REASONS:
+        raise StateMismatch(f"{field}.stop_reason: expected one of {', '.join(STOP_REASONS)}")
+    if divergence is not None and not isinstance(divergence, NonFinite | BlowUp):
+        raise StateMismatch(f"{field}.divergence: expected a divergence record or nothing")
+    if early is not None:
+        if run.early is None or not isinstance(early, tuple | list) or len(early) != 4:
+            raise StateMismatch(f"{field}.early: expected no early-stopping state")
+        best, best_epoch, best_state, wait = early
+        if not _FIELD_TYPES["float"](best) or not _FIELD_TYPES["int"](wait) or wait < 0:
+            raise StateMismatch(f"{field}.early: expected a best loss and a patience count")
+        if best_epoch is not None and not _FIELD_TYPES["int"](best_epoch):
+            raise StateMismatch(f"{field}.early: expected the epoch of the best loss")
+        if best_state is not None:
+            check_like(best_state, run.net.snapshot(), f"{field}.early.best_state")
+    if last_stats and (
+        len(last_stats) != run.net.L or not all(isinstance(s, LayerStats) for s in last_stats)
+    ):
+        raise StateMismatch(f"{field}.last_stats: expected the statistics of {run.net.L} layers")
+    if last_loss is not None and not _FIELD_TYPES["float"](last_loss):
+        raise StateMismatch(f"{field}.last_loss: expected a number, found {_kind(last_loss)}")
+    order = trainer[4]
+    n = run.trainer.n
+    if order is not None and (
+        not isinstance(order, np.ndarray)
+        or order.shape != (n,)
+        or order.dtype.kind not in "iu"
+        or not np.array_equal(np.sort(order), np.arange(n))
+    ):
+        raise StateMismatch(f"{field}.order: expected an order of the {n} training examples")

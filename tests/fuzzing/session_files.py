@@ -67,6 +67,12 @@ def _write_npz(header, arrays: dict) -> bytes:
     return buffer.getvalue()
 
 
+def _record(named) -> dict:
+    """A record node as the tree codec writes it: a tagged dict of its name and fields."""
+    name, fields = named
+    return {"$dict": [["$named", name], ["fields", fields]]}
+
+
 json_garbage = st.recursive(
     st.one_of(
         st.none(),
@@ -81,10 +87,17 @@ json_garbage = st.recursive(
         st.just({"$array": "a999"}),
         st.just({"$tuple": [1, 2]}),
         st.just({"$dict": [[1, 2], [[1], 3]]}),
-        st.just({"$named": "engine.threads:configure_blas_threads", "fields": [64]}),
-        st.just({"$named": "engine.data.files:load_csv", "fields": ["/etc/passwd", "x"]}),
-        st.just({"$named": "engine.stats:LayerStats", "fields": [1, 2, 3]}),
-        st.just({"$named": "builtins:eval", "fields": ["1+1"]}),
+        st.sampled_from(
+            [
+                ("engine.threads:configure_blas_threads", [64]),
+                ("engine.data.files:load_csv", ["/etc/passwd", "x"]),
+                ("builtins:eval", ["1+1"]),
+                ("engine.stats:LayerStats", [1, 2, 3]),
+                ("engine.stats:LayerStats", [1, "2", 3, 4, 5, 6, 7, 8, 9]),
+                ("engine.stopping:NonFinite", [None, "forward", 2, "z"]),
+                ("engine.blowup:BlowUp", [2, "1e300", 0.5, 4, "b", 1e300]),
+            ]
+        ).map(_record),
     ),
     lambda kids: st.one_of(
         st.lists(kids, max_size=3), st.dictionaries(st.text(max_size=4), kids, max_size=2)

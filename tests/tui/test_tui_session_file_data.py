@@ -293,3 +293,37 @@ def test_a_header_field_of_the_wrong_type_is_refused_at_load(tmp_path, change, e
     with pytest.raises(SessionError) as error:
         LabSession.load(path)
     assert f"{DAMAGED}: {expected}" in str(error.value)
+
+
+def run_tuple(document):
+    """The run's snapshot in a header's state: {"$tuple": [trainer, stop_reason, divergence,
+    early, loss sum, steps, last stats, last loss]}."""
+    return dict(document["state"]["$dict"])["run"]["$tuple"]
+
+
+@pytest.mark.parametrize(
+    ("index", "value", "expected"),
+    [
+        (2, [1, 2], "run.divergence: expected a divergence record or nothing"),
+        (1, "exploded", "run.stop_reason: expected one of loss_below, patience"),
+        (7, "0.5", "run.last_loss: expected a number"),
+        (6, {"$tuple": [1]}, "run.last_stats: expected the statistics of 8 layers"),
+        (
+            2,
+            {"$dict": [["$named", "engine.stopping:NonFinite"], ["fields", ["x", "f", 2, "z"]]]},
+            "NonFinite.step: expected int | None, found a str",
+        ),
+    ],
+)
+def test_run_values_a_fresh_run_does_not_have_are_checked(tmp_path, index, value, expected):
+    """A list where the divergence record belongs loaded, and the next message about the
+    divergence raised AttributeError (found by the third fuzz campaign)."""
+    session = LabSession.open("exploding-gradients")
+    with np.errstate(all="ignore"):
+        session.train("continue", lambda: False, lambda step: None)
+    assert session.run.stop_reason == "diverged"
+    path = session.save(tmp_path / "d.lab.npz")
+    rewrite(path, lambda document: run_tuple(document).__setitem__(index, value))
+    with pytest.raises(SessionError) as error:
+        LabSession.load(path)
+    assert f"{DAMAGED}: {expected}" in str(error.value)
