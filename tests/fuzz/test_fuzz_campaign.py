@@ -25,6 +25,7 @@ from fuzzing import (
     override_values,
     scenario_target,
     session_files,
+    session_in_lab_target,
     session_target,
 )
 from hypothesis import HealthCheck, given, seed, settings
@@ -104,3 +105,13 @@ def test_session_files(tmp_path_factory, data):
 @given(conditions)
 def test_debugger_expressions(text):
     condition_target(text)
+
+
+@seeded
+@settings(CAMPAIGN, max_examples=max(EXAMPLES // 10, 10))
+@given(st.data())
+def test_session_files_in_the_lab(tmp_path_factory, data):
+    """A tenth as many: each session that loads is drawn by the lab at two sizes."""
+    folder = tmp_path_factory.getbasetemp() / "sessions"
+    folder.mkdir(exist_ok=True)
+    session_in_lab_target(data.draw(session_files(folder)), folder)

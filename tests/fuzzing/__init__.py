@@ -78,7 +78,12 @@ from .scenario_files import (  # noqa: E402
     override_values,
     scenario_target,
 )
-from .session_files import session_bases, session_files, session_target  # noqa: E402
+from .session_files import (  # noqa: E402
+    session_bases,
+    session_files,
+    session_in_lab_target,
+    session_target,
+)
 
 __all__ = [
     "DOCUMENTS",
@@ -104,5 +109,6 @@ __all__ = [
     "scenario_target",
     "session_bases",
     "session_files",
+    "session_in_lab_target",
     "session_target",
 ]

@@ -183,3 +183,32 @@ def session_target(content: bytes, folder: Path) -> None:
                     one_line(e)
             status, message = session.train("epoch", lambda: False, lambda step: None)
         assert status != "error", message  # an exception in training (the lab recovered)
+
+
+def session_in_lab_target(content: bytes, folder: Path) -> None:
+    """A damaged session file that loads is shown by the lab: its panels drawn at 120×40 and
+    at 80×24, a step, a step back and a panel switch, and the lab still running."""
+    import asyncio
+
+    from tui.app import LabApp
+    from tui.session import LabSession, SessionError
+
+    path = folder / "lab.lab.npz"
+    path.write_bytes(content)
+    try:
+        session = LabSession.load(path)
+    except SessionError:
+        return
+
+    async def show(size) -> None:
+        app = LabApp(session=session)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause(0.05)
+            for key in ("s", "b", "l", "2", "5"):
+                await pilot.press(key)
+            assert app.is_running
+        assert app.return_code in (None, 0)
+
+    with bounded("session file in the lab", seconds=30.0), np.errstate(all="ignore"):
+        for size in ((120, 40), (80, 24)):
+            asyncio.run(show(size))
