@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 from hypothesis import strategies as st
 
-from . import bounded, one_line
+from . import TRIED, bounded, one_line
 from .data_files import arrays, flip_bits
 from .scenario_files import mutated_texts, override_keys, override_values
 
@@ -108,13 +108,24 @@ json_garbage = st.recursive(
 
 @st.composite
 def session_files(draw, folder: Path) -> bytes:
-    """A real session file with its JSON header, its arrays or its bytes damaged."""
+    """A real session file with its JSON header, its arrays or its bytes damaged — or only
+    its numbers changed (in the JSON or in the arrays, keeping types and shapes), so that many
+    files load and what follows the load is exercised too."""
     base = draw(st.sampled_from(session_bases(folder)))
-    kind = draw(st.sampled_from(["value", "value", "header", "source", "array", "bytes", "json"]))
+    kind = draw(
+        st.sampled_from(
+            ["value", "value", "header", "source", "array", "bytes", "json", "numbers", "values"]
+        )
+    )
     if kind == "bytes":
         return flip_bits(base, draw(st.integers(0, 2**32)), draw(st.integers(1, 16)))
     header, arrays = _read_npz(base)
-    if kind in ("value", "header"):
+    if kind == "numbers":
+        _change_numbers(header, draw)
+    elif kind == "values":
+        name = draw(st.sampled_from(sorted(arrays)))
+        arrays[name] = _new_values(arrays[name], draw)
+    elif kind in ("value", "header"):
         spots = []
 
         def collect(node, parent, key):
@@ -173,6 +184,7 @@ def session_target(content: bytes, folder: Path) -> None:
         except SessionError as e:
             one_line(e, starts=str(path))
             return
+        TRIED["session file (loaded, then stepped and trained)"] += 1
         with np.errstate(all="ignore"):
             for command in ("step", "next", "finish", "back"):
                 try:
@@ -195,6 +207,7 @@ def session_in_lab_target(content: bytes, folder: Path) -> None:
 
     path = folder / "lab.lab.npz"
     path.write_bytes(content)
+    TRIED["session file for the lab"] += 1
     try:
         session = LabSession.load(path)
     except SessionError:
@@ -209,6 +222,53 @@ def session_in_lab_target(content: bytes, folder: Path) -> None:
             assert app.is_running
         assert app.return_code in (None, 0)
 
-    with bounded("session file in the lab", seconds=30.0), np.errstate(all="ignore"):
+    with bounded("session file shown in the lab", seconds=30.0), np.errstate(all="ignore"):
         for size in ((120, 40), (80, 24)):
             asyncio.run(show(size))
+
+
+special = st.sampled_from([0.0, -0.0, 1e308, -1e308, 5e-324, 1e6, -1.0, 0.5, 7.0])
+nonfinite = st.sampled_from([{"$float": "nan"}, {"$float": "inf"}, {"$float": "-inf"}])
+
+
+def _change_numbers(header: dict, draw) -> None:
+    """Replace a few numbers of the header (floats by floats, whole numbers by whole numbers)."""
+    spots = []
+
+    def collect(node, parent, key):
+        if isinstance(node, bool):
+            return
+        if isinstance(node, int | float) and parent is not None:
+            spots.append((parent, key, type(node)))
+        elif isinstance(node, dict):
+            for k, v in node.items():
+                collect(v, node, k)
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                collect(v, node, i)
+
+    collect(header, None, None)
+    for _ in range(draw(st.integers(1, 3))):
+        parent, key, kind = spots[draw(st.integers(0, len(spots) - 1))]
+        if kind is int:
+            parent[key] = draw(st.sampled_from([0, 1, 2, 3, 5, 10, 100, 2**31, -1]))
+        else:
+            parent[key] = draw(st.one_of(special, st.floats(-10, 10), nonfinite))
+
+
+def _new_values(array: np.ndarray, draw) -> np.ndarray:
+    """``array`` with some entries changed, same dtype and shape (NaN, ±∞, huge values)."""
+    out = np.array(array, copy=True)
+    if out.size == 0:
+        return out
+    flat = out.reshape(-1)
+    for _ in range(draw(st.integers(1, 4))):
+        i = draw(st.integers(0, flat.size - 1))
+        if out.dtype.kind == "f":
+            flat[i] = draw(st.sampled_from([np.nan, np.inf, -np.inf, 1e300, -1e300, 0.0, 3.0]))
+        elif out.dtype.kind in "iu":
+            bits = np.iinfo(out.dtype)
+            flat[i] = draw(st.sampled_from([0, 1, bits.max, bits.min, 7]))
+        elif out.dtype.kind == "b":
+            flat[i] = not flat[i]
+    return out
