@@ -428,7 +428,10 @@ class LabSession:
         position = header["position"]
         with np.errstate(all="ignore"):
             while c.position.step == position["step"] and c.position.index < position["index"]:
+                before = c.position.index
                 c.step()
+                if c.position.index == before:  # training is finished here: nothing moves
+                    break
         for entry in header["breakpoints"]:
             if entry["builtin"]:
                 bp = c.breakpoints.nan

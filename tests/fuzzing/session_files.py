@@ -209,7 +209,8 @@ def session_in_lab_target(content: bytes, folder: Path) -> None:
     path.write_bytes(content)
     TRIED["session file for the lab"] += 1
     try:
-        session = LabSession.load(path)
+        with bounded("session file loaded for the lab"):
+            session = LabSession.load(path)
     except SessionError:
         return
 

@@ -327,3 +327,17 @@ def test_run_values_a_fresh_run_does_not_have_are_checked(tmp_path, index, value
     with pytest.raises(SessionError) as error:
         LabSession.load(path)
     assert f"{DAMAGED}: {expected}" in str(error.value)
+
+
+def test_a_position_past_the_end_of_training_loads_instead_of_hanging(tmp_path):
+    """A finished run whose saved position lies inside the next step: loading stepped towards
+    it for ever, since nothing moves past the end of training (found by the fuzz campaign)."""
+    from fuzzing import bounded
+
+    session = LabSession.open("xor", ["training.epochs=3", "stop.loss_below=1e-9"])
+    session.train("continue", lambda: False, lambda step: None)
+    path = session.save(tmp_path / "end.lab.npz")
+    rewrite(path, lambda document: document["position"].update(step=4, index=5))
+    with bounded("loading a finished session", seconds=10.0):
+        loaded = LabSession.load(path)
+    assert loaded.controller.finished() is not None and loaded.steps_done == 3
