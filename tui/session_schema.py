@@ -237,6 +237,7 @@ def check_run_values(saved, run, field: str) -> None:
         raise StateMismatch(f"{field}.last_stats: expected the statistics of {run.net.L} layers")
     if last_loss is not None and not _FIELD_TYPES["float"](last_loss):
         raise StateMismatch(f"{field}.last_loss: expected a number, found {_kind(last_loss)}")
+    _check_counters(trainer, run.trainer.batches_per_epoch, field)
     order = trainer[4]
     n = run.trainer.n
     if order is not None and (
@@ -246,3 +247,20 @@ def check_run_values(saved, run, field: str) -> None:
         or not np.array_equal(np.sort(order), np.arange(n))
     ):
         raise StateMismatch(f"{field}.order: expected an order of the {n} training examples")
+
+
+def _check_counters(trainer, batches_per_epoch: int, field: str) -> None:
+    """The trainer's epoch and batch are those its step count t gives (epoch 1 batch 0 before
+    the first step; after t steps, batch t − (epoch − 1)·B of epoch ⌈t / B⌉): batch 3 of an epoch
+    of one batch loaded, and the next step took an empty batch (ZeroDivisionError)."""
+    (_, _, t), _, epoch, batch, _ = trainer
+    for value, name in ((t, "t"), (epoch, "epoch"), (batch, "batch")):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
+            raise StateMismatch(f"{field}.{name}: expected a whole number ≥ 0")
+    expected_epoch = max(1, -(-int(t) // batches_per_epoch))
+    expected = (expected_epoch, int(t) - (expected_epoch - 1) * batches_per_epoch)
+    if (epoch, batch) != expected:
+        raise StateMismatch(
+            f"{field}: epoch {epoch}, batch {batch} after {t} step{'s' if t != 1 else ''}; with "
+            f"{batches_per_epoch} batches an epoch that is epoch {expected[0]}, batch {expected[1]}"
+        )

@@ -341,3 +341,20 @@ def test_a_position_past_the_end_of_training_loads_instead_of_hanging(tmp_path):
     with bounded("loading a finished session", seconds=10.0):
         loaded = LabSession.load(path)
     assert loaded.controller.finished() is not None and loaded.steps_done == 3
+
+
+def test_trainer_counters_that_do_not_fit_the_step_count_are_refused(tmp_path):
+    """Batch 3 of an epoch of one batch loaded, and the next step took an empty batch:
+    ZeroDivisionError (found by the fifth fuzz campaign)."""
+    path = saved(tmp_path)  # xor after one step: epoch 1, batch 1
+
+    def batch_three(document):
+        trainer = run_tuple(document)[0]["$tuple"]
+        trainer[3] = 3
+
+    rewrite(path, batch_three)
+    with pytest.raises(SessionError) as error:
+        LabSession.load(path)
+    assert f"{DAMAGED}: run: epoch 1, batch 3 after 1 step; with 1 batches an epoch" in str(
+        error.value
+    )
