@@ -18,8 +18,10 @@ past it is refused with one line naming the field, the need and the limit:
   keeps, checked when the debugger is set up (``check_step_back``).
 
 The limit is ``BACKPROP_LAB_MAX_MEMORY`` (bytes, or with a unit: ``512M``, ``8G``, ``1.5GiB``),
-``DEFAULT_LIMIT`` (2 GiB) when unset. Estimates are rounded up; the figures are what NumPy holds,
-without Python's own overhead (the lab itself takes about 100 MB).
+``DEFAULT_LIMIT`` (2 GiB) when unset. The estimates count what NumPy holds, not Python's own
+overhead (the lab itself takes about 100 MB), and err on the high side: they add parts that are
+never alive at the same time (tests/engine/test_engine_limits.py measures a training run's peak
+against them).
 """
 
 from __future__ import annotations
