@@ -5,7 +5,7 @@ a data set and the learning rate. The hand-written NumPy loop and PyTorch start 
 engine's initial weights and draw the same batches (the engine ``Trainer``'s shuffling: one
 ``rng.permutation(n)`` per epoch from ``default_rng(seed)``), so all three do the same work.
 
-Cases (issue 8):
+Cases:
 - tiny: 2-8-8-1 tanh, batch 32, MSE
 - deep: 16 → 10×32 sigmoid, batch 64, MSE
 - medium: 64-256-256-10 relu, softmax output, batch 128, cross-entropy

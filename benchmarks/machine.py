@@ -37,11 +37,16 @@ def blas() -> str:
     return "; ".join(parts) or "unknown"
 
 
-def describe() -> list[tuple[str, str]]:
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages (other work on the machine shows here)."""
     try:
-        load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        return ", ".join(f"{x:.2f}" for x in os.getloadavg())
     except OSError:
-        load = "unknown"
+        return "unknown"
+
+
+def describe() -> list[tuple[str, str]]:
+    load = load_average()
     return [
         ("CPU", cpu_model()),
         ("cores", str(os.cpu_count())),

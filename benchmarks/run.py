@@ -3,11 +3,11 @@
     python benchmarks/run.py            # full run (several minutes), writes benchmarks/results.md
     python benchmarks/run.py --quick    # < 60 s, prints the tables, writes nothing by default
 
-Sections (``--sections``, default all): a training steps/s; b event stream, debugger and
-step-back history overhead; c training inside the app, and key latency meanwhile; d start-up
-times; e memory of the statistics history. Every figure is measured with one BLAS thread
-(threadpoolctl, and ``torch.set_num_threads(1)``); targets are printed beside the figures, never
-asserted.
+Sections (``--sections``, default all): a training steps/s, and ``train`` end to end; b event
+stream, debugger and step-back history overhead; c training inside the app, and key latency
+meanwhile; d start-up times; e memory of the statistics history. Every figure is measured with
+one BLAS thread (threadpoolctl, and ``torch.set_num_threads(1)``); targets are printed beside the
+figures with "met" / "NOT met", never asserted.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from benchmarks import (  # noqa: E402
     bench_events,
     bench_keys,
     bench_memory,
+    bench_train,
     bench_training,
     machine,
     timing,
@@ -51,6 +52,11 @@ def parse(argv=None) -> argparse.Namespace:
         default="xor,spiral",
         help="scenarios for training inside the app (section c), comma-separated",
     )
+    p.add_argument(
+        "--train",
+        default="digits,tiny",
+        help="benchmark scenarios for `train` end to end (section a), comma-separated",
+    )
     p.add_argument("--dtypes", default="float64,float32", help="float64 and/or float32")
     p.add_argument("--repeats", type=int, help="repeats per figure (default 15, quick 3)")
     p.add_argument("--budget", type=float, help="seconds per repeat (default 0.2, quick 0.02)")
@@ -71,6 +77,10 @@ def parse(argv=None) -> argparse.Namespace:
         if c not in CASES:
             p.error(f"--cases: unknown network {c!r}; allowed: {', '.join(CASES)}")
     args.scenarios = [s for s in args.scenarios.split(",") if s]
+    args.scenarios_train = [s for s in args.train.split(",") if s]
+    for s in args.scenarios_train:
+        if s not in bench_train.SCENARIOS:
+            p.error(f"--train: unknown scenario {s!r}; allowed: {', '.join(bench_train.SCENARIOS)}")
     args.dtypes = [d for d in args.dtypes.split(",") if d]
     for d in args.dtypes:
         if d not in ("float64", "float32"):
@@ -101,6 +111,15 @@ def main(argv=None, log=None) -> str:
             log("(a) training steps/s …")
             tables.append(
                 bench_training.run(args.cases, args.dtypes, args.repeats, args.budget, log)
+            )
+            log("(a) train end to end …")
+            tables.append(
+                bench_train.run(
+                    args.scenarios_train,
+                    3 if args.quick else 7,
+                    epochs=2 if args.quick else None,
+                    log=log,
+                )
             )
         if "b" in args.sections:
             log("(b) event stream, debugger, step-back history …")
@@ -143,6 +162,7 @@ def main(argv=None, log=None) -> str:
         "| machine | |",
         "|---|---|",
         *[f"| {k} | {v} |" for k, v in description],
+        f"| load average at the end (1, 5, 15 min) | {machine.load_average()} |",
         "",
     ]
     text = "\n".join(lines) + "\n" + "\n\n".join(t.markdown() for t in tables) + "\n"

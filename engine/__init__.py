@@ -1,6 +1,6 @@
 """Backprop Lab's engine: pure NumPy networks whose training steps are streams of events.
 
-Nothing here imports the UI. Notation follows ``CONVENTIONS.md``: layers l = 1…L, zˡ, aˡ, δˡ,
+Nothing here imports the UI. Notation follows ``docs/notation.md``: layers l = 1…L, zˡ, aˡ, δˡ,
 ∂C/∂Wˡ (``grad_W``), ∂C/∂bˡ (``grad_b``).
 """
 

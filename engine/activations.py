@@ -1,9 +1,15 @@
 """Activation functions σ and their slopes σ′, one class each.
 
 Every activation maps the pre-activation ``z`` (shape (batch, n)) to ``a = σ(z)`` and gives the
-element-wise slope ``σ′(z)`` used in δˡ = (from above) ⊙ σ′(zˡ). Softmax is the exception: its
-Jacobian is not diagonal, so it is only allowed on the output layer together with the
-cross-entropy loss, where the output delta takes the fused form δᴸ = (a − y) / B.
+element-wise slope ``σ′(z)`` used in δˡ = (from above) ⊙ σ′(zˡ). Both write into ``out`` when it
+is given (a buffer shaped like z, reused from step to step by the fast path) and allocate the
+result otherwise: the same NumPy calls either way, so the values are the same bit for bit.
+Softmax is the exception: its Jacobian is not diagonal, so it is only allowed on the output layer
+together with the cross-entropy loss, where the output delta takes the fused form δᴸ = (a − y)/B.
+
+Each class also writes σ′ for the debugger's explanations (``explain_slope``), beside the
+``slope`` it explains: the formula, and the same formula with one unit's numbers in, which must
+compute ``slope``'s value (tested for every registered activation).
 
 ``ACTIVATIONS`` is the registry: a name → class dict that the CLI and the UI build their choices
 from. Adding an activation is one class here and one entry there.
@@ -15,6 +21,8 @@ from abc import ABC, abstractmethod
 
 import numpy as np
 
+from .settings import Setting, layer_setting
+
 
 class Activation(ABC):
     """Base class. ``max_slope`` is the largest value σ′ can take (for the saturation statistic)."""
@@ -24,17 +32,33 @@ class Activation(ABC):
     saturates = False  # σ′ → 0 for large |z|: the saturated-fraction statistic applies
     can_die = False  # σ′ = 0 on a whole half-line: the dead-unit statistic applies
     learnable: tuple[str, ...] = ()  # per-unit parameters this activation adds to its layer
+    output_only = False  # only on the output layer, with a loss that lists it (softmax)
+    kinked = False  # σ′ jumps at z = 0 (finite differences across it are not a derivative)
+    settings: tuple[Setting, ...] = ()  # its own per-layer settings (α), declared once
+    quiet: dict[str, str] = {}  # floating-point conditions σ raises on purpose (np.errstate
+    # keywords): whoever applies σ silences them around the pass
 
     def __init__(self, alpha: float | None = None):
+        own = {s.name: s for s in self.settings}
+        if "alpha" in own:
+            alpha = own["alpha"].default if alpha is None else own["alpha"].validate(alpha, "alpha")
         self.alpha = alpha
 
     @abstractmethod
-    def __call__(self, z, **params):
-        """a = σ(z)."""
+    def __call__(self, z, out=None, **params):
+        """a = σ(z) (into ``out`` when given)."""
 
     @abstractmethod
-    def slope(self, z, a, **params):
-        """σ′(z), element-wise; ``a = σ(z)`` is passed so it need not be recomputed."""
+    def slope(self, z, a, out=None, **params):
+        """σ′(z), element-wise, into ``out`` when given; ``a = σ(z)`` is passed so it need not be
+        recomputed."""
+
+    @abstractmethod
+    def explain_slope(self, t):
+        """σ′ for an explanation: (formula, the formula with one unit's numbers), written with
+        ``t`` (``engine.debugger.explain.backward.SlopeTerms``: the unit's ``t.z`` and ``t.a``,
+        its learnable ``t.params``, ``t.signed(x)`` for any other number, ``t.text`` and
+        ``t.SQ`` for formula text). Plain strings are fine where no number is needed."""
 
     def __repr__(self) -> str:
         if self.alpha is None:
@@ -47,33 +71,48 @@ class Linear(Activation):
 
     name = "linear"
 
-    def __call__(self, z, **params):
-        return z
+    def __call__(self, z, out=None, **params):
+        if out is None:
+            return z
+        np.copyto(out, z)
+        return out
 
-    def slope(self, z, a, **params):
-        return np.ones_like(z)
+    def slope(self, z, a, out=None, **params):
+        if out is None:
+            return np.ones_like(z)
+        out.fill(1.0)
+        return out
+
+    def explain_slope(self, t):
+        return "1", "1"
 
 
 class Sigmoid(Activation):
     """σ(z) = 1 / (1 + e⁻ᶻ), σ′(z) = σ(z)(1 − σ(z)); finite and accurate at any z.
 
     For z < −709 (−88 in float32) e⁻ᶻ overflows to +∞ and 1 / (1 + ∞) = 0, the correctly rounded
-    value there; that overflow is expected and silenced. Elsewhere the result is within a few
-    ulp. (Four NumPy calls instead of the seven of the two-branch form: this runs per layer.)
+    value there; that overflow is expected (``quiet``: the caller silences it, once per pass,
+    since an ``np.errstate`` costs microseconds). Elsewhere the result is within a few ulp. (Four
+    NumPy calls instead of the seven of the two-branch form: this runs per layer.)
     """
 
     name = "sigmoid"
     max_slope = 0.25
     saturates = True
+    quiet = {"over": "ignore"}
 
-    def __call__(self, z, **params):
-        with np.errstate(over="ignore"):
-            e = np.exp(-z)
+    def __call__(self, z, out=None, **params):
+        e = np.negative(z, out)
+        np.exp(e, e)
         e += 1.0
-        return np.reciprocal(e, out=e)
+        return np.reciprocal(e, e)
 
-    def slope(self, z, a, **params):
-        return a * (1.0 - a)
+    def slope(self, z, a, out=None, **params):
+        s = np.subtract(1.0, a, out)
+        return np.multiply(a, s, s)
+
+    def explain_slope(self, t):
+        return "a (1 − a)", t.a + " × (1 − " + t.a + ")"
 
 
 class Tanh(Activation):
@@ -82,11 +121,15 @@ class Tanh(Activation):
     name = "tanh"
     saturates = True
 
-    def __call__(self, z, **params):
-        return np.tanh(z)
+    def __call__(self, z, out=None, **params):
+        return np.tanh(z, out)
 
-    def slope(self, z, a, **params):
-        return 1.0 - a * a
+    def slope(self, z, a, out=None, **params):
+        s = np.multiply(a, a, out)
+        return np.subtract(1.0, s, s)
+
+    def explain_slope(self, t):
+        return t.text("1 − a²", "1 - a^2"), "1 − " + t.a + t.SQ
 
 
 class ReLU(Activation):
@@ -94,28 +137,42 @@ class ReLU(Activation):
 
     name = "relu"
     can_die = True
+    kinked = True
 
-    def __call__(self, z, **params):
-        return np.maximum(z, 0.0)
+    def __call__(self, z, out=None, **params):
+        return np.maximum(z, 0.0, out=out)
 
-    def slope(self, z, a, **params):
-        return (z > 0).astype(z.dtype)
+    def slope(self, z, a, out=None, **params):
+        return np.greater(z, 0.0, _like(z, out), casting="unsafe")  # True → 1.0
+
+    def explain_slope(self, t):
+        return "1 if z > 0 else 0", "1 if " + t.z + " > 0 else 0"
 
 
 class LeakyReLU(Activation):
     """σ(z) = z if z > 0 else α z, σ′(z) = 1 if z > 0 else α (α defaults to 0.01)."""
 
     name = "leaky_relu"
+    kinked = True
+    settings = (layer_setting("alpha", "float", 0.01, "slope", "slope α for z ≤ 0", symbol="α"),)
 
     def __init__(self, alpha: float | None = None):
-        super().__init__(0.01 if alpha is None else float(alpha))
+        super().__init__(alpha)
         self.max_slope = max(1.0, abs(self.alpha))
 
-    def __call__(self, z, **params):
-        return np.where(z > 0, z, self.alpha * z)
+    def __call__(self, z, out=None, **params):
+        a = np.multiply(z, self.alpha, out)
+        np.copyto(a, z, where=z > 0)
+        return a
 
-    def slope(self, z, a, **params):
-        return np.where(z > 0, 1.0, self.alpha).astype(z.dtype, copy=False)
+    def slope(self, z, a, out=None, **params):
+        s = _like(z, out)
+        s.fill(self.alpha)
+        np.copyto(s, 1.0, where=z > 0)
+        return s
+
+    def explain_slope(self, t):
+        return "1 if z > 0 else α", "1 if " + t.z + " > 0 else " + t.signed(self.alpha)
 
 
 class PReLU(Activation):
@@ -127,15 +184,31 @@ class PReLU(Activation):
 
     name = "prelu"
     learnable = ("alpha",)
+    kinked = True
+    settings = (
+        layer_setting(
+            "alpha",
+            "float",
+            0.25,
+            "initial slope",
+            "slope α for z ≤ 0, learned per unit",
+            symbol="α",
+        ),
+    )
 
-    def __init__(self, alpha: float | None = None):
-        super().__init__(0.25 if alpha is None else float(alpha))
+    def __call__(self, z, out=None, alpha=None, **params):
+        a = np.multiply(z, alpha, out)
+        np.copyto(a, z, where=z > 0)
+        return a
 
-    def __call__(self, z, alpha=None, **params):
-        return np.where(z > 0, z, alpha * z)
+    def slope(self, z, a, out=None, alpha=None, **params):
+        s = _like(z, out)
+        s[...] = alpha
+        np.copyto(s, 1.0, where=z > 0)
+        return s
 
-    def slope(self, z, a, alpha=None, **params):
-        return np.where(z > 0, 1.0, alpha).astype(z.dtype, copy=False)
+    def explain_slope(self, t):
+        return "1 if z > 0 else αⱼ", "1 if " + t.z + " > 0 else " + t.params["alpha"]
 
     def grad_alpha(self, z, grad_a):
         """∂C/∂αⱼ = Σᵢ ∂C/∂aᵢⱼ · min(zᵢⱼ, 0)."""
@@ -147,16 +220,41 @@ class ELU(Activation):
 
     name = "elu"
     saturates = True
+    settings = (
+        layer_setting(
+            "alpha",
+            "float",
+            1.0,
+            "scale",
+            "scale α of the negative part, α(eᶻ − 1)",
+            symbol="α",
+            lo=0.0,
+            lo_open=True,
+        ),
+    )
 
     def __init__(self, alpha: float | None = None):
-        super().__init__(1.0 if alpha is None else float(alpha))
+        super().__init__(alpha)
         self.max_slope = max(1.0, self.alpha)
+        self.kinked = self.alpha != 1.0  # σ′(0⁻) = α, σ′(0⁺) = 1
 
-    def __call__(self, z, **params):
-        return np.where(z > 0, z, self.alpha * np.expm1(np.minimum(z, 0.0)))
+    def __call__(self, z, out=None, **params):
+        a = np.minimum(z, 0.0, out=out)
+        np.expm1(a, a)
+        np.multiply(a, self.alpha, a)
+        np.copyto(a, z, where=z > 0)
+        return a
 
-    def slope(self, z, a, **params):
-        return np.where(z > 0, 1.0, a + self.alpha)
+    def slope(self, z, a, out=None, **params):
+        s = np.add(a, self.alpha, out)
+        np.copyto(s, 1.0, where=z > 0)
+        return s
+
+    def explain_slope(self, t):
+        return (
+            "1 if z > 0 else a + α",
+            "1 if " + t.z + " > 0 else " + t.a + " + " + t.signed(self.alpha),
+        )
 
 
 class Softmax(Activation):
@@ -167,14 +265,23 @@ class Softmax(Activation):
 
     name = "softmax"
     saturates = True
+    output_only = True
 
-    def __call__(self, z, **params):
-        e = np.exp(z - z.max(axis=1, keepdims=True))
-        return e / e.sum(axis=1, keepdims=True)
+    def __call__(self, z, out=None, **params):
+        e = np.subtract(z, z.max(axis=1, keepdims=True), out)
+        np.exp(e, e)
+        return np.divide(e, e.sum(axis=1, keepdims=True), e)
 
-    def slope(self, z, a, **params):
-        """The diagonal of the softmax Jacobian, aⱼ(1 − aⱼ) (shown, not used for δ)."""
-        return a * (1.0 - a)
+    # The diagonal of the softmax Jacobian, aⱼ(1 − aⱼ) (shown, not used for δ): σ′ of sigmoid.
+    slope = Sigmoid.slope
+
+    def explain_slope(self, t):
+        return "aⱼ (1 − aⱼ)", t.a + " × (1 − " + t.a + ")"
+
+
+def _like(z, out):
+    """``out``, or a new array shaped like z."""
+    return np.empty_like(z) if out is None else out
 
 
 ACTIVATIONS: dict[str, type[Activation]] = {

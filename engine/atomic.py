@@ -1,15 +1,19 @@
-"""One atomic write for every file the lab writes (sessions, traces).
+"""One atomic write for every file the lab writes (sessions, traces, exported scripts).
 
 The content goes to a temporary file ``.NAME.XXXX.tmp`` in the target's folder, is flushed and
 fsynced, gets the mode a new file would get (0o666 less the umask) or the existing file's mode,
 is renamed over the target (``os.replace``), and the folder is fsynced so that the rename itself
 survives a crash. A crash or kill mid-write leaves the target as it was; the temporary files such
 a kill leaves behind are removed by the next write to the same target (and by a session's load).
+
+``atomic_write_files`` writes several files as one (an exported script and the arrays beside it):
+all of them are replaced, or none.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
 import time
 from collections.abc import Callable
@@ -23,9 +27,67 @@ def atomic_write(path: str | os.PathLike, write: Callable, *, binary: bool) -> P
 
     OSError from the file system propagates; the temporary file is removed on any error."""
     path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
+    tmp = _temporary(path, write, binary)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_folder(_folder(path))
+    return path
+
+
+def atomic_write_files(files) -> list[Path]:
+    """Write several files so that all of them are replaced or none: ``files`` is a sequence of
+    ``(path, write, binary)`` as ``atomic_write`` takes them. Every temporary file is written
+    and fsynced first; only then are they renamed over their targets, in order. If a rename
+    fails, the targets already replaced get their old content back (kept as a hard link beside
+    them while the renames run) or, where there was none, are removed again. On a file system
+    without hard links an old file replaced before the failure keeps its new content.
+
+    OSError from the file system propagates."""
+    temporaries: list[tuple[Path, str]] = []
+    try:
+        for path, write, binary in files:
+            temporaries.append((Path(path), _temporary(Path(path), write, binary)))
+    except BaseException:
+        for _, tmp in temporaries:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    replaced: list[tuple[Path, Path | None, bool]] = []  # (target, backup, existed)
+    try:
+        for path, tmp in temporaries:
+            existed = path.is_file()
+            backup = _hard_link_beside(path) if existed else None
+            try:
+                os.replace(tmp, path)
+            except BaseException:
+                if backup is not None:
+                    backup.unlink(missing_ok=True)
+                raise
+            replaced.append((path, backup, existed))
+    except BaseException:
+        for _, tmp in temporaries:
+            Path(tmp).unlink(missing_ok=True)
+        for path, backup, existed in reversed(replaced):
+            if backup is not None:
+                os.replace(backup, path)
+            elif not existed:
+                path.unlink(missing_ok=True)
+        raise
+    for _, backup, _ in replaced:
+        if backup is not None:
+            backup.unlink(missing_ok=True)
+    for folder in {_folder(path) for path, _ in temporaries}:
+        _fsync_folder(folder)
+    return [path for path, _ in temporaries]
+
+
+def _temporary(path: Path, write: Callable, binary: bool) -> str:
+    """``write(f)`` into a new ``.NAME.XXXX.tmp`` beside ``path``, flushed, fsynced and given the
+    mode the target will have; its name. Removed again on any error."""
     remove_stale_temporaries(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=_folder(path))
     try:
         with os.fdopen(
             fd, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8"})
@@ -34,17 +96,30 @@ def atomic_write(path: str | os.PathLike, write: Callable, *, binary: bool) -> P
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, file_mode(path))
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _fsync_folder(folder)
-    return path
+    return tmp
+
+
+def _hard_link_beside(path: Path) -> Path | None:
+    """A second name ``.NAME.XXXX.tmp`` for the existing file ``path`` (None where the file
+    system has no hard links); a leftover is removed as a stale temporary."""
+    backup = _folder(path) / f".{path.name}.{secrets.token_hex(6)}.old.tmp"
+    try:
+        os.link(path, backup)
+    except OSError:
+        return None
+    return backup
+
+
+def _folder(path: Path) -> Path:
+    return path.parent if str(path.parent) else Path(".")
 
 
 def remove_stale_temporaries(path: Path) -> None:
     """Remove ``.NAME.*.tmp`` files older than ``STALE_SECONDS`` beside ``path``."""
-    folder = path.parent if str(path.parent) else Path(".")
+    folder = _folder(path)
     now = time.time()
     try:
         candidates = list(folder.glob(f".{path.name}.*.tmp"))

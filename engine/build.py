@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import limits
+from . import limits, settings
 from .data import Dataset, load_data
 from .learner import Learner
 from .network import LayerSpec, Network, build_network
-from .optimizers import OPTIMIZERS, make_optimizer
+from .optimizers import make_optimizer
 from .run import Run
 from .schedules import make_schedule
 from .stopping import StopRules
@@ -39,22 +39,8 @@ LAYER_KEYS = (
     "bias_value",
     "weights",
     "bias",
-    "dropout",
-    "batch_norm",
+    *settings.LAYER,
 )
-TRAINING_DEFAULTS = {
-    "optimizer": "sgd",
-    "lr": 0.1,
-    "batch_size": "full",
-    "epochs": 100,
-    "shuffle": True,
-    "l1": 0.0,
-    "l2": 0.0,
-    "weight_decay": 0.0,
-    "clip_value": None,
-    "clip_norm": None,
-}
-OPTIMIZER_KEYS = ("momentum", "nesterov", "beta1", "beta2", "rho", "eps")
 
 
 def build_run(
@@ -75,13 +61,7 @@ def build_run(
         raise ValueError(f"seed must be an integer ≥ 0, got {seed!r}")
     data_ss, init_ss, train_ss = np.random.SeedSequence(int(seed)).spawn(3)
     network = dict(network or {})
-    training = {**TRAINING_DEFAULTS, **{k: v for k, v in (training or {}).items() if v is not None}}
-    unknown = set(training) - set(TRAINING_DEFAULTS) - set(OPTIMIZER_KEYS)
-    if unknown:
-        raise ValueError(
-            f"training.{sorted(unknown)[0]} is not a training setting; allowed: "
-            + ", ".join([*TRAINING_DEFAULTS, *OPTIMIZER_KEYS])
-        )
+    training, hyper = _training(training)
 
     loss = network.get("loss")
     if loss is None:
@@ -99,12 +79,14 @@ def build_run(
     net = build_network(dataset.n_features, specs, loss, np.random.default_rng(init_ss), dtype)
     _check_output(net, dataset)
 
-    optimizer = _optimizer(training)
+    optimizer = make_optimizer(
+        training["optimizer"], weight_decay=training["weight_decay"], **hyper
+    )
     learner = Learner(
         net,
         optimizer,
-        l1=_number(training["l1"], "training.l1", low=0.0),
-        l2=_number(training["l2"], "training.l2", low=0.0),
+        l1=training["l1"],
+        l2=training["l2"],
         clip_value=training["clip_value"],
         clip_norm=training["clip_norm"],
     )
@@ -115,12 +97,9 @@ def build_run(
             "stop.patience: early stopping watches the validation loss, so it needs "
             "data.validation > 0"
         )
-    lr = _number(training["lr"], "training.lr", low=0.0, strict=True)
-    sched = make_schedule(lr, schedule, epochs)
+    sched = make_schedule(training["lr"], schedule, epochs)
     batch_size = _batch_size(training["batch_size"], dataset, net)
     shuffle = training["shuffle"]
-    if not isinstance(shuffle, bool):
-        raise ValueError(f"training.shuffle must be true or false, got {shuffle!r}")
     trainer = Trainer(
         learner,
         dataset.x_train,
@@ -177,8 +156,8 @@ def layer_specs(layers) -> list[LayerSpec]:
                 bias_params=bias_params,
                 weights=table.get("weights"),
                 bias=table.get("bias"),
-                dropout=table.get("dropout", 0.0),
-                batch_norm=table.get("batch_norm", False),
+                dropout=table.get("dropout", settings.LAYER["dropout"].default),
+                batch_norm=table.get("batch_norm", settings.LAYER["batch_norm"].default),
             )
         )
     return specs
@@ -230,23 +209,30 @@ def _check_output(net: Network, data: Dataset) -> None:
     )
 
 
-def _optimizer(training: dict):
-    name = training["optimizer"]
-    if name not in OPTIMIZERS:
-        raise ValueError(f"training.optimizer must be one of {', '.join(OPTIMIZERS)}, got {name!r}")
-    allowed = OPTIMIZERS[name].defaults
-    settings = {}
-    for key in OPTIMIZER_KEYS:
-        if training.get(key) is None:
-            continue
-        if key not in allowed:
+def _training(section: dict | None) -> tuple[dict, dict]:
+    """(every ``[training]`` setting, checked, defaults filled in; the optimizer's own
+    hyper-parameters that the section sets) — ValueError naming the key otherwise."""
+    given = {k: v for k, v in (section or {}).items() if v is not None}
+    common = settings.TRAINING
+    optimizer = common["optimizer"].validate(given.get("optimizer", common["optimizer"].default))
+    own = settings.optimizer_settings(optimizer)
+    others = settings.all_optimizer_settings()
+    for key in given:
+        if key not in common and key not in others:
             raise ValueError(
-                f"training.{key} does not apply to optimizer {name!r}"
-                + (f"; its settings: {', '.join(allowed)}" if allowed else "")
+                f"training.{key} is not a training setting; allowed: "
+                + ", ".join([*common, *others])
             )
-        settings[key] = training[key]
-    wd = _number(training["weight_decay"], "training.weight_decay", low=0.0)
-    return make_optimizer(name, weight_decay=wd, **settings)
+        if key in others and key not in own:
+            raise ValueError(
+                f"training.{key} does not apply to optimizer {optimizer!r}"
+                + (f"; its settings: {', '.join(own)}" if own else "")
+            )
+    values = {
+        name: s.default if given.get(name) is None else s.validate(given[name])
+        for name, s in common.items()
+    }
+    return values, {name: s.validate(given[name]) for name, s in own.items() if name in given}
 
 
 def _batch_size(value, data: Dataset, net: Network) -> int:
@@ -254,8 +240,6 @@ def _batch_size(value, data: Dataset, net: Network) -> int:
     held = f" ({data.n_val} held out for validation)" if data.n_val else ""
     if value == "full":
         size = n
-    elif isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise ValueError(f'training.batch_size must be a positive integer or "full", got {value!r}')
     elif value > n:
         raise ValueError(
             f"training.batch_size = {value} is larger than the training set: {n} examples"
@@ -272,11 +256,3 @@ def _batch_size(value, data: Dataset, net: Network) -> int:
             f"{smallest}; choose another batch size"
         )
     return size
-
-
-def _number(value, field, low=None, strict=False) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
-        raise ValueError(f"{field} must be a number, got {value!r}")
-    if low is not None and (value <= low if strict else value < low):
-        raise ValueError(f"{field} must be {'>' if strict else '≥'} {low:g}, got {value!r}")
-    return float(value)

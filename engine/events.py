@@ -1,4 +1,4 @@
-"""The events of one training step, in the order the math happens (``CONVENTIONS.md``).
+"""The events of one training step, in the order the math happens (``docs/notation.md``).
 
 StepStart → Forward(l) for l = 1…L → Loss → [Delta(l), Gradient(l)] for l = L…1 → Clip (when
 clipping is on) → Update(l) for l = 1…L → StepEnd.

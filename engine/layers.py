@@ -9,7 +9,7 @@ Parameters live in ``params`` (a name → read-only array dict: ``W``, ``b`` and
 adds, e.g. PReLU's ``alpha``). They are replaced, never modified in place, so old values can be
 kept by reference.
 
-Two options change the path from zˡ to aˡ (issue 4):
+Two options change the path from zˡ to aˡ:
 
 - **Batch normalization** (``batch_norm = True``), as ``torch.nn.BatchNorm1d`` after the linear map:
       μ = mean_batch(z),  v = var_batch(z) (biased),  ẑ = (z − μ) / √(v + ε)
@@ -38,15 +38,39 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .activations import Activation
-from .stats import ones
+from .arrays import dot, frozen, ones
 
 _NO_PARAMS: dict = {}  # the keyword arguments of an activation without learnable parameters
 
 
-def frozen(array: np.ndarray) -> np.ndarray:
-    """Mark ``array`` read-only (no copy) and return it."""
-    array.setflags(False)  # write=False; ~8× faster than `array.flags.writeable = False`
-    return array
+# --- the equations of a dense layer, each once -----------------------------------------------
+# Both the event stream (through ``Dense``) and the fast path (``engine.lean``, which passes
+# buffers reused from step to step as ``out``) compute with these functions. ``dot`` is
+# ``np.dot`` (``engine.arrays``): less dispatch than ``@`` on the lab's small arrays, the same BLAS
+# products.
+
+
+def linear(a_prev, W_T, b, out=None):
+    """zˡ = aˡ⁻¹ (Wˡ)ᵀ + bˡ; ``W_T`` is the transposed view of Wˡ."""
+    z = dot(a_prev, W_T, out)
+    z += b  # in place: one array and one pass less than `… + b`, the same values
+    return z
+
+
+def hidden_delta(from_above, local_slope, out=None):
+    """δˡ = ∂C/∂aˡ ⊙ σ′(zˡ)."""
+    return np.multiply(from_above, local_slope, out)
+
+
+def gradients(delta, a_prev, grad_W=None, grad_b=None):
+    """∂C/∂Wˡ = (δˡ)ᵀ aˡ⁻¹ and ∂C/∂bˡ = Σ_batch δˡ (summed over the batch rows); the sum as 1ᵀδ,
+    a BLAS product, 2–3× faster than δ.sum(axis=0)."""
+    return dot(delta.T, a_prev, grad_W), dot(ones(delta.shape[0], delta.dtype), delta, grad_b)
+
+
+def backpropagate(delta, W, out=None):
+    """(Wˡ)ᵀ δˡ in batch rows, δˡ Wˡ: the factor ∂C/∂aˡ⁻¹ that layer l − 1's delta starts from."""
+    return dot(delta, W, out)
 
 
 @dataclass
@@ -57,7 +81,6 @@ class Dense:
     activation: Activation
     params: dict[str, np.ndarray]
     init: str = ""  # how W was initialized, for display
-    norm_cache: tuple = (None, 0.0)  # (W, ‖W‖) of the last statistics, see stats.layer_stats
     dropout: float = 0.0  # p, the probability of dropping a unit in training
     batch_norm: bool = False
     buffers: dict[str, np.ndarray] = field(default_factory=dict)  # batch norm's running stats
@@ -95,14 +118,12 @@ class Dense:
         with its running statistics).
         """
         params = self.params
-        z = a_prev @ params["W"].T
-        z += params["b"]  # in place: one array and one pass less than `… + b`, the same values
+        z = linear(a_prev, params["W"].T, params["b"])
         if self.plain:
-            act = self.activation
-            return z, act(z, **(self.act_params() if act.learnable else _NO_PARAMS)), None
+            return z, self._activate(z), None
         extra = {}
         u = self._normalize(z, train, extra) if self.batch_norm else z
-        s = self.activation(u, **self.act_params())
+        s = self._activate(u)
         a = s
         if self.dropout and train:
             if rng is None:
@@ -113,6 +134,15 @@ class Dense:
             extra["mask"] = frozen(mask)
             extra["s"] = s
         return z, a, extra
+
+    def _activate(self, u):
+        """σ(u), its deliberate floating-point conditions (``Activation.quiet``) silenced."""
+        act = self.activation
+        params = self.act_params() if act.learnable else _NO_PARAMS
+        if act.quiet:
+            with np.errstate(**act.quiet):
+                return act(u, **params)
+        return act(u, **params)
 
     def _normalize(self, z, train, extra):
         """u = γ ẑ + β with ẑ = (z − μ)/√(v + ε); fills ``extra`` with μ, v, ẑ, 1/√(v + ε)."""
@@ -153,12 +183,12 @@ class Dense:
             act = self.activation
             params = self.act_params() if act.learnable else _NO_PARAMS
             local_slope = act.slope(z, a, **params)
-            return grad_a * local_slope, local_slope, None
+            return hidden_delta(grad_a, local_slope), local_slope, None
         u = extra.get("u", z)
         mask = extra.get("mask")
         grad_s = grad_a if mask is None else grad_a * mask
         local_slope = self.activation.slope(u, extra.get("s", a), **self.act_params())
-        grad_u = grad_s * local_slope
+        grad_u = hidden_delta(grad_s, local_slope)
         delta_extra = {"grad_u": grad_u}
         if mask is not None:
             delta_extra["mask"] = mask
@@ -176,8 +206,8 @@ class Dense:
     def gradients(self, delta, a_prev, grad_a, z, extra, delta_extra=None) -> dict[str, np.ndarray]:
         """∂C/∂Wˡ = δᵀ aˡ⁻¹ and ∂C/∂bˡ = Σ δ; ∂C/∂γ = Σ ∂C/∂u ⊙ ẑ and ∂C/∂β = Σ ∂C/∂u with
         batch norm; ∂C/∂α for PReLU (from ∂C/∂σ and σ's input)."""
-        # Σ over the batch as 1ᵀδ, a BLAS matrix-vector product: 2–3× faster than δ.sum(axis=0)
-        grads = {"W": delta.T @ a_prev, "b": ones(delta.shape[0], delta.dtype) @ delta}
+        grad_W, grad_b = gradients(delta, a_prev)
+        grads = {"W": grad_W, "b": grad_b}
         if extra is None:
             if self.activation.learnable:
                 grads["alpha"] = self.activation.grad_alpha(z, grad_a)
@@ -198,7 +228,7 @@ class Dense:
 
     def from_above(self, delta):
         """(Wˡ)ᵀ δˡ in batch rows: the factor δˡ passes down to layer l − 1."""
-        return delta @ self.params["W"]
+        return backpropagate(delta, self.params["W"])
 
     def describe(self) -> str:
         options = (" batch_norm" if self.batch_norm else "") + (

@@ -2,21 +2,34 @@
 
 A ``Learner`` is a network plus everything a step changes besides it: the optimizer's state and
 its step count t, and the regularization and clipping settings. ``events(x, y, lr)`` yields the
-events of one step in the documented order; ``step(x, y, lr)`` does the same computation without
-building events. Both call the same per-layer functions in the same order, so their results are
-bitwise identical.
+events of one step in the documented order; ``step(x, y, lr)`` takes the same step without
+building events. Both compute with the same per-layer rules (``engine.layers``' equations, the
+activations', losses' and optimizers' methods) in the same order, so their results are bitwise
+identical. ``step`` runs on ``engine.lean.LeanStep`` — buffers reused from step to step, all
+parameters in one flat array — for every network it specialises (dense layers without dropout,
+batch norm or PReLU); otherwise it drains the event stream without building the statistics.
 
 The step:
     forward   zˡ = aˡ⁻¹ (Wˡ)ᵀ + bˡ, aˡ = σ(zˡ)                        l = 1…L
     loss      C = C₀(aᴸ, y) + λ₁ Σ|W| + (λ₂/2) Σ‖W‖²;  ∇ₐC₀
     backward  δᴸ = ∇ₐC ⊙ σ′(zᴸ) (or fused);  δˡ = (δˡ⁺¹ Wˡ⁺¹) ⊙ σ′(zˡ)   l = L…1
               ∂C/∂Wˡ = (δˡ)ᵀ aˡ⁻¹ + λ₂ Wˡ + λ₁ sign(Wˡ),  ∂C/∂bˡ = Σ δˡ
-    clip      by value or by global norm (optional)
+    clip      by value (g ← clip(g, −c, c)) or by global norm (g ← g·c/(‖g‖ + 10⁻⁶) when that
+              factor is < 1, as torch.nn.utils.clip_grad_norm_), optional
     update    p ← optimizer rule(p, g)                                    l = 1…L
     commit    parameters and optimizer state replaced; then StepEnd
 
 Nothing is modified before the commit, so closing the event generator early leaves the learner
 exactly as it was.
+
+After a step the learner keeps what its statistics are computed from (``stats.StepArrays``) until
+the next step: ``step_stats()`` computes them when something reads them. ``finite`` is the step's
+non-finite check: the loss plus ‖P‖² over every parameter after the update (biases included),
+plus ‖∂C/∂p‖² before clipping where clipping is on, is finite. A NaN or ∞ in a parameter,
+gradient, update or activation reaches one of these at the step it appears (see
+``engine.nonfinite``); ``really_non_finite()`` tells a true one from a finite sum that
+overflowed. (‖P − ΔP‖² covers Σ‖ΔP‖² — a non-finite update always leaves a non-finite
+parameter — and a parameter that was non-finite before the step, in one pass.)
 
 Layers with dropout or batch norm return an ``extra`` dict from ``forward`` and ``backward``; the
 entries that are fields of the Forward / Delta event (mask, z_hat, batch_mean, batch_var,
@@ -31,15 +44,19 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .arrays import frozen, vdot
 from .events import Clip, Delta, Forward, Gradient, Loss, StepEnd, StepStart, Update
 from .network import Network
 from .optimizers import Optimizer
-from .stats import backward_stats, forward_sums, layer_stats, update_norms
+from .stats import StepArrays, step_stats
 
 
 class StepResult(NamedTuple):
     loss: float
-    stats: tuple
+    finite: bool  # the step's loss, updates and (with clipping) gradients are finite
+
+
+NORM_CLIP_EPS = 1e-6  # clip_grad_norm_'s ε: the clipped norm is c·‖g‖/(‖g‖ + ε) < c, never c + ulp
 
 
 class Learner:
@@ -52,10 +69,7 @@ class Learner:
         l2: float = 0.0,
         clip_value: float | None = None,
         clip_norm: float | None = None,
-        stats: bool = True,
     ):
-        """``stats=False`` leaves out the per-layer statistics (``StepResult.stats`` and
-        ``StepEnd.stats`` are then empty): only to measure what they cost."""
         if clip_value is not None and clip_norm is not None:
             raise ValueError("clip by value or by norm, not both")
         for name, value in (("l1", l1), ("l2", l2)):
@@ -72,12 +86,22 @@ class Learner:
         self.clip_norm = clip_norm
         self.opt_state: list[dict[str, dict]] = [{} for _ in net.layers]
         self.t = 0  # optimizer steps taken
-        self.track_stats = bool(stats)
+        self.finite = True  # the last step's check (see the module docstring)
+        self._failed_check = (0.0, 0.0)  # (loss, ‖g‖ before clipping) of a step failing it
+        self._arrays = None  # StepArrays of step t, or a function building them; None: unknown
+        self._stats: tuple | None = None  # step_stats() of step t, once computed
+        from .lean import LeanStep, lean_refusal  # lean imports this module
+
+        self.path = lean_refusal(self) or "lean"
+        """"lean", or why the fast path drains the event stream instead (e.g. "layer 2 has
+        batch norm")."""
+        self._lean = LeanStep(self) if self.path == "lean" else None
 
     # --- state -----------------------------------------------------------------------------
 
     def snapshot(self):
-        """Parameters, optimizer state and t, by reference (nothing is ever modified in place)."""
+        """Parameters, optimizer state and t, by reference (nothing is ever modified in place:
+        the fast path writes only into arrays that nothing else holds)."""
         return (self.net.snapshot(), tuple(dict(s) for s in self.opt_state), self.t)
 
     def restore(self, snapshot) -> None:
@@ -85,6 +109,7 @@ class Learner:
         self.net.restore(params)
         self.opt_state = [dict(s) for s in opt_state]
         self.t = t
+        self._arrays = self._stats = None
 
     # --- the shared pieces of one step ------------------------------------------------------
 
@@ -94,26 +119,34 @@ class Learner:
         for layer in self.net.layers:
             W = layer.params["W"]
             if self.l2:
-                total += 0.5 * self.l2 * float(np.vdot(W, W))
+                total += 0.5 * self.l2 * float(vdot(W, W))
             if self.l1:
                 total += self.l1 * float(np.abs(W).sum())
         return total
 
-    def penalty_grad(self, W):
-        """λ₂ W + λ₁ sign(W), or None without regularization."""
-        if self.l2 and self.l1:
-            return self.l2 * W + self.l1 * np.sign(W)
-        if self.l2:
-            return self.l2 * W
-        if self.l1:
-            return self.l1 * np.sign(W)
+    def penalty_grad(self, W, out=None, scratch=None):
+        """λ₂ W + λ₁ sign(W) (into ``out``), or None without regularization."""
+        l1, l2 = self.l1, self.l2
+        if l2 and l1:
+            g = np.multiply(W, l2, out)
+            return np.add(g, np.multiply(np.sign(W, scratch), l1, scratch), out=g)
+        if l2:
+            return np.multiply(W, l2, out)
+        if l1:
+            s = np.sign(W, out)
+            return np.multiply(s, l1, s)
         return None
+
+    def clip_factor(self, norm_before: float) -> float | None:
+        """c/(‖g‖ + 10⁻⁶) when clipping by norm changes the gradients (the factor is < 1)."""
+        scale = self.clip_norm / (norm_before + NORM_CLIP_EPS)  # as clip_grad_norm_
+        return scale if scale < 1.0 else None
 
     def _clip(self, grads: list[dict]):
         """Clip all gradients; return (clipped grads, Clip event fields) or (grads, None)."""
         if self.clip_value is None and self.clip_norm is None:
             return grads, None
-        before = math.sqrt(sum(float(np.vdot(g, g)) for gs in grads for g in gs.values()))
+        before = global_norm(g for gs in grads for g in gs.values())
         if self.clip_value is not None:
             c = self.clip_value
             changed = tuple(
@@ -122,15 +155,14 @@ class Learner:
             clipped = [{k: np.clip(g, -c, c) for k, g in gs.items()} for gs in grads]
             mode, threshold = "value", c
         else:
-            c = self.clip_norm
-            if before > c:
-                scale = c / before
-                clipped = [{k: g * scale for k, g in gs.items()} for gs in grads]
+            scale = self.clip_factor(before)
+            if scale is not None:
+                clipped = [{k: np.multiply(g, scale) for k, g in gs.items()} for gs in grads]
                 changed = tuple(range(1, len(grads) + 1))
             else:
                 clipped, changed = grads, ()
-            mode, threshold = "norm", c
-        after = math.sqrt(sum(float(np.vdot(g, g)) for gs in clipped for g in gs.values()))
+            mode, threshold = "norm", self.clip_norm
+        after = global_norm(g for gs in clipped for g in gs.values())
         return clipped, (mode, threshold, before, after, changed)
 
     def _update(self, l: int, grads: dict, lr: float, t: int):
@@ -142,10 +174,10 @@ class Learner:
         for name, p in self.net.layers[l - 1].params.items():
             g = grads[name]
             if decay and name == "W":
-                g = g + decay * p
-            p_new, step, s = update(p, g, old_state.get(name, _NO_STATE), lr, t)
-            p_new.setflags(False)  # read-only
-            new[name], steps[name], state[name] = p_new, step, s
+                g = opt.decayed(g, p)
+            new[name], steps[name], state[name] = update(
+                p, g, old_state.get(name, _NO_STATE), lr, t
+            )
         return new, steps, state
 
     def _commit(self, new_params: list[dict], new_state: list[dict], t: int, extras) -> None:
@@ -157,6 +189,11 @@ class Learner:
         self.opt_state = new_state
         self.t = t
 
+    def step_scale(self, clipped: bool, lr: float) -> float | None:
+        """η when ΔW = η ∂C/∂W exactly (plain SGD on unclipped gradients), else None."""
+        opt = self.optimizer
+        return lr if opt.name == "sgd" and not opt.weight_decay and not clipped else None
+
     # --- the event stream ---------------------------------------------------------------------
 
     def events(
@@ -164,18 +201,20 @@ class Learner:
     ):
         """Yield the events of one training step on the batch (x, y) with learning rate ``lr``;
         ``done()``, when given, is called once the step is applied, before StepEnd is yielded."""
+        return self._events(x, y, lr, epoch, batch, indices, rng, done, True)
+
+    def _events(self, x, y, lr, epoch, batch, indices, rng, done, with_stats: bool):
+        """The event stream; StepEnd carries the statistics when ``with_stats``."""
         net, layers, L = self.net, self.net.layers, self.net.L
         t = self.t + 1
-        regularized, track = self.l1 or self.l2, self.track_stats
+        regularized = self.l1 or self.l2
         yield StepStart(t, epoch, batch, x.shape[0], lr, indices)
 
-        a_prevs, zs, acts, extras, sums = [], [], [], [], []
+        a_prevs, zs, acts, extras = [], [], [], []
         a = x
         for layer in layers:
             z, a_new, extra = layer.forward(a, rng, True)
-            z.setflags(False), a_new.setflags(False)  # read-only
-            if track:
-                sums.append(forward_sums(a_new))
+            frozen(z), frozen(a_new)
             if extra is None:
                 yield Forward(layer.l, a, z, a_new)
             else:
@@ -185,12 +224,12 @@ class Learner:
 
         z, a = zs[-1], acts[-1]
         data_loss = net.loss.value(z, a, y)
-        penalty = self.penalty() if (self.l1 or self.l2) else 0.0
-        grad_a = _freeze(net.loss.grad_a(z, a, y))
+        penalty = self.penalty() if regularized else 0.0
+        grad_a = frozen(net.loss.grad_a(z, a, y))
         fused = net.fused_output
         yield Loss(data_loss + penalty, grad_a, data_loss, penalty, y, fused)
 
-        grads, back = [None] * L, [None] * L
+        grads, slopes, deltas = [None] * L, [None] * L, [None] * L
         g = grad_a
         for layer in reversed(layers):
             l = layer.l
@@ -198,46 +237,42 @@ class Learner:
                 delta, slope, dx = net.loss.fused_delta(z, a, y), None, None
             else:
                 delta, slope, dx = layer.backward(g, zs[l - 1], acts[l - 1], extras[l - 1])
-                _freeze(slope)
-            _freeze(delta)
+                frozen(slope)
+            frozen(delta)
             if dx is None:
                 yield Delta(l, delta, g, slope, l == L and fused)
             else:
                 yield Delta(l, delta, g, slope, l == L and fused, **_fields(dx, DELTA_EXTRA))
             gs = layer.gradients(delta, a_prevs[l - 1], g, zs[l - 1], extras[l - 1], dx)
-            pen = self.penalty_grad(layer.params["W"]) if regularized else None
+            pen = frozen(self.penalty_grad(layer.params["W"])) if regularized else None
             if pen is not None:
                 gs["W"] = gs["W"] + pen
             for arr in gs.values():
-                arr.setflags(False)
-            _freeze(pen)
+                frozen(arr)
             extra_grads = {k: v for k, v in gs.items() if k not in WB} if len(gs) > 2 else {}
-            if track:
-                z_in = layer.activation_input(zs[l - 1], extras[l - 1])
-                back[l - 1] = backward_stats(layer, z_in, acts[l - 1], delta, slope, gs["W"])
             yield Gradient(l, gs["W"], gs["b"], pen, extra_grads)
-            grads[l - 1] = gs
+            grads[l - 1], slopes[l - 1], deltas[l - 1] = gs, slope, delta
             if l > 1:
-                g = _freeze(layer.from_above(delta))
+                g = frozen(layer.from_above(delta))
 
         used, clip = self._clip(grads)
         if clip is not None:
             for arr in (g for gs in used for g in gs.values()):
-                _freeze(arr)
+                frozen(arr)
             yield Clip(*clip)
 
-        scale = self._step_scale(grads, used, lr)
-        new_params, new_state, norms = [], [], []
+        new_params, new_state, steps_W, check = [], [], [], data_loss + penalty
         for layer in layers:
             l = layer.l
             new, steps, state = self._update(l, used[l - 1], lr, t)
-            if track:
-                norms.append(update_norms(new["W"], steps["W"], back[l - 1][0], scale))
+            for arr in new.values():
+                frozen(arr)
+                check += float(vdot(arr, arr))
             for arr in steps.values():
-                arr.setflags(False)
+                frozen(arr)
             for s in state.values():
                 for arr in s.values():
-                    arr.setflags(False)
+                    frozen(arr)
             old = layer.params
             yield Update(
                 l,
@@ -255,80 +290,76 @@ class Learner:
                 state,
                 {k: (old[k], new[k], steps[k]) for k in new if k not in WB} if len(new) > 2 else {},
             )
-            new_params.append(new), new_state.append(state)
+            new_params.append(new), new_state.append(state), steps_W.append(steps["W"])
 
-        stats = self._stats(sums, back, norms, new_params) if track else ()
+        arrays = StepArrays(
+            acts,
+            [layer.activation_input(zs[i], extras[i]) for i, layer in enumerate(layers)],
+            slopes,
+            deltas,
+            [gs["W"] for gs in grads],
+            [layer.params["W"] for layer in layers],
+            [new["W"] for new in new_params],
+            steps_W,
+            self.step_scale(used is not grads, lr),
+        )
+        if clip is not None:
+            check += clip[2] * clip[2]
         self._commit(new_params, new_state, t, extras)
+        self._arrays, self._stats = arrays, None
+        self.finite = math.isfinite(check)
+        if not self.finite:
+            self._failed_check = (data_loss + penalty, clip[2] if clip is not None else 0.0)
+        stats = self.step_stats() if with_stats else ()
         if done is not None:
             done()
         yield StepEnd(t, epoch, batch, data_loss + penalty, stats)
 
-    # --- the fast path: the same calls, no events -------------------------------------------
+    # --- the fast path: the same rules, no events ------------------------------------------
 
     def step(self, x, y, lr: float, rng=None) -> StepResult:
-        """One training step without events; bitwise the same result as draining ``events``."""
-        net, layers, L = self.net, self.net.layers, self.net.L
-        t = self.t + 1
-        regularized, track = self.l1 or self.l2, self.track_stats
-        a_prevs, zs, acts, extras, sums = [], [], [], [], []
-        a = x
-        for layer in layers:
-            z, a_new, extra = layer.forward(a, rng, True)
-            if track:
-                sums.append(forward_sums(a_new))
-            a_prevs.append(a), zs.append(z), acts.append(a_new), extras.append(extra)
-            a = a_new
+        """One training step without events; bitwise the same result as draining ``events``.
+        Its statistics: ``step_stats()``, until the next step."""
+        if self._lean is not None:
+            return self._lean.step(x, y, lr)
+        for end in self._events(x, y, lr, 1, 1, None, rng, None, False):  # noqa: B007
+            pass
+        return StepResult(end.loss, self.finite)
 
-        z, a = zs[-1], acts[-1]
-        data_loss = net.loss.value(z, a, y)
-        penalty = self.penalty() if (self.l1 or self.l2) else 0.0
-        fused = net.fused_output
+    def output(self, x):
+        """(zᴸ, aᴸ) in evaluation mode for the rows x: ``Network.output_z``, on reused buffers
+        where the fast path is lean (then valid until the next call for as many rows)."""
+        if self._lean is not None:
+            return self._lean.output(np.asarray(x, dtype=self.net.dtype))
+        return self.net.output_z(x)
 
-        grads, back = [None] * L, [None] * L
-        g = None if fused else net.loss.grad_a(z, a, y)
-        for layer in reversed(layers):
-            l = layer.l
-            if l == L and fused:
-                delta, slope, dx = net.loss.fused_delta(z, a, y), None, None
-            else:
-                delta, slope, dx = layer.backward(g, zs[l - 1], acts[l - 1], extras[l - 1])
-            gs = layer.gradients(delta, a_prevs[l - 1], g, zs[l - 1], extras[l - 1], dx)
-            pen = self.penalty_grad(layer.params["W"]) if regularized else None
-            if pen is not None:
-                gs["W"] = gs["W"] + pen
-            if track:
-                z_in = layer.activation_input(zs[l - 1], extras[l - 1])
-                back[l - 1] = backward_stats(layer, z_in, acts[l - 1], delta, slope, gs["W"])
-            grads[l - 1] = gs
-            if l > 1:
-                g = layer.from_above(delta)
-
-        used, _ = self._clip(grads)
-        scale = self._step_scale(grads, used, lr)
-        new_params, new_state, norms = [], [], []
-        for layer in layers:
-            l = layer.l
-            new, steps, state = self._update(l, used[l - 1], lr, t)
-            if track:
-                norms.append(update_norms(new["W"], steps["W"], back[l - 1][0], scale))
-            new_params.append(new), new_state.append(state)
-
-        stats = self._stats(sums, back, norms, new_params) if track else ()
-        self._commit(new_params, new_state, t, extras)
-        return StepResult(data_loss + penalty, stats)
-
-    # --- statistics, taken where their arrays were just computed (see stats.py) ---------------
-
-    def _step_scale(self, grads, used, lr):
-        """η when ΔW = η ∂C/∂W exactly (plain SGD on unclipped gradients), else None."""
-        opt = self.optimizer
-        return lr if opt.name == "sgd" and not opt.weight_decay and used is grads else None
-
-    def _stats(self, sums, back, norms, new_params) -> tuple:
-        return tuple(
-            layer_stats(layer, sums[i], back[i], norms[i], layer.params["W"], new_params[i]["W"])
-            for i, layer in enumerate(self.net.layers)
+    def really_non_finite(self) -> bool:
+        """After a step whose check failed: whether it holds a NaN or ∞ (its loss, the gradients'
+        norm before clipping, a parameter after the update — a non-finite update leaves one), or
+        only a finite sum of squares that overflowed."""
+        loss, grad_norm = self._failed_check
+        if not (math.isfinite(loss) and math.isfinite(grad_norm)):
+            return True
+        return any(
+            not np.isfinite(p).all() for layer in self.net.layers for p in layer.params.values()
         )
+
+    def step_stats(self) -> tuple | None:
+        """The ``LayerStats`` of step ``t`` (the last one taken), computed on the first call; None
+        when they cannot be known here (no step since the learner was built or restored)."""
+        if self._stats is None:
+            arrays = self._arrays
+            if arrays is None:
+                return None
+            if callable(arrays):  # the lean step's buffers, valid until its next step
+                arrays = arrays()
+            self._stats = step_stats(self.net.layers, arrays)
+        return self._stats
+
+
+def global_norm(arrays) -> float:
+    """√(Σ‖g‖²) over the arrays, in their order (the norm clipping compares with its bound)."""
+    return math.sqrt(sum(float(vdot(g, g)) for g in arrays))
 
 
 FORWARD_EXTRA = frozenset(Forward._fields) - {"l", "a_prev", "z", "a"}
@@ -352,9 +383,3 @@ def _fields(extra: dict | None, names: frozenset) -> dict:
 
 
 _NO_STATE: dict = {}  # an optimizer's state before its first step (optimizers only read it)
-
-
-def _freeze(array):
-    if array is not None:
-        array.setflags(False)  # write=False, the fastest way to set it
-    return array

@@ -8,11 +8,14 @@ past it is refused with one line naming the field, the need and the limit:
 
 - **data**: every example's inputs and targets, in the copies loading makes (the raw arrays, the
   split, the standardized and typed arrays): n × (inputs + target columns) × 8 B × ``DATA_COPIES``;
-- **parameters**: W and b of every layer, their gradients, the optimizer's state (1 slot per
-  parameter for momentum, RMSprop and AdaGrad, 2 for Adam) and the run's snapshots (the
-  divergence checkpoint, the best weights of early stopping);
+- **parameters**: W and b of every layer with the optimizer's state (1 slot per parameter for
+  momentum, RMSprop and AdaGrad, 2 for Adam) in the copies the fast path keeps (the network's
+  own, the flat arrays in force and the spare ones it writes the next step into, those a
+  checkpoint holds) and the run's snapshots (the divergence checkpoint, the best weights of early
+  stopping), and the gradients and the step ΔP;
 - **one batch's activations**: z, a, δ and the dropout mask of every layer for one batch;
-- **evaluation**: the forward pass over the whole training set at the end of every epoch;
+- **evaluation**: the forward pass over the whole training set at the end of every epoch (zˡ and
+  aˡ of every layer, kept for the next one) and the loss's temporaries;
 - **history**: the per-step statistics, a fixed ``HISTORY_ROWS`` rows per layer;
 - **step-back** (the debugger and the lab): the snapshots and recent steps' events ``back``
   keeps, checked when the debugger is set up (``check_step_back``).
@@ -117,7 +120,7 @@ def run_parts(
     the layers' unit counts nˡ, l = 1…L."""
     widths = [n_features, *sizes]
     params = [widths[l] * widths[l - 1] + 2 * widths[l] for l in range(1, len(widths))]
-    copies = (2 + snapshots) * (1 + OPTIMIZER_SLOTS.get(optimizer, 2))
+    copies = (4 + snapshots) * (1 + OPTIMIZER_SLOTS.get(optimizer, 2)) + 2
     biggest = max(range(len(params)), key=params.__getitem__) + 1
     widest = max(range(len(sizes)), key=sizes.__getitem__) + 1
     layer = f"network.layers[{biggest}].size = {_count(sizes[biggest - 1])}"
@@ -131,7 +134,11 @@ def run_parts(
             batch_size * math.fsum(sizes) * ACTIVATION_ARRAYS * itemsize,
             f"{wide} with batches of {_count(batch_size)}",
         ),
-        ("the evaluation of the training set", n_train * 4 * max(widths) * itemsize, wide),
+        (
+            "the evaluation of the training set",
+            n_train * (2 * math.fsum(sizes) + 2 * max(widths)) * itemsize,
+            wide,
+        ),
         (
             "the per-step history",
             HISTORY_ROWS * (2 + STAT_COLUMNS * len(sizes)) * 8,

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .activations import make_activation
+from .activations import ACTIVATIONS, make_activation
 from .initializers import INITIALIZERS, initialize
 from .layers import Dense, frozen
-from .losses import Loss, make_loss
+from .losses import LOSSES, Loss, make_loss
+from .settings import LAYER
 
 DTYPES = {"float64": np.float64, "float32": np.float32}
 
@@ -73,8 +74,6 @@ class Network:
         for layer in self.layers:
             _, a, _ = layer.forward(a, rng, train)
         return a
-
-    predict = forward
 
     def output_z(self, x) -> tuple[np.ndarray, np.ndarray]:
         """(zᴸ, aᴸ) in evaluation mode, for losses that need the logits."""
@@ -144,10 +143,11 @@ def _build_layer(l, L, n_in, spec: LayerSpec, rng, dtype) -> Dense:
         activation = make_activation(spec.activation, spec.alpha)
     except ValueError as e:
         raise ValueError(f"{where}: {e}") from None
-    if activation.name == "softmax" and l != L:
+    if activation.output_only and l != L:
+        hidden = [name for name, cls in ACTIVATIONS.items() if not cls.output_only]
         raise ValueError(
-            f"{where}: softmax is only allowed on the output layer (layer {L}); "
-            "use sigmoid, tanh, relu, leaky_relu, prelu, elu or linear here"
+            f"{where}: {activation.name} is only allowed on the output layer (layer {L}); "
+            f"use {', '.join(hidden[:-1])} or {hidden[-1]} here"
         )
     if spec.init not in INITIALIZERS:
         raise ValueError(f"{where}: unknown init {spec.init!r}; allowed: {', '.join(INITIALIZERS)}")
@@ -192,21 +192,20 @@ def _build_layer(l, L, n_in, spec: LayerSpec, rng, dtype) -> Dense:
 def _options(l, L, spec: LayerSpec) -> tuple[float, bool]:
     """Dropout p in [0, 1) and batch norm, both for hidden layers only."""
     where = f"layer {l}"
-    dropout = spec.dropout if spec.dropout is not None else 0.0
-    if isinstance(dropout, bool) or not isinstance(dropout, int | float) or not 0 <= dropout < 1:
-        raise ValueError(f"{where}: dropout must be a number in [0, 1), got {spec.dropout!r}")
-    if not isinstance(spec.batch_norm, bool):
-        raise ValueError(f"{where}: batch_norm must be true or false, got {spec.batch_norm!r}")
+    dropout = LAYER["dropout"].validate(
+        spec.dropout if spec.dropout is not None else 0.0, f"{where}: dropout"
+    )
+    batch_norm = LAYER["batch_norm"].validate(spec.batch_norm, f"{where}: batch_norm")
     if l == L and dropout:
         raise ValueError(
             f"{where} (output): dropout is only allowed on hidden layers, not on the output layer"
         )
-    if l == L and spec.batch_norm:
+    if l == L and batch_norm:
         raise ValueError(
             f"{where} (output): batch_norm is only allowed on hidden layers, not on the output "
             "layer"
         )
-    return float(dropout), spec.batch_norm
+    return dropout, batch_norm
 
 
 def _draw(name, params, rng, shape, n_in, n_out, where) -> np.ndarray:
@@ -236,12 +235,13 @@ def _check_output(layer: Dense, loss: Loss) -> None:
             f"layer {layer.l} (output): {loss.name} loss needs a {' or '.join(allowed)} output "
             f"layer, not {act}"
         )
-    if allowed is None and act == "softmax":
+    if allowed is None and layer.activation.output_only:
+        fits = [name for name, cls in LOSSES.items() if act in (cls.allowed_outputs or ())]
         raise ValueError(
-            f"layer {layer.l} (output): a softmax output needs the cross_entropy loss, not "
+            f"layer {layer.l} (output): a {act} output needs the {' or '.join(fits)} loss, not "
             f"{loss.name}"
         )
-    if loss.name == "cross_entropy" and layer.n_out < 2:
+    if loss.targets == "onehot" and layer.n_out < 2:
         raise ValueError(
             f"layer {layer.l} (output): cross_entropy needs at least 2 output units (one per "
             f"class); for two classes a single sigmoid unit with bce also works"

@@ -10,46 +10,75 @@ already checked), and — where the output delta is fused (sigmoid + bce, softma
 cross-entropy) — ``grad_a`` of the Loss event and ``from_above`` of the output Delta: there ∂C/∂a
 may be ±∞ at a saturated output without harm, because δᴸ = (a − y)/B is computed without it.
 
-The debugger moves to the event found; ``engine.stopping.first_non_finite`` summarises it for a
-run's divergence report.
+The debugger moves to the event found; a run reports it as its ``divergence``. Whether a step
+needs this scan at all is decided by a cheaper test, ``Learner.finite``: the loss plus ‖P‖² over
+every parameter after the update (biases included), plus ‖∂C/∂p‖² before clipping where clipping
+is on. A NaN or ∞ that appears in a step reaches it in that step: in an activation it reaches the
+loss or, through ∂C/∂Wˡ⁺¹ = (δˡ⁺¹)ᵀ aˡ (0·∞ = NaN), the next layer's gradient and so its update;
+a non-finite gradient makes every optimizer's update non-finite (clipping by value could hide it,
+hence the gradient's norm); a non-finite update leaves a non-finite parameter (x − ∞ = −∞,
+∞ − ∞ = NaN), and so does an update that overflows a parameter; a parameter that was non-finite
+before the step stays so. A finite sum of squares that overflows (entries above ~10¹⁵⁴) is a
+false alarm, which ``Learner.really_non_finite`` and this scan settle.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from .events import Event
 
 
-@dataclass(frozen=True)
-class NonFinite:
-    """The first non-finite value of a step: event ``index``, ``field``, ``entry``, ``value``."""
+class NonFinite(NamedTuple):
+    """The first value of a step that is NaN or infinite, in the order the step computes them.
 
-    index: int
-    event: Event
-    field: str  # e.g. "z", "delta", "W_new", "value", "state.W.v"
-    entry: tuple[int, ...]  # the first non-finite entry of an array field ((), for a number)
-    value: float
+    ``kind`` is the event kind (forward, loss, delta, gradient, clip, update, step_end), or
+    "evaluation": the loss over the whole training set after the step (field ``train_loss``);
+    ``l`` the layer (None for the loss, clipping and the evaluation); ``field`` the event's field
+    (e.g. "z", "delta", "W_new", "value", "state.W.v"); ``entry`` the first non-finite entry of
+    an array field (() for a number); ``index`` the event's position in the step's events.
+    """
+
+    step: int | None
+    kind: str
+    l: int | None
+    field: str
+    entry: tuple[int, ...] = ()
+    value: float = math.nan
+    index: int | None = None
 
     @property
     def layer(self) -> int | None:
-        return getattr(self.event, "l", None)
+        return self.l
+
+    def quantity(self) -> str:
+        """``z of layer 2`` / ``the loss C`` / ``norm_before`` (a field without a layer)."""
+        if self.l is not None:
+            return f"{self.field} of layer {self.l}"
+        if self.kind == "loss" and self.field == "value":
+            return "the loss C"
+        return self.field
+
+    @property
+    def event_name(self) -> str:
+        """The event's class name: ``Forward``, ``StepEnd``, …"""
+        return "".join(word.title() for word in self.kind.split("_"))
+
+    def what(self) -> str:
+        """``z of layer 2 (Forward), entry [0, 1] = inf`` / ``the loss C (Loss) = nan`` / ``the loss
+        over the whole training set became non-finite (inf)``."""
+        if self.kind == "evaluation":
+            return f"the loss over the whole training set became non-finite ({self.value})"
+        entry = f", entry {list(self.entry)}" if self.entry else ""
+        return f"{self.quantity()} ({self.event_name}){entry} = {self.value}"
 
     def describe(self) -> str:
-        """``z of layer 2 (Forward), entry [0, 1] = inf`` / ``the loss C (Loss) = nan``."""
-        name = type(self.event).__name__
-        if self.layer is not None:
-            where = f"{self.field} of layer {self.layer}"
-        elif self.event.kind == "loss" and self.field == "value":
-            where = "the loss C"
-        else:
-            where = self.field
-        entry = f", entry {list(self.entry)}" if self.entry else ""
-        return f"{where} ({name}){entry} = {self.value}"
+        """``what()``, after the step when it is known: ``step 7: z of layer 2 (Forward) …``."""
+        return self.what() if self.step is None else f"step {self.step}: {self.what()}"
 
 
 def _first_bad(array) -> tuple[int, ...] | None:
@@ -99,22 +128,13 @@ def check_event(event: Event) -> tuple[str, tuple[int, ...], float] | None:
 
 
 def first_non_finite(events, start: int = 0) -> NonFinite | None:
-    """The first non-finite value in ``events[start:]`` (indices count from 0), or None."""
+    """The first non-finite value in ``events[start:]`` (one step's events, in order; indices
+    count from 0), or None."""
+    step = events[0].step if events and events[0].kind == "step_start" else None
     for i in range(start, len(events)):
         found = check_event(events[i])
         if found is not None:
-            return NonFinite(i, events[i], *found)
+            event = events[i]
+            field, entry, value = found
+            return NonFinite(step, event.kind, getattr(event, "l", None), field, entry, value, i)
     return None
-
-
-def step_is_finite(loss: float, stats) -> bool:
-    """Cheap test at the end of a step: the loss, every ‖∂C/∂W‖ and every ‖W‖ are finite.
-
-    A harmful NaN or ∞ reaches one of these (activations → loss, deltas → gradients, updates →
-    weights). A finite sum that overflows gives a false alarm, which the caller settles with
-    ``first_non_finite`` on the step's events.
-    """
-    total = loss
-    for s in stats:
-        total += s[1] + s[3]
-    return math.isfinite(total)

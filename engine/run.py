@@ -2,12 +2,17 @@
 rules and a bounded history, with ``fit()`` for headless training (build one with
 ``engine.build.build_run``).
 
-Every step, on either path, records the step's loss and per-layer statistics in
-``history.steps`` (a bounded ``StatsHistory``); at the end of every epoch the epoch's metrics
+The per-step history ``history.steps`` (a bounded ``StatsHistory``) records the loss and
+per-layer statistics of the steps ``run_history.sampled`` picks — every step of the first 2,048,
+then every 2nd, 4th, 8th, 16th and from step 32,768 on every 32nd, which is all a plot of the
+whole run can show — and of every step taken as events (their statistics exist anyway);
+statistics are computed only for those steps. At the end of every epoch the epoch's metrics
 (``engine.metrics``) go to ``history.epochs`` and the stopping rules (``engine.stopping``) are
-checked. A step whose loss or parameters are not finite stops the run as ``diverged``;
-``divergence`` then names the first quantity that became non-finite. A run that reaches its end
-with a finite loss over a million times its start is ``diverged`` too (``engine.blowup``).
+checked. A step whose check fails (``Learner.finite``: the loss, every update, the gradients
+before clipping) stops the run as ``diverged`` once the step, replayed as events, shows a
+non-finite value; ``divergence`` then names the first quantity that became non-finite.
+A run that reaches its end with a finite loss over a million times its start is ``diverged``
+too (``engine.blowup``).
 """
 
 from __future__ import annotations
@@ -18,14 +23,16 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .blowup import blown_up
+from .blowup import blow_up_bound, blown_up
 from .data import Dataset
+from .json_numbers import json_number
 from .learner import Learner, StepResult
-from .metrics import EpochMetrics, Grid, epoch_metrics, predict_grid
+from .metrics import EpochMetrics, Grid, epoch_metrics, predict_grid, with_params
 from .network import Network
-from .run_history import RunHistory
+from .nonfinite import NonFinite, first_non_finite
+from .run_history import RunHistory, sampled
 from .schedules import Schedule
-from .stopping import EarlyStopping, NonFinite, StopRules, first_non_finite
+from .stopping import EarlyStopping, StopRules
 from .trainer import Trainer
 
 CHECKPOINT_EVERY = 64  # steps between the snapshots a divergence is replayed from
@@ -55,6 +62,15 @@ class Run:
         self.schedule = schedule
         self.stop = stop
         self.history = RunHistory(net.L)
+        self.record_history = True
+        """Record the per-step history (``history.steps``); off where nothing reads it (headless
+        ``train``): no statistics are computed then but the last step's, when asked for."""
+        self.measure_training_set = True
+        """Evaluate the whole training set at every epoch's end (``EpochMetrics.train_loss``,
+        ``accuracy``). Off where nothing reads it per epoch (headless ``train``): it is then
+        evaluated only for a ``loss_below`` rule, and once at the end — where a loss over the
+        whole set that is not finite, though every step's check passed, ends the run as
+        ``diverged`` (else at the epoch it happens). The validation set is always evaluated."""
         self.early = (
             EarlyStopping(stop.patience, stop.min_delta, stop.restore_best)
             if stop.patience is not None
@@ -62,12 +78,23 @@ class Run:
         )
         self.stop_reason: str | None = None
         self.divergence: NonFinite | None = None
-        self.last_stats: tuple = ()
+        self._last_stats: tuple | None = ()
         self.last_loss: float | None = None
+        self.first_loss: float | None = None  # step 1's, where a finite blow-up is judged from
+        self.high_since: int | None = None  # the first step of the last stretch above that bound
+        self._blow_up_bound = math.inf
         self._epoch_loss_sum = 0.0
         self._epoch_steps = 0
         self._checkpoint = trainer.snapshot()
         self._checkpoint_step = 0
+        self._output = learner.output  # (zᴸ, aᴸ) of the whole training set: reused buffers
+
+    def headless(self) -> Run:
+        """Measure only what headless ``train`` reports: no per-step history (only the last
+        step's statistics, for the summary) and no training-set evaluation at every epoch's end
+        (see ``record_history`` and ``measure_training_set``). Returns the run."""
+        self.record_history = self.measure_training_set = False
+        return self
 
     # --- taking steps -----------------------------------------------------------------------
 
@@ -88,7 +115,7 @@ class Run:
         """
         self._maybe_checkpoint()
         result = self.trainer.step()
-        self._after_step(result.loss, result.stats, None)
+        self._after_step(result.loss, result.finite, None)
         return result
 
     def step_events(self):
@@ -99,48 +126,74 @@ class Run:
             for event in self.trainer.step_events():
                 events.append(event)
                 if event.kind == "step_end":
-                    self._after_step(event.loss, event.stats, events)
+                    self._after_step(event.loss, self.learner.finite, events)
                 yield event
 
-    def record_step(self, loss: float, stats: tuple, events=None) -> None:
+    def record_step(self, loss: float, finite: bool, events=None) -> None:
         """The bookkeeping of a step taken on ``trainer`` directly (e.g. by the debugger's
-        controller): history, epoch metrics, stopping rules, divergence. ``events``: the step's
-        events when they were produced (the first non-finite quantity is then found in them)."""
-        self._after_step(loss, stats, events)
+        controller), called right after it: history, epoch metrics, stopping rules, divergence.
+        ``finite``: the step's check (``StepResult.finite``); ``events``: the step's events when
+        they were produced (the first non-finite quantity is then found in them)."""
+        self._after_step(loss, finite, events)
         self._maybe_checkpoint()
+
+    @property
+    def last_stats(self) -> tuple:
+        """The ``LayerStats`` of the last step (computed when read; () before any step)."""
+        if self._last_stats is None:
+            self._last_stats = self.learner.step_stats() or ()
+        return self._last_stats
 
     def _maybe_checkpoint(self) -> None:
         if self.steps_done - self._checkpoint_step >= CHECKPOINT_EVERY:
             self._checkpoint = self.trainer.snapshot()
             self._checkpoint_step = self.steps_done
 
-    def _after_step(self, loss: float, stats: tuple, events) -> None:
-        self.history.steps.record(self.steps_done, loss, stats)
-        self.last_stats, self.last_loss = stats, loss
+    def _after_step(self, loss: float, finite: bool, events) -> None:
+        step = self.steps_done
+        self._last_stats = None
+        if self.record_history and (events is not None or sampled(step)):
+            self.history.steps.record(step, loss, self.last_stats)
+        self.last_loss = loss
+        if step == 1:
+            self.first_loss, self._blow_up_bound = loss, blow_up_bound(loss)
+        if not loss > self._blow_up_bound:
+            self.high_since = None
+        elif self.high_since is None or self.high_since > step:
+            self.high_since = step
         self._epoch_loss_sum += loss
         self._epoch_steps += 1
-        if self._diverged(loss, stats):
-            self.divergence = first_non_finite(events) if events else self._diagnose()
+        if not finite and self._diverged(loss, events):
             self.stop_reason = "diverged"
             return
         if self.trainer.epoch_done:
             self._end_epoch()
 
-    def _diverged(self, loss: float, stats: tuple) -> bool:
-        """Non-finite loss or parameters (statistics are the cheap first test)."""
-        if not math.isfinite(loss):
-            return True
-        if all(math.isfinite(s.weight_norm) and math.isfinite(s.grad_norm) for s in stats):
-            return False
-        return any(
-            not np.isfinite(p).all() for layer in self.net.layers for p in layer.params.values()
-        )
+    def _diverged(self, loss: float, events) -> bool:
+        """The step's check failed: find the first non-finite quantity in its events (replayed
+        when they were not produced); a finite sum of squares that overflowed is a false alarm."""
+        if events is not None:
+            found = first_non_finite(events)
+        elif not self.learner.really_non_finite():
+            return False  # a finite sum of squares overflowed
+        else:
+            found = self._diagnose()
+            if found is False:  # no state to replay the step from: look at what is left
+                return not math.isfinite(loss) or any(
+                    not np.isfinite(p).all()
+                    for layer in self.net.layers
+                    for p in layer.params.values()
+                )
+        self.divergence = found
+        return found is not None
 
-    def _diagnose(self) -> NonFinite | None:
-        """Replay the last step with events (from the last checkpoint) to find what went bad."""
+    def _diagnose(self):
+        """Replay the last step with events (from the last checkpoint) to find what went bad:
+        the first non-finite quantity, None if there is none, False if it cannot be replayed."""
         target = self.steps_done
+        self.last_stats  # noqa: B018 — kept: the replay below starts from another state
         if self._checkpoint_step >= target:  # no state before the step to replay it from
-            return None
+            return False
         diverged = self.trainer.snapshot()
         self.trainer.restore(self._checkpoint)
         while self.trainer.steps_done < target - 1:
@@ -153,17 +206,22 @@ class Run:
         mean_loss = self._epoch_loss_sum / max(self._epoch_steps, 1)
         self._epoch_loss_sum, self._epoch_steps = 0.0, 0
         lr = self.schedule(self.steps_done, self.trainer.epoch)
+        train = self.measure_training_set or self.stop.loss_below is not None
         metrics = epoch_metrics(
-            self.net, self.data, self.trainer.epoch, self.steps_done, lr, mean_loss
+            self.net,
+            self.data,
+            self.trainer.epoch,
+            self.steps_done,
+            lr,
+            mean_loss,
+            self._output,
+            train,
         )
         self.history.epochs.append(metrics)
         if self.stop_reason is not None:
             return
-        if not math.isfinite(metrics.train_loss):  # every step finite, but not C₀ on all data
-            self.stop_reason = "diverged"
-            self.divergence = self._diagnose() or NonFinite(
-                self.steps_done, "evaluation", None, "train_loss"
-            )
+        if train and not math.isfinite(metrics.train_loss):  # each step finite, not C₀ on all
+            self._diverged_in_evaluation(metrics.train_loss)
         elif self.stop.loss_below is not None and metrics.train_loss < self.stop.loss_below:
             self.stop_reason = "loss_below"
         elif self.early is not None and self.early.update(
@@ -180,6 +238,13 @@ class Run:
             self.divergence = blown_up(self)  # a finite blow-up (engine.blowup)
             if self.divergence is not None:
                 self.stop_reason = "diverged"
+
+    def _diverged_in_evaluation(self, train_loss: float) -> None:
+        """Every step's check passed, but the loss over the whole training set is not finite."""
+        self.stop_reason = "diverged"
+        self.divergence = self._diagnose() or NonFinite(
+            self.steps_done, "evaluation", None, "train_loss", (), train_loss
+        )
 
     # --- questions ----------------------------------------------------------------------------
 
@@ -198,11 +263,18 @@ class Run:
                 self.steps_done,
                 self.schedule(max(self.steps_done, 1), max(self.epoch, 1)),
                 mean_loss,
+                self._output,
             )
 
-    def predict_grid(self, resolution: int = 50) -> Grid:
-        """Network outputs over a grid spanning the data (1 or 2 input features)."""
-        return predict_grid(self.net, self.data, resolution)
+    def predict_grid(self, resolution: int = 50, params=None) -> Grid:
+        """Network outputs over a grid spanning the data (1 or 2 input features); ``params``:
+        the layers' parameters to use instead of those in force (one dict per layer)."""
+        return predict_grid(with_params(self.net, params), self.data, resolution)
+
+    def predict(self, x, params=None) -> np.ndarray:
+        """aᴸ for inputs x in evaluation mode (``params``: as for ``predict_grid``)."""
+        with np.errstate(all="ignore"):
+            return with_params(self.net, params).forward(x)
 
     # --- headless training ----------------------------------------------------------------------
 
@@ -212,7 +284,7 @@ class Run:
         callback: Callable[[Run, EpochMetrics], object] | None = None,
     ) -> dict:
         """Train until a stopping rule fires (or ``max_steps`` more steps, stop_reason
-        "max_steps"); return the headless summary of ``CONVENTIONS.md``.
+        "max_steps"); return the headless summary (``docs/train-json.md``).
 
         ``callback(run, metrics)`` is called after every epoch.
         """
@@ -228,16 +300,33 @@ class Run:
                 if callback is not None and len(self.history.epochs) != epochs_seen:
                     epochs_seen = len(self.history.epochs)
                     callback(self, self.history.epochs.last)
+            final = self._final_metrics()
+            if self.stop_reason != "diverged" and not math.isfinite(final.train_loss):
+                self._diverged_in_evaluation(final.train_loss)
         elapsed = time.perf_counter() - start
         taken = self.steps_done - start_steps
         return self.summary(taken / elapsed if elapsed > 0 and taken else 0.0)
 
+    def _final_metrics(self) -> EpochMetrics:
+        """The metrics of the network now: those the last epoch measured when nothing moved
+        since and they include the training set, else a new evaluation."""
+        last = self.history.epochs.last
+        restored = self.early is not None and self.early.restore_best  # other weights now
+        if (
+            last is not None
+            and last.step == self.steps_done
+            and last.train_loss is not None
+            and not restored
+        ):
+            return last
+        return self.epoch_metrics()
+
     def summary(self, steps_per_second: float = 0.0) -> dict:
-        """The headless summary object (``CONVENTIONS.md``); non-finite numbers as "nan"/"inf".
+        """The headless summary object (``docs/train-json.md``); non-finite numbers as "nan"/"inf".
 
         ``final.accuracy`` is on the validation set when there is one, else on the training set.
         """
-        m = self.epoch_metrics()
+        m = self._final_metrics()
         accuracy = m.val_accuracy if self.data.has_validation else m.accuracy
         return {
             "scenario": self.name,
@@ -294,7 +383,7 @@ class Run:
             early,
             self._epoch_loss_sum,
             self._epoch_steps,
-            self.last_stats,
+            self._last_stats,
             self.last_loss,
         ) = snapshot
         self.trainer.restore(trainer)
@@ -314,15 +403,3 @@ class Run:
 
     def __repr__(self) -> str:
         return f"Run({self.name or 'unnamed'}, step {self.steps_done}, {self.describe()})"
-
-
-def json_number(value):
-    """A float for JSON: None stays None, NaN and ±Inf become "nan", "inf", "-inf"."""
-    if value is None:
-        return None
-    value = float(value)
-    if math.isnan(value):
-        return "nan"
-    if math.isinf(value):
-        return "inf" if value > 0 else "-inf"
-    return value

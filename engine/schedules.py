@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import math
 
+from .settings import SCHEDULE, TRAINING
+
 KINDS = ("constant", "step", "exponential", "cosine")
 
 
@@ -37,29 +39,24 @@ class Schedule:
         lr_min: float | None = None,
         warmup: int = 0,
     ):
-        if kind not in KINDS:
-            raise ValueError(f"schedule.kind must be one of {', '.join(KINDS)}, got {kind!r}")
-        _positive(lr, "training.lr")
-        self.lr = float(lr)
-        self.kind = kind
-        self.warmup = _count(warmup or 0, "schedule.warmup", low=0)
+        self.kind = SCHEDULE["kind"].validate(kind)
+        self.lr = TRAINING["lr"].validate(lr)
+        self.warmup = SCHEDULE["warmup"].validate(warmup or 0)
         self.every = self.factor = self.gamma = self.lr_min = self.epochs = None
         if kind == "step":
-            self.every = _count(_needed(every, "every", kind), "schedule.every", low=1)
-            self.factor = _positive(_needed(factor, "factor", kind), "schedule.factor")
+            self.every = SCHEDULE["every"].validate(_needed(every, "every", kind))
+            self.factor = SCHEDULE["factor"].validate(_needed(factor, "factor", kind))
         elif kind == "exponential":
-            self.gamma = _positive(_needed(gamma, "gamma", kind), "schedule.gamma")
+            self.gamma = SCHEDULE["gamma"].validate(_needed(gamma, "gamma", kind))
         elif kind == "cosine":
-            self.epochs = _count(_needed(epochs, "epochs", kind), "training.epochs", low=1)
-            lr_min = 0.0 if lr_min is None else lr_min
-            if isinstance(lr_min, bool) or not isinstance(lr_min, int | float) or lr_min < 0:
-                raise ValueError(f"schedule.lr_min must be a number ≥ 0, got {lr_min!r}")
+            self.epochs = TRAINING["epochs"].validate(_needed(epochs, "epochs", kind))
+            lr_min = SCHEDULE["lr_min"].validate(0.0 if lr_min is None else lr_min)
             if lr_min > self.lr:
                 raise ValueError(
                     f"schedule.lr_min = {lr_min:g} is above training.lr = {self.lr:g}; the "
                     "cosine schedule decays from lr to lr_min"
                 )
-            self.lr_min = float(lr_min)
+            self.lr_min = lr_min
 
     def base(self, epoch: int) -> float:
         """The rate of the schedule's kind at epoch ``epoch`` (before warm-up)."""
@@ -100,8 +97,8 @@ class Schedule:
 def make_schedule(lr: float, section: dict | None, epochs: int | None = None) -> Schedule:
     """The schedule of a scenario's ``[schedule]`` section (None or {}: constant)."""
     section = dict(section or {})
-    kind = section.pop("kind", "constant") or "constant"
-    known = {"every", "factor", "gamma", "lr_min", "warmup"}
+    kind = section.pop("kind", None) or SCHEDULE["kind"].default
+    known = set(SCHEDULE) - {"kind"}
     unknown = set(section) - known
     if unknown:
         raise ValueError(
@@ -115,15 +112,3 @@ def _needed(value, name, kind):
     if value is None:
         raise ValueError(f"schedule.{name} is needed by kind = {kind!r}")
     return value
-
-
-def _positive(value, field) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        raise ValueError(f"{field} must be a number > 0, got {value!r}")
-    return float(value)
-
-
-def _count(value, field, low) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise ValueError(f"{field} must be an integer ≥ {low}, got {value!r}")
-    return int(value)

@@ -7,8 +7,8 @@
   loss is below the best so far by more than ``min_delta``; training stops after ``patience``
   epochs in a row without improvement. With ``restore_best`` the network's parameters go back to
   those of the best epoch (kept by reference: parameters are never modified in place).
-- ``diverged``: a step's loss or a parameter became NaN or infinite. ``first_non_finite`` finds
-  the first quantity that did, in the order the step computes them.
+- ``diverged``: a value of a step became NaN or infinite (``engine.nonfinite`` finds the first
+  quantity that did, in the order the step computes them).
 
 Epoch-level criteria are checked at the end of each epoch, in the order diverged, loss_below,
 patience, epochs.
@@ -17,10 +17,9 @@ patience, epochs.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
-from typing import NamedTuple
+from dataclasses import dataclass
 
-from . import nonfinite
+from .settings import STOP, TRAINING
 
 STOP_REASONS = ("loss_below", "patience", "epochs", "diverged")
 
@@ -29,13 +28,9 @@ class EarlyStopping:
     """Patience on a validation loss curve, one value per epoch (see the module docstring)."""
 
     def __init__(self, patience: int, min_delta: float = 0.0, restore_best: bool = False):
-        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 1:
-            raise ValueError(f"stop.patience must be an integer ≥ 1, got {patience!r}")
-        if isinstance(min_delta, bool) or not isinstance(min_delta, int | float) or min_delta < 0:
-            raise ValueError(f"stop.min_delta must be a number ≥ 0, got {min_delta!r}")
-        self.patience = patience
-        self.min_delta = float(min_delta)
-        self.restore_best = bool(restore_best)
+        self.patience = STOP["patience"].validate(patience)
+        self.min_delta = STOP["min_delta"].validate(min_delta)
+        self.restore_best = STOP["restore_best"].validate(restore_best)
         self.best = math.inf
         self.best_epoch: int | None = None
         self.best_state = None  # whatever ``update`` was given for the best epoch
@@ -69,64 +64,17 @@ class StopRules:
     @classmethod
     def from_section(cls, section: dict | None, epochs: int) -> StopRules:
         section = dict(section or {})
-        known = {f.name for f in fields(cls)} - {"epochs"}
-        unknown = set(section) - known
+        unknown = set(section) - set(STOP)
         if unknown:
             raise ValueError(
                 f"stop.{sorted(unknown)[0]} is not a stopping setting; allowed: "
-                + ", ".join(sorted(known))
+                + ", ".join(sorted(STOP))
             )
-        if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-            raise ValueError(f"training.epochs must be an integer ≥ 1, got {epochs!r}")
-        loss_below = section.get("loss_below")
-        if loss_below is not None and (
-            isinstance(loss_below, bool)
-            or not isinstance(loss_below, int | float)
-            or not loss_below > 0
-        ):
-            raise ValueError(f"stop.loss_below must be a number > 0, got {loss_below!r}")
-        patience = section.get("patience")
-        min_delta = section.get("min_delta") or 0.0
-        restore_best = section.get("restore_best") or False
-        if not isinstance(restore_best, bool):
-            raise ValueError(f"stop.restore_best must be true or false, got {restore_best!r}")
-        if patience is not None:
-            EarlyStopping(patience, min_delta)  # validates both
-        elif restore_best:
+        epochs = TRAINING["epochs"].validate(epochs)
+        values = {
+            name: s.default if section.get(name) is None else s.validate(section[name])
+            for name, s in STOP.items()
+        }
+        if values["restore_best"] and values["patience"] is None:
             raise ValueError("stop.restore_best needs stop.patience (early stopping)")
-        return cls(
-            epochs,
-            None if loss_below is None else float(loss_below),
-            patience,
-            float(min_delta),
-            restore_best,
-        )
-
-
-class NonFinite(NamedTuple):
-    """The first quantity of a step that became NaN or infinite, in the step's order."""
-
-    step: int | None
-    kind: str  # event kind (forward, loss, delta, gradient, clip, update, step_end), or
-    # "evaluation": the loss over the whole training set after the step (field train_loss)
-    l: int | None  # layer (None for the loss, clipping and step events)
-    field: str  # the event's field, e.g. "z", "grad_W", "W_new", "value"
-
-    def describe(self) -> str:
-        where = f"layer {self.l} " if self.l is not None else ""
-        step = f"step {self.step}: " if self.step is not None else ""
-        return f"{step}{where}{self.field} ({self.kind}) became non-finite"
-
-
-def first_non_finite(events) -> NonFinite | None:
-    """The first non-finite event field in ``events`` (one step's events, in order), or None.
-
-    The scan is ``engine.nonfinite``'s (also the debugger's): fields in declaration order, dict
-    fields by key (e.g. ``extra.gamma.new``), the data ``y`` skipped, and a harmless ±∞ of ∂C/∂a
-    at a saturated fused output (sigmoid + bce, softmax + cross-entropy) not counted.
-    """
-    found = nonfinite.first_non_finite(list(events))
-    if found is None:
-        return None
-    step = next((e.step for e in events if e.kind == "step_start"), None)
-    return NonFinite(step, found.event.kind, found.layer, found.field)
+        return cls(epochs, **values)

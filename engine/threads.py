@@ -1,10 +1,10 @@
 """How many threads NumPy's BLAS (OpenBLAS, MKL, …) uses for matrix products: 1 unless told.
 
-The lab's networks are small. On small matrices a multi-threaded BLAS is several times slower
-than one thread (threads are woken and synchronized for every product), and with another busy
-thread in the process — the UI — it collapses further (see PERFORMANCE.md). So whoever starts a
-run (``engine.run``, the command line, the lab) calls ``configure_blas_threads()`` once, which
-sets the count deliberately with threadpoolctl.
+The lab's networks are small. On small matrices a multi-threaded BLAS is several times slower than
+one thread (threads are woken and synchronized for every product), and with another busy thread in
+the process — the UI — it collapses further (``benchmarks/`` measures it). So whoever starts a run
+(``engine.run``, the command line, the lab) calls ``configure_blas_threads()`` once, which sets the
+count deliberately with threadpoolctl.
 
 To change it:
 

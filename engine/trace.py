@@ -1,6 +1,6 @@
 """Trace files, format ``backprop-lab-trace/1``: every event of the first N steps, numbers exact.
 
-A trace is one JSON object (``CONVENTIONS.md``)::
+A trace is one JSON object (``docs/trace-format.md``)::
 
     {"format": "backprop-lab-trace/1", "scenario": "xor", "seed": 0, "dtype": "float64",
      "loss": "bce", "layers": [{"l": 1, "n_in": 2, "n_out": 4, "activation": "tanh"}, …],
@@ -23,14 +23,15 @@ from __future__ import annotations
 
 import io
 import json
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import events as ev
+from .arrays import frozen
 from .atomic import atomic_write
+from .json_numbers import from_json_number, json_number
 from .stats import LayerStats
 
 FORMAT = "backprop-lab-trace/1"
@@ -45,18 +46,9 @@ EVENT_CLASSES = {
     "step_end": ev.StepEnd,
 }
 _STEP_FIELDS = ("step", "epoch", "batch", "batch_size", "lr", "indices", "loss", "stats")
-_NON_FINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 
 
 # --- writing ------------------------------------------------------------------------------------
-
-
-def number(value: float):
-    """A float for the trace: itself when finite, else "nan", "inf" or "-inf"."""
-    value = float(value)
-    if math.isfinite(value):
-        return value
-    return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
 
 
 def array_json(array: np.ndarray):
@@ -72,7 +64,7 @@ def array_json(array: np.ndarray):
 def _clean(values):
     if isinstance(values, list):
         return [_clean(v) for v in values]
-    return number(values)
+    return json_number(values)
 
 
 def _value_json(value):
@@ -81,7 +73,7 @@ def _value_json(value):
     if isinstance(value, bool | int | str) or value is None:
         return value
     if isinstance(value, float | np.floating):
-        return number(value)
+        return json_number(value)
     if isinstance(value, np.integer):
         return int(value)
     if isinstance(value, Mapping):
@@ -120,9 +112,9 @@ def step_json(step_events: list) -> dict:
         "epoch": start.epoch,
         "batch": start.batch,
         "batch_size": start.batch_size,
-        "lr": number(start.lr),
+        "lr": json_number(start.lr),
         "indices": None if start.indices is None else array_json(start.indices),
-        "loss": number(end.loss),
+        "loss": json_number(end.loss),
         "stats": _stats_json(end.stats),
         "events": [event_json(e) for e in step_events[1:-1]],
     }
@@ -256,15 +248,15 @@ def _step(record: dict, dtype) -> TraceStep:
         record["epoch"],
         record["batch"],
         record["batch_size"],
-        _float(record["lr"]),
-        None if indices is None else _readonly(np.array(indices, dtype=np.intp)),
+        from_json_number(record["lr"]),
+        None if indices is None else frozen(np.array(indices, dtype=np.intp)),
     )
     stats = tuple(
-        LayerStats(**{k: (v if k == "l" else _float(v)) for k, v in s.items()})
+        LayerStats(**{k: (v if k == "l" else from_json_number(v)) for k, v in s.items()})
         for s in record.get("stats", [])
     )
     end = ev.StepEnd(
-        record["step"], record["epoch"], record["batch"], _float(record["loss"]), stats
+        record["step"], record["epoch"], record["batch"], from_json_number(record["loss"]), stats
     )
     middle = [_event(e, dtype) for e in record["events"]]
     return TraceStep(start.step, start.epoch, start.batch, end.loss, [start, *middle, end])
@@ -290,7 +282,7 @@ def _typed(annotation: str, value, dtype, kind: str, name: str):
     if annotation.startswith("Array"):
         return _array(value, dtype)
     if annotation == "float":
-        return _float(value)
+        return from_json_number(value)
     if annotation.startswith("dict[str, Array]"):
         return {k: _array(v, dtype) for k, v in value.items()}
     if annotation.startswith("dict[str, dict[str, Array]]"):
@@ -306,15 +298,4 @@ def _typed(annotation: str, value, dtype, kind: str, name: str):
 
 
 def _array(value, dtype) -> np.ndarray:
-    return _readonly(np.array(value, dtype=dtype))
-
-
-def _float(value) -> float:
-    if isinstance(value, str):
-        return _NON_FINITE[value]
-    return float(value)
-
-
-def _readonly(array: np.ndarray) -> np.ndarray:
-    array.flags.writeable = False
-    return array
+    return frozen(np.array(value, dtype=dtype))

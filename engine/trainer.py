@@ -4,6 +4,10 @@ A ``Trainer`` owns the run's single random generator (shuffling and dropout mask
 batch counters and the order of the current epoch. ``step_events()`` yields the events of the
 next step; ``step()`` takes it on the fast path. Counters and the generator advance only when a
 step completes, so an abandoned step can be taken again with the same batch and the same masks.
+
+The event stream gets each batch as new read-only arrays (its events hand them out); the fast
+path copies the batch's rows into two buffers reused from step to step (``take``: the same
+rows, no allocation).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .arrays import frozen
 from .learner import Learner, StepResult
 from .losses import one_hot
 
@@ -31,8 +36,8 @@ class Trainer:
     ):
         dtype = learner.net.dtype
         self.learner = learner
-        self.x = _readonly(np.asarray(x, dtype=dtype))
-        self.y = _readonly(np.asarray(y, dtype=dtype))
+        self.x = frozen(np.asarray(x, dtype=dtype))
+        self.y = frozen(np.asarray(y, dtype=dtype))
         n = _check_shapes(learner.net, self.x, self.y)
         if n == 0:
             raise ValueError("the training set is empty")
@@ -52,6 +57,7 @@ class Trainer:
         self.epoch = 1  # the epoch the next step belongs to
         self.batch = 0  # batches of the current epoch already done
         self.order: np.ndarray | None = None  # the current epoch's row order
+        self._buffers: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # the fast path's batches
 
     @property
     def n(self) -> int:
@@ -67,14 +73,30 @@ class Trainer:
         if batch == self.batches_per_epoch:
             epoch, batch, order = epoch + 1, 0, None
         if order is None:
-            order = _readonly(self.rng.permutation(self.n) if self.shuffle else np.arange(self.n))
+            order = frozen(self.rng.permutation(self.n) if self.shuffle else np.arange(self.n))
         start = batch * self.batch_size
         return epoch, batch + 1, order, order[start : start + self.batch_size]
 
     def _batch_arrays(self, indices):
         if indices.shape[0] == self.n and not self.shuffle:
             return self.x, self.y
-        return _readonly(self.x[indices]), _readonly(self.y[indices])
+        return frozen(self.x[indices]), frozen(self.y[indices])
+
+    def _batch_buffers(self, indices):
+        """The batch's rows copied into the fast path's buffers for its size."""
+        if indices.shape[0] == self.n and not self.shuffle:
+            return self.x, self.y
+        buffers = self._buffers.get(indices.shape[0])
+        if buffers is None:
+            k = indices.shape[0]
+            buffers = self._buffers[k] = (
+                np.empty((k, *self.x.shape[1:]), self.x.dtype),
+                np.empty((k, *self.y.shape[1:]), self.y.dtype),
+            )
+        x, y = buffers
+        # mode "clip": the indices are valid (a permutation), and "raise" would copy through a
+        # temporary buffer
+        return self.x.take(indices, 0, x, "clip"), self.y.take(indices, 0, y, "clip")
 
     def step_events(self):
         """Yield the events of the next training step; counters advance when it completes
@@ -99,7 +121,7 @@ class Trainer:
     def step(self) -> StepResult:
         """The next training step on the fast path."""
         epoch, batch, order, indices = self._next_batch()
-        x, y = self._batch_arrays(indices)
+        x, y = self._batch_buffers(indices)
         result = self.learner.step(x, y, self.lr(self.learner.t + 1, epoch), self.rng)
         self.epoch, self.batch, self.order = epoch, batch, order
         return result
@@ -145,8 +167,3 @@ def _constant(lr: float):
     if not lr > 0:
         raise ValueError(f"lr must be > 0, got {lr}")
     return lambda step, epoch: lr
-
-
-def _readonly(array):
-    array.setflags(False)  # write=False; ~8× faster than `array.flags.writeable = False`
-    return array

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.number_text import special
+
 from .errors import ScenarioError
 from .expect import LAYER_METRICS, PARAM_METRICS, WHOLE_RUN_METRICS
 from .loader import Scenario, build_run, load_scenario, parse_scenario
@@ -85,7 +87,7 @@ def record_run(scenario: Scenario, seed: int | None, needs: Needs) -> Record:
             t = run.steps_done
             losses.append(float(result.loss))
             if t in needs.stat_steps:
-                stats[t] = result.stats
+                stats[t] = run.learner.step_stats()
             if t in needs.param_steps:
                 params[t] = _params(run)
             if len(run.history.epochs) > len(epochs):
@@ -270,7 +272,8 @@ def _epoch(record: Record, epoch: int):
 
 
 def fmt(x: float) -> str:
-    return f"{x:.6g}" if math.isfinite(x) else ("nan" if math.isnan(x) else f"{x:g}")
+    """A measured figure: six significant digits (``nan``, ``inf`` as words)."""
+    return special(x) or f"{x:.6g}"
 
 
 def judge_value(record: Record, claim: dict) -> ClaimResult:

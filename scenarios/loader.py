@@ -61,10 +61,6 @@ class Scenario:
     overrides: tuple[str, ...] = ()
     label: str = ""  # how messages name the file
 
-    @property
-    def is_preset(self) -> bool:
-        return self.path.parent == Path(str(_presets()))
-
 
 def _presets() -> Traversable:
     return files("scenarios") / "presets"

@@ -4,6 +4,10 @@
 entries 1-based, like the layer index). ``value`` is read as a TOML value (``0.1``, ``true``,
 ``"adam"``, ``[1, 2]``); anything that is not valid TOML is taken as a string, so
 ``--set training.optimizer=adam`` works without quotes.
+
+``completions(text)`` completes an override for the shell: the key paths of the scenario format
+and, after ``=``, the values a key allows (optimizers, activations, losses, … as registered in the
+engine; ``true``/``false``).
 """
 
 from __future__ import annotations
@@ -85,3 +89,51 @@ def _assign(document: dict, parts: list, value: object, text: str) -> None:
         if part not in node:
             node[part] = [] if isinstance(following, int) else {}
         node = node[part]
+
+
+_LAYER_PATH = re.compile(r"^network\.layers\[(\d+)\]\.(\w*)$")
+
+
+def _tables() -> dict:
+    """Section → its keys, as ``--set`` names them (optimizer keys as registered now)."""
+    from . import schema
+
+    return {
+        "": schema.TOP,
+        "data": schema.DATA,
+        "network": schema.NETWORK,
+        "network.layers[1]": schema.LAYER,
+        "training": schema.TRAINING_COMMON | schema.optimizer_keys(),
+        "schedule": schema.SCHEDULE,
+        "stop": schema.STOP,
+    }
+
+
+def key_paths() -> list[str]:
+    """Every key path ``--set`` can name (``network.layers[1].…`` for the first layer's keys)."""
+    return [f"{s}.{k}" if s else k for s, keys in _tables().items() for k in keys]
+
+
+def completions(text: str) -> list[str]:
+    """Completions of a partly typed override: key paths (``training.lr=``), then the values
+    the key allows (``training.optimizer=adam``)."""
+    path, eq, value = text.partition("=")
+    layer = _LAYER_PATH.match(path)
+    section, _, name = path.rpartition(".")
+    if layer:  # any layer number
+        section, name = "network.layers[1]", layer.group(2)
+    keys = _tables().get(section, {})
+    if not eq:
+        if layer:
+            return [f"{section_of(path)}{k}=" for k in keys if k.startswith(name)]
+        return [f"{p}=" for p in key_paths() if p.startswith(path)]
+    key = keys.get(name)
+    if key is None:
+        return []
+    allowed = key.allowed() or (("true", "false") if key.type == "bool" else ())
+    return [f"{path}={v}" for v in allowed if v.startswith(value)]
+
+
+def section_of(path: str) -> str:
+    """``network.layers[3].act`` → ``network.layers[3].``"""
+    return path[: path.rfind(".") + 1]

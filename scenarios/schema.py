@@ -1,8 +1,12 @@
 """The scenario file format as data: every section, key, type, default, range and allowed value.
 
 ``validate.py`` walks a parsed TOML document against these tables; ``README.md`` documents the
-same tables for people. Names of activations, initializers, losses and optimizers come from the
-engine's registries, so adding one there makes it valid here.
+same tables for people (its tables are generated from these: ``python -m scenarios.doc_tables``).
+The hyper-parameters — ``[training]`` with each optimizer's own, ``[schedule]``, ``[stop]``, a
+layer's dropout and batch norm — are declared once in the engine (``engine.settings``,
+``Optimizer.settings``) and their keys derived from there (``setting_key``). Names of
+activations, initializers, losses and optimizers come from the engine's registries, so adding one
+there makes it valid here.
 
 A ``Key`` with no default and ``required=False`` is optional: when it is absent it is also absent
 from the validated section (the engine then uses its own default, e.g. an optimizer's β₁).
@@ -15,7 +19,11 @@ from dataclasses import dataclass
 
 import engine
 import engine.data
+from engine import settings
 from engine.initializers import INIT_PARAMS
+from engine.number_text import short_exponent
+from engine.schedules import KINDS
+from engine.settings import Setting, range_text, within
 
 MISSING = object()
 
@@ -45,6 +53,14 @@ class Key:
     def allowed(self) -> tuple[str, ...] | None:
         return self.choices() if callable(self.choices) else self.choices
 
+    def contains(self, value) -> bool:
+        """A number ``value`` is within the bounds."""
+        return within(value, self.lo, self.hi, self.lo_open, self.hi_open)
+
+    def range(self, join: str = " and ") -> str:
+        """The bounds as text: ``> 0``, ``≥ 0 and < 1`` (empty without bounds)."""
+        return range_text(self.lo, self.hi, self.lo_open, self.hi_open, join)
+
 
 def _registry(table: dict) -> Callable[[], tuple[str, ...]]:
     return lambda: tuple(table)
@@ -58,14 +74,17 @@ DTYPE_NAMES = _registry(engine.DTYPES)
 
 
 def activations_with_alpha() -> tuple[str, ...]:
-    """Activations that take ``alpha`` (their class has its own constructor for it)."""
-    base_init = engine.activations.Activation.__init__
-    return tuple(name for name, cls in engine.ACTIVATIONS.items() if cls.__init__ is not base_init)
+    """Activations that take ``alpha`` (they declare it among their ``settings``)."""
+    return tuple(
+        name
+        for name, cls in engine.ACTIVATIONS.items()
+        if any(s.name == "alpha" for s in cls.settings)
+    )
 
 
 def optimizer_settings(optimizer: str) -> tuple[str, ...]:
     """The hyper-parameter keys an optimizer takes besides lr and weight_decay."""
-    return tuple(engine.OPTIMIZERS[optimizer].defaults)
+    return tuple(settings.optimizer_settings(optimizer))
 
 
 def init_settings(init: str) -> tuple[str, ...]:
@@ -74,17 +93,79 @@ def init_settings(init: str) -> tuple[str, ...]:
     return keys if init in ("zeros", "constant") else (*keys, "gain")
 
 
-# The optimizer hyper-parameters that can appear in [training], with their ranges.
-OPTIMIZER_KEYS = {
-    "momentum": Key("float", "optimizer momentum: μ (0.9)", lo=0.0, hi=1.0, hi_open=True),
-    "nesterov": Key("bool", "optimizer momentum: Nesterov's variant (false)"),
-    "beta1": Key("float", "optimizer adam: β₁ (0.9)", lo=0.0, hi=1.0, hi_open=True),
-    "beta2": Key("float", "optimizer adam: β₂ (0.999)", lo=0.0, hi=1.0, hi_open=True),
-    "rho": Key("float", "optimizer rmsprop: ρ (0.99)", lo=0.0, hi=1.0, hi_open=True),
-    "eps": Key(
-        "float", "optimizers rmsprop, adam (1e-8), adagrad (1e-10): ε", lo=0.0, lo_open=True
-    ),
-}
+def setting_doc(s: Setting) -> str:
+    """The "meaning" of a declared setting: ``learning rate η: the step size …``."""
+    return f"{s.title}: {s.meaning}" if s.symbol else s.meaning
+
+
+def setting_key(s: Setting, doc: str | None = None, *, default: bool = True) -> Key:
+    """The ``Key`` of a declared setting: its type, range and choices, and its default (None:
+    absent) unless ``default`` is False — then the key stays absent when a file does not set it,
+    and the engine uses its own default (an optimizer's β₁)."""
+    return Key(
+        s.type,
+        doc or setting_doc(s),
+        s.default if default and s.default is not None else MISSING,
+        choices=s.choices,
+        lo=s.lo,
+        hi=s.hi,
+        lo_open=s.lo_open,
+        hi_open=s.hi_open,
+    )
+
+
+def _declared_keys(registry: dict, what: str) -> dict[str, Key]:
+    """The settings the classes of ``registry`` declare, one key per name (absent unless set:
+    the class's default applies); the meaning says which of them take it, with what default."""
+    declared: dict[str, list[tuple[str, Setting]]] = {}
+    for owner, cls in registry.items():
+        for s in cls.settings:
+            declared.setdefault(s.name, []).append((owner, s))
+    keys = {}
+    for name, found in declared.items():
+        first = found[0][1]
+        if len({s.meaning for _, s in found}) > 1:  # one meaning each (α: a slope, a scale)
+            doc = "; ".join(f"{o}: {s.meaning} (default {_shown(s.default)})" for o, s in found)
+        else:
+            by_default: dict[str, list[str]] = {}
+            for owner, s in found:
+                by_default.setdefault(_shown(s.default), []).append(owner)
+            where = "; ".join(f"{', '.join(o)}: default {d}" for d, o in by_default.items())
+            plural = "s" if len(found) > 1 else ""
+            doc = f"{setting_doc(first)} ({what}{plural} {where})"
+        keys[name] = setting_key(first, doc, default=False)
+    return keys
+
+
+def optimizer_keys() -> dict[str, Key]:
+    """The hyper-parameters of every registered optimizer, as keys of ``[training]``."""
+    return _declared_keys(engine.OPTIMIZERS, "optimizer")
+
+
+def activation_keys() -> dict[str, Key]:
+    """The settings of every registered activation (α), as keys of ``[[network.layers]]``."""
+    return _declared_keys(engine.ACTIVATIONS, "activation")
+
+
+def activation_settings(activation: str) -> dict[str, Key]:
+    """The keys activation ``activation`` takes, each with its own declared range."""
+    own = engine.ACTIVATIONS[activation].settings
+    return {s.name: setting_key(s, default=False) for s in own}
+
+
+def _shown(value) -> str:
+    """A default as the scenario file writes it: ``true``, ``0.9``, ``1e-8``."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return short_exponent(f"{value:g}")
+
+
+def training_keys(optimizer: str) -> dict[str, Key]:
+    """``[training]`` for ``optimizer``: every run's keys and that optimizer's own, each
+    validated with that optimizer's declared range."""
+    own = settings.optimizer_settings(optimizer)
+    return TRAINING_COMMON | {name: setting_key(s, default=False) for name, s in own.items()}
+
 
 TOP = {
     "name": Key("name", "unique id, kebab-case", required=True),
@@ -163,7 +244,7 @@ NETWORK = {
 LAYER = {
     "size": Key("int", "number of units nˡ", required=True, lo=1),
     "activation": Key("str", "σ of this layer", "sigmoid", choices=ACTIVATION_NAMES),
-    "alpha": Key("float", "leaky_relu slope (0.01) / prelu initial slope (0.25) / elu scale (1.0)"),
+    **activation_keys(),
     "init": Key("str", "how W is drawn", "xavier_uniform", choices=INIT_NAMES),
     "std": Key("float", "init = normal: standard deviation (0.05)", lo=0.0, lo_open=True),
     "limit": Key("float", "init = uniform: W ~ U(−limit, limit) (0.05)", lo=0.0, lo_open=True),
@@ -175,35 +256,16 @@ LAYER = {
     "bias_value": Key("float", "bias_init = constant: the value (0.0)"),
     "weights": Key("matrix", "explicit W, shape (size, n_in)"),
     "bias": Key("vector", "explicit b, length size"),
-    "dropout": Key(
-        "float", "drop probability p (not on the output layer)", 0.0, lo=0.0, hi=1.0, hi_open=True
-    ),
-    "batch_norm": Key("bool", "batch-normalize z (not on the output layer)", False),
+    **{name: setting_key(s) for name, s in settings.LAYER.items()},
 }
 
-TRAINING = {
-    "optimizer": Key("str", "update rule", "sgd", choices=OPTIMIZER_NAMES),
-    "lr": Key("float", "learning rate η", 0.1, lo=0.0, lo_open=True),
-    "batch_size": Key("batch", '1 = stochastic, k = mini-batch, "full" = batch', "full"),
-    "epochs": Key("int", "passes over the training data", 100, lo=1),
-    "shuffle": Key("bool", "reshuffle the examples every epoch", True),
-    "l1": Key("float", "L1 penalty λ₁", 0.0, lo=0.0),
-    "l2": Key("float", "L2 penalty λ₂", 0.0, lo=0.0),
-    "weight_decay": Key("float", "λ·W added to the gradient of W (not to the loss)", 0.0, lo=0.0),
-    **OPTIMIZER_KEYS,
-    "clip_value": Key("float", "clip each gradient entry to ±clip_value", lo=0.0, lo_open=True),
-    "clip_norm": Key("float", "scale gradients to a global norm ≤ clip_norm", lo=0.0, lo_open=True),
-}
+TRAINING_COMMON = {name: setting_key(s) for name, s in settings.TRAINING.items()}
+TRAINING = TRAINING_COMMON | optimizer_keys()
+"""Every key ``[training]`` can hold (which optimizer keys apply depends on the optimizer:
+``training_keys``)."""
 
-SCHEDULE_KINDS = ("constant", "step", "exponential", "cosine")
-SCHEDULE = {
-    "kind": Key("str", "how lr changes with the epoch", "constant", choices=SCHEDULE_KINDS),
-    "every": Key("int", "step: epochs between drops", lo=1),
-    "factor": Key("float", "step: lr multiplier at each drop", lo=0.0, lo_open=True),
-    "gamma": Key("float", "exponential: lr multiplier per epoch", lo=0.0, lo_open=True),
-    "lr_min": Key("float", "cosine: the rate at the last epoch", lo=0.0),
-    "warmup": Key("int", "epochs of linear warm-up (any kind)", 0, lo=0),
-}
+SCHEDULE_KINDS = KINDS
+SCHEDULE = {name: setting_key(s) for name, s in settings.SCHEDULE.items()}
 SCHEDULE_COMMON = ("kind", "warmup")
 SCHEDULE_KIND_KEYS = {
     "constant": (),
@@ -213,14 +275,7 @@ SCHEDULE_KIND_KEYS = {
 }
 SCHEDULE_KIND_REQUIRED = {"step": ("every", "factor"), "exponential": ("gamma",)}
 
-STOP = {
-    "loss_below": Key("float", "stop when the training loss is below this", lo=0.0, lo_open=True),
-    "patience": Key("int", "stop after this many epochs without a better validation loss", lo=1),
-    "restore_best": Key("bool", "with patience: restore the best weights on stopping", False),
-    "min_delta": Key(
-        "float", "smallest validation-loss decrease that counts as better", 0.0, lo=0.0
-    ),
-}
+STOP = {name: setting_key(s) for name, s in settings.STOP.items()}
 
 BREAKPOINT = {
     "at": Key("str", "where to stop: an event kind, optionally with a layer (debugger syntax)"),

@@ -12,6 +12,8 @@ import difflib
 import math
 import re
 
+import engine
+
 from . import schema
 from .errors import ScenarioError, did_you_mean, key_text, one_of, show, type_name
 from .schema import MISSING, Key
@@ -52,15 +54,8 @@ class Checker:
         return value
 
     def _range(self, key: Key, value, path: str) -> None:
-        low_bad = key.lo is not None and (value <= key.lo if key.lo_open else value < key.lo)
-        high_bad = key.hi is not None and (value >= key.hi if key.hi_open else value > key.hi)
-        if low_bad or high_bad:
-            parts = []
-            if key.lo is not None:
-                parts.append(f"{'>' if key.lo_open else '≥'} {key.lo:g}")
-            if key.hi is not None:
-                parts.append(f"{'<' if key.hi_open else '≤'} {key.hi:g}")
-            self.fail(path, f"{show(value)} is out of range; allowed: {' and '.join(parts)}")
+        if not key.contains(value):
+            self.fail(path, f"{show(value)} is out of range; allowed: {key.range()}")
 
     def _expected(self, what: str, value, path: str):
         self.fail(path, f"must be {what}, got {show(value)} ({type_name(value)})")
@@ -256,16 +251,15 @@ def check_layer(ch: Checker, table, l: int, L: int) -> dict:
     if l == L:
         applicable["dropout"] = "the output layer takes no dropout"
         applicable["batch_norm"] = "the output layer takes no batch_norm"
+    keys = keys | schema.activation_settings(activation)  # α with this activation's range
     layer = ch.table(table, keys, path, suffix=suffix, applicable=applicable)
     if l == L:
         layer["dropout"], layer["batch_norm"] = 0.0, False
-    if activation == "softmax" and l != L:
+    if engine.ACTIVATIONS[activation].output_only and l != L:
         ch.fail(
             f"{path}.activation{suffix}",
-            f'"softmax" is only allowed on the output layer (layer {L})',
+            f"{show(activation)} is only allowed on the output layer (layer {L})",
         )
-    if "alpha" in layer and activation in ("elu",) and layer["alpha"] <= 0:
-        ch.fail(f"{path}.alpha{suffix}", f"{show(layer['alpha'])} is out of range; allowed: > 0")
     if "bias" in layer and len(layer["bias"]) != layer["size"]:
         ch.fail(
             f"{path}.bias{suffix}",
@@ -311,8 +305,6 @@ def check_network(ch: Checker, table) -> dict:
 
 
 def _check_output(ch: Checker, network: dict) -> None:
-    import engine
-
     L = len(network["layers"])
     output = network["layers"][-1]
     loss = engine.make_loss(network["loss"])
@@ -324,8 +316,11 @@ def _check_output(ch: Checker, network: dict) -> None:
             f"{show(output['activation'])} does not fit loss {show(network['loss'])}; "
             f"allowed: {one_of(allowed)}",
         )
-    if allowed is None and output["activation"] == "softmax":
-        ch.fail(path, f'"softmax" needs loss "cross_entropy", not {show(network["loss"])}')
+    act = output["activation"]
+    if allowed is None and engine.ACTIVATIONS[act].output_only:
+        fits = [n for n, cls in engine.LOSSES.items() if act in (cls.allowed_outputs or ())]
+        needs = " or ".join(map(show, fits))
+        ch.fail(path, f"{show(act)} needs loss {needs}, not {show(network['loss'])}")
 
 
 def check_data(ch: Checker, table) -> dict:
@@ -355,15 +350,13 @@ def check_data(ch: Checker, table) -> dict:
 
 def check_training(ch: Checker, table) -> dict:
     raw = ch.section(table, "training")
-    keys = schema.TRAINING
-    optimizer = ch.value(keys["optimizer"], raw.get("optimizer", "sgd"), "training.optimizer")
-    takes = schema.optimizer_settings(optimizer)
-    applicable = not_for(
-        [k for k in schema.OPTIMIZER_KEYS if k not in takes],
-        f'optimizer "{optimizer}"',
-        ("weight_decay", *takes),
-    )
-    training = ch.table(table, keys, "training", applicable=applicable)
+    key = schema.TRAINING_COMMON["optimizer"]
+    optimizer = ch.value(key, raw.get("optimizer", key.default), "training.optimizer")
+    keys = schema.training_keys(optimizer)
+    others = {k: v for k, v in schema.optimizer_keys().items() if k not in keys}
+    takes = ("weight_decay", *schema.optimizer_settings(optimizer))
+    applicable = not_for(others, f'optimizer "{optimizer}"', takes)
+    training = ch.table(table, keys | others, "training", applicable=applicable)
     if "clip_value" in training and "clip_norm" in training:
         ch.fail("training.clip_norm", "clip by value or by norm, not both (remove one)")
     return training

@@ -16,9 +16,30 @@ def console_script(name: str = "backprop-lab") -> str | None:
     return str(beside) if beside.exists() else shutil.which(name)
 
 
+@pytest.fixture
+def launched(monkeypatch):
+    """The command line's launches of the lab, recorded instead of run (in a pretend terminal):
+    ``backprop-lab open …`` tests read the app that would have run."""
+    import tui.app
+
+    apps = []
+    monkeypatch.setattr("tui.cli.is_interactive", lambda: True)
+    monkeypatch.setattr("tui.launch.is_interactive", lambda: True)
+    monkeypatch.setattr(tui.app.LabApp, "run", lambda app, **kwargs: apps.append(app))
+    return apps
+
+
+def _web_missing() -> str | None:
+    for module in ("textual_serve", "pyte"):
+        if importlib.util.find_spec(module) is None:
+            return f"{module} is not installed (pip install '.[test]')"
+    return None if console_script() else "needs the installed backprop-lab script"
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip, not fail, tests whose tools are missing: torch for `crosscheck`, tmux for `e2e`.
-    Deselect the fuzz campaign (`fuzz`, thousands of inputs) unless `-m` names it."""
+    """Skip, not fail, tests whose tools are missing: torch for `crosscheck`, tmux for `e2e`,
+    textual-serve for `web`, Chromium for `browser`. Deselect the fuzz campaign (`fuzz`,
+    thousands of inputs) unless `-m` names it."""
     if "fuzz" not in (config.option.markexpr or ""):
         campaign = [item for item in items if item.get_closest_marker("fuzz")]
         if campaign:
@@ -29,6 +50,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         "e2e": None
         if shutil.which("tmux") and console_script()
         else "needs tmux and the installed backprop-lab script",
+        "web": _web_missing(),
+        "browser": None
+        if any(shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome"))
+        else "needs Chromium (Debian: apt-get install chromium)",
     }
     for item in items:
         for marker, reason in missing.items():

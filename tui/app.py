@@ -2,8 +2,9 @@
 
 The app owns a ``LabSession`` (scenario → run → debugger controller, ``tui/session.py``) and one
 ``LabView`` that every panel draws from. Keys and panel requests become session commands; long
-training runs in a thread worker that reports progress through a dirty flag, and a timer redraws
-the panels at most ``REFRESH_HZ`` times a second.
+training runs in a thread worker that never waits for the UI: it publishes snapshots of its
+progress, which a timer picks up ``REFRESH_HZ`` times a second, and ``tui.frames`` decides when
+to draw what.
 
 Layout: at 110×34 and larger the five panels share a grid; smaller, one panel at a time behind a
 row of tabs (keys 1–5); under 80×24 a message asks for a larger terminal.
@@ -13,23 +14,23 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import os
 import threading
-import time
 from collections.abc import Iterable
-from pathlib import Path
 
 from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
-from textual.widgets import Footer, Static, Tab, Tabs
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.widgets import Static, Tab, Tabs
+from textual.worker import get_current_worker
 
 from tui import messages as msg
 from tui import textual_guards
-from tui.gate import TrainingGate
+from tui.footer import LabFooter
+from tui.frames import RUNNING_PANELS, FrameScheduler
+from tui.gate import ThreadYield
 from tui.keys import bindings
+from tui.lab_files import LabFiles
 from tui.palette import LabCommands
 from tui.panels.data_panel import DataPanel
 from tui.panels.debugger_panel import DebuggerPanel
@@ -37,14 +38,16 @@ from tui.panels.format import fmt_count
 from tui.panels.gradients_panel import GradientsPanel
 from tui.panels.loss_panel import LossPanel
 from tui.panels.network_panel import NetworkPanel
-from tui.screens.dialogs import ConfirmDialog, ErrorDialog, PathDialog
+from tui.screens.dialogs import ConfirmDialog, ErrorDialog
 from tui.session import LabSession, SessionError, SessionFailure
 from tui.status_bar import StatusBar
 from tui.view import STATS, Selection
+from tui.worker_errors import WorkerErrors
 
 textual_guards.install()
 
-PANELS = (  # (id, tab label, class): grid order is row by row, the debugger spans two columns
+PANELS = (  # (id, tab label, class), in tui.frames.PANEL_NAMES' order: grid order is row by row,
+    # the debugger spans two columns
     ("network", "Network", NetworkPanel),
     ("loss", "Loss", LossPanel),
     ("data", "Data", DataPanel),
@@ -52,8 +55,6 @@ PANELS = (  # (id, tab label, class): grid order is row by row, the debugger spa
     ("gradients", "Gradients", GradientsPanel),
 )
 TAB_ORDER = ("network", "loss", "gradients", "debugger", "data")
-PANEL_NAMES = tuple(name for name, _, _ in PANELS)
-RUNNING_PANELS = ("loss", "gradients", "data")  # what changes while training runs
 INPUT_EVENTS = (events.Key, events.MouseDown, events.MouseUp)  # the user acting, not hovering
 
 TOO_SMALL = (
@@ -63,24 +64,7 @@ TOO_SMALL = (
 )
 
 
-class LabFooter(Footer):
-    """The footer with every key; on narrow terminals its keys wrap into two rows (app.tcss)."""
-
-    FOOTER_COLUMNS = 7
-
-    def compose(self) -> ComposeResult:
-        yield from super().compose()
-        self.styles.grid_size_columns = self.FOOTER_COLUMNS
-
-    def bindings_changed(self, screen) -> None:
-        # Under a dialog the lab's screen has no active bindings; keep showing its keys (the
-        # dialog says how to leave it) instead of an empty footer, or one that depends on timing.
-        if screen is self.screen and self.app.screen is not screen:
-            return
-        super().bindings_changed(screen)
-
-
-class LabApp(App[None]):
+class LabApp(LabFiles, WorkerErrors, App[None]):
     """The full-screen lab."""
 
     TITLE = "Backprop Lab"
@@ -95,9 +79,7 @@ class LabApp(App[None]):
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-w-tiny"), (80, "-w-narrow"), (110, "-w-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-h-tiny"), (24, "-h-narrow"), (34, "-h-tall")]
-    REFRESH_HZ = 15
-    TRAINING_HZ = 8  # frames a second at most for training's progress (keys: at once)
-    INPUT_HOLD = 0.05
+    REFRESH_HZ = 15  # how often training's published progress is picked up
 
     def __init__(
         self,
@@ -123,14 +105,8 @@ class LabApp(App[None]):
         self._given_session = session
         self._resume_gc = resume_gc
         self.session: LabSession | None = None
-        self._dirty = False
-        self._stale: set[str] = set(PANEL_NAMES)  # panels to redraw
-        self._urgent: set[str] = set()  # stale because of the user: drawn at once, first
-        self._frame_asked = False  # a call of _refresh_if_dirty is queued
-        self._laid_out = False  # the first layout is done (panels have their sizes)
-        self._turn = 0
-        self._next_frame = 0.0
-        self.gate = TrainingGate()  # held while a frame is drawn or a key handled during training
+        self.frames = FrameScheduler(self)
+        self.yielder = ThreadYield()  # the training thread's instants for the other threads
         self._train_done = threading.Event()
         self._train_done.set()
         self._train_token = 0
@@ -159,15 +135,25 @@ class LabApp(App[None]):
         self.mark_dirty()
         self._refresh_if_dirty()  # the first frame shows the lab; plots follow (_first_frame)
         self.call_after_refresh(self._first_frame)
-        self.set_interval(1 / self.REFRESH_HZ, self._refresh_if_dirty)
+        self.set_interval(1 / self.REFRESH_HZ, self._tick)
 
     def _first_frame(self) -> None:
         """The first frame is out and the panels have their sizes: the pictures that need them
         (loss plot, data) are drawn now, by the panels' resize redraws; from now on a change the
         user asks for is drawn at once (``mark_dirty``)."""
-        self._laid_out = True
+        self.frames.laid_out = True
         self._refresh_if_dirty()
         self.call_after_refresh(self._settled)
+
+    def _tick(self) -> None:
+        """The refresh timer: pick up training's latest published progress, draw if due."""
+        session = self.session
+        if session is not None and self.training:
+            published = session.published
+            if published is not None and published is not session.view.progress:
+                session.view.progress = published
+                self.mark_dirty(RUNNING_PANELS, urgent=False)
+        self._refresh_if_dirty()
 
     def _settled(self) -> None:
         """The lab is up: move everything built so far (modules, widgets, the first session) out
@@ -212,113 +198,21 @@ class LabApp(App[None]):
         i = TAB_ORDER.index(self.current_tab)
         self.action_show_tab(TAB_ORDER[(i + 1) % len(TAB_ORDER)])
 
-    # --- drawing --------------------------------------------------------------------------------
+    # --- drawing (tui.frames) -----------------------------------------------------------------
 
     def mark_dirty(self, panels: Iterable[str] | None = None, *, urgent: bool = True) -> None:
-        """Ask for a redraw of ``panels`` (all of them by default) at the next frame.
-
-        ``urgent`` (what the user asked for): the frame comes at once, even while training,
-        and draws these panels before the ones training moves. Training's progress is not urgent.
-        """
-        panels = PANEL_NAMES if panels is None else tuple(panels)
-        self._stale.update(panels)
-        if urgent:
-            self._urgent.update(panels)
-        self._dirty = True
-        if self._laid_out and not self._frame_asked:
-            self._frame_asked = True
-            self.call_later(self._frame_now)
-
-    def _frame_now(self) -> None:
-        self._frame_asked = False
-        self._refresh_if_dirty()
+        """Ask for a redraw of ``panels`` (all by default); see ``FrameScheduler.mark_dirty``."""
+        self.frames.mark_dirty(panels, urgent=urgent)
 
     def _refresh_if_dirty(self) -> None:
-        """Draw a frame if anything changed: the status line and the stale visible panels.
-
-        While training runs, frames are rationed so that the training thread keeps most of the
-        CPU and keys stay quick: during a frame the thread waits (``gate``), so the frame
-        is not slowed by it; the next frame comes no sooner than twice the last one's cost (and
-        1/TRAINING_HZ); and each frame redraws one of the panels that change while training.
-        What the user asked for (``mark_dirty(urgent=True)``) is drawn at once, alone.
-        """
-        if not self._dirty or self.session is None or not self.is_running:
-            return
-        training = self.training
-        urgent = self._urgent
-        if training and not urgent and time.monotonic() < self._next_frame:
-            return
-        self._dirty = False
-        view = self.session.view
-        view.tick += 1
-        visible = [name for name in PANEL_NAMES if self._panel_visible(name)]
-        stale = [name for name in visible if name in self._stale]
-        if training:
-            quiet = [name for name in stale if name not in RUNNING_PANELS]
-            moving = [name for name in RUNNING_PANELS if name in stale]
-            if moving:
-                self._turn = (self._turn + 1) % len(moving)
-            draw = [name for name in stale if name in urgent]
-            draw = draw or quiet or moving[self._turn : self._turn + 1]
-            self.gate.hold("frame")
-            self._next_frame = time.monotonic() + 1 / self.TRAINING_HZ  # until _frame_done
-            self.call_after_refresh(self._frame_done, time.perf_counter())
-        else:
-            draw = stale
-        urgent.clear()
-        self.status_bar.show(view)
-        if training and "debugger" in visible and "debugger" not in draw:
-            self.panels["debugger"].show_position(view)  # the counters move with the status line
-        for name in draw:
-            self._stale.discard(name)
-            self.panels[name].refresh_view(view)
-        if any(name in self._stale for name in visible):
-            self._dirty = True  # the rest in the next frames
+        self.frames.frame()
 
     def post_message(self, message) -> bool:
-        """Messages to the app; a key or a click while training holds the training thread until
-        the frame that shows its effect (at most ``INPUT_HOLD`` seconds when none comes)."""
-        if (
-            isinstance(message, INPUT_EVENTS)
-            and self.training
-            and threading.get_ident() == self._thread_id
-        ):
-            self.gate.hold("input")
-            # plain asyncio: this runs in the driver's hand-over, outside the app's context
-            asyncio.get_running_loop().call_later(
-                self.INPUT_HOLD, self.gate.release, "input", self.gate.holds
-            )
+        """Messages to the app; a key or a click while training makes the training thread yield
+        after every step for a moment, so that its picture comes quickly (``ThreadYield``)."""
+        if isinstance(message, INPUT_EVENTS) and self.training:
+            self.yielder.hurry()
         return super().post_message(message)
-
-    def _frame_done(self, started: float) -> None:
-        cost = time.perf_counter() - started
-        self._next_frame = time.monotonic() + max(1 / self.TRAINING_HZ, 2 * cost)
-        self.gate.release()  # the frame, and any key or click it shows
-
-    def _panel_visible(self, name: str) -> bool:
-        panel = self.panels[name]
-        if not panel.is_mounted:  # drawn once its own widgets exist
-            return False
-        width, height = self._breakpoints()
-        if width == "-w-tiny" or height == "-h-tiny":
-            return False
-        grid = width == "-w-wide" and height == "-h-tall"
-        return grid or name == self.current_tab
-
-    def _breakpoints(self) -> tuple[str, str]:
-        """The lab screen's width and height classes (``HORIZONTAL_BREAKPOINTS``, …); before the
-        screen has them (its first resize, after the first frame is composed) the terminal's."""
-        screen = self.screen_stack[0]  # the lab's screen, under any dialog
-        found = []
-        for breakpoints, size in (
-            (self.HORIZONTAL_BREAKPOINTS, self.size.width),
-            (self.VERTICAL_BREAKPOINTS, self.size.height),
-        ):
-            names = [name for _, name in breakpoints]
-            have = [name for name in names if screen.has_class(name)]
-            fits = [name for at_least, name in breakpoints if size >= at_least]
-            found.append(have[0] if have else fits[-1])
-        return found[0], found[1]
 
     def _install(self, session: LabSession) -> None:
         """Make ``session`` the current one (a new scenario, a rebuilt network, a loaded file)."""
@@ -327,6 +221,9 @@ class LabApp(App[None]):
         if old is not None:
             session.view.log_scale = old.view.log_scale
             session.view.stat = old.view.stat
+            if session.run.net.sizes == old.run.net.sizes:  # the same units: keep the choice
+                session.view.selection = old.view.selection
+                session.view.example = old.view.example
         self.session = session
         self.mark_dirty()
         self._refresh_if_dirty()
@@ -340,11 +237,11 @@ class LabApp(App[None]):
     def _start_training(self, until: str) -> None:
         session = self.session
         self._train_token += 1
-        self._next_frame = 0.0
-        self.gate.release()
+        self.frames.next_frame = 0.0
         self._train_done.clear()
         session.view.status = "running"
         session.view.message = ""
+        session.view.progress = session.published = None
         session.sync_view()
         self.mark_dirty(urgent=False)  # the status line at once, the panels in turn
         self._train(session, until, self._train_token)
@@ -352,19 +249,9 @@ class LabApp(App[None]):
     @work(thread=True, exclusive=True, group="train", exit_on_error=False)
     def _train(self, session: LabSession, until: str, token: int) -> None:
         """Train on the fast path until ``until`` ("continue" or "epoch") is reached, a breakpoint
-        fires, training diverges or the worker is cancelled; report progress at ~REFRESH_HZ."""
+        fires, training diverges or the worker is cancelled. The thread never waits for the UI:
+        the session publishes its progress (``LabSession.published``), ``_tick`` picks it up."""
         worker = get_current_worker()
-        interval = 1 / self.REFRESH_HZ
-        last = time.monotonic()
-        between_steps = self.gate.between_steps
-
-        def progress(steps: int) -> None:
-            nonlocal last
-            between_steps()  # waits while a frame is drawn or a key handled
-            now = time.monotonic()
-            if now - last >= interval:
-                last = now
-                self.post_message(msg.TrainingProgress(steps))
 
         def cancelled() -> bool:
             return worker.is_cancelled or token != self._train_token
@@ -372,7 +259,7 @@ class LabApp(App[None]):
         try:
             if cancelled():  # stopped before this thread started: the session is not touched
                 return
-            status, message = session.train(until, cancelled=cancelled, progress=progress)
+            status, message = session.train(until, cancelled=cancelled, progress=self.yielder)
         finally:
             self._train_done.set()
         self.post_message(msg.TrainingStopped(status, message, token))
@@ -385,23 +272,22 @@ class LabApp(App[None]):
         # before its thread starts never runs it, and _train_done would never be set (a freeze).
         self._train_token += 1  # its TrainingStopped message is now stale
         self.session.interrupt()
-        self.gate.release()
         while not self._train_done.is_set():
             await asyncio.sleep(0.005)
         session = self.session
+        session.training_ended()
         session.view.status = "paused"
+        session.view.progress = None
         session.view.message = f"paused at step {fmt_count(session.run.trainer.steps_done)}"
         session.sync_view()
         self.mark_dirty()
-
-    def on_training_progress(self, message: msg.TrainingProgress) -> None:
-        self.mark_dirty(RUNNING_PANELS, urgent=False)
 
     def on_training_stopped(self, message: msg.TrainingStopped) -> None:
         if message.token != self._train_token or self.session is None:
             return
         failed = message.status == "error"  # an exception in training; the run was kept
         self.session.view.status = "paused" if failed else message.status
+        self.session.view.progress = None
         self.session.view.message = message.message
         self.session.sync_view()
         self.mark_dirty()
@@ -409,28 +295,6 @@ class LabApp(App[None]):
             self.notify(message.message, title="Training diverged", severity="error", timeout=8)
         if failed:
             self.push_screen(ErrorDialog("Training stopped by an error", message.message))
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A worker that failed (``exit_on_error=False`` on all of them): its error in a dialog,
-        the lab and its session as they were — never the end of the lab."""
-        worker = event.worker
-        if event.state != WorkerState.ERROR or worker.error is None:
-            return
-        if worker.group == "train":  # session.train keeps the run; this is past even that
-            self._train_done.set()
-            if self.session is not None:
-                self.session.view.status = "paused"
-                self.mark_dirty()
-        error = worker.error
-        text = " ".join(str(error).split())[:300] or type(error).__name__
-        what = worker.name.removeprefix("action_").replace("_", " ")
-        self.push_screen(
-            ErrorDialog(
-                "Something went wrong",
-                f"{what}: {type(error).__name__}: {text}\n\nThe lab and its session are as they "
-                "were before; ctrl+s saves the session.",
-            )
-        )
 
     # --- actions --------------------------------------------------------------------------------
 
@@ -529,42 +393,15 @@ class LabApp(App[None]):
         view.stat = stat
         self.mark_dirty(["gradients"])
 
-    @work(group="dialog", exit_on_error=False)
-    async def action_save_session(self) -> None:
-        await self.stop_training()
-        path = await self.push_screen_wait(
-            PathDialog("Save the session to", self.session.default_filename(), "Save")
-        )
-        if path is None:
-            return
-        try:
-            written = self.session.save(path)
-        except SessionError as e:
-            await self.push_screen_wait(ErrorDialog("Cannot save the session", str(e)))
-            return
-        self.notify(f"saved to {written}", title="Session saved")
-
-    @work(group="dialog", exit_on_error=False)
-    async def action_load_session(self) -> None:
-        path = await self.push_screen_wait(PathDialog("Load a session from", "", "Load"))
-        if path is None:
-            return
-        self.load_session(path)
-
-    @work(group="dialog", exit_on_error=False)
-    async def load_session(self, path: str) -> None:
-        try:
-            session = LabSession.load(path)
-        except SessionError as e:
-            await self.push_screen_wait(ErrorDialog("Cannot load the session", str(e)))
-            return
-        await self.stop_training()
-        self._install(session)
-        self.notify(f"loaded {path}", title="Session loaded")
-
     def action_edit_network(self) -> None:
         """The network editor (as the Network panel's "Edit…" button opens it)."""
         self.panels["network"].action_edit_network()
+
+    def action_network_view(self) -> None:
+        """The Network panel's picture or its layer table (shown, in the narrow layout)."""
+        self.panels["network"].toggle_view()
+        if self.current_tab != "network":
+            self.action_show_tab("network")
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen  # imported when first opened: start-up
@@ -584,11 +421,6 @@ class LabApp(App[None]):
             return
         verdict = "every layer passes" if report.passed else "a layer FAILS"
         await self.push_screen_wait(ErrorDialog(f"Gradient check: {verdict}", str(report)))
-
-    def action_screenshot_svg(self) -> None:
-        name = f"backprop-lab-{self.session.scenario.name}-step{self.session.steps_done}.svg"
-        written = self.save_screenshot(name, path=os.getcwd())
-        self.notify(f"saved {Path(written).name}", title="Screenshot")
 
     @work(group="dialog", exit_on_error=False)
     async def action_quit(self) -> None:
@@ -648,7 +480,12 @@ class LabApp(App[None]):
 
     def on_select_weight(self, message: msg.SelectWeight) -> None:
         message.stop()
-        self.session.view.selection = Selection(message.l, message.i, (message.i, message.j))
+        self.session.view.selection = Selection(message.l, message.j, (message.j, message.k))
+        self.mark_dirty(["network", "debugger"])
+
+    def on_select_example(self, message: msg.SelectExample) -> None:
+        message.stop()
+        self.session.view.example = max(message.index, 0)
         self.mark_dirty(["network", "debugger"])
 
     def on_toggle_log_scale(self, message: msg.ToggleLogScale) -> None:

@@ -1,21 +1,25 @@
 """The ``backprop-lab`` command line: a click group whose sub-commands load lazily.
 
-Adding a sub-command is one line in ``COMMANDS`` plus its module; a command's module is imported
-only when that command runs or its help is shown, so ``backprop-lab --version`` and the launch of
-the lab stay fast.
+Adding a sub-command is its module in ``tui/commands/`` plus one line in ``COMMANDS``; a command's
+module is imported only when that command runs or its help is shown, so ``backprop-lab --version``,
+``--help`` and the launch of the lab stay fast.
 """
 
 import importlib
+import importlib.util
+import re
+from pathlib import Path
 
 import click
 
 from tui import __version__
 from tui.launch import lab_options, launch
+from tui.options import refuse_unused
 from tui.tty import NOT_A_TERMINAL, is_interactive
 
-# Sub-command name -> "module:attribute". Each command lives in tui/commands/<name>.py.
-# Its one-line summary for `backprop-lab --help` is in SUMMARIES, so listing the commands imports
-# none of them (a test checks each summary against the command's own help).
+# Sub-command name -> "module:attribute". Each command lives in tui/commands/<name>.py; this line
+# is all its registration. `backprop-lab --help` lists the commands with the first sentence of each
+# one's help, read from its module's source (summary()), so listing them imports none of them.
 COMMANDS: dict[str, str] = {
     "open": "tui.commands.open:open_command",
     "scenarios": "tui.commands.scenarios:scenarios_command",
@@ -24,23 +28,29 @@ COMMANDS: dict[str, str] = {
     "check": "tui.commands.check:check_command",
     "gradcheck": "tui.commands.gradcheck:gradcheck_command",
     "debug": "tui.commands.debug:debug_command",
+    "export": "tui.commands.export:export_command",
+    "serve": "tui.commands.serve:serve_command",
 }
-SUMMARIES: dict[str, str] = {
-    "open": "Open the lab on a scenario: a preset name or a scenario file.",
-    "scenarios": "List the preset scenarios: name, title and what each shows.",
-    "trace": "Record the events of the first N training steps of a scenario as a JSON trace.",
-    "train": "Train a scenario (a preset name or a TOML file) without the lab, then report.",
-    "check": (
-        "Train a scenario headless and check its claims ([[expect]]): held or failed, "
-        "with the measured figure."
-    ),
-    "gradcheck": (
-        "Check a scenario's gradients: backprop vs central finite differences, every parameter."
-    ),
-    "debug": (
-        "Step through training of SCENARIO (a preset name or a TOML file) one event at a time."
-    ),
-}
+
+
+def summary(name: str) -> str:
+    """The first sentence of command ``name``'s help (what click's short help is), read from the
+    docstring of its function in its module's source without importing the module."""
+    module_name, _, attribute = COMMANDS[name].partition(":")
+    try:
+        spec = importlib.util.find_spec(module_name)
+        source = Path(spec.origin).read_text(encoding="utf-8")
+        opening = source.index('"""', source.index(f"def {attribute}(")) + 3
+        docstring = source[opening : source.index('"""', opening)]
+    except (AttributeError, OSError, TypeError, ValueError):  # no source: import it after all
+        command = getattr(importlib.import_module(module_name), attribute)
+        return command.get_short_help_str(limit=1000)
+    words = []
+    for word in re.split(r"\n[ \t]*\n", docstring.strip(), maxsplit=1)[0].split():
+        words.append(word)
+        if word.endswith("."):
+            break
+    return " ".join(words)
 
 
 class LazyGroup(click.Group):
@@ -63,7 +73,10 @@ class LazyGroup(click.Group):
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """List the sub-commands with their summaries, without importing them."""
-        rows = [(name, SUMMARIES.get(name, "")) for name in self.list_commands(ctx)]
+        rows = [
+            (name, summary(name) if name in self.lazy_subcommands else "")
+            for name in self.list_commands(ctx)
+        ]
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
@@ -92,12 +105,17 @@ def main(ctx: click.Context, theme=None, seed=None, overrides=()) -> None:
 
     \b
     Examples:
-      backprop-lab                 open the lab on the default scenario
+      backprop-lab                         open the lab on the default scenario
       backprop-lab --theme textual-light   the same, in a light theme
-      backprop-lab --version       print the version
-      backprop-lab COMMAND --help  options and examples of one command
+      backprop-lab --seed 7 open xor       --theme, --seed, --set: before or after COMMAND
+      backprop-lab serve                   the lab in a browser: one lab per tab
+      backprop-lab --version               print the version
+      backprop-lab COMMAND --help          options and examples of one command
     """
     if ctx.invoked_subcommand is not None:
+        command = ctx.command.get_command(ctx, ctx.invoked_subcommand)
+        if not isinstance(command, click.Group):  # a group checks for its own command
+            refuse_unused(ctx, command, ctx.invoked_subcommand)
         return
     if not is_interactive():
         click.echo(NOT_A_TERMINAL, err=True)

@@ -1,82 +1,46 @@
-"""How the training thread makes way for the UI thread, so that keys stay quick while training.
+"""How the training thread makes way for the UI thread, so that keys stay quick while training,
+without ever waiting for it.
 
 Both threads need CPython's global interpreter lock (GIL). A small network's step is numpy calls
-on tiny arrays that let go of the GIL only for a few microseconds (``np.arange``, …) and take it
-straight back; a thread waiting for the GIL only forces a switch after a whole switch interval
-(5 ms) *without* any hand-over, so those brief releases keep resetting its clock and it can wait
-hundreds of milliseconds (measured: a callback handed to the event loop from another thread took
-up to 0.5 s while XOR trained; the terminal's input thread and the UI thread both wait like this).
+on tiny arrays that let go of the GIL only for a few microseconds and take it straight back; a
+thread waiting for the GIL only forces a switch after a whole switch interval (5 ms) *without*
+any hand-over, so those brief releases keep resetting its clock and it can wait hundreds of
+milliseconds (measured: a callback handed to the event loop from another thread took up to 0.5 s
+while XOR trained; the terminal's input thread and the UI thread both wait like this).
 
-``TrainingGate`` fixes both sides:
-
-- **between steps** (``between_steps``, called by the training thread after every step) the thread
-  waits while the UI holds the gate, and otherwise sleeps for an instant every ``yield_every``
-  seconds, which hands the GIL to a waiting thread (a ``time.sleep(0)`` costs ~50 µs: ~3% of the
-  training time at the default 2 ms);
-- the UI thread **holds** the gate while it draws a frame or handles a key or a click
-  (``hold(why)`` … ``release(why)``): the training thread then pauses at its next step boundary
-  and the UI runs alone. Every hold is released by the UI; the training thread never waits longer
-  than ``max_wait`` for one, whatever happens.
-
-``hold`` and ``release`` are called on the UI thread only; ``between_steps`` on the training thread.
+``ThreadYield`` is called by the training thread after every step with the time. For a moment
+after a key or a click (``hurry``, called on the UI thread) it sleeps for an instant after every
+step, which hands the GIL to a waiting thread: the UI thread then gets the interpreter back as
+soon as it asks, through the several hand-overs between a key and its picture (its p95 stays
+under 50 ms: ``benchmarks/bench_keys.py``). Otherwise it does so every ``every`` seconds (50 ms),
+a bound on how long a starved thread can wait. It used to yield every 2 ms: on a machine shared
+with other work each such sleep gives the core away for up to a scheduler slice, and measured
+in-app training at 0.77× headless against 0.92× with a yield every 50 ms and keys just as quick.
+The training thread never waits for the UI beyond these instants: it publishes snapshots of its
+progress, and frames are drawn from them while it goes on (``tui.frames``).
 """
 
 from __future__ import annotations
 
-import threading
 import time
 
 
-class TrainingGate:
-    """The UI's holds on the training thread, and the training thread's pauses for the UI."""
+class ThreadYield:
+    """The training thread's pauses for the other threads (see the module docstring)."""
 
-    def __init__(self, yield_every: float = 0.002, max_wait: float = 0.25) -> None:
-        self.yield_every = yield_every
-        self.max_wait = max_wait
-        self._open = threading.Event()
-        self._open.set()
-        self._holds: set[str] = set()
-        self.holds = 0  # holds taken so far
-        self._last_yield = time.monotonic()
-        self.waits = 0  # steps that waited for a hold (for tests and measurements)
-        self.yields = 0  # instants given to the other threads
+    def __init__(self, every: float = 0.05) -> None:
+        self.every = every
+        self.last = 0.0
+        self.until = 0.0  # yield after every step until then (monotonic seconds)
+        self.yields = 0  # instants given to the other threads (for tests and measurements)
 
-    # --- the UI thread ------------------------------------------------------------------------
+    def hurry(self, seconds: float = 0.1) -> None:
+        """Yield after every step for ``seconds`` (called on the UI thread for input)."""
+        self.until = time.monotonic() + seconds
 
-    def hold(self, why: str) -> None:
-        """Pause the training thread at its next step boundary until ``why`` is released."""
-        self._holds.add(why)
-        self.holds += 1
-        self._open.clear()
-
-    def release(self, why: str | None = None, number: int | None = None) -> None:
-        """Release the hold ``why`` (every hold when None); training goes on once none is left.
-        With ``number`` (``holds`` just after that hold was taken), only if it was not taken
-        again since: a late time-out does not end a newer hold."""
-        if number is not None and number != self.holds:
-            return
-        if why is None:
-            self._holds.clear()
-        else:
-            self._holds.discard(why)
-        if not self._holds:
-            self._open.set()
-
-    @property
-    def held(self) -> bool:
-        return not self._open.is_set()
-
-    # --- the training thread ------------------------------------------------------------------
-
-    def between_steps(self) -> None:
-        """Wait while the UI holds the gate; otherwise give other threads the GIL now and then."""
-        if not self._open.is_set():
-            self.waits += 1
-            self._open.wait(self.max_wait)
-            self._last_yield = time.monotonic()
-            return
-        now = time.monotonic()
-        if now - self._last_yield >= self.yield_every:
+    def __call__(self, now: float) -> None:
+        """After a step (``now``: ``time.monotonic()``): give the GIL away if it is time."""
+        if now - self.last >= self.every or now < self.until:
             self.yields += 1
             time.sleep(0)
-            self._last_yield = time.monotonic()
+            self.last = time.monotonic()

@@ -21,7 +21,7 @@ class LabAction:
     title: str  # for the command palette and the help screen
     help: str  # one line: what it does
     key_display: str | None = None
-    footer: bool = True  # shown in the footer (every action is in the help and the palette)
+    footer: bool = True  # shown in the footer (all keys are in the help and the palette)
 
 
 KEYS: tuple[LabAction, ...] = (
@@ -58,6 +58,14 @@ KEYS: tuple[LabAction, ...] = (
     LabAction("o", "open_scenario", "Open", "Open scenario", "Pick a preset scenario or a file"),
     LabAction("B", "breakpoints", "Breaks", "Breakpoints", "List, add, toggle and remove"),
     LabAction("l", "log_scale", "Log", "Log scale", "Switch the loss plot to a log scale and back"),
+    LabAction(
+        "t",
+        "network_view",
+        "Table",
+        "Network: picture / table",
+        "The Network panel's picture of the network, or its layer table",
+        footer=False,
+    ),
     LabAction("ctrl+s", "save_session", "Save", "Save session", "Write the session to a file"),
     LabAction("question_mark", "help", "Help", "Help", "Keys and how to read the lab", "?"),
     LabAction("q", "quit", "Quit", "Quit", "Stop training and leave"),
@@ -82,6 +90,13 @@ PALETTE_ONLY: tuple[LabAction, ...] = (
         "Backprop vs finite differences for every parameter, at the current weights",
     ),
     LabAction("", "screenshot_svg", "", "Save screenshot", "Write an SVG of the screen"),
+    LabAction(
+        "",
+        "export_pytorch",
+        "",
+        "Export as PyTorch script",
+        "Write the scenario as a PyTorch training script that reproduces the lab's numbers",
+    ),
     LabAction("", "next_tab", "", "Next panel", "Show the next panel (narrow layout)"),
 )
 """Actions reached through the command palette only."""

@@ -12,35 +12,13 @@ import gc
 
 import click
 
-from tui.options import seed_option, set_option
+from tui.options import seed_option, set_option, theme_option
 from tui.tty import NOT_A_TERMINAL, is_interactive
 
 
-def check_theme(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """A Textual theme name, or a usage error listing them (textual is imported only if given)."""
-    if value is None:
-        return None
-    from textual.theme import BUILTIN_THEMES
-
-    if value not in BUILTIN_THEMES:
-        raise click.BadParameter(
-            f"unknown theme {value!r}; allowed: {', '.join(BUILTIN_THEMES)}", ctx, param
-        )
-    return value
-
-
 def lab_options(command):
-    """``--theme``, ``--seed``, ``--set`` (shared by ``open`` and the bare launch)."""
-    command = set_option(command)
-    command = seed_option(command)
-    command = click.option(
-        "--theme",
-        callback=check_theme,
-        default=None,
-        metavar="THEME",
-        help="A Textual theme, e.g. textual-dark (default), textual-light, nord, gruvbox.",
-    )(command)
-    return command
+    """``--theme``, ``--seed``, ``--set``: the lab's options (bare launch, ``open``, ``serve``)."""
+    return theme_option(seed_option(set_option(command)))
 
 
 def launch(
@@ -69,17 +47,27 @@ def launch(
             gc.enable()
 
 
-def _launch(ctx, scenario, theme, seed, overrides, session, terminal_checked, collecting) -> None:
+def build_session(ctx: click.Context, scenario: str | None, seed, overrides, session):
+    """The lab's first session: the scenario with its seed and overrides, or the saved session.
+
+    Building it is the check of the input: a bad name, file, value or session file is one line
+    and exit 2, as is ``--seed`` or ``--set`` with ``--session`` (a saved session keeps its own)."""
     from tui.session import LabSession, SessionError
 
+    if session is not None and (scenario is not None or seed is not None or overrides):
+        given = "a scenario" if scenario is not None else "--seed" if seed is not None else "--set"
+        raise click.UsageError(f"give {given} or --session, not both (a session keeps its own)")
     try:
         if session is None:
-            lab_session = LabSession.open(scenario, overrides=tuple(overrides), seed=seed)
-        else:
-            lab_session = LabSession.load(session)
+            return LabSession.open(scenario, overrides=tuple(overrides), seed=seed)
+        return LabSession.load(session)
     except SessionError as e:
         click.echo(f"backprop-lab: {e}", err=True)
         ctx.exit(2)
+
+
+def _launch(ctx, scenario, theme, seed, overrides, session, terminal_checked, collecting) -> None:
+    lab_session = build_session(ctx, scenario, seed, overrides, session)
     if not terminal_checked and not is_interactive():
         click.echo(NOT_A_TERMINAL, err=True)
         ctx.exit(2)

@@ -1,7 +1,7 @@
 """The lab's app-level messages, all in one place.
 
 Panels post the *request* messages (they bubble up to the app, which handles them); the training
-worker posts the *progress* messages from its thread (``post_message`` is thread-safe).
+worker posts ``TrainingStopped`` from its thread when it ends (``post_message`` is thread-safe).
 """
 
 from __future__ import annotations
@@ -60,11 +60,18 @@ class SelectUnit(Message):
 
 @dataclass
 class SelectWeight(Message):
-    """Select weight Wˡ[i, j] (0-based i, j) for the equation view."""
+    """Select weight Wˡⱼₖ — unit j's weight from input k, 0-based — for the equation view."""
 
     l: int
-    i: int
     j: int
+    k: int
+
+
+@dataclass
+class SelectExample(Message):
+    """Explain and draw row ``index`` (0-based) of the batch (``tui.example``)."""
+
+    index: int
 
 
 @dataclass
@@ -80,17 +87,7 @@ class CycleStat(Message):
     stat: str | None = None
 
 
-# --- progress: posted by the training worker -----------------------------------------------------
-
-
-@dataclass
-class TrainingProgress(Message):
-    """The training worker took more steps. Consecutive ones collapse into the newest."""
-
-    steps: int
-
-    def can_replace(self, message: Message) -> bool:
-        return isinstance(message, TrainingProgress)
+# --- posted by the training worker (its progress is published, not posted: tui/frames.py) ------
 
 
 @dataclass

@@ -21,12 +21,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from pathlib import Path
+from time import monotonic
 
 import numpy as np
 
 from engine.debugger import ConditionError, DebuggerError
 from engine.debugger.follow import extend, follow_run
 from engine.history import StatsHistory
+from engine.json_numbers import json_number
 from engine.run_history import EpochLog
 from scenarios import (
     DEFAULT_SCENARIO,
@@ -40,7 +42,7 @@ from scenarios.errors import single_line
 from scenarios.loader import validate_document
 from tui import session_file
 from tui.panels.format import fmt_count
-from tui.session_records import decoded, encodable, plain, stop_rules, upgraded
+from tui.session_records import stop_rules
 from tui.session_schema import (
     StateMismatch,
     check_header,
@@ -49,9 +51,10 @@ from tui.session_schema import (
     check_optimizer_state,
     check_run_values,
 )
-from tui.view import LabView
+from tui.view import LabView, TrainingSnapshot
 
 HISTORY_STEPS = 200  # how many recent steps ``back`` can reach
+PUBLISH_HZ = 15  # snapshots of training's progress a second, at most
 
 
 class SessionError(Exception):
@@ -77,6 +80,7 @@ class LabSession:
         self.seed = seed
         self.edits = edits  # {"network": …, "training": …} when the network was edited in the lab
         self.saved_position: tuple[int, int] | None = None  # (step, index) last saved or loaded
+        self.published: TrainingSnapshot | None = None  # by ``train``, on its thread
         self.run = run
         try:
             self.controller = follow_run(run, history=HISTORY_STEPS)
@@ -125,7 +129,7 @@ class LabSession:
             run = build_run(scenario, seed=self.seed)
         except ScenarioError as e:
             raise SessionError(str(e)) from None
-        edits = plain({"network": network, "training": training})
+        edits = _plain({"network": network, "training": training})
         session = LabSession(scenario, run, self.seed, edits)
         session.copy_breakpoints(self, only_valid=True)
         return session
@@ -163,12 +167,13 @@ class LabSession:
         steps = position.step - 1
         if steps <= 0 and position.index == 0:
             return ""
-        return f"step {self.controller.position.step}"
+        return f"step {fmt_count(position.step)}"  # as the status line writes it
 
     def command(self, name: str, arg=None) -> None:
         """A debugger command on the main thread: step, next, finish, back, break, delete,
         toggle; the outcome goes to ``view``. SessionError for a bad argument."""
         c = self.controller
+        c.clear_interrupt()  # one meant for a training run that had already ended
         try:
             with np.errstate(all="ignore"):
                 if name == "step":
@@ -203,23 +208,39 @@ class LabSession:
         self,
         until: str,
         cancelled: Callable[[], bool],
-        progress: Callable[[int], None],
+        progress: Callable[[float], None] | None = None,
     ) -> tuple[str, str]:
         """Train from the current position: ``until`` is "continue" (until a breakpoint, the
         stopping rules or the last epoch) or "epoch" (to the end of the current epoch).
 
-        Runs in a worker thread; ``progress(step)`` is called after every step, and the
-        training stops at the next step boundary once ``cancelled()`` is true. Returns the
-        (status, message) to show.
+        Runs in a worker thread, which never waits for the UI: at most ``PUBLISH_HZ`` times a
+        second it publishes an immutable ``TrainingSnapshot`` of its progress (``published``)
+        and checks ``cancelled()`` (the training stops at the next step once it is true;
+        ``interrupt()`` stops it at the next step at once). ``progress(now)`` is called after
+        every step with the monotonic time. Returns the (status, message) to show.
         """
         c = self.controller
+        c.clear_interrupt()  # before the check: an interrupt from now on stops this run
+        if cancelled():  # stopped before this run began
+            return "paused", ""
         if self.run.stop_reason == "diverged":
             return "diverged", self._divergence_message(None)
+        layers = self.run.net.layers
+        due = 0.0
 
         def on_step(record) -> None:
-            progress(record.step)
-            if cancelled():
-                c.interrupt()
+            nonlocal due
+            now = monotonic()
+            if now >= due:
+                due = now + 1 / PUBLISH_HZ
+                params = tuple(layer.params for layer in layers)
+                self.published = TrainingSnapshot(
+                    record.step, record.epoch, record.batch, record.loss, params
+                )
+                if cancelled():
+                    c.interrupt()
+            if progress is not None:
+                progress(now)
 
         remove = c.on_step(on_step)
         try:
@@ -251,7 +272,8 @@ class LabSession:
         )
 
     def interrupt(self) -> None:
-        """Ask a running ``train`` to stop at the next step (safe from another thread)."""
+        """Ask a running ``train`` to stop at the next step — or one about to begin, before its
+        first step (safe from another thread)."""
         self.controller.interrupt()
 
     @property
@@ -266,6 +288,10 @@ class LabSession:
             self.view.message = extend(self.run, self.controller, self.extend_epochs)
         except DebuggerError as e:
             raise SessionError(_sentence(str(e)[:1].upper() + str(e)[1:]) + ".") from None
+
+    def training_ended(self) -> None:
+        """The training thread is done: forget an interrupt that came as it ended."""
+        self.controller.clear_interrupt()
 
     def _stopped(self, stop) -> None:
         self.view.status, self.view.message = self._outcome(stop)
@@ -287,13 +313,10 @@ class LabSession:
             what = stop.details[0]
             step = stop.position.step
         elif self.run.divergence is not None:
-            what = self.run.divergence.describe()
-            step = None
+            what, step = self.run.divergence.what(), self.run.divergence.step
         else:
             what, step = "a value became non-finite", None
         where = f"at step {step}: " if step is not None else ""
-        if step is None and what.startswith("step "):  # "step 507: train_loss … non-finite"
-            where = "at "
         return (
             f"Diverged {where}{what}. Lower the learning rate, clip the gradients or change "
             "the init; r resets."  # two lines of an 80-column status bar
@@ -350,10 +373,9 @@ class LabSession:
             "run": self.run.snapshot(),
             "steps": self.run.history.steps.state(),
             "epochs": self.run.history.epochs.state(),
-            "buffers": tuple(layer.buffers for layer in self.run.net.layers),
         }
         try:
-            written = session_file.write(path, plain(header), encodable(state))
+            written = session_file.write(path, _plain(header), session_file.encode_records(state))
         except session_file.SessionFileError as e:
             raise SessionError(str(e)) from None
         position = self.controller.position
@@ -368,9 +390,9 @@ class LabSession:
         except session_file.SessionFileError as e:
             raise SessionError(str(e)) from None
         try:
-            state = decoded(state)
+            state = session_file.decode_records(state)
             if header["format"] != session_file.FORMAT:
-                state = upgraded(header["format"], state)
+                state = session_file.upgrade(header["format"], state)
             return cls._from_saved(header, state)
         except StateMismatch as e:
             raise SessionError(f"{path}: not a session file this lab can open: {e}") from None
@@ -406,15 +428,12 @@ class LabSession:
         run = build_run(scenario, seed=seed)
         if header.get("stop") is not None:
             stop_rules(run, header["stop"])
-        if not isinstance(state, dict) or not {"run", "steps", "epochs", "buffers"} <= set(state):
-            raise StateMismatch("state: expected the run, its histories and its buffers")
+        if not isinstance(state, dict) or not {"run", "steps", "epochs"} <= set(state):
+            raise StateMismatch("state: expected the run and its histories")
         check_like(state["run"], run.snapshot(), "run")
         check_run_values(state["run"], run, "run")
         check_optimizer_state(state["run"][0][0][1], run.learner, "run.optimizer")
-        check_like(state["buffers"], tuple(layer.buffers for layer in run.net.layers), "buffers")
         run.restore(state["run"])
-        for layer, buffers in zip(run.net.layers, state["buffers"], strict=True):
-            layer.buffers = buffers
         check_history(state["steps"], run.history.steps.state(), "steps")
         check_history(state["epochs"], run.history.epochs.state(), "epochs")
         steps = StatsHistory.from_state(state["steps"])
@@ -478,8 +497,19 @@ def _edited(s: Scenario, network: dict, training: dict) -> Scenario:
         "stop": s.stop,
     }
     label = f"{s.label or s.name} (edited)"
-    sections = validate_document(plain(document), label)
+    sections = validate_document(_plain(document), label)
     return dataclasses.replace(s, **sections, label=label)
+
+
+def _plain(tree):
+    """Sections as plain JSON-able values (tuples → lists)."""
+    if isinstance(tree, dict):
+        return {k: _plain(v) for k, v in tree.items()}
+    if isinstance(tree, list | tuple):
+        return [_plain(x) for x in tree]
+    if isinstance(tree, float):
+        return json_number(tree)
+    return tree
 
 
 def _one_line(error: Exception) -> str:

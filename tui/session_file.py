@@ -1,7 +1,7 @@
 """The session file: one ``.npz`` holding a JSON header and the run's state, written atomically.
 
 Layout (format ``backprop-lab-session/2``; files of format 1 are read too, and their state is
-upgraded by the session, see ``tui.session``):
+brought to the current layout by ``upgrade``):
 
 - ``header``: UTF-8 JSON bytes (a uint8 array): ``{"format": …, "state": <tree>, …}``;
 - ``a0``, ``a1``, …: the arrays the tree refers to, stored exactly (same dtype, same bits).
@@ -27,7 +27,12 @@ from pathlib import Path
 import numpy as np
 
 from engine.atomic import atomic_write, remove_stale_temporaries
+from engine.blowup import BlowUp
 from engine.data.files import ARCHIVE_ERRORS, check_npz_members
+from engine.metrics import EpochMetrics
+from engine.nonfinite import NonFinite
+from engine.stats import LayerStats
+from tui.session_schema import check_record
 
 FORMAT = "backprop-lab-session/2"
 FORMAT_1 = "backprop-lab-session/1"  # histories stored as attribute dictionaries
@@ -158,3 +163,103 @@ def _unreadable(found) -> str:
             f"this version reads {' and '.join(map(repr, READABLE))} (update backprop-lab)"
         )
     return f"not a Backprop Lab session file (format: {found!r}; expected {FORMAT!r})"
+
+
+# --- the engine's records and older formats ---------------------------------------------------
+
+_NAMED = "$named"
+
+# The only classes a session file can name: the engine's records held in a run's state, by the
+# names earlier versions wrote. A file names one of these keys, never code: each is rebuilt by its
+# own constructor from exactly its fields, and any other name is refused.
+_RECORDS = {
+    f"{cls.__module__}:{cls.__qualname__}": cls
+    for cls in (LayerStats, EpochMetrics, NonFinite, BlowUp)
+}
+
+
+class _NonFiniteOfFormat2:
+    """A divergence as session files wrote it before the engine had one ``NonFinite`` type:
+    ``engine.stopping:NonFinite`` with the fields step, kind, l, field."""
+
+    _fields = ("step", "kind", "l", "field")
+
+    @staticmethod
+    def _make(values):
+        return NonFinite(*values)
+
+
+_RECORDS["engine.stopping:NonFinite"] = _NonFiniteOfFormat2
+
+
+def _map_containers(tree, leaf):
+    """``tree`` with its tuples, lists and dicts rebuilt around ``leaf(node)`` of every other
+    node (``leaf`` gives a node back unchanged when it is not one it handles)."""
+    kind = type(tree)
+    if kind is tuple:
+        return tuple(_map_containers(x, leaf) for x in tree)
+    if kind is list:
+        return [_map_containers(x, leaf) for x in tree]
+    if kind is dict and _NAMED not in tree:
+        return {k: _map_containers(v, leaf) for k, v in tree.items()}
+    return leaf(tree)
+
+
+def encode_records(tree):
+    """``tree`` with the engine's records (LayerStats, EpochMetrics, NonFinite, BlowUp) tagged by
+    name."""
+    return _map_containers(tree, _encode_record)
+
+
+def _encode_record(node):
+    if isinstance(node, tuple) and hasattr(node, "_fields"):
+        name = f"{type(node).__module__}:{type(node).__qualname__}"
+        if name not in _RECORDS:
+            raise TypeError(f"cannot store a {name} in a session file")
+        return {_NAMED: name, "fields": list(map(encode_records, node))}
+    return node
+
+
+def decode_records(tree):
+    """The inverse of ``encode_records``: a tagged record is rebuilt only if its name is one of
+    ``_RECORDS`` and it has exactly that record's fields, each of its annotated type
+    (``check_record``); ValueError otherwise."""
+    return _map_containers(tree, _decode_record)
+
+
+def _decode_record(node):
+    if type(node) is dict and _NAMED in node:
+        name, fields = node[_NAMED], node.get("fields")
+        cls = _RECORDS.get(name) if isinstance(name, str) else None
+        if cls is None:
+            raise ValueError(f"unknown record {str(name)[:60]!r}")
+        if type(fields) is not list or len(fields) != len(cls._fields):
+            raise ValueError(f"{cls.__name__} needs the {len(cls._fields)} fields {cls._fields}")
+        record = cls._make(map(decode_records, fields))
+        check_record(record)
+        return record
+    return node
+
+
+def upgrade(format: str, state: dict) -> dict:
+    """The state of an older session file in the current layout (``state`` decoded).
+
+    Format 1 stored the histories as their attribute dictionaries: ``steps`` the whole
+    preallocated arrays of ``StatsHistory`` (``_rows`` of which ``_n_recent`` were in use,
+    ``_sums``/``_count``/``_loss_min``/``_loss_max``/``_last`` of which ``_n_coarse``,
+    ``_width``, …), ``epochs`` the ``EpochLog``'s ``capacity`` and ``_items``.
+    """
+    if format != FORMAT_1:
+        raise ValueError(f"no upgrade from format {format!r}")
+    old, nr, nc = state["steps"], state["steps"]["_n_recent"], state["steps"]["_n_coarse"]
+    steps = {
+        "n_layers": old["n_layers"],
+        "recent": old["recent"],
+        "coarse": old["coarse"],
+        "width": old["_width"],
+        "n_recorded": old["n_recorded"],
+        "rows": old["_rows"][:nr],
+        **{k: old[f"_{k}"][:nc] for k in ("sums", "count", "loss_min", "loss_max", "last")},
+    }
+    epochs = {"capacity": state["epochs"]["capacity"], "items": state["epochs"]["_items"]}
+    return {**state, "steps": steps, "epochs": epochs}

@@ -187,6 +187,10 @@ _FIELD_TYPES = {
         isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool)
     ),
     "str": lambda v: isinstance(v, str),
+    "tuple[int, ...]": lambda v: (
+        isinstance(v, tuple)
+        and all(isinstance(i, int | np.integer) and not isinstance(i, bool) for i in v)
+    ),
     "None": lambda v: v is None,
 }
 
@@ -213,8 +217,8 @@ def check_run_values(saved, run, field: str) -> None:
     step's statistics and loss, and the epoch's row order (a list where the divergence record
     belongs loaded, and the next message about it raised AttributeError)."""
     from engine.blowup import BlowUp
+    from engine.nonfinite import NonFinite
     from engine.stats import LayerStats
-    from engine.stopping import NonFinite
 
     trainer, stop_reason, divergence, early, _, _, last_stats, last_loss = saved
     if stop_reason is not None and stop_reason not in STOP_REASONS:

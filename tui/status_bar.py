@@ -8,7 +8,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tui.panels.format import fmt, fmt_count
-from tui.view import LabView
+from tui.view import LabView, counters
 
 STATUS_STYLE = {
     "idle": "$text-muted",
@@ -106,20 +106,19 @@ class StatusBar(Vertical):
     def show(self, view: LabView) -> None:
         self._view = view
         run = view.run
-        trainer = run.trainer
-        bpe = trainer.batches_per_epoch
+        bpe = run.trainer.batches_per_epoch
+        step, epoch, batch, last_loss = counters(view)
         if view.status == "running" or view.controller is None:
-            where = f"step {fmt_count(trainer.steps_done)} · epoch {trainer.epoch}"
+            where = f"step {fmt_count(step)} · epoch {epoch}"
             if bpe > 1:
-                where += f" · batch {trainer.batch}/{bpe}"
+                where += f" · batch {batch}/{bpe}"
         else:
             p = view.controller.position
             where = f"step {fmt_count(p.step)} · epoch {p.epoch}"
             if bpe > 1:
                 where += f" · batch {p.batch}/{bpe}"
             where += f" · {p.event_name()}"
-        last = run.history.steps.last()
-        loss = fmt(last[1]) if last is not None else "—"  # as the panels write numbers
+        loss = fmt(last_loss) if last_loss is not None else "—"  # as the panels write numbers
         width = self.line.size.width or self.app.size.width - 2
         parts = status_line(TITLE, view.scenario.name, view.status, loss, where, width)
         self.line.update(Content(SEPARATOR).join(parts), layout=False)  # one row: same size

@@ -1,5 +1,6 @@
 """Small helpers about the terminal the program runs in."""
 
+import os
 import sys
 
 NOT_A_TERMINAL = (
@@ -7,9 +8,16 @@ NOT_A_TERMINAL = (
     "or use the headless commands (backprop-lab --help)"
 )
 
+WEB_DRIVER = "textual.drivers.web_driver:WebDriver"
+"""Textual's driver for an app served to a browser: ``textual-serve`` (and ``backprop-lab serve``)
+start each app with ``TEXTUAL_DRIVER`` set to it, and talk to it over pipes."""
+
 
 def is_interactive() -> bool:
-    """True when both stdin and stdout are terminals, so a full-screen app can run."""
+    """True when the lab can draw: both stdin and stdout are terminals, or the lab is served to a
+    browser through Textual's web driver (whose pipes carry the terminal's bytes)."""
+    if os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER:
+        return True
     return _isatty(sys.stdout) and _isatty(sys.stdin)
 
 

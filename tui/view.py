@@ -8,7 +8,7 @@ they post a message from ``tui.messages``; the app handles it and refreshes the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from engine.events import Event
@@ -31,10 +31,24 @@ STATS: dict[str, str] = {
 ``LabView.stat`` is one of these keys; ``CycleStat`` moves to the next one in this order."""
 
 
+class TrainingSnapshot(NamedTuple):
+    """What the training thread last published while it runs (``LabSession.published``):
+    immutable, so the UI thread reads one consistent state without ever making it wait. The
+    parameters are the layers' ``params`` dicts after that step, by reference (the engine never
+    writes into arrays anybody holds)."""
+
+    step: int
+    epoch: int
+    batch: int
+    loss: float  # the step's loss (its batch, training mode, penalty included)
+    params: tuple[dict, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Selection:
     """What the user selected for explanation: a layer ``l`` (1-based), optionally a unit
-    ``unit`` (row i of Wˡ) and optionally a weight ``weight = (i, j)`` (entry W[i, j])."""
+    ``unit`` j (row j of Wˡ) and optionally a weight ``weight = (j, k)`` (entry Wˡⱼₖ, from input
+    k to unit j)."""
 
     l: int
     unit: int | None = None
@@ -58,8 +72,42 @@ class LabView:
     message: str = ""  # one line for the user: why training stopped, what diverged, …
     event: Event | None = None  # the event the debugger is paused at, None between steps
     selection: Selection | None = None
+    example: int = 0  # the row of the batch explained and drawn (``tui.example``)
     log_scale: bool = False  # loss plot on a log scale
     stat: str = "grad_norm"  # a key of STATS
     generation: int = 0
     tick: int = 0
     breakpoints: list = field(default_factory=list)  # the controller's breakpoints, for display
+    progress: TrainingSnapshot | None = None  # while training runs: its latest snapshot
+
+
+def counters(view: LabView) -> tuple[int, int, int, float | None]:
+    """(step, epoch, batch, loss of that step) of the latest step: from the training thread's
+    snapshot while it runs, else from the run (the loss is None before the first step)."""
+    progress = view.progress
+    if view.status == "running" and progress is not None:
+        return progress.step, progress.epoch, progress.batch, progress.loss
+    run = view.run
+    trainer = run.trainer
+    loss = run.last_loss
+    controller = view.controller
+    if controller is not None:  # the last step completed at the debugger's position
+        record = controller.record
+        if not record.complete:
+            record = controller.timeline.get(record.step - 1)
+        loss = record.loss if record is not None else None
+    return trainer.steps_done, run.epoch, trainer.batch, loss
+
+
+def drawn_params(view: LabView) -> tuple[dict, ...] | None:
+    """The layers' parameters a panel draws: the training thread's latest snapshot while it runs
+    (the arrays in force may be mid-step), else None, meaning those in force."""
+    progress = view.progress
+    return progress.params if view.status == "running" and progress is not None else None
+
+
+def drawn_net(view: LabView):
+    """The network with ``drawn_params(view)``: ``view.run.net`` itself when not training."""
+    from engine.metrics import with_params
+
+    return with_params(view.run.net, drawn_params(view))

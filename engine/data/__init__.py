@@ -12,14 +12,13 @@ from __future__ import annotations
 import numpy as np
 
 from ..limits import check_data
-from .dataset import ENCODINGS, Dataset, prepare
+from .dataset import ENCODINGS, Dataset, loss_targets, prepare
 from .digits import INSTALL_HINT, load_digits
 from .files import load_csv, load_npz, resolve
 from .generators import CLASSIFICATION, GENERATORS, generate
 from .raw import RawData, classes, targets
 
 KINDS = ("inline", *GENERATORS, "csv", "npz", "digits")
-CLASS_LOSSES = ("bce", "cross_entropy")
 
 
 def load_data(
@@ -29,7 +28,7 @@ def load_data(
     kind = section.get("kind", "inline")
     if kind not in KINDS:
         raise ValueError(f"data.kind must be one of {', '.join(KINDS)}, got {kind!r}")
-    classify = loss in CLASS_LOSSES or section.get("labels") is not None
+    classify = loss_targets(loss) is not None or section.get("labels") is not None
     if kind in GENERATORS:
         raw = generate(kind, rng, section)
     elif kind == "inline":

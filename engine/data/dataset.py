@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..arrays import frozen
 from .raw import RawData
 
 ENCODINGS = ("binary", "onehot", "index")
@@ -127,16 +128,16 @@ def prepare(raw: RawData, section: dict, loss: str, rng, dtype, kind: str) -> Da
     return Dataset(
         kind=kind,
         source=raw.source,
-        x_train=_readonly(x_train.astype(dtype)),
-        y_train=_readonly(y[train].astype(dtype)),
-        x_val=_readonly(x_val.astype(dtype)),
-        y_val=_readonly(y[val].astype(dtype)),
+        x_train=frozen(x_train.astype(dtype)),
+        y_train=frozen(y[train].astype(dtype)),
+        x_val=frozen(x_val.astype(dtype)),
+        y_val=frozen(y[val].astype(dtype)),
         task=task,
         encoding=encoding,
         feature_names=raw.feature_names,
         class_names=class_names,
-        labels_train=None if labels is None else _readonly(labels[train]),
-        labels_val=None if labels is None else _readonly(labels[val]),
+        labels_train=None if labels is None else frozen(labels[train]),
+        labels_val=None if labels is None else frozen(labels[val]),
         mean=mean,
         std=std,
     )
@@ -155,6 +156,15 @@ def _split(n: int, fraction: float, rng) -> tuple[np.ndarray, np.ndarray]:
     return np.sort(order[n_val:]), np.sort(order[:n_val])
 
 
+def loss_targets(loss: str) -> str | None:
+    """The class targets loss ``loss`` takes (``Loss.targets``: "binary", "onehot"), or None for
+    real values (and for a name that is no loss: the network reports that)."""
+    from ..losses import LOSSES
+
+    cls = LOSSES.get(loss)
+    return None if cls is None else cls.targets
+
+
 def _encode(raw: RawData, requested, loss: str):
     """(y, encoding, labels or None, task, class names) for the loss and ``labels``."""
     if requested is not None and requested not in ENCODINGS:
@@ -170,11 +180,12 @@ def _encode(raw: RawData, requested, loss: str):
             "classification needs at least two"
         )
     encoding = requested
+    targets = loss_targets(loss)
     if encoding is None:
-        encoding = "binary" if k == 2 and loss != "cross_entropy" else "onehot"
-    if loss == "cross_entropy" and encoding != "onehot":
+        encoding = "binary" if k == 2 and targets != "onehot" else "onehot"
+    if targets == "onehot" and encoding != "onehot":
         raise ValueError(
-            f"data.labels = {encoding!r}: the cross_entropy loss needs one-hot targets "
+            f"data.labels = {encoding!r}: the {loss} loss needs one-hot targets "
             '(labels = "onehot", one output unit per class)'
         )
     if encoding == "binary" and k != 2:
@@ -182,9 +193,9 @@ def _encode(raw: RawData, requested, loss: str):
             f"data.labels = 'binary' needs two classes; {raw.source} has {k} "
             f'({", ".join(raw.class_names)}); use "onehot"'
         )
-    if encoding == "index" and loss == "bce" and k != 2:
+    if encoding == "index" and targets == "binary" and k != 2:
         raise ValueError(
-            "data.labels = 'index': bce targets must lie in [0, 1], so only two classes can be "
+            f"data.labels = 'index': {loss} targets must lie in [0, 1], so only two classes can be "
             'encoded as an index; use "onehot"'
         )
     if encoding == "onehot":
@@ -202,19 +213,20 @@ def _real_targets(raw: RawData, requested, loss: str):
             f"data.labels applies to class labels; {raw.source} gives real-valued targets"
         )
     labels = _labels_of(y)
-    if loss == "bce" and not np.all((y >= 0) & (y <= 1)):
+    targets = loss_targets(loss)
+    if targets == "binary" and not np.all((y >= 0) & (y <= 1)):
         raise ValueError(
-            f"{raw.source}: the bce loss needs targets in [0, 1]; these range over "
+            f"{raw.source}: the {loss} loss needs targets in [0, 1]; these range over "
             f"[{y.min():g}, {y.max():g}] (use mse or quadratic for real-valued targets)"
         )
-    if loss == "cross_entropy" and (
+    if targets == "onehot" and (
         y.shape[1] < 2 or not np.all(y >= 0) or not np.allclose(y.sum(axis=1), 1.0)
     ):
         raise ValueError(
-            f"{raw.source}: the cross_entropy loss needs one-hot targets (one column per class, "
+            f"{raw.source}: the {loss} loss needs one-hot targets (one column per class, "
             "each row summing to 1); use mse or quadratic for real-valued targets"
         )
-    if loss == "cross_entropy" and labels is None:  # soft targets: the most likely class
+    if targets == "onehot" and labels is None:  # soft targets: the most likely class
         labels = y.argmax(axis=1)
     if labels is None:
         return y, "targets", None, "regression", None
@@ -232,8 +244,3 @@ def _labels_of(y: np.ndarray) -> np.ndarray | None:
     if np.all(y.sum(axis=1) == 1):
         return y.argmax(axis=1)
     return None
-
-
-def _readonly(array: np.ndarray) -> np.ndarray:
-    array.flags.writeable = False
-    return array

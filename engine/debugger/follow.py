@@ -31,7 +31,7 @@ def follow_run(run, *, history_field: str | None = None, **options) -> Controlle
     controller = Controller(
         run.trainer, max_epochs=run.stop.epochs, stop=lambda record: stop_message(run), **options
     )
-    controller.on_step(lambda record: run.record_step(record.loss, record.stats, record.events))
+    controller.on_step(lambda record: run.record_step(record.loss, record.finite, record.events))
     controller.on_rewind(lambda step: _rewind(run, step))
     return controller
 

@@ -8,10 +8,11 @@ the ASCII form ``delta[2][1]`` is for screen readers and terminals without those
 
 from __future__ import annotations
 
-import math
 import re
 
 import numpy as np
+
+from ..number_text import special
 
 DIGITS = 4
 _SUP = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
@@ -47,6 +48,7 @@ ASCII_NAMES = {
     "ᴸ": "[L]",
     "β": "beta",
     "γ": "gamma",
+    "α": "alpha",
     "ℓ": "l",
     "⊙": "*",
     "ᵀ": "^T",
@@ -58,20 +60,38 @@ ASCII_NAMES = {
     "—": "-",
     "…": "...",
 }
+_ASCII_CACHE: dict = {}
+
+
+def ascii_names() -> list[tuple[str, str]]:
+    """``ASCII_NAMES`` and the symbol of every declared setting that is not in it (a new
+    optimizer's κ is written as its key), longest first (so that σ² goes before σ)."""
+    from .. import settings
+    from ..optimizers import OPTIMIZERS
+
+    key = tuple(map(id, OPTIMIZERS.values()))
+    if key not in _ASCII_CACHE:
+        names = dict(ASCII_NAMES)
+        for s in settings.every_setting():
+            if s.symbol and not s.symbol.isascii() and s.symbol not in names:
+                names[s.symbol] = s.name
+        _ASCII_CACHE.clear()
+        _ASCII_CACHE[key] = sorted(names.items(), key=lambda kv: -len(kv[0]))
+    return _ASCII_CACHE[key]
+
+
 # A square written after a number or a closing bracket (0.06438², (∂C/∂W)²) — elsewhere a
 # superscript is a layer index (W², δ²).
 _SQUARE = re.compile(r"(?<=[0-9)‖])²")
 
 
 def num(x: float, digits: int = DIGITS) -> str:
-    """``x`` with ``digits`` significant digits, trailing zeros kept: 0.4 → ``0.4000``."""
+    """``x`` with ``digits`` significant digits, trailing zeros kept: 0.4 → ``0.4000`` (the
+    debugger's explanations: the printed precision is visible)."""
     x = float(x)
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    if x == 0:
-        return "0"
+    shown = special(x)
+    if shown is not None:
+        return shown
     text = f"{x:#.{digits}g}"
     if text.endswith("."):  # 2000.0 → "2000", not "2000."
         text = text[:-1]
@@ -149,6 +169,6 @@ def symbol(name: str, l=None, idx=(), *, ascii: bool = False) -> str:
 def to_ascii(text: str) -> str:
     """Replace the Greek letters and operators of ``text`` by their ASCII names."""
     text = _SQUARE.sub("^2", text)
-    for uni, asc in sorted(ASCII_NAMES.items(), key=lambda kv: -len(kv[0])):
+    for uni, asc in ascii_names():
         text = text.replace(uni, asc)
     return text.translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉′ᵢⱼₖₓ", "01234567890123456789'ijkx"))

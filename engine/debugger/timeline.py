@@ -2,7 +2,8 @@
 
 Two bounded rings:
 
-- ``StepRecord``s of the last ``history`` steps: step, epoch, batch, loss, statistics, the
+- ``StepRecord``s of the last ``history`` steps: step, epoch, batch, loss, the step's
+  non-finite check, its statistics once something read them (``Controller.stats_of``), the
   ``StepEnd`` event and — for the few most recent steps (``keep_events``) — the step's events.
   Events are immutable and share their arrays with the computation, so keeping them copies
   nothing; older steps drop their event lists and get them back by replay when needed.
@@ -36,6 +37,7 @@ class StepRecord:
         "batch",
         "loss",
         "stats",
+        "finite",
         "_end",
         "events",
         "complete",
@@ -54,12 +56,14 @@ class StepRecord:
         loss: float | None = None,
         stats: tuple | None = None,
         complete: bool = False,
+        finite: bool = True,
     ):
         self.step = step
         self.epoch = epoch
         self.batch = batch
         self.loss = loss
-        self.stats = stats
+        self.stats = stats  # None until read, for a step taken on the fast path
+        self.finite = finite  # the step's check (``Learner.finite``)
         self._end: StepEnd | None = None
         self.events: list | None = None
         self.complete = complete
@@ -70,19 +74,22 @@ class StepRecord:
         self.stop_reason: str | None = None  # the run's stop rule, evaluated at StepEnd
 
     @classmethod
-    def from_result(cls, step: int, epoch: int, batch: int, loss: float, stats) -> StepRecord:
-        """A step taken on the fast path (its StepEnd event is built when asked for)."""
-        return cls(step, epoch, batch, loss, stats, True)
+    def from_result(cls, step: int, epoch: int, batch: int, loss: float, finite) -> StepRecord:
+        """A step taken on the fast path (its StepEnd event is built when asked for, once its
+        statistics are known)."""
+        return cls(step, epoch, batch, loss, None, True, finite)
 
     @property
     def end(self) -> StepEnd | None:
-        """The step's StepEnd event (None while the step is in progress)."""
-        if self._end is None and self.complete:
+        """The step's StepEnd event (None while the step is in progress or its statistics are
+        not known yet)."""
+        if self._end is None and self.complete and self.stats is not None:
             self._end = StepEnd(self.step, self.epoch, self.batch, self.loss, self.stats)
         return self._end
 
-    def finish(self, end: StepEnd) -> None:
+    def finish(self, end: StepEnd, finite: bool) -> None:
         self._end, self.loss, self.stats, self.complete = end, end.loss, end.stats, True
+        self.finite = finite
 
     def __repr__(self) -> str:
         events = "no events" if self.events is None else f"{len(self.events)} events"

@@ -68,6 +68,7 @@ class View:
     @property
     def event(self):
         if self.at_step_end and self.rec.events is None:
+            self._ctl.stats_of(self.rec)
             return self.rec.end
         return self.events[-1]
 
@@ -110,9 +111,9 @@ class View:
     @property
     def stats(self):
         if self.at_step_end:
-            return self.rec.stats
+            return self._ctl.stats_of(self.rec)
         prev = self._record(self.step - 1)
-        return prev.stats if prev is not None else None
+        return self._ctl.stats_of(prev) if prev is not None else None
 
     @property
     def lr(self) -> float:
@@ -188,15 +189,22 @@ class View:
 class FastContext:
     """The names of ``conditions.py`` at the end of a step taken on the fast path."""
 
-    __slots__ = ("L", "net", "trainer", "stats", "loss", "loss_change", "step", "epoch", "batch")
+    __slots__ = ("L", "net", "trainer", "ctl", "rec", "loss", "loss_change", "step", "epoch")
+    __slots__ += ("batch",)
 
     def __init__(self, ctl):
         self.L = ctl.L
         self.net = ctl.net
         self.trainer = ctl.trainer
+        self.ctl = ctl
+
+    @property
+    def stats(self):
+        """The step's statistics, computed only when a condition names one."""
+        return self.ctl.stats_of(self.rec)
 
     def set(self, rec, prev_loss: float | None) -> None:
-        self.stats, self.loss = rec.stats, rec.loss
+        self.rec, self.loss = rec, rec.loss
         self.loss_change = rec.loss - prev_loss if prev_loss is not None else math.nan
         self.step, self.epoch, self.batch = rec.step, rec.epoch, rec.batch
 

@@ -190,7 +190,7 @@ def test_nan_alone_is_not_a_condition_and_the_hint_says_what_to_write():
     ids=["parentheses", "not", "minus"],
 )
 def test_deep_nesting_is_refused_with_a_message(text):
-    """100 parentheses or 500 chained 'not' / '-' raised RecursionError (issue 16)."""
+    """100 parentheses or 500 chained 'not' / '-' raised RecursionError before the depth limit."""
     with pytest.raises(ConditionError, match="nested too deeply"):
         parse_expression(text, 3)
 

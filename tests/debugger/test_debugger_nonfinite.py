@@ -27,7 +27,7 @@ def first_bad_step():
             events = list(tr.step_events())
             found = first_non_finite(events)
             if found is not None:
-                return step, found
+                return step, found, events[found.index]
     raise AssertionError("the run did not diverge")
 
 
@@ -38,7 +38,7 @@ def expected():
 
 @pytest.mark.parametrize("path", ["fast", "events"])
 def test_continue_stops_at_the_first_non_finite_value(expected, path):
-    step, found = expected
+    step, found, event = expected
     c = Controller(DIVERGING())
     if path == "events":  # a location breakpoint that never fires forces the event stream
         c.add_breakpoint("clip")
@@ -46,16 +46,15 @@ def test_continue_stops_at_the_first_non_finite_value(expected, path):
         stop = c.cont()
     assert stop.reason == "nan"
     assert (c.position.step, c.position.index) == (step, found.index)
-    assert c.event.kind == found.event.kind and c.position.layer == found.layer
+    assert c.event.kind == found.kind and c.position.layer == found.layer
     assert f"{found.field} of layer {found.layer}" in stop.message
-    assert np.array_equal(
-        c.event.arrays()[found.field], found.event.arrays()[found.field], equal_nan=True
-    )
+    ours, theirs = c.event.arrays()[found.field], event.arrays()[found.field]
+    assert np.array_equal(ours, theirs, equal_nan=True)
     assert stop.breakpoint.id == 0 and stop.breakpoint.hits == 1
 
 
 def test_stepping_onto_a_non_finite_event_reports_it(expected):
-    step, found = expected
+    step, found, _ = expected
     c = Controller(DIVERGING())
     with np.errstate(all="ignore"):
         if step > 1:
@@ -67,7 +66,7 @@ def test_stepping_onto_a_non_finite_event_reports_it(expected):
 
 
 def test_continuing_after_the_report_moves_on(expected):
-    step, _ = expected
+    step, _, _ = expected
     c = Controller(DIVERGING())
     with np.errstate(all="ignore"):
         c.cont()
@@ -84,8 +83,9 @@ def test_disabled_breakpoint_zero_runs_through():
 
 
 def test_the_first_non_finite_is_a_layer_quantity(expected):
-    step, found = expected
-    assert found.layer is not None and found.event.kind == "forward" and found.field == "z"
+    step, found, event = expected
+    assert found.layer is not None and found.kind == event.kind == "forward" and found.field == "z"
+    assert found.step == step
 
 
 def test_a_loss_that_overflows_is_named():

@@ -98,4 +98,29 @@ def test_history_records_losses_and_stats():
     c.run(25)
     records = c.history()
     assert [r.step for r in records] == list(range(16, 26))
-    assert all(r.loss is not None and len(r.stats) == 3 for r in records)
+    assert all(r.loss is not None for r in records)
+    # statistics are computed when read: the last step's at the stop, the others on demand
+    assert records[-1].stats is not None and records[0].stats is None
+    replay = make_trainer()
+    for r in records:
+        stats = c.stats_of(r)
+        assert len(stats) == 3 and r.stats is stats
+    for step in range(1, 26):
+        replay.step()
+        if step >= 16:
+            assert replay.learner.step_stats() == records[step - 16].stats
+
+
+def test_an_interrupt_before_the_motion_starts_is_not_lost(trainer):
+    """A UI decides to train, and its stop arrives before the motion has begun (the training
+    thread not yet running): the motion stops at once instead of taking a step."""
+    c = Controller(trainer)
+    c.run(1)
+    c.interrupt()
+    stop = c.next_epoch()
+    assert stop.reason == "interrupted" and trainer.steps_done == 1
+    assert c.run(1).reason == "done" and trainer.steps_done == 2  # consumed: no stale stop
+    c.interrupt()
+    c.clear_interrupt()  # forgotten: the next motion runs
+    before = trainer.steps_done
+    assert c.run(2).reason == "done" and trainer.steps_done == before + 2

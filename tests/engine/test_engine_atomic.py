@@ -1,10 +1,12 @@
-"""The one atomic write (engine.atomic) that sessions and traces share (issue 16, point 7)."""
+"""The one atomic write (engine.atomic) that sessions and traces share."""
 
 from __future__ import annotations
 
 import os
 import stat
 import time
+
+import pytest
 
 from engine import atomic
 from engine.atomic import atomic_write
@@ -43,3 +45,46 @@ def test_sessions_and_traces_get_the_same_permissions(tmp_path):
     write_trace_file(session.run, 1, tmp_path / "t.json", scenario="xor")
     mode = lambda p: stat.S_IMODE(p.stat().st_mode)  # noqa: E731
     assert mode(saved) == mode(tmp_path / "t.json") == atomic.file_mode(tmp_path / "new")
+
+
+def test_several_files_are_all_replaced_together(tmp_path):
+    a, b = tmp_path / "a.npz", tmp_path / "a.py"
+    a.write_bytes(b"old data")
+    written = atomic.atomic_write_files(
+        [(a, lambda f: f.write(b"new data"), True), (b, lambda f: f.write("new script"), False)]
+    )
+    assert written == [a, b]
+    assert (a.read_bytes(), b.read_text()) == (b"new data", "new script")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.npz", "a.py"]  # no temporaries
+
+
+def test_when_one_file_cannot_be_replaced_none_is(tmp_path):
+    """The second rename fails (a folder has the script's name): the first file, already
+    replaced, gets its old content back; a first file that did not exist is removed again."""
+    a, b = tmp_path / "a.npz", tmp_path / "a.py"
+    b.mkdir()
+    for existed in (True, False):
+        if existed:
+            a.write_bytes(b"old data")
+        with pytest.raises(OSError):
+            atomic.atomic_write_files(
+                [(a, lambda f: f.write(b"new"), True), (b, lambda f: f.write("x"), False)]
+            )
+        assert (a.read_bytes() if existed else a.exists()) == (b"old data" if existed else False)
+        assert sorted(p.name for p in tmp_path.iterdir()) == (
+            ["a.npz", "a.py"] if existed else ["a.py"]
+        )
+        a.unlink(missing_ok=True)
+
+
+def test_a_write_that_fails_before_any_rename_leaves_nothing(tmp_path):
+    def broken(f):
+        f.write(b"half")
+        raise OSError("disk full")
+
+    a = tmp_path / "a.npz"
+    with pytest.raises(OSError, match="disk full"):
+        atomic.atomic_write_files(
+            [(a, lambda f: f.write(b"whole"), True), (tmp_path / "a.py", broken, True)]
+        )
+    assert list(tmp_path.iterdir()) == []

@@ -110,7 +110,8 @@ def test_event_order_with_clipping(clip):
     else:
         assert c.changed and c.norm_after < c.norm_before
     if "clip_norm" in clip and clip["clip_norm"] < 1:
-        assert c.norm_after == pytest.approx(1e-3, rel=1e-12)
+        expected = 1e-3 * c.norm_before / (c.norm_before + 1e-6)  # clip_grad_norm_'s rule
+        assert c.norm_after == pytest.approx(expected, rel=1e-12) and c.norm_after < 1e-3
     for u in (e for e in events if e.kind == "update"):
         if "clip_value" in clip:
             assert np.abs(u.grad_W).max() <= 1e-3
@@ -294,6 +295,9 @@ def test_closing_mid_step_changes_nothing(settings):
 
 # --- the fast path is the event stream without events --------------------------------------------
 
+HIDDEN = ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu")
+OUTPUTS = [("sigmoid", "bce"), ("softmax", "cross_entropy"), ("linear", "mse")]
+OUTPUTS += [("tanh", "quadratic")]
 CONFIGS = [
     {"optimizer": "sgd", "batch_size": "full", "shuffle": False},
     {"optimizer": "momentum", "opt_settings": {"nesterov": True}, "clip_value": 0.05},
@@ -317,18 +321,95 @@ CONFIGS = [
         "loss": "mse",
         "lr": lambda step, epoch: 0.1 / epoch,
     },
+    # every hidden activation before every output activation and loss, on the lean path
+    *(
+        {
+            "optimizer": ("sgd", "momentum", "rmsprop", "adam", "adagrad")[i % 5],
+            "dtype": ("float64", "float32")[i % 2],
+            "specs": [
+                LayerSpec(4, HIDDEN[i % 6], alpha=0.2),
+                LayerSpec(3, HIDDEN[(i + 2) % 6], alpha=0.7),
+                LayerSpec(3, output),
+            ],
+            "loss": loss,
+            **({"clip_norm": 0.05}, {"clip_value": 0.02}, {"l2": 0.01}, {})[i % 4],
+        }
+        for i, (output, loss) in enumerate(OUTPUTS * 3)
+    ),
+    # the layers the lean path does not specialise, one at a time
+    {"specs": [LayerSpec(4, "tanh", dropout=0.4), LayerSpec(2, "sigmoid")], "batch_size": 4},
+    {"specs": [LayerSpec(4, "relu", batch_norm=True), LayerSpec(2, "sigmoid")], "batch_size": 4},
+    {"specs": [LayerSpec(4, "prelu"), LayerSpec(2, "sigmoid")], "optimizer": "momentum"},
+    # weight decay with clipping, float32 Adam with weight decay
+    {"optimizer": "momentum", "opt_settings": {"weight_decay": 0.05}, "clip_norm": 0.02},
+    {"optimizer": "adam", "opt_settings": {"weight_decay": 0.05}, "dtype": "float32"},
 ]
+
+
+def test_the_fast_path_is_lean_where_it_can_be_and_says_why_not():
+    paths = [make_trainer(**settings).learner.path for settings in CONFIGS]
+    assert paths.count("lean") == len(CONFIGS) - 4
+    assert paths[5] == "layer 1 has dropout"
+    assert paths[-5:-2] == [
+        "layer 1 has dropout",
+        "layer 1 has batch norm",
+        "layer 1's activation (prelu) has parameters",
+    ]
 
 
 @pytest.mark.parametrize("settings", CONFIGS)
 def test_fast_path_is_bitwise_the_event_stream(settings):
+    """Loss, check, statistics, parameters, optimizer state, rng: the same bits, step after step
+    (batches of two sizes, so a partial batch and new epochs come in)."""
     fast, stream = make_trainer(**settings), make_trainer(**settings)
     for _ in range(12):
         result = fast.step()
         end = list(stream.step_events())[-1]
-        assert result.loss == end.loss
-        assert result.stats == end.stats
+        assert result.loss == end.loss and result.finite == stream.learner.finite
+        assert fast.learner.step_stats() == end.stats
     assert_same(full_state(fast)[1], full_state(stream)[1])
+
+
+@pytest.mark.parametrize("settings", [CONFIGS[2], CONFIGS[9], CONFIGS[-1]])
+def test_fast_steps_between_event_steps_and_restores(settings):
+    """The fast path takes over whatever the event stream or a restore left in force."""
+    mixed, stream = make_trainer(**settings), make_trainer(**settings)
+    saved = None
+    for i in range(14):
+        if i == 6:
+            saved = mixed.snapshot()
+        if i == 9:  # back to step 6, then on again: the same steps
+            mixed.restore(saved)
+            for _ in range(3):
+                mixed.step()
+        if i % 3 == 1:
+            list(mixed.step_events())
+        else:
+            mixed.step()
+        list(stream.step_events())
+    assert_same(full_state(mixed)[1], full_state(stream)[1])
+
+
+def test_kept_parameters_and_states_are_never_written_to():
+    """Arrays handed out (parameters, optimizer states, events' arrays) keep their values while
+    the fast path goes on; only arrays nothing else holds are reused."""
+    trainer = make_trainer(optimizer="adam", batch_size=4)
+    kept = []
+    for i in range(20):
+        trainer.step()
+        if i % 5 == 0:
+            snapshot = trainer.snapshot()
+            kept.append((snapshot, full_state(trainer)[1]))
+        if i % 7 == 0:
+            events = list(trainer.step_events())
+            kept.append((events, [a.copy() for e in events for a in all_arrays(e)]))
+    for held, values in kept:
+        if isinstance(held, list):
+            assert_same([a for e in held for a in all_arrays(e)], values)
+        else:
+            fresh = make_trainer(optimizer="adam", batch_size=4)
+            fresh.restore(held)
+            assert_same(full_state(fresh)[1][:3], values[:3])
 
 
 # --- determinism ---------------------------------------------------------------------------------
@@ -412,3 +493,17 @@ def test_event_fields_follow_the_declarations():
         class Bad:
             a: int = 1
             b: int
+
+
+@pytest.mark.parametrize("settings", [CONFIGS[0], CONFIGS[3], CONFIGS[8], CONFIGS[-4]])
+def test_the_lean_evaluation_is_bitwise_the_networks(settings):
+    """Learner.output (reused buffers on the lean path) = Network.output_z, after fast steps."""
+    trainer = make_trainer(**settings)
+    for _ in range(5):
+        trainer.step()
+    x = trainer.x
+    for _ in range(2):  # the second time into the same buffers
+        z, a = trainer.learner.output(x)
+        z_ref, a_ref = trainer.learner.net.output_z(x)
+        assert z.tobytes() == z_ref.tobytes() and a.tobytes() == a_ref.tobytes()
+        trainer.step()

@@ -114,6 +114,28 @@ def test_every_hidden_activation_with_every_output(hidden, output, loss):
     assert report.passed, str(report)
 
 
+def test_soft_targets_whose_rows_sum_to_one_only_approximately():
+    """0.33333 × 3: the fused δᴸ must be the gradient of the loss reported, (a·Σⱼyⱼ − y)/B
+    (with (a − y)/B the check failed at 1e-4)."""
+    rng = np.random.default_rng(0)
+    net = build_network(3, [LayerSpec(4, "tanh"), LayerSpec(3, "softmax")], "cross_entropy", rng)
+    x = rng.normal(size=(5, 3))
+    report = gradient_check(net, x, np.full((5, 3), 0.33333))
+    assert report.passed, str(report)
+
+
+def test_one_hot_targets_keep_the_plain_fused_delta():
+    """For rows summing to exactly 1 the general form is (a − y)/B bit for bit."""
+    rng = np.random.default_rng(1)
+    net = build_network(3, [LayerSpec(3, "softmax")], "cross_entropy", rng)
+    labels = rng.integers(0, 3, 7)
+    x = rng.normal(size=(7, 3))
+    z, a = net.output_z(x)
+    expected = (1.0 / 7) * (a - one_hot(labels, 3))
+    for y in (one_hot(labels, 3), labels):
+        assert net.loss.fused_delta(z, a, y).tobytes() == expected.tobytes()
+
+
 def test_prelu_alpha_gradient_is_checked():
     rng = np.random.default_rng(3)
     specs = [LayerSpec(4, "prelu", alpha=0.2), LayerSpec(1, "linear")]

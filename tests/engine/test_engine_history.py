@@ -1,6 +1,5 @@
 """The bounded statistics history: exact recent values, bounded memory, correct old buckets."""
 
-import time
 import tracemalloc
 
 import numpy as np
@@ -143,8 +142,9 @@ def test_record_one_by_one_through_many_folds():
     assert snap.loss_min[0] == 1.0
 
 
-def test_record_cost_per_step():
-    """Recording real statistics from a 2-8-8-1 network costs a few µs per step."""
+def test_records_real_statistics():
+    """The statistics of a real step go in and come out unchanged (what recording costs is the
+    benchmark's to measure, not a test's)."""
     rng = np.random.default_rng(0)
     net = build_network(
         2, [LayerSpec(8, "tanh"), LayerSpec(8, "tanh"), LayerSpec(1, "sigmoid")], "bce", rng
@@ -153,14 +153,12 @@ def test_record_cost_per_step():
     x = rng.normal(size=(32, 2))
     y = (rng.random((32, 1)) > 0.5).astype(float)
     result = learner.step(x, y, 0.1)
+    stats = learner.step_stats()
     h = StatsHistory(3)
-    n = 20_000
-    t0 = time.perf_counter()
-    for s in range(n):
-        h.record(s, result.loss, result.stats)
-    per_record = (time.perf_counter() - t0) / n * 1e6
-    assert per_record < 50  # generous: a loaded CI machine; typically about 2 µs
-    assert h.series("grad_norm", 1)[-1] == result.stats[0].grad_norm
+    for s in range(5000):
+        h.record(s, result.loss, stats)
+    assert h.series("grad_norm", 1)[-1] == stats[0].grad_norm
+    assert h.loss()[-1] == result.loss
 
 
 def test_bad_arguments():

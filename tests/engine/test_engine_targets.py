@@ -1,4 +1,4 @@
-"""Targets: cross-entropy takes one-hot rows or class indices (CONVENTIONS.md), and a trainer
+"""Targets: cross-entropy takes one-hot rows or class indices (docs/notation.md), and a trainer
 refuses x and y whose shapes do not fit the network instead of broadcasting them."""
 
 import numpy as np

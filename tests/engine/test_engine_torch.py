@@ -5,6 +5,8 @@ batch and learning rate, and the losses, every gradient and every parameter afte
 compared. Weight decay applies to W only, so torch gets two parameter groups.
 """
 
+import math
+
 import numpy as np
 import pytest
 
@@ -204,3 +206,43 @@ def test_batch_norm_against_torch(opt_name):
         if norm is not None:
             close(layer.buffers["running_mean"], norm.running_mean, "running mean")
             close(layer.buffers["running_var"], norm.running_var, "running variance")
+
+
+@pytest.mark.parametrize("clip_norm", [0.5, 1e-3])
+def test_norm_clipping_as_torch_clip_grad_norm(clip_norm):
+    """The gradients after clipping by global norm are torch.nn.utils.clip_grad_norm_'s."""
+    rng = np.random.default_rng(5)
+    specs = [LayerSpec(4, "tanh"), LayerSpec(2, "linear")]
+    net = build_network(3, specs, "mse", rng)
+    mirror = Mirror(net)
+    learner = Learner(net, make_optimizer("sgd"), clip_norm=clip_norm)
+    x, y = rng.normal(size=(6, 3)), 3.0 * rng.normal(size=(6, 2))
+    events = list(learner.events(x, y, 0.1))
+    mirror.cost("mse", t(x), t(y), 0.0, 0.0).backward()
+    params = list(mirror.params.values())
+    torch.nn.utils.clip_grad_norm_(params, clip_norm)
+    for u in (e for e in events if e.kind == "update"):
+        close(u.grad_W, mirror.params[u.l, "W"].grad, f"clipped grad_W of layer {u.l}")
+        close(u.grad_b, mirror.params[u.l, "b"].grad, f"clipped grad_b of layer {u.l}")
+    clip = next(e for e in events if e.kind == "clip")
+    total = math.sqrt(sum(float((p.grad**2).sum()) for p in params))
+    assert clip.norm_after == pytest.approx(total, rel=1e-12) and clip.norm_after < clip_norm
+
+
+def test_soft_targets_as_torch_cross_entropy_with_probabilities():
+    """Rows summing to 1 only approximately (0.33333 × 3): the loss and ∂C/∂z of
+    CrossEntropyLoss with class probabilities, i.e. δᴸ = (a·Σⱼyⱼ − y)/B."""
+    rng = np.random.default_rng(2)
+    net = build_network(3, [LayerSpec(4, "tanh"), LayerSpec(3, "softmax")], "cross_entropy", rng)
+    mirror = Mirror(net)
+    x = rng.normal(size=(5, 3))
+    y = np.full((5, 3), 0.33333)
+    y[0] = (0.2, 0.3, 0.49)
+    events = list(Learner(net, make_optimizer("sgd")).events(x, y, 0.1))
+    c = mirror.cost("cross_entropy", t(x), t(y), 0.0, 0.0)
+    c.backward()
+    loss = next(e for e in events if e.kind == "loss")
+    assert loss.value == pytest.approx(c.item(), rel=1e-12)
+    for g in (e for e in events if e.kind == "gradient"):
+        close(g.grad_W, mirror.params[g.l, "W"].grad, f"grad_W of layer {g.l}")
+        close(g.grad_b, mirror.params[g.l, "b"].grad, f"grad_b of layer {g.l}")

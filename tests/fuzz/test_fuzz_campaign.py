@@ -1,5 +1,5 @@
 """The large fuzz campaign (``pytest -m fuzz``; deselected otherwise): thousands of generated
-inputs for every parser, with the promise of ``tests/fuzzing/``: accepted, or refused with the
+inputs for every parser, with the promise of ``tests/fuzz/fuzzing/``: accepted, or refused with the
 project's own error in one line — never another exception, never past the time bound.
 
 ``FUZZ_EXAMPLES`` sets the inputs per target (default 2000) and ``FUZZ_SEED`` the seed (default:

@@ -225,7 +225,7 @@ def test_breakpoints_are_validated(write):
 
 
 def test_toml_nested_500_deep_is_one_line_naming_the_file():
-    """tomllib recursed into RecursionError (issue 16)."""
+    """tomllib recursed into RecursionError on deep nesting."""
     with pytest.raises(ScenarioError) as error:
         parse_scenario("a = " + "[" * 500 + "]" * 500, path=Path("deep.toml"), label="deep.toml")
     assert str(error.value).startswith("deep.toml: ") and "nested too deeply" in str(error.value)

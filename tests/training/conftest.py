@@ -1,4 +1,4 @@
-"""Fixtures for the training tests (issue 4); helper functions are in training_helpers.py."""
+"""Fixtures for the training tests; helper functions are in training_helpers.py."""
 
 import numpy as np
 import pytest

@@ -20,6 +20,7 @@ SUMMARY_KEYS = {
     "final",
     "steps_per_second",
     "layers",
+    "epochs",  # the figures of every epoch (tests/export/test_export_cli.py)
 }
 LAYER_KEYS = {
     "l",

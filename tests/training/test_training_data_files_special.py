@@ -1,5 +1,5 @@
 """Data files that are not what they claim: pipes, devices and .npz headers declaring huge
-arrays are refused in one line before anything blocks or is allocated (issue 16, point 4)."""
+arrays are refused in one line before anything blocks or is allocated."""
 
 from __future__ import annotations
 

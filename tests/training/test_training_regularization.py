@@ -68,7 +68,8 @@ def global_norm(update_events):
 
 
 @pytest.mark.parametrize("clip_norm", [1e-3, 0.05, 0.2])
-def test_clipping_by_norm_yields_exactly_the_set_norm(batch, clip_norm):
+def test_clipping_by_norm_scales_to_the_set_norm_as_torch_does(batch, clip_norm):
+    """g ← g·c/(‖g‖ + 10⁻⁶), torch.nn.utils.clip_grad_norm_'s rule: the norm lands just under c."""
     x, y = batch
     events = step_events(make_learner(SPECS, loss="mse", clip_norm=clip_norm), x, y)
     clip = next(e for e in events if e.kind == "clip")
@@ -76,13 +77,25 @@ def test_clipping_by_norm_yields_exactly_the_set_norm(batch, clip_norm):
     assert clip.norm_before > clip_norm
     assert clip.changed == (1, 2, 3)
     updates = list(by_kind(events, "update").values())
-    assert global_norm(updates) == pytest.approx(clip_norm, rel=1e-12)
-    assert clip.norm_after == pytest.approx(clip_norm, rel=1e-12)
+    scale = clip_norm / (clip.norm_before + 1e-6)
+    assert global_norm(updates) == pytest.approx(clip.norm_before * scale, rel=1e-12)
+    assert clip.norm_after == pytest.approx(clip.norm_before * scale, rel=1e-12)
+    assert clip.norm_after < clip_norm
     # the direction is unchanged: the clipped gradient is the raw one scaled
     raw = by_kind(events, "gradient")
-    scale = clip_norm / clip.norm_before
     for u in updates:
-        np.testing.assert_allclose(u.grad_W, raw[u.l].grad_W * scale, rtol=1e-14)
+        np.testing.assert_array_equal(u.grad_W, raw[u.l].grad_W * scale)
+
+
+def test_clipping_by_norm_never_exceeds_the_bound():
+    """c/‖g‖ alone gave norms one ulp above c (0.5000000000000001 for clip_norm 0.5)."""
+    rng = np.random.default_rng(3)
+    for seed in range(40):
+        x, y = rng.normal(size=(6, 3)), 5.0 * rng.normal(size=(6, 2))
+        learner = make_learner(SPECS, loss="mse", clip_norm=0.5, seed=seed)
+        events = step_events(learner, x, y)
+        assert next(e for e in events if e.kind == "clip").norm_after <= 0.5
+        assert global_norm(by_kind(events, "update").values()) <= 0.5
 
 
 def test_clipping_by_norm_leaves_small_gradients_alone(batch):

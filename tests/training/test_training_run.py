@@ -156,7 +156,7 @@ def test_float32_runs():
     [
         ({"training": {"momentum": 0.9}}, "training.momentum does not apply to optimizer 'sgd'"),
         ({"training": {"speed": 2}}, "training.speed is not a training setting"),
-        ({"training": {"lr": 0}}, "training.lr must be > 0"),
+        ({"training": {"lr": 0}}, "training.lr must be a number > 0, got 0"),
         ({"training": {"batch_size": 0}}, "training.batch_size must be a positive integer"),
         (
             {"network": {"loss": "bce", "layers": [{"size": 2, "colour": 1}, {"size": 1}]}},
@@ -182,7 +182,26 @@ def test_record_step_keeps_the_books_for_steps_taken_on_the_trainer():
     outside = small_run(data={"kind": "xor", "n": 20}, training={"batch_size": 6, "epochs": 3})
     while outside.should_stop() is None:
         result = outside.trainer.step()
-        outside.record_step(result.loss, result.stats)
+        outside.record_step(result.loss, result.finite)
     assert outside.stop_reason == "epochs" and outside.steps_done == by_run.steps_done
     np.testing.assert_array_equal(outside.history.steps.loss(), by_run.history.steps.loss())
     assert list(outside.history.epochs) == list(by_run.history.epochs)
+
+
+def test_headless_train_measures_the_training_set_where_it_is_needed():
+    """Off: the epochs report their mean step loss and the validation set; the whole training
+    set is evaluated once, for the summary — and every epoch when a loss_below rule reads it."""
+    quiet = small_run(data={"kind": "xor", "n": 40, "validation": 0.25})
+    quiet.measure_training_set = False
+    summary = quiet.fit()
+    epochs = list(quiet.history.epochs)
+    assert all(m.train_loss is None and m.accuracy is None for m in epochs)
+    assert all(m.val_loss is not None and m.mean_step_loss > 0 for m in epochs)
+    full = small_run(data={"kind": "xor", "n": 40, "validation": 0.25})
+    full.fit()
+    assert summary["final"]["train_loss"] == full.history.epochs.last.train_loss
+    assert summary["final"] == full.summary()["final"]
+    ruled = small_run(stop={"loss_below": 1e-9})
+    ruled.measure_training_set = False
+    ruled.fit(max_steps=5)
+    assert all(m.train_loss is not None for m in ruled.history.epochs)

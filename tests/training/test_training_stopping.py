@@ -9,7 +9,8 @@ from training_helpers import small_run
 import engine.run
 from engine.events import Forward, Loss, StepEnd, StepStart
 from engine.metrics import EpochMetrics
-from engine.stopping import EarlyStopping, StopRules, first_non_finite
+from engine.nonfinite import first_non_finite
+from engine.stopping import EarlyStopping, StopRules
 
 CURVE = [1.0, 0.8, 0.6, 0.65, 0.59, 0.7, 0.62, 0.61, 0.9, 0.3]
 
@@ -38,7 +39,7 @@ def test_min_delta_requires_a_large_enough_improvement():
 def constructed_metrics(curve):
     """A stand-in for engine.metrics.epoch_metrics returning ``curve`` as validation losses."""
 
-    def fake(net, data, epoch, step, lr, mean_step_loss):
+    def fake(net, data, epoch, step, lr, mean_step_loss, output=None, train=True):
         val = curve[epoch - 1] if epoch <= len(curve) else 10.0
         return EpochMetrics(epoch, step, lr, 1.0, val, None, None, mean_step_loss)
 
@@ -114,7 +115,7 @@ def test_divergence_stops_the_run_and_names_the_first_non_finite_quantity():
         for _ in range(found.step - 1):
             replay.step()
         events = list(replay.trainer.step_events())
-    assert first_non_finite(events) == found
+    assert first_non_finite(events)[:5] == found[:5]  # step, kind, layer, field, entry
     assert not math.isfinite(events[-1].loss) or any(
         not np.isfinite(e.W_new).all() for e in events if e.kind == "update"
     )
@@ -130,7 +131,7 @@ def test_divergence_on_the_event_path_is_found_from_the_events():
             pass
     fast = diverging_run("tanh", lr=5.0)
     fast.fit()
-    assert run.divergence == fast.divergence
+    assert run.divergence[:5] == fast.divergence[:5]
     assert run.steps_done == fast.steps_done
 
 
@@ -147,7 +148,7 @@ def test_the_first_non_finite_quantity_can_be_a_layer_value():
     )
     summary = run.fit()
     assert summary["stop_reason"] == "diverged" and summary["steps"] == 1
-    assert run.divergence == (1, "forward", 1, "z")
+    assert run.divergence[:4] == (1, "forward", 1, "z")
 
 
 def test_an_overflowing_evaluation_loss_is_divergence_too():

@@ -1,4 +1,4 @@
-"""Helpers for the training tests (issue 4): small learners, runs and scenario files."""
+"""Helpers for the training tests: small learners, runs and scenario files."""
 
 import numpy as np
 

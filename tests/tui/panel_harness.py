@@ -21,6 +21,7 @@ REQUESTS = (
     messages.ApplyNetwork,
     messages.SelectUnit,
     messages.SelectWeight,
+    messages.SelectExample,
     messages.ToggleLogScale,
     messages.CycleStat,
 )
@@ -47,6 +48,7 @@ class PanelApp(App[None]):
     @on(messages.ApplyNetwork)
     @on(messages.SelectUnit)
     @on(messages.SelectWeight)
+    @on(messages.SelectExample)
     @on(messages.ToggleLogScale)
     @on(messages.CycleStat)
     def _record(self, message) -> None:

@@ -12,18 +12,6 @@ def invoke(*args: str):
     return CliRunner().invoke(main, list(args), prog_name="backprop-lab")
 
 
-@pytest.fixture
-def launched(monkeypatch):
-    """Pretend to be in a terminal and record the app instead of running it."""
-    import tui.app
-
-    apps = []
-    monkeypatch.setattr("tui.cli.is_interactive", lambda: True)
-    monkeypatch.setattr("tui.launch.is_interactive", lambda: True)
-    monkeypatch.setattr(tui.app.LabApp, "run", lambda app, **kwargs: apps.append(app))
-    return apps
-
-
 def test_open_passes_scenario_theme_seed_and_overrides(launched):
     result = invoke(
         "open", "spiral", "--theme", "textual-light", "--seed", "3", "--set", "training.lr=0.5"

@@ -8,6 +8,8 @@ import gc
 from textual.screen import Screen
 
 from tui.panels.data_panel import Field
+from tui.panels.loss_panel import START_HINT
+from tui.panels.network_picture import NetworkPicture
 
 
 async def _until(condition, timeout: float = 10.0) -> None:
@@ -43,7 +45,12 @@ async def test_the_first_frame_shows_the_lab_and_the_plots_follow(lab_app, monke
         loss_plot = app.panels["loss"].query_one("#loss-plot")
         await _until(lambda: loss_plot.builds > 0 and app.panels["data"]._drawn is not None)
         await pilot.pause()
-        assert any("no steps yet" in line.text for line in loss_plot.picture())
+        lines = [line.text for line in loss_plot.picture()]
+        assert any(START_HINT in line for line in lines)  # what to press …
+        assert any("●" in line for line in lines)  # … and the initial network's loss as step 0
+        picture = app.query_one(NetworkPicture)  # the network, its weights and units' maps
+        assert picture.layout_ is not None and not picture.layout_.message
+        assert picture.grid and any(c.char == "▀" for row in picture.grid for c in row)
         field = app.query_one("#data-canvas").content
         assert isinstance(field, Field) and field.plain.count("●") == 4  # the four XOR points
         assert len(field.lines) == app.query_one("#data-canvas").size.height  # at its size

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tui.app import PANEL_NAMES, TAB_ORDER
+from tui.app import TAB_ORDER
+from tui.frames import PANEL_NAMES
 
 
 def visible_panels(app) -> list[str]:

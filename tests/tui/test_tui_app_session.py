@@ -183,6 +183,23 @@ def test_a_format_1_file_still_loads_with_the_same_numbers(tmp_path):
     assert session_file.read(tmp_path / "again.lab.npz")[0]["format"] == session_file.FORMAT
 
 
+def test_a_format_2_file_with_the_buffers_written_twice_still_loads(tmp_path):
+    """Format-2 files written before the duplicate was dropped hold the batch-norm buffers twice:
+    in the run's state and again as "buffers"; they load, and the run's copy is the one used."""
+    session = LabSession.open("vanishing-fixed-batchnorm")
+    advance(session, 12)
+    path = session.save(tmp_path / "old.lab.npz")
+    header, state = session_file.read(path)
+    assert "buffers" not in state
+    layers = session.run.net.layers
+    state["buffers"] = tuple(layer.buffers for layer in layers)
+    header.pop("format")
+    session_file.write(path, header, session_file.encode_records(state))
+    loaded = LabSession.load(path)
+    assert any(layer.buffers for layer in layers)
+    assert_same_session(session, loaded, position=False)  # saved at a StepEnd: loads at 13
+
+
 def test_a_newer_format_asks_for_a_newer_lab(tmp_path):
     path = tmp_path / "future.lab.npz"
     header = b'{"format": "backprop-lab-session/99"}'

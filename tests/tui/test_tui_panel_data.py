@@ -178,7 +178,7 @@ async def test_one_example_with_two_outputs_is_shown_as_a_table():
         await pilot.pause()
         assert app.panel.mode == "samples"
         text = canvas(app).plain
-        outputs = view.run.net.predict(view.run.data.x_train)[0]
+        outputs = view.run.net.forward(view.run.data.x_train)[0]
         assert "2 outputs per example; the only training example:" in text
         assert f"target [{fmt(0.01)}, {fmt(0.99)}]" in text
         assert f"predicted [{fmt(outputs[0])}, {fmt(outputs[1])}]" in text

@@ -112,7 +112,7 @@ async def test_arrow_keys_select_units_and_weights_of_the_current_layer():
         view.selection = Selection(1, 3)
         await pilot.press("right")
         (weight,) = app.requests(SelectWeight)
-        assert (weight.l, weight.i, weight.j) == (1, 3, 0)
+        assert (weight.l, weight.j, weight.k) == (1, 3, 0)
 
 
 async def test_breakpoints_are_listed_and_non_finite_values_shown_as_words():

@@ -1,4 +1,5 @@
-"""The network panel and its editor: the layer table, the current layer, inline validation."""
+"""The network panel and its editor: the layer table (behind ``t``), the current layer, inline
+validation. The picture, the panel's default view, is tested in test_tui_panel_picture.py."""
 
 from __future__ import annotations
 
@@ -17,6 +18,13 @@ from tui.panels.network_form import NetworkDraft
 from tui.panels.network_panel import NetworkPanel
 
 
+async def show_table(app, pilot) -> None:
+    """Switch the panel from the picture to the layer table, as ``t`` or its button does."""
+    await pilot.click("#network-view")
+    await pilot.pause()
+    assert app.panel.table_shown
+
+
 def table_rows(app) -> list[list[str]]:
     content = app.query_one("#network-table", Static).content
     return [line.split() for line in content.plain.splitlines()]
@@ -27,6 +35,7 @@ async def test_table_shows_every_layer_with_size_activation_init_and_parameters(
     app = PanelApp(NetworkPanel(), view)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
+        await show_table(app, pilot)
         rows = table_rows(app)
         assert rows[1][:3] == ["0", "2", "input"]
         assert rows[2] == ["1", "4", "tanh", "xavier_uniform", "12"]
@@ -40,6 +49,7 @@ async def test_current_layer_and_phase_are_highlighted_while_stepping():
     app = PanelApp(NetworkPanel(), view)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
+        await show_table(app, pilot)
         events = event_at(view, "delta", 1)
         app.panel.refresh_view(view)
         content = app.query_one("#network-table", Static).content
@@ -58,6 +68,7 @@ async def test_clicking_a_layer_row_selects_it():
     app = PanelApp(NetworkPanel(), view)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
+        await show_table(app, pilot)
         await pilot.click("#network-table", offset=(2, 3))  # line 3: layer 2
         await pilot.pause()
         assert [(m.l, m.index) for m in app.requests(SelectUnit)] == [(2, None)]
@@ -230,7 +241,7 @@ def test_an_unchanged_draft_of_every_preset_is_valid_and_validates_again(name):
         ("adam", {}, "optimizer adam β₁ 0.9 β₂ 0.999 ε 1e-8"),
         ("momentum", {"nesterov": True}, "optimizer momentum nesterov μ 0.9"),
         ("momentum", {}, "optimizer momentum μ 0.9"),
-        ("sgd", {"weight_decay": 0.01}, "optimizer sgd λ 0.01"),
+        ("sgd", {"weight_decay": 0.01}, "optimizer sgd decay 0.01"),
     ],
 )
 def test_optimizer_settings_are_items_with_their_symbols(name, settings, expected):
@@ -256,7 +267,7 @@ async def test_the_summary_never_splits_an_item_and_fits_the_panel(size):
 
 def test_every_current_event_line_fits_a_grid_cell():
     """'now layer 12: …' under the table stays within the 36 columns of a 120x40 cell."""
-    from tui.panels.network_panel import EVENT_MARKERS
+    from tui.panels.layer_table import EVENT_MARKERS
 
     for kind, marker in EVENT_MARKERS.items():
         where = "step" if kind in ("step_start", "step_end") else "layer 12"

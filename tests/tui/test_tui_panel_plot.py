@@ -97,3 +97,51 @@ async def test_a_narrow_plot_gets_two_points_per_column():
         width = app.query_one("#loss-plot", CachedPlot).size.width
         assert 16 <= width < MAX_POINTS // 2
         assert app.panel.points == 2 * width
+
+
+def test_the_private_plotext_names_the_plots_use_exist():
+    """plot.py reaches into plotext and textual-plotext (PRIVATE_NAMES); a release that drops
+    one of these names must fail here, not in the lab."""
+    import importlib
+
+    from tui.panels.plot import PRIVATE_NAMES
+
+    for module_name, names in PRIVATE_NAMES.items():
+        module = importlib.import_module(module_name)
+        for dotted in names:
+            value = module
+            for part in dotted.split("."):
+                assert hasattr(value, part), f"{module_name}.{dotted} is gone"
+                value = getattr(value, part)
+
+
+def test_every_private_plotext_name_used_is_listed_and_the_versions_are_held():
+    """Each ``_name`` of plotext / textual-plotext used in tui/ is in PRIVATE_NAMES, and
+    pyproject.toml caps both packages below their next minor version."""
+    import re
+    import tomllib
+    from pathlib import Path
+
+    from tui.panels import plot
+
+    listed = {name.split(".")[-1] for names in plot.PRIVATE_NAMES.values() for name in names}
+    listed |= {module.rpartition(".")[2] for module in plot.PRIVATE_NAMES}
+    tui = Path(plot.__file__).parents[1]
+    for path in tui.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if "plotext" not in text:
+            continue
+        used = set(re.findall(r"from (?:textual_)?plotext[\w.]*\.(_\w+) import", text))
+        used |= {
+            name
+            for line in re.findall(r"from (?:textual_)?plotext[\w.]* import ([^\n]+)", text)
+            for name in re.findall(r"\b(_\w+)", line)
+        }
+        used |= set(re.findall(r"\bplt\.(_\w+)\(", text))
+        assert used <= listed, f"{path.name} uses {sorted(used - listed)}, not in PRIVATE_NAMES"
+    root = tui.parent / "pyproject.toml"
+    if root.exists():
+        deps = tomllib.loads(root.read_text(encoding="utf-8"))["project"]["dependencies"]
+        for package in ("textual-plotext", "plotext"):
+            (spec,) = [d for d in deps if re.match(rf"{package}\b[<>=]", d)]
+            assert re.search(r"<\d+\.\d+$", spec), f"{spec}: capped below a minor version"

@@ -1,6 +1,6 @@
 """A session file is data: it names no code, and its state is checked against the run before use.
 
-Each case here was reproduced on the code before this check (issue 16, points 1 and 2): a file
+Each case here was reproduced on the code before this check: a file
 could name any ``engine`` function to call with arguments of its choosing, and damaged state
 loaded and then crashed at the next step.
 """

@@ -1,4 +1,4 @@
-"""The guard around OptionList paging before layout (issue 16: ctrl+p then PageUp crashed)."""
+"""The guard around OptionList paging before layout (ctrl+p then PageUp crashed the lab)."""
 
 from __future__ import annotations
 

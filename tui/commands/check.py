@@ -7,13 +7,13 @@ import time
 
 import click
 
-from tui.options import set_option
+from tui.options import scenario_argument, seed_option, set_option
 
 
 @click.command("check")
-@click.argument("names", metavar="SCENARIO...", nargs=-1)
+@scenario_argument("names", "SCENARIO...", nargs=-1)
 @click.option("--all", "all_presets", is_flag=True, help="Check every preset scenario.")
-@click.option("--seed", type=int, default=None, help="Seed for every run (default: the file's).")
+@seed_option
 @set_option
 @click.option("--json", "as_json", is_flag=True, help="Print the results as one JSON object.")
 @click.pass_context
@@ -32,8 +32,6 @@ def check_command(ctx: click.Context, names, all_presets, seed, overrides, as_js
     """
     from scenarios import ScenarioError, check_scenario, load_scenario, preset_names
 
-    if seed is not None and seed < 0:
-        raise click.BadParameter(f"must be ≥ 0, got {seed}", param_hint="--seed")
     if all_presets:
         names = (*names, *preset_names())
     if not names:

@@ -17,11 +17,11 @@ import sys
 
 import click
 
-from tui.options import seed_option, set_option
+from tui.options import scenario_argument, seed_option, set_option
 
 
 @click.command("debug")
-@click.argument("scenario", metavar="SCENARIO")
+@scenario_argument()
 @seed_option
 @set_option
 @click.option(

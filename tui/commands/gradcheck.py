@@ -12,11 +12,11 @@ from __future__ import annotations
 import click
 
 from engine.gradcheck import DEFAULT_BATCH
-from tui.options import seed_option, set_option
+from tui.options import scenario_argument, seed_option, set_option
 
 
 @click.command("gradcheck")
-@click.argument("scenario", metavar="SCENARIO")
+@scenario_argument()
 @seed_option
 @set_option
 @click.option(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import click
 
 from tui.launch import lab_options, launch
+from tui.options import scenario_argument
 
 
 @click.command("open")
-@click.argument("name_or_path", metavar="NAME_OR_PATH", required=False)
+@scenario_argument("name_or_path", "[NAME_OR_PATH]", required=False)
 @lab_options
 @click.option(
     "--session",
@@ -28,6 +29,4 @@ def open_command(ctx, name_or_path, theme, seed, overrides, session) -> None:
       backprop-lab open my-net.toml --seed 3 --set training.lr=0.1
       backprop-lab open --session xor-step120.lab.npz
     """
-    if name_or_path is not None and session is not None:
-        raise click.UsageError("give a scenario or --session, not both")
     launch(ctx, name_or_path, theme=theme, seed=seed, overrides=overrides, session=session)

@@ -6,6 +6,8 @@ import sys
 
 import click
 
+from tui.options import refuse_unused, scenario_argument, set_option
+
 
 def on_terminal() -> bool:
     """True when stdout is a terminal (rich output); plain text otherwise."""
@@ -37,7 +39,10 @@ def scenarios_command(ctx: click.Context) -> None:
       backprop-lab scenarios show my-net.toml         any scenario file
     """
     if ctx.invoked_subcommand is not None:
+        command = ctx.command.get_command(ctx, ctx.invoked_subcommand)
+        refuse_unused(ctx, command, f"scenarios {ctx.invoked_subcommand}")
         return
+    refuse_unused(ctx, ctx.command, "scenarios")
     from scenarios import ScenarioError, load_scenario, preset_names
     from scenarios.describe import first_sentence
 
@@ -65,14 +70,8 @@ def scenarios_command(ctx: click.Context) -> None:
 
 
 @scenarios_command.command("show")
-@click.argument("name_or_path", metavar="SCENARIO")
-@click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="SECTION.KEY=VALUE",
-    help="Override a scenario value, e.g. --set training.lr=0.1 (repeatable).",
-)
+@scenario_argument("name_or_path")
+@set_option
 @click.option("--toml", "raw", is_flag=True, help="Print the scenario file itself.")
 @click.pass_context
 def show_command(ctx: click.Context, name_or_path: str, overrides, raw: bool) -> None:

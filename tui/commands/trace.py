@@ -1,8 +1,9 @@
 """``backprop-lab trace SCENARIO --steps N``: every event of the first N steps, as JSON.
 
-The format is ``backprop-lab-trace/1`` (``CONVENTIONS.md``; reader: ``engine.trace.read_trace``):
-numbers exact to the last bit, NaN and ±Inf as "nan", "inf", "-inf". Written to stdout, or with
-``-o FILE`` to a file (atomically: a temporary file in the same folder, then renamed).
+The format is ``backprop-lab-trace/1`` (``docs/trace-format.md``; reader:
+``engine.trace.read_trace``): numbers exact to the last bit, NaN and ±Inf as "nan", "inf", "-inf".
+Written to stdout, or with ``-o FILE`` to a file (atomically: a temporary file in the same folder,
+then renamed).
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ import sys
 import click
 
 from tui.commands.train import load_run
-from tui.options import seed_option, set_option
+from tui.options import scenario_argument, seed_option, set_option
 
 
 @click.command("trace")
-@click.argument("scenario", metavar="SCENARIO")
+@scenario_argument()
 @click.option(
     "--steps",
     type=click.IntRange(min=1),

@@ -2,11 +2,14 @@
 
 On a terminal a progress bar shows the epoch, the training and validation loss and the accuracy;
 otherwise (or after the bar) a few plain lines report how the run ended. ``--json`` prints the
-summary object of ``CONVENTIONS.md`` on stdout and nothing else.
+summary object (``docs/train-json.md``) on stdout and nothing else.
 
 Exit status: 0 when training finished (loss_below, patience, epochs), 3 when it diverged (with one
 line on stderr naming the step, the layer and the quantity that first became non-finite), 2 for a
 scenario that cannot be loaded or built (one line on stderr), 130 when interrupted.
+
+The JSON summary has one key more than the summary of a run: ``epochs``, the figures measured
+after every epoch (``epoch_entries``).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import time
 
 import click
 
-from tui.options import seed_option, set_option
+from tui.options import scenario_argument, seed_option, set_option
 
 EXIT_DIVERGED = 3
 REFRESH_SECONDS = 0.1  # progress-bar updates at most this often
@@ -52,26 +55,19 @@ def divergence_line(run) -> str:
     if isinstance(found, BlowUp):
         return f"training diverged by {found.describe()}"
     step = found.step if found.step is not None else run.steps_done
-    event = found.kind.replace("_", " ").title().replace(" ", "")
     if found.kind == "evaluation":
         return (
             f"training diverged at step {step}: every value of the step was finite, but the loss "
             "over the whole training set overflowed to infinity"
         )
-    if found.l is not None:
-        what = f"{found.field} of layer {found.l}"
-    elif found.kind == "loss" and found.field == "value":
-        what = "the loss"
-    else:
-        what = found.field
     return (
         f"training diverged at step {step}: the first quantity to become non-finite (NaN or "
-        f"infinity) was {what} ({event} event)"
+        f"infinity) was {found.quantity()} ({found.event_name} event)"
     )
 
 
 @click.command("train")
-@click.argument("scenario", metavar="SCENARIO")
+@scenario_argument()
 @click.option("--epochs", type=click.IntRange(min=1), default=None, help="Train at most N epochs.")
 @seed_option
 @set_option
@@ -96,6 +92,7 @@ def train_command(ctx: click.Context, scenario: str, epochs, seed, overrides, as
     if epochs is not None:
         overrides.append(f"training.epochs={epochs}")
     loaded, run = load_run(ctx, scenario, seed, overrides)
+    run.headless()  # no per-step history; per epoch, the mean step loss and the validation set
     try:
         summary = run.fit() if as_json or not on_terminal() else _fit_with_progress(run)
     except KeyboardInterrupt:
@@ -104,6 +101,7 @@ def train_command(ctx: click.Context, scenario: str, epochs, seed, overrides, as
     if as_json:
         import json
 
+        summary["epochs"] = epoch_entries(run)
         click.echo(json.dumps(summary, allow_nan=False))
     else:
         for line in report(run, summary):
@@ -111,6 +109,20 @@ def train_command(ctx: click.Context, scenario: str, epochs, seed, overrides, as
     if summary["stop_reason"] == "diverged":
         click.echo(f"backprop-lab: {divergence_line(run)}", err=True)
         ctx.exit(EXIT_DIVERGED)
+
+
+def epoch_entries(run) -> list[dict]:
+    """The figures measured after each epoch, oldest first (``engine/metrics.py``): epoch, step,
+    lr, train_loss (C₀ over the training set in evaluation mode), val_loss, accuracy,
+    val_accuracy, mean_step_loss (the mean of the epoch's step losses, penalty included). Every
+    epoch of a run up to 4096 epochs; a longer run keeps its older epochs thinned to every other
+    (each entry names its epoch), as the lab's loss plot does."""
+    from engine.run import json_number
+
+    return [
+        {k: v if k in ("epoch", "step") else json_number(v) for k, v in m._asdict().items()}
+        for m in run.history.epochs
+    ]
 
 
 def _fit_with_progress(run) -> dict:
@@ -142,7 +154,10 @@ def _fit_with_progress(run) -> dict:
 
 
 def metric_text(m) -> str:
-    parts = [f"loss {m.train_loss:.4g}"]
+    if m.train_loss is not None:
+        parts = [f"loss {m.train_loss:.4g}"]
+    else:  # the training set is not evaluated every epoch here (see Run.measure_training_set)
+        parts = [f"epoch mean loss {m.mean_step_loss:.4g}"]
     if m.val_loss is not None:
         parts.append(f"val loss {m.val_loss:.4g}")
     accuracy = m.val_accuracy if m.val_accuracy is not None else m.accuracy

@@ -134,6 +134,10 @@ class Panel(Vertical):
     """Set by a panel that skipped its picture because it had no size yet (drawn before the
     lab's first layout): the first resize then draws it at once."""
 
+    def on_mount(self) -> None:
+        # pictures built from theme colours (network, data) are drawn again in the new theme
+        self.watch(self.app, "theme", lambda _: self.call_after_refresh(self._redraw), init=False)
+
     def on_resize(self) -> None:
         """Redraw for the new size once the layout has settled (the app only redraws on change);
         a picture waiting for its first size is drawn at once (the sizes are known now)."""

@@ -32,10 +32,15 @@ from tui.panels.base import MUTED, Panel, Show
 from tui.panels.format import flow, fmt, fmt_fraction
 from tui.panels.loss_panel import PLOT_LIMIT
 from tui.panels.plot import CachedPlot
+from tui.view import counters, drawn_params
 
 CLASS_COLORS = ("primary", "accent", "success", "error", "secondary", "warning")
 """Theme variables for classes 0, 1, 2, …; further classes repeat the palette."""
 MAX_TINT = 0.55  # how far a fully confident pixel moves from the background to its class colour
+MIN_TINT = 0.2
+"""How far the least confident pixel moves: enough that the predicted class (and so the decision
+boundary) shows even for an untrained network, whose outputs are all near ½ — with tints from 0
+the plane of a fresh network was one colour (in 256 colours exactly the background's)."""
 LEVELS = 12  # tint strengths (styles are cached per class and level)
 POINT = LEVELS  # the "level" of a pixel holding a data point: the class colour itself
 GLYPH_SHARE = 8  # points are drawn as "●" when at most one cell in 8 holds one
@@ -94,7 +99,9 @@ class Palette:
         colour = self.classes[cls % len(self.classes)]
         if level == POINT:
             return colour
-        return self.background.blend(colour, MAX_TINT * level / (LEVELS - 1))
+        return self.background.blend(
+            colour, MIN_TINT + (MAX_TINT - MIN_TINT) * level / (LEVELS - 1)
+        )
 
     def cell(self, top: tuple[int, int], bottom: tuple[int, int]) -> RichStyle:
         """Style of a half-block cell: "▀" in the top pixel's colour on the bottom pixel's."""
@@ -213,6 +220,7 @@ class DataPanel(Panel):
         super().__init__(id=id, classes=classes)
         self.mode = "none"  # "plane", "curve" or "samples"
         self._drawn: tuple | None = None
+        self.params = None  # the parameters drawn: a training snapshot's, or those in force
 
     def compose(self) -> ComposeResult:
         yield Show("", id="data-canvas")
@@ -226,7 +234,9 @@ class DataPanel(Panel):
         x = np.asarray(data.x_train)
         mode = drawing_mode(x.shape[1], data.task, np.asarray(data.y_train).shape[1], x.shape[0])
         canvas = self.query_one("#data-canvas", Static)
-        key = (id(run), run.trainer.steps_done, mode, canvas.size, self.app.theme)
+        step = counters(view)[0]
+        self.params = drawn_params(view)  # those of ``step``
+        key = (id(run), step, mode, canvas.size, self.app.theme)
         if key == self._drawn:
             return
         only_steps = (
@@ -266,7 +276,7 @@ class DataPanel(Panel):
         # picture (the data's box) is as many columns as pixel rows
         rows = max(canvas.size.height, 4) * 2
         cols = max(min(canvas.size.width, rows), 8)
-        grid = run.predict_grid(min(max(cols, rows, 16), MAX_RESOLUTION))
+        grid = run.predict_grid(min(max(cols, rows, 16), MAX_RESOLUTION), self.params)
         data = run.data
         palette = Palette(self.app.theme_variables)
         values = np.asarray(grid.values, dtype=np.float64)
@@ -313,7 +323,9 @@ class DataPanel(Panel):
         data = run.data
         x = np.asarray(data.x_train, dtype=np.float64)[:, 0]
         y = np.asarray(data.y_train, dtype=np.float64)[:, 0]
-        grid = run.predict_grid(min(max(widget.size.width * 2, 40), 2 * MAX_RESOLUTION))
+        grid = run.predict_grid(
+            min(max(widget.size.width * 2, 40), 2 * MAX_RESOLUTION), self.params
+        )
         grid_x = np.asarray(grid.xs, dtype=np.float64)
         fit = np.asarray(grid.values, dtype=np.float64)[:, 0]
         theme = self.app.theme_variables
@@ -339,7 +351,7 @@ class DataPanel(Panel):
         x = np.asarray(data.x_train)
         y = np.asarray(data.y_train)
         n = min(SAMPLES, x.shape[0])
-        outputs = np.asarray(run.net.predict(x[:n]), dtype=np.float64)
+        outputs = np.asarray(run.predict(x[:n], self.params), dtype=np.float64)
         why = (
             f"{x.shape[1]}-D inputs cannot be drawn here"
             if x.shape[1] > 2

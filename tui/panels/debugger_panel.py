@@ -5,7 +5,7 @@
 - **Commands**: every debugger command as a button (and its key in the tooltip), each posting a
   ``DebugCommand``; the breakpoints screen is the app's (``B``).
 - **Arrays** of the current event (``event.arrays()``), each with a one-line summary and its
-  numbers, large ones cut to their corners; scrollable.
+  numbers, large ones cut to their corners; scrollable (``event_arrays.py``).
 - **Equation** for the selected unit or weight, with its numbers, from the debugger's
   explanations (``engine.debugger.explain``); the panel does not compute it.
 - **Pending update** (at an Update event): the selected weight — or the layer's corner — before
@@ -27,17 +27,13 @@ from textual.content import Content
 from textual.widgets import Button, Static
 
 from engine.debugger import DebuggerError
-from engine.debugger.formatting import sup
+from engine.debugger.formatting import symbol
+from tui.example import current_example
 from tui.messages import DebugCommand, SelectUnit, SelectWeight
 from tui.panels.base import ACCENT, MUTED, Panel, Show
-from tui.panels.format import (
-    WARNING,
-    array_lines,
-    array_summary,
-    fmt,
-    fmt_count,
-    styled_number,
-)
+from tui.panels.event_arrays import event_arrays
+from tui.panels.format import WARNING, fmt, fmt_count, styled_number
+from tui.view import counters
 
 COMMAND_BUTTONS = (
     ("step", "step", "s", "one event forward"),
@@ -51,53 +47,8 @@ COMMAND_BUTTONS = (
 )
 """(command, button label, key, what it does) — the names are ``DEBUG_COMMANDS`` keys."""
 
-ARRAY_NAMES = {
-    "a_prev": "aˡ⁻¹",
-    "z": "zˡ",
-    "a": "aˡ",
-    "mask": "dropout mask",
-    "z_hat": "ẑˡ",
-    "batch_mean": "μ (batch)",
-    "batch_var": "σ² (batch)",
-    "grad_a": "∇ₐC",
-    "y": "y",
-    "delta": "δˡ",
-    "from_above": "from above",
-    "local_slope": "σ′(zˡ)",
-    "grad_z_hat": "∂C/∂ẑ",
-    "grad_W": "∂C/∂Wˡ",
-    "grad_b": "∂C/∂bˡ",
-    "grad_W_penalty": "penalty part",
-    "W_old": "Wˡ before",
-    "W_new": "Wˡ after",
-    "step_W": "ΔWˡ",
-    "b_old": "bˡ before",
-    "b_new": "bˡ after",
-    "step_b": "Δbˡ",
-    "indices": "batch rows",
-}
-EVENT_TITLES = {
-    "step_start": "start of the step",
-    "forward": "forward: zˡ = aˡ⁻¹Wˡᵀ + bˡ, aˡ = σ(zˡ)",
-    "loss": "loss C and ∇ₐC",
-    "delta": "backward: δˡ = from above ⊙ σ′(zˡ)",
-    "gradient": "backward: ∂C/∂Wˡ = δˡᵀ aˡ⁻¹, ∂C/∂bˡ = Σ δˡ",
-    "clip": "gradient clipping",
-    "update": "update (computed, not yet applied)",
-    "step_end": "end of the step (updates applied)",
-}
-FUSED_TITLE = "backward: δᴸ = ∂C/∂zᴸ computed with the loss (fused: a − y form, stable)"
 EMPTY = Content("")
 NARROW = 70  # below this width the arrays and the equation are stacked
-ARRAY_ROWS = 6
-ARRAY_COLS = 6
-
-
-def with_layer(text: str, l: int | None) -> str:
-    """``δˡ = … aˡ⁻¹`` with the layer's number: ``δ² = … a¹`` (unchanged when l is None)."""
-    if l is None:
-        return text
-    return text.replace("ˡ⁻¹", sup(l - 1)).replace("ˡ⁺¹", sup(l + 1)).replace("ˡ", sup(l))
 
 
 def position_line(view) -> Content:
@@ -107,13 +58,14 @@ def position_line(view) -> Content:
     event = view.event
     position = view.controller.position if event is not None else None
     if position is None:
+        step, epoch, batch, _ = counters(view)
         return Content.assemble(
             ("step ", MUTED),
-            fmt_count(trainer.steps_done),
+            fmt_count(step),
             ("  epoch ", MUTED),
-            str(view.run.epoch),
+            str(epoch),
             ("  batch ", MUTED),
-            f"{trainer.batch}/{trainer.batches_per_epoch}",
+            f"{batch}/{trainer.batches_per_epoch}",
             ("  " + view.status, MUTED),
         )
     parts: list = [
@@ -134,105 +86,6 @@ def position_line(view) -> Content:
         (f" {position.index + 1}/{position.n_events}", MUTED),
     ]
     return Content.assemble(*parts)
-
-
-def wrap(text: str, width: int, sep: str = " ") -> list[str]:
-    """``text`` cut at ``sep`` into lines of at most ``width`` cells (a part longer than that
-    stays whole on its own line)."""
-    lines: list[str] = []
-    for part in text.split(sep):
-        if lines and len(lines[-1]) + len(sep) + len(part) <= width:
-            lines[-1] += sep + part
-        else:
-            lines.append(part)
-    return lines
-
-
-def fitted_array_lines(array, width: int | None) -> tuple[list[Content], int]:
-    """``array_lines`` with as many columns (``ARRAY_COLS`` at most, 2 at least) as fit in
-    ``width`` cells, so that numbers are never cut by the panel's edge; and that many."""
-    cols = ARRAY_COLS
-    lines = array_lines(array, ARRAY_ROWS, cols)
-    while width is not None and cols > 2 and max(line.cell_length for line in lines) > width:
-        cols -= 1
-        lines = array_lines(array, ARRAY_ROWS, cols)
-    return lines, cols
-
-
-STAT_COLUMNS = (
-    ("‖∂C/∂W‖", "grad_norm"),
-    ("mean|δ|", "delta_mean_abs"),
-    ("‖ΔW‖/‖W‖", "update_ratio"),
-)
-STAT_WIDTH = 9  # a space and "1.23e-10"
-
-
-def stats_table(stats) -> list[Content]:
-    """The per-layer statistics of a StepEnd as a small table (three significant digits)."""
-    label = max(len(f"l{s.l}") for s in stats)
-    lines = [
-        Content.styled("per-layer statistics", "bold"),
-        Content.styled(
-            " " * label + "".join(name.rjust(STAT_WIDTH) for name, _ in STAT_COLUMNS), MUTED
-        ),
-    ]
-    for s in stats:
-        parts: list = [(f"l{s.l}".ljust(label), MUTED)]
-        for _, field in STAT_COLUMNS:
-            value = getattr(s, field)
-            parts += [" " * (STAT_WIDTH - len(fmt(value, 3))), styled_number(value, 3)]
-        lines.append(Content.assemble(*parts))
-    return lines
-
-
-def event_arrays(event, width: int | None = None) -> Content:
-    """The event's scalar fields and arrays: name, summary, numbers (corners of large ones).
-
-    With ``width``, what is prose (title, summaries) is wrapped to it and arrays show as many
-    columns as fit, so nothing is cut at the panel's edge; aligned rows are never wrapped."""
-    if event is None:
-        return Content.styled("No event while training runs.", MUTED)
-    l = getattr(event, "l", None)
-    title = EVENT_TITLES.get(event.kind, event.kind)
-    if event.kind == "delta" and event.fused:
-        title = FUSED_TITLE
-    title = with_layer(title, l)
-    title_lines = wrap(title, width) if width else [title]
-    lines: list[Content] = [Content.styled(line, ACCENT) for line in title_lines]
-    for name in (
-        "value",
-        "data_loss",
-        "penalty",
-        "lr",
-        "mode",
-        "threshold",
-        "norm_before",
-        "norm_after",
-        "loss",
-        "batch_size",
-        "optimizer",
-        "t",
-        "fused",
-    ):
-        if hasattr(event, name):
-            value = getattr(event, name)
-            shown = styled_number(value) if not isinstance(value, str) else Content(value)
-            lines.append(Content.assemble((f"{name} ", MUTED), shown))
-    for name, array in event.arrays().items():
-        label = with_layer(ARRAY_NAMES.get(name, name), l)
-        shape, _, summary = array_summary(array).partition("  ")
-        lines.append(Content.assemble((label, "bold"), "  ", (shape, MUTED)))
-        rows, cols = (array.shape + (1,))[:2] if array.ndim == 2 else (1, array.size)
-        numbers, shown_cols = fitted_array_lines(array, width)
-        if rows > ARRAY_ROWS or cols > shown_cols or not np.isfinite(array).all():
-            # the numbers are cut: say what is there
-            summary_lines = wrap(summary, width, "  ") if width else [summary]
-            lines.extend(Content.styled(line, MUTED) for line in summary_lines)
-        lines.extend(numbers)
-    stats = getattr(event, "stats", None)
-    if stats:
-        lines.extend(stats_table(stats))
-    return Content("\n").join(lines)
 
 
 def explain_select(view) -> tuple[int, ...] | None:
@@ -266,7 +119,7 @@ def explanation(view) -> tuple[Content, Content, Content]:
             EMPTY,
         )
     try:
-        result = view.controller.explain(explain_select(view))
+        result = view.controller.explain(explain_select(view), current_example(view).index)
     except DebuggerError as e:
         return Content.styled(str(e), MUTED), EMPTY, EMPTY
     equations = Content("\n").join(Content(line.render()) for line in result.lines)
@@ -286,10 +139,10 @@ def pending_update(view) -> Content:
     if selection is not None and selection.l == l and selection.weight is not None:
         entries = [selection.weight]
     elif selection is not None and selection.l == l and selection.unit is not None:
-        i = selection.unit
-        entries = [(i, j) for j in range(min(event.W_old.shape[1], 4))]
+        j = selection.unit
+        entries = [(j, k) for k in range(min(event.W_old.shape[1], 4))]
     else:
-        entries = [(0, j) for j in range(min(event.W_old.shape[1], 4))]
+        entries = [(0, k) for k in range(min(event.W_old.shape[1], 4))]
     lines = [
         Content.assemble(
             (f"{event.optimizer}", ACCENT),
@@ -299,27 +152,27 @@ def pending_update(view) -> Content:
             str(event.t),
         )
     ]
-    for i, j in entries:
-        if not (0 <= i < event.W_old.shape[0] and 0 <= j < event.W_old.shape[1]):
+    for j, k in entries:
+        if not (0 <= j < event.W_old.shape[0] and 0 <= k < event.W_old.shape[1]):
             continue
         lines.append(
             Content.assemble(
-                (f"W{_sub(i)}{_sub(j)} ", MUTED),
-                styled_number(event.W_old[i, j]),
+                (f"{symbol('W', None, (j, k))} ", MUTED),
+                styled_number(event.W_old[j, k]),
                 (" → ", MUTED),
-                styled_number(event.W_new[i, j]),
+                styled_number(event.W_new[j, k]),
                 ("   Δ ", MUTED),
-                styled_number(-event.step_W[i, j]),
+                styled_number(-event.step_W[j, k]),
             )
         )
-    i = entries[0][0] if entries else 0
-    if 0 <= i < event.b_old.shape[0]:
+    j = entries[0][0] if entries else 0
+    if 0 <= j < event.b_old.shape[0]:
         lines.append(
             Content.assemble(
-                (f"b{_sub(i)}  ", MUTED),
-                styled_number(event.b_old[i]),
+                (f"{symbol('b', None, (j,))}  ", MUTED),
+                styled_number(event.b_old[j]),
                 (" → ", MUTED),
-                styled_number(event.b_new[i]),
+                styled_number(event.b_new[j]),
             )
         )
     changed = np.count_nonzero(event.W_new != event.W_old)
@@ -345,10 +198,6 @@ def breakpoint_lines(view) -> Content:
             )
         )
     return Content("\n").join(lines)
-
-
-def _sub(i: int) -> str:
-    return str(i).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
 class DebuggerPanel(Panel):
@@ -489,35 +338,36 @@ class DebuggerPanel(Panel):
             l = view.selection.l
         return l
 
-    def action_unit(self, delta: int) -> None:
-        """Select the next or previous unit of the current layer."""
+    def action_unit(self, offset: int) -> None:
+        """Select the next (offset 1) or previous (-1) unit j of the current layer."""
         l = self._layer()
         if l is None:
             return
         n = self.last_view.run.net.layer(l).n_out
         current = self.last_view.selection
-        i = (
+        j = (
             current.unit
             if current is not None and current.l == l and current.unit is not None
             else -1
         )
-        self.post_message(SelectUnit(l, (i + delta) % n))
+        self.post_message(SelectUnit(l, (j + offset) % n))
 
-    def action_weight(self, delta: int) -> None:
-        """Select the next or previous incoming weight Wˡ[i, j] of the selected unit."""
+    def action_weight(self, offset: int) -> None:
+        """Select the next (offset 1) or previous (-1) incoming weight Wˡⱼₖ of the selected
+        unit j: k, the input, moves."""
         l = self._layer()
         if l is None:
             return
         layer = self.last_view.run.net.layer(l)
         current = self.last_view.selection
-        i = (
+        j = (
             current.unit
             if current is not None and current.l == l and current.unit is not None
             else 0
         )
-        j = (
+        k = (
             current.weight[1]
             if current is not None and current.l == l and current.weight is not None
             else -1
         )
-        self.post_message(SelectWeight(l, i, (j + delta) % layer.n_in))
+        self.post_message(SelectWeight(l, j, (k + offset) % layer.n_in))

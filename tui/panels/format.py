@@ -12,6 +12,8 @@ import math
 import numpy as np
 from textual.content import Content
 
+from engine.number_text import short_exponent, special
+
 WARNING = "bold $text-warning"
 """Style of non-finite numbers (theme variable, so it reads in light and dark themes)."""
 
@@ -35,12 +37,9 @@ def fmt(x, digits: int = 4) -> str:
         x = float(x)
     except (TypeError, ValueError):
         return str(x)
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    if x == 0:
-        return "0"
+    shown = special(x)
+    if shown is not None:
+        return shown
     magnitude = abs(x)
     if SMALL <= magnitude < LARGE:
         decimals = max(0, digits - 1 - math.floor(math.log10(magnitude)))
@@ -51,7 +50,7 @@ def fmt(x, digits: int = 4) -> str:
     mantissa, _, exponent = f"{x:.{digits - 1}e}".partition("e")
     if "." in mantissa:
         mantissa = mantissa.rstrip("0").rstrip(".")
-    return f"{mantissa}e{int(exponent)}"
+    return short_exponent(f"{mantissa}e{exponent}")
 
 
 def is_finite(x) -> bool:

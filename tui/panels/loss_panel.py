@@ -31,10 +31,13 @@ from tui.panels.format import (
     styled_number,
 )
 from tui.panels.plot import CachedPlot
+from tui.view import counters
 
 MAX_POINTS = 300
 """At most this many points per curve reach plotext, however long the run; fewer on a narrow
 plot: two per column (a braille cell is two dots wide), since plotext's cost grows with them."""
+START_HINT = "space: train · s: step"
+"""The plot's title before any step (its only point is the initial network's loss)."""
 PLOT_LIMIT = 1e30
 """plotext draws nothing at all when a value exceeds about 1e35; larger values are clipped."""
 
@@ -138,6 +141,7 @@ class LossPanel(Panel):
         self.x_labels: list[str] = []  # the axes' tick labels as last plotted
         self.y_ticks: list[float] = []
         self.y_labels: list[str] = []
+        self._initial_of: tuple | None = None  # (run, its metrics before any step)
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="panel-buttons"):
@@ -183,6 +187,18 @@ class LossPanel(Panel):
         self.query_one("#loss-log", Button).label = "linear" if self.log_scale else "log"
         self.query_one("#loss-stats", Static).update(self._stats_line(view))
 
+    @property
+    def _initial(self):
+        """The metrics of the network before any step (``Run.epoch_metrics``: the loss on the
+        whole training set), computed once per run; None once a step is recorded."""
+        view = self.last_view
+        if view is None or view.run.history.steps.n_recorded:
+            return None
+        run = view.run
+        if self._initial_of is None or self._initial_of[0] is not run:
+            self._initial_of = (run, run.epoch_metrics())
+        return self._initial_of[1]
+
     def _plot(self, history, epochs) -> None:
         widget = self.query_one("#loss-plot", CachedPlot)
         plt = widget.plt
@@ -220,20 +236,33 @@ class LossPanel(Panel):
             plt.yticks(ticks, labels)
             self.y_ticks, self.y_labels = ticks, labels
         if not self.points and not val_x.shape[0]:
-            plt.title("no steps yet")
+            start = self._initial
+            if start is not None and math.isfinite(start.train_loss):
+                # nothing trained yet: the loss of the initial network as the curve's first point
+                y = _scaled(start.train_loss, self.log_scale)
+                plt.scatter([0], [y], color=train_color, marker="●")
+                plt.xticks([0], ["0"])
+                self.y_ticks = [y]
+                self.y_labels = [fmt(start.train_loss)]
+                plt.yticks(self.y_ticks, self.y_labels)
+            plt.title(START_HINT)
         widget.replot()
 
     def _stats_line(self, view) -> Content:
         """Epoch, step, the last step's loss, and the last epoch's validation loss and accuracy
         (each label with its number: a narrow panel breaks the line between them)."""
         run = view.run
-        last = run.history.steps.last()
+        step, epoch, _, _ = counters(view)
+        last = run.history.steps.last()  # the curve's last point
+        loss = last[1] if last is not None else None
         items: list[Content] = [
-            _item("epoch ", str(run.epoch)),
-            _item("step ", fmt_count(run.steps_done)),
+            _item("epoch ", str(epoch)),
+            _item("step ", fmt_count(step)),
         ]
-        if last is not None:
-            items.append(_item("loss ", styled_number(last[1])))
+        if loss is not None:
+            items.append(_item("loss ", styled_number(loss)))
+        elif self._initial is not None:
+            items.append(_item("initial loss ", styled_number(self._initial.train_loss)))
         metrics = run.history.epochs.last
         if metrics is not None:
             if metrics.val_loss is not None:
@@ -244,11 +273,16 @@ class LossPanel(Panel):
             if accuracy is not None:
                 label = "val acc " if metrics.val_accuracy is not None else "acc "
                 items.append(_item(label, fmt_fraction(accuracy)))
-        if last is not None and not math.isfinite(last[1]):
+        if loss is not None and not math.isfinite(loss):
             items.append(Content.styled("not plotted", MUTED))
         if self.clipped:
             items.append(Content.styled(f"plot clipped at {fmt(PLOT_LIMIT)}", "$text-warning"))
         return flow(items, self.content_size.width)
+
+
+def _scaled(value: float, log_scale: bool) -> float:
+    """A loss as plotted: log₁₀ of it on the log scale."""
+    return math.log10(value) if log_scale and value > 0 else value
 
 
 def _item(label: str, value) -> Content:

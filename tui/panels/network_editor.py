@@ -18,20 +18,9 @@ from textual.content import Content
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 import engine
-from tui.panels.network_form import FLOAT_FIELDS, FieldError, NetworkDraft
+from engine import settings
+from tui.panels.network_form import REGULARIZATION_FIELDS, FieldError, NetworkDraft, field_setting
 from tui.screens.dialogs import LabModal
-
-SHORT_LABELS = {
-    "lr": "η",
-    "l1": "L1",
-    "l2": "L2",
-    "weight_decay": "decay",
-    "momentum": "μ",
-    "beta1": "β₁",
-    "beta2": "β₂",
-    "rho": "ρ",
-    "eps": "ε",
-}
 
 
 def _units(n: int, word: str) -> str:
@@ -40,6 +29,11 @@ def _units(n: int, word: str) -> str:
 
 def _options(names) -> list[tuple[str, str]]:
     return [(name, name) for name in names]
+
+
+def _select(names, value: str, id: str) -> Select:
+    """A compact choice among ``names`` (a registry: its choices are the registered names)."""
+    return Select(_options(names), value=value, allow_blank=False, compact=True, id=id)
 
 
 class NetworkEditor(LabModal[tuple[dict, dict] | None]):
@@ -166,31 +160,17 @@ class NetworkEditor(LabModal[tuple[dict, dict] | None]):
                 with Horizontal(classes="row"):
                     yield Button("+ layer", id="add-layer", compact=True)
                     yield Label("loss")
-                    yield Select(
-                        _options(engine.LOSSES),
-                        value=draft.loss,
-                        allow_blank=False,
-                        compact=True,
-                        id="loss",
-                    )
+                    yield _select(engine.LOSSES, draft.loss, "loss")
                 yield Static("Training", classes="section")
                 with Horizontal(classes="row"):
                     yield Label("optimizer")
-                    yield Select(
-                        _options(engine.OPTIMIZERS),
-                        value=draft.optimizer,
-                        allow_blank=False,
-                        compact=True,
-                        id="optimizer",
-                    )
-                    yield Label("η")
-                    yield self._input("lr")
-                    yield Label("batch")
+                    yield _select(engine.OPTIMIZERS, draft.optimizer, "optimizer")
+                    yield from self._field("lr")
+                    yield Label(settings.TRAINING["batch_size"].shown)
                     yield self._input("batch_size")
                 with Horizontal(classes="row"):
-                    for key in ("l1", "l2", "weight_decay"):
-                        yield Label(SHORT_LABELS[key])
-                        yield self._input(key)
+                    for key in REGULARIZATION_FIELDS:
+                        yield from self._field(key)
                 yield Horizontal(*self._hyper_widgets(), id="editor-hyper", classes="row")
             yield Static("", id="editor-errors")
             with Horizontal(id="editor-buttons"):
@@ -199,8 +179,17 @@ class NetworkEditor(LabModal[tuple[dict, dict] | None]):
                     "Apply", id="apply", variant="primary", compact=True, tooltip="Enter or ctrl+s"
                 )
 
+    def _field(self, key: str) -> list:
+        """A training number's label (its symbol or short name) and field."""
+        return [Label(field_setting(key, self.draft.optimizer).shown), self._input(key)]
+
     def _input(self, key: str) -> Input:
-        label = FLOAT_FIELDS[key][0] if key in FLOAT_FIELDS else "batch size: full or a number"
+        if key == "batch_size":
+            label = 'batch size: "full" or a number of examples'
+        else:
+            s = field_setting(key, self.draft.optimizer)
+            default = "" if s.default is None else f"; default {s.default:g}"
+            label = f"{s.title}: {s.meaning} ({s.allowed()}{default})"
         return Input(
             self.draft.values.get(key, ""),
             id=key,
@@ -212,8 +201,6 @@ class NetworkEditor(LabModal[tuple[dict, dict] | None]):
     def _layer_rows(self) -> list[Horizontal]:
         rows = []
         L = len(self.draft.layers)
-        activations = _options(engine.ACTIVATIONS)
-        inits = _options(engine.INITIALIZERS)
         for l, layer in enumerate(self.draft.layers, start=1):
             output = l == L
             widgets = [
@@ -225,14 +212,8 @@ class NetworkEditor(LabModal[tuple[dict, dict] | None]):
                     disabled=output,
                     tooltip="output units are set by the data" if output else "units nˡ",
                 ),
-                Select(
-                    activations,
-                    value=layer.activation,
-                    allow_blank=False,
-                    compact=True,
-                    id=f"act-{l}",
-                ),
-                Select(inits, value=layer.init, allow_blank=False, compact=True, id=f"init-{l}"),
+                _select(engine.ACTIVATIONS, layer.activation, f"act-{l}"),
+                _select(engine.INITIALIZERS, layer.init, f"init-{l}"),
             ]
             if output:
                 widgets.append(Label("output"))
@@ -247,10 +228,19 @@ class NetworkEditor(LabModal[tuple[dict, dict] | None]):
         widgets: list = [Label(f"{self.draft.optimizer}:")]
         fields = self.draft.hyper_fields()
         for key in fields:
-            widgets += [Label(SHORT_LABELS[key]), self._input(key)]
-        if "nesterov" in engine.OPTIMIZERS[self.draft.optimizer].defaults:
-            widgets.append(Checkbox("nesterov", self.draft.nesterov, id="nesterov", compact=True))
-        if not fields:
+            widgets += self._field(key)
+        own = self.draft.own_settings()
+        for key in self.draft.flag_fields():
+            widgets.append(
+                Checkbox(
+                    key,
+                    self.draft.flags[key],
+                    id=key,
+                    compact=True,
+                    tooltip=f"{own[key].title}: {own[key].meaning}",
+                )
+            )
+        if not fields and not self.draft.flag_fields():
             widgets.append(Label("no hyper-parameters"))
         return widgets
 
@@ -306,10 +296,10 @@ class NetworkEditor(LabModal[tuple[dict, dict] | None]):
             return
         self._check()
 
-    @on(Checkbox.Changed, "#nesterov")
-    def _nesterov_changed(self, event: Checkbox.Changed) -> None:
+    @on(Checkbox.Changed)
+    def _flag_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
-        self.draft.nesterov = event.value
+        self.draft.flags[event.checkbox.id or ""] = event.value
         self._check()
 
     @on(Button.Pressed)

@@ -19,32 +19,24 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-import engine
+from engine import settings
 from engine.network import LayerSpec, build_network
+from engine.settings import Setting
 from scenarios.errors import ScenarioError
-from scenarios.schema import activations_with_alpha, init_settings, optimizer_settings
+from scenarios.schema import activations_with_alpha, init_settings
 from scenarios.validate import Checker, check_network, check_training
 
 INIT_KEYS = ("std", "limit", "value", "gain")
 BIAS_KEYS = {"bias_std": "std", "bias_limit": "limit", "bias_value": "value"}
-FLOAT_FIELDS = {
-    "lr": ("learning rate η", "positive"),
-    "l1": ("L1 penalty λ₁", "nonnegative"),
-    "l2": ("L2 penalty λ₂", "nonnegative"),
-    "weight_decay": ("weight decay", "nonnegative"),
-    "momentum": ("momentum μ", "unit"),
-    "beta1": ("β₁", "unit"),
-    "beta2": ("β₂", "unit"),
-    "rho": ("ρ", "unit"),
-    "eps": ("ε", "positive"),
-}
-"""Training fields typed as numbers: key → (label, allowed range)."""
+REGULARIZATION_FIELDS = ("l1", "l2", "weight_decay")
+TRAINING_FIELDS = ("lr", *REGULARIZATION_FIELDS)
+"""The ``[training]`` numbers the editor shows with every optimizer (then the optimizer's own).
+Labels, defaults and ranges are the settings' declarations (``engine.settings``)."""
 
-RANGES = {
-    "positive": (lambda v: v > 0, "must be > 0"),
-    "nonnegative": (lambda v: v >= 0, "must be ≥ 0"),
-    "unit": (lambda v: 0 <= v < 1, "must be in [0, 1)"),
-}
+
+def field_setting(key: str, optimizer: str) -> Setting:
+    """The declared setting behind the editor's training field ``key``."""
+    return settings.find(f"training.{key}", optimizer)
 
 
 @dataclass(frozen=True)
@@ -78,7 +70,7 @@ class NetworkDraft:
     network: dict  # the original [network] section (other keys are kept)
     training: dict  # the original [training] section (other keys are kept)
     values: dict[str, str] = field(default_factory=dict)  # training field id → typed text
-    nesterov: bool = False
+    flags: dict[str, bool] = field(default_factory=dict)  # the optimizer's switches (nesterov)
 
     @classmethod
     def from_sections(cls, n_in: int, n_out: int, n_train: int, network: dict, training: dict):
@@ -97,15 +89,9 @@ class NetworkDraft:
                 )
             )
             previous = table.get("size", previous)
-        optimizer = training.get("optimizer", "sgd")
-        defaults = {k: v for cls in engine.OPTIMIZERS.values() for k, v in cls.defaults.items()}
-        if optimizer in engine.OPTIMIZERS:
-            defaults.update(engine.OPTIMIZERS[optimizer].defaults)
-        values = {"optimizer": optimizer, "batch_size": str(training.get("batch_size", "full"))}
-        for key in FLOAT_FIELDS:
-            value = training.get(key, defaults.get(key, 0.0 if key != "lr" else 0.1))
-            values[key] = _number_text(value)
-        return cls(
+        optimizer = training.get("optimizer", settings.TRAINING["optimizer"].default)
+        batch = training.get("batch_size", settings.TRAINING["batch_size"].default)
+        draft = cls(
             n_in,
             n_out,
             n_train,
@@ -113,27 +99,40 @@ class NetworkDraft:
             network.get("loss", "mse"),
             copy.deepcopy(network),
             copy.deepcopy(training),
-            values,
-            bool(training.get("nesterov", defaults.get("nesterov", False))),
+            {"optimizer": optimizer, "batch_size": str(batch)},
         )
+        for key in TRAINING_FIELDS:
+            draft.values[key] = _number_text(training.get(key, settings.TRAINING[key].default))
+        draft.set_optimizer(optimizer)
+        return draft
 
     # --- editing ------------------------------------------------------------------------------
 
     @property
     def optimizer(self) -> str:
-        return self.values.get("optimizer", "sgd")
+        return self.values.get("optimizer", settings.TRAINING["optimizer"].default)
+
+    def own_settings(self) -> dict[str, Setting]:
+        """The optimizer's declared hyper-parameters."""
+        return settings.optimizer_settings(self.optimizer)
 
     def hyper_fields(self) -> tuple[str, ...]:
-        """The optimizer's own number fields (``nesterov`` is a switch, not listed)."""
-        return tuple(k for k in optimizer_settings(self.optimizer) if k != "nesterov")
+        """The optimizer's own number fields (its switches are ``flag_fields``)."""
+        return tuple(k for k, s in self.own_settings().items() if s.type != "bool")
+
+    def flag_fields(self) -> tuple[str, ...]:
+        """The optimizer's own switches (``nesterov``), shown as check boxes."""
+        return tuple(k for k, s in self.own_settings().items() if s.type == "bool")
 
     def set_optimizer(self, name: str) -> None:
-        """Switch optimizer; its hyper-parameters start at their defaults unless typed before."""
+        """Switch optimizer; its hyper-parameters start at their defaults unless the section sets
+        them (then they keep what was typed, or the section's value)."""
         self.values["optimizer"] = name
-        for key, value in engine.OPTIMIZERS[name].defaults.items():
-            if key == "nesterov":
-                continue
-            if key not in self.training:
+        for key, s in settings.optimizer_settings(name).items():
+            value = self.training.get(key, s.default)
+            if s.type == "bool":
+                self.flags.setdefault(key, bool(value))
+            elif key not in self.values or key not in self.training:
                 self.values[key] = _number_text(value)
 
     def add_layer(self) -> None:
@@ -228,29 +227,30 @@ class NetworkDraft:
         training = dict(self.training)
         optimizer = self.optimizer
         training["optimizer"] = optimizer
-        takes = set(optimizer_settings(optimizer))
-        defaults = engine.OPTIMIZERS[optimizer].defaults
-        for key in ("momentum", "nesterov", "beta1", "beta2", "rho", "eps"):
-            if key not in takes:
+        own = self.own_settings()
+        for key in settings.all_optimizer_settings():
+            if key not in own:
                 training.pop(key, None)
-        for key in ("lr", "l1", "l2", "weight_decay", *self.hyper_fields()):
-            label, allowed = FLOAT_FIELDS[key]
+        for key in (*TRAINING_FIELDS, *self.hyper_fields()):
+            setting = field_setting(key, optimizer)
             text = self.values.get(key, "").strip()
             value = _parse_float(text)
             if value is None:
-                errors.append(FieldError(key, f"{label}: {text!r} refused — not a number"))
+                errors.append(FieldError(key, f"{setting.title}: {text!r} refused — not a number"))
                 continue
-            ok, rule = RANGES[allowed]
-            if not ok(value):
-                errors.append(FieldError(key, f"{label}: {text} refused — {rule}"))
+            if not setting.in_range(value):
+                errors.append(
+                    FieldError(
+                        key, f"{setting.title}: {text} refused — must be {setting.allowed()}"
+                    )
+                )
                 continue
-            if key in defaults and key not in self.training and value == defaults[key]:
+            if key in own and key not in self.training and value == setting.default:
                 continue  # the optimizer's own default: leave the section as it was
             training[key] = value
-        if "nesterov" in takes and (
-            "nesterov" in self.training or self.nesterov != defaults["nesterov"]
-        ):
-            training["nesterov"] = self.nesterov
+        for key in self.flag_fields():
+            if key in self.training or self.flags.get(key) != own[key].default:
+                training[key] = bool(self.flags.get(key))
         batch = self.values.get("batch_size", "full").strip().lower()
         if batch == "full":
             training["batch_size"] = "full"
@@ -348,7 +348,13 @@ def _field_of(message: str) -> str:
         l = match.group(1)
         key = match.group(2) if match.lastindex and match.lastindex >= 2 else "activation"
         return {"size": f"size-{l}", "init": f"init-{l}"}.get(key, f"act-{l}")
-    for key in ("batch_size", "optimizer", "loss", *FLOAT_FIELDS):
+    for key in (
+        "batch_size",
+        "optimizer",
+        "loss",
+        *TRAINING_FIELDS,
+        *settings.all_optimizer_settings(),
+    ):
         if key in message:
             return key
     return "loss"

@@ -1,10 +1,11 @@
-"""The network panel: the layers as a table, the current layer and phase while stepping.
+"""The network panel: a picture of the network (``network_picture``) or its layer table.
 
-One row per layer l = 0…L (row 0 is the input): units nˡ, activation σ, how W was initialized,
-parameter count, and a marker on the layer the debugger's current event belongs to (forward,
-δ, ∂C/∂W, update). Below: loss, optimizer, learning rate, batch size, regularization. Clicking a
-layer row selects it for the equation view (``SelectUnit``); "Edit…" opens the network editor,
-whose result is posted as ``ApplyNetwork``.
+The picture is the default view: units as nodes in columns, weights as edges, following the
+debugger's current event; ``t`` (or the "Table" button, or the command palette) switches to the
+layer table (``layer_table``) and back. Below either: loss, optimizer, learning rate, batch
+size, regularization. Clicking a unit, a weight or a layer row selects it for the equation view
+(``SelectUnit`` / ``SelectWeight``); "Edit…" opens the network editor, whose result is posted as
+``ApplyNetwork``.
 """
 
 from __future__ import annotations
@@ -13,116 +14,30 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.events import Click
 from textual.widgets import Button, Static
 
-from tui.messages import ApplyNetwork, SelectUnit
-from tui.panels.base import ACCENT, CURRENT_ROW, MUTED, SELECTED, Panel, Show
+from engine.settings import TRAINING
+from tui.messages import ApplyNetwork
+from tui.panels.base import ACCENT, MUTED, Panel, Show
 from tui.panels.format import flow, fmt, fmt_count
-
-EVENT_MARKERS = {
-    "step_start": "a step starts",
-    "forward": "forward zˡ, aˡ",
-    "loss": "loss C and ∇ₐC",
-    "delta": "δ backward",
-    "gradient": "∂C/∂W backward",
-    "clip": "gradient clipping",
-    "update": "update Wˡ (pending)",
-    "step_end": "step done, updates applied",
-}
-"""How the current event is named under the table."""
-
-HEADER = ("l", "n", "σ", "init", "params")
-ALIGN_RIGHT = (True, True, False, False, True)
-
-
-def layer_rows(net) -> list[tuple[str, ...]]:
-    """The table's cells, row 0 the input: (l, units, activation, init, parameters)."""
-    rows = [("0", str(net.n_in), "input", "", "")]
-    for layer in net.layers:
-        extras = []
-        if getattr(layer, "dropout", 0.0):
-            extras.append(f"drop {fmt(layer.dropout, 3)}")
-        if getattr(layer, "batch_norm", False):
-            extras.append("BN")
-        act = layer.activation
-        name = act.name if act.alpha is None else f"{act.name} α={fmt(act.alpha, 3)}"
-        activation = name + (" " + " ".join(extras) if extras else "")
-        rows.append(
-            (
-                str(layer.l),
-                str(layer.n_out),
-                activation,
-                layer.init or "",
-                fmt_count(layer.n_params),
-            )
-        )
-    return rows
-
-
-def event_row(event, L: int) -> tuple[int | None, str] | None:
-    """(layer row to highlight or None, what the event is) for the debugger's current event."""
-    if event is None or event.kind not in EVENT_MARKERS:
-        return None
-    l = getattr(event, "l", None)
-    if event.kind in ("loss", "clip"):
-        l = L
-    marker = EVENT_MARKERS[event.kind]
-    if l is not None:
-        marker = marker.replace("ˡ", _sup(l))
-    return l, marker
-
-
-def _sup(l: int) -> str:
-    return str(l).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
-
-
-def render_table(rows, current: tuple[int, str] | None, selected: int | None) -> Content:
-    """The rows as aligned columns after a marker column: ``▶`` and a highlight on the current
-    event's layer, the selected layer in bold; under the table, what the current event is."""
-    table = [HEADER] + list(rows)
-    widths = [max(len(row[c]) for row in table) for c in range(len(HEADER))]
-    lines = []
-    for index, row in enumerate(table):
-        r = index - 1
-        is_current = current is not None and r == current[0]
-        cells = [
-            cell.rjust(w) if right else cell.ljust(w)
-            for cell, w, right in zip(row, widths, ALIGN_RIGHT)
-        ]
-        text = ("▶ " if is_current else "  ") + " ".join(cells).rstrip()
-        if index == 0:
-            style = MUTED
-        elif is_current:
-            style = CURRENT_ROW
-        elif selected is not None and r == selected:
-            style = SELECTED
-        else:
-            style = ""
-        lines.append(Content.styled(text, style) if style else Content(text))
-    if current is not None:
-        r, marker = current
-        where = f"layer {r}" if r is not None else "step"
-        lines.append(Content.assemble((f"now {where}: ", MUTED), (marker, ACCENT)))
-    return Content("\n").join(lines)
-
-
-HYPER_SYMBOLS = {"beta1": "β₁", "beta2": "β₂", "eps": "ε", "rho": "ρ", "momentum": "μ"}
-"""How the optimizer's hyper-parameters are written (the symbols of the update equations)."""
+from tui.panels.layer_table import LayerTable, event_row, layer_rows, render_table
+from tui.panels.network_picture import NetworkPicture
 
 
 def optimizer_items(optimizer) -> list[tuple[str, str]]:
     """``[("optimizer", "adam"), ("β₁", "0.9"), ("β₂", "0.999"), ("ε", "1e-8")]``: the name and
-    each setting as its own item (so they wrap between settings, never inside one)."""
+    each setting as its own item (so they wrap between settings, never inside one), written as
+    the optimizer declares it (``Optimizer.settings``: the symbols of the update equations)."""
     items = [("optimizer", optimizer.name)]
-    for key, value in optimizer.hyper.items():
+    for s in optimizer.settings:
+        value = optimizer.hyper[s.name]
         if isinstance(value, bool):
             if value:  # a flag (nesterov) goes with the name
-                items[0] = ("optimizer", f"{items[0][1]} {key}")
+                items[0] = ("optimizer", f"{items[0][1]} {s.name}")
         else:
-            items.append((HYPER_SYMBOLS.get(key, key), fmt(value)))
+            items.append((s.shown, fmt(value)))
     if optimizer.weight_decay:
-        items.append(("λ", fmt(optimizer.weight_decay)))
+        items.append((TRAINING["weight_decay"].shown, fmt(optimizer.weight_decay)))
     return items
 
 
@@ -137,45 +52,36 @@ def training_items(run) -> list[Content]:
     items = [
         ("loss", net.loss.name),
         *optimizer_items(learner.optimizer),
-        ("η", fmt(lr)),
-        ("batch", f"full ({batch})" if batch == trainer.n else str(batch)),
+        (TRAINING["lr"].shown, fmt(lr)),
+        (TRAINING["batch_size"].shown, f"full ({batch})" if batch == trainer.n else str(batch)),
     ]
-    for name in ("l1", "l2"):
-        value = getattr(learner, name, 0.0)
-        if value:
-            items.append((name.upper(), fmt(value)))
-    for name in ("clip_value", "clip_norm"):
+    for name in ("l1", "l2", "clip_value", "clip_norm"):
         value = getattr(learner, name, None)
-        if value is not None:
-            items.append((name, fmt(value)))
+        if value:  # 0 and None: off
+            items.append((TRAINING[name].shown, fmt(value)))
     result = [Content.assemble((f"{key} ", MUTED), value) for key, value in items]
     result.append(Content.assemble(("params ", MUTED), (fmt_count(net.n_params), ACCENT)))
     return result
 
 
-class LayerTable(Show):
-    """The layer table; a click on a layer row selects that layer (``SelectUnit(l)``)."""
-
-    rows = 0
-
-    def on_click(self, event: Click) -> None:
-        offset = event.get_content_offset(self)
-        if offset is None:
-            return
-        l = offset.y - 1  # line 0 is the header, line 1 the input
-        if 1 <= l < self.rows:
-            event.stop()
-            self.post_message(SelectUnit(l, None))
-
-
 class NetworkPanel(Panel):
-    """The layers of the network and its training settings (see the module docstring)."""
+    """The picture or the layer table, and the training settings (see the module docstring)."""
 
     BORDER_TITLE = "Network"
     DEFAULT_CSS = """
     NetworkPanel #network-scroll {
         height: 1fr;
         overflow-x: auto;
+        display: none;
+    }
+    NetworkPanel.-table #network-scroll {
+        display: block;
+    }
+    NetworkPanel.-table #network-picture, NetworkPanel.-table #network-caption {
+        display: none;
+    }
+    NetworkPanel #network-caption {
+        height: auto;
     }
     NetworkPanel #network-table {
         width: auto;
@@ -188,33 +94,60 @@ class NetworkPanel(Panel):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._rows: list[tuple[str, ...]] = []
+        self.table_shown = False
 
     def compose(self) -> ComposeResult:
+        yield NetworkPicture(id="network-picture")
+        yield Show("", id="network-caption")
         with VerticalScroll(id="network-scroll", can_focus=False):
             yield LayerTable("", id="network-table")
-            yield Show("", id="network-summary")
+        yield Show("", id="network-summary")
         with Horizontal(classes="panel-buttons"):
             yield Button("Edit…", id="network-edit", compact=True, tooltip="Edit the network")
+            yield Button(
+                "Table", id="network-view", compact=True, tooltip="Picture / layer table (t)"
+            )
+
+    def toggle_view(self) -> None:
+        """Switch between the picture and the layer table."""
+        self.table_shown = not self.table_shown
+        self.set_class(self.table_shown, "-table")
+        self.query_one("#network-view", Button).label = "Picture" if self.table_shown else "Table"
+        if self.last_view is not None:
+            self.call_after_refresh(self._redraw)  # the shown view has its size then
 
     # --- the view -----------------------------------------------------------------------------
 
     def refresh_view(self, view) -> None:
-        """Redraw the layer table and the settings line from ``view.run``."""
+        """Redraw the picture or the layer table, and the settings line, from ``view.run``."""
         self.last_view = view
         net = view.run.net
-        self._rows = layer_rows(net)
-        current = event_row(view.event, net.L)
-        selected = view.selection.l if view.selection is not None else None
-        table = self.query_one("#network-table", LayerTable)
-        table.rows = len(self._rows)
-        table.update(render_table(self._rows, current, selected))
+        width = self.content_region.width
+        self.waiting_for_size = not width  # before the first layout: drawn at the first resize
+        if self.waiting_for_size:
+            return
+        if self.table_shown:
+            self._rows = layer_rows(net)
+            current = event_row(view.event, net.L)
+            selected = view.selection.l if view.selection is not None else None
+            table = self.query_one("#network-table", LayerTable)
+            table.rows = len(self._rows)
+            table.update(render_table(self._rows, current, selected, width))
+        else:
+            picture = self.query_one("#network-picture", NetworkPicture)
+            self.waiting_for_size = not picture.refresh_view(view)
+            self.query_one("#network-caption", Static).update(picture.caption)
         summary = self.query_one("#network-summary", Static)
-        width = max(self.content_region.width, 20)
         summary.update(flow(training_items(view.run), width))
         sizes = " → ".join(str(n) for n in net.sizes)
         self.border_subtitle = sizes if len(sizes) <= 30 else f"{net.L} layers"
 
     # --- actions ------------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#network-view")
+    def _view_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.toggle_view()
 
     @on(Button.Pressed, "#network-edit")
     def _edit_pressed(self, event: Button.Pressed) -> None:

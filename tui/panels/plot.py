@@ -30,6 +30,15 @@ from textual.widget import Widget
 if TYPE_CHECKING:
     from textual_plotext.plot import Plot
 
+PRIVATE_NAMES = {
+    "plotext._dict": ("themes",),
+    "plotext._figure": ("_figure_class._set_size",),
+    "textual_plotext.plot": ("_rgbify_theme", "_sequence"),
+}
+"""The private names of plotext and textual-plotext this module uses (as ``PlotextPlot`` does):
+they may change in any release, so pyproject.toml holds both packages to the minor version
+tested, and a test fails when one of these disappears."""
+
 _SGR = re.compile(r"\x1b\[([0-9;]*)m")
 
 _PLAIN = (None, None, False, False, False)  # foreground, background, bold, italic, underline

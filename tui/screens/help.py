@@ -15,8 +15,15 @@ from tui.screens.dialogs import LabModal
 
 GUIDE = """
 ## Panels
-- **Network**: the layers (size, activation, init, parameters); the layer being computed is
-  highlighted while you step. Edit a layer and apply to rebuild the network.
+- **Network**: a picture of the network, input on the left. Units are nodes with their value
+  (and, for 2-D data, a map of their output over the input plane); weights are lines between
+  them, or a shaded band when a layer is too wide to draw unit by unit. Orange is positive,
+  blue negative; the stronger the colour, the larger the value. While you step it follows the
+  debugger: the layer just computed is highlighted, δ and ∂C/∂W fill in from the output back,
+  an update shows ΔW = W_new − W_old. Click a unit or a weight (or focus the picture and use
+  the arrows and enter) to have the Debugger explain it; `[` and `]` choose the example of
+  the batch. `t` switches to the layer table (size, activation, init, parameters) and back.
+  "Edit…" rebuilds the network.
 - **Loss**: training (and validation) loss per step; `l` switches to a log scale.
 - **Gradients**: one bar per layer on a log scale; low bars mean vanishing gradients, high bars
   exploding ones. The statistic can be switched (command palette: *Next gradient statistic*).
@@ -37,7 +44,7 @@ All actions are also in the command palette (ctrl+p).
 
 
 KEY_WIDTH = 8  # " ctrl+p "
-TITLE_WIDTH = 24
+TITLE_WIDTH = max(len(a.title) for a in (*KEYS, *PALETTE_ONLY)) + 2  # the longest, 2 spaces
 
 
 def keys_table(width: int | None = None) -> Content:

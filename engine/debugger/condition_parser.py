@@ -1,0 +1,287 @@
+"""The tokenizer and the recursive-descent parser of the expression language (``conditions.py``,
+whose docstring gives the grammar)."""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import dataclass
+
+from .condition_nodes import (
+    ALL_NAMES,
+    COMPARISONS,
+    FUNCTIONS,
+    KEYWORDS,
+    PER_LAYER,
+    PREDICATES,
+    REDUCERS,
+    AnyLayer,
+    Binary,
+    Call,
+    Compare,
+    Index,
+    Logic,
+    Name,
+    Node,
+    Num,
+    Unary,
+)
+from .errors import ConditionError
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
+    r"|(?P<name>[A-Za-z_][A-Za-z_0-9]*)"
+    r"|(?P<op><=|>=|==|!=|[<>+\-*/@\[\],()]))"
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # "number", "name", "op", "end"
+    text: str
+    col: int
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split ``text`` into tokens; ConditionError at the first character that fits none."""
+    tokens, pos = [], 0
+    while True:
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        if pos == len(text):
+            tokens.append(Token("end", "", pos))
+            return tokens
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            ch = text[pos]
+            hint = " (use == to compare)" if ch == "=" else ""
+            hint = " (use 'and', 'or', 'not')" if ch in "&|!" else hint
+            raise ConditionError(f"unexpected character {ch!r}{hint}", text, pos)
+        kind = m.lastgroup
+        tokens.append(Token(kind, m.group(kind), m.start(kind)))
+        pos = m.end()
+
+
+MAX_DEPTH = 40  # nested parentheses and chained 'not' / unary signs, together
+
+
+class _Parser:
+    def __init__(self, text: str):
+        self.text = text
+        self.tokens = tokenize(text)
+        self.pos = 0
+        self.depth = 0
+
+    def _nest(self, col: int) -> None:
+        """One level deeper; an expression nested past ``MAX_DEPTH`` is refused (the parser
+        and the evaluator recurse once per level)."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            self.fail(f"nested too deeply (at most {MAX_DEPTH} levels of '(', 'not', '-')", col)
+
+    @property
+    def tok(self) -> Token:
+        return self.tokens[self.pos]
+
+    def fail(self, message: str, col: int | None = None):
+        raise ConditionError(message, self.text, self.tok.col if col is None else col)
+
+    def accept(self, *texts: str) -> Token | None:
+        t = self.tok
+        if t.kind in ("op", "name") and t.text in texts:
+            self.pos += 1
+            return t
+        return None
+
+    def expect(self, text: str, what: str) -> Token:
+        t = self.accept(text)
+        if t is None:
+            self.fail(f"expected {what}{self._found()}")
+        return t
+
+    def _found(self) -> str:
+        t = self.tok
+        return ", found the end" if t.kind == "end" else f", found {t.text!r}"
+
+    # condition := or
+    def condition(self) -> Node:
+        node = self.or_()
+        return node
+
+    def or_(self) -> Node:
+        col = self.tok.col
+        operands = [self.and_()]
+        while self.accept("or"):
+            operands.append(self.and_())
+        return self._logic("or", operands, col)
+
+    def and_(self) -> Node:
+        col = self.tok.col
+        operands = [self.not_()]
+        while self.accept("and"):
+            operands.append(self.not_())
+        return self._logic("and", operands, col)
+
+    def _logic(self, op, operands, col) -> Node:
+        if len(operands) == 1:
+            return operands[0]
+        for o in operands:
+            self._need_bool(o, op)
+        return Logic(op, [_quantify(o) for o in operands], col)
+
+    def not_(self) -> Node:
+        t = self.accept("not")
+        if t:
+            self._nest(t.col)
+            operand = self.not_()
+            self._need_bool(operand, "not")
+            return Logic("not", [_quantify(operand)], t.col)
+        return self.compare()
+
+    def _need_bool(self, node: Node, op: str):
+        if node.type != "bool":
+            self.fail(
+                f"'{op}' combines true/false conditions; {node} is a "
+                f"{'number' if node.type == 'num' else 'array'} (compare it, e.g. {node} > 0)",
+                node.col,
+            )
+
+    def compare(self) -> Node:
+        left = self.sum_()
+        t = self.tok
+        if t.kind == "op" and t.text in COMPARISONS:
+            self.pos += 1
+            right = self.sum_()
+            for side in (left, right):
+                if side.type == "array":
+                    self.fail(
+                        f"{side} is an array; compare one entry (e.g. {side}"
+                        f"[{','.join(['0'] * side.ndim)}]) or a summary (e.g. max(abs({side})))",
+                        side.col,
+                    )
+                if side.type == "bool":
+                    self.fail(f"{side} is already true/false; it cannot be compared", side.col)
+            if isinstance(left, Num) and math.isnan(left.value):
+                left, right = right, left
+            if isinstance(right, Num) and math.isnan(right.value) and t.text not in ("==", "!="):
+                self.fail("nan compares only with == or != (or use the predicate nan(x))", t.col)
+            nxt = self.tok
+            if nxt.kind == "op" and nxt.text in COMPARISONS:
+                self.fail("comparisons cannot be chained; join them with 'and'")
+            return _quantify(Compare(t.text, left, right, left.col))
+        if left.type == "bool":
+            return _quantify(left)
+        return left
+
+    def sum_(self) -> Node:
+        node = self.product()
+        while (t := self.accept("+", "-")) is not None:
+            node = self._arith(t, node, self.product())
+        return node
+
+    def product(self) -> Node:
+        node = self.unary()
+        while (t := self.accept("*", "/")) is not None:
+            node = self._arith(t, node, self.unary())
+        return node
+
+    def _arith(self, t: Token, left: Node, right: Node) -> Node:
+        for side in (left, right):
+            if side.type == "bool":
+                self.fail(f"{side} is true/false; arithmetic needs numbers", side.col)
+        return Binary(t.text, left, right, left.col)
+
+    def unary(self) -> Node:
+        t = self.accept("-", "+")
+        if t:
+            self._nest(t.col)
+            operand = self.unary()
+            if operand.type == "bool":
+                self.fail(f"'{t.text}' needs a number", operand.col)
+            if isinstance(operand, Num):
+                value = -operand.value if t.text == "-" else operand.value
+                return Num(value, t.text + operand.text, t.col)
+            return Unary(t.text, operand, t.col)
+        return self.postfix()
+
+    def postfix(self) -> Node:
+        node = self.primary()
+        t = self.accept("[")
+        if t is None:
+            return node
+        if node.type != "array":
+            self.fail(f"only arrays can be indexed; {node} is not an array", t.col)
+        indices = [self._int("an index")]
+        while self.accept(","):
+            indices.append(self._int("an index"))
+        self.expect("]", "',' or ']'")
+        if len(indices) > node.ndim:
+            self.fail(
+                f"{node} has {node.ndim} dimension{'s' if node.ndim > 1 else ''}; "
+                f"got {len(indices)} indices",
+                t.col,
+            )
+        return Index(node, tuple(indices), node.col)
+
+    def _int(self, what: str) -> int:
+        sign = -1 if self.accept("-") else 1
+        t = self.tok
+        if t.kind != "number" or not t.text.isdigit():
+            self.fail(f"expected {what} (a whole number){self._found()}")
+        if len(t.text) > 12:
+            self.fail(f"{what} of {len(t.text)} digits is too large (at most 12 digits)")
+        self.pos += 1
+        return sign * int(t.text)
+
+    def primary(self) -> Node:
+        t = self.tok
+        if t.kind == "number":
+            self.pos += 1
+            return Num(float(t.text), t.text, t.col)
+        if t.kind == "op" and t.text == "(":
+            self.pos += 1
+            self._nest(t.col)
+            node = self.condition()
+            self.expect(")", "')'")
+            return node
+        if t.kind == "name":
+            return self._name()
+        if t.kind == "end":
+            self.fail("expected a number or a name, found the end")
+        self.fail(f"expected a number or a name, found {t.text!r}")
+
+    def _name(self) -> Node:
+        t = self.tok
+        self.pos += 1
+        word = t.text
+        if word in ("nan", "inf") and not (self.tok.kind == "op" and self.tok.text == "("):
+            return Num(float(word), word, t.col)
+        if word in FUNCTIONS:
+            self.expect("(", f"'(' after {word}")
+            arg = self.sum_() if word not in PREDICATES else self.sum_()
+            if arg.type == "bool":
+                self.fail(f"{word}() takes a number or an array", arg.col)
+            if word in ("norm", *REDUCERS) and arg.type != "array":
+                self.fail(f"{word}() takes an array, e.g. {word}(delta@1)", arg.col)
+            self.expect(")", "')'")
+            return Call(word, arg, t.col)
+        if word in KEYWORDS:
+            self.fail(f"expected a number or a name before '{word}'")
+        if word not in ALL_NAMES:
+            close = difflib.get_close_matches(word, (*ALL_NAMES, *FUNCTIONS), n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            self.fail(f"unknown name {word!r}{hint} (see 'help expressions')", t.col)
+        layer, layer_col = None, t.col
+        at = self.accept("@")
+        if at:
+            if word not in PER_LAYER:
+                self.fail(f"{word} is not per layer; write it without @", at.col)
+            layer_col = self.tok.col
+            layer = self._int("a layer number after @")
+        return Name(word, layer, t.col, layer_col)
+
+
+def _quantify(node: Node) -> Node:
+    """Wrap a boolean node that has names without a selector in an any-layer quantifier."""
+    return AnyLayer(node) if node.type == "bool" and node.unbound else node

@@ -1,0 +1,69 @@
+"""The Loss event: C₀ as the sum of the loss's terms, and ∂C/∂aᴸ for one output unit.
+
+The formulas are the loss's own (``Loss.formula``, ``Loss.terms``, ``Loss.explain_grad`` in
+``engine/losses.py``); here they are given the unit's symbols and numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .select import example_row, unit
+from .text import Builder, Explanation, N, P, S, Txt, Writer, as_txt, summed
+
+
+@dataclass(frozen=True)
+class LossTerms(Writer):
+    """What a loss writes its formulas with (``Loss.explain_grad``, ``Loss.explain_fused_delta``):
+    the output unit's symbols ``a``, ``y`` (aᴸⱼ, yⱼ), their numbers ``a_value``, ``y_value``
+    (``signed``), the batch size ``B``, the number of outputs ``n`` and ``y_sum``, the sum of the
+    example's target row Σⱼ yⱼ (1 for one-hot rows); and ``Writer``'s pieces."""
+
+    a: Txt
+    y: Txt
+    a_value: Txt
+    y_value: Txt
+    B: int
+    n: int
+    y_sum: float = 1.0
+
+
+def explain_loss(view, ev, select, example) -> Explanation:
+    L = view.L
+    fwd = view.find("forward", L)
+    z, a, y = fwd.z, fwd.a, ev.y
+    n_b, n = a.shape
+    i = example_row(example, n_b)
+    j = unit(select, n, f"the output layer ({L})")
+    loss = view.net.loss
+    B = Builder(view, "loss", None, (j,), i, f"Loss ({loss.name}), output unit {j}, example {i}")
+    flat = loss.terms(z, a, y).ravel()
+    shown = [B.term(Txt(f"ℓ{k}", f"l{k}"), "loss_term", v, (k,)) for k, v in enumerate(flat)]
+    C0 = float(ev.data_loss)
+    B.line(
+        Txt("C₀", "C0"),
+        Txt(*loss.formula),
+        Txt("(") + summed(shown) + f") / {loss.denominator(a.shape)}",
+        N(C0),
+        result=C0,
+    )
+    if ev.penalty:
+        B.line(
+            Txt("C"),
+            Txt("C₀ + penalty", "C0 + penalty"),
+            N(C0) + " + " + P(ev.penalty),
+            N(ev.value),
+            result=ev.value,
+        )
+    g = float(ev.grad_a[i, j])
+    a_sym, y_sym = S("a", L, (j,)), S("y", None, (j,))
+    aj = B.term(a_sym, "a", a[i, j])
+    yj = B.term(y_sym, "y", y[i, j])
+    formula, numbers = loss.explain_grad(LossTerms(a_sym, y_sym, aj, yj, n_b, n))
+    B.line(Txt("∂C/∂") + a_sym, as_txt(formula), as_txt(numbers), N(g), result=g, final=True)
+    B.notes.append(f"B = {n_b} examples in the batch, n = {n} outputs; ℓ are the loss's terms")
+    if ev.fused:
+        B.notes.append(
+            "δᴸ is computed in the fused stable form, not from ∂C/∂a (see the Delta event)"
+        )
+    return B.build()

@@ -1,0 +1,56 @@
+"""The once-per-step events: StepStart (the batch and η), Clip (the threshold and the norms) and
+StepEnd (the loss and each layer's statistics)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...settings import TRAINING
+from ..formatting import num
+from .text import Builder, Explanation, N, Txt
+
+
+def explain_step_start(view, ev, select, example) -> Explanation:
+    B = Builder(view, "step_start", None, (), None, f"Step {ev.step} begins")
+    rows = (
+        ""
+        if ev.indices is None
+        else f", rows {np.array2string(np.asarray(ev.indices), threshold=12)}"
+    )
+    B.notes.append(
+        f"Batch {ev.batch} of epoch {ev.epoch}: {ev.batch_size} example"
+        f"{'s' if ev.batch_size != 1 else ''}{rows}; {TRAINING['lr'].title} = {num(ev.lr)}."
+    )
+    return B.build()
+
+
+def explain_clip(view, ev, select, example) -> Explanation:
+    B = Builder(view, "clip", None, (), None, f"Gradient clipping by {ev.mode}")
+    c = B.term(Txt("c"), "threshold", ev.threshold)
+    before = B.term(Txt("‖g‖", "|g|"), "norm_before", ev.norm_before)
+    if ev.mode == "norm":
+        B.line(
+            Txt("scale"),
+            Txt("min(1, c / ‖g‖)", "min(1, c / |g|)"),
+            Txt("min(1, ") + c + " / " + before + ")",
+            N(min(1.0, ev.threshold / ev.norm_before) if ev.norm_before else 1.0),
+            result=min(1.0, ev.threshold / ev.norm_before) if ev.norm_before else 1.0,
+        )
+    else:
+        B.notes.append(f"each gradient entry clipped to ±{num(ev.threshold)}")
+    B.line(Txt("‖g‖ after", "|g| after"), N(ev.norm_after), result=ev.norm_after, final=True)
+    changed = ", ".join(map(str, ev.changed)) or "none"
+    B.notes.append(f"layers changed: {changed}")
+    return B.build()
+
+
+def explain_step_end(view, ev, select, example) -> Explanation:
+    B = Builder(view, "step_end", None, (), None, f"Step {ev.step} done: updates applied")
+    B.line(Txt("C"), N(ev.loss), result=ev.loss, final=True)
+    for s in ev.stats:
+        B.notes.append(
+            f"layer {s.l}: ‖∂C/∂W‖ = {num(s.grad_norm)}, mean|δ| = {num(s.delta_mean_abs)}, "
+            f"‖W‖ = {num(s.weight_norm)}, ‖ΔW‖/‖W‖ = {num(s.update_ratio)}, "
+            f"saturated {num(s.saturated_fraction)}, dead {num(s.dead_fraction)}"
+        )
+    return B.build()

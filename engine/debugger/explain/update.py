@@ -1,0 +1,103 @@
+"""The Update event: one weight's or bias's new value, by the optimizer's rule, with its numbers.
+
+Weight decay (g = ∂C/∂W + λ W) is written here, the same for every optimizer; the rule itself is
+the optimizer's own (``Optimizer.explain_update`` in ``engine/optimizers.py``), written with an
+``UpdateTerms``.
+"""
+
+from __future__ import annotations
+
+from ...settings import TRAINING
+from .select import weight
+from .text import Builder, Explanation, N, P, S, Txt, Writer, as_txt
+
+
+class UpdateTerms(Writer):
+    """What an optimizer writes its rule with (``Optimizer.explain_update``).
+
+    ``p`` is the parameter's symbol (W²₀₁) and ``old`` its value before the step; ``g`` the
+    gradient's symbol (∂C/∂W²₀₁, or g with weight decay), ``g_value`` its number as text and
+    ``gradient`` as a float; ``lr`` the
+    number η; ``t`` the optimizer's step count (from 1); ``new`` the value the engine computed.
+    ``old_state(key)`` / ``new_state(key)`` are the parameter's optimizer state before and after
+    (0 before the first step). ``term(symbol, role, value)`` records a substituted number and
+    returns it as text; ``line(lhs, formula, *steps, result=…)`` writes an equation, and
+    ``assign(formula, *steps)`` the last one, p ← formula = steps = new; ``Writer``'s pieces
+    write the rest.
+    """
+
+    def __init__(self, builder: Builder, p, old, g, gradient, lr, t, new, state, idx):
+        self.builder = builder
+        self.p, self.old, self.lr, self.t, self.new = p, old, lr, t, new
+        self.g, self.g_value, self.gradient = g, P(gradient), gradient
+        (self._old, self._new), self._idx = state, idx
+
+    def old_state(self, key: str) -> float:
+        s = self._old.get(key)
+        return 0.0 if s is None else float(s[self._idx])
+
+    def new_state(self, key: str) -> float:
+        return float(self._new[key][self._idx])
+
+    def term(self, symbol, role: str, value) -> Txt:
+        return self.builder.term(as_txt(symbol), role, value)
+
+    def line(self, lhs, formula, *steps, result: float) -> None:
+        self.builder.line(as_txt(lhs), as_txt(formula), *map(as_txt, steps), result=result)
+
+    def assign(self, formula, *steps) -> None:
+        self.builder.line(
+            self.p,
+            as_txt(formula),
+            *map(as_txt, steps),
+            N(self.new),
+            result=self.new,
+            arrow=True,
+            final=True,
+        )
+
+    def note(self, text: str) -> None:
+        self.builder.notes.append(text)
+
+
+def explain_update(view, ev, select, example) -> Explanation:
+    l = ev.l
+    sel = weight(select, ev.W_old.shape, l)
+    is_W = len(sel) == 2
+    name = "W" if is_W else "b"
+    idx = sel if is_W else (sel[0],)
+    old = float((ev.W_old if is_W else ev.b_old)[idx])
+    new = float((ev.W_new if is_W else ev.b_new)[idx])
+    g = float((ev.grad_W if is_W else ev.grad_b)[idx])
+    opt = view.learner.optimizer
+    p = S(name, l, idx)
+    label = f"W[{sel[0]},{sel[1]}]" if is_W else f"b[{sel[0]}]"
+    B = Builder(view, "update", l, sel, None, f"Update ({ev.optimizer}), layer {l}, {label}")
+    o = B.term(p, "old", old)
+    gs = Txt("∂C/∂") + p
+    gt = B.term(gs, "g", g)
+    lr = B.term(Txt(TRAINING["lr"].symbol), "lr", ev.lr)
+    g_used = g
+    if is_W and opt.weight_decay:
+        wd = opt.weight_decay
+        g_used = g + wd * old
+        lam = TRAINING["weight_decay"].symbol
+        B.term(Txt(lam), "weight_decay", wd)
+        B.line(
+            Txt("g"),
+            gs + f" + {lam} " + p,
+            gt + " + " + P(wd) + " × " + o,
+            N(g_used),
+            result=g_used,
+        )
+        gs = Txt("g")
+    state_old = view.opt_before[l - 1].get(name, {})
+    state_new = ev.state.get(name, {})
+    state = (state_old, state_new)
+    terms = UpdateTerms(B, p, o, gs, g_used, lr, ev.t, new, state, idx)
+    opt.explain_update(terms)
+    clip = view.find("clip")
+    if clip is not None and l in clip.changed:
+        B.notes.append(f"∂C/∂{name} here is the clipped gradient (clip by {clip.mode})")
+    B.notes.append("computed, not yet applied: the network changes at StepEnd")
+    return B.build()

@@ -1,0 +1,455 @@
+"""The machinery under the debugger's motions: producing, replaying and walking back events, the
+fast path over whole steps, and the checks that stop a motion (breakpoints, the non-finite value,
+``until``, the end of training).
+
+``Controller`` (controller.py) is a ``Mover``: every motion command hands a "where to stop" test
+to ``_move``. The state it works on is set up by ``Controller.__init__``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..nonfinite import first_non_finite
+from . import ending
+from .breakpoints import Breakpoints
+from .conditions import QUICK_ERRORS, Expression
+from .errors import EvalError
+from .position import Position
+from .stops import Stop
+from .timeline import StepRecord, Timeline
+from .view import FastContext
+
+
+class _StepEndMarker:
+    """What the fast path passes to motion targets in place of a StepEnd event."""
+
+    kind = "step_end"
+
+
+_AT_STEP_END = _StepEndMarker()
+
+
+class Mover:
+    """The position in the event stream and the motion machinery of a ``Controller``."""
+
+    trainer: Any
+    learner: Any
+    net: Any
+    L: int
+    max_steps: int | None
+    max_epochs: int | None
+    stop_rule: Callable[[StepRecord], str | None] | None
+    breakpoints: Breakpoints
+    start_step: int
+    timeline: Timeline
+    _on_step: list[Callable[[StepRecord], None]]
+    _on_rewind: list[Callable[[int], None]]
+    _interrupt: bool
+    _gen: Any  # the generator of the step in progress, or None
+    _rec: StepRecord
+    _index: int
+    _n_events: int
+
+    @property
+    def position(self) -> Position:
+        """The current position (step, epoch, batch, event, its index in the step)."""
+        rec = self._rec
+        return Position(
+            rec.step, rec.epoch, rec.batch, self._index, self._last_index(rec) + 1, self._event()
+        )
+
+    # ==== the machinery =======================================================================
+
+    def _event(self):
+        rec = self._rec
+        if rec.events is None:
+            self.stats_of(rec)
+            return rec.end
+        return rec.events[self._index]
+
+    def _last_index(self, rec: StepRecord) -> int:
+        if rec.events is not None and rec.complete:
+            return len(rec.events) - 1
+        return self._n_events - 1
+
+    def _at_end(self) -> bool:
+        return self._rec.complete and self._index == self._last_index(self._rec)
+
+    def _is_phase_end(self, ev) -> bool:
+        if ev.kind == "loss":
+            return True
+        if ev.kind == "gradient":
+            return ev.l == 1
+        return ev.kind == "update" and ev.l == self.L
+
+    def _close_gen(self) -> None:
+        if self._gen is not None:
+            self._gen.close()  # abandoning a step leaves the parameters untouched
+            self._gen = None
+
+    def _trainer_at(self, steps_done: int) -> None:
+        """Bring the trainer to its state after ``steps_done`` steps (no step in progress)."""
+        self._close_gen()
+        tr = self.trainer
+        if tr.steps_done == steps_done:
+            return
+        done, snap = self.timeline.nearest_checkpoint(steps_done)
+        if tr.steps_done > steps_done or done > tr.steps_done:
+            tr.restore(snap)
+        while tr.steps_done < steps_done:
+            tr.step()
+
+    def _start_events(self, rec: StepRecord):
+        """A generator for ``rec``'s step from the state before it; records what is in force."""
+        self._trainer_at(rec.step - 1)
+        tl, tr = self.timeline, self.trainer
+        if tl.wants_checkpoint(tr.steps_done):
+            tl.add_checkpoint(tr.steps_done, tr.snapshot())
+        rec.params_before = tuple(dict(layer.params) for layer in self.net.layers)
+        rec.opt_before = tuple(dict(s) for s in self.learner.opt_state)
+        return tr.step_events()
+
+    def _begin_step(self) -> None:
+        """Start the step after the current one: position at its StepStart."""
+        steps_done = self._rec.step if self._rec is not None else self.start_step
+        rec = StepRecord(steps_done + 1)
+        gen = self._start_events(rec)
+        first = next(gen)
+        rec.epoch, rec.batch, rec.events = first.epoch, first.batch, [first]
+        self.timeline.append(rec)
+        self._rec, self._index, self._gen = rec, 0, gen
+
+    def _events_of(self, rec: StepRecord, force: bool = False) -> list:
+        """The events of the current step produced so far (replayed if they were dropped)."""
+        if rec.events is None or (force and rec.params_before is None):
+            gen = self._start_events(rec)
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+                rec.events = list(gen)
+            self.timeline.note_events(
+                rec
+            )  # the trainer ends after this step, as a complete record is
+        return rec.events
+
+    def _advance(self):
+        """Move one event forward (producing it if needed); return it."""
+        rec = self._rec
+        events = rec.events
+        if events is not None and self._index + 1 < len(events):
+            self._index += 1
+            return events[self._index]
+        if not rec.complete:
+            if self._gen is None:  # the step's generator was closed: start it again
+                gen = self._start_events(rec)
+                for _ in range(len(events)):
+                    next(gen)
+                self._gen = gen
+            ev = next(self._gen)
+            events.append(ev)
+            self._index += 1
+            if ev.kind == "step_end":
+                self._close_gen()
+                rec.finish(ev, self.learner.finite)
+                self._completed(rec)
+            return ev
+        self._begin_step()
+        return self._rec.events[0]
+
+    def _completed(self, rec: StepRecord) -> None:
+        if self._n_events != len(rec.events):
+            self._n_events = len(rec.events)
+        for fn in self._on_step:
+            fn(rec)
+
+    def _back_one(self) -> None:
+        rec = self._rec
+        if self._index > 0:
+            if rec.events is None:
+                self._events_of(rec)
+            self._index -= 1
+            return
+        prev = self.timeline.get(rec.step - 1)
+        self._close_gen()
+        self.timeline.truncate_after(prev.step)
+        for fn in list(self._on_rewind):
+            fn(prev.step)
+        self._rec, self._index = prev, self._last_index(prev)
+
+    def _history_message(self, n: int, available: int) -> str:
+        oldest = self.timeline.oldest
+        if oldest is None or oldest <= self.start_step + 1:
+            where = "the start of the run"
+        else:
+            where = f"the start of step {oldest}, the oldest step kept"
+        more = f" (only {available} event{'s' if available != 1 else ''} back)" if available else ""
+        hint = (
+            ""
+            if where == "the start of the run"
+            else f"; the history keeps the last {self.timeline.history} steps (--history N)"
+        )
+        return (
+            f"Cannot go back {n} event{'s' if n != 1 else ''}: that is before {where}{more}{hint}."
+        )
+
+    # --- running ------------------------------------------------------------------------------
+
+    def _fast_ok(self, until: Expression | None) -> bool:
+        return not self.breakpoints.need_events() and (until is None or not until.needs_events)
+
+    def _move(self, target, *, coarse: bool = False, until: Expression | None = None) -> Stop:
+        """Advance until ``target(record, event)`` or a breakpoint / non-finite value / end.
+
+        NumPy's overflow warnings are silenced: non-finite values are the debugger's to report.
+        """
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            return self._move_quietly(target, coarse, until)
+
+    def _move_quietly(self, target, coarse, until) -> Stop:
+        reason = ending.finished(self)
+        if reason is not None:  # nothing runs past the end of training (ending.py)
+            return Stop("finished", self.position, f"Training is finished: {reason}.")
+        at_events = self.breakpoints.at_events()
+        at_ends = self.breakpoints.at_step_end()
+        while True:
+            if coarse and self._at_end() and self._fast_ok(until):
+                return self._finish(self._fast_loop(target, until, at_ends), forward=True)
+            ev = self._advance()
+            rec = self._rec
+            stop = None
+            if ev.kind == "step_end":
+                stop = self._nan_at_step_end(rec, events=True)
+            if stop is None and at_events:
+                stop = self._check(at_events, ev, self.view)
+            if stop is None and ev.kind == "step_end":
+                stop = self._step_end_checks(rec, self.view, at_ends, until)
+            if stop is None and target(rec, ev):
+                stop = Stop("done", self.position)
+            if stop is None and self._interrupt:
+                self._interrupt = False  # consumed
+                stop = Stop("interrupted", self.position, "Interrupted.")
+            if stop is not None:
+                return self._finish(stop, forward=True)
+
+    def _fast_loop(self, target, until, at_ends) -> Stop:
+        """Whole steps on the fast path from a StepEnd (see the module docstring).
+
+        Per step: ``trainer.step()``, a small record appended to the ring, a checkpoint every
+        ``checkpoint_every`` steps, the step's non-finite check, and only the checks that are set
+        (conditions, until, the end of training). Statistics are computed only when a condition
+        reads them, and for the step the loop stops at.
+        """
+        self._trainer_at(self._rec.step)
+        tr, tl = self.trainer, self.timeline
+        append, records = tl.records.append, tl.records
+        every = tl.checkpoint_every
+        nan_on = self.breakpoints.nan.enabled
+        ctx = FastContext(self)
+        checks = bool(at_ends or until is not None or self.stop_rule is not None)
+        rule = self.stop_rule is not None
+        # a quick look first; the full check (hit counts, messages) only when one is true
+        quick = [bp.condition.quick for bp in at_ends]
+        if until is not None:
+            quick.append(until.quick)
+        max_steps, max_epochs = self.max_steps, self.max_epochs
+        bpe = tr.batches_per_epoch
+        listeners = self._on_step
+        prev_loss = self._rec.loss
+        last_index = self._n_events - 1
+        s = tr.steps_done
+        rec = self._rec
+        new_record = StepRecord.from_result
+        try:
+            while True:
+                if self._interrupt:
+                    self._interrupt = False  # consumed
+                    self._rec, self._index = rec, last_index
+                    return Stop("interrupted", self.position, "Interrupted.")
+                result = tr.step()
+                s += 1
+                rec = new_record(s, tr.epoch, tr.batch, result.loss, result.finite)
+                append(rec)
+                if s % every == 0:
+                    tl.add_checkpoint(s, tr.snapshot())
+                for fn in listeners:
+                    fn(rec)
+                if nan_on and not result.finite and self.learner.really_non_finite():
+                    self._rec, self._index = rec, last_index
+                    stop = self._nan_at_step_end(rec, events=False)
+                    if stop is not None:
+                        return stop
+                if checks:
+                    ctx.set(rec, prev_loss)
+                    # the stop rule is asked here and again by the full check when it answers
+                    need = (rule and self.stop_rule(rec) is not None) or any_true(quick, ctx)
+                else:
+                    need = False
+                if need or s == max_steps or (rec.epoch == max_epochs and rec.batch == bpe):
+                    self._rec, self._index = rec, last_index
+                    stop = self._step_end_checks(rec, ctx, at_ends, until)
+                    if stop is not None:
+                        return stop
+                if target(rec, _AT_STEP_END):
+                    self._rec, self._index = rec, last_index
+                    return Stop("done", self.position)
+                prev_loss = result.loss
+        except BaseException:  # e.g. KeyboardInterrupt: stay consistent with the ring
+            if records and records[-1] is rec and self._rec is not rec:
+                self._rec, self._index = rec, last_index
+            raise
+        finally:
+            tl.trim_events()
+            if self._rec is rec and self.learner.t == rec.step:
+                self.stats_of(rec)  # shown where the loop stopped
+
+    def _nan_at_step_end(self, rec: StepRecord, *, events: bool) -> Stop | None:
+        """Breakpoint 0 at a StepEnd: move to the step's first non-finite value, if any."""
+        nan_bp = self.breakpoints.nan
+        if not nan_bp.enabled or rec.nan_reported or rec.finite:
+            return None
+        found = first_non_finite(self._events_of(rec))
+        rec.nan_scanned = len(rec.events) - 1
+        if found is None:
+            return None
+        return self._nan_stop(rec, found)
+
+    def _nan_stop(self, rec: StepRecord, found) -> Stop:
+        rec.nan_reported = True
+        self._index = found.index
+        nan_bp = self.breakpoints.nan
+        nan_bp.hits += 1
+        message = (
+            f"Non-finite value at step {rec.step}: the first one is {found.what()}. "
+            "(breakpoint 0; 'disable 0' turns it off)"
+        )
+        return Stop("nan", self.position, message, (nan_bp,), (found.what(),))
+
+    def _check(self, bps, ev, ctx) -> Stop | None:
+        """Location breakpoints at event ``ev``: count hits, honour ignore counts, stop."""
+        fired, errors = [], []
+        for bp in bps:
+            if not bp.matches(ev):
+                continue
+            if bp.condition is not None:
+                try:
+                    if not bp.condition.evaluate(ctx):
+                        continue
+                except EvalError as e:
+                    bp.hits += 1
+                    errors.append((bp, e))
+                    continue
+            bp.hits += 1
+            if bp.ignore > 0:
+                bp.ignore -= 1
+                continue
+            fired.append(bp)
+        return self._breakpoint_stop(fired, errors, ctx)
+
+    def _step_end_checks(self, rec, ctx, at_ends, until) -> Stop | None:
+        """Condition breakpoints, ``until`` and the end of training, at a StepEnd."""
+        stop = None
+        if at_ends:
+            fired, errors = [], []
+            for bp in at_ends:
+                try:
+                    ok = bp.condition.evaluate(ctx)
+                except EvalError as e:
+                    bp.hits += 1
+                    errors.append((bp, e))
+                    continue
+                if ok:
+                    bp.hits += 1
+                    if bp.ignore > 0:
+                        bp.ignore -= 1
+                    else:
+                        fired.append(bp)
+            stop = self._breakpoint_stop(fired, errors, ctx)
+        if stop is None and until is not None:
+            try:
+                if until.evaluate(ctx):
+                    detail = "; ".join(until.witnesses(ctx))
+                    stop = Stop("until", self.position, f"{until} is true: {detail}.")
+            except EvalError as e:
+                stop = Stop("condition_error", self.position, f"until {until}: {e}")
+        if self.stop_rule is not None:
+            self._trainer_at(rec.step)  # the rule may look at the network after the step
+            prev = self.timeline.get(rec.step - 1)
+            rec.stop_reason = self.stop_rule(rec)
+            fresh = rec.stop_reason and (prev is None or prev.stop_reason is None)
+            if stop is None and fresh:
+                stop = Stop("end", self.position, f"Training stopped: {rec.stop_reason}.")
+        if stop is None:  # every forward motion stops where training ends
+            if self.max_steps is not None and rec.step >= self.max_steps:
+                stop = Stop("end", self.position, f"End of training: step {rec.step} (max steps).")
+            elif (
+                self.max_epochs is not None
+                and rec.epoch >= self.max_epochs
+                and rec.batch == self.trainer.batches_per_epoch
+            ):
+                stop = Stop("end", self.position, f"End of training: epoch {rec.epoch} completed.")
+        return stop
+
+    def _breakpoint_stop(self, fired, errors, ctx) -> Stop | None:
+        if errors:
+            bp, e = errors[0]
+            message = (
+                f"Breakpoint {bp.id} ({bp.spec()}): its condition cannot be evaluated here: {e}"
+            )
+            return Stop("condition_error", self.position, message, tuple(b for b, _ in errors))
+        if not fired:
+            return None
+        bp = fired[0]
+        details = tuple(bp.condition.witnesses(ctx)) if bp.condition is not None else ()
+        where = self.position.event_name()
+        message = f"Breakpoint {bp.id} ({bp.spec()}) at step {self._rec.step}, {where}"
+        message += f": {'; '.join(details)}." if details else "."
+        others = [b.id for b in fired[1:]]
+        if others:
+            message += f" Also hit: {', '.join(map(str, others))}."
+        return Stop("breakpoint", self.position, message, tuple(fired), details)
+
+    def _finish(self, stop: Stop, *, forward: bool) -> Stop:
+        """At a stop after moving forward: report a non-finite value passed over in this step,
+        delete temporary breakpoints that fired."""
+        rec = self._rec
+        nan_bp = self.breakpoints.nan
+        if (
+            forward
+            and stop.reason != "nan"
+            and nan_bp.enabled
+            and not rec.nan_reported
+            and rec.events is not None
+            and rec.nan_scanned < self._index
+        ):
+            found = first_non_finite(rec.events[: self._index + 1], rec.nan_scanned + 1)
+            rec.nan_scanned = self._index
+            if found is not None:
+                stop = self._nan_stop(rec, found)
+        deleted = [bp for bp in stop.breakpoints if bp.temporary and not bp.builtin]
+        for bp in deleted:
+            if bp.id in {b.id for b in self.breakpoints}:
+                self.breakpoints.clear(bp.id)
+        if deleted and stop.reason == "breakpoint":
+            ids = ", ".join(str(bp.id) for bp in deleted)
+            stop = Stop(
+                stop.reason,
+                stop.position,
+                f"{stop.message} Deleted temporary breakpoint {ids}.",
+                stop.breakpoints,
+                stop.details,
+            )
+        return stop
+
+
+def any_true(evaluators, ctx) -> bool:
+    """Some condition is true at ``ctx``, or cannot be evaluated there (``Expression.quick``
+    evaluators: an error means "look closer", and the full check reports it)."""
+    for evaluate in evaluators:
+        try:
+            if evaluate(ctx):
+                return True
+        except (EvalError, *QUICK_ERRORS):
+            return True
+    return False

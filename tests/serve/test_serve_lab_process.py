@@ -1,0 +1,92 @@
+"""How a tab's lab process is ended when it will not quit, and reported when it fails: with a
+stand-in lab (a Python one-liner speaking the start of the web driver's protocol)."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+
+import pytest
+
+pytest.importorskip("textual_serve")
+
+from serve_harness import alive  # noqa: E402
+from textual_serve.download_manager import DownloadManager  # noqa: E402
+
+from tui.web import lab_process  # noqa: E402
+from tui.web.lab_process import LabProcess  # noqa: E402
+
+pytestmark = pytest.mark.web
+
+STUBBORN = """
+import signal, sys, time
+signal.signal(signal.SIGTERM, signal.SIG_IGN)   # ignores the quit request and SIGTERM
+sys.stdout.write("__GANGLION__\\n"); sys.stdout.flush()
+time.sleep(120)
+"""
+FAILING = """
+import sys
+sys.stdout.write("__GANGLION__\\n"); sys.stdout.flush()
+sys.stderr.write("Traceback: something broke\\n")
+sys.exit(3)
+"""
+
+
+class Tab:
+    """What a lab writes to its tab, and whether the tab was closed."""
+
+    def __init__(self) -> None:
+        self.bytes = b""
+        self.closed = False
+
+    async def write_bytes(self, data: bytes) -> None:
+        self.bytes += data
+
+    async def write_str(self, text: str) -> None:
+        pass
+
+    async def close(self) -> None:
+        self.closed = True
+
+
+def lab(program: str, tab: Tab) -> LabProcess:
+    return LabProcess(
+        [sys.executable, "-c", program],
+        1,
+        write_bytes=tab.write_bytes,
+        write_str=tab.write_str,
+        close=tab.close,
+        download_manager=DownloadManager(),
+    )
+
+
+async def test_a_lab_that_ignores_quit_and_sigterm_is_killed(monkeypatch):
+    monkeypatch.setattr(lab_process, "QUIT_GRACE", 0.5)
+    monkeypatch.setattr(lab_process, "TERM_GRACE", 0.5)
+    tab = Tab()
+    stubborn = lab(STUBBORN, tab)
+    await stubborn.start(80, 24)
+    await asyncio.sleep(1.0)  # it has started and ignores SIGTERM
+    started = time.monotonic()
+    await stubborn.stop()
+    assert time.monotonic() - started < 10
+    assert not alive(stubborn.pid)
+    assert stubborn.asked_to_stop and stubborn.returncode == -9
+    assert not stubborn.failed  # it was ended on purpose: not reported as an error
+    assert tab.closed
+
+
+async def test_a_lab_that_fails_tells_its_tab_and_closes_it(capsys):
+    tab = Tab()
+    failing = lab(FAILING, tab)
+    await failing.start(80, 24)
+    for _ in range(200):
+        if tab.closed:
+            break
+        await asyncio.sleep(0.05)
+    assert tab.closed
+    assert failing.failed and failing.how_it_ended == "exit status 3"
+    assert b"This lab stopped with an error (exit status 3)" in tab.bytes
+    assert "something broke" in capsys.readouterr().out  # its output, in the server's log
+    await failing.stop()  # nothing left to do

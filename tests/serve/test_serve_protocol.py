@@ -1,0 +1,247 @@
+"""``backprop-lab serve`` without a browser: the real server, spoken to over the websocket its
+page uses (textual-serve's protocol: ``["stdin", keys]``, ``["resize", …]``; the lab's screen
+comes back as terminal bytes, read here through a VT100 screen model).
+
+Each test starts the installed ``backprop-lab serve`` on a free loopback port and stops it as
+ctrl+c does, checking that no lab process outlives it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import sys
+
+import pytest
+
+pytest.importorskip("textual_serve")
+pytest.importorskip("pyte")
+
+import aiohttp  # noqa: E402  (after the skip: it comes with the web extra)
+from serve_harness import TRAINS_UNTIL_PAUSED, LabSocket, Served, alive, wait_until  # noqa: E402
+
+from tui.session import LabSession  # noqa: E402
+
+pytestmark = pytest.mark.web
+
+STATUS = r"Backprop Lab │ xor │ (\w+) │ loss (\S+) │ step ([\d,]+) · epoch \d+ · (\S+)"
+
+
+@pytest.fixture
+def serve(tmp_path):
+    """``serve(*args)`` starts a server in ``tmp_path``; every server is stopped (ctrl+c) at
+    the end, and must leave no lab running."""
+    servers: list[Served] = []
+
+    def start(*args: str) -> Served:
+        served = Served(*args, cwd=tmp_path)
+        servers.append(served)
+        return served
+
+    yield start
+    for served in servers:
+        served.stop()
+
+
+async def get(url: str) -> tuple[int, str]:
+    async with aiohttp.ClientSession() as http, http.get(url) as response:
+        return response.status, (await response.read()).decode("utf-8", "replace")
+
+
+async def test_a_tab_gets_a_lab_that_draws_trains_steps_and_quits(serve):
+    served = serve("xor", *TRAINS_UNTIL_PAUSED)
+    tab = await LabSocket().connect(served)
+    try:
+        status = await tab.wait_for(STATUS)  # drawn: the status line and the five panels
+        assert status.group(1) == "idle" and status.group(3) == "1"
+        for panel in ("Network", "Loss", "Data", "Debugger", "Gradients"):
+            await tab.wait_for(f"─ {panel} ─")
+        await tab.keys(" ")
+        await tab.wait_for(r"│ running │ loss \d")  # training: a loss figure
+        await tab.keys(" ")
+        paused = await tab.wait_for(STATUS.replace(r"(\w+)", "(paused)", 1))
+        assert int(paused.group(3).replace(",", "")) > 1
+        await tab.keys("s", "s")
+        stepped = await tab.wait_for(STATUS.replace(r"(\S+)$", r"(Forward\(l=1\))"))
+        step = int(stepped.group(3).replace(",", ""))
+        assert step - int(paused.group(3).replace(",", "")) in (0, 1)  # the paused step or next
+        await tab.keys("q")
+        await tab.wait_for("Quit\\?")  # the lab asks: the training is not saved
+        await tab.keys("y")
+        await asyncio.wait_for(tab.closed.wait(), 30)
+    finally:
+        await tab.close()
+    served.wait_log(r"lab 1 ended \(quit in its tab\) \(0 of 4 labs running\)")
+    (pid,) = served.lab_pids()
+    wait_until(lambda: not alive(pid), 10, "the lab to end")
+    status, page = await get(served.url)  # the server stays up for the other tabs
+    assert status == 200 and "textual.js" in page
+
+
+async def test_each_tab_gets_its_own_lab(serve):
+    served = serve("xor")
+    first = await LabSocket().connect(served)
+    second = await LabSocket(size=(100, 30)).connect(served)
+    try:
+        await first.wait_for(STATUS)
+        await second.wait_for(r"Backprop Lab │ xor │ idle")
+        for epoch in (1, 2, 3):  # three epochs (of one step) in the first tab only
+            await first.keys("e")
+            await first.wait_for(rf"step {epoch} · epoch {epoch} · StepEnd")
+        await asyncio.sleep(0.5)
+        assert "step 1 · epoch 1 · StepStart" in second.screen()
+        pids = served.lab_pids()
+        assert len(set(pids)) == 2
+        served.wait_log(r"2 of 4 labs running")
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_when_every_lab_is_in_use_a_page_says_so(serve):
+    served = serve("xor", "--max-sessions", "1")
+    tab = await LabSocket().connect(served)
+    try:
+        await tab.wait_for(STATUS)
+        status, page = await get(served.url)
+        assert status == 503
+        assert "Every lab of this server is in use" in page and "at most 1" in page
+        # a tab whose page came just before the server filled up is told in its terminal
+        late = await LabSocket().connect(served)
+        await late.wait_for("Every lab of this server is in use")
+        await late.close()
+        assert len(served.lab_pids()) == 1
+        served.wait_log("was turned away")
+    finally:
+        await tab.close()
+    served.wait_log(r"lab 1 ended \(its tab was closed\)")
+    status, _ = await get(served.url)
+    assert status == 200  # room again
+
+
+async def test_a_tab_closed_mid_training_ends_its_lab(serve):
+    served = serve("spiral")
+    tab = await LabSocket().connect(served)
+    other = await LabSocket().connect(served)
+    await tab.wait_for(r"Backprop Lab │ spiral │ idle")
+    await other.wait_for(r"Backprop Lab │ spiral │ idle")
+    await tab.keys(" ")
+    await tab.wait_for(r"│ running │")
+    closing, staying = served.lab_pids()
+    await tab.close()  # mid-training
+    wait_until(lambda: not alive(closing), 15, "the closed tab's lab to end")
+    served.wait_log(r"lab 1 ended \(its tab was closed\) \(1 of 4 labs running\)")
+    assert alive(staying)
+    await other.keys("e")  # the other tab goes on
+    await other.wait_for(r"step 10 · epoch 1 · batch 10/10 · StepEnd")
+    await other.close()
+
+
+async def test_a_lab_that_crashes_leaves_the_server_and_the_other_tabs(serve):
+    served = serve("xor")
+    doomed = await LabSocket().connect(served)
+    other = await LabSocket().connect(served)
+    await doomed.wait_for(STATUS)
+    await other.wait_for(STATUS)
+    crashing, staying = served.lab_pids()
+    os.kill(crashing, signal.SIGKILL)
+    await asyncio.wait_for(doomed.closed.wait(), 15)  # the page learns that its lab ended
+    assert "This lab stopped with an error (killed by SIGKILL)" in doomed.screen()
+    served.wait_log(r"lab 1 stopped with an error \(killed by SIGKILL")
+    await other.keys("e")
+    await other.wait_for(r"step 1 · epoch 1 · StepEnd")
+    assert alive(staying)
+    status, _ = await get(served.url)
+    assert status == 200
+    await doomed.close()
+    await other.close()
+
+
+async def test_ctrl_c_stops_the_server_and_every_lab(serve):
+    served = serve("spiral")
+    tabs = [await LabSocket().connect(served) for _ in range(2)]
+    for tab in tabs:
+        await tab.wait_for(r"Backprop Lab │ spiral │ idle")
+        await tab.keys(" ")
+        await tab.wait_for(r"│ running │")
+    pids = served.lab_pids()
+    assert served.stop(signal.SIGINT) == 0  # stop() also checks that no lab is left
+    assert not any(alive(pid) for pid in pids)
+    assert "stopping: ending 2 running lab(s)" in served.log
+    assert served.log.rstrip().endswith("backprop-lab serve: stopped")
+    for tab in tabs:
+        await asyncio.wait_for(tab.closed.wait(), 10)
+        await tab.close()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+async def test_a_killed_server_takes_its_labs_along(serve):
+    served = serve("xor")
+    tab = await LabSocket().connect(served)
+    await tab.wait_for(STATUS)
+    (pid,) = served.lab_pids()
+    served.process.kill()  # no chance to clean up
+    served.process.wait(timeout=10)
+    wait_until(lambda: not alive(pid), 10, "the lab of a killed server to end")
+    await tab.close()
+
+
+async def test_ctrl_s_sends_the_session_to_the_browser(serve, tmp_path):
+    served = serve("xor")
+    tab = await LabSocket().connect(served)
+    try:
+        await tab.wait_for(STATUS)
+        for epoch in (1, 2):
+            await tab.keys("e")
+            await tab.wait_for(rf"step {epoch} · epoch {epoch} · StepEnd")
+        await tab.keys("\x13")  # ctrl+s
+        for _ in range(100):
+            if tab.texts:
+                break
+            await asyncio.sleep(0.1)
+        ((kind, key),) = tab.texts  # the page is told to fetch /download/KEY
+        assert kind == "deliver_file_start"
+        async with aiohttp.ClientSession() as http, http.get(f"{served.url}download/{key}") as r:
+            assert r.status == 200
+            assert "filename=xor-step2.lab.npz" in r.headers["Content-Disposition"]
+            content = await r.read()
+        await tab.wait_for("in your browser's downloads")
+        await tab.keys("q")  # saved: q quits without asking
+        await asyncio.wait_for(tab.closed.wait(), 30)
+    finally:
+        await tab.close()
+    assert not list(tmp_path.glob("*.lab.npz"))  # nothing written on the server
+    saved = tmp_path / "downloaded.lab.npz"
+    saved.write_bytes(content)
+    assert LabSession.load(saved).steps_done == 2
+
+
+async def test_the_page_is_the_lab_s_and_needs_nothing_from_the_internet(serve):
+    served = serve("xor")
+    status, page = await get(served.url + "?fontsize=24")
+    assert status == 200
+    assert "<title>Backprop Lab</title>" in page
+    assert 'data-font-size="24"' in page
+    assert not re.search(r'(src|href)="(\w+:)?//', page)  # every URL relative to the page
+    status, _ = await get(served.url + "static/fonts/RobotoMono-VariableFont_wght.ttf")
+    assert status == 200
+
+
+async def test_messages_that_are_not_the_page_s_are_ignored(serve):
+    served = serve("xor")
+    tab = LabSocket()  # a 120×40 screen model …
+    tab.size = (10**9, 40)  # … asking for an absurd width: the lab starts at 120×40
+    await tab.connect(served)
+    try:
+        await tab.wait_for(STATUS)
+        for junk in ("not json", "[]", "{}", '["stdin", 5]', '["resize", {"width": 1e12}]'):
+            await tab.ws.send_str(junk)
+        await tab.ws.send_str('["resize", {"width": -3, "height": 10000000}]')
+        await tab.ws.send_bytes(b"\x00\xff")
+        await tab.keys("e")
+        await tab.wait_for(r"step 1 · epoch 1 · StepEnd")  # the lab took no harm
+        assert served.process.poll() is None
+    finally:
+        await tab.close()

@@ -1,0 +1,143 @@
+"""The repository documents itself: docs/ describes every format field the code writes, and
+nothing in the repository points to a file that is not in it."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import engine
+from engine import events, trace
+from engine.build import build_run
+from tui import session_file
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+
+
+def doc(name: str) -> str:
+    return (DOCS / name).read_text(encoding="utf-8")
+
+
+def repository_files() -> list[Path]:
+    """The repository's text files: git's list in a checkout, else every file (an sdist)."""
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.split()
+    except (OSError, subprocess.CalledProcessError):
+        listed = []
+    if listed:
+        files = [ROOT / name for name in listed]
+    else:
+        files = [p for p in ROOT.rglob("*") if p.is_file() and ".venv" not in p.parts]
+    return [
+        p for p in files if p.suffix in (".py", ".md", ".toml") and "__snapshots__" not in p.parts
+    ]
+
+
+MARKDOWN_LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
+MENTIONED_DOC = re.compile(r"(?<![\w/.-])([\w./-]*[A-Za-z0-9_-]+\.md)\b")
+
+
+def test_every_link_in_the_markdown_files_points_into_the_repository():
+    for path in [p for p in repository_files() if p.suffix == ".md"]:
+        for target in MARKDOWN_LINK.findall(path.read_text(encoding="utf-8")):
+            if re.match(r"[a-z]+:", target):  # https:, mailto:
+                continue
+            assert (path.parent / target).exists(), f"{path.relative_to(ROOT)} links {target}"
+
+
+def test_every_mentioned_markdown_file_exists():
+    """The project's conventions and measurements once lived in files outside the repository."""
+    files = repository_files()
+    names = {p.name for p in files if p.suffix == ".md"}
+    for path in files:
+        for name in MENTIONED_DOC.findall(path.read_text(encoding="utf-8")):
+            found = (ROOT / name).exists() or (path.parent / name).exists()
+            assert found or ("/" not in name and name in names), (
+                f"{path.relative_to(ROOT)} names {name}, which is not in the repository"
+            )
+
+
+def test_the_index_lists_every_document():
+    index = doc("README.md")
+    for page in DOCS.glob("*.md"):
+        if page.name != "README.md":
+            assert f"({page.name})" in index, page.name
+
+
+def test_the_trace_format_describes_every_event_and_field():
+    text = doc("trace-format.md")
+    assert trace.FORMAT in text
+    for cls in trace.EVENT_CLASSES.values():
+        if cls.kind in ("step_start", "step_end"):  # their fields are the step's own
+            for f in cls._fields:
+                assert f"`{f}`" in text, (cls.kind, f)
+            continue
+        assert f"| `{cls.kind}` |" in text, cls.kind
+        row = next(line for line in text.splitlines() if line.startswith(f"| `{cls.kind}` |"))
+        for f in cls._fields:
+            assert f"`{f}`" in row, (cls.kind, f)
+    run = build_run(
+        data={"kind": "xor", "n": 8},
+        network={"loss": "bce", "layers": [{"size": 3, "activation": "tanh"}, {"size": 1}]},
+    )
+    for key in trace.header(run):
+        assert f"`{key}`" in text, key
+    for key in engine.LayerStats._fields:
+        assert f"`{key}`" in text, key
+
+
+def test_the_train_json_summary_is_described_field_by_field():
+    text = doc("train-json.md")
+    run = build_run(
+        data={"kind": "xor", "n": 8},
+        network={"loss": "bce", "layers": [{"size": 3, "activation": "tanh"}, {"size": 1}]},
+        training={"epochs": 2},
+    )
+    summary = run.fit()
+    for key, value in summary.items():
+        if isinstance(value, dict):
+            for inner in value:
+                assert f"`{key}.{inner}`" in text, inner
+        else:
+            assert f"`{key}`" in text, key
+    for key in summary["layers"][0]:
+        assert f"`{key}`" in text, key
+    from engine.stopping import STOP_REASONS
+
+    for reason in STOP_REASONS:
+        assert f"`{reason}`" in text, reason
+    json.dumps(summary, allow_nan=False)
+
+
+def test_the_session_file_format_is_described(tmp_path):
+    from tui.session import LabSession
+
+    text = doc("session-files.md")
+    assert session_file.FORMAT in text and session_file.FORMAT_1 in text
+    path = LabSession.open("xor").save(tmp_path / "s.lab.npz")
+    header, state = session_file.read(path)
+    for key in header:
+        assert f"`{key}`" in text, key
+    for key in header["scenario"]:
+        assert f"`{key}`" in text, key
+    for key in state:
+        assert f"`{key}`" in text, key
+    for tag in ("$float", "$array", "$tuple", "$dict", "$named"):
+        assert tag in text
+
+
+@pytest.mark.parametrize("registry", ["LOSSES", "OPTIMIZERS"])
+def test_the_notation_names_every_loss_and_optimizer(registry):
+    text = doc("notation.md")
+    for name in getattr(engine, registry):
+        assert f"| `{name}` |" in text, name
+    assert events.EVENT_KINDS  # the events section lists them by class name
+    for name in ("StepStart", "Forward", "Loss", "Delta", "Gradient", "Clip", "Update", "StepEnd"):
+        assert name in text

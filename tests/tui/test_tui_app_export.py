@@ -1,0 +1,87 @@
+"""The command palette's "Export as PyTorch script": the session's scenario, as edited and with
+its seed, written into the current folder under a name no file has yet."""
+
+from __future__ import annotations
+
+from scenarios import load_scenario
+from scenarios.export import export_pytorch
+from tui import messages
+from tui.keys import PALETTE_ONLY
+from tui.screens.dialogs import ErrorDialog
+
+WIDE = (120, 40)
+
+
+async def export(app, pilot) -> None:
+    """Run the action and wait until it has notified or shown its error dialog."""
+    before = len(app._notifications)
+    await app.run_action("export_pytorch")
+    for _ in range(500):
+        await pilot.pause(0.01)
+        if len(app._notifications) > before or isinstance(app.screen, ErrorDialog):
+            await pilot.pause(0.1)  # let the dialog mount before the test goes on
+            return
+    raise AssertionError("the export neither notified nor showed an error")
+
+
+def notified(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_the_palette_entry_writes_the_script_here_and_says_where(
+    lab_app, tmp_path, monkeypatch
+):
+    assert any(a.action == "export_pytorch" for a in PALETTE_ONLY)
+    monkeypatch.chdir(tmp_path)
+    app = lab_app("spiral", seed=5)
+    async with app.run_test(size=WIDE) as pilot:
+        await export(app, pilot)
+        await export(app, pilot)  # the first files are kept; the second export gets new names
+        assert notified(app) == [
+            f"wrote {tmp_path / 'spiral_pytorch.py'} and spiral_pytorch.npz beside it",
+            f"wrote {tmp_path / 'spiral_pytorch_2.py'} and spiral_pytorch_2.npz beside it",
+        ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "spiral_pytorch.npz",
+        "spiral_pytorch.py",
+        "spiral_pytorch_2.npz",
+        "spiral_pytorch_2.py",
+    ]
+    expected = export_pytorch(load_scenario("spiral"), seed=5, script="spiral_pytorch.py")
+    assert (tmp_path / "spiral_pytorch.py").read_text(encoding="utf-8") == expected.script
+    assert (tmp_path / "spiral_pytorch.npz").read_bytes() == expected.arrays_bytes()
+
+
+async def test_an_edited_network_is_exported_as_edited(lab_app, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        network = dict(app.session.scenario.network)
+        network["layers"] = [dict(network["layers"][0], size=6), dict(network["layers"][1])]
+        app.post_message(messages.ApplyNetwork(network, dict(app.session.scenario.training)))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await export(app, pilot)
+        assert notified(app) == [f"wrote {tmp_path / 'xor_pytorch.py'}"]  # no .npz needed
+    text = (tmp_path / "xor_pytorch.py").read_text(encoding="utf-8")
+    assert "nn.Linear(2, 6)" in text and "as edited in the lab (seed 0)" in text
+
+
+async def test_a_write_that_fails_is_a_dialog_and_leaves_nothing(lab_app, tmp_path, monkeypatch):
+    import errno
+
+    import scenarios.export
+
+    def full_disk(export, path):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(scenarios.export, "write_export", full_disk)
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await export(app, pilot)
+        assert isinstance(app.screen, ErrorDialog)
+        assert app.screen.title_text == "Cannot export as a PyTorch script"
+        assert "No space left on device" in app.screen.message
+        assert notified(app) == []
+    assert list(tmp_path.iterdir()) == []

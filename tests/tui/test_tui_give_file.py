@@ -1,0 +1,151 @@
+"""The lab gives the user its files: written where asked in a terminal, downloaded in a browser.
+
+The browser half fakes only Textual's side (``is_web`` and ``deliver_binary``, then the
+``DeliveryComplete`` / ``DeliveryFailed`` events the web driver posts); the real download through
+``backprop-lab serve`` and Chromium is tested in ``tests/serve/test_serve_browser.py``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual import events
+from textual.app import App
+
+from tui.screens.dialogs import ErrorDialog, PathDialog
+from tui.session import LabSession
+
+WIDE = (120, 40)
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """Make the lab believe it runs in a browser; ``browser.files`` are the deliveries."""
+
+    class Browser:
+        files: list[dict] = []
+
+    def deliver_binary(app, file, *, save_filename, mime_type, **kwargs):
+        key = f"key{len(Browser.files)}"
+        Browser.files.append(
+            {"key": key, "name": save_filename, "mime": mime_type, "data": file.read()}
+        )
+        return key
+
+    monkeypatch.setattr(App, "is_web", property(lambda app: True))
+    monkeypatch.setattr(App, "deliver_binary", deliver_binary)
+    return Browser
+
+
+async def test_screenshot_in_a_terminal_is_written_in_the_working_folder(
+    lab_app, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("e")
+        app.action_screenshot_svg()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    (svg,) = tmp_path.iterdir()
+    assert svg.name == "backprop-lab-xor-step1.svg"
+    assert svg.read_text(encoding="utf-8").startswith("<svg")
+
+
+async def test_a_screenshot_that_cannot_be_written_is_an_error_dialog(
+    lab_app, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "backprop-lab-xor-step0.svg").mkdir()  # a folder where the file should go
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        app.action_screenshot_svg()
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, ErrorDialog)
+        assert "backprop-lab-xor-step0.svg" in app.screen.message
+        assert app.screen.title_text == "Cannot save the screenshot"
+
+
+async def test_ctrl_s_in_a_terminal_asks_where(lab_app, tmp_path):
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("s", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, PathDialog)
+        app.screen.query_one("Input").value = str(tmp_path / "a.lab.npz")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        assert app.session.progress == ""  # saved: q quits without asking
+    assert LabSession.load(tmp_path / "a.lab.npz").controller.position.index == 1
+
+
+async def test_ctrl_s_in_a_browser_downloads_the_session(lab_app, browser, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("e", "ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(app.screen, PathDialog)  # the browser asks where, not the lab
+        (file,) = browser.files
+        assert file["name"] == "xor-step1.lab.npz" and file["mime"] == "application/octet-stream"
+        assert app.session.progress  # not saved until the browser has it: q still asks
+        app.post_message(events.DeliveryComplete(key=file["key"], path=None, name=None))
+        await pilot.pause()
+        assert app.session.progress == ""
+    assert list(tmp_path.iterdir()) == []  # nothing on the server's disk
+    saved = tmp_path / file["name"]
+    saved.write_bytes(file["data"])
+    assert LabSession.load(saved).steps_done == 1
+
+
+async def test_a_download_that_fails_leaves_the_session_unsaved(lab_app, browser):
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("e", "ctrl+s")
+        await app.workers.wait_for_complete()
+        (file,) = browser.files
+        failure = events.DeliveryFailed(key=file["key"], exception=OSError("gone"), name=None)
+        app.post_message(failure)
+        await pilot.pause()
+        assert app.session.progress
+        (note,) = [n for n in app._notifications if n.severity == "error"]
+        assert "xor-step1.lab.npz" in note.message and "not saved" in note.message
+
+
+async def test_screenshot_in_a_browser_is_a_download(lab_app, browser, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE):
+        app.action_screenshot_svg()
+        await app.workers.wait_for_complete()
+    (file,) = browser.files
+    assert file["name"] == "backprop-lab-xor-step0.svg" and file["mime"] == "image/svg+xml"
+    assert file["data"].startswith(b"<svg")
+    assert list(tmp_path.iterdir()) == []
+
+
+async def test_the_palette_has_one_screenshot_entry(lab_app):
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE):
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+    assert "Screenshot" not in titles and "Theme" in titles
+
+
+async def test_export_in_a_browser_downloads_the_script_and_its_arrays(
+    lab_app, browser, tmp_path, monkeypatch
+):
+    from scenarios import load_scenario
+    from scenarios.export import export_pytorch
+
+    monkeypatch.chdir(tmp_path)
+    app = lab_app("spiral", seed=5)
+    async with app.run_test(size=WIDE) as pilot:
+        app.action_export_pytorch()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    expected = export_pytorch(load_scenario("spiral"), seed=5, script="spiral_pytorch.py")
+    assert [(f["name"], f["data"]) for f in browser.files] == [
+        ("spiral_pytorch.py", expected.script.encode()),
+        ("spiral_pytorch.npz", expected.arrays_bytes()),
+    ]
+    assert list(tmp_path.iterdir()) == []  # nothing on the server's disk

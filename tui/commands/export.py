@@ -1,0 +1,119 @@
+"""``backprop-lab export SCENARIO``: the scenario as a runnable PyTorch training script.
+
+The script (``scenarios.export``) reproduces the lab's run: same network, initial weights, data,
+batches, loss, optimizer, clipping, schedule and stopping rules, printing the lab's per-epoch
+figures. Where the data and initial weights are more than a few numbers they go in a ``.npz``
+beside the script; both files are written atomically, together or not at all.
+
+Exit status: 0 when written; 2 for a scenario that cannot be loaded or built, one that uses
+something the export cannot reproduce (one line naming it) or a path that cannot be written (one
+line naming it).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from tui.options import seed_option, set_option
+
+
+def default_name(scenario_name: str) -> str:
+    """The script's file name when none is given: ``xor`` → ``xor_pytorch.py`` (a name Python
+    can also import)."""
+    return scenario_name.replace("-", "_") + "_pytorch.py"
+
+
+def export_into(folder: Path, scenario, seed: int | None, edited: bool = False) -> str:
+    """Write ``scenario``'s export into ``folder`` under the first name free for the script and
+    its .npz (``xor_pytorch.py``, ``xor_pytorch_2.py``, …), so no file is replaced; what was
+    written, in words. ExportError, ScenarioError or OSError say why not."""
+    from scenarios.export import export_pytorch, write_export
+
+    stem = default_name(scenario.name).removesuffix(".py")
+    path, n = folder / f"{stem}.py", 1
+    while path.exists() or path.with_suffix(".npz").exists():
+        n += 1
+        path = folder / f"{stem}_{n}.py"
+    export = export_pytorch(scenario, seed=seed, script=path.name, edited=edited)
+    write_export(export, path)
+    return f"{path}" + (f" and {export.arrays_name} beside it" if export.arrays_name else "")
+
+
+@click.command("export")
+@click.argument("scenario", metavar="SCENARIO")
+@seed_option
+@set_option
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    default=None,
+    help="Write the script to FILE (default: NAME_pytorch.py here; '-' for stdout when the "
+    "script needs no .npz).",
+)
+@click.pass_context
+def export_command(ctx: click.Context, scenario: str, seed, overrides, output) -> None:
+    """Write a scenario as a PyTorch training script that reproduces the lab's numbers.
+
+    The script builds the network with torch.nn, starts from the lab's initial weights, trains
+    on the lab's data in the lab's batches with the same loss, optimizer, clipping, schedule and
+    stopping rules, and prints the loss after every epoch (--json: the lab's figures). Data and
+    weights of more than a few numbers are saved in a .npz beside the script.
+
+    \b
+    Examples:
+      backprop-lab export xor                   writes xor_pytorch.py
+      backprop-lab export spiral -o spiral.py   writes spiral.py and spiral.npz
+      backprop-lab export xor -o - | less
+      backprop-lab export my-net.toml --seed 3 --set training.lr=0.05 -o train.py
+    """
+    from scenarios import ScenarioError, load_scenario
+    from scenarios.export import ExportError, export_pytorch, write_export
+
+    try:
+        loaded = load_scenario(scenario, tuple(overrides))
+    except ScenarioError as e:
+        fail(ctx, str(e))
+    path = Path(output if output not in (None, "-") else default_name(loaded.name))
+    if path.suffix == ".npz":
+        fail(ctx, f"{output}: the script's name must not end in .npz (that is its data file)")
+    try:
+        export = export_pytorch(loaded, seed=seed, script=path.name)
+    except ExportError as e:
+        fail(ctx, f"{loaded.label}: cannot export to PyTorch: {e}")
+    except (ScenarioError, ValueError) as e:
+        fail(ctx, str(e))
+    if output == "-":
+        if export.arrays is not None:
+            fail(ctx, "-o -: this script needs its .npz beside it; give a file name instead")
+        sys.stdout.write(export.script)
+        return
+    if not path.parent.is_dir():
+        fail(ctx, f"cannot write {path}: there is no folder {path.parent}")
+    if path.is_dir():
+        example = path / default_name(loaded.name)
+        fail(ctx, f"cannot write {path}: it is a folder; give a file name, e.g. {example}")
+    try:
+        written = write_export(export, path)
+    except OSError as e:
+        fail(ctx, f"cannot write {_failed_file(e, path, export)}: {e.strerror or e}")
+    names = " and ".join(str(p) for p in reversed(written))
+    click.echo(f"wrote {names}; run it with: python {path}")
+
+
+def _failed_file(error: OSError, path: Path, export) -> Path:
+    """The file a write failed on: the .npz when the error names it (or its temporary), else the
+    script."""
+    if export.arrays_name and isinstance(error.filename, str):
+        data = path.with_name(export.arrays_name)
+        if Path(error.filename).name.startswith((data.name, f".{data.name}.")):
+            return data
+    return path
+
+
+def fail(ctx: click.Context, message: str):
+    click.echo(f"backprop-lab: {message}", err=True)
+    ctx.exit(2)

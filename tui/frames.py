@@ -1,0 +1,138 @@
+"""When the lab draws: a frame at once for what the user asked, rationed frames for training.
+
+``FrameScheduler`` keeps the set of panels to redraw ("stale") and draws them in frames on the
+app's main thread. What the user asked for (``mark_dirty(urgent=True)``: a key, a click, a new
+session) is drawn at once and first. While training runs, its progress is drawn in rationed
+frames, one moving panel (loss, gradients, data) at a time in turn, with the status line:
+
+- the next such frame comes no sooner than ``1/TRAINING_HZ`` after the last one, and no sooner
+  than the last one's cost divided by ``UI_SHARE`` — so drawing takes at most that share of the
+  time. Both threads need Python's interpreter lock: every millisecond a frame spends in Python is
+  a millisecond the training thread waits, so the share is what the lab's training speed loses
+  to its pictures (the target is ≥ 0.9× headless). The cost is the UI thread's CPU time
+  (``time.thread_time``) from the frame's start until it is on the screen: its wall time would
+  count the time it waited for the training thread too;
+- the training thread never waits for a frame: it publishes an immutable snapshot of its
+  progress now and then (``tui.session.LabSession.published``), which the app picks up on its
+  refresh timer (``REFRESH_HZ``), and the panels draw from it and from the run's thread-safe
+  histories.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+PANEL_NAMES = ("network", "loss", "data", "debugger", "gradients")
+RUNNING_PANELS = ("loss", "gradients", "data", "network")  # what changes while training runs
+
+
+class FrameScheduler:
+    """The lab's frames (see the module docstring); ``app`` is the ``LabApp``."""
+
+    TRAINING_HZ = 8  # progress frames a second at most while training (the user's: at once)
+    UI_SHARE = 0.08  # the share of the time progress frames may take while training
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.stale: set[str] = set(PANEL_NAMES)  # panels to redraw
+        self.urgent: set[str] = set()  # stale because of the user: drawn at once, first
+        self.dirty = False
+        self.asked = False  # a call of ``frame_now`` is queued
+        self.laid_out = False  # the first layout is done (panels have their sizes)
+        self.turn = 0  # which moving panel the next progress frame draws
+        self.next_frame = 0.0  # no progress frame before this (monotonic seconds)
+        self.frames = 0  # progress frames drawn (for tests and measurements)
+
+    def mark_dirty(self, panels: Iterable[str] | None = None, *, urgent: bool = True) -> None:
+        """Ask for a redraw of ``panels`` (all of them by default) at the next frame.
+
+        ``urgent`` (what the user asked for): the frame comes at once, even while training,
+        and draws these panels before the ones training moves. Training's progress is not urgent.
+        """
+        panels = PANEL_NAMES if panels is None else tuple(panels)
+        self.stale.update(panels)
+        if urgent:
+            self.urgent.update(panels)
+        self.dirty = True
+        if self.laid_out and not self.asked:
+            self.asked = True
+            self.app.call_later(self.frame_now)
+
+    def frame_now(self) -> None:
+        self.asked = False
+        self.frame()
+
+    def frame(self) -> None:
+        """Draw a frame if anything changed: the status line and the stale visible panels.
+
+        While training runs, a frame not asked for by the user comes only when ``next_frame``
+        has passed, and draws one of the panels that change while training (in turn) besides
+        the status line and the debugger's position line.
+        """
+        app = self.app
+        if not self.dirty or app.session is None or not app.is_running:
+            return
+        training = app.training
+        urgent = self.urgent
+        if training and not urgent and time.monotonic() < self.next_frame:
+            return
+        self.dirty = False
+        view = app.session.view
+        view.tick += 1
+        visible = [name for name in PANEL_NAMES if self.visible(name)]
+        stale = [name for name in visible if name in self.stale]
+        started = time.thread_time()
+        if training:
+            quiet = [name for name in stale if name not in RUNNING_PANELS]
+            moving = [name for name in RUNNING_PANELS if name in stale]
+            if moving:
+                self.turn = (self.turn + 1) % len(moving)
+            draw = [name for name in stale if name in urgent]
+            draw = draw or quiet or moving[self.turn : self.turn + 1]
+            self.frames += 1
+            app.call_after_refresh(self._frame_done, started)
+            self.next_frame = time.monotonic() + 1 / self.TRAINING_HZ  # until _frame_done
+        else:
+            draw = stale
+        urgent.clear()
+        app.status_bar.show(view)
+        if training and "debugger" in visible and "debugger" not in draw:
+            app.panels["debugger"].show_position(view)  # the counters move with the status line
+        for name in draw:
+            self.stale.discard(name)
+            app.panels[name].refresh_view(view)
+        if any(name in self.stale for name in visible):
+            self.dirty = True  # the rest in the next frames
+
+    def _frame_done(self, started: float) -> None:
+        """A progress frame is on the screen: the next one waits in proportion to its cost."""
+        cost = time.thread_time() - started
+        self.next_frame = time.monotonic() + max(1 / self.TRAINING_HZ, cost / self.UI_SHARE)
+
+    def visible(self, name: str) -> bool:
+        app = self.app
+        panel = app.panels[name]
+        if not panel.is_mounted:  # drawn once its own widgets exist
+            return False
+        width, height = self.breakpoints()
+        if width == "-w-tiny" or height == "-h-tiny":
+            return False
+        grid = width == "-w-wide" and height == "-h-tall"
+        return grid or name == app.current_tab
+
+    def breakpoints(self) -> tuple[str, str]:
+        """The lab screen's width and height classes (``HORIZONTAL_BREAKPOINTS``, …); before the
+        screen has them (its first resize, after the first frame is composed) the terminal's."""
+        app = self.app
+        screen = app.screen_stack[0]  # the lab's screen, under any dialog
+        found = []
+        for breakpoints, size in (
+            (app.HORIZONTAL_BREAKPOINTS, app.size.width),
+            (app.VERTICAL_BREAKPOINTS, app.size.height),
+        ):
+            names = [name for _, name in breakpoints]
+            have = [name for name in names if screen.has_class(name)]
+            fits = [name for at_least, name in breakpoints if size >= at_least]
+            found.append(have[0] if have else fits[-1])
+        return found[0], found[1]

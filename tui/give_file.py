@@ -1,0 +1,124 @@
+"""Giving the user a file the lab made (a saved session, a screenshot, an exported script).
+
+In a terminal the file is written on this machine, atomically, where the user says. In a browser
+(``backprop-lab serve``) the lab runs on the server, so the file is sent to the browser as a
+download instead (Textual's ``deliver_binary`` over the web driver) and nothing is left on the
+server's disk. ``GivesFiles.give_file`` is the one way the lab does either.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import events, on
+from textual.app import App
+
+from tui.screens.dialogs import ErrorDialog, PathDialog
+from tui.session import SessionError
+
+
+@dataclass(frozen=True)
+class _Pending:
+    what: str
+    filename: str
+    delivered: Callable[[], None] | None
+
+
+class GivesFiles(App):
+    """The lab's ``give_file`` and the bookkeeping of downloads under way (a mix-in of LabApp)."""
+
+    @property
+    def _under_way(self) -> dict[str, _Pending]:
+        """Downloads started and not yet fetched by the browser, by delivery key."""
+        return self.__dict__.setdefault("_pending_deliveries", {})
+
+    async def give_file(
+        self,
+        filename: str,
+        write: Callable[[Path], Path],
+        *,
+        what: str,
+        ask: bool = True,
+        mime_type: str = "application/octet-stream",
+        delivered: Callable[[], None] | None = None,
+    ) -> None:
+        """Give the user the file ``filename``, whose content ``write(path)`` writes (and returns
+        the path written). ``what`` names it in messages ("session", "screenshot").
+
+        In a terminal: written in the folder the lab was started from, or, when ``ask``, where
+        the user says in a dialog that offers ``filename``. In a browser: sent as a download
+        named ``filename``. ``delivered()`` runs once the user has the file (written, or fetched
+        by the browser). A write that fails (OSError, SessionError) is an error dialog.
+        Call it from a worker: it may wait on a dialog."""
+        if self.is_web:
+            await self._send_to_browser(filename, write, what, mime_type, delivered)
+            return
+        if ask:
+            path = await self.push_screen_wait(PathDialog(f"Save the {what} to", filename, "Save"))
+            if path is None:
+                return
+        else:
+            path = os.path.join(os.getcwd(), filename)
+        written = await self._write(write, Path(path), what)
+        if written is None:
+            return
+        if delivered is not None:
+            delivered()
+        self.notify(f"saved to {written}", title=f"{what.capitalize()} saved")
+
+    async def _write(self, write: Callable[[Path], Path], path: Path, what: str) -> Path | None:
+        try:
+            return write(path)
+        except (OSError, SessionError) as e:
+            message = str(e) if isinstance(e, SessionError) else f"{path}: {e.strerror or e}"
+            await self.push_screen_wait(ErrorDialog(f"Cannot save the {what}", message))
+            return None
+
+    async def _send_to_browser(self, filename, write, what, mime_type, delivered) -> None:
+        with tempfile.TemporaryDirectory(prefix="backprop-lab-") as folder:
+            written = await self._write(write, Path(folder) / filename, what)
+            if written is None:
+                return
+            content = written.read_bytes()
+        key = self.deliver_binary(io.BytesIO(content), save_filename=filename, mime_type=mime_type)
+        if key is None:  # no driver: the app is not running
+            return
+        self._under_way[key] = _Pending(what, filename, delivered)
+        self.notify(f"sending {filename} to your browser", title=f"Saving the {what}")
+
+    @on(events.DeliveryComplete)
+    def _delivered(self, event: events.DeliveryComplete) -> None:
+        pending = self._under_way.pop(event.key, None)
+        if pending is None:
+            return
+        if pending.delivered is not None:
+            pending.delivered()
+        self.notify(
+            f"{pending.filename} is in your browser's downloads",
+            title=f"{pending.what.capitalize()} saved",
+        )
+
+    @on(events.DeliveryFailed)
+    def _not_delivered(self, event: events.DeliveryFailed) -> None:
+        pending = self._under_way.pop(event.key, None)
+        if pending is None:
+            return
+        self.notify(
+            f"{pending.filename} could not be sent to your browser ({event.exception}); "
+            "it is not saved",
+            title=f"Cannot save the {pending.what}",
+            severity="error",
+            timeout=10,
+        )
+
+    def get_system_commands(self, screen):
+        """Textual's own "Screenshot" entry is left out: the lab's "Save screenshot" names the
+        file after the scenario and step and gives it like every other file."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":
+                yield command

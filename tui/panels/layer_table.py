@@ -1,0 +1,138 @@
+"""The layer table (the Network panel's other view, key ``t``): one row per layer l = 0…L.
+
+Row 0 is the input: units nˡ, activation σ, how W was initialized, parameter count, and a marker
+on the layer the debugger's current event belongs to (forward, δ, ∂C/∂W, update). The table is
+fitted to the panel's width: the activation and init columns are shortened (with "…") before the
+parameter column is ever cut. Clicking a layer row selects it for the equation view
+(``SelectUnit``).
+"""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.events import Click
+
+from engine.debugger.formatting import sup
+from engine.settings import LAYER
+from tui.messages import SelectUnit
+from tui.panels.base import ACCENT, CURRENT_ROW, MUTED, SELECTED, Show
+from tui.panels.format import fmt, fmt_count
+
+EVENT_MARKERS = {
+    "step_start": "a step starts",
+    "forward": "forward zˡ, aˡ",
+    "loss": "loss C and ∇ₐC",
+    "delta": "δ backward",
+    "gradient": "∂C/∂W backward",
+    "clip": "gradient clipping",
+    "update": "update Wˡ (pending)",
+    "step_end": "step done, updates applied",
+}
+"""How the current event is named under the table."""
+
+HEADER = ("l", "n", "σ", "init", "params")
+ALIGN_RIGHT = (True, True, False, False, True)
+SHRINK = (3, 2)  # columns shortened to fit, in this order: init, then σ
+MIN_SHRUNK = 4  # a shortened column keeps at least this many characters
+
+
+def layer_rows(net) -> list[tuple[str, ...]]:
+    """The table's cells, row 0 the input: (l, units, activation, init, parameters)."""
+    rows = [("0", str(net.n_in), "input", "", "")]
+    for layer in net.layers:
+        extras = []
+        if getattr(layer, "dropout", 0.0):
+            extras.append(f"{LAYER['dropout'].shown} {fmt(layer.dropout, 3)}")
+        if getattr(layer, "batch_norm", False):
+            extras.append(LAYER["batch_norm"].shown)
+        act = layer.activation
+        name = act.name if act.alpha is None else f"{act.name} α={fmt(act.alpha, 3)}"
+        activation = name + (" " + " ".join(extras) if extras else "")
+        rows.append(
+            (
+                str(layer.l),
+                str(layer.n_out),
+                activation,
+                layer.init or "",
+                fmt_count(layer.n_params),
+            )
+        )
+    return rows
+
+
+def event_row(event, L: int) -> tuple[int | None, str] | None:
+    """(layer row to highlight or None, what the event is) for the debugger's current event."""
+    if event is None or event.kind not in EVENT_MARKERS:
+        return None
+    l = getattr(event, "l", None)
+    if event.kind in ("loss", "clip"):
+        l = L
+    marker = EVENT_MARKERS[event.kind]
+    if l is not None:
+        marker = marker.replace("ˡ", sup(l))
+    return l, marker
+
+
+def column_widths(table, width: int | None) -> list[int]:
+    """The widths of the table's columns, shortened (init first, then σ) so that a row of them
+    after the two-cell marker fits in ``width``; the other columns are never shortened."""
+    widths = [max(len(row[c]) for row in table) for c in range(len(HEADER))]
+    if width is None:
+        return widths
+    for c in SHRINK:
+        over = 2 + sum(widths) + len(widths) - 1 - width
+        if over > 0:
+            widths[c] = max(widths[c] - over, min(widths[c], MIN_SHRUNK))
+    return widths
+
+
+def _fit(cell: str, width: int) -> str:
+    return cell if len(cell) <= width else cell[: width - 1] + "…"
+
+
+def render_table(
+    rows, current: tuple[int, str] | None, selected: int | None, width: int | None = None
+) -> Content:
+    """The rows as aligned columns after a marker column: ``▶`` and a highlight on the current
+    event's layer, the selected layer in bold; under the table, what the current event is.
+    With ``width``, the table fits in that many cells (``column_widths``)."""
+    table = [HEADER] + list(rows)
+    widths = column_widths(table, width)
+    lines = []
+    for index, row in enumerate(table):
+        r = index - 1
+        is_current = current is not None and r == current[0]
+        cells = [
+            _fit(cell, w).rjust(w) if right else _fit(cell, w).ljust(w)
+            for cell, w, right in zip(row, widths, ALIGN_RIGHT)
+        ]
+        text = ("▶ " if is_current else "  ") + " ".join(cells).rstrip()
+        if index == 0:
+            style = MUTED
+        elif is_current:
+            style = CURRENT_ROW
+        elif selected is not None and r == selected:
+            style = SELECTED
+        else:
+            style = ""
+        lines.append(Content.styled(text, style) if style else Content(text))
+    if current is not None:
+        r, marker = current
+        where = f"layer {r}" if r is not None else "step"
+        lines.append(Content.assemble((f"now {where}: ", MUTED), (marker, ACCENT)))
+    return Content("\n").join(lines)
+
+
+class LayerTable(Show):
+    """The layer table; a click on a layer row selects that layer (``SelectUnit(l)``)."""
+
+    rows = 0
+
+    def on_click(self, event: Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        l = offset.y - 1  # line 0 is the header, line 1 the input
+        if 1 <= l < self.rows:
+            event.stop()
+            self.post_message(SelectUnit(l, None))

@@ -1,0 +1,398 @@
+"""The network picture: units as nodes in columns (input to output), weights as the edges or
+bands between them, following the debugger's current event (see ``picture_content``).
+
+Colours: a value's sign is its hue — orange for positive, blue for negative (a pair that
+colour-blind readers tell apart, as in the Okabe–Ito palette), each with a shade for dark and
+one for light themes — and its size is how far the colour stands out from a neutral grey. Text
+(values) is always at full strength so it stays legible; the selected unit is marked ``▸``, the
+selected weight drawn alone at full strength (``◆`` in a band). A unit's map (2-D data) is its
+output over the input plane, toned like its value.
+
+With the picture focused: ←/→ walk the network (a unit → one of its incoming weights → the unit
+it comes from), ↑/↓ move between the units of a layer or the weights of a unit, enter selects
+what the cursor is on (moving selects too), ``[`` / ``]`` choose the example of the batch. A
+click selects the unit, weight or layer under the pointer. Selections go to the app as
+``SelectUnit`` / ``SelectWeight`` / ``SelectExample``; the Debugger panel explains them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.segment import Segment
+from rich.style import Style as RichStyle
+from textual.binding import Binding
+from textual.color import Color
+from textual.content import Content
+from textual.events import Click
+from textual.strip import Strip
+from textual.style import Style
+from textual.widget import Widget
+
+from engine.debugger.formatting import sup
+from engine.unit_maps import unit_maps
+from tui.messages import SelectExample, SelectUnit, SelectWeight
+from tui.panels.base import ACCENT, MUTED
+from tui.panels.picture_content import map_tones, short, shown
+from tui.panels.picture_layout import layout
+from tui.panels.picture_paint import NODE, labels, paint, pick, strength
+from tui.view import drawn_net
+
+SIGN_COLOURS = {  # (positive, negative) for dark and light themes
+    True: ("#E69F00", "#56B4E9"),
+    False: ("#C25400", "#0061A8"),
+}
+LAUNCH_HINT = "space trains · s steps one event"
+"""The caption's first line while nothing has been run (at launch, after a reset)."""
+RUNNING_HINT = "training: space pauses, then s steps"
+LEVELS = 8  # strengths a tone is rounded to (styles are cached per level)
+NEUTRAL = 0.12  # how far the neutral grey of a zero value is from the background
+MUTED_MIX = 0.35  # how far "not computed" grey is from the background
+LINE_FLOOR = 0.25  # the least strength of a weight's line, so every line can be seen
+
+
+class Palette:
+    """Theme colours for tones (``picture_paint``), with a cache of cell styles."""
+
+    def __init__(self, background: Color, foreground: Color, accent: Color, dark: bool):
+        self.background, self.foreground, self.accent = background, foreground, accent
+        positive, negative = SIGN_COLOURS[dark]
+        self.positive, self.negative = Color.parse(positive), Color.parse(negative)
+        self.neutral = background.blend(foreground, NEUTRAL)
+        self.muted = background.blend(foreground, MUTED_MIX)
+        self._styles: dict = {}
+        self.blank = Style(foreground=foreground, background=background).rich_style
+
+    def colour(self, tone, strong: bool = False, floor: float = 0.0) -> Color:
+        if tone is None:
+            return self.background
+        if isinstance(tone, str):
+            return {
+                "muted": self.muted,
+                "text": self.foreground,
+                "mark": self.accent,
+                "lit": self.background,
+            }[tone]
+        level = self.level(tone, strong, floor)
+        sign = self.positive if tone > 0 else self.negative
+        return self.neutral.blend(sign, abs(level) / LEVELS)
+
+    @staticmethod
+    def level(tone: float, strong: bool = False, floor: float = 0.0) -> int:
+        """A tone's signed strength in 0 … LEVELS steps (strong: the full colour)."""
+        if tone == 0 or tone != tone:
+            return 0
+        amount = 1.0 if strong else max(strength(tone), floor)
+        return int(round(amount * LEVELS)) * (1 if tone > 0 else -1)
+
+    def style(self, cell, floor: float = 0.0) -> RichStyle:
+        fg, bg = cell.fg, cell.bg
+        fg_key = self.level(fg, cell.strong, floor) if isinstance(fg, float) else fg
+        bg_key = self.level(bg, cell.strong) if isinstance(bg, float) else bg
+        key = (fg_key, bg_key, cell.strong)
+        style = self._styles.get(key)
+        if style is None:
+            if fg == "lit":
+                style = Style(foreground=self.background, background=self.accent, bold=True)
+            else:
+                fg_colour = self._of(fg_key, fg, cell.strong)
+                bg_colour = self._of(bg_key, bg)
+                bold = fg in ("mark", "text") or cell.strong
+                style = Style(foreground=fg_colour, background=bg_colour, bold=bold)
+            style = style.rich_style
+            self._styles[key] = style
+        return style
+
+    def _of(self, key, tone, strong: bool = False) -> Color:
+        if isinstance(key, int):
+            if key == 0:
+                return self.foreground if strong else self.neutral
+            sign = self.positive if key > 0 else self.negative
+            return self.neutral.blend(sign, abs(key) / LEVELS)
+        return self.colour(tone)
+
+
+def to_strips(grid, palette: Palette, width: int) -> list[Strip]:
+    """The painted cells as the screen's lines (runs of equal styles joined)."""
+    strips = []
+    for row in grid:
+        segments: list[Segment] = []
+        text, style = "", None
+        for cell in row:
+            if cell.fg is None and cell.bg is None:
+                cell_style = palette.blank
+            else:
+                char = cell.char
+                floor = LINE_FLOOR if char == NODE or "\u2800" <= char <= "\u28ff" else 0.0
+                cell_style = palette.style(cell, floor)
+            if cell_style is style:
+                text += cell.char
+                continue
+            if text:
+                segments.append(Segment(text, style))
+            text, style = cell.char, cell_style
+        if text:
+            segments.append(Segment(text, style))
+        strips.append(Strip(segments, width))
+    return strips
+
+
+def plane_data(data) -> bool:
+    """Whether units get maps: 2-D inputs with enough examples to span a plane (as the Data
+    panel draws the plane)."""
+    return data.n_features == 2 and data.x_train.shape[0] >= 3
+
+
+class NetworkPicture(Widget, can_focus=True):
+    """The picture (see the module docstring); ``refresh_view(view)`` redraws it and its
+    ``caption`` (the lines the Network panel shows under it)."""
+
+    BINDINGS = [
+        Binding("up", "move(0, -1)", "Up", show=False),
+        Binding("down", "move(0, 1)", "Down", show=False),
+        Binding("left", "move(-1, 0)", "Left", show=False),
+        Binding("right", "move(1, 0)", "Right", show=False),
+        Binding("enter", "choose", "Select", show=False),
+        Binding("left_square_bracket", "example(-1)", "Example −", show=False),
+        Binding("right_square_bracket", "example(1)", "Example +", show=False),
+    ]
+    DEFAULT_CSS = """
+    NetworkPicture {
+        width: 1fr;
+        height: 1fr;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.view = None
+        self.layout_ = None
+        self.shown = None
+        self.grid: list = []
+        self.caption = Content("")
+        self._strips: list[Strip] = []
+        self._layout_key = None
+        self._palette_key = None
+        self._palette_now: Palette | None = None
+        self._maps_key = None
+        self._maps = None
+        self._input_unit = None  # (unit of layer 0 under the cursor, the selection then)
+        self._anchor = "to"  # on a weight: ↑/↓ move its "from" end (came from the unit it feeds)
+
+    # --- drawing ------------------------------------------------------------------------------
+
+    def refresh_view(self, view) -> bool:
+        """Redraw for ``view``; False when the widget has no size yet (drawn at its resize)."""
+        self.view = view
+        width, height = self.size
+        if not (width and height):
+            return False
+        net, data = view.run.net, view.run.data
+        maps_on = plane_data(data)
+        key = (tuple(net.sizes), width, height, maps_on)
+        if key != self._layout_key:
+            self._layout_key = key
+            self.layout_ = layout(net.sizes, width, height - 1, maps_on)
+        grid_layout = self.layout_
+        raw = self._unit_maps(view, grid_layout) if maps_on else None
+        self.shown = shown(view, maps=raw)
+        tones = map_tones(net, raw, self.shown.nodes) if raw is not None else None
+        selected = self._selected(view)
+        self.grid = paint(grid_layout, self.shown, tones, labels(net.layers, net.n_in), selected)
+        if grid_layout.message:
+            row = self.grid[min(1, len(self.grid) - 1)]
+            for x, char in enumerate(f"{grid_layout.message}: t shows the table"[: len(row)]):
+                row[x].char, row[x].fg = char, "muted"
+        self._strips = to_strips(self.grid, self._palette(), width)
+        self.caption = self._caption(view, selected)
+        self.refresh()
+        return True
+
+    def _palette(self) -> Palette:
+        """The palette of the present theme (kept, with its styles, until the theme changes)."""
+        _, _, background, foreground = self.colors
+        variables = self.app.theme_variables
+        key = (background, foreground, variables.get("accent"), self.app.current_theme.dark)
+        if key != self._palette_key:
+            try:
+                accent = Color.parse(variables.get("accent", "#ffa62b"))
+            except Exception:
+                accent = Color.parse("#ffa62b")
+            self._palette_key = key
+            self._palette_now = Palette(background, foreground, accent, key[3])
+        return self._palette_now
+
+    def _unit_maps(self, view, grid_layout):
+        """Every layer's outputs over the map's grid (``engine.unit_maps``), computed again only
+        when a parameter changed (they are replaced, never modified, by a step)."""
+        heights = [c.node_height for c in grid_layout.columns if c.map_width]
+        if not heights:
+            return None
+        rows = 2 * heights[0]
+        cols = max(c.map_width for c in grid_layout.columns)
+        net = drawn_net(view)
+        params = tuple(id(p) for layer in net.layers for p in layer.params.values())
+        buffers = tuple(id(b) for layer in net.layers for b in layer.buffers.values())
+        key = (id(view.run), params, buffers, rows, cols)
+        if key != self._maps_key:
+            self._maps_key = key
+            outputs = unit_maps(net, view.run.data, cols, rows).outputs
+            self._maps = outputs
+        return self._maps
+
+    def render_line(self, y: int) -> Strip:
+        if y < len(self._strips):
+            return self._strips[y]
+        return Strip.blank(self.size.width)
+
+    # --- the caption under the picture ----------------------------------------------------------
+
+    def _caption(self, view, selected) -> Content:
+        """Two lines: the selected unit or weight and what the event did (or what to press,
+        before anything ran); which example the nodes show and the edges' colours. Always
+        two lines, each cut to the width, so that the picture keeps its height."""
+        s = self.shown
+        palette = self._palette()
+        width = max(self.size.width, 20)
+        first = []
+        chosen = self._describe(selected)
+        if chosen:  # first: the answer to a click or a key, which a narrow panel cuts last
+            first.append(Content.assemble(("▸ ", ACCENT), chosen))
+        if s.what:
+            first.append(Content.styled(s.what, ACCENT))
+        elif view.status == "idle" and not chosen:
+            first.append(Content.styled(LAUNCH_HINT, ACCENT))
+        elif view.status == "running" and not chosen:
+            first.append(Content.styled(RUNNING_HINT, MUTED))
+        second = [
+            Content.assemble(f"{s.node_name}: {s.example.caption()}", (" [ ]", MUTED)),
+            Content.assemble(
+                s.edge_name,
+                " ",
+                ("━", Style(foreground=palette.positive, bold=True)),
+                ("+ ", MUTED),
+                ("━", Style(foreground=palette.negative, bold=True)),
+                ("− ", MUTED),
+                (f"max {short(s.edge_scale)}" if s.edge_scale > 0 else "", MUTED),
+            ),
+        ]
+        if any(a is not None and not np.isfinite(a).all() for a in (*s.edges, *s.nodes)):
+            second.insert(0, Content.styled("some values are nan or inf", "$text-warning"))
+        lines = [Content("  ").join(first), Content("  ").join(second)]
+        return Content("\n").join(line.truncate(width, ellipsis=True) for line in lines)
+
+    def _describe(self, selected) -> str:
+        """The selected unit or weight with its value: ``a¹₂ = 0.76``, ``W²[0,3] = -0.41``."""
+        s = self.shown
+        if selected is None or s is None:
+            return ""
+        if selected[0] == "layer":
+            return f"layer {selected[1]}"
+        if selected[0] == "unit":
+            _, l, j = selected
+            values = s.nodes[l] if l < len(s.nodes) else None
+            name = "x" if l == 0 else s.node_name
+            value = "not computed yet" if values is None or j >= len(values) else short(values[j])
+            where = f"{name}{sup(l) if l else ''}[{j}]"
+            return f"{where} = {value}" if values is not None else f"{where} {value}"
+        _, l, j, k = selected
+        matrix = s.edges[l - 1] if l - 1 < len(s.edges) else None
+        name = f"{s.edge_name}{sup(l)}[{j},{k}]"
+        if matrix is None or j >= matrix.shape[0] or k >= matrix.shape[1]:
+            return f"{name} not computed yet"
+        return f"{name} = {short(matrix[j, k])}  (to {j}, from {k})"
+
+    # --- selection ------------------------------------------------------------------------------
+
+    def _selected(self, view) -> tuple | None:
+        """What to mark: the app's selection, or a unit of the input layer under the cursor."""
+        sel = view.selection
+        if self._input_unit is not None:
+            unit, under = self._input_unit
+            if under is sel:
+                return ("unit", 0, unit)
+            self._input_unit = None  # the selection moved elsewhere since
+        if sel is None:
+            return None
+        if sel.weight is not None:
+            return ("weight", sel.l, *sel.weight)
+        if sel.unit is not None:
+            return ("unit", sel.l, sel.unit)
+        return ("layer", sel.l)
+
+    def select(self, target: tuple | None) -> None:
+        """Select ``target`` (a cell's target): tell the app, which redraws the panels."""
+        if target is None or self.view is None:
+            return
+        self._input_unit = None
+        kind, l = target[0], target[1]
+        if kind == "unit" and l == 0:  # marked here only: no equation has x as its result
+            self._input_unit = (target[2], self.view.selection)
+            self.refresh_view(self.view)
+            return
+        if kind == "block":  # a cell of a band: its largest weight
+            tones = self.shown.edge_tones[l - 1] if self.shown is not None else None
+            kind, target = "weight", ("weight", l, *pick(tones, target[2], target[3]))
+        if kind == "unit":
+            self.post_message(SelectUnit(l, target[2]))
+        elif kind == "weight":
+            self.post_message(SelectWeight(l, target[2], target[3]))
+        elif kind == "layer" and l >= 1:
+            self.post_message(SelectUnit(l, None))
+
+    def on_click(self, event: Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or not self.grid:
+            return
+        x, y = offset
+        if 0 <= y < len(self.grid) and 0 <= x < len(self.grid[y]):
+            target = self.grid[y][x].target
+            if target is not None:
+                event.stop()
+                if target[0] in ("weight", "block"):
+                    self._anchor = "to"
+                self.select(target)
+
+    def action_choose(self) -> None:
+        self.select(self._cursor() or ("unit", 1, 0))
+
+    def _cursor(self) -> tuple | None:
+        return self._selected(self.view) if self.view is not None else None
+
+    def action_move(self, dx: int, dy: int) -> None:
+        """Walk the network: see the module docstring."""
+        if self.view is None:
+            return
+        sizes = self.view.run.net.sizes
+        L = len(sizes) - 1
+        at = self._cursor()
+        if at is None or at[0] == "layer":
+            l = at[1] if at is not None else 1
+            self.select(("unit", l, 0))
+            return
+        if at[0] == "unit":
+            _, l, j = at
+            if dy:
+                self.select(("unit", l, (j + dy) % sizes[l]))
+            elif dx < 0 and l >= 1:
+                self._anchor = "to"
+                self.select(("weight", l, j, 0))
+            elif dx > 0 and l < L:
+                self._anchor = "from"
+                self.select(("weight", l + 1, 0, j))
+            return
+        _, l, j, k = at
+        if dy and self._anchor == "to":
+            self.select(("weight", l, j, (k + dy) % sizes[l - 1]))
+        elif dy:
+            self.select(("weight", l, (j + dy) % sizes[l], k))
+        elif dx < 0:
+            self.select(("unit", l - 1, k))
+        else:
+            self.select(("unit", l, j))
+
+    def action_example(self, delta: int) -> None:
+        """The previous or next example of the batch (wrapping around)."""
+        if self.view is None or self.shown is None:
+            return
+        size = self.shown.example.batch_size
+        self.post_message(SelectExample((self.shown.example.index + delta) % size))

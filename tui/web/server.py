@@ -1,0 +1,272 @@
+"""``backprop-lab serve``: the lab in web browsers, one lab process per browser tab.
+
+Built on textual-serve (the Textual project's server): its page and terminal (xterm.js), its
+download route and the web driver's protocol (``AppService``) are used as they are. This module
+adds what a classroom needs: the address is bound first (a port in use is a one-line error), at
+most ``max_sessions`` labs run at once (a page says so when the server is full), the page finds
+the server from its own address (so it works through ``--host 0.0.0.0`` and a reverse proxy),
+every lab ends with its tab, and ctrl+c ends every lab before the server stops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import logging
+import signal
+import socket
+import weakref
+from pathlib import Path
+
+import aiohttp_jinja2
+import click
+from aiohttp import WSMsgType, web
+from textual_serve.download_manager import DOWNLOAD_CHUNK_SIZE, DownloadManager
+from textual_serve.server import Server, to_int
+
+from tui.web.lab_process import LabProcess
+
+TEMPLATES = Path(__file__).parent / "templates"
+HEARTBEAT = 15.0  # seconds between websocket pings: a vanished browser is noticed within ~30 s
+DEFAULT_SIZE = (120, 40)  # columns × rows when the page does not say
+MAX_CELLS = 1000  # a larger size from a browser is not a screen
+CHUNK_WAIT = 30  # seconds a download waits for the lab's next chunk
+
+
+class LabDownloads(DownloadManager):
+    """textual-serve's downloads (a file the lab gives, fetched by the browser in chunks), with
+    a longer wait for each chunk: a lab on a busy machine (a class's labs training on two cores)
+    can take more than textual-serve's 4 s to answer, and its time-out path then failed
+    (``task_done() called too many times``), leaving the download behind."""
+
+    async def download(self, delivery_key: str):
+        app_service = await self._get_app_service(delivery_key)
+        download = self._active_downloads[delivery_key]
+        request = {"type": "deliver_chunk_request", "key": delivery_key, "name": download.name}
+        try:
+            while await app_service.send_meta({**request, "size": DOWNLOAD_CHUNK_SIZE}):
+                try:
+                    chunk = await asyncio.wait_for(download.incoming_chunks.get(), CHUNK_WAIT)
+                except TimeoutError:
+                    logging.getLogger("textual-serve").warning(
+                        "a download from lab %s got no data for %d s: cut short",
+                        getattr(app_service, "number", "?"),
+                        CHUNK_WAIT,
+                    )
+                    return
+                if not chunk:  # the end of the file, or the lab has ended
+                    return
+                yield chunk
+        finally:
+            self._active_downloads.pop(delivery_key, None)
+
+
+class AddressError(Exception):
+    """The server cannot listen where asked; the message is one line for the user."""
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host``:``port`` (port 0: a free one); AddressError if none."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror:
+        raise AddressError(f"cannot listen on {host!r}: not an address of this machine") from None
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError as e:
+        sock.close()
+        if e.errno == errno.EADDRINUSE:
+            raise AddressError(
+                f"port {port} is in use on {host} (another server?); choose another with --port"
+            ) from None
+        if e.errno == errno.EACCES:
+            raise AddressError(
+                f"no permission to listen on port {port} of {host} (ports below 1024 need "
+                "root); choose another with --port"
+            ) from None
+        if e.errno == errno.EADDRNOTAVAIL:
+            raise AddressError(f"cannot listen on {host}: not an address of this machine") from None
+        raise AddressError(f"cannot listen on {host} port {port}: {e.strerror or e}") from None
+    sock.setblocking(False)
+    return sock
+
+
+def urls(sock: socket.socket, host: str) -> tuple[str, str | None]:
+    """The URL to open on this machine, and the one for other machines (None when loopback)."""
+    port = sock.getsockname()[1]
+    if host in ("", "0.0.0.0", "::"):
+        return f"http://127.0.0.1:{port}", f"http://{socket.gethostname()}:{port}"
+    shown = f"[{host}]" if ":" in host else host
+    remote = None if _is_loopback(host) else f"http://{shown}:{port}"
+    return f"http://{shown}:{port}", remote
+
+
+def _cells(value, default: int = 0) -> int:
+    """A terminal size the browser sent (columns or rows): 1 to MAX_CELLS, else ``default``."""
+    number = to_int(str(value), 0)
+    return number if 0 < number <= MAX_CELLS else default
+
+
+def _is_loopback(host: str) -> bool:
+    return host == "localhost" or host.startswith("127.") or host == "::1"
+
+
+class LabServer(Server):
+    """Serves ``lab_argv`` (the command of one lab) to browsers, one process per tab."""
+
+    def __init__(self, lab_argv: list[str], *, host: str, max_sessions: int, title: str) -> None:
+        super().__init__(
+            command=" ".join(lab_argv), host=host, title=title, templates_path=TEMPLATES
+        )
+        self.lab_argv = lab_argv
+        self.download_manager = LabDownloads()
+        self.max_sessions = max_sessions
+        self.labs: set[LabProcess] = set()
+        self.started = 0
+        self._sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
+        self._stop = asyncio.Event()
+
+    # --- pages --------------------------------------------------------------------------------
+
+    async def _make_app(self) -> web.Application:
+        app = await super()._make_app()
+        app.on_startup.clear()  # textual-serve's banner: the command prints its own lines
+        return app
+
+    async def handle_index(self, request: web.Request) -> web.StreamResponse:
+        """The page with the terminal, or a page saying that every lab is in use."""
+        font_size = min(max(to_int(request.query.get("fontsize", "16"), 16), 6), 72)
+        context = {"title": self.title, "max_sessions": self.max_sessions, "font_size": font_size}
+        if self.full:
+            response = aiohttp_jinja2.render_template("busy.html", request, context, status=503)
+            response.headers["Retry-After"] = "10"
+            return response
+        return aiohttp_jinja2.render_template("lab.html", request, context)
+
+    @property
+    def full(self) -> bool:
+        return len(self.labs) >= self.max_sessions
+
+    # --- labs ---------------------------------------------------------------------------------
+
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        """One browser tab: start its lab, relay keys and screen until either side ends."""
+        websocket = web.WebSocketResponse(heartbeat=HEARTBEAT)
+        await websocket.prepare(request)
+        self._sockets.add(websocket)
+        if self.full or self._stop.is_set():
+            await self._turn_away(websocket, request)
+            return websocket
+        width = _cells(request.query.get("width"), DEFAULT_SIZE[0])
+        height = _cells(request.query.get("height"), DEFAULT_SIZE[1])
+        self.started += 1
+        lab = LabProcess(
+            self.lab_argv,
+            self.started,
+            write_bytes=websocket.send_bytes,
+            write_str=websocket.send_str,
+            close=websocket.close,
+            download_manager=self.download_manager,
+        )
+        self.labs.add(lab)
+        try:
+            await lab.start(width, height)
+            self._say(
+                f"lab {lab.number} (process {lab.pid}) started for {request.remote} "
+                f"({self._count()})"
+            )
+            await self._process_messages(websocket, lab)
+        except Exception as error:  # one tab's failure must not stop the server
+            logging.getLogger("textual-serve").exception(error)
+        finally:
+            with contextlib.suppress(asyncio.CancelledError):
+                await lab.stop()
+            self.labs.discard(lab)
+            self._say(f"lab {lab.number} {self._how_it_ended(lab)} ({self._count()})")
+            with contextlib.suppress(Exception):
+                await websocket.close()
+        return websocket
+
+    async def _turn_away(self, websocket: web.WebSocketResponse, request: web.Request) -> None:
+        """Tell a tab that arrived when the server was full (its page was served just before)."""
+        self._say(f"a browser at {request.remote} was turned away: {self._count()}")
+        text = (
+            f"\r\n  Every lab of this server is in use ({self.max_sessions} at most).\r\n\r\n"
+            "  Each browser tab runs its own lab: close one of them, then reload this page.\r\n"
+        )
+        await websocket.send_bytes(text.encode("utf-8"))
+        async for _ in websocket:  # keep the message on screen until the tab goes
+            pass
+
+    async def _process_messages(self, websocket: web.WebSocketResponse, lab: LabProcess) -> None:
+        """The browser's messages to its lab (textual-serve's protocol): keys, size, focus."""
+        async for message in websocket:
+            if message.type != WSMsgType.TEXT:
+                continue
+            try:
+                kind, *rest = message.json()
+            except (ValueError, TypeError):
+                continue  # not the page's protocol: ignored, as the page never sends it
+            data = rest[0] if rest else None
+            if kind == "stdin" and isinstance(data, str):
+                await lab.send_bytes(data.encode("utf-8"))
+            elif kind == "resize" and isinstance(data, dict):
+                width, height = _cells(data.get("width")), _cells(data.get("height"))
+                if width and height:
+                    await lab.set_terminal_size(width, height)
+            elif kind == "ping":
+                await websocket.send_json(["pong", data])
+            elif kind == "blur":
+                await lab.blur()
+            elif kind == "focus":
+                await lab.focus()
+
+    def _how_it_ended(self, lab: LabProcess) -> str:
+        if lab.failed:
+            return f"stopped with an error ({lab.how_it_ended}; its output is above)"
+        if lab.asked_to_stop:
+            return "ended" if self._stop.is_set() else "ended (its tab was closed)"
+        return "ended (quit in its tab)"
+
+    def _count(self) -> str:
+        return f"{len(self.labs)} of {self.max_sessions} labs running"
+
+    def _say(self, line: str) -> None:
+        click.echo(f"backprop-lab serve: {line}")
+
+    # --- running ------------------------------------------------------------------------------
+
+    def run(self, sock: socket.socket, announce) -> None:
+        """Serve on ``sock`` until SIGINT (ctrl+c), SIGTERM or SIGHUP; ``announce()`` is called
+        once the server accepts connections. Every lab is ended before this returns."""
+        logging.basicConfig(level=logging.WARNING, format="backprop-lab serve: %(message)s")
+        asyncio.run(self._serve(sock, announce))
+
+    async def _serve(self, sock: socket.socket, announce) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            loop.add_signal_handler(sig, self._stop.set)
+        runner = web.AppRunner(await self._make_app(), access_log=None, shutdown_timeout=5)
+        await runner.setup()
+        try:
+            await web.SockSite(runner, sock).start()
+            announce()
+            await self._stop.wait()
+            if self.labs:
+                self._say(f"stopping: ending {len(self.labs)} running lab(s)")
+            await self.stop_labs()
+        finally:
+            await runner.cleanup()
+        self._say("stopped")
+
+    async def stop_labs(self) -> None:
+        """End every lab, then close the tabs' connections."""
+        await asyncio.gather(*(lab.stop() for lab in list(self.labs)), return_exceptions=True)
+        for websocket in list(self._sockets):
+            with contextlib.suppress(Exception):
+                await websocket.close(code=1001, message=b"the server stopped")
