@@ -1,15 +1,15 @@
 """A run that blew up without overflowing: it ends with a finite loss far past where it started.
 
-A step whose loss or parameters become NaN or infinite is a divergence at once
-(``Learner.finite``, ``engine.nonfinite``). A loss can also explode to huge but finite values and
-stay there: with ``training.lr = 1e300`` on dying-relu the output bias jumps to 8e298 in one
-step, every ReLU dies, and the loss sits at 4e298 until the epoch limit — a run that "finished" with a number no run
+A step whose loss or parameters become NaN or infinite is a divergence at once (``Learner.finite``,
+``engine.nonfinite``). A loss can also explode to huge but finite values and stay there: with
+``training.lr = 1e300`` on dying-relu the output bias jumps to 8e298 in one step, every ReLU dies,
+and the loss sits at 4e298 until the epoch limit — a run that "finished" with a number no run
 should end with. So when training ends by its epoch limit (or early stopping that keeps the last
-weights), a final training loss more than ``FACTOR`` (10⁶) times its start — the first step's
-loss, or 1 if that was smaller — is reported as a divergence too: stop reason ``diverged`` (exit
-status 3 headless), naming the step from which the loss stayed that high and the layer whose
-parameters are largest. The training loss of an epoch is its loss over the whole training set
-where the run measures it, else the mean of its steps' losses (headless ``train``).
+weights), a final training loss more than ``FACTOR`` (10⁶) times its start — the first step's loss,
+or 1 if that was smaller — is reported as a divergence too: stop reason ``diverged`` (exit status 3
+headless), naming the step from which the loss stayed that high and the layer whose parameters are
+largest. The training loss of an epoch is its loss over the whole training set where the run
+measures it, else the mean of its steps' losses (headless ``train``).
 
 Only the end of training is judged: a loss that explodes and comes back is no divergence, and the
 presets that demonstrate an overflow to ∞ (exploding-gradients, learning-rate-too-high) still
