@@ -84,7 +84,10 @@ def _regular_file(path: Path, kind: str) -> None:
     if stat.S_ISDIR(mode):
         raise ValueError(f"data.path: {path} is a folder, not {kind}") from None
     if not stat.S_ISREG(mode):
-        raise ValueError(f"data.path: {path} is not a regular file (a pipe or device); {kind} is")
+        raise ValueError(
+            f"data.path: {path} is not a regular file but a pipe or a device; {kind} must be a "
+            "regular file"
+        )
 
 
 # What reading a damaged .npz archive can raise, from zipfile, zlib and NumPy's header parser
