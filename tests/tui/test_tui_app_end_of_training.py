@@ -60,11 +60,25 @@ async def test_an_extended_session_saves_and_loads_with_its_new_end(lab_app, set
 NEVER_ENDS = ["training.epochs=100000000", "stop.loss_below=1e-300"]
 
 
-@pytest.mark.parametrize("key", ["space", "s", "n", "f", "b", "e", "x", "B", "ctrl+s", "r"])
+MOTION_KEYS = ["space", "s", "n", "f", "b", "e", "x"]
+OTHER_KEYS = ["B", "ctrl+s", "r", "q"]  # dialogs over the run: breakpoints, save, reset, quit
+
+
+def test_every_key_that_moves_the_run_is_tested():
+    """A motion key added to the lab must be added to the pausing test below."""
+    from tui.keys import KEYS
+
+    moving = {
+        a.key for a in KEYS if a.action.startswith(("debug(", "run_pause", "epoch", "extend"))
+    }
+    assert moving == set(MOTION_KEYS)
+
+
+@pytest.mark.parametrize("key", MOTION_KEYS + OTHER_KEYS)
 async def test_a_key_that_acts_on_the_run_pauses_a_long_training_first(lab_app, key):
     """Training that would not end for hours stops within a second of any key that steps,
-    goes back, extends, edits breakpoints, saves or resets (the view keys — l, 1–5, ? — leave
-    it running, by design)."""
+    goes back, extends, edits breakpoints, saves, resets or quits (the view keys — l, t, 1–5,
+    ?, o's picker — leave it running, by design)."""
     import asyncio
     import time
 
