@@ -92,6 +92,9 @@ conditions = st.one_of(
     st.text(max_size=40),
     st.integers(1, 200).map(lambda n: "(" * n + "loss" + ")" * n),
     st.integers(1, 600).map(lambda n: "not " * n + "loss"),
+    st.tuples(st.integers(1, 4000), st.sampled_from("+-*/")).map(
+        lambda chain: "loss" + f" {chain[1]} loss" * chain[0] + " > 0"
+    ),
 )
 
 
