@@ -30,7 +30,9 @@ def load_data(
         raise ValueError(f"data.kind must be one of {', '.join(KINDS)}, got {kind!r}")
     classify = loss_targets(loss) is not None or section.get("labels") is not None
     if kind in GENERATORS:
-        raw = generate(kind, rng, section)
+        with np.errstate(over="ignore", invalid="ignore"):  # checked next
+            raw = generate(kind, rng, section)
+        _check_generated(raw, kind, section)
     elif kind == "inline":
         raw = inline(section.get("x"), section.get("y"), section.get("labels") is not None)
     elif kind == "csv":
@@ -43,6 +45,25 @@ def load_data(
         raw = load_digits(section.get("n"))
     _check_size(raw, kind, section)
     return prepare(raw, section, loss, rng, dtype, kind)
+
+
+def _check_generated(raw: RawData, kind: str, section: dict) -> None:
+    """A generator's examples are finite: its numbers (``noise``, ``w``, …) can be large enough
+    to overflow (data.noise = 1e308 gave inputs of ±inf, and training then 'diverged')."""
+    arrays = [raw.x] if raw.y is None else [raw.x, raw.y]
+    if all(np.isfinite(a).all() for a in arrays):
+        return
+    given = ", ".join(  # the settings large enough to be the cause
+        f"data.{key} = {value:g}"
+        for key, value in section.items()
+        if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= 1e6
+        if key != "n"
+    )
+    given = given or "these settings"
+    raise ValueError(
+        f"data ({kind}): the generated examples are not finite numbers with {given}; use smaller "
+        "values"
+    )
 
 
 def _check_size(raw: RawData, kind: str, section: dict) -> None:
