@@ -227,6 +227,12 @@ def test_generated_examples_that_overflow_are_refused_naming_the_settings(sectio
         load(section, loss=loss)
 
 
+def test_a_validation_share_that_leaves_nothing_is_named_as_written():
+    """0.9999999 was shown as 'data.validation = 1'."""
+    with pytest.raises(ValueError, match=r"data.validation = 0.9999999 holds out all 60 examples"):
+        load({"kind": "xor", "n": 60, "validation": 0.9999999})
+
+
 def test_data_has_its_own_generator():
     """Training settings (batch order, dropout) never change the data or the initial weights."""
     a = small_run(training={"batch_size": 5, "shuffle": True})
