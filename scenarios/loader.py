@@ -19,6 +19,8 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from engine.paths import unreadable
+
 from . import overrides as override_rules
 from . import schema
 from .errors import ScenarioError, UnknownScenarioError, did_you_mean, key_text, one_of
@@ -95,9 +97,9 @@ def resolve(name_or_path: str | Path) -> tuple[Path, str]:
     )
     if looks_like_path or Path(text).is_file():
         path = Path(text)
-        if not path.is_file():
-            what = "is a directory, not a scenario file" if path.is_dir() else "does not exist"
-            raise ScenarioError(f"{text}: {what}")
+        why = unreadable(path, "a scenario file")
+        if why is not None:
+            raise ScenarioError(f"{text}: {why}")
         return path, text
     return preset_path(text), f"{text}.toml"
 

@@ -31,6 +31,7 @@ from engine.blowup import BlowUp
 from engine.data.files import ARCHIVE_ERRORS, check_npz_members
 from engine.metrics import EpochMetrics
 from engine.nonfinite import NonFinite
+from engine.paths import unreadable
 from engine.stats import LayerStats
 from tui.session_schema import check_record
 
@@ -119,9 +120,9 @@ def read(path: str | os.PathLike) -> tuple[dict, object]:
     returned as it was written)."""
     path = Path(path)
     remove_stale_temporaries(path)  # what a killed save to this file left behind
-    if not path.is_file():
-        what = "is a folder, not a session file" if path.is_dir() else "does not exist"
-        raise SessionFileError(f"{path}: {what}")
+    why = unreadable(path, "a session file")
+    if why is not None:
+        raise SessionFileError(f"{path}: {why}")
     try:
         with open(path, "rb") as f:
             magic = f.read(4)

@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import csv
 import math
-import os
 import pickle
-import stat
 import struct
 import tokenize
 import zipfile
@@ -30,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import limits
+from ..paths import unreadable
 from .raw import RawData, classes, targets
 
 CSV_BYTES_PER_BYTE = 12  # a field read as a Python string in a list takes about 12× its text
@@ -73,21 +72,12 @@ def load_csv(path: Path, target, features, classify: bool) -> RawData:
 
 
 def _regular_file(path: Path, kind: str) -> None:
-    """Only regular files are read: a FIFO would block ``open()`` forever and a device such as
-    /dev/zero never ends."""
-    try:
-        mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        raise ValueError(f"data.path: no such file {path}") from None
-    except OSError as e:
-        raise ValueError(f"data.path: cannot read {path}: {e.strerror or e}") from None
-    if stat.S_ISDIR(mode):
-        raise ValueError(f"data.path: {path} is a folder, not {kind}") from None
-    if not stat.S_ISREG(mode):
-        raise ValueError(
-            f"data.path: {path} is not a regular file but a pipe or a device; {kind} must be a "
-            "regular file"
-        )
+    """Only regular files are read (``engine.paths``)."""
+    why = unreadable(path, kind)
+    if why == "does not exist":
+        raise ValueError(f"data.path: no such file {path}")
+    if why is not None:
+        raise ValueError(f"data.path: {path} {why}")
 
 
 # What reading a damaged .npz archive can raise, from zipfile, zlib and NumPy's header parser

@@ -1,5 +1,6 @@
 """The loader: presets by name, files by path, --set overrides, and precise error messages."""
 
+import os
 import re
 from pathlib import Path
 
@@ -175,7 +176,18 @@ def test_unknown_scenario_lists_the_presets():
 
 def test_missing_file_and_directory(tmp_path):
     assert error(tmp_path / "none.toml") == f"{tmp_path / 'none.toml'}: does not exist"
-    assert "is a directory" in error(tmp_path)
+    assert "is a folder, not a scenario file" in error(tmp_path)
+
+
+def test_a_fifo_or_a_device_is_refused_as_what_it_is(tmp_path):
+    """A FIFO or /dev/zero given as the scenario was reported as 'does not exist'."""
+    fifo = tmp_path / "s.toml"
+    os.mkfifo(fifo)
+    for path in (fifo, "/dev/zero"):
+        assert error(path) == (
+            f"{path}: is not a regular file but a pipe or a device; a scenario file must be a "
+            "regular file"
+        )
 
 
 def test_inline_rows_must_match(write):
