@@ -196,6 +196,7 @@ def _check_output(net: Network, data: Dataset) -> None:
     if out.n_out == need:
         return
     if data.encoding == "onehot":
+        assert data.class_names is not None  # one-hot targets are classes
         names = data.class_names
         shown = ", ".join(names) if len(names) <= 12 else f"{', '.join(names[:10])}, …, {names[-1]}"
         why = f"one unit per class ({data.n_classes} classes: {shown})"

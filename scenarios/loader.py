@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import re
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -24,7 +25,9 @@ from engine.paths import unreadable
 from . import overrides as override_rules
 from . import schema
 from .errors import ScenarioError, UnknownScenarioError, did_you_mean, key_text, one_of
+from .exercises import check_against_run, check_exercises
 from .expect import check_expect
+from .lesson import Context, find_actions
 from .validate import (
     Checker,
     check_breakpoints,
@@ -62,10 +65,16 @@ class Scenario:
     source: str = field(repr=False)
     overrides: tuple[str, ...] = ()
     label: str = ""  # how messages name the file
+    compare: str | None = None  # the preset to compare with (its fix, or its problem)
+    exercises: list = field(default_factory=list)  # the [[exercises]] tables
+    actions: tuple = ()  # the lesson's actions (lesson.LessonAction), in reading order
+    whole: bool = True  # lesson and exercises checked against the network (not an edit/variant)
 
 
 def _presets() -> Traversable:
-    return files("scenarios") / "presets"
+    # the package itself, not its name: files("scenarios") calls importlib.import_module, which
+    # nothing a session file leads to may do (tests/tui/test_tui_session_file_data.py)
+    return files(sys.modules[__package__]) / "presets"
 
 
 def preset_names() -> list[str]:
@@ -114,8 +123,14 @@ def load_scenario(name_or_path: str | Path, overrides=()) -> Scenario:
     return parse_scenario(source, path=path, label=label, overrides=overrides)
 
 
-def parse_scenario(source: str, *, path: Path, label: str, overrides=()) -> Scenario:
-    """The validated scenario in the TOML text ``source`` (``path`` anchors relative data paths)."""
+def parse_scenario(
+    source: str, *, path: Path, label: str, overrides=(), training_only: bool = False
+) -> Scenario:
+    """The validated scenario in the TOML text ``source`` (``path`` anchors relative data paths).
+
+    ``training_only``: a variant that is only trained (a claim's ``set``): its lesson's actions
+    are checked for their form only and its exercises dropped, since the overrides may change
+    the network they were written for."""
     document = _parse_toml(source, label)
     _check_depth(document, label, "")
     overrides = tuple(overrides)
@@ -124,7 +139,7 @@ def parse_scenario(source: str, *, path: Path, label: str, overrides=()) -> Scen
     except ValueError as e:
         raise ScenarioError(f"{label}: --set: {e}") from None
     _check_depth(document, label, " (after --set)")
-    sections = validate_document(document, label)
+    sections = validate_document(document, label, source=source, edited=training_only)
     return Scenario(**sections, path=path, source=source, overrides=overrides, label=label)
 
 
@@ -161,7 +176,7 @@ def _check_depth(document: dict, label: str, when: str) -> None:
     """Tables and arrays nested at most ``MAX_DEPTH`` deep (dotted keys such as a.a.a… = 1 nest
     without limit in TOML, and deeper trees exhaust Python's recursion in copying and checking
     them); ScenarioError naming the key path otherwise. Iterative: any depth is measured."""
-    stack = [(document, "", 1)]
+    stack: list[tuple[dict | list, str, int]] = [(document, "", 1)]
     while stack:
         node, path, depth = stack.pop()
         if depth > MAX_DEPTH:
@@ -184,8 +199,12 @@ def _lower(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def validate_document(document: dict, label: str) -> dict:
-    """The validated sections of a parsed document (the fields of ``Scenario`` but the file)."""
+def validate_document(document: dict, label: str, *, source: str = "", edited=False) -> dict:
+    """The validated sections of a parsed document (the fields of ``Scenario`` but the file).
+
+    ``source`` (the file's text) places the lesson's lines in the file for messages.
+    ``edited``: sections edited in the lab: the lesson's actions are checked for their form
+    only, not against the (changed) network, and the exercises are dropped with the claims."""
     ch = Checker(label)
     top_keys = {name: key for name, key in schema.TOP.items()}
     for name in document:
@@ -204,8 +223,31 @@ def validate_document(document: dict, label: str) -> dict:
             ch.fail("", f"missing required section [{section}]")
     data = check_data(ch, document["data"])
     network = check_network(ch, document["network"])
+    sizes = tuple(layer["size"] for layer in network["layers"])
+    if "compare" in top and top["compare"] not in preset_names():
+        ch.fail(
+            "compare",
+            f"no preset {top['compare']!r}{did_you_mean(top['compare'], preset_names())} "
+            f"(presets: {one_of(preset_names())})",
+        )
+    exercises = [] if edited else check_exercises(ch, document.get("exercises", []), sizes)
+    actions = check_lesson(
+        document.get("lesson", ""),
+        label,
+        source,
+        Context(
+            sizes=None if edited else sizes,
+            inputs=_inputs(data),
+            exercises=None if edited else len(exercises),
+            compare=top.get("compare"),
+            presets=tuple(preset_names()),
+        ),
+    )
     return {
         **top,
+        "exercises": exercises,
+        "actions": actions,
+        "whole": not edited,
         "data": data,
         "network": network,
         "training": check_training(ch, document.get("training", {})),
@@ -216,6 +258,40 @@ def validate_document(document: dict, label: str) -> dict:
             ch, document.get("breakpoints", []), len(network["layers"])
         ),
     }
+
+
+def _inputs(data: dict) -> int | None:
+    """n⁰, the number of inputs, when the data section alone tells it (inline data)."""
+    x = data.get("x")
+    if data["kind"] == "inline" and isinstance(x, list) and x:
+        return len(x[0]) if isinstance(x[0], list) else 1
+    return None
+
+
+def check_lesson(lesson, label: str, source: str, ctx: Context) -> tuple:
+    """The lesson's actions (``lesson.find_actions``); ScenarioError naming the file and the
+    line of the first bad one (in the file when the lesson is written there)."""
+    if not isinstance(lesson, str):
+        return ()  # the type error is the top-level table's
+    actions, problems = find_actions(lesson, ctx)
+    if problems:
+        line, message = problems[0]
+        raise ScenarioError(f"{label}, line {file_line(source, lesson, line)}: lesson: {message}")
+    return tuple(actions)
+
+
+def file_line(source: str, lesson: str, line: int) -> str:
+    """Line ``line`` of ``lesson`` as a line of the file ``source`` when the lesson is written
+    there (not given with --set): ``"17"``; else ``"3 of the lesson"``."""
+    lines = lesson.split("\n")
+    first = next((i for i, text in enumerate(lines) if text.strip()), None)
+    opener = re.search(r"^lesson\s*=\s*[\"']", source, re.M)
+    if first is None or opener is None:
+        return f"{line} of the lesson"
+    at = source.find(lines[first].strip(), opener.end())
+    if at < 0:
+        return f"{line} of the lesson"
+    return str(source.count("\n", 0, at) + 1 + (line - 1 - first))
 
 
 def build_run(scenario: Scenario, *, seed: int | None = None):
@@ -231,7 +307,7 @@ def build_run(scenario: Scenario, *, seed: int | None = None):
     )
     data, network, training, schedule, stop = sections
     try:
-        return engine_build_run(
+        run = engine_build_run(
             data=data,
             network=network,
             training=training,
@@ -248,3 +324,5 @@ def build_run(scenario: Scenario, *, seed: int | None = None):
             f"{scenario.label or scenario.path}: not enough memory for this run; make the data "
             "(data.n) or the layers (network.layers[l].size) smaller"
         ) from None
+    check_against_run(scenario, run)
+    return run

@@ -26,7 +26,7 @@ from time import monotonic
 import numpy as np
 
 from engine.debugger import ConditionError, DebuggerError
-from engine.debugger.follow import extend, follow_run
+from engine.debugger.follow import extend, follow_run, stop_message
 from engine.history import StatsHistory
 from engine.json_numbers import json_number
 from engine.run_history import EpochLog
@@ -170,8 +170,8 @@ class LabSession:
         return f"step {fmt_count(position.step)}"  # as the status line writes it
 
     def command(self, name: str, arg=None) -> None:
-        """A debugger command on the main thread: step, next, finish, back, break, delete,
-        toggle; the outcome goes to ``view``. SessionError for a bad argument."""
+        """A debugger command on the main thread: step, next, finish, back, goto, break,
+        delete, toggle; the outcome goes to ``view``. SessionError for a bad argument."""
         c = self.controller
         c.clear_interrupt()  # one meant for a training run that had already ended
         try:
@@ -184,6 +184,8 @@ class LabSession:
                     self._stopped(c.finish())
                 elif name == "back":
                     self._stopped(c.back(int(arg) if arg else 1))
+                elif name == "goto":  # arg: (kind, layer or None), e.g. ("delta", 2)
+                    self._stopped(c.to_event(*arg))
                 elif name == "break":
                     bp = c.add_breakpoint(str(arg))
                     self.view.message = f"breakpoint {bp.id}: {bp.spec()}"
@@ -302,7 +304,8 @@ class LabSession:
         if stop.reason == "nan" or run.stop_reason == "diverged":
             return "diverged", self._divergence_message(stop)
         if stop.reason in ("end", "finished"):
-            text = _sentence(stop.message) or f"Training stopped: {run.stop_reason}."
+            why = stop_message(run) or "the end of training"
+            text = _sentence(stop.message) or f"Training stopped: {why}."
             return "stopped", f"{text} x trains {fmt_count(self.extend_epochs)} more epochs."
         if stop.reason == "interrupted":
             return "paused", f"Paused at step {fmt_count(stop.position.step)}."
@@ -316,7 +319,7 @@ class LabSession:
             what, step = self.run.divergence.what(), self.run.divergence.step
         else:
             what, step = "a value became non-finite", None
-        where = f"at step {step}: " if step is not None else ""
+        where = f"at step {fmt_count(step)}: " if step is not None else ""
         return (
             f"Diverged {where}{what}. Lower the learning rate, clip the gradients or change "
             "the init; r resets."  # two lines of an 80-column status bar
@@ -496,8 +499,10 @@ def _edited(s: Scenario, network: dict, training: dict) -> Scenario:
         "schedule": s.schedule,
         "stop": s.stop,
     }
+    if s.compare is not None:
+        document["compare"] = s.compare
     label = f"{s.label or s.name} (edited)"
-    sections = validate_document(_plain(document), label)
+    sections = validate_document(_plain(document), label, source=s.source, edited=True)
     return dataclasses.replace(s, **sections, label=label)
 
 

@@ -69,7 +69,11 @@ def _check_generated(raw: RawData, kind: str, section: dict) -> None:
 def _check_size(raw: RawData, kind: str, section: dict) -> None:
     """The examples with their encoded targets (one column per class at most) fit the memory
     limit (``engine.limits``), checked before the targets are encoded and the data copied."""
-    targets = len(raw.class_names) if raw.is_classification else raw.y.shape[1]
+    if raw.class_names is not None:
+        targets = len(raw.class_names)
+    else:
+        assert raw.y is not None  # real-valued targets
+        targets = raw.y.shape[1]
     field = f"data.path = {section.get('path')}" if kind in ("csv", "npz") else f"data ({kind})"
     check_data(raw.n, raw.x.shape[1] + targets, field)
 

@@ -152,7 +152,8 @@ def generate(kind: str, rng: np.random.Generator, section: dict) -> RawData:
         if key in settings:
             settings[key] = _positive(settings[key], f"data.{key}")
     inputs = 1 if kind in ("linear", "sine") else 2
-    check_data(n, inputs + settings.get("classes_", 2), f"data.n = {n:,}")  # before making it
+    # before making it
+    check_data(float(n), inputs + settings.get("classes_", 2), f"data.n = {n:,}")
     return GENERATORS[kind](rng, int(n), float(noise), **settings)
 
 

@@ -9,10 +9,12 @@ after it (where a controller over a finished run starts). Forward motions do not
 
 from __future__ import annotations
 
+from ..number_text import counted
+
 
 def finished(ctl) -> str | None:
-    """Why training is over at ``ctl``'s position (e.g. ``"epochs (all 2000 epochs done)"``),
-    or None while it goes on."""
+    """Why training is over at ``ctl``'s position (e.g. ``"all 2,000 epochs done"``, worded as
+    ``stopping.why_stopped``), or None while it goes on."""
     rec = ctl._rec
     if ctl._at_end():
         done = rec
@@ -30,13 +32,21 @@ def finished(ctl) -> str | None:
 def _limit_reached(ctl, step: int, epoch: int, batch: int) -> str | None:
     """The limit that the step (``step``, ``epoch``, ``batch``) reached, if any."""
     if ctl.max_steps is not None and step >= ctl.max_steps:
-        return f"max_steps (step {step} of {ctl.max_steps})"
+        return _steps_done(ctl.max_steps)
     if ctl.max_epochs is not None and (
         epoch > ctl.max_epochs
         or (epoch == ctl.max_epochs and batch == ctl.trainer.batches_per_epoch)
     ):
-        return f"epochs (all {ctl.max_epochs} epochs done)"
+        return _epochs_done(ctl.max_epochs)
     return None
+
+
+def _steps_done(max_steps: int) -> str:
+    return f"the step limit was reached ({counted(max_steps, 'step')})"
+
+
+def _epochs_done(max_epochs: int) -> str:
+    return f"all {counted(max_epochs, 'epoch')} done" if max_epochs != 1 else "1 epoch done"
 
 
 def _finished_at_start(ctl, rec) -> str | None:
@@ -49,9 +59,9 @@ def _finished_at_start(ctl, rec) -> str | None:
     if reason:
         return reason
     if ctl.max_steps is not None and start >= ctl.max_steps:
-        return f"max_steps (step {start} of {ctl.max_steps})"
+        return _steps_done(ctl.max_steps)
     if ctl.max_epochs is not None and rec.epoch > ctl.max_epochs:
-        return f"epochs (all {ctl.max_epochs} epochs done)"
+        return _epochs_done(ctl.max_epochs)
     return None
 
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 import dataclasses
 
 from ..limits import check_step_back
+from ..number_text import count
+from ..stopping import why_stopped
 from .controller import Controller
 from .errors import DebuggerError
 
@@ -37,23 +39,15 @@ def follow_run(run, *, history_field: str | None = None, **options) -> Controlle
 
 
 def stop_message(run) -> str | None:
-    """Why the run's stopping rules ended training, in words, or None while it goes on."""
+    """Why the run's stopping rules ended training, in words with the figures
+    (``stopping.why_stopped``), or None while it goes on."""
     reason = run.stop_reason
-    if reason == "loss_below":
-        last = run.history.epochs.last
-        loss = f" {last.train_loss:.4g}" if last is not None else ""
-        return f"loss_below (the training loss{loss} is below {run.stop.loss_below:g})"
-    if reason == "patience":
-        restored = ", best weights restored" if run.stop.restore_best else ""
-        return (
-            f"patience (the validation loss has not improved for {run.stop.patience} "
-            f"epochs{restored})"
-        )
-    if reason == "epochs":
-        return f"epochs (all {run.stop.epochs} epochs done)"
+    if reason is None:
+        return None
+    why = why_stopped(reason, run.stop, run.history.epochs.last, run.early, run.steps_done)
     if reason == "diverged" and run.divergence is not None:
-        return f"diverged ({run.divergence.describe()})"
-    return reason
+        return f"{why} ({run.divergence.describe()})"
+    return why
 
 
 def extend(run, controller: Controller, epochs: int) -> str:
@@ -69,10 +63,10 @@ def extend(run, controller: Controller, epochs: int) -> str:
     reason = controller.finished()
     if reason is None:
         raise DebuggerError(
-            f"training is not finished: it ends after epoch {run.stop.epochs} (or when a stop "
-            "rule fires); extend it once it has ended"
+            f"training is not finished: it ends after epoch {count(run.stop.epochs)} (or when a "
+            "stop rule fires); extend it once it has ended"
         )
-    if run.stop_reason == "diverged" or reason == "diverged":
+    if run.stop_reason == "diverged" or reason.startswith("training diverged"):
         raise DebuggerError(
             "training diverged, and more epochs would not bring it back; go back to before the "
             "divergence or start again (with a lower learning rate)"

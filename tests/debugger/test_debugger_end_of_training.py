@@ -36,7 +36,7 @@ def test_no_motion_moves_past_the_epoch_limit():
         stop = motion()
         assert stop.reason == "finished", name
         assert where(c) == (6, END), name
-        assert stop.message == "Training is finished: epochs (all 2 epochs done).", name
+        assert stop.message == "Training is finished: all 2 epochs done.", name
 
 
 @pytest.mark.parametrize("name", ["step 100000", "next", "finish", "next_epoch", "run 5"])
@@ -97,7 +97,7 @@ def test_extend_trains_the_epochs_asked_for_and_stops_again():
     assert extend(run, c, 3) == "Extended by 3 epochs: training now ends after epoch 8."
     stop = c.cont()
     assert stop.reason == "end" and c.position.epoch == 8 and run.stop_reason == "epochs"
-    assert stop.message == "Training stopped: epochs (all 8 epochs done)."
+    assert stop.message == "Training stopped: all 8 epochs done."
     assert c.cont().reason == "finished" and c.position.epoch == 8
 
 
@@ -148,14 +148,14 @@ def test_line_mode_continue_three_times_stays_at_the_end():
     out = debug(
         "--set", "training.epochs=20", "--set", "stop.loss_below=1e-12", script="c\nc\nc\np step\n"
     )
-    assert out.count("Training is finished: epochs (all 20 epochs done).") == 2
+    assert out.count("Training is finished: all 20 epochs done.") == 2
     assert "'extend N' trains N more epochs." in out
     assert "step = 20\n" in out
 
 
 def test_line_mode_step_count_stops_at_the_end_and_extend_goes_on():
     out = debug("--set", "training.epochs=3", script="s 100000\np step\nextend 2\nc\np epoch\n")
-    assert "Training stopped: epochs (all 3 epochs done)." in out and "step = 3\n" in out
+    assert "Training stopped: all 3 epochs done." in out and "step = 3\n" in out
     assert "Extended by 2 epochs: training now ends after epoch 5." in out
     assert "epoch = 5\n" in out
 

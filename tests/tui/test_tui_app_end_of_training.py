@@ -16,19 +16,17 @@ async def test_space_at_the_end_does_not_train_on_and_x_extends(lab_app, settle)
         await settle(pilot)
         view = app.session.view
         assert app.session.steps_done == 3 and view.status == "stopped"
-        assert view.message == (
-            "Training stopped: epochs (all 3 epochs done). x trains 3 more epochs."
-        )
+        assert view.message == ("Training stopped: all 3 epochs done. x trains 3 more epochs.")
         for key in ("space", "e", "s", "n", "f"):
             await pilot.press(key)
             await settle(pilot)
             assert app.session.steps_done == 3, key  # space used to train on without end
-            assert view.message.startswith("Training is finished: epochs (all 3 epochs done).")
+            assert view.message.startswith("Training is finished: all 3 epochs done.")
         assert "x trains 3 more epochs" in app.status_bar.message.render().plain
         await pilot.press("x")
         await settle(pilot)
         assert app.session.steps_done == 6
-        assert view.message.startswith("Training stopped: epochs (all 6 epochs done).")
+        assert view.message.startswith("Training stopped: all 6 epochs done.")
 
 
 async def test_x_before_the_end_says_why_it_does_nothing(lab_app, settle):
