@@ -228,6 +228,7 @@ class LabSession:
         if self.run.stop_reason == "diverged":
             return "diverged", self._divergence_message(None)
         layers = self.run.net.layers
+        trainer = self.run.trainer
         due = 0.0
 
         def on_step(record) -> None:
@@ -236,8 +237,9 @@ class LabSession:
             if now >= due:
                 due = now + 1 / PUBLISH_HZ
                 params = tuple(layer.params for layer in layers)
+                lr = trainer.rate_after(record.step, record.epoch, record.batch)
                 self.published = TrainingSnapshot(
-                    record.step, record.epoch, record.batch, record.loss, params
+                    record.step, record.epoch, record.batch, record.loss, lr, params
                 )
                 if cancelled():
                     c.interrupt()
