@@ -84,8 +84,7 @@ def check_optimizer_state(opt_state, learner, field: str) -> None:
                 raise StateMismatch(f"{where}: layer {l} has no parameter {str(name)[:30]!r}")
             if not isinstance(slots, dict):
                 raise StateMismatch(f"{where}: expected the optimizer's slots, found {slots!r:.40}")
-            for slot, value in slots.items():
-                check_like(value, p, f"{where}.{slot}")
+            _check_slots(slots, p, learner.optimizer, where)
             try:
                 with np.errstate(all="ignore"):
                     learner.optimizer.update(p, np.zeros_like(p), slots, 1e-3, learner.t + 1)
@@ -93,6 +92,26 @@ def check_optimizer_state(opt_state, learner, field: str) -> None:
                 raise StateMismatch(
                     f"{where}: not a state of the {learner.optimizer.name} optimizer ({e})"
                 ) from None
+
+
+def _check_slots(slots: dict, p, optimizer, where: str) -> None:
+    """A parameter's optimizer slots: the optimizer's own (or none, before its first step),
+    each an array like the parameter, the sums and averages of g² never negative (a negative
+    second moment loaded, and the next step's square root made every update NaN)."""
+    names = optimizer.state_names
+    if slots and set(slots) != set(names):
+        found = ", ".join(sorted(str(slot)[:20] for slot in slots))
+        raise StateMismatch(
+            f"{where}: not a state of the {optimizer.name} optimizer (its slots are "
+            f"{', '.join(names) or 'none'}; found {found})"
+        )
+    for slot, value in slots.items():
+        check_like(value, p, f"{where}.{slot}")
+        if slot in optimizer.nonnegative and bool(np.any(value < 0)):
+            raise StateMismatch(
+                f"{where}.{slot}: {type(optimizer).__name__}'s {slot} is never negative (it "
+                f"sums or averages squared gradients); found {float(np.nanmin(value)):.3g}"
+            )
 
 
 def _kind(value) -> str:

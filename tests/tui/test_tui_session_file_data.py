@@ -109,6 +109,26 @@ def test_optimizer_state_of_the_wrong_shape_is_refused_at_load(tmp_path):
     )
 
 
+@pytest.mark.parametrize(
+    ("slots", "expected"),
+    [
+        (lambda m, v: {"m": m, "v": -v - 1.0}, "W.v: Adam's v is never negative"),
+        (lambda m, v: {"m": m, "v": v, "w": v}, r"W: not a state of the adam optimizer \(its"),
+    ],
+    ids=["negative second moment", "unknown slot"],
+)
+def test_optimizer_state_out_of_its_range_is_refused_at_load(tmp_path, slots, expected):
+    """A negative second moment loaded, and the next step took its square root: NaN in every
+    update, reported as a divergence; a slot the optimizer does not have loaded unnoticed."""
+    session = LabSession.open("dying-relu")  # Adam
+    session.train("epoch", lambda: False, lambda step: None)
+    state = session.run.learner.opt_state[0]["W"]
+    session.run.learner.opt_state[0]["W"] = slots(np.array(state["m"]), np.array(state["v"]))
+    path = session.save(tmp_path / "adam.lab.npz")
+    with pytest.raises(SessionError, match=f"{DAMAGED}: run.optimizer, layer 1, {expected}"):
+        LabSession.load(path)
+
+
 def test_parameters_of_the_wrong_shape_are_refused_at_load(tmp_path):
     session = LabSession.open("xor")
     layer = session.run.net.layers[0]
