@@ -254,6 +254,8 @@ def check_run_values(saved, run, field: str) -> None:
             raise StateMismatch(f"{field}.early: expected the epoch of the best loss")
         if best_state is not None:
             check_like(best_state, run.net.snapshot(), f"{field}.early.best_state")
+            _check_variances(best_state, f"{field}.early.best_state")
+    _check_variances(trainer[0][0], f"{field}.network")
     if last_stats and (
         len(last_stats) != run.net.L or not all(isinstance(s, LayerStats) for s in last_stats)
     ):
@@ -270,6 +272,18 @@ def check_run_values(saved, run, field: str) -> None:
         or not np.array_equal(np.sort(order), np.arange(n))
     ):
         raise StateMismatch(f"{field}.order: expected an order of the {n} training examples")
+
+
+def _check_variances(network, field: str) -> None:
+    """Batch normalization's running variances (a network snapshot's buffers) are never
+    negative: evaluation divides by √(var + ε), and a negative one made it NaN."""
+    for l, (_, buffers) in enumerate(network, start=1):
+        var = buffers.get("running_var") if isinstance(buffers, dict) else None
+        if isinstance(var, np.ndarray) and bool(np.any(var < 0)):
+            raise StateMismatch(
+                f"{field}, layer {l}, running_var: a variance is never negative; found "
+                f"{float(np.nanmin(var)):.3g}"
+            )
 
 
 def _check_counters(trainer, batches_per_epoch: int, field: str) -> None:

@@ -129,6 +129,17 @@ def test_optimizer_state_out_of_its_range_is_refused_at_load(tmp_path, slots, ex
         LabSession.load(path)
 
 
+def test_a_negative_running_variance_is_refused_at_load(tmp_path):
+    """Batch normalization's running variance below 0 loaded, and evaluation took √(var + ε)."""
+    session = LabSession.open("vanishing-fixed-batchnorm")
+    session.train("epoch", lambda: False, lambda step: None)
+    layer = next(layer for layer in session.run.net.layers if layer.buffers)
+    layer.buffers = {**layer.buffers, "running_var": -1.0 - layer.buffers["running_var"]}
+    path = session.save(tmp_path / "bn.lab.npz")
+    with pytest.raises(SessionError, match=f"{DAMAGED}: run.network, layer {layer.l}, running_var"):
+        LabSession.load(path)
+
+
 def test_parameters_of_the_wrong_shape_are_refused_at_load(tmp_path):
     session = LabSession.open("xor")
     layer = session.run.net.layers[0]
