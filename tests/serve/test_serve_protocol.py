@@ -26,7 +26,10 @@ from tui.session import LabSession  # noqa: E402
 
 pytestmark = pytest.mark.web
 
-STATUS = r"Backprop Lab │ xor │ (\w+) │ (?:batch|train-set) loss (\S+) │ step ([\d,]+) · epoch [\d,]+ · (\S+)"
+STATUS = (
+    r"Backprop Lab │ xor │ (\w+) │ (?:batch|train-set) loss (\S+) │ step ([\d,]+) · "
+    r"epoch [\d,]+ · (\S+)"
+)
 
 
 @pytest.fixture
