@@ -26,10 +26,7 @@ from tui.session import LabSession  # noqa: E402
 
 pytestmark = pytest.mark.web
 
-STATUS = (
-    r"Backprop Lab │ xor │ (\w+) │ (?:batch|train-set) loss (\S+) │ step ([\d,]+) · "
-    r"epoch [\d,]+ · (\S+)"
-)
+STATUS = r"Backprop Lab │ xor │ (\w+) │ batch loss (\S+) │ step ([\d,]+) · epoch [\d,]+ · (\S+)"
 
 
 @pytest.fixture
