@@ -113,6 +113,8 @@ class LabApp(GivesFiles, App[None]):
         self._train_done = threading.Event()
         self._train_done.set()
         self._train_token = 0
+        self.trainee = None  # what the training worker trains: the session or a comparison
+        self.open_comparison_at_start = None  # a Comparison to show over the lab (compare A B)
         self.current_tab = TAB_ORDER[0]
         self.lesson_open = False  # the Lesson panel is shown (a column of the grid, or its tab)
         self._tab_before_lesson = TAB_ORDER[0]
@@ -142,6 +144,8 @@ class LabApp(GivesFiles, App[None]):
         self._refresh_if_dirty()  # the first frame shows the lab; plots follow (_first_frame)
         self.call_after_refresh(self._first_frame)
         self.set_interval(1 / self.REFRESH_HZ, self._tick)
+        if self.open_comparison_at_start is not None:
+            self.show_comparison(self.open_comparison_at_start)
 
     def _first_frame(self) -> None:
         """The first frame is out and the panels have their sizes: the pictures that need them
@@ -242,8 +246,19 @@ class LabApp(GivesFiles, App[None]):
     def training(self) -> bool:
         return not self._train_done.is_set()
 
-    def _start_training(self, until: str) -> None:
-        session = self.session
+    def start_training(self, until: str, trainee=None) -> None:
+        """Start the training worker on ``trainee``: the lab's session (by default) or a
+        ``Comparison`` (its two sessions in lockstep; the comparison view draws it)."""
+        if trainee is not None and trainee is not self.session:
+            self.trainee = trainee
+            self._train_token += 1
+            self._train_done.clear()
+            for session in trainee.sessions:
+                session.view.message = ""
+                session.view.progress = session.published = None
+            self._train(trainee, until, self._train_token)
+            return
+        session = self.trainee = self.session
         self._train_token += 1
         self.frames.next_frame = 0.0
         self._train_done.clear()
@@ -254,8 +269,10 @@ class LabApp(GivesFiles, App[None]):
         self.mark_dirty(urgent=False)  # the status line at once, the panels in turn
         self._train(session, until, self._train_token)
 
+    _start_training = start_training
+
     @work(thread=True, exclusive=True, group="train", exit_on_error=True)
-    def _train(self, session: LabSession, until: str, token: int) -> None:
+    def _train(self, session, until: str, token: int) -> None:
         """Train on the fast path until ``until`` ("continue" or "epoch") is reached, a breakpoint
         fires, training diverges or the worker is cancelled. The thread never waits for the UI:
         the session publishes its progress (``LabSession.published``), ``_tick`` picks it up."""
@@ -279,11 +296,15 @@ class LabApp(GivesFiles, App[None]):
         # A stale token stops the thread; the worker is not cancelled, since a worker cancelled
         # before its thread starts never runs it, and _train_done would never be set (a freeze).
         self._train_token += 1  # its TrainingStopped message is now stale
-        self.session.interrupt()
+        trainee = self.trainee
+        trainee.interrupt()
         while not self._train_done.is_set():
             await asyncio.sleep(0.005)
+        trainee.training_ended()
+        if trainee is not self.session:  # a comparison: its view draws the pause
+            trainee.paused()
+            return
         session = self.session
-        session.training_ended()
         session.view.status = "paused"
         session.view.progress = None
         session.view.message = f"paused at step {fmt_count(session.run.trainer.steps_done)}"
@@ -292,6 +313,12 @@ class LabApp(GivesFiles, App[None]):
 
     def on_training_stopped(self, message: msg.TrainingStopped) -> None:
         if message.token != self._train_token or self.session is None:
+            return
+        if self.trainee is not self.session:  # a comparison: each run's view has its status
+            self.trainee.training_ended()
+            stopped = getattr(self.screen, "training_stopped", None)
+            if stopped is not None:
+                stopped()
             return
         self.session.view.status = message.status
         self.session.view.progress = None
@@ -469,6 +496,26 @@ class LabApp(GivesFiles, App[None]):
 
         message.stop()
         lesson_actions.exercise_answered(self, message.number)
+
+    # --- comparison (tui/compare_actions.py) -----------------------------------------------
+
+    @work(group="dialog")
+    async def action_compare(self) -> None:
+        from tui import compare_actions
+
+        await compare_actions.compare_counterpart(self)
+
+    @work(group="dialog")
+    async def action_compare_with(self) -> None:
+        from tui import compare_actions
+
+        await compare_actions.compare_with(self)
+
+    @work(group="dialog")
+    async def show_comparison(self, comparison) -> None:
+        from tui.screens.compare import CompareScreen
+
+        await self.push_screen_wait(CompareScreen(comparison))
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen  # imported when first opened: start-up

@@ -196,7 +196,6 @@ class LabSession:
             return "paused", ""
         if self.run.stop_reason == "diverged":
             return "diverged", self._divergence_message(None)
-        layers = self.run.net.layers
         due = 0.0
 
         def on_step(record) -> None:
@@ -204,10 +203,7 @@ class LabSession:
             now = monotonic()
             if now >= due:
                 due = now + 1 / PUBLISH_HZ
-                params = tuple(layer.params for layer in layers)
-                self.published = TrainingSnapshot(
-                    record.step, record.epoch, record.batch, record.loss, params
-                )
+                self.publish(record)
                 if cancelled():
                     c.interrupt()
             if progress is not None:
@@ -222,6 +218,13 @@ class LabSession:
         finally:
             remove()
         return self._outcome(stop)
+
+    def publish(self, record) -> None:
+        """Publish the training thread's progress after the step of ``record`` (a StepRecord)."""
+        params = tuple(layer.params for layer in self.run.net.layers)
+        self.published = TrainingSnapshot(
+            record.step, record.epoch, record.batch, record.loss, params
+        )
 
     def interrupt(self) -> None:
         """Ask a running ``train`` to stop at the next step — or one about to begin, before its
