@@ -136,3 +136,39 @@ def test_side_by_side_ratio_is_b_over_a_and_none_where_undefined():
     rows = side_by_side(a, b)
     assert rows[0]["b_over_a"] == {"grad_norm": 4.0, "delta_mean_abs": None, "update_ratio": None}
     assert rows[1]["a"] is None and rows[1]["b"]["grad_norm"] == 1.0
+
+
+PROBLEMS = (
+    "vanishing-gradients",
+    "exploding-gradients",
+    "dying-relu",
+    "saturation",
+    "overfitting",
+    "learning-rate-too-high",
+    "learning-rate-too-low",
+    "slow-convergence",
+    "init-comparison",
+)
+
+
+@pytest.mark.parametrize("name", PROBLEMS)
+def test_every_problem_preset_opens_its_counterpart_from_its_lesson(name):
+    scenario = load_scenario(name)
+    assert scenario.compare is not None
+    other = load_scenario(scenario.compare)  # it exists
+    assert other.compare is not None  # and names a counterpart back (its problem, or a twin)
+    assert any(a.name == "compare" for a in scenario.actions), "the lesson's compare action"
+    assert any(a.name == "compare" for a in other.actions)
+
+
+def test_an_unknown_compare_key_is_a_load_error_naming_the_field(tmp_path):
+    from scenarios import ScenarioError
+
+    path = tmp_path / "mine.toml"
+    source = load_scenario("xor").source.replace('name = "xor"', 'name = "mine"')
+    path.write_text('compare = "vanishing-gradient"\n' + source)
+    with pytest.raises(ScenarioError) as e:
+        load_scenario(str(path))
+    message = str(e.value)
+    assert "compare" in message and "did you mean" in message
+    assert "vanishing-gradients" in message and "mine.toml" in message
