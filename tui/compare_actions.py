@@ -3,8 +3,9 @@ key), "Compare with…" in the command palette (a picker of scenarios) and a les
 ``lab:compare`` action all end in ``open_comparison``.
 
 The comparison is of the scenario open in the lab (as loaded: its overrides, its seed) with the
-other one; training in the lab is paused first, and the lab's own run is left as it was — the
-comparison trains two fresh runs and closing it (escape, c) returns to the lab unchanged.
+other one, showing the statistic and loss scale the lab shows; training in the lab is paused
+first, and the lab's own run is left as it was — the comparison trains two fresh runs and closing
+it (escape, c) returns to the lab unchanged.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ async def open_comparison(app, other: str) -> None:
     except ScenarioError as e:
         await app.push_screen_wait(ErrorDialog("Cannot compare", str(e)))
         return
+    comparison.stat, comparison.log_scale = session.view.stat, session.view.log_scale
     await app.stop_training()
     await app.push_screen_wait(CompareScreen(comparison))
 

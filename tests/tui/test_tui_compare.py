@@ -209,3 +209,24 @@ async def test_narrow_layout_is_tabs_and_wide_shows_everything(lab_app):
         await pilot.pause()
         assert not screen.has_class("-narrow")
         assert shown() == ["cmp-loss", "cmp-gradients", "cmp-data-a", "cmp-data-b"]
+
+
+async def test_the_comparison_shows_the_labs_statistic_and_validation_losses(lab_app):
+    app = lab_app("overfitting")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        app.session.view.stat = "update_ratio"
+        app.session.view.log_scale = True
+        await pilot.press("c")
+        screen = await until_screen(pilot, CompareScreen)
+        assert screen.comparison.stat == "update_ratio" and screen.comparison.log_scale
+        await pilot.pause(0.1)
+        assert "‖ΔW‖/‖W‖" in str(screen.gradients.border_title)
+        screen.comparison = Comparison(
+            pair("overfitting", "overfitting-fixed-l2", overrides=["training.epochs=20"])
+        )
+        await pilot.press("space")
+        await trained(pilot)
+        screen.redraw()
+        await pilot.pause(0.2)
+        assert "validation" in str(screen.query_one("#cmp-loss-key").render())

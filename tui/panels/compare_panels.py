@@ -32,6 +32,7 @@ from tui.panels.loss_panel import (
     PLOT_LIMIT,
     downsample,
     step_ticks,
+    validation_curve,
     value_ticks,
 )
 from tui.panels.plot import CachedPlot
@@ -88,9 +89,10 @@ class CompareLossPanel(Panel):
         sessions = comparison.sessions
         plot = self.query_one("#cmp-loss-plot", CachedPlot)
         histories = [s.run.history.steps for s in sessions]
+        epochs = [s.run.history.epochs for s in sessions]
         key = (
             tuple(id(h) for h in histories),
-            tuple(h.n_recorded for h in histories),
+            tuple((h.n_recorded, len(e)) for h, e in zip(histories, epochs, strict=True)),
             comparison.log_scale,
             self.app.theme,
             plot.size,
@@ -99,6 +101,8 @@ class CompareLossPanel(Panel):
         parts = [(f"{scale}  ", MUTED)]
         for i, name in enumerate(comparison.names):
             parts += [run_key(i, name), ("  ", "")]
+        if any(len(e) and e.last.val_loss is not None for e in epochs):
+            parts.append(("• validation", MUTED))
         self.query_one("#cmp-loss-key", Show).update(Content.assemble(*parts))
         self.waiting_for_size = not (plot.size.width and plot.size.height)
         if self.waiting_for_size or key == self._plotted:
@@ -106,27 +110,28 @@ class CompareLossPanel(Panel):
         if self._plotted is not None and key[0] == self._plotted[0] and self.too_soon():
             return
         self._plotted = key
-        self._plot(plot, histories, comparison.log_scale)
+        self._plot(plot, histories, epochs, comparison.log_scale)
         self.note_drawn()
 
-    def _plot(self, widget: CachedPlot, histories, log_scale: bool) -> None:
+    def _plot(self, widget: CachedPlot, histories, epochs, log_scale: bool) -> None:
+        """Each run's training loss (braille line) and, where it has a validation split, its
+        validation loss per epoch (dots), in the run's colour."""
         plt = widget.plt
         plt.clear_data()
         plt.clear_figure()
         width = widget.size.width
         max_points = min(MAX_POINTS, 2 * width) if width >= 16 else MAX_POINTS
-        curves = []
-        for history in histories:
+        curves, validation = [], []
+        for history, log in zip(histories, epochs, strict=True):
             snapshot = history.snapshot()
-            x, y = downsample(snapshot.steps, snapshot.loss, max_points)
-            y = np.clip(y, -PLOT_LIMIT, PLOT_LIMIT)
-            if log_scale:
-                positive = y > 0
-                x, y = x[positive], np.log10(y[positive])
-            curves.append((x, y))
+            curves.append(
+                _scaled(*downsample(snapshot.steps, snapshot.loss, max_points), log_scale)
+            )
+            val = downsample(*validation_curve(log), max_points)
+            validation.append(_scaled(*val, log_scale))
         self.points = tuple(int(x.shape[0]) for x, _ in curves)
         plt.xlabel("step")
-        drawn = [(x, y) for x, y in curves if x.shape[0]]
+        drawn = [(x, y) for x, y in curves + validation if x.shape[0]]
         if drawn:
             first = min(float(x[0]) for x, _ in drawn)
             last = max(float(x[-1]) for x, _ in drawn)
@@ -138,11 +143,23 @@ class CompareLossPanel(Panel):
                 plt.yticks(yt, labels)
         else:
             plt.title("space: train both")
-        for i, (x, y) in enumerate(curves):
+        for i, ((x, y), (vx, vy)) in enumerate(zip(curves, validation, strict=True)):
+            color = tuple(int(RUN_COLORS[i][k : k + 2], 16) for k in (1, 3, 5))
             if x.shape[0]:
-                color = tuple(int(RUN_COLORS[i][k : k + 2], 16) for k in (1, 3, 5))
                 plt.plot(x.tolist(), y.tolist(), marker="braille", color=color)
+            if vx.shape[0]:
+                plt.scatter(vx.tolist(), vy.tolist(), marker="•", color=color)
         widget.replot()
+
+
+def _scaled(x: np.ndarray, y: np.ndarray, log_scale: bool) -> tuple[np.ndarray, np.ndarray]:
+    """A curve as plotted: clipped to ``PLOT_LIMIT``; on the log scale, log₁₀ of its positive
+    values."""
+    y = np.clip(y, -PLOT_LIMIT, PLOT_LIMIT)
+    if log_scale:
+        positive = y > 0
+        return x[positive], np.log10(y[positive])
+    return x, y
 
 
 class CompareGradientsPanel(Panel):
