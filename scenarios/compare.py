@@ -99,6 +99,8 @@ def headless(p: Pair) -> dict:
     """Train both runs to their ends and return the ``compare --json`` object."""
     import numpy as np
 
+    from engine.run import layer_entries
+
     runs = p.runs()
     first_step = []
     summaries = []
@@ -106,7 +108,7 @@ def headless(p: Pair) -> dict:
         run.headless()
         with np.errstate(all="ignore"):
             run.step()
-        first_step.append(_layers(run.last_stats))
+        first_step.append(layer_entries(run.last_stats))
         summaries.append(run.fit())
     final = [s["layers"] for s in summaries]
     return {
@@ -119,24 +121,6 @@ def headless(p: Pair) -> dict:
             "final": side_by_side(*final),
         },
     }
-
-
-def _layers(stats) -> list[dict]:
-    from engine.json_numbers import json_number
-
-    return [
-        {"l": s.l, **{name: json_number(getattr(s, name)) for name in _STAT_KEYS}} for s in stats
-    ]
-
-
-_STAT_KEYS = (
-    "grad_norm",
-    "delta_mean_abs",
-    "weight_norm",
-    "update_ratio",
-    "dead_fraction",
-    "saturated_fraction",
-)
 
 
 def side_by_side(a: list[dict], b: list[dict]) -> list[dict]:

@@ -23,11 +23,11 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
 from textual.widgets import Static, Tab, Tabs
-from textual.worker import get_current_worker
 
 from engine.atomic import atomic_write
 from tui import messages as msg
 from tui import textual_guards
+from tui.app_lessons import LessonActions
 from tui.footer import LabFooter
 from tui.frames import RUNNING_PANELS, FrameScheduler
 from tui.gate import ThreadYield
@@ -36,7 +36,6 @@ from tui.keys import bindings
 from tui.palette import LabCommands
 from tui.panels.data_panel import DataPanel
 from tui.panels.debugger_panel import DebuggerPanel
-from tui.panels.format import fmt_count
 from tui.panels.gradients_panel import GradientsPanel
 from tui.panels.lesson_panel import LessonPanel
 from tui.panels.loss_panel import LossPanel
@@ -44,6 +43,7 @@ from tui.panels.network_panel import NetworkPanel
 from tui.screens.dialogs import ConfirmDialog, ErrorDialog, PathDialog
 from tui.session import LabSession, SessionError
 from tui.status_bar import StatusBar
+from tui.training_worker import TrainingWorker
 from tui.view import STATS, Selection
 
 textual_guards.install()
@@ -67,7 +67,7 @@ TOO_SMALL = (
 )
 
 
-class LabApp(GivesFiles, App[None]):
+class LabApp(TrainingWorker, LessonActions, GivesFiles, App[None]):
     """The full-screen lab."""
 
     TITLE = "Backprop Lab"
@@ -240,94 +240,6 @@ class LabApp(GivesFiles, App[None]):
         self.mark_dirty()
         self._refresh_if_dirty()
 
-    # --- training in a thread -----------------------------------------------------------------
-
-    @property
-    def training(self) -> bool:
-        return not self._train_done.is_set()
-
-    def start_training(self, until: str, trainee=None) -> None:
-        """Start the training worker on ``trainee``: the lab's session (by default) or a
-        ``Comparison`` (its two sessions in lockstep; the comparison view draws it)."""
-        if trainee is not None and trainee is not self.session:
-            self.trainee = trainee
-            self._train_token += 1
-            self._train_done.clear()
-            for session in trainee.sessions:
-                session.view.message = ""
-                session.view.progress = session.published = None
-            self._train(trainee, until, self._train_token)
-            return
-        session = self.trainee = self.session
-        self._train_token += 1
-        self.frames.next_frame = 0.0
-        self._train_done.clear()
-        session.view.status = "running"
-        session.view.message = ""
-        session.view.progress = session.published = None
-        session.sync_view()
-        self.mark_dirty(urgent=False)  # the status line at once, the panels in turn
-        self._train(session, until, self._train_token)
-
-    _start_training = start_training
-
-    @work(thread=True, exclusive=True, group="train", exit_on_error=True)
-    def _train(self, session, until: str, token: int) -> None:
-        """Train on the fast path until ``until`` ("continue" or "epoch") is reached, a breakpoint
-        fires, training diverges or the worker is cancelled. The thread never waits for the UI:
-        the session publishes its progress (``LabSession.published``), ``_tick`` picks it up."""
-        worker = get_current_worker()
-
-        def cancelled() -> bool:
-            return worker.is_cancelled or token != self._train_token
-
-        try:
-            if cancelled():  # stopped before this thread started: the session is not touched
-                return
-            status, message = session.train(until, cancelled=cancelled, progress=self.yielder)
-        finally:
-            self._train_done.set()
-        self.post_message(msg.TrainingStopped(status, message, token))
-
-    async def stop_training(self) -> None:
-        """Cancel the training worker and wait until its thread has finished its step."""
-        if not self.training:
-            return
-        # A stale token stops the thread; the worker is not cancelled, since a worker cancelled
-        # before its thread starts never runs it, and _train_done would never be set (a freeze).
-        self._train_token += 1  # its TrainingStopped message is now stale
-        trainee = self.trainee
-        trainee.interrupt()
-        while not self._train_done.is_set():
-            await asyncio.sleep(0.005)
-        trainee.training_ended()
-        if trainee is not self.session:  # a comparison: its view draws the pause
-            trainee.paused()
-            return
-        session = self.session
-        session.view.status = "paused"
-        session.view.progress = None
-        session.view.message = f"paused at step {fmt_count(session.run.trainer.steps_done)}"
-        session.sync_view()
-        self.mark_dirty()
-
-    def on_training_stopped(self, message: msg.TrainingStopped) -> None:
-        if message.token != self._train_token or self.session is None:
-            return
-        if self.trainee is not self.session:  # a comparison: each run's view has its status
-            self.trainee.training_ended()
-            stopped = getattr(self.screen, "training_stopped", None)
-            if stopped is not None:
-                stopped()
-            return
-        self.session.view.status = message.status
-        self.session.view.progress = None
-        self.session.view.message = message.message
-        self.session.sync_view()
-        self.mark_dirty()
-        if message.status == "diverged":
-            self.notify(message.message, title="Training diverged", severity="error", timeout=8)
-
     # --- actions --------------------------------------------------------------------------------
 
     async def action_run_pause(self) -> None:
@@ -452,70 +364,6 @@ class LabApp(GivesFiles, App[None]):
         self.panels["network"].toggle_view()
         if self.current_tab != "network":
             self.action_show_tab("network")
-
-    # --- the lesson ---------------------------------------------------------------------------
-
-    def show_lesson(self, show: bool = True, *, focus: bool = True) -> None:
-        """Open (or close) the Lesson panel: a column of the grid, or its tab."""
-        self.lesson_open = show
-        self.query_one("#panels").set_class(show, "-lesson")
-        panel = self.panels["lesson"]
-        if show:
-            if self.current_tab != "lesson":
-                self._tab_before_lesson = self.current_tab
-            self.action_show_tab("lesson")
-            self._show_panel("lesson")  # at once: the tab's own message comes later
-            if focus:
-                panel.focus_actions()
-        elif self.current_tab == "lesson":
-            self.action_show_tab(self._tab_before_lesson)
-            self._show_panel(self._tab_before_lesson)
-        self.mark_dirty(["lesson"])
-
-    def action_lesson(self) -> None:
-        """L: the lesson, focused (its actions), or — when it has the focus — hidden again (in
-        the tab layout: back to the panel shown before)."""
-        panel = self.panels["lesson"]
-        grid = self.frames.breakpoints() == ("-w-wide", "-h-tall")
-        showing = self.lesson_open and (grid or self.current_tab == "lesson")
-        if showing and not panel.has_focus_within:
-            panel.focus_actions()
-            return
-        self.show_lesson(not showing)
-
-    @work(group="dialog")
-    async def on_run_lesson_action(self, message: msg.RunLessonAction) -> None:
-        from tui import lesson_actions
-
-        actions = self.session.scenario.actions
-        if 1 <= message.number <= len(actions):
-            await lesson_actions.run(self, actions[message.number - 1])
-
-    def on_exercise_answered(self, message: msg.ExerciseAnswered) -> None:
-        from tui import lesson_actions
-
-        message.stop()
-        lesson_actions.exercise_answered(self, message.number)
-
-    # --- comparison (tui/compare_actions.py) -----------------------------------------------
-
-    @work(group="dialog")
-    async def action_compare(self) -> None:
-        from tui import compare_actions
-
-        await compare_actions.compare_counterpart(self)
-
-    @work(group="dialog")
-    async def action_compare_with(self) -> None:
-        from tui import compare_actions
-
-        await compare_actions.compare_with(self)
-
-    @work(group="dialog")
-    async def show_comparison(self, comparison) -> None:
-        from tui.screens.compare import CompareScreen
-
-        await self.push_screen_wait(CompareScreen(comparison))
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen  # imported when first opened: start-up

@@ -59,7 +59,7 @@ KEYS: tuple[LabAction, ...] = (
         "c",
         "compare",
         "Compare",
-        "Side by side with its counterpart",
+        "Compare side by side",
         "Train this preset beside its fix (or its problem), side by side; escape returns",
         footer=False,
     ),

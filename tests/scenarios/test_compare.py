@@ -172,3 +172,26 @@ def test_an_unknown_compare_key_is_a_load_error_naming_the_field(tmp_path):
     message = str(e.value)
     assert "compare" in message and "did you mean" in message
     assert "vanishing-gradients" in message and "mine.toml" in message
+
+
+def test_on_a_terminal_it_opens_the_lab_on_the_comparison(launched, monkeypatch):
+    monkeypatch.setattr("tui.commands.compare.is_interactive", lambda: True)
+    result = CliRunner().invoke(
+        main,
+        [
+            "compare",
+            "dying-relu",
+            "dying-relu-fixed-leaky",
+            "--seed",
+            "4",
+            "--theme",
+            "textual-light",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    (app,) = launched
+    comparison = app.open_comparison_at_start
+    assert comparison.names == ("dying-relu", "dying-relu-fixed-leaky")
+    assert comparison.pair.seed_a == comparison.pair.seed_b == 4
+    assert app.session is None and app._given_session is comparison.sessions[0]
+    assert app.theme == "textual-light"
