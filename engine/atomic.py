@@ -4,7 +4,7 @@ The content goes to a temporary file ``.NAME.XXXX.tmp`` in the target's folder, 
 fsynced, gets the mode a new file would get (0o666 less the umask) or the existing file's mode,
 is renamed over the target (``os.replace``), and the folder is fsynced so that the rename itself
 survives a crash. A crash or kill mid-write leaves the target as it was; the temporary files such
-a kill leaves behind are removed by the next write to the same target.
+a kill leaves behind are removed by the next write to the same target (and by a session's load).
 
 ``atomic_write_files`` writes several files as one (an exported script and the arrays beside it):
 all of them are replaced, or none.
@@ -89,9 +89,7 @@ def _temporary(path: Path, write: Callable, binary: bool) -> str:
     remove_stale_temporaries(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=_folder(path))
     try:
-        with os.fdopen(
-            fd, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8"})
-        ) as f:
+        with os.fdopen(fd, "wb" if binary else "w", encoding=None if binary else "utf-8") as f:
             write(f)
             f.flush()
             os.fsync(f.fileno())

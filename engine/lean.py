@@ -143,6 +143,14 @@ class _Workspace:
         )
 
 
+class _Evaluation:
+    """The buffers of ``output`` for one row count: zˡ and aˡ only (a forward pass over the
+    whole training set needs no σ′, δ or ∂C/∂a: three more copies of it would be wasted)."""
+
+    def __init__(self, sizes, rows: int, dtype):
+        self.Z, self.A = ([np.empty((rows, n), dtype) for n in sizes] for _ in range(2))
+
+
 class LeanStep:
     """``Learner.step`` for the networks ``lean_refusal`` accepts (see the module docstring)."""
 
@@ -172,7 +180,7 @@ class LeanStep:
             self.out[name] = self._flat().data
         self.W_scratch = None  # W-shaped scratch for penalties and weight decay
         self.workspaces: dict[int, _Workspace] = {}
-        self.evaluations: dict[int, _Workspace] = {}  # buffers of ``output``, per row count
+        self.evaluations: dict[int, _Evaluation] = {}  # buffers of ``output``, per row count
         self.cur: Flat | None = None  # the parameters in force
         self.spare: Flat | None = None
         self.state_cur: StateSet | None = None  # the optimizer state in force
@@ -248,7 +256,10 @@ class LeanStep:
     def _install_state(self) -> None:
         """The optimizer state in force as the learner's ``opt_state`` (a rule that keeps
         nothing: the same empty states every step)."""
-        states = self.state_cur.opt_state if self.state_names else self.no_state
+        states = self.no_state
+        if self.state_names:
+            assert self.state_cur is not None  # the step just made it
+            states = self.state_cur.opt_state
         self.learner.opt_state = self.opt_list = states
 
     # --- evaluation ----------------------------------------------------------------------------
@@ -264,7 +275,7 @@ class LeanStep:
         if ws is None:
             if len(self.evaluations) >= 4:  # the training set, the validation set, a grid
                 self.evaluations.clear()
-            ws = self.evaluations[x.shape[0]] = _Workspace(self.sizes, x.shape[0], self.dtype)
+            ws = self.evaluations[x.shape[0]] = _Evaluation(self.sizes, x.shape[0], self.dtype)
         W_T, b = cur.W_T, cur.b
         with np.errstate(**self.quiet):
             a = x
@@ -279,6 +290,7 @@ class LeanStep:
         learner, cur = self.learner, self.cur
         in_force = cur is not None and learner.opt_state is self.opt_list
         if in_force:
+            assert cur is not None  # in force
             for layer, d in zip(self.layers, cur.dicts):
                 if layer.params is not d:
                     in_force = False
@@ -302,6 +314,7 @@ class LeanStep:
             ws = self.workspaces[x.shape[0]] = _Workspace(self.sizes, x.shape[0], self.dtype)
         Z, A, S, D, GA = ws.Z, ws.A, ws.S, ws.D, ws.GA
         old, G, slope = self.cur, self.G, self.slope
+        assert old is not None  # step() took over the parameters in force
         spare = self.spare
         new = spare if spare is not None and spare.free() else self._free(Flat, spare)
 
@@ -408,11 +421,10 @@ class LeanStep:
 
     def _arrays(self) -> StepArrays:
         """What the last step's statistics are computed from (valid until the next step)."""
-        ws = self.ws
-        slopes = list(ws.S)
+        ws, prev, cur = self.ws, self.prev, self.cur
+        assert ws is not None and prev is not None and cur is not None  # a step was taken
+        slopes: list[np.ndarray | None] = list(ws.S)
         if self.fused:
             slopes[-1] = None
         scale = self.learner.step_scale(self.clipped, self.lr)
-        return StepArrays(
-            ws.A, ws.Z, slopes, ws.D, self.G.W, self.prev.W, self.cur.W, self.STEP.W, scale
-        )
+        return StepArrays(ws.A, ws.Z, slopes, ws.D, self.G.W, prev.W, cur.W, self.STEP.W, scale)

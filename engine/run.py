@@ -11,6 +11,8 @@ statistics are computed only for those steps. At the end of every epoch the epoc
 checked. A step whose check fails (``Learner.finite``: the loss, every update, the gradients
 before clipping) stops the run as ``diverged`` once the step, replayed as events, shows a
 non-finite value; ``divergence`` then names the first quantity that became non-finite.
+A run that reaches its end with a finite loss over a million times its start is ``diverged``
+too (``engine.blowup``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .blowup import BlowUp, blow_up_bound, blown_up
 from .data import Dataset
 from .json_numbers import json_number
 from .learner import Learner, StepResult
@@ -74,14 +77,18 @@ class Run:
             else None
         )
         self.stop_reason: str | None = None
-        self.divergence: NonFinite | None = None
+        self.divergence: NonFinite | BlowUp | None = None
         self._last_stats: tuple | None = ()
         self.last_loss: float | None = None
+        self.first_loss: float | None = None  # step 1's, where a finite blow-up is judged from
+        self.high_since: int | None = None  # the first step of the last stretch above that bound
+        self._blow_up_bound = math.inf
         self._epoch_loss_sum = 0.0
         self._epoch_steps = 0
         self._checkpoint = trainer.snapshot()
         self._checkpoint_step = 0
         self._output = learner.output  # (zᴸ, aᴸ) of the whole training set: reused buffers
+        self._final: tuple | None = None  # (what it measured, final_metrics()) of a new evaluation
 
     def headless(self) -> Run:
         """Measure only what headless ``train`` reports: no per-step history (only the last
@@ -149,6 +156,12 @@ class Run:
         if self.record_history and (events is not None or sampled(step)):
             self.history.steps.record(step, loss, self.last_stats)
         self.last_loss = loss
+        if step == 1:
+            self.first_loss, self._blow_up_bound = loss, blow_up_bound(loss)
+        if not loss > self._blow_up_bound:
+            self.high_since = None
+        elif self.high_since is None or self.high_since > step:
+            self.high_since = step
         self._epoch_loss_sum += loss
         self._epoch_steps += 1
         if not finite and self._diverged(loss, events):
@@ -220,6 +233,12 @@ class Run:
                 self.net.restore(self.early.best_state)
         elif self.trainer.epoch >= self.stop.epochs:
             self.stop_reason = "epochs"
+        if self.stop_reason == "epochs" or (
+            self.stop_reason == "patience" and not self.stop.restore_best
+        ):
+            self.divergence = blown_up(self)  # a finite blow-up (engine.blowup)
+            if self.divergence is not None:
+                self.stop_reason = "diverged"
 
     def _diverged_in_evaluation(self, train_loss: float) -> None:
         """Every step's check passed, but the loss over the whole training set is not finite."""
@@ -281,34 +300,54 @@ class Run:
                 self.step()
                 if callback is not None and len(self.history.epochs) != epochs_seen:
                     epochs_seen = len(self.history.epochs)
-                    callback(self, self.history.epochs.last)
-            final = self._final_metrics()
+                    last = self.history.epochs.last
+                    assert last is not None  # an epoch was just added
+                    callback(self, last)
+            final = self.final_metrics()
+            assert final.train_loss is not None  # the training set was evaluated
             if self.stop_reason != "diverged" and not math.isfinite(final.train_loss):
                 self._diverged_in_evaluation(final.train_loss)
         elapsed = time.perf_counter() - start
         taken = self.steps_done - start_steps
         return self.summary(taken / elapsed if elapsed > 0 and taken else 0.0)
 
-    def _final_metrics(self) -> EpochMetrics:
-        """The metrics of the network now: those the last epoch measured when nothing moved
-        since and they include the training set, else a new evaluation."""
+    @property
+    def restored_epoch(self) -> int | None:
+        """The epoch whose weights early stopping put back (``stop.restore_best``) when it
+        stopped the run; None otherwise. The network in force is then that epoch's."""
+        early = self.early
+        if (
+            self.stop_reason == "patience"
+            and early is not None
+            and early.restore_best
+            and early.best_state is not None
+        ):
+            return early.best_epoch
+        return None
+
+    def final_metrics(self) -> EpochMetrics:
+        """The metrics of the network as it is now, with the training set (``train_loss``):
+        those the last epoch measured when nothing moved since, else a new evaluation — after
+        early stopping restored the best weights, those weights' (kept until the run moves)."""
         last = self.history.epochs.last
-        restored = self.early is not None and self.early.restore_best  # other weights now
         if (
             last is not None
             and last.step == self.steps_done
             and last.train_loss is not None
-            and not restored
+            and self.restored_epoch is None
         ):
             return last
-        return self.epoch_metrics()
+        key = (self.steps_done, self.restored_epoch)
+        if self._final is None or self._final[0] != key:
+            self._final = (key, self.epoch_metrics())
+        return self._final[1]
 
     def summary(self, steps_per_second: float = 0.0) -> dict:
         """The headless summary object (``docs/train-json.md``); non-finite numbers as "nan"/"inf".
 
         ``final.accuracy`` is on the validation set when there is one, else on the training set.
         """
-        m = self._final_metrics()
+        m = self.final_metrics()
         accuracy = m.val_accuracy if self.data.has_validation else m.accuracy
         return {
             "scenario": self.name,
@@ -360,9 +399,11 @@ class Run:
         self.trainer.restore(trainer)
         if early is not None:
             e = self.early
+            assert e is not None  # the snapshot holds early stopping's state
             e.best, e.best_epoch, e.best_state, e.wait = early
         self.history.steps.truncate(self.steps_done)
         self.history.epochs.truncate(self.steps_done)
+        self._final = None
         self._checkpoint = self.trainer.snapshot()
         self._checkpoint_step = self.steps_done
 

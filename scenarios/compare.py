@@ -131,12 +131,15 @@ def side_by_side(a: list[dict], b: list[dict]) -> list[dict]:
     rows = []
     for l in sorted(set(by_a) | set(by_b)):
         ea, eb = by_a.get(l), by_b.get(l)
-        ratios = {}
+        ratios: dict[str, float | None] = {}
         for stat in RATIO_STATS:
             x = ea.get(stat) if ea else None
             y = eb.get(stat) if eb else None
-            ok = isinstance(x, float) and isinstance(y, float) and x > 0
-            ratios[stat] = y / x if ok else None
+            # floats only: json_number writes non-finite values as "nan"/"inf" strings
+            if isinstance(x, float) and isinstance(y, float) and x > 0:
+                ratios[stat] = y / x
+            else:
+                ratios[stat] = None
         rows.append({"l": l, "a": _stats_only(ea), "b": _stats_only(eb), "b_over_a": ratios})
     return rows
 

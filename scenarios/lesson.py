@@ -395,7 +395,8 @@ def parse_action(href: str, ctx: Context) -> tuple[str, tuple]:
 def find_actions(text: str, ctx: Context) -> tuple[list[LessonAction], list[tuple[int, str]]]:
     """The actions of lesson ``text`` in reading order, and the problems: (line, message) for
     every bad action and every ``lab:`` that is not in a ``[text](lab:…)`` link."""
-    actions, problems = [], []
+    actions: list[LessonAction] = []
+    problems: list[tuple[int, str]] = []
     covered = []
     for m in LINK.finditer(text):
         line = text.count("\n", 0, m.start("href")) + 1

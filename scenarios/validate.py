@@ -15,7 +15,7 @@ import re
 import engine
 
 from . import schema
-from .errors import ScenarioError, did_you_mean, one_of, show, type_name
+from .errors import ScenarioError, did_you_mean, key_text, one_of, show, type_name
 from .schema import MISSING, Key
 
 NAME_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -177,7 +177,7 @@ class Checker:
                 hint = f"; did you mean {dotted}{close[0]}?" if close else ""
                 self.fail(
                     "",
-                    f"unknown key {dotted}{name}{suffix}{hint} "
+                    f"unknown key {dotted}{key_text(name)}{suffix}{hint} "
                     f"(allowed in {f'[{path}]' if path else 'the top level'}: {one_of(usable)})",
                 )
             if name in applicable:
@@ -323,17 +323,29 @@ def _check_output(ch: Checker, network: dict) -> None:
         ch.fail(path, f"{show(act)} needs loss {needs}, not {show(network['loss'])}")
 
 
+def check_kind_section(
+    ch: Checker, table, name: str, keys, common, kind_keys, required, default=None
+) -> tuple[str, dict]:
+    """A section whose keys depend on its ``kind`` ([data], [schedule]): (kind, the checked
+    section). ``keys``: all the section's keys; ``common``: those every kind takes;
+    ``kind_keys`` / ``required``: a kind's own keys and those it needs. Another kind's keys are
+    refused as not applicable. Without a ``default``, ``kind`` itself is required."""
+    raw = ch.section(table, name)
+    if default is None and "kind" not in raw:
+        ch.missing(f"{name}.kind", keys["kind"])
+    kind = ch.value(keys["kind"], raw.get("kind", default), f"{name}.kind")
+    takes = (*common, *kind_keys.get(kind, ()))
+    applicable = not_for([k for k in keys if k not in takes], f'kind "{kind}"', takes)
+    section = ch.table(table, keys, name, applicable=applicable)
+    for key in required.get(kind, ()):
+        if key not in section:
+            ch.missing(f"{name}.{key}", keys[key], f', needed by kind "{kind}"')
+    return kind, section
+
+
 def check_data(ch: Checker, table) -> dict:
-    raw = ch.section(table, "data")
-    if "kind" not in raw:
-        ch.missing("data.kind", schema.DATA["kind"])
-    kind = ch.value(schema.DATA["kind"], raw["kind"], "data.kind")
-    takes = (*schema.DATA_COMMON, *schema.DATA_KIND_KEYS.get(kind, ()))
-    applicable = not_for([k for k in schema.DATA if k not in takes], f'kind "{kind}"', takes)
-    data = ch.table(table, schema.DATA, "data", applicable=applicable)
-    for key in schema.DATA_KIND_REQUIRED.get(kind, ()):
-        if key not in data:
-            ch.missing(f"data.{key}", schema.DATA[key], f', needed by kind "{kind}"')
+    keys = schema.DATA, schema.DATA_COMMON, schema.DATA_KIND_KEYS, schema.DATA_KIND_REQUIRED
+    kind, data = check_kind_section(ch, table, "data", *keys)
     if kind == "inline":
         if len(data["x"]) != len(data["y"]):
             ch.fail(
@@ -363,14 +375,13 @@ def check_training(ch: Checker, table) -> dict:
 
 
 def check_schedule(ch: Checker, table) -> dict:
-    raw = ch.section(table, "schedule")
-    kind = ch.value(schema.SCHEDULE["kind"], raw.get("kind", "constant"), "schedule.kind")
-    takes = (*schema.SCHEDULE_COMMON, *schema.SCHEDULE_KIND_KEYS[kind])
-    applicable = not_for([k for k in schema.SCHEDULE if k not in takes], f'kind "{kind}"', takes)
-    schedule = ch.table(table, schema.SCHEDULE, "schedule", applicable=applicable)
-    for key in schema.SCHEDULE_KIND_REQUIRED.get(kind, ()):
-        if key not in schedule:
-            ch.missing(f"schedule.{key}", schema.SCHEDULE[key], f', needed by kind "{kind}"')
+    keys = (
+        schema.SCHEDULE,
+        schema.SCHEDULE_COMMON,
+        schema.SCHEDULE_KIND_KEYS,
+        schema.SCHEDULE_KIND_REQUIRED,
+    )
+    kind, schedule = check_kind_section(ch, table, "schedule", *keys, default="constant")
     if kind == "cosine":
         schedule.setdefault("lr_min", 0.0)
     return schedule

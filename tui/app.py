@@ -12,11 +12,9 @@ row of tabs (keys 1–5); under 80×24 a message asks for a larger terminal.
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import threading
 from collections.abc import Iterable
-from pathlib import Path
 
 from textual import events, on, work
 from textual.app import App, ComposeResult
@@ -24,15 +22,14 @@ from textual.binding import Binding
 from textual.containers import Container
 from textual.widgets import Static, Tab, Tabs
 
-from engine.atomic import atomic_write
 from tui import messages as msg
 from tui import textual_guards
 from tui.app_lessons import LessonActions
 from tui.footer import LabFooter
 from tui.frames import RUNNING_PANELS, FrameScheduler
 from tui.gate import ThreadYield
-from tui.give_file import GivesFiles
 from tui.keys import bindings
+from tui.lab_files import LabFiles
 from tui.palette import LabCommands
 from tui.panels.data_panel import DataPanel
 from tui.panels.debugger_panel import DebuggerPanel
@@ -40,11 +37,12 @@ from tui.panels.gradients_panel import GradientsPanel
 from tui.panels.lesson_panel import LessonPanel
 from tui.panels.loss_panel import LossPanel
 from tui.panels.network_panel import NetworkPanel
-from tui.screens.dialogs import ConfirmDialog, ErrorDialog, PathDialog
-from tui.session import LabSession, SessionError
+from tui.screens.dialogs import ConfirmDialog, ErrorDialog
+from tui.session import LabSession, SessionError, SessionFailure
 from tui.status_bar import StatusBar
 from tui.training_worker import TrainingWorker
 from tui.view import STATS, Selection
+from tui.worker_errors import WorkerErrors
 
 textual_guards.install()
 
@@ -67,7 +65,7 @@ TOO_SMALL = (
 )
 
 
-class LabApp(TrainingWorker, LessonActions, GivesFiles, App[None]):
+class LabApp(TrainingWorker, LessonActions, LabFiles, WorkerErrors, App[None]):
     """The full-screen lab."""
 
     TITLE = "Backprop Lab"
@@ -252,17 +250,32 @@ class LabApp(TrainingWorker, LessonActions, GivesFiles, App[None]):
         await self.stop_training()
         self._start_training("epoch")
 
+    async def action_extend(self) -> None:
+        """After the end of training: extend it by the scenario's epoch count, and run."""
+        await self.stop_training()
+        try:
+            self.session.extend()
+        except SessionError as e:
+            self.session.view.message = str(e)
+            self.mark_dirty()
+            return
+        self.notify(self.session.view.message, title="Training extended")
+        self._start_training("continue")
+
     async def action_debug(self, name: str, arg=None) -> None:
         """A debugger command (step, next, finish, back, …), run on the main thread."""
         await self.stop_training()
         session = self.session
         try:
             session.command(name, arg)
+        except SessionFailure as e:
+            session.view.message = str(e)
+            self.push_screen(ErrorDialog(f"{name.capitalize()} failed", str(e)))
         except SessionError as e:
             session.view.message = str(e)
         self.mark_dirty()
 
-    @work(group="dialog")
+    @work(group="dialog", exit_on_error=False)
     async def action_reset(self) -> None:
         await self.stop_training()
         if self.session.progress and not await self._confirm(
@@ -270,9 +283,14 @@ class LabApp(TrainingWorker, LessonActions, GivesFiles, App[None]):
             f"{self.session.progress} of training will be lost."
         ):
             return
-        self._install(self.session.reset())
+        try:
+            session = self.session.reset()
+        except SessionError as e:  # e.g. its data file was removed since
+            await self.push_screen_wait(ErrorDialog("Cannot reset", str(e)))
+            return
+        self._install(session)
 
-    @work(group="dialog")
+    @work(group="dialog", exit_on_error=False)
     async def action_open_scenario(self) -> None:
         from tui.screens.picker import ScenarioPicker  # imported when first opened: start-up
 
@@ -281,7 +299,7 @@ class LabApp(TrainingWorker, LessonActions, GivesFiles, App[None]):
             return
         self.open_scenario(choice)
 
-    @work(group="dialog")
+    @work(group="dialog", exit_on_error=False)
     async def open_scenario(self, name_or_path: str) -> None:
         try:
             session = LabSession.open(name_or_path)
@@ -296,7 +314,7 @@ class LabApp(TrainingWorker, LessonActions, GivesFiles, App[None]):
             return
         self._install(session)
 
-    @work(group="dialog")
+    @work(group="dialog", exit_on_error=False)
     async def action_breakpoints(self) -> None:
         await self.stop_training()
         from tui.screens.breakpoints import BreakpointsScreen  # imported when first opened
@@ -317,43 +335,6 @@ class LabApp(TrainingWorker, LessonActions, GivesFiles, App[None]):
         view.stat = stat
         self.mark_dirty(["gradients"])
 
-    @work(group="dialog")
-    async def action_save_session(self) -> None:
-        await self.stop_training()
-        session = self.session
-        before = session.saved_position
-        written_at = before
-
-        def write(path: Path) -> Path:
-            nonlocal written_at
-            written = session.save(path)
-            # saved once the user has the file (in a browser: once it is downloaded)
-            written_at, session.saved_position = session.saved_position, before
-            return written
-
-        def delivered() -> None:
-            session.saved_position = written_at
-
-        await self.give_file(session.default_filename(), write, what="session", delivered=delivered)
-
-    @work(group="dialog")
-    async def action_load_session(self) -> None:
-        path = await self.push_screen_wait(PathDialog("Load a session from", "", "Load"))
-        if path is None:
-            return
-        self.load_session(path)
-
-    @work(group="dialog")
-    async def load_session(self, path: str) -> None:
-        try:
-            session = LabSession.load(path)
-        except SessionError as e:
-            await self.push_screen_wait(ErrorDialog("Cannot load the session", str(e)))
-            return
-        await self.stop_training()
-        self._install(session)
-        self.notify(f"loaded {path}", title="Session loaded")
-
     def action_edit_network(self) -> None:
         """The network editor (as the Network panel's "Edit…" button opens it)."""
         # the view itself: behind the Lesson tab the panel may not have been drawn yet
@@ -370,7 +351,7 @@ class LabApp(TrainingWorker, LessonActions, GivesFiles, App[None]):
 
         self.push_screen(HelpScreen())
 
-    @work(group="dialog")
+    @work(group="dialog", exit_on_error=False)
     async def action_gradient_check(self) -> None:
         """Backprop's gradients against finite differences at the current weights, in a dialog."""
         from engine.gradcheck import check_run
@@ -384,59 +365,7 @@ class LabApp(TrainingWorker, LessonActions, GivesFiles, App[None]):
         verdict = "every layer passes" if report.passed else "a layer FAILS"
         await self.push_screen_wait(ErrorDialog(f"Gradient check: {verdict}", str(report)))
 
-    @work(group="dialog")
-    async def action_screenshot_svg(self) -> None:
-        svg = self.export_screenshot()
-        name = f"backprop-lab-{self.session.scenario.name}-step{self.session.steps_done}.svg"
-        await self.give_file(
-            name,
-            lambda path: atomic_write(path, lambda f: f.write(svg), binary=False),
-            what="screenshot",
-            ask=False,
-            mime_type="image/svg+xml",
-        )
-
-    @work(group="dialog")
-    async def action_export_pytorch(self) -> None:
-        """The scenario (as edited here, with the session's seed) as a PyTorch training script
-        in the current folder, under a name no file has yet."""
-        from scenarios import ScenarioError
-        from tui.commands.export import default_name, export_into
-
-        s = self.session
-        try:
-            if self.is_web:  # the files go to the browser, not to the server's folder
-                await self._export_to_browser(default_name(s.scenario.name))
-                return
-            written = await asyncio.to_thread(
-                export_into, Path.cwd(), s.scenario, s.seed, s.edits is not None
-            )
-        except (ScenarioError, ValueError, OSError) as e:
-            await self.push_screen_wait(ErrorDialog("Cannot export as a PyTorch script", str(e)))
-            return
-        self.notify(f"wrote {written}", title="Exported as PyTorch script")
-
-    async def _export_to_browser(self, script: str) -> None:
-        """The export as downloads: the script, then its .npz when it has one."""
-        from scenarios.export import export_pytorch
-
-        s = self.session
-        export = await asyncio.to_thread(
-            export_pytorch, s.scenario, seed=s.seed, script=script, edited=s.edits is not None
-        )
-        files = [(script, export.script.encode(), "text/x-python")]
-        if export.arrays is not None:
-            files.append((export.arrays_name, export.arrays_bytes(), "application/octet-stream"))
-        for name, data, mime_type in files:
-            await self.give_file(
-                name,
-                lambda path, data=data: atomic_write(path, lambda f: f.write(data), binary=True),
-                what="PyTorch script" if name == script else "script's arrays",
-                ask=False,
-                mime_type=mime_type,
-            )
-
-    @work(group="dialog")
+    @work(group="dialog", exit_on_error=False)
     async def action_quit(self) -> None:
         """Quit; asks first when training has moved since the session was opened or saved."""
         await self.stop_training()
@@ -466,11 +395,11 @@ class LabApp(TrainingWorker, LessonActions, GivesFiles, App[None]):
         elif message.name == "epoch":
             await self.action_epoch()
         elif message.name == "reset":
-            await self.action_reset()
+            self.action_reset()  # a worker (it asks first): started, not awaited
         else:
             await self.action_debug(message.name, message.arg)
 
-    @work(group="dialog")
+    @work(group="dialog", exit_on_error=False)
     async def on_apply_network(self, message: msg.ApplyNetwork) -> None:
         message.stop()
         try:

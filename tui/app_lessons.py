@@ -57,19 +57,19 @@ class LessonActions:
         message.stop()
         lesson_actions.exercise_answered(self, message.number)
 
-    @work(group="dialog")
+    @work(group="dialog", exit_on_error=False)
     async def action_compare(self) -> None:
         from tui import compare_actions
 
         await compare_actions.compare_counterpart(self)
 
-    @work(group="dialog")
+    @work(group="dialog", exit_on_error=False)
     async def action_compare_with(self) -> None:
         from tui import compare_actions
 
         await compare_actions.compare_with(self)
 
-    @work(group="dialog")
+    @work(group="dialog", exit_on_error=False)
     async def show_comparison(self, comparison) -> None:
         from tui.screens.compare import CompareScreen
 

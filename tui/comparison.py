@@ -10,7 +10,8 @@ check stays): a comparison is watched, not debugged.
 
 Lockstep: the runs take turns of the same number of steps — one step each for the first
 ``EXACT_STEPS`` steps, where every step is visible, then ``TURN_STEPS`` each. When one run stops
-(its stopping rules, its last epoch, divergence) the other goes on alone.
+(its stopping rules, its last epoch, divergence — or an error, which stops that run at its last
+good step with a message, as in the lab) the other goes on alone.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ import dataclasses
 from collections.abc import Callable
 from time import monotonic
 
+import numpy as np
+
+from engine.debugger import DebuggerError
+from engine.debugger.follow import stop_message
 from scenarios.compare import Pair, pair_of
 from tui.panels.format import fmt_count
 from tui.session import PUBLISH_HZ, LabSession
@@ -97,11 +102,19 @@ class Comparison:
                 session.view.status = "running"
                 c = session.controller
                 turn = 1 if session.steps_done < EXACT_STEPS else TURN_STEPS
-                stop = c.run(turn)
+                try:
+                    with np.errstate(all="ignore"):
+                        stop = c.run(turn)
+                except DebuggerError as e:  # e.g. a condition the debugger refuses
+                    session.view.status, session.view.message = "stopped", f"Stopped: {e}"
+                    continue
+                except Exception as e:  # a bug or a failed allocation: keep the run, say so
+                    session.view.status, session.view.message = "stopped", session._failed(e)
+                    continue
                 if stop.reason == "interrupted":
                     return self._paused()
                 if stop.reason != "done":
-                    session.view.status, session.view.message = session._outcome(stop)
+                    session.view.status, session.view.message = _outcome(session, stop)
                     session.published = None
             now = monotonic()
             if now >= due:
@@ -135,3 +148,12 @@ class Comparison:
     def training_ended(self) -> None:
         for session in self.sessions:
             session.training_ended()
+
+
+def _outcome(session: LabSession, stop) -> tuple[str, str]:
+    """The lab's (status, message) for a run that stopped, without the lab's keys: the
+    comparison view has no ``x`` to train on."""
+    status, message = session._outcome(stop)
+    if status == "stopped":
+        message = f"Training stopped: {stop_message(session.run) or 'the end of training'}."
+    return status, message

@@ -46,6 +46,14 @@ KEYS: tuple[LabAction, ...] = (
     ),
     LabAction("b", "debug('back')", "Back", "Step back", "One event back, also across steps"),
     LabAction("e", "epoch", "Epoch", "Next epoch", "Train to the end of the current epoch"),
+    LabAction(
+        "x",
+        "extend",
+        "Extend",
+        "Extend training",
+        "After training has ended: as many epochs again (training.epochs), and run",
+        footer=False,
+    ),
     LabAction("r", "reset", "Reset", "Reset", "Back to the scenario's initial network"),
     LabAction("o", "open_scenario", "Open", "Open scenario", "Pick a preset scenario or a file"),
     LabAction(

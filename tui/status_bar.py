@@ -7,8 +7,9 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
+from engine.loss_names import LOSS_NAMES
 from tui.panels.format import fmt, fmt_count
-from tui.view import LabView, counters
+from tui.view import LabView, counters, headline_loss
 
 STATUS_STYLE = {
     "idle": "$text-muted",
@@ -27,7 +28,8 @@ MIN_NAME = 8  # a scenario name is shortened to no fewer characters (and "…"),
 def status_line(
     title: str, name: str, status: str, loss: str, where: str, width: int
 ) -> list[Content]:
-    """The parts of the status line that fit in ``width`` cells, separators included.
+    """The parts of the status line that fit in ``width`` cells, separators included (``loss``:
+    the figure under its name, ``batch loss 0.6931``).
 
     Status, loss and position are what matter; when they do not all fit with the rest, the title
     goes first, then the scenario name is shortened (to ``MIN_NAME`` characters and "…"), then it
@@ -35,7 +37,7 @@ def status_line(
     widget, with an ellipsis)."""
     essential = [
         Content.styled(status, STATUS_STYLE.get(status, "")),
-        Content(f"loss {loss}"),
+        Content(loss),
         Content(where),
     ]
     title_part = Content.styled(title, "bold $text-primary")
@@ -56,7 +58,7 @@ def status_line(
 
 
 class StatusBar(Vertical):
-    """``Backprop Lab │ xor │ paused │ loss 0.6931 │ step 12 · epoch 12 · Loss`` and under it,
+    """``Backprop Lab │ xor │ paused │ batch loss 0.6931 │ step 12 · epoch 12 · Loss`` and under it,
     when there is one, the latest message (why training stopped, what diverged), wrapped.
 
     On a narrow terminal the title and then the scenario name give way to the status, loss and
@@ -107,18 +109,22 @@ class StatusBar(Vertical):
         self._view = view
         run = view.run
         bpe = run.trainer.batches_per_epoch
-        step, epoch, batch, last_loss = counters(view)
+        step, epoch, batch, _ = counters(view)
         if view.status == "running" or view.controller is None:
-            where = f"step {fmt_count(step)} · epoch {epoch}"
+            where = f"step {fmt_count(step)} · epoch {fmt_count(epoch)}"
             if bpe > 1:
-                where += f" · batch {batch}/{bpe}"
+                where += f" · batch {fmt_count(batch)}/{fmt_count(bpe)}"
         else:
             p = view.controller.position
-            where = f"step {fmt_count(p.step)} · epoch {p.epoch}"
+            where = f"step {fmt_count(p.step)} · epoch {fmt_count(p.epoch)}"
             if bpe > 1:
-                where += f" · batch {p.batch}/{bpe}"
+                where += f" · batch {fmt_count(p.batch)}/{fmt_count(bpe)}"
             where += f" · {p.event_name()}"
-        loss = fmt(last_loss) if last_loss is not None else "—"  # as the panels write numbers
+        field, value = headline_loss(view)
+        loss = f"{LOSS_NAMES[field]} {fmt(value)}"  # "—" before the first step
+        restored = run.restored_epoch if view.status == "stopped" else None
+        if restored is not None:
+            where += f" · weights of epoch {fmt_count(restored)}"
         width = self.line.size.width or self.app.size.width - 2
         parts = status_line(TITLE, view.scenario.name, view.status, loss, where, width)
         self.line.update(Content(SEPARATOR).join(parts), layout=False)  # one row: same size

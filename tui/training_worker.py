@@ -15,6 +15,7 @@ from textual.worker import get_current_worker
 
 from tui import messages as msg
 from tui.panels.format import fmt_count
+from tui.screens.dialogs import ErrorDialog
 
 
 class TrainingWorker:
@@ -49,7 +50,7 @@ class TrainingWorker:
 
     _start_training = start_training
 
-    @work(thread=True, exclusive=True, group="train", exit_on_error=True)
+    @work(thread=True, exclusive=True, group="train", exit_on_error=False)
     def _train(self, session, until: str, token: int) -> None:
         """Train on the fast path until ``until`` ("continue" or "epoch") is reached, a breakpoint
         fires, training diverges or the worker is cancelled. The thread never waits for the UI:
@@ -98,10 +99,13 @@ class TrainingWorker:
             if stopped is not None:
                 stopped()
             return
-        self.session.view.status = message.status
+        failed = message.status == "error"  # an exception in training; the run was kept
+        self.session.view.status = "paused" if failed else message.status
         self.session.view.progress = None
         self.session.view.message = message.message
         self.session.sync_view()
         self.mark_dirty()
         if message.status == "diverged":
             self.notify(message.message, title="Training diverged", severity="error", timeout=8)
+        if failed:
+            self.push_screen(ErrorDialog("Training stopped by an error", message.message))

@@ -6,7 +6,9 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NoReturn
 
 from .condition_nodes import (
     ALL_NAMES,
@@ -59,11 +61,13 @@ def tokenize(text: str) -> list[Token]:
             hint = " (use 'and', 'or', 'not')" if ch in "&|!" else hint
             raise ConditionError(f"unexpected character {ch!r}{hint}", text, pos)
         kind = m.lastgroup
+        assert kind is not None  # each of _TOKEN's alternatives is a named group
         tokens.append(Token(kind, m.group(kind), m.start(kind)))
         pos = m.end()
 
 
 MAX_DEPTH = 40  # nested parentheses and chained 'not' / unary signs, together
+MAX_OPERATORS = 100  # + - * / in one expression: a chain of them is a tree as deep
 
 
 class _Parser:
@@ -72,6 +76,7 @@ class _Parser:
         self.tokens = tokenize(text)
         self.pos = 0
         self.depth = 0
+        self.operators = 0
 
     def _nest(self, col: int) -> None:
         """One level deeper; an expression nested past ``MAX_DEPTH`` is refused (the parser
@@ -84,7 +89,7 @@ class _Parser:
     def tok(self) -> Token:
         return self.tokens[self.pos]
 
-    def fail(self, message: str, col: int | None = None):
+    def fail(self, message: str, col: int | None = None) -> NoReturn:
         raise ConditionError(message, self.text, self.tok.col if col is None else col)
 
     def accept(self, *texts: str) -> Token | None:
@@ -109,19 +114,21 @@ class _Parser:
         node = self.or_()
         return node
 
+    # or := and ("or" and)*
     def or_(self) -> Node:
-        col = self.tok.col
-        operands = [self.and_()]
-        while self.accept("or"):
-            operands.append(self.and_())
-        return self._logic("or", operands, col)
+        return self._chain("or", self.and_)
 
+    # and := not ("and" not)*
     def and_(self) -> Node:
+        return self._chain("and", self.not_)
+
+    def _chain(self, op: str, operand: Callable[[], Node]) -> Node:
+        """``operand (op operand)*``, as one ``op`` node (or the operand alone)."""
         col = self.tok.col
-        operands = [self.not_()]
-        while self.accept("and"):
-            operands.append(self.not_())
-        return self._logic("and", operands, col)
+        operands = [operand()]
+        while self.accept(op):
+            operands.append(operand())
+        return self._logic(op, operands, col)
 
     def _logic(self, op, operands, col) -> Node:
         if len(operands) == 1:
@@ -187,6 +194,9 @@ class _Parser:
         return node
 
     def _arith(self, t: Token, left: Node, right: Node) -> Node:
+        self.operators += 1
+        if self.operators > MAX_OPERATORS:  # the tree is walked recursively: bound its depth
+            self.fail(f"too long: at most {MAX_OPERATORS} of + - * / in one expression", t.col)
         for side in (left, right):
             if side.type == "bool":
                 self.fail(f"{side} is true/false; arithmetic needs numbers", side.col)

@@ -38,6 +38,12 @@ Motion commands (breakpoints and the non-finite check can stop any of them earli
 ``restart()``
     back to the state the session started from (same seed: the same run again).
 
+Nothing runs past the end of training: every forward motion stops at the StepEnd where training
+ends (``max_steps``, ``max_epochs`` or the ``stop`` rule; reason ``"end"``), and asked for there
+(or at the StepStart of the step after it) it does not move at all (reason ``"finished"``, the
+message says why). ``resume(max_epochs=…)`` lets a finished run go on (the line mode's ``extend``,
+the lab's ``x``); ``back`` and ``restart`` always work.
+
 Going back and moving forward again reproduces exactly the same numbers: the trainer is restored
 from a snapshot and the steps are taken again (same batches, same dropout masks).
 
@@ -58,12 +64,14 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..number_text import count
+from . import ending
 from .breakpoints import Breakpoint, Breakpoints, breakpoints_from_scenario
 from .conditions import Expression, parse_condition, parse_expression
 from .errors import DebuggerError
 from .mover import Mover
 from .stops import STOP_REASONS, Stop  # noqa: F401 (importable from here, as before)
-from .timeline import StepRecord, Timeline
+from .timeline import CHECKPOINT_EVERY, HISTORY, KEEP_EVENTS, StepRecord, Timeline
 from .view import View
 from .watches import Watch, Watches, WatchValue
 
@@ -88,8 +96,10 @@ class Controller(Mover):
         the end of training: ``cont``/``run``/``until`` stop there (reason ``"end"``).
     stop
         ``stop(record) -> reason or None``, checked at each StepEnd with the network as it is
-        after that step; ``cont``/``run``/``until`` stop when it first gives a reason (e.g.
-        ``"loss_below"``).
+        after that step; a forward motion stops when it first gives a reason (e.g.
+        ``"loss_below"``), and training is finished from then on. Called with None for the
+        state the controller starts from when the trainer has taken steps already (a resumed
+        session).
     nan_breakpoint
         breakpoint 0 (stop at the first non-finite value) enabled at the start.
     """
@@ -98,9 +108,9 @@ class Controller(Mover):
         self,
         trainer,
         *,
-        history: int = 100,
-        keep_events: int = 8,
-        checkpoint_every: int = 16,
+        history: int = HISTORY,
+        keep_events: int = KEEP_EVENTS,
+        checkpoint_every: int = CHECKPOINT_EVERY,
         max_steps: int | None = None,
         max_epochs: int | None = None,
         stop: Callable[[StepRecord], str | None] | None = None,
@@ -127,7 +137,7 @@ class Controller(Mover):
         self._on_rewind: list[Callable[[int], None]] = []
         self._interrupt = False
         self._gen = None
-        self._rec: StepRecord | None = None
+        self._rec = None  # type: ignore[assignment]  # _begin_step() below sets the first one
         self._index = 0
         self._n_events = (
             4 * self.L
@@ -206,6 +216,19 @@ class Controller(Mover):
         """Forget a pending ``interrupt()``: call it before deciding to start a motion (e.g.
         before checking your own cancellation flag), never after."""
         self._interrupt = False
+
+    def finished(self) -> str | None:
+        """Why training is over at the current position, or None (``ending.finished``)."""
+        return ending.finished(self)
+
+    def resume(self, *, max_epochs: int | None = None, max_steps: int | None = None) -> None:
+        """Let a finished run go on with these limits (``ending.resume``)."""
+        ending.resume(self, max_epochs=max_epochs, max_steps=max_steps)
+
+    def recover(self) -> None:
+        """After an exception escaped a motion: the trainer back to the last good state the
+        position stands for (``ending.recover``)."""
+        ending.recover(self)
 
     # ==== motion commands =====================================================================
 
@@ -332,11 +355,11 @@ class Controller(Mover):
         self._close_gen()
         self.trainer.restore(self.timeline.initial)
         self.timeline.clear()
-        self._rec = None
+        self._rec = None  # type: ignore[assignment]  # _begin_step() below starts from scratch
         for fn in list(self._on_rewind):
             fn(self.start_step)
         self._begin_step()
-        return Stop("done", self.position, f"Restarted: back at step {self.start_step + 1}.")
+        return Stop("done", self.position, f"Restarted: back at step {count(self.start_step + 1)}.")
 
     # ==== breakpoints and watches =============================================================
 

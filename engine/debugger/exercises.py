@@ -121,7 +121,7 @@ class Quantity:
             return float(event.value)
         return float(getattr(event, self.name)[self.index])
 
-    def check_sizes(self, sizes: tuple[int, ...], batch: int | None = None) -> None:
+    def check_sizes(self, sizes: tuple[int | None, ...], batch: int | None = None) -> None:
         """DebuggerError when an index does not exist: ``sizes`` are n⁰ (inputs), n¹, …, nᴸ;
         ``batch`` the examples of a step (None: unknown, not checked)."""
         L = len(sizes) - 1
@@ -161,6 +161,7 @@ def parse_quantity(text: str, L: int | None = None) -> Quantity:
             f"{word!r} is not a quantity an exercise can ask for; allowed: {_names()} "
             "(e.g. delta@2[0,1], grad_W@1[0,0], loss)"
         )
+    assert m is not None  # a name was matched
     meaning = QUANTITIES[name][1]
     if name == "loss":
         if m.group("l") or m.group("idx"):

@@ -14,6 +14,7 @@ like an interactive session. An empty line repeats the last motion command, as i
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import sys
 import threading
@@ -21,6 +22,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..number_text import count, counted
 from .errors import ConditionError, DebuggerError
 from .formatting import array, num, to_ascii
 from .formatting import value as format_value
@@ -55,14 +57,21 @@ class LineMode(ExerciseCommands):
         ascii: bool = False,
         title: str | None = None,
         echo: bool | None = None,
+        extend: Callable[[int], str] | None = None,
+        width: int | None = None,
         exercises=(),
     ):
+        """``extend(n)``: lets finished training go on for n more epochs, returning a sentence
+        (``engine.debugger.follow.extend``); None when the session cannot be extended."""
         self.ctl = controller
+        self.extend = extend
         self.stdin = stdin
         self.stdout = stdout
         self.ascii = ascii
         self.title = title
         self.echo = (not _isatty(stdin)) if echo is None else echo
+        self.width = _width(stdout) if width is None else width
+        """Columns equations are wrapped to (0: not wrapped): the terminal's, or $COLUMNS."""
         self.commands = _lookup()
         self.last_motion: str | None = None
         self.exercises = tuple(exercises)
@@ -160,10 +169,7 @@ class LineMode(ExerciseCommands):
         l = getattr(ev, "l", None)
         sup = _sup(l)
         if kind == "step_start":
-            return [
-                f"batch of {ev.batch_size} example{'s' if ev.batch_size != 1 else ''}, "
-                f"η = {num(ev.lr)}"
-            ]
+            return [f"batch of {counted(ev.batch_size, 'example')}, η = {num(ev.lr)}"]
         if kind == "forward":
             return [f"z{sup} = {_short(ev.z)}", f"a{sup} = {_short(ev.a)}"]
         if kind == "loss":
@@ -186,17 +192,29 @@ class LineMode(ExerciseCommands):
                 f"W{sup} ← W{sup} − ΔW{sup}, ΔW{sup} = {_short(ev.step_W)}",
                 f"b{sup} ← b{sup} − Δb{sup}, Δb{sup} = {_short(ev.step_b)}",
             ]
+        next_lr = self.ctl.view.next_lr  # as the lab's Network panel and explanation show it
         return [
             f"C = {num(ev.loss)}; ‖∂C/∂W‖ by layer: "
-            + ", ".join(f"{s.l}: {num(s.grad_norm)}" for s in ev.stats)
+            + ", ".join(f"{s.l}: {num(s.grad_norm)}" for s in ev.stats),
+            f"the next step's η = {num(next_lr)}",
         ]
 
     def report(self, stop) -> None:
         if stop.message:
-            self.write(stop.message)
-        if stop.reason == "history":
+            self.write(stop.message + self._end_hint(stop))
+        if stop.reason in ("history", "finished"):
             return
         self.show_position()
+
+    def _end_hint(self, stop) -> str:
+        """What can be done at the end of training: extend it, or go back before a divergence."""
+        if stop.reason not in ("end", "finished"):
+            return ""
+        if "diverged" in stop.message:
+            return " 'back N' or 'restart' goes back before it."
+        if self.extend is None:
+            return ""
+        return " 'extend N' trains N more epochs."
 
     # --- motion commands ----------------------------------------------------------------------
 
@@ -254,6 +272,13 @@ class LineMode(ExerciseCommands):
     def do_restart(self, arg):
         _no_argument(arg, "restart")
         self.report(self.ctl.restart())
+
+    def do_extend(self, arg):
+        if self.extend is None:
+            raise DebuggerError("this debugger session cannot extend training")
+        if not arg:
+            raise DebuggerError("extend needs a number of epochs, e.g. extend 100")
+        self.write(self.extend(_count(arg, "extend")))
 
     # --- breakpoints --------------------------------------------------------------------------
 
@@ -337,13 +362,14 @@ class LineMode(ExerciseCommands):
 
     def do_explain(self, arg):
         select, example = _selection(arg)
-        self.write(self.ctl.explain(select, example).text(ascii=self.ascii))
+        explanation = self.ctl.explain(select, example)
+        self.write(explanation.text(ascii=self.ascii, width=self.width or None))
 
     def do_where(self, arg):
         ctl = self.ctl
         pos = ctl.position
         self.write(f"> {pos.sentence()}")
-        self.write(f"Event {pos.index + 1} of {pos.n_events} in step {pos.step}:")
+        self.write(f"Event {pos.index + 1} of {pos.n_events} in step {count(pos.step)}:")
         events = ctl.view.events
         for i, ev in enumerate(events):
             mark = ">" if i == pos.index else " "
@@ -357,7 +383,10 @@ class LineMode(ExerciseCommands):
             rest = pos.n_events - pos.index - 1
             self.write(f"      … {rest} more event{'s' if rest != 1 else ''} to come in this step")
         oldest = ctl.timeline.oldest
-        self.write(f"back can reach step {oldest} (the history keeps {ctl.timeline.history} steps)")
+        self.write(
+            f"back can reach step {count(oldest)} (the history keeps "
+            f"{counted(ctl.timeline.history, 'step')})"
+        )
 
     def do_list(self, arg):
         ctl = self.ctl
@@ -367,7 +396,10 @@ class LineMode(ExerciseCommands):
         self.write(f"  network: {net.describe()}")
         head = ">" if pos.kind in ("step_start", "step_end") else " "
         state = {"step_start": "start", "step_end": "end"}.get(pos.kind, "in progress")
-        self.write(f"{head} step {pos.step} (epoch {pos.epoch}, batch {pos.batch}): {state}")
+        self.write(
+            f"{head} step {count(pos.step)} (epoch {count(pos.epoch)}, batch {count(pos.batch)}): "
+            f"{state}"
+        )
         self.write(f"  layer 0  input    {net.n_in:3d} unit{'s' if net.n_in != 1 else ''}")
         bps = [bp for bp in ctl.breakpoints if bp.enabled and bp.layer is not None]
         for layer in net.layers:
@@ -420,10 +452,23 @@ class LineMode(ExerciseCommands):
                 self.write(f"  {head}")
                 head = ""
             self.write(f"  {head:<34} {cmd.summary}")
+        self.write("b is break, as in pdb; back (bk) steps back (the lab's b key steps back).")
         self.write("'help COMMAND' for details, 'help expressions' for conditions and print.")
 
 
 # --- argument helpers ----------------------------------------------------------------------------
+
+
+def _width(stdout) -> int:
+    """The width of the terminal ``stdout`` is (``$COLUMNS`` first, as the shell sets it);
+    0 for a pipe or a file without ``$COLUMNS``: lines are then not wrapped."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        return os.get_terminal_size(stdout.fileno()).columns if _isatty(stdout) else 0
+    except (AttributeError, ValueError, OSError):
+        return 0
 
 
 def _isatty(stream) -> bool:

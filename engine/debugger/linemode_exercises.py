@@ -13,6 +13,7 @@ so it works piped and with ``--ascii``::
 from __future__ import annotations
 
 import textwrap
+from typing import TYPE_CHECKING, TextIO
 
 from . import exercises as ex
 from .errors import DebuggerError
@@ -26,7 +27,19 @@ class ExerciseCommands:
     ``write``, ``read_line``, ``echo``, ``stdout``, ``ascii``, ``show_position``)."""
 
     exercises: tuple = ()
-    attempt = None  # the exercise posed and not yet answered (ex.Attempt)
+    attempt: ex.Attempt | None = None  # the exercise posed and not yet answered
+
+    if TYPE_CHECKING:  # what LineMode provides
+        from .controller import Controller
+
+        ctl: Controller
+        ascii: bool
+        echo: bool
+        stdout: TextIO
+
+        def write(self, text: str = "") -> None: ...
+        def read_line(self, prompt: str = ...) -> str: ...
+        def show_position(self) -> None: ...
 
     def do_exercise(self, arg):
         if not arg:
@@ -75,12 +88,14 @@ class ExerciseCommands:
             self._answer(text)
 
     def _answer(self, text: str) -> None:
-        verdict = self.attempt.answer(text)
+        attempt = self.attempt
+        assert attempt is not None  # callers check
+        verdict = attempt.answer(text)
         if verdict.status == "not_a_number":
             self.write(verdict.message + " ('reveal' gives the answer, 'skip' leaves.)")
             return
         if not verdict.right:
-            hint = f" {self.attempt.exercise.hint}" if self.attempt.exercise.hint else ""
+            hint = f" {attempt.exercise.hint}" if attempt.exercise.hint else ""
             self.write(f"{verdict.message}{hint} Try again, or 'reveal'.")
             return
         self.write(verdict.message)
@@ -102,6 +117,7 @@ class ExerciseCommands:
     def _finish(self) -> None:
         """Right or revealed: the worked equation, and the debugger onto the event."""
         attempt, self.attempt = self.attempt, None
+        assert attempt is not None  # callers check
         self.write("")
         self.write(attempt.worked_text(self.ascii))
         self.write("")

@@ -9,11 +9,13 @@ to ``_move``. The state it works on is set up by ``Controller.__init__``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..nonfinite import first_non_finite
+from ..number_text import count
+from . import ending
 from .breakpoints import Breakpoints
 from .conditions import QUICK_ERRORS, Expression
 from .errors import EvalError
@@ -21,6 +23,9 @@ from .position import Position
 from .stops import Stop
 from .timeline import StepRecord, Timeline
 from .view import FastContext
+
+if TYPE_CHECKING:
+    from .view import View
 
 
 class _StepEndMarker:
@@ -49,9 +54,16 @@ class Mover:
     _on_rewind: list[Callable[[int], None]]
     _interrupt: bool
     _gen: Any  # the generator of the step in progress, or None
-    _rec: StepRecord
+    _rec: StepRecord  # None only until _begin_step() (at the start and on restart)
     _index: int
     _n_events: int
+
+    if TYPE_CHECKING:  # defined by Controller (controller.py)
+
+        @property
+        def view(self) -> View: ...
+
+        def stats_of(self, rec: StepRecord) -> tuple | None: ...
 
     @property
     def position(self) -> Position:
@@ -123,14 +135,22 @@ class Mover:
         self._rec, self._index, self._gen = rec, 0, gen
 
     def _events_of(self, rec: StepRecord, force: bool = False) -> list:
-        """The events of the current step produced so far (replayed if they were dropped)."""
+        """The events of the current step produced so far (replayed if they were dropped).
+
+        A replay that re-creates the state the trainer was already in (after this step) leaves
+        it as it found it: with what was set since the step — early stopping's restored best
+        weights — not the step's own parameters."""
         if rec.events is None or (force and rec.params_before is None):
+            tr = self.trainer
+            live = tr.snapshot() if tr.steps_done == rec.step and self._gen is None else None
             gen = self._start_events(rec)
             with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
                 rec.events = list(gen)
             self.timeline.note_events(
                 rec
             )  # the trainer ends after this step, as a complete record is
+            if live is not None:
+                tr.restore(live)
         return rec.events
 
     def _advance(self):
@@ -141,6 +161,7 @@ class Mover:
             self._index += 1
             return events[self._index]
         if not rec.complete:
+            assert events is not None  # a step in progress keeps its events
             if self._gen is None:  # the step's generator was closed: start it again
                 gen = self._start_events(rec)
                 for _ in range(len(events)):
@@ -155,9 +176,11 @@ class Mover:
                 self._completed(rec)
             return ev
         self._begin_step()
+        assert self._rec.events is not None  # _begin_step() keeps the first one
         return self._rec.events[0]
 
     def _completed(self, rec: StepRecord) -> None:
+        assert rec.events is not None  # a step completes as its events are produced
         if self._n_events != len(rec.events):
             self._n_events = len(rec.events)
         for fn in self._on_step:
@@ -171,6 +194,7 @@ class Mover:
             self._index -= 1
             return
         prev = self.timeline.get(rec.step - 1)
+        assert prev is not None  # back() counted it as available
         self._close_gen()
         self.timeline.truncate_after(prev.step)
         for fn in list(self._on_rewind):
@@ -207,6 +231,9 @@ class Mover:
             return self._move_quietly(target, coarse, until)
 
     def _move_quietly(self, target, coarse, until) -> Stop:
+        reason = ending.finished(self)
+        if reason is not None:  # nothing runs past the end of training (ending.py)
+            return Stop("finished", self.position, f"Training is finished: {reason}.")
         at_events = self.breakpoints.at_events()
         at_ends = self.breakpoints.at_step_end()
         while True:
@@ -220,7 +247,7 @@ class Mover:
             if stop is None and at_events:
                 stop = self._check(at_events, ev, self.view)
             if stop is None and ev.kind == "step_end":
-                stop = self._step_end_checks(rec, self.view, at_ends, until, coarse)
+                stop = self._step_end_checks(rec, self.view, at_ends, until)
             if stop is None and target(rec, ev):
                 stop = Stop("done", self.position)
             if stop is None and self._interrupt:
@@ -244,7 +271,7 @@ class Mover:
         nan_on = self.breakpoints.nan.enabled
         ctx = FastContext(self)
         checks = bool(at_ends or until is not None or self.stop_rule is not None)
-        rule = self.stop_rule is not None
+        rule = self.stop_rule
         # a quick look first; the full check (hit counts, messages) only when one is true
         quick = [bp.condition.quick for bp in at_ends]
         if until is not None:
@@ -279,12 +306,12 @@ class Mover:
                 if checks:
                     ctx.set(rec, prev_loss)
                     # the stop rule is asked here and again by the full check when it answers
-                    need = (rule and self.stop_rule(rec) is not None) or any_true(quick, ctx)
+                    need = (rule is not None and rule(rec) is not None) or any_true(quick, ctx)
                 else:
                     need = False
                 if need or s == max_steps or (rec.epoch == max_epochs and rec.batch == bpe):
                     self._rec, self._index = rec, last_index
-                    stop = self._step_end_checks(rec, ctx, at_ends, until, True)
+                    stop = self._step_end_checks(rec, ctx, at_ends, until)
                     if stop is not None:
                         return stop
                 if target(rec, _AT_STEP_END):
@@ -305,8 +332,9 @@ class Mover:
         nan_bp = self.breakpoints.nan
         if not nan_bp.enabled or rec.nan_reported or rec.finite:
             return None
-        found = first_non_finite(self._events_of(rec))
-        rec.nan_scanned = len(rec.events) - 1
+        produced = self._events_of(rec)
+        found = first_non_finite(produced)
+        rec.nan_scanned = len(produced) - 1
         if found is None:
             return None
         return self._nan_stop(rec, found)
@@ -317,7 +345,7 @@ class Mover:
         nan_bp = self.breakpoints.nan
         nan_bp.hits += 1
         message = (
-            f"Non-finite value at step {rec.step}: the first one is {found.what()}. "
+            f"Non-finite value at step {count(rec.step)}: the first one is {found.what()}. "
             "(breakpoint 0; 'disable 0' turns it off)"
         )
         return Stop("nan", self.position, message, (nan_bp,), (found.what(),))
@@ -343,7 +371,7 @@ class Mover:
             fired.append(bp)
         return self._breakpoint_stop(fired, errors, ctx)
 
-    def _step_end_checks(self, rec, ctx, at_ends, until, coarse) -> Stop | None:
+    def _step_end_checks(self, rec, ctx, at_ends, until) -> Stop | None:
         """Condition breakpoints, ``until`` and the end of training, at a StepEnd."""
         stop = None
         if at_ends:
@@ -374,17 +402,21 @@ class Mover:
             prev = self.timeline.get(rec.step - 1)
             rec.stop_reason = self.stop_rule(rec)
             fresh = rec.stop_reason and (prev is None or prev.stop_reason is None)
-            if stop is None and coarse and fresh:
+            if stop is None and fresh:
                 stop = Stop("end", self.position, f"Training stopped: {rec.stop_reason}.")
-        if stop is None and coarse:
-            if self.max_steps is not None and rec.step == self.max_steps:
-                stop = Stop("end", self.position, f"End of training: step {rec.step} (max steps).")
+        if stop is None:  # every forward motion stops where training ends
+            if self.max_steps is not None and rec.step >= self.max_steps:
+                stop = Stop(
+                    "end", self.position, f"End of training: step {count(rec.step)} (max steps)."
+                )
             elif (
                 self.max_epochs is not None
-                and rec.epoch == self.max_epochs
+                and rec.epoch >= self.max_epochs
                 and rec.batch == self.trainer.batches_per_epoch
             ):
-                stop = Stop("end", self.position, f"End of training: epoch {rec.epoch} completed.")
+                stop = Stop(
+                    "end", self.position, f"End of training: epoch {count(rec.epoch)} completed."
+                )
         return stop
 
     def _breakpoint_stop(self, fired, errors, ctx) -> Stop | None:
@@ -399,7 +431,7 @@ class Mover:
         bp = fired[0]
         details = tuple(bp.condition.witnesses(ctx)) if bp.condition is not None else ()
         where = self.position.event_name()
-        message = f"Breakpoint {bp.id} ({bp.spec()}) at step {self._rec.step}, {where}"
+        message = f"Breakpoint {bp.id} ({bp.spec()}) at step {count(self._rec.step)}, {where}"
         message += f": {'; '.join(details)}." if details else "."
         others = [b.id for b in fired[1:]]
         if others:

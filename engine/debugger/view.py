@@ -119,6 +119,13 @@ class View:
     def lr(self) -> float:
         return self.events[0].lr
 
+    @property
+    def next_lr(self) -> float:
+        """η of the step after this one (``Trainer.rate_after``): at an epoch's last batch with
+        a schedule, the next epoch's rate — what the next StepStart will show."""
+        rec = self.rec
+        return self._ctl.trainer.rate_after(rec.step, rec.epoch, rec.batch)
+
     # --- parameters and arrays -------------------------------------------------------------
 
     @property
@@ -149,9 +156,10 @@ class View:
     def array(self, name: str, l: int | None):
         """The array ``name`` (of layer ``l``) at this position; EvalError if not computed yet."""
         if name in ("W", "b"):
+            assert l is not None  # W and b are named with their layer (the parser checks)
             return self.params(l)[name]
         if name == "x" or (name == "a" and l == 0):
-            return self.find("forward", 1).a_prev
+            return self.batch_x()
         kind, field = ARRAY_SOURCES[name]
         layered = name in LAYER_ARRAYS
         ev = self.find(kind, l if layered else None)
@@ -168,12 +176,39 @@ class View:
             )
         return value
 
+    def batch_x(self) -> np.ndarray:
+        """The step's input batch x = a⁰: Forward(l=1)'s a_prev, or before it the rows of the
+        training set that StepStart names (the same array the forward pass is given)."""
+        forward = self.find("forward", 1)
+        if forward is not None:
+            return forward.a_prev
+        start = self.find("step_start")
+        trainer = self._ctl.trainer
+        if start is None or start.indices is None:
+            raise EvalError(f"x is not available before the forward pass of step {self.step}")
+        indices = start.indices
+        if indices.shape[0] == trainer.n and not trainer.shuffle:
+            return trainer.x
+        x = trainer.x[indices]
+        x.setflags(write=False)
+        return x
+
 
 class FastContext:
     """The names of ``conditions.py`` at the end of a step taken on the fast path."""
 
-    __slots__ = ("L", "net", "trainer", "ctl", "rec", "loss", "loss_change", "step", "epoch")
-    __slots__ += ("batch",)
+    __slots__ = (
+        "L",
+        "net",
+        "trainer",
+        "ctl",
+        "rec",
+        "loss",
+        "loss_change",
+        "step",
+        "epoch",
+        "batch",
+    )
 
     def __init__(self, ctl):
         self.L = ctl.L
@@ -197,5 +232,6 @@ class FastContext:
 
     def array(self, name: str, l: int | None) -> np.ndarray:
         if name in ("W", "b"):
+            assert l is not None  # W and b are named with their layer (the parser checks)
             return self.net.layers[l - 1].params[name]
         raise EvalError(f"{name} needs the step's events")

@@ -289,8 +289,9 @@ async def test_the_picture_follows_the_events_of_a_step_and_back():
         )  # ∂C/∂W¹ not computed yet
         update = at("update", 1)
         assert picture.shown.edge_name == "ΔW"
-        step = update.W_new - update.W_old
+        step = update.step_W  # ΔW is the step subtracted, as in every view (W ← W − ΔW)
         assert np.array_equal(picture.shown.edges[0], step)
+        assert picture.shown.what == "update: W¹ ← W¹ − ΔW¹"
         for (j, k), d in np.ndenumerate(step):
             (x, y) = cells_of(picture, ("weight", 1, j, k))[0]
             assert drawn_sign(picture, x, y) == np.sign(d)

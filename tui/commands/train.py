@@ -1,6 +1,7 @@
 """``backprop-lab train SCENARIO``: train headless until a stopping rule fires.
 
-On a terminal a progress bar shows the epoch, the training and validation loss and the accuracy;
+On a terminal a progress bar shows the epoch, the loss figures (each under its name,
+``engine.loss_names``) and the accuracy;
 otherwise (or after the bar) a few plain lines report how the run ended. ``--json`` prints the
 summary object (``docs/train-json.md``) on stdout and nothing else.
 
@@ -45,10 +46,15 @@ def load_run(ctx: click.Context, scenario: str, seed, overrides):
 
 
 def divergence_line(run) -> str:
-    """One line naming the step and the first layer and quantity that became non-finite."""
+    """One line naming the step and the first layer and quantity that became non-finite (or
+    that blew up, ``engine.blowup``)."""
+    from engine.blowup import BlowUp
+
     found = run.divergence
     if found is None:
         return f"training diverged at step {run.steps_done}: the loss became non-finite"
+    if isinstance(found, BlowUp):
+        return f"training diverged by {found.describe()}"
     step = found.step if found.step is not None else run.steps_done
     if found.kind == "evaluation":
         return (
@@ -121,13 +127,12 @@ def epoch_entries(run) -> list[dict]:
 
 
 def _fit_with_progress(run) -> dict:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import BarColumn, Progress, TextColumn
 
     columns = (
         TextColumn("[bold]{task.description}"),
         BarColumn(),
-        TextColumn("epoch"),
-        MofNCompleteColumn(),
+        TextColumn("epoch {task.completed:,.0f}/{task.total:,.0f}"),  # as count() groups them
         TextColumn("{task.fields[metrics]}"),
     )
     with Progress(*columns, transient=False) as progress:
@@ -149,50 +154,59 @@ def _fit_with_progress(run) -> dict:
 
 
 def metric_text(m) -> str:
+    """One epoch's figures for the progress bar, each under its name (``engine.loss_names``):
+    the train-set loss where the epoch measured it, else the epoch mean loss."""
+    from engine.loss_names import labelled
+    from engine.number_text import percent
+
     if m.train_loss is not None:
-        parts = [f"loss {m.train_loss:.4g}"]
+        parts = [labelled("train_loss", m.train_loss)]
     else:  # the training set is not evaluated every epoch here (see Run.measure_training_set)
-        parts = [f"epoch mean loss {m.mean_step_loss:.4g}"]
+        parts = [labelled("mean_step_loss", m.mean_step_loss)]
     if m.val_loss is not None:
-        parts.append(f"val loss {m.val_loss:.4g}")
+        parts.append(labelled("val_loss", m.val_loss))
     accuracy = m.val_accuracy if m.val_accuracy is not None else m.accuracy
     if accuracy is not None:
-        parts.append(f"accuracy {accuracy:.1%}")
+        which = "val accuracy" if m.val_accuracy is not None else "accuracy"
+        parts.append(f"{which} {percent(accuracy)}")
     return "  ".join(parts)
 
 
-REASONS = {
-    "loss_below": "the training loss fell below [stop] loss_below",
-    "patience": "the validation loss stopped improving ([stop] patience)",
-    "epochs": "the epoch limit was reached",
-    "diverged": "training diverged",
-    "max_steps": "the step limit was reached",
-}
-
-
 def report(run, summary: dict) -> list[str]:
-    """The plain final lines: how the run ended, the final metrics, the speed."""
+    """The plain final lines: how the run ended (``stopping.why_stopped``, with its figures),
+    the final figures of the network as it is now (the restored one after early stopping with
+    ``restore_best``), each under its name (``engine.loss_names``), the speed."""
+    from engine.loss_names import LOSS_NAMES, loss_number
+    from engine.number_text import count, counted, percent
+    from engine.stopping import why_stopped
+
     final = summary["final"]
+    why = why_stopped(
+        summary["stop_reason"], run.stop, run.history.epochs.last, run.early, summary["steps"]
+    )
     lines = [
-        f"{summary['scenario']} (seed {summary['seed']}): stopped after {summary['epochs_run']} "
-        f"epochs, {summary['steps']} steps: {summary['stop_reason']} — "
-        f"{REASONS.get(summary['stop_reason'], '')}"
+        f"{summary['scenario']} (seed {summary['seed']}): stopped after "
+        f"{counted(summary['epochs_run'], 'epoch')} ({counted(summary['steps'], 'step')}): {why}"
     ]
-    parts = [f"train loss {_num(final['train_loss'])}"]
+
+    def number(value) -> str:  # "nan"/"inf" arrive as words
+        return value if isinstance(value, str) else loss_number(value)
+
+    parts = [f"{LOSS_NAMES['train_loss']} {number(final['train_loss'])}"]
     if final["val_loss"] is not None:
-        parts.append(f"val loss {_num(final['val_loss'])}")
+        parts.append(f"{LOSS_NAMES['val_loss']} {number(final['val_loss'])}")
     if final["accuracy"] is not None:
         which = "val accuracy" if run.data.has_validation else "accuracy"
-        parts.append(f"{which} {_num(final['accuracy'])}")
-    lines.append("final: " + ", ".join(parts))
-    if run.early is not None and run.early.best_epoch is not None:
-        restored = " (weights restored)" if run.stop.restore_best else ""
+        accuracy = final["accuracy"]
+        parts.append(f"{which} {accuracy if isinstance(accuracy, str) else percent(accuracy)}")
+    restored = run.restored_epoch
+    which = f"final (the weights of epoch {count(restored)})" if restored is not None else "final"
+    lines.append(f"{which}: " + ", ".join(parts))
+    early = run.early
+    if early is not None and early.best_epoch is not None and summary["stop_reason"] != "patience":
         lines.append(
-            f"best validation loss {run.early.best:.6g} at epoch {run.early.best_epoch}{restored}"
+            f"best {LOSS_NAMES['val_loss']} {loss_number(early.best)} at epoch "
+            f"{count(early.best_epoch)} (not restored: early stopping did not stop the run)"
         )
-    lines.append(f"{summary['steps_per_second']:.0f} steps per second")
+    lines.append(f"{count(round(summary['steps_per_second']))} steps per second")
     return lines
-
-
-def _num(value) -> str:
-    return value if isinstance(value, str) else f"{value:.6g}"

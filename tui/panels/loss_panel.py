@@ -1,9 +1,16 @@
-"""The loss panel: training (and validation) loss over the run, and where the run stands.
+"""The loss panel: the batch loss of every step (and the val loss of every epoch) over the run,
+and where the run stands; each figure under its name (``engine.loss_names``).
 
 The plot draws the run's bounded history (``engine.history.StatsHistory``), reduced to at most
 ``MAX_POINTS`` points by averaging neighbouring points, so it costs the same after 10 steps or
-10⁶. Validation loss, where the data has a validation split, is drawn per epoch. The y axis is
-linear or logarithmic (``view.log_scale``; the "log" button or the app's ``l`` key toggles it).
+10⁶. Validation loss, where the data has a validation split, is drawn per epoch; the legend
+above the plot names every curve drawn. The y axis is linear or logarithmic (``view.log_scale``;
+the button beside the legend names the present scale, and it or the app's ``l`` key switches it).
+
+The axes do not mislead: the linear axis spans at least ``MIN_SPAN`` of the loss's size, so a
+loss that barely moves is drawn nearly flat, and the line under the plot says how little it
+varies; the log axis is labelled down to the curve's minimum; when most of the curve is pressed
+into the bottom row by a spike (or a steep start), the line under the plot suggests ``l``.
 Non-finite losses are left out of the plot and named in the line under it.
 """
 
@@ -19,16 +26,19 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Button, Static
 
+from engine.loss_names import LOSS_NAMES
 from tui.messages import ToggleLogScale
-from tui.panels.base import MUTED, Panel, Show
+from tui.panels.base import ACCENT, MUTED, WARNING, Panel, Show
 from tui.panels.format import (
     flow,
     fmt,
     fmt_count,
     fmt_fraction,
     fmt_ticks,
+    log_ticks,
     nice_ticks,
     styled_number,
+    widened,
 )
 from tui.panels.plot import CachedPlot
 from tui.view import counters
@@ -74,27 +84,63 @@ def step_ticks(first: float, last: float, n: int = 5) -> list[int]:
     return ticks or [int(round(first))]
 
 
-def value_ticks(values: np.ndarray, log_scale: bool = False) -> tuple[list[float], list[str]]:
-    """Round y ticks spanning the finite ``values``, and their labels in one format.
+MIN_SPAN = 0.05
+"""The linear y axis spans at least this fraction of the loss's size: a loss that varies less
+(dying-relu's 0.6930 … 0.6945) is drawn nearly flat, as it is, not magnified to the plot's
+height, and the line under the plot says by how little it varies."""
+SQUEEZED = 0.8
+"""On the linear scale, when this share of the points lies in the plot's bottom row (a spike or
+a steep start sets the scale), the line under the plot suggests the log scale."""
 
-    On the log scale the values are log₁₀ of the losses: ticks at whole decades when they span
-    two or more, otherwise at round losses (labels are the losses, not their logarithms).
-    """
+
+WIDE_DECADES = 3
+"""On the linear scale, a loss spanning this many decades (a diverging run) makes the line
+under the plot suggest the log scale, on which all of it can be seen."""
+
+
+def y_range(values: np.ndarray, log_scale: bool = False) -> tuple[float, float] | None:
+    """The y axis for the finite ``values`` (log₁₀ of the losses on the log scale): their range,
+    on the linear scale widened to at least ``MIN_SPAN`` of their size (``widened``), on the
+    log scale from the round value at or below the minimum (``log_ticks``). None: no values."""
     values = values[np.isfinite(values)]
     if values.shape[0] == 0:
-        return [], []
+        return None
     lo, hi = float(values.min()), float(values.max())
+    if log_scale:
+        ticks = log_ticks(lo, hi)
+        return (min(ticks[0], lo), max(ticks[-1], hi)) if ticks else (lo, hi)
+    lo_shown, hi_shown = widened(lo, hi, MIN_SPAN * max(abs(lo), abs(hi)))
+    if lo >= 0 > lo_shown:  # a loss is never negative: widen upwards instead
+        lo_shown, hi_shown = 0.0, hi_shown - lo_shown
+    return lo_shown, hi_shown
+
+
+def value_ticks(values: np.ndarray, log_scale: bool = False) -> tuple[list[float], list[str]]:
+    """Round y ticks over the axis ``y_range`` gives the finite ``values``, and their labels.
+
+    On the log scale the values are log₁₀ of the losses: ticks at round losses from the one at
+    or below the minimum (``log_ticks``), labelled with the losses, not their logarithms.
+    """
+    shown = y_range(values, log_scale)
+    if shown is None:
+        return [], []
+    lo, hi = shown
     if not log_scale:
         ticks = nice_ticks(lo, hi)
         return ticks, fmt_ticks(ticks)
-    decades = list(range(math.ceil(lo - 1e-9), math.floor(hi + 1e-9) + 1))
-    if len(decades) >= 2:
-        every = max(1, math.ceil((len(decades) - 1) / 4))
-        ticks = [float(d) for d in decades[::every]]
-        return ticks, [fmt(10.0**d) for d in ticks]
-    losses = nice_ticks(10.0**lo, 10.0**hi)
-    losses = [v for v in losses if v > 0]
-    return [math.log10(v) for v in losses], fmt_ticks(losses)
+    ticks = log_ticks(lo, hi)
+    losses = [10.0**t for t in ticks]
+    decades = ticks[-1] - ticks[0] >= 2 if ticks else False
+    return ticks, [fmt(v) for v in losses] if decades else fmt_ticks(losses)
+
+
+def squeezed(values: np.ndarray, lo: float, hi: float, rows: int) -> bool:
+    """Whether ``SQUEEZED`` of the finite ``values`` fall in the bottom one of ``rows`` rows of
+    a linear axis from ``lo`` to ``hi`` (at least 10 points)."""
+    values = values[np.isfinite(values)]
+    if values.shape[0] < 10 or hi <= lo or rows < 2:
+        return False
+    return bool(np.mean((values - lo) / (hi - lo) < 1.0 / rows) >= SQUEEZED)
 
 
 def validation_curve(epochs) -> tuple[np.ndarray, np.ndarray]:
@@ -107,6 +153,10 @@ def validation_curve(epochs) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(0), np.zeros(0)
     steps, val = np.array(items, dtype=np.float64).T
     return steps, val
+
+
+SCALE_LABELS = {False: "y: linear", True: "y: log"}
+"""The scale button names the y axis's present scale, in the one word used for it everywhere."""
 
 
 class LossPanel(Panel):
@@ -123,10 +173,11 @@ class LossPanel(Panel):
     }
     LossPanel .panel-buttons {
         dock: top;
-        height: 1;
+        height: auto;
     }
     LossPanel .panel-buttons #loss-scale-label {
         width: 1fr;
+        height: auto;
         color: $text-muted;
     }
     """
@@ -141,12 +192,15 @@ class LossPanel(Panel):
         self.x_labels: list[str] = []  # the axes' tick labels as last plotted
         self.y_ticks: list[float] = []
         self.y_labels: list[str] = []
+        self.flat: tuple[float, float] | None = None  # (lo, hi) when the axis was widened
+        self.squeezed = False  # most points are in the bottom row of the linear axis
+        self.decades = 0  # whole decades between the smallest and largest loss plotted
         self._initial_of: tuple | None = None  # (run, its metrics before any step)
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="panel-buttons"):
             yield Show("", id="loss-scale-label")
-            yield Button("log", id="loss-log", compact=True, tooltip="Linear / log scale (l)")
+            yield Button(SCALE_LABELS[False], id="loss-log", compact=True)
         yield CachedPlot(id="loss-plot")
         yield Show("", id="loss-stats")
 
@@ -179,12 +233,13 @@ class LossPanel(Panel):
             self._plotted = key
             self._plot(steps, epochs)
             self.note_drawn()
-        scale = "log scale" if self.log_scale else "linear scale"
-        key: list = [(scale, MUTED), ("  ━", "$primary"), (" train", MUTED)]
-        if len(epochs) and epochs.last.val_loss is not None:
-            key += [("  ━", "$warning"), (" validation", MUTED)]
-        self.query_one("#loss-scale-label", Static).update(Content.assemble(*key))
-        self.query_one("#loss-log", Button).label = "linear" if self.log_scale else "log"
+        label = self.query_one("#loss-scale-label", Static)
+        label.update(legend(steps.n_recorded, self._initial, epochs, label.size.width))
+        button = self.query_one("#loss-log", Button)
+        button.label = SCALE_LABELS[self.log_scale]
+        button.tooltip = (
+            f"The y axis is {'log' if self.log_scale else 'linear'}: l or a click switches it"
+        )
         self.query_one("#loss-stats", Static).update(self._stats_line(view))
 
     @property
@@ -231,7 +286,20 @@ class LossPanel(Panel):
             plt.plot(steps.tolist(), loss.tolist(), marker="braille", color=train_color)
         if val_x.shape[0]:
             plt.plot(val_x.tolist(), val_y.tolist(), marker="braille", color=val_color)
-        ticks, labels = value_ticks(np.concatenate([loss, val_y]), self.log_scale)
+        values = np.concatenate([loss, val_y])
+        ticks, labels = value_ticks(values, self.log_scale)
+        shown = y_range(values, self.log_scale)
+        self.flat, self.squeezed, self.decades = None, False, 0
+        if shown is not None:
+            plt.ylim(*shown)
+            finite = values[np.isfinite(values)]
+            lo, hi = float(finite.min()), float(finite.max())
+            if not self.log_scale and (lo, hi) != shown:
+                self.flat = (lo, hi)
+            rows = max(widget.size.height - 3, 2)  # less the x axis, its ticks and its label
+            self.squeezed = not self.log_scale and squeezed(loss, *shown, rows)
+            if not self.log_scale and lo > 0:
+                self.decades = int(math.log10(hi / lo))
         if ticks:  # plotext's own labels print every digit of large numbers
             plt.yticks(ticks, labels)
             self.y_ticks, self.y_labels = ticks, labels
@@ -249,24 +317,35 @@ class LossPanel(Panel):
         widget.replot()
 
     def _stats_line(self, view) -> Content:
-        """Epoch, step, the last step's loss, and the last epoch's validation loss and accuracy
-        (each label with its number: a narrow panel breaks the line between them)."""
+        """Epoch, step and the loss figures, each under its name (``engine.loss_names``): the
+        latest step's batch loss (the status bar's), and the last epoch's train-set loss,
+        val loss and accuracy — after early stopping restored the best weights, those of the
+        restored network instead, and which epoch's they are. Each label stays with its number:
+        a narrow panel breaks the line between items."""
         run = view.run
-        step, epoch, _, _ = counters(view)
-        last = run.history.steps.last()  # the curve's last point
-        loss = last[1] if last is not None else None
+        step, epoch, _, loss = counters(view)
         items: list[Content] = [
-            _item("epoch ", str(epoch)),
+            _item("epoch ", fmt_count(epoch)),
             _item("step ", fmt_count(step)),
         ]
-        if loss is not None:
-            items.append(_item("loss ", styled_number(loss)))
-        elif self._initial is not None:
-            items.append(_item("initial loss ", styled_number(self._initial.train_loss)))
+        restored = run.restored_epoch if view.status != "running" else None
         metrics = run.history.epochs.last
+        if restored is not None:
+            items.append(
+                Content.styled(f"weights of epoch {fmt_count(restored)} restored:", ACCENT)
+            )
+            metrics = run.final_metrics()
+        elif loss is not None:
+            items.append(_item(f"{LOSS_NAMES['batch_loss']} ", styled_number(loss)))
+        elif self._initial is not None:
+            metrics = self._initial
         if metrics is not None:
+            if metrics.train_loss is not None:
+                items.append(
+                    _item(f"{LOSS_NAMES['train_loss']} ", styled_number(metrics.train_loss))
+                )
             if metrics.val_loss is not None:
-                items.append(_item("val ", styled_number(metrics.val_loss)))
+                items.append(_item(f"{LOSS_NAMES['val_loss']} ", styled_number(metrics.val_loss)))
             accuracy = (
                 metrics.val_accuracy if metrics.val_accuracy is not None else metrics.accuracy
             )
@@ -277,7 +356,43 @@ class LossPanel(Panel):
             items.append(Content.styled("not plotted", MUTED))
         if self.clipped:
             items.append(Content.styled(f"plot clipped at {fmt(PLOT_LIMIT)}", "$text-warning"))
+        if self.flat is not None:
+            lo, hi = self.flat
+            spread = (hi - lo) / max(abs(lo), abs(hi)) if hi > lo else 0.0
+            items.append(
+                Content.styled(
+                    f"nearly flat: {fmt(lo)}–{fmt(hi)} (±{fmt_fraction(spread / 2)})", MUTED
+                )
+            )
+        if self.decades >= WIDE_DECADES:
+            hint = f"the loss spans {self.decades} decades: l for log"
+            items.append(Content.styled(hint, WARNING))
+        elif self.squeezed:
+            items.append(
+                Content.styled("most of the curve is in the bottom row: l for log", WARNING)
+            )
         return flow(items, self.content_size.width)
+
+
+def legend(n_steps: int, initial, epochs, width: int) -> Content:
+    """The name of every curve drawn (``engine.loss_names``): the batch loss, or before any step
+    the initial network's train-set loss as its one point, and the val loss per epoch. On one
+    row when it fits in ``width`` cells (without the spaces after the marks if need be), else
+    one curve a row: a name is never cut."""
+    if not n_steps and initial is not None:
+        curves = [("●", "$primary", LOSS_NAMES["train_loss"])]
+    else:
+        curves = [("━", "$primary", LOSS_NAMES["batch_loss"])]
+    if len(validation_curve(epochs)[0]):
+        curves.append(("━", "$warning", LOSS_NAMES["val_loss"]))
+    for gap, space in (("  ", " "), (" ", ""), ("\n", " ")):
+        parts: list[tuple[str, str]] = []
+        for i, (mark, colour, name) in enumerate(curves):
+            parts += [((gap if i else "") + mark, colour), (space + name, MUTED)]
+        content = Content.assemble(*parts)
+        if not width or content.cell_length <= width:
+            break
+    return content
 
 
 def _scaled(value: float, log_scale: bool) -> float:

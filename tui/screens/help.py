@@ -8,10 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Label, Markdown, Static
 
 from tui.keys import KEYS, PALETTE_ONLY, key_label
+from tui.screens.dialogs import LabModal
 
 GUIDE = """
 ## Panels
@@ -20,11 +20,16 @@ GUIDE = """
   them, or a shaded band when a layer is too wide to draw unit by unit. Orange is positive,
   blue negative; the stronger the colour, the larger the value. While you step it follows the
   debugger: the layer just computed is highlighted, δ and ∂C/∂W fill in from the output back,
-  an update shows ΔW = W_new − W_old. Click a unit or a weight (or focus the picture and use
-  the arrows and enter) to have the Debugger explain it; `[` and `]` choose the example of
-  the batch. `t` switches to the layer table (size, activation, init, parameters) and back.
-  "Edit…" rebuilds the network.
-- **Loss**: training (and validation) loss per step; `l` switches to a log scale.
+  an update shows the step ΔW it subtracts (W ← W − ΔW). Click a unit or a weight (or focus
+  the picture and use the arrows and enter) to have the Debugger explain it; `[` and `]`
+  choose the example of the batch. `t` switches to the layer table (size, activation, init,
+  parameters) and back. "Edit…" rebuilds the network.
+- **Loss**: the *batch loss* of every step (and the *val loss* of every epoch); `l` switches to
+  a log scale. Each figure is named for what it is, as `train` and `check` name it: *batch
+  loss* (the last step's batch, before its update), *train-set loss* and *val loss* (the
+  whole training or validation set after the last epoch), *epoch mean loss* (the mean of an
+  epoch's batch losses). After early stopping with `restore_best` they are the restored
+  network's, and the status bar says which epoch's weights those are.
 - **Gradients**: one bar per layer on a log scale; low bars mean vanishing gradients, high bars
   exploding ones. The statistic can be switched (command palette: *Next gradient statistic*).
 - **Debugger**: where training is paused (step, epoch, batch, phase, layer), the arrays of the
@@ -45,10 +50,14 @@ events of a step from 1.
 
 ## Stepping through backpropagation
 One training step is a sequence of events: forward (layer 1 → L), loss, then for each layer
-L → 1 its δ = ∂C/∂z and its gradient ∂C/∂W, then the updates W ← W − η·step.
-`s` moves one event, `n` to the next layer, `f` to the end of the phase, `b` back.
+L → 1 its δ = ∂C/∂z and its gradient ∂C/∂W, then the updates W ← W − ΔW, where ΔW is the
+optimizer's step (η·∂C/∂W for plain SGD).
+`s` moves one event, `n` to the next layer, `f` to the end of the phase, `b` one event back
+(in the line-mode debugger, `backprop-lab debug`, `b` sets a breakpoint as in pdb and `back`
+steps back).
 `space` trains at full speed until a breakpoint fires (`B` to set them), the loss target is
-reached or the epochs run out; a value becoming nan or inf always pauses and says where.
+reached or the epochs run out; a value becoming nan or inf always pauses and says where. Where
+training ends, nothing trains past it: `x` extends it by the scenario's number of epochs.
 
 All actions are also in the command palette (ctrl+p).
 """
@@ -87,7 +96,7 @@ class KeysTable(Static):
         self.update(keys_table(self.size.width))
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(LabModal[None]):
     """Keys and a short guide; any of escape, q or ? closes it."""
 
     BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
