@@ -230,3 +230,18 @@ async def test_the_comparison_shows_the_labs_statistic_and_validation_losses(lab
         screen.redraw()
         await pilot.pause(0.2)
         assert "validation" in str(screen.query_one("#cmp-loss-key").render())
+
+
+def test_a_run_that_fails_stops_with_the_error_and_the_other_goes_on(monkeypatch):
+    comparison = Comparison(pair("dying-relu", "dying-relu-fixed-leaky"))
+    a, b = comparison.sessions
+
+    def broken(n):
+        raise MemoryError("no room for the batch")
+
+    monkeypatch.setattr(a.controller, "run", broken)
+    status, _ = comparison.train("continue", cancelled=lambda: False)
+    assert status == "stopped"
+    assert a.view.status == "stopped" and "MemoryError: no room for the batch" in a.view.message
+    assert b.view.status == "stopped" and b.view.message.startswith("Training stopped: all")
+    assert b.steps_done == 400
