@@ -63,6 +63,14 @@ KEYS: tuple[LabAction, ...] = (
         "Lesson",
         "Show or hide the scenario's lesson, its actions (↑↓ enter) and exercises",
     ),
+    LabAction(
+        "c",
+        "compare",
+        "Compare",
+        "Compare side by side",
+        "Train this preset beside its fix (or its problem), side by side; escape returns",
+        footer=False,
+    ),
     LabAction("B", "breakpoints", "Breaks", "Breakpoints", "List, add, toggle and remove"),
     LabAction("l", "log_scale", "Log", "Log scale", "Switch the loss plot to a log scale and back"),
     LabAction(
@@ -139,6 +147,13 @@ PALETTE_ONLY: tuple[LabAction, ...] = (
         "",
         "Edit network",
         "Layers, activations, init, loss, optimizer, learning rate, batch size, regularization",
+    ),
+    LabAction(
+        "",
+        "compare_with",
+        "",
+        "Compare with…",
+        "Pick a scenario to train side by side with this one (same data and seed where they agree)",
     ),
     LabAction("", "load_session", "", "Load session", "Read a session file saved with ctrl+s"),
     LabAction("", "cycle_stat", "", "Next gradient statistic", "‖∂C/∂W‖, mean |δ|, ratios, …"),

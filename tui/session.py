@@ -238,8 +238,6 @@ class LabSession:
             return "paused", ""
         if self.run.stop_reason == "diverged":
             return "diverged", self._divergence_message(None)
-        layers = self.run.net.layers
-        trainer = self.run.trainer
         due = 0.0
 
         def on_step(record) -> None:
@@ -247,11 +245,7 @@ class LabSession:
             now = monotonic()
             if now >= due:
                 due = now + 1 / PUBLISH_HZ
-                params = tuple(layer.params for layer in layers)
-                lr = trainer.rate_after(record.step, record.epoch, record.batch)
-                self.published = TrainingSnapshot(
-                    record.step, record.epoch, record.batch, record.loss, lr, params
-                )
+                self.publish(record)
                 if cancelled():
                     c.interrupt()
             if progress is not None:
@@ -268,6 +262,14 @@ class LabSession:
         finally:
             remove()
         return self._outcome(stop)
+
+    def publish(self, record) -> None:
+        """Publish the training thread's progress after the step of ``record`` (a StepRecord)."""
+        params = tuple(layer.params for layer in self.run.net.layers)
+        lr = self.run.trainer.rate_after(record.step, record.epoch, record.batch)
+        self.published = TrainingSnapshot(
+            record.step, record.epoch, record.batch, record.loss, lr, params
+        )
 
     def _failed(self, error: Exception) -> str:
         """After an exception in training: the run back at its last good step (``recover``),

@@ -40,6 +40,10 @@ GUIDE = """
 - **Lesson** (`L`): the scenario's lesson. Its numbered actions drive the lab — a statistic, the
   log scale, an event and its equation, a breakpoint, training to a step — by a click, or with
   `↑` `↓` and `enter` in its list; an exercise asks for one number of the step and checks it.
+- **Comparison** (`c`, *Compare with…*): this scenario and its counterpart (a problem and its
+  fix) training side by side in lockstep — both loss curves in one plot (A blue, B orange), the
+  gradient bars of both, both decision boundaries, each run's status. `space` trains both,
+  `escape` returns to the lab as it was.
 
 ## Numbering
 Layers count from 1 (the input is layer 0); units, examples and matrix indices from 0, as in
