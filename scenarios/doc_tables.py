@@ -32,6 +32,7 @@ TYPE_NAMES = {
     "float": "number",
     "bool": "boolean",
     "batch": 'integer or `"full"`',
+    "speed": 'integer or `"max"`',
     "vector": "array of numbers",
     "matrix": "array of rows of numbers",
     "numbers": "array of numbers or of rows",
@@ -56,6 +57,7 @@ def tables() -> dict[str, dict[str, Key]]:
         "training": schema.TRAINING,
         "schedule": schema.SCHEDULE,
         "stop": schema.STOP,
+        "lab": schema.LAB,
         "breakpoints": schema.BREAKPOINT,
         "expect": expect.ALL_KEYS,
     }

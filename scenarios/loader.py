@@ -27,6 +27,7 @@ from .validate import (
     Checker,
     check_breakpoints,
     check_data,
+    check_lab,
     check_network,
     check_schedule,
     check_stop,
@@ -59,6 +60,7 @@ class Scenario:
     source: str = field(repr=False)
     overrides: tuple[str, ...] = ()
     label: str = ""  # how messages name the file
+    lab: dict = field(default_factory=lambda: {"speed": schema.LAB["speed"].default})
 
 
 def _presets() -> Traversable:
@@ -182,6 +184,7 @@ def validate_document(document: dict, label: str) -> dict:
         "training": check_training(ch, document.get("training", {})),
         "schedule": check_schedule(ch, document.get("schedule", {})),
         "stop": check_stop(ch, document.get("stop", {}), data),
+        "lab": check_lab(ch, document.get("lab", {})),
         "expect": check_expect(ch, document.get("expect", []), len(network["layers"])),
         "breakpoints": check_breakpoints(
             ch, document.get("breakpoints", []), len(network["layers"])

@@ -42,6 +42,7 @@ from tui.panels.loss_panel import LossPanel
 from tui.panels.network_panel import NetworkPanel
 from tui.screens.dialogs import ConfirmDialog, ErrorDialog, PathDialog
 from tui.session import LabSession, SessionError
+from tui.speed import SpeedActions
 from tui.status_bar import StatusBar
 from tui.view import STATS, Selection
 
@@ -65,7 +66,7 @@ TOO_SMALL = (
 )
 
 
-class LabApp(GivesFiles, App[None]):
+class LabApp(SpeedActions, GivesFiles, App[None]):
     """The full-screen lab."""
 
     TITLE = "Backprop Lab"
@@ -154,6 +155,8 @@ class LabApp(GivesFiles, App[None]):
             if published is not None and published is not session.view.progress:
                 session.view.progress = published
                 self.mark_dirty(RUNNING_PANELS, urgent=False)
+                if published.event is not None:  # an animated step: each event drawn at once
+                    self.mark_dirty(("network", "debugger"))
         self._refresh_if_dirty()
 
     def _settled(self) -> None:

@@ -19,7 +19,9 @@ the run from the scenario and restores that state exactly, bit for bit.
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Callable
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from time import monotonic
 
@@ -42,6 +44,7 @@ from scenarios.loader import validate_document
 from tui import session_file
 from tui.panels.format import fmt_count
 from tui.session_schema import StateMismatch, check_like, check_optimizer_state
+from tui.speed import Pacer
 from tui.view import LabView, TrainingSnapshot
 
 HISTORY_STEPS = 200  # how many recent steps ``back`` can reach
@@ -55,12 +58,19 @@ class SessionError(Exception):
 class LabSession:
     """A scenario, its run and the debugger controller over it (see the module docstring)."""
 
-    def __init__(self, scenario: Scenario, run, seed: int | None = None, edits=None):
+    def __init__(
+        self, scenario: Scenario, run, seed: int | None = None, edits=None, pacer=None
+    ):
+        """``pacer``: the training speed to keep (``tui.speed.Pacer``); default the scenario's
+        ``[lab] speed``."""
         self.scenario = scenario
         self.seed = seed
         self.edits = edits  # {"network": …, "training": …} when the network was edited in the lab
         self.saved_position: tuple[int, int] | None = None  # (step, index) last saved or loaded
         self.published: TrainingSnapshot | None = None  # by ``train``, on its thread
+        self.pacer = pacer if pacer is not None else Pacer(scenario.lab["speed"])
+        self.lock = threading.RLock()  # the controller, while ``train`` animates (``frozen``)
+        self.animating = False  # ``train`` is taking steps event by event
         self.run = run
         self.controller = follow_run(run, history=HISTORY_STEPS)
         self.view = LabView(run=run, controller=self.controller, scenario=scenario)
@@ -87,7 +97,7 @@ class LabSession:
         """A fresh session of the same scenario and seed: the initial network again. The
         breakpoints added since are kept."""
         run = build_run(self.scenario, seed=self.seed)
-        session = LabSession(self.scenario, run, self.seed, self.edits)
+        session = LabSession(self.scenario, run, self.seed, self.edits, self.pacer)
         session.copy_breakpoints(self)
         return session
 
@@ -103,7 +113,7 @@ class LabSession:
         except ScenarioError as e:
             raise SessionError(str(e)) from None
         edits = _plain({"network": network, "training": training})
-        session = LabSession(scenario, run, self.seed, edits)
+        session = LabSession(scenario, run, self.seed, edits, self.pacer)
         session.copy_breakpoints(self, only_valid=True)
         return session
 
@@ -187,6 +197,13 @@ class LabSession:
         and checks ``cancelled()`` (the training stops at the next step once it is true;
         ``interrupt()`` stops it at the next step at once). ``progress(now)`` is called after
         every step with the monotonic time. Returns the (status, message) to show.
+
+        It keeps to the speed of ``pacer`` (``tui.speed``): after every step it waits for the
+        step's time; at an animated speed the controller takes each step event by event, every
+        event is published, and the wait is shared out between the events. The lock
+        (``frozen``) is held meanwhile except during those waits. A new speed applies at once;
+        crossing the animation threshold ends the motion and the training goes on in the other
+        mode, from where it stands.
         """
         c = self.controller
         c.clear_interrupt()  # before the check: an interrupt from now on stops this run
@@ -195,36 +212,90 @@ class LabSession:
         if self.run.stop_reason == "diverged":
             return "diverged", self._divergence_message(None)
         layers = self.run.net.layers
+        pacer = self.pacer
+        pacer.begin()
         due = 0.0
+        animate = False
+        share = 1.0  # of a step's time, for each animated event (StepStart takes none)
+        last_loss = self.run.last_loss
+
+        def publish(record, loss, event=None) -> None:
+            params = tuple(layer.params for layer in layers)
+            self.published = TrainingSnapshot(
+                record.step, record.epoch, record.batch, loss, params, event
+            )
 
         def on_step(record) -> None:
-            nonlocal due
+            nonlocal due, last_loss
+            last_loss = record.loss
             now = monotonic()
-            if now >= due:
+            if now >= due and not animate:
                 due = now + 1 / PUBLISH_HZ
-                params = tuple(layer.params for layer in layers)
-                self.published = TrainingSnapshot(
-                    record.step, record.epoch, record.batch, record.loss, params
-                )
+                publish(record, record.loss)
                 if cancelled():
                     c.interrupt()
             if progress is not None:
                 progress(now)
+            if not animate:
+                pacer.wait()
+                if pacer.animating:
+                    c.interrupt()  # the speed came down to an animated one
 
-        remove = c.on_step(on_step)
+        def on_event(record, event) -> None:
+            if not animate:
+                return
+            publish(record, last_loss, event)
+            if event.kind != "step_start":
+                self.lock.release()  # the UI draws this event meanwhile
+                try:
+                    pacer.wait(share)
+                finally:
+                    self.lock.acquire()
+            if cancelled() or not pacer.animating:
+                c.interrupt()
+
+        remove = (c.on_step(on_step), c.on_event(on_event))
         try:
             with np.errstate(all="ignore"):
-                stop = c.next_epoch() if until == "epoch" else c.cont()
+                while True:
+                    animate = pacer.animating
+                    share = 1 / max(c.position.n_events - 1, 1)
+                    with self.lock if animate else nullcontext():
+                        self.animating = animate
+                        try:
+                            if until == "epoch":
+                                stop = c.next_epoch(events=animate)
+                            else:
+                                stop = c.cont(events=animate)
+                        finally:
+                            self.animating = False
+                    switched = pacer.animating != animate
+                    if stop.reason != "interrupted" or cancelled() or not switched:
+                        break
         except DebuggerError as e:  # e.g. a watch or condition the debugger refuses
             return "paused", f"Training stopped: {e}"
         finally:
-            remove()
+            for fn in remove:
+                fn()
         return self._outcome(stop)
 
     def interrupt(self) -> None:
         """Ask a running ``train`` to stop at the next step — or one about to begin, before its
-        first step (safe from another thread)."""
+        first step; an animated step stops at its current event (safe from another thread)."""
         self.controller.interrupt()
+        self.pacer.halt()
+
+    @contextmanager
+    def frozen(self):
+        """Hold the controller still while the UI thread reads it: while ``train`` animates a
+        step, the training thread lets go of it only between events. The view's current event
+        is the controller's then (its events are what the panels draw), else none while
+        training runs — the controller is the training thread's."""
+        with self.lock:
+            view = self.view
+            if view.status == "running":
+                view.event = self.controller.event if self.animating else None
+            yield
 
     def training_ended(self) -> None:
         """The training thread is done: forget an interrupt that came as it ended."""
@@ -421,6 +492,7 @@ def _edited(s: Scenario, network: dict, training: dict) -> Scenario:
         "training": training,
         "schedule": s.schedule,
         "stop": s.stop,
+        "lab": s.lab,
     }
     label = f"{s.label or s.name} (edited)"
     sections = validate_document(_plain(document), label)

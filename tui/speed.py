@@ -1,0 +1,149 @@
+"""Playback speed: how many training steps a second the lab takes, and how it keeps to it.
+
+A speed is a whole number of steps per second (1 … 10000, ``[lab] speed`` in a scenario,
+declared in ``scenarios.schema.LAB``) or ``"max"``: unthrottled. ``+`` and ``-`` move along
+``LADDER``. The training thread keeps to the speed by waiting after each step
+(``Pacer.wait``), on an injectable ``clock``, so tests count the steps taken in a window of a
+clock they drive instead of timing anything.
+
+At ``ANIMATE_AT_MOST`` steps a second or fewer the lab *animates* each step: the debugger's
+controller takes it event by event (``Controller.cont(events=True)``) and the training thread
+waits after each event — forward layer by layer, loss, δ backward layer by layer, gradients,
+updates — for an equal share of the step's time, so that the network picture and the Debugger
+panel, which follow the debugger's current event, show the backward pass as it happens.
+
+While a step is animated, the controller belongs to the training thread except while it waits
+between two events; the UI draws from it only then, holding ``LabSession.lock`` (``frozen``).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from contextlib import nullcontext
+
+from scenarios.schema import LAB
+
+MAX = "max"
+LADDER: tuple[int | str, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, MAX)
+"""The speeds ``+`` and ``-`` step through (a scenario may start between two of them)."""
+ANIMATE_AT_MOST = 4
+"""At this many steps a second or fewer, each step's events are shown one by one."""
+DEFAULT_SPEED = LAB["speed"].default
+"""A scenario without ``[lab] speed``: xor, the default scenario, reaches its target in ~30 s."""
+
+
+def speed_text(speed: int | str) -> str:
+    """``speed 20/s`` or ``speed max``: how the status line writes it."""
+    return f"speed {speed}" if speed == MAX else f"speed {speed:,}/s"
+
+
+def faster(speed: int | str) -> int | str:
+    """The next speed up ``LADDER`` (``max`` stays ``max``)."""
+    if speed == MAX:
+        return MAX
+    return next(s for s in LADDER if s == MAX or s > speed)
+
+
+def slower(speed: int | str) -> int | str:
+    """The next speed down ``LADDER`` (1 stays 1)."""
+    if speed == MAX:
+        return LADDER[-2]
+    below = [s for s in LADDER if s != MAX and s < speed]
+    return below[-1] if below else LADDER[0]
+
+
+def animated(speed: int | str) -> bool:
+    """Whether steps at ``speed`` are shown event by event."""
+    return speed != MAX and speed <= ANIMATE_AT_MOST
+
+
+class MonotonicClock:
+    """The real clock: ``time.monotonic``, and sleeps that ``wake`` cuts short."""
+
+    def now(self) -> float:
+        return time.monotonic()
+
+    def sleep(self, seconds: float, wake: threading.Event) -> None:
+        wake.wait(seconds)
+
+
+class Pacer:
+    """Keeps the training thread at ``speed`` steps a second (see the module docstring).
+
+    ``wait(share)`` is called by the training thread after a step (share 1) or after one of an
+    animated step's events (its share of the step); ``set(speed)`` and ``halt()`` come from the
+    UI thread and cut a wait short at once: a new speed applies from the wait in progress, a
+    halt (pause) ends it. ``clock`` has ``now()`` and ``sleep(seconds, wake)``.
+    """
+
+    def __init__(self, speed: int | str = DEFAULT_SPEED, clock=None) -> None:
+        self.speed = speed
+        self.clock = clock if clock is not None else MonotonicClock()
+        self._wake = threading.Event()
+        self._halted = False
+        self.last = 0.0  # when the last wait ended (the clock's seconds)
+
+    @property
+    def animating(self) -> bool:
+        return animated(self.speed)
+
+    def set(self, speed: int | str) -> None:
+        """A new speed, from the next moment on (safe from another thread)."""
+        self.speed = speed
+        self._wake.set()
+
+    def begin(self) -> None:
+        """Training starts (on the training thread): no debt, no halt."""
+        self._halted = False
+        self.last = self.clock.now()
+
+    def halt(self) -> None:
+        """Stop waiting at once (safe from another thread); ``begin`` undoes it."""
+        self._halted = True
+        self._wake.set()
+
+    def wait(self, share: float = 1.0) -> None:
+        """Wait until ``share / speed`` seconds have passed since the last wait ended.
+
+        A wait that comes late by more than its own length forgives the rest of the debt, so a
+        stall (a heavy frame, a busy machine) never turns into a burst of steps afterwards."""
+        clock = self.clock
+        while not self._halted:
+            speed = self.speed
+            now = clock.now()
+            if speed == MAX:
+                self.last = now
+                return
+            length = share / speed
+            due = self.last + length
+            if now >= due:
+                self.last = max(due, now - length)
+                return
+            self._wake.clear()
+            if self._halted or self.speed != speed:  # came between the checks and the clear
+                continue
+            clock.sleep(due - now, self._wake)
+
+
+def frozen(app):
+    """A context in which the UI thread may read the debugger's controller (``LabSession.frozen``;
+    nothing to hold before there is a session)."""
+    session = getattr(app, "session", None)
+    return session.frozen() if session is not None else nullcontext()
+
+
+class SpeedActions:
+    """The app's speed keys (``+``, ``-``, also in the command palette); mixed into ``LabApp``."""
+
+    def action_faster(self) -> None:
+        self._set_speed(faster(self.session.pacer.speed))
+
+    def action_slower(self) -> None:
+        self._set_speed(slower(self.session.pacer.speed))
+
+    def _set_speed(self, speed: int | str) -> None:
+        """The training thread takes the new speed at once: a wait in progress is recomputed,
+        and it switches between animated and whole steps at the next event or step."""
+        self.session.pacer.set(speed)
+        self.mark_dirty(())  # the status line, now
