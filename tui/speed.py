@@ -106,8 +106,8 @@ class Pacer:
     def wait(self, share: float = 1.0) -> None:
         """Wait until ``share / speed`` seconds have passed since the last wait ended.
 
-        A wait that comes late by more than its own length forgives the rest of the debt, so a
-        stall (a heavy frame, a busy machine) never turns into a burst of steps afterwards."""
+        A wait that comes late by its own length or more forgives the debt, so a stall (a heavy
+        frame, a busy machine) never turns into a burst of steps afterwards."""
         clock = self.clock
         while not self._halted:
             speed = self.speed
@@ -118,7 +118,7 @@ class Pacer:
             length = share / speed
             due = self.last + length
             if now >= due:
-                self.last = max(due, now - length)
+                self.last = due if now - due < length else now
                 return
             self._wake.clear()
             if self._halted or self.speed != speed:  # came between the checks and the clear

@@ -134,3 +134,39 @@ def test_a_diverging_scenario_pauses_with_its_explanation(lab):
     t.keys("Space")
     screen = t.wait_for("Diverged at step")  # the message row, a frame after the status word
     assert "diverged" in screen.splitlines()[0] and "layer" in screen
+
+
+def _status_step(screen: str) -> int:
+    import re
+
+    match = re.search(r"step ([\d,]+) · epoch", screen.splitlines()[0])
+    assert match, f"no step on the status line:\n{screen}"
+    return int(match.group(1).replace(",", ""))
+
+
+def test_xor_at_two_steps_a_second_plays_each_step_and_space_pauses_it(lab):
+    """The real lab at ``--set lab.speed=2``: the step count grows by about two a second, the
+    status line names each event as the step plays (δ backward included), space pauses."""
+    t = lab("open", "xor", "--set", "lab.speed=2")
+    t.wait_for("speed 2/s")
+    t.keys("Space")
+    t.wait_for("running")
+    start = time.monotonic()
+    events = set()
+    while time.monotonic() - start < 3.0:
+        line = t.screen().splitlines()[0]
+        events.update(
+            name for name in ("Forward", "Loss", "Delta", "Gradient", "Update") if name in line
+        )
+        time.sleep(0.03)
+    first = _status_step(t.screen())
+    time.sleep(2.0)
+    second = _status_step(t.screen())
+    assert first <= 10, f"step {first} after ~3 s at 2 steps a second"
+    assert 2 <= second - first <= 7, f"steps {first} → {second} in 2 s at 2 steps a second"
+    assert {"Forward", "Delta", "Update"} <= events, f"events seen on the status line: {events}"
+    t.keys("Space")
+    screen = t.wait_for("paused")
+    paused_at = _status_step(screen)
+    time.sleep(1.0)
+    assert _status_step(t.screen()) == paused_at
