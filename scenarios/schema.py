@@ -283,7 +283,7 @@ LAB = {
     "speed": Key(
         "speed",
         "the lab's starting training speed in steps per second (`+`/`-` change it; at 4 or "
-        "fewer the lab animates each step event by event), or \"max\": as fast as it can",
+        'fewer the lab animates each step event by event), or "max": as fast as it can',
         10,
         lo=1,
         hi=10_000,

@@ -58,9 +58,7 @@ class SessionError(Exception):
 class LabSession:
     """A scenario, its run and the debugger controller over it (see the module docstring)."""
 
-    def __init__(
-        self, scenario: Scenario, run, seed: int | None = None, edits=None, pacer=None
-    ):
+    def __init__(self, scenario: Scenario, run, seed: int | None = None, edits=None, pacer=None):
         """``pacer``: the training speed to keep (``tui.speed.Pacer``); default the scenario's
         ``[lab] speed``."""
         self.scenario = scenario
