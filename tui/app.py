@@ -57,6 +57,7 @@ PANELS = (  # (id, tab label, class), in tui.frames.PANEL_NAMES' order: grid ord
     ("gradients", "Gradients", GradientsPanel),
 )
 TAB_ORDER = ("network", "loss", "gradients", "debugger", "data")
+EVENT_PANELS = ("network", "debugger")  # what follows an animated step event by event
 INPUT_EVENTS = (events.Key, events.MouseDown, events.MouseUp)  # the user acting, not hovering
 
 TOO_SMALL = (
@@ -156,7 +157,8 @@ class LabApp(SpeedActions, GivesFiles, App[None]):
                 session.view.progress = published
                 self.mark_dirty(RUNNING_PANELS, urgent=False)
                 if published.event is not None:  # an animated step: each event drawn at once
-                    self.mark_dirty(("network", "debugger"))
+                    end = published.event.kind == "step_end"  # and every panel once a step
+                    self.mark_dirty(RUNNING_PANELS + ("debugger",) if end else EVENT_PANELS)
         self._refresh_if_dirty()
 
     def _settled(self) -> None:
@@ -263,7 +265,9 @@ class LabApp(SpeedActions, GivesFiles, App[None]):
         try:
             if cancelled():  # stopped before this thread started: the session is not touched
                 return
-            status, message = session.train(until, cancelled=cancelled, progress=self.yielder)
+            status, message = session.train(
+                until, cancelled=cancelled, progress=self.yielder, announce=self.announce_event
+            )
         finally:
             self._train_done.set()
         self.post_message(msg.TrainingStopped(status, message, token))

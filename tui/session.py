@@ -186,6 +186,7 @@ class LabSession:
         until: str,
         cancelled: Callable[[], bool],
         progress: Callable[[float], None] | None = None,
+        announce: Callable[[], None] | None = None,
     ) -> tuple[str, str]:
         """Train from the current position: ``until`` is "continue" (until a breakpoint, the
         stopping rules or the last epoch) or "epoch" (to the end of the current epoch).
@@ -198,7 +199,8 @@ class LabSession:
 
         It keeps to the speed of ``pacer`` (``tui.speed``): after every step it waits for the
         step's time; at an animated speed the controller takes each step event by event, every
-        event is published, and the wait is shared out between the events. The lock
+        event is published (and ``announce()`` called, for the UI to draw it now rather than
+        at its next look), and the wait is shared out between the events. The lock
         (``frozen``) is held meanwhile except during those waits. A new speed applies at once;
         crossing the animation threshold ends the motion and the training goes on in the other
         mode, from where it stands.
@@ -244,6 +246,8 @@ class LabSession:
                 return
             publish(record, last_loss, event)
             if event.kind != "step_start":
+                if announce is not None:
+                    announce()
                 self.lock.release()  # the UI draws this event meanwhile
                 try:
                     pacer.wait(share)

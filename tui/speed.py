@@ -22,6 +22,8 @@ import threading
 import time
 from contextlib import nullcontext
 
+from textual.message import Message
+
 from scenarios.schema import LAB
 
 MAX = "max"
@@ -29,6 +31,11 @@ LADDER: tuple[int | str, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000,
 """The speeds ``+`` and ``-`` step through (a scenario may start between two of them)."""
 ANIMATE_AT_MOST = 4
 """At this many steps a second or fewer, each step's events are shown one by one."""
+EVENT_FRAME_GAP = 1 / 12
+"""Seconds between two frames of an animated step's events, at least: every event is drawn at
+1 step a second on a small network (xor: 10 events a second); faster, the screen shows the
+latest event each time and keys stay quick (frames of the picture and the Debugger panel take
+20–80 ms to compose and render at 120×40)."""
 DEFAULT_SPEED = LAB["speed"].default
 """A scenario without ``[lab] speed``: xor, the default scenario, reaches its target in ~30 s."""
 
@@ -133,8 +140,45 @@ def frozen(app):
     return session.frozen() if session is not None else nullcontext()
 
 
+class EventShown(Message):
+    """The training thread published an animated step's next event (``LabSession.train``)."""
+
+
 class SpeedActions:
-    """The app's speed keys (``+``, ``-``, also in the command palette); mixed into ``LabApp``."""
+    """The app's speed keys (``+``, ``-``, also in the command palette) and the drawing of an
+    animated step's events; mixed into ``LabApp``."""
+
+    _event_pending = False  # an EventShown message is on its way
+    _event_timer = None  # the next event frame, when it had to wait
+    _last_event_frame = 0.0
+
+    def announce_event(self) -> None:
+        """From the training thread: an event to draw. The app draws it as soon as it reads
+        the message — a tick of its refresh timer (15 a second) would miss some at 2 steps a
+        second, whose events last 50 ms each — and the thread does not wait for it. One such
+        message at a time: a key never queues behind a backlog of them."""
+        if not self._event_pending:
+            self._event_pending = True
+            self.post_message(EventShown())
+
+    def on_event_shown(self, message: EventShown) -> None:
+        """Draw the latest event now, or — within ``EVENT_FRAME_GAP`` of the last such frame —
+        when the gap is over (then the latest event at that moment: a fast animation skips
+        events on the screen rather than keys waiting behind frames)."""
+        message.stop()
+        self._event_pending = False
+        if self._event_timer is not None:
+            return
+        wait = self._last_event_frame + EVENT_FRAME_GAP - time.monotonic()
+        if wait > 0:
+            self._event_timer = self.set_timer(wait, self._event_frame)
+        else:
+            self._event_frame()
+
+    def _event_frame(self) -> None:
+        self._event_timer = None
+        self._last_event_frame = time.monotonic()
+        self._tick()
 
     def action_faster(self) -> None:
         self._set_speed(faster(self.session.pacer.speed))
