@@ -86,7 +86,7 @@ def lab():
 
 
 def test_a_new_user_steps_trains_reads_help_and_quits(lab):
-    t = lab("open", "xor")
+    t = lab("open", "xor", "--set", "lab.speed=max")  # trained to its end below, not watched
     t.wait_for("Backprop Lab")
     screen = t.wait_for("╭─ Gradients")
     for title in ("Network", "Loss", "Gradients", "Debugger", "Data"):
