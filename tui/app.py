@@ -286,7 +286,9 @@ class LabApp(SpeedActions, GivesFiles, App[None]):
         session.training_ended()
         session.view.status = "paused"
         session.view.progress = None
-        session.view.message = f"paused at step {fmt_count(session.run.trainer.steps_done)}"
+        position = session.controller.position  # mid-step when an animated step was paused
+        where = "" if position.at_step_end else f", {position.event_name()}"
+        session.view.message = f"paused at step {fmt_count(position.step)}{where}"
         session.sync_view()
         self.mark_dirty()
 

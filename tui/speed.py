@@ -190,4 +190,5 @@ class SpeedActions:
         """The training thread takes the new speed at once: a wait in progress is recomputed,
         and it switches between animated and whole steps at the next event or step."""
         self.session.pacer.set(speed)
-        self.mark_dirty(())  # the status line, now
+        with frozen(self):
+            self.status_bar.show(self.session.view)  # now: no panel changes with the speed
