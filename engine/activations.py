@@ -60,6 +60,10 @@ class Activation(ABC):
         its learnable ``t.params``, ``t.signed(x)`` for any other number, ``t.text`` and
         ``t.SQ`` for formula text). Plain strings are fine where no number is needed."""
 
+    def grad_alpha(self, z, grad_a):
+        """∂C/∂αⱼ of an activation with a learnable α (``learnable = ("alpha",)``, as PReLU)."""
+        raise NotImplementedError(f"{self.name} has no learnable α")
+
     def __repr__(self) -> str:
         if self.alpha is None:
             return self.name
@@ -154,6 +158,7 @@ class LeakyReLU(Activation):
 
     name = "leaky_relu"
     kinked = True
+    alpha: float  # declared by its setting: never None
     settings = (layer_setting("alpha", "float", 0.01, "slope", "slope α for z ≤ 0", symbol="α"),)
 
     def __init__(self, alpha: float | None = None):
@@ -232,6 +237,7 @@ class ELU(Activation):
             lo_open=True,
         ),
     )
+    alpha: float  # declared by its setting: never None
 
     def __init__(self, alpha: float | None = None):
         super().__init__(alpha)

@@ -168,6 +168,7 @@ def _check_output(net: Network, data: Dataset) -> None:
     if out.n_out == need:
         return
     if data.encoding == "onehot":
+        assert data.class_names is not None  # one-hot targets are classes
         why = f"one unit per class ({data.n_classes} classes: {', '.join(data.class_names)})"
     elif data.encoding in ("binary", "index"):
         why = f"one unit for the {data.encoding} class target"

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import NamedTuple, dataclass_transform
 
 import numpy as np
 
@@ -59,6 +59,7 @@ class Event(tuple):
     __hash__ = tuple.__hash__
 
 
+@dataclass_transform(frozen_default=True)  # type checkers: the fields make the constructor
 def event(body: type) -> type[Event]:
     """The event class described by ``body``'s annotations (fields, in order) and defaults."""
     names = tuple(body.__annotations__)
@@ -66,9 +67,9 @@ def event(body: type) -> type[Event]:
     required = [name for name in names if name not in defaults]
     if required and names.index(required[-1]) >= len(names) - len(defaults):
         raise TypeError(f"{body.__name__}: fields with defaults must come last")
-    base = namedtuple(
-        body.__name__, names, defaults=tuple(defaults.values()), module=body.__module__
-    )
+    # mypy reads only literal namedtuple() calls; these fields come from the body at run time
+    values = tuple(defaults.values())
+    base = namedtuple(body.__name__, names, defaults=values, module=body.__module__)  # type: ignore[misc]
     namespace = {
         "__slots__": (),
         "__doc__": body.__doc__,
@@ -84,7 +85,7 @@ def event(body: type) -> type[Event]:
 
 
 @event
-class StepStart:
+class StepStart(Event):
     step: int  # optimizer steps taken before this one + 1
     epoch: int  # 1-based
     batch: int  # 1-based index of the batch within the epoch
@@ -94,7 +95,7 @@ class StepStart:
 
 
 @event
-class Forward:
+class Forward(Event):
     """zˡ = aˡ⁻¹ (Wˡ)ᵀ + bˡ,  aˡ = σ(zˡ)  (+ dropout / batch-norm fields where used)."""
 
     l: int
@@ -108,7 +109,7 @@ class Forward:
 
 
 @event
-class Loss:
+class Loss(Event):
     """C = data term + penalty; ∇ₐC of the data term w.r.t. the output activation."""
 
     value: float
@@ -120,7 +121,7 @@ class Loss:
 
 
 @event
-class Delta:
+class Delta(Event):
     """δˡ = ∂C/∂zˡ = from_above ⊙ local_slope (for l = L: from_above = ∇ₐC).
 
     With dropout, from_above ⊙ mask ⊙ local_slope. With batch norm, local_slope is σ′(γẑ + β),
@@ -138,18 +139,19 @@ class Delta:
 
 
 @event
-class Gradient:
+class Gradient(Event):
     """∂C/∂Wˡ = (δˡ)ᵀ aˡ⁻¹ summed over the batch, ∂C/∂bˡ = Σ δˡ (+ penalty terms)."""
 
     l: int
     grad_W: Array  # total: data term + penalty term
     grad_b: Array
     grad_W_penalty: Array | None = None  # λ₂ W + λ₁ sign(W), where regularization is on
-    extra: dict[str, Array] = EMPTY  # e.g. alpha (PReLU), gamma, beta
+    # (the annotation's text is what the trace reader converts by: it stays ``dict``)
+    extra: dict[str, Array] = EMPTY  # type: ignore[assignment]  # e.g. alpha (PReLU), gamma, beta
 
 
 @event
-class Clip:
+class Clip(Event):
     """Gradient clipping: by value (each entry to ±threshold) or by global norm."""
 
     mode: str  # "value" or "norm"
@@ -160,7 +162,7 @@ class Clip:
 
 
 @event
-class Update:
+class Update(Event):
     """Wˡ ← Wˡ − step_W (and likewise b and any other parameter), computed, not yet applied."""
 
     l: int
@@ -176,11 +178,11 @@ class Update:
     optimizer: str
     t: int  # optimizer step count (Adam's bias correction uses it)
     state: dict[str, dict[str, Array]]  # optimizer state after this step, per parameter name
-    extra: dict[str, tuple[Array, Array, Array]] = EMPTY  # name → old, new, step
+    extra: dict[str, tuple[Array, Array, Array]] = EMPTY  # type: ignore[assignment]  # old, new, step
 
 
 @event
-class StepEnd:
+class StepEnd(Event):
     """The step is complete and its updates are applied."""
 
     step: int

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -285,7 +286,7 @@ def _backprop_gradients(learner: Learner, x, y, rng) -> list[dict[str, np.ndarra
                 break
     finally:
         events.close()  # abandon the step: parameters and optimizer state stay as they were
-    return grads
+    return cast(list[dict[str, np.ndarray]], grads)  # each layer's Gradient precedes any Update
 
 
 class _Forward:

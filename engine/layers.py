@@ -121,7 +121,7 @@ class Dense:
         z = linear(a_prev, params["W"].T, params["b"])
         if self.plain:
             return z, self._activate(z), None
-        extra = {}
+        extra: dict[str, np.ndarray] = {}
         u = self._normalize(z, train, extra) if self.batch_norm else z
         s = self._activate(u)
         a = s
@@ -140,7 +140,8 @@ class Dense:
         act = self.activation
         params = self.act_params() if act.learnable else _NO_PARAMS
         if act.quiet:
-            with np.errstate(**act.quiet):
+            # NumPy's stubs read a ``**`` dict as also filling errstate's call= (a function)
+            with np.errstate(**act.quiet):  # type: ignore[arg-type]
                 return act(u, **params)
         return act(u, **params)
 

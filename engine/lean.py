@@ -248,7 +248,10 @@ class LeanStep:
     def _install_state(self) -> None:
         """The optimizer state in force as the learner's ``opt_state`` (a rule that keeps
         nothing: the same empty states every step)."""
-        states = self.state_cur.opt_state if self.state_names else self.no_state
+        states = self.no_state
+        if self.state_names:
+            assert self.state_cur is not None  # the step just made it
+            states = self.state_cur.opt_state
         self.learner.opt_state = self.opt_list = states
 
     # --- evaluation ----------------------------------------------------------------------------
@@ -279,6 +282,7 @@ class LeanStep:
         learner, cur = self.learner, self.cur
         in_force = cur is not None and learner.opt_state is self.opt_list
         if in_force:
+            assert cur is not None  # in force
             for layer, d in zip(self.layers, cur.dicts):
                 if layer.params is not d:
                     in_force = False
@@ -302,6 +306,7 @@ class LeanStep:
             ws = self.workspaces[x.shape[0]] = _Workspace(self.sizes, x.shape[0], self.dtype)
         Z, A, S, D, GA = ws.Z, ws.A, ws.S, ws.D, ws.GA
         old, G, slope = self.cur, self.G, self.slope
+        assert old is not None  # step() took over the parameters in force
         spare = self.spare
         new = spare if spare is not None and spare.free() else self._free(Flat, spare)
 
@@ -408,11 +413,10 @@ class LeanStep:
 
     def _arrays(self) -> StepArrays:
         """What the last step's statistics are computed from (valid until the next step)."""
-        ws = self.ws
-        slopes = list(ws.S)
+        ws, prev, cur = self.ws, self.prev, self.cur
+        assert ws is not None and prev is not None and cur is not None  # a step was taken
+        slopes: list[np.ndarray | None] = list(ws.S)
         if self.fused:
             slopes[-1] = None
         scale = self.learner.step_scale(self.clipped, self.lr)
-        return StepArrays(
-            ws.A, ws.Z, slopes, ws.D, self.G.W, self.prev.W, self.cur.W, self.STEP.W, scale
-        )
+        return StepArrays(ws.A, ws.Z, slopes, ws.D, self.G.W, prev.W, cur.W, self.STEP.W, scale)

@@ -40,6 +40,7 @@ stay with the step: the running statistics are committed with the parameters.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
@@ -72,6 +73,7 @@ class Learner:
     ):
         if clip_value is not None and clip_norm is not None:
             raise ValueError("clip by value or by norm, not both")
+        value: float | None
         for name, value in (("l1", l1), ("l2", l2)):
             if value < 0:
                 raise ValueError(f"{name} must be ≥ 0, got {value}")
@@ -88,7 +90,8 @@ class Learner:
         self.t = 0  # optimizer steps taken
         self.finite = True  # the last step's check (see the module docstring)
         self._failed_check = (0.0, 0.0)  # (loss, ‖g‖ before clipping) of a step failing it
-        self._arrays = None  # StepArrays of step t, or a function building them; None: unknown
+        # StepArrays of step t, or a function building them; None: unknown
+        self._arrays: StepArrays | Callable[[], StepArrays] | None = None
         self._stats: tuple | None = None  # step_stats() of step t, once computed
         from .lean import LeanStep, lean_refusal  # lean imports this module
 
@@ -139,6 +142,7 @@ class Learner:
 
     def clip_factor(self, norm_before: float) -> float | None:
         """c/(‖g‖ + 10⁻⁶) when clipping by norm changes the gradients (the factor is < 1)."""
+        assert self.clip_norm is not None  # asked only when clipping by norm
         scale = self.clip_norm / (norm_before + NORM_CLIP_EPS)  # as clip_grad_norm_
         return scale if scale < 1.0 else None
 
@@ -155,6 +159,7 @@ class Learner:
             clipped = [{k: np.clip(g, -c, c) for k, g in gs.items()} for gs in grads]
             mode, threshold = "value", c
         else:
+            assert self.clip_norm is not None  # clip_value is None, both None returned above
             scale = self.clip_factor(before)
             if scale is not None:
                 clipped = [{k: np.multiply(g, scale) for k, g in gs.items()} for gs in grads]
@@ -219,7 +224,10 @@ class Learner:
                 yield Forward(layer.l, a, z, a_new)
             else:
                 yield Forward(layer.l, a, z, a_new, **_fields(extra, FORWARD_EXTRA))
-            a_prevs.append(a), zs.append(z), acts.append(a_new), extras.append(extra)
+            a_prevs.append(a)
+            zs.append(z)
+            acts.append(a_new)
+            extras.append(extra)
             a = a_new
 
         z, a = zs[-1], acts[-1]
@@ -229,7 +237,9 @@ class Learner:
         fused = net.fused_output
         yield Loss(data_loss + penalty, grad_a, data_loss, penalty, y, fused)
 
-        grads, slopes, deltas = [None] * L, [None] * L, [None] * L
+        grads: list = [None] * L  # one dict a layer, filled for l = L…1 below
+        slopes: list = [None] * L
+        deltas: list = [None] * L
         g = grad_a
         for layer in reversed(layers):
             l = layer.l
@@ -290,7 +300,9 @@ class Learner:
                 state,
                 {k: (old[k], new[k], steps[k]) for k in new if k not in WB} if len(new) > 2 else {},
             )
-            new_params.append(new), new_state.append(state), steps_W.append(steps["W"])
+            new_params.append(new)
+            new_state.append(state)
+            steps_W.append(steps["W"])
 
         arrays = StepArrays(
             acts,
@@ -311,6 +323,7 @@ class Learner:
         if not self.finite:
             self._failed_check = (data_loss + penalty, clip[2] if clip is not None else 0.0)
         stats = self.step_stats() if with_stats else ()
+        assert stats is not None  # known: this step was just taken
         if done is not None:
             done()
         yield StepEnd(t, epoch, batch, data_loss + penalty, stats)

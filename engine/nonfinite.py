@@ -49,7 +49,7 @@ class NonFinite(NamedTuple):
     field: str
     entry: tuple[int, ...] = ()
     value: float = math.nan
-    index: int | None = None
+    index: int | None = None  # type: ignore[assignment]  # a field: shadows tuple.index
 
     @property
     def layer(self) -> int | None:

@@ -1,8 +1,9 @@
-"""What every number format of the lab shares: the words for NaN, ±∞ and zero, and a short
-exponent. The formats themselves are one function each, by convention: the debugger's
-explanations (``engine.debugger.formatting.num``: significant digits with trailing zeros kept),
-the panels (``tui.panels.format.fmt``: short), a claim's measured figure
-(``scenarios.check.fmt``), JSON (``engine.json_numbers``).
+"""What every number format of the lab shares: the words for NaN, ±∞ and zero, a short
+exponent, counts (``2,000 epochs``, ``1 example``) and fractions shown to people (``99.7%``).
+The formats themselves are one function each, by convention: the debugger's explanations
+(``engine.debugger.formatting.num``: significant digits with trailing zeros kept), the panels
+(``tui.panels.format.fmt``: short), a claim's measured figure (``scenarios.check.fmt``), JSON
+(``engine.json_numbers``).
 """
 
 from __future__ import annotations
@@ -25,3 +26,34 @@ def short_exponent(text: str) -> str:
     leading zeros."""
     mantissa, e, exponent = text.partition("e")
     return f"{mantissa}e{int(exponent)}" if e else text
+
+
+def count(n) -> str:
+    """A whole number as people read it, in groups of three: ``2000`` → ``2,000`` (every count
+    the lab shows — step, epoch, examples — is written so)."""
+    return f"{int(n):,}"
+
+
+def counted(n, noun: str, plural: str | None = None) -> str:
+    """``n`` and its noun, singular for one: ``1 epoch``, ``2,000 epochs``, ``1 example``."""
+    return f"{count(n)} {noun if int(n) == 1 else plural or noun + 's'}"
+
+
+def percent(x) -> str:
+    """A fraction in [0, 1] shown to people, as a percentage with one decimal and more where
+    one would round it to a whole it is not: ``0.996667`` → ``99.7%``, ``0.99996`` →
+    ``99.996%`` (not ``100%``), ``0.25`` → ``25%``, ``1`` → ``100%``; nan and ±inf as words.
+    Files (JSON) keep the number itself."""
+    x = float(x)
+    if not math.isfinite(x):
+        return special(x) or ""  # (special() names every non-finite number)
+    p = 100.0 * x
+    for decimals in range(1, 7):
+        text = f"{p:.{decimals}f}"
+        if not ((float(text) == 100.0 and x < 1.0) or (float(text) == 0.0 and x > 0.0)):
+            break
+    else:
+        return "<0.000001%" if x > 0.0 and p < 50 else ">99.999999%"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text}%"

@@ -97,7 +97,8 @@ class Optimizer(ABC):
 
     @abstractmethod
     def explain_update(self, u) -> None:
-        """Write the rule for one parameter with its numbers, ending with ``u.assign``; ``u`` is
+        """Write the rule for one parameter with its numbers, ending with ``u.step`` (the step
+        ΔW subtracted, as ``update`` returns it); ``u`` is
         an ``engine.debugger.explain.update.UpdateTerms`` (the parameter ``u.p``, ``u.old``, the
         gradient ``u.g`` / ``u.g_value``, ``u.lr``, ``u.t``, the optimizer state
         ``u.old_state(key)`` / ``u.new_state(key)``, and ``u.term``, ``u.line``, ``u.note``)."""
@@ -123,7 +124,7 @@ class SGD(Optimizer):
         return np.subtract(p, step, out.get("p")), step, EMPTY
 
     def explain_update(self, u):
-        u.assign(u.p + " − η " + u.g, u.old + " − " + u.lr + " × " + u.g_value)
+        u.step("η " + u.g, u.lr + " × " + u.g_value)
 
 
 class Momentum(Optimizer):
@@ -143,6 +144,8 @@ class Momentum(Optimizer):
         ),
     )
     state_names = ("v",)
+    momentum: float  # the settings' values, set by Optimizer.__init__
+    nesterov: bool
 
     def update(self, p, g, state, lr, t, out=EMPTY):
         v_old = state.get("v")
@@ -166,12 +169,12 @@ class Momentum(Optimizer):
         u.line("v", "μ v_old + " + u.g, mu + " × " + vo + " + " + u.g_value, u.number(v), result=v)
         u.term("v", "v", v)
         if self.nesterov:
-            u.assign(
-                u.p + " − η (" + u.g + " + μ v)",
-                u.old + " − " + u.lr + " × (" + u.g_value + " + " + mu + " × " + u.signed(v) + ")",
+            u.step(
+                "η (" + u.g + " + μ v)",
+                u.lr + " × (" + u.g_value + " + " + mu + " × " + u.signed(v) + ")",
             )
         else:
-            u.assign(u.p + " − η v", u.old + " − " + u.lr + " × " + u.signed(v))
+            u.step("η v", u.lr + " × " + u.signed(v))
 
 
 class RMSprop(Optimizer):
@@ -184,6 +187,8 @@ class RMSprop(Optimizer):
     )
     state_names = ("s",)
     scratch_names = ("tmp",)
+    rho: float  # the settings' values, set by Optimizer.__init__
+    eps: float
 
     def update(self, p, g, state, lr, t, out=EMPTY):
         s_old = state.get("s")
@@ -210,6 +215,9 @@ class Adam(Optimizer):
     )
     state_names = ("m", "v")
     scratch_names = ("tmp",)
+    beta1: float  # the settings' values, set by Optimizer.__init__
+    beta2: float
+    eps: float
 
     def update(self, p, g, state, lr, t, out=EMPTY):
         m_old, v_old = state.get("m"), state.get("v")
@@ -248,7 +256,7 @@ class Adam(Optimizer):
             hats.append(hat)
         m_hat, v_hat = hats
         root = " / (√" + u.number(v_hat) + " + " + u.term("ε", "eps", self.eps) + ")"
-        u.assign(u.p + " − η m̂ / (√v̂ + ε)", u.old + " − " + u.lr + " × " + u.signed(m_hat) + root)
+        u.step("η m̂ / (√v̂ + ε)", u.lr + " × " + u.signed(m_hat) + root)
         u.note(f"t = {t} optimizer steps (bias correction)")
 
 
@@ -259,6 +267,7 @@ class Adagrad(Optimizer):
     settings = (_eps(1e-10),)
     state_names = ("s",)
     scratch_names = ("tmp",)
+    eps: float  # the setting's value, set by Optimizer.__init__
 
     def update(self, p, g, state, lr, t, out=EMPTY):
         s_old = state.get("s")
@@ -305,12 +314,12 @@ def _explain_average(u, name: str, rate, symbol: str, squared: bool) -> float:
 
 
 def _explain_root_step(optimizer, u, s: float) -> None:
-    """The last line of RMSprop and Adagrad: p ← p − η g / (√s + ε)."""
+    """The step of RMSprop and Adagrad: ΔW = η g / (√s + ε), p ← p − ΔW."""
     u.term("s", "s", s)
     eps = u.term("ε", "eps", optimizer.eps)
-    u.assign(
-        u.p + " − η " + u.g + " / (√s + ε)",
-        u.old + " − " + u.lr + " × " + u.g_value + " / (√" + u.number(s) + " + " + eps + ")",
+    u.step(
+        "η " + u.g + " / (√s + ε)",
+        u.lr + " × " + u.g_value + " / (√" + u.number(s) + " + " + eps + ")",
     )
 
 

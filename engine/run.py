@@ -281,8 +281,11 @@ class Run:
                 self.step()
                 if callback is not None and len(self.history.epochs) != epochs_seen:
                     epochs_seen = len(self.history.epochs)
-                    callback(self, self.history.epochs.last)
+                    last = self.history.epochs.last
+                    assert last is not None  # an epoch was just added
+                    callback(self, last)
             final = self._final_metrics()
+            assert final.train_loss is not None  # the training set was evaluated
             if self.stop_reason != "diverged" and not math.isfinite(final.train_loss):
                 self._diverged_in_evaluation(final.train_loss)
         elapsed = time.perf_counter() - start
@@ -371,6 +374,7 @@ class Run:
         self.trainer.restore(trainer)
         if early is not None:
             e = self.early
+            assert e is not None  # the snapshot holds early stopping's state
             e.best, e.best_epoch, e.best_state, e.wait = early
         self.history.steps.truncate(self.steps_done)
         self.history.epochs.truncate(self.steps_done)

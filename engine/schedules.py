@@ -27,6 +27,13 @@ KINDS = ("constant", "step", "exponential", "cosine")
 class Schedule:
     """η(step, epoch) for one of ``KINDS`` (see the module docstring)."""
 
+    # each set for the kinds that use it, else None
+    every: int | None
+    factor: float | None
+    gamma: float | None
+    lr_min: float | None
+    epochs: int | None
+
     def __init__(
         self,
         lr: float,
@@ -62,10 +69,13 @@ class Schedule:
         """The rate of the schedule's kind at epoch ``epoch`` (before warm-up)."""
         e = epoch - 1
         if self.kind == "step":
+            assert self.factor is not None and self.every is not None
             return self.lr * self.factor ** (e // self.every)
         if self.kind == "exponential":
+            assert self.gamma is not None
             return self.lr * self.gamma**e
         if self.kind == "cosine":
+            assert self.epochs is not None and self.lr_min is not None
             if self.epochs == 1:
                 return self.lr
             progress = min(e, self.epochs - 1) / (self.epochs - 1)

@@ -34,6 +34,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -55,7 +56,7 @@ class Setting:
     name: str
     section: str
     type: str
-    default: object
+    default: Any  # a value of ``type`` (or None: see above)
     label: str
     meaning: str
     symbol: str = ""

@@ -19,9 +19,45 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from .number_text import count, counted
 from .settings import STOP, TRAINING
 
 STOP_REASONS = ("loss_below", "patience", "epochs", "diverged")
+
+
+def why_stopped(reason: str | None, rules: StopRules, last=None, early=None, steps=None) -> str:
+    """Why training stopped, as a phrase with its figures, for people (files keep ``reason``):
+
+    - ``loss_below``: "the loss target was reached (train loss 0.009986 < 0.01)"
+    - ``patience``: "the validation loss has not improved for 50 epochs (best 0.4312 at epoch
+      120; best weights restored)"
+    - ``epochs``: "all 2,000 epochs done"
+    - ``diverged``: "training diverged"; ``max_steps``: "the step limit was reached (500 steps)"
+
+    ``last`` is the last epoch's metrics (``train_loss``), ``early`` the ``EarlyStopping``,
+    ``steps`` the steps taken."""
+    if reason == "loss_below":
+        loss = getattr(last, "train_loss", None)
+        shown = f"train loss {loss:.4g} < {rules.loss_below:g}" if loss is not None else ""
+        return "the loss target was reached" + (f" ({shown})" if shown else "")
+    if reason == "patience":
+        best = ""
+        if early is not None and early.best_epoch is not None:
+            best = f"best {early.best:.4g} at epoch {count(early.best_epoch)}"
+        if rules.restore_best:
+            best += ("; " if best else "") + "best weights restored"
+        return f"the validation loss has not improved for {counted(rules.patience, 'epoch')}" + (
+            f" ({best})" if best else ""
+        )
+    if reason == "epochs":
+        return f"all {counted(rules.epochs, 'epoch')} done" if rules.epochs != 1 else "1 epoch done"
+    if reason == "diverged":
+        return "training diverged"
+    if reason == "max_steps":
+        return "the step limit was reached" + (
+            f" ({counted(steps, 'step')})" if steps is not None else ""
+        )
+    return str(reason)
 
 
 class EarlyStopping:

@@ -35,7 +35,7 @@ from .json_numbers import from_json_number, json_number
 from .stats import LayerStats
 
 FORMAT = "backprop-lab-trace/1"
-EVENT_CLASSES = {
+EVENT_CLASSES: dict[str, type[ev.Event]] = {
     "step_start": ev.StepStart,
     "forward": ev.Forward,
     "loss": ev.Loss,
@@ -252,7 +252,8 @@ def _step(record: dict, dtype) -> TraceStep:
         None if indices is None else frozen(np.array(indices, dtype=np.intp)),
     )
     stats = tuple(
-        LayerStats(**{k: (v if k == "l" else from_json_number(v)) for k, v in s.items()})
+        # (one dict: "l" an int, the rest floats, which no dict type says)
+        LayerStats(**{k: (v if k == "l" else from_json_number(v)) for k, v in s.items()})  # type: ignore[arg-type]
         for s in record.get("stats", [])
     )
     end = ev.StepEnd(

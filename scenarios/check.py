@@ -10,12 +10,14 @@ whether it held, and the measured figure. The vocabulary is described in ``expec
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from engine.number_text import special
+from engine.metrics import EpochMetrics
+from engine.number_text import count, counted, percent, special
 
 from .errors import ScenarioError
 from .expect import LAYER_METRICS, PARAM_METRICS, WHOLE_RUN_METRICS
@@ -50,8 +52,8 @@ class Record:
     losses: list[float]  # loss of step t at losses[t - 1]
     stats: dict[int, tuple]  # LayerStats of the recorded steps
     params: dict[int, tuple]  # parameters after the recorded steps (0 = before training)
-    epochs: list  # EpochMetrics of every epoch, in order
-    final: object  # EpochMetrics of the network at the end
+    epochs: list[EpochMetrics]  # of every epoch, in order
+    final: EpochMetrics  # of the network at the end
     last_stats: tuple
     last_params: tuple
     stop_reason: str
@@ -77,6 +79,7 @@ def dead_units(run) -> float:
 def record_run(scenario: Scenario, seed: int | None, needs: Needs) -> Record:
     """Train ``scenario`` until it stops, recording what ``needs`` asks for."""
     run = build_run(scenario, seed=seed)
+    epochs: list[EpochMetrics]
     losses, stats, params, epochs = [], {}, {}, []
     if 0 in needs.param_steps:
         params[0] = _params(run)
@@ -129,6 +132,7 @@ def variant(scenario: Scenario, extra) -> Scenario:
         path=scenario.path,
         label=scenario.label,
         overrides=(*scenario.overrides, *extra),
+        training_only=True,
     )
 
 
@@ -172,8 +176,7 @@ def _describe(claim: dict) -> str:
     metric = claim["metric"]
     text = metric
     if metric in PARAM_METRICS:
-        index = ", ".join(str(i) for i in claim["index"])
-        text = f"{'W' if metric == 'weight' else 'b'}[{index}] of layer {claim['layer']}"
+        text = parameter_name(metric, claim["layer"], claim["entry"])
     elif metric in LAYER_METRICS:
         text = f"{metric} of layer {claim['layer']}"
         if "relative_to" in claim:
@@ -181,9 +184,9 @@ def _describe(claim: dict) -> str:
     if metric in WHOLE_RUN_METRICS:
         text += " over the run"
     elif "at_step" in claim:
-        text += f" at step {claim['at_step']}" if claim["at_step"] else " before training"
+        text += f" at step {count(claim['at_step'])}" if claim["at_step"] else " before training"
     elif "at_epoch" in claim:
-        text += f" after epoch {claim['at_epoch']}"
+        text += f" after epoch {count(claim['at_epoch'])}"
     else:
         text += " at the end"
     return text
@@ -199,7 +202,7 @@ def measure(record: Record, claim: dict) -> float:
     if metric in ("loss_up_fraction", "loss_noise"):
         losses = np.asarray(record.losses)
         if losses.size < 2:
-            raise Unmeasurable(f"the run took {losses.size} step(s)")
+            raise Unmeasurable(f"the run took {counted(losses.size, 'step')}")
         if metric == "loss_up_fraction":
             return float(np.mean(losses[1:] > losses[:-1] * (1.0 + UP_TOLERANCE)))
         return float(np.mean(np.abs(np.diff(losses))) / np.mean(losses[1:]))
@@ -229,7 +232,9 @@ def _stats_at(record: Record, claim: dict) -> tuple:
             raise Unmeasurable("the run took no step")
         return record.last_stats
     if step not in record.stats:
-        raise Unmeasurable(f"the run stopped after {record.steps} steps, before step {step}")
+        raise Unmeasurable(
+            f"the run stopped after {counted(record.steps, 'step')}, before step {count(step)}"
+        )
     return record.stats[step]
 
 
@@ -237,14 +242,25 @@ def _parameter(record: Record, claim: dict) -> float:
     step = claim.get("at_step")
     params = record.last_params if step is None else record.params.get(step)
     if params is None:
-        raise Unmeasurable(f"the run stopped after {record.steps} steps, before step {step}")
+        raise Unmeasurable(
+            f"the run stopped after {counted(record.steps, 'step')}, before step {count(step)}"
+        )
     layer = params[claim["layer"] - 1]
     array = layer["W"] if claim["metric"] == "weight" else layer["b"]
-    index = tuple(i - 1 for i in claim["index"])
-    if any(i >= n for i, n in zip(index, array.shape)):
+    entry = tuple(claim["entry"])
+    if any(i >= n for i, n in zip(entry, array.shape)):
         shape = " × ".join(str(n) for n in array.shape)
-        raise Unmeasurable(f"index {claim['index']} is outside the parameter's shape {shape}")
-    return float(array[index])
+        name = parameter_name(claim["metric"], claim["layer"], entry)
+        raise Unmeasurable(f"{name} is outside the parameter's shape {shape}")
+    return float(array[entry])
+
+
+def parameter_name(metric: str, l: int, entry) -> str:
+    """``W²₀₁ (W@2[0,1])``: a parameter as the debugger's equations and expressions name it."""
+    from engine.debugger.formatting import symbol
+
+    name = "W" if metric == "weight" else "b"
+    return f"{symbol(name, l, tuple(entry))} ({name}@{l}[{','.join(map(str, entry))}])"
 
 
 def _run_metric(record: Record, claim: dict) -> float:
@@ -252,7 +268,9 @@ def _run_metric(record: Record, claim: dict) -> float:
     if "at_step" in claim:  # only "loss": the loss of that step, as the optimizer saw it
         step = claim["at_step"]
         if step > len(record.losses):
-            raise Unmeasurable(f"the run stopped after {record.steps} steps, before step {step}")
+            raise Unmeasurable(
+                f"the run stopped after {counted(record.steps, 'step')}, before step {count(step)}"
+            )
         return record.losses[step - 1]
     metrics = _epoch(record, claim["at_epoch"]) if "at_epoch" in claim else record.final
     value = getattr(metrics, metric)
@@ -265,7 +283,9 @@ def _epoch(record: Record, epoch: int):
     for metrics in record.epochs:
         if metrics.epoch == epoch:
             return metrics
-    raise Unmeasurable(f"the run stopped after epoch {record.epochs_run}, before epoch {epoch}")
+    raise Unmeasurable(
+        f"the run stopped after epoch {count(record.epochs_run)}, before epoch {count(epoch)}"
+    )
 
 
 # --- judging --------------------------------------------------------------------------------
@@ -276,19 +296,47 @@ def fmt(x: float) -> str:
     return special(x) or f"{x:.6g}"
 
 
+FRACTIONS = (
+    "accuracy",
+    "val_accuracy",
+    "loss_up_fraction",
+    "dead_units",
+    "dead_fraction",
+    "saturated_fraction",
+)
+"""Metrics that are fractions of a whole, shown as percentages (``number_text.percent``)."""
+
+
+def fmt_claim(claim: dict, x: float) -> str:
+    """A figure of ``claim``'s metric (measured or a threshold): a percentage for a fraction
+    (not for a ratio of two layers' fractions), else ``fmt``."""
+    if claim["metric"] in FRACTIONS and "relative_to" not in claim:
+        return percent(x)
+    return fmt(x)
+
+
+def _bounds(
+    q: float, claim: dict, prefix: str = "", show: Callable[[float], str] = fmt
+) -> tuple[bool, list[str]]:
+    """Whether ``q`` is below the claim's ``{prefix}below`` and above its ``{prefix}above`` (each
+    where given), and those needs as text (numbers written by ``show``)."""
+    held, needs = True, []
+    if prefix + "below" in claim:
+        held &= q < claim[prefix + "below"]
+        needs.append(f"< {show(claim[prefix + 'below'])}")
+    if prefix + "above" in claim:
+        held &= q > claim[prefix + "above"]
+        needs.append(f"> {show(claim[prefix + 'above'])}")
+    return held, needs
+
+
 def judge_value(record: Record, claim: dict) -> ClaimResult:
     q = measure(record, claim)
-    held, needs = True, []
-    if "below" in claim:
-        held &= q < claim["below"]
-        needs.append(f"< {fmt(claim['below'])}")
-    if "above" in claim:
-        held &= q > claim["above"]
-        needs.append(f"> {fmt(claim['above'])}")
+    held, needs = _bounds(q, claim, show=lambda x: fmt_claim(claim, x))
     if "near" in claim:
         held &= abs(q - claim["near"]) <= claim["tolerance"]
         needs.append(f"{claim['near']!r} ± {fmt(claim['tolerance'])}")
-    shown = f"{q:.12g}" if "near" in claim else fmt(q)
+    shown = f"{q:.12g}" if "near" in claim else fmt_claim(claim, q)
     measured = f"{_describe(claim)} = {shown} (needs {' and '.join(needs)})"
     return ClaimResult(claim["claim"], bool(held) and not math.isnan(q), measured)
 
@@ -296,13 +344,7 @@ def judge_value(record: Record, claim: dict) -> ClaimResult:
 def judge_compare(record: Record, against: Record, claim: dict) -> ClaimResult:
     q, q_other = measure(record, claim), measure(against, claim)
     ratio = _ratio(q, q_other)
-    held, needs = True, []
-    if "ratio_below" in claim:
-        held &= ratio < claim["ratio_below"]
-        needs.append(f"< {fmt(claim['ratio_below'])}")
-    if "ratio_above" in claim:
-        held &= ratio > claim["ratio_above"]
-        needs.append(f"> {fmt(claim['ratio_above'])}")
+    held, needs = _bounds(ratio, claim, "ratio_")
     this = _run_label(claim, "set")
     that = _run_label(claim, "against_set", claim.get("against"))
     measured = (
@@ -328,15 +370,15 @@ def judge_stops(record: Record, claim: dict) -> ClaimResult:
     needs = [f"reason {claim['reason']}"]
     if "within_steps" in claim:
         held &= record.steps <= claim["within_steps"]
-        needs.append(f"by step {claim['within_steps']}")
+        needs.append(f"by step {count(claim['within_steps'])}")
     if "within_epochs" in claim:
         held &= record.epochs_run <= claim["within_epochs"]
-        needs.append(f"by epoch {claim['within_epochs']}")
+        needs.append(f"by epoch {count(claim['within_epochs'])}")
     if "after_steps" in claim:
         held &= record.steps > claim["after_steps"]
-        needs.append(f"after step {claim['after_steps']}")
+        needs.append(f"after step {count(claim['after_steps'])}")
     measured = (
-        f"stopped ({reason}) at step {record.steps}, epoch {record.epochs_run} "
+        f"stopped ({reason}) at step {count(record.steps)}, epoch {count(record.epochs_run)} "
         f"(needs {', '.join(needs)})"
     )
     return ClaimResult(claim["claim"], bool(held), measured)
@@ -347,11 +389,13 @@ def judge_val_loss_rises(record: Record, claim: dict) -> ClaimResult:
     end = record.final
     if start.val_loss is None or end.val_loss is None:
         raise Unmeasurable("the run has no validation set (set data.validation > 0)")
+    assert start.train_loss is not None and end.train_loss is not None  # measured every epoch
     rise = _ratio(end.val_loss, start.val_loss) - 1.0
     held = rise > claim["by"] and end.train_loss < start.train_loss
     measured = (
-        f"val_loss {fmt(start.val_loss)} after epoch {start.epoch} → {fmt(end.val_loss)} at the "
-        f"end (epoch {record.epochs_run}, {rise:+.1%}, needs > +{claim['by']:.0%}); train_loss "
+        f"val_loss {fmt(start.val_loss)} after epoch {count(start.epoch)} → {fmt(end.val_loss)} "
+        f"at the end (epoch {count(record.epochs_run)}, {rise:+.1%}, needs > +{claim['by']:.0%}); "
+        "train_loss "
         f"{fmt(start.train_loss)} → {fmt(end.train_loss)} (needs to fall)"
     )
     return ClaimResult(claim["claim"], bool(held), measured)
@@ -383,6 +427,7 @@ def check_scenario(scenario: Scenario, seed: int | None = None) -> list[ClaimRes
             if claim["kind"] == "value":
                 result = judge_value(record, claim)
             elif claim["kind"] == "compare":
+                assert against is not None  # a comparison has its other run
                 result = judge_compare(record, records[_key(against, seed)], claim)
             elif claim["kind"] == "stops":
                 result = judge_stops(record, claim)

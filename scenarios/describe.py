@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .errors import show
+from .lesson import plain
 from .loader import Scenario
 
 
@@ -66,7 +67,26 @@ def sections(scenario: Scenario) -> list[tuple[str, list[str]]]:
         out.append(("Claims (backprop-lab check)", claim_lines(scenario)))
     if scenario.breakpoints:
         out.append(("Breakpoints", [", ".join(_settings(bp)) for bp in scenario.breakpoints]))
+    if scenario.compare:
+        out.append(("Compare with", [scenario.compare]))
+    if scenario.exercises:
+        out.append(("Exercises (backprop-lab debug: exercise N)", exercise_lines(scenario)))
     return out
+
+
+def exercise_lines(scenario: Scenario) -> list[str]:
+    """``1. δ²₁ (example 0) at step 1, Delta(l=2): delta@2[0,1]`` for each exercise."""
+    from .exercises import exercises_of
+
+    return [
+        f"{e.number}. {e.quantity.symbol()} at {e.where()}: {e.quantity.text()}"
+        for e in exercises_of(scenario)
+    ]
+
+
+def action_lines(scenario: Scenario) -> list[str]:
+    """``1. [show the dead fraction] Gradients panel: dead_fraction`` for each lesson action."""
+    return [f"{a.number}. [{a.text}] {a.describe()}" for a in scenario.actions]
 
 
 def text(scenario: Scenario) -> str:
@@ -76,5 +96,8 @@ def text(scenario: Scenario) -> str:
     for heading, lines in sections(scenario):
         parts += ["", heading, *(f"  {line}" for line in lines)]
     if scenario.lesson.strip():
-        parts += ["", "Lesson", "", scenario.lesson.strip()]
+        parts += ["", "Lesson", "", plain(scenario.lesson.strip())]
+    if scenario.actions:
+        parts += ["", "Lesson actions (the lab's Lesson panel: L)"]
+        parts += [f"  {line}" for line in action_lines(scenario)]
     return "\n".join(parts) + "\n"

@@ -18,7 +18,7 @@ import re
 import sys
 from pathlib import Path
 
-from . import expect, schema
+from . import exercises, expect, schema
 from .schema import MISSING, Key
 
 README = Path(__file__).parent / "README.md"
@@ -39,7 +39,7 @@ TYPE_NAMES = {
     "number_or_vector": "number or array of numbers",
     "str_list": "array of strings",
     "str_or_str_list": "string or array of strings",
-    "index": "array of integers",
+    "entry": "array of integers",
     "layers": "array of tables",
 }
 
@@ -60,6 +60,7 @@ def tables() -> dict[str, dict[str, Key]]:
         "lab": schema.LAB,
         "breakpoints": schema.BREAKPOINT,
         "expect": expect.ALL_KEYS,
+        "exercises": exercises.EXERCISE,
     }
 
 

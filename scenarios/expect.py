@@ -12,7 +12,8 @@ Each ``[[expect]]`` table is one claim: a sentence for people (``claim``) and a 
 Quantities (``metric``): run-wide ones (loss, val_loss, accuracy, val_accuracy, steps, epochs,
 loss_up_fraction, loss_noise, dead_units), per-layer statistics of a step (``layer = l``; grad_norm,
 delta_mean_abs, …, optionally divided by the same statistic of ``relative_to``), and single
-parameters (``weight`` / ``bias`` with a 1-based ``index``, as W₁₁ in the equations).
+parameters (``weight`` / ``bias`` with an ``entry`` from 0, as the debugger's ``W@2[0,1]`` and the
+equations' W²₀₁).
 ``at_step = N`` and ``at_epoch = N`` pick the moment; without them the quantity is taken at the
 end of the run. Any claim can run its own variant of the scenario with ``set`` (``--set``
 overrides). See README.md for the details.
@@ -46,7 +47,11 @@ _QUANTITY = {
     "metric": Key("str", "the measured quantity", required=True, choices=METRICS),
     "layer": Key("int", "layer l (1-based) for per-layer statistics and parameters", lo=1),
     "relative_to": Key("int", "divide by the same statistic of this layer", lo=1),
-    "index": Key("index", "1-based index of the parameter: [j, k] for W, [j] for b"),
+    "entry": Key(
+        "entry",
+        "the parameter's indices, from 0 as in the debugger: [j, k] for Wˡⱼₖ (W@l[j,k]), "
+        "[j] for bˡⱼ",
+    ),
     "at_step": Key("int", "after step N (0 = before training; parameters only)", lo=0),
     "at_epoch": Key("int", "after epoch N (epoch metrics)", lo=1),
 }
@@ -108,6 +113,8 @@ def _check_claim(ch: Checker, entry, i: int, L: int) -> dict:
     if "kind" not in raw:
         ch.missing(f"{path}.kind", _KIND, suffix)
     kind = ch.value(_KIND, raw["kind"], f"{path}.kind{suffix}")
+    if "index" in raw:  # the key of format versions before 0-based entries
+        ch.fail(f"{path}.index{suffix}", _old_index(raw["index"]))
     keys = EXPECT_KEYS[kind]
     applicable = {
         name: f'kind "{kind}" takes: {one_of(keys)}' for name in ALL_KEYS if name not in keys
@@ -140,6 +147,17 @@ def _check_claim(ch: Checker, entry, i: int, L: int) -> dict:
     return claim
 
 
+def _old_index(index) -> str:
+    """What to write instead of the 1-based ``index`` claims had before indices counted from 0."""
+    new = "entry = [j, k], from 0"
+    if isinstance(index, list) and all(type(i) is int and i >= 1 for i in index):
+        new = f"entry = [{', '.join(str(i - 1) for i in index)}]"
+    return (
+        "index counted from 1 and is no longer read; indices now count from 0 as in the "
+        f"debugger (W@2[0,0] is W²₀₀) and the key is entry: write {new}"
+    )
+
+
 def _check_quantity(claim: dict, L: int, fail) -> None:
     metric = claim["metric"]
     for key in ("layer", "relative_to"):
@@ -154,12 +172,12 @@ def _check_quantity(claim: dict, L: int, fail) -> None:
         fail("relative_to", f"only per-layer statistics ({one_of(LAYER_METRICS)}) take it")
     if metric in PARAM_METRICS:
         want = 2 if metric == "weight" else 1
-        index = claim.get("index")
-        if index is None or len(index) != want:
-            shape = "[j, k] (W[j, k], row j, column k)" if want == 2 else "[j]"
-            fail("index", f'metric "{metric}" needs index = {shape}, 1-based')
-    elif "index" in claim:
-        fail("index", f"only weight and bias take an index, not {metric!r}")
+        entry = claim.get("entry")
+        if entry is None or len(entry) != want:
+            shape = "[j, k] (Wˡⱼₖ: row j, column k)" if want == 2 else "[j] (bˡⱼ)"
+            fail("entry", f'metric "{metric}" needs entry = {shape}, from 0')
+    elif "entry" in claim:
+        fail("entry", f"only weight and bias take an entry, not {metric!r}")
     if "at_step" in claim and "at_epoch" in claim:
         fail("at_epoch", "give at_step or at_epoch, not both")
     if "at_step" in claim:

@@ -22,7 +22,9 @@ from pathlib import Path
 from . import overrides as override_rules
 from . import schema
 from .errors import ScenarioError, UnknownScenarioError, did_you_mean, one_of
+from .exercises import check_against_run, check_exercises
 from .expect import check_expect
+from .lesson import Context, find_actions
 from .validate import (
     Checker,
     check_breakpoints,
@@ -60,6 +62,10 @@ class Scenario:
     source: str = field(repr=False)
     overrides: tuple[str, ...] = ()
     label: str = ""  # how messages name the file
+    compare: str | None = None  # the preset to compare with (its fix, or its problem)
+    exercises: list = field(default_factory=list)  # the [[exercises]] tables
+    actions: tuple = ()  # the lesson's actions (lesson.LessonAction), in reading order
+    whole: bool = True  # lesson and exercises checked against the network (not an edit/variant)
     lab: dict = field(default_factory=lambda: {"speed": schema.LAB["speed"].default})
 
 
@@ -113,15 +119,21 @@ def load_scenario(name_or_path: str | Path, overrides=()) -> Scenario:
     return parse_scenario(source, path=path, label=label, overrides=overrides)
 
 
-def parse_scenario(source: str, *, path: Path, label: str, overrides=()) -> Scenario:
-    """The validated scenario in the TOML text ``source`` (``path`` anchors relative data paths)."""
+def parse_scenario(
+    source: str, *, path: Path, label: str, overrides=(), training_only: bool = False
+) -> Scenario:
+    """The validated scenario in the TOML text ``source`` (``path`` anchors relative data paths).
+
+    ``training_only``: a variant that is only trained (a claim's ``set``): its lesson's actions
+    are checked for their form only and its exercises dropped, since the overrides may change
+    the network they were written for."""
     document = _parse_toml(source, label)
     overrides = tuple(overrides)
     try:
         document = override_rules.apply(document, overrides)
     except ValueError as e:
         raise ScenarioError(f"{label}: --set: {e}") from None
-    sections = validate_document(document, label)
+    sections = validate_document(document, label, source=source, edited=training_only)
     return Scenario(**sections, path=path, source=source, overrides=overrides, label=label)
 
 
@@ -158,8 +170,12 @@ def _lower(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def validate_document(document: dict, label: str) -> dict:
-    """The validated sections of a parsed document (the fields of ``Scenario`` but the file)."""
+def validate_document(document: dict, label: str, *, source: str = "", edited=False) -> dict:
+    """The validated sections of a parsed document (the fields of ``Scenario`` but the file).
+
+    ``source`` (the file's text) places the lesson's lines in the file for messages.
+    ``edited``: sections edited in the lab: the lesson's actions are checked for their form
+    only, not against the (changed) network, and the exercises are dropped with the claims."""
     ch = Checker(label)
     top_keys = {name: key for name, key in schema.TOP.items()}
     for name in document:
@@ -177,8 +193,31 @@ def validate_document(document: dict, label: str) -> dict:
             ch.fail("", f"missing required section [{section}]")
     data = check_data(ch, document["data"])
     network = check_network(ch, document["network"])
+    sizes = tuple(layer["size"] for layer in network["layers"])
+    if "compare" in top and top["compare"] not in preset_names():
+        ch.fail(
+            "compare",
+            f"no preset {top['compare']!r}{did_you_mean(top['compare'], preset_names())} "
+            f"(presets: {one_of(preset_names())})",
+        )
+    exercises = [] if edited else check_exercises(ch, document.get("exercises", []), sizes)
+    actions = check_lesson(
+        document.get("lesson", ""),
+        label,
+        source,
+        Context(
+            sizes=None if edited else sizes,
+            inputs=_inputs(data),
+            exercises=None if edited else len(exercises),
+            compare=top.get("compare"),
+            presets=tuple(preset_names()),
+        ),
+    )
     return {
         **top,
+        "exercises": exercises,
+        "actions": actions,
+        "whole": not edited,
         "data": data,
         "network": network,
         "training": check_training(ch, document.get("training", {})),
@@ -190,6 +229,40 @@ def validate_document(document: dict, label: str) -> dict:
             ch, document.get("breakpoints", []), len(network["layers"])
         ),
     }
+
+
+def _inputs(data: dict) -> int | None:
+    """n⁰, the number of inputs, when the data section alone tells it (inline data)."""
+    x = data.get("x")
+    if data["kind"] == "inline" and isinstance(x, list) and x:
+        return len(x[0]) if isinstance(x[0], list) else 1
+    return None
+
+
+def check_lesson(lesson, label: str, source: str, ctx: Context) -> tuple:
+    """The lesson's actions (``lesson.find_actions``); ScenarioError naming the file and the
+    line of the first bad one (in the file when the lesson is written there)."""
+    if not isinstance(lesson, str):
+        return ()  # the type error is the top-level table's
+    actions, problems = find_actions(lesson, ctx)
+    if problems:
+        line, message = problems[0]
+        raise ScenarioError(f"{label}, line {file_line(source, lesson, line)}: lesson: {message}")
+    return tuple(actions)
+
+
+def file_line(source: str, lesson: str, line: int) -> str:
+    """Line ``line`` of ``lesson`` as a line of the file ``source`` when the lesson is written
+    there (not given with --set): ``"17"``; else ``"3 of the lesson"``."""
+    lines = lesson.split("\n")
+    first = next((i for i, text in enumerate(lines) if text.strip()), None)
+    opener = re.search(r"^lesson\s*=\s*[\"']", source, re.M)
+    if first is None or opener is None:
+        return f"{line} of the lesson"
+    at = source.find(lines[first].strip(), opener.end())
+    if at < 0:
+        return f"{line} of the lesson"
+    return str(source.count("\n", 0, at) + 1 + (line - 1 - first))
 
 
 def build_run(scenario: Scenario, *, seed: int | None = None):
@@ -205,7 +278,7 @@ def build_run(scenario: Scenario, *, seed: int | None = None):
     )
     data, network, training, schedule, stop = sections
     try:
-        return engine_build_run(
+        run = engine_build_run(
             data=data,
             network=network,
             training=training,
@@ -217,3 +290,5 @@ def build_run(scenario: Scenario, *, seed: int | None = None):
         )
     except ValueError as e:
         raise ScenarioError(f"{scenario.label or scenario.path}: {e}") from None
+    check_against_run(scenario, run)
+    return run

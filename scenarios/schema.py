@@ -36,7 +36,7 @@ class Key:
     string), name (kebab-case), int, float, bool, batch (positive int or "full"), speed (an
     integer within ``lo``…``hi`` or "max"), vector
     (numbers), matrix (equal-length rows of numbers), numbers (vector or matrix),
-    number_or_vector, str_list, str_or_str_list, index (1-based integers). ``lo``/``hi`` bound
+    number_or_vector, str_list, str_or_str_list, entry (indices from 0). ``lo``/``hi`` bound
     numbers
     (``lo_open``/``hi_open`` make the bound strict).
     """
@@ -174,6 +174,11 @@ TOP = {
     "summary": Key("text", "what the scenario shows, two or three sentences", required=True),
     "lesson": Key("text", "markdown: what to watch in which panel, why, what fixes it", ""),
     "seed": Key("int", "seed of every random choice of the run", 0, lo=0),
+    "compare": Key(
+        "str",
+        "the preset to compare this one with: a problem's fix, or a fix's problem "
+        "(`lab:compare` in the lesson opens it)",
+    ),
 }
 
 # Sections that are tables, and whether the file must have them.
@@ -185,8 +190,8 @@ SECTIONS = {
     "stop": False,
     "lab": False,
 }
-# Sections that are arrays of tables ([[expect]], [[breakpoints]]).
-ARRAYS = ("expect", "breakpoints")
+# Sections that are arrays of tables ([[expect]], [[breakpoints]], [[exercises]]).
+ARRAYS = ("expect", "breakpoints", "exercises")
 
 DATA_KINDS = engine.data.KINDS
 GENERATORS = tuple(engine.data.GENERATORS)

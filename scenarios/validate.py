@@ -146,12 +146,12 @@ class Checker:
     def _number_or_vector(self, value, path):
         return self._vector(value, path) if isinstance(value, list) else self._float(value, path)
 
-    def _index(self, value, path):
+    def _entry(self, value, path):
         if not isinstance(value, list) or not value:
-            self._expected("an array of 1-based integers", value, path)
+            self._expected("an array of whole numbers (indices from 0)", value, path)
         for i, v in enumerate(value, start=1):
-            if self._int(v, f"{path}[{i}]") < 1:
-                self.fail(f"{path}[{i}]", f"{v} is out of range; indices are 1-based (≥ 1)")
+            if self._int(v, f"{path}[{i}]") < 0:
+                self.fail(f"{path}[{i}]", f"{v} is out of range; indices count from 0 (≥ 0)")
         return value
 
     def _str_or_str_list(self, value, path):
@@ -334,17 +334,29 @@ def _check_output(ch: Checker, network: dict) -> None:
         ch.fail(path, f"{show(act)} needs loss {needs}, not {show(network['loss'])}")
 
 
+def check_kind_section(
+    ch: Checker, table, name: str, keys, common, kind_keys, required, default=None
+) -> tuple[str, dict]:
+    """A section whose keys depend on its ``kind`` ([data], [schedule]): (kind, the checked
+    section). ``keys``: all the section's keys; ``common``: those every kind takes;
+    ``kind_keys`` / ``required``: a kind's own keys and those it needs. Another kind's keys are
+    refused as not applicable. Without a ``default``, ``kind`` itself is required."""
+    raw = ch.section(table, name)
+    if default is None and "kind" not in raw:
+        ch.missing(f"{name}.kind", keys["kind"])
+    kind = ch.value(keys["kind"], raw.get("kind", default), f"{name}.kind")
+    takes = (*common, *kind_keys.get(kind, ()))
+    applicable = not_for([k for k in keys if k not in takes], f'kind "{kind}"', takes)
+    section = ch.table(table, keys, name, applicable=applicable)
+    for key in required.get(kind, ()):
+        if key not in section:
+            ch.missing(f"{name}.{key}", keys[key], f', needed by kind "{kind}"')
+    return kind, section
+
+
 def check_data(ch: Checker, table) -> dict:
-    raw = ch.section(table, "data")
-    if "kind" not in raw:
-        ch.missing("data.kind", schema.DATA["kind"])
-    kind = ch.value(schema.DATA["kind"], raw["kind"], "data.kind")
-    takes = (*schema.DATA_COMMON, *schema.DATA_KIND_KEYS.get(kind, ()))
-    applicable = not_for([k for k in schema.DATA if k not in takes], f'kind "{kind}"', takes)
-    data = ch.table(table, schema.DATA, "data", applicable=applicable)
-    for key in schema.DATA_KIND_REQUIRED.get(kind, ()):
-        if key not in data:
-            ch.missing(f"data.{key}", schema.DATA[key], f', needed by kind "{kind}"')
+    keys = schema.DATA, schema.DATA_COMMON, schema.DATA_KIND_KEYS, schema.DATA_KIND_REQUIRED
+    kind, data = check_kind_section(ch, table, "data", *keys)
     if kind == "inline":
         if len(data["x"]) != len(data["y"]):
             ch.fail(
@@ -374,14 +386,13 @@ def check_training(ch: Checker, table) -> dict:
 
 
 def check_schedule(ch: Checker, table) -> dict:
-    raw = ch.section(table, "schedule")
-    kind = ch.value(schema.SCHEDULE["kind"], raw.get("kind", "constant"), "schedule.kind")
-    takes = (*schema.SCHEDULE_COMMON, *schema.SCHEDULE_KIND_KEYS[kind])
-    applicable = not_for([k for k in schema.SCHEDULE if k not in takes], f'kind "{kind}"', takes)
-    schedule = ch.table(table, schema.SCHEDULE, "schedule", applicable=applicable)
-    for key in schema.SCHEDULE_KIND_REQUIRED.get(kind, ()):
-        if key not in schedule:
-            ch.missing(f"schedule.{key}", schema.SCHEDULE[key], f', needed by kind "{kind}"')
+    keys = (
+        schema.SCHEDULE,
+        schema.SCHEDULE_COMMON,
+        schema.SCHEDULE_KIND_KEYS,
+        schema.SCHEDULE_KIND_REQUIRED,
+    )
+    kind, schedule = check_kind_section(ch, table, "schedule", *keys, default="constant")
     if kind == "cosine":
         schedule.setdefault("lr_min", 0.0)
     return schedule

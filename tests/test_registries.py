@@ -57,9 +57,7 @@ class SignSGD(Optimizer):
     def explain_update(self, u):
         kappa = u.term("κ", "kappa", self.kappa)
         sign = u.signed(float(np.sign(u.gradient)) * (-1.0 if self.flip else 1.0))
-        u.assign(
-            u.p + " − η κ sign(" + u.g + ")", u.old + " − " + u.lr + " × " + kappa + " × " + sign
-        )
+        u.step("η κ sign(" + u.g + ")", u.lr + " × " + kappa + " × " + sign)
 
 
 class Softsign(Activation):

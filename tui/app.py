@@ -38,6 +38,7 @@ from tui.panels.data_panel import DataPanel
 from tui.panels.debugger_panel import DebuggerPanel
 from tui.panels.format import fmt_count
 from tui.panels.gradients_panel import GradientsPanel
+from tui.panels.lesson_panel import LessonPanel
 from tui.panels.loss_panel import LossPanel
 from tui.panels.network_panel import NetworkPanel
 from tui.screens.dialogs import ConfirmDialog, ErrorDialog, PathDialog
@@ -53,10 +54,11 @@ PANELS = (  # (id, tab label, class), in tui.frames.PANEL_NAMES' order: grid ord
     ("network", "Network", NetworkPanel),
     ("loss", "Loss", LossPanel),
     ("data", "Data", DataPanel),
+    ("lesson", "Lesson", LessonPanel),  # in the grid: a column of its own, when open (L)
     ("debugger", "Debugger", DebuggerPanel),
     ("gradients", "Gradients", GradientsPanel),
 )
-TAB_ORDER = ("network", "loss", "gradients", "debugger", "data")
+TAB_ORDER = ("network", "loss", "gradients", "debugger", "data", "lesson")
 EVENT_PANELS = ("network", "debugger")  # what follows an animated step event by event
 INPUT_EVENTS = (events.Key, events.MouseDown, events.MouseUp)  # the user acting, not hovering
 
@@ -114,6 +116,8 @@ class LabApp(SpeedActions, GivesFiles, App[None]):
         self._train_done.set()
         self._train_token = 0
         self.current_tab = TAB_ORDER[0]
+        self.lesson_open = False  # the Lesson panel is shown (a column of the grid, or its tab)
+        self._tab_before_lesson = TAB_ORDER[0]
 
     # --- layout ---------------------------------------------------------------------------------
 
@@ -135,6 +139,7 @@ class LabApp(SpeedActions, GivesFiles, App[None]):
 
     def on_mount(self) -> None:
         self.session = self._first_session()
+        self.show_lesson(bool(self.session.scenario.lesson.strip()), focus=False)
         self.mark_dirty()
         self._refresh_if_dirty()  # the first frame shows the lab; plots follow (_first_frame)
         self.call_after_refresh(self._first_frame)
@@ -231,6 +236,8 @@ class LabApp(SpeedActions, GivesFiles, App[None]):
                 session.view.selection = old.view.selection
                 session.view.example = old.view.example
         self.session = session
+        if old is None or session.scenario.name != old.scenario.name:
+            self.show_lesson(bool(session.scenario.lesson.strip()), focus=False)
         self.mark_dirty()
         self._refresh_if_dirty()
 
@@ -419,13 +426,58 @@ class LabApp(SpeedActions, GivesFiles, App[None]):
 
     def action_edit_network(self) -> None:
         """The network editor (as the Network panel's "Edit…" button opens it)."""
-        self.panels["network"].action_edit_network()
+        # the view itself: behind the Lesson tab the panel may not have been drawn yet
+        self.panels["network"].action_edit_network(self.session.view)
 
     def action_network_view(self) -> None:
         """The Network panel's picture or its layer table (shown, in the narrow layout)."""
         self.panels["network"].toggle_view()
         if self.current_tab != "network":
             self.action_show_tab("network")
+
+    # --- the lesson ---------------------------------------------------------------------------
+
+    def show_lesson(self, show: bool = True, *, focus: bool = True) -> None:
+        """Open (or close) the Lesson panel: a column of the grid, or its tab."""
+        self.lesson_open = show
+        self.query_one("#panels").set_class(show, "-lesson")
+        panel = self.panels["lesson"]
+        if show:
+            if self.current_tab != "lesson":
+                self._tab_before_lesson = self.current_tab
+            self.action_show_tab("lesson")
+            self._show_panel("lesson")  # at once: the tab's own message comes later
+            if focus:
+                panel.focus_actions()
+        elif self.current_tab == "lesson":
+            self.action_show_tab(self._tab_before_lesson)
+            self._show_panel(self._tab_before_lesson)
+        self.mark_dirty(["lesson"])
+
+    def action_lesson(self) -> None:
+        """L: the lesson, focused (its actions), or — when it has the focus — hidden again (in
+        the tab layout: back to the panel shown before)."""
+        panel = self.panels["lesson"]
+        grid = self.frames.breakpoints() == ("-w-wide", "-h-tall")
+        showing = self.lesson_open and (grid or self.current_tab == "lesson")
+        if showing and not panel.has_focus_within:
+            panel.focus_actions()
+            return
+        self.show_lesson(not showing)
+
+    @work(group="dialog")
+    async def on_run_lesson_action(self, message: msg.RunLessonAction) -> None:
+        from tui import lesson_actions
+
+        actions = self.session.scenario.actions
+        if 1 <= message.number <= len(actions):
+            await lesson_actions.run(self, actions[message.number - 1])
+
+    def on_exercise_answered(self, message: msg.ExerciseAnswered) -> None:
+        from tui import lesson_actions
+
+        message.stop()
+        lesson_actions.exercise_answered(self, message.number)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen  # imported when first opened: start-up
@@ -528,7 +580,7 @@ class LabApp(SpeedActions, GivesFiles, App[None]):
         elif message.name == "epoch":
             await self.action_epoch()
         elif message.name == "reset":
-            await self.action_reset()
+            self.action_reset()  # a worker (it asks first): started, not awaited
         else:
             await self.action_debug(message.name, message.arg)
 

@@ -22,11 +22,14 @@ class Example:
     row: int | None
 
     def caption(self) -> str:
-        """``example 2/4`` (row 2 of a batch of 4); ``training example 2`` when the batch is
-        not known (its row of the training set then)."""
+        """``example 2 of 0…3`` (row 2 of a batch of 4: indices count from 0, so not "2/4",
+        which would read as the second of four); ``training example 2`` when the batch is not
+        known (its row of the training set then)."""
         if self.row is None:
             return f"training example {self.index}"
-        return f"example {self.index}/{self.batch_size}"
+        if self.batch_size == 1:
+            return f"example {self.index} (of 1)"
+        return f"example {self.index} of 0…{self.batch_size - 1}"
 
 
 def step_start(view):

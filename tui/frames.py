@@ -23,7 +23,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
-PANEL_NAMES = ("network", "loss", "data", "debugger", "gradients")
+PANEL_NAMES = ("network", "loss", "data", "lesson", "debugger", "gradients")
 RUNNING_PANELS = ("loss", "gradients", "data", "network")  # what changes while training runs
 
 
@@ -127,6 +127,8 @@ class FrameScheduler:
         if width == "-w-tiny" or height == "-h-tiny":
             return False
         grid = width == "-w-wide" and height == "-h-tall"
+        if grid and name == "lesson":
+            return app.lesson_open
         return grid or name == app.current_tab
 
     def breakpoints(self) -> tuple[str, str]:

@@ -66,6 +66,13 @@ KEYS: tuple[LabAction, ...] = (
     ),
     LabAction("r", "reset", "Reset", "Reset", "Back to the scenario's initial network"),
     LabAction("o", "open_scenario", "Open", "Open scenario", "Pick a preset scenario or a file"),
+    LabAction(
+        "L",
+        "lesson",
+        "Lesson",
+        "Lesson",
+        "Show or hide the scenario's lesson, its actions (↑↓ enter) and exercises",
+    ),
     LabAction("B", "breakpoints", "Breaks", "Breakpoints", "List, add, toggle and remove"),
     LabAction("l", "log_scale", "Log", "Log scale", "Switch the loss plot to a log scale and back"),
     LabAction(

@@ -87,6 +87,22 @@ class CycleStat(Message):
     stat: str | None = None
 
 
+@dataclass
+class RunLessonAction(Message):
+    """Trigger action ``number`` (from 1) of the current scenario's lesson (``Scenario.actions``,
+    ``scenarios/lesson.py``)."""
+
+    number: int
+
+
+@dataclass
+class ExerciseAnswered(Message):
+    """The learner answered the open exercise ``number`` right, or revealed it: the Debugger
+    moves onto its event."""
+
+    number: int
+
+
 # --- posted by the training worker (its progress is published, not posted: tui/frames.py) ------
 
 

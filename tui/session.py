@@ -28,7 +28,7 @@ from time import monotonic
 import numpy as np
 
 from engine.debugger import ConditionError, DebuggerError
-from engine.debugger.follow import follow_run
+from engine.debugger.follow import follow_run, stop_message
 from engine.history import StatsHistory
 from engine.json_numbers import json_number
 from engine.run_history import EpochLog
@@ -148,11 +148,11 @@ class LabSession:
         steps = position.step - 1
         if steps <= 0 and position.index == 0:
             return ""
-        return f"step {self.controller.position.step}"
+        return f"step {fmt_count(self.controller.position.step)}"
 
     def command(self, name: str, arg=None) -> None:
-        """A debugger command on the main thread: step, next, finish, back, break, delete,
-        toggle; the outcome goes to ``view``. SessionError for a bad argument."""
+        """A debugger command on the main thread: step, next, finish, back, goto, break,
+        delete, toggle; the outcome goes to ``view``. SessionError for a bad argument."""
         c = self.controller
         c.clear_interrupt()  # one meant for a training run that had already ended
         try:
@@ -165,6 +165,8 @@ class LabSession:
                     self._stopped(c.finish())
                 elif name == "back":
                     self._stopped(c.back(int(arg) if arg else 1))
+                elif name == "goto":  # arg: (kind, layer or None), e.g. ("delta", 2)
+                    self._stopped(c.to_event(*arg))
                 elif name == "break":
                     bp = c.add_breakpoint(str(arg))
                     self.view.message = f"breakpoint {bp.id}: {bp.spec()}"
@@ -312,7 +314,8 @@ class LabSession:
         if stop.reason == "nan" or run.stop_reason == "diverged":
             return "diverged", self._divergence_message(stop)
         if stop.reason == "end":
-            return "stopped", _sentence(stop.message) or f"Training stopped: {run.stop_reason}."
+            why = stop_message(run) or "the end of training"
+            return "stopped", _sentence(stop.message) or f"Training stopped: {why}."
         if stop.reason == "interrupted":
             return "paused", f"Paused at step {fmt_count(stop.position.step)}."
         return "paused", _sentence(stop.message)
@@ -325,7 +328,7 @@ class LabSession:
             what, step = self.run.divergence.what(), self.run.divergence.step
         else:
             what, step = "a value became non-finite", None
-        where = f"at step {step}: " if step is not None else ""
+        where = f"at step {fmt_count(step)}: " if step is not None else ""
         return (
             f"Diverged {where}{what}. Lower the learning rate, clip the gradients or change "
             "the init; r resets."  # two lines of an 80-column status bar
@@ -496,8 +499,10 @@ def _edited(s: Scenario, network: dict, training: dict) -> Scenario:
         "stop": s.stop,
         "lab": s.lab,
     }
+    if s.compare is not None:
+        document["compare"] = s.compare
     label = f"{s.label or s.name} (edited)"
-    sections = validate_document(_plain(document), label)
+    sections = validate_document(_plain(document), label, source=s.source, edited=True)
     return dataclasses.replace(s, **sections, label=label)
 
 

@@ -115,17 +115,17 @@ class StatusBar(Vertical):
         bpe = run.trainer.batches_per_epoch
         step, epoch, batch, last_loss = counters(view)
         if view.status == "running" or view.controller is None:
-            where = f"step {fmt_count(step)} · epoch {epoch}"
+            where = f"step {fmt_count(step)} · epoch {fmt_count(epoch)}"
             if bpe > 1:
-                where += f" · batch {batch}/{bpe}"
+                where += f" · batch {fmt_count(batch)}/{fmt_count(bpe)}"
             event = view.progress.event if view.progress is not None else None
             if event is not None:  # an animated step (tui.speed)
                 where += f" · {event_name(event)}"
         else:
             p = view.controller.position
-            where = f"step {fmt_count(p.step)} · epoch {p.epoch}"
+            where = f"step {fmt_count(p.step)} · epoch {fmt_count(p.epoch)}"
             if bpe > 1:
-                where += f" · batch {p.batch}/{bpe}"
+                where += f" · batch {fmt_count(p.batch)}/{fmt_count(bpe)}"
             where += f" · {p.event_name()}"
         loss = fmt(last_loss) if last_loss is not None else "—"  # as the panels write numbers
         width = self.line.size.width or self.app.size.width - 2

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
+from scenarios.lesson import STATS as LESSON_STATS
+
 if TYPE_CHECKING:
     from engine.events import Event
     from engine.run import Run
@@ -20,14 +22,9 @@ Status = Literal["idle", "running", "paused", "stopped", "diverged"]
 user or a breakpoint · stopped: training ended (epochs, loss target, patience) · diverged: a
 quantity went non-finite; ``LabView.message`` says which."""
 
-STATS: dict[str, str] = {
-    "grad_norm": "‖∂C/∂W‖",
-    "delta_mean_abs": "mean |δ|",
-    "update_ratio": "‖ΔW‖/‖W‖",
-    "dead_fraction": "dead fraction",
-    "saturated_fraction": "saturated fraction",
-}
-"""Per-layer statistics the gradients panel can show: ``engine.stats.LayerStats`` field → label.
+STATS = LESSON_STATS
+"""Per-layer statistics the gradients panel can show: ``engine.stats.LayerStats`` field → label
+(defined beside the lesson actions that name them, ``scenarios/lesson.py``).
 ``LabView.stat`` is one of these keys; ``CycleStat`` moves to the next one in this order."""
 
 

@@ -74,6 +74,7 @@ class Dataset:
         if a.shape[1] > 1:
             return a.argmax(axis=1)
         if self.encoding == "index":
+            assert self.n_classes is not None  # "index" encodes classes
             return np.clip(np.rint(a[:, 0]), 0, self.n_classes - 1).astype(np.int64)
         return (a[:, 0] > 0.5).astype(np.int64)
 
@@ -171,6 +172,7 @@ def _encode(raw: RawData, requested, loss: str):
         raise ValueError(f"data.labels must be one of {', '.join(ENCODINGS)}, got {requested!r}")
     if not raw.is_classification:
         return _real_targets(raw, requested, loss)
+    assert raw.labels is not None and raw.class_names is not None  # is_classification
     names = raw.class_names
     labels = raw.labels
     k = len(raw.class_names)
@@ -208,6 +210,7 @@ def _encode(raw: RawData, requested, loss: str):
 
 def _real_targets(raw: RawData, requested, loss: str):
     y = raw.y
+    assert y is not None  # not is_classification: real-valued targets
     if requested is not None:
         raise ValueError(
             f"data.labels applies to class labels; {raw.source} gives real-valued targets"

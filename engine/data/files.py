@@ -178,27 +178,24 @@ def _number(path, text, column, line_no) -> float:
 
 def _targets(path, x, names, values, classify: bool, where: str) -> RawData:
     """Class labels (names or numbers) or real-valued targets from a list of target values."""
-    numbers = []
-    for value in values:
-        try:
-            numbers.append(float(value))
-        except (TypeError, ValueError):
-            numbers = None
-            break
+    try:
+        numbers: list[float] | None = [float(value) for value in values]
+    except (TypeError, ValueError):
+        numbers = None
     source = str(path)
     if numbers is None:  # class names
         names_sorted = sorted({str(v) for v in values})
         index = {name: i for i, name in enumerate(names_sorted)}
         labels = np.array([index[str(v)] for v in values], dtype=np.int64)
         return classes(x, labels, names, source, tuple(names_sorted))
-    numbers = np.array(numbers, dtype=np.float64)
-    bad = np.flatnonzero(~np.isfinite(numbers))
+    y = np.array(numbers, dtype=np.float64)
+    bad = np.flatnonzero(~np.isfinite(y))
     if bad.size:
         raise ValueError(f"{path}: {where}, example {bad[0] + 1}: the target is not finite")
     if not classify:
-        return targets(x, numbers, names, source)
-    distinct = np.unique(numbers)
-    labels = np.searchsorted(distinct, numbers).astype(np.int64)
+        return targets(x, y, names, source)
+    distinct = np.unique(y)
+    labels = np.searchsorted(distinct, y).astype(np.int64)
     return classes(x, labels, names, source, tuple(_label_name(v) for v in distinct))
 
 

@@ -109,6 +109,7 @@ def parse_location(text: str, L: int | None = None) -> tuple[str | None, int | N
     ConditionError (with the column) for a layer outside 1…L or a layer on a per-step kind.
     """
     m = _LOCATION.match(text)
+    assert m is not None  # every part of _LOCATION is optional: it matches any text
     word = m.group("kind")
     if word is not None and word.lower() not in KIND_ALIASES:
         return None, None, 0
@@ -143,7 +144,8 @@ def parse_breakpoint(text: str, L: int | None = None):
     if not rest.strip():
         return kind, layer, None
     m = re.match(r"\s*if\b", rest)
-    if not m and layer is None and re.match(r"[A-Za-z_]+", source).group() in ALL_NAMES:
+    word = re.match(r"[A-Za-z_]+", source)
+    if not m and layer is None and word and word.group() in ALL_NAMES:
         return None, None, _condition(source, source, 0, L)  # "loss > 1": the name, not the kind
     if not m:
         col = end + len(rest) - len(rest.lstrip())

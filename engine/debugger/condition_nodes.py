@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import operator
+from collections.abc import Callable
 
 import numpy as np
 
@@ -45,7 +46,7 @@ EVENT_ARRAYS = frozenset(LAYER_ARRAYS) - {"W", "b"} | frozenset(STEP_ARRAYS)
 PER_LAYER = frozenset(STATS) | frozenset(LAYER_ARRAYS)
 ALL_NAMES = (*SCALARS, *STATS, *LAYER_ARRAYS, *STEP_ARRAYS)
 PREDICATES = {"nan", "inf", "finite"}
-REDUCERS = {"max": np.max, "min": np.min, "mean": np.mean, "sum": np.sum}
+REDUCERS: dict[str, Callable] = {"max": np.max, "min": np.min, "mean": np.mean, "sum": np.sum}
 FUNCTIONS = ("abs", "norm", *REDUCERS, *PREDICATES)
 KEYWORDS = {"and", "or", "not"}
 COMPARISONS = {
@@ -328,6 +329,7 @@ class AnyLayer(Node):
     def _compile_stat_compare(inner: Compare):
         """``stat op c`` for some layer: one pass over the statistics tuple (layers 1…L in
         order, as ``stats[l - 1]``), no call per layer."""
+        assert isinstance(inner.left, Name) and isinstance(inner.right, Num)  # compile() checked
         op, c, index = inner.op_fn, inner.right.value, inner.left.stat_index
         message = f"{inner.left.name} is not known yet: statistics come at the end of step 1"
 

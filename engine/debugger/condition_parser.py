@@ -6,7 +6,9 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NoReturn
 
 from .condition_nodes import (
     ALL_NAMES,
@@ -59,6 +61,7 @@ def tokenize(text: str) -> list[Token]:
             hint = " (use 'and', 'or', 'not')" if ch in "&|!" else hint
             raise ConditionError(f"unexpected character {ch!r}{hint}", text, pos)
         kind = m.lastgroup
+        assert kind is not None  # each of _TOKEN's alternatives is a named group
         tokens.append(Token(kind, m.group(kind), m.start(kind)))
         pos = m.end()
 
@@ -84,7 +87,7 @@ class _Parser:
     def tok(self) -> Token:
         return self.tokens[self.pos]
 
-    def fail(self, message: str, col: int | None = None):
+    def fail(self, message: str, col: int | None = None) -> NoReturn:
         raise ConditionError(message, self.text, self.tok.col if col is None else col)
 
     def accept(self, *texts: str) -> Token | None:
@@ -109,19 +112,21 @@ class _Parser:
         node = self.or_()
         return node
 
+    # or := and ("or" and)*
     def or_(self) -> Node:
-        col = self.tok.col
-        operands = [self.and_()]
-        while self.accept("or"):
-            operands.append(self.and_())
-        return self._logic("or", operands, col)
+        return self._chain("or", self.and_)
 
+    # and := not ("and" not)*
     def and_(self) -> Node:
+        return self._chain("and", self.not_)
+
+    def _chain(self, op: str, operand: Callable[[], Node]) -> Node:
+        """``operand (op operand)*``, as one ``op`` node (or the operand alone)."""
         col = self.tok.col
-        operands = [self.not_()]
-        while self.accept("and"):
-            operands.append(self.not_())
-        return self._logic("and", operands, col)
+        operands = [operand()]
+        while self.accept(op):
+            operands.append(operand())
+        return self._logic(op, operands, col)
 
     def _logic(self, op, operands, col) -> Node:
         if len(operands) == 1:

@@ -60,12 +60,13 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..number_text import count
 from .breakpoints import Breakpoint, Breakpoints, breakpoints_from_scenario
 from .conditions import Expression, parse_condition, parse_expression
 from .errors import DebuggerError
 from .mover import Mover
 from .stops import STOP_REASONS, Stop  # noqa: F401 (importable from here, as before)
-from .timeline import StepRecord, Timeline
+from .timeline import CHECKPOINT_EVERY, HISTORY, KEEP_EVENTS, StepRecord, Timeline
 from .view import View
 from .watches import Watch, Watches, WatchValue
 
@@ -100,9 +101,9 @@ class Controller(Mover):
         self,
         trainer,
         *,
-        history: int = 100,
-        keep_events: int = 8,
-        checkpoint_every: int = 16,
+        history: int = HISTORY,
+        keep_events: int = KEEP_EVENTS,
+        checkpoint_every: int = CHECKPOINT_EVERY,
         max_steps: int | None = None,
         max_epochs: int | None = None,
         stop: Callable[[StepRecord], str | None] | None = None,
@@ -130,7 +131,7 @@ class Controller(Mover):
         self._on_rewind: list[Callable[[int], None]] = []
         self._interrupt = False
         self._gen = None
-        self._rec: StepRecord | None = None
+        self._rec = None  # type: ignore[assignment]  # _begin_step() below sets the first one
         self._index = 0
         self._n_events = (
             4 * self.L
@@ -293,6 +294,44 @@ class Controller(Mover):
         )
         return self._move(lambda rec, ev: False, coarse=True, until=expr)
 
+    def to_event(self, kind: str, layer: int | None = None) -> Stop:
+        """Forward to the next event of ``kind`` (of layer ``layer``; None: any layer), in this
+        step or a later one; at such an event already, stay. Breakpoints stop it earlier."""
+        ev = self._event()
+        if ev.kind == kind and (layer is None or getattr(ev, "l", None) == layer):
+            return Stop("done", self.position)
+        return self._move(
+            lambda rec, e: e.kind == kind and (layer is None or getattr(e, "l", None) == layer)
+        )
+
+    def goto(self, step: int, kind: str, layer: int | None = None) -> Stop:
+        """Forward to event ``kind`` (of layer ``layer``) of ``step``, past any breakpoint on
+        the way: whole steps on the fast path up to the step before, then event by event. A
+        non-finite value, the end of training or ``interrupt()`` stop it earlier (the Stop
+        says so); a target already behind the position leaves it unchanged."""
+        _positive(step, "goto")
+
+        def matches(e) -> bool:
+            return e.kind == kind and getattr(e, "l", None) == layer
+
+        rec = self._rec
+        if rec.step > step or (
+            rec.step == step and any(matches(e) for e in self._events_of(rec)[: self._index + 1])
+        ):
+            return Stop("done", self.position)
+        while True:
+            rec = self._rec
+            if rec.step < step - 1 or (rec.step == step - 1 and not self._at_end()):
+                stop = self._move(
+                    lambda r, e: r.step >= step - 1 and e.kind == "step_end", coarse=True
+                )
+                if stop.reason == "done":
+                    continue
+            else:
+                stop = self._move(lambda r, e: (r.step == step and matches(e)) or r.step > step)
+            if stop.reason not in ("breakpoint", "condition_error"):
+                return stop
+
     def back(self, n: int = 1) -> Stop:
         """n events back; beyond the history, reason ``"history"`` and the position unchanged."""
         _positive(n, "back")
@@ -312,11 +351,11 @@ class Controller(Mover):
         self._close_gen()
         self.trainer.restore(self.timeline.initial)
         self.timeline.clear()
-        self._rec = None
+        self._rec = None  # type: ignore[assignment]  # _begin_step() below starts from scratch
         for fn in list(self._on_rewind):
             fn(self.start_step)
         self._begin_step()
-        return Stop("done", self.position, f"Restarted: back at step {self.start_step + 1}.")
+        return Stop("done", self.position, f"Restarted: back at step {count(self.start_step + 1)}.")
 
     # ==== breakpoints and watches =============================================================
 

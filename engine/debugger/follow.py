@@ -11,6 +11,7 @@ loss keeps that best (and its weights) — the patience count goes on from there
 
 from __future__ import annotations
 
+from ..stopping import why_stopped
 from .controller import Controller
 
 
@@ -25,19 +26,12 @@ def follow_run(run, **options) -> Controller:
 
 
 def stop_message(run) -> str | None:
-    """Why the run's stopping rules ended training, in words, or None while it goes on."""
+    """Why the run's stopping rules ended training, in words with the figures
+    (``stopping.why_stopped``), or None while it goes on."""
     reason = run.stop_reason
-    if reason == "loss_below":
-        last = run.history.epochs.last
-        loss = f" {last.train_loss:.4g}" if last is not None else ""
-        return f"loss_below (the training loss{loss} is below {run.stop.loss_below:g})"
-    if reason == "patience":
-        restored = ", best weights restored" if run.stop.restore_best else ""
-        return (
-            f"patience (the validation loss has not improved for {run.stop.patience} "
-            f"epochs{restored})"
-        )
-    return reason
+    if reason is None:
+        return None
+    return why_stopped(reason, run.stop, run.history.epochs.last, run.early, run.steps_done)
 
 
 def _rewind(run, step: int) -> None:

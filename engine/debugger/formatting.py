@@ -9,6 +9,7 @@ the ASCII form ``delta[2][1]`` is for screen readers and terminals without those
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import numpy as np
 
@@ -151,7 +152,7 @@ def symbol(name: str, l=None, idx=(), *, ascii: bool = False) -> str:
     Two indices are written ``W²₁₀`` when both are below 10, else ``W²₁,₀``.
     """
     if ascii:
-        text = ASCII_NAMES.get(name, name)
+        text = ASCII_NAMES.get(name) or to_ascii(name)
         if l is not None:
             text += f"[{l}]"
         if idx:
@@ -167,8 +168,145 @@ def symbol(name: str, l=None, idx=(), *, ascii: bool = False) -> str:
 
 
 def to_ascii(text: str) -> str:
-    """Replace the Greek letters and operators of ``text`` by their ASCII names."""
+    """Replace the Greek letters and operators of ``text`` by their ASCII names, and the layer
+    and index of a symbol written in prose by brackets, as ``symbol(…, ascii=True)`` writes
+    them: δ⁶₀ → ``delta[6][0]``, W²₀₁ → ``W[2][0,1]``, x₀ → ``x[0]``."""
     text = _SQUARE.sub("^2", text)
+    for uni, asc in (("e⁻ᶻ", "exp(-z)"), ("ˡ⁺¹", "[l+1]"), ("ˡ⁻¹", "[l-1]"), ("ˡ", "[l]")):
+        text = text.replace(uni, asc)
     for uni, asc in ascii_names():
         text = text.replace(uni, asc)
+    text = _INDEXED.sub(_bracketed, text)
     return text.translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉′ᵢⱼₖₓ", "01234567890123456789'ijkx"))
+
+
+# --- equations on narrow screens --------------------------------------------------------------
+
+CUT = "…"
+"""The end of a line whose last word had to be cut (it goes on on the next line)."""
+_OPERATOR = re.compile(r"(?<= )(?:<-|[+−×=·/*←-])(?= |$)")
+_CONTENT = re.compile(r" (?:=|←|<-) ")
+
+
+def cells(text: str) -> int:
+    """How many terminal cells ``text`` takes: combining marks (the hat of m̂) none, wide
+    (East Asian) characters two, everything else one."""
+    n = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        n += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return n
+
+
+def wrap_equation(text: str, width: int | None) -> list[str]:
+    """One line of an equation in lines of at most ``width`` cells (None or 0: as it is).
+
+    Broken before an operator written between spaces — first ``= ← + −`` outside parentheses,
+    then ``× · /`` outside them, then those inside parentheses (and their ASCII forms) — the
+    space there dropped, each continuation line indented two cells past where the line's
+    right-hand side starts (a hanging indent), so that joining the lines with one space gives
+    the equation back. A piece still too wide is broken at a space, and a word wider than a
+    line is cut, its line ending in ``…`` (the rest follows on the next line): nothing is
+    dropped, nothing is cut without a mark."""
+    if not width or width <= 0 or cells(text) <= width:
+        return [text]
+    lead = len(text) - len(text.lstrip(" "))
+    if text[lead:].startswith(("= ", "← ", "<- ")):
+        start = lead + 2
+    else:
+        found = _CONTENT.search(text)
+        start = found.end() if found is not None else lead
+    indent = " " * min(start + 2, max(width // 3, 1))
+    ranks = _break_ranks(text, start)
+
+    def shown(a: int, b: int) -> str:
+        return text[a:b] if a == 0 else indent + text[a:b]
+
+    lines = [(0, len(text))]
+    for rank in sorted(set(ranks.values())):
+        out: list[tuple[int, int]] = []
+        for a, b in lines:
+            cuts = [p for p, r in ranks.items() if r == rank and a < p < b]
+            if cells(shown(a, b)) <= width or not cuts:
+                out.append((a, b))
+                continue
+            bounds = [a, *cuts, b + 1]
+            current = None
+            for s, e in zip(bounds, [c - 1 for c in bounds[1:]]):
+                if current is not None and cells(shown(current[0], e)) <= width:
+                    current = (current[0], e)
+                    continue
+                if current is not None:
+                    out.append(current)
+                current = (s, e)
+            assert current is not None  # bounds holds a and b + 1: one piece at least
+            out.append(current)
+        lines = out
+    fitted: list[str] = []
+    for a, b in lines:
+        fitted.extend(_fit(shown(a, b), width, indent))
+    return fitted
+
+
+def _break_ranks(text: str, start: int) -> dict[int, int]:
+    """Where an equation may be broken (the operator's index, after ``start``) and how good a
+    place it is: 0 before ``= ← + −`` outside parentheses, 1 before ``× · /`` outside them, 2
+    and 3 the same inside parentheses."""
+    depth_at = []
+    depth = 0
+    for ch in text:
+        depth_at.append(depth)
+        depth += (ch == "(") - (ch == ")")
+    ranks = {}
+    for m in _OPERATOR.finditer(text):
+        p = m.start()
+        if p <= start:
+            continue
+        additive = m.group() in ("=", "←", "<-", "+", "−", "-")
+        ranks[p] = (0 if additive else 1) + (2 if depth_at[p] > 0 else 0)
+    return ranks
+
+
+def _fit(line: str, width: int, indent: str) -> list[str]:
+    """``line`` as it is when it fits; else broken at spaces (continuations at ``indent``), a
+    word too wide for any line cut with ``…``."""
+    if cells(line) <= width:
+        return [line]
+    lead = len(line) - len(line.lstrip(" "))
+    words = line[lead:].split(" ")
+    out = [line[:lead] + words[0]]
+    for word in words[1:]:
+        if cells(out[-1]) + 1 + cells(word) <= width:
+            out[-1] += " " + word
+        else:
+            out.append(indent + word)
+    fitted: list[str] = []
+    for piece in out:
+        while cells(piece) > width:
+            room = max(width - 1, 1)
+            cut = 0
+            while cut < len(piece) and cells(piece[: cut + 1]) <= room:
+                cut += 1
+            cut = max(cut, 1)
+            fitted.append(piece[:cut] + CUT)
+            rest = piece[cut:]
+            piece = (indent + rest) if cells(indent) + 1 < width else rest
+        fitted.append(piece)
+    return fitted
+
+
+_SUP_DIGITS, _SUB_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹", "₀₁₂₃₄₅₆₇₈₉"
+# a letter's superscript layer and/or subscript indices (one digit each, or comma-separated)
+_INDEXED = re.compile(
+    rf"(?<=[A-Za-z'′])(?P<sup>[{_SUP_DIGITS}]+)?(?P<sub>[{_SUB_DIGITS}]+(?:,[{_SUB_DIGITS}]+)*)?"
+)
+
+
+def _bracketed(m: re.Match) -> str:
+    sup, sub = m.group("sup"), m.group("sub")
+    out = f"[{sup.translate(str.maketrans(_SUP_DIGITS, '0123456789'))}]" if sup else ""
+    if sub:
+        digits = sub.translate(str.maketrans(_SUB_DIGITS, "0123456789"))
+        out += f"[{digits if ',' in digits else ','.join(digits)}]"
+    return out

@@ -14,6 +14,7 @@ like an interactive session. An empty line repeats the last motion command, as i
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import sys
 import threading
@@ -21,6 +22,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..number_text import count, counted
 from .errors import ConditionError, DebuggerError
 from .formatting import array, num, to_ascii
 from .formatting import value as format_value
@@ -36,13 +38,15 @@ from .linemode_commands import (  # noqa: F401 (importable from here, as before)
     _selection,
     _whole,
 )
+from .linemode_exercises import ExerciseCommands
 from .position import KIND_NAMES
 
 PROMPT = "(bpl) "
 
 
-class LineMode:
-    """The REPL. ``run()`` reads commands until ``quit`` or the end of input; returns 0."""
+class LineMode(ExerciseCommands):
+    """The REPL. ``run()`` reads commands until ``quit`` or the end of input; returns 0.
+    ``exercises``: the scenario's (``engine.debugger.exercises.Exercise``), for ``exercise``."""
 
     def __init__(
         self,
@@ -53,6 +57,8 @@ class LineMode:
         ascii: bool = False,
         title: str | None = None,
         echo: bool | None = None,
+        width: int | None = None,
+        exercises=(),
     ):
         self.ctl = controller
         self.stdin = stdin
@@ -60,8 +66,11 @@ class LineMode:
         self.ascii = ascii
         self.title = title
         self.echo = (not _isatty(stdin)) if echo is None else echo
+        self.width = _width(stdout) if width is None else width
+        """Columns equations are wrapped to (0: not wrapped): the terminal's, or $COLUMNS."""
         self.commands = _lookup()
         self.last_motion: str | None = None
+        self.exercises = tuple(exercises)
 
     # --- output -------------------------------------------------------------------------------
 
@@ -99,7 +108,7 @@ class LineMode:
                 return 0
             self.flush()
 
-    def read_line(self) -> str:
+    def read_line(self, prompt: str = PROMPT) -> str:
         """The next command line ("" at the end of input). At a terminal (the process's own
         stdin and stdout) through ``input()``, so readline gives line editing and history
         (arrow keys) as in pdb; otherwise straight from the stream."""
@@ -107,10 +116,10 @@ class LineMode:
             with contextlib.suppress(ImportError):
                 import readline  # noqa: F401  (input() uses it once imported)
             try:
-                return input(PROMPT) + "\n"
+                return input(prompt) + "\n"
             except EOFError:
                 return ""
-        self.stdout.write(PROMPT)
+        self.stdout.write(prompt)
         self.flush()
         return self.stdin.readline()
 
@@ -156,10 +165,7 @@ class LineMode:
         l = getattr(ev, "l", None)
         sup = _sup(l)
         if kind == "step_start":
-            return [
-                f"batch of {ev.batch_size} example{'s' if ev.batch_size != 1 else ''}, "
-                f"η = {num(ev.lr)}"
-            ]
+            return [f"batch of {counted(ev.batch_size, 'example')}, η = {num(ev.lr)}"]
         if kind == "forward":
             return [f"z{sup} = {_short(ev.z)}", f"a{sup} = {_short(ev.a)}"]
         if kind == "loss":
@@ -333,26 +339,31 @@ class LineMode:
 
     def do_explain(self, arg):
         select, example = _selection(arg)
-        self.write(self.ctl.explain(select, example).text(ascii=self.ascii))
+        explanation = self.ctl.explain(select, example)
+        self.write(explanation.text(ascii=self.ascii, width=self.width or None))
 
     def do_where(self, arg):
         ctl = self.ctl
         pos = ctl.position
         self.write(f"> {pos.sentence()}")
-        self.write(f"Event {pos.index + 1} of {pos.n_events} in step {pos.step}:")
+        self.write(f"Event {pos.index + 1} of {pos.n_events} in step {count(pos.step)}:")
         events = ctl.view.events
         for i, ev in enumerate(events):
             mark = ">" if i == pos.index else " "
             name = KIND_NAMES[ev.kind]
             l = getattr(ev, "l", None)
+            n = i + 1  # counted from 1, as "Event k of N" above
             self.write(
-                f" {mark} {i:2d} {name}(l={l})" if l is not None else f" {mark} {i:2d} {name}"
+                f" {mark} {n:2d} {name}(l={l})" if l is not None else f" {mark} {n:2d} {name}"
             )
         if pos.index + 1 < pos.n_events:
             rest = pos.n_events - pos.index - 1
             self.write(f"      … {rest} more event{'s' if rest != 1 else ''} to come in this step")
         oldest = ctl.timeline.oldest
-        self.write(f"back can reach step {oldest} (the history keeps {ctl.timeline.history} steps)")
+        self.write(
+            f"back can reach step {count(oldest)} (the history keeps "
+            f"{counted(ctl.timeline.history, 'step')})"
+        )
 
     def do_list(self, arg):
         ctl = self.ctl
@@ -362,7 +373,10 @@ class LineMode:
         self.write(f"  network: {net.describe()}")
         head = ">" if pos.kind in ("step_start", "step_end") else " "
         state = {"step_start": "start", "step_end": "end"}.get(pos.kind, "in progress")
-        self.write(f"{head} step {pos.step} (epoch {pos.epoch}, batch {pos.batch}): {state}")
+        self.write(
+            f"{head} step {count(pos.step)} (epoch {count(pos.epoch)}, batch {count(pos.batch)}): "
+            f"{state}"
+        )
         self.write(f"  layer 0  input    {net.n_in:3d} unit{'s' if net.n_in != 1 else ''}")
         bps = [bp for bp in ctl.breakpoints if bp.enabled and bp.layer is not None]
         for layer in net.layers:
@@ -415,10 +429,23 @@ class LineMode:
                 self.write(f"  {head}")
                 head = ""
             self.write(f"  {head:<34} {cmd.summary}")
+        self.write("b is break, as in pdb; back (bk) steps back (the lab's b key steps back).")
         self.write("'help COMMAND' for details, 'help expressions' for conditions and print.")
 
 
 # --- argument helpers ----------------------------------------------------------------------------
+
+
+def _width(stdout) -> int:
+    """The width of the terminal ``stdout`` is (``$COLUMNS`` first, as the shell sets it);
+    0 for a pipe or a file without ``$COLUMNS``: lines are then not wrapped."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        return os.get_terminal_size(stdout.fileno()).columns if _isatty(stdout) else 0
+    except (AttributeError, ValueError, OSError):
+        return 0
 
 
 def _isatty(stream) -> bool:

@@ -123,6 +123,17 @@ COMMANDS: list[Command] = [
         "J selects a unit (Forward, Loss, Delta; for Gradient and Update: the bias b[J]); J,K\n"
         "the weight W[J,K]. Units, weights and examples count from 0, layers from 1.",
     ),
+    Command(
+        "exercise",
+        ("ex",),
+        "exercise [N]",
+        "the scenario's exercises; exercise N poses one and reads your answers",
+        "The debugger moves to just before the exercise's event; type a number (within the\n"
+        "exercise's tolerance it is right), 'reveal' for the answer, or 'skip' to look around\n"
+        "first. Then the debugger steps onto the event and prints the worked equation.",
+    ),
+    Command("answer", (), "answer NUMBER", "answer the open exercise"),
+    Command("reveal", (), "reveal", "the open exercise's answer and its worked equation"),
     Command("where", ("w",), "where", "the position and the events of this step so far"),
     Command("list", ("l",), "list", "the network, with the current position marked"),
     Command("ascii", (), "ascii [on|off]", "plain ASCII symbols (delta[2][1]) instead of δ²₁"),

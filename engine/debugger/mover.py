@@ -9,11 +9,12 @@ to ``_move``. The state it works on is set up by ``Controller.__init__``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..nonfinite import first_non_finite
+from ..number_text import count
 from .breakpoints import Breakpoints
 from .conditions import QUICK_ERRORS, Expression
 from .errors import EvalError
@@ -21,6 +22,9 @@ from .position import Position
 from .stops import Stop
 from .timeline import StepRecord, Timeline
 from .view import FastContext
+
+if TYPE_CHECKING:
+    from .view import View
 
 
 class _StepEndMarker:
@@ -50,9 +54,16 @@ class Mover:
     _on_rewind: list[Callable[[int], None]]
     _interrupt: bool
     _gen: Any  # the generator of the step in progress, or None
-    _rec: StepRecord
+    _rec: StepRecord  # None only until _begin_step() (at the start and on restart)
     _index: int
     _n_events: int
+
+    if TYPE_CHECKING:  # defined by Controller (controller.py)
+
+        @property
+        def view(self) -> View: ...
+
+        def stats_of(self, rec: StepRecord) -> tuple | None: ...
 
     @property
     def position(self) -> Position:
@@ -142,6 +153,7 @@ class Mover:
             self._index += 1
             return events[self._index]
         if not rec.complete:
+            assert events is not None  # a step in progress keeps its events
             if self._gen is None:  # the step's generator was closed: start it again
                 gen = self._start_events(rec)
                 for _ in range(len(events)):
@@ -156,9 +168,11 @@ class Mover:
                 self._completed(rec)
             return ev
         self._begin_step()
+        assert self._rec.events is not None  # _begin_step() keeps the first one
         return self._rec.events[0]
 
     def _completed(self, rec: StepRecord) -> None:
+        assert rec.events is not None  # a step completes as its events are produced
         if self._n_events != len(rec.events):
             self._n_events = len(rec.events)
         for fn in self._on_step:
@@ -172,6 +186,7 @@ class Mover:
             self._index -= 1
             return
         prev = self.timeline.get(rec.step - 1)
+        assert prev is not None  # back() counted it as available
         self._close_gen()
         self.timeline.truncate_after(prev.step)
         for fn in list(self._on_rewind):
@@ -257,7 +272,7 @@ class Mover:
         nan_on = self.breakpoints.nan.enabled
         ctx = FastContext(self)
         checks = bool(at_ends or until is not None or self.stop_rule is not None)
-        rule = self.stop_rule is not None
+        rule = self.stop_rule
         # a quick look first; the full check (hit counts, messages) only when one is true
         quick = [bp.condition.quick for bp in at_ends]
         if until is not None:
@@ -292,7 +307,7 @@ class Mover:
                 if checks:
                     ctx.set(rec, prev_loss)
                     # the stop rule is asked here and again by the full check when it answers
-                    need = (rule and self.stop_rule(rec) is not None) or any_true(quick, ctx)
+                    need = (rule is not None and rule(rec) is not None) or any_true(quick, ctx)
                 else:
                     need = False
                 if need or s == max_steps or (rec.epoch == max_epochs and rec.batch == bpe):
@@ -318,8 +333,9 @@ class Mover:
         nan_bp = self.breakpoints.nan
         if not nan_bp.enabled or rec.nan_reported or rec.finite:
             return None
-        found = first_non_finite(self._events_of(rec))
-        rec.nan_scanned = len(rec.events) - 1
+        produced = self._events_of(rec)
+        found = first_non_finite(produced)
+        rec.nan_scanned = len(produced) - 1
         if found is None:
             return None
         return self._nan_stop(rec, found)
@@ -330,7 +346,7 @@ class Mover:
         nan_bp = self.breakpoints.nan
         nan_bp.hits += 1
         message = (
-            f"Non-finite value at step {rec.step}: the first one is {found.what()}. "
+            f"Non-finite value at step {count(rec.step)}: the first one is {found.what()}. "
             "(breakpoint 0; 'disable 0' turns it off)"
         )
         return Stop("nan", self.position, message, (nan_bp,), (found.what(),))
@@ -391,13 +407,17 @@ class Mover:
                 stop = Stop("end", self.position, f"Training stopped: {rec.stop_reason}.")
         if stop is None and coarse:
             if self.max_steps is not None and rec.step == self.max_steps:
-                stop = Stop("end", self.position, f"End of training: step {rec.step} (max steps).")
+                stop = Stop(
+                    "end", self.position, f"End of training: step {count(rec.step)} (max steps)."
+                )
             elif (
                 self.max_epochs is not None
                 and rec.epoch == self.max_epochs
                 and rec.batch == self.trainer.batches_per_epoch
             ):
-                stop = Stop("end", self.position, f"End of training: epoch {rec.epoch} completed.")
+                stop = Stop(
+                    "end", self.position, f"End of training: epoch {count(rec.epoch)} completed."
+                )
         return stop
 
     def _breakpoint_stop(self, fired, errors, ctx) -> Stop | None:
@@ -412,7 +432,7 @@ class Mover:
         bp = fired[0]
         details = tuple(bp.condition.witnesses(ctx)) if bp.condition is not None else ()
         where = self.position.event_name()
-        message = f"Breakpoint {bp.id} ({bp.spec()}) at step {self._rec.step}, {where}"
+        message = f"Breakpoint {bp.id} ({bp.spec()}) at step {count(self._rec.step)}, {where}"
         message += f": {'; '.join(details)}." if details else "."
         others = [b.id for b in fired[1:]]
         if others:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..events import Event
+from ..number_text import count
 
 PHASE_WORDS = {
     "forward": "forward pass",
@@ -66,7 +67,7 @@ class Position:
 
         ``Step 3, epoch 1, batch 3 — backward pass, layer 2: Delta.``
         """
-        head = f"Step {self.step}, epoch {self.epoch}, batch {self.batch}"
+        head = f"Step {count(self.step)}, epoch {count(self.epoch)}, batch {count(self.batch)}"
         name = KIND_NAMES[self.kind]
         if self.kind == "step_start":
             where = "start of the step: StepStart (nothing computed yet)"
@@ -86,7 +87,7 @@ class Position:
     def short(self) -> str:
         """``step 3 · epoch 1 · batch 3 · Delta(l=2) · event 9/15``."""
         return (
-            f"step {self.step} · epoch {self.epoch} · batch {self.batch} · "
+            f"step {count(self.step)} · epoch {count(self.epoch)} · batch {count(self.batch)} · "
             f"{self.event_name()} · event {self.index + 1}/{self.n_events}"
         )
 

@@ -21,6 +21,11 @@ from collections import deque
 
 from ..events import StepEnd
 
+# the defaults of the rings' sizes (the Controller's too)
+HISTORY = 100  # step records: how far back ``back`` reaches
+KEEP_EVENTS = 8  # recent steps that keep their events
+CHECKPOINT_EVERY = 16  # steps between trainer snapshots
+
 
 class StepRecord:
     """One step as the debugger remembers it.
@@ -67,8 +72,8 @@ class StepRecord:
         self._end: StepEnd | None = None
         self.events: list | None = None
         self.complete = complete
-        self.params_before = None
-        self.opt_before = None
+        self.params_before: tuple[dict, ...] | None = None
+        self.opt_before: tuple[dict, ...] | None = None
         self.nan_reported = False  # the first non-finite value of this step was reported
         self.nan_scanned = -1  # events up to this index were checked for non-finite values
         self.stop_reason: str | None = None  # the run's stop rule, evaluated at StepEnd
@@ -83,7 +88,7 @@ class StepRecord:
     def end(self) -> StepEnd | None:
         """The step's StepEnd event (None while the step is in progress or its statistics are
         not known yet)."""
-        if self._end is None and self.complete and self.stats is not None:
+        if self._end is None and self.complete and self.stats is not None and self.loss is not None:
             self._end = StepEnd(self.step, self.epoch, self.batch, self.loss, self.stats)
         return self._end
 
@@ -103,9 +108,9 @@ class Timeline:
         self,
         initial_snapshot,
         *,
-        history: int = 100,
-        keep_events: int = 8,
-        checkpoint_every: int = 16,
+        history: int = HISTORY,
+        keep_events: int = KEEP_EVENTS,
+        checkpoint_every: int = CHECKPOINT_EVERY,
         start: int = 0,
     ):
         if history < 1:

@@ -149,6 +149,7 @@ class View:
     def array(self, name: str, l: int | None):
         """The array ``name`` (of layer ``l``) at this position; EvalError if not computed yet."""
         if name in ("W", "b"):
+            assert l is not None  # W and b are named with their layer (the parser checks)
             return self.params(l)[name]
         if name == "x" or (name == "a" and l == 0):
             return self.find("forward", 1).a_prev
@@ -172,8 +173,18 @@ class View:
 class FastContext:
     """The names of ``conditions.py`` at the end of a step taken on the fast path."""
 
-    __slots__ = ("L", "net", "trainer", "ctl", "rec", "loss", "loss_change", "step", "epoch")
-    __slots__ += ("batch",)
+    __slots__ = (
+        "L",
+        "net",
+        "trainer",
+        "ctl",
+        "rec",
+        "loss",
+        "loss_change",
+        "step",
+        "epoch",
+        "batch",
+    )
 
     def __init__(self, ctl):
         self.L = ctl.L
@@ -197,5 +208,6 @@ class FastContext:
 
     def array(self, name: str, l: int | None) -> np.ndarray:
         if name in ("W", "b"):
+            assert l is not None  # W and b are named with their layer (the parser checks)
             return self.net.layers[l - 1].params[name]
         raise EvalError(f"{name} needs the step's events")

@@ -43,7 +43,9 @@ class Export:
 
     def arrays_bytes(self) -> bytes:
         buffer = io.BytesIO()
-        np.savez(buffer, **self.arrays)
+        assert self.arrays is not None  # asked only for an export with arrays
+        # NumPy's stubs read a ``**`` mapping as also filling savez's allow_pickle: bool
+        np.savez(buffer, **self.arrays)  # type: ignore[arg-type]
         return buffer.getvalue()
 
 
@@ -79,6 +81,7 @@ def write_export(export: Export, path: str | Path) -> list[Path]:
     path = Path(path)
     files = []
     if export.arrays is not None:
+        assert export.arrays_name is not None  # named with its arrays
         data = export.arrays_bytes()
         files.append((path.with_name(export.arrays_name), lambda f: f.write(data), True))
     files.append((path, lambda f: f.write(export.script), False))

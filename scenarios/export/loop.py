@@ -74,6 +74,7 @@ def evaluate(plan: Plan) -> list[str]:
         how = "class 1 where the " + ("sigmoid of the " if plan.loss == "bce" else "")
         how += "output is above 0.5"
     elif plan.classes == "index":
+        assert plan.n_classes is not None  # "index" encodes classes
         k = plan.n_classes - 1
         predicted = f"output[:, 0].round().clamp(0, {k}).long()"
         labels = "y[:, 0].long()"
@@ -234,13 +235,16 @@ def main(plan: Plan) -> list[str]:
         "        }",
         "        print(json.dumps(json_safe(summary), allow_nan=False))",
         "    else:",
-        '        print(f"stopped after {epoch} epochs ({steps} steps): {stop_reason}")',
+        "        epochs_run = f\"{epoch:,} epoch{'s' if epoch != 1 else ''}\"",
+        "        steps_run = f\"{steps:,} step{'s' if steps != 1 else ''}\"",
+        '        print(f"stopped after {epochs_run} ({steps_run}): {stop_reason}")',
         *_print(plan, "final: ", val="val_loss", indent=8),
     ]
     if patience:
         lines += [
             "        if best_epoch is not None:",
-            '            print(f"best validation loss {best_val_loss:.6g} at epoch {best_epoch}")',
+            '            print(f"best validation loss {best_val_loss:.6g} at epoch '
+            '{best_epoch:,}")',
         ]
     return lines
 

@@ -111,6 +111,9 @@ def check_update(c, e, sel, optimizer, hyper):
         s = hyper["rho"] * e.term("s_old").value + (1 - hyper["rho"]) * g * g
         new = old - lr * g / (math.sqrt(s) + e.term("eps").value)
     assert close(new, e.result.value) and e.result.value == (ev.W_new if is_W else ev.b_new)[idx]
+    # ΔW is the step subtracted, the event's step_W (same sign): W_new = W_old − ΔW
+    step = e.term("step").value
+    assert step == (ev.step_W if is_W else ev.step_b)[idx] and close(old - step, e.result.value)
 
 
 @pytest.mark.parametrize(
@@ -183,11 +186,17 @@ def test_text_forms_unicode_and_ascii():
     c.step(5)  # Update(l=2)
     e = c.explain((0, 1))
     lines = e.text().splitlines()
-    assert lines[2].startswith("W²₀₁ ← W²₀₁ − η ∂C/∂W²₀₁")
-    assert lines[3].strip() == (
-        f"= {num(c.event.W_old[0, 1])} − 0.5000 × {_signed(c.event.grad_W[0, 1])}"
+    # the step subtracted first, as the Update event's step_W, then the rule W ← W − ΔW
+    assert lines[2] == "ΔW²₀₁ = η ∂C/∂W²₀₁"
+    assert lines[3].strip() == f"= 0.5000 × {_signed(c.event.grad_W[0, 1])}"
+    assert lines[4].strip() == f"= {num(c.event.step_W[0, 1])}"
+    assert lines[5] == "W²₀₁ ← W²₀₁ − ΔW²₀₁"
+    assert lines[6].strip() == (
+        f"= {_signed(c.event.W_old[0, 1])} − {_signed(c.event.step_W[0, 1])}"
     )
-    assert lines[4].strip() == f"= {num(c.event.W_new[0, 1])}"
+    assert lines[7].strip() == f"= {num(c.event.W_new[0, 1])}"
+    assert e.term("step").value == c.event.step_W[0, 1]
+    assert "step_W[2][0,1] = lr dC/dW[2][0,1]" in e.text(ascii=True)
 
 
 def _signed(x):

@@ -43,7 +43,7 @@ def test_breakpoints_continue_print_display_explain():
     assert "Breakpoint 1: update@2 (stops before Update of layer 2)" in out
     assert "Breakpoint 1 (update@2) at step 1, Update(l=2)." in out
     assert "W@2[0,1] = " in out and "display 1: loss = " in out
-    assert "W²₀₁ ← W²₀₁ − η ∂C/∂W²₀₁" in out
+    assert "ΔW²₀₁ = η ∂C/∂W²₀₁" in out and "W²₀₁ ← W²₀₁ − ΔW²₀₁" in out
     assert "1   break  enabled  update@2  (hit 1 time)" in out
     assert positions(out)[-1].startswith("Step 2, epoch 1, batch 2 — update, layer 2")
 
@@ -92,7 +92,8 @@ def test_until_and_nan_stop_and_empty_line_repeats():
     pos = positions(out)
     assert pos[1].startswith("Step 2,") and pos[2].startswith("Step 3,")  # "" repeats until
     assert "Non-finite value at step 4: the first one is z of layer 2 (Forward)" in out
-    assert " >  2 Forward(l=2)" in out
+    assert " >  3 Forward(l=2)" in out  # counted from 1, as the line above the list
+    assert "Event 3 of " in out
 
 
 def test_help_lists_every_command_and_explains_one():
@@ -156,7 +157,7 @@ def test_continue_obeys_the_scenarios_stopping_rules_like_train():
     epochs = json.loads(trained.stdout)["epochs_run"]
     result = runner.invoke(main, ["debug", "overfitting-fixed-early-stopping"], input="c\n")
     assert result.exit_code == 0, result.output
-    assert "Training stopped: patience" in result.stdout
+    assert "Training stopped: the validation loss has not improved for " in result.stdout
     assert positions(result.stdout)[-1].startswith(f"Step {epochs}, epoch {epochs}, ")
 
 
@@ -200,3 +201,18 @@ def test_numbers_of_thousands_of_digits_are_one_line_errors():
     assert "Traceback" not in out
     assert out.count("at most 12 are allowed") == 3
     assert "nested too deeply" in out
+
+
+def test_explain_wraps_equations_at_the_line_modes_width():
+    """At 40 columns no line of an explanation is wider (issue 13.2); equations break at their
+    operators, so joining their lines gives the unwrapped text back."""
+    from engine.debugger.formatting import cells
+
+    script = "b update@1\nc\nexplain 0,1\nexplain\nq\n"
+    narrow = drive(script, Controller(make_trainer()), width=40)
+    wide = drive(script, Controller(make_trainer()), width=0)
+    shown = narrow.split("(bpl) explain 0,1\n")[1].split("(bpl) q")[0]
+    assert all(cells(line) <= 40 for line in shown.splitlines())
+    unwrapped = wide.split("(bpl) explain 0,1\n")[1].split("(bpl) q")[0]
+    assert max(cells(line) for line in unwrapped.splitlines()) > 40  # there was something to wrap
+    assert " ".join(shown.split()) == " ".join(unwrapped.split())

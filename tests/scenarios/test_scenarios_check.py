@@ -48,18 +48,18 @@ def test_value_claims_hold_or_fail_with_the_measured_figure(write):
         'claim = "first loss"\nkind = "value"\nmetric = "loss"\nat_step = 1\nnear = 2.5\n'
         "tolerance = 1e-12",
         'claim = "w after one step"\nkind = "value"\nmetric = "weight"\nlayer = 1\n'
-        "index = [1, 1]\nat_step = 1\nnear = 0.5\ntolerance = 1e-12",
+        "entry = [0, 0]\nat_step = 1\nnear = 0.5\ntolerance = 1e-12",
         'claim = "b after one step"\nkind = "value"\nmetric = "bias"\nlayer = 1\n'
-        "index = [1]\nat_step = 1\nnear = 0.3\ntolerance = 1e-12",
+        "entry = [0]\nat_step = 1\nnear = 0.3\ntolerance = 1e-12",
         'claim = "w before training"\nkind = "value"\nmetric = "weight"\nlayer = 1\n'
-        "index = [1, 1]\nat_step = 0\nbelow = 1e-12\nabove = -1e-12",
+        "entry = [0, 0]\nat_step = 0\nbelow = 1e-12\nabove = -1e-12",
         'claim = "false: w ends negative"\nkind = "value"\nmetric = "weight"\nlayer = 1\n'
-        "index = [1, 1]\nbelow = 0.0",
+        "entry = [0, 0]\nbelow = 0.0",
         'claim = "runs all epochs"\nkind = "value"\nmetric = "steps"\nnear = 200\ntolerance = 0',
     )
     assert [r.held for r in results] == [True, True, True, True, False, True]
     assert results[0].measured == "loss at step 1 = 2.5 (needs 2.5 ± 1e-12)"
-    assert results[4].measured.startswith("W[1, 1] of layer 1 at the end = 0.9")
+    assert results[4].measured.startswith("W¹₀₀ (W@1[0,0]) at the end = 0.9")
     assert results[4].measured.endswith("(needs < 0)")
 
 

@@ -123,4 +123,4 @@ def test_check_needs_a_scenario():
 def test_check_a_preset_by_name():
     result = invoke("check", "worked-example")
     assert result.exit_code == 0, result.output
-    assert "W[1, 1] of layer 2 at step 1 = 0.358916479" in result.stdout
+    assert "W²₀₀ (W@2[0,0]) at step 1 = 0.358916479" in result.stdout

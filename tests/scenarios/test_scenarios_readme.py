@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 import scenarios
-from scenarios import doc_tables, expect, schema
+from scenarios import doc_tables, exercises, expect, schema
+from scenarios.lesson import ACTIONS
 
 README = (Path(scenarios.__file__).parent / "README.md").read_text(encoding="utf-8")
 
@@ -19,6 +20,7 @@ TABLES = {
     "[stop]": schema.STOP,
     "[[breakpoints]]": schema.BREAKPOINT,
     "[[expect]]": expect.ALL_KEYS,
+    "[[exercises]]": exercises.EXERCISE,
 }
 
 
@@ -33,6 +35,12 @@ def test_every_claim_kind_and_metric_is_documented():
         assert f"| `{kind}` |" in README
     for metric in expect.METRICS:
         assert f"`{metric}`" in README, metric
+
+
+def test_every_lesson_action_is_documented():
+    for action in ACTIONS.values():
+        for form in action.forms:
+            assert f"`lab:{form}`" in README, form
 
 
 def test_every_preset_is_listed():

@@ -8,7 +8,7 @@ import time
 import pytest
 from textual import events
 from textual.command import CommandPalette
-from textual.widgets import Footer
+from textual.widgets import Button, Footer
 
 from engine.run_history import sampled
 from tui.keys import KEYS, PALETTE_ONLY
@@ -80,7 +80,7 @@ async def test_space_trains_until_the_stopping_rule(lab_app, settle):
         run = app.session.run
         assert run.stop_reason == "loss_below"
         assert app.session.view.status == "stopped"
-        assert "loss_below" in app.session.view.message
+        assert "the loss target was reached" in app.session.view.message
         assert run.history.epochs.last.train_loss < 0.01
 
 
@@ -180,6 +180,23 @@ async def test_r_resets_after_asking(lab_app, settle):
         assert app.session.run.trainer.steps_done == 0
         assert where(app) == (1, 0, "StepStart")
         assert (app.session.run.net.layer(1).params["W"] == W_before).all()
+
+
+async def test_the_debugger_panels_reset_button_resets_after_asking(lab_app, settle):
+    """The button's DebugCommand("reset") opens the same dialog as r (the app once awaited the
+    worker ``action_reset`` returns: a TypeError that ended the lab with a traceback)."""
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("e")
+        await settle(pilot)
+        assert app.session.run.trainer.steps_done == 1
+        app.query_one("#debug-reset", Button).press()
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.session.run.trainer.steps_done == 0
+        assert where(app) == (1, 0, "StepStart")
 
 
 async def test_l_toggles_the_log_scale(lab_app):

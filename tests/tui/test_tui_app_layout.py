@@ -16,18 +16,28 @@ def visible_panels(app) -> list[str]:
     ]
 
 
-async def test_all_five_panels_are_visible_at_120x40(lab_app):
+async def test_every_panel_is_visible_at_120x40_and_the_lesson_is_a_column(lab_app):
     app = lab_app("xor")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
+        assert app.lesson_open  # a preset with a lesson opens with it
         assert sorted(visible_panels(app)) == sorted(PANEL_NAMES)
         screen = app.screen.region
+        lesson = app.panels["lesson"].region
         for name in PANEL_NAMES:
             region = app.panels[name].region
             assert screen.contains_region(region), name
-            assert region.width >= 38 and region.height >= 10, (name, region)
+            assert region.width >= 28 and region.height >= 10, (name, region)
+            if name != "lesson":
+                assert region.right <= lesson.x, name  # the lesson: the rightmost column
         assert not app.tabs.display
         assert not app.query_one("#too-small").display
+        app.show_lesson(False)  # without it, the other five have the whole width
+        await pilot.pause()
+        assert sorted(visible_panels(app)) == sorted(set(PANEL_NAMES) - {"lesson"})
+        for name in set(PANEL_NAMES) - {"lesson"}:
+            region = app.panels[name].region
+            assert region.width >= 38 and region.height >= 10, (name, region)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (100, 30)])
@@ -36,8 +46,8 @@ async def test_smaller_terminals_show_one_panel_behind_tabs(lab_app, size):
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         assert app.tabs.display
-        assert visible_panels(app) == [TAB_ORDER[0]]
-        panel = app.panels[TAB_ORDER[0]]
+        assert visible_panels(app) == ["lesson"]  # opened with the preset, as its tab
+        panel = app.panels["lesson"]
         assert panel.region.width == size[0]
         for name in TAB_ORDER:  # every panel is reachable, by its tab
             app.tabs.active = f"tab-{name}"

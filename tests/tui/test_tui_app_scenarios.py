@@ -34,6 +34,16 @@ async def test_o_opens_the_picker_with_every_preset_and_its_lesson(lab_app):
         assert app.session.scenario.name == "xor"
 
 
+def test_the_pickers_preview_shows_a_lessons_actions_as_their_text():
+    """In the picker a lesson's lab: links do nothing, so they read as [text], not as links."""
+    from tui.screens.picker import describe
+
+    lesson = load_scenario("vanishing-gradients").lesson
+    assert "](lab:" in lesson
+    _, page = describe("vanishing-gradients")
+    assert "lab:" not in page and "[" in page
+
+
 async def test_picking_a_scenario_loads_its_network_data_and_settings(lab_app):
     app = lab_app("xor")
     async with app.run_test(size=WIDE) as pilot:

@@ -68,7 +68,9 @@ async def test_pending_update_shows_before_and_after_of_the_selected_weight():
         app.panel.refresh_view(view)
         shown = text(app, "debugger-update")
         event = view.event
-        assert f"W₃₁ {fmt(event.W_old[3, 1])} → {fmt(event.W_new[3, 1])}" in shown
+        step = event.step_W[3, 1]
+        after = f"({fmt(step)})" if step < 0 else fmt(step)
+        assert f"W₃₁ {fmt(event.W_old[3, 1])} − {after} = {fmt(event.W_new[3, 1])}" in shown
         assert f"{fmt(event.lr)}" in shown and "sgd" in shown
         equation = text(app, "debugger-equation")
         assert view.controller.explain((3, 1)).lines[0].render() in equation

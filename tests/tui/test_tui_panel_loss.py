@@ -37,12 +37,13 @@ async def test_log_toggle_changes_the_y_scale_and_the_button_asks_for_it():
         view.log_scale = True
         app.panel.refresh_view(view)
         np.testing.assert_allclose(app.panel.plotted, np.log10(loss))
-        # labelled with round losses themselves, placed at their logarithms
+        # labelled with round losses themselves, placed at their logarithms, from the round
+        # loss at or below the minimum
         labels = [float(text) for text in app.panel.y_labels]
         assert len(labels) >= 2
-        assert all(loss.min() <= v <= loss.max() for v in labels)
+        assert labels[0] <= loss.min() < labels[1] and all(v <= loss.max() for v in labels)
         np.testing.assert_allclose(app.panel.y_ticks, np.log10(labels))
-        assert "log scale" in app.query_one("#loss-scale-label", Static).content.plain
+        assert str(app.query_one("#loss-log").label) == "y: log"
         await pilot.resize_terminal(100, 30)  # repainting the log plot must not fail
         await pilot.pause()
         view.log_scale = False

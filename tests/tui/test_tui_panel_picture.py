@@ -182,6 +182,7 @@ async def test_cursor_keys_walk_units_and_weights_and_brackets_choose_the_exampl
     app = LabApp("xor")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause(0.2)
+        await pilot.press("1")  # the Network tab (the lesson's is shown first)
         await pilot.press("s")  # Forward(l=1)
         picture = app.query_one(NetworkPicture)
         picture.focus()
@@ -199,7 +200,7 @@ async def test_cursor_keys_walk_units_and_weights_and_brackets_choose_the_exampl
         app.action_show_tab("network")
         picture.focus()
         caption = app.query_one("#network-caption", Static).content.plain
-        assert "example 1/4" in caption
+        assert "example 1 of 0…3" in caption
         x_row = app.session.run.data.x_train[1]  # full batch, not shuffled: row 1
         inputs = [
             "".join(c.char for c in picture.grid[y] if c.target == ("unit", 0, k)).strip()
@@ -288,8 +289,9 @@ async def test_the_picture_follows_the_events_of_a_step_and_back():
         )  # ∂C/∂W¹ not computed yet
         update = at("update", 1)
         assert picture.shown.edge_name == "ΔW"
-        step = update.W_new - update.W_old
+        step = update.step_W  # ΔW is the step subtracted, as in every view (W ← W − ΔW)
         assert np.array_equal(picture.shown.edges[0], step)
+        assert picture.shown.what == "update: W¹ ← W¹ − ΔW¹"
         for (j, k), d in np.ndenumerate(step):
             (x, y) = cells_of(picture, ("weight", 1, j, k))[0]
             assert drawn_sign(picture, x, y) == np.sign(d)
@@ -309,12 +311,16 @@ async def test_a_network_too_large_for_nodes_is_strips_and_one_too_wide_says_so(
     app = LabApp("xor", overrides=wide)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause(0.2)
+        await pilot.press("1")  # the Network tab (the lesson's is shown first)
+        await pilot.pause(0.2)
         picture = app.query_one(NetworkPicture)
         assert [c.kind for c in picture.layout_.columns] == ["nodes", "strip", "nodes"]
     deep = ["network.layers=[" + ", ".join(['{size = 3, activation = "tanh"}'] * 60)]
     deep[0] += ', {size = 1, activation = "sigmoid"}]'
     app = LabApp("xor", overrides=deep)
     async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.2)
+        await pilot.press("1")
         await pilot.pause(0.2)
         picture = app.query_one(NetworkPicture)
         assert picture.layout_.message

@@ -42,7 +42,7 @@ def debug_command(ctx: click.Context, scenario, seed, overrides, history, ascii_
     \b
     Commands: s(tep) n(ext) f(inish) nb (next batch) e(poch) c(ontinue) r(un) N
     u(ntil) COND, back [N], restart, b(reak) [WHERE] [if COND], cl(ear), p(rint) EXPR,
-    display EXPR, explain [J | J,K], w(here), l(ist), help, q(uit).
+    display EXPR, explain [J | J,K], exercise [N], w(here), l(ist), help, q(uit).
 
     \b
     Examples:
@@ -62,5 +62,14 @@ def debug_command(ctx: click.Context, scenario, seed, overrides, history, ascii_
     except DebuggerError as e:
         click.echo(f"backprop-lab: {loaded.path}: {e}", err=True)
         ctx.exit(2)
+    from scenarios.exercises import exercises_of
+
     title = f"Debugging {loaded.name}: {loaded.title} (seed {run.seed})\n{run.net.describe()}"
-    ctx.exit(LineMode(controller, sys.stdin, sys.stdout, ascii=ascii_, title=title).run())
+    exercises = exercises_of(loaded)
+    if exercises:
+        plural = "s" if len(exercises) != 1 else ""
+        title += f"\n{len(exercises)} exercise{plural}: 'exercise' lists them."
+    mode = LineMode(
+        controller, sys.stdin, sys.stdout, ascii=ascii_, title=title, exercises=exercises
+    )
+    ctx.exit(mode.run())

@@ -73,6 +73,8 @@ def gradcheck_command(
     except ValueError as e:
         click.echo(f"backprop-lab: {e}", err=True)
         ctx.exit(2)
-    click.echo(f"{run.name or scenario} (seed {run.seed}, after {steps} steps)")
+    from engine.number_text import counted
+
+    click.echo(f"{run.name or scenario} (seed {run.seed}, after {counted(steps, 'step')})")
     click.echo(str(report))
     ctx.exit(0 if report.passed else 1)

@@ -121,13 +121,12 @@ def epoch_entries(run) -> list[dict]:
 
 
 def _fit_with_progress(run) -> dict:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import BarColumn, Progress, TextColumn
 
     columns = (
         TextColumn("[bold]{task.description}"),
         BarColumn(),
-        TextColumn("epoch"),
-        MofNCompleteColumn(),
+        TextColumn("epoch {task.completed:,.0f}/{task.total:,.0f}"),  # as count() groups them
         TextColumn("{task.fields[metrics]}"),
     )
     with Progress(*columns, transient=False) as progress:
@@ -149,6 +148,8 @@ def _fit_with_progress(run) -> dict:
 
 
 def metric_text(m) -> str:
+    from engine.number_text import percent
+
     if m.train_loss is not None:
         parts = [f"loss {m.train_loss:.4g}"]
     else:  # the training set is not evaluated every epoch here (see Run.measure_training_set)
@@ -157,40 +158,39 @@ def metric_text(m) -> str:
         parts.append(f"val loss {m.val_loss:.4g}")
     accuracy = m.val_accuracy if m.val_accuracy is not None else m.accuracy
     if accuracy is not None:
-        parts.append(f"accuracy {accuracy:.1%}")
+        parts.append(f"accuracy {percent(accuracy)}")
     return "  ".join(parts)
 
 
-REASONS = {
-    "loss_below": "the training loss fell below [stop] loss_below",
-    "patience": "the validation loss stopped improving ([stop] patience)",
-    "epochs": "the epoch limit was reached",
-    "diverged": "training diverged",
-    "max_steps": "the step limit was reached",
-}
-
-
 def report(run, summary: dict) -> list[str]:
-    """The plain final lines: how the run ended, the final metrics, the speed."""
+    """The plain final lines: how the run ended (``stopping.why_stopped``, with its figures),
+    the final metrics, the speed."""
+    from engine.number_text import count, counted, percent
+    from engine.stopping import why_stopped
+
     final = summary["final"]
+    why = why_stopped(
+        summary["stop_reason"], run.stop, run.history.epochs.last, run.early, summary["steps"]
+    )
     lines = [
-        f"{summary['scenario']} (seed {summary['seed']}): stopped after {summary['epochs_run']} "
-        f"epochs, {summary['steps']} steps: {summary['stop_reason']} — "
-        f"{REASONS.get(summary['stop_reason'], '')}"
+        f"{summary['scenario']} (seed {summary['seed']}): stopped after "
+        f"{counted(summary['epochs_run'], 'epoch')} ({counted(summary['steps'], 'step')}): {why}"
     ]
     parts = [f"train loss {_num(final['train_loss'])}"]
     if final["val_loss"] is not None:
         parts.append(f"val loss {_num(final['val_loss'])}")
     if final["accuracy"] is not None:
         which = "val accuracy" if run.data.has_validation else "accuracy"
-        parts.append(f"{which} {_num(final['accuracy'])}")
+        accuracy = final["accuracy"]
+        parts.append(f"{which} {accuracy if isinstance(accuracy, str) else percent(accuracy)}")
     lines.append("final: " + ", ".join(parts))
     if run.early is not None and run.early.best_epoch is not None:
         restored = " (weights restored)" if run.stop.restore_best else ""
         lines.append(
-            f"best validation loss {run.early.best:.6g} at epoch {run.early.best_epoch}{restored}"
+            f"best validation loss {run.early.best:.6g} at epoch "
+            f"{count(run.early.best_epoch)}{restored}"
         )
-    lines.append(f"{summary['steps_per_second']:.0f} steps per second")
+    lines.append(f"{count(round(summary['steps_per_second']))} steps per second")
     return lines
 
 

@@ -10,7 +10,11 @@
   network's prediction.
 
 Colours come from the theme (``$primary``, ``$accent``, …) so the picture reads in light and dark
-themes. The picture is redrawn only when the step count or the panel's size changed.
+themes, and the tints hold in every colour system (``tints.ramp``): blends in true colour, a few
+256-colour entries of each class's own hue in 256 colours (never the olive and teal bands a
+reduced blend becomes), and in 16 colours the class colour alone, its strength drawn with the
+shade characters ░▒▓ (one pixel per cell) on the background. The picture is redrawn only when
+the step count, the panel's size, the theme or the colour system changed.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from tui.panels.base import MUTED, Panel, Show
 from tui.panels.format import flow, fmt, fmt_fraction
 from tui.panels.loss_panel import PLOT_LIMIT
 from tui.panels.plot import CachedPlot
+from tui.panels.tints import color_system, ramp
 from tui.view import counters, drawn_params
 
 CLASS_COLORS = ("primary", "accent", "success", "error", "secondary", "warning")
@@ -42,6 +47,7 @@ MIN_TINT = 0.2
 boundary) shows even for an untrained network, whose outputs are all near ½ — with tints from 0
 the plane of a fresh network was one colour (in 256 colours exactly the background's)."""
 LEVELS = 12  # tint strengths (styles are cached per class and level)
+SHADES = "░▒▓"  # strengths in 16 colours, faint to strong
 POINT = LEVELS  # the "level" of a pixel holding a data point: the class colour itself
 GLYPH_SHARE = 8  # points are drawn as "●" when at most one cell in 8 holds one
 SAMPLES = 8  # examples shown for data that cannot be drawn
@@ -81,9 +87,14 @@ def pixel_of(value: float, axis: np.ndarray, n: int) -> int | None:
 
 
 class Palette:
-    """Theme colours for classes and tints, with a cache of cell styles."""
+    """Theme colours for classes and tints in a colour system (``tints.color_system``), with a
+    cache of cell styles. ``shaded``: the strength is drawn with ``SHADES`` in the class colour
+    on the background (16 colours, or one of the first ``n_classes`` classes with no tint of its
+    hue in 256)."""
 
-    def __init__(self, variables: dict[str, str]):
+    def __init__(
+        self, variables: dict[str, str], system: str = "truecolor", n_classes: int | None = None
+    ):
         self.background = _color(variables.get("surface") or variables.get("background"), "#1e1e1e")
         self.classes = [
             _color(variables.get(name), default)
@@ -91,17 +102,32 @@ class Palette:
                 CLASS_COLORS, ("#0178D4", "#ffa62b", "#4EBF71", "#ba3c5b", "#004578", "#ffa62b")
             )
         ]
+        self.system = system
+        self.tints = [
+            ramp(self.background, colour, LEVELS, system, lowest=MIN_TINT, reach=MAX_TINT)
+            for colour in self.classes
+        ]
+        used = zip(self.classes[: n_classes or len(self.classes)], self.tints)
+        self.shaded = system == "standard" or any(colour in tints for colour, tints in used)
         self._styles: dict = {}
 
     def tint(self, cls: int, level: int) -> Color:
-        """Pixel colour of class ``cls`` at tint ``level`` (0 = background … LEVELS − 1;
+        """Pixel colour of class ``cls`` at tint ``level`` (0 = faintest … LEVELS − 1;
         ``POINT``: the class colour itself, for a data point)."""
-        colour = self.classes[cls % len(self.classes)]
-        if level == POINT:
-            return colour
-        return self.background.blend(
-            colour, MIN_TINT + (MAX_TINT - MIN_TINT) * level / (LEVELS - 1)
-        )
+        k = cls % len(self.classes)
+        return self.classes[k] if level == POINT else self.tints[k][level]
+
+    def shade(self, cls: int, level: int) -> tuple[str, RichStyle]:
+        """The character and style of a cell of class ``cls`` at ``level`` when ``shaded``:
+        ``░▒▓`` by strength (a point: ``█``) in the class colour on the background."""
+        key = ("shade", cls, level)
+        style = self._styles.get(key)
+        if style is None:
+            colour = self.classes[cls % len(self.classes)]
+            style = Style(background=self.background, foreground=colour).rich_style
+            self._styles[key] = style
+        char = "█" if level == POINT else SHADES[level * len(SHADES) // LEVELS]
+        return char, style
 
     def cell(self, top: tuple[int, int], bottom: tuple[int, int]) -> RichStyle:
         """Style of a half-block cell: "▀" in the top pixel's colour on the bottom pixel's."""
@@ -117,7 +143,7 @@ class Palette:
         style = self._styles.get(key)
         if style is None:
             style = Style(
-                background=self.tint(*under),
+                background=self.background if self.shaded else self.tint(*under),
                 foreground=self.classes[cls % len(self.classes)],
                 bold=True,
             ).rich_style
@@ -174,6 +200,8 @@ def render_field(
             classes[r, c], levels[r, c] = k, POINT
     lines = []
     cls_rows, lvl_rows = classes.tolist(), levels.tolist()
+    if palette.shaded:
+        return Field(_shaded_lines(cls_rows, lvl_rows, marks, palette))
     for r in range(0, rows - 1, 2):
         parts: list[Segment] = []
         text, style = "", None
@@ -195,6 +223,34 @@ def render_field(
             parts.append(Segment(text, style))
         lines.append(Strip(parts, cols))
     return Field(lines)
+
+
+def _shaded_lines(cls_rows, lvl_rows, marks, palette: Palette) -> list[Strip]:
+    """The cells of a shaded picture: one pixel per cell (the upper of each pair), its class
+    colour on the background, ``░▒▓`` by strength; a point as ``●`` (or a ``█`` pixel)."""
+    lines = []
+    for r in range(0, len(cls_rows) - 1, 2):
+        parts: list[Segment] = []
+        text, style = "", None
+        top_c, top_l, bot_c, bot_l = cls_rows[r], lvl_rows[r], cls_rows[r + 1], lvl_rows[r + 1]
+        for c in range(len(top_c)):
+            k = marks.get((r // 2, c))
+            if k is not None:
+                char, cell = "●", palette.point(k, (top_c[c], top_l[c]))
+            elif bot_l[c] == POINT:  # a point drawn as a pixel in the lower half
+                char, cell = palette.shade(bot_c[c], POINT)
+            else:
+                char, cell = palette.shade(top_c[c], top_l[c])
+            if cell is style:
+                text += char
+                continue
+            if style is not None:
+                parts.append(Segment(text, style))
+            text, style = char, cell
+        if style is not None:
+            parts.append(Segment(text, style))
+        lines.append(Strip(parts, len(top_c)))
+    return lines
 
 
 class DataPanel(Panel):
@@ -236,7 +292,7 @@ class DataPanel(Panel):
         canvas = self.query_one("#data-canvas", Static)
         step = counters(view)[0]
         self.params = drawn_params(view)  # those of ``step``
-        key = (id(run), step, mode, canvas.size, self.app.theme)
+        key = (id(run), step, mode, canvas.size, self.app.theme, self._system())
         if key == self._drawn:
             return
         only_steps = (
@@ -253,7 +309,7 @@ class DataPanel(Panel):
         if self.waiting_for_size:  # not laid out yet (the lab's first frame): drawn once it has
             # its size; the line under it now, so that the picture's size is its final one
             if mode == "plane":
-                note = legend(run.data, Palette(self.app.theme_variables), self.content_size.width)
+                note = legend(run.data, self._palette(), self.content_size.width)
             else:
                 note = Content.styled(CURVE_NOTE, MUTED)
             self.query_one("#data-note", Static).update(note)
@@ -278,7 +334,7 @@ class DataPanel(Panel):
         cols = max(min(canvas.size.width, rows), 8)
         grid = run.predict_grid(min(max(cols, rows, 16), MAX_RESOLUTION), self.params)
         data = run.data
-        palette = Palette(self.app.theme_variables)
+        palette = self._palette()
         values = np.asarray(grid.values, dtype=np.float64)
         if data.task == "regression":
             # one colour scale for targets and predictions: the targets' range, so a point
@@ -312,6 +368,15 @@ class DataPanel(Panel):
         if not np.all(np.isfinite(values)):
             key = Content.assemble(key, ("  outputs not finite", "$text-warning"))
         note.update(key)
+
+    def _system(self) -> str:
+        return color_system(self.app)
+
+    def _palette(self) -> Palette:
+        """The palette of the present theme in the app's colour system."""
+        data = self.last_view.run.data
+        n = 2 if data.task == "regression" else max(len(data.class_names or []), 2)
+        return Palette(self.app.theme_variables, self._system(), n)
 
     # --- 1-D: the curve -----------------------------------------------------------------------
 
@@ -412,7 +477,7 @@ def legend(data, palette: Palette, width: int = 0) -> Content:
         items = [
             Content.assemble(("● ", _style(palette.classes[0])), (f"low {fmt(lo)}", MUTED)),
             Content.assemble(("● ", _style(palette.classes[1])), (f"high {fmt(hi)}", MUTED)),
-            Content.styled("(tint: predicted value)", MUTED),
+            Content.styled(f"({_strength(palette)}: predicted value)", MUTED),
         ]
         return flow(items, width)
     names = list(data.class_names or [])
@@ -420,8 +485,13 @@ def legend(data, palette: Palette, width: int = 0) -> Content:
     for k in range(min(max(len(names), 2), len(CLASS_COLORS))):
         name = names[k] if k < len(names) else f"class {k}"
         items.append(Content.assemble(("● ", _style(palette.classes[k])), (name, MUTED)))
-    items.append(Content.styled("(tint: confidence)", MUTED))
+    items.append(Content.styled(f"({_strength(palette)}: confidence)", MUTED))
     return flow(items, width)
+
+
+def _strength(palette: Palette) -> str:
+    """What shows a pixel's strength: the tint, or the shade characters."""
+    return SHADES if palette.shaded else "tint"
 
 
 def drawing_mode(n_features: int, task: str, n_outputs: int, n_examples: int) -> str:

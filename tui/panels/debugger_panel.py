@@ -8,8 +8,8 @@
   numbers, large ones cut to their corners; scrollable (``event_arrays.py``).
 - **Equation** for the selected unit or weight, with its numbers, from the debugger's
   explanations (``engine.debugger.explain``); the panel does not compute it.
-- **Pending update** (at an Update event): the selected weight — or the layer's corner — before
-  and after, and the step.
+- **Pending update** (at an Update event): the rule W ← W − ΔW with the numbers of the selected
+  weight — or the layer's corner — and its unit's bias (ΔW is the step subtracted, ``step_W``).
 - **Breakpoints**: the list, with enabled flag and hit counts.
 
 With the panel focused, ↑/↓ select the unit and ←/→ the incoming weight (``SelectUnit`` /
@@ -17,6 +17,8 @@ With the panel focused, ↑/↓ select the unit and ←/→ the incoming weight 
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 from textual import on
@@ -27,12 +29,13 @@ from textual.content import Content
 from textual.widgets import Button, Static
 
 from engine.debugger import DebuggerError
-from engine.debugger.formatting import symbol
+from engine.debugger.formatting import sup, symbol, wrap_equation
+from engine.number_text import counted
 from tui.example import current_example
 from tui.messages import DebugCommand, SelectUnit, SelectWeight
 from tui.panels.base import ACCENT, MUTED, Panel, Show
 from tui.panels.event_arrays import event_arrays
-from tui.panels.format import WARNING, fmt, fmt_count, styled_number
+from tui.panels.format import WARNING, fmt, fmt_count
 from tui.view import counters
 
 COMMAND_BUTTONS = (
@@ -63,18 +66,18 @@ def position_line(view) -> Content:
             ("step ", MUTED),
             fmt_count(step),
             ("  epoch ", MUTED),
-            str(epoch),
+            fmt_count(epoch),
             ("  batch ", MUTED),
-            f"{batch}/{trainer.batches_per_epoch}",
+            f"{fmt_count(batch)}/{fmt_count(trainer.batches_per_epoch)}",
             ("  " + view.status, MUTED),
         )
     parts: list = [
         ("step ", MUTED),
         fmt_count(position.step),
         ("  epoch ", MUTED),
-        str(position.epoch),
+        fmt_count(position.epoch),
         ("  batch ", MUTED),
-        f"{position.batch}/{trainer.batches_per_epoch}",
+        f"{fmt_count(position.batch)}/{fmt_count(trainer.batches_per_epoch)}",
         ("  phase ", MUTED),
         (position.phase, ACCENT),
     ]
@@ -107,10 +110,11 @@ def explain_select(view) -> tuple[int, ...] | None:
     return None
 
 
-def explanation(view) -> tuple[Content, Content, Content]:
+def explanation(view, width: int | None = None) -> tuple[Content, Content, Content]:
     """(title, equations, notes) for the selection at the current event, as the debugger writes
-    them (``Controller.explain``); its reason when it cannot explain here. Equations keep their
-    alignment (shown unwrapped); the title and notes are prose (wrapped)."""
+    them (``Controller.explain``); its reason when it cannot explain here. Equations are wrapped
+    to ``width`` at their operators (``wrap_equation``), never cut; the title and notes are
+    prose (wrapped by the widget)."""
     event = view.event
     if event is None:
         return (
@@ -122,15 +126,42 @@ def explanation(view) -> tuple[Content, Content, Content]:
         result = view.controller.explain(explain_select(view), current_example(view).index)
     except DebuggerError as e:
         return Content.styled(str(e), MUTED), EMPTY, EMPTY
-    equations = Content("\n").join(Content(line.render()) for line in result.lines)
+    equations = Content("\n").join(
+        _marked(Content(line.render(width=width))) for line in result.lines
+    )
     notes = Content("\n").join(
         Content.styled(note, WARNING if "not finite" in note else MUTED) for note in result.notes
     )
     return Content.styled(result.title, ACCENT), equations, notes
 
 
-def pending_update(view) -> Content:
-    """Before/after of the selected weight (or the layer's first entries) at an Update event."""
+NOT_FINITE = re.compile(r"-?\binf\b|\bnan\b")
+
+
+def _marked(content: Content) -> Content:
+    """Non-finite numbers in the warning colour."""
+    return content.highlight_regex(NOT_FINITE, style=WARNING)
+
+
+def update_rule(name: str, old: float, step: float, new: float, width: int | None) -> Content:
+    """One entry of the pending update as the rule with its numbers, ``W₀₀ 0.3544 − (−0.01316)
+    = 0.3676`` (p_new = p_old − step: the step is the Update event's ``step_W``, ΔW), wrapped
+    to ``width`` like every equation."""
+    text = f"{name} {fmt(old)} − {_after_operator(step)} = {fmt(new)}"
+    lines = wrap_equation(text, width)
+    first = Content(lines[0]).stylize(MUTED, 0, len(name))
+    return _marked(Content("\n").join([first, *map(Content, lines[1:])]))
+
+
+def _after_operator(x: float) -> str:
+    """``fmt(x)``, in parentheses when negative (after a minus sign)."""
+    text = fmt(x)
+    return f"({text})" if text.startswith("-") else text
+
+
+def pending_update(view, width: int | None = None) -> Content:
+    """At an Update event: the rule W ← W − ΔW with the numbers of the selected weight (or the
+    first entries of its unit's row, or of row 0) and of its unit's bias."""
     event = view.event
     if event is None or event.kind != "update":
         return Content.styled("Shown at an update event (f finishes the backward phase).", MUTED)
@@ -143,6 +174,7 @@ def pending_update(view) -> Content:
         entries = [(j, k) for k in range(min(event.W_old.shape[1], 4))]
     else:
         entries = [(0, k) for k in range(min(event.W_old.shape[1], 4))]
+    s = sup(l)
     lines = [
         Content.assemble(
             (f"{event.optimizer}", ACCENT),
@@ -150,33 +182,28 @@ def pending_update(view) -> Content:
             fmt(event.lr),
             ("  t ", MUTED),
             str(event.t),
-        )
+        ),
+        Content.styled(f"W{s} ← W{s} − ΔW{s}, b{s} ← b{s} − Δb{s}", MUTED),
     ]
     for j, k in entries:
         if not (0 <= j < event.W_old.shape[0] and 0 <= k < event.W_old.shape[1]):
             continue
         lines.append(
-            Content.assemble(
-                (f"{symbol('W', None, (j, k))} ", MUTED),
-                styled_number(event.W_old[j, k]),
-                (" → ", MUTED),
-                styled_number(event.W_new[j, k]),
-                ("   Δ ", MUTED),
-                styled_number(-event.step_W[j, k]),
+            update_rule(
+                symbol("W", None, (j, k)),
+                event.W_old[j, k],
+                event.step_W[j, k],
+                event.W_new[j, k],
+                width,
             )
         )
     j = entries[0][0] if entries else 0
     if 0 <= j < event.b_old.shape[0]:
-        lines.append(
-            Content.assemble(
-                (f"{symbol('b', None, (j,))}  ", MUTED),
-                styled_number(event.b_old[j]),
-                (" → ", MUTED),
-                styled_number(event.b_new[j]),
-            )
-        )
+        b = symbol("b", None, (j,))
+        lines.append(update_rule(b, event.b_old[j], event.step_b[j], event.b_new[j], width))
     changed = np.count_nonzero(event.W_new != event.W_old)
-    lines.append(Content.styled(f"{changed} of {event.W_old.size} weights change", MUTED))
+    total = counted(event.W_old.size, "weight")
+    lines.append(Content.styled(f"{fmt_count(changed)} of {total} change", MUTED))
     return Content("\n").join(lines)
 
 
@@ -302,13 +329,14 @@ class DebuggerPanel(Panel):
         self.query_one("#debugger-event", Static).update(
             event_arrays(view.event, width if width > 10 else None)
         )
-        title, equations, notes = explanation(view)
+        room = self.equation_width()
+        title, equations, notes = explanation(view, room)
         self.query_one("#debugger-equation-title", Static).update(title)
         equation = self.query_one("#debugger-equation", Static)
         equation.update(equations)
         equation.display = bool(equations.plain)
         self.query_one("#debugger-equation-notes", Static).update(notes)
-        self.query_one("#debugger-update", Static).update(pending_update(view))
+        self.query_one("#debugger-update", Static).update(pending_update(view, room))
         self.query_one("#debugger-breakpoints", Static).update(breakpoint_lines(view))
         running = view.status == "running"
         self.query_one("#debug-continue", Button).display = not running
@@ -317,6 +345,13 @@ class DebuggerPanel(Panel):
             self.border_subtitle = "diverged"
         else:
             self.border_subtitle = view.status
+
+    def equation_width(self) -> int | None:
+        """The cells an equation line may take in the right column (room kept for its
+        scrollbar); None before the panel is laid out (it is drawn again once it is)."""
+        side = self.query_one("#debugger-side", ScrollableContainer)
+        room = side.content_region.width - side.styles.scrollbar_size_vertical
+        return room if room > 10 else None
 
     def show_position(self, view) -> None:
         """Only the position line: cheap enough for every frame while training runs."""

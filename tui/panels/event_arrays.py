@@ -8,6 +8,7 @@ import numpy as np
 from textual.content import Content
 
 from engine.debugger.formatting import sup
+from engine.number_text import counted
 from tui.panels.base import ACCENT, MUTED
 from tui.panels.format import array_lines, array_summary, fmt, styled_number
 
@@ -43,7 +44,7 @@ EVENT_TITLES = {
     "delta": "backward: δˡ = from above ⊙ σ′(zˡ)",
     "gradient": "backward: ∂C/∂Wˡ = δˡᵀ aˡ⁻¹, ∂C/∂bˡ = Σ δˡ",
     "clip": "gradient clipping",
-    "update": "update (computed, not yet applied)",
+    "update": "update: Wˡ ← Wˡ − ΔWˡ (computed, not yet applied)",
     "step_end": "end of the step (updates applied)",
 }
 FUSED_TITLE = "backward: δᴸ = ∂C/∂zᴸ computed with the loss (fused: a − y form, stable)"
@@ -79,6 +80,29 @@ def fitted_array_lines(array, width: int | None) -> tuple[list[Content], int]:
         cols -= 1
         lines = array_lines(array, ARRAY_ROWS, cols)
     return lines, cols
+
+
+MAX_INDICES = 64  # rows of a batch listed in full; a larger batch shows its first ones
+
+
+def index_lines(indices, width: int | None) -> list[Content]:
+    """The training-set rows of the batch, in its order, as a list wrapped to ``width``: all of
+    them up to ``MAX_INDICES``, else the first ones and how many more."""
+    rows = [str(int(i)) for i in np.asarray(indices).ravel()]
+    shown = (
+        rows
+        if len(rows) <= MAX_INDICES
+        else [*rows[:MAX_INDICES], f"… {len(rows) - MAX_INDICES} more"]
+    )
+    head = Content.assemble(
+        (ARRAY_NAMES["indices"], "bold"),
+        "  ",
+        (f"{counted(len(rows), 'example')}, in order", MUTED),
+    )
+    text = ", ".join(shown)
+    body = wrap(text, width, ", ") if width else [text]
+    body = [line + ("," if k < len(body) - 1 else "") for k, line in enumerate(body)]
+    return [head, *map(Content, body)]
 
 
 STAT_COLUMNS = (
@@ -141,6 +165,9 @@ def event_arrays(event, width: int | None = None) -> Content:
             shown = styled_number(value) if not isinstance(value, str) else Content(value)
             lines.append(Content.assemble((f"{name} ", MUTED), shown))
     for name, array in event.arrays().items():
+        if name == "indices":  # which examples: a list, not statistics of their numbers
+            lines.extend(index_lines(array, width))
+            continue
         label = with_layer(ARRAY_NAMES.get(name, name), l)
         shape, _, summary = array_summary(array).partition("  ")
         lines.append(Content.assemble((label, "bold"), "  ", (shape, MUTED)))

@@ -12,7 +12,7 @@ import math
 import numpy as np
 from textual.content import Content
 
-from engine.number_text import short_exponent, special
+from engine.number_text import count, percent, short_exponent, special
 
 WARNING = "bold $text-warning"
 """Style of non-finite numbers (theme variable, so it reads in light and dark themes)."""
@@ -70,12 +70,12 @@ def styled_number(x, digits: int = 4, style: str = "") -> Content:
 
 
 def fmt_fraction(x) -> str:
-    """A fraction in [0, 1] as a percentage with up to one decimal: ``0.257`` → ``25.7%``."""
-    if not is_finite(x):
+    """A fraction in [0, 1] as a percentage (``engine.number_text.percent``: ``0.257`` →
+    ``25.7%``, ``0.99996`` → ``99.996%``); anything that is not a number as ``fmt`` writes it."""
+    try:
+        return percent(x)
+    except (TypeError, ValueError):
         return fmt(x)
-    percent = 100 * float(x)
-    text = f"{percent:.1f}".rstrip("0").rstrip(".")
-    return f"{text}%"
 
 
 def flow(items, width: int, gap: str = "  ") -> Content:
@@ -119,6 +119,57 @@ def nice_ticks(lo: float, hi: float, n: int = 4) -> list[float]:
     return chosen
 
 
+def widened(lo: float, hi: float, least: float) -> tuple[float, float]:
+    """[lo, hi] widened about its middle to a span of at least ``least`` (as it is when it
+    spans that already): an axis never magnifies a change smaller than ``least`` to its full
+    height."""
+    if hi - lo >= least:
+        return lo, hi
+    middle = (lo + hi) / 2
+    return middle - least / 2, middle + least / 2
+
+
+def log_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
+    """Ticks of a log axis spanning log₁₀ values ``lo`` … ``hi``, as log₁₀ of round values:
+    the finest of the series 1·10ᵏ, 1 and 5, 1-2-5, 1-2-3-5, 1…9 × 10ᵏ that gives at most
+    ``n``; over many decades every 2nd, 5th, 10th, 20th … power of ten. The first tick is the
+    largest of those values at or below the minimum, so the labels reach the bottom of the
+    curve (the axis is drawn from there); when the range lies between two of them, both."""
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return []
+    hi = max(hi, lo)
+    chosen: list[float] = []
+    for mantissas in ((1,), (1, 5), (1, 2, 5), (1, 2, 3, 5), (1, 2, 3, 4, 5, 6, 7, 8, 9)):
+        values = [
+            math.log10(m) + d
+            for d in range(math.floor(lo) - 1, math.ceil(hi) + 1)
+            for m in mantissas
+        ]
+        ticks = _from_bottom(values, lo, hi)
+        if chosen and len(ticks) > n:
+            break
+        chosen = ticks
+        if len(ticks) >= n:
+            break
+    if len(chosen) == 1:  # a range within two round values: the one above too
+        above = [v for v in values if v > chosen[0] + 1e-9]
+        return chosen + above[:1]
+    if len(chosen) <= n:
+        return chosen
+    for every in (k * 10**e for e in range(0, 6) for k in (1, 2, 5)):  # decades apart
+        bottom = math.floor(lo + 1e-9)
+        ticks = [float(d) for d in range(bottom, math.ceil(hi) + 1, every) if d <= hi + 1e-9]
+        if len(ticks) <= n:
+            return ticks
+    return chosen[:: math.ceil(len(chosen) / n)]
+
+
+def _from_bottom(values: list[float], lo: float, hi: float) -> list[float]:
+    """The largest of ``values`` at or below ``lo``, then those in (lo, hi]."""
+    below = [v for v in values if v <= lo + 1e-9]
+    return ([max(below)] if below else []) + [v for v in values if lo + 1e-9 < v <= hi + 1e-9]
+
+
 def fmt_ticks(ticks) -> list[str]:
     """Axis labels for ``ticks`` in one format: as many decimals as the finest tick needs, or
     scientific notation for all when the magnitudes are tiny or huge."""
@@ -136,8 +187,8 @@ def fmt_ticks(ticks) -> list[str]:
 
 
 def fmt_count(n: int) -> str:
-    """An integer with thin grouping: ``12345`` → ``12,345``."""
-    return f"{int(n):,}"
+    """An integer in groups of three: ``12345`` → ``12,345`` (``engine.number_text.count``)."""
+    return count(n)
 
 
 def fmt_shape(shape) -> str:

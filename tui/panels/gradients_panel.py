@@ -31,7 +31,7 @@ from textual.widgets import Select, Static
 from engine.stats import STAT_NAMES
 from tui.messages import CycleStat
 from tui.panels.base import MUTED, Panel, Show
-from tui.panels.format import WARNING, fmt, fmt_count, fmt_fraction, is_finite
+from tui.panels.format import WARNING, fmt, fmt_count, fmt_fraction, is_finite, widened
 from tui.view import STATS
 
 
@@ -260,9 +260,17 @@ def column_means(series: np.ndarray, width: int) -> np.ndarray:
     return sums / np.diff(edges)
 
 
+MIN_DECADES = 0.5
+"""A history strip on a log axis spans at least half a decade (× 3.2): a magnitude that hardly
+changes is drawn nearly level, not magnified to the strip's full height."""
+MIN_FRACTION_SPAN = 0.1
+"""A strip of fractions (dead, saturated) spans at least 0.1 of [0, 1], for the same reason."""
+
+
 def strip_range(stat: str, columns: list[np.ndarray]) -> tuple[float, float]:
     """The value range the history strips share: the finite values' range (positive ones on
-    log axes), or the whole axis when there is none."""
+    log axes) widened to at least ``MIN_DECADES`` or ``MIN_FRACTION_SPAN``, or the whole axis
+    when there is none."""
     b = BANDS[stat]
     values = np.concatenate(columns) if columns else np.zeros(0)
     values = values[np.isfinite(values)]
@@ -271,11 +279,14 @@ def strip_range(stat: str, columns: list[np.ndarray]) -> tuple[float, float]:
     if values.shape[0] == 0:
         return b.lo, b.hi
     lo, hi = float(values.min()), float(values.max())
-    if b.log and hi <= lo * 1.0001:
-        lo, hi = lo / 10, hi * 10
-    elif not b.log and hi - lo < 1e-3:
-        lo, hi = max(lo - 0.05, 0.0), min(hi + 0.05, 1.0)
-    return lo, hi
+    if b.log:
+        if math.log10(hi) - math.log10(lo) >= MIN_DECADES:
+            return lo, hi
+        low, high = widened(math.log10(lo), math.log10(hi), MIN_DECADES)
+        return 10.0**low, 10.0**high
+    low, high = widened(lo, hi, MIN_FRACTION_SPAN)
+    shift = max(0.0, -low) - max(0.0, high - 1.0)  # fractions stay in [0, 1]
+    return max(low + shift, 0.0), min(high + shift, 1.0)
 
 
 def history_strip(stat: str, means: np.ndarray, lo: float, hi: float) -> Content:

@@ -2,8 +2,14 @@
 
 The plot draws the run's bounded history (``engine.history.StatsHistory``), reduced to at most
 ``MAX_POINTS`` points by averaging neighbouring points, so it costs the same after 10 steps or
-10⁶. Validation loss, where the data has a validation split, is drawn per epoch. The y axis is
-linear or logarithmic (``view.log_scale``; the "log" button or the app's ``l`` key toggles it).
+10⁶. Validation loss, where the data has a validation split, is drawn per epoch; the legend
+above the plot names every curve drawn. The y axis is linear or logarithmic (``view.log_scale``;
+the button beside the legend names the present scale, and it or the app's ``l`` key switches it).
+
+The axes do not mislead: the linear axis spans at least ``MIN_SPAN`` of the loss's size, so a
+loss that barely moves is drawn nearly flat, and the line under the plot says how little it
+varies; the log axis is labelled down to the curve's minimum; when most of the curve is pressed
+into the bottom row by a spike (or a steep start), the line under the plot suggests ``l``.
 Non-finite losses are left out of the plot and named in the line under it.
 """
 
@@ -20,15 +26,17 @@ from textual.content import Content
 from textual.widgets import Button, Static
 
 from tui.messages import ToggleLogScale
-from tui.panels.base import MUTED, Panel, Show
+from tui.panels.base import MUTED, WARNING, Panel, Show
 from tui.panels.format import (
     flow,
     fmt,
     fmt_count,
     fmt_fraction,
     fmt_ticks,
+    log_ticks,
     nice_ticks,
     styled_number,
+    widened,
 )
 from tui.panels.plot import CachedPlot
 from tui.view import counters
@@ -74,27 +82,63 @@ def step_ticks(first: float, last: float, n: int = 5) -> list[int]:
     return ticks or [int(round(first))]
 
 
-def value_ticks(values: np.ndarray, log_scale: bool = False) -> tuple[list[float], list[str]]:
-    """Round y ticks spanning the finite ``values``, and their labels in one format.
+MIN_SPAN = 0.05
+"""The linear y axis spans at least this fraction of the loss's size: a loss that varies less
+(dying-relu's 0.6930 … 0.6945) is drawn nearly flat, as it is, not magnified to the plot's
+height, and the line under the plot says by how little it varies."""
+SQUEEZED = 0.8
+"""On the linear scale, when this share of the points lies in the plot's bottom row (a spike or
+a steep start sets the scale), the line under the plot suggests the log scale."""
 
-    On the log scale the values are log₁₀ of the losses: ticks at whole decades when they span
-    two or more, otherwise at round losses (labels are the losses, not their logarithms).
-    """
+
+WIDE_DECADES = 3
+"""On the linear scale, a loss spanning this many decades (a diverging run) makes the line
+under the plot suggest the log scale, on which all of it can be seen."""
+
+
+def y_range(values: np.ndarray, log_scale: bool = False) -> tuple[float, float] | None:
+    """The y axis for the finite ``values`` (log₁₀ of the losses on the log scale): their range,
+    on the linear scale widened to at least ``MIN_SPAN`` of their size (``widened``), on the
+    log scale from the round value at or below the minimum (``log_ticks``). None: no values."""
     values = values[np.isfinite(values)]
     if values.shape[0] == 0:
-        return [], []
+        return None
     lo, hi = float(values.min()), float(values.max())
+    if log_scale:
+        ticks = log_ticks(lo, hi)
+        return (min(ticks[0], lo), max(ticks[-1], hi)) if ticks else (lo, hi)
+    lo_shown, hi_shown = widened(lo, hi, MIN_SPAN * max(abs(lo), abs(hi)))
+    if lo >= 0 > lo_shown:  # a loss is never negative: widen upwards instead
+        lo_shown, hi_shown = 0.0, hi_shown - lo_shown
+    return lo_shown, hi_shown
+
+
+def value_ticks(values: np.ndarray, log_scale: bool = False) -> tuple[list[float], list[str]]:
+    """Round y ticks over the axis ``y_range`` gives the finite ``values``, and their labels.
+
+    On the log scale the values are log₁₀ of the losses: ticks at round losses from the one at
+    or below the minimum (``log_ticks``), labelled with the losses, not their logarithms.
+    """
+    shown = y_range(values, log_scale)
+    if shown is None:
+        return [], []
+    lo, hi = shown
     if not log_scale:
         ticks = nice_ticks(lo, hi)
         return ticks, fmt_ticks(ticks)
-    decades = list(range(math.ceil(lo - 1e-9), math.floor(hi + 1e-9) + 1))
-    if len(decades) >= 2:
-        every = max(1, math.ceil((len(decades) - 1) / 4))
-        ticks = [float(d) for d in decades[::every]]
-        return ticks, [fmt(10.0**d) for d in ticks]
-    losses = nice_ticks(10.0**lo, 10.0**hi)
-    losses = [v for v in losses if v > 0]
-    return [math.log10(v) for v in losses], fmt_ticks(losses)
+    ticks = log_ticks(lo, hi)
+    losses = [10.0**t for t in ticks]
+    decades = ticks[-1] - ticks[0] >= 2 if ticks else False
+    return ticks, [fmt(v) for v in losses] if decades else fmt_ticks(losses)
+
+
+def squeezed(values: np.ndarray, lo: float, hi: float, rows: int) -> bool:
+    """Whether ``SQUEEZED`` of the finite ``values`` fall in the bottom one of ``rows`` rows of
+    a linear axis from ``lo`` to ``hi`` (at least 10 points)."""
+    values = values[np.isfinite(values)]
+    if values.shape[0] < 10 or hi <= lo or rows < 2:
+        return False
+    return bool(np.mean((values - lo) / (hi - lo) < 1.0 / rows) >= SQUEEZED)
 
 
 def validation_curve(epochs) -> tuple[np.ndarray, np.ndarray]:
@@ -107,6 +151,10 @@ def validation_curve(epochs) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(0), np.zeros(0)
     steps, val = np.array(items, dtype=np.float64).T
     return steps, val
+
+
+SCALE_LABELS = {False: "y: linear", True: "y: log"}
+"""The scale button names the y axis's present scale, in the one word used for it everywhere."""
 
 
 class LossPanel(Panel):
@@ -141,12 +189,15 @@ class LossPanel(Panel):
         self.x_labels: list[str] = []  # the axes' tick labels as last plotted
         self.y_ticks: list[float] = []
         self.y_labels: list[str] = []
+        self.flat: tuple[float, float] | None = None  # (lo, hi) when the axis was widened
+        self.squeezed = False  # most points are in the bottom row of the linear axis
+        self.decades = 0  # whole decades between the smallest and largest loss plotted
         self._initial_of: tuple | None = None  # (run, its metrics before any step)
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="panel-buttons"):
             yield Show("", id="loss-scale-label")
-            yield Button("log", id="loss-log", compact=True, tooltip="Linear / log scale (l)")
+            yield Button(SCALE_LABELS[False], id="loss-log", compact=True)
         yield CachedPlot(id="loss-plot")
         yield Show("", id="loss-stats")
 
@@ -179,12 +230,15 @@ class LossPanel(Panel):
             self._plotted = key
             self._plot(steps, epochs)
             self.note_drawn()
-        scale = "log scale" if self.log_scale else "linear scale"
-        key: list = [(scale, MUTED), ("  ━", "$primary"), (" train", MUTED)]
-        if len(epochs) and epochs.last.val_loss is not None:
+        key: list = [("━", "$primary"), (" train", MUTED)]
+        if len(validation_curve(epochs)[0]):  # every curve drawn is named
             key += [("  ━", "$warning"), (" validation", MUTED)]
         self.query_one("#loss-scale-label", Static).update(Content.assemble(*key))
-        self.query_one("#loss-log", Button).label = "linear" if self.log_scale else "log"
+        button = self.query_one("#loss-log", Button)
+        button.label = SCALE_LABELS[self.log_scale]
+        button.tooltip = (
+            f"The y axis is {'log' if self.log_scale else 'linear'}: l or a click switches it"
+        )
         self.query_one("#loss-stats", Static).update(self._stats_line(view))
 
     @property
@@ -231,7 +285,20 @@ class LossPanel(Panel):
             plt.plot(steps.tolist(), loss.tolist(), marker="braille", color=train_color)
         if val_x.shape[0]:
             plt.plot(val_x.tolist(), val_y.tolist(), marker="braille", color=val_color)
-        ticks, labels = value_ticks(np.concatenate([loss, val_y]), self.log_scale)
+        values = np.concatenate([loss, val_y])
+        ticks, labels = value_ticks(values, self.log_scale)
+        shown = y_range(values, self.log_scale)
+        self.flat, self.squeezed, self.decades = None, False, 0
+        if shown is not None:
+            plt.ylim(*shown)
+            finite = values[np.isfinite(values)]
+            lo, hi = float(finite.min()), float(finite.max())
+            if not self.log_scale and (lo, hi) != shown:
+                self.flat = (lo, hi)
+            rows = max(widget.size.height - 3, 2)  # less the x axis, its ticks and its label
+            self.squeezed = not self.log_scale and squeezed(loss, *shown, rows)
+            if not self.log_scale and lo > 0:
+                self.decades = int(math.log10(hi / lo))
         if ticks:  # plotext's own labels print every digit of large numbers
             plt.yticks(ticks, labels)
             self.y_ticks, self.y_labels = ticks, labels
@@ -256,7 +323,7 @@ class LossPanel(Panel):
         last = run.history.steps.last()  # the curve's last point
         loss = last[1] if last is not None else None
         items: list[Content] = [
-            _item("epoch ", str(epoch)),
+            _item("epoch ", fmt_count(epoch)),
             _item("step ", fmt_count(step)),
         ]
         if loss is not None:
@@ -277,6 +344,21 @@ class LossPanel(Panel):
             items.append(Content.styled("not plotted", MUTED))
         if self.clipped:
             items.append(Content.styled(f"plot clipped at {fmt(PLOT_LIMIT)}", "$text-warning"))
+        if self.flat is not None:
+            lo, hi = self.flat
+            spread = (hi - lo) / max(abs(lo), abs(hi)) if hi > lo else 0.0
+            items.append(
+                Content.styled(
+                    f"nearly flat: {fmt(lo)}–{fmt(hi)} (±{fmt_fraction(spread / 2)})", MUTED
+                )
+            )
+        if self.decades >= WIDE_DECADES:
+            hint = f"the loss spans {self.decades} decades: l for log"
+            items.append(Content.styled(hint, WARNING))
+        elif self.squeezed:
+            items.append(
+                Content.styled("most of the curve is in the bottom row: l for log", WARNING)
+            )
         return flow(items, self.content_size.width)
 
 

@@ -154,13 +154,13 @@ class NetworkPanel(Panel):
         event.stop()
         self.action_edit_network()
 
-    def action_edit_network(self) -> None:
-        """Open the network editor on the current sections; post ApplyNetwork on "Apply"."""
-        if self.last_view is None:
+    def action_edit_network(self, view=None) -> None:
+        """Open the network editor on the current sections (``view``'s, by default the one last
+        drawn); post ApplyNetwork on "Apply"."""
+        view = view or self.last_view
+        if view is None:
             return
         from tui.panels.network_editor import NetworkEditor
-
-        view = self.last_view
 
         def done(result) -> None:
             if result is not None:

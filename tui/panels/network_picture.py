@@ -3,7 +3,8 @@ bands between them, following the debugger's current event (see ``picture_conten
 
 Colours: a value's sign is its hue — orange for positive, blue for negative (a pair that
 colour-blind readers tell apart, as in the Okabe–Ito palette), each with a shade for dark and
-one for light themes — and its size is how far the colour stands out from a neutral grey. Text
+one for light themes — and its size is how far the colour stands out from a neutral grey (in
+steps of the sign's own hue in 256 and 16 colours: ``tints.ramp``). Text
 (values) is always at full strength so it stays legible; the selected unit is marked ``▸``, the
 selected weight drawn alone at full strength (``◆`` in a band). A unit's map (2-D data) is its
 output over the input plane, toned like its value.
@@ -35,6 +36,7 @@ from tui.panels.base import ACCENT, MUTED
 from tui.panels.picture_content import map_tones, short, shown
 from tui.panels.picture_layout import layout
 from tui.panels.picture_paint import NODE, labels, paint, pick, strength
+from tui.panels.tints import color_system, ramp
 from tui.speed import frozen
 from tui.view import drawn_net
 
@@ -54,12 +56,24 @@ LINE_FLOOR = 0.25  # the least strength of a weight's line, so every line can be
 class Palette:
     """Theme colours for tones (``picture_paint``), with a cache of cell styles."""
 
-    def __init__(self, background: Color, foreground: Color, accent: Color, dark: bool):
+    def __init__(
+        self,
+        background: Color,
+        foreground: Color,
+        accent: Color,
+        dark: bool,
+        system: str = "truecolor",
+    ):
         self.background, self.foreground, self.accent = background, foreground, accent
         positive, negative = SIGN_COLOURS[dark]
         self.positive, self.negative = Color.parse(positive), Color.parse(negative)
         self.neutral = background.blend(foreground, NEUTRAL)
         self.muted = background.blend(foreground, MUTED_MIX)
+        # strength k of 0 … LEVELS → its colour, of the sign's hue in any colour system
+        self.ramps = {
+            sign: ramp(self.neutral, colour, LEVELS + 1, system)
+            for sign, colour in ((1, self.positive), (-1, self.negative))
+        }
         self._styles: dict = {}
         self.blank = Style(foreground=foreground, background=background).rich_style
 
@@ -74,8 +88,7 @@ class Palette:
                 "lit": self.background,
             }[tone]
         level = self.level(tone, strong, floor)
-        sign = self.positive if tone > 0 else self.negative
-        return self.neutral.blend(sign, abs(level) / LEVELS)
+        return self.ramps[1 if tone > 0 else -1][abs(level)]
 
     @staticmethod
     def level(tone: float, strong: bool = False, floor: float = 0.0) -> int:
@@ -107,8 +120,7 @@ class Palette:
         if isinstance(key, int):
             if key == 0:
                 return self.foreground if strong else self.neutral
-            sign = self.positive if key > 0 else self.negative
-            return self.neutral.blend(sign, abs(key) / LEVELS)
+            return self.ramps[1 if key > 0 else -1][abs(key)]
         return self.colour(tone)
 
 
@@ -212,14 +224,15 @@ class NetworkPicture(Widget, can_focus=True):
         """The palette of the present theme (kept, with its styles, until the theme changes)."""
         _, _, background, foreground = self.colors
         variables = self.app.theme_variables
-        key = (background, foreground, variables.get("accent"), self.app.current_theme.dark)
+        system = color_system(self.app)
+        key = (background, foreground, variables.get("accent"), self.app.current_theme.dark, system)
         if key != self._palette_key:
             try:
                 accent = Color.parse(variables.get("accent", "#ffa62b"))
             except Exception:
                 accent = Color.parse("#ffa62b")
             self._palette_key = key
-            self._palette_now = Palette(background, foreground, accent, key[3])
+            self._palette_now = Palette(background, foreground, accent, key[3], system)
         return self._palette_now
 
     def _unit_maps(self, view, grid_layout):

@@ -12,9 +12,12 @@ Loss         a⁰ … aᴸ                                    W                 
 Delta(l)     δˡ … δᴸ (earlier layers: not computed)     ∂C/∂W of l+1 … L            layer l
 Gradient(l)  δˡ … δᴸ                                    ∂C/∂W of l … L              weights l
 Clip         δ¹ … δᴸ                                    ∂C/∂W                       —
-Update(l)    a of the step                              ΔW of 1 … l: W_new − W_old  weights l
+Update(l)    a of the step                              ΔW of 1 … l (step_W)        weights l
 StepEnd      a with the updated weights                 W (updated)                 —
 ===========  =========================================  ==========================  =========
+
+ΔW is the step an update subtracts, W_new = W_old − ΔW (the Update event's ``step_W``; η ∂C/∂W for
+plain SGD), as in every view of the lab: its colours are those of the gradient it follows.
 
 Values become *tones* in [−1, 1] for the colours: activations relative to their activation's
 range (tanh: −1 … 1 around 0; sigmoid: 0 … 1 around ½; unbounded ones: the largest |a| of the
@@ -93,7 +96,7 @@ def shown(view, maps=None) -> Shown:
     elif kind == "update":
         edge_name = "ΔW"
         updates = [steps.find("update", m) for m in range(1, L + 1)]
-        edges = [ev.W_new - ev.W_old if ev is not None else None for ev in updates]
+        edges = [ev.step_W if ev is not None else None for ev in updates]
     else:
         edges = [layer.W for layer in net.layers]
 
@@ -133,7 +136,7 @@ def describe(kind: str | None, l: int | None, L: int) -> str:
     if kind == "clip":
         return "gradients clipped"
     if kind == "update":
-        return f"update: ΔW{s(l)} = W_new − W_old"
+        return f"update: W{s(l)} ← W{s(l)} − ΔW{s(l)}"
     if kind == "step_end":
         return "step done: updates applied"
     return ""

@@ -20,21 +20,32 @@ GUIDE = """
   them, or a shaded band when a layer is too wide to draw unit by unit. Orange is positive,
   blue negative; the stronger the colour, the larger the value. While you step it follows the
   debugger: the layer just computed is highlighted, δ and ∂C/∂W fill in from the output back,
-  an update shows ΔW = W_new − W_old. Click a unit or a weight (or focus the picture and use
-  the arrows and enter) to have the Debugger explain it; `[` and `]` choose the example of
-  the batch. `t` switches to the layer table (size, activation, init, parameters) and back.
-  "Edit…" rebuilds the network.
+  an update shows the step ΔW it subtracts (W ← W − ΔW). Click a unit or a weight (or focus
+  the picture and use the arrows and enter) to have the Debugger explain it; `[` and `]`
+  choose the example of the batch. `t` switches to the layer table (size, activation, init,
+  parameters) and back. "Edit…" rebuilds the network.
 - **Loss**: training (and validation) loss per step; `l` switches to a log scale.
 - **Gradients**: one bar per layer on a log scale; low bars mean vanishing gradients, high bars
   exploding ones. The statistic can be switched (command palette: *Next gradient statistic*).
 - **Debugger**: where training is paused (step, epoch, batch, phase, layer), the arrays of the
   current event and the equation with its numbers.
 - **Data**: the training points and what the network predicts between them.
+- **Lesson** (`L`): the scenario's lesson. Its numbered actions drive the lab — a statistic, the
+  log scale, an event and its equation, a breakpoint, training to a step — by a click, or with
+  `↑` `↓` and `enter` in its list; an exercise asks for one number of the step and checks it.
+
+## Numbering
+Layers count from 1 (the input is layer 0); units, examples and matrix indices from 0, as in
+the arrays and the debugger's expressions (W²₀₁ is `W@2[0,1]`); steps, epochs, batches and the
+events of a step from 1.
 
 ## Stepping through backpropagation
 One training step is a sequence of events: forward (layer 1 → L), loss, then for each layer
-L → 1 its δ = ∂C/∂z and its gradient ∂C/∂W, then the updates W ← W − η·step.
-`s` moves one event, `n` to the next layer, `f` to the end of the phase, `b` back.
+L → 1 its δ = ∂C/∂z and its gradient ∂C/∂W, then the updates W ← W − ΔW, where ΔW is the
+optimizer's step (η·∂C/∂W for plain SGD).
+`s` moves one event, `n` to the next layer, `f` to the end of the phase, `b` one event back
+(in the line-mode debugger, `backprop-lab debug`, `b` sets a breakpoint as in pdb and `back`
+steps back).
 `space` trains at full speed until a breakpoint fires (`B` to set them), the loss target is
 reached or the epochs run out; a value becoming nan or inf always pauses and says where.
 

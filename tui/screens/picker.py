@@ -15,12 +15,14 @@ from textual.widgets.option_list import Option
 def describe(name: str) -> tuple[str, str]:
     """(one-line label, Markdown page) of preset ``name``; a preset that fails to load says so."""
     from scenarios import ScenarioError, load_scenario
+    from scenarios.lesson import plain
 
     try:
         s = load_scenario(name)
     except ScenarioError as e:
         return f"{name} (cannot load)", f"# {name}\n\n```\n{e}\n```"
-    page = f"# {s.title}\n\n*{s.summary}*\n\n{s.lesson.strip()}\n"
+    lesson = plain(s.lesson.strip())  # its actions work in the Lesson panel, once opened
+    page = f"# {s.title}\n\n*{s.summary}*\n\n{lesson}\n"
     return s.name, page
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...number_text import counted
 from .select import example_row, unit
 from .text import Builder, Explanation, N, P, S, Txt, Writer, as_txt, summed
 
@@ -61,7 +62,10 @@ def explain_loss(view, ev, select, example) -> Explanation:
     yj = B.term(y_sym, "y", y[i, j])
     formula, numbers = loss.explain_grad(LossTerms(a_sym, y_sym, aj, yj, n_b, n))
     B.line(Txt("∂C/∂") + a_sym, as_txt(formula), as_txt(numbers), N(g), result=g, final=True)
-    B.notes.append(f"B = {n_b} examples in the batch, n = {n} outputs; ℓ are the loss's terms")
+    B.notes.append(
+        f"B = {counted(n_b, 'example')} in the batch, n = {counted(n, 'output')}; "
+        "ℓ are the loss's terms"
+    )
     if ev.fused:
         B.notes.append(
             "δᴸ is computed in the fused stable form, not from ∂C/∂a (see the Delta event)"

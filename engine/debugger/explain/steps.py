@@ -5,21 +5,22 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...number_text import count, counted
 from ...settings import TRAINING
 from ..formatting import num
 from .text import Builder, Explanation, N, Txt
 
 
 def explain_step_start(view, ev, select, example) -> Explanation:
-    B = Builder(view, "step_start", None, (), None, f"Step {ev.step} begins")
+    B = Builder(view, "step_start", None, (), None, f"Step {count(ev.step)} begins")
     rows = (
         ""
         if ev.indices is None
         else f", rows {np.array2string(np.asarray(ev.indices), threshold=12)}"
     )
     B.notes.append(
-        f"Batch {ev.batch} of epoch {ev.epoch}: {ev.batch_size} example"
-        f"{'s' if ev.batch_size != 1 else ''}{rows}; {TRAINING['lr'].title} = {num(ev.lr)}."
+        f"Batch {count(ev.batch)} of epoch {count(ev.epoch)}: {counted(ev.batch_size, 'example')}"
+        f"{rows}; {TRAINING['lr'].title} = {num(ev.lr)}."
     )
     return B.build()
 
@@ -45,7 +46,7 @@ def explain_clip(view, ev, select, example) -> Explanation:
 
 
 def explain_step_end(view, ev, select, example) -> Explanation:
-    B = Builder(view, "step_end", None, (), None, f"Step {ev.step} done: updates applied")
+    B = Builder(view, "step_end", None, (), None, f"Step {count(ev.step)} done: updates applied")
     B.line(Txt("C"), N(ev.loss), result=ev.loss, final=True)
     for s in ev.stats:
         B.notes.append(

@@ -9,9 +9,10 @@ as ``Txt`` already (``N``: four significant digits, ``P``: in parentheses when n
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
-from ..formatting import num, signed, symbol, to_ascii
+from ..formatting import num, signed, symbol, to_ascii, wrap_equation
 
 MAX_TERMS = 8  # sums with more terms are shown abbreviated (all terms stay in ``terms``)
 
@@ -79,7 +80,9 @@ class Line:
     result: float
     arrow: bool = False  # an assignment (W ← …) rather than an equality
 
-    def render(self, ascii: bool = False) -> str:
+    def render(self, ascii: bool = False, width: int | None = None) -> str:
+        """The equation and its steps, one per line; with ``width``, each of them wrapped to
+        it at its operators (``formatting.wrap_equation``)."""
         head = self.lhs.render(ascii) + (" ← " if self.arrow and not ascii else "")
         if self.arrow and ascii:
             head += " <- "
@@ -89,7 +92,7 @@ class Line:
         out = [head + self.steps[0].render(ascii)]
         for step in self.steps[1:]:
             out.append(f"{pad}= {step.render(ascii)}")
-        return "\n".join(out)
+        return "\n".join(part for line in out for part in wrap_equation(line, width))
 
 
 @dataclass(frozen=True)
@@ -114,17 +117,26 @@ class Explanation:
     def terms_of(self, role: str) -> list[Term]:
         return [t for t in self.terms if t.role == role]
 
-    def text(self, ascii: bool = False) -> str:
+    def text(self, ascii: bool = False, width: int | None = None) -> str:
+        """Title, equations and notes; with ``width``, equations are wrapped at their operators
+        and the title and notes at spaces, so that no line is wider."""
         title = to_ascii(self.title) if ascii else self.title
-        parts = [title, ""]
+        parts = [*_prose(title, width), ""]
         for line in self.lines:
-            parts.append(line.render(ascii))
+            parts.append(line.render(ascii, width))
         for note in self.notes:
-            parts.append(to_ascii(note) if ascii else note)
+            parts.extend(_prose(to_ascii(note) if ascii else note, width))
         return "\n".join(parts)
 
     def __str__(self) -> str:
         return self.text()
+
+
+def _prose(text: str, width: int | None) -> list[str]:
+    """Words on lines of at most ``width`` cells (a word wider than that on a line of its own)."""
+    if not width:
+        return [text]
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
 
 
 class Builder:

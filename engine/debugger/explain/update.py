@@ -22,13 +22,15 @@ class UpdateTerms(Writer):
     ``old_state(key)`` / ``new_state(key)`` are the parameter's optimizer state before and after
     (0 before the first step). ``term(symbol, role, value)`` records a substituted number and
     returns it as text; ``line(lhs, formula, *steps, result=…)`` writes an equation, and
-    ``assign(formula, *steps)`` the last one, p ← formula = steps = new; ``Writer``'s pieces
-    write the rest.
+    ``step(formula, *steps)`` the last two: the step subtracted, ΔW = formula = steps (the
+    Update event's ``step_W``), then p ← p − ΔW = old − ΔW = new; ``Writer``'s pieces write the
+    rest.
     """
 
-    def __init__(self, builder: Builder, p, old, g, gradient, lr, t, new, state, idx):
+    def __init__(self, builder: Builder, p, old, g, gradient, lr, t, new, step, state, idx):
         self.builder = builder
         self.p, self.old, self.lr, self.t, self.new = p, old, lr, t, new
+        self.step_value, self.step_symbol = step
         self.g, self.g_value, self.gradient = g, P(gradient), gradient
         (self._old, self._new), self._idx = state, idx
 
@@ -45,11 +47,17 @@ class UpdateTerms(Writer):
     def line(self, lhs, formula, *steps, result: float) -> None:
         self.builder.line(as_txt(lhs), as_txt(formula), *map(as_txt, steps), result=result)
 
-    def assign(self, formula, *steps) -> None:
+    def step(self, formula, *steps) -> None:
+        """ΔW = formula = steps = step_W, then W ← W − ΔW = old − (step_W) = W_new: the step
+        is the number subtracted, as in the Update event (``step_W``, ``step_b``)."""
+        delta = self.step_symbol
+        value = self.step_value
+        self.builder.line(delta, as_txt(formula), *map(as_txt, steps), N(value), result=value)
+        shown = self.builder.term(delta, "step", value)
         self.builder.line(
             self.p,
-            as_txt(formula),
-            *map(as_txt, steps),
+            self.p + " − " + delta,
+            self.old + " − " + shown,
             N(self.new),
             result=self.new,
             arrow=True,
@@ -68,6 +76,7 @@ def explain_update(view, ev, select, example) -> Explanation:
     idx = sel if is_W else (sel[0],)
     old = float((ev.W_old if is_W else ev.b_old)[idx])
     new = float((ev.W_new if is_W else ev.b_new)[idx])
+    step = float((ev.step_W if is_W else ev.step_b)[idx])
     g = float((ev.grad_W if is_W else ev.grad_b)[idx])
     opt = view.learner.optimizer
     p = S(name, l, idx)
@@ -94,7 +103,8 @@ def explain_update(view, ev, select, example) -> Explanation:
     state_old = view.opt_before[l - 1].get(name, {})
     state_new = ev.state.get(name, {})
     state = (state_old, state_new)
-    terms = UpdateTerms(B, p, o, gs, g_used, lr, ev.t, new, state, idx)
+    step_symbol = S("Δ" + name, l, idx)
+    terms = UpdateTerms(B, p, o, gs, g_used, lr, ev.t, new, (step, step_symbol), state, idx)
     opt.explain_update(terms)
     clip = view.find("clip")
     if clip is not None and l in clip.changed:

@@ -165,7 +165,9 @@ def main():
         }
         print(json.dumps(json_safe(summary), allow_nan=False))
     else:
-        print(f"stopped after {epoch} epochs ({steps} steps): {stop_reason}")
+        epochs_run = f"{epoch:,} epoch{'s' if epoch != 1 else ''}"
+        steps_run = f"{steps:,} step{'s' if steps != 1 else ''}"
+        print(f"stopped after {epochs_run} ({steps_run}): {stop_reason}")
         print(f"final: loss {train_loss:.6g}  accuracy {accuracy:.1%}")
 
 

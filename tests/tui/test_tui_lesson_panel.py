@@ -1,0 +1,257 @@
+"""The Lesson panel (L): shown when a scenario opens, its actions change the lab's state as they
+say, its exercises accept the engine's value and refuse a wrong one."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input, Markdown, OptionList
+
+from tui.messages import RunLessonAction
+from tui.panels.lesson_panel import LessonMarkdown, lesson_page
+
+WIDE, NARROW = (120, 40), (80, 24)
+
+LESSON = """\
+[gradients](lab:stat/dead_fraction) [log](lab:log/on) [data](lab:panel/data)
+[unit](lab:select/1/2) [weight](lab:select/1/2,1) [delta](lab:goto/delta@1)
+[update](lab:explain/update@2/0,1) [break](lab:break/gradient@1%20if%20loss%20>%200)
+[three steps](lab:run/step/3) [until](lab:run/until/step%20>=%205) [epoch](lab:run/epoch)
+[run](lab:run) [compare](lab:compare) [exercise](lab:exercise/1)"""
+
+SCENARIO = f'''
+name = "lesson-test"
+title = "Every lesson action"
+summary = "A small network whose lesson uses every action."
+compare = "xor"
+lesson = """
+{LESSON}
+"""
+seed = 1
+
+[data]
+kind = "inline"
+x = [[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]]
+y = [[1.0], [1.0], [0.0], [0.0]]
+
+[network]
+loss = "mse"
+
+[[network.layers]]
+size = 3
+activation = "tanh"
+
+[[network.layers]]
+size = 1
+activation = "sigmoid"
+
+[training]
+optimizer = "sgd"
+lr = 0.5
+batch_size = 2
+epochs = 20
+
+[[exercises]]
+prompt = "Compute the output delta δ²₀ of example 1."
+quantity = "delta@2[1,0]"
+'''
+
+
+@pytest.fixture
+def scenario_path(tmp_path):
+    path = tmp_path / "lesson-test.toml"
+    path.write_text(SCENARIO, encoding="utf-8")
+    return str(path)
+
+
+def number(app, name: str) -> int:
+    """The number of the lesson action whose link text is ``name``."""
+    return next(a.number for a in app.session.scenario.actions if a.text == name)
+
+
+async def trigger(app, pilot, settle, name: str) -> None:
+    app.panels["lesson"].post_message(RunLessonAction(number(app, name)))
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await settle(pilot)
+
+
+async def test_the_lesson_is_open_beside_the_panels_when_a_preset_opens(lab_app):
+    app = lab_app("dying-relu")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        lesson = app.panels["lesson"]
+        assert app.lesson_open and lesson.display and lesson.region.height >= 30
+        for name, panel in app.panels.items():  # every panel still on screen
+            assert panel.region.width >= 28 and panel.region.height >= 10, name
+        text = lesson.query_one(LessonMarkdown).source
+        assert "[1 ▸ dead fraction](lab:1)" in text
+        assert "Dying ReLU" in text
+        await pilot.press("L")  # focus its actions …
+        assert lesson.query_one(OptionList).has_focus
+        await pilot.press("L")  # … then hide it
+        await pilot.pause()
+        assert not app.lesson_open and not lesson.display
+        assert all(app.panels[n].region.width >= 38 for n in ("network", "loss", "data"))
+        await pilot.press("L")
+        await pilot.pause()
+        assert app.lesson_open and lesson.display
+
+
+async def test_at_80x24_the_lesson_is_a_tab(lab_app):
+    app = lab_app("vanishing-gradients")
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        assert app.current_tab == "lesson" and app.tabs.active == "tab-lesson"
+        assert app.panels["lesson"].region.width == 80
+        await pilot.press("L")  # focus the actions
+        await pilot.press("L")  # back to the panel shown before
+        await pilot.pause()
+        assert app.current_tab == "network"
+        await pilot.press("L")
+        await pilot.pause()
+        assert app.current_tab == "lesson"
+        await pilot.press("2")  # the tab keys still switch tabs
+        await pilot.pause()
+        assert app.current_tab == "loss"
+
+
+async def test_a_scenario_without_a_lesson_opens_without_the_panel(lab_app, tmp_path):
+    path = tmp_path / "bare.toml"
+    path.write_text(SCENARIO.replace(LESSON, "").replace('lesson = """\n\n"""\n', ""))
+    app = lab_app(str(path))
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        assert not app.lesson_open and not app.panels["lesson"].display
+        assert "has no lesson" in lesson_page(app.session.scenario)
+
+
+async def test_enter_on_an_action_of_the_list_and_a_click_on_its_link_trigger_it(lab_app, settle):
+    app = lab_app("dying-relu")
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        await pilot.press("L", "enter")  # action 1: the dead fraction
+        await settle(pilot)
+        assert app.session.view.stat == "dead_fraction" and app.current_tab == "gradients"
+        await pilot.press("L", "down", "down", "enter")  # action 3: the Delta event of layer 1
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert app.session.controller.position.event_name() == "Delta(l=1)"
+        assert app.current_tab == "debugger"
+        markdown = app.panels["lesson"].query_one(LessonMarkdown)
+        markdown.post_message(Markdown.LinkClicked(markdown, "lab:4"))  # update ratio
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert app.session.view.stat == "update_ratio"
+
+
+async def test_each_action_changes_the_lab_as_it_says(lab_app, settle, scenario_path):
+    app = lab_app(scenario_path)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        view, c = app.session.view, app.session.controller
+
+        await trigger(app, pilot, settle, "gradients")
+        assert view.stat == "dead_fraction" and app.current_tab == "gradients"
+        await trigger(app, pilot, settle, "log")
+        assert view.log_scale and app.current_tab == "loss"
+        await trigger(app, pilot, settle, "data")
+        assert app.current_tab == "data"
+        await trigger(app, pilot, settle, "unit")
+        assert (view.selection.l, view.selection.unit, view.selection.weight) == (1, 2, None)
+        assert app.current_tab == "debugger"
+        await trigger(app, pilot, settle, "weight")
+        assert view.selection.weight == (2, 1)
+        await trigger(app, pilot, settle, "delta")
+        assert c.position.event_name() == "Delta(l=1)" and view.event.kind == "delta"
+        await trigger(app, pilot, settle, "update")
+        assert c.position.event_name() == "Update(l=2)" and view.selection.weight == (0, 1)
+        await trigger(app, pilot, settle, "break")
+        assert "gradient@1 if loss > 0" in [bp.spec() for bp in c.breakpoints]
+        c.breakpoints.clear_all()
+
+        await trigger(app, pilot, settle, "three steps")
+        assert app.session.steps_done == 3 and c.position.at_step_end
+        assert [bp.id for bp in c.breakpoints] == [0]  # the temporary one is gone
+        await trigger(app, pilot, settle, "three steps")
+        assert "Step 3 is done already" in view.message
+        await trigger(app, pilot, settle, "until")
+        assert app.session.steps_done == 5
+        await trigger(app, pilot, settle, "epoch")
+        assert app.session.steps_done == 6 and c.position.batch == 2  # 2 batches an epoch
+        await trigger(app, pilot, settle, "run")
+        assert app.session.steps_done == 40 and view.status == "stopped"
+
+        await trigger(app, pilot, settle, "compare")
+        assert view.message.startswith("Side-by-side comparison is not in the lab yet: open xor")
+
+
+async def test_an_exercise_in_the_lab_accepts_the_engine_value_and_refuses_a_wrong_one(
+    lab_app, settle, scenario_path
+):
+    app = lab_app(scenario_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await trigger(app, pilot, settle, "exercise")
+        panel, c = app.panels["lesson"], app.session.controller
+        attempt = panel.attempt
+        assert attempt is not None and panel.has_class("-exercise")
+        assert c.position.event_name() == "Loss"  # just before Delta(l=2): δ² not on screen
+        answer = panel.query_one("#exercise-answer", Input)
+        assert answer.has_focus
+        verdict = panel.query_one("#exercise-verdict")
+
+        await pilot.press(*"twelve", "enter")
+        assert "Enter a number" in str(verdict.render()) and attempt.open
+
+        wrong = f"{attempt.expected * 1.5:.6g}"
+        answer.value = ""
+        await pilot.press(*wrong, "enter")
+        assert "Not quite" in str(verdict.render()) and "off by 50%" in str(verdict.render())
+        assert attempt.open and c.position.event_name() == "Loss"
+
+        answer.value = ""
+        await pilot.press(*f"{attempt.expected:.6g}", "enter")
+        await pilot.pause()
+        assert "Right: δ²₀ (example 1)" in str(verdict.render())
+        assert not attempt.open and answer.disabled
+        worked = str(panel.query_one("#exercise-worked").render())
+        assert worked.startswith("Delta, layer 2, unit 0, example 1")
+        assert c.position.event_name() == "Delta(l=2)"  # now on the event, its equation shown
+        view = app.session.view
+        assert (view.selection.l, view.selection.unit, view.example) == (2, 0, 1)
+        await pilot.press("escape")
+        assert not panel.has_class("-exercise")
+
+
+async def test_reveal_shows_the_answer_and_the_worked_equation(lab_app, settle):
+    app = lab_app("worked-example")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await trigger(app, pilot, settle, "compute ∂C/∂W²₀₁")
+        panel = app.panels["lesson"]
+        await pilot.click("#exercise-reveal")
+        await pilot.pause()
+        assert "The answer: ∂C/∂W²₀₁ = 0.08267" in str(
+            panel.query_one("#exercise-verdict").render()
+        )
+        assert "∂C/∂W²₀₁ = Σₓ δ²₀ a¹₁" in str(panel.query_one("#exercise-worked").render())
+        assert app.session.controller.position.event_name() == "Gradient(l=2)"
+
+
+async def test_an_exercise_past_the_history_asks_before_going_back(lab_app, settle):
+    app = lab_app("worked-example")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        app.session.controller.run(400)  # past the 200 steps the lab keeps
+        app.session.sync_view()
+        app.panels["lesson"].post_message(RunLessonAction(number(app, "Compute δ²₁")))
+        await pilot.pause(0.2)
+        assert "Go back to the initial network?" in str(
+            app.screen.query_one(".dialog-text").render()
+        )
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert app.session.controller.position.step == 1
+        assert app.panels["lesson"].attempt is not None

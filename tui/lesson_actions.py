@@ -1,0 +1,198 @@
+"""What the lesson's actions do in the lab (``scenarios/lesson.py`` parses them; this carries
+them out), and the lab's side of exercises.
+
+Each action changes the lab's state through the same paths as its keys and panels do (the
+view's statistic and log scale, the selection, the debugger's commands, the training worker)
+and, in the tab layout, shows the panel where its effect is seen. A line in the status bar says
+what it did. Exercises: ``start_exercise`` stops training, moves the Debugger to just before the
+exercise's event (``engine.debugger.exercises.start``) and opens the question in the Lesson
+panel; ``exercise_answered`` moves onto the event once the answer is in.
+"""
+
+from __future__ import annotations
+
+from engine.debugger import DebuggerError
+from engine.debugger import exercises as ex
+from scenarios.exercises import exercises_of
+from tui.session import SessionError
+from tui.view import STATS, Selection
+
+
+def _say(app, text: str) -> None:
+    app.session.view.message = text
+    app.mark_dirty()
+
+
+def _show(app, panel: str) -> None:
+    """In the tab layout, the tab where the action's effect is seen."""
+    if app.current_tab != panel:
+        app.action_show_tab(panel)
+
+
+async def run(app, action) -> None:
+    """Carry out ``action`` (a ``scenarios.lesson.LessonAction``) in ``app``."""
+    name, args = action.name, action.args
+    session = app.session
+    view = session.view
+    if name == "stat":
+        view.stat = args[0]
+        app.mark_dirty(["gradients"])
+        _show(app, "gradients")
+        _say(app, f"The Gradients panel shows {STATS[args[0]]} ({args[0]}).")
+    elif name == "log":
+        view.log_scale = args[0]
+        app.mark_dirty(["loss"])
+        _show(app, "loss")
+        _say(app, f"The loss plot is on a {'log' if args[0] else 'linear'} scale.")
+    elif name == "panel":
+        _show(app, args[0])
+    elif name == "select":
+        _select(app, *args)
+        _show(app, "debugger")
+    elif name in ("goto", "explain"):
+        await _goto(app, args[0], args[1])
+        if name == "explain":
+            layer = args[1] if args[1] is not None else session.run.net.L
+            _select(app, layer, args[2])
+        _show(app, "debugger")
+    elif name == "break":
+        await app.stop_training()
+        try:
+            session.command("break", args[0])
+        except SessionError as e:
+            _say(app, str(e))
+        app.mark_dirty(["debugger"])
+        _show(app, "debugger")
+    elif name == "run":
+        await _run(app, args)
+        _show(app, "loss")
+    elif name == "compare":
+        _say(
+            app,
+            f"Side-by-side comparison is not in the lab yet: open {args[0]} (o) to see it alone.",
+        )
+    elif name == "exercise":
+        await start_exercise(app, args[0])
+
+
+def _select(app, l: int, indices: tuple[int, ...]) -> None:
+    net = app.session.run.net
+    if l > net.L:
+        _say(app, f"Layer {l} does not exist in this network (layers 1…{net.L}).")
+        return
+    j = indices[0]
+    weight = tuple(indices) if len(indices) == 2 else None
+    app.session.view.selection = Selection(l, j, weight)
+    app.mark_dirty(["network", "debugger"])
+
+
+async def _goto(app, kind: str, layer: int | None) -> None:
+    """The Debugger forward to the next event ``kind`` (of ``layer``)."""
+    await app.stop_training()
+    session = app.session
+    if layer is not None and layer > session.run.net.L:
+        _say(app, f"Layer {layer} does not exist in this network (layers 1…{session.run.net.L}).")
+        return
+    try:
+        session.command("goto", (kind, layer))
+    except SessionError as e:
+        _say(app, str(e))
+    app.mark_dirty()
+
+
+async def _run(app, args: tuple) -> None:
+    """Training from the lesson: as space, as e, or until a step or a condition (a temporary
+    breakpoint that stops it there)."""
+    session = app.session
+    if not args:
+        if not app.training:
+            app._start_training("continue")
+        return
+    if args == ("epoch",):
+        await app.action_epoch()
+        return
+    await app.stop_training()
+    if args[0] == "step":
+        if session.steps_done >= args[1]:
+            _say(app, f"Step {args[1]} is done already (the run is at step {session.steps_done}).")
+            return
+        condition = f"step >= {args[1]}"
+    else:
+        condition = args[1]
+    try:
+        session.controller.add_breakpoint(condition, temporary=True)
+    except DebuggerError as e:
+        _say(app, f"Cannot run until {condition}: {e}")
+        return
+    session.sync_view()
+    app._start_training("continue")
+
+
+# --- exercises --------------------------------------------------------------------------------
+
+
+def _exercise(app, number: int):
+    exercises = exercises_of(app.session.scenario)
+    if number > len(exercises):
+        _say(
+            app,
+            f"Exercise {number} belongs to the scenario as written; the network was edited "
+            "(open the scenario again to do it).",
+        )
+        return None
+    return exercises[number - 1]
+
+
+async def start_exercise(app, number: int) -> None:
+    """Pose exercise ``number``: the Debugger just before its event, the question in the
+    Lesson panel. Past the history ``back`` can reach, asks before going back to the start."""
+    exercise = _exercise(app, number)
+    if exercise is None:
+        return
+    await app.stop_training()
+    c = app.session.controller
+    oldest = c.timeline.oldest
+    if ex.is_behind(c, exercise) and (oldest is None or exercise.step < oldest):
+        if not await app._confirm(
+            f"Exercise {number} is at step {exercise.step}; the lab is at step "
+            f"{c.position.step}, past the steps it keeps. Go back to the initial network? "
+            f"{app.session.progress} of training will be lost."
+        ):
+            return
+        app._install(app.session.reset())
+        c = app.session.controller
+    try:
+        attempt = ex.start(c, exercise)
+    except DebuggerError as e:
+        _say(app, f"Cannot pose exercise {number}: {e}")
+        return
+    session = app.session
+    session.sync_view()
+    session.view.status, session.view.message = "paused", ""
+    app.mark_dirty()
+    where = (
+        f"The Debugger stands just before {exercise.where()}, at "
+        f"{c.position.event_name()}: what you need is on screen (b steps back, s on)."
+    )
+    panel = app.panels["lesson"]
+    app.show_lesson()
+    panel.open_exercise(attempt, where)
+
+
+def exercise_answered(app, number: int) -> None:
+    """The exercise was answered right or revealed: the Debugger onto its event."""
+    exercise = _exercise(app, number)
+    if exercise is None:
+        return
+    session = app.session
+    try:
+        ex.show(session.controller, exercise)
+    except DebuggerError as e:
+        _say(app, str(e))
+    q = exercise.quantity  # the Debugger's equation is the exercise's
+    layer = q.l if q.l is not None else session.run.net.L
+    select = q.select or (0,)
+    session.view.selection = Selection(layer, select[0], select if len(select) == 2 else None)
+    session.view.example = q.example or 0
+    session.sync_view()
+    app.mark_dirty()

@@ -1,0 +1,315 @@
+"""The Lesson panel: the opened scenario's lesson, its actions and its exercises.
+
+- **Text**: the scenario's title, summary and lesson, rendered as Markdown and scrollable. Each
+  action of the lesson (a ``[text](lab:…)`` link, ``scenarios/lesson.py``) is numbered in the
+  text (``1 ▸ show the dead fraction``); a click on it triggers it.
+- **Actions**: the same actions as a list: ↑/↓ choose one (the text scrolls to it), enter
+  triggers it. Each posts a ``RunLessonAction`` that the app carries out
+  (``tui/lesson_actions.py``).
+- **Exercise** (while one is open, in place of the list): the question, where the Debugger
+  stands, a field for the answer, the verdict, and — once answered right or revealed — the worked
+  equation with its numbers. The checking is the engine's (``engine.debugger.exercises``); the
+  panel only shows it.
+
+The panel is the one toggled with ``L``: beside the other panels in the grid layout, a tab of
+its own in the tab layout.
+"""
+
+from __future__ import annotations
+
+import re
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Button, Input, Markdown, OptionList, Static
+from textual.widgets.option_list import Option
+
+from scenarios.lesson import LINK
+from tui.messages import ExerciseAnswered, RunLessonAction
+from tui.panels.base import ACCENT, ERROR, MUTED, SUCCESS, Panel, Show
+
+NO_LESSON = "*This scenario has no lesson.* Its summary:\n\n"
+
+
+def lesson_page(scenario) -> str:
+    """The Markdown the panel shows: the title, and the lesson with numbered actions whose links
+    are ``lab:N`` (the action's number); the summary when there is no lesson."""
+    count = 0
+
+    def number(m: re.Match) -> str:
+        nonlocal count
+        count += 1
+        text = " ".join(m.group("text").split())
+        return f"[{count} ▸ {text}](lab:{count})"
+
+    lesson = scenario.lesson.strip()
+    body = LINK.sub(number, lesson) if lesson else NO_LESSON + scenario.summary.strip()
+    return f"**{scenario.title}**\n\n{body}\n"
+
+
+class LessonMarkdown(Markdown):
+    """The lesson's Markdown; its links are the lesson's actions, never URLs to open."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(open_links=False, **kwargs)
+
+
+class LessonPanel(Panel):
+    """The lesson with its actions, and the open exercise (see the module docstring)."""
+
+    BORDER_TITLE = "Lesson"
+    BINDINGS = [
+        Binding("pageup", "scroll_text(-1)", "Page up", show=False),
+        Binding("pagedown", "scroll_text(1)", "Page down", show=False),
+    ]
+    DEFAULT_CSS = """
+    LessonPanel #lesson-text {
+        height: 1fr;
+        min-height: 3;
+    }
+    LessonPanel #lesson-markdown {
+        margin: 0;
+        padding: 0;
+    }
+    LessonPanel #lesson-markdown MarkdownParagraph {
+        margin: 0 0 1 0;
+    }
+    LessonPanel #lesson-actions {
+        height: auto;
+        max-height: 30%;
+        border: none;
+        padding: 0;
+        background: transparent;
+    }
+    LessonPanel .lesson-title {
+        color: $text-primary;
+        text-style: bold;
+        height: 1;
+    }
+    LessonPanel #lesson-exercise {
+        height: auto;
+        max-height: 75%;
+        display: none;
+    }
+    LessonPanel.-exercise #lesson-exercise {
+        display: block;
+    }
+    LessonPanel.-exercise #lesson-actions, LessonPanel.-exercise #lesson-actions-title,
+    LessonPanel.-no-actions #lesson-actions, LessonPanel.-no-actions #lesson-actions-title {
+        display: none;
+    }
+    LessonPanel #exercise-body {
+        height: auto;
+        max-height: 1fr;
+    }
+    LessonPanel #exercise-body Static {
+        height: auto;
+    }
+    LessonPanel #exercise-worked {
+        width: auto;
+        text-wrap: nowrap;
+    }
+    LessonPanel #exercise-answer {
+        width: 1fr;
+        height: 3;
+    }
+    LessonPanel #exercise-buttons {
+        height: 1;
+    }
+    LessonPanel #exercise-buttons Button {
+        margin: 0 1 0 0;
+        min-width: 4;
+        width: auto;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.shown_generation: int | None = None
+        self.actions: tuple = ()
+        self.attempt = None  # the open exercise (engine.debugger.exercises.Attempt)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="lesson-text"):
+            yield LessonMarkdown(id="lesson-markdown")
+        yield Static("Actions ↑↓ enter", id="lesson-actions-title", classes="lesson-title")
+        yield OptionList(id="lesson-actions")
+        with Vertical(id="lesson-exercise"):
+            yield Show("", id="exercise-title", classes="lesson-title")
+            with VerticalScroll(id="exercise-body"):
+                yield Show("", id="exercise-prompt")
+                yield Show("", id="exercise-where")
+                yield Show("", id="exercise-verdict")
+                yield Show("", id="exercise-worked")
+            yield Input(placeholder="your answer: a number, enter checks it", id="exercise-answer")
+            with Horizontal(id="exercise-buttons"):
+                yield Button("check", id="exercise-check", compact=True, tooltip="enter")
+                yield Button("reveal", id="exercise-reveal", compact=True)
+                yield Button("close", id="exercise-close", compact=True, tooltip="escape")
+
+    # --- the view -----------------------------------------------------------------------------
+
+    def refresh_view(self, view) -> None:
+        self.last_view = view
+        if view.generation == self.shown_generation:
+            return
+        self.shown_generation = view.generation
+        scenario = view.scenario
+        self.actions = scenario.actions
+        self.close_exercise()
+        self.query_one(LessonMarkdown).update(lesson_page(scenario))
+        self.query_one("#lesson-text", VerticalScroll).scroll_home(animate=False)
+        options = self.query_one("#lesson-actions", OptionList)
+        options.clear_options()
+        options.add_options(
+            Option(
+                Content.assemble(f"{a.number} ▸ {a.text}", (f" · {a.describe()}", MUTED)),
+                id=str(a.number),
+            )
+            for a in self.actions
+        )
+        self.set_class(not self.actions, "-no-actions")
+        self.border_subtitle = scenario.name
+
+    def focus_actions(self) -> None:
+        """Focus the answer field of an open exercise, else the action list, else the text."""
+        if self.attempt is not None and self.attempt.open:
+            self.query_one("#exercise-answer", Input).focus()
+        elif self.actions:
+            options = self.query_one("#lesson-actions", OptionList)
+            if options.highlighted is None:
+                options.highlighted = 0
+            options.focus()
+        else:
+            self.query_one("#lesson-text", VerticalScroll).focus()
+
+    # --- actions ------------------------------------------------------------------------------
+
+    @on(Markdown.LinkClicked)
+    def _link(self, event: Markdown.LinkClicked) -> None:
+        event.stop()
+        m = re.fullmatch(r"lab:(\d+)", event.href)
+        if m:
+            self.post_message(RunLessonAction(int(m.group(1))))
+        elif event.href.startswith(("http://", "https://")):
+            self.app.open_url(event.href)
+
+    @on(OptionList.OptionSelected, "#lesson-actions")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.post_message(RunLessonAction(int(event.option.id)))
+
+    @on(OptionList.OptionHighlighted, "#lesson-actions")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """Scroll the text to the paragraph of the highlighted action."""
+        number = int(event.option.id)
+        action = next((a for a in self.actions if a.number == number), None)
+        if action is None:
+            return
+        for block in self.query_one(LessonMarkdown).query("MarkdownBlock"):
+            if f"(lab:{number})" in (block.source or "") and not block.children:
+                self.query_one("#lesson-text", VerticalScroll).scroll_to_widget(
+                    block, animate=False, top=False
+                )
+                return
+
+    def action_scroll_text(self, direction: int) -> None:
+        text = self.query_one("#lesson-text", VerticalScroll)
+        if direction > 0:
+            text.scroll_page_down(animate=False)
+        else:
+            text.scroll_page_up(animate=False)
+
+    # --- the exercise -------------------------------------------------------------------------
+
+    def open_exercise(self, attempt, where: str) -> None:
+        """Show ``attempt``'s question; ``where`` says where the Debugger stands."""
+        self.attempt = attempt
+        ex = attempt.exercise
+        self.add_class("-exercise")
+        self.query_one("#exercise-title", Static).update(
+            Content.styled(f"Exercise {ex.number}: {ex.quantity.symbol()}", ACCENT)
+        )
+        self.query_one("#exercise-prompt", Static).update(Content(ex.prompt))
+        self.query_one("#exercise-where", Static).update(Content.styled(where, MUTED))
+        self._verdict(Content(""))
+        self.query_one("#exercise-worked", Static).update("")
+        answer = self.query_one("#exercise-answer", Input)
+        answer.value = ""
+        answer.disabled = False
+        answer.focus()
+
+    def close_exercise(self) -> None:
+        self.attempt = None
+        self.remove_class("-exercise")
+
+    def _verdict(self, content: Content) -> None:
+        self.query_one("#exercise-verdict", Static).update(content)
+
+    @on(Input.Submitted, "#exercise-answer")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.check_answer(event.value)
+
+    def check_answer(self, text: str) -> None:
+        attempt = self.attempt
+        if attempt is None or not attempt.open:
+            return
+        verdict = attempt.answer(text)
+        if verdict.status == "not_a_number":
+            self._verdict(Content.styled(verdict.message, ERROR))
+        elif verdict.right:
+            self._verdict(Content.styled(verdict.message, SUCCESS))
+            self._done()
+        else:
+            tip = f" {attempt.exercise.hint}" if attempt.exercise.hint else ""
+            self._verdict(
+                Content.assemble(
+                    (verdict.message, ERROR),
+                    (f"{tip} Try again, or reveal the answer.", MUTED),
+                )
+            )
+            answer = self.query_one("#exercise-answer", Input)
+            answer.action_select_all()
+
+    def reveal(self) -> None:
+        attempt = self.attempt
+        if attempt is None or not attempt.open:
+            return
+        self._verdict(Content.styled(attempt.reveal(), ACCENT))
+        self._done()
+
+    def _done(self) -> None:
+        """Right or revealed: the worked equation, and the Debugger onto the event."""
+        attempt = self.attempt
+        self.query_one("#exercise-worked", Static).update(Content(attempt.worked_text()))
+        self.query_one("#exercise-answer", Input).disabled = True
+        self.query_one("#exercise-where", Static).update(
+            Content.styled("The Debugger is at the event now; its equation is the same.", MUTED)
+        )
+        self.query_one("#exercise-close", Button).focus()
+        self.post_message(ExerciseAnswered(attempt.exercise.number))
+
+    @on(Button.Pressed, "#exercise-check")
+    def _check_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.check_answer(self.query_one("#exercise-answer", Input).value)
+
+    @on(Button.Pressed, "#exercise-reveal")
+    def _reveal_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.reveal()
+
+    @on(Button.Pressed, "#exercise-close")
+    def _close_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.close_exercise()
+        self.focus_actions()
+
+    def key_escape(self) -> None:
+        if self.attempt is not None:
+            self.close_exercise()
+            self.focus_actions()
