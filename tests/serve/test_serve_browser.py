@@ -50,7 +50,7 @@ SCREEN = """(() => {
   }
   return rows.join("\\n");
 })()"""
-STATUS = r"Backprop Lab │ xor │ (\w+) │ loss (\S+) │ step ([\d,]+) · epoch \d+ · (\S+)"
+STATUS = r"Backprop Lab │ xor │ (\w+) │ loss (\S+) │ step ([\d,]+) · epoch [\d,]+ · (\S+)"
 
 
 async def wait_screen(page: Page, pattern: str, timeout: float = 60.0) -> re.Match:

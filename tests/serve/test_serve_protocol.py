@@ -26,7 +26,7 @@ from tui.session import LabSession  # noqa: E402
 
 pytestmark = pytest.mark.web
 
-STATUS = r"Backprop Lab │ xor │ (\w+) │ loss (\S+) │ step ([\d,]+) · epoch \d+ · (\S+)"
+STATUS = r"Backprop Lab │ xor │ (\w+) │ loss (\S+) │ step ([\d,]+) · epoch [\d,]+ · (\S+)"
 
 
 @pytest.fixture
