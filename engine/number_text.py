@@ -28,6 +28,31 @@ def short_exponent(text: str) -> str:
     return f"{mantissa}e{int(exponent)}" if e else text
 
 
+SMALL = 1e-3
+LARGE = 1e5
+
+
+def short(x: float, digits: int = 4) -> str:
+    """A number as the panels write it: ``digits`` significant digits, trailing zeros dropped;
+    magnitudes in [1e-3, 1e5) in positional notation (``0.01234``, ``1234``), others in compact
+    scientific notation (``1.234e-05`` → ``1.234e-5``); nan, ±inf and 0 as ``special`` says."""
+    x = float(x)
+    shown = special(x)
+    if shown is not None:
+        return shown
+    magnitude = abs(x)
+    if SMALL <= magnitude < LARGE:
+        decimals = max(0, digits - 1 - math.floor(math.log10(magnitude)))
+        text = f"{x:.{decimals}f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return "0" if text in ("-0", "") else text
+    mantissa, _, exponent = f"{x:.{digits - 1}e}".partition("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return short_exponent(f"{mantissa}e{exponent}")
+
+
 def count(n) -> str:
     """A whole number as people read it, in groups of three: ``2000`` → ``2,000`` (every count
     the lab shows — step, epoch, examples — is written so)."""

@@ -82,6 +82,7 @@ class Run:
         self._checkpoint = trainer.snapshot()
         self._checkpoint_step = 0
         self._output = learner.output  # (zᴸ, aᴸ) of the whole training set: reused buffers
+        self._final: tuple | None = None  # (what it measured, final_metrics()) of a new evaluation
 
     def headless(self) -> Run:
         """Measure only what headless ``train`` reports: no per-step history (only the last
@@ -284,7 +285,7 @@ class Run:
                     last = self.history.epochs.last
                     assert last is not None  # an epoch was just added
                     callback(self, last)
-            final = self._final_metrics()
+            final = self.final_metrics()
             assert final.train_loss is not None  # the training set was evaluated
             if self.stop_reason != "diverged" and not math.isfinite(final.train_loss):
                 self._diverged_in_evaluation(final.train_loss)
@@ -292,26 +293,43 @@ class Run:
         taken = self.steps_done - start_steps
         return self.summary(taken / elapsed if elapsed > 0 and taken else 0.0)
 
-    def _final_metrics(self) -> EpochMetrics:
-        """The metrics of the network now: those the last epoch measured when nothing moved
-        since and they include the training set, else a new evaluation."""
+    @property
+    def restored_epoch(self) -> int | None:
+        """The epoch whose weights early stopping put back (``stop.restore_best``) when it
+        stopped the run; None otherwise. The network in force is then that epoch's."""
+        early = self.early
+        if (
+            self.stop_reason == "patience"
+            and early is not None
+            and early.restore_best
+            and early.best_state is not None
+        ):
+            return early.best_epoch
+        return None
+
+    def final_metrics(self) -> EpochMetrics:
+        """The metrics of the network as it is now, with the training set (``train_loss``):
+        those the last epoch measured when nothing moved since, else a new evaluation — after
+        early stopping restored the best weights, those weights' (kept until the run moves)."""
         last = self.history.epochs.last
-        restored = self.early is not None and self.early.restore_best  # other weights now
         if (
             last is not None
             and last.step == self.steps_done
             and last.train_loss is not None
-            and not restored
+            and self.restored_epoch is None
         ):
             return last
-        return self.epoch_metrics()
+        key = (self.steps_done, self.restored_epoch)
+        if self._final is None or self._final[0] != key:
+            self._final = (key, self.epoch_metrics())
+        return self._final[1]
 
     def summary(self, steps_per_second: float = 0.0) -> dict:
         """The headless summary object (``docs/train-json.md``); non-finite numbers as "nan"/"inf".
 
         ``final.accuracy`` is on the validation set when there is one, else on the training set.
         """
-        m = self._final_metrics()
+        m = self.final_metrics()
         accuracy = m.val_accuracy if self.data.has_validation else m.accuracy
         return {
             "scenario": self.name,
@@ -378,6 +396,7 @@ class Run:
             e.best, e.best_epoch, e.best_state, e.wait = early
         self.history.steps.truncate(self.steps_done)
         self.history.epochs.truncate(self.steps_done)
+        self._final = None
         self._checkpoint = self.trainer.snapshot()
         self._checkpoint_step = self.steps_done
 

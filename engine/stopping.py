@@ -1,8 +1,9 @@
 """When training stops, and why: ``epochs``, ``loss_below``, ``patience`` or ``diverged``.
 
 - ``epochs``: the epoch limit (``training.epochs``) was reached.
-- ``loss_below``: the training loss of an epoch — the data term C₀ over the whole training set in
-  evaluation mode, measured after the epoch's last step — fell below ``stop.loss_below``.
+- ``loss_below``: the train-set loss of an epoch — the data term C₀ over the whole
+  training set in evaluation mode, measured after the epoch's last step — fell below
+  ``stop.loss_below``.
 - ``patience``: early stopping on the validation loss. An epoch *improves* when its validation
   loss is below the best so far by more than ``min_delta``; training stops after ``patience``
   epochs in a row without improvement. With ``restore_best`` the network's parameters go back to
@@ -19,6 +20,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from .loss_names import LOSS_NAMES, loss_number
 from .number_text import count, counted
 from .settings import STOP, TRAINING
 
@@ -26,11 +28,12 @@ STOP_REASONS = ("loss_below", "patience", "epochs", "diverged")
 
 
 def why_stopped(reason: str | None, rules: StopRules, last=None, early=None, steps=None) -> str:
-    """Why training stopped, as a phrase with its figures, for people (files keep ``reason``):
+    """Why training stopped, as a phrase with its figures, each under its name
+    (``engine.loss_names``), for people (files keep ``reason``):
 
-    - ``loss_below``: "the loss target was reached (train loss 0.009986 < 0.01)"
-    - ``patience``: "the validation loss has not improved for 50 epochs (best 0.4312 at epoch
-      120; best weights restored)"
+    - ``loss_below``: "the train-set loss fell to 0.009986, below the target 0.01"
+    - ``patience``: "the val loss has not improved for 20 epochs (best 0.4804 at epoch 5);
+      restored the weights of epoch 5"
     - ``epochs``: "all 2,000 epochs done"
     - ``diverged``: "training diverged"; ``max_steps``: "the step limit was reached (500 steps)"
 
@@ -38,17 +41,22 @@ def why_stopped(reason: str | None, rules: StopRules, last=None, early=None, ste
     ``steps`` the steps taken."""
     if reason == "loss_below":
         loss = getattr(last, "train_loss", None)
-        shown = f"train loss {loss:.4g} < {rules.loss_below:g}" if loss is not None else ""
-        return "the loss target was reached" + (f" ({shown})" if shown else "")
-    if reason == "patience":
-        best = ""
-        if early is not None and early.best_epoch is not None:
-            best = f"best {early.best:.4g} at epoch {count(early.best_epoch)}"
-        if rules.restore_best:
-            best += ("; " if best else "") + "best weights restored"
-        return f"the validation loss has not improved for {counted(rules.patience, 'epoch')}" + (
-            f" ({best})" if best else ""
+        if loss is None:
+            return f"the {LOSS_NAMES['train_loss']} fell below the target {rules.loss_below:g}"
+        return (
+            f"the {LOSS_NAMES['train_loss']} fell to {loss_number(loss)}, below the target "
+            f"{rules.loss_below:g}"
         )
+    if reason == "patience":
+        why = (
+            f"the {LOSS_NAMES['val_loss']} has not improved for {counted(rules.patience, 'epoch')}"
+        )
+        best = early.best_epoch if early is not None else None
+        if best is not None:
+            why += f" (best {loss_number(early.best)} at epoch {count(best)})"
+        if rules.restore_best and best is not None:
+            why += f"; restored the weights of epoch {count(best)}"
+        return why
     if reason == "epochs":
         return f"all {counted(rules.epochs, 'epoch')} done" if rules.epochs != 1 else "1 epoch done"
     if reason == "diverged":

@@ -105,7 +105,7 @@ class Trainer:
         epoch, batch, order, indices = self._next_batch()
         x, y = self._batch_arrays(indices)
         t = self.learner.t
-        lr = self.lr(t + 1, epoch)
+        lr = self.next_lr
 
         def done() -> None:
             self.epoch, self.batch, self.order = epoch, batch, order
@@ -122,9 +122,21 @@ class Trainer:
         """The next training step on the fast path."""
         epoch, batch, order, indices = self._next_batch()
         x, y = self._batch_buffers(indices)
-        result = self.learner.step(x, y, self.lr(self.learner.t + 1, epoch), self.rng)
+        result = self.learner.step(x, y, self.next_lr, self.rng)
         self.epoch, self.batch, self.order = epoch, batch, order
         return result
+
+    def rate_after(self, step: int, epoch: int, batch: int) -> float:
+        """η of the step after step ``step``, which was batch ``batch`` of epoch ``epoch``: the
+        schedule at step + 1, in the epoch that step belongs to — the next epoch's after an
+        epoch's last batch (step 0, batch 0 of epoch 1: before any step)."""
+        return self.lr(step + 1, epoch + 1 if batch == self.batches_per_epoch else epoch)
+
+    @property
+    def next_lr(self) -> float:
+        """The rate in force: η of the next step, or of the step in progress (counters advance
+        when a step completes). The steps use it, and every view shows it as the current η."""
+        return self.rate_after(self.learner.t, self.epoch, self.batch)
 
     @property
     def epoch_done(self) -> bool:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.loss_names import LOSS_NAMES
 from engine.metrics import EpochMetrics
 from engine.number_text import count, counted, percent, special
 
@@ -95,7 +96,7 @@ def record_run(scenario: Scenario, seed: int | None, needs: Needs) -> Record:
                 params[t] = _params(run)
             if len(run.history.epochs) > len(epochs):
                 epochs.append(run.history.epochs.last)
-        final = run.epoch_metrics()
+        final = run.final_metrics()
         dead_end = dead_units(run)
     return Record(
         scenario=scenario,
@@ -173,8 +174,14 @@ class Unmeasurable(Exception):
 
 
 def _describe(claim: dict) -> str:
+    """The measured quantity in words; a loss under its name (``engine.loss_names``): the batch
+    loss of a step (``at_step``), the train-set loss of an epoch or at the end."""
     metric = claim["metric"]
     text = metric
+    if metric == "loss":
+        text = LOSS_NAMES["batch_loss" if claim.get("at_step") else "train_loss"]
+    elif metric in LOSS_NAMES:
+        text = LOSS_NAMES[metric]
     if metric in PARAM_METRICS:
         text = parameter_name(metric, claim["layer"], claim["entry"])
     elif metric in LAYER_METRICS:
@@ -393,10 +400,10 @@ def judge_val_loss_rises(record: Record, claim: dict) -> ClaimResult:
     rise = _ratio(end.val_loss, start.val_loss) - 1.0
     held = rise > claim["by"] and end.train_loss < start.train_loss
     measured = (
-        f"val_loss {fmt(start.val_loss)} after epoch {count(start.epoch)} → {fmt(end.val_loss)} "
-        f"at the end (epoch {count(record.epochs_run)}, {rise:+.1%}, needs > +{claim['by']:.0%}); "
-        "train_loss "
-        f"{fmt(start.train_loss)} → {fmt(end.train_loss)} (needs to fall)"
+        f"{LOSS_NAMES['val_loss']} {fmt(start.val_loss)} after epoch {count(start.epoch)} → "
+        f"{fmt(end.val_loss)} at the end (epoch {count(record.epochs_run)}, {rise:+.1%}, needs > "
+        f"+{claim['by']:.0%}); {LOSS_NAMES['train_loss']} {fmt(start.train_loss)} → "
+        f"{fmt(end.train_loss)} (needs to fall)"
     )
     return ClaimResult(claim["claim"], bool(held), measured)
 

@@ -70,7 +70,8 @@ def test_the_stop_is_said_in_words_with_its_figures():
     stop = c.cont()
     last = run.history.epochs.last
     assert stop.message == (
-        f"Training stopped: the loss target was reached (train loss {last.train_loss:.4g} < 0.01)."
+        f"Training stopped: the train-set loss fell to {last.train_loss:.4g}, below the "
+        "target 0.01."
     )
     run = build_run(load_scenario("xor", ("training.epochs=3",)))
     stop = follow_run(run).cont()
@@ -84,8 +85,8 @@ def test_train_reports_its_stop_in_words_and_the_accuracy_as_a_percentage():
     assert result.exit_code == 0, result.output
     first, final = result.stdout.splitlines()[:2]
     assert re.fullmatch(
-        r"xor \(seed 0\): stopped after \d+ epochs \(\d+ steps\): the loss target was reached "
-        r"\(train loss 0\.\d+ < 0\.01\)",
+        r"xor \(seed 0\): stopped after \d+ epochs \(\d+ steps\): the train-set loss "
+        r"fell to 0\.\d+, below the target 0\.01",
         first,
     ), first
     assert final.endswith("accuracy 100%"), final  # as the progress bar writes it

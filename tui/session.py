@@ -214,6 +214,7 @@ class LabSession:
         if self.run.stop_reason == "diverged":
             return "diverged", self._divergence_message(None)
         layers = self.run.net.layers
+        trainer = self.run.trainer
         pacer = self.pacer
         pacer.begin()
         due = 0.0
@@ -223,8 +224,12 @@ class LabSession:
 
         def publish(record, loss, event=None) -> None:
             params = tuple(layer.params for layer in layers)
+            if event is None or event.kind == "step_end":  # after the step: the next one's η
+                lr = trainer.rate_after(record.step, record.epoch, record.batch)
+            else:  # within an animated step: its own (its StepStart's), as ``rate_in_force``
+                lr = record.events[0].lr
             self.published = TrainingSnapshot(
-                record.step, record.epoch, record.batch, loss, params, event
+                record.step, record.epoch, record.batch, loss, lr, params, event
             )
 
         def on_step(record) -> None:

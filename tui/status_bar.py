@@ -8,9 +8,10 @@ from textual.content import Content
 from textual.widgets import Static
 
 from engine.debugger.position import event_name
+from engine.loss_names import LOSS_NAMES
 from tui.panels.format import fmt, fmt_count
 from tui.speed import speed_text
-from tui.view import LabView, counters
+from tui.view import LabView, counters, headline_loss
 
 STATUS_STYLE = {
     "idle": "$text-muted",
@@ -29,7 +30,8 @@ MIN_NAME = 8  # a scenario name is shortened to no fewer characters (and "…"),
 def status_line(
     title: str, name: str, status: str, loss: str, where: str, width: int, speed: str = ""
 ) -> list[Content]:
-    """The parts of the status line that fit in ``width`` cells, separators included.
+    """The parts of the status line that fit in ``width`` cells, separators included (``loss``:
+    the figure under its name, ``batch loss 0.6931``).
 
     Status, loss, position and speed (``speed 20/s``) are what matter; when they do not all fit
     with the rest, the title goes first, then the speed is written short (``20/s``), then the
@@ -39,7 +41,7 @@ def status_line(
     def essential(speed: str) -> list[Content]:
         return [
             Content.styled(status, STATUS_STYLE.get(status, "")),
-            Content(f"loss {loss}"),
+            Content(loss),
             Content(where),
             *([Content.styled(speed, "$text-muted")] if speed else []),
         ]
@@ -61,7 +63,7 @@ def status_line(
 
 
 class StatusBar(Vertical):
-    """``Backprop Lab │ xor │ paused │ loss 0.6931 │ step 12 · epoch 12 · Loss │ speed 10/s``
+    """``Backprop Lab │ xor │ paused │ batch loss 0.6931 │ step 12 · epoch 12 · Loss │ speed 10/s``
     and under it, when there is one, the latest message (why training stopped, what diverged),
     wrapped.
 
@@ -113,7 +115,7 @@ class StatusBar(Vertical):
         self._view = view
         run = view.run
         bpe = run.trainer.batches_per_epoch
-        step, epoch, batch, last_loss = counters(view)
+        step, epoch, batch, _ = counters(view)
         if view.status == "running" or view.controller is None:
             where = f"step {fmt_count(step)} · epoch {fmt_count(epoch)}"
             if bpe > 1:
@@ -127,7 +129,11 @@ class StatusBar(Vertical):
             if bpe > 1:
                 where += f" · batch {fmt_count(p.batch)}/{fmt_count(bpe)}"
             where += f" · {p.event_name()}"
-        loss = fmt(last_loss) if last_loss is not None else "—"  # as the panels write numbers
+        field, value = headline_loss(view)
+        loss = f"{LOSS_NAMES[field]} {fmt(value)}"  # "—" before the first step
+        restored = run.restored_epoch if view.status == "stopped" else None
+        if restored is not None:
+            where += f" · weights of epoch {fmt_count(restored)}"
         width = self.line.size.width or self.app.size.width - 2
         session = getattr(self.app, "session", None)
         speed = speed_text(session.pacer.speed) if session is not None else ""

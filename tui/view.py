@@ -39,6 +39,8 @@ class TrainingSnapshot(NamedTuple):
     epoch: int
     batch: int
     loss: float | None  # the step's loss (its batch, training mode, penalty included)
+    lr: float  # the rate in force after it: η of the next step (``Trainer.rate_after``); while
+    # a step is animated, that step's own
     params: tuple[dict, ...]
     event: Any = None  # the current event of an animated step, else None
 
@@ -98,6 +100,22 @@ def counters(view: LabView) -> tuple[int, int, int, float | None]:
     return trainer.steps_done, run.epoch, trainer.batch, loss
 
 
+def rate_in_force(view: LabView) -> float:
+    """η of the next step, or of the step in progress (``Trainer.next_lr``; while training
+    runs, from its snapshot): the one rate every view shows as the current one. On the last
+    batch of an epoch with a schedule it is already the next epoch's."""
+    progress = view.progress
+    if view.status == "running" and progress is not None:
+        return progress.lr
+    trainer = view.run.trainer
+    if view.controller is not None and view.event is not None:  # paused at an event
+        p = view.controller.position
+        if p.kind == "step_end":  # the step is complete: the next one's rate
+            return trainer.rate_after(p.step, p.epoch, p.batch)
+        return trainer.lr(p.step, p.epoch)  # the step in progress: its StepStart's η
+    return trainer.next_lr
+
+
 def drawn_params(view: LabView) -> tuple[dict, ...] | None:
     """The layers' parameters a panel draws: the training thread's latest snapshot while it runs
     (the arrays in force may be mid-step), else None, meaning those in force."""
@@ -110,3 +128,15 @@ def drawn_net(view: LabView):
     from engine.metrics import with_params
 
     return with_params(view.run.net, drawn_params(view))
+
+
+def headline_loss(view: LabView) -> tuple[str, float | None]:
+    """The one loss figure the status bar shows, as (field of ``engine.loss_names``, value):
+    once a stopping rule ended training, the train-set loss of the network as it is now
+    (``Run.final_metrics``: the figure the stop message, ``train`` and ``check`` report, and the
+    restored network's after early stopping); else the batch loss of the latest step (None
+    before the first)."""
+    run = view.run
+    if view.status == "stopped" and run.stop_reason not in (None, "diverged"):
+        return "train_loss", run.final_metrics().train_loss
+    return "batch_loss", counters(view)[3]

@@ -188,9 +188,11 @@ class LineMode(ExerciseCommands):
                 f"W{sup} ← W{sup} − ΔW{sup}, ΔW{sup} = {_short(ev.step_W)}",
                 f"b{sup} ← b{sup} − Δb{sup}, Δb{sup} = {_short(ev.step_b)}",
             ]
+        next_lr = self.ctl.view.next_lr  # as the lab's Network panel and explanation show it
         return [
             f"C = {num(ev.loss)}; ‖∂C/∂W‖ by layer: "
-            + ", ".join(f"{s.l}: {num(s.grad_norm)}" for s in ev.stats)
+            + ", ".join(f"{s.l}: {num(s.grad_norm)}" for s in ev.stats),
+            f"the next step's η = {num(next_lr)}",
         ]
 
     def report(self, stop) -> None:

@@ -135,14 +135,22 @@ class Mover:
         self._rec, self._index, self._gen = rec, 0, gen
 
     def _events_of(self, rec: StepRecord, force: bool = False) -> list:
-        """The events of the current step produced so far (replayed if they were dropped)."""
+        """The events of the current step produced so far (replayed if they were dropped).
+
+        A replay that re-creates the state the trainer was already in (after this step) leaves
+        it as it found it: with what was set since the step — early stopping's restored best
+        weights — not the step's own parameters."""
         if rec.events is None or (force and rec.params_before is None):
+            tr = self.trainer
+            live = tr.snapshot() if tr.steps_done == rec.step and self._gen is None else None
             gen = self._start_events(rec)
             with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
                 rec.events = list(gen)
             self.timeline.note_events(
                 rec
             )  # the trainer ends after this step, as a complete record is
+            if live is not None:
+                tr.restore(live)
         return rec.events
 
     def _advance(self):

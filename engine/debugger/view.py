@@ -119,6 +119,13 @@ class View:
     def lr(self) -> float:
         return self.events[0].lr
 
+    @property
+    def next_lr(self) -> float:
+        """η of the step after this one (``Trainer.rate_after``): at an epoch's last batch with
+        a schedule, the next epoch's rate — what the next StepStart will show."""
+        rec = self.rec
+        return self._ctl.trainer.rate_after(rec.step, rec.epoch, rec.batch)
+
     # --- parameters and arrays -------------------------------------------------------------
 
     @property

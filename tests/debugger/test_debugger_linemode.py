@@ -157,7 +157,7 @@ def test_continue_obeys_the_scenarios_stopping_rules_like_train():
     epochs = json.loads(trained.stdout)["epochs_run"]
     result = runner.invoke(main, ["debug", "overfitting-fixed-early-stopping"], input="c\n")
     assert result.exit_code == 0, result.output
-    assert "Training stopped: the validation loss has not improved for " in result.stdout
+    assert "Training stopped: the val loss has not improved for " in result.stdout
     assert positions(result.stdout)[-1].startswith(f"Step {epochs}, epoch {epochs}, ")
 
 

@@ -58,7 +58,7 @@ def test_value_claims_hold_or_fail_with_the_measured_figure(write):
         'claim = "runs all epochs"\nkind = "value"\nmetric = "steps"\nnear = 200\ntolerance = 0',
     )
     assert [r.held for r in results] == [True, True, True, True, False, True]
-    assert results[0].measured == "loss at step 1 = 2.5 (needs 2.5 ± 1e-12)"
+    assert results[0].measured == "batch loss at step 1 = 2.5 (needs 2.5 ± 1e-12)"
     assert results[4].measured.startswith("W¹₀₀ (W@1[0,0]) at the end = 0.9")
     assert results[4].measured.endswith("(needs < 0)")
 
@@ -115,7 +115,7 @@ def test_val_loss_rises(write):
         'claim = "rises"\nkind = "val_loss_rises"\nafter_epoch = 1\nby = 100.0',
     )
     assert not results[0].held
-    assert results[0].measured.startswith("val_loss ")
+    assert results[0].measured.startswith("val loss ")
 
 
 def test_moments_beyond_the_run_are_reported_not_crashed(write):

@@ -95,7 +95,8 @@ def event_at(view: LabView, kind: str, l: int | None = None):
 
 def record_steps(view: LabView, n: int, **values) -> None:
     """Record ``n`` synthetic steps in the run's history with statistics set to ``values``
-    (a LayerStats field → a value for every layer, or a list per layer)."""
+    (a LayerStats field → a value for every layer, or a list per layer); the last one's loss
+    becomes the run's latest batch loss (``Run.last_loss``), as a step taken would make it."""
     history = view.run.history.steps
     from engine.stats import LayerStats
 
@@ -114,3 +115,4 @@ def record_steps(view: LabView, n: int, **values) -> None:
             stats[:, l, column] = v
     losses = np.broadcast_to(np.asarray(values.get("loss", 0.5), dtype=float), (n,))
     history.record_many(np.arange(start + 1, start + n + 1), losses, stats)
+    view.run.last_loss = float(losses[-1])

@@ -80,7 +80,7 @@ async def test_space_trains_until_the_stopping_rule(lab_app, settle):
         run = app.session.run
         assert run.stop_reason == "loss_below"
         assert app.session.view.status == "stopped"
-        assert "the loss target was reached" in app.session.view.message
+        assert "the train-set loss fell to" in app.session.view.message
         assert run.history.epochs.last.train_loss < 0.01
 
 

@@ -22,8 +22,10 @@ async def test_plot_and_numbers_follow_the_run():
         assert app.panel.points == 40
         stats = app.query_one("#loss-stats", Static).content.plain
         last_loss = view.run.history.steps.last()[1]
+        metrics = view.run.history.epochs.last
         assert "epoch 40" in stats and "step 40" in stats
-        assert f"loss {last_loss:.4g}" in stats
+        assert f"batch loss {last_loss:.4g}" in stats
+        assert f"train-set loss {metrics.train_loss:.4g}" in stats
         assert "acc " in stats  # a classification run reports its accuracy
 
 
@@ -76,7 +78,7 @@ async def test_non_finite_loss_is_a_word_in_the_warning_colour_and_not_plotted()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         content = app.query_one("#loss-stats", Static).content
-        assert "loss nan" in content.plain and "not plotted" in content.plain
+        assert "batch loss nan" in content.plain and "not plotted" in content.plain
         start = content.plain.index("nan")
         assert any(s.start == start and s.style == WARNING for s in content.spans)
         assert app.panel.points == 5
@@ -103,7 +105,7 @@ async def test_a_diverging_loss_is_clipped_for_the_plot_and_labelled_readably():
         await pilot.pause()
         assert app.panel.clipped
         stats = app.query_one("#loss-stats", Static).content.plain
-        assert "loss 1e300" in stats and "plot clipped at 1e30" in stats
+        assert "batch loss 1e300" in stats and "plot clipped at 1e30" in stats
         built = app.query_one("#loss-plot", CachedPlot).plt.build()
         assert "1e30" in built  # the axis is drawn, with short labels
         assert "000000000" not in built

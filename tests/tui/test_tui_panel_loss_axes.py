@@ -31,7 +31,9 @@ async def test_the_validation_curve_is_named_and_the_legend_fits():
     async with app.run_test(size=PANEL) as pilot:
         await pilot.pause()
         label = app.query_one("#loss-scale-label", Static)
-        assert "━ train" in label.content.plain and "━ validation" in label.content.plain
+        assert (
+            "━batch loss" in label.content.plain and "━val loss" in label.content.plain
+        )  # 38 cells
         assert cells(label.content.plain) <= label.region.width  # not cut by the button
         button = app.query_one("#loss-log", Button)
         assert str(button.label) == "y: linear"  # the scale, named once

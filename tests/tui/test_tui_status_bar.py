@@ -11,17 +11,17 @@ WHERE = "step 24 · epoch 3 · batch 4/10 · Gradient(l=3)"
 
 
 def line(width: int, name: str = "vanishing-fixed-batchnorm") -> str:
-    parts = status_line("Backprop Lab", name, "paused", "0.6931", WHERE, width)
+    parts = status_line("Backprop Lab", name, "paused", "batch loss 0.6931", WHERE, width)
     return Content(SEPARATOR).join(parts).plain
 
 
 @pytest.mark.parametrize(
     "width,expected",
     [
-        (200, f"Backprop Lab │ vanishing-fixed-batchnorm │ paused │ loss 0.6931 │ {WHERE}"),
-        (100, f"vanishing-fixed-batchnorm │ paused │ loss 0.6931 │ {WHERE}"),
-        (81, f"vanishin… │ paused │ loss 0.6931 │ {WHERE}"),
-        (80, f"paused │ loss 0.6931 │ {WHERE}"),  # no room for 8 characters of the name
+        (206, f"Backprop Lab │ vanishing-fixed-batchnorm │ paused │ batch loss 0.6931 │ {WHERE}"),
+        (106, f"vanishing-fixed-batchnorm │ paused │ batch loss 0.6931 │ {WHERE}"),
+        (87, f"vanishin… │ paused │ batch loss 0.6931 │ {WHERE}"),
+        (86, f"paused │ batch loss 0.6931 │ {WHERE}"),  # no room for 8 characters of the name
     ],
 )
 def test_title_then_name_give_way(width, expected):
@@ -45,8 +45,8 @@ def test_the_speed_stays_when_the_line_is_narrow(width, expected):
 
 
 def test_a_short_name_is_never_cut():
-    assert line(90, "xor") == f"Backprop Lab │ xor │ paused │ loss 0.6931 │ {WHERE}"
-    assert line(78, "xor") == f"xor │ paused │ loss 0.6931 │ {WHERE}"
+    assert line(96, "xor") == f"Backprop Lab │ xor │ paused │ batch loss 0.6931 │ {WHERE}"
+    assert line(84, "xor") == f"xor │ paused │ batch loss 0.6931 │ {WHERE}"
 
 
 async def test_at_80_columns_the_lab_shows_status_loss_and_position_whole(lab_app):
@@ -56,10 +56,10 @@ async def test_at_80_columns_the_lab_shows_status_loss_and_position_whole(lab_ap
         await pilot.pause(0.1)
         position = app.session.controller.position
         shown = app.status_bar.line.render().plain
-        assert "paused" in shown and "loss " in shown
+        assert "paused" in shown and "batch loss " in shown
         speed = f"speed {app.session.pacer.speed}/s"
         assert shown.endswith(f"batch {position.batch}/10 · {position.event_name()} │ {speed}")
-        assert "Backprop Lab" not in shown  # the title gives way, and the name
+        assert "Backprop Lab" not in shown  # the title gives way first, then the name
         assert len(shown) <= 78
         await pilot.resize_terminal(120, 40)
         await pilot.pause(0.1)

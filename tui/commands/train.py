@@ -1,6 +1,7 @@
 """``backprop-lab train SCENARIO``: train headless until a stopping rule fires.
 
-On a terminal a progress bar shows the epoch, the training and validation loss and the accuracy;
+On a terminal a progress bar shows the epoch, the loss figures (each under its name,
+``engine.loss_names``) and the accuracy;
 otherwise (or after the bar) a few plain lines report how the run ended. ``--json`` prints the
 summary object (``docs/train-json.md``) on stdout and nothing else.
 
@@ -148,23 +149,29 @@ def _fit_with_progress(run) -> dict:
 
 
 def metric_text(m) -> str:
+    """One epoch's figures for the progress bar, each under its name (``engine.loss_names``):
+    the train-set loss where the epoch measured it, else the epoch mean loss."""
+    from engine.loss_names import labelled
     from engine.number_text import percent
 
     if m.train_loss is not None:
-        parts = [f"loss {m.train_loss:.4g}"]
+        parts = [labelled("train_loss", m.train_loss)]
     else:  # the training set is not evaluated every epoch here (see Run.measure_training_set)
-        parts = [f"epoch mean loss {m.mean_step_loss:.4g}"]
+        parts = [labelled("mean_step_loss", m.mean_step_loss)]
     if m.val_loss is not None:
-        parts.append(f"val loss {m.val_loss:.4g}")
+        parts.append(labelled("val_loss", m.val_loss))
     accuracy = m.val_accuracy if m.val_accuracy is not None else m.accuracy
     if accuracy is not None:
-        parts.append(f"accuracy {percent(accuracy)}")
+        which = "val accuracy" if m.val_accuracy is not None else "accuracy"
+        parts.append(f"{which} {percent(accuracy)}")
     return "  ".join(parts)
 
 
 def report(run, summary: dict) -> list[str]:
     """The plain final lines: how the run ended (``stopping.why_stopped``, with its figures),
-    the final metrics, the speed."""
+    the final figures of the network as it is now (the restored one after early stopping with
+    ``restore_best``), each under its name (``engine.loss_names``), the speed."""
+    from engine.loss_names import LOSS_NAMES, loss_number
     from engine.number_text import count, counted, percent
     from engine.stopping import why_stopped
 
@@ -176,23 +183,25 @@ def report(run, summary: dict) -> list[str]:
         f"{summary['scenario']} (seed {summary['seed']}): stopped after "
         f"{counted(summary['epochs_run'], 'epoch')} ({counted(summary['steps'], 'step')}): {why}"
     ]
-    parts = [f"train loss {_num(final['train_loss'])}"]
+
+    def number(value) -> str:  # "nan"/"inf" arrive as words
+        return value if isinstance(value, str) else loss_number(value)
+
+    parts = [f"{LOSS_NAMES['train_loss']} {number(final['train_loss'])}"]
     if final["val_loss"] is not None:
-        parts.append(f"val loss {_num(final['val_loss'])}")
+        parts.append(f"{LOSS_NAMES['val_loss']} {number(final['val_loss'])}")
     if final["accuracy"] is not None:
         which = "val accuracy" if run.data.has_validation else "accuracy"
         accuracy = final["accuracy"]
         parts.append(f"{which} {accuracy if isinstance(accuracy, str) else percent(accuracy)}")
-    lines.append("final: " + ", ".join(parts))
-    if run.early is not None and run.early.best_epoch is not None:
-        restored = " (weights restored)" if run.stop.restore_best else ""
+    restored = run.restored_epoch
+    which = f"final (the weights of epoch {count(restored)})" if restored is not None else "final"
+    lines.append(f"{which}: " + ", ".join(parts))
+    early = run.early
+    if early is not None and early.best_epoch is not None and summary["stop_reason"] != "patience":
         lines.append(
-            f"best validation loss {run.early.best:.6g} at epoch "
-            f"{count(run.early.best_epoch)}{restored}"
+            f"best {LOSS_NAMES['val_loss']} {loss_number(early.best)} at epoch "
+            f"{count(early.best_epoch)} (not restored: early stopping did not stop the run)"
         )
     lines.append(f"{count(round(summary['steps_per_second']))} steps per second")
     return lines
-
-
-def _num(value) -> str:
-    return value if isinstance(value, str) else f"{value:.6g}"

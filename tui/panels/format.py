@@ -12,13 +12,10 @@ import math
 import numpy as np
 from textual.content import Content
 
-from engine.number_text import count, percent, short_exponent, special
+from engine.number_text import LARGE, SMALL, count, percent, short
 
 WARNING = "bold $text-warning"
 """Style of non-finite numbers (theme variable, so it reads in light and dark themes)."""
-
-SMALL = 1e-3
-LARGE = 1e5
 
 
 def fmt(x, digits: int = 4) -> str:
@@ -37,20 +34,7 @@ def fmt(x, digits: int = 4) -> str:
         x = float(x)
     except (TypeError, ValueError):
         return str(x)
-    shown = special(x)
-    if shown is not None:
-        return shown
-    magnitude = abs(x)
-    if SMALL <= magnitude < LARGE:
-        decimals = max(0, digits - 1 - math.floor(math.log10(magnitude)))
-        text = f"{x:.{decimals}f}"
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-        return "0" if text in ("-0", "") else text
-    mantissa, _, exponent = f"{x:.{digits - 1}e}".partition("e")
-    if "." in mantissa:
-        mantissa = mantissa.rstrip("0").rstrip(".")
-    return short_exponent(f"{mantissa}e{exponent}")
+    return short(x, digits)
 
 
 def is_finite(x) -> bool:

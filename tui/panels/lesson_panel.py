@@ -68,6 +68,7 @@ class LessonPanel(Panel):
     DEFAULT_CSS = """
     LessonPanel #lesson-text {
         height: 1fr;
+        scrollbar-gutter: stable;  /* text wrapped to one width, scrollbar or not */
         min-height: 3;
     }
     LessonPanel #lesson-markdown {
@@ -79,6 +80,7 @@ class LessonPanel(Panel):
     }
     LessonPanel #lesson-actions {
         height: auto;
+        scrollbar-gutter: stable;  /* else its wrapping and its scrollbar could settle two ways */
         max-height: 30%;
         border: none;
         padding: 0;

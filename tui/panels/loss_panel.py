@@ -1,4 +1,5 @@
-"""The loss panel: training (and validation) loss over the run, and where the run stands.
+"""The loss panel: the batch loss of every step (and the val loss of every epoch) over the run,
+and where the run stands; each figure under its name (``engine.loss_names``).
 
 The plot draws the run's bounded history (``engine.history.StatsHistory``), reduced to at most
 ``MAX_POINTS`` points by averaging neighbouring points, so it costs the same after 10 steps or
@@ -25,8 +26,9 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Button, Static
 
+from engine.loss_names import LOSS_NAMES
 from tui.messages import ToggleLogScale
-from tui.panels.base import MUTED, WARNING, Panel, Show
+from tui.panels.base import ACCENT, MUTED, WARNING, Panel, Show
 from tui.panels.format import (
     flow,
     fmt,
@@ -171,10 +173,11 @@ class LossPanel(Panel):
     }
     LossPanel .panel-buttons {
         dock: top;
-        height: 1;
+        height: auto;
     }
     LossPanel .panel-buttons #loss-scale-label {
         width: 1fr;
+        height: auto;
         color: $text-muted;
     }
     """
@@ -230,10 +233,8 @@ class LossPanel(Panel):
             self._plotted = key
             self._plot(steps, epochs)
             self.note_drawn()
-        key: list = [("━", "$primary"), (" train", MUTED)]
-        if len(validation_curve(epochs)[0]):  # every curve drawn is named
-            key += [("  ━", "$warning"), (" validation", MUTED)]
-        self.query_one("#loss-scale-label", Static).update(Content.assemble(*key))
+        label = self.query_one("#loss-scale-label", Static)
+        label.update(legend(steps.n_recorded, self._initial, epochs, label.size.width))
         button = self.query_one("#loss-log", Button)
         button.label = SCALE_LABELS[self.log_scale]
         button.tooltip = (
@@ -316,24 +317,35 @@ class LossPanel(Panel):
         widget.replot()
 
     def _stats_line(self, view) -> Content:
-        """Epoch, step, the last step's loss, and the last epoch's validation loss and accuracy
-        (each label with its number: a narrow panel breaks the line between them)."""
+        """Epoch, step and the loss figures, each under its name (``engine.loss_names``): the
+        latest step's batch loss (the status bar's), and the last epoch's train-set loss,
+        val loss and accuracy — after early stopping restored the best weights, those of the
+        restored network instead, and which epoch's they are. Each label stays with its number:
+        a narrow panel breaks the line between items."""
         run = view.run
-        step, epoch, _, _ = counters(view)
-        last = run.history.steps.last()  # the curve's last point
-        loss = last[1] if last is not None else None
+        step, epoch, _, loss = counters(view)
         items: list[Content] = [
             _item("epoch ", fmt_count(epoch)),
             _item("step ", fmt_count(step)),
         ]
-        if loss is not None:
-            items.append(_item("loss ", styled_number(loss)))
-        elif self._initial is not None:
-            items.append(_item("initial loss ", styled_number(self._initial.train_loss)))
+        restored = run.restored_epoch if view.status != "running" else None
         metrics = run.history.epochs.last
+        if restored is not None:
+            items.append(
+                Content.styled(f"weights of epoch {fmt_count(restored)} restored:", ACCENT)
+            )
+            metrics = run.final_metrics()
+        elif loss is not None:
+            items.append(_item(f"{LOSS_NAMES['batch_loss']} ", styled_number(loss)))
+        elif self._initial is not None:
+            metrics = self._initial
         if metrics is not None:
+            if metrics.train_loss is not None:
+                items.append(
+                    _item(f"{LOSS_NAMES['train_loss']} ", styled_number(metrics.train_loss))
+                )
             if metrics.val_loss is not None:
-                items.append(_item("val ", styled_number(metrics.val_loss)))
+                items.append(_item(f"{LOSS_NAMES['val_loss']} ", styled_number(metrics.val_loss)))
             accuracy = (
                 metrics.val_accuracy if metrics.val_accuracy is not None else metrics.accuracy
             )
@@ -360,6 +372,27 @@ class LossPanel(Panel):
                 Content.styled("most of the curve is in the bottom row: l for log", WARNING)
             )
         return flow(items, self.content_size.width)
+
+
+def legend(n_steps: int, initial, epochs, width: int) -> Content:
+    """The name of every curve drawn (``engine.loss_names``): the batch loss, or before any step
+    the initial network's train-set loss as its one point, and the val loss per epoch. On one
+    row when it fits in ``width`` cells (without the spaces after the marks if need be), else
+    one curve a row: a name is never cut."""
+    if not n_steps and initial is not None:
+        curves = [("●", "$primary", LOSS_NAMES["train_loss"])]
+    else:
+        curves = [("━", "$primary", LOSS_NAMES["batch_loss"])]
+    if len(validation_curve(epochs)[0]):
+        curves.append(("━", "$warning", LOSS_NAMES["val_loss"]))
+    for gap, space in (("  ", " "), (" ", ""), ("\n", " ")):
+        parts: list[tuple[str, str]] = []
+        for i, (mark, colour, name) in enumerate(curves):
+            parts += [((gap if i else "") + mark, colour), (space + name, MUTED)]
+        content = Content.assemble(*parts)
+        if not width or content.cell_length <= width:
+            break
+    return content
 
 
 def _scaled(value: float, log_scale: bool) -> float:

@@ -22,6 +22,7 @@ from tui.panels.base import ACCENT, MUTED, Panel, Show
 from tui.panels.format import flow, fmt, fmt_count
 from tui.panels.layer_table import LayerTable, event_row, layer_rows, render_table
 from tui.panels.network_picture import NetworkPicture
+from tui.view import rate_in_force
 
 
 def optimizer_items(optimizer) -> list[tuple[str, str]]:
@@ -41,11 +42,13 @@ def optimizer_items(optimizer) -> list[tuple[str, str]]:
     return items
 
 
-def training_items(run) -> list[Content]:
-    """Loss, optimizer, η, batch size, regularization and parameter count, one item each."""
+def training_items(view) -> list[Content]:
+    """Loss, optimizer, η in force (``rate_in_force``: the next step's), batch size,
+    regularization and parameter count, one item each."""
+    run = view.run
     net, learner, trainer = run.net, run.learner, run.trainer
     try:
-        lr = trainer.lr(learner.t + 1, trainer.epoch)
+        lr = rate_in_force(view)
     except (TypeError, ValueError, ArithmeticError):
         lr = None
     batch = trainer.batch_size
@@ -138,7 +141,7 @@ class NetworkPanel(Panel):
             self.waiting_for_size = not picture.refresh_view(view)
             self.query_one("#network-caption", Static).update(picture.caption)
         summary = self.query_one("#network-summary", Static)
-        summary.update(flow(training_items(view.run), width))
+        summary.update(flow(training_items(view), width))
         sizes = " → ".join(str(n) for n in net.sizes)
         self.border_subtitle = sizes if len(sizes) <= 30 else f"{net.L} layers"
 

@@ -24,7 +24,12 @@ GUIDE = """
   the picture and use the arrows and enter) to have the Debugger explain it; `[` and `]`
   choose the example of the batch. `t` switches to the layer table (size, activation, init,
   parameters) and back. "Edit…" rebuilds the network.
-- **Loss**: training (and validation) loss per step; `l` switches to a log scale.
+- **Loss**: the *batch loss* of every step (and the *val loss* of every epoch); `l` switches to
+  a log scale. Each figure is named for what it is, as `train` and `check` name it: *batch
+  loss* (the last step's batch, before its update), *train-set loss* and *val loss* (the
+  whole training or validation set after the last epoch), *epoch mean loss* (the mean of an
+  epoch's batch losses). After early stopping with `restore_best` they are the restored
+  network's, and the status bar says which epoch's weights those are.
 - **Gradients**: one bar per layer on a log scale; low bars mean vanishing gradients, high bars
   exploding ones. The statistic can be switched (command palette: *Next gradient statistic*).
 - **Debugger**: where training is paused (step, epoch, batch, phase, layer), the arrays of the

@@ -1,5 +1,5 @@
 """The once-per-step events: StepStart (the batch and η), Clip (the threshold and the norms) and
-StepEnd (the loss and each layer's statistics)."""
+StepEnd (the loss, each layer's statistics and the η of the next step)."""
 
 from __future__ import annotations
 
@@ -54,4 +54,7 @@ def explain_step_end(view, ev, select, example) -> Explanation:
             f"‖W‖ = {num(s.weight_norm)}, ‖ΔW‖/‖W‖ = {num(s.update_ratio)}, "
             f"saturated {num(s.saturated_fraction)}, dead {num(s.dead_fraction)}"
         )
+    lr, next_lr = view.lr, view.next_lr
+    changed = "" if next_lr == lr else f" (this step's was {num(lr)})"
+    B.notes.append(f"The next step uses {TRAINING['lr'].title} = {num(next_lr)}{changed}.")
     return B.build()
