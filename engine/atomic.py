@@ -4,7 +4,7 @@ The content goes to a temporary file ``.NAME.XXXX.tmp`` in the target's folder, 
 fsynced, gets the mode a new file would get (0o666 less the umask) or the existing file's mode,
 is renamed over the target (``os.replace``), and the folder is fsynced so that the rename itself
 survives a crash. A crash or kill mid-write leaves the target as it was; the temporary files such
-a kill leaves behind are removed by the next write to the same target.
+a kill leaves behind are removed by the next write to the same target (and by a session's load).
 
 ``atomic_write_files`` writes several files as one (an exported script and the arrays beside it):
 all of them are replaced, or none.

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import settings
+from . import limits, settings
 from .data import Dataset, load_data
 from .learner import Learner
 from .network import LayerSpec, Network, build_network
@@ -75,6 +75,7 @@ def build_run(
         base_dir=base_dir,
     )
     specs = layer_specs(network.get("layers"))
+    _check_memory(dataset, specs, training, stop, dtype)
     net = build_network(dataset.n_features, specs, loss, np.random.default_rng(init_ss), dtype)
     _check_output(net, dataset)
 
@@ -162,6 +163,33 @@ def layer_specs(layers) -> list[LayerSpec]:
     return specs
 
 
+def _check_memory(dataset: Dataset, specs, training: dict, stop, dtype) -> None:
+    """The run fits the memory limit (``engine.limits``), checked before the network is built.
+    Sizes that are not whole numbers are left to ``build_network``'s own messages."""
+    sizes = [spec.size for spec in specs]
+    if not all(isinstance(n, int | np.integer) and not isinstance(n, bool) for n in sizes):
+        return
+    batch = training.get("batch_size")
+    n = dataset.n_train
+    batch = min(batch, n) if isinstance(batch, int) and not isinstance(batch, bool) else n
+    itemsize = 4 if dtype == "float32" else 8
+    source = dataset.source if dataset.kind in ("csv", "npz") else dataset.kind
+    limits.check(
+        limits.data_parts(
+            n + dataset.n_val, dataset.n_features + dataset.n_outputs, f"data ({source})"
+        )
+        + limits.run_parts(
+            n_train=n,
+            n_features=dataset.n_features,
+            sizes=[max(int(size), 1) for size in sizes],
+            batch_size=batch,
+            optimizer=str(training.get("optimizer")),
+            itemsize=itemsize,
+            snapshots=2 if (stop or {}).get("patience") else 1,
+        )
+    )
+
+
 def _check_output(net: Network, data: Dataset) -> None:
     out = net.layers[-1]
     need = data.n_outputs
@@ -169,7 +197,9 @@ def _check_output(net: Network, data: Dataset) -> None:
         return
     if data.encoding == "onehot":
         assert data.class_names is not None  # one-hot targets are classes
-        why = f"one unit per class ({data.n_classes} classes: {', '.join(data.class_names)})"
+        names = data.class_names
+        shown = ", ".join(names) if len(names) <= 12 else f"{', '.join(names[:10])}, …, {names[-1]}"
+        why = f"one unit per class ({data.n_classes} classes: {shown})"
     elif data.encoding in ("binary", "index"):
         why = f"one unit for the {data.encoding} class target"
     else:

@@ -143,6 +143,14 @@ class _Workspace:
         )
 
 
+class _Evaluation:
+    """The buffers of ``output`` for one row count: zˡ and aˡ only (a forward pass over the
+    whole training set needs no σ′, δ or ∂C/∂a: three more copies of it would be wasted)."""
+
+    def __init__(self, sizes, rows: int, dtype):
+        self.Z, self.A = ([np.empty((rows, n), dtype) for n in sizes] for _ in range(2))
+
+
 class LeanStep:
     """``Learner.step`` for the networks ``lean_refusal`` accepts (see the module docstring)."""
 
@@ -172,7 +180,7 @@ class LeanStep:
             self.out[name] = self._flat().data
         self.W_scratch = None  # W-shaped scratch for penalties and weight decay
         self.workspaces: dict[int, _Workspace] = {}
-        self.evaluations: dict[int, _Workspace] = {}  # buffers of ``output``, per row count
+        self.evaluations: dict[int, _Evaluation] = {}  # buffers of ``output``, per row count
         self.cur: Flat | None = None  # the parameters in force
         self.spare: Flat | None = None
         self.state_cur: StateSet | None = None  # the optimizer state in force
@@ -267,7 +275,7 @@ class LeanStep:
         if ws is None:
             if len(self.evaluations) >= 4:  # the training set, the validation set, a grid
                 self.evaluations.clear()
-            ws = self.evaluations[x.shape[0]] = _Workspace(self.sizes, x.shape[0], self.dtype)
+            ws = self.evaluations[x.shape[0]] = _Evaluation(self.sizes, x.shape[0], self.dtype)
         W_T, b = cur.W_T, cur.b
         with np.errstate(**self.quiet):
             a = x

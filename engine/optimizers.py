@@ -72,6 +72,7 @@ class Optimizer(ABC):
     defaults: dict[str, float | bool] = {}
     state_names: tuple[str, ...] = ()
     scratch_names: tuple[str, ...] = ()
+    nonnegative: tuple[str, ...] = ()  # state that sums or averages g²: never below 0
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -187,6 +188,7 @@ class RMSprop(Optimizer):
     )
     state_names = ("s",)
     scratch_names = ("tmp",)
+    nonnegative = ("s",)
     rho: float  # the settings' values, set by Optimizer.__init__
     eps: float
 
@@ -215,6 +217,7 @@ class Adam(Optimizer):
     )
     state_names = ("m", "v")
     scratch_names = ("tmp",)
+    nonnegative = ("v",)
     beta1: float  # the settings' values, set by Optimizer.__init__
     beta2: float
     eps: float
@@ -267,6 +270,7 @@ class Adagrad(Optimizer):
     settings = (_eps(1e-10),)
     state_names = ("s",)
     scratch_names = ("tmp",)
+    nonnegative = ("s",)
     eps: float  # the setting's value, set by Optimizer.__init__
 
     def update(self, p, g, state, lr, t, out=EMPTY):

@@ -11,6 +11,8 @@ statistics are computed only for those steps. At the end of every epoch the epoc
 checked. A step whose check fails (``Learner.finite``: the loss, every update, the gradients
 before clipping) stops the run as ``diverged`` once the step, replayed as events, shows a
 non-finite value; ``divergence`` then names the first quantity that became non-finite.
+A run that reaches its end with a finite loss over a million times its start is ``diverged``
+too (``engine.blowup``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .blowup import BlowUp, blow_up_bound, blown_up
 from .data import Dataset
 from .json_numbers import json_number
 from .learner import Learner, StepResult
@@ -74,9 +77,12 @@ class Run:
             else None
         )
         self.stop_reason: str | None = None
-        self.divergence: NonFinite | None = None
+        self.divergence: NonFinite | BlowUp | None = None
         self._last_stats: tuple | None = ()
         self.last_loss: float | None = None
+        self.first_loss: float | None = None  # step 1's, where a finite blow-up is judged from
+        self.high_since: int | None = None  # the first step of the last stretch above that bound
+        self._blow_up_bound = math.inf
         self._epoch_loss_sum = 0.0
         self._epoch_steps = 0
         self._checkpoint = trainer.snapshot()
@@ -150,6 +156,12 @@ class Run:
         if self.record_history and (events is not None or sampled(step)):
             self.history.steps.record(step, loss, self.last_stats)
         self.last_loss = loss
+        if step == 1:
+            self.first_loss, self._blow_up_bound = loss, blow_up_bound(loss)
+        if not loss > self._blow_up_bound:
+            self.high_since = None
+        elif self.high_since is None or self.high_since > step:
+            self.high_since = step
         self._epoch_loss_sum += loss
         self._epoch_steps += 1
         if not finite and self._diverged(loss, events):
@@ -221,6 +233,12 @@ class Run:
                 self.net.restore(self.early.best_state)
         elif self.trainer.epoch >= self.stop.epochs:
             self.stop_reason = "epochs"
+        if self.stop_reason == "epochs" or (
+            self.stop_reason == "patience" and not self.stop.restore_best
+        ):
+            self.divergence = blown_up(self)  # a finite blow-up (engine.blowup)
+            if self.divergence is not None:
+                self.stop_reason = "diverged"
 
     def _diverged_in_evaluation(self, train_loss: float) -> None:
         """Every step's check passed, but the loss over the whole training set is not finite."""

@@ -8,11 +8,36 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections.abc import Iterable
 
 
 class ScenarioError(Exception):
-    """A scenario that cannot be loaded, validated or built; the message says why and where."""
+    """A scenario that cannot be loaded, validated or built; the message says why and where.
+
+    The message is one line whatever it quotes: a line break or other control character in a
+    key, a path or a name from the file is shown escaped (``\\n``)."""
+
+    def __init__(self, message: str = "", *args):
+        super().__init__(single_line(str(message)), *args)
+
+
+_CONTROL = {i: f"\\x{i:02x}" for i in (*range(0x20), 0x7F)} | {
+    0x0A: "\\n",
+    0x0D: "\\r",
+    0x09: "\\t",
+}
+
+
+def single_line(text: str) -> str:
+    """``text`` with control characters (line breaks included) written as escapes."""
+    return text.translate(_CONTROL)
+
+
+def key_text(name: object) -> str:
+    """A key as a TOML file writes it: bare when it can be, else quoted with escapes."""
+    name = str(name)
+    return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else show(name)
 
 
 class UnknownScenarioError(ScenarioError, KeyError):

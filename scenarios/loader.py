@@ -13,15 +13,18 @@ from __future__ import annotations
 
 import copy
 import re
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from engine.paths import unreadable
+
 from . import overrides as override_rules
 from . import schema
-from .errors import ScenarioError, UnknownScenarioError, did_you_mean, one_of
+from .errors import ScenarioError, UnknownScenarioError, did_you_mean, key_text, one_of
 from .exercises import check_against_run, check_exercises
 from .expect import check_expect
 from .lesson import Context, find_actions
@@ -39,6 +42,7 @@ from .validate import (
 DEFAULT_SCENARIO = "xor"
 
 _SECTION_NAMES = (*schema.TOP, *schema.SECTIONS, *schema.ARRAYS)
+MAX_DEPTH = 16  # tables and arrays in each other; a scenario needs 6 (network.layers[l].weights)
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,9 @@ class Scenario:
 
 
 def _presets() -> Traversable:
-    return files("scenarios") / "presets"
+    # the package itself, not its name: files("scenarios") calls importlib.import_module, which
+    # nothing a session file leads to may do (tests/tui/test_tui_session_file_data.py)
+    return files(sys.modules[__package__]) / "presets"
 
 
 def preset_names() -> list[str]:
@@ -102,9 +108,9 @@ def resolve(name_or_path: str | Path) -> tuple[Path, str]:
     )
     if looks_like_path or Path(text).is_file():
         path = Path(text)
-        if not path.is_file():
-            what = "is a directory, not a scenario file" if path.is_dir() else "does not exist"
-            raise ScenarioError(f"{text}: {what}")
+        why = unreadable(path, "a scenario file")
+        if why is not None:
+            raise ScenarioError(f"{text}: {why}")
         return path, text
     return preset_path(text), f"{text}.toml"
 
@@ -128,11 +134,13 @@ def parse_scenario(
     are checked for their form only and its exercises dropped, since the overrides may change
     the network they were written for."""
     document = _parse_toml(source, label)
+    _check_depth(document, label, "")
     overrides = tuple(overrides)
     try:
         document = override_rules.apply(document, overrides)
     except ValueError as e:
         raise ScenarioError(f"{label}: --set: {e}") from None
+    _check_depth(document, label, " (after --set)")
     sections = validate_document(document, label, source=source, edited=training_only)
     return Scenario(**sections, path=path, source=source, overrides=overrides, label=label)
 
@@ -166,6 +174,29 @@ def _parse_toml(source: str, label: str) -> dict:
         ) from None
 
 
+def _check_depth(document: dict, label: str, when: str) -> None:
+    """Tables and arrays nested at most ``MAX_DEPTH`` deep (dotted keys such as a.a.a… = 1 nest
+    without limit in TOML, and deeper trees exhaust Python's recursion in copying and checking
+    them); ScenarioError naming the key path otherwise. Iterative: any depth is measured."""
+    stack: list[tuple[dict | list, str, int]] = [(document, "", 1)]
+    while stack:
+        node, path, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            shown = path if len(path) <= 60 else path[:57] + "..."
+            raise ScenarioError(
+                f"{label}: {shown}: tables and arrays nested more than {MAX_DEPTH} deep{when} "
+                "(a scenario needs at most 6 levels)"
+            )
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(value, dict | list):
+                    stack.append((value, f"{path}.{key}" if path else str(key), depth + 1))
+        else:
+            for i, value in enumerate(node, start=1):
+                if isinstance(value, dict | list):
+                    stack.append((value, f"{path}[{i}]", depth + 1))
+
+
 def _lower(text: str) -> str:
     return text[:1].lower() + text[1:]
 
@@ -183,7 +214,8 @@ def validate_document(document: dict, label: str, *, source: str = "", edited=Fa
             close = did_you_mean(name, _SECTION_NAMES).replace('"', "")
             ch.fail(
                 "",
-                f"unknown key {name}{close} (allowed at the top level: {one_of(_SECTION_NAMES)})",
+                f"unknown key {key_text(name)}{close} (allowed at the top level: "
+                f"{one_of(_SECTION_NAMES)})",
             )
     top = ch.table(
         {k: v for k, v in document.items() if k in schema.TOP}, top_keys, "", applicable={}
@@ -290,5 +322,10 @@ def build_run(scenario: Scenario, *, seed: int | None = None):
         )
     except ValueError as e:
         raise ScenarioError(f"{scenario.label or scenario.path}: {e}") from None
+    except MemoryError:  # past the estimate of engine.limits: the machine has less than that
+        raise ScenarioError(
+            f"{scenario.label or scenario.path}: not enough memory for this run; make the data "
+            "(data.n) or the layers (network.layers[l].size) smaller"
+        ) from None
     check_against_run(scenario, run)
     return run

@@ -15,7 +15,7 @@ import re
 import engine
 
 from . import schema
-from .errors import ScenarioError, did_you_mean, one_of, show, type_name
+from .errors import ScenarioError, did_you_mean, key_text, one_of, show, type_name
 from .schema import MISSING, Key
 
 NAME_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -188,7 +188,7 @@ class Checker:
                 hint = f"; did you mean {dotted}{close[0]}?" if close else ""
                 self.fail(
                     "",
-                    f"unknown key {dotted}{name}{suffix}{hint} "
+                    f"unknown key {dotted}{key_text(name)}{suffix}{hint} "
                     f"(allowed in {f'[{path}]' if path else 'the top level'}: {one_of(usable)})",
                 )
             if name in applicable:

@@ -38,7 +38,13 @@ def _web_missing() -> str | None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Skip, not fail, tests whose tools are missing: torch for `crosscheck`, tmux for `e2e`,
-    textual-serve for `web`, Chromium for `browser`."""
+    textual-serve for `web`, Chromium for `browser`. Deselect the fuzz campaign (`fuzz`,
+    thousands of inputs) unless `-m` names it."""
+    if "fuzz" not in (config.option.markexpr or ""):
+        campaign = [item for item in items if item.get_closest_marker("fuzz")]
+        if campaign:
+            config.hook.pytest_deselected(items=campaign)
+            items[:] = [item for item in items if not item.get_closest_marker("fuzz")]
     missing = {
         "crosscheck": None if HAS_TORCH else "torch is not installed",
         "e2e": None

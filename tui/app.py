@@ -16,7 +16,6 @@ import asyncio
 import gc
 import threading
 from collections.abc import Iterable
-from pathlib import Path
 
 from textual import events, on, work
 from textual.app import App, ComposeResult
@@ -25,14 +24,13 @@ from textual.containers import Container
 from textual.widgets import Static, Tab, Tabs
 from textual.worker import get_current_worker
 
-from engine.atomic import atomic_write
 from tui import messages as msg
 from tui import textual_guards
 from tui.footer import LabFooter
 from tui.frames import RUNNING_PANELS, FrameScheduler
 from tui.gate import ThreadYield
-from tui.give_file import GivesFiles
 from tui.keys import bindings
+from tui.lab_files import LabFiles
 from tui.palette import LabCommands
 from tui.panels.data_panel import DataPanel
 from tui.panels.debugger_panel import DebuggerPanel
@@ -41,11 +39,12 @@ from tui.panels.gradients_panel import GradientsPanel
 from tui.panels.lesson_panel import LessonPanel
 from tui.panels.loss_panel import LossPanel
 from tui.panels.network_panel import NetworkPanel
-from tui.screens.dialogs import ConfirmDialog, ErrorDialog, PathDialog
-from tui.session import LabSession, SessionError
+from tui.screens.dialogs import ConfirmDialog, ErrorDialog
+from tui.session import LabSession, SessionError, SessionFailure
 from tui.speed import SpeedActions
 from tui.status_bar import StatusBar
 from tui.view import STATS, Selection
+from tui.worker_errors import WorkerErrors
 
 textual_guards.install()
 
@@ -69,7 +68,7 @@ TOO_SMALL = (
 )
 
 
-class LabApp(SpeedActions, GivesFiles, App[None]):
+class LabApp(SpeedActions, LabFiles, WorkerErrors, App[None]):
     """The full-screen lab."""
 
     TITLE = "Backprop Lab"
@@ -259,7 +258,7 @@ class LabApp(SpeedActions, GivesFiles, App[None]):
         self.mark_dirty(urgent=False)  # the status line at once, the panels in turn
         self._train(session, until, self._train_token)
 
-    @work(thread=True, exclusive=True, group="train", exit_on_error=True)
+    @work(thread=True, exclusive=True, group="train", exit_on_error=False)
     def _train(self, session: LabSession, until: str, token: int) -> None:
         """Train on the fast path until ``until`` ("continue" or "epoch") is reached, a breakpoint
         fires, training diverges or the worker is cancelled. The thread never waits for the UI:
@@ -302,13 +301,16 @@ class LabApp(SpeedActions, GivesFiles, App[None]):
     def on_training_stopped(self, message: msg.TrainingStopped) -> None:
         if message.token != self._train_token or self.session is None:
             return
-        self.session.view.status = message.status
+        failed = message.status == "error"  # an exception in training; the run was kept
+        self.session.view.status = "paused" if failed else message.status
         self.session.view.progress = None
         self.session.view.message = message.message
         self.session.sync_view()
         self.mark_dirty()
         if message.status == "diverged":
             self.notify(message.message, title="Training diverged", severity="error", timeout=8)
+        if failed:
+            self.push_screen(ErrorDialog("Training stopped by an error", message.message))
 
     # --- actions --------------------------------------------------------------------------------
 
@@ -322,17 +324,32 @@ class LabApp(SpeedActions, GivesFiles, App[None]):
         await self.stop_training()
         self._start_training("epoch")
 
+    async def action_extend(self) -> None:
+        """After the end of training: extend it by the scenario's epoch count, and run."""
+        await self.stop_training()
+        try:
+            self.session.extend()
+        except SessionError as e:
+            self.session.view.message = str(e)
+            self.mark_dirty()
+            return
+        self.notify(self.session.view.message, title="Training extended")
+        self._start_training("continue")
+
     async def action_debug(self, name: str, arg=None) -> None:
         """A debugger command (step, next, finish, back, …), run on the main thread."""
         await self.stop_training()
         session = self.session
         try:
             session.command(name, arg)
+        except SessionFailure as e:
+            session.view.message = str(e)
+            self.push_screen(ErrorDialog(f"{name.capitalize()} failed", str(e)))
         except SessionError as e:
             session.view.message = str(e)
         self.mark_dirty()
 
-    @work(group="dialog")
+    @work(group="dialog", exit_on_error=False)
     async def action_reset(self) -> None:
         await self.stop_training()
         if self.session.progress and not await self._confirm(
@@ -340,9 +357,14 @@ class LabApp(SpeedActions, GivesFiles, App[None]):
             f"{self.session.progress} of training will be lost."
         ):
             return
-        self._install(self.session.reset())
+        try:
+            session = self.session.reset()
+        except SessionError as e:  # e.g. its data file was removed since
+            await self.push_screen_wait(ErrorDialog("Cannot reset", str(e)))
+            return
+        self._install(session)
 
-    @work(group="dialog")
+    @work(group="dialog", exit_on_error=False)
     async def action_open_scenario(self) -> None:
         from tui.screens.picker import ScenarioPicker  # imported when first opened: start-up
 
@@ -351,7 +373,7 @@ class LabApp(SpeedActions, GivesFiles, App[None]):
             return
         self.open_scenario(choice)
 
-    @work(group="dialog")
+    @work(group="dialog", exit_on_error=False)
     async def open_scenario(self, name_or_path: str) -> None:
         try:
             session = LabSession.open(name_or_path)
@@ -366,7 +388,7 @@ class LabApp(SpeedActions, GivesFiles, App[None]):
             return
         self._install(session)
 
-    @work(group="dialog")
+    @work(group="dialog", exit_on_error=False)
     async def action_breakpoints(self) -> None:
         await self.stop_training()
         from tui.screens.breakpoints import BreakpointsScreen  # imported when first opened
@@ -386,43 +408,6 @@ class LabApp(SpeedActions, GivesFiles, App[None]):
             stat = names[(names.index(view.stat) + 1) % len(names)]
         view.stat = stat
         self.mark_dirty(["gradients"])
-
-    @work(group="dialog")
-    async def action_save_session(self) -> None:
-        await self.stop_training()
-        session = self.session
-        before = session.saved_position
-        written_at = before
-
-        def write(path: Path) -> Path:
-            nonlocal written_at
-            written = session.save(path)
-            # saved once the user has the file (in a browser: once it is downloaded)
-            written_at, session.saved_position = session.saved_position, before
-            return written
-
-        def delivered() -> None:
-            session.saved_position = written_at
-
-        await self.give_file(session.default_filename(), write, what="session", delivered=delivered)
-
-    @work(group="dialog")
-    async def action_load_session(self) -> None:
-        path = await self.push_screen_wait(PathDialog("Load a session from", "", "Load"))
-        if path is None:
-            return
-        self.load_session(path)
-
-    @work(group="dialog")
-    async def load_session(self, path: str) -> None:
-        try:
-            session = LabSession.load(path)
-        except SessionError as e:
-            await self.push_screen_wait(ErrorDialog("Cannot load the session", str(e)))
-            return
-        await self.stop_training()
-        self._install(session)
-        self.notify(f"loaded {path}", title="Session loaded")
 
     def action_edit_network(self) -> None:
         """The network editor (as the Network panel's "Edit…" button opens it)."""
@@ -484,7 +469,7 @@ class LabApp(SpeedActions, GivesFiles, App[None]):
 
         self.push_screen(HelpScreen())
 
-    @work(group="dialog")
+    @work(group="dialog", exit_on_error=False)
     async def action_gradient_check(self) -> None:
         """Backprop's gradients against finite differences at the current weights, in a dialog."""
         from engine.gradcheck import check_run
@@ -498,59 +483,7 @@ class LabApp(SpeedActions, GivesFiles, App[None]):
         verdict = "every layer passes" if report.passed else "a layer FAILS"
         await self.push_screen_wait(ErrorDialog(f"Gradient check: {verdict}", str(report)))
 
-    @work(group="dialog")
-    async def action_screenshot_svg(self) -> None:
-        svg = self.export_screenshot()
-        name = f"backprop-lab-{self.session.scenario.name}-step{self.session.steps_done}.svg"
-        await self.give_file(
-            name,
-            lambda path: atomic_write(path, lambda f: f.write(svg), binary=False),
-            what="screenshot",
-            ask=False,
-            mime_type="image/svg+xml",
-        )
-
-    @work(group="dialog")
-    async def action_export_pytorch(self) -> None:
-        """The scenario (as edited here, with the session's seed) as a PyTorch training script
-        in the current folder, under a name no file has yet."""
-        from scenarios import ScenarioError
-        from tui.commands.export import default_name, export_into
-
-        s = self.session
-        try:
-            if self.is_web:  # the files go to the browser, not to the server's folder
-                await self._export_to_browser(default_name(s.scenario.name))
-                return
-            written = await asyncio.to_thread(
-                export_into, Path.cwd(), s.scenario, s.seed, s.edits is not None
-            )
-        except (ScenarioError, ValueError, OSError) as e:
-            await self.push_screen_wait(ErrorDialog("Cannot export as a PyTorch script", str(e)))
-            return
-        self.notify(f"wrote {written}", title="Exported as PyTorch script")
-
-    async def _export_to_browser(self, script: str) -> None:
-        """The export as downloads: the script, then its .npz when it has one."""
-        from scenarios.export import export_pytorch
-
-        s = self.session
-        export = await asyncio.to_thread(
-            export_pytorch, s.scenario, seed=s.seed, script=script, edited=s.edits is not None
-        )
-        files = [(script, export.script.encode(), "text/x-python")]
-        if export.arrays is not None:
-            files.append((export.arrays_name, export.arrays_bytes(), "application/octet-stream"))
-        for name, data, mime_type in files:
-            await self.give_file(
-                name,
-                lambda path, data=data: atomic_write(path, lambda f: f.write(data), binary=True),
-                what="PyTorch script" if name == script else "script's arrays",
-                ask=False,
-                mime_type=mime_type,
-            )
-
-    @work(group="dialog")
+    @work(group="dialog", exit_on_error=False)
     async def action_quit(self) -> None:
         """Quit; asks first when training has moved since the session was opened or saved."""
         await self.stop_training()
@@ -584,7 +517,7 @@ class LabApp(SpeedActions, GivesFiles, App[None]):
         else:
             await self.action_debug(message.name, message.arg)
 
-    @work(group="dialog")
+    @work(group="dialog", exit_on_error=False)
     async def on_apply_network(self, message: msg.ApplyNetwork) -> None:
         message.stop()
         try:

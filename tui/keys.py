@@ -47,6 +47,14 @@ KEYS: tuple[LabAction, ...] = (
     LabAction("b", "debug('back')", "Back", "Step back", "One event back, also across steps"),
     LabAction("e", "epoch", "Epoch", "Next epoch", "Train to the end of the current epoch"),
     LabAction(
+        "x",
+        "extend",
+        "Extend",
+        "Extend training",
+        "After training has ended: as many epochs again (training.epochs), and run",
+        footer=False,
+    ),
+    LabAction(
         "plus",
         "faster",
         "Faster",

@@ -28,7 +28,7 @@ from time import monotonic
 import numpy as np
 
 from engine.debugger import ConditionError, DebuggerError
-from engine.debugger.follow import follow_run, stop_message
+from engine.debugger.follow import extend, follow_run, stop_message
 from engine.history import StatsHistory
 from engine.json_numbers import json_number
 from engine.run_history import EpochLog
@@ -40,10 +40,19 @@ from scenarios import (
     load_scenario,
     parse_scenario,
 )
+from scenarios.errors import single_line
 from scenarios.loader import validate_document
 from tui import session_file
 from tui.panels.format import fmt_count
-from tui.session_schema import StateMismatch, check_like, check_optimizer_state
+from tui.session_records import stop_rules
+from tui.session_schema import (
+    StateMismatch,
+    check_header,
+    check_history,
+    check_like,
+    check_optimizer_state,
+    check_run_values,
+)
 from tui.speed import Pacer
 from tui.view import LabView, TrainingSnapshot
 
@@ -52,7 +61,18 @@ PUBLISH_HZ = 15  # snapshots of training's progress a second, at most
 
 
 class SessionError(Exception):
-    """Something the user asked for cannot be done; the message says what and why."""
+    """Something the user asked for cannot be done; the message says what and why, in one
+    line unless it is a condition's caret (control characters it quotes are escaped)."""
+
+    def __init__(self, message: str = "", *args):
+        lines = str(message).split("\n")
+        caret = len(lines) == 3 and lines[1].strip() == "^"  # a ConditionError's three lines
+        super().__init__(str(message) if caret else single_line(str(message)), *args)
+
+
+class SessionFailure(SessionError):
+    """A command failed with an unexpected error (a bug); the run was kept at its last good
+    state and the message says so."""
 
 
 class LabSession:
@@ -70,7 +90,10 @@ class LabSession:
         self.lock = threading.RLock()  # the controller, while ``train`` animates (``frozen``)
         self.animating = False  # ``train`` is taking steps event by event
         self.run = run
-        self.controller = follow_run(run, history=HISTORY_STEPS)
+        try:
+            self.controller = follow_run(run, history=HISTORY_STEPS)
+        except ValueError as e:  # the memory limit, with what step-back keeps
+            raise SessionError(f"{scenario.label or scenario.name}: {e}") from None
         self.view = LabView(run=run, controller=self.controller, scenario=scenario)
         try:
             self.controller.load_breakpoints(scenario.breakpoints)
@@ -93,8 +116,12 @@ class LabSession:
 
     def reset(self) -> LabSession:
         """A fresh session of the same scenario and seed: the initial network again. The
-        breakpoints added since are kept."""
-        run = build_run(self.scenario, seed=self.seed)
+        breakpoints added since are kept. SessionError if the run cannot be built again (a data
+        file removed since)."""
+        try:
+            run = build_run(self.scenario, seed=self.seed)
+        except ScenarioError as e:
+            raise SessionError(str(e)) from None
         session = LabSession(self.scenario, run, self.seed, self.edits, self.pacer)
         session.copy_breakpoints(self)
         return session
@@ -148,7 +175,7 @@ class LabSession:
         steps = position.step - 1
         if steps <= 0 and position.index == 0:
             return ""
-        return f"step {fmt_count(self.controller.position.step)}"
+        return f"step {fmt_count(position.step)}"  # as the status line writes it
 
     def command(self, name: str, arg=None) -> None:
         """A debugger command on the main thread: step, next, finish, back, goto, break,
@@ -181,6 +208,10 @@ class LabSession:
             raise SessionError(e.caret("  ")) from None
         except DebuggerError as e:
             raise SessionError(str(e)) from None
+        except SessionError:
+            raise
+        except Exception as e:  # a bug: keep the run at its last good state, say what happened
+            raise SessionFailure(self._failed(e).replace("Training stopped", "Stopped")) from None
         self.sync_view()
 
     def train(
@@ -283,10 +314,29 @@ class LabSession:
                         break
         except DebuggerError as e:  # e.g. a watch or condition the debugger refuses
             return "paused", f"Training stopped: {e}"
+        except Exception as e:  # a bug or a failed allocation: keep the run, say what happened
+            return "error", self._failed(e)
         finally:
             for fn in remove:
                 fn()
         return self._outcome(stop)
+
+    def _failed(self, error: Exception) -> str:
+        """After an exception in training: the run back at its last good step (``recover``),
+        and a message saying what happened and where the run is."""
+        c = self.controller
+        try:
+            c.recover()
+        except Exception as again:  # nothing more can be saved: say so
+            return f"Training failed ({_one_line(error)}), and recovering failed too: {again}."
+        self.sync_view()
+        position = c.position
+        where = "the end of" if position.at_step_end else "the start of"
+        return (
+            f"Training stopped by an error: {type(error).__name__}: {_one_line(error)}. "
+            f"The run is kept at {where} step {fmt_count(position.step)}, its last good state "
+            "(ctrl+s saves it)."
+        )
 
     def interrupt(self) -> None:
         """Ask a running ``train`` to stop at the next step — or one about to begin, before its
@@ -306,6 +356,19 @@ class LabSession:
                 view.event = self.controller.event if self.animating else None
             yield
 
+    @property
+    def extend_epochs(self) -> int:
+        """How many epochs ``extend`` adds: the scenario's own count (training.epochs)."""
+        return int(self.scenario.training.get("epochs") or 1)
+
+    def extend(self) -> None:
+        """Let finished training go on for ``extend_epochs`` more epochs (the lab's x);
+        SessionError when it has not finished or diverged."""
+        try:
+            self.view.message = extend(self.run, self.controller, self.extend_epochs)
+        except DebuggerError as e:
+            raise SessionError(_sentence(str(e)[:1].upper() + str(e)[1:]) + ".") from None
+
     def training_ended(self) -> None:
         """The training thread is done: forget an interrupt that came as it ended."""
         self.controller.clear_interrupt()
@@ -318,9 +381,10 @@ class LabSession:
         run = self.run
         if stop.reason == "nan" or run.stop_reason == "diverged":
             return "diverged", self._divergence_message(stop)
-        if stop.reason == "end":
+        if stop.reason in ("end", "finished"):
             why = stop_message(run) or "the end of training"
-            return "stopped", _sentence(stop.message) or f"Training stopped: {why}."
+            text = _sentence(stop.message) or f"Training stopped: {why}."
+            return "stopped", f"{text} x trains {fmt_count(self.extend_epochs)} more epochs."
         if stop.reason == "interrupted":
             return "paused", f"Paused at step {fmt_count(stop.position.step)}."
         return "paused", _sentence(stop.message)
@@ -370,6 +434,7 @@ class LabSession:
             },
             "edits": self.edits,
             "seed": self.seed,
+            "stop": dataclasses.asdict(self.run.stop),  # changed by extend()
             "position": {"step": position.step, "index": position.index if mid_step else 0},
             "status": self.view.status if self.view.status != "running" else "paused",
             "message": self.view.message,
@@ -429,6 +494,7 @@ class LabSession:
 
     @classmethod
     def _from_saved(cls, header: dict, state: dict) -> LabSession:
+        check_header(header)
         info = header["scenario"]
         scenario = parse_scenario(
             info["source"],
@@ -441,11 +507,16 @@ class LabSession:
             scenario = _edited(scenario, edits["network"], edits["training"])
         seed = header["seed"]
         run = build_run(scenario, seed=seed)
+        if header.get("stop") is not None:
+            stop_rules(run, header["stop"])
         if not isinstance(state, dict) or not {"run", "steps", "epochs"} <= set(state):
             raise StateMismatch("state: expected the run and its histories")
         check_like(state["run"], run.snapshot(), "run")
+        check_run_values(state["run"], run, "run")
         check_optimizer_state(state["run"][0][0][1], run.learner, "run.optimizer")
         run.restore(state["run"])
+        check_history(state["steps"], run.history.steps.state(), "steps")
+        check_history(state["epochs"], run.history.epochs.state(), "epochs")
         steps = StatsHistory.from_state(state["steps"])
         if steps.n_layers != run.net.L:
             raise ValueError(f"history of {steps.n_layers} layers for a network of {run.net.L}")
@@ -457,7 +528,10 @@ class LabSession:
         position = header["position"]
         with np.errstate(all="ignore"):
             while c.position.step == position["step"] and c.position.index < position["index"]:
+                before = c.position.index
                 c.step()
+                if c.position.index == before:  # training is finished here: nothing moves
+                    break
         for entry in header["breakpoints"]:
             if entry["builtin"]:
                 bp = c.breakpoints.nan

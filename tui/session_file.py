@@ -13,7 +13,8 @@ the array entries, tuples and dicts tagged so that they come back as tuples and 
 any of these types). Anything else is refused with a TypeError naming it.
 
 Writes are atomic (``engine.atomic``: a temporary file in the same folder, fsynced, renamed over
-the target, the folder fsynced), so a crash never leaves a half-written session.
+the target, the folder fsynced), so a crash never leaves a half-written session; the temporary
+files a killed save leaves behind are removed by the next save or load of the same file.
 """
 
 from __future__ import annotations
@@ -21,15 +22,18 @@ from __future__ import annotations
 import json
 import math
 import os
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
-from engine.atomic import atomic_write
+from engine.atomic import atomic_write, remove_stale_temporaries
+from engine.blowup import BlowUp
+from engine.data.files import ARCHIVE_ERRORS, check_npz_members
 from engine.metrics import EpochMetrics
 from engine.nonfinite import NonFinite
+from engine.paths import unreadable
 from engine.stats import LayerStats
+from tui.session_schema import check_record
 
 FORMAT = "backprop-lab-session/2"
 FORMAT_1 = "backprop-lab-session/1"  # histories stored as attribute dictionaries
@@ -115,9 +119,10 @@ def read(path: str | os.PathLike) -> tuple[dict, object]:
     The header keeps its ``"format"``: one of ``READABLE`` (the state of an older format is
     returned as it was written)."""
     path = Path(path)
-    if not path.is_file():
-        what = "is a folder, not a session file" if path.is_dir() else "does not exist"
-        raise SessionFileError(f"{path}: {what}")
+    remove_stale_temporaries(path)  # what a killed save to this file left behind
+    why = unreadable(path, "a session file")
+    if why is not None:
+        raise SessionFileError(f"{path}: {why}")
     try:
         with open(path, "rb") as f:
             magic = f.read(4)
@@ -129,7 +134,11 @@ def read(path: str | os.PathLike) -> tuple[dict, object]:
         with np.load(path, allow_pickle=False) as npz:
             if "header" not in npz.files:
                 raise SessionFileError(f"{path}: not a Backprop Lab session (no header)")
-            document = json.loads(npz["header"].tobytes().decode("utf-8"))
+            check_npz_members(npz, str(path))  # before any array is allocated
+            header = npz["header"]
+            if not isinstance(header, np.ndarray):  # NumPy hands back a non-array's bytes
+                raise SessionFileError(f"{path}: not a Backprop Lab session (no header array)")
+            document = json.loads(header.tobytes().decode("utf-8"))
             found = document.get("format") if isinstance(document, dict) else None
             if found not in READABLE:
                 raise SessionFileError(f"{path}: {_unreadable(found)}")
@@ -137,17 +146,7 @@ def read(path: str | os.PathLike) -> tuple[dict, object]:
         state = decode(document.pop("state"), arrays)
     except SessionFileError:
         raise
-    except (
-        OSError,
-        ValueError,
-        KeyError,
-        TypeError,
-        EOFError,
-        OverflowError,
-        RecursionError,
-        zipfile.BadZipFile,
-        UnicodeDecodeError,
-    ) as e:
+    except ARCHIVE_ERRORS as e:
         reason = " ".join(str(e).split())[:120] or type(e).__name__
         raise SessionFileError(
             f"{path}: not a readable Backprop Lab session file ({reason})"
@@ -175,7 +174,8 @@ _NAMED = "$named"
 # names earlier versions wrote. A file names one of these keys, never code: each is rebuilt by its
 # own constructor from exactly its fields, and any other name is refused.
 _RECORDS = {
-    f"{cls.__module__}:{cls.__qualname__}": cls for cls in (LayerStats, EpochMetrics, NonFinite)
+    f"{cls.__module__}:{cls.__qualname__}": cls
+    for cls in (LayerStats, EpochMetrics, NonFinite, BlowUp)
 }
 
 
@@ -207,7 +207,8 @@ def _map_containers(tree, leaf):
 
 
 def encode_records(tree):
-    """``tree`` with the engine's records (LayerStats, EpochMetrics, NonFinite) tagged by name."""
+    """``tree`` with the engine's records (LayerStats, EpochMetrics, NonFinite, BlowUp) tagged by
+    name."""
     return _map_containers(tree, _encode_record)
 
 
@@ -222,7 +223,8 @@ def _encode_record(node):
 
 def decode_records(tree):
     """The inverse of ``encode_records``: a tagged record is rebuilt only if its name is one of
-    ``_RECORDS`` and it has exactly that record's fields; ValueError otherwise."""
+    ``_RECORDS`` and it has exactly that record's fields, each of its annotated type
+    (``check_record``); ValueError otherwise."""
     return _map_containers(tree, _decode_record)
 
 
@@ -234,7 +236,9 @@ def _decode_record(node):
             raise ValueError(f"unknown record {str(name)[:60]!r}")
         if type(fields) is not list or len(fields) != len(cls._fields):
             raise ValueError(f"{cls.__name__} needs the {len(cls._fields)} fields {cls._fields}")
-        return cls._make(map(decode_records, fields))
+        record = cls._make(map(decode_records, fields))
+        check_record(record)
+        return record
     return node
 
 

@@ -84,8 +84,7 @@ def check_optimizer_state(opt_state, learner, field: str) -> None:
                 raise StateMismatch(f"{where}: layer {l} has no parameter {str(name)[:30]!r}")
             if not isinstance(slots, dict):
                 raise StateMismatch(f"{where}: expected the optimizer's slots, found {slots!r:.40}")
-            for slot, value in slots.items():
-                check_like(value, p, f"{where}.{slot}")
+            _check_slots(slots, p, learner.optimizer, where)
             try:
                 with np.errstate(all="ignore"):
                     learner.optimizer.update(p, np.zeros_like(p), slots, 1e-3, learner.t + 1)
@@ -95,7 +94,210 @@ def check_optimizer_state(opt_state, learner, field: str) -> None:
                 ) from None
 
 
+def _check_slots(slots: dict, p, optimizer, where: str) -> None:
+    """A parameter's optimizer slots: the optimizer's own (or none, before its first step),
+    each an array like the parameter, the sums and averages of g² never negative (a negative
+    second moment loaded, and the next step's square root made every update NaN)."""
+    names = optimizer.state_names
+    if slots and set(slots) != set(names):
+        found = ", ".join(sorted(str(slot)[:20] for slot in slots))
+        raise StateMismatch(
+            f"{where}: not a state of the {optimizer.name} optimizer (its slots are "
+            f"{', '.join(names) or 'none'}; found {found})"
+        )
+    for slot, value in slots.items():
+        check_like(value, p, f"{where}.{slot}")
+        if slot in optimizer.nonnegative and bool(np.any(value < 0)):
+            raise StateMismatch(
+                f"{where}.{slot}: {type(optimizer).__name__}'s {slot} is never negative (it "
+                f"sums or averages squared gradients); found {float(np.nanmin(value)):.3g}"
+            )
+
+
 def _kind(value) -> str:
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape}"
     return f"a {type(value).__name__}"
+
+
+SIZES = ("n_layers", "recent", "coarse", "capacity")  # fixed when a history is made
+
+
+def check_history(saved, reference: dict, field: str) -> None:
+    """A saved history state (``StatsHistory.state()``, ``EpochLog.state()``) fits the run's
+    own: the same keys, the same fixed sizes (a file naming ``recent = 2**40`` would make the
+    history preallocate terabytes), arrays of real numbers with the reference's width."""
+    if not isinstance(saved, dict):
+        raise StateMismatch(f"{field}: expected a table, found {_kind(saved)}")
+    if set(saved) != set(reference):
+        raise StateMismatch(
+            f"{field}: expected the keys {sorted(reference)}, found {sorted(map(str, saved))}"
+        )
+    for key, value in reference.items():
+        found = saved[key]
+        where = f"{field}.{key}"
+        if key in SIZES and (isinstance(found, bool) or found != value):
+            raise StateMismatch(f"{where}: expected {value}, found {str(found)[:40]}")
+        if isinstance(value, np.ndarray):
+            if not isinstance(found, np.ndarray) or found.dtype.kind not in "fiub":
+                raise StateMismatch(f"{where}: expected an array of numbers, found {_kind(found)}")
+            if found.ndim != value.ndim or found.shape[1:] != value.shape[1:]:
+                width = ", ".join(["…", *map(str, value.shape[1:])])
+                raise StateMismatch(
+                    f"{where}: expected an array of shape ({width}), found {found.shape}"
+                )
+
+
+STATUSES = ("idle", "paused", "stopped", "diverged")  # a saved session is never running
+BREAKPOINT_FIELDS = {
+    "spec": str,
+    "builtin": (str, type(None)),
+    "enabled": bool,
+    "temporary": bool,
+    "ignore": int,
+    "hits": int,
+}
+
+
+def check_header(header: dict) -> None:
+    """The header's own fields (besides the scenario, which is validated as a scenario file):
+    the debugger position, the status line, the seed and the breakpoints, each of its type and
+    range — a breakpoint whose hit count was null loaded, and the next step that hit it raised
+    TypeError."""
+    position = header.get("position")
+    if not isinstance(position, dict) or set(position) != {"step", "index"}:
+        raise StateMismatch("position: expected the step and the index of an event")
+    for key in ("step", "index"):
+        _whole(position[key], f"position.{key}")
+    if header.get("status", "paused") not in STATUSES:
+        raise StateMismatch(f"status: expected one of {', '.join(STATUSES)}")
+    if not isinstance(header.get("message", ""), str):
+        raise StateMismatch("message: expected a string")
+    if header.get("seed") is not None:
+        _whole(header["seed"], "seed")
+    breakpoints = header.get("breakpoints")
+    if not isinstance(breakpoints, list):
+        raise StateMismatch("breakpoints: expected a list")
+    for i, entry in enumerate(breakpoints, start=1):
+        where = f"breakpoints[{i}]"
+        if not isinstance(entry, dict) or set(entry) != set(BREAKPOINT_FIELDS):
+            raise StateMismatch(f"{where}: expected the fields {', '.join(BREAKPOINT_FIELDS)}")
+        for key, kind in BREAKPOINT_FIELDS.items():
+            value = entry[key]
+            if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+                raise StateMismatch(f"{where}.{key}: expected {_kind_name(kind)}")
+        _whole(entry["ignore"], f"{where}.ignore")
+        _whole(entry["hits"], f"{where}.hits")
+
+
+def _whole(value, field: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**63:
+        raise StateMismatch(f"{field}: expected a whole number ≥ 0, found {str(value)[:40]}")
+
+
+def _kind_name(kind) -> str:
+    names = {str: "a string", bool: "true or false", int: "a whole number"}
+    return names.get(kind, "a string or null")
+
+
+_FIELD_TYPES = {
+    "int": lambda v: isinstance(v, int | np.integer) and not isinstance(v, bool),
+    "float": lambda v: (
+        isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool)
+    ),
+    "str": lambda v: isinstance(v, str),
+    "tuple[int, ...]": lambda v: (
+        isinstance(v, tuple)
+        and all(isinstance(i, int | np.integer) and not isinstance(i, bool) for i in v)
+    ),
+    "None": lambda v: v is None,
+}
+
+
+def check_record(record) -> None:
+    """Each field of an engine record (LayerStats, EpochMetrics, NonFinite, BlowUp) rebuilt
+    from a file is of its annotated type (``int``, ``float | None``, …): a string where the
+    panels format a number would end the lab at the next frame."""
+    cls = type(record)
+    for name, value in zip(cls._fields, record):
+        annotation = cls.__annotations__[name]
+        text = getattr(annotation, "__forward_arg__", annotation)
+        kinds = [kind.strip() for kind in str(text).split("|")]
+        if not any(_FIELD_TYPES[kind](value) for kind in kinds):
+            raise StateMismatch(f"{cls.__name__}.{name}: expected {text}, found {_kind(value)}")
+
+
+STOP_REASONS = ("loss_below", "patience", "epochs", "diverged", "max_steps")
+
+
+def check_run_values(saved, run, field: str) -> None:
+    """The parts of a run's snapshot that are None in a fresh run, so that ``check_like`` lets
+    any value through: the stop reason, the divergence record, early stopping's state, the last
+    step's statistics and loss, and the epoch's row order (a list where the divergence record
+    belongs loaded, and the next message about it raised AttributeError)."""
+    from engine.blowup import BlowUp
+    from engine.nonfinite import NonFinite
+    from engine.stats import LayerStats
+
+    trainer, stop_reason, divergence, early, _, _, last_stats, last_loss = saved
+    if stop_reason is not None and stop_reason not in STOP_REASONS:
+        raise StateMismatch(f"{field}.stop_reason: expected one of {', '.join(STOP_REASONS)}")
+    if divergence is not None and not isinstance(divergence, NonFinite | BlowUp):
+        raise StateMismatch(f"{field}.divergence: expected a divergence record or nothing")
+    if early is not None:
+        if run.early is None or not isinstance(early, tuple | list) or len(early) != 4:
+            raise StateMismatch(f"{field}.early: expected no early-stopping state")
+        best, best_epoch, best_state, wait = early
+        if not _FIELD_TYPES["float"](best) or not _FIELD_TYPES["int"](wait) or wait < 0:
+            raise StateMismatch(f"{field}.early: expected a best loss and a patience count")
+        if best_epoch is not None and not _FIELD_TYPES["int"](best_epoch):
+            raise StateMismatch(f"{field}.early: expected the epoch of the best loss")
+        if best_state is not None:
+            check_like(best_state, run.net.snapshot(), f"{field}.early.best_state")
+            _check_variances(best_state, f"{field}.early.best_state")
+    _check_variances(trainer[0][0], f"{field}.network")
+    if last_stats and (
+        len(last_stats) != run.net.L or not all(isinstance(s, LayerStats) for s in last_stats)
+    ):
+        raise StateMismatch(f"{field}.last_stats: expected the statistics of {run.net.L} layers")
+    if last_loss is not None and not _FIELD_TYPES["float"](last_loss):
+        raise StateMismatch(f"{field}.last_loss: expected a number, found {_kind(last_loss)}")
+    _check_counters(trainer, run.trainer.batches_per_epoch, field)
+    order = trainer[4]
+    n = run.trainer.n
+    if order is not None and (
+        not isinstance(order, np.ndarray)
+        or order.shape != (n,)
+        or order.dtype.kind not in "iu"
+        or not np.array_equal(np.sort(order), np.arange(n))
+    ):
+        raise StateMismatch(f"{field}.order: expected an order of the {n} training examples")
+
+
+def _check_variances(network, field: str) -> None:
+    """Batch normalization's running variances (a network snapshot's buffers) are never
+    negative: evaluation divides by √(var + ε), and a negative one made it NaN."""
+    for l, (_, buffers) in enumerate(network, start=1):
+        var = buffers.get("running_var") if isinstance(buffers, dict) else None
+        if isinstance(var, np.ndarray) and bool(np.any(var < 0)):
+            raise StateMismatch(
+                f"{field}, layer {l}, running_var: a variance is never negative; found "
+                f"{float(np.nanmin(var)):.3g}"
+            )
+
+
+def _check_counters(trainer, batches_per_epoch: int, field: str) -> None:
+    """The trainer's epoch and batch are those its step count t gives (epoch 1 batch 0 before
+    the first step; after t steps, batch t − (epoch − 1)·B of epoch ⌈t / B⌉): batch 3 of an epoch
+    of one batch loaded, and the next step took an empty batch (ZeroDivisionError)."""
+    (_, _, t), _, epoch, batch, _ = trainer
+    for value, name in ((t, "t"), (epoch, "epoch"), (batch, "batch")):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
+            raise StateMismatch(f"{field}.{name}: expected a whole number ≥ 0")
+    expected_epoch = max(1, -(-int(t) // batches_per_epoch))
+    expected = (expected_epoch, int(t) - (expected_epoch - 1) * batches_per_epoch)
+    if (epoch, batch) != expected:
+        raise StateMismatch(
+            f"{field}: epoch {epoch}, batch {batch} after {t} step{'s' if t != 1 else ''}; with "
+            f"{batches_per_epoch} batches an epoch that is epoch {expected[0]}, batch {expected[1]}"
+        )

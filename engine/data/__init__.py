@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..limits import check_data
 from .dataset import ENCODINGS, Dataset, loss_targets, prepare
 from .digits import INSTALL_HINT, load_digits
 from .files import load_csv, load_npz, resolve
@@ -29,7 +30,9 @@ def load_data(
         raise ValueError(f"data.kind must be one of {', '.join(KINDS)}, got {kind!r}")
     classify = loss_targets(loss) is not None or section.get("labels") is not None
     if kind in GENERATORS:
-        raw = generate(kind, rng, section)
+        with np.errstate(over="ignore", invalid="ignore"):  # checked next
+            raw = generate(kind, rng, section)
+        _check_generated(raw, kind, section)
     elif kind == "inline":
         raw = inline(section.get("x"), section.get("y"), section.get("labels") is not None)
     elif kind == "csv":
@@ -40,7 +43,39 @@ def load_data(
         raw = load_npz(path, section.get("target"), section.get("features"), classify)
     else:
         raw = load_digits(section.get("n"))
+    _check_size(raw, kind, section)
     return prepare(raw, section, loss, rng, dtype, kind)
+
+
+def _check_generated(raw: RawData, kind: str, section: dict) -> None:
+    """A generator's examples are finite: its numbers (``noise``, ``w``, …) can be large enough
+    to overflow (data.noise = 1e308 gave inputs of ±inf, and training then 'diverged')."""
+    arrays = [raw.x] if raw.y is None else [raw.x, raw.y]
+    if all(np.isfinite(a).all() for a in arrays):
+        return
+    given = ", ".join(  # the settings large enough to be the cause
+        f"data.{key} = {value:g}"
+        for key, value in section.items()
+        if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= 1e6
+        if key != "n"
+    )
+    given = given or "these settings"
+    raise ValueError(
+        f"data ({kind}): the generated examples are not finite numbers with {given}; use smaller "
+        "values"
+    )
+
+
+def _check_size(raw: RawData, kind: str, section: dict) -> None:
+    """The examples with their encoded targets (one column per class at most) fit the memory
+    limit (``engine.limits``), checked before the targets are encoded and the data copied."""
+    if raw.class_names is not None:
+        targets = len(raw.class_names)
+    else:
+        assert raw.y is not None  # real-valued targets
+        targets = raw.y.shape[1]
+    field = f"data.path = {section.get('path')}" if kind in ("csv", "npz") else f"data ({kind})"
+    check_data(raw.n, raw.x.shape[1] + targets, field)
 
 
 def inline(x, y, labels: bool) -> RawData:
@@ -64,6 +99,8 @@ def inline(x, y, labels: bool) -> RawData:
             raise ValueError(
                 "data.y: with data.labels set, y holds one class index (0, 1, 2, …) per example"
             )
+        k = float(y.max()) + 1  # class names 0…k−1 are made for every index up to the largest
+        check_data(x.shape[0], x.shape[1] + k, f"data.y (a class index of {y.max():.0f})")
         return classes(x, y.astype(np.int64), names, "data.y")
     if y.ndim > 2:
         raise ValueError("data.y must be a list of numbers or of rows of numbers")

@@ -150,7 +150,7 @@ def _split(n: int, fraction: float, rng) -> tuple[np.ndarray, np.ndarray]:
     n_val = max(1, round(fraction * n))
     if n_val >= n:
         raise ValueError(
-            f"data.validation = {fraction:g} holds out all {n} examples; lower it so that some "
+            f"data.validation = {fraction} holds out all {n} examples; lower it so that some "
             "are left for training"
         )
     order = rng.permutation(n)

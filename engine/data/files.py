@@ -18,15 +18,20 @@ from __future__ import annotations
 
 import csv
 import math
-import os
 import pickle
-import stat
+import struct
+import tokenize
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
 
+from .. import limits
+from ..paths import unreadable
 from .raw import RawData, classes, targets
+
+CSV_BYTES_PER_BYTE = 12  # a field read as a Python string in a list takes about 12× its text
 
 
 def resolve(path, base_dir) -> Path:
@@ -67,23 +72,42 @@ def load_csv(path: Path, target, features, classify: bool) -> RawData:
 
 
 def _regular_file(path: Path, kind: str) -> None:
-    """Only regular files are read: a FIFO would block ``open()`` forever and a device such as
-    /dev/zero never ends."""
-    try:
-        mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        raise ValueError(f"data.path: no such file {path}") from None
-    except OSError as e:
-        raise ValueError(f"data.path: cannot read {path}: {e.strerror or e}") from None
-    if stat.S_ISDIR(mode):
-        raise ValueError(f"data.path: {path} is a folder, not {kind}") from None
-    if not stat.S_ISREG(mode):
-        raise ValueError(f"data.path: {path} is not a regular file (a pipe or device); {kind} is")
+    """Only regular files are read (``engine.paths``)."""
+    why = unreadable(path, kind)
+    if why == "does not exist":
+        raise ValueError(f"data.path: no such file {path}")
+    if why is not None:
+        raise ValueError(f"data.path: {path} {why}")
 
 
-def _check_npz_members(path: Path, archive) -> None:
-    """Each member's declared shape fits the bytes the archive holds for it, checked from the
-    member's header before anything is allocated (a 450-byte file can declare (10⁹, 10))."""
+# What reading a damaged .npz archive can raise, from zipfile, zlib and NumPy's header parser
+# (which falls back to the tokenize module and ast.literal_eval for headers it cannot read).
+ARCHIVE_ERRORS = (
+    OSError,
+    EOFError,
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    SyntaxError,
+    tokenize.TokenError,
+    RecursionError,
+    OverflowError,
+    NotImplementedError,  # an unsupported compression method
+    RuntimeError,  # an encrypted member
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    struct.error,
+    pickle.UnpicklingError,
+)
+
+
+def check_npz_members(archive, where: str) -> None:
+    """Each member's declared shape fits the bytes the archive holds for it, and all of them the
+    memory limit (``engine.limits``), checked from the members' headers before anything is
+    allocated (a 450-byte file can declare (10⁹, 10)). ``where`` begins the messages."""
+    total = 0
     for info in archive.zip.infolist():
         with archive.zip.open(info) as f:
             try:
@@ -92,19 +116,23 @@ def _check_npz_members(path: Path, archive) -> None:
                     shape, _, dtype = np.lib.format.read_array_header_1_0(f)
                 else:
                     shape, _, dtype = np.lib.format.read_array_header_2_0(f)
-            except ValueError:
+            except ARCHIVE_ERRORS:
                 continue  # not an array: np.load's own message says so
         needed = math.prod(shape) * dtype.itemsize
-        if needed > info.file_size:
+        if needed > info.file_size or any(n < 0 for n in shape):
             name = info.filename.removesuffix(".npy")
             raise ValueError(
-                f"data.path: {path}: array {name!r} declares shape {shape} ({needed:,} bytes) "
+                f"{where}: array {name!r} declares shape {shape} ({needed:,} bytes) "
                 f"but the file holds {info.file_size:,} bytes for it: the file is damaged"
             )
+        total += max(needed, 8 * (shape[0] if shape else 1))  # rows count, even of width 0
+    limits.check([("the arrays of the file", 2 * total, where)])
 
 
 def _read_csv(path: Path):
     _regular_file(path, "a CSV file")
+    text_bytes = path.stat().st_size
+    limits.check([("reading the CSV file", CSV_BYTES_PER_BYTE * text_bytes, f"data.path = {path}")])
     try:
         with open(path, newline="", encoding="utf-8-sig") as f:
             rows = [(n, row) for n, row in enumerate(csv.reader(f), start=1)]
@@ -135,7 +163,7 @@ def _read_csv(path: Path):
 
 
 def _columns(path, header, target, features) -> list[str]:
-    available = ", ".join(header)
+    available = ", ".join(map(_listed, header))
     if target not in header:
         raise ValueError(f"data.target: {path} has no column {target!r}; columns: {available}")
     if features is None:
@@ -156,6 +184,12 @@ def _columns(path, header, target, features) -> list[str]:
     if not names:
         raise ValueError(f"{path}: no feature columns besides the target {target!r}")
     return names
+
+
+def _listed(name: str) -> str:
+    """A column or array name in a list of them: as it is, or quoted with escapes when it holds
+    a line break or another character that is not printable (messages stay on one line)."""
+    return name if name.isprintable() else repr(name)
 
 
 def _number(path, text, column, line_no) -> float:
@@ -211,23 +245,32 @@ def load_npz(path: Path, target, features, classify: bool) -> RawData:
         if not isinstance(archive, np.lib.npyio.NpzFile):
             raise ValueError(f"data.path: {path} holds a single array; an .npz archive is needed")
         with archive:
-            _check_npz_members(path, archive)
+            check_npz_members(archive, f"data.path = {path}")
             arrays = {name: archive[name] for name in archive.files}
+        for name, value in arrays.items():
+            if not isinstance(value, np.ndarray):  # NumPy hands back the bytes of such a member
+                raise ValueError(
+                    f"data.path: {path}: member {name!r} is not a NumPy array (.npy) but "
+                    f"{len(value):,} bytes of something else; numpy.savez writes arrays only"
+                )
     except FileNotFoundError:
         raise ValueError(f"data.path: no such file {path}") from None
     except IsADirectoryError:
         raise ValueError(f"data.path: {path} is a folder, not an .npz file") from None
-    except (OSError, zipfile.BadZipFile, EOFError, pickle.UnpicklingError) as e:
-        raise ValueError(f"data.path: cannot read {path} as a NumPy .npz archive: {e}") from None
     except ValueError as e:
         if str(e).startswith("data.path"):
             raise
         raise ValueError(
             f"data.path: cannot read {path} as a NumPy .npz archive: {_npz_reason(e)}"
         ) from None
+    except ARCHIVE_ERRORS as e:
+        reason = " ".join(str(e).split())[:120] or type(e).__name__
+        raise ValueError(
+            f"data.path: cannot read {path} as a NumPy .npz archive: {reason}"
+        ) from None
     target = "y" if target is None else target
     features = "x" if features is None else features
-    available = ", ".join(arrays) or "none"
+    available = ", ".join(map(_listed, arrays)) or "none"
     if target not in arrays:
         raise ValueError(f"data.target: {path} has no array {target!r}; arrays: {available}")
     if isinstance(features, str):
@@ -240,6 +283,8 @@ def load_npz(path: Path, target, features, classify: bool) -> RawData:
             x = x[:, None]
         if x.ndim != 2:
             raise ValueError(f"{path}: array {features!r} must be 1-D or 2-D, not {x.ndim}-D")
+        if x.shape[1] == 0:
+            raise ValueError(f"{path}: array {features!r} has no columns (no features)")
         names = (
             (features,) if x.shape[1] == 1 else tuple(f"{features}{j}" for j in range(x.shape[1]))
         )

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..limits import check_data
 from .raw import RawData, classes, targets
 
 DEFAULT_N = 200
@@ -141,10 +142,18 @@ def generate(kind: str, rng: np.random.Generator, section: dict) -> RawData:
         k = section["classes"]
         if isinstance(k, bool) or not isinstance(k, int) or k < 2:
             raise ValueError(f"data.classes must be an integer ≥ 2, got {k!r}")
+        if k > n:
+            raise ValueError(
+                f"data.classes = {k:,} is more than data.n = {n:,}: each of the {kind}'s arms "
+                "needs examples; use at most n classes"
+            )
         settings["classes_"] = k
     for key in ("freq", "spread"):
         if key in settings:
             settings[key] = _positive(settings[key], f"data.{key}")
+    inputs = 1 if kind in ("linear", "sine") else 2
+    # before making it
+    check_data(float(n), inputs + settings.get("classes_", 2), f"data.n = {n:,}")
     return GENERATORS[kind](rng, int(n), float(noise), **settings)
 
 

@@ -67,6 +67,7 @@ def tokenize(text: str) -> list[Token]:
 
 
 MAX_DEPTH = 40  # nested parentheses and chained 'not' / unary signs, together
+MAX_OPERATORS = 100  # + - * / in one expression: a chain of them is a tree as deep
 
 
 class _Parser:
@@ -75,6 +76,7 @@ class _Parser:
         self.tokens = tokenize(text)
         self.pos = 0
         self.depth = 0
+        self.operators = 0
 
     def _nest(self, col: int) -> None:
         """One level deeper; an expression nested past ``MAX_DEPTH`` is refused (the parser
@@ -192,6 +194,9 @@ class _Parser:
         return node
 
     def _arith(self, t: Token, left: Node, right: Node) -> Node:
+        self.operators += 1
+        if self.operators > MAX_OPERATORS:  # the tree is walked recursively: bound its depth
+            self.fail(f"too long: at most {MAX_OPERATORS} of + - * / in one expression", t.col)
         for side in (left, right):
             if side.type == "bool":
                 self.fail(f"{side} is true/false; arithmetic needs numbers", side.col)

@@ -40,6 +40,12 @@ Motion commands (breakpoints and the non-finite check can stop any of them earli
 ``restart()``
     back to the state the session started from (same seed: the same run again).
 
+Nothing runs past the end of training: every forward motion stops at the StepEnd where training
+ends (``max_steps``, ``max_epochs`` or the ``stop`` rule; reason ``"end"``), and asked for there
+(or at the StepStart of the step after it) it does not move at all (reason ``"finished"``, the
+message says why). ``resume(max_epochs=…)`` lets a finished run go on (the line mode's ``extend``,
+the lab's ``x``); ``back`` and ``restart`` always work.
+
 Going back and moving forward again reproduces exactly the same numbers: the trainer is restored
 from a snapshot and the steps are taken again (same batches, same dropout masks).
 
@@ -61,6 +67,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ..number_text import count
+from . import ending
 from .breakpoints import Breakpoint, Breakpoints, breakpoints_from_scenario
 from .conditions import Expression, parse_condition, parse_expression
 from .errors import DebuggerError
@@ -91,8 +98,10 @@ class Controller(Mover):
         the end of training: ``cont``/``run``/``until`` stop there (reason ``"end"``).
     stop
         ``stop(record) -> reason or None``, checked at each StepEnd with the network as it is
-        after that step; ``cont``/``run``/``until`` stop when it first gives a reason (e.g.
-        ``"loss_below"``).
+        after that step; a forward motion stops when it first gives a reason (e.g.
+        ``"loss_below"``), and training is finished from then on. Called with None for the
+        state the controller starts from when the trainer has taken steps already (a resumed
+        session).
     nan_breakpoint
         breakpoint 0 (stop at the first non-finite value) enabled at the start.
     """
@@ -221,6 +230,19 @@ class Controller(Mover):
         """Forget a pending ``interrupt()``: call it before deciding to start a motion (e.g.
         before checking your own cancellation flag), never after."""
         self._interrupt = False
+
+    def finished(self) -> str | None:
+        """Why training is over at the current position, or None (``ending.finished``)."""
+        return ending.finished(self)
+
+    def resume(self, *, max_epochs: int | None = None, max_steps: int | None = None) -> None:
+        """Let a finished run go on with these limits (``ending.resume``)."""
+        ending.resume(self, max_epochs=max_epochs, max_steps=max_steps)
+
+    def recover(self) -> None:
+        """After an exception escaped a motion: the trainer back to the last good state the
+        position stands for (``ending.recover``)."""
+        ending.recover(self)
 
     # ==== motion commands =====================================================================
 

@@ -57,10 +57,14 @@ class LineMode(ExerciseCommands):
         ascii: bool = False,
         title: str | None = None,
         echo: bool | None = None,
+        extend: Callable[[int], str] | None = None,
         width: int | None = None,
         exercises=(),
     ):
+        """``extend(n)``: lets finished training go on for n more epochs, returning a sentence
+        (``engine.debugger.follow.extend``); None when the session cannot be extended."""
         self.ctl = controller
+        self.extend = extend
         self.stdin = stdin
         self.stdout = stdout
         self.ascii = ascii
@@ -197,10 +201,20 @@ class LineMode(ExerciseCommands):
 
     def report(self, stop) -> None:
         if stop.message:
-            self.write(stop.message)
-        if stop.reason == "history":
+            self.write(stop.message + self._end_hint(stop))
+        if stop.reason in ("history", "finished"):
             return
         self.show_position()
+
+    def _end_hint(self, stop) -> str:
+        """What can be done at the end of training: extend it, or go back before a divergence."""
+        if stop.reason not in ("end", "finished"):
+            return ""
+        if "diverged" in stop.message:
+            return " 'back N' or 'restart' goes back before it."
+        if self.extend is None:
+            return ""
+        return " 'extend N' trains N more epochs."
 
     # --- motion commands ----------------------------------------------------------------------
 
@@ -258,6 +272,13 @@ class LineMode(ExerciseCommands):
     def do_restart(self, arg):
         _no_argument(arg, "restart")
         self.report(self.ctl.restart())
+
+    def do_extend(self, arg):
+        if self.extend is None:
+            raise DebuggerError("this debugger session cannot extend training")
+        if not arg:
+            raise DebuggerError("extend needs a number of epochs, e.g. extend 100")
+        self.write(self.extend(_count(arg, "extend")))
 
     # --- breakpoints --------------------------------------------------------------------------
 

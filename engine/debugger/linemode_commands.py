@@ -91,6 +91,15 @@ COMMANDS: list[Command] = [
     ),
     Command("restart", (), "restart", "back to step 1: the same run again (same seed)"),
     Command(
+        "extend",
+        (),
+        "extend N",
+        "train N more epochs after training has finished",
+        "Training ends at training.epochs, stop.loss_below or stop.patience, and no motion goes\n"
+        "past that end. extend N moves the end N epochs on; a stop rule that ended training\n"
+        "no longer stops it. Not after a divergence: go back before it instead.",
+    ),
+    Command(
         "break",
         ("b",),
         "break [WHERE] [if CONDITION] | break CONDITION",

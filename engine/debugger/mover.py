@@ -15,6 +15,7 @@ import numpy as np
 
 from ..nonfinite import first_non_finite
 from ..number_text import count
+from . import ending
 from .breakpoints import Breakpoints
 from .conditions import QUICK_ERRORS, Expression
 from .errors import EvalError
@@ -240,6 +241,9 @@ class Mover:
             return self._move_quietly(target, coarse and not events, until, coarse)
 
     def _move_quietly(self, target, fast, until, coarse) -> Stop:
+        reason = ending.finished(self)
+        if reason is not None:  # nothing runs past the end of training (ending.py)
+            return Stop("finished", self.position, f"Training is finished: {reason}.")
         at_events = self.breakpoints.at_events()
         at_ends = self.breakpoints.at_step_end()
         while True:
@@ -253,7 +257,7 @@ class Mover:
             if stop is None and at_events:
                 stop = self._check(at_events, ev, self.view)
             if stop is None and ev.kind == "step_end":
-                stop = self._step_end_checks(rec, self.view, at_ends, until, coarse)
+                stop = self._step_end_checks(rec, self.view, at_ends, until)
             if stop is None and target(rec, ev):
                 stop = Stop("done", self.position)
             if stop is None:
@@ -320,7 +324,7 @@ class Mover:
                     need = False
                 if need or s == max_steps or (rec.epoch == max_epochs and rec.batch == bpe):
                     self._rec, self._index = rec, last_index
-                    stop = self._step_end_checks(rec, ctx, at_ends, until, True)
+                    stop = self._step_end_checks(rec, ctx, at_ends, until)
                     if stop is not None:
                         return stop
                 if target(rec, _AT_STEP_END):
@@ -380,7 +384,7 @@ class Mover:
             fired.append(bp)
         return self._breakpoint_stop(fired, errors, ctx)
 
-    def _step_end_checks(self, rec, ctx, at_ends, until, coarse) -> Stop | None:
+    def _step_end_checks(self, rec, ctx, at_ends, until) -> Stop | None:
         """Condition breakpoints, ``until`` and the end of training, at a StepEnd."""
         stop = None
         if at_ends:
@@ -411,16 +415,16 @@ class Mover:
             prev = self.timeline.get(rec.step - 1)
             rec.stop_reason = self.stop_rule(rec)
             fresh = rec.stop_reason and (prev is None or prev.stop_reason is None)
-            if stop is None and coarse and fresh:
+            if stop is None and fresh:
                 stop = Stop("end", self.position, f"Training stopped: {rec.stop_reason}.")
-        if stop is None and coarse:
-            if self.max_steps is not None and rec.step == self.max_steps:
+        if stop is None:  # every forward motion stops where training ends
+            if self.max_steps is not None and rec.step >= self.max_steps:
                 stop = Stop(
                     "end", self.position, f"End of training: step {count(rec.step)} (max steps)."
                 )
             elif (
                 self.max_epochs is not None
-                and rec.epoch == self.max_epochs
+                and rec.epoch >= self.max_epochs
                 and rec.batch == self.trainer.batches_per_epoch
             ):
                 stop = Stop(

@@ -14,6 +14,7 @@ STOP_REASONS = (
     "nan",  # the first non-finite value of a step (breakpoint 0)
     "until",  # the until condition became true
     "end",  # the end of training (max_steps, max_epochs, the stop rule)
+    "finished",  # a forward motion asked for at the end of training: nothing moved
     "interrupted",  # interrupt() was called
     "history",  # back: nothing further back (position unchanged)
 )

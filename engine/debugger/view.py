@@ -159,7 +159,7 @@ class View:
             assert l is not None  # W and b are named with their layer (the parser checks)
             return self.params(l)[name]
         if name == "x" or (name == "a" and l == 0):
-            return self.find("forward", 1).a_prev
+            return self.batch_x()
         kind, field = ARRAY_SOURCES[name]
         layered = name in LAYER_ARRAYS
         ev = self.find(kind, l if layered else None)
@@ -175,6 +175,23 @@ class View:
                 f"{label} does not exist in this step (no {field} on {KIND_NAMES[kind]})"
             )
         return value
+
+    def batch_x(self) -> np.ndarray:
+        """The step's input batch x = a⁰: Forward(l=1)'s a_prev, or before it the rows of the
+        training set that StepStart names (the same array the forward pass is given)."""
+        forward = self.find("forward", 1)
+        if forward is not None:
+            return forward.a_prev
+        start = self.find("step_start")
+        trainer = self._ctl.trainer
+        if start is None or start.indices is None:
+            raise EvalError(f"x is not available before the forward pass of step {self.step}")
+        indices = start.indices
+        if indices.shape[0] == trainer.n and not trainer.shuffle:
+            return trainer.x
+        x = trainer.x[indices]
+        x.setflags(write=False)
+        return x
 
 
 class FastContext:

@@ -195,6 +195,16 @@ def test_deep_nesting_is_refused_with_a_message(text):
         parse_expression(text, 3)
 
 
+@pytest.mark.parametrize("op", ["+", "*", "-", "/"])
+def test_a_long_chain_of_operators_is_refused_with_a_message(op):
+    """3,000 chained operators (loss+loss+…) built a tree 3,000 deep, and printing it raised
+    RecursionError, which ended the line-mode debugger."""
+    text = "loss" + f" {op} loss" * 3000
+    with pytest.raises(ConditionError, match="too long: at most 100 of"):
+        parse_expression(text, 3)
+    parse_expression("loss" + f" {op} loss" * 100, 3)  # as many as allowed
+
+
 def test_an_index_of_thousands_of_digits_is_refused_with_a_message():
     with pytest.raises(ConditionError, match="too large"):
         parse_expression("a@1[" + "9" * 5000 + ",0] > 0", 3)

@@ -197,10 +197,15 @@ def test_a_terminal_reads_through_input_for_line_editing(monkeypatch):
 def test_numbers_of_thousands_of_digits_are_one_line_errors():
     """`ignore 1 <5000 digits>` and `explain <5000 digits>` hit Python's int-string limit."""
     huge = "9" * 5000
-    out = drive(f"b loss > 100\nignore 1 {huge}\nexplain {huge},0\ns {huge}\np {'(' * 100}loss\n")
+    chain = "loss" + "*loss" * 3000
+    out = drive(
+        f"b loss > 100\nignore 1 {huge}\nexplain {huge},0\ns {huge}\np {'(' * 100}loss\n"
+        f"p {chain}\nb step_end if {chain} > 0\n"
+    )
     assert "Traceback" not in out
     assert out.count("at most 12 are allowed") == 3
     assert "nested too deeply" in out
+    assert out.count("too long: at most 100 of") == 2
 
 
 def test_explain_wraps_equations_at_the_line_modes_width():

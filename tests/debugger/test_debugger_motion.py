@@ -119,12 +119,11 @@ def test_continue_stops_at_the_end_of_the_last_epoch():
     assert stop.reason == "end" and where(c) == (6, END) and c.position.epoch == 2
 
 
-def test_stop_rule_fires_once():
+def test_stop_rule_ends_training():
     c = Controller(make_trainer(), stop=lambda rec: "enough" if rec.step >= 4 else None)
     stop = c.cont()
     assert stop.reason == "end" and "enough" in stop.message and where(c) == (4, END)
-    c.run(2)
-    assert where(c) == (6, END)
+    assert c.run(2).reason == "finished" and where(c) == (4, END)  # it ran on past the end
 
 
 def test_back_within_and_across_steps(trainer):

@@ -1,13 +1,23 @@
-"""Fuzzing: mutated scenario files either load as valid scenarios or raise ScenarioError.
+"""Fuzzing: mutated scenario files either load as valid scenarios or raise ScenarioError, and
+a valid one builds a run that takes a step (issue 16, point 8; a bounded, deterministic budget —
+the campaign in tests/fuzz/ runs thousands). The strategies are ``tests/fuzz/fuzzing/``'s.
 
-Never a KeyError, TypeError, IndexError … from deep inside the loader.
+Never a KeyError, TypeError, IndexError … from deep inside the loader, never a MemoryError.
 """
 
-import copy
 import tomllib
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from fuzzing import (
+    SMALL_PRESETS,
+    ci_budget,
+    mutated_documents,
+    mutated_texts,
+    override_keys,
+    override_values,
+    scenario_target,
+)
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from scenario_texts import TINY
 
@@ -23,86 +33,7 @@ WITH_BREAKPOINTS = (
 SOURCES = [scenarios.preset_path(name).read_text() for name in scenarios.preset_names()]
 SOURCES.append(WITH_BREAKPOINTS)
 DOCUMENTS = [tomllib.loads(text) for text in SOURCES]
-FUZZ = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
-)
-
-garbage = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(min_value=-(10**12), max_value=10**12),
-    st.floats(allow_nan=True, allow_infinity=True),
-    st.text(max_size=12),
-    st.lists(st.integers(-3, 3), max_size=3),
-    st.lists(st.lists(st.floats(-2, 2), max_size=3), max_size=3),
-    st.dictionaries(st.text(max_size=6), st.integers(), max_size=2),
-    st.lists(st.dictionaries(st.sampled_from(["size", "x", "kind"]), st.integers()), max_size=2),
-)
-key_names = st.one_of(
-    st.sampled_from(["size", "lr", "kind", "loss", "layers", "epochs", "activation", "claim"]),
-    st.text(min_size=1, max_size=8),
-)
-
-
-def _paths(node, prefix=()):
-    """Every (path, value) in a nested document of dicts and lists."""
-    yield prefix, node
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from _paths(value, (*prefix, key))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _paths(value, (*prefix, i))
-
-
-def _parent(document, path):
-    node = document
-    for part in path[:-1]:
-        node = node[part]
-    return node
-
-
-@st.composite
-def mutated_documents(draw):
-    document = copy.deepcopy(draw(st.sampled_from(DOCUMENTS)))
-    for _ in range(draw(st.integers(1, 3))):
-        paths = [p for p, _ in _paths(document) if p]
-        if not paths:
-            break
-        path = draw(st.sampled_from(paths))
-        parent = _parent(document, path)
-        action = draw(st.sampled_from(["delete", "replace", "insert"]))
-        if action == "delete":
-            del parent[path[-1]]
-        elif action == "replace":
-            parent[path[-1]] = draw(garbage)
-        elif isinstance(parent, dict):
-            parent[draw(key_names)] = draw(garbage)
-        else:
-            parent.insert(path[-1], draw(garbage))
-    return document
-
-
-@st.composite
-def mutated_texts(draw):
-    text = draw(st.sampled_from(SOURCES))
-    lines = text.splitlines(keepends=True)
-    action = draw(st.sampled_from(["truncate", "drop_line", "edit_line", "insert_line"]))
-    if action == "truncate":
-        return text[: draw(st.integers(0, len(text)))]
-    i = draw(st.integers(0, len(lines) - 1))
-    if action == "drop_line":
-        del lines[i]
-    elif action == "edit_line":
-        line = lines[i]
-        if "=" in line:
-            key = line.split("=", 1)[0]
-            lines[i] = key + "= " + draw(st.text(max_size=10).map(repr)) + "\n"
-        else:
-            lines[i] = draw(st.text(max_size=20)) + "\n"
-    else:
-        lines.insert(i, draw(key_names) + " = " + draw(st.sampled_from(["1", '"x"', "[]"])) + "\n")
-    return "".join(lines)
+FUZZ = ci_budget(150)
 
 
 def _check_valid(scenario: Scenario) -> None:
@@ -116,7 +47,7 @@ def _check_valid(scenario: Scenario) -> None:
 
 
 @FUZZ
-@given(mutated_documents())
+@given(mutated_documents(DOCUMENTS))
 def test_mutated_documents_load_or_raise_scenario_error(document):
     try:
         sections = validate_document(document, "fuzz.toml")
@@ -127,7 +58,7 @@ def test_mutated_documents_load_or_raise_scenario_error(document):
 
 
 @FUZZ
-@given(mutated_texts())
+@given(mutated_texts(SOURCES))
 def test_mutated_texts_load_or_raise_scenario_error(text):
     try:
         scenario = parse_scenario(text, path=Path("fuzz.toml"), label="fuzz.toml")
@@ -169,3 +100,14 @@ def test_random_overrides_load_or_raise_scenario_error(text, overrides):
     except ScenarioError:
         return
     _check_valid(scenario)
+
+
+@settings(FUZZ, max_examples=40)
+@given(
+    mutated_texts(SMALL_PRESETS),
+    st.lists(st.builds(lambda k, v: f"{k}={v}", override_keys, override_values), max_size=2),
+)
+def test_mutated_scenarios_build_and_step_or_are_one_line(text, overrides):
+    """Past validation, the run is built (sizes checked against the memory limit first) and
+    takes a step; any refusal is one ScenarioError line naming the file."""
+    scenario_target(text, overrides)

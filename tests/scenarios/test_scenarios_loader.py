@@ -1,5 +1,6 @@
 """The loader: presets by name, files by path, --set overrides, and precise error messages."""
 
+import os
 import re
 from pathlib import Path
 
@@ -175,7 +176,18 @@ def test_unknown_scenario_lists_the_presets():
 
 def test_missing_file_and_directory(tmp_path):
     assert error(tmp_path / "none.toml") == f"{tmp_path / 'none.toml'}: does not exist"
-    assert "is a directory" in error(tmp_path)
+    assert "is a folder, not a scenario file" in error(tmp_path)
+
+
+def test_a_fifo_or_a_device_is_refused_as_what_it_is(tmp_path):
+    """A FIFO or /dev/zero given as the scenario was reported as 'does not exist'."""
+    fifo = tmp_path / "s.toml"
+    os.mkfifo(fifo)
+    for path in (fifo, "/dev/zero"):
+        assert error(path) == (
+            f"{path}: is not a regular file but a pipe or a device; a scenario file must be a "
+            "regular file"
+        )
 
 
 def test_inline_rows_must_match(write):
@@ -242,3 +254,31 @@ def test_a_breakpoint_condition_nested_100_deep_is_one_line():
     )
     with pytest.raises(ScenarioError, match="nested too deeply"):
         parse_scenario(source, path=Path("bp.toml"), label="bp.toml")
+
+
+@pytest.mark.parametrize(
+    "text", ["a" + ".a" * 4999 + " = 1\n", "[" + ".".join(["a"] * 5000) + "]\n"]
+)
+def test_dotted_keys_5000_deep_are_one_line_naming_the_path(text):
+    """tomllib reads dotted keys without recursion; copying the tree then hit RecursionError."""
+    with pytest.raises(ScenarioError) as error:
+        parse_scenario(text, path=Path("deep.toml"), label="deep.toml")
+    assert str(error.value) == (
+        "deep.toml: a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a: tables and arrays nested more than 16 deep "
+        "(a scenario needs at most 6 levels)"
+    )
+
+
+def test_a_set_key_path_3000_deep_is_one_line():
+    with pytest.raises(ScenarioError, match=r"^xor.toml: data\.w\.a\.a.*after --set"):
+        load_scenario("xor", ["data.w" + ".a" * 3000 + "=1"])
+
+
+def test_a_key_with_a_line_break_is_quoted_on_one_line():
+    """A quoted TOML key holding a newline printed as two lines (found by the fuzz campaign)."""
+    with pytest.raises(ScenarioError) as error:
+        parse_scenario('"a\\nb" = 1\n' + TINY, path=Path("k.toml"), label="k.toml")
+    assert str(error.value).startswith('k.toml: unknown key "a\\nb" (allowed at the top level')
+    with pytest.raises(ScenarioError) as error:
+        parse_scenario(TINY + '\n[stop]\n"x\\ty" = 1\n', path=Path("k.toml"), label="k.toml")
+    assert 'unknown key stop."x\\ty" (allowed in [stop]' in str(error.value)

@@ -92,7 +92,7 @@ def test_train_plain_output_without_a_terminal():
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == "xor (seed 0): stopped after 5 epochs (5 steps): all 5 epochs done"
-    assert lines[1].startswith("final: train loss ")
+    assert lines[1].startswith("final: train-set loss ")
     assert "steps per second" in lines[-1]
 
 

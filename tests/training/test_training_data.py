@@ -2,6 +2,7 @@
 target encoding; and clear messages for bad data."""
 
 import builtins
+import re
 
 import numpy as np
 import pytest
@@ -208,6 +209,28 @@ def test_generator_rules_without_noise():
     np.testing.assert_allclose(plane.y_train[:, 0], plane.x_train @ [1.0, -2.0] + 0.5, rtol=1e-14)
     spiral = load({"kind": "spiral", "n": 90, "classes": 3}, loss="cross_entropy")
     assert spiral.n_classes == 3 and np.bincount(spiral.labels_train).tolist() == [30, 30, 30]
+
+
+@pytest.mark.parametrize(
+    "section, loss",
+    [
+        ({"kind": "spiral", "noise": 1e308}, "cross_entropy"),
+        ({"kind": "linear", "noise": 1e308}, "mse"),
+        ({"kind": "linear", "w": 1e308, "b": 1e308}, "mse"),
+    ],
+)
+def test_generated_examples_that_overflow_are_refused_naming_the_settings(section, loss):
+    """data.noise = 1e308 gave inputs of ±inf, and training 'diverged at step 1' at a_prev of
+    layer 1: bad input reported as a divergence."""
+    given = ", ".join(f"data.{k} = {v:g}" for k, v in section.items() if k != "kind")
+    with pytest.raises(ValueError, match=f"not finite numbers with {re.escape(given)}; use"):
+        load(section, loss=loss)
+
+
+def test_a_validation_share_that_leaves_nothing_is_named_as_written():
+    """0.9999999 was shown as 'data.validation = 1'."""
+    with pytest.raises(ValueError, match=r"data.validation = 0.9999999 holds out all 60 examples"):
+        load({"kind": "xor", "n": 60, "validation": 0.9999999})
 
 
 def test_data_has_its_own_generator():

@@ -24,7 +24,9 @@ def test_a_fifo_is_refused_instead_of_blocking_forever(tmp_path):
 
 
 def test_dev_zero_is_refused():
-    with pytest.raises(ValueError, match="/dev/zero is not a regular file"):
+    with pytest.raises(
+        ValueError, match="/dev/zero is not a regular file.*must be a regular file$"
+    ):
         load_csv(Path("/dev/zero"), "y", None, False)
 
 
@@ -43,3 +45,61 @@ def test_an_npz_declaring_a_huge_shape_is_refused_before_allocating(tmp_path):
     message = str(error.value)
     assert "declares shape (1000000000, 10)" in message and "damaged" in message
     assert "\n" not in message
+
+
+def test_an_npz_member_that_is_not_an_array_is_named(tmp_path):
+    """NumPy hands back such a member's bytes, and .dtype raised AttributeError (issue 16)."""
+    path = tmp_path / "odd.npz"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("x.npy", b"hello, this is not an array")
+        z.writestr("y.npy", b"nor this")
+    with pytest.raises(ValueError) as error:
+        load_npz(path, None, None, False)
+    assert str(error.value) == (
+        f"data.path: {path}: member 'x' is not a NumPy array (.npy) but 27 bytes of something "
+        "else; numpy.savez writes arrays only"
+    )
+
+
+def npy_member(header_text: bytes, body: bytes = b"") -> bytes:
+    """A .npy member whose header dictionary is ``header_text``, as written."""
+    header = header_text + b" " * (-(len(header_text) + 11) % 64) + b"\n"
+    return b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header + body
+
+
+def test_an_npz_header_numpy_cannot_tokenize_is_one_line(tmp_path):
+    """NumPy's fallback header parser raised tokenize.TokenError (found by the fuzz campaign)."""
+    path = tmp_path / "flipped.npz"
+    bad = npy_member(b"{'descr': '<f8', 'fortran_order': False, 'shape': \xa84950,), }")
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("x.npy", bad)
+        z.writestr("y.npy", bad)
+    with pytest.raises(ValueError) as error:
+        load_npz(path, None, None, False)
+    assert str(error.value).startswith(f"data.path: cannot read {path} as a NumPy .npz archive")
+    assert "\n" not in str(error.value)
+
+
+def test_a_billion_rows_of_width_zero_are_refused_at_once(tmp_path):
+    """(10⁹, 0) arrays need no bytes, so the archive's size did not refuse them, and reading
+    them as examples took minutes (found by the fuzz campaign)."""
+    path = tmp_path / "wide0.npz"
+    member = npy_member(b"{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000, 0), }")
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("x.npy", member)
+        z.writestr("y.npy", member)
+    with pytest.raises(ValueError, match="more than the limit of 2 GiB"):
+        load_npz(path, None, None, False)
+    np.savez(path, x=np.zeros((3, 0)), y=np.zeros(3))
+    with pytest.raises(ValueError, match="array 'x' has no columns"):
+        load_npz(path, None, None, False)
+
+
+def test_a_column_name_with_a_line_break_is_listed_on_one_line(tmp_path):
+    """A quoted CSV header field holding \\r\\n made the list of columns two lines (the
+    fuzz campaign)."""
+    path = tmp_path / "names.csv"
+    path.write_text('a,"b\r\nc"\n1,2\n', newline="")
+    with pytest.raises(ValueError) as error:
+        load_csv(path, "y", None, False)
+    assert str(error.value) == f"data.target: {path} has no column 'y'; columns: a, 'b\\r\\nc'"

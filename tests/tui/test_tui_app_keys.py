@@ -223,7 +223,8 @@ async def test_question_mark_opens_help_with_every_key(lab_app):
         assert not isinstance(app.screen, HelpScreen)
 
 
-async def test_footer_shows_every_key(lab_app):
+async def test_footer_shows_every_key_but_extend(lab_app):
+    """x (extend) is named by the status line at the end of training, where it applies."""
     app = lab_app("xor")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

@@ -223,6 +223,17 @@ def test_a_missing_file_is_a_clear_error(tmp_path):
         LabSession.load(tmp_path / "nothing.lab.npz")
 
 
+def test_a_fifo_or_a_device_is_refused_as_what_it_is(tmp_path):
+    """A FIFO or /dev/zero given as the session was reported as 'does not exist'."""
+    fifo = tmp_path / "s.lab.npz"
+    os.mkfifo(fifo)
+    for path in (fifo, "/dev/zero"):
+        with pytest.raises(SessionError, match="a pipe or a device; a session file must be a"):
+            LabSession.load(path)
+    with pytest.raises(SessionError, match="is a folder, not a session file"):
+        LabSession.load(tmp_path)
+
+
 async def test_ctrl_s_saves_and_the_palette_loads(lab_app, settle, tmp_path):
     app = lab_app("xor")
     path = tmp_path / "lab.lab.npz"

@@ -41,7 +41,7 @@ def debug_command(ctx: click.Context, scenario, seed, overrides, history, ascii_
 
     \b
     Commands: s(tep) n(ext) f(inish) nb (next batch) e(poch) c(ontinue) r(un) N
-    u(ntil) COND, back [N], restart, b(reak) [WHERE] [if COND], cl(ear), p(rint) EXPR,
+    u(ntil) COND, back [N], restart, extend N, b(reak) [WHERE] [if COND], cl(ear), p(rint) EXPR,
     display EXPR, explain [J | J,K], exercise [N], w(here), l(ist), help, q(uit).
 
     \b
@@ -51,12 +51,21 @@ def debug_command(ctx: click.Context, scenario, seed, overrides, history, ascii_
       printf 'b update@2\\nc\\nexplain 0,1\\n' | backprop-lab debug xor
     """
     from engine.debugger import DebuggerError
-    from engine.debugger.follow import follow_run
+    from engine.debugger.follow import extend, follow_run
     from engine.debugger.linemode import LineMode
     from tui.commands.train import load_run
 
     loaded, run = load_run(ctx, scenario, seed, overrides)
-    controller = follow_run(run, history=history, nan_breakpoint=not no_nan_break)
+    try:
+        controller = follow_run(
+            run,
+            history=history,
+            nan_breakpoint=not no_nan_break,
+            history_field=f"--history {history:,}",
+        )
+    except ValueError as e:  # the memory limit
+        click.echo(f"backprop-lab: {loaded.label or loaded.path}: {e}", err=True)
+        ctx.exit(2)
     try:
         controller.load_breakpoints(loaded.breakpoints)
     except DebuggerError as e:
@@ -70,6 +79,12 @@ def debug_command(ctx: click.Context, scenario, seed, overrides, history, ascii_
         plural = "s" if len(exercises) != 1 else ""
         title += f"\n{len(exercises)} exercise{plural}: 'exercise' lists them."
     mode = LineMode(
-        controller, sys.stdin, sys.stdout, ascii=ascii_, title=title, exercises=exercises
+        controller,
+        sys.stdin,
+        sys.stdout,
+        ascii=ascii_,
+        title=title,
+        exercises=exercises,
+        extend=lambda epochs: extend(run, controller, epochs),
     )
     ctx.exit(mode.run())

@@ -46,10 +46,15 @@ def load_run(ctx: click.Context, scenario: str, seed, overrides):
 
 
 def divergence_line(run) -> str:
-    """One line naming the step and the first layer and quantity that became non-finite."""
+    """One line naming the step and the first layer and quantity that became non-finite (or
+    that blew up, ``engine.blowup``)."""
+    from engine.blowup import BlowUp
+
     found = run.divergence
     if found is None:
         return f"training diverged at step {run.steps_done}: the loss became non-finite"
+    if isinstance(found, BlowUp):
+        return f"training diverged by {found.describe()}"
     step = found.step if found.step is not None else run.steps_done
     if found.kind == "evaluation":
         return (

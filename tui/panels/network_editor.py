@@ -15,12 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 import engine
 from engine import settings
 from tui.panels.network_form import REGULARIZATION_FIELDS, FieldError, NetworkDraft, field_setting
+from tui.screens.dialogs import LabModal
 
 
 def _units(n: int, word: str) -> str:
@@ -36,7 +36,7 @@ def _select(names, value: str, id: str) -> Select:
     return Select(_options(names), value=value, allow_blank=False, compact=True, id=id)
 
 
-class NetworkEditor(ModalScreen[tuple[dict, dict] | None]):
+class NetworkEditor(LabModal[tuple[dict, dict] | None]):
     """Edit the network and training settings; dismissed with the sections or None."""
 
     BINDINGS = [

@@ -11,8 +11,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static
+
+from tui.screens.dialogs import LabModal
 
 EXAMPLES = (
     "Examples:  update@2   delta   @3   update@2 if loss > 1\n"
@@ -26,7 +27,7 @@ KINDS = (
 SYNTAX = f"{EXAMPLES}\n{KINDS}"
 
 
-class BreakpointsScreen(ModalScreen[None]):
+class BreakpointsScreen(LabModal[None]):
     """List, add (enter in the field), toggle (t or space), delete (d); escape closes."""
 
     BINDINGS = [

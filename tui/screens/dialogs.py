@@ -1,16 +1,36 @@
-"""Small modal dialogs: a yes/no question and an error message."""
+"""Small modal dialogs: a yes/no question and an error message; ``LabModal``, the base of every
+dialog and screen the lab pushes."""
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from textual import on
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+Result = TypeVar("Result")
 
-class ConfirmDialog(ModalScreen[bool]):
+
+class LabModal(ModalScreen[Result]):
+    """A modal screen that closes once.
+
+    Keys read together (two enters in one burst) can reach a screen's handlers after the first
+    of them closed it; Textual's ``dismiss`` then pops whatever screen is on top — another
+    dialog, or the lab's own screen, which ended the lab with ScreenStackError. Here a screen
+    that is no longer the one on top ignores ``dismiss``."""
+
+    def dismiss(self, result: Result | None = None) -> AwaitComplete:
+        if self.app.screen is not self:
+            return AwaitComplete()
+        return super().dismiss(result)
+
+
+class ConfirmDialog(LabModal[bool]):
     """Ask a yes/no question; dismisses with True for yes."""
 
     BINDINGS = [
@@ -41,7 +61,7 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(answer)
 
 
-class ErrorDialog(ModalScreen[None]):
+class ErrorDialog(LabModal[None]):
     """Show a problem (a bad file, a refused edit); the lab keeps its current state."""
 
     BINDINGS = [Binding("escape,enter,q", "close", "Close")]
@@ -69,7 +89,7 @@ class ErrorDialog(ModalScreen[None]):
         self.dismiss(None)
 
 
-class PathDialog(ModalScreen[str | None]):
+class PathDialog(LabModal[str | None]):
     """Ask for a file path (saving or loading a session); dismisses with it, or None."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]

@@ -8,10 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Label, Markdown, Static
 
 from tui.keys import KEYS, PALETTE_ONLY, key_label
+from tui.screens.dialogs import LabModal
 
 GUIDE = """
 ## Panels
@@ -52,7 +52,8 @@ optimizer's step (η·∂C/∂W for plain SGD).
 (in the line-mode debugger, `backprop-lab debug`, `b` sets a breakpoint as in pdb and `back`
 steps back).
 `space` trains at full speed until a breakpoint fires (`B` to set them), the loss target is
-reached or the epochs run out; a value becoming nan or inf always pauses and says where.
+reached or the epochs run out; a value becoming nan or inf always pauses and says where. Where
+training ends, nothing trains past it: `x` extends it by the scenario's number of epochs.
 
 All actions are also in the command palette (ctrl+p).
 """
@@ -91,7 +92,7 @@ class KeysTable(Static):
         self.update(keys_table(self.size.width))
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(LabModal[None]):
     """Keys and a short guide; any of escape, q or ? closes it."""
 
     BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]

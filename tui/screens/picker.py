@@ -7,9 +7,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Markdown, OptionList
 from textual.widgets.option_list import Option
+
+from tui.screens.dialogs import LabModal
 
 
 def describe(name: str) -> tuple[str, str]:
@@ -26,7 +27,7 @@ def describe(name: str) -> tuple[str, str]:
     return s.name, page
 
 
-class ScenarioPicker(ModalScreen[str | None]):
+class ScenarioPicker(LabModal[str | None]):
     """Choose a preset (enter) or type a path (enter in the field); escape cancels."""
 
     BINDINGS = [

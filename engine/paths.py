@@ -1,0 +1,26 @@
+"""Which paths the lab reads: regular files only. A FIFO would block ``open()`` until something
+writes to it (for ever, as a rule) and a device such as /dev/zero never ends, so a scenario, a
+session or a data file that is either is refused before it is opened, as is a folder."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+
+def unreadable(path: str | os.PathLike, kind: str) -> str | None:
+    """Why ``path`` cannot be read as ``kind`` (e.g. "a scenario file"), in words to follow the
+    path in a message ("does not exist", "is a folder, not a scenario file", …), or None for a
+    regular file."""
+    try:
+        mode = os.stat(Path(path)).st_mode
+    except FileNotFoundError:
+        return "does not exist"
+    except OSError as e:
+        return f"cannot be read: {e.strerror or e}"
+    if stat.S_ISDIR(mode):
+        return f"is a folder, not {kind}"
+    if not stat.S_ISREG(mode):
+        return f"is not a regular file but a pipe or a device; {kind} must be a regular file"
+    return None

@@ -1,0 +1,109 @@
+"""The lab's actions on files: save and load a session, save a screenshot, export the scenario
+as a PyTorch script. ``LabFiles`` is a part of ``LabApp`` (tui/app.py); every file goes to the
+user through ``GivesFiles.give_file`` (written here in a terminal, downloaded in a browser)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from textual import work
+
+from engine.atomic import atomic_write
+from tui.give_file import GivesFiles
+from tui.screens.dialogs import ErrorDialog, PathDialog
+from tui.session import LabSession, SessionError
+
+
+class LabFiles(GivesFiles):
+    """The file actions of ``LabApp`` (which provides ``session``, ``stop_training`` and
+    ``_install``)."""
+
+    @work(group="dialog", exit_on_error=False)
+    async def action_save_session(self) -> None:
+        await self.stop_training()
+        session = self.session
+        before = session.saved_position
+        written_at = before
+
+        def write(path: Path) -> Path:
+            nonlocal written_at
+            written = session.save(path)
+            # saved once the user has the file (in a browser: once it is downloaded)
+            written_at, session.saved_position = session.saved_position, before
+            return written
+
+        def delivered() -> None:
+            session.saved_position = written_at
+
+        await self.give_file(session.default_filename(), write, what="session", delivered=delivered)
+
+    @work(group="dialog", exit_on_error=False)
+    async def action_load_session(self) -> None:
+        path = await self.push_screen_wait(PathDialog("Load a session from", "", "Load"))
+        if path is None:
+            return
+        self.load_session(path)
+
+    @work(group="dialog", exit_on_error=False)
+    async def load_session(self, path: str) -> None:
+        try:
+            session = LabSession.load(path)
+        except SessionError as e:
+            await self.push_screen_wait(ErrorDialog("Cannot load the session", str(e)))
+            return
+        await self.stop_training()
+        self._install(session)
+        self.notify(f"loaded {path}", title="Session loaded")
+
+    @work(group="dialog", exit_on_error=False)
+    async def action_screenshot_svg(self) -> None:
+        svg = self.export_screenshot()
+        name = f"backprop-lab-{self.session.scenario.name}-step{self.session.steps_done}.svg"
+        await self.give_file(
+            name,
+            lambda path: atomic_write(path, lambda f: f.write(svg), binary=False),
+            what="screenshot",
+            ask=False,
+            mime_type="image/svg+xml",
+        )
+
+    @work(group="dialog", exit_on_error=False)
+    async def action_export_pytorch(self) -> None:
+        """The scenario (as edited here, with the session's seed) as a PyTorch training script
+        in the current folder, under a name no file has yet."""
+        from scenarios import ScenarioError
+        from tui.commands.export import default_name, export_into
+
+        s = self.session
+        try:
+            if self.is_web:  # the files go to the browser, not to the server's folder
+                await self._export_to_browser(default_name(s.scenario.name))
+                return
+            written = await asyncio.to_thread(
+                export_into, Path.cwd(), s.scenario, s.seed, s.edits is not None
+            )
+        except (ScenarioError, ValueError, OSError) as e:
+            await self.push_screen_wait(ErrorDialog("Cannot export as a PyTorch script", str(e)))
+            return
+        self.notify(f"wrote {written}", title="Exported as PyTorch script")
+
+    async def _export_to_browser(self, script: str) -> None:
+        """The export as downloads: the script, then its .npz when it has one."""
+        from scenarios.export import export_pytorch
+
+        s = self.session
+        export = await asyncio.to_thread(
+            export_pytorch, s.scenario, seed=s.seed, script=script, edited=s.edits is not None
+        )
+        files = [(script, export.script.encode(), "text/x-python")]
+        if export.arrays is not None:
+            files.append((export.arrays_name, export.arrays_bytes(), "application/octet-stream"))
+        for name, data, mime_type in files:
+            await self.give_file(
+                name,
+                lambda path, data=data: atomic_write(path, lambda f: f.write(data), binary=True),
+                what="PyTorch script" if name == script else "script's arrays",
+                ask=False,
+                mime_type=mime_type,
+            )
