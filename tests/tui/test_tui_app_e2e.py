@@ -116,7 +116,7 @@ def test_a_new_user_steps_trains_reads_help_and_quits(lab):
 
 def test_a_small_terminal_shows_tabs_and_a_too_small_one_a_message(lab):
     t = lab("open", "xor", size=(80, 24))
-    screen = t.wait_for("Backprop Lab")
+    screen = t.wait_for("speed 10/s")  # the status line (its title gives way at 80 columns)
     assert "Network  Loss  Gradients  Debugger  Data" in screen
     t.keys("4")
     screen = t.wait_for("╭─ Debugger")
