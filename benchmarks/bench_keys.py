@@ -29,7 +29,7 @@ from .report import Table
 
 TARGET_KEY = 0.100
 APP_SIZE = (120, 40)
-NEVER_STOP = ("training.epochs=100000000", "stop.loss_below=1e-300")
+NEVER_STOP = ("training.epochs=100000000", "stop.loss_below=1e-300", "lab.speed=max")
 GAP = (0.05, 0.4)  # seconds between one press being shown and the next press
 
 

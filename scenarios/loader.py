@@ -32,6 +32,7 @@ from .validate import (
     Checker,
     check_breakpoints,
     check_data,
+    check_lab,
     check_network,
     check_schedule,
     check_stop,
@@ -69,6 +70,7 @@ class Scenario:
     exercises: list = field(default_factory=list)  # the [[exercises]] tables
     actions: tuple = ()  # the lesson's actions (lesson.LessonAction), in reading order
     whole: bool = True  # lesson and exercises checked against the network (not an edit/variant)
+    lab: dict = field(default_factory=lambda: {"speed": schema.LAB["speed"].default})
 
 
 def _presets() -> Traversable:
@@ -253,6 +255,7 @@ def validate_document(document: dict, label: str, *, source: str = "", edited=Fa
         "training": check_training(ch, document.get("training", {})),
         "schedule": check_schedule(ch, document.get("schedule", {})),
         "stop": check_stop(ch, document.get("stop", {}), data),
+        "lab": check_lab(ch, document.get("lab", {})),
         "expect": check_expect(ch, document.get("expect", []), len(network["layers"])),
         "breakpoints": check_breakpoints(
             ch, document.get("breakpoints", []), len(network["layers"])

@@ -106,6 +106,7 @@ def _tables() -> dict:
         "training": schema.TRAINING_COMMON | schema.optimizer_keys(),
         "schedule": schema.SCHEDULE,
         "stop": schema.STOP,
+        "lab": schema.LAB,
     }
 
 

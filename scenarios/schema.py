@@ -33,7 +33,8 @@ class Key:
     """One key of a section.
 
     ``type`` is one of: str, text (a string without surrounding blank lines), line (one-line
-    string), name (kebab-case), int, float, bool, batch (positive int or "full"), vector
+    string), name (kebab-case), int, float, bool, batch (positive int or "full"), speed (an
+    integer within ``lo``…``hi`` or "max"), vector
     (numbers), matrix (equal-length rows of numbers), numbers (vector or matrix),
     number_or_vector, str_list, str_or_str_list, entry (indices from 0). ``lo``/``hi`` bound
     numbers
@@ -187,6 +188,7 @@ SECTIONS = {
     "training": False,
     "schedule": False,
     "stop": False,
+    "lab": False,
 }
 # Sections that are arrays of tables ([[expect]], [[breakpoints]], [[exercises]]).
 ARRAYS = ("expect", "breakpoints", "exercises")
@@ -281,6 +283,18 @@ SCHEDULE_KIND_KEYS = {
 SCHEDULE_KIND_REQUIRED = {"step": ("every", "factor"), "exponential": ("gamma",)}
 
 STOP = {name: setting_key(s) for name, s in settings.STOP.items()}
+
+LAB = {
+    "speed": Key(
+        "speed",
+        "the lab's starting training speed in steps per second (`+`/`-` change it; at 4 or "
+        'fewer the lab animates each step event by event), or "max": as fast as it can',
+        10,
+        lo=1,
+        hi=10_000,
+    ),
+}
+"""``[lab]``: how the lab shows the run (headless commands ignore it)."""
 
 BREAKPOINT = {
     "at": Key("str", "where to stop: an event kind, optionally with a layer (debugger syntax)"),

@@ -110,6 +110,17 @@ class Checker:
             self.fail(path, f'{show(value)} is out of range; allowed: an integer ≥ 1 or "full"')
         return value
 
+    def _speed(self, value, path):
+        if value == "max" and isinstance(value, str):
+            return value
+        key = schema.LAB["speed"]  # the one key of this type
+        allowed = f'an integer from {key.lo:g} to {key.hi:g} (steps per second) or "max"'
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(path, f"must be {allowed}, got {show(value)} ({type_name(value)})")
+        if not key.contains(value):
+            self.fail(path, f"{show(value)} is out of range; allowed: {allowed}")
+        return value
+
     def _vector(self, value, path):
         if not isinstance(value, list) or not value:
             self._expected("a non-empty array of numbers", value, path)
@@ -396,6 +407,10 @@ def check_stop(ch: Checker, table, data: dict) -> dict:
             "(e.g. 0.25) or remove stop.patience",
         )
     return stop
+
+
+def check_lab(ch: Checker, table) -> dict:
+    return ch.table(table, schema.LAB, "lab")
 
 
 def check_breakpoints(ch: Checker, value, n_layers: int) -> list[dict]:

@@ -41,6 +41,7 @@ from tui.panels.loss_panel import LossPanel
 from tui.panels.network_panel import NetworkPanel
 from tui.screens.dialogs import ConfirmDialog, ErrorDialog
 from tui.session import LabSession, SessionError, SessionFailure
+from tui.speed import SpeedActions
 from tui.status_bar import StatusBar
 from tui.training_worker import TrainingWorker
 from tui.view import STATS, Selection
@@ -58,6 +59,7 @@ PANELS = (  # (id, tab label, class), in tui.frames.PANEL_NAMES' order: grid ord
     ("gradients", "Gradients", GradientsPanel),
 )
 TAB_ORDER = ("network", "loss", "gradients", "debugger", "data", "lesson")
+EVENT_PANELS = ("network", "debugger")  # what follows an animated step event by event
 INPUT_EVENTS = (events.Key, events.MouseDown, events.MouseUp)  # the user acting, not hovering
 
 TOO_SMALL = (
@@ -67,7 +69,9 @@ TOO_SMALL = (
 )
 
 
-class LabApp(TrainingWorker, LessonActions, LabFiles, WorkerErrors, LiveActions, App[None]):
+class LabApp(
+    SpeedActions, TrainingWorker, LessonActions, LabFiles, WorkerErrors, LiveActions, App[None]
+):
     """The full-screen lab."""
 
     TITLE = "Backprop Lab"
@@ -163,6 +167,9 @@ class LabApp(TrainingWorker, LessonActions, LabFiles, WorkerErrors, LiveActions,
             if published is not None and published is not session.view.progress:
                 session.view.progress = published
                 self.mark_dirty(RUNNING_PANELS, urgent=False)
+                if published.event is not None:  # an animated step: each event drawn at once
+                    end = published.event.kind == "step_end"  # and every panel once a step
+                    self.mark_dirty(RUNNING_PANELS + ("debugger",) if end else EVENT_PANELS)
         self._refresh_if_dirty()
 
     def _settled(self) -> None:

@@ -78,21 +78,29 @@ class FrameScheduler:
         if training and not urgent and time.monotonic() < self.next_frame:
             return
         self.dirty = False
+        with app.session.frozen():  # the controller holds still while panels read it
+            self._draw(app, training, urgent)
+
+    def _draw(self, app, training: bool, urgent: set[str]) -> None:
         view = app.session.view
         view.tick += 1
         visible = [name for name in PANEL_NAMES if self.visible(name)]
         stale = [name for name in visible if name in self.stale]
         started = time.thread_time()
         if training:
-            quiet = [name for name in stale if name not in RUNNING_PANELS]
-            moving = [name for name in RUNNING_PANELS if name in stale]
-            if moving:
-                self.turn = (self.turn + 1) % len(moving)
             draw = [name for name in stale if name in urgent]
-            draw = draw or quiet or moving[self.turn : self.turn + 1]
-            self.frames += 1
-            app.call_after_refresh(self._frame_done, started)
-            self.next_frame = time.monotonic() + 1 / self.TRAINING_HZ  # until _frame_done
+            rest = [name for name in stale if name not in draw]
+            quiet = [name for name in rest if name not in RUNNING_PANELS]
+            moving = [name for name in RUNNING_PANELS if name in rest]
+            # a progress frame's panels also join an urgent frame when one is due, so that
+            # urgent frames in a row (an animated step's events) never starve them
+            if not draw or time.monotonic() >= self.next_frame:
+                if moving:
+                    self.turn = (self.turn + 1) % len(moving)
+                draw += quiet or moving[self.turn : self.turn + 1]
+                self.frames += 1
+                app.call_after_refresh(self._frame_done, started)
+                self.next_frame = time.monotonic() + 1 / self.TRAINING_HZ  # until _frame_done
         else:
             draw = stale
         urgent.clear()

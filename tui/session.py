@@ -20,7 +20,9 @@ scenario, replays the log and restores that state exactly, bit for bit.
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Callable
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from time import monotonic
 
@@ -54,6 +56,7 @@ from tui.session_schema import (
     check_optimizer_state,
     check_run_values,
 )
+from tui.speed import Pacer
 from tui.view import LabView, TrainingSnapshot
 
 HISTORY_STEPS = 200  # how many recent steps ``back`` can reach
@@ -78,12 +81,17 @@ class SessionFailure(SessionError):
 class LabSession:
     """A scenario, its run and the debugger controller over it (see the module docstring)."""
 
-    def __init__(self, scenario: Scenario, run, seed: int | None = None, edits=None):
+    def __init__(self, scenario: Scenario, run, seed: int | None = None, edits=None, pacer=None):
+        """``pacer``: the training speed to keep (``tui.speed.Pacer``); default the scenario's
+        ``[lab] speed``."""
         self.scenario = scenario
         self.seed = seed
         self.edits = edits  # {"network": …, "training": …} when the network was edited in the lab
         self.saved_position: tuple[int, int] | None = None  # (step, index) last saved or loaded
         self.published: TrainingSnapshot | None = None  # by ``train``, on its thread
+        self.pacer = pacer if pacer is not None else Pacer(scenario.lab["speed"])
+        self.lock = threading.RLock()  # the controller, while ``train`` animates (``frozen``)
+        self.animating = False  # ``train`` is taking steps event by event
         self.run = run
         try:
             self.controller = follow_run(run, history=HISTORY_STEPS)
@@ -117,7 +125,7 @@ class LabSession:
             run = build_run(self.scenario, seed=self.seed)
         except ScenarioError as e:
             raise SessionError(str(e)) from None
-        session = LabSession(self.scenario, run, self.seed, self.edits)
+        session = LabSession(self.scenario, run, self.seed, self.edits, self.pacer)
         session.copy_breakpoints(self)
         return session
 
@@ -141,7 +149,7 @@ class LabSession:
         edits = _plain({"network": network, "training": training})
         if schedule is not None:
             edits["schedule"] = _plain(schedule)
-        session = LabSession(scenario, run, self.seed, edits)
+        session = LabSession(scenario, run, self.seed, edits, self.pacer)
         session.copy_breakpoints(self, only_valid=True)
         return session
 
@@ -222,6 +230,7 @@ class LabSession:
         until: str,
         cancelled: Callable[[], bool],
         progress: Callable[[float], None] | None = None,
+        announce: Callable[[], None] | None = None,
     ) -> tuple[str, str]:
         """Train from the current position: ``until`` is "continue" (until a breakpoint, the
         stopping rules or the last epoch) or "epoch" (to the end of the current epoch).
@@ -231,6 +240,14 @@ class LabSession:
         and checks ``cancelled()`` (the training stops at the next step once it is true;
         ``interrupt()`` stops it at the next step at once). ``progress(now)`` is called after
         every step with the monotonic time. Returns the (status, message) to show.
+
+        It keeps to the speed of ``pacer`` (``tui.speed``): after every step it waits for the
+        step's time; at an animated speed the controller takes each step event by event, every
+        event is published (and ``announce()`` called, for the UI to draw it now rather than
+        at its next look), and the wait is shared out between the events. The lock
+        (``frozen``) is held meanwhile except during those waits. A new speed applies at once;
+        crossing the animation threshold ends the motion and the training goes on in the other
+        mode, from where it stands.
         """
         c = self.controller
         c.clear_interrupt()  # before the check: an interrupt from now on stops this run
@@ -238,37 +255,84 @@ class LabSession:
             return "paused", ""
         if self.run.stop_reason == "diverged":
             return "diverged", self._divergence_message(None)
+        pacer = self.pacer
+        pacer.begin()
         due = 0.0
+        animate = False
+        share = 1.0  # of a step's time, for each animated event (StepStart takes none)
+        last_loss = self.run.last_loss
 
         def on_step(record) -> None:
-            nonlocal due
+            nonlocal due, last_loss
+            last_loss = record.loss
             now = monotonic()
-            if now >= due:
+            if now >= due and not animate:
                 due = now + 1 / PUBLISH_HZ
                 self.publish(record)
                 if cancelled():
                     c.interrupt()
             if progress is not None:
                 progress(now)
+            if not animate:
+                pacer.wait()
+                if pacer.animating:
+                    c.interrupt()  # the speed came down to an animated one
 
-        remove = c.on_step(on_step)
+        def on_event(record, event) -> None:
+            if not animate:
+                return
+            self.publish(record, last_loss, event)
+            if event.kind != "step_start":
+                if announce is not None:
+                    announce()
+                self.lock.release()  # the UI draws this event meanwhile
+                try:
+                    pacer.wait(share)
+                finally:
+                    self.lock.acquire()
+            if cancelled() or not pacer.animating:
+                c.interrupt()
+
+        remove = (c.on_step(on_step), c.on_event(on_event))
         try:
             with np.errstate(all="ignore"):
-                stop = c.next_epoch() if until == "epoch" else c.cont()
+                while True:
+                    animate = pacer.animating
+                    share = 1 / max(c.position.n_events - 1, 1)
+                    with self.lock if animate else nullcontext():
+                        self.animating = animate
+                        try:
+                            if until == "epoch":
+                                stop = c.next_epoch(events=animate)
+                            else:
+                                stop = c.cont(events=animate)
+                        finally:
+                            self.animating = False
+                    switched = pacer.animating != animate
+                    if stop.reason != "interrupted" or cancelled() or not switched:
+                        break
         except DebuggerError as e:  # e.g. a watch or condition the debugger refuses
             return "paused", f"Training stopped: {e}"
         except Exception as e:  # a bug or a failed allocation: keep the run, say what happened
             return "error", self._failed(e)
         finally:
-            remove()
+            for fn in remove:
+                fn()
         return self._outcome(stop)
 
-    def publish(self, record) -> None:
-        """Publish the training thread's progress after the step of ``record`` (a StepRecord)."""
+    def publish(self, record, loss: float | None = None, event=None) -> None:
+        """Publish the training thread's progress at ``record`` (a StepRecord): after its step
+        (``event`` None or its StepEnd: the next step's η), or at ``event`` within an animated
+        step (its own η, its StepStart's, as ``rate_in_force``); ``loss``: the record's unless
+        given (within a step: the last step's)."""
         params = tuple(layer.params for layer in self.run.net.layers)
-        lr = self.run.trainer.rate_after(record.step, record.epoch, record.batch)
+        if event is None or event.kind == "step_end":
+            lr = self.run.trainer.rate_after(record.step, record.epoch, record.batch)
+        else:
+            lr = record.events[0].lr
+        loss = record.loss if loss is None else loss
         self.published = TrainingSnapshot(
-            record.step, record.epoch, record.batch, record.loss, lr, params
+            record.step, record.epoch, record.batch, loss, lr, params, event
         )
 
     def _failed(self, error: Exception) -> str:
@@ -290,8 +354,21 @@ class LabSession:
 
     def interrupt(self) -> None:
         """Ask a running ``train`` to stop at the next step — or one about to begin, before its
-        first step (safe from another thread)."""
+        first step; an animated step stops at its current event (safe from another thread)."""
         self.controller.interrupt()
+        self.pacer.halt()
+
+    @contextmanager
+    def frozen(self):
+        """Hold the controller still while the UI thread reads it: while ``train`` animates a
+        step, the training thread lets go of it only between events. The view's current event
+        is the controller's then (its events are what the panels draw), else none while
+        training runs — the controller is the training thread's."""
+        with self.lock:
+            view = self.view
+            if view.status == "running":
+                view.event = self.controller.event if self.animating else None
+            yield
 
     @property
     def extend_epochs(self) -> int:
@@ -518,6 +595,7 @@ def _edited(s: Scenario, network: dict, training: dict, schedule: dict | None = 
         "training": training,
         "schedule": s.schedule if schedule is None else schedule,
         "stop": s.stop,
+        "lab": s.lab,
     }
     if s.compare is not None:
         document["compare"] = s.compare

@@ -7,8 +7,10 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
+from engine.debugger.position import event_name
 from engine.loss_names import LOSS_NAMES
 from tui.panels.format import fmt, fmt_count
+from tui.speed import speed_text
 from tui.view import LabView, counters, headline_loss
 
 STATUS_STYLE = {
@@ -26,43 +28,47 @@ MIN_NAME = 8  # a scenario name is shortened to no fewer characters (and "…"),
 
 
 def status_line(
-    title: str, name: str, status: str, loss: str, where: str, width: int
+    title: str, name: str, status: str, loss: str, where: str, width: int, speed: str = ""
 ) -> list[Content]:
     """The parts of the status line that fit in ``width`` cells, separators included (``loss``:
     the figure under its name, ``batch loss 0.6931``).
 
-    Status, loss and position are what matter; when they do not all fit with the rest, the title
-    goes first, then the scenario name is shortened (to ``MIN_NAME`` characters and "…"), then it
-    goes too. Only if status, loss and position alone are too wide is the line cut (by the
-    widget, with an ellipsis)."""
-    essential = [
-        Content.styled(status, STATUS_STYLE.get(status, "")),
-        Content(loss),
-        Content(where),
-    ]
+    Status, loss, position and speed (``speed 20/s``) are what matter; when they do not all fit
+    with the rest, the title goes first, then the speed is written short (``20/s``), then the
+    scenario name is shortened (to ``MIN_NAME`` characters and "…"), then it goes too. Only if
+    those four alone are too wide is the line cut (by the widget, with an ellipsis)."""
+
+    def essential(speed: str) -> list[Content]:
+        return [
+            Content.styled(status, STATUS_STYLE.get(status, "")),
+            Content(loss),
+            Content(where),
+            *([Content.styled(speed, "$text-muted")] if speed else []),
+        ]
+
+    full, short = essential(speed), essential(speed.removeprefix("speed "))
     title_part = Content.styled(title, "bold $text-primary")
+    name_part = Content.styled(name, "bold")
 
     def length(parts: list[Content]) -> int:
         return sum(p.cell_length for p in parts) + len(SEPARATOR) * (len(parts) - 1)
 
-    for parts in (
-        [title_part, Content.styled(name, "bold"), *essential],
-        [Content.styled(name, "bold"), *essential],
-    ):
+    for parts in ([title_part, name_part, *full], [name_part, *full], [name_part, *short]):
         if length(parts) <= width:
             return parts
-    room = width - length(essential) - len(SEPARATOR)
+    room = width - length(short) - len(SEPARATOR)
     if room >= MIN_NAME + 1:
-        return [Content.styled(name[: room - 1] + "…", "bold"), *essential]
-    return essential
+        return [Content.styled(name[: room - 1] + "…", "bold"), *short]
+    return full if length(full) <= width else short
 
 
 class StatusBar(Vertical):
-    """``Backprop Lab │ xor │ paused │ batch loss 0.6931 │ step 12 · epoch 12 · Loss`` and under it,
-    when there is one, the latest message (why training stopped, what diverged), wrapped.
+    """``Backprop Lab │ xor │ paused │ batch loss 0.6931 │ step 12 · epoch 12 · Loss │ speed 10/s``
+    and under it, when there is one, the latest message (why training stopped, what diverged),
+    wrapped.
 
-    On a narrow terminal the title and then the scenario name give way to the status, loss and
-    position (``status_line``)."""
+    On a narrow terminal the title, the speed's word and then the scenario name give way to the
+    status, loss, position and speed (``status_line``)."""
 
     DEFAULT_CSS = """
     StatusBar {
@@ -114,6 +120,9 @@ class StatusBar(Vertical):
             where = f"step {fmt_count(step)} · epoch {fmt_count(epoch)}"
             if bpe > 1:
                 where += f" · batch {fmt_count(batch)}/{fmt_count(bpe)}"
+            event = view.progress.event if view.progress is not None else None
+            if event is not None:  # an animated step (tui.speed)
+                where += f" · {event_name(event)}"
         else:
             p = view.controller.position
             where = f"step {fmt_count(p.step)} · epoch {fmt_count(p.epoch)}"
@@ -126,7 +135,9 @@ class StatusBar(Vertical):
         if restored is not None:
             where += f" · weights of epoch {fmt_count(restored)}"
         width = self.line.size.width or self.app.size.width - 2
-        parts = status_line(TITLE, view.scenario.name, view.status, loss, where, width)
+        session = getattr(self.app, "session", None)
+        speed = speed_text(session.pacer.speed) if session is not None else ""
+        parts = status_line(TITLE, view.scenario.name, view.status, loss, where, width, speed)
         self.line.update(Content(SEPARATOR).join(parts), layout=False)  # one row: same size
         message = self.message
         message.set_class(bool(view.message), "-shown")

@@ -63,7 +63,12 @@ class TrainingWorker:
         try:
             if cancelled():  # stopped before this thread started: the session is not touched
                 return
-            status, message = session.train(until, cancelled=cancelled, progress=self.yielder)
+            if session is self.session:  # the lab's: at its speed, animated when slow
+                status, message = session.train(
+                    until, cancelled=cancelled, progress=self.yielder, announce=self.announce_event
+                )
+            else:  # a comparison: both runs as fast as they go
+                status, message = session.train(until, cancelled=cancelled, progress=self.yielder)
         finally:
             self._train_done.set()
         self.post_message(msg.TrainingStopped(status, message, token))
@@ -86,7 +91,9 @@ class TrainingWorker:
         session = self.session
         session.view.status = "paused"
         session.view.progress = None
-        session.view.message = f"paused at step {fmt_count(session.run.trainer.steps_done)}"
+        position = session.controller.position  # mid-step when an animated step was paused
+        where = "" if position.at_step_end else f", {position.event_name()}"
+        session.view.message = f"paused at step {fmt_count(position.step)}{where}"
         session.sync_view()
         self.mark_dirty()
 

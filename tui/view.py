@@ -32,14 +32,17 @@ class TrainingSnapshot(NamedTuple):
     """What the training thread last published while it runs (``LabSession.published``):
     immutable, so the UI thread reads one consistent state without ever making it wait. The
     parameters are the layers' ``params`` dicts after that step, by reference (the engine never
-    writes into arrays anybody holds)."""
+    writes into arrays anybody holds). While a slow speed animates each step (``tui.speed``),
+    ``event`` is the step's current event and ``step`` the step it belongs to."""
 
     step: int
     epoch: int
     batch: int
-    loss: float  # the step's loss (its batch, training mode, penalty included)
-    lr: float  # the rate in force after it: η of the next step (``Trainer.rate_after``)
+    loss: float | None  # the step's loss (its batch, training mode, penalty included)
+    lr: float  # the rate in force after it: η of the next step (``Trainer.rate_after``); while
+    # a step is animated, that step's own
     params: tuple[dict, ...]
+    event: Any = None  # the current event of an animated step, else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,9 @@ Motion commands (breakpoints and the non-finite check can stop any of them earli
     to the ``StepEnd`` of the last batch of the current epoch; at that StepEnd, of the next epoch.
 ``cont()``
     until a breakpoint, a non-finite value, the end of training (``max_steps``, ``max_epochs``,
-    ``stop``) or ``interrupt()``.
+    ``stop``) or ``interrupt()``. ``cont(events=True)`` (and ``next_epoch(events=True)``) take
+    every step event by event, each passed to the ``on_event`` listeners: how the lab animates
+    the events of each step at slow speeds.
 ``run(n)``
     complete n steps: from a StepEnd, the next n; mid-step, the current one counts as the first.
 ``until(condition)``
@@ -134,6 +136,7 @@ class Controller(Mover):
             start=self.start_step,
         )
         self._on_step: list[Callable[[StepRecord], None]] = []
+        self._on_event: list[Callable[[StepRecord, object], None]] = []
         self._on_rewind: list[Callable[[int], None]] = []
         self._interrupt = False
         self._gen = None
@@ -187,6 +190,17 @@ class Controller(Mover):
         """
         self._on_step.append(fn)
         return lambda: self._on_step.remove(fn)
+
+    def on_event(self, fn: Callable[[StepRecord, object], None]) -> Callable[[], None]:
+        """Call ``fn(record, event)`` at each event a motion moves to going forward, once it is
+        the current event (``position``) and the motion goes on after it (not at the event it
+        stops at, not on the fast path: ``cont(events=True)`` takes every step event by event).
+        An ``interrupt()`` from ``fn`` stops the motion at that event.
+
+        Returns a function that removes the listener.
+        """
+        self._on_event.append(fn)
+        return lambda: self._on_event.remove(fn)
 
     def on_rewind(self, fn: Callable[[int], None]) -> Callable[[], None]:
         """Call ``fn(step)`` when the steps after ``step`` are forgotten (back, restart)."""
@@ -281,8 +295,9 @@ class Controller(Mover):
         goal = self._rec.step + (1 if self._at_end() else 0)
         return self._move(lambda rec, ev: rec.step >= goal and ev.kind == "step_end", coarse=True)
 
-    def next_epoch(self) -> Stop:
-        """To the StepEnd of the current epoch's last batch (at it: of the next epoch)."""
+    def next_epoch(self, events: bool = False) -> Stop:
+        """To the StepEnd of the current epoch's last batch (at it: of the next epoch).
+        ``events``: as ``cont``'s."""
         rec, tr = self._rec, self.trainer
         goal = rec.epoch + (1 if self._at_end() and rec.batch == tr.batches_per_epoch else 0)
         # batches per epoch read at each step: a batch size changed while it trains changes it
@@ -291,11 +306,14 @@ class Controller(Mover):
                 ev.kind == "step_end" and r.epoch >= goal and r.batch == tr.batches_per_epoch
             ),
             coarse=True,
+            events=events,
         )
 
-    def cont(self) -> Stop:
-        """Until a breakpoint, a non-finite value, the end of training or ``interrupt()``."""
-        return self._move(lambda rec, ev: False, coarse=True)
+    def cont(self, events: bool = False) -> Stop:
+        """Until a breakpoint, a non-finite value, the end of training or ``interrupt()``.
+        ``events``: every step event by event, through the ``on_event`` listeners (to show each
+        one), never on the fast path; the same numbers either way."""
+        return self._move(lambda rec, ev: False, coarse=True, events=events)
 
     def run(self, n: int) -> Stop:
         """Complete n steps (mid-step, the current step counts as the first)."""

@@ -51,6 +51,7 @@ class Mover:
     start_step: int
     timeline: Timeline
     _on_step: list[Callable[[StepRecord], None]]
+    _on_event: list[Callable[[StepRecord, Any], None]]
     _on_rewind: list[Callable[[int], None]]
     _interrupt: bool
     _gen: Any  # the generator of the step in progress, or None
@@ -228,22 +229,31 @@ class Mover:
     def _fast_ok(self, until: Expression | None) -> bool:
         return not self.breakpoints.need_events() and (until is None or not until.needs_events)
 
-    def _move(self, target, *, coarse: bool = False, until: Expression | None = None) -> Stop:
+    def _move(
+        self,
+        target,
+        *,
+        coarse: bool = False,
+        until: Expression | None = None,
+        events: bool = False,
+    ) -> Stop:
         """Advance until ``target(record, event)`` or a breakpoint / non-finite value / end.
+        ``events``: never take the fast path — every step event by event, each one passed to the
+        ``on_event`` listeners.
 
         NumPy's overflow warnings are silenced: non-finite values are the debugger's to report.
         """
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            return self._move_quietly(target, coarse, until)
+            return self._move_quietly(target, coarse and not events, until, coarse)
 
-    def _move_quietly(self, target, coarse, until) -> Stop:
+    def _move_quietly(self, target, fast, until, coarse) -> Stop:
         reason = ending.finished(self)
         if reason is not None:  # nothing runs past the end of training (ending.py)
             return Stop("finished", self.position, f"Training is finished: {reason}.")
         at_events = self.breakpoints.at_events()
         at_ends = self.breakpoints.at_step_end()
         while True:
-            if coarse and self._at_end() and self._fast_ok(until):
+            if fast and self._at_end() and self._fast_ok(until):
                 return self._finish(self._fast_loop(target, until, at_ends), forward=True)
             ev = self._advance()
             rec = self._rec
@@ -256,6 +266,9 @@ class Mover:
                 stop = self._step_end_checks(rec, self.view, at_ends, until)
             if stop is None and target(rec, ev):
                 stop = Stop("done", self.position)
+            if stop is None:
+                for fn in self._on_event:
+                    fn(rec, ev)
             if stop is None and self._interrupt:
                 self._interrupt = False  # consumed
                 stop = Stop("interrupted", self.position, "Interrupted.")

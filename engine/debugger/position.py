@@ -60,8 +60,7 @@ class Position:
 
     def event_name(self) -> str:
         """``Delta(l=2)``, ``Loss``, ``StepEnd``."""
-        name = KIND_NAMES[self.kind]
-        return f"{name}(l={self.layer})" if self.layer is not None else name
+        return event_name(self.event)
 
     def sentence(self) -> str:
         """The position as a full sentence, for screen readers and the line mode.
@@ -94,3 +93,10 @@ class Position:
 
     def __str__(self) -> str:
         return self.sentence()
+
+
+def event_name(event: Event) -> str:
+    """``Delta(l=2)``, ``Loss``, ``StepEnd``: an event as positions and messages name it."""
+    name = KIND_NAMES[event.kind]
+    l = getattr(event, "l", None)
+    return f"{name}(l={l})" if l is not None else name

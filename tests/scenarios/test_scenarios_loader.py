@@ -278,7 +278,9 @@ def test_a_key_with_a_line_break_is_quoted_on_one_line():
     """A quoted TOML key holding a newline printed as two lines (found by the fuzz campaign)."""
     with pytest.raises(ScenarioError) as error:
         parse_scenario('"a\\nb" = 1\n' + TINY, path=Path("k.toml"), label="k.toml")
-    assert str(error.value).startswith('k.toml: unknown key "a\\nb" (allowed at the top level')
+    message = str(error.value)  # (a close match may be offered: "did you mean lab?")
+    assert message.startswith('k.toml: unknown key "a\\nb"') and "\n" not in message
+    assert "(allowed at the top level" in message
     with pytest.raises(ScenarioError) as error:
         parse_scenario(TINY + '\n[stop]\n"x\\ty" = 1\n', path=Path("k.toml"), label="k.toml")
     assert 'unknown key stop."x\\ty" (allowed in [stop]' in str(error.value)

@@ -117,3 +117,26 @@ def test_worked_example_lesson_numbers_are_the_debuggers():
     assert f"∂C/∂W²₀₀ = δ²₀ · a¹₀ = {c.explain((0, 0)).result.value:.9f}" in lesson
     go("update", 2)
     assert f"= {c.explain((0, 0)).result.value:.8f}" in lesson  # 0.35891648
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_preset_sets_a_speed_at_which_its_run_takes_20_to_60_seconds(name):
+    """Every preset chooses its lab speed ([lab] speed, not the default): the steps its run
+    takes (to its stopping rule, its last epoch or its divergence) at that many steps a second
+    last 20–60 s. A run of fewer than 20 steps is shown at the slowest speed, 1 step a second."""
+    import tomllib
+
+    from scenarios import build_run
+    from scenarios.loader import preset_path
+
+    raw = tomllib.loads(preset_path(name).read_text(encoding="utf-8"))
+    assert "speed" in raw.get("lab", {}), f"{name} sets no [lab] speed"
+    speed = load_scenario(name).lab["speed"]
+    assert speed != "max", "a phenomenon to watch needs a speed to watch it at"
+    run = build_run(load_scenario(name)).headless()
+    run.fit()
+    seconds = run.trainer.steps_done / speed
+    assert seconds <= 60, f"{run.trainer.steps_done} steps at {speed}/s take {seconds:.0f} s"
+    assert seconds >= 20 or speed == 1, (
+        f"{run.trainer.steps_done} steps at {speed}/s: {seconds:.0f} s"
+    )

@@ -18,8 +18,16 @@ from pathlib import Path
 import aiohttp
 import pyte
 
-TRAINS_UNTIL_PAUSED = ("--set", "training.epochs=100000", "--set", "stop.loss_below=1e-12")
-"""Options that keep xor training until space pauses it (it stops at a loss of 0.01 otherwise)."""
+TRAINS_UNTIL_PAUSED = (
+    "--set",
+    "training.epochs=100000",
+    "--set",
+    "stop.loss_below=1e-12",
+    "--set",
+    "lab.speed=max",
+)
+"""Options that keep xor training, unthrottled, until space pauses it (it stops at a loss of 0.01
+otherwise)."""
 
 
 def console_script() -> str:

@@ -38,3 +38,26 @@ def lab_app():
         return LabApp(scenario=scenario, **kwargs)
 
     return make
+
+
+class InstantClock:
+    """A clock whose sleeps take (almost) no time: they move its own time on instead. The
+    pause it does take lets the UI thread have the interpreter and the session's lock."""
+
+    def __init__(self) -> None:
+        self.t = 0.0
+
+    def now(self) -> float:
+        return self.t
+
+    def sleep(self, seconds: float, wake) -> None:
+        self.t += seconds
+        wake.wait(0.0002)
+
+
+@pytest.fixture(autouse=True)
+def instant_clock(monkeypatch):
+    """The lab keeps to its scenario's speed (``tui.speed``) on a clock; in these tests the
+    default clock is an ``InstantClock``, so training takes the steps and the events a real
+    speed would, without the wait. Tests of the speed inject their own clock."""
+    monkeypatch.setattr("tui.speed.MonotonicClock", InstantClock)

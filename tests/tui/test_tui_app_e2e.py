@@ -86,7 +86,7 @@ def lab():
 
 
 def test_a_new_user_steps_trains_reads_help_and_quits(lab):
-    t = lab("open", "xor")
+    t = lab("open", "xor", "--set", "lab.speed=max")  # trained to its end below, not watched
     t.wait_for("Backprop Lab")
     screen = t.wait_for("╭─ Gradients")
     for title in ("Network", "Loss", "Gradients", "Debugger", "Data"):
@@ -101,10 +101,10 @@ def test_a_new_user_steps_trains_reads_help_and_quits(lab):
     screen = t.wait_for("Training stopped: the train-set loss fell to")
     assert "stopped" in screen.splitlines()[0]  # the status line
     t.keys("?")
-    t.wait_for("Keys and how to read the lab")
+    t.wait_for("Backprop Lab — help")
     t.keys("Escape")
     # a key right after escape would read as alt+key: wait for the help to close first
-    t.wait_gone("Keys and how to read the lab")
+    t.wait_gone("Backprop Lab — help")
     t.keys("q")
     t.wait_for("is not saved")  # the trained steps would be lost: it asks
     t.keys("y")
@@ -116,7 +116,7 @@ def test_a_new_user_steps_trains_reads_help_and_quits(lab):
 
 def test_a_small_terminal_shows_tabs_and_a_too_small_one_a_message(lab):
     t = lab("open", "xor", size=(80, 24))
-    screen = t.wait_for("Backprop Lab")
+    screen = t.wait_for("speed 10/s")  # the status line (its title gives way at 80 columns)
     assert "Network  Loss  Gradients  Debugger  Data" in screen
     t.keys("4")
     screen = t.wait_for("╭─ Debugger")
@@ -134,3 +134,39 @@ def test_a_diverging_scenario_pauses_with_its_explanation(lab):
     t.keys("Space")
     screen = t.wait_for("Diverged at step")  # the message row, a frame after the status word
     assert "diverged" in screen.splitlines()[0] and "layer" in screen
+
+
+def _status_step(screen: str) -> int:
+    import re
+
+    match = re.search(r"step ([\d,]+) · epoch", screen.splitlines()[0])
+    assert match, f"no step on the status line:\n{screen}"
+    return int(match.group(1).replace(",", ""))
+
+
+def test_xor_at_two_steps_a_second_plays_each_step_and_space_pauses_it(lab):
+    """The real lab at ``--set lab.speed=2``: the step count grows by about two a second, the
+    status line names each event as the step plays (δ backward included), space pauses."""
+    t = lab("open", "xor", "--set", "lab.speed=2")
+    t.wait_for("speed 2/s")
+    t.keys("Space")
+    t.wait_for("running")
+    start = time.monotonic()
+    events = set()
+    while time.monotonic() - start < 3.0:
+        line = t.screen().splitlines()[0]
+        events.update(
+            name for name in ("Forward", "Loss", "Delta", "Gradient", "Update") if name in line
+        )
+        time.sleep(0.03)
+    first = _status_step(t.screen())
+    time.sleep(2.0)
+    second = _status_step(t.screen())
+    assert first <= 10, f"step {first} after ~3 s at 2 steps a second"
+    assert 2 <= second - first <= 7, f"steps {first} → {second} in 2 s at 2 steps a second"
+    assert {"Forward", "Delta", "Update"} <= events, f"events seen on the status line: {events}"
+    t.keys("Space")
+    screen = t.wait_for("paused")
+    paused_at = _status_step(screen)
+    time.sleep(1.0)
+    assert _status_step(t.screen()) == paused_at

@@ -29,6 +29,22 @@ def test_title_then_name_give_way(width, expected):
     assert len(line(width)) <= width
 
 
+@pytest.mark.parametrize(
+    "width,expected",
+    [
+        (120, f"Backprop Lab │ spiral │ running │ loss 0.6931 │ {WHERE} │ speed 50/s"),
+        (96, f"spiral │ running │ loss 0.6931 │ {WHERE} │ speed 50/s"),
+        (90, f"spiral │ running │ loss 0.6931 │ {WHERE} │ 50/s"),  # the word "speed" goes
+        (84, f"running │ loss 0.6931 │ {WHERE} │ speed 50/s"),  # the name goes
+        (76, f"running │ loss 0.6931 │ {WHERE} │ 50/s"),
+    ],
+)
+def test_the_speed_stays_when_the_line_is_narrow(width, expected):
+    figure = "loss 0.6931"
+    parts = status_line("Backprop Lab", "spiral", "running", figure, WHERE, width, "speed 50/s")
+    assert Content(SEPARATOR).join(parts).plain == expected
+
+
 def test_a_short_name_is_never_cut():
     assert line(96, "xor") == f"Backprop Lab │ xor │ paused │ batch loss 0.6931 │ {WHERE}"
     assert line(84, "xor") == f"xor │ paused │ batch loss 0.6931 │ {WHERE}"
@@ -42,13 +58,14 @@ async def test_at_80_columns_the_lab_shows_status_loss_and_position_whole(lab_ap
         position = app.session.controller.position
         shown = app.status_bar.line.render().plain
         assert "paused" in shown and "batch loss " in shown
-        assert shown.endswith(f"batch {position.batch}/10 · {position.event_name()}")
+        speed = f"{app.session.pacer.speed}/s"  # "speed 10/s" does not fit in 78 columns here
+        assert shown.endswith(f"batch {position.batch}/10 · {position.event_name()} │ {speed}")
         assert "Backprop Lab" not in shown  # the title gives way first, then the name
         assert len(shown) <= 78
         await pilot.resize_terminal(120, 40)
         await pilot.pause(0.1)
         wide = app.status_bar.line.render().plain
-        assert wide.startswith("Backprop Lab │ vanishing-fixed-batchnorm │ paused")
+        assert wide.startswith("vanishing-fixed-batchnorm │ paused")  # the whole name
 
 
 async def test_a_divergence_message_fits_the_two_message_rows_at_80_columns(lab_app, settle):

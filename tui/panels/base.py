@@ -9,6 +9,8 @@ from textual.content import Content
 from textual.visual import visualize
 from textual.widgets import Static
 
+from tui.speed import frozen
+
 ACCENT = "bold $text-accent"
 MUTED = "$text-muted"
 CURRENT_ROW = "bold $text-accent on $accent-muted"
@@ -151,7 +153,8 @@ class Panel(Vertical):
 
     def _redraw(self) -> None:
         if self.last_view is not None:
-            self.refresh_view(self.last_view)
+            with frozen(self.app):
+                self.refresh_view(self.last_view)
 
     def too_soon(self) -> bool:
         """True when the picture was drawn less than ``THROTTLE`` seconds ago; a redraw is then

@@ -37,6 +37,7 @@ from tui.panels.picture_content import map_tones, short, shown
 from tui.panels.picture_layout import layout
 from tui.panels.picture_paint import NODE, labels, paint, pick, strength
 from tui.panels.tints import color_system, ramp
+from tui.speed import frozen
 from tui.view import drawn_net
 
 SIGN_COLOURS = {  # (positive, negative) for dark and light themes
@@ -45,7 +46,7 @@ SIGN_COLOURS = {  # (positive, negative) for dark and light themes
 }
 LAUNCH_HINT = "space trains · s steps one event"
 """The caption's first line while nothing has been run (at launch, after a reset)."""
-RUNNING_HINT = "training: space pauses, then s steps"
+RUNNING_HINT = "training: space pauses, then s steps; + - change the speed"
 LEVELS = 8  # strengths a tone is rounded to (styles are cached per level)
 NEUTRAL = 0.12  # how far the neutral grey of a zero value is from the background
 MUTED_MIX = 0.35  # how far "not computed" grey is from the background
@@ -340,7 +341,8 @@ class NetworkPicture(Widget, can_focus=True):
         kind, l = target[0], target[1]
         if kind == "unit" and l == 0:  # marked here only: no equation has x as its result
             self._input_unit = (target[2], self.view.selection)
-            self.refresh_view(self.view)
+            with frozen(self.app):
+                self.refresh_view(self.view)
             return
         if kind == "block":  # a cell of a band: its largest weight
             tones = self.shown.edge_tones[l - 1] if self.shown is not None else None
