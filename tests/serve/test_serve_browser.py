@@ -50,7 +50,7 @@ SCREEN = """(() => {
   }
   return rows.join("\\n");
 })()"""
-STATUS = r"Backprop Lab │ xor │ (\w+) │ loss (\S+) │ step ([\d,]+) · epoch [\d,]+ · (\S+)"
+STATUS = r"Backprop Lab │ xor │ (\w+) │ batch loss (\S+) │ step ([\d,]+) · epoch [\d,]+ · (\S+)"
 
 
 async def wait_screen(page: Page, pattern: str, timeout: float = 60.0) -> re.Match:
@@ -119,7 +119,7 @@ async def test_the_lab_in_chromium_draws_trains_steps_saves_and_quits(tmp_path, 
         # trained and stepped, with keys typed into the page
         await page.evaluate("document.querySelector('.xterm-helper-textarea').focus()")
         await page.key("space")
-        await wait_screen(page, r"│ running │ loss \d")
+        await wait_screen(page, r"│ running │ batch loss \d")
         await page.key("space")
         paused = await wait_screen(page, STATUS.replace(r"(\w+)", "(paused)", 1))
         assert int(paused.group(3).replace(",", "")) > 1

@@ -26,7 +26,7 @@ from tui.session import LabSession  # noqa: E402
 
 pytestmark = pytest.mark.web
 
-STATUS = r"Backprop Lab │ xor │ (\w+) │ loss (\S+) │ step ([\d,]+) · epoch [\d,]+ · (\S+)"
+STATUS = r"Backprop Lab │ xor │ (\w+) │ batch loss (\S+) │ step ([\d,]+) · epoch [\d,]+ · (\S+)"
 
 
 @pytest.fixture
@@ -59,7 +59,7 @@ async def test_a_tab_gets_a_lab_that_draws_trains_steps_and_quits(serve):
         for panel in ("Network", "Loss", "Data", "Debugger", "Gradients"):
             await tab.wait_for(f"─ {panel} ─")
         await tab.keys(" ")
-        await tab.wait_for(r"│ running │ loss \d")  # training: a loss figure
+        await tab.wait_for(r"│ running │ batch loss \d")  # training: a loss figure
         await tab.keys(" ")
         paused = await tab.wait_for(STATUS.replace(r"(\w+)", "(paused)", 1))
         assert int(paused.group(3).replace(",", "")) > 1
