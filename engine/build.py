@@ -16,6 +16,7 @@ import numpy as np
 from . import limits, settings
 from .data import Dataset, load_data
 from .learner import Learner
+from .live import check_batch_size
 from .network import LayerSpec, Network, build_network
 from .optimizers import make_optimizer
 from .run import Run
@@ -237,23 +238,5 @@ def _training(section: dict | None) -> tuple[dict, dict]:
 
 
 def _batch_size(value, data: Dataset, net: Network) -> int:
-    n = data.n_train
     held = f" ({data.n_val} held out for validation)" if data.n_val else ""
-    if value == "full":
-        size = n
-    elif value > n:
-        raise ValueError(
-            f"training.batch_size = {value} is larger than the training set: {n} examples"
-            f'{held}; use at most {n} or "full"'
-        )
-    else:
-        size = int(value)
-    bn = [layer.l for layer in net.layers if layer.batch_norm]
-    if bn and (size == 1 or n % size == 1):
-        smallest = 1 if size == 1 else n % size
-        raise ValueError(
-            f"network.layers[{bn[0]}].batch_norm needs batches of at least 2 examples, but "
-            f"training.batch_size = {value} with {n} training examples gives a batch of "
-            f"{smallest}; choose another batch size"
-        )
-    return size
+    return check_batch_size(value, data.n_train, net, held)

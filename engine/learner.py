@@ -93,12 +93,19 @@ class Learner:
         # StepArrays of step t, or a function building them; None: unknown
         self._arrays: StepArrays | Callable[[], StepArrays] | None = None
         self._stats: tuple | None = None  # step_stats() of step t, once computed
+        self.choose_path()
+
+    def choose_path(self) -> None:
+        """Choose the fast path's way for the network as it is now (again when a dropout rate
+        changes while it trains): ``path`` is "lean", or why the fast path drains the event
+        stream instead (e.g. "layer 2 has batch norm")."""
         from .lean import LeanStep, lean_refusal  # lean imports this module
 
-        self.path = lean_refusal(self) or "lean"
-        """"lean", or why the fast path drains the event stream instead (e.g. "layer 2 has
-        batch norm")."""
-        self._lean = LeanStep(self) if self.path == "lean" else None
+        path = lean_refusal(self) or "lean"
+        if path == getattr(self, "path", None):
+            return
+        self.path = path
+        self._lean = LeanStep(self) if path == "lean" else None
 
     # --- state -----------------------------------------------------------------------------
 

@@ -59,7 +59,7 @@ class Run:
         self.net = net
         self.learner = learner
         self.trainer = trainer
-        self.schedule = schedule
+        trainer.lr = schedule
         self.stop = stop
         self.history = RunHistory(net.L)
         self.record_history = True
@@ -96,6 +96,13 @@ class Run:
         (see ``record_history`` and ``measure_training_set``). Returns the run."""
         self.record_history = self.measure_training_set = False
         return self
+
+    @property
+    def schedule(self) -> Schedule:
+        """η(step, epoch) in force: the trainer's (its η₀ and keys can change while it trains)."""
+        schedule = self.trainer.lr
+        assert isinstance(schedule, Schedule)  # a run's trainer has the run's schedule
+        return schedule
 
     # --- taking steps -----------------------------------------------------------------------
 
@@ -361,18 +368,7 @@ class Run:
                 "accuracy": json_number(accuracy),
             },
             "steps_per_second": json_number(float(steps_per_second)),
-            "layers": [
-                {
-                    "l": s.l,
-                    "grad_norm": json_number(s.grad_norm),
-                    "delta_mean_abs": json_number(s.delta_mean_abs),
-                    "weight_norm": json_number(s.weight_norm),
-                    "update_ratio": json_number(s.update_ratio),
-                    "dead_fraction": json_number(s.dead_fraction),
-                    "saturated_fraction": json_number(s.saturated_fraction),
-                }
-                for s in self.last_stats
-            ],
+            "layers": layer_entries(self.last_stats),
         }
 
     # --- state --------------------------------------------------------------------------------
@@ -426,3 +422,22 @@ class Run:
 
     def __repr__(self) -> str:
         return f"Run({self.name or 'unnamed'}, step {self.steps_done}, {self.describe()})"
+
+
+SUMMARY_STATS = (
+    "grad_norm",
+    "delta_mean_abs",
+    "weight_norm",
+    "update_ratio",
+    "dead_fraction",
+    "saturated_fraction",
+)
+"""The per-layer statistics of the headless summary, in its order."""
+
+
+def layer_entries(stats) -> list[dict]:
+    """The summary's ``layers``: per ``LayerStats``, its ``l`` and ``SUMMARY_STATS`` (non-finite
+    numbers as "nan"/"inf")."""
+    return [
+        {"l": s.l, **{name: json_number(getattr(s, name)) for name in SUMMARY_STATS}} for s in stats
+    ]

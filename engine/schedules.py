@@ -48,6 +48,7 @@ class Schedule:
     ):
         self.kind = SCHEDULE["kind"].validate(kind)
         self.lr = TRAINING["lr"].validate(lr)
+        self.horizon = epochs  # training.epochs, which a cosine schedule spans
         self.warmup = SCHEDULE["warmup"].validate(warmup or 0)
         self.every = self.factor = self.gamma = self.lr_min = self.epochs = None
         if kind == "step":
@@ -64,6 +65,14 @@ class Schedule:
                     "cosine schedule decays from lr to lr_min"
                 )
             self.lr_min = lr_min
+
+    def replaced(self, **changes) -> Schedule:
+        """This schedule with some of ``lr``, ``kind``, ``every``, ``factor``, ``gamma``,
+        ``lr_min``, ``warmup`` changed (checked as a new schedule: ValueError naming the key)."""
+        keys = ("lr", "kind", "every", "factor", "gamma", "lr_min", "warmup")
+        values = {key: getattr(self, key) for key in keys}
+        values.update(changes)
+        return Schedule(values.pop("lr"), values.pop("kind"), epochs=self.horizon, **values)
 
     def base(self, epoch: int) -> float:
         """The rate of the schedule's kind at epoch ``epoch`` (before warm-up)."""

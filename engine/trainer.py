@@ -8,18 +8,26 @@ step completes, so an abandoned step can be taken again with the same batch and 
 The event stream gets each batch as new read-only arrays (its events hand them out); the fast
 path copies the batch's rows into two buffers reused from step to step (``take``: the same
 rows, no allocation).
+
+Settings can change between steps (``change``, ``request``: ``engine.live``): the trainer logs
+each change with the step it applies from, and before every step puts in force the values the
+log gives for that step — so ``restore`` and any replay from a snapshot take every step with
+the values it was first taken with.
 """
 
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Callable
 
 import numpy as np
 
+from . import live
 from .arrays import frozen
 from .learner import Learner, StepResult
 from .losses import one_hot
+from .schedules import Schedule
 
 
 class Trainer:
@@ -49,15 +57,24 @@ class Trainer:
             raise ValueError(
                 f"batch_size {batch_size} is larger than the training set ({n} examples)"
             )
-        self.batch_size = batch_size
-        self.batches_per_epoch = math.ceil(n / batch_size)
-        self.lr = lr if callable(lr) else _constant(float(lr))
+        self.set_batch_size(batch_size)
+        self.lr: Callable[[int, int], float] = lr if callable(lr) else Schedule(lr)
+        """η(step, epoch): a ``Schedule`` (its η₀ and keys can change while it trains), or any
+        such function (then η cannot change live)."""
         self.shuffle = shuffle
         self.rng = rng if rng is not None else np.random.default_rng(0)
         self.epoch = 1  # the epoch the next step belongs to
         self.batch = 0  # batches of the current epoch already done
         self.order: np.ndarray | None = None  # the current epoch's row order
         self._buffers: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # the fast path's batches
+        self.changes: list[live.Change] = []
+        """The settings changed since the start, in step order (``engine.live``)."""
+        self._base: dict | None = None  # the live settings before the first change
+        self._requests: deque = deque()  # changes asked for from another thread
+        self.refused: deque[str] = deque()
+        """Why requests were refused when their step came (read and cleared by the asker)."""
+        self._in_force = (0, math.inf)  # the steps done for which the values in force are right
+        self._split: tuple[int, int, int] | None = None  # (epoch, batch, consumed): see below
 
     @property
     def n(self) -> int:
@@ -67,15 +84,169 @@ class Trainer:
     def steps_done(self) -> int:
         return self.learner.t
 
+    @property
+    def batches_per_epoch(self) -> int:
+        """Batches in the current epoch: ⌈n / B⌉, or, in an epoch whose batch size changed, the
+        batches done before the change and those the rest of its examples make."""
+        split = self._split
+        if split is not None and split[0] == self.epoch:
+            return split[1] + math.ceil((self.n - split[2]) / self.batch_size)
+        return self._batches
+
+    def set_batch_size(self, size: int) -> None:
+        """B from the next step (checked by the caller: ``engine.live``)."""
+        self.batch_size = size
+        self._batches = math.ceil(self.n / size)
+
     def _next_batch(self):
         """(epoch, batch, order, indices) of the next step, without changing any counter."""
+        t = self.learner.t
+        if self._requests or not self._in_force[0] <= t < self._in_force[1]:
+            self._sync(t)
         epoch, batch, order = self.epoch, self.batch, self.order
         if batch == self.batches_per_epoch:
             epoch, batch, order = epoch + 1, 0, None
         if order is None:
             order = frozen(self.rng.permutation(self.n) if self.shuffle else np.arange(self.n))
-        start = batch * self.batch_size
+        split = self._split
+        if split is not None and split[0] == epoch:  # the batch size changed in this epoch
+            start = split[2] + (batch - split[1]) * self.batch_size
+        else:
+            start = batch * self.batch_size
         return epoch, batch + 1, order, order[start : start + self.batch_size]
+
+    # --- changes while it trains (engine.live) --------------------------------------------------
+
+    def change(self, values: dict, at: int | None = None, where: tuple[int, int] | None = None):
+        """Put ``values`` (checked by ``live.check``) in force from step ``at`` + 1 (default: the
+        next step); returns (the logged change, the later changes it dropped). ``where``: the
+        (epoch, batch) counters after step ``at`` when the trainer is not there now (the
+        debugger's position after stepping back). Call between steps, from the thread that
+        steps; ``request`` from any other."""
+        at = self.steps_done if at is None else at
+        epoch, batch = (self.epoch, self.batch) if where is None else where
+        if self._base is None:
+            self._base = live.read_all(self)
+        dropped = [c for c in self.changes if c.at > at]
+        kept = [c for c in self.changes if c.at <= at]
+        before = self.settings_at(at, kept)
+        old = {key: before[key] for key in values}
+        if kept and kept[-1].at == at:  # the same step: one change
+            merged = kept.pop()
+            values = {**merged.new, **values}
+            old = {**old, **merged.old}
+        values = {k: v for k, v in values.items() if v != old[k] or type(v) is not type(old[k])}
+        change = None
+        if values:
+            taken = self.settings_at(at - 1, kept)["training.batch_size"]  # B of step ``at``
+            consumed = self._consumed(epoch, batch, taken, kept)
+            change = live.Change(at, values, {k: old[k] for k in values}, epoch, batch, consumed)
+            kept.append(change)
+        self.changes = kept
+        self._sync(self.steps_done)
+        return change, dropped
+
+    def request(self, values: dict) -> None:
+        """Ask for ``change(values)`` at the start of the next step (safe from another thread
+        while this one trains: the step about to begin, or the one running, is left as it is)."""
+        self._requests.append(values)
+
+    def settings_at(self, steps_done: int, changes=None) -> dict:
+        """The live settings in force for step ``steps_done`` + 1, by key."""
+        values = dict(self._base) if self._base is not None else live.read_all(self)
+        for c in self.changes if changes is None else changes:
+            if c.at > steps_done:
+                break
+            values.update(c.new)
+        return values
+
+    def set_log(self, changes: list[live.Change]) -> None:
+        """Start from a saved log (a session file): ``changes`` apply at their steps, from the
+        settings the trainer was built with. ValueError when one does not check."""
+        self._base = base = live.read_all(self)
+        self.changes = []
+        for c in changes:
+            if c.at < (self.changes[-1].at if self.changes else 0):
+                raise ValueError("changes must be in step order")
+            before = self.settings_at(c.at)
+            new = live.check(self, c.new, before)
+            where = self.counters_after(c.at)
+            taken = self.settings_at(c.at - 1)["training.batch_size"]
+            consumed = self._consumed(*where, taken, self.changes)
+            if (c.epoch, c.batch, c.consumed) != (*where, consumed):
+                raise ValueError(
+                    f"the change after step {c.at} says epoch {c.epoch}, batch {c.batch}, "
+                    f"{c.consumed} examples taken; the log gives epoch {where[0]}, batch "
+                    f"{where[1]}, {consumed}"
+                )
+            self.changes.append(live.Change(c.at, new, c.old, c.epoch, c.batch, c.consumed))
+        self._base = base
+        self._sync(self.steps_done)
+
+    def counters_after(self, t: int) -> tuple[int, int]:
+        """(epoch, batch): the counters after ``t`` steps with the batch sizes the log gives
+        (epoch 1, batch 0 before the first step; at an epoch's end, its last batch). What a
+        saved trainer's counters must be."""
+        n, e, b, c, s = self.n, 1, 0, 0, 0
+        size = (self._base or {}).get("training.batch_size", self.batch_size)
+
+        def advance(k: int) -> None:
+            nonlocal e, b, c
+            if k <= 0:
+                return
+            if c >= n:  # the last step ended an epoch: the next one starts the next epoch
+                e, b, c = e + 1, 0, 0
+            left = -(-(n - c) // size)
+            if k < left:
+                b, c = b + k, c + k * size
+                return
+            k -= left
+            b, c = b + left, n
+            per = -(-n // size)
+            full, rest = divmod(k, per)
+            if rest:
+                e, b, c = e + full + 1, rest, rest * size
+            elif full:
+                e, b = e + full, per
+
+        for change in self.changes:
+            if change.at > t:
+                break
+            if "training.batch_size" in change.new:
+                advance(change.at - s)
+                s, size = change.at, change.new["training.batch_size"]
+        advance(t - s)
+        return e, b
+
+    def _consumed(self, epoch: int, batch: int, size: int, changes) -> int:
+        """Examples of epoch ``epoch`` taken after ``batch`` batches, the last ones of ``size``
+        examples, under ``changes``."""
+        for c in reversed(changes):
+            if "training.batch_size" in c.new and c.epoch == epoch and c.consumed > 0:
+                return min(c.consumed + (batch - c.batch) * size, self.n)
+        return min(batch * size, self.n)
+
+    def _sync(self, t: int) -> None:
+        """Put in force the values of the log for step t + 1, taking requests first."""
+        while self._requests:
+            values = self._requests.popleft()
+            try:
+                self.change(live.check(self, values), t)
+            except ValueError as e:  # checked when asked for; an earlier request made it wrong
+                self.refused.append(str(e))
+        values = self.settings_at(t) if self._base is not None else None
+        lo, hi, split = 0, math.inf, None
+        for c in self.changes:
+            if c.at > t:
+                hi = c.at
+                break
+            lo = c.at
+            if "training.batch_size" in c.new:
+                # mid-epoch, or at its end (then it stays ended: its batches are those done)
+                split = (c.epoch, c.batch, c.consumed) if c.consumed > 0 else None
+        if values is not None:
+            live.write(self, {k: v for k, v in values.items() if live.read(self, k) != v})
+        self._split, self._in_force = split, (lo, hi)
 
     def _batch_arrays(self, indices):
         if indices.shape[0] == self.n and not self.shuffle:
@@ -154,9 +325,12 @@ class Trainer:
         )
 
     def restore(self, snapshot) -> None:
+        """Back to a ``snapshot()``, with the settings the log has in force there."""
         learner, rng_state, self.epoch, self.batch, self.order = snapshot
         self.learner.restore(learner)
         self.rng.bit_generator.state = rng_state
+        if self.changes:
+            self._sync(self.steps_done)
 
 
 def _check_shapes(net, x, y) -> int:
@@ -173,9 +347,3 @@ def _check_shapes(net, x, y) -> int:
     if y.ndim == 1:
         one_hot(y, n_out)  # the class indices are checked once, here
     return n
-
-
-def _constant(lr: float):
-    if not lr > 0:
-        raise ValueError(f"lr must be > 0, got {lr}")
-    return lambda step, epoch: lr

@@ -12,7 +12,6 @@ row of tabs (keys 1–5); under 80×24 a message asks for a larger terminal.
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import threading
 from collections.abc import Iterable
@@ -22,19 +21,20 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
 from textual.widgets import Static, Tab, Tabs
-from textual.worker import get_current_worker
 
 from tui import messages as msg
 from tui import textual_guards
+from tui.app_lessons import LessonActions
 from tui.footer import LabFooter
 from tui.frames import RUNNING_PANELS, FrameScheduler
 from tui.gate import ThreadYield
 from tui.keys import bindings
 from tui.lab_files import LabFiles
+from tui.live_actions import LiveActions
+from tui.live_palette import LiveCommands
 from tui.palette import LabCommands
 from tui.panels.data_panel import DataPanel
 from tui.panels.debugger_panel import DebuggerPanel
-from tui.panels.format import fmt_count
 from tui.panels.gradients_panel import GradientsPanel
 from tui.panels.lesson_panel import LessonPanel
 from tui.panels.loss_panel import LossPanel
@@ -42,6 +42,7 @@ from tui.panels.network_panel import NetworkPanel
 from tui.screens.dialogs import ConfirmDialog, ErrorDialog
 from tui.session import LabSession, SessionError, SessionFailure
 from tui.status_bar import StatusBar
+from tui.training_worker import TrainingWorker
 from tui.view import STATS, Selection
 from tui.worker_errors import WorkerErrors
 
@@ -66,12 +67,12 @@ TOO_SMALL = (
 )
 
 
-class LabApp(LabFiles, WorkerErrors, App[None]):
+class LabApp(TrainingWorker, LessonActions, LabFiles, WorkerErrors, LiveActions, App[None]):
     """The full-screen lab."""
 
     TITLE = "Backprop Lab"
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {LabCommands}
+    COMMANDS = App.COMMANDS | {LabCommands, LiveCommands}
     BINDINGS = [
         *bindings(),
         *(
@@ -112,6 +113,8 @@ class LabApp(LabFiles, WorkerErrors, App[None]):
         self._train_done = threading.Event()
         self._train_done.set()
         self._train_token = 0
+        self.trainee = None  # what the training worker trains: the session or a comparison
+        self.open_comparison_at_start = None  # a Comparison to show over the lab (compare A B)
         self.current_tab = TAB_ORDER[0]
         self.lesson_open = False  # the Lesson panel is shown (a column of the grid, or its tab)
         self._tab_before_lesson = TAB_ORDER[0]
@@ -141,6 +144,8 @@ class LabApp(LabFiles, WorkerErrors, App[None]):
         self._refresh_if_dirty()  # the first frame shows the lab; plots follow (_first_frame)
         self.call_after_refresh(self._first_frame)
         self.set_interval(1 / self.REFRESH_HZ, self._tick)
+        if self.open_comparison_at_start is not None:
+            self.show_comparison(self.open_comparison_at_start)
 
     def _first_frame(self) -> None:
         """The first frame is out and the panels have their sizes: the pictures that need them
@@ -234,74 +239,6 @@ class LabApp(LabFiles, WorkerErrors, App[None]):
             self.show_lesson(bool(session.scenario.lesson.strip()), focus=False)
         self.mark_dirty()
         self._refresh_if_dirty()
-
-    # --- training in a thread -----------------------------------------------------------------
-
-    @property
-    def training(self) -> bool:
-        return not self._train_done.is_set()
-
-    def _start_training(self, until: str) -> None:
-        session = self.session
-        self._train_token += 1
-        self.frames.next_frame = 0.0
-        self._train_done.clear()
-        session.view.status = "running"
-        session.view.message = ""
-        session.view.progress = session.published = None
-        session.sync_view()
-        self.mark_dirty(urgent=False)  # the status line at once, the panels in turn
-        self._train(session, until, self._train_token)
-
-    @work(thread=True, exclusive=True, group="train", exit_on_error=False)
-    def _train(self, session: LabSession, until: str, token: int) -> None:
-        """Train on the fast path until ``until`` ("continue" or "epoch") is reached, a breakpoint
-        fires, training diverges or the worker is cancelled. The thread never waits for the UI:
-        the session publishes its progress (``LabSession.published``), ``_tick`` picks it up."""
-        worker = get_current_worker()
-
-        def cancelled() -> bool:
-            return worker.is_cancelled or token != self._train_token
-
-        try:
-            if cancelled():  # stopped before this thread started: the session is not touched
-                return
-            status, message = session.train(until, cancelled=cancelled, progress=self.yielder)
-        finally:
-            self._train_done.set()
-        self.post_message(msg.TrainingStopped(status, message, token))
-
-    async def stop_training(self) -> None:
-        """Cancel the training worker and wait until its thread has finished its step."""
-        if not self.training:
-            return
-        # A stale token stops the thread; the worker is not cancelled, since a worker cancelled
-        # before its thread starts never runs it, and _train_done would never be set (a freeze).
-        self._train_token += 1  # its TrainingStopped message is now stale
-        self.session.interrupt()
-        while not self._train_done.is_set():
-            await asyncio.sleep(0.005)
-        session = self.session
-        session.training_ended()
-        session.view.status = "paused"
-        session.view.progress = None
-        session.view.message = f"paused at step {fmt_count(session.run.trainer.steps_done)}"
-        session.sync_view()
-        self.mark_dirty()
-
-    def on_training_stopped(self, message: msg.TrainingStopped) -> None:
-        if message.token != self._train_token or self.session is None:
-            return
-        failed = message.status == "error"  # an exception in training; the run was kept
-        self.session.view.status = "paused" if failed else message.status
-        self.session.view.progress = None
-        self.session.view.message = message.message
-        self.session.sync_view()
-        self.mark_dirty()
-        if message.status == "diverged":
-            self.notify(message.message, title="Training diverged", severity="error", timeout=8)
-        if failed:
-            self.push_screen(ErrorDialog("Training stopped by an error", message.message))
 
     # --- actions --------------------------------------------------------------------------------
 
@@ -411,50 +348,6 @@ class LabApp(LabFiles, WorkerErrors, App[None]):
         if self.current_tab != "network":
             self.action_show_tab("network")
 
-    # --- the lesson ---------------------------------------------------------------------------
-
-    def show_lesson(self, show: bool = True, *, focus: bool = True) -> None:
-        """Open (or close) the Lesson panel: a column of the grid, or its tab."""
-        self.lesson_open = show
-        self.query_one("#panels").set_class(show, "-lesson")
-        panel = self.panels["lesson"]
-        if show:
-            if self.current_tab != "lesson":
-                self._tab_before_lesson = self.current_tab
-            self.action_show_tab("lesson")
-            self._show_panel("lesson")  # at once: the tab's own message comes later
-            if focus:
-                panel.focus_actions()
-        elif self.current_tab == "lesson":
-            self.action_show_tab(self._tab_before_lesson)
-            self._show_panel(self._tab_before_lesson)
-        self.mark_dirty(["lesson"])
-
-    def action_lesson(self) -> None:
-        """L: the lesson, focused (its actions), or — when it has the focus — hidden again (in
-        the tab layout: back to the panel shown before)."""
-        panel = self.panels["lesson"]
-        grid = self.frames.breakpoints() == ("-w-wide", "-h-tall")
-        showing = self.lesson_open and (grid or self.current_tab == "lesson")
-        if showing and not panel.has_focus_within:
-            panel.focus_actions()
-            return
-        self.show_lesson(not showing)
-
-    @work(group="dialog")
-    async def on_run_lesson_action(self, message: msg.RunLessonAction) -> None:
-        from tui import lesson_actions
-
-        actions = self.session.scenario.actions
-        if 1 <= message.number <= len(actions):
-            await lesson_actions.run(self, actions[message.number - 1])
-
-    def on_exercise_answered(self, message: msg.ExerciseAnswered) -> None:
-        from tui import lesson_actions
-
-        message.stop()
-        lesson_actions.exercise_answered(self, message.number)
-
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen  # imported when first opened: start-up
 
@@ -510,20 +403,10 @@ class LabApp(LabFiles, WorkerErrors, App[None]):
 
     @work(group="dialog", exit_on_error=False)
     async def on_apply_network(self, message: msg.ApplyNetwork) -> None:
+        """Live when only live settings changed, else a rebuild (``tui.live_actions``)."""
         message.stop()
-        try:
-            session = self.session.rebuild(message.network, message.training)
-        except SessionError as e:
-            self.session.view.message = str(e)
-            self.mark_dirty()
-            await self.push_screen_wait(ErrorDialog("The network was not changed", str(e)))
-            return
-        await self.stop_training()
-        if self.session.progress and not await self._confirm(
-            f"Rebuild the network? {self.session.progress} of training will be lost."
-        ):
-            return
-        self._install(session)
+        origins = message.origins or [None] * len(message.network.get("layers", []))
+        await self.apply_edits(message.network, message.training, origins)
 
     def on_select_unit(self, message: msg.SelectUnit) -> None:
         message.stop()

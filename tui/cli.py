@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "trace": "tui.commands.trace:trace_command",
     "train": "tui.commands.train:train_command",
     "check": "tui.commands.check:check_command",
+    "compare": "tui.commands.compare:compare_command",
     "gradcheck": "tui.commands.gradcheck:gradcheck_command",
     "debug": "tui.commands.debug:debug_command",
     "export": "tui.commands.export:export_command",

@@ -67,10 +67,9 @@ async def run(app, action) -> None:
         await _run(app, args)
         _show(app, "loss")
     elif name == "compare":
-        _say(
-            app,
-            f"Side-by-side comparison is not in the lab yet: open {args[0]} (o) to see it alone.",
-        )
+        from tui.compare_actions import open_comparison
+
+        await open_comparison(app, args[0])
     elif name == "exercise":
         await start_exercise(app, args[0])
 

@@ -40,13 +40,15 @@ class DebugCommand(Message):
 
 @dataclass
 class ApplyNetwork(Message):
-    """Rebuild the network from edited sections (plain dicts in the scenario format: the
-    ``[network]`` table with its ``layers`` list, and the ``[training]`` table). The app validates
-    them, asks before discarding training progress, and reports a problem without changing the
-    current network."""
+    """Apply edited sections (plain dicts in the scenario format: the ``[network]`` table with
+    its ``layers`` list, and the ``[training]`` table): live when only live settings changed,
+    else a rebuild keeping the weights that fit (``origins``: the old layer each layer continues,
+    None for a new one; None: nothing is kept). The app validates them, asks before losing
+    anything, and reports a problem without changing the current network."""
 
     network: dict
     training: dict
+    origins: list | None = None
 
 
 @dataclass

@@ -12,8 +12,9 @@ runs on the app's main thread, never at the same time as ``train``.
 
 ``save``/``load`` write and read a session file (``session_file.py``): the scenario's TOML text,
 overrides and seed, the run's complete state (parameters, optimizer state, random generator,
-counters, stopping state, history), the breakpoints and the debugger position. Loading rebuilds
-the run from the scenario and restores that state exactly, bit for bit.
+counters, stopping state, history), the settings changed while it trained (``engine.live``:
+the trainer's log), the breakpoints and the debugger position. Loading rebuilds the run from the
+scenario, replays the log and restores that state exactly, bit for bit.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from engine.debugger import ConditionError, DebuggerError
 from engine.debugger.follow import extend, follow_run, stop_message
 from engine.history import StatsHistory
 from engine.json_numbers import json_number
+from engine.live import Change
+from engine.reshape import carry
 from engine.run_history import EpochLog
 from scenarios import (
     DEFAULT_SCENARIO,
@@ -118,18 +121,26 @@ class LabSession:
         session.copy_breakpoints(self)
         return session
 
-    def rebuild(self, network: dict, training: dict) -> LabSession:
-        """A session whose scenario has these ``[network]`` and ``[training]`` sections.
+    def rebuild(
+        self, network: dict, training: dict, schedule: dict | None = None, keep=None
+    ) -> LabSession:
+        """A session whose scenario has these ``[network]``, ``[training]`` (and ``[schedule]``)
+        sections; ``keep``: (origins, unit maps) to take the weights that still fit from this
+        session's network (``engine.reshape.carry``), else the new network is drawn anew.
 
         The sections are validated like a scenario file's (SessionError naming the key and the
         allowed values); the current session is left untouched either way.
         """
         try:
-            scenario = _edited(self.scenario, network, training)
+            scenario = _edited(self.scenario, network, training, schedule)
             run = build_run(scenario, seed=self.seed)
-        except ScenarioError as e:
+            if keep is not None:
+                carry(self.run.net, run.net, *keep)
+        except (ScenarioError, ValueError) as e:
             raise SessionError(str(e)) from None
         edits = _plain({"network": network, "training": training})
+        if schedule is not None:
+            edits["schedule"] = _plain(schedule)
         session = LabSession(scenario, run, self.seed, edits)
         session.copy_breakpoints(self, only_valid=True)
         return session
@@ -227,8 +238,6 @@ class LabSession:
             return "paused", ""
         if self.run.stop_reason == "diverged":
             return "diverged", self._divergence_message(None)
-        layers = self.run.net.layers
-        trainer = self.run.trainer
         due = 0.0
 
         def on_step(record) -> None:
@@ -236,11 +245,7 @@ class LabSession:
             now = monotonic()
             if now >= due:
                 due = now + 1 / PUBLISH_HZ
-                params = tuple(layer.params for layer in layers)
-                lr = trainer.rate_after(record.step, record.epoch, record.batch)
-                self.published = TrainingSnapshot(
-                    record.step, record.epoch, record.batch, record.loss, lr, params
-                )
+                self.publish(record)
                 if cancelled():
                     c.interrupt()
             if progress is not None:
@@ -257,6 +262,14 @@ class LabSession:
         finally:
             remove()
         return self._outcome(stop)
+
+    def publish(self, record) -> None:
+        """Publish the training thread's progress after the step of ``record`` (a StepRecord)."""
+        params = tuple(layer.params for layer in self.run.net.layers)
+        lr = self.run.trainer.rate_after(record.step, record.epoch, record.batch)
+        self.published = TrainingSnapshot(
+            record.step, record.epoch, record.batch, record.loss, lr, params
+        )
 
     def _failed(self, error: Exception) -> str:
         """After an exception in training: the run back at its last good step (``recover``),
@@ -358,6 +371,7 @@ class LabSession:
             },
             "edits": self.edits,
             "seed": self.seed,
+            "changes": [c.to_json() for c in self.run.trainer.changes],
             "stop": dataclasses.asdict(self.run.stop),  # changed by extend()
             "position": {"step": position.step, "index": position.index if mid_step else 0},
             "status": self.view.status if self.view.status != "running" else "paused",
@@ -428,9 +442,13 @@ class LabSession:
         )
         edits = header.get("edits")
         if edits is not None:
-            scenario = _edited(scenario, edits["network"], edits["training"])
+            scenario = _edited(scenario, edits["network"], edits["training"], edits.get("schedule"))
         seed = header["seed"]
         run = build_run(scenario, seed=seed)
+        changes = header.get("changes", [])
+        if not isinstance(changes, list):
+            raise ValueError("changes must be a list")
+        run.trainer.set_log([Change.from_json(entry) for entry in changes])
         if header.get("stop") is not None:
             stop_rules(run, header["stop"])
         if not isinstance(state, dict) or not {"run", "steps", "epochs"} <= set(state):
@@ -475,7 +493,7 @@ class LabSession:
         return session
 
 
-def _edited(s: Scenario, network: dict, training: dict) -> Scenario:
+def _edited(s: Scenario, network: dict, training: dict, schedule: dict | None = None) -> Scenario:
     """Scenario ``s`` with new ``[network]`` and ``[training]`` sections, validated like a file
     (its claims and preset breakpoints are dropped: they were written for the original network).
 
@@ -498,7 +516,7 @@ def _edited(s: Scenario, network: dict, training: dict) -> Scenario:
         "data": s.data,
         "network": network,
         "training": training,
-        "schedule": s.schedule,
+        "schedule": s.schedule if schedule is None else schedule,
         "stop": s.stop,
     }
     if s.compare is not None:

@@ -94,6 +94,30 @@ def check_optimizer_state(opt_state, learner, field: str) -> None:
                 ) from None
 
 
+def check_counters(saved_trainer, trainer, field: str) -> None:
+    """The saved trainer's epoch and batch are those its step count t gives (epoch 1 batch 0
+    before the first step; after t steps, batch t − (epoch − 1)·B of epoch ⌈t / B⌉ for B
+    batches an epoch), under the batch sizes of the trainer's log (``Trainer.counters_after``;
+    its changes must be in place): batch 3 of an epoch of one batch loaded, and the next step
+    took an empty batch (ZeroDivisionError)."""
+    (_, _, t), _, epoch, batch, _ = saved_trainer
+    for value, name in ((t, "t"), (epoch, "epoch"), (batch, "batch")):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
+            raise StateMismatch(f"{field}.{name}: expected a whole number ≥ 0")
+    expected = trainer.counters_after(int(t))
+    if (epoch, batch) != expected:
+        resized = any("training.batch_size" in c.new for c in trainer.changes)
+        how = (
+            "with the batch sizes of its changes"
+            if resized
+            else f"with {trainer.batches_per_epoch} batches an epoch"
+        )
+        raise StateMismatch(
+            f"{field}: epoch {epoch}, batch {batch} after {t} step{'s' if t != 1 else ''}; "
+            f"{how} that is epoch {expected[0]}, batch {expected[1]}"
+        )
+
+
 def _check_slots(slots: dict, p, optimizer, where: str) -> None:
     """A parameter's optimizer slots: the optimizer's own (or none, before its first step),
     each an array like the parameter, the sums and averages of g² never negative (a negative
@@ -262,7 +286,7 @@ def check_run_values(saved, run, field: str) -> None:
         raise StateMismatch(f"{field}.last_stats: expected the statistics of {run.net.L} layers")
     if last_loss is not None and not _FIELD_TYPES["float"](last_loss):
         raise StateMismatch(f"{field}.last_loss: expected a number, found {_kind(last_loss)}")
-    _check_counters(trainer, run.trainer.batches_per_epoch, field)
+    check_counters(trainer, run.trainer, field)
     order = trainer[4]
     n = run.trainer.n
     if order is not None and (
@@ -284,20 +308,3 @@ def _check_variances(network, field: str) -> None:
                 f"{field}, layer {l}, running_var: a variance is never negative; found "
                 f"{float(np.nanmin(var)):.3g}"
             )
-
-
-def _check_counters(trainer, batches_per_epoch: int, field: str) -> None:
-    """The trainer's epoch and batch are those its step count t gives (epoch 1 batch 0 before
-    the first step; after t steps, batch t − (epoch − 1)·B of epoch ⌈t / B⌉): batch 3 of an epoch
-    of one batch loaded, and the next step took an empty batch (ZeroDivisionError)."""
-    (_, _, t), _, epoch, batch, _ = trainer
-    for value, name in ((t, "t"), (epoch, "epoch"), (batch, "batch")):
-        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
-            raise StateMismatch(f"{field}.{name}: expected a whole number ≥ 0")
-    expected_epoch = max(1, -(-int(t) // batches_per_epoch))
-    expected = (expected_epoch, int(t) - (expected_epoch - 1) * batches_per_epoch)
-    if (epoch, batch) != expected:
-        raise StateMismatch(
-            f"{field}: epoch {epoch}, batch {batch} after {t} step{'s' if t != 1 else ''}; with "
-            f"{batches_per_epoch} batches an epoch that is epoch {expected[0]}, batch {expected[1]}"
-        )

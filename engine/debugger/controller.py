@@ -139,11 +139,6 @@ class Controller(Mover):
         self._gen = None
         self._rec = None  # type: ignore[assignment]  # _begin_step() below sets the first one
         self._index = 0
-        self._n_events = (
-            4 * self.L
-            + 3
-            + (self.learner.clip_value is not None or self.learner.clip_norm is not None)
-        )
         self._begin_step()
 
     # ==== where we are (``position``: see mover.py) ============================================
@@ -204,6 +199,20 @@ class Controller(Mover):
         position does not change; the step is taken again, identically, when the controller
         next needs it."""
         self._close_gen()
+
+    def settings_changed(self) -> None:
+        """The trainer's settings were changed at the current position (``engine.live``; the
+        trainer applies them from the step the change names). At a step's StepStart with nothing
+        of it shown beyond, the StepStart is produced again, so that it shows what the step will
+        be taken with (η, the batch)."""
+        rec = self._rec
+        if self._index == 0 and not rec.complete:
+            self._close_gen()
+            self.timeline.truncate_after(rec.step - 1)
+            self._rec = self.timeline.get(rec.step - 1) or StepRecord(rec.step - 1)
+            self._begin_step()
+        elif rec.complete and rec.events is None:
+            self._index = self._n_events - 1  # clipping switched: one event more or less
 
     def interrupt(self) -> None:
         """Stop a running ``cont``/``run``/``until``/``next_epoch`` at the next event or step —
@@ -274,10 +283,13 @@ class Controller(Mover):
 
     def next_epoch(self) -> Stop:
         """To the StepEnd of the current epoch's last batch (at it: of the next epoch)."""
-        rec, bpe = self._rec, self.trainer.batches_per_epoch
-        goal = rec.epoch + (1 if self._at_end() and rec.batch == bpe else 0)
+        rec, tr = self._rec, self.trainer
+        goal = rec.epoch + (1 if self._at_end() and rec.batch == tr.batches_per_epoch else 0)
+        # batches per epoch read at each step: a batch size changed while it trains changes it
         return self._move(
-            lambda r, ev: ev.kind == "step_end" and r.batch == bpe and r.epoch >= goal,
+            lambda r, ev: (
+                ev.kind == "step_end" and r.epoch >= goal and r.batch == tr.batches_per_epoch
+            ),
             coarse=True,
         )
 

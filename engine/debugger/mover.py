@@ -56,7 +56,6 @@ class Mover:
     _gen: Any  # the generator of the step in progress, or None
     _rec: StepRecord  # None only until _begin_step() (at the start and on restart)
     _index: int
-    _n_events: int
 
     if TYPE_CHECKING:  # defined by Controller (controller.py)
 
@@ -81,6 +80,14 @@ class Mover:
             self.stats_of(rec)
             return rec.end
         return rec.events[self._index]
+
+    @property
+    def _n_events(self) -> int:
+        """Events of a step with the settings in force: StepStart, Forward, Loss, Delta,
+        Gradient, Clip (when clipping is on: it can change while it trains), Update, StepEnd."""
+        learner = self.learner
+        clip = learner.clip_value is not None or learner.clip_norm is not None
+        return 4 * self.L + 3 + clip
 
     def _last_index(self, rec: StepRecord) -> int:
         if rec.events is not None and rec.complete:
@@ -181,8 +188,6 @@ class Mover:
 
     def _completed(self, rec: StepRecord) -> None:
         assert rec.events is not None  # a step completes as its events are produced
-        if self._n_events != len(rec.events):
-            self._n_events = len(rec.events)
         for fn in self._on_step:
             fn(rec)
 
@@ -190,7 +195,8 @@ class Mover:
         rec = self._rec
         if self._index > 0:
             if rec.events is None:
-                self._events_of(rec)
+                # a clipping switched on or off since: the step has one event more or less
+                self._index = min(self._index, len(self._events_of(rec)) - 1)
             self._index -= 1
             return
         prev = self.timeline.get(rec.step - 1)
@@ -277,10 +283,8 @@ class Mover:
         if until is not None:
             quick.append(until.quick)
         max_steps, max_epochs = self.max_steps, self.max_epochs
-        bpe = tr.batches_per_epoch
         listeners = self._on_step
         prev_loss = self._rec.loss
-        last_index = self._n_events - 1
         s = tr.steps_done
         rec = self._rec
         new_record = StepRecord.from_result
@@ -288,7 +292,7 @@ class Mover:
             while True:
                 if self._interrupt:
                     self._interrupt = False  # consumed
-                    self._rec, self._index = rec, last_index
+                    self._rec, self._index = rec, self._n_events - 1
                     return Stop("interrupted", self.position, "Interrupted.")
                 result = tr.step()
                 s += 1
@@ -299,7 +303,7 @@ class Mover:
                 for fn in listeners:
                     fn(rec)
                 if nan_on and not result.finite and self.learner.really_non_finite():
-                    self._rec, self._index = rec, last_index
+                    self._rec, self._index = rec, self._n_events - 1
                     stop = self._nan_at_step_end(rec, events=False)
                     if stop is not None:
                         return stop
@@ -309,18 +313,22 @@ class Mover:
                     need = (rule is not None and rule(rec) is not None) or any_true(quick, ctx)
                 else:
                     need = False
-                if need or s == max_steps or (rec.epoch == max_epochs and rec.batch == bpe):
-                    self._rec, self._index = rec, last_index
+                if (
+                    need
+                    or s == max_steps
+                    or (rec.epoch == max_epochs and rec.batch == tr.batches_per_epoch)
+                ):
+                    self._rec, self._index = rec, self._n_events - 1
                     stop = self._step_end_checks(rec, ctx, at_ends, until)
                     if stop is not None:
                         return stop
                 if target(rec, _AT_STEP_END):
-                    self._rec, self._index = rec, last_index
+                    self._rec, self._index = rec, self._n_events - 1
                     return Stop("done", self.position)
                 prev_loss = result.loss
         except BaseException:  # e.g. KeyboardInterrupt: stay consistent with the ring
             if records and records[-1] is rec and self._rec is not rec:
-                self._rec, self._index = rec, last_index
+                self._rec, self._index = rec, self._n_events - 1
             raise
         finally:
             tl.trim_events()

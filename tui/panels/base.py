@@ -174,7 +174,7 @@ class Panel(Vertical):
         thread waits, not an extra one fighting it for the interpreter)."""
         self._deferred = None
         ask = getattr(self.app, "mark_dirty", None)
-        if ask is not None and self.id:
+        if ask is not None and self.id in getattr(self.app, "panels", {}):
             ask([self.id], urgent=False)
         else:
             self._redraw()

@@ -11,7 +11,8 @@ The axes do not mislead: the linear axis spans at least ``MIN_SPAN`` of the loss
 loss that barely moves is drawn nearly flat, and the line under the plot says how little it
 varies; the log axis is labelled down to the curve's minimum; when most of the curve is pressed
 into the bottom row by a spike (or a steep start), the line under the plot suggests ``l``.
-Non-finite losses are left out of the plot and named in the line under it.
+Non-finite losses are left out of the plot and named in the line under it. Settings changed
+while it trained are marked by vertical lines and named under the plot (``loss_marks``).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from tui.panels.format import (
     styled_number,
     widened,
 )
+from tui.panels.loss_marks import MARK_STYLE, change_marks, draw_marks, latest_words
 from tui.panels.plot import CachedPlot
 from tui.view import counters
 
@@ -196,6 +198,8 @@ class LossPanel(Panel):
         self.squeezed = False  # most points are in the bottom row of the linear axis
         self.decades = 0  # whole decades between the smallest and largest loss plotted
         self._initial_of: tuple | None = None  # (run, its metrics before any step)
+        self.marks: list[tuple[float, str]] = []  # the run's changes while it trained
+        self.marks_shown = 0  # of them, drawn on the plot as last plotted
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="panel-buttons"):
@@ -217,6 +221,7 @@ class LossPanel(Panel):
         steps, epochs = run.history.steps, run.history.epochs
         self.log_scale = bool(view.log_scale)
         plot = self.query_one("#loss-plot", CachedPlot)
+        self.marks = change_marks(run)
         key = (
             id(steps),
             steps.n_recorded,
@@ -224,6 +229,7 @@ class LossPanel(Panel):
             self.log_scale,
             self.app.theme,
             plot.size,
+            tuple(self.marks),
         )
         only_steps = self._plotted is not None and _same_but_steps(key, self._plotted)
         self.waiting_for_size = not (plot.size.width and plot.size.height)
@@ -234,7 +240,9 @@ class LossPanel(Panel):
             self._plot(steps, epochs)
             self.note_drawn()
         label = self.query_one("#loss-scale-label", Static)
-        label.update(legend(steps.n_recorded, self._initial, epochs, label.size.width))
+        label.update(
+            legend(steps.n_recorded, self._initial, epochs, label.size.width, self.marks_shown)
+        )
         button = self.query_one("#loss-log", Button)
         button.label = SCALE_LABELS[self.log_scale]
         button.tooltip = (
@@ -286,6 +294,7 @@ class LossPanel(Panel):
             plt.plot(steps.tolist(), loss.tolist(), marker="braille", color=train_color)
         if val_x.shape[0]:
             plt.plot(val_x.tolist(), val_y.tolist(), marker="braille", color=val_color)
+        self.marks_shown = draw_marks(plt, self.marks, *_span(steps, val_x))
         values = np.concatenate([loss, val_y])
         ticks, labels = value_ticks(values, self.log_scale)
         shown = y_range(values, self.log_scale)
@@ -371,20 +380,31 @@ class LossPanel(Panel):
             items.append(
                 Content.styled("most of the curve is in the bottom row: l for log", WARNING)
             )
+        if self.marks:
+            items.append(_item("changed ", latest_words(self.marks)))
         return flow(items, self.content_size.width)
 
 
-def legend(n_steps: int, initial, epochs, width: int) -> Content:
+def _span(steps: np.ndarray, val_x: np.ndarray) -> tuple[float, float]:
+    """The first and last step plotted (an empty span without points)."""
+    xs = np.concatenate([steps, val_x])
+    return (float(xs.min()), float(xs.max())) if xs.shape[0] else (1.0, 0.0)
+
+
+def legend(n_steps: int, initial, epochs, width: int, changes: int = 0) -> Content:
     """The name of every curve drawn (``engine.loss_names``): the batch loss, or before any step
-    the initial network's train-set loss as its one point, and the val loss per epoch. On one
-    row when it fits in ``width`` cells (without the spaces after the marks if need be), else
-    one curve a row: a name is never cut."""
+    the initial network's train-set loss as its one point, and the val loss per epoch; and the
+    lines marking settings changed while it trained, when ``changes`` are drawn. On one row
+    when it fits in ``width`` cells (without the spaces after the marks if need be), else one
+    curve a row: a name is never cut."""
     if not n_steps and initial is not None:
         curves = [("●", "$primary", LOSS_NAMES["train_loss"])]
     else:
         curves = [("━", "$primary", LOSS_NAMES["batch_loss"])]
     if len(validation_curve(epochs)[0]):
         curves.append(("━", "$warning", LOSS_NAMES["val_loss"]))
+    if changes:
+        curves.append(("│", MARK_STYLE, "change" if changes == 1 else "changes"))
     for gap, space in (("  ", " "), (" ", ""), ("\n", " ")):
         parts: list[tuple[str, str]] = []
         for i, (mark, colour, name) in enumerate(curves):

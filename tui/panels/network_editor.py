@@ -2,10 +2,13 @@
 
 Layers can be added (a hidden layer before the output), removed, resized, and given another
 activation or init; the loss, the optimizer and its hyper-parameters, η, the batch size and the
-regularization can be changed. Every change is checked at once: refused fields are tinted and the
+regularization can be changed (the values in force, with the changes made while it trained).
+Every change is checked at once: refused fields are tinted and the
 reasons listed under the form. "Apply" (or Enter in a field, or ctrl+s) dismisses the screen with
 the new ``(network, training)`` sections only when nothing is refused; "Cancel" or Escape leaves
-everything as it was.
+everything as it was. The lab applies edits of live settings (η, the batch size, the
+regularization, the optimizer's hyper-parameters) from the next step, and rebuilds the network
+for the others, keeping the weights that fit (``draft.origins()``: where each layer comes from).
 """
 
 from __future__ import annotations
@@ -133,13 +136,12 @@ class NetworkEditor(LabModal[tuple[dict, dict] | None]):
     @classmethod
     def from_view(cls, view) -> NetworkEditor:
         """An editor on the view's current network and training sections."""
+        from tui.live_changes import sections_in_force
+
         run = view.run
+        network, training, _ = sections_in_force(view.scenario, run)  # changes made live too
         draft = NetworkDraft.from_sections(
-            run.net.n_in,
-            run.net.layers[-1].n_out,
-            run.trainer.n,
-            view.scenario.network,
-            view.scenario.training,
+            run.net.n_in, run.net.layers[-1].n_out, run.trainer.n, network, training
         )
         return cls(draft)
 

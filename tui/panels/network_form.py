@@ -56,6 +56,7 @@ class LayerDraft:
     init: str
     table: dict = field(default_factory=dict)
     original_n_in: int | None = None  # n_in when the draft was made (None: a new layer)
+    origin: int | None = None  # the layer l it was when the draft was made (None: a new one)
 
 
 @dataclass
@@ -86,6 +87,7 @@ class NetworkDraft:
                     table.get("init", "xavier_uniform"),
                     table,
                     previous,
+                    len(layers) + 1,
                 )
             )
             previous = table.get("size", previous)
@@ -147,6 +149,10 @@ class NetworkDraft:
             None,
         )
         self.layers.insert(len(self.layers) - 1, draft)
+
+    def origins(self) -> list[int | None]:
+        """For each layer, the layer it was when the draft was made (None: added)."""
+        return [layer.origin for layer in self.layers]
 
     def remove_layer(self, index: int) -> None:
         """Remove layer ``index`` (0-based); the output layer stays."""

@@ -165,9 +165,11 @@ class NetworkPanel(Panel):
             return
         from tui.panels.network_editor import NetworkEditor
 
+        editor = NetworkEditor.from_view(view)
+
         def done(result) -> None:
             if result is not None:
                 network, training = result
-                self.post_message(ApplyNetwork(network, training))
+                self.post_message(ApplyNetwork(network, training, editor.draft.origins()))
 
-        self.app.push_screen(NetworkEditor.from_view(view), done)
+        self.app.push_screen(editor, done)

@@ -23,7 +23,9 @@ GUIDE = """
   an update shows the step ΔW it subtracts (W ← W − ΔW). Click a unit or a weight (or focus
   the picture and use the arrows and enter) to have the Debugger explain it; `[` and `]`
   choose the example of the batch. `t` switches to the layer table (size, activation, init,
-  parameters) and back. "Edit…" rebuilds the network.
+  parameters) and back. "Edit…" edits it: η, the batch size, the regularization and the
+  optimizer's settings change from the next step; a new shape rebuilds it, keeping the weights
+  that fit.
 - **Loss**: the *batch loss* of every step (and the *val loss* of every epoch); `l` switches to
   a log scale. Each figure is named for what it is, as `train` and `check` name it: *batch
   loss* (the last step's batch, before its update), *train-set loss* and *val loss* (the
@@ -38,6 +40,10 @@ GUIDE = """
 - **Lesson** (`L`): the scenario's lesson. Its numbered actions drive the lab — a statistic, the
   log scale, an event and its equation, a breakpoint, training to a step — by a click, or with
   `↑` `↓` and `enter` in its list; an exercise asks for one number of the step and checks it.
+- **Comparison** (`c`, *Compare with…*): this scenario and its counterpart (a problem and its
+  fix) training side by side in lockstep — both loss curves in one plot (A blue, B orange), the
+  gradient bars of both, both decision boundaries, each run's status. `space` trains both,
+  `escape` returns to the lab as it was.
 
 ## Numbering
 Layers count from 1 (the input is layer 0); units, examples and matrix indices from 0, as in
@@ -54,6 +60,13 @@ steps back).
 `space` trains at full speed until a breakpoint fires (`B` to set them), the loss target is
 reached or the epochs run out; a value becoming nan or inf always pauses and says where. Where
 training ends, nothing trains past it: `x` extends it by the scenario's number of epochs.
+
+## Changes while it trains
+`<` and `>` halve and double η; `(` `)` remove and add a unit of the selected hidden layer,
+`{` `}` a hidden layer. Every setting that can change from the next step (η, the batch size,
+μ, β₁, β₂, ρ, ε, L1, L2, weight decay, clipping, the schedule, dropout) is in the command
+palette as "Change … while it trains"; a value out of range is refused with the reason. The
+loss plot marks each change with a vertical line.
 
 All actions are also in the command palette (ctrl+p).
 """

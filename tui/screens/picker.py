@@ -35,9 +35,12 @@ class ScenarioPicker(LabModal[str | None]):
         Binding("slash", "focus_path", "Path", show=False),
     ]
 
-    def __init__(self, current: str | None = None) -> None:
+    TITLE = "Open a scenario — enter opens, escape cancels"
+
+    def __init__(self, current: str | None = None, title: str | None = None) -> None:
         super().__init__()
         self.current = current
+        self.title_text = title or self.TITLE
         self.pages: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
@@ -49,7 +52,7 @@ class ScenarioPicker(LabModal[str | None]):
             self.pages[name] = page
             options.append(Option(label, id=name))
         with Vertical(id="picker", classes="dialog wide-dialog"):
-            yield Label("Open a scenario — enter opens, escape cancels", classes="dialog-title")
+            yield Label(self.title_text, classes="dialog-title")
             with Horizontal(id="picker-body"):
                 yield OptionList(*options, id="picker-list")
                 with VerticalScroll(id="picker-lesson"):

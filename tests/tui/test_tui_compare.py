@@ -1,0 +1,247 @@
+"""The comparison view: the key, the palette entry and the lesson action open it; both runs train
+in lockstep in the lab's training worker; keys answer while they do; escape returns to the lab."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from scenarios import build_run, load_scenario
+from scenarios.compare import pair
+from tui import messages as msg
+from tui.comparison import EXACT_STEPS, TURN_STEPS, Comparison
+from tui.screens.compare import CompareScreen
+from tui.screens.picker import ScenarioPicker
+
+WIDE = (120, 40)
+
+
+async def until_screen(pilot, kind, tries: int = 50):
+    for _ in range(tries):
+        if isinstance(pilot.app.screen, kind):
+            return pilot.app.screen
+        await pilot.pause(0.05)
+    raise AssertionError(f"{kind.__name__} did not open (screen: {pilot.app.screen})")
+
+
+async def trained(pilot) -> None:
+    """Until the training worker is done (not ``workers.wait_for_complete``: the worker that
+    opened the comparison waits for it to close)."""
+    while pilot.app.training:
+        await pilot.pause(0.02)
+    await pilot.pause(0.1)
+
+
+# --- lockstep, without the app -------------------------------------------------------------------
+
+
+def test_lockstep_runs_are_bitwise_the_runs_alone():
+    comparison = Comparison(pair("dying-relu", "dying-relu-fixed-leaky", seed=2))
+    status, _ = comparison.train("continue", cancelled=lambda: False)
+    assert status == "stopped" and comparison.finished
+    for session in comparison.sessions:
+        alone = build_run(load_scenario(session.scenario.name), seed=2)
+        alone.fit()
+        assert session.steps_done == alone.steps_done
+        for mine, theirs in zip(session.run.net.layers, alone.net.layers, strict=True):
+            np.testing.assert_array_equal(mine.params["W"], theirs.params["W"])
+        assert session.view.status == "stopped"
+
+
+def test_a_cancelled_pair_pauses_both_within_one_turn_of_each_other():
+    long = ["training.epochs=100000"]
+    comparison = Comparison(pair("overfitting", "overfitting-fixed-l2", overrides=long))
+
+    def cancelled() -> bool:  # asked as the runs publish their progress
+        return comparison.sessions[0].steps_done >= EXACT_STEPS + 40
+
+    status, _ = comparison.train("continue", cancelled=cancelled)
+    assert status == "paused"
+    a, b = (s.steps_done for s in comparison.sessions)
+    assert a >= EXACT_STEPS + 40 and abs(a - b) <= TURN_STEPS
+    assert all(s.view.status == "paused" for s in comparison.sessions)
+
+
+def test_the_preset_breakpoints_are_left_out_of_a_comparison(tmp_path):
+    path = tmp_path / "xor-break.toml"
+    path.write_text(load_scenario("xor").source + '\n[[breakpoints]]\nat = "update@2"\n')
+    scenario = load_scenario(str(path))
+    assert scenario.breakpoints  # the lab stops at it
+    comparison = Comparison.of(scenario, load_scenario("xor"))
+    assert [bp for bp in comparison.sessions[0].controller.breakpoints if not bp.builtin] == []
+    status, _ = comparison.train("continue", cancelled=lambda: False)
+    assert status == "stopped"  # trained to the end, not stopped at update@2
+
+
+# --- in the lab ----------------------------------------------------------------------------------
+
+
+async def test_c_opens_the_presets_counterpart_and_escape_returns(lab_app):
+    app = lab_app("vanishing-gradients")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        screen = await until_screen(pilot, CompareScreen)
+        assert screen.comparison.names == ("vanishing-gradients", "vanishing-fixed-relu-he")
+        assert screen.comparison.pair.same_data
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, CompareScreen)
+        assert app.session.scenario.name == "vanishing-gradients"
+
+
+async def test_c_without_a_counterpart_asks_which_one(lab_app):
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        picker = await until_screen(pilot, ScenarioPicker)
+        assert "Compare xor with" in picker.title_text
+
+
+async def test_the_palettes_compare_with_picks_the_other_scenario(lab_app):
+    from textual.widgets import OptionList
+
+    app = lab_app("saturation")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        app.screen.query_one("CommandInput").value = "Compare with"
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        picker = await until_screen(pilot, ScenarioPicker)
+        options = picker.query_one(OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert options.highlighted == ids.index("saturation-fixed-cross-entropy")
+        options.highlighted = ids.index("spiral")
+        await pilot.press("enter")
+        screen = await until_screen(pilot, CompareScreen)
+        assert screen.comparison.names == ("saturation", "spiral")
+        assert not screen.comparison.pair.same_data
+        assert "its own data" in str(screen.query_one("#cmp-note").render())
+
+
+async def test_the_lessons_compare_action_opens_the_comparison(lab_app):
+    app = lab_app("dying-relu")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        actions = app.session.scenario.actions
+        number = next(i for i, a in enumerate(actions, 1) if a.name == "compare")
+        app.post_message(msg.RunLessonAction(number))
+        screen = await until_screen(pilot, CompareScreen)
+        assert screen.comparison.names == ("dying-relu", "dying-relu-fixed-leaky")
+
+
+async def test_space_trains_both_and_the_lab_keeps_its_own_run(lab_app):
+    app = lab_app("vanishing-gradients")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        screen = await until_screen(pilot, CompareScreen)
+        await pilot.press("space")
+        await trained(pilot)
+        c = screen.comparison
+        assert [s.view.status for s in c.sessions] == ["stopped", "stopped"]
+        assert [s.steps_done for s in c.sessions] == [300, 300]
+        await pilot.press("2")  # the Gradients tab
+        await pilot.pause(0.1)
+        a, b = screen.gradients.values
+        assert a[0] * 100 < b[0]  # first layer: the problem's bar far below the fix's
+        await pilot.press("1")
+        await pilot.pause(0.1)
+        assert screen.loss.points[0] > 0 and screen.loss.points[1] > 0
+        await pilot.press("r")
+        await pilot.pause()
+        assert [s.steps_done for s in screen.comparison.sessions] == [0, 0]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.session.steps_done == 0  # the lab's own run did not move
+
+
+async def test_keys_answer_while_both_train(lab_app):
+    app = lab_app("overfitting")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        screen = await until_screen(pilot, CompareScreen)
+        screen.comparison = Comparison(
+            pair("overfitting", "overfitting-fixed-l2", overrides=["training.epochs=100000"])
+        )
+        await pilot.press("space")
+        await pilot.pause(0.2)
+        assert app.training
+        await pilot.press("l")  # log scale
+        assert screen.comparison.log_scale is True
+        await pilot.press("2")  # the Gradients tab
+        await pilot.pause()
+        assert screen.view_name == "gradients" and screen.gradients.display
+        assert app.training
+        await pilot.press("space")  # pause
+        await pilot.pause()
+        assert not app.training
+        steps = [s.steps_done for s in screen.comparison.sessions]
+        assert all(s > 0 for s in steps) and abs(steps[0] - steps[1]) <= TURN_STEPS
+        assert {s.view.status for s in screen.comparison.sessions} == {"paused"}
+        await pilot.press("space")
+        await pilot.pause(0.1)
+        await pilot.press("escape")  # stops training and returns
+        await pilot.pause()
+        assert not app.training and not isinstance(app.screen, CompareScreen)
+
+
+async def test_narrow_layout_is_tabs_and_wide_shows_everything(lab_app):
+    app = lab_app("dying-relu")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        screen = await until_screen(pilot, CompareScreen)
+        await pilot.pause()
+        assert screen.has_class("-narrow")
+
+        def shown() -> list[str]:
+            panels = (screen.loss, screen.gradients, *screen.data)
+            return [w.id for w in panels if w.region.area]
+
+        assert shown() == ["cmp-loss"]
+        await pilot.press("3")
+        await pilot.pause()
+        assert shown() == ["cmp-data-a", "cmp-data-b"]
+        await pilot.press("tab")
+        await pilot.pause()
+        assert shown() == ["cmp-loss"]
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert not screen.has_class("-narrow")
+        assert shown() == ["cmp-loss", "cmp-gradients", "cmp-data-a", "cmp-data-b"]
+
+
+async def test_the_comparison_shows_the_labs_statistic_and_validation_losses(lab_app):
+    app = lab_app("overfitting")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        app.session.view.stat = "update_ratio"
+        app.session.view.log_scale = True
+        await pilot.press("c")
+        screen = await until_screen(pilot, CompareScreen)
+        assert screen.comparison.stat == "update_ratio" and screen.comparison.log_scale
+        await pilot.pause(0.1)
+        assert "‖ΔW‖/‖W‖" in str(screen.gradients.border_title)
+        screen.comparison = Comparison(
+            pair("overfitting", "overfitting-fixed-l2", overrides=["training.epochs=20"])
+        )
+        await pilot.press("space")
+        await trained(pilot)
+        screen.redraw()
+        await pilot.pause(0.2)
+        assert "validation" in str(screen.query_one("#cmp-loss-key").render())
+
+
+def test_a_run_that_fails_stops_with_the_error_and_the_other_goes_on(monkeypatch):
+    comparison = Comparison(pair("dying-relu", "dying-relu-fixed-leaky"))
+    a, b = comparison.sessions
+
+    def broken(n):
+        raise MemoryError("no room for the batch")
+
+    monkeypatch.setattr(a.controller, "run", broken)
+    status, _ = comparison.train("continue", cancelled=lambda: False)
+    assert status == "stopped"
+    assert a.view.status == "stopped" and "MemoryError: no room for the batch" in a.view.message
+    assert b.view.status == "stopped" and b.view.message.startswith("Training stopped: all")
+    assert b.steps_done == 400

@@ -1,0 +1,159 @@
+"""Two lab sessions trained in lockstep: what the comparison view (``tui/screens/compare.py``)
+draws and the lab's training worker runs.
+
+A ``Comparison`` holds one ``LabSession`` per scenario of a ``scenarios.compare.Pair`` (so each
+run has its own debugger controller, history, view and published snapshots, exactly as in the
+lab) and offers the same training interface as a session — ``train(until, cancelled,
+progress)``, ``interrupt()``, ``training_ended()`` — so the app's one training worker
+(``LabApp._train``) runs it. The scenarios' preset breakpoints are left out (only the non-finite
+check stays): a comparison is watched, not debugged.
+
+Lockstep: the runs take turns of the same number of steps — one step each for the first
+``EXACT_STEPS`` steps, where every step is visible, then ``TURN_STEPS`` each. When one run stops
+(its stopping rules, its last epoch, divergence — or an error, which stops that run at its last
+good step with a message, as in the lab) the other goes on alone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from time import monotonic
+
+import numpy as np
+
+from engine.debugger import DebuggerError
+from engine.debugger.follow import stop_message
+from scenarios.compare import Pair, pair_of
+from tui.panels.format import fmt_count
+from tui.session import PUBLISH_HZ, LabSession
+
+EXACT_STEPS = 256  # one step per turn up to here
+TURN_STEPS = 8  # then this many per turn
+DONE = ("stopped", "diverged")
+
+
+class Comparison:
+    """Two sessions in lockstep (see the module docstring)."""
+
+    def __init__(self, pair: Pair, runs=None):
+        self.pair = pair
+        runs = runs if runs is not None else pair.runs()
+        scenarios = (pair.a, pair.b)
+        seeds = (pair.seed_a, pair.seed_b)
+        self.sessions: tuple[LabSession, LabSession] = tuple(
+            LabSession(dataclasses.replace(s, breakpoints=[]), run, seed)
+            for s, run, seed in zip(scenarios, runs, seeds, strict=True)
+        )
+        for session in self.sessions:
+            session.view.status = "idle"
+        self.log_scale = False
+        self.stat = "grad_norm"
+
+    @classmethod
+    def of_pair(cls, pair: Pair, runs=None) -> Comparison:
+        return cls(pair, runs)
+
+    @classmethod
+    def of(cls, first, second, seed: int | None = None) -> Comparison:
+        """The comparison of two loaded scenarios (``scenarios.Scenario``)."""
+        return cls(pair_of(first, second, seed))
+
+    @property
+    def names(self) -> tuple[str, str]:
+        return self.pair.names
+
+    @property
+    def note(self) -> str:
+        return self.pair.note
+
+    def reset(self) -> Comparison:
+        """Both runs from their initial networks again."""
+        fresh = Comparison(self.pair)
+        fresh.log_scale, fresh.stat = self.log_scale, self.stat
+        return fresh
+
+    @property
+    def finished(self) -> bool:
+        return all(s.view.status in DONE for s in self.sessions)
+
+    # --- training (the app's worker thread) -------------------------------------------------
+
+    def train(
+        self,
+        until: str,
+        cancelled: Callable[[], bool],
+        progress: Callable[[float], None] | None = None,
+    ) -> tuple[str, str]:
+        """Train both runs in lockstep until both have stopped or ``cancelled()``; ``until`` is
+        "continue" (a comparison has no breakpoints to stop at). Each session publishes its
+        progress (``LabSession.published``) at most ``PUBLISH_HZ`` times a second, and each
+        session's view keeps its own status. Returns the (status, message) of the pair."""
+        for session in self.sessions:
+            session.controller.clear_interrupt()
+        if cancelled():
+            return "paused", ""
+        due = 0.0
+        while True:
+            active = [s for s in self.sessions if s.view.status not in DONE]
+            if not active:
+                return "stopped", "Both runs have stopped."
+            for session in active:
+                session.view.status = "running"
+                c = session.controller
+                turn = 1 if session.steps_done < EXACT_STEPS else TURN_STEPS
+                try:
+                    with np.errstate(all="ignore"):
+                        stop = c.run(turn)
+                except DebuggerError as e:  # e.g. a condition the debugger refuses
+                    session.view.status, session.view.message = "stopped", f"Stopped: {e}"
+                    continue
+                except Exception as e:  # a bug or a failed allocation: keep the run, say so
+                    session.view.status, session.view.message = "stopped", session._failed(e)
+                    continue
+                if stop.reason == "interrupted":
+                    return self._paused()
+                if stop.reason != "done":
+                    session.view.status, session.view.message = _outcome(session, stop)
+                    session.published = None
+            now = monotonic()
+            if now >= due:
+                due = now + 1 / PUBLISH_HZ
+                for session in active:
+                    if session.view.status == "running":
+                        session.publish(session.controller.record)
+                if cancelled():
+                    return self._paused()
+            if progress is not None:
+                progress(now)
+
+    def _paused(self) -> tuple[str, str]:
+        self.paused()
+        return "paused", ""
+
+    def paused(self) -> None:
+        """The runs that were training are paused (each at its own step)."""
+        for session in self.sessions:
+            if session.view.status not in DONE:
+                session.view.status = "paused"
+                session.view.message = f"Paused at step {fmt_count(session.steps_done)}."
+            session.view.progress = None
+            session.sync_view()
+
+    def interrupt(self) -> None:
+        """Stop both runs at their next step (safe from another thread)."""
+        for session in self.sessions:
+            session.interrupt()
+
+    def training_ended(self) -> None:
+        for session in self.sessions:
+            session.training_ended()
+
+
+def _outcome(session: LabSession, stop) -> tuple[str, str]:
+    """The lab's (status, message) for a run that stopped, without the lab's keys: the
+    comparison view has no ``x`` to train on."""
+    status, message = session._outcome(stop)
+    if status == "stopped":
+        message = f"Training stopped: {stop_message(session.run) or 'the end of training'}."
+    return status, message

@@ -1,0 +1,153 @@
+"""The lab's actions for changes while it trains (``tui.live_changes``), mixed into the app.
+
+- ``<`` / ``>``: halve / double the learning rate η₀, from the next step;
+- ``(`` / ``)``: remove / add a unit of the selected hidden layer (the last hidden one when
+  none is selected); ``{`` / ``}``: remove the last hidden layer / add one before the output;
+- the command palette: "Change … while it trains" for every live setting (a dialog);
+- the network editor's "Apply": edits of live settings only are applied live, other edits
+  rebuild the network keeping the weights that fit.
+
+A refused value leaves training as it was and says why in the status line. A rebuild asks first
+when it would lose anything (weights, the optimizer's state, the run's history) and, if training
+was running, goes on training the new network.
+"""
+
+from __future__ import annotations
+
+from textual import work
+
+from engine import live
+from tui import live_changes as changes
+from tui.screens.dialogs import ErrorDialog
+from tui.session import SessionError
+
+
+class LiveActions:
+    """Actions of ``LabApp`` (it provides ``session``, ``training``, ``stop_training``, …)."""
+
+    def apply_live(self, values: dict) -> str:
+        """Put ``values`` in force from the next step; SessionError with the reason if refused."""
+        session = self.session
+        message = changes.change(session, values, self.training)
+        session.view.message = message
+        self.mark_dirty()
+        return message
+
+    def _say(self, message: str, refused: bool = False) -> None:
+        self.session.view.message = message
+        if refused:
+            self.bell()
+        self.mark_dirty()
+
+    def action_lr(self, factor: float) -> None:
+        """η₀ × ``factor`` from the next step (``<``: ½, ``>``: 2)."""
+        session = self.session
+        try:
+            self.apply_live(changes.scaled_lr(session, float(factor), self.training))
+        except SessionError as e:
+            self._say(str(e), refused=True)
+
+    @work(group="dialog")
+    async def action_reshape(self, what: str) -> None:
+        """``add_unit``, ``remove_unit``, ``add_layer``, ``remove_layer`` (module docstring)."""
+        selection = self.session.view.selection
+        layer = selection.l if selection is not None else None
+        try:
+            plan = changes.reshape_plan(self.session, what, layer)
+        except ValueError as e:
+            self._say(f"Cannot {e}", refused=True)
+            return
+        await self._rebuild(lambda session: changes.reshaped(session, plan), plan.what, plan.lost)
+
+    async def _rebuild(self, make, what: str, lost) -> None:
+        """Stop training, ask when anything would be lost, install the rebuilt session, go on
+        training if it was."""
+        was_running = self.training
+        await self.stop_training()
+        session = self.session
+        loses = changes.loses(session, lost)
+        question = (
+            f"{what[:1].upper()}{what[1:]}? The network is rebuilt, keeping the weights that "
+            f"fit. Lost: {loses}."
+        )
+        if loses and not await self._confirm(question):
+            self._say(f"Not changed: {what}.")
+            if was_running:
+                self._start_training("continue")
+            return
+        try:
+            new = make(session)
+        except SessionError as e:
+            self._say(f"Not changed: {e}", refused=True)
+            await self.push_screen_wait(ErrorDialog("The network was not changed", str(e)))
+            if was_running:
+                self._start_training("continue")
+            return
+        self._install(new)
+        kept = "every weight kept" if not lost else "the weights that fit kept"
+        self._say(f"Rebuilt ({kept}): {what}.")
+        if was_running:
+            self._start_training("continue")
+
+    async def apply_edits(self, network: dict, training: dict, origins) -> None:
+        """The network editor's sections: live when only live settings changed, else a
+        rebuild keeping the weights that fit (``origins``: the old layer of each new one)."""
+        session = self.session
+        values = changes.edit_values(session, network, training)
+        if values is not None:
+            if not values:
+                self._say("Nothing changed.")
+                return
+            try:
+                self.apply_live(values)
+            except SessionError as e:
+                self._say(str(e), refused=True)
+            return
+        try:
+            keep, lost = changes.edit_origins(session, network, origins)
+        except ValueError:
+            keep, lost = None, "every weight (drawn anew)"
+        _, _, schedule = changes.sections_in_force(session.scenario, session.run)
+
+        def make(current):
+            carry = (keep, {}) if keep is not None else None
+            return current.rebuild(network, training, schedule, carry)
+
+        await self._rebuild(make, "apply the edited network", lost)
+
+    def action_change_setting(self, key: str) -> None:
+        """The dialog for one live setting (the command palette's entries)."""
+        from tui.screens.setting_dialog import SettingDialog
+
+        session = self.session
+        trainer = session.run.trainer
+        current = changes.in_force(session, self.training).get(key)
+        setting = live.setting_of(trainer, key)
+        allowed = setting.requirement()
+        if setting.default is None and setting.section == "training":
+            allowed += ', or "off"'
+        note = f"{setting.meaning}. Must be {allowed}; applies from the next step."
+
+        def apply(key: str, value) -> str:
+            try:
+                return self.apply_live({key: value})
+            except SessionError as e:
+                raise ValueError(str(e)) from None
+
+        title = f"Change {setting.title} ({key}) while it trains"
+        text = live.value_text(current) if current is not None else "off"
+        self.push_screen(SettingDialog(key, title, text, note, apply))
+
+
+def palette_entries(session) -> list[tuple[str, str, str]]:
+    """(title, action, help) of every live setting, for the command palette."""
+    trainer = session.run.trainer
+    values = changes.latest(trainer)
+    entries = []
+    for key in live.keys(trainer):
+        setting = live.setting_of(trainer, key)
+        where = f" of layer {key[15 : key.index(']')]}" if key.startswith("network.layers[") else ""
+        value = live.value_text(values.get(key))
+        title = f"Change {setting.title}{where} while it trains (now {value})"
+        entries.append((title, f"change_setting({key!r})", setting.meaning))
+    return entries

@@ -1,0 +1,263 @@
+"""The comparison view's own panels: both runs' loss curves in one plot, both runs' per-layer
+gradient bars next to each other, and each run's status (``tui/screens/compare.py``).
+
+The two runs have two colours told apart with every common colour-vision deficiency — the
+Okabe–Ito blue and orange (``RUN_COLORS``) — and each is also named in words wherever it is drawn
+(``A``/``B`` and the scenario's name), so nothing rests on the colour alone. The decision
+boundaries are the lab's own Data panel, once per run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+
+from tui.panels.base import MUTED, Panel, Show
+from tui.panels.format import fmt, fmt_count
+from tui.panels.gradients_panel import (
+    BAND_STYLES,
+    BANDS,
+    STAT_COLUMNS,
+    axis_labels,
+    band,
+    bar,
+    format_value,
+    legend,
+    zone_strip,
+)
+from tui.panels.loss_panel import (
+    MAX_POINTS,
+    PLOT_LIMIT,
+    downsample,
+    step_ticks,
+    validation_curve,
+    value_ticks,
+)
+from tui.panels.plot import CachedPlot
+from tui.view import STATS, counters
+
+RUN_COLORS = ("#0072B2", "#E69F00")
+"""Okabe–Ito blue and orange: distinct for protanopia, deuteranopia and tritanopia alike."""
+SIDES = ("A", "B")
+
+
+def run_key(i: int, name: str) -> Content:
+    """``━ A name`` in the run's colour: the legend entry of run ``i``."""
+    return Content.assemble(("━ ", f"bold {RUN_COLORS[i]}"), (f"{SIDES[i]} ", "bold"), name)
+
+
+def status_line(i: int, name: str, view) -> Content:
+    """Run ``i``'s name, status, counters and last loss, and its message."""
+    step, epoch, _, loss = counters(view)
+    status = view.status
+    style = {"diverged": "$text-error", "stopped": "$text-success", "running": "$text-accent"}
+    parts = [
+        run_key(i, name),
+        ("  ", ""),
+        (status, f"bold {style.get(status, '')}".strip()),
+        (f"  epoch {epoch}  step {fmt_count(step)}", MUTED),
+    ]
+    if loss is not None:
+        parts.append((f"  loss {fmt(loss)}", ""))
+    if view.message and status != "running":
+        parts.append((f"  {view.message}", MUTED))
+    return Content.assemble(*parts)
+
+
+class CompareLossPanel(Panel):
+    """Both runs' training loss over steps in one plot, with a legend naming them."""
+
+    BORDER_TITLE = "Loss"
+    DEFAULT_CSS = """
+    CompareLossPanel #cmp-loss-key { height: auto; }
+    CompareLossPanel #cmp-loss-plot { height: 1fr; min-height: 4; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._plotted: tuple | None = None
+        self.points = (0, 0)  # points of each curve handed to plotext
+
+    def compose(self) -> ComposeResult:
+        yield Show("", id="cmp-loss-key")
+        yield CachedPlot(id="cmp-loss-plot")
+
+    def refresh_view(self, comparison) -> None:
+        self.last_view = comparison
+        sessions = comparison.sessions
+        plot = self.query_one("#cmp-loss-plot", CachedPlot)
+        histories = [s.run.history.steps for s in sessions]
+        epochs = [s.run.history.epochs for s in sessions]
+        key = (
+            tuple(id(h) for h in histories),
+            tuple((h.n_recorded, len(e)) for h, e in zip(histories, epochs, strict=True)),
+            comparison.log_scale,
+            self.app.theme,
+            plot.size,
+        )
+        scale = "log scale" if comparison.log_scale else "linear scale"
+        parts = [(f"{scale}  ", MUTED)]
+        for i, name in enumerate(comparison.names):
+            parts += [run_key(i, name), ("  ", "")]
+        if any(len(e) and e.last.val_loss is not None for e in epochs):
+            parts.append(("• validation", MUTED))
+        self.query_one("#cmp-loss-key", Show).update(Content.assemble(*parts))
+        self.waiting_for_size = not (plot.size.width and plot.size.height)
+        if self.waiting_for_size or key == self._plotted:
+            return
+        if self._plotted is not None and key[0] == self._plotted[0] and self.too_soon():
+            return
+        self._plotted = key
+        self._plot(plot, histories, epochs, comparison.log_scale)
+        self.note_drawn()
+
+    def _plot(self, widget: CachedPlot, histories, epochs, log_scale: bool) -> None:
+        """Each run's training loss (braille line) and, where it has a validation split, its
+        validation loss per epoch (dots), in the run's colour."""
+        plt = widget.plt
+        plt.clear_data()
+        plt.clear_figure()
+        width = widget.size.width
+        max_points = min(MAX_POINTS, 2 * width) if width >= 16 else MAX_POINTS
+        curves, validation = [], []
+        for history, log in zip(histories, epochs, strict=True):
+            snapshot = history.snapshot()
+            curves.append(
+                _scaled(*downsample(snapshot.steps, snapshot.loss, max_points), log_scale)
+            )
+            val = downsample(*validation_curve(log), max_points)
+            validation.append(_scaled(*val, log_scale))
+        self.points = tuple(int(x.shape[0]) for x, _ in curves)
+        plt.xlabel("step")
+        drawn = [(x, y) for x, y in curves + validation if x.shape[0]]
+        if drawn:
+            first = min(float(x[0]) for x, _ in drawn)
+            last = max(float(x[-1]) for x, _ in drawn)
+            ticks = step_ticks(first, last)
+            plt.xticks(ticks, [fmt_count(t) for t in ticks])
+            values = np.concatenate([y for _, y in drawn])
+            yt, labels = value_ticks(values, log_scale)
+            if yt:
+                plt.yticks(yt, labels)
+        else:
+            plt.title("space: train both")
+        for i, ((x, y), (vx, vy)) in enumerate(zip(curves, validation, strict=True)):
+            color = tuple(int(RUN_COLORS[i][k : k + 2], 16) for k in (1, 3, 5))
+            if x.shape[0]:
+                plt.plot(x.tolist(), y.tolist(), marker="braille", color=color)
+            if vx.shape[0]:
+                plt.scatter(vx.tolist(), vy.tolist(), marker="•", color=color)
+        widget.replot()
+
+
+def _scaled(x: np.ndarray, y: np.ndarray, log_scale: bool) -> tuple[np.ndarray, np.ndarray]:
+    """A curve as plotted: clipped to ``PLOT_LIMIT``; on the log scale, log₁₀ of its positive
+    values."""
+    y = np.clip(y, -PLOT_LIMIT, PLOT_LIMIT)
+    if log_scale:
+        positive = y > 0
+        return x[positive], np.log10(y[positive])
+    return x, y
+
+
+class CompareGradientsPanel(Panel):
+    """Each layer's statistic for both runs, one row per layer with the two bars next to each
+    other: ``l1  A ▇▇▇ 1.5e-5   B ▇▇▇▇▇▇ 0.017``; a layer one run does not have is "—"."""
+
+    BORDER_TITLE = "Gradients"
+    DEFAULT_CSS = """
+    CompareGradientsPanel #cmp-grad-scroll { height: 1fr; }
+    CompareGradientsPanel #cmp-grad-bars { height: auto; text-wrap: nowrap; }
+    CompareGradientsPanel #cmp-grad-axis { height: auto; text-wrap: nowrap; }
+    """
+    VALUE_WIDTH = 7  # "1.23e-5"
+    SCROLLBAR = 2
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.values: list[list[float | None]] = [[], []]  # per run, per layer from 1
+
+    def compose(self) -> ComposeResult:
+        yield Show("", id="cmp-grad-key")
+        with VerticalScroll(id="cmp-grad-scroll"):
+            yield Show("", id="cmp-grad-bars")
+        yield Show("", id="cmp-grad-axis")
+
+    def refresh_view(self, comparison) -> None:
+        self.last_view = comparison
+        stat = comparison.stat if comparison.stat in BANDS else "grad_norm"
+        self.border_title = f"Gradients: {STATS[stat]}"
+        column = STAT_COLUMNS[stat]
+        for i, session in enumerate(comparison.sessions):
+            last = session.run.history.steps.last()
+            L = session.run.net.L
+            if last is None:
+                self.values[i] = [None] * L
+            else:
+                self.values[i] = [float(last[2][l - 1, column]) for l in range(1, L + 1)]
+        depth = max(len(v) for v in self.values)
+        scroll = self.query_one("#cmp-grad-scroll")
+        width = max(scroll.content_region.width, 30)
+        if depth > scroll.content_region.height:
+            width -= self.SCROLLBAR
+        label = len(f"l{depth}") + 1
+        # label, then per run: "A " bar " " value, the two runs two cells apart
+        self.track = track = max((width - label - 2 - 2 * (2 + 1 + self.VALUE_WIDTH)) // 2, 4)
+        lines = []
+        for l in range(1, depth + 1):
+            row: list = [(f"l{l}".ljust(label), MUTED)]
+            for i in (0, 1):
+                if i:
+                    row.append(("  ", ""))
+                row += [(SIDES[i], f"bold {RUN_COLORS[i]}"), (" ", "")]
+                values = self.values[i]
+                if l > len(values) or values[l - 1] is None:
+                    what = "—" if l > len(values) else "·"
+                    row.append((what.center(track + 1 + self.VALUE_WIDTH), MUTED))
+                    continue
+                value = values[l - 1]
+                text = format_value(stat, value).rjust(self.VALUE_WIDTH)
+                row += [bar(stat, value, track), " ", (text, BAND_STYLES[band(stat, value)])]
+            lines.append(Content.assemble(*row))
+        self.query_one("#cmp-grad-bars", Show).update(Content("\n").join(lines))
+        key = [("—: no such layer", MUTED)] if len(set(map(len, self.values))) > 1 else []
+        if any(v is None for values in self.values for v in values):
+            key = [("no step yet (space trains both)", MUTED)]
+        self.query_one("#cmp-grad-key", Show).update(Content.assemble(*key))
+        pad = " " * (label + 2)
+        gap = " " * (1 + self.VALUE_WIDTH + 2 + 2)
+        axis = Content("\n").join(
+            [
+                Content.assemble(pad, zone_strip(stat, track), gap, zone_strip(stat, track)),
+                Content.assemble(
+                    pad, (axis_labels(stat, track) + gap + axis_labels(stat, track), MUTED)
+                ),
+                legend(stat, width),
+            ]
+        )
+        self.query_one("#cmp-grad-axis", Show).update(axis)
+
+
+class CompareStatus(Horizontal):
+    """The comparison's head: each run's status line, and the line about their data."""
+
+    DEFAULT_CSS = """
+    CompareStatus { height: auto; layout: vertical; padding: 0 1; background: $panel; }
+    CompareStatus Show { height: auto; text-wrap: nowrap; text-overflow: ellipsis; }
+    CompareStatus #cmp-note { text-wrap: wrap; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Show("", id="cmp-status-a")
+        yield Show("", id="cmp-status-b")
+        yield Show("", id="cmp-note")
+
+    def refresh_view(self, comparison) -> None:
+        for i, session in enumerate(comparison.sessions):
+            line = status_line(i, comparison.names[i], session.view)
+            self.query_one(f"#cmp-status-{'ab'[i]}", Show).update(line)
+        note = self.query_one("#cmp-note", Show)
+        note.display = bool(comparison.note)
+        note.update(Content.styled(comparison.note, "$text-warning"))

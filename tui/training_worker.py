@@ -1,0 +1,111 @@
+"""The lab's training thread: one worker trains the lab's session — or a comparison's two
+sessions in lockstep (``tui/comparison.py``) — and never waits for the UI.
+
+A mixin of ``LabApp`` (``tui/app.py``): the worker publishes progress through the session
+(``LabSession.published``), which the app's refresh timer (or the comparison view's) picks up;
+keys stop it through a token and the session's ``interrupt()``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual import work
+from textual.worker import get_current_worker
+
+from tui import messages as msg
+from tui.panels.format import fmt_count
+from tui.screens.dialogs import ErrorDialog
+
+
+class TrainingWorker:
+    """The training thread's start, stop and end (see the module docstring)."""
+
+    @property
+    def training(self) -> bool:
+        return not self._train_done.is_set()
+
+    def start_training(self, until: str, trainee=None) -> None:
+        """Start the training worker on ``trainee``: the lab's session (by default) or a
+        ``Comparison`` (its two sessions in lockstep; the comparison view draws it)."""
+        if trainee is not None and trainee is not self.session:
+            self.trainee = trainee
+            self._train_token += 1
+            self._train_done.clear()
+            for session in trainee.sessions:
+                session.view.message = ""
+                session.view.progress = session.published = None
+            self._train(trainee, until, self._train_token)
+            return
+        session = self.trainee = self.session
+        self._train_token += 1
+        self.frames.next_frame = 0.0
+        self._train_done.clear()
+        session.view.status = "running"
+        session.view.message = ""
+        session.view.progress = session.published = None
+        session.sync_view()
+        self.mark_dirty(urgent=False)  # the status line at once, the panels in turn
+        self._train(session, until, self._train_token)
+
+    _start_training = start_training
+
+    @work(thread=True, exclusive=True, group="train", exit_on_error=False)
+    def _train(self, session, until: str, token: int) -> None:
+        """Train on the fast path until ``until`` ("continue" or "epoch") is reached, a breakpoint
+        fires, training diverges or the worker is cancelled. The thread never waits for the UI:
+        the session publishes its progress (``LabSession.published``), ``_tick`` picks it up."""
+        worker = get_current_worker()
+
+        def cancelled() -> bool:
+            return worker.is_cancelled or token != self._train_token
+
+        try:
+            if cancelled():  # stopped before this thread started: the session is not touched
+                return
+            status, message = session.train(until, cancelled=cancelled, progress=self.yielder)
+        finally:
+            self._train_done.set()
+        self.post_message(msg.TrainingStopped(status, message, token))
+
+    async def stop_training(self) -> None:
+        """Cancel the training worker and wait until its thread has finished its step."""
+        if not self.training:
+            return
+        # A stale token stops the thread; the worker is not cancelled, since a worker cancelled
+        # before its thread starts never runs it, and _train_done would never be set (a freeze).
+        self._train_token += 1  # its TrainingStopped message is now stale
+        trainee = self.trainee
+        trainee.interrupt()
+        while not self._train_done.is_set():
+            await asyncio.sleep(0.005)
+        trainee.training_ended()
+        if trainee is not self.session:  # a comparison: its view draws the pause
+            trainee.paused()
+            return
+        session = self.session
+        session.view.status = "paused"
+        session.view.progress = None
+        session.view.message = f"paused at step {fmt_count(session.run.trainer.steps_done)}"
+        session.sync_view()
+        self.mark_dirty()
+
+    def on_training_stopped(self, message: msg.TrainingStopped) -> None:
+        if message.token != self._train_token or self.session is None:
+            return
+        if self.trainee is not self.session:  # a comparison: each run's view has its status
+            self.trainee.training_ended()
+            stopped = getattr(self.screen, "training_stopped", None)
+            if stopped is not None:
+                stopped()
+            return
+        failed = message.status == "error"  # an exception in training; the run was kept
+        self.session.view.status = "paused" if failed else message.status
+        self.session.view.progress = None
+        self.session.view.message = message.message
+        self.session.sync_view()
+        self.mark_dirty()
+        if message.status == "diverged":
+            self.notify(message.message, title="Training diverged", severity="error", timeout=8)
+        if failed:
+            self.push_screen(ErrorDialog("Training stopped by an error", message.message))
