@@ -1,4 +1,4 @@
-"""Small words (issue 13.8): counts grouped everywhere (step and epoch alike), one example not
+"""Small words: counts grouped everywhere (step and epoch alike), one example not
 '1 examples', stops said in words with their figures (not config keys), one format for a
 fraction shown to people, the scale named once, a batch's rows listed, and the README's
 thresholds and keys as the code has them."""

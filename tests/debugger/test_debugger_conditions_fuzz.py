@@ -1,4 +1,4 @@
-"""Fuzzing the debugger's expression parser (issue 16, point 8): generated conditions and
+"""Fuzzing the debugger's expression parser: generated conditions and
 print expressions — from the grammar, slightly wrong, nested deep, or random text — parse or are
 refused with a one-line ConditionError; evaluated (and printed) at StepStart, mid-backward, at a
 StepEnd and mid-forward they give a value or one EvalError line; as breakpoints they stop or run.

@@ -1,4 +1,4 @@
-"""Nothing runs past the end of training (issue 16, point 6): every forward motion stops where
+"""Nothing runs past the end of training: every forward motion stops where
 training ends, does not move from there, and ``extend`` is the one explicit way on; x is known
 at StepStart."""
 

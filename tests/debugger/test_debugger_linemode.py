@@ -209,7 +209,7 @@ def test_numbers_of_thousands_of_digits_are_one_line_errors():
 
 
 def test_explain_wraps_equations_at_the_line_modes_width():
-    """At 40 columns no line of an explanation is wider (issue 13.2); equations break at their
+    """At 40 columns no line of an explanation is wider; equations break at their
     operators, so joining their lines gives the unwrapped text back."""
     from engine.debugger.formatting import cells
 

@@ -1,4 +1,4 @@
-"""Memory limits checked before allocating (issue 16, point 4): sizes that would need gigabytes
+"""Memory limits checked before allocating: sizes that would need gigabytes
 are one line naming the field, the need and the limit, with the way to raise it; nothing large is
 allocated first."""
 

@@ -1,5 +1,5 @@
 """Fuzzing: mutated scenario files either load as valid scenarios or raise ScenarioError, and
-a valid one builds a run that takes a step (issue 16, point 8; a bounded, deterministic budget —
+a valid one builds a run that takes a step (a bounded, deterministic budget —
 the campaign in tests/fuzz/ runs thousands). The strategies are ``tests/fuzz/fuzzing/``'s.
 
 Never a KeyError, TypeError, IndexError … from deep inside the loader, never a MemoryError.

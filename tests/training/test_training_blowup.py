@@ -1,4 +1,4 @@
-"""A finite blow-up is a divergence (issue 16, point 7): ``train dying-relu --set
+"""A finite blow-up is a divergence: ``train dying-relu --set
 training.lr=1e300`` ended with exit 0, 'train loss 4.05e+298 … the epoch limit was reached'."""
 
 from __future__ import annotations

@@ -48,7 +48,7 @@ def test_an_npz_declaring_a_huge_shape_is_refused_before_allocating(tmp_path):
 
 
 def test_an_npz_member_that_is_not_an_array_is_named(tmp_path):
-    """NumPy hands back such a member's bytes, and .dtype raised AttributeError (issue 16)."""
+    """NumPy hands back such a member's bytes, and .dtype raised AttributeError."""
     path = tmp_path / "odd.npz"
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("x.npy", b"hello, this is not an array")

@@ -1,4 +1,4 @@
-"""Fuzzing the data-file readers (issue 16, point 8): generated CSV and .npz files — malformed,
+"""Fuzzing the data-file readers: generated CSV and .npz files — malformed,
 binary, damaged, declaring huge arrays, holding objects — are read into a Dataset or refused
 with one ValueError line; never another exception, never past the time bound. A bounded,
 deterministic budget; the campaign in tests/fuzz/ runs thousands (``pytest -m fuzz``)."""

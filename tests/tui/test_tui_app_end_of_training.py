@@ -1,4 +1,4 @@
-"""The lab at the end of training (issue 16, point 6): space does not train past it, the status
+"""The lab at the end of training: space does not train past it, the status
 line says so and names x, which extends training by the scenario's epochs; a saved extension
 loads again."""
 

@@ -1,4 +1,4 @@
-"""Random keys never end the lab (issue 16, point 3): a few hundred keys drawn from the lab's own
+"""Random keys never end the lab: a few hundred keys drawn from the lab's own
 keys, the dialogs' and the palette's, at 80×24 and at 40×12 (where the lab asks for a larger
 terminal but its keys still work), with training running in between."""
 

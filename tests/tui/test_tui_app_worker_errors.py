@@ -1,4 +1,4 @@
-"""Errors in the lab's workers and commands become a dialog with the work kept (issue 16, point 3):
+"""Errors in the lab's workers and commands become a dialog with the work kept:
 the training worker had exit_on_error=True, so an exception in the training thread ended the lab
 with the unsaved run gone; the dialog workers ended it too."""
 

@@ -1,4 +1,4 @@
-"""Colours that hold in 256 and 16 colours (issue 13.7). With ``TERM=xterm-256color`` and no
+"""Colours that hold in 256 and 16 colours. With ``TERM=xterm-256color`` and no
 ``COLORTERM`` Textual draws in 256 colours and reduces every colour as Rich's ``downgrade``
 does; the blends of a class colour with the background became olive and teal bands and greys
 that belong to no class. Here the colours the Data panel and the network picture emit are

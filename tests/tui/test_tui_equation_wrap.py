@@ -1,4 +1,4 @@
-"""No silent truncation of equations (issue 13.2): in the Debugger panel, at 80×24 and
+"""No silent truncation of equations: in the Debugger panel, at 80×24 and
 120×40, every line of the explanation and of the pending update fits the column (nothing needs
 a horizontal scroll), and joining a wrapped equation's lines gives the equation back. The one
 wrapping function (``engine.debugger.formatting.wrap_equation``) is tested on its own too."""

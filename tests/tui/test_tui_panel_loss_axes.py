@@ -1,4 +1,4 @@
-"""Plots that do not mislead (issue 13.4): every curve is named, the log axis is labelled down
+"""Plots that do not mislead: every curve is named, the log axis is labelled down
 to the curve's minimum, a nearly flat loss is drawn nearly flat (and says how little it moves),
 a spike that presses the curve into the bottom row asks for the log scale, and the gradients'
 history strips do not magnify a level magnitude either."""

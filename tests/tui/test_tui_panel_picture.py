@@ -360,3 +360,18 @@ async def test_non_finite_values_are_said_and_do_not_set_the_scale():
         assert picture.shown.edge_scale == 2.0  # the largest finite |w| sets the scale
         x, y = cells_of(picture, ("weight", 1, 0, 1))[0]
         assert drawn_sign(picture, x, y) == -1  # the others are drawn as before
+
+
+async def test_the_launch_hint_is_whole_in_the_grid_beside_the_lesson():
+    """At 120×40 the Network panel shares the width with the Lesson column: the line saying what
+    space and s do is the longest form that fits, never one cut with an ellipsis."""
+    from tui.app import LabApp
+    from tui.panels.network_picture import LAUNCH_HINTS
+
+    app = LabApp("xor")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.3)
+        picture = app.query_one(NetworkPicture)
+        first = picture._caption(app.session.view, None).plain.splitlines()[0]
+        assert first in LAUNCH_HINTS
+        assert len(first) <= picture.size.width

@@ -1,4 +1,4 @@
-"""One sign for ΔW (issue 13.1): ΔW is the step an update subtracts, the Update event's
+"""One sign for ΔW: ΔW is the step an update subtracts, the Update event's
 ``step_W`` (W ← W − ΔW; η ∂C/∂W for plain SGD). At xor's Update(l=1) every ΔW figure the lab
 shows — the Debugger's arrays, its pending update, its explanation, the network picture — and
 the line mode's ``p step_W@1`` and ``explain`` have the sign of ``step_W``; the change

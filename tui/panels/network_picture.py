@@ -44,9 +44,14 @@ SIGN_COLOURS = {  # (positive, negative) for dark and light themes
     True: ("#E69F00", "#56B4E9"),
     False: ("#C25400", "#0061A8"),
 }
-LAUNCH_HINT = "space trains · s steps one event"
-"""The caption's first line while nothing has been run (at launch, after a reset)."""
-RUNNING_HINT = "training: space pauses, then s steps; + - change the speed"
+LAUNCH_HINTS = ("space trains · s steps one event", "space trains · s steps", "space trains")
+"""The caption's first line while nothing has been run (at launch, after a reset): the longest
+that fits the panel's width."""
+RUNNING_HINTS = (
+    "training: space pauses, then s steps; + - change the speed",
+    "space pauses · + - speed",
+    "space pauses",
+)
 LEVELS = 8  # strengths a tone is rounded to (styles are cached per level)
 NEUTRAL = 0.12  # how far the neutral grey of a zero value is from the background
 MUTED_MIX = 0.35  # how far "not computed" grey is from the background
@@ -274,9 +279,9 @@ class NetworkPicture(Widget, can_focus=True):
         if s.what:
             first.append(Content.styled(s.what, ACCENT))
         elif view.status == "idle" and not chosen:
-            first.append(Content.styled(LAUNCH_HINT, ACCENT))
+            first.append(Content.styled(_fitting(LAUNCH_HINTS, width), ACCENT))
         elif view.status == "running" and not chosen:
-            first.append(Content.styled(RUNNING_HINT, MUTED))
+            first.append(Content.styled(_fitting(RUNNING_HINTS, width), MUTED))
         second = [
             Content.assemble(f"{s.node_name}: {s.example.caption()}", (" [ ]", MUTED)),
             Content.assemble(
@@ -411,3 +416,8 @@ class NetworkPicture(Widget, can_focus=True):
             return
         size = self.shown.example.batch_size
         self.post_message(SelectExample((self.shown.example.index + delta) % size))
+
+
+def _fitting(hints: tuple[str, ...], width: int) -> str:
+    """The first of ``hints`` (longest first) that fits in ``width`` cells, else the last."""
+    return next((hint for hint in hints if len(hint) <= width), hints[-1])
