@@ -26,7 +26,8 @@ from engine.debugger import DebuggerError
 from engine.debugger.follow import stop_message
 from scenarios.compare import Pair, pair_of
 from tui.panels.format import fmt_count
-from tui.session import PUBLISH_HZ, LabSession
+from tui.session import LabSession
+from tui.session_training import PUBLISH_HZ
 
 EXACT_STEPS = 256  # one step per turn up to here
 TURN_STEPS = 8  # then this many per turn

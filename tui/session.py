@@ -21,10 +21,8 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Callable
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
-from time import monotonic
 
 import numpy as np
 
@@ -56,11 +54,11 @@ from tui.session_schema import (
     check_optimizer_state,
     check_run_values,
 )
+from tui.session_training import SessionTraining
 from tui.speed import Pacer
 from tui.view import LabView, TrainingSnapshot
 
 HISTORY_STEPS = 200  # how many recent steps ``back`` can reach
-PUBLISH_HZ = 15  # snapshots of training's progress a second, at most
 
 
 class SessionError(Exception):
@@ -78,7 +76,7 @@ class SessionFailure(SessionError):
     state and the message says so."""
 
 
-class LabSession:
+class LabSession(SessionTraining):
     """A scenario, its run and the debugger controller over it (see the module docstring)."""
 
     def __init__(self, scenario: Scenario, run, seed: int | None = None, edits=None, pacer=None):
@@ -224,116 +222,6 @@ class LabSession:
         except Exception as e:  # a bug: keep the run at its last good state, say what happened
             raise SessionFailure(self._failed(e).replace("Training stopped", "Stopped")) from None
         self.sync_view()
-
-    def train(
-        self,
-        until: str,
-        cancelled: Callable[[], bool],
-        progress: Callable[[float], None] | None = None,
-        announce: Callable[[], None] | None = None,
-    ) -> tuple[str, str]:
-        """Train from the current position: ``until`` is "continue" (until a breakpoint, the
-        stopping rules or the last epoch) or "epoch" (to the end of the current epoch).
-
-        Runs in a worker thread, which never waits for the UI: at most ``PUBLISH_HZ`` times a
-        second it publishes an immutable ``TrainingSnapshot`` of its progress (``published``)
-        and checks ``cancelled()`` (the training stops at the next step once it is true;
-        ``interrupt()`` stops it at the next step at once). ``progress(now)`` is called after
-        every step with the monotonic time. Returns the (status, message) to show.
-
-        It keeps to the speed of ``pacer`` (``tui.speed``): after every step it waits for the
-        step's time; at an animated speed the controller takes each step event by event, every
-        event is published (and ``announce()`` called, for the UI to draw it now rather than
-        at its next look), and the wait is shared out between the events. The lock
-        (``frozen``) is held meanwhile except during those waits. A new speed applies at once;
-        crossing the animation threshold ends the motion and the training goes on in the other
-        mode, from where it stands.
-        """
-        c = self.controller
-        c.clear_interrupt()  # before the check: an interrupt from now on stops this run
-        if cancelled():  # stopped before this run began
-            return "paused", ""
-        if self.run.stop_reason == "diverged":
-            return "diverged", self._divergence_message(None)
-        pacer = self.pacer
-        pacer.begin()
-        due = 0.0
-        animate = False
-        share = 1.0  # of a step's time, for each animated event (StepStart takes none)
-        last_loss = self.run.last_loss
-
-        def on_step(record) -> None:
-            nonlocal due, last_loss
-            last_loss = record.loss
-            now = monotonic()
-            if now >= due and not animate:
-                due = now + 1 / PUBLISH_HZ
-                self.publish(record)
-                if cancelled():
-                    c.interrupt()
-            if progress is not None:
-                progress(now)
-            if not animate:
-                pacer.wait()
-                if pacer.animating:
-                    c.interrupt()  # the speed came down to an animated one
-
-        def on_event(record, event) -> None:
-            if not animate:
-                return
-            self.publish(record, last_loss, event)
-            if event.kind != "step_start":
-                if announce is not None:
-                    announce()
-                self.lock.release()  # the UI draws this event meanwhile
-                try:
-                    pacer.wait(share)
-                finally:
-                    self.lock.acquire()
-            if cancelled() or not pacer.animating:
-                c.interrupt()
-
-        remove = (c.on_step(on_step), c.on_event(on_event))
-        try:
-            with np.errstate(all="ignore"):
-                while True:
-                    animate = pacer.animating
-                    share = 1 / max(c.position.n_events - 1, 1)
-                    with self.lock if animate else nullcontext():
-                        self.animating = animate
-                        try:
-                            if until == "epoch":
-                                stop = c.next_epoch(events=animate)
-                            else:
-                                stop = c.cont(events=animate)
-                        finally:
-                            self.animating = False
-                    switched = pacer.animating != animate
-                    if stop.reason != "interrupted" or cancelled() or not switched:
-                        break
-        except DebuggerError as e:  # e.g. a watch or condition the debugger refuses
-            return "paused", f"Training stopped: {e}"
-        except Exception as e:  # a bug or a failed allocation: keep the run, say what happened
-            return "error", self._failed(e)
-        finally:
-            for fn in remove:
-                fn()
-        return self._outcome(stop)
-
-    def publish(self, record, loss: float | None = None, event=None) -> None:
-        """Publish the training thread's progress at ``record`` (a StepRecord): after its step
-        (``event`` None or its StepEnd: the next step's η), or at ``event`` within an animated
-        step (its own η, its StepStart's, as ``rate_in_force``); ``loss``: the record's unless
-        given (within a step: the last step's)."""
-        params = tuple(layer.params for layer in self.run.net.layers)
-        if event is None or event.kind == "step_end":
-            lr = self.run.trainer.rate_after(record.step, record.epoch, record.batch)
-        else:
-            lr = record.events[0].lr
-        loss = record.loss if loss is None else loss
-        self.published = TrainingSnapshot(
-            record.step, record.epoch, record.batch, loss, lr, params, event
-        )
 
     def _failed(self, error: Exception) -> str:
         """After an exception in training: the run back at its last good step (``recover``),

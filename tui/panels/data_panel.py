@@ -203,25 +203,8 @@ def render_field(
     if palette.shaded:
         return Field(_shaded_lines(cls_rows, lvl_rows, marks, palette))
     for r in range(0, rows - 1, 2):
-        parts: list[Segment] = []
-        text, style = "", None
-        top_c, top_l, bot_c, bot_l = cls_rows[r], lvl_rows[r], cls_rows[r + 1], lvl_rows[r + 1]
-        for c in range(cols):
-            bottom = (bot_c[c], bot_l[c])
-            k = marks.get((r // 2, c))
-            if k is not None:
-                char, cell = "●", palette.point(k, bottom)
-            else:
-                char, cell = "▀", palette.cell((top_c[c], top_l[c]), bottom)
-            if cell is style:  # runs of equal cells become one span (cheaper to draw)
-                text += char
-                continue
-            if style is not None:
-                parts.append(Segment(text, style))
-            text, style = char, cell
-        if style is not None:
-            parts.append(Segment(text, style))
-        lines.append(Strip(parts, cols))
+        pair = (cls_rows[r], lvl_rows[r], cls_rows[r + 1], lvl_rows[r + 1])
+        lines.append(Strip(_spans(_half_blocks(*pair, marks, r // 2, palette)), cols))
     return Field(lines)
 
 
@@ -230,26 +213,8 @@ def _shaded_lines(cls_rows, lvl_rows, marks, palette: Palette) -> list[Strip]:
     colour on the background, ``░▒▓`` by strength; a point as ``●`` (or a ``█`` pixel)."""
     lines = []
     for r in range(0, len(cls_rows) - 1, 2):
-        parts: list[Segment] = []
-        text, style = "", None
-        top_c, top_l, bot_c, bot_l = cls_rows[r], lvl_rows[r], cls_rows[r + 1], lvl_rows[r + 1]
-        for c in range(len(top_c)):
-            k = marks.get((r // 2, c))
-            if k is not None:
-                char, cell = "●", palette.point(k, (top_c[c], top_l[c]))
-            elif bot_l[c] == POINT:  # a point drawn as a pixel in the lower half
-                char, cell = palette.shade(bot_c[c], POINT)
-            else:
-                char, cell = palette.shade(top_c[c], top_l[c])
-            if cell is style:
-                text += char
-                continue
-            if style is not None:
-                parts.append(Segment(text, style))
-            text, style = char, cell
-        if style is not None:
-            parts.append(Segment(text, style))
-        lines.append(Strip(parts, len(top_c)))
+        pair = (cls_rows[r], lvl_rows[r], cls_rows[r + 1], lvl_rows[r + 1])
+        lines.append(Strip(_spans(_shades(*pair, marks, r // 2, palette)), len(pair[0])))
     return lines
 
 
@@ -529,3 +494,44 @@ def _color(value: str | None, default: str) -> Color:
 
 def _style(color: Color) -> Style:
     return Style(foreground=color, bold=True)
+
+
+def _half_blocks(top_c, top_l, bot_c, bot_l, marks, row: int, palette: Palette):
+    """The (character, style) cells of one row of half blocks: ``▀`` with the upper pixel as
+    its colour and the lower as its background, or a point's ``●``."""
+    for c in range(len(top_c)):
+        k = marks.get((row, c))
+        if k is not None:
+            yield "●", palette.point(k, (bot_c[c], bot_l[c]))
+        else:
+            yield "▀", palette.cell((top_c[c], top_l[c]), (bot_c[c], bot_l[c]))
+
+
+def _shades(top_c, top_l, bot_c, bot_l, marks, row: int, palette: Palette):
+    """The (character, style) cells of one shaded row: the upper pixel's shade, a point's ``●``,
+    or a point drawn as a pixel in the lower half."""
+    for c in range(len(top_c)):
+        k = marks.get((row, c))
+        if k is not None:
+            yield "●", palette.point(k, (top_c[c], top_l[c]))
+        elif bot_l[c] == POINT:
+            yield palette.shade(bot_c[c], POINT)
+        else:
+            yield palette.shade(top_c[c], top_l[c])
+
+
+def _spans(cells) -> list[Segment]:
+    """(character, style) cells as segments, a run of cells of one style as one segment (cheaper
+    to draw)."""
+    parts: list[Segment] = []
+    text, style = "", None
+    for char, cell in cells:
+        if cell is style:
+            text += char
+            continue
+        if style is not None:
+            parts.append(Segment(text, style))
+        text, style = char, cell
+    if style is not None:
+        parts.append(Segment(text, style))
+    return parts
