@@ -14,8 +14,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 
+from engine.loss_names import labelled
 from tui.panels.base import MUTED, Panel, Show
-from tui.panels.format import fmt, fmt_count
+from tui.panels.format import fmt_count
 from tui.panels.gradients_panel import (
     BAND_STYLES,
     BANDS,
@@ -49,7 +50,7 @@ def run_key(i: int, name: str) -> Content:
 
 
 def status_line(i: int, name: str, view) -> Content:
-    """Run ``i``'s name, status, counters and last loss, and its message."""
+    """Run ``i``'s name, status, counters and its last step's batch loss, and its message."""
     step, epoch, _, loss = counters(view)
     status = view.status
     style = {"diverged": "$text-error", "stopped": "$text-success", "running": "$text-accent"}
@@ -60,7 +61,7 @@ def status_line(i: int, name: str, view) -> Content:
         (f"  epoch {epoch}  step {fmt_count(step)}", MUTED),
     ]
     if loss is not None:
-        parts.append((f"  loss {fmt(loss)}", ""))
+        parts.append((f"  {labelled('batch_loss', loss)}", ""))
     if view.message and status != "running":
         parts.append((f"  {view.message}", MUTED))
     return Content.assemble(*parts)
