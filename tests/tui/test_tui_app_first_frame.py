@@ -7,7 +7,7 @@ import gc
 
 from textual.screen import Screen
 
-from tui.panels.data_panel import Field
+from tui.panels.data_field import Field
 from tui.panels.loss_panel import START_HINT
 from tui.panels.network_picture import NetworkPicture
 

@@ -14,7 +14,8 @@ from textual.color import Color
 from textual.widgets import Static
 
 from tui.panels import data_panel, network_picture
-from tui.panels.data_panel import CLASS_COLORS, DataPanel, Palette
+from tui.panels.data_field import CLASS_COLORS, Palette
+from tui.panels.data_panel import DataPanel
 from tui.panels.network_panel import NetworkPanel
 from tui.panels.network_picture import NetworkPicture
 from tui.panels.tints import hue_and_saturation, hue_gap, reduce

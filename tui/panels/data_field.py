@@ -1,0 +1,252 @@
+"""The Data panel's picture of the input plane: the network's prediction over a grid, as
+half-block cells ("▀": two pixels per cell, a foreground and a background colour), each pixel
+tinted by its predicted class and the confidence (``Palette``, from the theme and
+``tints.ramp`` for the colour system; ░▒▓ shades in 16 colours), the training points on top.
+
+``render_field`` turns pixels into a ``Field`` (a Textual ``Visual`` of ready strips);
+``DataPanel`` (``data_panel.py``) decides what to draw and when.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from rich.segment import Segment
+from rich.style import Style as RichStyle
+from textual.color import Color
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import Visual
+
+from tui.panels.tints import ramp
+
+CLASS_COLORS = ("primary", "accent", "success", "error", "secondary", "warning")
+"""Theme variables for classes 0, 1, 2, …; further classes repeat the palette."""
+MAX_TINT = 0.55  # how far a fully confident pixel moves from the background to its class colour
+MIN_TINT = 0.2
+"""How far the least confident pixel moves: enough that the predicted class (and so the decision
+boundary) shows even for an untrained network, whose outputs are all near ½ — with tints from 0
+the plane of a fresh network was one colour (in 256 colours exactly the background's)."""
+LEVELS = 12  # tint strengths (styles are cached per class and level)
+SHADES = "░▒▓"  # strengths in 16 colours, faint to strong
+POINT = LEVELS  # the "level" of a pixel holding a data point: the class colour itself
+GLYPH_SHARE = 8  # points are drawn as "●" when at most one cell in 8 holds one
+
+
+def confidence_of(values: np.ndarray, encoding: str) -> np.ndarray:
+    """How sure each prediction is, in [0, 1] (a display transform of the network's outputs):
+    softmax rows → (top − 1/k) / (1 − 1/k); one sigmoid unit → |a − ½|·2; a class index
+    regressed by one unit → 1 − 2·|a − round(a)|."""
+    a = np.asarray(values, dtype=np.float64)
+    if a.shape[-1] > 1:
+        k = a.shape[-1]
+        confidence = (np.max(a, axis=-1) - 1.0 / k) / (1.0 - 1.0 / k)
+    elif encoding == "index":
+        confidence = 1.0 - 2.0 * np.abs(a[..., 0] - np.rint(a[..., 0]))
+    else:
+        confidence = np.abs(a[..., 0] - 0.5) * 2
+    return np.nan_to_num(np.clip(confidence, 0.0, 1.0), nan=0.0)
+
+
+def resample(field: np.ndarray, rows: int, cols: int) -> np.ndarray:
+    """A (R, R) grid (row j = j-th y, increasing) → (rows, cols) pixels, row 0 at the top."""
+    R_y, R_x = field.shape[:2]
+    j = np.rint(np.linspace(R_y - 1, 0, rows)).astype(np.int64)
+    i = np.rint(np.linspace(0, R_x - 1, cols)).astype(np.int64)
+    return field[j][:, i]
+
+
+def pixel_of(value: float, axis: np.ndarray, n: int) -> int | None:
+    """The pixel (0 … n−1) of ``value`` along an increasing axis drawn with n pixels."""
+    lo, hi = float(axis[0]), float(axis[-1])
+    if not math.isfinite(value) or hi <= lo:
+        return None
+    k = int(round((value - lo) / (hi - lo) * (n - 1)))
+    return k if 0 <= k < n else None
+
+
+class Palette:
+    """Theme colours for classes and tints in a colour system (``tints.color_system``), with a
+    cache of cell styles. ``shaded``: the strength is drawn with ``SHADES`` in the class colour
+    on the background (16 colours, or one of the first ``n_classes`` classes with no tint of its
+    hue in 256)."""
+
+    def __init__(
+        self, variables: dict[str, str], system: str = "truecolor", n_classes: int | None = None
+    ):
+        self.background = theme_color(
+            variables.get("surface") or variables.get("background"), "#1e1e1e"
+        )
+        self.classes = [
+            theme_color(variables.get(name), default)
+            for name, default in zip(
+                CLASS_COLORS, ("#0178D4", "#ffa62b", "#4EBF71", "#ba3c5b", "#004578", "#ffa62b")
+            )
+        ]
+        self.system = system
+        self.tints = [
+            ramp(self.background, colour, LEVELS, system, lowest=MIN_TINT, reach=MAX_TINT)
+            for colour in self.classes
+        ]
+        used = zip(self.classes[: n_classes or len(self.classes)], self.tints)
+        self.shaded = system == "standard" or any(colour in tints for colour, tints in used)
+        self._styles: dict = {}
+
+    def tint(self, cls: int, level: int) -> Color:
+        """Pixel colour of class ``cls`` at tint ``level`` (0 = faintest … LEVELS − 1;
+        ``POINT``: the class colour itself, for a data point)."""
+        k = cls % len(self.classes)
+        return self.classes[k] if level == POINT else self.tints[k][level]
+
+    def shade(self, cls: int, level: int) -> tuple[str, RichStyle]:
+        """The character and style of a cell of class ``cls`` at ``level`` when ``shaded``:
+        ``░▒▓`` by strength (a point: ``█``) in the class colour on the background."""
+        key = ("shade", cls, level)
+        style = self._styles.get(key)
+        if style is None:
+            colour = self.classes[cls % len(self.classes)]
+            style = Style(background=self.background, foreground=colour).rich_style
+            self._styles[key] = style
+        char = "█" if level == POINT else SHADES[level * len(SHADES) // LEVELS]
+        return char, style
+
+    def cell(self, top: tuple[int, int], bottom: tuple[int, int]) -> RichStyle:
+        """Style of a half-block cell: "▀" in the top pixel's colour on the bottom pixel's."""
+        key = (top, bottom)
+        style = self._styles.get(key)
+        if style is None:
+            style = Style(background=self.tint(*bottom), foreground=self.tint(*top)).rich_style
+            self._styles[key] = style
+        return style
+
+    def point(self, cls: int, under: tuple[int, int]) -> RichStyle:
+        key = ("point", cls, under)
+        style = self._styles.get(key)
+        if style is None:
+            style = Style(
+                background=self.background if self.shaded else self.tint(*under),
+                foreground=self.classes[cls % len(self.classes)],
+                bold=True,
+            ).rich_style
+            self._styles[key] = style
+        return style
+
+
+class Field(Visual):
+    """The picture of the input plane, as the screen's lines: ``render_field`` builds them once
+    per redraw and painting only hands them over (no text layout, which cost 5–35 ms a paint)."""
+
+    def __init__(self, lines: list[Strip]) -> None:
+        self.lines = lines
+
+    @property
+    def plain(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+    def styles(self) -> list[RichStyle | None]:
+        """The style of every run of equal cells, row by row."""
+        return [segment.style for line in self.lines for segment in line]
+
+    def render_strips(self, width, height, style, options) -> list[Strip]:
+        return self.lines
+
+    def get_optimal_width(self, rules, container_width: int) -> int:
+        return max((line.cell_length for line in self.lines), default=0)
+
+    def get_height(self, rules, width: int) -> int:
+        return len(self.lines)
+
+
+def render_field(
+    classes: np.ndarray,
+    confidence: np.ndarray,
+    points: list[tuple[int, int, int]],
+    palette: Palette,
+) -> Field:
+    """Pixels (rows × cols, row 0 at the top, rows even) as half-block cells, points on top.
+
+    ``points`` are (pixel row, pixel column, class). A few points are drawn as "●" in their
+    class colour over the cell; many (more than one cell in ``GLYPH_SHARE``) as pixels in their
+    full class colour, so the field between them stays visible.
+    """
+    rows, cols = classes.shape
+    levels = np.rint(confidence * (LEVELS - 1)).astype(np.int64)
+    glyphs = len(points) * GLYPH_SHARE <= (rows // 2) * cols
+    marks: dict[tuple[int, int], int] = {}
+    if glyphs:
+        marks = {(r // 2, c): k for r, c, k in points}
+    else:
+        classes = classes.copy()
+        for r, c, k in points:
+            classes[r, c], levels[r, c] = k, POINT
+    lines = []
+    cls_rows, lvl_rows = classes.tolist(), levels.tolist()
+    if palette.shaded:
+        return Field(_shaded_lines(cls_rows, lvl_rows, marks, palette))
+    for r in range(0, rows - 1, 2):
+        pair = (cls_rows[r], lvl_rows[r], cls_rows[r + 1], lvl_rows[r + 1])
+        lines.append(Strip(_spans(_half_blocks(*pair, marks, r // 2, palette)), cols))
+    return Field(lines)
+
+
+def _shaded_lines(cls_rows, lvl_rows, marks, palette: Palette) -> list[Strip]:
+    """The cells of a shaded picture: one pixel per cell (the upper of each pair), its class
+    colour on the background, ``░▒▓`` by strength; a point as ``●`` (or a ``█`` pixel)."""
+    lines = []
+    for r in range(0, len(cls_rows) - 1, 2):
+        pair = (cls_rows[r], lvl_rows[r], cls_rows[r + 1], lvl_rows[r + 1])
+        lines.append(Strip(_spans(_shades(*pair, marks, r // 2, palette)), len(pair[0])))
+    return lines
+
+
+def theme_color(value: str | None, default: str) -> Color:
+    try:
+        return Color.parse(value) if value else Color.parse(default)
+    except Exception:
+        return Color.parse(default)
+
+
+def dot_style(color: Color) -> Style:
+    return Style(foreground=color, bold=True)
+
+
+def _half_blocks(top_c, top_l, bot_c, bot_l, marks, row: int, palette: Palette):
+    """The (character, style) cells of one row of half blocks: ``▀`` with the upper pixel as
+    its colour and the lower as its background, or a point's ``●``."""
+    for c in range(len(top_c)):
+        k = marks.get((row, c))
+        if k is not None:
+            yield "●", palette.point(k, (bot_c[c], bot_l[c]))
+        else:
+            yield "▀", palette.cell((top_c[c], top_l[c]), (bot_c[c], bot_l[c]))
+
+
+def _shades(top_c, top_l, bot_c, bot_l, marks, row: int, palette: Palette):
+    """The (character, style) cells of one shaded row: the upper pixel's shade, a point's ``●``,
+    or a point drawn as a pixel in the lower half."""
+    for c in range(len(top_c)):
+        k = marks.get((row, c))
+        if k is not None:
+            yield "●", palette.point(k, (top_c[c], top_l[c]))
+        elif bot_l[c] == POINT:
+            yield palette.shade(bot_c[c], POINT)
+        else:
+            yield palette.shade(top_c[c], top_l[c])
+
+
+def _spans(cells) -> list[Segment]:
+    """(character, style) cells as segments, a run of cells of one style as one segment (cheaper
+    to draw)."""
+    parts: list[Segment] = []
+    text, style = "", None
+    for char, cell in cells:
+        if cell is style:
+            text += char
+            continue
+        if style is not None:
+            parts.append(Segment(text, style))
+        text, style = char, cell
+    if style is not None:
+        parts.append(Segment(text, style))
+    return parts
