@@ -15,6 +15,7 @@ from time import monotonic
 import numpy as np
 
 from engine.debugger import DebuggerError
+from tui.speed import MAX
 from tui.view import TrainingSnapshot
 
 PUBLISH_HZ = 15  # snapshots of training's progress a second, at most
@@ -71,7 +72,7 @@ class SessionTraining:
                     c.interrupt()
             if progress is not None:
                 progress(now)
-            if not animate:
+            if not animate and pacer.speed != MAX:  # at full speed there is nothing to keep to
                 pacer.wait()
                 if pacer.animating:
                     c.interrupt()  # the speed came down to an animated one

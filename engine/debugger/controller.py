@@ -71,7 +71,7 @@ from . import ending
 from .breakpoints import Breakpoint, Breakpoints, breakpoints_from_scenario
 from .conditions import Expression, parse_condition, parse_expression
 from .errors import DebuggerError
-from .mover import Mover
+from .mover import Mover, never
 from .stops import STOP_REASONS, Stop  # noqa: F401 (importable from here, as before)
 from .timeline import CHECKPOINT_EVERY, HISTORY, KEEP_EVENTS, StepRecord, Timeline
 from .view import View
@@ -313,7 +313,7 @@ class Controller(Mover):
         """Until a breakpoint, a non-finite value, the end of training or ``interrupt()``.
         ``events``: every step event by event, through the ``on_event`` listeners (to show each
         one), never on the fast path; the same numbers either way."""
-        return self._move(lambda rec, ev: False, coarse=True, events=events)
+        return self._move(never, coarse=True, events=events)
 
     def run(self, n: int) -> Stop:
         """Complete n steps (mid-step, the current step counts as the first)."""
@@ -326,7 +326,7 @@ class Controller(Mover):
         expr = (
             condition if isinstance(condition, Expression) else parse_condition(condition, self.L)
         )
-        return self._move(lambda rec, ev: False, coarse=True, until=expr)
+        return self._move(never, coarse=True, until=expr)
 
     def to_event(self, kind: str, layer: int | None = None) -> Stop:
         """Forward to the next event of ``kind`` (of layer ``layer``; None: any layer), in this

@@ -279,24 +279,28 @@ class Mover:
         """Whole steps on the fast path from a StepEnd (see the module docstring).
 
         Per step: ``trainer.step()``, a small record appended to the ring, a checkpoint every
-        ``checkpoint_every`` steps, the step's non-finite check, and only the checks that are set
-        (conditions, until, the end of training). Statistics are computed only when a condition
-        reads them, and for the step the loop stops at.
+        ``checkpoint_every`` steps, the ``on_step`` listeners, the step's non-finite check, and
+        only the checks that are set (conditions, until, the stop rule, the end of training) —
+        the rest of this loop is what training in the debugger costs beyond ``Run.fit`` (the
+        lab trains here), so nothing runs per step that no one asked for. Statistics are
+        computed only when a condition reads them, and for the step the loop stops at.
         """
         self._trainer_at(self._rec.step)
         tr, tl = self.trainer, self.timeline
-        append, records = tl.records.append, tl.records
+        take_step, snapshot = tr.step, tr.snapshot
+        append, records, add_checkpoint = tl.records.append, tl.records, tl.add_checkpoint
         every = tl.checkpoint_every
         nan_on = self.breakpoints.nan.enabled
         ctx = FastContext(self)
-        checks = bool(at_ends or until is not None or self.stop_rule is not None)
         rule = self.stop_rule
         # a quick look first; the full check (hit counts, messages) only when one is true
         quick = [bp.condition.quick for bp in at_ends]
         if until is not None:
             quick.append(until.quick)
-        max_steps, max_epochs = self.max_steps, self.max_epochs
+        max_steps = -1 if self.max_steps is None else self.max_steps  # s is never -1
+        max_epochs = self.max_epochs
         listeners = self._on_step
+        aimless = target is never  # ``cont``: only the checks stop it
         prev_loss = self._rec.loss
         s = tr.steps_done
         rec = self._rec
@@ -307,12 +311,12 @@ class Mover:
                     self._interrupt = False  # consumed
                     self._rec, self._index = rec, self._n_events - 1
                     return Stop("interrupted", self.position, "Interrupted.")
-                result = tr.step()
+                result = take_step()
                 s += 1
                 rec = new_record(s, tr.epoch, tr.batch, result.loss, result.finite)
                 append(rec)
-                if s % every == 0:
-                    tl.add_checkpoint(s, tr.snapshot())
+                if not s % every:
+                    add_checkpoint(s, snapshot())
                 for fn in listeners:
                     fn(rec)
                 if nan_on and not result.finite and self.learner.really_non_finite():
@@ -320,22 +324,22 @@ class Mover:
                     stop = self._nan_at_step_end(rec, events=False)
                     if stop is not None:
                         return stop
-                if checks:
+                # the stop rule is asked here and again by the full check when it answers
+                need = rule is not None and rule(rec) is not None
+                if quick and not need:
                     ctx.set(rec, prev_loss)
-                    # the stop rule is asked here and again by the full check when it answers
-                    need = (rule is not None and rule(rec) is not None) or any_true(quick, ctx)
-                else:
-                    need = False
+                    need = any_true(quick, ctx)
                 if (
                     need
                     or s == max_steps
                     or (rec.epoch == max_epochs and rec.batch == tr.batches_per_epoch)
                 ):
                     self._rec, self._index = rec, self._n_events - 1
+                    ctx.set(rec, prev_loss)
                     stop = self._step_end_checks(rec, ctx, at_ends, until)
                     if stop is not None:
                         return stop
-                if target(rec, _AT_STEP_END):
+                if not aimless and target(rec, _AT_STEP_END):
                     self._rec, self._index = rec, self._n_events - 1
                     return Stop("done", self.position)
                 prev_loss = result.loss
@@ -490,6 +494,11 @@ class Mover:
                 stop.details,
             )
         return stop
+
+
+def never(rec, ev) -> bool:
+    """The target of a motion that only its checks stop (``cont``, ``until``)."""
+    return False
 
 
 def any_true(evaluators, ctx) -> bool:
