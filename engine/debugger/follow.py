@@ -31,7 +31,10 @@ def follow_run(run, *, history_field: str | None = None, **options) -> Controlle
     history = options.get("history", 100)
     check_step_back(run, history, history_field or f"the step-back history ({history:,} steps)")
     controller = Controller(
-        run.trainer, max_epochs=run.stop.epochs, stop=lambda record: stop_message(run), **options
+        run.trainer,
+        max_epochs=run.stop.epochs,
+        stop=lambda record: run.stop_reason and stop_message(run),  # asked after every step
+        **options,
     )
     controller.on_step(lambda record: run.record_step(record.loss, record.finite, record.events))
     controller.on_rewind(lambda step: _rewind(run, step))

@@ -9,6 +9,7 @@ to ``_move``. The state it works on is set up by ``Controller.__init__``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from time import monotonic
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -279,17 +280,19 @@ class Mover:
         """Whole steps on the fast path from a StepEnd (see the module docstring).
 
         Per step: ``trainer.step()``, a small record appended to the ring, a checkpoint every
-        ``checkpoint_every`` steps, the ``on_step`` listeners, the step's non-finite check, and
-        only the checks that are set (conditions, until, the stop rule, the end of training) —
-        the rest of this loop is what training in the debugger costs beyond ``Run.fit`` (the
-        lab trains here), so nothing runs per step that no one asked for. Statistics are
-        computed only when a condition reads them, and for the step the loop stops at.
+        ``checkpoint_every`` steps (and ``checkpoint_gap`` seconds: ``timeline.py``), the
+        ``on_step`` listeners, the step's non-finite check, and only the checks that are set
+        (conditions, until, the stop rule, the end of training) — the rest of this loop is
+        what training in the debugger costs beyond ``Run.fit`` (the lab trains here), so
+        nothing runs per step that no one asked for. Statistics are computed only when a
+        condition reads them, and for the step the loop stops at.
         """
         self._trainer_at(self._rec.step)
         tr, tl = self.trainer, self.timeline
         take_step, snapshot = tr.step, tr.snapshot
         append, records, add_checkpoint = tl.records.append, tl.records, tl.add_checkpoint
-        every = tl.checkpoint_every
+        every, gap = tl.checkpoint_every, tl.checkpoint_gap
+        next_checkpoint = 0.0  # the first multiple of ``every`` takes one
         nan_on = self.breakpoints.nan.enabled
         ctx = FastContext(self)
         rule = self.stop_rule
@@ -315,8 +318,9 @@ class Mover:
                 s += 1
                 rec = new_record(s, tr.epoch, tr.batch, result.loss, result.finite)
                 append(rec)
-                if not s % every:
+                if not s % every and (now := monotonic()) >= next_checkpoint:
                     add_checkpoint(s, snapshot())
+                    next_checkpoint = now + gap
                 for fn in listeners:
                     fn(rec)
                 if nan_on and not result.finite and self.learner.really_non_finite():

@@ -71,6 +71,26 @@ def test_back_after_fast_steps_then_resume(reference):
     assert_matches(collect(c, N_STEPS), reference)
 
 
+def test_quick_fast_steps_space_their_checkpoints_and_back_still_replays_exactly(reference):
+    """On the fast path two checkpoints are ``checkpoint_gap`` seconds of training apart at
+    least (quick steps: one every 16 cost 1–2% of the speed); a back replays from further."""
+    c = Controller(FACTORY(), checkpoint_every=2)
+    c.timeline.checkpoint_gap = 1e9  # as if the steps took no time: the first multiple only
+    c.run(7)
+    assert [done for done, _ in c.timeline.checkpoints] == [2]
+    c.back(40)  # into step 5, replayed from step 2's checkpoint
+    assert c.position.step == 5
+    assert_matches({where(c): c.event}, reference)
+    assert_matches(collect(c, N_STEPS), reference)
+
+
+def test_slow_fast_steps_take_a_checkpoint_every_checkpoint_every_steps():
+    c = Controller(FACTORY(), checkpoint_every=2)
+    c.timeline.checkpoint_gap = 0.0  # as if each step took longer than the gap
+    c.run(7)
+    assert [done for done, _ in c.timeline.checkpoints] == [2, 4, 6]
+
+
 def test_parameters_after_back_and_resume_equal_a_straight_run():
     straight = FACTORY()
     for _ in range(N_STEPS):
