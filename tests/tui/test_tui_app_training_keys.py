@@ -119,3 +119,36 @@ async def test_the_debugger_position_follows_training_as_the_status_line_does(la
         first = shown_step()
         await _until(lambda: shown_step() > first + 100)  # not frozen at the step it started
         await app.stop_training()
+
+
+async def test_training_frames_draw_the_status_line_and_each_moving_panel_in_turns(lab_app):
+    """A screen update renders every widget in the box around all it changed, so the status
+    line (the top row) and a panel further down are never drawn in the same progress frame;
+    the panels training moves and the Debugger's position line still all come round."""
+    app = lab_app("xor", overrides=NEVER_STOP)
+    async with app.run_test(size=WIDE) as pilot:
+        await _training(pilot)
+        frames, shown = app.frames, []
+        draw, status = frames._draw, app.status_bar.show
+
+        def each_frame(*args) -> None:
+            shown.append([])
+            draw(*args)
+
+        def noting(name, fn):
+            return lambda view: (shown[-1].append(name) if shown else None, fn(view))[1]
+
+        frames._draw = each_frame
+        app.status_bar.show = noting("status", status)
+        for name in ("loss", "gradients", "data", "network"):
+            panel = app.panels[name]
+            panel.refresh_view = noting(name, panel.refresh_view)
+        debugger = app.panels["debugger"]
+        debugger.show_position = noting("position", debugger.show_position)
+        await _until(lambda: len(shown) >= 14, timeout=10.0)
+        await app.stop_training()
+    progress = shown[:14]
+    assert ["status"] in progress
+    moving = [frame for frame in progress if frame != ["status"]]
+    assert all(len(frame) == 1 and frame[0] != "status" for frame in moving), progress
+    assert {frame[0] for frame in moving} == {"loss", "gradients", "data", "network", "position"}
