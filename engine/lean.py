@@ -34,7 +34,7 @@ from sys import getrefcount
 
 import numpy as np
 
-from .arrays import frozen, vdot
+from .arrays import buffer, frozen, vdot
 from .layers import backpropagate, gradients, hidden_delta, linear
 from .learner import StepResult, global_norm
 from .optimizers import EMPTY
@@ -65,7 +65,9 @@ class Flat:
 
     def __init__(self, shapes, dtype, handed_out: bool = False):
         sizes = [math.prod(shape) for shape in shapes]
-        self.data = np.empty(sum(sizes), dtype)
+        self.data = buffer(sum(sizes), dtype)
+        # what views of ``data`` refer to: the allocation ``data`` may be a view of
+        self._owner = self.data if self.data.base is None else self.data.base
         self.views = []
         self._slices = []
         offset = 0
@@ -83,7 +85,7 @@ class Flat:
 
     def rebase(self) -> None:
         """Count the references held now as this object's own (after building on it)."""
-        self._base_refs = getrefcount(self.data)
+        self._base_refs = getrefcount(self._owner)
         self._refs = list(map(getrefcount, self._counted))
 
     def load(self, arrays) -> None:
@@ -94,7 +96,7 @@ class Flat:
     def free(self) -> bool:
         """Nothing but this object holds the array, a view of it or one of its dicts."""
         return (
-            getrefcount(self.data) == self._base_refs
+            getrefcount(self._owner) == self._base_refs
             and list(map(getrefcount, self._counted)) == self._refs
         )
 
@@ -135,12 +137,23 @@ POOL_BYTES = 1 << 27  # … as long as they are small: a free one costs its memo
 
 
 class _Workspace:
-    """The buffers of one batch size: zˡ, aˡ, σ′(zˡ), δˡ and ∂C/∂aˡ for l = 1…L."""
+    """The buffers of one batch size: zˡ, aˡ and δˡ for l = 1…L, and one scratch array shared by
+    the layers, which holds ∂C/∂aˡ on its way to δˡ = ∂C/∂aˡ ⊙ σ′(zˡ) (σ′ is written into δˡ's
+    buffer first). Fewer buffers than values: what the step touches stays in the cache (σ′ is
+    computed again, by the same function, when the statistics are read)."""
 
     def __init__(self, sizes, B: int, dtype):
-        self.Z, self.A, self.S, self.D, self.GA = (
-            [np.empty((B, n), dtype) for n in sizes] for _ in range(5)
-        )
+        block = buffer(B * (3 * sum(sizes) + max(sizes)), dtype)  # one allocation for all
+        offset = 0
+
+        def take(n: int) -> np.ndarray:
+            nonlocal offset
+            offset += B * n
+            return block[offset - B * n : offset].reshape(B, n)
+
+        self.Z, self.A, self.D = ([take(n) for n in sizes] for _ in range(3))
+        scratch = block[offset:]
+        self.GA = [scratch[: B * n].reshape(B, n) for n in sizes]
 
 
 class _Evaluation:
@@ -312,7 +325,7 @@ class LeanStep:
         ws = self.workspaces.get(x.shape[0])
         if ws is None:
             ws = self.workspaces[x.shape[0]] = _Workspace(self.sizes, x.shape[0], self.dtype)
-        Z, A, S, D, GA = ws.Z, ws.A, ws.S, ws.D, ws.GA
+        Z, A, D, GA = ws.Z, ws.A, ws.D, ws.GA
         old, G, slope = self.cur, self.G, self.slope
         assert old is not None  # step() took over the parameters in force
         spare = self.spare
@@ -334,7 +347,7 @@ class LeanStep:
             delta = loss_fn.fused_delta(z, a, y, D[-1])
         else:
             g = loss_fn.grad_a(z, a, y, GA[-1])
-            delta = hidden_delta(g, slope[-1](z, a, S[-1]), D[-1])
+            delta = hidden_delta(g, slope[-1](z, a, D[-1]), D[-1])
 
         # backward: ∂C/∂Wˡ, ∂C/∂bˡ, then δˡ⁻¹ = (δˡ Wˡ) ⊙ σ′(zˡ⁻¹)
         GW, Gb, W = G.W, G.b, old.W
@@ -345,7 +358,7 @@ class LeanStep:
                 np.add(GW[l], learner.penalty_grad(W[l], pen.W[l], pen2.W[l]), GW[l])
             if l:
                 g = backpropagate(delta, W[l], GA[l - 1])
-                delta = hidden_delta(g, slope[l - 1](Z[l - 1], A[l - 1], S[l - 1]), D[l - 1])
+                delta = hidden_delta(g, slope[l - 1](Z[l - 1], A[l - 1], D[l - 1]), D[l - 1])
 
         # clipping, weight decay
         used, before, clipped = G.data, 0.0, False
@@ -357,6 +370,9 @@ class LeanStep:
         # the optimizer's rule, once for all parameters
         out = self.out
         out["p"] = new.data
+        # ΔP = η g needs no array of its own when the statistics derive ‖ΔW‖ from ‖∂C/∂W‖
+        # (plain SGD): the rule writes it where the new parameters go, then subtracts in place
+        out["step"] = self.STEP.data if learner.step_scale(clipped, lr) is None else new.data
         state_new = None
         if self.state_names:
             state_new = self._state_buffers(out)
@@ -423,8 +439,12 @@ class LeanStep:
         """What the last step's statistics are computed from (valid until the next step)."""
         ws, prev, cur = self.ws, self.prev, self.cur
         assert ws is not None and prev is not None and cur is not None  # a step was taken
-        slopes: list[np.ndarray | None] = list(ws.S)
+        # σ′(zˡ) again, as the backward pass computed it (None at a fused output: not used there)
+        slopes: list[np.ndarray | None] = [
+            slope(z, a) for slope, z, a in zip(self.slope, ws.Z, ws.A, strict=True)
+        ]
         if self.fused:
             slopes[-1] = None
         scale = self.learner.step_scale(self.clipped, self.lr)
-        return StepArrays(ws.A, ws.Z, slopes, ws.D, self.G.W, prev.W, cur.W, self.STEP.W, scale)
+        step_W = self.STEP.W if scale is None else [None] * self.L  # ΔW = η ∂C/∂W: not kept
+        return StepArrays(ws.A, ws.Z, slopes, ws.D, self.G.W, prev.W, cur.W, step_W, scale)
