@@ -34,7 +34,7 @@ from sys import getrefcount
 
 import numpy as np
 
-from .arrays import buffer, frozen, vdot
+from .arrays import buffer, frozen, ones, vdot
 from .layers import backpropagate, gradients, hidden_delta, linear
 from .learner import StepResult, global_norm
 from .optimizers import EMPTY
@@ -154,6 +154,7 @@ class _Workspace:
         self.Z, self.A, self.D = ([take(n) for n in sizes] for _ in range(3))
         scratch = block[offset:]
         self.GA = [scratch[: B * n].reshape(B, n) for n in sizes]
+        self.ones = ones(B, dtype)  # for Σ_batch δ as 1ᵀδ
 
 
 class _Evaluation:
@@ -340,19 +341,19 @@ class LeanStep:
 
         # loss C and δᴸ
         loss_fn = learner.net.loss
-        data_loss = loss_fn.value(z, a, y)
-        regularized = learner.l1 or learner.l2
-        penalty = learner.penalty() if regularized else 0.0
         if self.fused:
+            data_loss = loss_fn.value(z, a, y)
             delta = loss_fn.fused_delta(z, a, y, D[-1])
         else:
-            g = loss_fn.grad_a(z, a, y, GA[-1])
+            data_loss, g = loss_fn.value_and_grad_a(z, a, y, GA[-1])
             delta = hidden_delta(g, slope[-1](z, a, D[-1]), D[-1])
+        regularized = learner.l1 or learner.l2
+        penalty = learner.penalty() if regularized else 0.0
 
         # backward: ∂C/∂Wˡ, ∂C/∂bˡ, then δˡ⁻¹ = (δˡ Wˡ) ⊙ σ′(zˡ⁻¹)
-        GW, Gb, W = G.W, G.b, old.W
+        GW, Gb, W, ones_B = G.W, G.b, old.W, ws.ones
         for l in range(L - 1, -1, -1):
-            gradients(delta, A[l - 1] if l else x, GW[l], Gb[l])
+            gradients(delta, A[l - 1] if l else x, GW[l], Gb[l], ones_B)
             if regularized:
                 pen, pen2 = self._w_scratch()
                 np.add(GW[l], learner.penalty_grad(W[l], pen.W[l], pen2.W[l]), GW[l])
