@@ -162,7 +162,11 @@ class _Evaluation:
     whole training set needs no σ′, δ or ∂C/∂a: three more copies of it would be wasted)."""
 
     def __init__(self, sizes, rows: int, dtype):
-        self.Z, self.A = ([np.empty((rows, n), dtype) for n in sizes] for _ in range(2))
+        block = buffer(2 * rows * sum(sizes), dtype).reshape(2, rows * sum(sizes))
+        ends = np.cumsum([0, *sizes]) * rows
+        self.Z, self.A = (
+            [half[i:j].reshape(rows, n) for i, j, n in zip(ends, ends[1:], sizes)] for half in block
+        )
 
 
 class LeanStep:
