@@ -30,6 +30,7 @@ slopes) — take their steps by draining the event stream instead (``lean_refusa
 from __future__ import annotations
 
 import math
+from operator import attrgetter, is_
 from sys import getrefcount
 
 import numpy as np
@@ -131,6 +132,8 @@ class StateSet:
             flat.free() for flat in self.flats.values()
         )
 
+
+_params = attrgetter("params")  # a layer's parameter dict
 
 POOL = 24  # flat arrays held elsewhere (checkpoints: the debugger keeps ~13), kept for reuse
 POOL_BYTES = 1 << 27  # … as long as they are small: a free one costs its memory until reused
@@ -287,7 +290,7 @@ class LeanStep:
         for these layers), computed as ``Network.output_z`` does, into buffers kept per row count
         (apart from the training step's): valid until the next call for as many rows."""
         cur = self.cur
-        if cur is None or any(layer.params is not d for layer, d in zip(self.layers, cur.dicts)):
+        if cur is None or not all(map(is_, map(_params, self.layers), cur.dicts)):
             return self.learner.net.output_z(x)  # parameters from elsewhere (a restore): as is
         ws = self.evaluations.get(x.shape[0])
         if ws is None:
@@ -306,13 +309,11 @@ class LeanStep:
 
     def step(self, x, y, lr: float) -> StepResult:
         learner, cur = self.learner, self.cur
-        in_force = cur is not None and learner.opt_state is self.opt_list
-        if in_force:
-            assert cur is not None  # in force
-            for layer, d in zip(self.layers, cur.dicts):
-                if layer.params is not d:
-                    in_force = False
-                    break
+        in_force = (
+            cur is not None
+            and learner.opt_state is self.opt_list
+            and all(map(is_, map(_params, self.layers), cur.dicts))
+        )
         if not in_force and not self._take_over():
             learner._lean = None  # a state no engine step leaves; stay correct anyway
             try:
