@@ -69,6 +69,7 @@ class Flat:
         self.data = buffer(sum(sizes), dtype)
         # what views of ``data`` refer to: the allocation ``data`` may be a view of
         self._owner = self.data if self.data.base is None else self.data.base
+        self.allocated = self._owner.nbytes  # bytes (a huge-page allocation is larger)
         self.views = []
         self._slices = []
         offset = 0
@@ -231,7 +232,7 @@ class LeanStep:
         for f in candidates:
             if f is not None and f not in pool:
                 pool.append(f)
-        del pool[: -min(POOL, max(1, POOL_BYTES // self.G.data.nbytes))]
+        del pool[: -min(POOL, max(1, POOL_BYTES // self.G.allocated))]
         if found is not None:
             return found
         if kind is Flat:
