@@ -6,12 +6,17 @@ stream uses — ``engine.layers``' equations (``linear``, ``hidden_delta``, ``gr
 δᴸ, the learner's penalty and clipping, the optimizer's rule — in the same order, on the same
 inputs. What differs is where the results go:
 
-- every intermediate (zˡ, aˡ, σ′, δˡ, ∂C/∂aˡ) is written with ``out=`` into a buffer allocated
-  once per batch size;
+- every intermediate is written with ``out=`` into buffers allocated once per batch size, as
+  few as the values kept need: zˡ, aˡ and δˡ per layer (the statistics read them after the
+  step), and one scratch array for ∂C/∂aˡ on its way down; σ′(zˡ) is written into δˡ's buffer
+  and multiplied in place (computed again, by the same function, when statistics are read);
 - all parameters live in ONE flat array whose views are the layers' W and b, and so do the
   gradients, the steps and each optimizer state: the update is one call of the optimizer's rule
-  for the whole network (two NumPy calls for plain SGD, whatever the number of layers);
-- the transposed views Wᵀ are made once per parameter array.
+  for the whole network (two NumPy calls for plain SGD, whatever the number of layers; SGD's
+  step ηg is written where the new parameters go, as the statistics need no copy of it);
+- the transposed views Wᵀ are made once per parameter array;
+- buffers of 256 KiB or more lie on transparent huge pages (``engine.arrays.buffer``): the
+  larger networks' steps then need few TLB entries.
 
 Parameters are still never modified in place where anybody can see it. There are two flat
 parameter arrays: the one in force (its views are ``layer.params``) and a spare, into which the
