@@ -6,12 +6,17 @@ stream uses — ``engine.layers``' equations (``linear``, ``hidden_delta``, ``gr
 δᴸ, the learner's penalty and clipping, the optimizer's rule — in the same order, on the same
 inputs. What differs is where the results go:
 
-- every intermediate (zˡ, aˡ, σ′, δˡ, ∂C/∂aˡ) is written with ``out=`` into a buffer allocated
-  once per batch size;
+- every intermediate is written with ``out=`` into buffers allocated once per batch size, as
+  few as the values kept need: zˡ, aˡ and δˡ per layer (the statistics read them after the
+  step), and one scratch array for ∂C/∂aˡ on its way down; σ′(zˡ) is written into δˡ's buffer
+  and multiplied in place (computed again, by the same function, when statistics are read);
 - all parameters live in ONE flat array whose views are the layers' W and b, and so do the
   gradients, the steps and each optimizer state: the update is one call of the optimizer's rule
-  for the whole network (two NumPy calls for plain SGD, whatever the number of layers);
-- the transposed views Wᵀ are made once per parameter array.
+  for the whole network (two NumPy calls for plain SGD, whatever the number of layers; SGD's
+  step ηg is written where the new parameters go, as the statistics need no copy of it);
+- the transposed views Wᵀ are made once per parameter array;
+- buffers of 256 KiB or more lie on transparent huge pages (``engine.arrays.buffer``): the
+  larger networks' steps then need few TLB entries.
 
 Parameters are still never modified in place where anybody can see it. There are two flat
 parameter arrays: the one in force (its views are ``layer.params``) and a spare, into which the
@@ -30,11 +35,12 @@ slopes) — take their steps by draining the event stream instead (``lean_refusa
 from __future__ import annotations
 
 import math
+from operator import attrgetter, is_
 from sys import getrefcount
 
 import numpy as np
 
-from .arrays import frozen, vdot
+from .arrays import buffer, frozen, ones, vdot
 from .layers import backpropagate, gradients, hidden_delta, linear
 from .learner import StepResult, global_norm
 from .optimizers import EMPTY
@@ -65,7 +71,10 @@ class Flat:
 
     def __init__(self, shapes, dtype, handed_out: bool = False):
         sizes = [math.prod(shape) for shape in shapes]
-        self.data = np.empty(sum(sizes), dtype)
+        self.data = buffer(sum(sizes), dtype)
+        # what views of ``data`` refer to: the allocation ``data`` may be a view of
+        self._owner = self.data if self.data.base is None else self.data.base
+        self.allocated = self._owner.nbytes  # bytes (a huge-page allocation is larger)
         self.views = []
         self._slices = []
         offset = 0
@@ -83,7 +92,7 @@ class Flat:
 
     def rebase(self) -> None:
         """Count the references held now as this object's own (after building on it)."""
-        self._base_refs = getrefcount(self.data)
+        self._base_refs = getrefcount(self._owner)
         self._refs = list(map(getrefcount, self._counted))
 
     def load(self, arrays) -> None:
@@ -94,7 +103,7 @@ class Flat:
     def free(self) -> bool:
         """Nothing but this object holds the array, a view of it or one of its dicts."""
         return (
-            getrefcount(self.data) == self._base_refs
+            getrefcount(self._owner) == self._base_refs
             and list(map(getrefcount, self._counted)) == self._refs
         )
 
@@ -130,17 +139,31 @@ class StateSet:
         )
 
 
+_params = attrgetter("params")  # a layer's parameter dict
+
 POOL = 24  # flat arrays held elsewhere (checkpoints: the debugger keeps ~13), kept for reuse
 POOL_BYTES = 1 << 27  # … as long as they are small: a free one costs its memory until reused
 
 
 class _Workspace:
-    """The buffers of one batch size: zˡ, aˡ, σ′(zˡ), δˡ and ∂C/∂aˡ for l = 1…L."""
+    """The buffers of one batch size: zˡ, aˡ and δˡ for l = 1…L, and one scratch array shared by
+    the layers, which holds ∂C/∂aˡ on its way to δˡ = ∂C/∂aˡ ⊙ σ′(zˡ) (σ′ is written into δˡ's
+    buffer first). Fewer buffers than values: what the step touches stays in the cache (σ′ is
+    computed again, by the same function, when the statistics are read)."""
 
     def __init__(self, sizes, B: int, dtype):
-        self.Z, self.A, self.S, self.D, self.GA = (
-            [np.empty((B, n), dtype) for n in sizes] for _ in range(5)
-        )
+        block = buffer(B * (3 * sum(sizes) + max(sizes)), dtype)  # one allocation for all
+        offset = 0
+
+        def take(n: int) -> np.ndarray:
+            nonlocal offset
+            offset += B * n
+            return block[offset - B * n : offset].reshape(B, n)
+
+        self.Z, self.A, self.D = ([take(n) for n in sizes] for _ in range(3))
+        scratch = block[offset:]
+        self.GA = [scratch[: B * n].reshape(B, n) for n in sizes]
+        self.ones = ones(B, dtype)  # for Σ_batch δ as 1ᵀδ
 
 
 class _Evaluation:
@@ -148,7 +171,11 @@ class _Evaluation:
     whole training set needs no σ′, δ or ∂C/∂a: three more copies of it would be wasted)."""
 
     def __init__(self, sizes, rows: int, dtype):
-        self.Z, self.A = ([np.empty((rows, n), dtype) for n in sizes] for _ in range(2))
+        block = buffer(2 * rows * sum(sizes), dtype).reshape(2, rows * sum(sizes))
+        ends = np.cumsum([0, *sizes]) * rows
+        self.Z, self.A = (
+            [half[i:j].reshape(rows, n) for i, j, n in zip(ends, ends[1:], sizes)] for half in block
+        )
 
 
 class LeanStep:
@@ -210,7 +237,7 @@ class LeanStep:
         for f in candidates:
             if f is not None and f not in pool:
                 pool.append(f)
-        del pool[: -min(POOL, max(1, POOL_BYTES // self.G.data.nbytes))]
+        del pool[: -min(POOL, max(1, POOL_BYTES // self.G.allocated))]
         if found is not None:
             return found
         if kind is Flat:
@@ -269,7 +296,7 @@ class LeanStep:
         for these layers), computed as ``Network.output_z`` does, into buffers kept per row count
         (apart from the training step's): valid until the next call for as many rows."""
         cur = self.cur
-        if cur is None or any(layer.params is not d for layer, d in zip(self.layers, cur.dicts)):
+        if cur is None or not all(map(is_, map(_params, self.layers), cur.dicts)):
             return self.learner.net.output_z(x)  # parameters from elsewhere (a restore): as is
         ws = self.evaluations.get(x.shape[0])
         if ws is None:
@@ -288,13 +315,11 @@ class LeanStep:
 
     def step(self, x, y, lr: float) -> StepResult:
         learner, cur = self.learner, self.cur
-        in_force = cur is not None and learner.opt_state is self.opt_list
-        if in_force:
-            assert cur is not None  # in force
-            for layer, d in zip(self.layers, cur.dicts):
-                if layer.params is not d:
-                    in_force = False
-                    break
+        in_force = (
+            cur is not None
+            and learner.opt_state is self.opt_list
+            and all(map(is_, map(_params, self.layers), cur.dicts))
+        )
         if not in_force and not self._take_over():
             learner._lean = None  # a state no engine step leaves; stay correct anyway
             try:
@@ -312,7 +337,7 @@ class LeanStep:
         ws = self.workspaces.get(x.shape[0])
         if ws is None:
             ws = self.workspaces[x.shape[0]] = _Workspace(self.sizes, x.shape[0], self.dtype)
-        Z, A, S, D, GA = ws.Z, ws.A, ws.S, ws.D, ws.GA
+        Z, A, D, GA = ws.Z, ws.A, ws.D, ws.GA
         old, G, slope = self.cur, self.G, self.slope
         assert old is not None  # step() took over the parameters in force
         spare = self.spare
@@ -327,25 +352,25 @@ class LeanStep:
 
         # loss C and δᴸ
         loss_fn = learner.net.loss
-        data_loss = loss_fn.value(z, a, y)
-        regularized = learner.l1 or learner.l2
-        penalty = learner.penalty() if regularized else 0.0
         if self.fused:
+            data_loss = loss_fn.value(z, a, y)
             delta = loss_fn.fused_delta(z, a, y, D[-1])
         else:
-            g = loss_fn.grad_a(z, a, y, GA[-1])
-            delta = hidden_delta(g, slope[-1](z, a, S[-1]), D[-1])
+            data_loss, g = loss_fn.value_and_grad_a(z, a, y, GA[-1])
+            delta = hidden_delta(g, slope[-1](z, a, D[-1]), D[-1])
+        regularized = learner.l1 or learner.l2
+        penalty = learner.penalty() if regularized else 0.0
 
         # backward: ∂C/∂Wˡ, ∂C/∂bˡ, then δˡ⁻¹ = (δˡ Wˡ) ⊙ σ′(zˡ⁻¹)
-        GW, Gb, W = G.W, G.b, old.W
+        GW, Gb, W, ones_B = G.W, G.b, old.W, ws.ones
         for l in range(L - 1, -1, -1):
-            gradients(delta, A[l - 1] if l else x, GW[l], Gb[l])
+            gradients(delta, A[l - 1] if l else x, GW[l], Gb[l], ones_B)
             if regularized:
                 pen, pen2 = self._w_scratch()
                 np.add(GW[l], learner.penalty_grad(W[l], pen.W[l], pen2.W[l]), GW[l])
             if l:
                 g = backpropagate(delta, W[l], GA[l - 1])
-                delta = hidden_delta(g, slope[l - 1](Z[l - 1], A[l - 1], S[l - 1]), D[l - 1])
+                delta = hidden_delta(g, slope[l - 1](Z[l - 1], A[l - 1], D[l - 1]), D[l - 1])
 
         # clipping, weight decay
         used, before, clipped = G.data, 0.0, False
@@ -357,6 +382,9 @@ class LeanStep:
         # the optimizer's rule, once for all parameters
         out = self.out
         out["p"] = new.data
+        # ΔP = η g needs no array of its own when the statistics derive ‖ΔW‖ from ‖∂C/∂W‖
+        # (plain SGD): the rule writes it where the new parameters go, then subtracts in place
+        out["step"] = self.STEP.data if learner.step_scale(clipped, lr) is None else new.data
         state_new = None
         if self.state_names:
             state_new = self._state_buffers(out)
@@ -423,8 +451,12 @@ class LeanStep:
         """What the last step's statistics are computed from (valid until the next step)."""
         ws, prev, cur = self.ws, self.prev, self.cur
         assert ws is not None and prev is not None and cur is not None  # a step was taken
-        slopes: list[np.ndarray | None] = list(ws.S)
+        # σ′(zˡ) again, as the backward pass computed it (None at a fused output: not used there)
+        slopes: list[np.ndarray | None] = [
+            slope(z, a) for slope, z, a in zip(self.slope, ws.Z, ws.A, strict=True)
+        ]
         if self.fused:
             slopes[-1] = None
         scale = self.learner.step_scale(self.clipped, self.lr)
-        return StepArrays(ws.A, ws.Z, slopes, ws.D, self.G.W, prev.W, cur.W, self.STEP.W, scale)
+        step_W = self.STEP.W if scale is None else [None] * self.L  # ΔW = η ∂C/∂W: not kept
+        return StepArrays(ws.A, ws.Z, slopes, ws.D, self.G.W, prev.W, cur.W, step_W, scale)

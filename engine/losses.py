@@ -48,6 +48,11 @@ class Loss(ABC):
     def grad_a(self, z, a, y, out=None):
         """∇ₐC, shape (batch, n) (into ``out`` when given)."""
 
+    def value_and_grad_a(self, z, a, y, out=None) -> tuple[float, np.ndarray]:
+        """(``value``, ``grad_a``) — a loss whose both start from the residual a − y computes it
+        once (the fast path's step asks for both)."""
+        return self.value(z, a, y), self.grad_a(z, a, y, out)
+
     def fused_delta(self, z, a, y, out=None):
         """δᴸ computed directly (only where ``fused_activation`` is the output activation), into
         ``out`` when given."""
@@ -90,6 +95,11 @@ class MSE(Loss):
         g = np.subtract(a, y, out)
         return np.multiply(g, 2.0 / a.size, g)
 
+    def value_and_grad_a(self, z, a, y, out=None):
+        r = np.subtract(a, y, out)
+        value = float(vdot(r, r)) / r.size
+        return value, np.multiply(r, 2.0 / a.size, r)
+
     def terms(self, z, a, y):
         return (a - y) ** 2
 
@@ -113,6 +123,11 @@ class Quadratic(Loss):
     def grad_a(self, z, a, y, out=None):
         g = np.subtract(a, y, out)
         return np.multiply(g, 1.0 / a.shape[0], g)
+
+    def value_and_grad_a(self, z, a, y, out=None):
+        r = np.subtract(a, y, out)
+        value = 0.5 * float(vdot(r, r)) / r.shape[0]
+        return value, np.multiply(r, 1.0 / a.shape[0], r)
 
     def terms(self, z, a, y):
         return 0.5 * (a - y) ** 2

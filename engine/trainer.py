@@ -293,7 +293,8 @@ class Trainer:
         """The next training step on the fast path."""
         epoch, batch, order, indices = self._next_batch()
         x, y = self._batch_buffers(indices)
-        result = self.learner.step(x, y, self.next_lr, self.rng)
+        lr = self.lr(self.learner.t + 1, epoch)  # ``next_lr``: η of this step, in its epoch
+        result = self.learner.step(x, y, lr, self.rng)
         self.epoch, self.batch, self.order = epoch, batch, order
         return result
 

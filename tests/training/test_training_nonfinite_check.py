@@ -52,8 +52,8 @@ def inject_activation(monkeypatch, run, value):
 def inject_gradient(monkeypatch, run, value):
     rule = engine.layers.gradients
 
-    def poisoned(delta, a_prev, grad_W=None, grad_b=None):
-        grad_W, grad_b = rule(delta, a_prev, grad_W, grad_b)
+    def poisoned(delta, a_prev, grad_W=None, grad_b=None, ones_B=None):
+        grad_W, grad_b = rule(delta, a_prev, grad_W, grad_b, ones_B)
         if grad_W.shape == W2 and at_step_k(run):
             grad_W[1, 2] = value
         return grad_W, grad_b
