@@ -107,7 +107,7 @@ class FrameScheduler:
         if status:
             app.status_bar.show(view)
         if position:
-            app.panels["debugger"].show_position(view)  # the counters move with the status line
+            app.panels["debugger"].show_position(view)  # its counters, in turn with the panels
         for name in draw:
             self.stale.discard(name)
             app.panels[name].refresh_view(view)
