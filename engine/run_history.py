@@ -22,10 +22,19 @@ def sampled(step: int) -> bool:
     whole run, so they show nothing more; a step's statistics cost 1/32 of what they would at
     every step (a few percent of a small network's step even so: they are a dozen NumPy calls
     per layer)."""
-    shift = step.bit_length() - SAMPLE_EXACT.bit_length() + 1  # 2^shift: the interval
-    if shift <= 0:
-        return True
-    return not step & ((1 << min(shift, SAMPLE_EVERY.bit_length() - 1)) - 1)
+    length = step.bit_length()
+    mask = _MASKS[length] if length < len(_MASKS) else SAMPLE_EVERY - 1
+    return not step & mask
+
+
+def _mask(length: int) -> int:
+    """The interval − 1 for steps of ``length`` bits: 0 (every step) below SAMPLE_EXACT, then
+    1, 3, 7, … up to SAMPLE_EVERY − 1."""
+    shift = max(length - SAMPLE_EXACT.bit_length() + 1, 0)
+    return (1 << min(shift, SAMPLE_EVERY.bit_length() - 1)) - 1
+
+
+_MASKS = tuple(_mask(length) for length in range(64))  # ``sampled`` is asked after every step
 
 
 class EpochLog:
