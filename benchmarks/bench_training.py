@@ -2,7 +2,7 @@
 
 The engine's headline figure is ``Trainer.step()`` with the statistics the lab reads: every
 step's statistics are computed when something reads them (``Learner.step_stats``), and the lab's
-history reads them at ``engine.run_history.sampled``'s steps — from step 32,768 on, every
+history reads them at ``engine.run_history.sampled``'s steps — from step 8,192 on, every
 ``SAMPLE_EVERY``-th (32nd), which is what a long benchmark run sees. Two more engine runners
 measure what statistics cost, on the same path, without any flag in the engine: no statistics
 read at all ("no stats"), and statistics read after every step ("every step", what a breakpoint

@@ -3,8 +3,8 @@ rules and a bounded history, with ``fit()`` for headless training (build one wit
 ``engine.build.build_run``).
 
 The per-step history ``history.steps`` (a bounded ``StatsHistory``) records the loss and
-per-layer statistics of the steps ``run_history.sampled`` picks — every step of the first 2,048,
-then every 2nd, 4th, 8th, 16th and from step 32,768 on every 32nd, which is all a plot of the
+per-layer statistics of the steps ``run_history.sampled`` picks — every step of the first 512,
+then every 2nd, 4th, 8th, 16th and from step 8,192 on every 32nd, which is all a plot of the
 whole run can show — and of every step taken as events (their statistics exist anyway);
 statistics are computed only for those steps. At the end of every epoch the epoch's metrics
 (``engine.metrics``) go to ``history.epochs`` and the stopping rules (``engine.stopping``) are

@@ -307,7 +307,7 @@ class Mover:
         prev_loss = self._rec.loss
         s = tr.steps_done
         rec = self._rec
-        new_record = StepRecord.from_result
+        new_record = StepRecord  # as StepRecord.from_result, one call less per step
         try:
             while True:
                 if self._interrupt:
@@ -316,7 +316,7 @@ class Mover:
                     return Stop("interrupted", self.position, "Interrupted.")
                 result = take_step()
                 s += 1
-                rec = new_record(s, tr.epoch, tr.batch, result.loss, result.finite)
+                rec = new_record(s, tr.epoch, tr.batch, result.loss, None, True, result.finite)
                 append(rec)
                 if not s % every and (now := monotonic()) >= next_checkpoint:
                     add_checkpoint(s, snapshot())
