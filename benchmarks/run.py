@@ -163,6 +163,7 @@ def main(argv=None, log=None) -> str:
         "|---|---|",
         *[f"| {k} | {v} |" for k, v in description],
         f"| load average at the end (1, 5, 15 min) | {machine.load_average()} |",
+        f"| speed probe at the end | {machine.speed_probe()} |",
         "",
     ]
     text = "\n".join(lines) + "\n" + "\n\n".join(t.markdown() for t in tables) + "\n"

@@ -27,6 +27,7 @@ def test_training_and_event_sections_write_the_report(tmp_path):
     for expected in ("| CPU |", "| BLAS |", "(a) Training", "(b) Event stream", "tiny 2-8-8-1"):
         assert expected in text
     assert "| load average at the end" in text
+    assert "| speed probe at start" in text and "| speed probe at the end | " in text
     # every ratio is printed with its target and a verdict
     assert "| lean |" in text  # the path the step took
     assert text.count("(≥ 1.3×:") == 1  # the engine vs the hand loop, on tiny
