@@ -251,6 +251,9 @@ class DebuggerPanel(Panel):
         height: 1;
         overflow-x: hidden;
     }
+    DebuggerPanel.-narrow #debugger-buttons Button {
+        margin: 0;  /* every button fits beside the lesson column at 120×40 */
+    }
     DebuggerPanel #debugger-body {
         height: 1fr;
     }
