@@ -452,11 +452,10 @@ class LeanStep:
         ws, prev, cur = self.ws, self.prev, self.cur
         assert ws is not None and prev is not None and cur is not None  # a step was taken
         # σ′(zˡ) again, as the backward pass computed it (None at a fused output: not used there)
+        hidden = self.L - 1 if self.fused else self.L
         slopes: list[np.ndarray | None] = [
-            slope(z, a) for slope, z, a in zip(self.slope, ws.Z, ws.A, strict=True)
-        ]
-        if self.fused:
-            slopes[-1] = None
+            self.slope[l](ws.Z[l], ws.A[l]) for l in range(hidden)
+        ] + [None] * (self.L - hidden)
         scale = self.learner.step_scale(self.clipped, self.lr)
         step_W = self.STEP.W if scale is None else [None] * self.L  # ΔW = η ∂C/∂W: not kept
         return StepArrays(ws.A, ws.Z, slopes, ws.D, self.G.W, prev.W, cur.W, step_W, scale)

@@ -84,12 +84,6 @@ class StepRecord:
         self.nan_scanned = -1  # events up to this index were checked for non-finite values
         self.stop_reason: str | None = None  # the run's stop rule, evaluated at StepEnd
 
-    @classmethod
-    def from_result(cls, step: int, epoch: int, batch: int, loss: float, finite) -> StepRecord:
-        """A step taken on the fast path (its StepEnd event is built when asked for, once its
-        statistics are known)."""
-        return cls(step, epoch, batch, loss, None, True, finite)
-
     @property
     def end(self) -> StepEnd | None:
         """The step's StepEnd event (None while the step is in progress or its statistics are
