@@ -137,13 +137,15 @@ class Run:
                     self._after_step(event.loss, self.learner.finite, events)
                 yield event
 
-    def record_step(self, loss: float, finite: bool, events=None) -> None:
+    def record_step(self, loss: float, finite: bool, events=None) -> bool:
         """The bookkeeping of a step taken on ``trainer`` directly (e.g. by the debugger's
         controller), called right after it: history, epoch metrics, stopping rules, divergence.
         ``finite``: the step's check (``StepResult.finite``); ``events``: the step's events when
-        they were produced (the first non-finite quantity is then found in them)."""
+        they were produced (the first non-finite quantity is then found in them). Returns
+        whether training has stopped (``stop_reason`` is set)."""
         self._after_step(loss, finite, events)
         self._maybe_checkpoint()
+        return self.stop_reason is not None
 
     @property
     def last_stats(self) -> tuple:

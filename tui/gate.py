@@ -8,8 +8,9 @@ any hand-over, so those brief releases keep resetting its clock and it can wait 
 milliseconds (measured: a callback handed to the event loop from another thread took up to 0.5 s
 while XOR trained; the terminal's input thread and the UI thread both wait like this).
 
-``ThreadYield`` is called by the training thread after every step with the time. For a moment
-after a key or a click (``hurry``, called on the UI thread) it sleeps for an instant after every
+``ThreadYield`` is called by the training thread after a step with the time, whenever its
+``due`` time has passed (after every step is fine too). For a moment after a key or a click
+(``hurry``, called on the UI thread, makes it due at once) it sleeps for an instant after every
 step, which hands the GIL to a waiting thread: the UI thread then gets the interpreter back as
 soon as it asks, through the several hand-overs between a key and its picture (its p95 stays
 under 50 ms: ``benchmarks/bench_keys.py``). Otherwise it does so every ``every`` seconds (50 ms),
@@ -33,10 +34,12 @@ class ThreadYield:
         self.last = 0.0
         self.until = 0.0  # yield after every step until then (monotonic seconds)
         self.yields = 0  # instants given to the other threads (for tests and measurements)
+        self.due = 0.0  # the next call is needed after the first step that ends after this
 
     def hurry(self, seconds: float = 0.1) -> None:
         """Yield after every step for ``seconds`` (called on the UI thread for input)."""
         self.until = time.monotonic() + seconds
+        self.due = 0.0
 
     def __call__(self, now: float) -> None:
         """After a step (``now``: ``time.monotonic()``): give the GIL away if it is time."""
@@ -44,3 +47,4 @@ class ThreadYield:
             self.yields += 1
             time.sleep(0)
             self.last = time.monotonic()
+        self.due = now if now < self.until else self.last + self.every

@@ -15,6 +15,7 @@ from time import monotonic
 import numpy as np
 
 from engine.debugger import DebuggerError
+from tui.gate import ThreadYield
 from tui.speed import MAX
 from tui.view import TrainingSnapshot
 
@@ -28,7 +29,7 @@ class SessionTraining:
         self,
         until: str,
         cancelled: Callable[[], bool],
-        progress: Callable[[float], None] | None = None,
+        progress: ThreadYield | None = None,
         announce: Callable[[], None] | None = None,
     ) -> tuple[str, str]:
         """Train from the current position: ``until`` is "continue" (until a breakpoint, the
@@ -37,14 +38,20 @@ class SessionTraining:
         Runs in a worker thread, which never waits for the UI: at most ``PUBLISH_HZ`` times a
         second it publishes an immutable ``TrainingSnapshot`` of its progress (``published``)
         and checks ``cancelled()`` (the training stops at the next step once it is true;
-        ``interrupt()`` stops it at the next step at once). ``progress(now)`` is called after
-        every step with the monotonic time. Returns the (status, message) to show.
+        ``interrupt()`` stops it at the next step at once). ``progress(now)`` (the app's
+        ``ThreadYield``; by default one that yields to whoever waits every 50 ms) is called
+        with the monotonic time after a step once ``progress.due`` has passed. Returns the
+        (status, message) to show.
 
-        It keeps to the speed of ``pacer`` (``tui.speed``): after every step it waits for the
-        step's time; at an animated speed the controller takes each step event by event, every
-        event is published (and ``announce()`` called, for the UI to draw it now rather than
-        at its next look), and the wait is shared out between the events. The lock
-        (``frozen``) is held meanwhile except during those waits. A new speed applies at once;
+        At full speed the controller does nothing else after a step but look at the clock
+        (``on_due``: a few hundred nanoseconds of Python a step are a percent of a small
+        network's training speed). Below it, it keeps to the speed of ``pacer``
+        (``tui.speed``): after every step it waits for the step's time; at an animated speed
+        the controller takes each step event by event, every event is published (and
+        ``announce()`` called, for the UI to draw it now rather than at its next look), and the
+        wait is shared out between the events. The lock (``frozen``) is held meanwhile except
+        during those waits. A new speed applies at once
+        (from full speed, within ``progress``'s interval); going to or from full speed or
         crossing the animation threshold ends the motion and the training goes on in the other
         mode, from where it stands.
         """
@@ -56,31 +63,34 @@ class SessionTraining:
             return "diverged", self._divergence_message(None)
         pacer = self.pacer
         pacer.begin()
-        due = 0.0
-        animate = False
+        gate = ThreadYield() if progress is None else progress
+        publish_due = 0.0
+        animate = full = False
         share = 1.0  # of a step's time, for each animated event (StepStart takes none)
-        last_loss = self.run.last_loss
 
-        def on_step(record) -> None:
-            nonlocal due, last_loss
-            last_loss = record.loss
+        def after_step(record) -> None:
+            """At full speed, once ``gate.due`` has passed; else after every step."""
+            nonlocal publish_due
             now = monotonic()
-            if now >= due and not animate:
-                due = now + 1 / PUBLISH_HZ
+            if not animate and now >= publish_due:
+                publish_due = now + 1 / PUBLISH_HZ
                 self.publish(record)
                 if cancelled():
                     c.interrupt()
-            if progress is not None:
-                progress(now)
-            if not animate and pacer.speed != MAX:  # at full speed there is nothing to keep to
+            gate(now)
+            if full:
+                gate.due = min(gate.due, publish_due)  # the controller looks at it (on_due)
+                if pacer.speed != MAX:
+                    c.interrupt()  # the speed came down: go on paced
+            elif not animate:
                 pacer.wait()
-                if pacer.animating:
-                    c.interrupt()  # the speed came down to an animated one
+                if pacer.animating or pacer.speed == MAX:
+                    c.interrupt()  # the other mode from here on
 
         def on_event(record, event) -> None:
             if not animate:
                 return
-            self.publish(record, last_loss, event)
+            self.publish(record, self.run.last_loss, event)  # the last completed step's
             if event.kind != "step_start":
                 if announce is not None:
                     announce()
@@ -92,22 +102,26 @@ class SessionTraining:
             if cancelled() or not pacer.animating:
                 c.interrupt()
 
-        remove = (c.on_step(on_step), c.on_event(on_event))
+        remove_event = c.on_event(on_event)
         try:
             with np.errstate(all="ignore"):
                 while True:
-                    animate = pacer.animating
+                    animate, full = pacer.animating, pacer.speed == MAX
                     share = 1 / max(c.position.n_events - 1, 1)
-                    with self.lock if animate else nullcontext():
-                        self.animating = animate
-                        try:
-                            if until == "epoch":
-                                stop = c.next_epoch(events=animate)
-                            else:
-                                stop = c.cont(events=animate)
-                        finally:
-                            self.animating = False
-                    switched = pacer.animating != animate
+                    remove = c.on_due(gate, after_step) if full else c.on_step(after_step)
+                    try:
+                        with self.lock if animate else nullcontext():
+                            self.animating = animate
+                            try:
+                                if until == "epoch":
+                                    stop = c.next_epoch(events=animate)
+                                else:
+                                    stop = c.cont(events=animate)
+                            finally:
+                                self.animating = False
+                    finally:
+                        remove()
+                    switched = (pacer.animating, pacer.speed == MAX) != (animate, full)
                     if stop.reason != "interrupted" or cancelled() or not switched:
                         break
         except DebuggerError as e:  # e.g. a watch or condition the debugger refuses
@@ -115,8 +129,7 @@ class SessionTraining:
         except Exception as e:  # a bug or a failed allocation: keep the run, say what happened
             return "error", self._failed(e)
         finally:
-            for fn in remove:
-                fn()
+            remove_event()
         return self._outcome(stop)
 
     def publish(self, record, loss: float | None = None, event=None) -> None:

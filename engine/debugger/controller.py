@@ -63,6 +63,7 @@ from another thread to stop a running ``cont``/``run``/``until``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -102,6 +103,11 @@ class Controller(Mover):
         ``"loss_below"``), and training is finished from then on. Called with None for the
         state the controller starts from when the trainer has taken steps already (a resumed
         session).
+    record_step
+        ``record_step(loss, finite, events) -> bool``: the bookkeeping of a run that follows
+        the controller (``follow.py``: ``Run.record_step``), called first after each step
+        completed going forward (``events`` None on the fast path). It returns whether ``stop``
+        may give a reason now; when it is given, the fast path asks ``stop`` only then.
     nan_breakpoint
         breakpoint 0 (stop at the first non-finite value) enabled at the start.
     """
@@ -116,6 +122,7 @@ class Controller(Mover):
         max_steps: int | None = None,
         max_epochs: int | None = None,
         stop: Callable[[StepRecord], str | None] | None = None,
+        record_step: Callable[[float, bool, list | None], bool] | None = None,
         nan_breakpoint: bool = True,
     ):
         self.trainer = trainer
@@ -125,6 +132,7 @@ class Controller(Mover):
         self.max_steps = max_steps
         self.max_epochs = max_epochs
         self.stop_rule = stop
+        self.record_step = record_step
         self.breakpoints = Breakpoints(self.L, nan=nan_breakpoint)
         self.watches = Watches(self.L)
         self.start_step = trainer.steps_done
@@ -136,6 +144,7 @@ class Controller(Mover):
             start=self.start_step,
         )
         self._on_step: list[Callable[[StepRecord], None]] = []
+        self._on_due: tuple[Any, Callable[[StepRecord], None]] | None = None
         self._on_event: list[Callable[[StepRecord, object], None]] = []
         self._on_rewind: list[Callable[[int], None]] = []
         self._interrupt = False
@@ -190,6 +199,23 @@ class Controller(Mover):
         """
         self._on_step.append(fn)
         return lambda: self._on_step.remove(fn)
+
+    def on_due(self, clock, fn: Callable[[StepRecord], None]) -> Callable[[], None]:
+        """Call ``fn(record)`` after a step completed going forward once ``time.monotonic()``
+        has reached ``clock.due`` (``fn`` sets the next ``due``; another thread may bring it
+        forward). For what needs doing now and then rather than after every step: a look at
+        the clock costs the fast path less than a call. One at a time.
+
+        Returns a function that removes the listener.
+        """
+        if self._on_due is not None:
+            raise DebuggerError("an on_due listener is already set")
+        self._on_due = (clock, fn)
+
+        def remove() -> None:
+            self._on_due = None
+
+        return remove
 
     def on_event(self, fn: Callable[[StepRecord, object], None]) -> Callable[[], None]:
         """Call ``fn(record, event)`` at each event a motion moves to going forward, once it is

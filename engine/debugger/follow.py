@@ -33,10 +33,10 @@ def follow_run(run, *, history_field: str | None = None, **options) -> Controlle
     controller = Controller(
         run.trainer,
         max_epochs=run.stop.epochs,
-        stop=lambda record: run.stop_reason and stop_message(run),  # asked after every step
+        stop=lambda record: run.stop_reason and stop_message(run),
+        record_step=run.record_step,  # true when the run's rules ended training
         **options,
     )
-    controller.on_step(lambda record: run.record_step(record.loss, record.finite, record.events))
     controller.on_rewind(lambda step: _rewind(run, step))
     return controller
 

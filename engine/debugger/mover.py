@@ -49,10 +49,12 @@ class Mover(StopChecks):
     max_steps: int | None
     max_epochs: int | None
     stop_rule: Callable[[StepRecord], str | None] | None
+    record_step: Callable[[float, bool, list | None], bool] | None
     breakpoints: Breakpoints
     start_step: int
     timeline: Timeline
     _on_step: list[Callable[[StepRecord], None]]
+    _on_due: tuple[Any, Callable[[StepRecord], None]] | None
     _on_event: list[Callable[[StepRecord, Any], None]]
     _on_rewind: list[Callable[[int], None]]
     _interrupt: bool
@@ -190,9 +192,14 @@ class Mover(StopChecks):
         return self._rec.events[0]
 
     def _completed(self, rec: StepRecord) -> None:
-        assert rec.events is not None  # a step completes as its events are produced
+        # a step completes as its events are produced, with its StepEnd's loss
+        assert rec.events is not None and rec.loss is not None
+        if self.record_step is not None:
+            self.record_step(rec.loss, rec.finite, rec.events)
         for fn in self._on_step:
             fn(rec)
+        if self._on_due is not None and monotonic() >= self._on_due[0].due:
+            self._on_due[1](rec)
 
     def _back_one(self) -> None:
         rec = self._rec
@@ -280,23 +287,28 @@ class Mover(StopChecks):
     def _fast_loop(self, target, until, at_ends) -> Stop:
         """Whole steps on the fast path from a StepEnd (see the module docstring).
 
-        Per step: ``trainer.step()``, a small record appended to the ring, a checkpoint every
-        ``checkpoint_every`` steps (and ``checkpoint_gap`` seconds: ``timeline.py``), the
-        ``on_step`` listeners, the step's non-finite check, and only the checks that are set
-        (conditions, until, the stop rule, the end of training) — the rest of this loop is
-        what training in the debugger costs beyond ``Run.fit`` (the lab trains here), so
-        nothing runs per step that no one asked for. Statistics are computed only when a
-        condition reads them, and for the step the loop stops at.
+        Per step: ``trainer.step()``, a small record appended to the ring — a row, where nothing
+        reads a record after every step (``timeline.py``) —, a checkpoint every
+        ``checkpoint_every`` steps (and ``checkpoint_gap`` seconds), the followed run's
+        bookkeeping (``record_step``), the ``on_step`` listeners and an ``on_due`` listener
+        whose time has come, the step's non-finite check, and only the checks that are set
+        (conditions, until, the stop rule — where there is a run, asked only once it stopped —,
+        the end of training). The rest of this loop is what training in the debugger costs
+        beyond ``Run.fit`` (the lab trains here), and in the lab even a few hundred nanoseconds
+        of Python a step count (xor's step is ~45 µs): nothing runs per step that no one asked
+        for. Statistics are computed only when a condition reads them, and for the step the
+        loop stops at.
         """
         self._trainer_at(self._rec.step)
         tr, tl = self.trainer, self.timeline
         take_step, snapshot = tr.step, tr.snapshot
-        append, records, add_checkpoint = tl.records.append, tl.records, tl.add_checkpoint
+        append, add_checkpoint = tl.ring.append, tl.add_checkpoint
         every, gap = tl.checkpoint_every, tl.checkpoint_gap
         next_checkpoint = 0.0  # the first multiple of ``every`` takes one
         nan_on = self.breakpoints.nan.enabled
         ctx = FastContext(self)
         rule = self.stop_rule
+        record_step = self.record_step
         # a quick look first; the full check (hit counts, messages) only when one is true
         quick = [bp.condition.quick for bp in at_ends]
         if until is not None:
@@ -304,59 +316,78 @@ class Mover(StopChecks):
         max_steps = -1 if self.max_steps is None else self.max_steps  # s is never -1
         max_epochs = self.max_epochs
         listeners = self._on_step
+        timed = self._on_due
         aimless = target is never  # ``cont``: only the checks stop it
+        rows = aimless and not listeners and not quick and (rule is None or record_step is not None)
         prev_loss = self._rec.loss
-        s = tr.steps_done
+        s = start = tr.steps_done
         rec = self._rec
         new_record = StepRecord
         try:
             while True:
                 if self._interrupt:
                     self._interrupt = False  # consumed
-                    self._rec, self._index = rec, self._n_events - 1
+                    self._stop_at(s)
                     return Stop("interrupted", self.position, "Interrupted.")
-                result = take_step()
+                loss, finite = take_step()
                 s += 1
+                epoch, batch = tr.epoch, tr.batch
                 # a step taken on the fast path: complete, statistics computed when asked for
-                rec = new_record(s, tr.epoch, tr.batch, result.loss, None, True, result.finite)
-                append(rec)
+                if rows:
+                    append((s, epoch, batch, loss, finite))
+                else:
+                    rec = new_record(s, epoch, batch, loss, True, finite)
+                    append(rec)
                 if not s % every and (now := monotonic()) >= next_checkpoint:
-                    add_checkpoint(s, snapshot())
+                    add_checkpoint(s, snapshot())  # the step's state: before early stopping's
                     next_checkpoint = now + gap
+                # the stop rule is asked here (where there is a run, only once it stopped) and
+                # again by the full check when it answers
+                if record_step is not None:
+                    need = record_step(loss, finite, None) and rule is not None
+                else:
+                    need = rule is not None and rule(rec) is not None
                 for fn in listeners:
                     fn(rec)
-                if nan_on and not result.finite and self.learner.really_non_finite():
-                    self._rec, self._index = rec, self._n_events - 1
-                    stop = self._nan_at_step_end(rec, events=False)
+                if timed is not None and monotonic() >= timed[0].due:
+                    timed[1](tl.last() if rows else rec)
+                if nan_on and not finite and self.learner.really_non_finite():
+                    stop = self._nan_at_step_end(self._stop_at(s), events=False)
                     if stop is not None:
                         return stop
-                # the stop rule is asked here and again by the full check when it answers
-                need = rule is not None and rule(rec) is not None
                 if quick and not need:
                     ctx.set(rec, prev_loss)
                     need = any_true(quick, ctx)
                 if (
                     need
                     or s == max_steps
-                    or (rec.epoch == max_epochs and rec.batch == tr.batches_per_epoch)
+                    or (epoch == max_epochs and batch == tr.batches_per_epoch)
                 ):
-                    self._rec, self._index = rec, self._n_events - 1
+                    rec = self._stop_at(s)
                     ctx.set(rec, prev_loss)
                     stop = self._step_end_checks(rec, ctx, at_ends, until)
                     if stop is not None:
                         return stop
                 if not aimless and target(rec, _AT_STEP_END):
-                    self._rec, self._index = rec, self._n_events - 1
+                    self._stop_at(s)
                     return Stop("done", self.position)
-                prev_loss = result.loss
+                prev_loss = loss
         except BaseException:  # e.g. KeyboardInterrupt: stay consistent with the ring
-            if records and records[-1] is rec and self._rec is not rec:
-                self._rec, self._index = rec, self._n_events - 1
+            if s > start and tl.newest == s:
+                self._stop_at(s)
             raise
         finally:
             tl.trim_events()
-            if self._rec is rec and self.learner.t == rec.step:
-                self.stats_of(rec)  # shown where the loop stopped
+            if self._rec.step == s == self.learner.t:
+                self.stats_of(self._rec)  # shown where the loop stopped
+
+    def _stop_at(self, step: int) -> StepRecord:
+        """The position after the fast path's step ``step`` (its record made from its row)."""
+        if self._rec.step != step:
+            self._rec = self.timeline.last()
+            assert self._rec.step == step  # the fast path's last step
+        self._index = self._n_events - 1
+        return self._rec
 
     def _finish(self, stop: Stop, *, forward: bool) -> Stop:
         """At a stop after moving forward: report a non-finite value passed over in this step,

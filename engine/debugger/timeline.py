@@ -6,7 +6,11 @@ Two bounded rings:
   non-finite check, its statistics once something read them (``Controller.stats_of``), the
   ``StepEnd`` event and — for the few most recent steps (``keep_events``) — the step's events.
   Events are immutable and share their arrays with the computation, so keeping them copies
-  nothing; older steps drop their event lists and get them back by replay when needed.
+  nothing; older steps drop their event lists and get them back by replay when needed. Where
+  nothing reads a record after every step, the fast path appends a row ``(step, epoch, batch,
+  loss, finite)`` to the ring instead (a tuple costs a fraction of a record to make: 1–2% of
+  the lab's training speed on a small network), which becomes a record when it is first read
+  (``get``, ``records``).
 - checkpoints: ``trainer.snapshot()`` taken every ``checkpoint_every`` steps (parameters and
   optimizer state by reference, plus the random generator's state). Replaying from a checkpoint
   with ``trainer.step()`` reproduces every later step bit for bit (same batches, same dropout
@@ -40,24 +44,22 @@ class StepRecord:
     ``complete``), or None when the step ran on the fast path or its events were dropped.
     ``params_before`` / ``opt_before`` are the parameters and optimizer state in force during
     the step (by reference), set whenever the step's events are produced.
+
+    The fast path makes one record a step, so a record is cheap to make: the fields every
+    step has are slots, the others class-level defaults until a step sets them (in the
+    record's ``__dict__``, made only then).
     """
 
-    __slots__ = (
-        "step",
-        "epoch",
-        "batch",
-        "loss",
-        "stats",
-        "finite",
-        "_end",
-        "events",
-        "complete",
-        "params_before",
-        "opt_before",
-        "nan_reported",
-        "nan_scanned",
-        "stop_reason",
-    )
+    __slots__ = ("step", "epoch", "batch", "loss", "complete", "finite", "__dict__")
+
+    stats: tuple | None = None  # None until read, for a step taken on the fast path
+    _end: StepEnd | None = None
+    events: list | None = None
+    params_before: tuple[dict, ...] | None = None
+    opt_before: tuple[dict, ...] | None = None
+    nan_reported = False  # the first non-finite value of this step was reported
+    nan_scanned = -1  # events up to this index were checked for non-finite values
+    stop_reason: str | None = None  # the run's stop rule, evaluated at StepEnd
 
     def __init__(
         self,
@@ -65,7 +67,6 @@ class StepRecord:
         epoch: int = 0,
         batch: int = 0,
         loss: float | None = None,
-        stats: tuple | None = None,
         complete: bool = False,
         finite: bool = True,
     ):
@@ -73,16 +74,8 @@ class StepRecord:
         self.epoch = epoch
         self.batch = batch
         self.loss = loss
-        self.stats = stats  # None until read, for a step taken on the fast path
-        self.finite = finite  # the step's check (``Learner.finite``)
-        self._end: StepEnd | None = None
-        self.events: list | None = None
         self.complete = complete
-        self.params_before: tuple[dict, ...] | None = None
-        self.opt_before: tuple[dict, ...] | None = None
-        self.nan_reported = False  # the first non-finite value of this step was reported
-        self.nan_scanned = -1  # events up to this index were checked for non-finite values
-        self.stop_reason: str | None = None  # the run's stop rule, evaluated at StepEnd
+        self.finite = finite  # the step's check (``Learner.finite``)
 
     @property
     def end(self) -> StepEnd | None:
@@ -126,31 +119,56 @@ class Timeline:
         self.checkpoint_gap = checkpoint_gap
         self.initial = initial_snapshot
         self.start = start  # steps done when the initial snapshot was taken
-        self.records: deque[StepRecord] = deque(maxlen=history)
+        self.ring: deque[StepRecord | tuple] = deque(maxlen=history)  # records and rows
         self._eventful: deque[StepRecord] = deque()  # records holding events, oldest first
         self.checkpoints: deque[tuple[int, object]] = deque()  # (steps done, snapshot)
 
     # --- records ----------------------------------------------------------------------------
 
     def get(self, step: int) -> StepRecord | None:
-        records = self.records
-        if not records:
+        ring = self.ring
+        if not ring:
             return None
-        i = step - records[0].step
-        if 0 <= i < len(records):
-            return records[i]
+        i = step - _step_of(ring[0])
+        if 0 <= i < len(ring):
+            entry = ring[i]
+            if isinstance(entry, tuple):
+                entry = ring[i] = _record(entry)
+            return entry
         return None
+
+    def last(self) -> StepRecord:
+        """The newest record (there is one: the ring is not empty)."""
+        entry = self.ring[-1]
+        if isinstance(entry, tuple):
+            entry = self.ring[-1] = _record(entry)
+        return entry
+
+    @property
+    def records(self) -> deque[StepRecord]:
+        """The step records, oldest first (the fast path's rows made records)."""
+        ring = self.ring
+        for i in range(len(ring)):
+            entry = ring[i]
+            if isinstance(entry, tuple):
+                ring[i] = _record(entry)
+        return ring  # type: ignore[return-value]  # records only, now
 
     @property
     def oldest(self) -> int | None:
         """The oldest step that can still be revisited."""
-        return self.records[0].step if self.records else None
+        return _step_of(self.ring[0]) if self.ring else None
+
+    @property
+    def newest(self) -> int | None:
+        """The last step in the ring."""
+        return _step_of(self.ring[-1]) if self.ring else None
 
     def append(self, rec: StepRecord) -> None:
-        records = self.records
-        if records and records[-1].step >= rec.step:
+        ring = self.ring
+        if ring and _step_of(ring[-1]) >= rec.step:
             self.truncate_after(rec.step - 1)
-        records.append(rec)
+        ring.append(rec)
         if rec.events is not None:
             self.note_events(rec)
         self._prune_checkpoints()
@@ -176,17 +194,17 @@ class Timeline:
 
     def truncate_after(self, step: int) -> None:
         """Forget steps after ``step`` (and checkpoints taken after it): the past was changed."""
-        records = self.records
-        while records and records[-1].step > step:
-            gone = records.pop()
-            if gone in self._eventful:
+        ring = self.ring
+        while ring and _step_of(ring[-1]) > step:
+            gone = ring.pop()
+            if not isinstance(gone, tuple) and gone in self._eventful:
                 self._eventful.remove(gone)
         checkpoints = self.checkpoints
         while checkpoints and checkpoints[-1][0] > step:
             checkpoints.pop()
 
     def clear(self) -> None:
-        self.records.clear()
+        self.ring.clear()
         self.checkpoints.clear()
         self._eventful.clear()
 
@@ -219,3 +237,14 @@ class Timeline:
         checkpoints = self.checkpoints
         while len(checkpoints) >= 2 and checkpoints[1][0] <= oldest - 1:
             checkpoints.popleft()
+
+
+def _step_of(entry: StepRecord | tuple) -> int:
+    return entry[0] if isinstance(entry, tuple) else entry.step
+
+
+def _record(row: tuple) -> StepRecord:
+    """The record of a step the fast path took, from its row ``(step, epoch, batch, loss,
+    finite)``: complete, its statistics computed when asked for."""
+    step, epoch, batch, loss, finite = row
+    return StepRecord(step, epoch, batch, loss, True, finite)

@@ -1,10 +1,12 @@
 """The controller API a UI builds on: listeners, interrupt, release, history, views."""
 
+import math
+
 import numpy as np
 import pytest
 from debugger_helpers import make_trainer, where
 
-from engine.debugger import Controller, EvalError
+from engine.debugger import Controller, DebuggerError, EvalError
 
 
 def test_on_step_reports_each_completed_step_once_going_forward(trainer):
@@ -124,3 +126,57 @@ def test_an_interrupt_before_the_motion_starts_is_not_lost(trainer):
     c.clear_interrupt()  # forgotten: the next motion runs
     before = trainer.steps_done
     assert c.run(2).reason == "done" and trainer.steps_done == before + 2
+
+
+def test_an_on_due_listener_is_called_once_its_time_has_come(trainer):
+    """``on_due``: after a step completed going forward, once ``clock.due`` has passed — on the
+    fast path and event by event — and not while it is ahead; another thread may bring it
+    forward (here: the test, between two motions)."""
+    c = Controller(trainer)
+
+    class Clock:
+        due = math.inf
+
+    seen = []
+
+    def at_due(rec):
+        seen.append(rec.step)
+        Clock.due = math.inf if rec.step >= 4 else 0.0
+
+    remove = c.on_due(Clock, at_due)
+    with pytest.raises(DebuggerError):
+        c.on_due(Clock, at_due)  # one at a time
+    c.run(3)
+    assert seen == []  # not due
+    Clock.due = 0.0
+    c.run(3)  # steps 4–6: called at 4, which puts it off
+    assert seen == [4]
+    Clock.due = 0.0
+    c.next_batch()  # step 7, event by event
+    assert seen == [4, 7]
+    Clock.due = 0.0
+    remove()
+    c.run(2)
+    assert seen == [4, 7]
+
+
+def test_fast_steps_kept_as_rows_read_as_the_same_records():
+    """Where nothing reads a record after every step, ``cont`` keeps rows in the step ring; a
+    row read becomes a record once and stays that record, with the step's numbers, and
+    ``back`` walks through such steps as through any."""
+    c = Controller(make_trainer(), history=10, max_steps=30)
+    assert c.cont().reason == "end" and c.position.step == 30
+    ring = c.timeline.ring
+    assert any(isinstance(entry, tuple) for entry in ring)  # rows: nothing read them
+    rec = c.timeline.get(25)
+    assert rec is c.timeline.get(25) and not isinstance(ring[25 - 21], tuple)
+    assert c.stats_of(rec) is rec.stats is c.timeline.get(25).stats
+    replay = make_trainer()
+    losses = [replay.step().loss for _ in range(30)]
+    assert [r.step for r in c.timeline.records] == list(range(21, 31))
+    assert all(not isinstance(entry, tuple) for entry in ring)
+    assert [r.loss for r in c.timeline.records] == losses[20:]
+    assert all(r.complete and r.finite for r in c.history())
+    c.back(c.position.index + 1)  # to the end of step 29
+    assert c.position.step == 29 and c.record.loss == losses[28]
+    assert c.record is c.timeline.get(29)

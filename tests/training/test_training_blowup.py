@@ -68,7 +68,7 @@ def test_the_lab_reports_the_blow_up_and_a_session_keeps_it(tmp_path):
     from tui.session import LabSession
 
     session = LabSession.open("dying-relu", ["training.lr=1e300"])
-    status, message = session.train("continue", cancelled=lambda: False, progress=lambda s: None)
+    status, message = session.train("continue", cancelled=lambda: False)
     assert status == "diverged"
     assert message.startswith("Diverged at step 2: the training loss blew up to 4.05e+298")
     session.save(tmp_path / "s.lab.npz")

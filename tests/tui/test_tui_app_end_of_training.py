@@ -51,7 +51,7 @@ async def test_an_extended_session_saves_and_loads_with_its_new_end(lab_app, set
     loaded = LabSession.load(tmp_path / "s.lab.npz")
     assert loaded.run.stop.epochs == 6 and loaded.controller.finished() is not None
     loaded.extend()
-    loaded.train("continue", cancelled=lambda: False, progress=lambda step: None)
+    loaded.train("continue", cancelled=lambda: False)
     assert loaded.steps_done == 9
 
 

@@ -17,11 +17,24 @@ def test_the_thread_yields_at_most_once_per_interval():
     start = time.monotonic()
     yielder(start)
     assert yielder.yields == 1
+    assert yielder.due >= start + 0.05  # the training thread need not call before then
     for _ in range(100):
         yielder(start + 0.01)  # within the interval: nothing
     assert yielder.yields == 1
     yielder(time.monotonic() + 0.06)
     assert yielder.yields == 2
+
+
+def test_a_hurried_yielder_is_due_after_every_step():
+    yielder = ThreadYield(every=0.05)
+    now = time.monotonic()
+    yielder(now)
+    assert yielder.due > now
+    yielder.hurry()  # a key, on the UI thread
+    assert yielder.due == 0.0
+    now = time.monotonic()
+    yielder(now)
+    assert yielder.due == now and yielder.yields == 2
 
 
 def test_training_publishes_snapshots_that_never_change():
@@ -30,17 +43,17 @@ def test_training_publishes_snapshots_that_never_change():
     into arrays anybody holds)."""
     session = LabSession.open("xor", overrides=["training.epochs=400"])
     snapshots = []
-    yielder = ThreadYield(every=0.0)
 
-    def progress(now: float) -> None:
-        yielder(now)
-        published = session.published
-        if published is not None and (not snapshots or snapshots[-1][0] is not published):
-            kept = [{k: v.copy() for k, v in p.items()} for p in published.params]
-            snapshots.append((published, kept))
-            time.sleep(1 / 10)  # the next snapshot comes after the publishing interval
+    class Watching(ThreadYield):  # called after every step (``every`` 0), on the thread
+        def __call__(self, now: float) -> None:
+            super().__call__(now)
+            published = session.published
+            if published is not None and (not snapshots or snapshots[-1][0] is not published):
+                kept = [{k: v.copy() for k, v in p.items()} for p in published.params]
+                snapshots.append((published, kept))
+                time.sleep(1 / 10)  # the next snapshot comes after the publishing interval
 
-    session.train("continue", cancelled=lambda: False, progress=progress)
+    session.train("continue", cancelled=lambda: False, progress=Watching(every=0.0))
     assert len(snapshots) >= 2
     for published, kept in snapshots:
         assert isinstance(published, TrainingSnapshot) and published.step >= 1

@@ -10,6 +10,7 @@ import time
 import pytest
 
 from engine.debugger.position import event_name
+from tui.gate import ThreadYield
 from tui.session import LabSession
 from tui.speed import LADDER, MAX, MonotonicClock, Pacer, faster, slower
 
@@ -113,6 +114,49 @@ def test_a_new_speed_or_a_halt_cuts_a_real_wait_short():
     start = time.monotonic()
     pacer.wait()
     assert time.monotonic() - start < 0.5
+
+
+def test_full_speed_gives_way_to_a_paced_speed_set_while_it_trains():
+    """At full speed the session looks at nothing after a step but the clock (``on_due``); a
+    speed set meanwhile takes over at the next look: 2 s at 5 steps a second, ~10 steps."""
+    session = LabSession.open("xor", overrides=[*NEVER_STOP, "lab.speed=max"])
+    session.pacer.clock = WindowClock(2.0, session.interrupt)  # still at 0 s at full speed
+    switched = []
+
+    class Switching(ThreadYield):  # due after every step (``every`` 0), on the thread
+        def __call__(self, now: float) -> None:
+            super().__call__(now)
+            if session.steps_done >= 300 and not switched:
+                switched.append(session.steps_done)
+                session.pacer.set(5)
+
+    status, _ = session.train(
+        "continue", cancelled=lambda: session.steps_done > 100_000, progress=Switching(every=0)
+    )
+    assert status == "paused" and switched
+    assert abs(session.steps_done - switched[0] - 10) <= 2
+
+
+def test_a_paced_run_goes_on_at_full_speed_once_it_is_set():
+    """1 s at 5 steps a second, then full speed: no more waits, and the session is called
+    now and then (``ThreadYield``'s interval) rather than after every step."""
+    session = LabSession.open("xor", overrides=[*NEVER_STOP, "lab.speed=5"])
+    session.pacer.clock = WindowClock(
+        60.0, session.interrupt, {1.0: lambda: session.pacer.set(MAX)}
+    )
+    calls = []
+
+    class Counting(ThreadYield):
+        def __call__(self, now: float) -> None:
+            super().__call__(now)
+            calls.append(session.steps_done)
+
+    status, _ = session.train(
+        "continue", cancelled=lambda: session.steps_done >= 2000, progress=Counting()
+    )
+    assert status == "paused" and session.steps_done >= 2000
+    assert session.pacer.clock.t < 2.0  # no paced waits after the switch
+    assert 5 <= len(calls) < 200 and calls[4] == 5  # 5 paced steps, then a look now and then
 
 
 # --- in the lab ---------------------------------------------------------------------------------
