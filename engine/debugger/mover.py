@@ -287,17 +287,19 @@ class Mover(StopChecks):
     def _fast_loop(self, target, until, at_ends) -> Stop:
         """Whole steps on the fast path from a StepEnd (see the module docstring).
 
-        Per step: ``trainer.step()``, a small record appended to the ring — a row, where nothing
-        reads a record after every step (``timeline.py``) —, a checkpoint every
+        Per step: ``trainer.step()``, a small record appended to the ring, a checkpoint every
         ``checkpoint_every`` steps (and ``checkpoint_gap`` seconds), the followed run's
         bookkeeping (``record_step``), the ``on_step`` listeners and an ``on_due`` listener
         whose time has come, the step's non-finite check, and only the checks that are set
         (conditions, until, the stop rule — where there is a run, asked only once it stopped —,
         the end of training). The rest of this loop is what training in the debugger costs
-        beyond ``Run.fit`` (the lab trains here), and in the lab even a few hundred nanoseconds
-        of Python a step count (xor's step is ~45 µs): nothing runs per step that no one asked
-        for. Statistics are computed only when a condition reads them, and for the step the
-        loop stops at.
+        beyond ``Run.fit``, and where the lab trains at full speed even a few hundred
+        nanoseconds of Python a step count (xor's step is ~45 µs; Python between two NumPy
+        steps runs several times slower than alone). So where nothing reads a record after
+        every step — ``cont`` with no listener and no condition, what the lab does — a loop of
+        its own does only what must be done: the ring gets a row (``timeline.py``), and the
+        checks are those that can stop it. Statistics are computed only when a condition
+        reads them, and for the step the loop stops at.
         """
         self._trainer_at(self._rec.step)
         tr, tl = self.trainer, self.timeline
@@ -316,28 +318,58 @@ class Mover(StopChecks):
         max_steps = -1 if self.max_steps is None else self.max_steps  # s is never -1
         max_epochs = self.max_epochs
         listeners = self._on_step
-        timed = self._on_due
+        clock: Any
+        clock, at_due = self._on_due or (None, None)  # on_due's: a clock and a listener
         aimless = target is never  # ``cont``: only the checks stop it
-        rows = aimless and not listeners and not quick and (rule is None or record_step is not None)
         prev_loss = self._rec.loss
         s = start = tr.steps_done
         rec = self._rec
         new_record = StepRecord
         try:
+            if (
+                aimless
+                and not listeners
+                and not quick
+                and (rule is None or record_step is not None)
+            ):
+                while True:  # the lab's loop (see above)
+                    if self._interrupt:
+                        return self._interrupted(s)
+                    loss, finite = take_step()
+                    s += 1
+                    epoch, batch = tr.epoch, tr.batch
+                    append((s, epoch, batch, loss, finite))
+                    if not s % every and (now := monotonic()) >= next_checkpoint:
+                        add_checkpoint(s, snapshot())  # the step's state: before early stopping's
+                        next_checkpoint = now + gap
+                    need = (
+                        record_step is not None
+                        and record_step(loss, finite, None)
+                        and rule is not None
+                    )
+                    if at_due is not None and monotonic() >= clock.due:
+                        at_due(tl.last())
+                    if not finite and nan_on and self.learner.really_non_finite():
+                        stop = self._nan_at_step_end(self._stop_at(s), events=False)
+                        if stop is not None:
+                            return stop
+                    if (
+                        need
+                        or s == max_steps
+                        or (epoch == max_epochs and batch == tr.batches_per_epoch)
+                    ):
+                        stop = self._checked(self._stop_at(s), ctx, prev_loss, at_ends, until)
+                        if stop is not None:
+                            return stop
+                    prev_loss = loss
             while True:
                 if self._interrupt:
-                    self._interrupt = False  # consumed
-                    self._stop_at(s)
-                    return Stop("interrupted", self.position, "Interrupted.")
+                    return self._interrupted(s)
                 loss, finite = take_step()
                 s += 1
-                epoch, batch = tr.epoch, tr.batch
                 # a step taken on the fast path: complete, statistics computed when asked for
-                if rows:
-                    append((s, epoch, batch, loss, finite))
-                else:
-                    rec = new_record(s, epoch, batch, loss, True, finite)
-                    append(rec)
+                rec = new_record(s, tr.epoch, tr.batch, loss, True, finite)
+                append(rec)
                 if not s % every and (now := monotonic()) >= next_checkpoint:
                     add_checkpoint(s, snapshot())  # the step's state: before early stopping's
                     next_checkpoint = now + gap
@@ -349,8 +381,8 @@ class Mover(StopChecks):
                     need = rule is not None and rule(rec) is not None
                 for fn in listeners:
                     fn(rec)
-                if timed is not None and monotonic() >= timed[0].due:
-                    timed[1](tl.last() if rows else rec)
+                if at_due is not None and monotonic() >= clock.due:
+                    at_due(rec)
                 if nan_on and not finite and self.learner.really_non_finite():
                     stop = self._nan_at_step_end(self._stop_at(s), events=False)
                     if stop is not None:
@@ -361,11 +393,9 @@ class Mover(StopChecks):
                 if (
                     need
                     or s == max_steps
-                    or (epoch == max_epochs and batch == tr.batches_per_epoch)
+                    or (rec.epoch == max_epochs and rec.batch == tr.batches_per_epoch)
                 ):
-                    rec = self._stop_at(s)
-                    ctx.set(rec, prev_loss)
-                    stop = self._step_end_checks(rec, ctx, at_ends, until)
+                    stop = self._checked(self._stop_at(s), ctx, prev_loss, at_ends, until)
                     if stop is not None:
                         return stop
                 if not aimless and target(rec, _AT_STEP_END):
@@ -380,6 +410,16 @@ class Mover(StopChecks):
             tl.trim_events()
             if self._rec.step == s == self.learner.t:
                 self.stats_of(self._rec)  # shown where the loop stopped
+
+    def _interrupted(self, step: int) -> Stop:
+        self._interrupt = False  # consumed
+        self._stop_at(step)
+        return Stop("interrupted", self.position, "Interrupted.")
+
+    def _checked(self, rec, ctx, prev_loss, at_ends, until) -> Stop | None:
+        """The full checks at the fast path's step ``rec``, where one may stop it."""
+        ctx.set(rec, prev_loss)
+        return self._step_end_checks(rec, ctx, at_ends, until)
 
     def _stop_at(self, step: int) -> StepRecord:
         """The position after the fast path's step ``step`` (its record made from its row)."""
