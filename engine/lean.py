@@ -167,15 +167,21 @@ class _Workspace:
 
 
 class _Evaluation:
-    """The buffers of ``output`` for one row count: zˡ and aˡ only (a forward pass over the
-    whole training set needs no σ′, δ or ∂C/∂a: three more copies of it would be wasted)."""
+    """The buffers of ``output`` for one row count: zˡ, and aˡ only where it cannot be written
+    over zˡ (σ not ``in_place``, and the output layer, whose zᴸ the loss reads) — a forward pass
+    over the whole training set needs no σ′, δ or ∂C/∂a, and its arrays are the most memory a
+    run touches at once."""
 
-    def __init__(self, sizes, rows: int, dtype):
-        block = buffer(2 * rows * sum(sizes), dtype).reshape(2, rows * sum(sizes))
+    def __init__(self, layers, rows: int, dtype):
+        L = len(layers)
+        own_a = [not layer.activation.in_place or layer.l == L for layer in layers]
+        sizes = [layer.n_out for layer in layers]
+        sizes += [n for n, own in zip(sizes, own_a) if own]
+        block = buffer(rows * sum(sizes), dtype)
         ends = np.cumsum([0, *sizes]) * rows
-        self.Z, self.A = (
-            [half[i:j].reshape(rows, n) for i, j, n in zip(ends, ends[1:], sizes)] for half in block
-        )
+        arrays = iter([block[i:j].reshape(rows, n) for i, j, n in zip(ends, ends[1:], sizes)])
+        self.Z = [next(arrays) for _ in layers]
+        self.A = [next(arrays) if own else z for z, own in zip(self.Z, own_a)]
 
 
 class LeanStep:
@@ -302,7 +308,7 @@ class LeanStep:
         if ws is None:
             if len(self.evaluations) >= 4:  # the training set, the validation set, a grid
                 self.evaluations.clear()
-            ws = self.evaluations[x.shape[0]] = _Evaluation(self.sizes, x.shape[0], self.dtype)
+            ws = self.evaluations[x.shape[0]] = _Evaluation(self.layers, x.shape[0], self.dtype)
         W_T, b = cur.W_T, cur.b
         with np.errstate(**self.quiet):
             a = x
