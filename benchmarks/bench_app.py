@@ -217,7 +217,10 @@ def run_startup(repeats: int, log=print) -> Table:
                     f"first frame of the lab (default scenario, 120×40, headless), {what}",
                     f"{statistics.median(values):.3f} s",
                     f"{min(values):.3f} – {max(values):.3f} s",
-                    at_most(statistics.median(values), TARGET_FIRST_FRAME, " s", 3),
+                    # the target is on wall time; the CPU time only explains it
+                    at_most(statistics.median(values), TARGET_FIRST_FRAME, " s", 3)
+                    if i == 0
+                    else "—",
                 ]
             )
         values = [m[2] for m in measured]

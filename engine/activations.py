@@ -37,6 +37,7 @@ class Activation(ABC):
     settings: tuple[Setting, ...] = ()  # its own per-layer settings (α), declared once
     quiet: dict[str, str] = {}  # floating-point conditions σ raises on purpose (np.errstate
     # keywords): whoever applies σ silences them around the pass
+    in_place = True  # σ(z, out=z) is right: each zᵢ is read before aᵢ is written over it
 
     def __init__(self, alpha: float | None = None):
         own = {s.name: s for s in self.settings}
@@ -157,6 +158,7 @@ class LeakyReLU(Activation):
     """σ(z) = z if z > 0 else α z, σ′(z) = 1 if z > 0 else α (α defaults to 0.01)."""
 
     name = "leaky_relu"
+    in_place = False  # σ reads z again after writing α z
     kinked = True
     alpha: float  # declared by its setting: never None
     settings = (layer_setting("alpha", "float", 0.01, "slope", "slope α for z ≤ 0", symbol="α"),)
@@ -188,6 +190,7 @@ class PReLU(Activation):
     """
 
     name = "prelu"
+    in_place = False  # σ reads z again after writing αⱼ z
     learnable = ("alpha",)
     kinked = True
     settings = (
@@ -224,6 +227,7 @@ class ELU(Activation):
     """σ(z) = z if z > 0 else α(eᶻ − 1), σ′(z) = 1 if z > 0 else σ(z) + α (α defaults to 1)."""
 
     name = "elu"
+    in_place = False  # σ reads z again after writing α(eᶻ − 1)
     saturates = True
     settings = (
         layer_setting(

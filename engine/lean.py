@@ -149,7 +149,8 @@ class _Workspace:
     """The buffers of one batch size: zˡ, aˡ and δˡ for l = 1…L, and one scratch array shared by
     the layers, which holds ∂C/∂aˡ on its way to δˡ = ∂C/∂aˡ ⊙ σ′(zˡ) (σ′ is written into δˡ's
     buffer first). Fewer buffers than values: what the step touches stays in the cache (σ′ is
-    computed again, by the same function, when the statistics are read)."""
+    computed again, by the same function, when the statistics are read: into ``slopes()``, and
+    the scratch, free after the step, holds |δˡ| for them)."""
 
     def __init__(self, sizes, B: int, dtype):
         block = buffer(B * (3 * sum(sizes) + max(sizes)), dtype)  # one allocation for all
@@ -161,21 +162,38 @@ class _Workspace:
             return block[offset - B * n : offset].reshape(B, n)
 
         self.Z, self.A, self.D = ([take(n) for n in sizes] for _ in range(3))
-        scratch = block[offset:]
-        self.GA = [scratch[: B * n].reshape(B, n) for n in sizes]
+        self.scratch = block[offset:]
+        self.GA = [self.scratch[: B * n].reshape(B, n) for n in sizes]
         self.ones = ones(B, dtype)  # for Σ_batch δ as 1ᵀδ
+        self._shape = sizes, B, dtype
+        self._slopes: list[np.ndarray] | None = None
+
+    def slopes(self) -> list[np.ndarray]:
+        """σ′(zˡ) buffers for the statistics, made when first asked for."""
+        if self._slopes is None:
+            sizes, B, dtype = self._shape
+            block = buffer(B * sum(sizes), dtype)
+            ends = np.cumsum([0, *sizes]) * B
+            self._slopes = [block[i:j].reshape(B, n) for i, j, n in zip(ends, ends[1:], sizes)]
+        return self._slopes
 
 
 class _Evaluation:
-    """The buffers of ``output`` for one row count: zˡ and aˡ only (a forward pass over the
-    whole training set needs no σ′, δ or ∂C/∂a: three more copies of it would be wasted)."""
+    """The buffers of ``output`` for one row count: zˡ, and aˡ only where it cannot be written
+    over zˡ (σ not ``in_place``, and the output layer, whose zᴸ the loss reads) — a forward pass
+    over the whole training set needs no σ′, δ or ∂C/∂a, and its arrays are the most memory a
+    run touches at once."""
 
-    def __init__(self, sizes, rows: int, dtype):
-        block = buffer(2 * rows * sum(sizes), dtype).reshape(2, rows * sum(sizes))
+    def __init__(self, layers, rows: int, dtype):
+        L = len(layers)
+        own_a = [not layer.activation.in_place or layer.l == L for layer in layers]
+        sizes = [layer.n_out for layer in layers]
+        sizes += [n for n, own in zip(sizes, own_a) if own]
+        block = buffer(rows * sum(sizes), dtype)
         ends = np.cumsum([0, *sizes]) * rows
-        self.Z, self.A = (
-            [half[i:j].reshape(rows, n) for i, j, n in zip(ends, ends[1:], sizes)] for half in block
-        )
+        arrays = iter([block[i:j].reshape(rows, n) for i, j, n in zip(ends, ends[1:], sizes)])
+        self.Z = [next(arrays) for _ in layers]
+        self.A = [next(arrays) if own else z for z, own in zip(self.Z, own_a)]
 
 
 class LeanStep:
@@ -302,7 +320,7 @@ class LeanStep:
         if ws is None:
             if len(self.evaluations) >= 4:  # the training set, the validation set, a grid
                 self.evaluations.clear()
-            ws = self.evaluations[x.shape[0]] = _Evaluation(self.sizes, x.shape[0], self.dtype)
+            ws = self.evaluations[x.shape[0]] = _Evaluation(self.layers, x.shape[0], self.dtype)
         W_T, b = cur.W_T, cur.b
         with np.errstate(**self.quiet):
             a = x
@@ -453,9 +471,11 @@ class LeanStep:
         assert ws is not None and prev is not None and cur is not None  # a step was taken
         # σ′(zˡ) again, as the backward pass computed it (None at a fused output: not used there)
         hidden = self.L - 1 if self.fused else self.L
+        S = ws.slopes()
         slopes: list[np.ndarray | None] = [
-            self.slope[l](ws.Z[l], ws.A[l]) for l in range(hidden)
+            self.slope[l](ws.Z[l], ws.A[l], S[l]) for l in range(hidden)
         ] + [None] * (self.L - hidden)
         scale = self.learner.step_scale(self.clipped, self.lr)
         step_W = self.STEP.W if scale is None else [None] * self.L  # ΔW = η ∂C/∂W: not kept
-        return StepArrays(ws.A, ws.Z, slopes, ws.D, self.G.W, prev.W, cur.W, step_W, scale)
+        G = self.G
+        return StepArrays(ws.A, ws.Z, slopes, ws.D, G.W, prev.W, cur.W, step_W, scale, ws.scratch)

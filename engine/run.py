@@ -27,7 +27,7 @@ from .blowup import BlowUp, blow_up_bound, blown_up
 from .data import Dataset
 from .json_numbers import json_number
 from .learner import Learner, StepResult
-from .metrics import EpochMetrics, Grid, epoch_metrics, predict_grid, with_params
+from .metrics import EpochMetrics, Grid, epoch_metrics, evaluate, predict_grid, with_params
 from .network import Network
 from .nonfinite import NonFinite, first_non_finite
 from .run_history import RunHistory, sampled
@@ -348,8 +348,20 @@ class Run:
             return last
         key = (self.steps_done, self.restored_epoch)
         if self._final is None or self._final[0] != key:
-            self._final = (key, self.epoch_metrics())
+            if last is not None and last.step == self.steps_done and key[1] is None:
+                self._final = (key, self._with_training_set(last))  # its validation figures hold
+            else:
+                self._final = (key, self.epoch_metrics())
         return self._final[1]
+
+    def _with_training_set(self, metrics: EpochMetrics) -> EpochMetrics:
+        """``metrics`` of the network in force with the training set measured too."""
+        data = self.data
+        with np.errstate(all="ignore"):
+            train_loss, accuracy = evaluate(
+                self.net, data, data.x_train, data.y_train, data.labels_train, self._output
+            )
+        return metrics._replace(train_loss=train_loss, accuracy=accuracy)
 
     def summary(self, steps_per_second: float = 0.0) -> dict:
         """The headless summary object (``docs/train-json.md``); non-finite numbers as "nan"/"inf".

@@ -46,7 +46,10 @@ class StepArrays(NamedTuple):
     """What one step's statistics are computed from: per layer l = 1…L (index l − 1), by
     reference. ``z`` is what σ was applied to (u with batch norm), ``slope`` σ′ as the backward
     pass computed it (None at a fused output), ``grad_W`` ∂C/∂W before clipping; ``step_scale``
-    is η when ΔW = η ∂C/∂W exactly (plain SGD on unclipped gradients), else None."""
+    is η when ΔW = η ∂C/∂W exactly (plain SGD on unclipped gradients), else None; ``scratch``
+    a flat array with room for any layer's δ that the statistics may write over (|δ|), or None.
+    Large temporaries cost more than their arithmetic here: freed and allocated again at every
+    read, their pages are given back to the system and faulted in anew."""
 
     a: list
     z: list
@@ -57,6 +60,7 @@ class StepArrays(NamedTuple):
     W_new: list
     step_W: list
     step_scale: float | None
+    scratch: np.ndarray | None = None
 
 
 def norm(x) -> float:
@@ -66,20 +70,33 @@ def norm(x) -> float:
 
 def step_stats(layers, arrays: StepArrays) -> tuple[LayerStats, ...]:
     """The ``LayerStats`` of every layer (see the module docstring)."""
-    a, z, slope, delta, grad_W, W_old, W_new, step_W, scale = arrays
+    a, z, slope, delta, grad_W, W_old, W_new, step_W, scale, scratch = arrays
     return tuple(
         layer_stats(
-            layer, a[i], z[i], slope[i], delta[i], grad_W[i], W_old[i], W_new[i], step_W[i], scale
+            layer,
+            a[i],
+            z[i],
+            slope[i],
+            delta[i],
+            grad_W[i],
+            W_old[i],
+            W_new[i],
+            step_W[i],
+            scale,
+            scratch,
         )
         for i, layer in enumerate(layers)
     )
 
 
-def layer_stats(layer, a, z, local_slope, delta, grad_W, W_old, W_new, step_W, step_scale):
+def layer_stats(
+    layer, a, z, local_slope, delta, grad_W, W_old, W_new, step_W, step_scale, scratch=None
+):
     """The statistics of one layer. Sums are BLAS dot products with a vector of ones for small
     arrays (several times faster than ``ndarray.sum``). The dead-unit count uses the ReLU slope
     the backward pass computed: a unit is dead when Σ_batch σ′(z) = 0, i.e. z ≤ 0 for every
-    example of the batch. ‖ΔW‖ is η‖∂C/∂W‖ when the step is that exactly."""
+    example of the batch. ‖ΔW‖ is η‖∂C/∂W‖ when the step is that exactly. |δ| is written into
+    ``scratch`` when given (``StepArrays``)."""
     activation = layer.activation
     size = delta.size
     saturated = 0.0
@@ -103,7 +120,8 @@ def layer_stats(layer, a, z, local_slope, delta, grad_W, W_old, W_new, step_W, s
     return LayerStats(
         layer.l,
         grad_norm,
-        _sum(np.abs(delta)) / size,
+        _sum(np.abs(delta, None if scratch is None else scratch[:size].reshape(delta.shape)))
+        / size,
         norm(W_new),
         step_norm / w_norm_old if w_norm_old > 0 else 0.0,
         saturated,

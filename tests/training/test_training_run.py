@@ -92,6 +92,20 @@ def test_validation_metrics_and_summary_accuracy():
     assert summary["final"]["accuracy"] == m.val_accuracy  # on the validation set when there is one
 
 
+def test_the_final_figures_of_headless_training_add_the_training_set_to_the_last_epochs():
+    run = small_run(data={"kind": "moons", "n": 40, "validation": 0.25}).headless()
+    summary = run.fit()
+    m = run.history.epochs.last
+    assert m.train_loss is None  # headless: not measured at the epoch's end
+    data = run.data
+    assert summary["final"]["train_loss"] == run.net.data_loss(data.x_train, data.y_train)
+    assert summary["final"]["val_loss"] == m.val_loss == run.net.data_loss(data.x_val, data.y_val)
+    final = run.final_metrics()
+    a = run.net.forward(data.x_train)
+    assert final.accuracy == np.mean((a[:, 0] > 0.5) == data.labels_train)
+    assert final._replace(train_loss=None, accuracy=None) == m  # the rest is the last epoch's
+
+
 def test_snapshot_and_restore_replay_the_same_steps():
     run = small_run(
         data={"kind": "xor", "n": 30, "validation": 0.2},
