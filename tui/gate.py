@@ -37,7 +37,9 @@ class ThreadYield:
         self.due = 0.0  # the next call is needed after the first step that ends after this
 
     def hurry(self, seconds: float = 0.1) -> None:
-        """Yield after every step for ``seconds`` (called on the UI thread for input)."""
+        """Yield after every step for ``seconds`` (called on the UI thread for input). Due at
+        once — unless it falls between a call's look at ``until`` and its new ``due``, a few
+        bytecodes: then at that call's ``due``, within ``every``."""
         self.until = time.monotonic() + seconds
         self.due = 0.0
 

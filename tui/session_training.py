@@ -50,10 +50,10 @@ class SessionTraining:
         the controller takes each step event by event, every event is published (and
         ``announce()`` called, for the UI to draw it now rather than at its next look), and the
         wait is shared out between the events. The lock (``frozen``) is held meanwhile except
-        during those waits. A new speed applies at once
-        (from full speed, within ``progress``'s interval); going to or from full speed or
-        crossing the animation threshold ends the motion and the training goes on in the other
-        mode, from where it stands.
+        during those waits. A new speed applies at once (from full speed, within
+        ``progress``'s interval); going to or from full speed or crossing the animation
+        threshold ends the motion and the training goes on in the other mode, from where it
+        stands.
         """
         c = self.controller
         c.clear_interrupt()  # before the check: an interrupt from now on stops this run

@@ -45,9 +45,9 @@ class StepRecord:
     ``params_before`` / ``opt_before`` are the parameters and optimizer state in force during
     the step (by reference), set whenever the step's events are produced.
 
-    The fast path makes one record a step, so a record is cheap to make: the fields every
-    step has are slots, the others class-level defaults until a step sets them (in the
-    record's ``__dict__``, made only then).
+    The fast path makes one a step where something reads it after every step, so a record is
+    cheap to make: the fields every step has are slots, the others class-level defaults until
+    a step sets them (in the record's ``__dict__``, made only then).
     """
 
     __slots__ = ("step", "epoch", "batch", "loss", "complete", "finite", "__dict__")
