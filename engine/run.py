@@ -155,12 +155,13 @@ class Run:
         return self._last_stats
 
     def _maybe_checkpoint(self) -> None:
-        if self.steps_done - self._checkpoint_step >= CHECKPOINT_EVERY:
+        steps_done = self.learner.t  # asked after every step: ``steps_done`` without its calls
+        if steps_done - self._checkpoint_step >= CHECKPOINT_EVERY:
             self._checkpoint = self.trainer.snapshot()
-            self._checkpoint_step = self.steps_done
+            self._checkpoint_step = steps_done
 
     def _after_step(self, loss: float, finite: bool, events) -> None:
-        step = self.steps_done
+        step = self.learner.t
         self._last_stats = None
         if self.record_history and (events is not None or sampled(step)):
             self.history.steps.record(step, loss, self.last_stats)
