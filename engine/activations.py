@@ -37,7 +37,8 @@ class Activation(ABC):
     settings: tuple[Setting, ...] = ()  # its own per-layer settings (α), declared once
     quiet: dict[str, str] = {}  # floating-point conditions σ raises on purpose (np.errstate
     # keywords): whoever applies σ silences them around the pass
-    in_place = True  # σ(z, out=z) is right: each zᵢ is read before aᵢ is written over it
+    in_place = True  # σ(z, out=z) is right (each zᵢ is read before aᵢ is written over it), and
+    # σ′ gives the same with a in z's place (it reads a, or only z's sign, which a shares)
 
     def __init__(self, alpha: float | None = None):
         own = {s.name: s for s in self.settings}

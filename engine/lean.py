@@ -148,12 +148,17 @@ POOL_BYTES = 1 << 27  # … as long as they are small: a free one costs its memo
 class _Workspace:
     """The buffers of one batch size: zˡ, aˡ and δˡ for l = 1…L, and one scratch array shared by
     the layers, which holds ∂C/∂aˡ on its way to δˡ = ∂C/∂aˡ ⊙ σ′(zˡ) (σ′ is written into δˡ's
-    buffer first). Fewer buffers than values: what the step touches stays in the cache (σ′ is
-    computed again, by the same function, when the statistics are read: into ``slopes()``, and
-    the scratch, free after the step, holds |δˡ| for them)."""
+    buffer first). Fewer buffers than values: what the step touches stays in the cache. A hidden
+    layer whose σ is ``in_place`` writes aˡ over zˡ (``A[l] is Z[l]``): its σ′, computed from aˡ,
+    is the same, and nothing else reads zˡ. σ′ is computed again, by the same function, when the
+    statistics are read: into ``slopes()``, and the scratch, free after the step, holds |δˡ|."""
 
-    def __init__(self, sizes, B: int, dtype):
-        block = buffer(B * (3 * sum(sizes) + max(sizes)), dtype)  # one allocation for all
+    def __init__(self, layers, B: int, dtype):
+        L = len(layers)
+        sizes = [layer.n_out for layer in layers]
+        own_a = [not layer.activation.in_place or layer.l == L for layer in layers]
+        n_a = sum(n for n, own in zip(sizes, own_a) if own)
+        block = buffer(B * (2 * sum(sizes) + n_a + max(sizes)), dtype)  # one allocation for all
         offset = 0
 
         def take(n: int) -> np.ndarray:
@@ -161,7 +166,9 @@ class _Workspace:
             offset += B * n
             return block[offset - B * n : offset].reshape(B, n)
 
-        self.Z, self.A, self.D = ([take(n) for n in sizes] for _ in range(3))
+        self.Z = [take(n) for n in sizes]
+        self.A = [take(n) if own else z for n, z, own in zip(sizes, self.Z, own_a)]
+        self.D = [take(n) for n in sizes]
         self.scratch = block[offset:]
         self.GA = [self.scratch[: B * n].reshape(B, n) for n in sizes]
         self.ones = ones(B, dtype)  # for Σ_batch δ as 1ᵀδ
@@ -354,7 +361,7 @@ class LeanStep:
         t = learner.t + 1
         ws = self.workspaces.get(x.shape[0])
         if ws is None:
-            ws = self.workspaces[x.shape[0]] = _Workspace(self.sizes, x.shape[0], self.dtype)
+            ws = self.workspaces[x.shape[0]] = _Workspace(self.layers, x.shape[0], self.dtype)
         Z, A, D, GA = ws.Z, ws.A, ws.D, ws.GA
         old, G, slope = self.cur, self.G, self.slope
         assert old is not None  # step() took over the parameters in force

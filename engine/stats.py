@@ -44,7 +44,8 @@ STAT_NAMES = LayerStats._fields[1:]
 
 class StepArrays(NamedTuple):
     """What one step's statistics are computed from: per layer l = 1…L (index l − 1), by
-    reference. ``z`` is what σ was applied to (u with batch norm), ``slope`` σ′ as the backward
+    reference. ``z`` is what σ was applied to (u with batch norm; on the lean path, aˡ where σ
+    was written over it, from which such a σ′ is the same), ``slope`` σ′ as the backward
     pass computed it (None at a fused output), ``grad_W`` ∂C/∂W before clipping; ``step_scale``
     is η when ΔW = η ∂C/∂W exactly (plain SGD on unclipped gradients), else None; ``scratch``
     a flat array with room for any layer's δ that the statistics may write over (|δ|), or None.
