@@ -145,7 +145,32 @@ POOL = 24  # flat arrays held elsewhere (checkpoints: the debugger keeps ~13), k
 POOL_BYTES = 1 << 27  # … as long as they are small: a free one costs its memory until reused
 
 
-class _Workspace:
+def _carve(block, rows: int, sizes) -> list[np.ndarray]:
+    """Consecutive (rows, n) arrays at the start of ``block``, one per n in ``sizes``."""
+    ends = np.cumsum([0, *sizes]) * rows
+    return [block[i:j].reshape(rows, n) for i, j, n in zip(ends, ends[1:], sizes)]
+
+
+class _Evaluation:
+    """The buffers of ``output`` for one row count: zˡ, and aˡ only where it cannot be written
+    over zˡ (σ not ``in_place``, and the output layer, whose zᴸ the loss reads) — a forward pass
+    over the whole training set needs no σ′, δ or ∂C/∂a, and its arrays are the most memory a
+    run touches at once. ``extra`` elements follow them in the same allocation (``rest``)."""
+
+    def __init__(self, layers, rows: int, dtype, extra: int = 0):
+        L = len(layers)
+        sizes = [layer.n_out for layer in layers]
+        own_a = [not layer.activation.in_place or layer.l == L for layer in layers]
+        a_sizes = [n for n, own in zip(sizes, own_a) if own]
+        used = rows * (sum(sizes) + sum(a_sizes))
+        block = buffer(used + extra, dtype)  # one allocation for all
+        arrays = iter(_carve(block, rows, sizes + a_sizes))
+        self.Z = [next(arrays) for _ in layers]
+        self.A = [next(arrays) if own else z for z, own in zip(self.Z, own_a)]
+        self.rest = block[used:]
+
+
+class _Workspace(_Evaluation):
     """The buffers of one batch size: zˡ, aˡ and δˡ for l = 1…L, and one scratch array shared by
     the layers, which holds ∂C/∂aˡ on its way to δˡ = ∂C/∂aˡ ⊙ σ′(zˡ) (σ′ is written into δˡ's
     buffer first). Fewer buffers than values: what the step touches stays in the cache. A hidden
@@ -154,53 +179,21 @@ class _Workspace:
     statistics are read: into ``slopes()``, and the scratch, free after the step, holds |δˡ|."""
 
     def __init__(self, layers, B: int, dtype):
-        L = len(layers)
         sizes = [layer.n_out for layer in layers]
-        own_a = [not layer.activation.in_place or layer.l == L for layer in layers]
-        n_a = sum(n for n, own in zip(sizes, own_a) if own)
-        block = buffer(B * (2 * sum(sizes) + n_a + max(sizes)), dtype)  # one allocation for all
-        offset = 0
-
-        def take(n: int) -> np.ndarray:
-            nonlocal offset
-            offset += B * n
-            return block[offset - B * n : offset].reshape(B, n)
-
-        self.Z = [take(n) for n in sizes]
-        self.A = [take(n) if own else z for n, z, own in zip(sizes, self.Z, own_a)]
-        self.D = [take(n) for n in sizes]
-        self.scratch = block[offset:]
+        super().__init__(layers, B, dtype, extra=B * (sum(sizes) + max(sizes)))
+        self.D = _carve(self.rest, B, sizes)
+        self.scratch = self.rest[B * sum(sizes) :]
         self.GA = [self.scratch[: B * n].reshape(B, n) for n in sizes]
         self.ones = ones(B, dtype)  # for Σ_batch δ as 1ᵀδ
-        self._shape = sizes, B, dtype
         self._slopes: list[np.ndarray] | None = None
 
     def slopes(self) -> list[np.ndarray]:
         """σ′(zˡ) buffers for the statistics, made when first asked for."""
         if self._slopes is None:
-            sizes, B, dtype = self._shape
-            block = buffer(B * sum(sizes), dtype)
-            ends = np.cumsum([0, *sizes]) * B
-            self._slopes = [block[i:j].reshape(B, n) for i, j, n in zip(ends, ends[1:], sizes)]
+            sizes = [z.shape[1] for z in self.Z]
+            B, dtype = self.Z[0].shape[0], self.Z[0].dtype
+            self._slopes = _carve(buffer(B * sum(sizes), dtype), B, sizes)
         return self._slopes
-
-
-class _Evaluation:
-    """The buffers of ``output`` for one row count: zˡ, and aˡ only where it cannot be written
-    over zˡ (σ not ``in_place``, and the output layer, whose zᴸ the loss reads) — a forward pass
-    over the whole training set needs no σ′, δ or ∂C/∂a, and its arrays are the most memory a
-    run touches at once."""
-
-    def __init__(self, layers, rows: int, dtype):
-        L = len(layers)
-        own_a = [not layer.activation.in_place or layer.l == L for layer in layers]
-        sizes = [layer.n_out for layer in layers]
-        sizes += [n for n, own in zip(sizes, own_a) if own]
-        block = buffer(rows * sum(sizes), dtype)
-        ends = np.cumsum([0, *sizes]) * rows
-        arrays = iter([block[i:j].reshape(rows, n) for i, j, n in zip(ends, ends[1:], sizes)])
-        self.Z = [next(arrays) for _ in layers]
-        self.A = [next(arrays) if own else z for z, own in zip(self.Z, own_a)]
 
 
 class LeanStep:
@@ -216,7 +209,6 @@ class LeanStep:
         self.shapes = []
         for layer in self.layers:
             self.shapes += [(layer.n_out, layer.n_in), (layer.n_out,)]
-        self.sizes = [layer.n_out for layer in self.layers]
         self.sigma = [layer.activation for layer in self.layers]  # σ, called with ``out``
         self.slope = [layer.activation.slope for layer in self.layers]
         self.quiet = {}
