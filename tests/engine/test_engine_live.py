@@ -131,6 +131,34 @@ def test_batch_size_changed_mid_epoch_takes_the_rest_of_the_epoch():
     assert run.trainer.batches_per_epoch == 10  # epoch 2: 40 examples in batches of 4
 
 
+@pytest.mark.parametrize("shuffle", [True, False])
+def test_the_fast_path_takes_the_event_streams_batches(shuffle):
+    """The fast path's batches are slices of the epoch's rows, gathered once an epoch: they are
+    the rows the event stream takes, through epoch ends, a short last batch, a batch size changed
+    mid-epoch, and a restore into an earlier epoch (whose order is gathered again)."""
+    training = {"batch_size": 12, "shuffle": shuffle}  # 40 examples: 12 + 12 + 12 + 4
+    fast, stream = xor_run(training), xor_run(training)
+
+    def both(k):
+        for _ in range(k):
+            fast.step()
+            for _ in stream.step_events():
+                pass
+        assert fast.steps_done == stream.steps_done
+        assert same_bits(params(fast), params(stream))
+
+    both(6)  # into epoch 2
+    saved = fast.trainer.snapshot(), stream.trainer.snapshot()
+    both(1)
+    for run in (fast, stream):
+        run.trainer.change(live.check(run.trainer, {"training.batch_size": 5}))
+    both(9)  # the rest of epoch 2 in fives, then epoch 3
+    assert fast.trainer.epoch == 3
+    fast.trainer.restore(saved[0])
+    stream.trainer.restore(saved[1])
+    both(12)
+
+
 def test_stepping_back_across_a_change_replays_old_steps_with_old_values():
     run = xor_run({"optimizer": "momentum", "batch_size": 10})
     c = follow_run(run, history=100)
