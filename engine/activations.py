@@ -21,6 +21,7 @@ from abc import ABC, abstractmethod
 
 import numpy as np
 
+from .arrays import row_max, row_sums
 from .settings import Setting, layer_setting
 
 
@@ -279,9 +280,9 @@ class Softmax(Activation):
     output_only = True
 
     def __call__(self, z, out=None, **params):
-        e = np.subtract(z, z.max(axis=1, keepdims=True), out)
+        e = np.subtract(z, row_max(z), out)
         np.exp(e, e)
-        return np.divide(e, e.sum(axis=1, keepdims=True), e)
+        return np.divide(e, row_sums(e), e)
 
     # The diagonal of the softmax Jacobian, aⱼ(1 − aⱼ) (shown, not used for δ): σ′ of sigmoid.
     slope = Sigmoid.slope

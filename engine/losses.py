@@ -28,7 +28,7 @@ from abc import ABC, abstractmethod
 
 import numpy as np
 
-from .arrays import vdot
+from .arrays import row_max, row_sums, vdot
 
 
 class Loss(ABC):
@@ -200,11 +200,11 @@ class CrossEntropy(Loss):
     formula = ("(1/B) Σₓ −Σⱼ yⱼ log aⱼ", "(1/B) sum_x -sum_j y_j log a_j")
 
     def value(self, z, a, y):
-        return float(_neg_log_softmax(z, y).sum()) / z.shape[0]
+        return float(vdot(_rows(y, z), _log_sum_exp(z) - z)) / z.shape[0]
 
     def terms(self, z, a, y):
         """One per example: Σⱼ yⱼ (logsumexp(z) − zⱼ) = −Σⱼ yⱼ log aⱼ, from z."""
-        return _neg_log_softmax(z, y).sum(axis=1)
+        return row_sums(_rows(y, z) * (_log_sum_exp(z) - z))[:, 0]
 
     def explain_grad(self, t):
         return "−y / (a B)", "−" + t.y_value + " / (" + t.a_value + f" × {t.B})"
@@ -233,7 +233,7 @@ class CrossEntropy(Loss):
         if y.ndim == 1:  # class indices: one-hot rows, each summing to 1 exactly
             d = np.subtract(a, _rows(y, a), out)
         else:
-            d = np.multiply(a, y.sum(axis=1, keepdims=True), out)
+            d = np.multiply(a, row_sums(y), out)
             np.subtract(d, y, d)
         return np.multiply(d, 1.0 / a.shape[0], d)
 
@@ -250,12 +250,11 @@ def make_loss(name: str) -> Loss:
         raise ValueError(f"unknown loss {name!r}; allowed: {', '.join(LOSSES)}") from None
 
 
-def _neg_log_softmax(z, y):
-    """yⱼ (logsumexp(z) − zⱼ) element-wise, the row maximum taken out so nothing overflows."""
-    y = _rows(y, z)
-    m = z.max(axis=1, keepdims=True)
-    log_sum_exp = m + np.log(np.exp(z - m).sum(axis=1, keepdims=True))
-    return y * (log_sum_exp - z)
+def _log_sum_exp(z):
+    """log Σⱼ e^{zⱼ} for each row, shape (rows, 1): m + log Σⱼ e^{zⱼ − m} with m the row maximum,
+    so nothing overflows."""
+    m = row_max(z)
+    return m + np.log(row_sums(np.exp(z - m)))
 
 
 def _into(out, g):
