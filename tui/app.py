@@ -40,7 +40,8 @@ from tui.panels.lesson_panel import LessonPanel
 from tui.panels.loss_panel import LossPanel
 from tui.panels.network_panel import NetworkPanel
 from tui.screens.dialogs import ConfirmDialog, ErrorDialog
-from tui.session import LabSession, SessionError, SessionFailure
+from tui.session import LabSession
+from tui.session_errors import SessionError, SessionFailure
 from tui.speed import SpeedActions
 from tui.status_bar import StatusBar
 from tui.training_worker import TrainingWorker

@@ -19,7 +19,7 @@ from textual import events, on
 from textual.app import App
 
 from tui.screens.dialogs import ErrorDialog, PathDialog
-from tui.session import SessionError
+from tui.session_errors import SessionError
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from textual import work
 from engine.atomic import atomic_write
 from tui.give_file import GivesFiles
 from tui.screens.dialogs import ErrorDialog, PathDialog
-from tui.session import LabSession, SessionError
+from tui.session import LabSession
+from tui.session_errors import SessionError
 
 
 class LabFiles(GivesFiles):

@@ -52,7 +52,8 @@ def build_session(ctx: click.Context, scenario: str | None, seed, overrides, ses
 
     Building it is the check of the input: a bad name, file, value or session file is one line
     and exit 2, as is ``--seed`` or ``--set`` with ``--session`` (a saved session keeps its own)."""
-    from tui.session import LabSession, SessionError
+    from tui.session import LabSession
+    from tui.session_errors import SessionError
 
     if session is not None and (scenario is not None or seed is not None or overrides):
         given = "a scenario" if scenario is not None else "--seed" if seed is not None else "--set"

@@ -14,7 +14,7 @@ from __future__ import annotations
 from engine.debugger import DebuggerError
 from engine.debugger import exercises as ex
 from scenarios.exercises import exercises_of
-from tui.session import SessionError
+from tui.session_errors import SessionError
 from tui.view import STATS, Selection
 
 

@@ -19,7 +19,7 @@ from textual import work
 from engine import live
 from tui import live_changes as changes
 from tui.screens.dialogs import ErrorDialog
-from tui.session import SessionError
+from tui.session_errors import SessionError
 
 
 class LiveActions:

@@ -23,7 +23,8 @@ from engine import live, reshape
 from engine.build import layer_specs
 from engine.settings import TRAINING
 from tui.panels.format import fmt_count
-from tui.session import LabSession, SessionError
+from tui.session import LabSession
+from tui.session_errors import SessionError
 
 LR_FACTOR = 2.0  # `<` and `>` halve and double η₀
 

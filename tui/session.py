@@ -10,50 +10,26 @@ Every command returns through ``view``: the ``LabView`` the panels draw (status,
 event). ``train`` is the long-running part, called from the app's thread worker; everything else
 runs on the app's main thread, never at the same time as ``train``.
 
-``save``/``load`` write and read a session file (``session_file.py``): the scenario's TOML text,
-overrides and seed, the run's complete state (parameters, optimizer state, random generator,
-counters, stopping state, history), the settings changed while it trained (``engine.live``:
-the trainer's log), the breakpoints and the debugger position. Loading rebuilds the run from the
-scenario, replays the log and restores that state exactly, bit for bit.
+Two mixins hold the rest of ``LabSession``: ``train`` in ``session_training.py``, and ``save``/
+``load`` of a session file in ``session_saving.py``. A command that cannot be done raises
+``SessionError`` (``session_errors.py``).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from contextlib import contextmanager
-from pathlib import Path
 
 import numpy as np
 
 from engine.debugger import ConditionError, DebuggerError
 from engine.debugger.follow import extend, follow_run, stop_message
-from engine.history import StatsHistory
-from engine.json_numbers import json_number
-from engine.live import Change
 from engine.reshape import carry
-from engine.run_history import EpochLog
-from scenarios import (
-    DEFAULT_SCENARIO,
-    Scenario,
-    ScenarioError,
-    build_run,
-    load_scenario,
-    parse_scenario,
-)
-from scenarios.errors import single_line
-from scenarios.loader import validate_document
-from tui import session_file
+from scenarios import DEFAULT_SCENARIO, Scenario, ScenarioError, build_run, load_scenario
 from tui.panels.format import fmt_count
-from tui.session_records import stop_rules
-from tui.session_schema import (
-    StateMismatch,
-    check_header,
-    check_history,
-    check_like,
-    check_optimizer_state,
-    check_run_values,
-)
+from tui.scenario_edits import edited_scenario, plain
+from tui.session_errors import SessionError, SessionFailure, one_line
+from tui.session_saving import SessionSaving
 from tui.session_training import SessionTraining
 from tui.speed import Pacer
 from tui.view import LabView, TrainingSnapshot
@@ -61,22 +37,7 @@ from tui.view import LabView, TrainingSnapshot
 HISTORY_STEPS = 200  # how many recent steps ``back`` can reach
 
 
-class SessionError(Exception):
-    """Something the user asked for cannot be done; the message says what and why, in one
-    line unless it is a condition's caret (control characters it quotes are escaped)."""
-
-    def __init__(self, message: str = "", *args):
-        lines = str(message).split("\n")
-        caret = len(lines) == 3 and lines[1].strip() == "^"  # a ConditionError's three lines
-        super().__init__(str(message) if caret else single_line(str(message)), *args)
-
-
-class SessionFailure(SessionError):
-    """A command failed with an unexpected error (a bug); the run was kept at its last good
-    state and the message says so."""
-
-
-class LabSession(SessionTraining):
+class LabSession(SessionTraining, SessionSaving):
     """A scenario, its run and the debugger controller over it (see the module docstring)."""
 
     def __init__(self, scenario: Scenario, run, seed: int | None = None, edits=None, pacer=None):
@@ -138,15 +99,15 @@ class LabSession(SessionTraining):
         allowed values); the current session is left untouched either way.
         """
         try:
-            scenario = _edited(self.scenario, network, training, schedule)
+            scenario = edited_scenario(self.scenario, network, training, schedule)
             run = build_run(scenario, seed=self.seed)
             if keep is not None:
                 carry(self.run.net, run.net, *keep)
         except (ScenarioError, ValueError) as e:
             raise SessionError(str(e)) from None
-        edits = _plain({"network": network, "training": training})
+        edits = plain({"network": network, "training": training})
         if schedule is not None:
-            edits["schedule"] = _plain(schedule)
+            edits["schedule"] = plain(schedule)
         session = LabSession(scenario, run, self.seed, edits, self.pacer)
         session.copy_breakpoints(self, only_valid=True)
         return session
@@ -230,12 +191,12 @@ class LabSession(SessionTraining):
         try:
             c.recover()
         except Exception as again:  # nothing more can be saved: say so
-            return f"Training failed ({_one_line(error)}), and recovering failed too: {again}."
+            return f"Training failed ({one_line(error)}), and recovering failed too: {again}."
         self.sync_view()
         position = c.position
         where = "the end of" if position.at_step_end else "the start of"
         return (
-            f"Training stopped by an error: {type(error).__name__}: {_one_line(error)}. "
+            f"Training stopped by an error: {type(error).__name__}: {one_line(error)}. "
             f"The run is kept at {where} step {fmt_count(position.step)}, its last good state "
             "(ctrl+s saves it)."
         )
@@ -310,203 +271,6 @@ class LabSession(SessionTraining):
         view = self.view
         view.event = self.controller.event if view.status != "running" else None
         view.breakpoints = list(self.controller.breakpoints)
-
-    def default_filename(self) -> str:
-        return f"{self.scenario.name}-step{self.steps_done}{session_file.SUFFIX}"
-
-    # --- saving and loading -----------------------------------------------------------------------
-
-    def save(self, path: str | Path) -> Path:
-        """Write the session to ``path`` (atomically); SessionError if it cannot be written."""
-        position = self.controller.position
-        mid_step = not position.at_step_end
-        if mid_step:
-            # The trainer is inside the current step (which has already drawn the epoch's
-            # shuffle); releasing it puts the trainer back exactly at the start of the step,
-            # random generator included. The controller takes the step again when it next moves.
-            self.controller.release()
-        s = self.scenario
-        header = {
-            "scenario": {
-                "name": s.name,
-                "source": s.source,
-                "path": str(s.path),
-                "label": s.label,
-                "overrides": list(s.overrides),
-            },
-            "edits": self.edits,
-            "seed": self.seed,
-            "changes": [c.to_json() for c in self.run.trainer.changes],
-            "stop": dataclasses.asdict(self.run.stop),  # changed by extend()
-            "position": {"step": position.step, "index": position.index if mid_step else 0},
-            "status": self.view.status if self.view.status != "running" else "paused",
-            "message": self.view.message,
-            "breakpoints": [
-                {
-                    "spec": bp.spec(),
-                    "builtin": bp.builtin,
-                    "enabled": bp.enabled,
-                    "temporary": bp.temporary,
-                    "ignore": bp.ignore,
-                    "hits": bp.hits,
-                }
-                for bp in self.controller.breakpoints
-            ],
-        }
-        state = {
-            "run": self.run.snapshot(),
-            "steps": self.run.history.steps.state(),
-            "epochs": self.run.history.epochs.state(),
-        }
-        try:
-            written = session_file.write(path, _plain(header), session_file.encode_records(state))
-        except session_file.SessionFileError as e:
-            raise SessionError(str(e)) from None
-        position = self.controller.position
-        self.saved_position = (position.step, position.index)
-        return written
-
-    @classmethod
-    def load(cls, path: str | Path) -> LabSession:
-        """The session saved in ``path``; SessionError (naming the file) if it cannot be read."""
-        try:
-            header, state = session_file.read(path)
-        except session_file.SessionFileError as e:
-            raise SessionError(str(e)) from None
-        try:
-            state = session_file.decode_records(state)
-            if header["format"] != session_file.FORMAT:
-                state = session_file.upgrade(header["format"], state)
-            return cls._from_saved(header, state)
-        except StateMismatch as e:
-            raise SessionError(f"{path}: not a session file this lab can open: {e}") from None
-        except (
-            KeyError,
-            TypeError,
-            ValueError,
-            IndexError,
-            AttributeError,
-            OverflowError,
-            RecursionError,
-        ) as e:
-            raise SessionError(
-                f"{path}: the session file is damaged or from another version ({_one_line(e)})"
-            ) from None
-        except (ScenarioError, DebuggerError) as e:
-            raise SessionError(f"{path}: {e}") from None
-
-    @classmethod
-    def _from_saved(cls, header: dict, state: dict) -> LabSession:
-        check_header(header)
-        info = header["scenario"]
-        scenario = parse_scenario(
-            info["source"],
-            path=Path(info["path"]),
-            label=info["label"].removesuffix(" (edited)"),
-            overrides=tuple(info["overrides"]),
-        )
-        edits = header.get("edits")
-        if edits is not None:
-            scenario = _edited(scenario, edits["network"], edits["training"], edits.get("schedule"))
-        seed = header["seed"]
-        run = build_run(scenario, seed=seed)
-        changes = header.get("changes", [])
-        if not isinstance(changes, list):
-            raise ValueError("changes must be a list")
-        run.trainer.set_log([Change.from_json(entry) for entry in changes])
-        if header.get("stop") is not None:
-            stop_rules(run, header["stop"])
-        if not isinstance(state, dict) or not {"run", "steps", "epochs"} <= set(state):
-            raise StateMismatch("state: expected the run and its histories")
-        check_like(state["run"], run.snapshot(), "run")
-        check_run_values(state["run"], run, "run")
-        check_optimizer_state(state["run"][0][0][1], run.learner, "run.optimizer")
-        run.restore(state["run"])
-        check_history(state["steps"], run.history.steps.state(), "steps")
-        check_history(state["epochs"], run.history.epochs.state(), "epochs")
-        steps = StatsHistory.from_state(state["steps"])
-        if steps.n_layers != run.net.L:
-            raise ValueError(f"history of {steps.n_layers} layers for a network of {run.net.L}")
-        run.history.steps = steps
-        run.history.epochs = EpochLog.from_state(state["epochs"])
-        session = cls(scenario, run, seed, edits)
-        c = session.controller
-        c.breakpoints.clear_all()
-        position = header["position"]
-        with np.errstate(all="ignore"):
-            while c.position.step == position["step"] and c.position.index < position["index"]:
-                before = c.position.index
-                c.step()
-                if c.position.index == before:  # training is finished here: nothing moves
-                    break
-        for entry in header["breakpoints"]:
-            if entry["builtin"]:
-                bp = c.breakpoints.nan
-                c.breakpoints.set_enabled(bp.id, entry["enabled"])
-            else:
-                bp = c.add_breakpoint(
-                    entry["spec"],
-                    temporary=entry["temporary"],
-                    ignore=entry["ignore"],
-                    enabled=entry["enabled"],
-                )
-            bp.hits = entry["hits"]
-        session.view.status = header.get("status", "paused")
-        session.view.message = header.get("message", "")
-        session.sync_view()
-        session.saved_position = (c.position.step, c.position.index)
-        return session
-
-
-def _edited(s: Scenario, network: dict, training: dict, schedule: dict | None = None) -> Scenario:
-    """Scenario ``s`` with new ``[network]`` and ``[training]`` sections, validated like a file
-    (its claims and preset breakpoints are dropped: they were written for the original network).
-
-    Sections taken from a validated scenario carry filled-in defaults; the output layer's
-    (dropout 0, no batch norm) are taken out again, since a file may not set them there."""
-    network = dict(network)
-    layers = [dict(layer) for layer in network.get("layers") or []]
-    if layers:
-        if layers[-1].get("dropout") == 0:
-            layers[-1].pop("dropout")
-        if layers[-1].get("batch_norm") is False:
-            layers[-1].pop("batch_norm")
-        network["layers"] = layers
-    document = {
-        "name": s.name,
-        "title": s.title,
-        "summary": s.summary,
-        "lesson": s.lesson,
-        "seed": s.seed,
-        "data": s.data,
-        "network": network,
-        "training": training,
-        "schedule": s.schedule if schedule is None else schedule,
-        "stop": s.stop,
-        "lab": s.lab,
-    }
-    if s.compare is not None:
-        document["compare"] = s.compare
-    label = f"{s.label or s.name} (edited)"
-    sections = validate_document(_plain(document), label, source=s.source, edited=True)
-    return dataclasses.replace(s, **sections, label=label)
-
-
-def _plain(tree):
-    """Sections as plain JSON-able values (tuples → lists)."""
-    if isinstance(tree, dict):
-        return {k: _plain(v) for k, v in tree.items()}
-    if isinstance(tree, list | tuple):
-        return [_plain(x) for x in tree]
-    if isinstance(tree, float):
-        return json_number(tree)
-    return tree
-
-
-def _one_line(error: Exception) -> str:
-    """An exception's message on one line, at most 120 characters (its type if it has none)."""
-    text = " ".join(str(error).split()) or type(error).__name__
-    return text if len(text) <= 120 else text[:119] + "…"
 
 
 def _sentence(text: str) -> str:

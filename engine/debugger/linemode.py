@@ -9,6 +9,11 @@ a script can drive it::
 
 When the input is not a terminal, each command is echoed after the prompt so a transcript reads
 like an interactive session. An empty line repeats the last motion command, as in pdb.
+
+This module is the loop and the commands' actions on the controller; the commands' table and
+the parsing of their arguments are in ``linemode_commands.py``, the text it prints about the
+position (the event's numbers, ``where``, ``list``) in ``linemode_text.py``, and ``exercise``
+in ``linemode_exercises.py``.
 """
 
 from __future__ import annotations
@@ -20,17 +25,12 @@ import sys
 import threading
 from collections.abc import Callable
 
-import numpy as np
-
-from ..number_text import count, counted
 from .errors import ConditionError, DebuggerError
-from .formatting import array, num, to_ascii
+from .formatting import to_ascii
 from .formatting import value as format_value
-from .linemode_commands import (  # noqa: F401 (importable from here, as before)
+from .linemode_commands import (
     COMMANDS,
     EXPRESSION_HELP,
-    MAX_DIGITS,
-    Command,
     _count,
     _ids,
     _lookup,
@@ -39,7 +39,7 @@ from .linemode_commands import (  # noqa: F401 (importable from here, as before)
     _whole,
 )
 from .linemode_exercises import ExerciseCommands
-from .position import KIND_NAMES
+from .linemode_text import breakpoint_place, event_summary, network_listing, step_events
 
 PROMPT = "(bpl) "
 
@@ -157,47 +157,10 @@ class LineMode(ExerciseCommands):
 
     def show_position(self) -> None:
         self.write(f"> {self.ctl.position.sentence()}")
-        for line in self.event_summary():
+        for line in event_summary(self.ctl):
             self.write(f"  {line}")
         for wv in self.ctl.watch_values():
             self.write(f"display {wv.text()}")
-
-    def event_summary(self) -> list[str]:
-        """One to three lines with the current event's main numbers."""
-        ev = self.ctl.event
-        kind = ev.kind
-        l = getattr(ev, "l", None)
-        sup = _sup(l)
-        if kind == "step_start":
-            return [f"batch of {counted(ev.batch_size, 'example')}, η = {num(ev.lr)}"]
-        if kind == "forward":
-            return [f"z{sup} = {_short(ev.z)}", f"a{sup} = {_short(ev.a)}"]
-        if kind == "loss":
-            text = f"C = {num(ev.value)}"
-            if ev.penalty:
-                text += f" (data {num(ev.data_loss)} + penalty {num(ev.penalty)})"
-            return [text, f"∂C/∂a = {_short(ev.grad_a)}"]
-        if kind == "delta":
-            return [f"δ{sup} = {_short(ev.delta)}"]
-        if kind == "gradient":
-            return [f"∂C/∂W{sup} = {_short(ev.grad_W)}", f"∂C/∂b{sup} = {_short(ev.grad_b)}"]
-        if kind == "clip":
-            changed = ", ".join(map(str, ev.changed)) or "none"
-            return [
-                f"‖g‖ {num(ev.norm_before)} → {num(ev.norm_after)} (by {ev.mode}, threshold "
-                f"{num(ev.threshold)}; layers changed: {changed})"
-            ]
-        if kind == "update":
-            return [
-                f"W{sup} ← W{sup} − ΔW{sup}, ΔW{sup} = {_short(ev.step_W)}",
-                f"b{sup} ← b{sup} − Δb{sup}, Δb{sup} = {_short(ev.step_b)}",
-            ]
-        next_lr = self.ctl.view.next_lr  # as the lab's Network panel and explanation show it
-        return [
-            f"C = {num(ev.loss)}; ‖∂C/∂W‖ by layer: "
-            + ", ".join(f"{s.l}: {num(s.grad_norm)}" for s in ev.stats),
-            f"the next step's η = {num(next_lr)}",
-        ]
 
     def report(self, stop) -> None:
         if stop.message:
@@ -293,7 +256,7 @@ class LineMode(ExerciseCommands):
         when = (
             "checked at the end of each step"
             if not bp.has_location
-            else f"stops before {_where(bp)}"
+            else f"stops before {breakpoint_place(bp)}"
         )
         self.write(f"{kind} {bp.id}: {bp.spec()} ({when})")
 
@@ -366,62 +329,12 @@ class LineMode(ExerciseCommands):
         self.write(explanation.text(ascii=self.ascii, width=self.width or None))
 
     def do_where(self, arg):
-        ctl = self.ctl
-        pos = ctl.position
-        self.write(f"> {pos.sentence()}")
-        self.write(f"Event {pos.index + 1} of {pos.n_events} in step {count(pos.step)}:")
-        events = ctl.view.events
-        for i, ev in enumerate(events):
-            mark = ">" if i == pos.index else " "
-            name = KIND_NAMES[ev.kind]
-            l = getattr(ev, "l", None)
-            n = i + 1  # counted from 1, as "Event k of N" above
-            self.write(
-                f" {mark} {n:2d} {name}(l={l})" if l is not None else f" {mark} {n:2d} {name}"
-            )
-        if pos.index + 1 < pos.n_events:
-            rest = pos.n_events - pos.index - 1
-            self.write(f"      … {rest} more event{'s' if rest != 1 else ''} to come in this step")
-        oldest = ctl.timeline.oldest
-        self.write(
-            f"back can reach step {count(oldest)} (the history keeps "
-            f"{counted(ctl.timeline.history, 'step')})"
-        )
+        for line in step_events(self.ctl):
+            self.write(line)
 
     def do_list(self, arg):
-        ctl = self.ctl
-        net = ctl.net
-        pos = ctl.position
-        mark_layer = pos.layer
-        self.write(f"  network: {net.describe()}")
-        head = ">" if pos.kind in ("step_start", "step_end") else " "
-        state = {"step_start": "start", "step_end": "end"}.get(pos.kind, "in progress")
-        self.write(
-            f"{head} step {count(pos.step)} (epoch {count(pos.epoch)}, batch {count(pos.batch)}): "
-            f"{state}"
-        )
-        self.write(f"  layer 0  input    {net.n_in:3d} unit{'s' if net.n_in != 1 else ''}")
-        bps = [bp for bp in ctl.breakpoints if bp.enabled and bp.layer is not None]
-        for layer in net.layers:
-            mark = ">" if mark_layer == layer.l else " "
-            options = (" batch_norm" if layer.batch_norm else "") + (
-                f" dropout={layer.dropout:g}" if layer.dropout else ""
-            )
-            text = (
-                f"{mark} layer {layer.l}  {layer.activation.name:<8} {layer.n_out:3d} "
-                f"unit{'s' if layer.n_out != 1 else ' '}  W {layer.n_out}×{layer.n_in}{options}"
-            )
-            if mark == ">":
-                text += f"   <- {pos.event_name()} ({pos.phase} phase)"
-            here = [f"b{bp.id} {bp.location()}" for bp in bps if bp.layer == layer.l]
-            if here:
-                text += "   [" + ", ".join(here) + "]"
-            self.write(text)
-        mark = ">" if pos.kind == "loss" else " "
-        text = f"{mark} loss     {net.loss.name}"
-        if mark == ">":
-            text += "   <- Loss (end of the forward pass)"
-        self.write(text)
+        for line in network_listing(self.ctl):
+            self.write(line)
 
     def do_ascii(self, arg):
         if arg not in ("", "on", "off"):
@@ -456,7 +369,7 @@ class LineMode(ExerciseCommands):
         self.write("'help COMMAND' for details, 'help expressions' for conditions and print.")
 
 
-# --- argument helpers ----------------------------------------------------------------------------
+# --- the terminal --------------------------------------------------------------------------------
 
 
 def _width(stdout) -> int:
@@ -476,27 +389,3 @@ def _isatty(stream) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
-
-
-def _where(bp) -> str:
-    kind = KIND_NAMES[bp.kind] if bp.kind else "any event"
-    if bp.layer is None:
-        return f"every {kind}" if bp.kind else kind
-    return f"{kind} of layer {bp.layer}" if bp.kind else f"any event of layer {bp.layer}"
-
-
-def _sup(l) -> str:
-    from .formatting import sup
-
-    return "" if l is None else sup(l)
-
-
-def _short(a) -> str:
-    """An array on one line when small, else its first row and shape."""
-    a = np.asarray(a)
-    if a.size <= 8:
-        return array(a).replace("\n", "")
-    if a.ndim == 2:
-        row = array(a[0], max_items=8).replace("\n", "")
-        return f"{row} … (first of {a.shape[0]} rows, shape {a.shape})"
-    return f"{array(a, max_items=8)} (shape {a.shape})".replace("\n", "")

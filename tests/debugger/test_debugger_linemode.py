@@ -7,7 +7,8 @@ from click.testing import CliRunner
 from debugger_helpers import make_trainer
 
 from engine.debugger import Controller
-from engine.debugger.linemode import COMMANDS, LineMode
+from engine.debugger.linemode import LineMode
+from engine.debugger.linemode_commands import COMMANDS
 
 
 def drive(script: str, controller=None, **kwargs) -> str:

@@ -152,7 +152,8 @@ def test_the_step_back_history_of_the_line_mode_is_checked():
 
 
 def test_the_lab_refuses_a_huge_network_and_a_session_file_naming_one(tmp_path):
-    from tui.session import LabSession, SessionError
+    from tui.session import LabSession
+    from tui.session_errors import SessionError
 
     with pytest.raises(SessionError, match=HUGE_LAYER.replace("[", r"\[").replace("]", r"\]")):
         LabSession.open("xor", ["network.layers[1].size=1000000000"])

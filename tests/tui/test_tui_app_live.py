@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from engine import live
 from scenarios import build_run, load_scenario
-from tui.session import LabSession, SessionError
+from tui.session import LabSession
+from tui.session_errors import SessionError
 
 WIDE = (120, 40)
 NEVER_STOP = ["training.epochs=100000000", "stop.loss_below=1e-300"]

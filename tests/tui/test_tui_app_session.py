@@ -10,7 +10,8 @@ import pytest
 
 from tui import session_file
 from tui.screens.dialogs import ErrorDialog, PathDialog
-from tui.session import LabSession, SessionError
+from tui.session import LabSession
+from tui.session_errors import SessionError
 
 WIDE = (120, 40)
 

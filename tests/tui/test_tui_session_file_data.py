@@ -19,7 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui import session_file
-from tui.session import LabSession, SessionError
+from tui.session import LabSession
+from tui.session_errors import SessionError
 
 DAMAGED = "not a session file this lab can open"
 

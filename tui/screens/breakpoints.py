@@ -80,7 +80,7 @@ class BreakpointsScreen(LabModal[None]):
         return int(row[0])
 
     def _command(self, name: str, arg) -> bool:
-        from tui.session import SessionError
+        from tui.session_errors import SessionError
 
         error = self.query_one("#breakpoint-error", Static)
         try:

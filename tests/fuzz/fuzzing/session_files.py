@@ -174,7 +174,8 @@ arrays_strategy = arrays()
 
 def session_target(content: bytes, folder: Path) -> None:
     """Load ``content`` as a session file; if it loads, step and train it."""
-    from tui.session import LabSession, SessionError, SessionFailure
+    from tui.session import LabSession
+    from tui.session_errors import SessionError, SessionFailure
 
     path = folder / "fuzz.lab.npz"
     path.write_bytes(content)
@@ -203,7 +204,8 @@ def session_in_lab_target(content: bytes, folder: Path) -> None:
     import asyncio
 
     from tui.app import LabApp
-    from tui.session import LabSession, SessionError
+    from tui.session import LabSession
+    from tui.session_errors import SessionError
 
     path = folder / "lab.lab.npz"
     path.write_bytes(content)

@@ -1,0 +1,190 @@
+"""Saving a ``LabSession`` to a session file and loading one back.
+
+A mixin of ``LabSession`` (``tui/session.py``), which provides ``scenario``, ``seed``,
+``edits``, ``run``, ``controller``, ``view``, ``saved_position``, ``sync_view`` and its
+constructor ``(scenario, run, seed, edits)``.
+
+``save`` writes, through ``session_file.py`` (the file's layout and codec), the scenario's TOML
+text, overrides and seed, the run's complete state (parameters, optimizer state, random
+generator, counters, stopping state, history), the settings changed while it trained
+(``engine.live``: the trainer's log), the breakpoints and the debugger position. ``load``
+rebuilds the run from the scenario, replays the log and restores that state exactly, bit for
+bit, after checking it against the rebuilt run (``session_schema.py``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Self
+
+import numpy as np
+
+from engine.debugger import DebuggerError
+from engine.history import StatsHistory
+from engine.live import Change
+from engine.run_history import EpochLog
+from scenarios import ScenarioError, build_run, parse_scenario
+from tui import session_file
+from tui.scenario_edits import edited_scenario, plain
+from tui.session_errors import SessionError, one_line
+from tui.session_records import stop_rules
+from tui.session_schema import (
+    StateMismatch,
+    check_header,
+    check_history,
+    check_like,
+    check_optimizer_state,
+    check_run_values,
+)
+
+
+class SessionSaving:
+    """``save``, ``load`` and ``default_filename`` of ``LabSession`` (see the module
+    docstring)."""
+
+    def default_filename(self) -> str:
+        return f"{self.scenario.name}-step{self.steps_done}{session_file.SUFFIX}"
+
+    def save(self, path: str | Path) -> Path:
+        """Write the session to ``path`` (atomically); SessionError if it cannot be written."""
+        position = self.controller.position
+        mid_step = not position.at_step_end
+        if mid_step:
+            # The trainer is inside the current step (which has already drawn the epoch's
+            # shuffle); releasing it puts the trainer back exactly at the start of the step,
+            # random generator included. The controller takes the step again when it next moves.
+            self.controller.release()
+        s = self.scenario
+        header = {
+            "scenario": {
+                "name": s.name,
+                "source": s.source,
+                "path": str(s.path),
+                "label": s.label,
+                "overrides": list(s.overrides),
+            },
+            "edits": self.edits,
+            "seed": self.seed,
+            "changes": [c.to_json() for c in self.run.trainer.changes],
+            "stop": dataclasses.asdict(self.run.stop),  # changed by extend()
+            "position": {"step": position.step, "index": position.index if mid_step else 0},
+            "status": self.view.status if self.view.status != "running" else "paused",
+            "message": self.view.message,
+            "breakpoints": [
+                {
+                    "spec": bp.spec(),
+                    "builtin": bp.builtin,
+                    "enabled": bp.enabled,
+                    "temporary": bp.temporary,
+                    "ignore": bp.ignore,
+                    "hits": bp.hits,
+                }
+                for bp in self.controller.breakpoints
+            ],
+        }
+        state = {
+            "run": self.run.snapshot(),
+            "steps": self.run.history.steps.state(),
+            "epochs": self.run.history.epochs.state(),
+        }
+        try:
+            written = session_file.write(path, plain(header), session_file.encode_records(state))
+        except session_file.SessionFileError as e:
+            raise SessionError(str(e)) from None
+        position = self.controller.position
+        self.saved_position = (position.step, position.index)
+        return written
+
+    @classmethod
+    def load(cls, path: str | Path) -> Self:
+        """The session saved in ``path``; SessionError (naming the file) if it cannot be read."""
+        try:
+            header, state = session_file.read(path)
+        except session_file.SessionFileError as e:
+            raise SessionError(str(e)) from None
+        try:
+            state = session_file.decode_records(state)
+            if header["format"] != session_file.FORMAT:
+                state = session_file.upgrade(header["format"], state)
+            return cls._from_saved(header, state)
+        except StateMismatch as e:
+            raise SessionError(f"{path}: not a session file this lab can open: {e}") from None
+        except (
+            KeyError,
+            TypeError,
+            ValueError,
+            IndexError,
+            AttributeError,
+            OverflowError,
+            RecursionError,
+        ) as e:
+            raise SessionError(
+                f"{path}: the session file is damaged or from another version ({one_line(e)})"
+            ) from None
+        except (ScenarioError, DebuggerError) as e:
+            raise SessionError(f"{path}: {e}") from None
+
+    @classmethod
+    def _from_saved(cls, header: dict, state: dict) -> Self:
+        check_header(header)
+        info = header["scenario"]
+        scenario = parse_scenario(
+            info["source"],
+            path=Path(info["path"]),
+            label=info["label"].removesuffix(" (edited)"),
+            overrides=tuple(info["overrides"]),
+        )
+        edits = header.get("edits")
+        if edits is not None:
+            scenario = edited_scenario(
+                scenario, edits["network"], edits["training"], edits.get("schedule")
+            )
+        seed = header["seed"]
+        run = build_run(scenario, seed=seed)
+        changes = header.get("changes", [])
+        if not isinstance(changes, list):
+            raise ValueError("changes must be a list")
+        run.trainer.set_log([Change.from_json(entry) for entry in changes])
+        if header.get("stop") is not None:
+            stop_rules(run, header["stop"])
+        if not isinstance(state, dict) or not {"run", "steps", "epochs"} <= set(state):
+            raise StateMismatch("state: expected the run and its histories")
+        check_like(state["run"], run.snapshot(), "run")
+        check_run_values(state["run"], run, "run")
+        check_optimizer_state(state["run"][0][0][1], run.learner, "run.optimizer")
+        run.restore(state["run"])
+        check_history(state["steps"], run.history.steps.state(), "steps")
+        check_history(state["epochs"], run.history.epochs.state(), "epochs")
+        steps = StatsHistory.from_state(state["steps"])
+        if steps.n_layers != run.net.L:
+            raise ValueError(f"history of {steps.n_layers} layers for a network of {run.net.L}")
+        run.history.steps = steps
+        run.history.epochs = EpochLog.from_state(state["epochs"])
+        session = cls(scenario, run, seed, edits)
+        c = session.controller
+        c.breakpoints.clear_all()
+        position = header["position"]
+        with np.errstate(all="ignore"):
+            while c.position.step == position["step"] and c.position.index < position["index"]:
+                before = c.position.index
+                c.step()
+                if c.position.index == before:  # training is finished here: nothing moves
+                    break
+        for entry in header["breakpoints"]:
+            if entry["builtin"]:
+                bp = c.breakpoints.nan
+                c.breakpoints.set_enabled(bp.id, entry["enabled"])
+            else:
+                bp = c.add_breakpoint(
+                    entry["spec"],
+                    temporary=entry["temporary"],
+                    ignore=entry["ignore"],
+                    enabled=entry["enabled"],
+                )
+            bp.hits = entry["hits"]
+        session.view.status = header.get("status", "paused")
+        session.view.message = header.get("message", "")
+        session.sync_view()
+        session.saved_position = (c.position.step, c.position.index)
+        return session
