@@ -7,8 +7,9 @@ or read and before the network is built, these estimates are checked against a l
 past it is refused with one line naming the field, the need and the limit:
 
 - **data**: every example's inputs and targets, in the copies loading makes (the raw arrays, the
-  split, the standardized and typed arrays) and the fast path's copy of the training examples in
-  the epoch's shuffled order: n × (inputs + target columns) × 8 B × ``DATA_COPIES``;
+  split, the standardized and typed arrays): n × (inputs + target columns) × 8 B × ``DATA_COPIES``
+  (the fast path's copy of the rows of a few batches, ~1 MB or one batch, is left in the
+  margin);
 - **parameters**: W and b of every layer with the optimizer's state (1 slot per parameter for
   momentum, RMSprop and AdaGrad, 2 for Adam) in the copies the fast path keeps (the network's
   own, the flat arrays in force and the spare ones it writes the next step into, those a
@@ -37,7 +38,7 @@ from collections.abc import Sequence
 
 ENV_VAR = "BACKPROP_LAB_MAX_MEMORY"
 DEFAULT_LIMIT = 2 * 1024**3
-DATA_COPIES = 5
+DATA_COPIES = 4
 HISTORY_ROWS = 6144  # StatsHistory: 2 × 2048 recent rows + 2048 buckets
 STAT_COLUMNS = 9  # LayerStats' fields
 OPTIMIZER_SLOTS = {"sgd": 0, "momentum": 1, "rmsprop": 1, "adagrad": 1, "adam": 2}

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from engine import live
+from engine import trainer as trainer_module
 from engine.build import build_run
 from engine.debugger.follow import follow_run
 
@@ -131,11 +132,17 @@ def test_batch_size_changed_mid_epoch_takes_the_rest_of_the_epoch():
     assert run.trainer.batches_per_epoch == 10  # epoch 2: 40 examples in batches of 4
 
 
-@pytest.mark.parametrize("shuffle", [True, False])
-def test_the_fast_path_takes_the_event_streams_batches(shuffle):
-    """The fast path's batches are slices of the epoch's rows, gathered once an epoch: they are
-    the rows the event stream takes, through epoch ends, a short last batch, a batch size changed
-    mid-epoch, and a restore into an earlier epoch (whose order is gathered again)."""
+@pytest.mark.parametrize(
+    "shuffle, gathered",
+    [(True, "epoch"), (True, 30), (True, 1), (False, "epoch")],
+)
+def test_the_fast_path_takes_the_event_streams_batches(shuffle, gathered, monkeypatch):
+    """The fast path's batches are slices of rows gathered several batches at a time (the whole
+    epoch; 30 rows, so that batches straddle two gatherings; one batch): they are the rows the
+    event stream takes, through epoch ends, a short last batch, a batch size changed mid-epoch,
+    and a restore into an earlier epoch (whose order is gathered again)."""
+    if gathered != "epoch":
+        monkeypatch.setattr(trainer_module, "GATHER_BYTES", gathered * 3 * 8)  # x: 2, y: 1
     training = {"batch_size": 12, "shuffle": shuffle}  # 40 examples: 12 + 12 + 12 + 4
     fast, stream = xor_run(training), xor_run(training)
 
