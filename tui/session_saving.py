@@ -1,15 +1,15 @@
 """Saving a ``LabSession`` to a session file and loading one back.
 
 A mixin of ``LabSession`` (``tui/session.py``), which provides ``scenario``, ``seed``,
-``edits``, ``run``, ``controller``, ``view``, ``saved_position``, ``sync_view`` and its
-constructor ``(scenario, run, seed, edits)``.
+``edits``, ``run``, ``controller``, ``view``, ``pacer``, ``saved_position``, ``sync_view`` and
+its constructor ``(scenario, run, seed, edits, pacer)``.
 
 ``save`` writes, through ``session_file.py`` (the file's layout and codec), the scenario's TOML
 text, overrides and seed, the run's complete state (parameters, optimizer state, random
 generator, counters, stopping state, history), the settings changed while it trained
-(``engine.live``: the trainer's log), the breakpoints and the debugger position. ``load``
-rebuilds the run from the scenario, replays the log and restores that state exactly, bit for
-bit, after checking it against the rebuilt run (``session_schema.py``).
+(``engine.live``: the trainer's log), the breakpoints, the debugger position and the speed.
+``load`` rebuilds the run from the scenario, replays the log and restores that state exactly,
+bit for bit, after checking it against the rebuilt run (``session_schema.py``).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from tui.session_schema import (
     check_optimizer_state,
     check_run_values,
 )
+from tui.speed import Pacer
 
 
 class SessionSaving:
@@ -69,6 +70,7 @@ class SessionSaving:
             "changes": [c.to_json() for c in self.run.trainer.changes],
             "stop": dataclasses.asdict(self.run.stop),  # changed by extend()
             "position": {"step": position.step, "index": position.index if mid_step else 0},
+            "speed": self.pacer.speed,  # as + and - left it
             "status": self.view.status if self.view.status != "running" else "paused",
             "message": self.view.message,
             "breakpoints": [
@@ -161,7 +163,7 @@ class SessionSaving:
             raise ValueError(f"history of {steps.n_layers} layers for a network of {run.net.L}")
         run.history.steps = steps
         run.history.epochs = EpochLog.from_state(state["epochs"])
-        session = cls(scenario, run, seed, edits)
+        session = cls(scenario, run, seed, edits, Pacer(header.get("speed", scenario.lab["speed"])))
         c = session.controller
         c.breakpoints.clear_all()
         position = header["position"]

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from scenarios.schema import LAB
+
 
 class StateMismatch(ValueError):
     """The saved state does not fit the run; the message names the field and what was expected."""
@@ -185,14 +187,22 @@ BREAKPOINT_FIELDS = {
 
 def check_header(header: dict) -> None:
     """The header's own fields (besides the scenario, which is validated as a scenario file):
-    the debugger position, the status line, the seed and the breakpoints, each of its type and
-    range — a breakpoint whose hit count was null loaded, and the next step that hit it raised
-    TypeError."""
+    the debugger position, the speed, the status line, the seed and the breakpoints, each of its
+    type and range — a breakpoint whose hit count was null loaded, and the next step that hit
+    it raised TypeError."""
     position = header.get("position")
     if not isinstance(position, dict) or set(position) != {"step", "index"}:
         raise StateMismatch("position: expected the step and the index of an event")
     for key in ("step", "index"):
         _whole(position[key], f"position.{key}")
+    speed = header.get("speed", "max")
+    if speed != "max" and (
+        isinstance(speed, bool) or not isinstance(speed, int) or not LAB["speed"].contains(speed)
+    ):
+        allowed = (
+            f"a whole number of steps a second from {LAB['speed'].lo:g} to {LAB['speed'].hi:g}"
+        )
+        raise StateMismatch(f'speed: expected {allowed} or "max", found {str(speed)[:40]}')
     if header.get("status", "paused") not in STATUSES:
         raise StateMismatch(f"status: expected one of {', '.join(STATUSES)}")
     if not isinstance(header.get("message", ""), str):

@@ -169,6 +169,16 @@ def test_a_malformed_tree_is_one_line(tmp_path, header):
     assert str(path) in str(error.value) and "\n" not in str(error.value)
 
 
+@pytest.mark.parametrize("speed", [0, 10_001, 2.5, True, "fast", None, [5]])
+def test_a_speed_out_of_range_is_refused_and_a_missing_one_is_the_scenarios(tmp_path, speed):
+    path = saved(tmp_path)
+    rewrite(path, lambda header: header.update(speed=speed))
+    with pytest.raises(SessionError, match=r'speed: expected a whole number .* or "max", found'):
+        LabSession.load(path)
+    rewrite(path, lambda header: header.__delitem__("speed"))  # as written before it was saved
+    assert LabSession.load(path).pacer.speed == 10
+
+
 def test_an_infinite_number_where_the_rng_state_has_an_integer_is_refused(tmp_path):
     path = saved(tmp_path)
 

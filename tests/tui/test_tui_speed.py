@@ -296,3 +296,14 @@ def test_a_session_file_keeps_the_scenarios_speed(tmp_path):
     session = LabSession.open("xor", overrides=["lab.speed=2"])
     path = session.save(tmp_path / "s.lab.npz")
     assert LabSession.load(path).pacer.speed == 2
+
+
+@pytest.mark.parametrize("presses, expected", [((faster, faster), 50), ((slower,) * 3, 1)])
+def test_a_session_file_keeps_the_speed_set_with_plus_and_minus(tmp_path, presses, expected):
+    session = LabSession.open("xor")  # 10 steps a second
+    for press in presses:
+        session.pacer.set(press(session.pacer.speed))
+    path = session.save(tmp_path / "s.lab.npz")
+    assert LabSession.load(path).pacer.speed == expected
+    session.pacer.set(MAX)
+    assert LabSession.load(session.save(path)).pacer.speed == MAX
