@@ -84,7 +84,8 @@ class LabView:
 
 def counters(view: LabView) -> tuple[int, int, int, float | None]:
     """(step, epoch, batch, loss of that step) of the latest step: from the training thread's
-    snapshot while it runs, else from the run (the loss is None before the first step)."""
+    snapshot while it runs, else from the debugger's records or the run (the loss is None
+    before the first step)."""
     progress = view.progress
     if view.status == "running" and progress is not None:
         return progress.step, progress.epoch, progress.batch, progress.loss
@@ -96,7 +97,12 @@ def counters(view: LabView) -> tuple[int, int, int, float | None]:
         record = controller.record
         if not record.complete:
             record = controller.timeline.get(record.step - 1)
-        loss = record.loss if record is not None else None
+        if record is not None:
+            loss = record.loss
+        elif controller.record.step - 1 != trainer.steps_done:
+            loss = None
+        # else the run's last step, which this controller did not take (a session just opened
+        # from a file): its loss is ``run.last_loss``
     return trainer.steps_done, run.epoch, trainer.batch, loss
 
 

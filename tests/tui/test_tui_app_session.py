@@ -12,6 +12,7 @@ from tui import session_file
 from tui.screens.dialogs import ErrorDialog, PathDialog
 from tui.session import LabSession
 from tui.session_errors import SessionError
+from tui.view import headline_loss
 
 WIDE = (120, 40)
 
@@ -87,6 +88,17 @@ def test_save_and_load_restore_the_same_numbers(tmp_path, scenario, overrides):
         advance(s, 17)
     assert_same_session(session, loaded)
     assert session.run.trainer.steps_done == 23 + 17  # run(n) counts the step it is in
+
+
+@pytest.mark.parametrize("events", [0, 5], ids=["step-end", "mid-step"])
+def test_a_reopened_session_shows_the_batch_loss_it_showed(tmp_path, events):
+    session = LabSession.open("xor")
+    advance(session, 10)
+    session.command("step", events)
+    session.sync_view()
+    shown = headline_loss(session.view)
+    assert shown == ("batch_loss", session.run.last_loss) and shown[1] is not None
+    assert headline_loss(LabSession.load(session.save(tmp_path / "s.lab.npz")).view) == shown
 
 
 def test_save_at_a_step_boundary_loads_at_the_next_step_start(tmp_path):
