@@ -18,8 +18,19 @@ from pathlib import Path
 from textual import events, on
 from textual.app import App
 
-from tui.screens.dialogs import ErrorDialog, PathDialog
+from tui.screens.dialogs import ConfirmDialog, ErrorDialog, PathDialog
 from tui.session_errors import SessionError
+
+
+def unused_name(folder: str, filename: str) -> str:
+    """``filename``, or, when ``folder`` has a file of that name, the first of ``NAME-2.EXT``,
+    ``NAME-3.EXT``, … that it has not (EXT: all after the name's first dot, e.g. ``lab.npz``)."""
+    name, dot, ext = filename.partition(".")
+    k = 1
+    while os.path.exists(os.path.join(folder, filename)):
+        k += 1
+        filename = f"{name}-{k}{dot}{ext}"
+    return filename
 
 
 @dataclass(frozen=True)
@@ -51,19 +62,27 @@ class GivesFiles(App):
         the path written). ``what`` names it in messages ("session", "screenshot").
 
         In a terminal: written in the folder the lab was started from, or, when ``ask``, where
-        the user says in a dialog that offers ``filename``. In a browser: sent as a download
-        named ``filename``. ``delivered()`` runs once the user has the file (written, or fetched
-        by the browser). A write that fails (OSError, SessionError) is an error dialog.
+        the user says in a dialog that offers ``filename`` (made unused there: ``unused_name``);
+        a file already there is replaced only when the user says so. In a browser: sent as a
+        download named ``filename``. ``delivered()`` runs once the user has the file (written,
+        or fetched by the browser). A write that fails (OSError, SessionError) is an error
+        dialog.
         Call it from a worker: it may wait on a dialog."""
         if self.is_web:
             await self._send_to_browser(filename, write, what, mime_type, delivered)
             return
-        if ask:
+        filename = unused_name(os.getcwd(), filename)
+        path = os.path.join(os.getcwd(), filename)
+        while ask:
             path = await self.push_screen_wait(PathDialog(f"Save the {what} to", filename, "Save"))
             if path is None:
                 return
-        else:
-            path = os.path.join(os.getcwd(), filename)
+            if not os.path.exists(path):
+                break
+            question = f"{path} exists. Replace it with this {what}?"
+            if await self.push_screen_wait(ConfirmDialog(question, "Replace", "Keep it")):
+                break
+            filename = path  # asked again, with the name typed
         written = await self._write(write, Path(path), what)
         if written is None:
             return

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from tui import session_file
-from tui.screens.dialogs import ErrorDialog, PathDialog
+from tui.screens.dialogs import ConfirmDialog, ErrorDialog, PathDialog
 from tui.session import LabSession
 from tui.session_errors import SessionError
 from tui.view import headline_loss
@@ -277,6 +277,66 @@ async def test_ctrl_s_saves_and_the_palette_loads(lab_app, settle, tmp_path):
         assert app.session.run.trainer.steps_done == 3
         assert app.session.controller.position.short() == position
         assert app.session.run.net.layer(1).params["W"].tobytes() == saved_W.tobytes()
+
+
+async def test_ctrl_s_never_replaces_a_file_unasked(lab_app, settle, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    first = tmp_path / "xor-step2.lab.npz"
+
+    async def save(pilot, expected: str, typed: str | None = None):
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, PathDialog)
+        field = app.screen.query_one("Input")
+        assert field.value == expected  # proposed: a name no file has
+        if typed is not None:
+            field.value = typed
+        await pilot.press("enter")
+        await pilot.pause()
+
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("e", "e")
+        await settle(pilot)
+        await save(pilot, "xor-step2.lab.npz")
+        saved = first.read_bytes()
+        await pilot.press("s", "s")
+        await save(pilot, "xor-step2-2.lab.npz", typed=first.name)
+        assert isinstance(app.screen, ConfirmDialog) and "exists" in app.screen.question
+        await pilot.press("n")  # keep it: asked for a name again, with the one typed
+        await pilot.pause()
+        assert isinstance(app.screen, PathDialog)
+        assert app.screen.query_one("Input").value == str(first.name)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert first.read_bytes() == saved and sorted(tmp_path.iterdir()) == [first]
+        await save(pilot, "xor-step2-2.lab.npz", typed=first.name)
+        await pilot.press("y")  # replace
+        await app.workers.wait_for_complete()
+        assert first.read_bytes() != saved
+        assert LabSession.load(first).controller.position.index > 0  # the mid-step save
+
+
+async def test_load_session_asks_before_it_drops_unsaved_training(lab_app, settle, tmp_path):
+    other = LabSession.open("spiral")
+    path = other.save(tmp_path / "spiral.lab.npz")
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("e", "e")
+        await settle(pilot)
+        session = app.session
+        app.load_session(str(path))
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "step 2 of training on xor will be lost" in app.screen.question
+        await pilot.press("n")
+        await app.workers.wait_for_complete()
+        assert app.session is session
+        app.load_session(str(path))
+        await pilot.pause(0.2)
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        assert app.session.scenario.name == "spiral"
 
 
 async def test_a_corrupt_session_shows_an_error_and_keeps_the_work(lab_app, settle, tmp_path):

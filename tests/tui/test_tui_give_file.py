@@ -7,10 +7,15 @@ The browser half fakes only Textual's side (``is_web`` and ``deliver_binary``, t
 
 from __future__ import annotations
 
+import errno
+import os
+
 import pytest
 from textual import events
 from textual.app import App
 
+from tui import lab_files
+from tui.give_file import unused_name
 from tui.screens.dialogs import ErrorDialog, PathDialog
 from tui.session import LabSession
 
@@ -55,7 +60,11 @@ async def test_a_screenshot_that_cannot_be_written_is_an_error_dialog(
     lab_app, tmp_path, monkeypatch
 ):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "backprop-lab-xor-step0.svg").mkdir()  # a folder where the file should go
+
+    def full_disk(path, write, binary):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr(lab_files, "atomic_write", full_disk)
     app = lab_app("xor")
     async with app.run_test(size=WIDE) as pilot:
         app.action_screenshot_svg()
@@ -63,6 +72,16 @@ async def test_a_screenshot_that_cannot_be_written_is_an_error_dialog(
         assert isinstance(app.screen, ErrorDialog)
         assert "backprop-lab-xor-step0.svg" in app.screen.message
         assert app.screen.title_text == "Cannot save the screenshot"
+
+
+def test_a_name_in_use_gets_the_first_free_number(tmp_path):
+    assert unused_name(str(tmp_path), "xor-step5.lab.npz") == "xor-step5.lab.npz"
+    for name in ("xor-step5.lab.npz", "xor-step5-2.lab.npz", "shot.svg"):
+        (tmp_path / name).touch()
+    assert unused_name(str(tmp_path), "xor-step5.lab.npz") == "xor-step5-3.lab.npz"
+    assert unused_name(str(tmp_path), "shot.svg") == "shot-2.svg"
+    (tmp_path / "noext").touch()
+    assert unused_name(str(tmp_path), "noext") == "noext-2"
 
 
 async def test_ctrl_s_in_a_terminal_asks_where(lab_app, tmp_path):
