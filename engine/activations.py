@@ -31,6 +31,7 @@ class Activation(ABC):
     name = ""
     max_slope = 1.0
     saturates = False  # σ′ → 0 for large |z|: the saturated-fraction statistic applies
+    row_wise = False  # aⱼ depends on the whole row of z, not on zⱼ alone (softmax)
     can_die = False  # σ′ = 0 on a whole half-line: the dead-unit statistic applies
     learnable: tuple[str, ...] = ()  # per-unit parameters this activation adds to its layer
     output_only = False  # only on the output layer, with a loss that lists it (softmax)
@@ -136,7 +137,7 @@ class Tanh(Activation):
         return np.subtract(1.0, s, s)
 
     def explain_slope(self, t):
-        return t.text("1 − a²", "1 - a^2"), "1 − " + t.a + t.SQ
+        return t.text("1 − a·a", "1 - a*a"), "1 − " + t.a + " × " + t.a  # (a², read as a layer)
 
 
 class ReLU(Activation):
@@ -277,6 +278,7 @@ class Softmax(Activation):
 
     name = "softmax"
     saturates = True
+    row_wise = True
     output_only = True
 
     def __call__(self, z, out=None, **params):

@@ -50,6 +50,11 @@ def check_forward(c, e, j, i):
     z = sum(w.value * x.value for w, x in zip(W, a, strict=True)) + b.value
     assert close(z, ev.z[i, j]) and e.term("z").value == ev.z[i, j]
     assert e.result.value == ev.a[i, j]
+    row = [t.value for t in e.terms_of("row")]  # softmax: aⱼ from the example's whole row
+    assert bool(row) == c.net.layer(ev.l).activation.row_wise
+    if row:
+        assert row == ev.z[i].tolist() and "exp(" in e.text() and "softmax(" not in e.text()
+        assert close(math.exp(row[j]) / sum(map(math.exp, row)), ev.a[i, j])
 
 
 def check_delta(c, e, j, i):

@@ -78,6 +78,26 @@ def explain_forward(view, ev, select, example) -> Explanation:
             final=True,
         )
         B.notes.append(f"m is the inverted-dropout mask (0 or 1/(1−p)); σ = {act!r}")
+    elif act.row_wise:  # softmax: aˡⱼ depends on the example's whole row
+        name = "u" if ev.z_hat is not None else "z"
+        exps = []
+        for k, v in enumerate(row[0]):  # every zˡₖ of the example
+            B.term(S(name, l, (k,)), "row", v, (k,))
+            exps.append(Txt("exp(") + N(float(v)) + ")")
+        k_arg = S(name, l, ("k",))
+        B.line(
+            As,
+            Txt("exp(", "exp(") + arg + Txt(") / Σₖ exp(", ") / sum_k exp(") + k_arg + ")",
+            exps[j] + " / (" + summed(exps) + ")",
+            N(a_val),
+            result=a_val,
+            final=True,
+        )
+        B.notes.append(
+            f"σ = {act!r}: every unit's value depends on the whole row of the example; computed "
+            "with the row's maximum subtracted from each z first (the same value, and e^z never "
+            "overflows)"
+        )
     else:
         B.line(
             As,
