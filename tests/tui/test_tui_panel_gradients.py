@@ -15,6 +15,7 @@ from tui.panels.gradients_panel import (
     axis_labels,
     band,
     fit,
+    fitted,
     legend,
     position,
 )
@@ -206,6 +207,28 @@ def test_fit_chooses_the_layout_by_the_rows_needed(L, width, height, stacked, sc
     assert layout.width + (1 if scroll else 0) <= width
     if not stacked:
         assert layout.history >= 4 and layout.track >= 6
+
+
+def test_the_history_caption_shortens_to_fit_and_never_cuts_a_number():
+    full = "steps 1–216, log 0.0708…0.2560"
+    assert fitted("1–216", "log", "0.0708…0.2560", 40) == full
+    assert fitted("1–216", "log", "0.0708…0.2560", 26) == "steps 1–216, 0.0708…0.2560"
+    assert fitted("1–216", "log", "0.0708…0.2560", 20) == "1–216, 0.0708…0.2560"
+    assert fitted("1–216", "log", "0.0708…0.2560", 12) == "0.0708…0.2560"
+    assert fitted("3", "linear", "0…1", 30) == "step 3, linear 0…1"
+
+
+@pytest.mark.parametrize("width", [24, 26, 30, 40])
+async def test_the_history_caption_fits_the_panel(width):
+    view = make_view("spiral", steps=216)
+    app = PanelApp(GradientsPanel(), view)
+    async with app.run_test(size=(width, 19)) as pilot:
+        await pilot.pause()
+        assert app.panel.fit.stacked
+        title = app.query_one("#gradients-history-title", Static)
+        text = title.content.plain
+        assert len(text) <= title.content_region.width
+        assert text.endswith(fmt(float(text.rpartition("…")[2]), 4))  # the upper bound whole
 
 
 def test_axis_labels_keep_the_thresholds_when_short_of_room():

@@ -96,6 +96,17 @@ class Fit:
         return self.label + self.track + 1 + VALUE_WIDTH + beside
 
 
+def fitted(covered: str, scale: str, span: str, width: int) -> str:
+    """The strips' caption in one line of at most ``width`` cells where it can be: "steps
+    1–216, log 0.0708…0.2560", without the scale's name, then without the word "steps", then
+    the value range alone (never a number cut short)."""
+    steps = f"step{'s' if '–' in covered else ''} {covered}"
+    for text in (f"{steps}, {scale} {span}", f"{steps}, {span}", f"{covered}, {span}"):
+        if len(text) <= width:
+            return text
+    return span
+
+
 def fit(L: int, width: int, height: int) -> Fit:
     """The layout of ``L`` layers in ``width`` × ``height`` cells (the scrolling area).
 
@@ -448,7 +459,7 @@ class GradientsPanel(Panel):
         body = self.query_one("#gradients-history", Static)
         title.display = body.display = layout.stacked
         if layout.stacked:
-            title.update(Content.styled(", ".join(caption) if strips else "", MUTED))
+            title.update(Content.styled(caption[0] if strips else "", MUTED))
             body.update(
                 Content("\n").join(
                     Content.assemble((f"l{l}".ljust(layout.label), MUTED), strip)
@@ -473,14 +484,13 @@ class GradientsPanel(Panel):
         elif BANDS[stat].log and not (values > 0).any():
             span = "all 0"  # e.g. dead layers: no scale to draw them on
         first, last = int(steps[0]), int(steps[-1])
-        steps_text = (
-            f"steps {fmt_count(first)}–{fmt_count(last)}"
-            if last > first
-            else f"step {fmt_count(last)}"
-        )
-        caption = [steps_text, f"{scale} {span}"]
-        room = VALUE_WIDTH + 1 + layout.history  # beside the axis, in the one-row layout
-        if not layout.stacked and len(caption[1]) > room:
-            caption[1] = span
+        covered = f"{fmt_count(first)}–{fmt_count(last)}" if last > first else fmt_count(last)
         strips = [history_strip(stat, means, lo, hi) for means in columns]
-        return strips, caption
+        if layout.stacked:  # one line above the strips
+            return strips, [fitted(covered, scale, span, layout.width), ""]
+        room = VALUE_WIDTH + 1 + layout.history  # two lines beside the axis
+        steps_text = f"{'steps' if last > first else 'step'} {covered}"
+        return strips, [
+            steps_text if len(steps_text) <= room else covered,
+            f"{scale} {span}" if len(scale) + 1 + len(span) <= room else span,
+        ]
