@@ -357,6 +357,28 @@ async def test_a_corrupt_session_shows_an_error_and_keeps_the_work(lab_app, sett
         assert app.session.run.trainer.steps_done == 2
 
 
+async def test_a_session_opened_mid_step_draws_the_debugger_for_its_columns(lab_app, tmp_path):
+    """The panel's columns are laid out after its first drawing (side by side, then stacked
+    below 70 columns): its arrays and equation are drawn again for them."""
+    from textual.widgets import Static
+
+    from tui.panels.debugger_panel import DebuggerPanel
+    from tui.panels.event_arrays import event_arrays
+
+    session = LabSession.open("xor")
+    advance(session, 3)
+    session.command("step", 6)  # Gradient(l=2)
+    path = session.save(tmp_path / "mid.lab.npz")
+    app = lab_app(None, session_file=str(path))
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause(0.3)
+        panel = app.query_one(DebuggerPanel)
+        width = panel.widths()[0]
+        shown = app.query_one("#debugger-event", Static).content.plain
+        assert shown == event_arrays(app.session.view.event, width).plain
+        assert "1×4" in shown and "min " not in shown  # the whole 1×4 gradient, no summary
+
+
 async def test_session_option_opens_the_lab_on_a_saved_session(lab_app, tmp_path):
     session = LabSession.open("xor")
     advance(session, 4)

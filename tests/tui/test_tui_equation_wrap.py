@@ -43,7 +43,7 @@ def check_side(app) -> int:
     """Every line of the equation and of the pending update fits the Debugger's right column;
     each equation's lines join to the equation the debugger wrote; the number of lines seen."""
     side = app.query_one("#debugger-side", ScrollableContainer)
-    room = app.query_one(DebuggerPanel).equation_width()
+    room = app.query_one(DebuggerPanel).widths()[1]
     assert room <= side.scrollable_content_region.width
     assert side.max_scroll_x == 0, "something in the column needs a horizontal scroll"
     seen = 0

@@ -324,15 +324,15 @@ class DebuggerPanel(Panel):
 
     # --- the view -----------------------------------------------------------------------------
 
-    def refresh_view(self, view) -> None:
+    def refresh_view(self, view, settle: bool = True) -> None:
+        """Draw ``view``; and once the screen is laid out, again if the widths it was drawn for
+        have changed since (``settle``): the panel's own size can stay the same while its two
+        columns are laid out anew — a session opened from a file drew its arrays and equation
+        for the columns of a layout not yet settled, and kept them so until a key was pressed."""
         self.last_view = view
         self.show_position(view)
-        arrays = self.query_one("#debugger-arrays", ScrollableContainer)
-        width = arrays.content_region.width - arrays.styles.scrollbar_size_vertical
-        self.query_one("#debugger-event", Static).update(
-            event_arrays(view.event, width if width > 10 else None)
-        )
-        room = self.equation_width()
+        width, room = widths = self.widths()
+        self.query_one("#debugger-event", Static).update(event_arrays(view.event, width))
         title, equations, notes = explanation(view, room)
         self.query_one("#debugger-equation-title", Static).update(title)
         equation = self.query_one("#debugger-equation", Static)
@@ -348,13 +348,21 @@ class DebuggerPanel(Panel):
             self.border_subtitle = "diverged"
         else:
             self.border_subtitle = view.status
+        if settle:
+            self.call_after_refresh(self._settled, widths)
 
-    def equation_width(self) -> int | None:
-        """The cells an equation line may take in the right column (room kept for its
-        scrollbar); None before the panel is laid out (it is drawn again once it is)."""
+    def _settled(self, widths) -> None:
+        if self.last_view is not None and self.widths() != widths:
+            self.refresh_view(self.last_view, settle=False)
+
+    def widths(self) -> tuple[int | None, int | None]:
+        """The cells the arrays (left column) and an equation line (right column) may take,
+        room kept for their scrollbars; None before the panel is laid out."""
+        arrays = self.query_one("#debugger-arrays", ScrollableContainer)
         side = self.query_one("#debugger-side", ScrollableContainer)
-        room = side.content_region.width - side.styles.scrollbar_size_vertical
-        return room if room > 10 else None
+        cells = [c.content_region.width - c.styles.scrollbar_size_vertical for c in (arrays, side)]
+        width, room = (n if n > 10 else None for n in cells)
+        return width, room
 
     def show_position(self, view) -> None:
         """Only the position line: cheap enough for every frame while training runs."""
@@ -362,7 +370,11 @@ class DebuggerPanel(Panel):
 
     def on_resize(self) -> None:
         """Side by side from 70 columns, arrays above the equation when narrower."""
-        self.set_class(self.size.width < NARROW, "-narrow")
+        narrow = self.size.width < NARROW
+        if narrow != self.has_class("-narrow"):
+            self.set_class(narrow, "-narrow")
+            # the columns are laid out anew by the next refresh: drawn for them after it
+            self.call_after_refresh(self.call_after_refresh, self._redraw)
         super().on_resize()
 
     # --- selection ----------------------------------------------------------------------------
