@@ -390,6 +390,11 @@ class LabApp(
             return
         self.exit()
 
+    def check_action(self, action: str, parameters) -> bool | None:
+        """While the terminal is too small for the lab (``TOO_SMALL`` is shown instead), only
+        quitting: any other key would act unseen (space trained behind the message)."""
+        return action == "quit" or (self.size.width >= 80 and self.size.height >= 24)
+
     async def _confirm(self, question: str) -> bool:
         return bool(await self.push_screen_wait(ConfirmDialog(question)))
 

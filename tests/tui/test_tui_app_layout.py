@@ -64,6 +64,11 @@ async def test_a_too_small_terminal_asks_to_enlarge_it(lab_app, size):
         assert message.display and message.region.area > 0
         assert "80×24" in str(message.render())
         assert visible_panels(app) == []
+        for key in ("space", "e", "s", "ctrl+p"):  # nothing acts unseen
+            await pilot.press(key)
+            await pilot.pause(0.2)
+            assert app.session.steps_done == 0 and not app.training, key
+            assert len(app.screen_stack) == 1, key
         await pilot.press("q")  # still quits
     assert app.return_code == 0
 
