@@ -75,6 +75,16 @@ def test_unknown_command_is_a_usage_error():
     assert "No such command 'no-such-command'" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "typed, meant",
+    [("list", "scenarios"), ("ls", "scenarios"), ("trian", "train"), ("debgu", "debug")],
+)
+def test_a_command_that_does_not_exist_suggests_the_one_meant(typed, meant):
+    result = invoke(typed)
+    assert result.exit_code == 2
+    assert f"No such command '{typed}'. Did you mean '{meant}'?" in result.output
+
+
 def test_unknown_option_is_a_usage_error():
     result = invoke("--no-such-option")
     assert result.exit_code == 2

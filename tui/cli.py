@@ -5,6 +5,7 @@ module is imported only when that command runs or its help is shown, so ``backpr
 ``--help`` and the launch of the lab stay fast.
 """
 
+import difflib
 import importlib
 import importlib.util
 import re
@@ -32,6 +33,10 @@ COMMANDS: dict[str, str] = {
     "export": "tui.commands.export:export_command",
     "serve": "tui.commands.serve:serve_command",
 }
+
+
+SYNONYMS = {"list": "scenarios", "ls": "scenarios", "presets": "scenarios", "run": "open"}
+"""Words a new user tries for a command, and the command they are after."""
 
 
 def summary(name: str) -> str:
@@ -71,6 +76,20 @@ class LazyGroup(click.Group):
         if cmd_name in self.lazy_subcommands:
             return self._load(cmd_name)
         return super().get_command(ctx, cmd_name)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        """Click's, with a suggestion for a command that does not exist (``list`` →
+        ``scenarios``, ``trian`` → ``train``)."""
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=1)
+            guess = SYNONYMS.get(name) or (close[0] if close else None)
+            if guess is not None:
+                ctx.fail(
+                    f"No such command '{name}'. Did you mean '{guess}'? "
+                    "(backprop-lab --help lists the commands)"
+                )
+        return super().resolve_command(ctx, args)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """List the sub-commands with their summaries, without importing them."""
