@@ -348,8 +348,8 @@ class DebuggerPanel(Panel):
             self.border_subtitle = "diverged"
         else:
             self.border_subtitle = view.status
-        if settle:
-            self.call_after_refresh(self._settled, widths)
+        if settle:  # after the refresh that lays out a change of arrangement, and the next
+            self.call_after_refresh(self.call_after_refresh, self._settled, widths)
 
     def _settled(self, widths) -> None:
         if self.last_view is not None and self.widths() != widths:
@@ -370,11 +370,7 @@ class DebuggerPanel(Panel):
 
     def on_resize(self) -> None:
         """Side by side from 70 columns, arrays above the equation when narrower."""
-        narrow = self.size.width < NARROW
-        if narrow != self.has_class("-narrow"):
-            self.set_class(narrow, "-narrow")
-            # the columns are laid out anew by the next refresh: drawn for them after it
-            self.call_after_refresh(self.call_after_refresh, self._redraw)
+        self.set_class(self.size.width < NARROW, "-narrow")
         super().on_resize()
 
     # --- selection ----------------------------------------------------------------------------
