@@ -317,10 +317,7 @@ class LabApp(
             await self.push_screen_wait(ErrorDialog("Cannot open the scenario", str(e)))
             return
         await self.stop_training()
-        if self.session.progress and not await self._confirm(
-            f"Open {session.scenario.name}? {self.session.progress} of training on "
-            f"{self.session.scenario.name} will be lost (ctrl+s saves it first)."
-        ):
+        if not await self._may_drop_training(f"Open {session.scenario.name}?"):
             return
         self._install(session)
 
@@ -397,6 +394,14 @@ class LabApp(
 
     async def _confirm(self, question: str) -> bool:
         return bool(await self.push_screen_wait(ConfirmDialog(question)))
+
+    async def _may_drop_training(self, question: str) -> bool:
+        """True when nothing was trained since the session was opened or saved, or the user
+        answers yes to ``question`` ("Open spiral?") followed by what would be lost."""
+        progress, name = self.session.progress, self.session.scenario.name
+        return not progress or await self._confirm(
+            f"{question} {progress} of training on {name} will be lost (ctrl+s saves it first)."
+        )
 
     # --- requests from the panels -------------------------------------------------------------
 

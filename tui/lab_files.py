@@ -18,7 +18,7 @@ from tui.session_errors import SessionError
 
 class LabFiles(GivesFiles):
     """The file actions of ``LabApp`` (which provides ``session``, ``stop_training``,
-    ``_confirm`` and ``_install``)."""
+    ``_may_drop_training`` and ``_install``)."""
 
     @work(group="dialog", exit_on_error=False)
     async def action_save_session(self) -> None:
@@ -54,10 +54,7 @@ class LabFiles(GivesFiles):
             await self.push_screen_wait(ErrorDialog("Cannot load the session", str(e)))
             return
         await self.stop_training()
-        if self.session.progress and not await self._confirm(
-            f"Load {path}? {self.session.progress} of training on "
-            f"{self.session.scenario.name} will be lost (ctrl+s saves it first)."
-        ):
+        if not await self._may_drop_training(f"Load {path}?"):
             return
         self._install(session)
         self.notify(f"loaded {path}", title="Session loaded")

@@ -317,16 +317,22 @@ async def test_ctrl_s_never_replaces_a_file_unasked(lab_app, settle, tmp_path, m
         assert LabSession.load(first).controller.position.index > 0  # the mid-step save
 
 
+async def load_after_two_epochs(app, pilot, settle, path) -> LabSession:
+    """Train two epochs in the lab, then load ``path`` there; the session it had before."""
+    await pilot.press("e", "e")
+    await settle(pilot)
+    session = app.session
+    app.load_session(str(path))
+    await pilot.pause(0.2)
+    return session
+
+
 async def test_load_session_asks_before_it_drops_unsaved_training(lab_app, settle, tmp_path):
     other = LabSession.open("spiral")
     path = other.save(tmp_path / "spiral.lab.npz")
     app = lab_app("xor")
     async with app.run_test(size=WIDE) as pilot:
-        await pilot.press("e", "e")
-        await settle(pilot)
-        session = app.session
-        app.load_session(str(path))
-        await pilot.pause(0.2)
+        session = await load_after_two_epochs(app, pilot, settle, path)
         assert isinstance(app.screen, ConfirmDialog)
         assert "step 2 of training on xor will be lost" in app.screen.question
         await pilot.press("n")
@@ -344,11 +350,7 @@ async def test_a_corrupt_session_shows_an_error_and_keeps_the_work(lab_app, sett
     bad.write_bytes(b"PK\x03\x04 definitely not a zip archive")
     app = lab_app("xor")
     async with app.run_test(size=WIDE) as pilot:
-        await pilot.press("e", "e")
-        await settle(pilot)
-        session = app.session
-        app.load_session(str(bad))
-        await pilot.pause(0.2)
+        session = await load_after_two_epochs(app, pilot, settle, bad)
         assert isinstance(app.screen, ErrorDialog)
         assert "corrupt.lab.npz" in app.screen.message
         await pilot.press("enter")

@@ -210,12 +210,12 @@ def test_fit_chooses_the_layout_by_the_rows_needed(L, width, height, stacked, sc
 
 
 def test_the_history_caption_shortens_to_fit_and_never_cuts_a_number():
-    full = "steps 1–216, log 0.0708…0.2560"
-    assert fitted("1–216", "log", "0.0708…0.2560", 40) == full
-    assert fitted("1–216", "log", "0.0708…0.2560", 26) == "steps 1–216, 0.0708…0.2560"
-    assert fitted("1–216", "log", "0.0708…0.2560", 20) == "1–216, 0.0708…0.2560"
-    assert fitted("1–216", "log", "0.0708…0.2560", 12) == "0.0708…0.2560"
-    assert fitted("3", "linear", "0…1", 30) == "step 3, linear 0…1"
+    caption = ("steps 1–216", "1–216", "log", "0.0708…0.2560")
+    assert fitted(*caption, 40) == "steps 1–216, log 0.0708…0.2560"
+    assert fitted(*caption, 26) == "steps 1–216, 0.0708…0.2560"
+    assert fitted(*caption, 20) == "1–216, 0.0708…0.2560"
+    assert fitted(*caption, 12) == "0.0708…0.2560"
+    assert fitted("step 3", "3", "linear", "0…1", 30) == "step 3, linear 0…1"
 
 
 @pytest.mark.parametrize("width", [24, 26, 30, 40])

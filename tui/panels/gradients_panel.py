@@ -96,11 +96,10 @@ class Fit:
         return self.label + self.track + 1 + VALUE_WIDTH + beside
 
 
-def fitted(covered: str, scale: str, span: str, width: int) -> str:
+def fitted(steps: str, covered: str, scale: str, span: str, width: int) -> str:
     """The strips' caption in one line of at most ``width`` cells where it can be: "steps
-    1–216, log 0.0708…0.2560", without the scale's name, then without the word "steps", then
-    the value range alone (never a number cut short)."""
-    steps = f"step{'s' if '–' in covered else ''} {covered}"
+    1–216, log 0.0708…0.2560", without the scale's name, then with the steps ``covered`` alone,
+    then the value range alone (never a number cut short)."""
     for text in (f"{steps}, {scale} {span}", f"{steps}, {span}", f"{covered}, {span}"):
         if len(text) <= width:
             return text
@@ -485,11 +484,11 @@ class GradientsPanel(Panel):
             span = "all 0"  # e.g. dead layers: no scale to draw them on
         first, last = int(steps[0]), int(steps[-1])
         covered = f"{fmt_count(first)}–{fmt_count(last)}" if last > first else fmt_count(last)
+        steps_text = f"{'steps' if last > first else 'step'} {covered}"
         strips = [history_strip(stat, means, lo, hi) for means in columns]
         if layout.stacked:  # one line above the strips
-            return strips, [fitted(covered, scale, span, layout.width), ""]
+            return strips, [fitted(steps_text, covered, scale, span, layout.width), ""]
         room = VALUE_WIDTH + 1 + layout.history  # two lines beside the axis
-        steps_text = f"{'steps' if last > first else 'step'} {covered}"
         return strips, [
             steps_text if len(steps_text) <= room else covered,
             f"{scale} {span}" if len(scale) + 1 + len(span) <= room else span,
