@@ -21,7 +21,7 @@ from abc import ABC, abstractmethod
 
 import numpy as np
 
-from .arrays import row_max, row_sums
+from .arrays import ONE, ZERO, row_max, row_sums
 from .settings import Setting, layer_setting
 
 
@@ -112,11 +112,11 @@ class Sigmoid(Activation):
     def __call__(self, z, out=None, **params):
         e = np.negative(z, out)
         np.exp(e, e)
-        e += 1.0
+        np.add(e, ONE[e.dtype], e)
         return np.reciprocal(e, e)
 
     def slope(self, z, a, out=None, **params):
-        s = np.subtract(1.0, a, out)
+        s = np.subtract(ONE[a.dtype], a, out)
         return np.multiply(a, s, s)
 
     def explain_slope(self, t):
@@ -134,7 +134,7 @@ class Tanh(Activation):
 
     def slope(self, z, a, out=None, **params):
         s = np.multiply(a, a, out)
-        return np.subtract(1.0, s, s)
+        return np.subtract(ONE[s.dtype], s, s)
 
     def explain_slope(self, t):
         return t.text("1 − a·a", "1 - a*a"), "1 − " + t.a + " × " + t.a  # (a², read as a layer)
@@ -148,10 +148,10 @@ class ReLU(Activation):
     kinked = True
 
     def __call__(self, z, out=None, **params):
-        return np.maximum(z, 0.0, out=out)
+        return np.maximum(z, ZERO[z.dtype], out=out)
 
     def slope(self, z, a, out=None, **params):
-        return np.greater(z, 0.0, _like(z, out), casting="unsafe")  # True → 1.0
+        return np.greater(z, ZERO[z.dtype], _like(z, out), casting="unsafe")  # True → 1.0
 
     def explain_slope(self, t):
         return "1 if z > 0 else 0", "1 if " + t.z + " > 0 else 0"

@@ -235,6 +235,7 @@ class LeanStep:
         self.ws: _Workspace | None = None  # the workspace of the last step
         self.prev: Flat | None = None  # the parameters before the last step
         self.lr, self.clipped = 0.0, False  # the last step's rate, and whether it clipped
+        self.rate = (math.nan, None)  # (η, η as a 0-d array of the parameters' dtype)
 
     def _flat(self) -> Flat:
         return Flat(self.shapes, self.dtype)
@@ -406,7 +407,9 @@ class LeanStep:
         if self.state_names:
             state_new = self._state_buffers(out)
         state_old = self.state_cur.data if self.state_cur is not None else EMPTY
-        opt.update(old.data, used, state_old, lr, t, out)
+        if self.rate[0] != lr:  # η as a 0-d array of the parameters' dtype (``arrays.Constant``)
+            self.rate = (lr, frozen(np.array(lr, self.dtype)))
+        opt.update(old.data, used, state_old, self.rate[1], t, out)
         # the non-finite check (see Learner): loss, ‖P‖² after the update, ‖g‖² before clipping
         loss = data_loss + penalty
         check = loss + float(vdot(new.data, new.data)) + before * before
