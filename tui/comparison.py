@@ -12,6 +12,12 @@ Lockstep: the runs take turns of the same number of steps — one step each for 
 ``EXACT_STEPS`` steps, where every step is visible, then ``TURN_STEPS`` each. When one run stops
 (its stopping rules, its last epoch, divergence — or an error, which stops that run at its last
 good step with a message, as in the lab) the other goes on alone.
+
+Speed: both runs keep to one speed, ``pacer`` (``tui.speed``: steps a second for each run, ``+``
+and ``-`` in the view), a step each per tick below full speed. It starts at the faster of the two
+scenarios' ``[lab] speed``: each preset's speed lets its own run be watched in about half a
+minute, so the pair takes about as long as its longer run. Steps are not played event by event
+here (the view has no Debugger panel), whatever the speed.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from scenarios.compare import Pair, pair_of
 from tui.panels.format import fmt_count
 from tui.session import LabSession
 from tui.session_training import PUBLISH_HZ
+from tui.speed import MAX, Pacer
 
 EXACT_STEPS = 256  # one step per turn up to here
 TURN_STEPS = 8  # then this many per turn
@@ -37,13 +44,15 @@ DONE = ("stopped", "diverged")
 class Comparison:
     """Two sessions in lockstep (see the module docstring)."""
 
-    def __init__(self, pair: Pair, runs=None):
+    def __init__(self, pair: Pair, runs=None, speed: int | str | None = None):
+        """``speed``: the runs' steps a second (``tui.speed``), default ``starting_speed``."""
         self.pair = pair
         runs = runs if runs is not None else pair.runs()
         scenarios = (pair.a, pair.b)
         seeds = (pair.seed_a, pair.seed_b)
+        self.pacer = Pacer(starting_speed(pair) if speed is None else speed)
         self.sessions: tuple[LabSession, LabSession] = tuple(
-            LabSession(dataclasses.replace(s, breakpoints=[]), run, seed)
+            LabSession(dataclasses.replace(s, breakpoints=[]), run, seed, pacer=self.pacer)
             for s, run, seed in zip(scenarios, runs, seeds, strict=True)
         )
         for session in self.sessions:
@@ -69,8 +78,8 @@ class Comparison:
         return self.pair.note
 
     def reset(self) -> Comparison:
-        """Both runs from their initial networks again."""
-        fresh = Comparison(self.pair)
+        """Both runs from their initial networks again, at the speed set now."""
+        fresh = Comparison(self.pair, speed=self.pacer.speed)
         fresh.log_scale, fresh.stat = self.log_scale, self.stat
         return fresh
 
@@ -94,15 +103,18 @@ class Comparison:
             session.controller.clear_interrupt()
         if cancelled():
             return "paused", ""
+        pacer = self.pacer
+        pacer.begin()
         due = 0.0
         while True:
             active = [s for s in self.sessions if s.view.status not in DONE]
             if not active:
                 return "stopped", "Both runs have stopped."
+            full = pacer.speed == MAX
             for session in active:
                 session.view.status = "running"
                 c = session.controller
-                turn = 1 if session.steps_done < EXACT_STEPS else TURN_STEPS
+                turn = TURN_STEPS if full and session.steps_done >= EXACT_STEPS else 1
                 try:
                     with np.errstate(all="ignore"):
                         stop = c.run(turn)
@@ -127,6 +139,8 @@ class Comparison:
                     return self._paused()
             if progress is not None:
                 progress(now)
+            if not full:
+                pacer.wait()  # cut short by interrupt() (the sessions' pacer is this one)
 
     def _paused(self) -> tuple[str, str]:
         self.paused()
@@ -149,6 +163,12 @@ class Comparison:
     def training_ended(self) -> None:
         for session in self.sessions:
             session.training_ended()
+
+
+def starting_speed(pair: Pair) -> int | str:
+    """The faster of the two scenarios' ``[lab] speed`` ("max" if either is)."""
+    speeds = (pair.a.lab["speed"], pair.b.lab["speed"])
+    return MAX if MAX in speeds else max(speeds)
 
 
 def _outcome(session: LabSession, stop) -> tuple[str, str]:

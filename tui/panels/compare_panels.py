@@ -37,6 +37,7 @@ from tui.panels.loss_panel import (
     value_ticks,
 )
 from tui.panels.plot import CachedPlot
+from tui.speed import speed_text
 from tui.view import STATS, counters
 
 RUN_COLORS = ("#0072B2", "#E69F00")
@@ -253,12 +254,15 @@ class CompareStatus(Horizontal):
     def compose(self) -> ComposeResult:
         yield Show("", id="cmp-status-a")
         yield Show("", id="cmp-status-b")
+        yield Show("", id="cmp-speed")
         yield Show("", id="cmp-note")
 
     def refresh_view(self, comparison) -> None:
         for i, session in enumerate(comparison.sessions):
             line = status_line(i, comparison.names[i], session.view)
             self.query_one(f"#cmp-status-{'ab'[i]}", Show).update(line)
+        speed = f"{speed_text(comparison.pacer.speed)} for both runs  (+ faster, - slower)"
+        self.query_one("#cmp-speed", Show).update(Content.styled(speed, MUTED))
         note = self.query_one("#cmp-note", Show)
         note.display = bool(comparison.note)
         note.update(Content.styled(comparison.note, "$text-warning"))

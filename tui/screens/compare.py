@@ -6,6 +6,9 @@ with both curves beside the gradient bars of both, then the two decision boundar
 side. On smaller terminals (down to 80×24) the status stays on top and the three views — Loss,
 Gradients, Data (both boundaries, side by side) — are tabs (tab, 1–3).
 
+``+`` and ``-`` set the speed both runs keep to (``tui.comparison``), shown under their
+statuses.
+
 Training runs in the lab's one training worker (``LabApp.start_training`` with the
 ``Comparison`` as what it trains); this screen picks up the runs' published progress on a timer
 and redraws at most ``TRAINING_HZ`` times a second, and no more often than keeps its drawing
@@ -25,6 +28,7 @@ from textual.widgets import Footer, Tab, Tabs
 from tui.frames import FrameScheduler
 from tui.panels.compare_panels import CompareGradientsPanel, CompareLossPanel, CompareStatus
 from tui.panels.data_panel import DataPanel
+from tui.speed import faster, slower
 from tui.view import STATS
 
 VIEWS = (("loss", "Loss"), ("gradients", "Gradients"), ("data", "Data"))
@@ -47,6 +51,8 @@ class CompareScreen(ModalScreen[None]):
         Binding("r", "reset", "Reset"),
         Binding("l", "log_scale", "Log"),
         Binding("g", "cycle_stat", "Statistic"),
+        Binding("plus", "faster", "Faster", show=False),  # the speed's line names them
+        Binding("minus", "slower", "Slower", show=False),
         Binding("tab", "next_view", "Next view", show=False),
         *(
             Binding(str(i), f"show_view('{name}')", label, show=False)
@@ -160,6 +166,17 @@ class CompareScreen(ModalScreen[None]):
         c = self.comparison
         c.stat = names[(names.index(c.stat) + 1) % len(names)]
         self.redraw()
+
+    def action_faster(self) -> None:
+        self._set_speed(faster(self.comparison.pacer.speed))
+
+    def action_slower(self) -> None:
+        self._set_speed(slower(self.comparison.pacer.speed))
+
+    def _set_speed(self, speed: int | str) -> None:
+        """Both runs keep to the new speed at once (a wait in progress is recomputed)."""
+        self.comparison.pacer.set(speed)
+        self.status.refresh_view(self.comparison)
 
     def action_show_view(self, name: str) -> None:
         self.query_one("#cmp-tabs", Tabs).active = f"cmp-tab-{name}"

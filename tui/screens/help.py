@@ -43,7 +43,7 @@ GUIDE = """
 - **Comparison** (`c`, *Compare with…*): this scenario and its counterpart (a problem and its
   fix) training side by side in lockstep — both loss curves in one plot (A blue, B orange), the
   gradient bars of both, both decision boundaries, each run's status. `space` trains both,
-  `escape` returns to the lab as it was.
+  `+` `-` set their speed, `escape` returns to the lab as it was.
 
 ## Numbering
 Layers count from 1 (the input is layer 0); units, examples and matrix indices from 0, as in
