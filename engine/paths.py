@@ -19,8 +19,19 @@ def unreadable(path: str | os.PathLike, kind: str) -> str | None:
         return "does not exist"
     except OSError as e:
         return f"cannot be read: {e.strerror or e}"
+    except ValueError:  # os.stat refuses a path holding NUL before asking the system
+        return "cannot be read: a file name cannot hold NUL (\\0)"
     if stat.S_ISDIR(mode):
         return f"is a folder, not {kind}"
     if not stat.S_ISREG(mode):
         return f"is not a regular file but a pipe or a device; {kind} must be a regular file"
     return None
+
+
+def is_file(path) -> bool:
+    """Whether ``path`` (a string, a path or a package resource) is a regular file; False, not
+    OSError, for a name the file system refuses (longer than it allows: ENAMETOOLONG)."""
+    try:
+        return path.is_file() if hasattr(path, "is_file") else Path(path).is_file()
+    except OSError:
+        return False

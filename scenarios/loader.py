@@ -20,7 +20,7 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from engine.paths import unreadable
+from engine.paths import is_file, unreadable
 
 from . import overrides as override_rules
 from . import schema
@@ -91,7 +91,7 @@ def preset_names() -> list[str]:
 def preset_path(name: str) -> Path:
     """The file of preset ``name``; ScenarioError listing the presets when there is none."""
     entry = _presets() / f"{name}.toml"
-    if not entry.is_file():
+    if not is_file(entry):
         names = preset_names()
         raise UnknownScenarioError(
             f"no preset scenario {name!r}{did_you_mean(name, names)} "
@@ -106,7 +106,7 @@ def resolve(name_or_path: str | Path) -> tuple[Path, str]:
     looks_like_path = (
         isinstance(name_or_path, Path) or "/" in text or "\\" in text or text.endswith(".toml")
     )
-    if looks_like_path or Path(text).is_file():
+    if looks_like_path or is_file(text):
         path = Path(text)
         why = unreadable(path, "a scenario file")
         if why is not None:

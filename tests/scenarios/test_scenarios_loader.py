@@ -190,6 +190,22 @@ def test_a_fifo_or_a_device_is_refused_as_what_it_is(tmp_path):
         )
 
 
+def test_a_name_too_long_for_the_file_system_is_one_line(tmp_path):
+    """A scenario name of 300 letters ended ``backprop-lab train NAME`` in a traceback: looking
+    for a file of that name raised OSError (ENAMETOOLONG) instead of answering 'no'."""
+    long = "x" * 300
+    assert "no preset scenario 'xxx" in error(long)
+    for path in (f"{long}.toml", str(tmp_path / long / "s.toml")):
+        assert error(path).startswith(f"{path}: cannot be read: File name too long")
+
+
+def test_a_name_with_a_nul_character_is_one_line():
+    """NUL in a path raised ValueError ('embedded null byte') from the file-system call."""
+    message = error("a\0b.toml")
+    assert message.endswith(": cannot be read: a file name cannot hold NUL (\\0)")
+    assert "\0" not in message
+
+
 def test_inline_rows_must_match(write):
     message = error(write(MINIMAL.replace("y = [[1.0], [0.0]]", "y = [[1.0]]")))
     assert "data.y: has 1 rows; data.x has 2" in message
