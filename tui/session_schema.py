@@ -207,8 +207,8 @@ def check_header(header: dict) -> None:
         raise StateMismatch(f"status: expected one of {', '.join(STATUSES)}")
     if not isinstance(header.get("message", ""), str):
         raise StateMismatch("message: expected a string")
-    if header.get("seed") is not None:
-        _whole(header["seed"], "seed")
+    if header.get("seed") is not None:  # any seed --seed and a scenario's seed take
+        _whole(header["seed"], "seed", limit=None)
     breakpoints = header.get("breakpoints")
     if not isinstance(breakpoints, list):
         raise StateMismatch("breakpoints: expected a list")
@@ -224,8 +224,13 @@ def check_header(header: dict) -> None:
         _whole(entry["hits"], f"{where}.hits")
 
 
-def _whole(value, field: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**63:
+def _whole(value, field: str, limit: int | None = 2**63) -> None:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or value < 0
+        or (limit is not None and value >= limit)
+    ):
         raise StateMismatch(f"{field}: expected a whole number ≥ 0, found {str(value)[:40]}")
 
 

@@ -111,6 +111,20 @@ def test_save_at_a_step_boundary_loads_at_the_next_step_start(tmp_path):
     assert_same_arrays(params(session), params(loaded))
 
 
+@pytest.mark.parametrize("seed", [2**63, 10**30])
+def test_a_session_of_any_seed_the_lab_takes_loads_again(tmp_path, seed):
+    """``--seed`` and a scenario's ``seed`` take any whole number ≥ 0; a session saved with a
+    seed of 2⁶³ or more was refused at load ('seed: expected a whole number ≥ 0'): the work
+    was lost."""
+    session = LabSession.open("spiral", ["training.epochs=2"], seed=seed)
+    advance(session, 3)
+    loaded = LabSession.load(session.save(tmp_path / "seed.lab.npz"))
+    assert loaded.seed == seed
+    for s in (session, loaded):
+        advance(s, 4)
+    assert_same_session(session, loaded)
+
+
 def test_breakpoints_and_status_are_saved(tmp_path):
     session = LabSession.open("xor")
     session.command("break", "update@2 if loss > 0.1")
