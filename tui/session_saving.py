@@ -173,20 +173,29 @@ class SessionSaving:
                 c.step()
                 if c.position.index == before:  # training is finished here: nothing moves
                     break
-        for entry in header["breakpoints"]:
+        for i, entry in enumerate(header["breakpoints"], start=1):
             if entry["builtin"]:
                 bp = c.breakpoints.nan
                 c.breakpoints.set_enabled(bp.id, entry["enabled"])
             else:
-                bp = c.add_breakpoint(
-                    entry["spec"],
-                    temporary=entry["temporary"],
-                    ignore=entry["ignore"],
-                    enabled=entry["enabled"],
-                )
+                bp = cls._saved_breakpoint(c, entry, f"breakpoints[{i}]")
             bp.hits = entry["hits"]
         session.view.status = header.get("status", "paused")
         session.view.message = header.get("message", "")
         session.sync_view()
         session.saved_position = (c.position.step, c.position.index)
         return session
+
+    @staticmethod
+    def _saved_breakpoint(controller, entry: dict, field: str):
+        """The user's breakpoint ``entry`` of a file, added to ``controller``; a spec the
+        debugger refuses is a StateMismatch naming ``field``."""
+        try:
+            return controller.add_breakpoint(
+                entry["spec"],
+                temporary=entry["temporary"],
+                ignore=entry["ignore"],
+                enabled=entry["enabled"],
+            )
+        except DebuggerError as e:
+            raise StateMismatch(f"{field}.spec: {getattr(e, 'message', e)}") from None

@@ -220,6 +220,11 @@ def check_header(header: dict) -> None:
             value = entry[key]
             if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
                 raise StateMismatch(f"{where}.{key}: expected {_kind_name(kind)}")
+        if entry["builtin"] not in (None, "nan"):
+            found = str(entry["builtin"])[:40]
+            raise StateMismatch(
+                f'{where}.builtin: expected "nan" (breakpoint 0) or null, found {found}'
+            )
         _whole(entry["ignore"], f"{where}.ignore")
         _whole(entry["hits"], f"{where}.hits")
 

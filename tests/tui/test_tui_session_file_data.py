@@ -337,6 +337,47 @@ def test_a_header_field_of_the_wrong_type_is_refused_at_load(tmp_path, change, e
     assert f"{DAMAGED}: {expected}" in str(error.value)
 
 
+def user_breakpoint(spec: str, builtin=None) -> dict:
+    return {
+        "spec": spec,
+        "builtin": builtin,
+        "enabled": True,
+        "temporary": False,
+        "ignore": 0,
+        "hits": 0,
+    }
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        (
+            user_breakpoint("update@2 if " + "(" * 60 + "loss" + ")" * 60),
+            "breakpoints[2].spec: nested too deeply (at most 40 levels",
+        ),
+        (user_breakpoint("update@7"), "breakpoints[2].spec: layer 7 does not exist"),
+        (user_breakpoint(""), "breakpoints[2].spec: empty breakpoint"),
+        (
+            user_breakpoint("first non-finite value (NaN or ±inf)"),
+            "breakpoints[2].spec: unexpected character '±'",
+        ),
+        (
+            user_breakpoint("loss > 1", builtin="overflow"),
+            'breakpoints[2].builtin: expected "nan" (breakpoint 0) or null, found overflow',
+        ),
+    ],
+)
+def test_a_breakpoint_that_does_not_parse_names_its_field(tmp_path, entry, expected):
+    """A breakpoint spec the debugger refuses was refused with the debugger's words alone
+    ('<file>: nested too deeply …'), not saying that it was a breakpoint of the file; a
+    ``builtin`` other than "nan" was taken for breakpoint 0 (found by the twentieth campaign)."""
+    path = saved(tmp_path)
+    rewrite(path, lambda h: h["breakpoints"].append(entry))
+    with pytest.raises(SessionError) as error:
+        LabSession.load(path)
+    assert str(error.value).startswith(f"{path}: {DAMAGED}: {expected}")
+
+
 def run_tuple(document):
     """The run's snapshot in a header's state: {"$tuple": [trainer, stop_reason, divergence,
     early, loss sum, steps, last stats, last loss]}."""
