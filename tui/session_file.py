@@ -134,7 +134,10 @@ def read(path: str | os.PathLike) -> tuple[dict, object]:
         with np.load(path, allow_pickle=False) as npz:
             if "header" not in npz.files:
                 raise SessionFileError(f"{path}: not a Backprop Lab session (no header)")
-            check_npz_members(npz, str(path))  # before any array is allocated
+            try:
+                check_npz_members(npz, str(path))  # before any array is allocated
+            except ValueError as e:  # its message begins with the path: whole, not cut
+                raise SessionFileError(str(e)) from None
             header = npz["header"]
             if not isinstance(header, np.ndarray):  # NumPy hands back a non-array's bytes
                 raise SessionFileError(f"{path}: not a Backprop Lab session (no header array)")

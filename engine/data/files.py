@@ -106,7 +106,9 @@ ARCHIVE_ERRORS = (
 def check_npz_members(archive, where: str) -> None:
     """Each member's declared shape fits the bytes the archive holds for it, and all of them the
     memory limit (``engine.limits``), checked from the members' headers before anything is
-    allocated (a 450-byte file can declare (10⁹, 10)). ``where`` begins the messages."""
+    allocated (a 450-byte file can declare (10⁹, 10)). A member that is not an array, which
+    NumPy reads whole as bytes, counts with its size (a 64 KB member can inflate to 64 MB).
+    ``where`` begins the messages."""
     total = 0
     for info in archive.zip.infolist():
         with archive.zip.open(info) as f:
@@ -116,8 +118,9 @@ def check_npz_members(archive, where: str) -> None:
                     shape, _, dtype = np.lib.format.read_array_header_1_0(f)
                 else:
                     shape, _, dtype = np.lib.format.read_array_header_2_0(f)
-            except ARCHIVE_ERRORS:
-                continue  # not an array: np.load's own message says so
+            except ARCHIVE_ERRORS:  # not an array: np.load's own message says so, once read
+                total += info.file_size  # the zip's size for it, which reading never passes
+                continue
         needed = math.prod(shape) * dtype.itemsize
         if needed > info.file_size or any(n < 0 for n in shape):
             name = info.filename.removesuffix(".npy")

@@ -47,6 +47,17 @@ def test_an_npz_declaring_a_huge_shape_is_refused_before_allocating(tmp_path):
     assert "\n" not in message
 
 
+def test_an_npz_member_that_is_not_an_array_counts_against_the_memory_limit(tmp_path, monkeypatch):
+    """Such a member was read whole before it was refused: 64 KB inflating to 64 MB."""
+    path = tmp_path / "bomb.npz"
+    np.savez(path, x=np.zeros((4, 2)), y=np.zeros(4))
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("readme.txt", b"\0" * (64 << 20))
+    monkeypatch.setenv("BACKPROP_LAB_MAX_MEMORY", "32M")
+    with pytest.raises(ValueError, match=f"^data.path = {path}: .* more than the limit of 32"):
+        load_npz(path, None, None, False)
+
+
 def test_an_npz_member_that_is_not_an_array_is_named(tmp_path):
     """NumPy hands back such a member's bytes, and .dtype raised AttributeError."""
     path = tmp_path / "odd.npz"

@@ -294,6 +294,24 @@ def test_an_array_declaring_a_huge_shape_is_refused_before_allocating(tmp_path):
         LabSession.load(path)
 
 
+def test_a_member_that_is_not_an_array_counts_against_the_memory_limit(tmp_path, monkeypatch):
+    """A zip member that is not a .npy array was read whole, whatever its size, before the
+    header was even looked at: a 64 KB file whose extra member inflates to 64 MB (or a 3 MB one
+    to 3 GB) took that memory and seconds to read (the twentieth fuzz campaign)."""
+    path = saved(tmp_path)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("notes.txt", b"\0" * (64 << 20))
+    assert path.stat().st_size < 200_000
+    monkeypatch.setenv("BACKPROP_LAB_MAX_MEMORY", "32M")
+    with pytest.raises(SessionError) as error:
+        LabSession.load(path)
+    message = str(error.value)
+    assert message.startswith(f"{path}: ") and "more than the limit of 32 MiB" in message
+    assert "(the arrays of the file: 128 MiB)" in message
+    monkeypatch.setenv("BACKPROP_LAB_MAX_MEMORY", "1G")
+    assert LabSession.load(path).steps_done == 1  # within the limit, the extra member is ignored
+
+
 @pytest.mark.parametrize(
     ("key", "value", "expected"),
     [
