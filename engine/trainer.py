@@ -170,24 +170,36 @@ class Trainer:
 
     def set_log(self, changes: list[live.Change]) -> None:
         """Start from a saved log (a session file): ``changes`` apply at their steps, from the
-        settings the trainer was built with. ValueError when one does not check."""
+        settings the trainer was built with. ValueError when one does not check.
+
+        Each change is checked against what those before it give — the settings in force, the
+        counters after its step, the examples of the epoch taken — carried along from one
+        change to the next (recomputed from the start for each, a log of 20,000 changes took
+        minutes)."""
         self._base = base = live.read_all(self)
         self.changes = []
+        values = dict(base)  # the settings in force after the changes so far
+        counters = _Counters(self.n, base.get("training.batch_size", self.batch_size))
+        split = None  # the last change of B that split an epoch (``_consumed``)
         for c in changes:
-            if c.at < (self.changes[-1].at if self.changes else 0):
-                raise ValueError("changes must be in step order")
-            before = self.settings_at(c.at)
-            new = live.check(self, c.new, before)
-            where = self.counters_after(c.at)
-            taken = self.settings_at(c.at - 1)["training.batch_size"]
-            consumed = self._consumed(*where, taken, self.changes)
+            if self.changes and c.at <= self.changes[-1].at:
+                raise ValueError("changes must be in step order, one a step")
+            new = live.check(self, c.new, values)
+            where = counters.after(c.at)
+            taken = values["training.batch_size"]  # B of step ``at``: the changes before it
+            consumed = self._consumed(*where, taken, [split] if split else [])
             if (c.epoch, c.batch, c.consumed) != (*where, consumed):
                 raise ValueError(
                     f"the change after step {c.at} says epoch {c.epoch}, batch {c.batch}, "
                     f"{c.consumed} examples taken; the log gives epoch {where[0]}, batch "
                     f"{where[1]}, {consumed}"
                 )
-            self.changes.append(live.Change(c.at, new, c.old, c.epoch, c.batch, c.consumed))
+            change = live.Change(c.at, new, c.old, c.epoch, c.batch, c.consumed)
+            self.changes.append(change)
+            values.update(new)
+            if "training.batch_size" in new:
+                counters.resize(c.at, new["training.batch_size"])
+                split = change if change.consumed > 0 else split
         self._base = base
         self._sync(self.steps_done)
 
@@ -195,36 +207,13 @@ class Trainer:
         """(epoch, batch): the counters after ``t`` steps with the batch sizes the log gives
         (epoch 1, batch 0 before the first step; at an epoch's end, its last batch). What a
         saved trainer's counters must be."""
-        n, e, b, c, s = self.n, 1, 0, 0, 0
-        size = (self._base or {}).get("training.batch_size", self.batch_size)
-
-        def advance(k: int) -> None:
-            nonlocal e, b, c
-            if k <= 0:
-                return
-            if c >= n:  # the last step ended an epoch: the next one starts the next epoch
-                e, b, c = e + 1, 0, 0
-            left = -(-(n - c) // size)
-            if k < left:
-                b, c = b + k, c + k * size
-                return
-            k -= left
-            b, c = b + left, n
-            per = -(-n // size)
-            full, rest = divmod(k, per)
-            if rest:
-                e, b, c = e + full + 1, rest, rest * size
-            elif full:
-                e, b = e + full, per
-
+        counters = _Counters(self.n, (self._base or {}).get("training.batch_size", self.batch_size))
         for change in self.changes:
             if change.at > t:
                 break
             if "training.batch_size" in change.new:
-                advance(change.at - s)
-                s, size = change.at, change.new["training.batch_size"]
-        advance(t - s)
-        return e, b
+                counters.resize(change.at, change.new["training.batch_size"])
+        return counters.after(t)
 
     def _consumed(self, epoch: int, batch: int, size: int, changes) -> int:
         """Examples of epoch ``epoch`` taken after ``batch`` batches, the last ones of ``size``
@@ -362,3 +351,40 @@ def _check_shapes(net, x, y) -> int:
     if y.ndim == 1:
         one_hot(y, n_out)  # the class indices are checked once, here
     return n
+
+
+class _Counters:
+    """The trainer's (epoch, batch) counters as steps are taken at changing batch sizes:
+    ``resize(at, B)`` after step ``at``, then ``after(t)`` for any t ≥ it (``counters_after``)."""
+
+    def __init__(self, n: int, size: int):
+        self.n, self.size = n, size
+        self.epoch, self.batch, self.taken, self.steps = 1, 0, 0, 0  # taken: of this epoch
+
+    def resize(self, at: int, size: int) -> None:
+        self.epoch, self.batch, self.taken = self._advance(at - self.steps)
+        self.steps, self.size = at, size
+
+    def after(self, t: int) -> tuple[int, int]:
+        epoch, batch, _ = self._advance(t - self.steps)
+        return epoch, batch
+
+    def _advance(self, k: int) -> tuple[int, int, int]:
+        """(epoch, batch, examples taken of the epoch) after ``k`` more steps of ``size``."""
+        n, size, e, b, c = self.n, self.size, self.epoch, self.batch, self.taken
+        if k <= 0:
+            return e, b, c
+        if c >= n:  # the last step ended an epoch: the next one starts the next epoch
+            e, b, c = e + 1, 0, 0
+        left = -(-(n - c) // size)
+        if k < left:
+            return e, b + k, c + k * size
+        k -= left
+        b, c = b + left, n
+        per = -(-n // size)
+        full, rest = divmod(k, per)
+        if rest:
+            return e + full + 1, rest, rest * size
+        if full:
+            return e + full, per, c
+        return e, b, c
