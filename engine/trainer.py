@@ -184,7 +184,10 @@ class Trainer:
         for c in changes:
             if self.changes and c.at <= self.changes[-1].at:
                 raise ValueError("changes must be in step order, one a step")
-            new = live.check(self, c.new, values)
+            try:
+                new = live.check(self, c.new, values)
+            except ValueError as e:
+                raise ValueError(f"the change after step {c.at}: {e}") from None
             where = counters.after(c.at)
             taken = values["training.batch_size"]  # B of step ``at``: the changes before it
             consumed = self._consumed(*where, taken, [split] if split else [])

@@ -21,8 +21,9 @@ def edited_scenario(
     Sections taken from a validated scenario carry filled-in defaults; the output layer's
     (dropout 0, no batch norm) are taken out again, since a file may not set them there."""
     network = dict(network)
-    layers = [dict(layer) for layer in network.get("layers") or []]
-    if layers:
+    layers = network.get("layers")
+    if isinstance(layers, list) and layers and all(isinstance(layer, dict) for layer in layers):
+        layers = [dict(layer) for layer in layers]  # anything else: validation names it
         if layers[-1].get("dropout") == 0:
             layers[-1].pop("dropout")
         if layers[-1].get("batch_norm") is False:

@@ -145,6 +145,8 @@ def read(path: str | os.PathLike) -> tuple[dict, object]:
             found = document.get("format") if isinstance(document, dict) else None
             if found not in READABLE:
                 raise SessionFileError(f"{path}: {_unreadable(found)}")
+            if "state" not in document:
+                raise SessionFileError(f"{path}: not a Backprop Lab session (no state)")
             arrays = {name: npz[name] for name in npz.files if name != "header"}
         state = decode(document.pop("state"), arrays)
     except SessionFileError:

@@ -144,10 +144,16 @@ class SessionSaving:
             )
         seed = header["seed"]
         run = build_run(scenario, seed=seed)
-        changes = header.get("changes", [])
-        if not isinstance(changes, list):
-            raise ValueError("changes must be a list")
-        run.trainer.set_log([Change.from_json(entry) for entry in changes])
+        log = []
+        for i, entry in enumerate(header.get("changes", []), start=1):
+            try:
+                log.append(Change.from_json(entry))
+            except ValueError as e:
+                raise StateMismatch(f"changes[{i}]: {e}") from None
+        try:
+            run.trainer.set_log(log)
+        except ValueError as e:
+            raise StateMismatch(f"changes: {e}") from None
         if header.get("stop") is not None:
             stop_rules(run, header["stop"])
         if not isinstance(state, dict) or not {"run", "steps", "epochs"} <= set(state):

@@ -207,8 +207,14 @@ def check_header(header: dict) -> None:
         raise StateMismatch(f"status: expected one of {', '.join(STATUSES)}")
     if not isinstance(header.get("message", ""), str):
         raise StateMismatch("message: expected a string")
-    if header.get("seed") is not None:  # any seed --seed and a scenario's seed take
+    _check_scenario(header.get("scenario"))
+    _check_edits(header.get("edits"))
+    if "seed" not in header:
+        raise StateMismatch("seed: expected a whole number ≥ 0 or null, found nothing")
+    if header["seed"] is not None:  # any seed --seed and a scenario's seed take
         _whole(header["seed"], "seed", limit=None)
+    if not isinstance(header.get("changes", []), list):
+        raise StateMismatch("changes: expected a list of the settings changed while it trained")
     breakpoints = header.get("breakpoints")
     if not isinstance(breakpoints, list):
         raise StateMismatch("breakpoints: expected a list")
@@ -227,6 +233,36 @@ def check_header(header: dict) -> None:
             )
         _whole(entry["ignore"], f"{where}.ignore")
         _whole(entry["hits"], f"{where}.hits")
+
+
+SCENARIO_FIELDS = ("name", "source", "path", "label", "overrides")
+
+
+def _check_scenario(scenario) -> None:
+    """The header's scenario: its TOML text and where it came from, as strings, and the
+    ``--set`` overrides as a list of strings (the text itself is validated as a scenario)."""
+    if not isinstance(scenario, dict) or not set(SCENARIO_FIELDS) <= set(scenario):
+        raise StateMismatch(f"scenario: expected a table of {', '.join(SCENARIO_FIELDS)}")
+    for key in SCENARIO_FIELDS[:-1]:
+        if not isinstance(scenario[key], str):
+            found = str(scenario[key])[:40]
+            raise StateMismatch(f"scenario.{key}: expected a string, found {found}")
+    overrides = scenario["overrides"]
+    if not isinstance(overrides, list) or not all(isinstance(o, str) for o in overrides):
+        raise StateMismatch("scenario.overrides: expected a list of strings (section.key=value)")
+
+
+def _check_edits(edits) -> None:
+    """The sections edited in the lab: null, or the network and training tables (and the
+    schedule's, or null); their contents are validated as a scenario's."""
+    if edits is None:
+        return
+    if not isinstance(edits, dict) or not {"network", "training"} <= set(edits):
+        raise StateMismatch("edits: expected the network and training sections, or null")
+    for key in ("network", "training", "schedule"):
+        value = edits.get(key, {})
+        if not isinstance(value, dict) and not (key == "schedule" and value is None):
+            raise StateMismatch(f"edits.{key}: expected a table, found {str(value)[:40]}")
 
 
 def _whole(value, field: str, limit: int | None = 2**63) -> None:

@@ -396,6 +396,63 @@ def test_a_breakpoint_that_does_not_parse_names_its_field(tmp_path, entry, expec
     assert str(error.value).startswith(f"{path}: {DAMAGED}: {expected}")
 
 
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda h: h.update(scenario=None), "scenario: expected a table of name, source, path"),
+        (lambda h: h["scenario"].pop("source") and None, "scenario: expected a table of name"),
+        (
+            lambda h: h["scenario"].update(label=None),
+            "scenario.label: expected a string, found None",
+        ),
+        (lambda h: h["scenario"].update(path=5), "scenario.path: expected a string"),
+        (
+            lambda h: h["scenario"].update(overrides="training.lr=1"),
+            "scenario.overrides: expected a list of strings (section.key=value)",
+        ),
+        (lambda h: h.pop("seed") and None, "seed: expected a whole number ≥ 0 or null"),
+        (lambda h: h.pop("state") and None, "not a Backprop Lab session (no state)"),
+        (lambda h: h.update(edits=[]), "edits: expected the network and training sections"),
+        (
+            lambda h: h.update(edits={"network": None, "training": {}}),
+            "edits.network: expected a table, found None",
+        ),
+        (
+            lambda h: h.update(edits={"network": {"loss": "bce", "layers": "x"}, "training": {}}),
+            "network.layers: must be one or more [[network.layers]] tables",
+        ),
+        (lambda h: h.update(changes=5), "changes: expected a list"),
+        (lambda h: h.update(changes=[5]), "changes[1]: a change needs the keys"),
+        (
+            lambda h: h.update(
+                changes=[
+                    {
+                        "at": 0,
+                        "new": {"training.lr": 1e999},
+                        "old": {"training.lr": 1.0},
+                        "epoch": 1,
+                        "batch": 0,
+                        "consumed": 0,
+                    }
+                ]
+            ),
+            "changes: the change after step 0: training.lr must be a finite number, got inf",
+        ),
+    ],
+)
+def test_a_scenario_edit_or_change_of_the_wrong_type_names_its_field(tmp_path, change, expected):
+    """These were refused with Python's own words for what went wrong inside the loader
+    ('the session file is damaged or from another version ('NoneType' object is not
+    subscriptable)', '… ('seed')'), not naming the field (the twentieth fuzz campaign)."""
+    path = saved(tmp_path)
+    rewrite(path, change)
+    with pytest.raises(SessionError) as error:
+        LabSession.load(path)
+    message = str(error.value)
+    assert expected in message and message.startswith(f"{path}: ")
+    assert "damaged or from another version" not in message
+
+
 def run_tuple(document):
     """The run's snapshot in a header's state: {"$tuple": [trainer, stop_reason, divergence,
     early, loss sum, steps, last stats, last loss]}."""
