@@ -8,12 +8,18 @@ a kill leaves behind are removed by the next write to the same target (and by a 
 
 ``atomic_write_files`` writes several files as one (an exported script and the arrays beside it):
 all of them are replaced, or none.
+
+A symbolic link is followed: the file it names is replaced and the link stays. A target that is
+a stream — a FIFO, a device such as /dev/null or the terminal behind /dev/stdout — is written
+into: there is nothing to make atomic, and a rename put a regular file in its place (as root,
+``-o /dev/null`` replaced the device node).
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import stat
 import tempfile
 import time
 from collections.abc import Callable
@@ -26,7 +32,11 @@ def atomic_write(path: str | os.PathLike, write: Callable, *, binary: bool) -> P
     """Call ``write(f)`` on a temporary file, then put it at ``path`` atomically; return it.
 
     OSError from the file system propagates; the temporary file is removed on any error."""
-    path = Path(path)
+    given = Path(path)
+    path, stream = _destination(given)
+    if stream:
+        _write_into(path, write, binary)
+        return given
     tmp = _temporary(path, write, binary)
     try:
         os.replace(tmp, path)
@@ -34,7 +44,24 @@ def atomic_write(path: str | os.PathLike, write: Callable, *, binary: bool) -> P
         Path(tmp).unlink(missing_ok=True)
         raise
     _fsync_folder(_folder(path))
-    return path
+    return given
+
+
+def _destination(path: Path) -> tuple[Path, bool]:
+    """(the file a write to ``path`` replaces: the one a symbolic link names, whether it is a
+    stream to write into instead: a FIFO, a device)."""
+    try:
+        mode = os.stat(path).st_mode  # of what a link names
+    except OSError:
+        mode = None  # a new file (or an error the write itself reports)
+    if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        return path, True  # opened through the link: /dev/stdout names /proc/self/fd/1
+    return (Path(os.path.realpath(path)) if path.is_symlink() else path), False
+
+
+def _write_into(path: Path, write: Callable, binary: bool) -> None:
+    with open(path, "wb" if binary else "w", encoding=None if binary else "utf-8") as f:
+        write(f)
 
 
 def atomic_write_files(files) -> list[Path]:
@@ -43,13 +70,20 @@ def atomic_write_files(files) -> list[Path]:
     and fsynced first; only then are they renamed over their targets, in order. If a rename
     fails, the targets already replaced get their old content back (kept as a hard link beside
     them while the renames run) or, where there was none, are removed again. On a file system
-    without hard links an old file replaced before the failure keeps its new content.
+    without hard links an old file replaced before the failure keeps its new content. Targets
+    that are streams (``_destination``) are written into after the renames.
 
     OSError from the file system propagates."""
+    files = list(files)
     temporaries: list[tuple[Path, str]] = []
+    streams = []  # (path, write, binary) of the targets written into (``_destination``)
     try:
-        for path, write, binary in files:
-            temporaries.append((Path(path), _temporary(Path(path), write, binary)))
+        for given, write, binary in files:
+            path, stream = _destination(Path(given))
+            if stream:
+                streams.append((path, write, binary))
+            else:
+                temporaries.append((path, _temporary(path, write, binary)))
     except BaseException:
         for _, tmp in temporaries:
             Path(tmp).unlink(missing_ok=True)
@@ -80,7 +114,9 @@ def atomic_write_files(files) -> list[Path]:
             backup.unlink(missing_ok=True)
     for folder in {_folder(path) for path, _ in temporaries}:
         _fsync_folder(folder)
-    return [path for path, _ in temporaries]
+    for path, write, binary in streams:
+        _write_into(path, write, binary)
+    return [Path(given) for given, _, _ in files]
 
 
 def _temporary(path: Path, write: Callable, binary: bool) -> str:

@@ -88,3 +88,52 @@ def test_a_write_that_fails_before_any_rename_leaves_nothing(tmp_path):
             [(a, lambda f: f.write(b"whole"), True), (tmp_path / "a.py", broken, True)]
         )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_symbolic_link_keeps_naming_the_file_it_names(tmp_path):
+    """The rename replaced the link itself with a regular file: the file it named kept its old
+    content, and the link was gone (``trace -o link.json``)."""
+    real = tmp_path / "real.json"
+    real.write_text("old")
+    link = tmp_path / "link.json"
+    link.symlink_to(real.name)
+    assert atomic_write(link, lambda f: f.write("new"), binary=False) == link
+    assert link.is_symlink() and real.read_text() == "new"
+    dangling = tmp_path / "dangling.json"
+    dangling.symlink_to("made.json")
+    atomic_write(dangling, lambda f: f.write("made"), binary=False)
+    assert dangling.is_symlink() and (tmp_path / "made.json").read_text() == "made"
+
+
+def test_a_fifo_is_written_into_not_replaced(tmp_path):
+    """The rename put a regular file where the FIFO was: its reader never got anything, and
+    the FIFO was gone (``trace -o pipe``; as root, ``export -o /dev/null`` replaced the
+    device node the same way)."""
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text()), daemon=True)
+    reader.start()
+    atomic_write(fifo, lambda f: f.write("through the pipe"), binary=False)
+    reader.join(10)
+    assert got == ["through the pipe"]
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    link = tmp_path / "stdout"  # as /dev/stdout names /proc/self/fd/1
+    link.symlink_to(fifo)
+    got.clear()
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text()), daemon=True)
+    reader.start()
+    atomic_write(link, lambda f: f.write("through the link"), binary=False)
+    reader.join(10)
+    assert got == ["through the link"] and link.is_symlink()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a device node needs root")
+def test_a_device_is_written_into_not_replaced(tmp_path):
+    null = tmp_path / "null"
+    os.mknod(null, 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # as /dev/null
+    atomic_write(null, lambda f: f.write(b"gone"), binary=True)
+    atomic.atomic_write_files([(null, lambda f: f.write("gone"), False)])
+    assert stat.S_ISCHR(os.stat(null).st_mode)
