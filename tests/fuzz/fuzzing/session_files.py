@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import json
+import warnings
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -114,11 +116,24 @@ def session_files(draw, folder: Path) -> bytes:
     base = draw(st.sampled_from(session_bases(folder)))
     kind = draw(
         st.sampled_from(
-            ["value", "value", "header", "source", "array", "bytes", "json", "numbers", "values"]
+            [
+                "value",
+                "value",
+                "header",
+                "source",
+                "array",
+                "bytes",
+                "json",
+                "numbers",
+                "values",
+                "members",
+            ]
         )
     )
     if kind == "bytes":
         return flip_bits(base, draw(st.integers(0, 2**32)), draw(st.integers(1, 16)))
+    if kind == "members":
+        return _damaged_members(base, draw)
     header, arrays = _read_npz(base)
     if kind == "numbers":
         _change_numbers(header, draw)
@@ -170,6 +185,50 @@ def session_files(draw, folder: Path) -> bytes:
 
 
 arrays_strategy = arrays()
+
+
+def _damaged_members(base: bytes, draw) -> bytes:
+    """The archive rebuilt with a member damaged as a zip holds it: written twice (the second
+    time something else), renamed, stored without its .npy header, replaced by an array of
+    another kind, an extra member (raw or an array), compressed, or left out."""
+    with zipfile.ZipFile(io.BytesIO(base)) as z:
+        members = [(info.filename, z.read(info)) for info in z.infolist()]
+    i = draw(st.integers(0, len(members) - 1))
+    name, data = members[i]
+    action = draw(
+        st.sampled_from(["twice", "rename", "raw", "array", "extra", "extra array", "drop"])
+    )
+    if action == "twice":
+        members.insert(draw(st.integers(0, len(members))), (name, draw(st.binary(max_size=64))))
+    elif action == "rename":
+        members[i] = (
+            draw(st.sampled_from(["header", "a0.npy", "a99.npy", "x/a0.npy", "a0.NPY"])),
+            data,
+        )
+    elif action == "raw":
+        members[i] = (name, data[data.find(b"\n") + 1 :] if b"\n" in data else data)
+    elif action == "array":
+        buffer = io.BytesIO()
+        np.lib.format.write_array(buffer, draw(arrays_strategy), allow_pickle=False)
+        members[i] = (name, buffer.getvalue())
+    elif action.startswith("extra"):
+        extra = draw(st.binary(max_size=64))
+        if action == "extra array":
+            buffer = io.BytesIO()
+            np.lib.format.write_array(buffer, draw(arrays_strategy), allow_pickle=False)
+            extra = buffer.getvalue()
+        members.append((draw(st.sampled_from(["a999.npy", "notes", "header.npy"])), extra))
+    else:
+        del members[i]
+    compression = draw(
+        st.sampled_from([zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2])
+    )
+    out = io.BytesIO()
+    with warnings.catch_warnings(), zipfile.ZipFile(out, "w", compression) as z:
+        warnings.simplefilter("ignore")  # a duplicate name, on purpose
+        for member, content in members:
+            z.writestr(member, content)
+    return out.getvalue()
 
 
 def session_target(content: bytes, folder: Path) -> None:
