@@ -26,6 +26,7 @@ The snapshot of the start of the run (step 0) is kept apart for ``restart``.
 
 from __future__ import annotations
 
+import sys
 from collections import deque
 
 from ..events import StepEnd
@@ -119,7 +120,8 @@ class Timeline:
         self.checkpoint_gap = checkpoint_gap
         self.initial = initial_snapshot
         self.start = start  # steps done when the initial snapshot was taken
-        self.ring: deque[StepRecord | tuple] = deque(maxlen=history)  # records and rows
+        # records and rows; a history longer than a deque can be (--history 10²³) keeps them all
+        self.ring: deque[StepRecord | tuple] = deque(maxlen=min(history, sys.maxsize))
         self._eventful: deque[StepRecord] = deque()  # records holding events, oldest first
         self.checkpoints: deque[tuple[int, object]] = deque()  # (steps done, snapshot)
 

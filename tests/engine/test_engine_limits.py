@@ -151,6 +151,21 @@ def test_the_step_back_history_of_the_line_mode_is_checked():
     assert "the snapshots step-back keeps" in result.output
 
 
+def test_a_history_past_any_run_keeps_every_step():
+    """``debug xor --history 99999999999999999999999`` ended in a traceback: the ring of
+    steps took it as its length (OverflowError: Python int too large to convert to C
+    ssize_t). Steps beyond the run's own are never kept, so such a history keeps them all."""
+    from tui.cli import main
+
+    args = ["debug", "xor", "--history", "9" * 23, "--set", "training.epochs=3"]
+    result = CliRunner().invoke(main, args, input="c\nback 40\nback 32\nq\n")
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert "Cannot go back 40 events: that is before the start of the run (only" in result.output
+    start = "> Step 1, epoch 1, batch 1 — start of the step"
+    assert result.output.count(start) == 2  # at the start, and after back 32
+
+
 def test_the_lab_refuses_a_huge_network_and_a_session_file_naming_one(tmp_path):
     from tui.session import LabSession
     from tui.session_errors import SessionError
