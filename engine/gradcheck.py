@@ -29,6 +29,7 @@ disagree with backpropagation; the report counts such inputs so a failure there 
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import dataclass
 from typing import cast
 
@@ -202,8 +203,8 @@ def gradient_check(
         raise TypeError(
             f"gradient_check needs a Learner or a Network, not {type(learner).__name__}"
         )
-    if not eps > 0:
-        raise ValueError(f"eps must be > 0, got {eps}")
+    if not (eps > 0 and math.isfinite(eps)):
+        raise ValueError(f"eps must be a finite number > 0, got {eps}")
     if max_entries is not None and max_entries < 1:
         raise ValueError(f"max_entries must be ≥ 1, got {max_entries}")
     x = np.asarray(x, dtype=np.float64)

@@ -232,8 +232,9 @@ def test_bad_arguments():
         gradient_check(net, np.zeros((0, 2)), np.zeros((0, 1)))
     with pytest.raises(ValueError, match=r"y must have shape \(3, 1\)"):
         gradient_check(net, np.zeros((3, 2)), np.zeros((3, 2)))
-    with pytest.raises(ValueError, match="eps must be > 0"):
-        gradient_check(net, np.zeros((3, 2)), np.zeros((3, 1)), eps=0)
+    for eps in (0, float("inf"), float("nan")):
+        with pytest.raises(ValueError, match=f"eps must be a finite number > 0, got {eps}"):
+            gradient_check(net, np.zeros((3, 2)), np.zeros((3, 1)), eps=eps)
     with pytest.raises(TypeError, match="Learner or a Network"):
         gradient_check("xor", np.zeros((3, 2)), np.zeros((3, 1)))
 

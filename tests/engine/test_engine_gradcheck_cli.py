@@ -66,6 +66,8 @@ def test_a_failing_check_exits_1(tmp_path):
         (["no-such-scenario"], "no preset scenario 'no-such-scenario'"),
         (["xor", "--set", "training.lr=-1"], "training.lr"),
         (["xor", "--eps", "0"], "--eps"),
+        (["xor", "--eps", "inf"], "Invalid value for '--eps': must be a finite number > 0"),
+        (["xor", "--eps", "nan"], "Invalid value for '--eps': must be a finite number > 0"),
         (["xor", "--batch", "0"], "--batch"),
     ],
 )

@@ -9,6 +9,8 @@ Exit status: 0 when every layer passes, 1 when one fails, 2 for bad input (one l
 
 from __future__ import annotations
 
+import math
+
 import click
 
 from engine.gradcheck import DEFAULT_BATCH
@@ -35,6 +37,7 @@ from tui.options import scenario_argument, seed_option, set_option
 @click.option(
     "--eps",
     type=click.FloatRange(min=0, min_open=True),
+    callback=lambda ctx, param, eps: _finite(eps),
     default=1e-6,
     show_default=True,
     help="Perturbation ε of the central differences.",
@@ -78,3 +81,10 @@ def gradcheck_command(
     click.echo(f"{run.name or scenario} (seed {run.seed}, after {counted(steps, 'step')})")
     click.echo(str(report))
     ctx.exit(0 if report.passed else 1)
+
+
+def _finite(eps: float) -> float:
+    """--eps: inf passed the range and made every error inf (FAIL), nan reached the engine."""
+    if not math.isfinite(eps):
+        raise click.BadParameter(f"must be a finite number > 0, got {eps}")
+    return eps
