@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import sys
 import threading
@@ -376,7 +377,7 @@ def _width(stdout) -> int:
     """The width of the terminal ``stdout`` is (``$COLUMNS`` first, as the shell sets it);
     0 for a pipe or a file without ``$COLUMNS``: lines are then not wrapped."""
     columns = os.environ.get("COLUMNS", "")
-    if columns.isdigit() and int(columns) > 0:
+    if re.fullmatch(r"[0-9]{1,5}", columns) and int(columns) > 0:  # not str.isdigit: '²'
         return int(columns)
     try:
         return os.get_terminal_size(stdout.fileno()).columns if _isatty(stdout) else 0

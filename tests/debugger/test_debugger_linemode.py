@@ -3,6 +3,7 @@
 import io
 import json
 
+import pytest
 from click.testing import CliRunner
 from debugger_helpers import make_trainer
 
@@ -222,3 +223,15 @@ def test_explain_wraps_equations_at_the_line_modes_width():
     unwrapped = wide.split("(bpl) explain 0,1\n")[1].split("(bpl) q")[0]
     assert max(cells(line) for line in unwrapped.splitlines()) > 40  # there was something to wrap
     assert " ".join(shown.split()) == " ".join(unwrapped.split())
+
+
+@pytest.mark.parametrize("columns", ["²", "٣", "9" * 5000, "abc", "0", ""], ids=range(6))
+def test_a_columns_variable_that_is_no_width_is_ignored(monkeypatch, columns):
+    """$COLUMNS=² (a digit to str.isdigit, not to int) ended the debugger in a traceback
+    before its first prompt; any value that is not a width leaves lines unwrapped."""
+    from engine.debugger.linemode import _width
+
+    monkeypatch.setenv("COLUMNS", columns)
+    assert _width(io.StringIO()) == 0
+    monkeypatch.setenv("COLUMNS", "72")
+    assert _width(io.StringIO()) == 72
