@@ -12,6 +12,7 @@ so it works piped and with ``--ascii``::
 
 from __future__ import annotations
 
+import re
 import textwrap
 from typing import TYPE_CHECKING, TextIO
 
@@ -126,7 +127,7 @@ class ExerciseCommands:
 
 
 def _number(arg: str, count: int) -> int:
-    if not arg.isdigit() or len(arg) > 9:
+    if not re.fullmatch(r"\d{1,9}", arg):  # decimal digits, as int reads them (not '²')
         raise DebuggerError(f"exercise takes a number 1…{count}, got {arg[:30]!r}")
     n = int(arg)
     if count == 0:

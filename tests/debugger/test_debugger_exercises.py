@@ -185,6 +185,14 @@ def test_line_mode_bad_exercise_numbers():
     assert "*** exercise takes a number 1…5, got 'x'" in out
 
 
+def test_line_mode_a_digit_int_does_not_read_is_a_bad_number():
+    """'exercise ²' (a digit to str.isdigit, not to int) ended the debugger in a ValueError
+    traceback; '٣' (an Arabic-Indic 3) is a digit to both and poses exercise 3."""
+    out = drive("exercise ²\nexercise ٣\nreveal\n")
+    assert "*** exercise takes a number 1…5, got '²'" in out
+    assert "Exercise 3:" in out
+
+
 def test_the_debug_command_offers_the_scenario_exercises():
     result = CliRunner().invoke(
         main,
