@@ -320,7 +320,7 @@ class LineMode(ExerciseCommands):
             self.ctl.watches.clear()
             self.write("Removed all displays.")
             return
-        for watch_id in _ids(arg):
+        for watch_id in _ids(arg, what="display"):
             watch = self.ctl.unwatch(watch_id)
             self.write(f"Removed display {watch.id}: {watch.text}")
 

@@ -200,11 +200,11 @@ def _no_argument(arg: str, command: str) -> None:
         raise DebuggerError(f"{command} takes no argument (got {arg!r}); see 'help {command}'")
 
 
-def _ids(arg: str, required: str | None = None) -> list[int]:
+def _ids(arg: str, required: str | None = None, what: str = "breakpoint") -> list[int]:
     parts = arg.replace(",", " ").split()
     if not parts and required:
-        raise DebuggerError(f"{required} needs breakpoint numbers, e.g. {required} 1")
-    return [_whole(p, "a breakpoint number") for p in parts]
+        raise DebuggerError(f"{required} needs {what} numbers, e.g. {required} 1")
+    return [_whole(p, f"a {what} number") for p in parts]
 
 
 def _selection(arg: str) -> tuple[tuple[int, ...] | None, int]:

@@ -235,3 +235,10 @@ def test_a_columns_variable_that_is_no_width_is_ignored(monkeypatch, columns):
     assert _width(io.StringIO()) == 0
     monkeypatch.setenv("COLUMNS", "72")
     assert _width(io.StringIO()) == 72
+
+
+def test_a_bad_display_number_is_called_a_display_number():
+    """'undisplay x' said 'a breakpoint number must be a whole number'."""
+    out = drive("display loss\nundisplay x\nundisplay 1\nq\n")
+    assert "*** a display number must be a whole number, got 'x'" in out
+    assert "breakpoint" not in out.split("(bpl) undisplay x")[1].split("(bpl)")[0]
