@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -163,7 +164,8 @@ def _unreadable(found) -> str:
     """Why a document of format ``found`` cannot be read, and what to do."""
     family, _, version = str(found).partition("/")
     current_family, _, current = FORMAT.partition("/")
-    if family == current_family and version.isdigit() and int(version) > int(current):
+    newer = re.fullmatch(r"[0-9]{1,9}", version) and int(version) > int(current)  # not '²'
+    if family == current_family and newer:
         return (
             f"session format {found!r} was written by a newer version of Backprop Lab; "
             f"this version reads {' and '.join(map(repr, READABLE))} (update backprop-lab)"

@@ -236,6 +236,20 @@ def test_a_newer_format_asks_for_a_newer_lab(tmp_path):
     assert str(path) in str(info.value)
 
 
+def test_a_format_version_that_is_no_number_is_an_unknown_format(tmp_path):
+    """Version '²' (a digit to str.isdigit, not to int) was refused as 'not a readable …
+    session file (invalid literal for int() with base 10: '²')'."""
+    path = tmp_path / "odd.lab.npz"
+    header = '{"format": "backprop-lab-session/²"}'.encode()
+    np.savez(path, header=np.frombuffer(header, dtype=np.uint8))
+    with pytest.raises(SessionError) as info:
+        LabSession.load(path)
+    assert str(info.value) == (
+        f"{path}: not a Backprop Lab session file (format: 'backprop-lab-session/²'; "
+        "expected 'backprop-lab-session/2')"
+    )
+
+
 def test_a_session_file_holds_only_the_history_in_use(tmp_path):
     """The history's preallocated arrays are not written whole (format 1 wrote 1 MB for xor)."""
     session = LabSession.open("xor")
