@@ -37,6 +37,11 @@ def parse(text: str) -> tuple[list[str | int], object]:
             )
         parts.append(match.group(1))
         for index in re.findall(r"\[(\d+)\]", match.group(2)):
+            if len(index) > 9:  # int() refuses 4,300 digits and more, in Python's words
+                shown = text if len(text) <= 60 else text[:57] + "…"
+                raise ValueError(
+                    f"override {shown!r}: an array index has at most 9 digits (got {len(index):,})"
+                )
             if int(index) < 1:
                 raise ValueError(f"override {text!r}: array indices are 1-based (≥ 1)")
             parts.append(int(index))

@@ -90,6 +90,17 @@ def test_override_errors_name_the_override(write):
     assert "key path" in error(path, ["training lr=1"])
 
 
+def test_an_override_index_of_thousands_of_digits_names_the_override(write):
+    """A 5,000-digit index gave Python's 'Exceeds the limit (4300 digits) for integer string
+    conversion …; use sys.set_int_max_str_digits()', naming neither the override nor the
+    entries there are."""
+    path = write(MINIMAL)
+    message = error(path, [f"network.layers[{'9' * 5000}].size=2"])
+    assert message.startswith(f"{path}: --set: override 'network.layers[999999999")
+    assert message.endswith("…': an array index has at most 9 digits (got 5,000)")
+    assert len(message) < len(str(path)) + 150
+
+
 def test_malformed_toml_reports_line_and_column(write):
     path = write(MINIMAL.replace('loss = "mse"', 'loss = = "mse"'))
     message = error(path)
