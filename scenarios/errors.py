@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import sys
 from collections.abc import Iterable
 
 
@@ -92,3 +93,13 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
 
 def one_of(choices: Iterable[str]) -> str:
     return ", ".join(choices)
+
+
+def too_many_digits(text: str) -> tuple[int | None, str]:
+    """(the line of ``text`` holding it, the reason) for TOML ``text`` that ``int`` refused:
+    a whole number of more digits than Python converts (``sys.get_int_max_str_digits``)."""
+    most = sys.get_int_max_str_digits()
+    match = re.search(rf"[0-9_]{{{most + 1},}}", text)
+    digits = sum(c.isdigit() for c in match.group()) if match else most + 1
+    line = text.count("\n", 0, match.start()) + 1 if match else None
+    return line, f"a number of {digits:,} digits (at most {most:,}); no setting takes one so large"

@@ -24,7 +24,14 @@ from engine.paths import is_file, unreadable
 
 from . import overrides as override_rules
 from . import schema
-from .errors import ScenarioError, UnknownScenarioError, did_you_mean, key_text, one_of
+from .errors import (
+    ScenarioError,
+    UnknownScenarioError,
+    did_you_mean,
+    key_text,
+    one_of,
+    too_many_digits,
+)
 from .exercises import check_against_run, check_exercises
 from .expect import check_expect
 from .lesson import Context, find_actions
@@ -172,6 +179,10 @@ def _parse_toml(source: str, label: str) -> dict:
             f"{label}, line {line}, column {column} (the end of the file): malformed TOML: "
             f"{_lower(text)}"
         ) from None
+    except ValueError:  # int() refused a number of thousands of digits, in Python's words
+        line, why = too_many_digits(source)
+        where = f", line {line}" if line is not None else ""
+        raise ScenarioError(f"{label}{where}: malformed TOML: {why}") from None
 
 
 def _check_depth(document: dict, label: str, when: str) -> None:

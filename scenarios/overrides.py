@@ -16,6 +16,8 @@ import copy
 import re
 import tomllib
 
+from .errors import too_many_digits
+
 _PART = re.compile(r"^([A-Za-z0-9_-]+)((?:\[\d+\])*)$")
 
 
@@ -45,7 +47,11 @@ def parse(text: str) -> tuple[list[str | int], object]:
             if int(index) < 1:
                 raise ValueError(f"override {text!r}: array indices are 1-based (≥ 1)")
             parts.append(int(index))
-    return parts, parse_value(value_text.strip())
+    try:
+        return parts, parse_value(value_text.strip())
+    except ValueError as e:
+        shown = text if len(text) <= 60 else text[:57] + "…"
+        raise ValueError(f"override {shown!r}: {e}") from None
 
 
 def parse_value(text: str) -> object:
@@ -56,6 +62,8 @@ def parse_value(text: str) -> object:
         return text
     except RecursionError:
         raise ValueError(f"value nested too deeply: {text[:30]}…") from None
+    except ValueError:  # int() refused a number of thousands of digits, in Python's words
+        raise ValueError(too_many_digits(text)[1]) from None
 
 
 def apply(document: dict, texts) -> dict:

@@ -90,6 +90,23 @@ def test_override_errors_name_the_override(write):
     assert "key path" in error(path, ["training lr=1"])
 
 
+def test_a_number_of_thousands_of_digits_names_the_file_line_or_override(write):
+    """A whole number of 5,000 digits in a scenario file was refused in Python's words alone,
+    without the file ('backprop-lab: Exceeds the limit (4300 digits) for integer string
+    conversion …'); as a --set value, without the override."""
+    path = write(MINIMAL.replace("seed = 3", f"seed = {'9' * 5000}"))
+    assert error(path) == (
+        f"{path}, line 5: malformed TOML: a number of 5,000 digits (at most 4,300); "
+        "no setting takes one so large"
+    )
+    override = f"training.epochs={'9' * 5000}"
+    message = error(write(MINIMAL), [override])
+    assert message.endswith(
+        f"--set: override '{override[:57]}…': a number of 5,000 digits (at most 4,300); no "
+        "setting takes one so large"
+    )
+
+
 def test_an_override_index_of_thousands_of_digits_names_the_override(write):
     """A 5,000-digit index gave Python's 'Exceeds the limit (4300 digits) for integer string
     conversion …; use sys.set_int_max_str_digits()', naming neither the override nor the
@@ -271,7 +288,7 @@ def test_toml_nested_500_deep_is_one_line_naming_the_file():
 
 
 def test_a_set_value_nested_500_deep_is_one_line():
-    with pytest.raises(ScenarioError, match=r"--set: value nested too deeply"):
+    with pytest.raises(ScenarioError, match=r"--set: override '.*…': value nested too deeply"):
         load_scenario("xor", overrides=("training.lr=" + "[" * 500 + "]" * 500,))
 
 
