@@ -40,7 +40,20 @@ garbage = st.one_of(
 )
 key_names = st.one_of(
     st.sampled_from(
-        ["size", "lr", "kind", "loss", "layers", "epochs", "activation", "n", "classes", "path"]
+        [
+            "size",
+            "lr",
+            "kind",
+            "loss",
+            "layers",
+            "epochs",
+            "activation",
+            "n",
+            "classes",
+            "path",
+            "speed",
+            "lab",
+        ]
     ),
     st.text(min_size=1, max_size=8),
 )
@@ -58,6 +71,9 @@ override_keys = st.sampled_from(
         "data.path",
         "seed",
         "stop.patience",
+        "lab.speed",
+        "lab",
+        "network.layers[" + "9" * 5000 + "].size",
         "a.b.c",
         "data.w" + ".a" * 40,
     ]
@@ -77,6 +93,13 @@ override_values = st.one_of(
             "[" * 60 + "]" * 60,
             '"/dev/zero"',
             '"/etc/passwd"',
+            '"max"',
+            "max",
+            "10000",
+            "10001",
+            "{speed = 0}",
+            "9" * 5000,
+            "²",
         ]
     ),
 )
