@@ -142,7 +142,7 @@ def read(path: str | os.PathLike) -> tuple[dict, object]:
             header = npz["header"]
             if not isinstance(header, np.ndarray):  # NumPy hands back a non-array's bytes
                 raise SessionFileError(f"{path}: not a Backprop Lab session (no header array)")
-            document = json.loads(header.tobytes().decode("utf-8"))
+            document = json.loads(header.tobytes().decode("utf-8"), parse_int=_whole_number)
             found = document.get("format") if isinstance(document, dict) else None
             if found not in READABLE:
                 raise SessionFileError(f"{path}: {_unreadable(found)}")
@@ -158,6 +158,16 @@ def read(path: str | os.PathLike) -> tuple[dict, object]:
             f"{path}: not a readable Backprop Lab session file ({reason})"
         ) from None
     return document, state
+
+
+def _whole_number(text: str) -> int:
+    """A JSON whole number; ValueError in words for one of more digits than ``int`` reads."""
+    if len(text) > 4000:
+        raise ValueError(
+            f"its header holds a number of {len(text.lstrip('-')):,} digits; a session holds "
+            "none so large"
+        )
+    return int(text)
 
 
 def _unreadable(found) -> str:

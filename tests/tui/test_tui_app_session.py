@@ -250,6 +250,20 @@ def test_a_format_version_that_is_no_number_is_an_unknown_format(tmp_path):
     )
 
 
+def test_a_number_of_thousands_of_digits_in_the_header_is_named(tmp_path):
+    """It was refused with Python's advice, cut short: '… (Exceeds the limit (4300 digits) for
+    integer string conversion: value has 5000 digits; use sys.set_int_max_str_digits() t)'."""
+    path = tmp_path / "long.lab.npz"
+    header = ('{"format": "backprop-lab-session/2", "seed": ' + "9" * 5000 + "}").encode()
+    np.savez(path, header=np.frombuffer(header, dtype=np.uint8))
+    with pytest.raises(SessionError) as info:
+        LabSession.load(path)
+    assert str(info.value) == (
+        f"{path}: not a readable Backprop Lab session file (its header holds a number of "
+        "5,000 digits; a session holds none so large)"
+    )
+
+
 def test_a_session_file_holds_only_the_history_in_use(tmp_path):
     """The history's preallocated arrays are not written whole (format 1 wrote 1 MB for xor)."""
     session = LabSession.open("xor")
