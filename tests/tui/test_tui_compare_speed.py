@@ -122,3 +122,42 @@ async def until_compare(pilot, tries: int = 50) -> CompareScreen:
             return pilot.app.screen
         await pilot.pause(0.05)
     raise AssertionError("the comparison view did not open")
+
+
+class HeldClock:
+    """A clock whose sleeps last until a pause cuts them (or 10 s): the screen is read while
+    the training thread waits after a step."""
+
+    def __init__(self) -> None:
+        self.t = 0.0
+        self.waiting = threading.Event()
+
+    def now(self) -> float:
+        return self.t
+
+    def sleep(self, seconds: float, wake) -> None:
+        self.t += seconds
+        self.waiting.set()
+        wake.wait(10)
+
+
+async def test_each_step_is_drawn_while_the_runs_wait_for_the_next(lab_app):
+    app = lab_app("dying-relu")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("c")
+        screen = await until_compare(pilot)
+        clock = HeldClock()
+        screen.comparison.pacer.set(1)
+        screen.comparison.pacer.clock = clock
+        await pilot.press("space")
+        for _ in range(200):
+            if clock.waiting.is_set():
+                break
+            await pilot.pause(0.01)
+        assert clock.waiting.is_set()  # step 1 taken; the next one is a second away
+        await pilot.pause(0.4)  # a few of the screen's ticks
+        line = screen.query_one("#cmp-status-a").render().plain
+        assert "running" in line and "step 1 " in line, line
+        await pilot.press("space")
+        await pilot.pause(0.2)
+        assert not app.training

@@ -50,22 +50,30 @@ def run_key(i: int, name: str) -> Content:
     return Content.assemble(("━ ", f"bold {RUN_COLORS[i]}"), (f"{SIDES[i]} ", "bold"), name)
 
 
-def status_line(i: int, name: str, view) -> Content:
-    """Run ``i``'s name, status, counters and its last step's batch loss, and its message."""
-    step, epoch, _, loss = counters(view)
+def status_line(i: int, name: str, view, width: int | None = None, epoch: bool = True) -> Content:
+    """Run ``i``'s name, status, counters (the epoch unless ``epoch`` is false) and its last
+    step's batch loss; in ``width`` columns when given, the name shortened to fit — a number is
+    never cut."""
+    step, epochs, _, loss = counters(view)
     status = view.status
     style = {"diverged": "$text-error", "stopped": "$text-success", "running": "$text-accent"}
-    parts = [
-        run_key(i, name),
-        ("  ", ""),
-        (status, f"bold {style.get(status, '')}".strip()),
-        (f"  epoch {epoch}  step {fmt_count(step)}", MUTED),
-    ]
-    if loss is not None:
-        parts.append((f"  {labelled('batch_loss', loss)}", ""))
-    if view.message and status != "running":
-        parts.append((f"  {view.message}", MUTED))
-    return Content.assemble(*parts)
+    counts = f"  epoch {fmt_count(epochs)}" if epoch else ""
+    figure = f"  {labelled('batch_loss', loss)}" if loss is not None else ""
+
+    def line(name: str) -> Content:
+        return Content.assemble(
+            run_key(i, name),
+            ("  ", ""),
+            (status, f"bold {style.get(status, '')}".strip()),
+            (f"{counts}  step {fmt_count(step)}", MUTED),
+            (figure, ""),
+        )
+
+    content = line(name)
+    excess = content.cell_length - width if width is not None else 0
+    if excess > 0:
+        content = line(name[: max(len(name) - excess - 1, 1)] + "…")
+    return content
 
 
 class CompareLossPanel(Panel):
@@ -243,24 +251,36 @@ class CompareGradientsPanel(Panel):
 
 
 class CompareStatus(Horizontal):
-    """The comparison's head: each run's status line, and the line about their data."""
+    """The comparison's head: each run's status line, then its message when it has one (whole,
+    wrapped: where it diverged is read on a projector), the speed, and the line about their
+    data."""
 
     DEFAULT_CSS = """
     CompareStatus { height: auto; layout: vertical; padding: 0 1; background: $panel; }
     CompareStatus Show { height: auto; text-wrap: nowrap; text-overflow: ellipsis; }
-    CompareStatus #cmp-note { text-wrap: wrap; }
+    CompareStatus .-message, CompareStatus #cmp-note { text-wrap: wrap; padding-left: 2; }
+    CompareStatus #cmp-note { padding-left: 0; }
     """
 
     def compose(self) -> ComposeResult:
-        yield Show("", id="cmp-status-a")
-        yield Show("", id="cmp-status-b")
+        for run in "ab":
+            yield Show("", id=f"cmp-status-{run}")
+            yield Show("", id=f"cmp-message-{run}", classes="-message")
         yield Show("", id="cmp-speed")
         yield Show("", id="cmp-note")
 
     def refresh_view(self, comparison) -> None:
-        for i, session in enumerate(comparison.sessions):
-            line = status_line(i, comparison.names[i], session.view)
-            self.query_one(f"#cmp-status-{'ab'[i]}", Show).update(line)
+        width = (self.size.width or self.app.size.width) - 2  # inside the padding
+        names, views = comparison.names, [session.view for session in comparison.sessions]
+        lines = [status_line(i, names[i], view) for i, view in enumerate(views)]
+        if any(line.cell_length > width for line in lines):  # both without the epoch, alike
+            lines = [status_line(i, names[i], v, width, epoch=False) for i, v in enumerate(views)]
+        for i, view in enumerate(views):
+            self.query_one(f"#cmp-status-{'ab'[i]}", Show).update(lines[i])
+            message = view.message if view.status != "running" else ""
+            shown = self.query_one(f"#cmp-message-{'ab'[i]}", Show)
+            shown.display = bool(message)
+            shown.update(Content.styled(message, MUTED))
         speed = f"{speed_text(comparison.pacer.speed)} for both runs  (+ faster, - slower)"
         self.query_one("#cmp-speed", Show).update(Content.styled(speed, MUTED))
         note = self.query_one("#cmp-note", Show)

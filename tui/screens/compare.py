@@ -26,6 +26,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Tab, Tabs
 
 from tui.frames import FrameScheduler
+from tui.palette import ScreenKeys
 from tui.panels.compare_panels import CompareGradientsPanel, CompareLossPanel, CompareStatus
 from tui.panels.data_panel import DataPanel
 from tui.speed import faster, slower
@@ -46,6 +47,7 @@ class CompareScreen(ModalScreen[None]):
     CompareScreen #cmp-top, CompareScreen #cmp-bottom { height: 1fr; }
     CompareScreen.-narrow .-off { display: none; }
     """
+    COMMANDS = {ScreenKeys}  # the palette offers this view's keys, not the hidden lab's
     BINDINGS = [
         Binding("space", "run_pause", "Run both", key_display="␣"),
         Binding("r", "reset", "Reset"),
@@ -67,6 +69,7 @@ class CompareScreen(ModalScreen[None]):
         self.comparison = comparison
         self.view_name = "loss"  # the tab shown on a small terminal
         self._next_draw = 0.0
+        self._news = False  # published progress picked up and not drawn yet
         self.draws = 0
 
     def compose(self) -> ComposeResult:
@@ -122,6 +125,7 @@ class CompareScreen(ModalScreen[None]):
             for session, panel in zip(c.sessions, self.data, strict=True):
                 panel.refresh_view(session.view)
         self.draws += 1
+        self._news = False
         cost = time.thread_time() - started
         self._next_draw = time.monotonic() + max(
             1 / FrameScheduler.TRAINING_HZ, cost / FrameScheduler.UI_SHARE
@@ -131,13 +135,12 @@ class CompareScreen(ModalScreen[None]):
         """Pick up the runs' published progress; draw when there is news and it is time."""
         if not self.app.training or self.app.trainee is not self.comparison:
             return
-        news = False
         for session in self.comparison.sessions:
             published = session.published
             if published is not None and published is not session.view.progress:
                 session.view.progress = published
-                news = True
-        if news and time.monotonic() >= self._next_draw:
+                self._news = True
+        if self._news and time.monotonic() >= self._next_draw:
             self.redraw()
 
     # --- actions ------------------------------------------------------------------------------
