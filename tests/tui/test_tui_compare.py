@@ -336,3 +336,25 @@ def test_a_status_line_shortens_the_name_never_a_number():
         assert line.cell_length <= width, line.plain
         assert "…" in line.plain and f"step {step} " in line.plain
         assert line.plain.endswith(f"batch loss {loss:.4g}"), line.plain
+
+
+async def test_the_loss_key_says_what_the_labs_loss_panel_says_of_a_diverged_run(lab_app):
+    app = lab_app("learning-rate-too-high")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("c")
+        screen = await until_screen(pilot, CompareScreen)
+        screen.comparison.pacer.set(MAX)
+        await pilot.press("space")
+        await trained(pilot)
+        assert screen.comparison.sessions[0].view.status == "diverged"
+        screen.redraw()
+        await pilot.pause(0.2)
+
+        def key() -> str:
+            return str(screen.query_one("#cmp-loss-key").render())
+
+        assert "plot clipped at 1e30" in key(), key()
+        assert "decades: l for log" in key()
+        await pilot.press("l")
+        await pilot.pause(0.2)
+        assert "decades" not in key() and "log scale" in key()

@@ -16,7 +16,7 @@ from textual.content import Content
 
 from engine.loss_names import labelled
 from tui.panels.base import MUTED, Panel, Show
-from tui.panels.format import fmt_count
+from tui.panels.format import flow, fmt_count
 from tui.panels.gradients_panel import (
     BAND_STYLES,
     BANDS,
@@ -31,6 +31,10 @@ from tui.panels.gradients_panel import (
 from tui.panels.loss_panel import (
     MAX_POINTS,
     PLOT_LIMIT,
+    WIDE_DECADES,
+    clipped_note,
+    decades_note,
+    decades_of,
     downsample,
     step_ticks,
     validation_curve,
@@ -89,6 +93,7 @@ class CompareLossPanel(Panel):
         super().__init__(id=id)
         self._plotted: tuple | None = None
         self.points = (0, 0)  # points of each curve handed to plotext
+        self.notes: tuple = ()  # what the last plot says of its range (clipped, many decades)
 
     def compose(self) -> ComposeResult:
         yield Show("", id="cmp-loss-key")
@@ -113,15 +118,17 @@ class CompareLossPanel(Panel):
             parts += [run_key(i, name), ("  ", "")]
         if any(len(e) and e.last.val_loss is not None for e in epochs):
             parts.append(("• validation", MUTED))
-        self.query_one("#cmp-loss-key", Show).update(Content.assemble(*parts))
         self.waiting_for_size = not (plot.size.width and plot.size.height)
-        if self.waiting_for_size or key == self._plotted:
-            return
-        if self._plotted is not None and key[0] == self._plotted[0] and self.too_soon():
-            return
-        self._plotted = key
-        self._plot(plot, histories, epochs, comparison.log_scale)
-        self.note_drawn()
+        drawn = not self.waiting_for_size and key != self._plotted
+        if drawn and self._plotted is not None and key[0] == self._plotted[0] and self.too_soon():
+            drawn = False
+        if drawn:
+            self._plotted = key
+            self._plot(plot, histories, epochs, comparison.log_scale)
+            self.note_drawn()
+        notes = [note for note in self.notes if note is not None]  # as the lab's panel says
+        key_line = flow([Content.assemble(*parts), *notes], self.content_size.width)
+        self.query_one("#cmp-loss-key", Show).update(key_line)
 
     def _plot(self, widget: CachedPlot, histories, epochs, log_scale: bool) -> None:
         """Each run's training loss (braille line) and, where it has a validation split, its
@@ -131,14 +138,20 @@ class CompareLossPanel(Panel):
         plt.clear_figure()
         width = widget.size.width
         max_points = min(MAX_POINTS, 2 * width) if width >= 16 else MAX_POINTS
-        curves, validation = [], []
+        curves, validation, raw = [], [], []
         for history, log in zip(histories, epochs, strict=True):
             snapshot = history.snapshot()
-            curves.append(
-                _scaled(*downsample(snapshot.steps, snapshot.loss, max_points), log_scale)
-            )
+            losses = downsample(snapshot.steps, snapshot.loss, max_points)
             val = downsample(*validation_curve(log), max_points)
+            curves.append(_scaled(*losses, log_scale))
             validation.append(_scaled(*val, log_scale))
+            raw += [losses[1], val[1]]
+        values = np.concatenate(raw)
+        decades = 0 if log_scale else decades_of(np.clip(values, -PLOT_LIMIT, PLOT_LIMIT))
+        self.notes = (
+            clipped_note() if bool(np.any(np.abs(values) > PLOT_LIMIT)) else None,
+            decades_note(decades) if decades >= WIDE_DECADES else None,
+        )
         self.points = tuple(int(x.shape[0]) for x, _ in curves)
         plt.xlabel("step")
         drawn = [(x, y) for x, y in curves + validation if x.shape[0]]
