@@ -109,7 +109,15 @@ async def test_plus_and_minus_set_the_speed_of_both_runs_and_a_reset_keeps_it(la
         assert screen.comparison.pacer.speed == 20 and line().startswith("speed 20/s")
         for _ in range(12):
             await pilot.press("plus")
-        assert line().startswith("speed max for both runs")
+        assert line() == "speed max for both runs  (- slower)"
+        await pilot.press("question_mark")  # the lab's help, which names this view's keys
+        await pilot.pause(0.2)
+        from tui.screens.help import HelpScreen
+
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
         await pilot.press("escape")
         await pilot.pause()
         assert app.session.pacer.speed == 5  # the lab's, as it was

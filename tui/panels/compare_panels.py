@@ -41,7 +41,7 @@ from tui.panels.loss_panel import (
     value_ticks,
 )
 from tui.panels.plot import CachedPlot
-from tui.speed import speed_text
+from tui.speed import MAX, speed_text
 from tui.view import STATS, counters
 
 RUN_COLORS = ("#0072B2", "#E69F00")
@@ -294,7 +294,9 @@ class CompareStatus(Horizontal):
             shown = self.query_one(f"#cmp-message-{'ab'[i]}", Show)
             shown.display = bool(message)
             shown.update(Content.styled(message, MUTED))
-        speed = f"{speed_text(comparison.pacer.speed)} for both runs  (+ faster, - slower)"
+        speed = comparison.pacer.speed
+        keys = [key for key, ok in (("+ faster", speed != MAX), ("- slower", speed != 1)) if ok]
+        speed = f"{speed_text(speed)} for both runs  ({', '.join(keys)})"
         self.query_one("#cmp-speed", Show).update(Content.styled(speed, MUTED))
         note = self.query_one("#cmp-note", Show)
         note.display = bool(comparison.note)

@@ -60,6 +60,7 @@ class CompareScreen(ModalScreen[None]):
             Binding(str(i), f"show_view('{name}')", label, show=False)
             for i, (name, label) in enumerate(VIEWS, 1)
         ),
+        Binding("question_mark", "app.help", "Help", show=False),  # with this view's keys
         Binding("escape,c", "close", "Back to the lab"),
         Binding("q", "close", "Back", show=False),
     ]
