@@ -358,3 +358,27 @@ async def test_the_loss_key_says_what_the_labs_loss_panel_says_of_a_diverged_run
         await pilot.press("l")
         await pilot.pause(0.2)
         assert "decades" not in key() and "log scale" in key()
+
+
+async def test_a_too_small_terminal_shows_the_labs_message_and_only_q_acts(lab_app):
+    app = lab_app("dying-relu")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("c")
+        screen = await until_screen(pilot, CompareScreen)
+        await pilot.resize_terminal(60, 18)
+        await pilot.pause(0.2)
+        message = screen.query_one("#too-small")
+        assert message.display and message.region.area
+        assert "q returns to the lab" in str(message.render())
+        assert not screen.query_one("#cmp-body").region.area
+        await pilot.press("space", "plus", "r")  # nothing acts unseen
+        await pilot.pause(0.2)
+        assert not app.training and screen.comparison.pacer.speed == 10
+        await pilot.resize_terminal(*WIDE)
+        await pilot.pause(0.2)
+        assert not message.region.area and screen.query_one("#cmp-body").region.area
+        await pilot.resize_terminal(60, 18)
+        await pilot.pause(0.1)
+        await pilot.press("q")
+        await pilot.pause(0.2)
+        assert not isinstance(app.screen, CompareScreen)

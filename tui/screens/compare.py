@@ -23,8 +23,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Tab, Tabs
+from textual.widgets import Footer, Static, Tab, Tabs
 
+from tui.app import TOO_SMALL, fits
 from tui.frames import FrameScheduler
 from tui.palette import ScreenKeys
 from tui.panels.compare_panels import CompareGradientsPanel, CompareLossPanel, CompareStatus
@@ -46,6 +47,9 @@ class CompareScreen(ModalScreen[None]):
     CompareScreen.-narrow #cmp-tabs { display: block; }
     CompareScreen #cmp-top, CompareScreen #cmp-bottom { height: 1fr; }
     CompareScreen.-narrow .-off { display: none; }
+    CompareScreen.-w-tiny #cmp-status, CompareScreen.-h-tiny #cmp-status,
+    CompareScreen.-w-tiny #cmp-tabs, CompareScreen.-h-tiny #cmp-tabs,
+    CompareScreen.-w-tiny #cmp-body, CompareScreen.-h-tiny #cmp-body { display: none; }
     """
     COMMANDS = {ScreenKeys}  # the palette offers this view's keys, not the hidden lab's
     BINDINGS = [
@@ -88,6 +92,7 @@ class CompareScreen(ModalScreen[None]):
             with Horizontal(id="cmp-bottom"):
                 yield from self.data
         yield Footer()
+        yield Static(TOO_SMALL + "q returns to the lab.", id="too-small")  # as the lab's
         for i, panel in enumerate(self.data):
             panel.border_title = f"Data: {'AB'[i]} {c.names[i]}"
 
@@ -109,6 +114,11 @@ class CompareScreen(ModalScreen[None]):
                 panel.set_class(name != self.view_name, "-off")
         self.query_one("#cmp-top").set_class(self.view_name == "data", "-off")
         self.query_one("#cmp-bottom").set_class(self.view_name != "data", "-off")
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        """While the terminal is too small (the lab's message is shown instead), only going
+        back: any other key would act unseen."""
+        return action == "close" or fits(self.app.size)
 
     # --- drawing ------------------------------------------------------------------------------
 
