@@ -63,11 +63,16 @@ TAB_ORDER = ("network", "loss", "gradients", "debugger", "data", "lesson")
 EVENT_PANELS = ("network", "debugger")  # what follows an animated step event by event
 INPUT_EVENTS = (events.Key, events.MouseDown, events.MouseUp)  # the user acting, not hovering
 
+SMALLEST = (80, 24)  # columns, rows: below, a message instead of the lab (and its views)
 TOO_SMALL = (
     "[b]Backprop Lab needs a terminal of at least 80×24.[/b]\n\n"
     "Please enlarge this window (or reduce the font size).\n\n"
-    "q quits."
 )
+
+
+def fits(size) -> bool:
+    """Whether a terminal of ``size`` is large enough for the lab (``SMALLEST``)."""
+    return size.width >= SMALLEST[0] and size.height >= SMALLEST[1]
 
 
 class LabApp(
@@ -139,7 +144,7 @@ class LabApp(
         yield self.tabs
         with Container(id="panels"):
             yield from self.panels.values()
-        yield Static(TOO_SMALL, id="too-small")
+        yield Static(TOO_SMALL + "q quits.", id="too-small")
         yield LabFooter()
 
     def on_mount(self) -> None:
@@ -390,7 +395,7 @@ class LabApp(
     def check_action(self, action: str, parameters) -> bool | None:
         """While the terminal is too small for the lab (``TOO_SMALL`` is shown instead), only
         quitting: any other key would act unseen (space trained behind the message)."""
-        return action == "quit" or (self.size.width >= 80 and self.size.height >= 24)
+        return action == "quit" or fits(self.size)
 
     async def _confirm(self, question: str) -> bool:
         return bool(await self.push_screen_wait(ConfirmDialog(question)))

@@ -74,3 +74,6 @@ class LessonActions:
         from tui.screens.compare import CompareScreen
 
         await self.push_screen_wait(CompareScreen(comparison))
+        # the lab again: after `backprop-lab compare A B` its run is A's, trained meanwhile
+        self.session.sync_view()
+        self.mark_dirty()

@@ -9,7 +9,9 @@ progress)``, ``interrupt()``, ``training_ended()`` — so the app's one training
 check stays): a comparison is watched, not debugged.
 
 Lockstep: the runs take turns of the same number of steps — one step each for the first
-``EXACT_STEPS`` steps, where every step is visible, then ``TURN_STEPS`` each. When one run stops
+``EXACT_STEPS`` steps, where every step is visible, then ``TURN_STEPS`` each; each turn ends at
+the same step for both, so a pause that came in the middle of one run's turn (leaving it a few
+steps ahead) is made up at the next. When one run stops
 (its stopping rules, its last epoch, divergence — or an error, which stops that run at its last
 good step with a message, as in the lab) the other goes on alone.
 
@@ -111,10 +113,14 @@ class Comparison:
             if not active:
                 return "stopped", "Both runs have stopped."
             full = pacer.speed == MAX
+            behind = min(s.steps_done for s in active)
+            target = behind + (TURN_STEPS if full and behind >= EXACT_STEPS else 1)
             for session in active:
                 session.view.status = "running"
                 c = session.controller
-                turn = TURN_STEPS if full and session.steps_done >= EXACT_STEPS else 1
+                turn = target - session.steps_done  # a run a pause left ahead waits
+                if turn <= 0:
+                    continue
                 try:
                     with np.errstate(all="ignore"):
                         stop = c.run(turn)
@@ -141,6 +147,14 @@ class Comparison:
                 progress(now)
             if not full:
                 pacer.wait()  # cut short by interrupt() (the sessions' pacer is this one)
+
+    def starting(self) -> None:
+        """Training starts: the runs still to train lose their last message (a stopped or
+        diverged run keeps its own); nothing is published yet."""
+        for session in self.sessions:
+            if session.view.status not in DONE:
+                session.view.message = ""
+            session.view.progress = session.published = None
 
     def _paused(self) -> tuple[str, str]:
         self.paused()

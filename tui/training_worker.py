@@ -32,9 +32,7 @@ class TrainingWorker:
             self.trainee = trainee
             self._train_token += 1
             self._train_done.clear()
-            for session in trainee.sessions:
-                session.view.message = ""
-                session.view.progress = session.published = None
+            trainee.starting()
             self._train(trainee, until, self._train_token)
             return
         session = self.trainee = self.session

@@ -209,6 +209,21 @@ async def test_l_toggles_the_log_scale(lab_app):
         assert app.session.view.log_scale is False
 
 
+async def test_g_switches_the_gradients_statistic_as_in_the_comparison(lab_app):
+    from tui.view import STATS
+
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        names = list(STATS)
+        assert app.session.view.stat == names[0]
+        await pilot.press("g")
+        await pilot.pause()
+        assert app.session.view.stat == names[1]
+        for _ in names[1:]:
+            await pilot.press("g")
+        assert app.session.view.stat == names[0]
+
+
 async def test_question_mark_opens_help_with_every_key(lab_app):
     app = lab_app("xor")
     async with app.run_test(size=WIDE) as pilot:

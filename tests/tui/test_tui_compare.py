@@ -11,8 +11,10 @@ from tui import messages as msg
 from tui.comparison import EXACT_STEPS, TURN_STEPS, Comparison
 from tui.screens.compare import CompareScreen
 from tui.screens.picker import ScenarioPicker
+from tui.speed import MAX
 
 WIDE = (120, 40)
+LONG = ["training.epochs=100000"]
 
 
 async def until_screen(pilot, kind, tries: int = 50):
@@ -245,3 +247,138 @@ def test_a_run_that_fails_stops_with_the_error_and_the_other_goes_on(monkeypatch
     assert a.view.status == "stopped" and "MemoryError: no room for the batch" in a.view.message
     assert b.view.status == "stopped" and b.view.message.startswith("Training stopped: all")
     assert b.steps_done == 400
+
+
+def test_a_run_a_pause_left_ahead_waits_until_the_other_catches_up():
+    comparison = Comparison(pair("overfitting", "overfitting-fixed-l2", overrides=LONG), speed=MAX)
+    a, b = comparison.sessions
+    a.controller.run(EXACT_STEPS + 3)  # where a pause in the middle of A's turn leaves it
+    b.controller.run(EXACT_STEPS)
+    asked = []
+
+    def cancelled() -> bool:  # after one turn
+        asked.append(1)
+        return len(asked) > 1
+
+    comparison.train("continue", cancelled=cancelled)
+    assert [s.steps_done for s in comparison.sessions] == [EXACT_STEPS + TURN_STEPS] * 2
+
+
+def test_a_stopped_run_keeps_its_message_when_the_other_trains_on():
+    comparison = Comparison(pair("exploding-gradients", "exploding-fixed-clipping-xavier"))
+    a, b = comparison.sessions
+    comparison.train("continue", cancelled=lambda: a.view.status == "diverged")
+    assert a.view.message.startswith("Diverged at step 4:")
+    b.view.message = "Paused at step 4."
+    comparison.starting()  # space again
+    assert a.view.message.startswith("Diverged at step 4:") and b.view.message == ""
+
+
+async def test_the_palette_over_the_comparison_offers_its_keys_not_the_labs(lab_app):
+    from textual.command import CommandPalette
+
+    app = lab_app("dying-relu")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("c")
+        screen = await until_screen(pilot, CompareScreen)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        app.screen.query_one("CommandInput").value = "Faster"
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.screen is screen
+        assert screen.comparison.pacer.speed == 20 and app.session.pacer.speed == 10
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        app.screen.query_one("CommandInput").value = "Step"
+        await pilot.pause(0.3)
+        await pilot.press("enter")  # no entry of the lab's: nothing steps
+        await pilot.pause(0.2)
+        if isinstance(app.screen, CommandPalette):
+            await pilot.press("escape")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.session.steps_done == 0 and app.session.pacer.speed == 10
+
+
+async def test_after_compare_a_b_the_lab_shows_run_a_where_the_comparison_left_it():
+    from tui.app import LabApp
+
+    comparison = Comparison(pair("vanishing-gradients", "vanishing-fixed-relu-he"), speed=MAX)
+    app = LabApp(scenario="vanishing-gradients", session=comparison.sessions[0])
+    app.open_comparison_at_start = comparison
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await until_screen(pilot, CompareScreen)
+        await pilot.press("space")
+        await trained(pilot)
+        assert [s.steps_done for s in comparison.sessions] == [300, 300]
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        assert not isinstance(app.screen, CompareScreen) and screen is not app.screen
+        line = app.status_bar.line.render().plain
+        assert "stopped" in line and "step 300" in line, line
+
+
+def test_a_status_line_shortens_the_name_never_a_number():
+    from tui.panels.compare_panels import status_line
+    from tui.view import counters
+
+    comparison = Comparison(pair("exploding-gradients", "exploding-fixed-clipping-xavier"))
+    comparison.train("continue", cancelled=lambda: comparison.sessions[1].steps_done >= 12)
+    view = comparison.sessions[1].view
+    step, _, _, loss = counters(view)
+    whole = status_line(1, "exploding-fixed-clipping-xavier", view).plain
+    assert whole.startswith("━ B exploding-fixed-clipping-xavier  ") and "epoch" in whole
+    for width in (60, 50, 45):
+        line = status_line(1, "exploding-fixed-clipping-xavier", view, width, epoch=False)
+        assert line.cell_length <= width, line.plain
+        assert "…" in line.plain and f"step {step} " in line.plain
+        assert line.plain.endswith(f"batch loss {loss:.4g}"), line.plain
+
+
+async def test_the_loss_key_says_what_the_labs_loss_panel_says_of_a_diverged_run(lab_app):
+    app = lab_app("learning-rate-too-high")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("c")
+        screen = await until_screen(pilot, CompareScreen)
+        screen.comparison.pacer.set(MAX)
+        await pilot.press("space")
+        await trained(pilot)
+        assert screen.comparison.sessions[0].view.status == "diverged"
+        screen.redraw()
+        await pilot.pause(0.2)
+
+        def key() -> str:
+            return str(screen.query_one("#cmp-loss-key").render())
+
+        assert "plot clipped at 1e30" in key(), key()
+        assert "decades: l for log" in key()
+        await pilot.press("l")
+        await pilot.pause(0.2)
+        assert "decades" not in key() and "log scale" in key()
+
+
+async def test_a_too_small_terminal_shows_the_labs_message_and_only_q_acts(lab_app):
+    app = lab_app("dying-relu")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("c")
+        screen = await until_screen(pilot, CompareScreen)
+        await pilot.resize_terminal(60, 18)
+        await pilot.pause(0.2)
+        message = screen.query_one("#too-small")
+        assert message.display and message.region.area
+        assert "q returns to the lab" in str(message.render())
+        assert not screen.query_one("#cmp-body").region.area
+        await pilot.press("space", "plus", "r")  # nothing acts unseen
+        await pilot.pause(0.2)
+        assert not app.training and screen.comparison.pacer.speed == 10
+        await pilot.resize_terminal(*WIDE)
+        await pilot.pause(0.2)
+        assert not message.region.area and screen.query_one("#cmp-body").region.area
+        await pilot.resize_terminal(60, 18)
+        await pilot.pause(0.1)
+        await pilot.press("q")
+        await pilot.pause(0.2)
+        assert not isinstance(app.screen, CompareScreen)

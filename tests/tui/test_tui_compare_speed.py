@@ -109,7 +109,15 @@ async def test_plus_and_minus_set_the_speed_of_both_runs_and_a_reset_keeps_it(la
         assert screen.comparison.pacer.speed == 20 and line().startswith("speed 20/s")
         for _ in range(12):
             await pilot.press("plus")
-        assert line().startswith("speed max for both runs")
+        assert line() == "speed max for both runs  (- slower)"
+        await pilot.press("question_mark")  # the lab's help, which names this view's keys
+        await pilot.pause(0.2)
+        from tui.screens.help import HelpScreen
+
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
         await pilot.press("escape")
         await pilot.pause()
         assert app.session.pacer.speed == 5  # the lab's, as it was
@@ -122,3 +130,42 @@ async def until_compare(pilot, tries: int = 50) -> CompareScreen:
             return pilot.app.screen
         await pilot.pause(0.05)
     raise AssertionError("the comparison view did not open")
+
+
+class HeldClock:
+    """A clock whose sleeps last until a pause cuts them (or 10 s): the screen is read while
+    the training thread waits after a step."""
+
+    def __init__(self) -> None:
+        self.t = 0.0
+        self.waiting = threading.Event()
+
+    def now(self) -> float:
+        return self.t
+
+    def sleep(self, seconds: float, wake) -> None:
+        self.t += seconds
+        self.waiting.set()
+        wake.wait(10)
+
+
+async def test_each_step_is_drawn_while_the_runs_wait_for_the_next(lab_app):
+    app = lab_app("dying-relu")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("c")
+        screen = await until_compare(pilot)
+        clock = HeldClock()
+        screen.comparison.pacer.set(1)
+        screen.comparison.pacer.clock = clock
+        await pilot.press("space")
+        for _ in range(200):
+            if clock.waiting.is_set():
+                break
+            await pilot.pause(0.01)
+        assert clock.waiting.is_set()  # step 1 taken; the next one is a second away
+        await pilot.pause(0.4)  # a few of the screen's ticks
+        line = screen.query_one("#cmp-status-a").render().plain
+        assert "running" in line and "step 1 " in line, line
+        await pilot.press("space")
+        await pilot.pause(0.2)
+        assert not app.training

@@ -273,9 +273,9 @@ async def test_plus_and_minus_change_the_status_line_and_the_palette_has_them(la
         await app.run_action("slower")  # as the command palette runs it
         await pilot.pause()
         assert line().endswith("│ speed 10,000/s")
-        from tui.palette import LabCommands
+        from tui.palette import lab_entries
 
-        titles = [text for _, text in LabCommands._entries(None)]
+        titles = [text for text, _, _ in lab_entries()]
         assert "Faster (+)" in titles and "Slower (-)" in titles
 
 

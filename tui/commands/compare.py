@@ -19,6 +19,7 @@ import json
 
 import click
 
+from engine.number_text import counted
 from tui.launch import lab_options
 from tui.options import scenario_argument
 from tui.tty import is_interactive
@@ -103,7 +104,7 @@ def _outcome(summary: dict) -> str:
     accuracy = f", accuracy {_num(acc)}" if acc is not None else ""
     return (
         f"{summary['scenario']} (seed {summary['seed']}): stopped ({summary['stop_reason']}) after "
-        f"{summary['epochs_run']} epochs, {summary['steps']} steps; "
+        f"{counted(summary['epochs_run'], 'epoch')}, {counted(summary['steps'], 'step')}; "
         f"loss {_num(final['train_loss'])}{accuracy}"
     )
 

@@ -16,7 +16,7 @@ from textual.content import Content
 
 from engine.loss_names import labelled
 from tui.panels.base import MUTED, Panel, Show
-from tui.panels.format import fmt_count
+from tui.panels.format import flow, fmt_count
 from tui.panels.gradients_panel import (
     BAND_STYLES,
     BANDS,
@@ -31,13 +31,17 @@ from tui.panels.gradients_panel import (
 from tui.panels.loss_panel import (
     MAX_POINTS,
     PLOT_LIMIT,
+    WIDE_DECADES,
+    clipped_note,
+    decades_note,
+    decades_of,
     downsample,
     step_ticks,
     validation_curve,
     value_ticks,
 )
 from tui.panels.plot import CachedPlot
-from tui.speed import speed_text
+from tui.speed import MAX, speed_text
 from tui.view import STATS, counters
 
 RUN_COLORS = ("#0072B2", "#E69F00")
@@ -50,22 +54,30 @@ def run_key(i: int, name: str) -> Content:
     return Content.assemble(("━ ", f"bold {RUN_COLORS[i]}"), (f"{SIDES[i]} ", "bold"), name)
 
 
-def status_line(i: int, name: str, view) -> Content:
-    """Run ``i``'s name, status, counters and its last step's batch loss, and its message."""
-    step, epoch, _, loss = counters(view)
+def status_line(i: int, name: str, view, width: int | None = None, epoch: bool = True) -> Content:
+    """Run ``i``'s name, status, counters (the epoch unless ``epoch`` is false) and its last
+    step's batch loss; in ``width`` columns when given, the name shortened to fit — a number is
+    never cut."""
+    step, epochs, _, loss = counters(view)
     status = view.status
     style = {"diverged": "$text-error", "stopped": "$text-success", "running": "$text-accent"}
-    parts = [
-        run_key(i, name),
-        ("  ", ""),
-        (status, f"bold {style.get(status, '')}".strip()),
-        (f"  epoch {epoch}  step {fmt_count(step)}", MUTED),
-    ]
-    if loss is not None:
-        parts.append((f"  {labelled('batch_loss', loss)}", ""))
-    if view.message and status != "running":
-        parts.append((f"  {view.message}", MUTED))
-    return Content.assemble(*parts)
+    counts = f"  epoch {fmt_count(epochs)}" if epoch else ""
+    figure = f"  {labelled('batch_loss', loss)}" if loss is not None else ""
+
+    def line(name: str) -> Content:
+        return Content.assemble(
+            run_key(i, name),
+            ("  ", ""),
+            (status, f"bold {style.get(status, '')}".strip()),
+            (f"{counts}  step {fmt_count(step)}", MUTED),
+            (figure, ""),
+        )
+
+    content = line(name)
+    excess = content.cell_length - width if width is not None else 0
+    if excess > 0:
+        content = line(name[: max(len(name) - excess - 1, 1)] + "…")
+    return content
 
 
 class CompareLossPanel(Panel):
@@ -81,6 +93,7 @@ class CompareLossPanel(Panel):
         super().__init__(id=id)
         self._plotted: tuple | None = None
         self.points = (0, 0)  # points of each curve handed to plotext
+        self.notes: tuple = ()  # what the last plot says of its range (clipped, many decades)
 
     def compose(self) -> ComposeResult:
         yield Show("", id="cmp-loss-key")
@@ -105,15 +118,17 @@ class CompareLossPanel(Panel):
             parts += [run_key(i, name), ("  ", "")]
         if any(len(e) and e.last.val_loss is not None for e in epochs):
             parts.append(("• validation", MUTED))
-        self.query_one("#cmp-loss-key", Show).update(Content.assemble(*parts))
         self.waiting_for_size = not (plot.size.width and plot.size.height)
-        if self.waiting_for_size or key == self._plotted:
-            return
-        if self._plotted is not None and key[0] == self._plotted[0] and self.too_soon():
-            return
-        self._plotted = key
-        self._plot(plot, histories, epochs, comparison.log_scale)
-        self.note_drawn()
+        drawn = not self.waiting_for_size and key != self._plotted
+        if drawn and self._plotted is not None and key[0] == self._plotted[0] and self.too_soon():
+            drawn = False
+        if drawn:
+            self._plotted = key
+            self._plot(plot, histories, epochs, comparison.log_scale)
+            self.note_drawn()
+        notes = [note for note in self.notes if note is not None]  # as the lab's panel says
+        key_line = flow([Content.assemble(*parts), *notes], self.content_size.width)
+        self.query_one("#cmp-loss-key", Show).update(key_line)
 
     def _plot(self, widget: CachedPlot, histories, epochs, log_scale: bool) -> None:
         """Each run's training loss (braille line) and, where it has a validation split, its
@@ -123,14 +138,20 @@ class CompareLossPanel(Panel):
         plt.clear_figure()
         width = widget.size.width
         max_points = min(MAX_POINTS, 2 * width) if width >= 16 else MAX_POINTS
-        curves, validation = [], []
+        curves, validation, raw = [], [], []
         for history, log in zip(histories, epochs, strict=True):
             snapshot = history.snapshot()
-            curves.append(
-                _scaled(*downsample(snapshot.steps, snapshot.loss, max_points), log_scale)
-            )
+            losses = downsample(snapshot.steps, snapshot.loss, max_points)
             val = downsample(*validation_curve(log), max_points)
+            curves.append(_scaled(*losses, log_scale))
             validation.append(_scaled(*val, log_scale))
+            raw += [losses[1], val[1]]
+        values = np.concatenate(raw)
+        decades = 0 if log_scale else decades_of(np.clip(values, -PLOT_LIMIT, PLOT_LIMIT))
+        self.notes = (
+            clipped_note() if bool(np.any(np.abs(values) > PLOT_LIMIT)) else None,
+            decades_note(decades) if decades >= WIDE_DECADES else None,
+        )
         self.points = tuple(int(x.shape[0]) for x, _ in curves)
         plt.xlabel("step")
         drawn = [(x, y) for x, y in curves + validation if x.shape[0]]
@@ -243,25 +264,39 @@ class CompareGradientsPanel(Panel):
 
 
 class CompareStatus(Horizontal):
-    """The comparison's head: each run's status line, and the line about their data."""
+    """The comparison's head: each run's status line, then its message when it has one (whole,
+    wrapped: where it diverged is read on a projector), the speed, and the line about their
+    data."""
 
     DEFAULT_CSS = """
     CompareStatus { height: auto; layout: vertical; padding: 0 1; background: $panel; }
     CompareStatus Show { height: auto; text-wrap: nowrap; text-overflow: ellipsis; }
-    CompareStatus #cmp-note { text-wrap: wrap; }
+    CompareStatus .-message, CompareStatus #cmp-note { text-wrap: wrap; padding-left: 2; }
+    CompareStatus #cmp-note { padding-left: 0; }
     """
 
     def compose(self) -> ComposeResult:
-        yield Show("", id="cmp-status-a")
-        yield Show("", id="cmp-status-b")
+        for run in "ab":
+            yield Show("", id=f"cmp-status-{run}")
+            yield Show("", id=f"cmp-message-{run}", classes="-message")
         yield Show("", id="cmp-speed")
         yield Show("", id="cmp-note")
 
     def refresh_view(self, comparison) -> None:
-        for i, session in enumerate(comparison.sessions):
-            line = status_line(i, comparison.names[i], session.view)
-            self.query_one(f"#cmp-status-{'ab'[i]}", Show).update(line)
-        speed = f"{speed_text(comparison.pacer.speed)} for both runs  (+ faster, - slower)"
+        width = (self.size.width or self.app.size.width) - 2  # inside the padding
+        names, views = comparison.names, [session.view for session in comparison.sessions]
+        lines = [status_line(i, names[i], view) for i, view in enumerate(views)]
+        if any(line.cell_length > width for line in lines):  # both without the epoch, alike
+            lines = [status_line(i, names[i], v, width, epoch=False) for i, v in enumerate(views)]
+        for i, view in enumerate(views):
+            self.query_one(f"#cmp-status-{'ab'[i]}", Show).update(lines[i])
+            message = view.message if view.status != "running" else ""
+            shown = self.query_one(f"#cmp-message-{'ab'[i]}", Show)
+            shown.display = bool(message)
+            shown.update(Content.styled(message, MUTED))
+        speed = comparison.pacer.speed
+        keys = [key for key, ok in (("+ faster", speed != MAX), ("- slower", speed != 1)) if ok]
+        speed = f"{speed_text(speed)} for both runs  ({', '.join(keys)})"
         self.query_one("#cmp-speed", Show).update(Content.styled(speed, MUTED))
         note = self.query_one("#cmp-note", Show)
         note.display = bool(comparison.note)

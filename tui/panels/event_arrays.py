@@ -97,7 +97,7 @@ def index_lines(indices, width: int | None) -> list[Content]:
     head = Content.assemble(
         (ARRAY_NAMES["indices"], "bold"),
         "  ",
-        (f"{counted(len(rows), 'example')}, in order", MUTED),
+        (f"{counted(len(rows), 'example')}, in the batch's order", MUTED),
     )
     text = ", ".join(shown)
     body = wrap(text, width, ", ") if width else [text]

@@ -100,6 +100,22 @@ WIDE_DECADES = 3
 under the plot suggest the log scale, on which all of it can be seen."""
 
 
+def clipped_note() -> Content:
+    """Said under a loss plot whose values went beyond ``PLOT_LIMIT``."""
+    return Content.styled(f"plot clipped at {fmt(PLOT_LIMIT)}", "$text-warning")
+
+
+def decades_note(decades: int) -> Content:
+    """Said under a linear loss plot spanning ``WIDE_DECADES`` decades or more."""
+    return Content.styled(f"the loss spans {decades} decades: l for log", WARNING)
+
+
+def decades_of(values: np.ndarray) -> int:
+    """Whole decades between the smallest and the largest finite positive ``values``."""
+    finite = values[np.isfinite(values) & (values > 0)]
+    return int(math.log10(float(finite.max()) / float(finite.min()))) if finite.size else 0
+
+
 def y_range(values: np.ndarray, log_scale: bool = False) -> tuple[float, float] | None:
     """The y axis for the finite ``values`` (log₁₀ of the losses on the log scale): their range,
     on the linear scale widened to at least ``MIN_SPAN`` of their size (``widened``), on the
@@ -364,7 +380,7 @@ class LossPanel(Panel):
         if loss is not None and not math.isfinite(loss):
             items.append(Content.styled("not plotted", MUTED))
         if self.clipped:
-            items.append(Content.styled(f"plot clipped at {fmt(PLOT_LIMIT)}", "$text-warning"))
+            items.append(clipped_note())
         if self.flat is not None:
             lo, hi = self.flat
             spread = (hi - lo) / max(abs(lo), abs(hi)) if hi > lo else 0.0
@@ -374,8 +390,7 @@ class LossPanel(Panel):
                 )
             )
         if self.decades >= WIDE_DECADES:
-            hint = f"the loss spans {self.decades} decades: l for log"
-            items.append(Content.styled(hint, WARNING))
+            items.append(decades_note(self.decades))
         elif self.squeezed:
             items.append(
                 Content.styled("most of the curve is in the bottom row: l for log", WARNING)

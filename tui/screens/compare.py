@@ -23,9 +23,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Tab, Tabs
+from textual.widgets import Footer, Static, Tab, Tabs
 
+from tui.app import TOO_SMALL, fits
 from tui.frames import FrameScheduler
+from tui.palette import ScreenKeys
 from tui.panels.compare_panels import CompareGradientsPanel, CompareLossPanel, CompareStatus
 from tui.panels.data_panel import DataPanel
 from tui.speed import faster, slower
@@ -45,7 +47,11 @@ class CompareScreen(ModalScreen[None]):
     CompareScreen.-narrow #cmp-tabs { display: block; }
     CompareScreen #cmp-top, CompareScreen #cmp-bottom { height: 1fr; }
     CompareScreen.-narrow .-off { display: none; }
+    CompareScreen.-w-tiny #cmp-status, CompareScreen.-h-tiny #cmp-status,
+    CompareScreen.-w-tiny #cmp-tabs, CompareScreen.-h-tiny #cmp-tabs,
+    CompareScreen.-w-tiny #cmp-body, CompareScreen.-h-tiny #cmp-body { display: none; }
     """
+    COMMANDS = {ScreenKeys}  # the palette offers this view's keys, not the hidden lab's
     BINDINGS = [
         Binding("space", "run_pause", "Run both", key_display="␣"),
         Binding("r", "reset", "Reset"),
@@ -58,6 +64,7 @@ class CompareScreen(ModalScreen[None]):
             Binding(str(i), f"show_view('{name}')", label, show=False)
             for i, (name, label) in enumerate(VIEWS, 1)
         ),
+        Binding("question_mark", "app.help", "Help", show=False),  # with this view's keys
         Binding("escape,c", "close", "Back to the lab"),
         Binding("q", "close", "Back", show=False),
     ]
@@ -67,6 +74,7 @@ class CompareScreen(ModalScreen[None]):
         self.comparison = comparison
         self.view_name = "loss"  # the tab shown on a small terminal
         self._next_draw = 0.0
+        self._news = False  # published progress picked up and not drawn yet
         self.draws = 0
 
     def compose(self) -> ComposeResult:
@@ -84,6 +92,7 @@ class CompareScreen(ModalScreen[None]):
             with Horizontal(id="cmp-bottom"):
                 yield from self.data
         yield Footer()
+        yield Static(TOO_SMALL + "q returns to the lab.", id="too-small")  # as the lab's
         for i, panel in enumerate(self.data):
             panel.border_title = f"Data: {'AB'[i]} {c.names[i]}"
 
@@ -106,6 +115,11 @@ class CompareScreen(ModalScreen[None]):
         self.query_one("#cmp-top").set_class(self.view_name == "data", "-off")
         self.query_one("#cmp-bottom").set_class(self.view_name != "data", "-off")
 
+    def check_action(self, action: str, parameters) -> bool | None:
+        """While the terminal is too small (the lab's message is shown instead), only going
+        back: any other key would act unseen."""
+        return action == "close" or fits(self.app.size)
+
     # --- drawing ------------------------------------------------------------------------------
 
     def redraw(self) -> None:
@@ -122,6 +136,7 @@ class CompareScreen(ModalScreen[None]):
             for session, panel in zip(c.sessions, self.data, strict=True):
                 panel.refresh_view(session.view)
         self.draws += 1
+        self._news = False
         cost = time.thread_time() - started
         self._next_draw = time.monotonic() + max(
             1 / FrameScheduler.TRAINING_HZ, cost / FrameScheduler.UI_SHARE
@@ -131,13 +146,12 @@ class CompareScreen(ModalScreen[None]):
         """Pick up the runs' published progress; draw when there is news and it is time."""
         if not self.app.training or self.app.trainee is not self.comparison:
             return
-        news = False
         for session in self.comparison.sessions:
             published = session.published
             if published is not None and published is not session.view.progress:
                 session.view.progress = published
-                news = True
-        if news and time.monotonic() >= self._next_draw:
+                self._news = True
+        if self._news and time.monotonic() >= self._next_draw:
             self.redraw()
 
     # --- actions ------------------------------------------------------------------------------

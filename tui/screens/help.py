@@ -33,7 +33,7 @@ GUIDE = """
   epoch's batch losses). After early stopping with `restore_best` they are the restored
   network's, and the status bar says which epoch's weights those are.
 - **Gradients**: one bar per layer on a log scale; low bars mean vanishing gradients, high bars
-  exploding ones. The statistic can be switched (command palette: *Next gradient statistic*).
+  exploding ones. `g` switches the statistic (‖∂C/∂W‖, mean |δ|, ‖ΔW‖/‖W‖, …).
 - **Debugger**: where training is paused (step, epoch, batch, phase, layer), the arrays of the
   current event and the equation with its numbers.
 - **Data**: the training points and what the network predicts between them.
@@ -43,7 +43,8 @@ GUIDE = """
 - **Comparison** (`c`, *Compare with…*): this scenario and its counterpart (a problem and its
   fix) training side by side in lockstep — both loss curves in one plot (A blue, B orange), the
   gradient bars of both, both decision boundaries, each run's status. `space` trains both,
-  `+` `-` set their speed, `escape` returns to the lab as it was.
+  `+` `-` set their speed, `r` resets both, `l` log scale, `g` the gradient statistic, `1`–`3`
+  or `tab` the views on a small terminal, `escape` (or `c`) returns to the lab as it was.
 
 ## Numbering
 Layers count from 1 (the input is layer 0); units, examples and matrix indices from 0, as in
@@ -57,7 +58,8 @@ optimizer's step (η·∂C/∂W for plain SGD).
 `s` moves one event, `n` to the next layer, `f` to the end of the phase, `b` one event back
 (in the line-mode debugger, `backprop-lab debug`, `b` sets a breakpoint as in pdb and `back`
 steps back).
-`space` trains at full speed until a breakpoint fires (`B` to set them), the loss target is
+`space` trains at the speed in the status line (`+` `-` change it; at 4 steps a second or fewer
+each step plays event by event) until a breakpoint fires (`B` to set them), the loss target is
 reached or the epochs run out; a value becoming nan or inf always pauses and says where. Where
 training ends, nothing trains past it: `x` extends it by the scenario's number of epochs.
 
