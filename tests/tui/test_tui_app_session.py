@@ -236,15 +236,19 @@ def test_a_newer_format_asks_for_a_newer_lab(tmp_path):
     assert str(path) in str(info.value)
 
 
+def refusal(path, header: str) -> str:
+    """Why a session file at ``path`` holding only the JSON ``header`` is refused."""
+    np.savez(path, header=np.frombuffer(header.encode(), dtype=np.uint8))
+    with pytest.raises(SessionError) as info:
+        LabSession.load(path)
+    return str(info.value)
+
+
 def test_a_format_version_that_is_no_number_is_an_unknown_format(tmp_path):
     """Version '²' (a digit to str.isdigit, not to int) was refused as 'not a readable …
     session file (invalid literal for int() with base 10: '²')'."""
     path = tmp_path / "odd.lab.npz"
-    header = '{"format": "backprop-lab-session/²"}'.encode()
-    np.savez(path, header=np.frombuffer(header, dtype=np.uint8))
-    with pytest.raises(SessionError) as info:
-        LabSession.load(path)
-    assert str(info.value) == (
+    assert refusal(path, '{"format": "backprop-lab-session/²"}') == (
         f"{path}: not a Backprop Lab session file (format: 'backprop-lab-session/²'; "
         "expected 'backprop-lab-session/2')"
     )
@@ -254,11 +258,8 @@ def test_a_number_of_thousands_of_digits_in_the_header_is_named(tmp_path):
     """It was refused with Python's advice, cut short: '… (Exceeds the limit (4300 digits) for
     integer string conversion: value has 5000 digits; use sys.set_int_max_str_digits() t)'."""
     path = tmp_path / "long.lab.npz"
-    header = ('{"format": "backprop-lab-session/2", "seed": ' + "9" * 5000 + "}").encode()
-    np.savez(path, header=np.frombuffer(header, dtype=np.uint8))
-    with pytest.raises(SessionError) as info:
-        LabSession.load(path)
-    assert str(info.value) == (
+    header = '{"format": "backprop-lab-session/2", "seed": ' + "9" * 5000 + "}"
+    assert refusal(path, header) == (
         f"{path}: not a readable Backprop Lab session file (its header holds a number of "
         "5,000 digits; a session holds none so large)"
     )
