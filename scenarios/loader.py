@@ -180,8 +180,8 @@ def _parse_toml(source: str, label: str) -> dict:
             f"{_lower(text)}"
         ) from None
     except ValueError:  # int() refused a number of thousands of digits, in Python's words
-        line, why = too_many_digits(source)
-        where = f", line {line}" if line is not None else ""
+        at, why = too_many_digits(source)
+        where = f", line {at}" if at is not None else ""
         raise ScenarioError(f"{label}{where}: malformed TOML: {why}") from None
 
 
