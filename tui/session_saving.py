@@ -169,6 +169,10 @@ class SessionSaving:
             raise ValueError(f"history of {steps.n_layers} layers for a network of {run.net.L}")
         run.history.steps = steps
         run.history.epochs = EpochLog.from_state(state["epochs"])
+        # nothing after the state saved: a session saved after going back into a step already
+        # taken holds that step's records, and the step is taken again once it is opened
+        run.history.steps.truncate(run.trainer.steps_done)
+        run.history.epochs.truncate(run.trainer.steps_done)
         session = cls(scenario, run, seed, edits, Pacer(header.get("speed", scenario.lab["speed"])))
         c = session.controller
         c.breakpoints.clear_all()

@@ -235,10 +235,15 @@ class Controller(Mover):
 
     def release(self) -> None:
         """Close the step in progress, if any: the trainer goes back to exactly the state before
-        it (parameters, optimizer state, random generator), e.g. to snapshot or save it. The
-        position does not change; the step is taken again, identically, when the controller
-        next needs it."""
-        self._close_gen()
+        it (parameters, optimizer state, random generator), e.g. to snapshot or save it — also
+        where the position was reached by going back into a step already taken, after which the
+        trainer stays where it was until something needs it (it is brought back from the nearest
+        checkpoint). At a StepEnd the trainer is left after that step. The position does not
+        change; the step is taken again, identically, when the controller next needs it."""
+        if self.position.at_step_end:
+            self._trainer_at(self._rec.step)
+        else:
+            self._trainer_at(self._rec.step - 1)
 
     def settings_changed(self) -> None:
         """The trainer's settings were changed at the current position (``engine.live``; the
