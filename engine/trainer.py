@@ -112,11 +112,12 @@ class Trainer:
         t = self.learner.t
         if self._requests or not self._in_force[0] <= t < self._in_force[1]:
             self._sync(t)
-        epoch, batch, order, split = self.epoch, self.batch, self.order, self._split
-        if batch == (self._batches if split is None else self.batches_per_epoch):
+        epoch, batch, order = self.epoch, self.batch, self.order
+        if batch == self.batches_per_epoch:
             epoch, batch, order = epoch + 1, 0, None
         if order is None:
             order = frozen(self.rng.permutation(self.n) if self.shuffle else np.arange(self.n))
+        split = self._split
         if split is not None and split[0] == epoch:  # the batch size changed in this epoch
             start = split[2] + (batch - split[1]) * self.batch_size
         else:
@@ -256,7 +257,7 @@ class Trainer:
     def _batch_views(self, order, start: int):
         """The fast path's batch, examples ``order[start : start + batch_size]``: a slice of the
         rows gathered last, or of those it gathers now (see the module docstring)."""
-        stop = min(start + self.batch_size, len(self.x))  # an epoch's last batch may be short
+        stop = min(start + self.batch_size, self.n)  # an epoch's last batch may be short
         if not self.shuffle:  # the order is 0 … n − 1
             return self.x[start:stop], self.y[start:stop]
         gathered, lo, hi, x, y = self._gathered

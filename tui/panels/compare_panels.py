@@ -93,7 +93,7 @@ class CompareLossPanel(Panel):
         super().__init__(id=id)
         self._plotted: tuple | None = None
         self.points = (0, 0)  # points of each curve handed to plotext
-        self.notes: tuple = ()  # what the last plot says of its range (clipped, many decades)
+        self.notes: list[Content] = []  # what the last plot says of its range (as the lab's)
 
     def compose(self) -> ComposeResult:
         yield Show("", id="cmp-loss-key")
@@ -126,8 +126,7 @@ class CompareLossPanel(Panel):
             self._plotted = key
             self._plot(plot, histories, epochs, comparison.log_scale)
             self.note_drawn()
-        notes = [note for note in self.notes if note is not None]  # as the lab's panel says
-        key_line = flow([Content.assemble(*parts), *notes], self.content_size.width)
+        key_line = flow([Content.assemble(*parts), *self.notes], self.content_size.width)
         self.query_one("#cmp-loss-key", Show).update(key_line)
 
     def _plot(self, widget: CachedPlot, histories, epochs, log_scale: bool) -> None:
@@ -148,10 +147,9 @@ class CompareLossPanel(Panel):
             raw += [losses[1], val[1]]
         values = np.concatenate(raw)
         decades = 0 if log_scale else decades_of(np.clip(values, -PLOT_LIMIT, PLOT_LIMIT))
-        self.notes = (
-            clipped_note() if bool(np.any(np.abs(values) > PLOT_LIMIT)) else None,
-            decades_note(decades) if decades >= WIDE_DECADES else None,
-        )
+        self.notes = [clipped_note()] if bool(np.any(np.abs(values) > PLOT_LIMIT)) else []
+        if decades >= WIDE_DECADES:
+            self.notes.append(decades_note(decades))
         self.points = tuple(int(x.shape[0]) for x, _ in curves)
         plt.xlabel("step")
         drawn = [(x, y) for x, y in curves + validation if x.shape[0]]

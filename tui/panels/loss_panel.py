@@ -111,9 +111,12 @@ def decades_note(decades: int) -> Content:
 
 
 def decades_of(values: np.ndarray) -> int:
-    """Whole decades between the smallest and the largest finite positive ``values``."""
-    finite = values[np.isfinite(values) & (values > 0)]
-    return int(math.log10(float(finite.max()) / float(finite.min()))) if finite.size else 0
+    """Whole decades between the smallest and the largest finite ``values`` (0 when one is
+    ≤ 0 or none is finite)."""
+    finite = values[np.isfinite(values)]
+    if not finite.size or float(finite.min()) <= 0:
+        return 0
+    return int(math.log10(float(finite.max()) / float(finite.min())))
 
 
 def y_range(values: np.ndarray, log_scale: bool = False) -> tuple[float, float] | None:
@@ -323,8 +326,8 @@ class LossPanel(Panel):
                 self.flat = (lo, hi)
             rows = max(widget.size.height - 3, 2)  # less the x axis, its ticks and its label
             self.squeezed = not self.log_scale and squeezed(loss, *shown, rows)
-            if not self.log_scale and lo > 0:
-                self.decades = int(math.log10(hi / lo))
+            if not self.log_scale:
+                self.decades = decades_of(values)
         if ticks:  # plotext's own labels print every digit of large numbers
             plt.yticks(ticks, labels)
             self.y_ticks, self.y_labels = ticks, labels
