@@ -38,21 +38,21 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .activations import Activation
-from .arrays import dot, frozen, ones
+from .arrays import dot, frozen, ones, product_for
 
 _NO_PARAMS: dict = {}  # the keyword arguments of an activation without learnable parameters
 
 
 # --- the equations of a dense layer, each once -----------------------------------------------
 # Both the event stream (through ``Dense``) and the fast path (``engine.lean``, which passes
-# buffers reused from step to step as ``out``) compute with these functions. ``dot`` is
-# ``np.dot`` (``engine.arrays``): less dispatch than ``@`` on the lab's small arrays, the same BLAS
-# products.
+# buffers reused from step to step as ``out``) compute with these functions. ``product`` is the
+# matrix product ``arrays.product_for`` chooses for the layer's size: ``np.dot`` on the lab's
+# small arrays (less dispatch than ``@``), ``np.matmul`` on large ones — the same BLAS products.
 
 
-def linear(a_prev, W_T, b, out=None):
+def linear(a_prev, W_T, b, out=None, product=dot):
     """zˡ = aˡ⁻¹ (Wˡ)ᵀ + bˡ; ``W_T`` is the transposed view of Wˡ."""
-    z = dot(a_prev, W_T, out)
+    z = product(a_prev, W_T, out)
     z += b  # in place: one array and one pass less than `… + b`, the same values
     return z
 
@@ -62,17 +62,17 @@ def hidden_delta(from_above, local_slope, out=None):
     return np.multiply(from_above, local_slope, out)
 
 
-def gradients(delta, a_prev, grad_W=None, grad_b=None, ones_B=None):
+def gradients(delta, a_prev, grad_W=None, grad_b=None, ones_B=None, product=dot):
     """∂C/∂Wˡ = (δˡ)ᵀ aˡ⁻¹ and ∂C/∂bˡ = Σ_batch δˡ (summed over the batch rows); the sum as 1ᵀδ,
     a BLAS product, 2–3× faster than δ.sum(axis=0) (``ones_B``: the vector of ones, if at hand)."""
     if ones_B is None:
         ones_B = ones(delta.shape[0], delta.dtype)
-    return dot(delta.T, a_prev, grad_W), dot(ones_B, delta, grad_b)
+    return product(delta.T, a_prev, grad_W), dot(ones_B, delta, grad_b)
 
 
-def backpropagate(delta, W, out=None):
+def backpropagate(delta, W, out=None, product=dot):
     """(Wˡ)ᵀ δˡ in batch rows, δˡ Wˡ: the factor ∂C/∂aˡ⁻¹ that layer l − 1's delta starts from."""
-    return dot(delta, W, out)
+    return product(delta, W, out)
 
 
 @dataclass
@@ -106,6 +106,10 @@ class Dense:
         p = self.params if params is None else params
         return {name: p[name] for name in self.activation.learnable}
 
+    def product(self, rows):
+        """The matrix product for this layer's products over ``rows``' batch size."""
+        return product_for(rows.shape[0] * self.n_in * self.n_out)
+
     @property
     def plain(self) -> bool:
         """No dropout and no batch norm: aˡ = σ(zˡ) and δˡ = ∂C/∂aˡ ⊙ σ′(zˡ)."""
@@ -120,7 +124,7 @@ class Dense:
         with its running statistics).
         """
         params = self.params
-        z = linear(a_prev, params["W"].T, params["b"])
+        z = linear(a_prev, params["W"].T, params["b"], None, self.product(a_prev))
         if self.plain:
             return z, self._activate(z), None
         extra: dict[str, np.ndarray] = {}
@@ -209,7 +213,7 @@ class Dense:
     def gradients(self, delta, a_prev, grad_a, z, extra, delta_extra=None) -> dict[str, np.ndarray]:
         """∂C/∂Wˡ = δᵀ aˡ⁻¹ and ∂C/∂bˡ = Σ δ; ∂C/∂γ = Σ ∂C/∂u ⊙ ẑ and ∂C/∂β = Σ ∂C/∂u with
         batch norm; ∂C/∂α for PReLU (from ∂C/∂σ and σ's input)."""
-        grad_W, grad_b = gradients(delta, a_prev)
+        grad_W, grad_b = gradients(delta, a_prev, product=self.product(delta))
         grads = {"W": grad_W, "b": grad_b}
         if extra is None:
             if self.activation.learnable:
@@ -231,7 +235,7 @@ class Dense:
 
     def from_above(self, delta):
         """(Wˡ)ᵀ δˡ in batch rows: the factor δˡ passes down to layer l − 1."""
-        return backpropagate(delta, self.params["W"])
+        return backpropagate(delta, self.params["W"], None, self.product(delta))
 
     def describe(self) -> str:
         options = (" batch_norm" if self.batch_norm else "") + (

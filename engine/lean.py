@@ -40,7 +40,7 @@ from sys import getrefcount
 
 import numpy as np
 
-from .arrays import buffer, frozen, ones, vdot
+from .arrays import buffer, frozen, ones, product_for, vdot
 from .layers import backpropagate, gradients, hidden_delta, linear
 from .learner import StepResult, global_norm
 from .optimizers import EMPTY
@@ -155,10 +155,12 @@ class _Evaluation:
     """The buffers of ``output`` for one row count: zˡ, and aˡ only where it cannot be written
     over zˡ (σ not ``in_place``, and the output layer, whose zᴸ the loss reads) — a forward pass
     over the whole training set needs no σ′, δ or ∂C/∂a, and its arrays are the most memory a
-    run touches at once. ``extra`` elements follow them in the same allocation (``rest``)."""
+    run touches at once. ``extra`` elements follow them in the same allocation (``rest``). ``P``:
+    each layer's matrix product for this row count (``arrays.product_for``)."""
 
     def __init__(self, layers, rows: int, dtype, extra: int = 0):
         L = len(layers)
+        self.P = [product_for(rows * layer.n_in * layer.n_out) for layer in layers]
         sizes = [layer.n_out for layer in layers]
         own_a = [not layer.activation.in_place or layer.l == L for layer in layers]
         a_sizes = [n for n, own in zip(sizes, own_a) if own]
@@ -321,11 +323,11 @@ class LeanStep:
             if len(self.evaluations) >= 4:  # the training set, the validation set, a grid
                 self.evaluations.clear()
             ws = self.evaluations[x.shape[0]] = _Evaluation(self.layers, x.shape[0], self.dtype)
-        W_T, b = cur.W_T, cur.b
+        W_T, b, P = cur.W_T, cur.b, ws.P
         with np.errstate(**self.quiet):
             a = x
             for l, sigma in enumerate(self.sigma):
-                z = linear(a, W_T[l], b[l], ws.Z[l])
+                z = linear(a, W_T[l], b[l], ws.Z[l], P[l])
                 a = sigma(z, ws.A[l])
         return z, a
 
@@ -355,7 +357,7 @@ class LeanStep:
         ws = self.workspaces.get(x.shape[0])
         if ws is None:
             ws = self.workspaces[x.shape[0]] = _Workspace(self.layers, x.shape[0], self.dtype)
-        Z, A, D, GA = ws.Z, ws.A, ws.D, ws.GA
+        Z, A, D, GA, P = ws.Z, ws.A, ws.D, ws.GA, ws.P
         old, G, slope = self.cur, self.G, self.slope
         assert old is not None  # step() took over the parameters in force
         spare = self.spare
@@ -365,7 +367,7 @@ class LeanStep:
         a = x
         W_T, b = old.W_T, old.b
         for l, sigma in enumerate(self.sigma):
-            z = linear(a, W_T[l], b[l], Z[l])
+            z = linear(a, W_T[l], b[l], Z[l], P[l])
             a = sigma(z, A[l])
 
         # loss C and δᴸ
@@ -382,12 +384,12 @@ class LeanStep:
         # backward: ∂C/∂Wˡ, ∂C/∂bˡ, then δˡ⁻¹ = (δˡ Wˡ) ⊙ σ′(zˡ⁻¹)
         GW, Gb, W, ones_B = G.W, G.b, old.W, ws.ones
         for l in range(L - 1, -1, -1):
-            gradients(delta, A[l - 1] if l else x, GW[l], Gb[l], ones_B)
+            gradients(delta, A[l - 1] if l else x, GW[l], Gb[l], ones_B, P[l])
             if regularized:
                 pen, pen2 = self._w_scratch()
                 np.add(GW[l], learner.penalty_grad(W[l], pen.W[l], pen2.W[l]), GW[l])
             if l:
-                g = backpropagate(delta, W[l], GA[l - 1])
+                g = backpropagate(delta, W[l], GA[l - 1], P[l])
                 delta = hidden_delta(g, slope[l - 1](Z[l - 1], A[l - 1], D[l - 1]), D[l - 1])
 
         # clipping, weight decay
