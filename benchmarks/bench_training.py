@@ -49,7 +49,9 @@ def runners(built, has_torch: bool) -> dict:
     return found
 
 
-def run(cases, dtypes, repeats: int, budget: float, log=print) -> Table:
+def run(cases, dtypes, repeats: int, budget: float, log=print, cycle: int = SAMPLE_EVERY) -> Table:
+    """The table; each repeat takes a multiple of ``cycle`` steps (``timing.paired``): by
+    default whole cycles of the statistics readings (and so of the cases' 8-batch epochs)."""
     has_torch = torch_loop.available()
     table = Table(
         "(a) Training: engine fast path vs hand-written NumPy loop vs PyTorch (1 thread)",
@@ -71,7 +73,7 @@ def run(cases, dtypes, repeats: int, budget: float, log=print) -> Table:
         for dtype in dtypes:
             built = build(case, dtype)
             path = built.trainer().learner.path
-            times = paired(runners(built, has_torch), repeats, budget)
+            times = paired(runners(built, has_torch), repeats, budget, cycle=cycle)
             med = {k: sorted(v)[len(v) // 2] for k, v in times.items()}
             vs_torch = (
                 f"{speed_ratio(times, 'engine', 'torch'):.2f}×" if has_torch else "not installed"
@@ -95,7 +97,8 @@ def run(cases, dtypes, repeats: int, budget: float, log=print) -> Table:
             log(f"  {name} {dtype}: " + ", ".join(f"{k} {micro(v)}" for k, v in med.items()))
     table.notes.append(
         "Ratios are speed ratios (steps/s over steps/s), medians of ratios paired within each "
-        f"repeat ({repeats} repeats, interleaved). Same initial weights, same batches (shuffled), "
+        f"repeat ({repeats} repeats, interleaved; each repeat a multiple of {cycle} steps). "
+        "Same initial weights, same batches (shuffled), "
         "same dtype, plain SGD. The engine's figure reads the statistics every "
         f"{SAMPLE_EVERY}th step, as the lab's history does in a long run; the last column is "
         "what statistics cost over none, read that way and after every step (a breakpoint "

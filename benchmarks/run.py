@@ -110,7 +110,15 @@ def main(argv=None, log=None) -> str:
         if "a" in args.sections:
             log("(a) training steps/s …")
             tables.append(
-                bench_training.run(args.cases, args.dtypes, args.repeats, args.budget, log)
+                bench_training.run(
+                    args.cases,
+                    args.dtypes,
+                    args.repeats,
+                    args.budget,
+                    log,
+                    # whole cycles of statistics readings, but for --quick (32 large steps)
+                    cycle=1 if args.quick else bench_training.SAMPLE_EVERY,
+                )
             )
             log("(a) train end to end …")
             tables.append(

@@ -28,8 +28,11 @@ def use_clock(name: str) -> None:
     clock = CLOCKS[name]
 
 
-def calibrate(run: Runner, budget: float, min_steps: int = 2, max_steps: int = 100_000) -> int:
-    """Steps per repeat so that one repeat of ``run`` takes about ``budget`` seconds (warms up)."""
+def calibrate(
+    run: Runner, budget: float, min_steps: int = 2, max_steps: int = 100_000, cycle: int = 1
+) -> int:
+    """Steps per repeat so that one repeat of ``run`` takes about ``budget`` seconds (warms up),
+    rounded up to a multiple of ``cycle``."""
     k = 1
     while True:
         start = clock()
@@ -39,18 +42,24 @@ def calibrate(run: Runner, budget: float, min_steps: int = 2, max_steps: int = 1
             break
         k *= 4
     per_step = elapsed / k
-    return max(min_steps, min(max_steps, round(budget / per_step)))
+    steps = max(min_steps, min(max_steps, round(budget / per_step)))
+    return -(-steps // cycle) * cycle
 
 
 def paired(
-    runners: dict[str, Runner], repeats: int, budget: float, min_steps: int = 2
+    runners: dict[str, Runner], repeats: int, budget: float, min_steps: int = 2, cycle: int = 1
 ) -> dict[str, list[float]]:
     """Seconds per step of each runner, one entry per repeat (repeats interleaved).
+
+    ``cycle``: every repeat takes a multiple of that many steps, so that each holds the same mix
+    of steps when some cost more than others (an epoch's first, a statistics reading): with 6
+    steps a repeat, a reading every 32nd step lands in one repeat of five, and the median of the
+    repeats leaves its cost out.
 
     After set-up (and calibration) everything built so far leaves the garbage collector's
     reach (``gc.freeze``): with torch imported (~280k objects) a full collection, whenever one
     falls due, landed on whichever runner allocated most at the time (+50% on some repeats)."""
-    steps = {name: calibrate(run, budget, min_steps) for name, run in runners.items()}
+    steps = {name: calibrate(run, budget, min_steps, cycle=cycle) for name, run in runners.items()}
     gc.collect()
     gc.freeze()
     times: dict[str, list[float]] = {name: [] for name in runners}

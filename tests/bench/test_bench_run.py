@@ -126,3 +126,15 @@ def test_without_torch_its_columns_say_so(monkeypatch):
     text = run.main(["--quick", "--sections", "a", *TINY], log=lambda m: 0)
     row = next(line for line in text.splitlines() if line.startswith("| tiny"))
     assert row.count("not installed") == 2  # PyTorch steps/s and engine / PyTorch
+
+
+@pytest.mark.parametrize("cycle", [1, 32])
+def test_every_repeat_takes_whole_cycles_of_steps(cycle):
+    """``paired(..., cycle=n)``: each repeat a multiple of n steps (each holds as many statistics
+    readings), however few the budget allows."""
+    from benchmarks import timing
+
+    taken: list[int] = []
+    times = timing.paired({"a": taken.append, "b": lambda k: None}, 3, 1e-9, cycle=cycle)
+    assert len(times["a"]) == 3
+    assert taken[-3:] == [2 if cycle == 1 else 32] * 3  # min_steps 2, rounded up to 32
