@@ -382,3 +382,49 @@ async def test_a_too_small_terminal_shows_the_labs_message_and_only_q_acts(lab_a
         await pilot.press("q")
         await pilot.pause(0.2)
         assert not isinstance(app.screen, CompareScreen)
+
+
+async def test_before_a_step_each_run_shows_its_initial_loss_at_step_0(lab_app):
+    """As the lab's plot does: one point per run, in its colour, until the run has a step."""
+    app = lab_app("vanishing-gradients")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("c")
+        screen = await until_screen(pilot, CompareScreen)
+        await pilot.pause(0.1)
+        assert screen.loss.points == (1, 1)
+        plot = screen.loss.query_one("#cmp-loss-plot")
+        lines = [strip.text for strip in plot.picture()]
+        assert sum(line.count("●") for line in lines) in (1, 2)  # two points, or one on the other
+        assert any("space: train both" in line for line in lines)
+        starts = [s.run.epoch_metrics().train_loss for s in screen.comparison.sessions]
+        assert [known[1] for known in screen.loss._initial.values()] == starts
+        await pilot.press("space")
+        await trained(pilot)
+        assert screen.loss.points[0] > 1 and screen.loss.points[1] > 1
+        lines = [strip.text for strip in plot.picture()]
+        assert not any("●" in line for line in lines)
+        assert not any("space: train both" in line for line in lines)
+
+
+async def test_a_wide_gradient_value_keeps_both_columns_in_line():
+    """A value wider than "1.23e-5" (1.74e152, an exploding run's) widens the value column of
+    every row alike: each row as long as the others, B's bars starting in the same column."""
+    from panel_harness import PanelApp
+
+    from engine.stats import LayerStats
+    from tui.panels.compare_panels import CompareGradientsPanel
+
+    comparison = Comparison(pair("exploding-gradients", "exploding-fixed-clipping-xavier", seed=0))
+    for session, norm in zip(comparison.sessions, (1.74e152, 0.5), strict=True):
+        L = session.run.net.L
+        stats = [LayerStats(l, norm * l, *[0.1] * 7) for l in range(1, L + 1)]
+        session.run.history.steps.record(1, 1.0, stats)
+    app = PanelApp(CompareGradientsPanel(), comparison)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        panel = app.panel
+        assert panel.value_width == len("3.48e152") > panel.VALUE_WIDTH
+        rows = panel.query_one("#cmp-grad-bars").content.plain.splitlines()
+        assert len({len(row) for row in rows}) == 1
+        assert len({row.index("B ") for row in rows}) == 1
+        assert "1.74e152" in rows[0] and "3.48e152" in rows[1]

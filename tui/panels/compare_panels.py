@@ -94,6 +94,7 @@ class CompareLossPanel(Panel):
         self._plotted: tuple | None = None
         self.points = (0, 0)  # points of each curve handed to plotext
         self.notes: list[Content] = []  # what the last plot says of its range (as the lab's)
+        self._initial: dict[int, tuple] = {}  # run index → (run, its loss before any step)
 
     def compose(self) -> ComposeResult:
         yield Show("", id="cmp-loss-key")
@@ -124,23 +125,37 @@ class CompareLossPanel(Panel):
             drawn = False
         if drawn:
             self._plotted = key
-            self._plot(plot, histories, epochs, comparison.log_scale)
+            starts = [self._initial_loss(i, s.run) for i, s in enumerate(sessions)]
+            self._plot(plot, histories, epochs, starts, comparison.log_scale)
             self.note_drawn()
         key_line = flow([Content.assemble(*parts), *self.notes], self.content_size.width)
         self.query_one("#cmp-loss-key", Show).update(key_line)
 
-    def _plot(self, widget: CachedPlot, histories, epochs, log_scale: bool) -> None:
+    def _initial_loss(self, i: int, run) -> float | None:
+        """Run i's loss on its training set before any step (as the lab's loss panel shows it
+        then), computed once per run; None once it has a step."""
+        if run.history.steps.n_recorded:
+            return None
+        known = self._initial.get(i)
+        if known is None or known[0] is not run:
+            known = self._initial[i] = (run, run.epoch_metrics().train_loss)
+        return known[1]
+
+    def _plot(self, widget: CachedPlot, histories, epochs, starts, log_scale: bool) -> None:
         """Each run's training loss (braille line) and, where it has a validation split, its
-        validation loss per epoch (dots), in the run's colour."""
+        validation loss per epoch (dots), in the run's colour; a run without a step yet shows
+        its initial network's loss at step 0 (``starts``), as the lab's plot does."""
         plt = widget.plt
         plt.clear_data()
         plt.clear_figure()
         width = widget.size.width
         max_points = min(MAX_POINTS, 2 * width) if width >= 16 else MAX_POINTS
         curves, validation, raw = [], [], []
-        for history, log in zip(histories, epochs, strict=True):
+        for history, log, start in zip(histories, epochs, starts, strict=True):
             snapshot = history.snapshot()
             losses = downsample(snapshot.steps, snapshot.loss, max_points)
+            if not losses[0].shape[0] and start is not None and np.isfinite(start):
+                losses = (np.zeros(1), np.array([start]))  # the initial network's loss
             val = downsample(*validation_curve(log), max_points)
             curves.append(_scaled(*losses, log_scale))
             validation.append(_scaled(*val, log_scale))
@@ -162,11 +177,13 @@ class CompareLossPanel(Panel):
             yt, labels = value_ticks(values, log_scale)
             if yt:
                 plt.yticks(yt, labels)
-        else:
+        if all(start is not None for start in starts):  # neither run has a step yet
             plt.title("space: train both")
         for i, ((x, y), (vx, vy)) in enumerate(zip(curves, validation, strict=True)):
             color = tuple(int(RUN_COLORS[i][k : k + 2], 16) for k in (1, 3, 5))
-            if x.shape[0]:
+            if starts[i] is not None and x.shape[0]:  # the initial network's loss, at step 0
+                plt.scatter(x.tolist(), y.tolist(), marker="●", color=color)
+            elif x.shape[0]:
                 plt.plot(x.tolist(), y.tolist(), marker="braille", color=color)
             if vx.shape[0]:
                 plt.scatter(vx.tolist(), vy.tolist(), marker="•", color=color)
@@ -193,7 +210,7 @@ class CompareGradientsPanel(Panel):
     CompareGradientsPanel #cmp-grad-bars { height: auto; text-wrap: nowrap; }
     CompareGradientsPanel #cmp-grad-axis { height: auto; text-wrap: nowrap; }
     """
-    VALUE_WIDTH = 7  # "1.23e-5"
+    VALUE_WIDTH = 7  # "1.23e-5": the value column's least width
     SCROLLBAR = 2
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -224,8 +241,13 @@ class CompareGradientsPanel(Panel):
         if depth > scroll.content_region.height:
             width -= self.SCROLLBAR
         label = len(f"l{depth}") + 1
+        texts = [[None if v is None else format_value(stat, v) for v in vs] for vs in self.values]
+        # as wide as the widest value shown (1.74e152 is wider than 1.23e-5): the columns line up
+        self.value_width = value_width = max(
+            [self.VALUE_WIDTH, *(len(t) for ts in texts for t in ts if t is not None)]
+        )
         # label, then per run: "A " bar " " value, the two runs two cells apart
-        self.track = track = max((width - label - 2 - 2 * (2 + 1 + self.VALUE_WIDTH)) // 2, 4)
+        self.track = track = max((width - label - 2 - 2 * (2 + 1 + value_width)) // 2, 4)
         lines = []
         for l in range(1, depth + 1):
             row: list = [(f"l{l}".ljust(label), MUTED)]
@@ -236,10 +258,10 @@ class CompareGradientsPanel(Panel):
                 values = self.values[i]
                 if l > len(values) or values[l - 1] is None:
                     what = "—" if l > len(values) else "·"
-                    row.append((what.center(track + 1 + self.VALUE_WIDTH), MUTED))
+                    row.append((what.center(track + 1 + value_width), MUTED))
                     continue
                 value = values[l - 1]
-                text = format_value(stat, value).rjust(self.VALUE_WIDTH)
+                text = texts[i][l - 1].rjust(value_width)
                 row += [bar(stat, value, track), " ", (text, BAND_STYLES[band(stat, value)])]
             lines.append(Content.assemble(*row))
         self.query_one("#cmp-grad-bars", Show).update(Content("\n").join(lines))
@@ -248,7 +270,7 @@ class CompareGradientsPanel(Panel):
             key = [("no step yet (space trains both)", MUTED)]
         self.query_one("#cmp-grad-key", Show).update(Content.assemble(*key))
         pad = " " * (label + 2)
-        gap = " " * (1 + self.VALUE_WIDTH + 2 + 2)
+        gap = " " * (1 + value_width + 2 + 2)
         axis = Content("\n").join(
             [
                 Content.assemble(pad, zone_strip(stat, track), gap, zone_strip(stat, track)),
