@@ -79,7 +79,8 @@ KEYS: tuple[LabAction, ...] = (
         "lesson",
         "Lesson",
         "Lesson",
-        "Show or hide the scenario's lesson, its actions (↑↓ enter) and exercises",
+        "Show or hide the scenario's lesson, its actions (↑↓ enter, or the action's number) "
+        "and exercises",
     ),
     LabAction(
         "c",

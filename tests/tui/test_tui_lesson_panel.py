@@ -145,6 +145,37 @@ async def test_enter_on_an_action_of_the_list_and_a_click_on_its_link_trigger_it
         assert app.session.view.stat == "update_ratio"
 
 
+async def test_an_actions_number_runs_it_while_the_lesson_has_focus(lab_app, settle):
+    """ "3 ▸ …" in the lesson: 3 runs it while the lesson has focus; a number with no action,
+    and any number elsewhere, shows a panel as before."""
+    app = lab_app("dying-relu")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        panel = app.panels["lesson"]
+        title = panel.query_one("#lesson-actions-title").content
+        assert str(title) == f"Actions ↑↓ enter, or 1–{len(panel.actions)}"
+        await pilot.press("L", "1")  # the focus in the lesson: action 1, the dead fraction
+        await settle(pilot)
+        assert app.session.view.stat == "dead_fraction"
+        assert panel.has_focus_within  # the grid: the lesson stays beside the Gradients panel
+        await pilot.press("3")  # action 3: the Delta event of layer 1
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert app.session.controller.position.event_name() == "Delta(l=1)"
+        assert panel.query_one("#lesson-actions", OptionList).highlighted == 2
+    async with lab_app("dying-relu").run_test(size=NARROW) as pilot:
+        app = pilot.app
+        await pilot.pause()
+        assert len(app.panels["lesson"].actions) < 9
+        await pilot.press("L", "9")  # no action 9: the number goes on to the lab's tabs
+        await settle(pilot)
+        assert app.current_tab == "lesson" and app.session.view.stat != "dead_fraction"
+        await pilot.press("L")  # the lesson hidden: 1 shows the first panel
+        await pilot.press("2", "1")
+        await settle(pilot)
+        assert app.current_tab == "network" and app.session.view.stat != "dead_fraction"
+
+
 async def test_each_action_changes_the_lab_as_it_says(lab_app, settle, scenario_path):
     app = lab_app(scenario_path)
     async with app.run_test(size=NARROW) as pilot:

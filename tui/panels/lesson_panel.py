@@ -64,6 +64,9 @@ class LessonPanel(Panel):
     BINDINGS = [
         Binding("pageup", "scroll_text(-1)", "Page up", show=False),
         Binding("pagedown", "scroll_text(1)", "Page down", show=False),
+        # while the lesson has focus, an action's number runs it ("2 ▸ …"); a number with no
+        # action (and any while an exercise is open) goes on to the lab (a panel's tab)
+        *(Binding(str(n), f"run_action({n})", show=False) for n in range(1, 10)),
     ]
     DEFAULT_CSS = """
     LessonPanel #lesson-text {
@@ -137,7 +140,7 @@ class LessonPanel(Panel):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="lesson-text"):
             yield LessonMarkdown(id="lesson-markdown")
-        yield Static("Actions ↑↓ enter", id="lesson-actions-title", classes="lesson-title")
+        yield Static("Actions", id="lesson-actions-title", classes="lesson-title")
         yield OptionList(id="lesson-actions")
         with Vertical(id="lesson-exercise"):
             yield Show("", id="exercise-title", classes="lesson-title")
@@ -174,7 +177,23 @@ class LessonPanel(Panel):
             for a in self.actions
         )
         self.set_class(not self.actions, "-no-actions")
+        keyed = min(len(self.actions), 9)  # the keys 1–9
+        numbers = f"1–{keyed}" if keyed > 1 else "1"
+        self.query_one("#lesson-actions-title", Static).update(f"Actions ↑↓ enter, or {numbers}")
         self.border_subtitle = scenario.name
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "run_action":  # only an action the list shows, the lesson on screen
+            exercise = self.attempt is not None and self.attempt.open
+            shown = self.display and not exercise
+            return shown and any(a.number == parameters[0] for a in self.actions)
+        return True
+
+    def action_run_action(self, number: int) -> None:
+        """Run the lesson's action ``number``, as enter on it in the list does."""
+        options = self.query_one("#lesson-actions", OptionList)
+        options.highlighted = options.get_option_index(str(number))
+        self.post_message(RunLessonAction(number))
 
     def focus_actions(self) -> None:
         """Focus the answer field of an open exercise, else the action list, else the text."""

@@ -38,8 +38,9 @@ GUIDE = """
   current event and the equation with its numbers.
 - **Data**: the training points and what the network predicts between them.
 - **Lesson** (`L`): the scenario's lesson. Its numbered actions drive the lab — a statistic, the
-  log scale, an event and its equation, a breakpoint, training to a step — by a click, or with
-  `↑` `↓` and `enter` in its list; an exercise asks for one number of the step and checks it.
+  log scale, an event and its equation, a breakpoint, training to a step — by a click, with
+  `↑` `↓` and `enter` in its list, or by its number (`1`–`9`) while the lesson has focus
+  (elsewhere a number shows a panel); an exercise asks for one number of the step and checks it.
 - **Comparison** (`c`, *Compare with…*): this scenario and its counterpart (a problem and its
   fix) training side by side in lockstep — both loss curves in one plot (A blue, B orange), the
   gradient bars of both, both decision boundaries, each run's status. `space` trains both,
