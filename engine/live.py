@@ -21,7 +21,7 @@ rebuilds a network keeping the weights that still fit).
     values = live.check(trainer, {"training.lr": 0.05})   # ValueError naming the key and why
     trainer.change(values)            # in force from the next step: step steps_done + 1
     trainer.changes                   # [Change(at=120, new={"training.lr": 0.05}, old={… 0.1})]
-    live.describe(trainer.changes[0]) # "step 120: η 0.1 → 0.05"
+    live.describe(trainer.changes[0]) # "η 0.1 → 0.05 from step 121"
 
 A ``Change`` made ``at`` s steps applies from step s + 1 on. The log belongs to the trainer
 (``Trainer.change``, ``Trainer.request`` for another thread, ``Trainer.settings_at``): whenever
@@ -337,13 +337,17 @@ def value_text(value) -> str:
     return str(value)
 
 
+def words(new: dict, old: dict) -> str:
+    """``η 0.1 → 0.05, μ 0.9 → 0.5``: each value of ``new`` after the one it replaces."""
+    return ", ".join(
+        f"{symbol(k)} {value_text(old.get(k))} → {value_text(v)}" for k, v in new.items()
+    )
+
+
 def describe(change: Change) -> str:
-    """``step 120: η 0.1 → 0.05, μ 0.9 → 0.5``."""
-    parts = [
-        f"{symbol(k)} {value_text(change.old.get(k))} → {value_text(v)}"
-        for k, v in change.new.items()
-    ]
-    return f"step {change.at}: " + ", ".join(parts)
+    """``η 0.1 → 0.05, μ 0.9 → 0.5 from step 121``: the first step that used the new values, as
+    the lab's status line names it when the change is made."""
+    return f"{words(change.new, change.old)} from step {change.at + 1}"
 
 
 def _superscript(n: int) -> str:

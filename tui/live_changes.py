@@ -66,10 +66,7 @@ def change(session: LabSession, values: dict, running: bool) -> str:
         checked = live.check(trainer, values, base)
     except ValueError as e:
         raise SessionError(f"Refused: {e}. Training is unchanged.") from None
-    words = ", ".join(
-        f"{live.symbol(k)} {live.value_text(base.get(k))} → {live.value_text(v)}"
-        for k, v in checked.items()
-    )
+    words = live.words(checked, base)
     if running:
         trainer.request(checked)
         return f"{words} from the next step"
@@ -81,8 +78,8 @@ def change(session: LabSession, values: dict, running: bool) -> str:
     session.sync_view()
     message = f"{words} from step {at + 1}"
     if dropped:
-        steps = ", ".join(str(d.at) for d in dropped)
-        message += f" (the later change{'s' if len(dropped) > 1 else ''} at step {steps} dropped)"
+        steps = ", ".join(str(d.at + 1) for d in dropped)
+        message += f" (the later change{'s' if len(dropped) > 1 else ''} from step {steps} dropped)"
     return message
 
 

@@ -78,11 +78,11 @@ def test_old_values_are_logged_and_described():
     steps(run, 3)
     change, _ = run.trainer.change(live.check(run.trainer, {"training.lr": 0.25}))
     assert change.old == {"training.lr": 0.5} and change.new == {"training.lr": 0.25}
-    assert live.describe(change) == "step 3: η 0.5 → 0.25"
+    assert live.describe(change) == "η 0.5 → 0.25 from step 4"
     run.trainer.change(live.check(run.trainer, {"training.lr": 0.125}))  # same step: merged
     run.trainer.change(live.check(run.trainer, {"training.momentum": 0.5}))
     assert len(run.trainer.changes) == 1
-    assert live.describe(run.trainer.changes[0]) == "step 3: η 0.5 → 0.125, μ 0.9 → 0.5"
+    assert live.describe(run.trainer.changes[0]) == "η 0.5 → 0.125, μ 0.9 → 0.5 from step 4"
     run.trainer.change(live.check(run.trainer, {"training.lr": 0.5, "training.momentum": 0.9}))
     assert run.trainer.changes == []  # back to what it was: no change at all
 

@@ -158,10 +158,10 @@ async def test_the_loss_curve_marks_a_change(lab_app, settle):
             await pilot.press("e")
             await settle(pilot)
         loss = app.panels["loss"]
-        assert loss.marks == [(4.5, "step 4: η 1 → 0.5")]
+        assert loss.marks == [(4.5, "η 1 → 0.5 from step 5")]
         assert loss.marks_shown == 1
         stats = str(loss.query_one("#loss-stats").render())
-        assert "step 4: η 1 → 0.5" in stats
+        assert "η 1 → 0.5 from step 5" in stats
         label = str(loss.query_one("#loss-scale-label").render())
         assert "change" in label
 

@@ -27,7 +27,7 @@ def draw_marks(plt, marks, first: float, last: float) -> int:
 
 
 def latest_words(marks, limit: int = 3) -> str:
-    """The last few changes in words, the latest first: ``step 120: η 0.1 → 0.05; …``."""
+    """The last few changes in words, the latest first: ``η 0.1 → 0.05 from step 121; …``."""
     words = [text for _, text in reversed(marks[-limit:])]
     more = len(marks) - limit
     return "; ".join(words) + (f" (+{more} earlier)" if more > 0 else "")
