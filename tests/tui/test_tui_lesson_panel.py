@@ -297,3 +297,26 @@ async def test_an_exercise_past_the_history_asks_before_going_back(lab_app, sett
         await settle(pilot)
         assert app.session.controller.position.step == 1
         assert app.panels["lesson"].attempt is not None
+
+
+async def test_a_number_after_an_exercise_is_answered_still_shows_a_panel(lab_app, settle):
+    """An exercise answered (or revealed) stays in place of the action list until it is closed:
+    a number then shows a panel, as while it was unanswered; it never runs the hidden action."""
+    app = lab_app("worked-example")
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        panel = app.panels["lesson"]
+        await pilot.press("L", str(number(app, "compute a¹₁ yourself")))
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert panel.attempt is not None and panel.attempt.open
+        await pilot.press(*f"{panel.attempt.expected:.6g}", "enter")
+        await settle(pilot)
+        assert not panel.attempt.open and panel.has_class("-exercise")
+        position = app.session.controller.position.event_name()
+        assert panel.has_focus_within  # on the exercise's close button
+        await pilot.press("3")  # action 3 is "Loss event": not on screen, not run
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert app.current_tab == "gradients"
+        assert app.session.controller.position.event_name() == position

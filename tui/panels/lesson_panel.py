@@ -65,7 +65,7 @@ class LessonPanel(Panel):
         Binding("pageup", "scroll_text(-1)", "Page up", show=False),
         Binding("pagedown", "scroll_text(1)", "Page down", show=False),
         # while the lesson has focus, an action's number runs it ("2 ▸ …"); a number with no
-        # action (and any while an exercise is open) goes on to the lab (a panel's tab)
+        # action (and any while an exercise is shown) goes on to the lab (a panel's tab)
         *(Binding(str(n), f"run_action({n})", show=False) for n in range(1, 10)),
     ]
     DEFAULT_CSS = """
@@ -184,8 +184,8 @@ class LessonPanel(Panel):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "run_action":  # only an action the list shows, the lesson on screen
-            exercise = self.attempt is not None and self.attempt.open
-            shown = self.display and not exercise
+            # an exercise, answered or not, hides the list until it is closed
+            shown = self.display and not self.has_class("-exercise")
             return shown and any(a.number == parameters[0] for a in self.actions)
         return True
 
