@@ -258,7 +258,7 @@ async def test_an_exercise_in_the_lab_accepts_the_engine_value_and_refuses_a_wro
         assert "Right: δ²₀ (example 1)" in str(verdict.render())
         assert not attempt.open and answer.disabled
         worked = str(panel.query_one("#exercise-worked").render())
-        assert worked.startswith("Delta, layer 2, unit 0, example 1")
+        assert worked.replace("\n", " ").startswith("Delta, layer 2, unit 0, example 1")
         assert c.position.event_name() == "Delta(l=2)"  # now on the event, its equation shown
         view = app.session.view
         assert (view.selection.l, view.selection.unit, view.example) == (2, 0, 1)
@@ -320,3 +320,27 @@ async def test_a_number_after_an_exercise_is_answered_still_shows_a_panel(lab_ap
         await settle(pilot)
         assert app.current_tab == "gradients"
         assert app.session.controller.position.event_name() == position
+
+
+async def test_an_exercise_in_the_lessons_column_is_wrapped_never_cut(lab_app, settle):
+    """At 120×40 the lesson is a narrow column: the exercise's title wraps, and the worked
+    equation is wrapped to the column at its operators (the column scrolls only up and down:
+    a wider line was cut, its end out of reach)."""
+    from engine.debugger.formatting import cells
+
+    app = lab_app("worked-example")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await trigger(app, pilot, settle, "compute it")  # exercise 5: W¹₀₀ after the update
+        panel = app.panels["lesson"]
+        await pilot.click("#exercise-reveal")
+        await pilot.pause()
+        title = panel.query_one("#exercise-title")
+        text = title.content.plain
+        assert text == "Exercise 5: W¹₀₀ after the update"
+        assert cells(text) <= title.content_region.width * title.content_region.height
+        body = panel.query_one("#exercise-body")
+        lines = panel.query_one("#exercise-worked").content.plain.splitlines()
+        assert lines[0].startswith("Update") and len(lines) > 4
+        assert max(map(cells, lines)) <= body.scrollable_content_region.width
+        assert "W¹₀₀ = " in " ".join(line.strip() for line in lines)

@@ -113,9 +113,12 @@ class LessonPanel(Panel):
     LessonPanel #exercise-body Static {
         height: auto;
     }
+    LessonPanel #exercise-title {
+        height: auto;  /* "Exercise 2: W¹₀₁ after the update (example 0)" wraps, never cut */
+    }
     LessonPanel #exercise-worked {
         width: auto;
-        text-wrap: nowrap;
+        text-wrap: nowrap;  /* its lines are wrapped to the column (``_show_worked``) */
     }
     LessonPanel #exercise-answer {
         width: 1fr;
@@ -306,13 +309,26 @@ class LessonPanel(Panel):
     def _done(self) -> None:
         """Right or revealed: the worked equation, and the Debugger onto the event."""
         attempt = self.attempt
-        self.query_one("#exercise-worked", Static).update(Content(attempt.worked_text()))
+        self._show_worked()
         self.query_one("#exercise-answer", Input).disabled = True
         self.query_one("#exercise-where", Static).update(
             Content.styled("The Debugger is at the event now; its equation is the same.", MUTED)
         )
         self.query_one("#exercise-close", Button).focus()
         self.post_message(ExerciseAnswered(attempt.exercise.number))
+
+    def _show_worked(self) -> None:
+        """The worked equation wrapped to the exercise's column (equations at their operators,
+        as in the Debugger): the column scrolls only up and down, so a longer line was cut."""
+        if self.attempt is None or self.attempt.open:
+            return
+        body = self.query_one("#exercise-body", VerticalScroll)
+        room = body.content_region.width - body.styles.scrollbar_size_vertical
+        worked = self.attempt.worked_text(width=room if room > 10 else None)
+        self.query_one("#exercise-worked", Static).update(Content(worked))
+
+    def on_resize(self) -> None:  # besides Panel.on_resize (Textual calls both)
+        self.call_after_refresh(self._show_worked)
 
     @on(Button.Pressed, "#exercise-check")
     def _check_pressed(self, event: Button.Pressed) -> None:
