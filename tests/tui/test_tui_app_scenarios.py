@@ -220,3 +220,9 @@ async def test_gradient_check_from_the_palette_shows_the_report(lab_app, settle)
         assert isinstance(app.screen, ErrorDialog)
         assert app.screen.title_text == "Gradient check: every layer passes"
         assert "All 7 layers pass" in app.screen.message
+        # its table a row a line (a 64-cell dialog wrapped every row in two), and a pass is
+        # not drawn in the error colours
+        text = app.screen.query_one(".dialog-text")
+        table = [line for line in app.screen.message.splitlines() if line.endswith("pass")]
+        assert table and max(map(len, table)) <= text.content_region.width
+        assert not app.screen.query_one(".dialog").has_class("error-dialog")
