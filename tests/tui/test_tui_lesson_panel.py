@@ -344,3 +344,23 @@ async def test_an_exercise_in_the_lessons_column_is_wrapped_never_cut(lab_app, s
         assert lines[0].startswith("Update") and len(lines) > 4
         assert max(map(cells, lines)) <= body.scrollable_content_region.width
         assert "W¹₀₀ = " in " ".join(line.strip() for line in lines)
+
+
+@pytest.mark.parametrize("size", [WIDE, NARROW])
+async def test_a_revealed_exercise_keeps_its_field_and_buttons_on_screen(lab_app, settle, size):
+    """The worked equation is long (exercise 5's, revealed): the exercise's text scrolls, and
+    the answer field and the check / reveal / close buttons stay in the panel — they were
+    pushed below its border, out of sight."""
+    app = lab_app("worked-example")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await trigger(app, pilot, settle, "compute it")
+        panel = app.panels["lesson"]
+        await pilot.click("#exercise-reveal")
+        await pilot.pause()
+        inside = panel.content_region
+        for name in ("#exercise-answer", "#exercise-buttons"):
+            region = panel.query_one(name).region
+            assert region.y >= inside.y and region.bottom <= inside.bottom, name
+        body = panel.query_one("#exercise-body")
+        assert body.max_scroll_y > 0  # the rest of the worked equation is a scroll away

@@ -107,8 +107,7 @@ class LessonPanel(Panel):
         display: none;
     }
     LessonPanel #exercise-body {
-        height: auto;
-        max-height: 1fr;
+        height: 1fr;  /* it scrolls: the answer field and the buttons stay on screen */
     }
     LessonPanel #exercise-body Static {
         height: auto;
