@@ -49,6 +49,12 @@ def runners(built, has_torch: bool) -> dict:
     return found
 
 
+def nth(n: int) -> str:
+    """32 → "32nd", 11 → "11th"."""
+    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def run(cases, dtypes, repeats: int, budget: float, log=print, cycle: int = SAMPLE_EVERY) -> Table:
     """The table; each repeat takes a multiple of ``cycle`` steps (``timing.paired``): by
     default whole cycles of the statistics readings (and so of the cases' 8-batch epochs)."""
@@ -65,7 +71,7 @@ def run(cases, dtypes, repeats: int, budget: float, log=print, cycle: int = SAMP
             "engine / hand loop (target)",
             "engine / PyTorch",
             "no statistics / hand loop",
-            f"statistics: every {SAMPLE_EVERY}th step / every step",
+            f"statistics: every {nth(SAMPLE_EVERY)} step / every step",
         ],
     )
     for name in cases:
@@ -91,7 +97,7 @@ def run(cases, dtypes, repeats: int, budget: float, log=print, cycle: int = SAMP
                     at_least(speed_ratio(times, "engine", "hand"), TARGETS[name]),
                     vs_torch,
                     f"{speed_ratio(times, 'nostats', 'hand'):.2f}×",
-                    f"+{sampled:.0f}% / +{every:.0f}%",
+                    f"{sampled:+.0f}% / {every:+.0f}%",
                 ]
             )
             log(f"  {name} {dtype}: " + ", ".join(f"{k} {micro(v)}" for k, v in med.items()))
@@ -100,7 +106,7 @@ def run(cases, dtypes, repeats: int, budget: float, log=print, cycle: int = SAMP
         f"repeat ({repeats} repeats, interleaved; each repeat a multiple of {cycle} steps). "
         "Same initial weights, same batches (shuffled), "
         "same dtype, plain SGD. The engine's figure reads the statistics every "
-        f"{SAMPLE_EVERY}th step, as the lab's history does in a long run; the last column is "
+        f"{nth(SAMPLE_EVERY)} step, as the lab's history does in a long run; the last column is "
         "what statistics cost over none, read that way and after every step (a breakpoint "
         "condition naming a statistic). Networks with dropout, batch norm or PReLU take the "
         "event stream's path instead of the lean one (`Learner.path` says why)."

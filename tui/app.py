@@ -132,6 +132,12 @@ class LabApp(
     # --- layout ---------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # A session given opens with its lesson shown (``on_mount``): composed that way, the
+        # first frame needs no second styling of every panel for the lesson's column or tab.
+        given = self._given_session
+        lesson = given is not None and self._has_lesson(given)
+        if lesson:
+            self.lesson_open, self.current_tab = True, "lesson"
         # kept by reference: while a dialog is open, the app's queries see the dialog's screen
         self.status_bar = StatusBar(id="status")
         self.panels = {
@@ -139,17 +145,21 @@ class LabApp(
             for name, _, cls in PANELS
         }
         labels = {name: label for name, label, _ in PANELS}
-        self.tabs = Tabs(*(Tab(labels[name], id=f"tab-{name}") for name in TAB_ORDER), id="tabs")
+        self.tabs = Tabs(
+            *(Tab(labels[name], id=f"tab-{name}") for name in TAB_ORDER),
+            active=f"tab-{self.current_tab}",
+            id="tabs",
+        )
         yield self.status_bar
         yield self.tabs
-        with Container(id="panels"):
+        with Container(id="panels", classes="-lesson" if lesson else ""):
             yield from self.panels.values()
         yield Static(TOO_SMALL + "q quits.", id="too-small")
         yield LabFooter()
 
     def on_mount(self) -> None:
         self.session = self._first_session()
-        self.show_lesson(bool(self.session.scenario.lesson.strip()), focus=False)
+        self.show_lesson(self._has_lesson(self.session), focus=False)
         self.mark_dirty()
         self._refresh_if_dirty()  # the first frame shows the lab; plots follow (_first_frame)
         self.call_after_refresh(self._first_frame)
@@ -186,6 +196,10 @@ class LabApp(
         gc.freeze()
         if self._resume_gc:
             gc.enable()
+
+    @staticmethod
+    def _has_lesson(session: LabSession) -> bool:
+        return bool(session.scenario.lesson.strip())
 
     def _first_session(self) -> LabSession:
         """The session to start with: the one given, a saved session, the scenario asked for, or

@@ -11,6 +11,25 @@ from tui.panels.data_field import Field
 from tui.panels.loss_panel import START_HINT
 from tui.panels.network_picture import NetworkPicture
 
+BARE = """
+name = "bare"
+title = "Bare"
+summary = "No lesson."
+[data]
+kind = "inline"
+x = [[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]]
+y = [[1.0], [1.0], [0.0], [0.0]]
+[network]
+loss = "mse"
+[[network.layers]]
+size = 1
+activation = "sigmoid"
+[training]
+lr = 0.5
+batch_size = 2
+epochs = 2
+"""
+
 
 async def _until(condition, timeout: float = 10.0) -> None:
     waited = 0.0
@@ -125,3 +144,50 @@ async def test_the_first_picture_fits_under_a_legend_of_two_lines(lab_app):
         assert app.query_one("#data-note").size.height == 2
         assert len(canvas.content.lines) == canvas.size.height
         assert data._drawn[3] == canvas.size  # drawn at the size it has now
+
+
+async def test_a_session_given_is_composed_with_its_lesson_and_styled_once(monkeypatch, tmp_path):
+    """As ``backprop-lab open`` starts the lab (the session built first): the lesson's column (or
+    tab) is in the composed layout, so opening it at mount changes no panel's classes (each
+    change restyles the panel and everything in it)."""
+    from textual.dom import DOMNode
+
+    from tui.app import LabApp
+    from tui.session import LabSession
+
+    changed: list[tuple] = []
+    add, remove = DOMNode.add_class, DOMNode.remove_class
+
+    def spy(method, sign):
+        def call(node, *names, **kwargs):
+            before = set(node.classes)
+            result = method(node, *names, **kwargs)
+            for name in {"-lesson", "-off"} & (before ^ set(node.classes)):
+                changed.append((node.id, sign + name))
+            return result
+
+        return call
+
+    monkeypatch.setattr(DOMNode, "add_class", spy(add, "+"))
+    monkeypatch.setattr(DOMNode, "remove_class", spy(remove, "-"))
+    for size in ((120, 40), (80, 24)):
+        changed.clear()
+        app = LabApp(session=LabSession.open("dying-relu"))
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            assert app.lesson_open and app.current_tab == "lesson"
+            assert app.tabs.active == "tab-lesson"
+            assert app.query_one("#panels").has_class("-lesson")
+            assert app.panels["lesson"].display and app.panels["lesson"].region.width > 0
+            assert changed == [], size
+            await pilot.press("L", "L")  # focused, then hidden: back to the first panel
+            await pilot.pause()
+            assert not app.lesson_open and app.current_tab == "network"
+            assert ("panels", "--lesson") in changed
+    bare = tmp_path / "bare.toml"  # no lesson: the first panel, no column
+    bare.write_text(BARE)
+    app = LabApp(session=LabSession.open(str(bare)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert not app.lesson_open and app.current_tab == "network"
+        assert not app.query_one("#panels").has_class("-lesson")
