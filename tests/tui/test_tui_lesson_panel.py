@@ -75,6 +75,15 @@ async def trigger(app, pilot, settle, name: str) -> None:
     await settle(pilot)
 
 
+async def revealed(app, pilot, settle, name: str):
+    """The Lesson panel with exercise action ``name`` posed and its answer revealed."""
+    await pilot.pause()
+    await trigger(app, pilot, settle, name)
+    await pilot.click("#exercise-reveal")
+    await pilot.pause()
+    return app.panels["lesson"]
+
+
 async def test_the_lesson_is_open_beside_the_panels_when_a_preset_opens(lab_app):
     app = lab_app("dying-relu")
     async with app.run_test(size=WIDE) as pilot:
@@ -269,11 +278,7 @@ async def test_an_exercise_in_the_lab_accepts_the_engine_value_and_refuses_a_wro
 async def test_reveal_shows_the_answer_and_the_worked_equation(lab_app, settle):
     app = lab_app("worked-example")
     async with app.run_test(size=WIDE) as pilot:
-        await pilot.pause()
-        await trigger(app, pilot, settle, "compute ∂C/∂W²₀₁")
-        panel = app.panels["lesson"]
-        await pilot.click("#exercise-reveal")
-        await pilot.pause()
+        panel = await revealed(app, pilot, settle, "compute ∂C/∂W²₀₁")
         assert "The answer: ∂C/∂W²₀₁ = 0.08267" in str(
             panel.query_one("#exercise-verdict").render()
         )
@@ -330,11 +335,7 @@ async def test_an_exercise_in_the_lessons_column_is_wrapped_never_cut(lab_app, s
 
     app = lab_app("worked-example")
     async with app.run_test(size=WIDE) as pilot:
-        await pilot.pause()
-        await trigger(app, pilot, settle, "compute it")  # exercise 5: W¹₀₀ after the update
-        panel = app.panels["lesson"]
-        await pilot.click("#exercise-reveal")
-        await pilot.pause()
+        panel = await revealed(app, pilot, settle, "compute it")  # W¹₀₀ after the update
         title = panel.query_one("#exercise-title")
         text = title.content.plain
         assert text == "Exercise 5: W¹₀₀ after the update"
@@ -353,11 +354,7 @@ async def test_a_revealed_exercise_keeps_its_field_and_buttons_on_screen(lab_app
     pushed below its border, out of sight."""
     app = lab_app("worked-example")
     async with app.run_test(size=size) as pilot:
-        await pilot.pause()
-        await trigger(app, pilot, settle, "compute it")
-        panel = app.panels["lesson"]
-        await pilot.click("#exercise-reveal")
-        await pilot.pause()
+        panel = await revealed(app, pilot, settle, "compute it")
         inside = panel.content_region
         for name in ("#exercise-answer", "#exercise-buttons"):
             region = panel.query_one(name).region
