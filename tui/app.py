@@ -389,7 +389,10 @@ class LabApp(
             await self.push_screen_wait(ErrorDialog("Cannot check the gradients", str(e)))
             return
         verdict = "every layer passes" if report.passed else "a layer FAILS"
-        await self.push_screen_wait(ErrorDialog(f"Gradient check: {verdict}", str(report)))
+        look = "report-dialog" if report.passed else "report-dialog error-dialog"
+        await self.push_screen_wait(
+            ErrorDialog(f"Gradient check: {verdict}", str(report), look=look)
+        )
 
     @work(group="dialog", exit_on_error=False)
     async def action_quit(self) -> None:

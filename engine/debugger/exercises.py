@@ -399,9 +399,10 @@ class Attempt:
         q = self.exercise.quantity
         return f"The answer: {q.symbol()} = {num(self.expected)} ({self.expected:.10g})."
 
-    def worked_text(self, ascii: bool = False) -> str:
-        """The worked equation with the numbers (the debugger's explanation as text)."""
-        return self.explanation.text(ascii=ascii)
+    def worked_text(self, ascii: bool = False, width: int | None = None) -> str:
+        """The worked equation with the numbers (the debugger's explanation as text); with
+        ``width``, no line wider (``Explanation.text``)."""
+        return self.explanation.text(ascii=ascii, width=width)
 
 
 def start(controller, exercise: Exercise) -> Attempt:

@@ -23,11 +23,12 @@ import os
 import re
 import signal
 import sys
+import textwrap
 import threading
 from collections.abc import Callable
 
 from .errors import ConditionError, DebuggerError
-from .formatting import to_ascii
+from .formatting import cells, to_ascii
 from .formatting import value as format_value
 from .linemode_commands import (
     COMMANDS,
@@ -83,6 +84,23 @@ class LineMode(ExerciseCommands):
         if self.ascii:
             text = to_ascii(text)
         self.stdout.write(text + "\n")
+
+    def write_wrapped(self, text: str, hang: int | None = None) -> None:
+        """``text`` with each line wider than the terminal broken at spaces, never inside a
+        word; a continuation is indented ``hang`` cells (default: as its line is)."""
+        for line in text.splitlines() or [""]:
+            if not self.width or cells(line) <= self.width:
+                self.write(line)
+                continue
+            indent = " " * (len(line) - len(line.lstrip(" ")) if hang is None else hang)
+            wrapped = textwrap.wrap(
+                line,
+                self.width,
+                subsequent_indent=indent,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            self.write("\n".join(wrapped))
 
     def flush(self) -> None:
         with contextlib.suppress(AttributeError, ValueError):
@@ -157,7 +175,7 @@ class LineMode(ExerciseCommands):
     # --- showing where we are -----------------------------------------------------------------
 
     def show_position(self) -> None:
-        self.write(f"> {self.ctl.position.sentence()}")
+        self.write_wrapped(f"> {self.ctl.position.sentence()}", hang=2)
         for line in event_summary(self.ctl):
             self.write(f"  {line}")
         for wv in self.ctl.watch_values():
@@ -345,18 +363,18 @@ class LineMode(ExerciseCommands):
 
     def do_help(self, arg):
         if arg in ("expressions", "expr", "conditions"):
-            self.write(EXPRESSION_HELP)
+            self.write_wrapped(EXPRESSION_HELP)
             return
         if arg:
             cmd = self.commands.get(arg.lower())
             if cmd is None:
                 raise DebuggerError(f"no command {arg!r}; type 'help' for the list")
             names = ", ".join((cmd.name, *cmd.aliases))
-            self.write(f"{cmd.usage}    ({names})")
-            self.write(f"  {cmd.summary}.")
+            self.write_wrapped(f"{cmd.usage}    ({names})", hang=2)
+            self.write_wrapped(f"  {cmd.summary}.")
             if cmd.details:
                 for line in cmd.details.splitlines():
-                    self.write(f"  {line}")
+                    self.write_wrapped(f"  {line}")
             return
         self.write("Commands (short names in brackets):")
         for cmd in COMMANDS:
@@ -365,9 +383,13 @@ class LineMode(ExerciseCommands):
             if len(head) > 34:
                 self.write(f"  {head}")
                 head = ""
-            self.write(f"  {head:<34} {cmd.summary}")
-        self.write("b is break, as in pdb; back (bk) steps back (the lab's b key steps back).")
-        self.write("'help COMMAND' for details, 'help expressions' for conditions and print.")
+            self.write_wrapped(f"  {head:<34} {cmd.summary}", hang=37)
+        self.write_wrapped(
+            "b is break, as in pdb; back (bk) steps back (the lab's b key steps back)."
+        )
+        self.write_wrapped(
+            "'help COMMAND' for details, 'help expressions' for conditions and print."
+        )
 
 
 # --- the terminal --------------------------------------------------------------------------------

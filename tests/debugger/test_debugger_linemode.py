@@ -106,6 +106,21 @@ def test_help_lists_every_command_and_explains_one():
     assert "name@l selects layer l" in out
 
 
+def test_help_and_positions_fit_an_80_column_terminal_without_breaking_a_word():
+    """At 80 columns the terminal broke help lines inside words ('its numbe' / 'rs') and
+    the first position's final '.' went to a line of its own; they are wrapped at spaces now,
+    the command list's continuations under its summaries, and no word is lost."""
+    script = "help\n" + "".join(f"help {cmd.name}\n" for cmd in COMMANDS) + "help expressions\n"
+    narrow, wide = drive(script, width=80), drive(script, width=0)
+    assert max(len(line) for line in wide.splitlines()) > 80  # there was something to wrap
+    assert all(len(line) <= 80 for line in narrow.splitlines())
+    assert narrow.split() == wide.split()
+    explain = next(line for line in narrow.splitlines() if line.startswith("  explain "))
+    column = explain.index("the current")
+    after = narrow.splitlines()[narrow.splitlines().index(explain) + 1]
+    assert after.startswith(" " * column) and not after[column].isspace()
+
+
 def test_list_marks_the_current_layer():
     out = drive("s 7\nl\n")
     assert "> layer 2  sigmoid" in out and "<- Delta(l=2) (backward phase)" in out

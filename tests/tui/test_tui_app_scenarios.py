@@ -34,6 +34,20 @@ async def test_o_opens_the_picker_with_every_preset_and_its_lesson(lab_app):
         assert app.session.scenario.name == "xor"
 
 
+async def test_at_80x24_every_preset_name_in_the_picker_is_on_one_line(lab_app):
+    """At 80×24 the list scrolls, and its scrollbar took two of the 32 cells a name had:
+    'exploding-fixed-clipping-xavier' read 'exploding-fixed-clipping-xavie' over 'r'."""
+    app = lab_app("xor")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        assert options.max_scroll_y > 0  # the scrollbar is there
+        longest = max(len(name) for name in preset_names())
+        assert longest <= options.scrollable_content_region.width
+        await pilot.press("escape")
+
+
 def test_the_pickers_preview_shows_a_lessons_actions_as_their_text():
     """In the picker a lesson's lab: links do nothing, so they read as [text], not as links."""
     from tui.screens.picker import describe
@@ -220,3 +234,9 @@ async def test_gradient_check_from_the_palette_shows_the_report(lab_app, settle)
         assert isinstance(app.screen, ErrorDialog)
         assert app.screen.title_text == "Gradient check: every layer passes"
         assert "All 7 layers pass" in app.screen.message
+        # its table a row a line (a 64-cell dialog wrapped every row in two), and a pass is
+        # not drawn in the error colours
+        text = app.screen.query_one(".dialog-text")
+        table = [line for line in app.screen.message.splitlines() if line.endswith("pass")]
+        assert table and max(map(len, table)) <= text.content_region.width
+        assert not app.screen.query_one(".dialog").has_class("error-dialog")

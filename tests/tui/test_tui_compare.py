@@ -428,3 +428,25 @@ async def test_a_wide_gradient_value_keeps_both_columns_in_line():
         assert len({len(row) for row in rows}) == 1
         assert len({row.index("B ") for row in rows}) == 1
         assert "1.74e152" in rows[0] and "3.48e152" in rows[1]
+
+
+async def test_the_loss_axis_is_labelled_and_widened_as_the_labs_before_a_step(lab_app):
+    """Before a step the two initial losses (0.6931 and 0.6932 for the dying-ReLU pair) were a
+    point at the top and one at the bottom of an axis without a single label: plotext's own
+    range is the data's, and the round ticks fell outside it. The axis is now the lab's
+    (``y_range``): widened about a small difference, its ticks labelled."""
+    from tui.panels.loss_panel import value_ticks
+
+    app = lab_app("dying-relu")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("c")
+        screen = await until_screen(pilot, CompareScreen)
+        await pilot.pause(0.1)
+        starts = np.array([s.run.epoch_metrics().train_loss for s in screen.comparison.sessions])
+        _, labels = value_ticks(starts)
+        assert labels
+        lines = [strip.text for strip in screen.loss.query_one("#cmp-loss-plot").picture()]
+        shown = [line.split("┤")[0].strip() for line in lines if "┤" in line]
+        assert shown and set(shown) <= set(labels)
+        rows = [i for i, line in enumerate(lines) if "●" in line]
+        assert max(rows) - min(rows) <= 1  # the same loss to 1e-4: side by side, not apart

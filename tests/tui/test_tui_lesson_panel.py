@@ -75,6 +75,15 @@ async def trigger(app, pilot, settle, name: str) -> None:
     await settle(pilot)
 
 
+async def revealed(app, pilot, settle, name: str):
+    """The Lesson panel with exercise action ``name`` posed and its answer revealed."""
+    await pilot.pause()
+    await trigger(app, pilot, settle, name)
+    await pilot.click("#exercise-reveal")
+    await pilot.pause()
+    return app.panels["lesson"]
+
+
 async def test_the_lesson_is_open_beside_the_panels_when_a_preset_opens(lab_app):
     app = lab_app("dying-relu")
     async with app.run_test(size=WIDE) as pilot:
@@ -258,7 +267,7 @@ async def test_an_exercise_in_the_lab_accepts_the_engine_value_and_refuses_a_wro
         assert "Right: δ²₀ (example 1)" in str(verdict.render())
         assert not attempt.open and answer.disabled
         worked = str(panel.query_one("#exercise-worked").render())
-        assert worked.startswith("Delta, layer 2, unit 0, example 1")
+        assert worked.replace("\n", " ").startswith("Delta, layer 2, unit 0, example 1")
         assert c.position.event_name() == "Delta(l=2)"  # now on the event, its equation shown
         view = app.session.view
         assert (view.selection.l, view.selection.unit, view.example) == (2, 0, 1)
@@ -269,11 +278,7 @@ async def test_an_exercise_in_the_lab_accepts_the_engine_value_and_refuses_a_wro
 async def test_reveal_shows_the_answer_and_the_worked_equation(lab_app, settle):
     app = lab_app("worked-example")
     async with app.run_test(size=WIDE) as pilot:
-        await pilot.pause()
-        await trigger(app, pilot, settle, "compute ∂C/∂W²₀₁")
-        panel = app.panels["lesson"]
-        await pilot.click("#exercise-reveal")
-        await pilot.pause()
+        panel = await revealed(app, pilot, settle, "compute ∂C/∂W²₀₁")
         assert "The answer: ∂C/∂W²₀₁ = 0.08267" in str(
             panel.query_one("#exercise-verdict").render()
         )
@@ -297,3 +302,62 @@ async def test_an_exercise_past_the_history_asks_before_going_back(lab_app, sett
         await settle(pilot)
         assert app.session.controller.position.step == 1
         assert app.panels["lesson"].attempt is not None
+
+
+async def test_a_number_after_an_exercise_is_answered_still_shows_a_panel(lab_app, settle):
+    """An exercise answered (or revealed) stays in place of the action list until it is closed:
+    a number then shows a panel, as while it was unanswered; it never runs the hidden action."""
+    app = lab_app("worked-example")
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        panel = app.panels["lesson"]
+        await pilot.press("L", str(number(app, "compute a¹₁ yourself")))
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert panel.attempt is not None and panel.attempt.open
+        await pilot.press(*f"{panel.attempt.expected:.6g}", "enter")
+        await settle(pilot)
+        assert not panel.attempt.open and panel.has_class("-exercise")
+        position = app.session.controller.position.event_name()
+        assert panel.has_focus_within  # on the exercise's close button
+        await pilot.press("3")  # action 3 is "Loss event": not on screen, not run
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert app.current_tab == "gradients"
+        assert app.session.controller.position.event_name() == position
+
+
+async def test_an_exercise_in_the_lessons_column_is_wrapped_never_cut(lab_app, settle):
+    """At 120×40 the lesson is a narrow column: the exercise's title wraps, and the worked
+    equation is wrapped to the column at its operators (the column scrolls only up and down:
+    a wider line was cut, its end out of reach)."""
+    from engine.debugger.formatting import cells
+
+    app = lab_app("worked-example")
+    async with app.run_test(size=WIDE) as pilot:
+        panel = await revealed(app, pilot, settle, "compute it")  # W¹₀₀ after the update
+        title = panel.query_one("#exercise-title")
+        text = title.content.plain
+        assert text == "Exercise 5: W¹₀₀ after the update"
+        assert cells(text) <= title.content_region.width * title.content_region.height
+        body = panel.query_one("#exercise-body")
+        lines = panel.query_one("#exercise-worked").content.plain.splitlines()
+        assert lines[0].startswith("Update") and len(lines) > 4
+        assert max(map(cells, lines)) <= body.scrollable_content_region.width
+        assert "W¹₀₀ = " in " ".join(line.strip() for line in lines)
+
+
+@pytest.mark.parametrize("size", [WIDE, NARROW])
+async def test_a_revealed_exercise_keeps_its_field_and_buttons_on_screen(lab_app, settle, size):
+    """The worked equation is long (exercise 5's, revealed): the exercise's text scrolls, and
+    the answer field and the check / reveal / close buttons stay in the panel — they were
+    pushed below its border, out of sight."""
+    app = lab_app("worked-example")
+    async with app.run_test(size=size) as pilot:
+        panel = await revealed(app, pilot, settle, "compute it")
+        inside = panel.content_region
+        for name in ("#exercise-answer", "#exercise-buttons"):
+            region = panel.query_one(name).region
+            assert region.y >= inside.y and region.bottom <= inside.bottom, name
+        body = panel.query_one("#exercise-body")
+        assert body.max_scroll_y > 0  # the rest of the worked equation is a scroll away

@@ -253,3 +253,16 @@ async def test_an_all_zero_history_says_so_instead_of_an_axis_range():
         lines, _ = bar_lines(app)
         assert [line.split()[-1] for line in lines] == ["0", "0"]
         assert app.panel.bands == ["vanishing", "vanishing"]
+
+
+@pytest.mark.parametrize("width", [30, 60])
+async def test_the_step_beside_the_menu_is_whole_or_left_out(width):
+    """Beside the statistic's menu (24 cells) "step 216" needs 9; in the lab's 120×40 grid with
+    the lesson open the panel keeps 1 cell there, and it showed a lone "s"."""
+    app = PanelApp(GradientsPanel(), make_view("spiral", steps=216))
+    async with app.run_test(size=(width, 19)) as pilot:
+        await pilot.pause()
+        steps = app.query_one("#gradients-steps", Static)
+        text = str(steps.content)
+        assert len(text) <= steps.content_region.width
+        assert text == ("step 216" if width == 60 else "")

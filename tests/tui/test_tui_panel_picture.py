@@ -146,6 +146,33 @@ async def test_the_picture_is_the_default_view_and_t_shows_the_table_with_its_pa
         assert not panel.table_shown and panel.query_one(NetworkPicture).display
 
 
+async def test_the_table_in_the_lessons_grid_is_not_cut():
+    """At 120×40 with the lesson open the Network panel is 26 cells wide: after a step the
+    table's last line ('now step: step done, updates applied') ran past it into a horizontal
+    scroll, and the button switching back read "Pictu" (it kept the width of "Table")."""
+    from textual.widgets import Button
+
+    from tui.app import LabApp
+
+    app = LabApp("xor")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.2)
+        await pilot.press("e")  # one step: xor's epoch is one batch
+        await app.workers.wait_for_complete()
+        await pilot.press("t")
+        await pilot.pause(0.2)
+        panel = app.panels["network"]
+        width = panel.content_region.width
+        assert width < len("now step: step done, updates applied")
+        lines = panel.query_one("#network-table", Static).content.plain.splitlines()
+        assert all(len(line) <= width for line in lines)
+        now = next(i for i, line in enumerate(lines) if line.startswith("now "))
+        assert " ".join(" ".join(lines[now:]).split()) == "now step: step done, updates applied"
+        button = panel.query_one("#network-view", Button)
+        assert str(button.label) == "Picture"
+        assert button.size.width >= len(" Picture ")  # the label between its two spaces
+
+
 async def title(app) -> str:
     return app.query_one("#debugger-equation-title", Static).content.plain
 

@@ -39,6 +39,7 @@ from tui.panels.loss_panel import (
     step_ticks,
     validation_curve,
     value_ticks,
+    y_range,
 )
 from tui.panels.plot import CachedPlot
 from tui.speed import MAX, speed_text
@@ -174,6 +175,9 @@ class CompareLossPanel(Panel):
             ticks = step_ticks(first, last)
             plt.xticks(ticks, [fmt_count(t) for t in ticks])
             values = np.concatenate([y for _, y in drawn])
+            shown = y_range(values, log_scale)  # the lab's axis: its ticks on it, and a small
+            if shown is not None:  # difference (two initial losses) not blown up to full height
+                plt.ylim(*shown)
             yt, labels = value_ticks(values, log_scale)
             if yt:
                 plt.yticks(yt, labels)

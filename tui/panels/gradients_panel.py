@@ -451,9 +451,10 @@ class GradientsPanel(Panel):
             )
         )
         self.query_one("#gradients-legend", Static).update(legend(stat, width))
-        self.query_one("#gradients-steps", Static).update(
-            f"step {fmt_count(int(last[0]))}" if last is not None else ""
-        )
+        steps = self.query_one("#gradients-steps", Static)
+        text = f"step {fmt_count(int(last[0]))}" if last is not None else ""
+        # beside the menu when it fits there (the 120×40 grid with the lesson leaves one cell)
+        steps.update(text if len(text) <= steps.content_region.width else "")
         title = self.query_one("#gradients-history-title", Static)
         body = self.query_one("#gradients-history", Static)
         title.display = body.display = layout.stacked

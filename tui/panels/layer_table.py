@@ -9,6 +9,8 @@ parameter column is ever cut. Clicking a layer row selects it for the equation v
 
 from __future__ import annotations
 
+import textwrap
+
 from textual.content import Content
 from textual.events import Click
 
@@ -118,8 +120,13 @@ def render_table(
         lines.append(Content.styled(text, style) if style else Content(text))
     if current is not None:
         r, marker = current
-        where = f"layer {r}" if r is not None else "step"
-        lines.append(Content.assemble((f"now {where}: ", MUTED), (marker, ACCENT)))
+        head = f"now {'step' if r is None else f'layer {r}'}:"
+        if width is None or len(head) + 1 + len(marker) <= width:
+            lines.append(Content.assemble((f"{head} ", MUTED), (marker, ACCENT)))
+        else:  # "now step:" over the event's name, wrapped at spaces, never cut
+            lines.append(Content.styled(head, MUTED))
+            parts = textwrap.wrap(marker, width, initial_indent="  ", subsequent_indent="  ")
+            lines.extend(Content.styled(part, ACCENT) for part in parts)
     return Content("\n").join(lines)
 
 

@@ -65,7 +65,7 @@ class LessonPanel(Panel):
         Binding("pageup", "scroll_text(-1)", "Page up", show=False),
         Binding("pagedown", "scroll_text(1)", "Page down", show=False),
         # while the lesson has focus, an action's number runs it ("2 ▸ …"); a number with no
-        # action (and any while an exercise is open) goes on to the lab (a panel's tab)
+        # action (and any while an exercise is shown) goes on to the lab (a panel's tab)
         *(Binding(str(n), f"run_action({n})", show=False) for n in range(1, 10)),
     ]
     DEFAULT_CSS = """
@@ -107,15 +107,17 @@ class LessonPanel(Panel):
         display: none;
     }
     LessonPanel #exercise-body {
-        height: auto;
-        max-height: 1fr;
+        height: 1fr;  /* it scrolls: the answer field and the buttons stay on screen */
     }
     LessonPanel #exercise-body Static {
         height: auto;
     }
+    LessonPanel #exercise-title {
+        height: auto;  /* "Exercise 2: W¹₀₁ after the update (example 0)" wraps, never cut */
+    }
     LessonPanel #exercise-worked {
         width: auto;
-        text-wrap: nowrap;
+        text-wrap: nowrap;  /* its lines are wrapped to the column (``_show_worked``) */
     }
     LessonPanel #exercise-answer {
         width: 1fr;
@@ -184,8 +186,8 @@ class LessonPanel(Panel):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "run_action":  # only an action the list shows, the lesson on screen
-            exercise = self.attempt is not None and self.attempt.open
-            shown = self.display and not exercise
+            # an exercise, answered or not, hides the list until it is closed
+            shown = self.display and not self.has_class("-exercise")
             return shown and any(a.number == parameters[0] for a in self.actions)
         return True
 
@@ -306,13 +308,26 @@ class LessonPanel(Panel):
     def _done(self) -> None:
         """Right or revealed: the worked equation, and the Debugger onto the event."""
         attempt = self.attempt
-        self.query_one("#exercise-worked", Static).update(Content(attempt.worked_text()))
+        self._show_worked()
         self.query_one("#exercise-answer", Input).disabled = True
         self.query_one("#exercise-where", Static).update(
             Content.styled("The Debugger is at the event now; its equation is the same.", MUTED)
         )
         self.query_one("#exercise-close", Button).focus()
         self.post_message(ExerciseAnswered(attempt.exercise.number))
+
+    def _show_worked(self) -> None:
+        """The worked equation wrapped to the exercise's column (equations at their operators,
+        as in the Debugger): the column scrolls only up and down, so a longer line was cut."""
+        if self.attempt is None or self.attempt.open:
+            return
+        body = self.query_one("#exercise-body", VerticalScroll)
+        room = body.content_region.width - body.styles.scrollbar_size_vertical
+        worked = self.attempt.worked_text(width=room if room > 10 else None)
+        self.query_one("#exercise-worked", Static).update(Content(worked))
+
+    def on_resize(self) -> None:  # besides Panel.on_resize (Textual calls both)
+        self.call_after_refresh(self._show_worked)
 
     @on(Button.Pressed, "#exercise-check")
     def _check_pressed(self, event: Button.Pressed) -> None:

@@ -115,7 +115,9 @@ class NetworkPanel(Panel):
         """Switch between the picture and the layer table."""
         self.table_shown = not self.table_shown
         self.set_class(self.table_shown, "-table")
-        self.query_one("#network-view", Button).label = "Picture" if self.table_shown else "Table"
+        button = self.query_one("#network-view", Button)
+        button.label = "Picture" if self.table_shown else "Table"
+        button.refresh(layout=True)  # its width is its label's: "Picture" was cut to "Pictu"
         if self.last_view is not None:
             self.call_after_refresh(self._redraw)  # the shown view has its size then
 

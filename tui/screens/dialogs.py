@@ -66,13 +66,16 @@ class ErrorDialog(LabModal[None]):
 
     BINDINGS = [Binding("escape,enter,q", "close", "Close")]
 
-    def __init__(self, title: str, message: str) -> None:
+    def __init__(self, title: str, message: str, *, look: str = "error-dialog") -> None:
+        """``look``: the dialog's class — ``report-dialog`` for a report in columns (wider,
+        not in the error colours)."""
         super().__init__()
         self.title_text = title
         self.message = message
+        self.look = look
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog error-dialog"):
+        with Vertical(classes=f"dialog {self.look}"):
             yield Label(self.title_text, classes="dialog-title")
             yield Static(self.message, classes="dialog-text", markup=False)
             with Horizontal(classes="dialog-buttons"):
