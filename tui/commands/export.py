@@ -12,6 +12,7 @@ line naming it).
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -80,6 +81,15 @@ def export_command(ctx: click.Context, scenario: str, seed, overrides, output) -
     path = Path(output if output not in (None, "-") else default_name(loaded.name))
     if path.suffix == ".npz":
         fail(ctx, f"{output}: the script's name must not end in .npz (that is its data file)")
+    if output != "-":  # before the export, which takes the script's name from the path
+        shown = output or str(path)
+        if shown.endswith(("/", os.sep)) and not path.is_dir():  # meant as a folder
+            fail(ctx, f"cannot write {shown}: there is no folder {shown}")
+        if not path.parent.is_dir():
+            fail(ctx, f"cannot write {shown}: there is no folder {path.parent}")
+        if path.is_dir():
+            example = path / default_name(loaded.name)
+            fail(ctx, f"cannot write {shown}: it is a folder; give a file name, e.g. {example}")
     try:
         export = export_pytorch(loaded, seed=seed, script=path.name)
     except ExportError as e:
@@ -91,11 +101,6 @@ def export_command(ctx: click.Context, scenario: str, seed, overrides, output) -
             fail(ctx, "-o -: this script needs its .npz beside it; give a file name instead")
         sys.stdout.write(export.script)
         return
-    if not path.parent.is_dir():
-        fail(ctx, f"cannot write {path}: there is no folder {path.parent}")
-    if path.is_dir():
-        example = path / default_name(loaded.name)
-        fail(ctx, f"cannot write {path}: it is a folder; give a file name, e.g. {example}")
     try:
         written = write_export(export, path)
     except OSError as e:
