@@ -30,7 +30,8 @@ def default_name(scenario_name: str) -> str:
 def export_into(folder: Path, scenario, seed: int | None, edited: bool = False) -> str:
     """Write ``scenario``'s export into ``folder`` under the first name free for the script and
     its .npz (``xor_pytorch.py``, ``xor_pytorch_2.py``, …), so no file is replaced; what was
-    written, in words. ExportError, ScenarioError or OSError say why not."""
+    written, in words. ExportError, ScenarioError or OSError ("cannot write FILE: why") say why
+    not."""
     from scenarios.export import export_pytorch, write_export
 
     stem = default_name(scenario.name).removesuffix(".py")
@@ -39,7 +40,10 @@ def export_into(folder: Path, scenario, seed: int | None, edited: bool = False) 
         n += 1
         path = folder / f"{stem}_{n}.py"
     export = export_pytorch(scenario, seed=seed, script=path.name, edited=edited)
-    write_export(export, path)
+    try:
+        write_export(export, path)
+    except OSError as e:  # named by the file, not the temporary it failed on
+        raise OSError(f"cannot write {_failed_file(e, path, export)}: {e.strerror or e}") from e
     return f"{path}" + (f" and {export.arrays_name} beside it" if export.arrays_name else "")
 
 
