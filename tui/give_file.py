@@ -33,6 +33,12 @@ def unused_name(folder: str, filename: str) -> str:
     return filename
 
 
+def _first_upper(words: str) -> str:
+    """``words`` with its first letter upper-case and the rest as written ("PyTorch script"
+    stays so; ``str.capitalize`` made it "Pytorch script")."""
+    return words[:1].upper() + words[1:]
+
+
 @dataclass(frozen=True)
 class _Pending:
     what: str
@@ -88,7 +94,7 @@ class GivesFiles(App):
             return
         if delivered is not None:
             delivered()
-        self.notify(f"saved to {written}", title=f"{what.capitalize()} saved")
+        self.notify(f"saved to {written}", title=f"{_first_upper(what)} saved")
 
     async def _write(self, write: Callable[[Path], Path], path: Path, what: str) -> Path | None:
         try:
@@ -119,7 +125,7 @@ class GivesFiles(App):
             pending.delivered()
         self.notify(
             f"{pending.filename} is in your browser's downloads",
-            title=f"{pending.what.capitalize()} saved",
+            title=f"{_first_upper(pending.what)} saved",
         )
 
     @on(events.DeliveryFailed)

@@ -193,6 +193,11 @@ async def test_export_in_a_browser_skips_the_arrays_when_told(lab_app, browser):
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmDialog)
+        (script,) = browser.files
+        app.post_message(events.DeliveryComplete(key=script["key"], path=None, name=None))
+        await pilot.pause()
+        titles = [n.title for n in app._notifications]
+        assert titles[-1] == "PyTorch script saved"  # not "Pytorch" (str.capitalize)
     assert [f["name"] for f in browser.files] == ["spiral_pytorch.py"]
 
 
