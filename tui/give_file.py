@@ -101,8 +101,13 @@ class GivesFiles(App):
             return write(path)
         except (OSError, SessionError) as e:
             message = str(e) if isinstance(e, SessionError) else f"{path}: {e.strerror or e}"
-            await self.push_screen_wait(ErrorDialog(f"Cannot save the {what}", message))
-            return None
+        except ValueError:  # the file system refuses a path holding NUL before asking
+            if "\0" not in str(path):
+                raise
+            shown = str(path).replace("\0", "\\0")
+            message = f"{shown}: a file name cannot hold NUL (\\0)"
+        await self.push_screen_wait(ErrorDialog(f"Cannot save the {what}", message))
+        return None
 
     async def _send_to_browser(self, filename, write, what, mime_type, delivered) -> None:
         with tempfile.TemporaryDirectory(prefix="backprop-lab-") as folder:

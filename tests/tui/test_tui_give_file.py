@@ -97,6 +97,31 @@ async def test_ctrl_s_in_a_terminal_asks_where(lab_app, tmp_path):
     assert LabSession.load(tmp_path / "a.lab.npz").controller.position.index == 1
 
 
+async def test_a_path_holding_nul_is_a_clear_error_dialog(lab_app, tmp_path, monkeypatch):
+    """NUL in the typed (or pasted) path: the dialog said "save session: ValueError: embedded
+    null byte"; it names the path and what is wrong, as the scenario loader does."""
+    from textual.widgets import Input
+
+    monkeypatch.chdir(tmp_path)
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("e", "ctrl+s")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, PathDialog):
+                break
+        app.screen.query_one(Input).value = "a\0b.lab.npz"
+        await pilot.press("enter")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, ErrorDialog):
+                break
+        assert isinstance(app.screen, ErrorDialog)
+        assert app.screen.title_text == "Cannot save the session"
+        assert app.screen.message == "a\\0b.lab.npz: a file name cannot hold NUL (\\0)"
+    assert list(tmp_path.iterdir()) == []
+
+
 async def test_ctrl_s_in_a_browser_downloads_the_session(lab_app, browser, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     app = lab_app("xor")
