@@ -10,6 +10,7 @@ from training_helpers import small_run
 import engine.layers
 import engine.lean
 from engine.activations import ReLU
+from engine.arrays import dot
 from engine.debugger.follow import follow_run
 from engine.optimizers import SGD
 
@@ -52,8 +53,8 @@ def inject_activation(monkeypatch, run, value):
 def inject_gradient(monkeypatch, run, value):
     rule = engine.layers.gradients
 
-    def poisoned(delta, a_prev, grad_W=None, grad_b=None, ones_B=None):
-        grad_W, grad_b = rule(delta, a_prev, grad_W, grad_b, ones_B)
+    def poisoned(delta, a_prev, grad_W=None, grad_b=None, ones_B=None, product=dot):
+        grad_W, grad_b = rule(delta, a_prev, grad_W, grad_b, ones_B, product)
         if grad_W.shape == W2 and at_step_k(run):
             grad_W[1, 2] = value
         return grad_W, grad_b
