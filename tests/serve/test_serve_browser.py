@@ -92,21 +92,28 @@ def shots(tmp_path):
     return shot
 
 
+async def open_lab(browser: Browser, served: Served, downloads: Path) -> Page:
+    """Start ``browser`` with downloads landing in ``downloads`` and open the served lab in a
+    page whose terminal ``SCREEN`` can read."""
+    await browser.start()
+    await browser.send(
+        "Browser.setDownloadBehavior",
+        behavior="allow",
+        downloadPath=str(downloads),
+        eventsEnabled=True,
+    )
+    page = await browser.new_page()
+    await page.send("Page.addScriptToEvaluateOnNewDocument", source=FIND_TERMINAL)
+    await page.navigate(served.url)
+    return page
+
+
 async def test_the_lab_in_chromium_draws_trains_steps_saves_and_quits(tmp_path, shots):
     downloads = tmp_path / "downloads"
     served = Served("xor", *TRAINS_UNTIL_PAUSED, "--max-sessions", "1", cwd=tmp_path)
     browser = Browser(tmp_path / "profile", size=(1400, 900))
     try:
-        await browser.start()
-        await browser.send(
-            "Browser.setDownloadBehavior",
-            behavior="allow",
-            downloadPath=str(downloads),
-            eventsEnabled=True,
-        )
-        page = await browser.new_page()
-        await page.send("Page.addScriptToEvaluateOnNewDocument", source=FIND_TERMINAL)
-        await page.navigate(served.url)
+        page = await open_lab(browser, served, downloads)
 
         # drawn: the status line and the five panels of the wide layout
         status = await wait_screen(page, STATUS)
@@ -204,16 +211,7 @@ async def test_export_in_chromium_downloads_the_script_and_then_its_npz(tmp_path
     served = Served("spiral", "--max-sessions", "1", cwd=tmp_path)
     browser = Browser(tmp_path / "profile", size=(1400, 900))
     try:
-        await browser.start()
-        await browser.send(
-            "Browser.setDownloadBehavior",
-            behavior="allow",
-            downloadPath=str(downloads),
-            eventsEnabled=True,
-        )
-        page = await browser.new_page()
-        await page.send("Page.addScriptToEvaluateOnNewDocument", source=FIND_TERMINAL)
-        await page.navigate(served.url)
+        page = await open_lab(browser, served, downloads)
         await wait_screen(page, "q Quit")
         await page.evaluate("document.querySelector('.xterm-helper-textarea').focus()")
         await page.key("p", ctrl=True)

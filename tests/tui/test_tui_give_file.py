@@ -175,6 +175,14 @@ async def test_the_palette_has_one_screenshot_entry(lab_app):
     assert "Screenshot" not in titles and "Theme" in titles
 
 
+async def until_asked(app, pilot) -> None:
+    """Wait until the lab shows a question (``ConfirmDialog``), for at most 4 s."""
+    for _ in range(200):
+        await pilot.pause(0.02)
+        if isinstance(app.screen, ConfirmDialog):
+            return
+
+
 async def test_export_in_a_browser_downloads_the_script_then_its_arrays_when_asked(
     lab_app, browser, tmp_path, monkeypatch
 ):
@@ -188,10 +196,7 @@ async def test_export_in_a_browser_downloads_the_script_then_its_arrays_when_ask
     app = lab_app("spiral", seed=5)
     async with app.run_test(size=WIDE) as pilot:
         app.action_export_pytorch()
-        for _ in range(200):
-            await pilot.pause(0.02)
-            if isinstance(app.screen, ConfirmDialog):
-                break
+        await until_asked(app, pilot)
         assert [f["name"] for f in browser.files] == ["spiral_pytorch.py"]
         assert isinstance(app.screen, ConfirmDialog)
         assert "Download spiral_pytorch.npz too?" in app.screen.question
@@ -210,10 +215,7 @@ async def test_export_in_a_browser_skips_the_arrays_when_told(lab_app, browser):
     app = lab_app("spiral")
     async with app.run_test(size=WIDE) as pilot:
         app.action_export_pytorch()
-        for _ in range(200):
-            await pilot.pause(0.02)
-            if isinstance(app.screen, ConfirmDialog):
-                break
+        await until_asked(app, pilot)
         await pilot.press("n")
         await app.workers.wait_for_complete()
         await pilot.pause()
