@@ -33,6 +33,12 @@ def unused_name(folder: str, filename: str) -> str:
     return filename
 
 
+def _first_upper(words: str) -> str:
+    """``words`` with its first letter upper-case and the rest as written ("PyTorch script"
+    stays so; ``str.capitalize`` made it "Pytorch script")."""
+    return words[:1].upper() + words[1:]
+
+
 @dataclass(frozen=True)
 class _Pending:
     what: str
@@ -88,15 +94,20 @@ class GivesFiles(App):
             return
         if delivered is not None:
             delivered()
-        self.notify(f"saved to {written}", title=f"{what.capitalize()} saved")
+        self.notify(f"saved to {written}", title=f"{_first_upper(what)} saved")
 
     async def _write(self, write: Callable[[Path], Path], path: Path, what: str) -> Path | None:
         try:
             return write(path)
         except (OSError, SessionError) as e:
             message = str(e) if isinstance(e, SessionError) else f"{path}: {e.strerror or e}"
-            await self.push_screen_wait(ErrorDialog(f"Cannot save the {what}", message))
-            return None
+        except ValueError:  # the file system refuses a path holding NUL before asking
+            if "\0" not in str(path):
+                raise
+            shown = str(path).replace("\0", "\\0")
+            message = f"{shown}: a file name cannot hold NUL (\\0)"
+        await self.push_screen_wait(ErrorDialog(f"Cannot save the {what}", message))
+        return None
 
     async def _send_to_browser(self, filename, write, what, mime_type, delivered) -> None:
         with tempfile.TemporaryDirectory(prefix="backprop-lab-") as folder:
@@ -119,7 +130,7 @@ class GivesFiles(App):
             pending.delivered()
         self.notify(
             f"{pending.filename} is in your browser's downloads",
-            title=f"{pending.what.capitalize()} saved",
+            title=f"{_first_upper(pending.what)} saved",
         )
 
     @on(events.DeliveryFailed)

@@ -11,7 +11,7 @@ from textual import work
 
 from engine.atomic import atomic_write
 from tui.give_file import GivesFiles
-from tui.screens.dialogs import ErrorDialog, PathDialog
+from tui.screens.dialogs import ConfirmDialog, ErrorDialog, PathDialog
 from tui.session import LabSession
 from tui.session_errors import SessionError
 
@@ -92,7 +92,9 @@ class LabFiles(GivesFiles):
         self.notify(f"wrote {written}", title="Exported as PyTorch script")
 
     async def _export_to_browser(self, script: str) -> None:
-        """The export as downloads: the script, then its .npz when it has one."""
+        """The export as downloads: the script, then its .npz when it has one, once the user
+        says so. A browser lets a page start one download per key press or click: the .npz
+        sent right after the script was blocked as a pop-up, and the script alone cannot run."""
         from scenarios.export import export_pytorch
 
         s = self.session
@@ -103,6 +105,13 @@ class LabFiles(GivesFiles):
         if export.arrays is not None:
             files.append((export.arrays_name, export.arrays_bytes(), "application/octet-stream"))
         for name, data, mime_type in files:
+            if name != script:
+                question = (
+                    f"{script} reads its data and initial weights from {name}, "
+                    f"which must be beside it. Download {name} too?"
+                )
+                if not await self.push_screen_wait(ConfirmDialog(question, "Download", "Skip")):
+                    return
             await self.give_file(
                 name,
                 lambda path, data=data: atomic_write(path, lambda f: f.write(data), binary=True),

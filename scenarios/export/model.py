@@ -128,7 +128,14 @@ def data(plan: Plan, arrays_file: str | None, export_id: str) -> list[str]:
             f"drew them with NumPy, saved in {arrays_file}: {what}."
         )
         lines += [
-            f'arrays = np.load(Path(__file__).with_name("{arrays_file}"))',
+            f'arrays_path = Path(__file__).with_name("{arrays_file}")',
+            "if not arrays_path.is_file():",
+            *call(
+                4,
+                "raise SystemExit(",
+                'f"{arrays_path.name} is missing: it must be beside this script (or export again)"',
+            ),
+            "arrays = np.load(arrays_path)",
             f'if str(arrays["export_id"]) != "{export_id}":',
             *call(
                 4, "raise SystemExit(", f'"{arrays_file} belongs to another export; export again"'

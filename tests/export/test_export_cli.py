@@ -109,6 +109,27 @@ def test_an_unwritable_path_is_one_line_and_exit_2_with_nothing_written(tmp_path
     assert leftovers(tmp_path) == ["plain"]
 
 
+def test_a_folder_with_no_name_or_a_trailing_slash_is_named_as_a_folder(tmp_path, monkeypatch):
+    """`-o .`, `-o ./` and `-o /` said "PosixPath('.') has an empty name" for a script with an
+    .npz (its name was derived before the path was checked), and `-o new/` wrote a file `new`
+    (and `new.npz`) where a folder was meant."""
+    monkeypatch.chdir(tmp_path)
+    cases = {
+        ".": "it is a folder",
+        "./": "it is a folder",
+        os.sep: "it is a folder",
+        "new/": "there is no folder new/",
+        str(tmp_path / "new") + os.sep: f"there is no folder {tmp_path / 'new'}/",
+    }
+    for scenario in ("spiral", "xor"):  # with an .npz, and without
+        for output, reason in cases.items():
+            result = invoke(scenario, "-o", output)
+            assert result.exit_code == 2, (scenario, output, result.output)
+            assert result.stderr.count("\n") == 1, result.stderr
+            assert result.stderr.startswith(f"backprop-lab: cannot write {output}: {reason}")
+    assert leftovers(tmp_path) == []
+
+
 def test_a_failed_write_leaves_neither_file(tmp_path):
     """The .npz cannot be put in place (a folder has its name): the script is not written
     either, and no temporary file stays behind."""

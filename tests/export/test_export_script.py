@@ -61,7 +61,8 @@ def test_larger_data_goes_to_an_npz_of_the_labs_exact_numbers(tmp_path):
             np.testing.assert_array_equal(arrays[f"b{layer.l}"], layer.params["b"])
         export_id = str(arrays["export_id"])
     assert f'if str(arrays["export_id"]) != "{export_id}":' in export.script
-    assert 'np.load(Path(__file__).with_name("spiral.npz"))' in export.script
+    assert 'arrays_path = Path(__file__).with_name("spiral.npz")' in export.script
+    assert "arrays = np.load(arrays_path)" in export.script
 
 
 def test_small_scenarios_write_their_numbers_into_the_script():

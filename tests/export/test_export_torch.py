@@ -120,3 +120,13 @@ def test_a_script_refuses_an_npz_from_another_export(tmp_path):
     result = subprocess.run([sys.executable, "a.py"], cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 1
     assert result.stderr == "a.npz belongs to another export; export again\n"
+
+
+def test_a_script_without_its_npz_says_so_in_one_line(tmp_path):
+    """Copied (or downloaded) without its .npz, the script ended in numpy's traceback and
+    "FileNotFoundError: [Errno 2] No such file or directory: '…/a.npz'"."""
+    write_export(export_pytorch(load_scenario("spiral"), script="a.py"), tmp_path / "a.py")
+    (tmp_path / "a.npz").unlink()
+    result = subprocess.run([sys.executable, "a.py"], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr == "a.npz is missing: it must be beside this script (or export again)\n"

@@ -85,3 +85,27 @@ async def test_a_write_that_fails_is_a_dialog_and_leaves_nothing(lab_app, tmp_pa
         assert "No space left on device" in app.screen.message
         assert notified(app) == []
     assert list(tmp_path.iterdir()) == []
+
+
+async def test_a_read_only_folder_is_named_by_the_file_not_its_temporary(
+    lab_app, tmp_path, monkeypatch
+):
+    """A folder that cannot be written (read-only, full) fails on the first temporary file; the
+    dialog said "[Errno 30] Read-only file system: '…/.spiral_pytorch.npz.abc123.tmp'". It names
+    the file the user would get, as `backprop-lab export` does."""
+    import errno
+    import tempfile
+
+    def read_only(suffix=None, prefix=None, dir=None, text=False):
+        raise OSError(errno.EROFS, "Read-only file system", f"{dir}/{prefix}abc123{suffix}")
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    app = lab_app("spiral")
+    async with app.run_test(size=WIDE) as pilot:
+        await export(app, pilot)
+        assert isinstance(app.screen, ErrorDialog)
+        message = app.screen.message
+    npz = tmp_path / "spiral_pytorch.npz"
+    assert message == f"cannot write {npz}: Read-only file system"
+    assert list(tmp_path.iterdir()) == []

@@ -16,7 +16,7 @@ from textual.app import App
 
 from tui import lab_files
 from tui.give_file import unused_name
-from tui.screens.dialogs import ErrorDialog, PathDialog
+from tui.screens.dialogs import ConfirmDialog, ErrorDialog, PathDialog
 from tui.session import LabSession
 
 WIDE = (120, 40)
@@ -97,6 +97,31 @@ async def test_ctrl_s_in_a_terminal_asks_where(lab_app, tmp_path):
     assert LabSession.load(tmp_path / "a.lab.npz").controller.position.index == 1
 
 
+async def test_a_path_holding_nul_is_a_clear_error_dialog(lab_app, tmp_path, monkeypatch):
+    """NUL in the typed (or pasted) path: the dialog said "save session: ValueError: embedded
+    null byte"; it names the path and what is wrong, as the scenario loader does."""
+    from textual.widgets import Input
+
+    monkeypatch.chdir(tmp_path)
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("e", "ctrl+s")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, PathDialog):
+                break
+        app.screen.query_one(Input).value = "a\0b.lab.npz"
+        await pilot.press("enter")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, ErrorDialog):
+                break
+        assert isinstance(app.screen, ErrorDialog)
+        assert app.screen.title_text == "Cannot save the session"
+        assert app.screen.message == "a\\0b.lab.npz: a file name cannot hold NUL (\\0)"
+    assert list(tmp_path.iterdir()) == []
+
+
 async def test_ctrl_s_in_a_browser_downloads_the_session(lab_app, browser, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     app = lab_app("xor")
@@ -150,9 +175,20 @@ async def test_the_palette_has_one_screenshot_entry(lab_app):
     assert "Screenshot" not in titles and "Theme" in titles
 
 
-async def test_export_in_a_browser_downloads_the_script_and_its_arrays(
+async def until_asked(app, pilot) -> None:
+    """Wait until the lab shows a question (``ConfirmDialog``), for at most 4 s."""
+    for _ in range(200):
+        await pilot.pause(0.02)
+        if isinstance(app.screen, ConfirmDialog):
+            return
+
+
+async def test_export_in_a_browser_downloads_the_script_then_its_arrays_when_asked(
     lab_app, browser, tmp_path, monkeypatch
 ):
+    """A browser blocks a page's second download that no key press or click started (as a
+    pop-up): the .npz sent right after the script never arrived. The lab asks first; the
+    answer is that key press."""
     from scenarios import load_scenario
     from scenarios.export import export_pytorch
 
@@ -160,6 +196,11 @@ async def test_export_in_a_browser_downloads_the_script_and_its_arrays(
     app = lab_app("spiral", seed=5)
     async with app.run_test(size=WIDE) as pilot:
         app.action_export_pytorch()
+        await until_asked(app, pilot)
+        assert [f["name"] for f in browser.files] == ["spiral_pytorch.py"]
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "Download spiral_pytorch.npz too?" in app.screen.question
+        await pilot.press("y")
         await app.workers.wait_for_complete()
         await pilot.pause()
     expected = export_pytorch(load_scenario("spiral"), seed=5, script="spiral_pytorch.py")
@@ -168,3 +209,30 @@ async def test_export_in_a_browser_downloads_the_script_and_its_arrays(
         ("spiral_pytorch.npz", expected.arrays_bytes()),
     ]
     assert list(tmp_path.iterdir()) == []  # nothing on the server's disk
+
+
+async def test_export_in_a_browser_skips_the_arrays_when_told(lab_app, browser):
+    app = lab_app("spiral")
+    async with app.run_test(size=WIDE) as pilot:
+        app.action_export_pytorch()
+        await until_asked(app, pilot)
+        await pilot.press("n")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmDialog)
+        (script,) = browser.files
+        app.post_message(events.DeliveryComplete(key=script["key"], path=None, name=None))
+        await pilot.pause()
+        titles = [n.title for n in app._notifications]
+        assert titles[-1] == "PyTorch script saved"  # not "Pytorch" (str.capitalize)
+    assert [f["name"] for f in browser.files] == ["spiral_pytorch.py"]
+
+
+async def test_export_in_a_browser_with_no_arrays_asks_nothing(lab_app, browser):
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        app.action_export_pytorch()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmDialog)
+    assert [f["name"] for f in browser.files] == ["xor_pytorch.py"]

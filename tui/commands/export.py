@@ -12,6 +12,7 @@ line naming it).
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -29,7 +30,8 @@ def default_name(scenario_name: str) -> str:
 def export_into(folder: Path, scenario, seed: int | None, edited: bool = False) -> str:
     """Write ``scenario``'s export into ``folder`` under the first name free for the script and
     its .npz (``xor_pytorch.py``, ``xor_pytorch_2.py``, …), so no file is replaced; what was
-    written, in words. ExportError, ScenarioError or OSError say why not."""
+    written, in words. ExportError, ScenarioError or OSError ("cannot write FILE: why") say why
+    not."""
     from scenarios.export import export_pytorch, write_export
 
     stem = default_name(scenario.name).removesuffix(".py")
@@ -38,7 +40,10 @@ def export_into(folder: Path, scenario, seed: int | None, edited: bool = False) 
         n += 1
         path = folder / f"{stem}_{n}.py"
     export = export_pytorch(scenario, seed=seed, script=path.name, edited=edited)
-    write_export(export, path)
+    try:
+        write_export(export, path)
+    except OSError as e:  # named by the file, not the temporary it failed on
+        raise OSError(f"cannot write {_failed_file(e, path, export)}: {e.strerror or e}") from e
     return f"{path}" + (f" and {export.arrays_name} beside it" if export.arrays_name else "")
 
 
@@ -80,6 +85,15 @@ def export_command(ctx: click.Context, scenario: str, seed, overrides, output) -
     path = Path(output if output not in (None, "-") else default_name(loaded.name))
     if path.suffix == ".npz":
         fail(ctx, f"{output}: the script's name must not end in .npz (that is its data file)")
+    if output != "-":  # before the export, which takes the script's name from the path
+        shown = output or str(path)
+        if shown.endswith(("/", os.sep)) and not path.is_dir():  # meant as a folder
+            fail(ctx, f"cannot write {shown}: there is no folder {shown}")
+        if not path.parent.is_dir():
+            fail(ctx, f"cannot write {shown}: there is no folder {path.parent}")
+        if path.is_dir():
+            example = path / default_name(loaded.name)
+            fail(ctx, f"cannot write {shown}: it is a folder; give a file name, e.g. {example}")
     try:
         export = export_pytorch(loaded, seed=seed, script=path.name)
     except ExportError as e:
@@ -91,11 +105,6 @@ def export_command(ctx: click.Context, scenario: str, seed, overrides, output) -
             fail(ctx, "-o -: this script needs its .npz beside it; give a file name instead")
         sys.stdout.write(export.script)
         return
-    if not path.parent.is_dir():
-        fail(ctx, f"cannot write {path}: there is no folder {path.parent}")
-    if path.is_dir():
-        example = path / default_name(loaded.name)
-        fail(ctx, f"cannot write {path}: it is a folder; give a file name, e.g. {example}")
     try:
         written = write_export(export, path)
     except OSError as e:
