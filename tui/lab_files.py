@@ -110,7 +110,8 @@ class LabFiles(GivesFiles):
                     f"{script} reads its data and initial weights from {name}, "
                     f"which must be beside it. Download {name} too?"
                 )
-                if not await self.push_screen_wait(ConfirmDialog(question, "Download", "Skip")):
+                asked = ConfirmDialog(question, "Download", "Skip", default=True)
+                if not await self.push_screen_wait(asked):
                     return
             await self.give_file(
                 name,

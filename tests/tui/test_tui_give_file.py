@@ -200,7 +200,9 @@ async def test_export_in_a_browser_downloads_the_script_then_its_arrays_when_ask
         assert [f["name"] for f in browser.files] == ["spiral_pytorch.py"]
         assert isinstance(app.screen, ConfirmDialog)
         assert "Download spiral_pytorch.npz too?" in app.screen.question
-        await pilot.press("y")
+        await pilot.pause()
+        assert app.screen.focused.id == "yes"  # enter downloads it: the script needs it
+        await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
     expected = export_pytorch(load_scenario("spiral"), seed=5, script="spiral_pytorch.py")

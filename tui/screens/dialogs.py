@@ -31,27 +31,34 @@ class LabModal(ModalScreen[Result]):
 
 
 class ConfirmDialog(LabModal[bool]):
-    """Ask a yes/no question; dismisses with True for yes."""
+    """Ask a yes/no question; dismisses with True for yes. ``default``: the answer enter gives
+    (its button focused, the other one marked as the risky choice); no, unless told."""
 
     BINDINGS = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),
     ]
 
-    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+    def __init__(
+        self, question: str, yes: str = "Yes", no: str = "No", default: bool = False
+    ) -> None:
         super().__init__()
         self.question = question
         self.yes, self.no = yes, no
+        self.default = default
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.question, classes="dialog-text")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(f"{self.yes} (y)", id="yes", variant="warning")
-                yield Button(f"{self.no} (n)", id="no", variant="primary")
+                yield Button(f"{self.yes} (y)", id="yes", variant=self._variant(True))
+                yield Button(f"{self.no} (n)", id="no", variant=self._variant(False))
+
+    def _variant(self, answer: bool):
+        return "primary" if answer == self.default else "warning"
 
     def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
+        self.query_one("#yes" if self.default else "#no", Button).focus()
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
