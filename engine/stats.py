@@ -65,8 +65,23 @@ class StepArrays(NamedTuple):
 
 
 def norm(x) -> float:
-    """‖x‖ (Frobenius), about twice as fast as np.linalg.norm on small arrays."""
-    return math.sqrt(vdot(x, x))
+    """‖x‖ (Frobenius) = √(x·x), about twice as fast as np.linalg.norm on small arrays. Where
+    the sum of squares overflows (entries past ~10¹⁵⁴ in float64, ~10¹⁹ in float32) it is taken
+    again scaled by the largest |entry| m, as m √(Σ (x/m)²): an exploding gradient's norm is a
+    number, not "inf", until an entry itself is infinite."""
+    squares = float(vdot(x, x))
+    if squares < math.inf:
+        return math.sqrt(squares)
+    return _scaled(x, lambda y: math.sqrt(float(vdot(y, y))), math.sqrt(squares))
+
+
+def _scaled(x, measure, plain: float) -> float:
+    """m · measure(x / m) for m = max |x| — a measure of degree 1 whose sums overflowed on x —
+    or ``plain`` (the overflowed value) when an entry is infinite or NaN."""
+    m = float(np.max(np.abs(x)))
+    if not 0.0 < m < math.inf:
+        return plain
+    return m * measure(x / m)
 
 
 def step_stats(layers, arrays: StepArrays) -> tuple[LayerStats, ...]:
@@ -117,7 +132,7 @@ def layer_stats(
     step_norm = step_scale * grad_norm if step_scale is not None else norm(step_W)
     w_norm_old = norm(W_old)
     mean = _sum(a) / a.size
-    mean_sq = float(vdot(a, a)) / a.size
+    std = _std(a, mean)
     return LayerStats(
         layer.l,
         grad_norm,
@@ -128,8 +143,18 @@ def layer_stats(
         saturated,
         dead,
         mean,
-        math.sqrt(max(mean_sq - mean * mean, 0.0)),
+        std,
     )
+
+
+def _std(a, mean: float) -> float:
+    """The standard deviation of a's entries, √(E[a²] − E[a]²); scaled by the largest |entry|
+    where E[a²] overflows (``norm``)."""
+    mean_sq = float(vdot(a, a)) / a.size
+    plain = math.sqrt(max(mean_sq - mean * mean, 0.0))
+    if plain < math.inf:
+        return plain
+    return _scaled(a, lambda y: _std(y, _sum(y) / y.size), plain)
 
 
 def _sum(x) -> float:

@@ -100,3 +100,27 @@ def test_zero_weights_give_a_zero_update_ratio():
     stats = learner.step_stats()
     assert stats[0].update_ratio == 0.0 and stats[1].update_ratio == 0.0
     assert all(math.isfinite(v) for s in stats for v in s)
+
+
+@pytest.mark.parametrize("dtype, big", [(np.float64, 1e200), (np.float32, 1e30)])
+def test_a_norm_whose_squares_overflow_is_still_a_number(dtype, big):
+    """An exploding gradient's entries past ~1e154 (float32: ~1e19) overflow Σx²: the norm is
+    taken again scaled by the largest entry, and stays "inf" only for an infinite entry."""
+    from engine.stats import _std, norm
+
+    rng = np.random.default_rng(0)
+    x = (rng.standard_normal((7, 5)) * big).astype(dtype)
+    assert not np.isfinite(np.vdot(x, x))  # the plain sum of squares overflows
+    expected = float(np.linalg.norm(x.astype(np.float64) / big)) * big
+    assert norm(x) == pytest.approx(expected, rel=1e-5 if dtype is np.float32 else 1e-12)
+    a = x.astype(np.float64) / big
+    assert _std(x, float(np.mean(x.astype(np.float64)))) == pytest.approx(
+        float(np.std(a)) * big, rel=1e-5 if dtype is np.float32 else 1e-9
+    )
+    for bad in (np.inf, np.nan):
+        y = x.copy()
+        y[3, 1] = bad
+        with np.errstate(all="ignore"):
+            assert norm(y) == pytest.approx(np.linalg.norm(y), nan_ok=True)
+    small = rng.standard_normal((7, 5)).astype(dtype)  # the plain path, unchanged
+    assert norm(small) == math.sqrt(float(np.vdot(small, small)))
