@@ -9,6 +9,7 @@ from pathlib import Path
 
 from textual import work
 
+from engine import live
 from engine.atomic import atomic_write
 from tui.give_file import GivesFiles
 from tui.screens.dialogs import ConfirmDialog, ErrorDialog, PathDialog
@@ -79,6 +80,14 @@ class LabFiles(GivesFiles):
         from tui.commands.export import default_name, export_into
 
         s = self.session
+        left_out = "; ".join(live.describe(c) for c in list(s.run.trainer.changes))
+        if left_out:  # the script trains with the scenario's values from start to end
+            self.notify(
+                f"{left_out}: made while training, not in the script, which trains with the "
+                "scenario's values",
+                title="Changes not exported",
+                severity="warning",
+            )
         try:
             if self.is_web:  # the files go to the browser, not to the server's folder
                 await self._export_to_browser(default_name(s.scenario.name))

@@ -109,3 +109,24 @@ async def test_a_read_only_folder_is_named_by_the_file_not_its_temporary(
     npz = tmp_path / "spiral_pytorch.npz"
     assert message == f"cannot write {npz}: Read-only file system"
     assert list(tmp_path.iterdir()) == []
+
+
+async def test_changes_made_while_training_are_named_as_not_exported(
+    lab_app, tmp_path, monkeypatch
+):
+    """η halved while training is in the trainer's log, not in the scenario: the script trains
+    with the scenario's η, and the lab says so beside the file it wrote."""
+    monkeypatch.chdir(tmp_path)
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("e", "<")  # an epoch, then η ÷ 2 from the next step
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert list(app.session.run.trainer.changes)
+        await export(app, pilot)
+        words = notified(app)
+        assert any(
+            "η 1 → 0.5 from step 2: made while training, not in the script" in w for w in words
+        )
+        assert words[-1] == f"wrote {tmp_path / 'xor_pytorch.py'}"
+    assert "lr=1.0" in (tmp_path / "xor_pytorch.py").read_text(encoding="utf-8")
