@@ -49,24 +49,30 @@ class Export:
         return buffer.getvalue()
 
 
+def default_name(scenario_name: str) -> str:
+    """The script's file name when none is given: ``xor`` → ``xor_pytorch.py`` (a name Python
+    can also import)."""
+    return scenario_name.replace("-", "_") + "_pytorch.py"
+
+
 def export_pytorch(
-    scenario, *, seed: int | None = None, script: str = "train.py", edited: bool = False
+    scenario, *, seed: int | None = None, script: str | None = None, edited: bool = False
 ) -> Export:
     """The PyTorch script of ``scenario`` (a validated ``Scenario``) with ``seed`` (None: the
-    scenario's), to be saved as ``script`` (its name appears in the script, and names the
-    ``.npz``). ``edited``: the scenario was changed in the lab, so no command line writes it
-    again. ``ExportError`` names a setting the export cannot reproduce; ``ScenarioError`` a
-    scenario that does not build."""
+    scenario's), to be saved as ``script`` (default ``default_name``; its name appears in the
+    script, and names the ``.npz``). ``edited``: the scenario was changed in the lab, so no
+    command line writes it again. ``ExportError`` names a setting the export cannot reproduce;
+    ``ScenarioError`` a scenario that does not build."""
     from scenarios.loader import build_run
 
     run = build_run(scenario, seed=seed)
     plan = make_plan(scenario, run)
-    name = Path(script).name
+    name = Path(script).name if script is not None else default_name(scenario.name)
     arrays = {k: np.ascontiguousarray(v) for k, v in plan.arrays.items() if _used(plan, k)}
     inline = sum(a.size for a in arrays.values()) <= INLINE_LIMIT
     arrays_name = None if inline else str(Path(name).with_suffix(".npz"))
     export_id = _fingerprint(arrays)
-    origin = _origin(scenario, run.seed, edited)
+    origin = _origin(scenario, run.seed, edited, name)
     text = render(plan, origin, name, arrays_name, export_id)
     if inline:
         return Export(text, None, None)
@@ -145,14 +151,16 @@ def _is_preset(scenario) -> bool:
     return scenario.name in preset_names() and preset_path(scenario.name) == scenario.path
 
 
-def _origin(scenario, seed: int, edited: bool) -> tuple[str, str | None]:
-    """(how the script was written, where the lab prints the same figures, or None)."""
+def _origin(scenario, seed: int, edited: bool, script: str) -> tuple[str, str | None]:
+    """(how the script was written — the command writing this file again, under this name —,
+    where the lab prints the same figures, or None)."""
     if edited:
         return f"from the `{scenario.name}` scenario as edited in the lab (seed {seed})", None
     source = shlex.quote(scenario.name if _is_preset(scenario) else str(scenario.path))
     options = f" --seed {seed}" + "".join(f" --set {shlex.quote(o)}" for o in scenario.overrides)
+    named = "" if script == default_name(scenario.name) else f" -o {shlex.quote(script)}"
     if scenario.overrides:
         where = "`backprop-lab train` with the same arguments and `--json` lists them"
     else:
         where = f"`backprop-lab train {source}{options} --json` lists them"
-    return f"by `backprop-lab export {source}{options}`", where + ' under "epochs"'
+    return f"by `backprop-lab export {source}{options}{named}`", where + ' under "epochs"'

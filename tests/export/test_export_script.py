@@ -90,6 +90,8 @@ def test_the_header_says_how_to_write_it_again_and_where_the_lab_prints_the_same
     changed = export_pytorch(load_scenario("xor", ["network.layers[1].size=8"])).script
     assert "--set 'network.layers[1].size=8'" in changed  # quoted for the shell
     assert "nn.Linear(2, 8)" in changed
+    named = export_pytorch(load_scenario("xor"), seed=2, script="my xor.py").script
+    assert "Exported by `backprop-lab export xor --seed 2 -o 'my xor.py'`" in named
     edited = export_pytorch(load_scenario("xor"), edited=True).script
     assert "as edited in the lab" in edited and "backprop-lab export" not in edited
 

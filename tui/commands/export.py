@@ -18,13 +18,10 @@ from pathlib import Path
 
 import click
 
+from scenarios.export import default_name
 from tui.options import seed_option, set_option
 
-
-def default_name(scenario_name: str) -> str:
-    """The script's file name when none is given: ``xor`` → ``xor_pytorch.py`` (a name Python
-    can also import)."""
-    return scenario_name.replace("-", "_") + "_pytorch.py"
+__all__ = ["default_name", "export_into"]  # default_name: the lab's export names files so too
 
 
 def export_into(folder: Path, scenario, seed: int | None, edited: bool = False) -> str:
