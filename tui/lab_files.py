@@ -77,7 +77,8 @@ class LabFiles(GivesFiles):
         """The scenario (as edited here, with the session's seed) as a PyTorch training script
         in the current folder, under a name no file has yet."""
         from scenarios import ScenarioError
-        from tui.commands.export import default_name, export_into
+        from scenarios.export import default_name
+        from tui.commands.export import export_into
 
         s = self.session
         left_out = "; ".join(live.describe(c) for c in list(s.run.trainer.changes))

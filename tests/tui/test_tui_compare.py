@@ -397,7 +397,9 @@ async def test_before_a_step_each_run_shows_its_initial_loss_at_step_0(lab_app):
         assert sum(line.count("●") for line in lines) in (1, 2)  # two points, or one on the other
         assert any("space: train both" in line for line in lines)
         starts = [s.run.epoch_metrics().train_loss for s in screen.comparison.sessions]
-        assert [known[1] for known in screen.loss._initial.values()] == starts
+        assert [
+            m(s.run).train_loss for m, s in zip(screen.loss.initial, screen.comparison.sessions)
+        ] == starts
         await pilot.press("space")
         await trained(pilot)
         assert screen.loss.points[0] > 1 and screen.loss.points[1] > 1

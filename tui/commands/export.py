@@ -21,8 +21,6 @@ import click
 from scenarios.export import default_name
 from tui.options import seed_option, set_option
 
-__all__ = ["default_name", "export_into"]  # default_name: the lab's export names files so too
-
 
 def export_into(folder: Path, scenario, seed: int | None, edited: bool = False) -> str:
     """Write ``scenario``'s export into ``folder`` under the first name free for the script and

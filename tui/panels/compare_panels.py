@@ -32,6 +32,7 @@ from tui.panels.loss_panel import (
     MAX_POINTS,
     PLOT_LIMIT,
     WIDE_DECADES,
+    InitialMetrics,
     clipped_note,
     decades_note,
     decades_of,
@@ -95,7 +96,7 @@ class CompareLossPanel(Panel):
         self._plotted: tuple | None = None
         self.points = (0, 0)  # points of each curve handed to plotext
         self.notes: list[Content] = []  # what the last plot says of its range (as the lab's)
-        self._initial: dict[int, tuple] = {}  # run index → (run, its loss before any step)
+        self.initial = (InitialMetrics(), InitialMetrics())  # each run's, before any step
 
     def compose(self) -> ComposeResult:
         yield Show("", id="cmp-loss-key")
@@ -133,14 +134,10 @@ class CompareLossPanel(Panel):
         self.query_one("#cmp-loss-key", Show).update(key_line)
 
     def _initial_loss(self, i: int, run) -> float | None:
-        """Run i's loss on its training set before any step (as the lab's loss panel shows it
-        then), computed once per run; None once it has a step."""
-        if run.history.steps.n_recorded:
-            return None
-        known = self._initial.get(i)
-        if known is None or known[0] is not run:
-            known = self._initial[i] = (run, run.epoch_metrics().train_loss)
-        return known[1]
+        """Run i's loss on its training set before any step, as the lab's loss panel shows it
+        then; None once it has a step."""
+        metrics = self.initial[i](run)
+        return None if metrics is None else metrics.train_loss
 
     def _plot(self, widget: CachedPlot, histories, epochs, starts, log_scale: bool) -> None:
         """Each run's training loss (braille line) and, where it has a validation split, its
@@ -155,7 +152,7 @@ class CompareLossPanel(Panel):
         for history, log, start in zip(histories, epochs, starts, strict=True):
             snapshot = history.snapshot()
             losses = downsample(snapshot.steps, snapshot.loss, max_points)
-            if not losses[0].shape[0] and start is not None and np.isfinite(start):
+            if start is not None and np.isfinite(start):  # (no step: no curve yet)
                 losses = (np.zeros(1), np.array([start]))  # the initial network's loss
             val = downsample(*validation_curve(log), max_points)
             curves.append(_scaled(*losses, log_scale))

@@ -54,6 +54,22 @@ PLOT_LIMIT = 1e30
 """plotext draws nothing at all when a value exceeds about 1e35; larger values are clipped."""
 
 
+class InitialMetrics:
+    """A run's metrics before any step (``Run.epoch_metrics``: the loss on the whole training
+    set), computed once per run: ``initial(run)``, None once the run has a step. The lab's plot
+    and the comparison's show that loss at step 0."""
+
+    def __init__(self) -> None:
+        self._of: tuple | None = None  # (run, its metrics)
+
+    def __call__(self, run):
+        if run.history.steps.n_recorded:
+            return None
+        if self._of is None or self._of[0] is not run:
+            self._of = (run, run.epoch_metrics())
+        return self._of[1]
+
+
 def downsample(x: np.ndarray, y: np.ndarray, max_points: int = MAX_POINTS):
     """(x, y) reduced to at most ``max_points`` by averaging runs of neighbours (finite y only).
 
@@ -216,7 +232,7 @@ class LossPanel(Panel):
         self.flat: tuple[float, float] | None = None  # (lo, hi) when the axis was widened
         self.squeezed = False  # most points are in the bottom row of the linear axis
         self.decades = 0  # whole decades between the smallest and largest loss plotted
-        self._initial_of: tuple | None = None  # (run, its metrics before any step)
+        self.initial_metrics = InitialMetrics()
         self.marks: list[tuple[float, str]] = []  # the run's changes while it trained
         self.marks_shown = 0  # of them, drawn on the plot as last plotted
 
@@ -271,15 +287,10 @@ class LossPanel(Panel):
 
     @property
     def _initial(self):
-        """The metrics of the network before any step (``Run.epoch_metrics``: the loss on the
-        whole training set), computed once per run; None once a step is recorded."""
+        """The metrics of the network before any step (``InitialMetrics``); None once a step is
+        recorded."""
         view = self.last_view
-        if view is None or view.run.history.steps.n_recorded:
-            return None
-        run = view.run
-        if self._initial_of is None or self._initial_of[0] is not run:
-            self._initial_of = (run, run.epoch_metrics())
-        return self._initial_of[1]
+        return None if view is None else self.initial_metrics(view.run)
 
     def _plot(self, history, epochs) -> None:
         widget = self.query_one("#loss-plot", CachedPlot)
