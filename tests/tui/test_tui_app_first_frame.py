@@ -191,3 +191,38 @@ async def test_a_session_given_is_composed_with_its_lesson_and_styled_once(monke
         await pilot.pause()
         assert not app.lesson_open and app.current_tab == "network"
         assert not app.query_one("#panels").has_class("-lesson")
+
+
+async def test_the_screen_is_styled_once_at_start_and_again_when_it_changes(monkeypatch):
+    """Every widget is styled as it is mounted; neither the first resume of the lab's screen
+    nor its first resize styles them all again (the screen starts with the breakpoint classes
+    of its size). A resize across a breakpoint still does."""
+    from textual.app import App
+
+    from tui.app import LabApp
+    from tui.session import LabSession
+
+    restyled: list[str] = []
+    update = App.update_styles
+
+    def spy(app, node, animate=True):
+        if isinstance(node, Screen):
+            restyled.append(node.id)
+        return update(app, node, animate=animate)
+
+    monkeypatch.setattr(App, "update_styles", spy)
+    for size, classes in (
+        ((120, 40), {"-w-wide", "-h-tall"}),
+        ((80, 24), {"-w-narrow", "-h-narrow"}),
+    ):
+        restyled.clear()
+        app = LabApp(session=LabSession.open("dying-relu"))
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            assert classes <= set(app.screen.classes)
+            assert restyled == [], size
+            wide = size[0] > 100
+            await pilot.resize_terminal(100 if wide else 115, size[1])  # -w-wide ↔ -w-narrow
+            await pilot.pause()
+            assert restyled == ["_default"]
+            assert app.screen.has_class("-w-narrow" if wide else "-w-wide")
