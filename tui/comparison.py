@@ -33,7 +33,6 @@ import numpy as np
 from engine.debugger import DebuggerError
 from engine.debugger.follow import stop_message
 from scenarios.compare import Pair, pair_of
-from tui.panels.format import fmt_count
 from tui.session import LabSession
 from tui.session_training import PUBLISH_HZ
 from tui.speed import MAX, Pacer
@@ -165,7 +164,7 @@ class Comparison:
         for session in self.sessions:
             if session.view.status not in DONE:
                 session.view.status = "paused"
-                session.view.message = f"Paused at step {fmt_count(session.steps_done)}."
+                session.view.message = session.paused_message()
             session.view.progress = None
             session.sync_view()
 

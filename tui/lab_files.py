@@ -63,7 +63,7 @@ class LabFiles(GivesFiles):
     @work(group="dialog", exit_on_error=False)
     async def action_screenshot_svg(self) -> None:
         svg = self.export_screenshot()
-        name = f"backprop-lab-{self.session.scenario.name}-step{self.session.steps_done}.svg"
+        name = f"backprop-lab-{self.session.scenario.name}-{self.session.position_tag()}.svg"
         await self.give_file(
             name,
             lambda path: atomic_write(path, lambda f: f.write(svg), binary=False),

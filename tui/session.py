@@ -135,6 +135,24 @@ class LabSession(SessionTraining, SessionSaving):
     def steps_done(self) -> int:
         return self.run.trainer.steps_done
 
+    def paused_message(self) -> str:
+        """Where training was paused: ``Paused at step 53.`` at a step's end, ``Paused at step
+        53, Forward(l=4).`` within it (an animated step)."""
+        position = self.controller.position
+        where = "" if position.at_step_end else f", {position.event_name()}"
+        return f"Paused at step {fmt_count(position.step)}{where}."
+
+    def position_tag(self) -> str:
+        """The position in a file name: ``step539`` after step 539 (at its StepEnd, or at the
+        StepStart of step 540, where nothing of it is computed yet: ``step0`` before training),
+        ``step540-delta2`` at ``Delta(l=2)`` within step 540."""
+        position = self.controller.position
+        if position.kind == "step_start":
+            return f"step{position.step - 1}"
+        if position.at_step_end:
+            return f"step{position.step}"
+        return f"step{position.step}-{position.kind}{position.layer or ''}"
+
     @property
     def progress(self) -> str:
         """What would be lost by replacing this session: "" when nothing was trained since it
@@ -249,7 +267,7 @@ class LabSession(SessionTraining, SessionSaving):
             text = _sentence(stop.message) or f"Training stopped: {why}."
             return "stopped", f"{text} x trains {fmt_count(self.extend_epochs)} more epochs."
         if stop.reason == "interrupted":
-            return "paused", f"Paused at step {fmt_count(stop.position.step)}."
+            return "paused", self.paused_message()
         return "paused", _sentence(stop.message)
 
     def _divergence_message(self, stop) -> str:

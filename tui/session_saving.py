@@ -45,7 +45,7 @@ class SessionSaving:
     docstring)."""
 
     def default_filename(self) -> str:
-        return f"{self.scenario.name}-step{self.steps_done}{session_file.SUFFIX}"
+        return f"{self.scenario.name}-{self.position_tag()}{session_file.SUFFIX}"
 
     def save(self, path: str | Path) -> Path:
         """Write the session to ``path`` (atomically); SessionError if it cannot be written."""

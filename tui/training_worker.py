@@ -14,7 +14,6 @@ from textual import work
 from textual.worker import get_current_worker
 
 from tui import messages as msg
-from tui.panels.format import fmt_count
 from tui.screens.dialogs import ErrorDialog
 
 
@@ -89,9 +88,7 @@ class TrainingWorker:
         session = self.session
         session.view.status = "paused"
         session.view.progress = None
-        position = session.controller.position  # mid-step when an animated step was paused
-        where = "" if position.at_step_end else f", {position.event_name()}"
-        session.view.message = f"paused at step {fmt_count(position.step)}{where}"
+        session.view.message = session.paused_message()  # mid-step: an animated step's event
         session.sync_view()
         self.mark_dirty()
 

@@ -364,8 +364,13 @@ async def test_ctrl_s_never_replaces_a_file_unasked(lab_app, settle, tmp_path, m
         await settle(pilot)
         await save(pilot, "xor-step2.lab.npz")
         saved = first.read_bytes()
-        await pilot.press("s", "s")
-        await save(pilot, "xor-step2-2.lab.npz", typed=first.name)
+        await pilot.press("ctrl+s")  # at the same step: the name is taken, another proposed
+        await pilot.pause()
+        assert app.screen.query_one("Input").value == "xor-step2-2.lab.npz"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("s", "s")  # into step 3: its name says where
+        await save(pilot, "xor-step3-forward1.lab.npz", typed=first.name)
         assert isinstance(app.screen, ConfirmDialog) and "exists" in app.screen.question
         await pilot.press("n")  # keep it: asked for a name again, with the one typed
         await pilot.pause()
@@ -374,7 +379,7 @@ async def test_ctrl_s_never_replaces_a_file_unasked(lab_app, settle, tmp_path, m
         await pilot.press("escape")
         await pilot.pause()
         assert first.read_bytes() == saved and sorted(tmp_path.iterdir()) == [first]
-        await save(pilot, "xor-step2-2.lab.npz", typed=first.name)
+        await save(pilot, "xor-step3-forward1.lab.npz", typed=first.name)
         await pilot.press("y")  # replace
         await app.workers.wait_for_complete()
         assert first.read_bytes() != saved
