@@ -109,43 +109,24 @@ class GradCheckReport:
         return tuple(p for layer in self.layers for p in layer.params)
 
     def __str__(self) -> str:
+        return self.text()
+
+    def text(self, width: int | None = None) -> str:
+        """The report: its head, a table of every parameter array, each layer's verdict. Within
+        ``width`` cells, when given, the table is made narrower as needed: one space between
+        its columns, then the gradients to 5 significant digits (from 7), then without the
+        shape column (the network's table shows it); the prose around it is left to wrap."""
         head = (
             f"Gradient check: backprop vs central differences (ε = {self.eps:g}), "
             f"batch of {self.batch_size}, C = {self.loss:.6g}\n"
             f"error = |g_bp − g_fd| / max(|g_bp| + |g_fd|, {self.floor:.1e}), "
             f"pass when ≤ {self.tolerance:g}"
         )
-        columns = (
-            "layer",
-            "param",
-            "shape",
-            "checked",
-            "worst error",
-            "backprop",
-            "finite diff.",
-            "result",
-        )
-        rows = []
-        for layer in self.layers:
-            for p in layer.params:
-                shape = "×".join(map(str, p.shape))
-                checked = f"{p.n_checked}" + (f"/{p.n_total}" if p.n_checked < p.n_total else "")
-                rows.append(
-                    (
-                        str(p.l),
-                        p.name,
-                        shape,
-                        checked,
-                        f"{p.worst_error:.2e}",
-                        f"{p.backprop:.6e}",
-                        f"{p.finite_difference:.6e}",
-                        "pass" if p.passed else "FAIL",
-                    )
-                )
-        widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
-        lines = [head, ""]
-        lines.append("  ".join(c.rjust(w) for c, w in zip(columns, widths)))
-        lines.extend("  ".join(v.rjust(w) for v, w in zip(r, widths)) for r in rows)
+        for gap, digits, shape in ((2, 6, True), (1, 6, True), (1, 4, True), (1, 4, False)):
+            table = self._table(gap, digits, shape)
+            if width is None or max(map(len, table)) <= width:
+                break
+        lines = [head, "", *table]
         lines.append("")
         for layer in self.layers:
             kink = f", {layer.near_kink} inputs of σ near a kink" if layer.near_kink else ""
@@ -173,6 +154,34 @@ class GradCheckReport:
             )
             lines.append(f"{which} (worst error {self.worst_error:.2e} ≤ {self.tolerance:g}).")
         return "\n".join(lines)
+
+    def _table(self, gap: int, digits: int, shape: bool) -> list[str]:
+        """The table's lines: columns ``gap`` spaces apart, the gradients to ``digits`` + 1
+        significant digits, with the shape column or without."""
+        columns = ["layer", "param", "shape", "checked", "worst error"]
+        columns += ["backprop", "finite diff.", "result"]
+        rows = []
+        for layer in self.layers:
+            for p in layer.params:
+                checked = f"{p.n_checked}" + (f"/{p.n_total}" if p.n_checked < p.n_total else "")
+                rows.append(
+                    [
+                        str(p.l),
+                        p.name,
+                        "×".join(map(str, p.shape)),
+                        checked,
+                        f"{p.worst_error:.2e}",
+                        f"{p.backprop:.{digits}e}",
+                        f"{p.finite_difference:.{digits}e}",
+                        "pass" if p.passed else "FAIL",
+                    ]
+                )
+        if not shape:
+            for row in (columns, *rows):
+                del row[2]
+        widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
+        sep = " " * gap
+        return [sep.join(v.rjust(w) for v, w in zip(r, widths)) for r in (columns, *rows)]
 
 
 def gradient_check(

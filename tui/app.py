@@ -423,7 +423,7 @@ class LabApp(
         verdict = "every layer passes" if report.passed else "a layer FAILS"
         look = "report-dialog" if report.passed else "report-dialog error-dialog"
         await self.push_screen_wait(
-            ErrorDialog(f"Gradient check: {verdict}", str(report), look=look)
+            ErrorDialog(f"Gradient check: {verdict}", report.text, look=look)
         )
 
     @work(group="dialog", exit_on_error=False)

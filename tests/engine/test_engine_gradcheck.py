@@ -223,6 +223,42 @@ def test_report_table_and_sampling():
     assert len(text.splitlines()) >= 8
 
 
+def test_report_table_narrows_to_a_width():
+    """Within a width the table keeps a row a line: one space between columns, then five
+    significant digits, then no shape column; the rows' values stay the same otherwise."""
+    rng = np.random.default_rng(8)
+    net = build_network(784, [LayerSpec(1024, "tanh"), LayerSpec(10, "linear")], "mse", rng)
+    x, y = rng.normal(size=(2, 784)), rng.normal(size=(2, 10))
+    report = gradient_check(net, x, y, max_entries=3)
+
+    def table(text: str) -> list[str]:
+        lines = text.splitlines()
+        start = next(i for i, line in enumerate(lines) if line.split()[:2] == ["layer", "param"])
+        return lines[start : start + 1 + len(report.params)]
+
+    assert report.text() == str(report) == report.text(1000)
+    full = table(report.text())
+    assert full[0].split() == ["layer", "param", "shape", "checked", "worst", "error"] + [
+        "backprop",
+        "finite",
+        "diff.",
+        "result",
+    ]
+    assert "1024×784" in full[1] and "3/802816" in full[1]
+    widths = {}
+    for width in (200, 80, 75, 70, 66, 40):
+        rows = table(report.text(width))
+        widths[width] = max(map(len, rows))
+        assert len(rows) == len(full)  # a row a line, however narrow
+        if width >= 66:
+            assert widths[width] <= width, width
+    assert widths[200] == max(map(len, full)) > 80
+    assert "shape" in table(report.text(75))[0]
+    assert "shape" not in table(report.text(66))[0]  # the last resort
+    digits = table(report.text(70))[1].split()[-3]
+    assert len(digits.split("e")[0].lstrip("-")) == 6  # d.dddd: five significant digits
+
+
 def test_bad_arguments():
     rng = np.random.default_rng(9)
     net = build_network(2, [LayerSpec(1, "linear")], "mse", rng)

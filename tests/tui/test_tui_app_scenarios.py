@@ -240,3 +240,31 @@ async def test_gradient_check_from_the_palette_shows_the_report(lab_app, settle)
         table = [line for line in app.screen.message.splitlines() if line.endswith("pass")]
         assert table and max(map(len, table)) <= text.content_region.width
         assert not app.screen.query_one(".dialog").has_class("error-dialog")
+
+
+async def test_gradient_check_fits_a_small_terminal_and_scrolls(lab_app, settle):
+    """At 80×24 the report's table keeps a row a line (narrowed to the dialog's width), its
+    title and OK stay on the screen, and the rest of the report scrolls into view (↓)."""
+    app = lab_app("spiral")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.run_action("gradient_check")
+        await settle(pilot, 0.3)
+        dialog = app.screen
+        assert isinstance(dialog, ErrorDialog)
+        text = dialog.query_one(".dialog-text")
+        lines = dialog.message.splitlines()
+        table = [line for line in lines if line.endswith("pass") and line.split()[0].isdigit()]
+        assert len(table) == 6 and max(map(len, table)) <= text.content_region.width
+        ok = dialog.query_one("#ok")
+        screen = dialog.region
+        assert ok.region.height == 3 and ok.region.bottom <= screen.bottom
+        scroll = dialog.query_one(".dialog-scroll")
+        assert scroll.max_scroll_y > 0  # the report is taller than the room
+        for _ in range(scroll.max_scroll_y):
+            await pilot.press("down")
+        await pilot.pause()
+        assert scroll.scroll_y == scroll.max_scroll_y
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, ErrorDialog)

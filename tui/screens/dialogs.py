@@ -3,13 +3,15 @@ dialog and screen the lab pushes."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from typing import TypeVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
@@ -69,27 +71,73 @@ class ConfirmDialog(LabModal[bool]):
 
 
 class ErrorDialog(LabModal[None]):
-    """Show a problem (a bad file, a refused edit); the lab keeps its current state."""
+    """Show a problem (a bad file, a refused edit) or a report; the lab keeps its current state.
 
-    BINDINGS = [Binding("escape,enter,q", "close", "Close")]
+    A text taller than the screen allows scrolls (↑ ↓, page up and down, the mouse wheel),
+    between the title and OK, which stay in view.
+    """
 
-    def __init__(self, title: str, message: str, *, look: str = "error-dialog") -> None:
-        """``look``: the dialog's class — ``report-dialog`` for a report in columns (wider,
-        not in the error colours)."""
+    BINDINGS = [
+        Binding("escape,enter,q", "close", "Close"),
+        Binding("up", "scroll_text(-1)", "Scroll up", show=False),
+        Binding("down", "scroll_text(1)", "Scroll down", show=False),
+        Binding("pageup", "scroll_text(-0.9)", "Page up", show=False),
+        Binding("pagedown", "scroll_text(0.9)", "Page down", show=False),
+    ]
+    MAX_HEIGHT = 0.9  # of the screen: ``.dialog``'s max-height
+
+    def __init__(
+        self, title: str, message: str | Callable[[int], str], *, look: str = "error-dialog"
+    ) -> None:
+        """``message``: the text, or a function giving it for a width in cells (a report that
+        lays its table out to fit: shown at the dialog's width, again after a resize).
+        ``look``: the dialog's class — ``report-dialog`` for a report in columns (wider, not in
+        the error colours)."""
         super().__init__()
         self.title_text = title
-        self.message = message
+        self._layout = message if callable(message) else None
+        self.message = message if isinstance(message, str) else message(10**6)
         self.look = look
 
     def compose(self) -> ComposeResult:
         with Vertical(classes=f"dialog {self.look}"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Static(self.message, classes="dialog-text", markup=False)
+            with VerticalScroll(classes="dialog-scroll"):
+                yield Static(self.message, classes="dialog-text", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("OK", id="ok", variant="primary")
 
     def on_mount(self) -> None:
         self.query_one("#ok", Button).focus()
+        self.call_after_refresh(self._fit)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        """The text laid out for its width (a report's), and the scrolling part no taller than
+        the screen's share minus the title, the buttons and the dialog's border and padding."""
+        dialog = self.query_one(".dialog")
+        scroll = self.query_one(".dialog-scroll")
+        text = self.query_one(".dialog-text", Static)
+        if self._layout is not None and text.content_region.width > 0:
+            message = self._layout(text.content_region.width)
+            if message != self.message:
+                self.message = message
+                text.update(message)
+        others = sum(
+            child.outer_size.height + child.styles.margin.height
+            for child in dialog.children
+            if child is not scroll
+        )
+        room = math.floor(self.size.height * self.MAX_HEIGHT) - dialog.styles.gutter.height
+        scroll.styles.max_height = max(3, room - others)
+
+    def action_scroll_text(self, by: float) -> None:
+        """Scroll the text ``by`` lines, or by that share of its height (a page) when < 1."""
+        scroll = self.query_one(".dialog-scroll")
+        lines = by if abs(by) >= 1 else by * scroll.scrollable_content_region.height
+        scroll.scroll_relative(y=round(lines), animate=False)
 
     @on(Button.Pressed)
     def _pressed(self) -> None:
