@@ -268,3 +268,27 @@ async def test_gradient_check_fits_a_small_terminal_and_scrolls(lab_app, settle)
         await pilot.press("enter")
         await pilot.pause()
         assert not isinstance(app.screen, ErrorDialog)
+
+
+async def test_report_scroll_keys_read_together_all_count(lab_app, settle):
+    """Page down pressed five times in a burst (read together, before a redraw) scrolls five
+    pages: each scroll had waited for the redraw and counted from the same place, so the burst
+    scrolled one or two pages and the verdict stayed hidden (seen in tmux at 80×24)."""
+    app = lab_app("vanishing-fixed-batchnorm")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.run_action("gradient_check")
+        await settle(pilot, 0.3)
+        dialog = app.screen
+        scroll = dialog.query_one(".dialog-scroll")
+        assert scroll.max_scroll_y > 3
+        for _ in range(3):  # no redraw between them
+            dialog.action_scroll_text(1)
+        await pilot.pause()
+        assert scroll.scroll_y == 3
+        for _ in range(5):
+            dialog.action_scroll_text(0.9)
+        await pilot.pause()
+        assert scroll.scroll_y == scroll.max_scroll_y
+        last = dialog.message.splitlines()[-1]
+        assert last.startswith("All 7 layers pass")

@@ -134,10 +134,12 @@ class ErrorDialog(LabModal[None]):
         scroll.styles.max_height = max(3, room - others)
 
     def action_scroll_text(self, by: float) -> None:
-        """Scroll the text ``by`` lines, or by that share of its height (a page) when < 1."""
+        """Scroll the text ``by`` lines, or by that share of its height (a page) when < 1.
+        At once: a scroll deferred to the next refresh counts from where the text was before
+        it, so of keys read together (page down held, or typed ahead) all but one were lost."""
         scroll = self.query_one(".dialog-scroll")
         lines = by if abs(by) >= 1 else by * scroll.scrollable_content_region.height
-        scroll.scroll_relative(y=round(lines), animate=False)
+        scroll.scroll_relative(y=round(lines), animate=False, immediate=True)
 
     @on(Button.Pressed)
     def _pressed(self) -> None:
