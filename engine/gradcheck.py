@@ -129,7 +129,8 @@ class GradCheckReport:
         lines = [head, "", *table]
         lines.append("")
         for layer in self.layers:
-            kink = f", {layer.near_kink} inputs of σ near a kink" if layer.near_kink else ""
+            inputs = "input" if layer.near_kink == 1 else "inputs"
+            kink = f", {layer.near_kink} {inputs} of σ near a kink" if layer.near_kink else ""
             verdict = "pass" if layer.passed else "FAIL"
             lines.append(
                 f"layer {layer.l}: worst error {layer.worst_error:.2e} over {layer.n_checked} "

@@ -1,5 +1,7 @@
 """Backpropagation against central finite differences: every activation × loss, random shapes."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -257,6 +259,18 @@ def test_report_table_narrows_to_a_width():
     assert "shape" not in table(report.text(66))[0]  # the last resort
     digits = table(report.text(70))[1].split()[-3]
     assert len(digits.split("e")[0].lstrip("-")) == 6  # d.dddd: five significant digits
+
+
+def test_report_counts_inputs_near_a_kink_in_words():
+    """'1 input of σ near a kink', '2 inputs …' (exploding-gradients' report said '1 inputs')."""
+    rng = np.random.default_rng(0)
+    net = build_network(2, [LayerSpec(3, "relu"), LayerSpec(1, "linear")], "mse", rng)
+    report = gradient_check(net, rng.normal(size=(2, 2)), rng.normal(size=(2, 1)))
+    for n, words in ((1, "1 input of σ near a kink"), (2, "2 inputs of σ near a kink")):
+        layer = dataclasses.replace(report.layers[0], near_kink=n)
+        text = dataclasses.replace(report, layers=(layer, *report.layers[1:])).text()
+        line = next(line for line in text.splitlines() if line.startswith("layer 1:"))
+        assert line.endswith(words), line
 
 
 def test_bad_arguments():
