@@ -459,3 +459,45 @@ async def test_session_option_opens_the_lab_on_a_saved_session(lab_app, tmp_path
         await pilot.pause()
         assert app.session.run.trainer.steps_done == 4
         assert_same_arrays(params(app.session), params(session))
+
+
+async def test_paths_typed_with_a_tilde_are_in_the_home_folder(
+    lab_app, settle, tmp_path, monkeypatch
+):
+    """~/… in the save, load and open dialogs is the home folder, as in the shell: the save
+    was refused ('~/s.lab.npz: the folder ~ does not exist'), and the load and the open said
+    a file that was there did not exist."""
+    from pathlib import Path
+
+    from scenarios import preset_path
+    from tui.screens.picker import ScenarioPicker
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    Path(tmp_path, "mine.toml").write_text(Path(preset_path("xor")).read_text())
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        app.screen.query_one("Input").value = "~/s.lab.npz"
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert not isinstance(app.screen, ErrorDialog)
+        assert (tmp_path / "s.lab.npz").is_file()
+        app.action_load_session()
+        await pilot.pause()
+        app.screen.query_one("Input").value = " ~/s.lab.npz"
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert not isinstance(app.screen, ErrorDialog)
+        assert app.session.run.trainer.steps_done == 1
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, ScenarioPicker)
+        app.screen.query_one("#picker-path").value = "~/mine.toml"
+        app.screen.query_one("#picker-path").focus()
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert not isinstance(app.screen, ErrorDialog)
+        assert app.session.scenario.path == tmp_path / "mine.toml"

@@ -4,6 +4,7 @@ dialog and screen the lab pushes."""
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -183,8 +184,9 @@ class PathDialog(LabModal[str | None]):
             self.dismiss(None)
 
     def _finish(self, value: str) -> None:
+        """The path typed, with ``~`` as the shell reads it (the user's home folder)."""
         value = value.strip()
-        self.dismiss(value or None)
+        self.dismiss(os.path.expanduser(value) if value else None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

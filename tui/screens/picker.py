@@ -3,6 +3,8 @@ Markdown, and a field for a scenario file's path. Dismisses with a name or path,
 
 from __future__ import annotations
 
+import os
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -79,8 +81,9 @@ class ScenarioPicker(LabModal[str | None]):
 
     @on(Input.Submitted, "#picker-path")
     def _open_path(self, event: Input.Submitted) -> None:
+        """The path typed, with ``~`` as the shell reads it (the user's home folder)."""
         if event.value.strip():
-            self.dismiss(event.value.strip())
+            self.dismiss(os.path.expanduser(event.value.strip()))
 
     def action_focus_path(self) -> None:
         self.query_one("#picker-path", Input).focus()
