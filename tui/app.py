@@ -341,7 +341,7 @@ class LabApp(
         await self.stop_training()
         if self.session.progress and not await self._confirm(
             f"Reset to the scenario's initial network? "
-            f"{self.session.progress} of training will be lost."
+            f"The training up to {self.session.progress} will be lost."
         ):
             return
         try:
@@ -434,8 +434,8 @@ class LabApp(
             self.session is not None
             and self.session.progress
             and not await self._confirm(
-                f"Quit? {self.session.progress} of training on {self.session.scenario.name} "
-                f"is not saved (ctrl+s saves it)."
+                f"Quit? The training on {self.session.scenario.name} up to "
+                f"{self.session.progress} is not saved (ctrl+s saves it)."
             )
         ):
             return
@@ -454,7 +454,8 @@ class LabApp(
         answers yes to ``question`` ("Open spiral?") followed by what would be lost."""
         progress, name = self.session.progress, self.session.scenario.name
         return not progress or await self._confirm(
-            f"{question} {progress} of training on {name} will be lost (ctrl+s saves it first)."
+            f"{question} The training on {name} up to {progress} will be lost (ctrl+s saves it "
+            "first)."
         )
 
     # --- requests from the panels -------------------------------------------------------------

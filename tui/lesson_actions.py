@@ -155,7 +155,7 @@ async def start_exercise(app, number: int) -> None:
         if not await app._confirm(
             f"Exercise {number} is at step {exercise.step}; the lab is at step "
             f"{c.position.step}, past the steps it keeps. Go back to the initial network? "
-            f"{app.session.progress} of training will be lost."
+            f"The training up to {app.session.progress} will be lost."
         ):
             return
         app._install(app.session.reset())

@@ -403,7 +403,9 @@ async def test_load_session_asks_before_it_drops_unsaved_training(lab_app, settl
     async with app.run_test(size=WIDE) as pilot:
         session = await load_after_two_epochs(app, pilot, settle, path)
         assert isinstance(app.screen, ConfirmDialog)
-        assert "step 2 of training on xor will be lost" in app.screen.question
+        assert app.screen.question == (
+            f"Load {path}? The training on xor up to step 2 will be lost (ctrl+s saves it first)."
+        )
         await pilot.press("n")
         await app.workers.wait_for_complete()
         assert app.session is session
@@ -501,3 +503,25 @@ async def test_paths_typed_with_a_tilde_are_in_the_home_folder(
         await pilot.pause(0.3)
         assert not isinstance(app.screen, ErrorDialog)
         assert app.session.scenario.path == tmp_path / "mine.toml"
+
+
+async def test_questions_before_dropping_training_are_sentences(lab_app, settle):
+    """r and q ask in sentences that start with a capital: they said 'Reset to the scenario's
+    initial network? step 101 of training will be lost.', as if only step 101 were lost."""
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("e")
+        await settle(pilot)
+        for key, question in (
+            (
+                "r",
+                "Reset to the scenario's initial network? The training up to step 1 will be lost.",
+            ),
+            ("q", "Quit? The training on xor up to step 1 is not saved (ctrl+s saves it)."),
+        ):
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmDialog)
+            assert app.screen.question == question
+            await pilot.press("n")
+            await app.workers.wait_for_complete()
