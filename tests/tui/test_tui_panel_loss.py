@@ -103,21 +103,26 @@ def test_spread_keeps_what_averaging_hides():
     y[4] = 9.0  # one step's spike
     y[7] = np.nan  # left out, as downsample leaves it out
     xs, means = downsample(x, y, 3)
-    xs_band, low, high = spread(x, y, 3)
+    xs_band, low, high = spread(x, y, y, 3)
     np.testing.assert_array_equal(xs_band, xs)
     assert means.max() < 4 and high.max() == 9.0  # the mean hides it, the range does not
     np.testing.assert_array_equal(low, [1.0, 1.0, 1.0])
-    assert spread(x, y, 20) is None  # nothing averaged, nothing hidden
+    assert spread(x, y, y, 20) is None  # nothing averaged, nothing hidden
+    # points that are themselves buckets of steps bring their own extremes
+    _, low, high = spread(x, y - 0.5, y + 2, 3)
+    assert low.min() == 0.5 and high.max() == 11.0
 
 
 async def test_a_one_step_spike_stays_in_view_when_points_are_averaged():
-    """Thousands of steps averaged into a few hundred points: the axis reaches the spike, the
-    dots of each point's range show it, and the legend names them; a run short enough to be
-    drawn point for point has no range to show."""
+    """Thousands of steps averaged into a few hundred points (the old ones first merged into
+    the history's buckets): the axis reaches the spike, the dots of each point's range show it,
+    and the legend names them; a run short enough to be drawn point for point has no range."""
     view = make_view("xor")
-    loss = np.full(3000, 0.5)
-    loss[1234] = 50.0
-    record_steps(view, 3000, loss=loss)
+    loss = np.full(12_000, 0.5)
+    loss[1234] = 50.0  # folded into an old bucket of the history by the steps after it
+    record_steps(view, 12_000, loss=loss)
+    snapshot = view.run.history.steps.snapshot()
+    assert snapshot.counts[0] > 1 and snapshot.loss.max() < 50  # the bucket's mean hides it
     app = PanelApp(LossPanel(), view)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()

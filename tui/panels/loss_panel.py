@@ -101,17 +101,20 @@ def downsample(x: np.ndarray, y: np.ndarray, max_points: int = MAX_POINTS):
     return x_mean, y_mean
 
 
-def spread(x: np.ndarray, y: np.ndarray, max_points: int = MAX_POINTS):
-    """What averaging hides: (x, lowest y, highest y) of each run of neighbours that
-    ``downsample`` averages into a point, at the run's mean x; None when no point is averaged.
-    Drawn as dots above and below the averaged curve, a one-step spike or the step-to-step noise
-    of small batches stays in view at its true height."""
-    x, y, edges = _runs(x, y, max_points)
+def spread(x: np.ndarray, low: np.ndarray, high: np.ndarray, max_points: int = MAX_POINTS):
+    """What averaging hides: (x, lowest, highest) of each run of neighbours that ``downsample``
+    averages into a point, at the run's mean x, from each point's own ``low`` and ``high`` (an
+    old bucket of the history keeps its steps' minimum and maximum loss; an exact step is its
+    own); None when no point is averaged. Drawn as dots below and above the averaged curve, a
+    one-step spike or the step-to-step noise of small batches stays in view at its true height."""
+    keep = np.isfinite(low) & np.isfinite(high) & np.isfinite(x)
+    x, low, high = x[keep], low[keep], high[keep]
+    _, _, edges = _runs(x, low, max_points)
     if edges is None:
         return None
     starts = edges[:-1]
     x_mean = np.add.reduceat(x, starts) / np.diff(edges)
-    return x_mean, np.minimum.reduceat(y, starts), np.maximum.reduceat(y, starts)
+    return x_mean, np.minimum.reduceat(low, starts), np.maximum.reduceat(high, starts)
 
 
 def step_ticks(first: float, last: float, n: int = 5) -> list[int]:
@@ -352,7 +355,7 @@ class LossPanel(Panel):
         width = widget.size.width
         max_points = min(MAX_POINTS, 2 * width) if width >= 16 else MAX_POINTS
         steps, loss = downsample(snapshot.steps, snapshot.loss, max_points)
-        band = spread(snapshot.steps, snapshot.loss, max_points)
+        band = spread(snapshot.steps, snapshot.loss_min, snapshot.loss_max, max_points)
         band_x, low, high = band if band is not None else (steps[:0], loss[:0], loss[:0])
         val_x, val_y = downsample(*validation_curve(epochs), max_points)
         curves = [loss, low, high, val_y]
