@@ -292,3 +292,25 @@ async def test_report_scroll_keys_read_together_all_count(lab_app, settle):
         assert scroll.scroll_y == scroll.max_scroll_y
         last = dialog.message.splitlines()[-1]
         assert last.startswith("All 7 layers pass")
+
+
+async def test_error_text_has_no_empty_row_under_it(lab_app, settle):
+    """The text of an error ends one row (the buttons' margin) above OK, as it starts one row
+    under the title: its scrolling part was a row taller than the text (Textual adds the
+    horizontal scrollbar's height to an auto height with a stable gutter)."""
+    app = lab_app("spiral")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        message = (
+            'bad.toml: network.layers[1].activation (layer 1): "tanhh" is not allowed; allowed: '
+            'linear, sigmoid, tanh, relu, leaky_relu, prelu, elu, softmax; did you mean "tanh"?'
+        )
+        app.push_screen(ErrorDialog("Cannot open the scenario", message))
+        await settle(pilot, 0.3)
+        dialog = app.screen
+        text = dialog.query_one(".dialog-text").region
+        scroll = dialog.query_one(".dialog-scroll")
+        buttons = dialog.query_one(".dialog-buttons").region
+        assert scroll.region.height == text.height == 3
+        assert buttons.y - text.bottom == 1
+        assert scroll.max_scroll_y == 0
