@@ -43,7 +43,7 @@ from tui.panels.format import (
 )
 from tui.panels.loss_marks import MARK_STYLE, change_marks, draw_marks, latest_words
 from tui.panels.plot import CachedPlot
-from tui.view import counters
+from tui.view import LabView, counters
 
 MAX_POINTS = 300
 """At most this many points per curve reach plotext, however long the run; fewer on a narrow
@@ -70,7 +70,9 @@ class InitialMetrics:
         return self._of[1]
 
 
-def downsample(x: np.ndarray, y: np.ndarray, max_points: int = MAX_POINTS):
+def downsample(
+    x: np.ndarray, y: np.ndarray, max_points: int = MAX_POINTS
+) -> tuple[np.ndarray, np.ndarray]:
     """(x, y) reduced to at most ``max_points`` by averaging runs of neighbours (finite y only).
 
     A display transform: the mean of each run of consecutive points, so the curve keeps its shape.
@@ -199,6 +201,8 @@ SCALE_LABELS = {False: "y: linear", True: "y: log"}
 class LossPanel(Panel):
     """Training and validation loss over steps, with the current numbers underneath."""
 
+    last_view: LabView | None
+
     BORDER_TITLE = "Loss"
     DEFAULT_CSS = """
     LossPanel #loss-plot {
@@ -318,9 +322,10 @@ class LossPanel(Panel):
         val_color = _rgb(theme.get("warning", "#ffa62b"))
         plt.xlabel("step")
         if self.points:
-            ticks = step_ticks(float(steps[0]), float(steps[-1]))
-            self.x_labels = [fmt_count(t) for t in ticks]
-            plt.xticks(ticks, self.x_labels)
+            x_ticks = step_ticks(float(steps[0]), float(steps[-1]))
+            self.x_labels = [fmt_count(t) for t in x_ticks]
+            # textual_plotext's stub asks for list[float] (invariant); plotext takes any numbers
+            plt.xticks(x_ticks, self.x_labels)  # type: ignore[arg-type]
             plt.plot(steps.tolist(), loss.tolist(), marker="braille", color=train_color)
         if val_x.shape[0]:
             plt.plot(val_x.tolist(), val_y.tolist(), marker="braille", color=val_color)
