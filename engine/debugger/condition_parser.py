@@ -226,6 +226,10 @@ class _Parser:
         while self.accept(","):
             indices.append(self._int("an index"))
         self.expect("]", "',' or ']'")
+        if self.tok.text == "[":  # W[2][0,1]: as --ascii prints W²₀₁, not an expression
+            if isinstance(node, Name) and node.layer is None and node.name in PER_LAYER:
+                self.fail(_ascii_hint(node.name, indices, self.text[self.tok.col :]), self.tok.col)
+            self.fail("one index list per name, e.g. W@2[0,1]", self.tok.col)
         if len(indices) > node.ndim:
             self.fail(
                 f"{node} has {node.ndim} dimension{'s' if node.ndim > 1 else ''}; "
@@ -290,6 +294,30 @@ class _Parser:
             layer_col = self.tok.col
             layer = self._int("a layer number after @")
         return Name(word, layer, t.col, layer_col)
+
+
+PER_EXAMPLE = frozenset({"z", "a", "a_prev", "mask", "delta", "from_above", "local_slope"})
+"""Arrays with a row per example of the batch: ``--ascii`` prints an entry by its unit alone."""
+
+
+def _ascii_hint(name: str, first: list[int], rest: str) -> str:
+    """What to write for ``name[l][…]``, the way ``--ascii`` prints an entry (W²₀₁ as
+    ``W[2][0,1]``, δ²₁ as ``delta[2][1]``): the layer after @, and for an array with a row per
+    example, the example first (δ²₁ of example 0 is ``delta@2[0,1]``)."""
+    written = re.match(r"\[([^\]]*)\]", rest)
+    inner = written.group(1).replace(" ", "") if written else ""
+    if len(first) != 1 or not inner:
+        return f"one index list per name: the layer goes after @, e.g. {name}@2[0,1]"
+    l = first[0]
+    if name in PER_EXAMPLE and "," not in inner:
+        return (
+            f"one index list per name: the layer goes after @ and the example first, as in "
+            f"{name}@{l}[0,{inner}] for example 0 (--ascii prints it {name}[{l}][{inner}])"
+        )
+    return (
+        f"one index list per name: the layer goes after @, as in {name}@{l}[{inner}] "
+        f"(--ascii prints it {name}[{l}][{inner}])"
+    )
 
 
 def _quantify(node: Node) -> Node:

@@ -107,6 +107,10 @@ def test_watch_without_selector_gives_every_layer():
         ("grad_norm@x < 1", 10, "layer number"),
         ("(loss > 1", 9, "expected ')'"),
         ("W@2[0,1,2] > 0", 3, "2 dimensions"),
+        # the --ascii way of printing W²₀₁ and δ²₁ is not an expression: said how to write them
+        ("W[2][0,1] > 0", 4, "as in W@2[0,1] (--ascii prints it W[2][0,1])"),
+        ("delta[2][1] > 0", 8, "as in delta@2[0,1] for example 0"),
+        ("W@2[0][1] > 0", 6, "one index list per name, e.g. W@2[0,1]"),
         ("loss", 0, "must be true or false"),
         ("loss > 1 and 3", 13, "combines true/false"),
         ("loss & step", 5, "unexpected character"),

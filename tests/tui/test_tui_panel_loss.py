@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from tui.messages import ToggleLogScale
 from tui.panels.format import WARNING
-from tui.panels.loss_panel import MAX_POINTS, LossPanel, downsample
+from tui.panels.loss_panel import MAX_POINTS, LossPanel, downsample, spread
 from tui.panels.plot import CachedPlot
 
 
@@ -95,6 +95,50 @@ def test_downsample_keeps_the_shape_and_drops_non_finite_points():
     assert xs.shape == (100,) and np.all(np.isfinite(ys))
     assert np.all(np.diff(ys) > 0)  # a rising line stays rising
     assert abs(xs.mean() - x.mean()) < 10
+
+
+def test_spread_keeps_what_averaging_hides():
+    x = np.arange(1.0, 11.0)
+    y = np.ones(10)
+    y[4] = 9.0  # one step's spike
+    y[7] = np.nan  # left out, as downsample leaves it out
+    xs, means = downsample(x, y, 3)
+    xs_band, low, high = spread(x, y, y, 3)
+    np.testing.assert_array_equal(xs_band, xs)
+    assert means.max() < 4 and high.max() == 9.0  # the mean hides it, the range does not
+    np.testing.assert_array_equal(low, [1.0, 1.0, 1.0])
+    assert spread(x, y, y, 20) is None  # nothing averaged, nothing hidden
+    # points that are themselves buckets of steps bring their own extremes
+    _, low, high = spread(x, y - 0.5, y + 2, 3)
+    assert low.min() == 0.5 and high.max() == 11.0
+
+
+async def test_a_one_step_spike_stays_in_view_when_points_are_averaged():
+    """Thousands of steps averaged into a few hundred points (the old ones first merged into
+    the history's buckets): the axis reaches the spike, the dots of each point's range show it,
+    and the legend names them; a run short enough to be drawn point for point has no range."""
+    view = make_view("xor")
+    loss = np.full(12_000, 0.5)
+    loss[1234] = 50.0  # folded into an old bucket of the history by the steps after it
+    record_steps(view, 12_000, loss=loss)
+    snapshot = view.run.history.steps.snapshot()
+    assert snapshot.counts[0] > 1 and snapshot.loss.max() < 50  # the bucket's mean hides it
+    app = PanelApp(LossPanel(), view)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        panel = app.panel
+        assert panel.points <= MAX_POINTS and panel.plotted.max() < 5  # the averaged curve
+        assert panel.banded and max(float(v) for v in panel.y_labels) >= 40
+        assert "its range" in app.query_one("#loss-scale-label", Static).content.plain
+        view.log_scale = True
+        panel.refresh_view(view)
+        assert max(panel.y_ticks) >= np.log10(40)
+    short = make_view("xor", steps=40)
+    app = PanelApp(LossPanel(), short)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert not app.panel.banded
+        assert "range" not in app.query_one("#loss-scale-label", Static).content.plain
 
 
 async def test_a_diverging_loss_is_clipped_for_the_plot_and_labelled_readably():

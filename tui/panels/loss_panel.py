@@ -3,9 +3,12 @@ and where the run stands; each figure under its name (``engine.loss_names``).
 
 The plot draws the run's bounded history (``engine.history.StatsHistory``), reduced to at most
 ``MAX_POINTS`` points by averaging neighbouring points, so it costs the same after 10 steps or
-10⁶. Validation loss, where the data has a validation split, is drawn per epoch; the legend
-above the plot names every curve drawn. The y axis is linear or logarithmic (``view.log_scale``;
-the button beside the legend names the present scale, and it or the app's ``l`` key switches it).
+10⁶; where a point averages several steps, grey dots above and below it mark their highest and
+lowest batch loss (``spread``), so a one-step spike or small batches' noise is not averaged
+away, and the axis reaches them. Validation loss, where the data has a validation split, is
+drawn per epoch; the legend above the plot names every curve drawn. The y axis is linear or
+logarithmic (``view.log_scale``; the button beside the legend names the present scale, and it or
+the app's ``l`` key switches it).
 
 The axes do not mislead: the linear axis spans at least ``MIN_SPAN`` of the loss's size, so a
 loss that barely moves is drawn nearly flat, and the line under the plot says how little it
@@ -45,6 +48,10 @@ from tui.panels.loss_marks import MARK_STYLE, change_marks, draw_marks, latest_w
 from tui.panels.plot import CachedPlot
 from tui.view import LabView, counters
 
+BAND_STRENGTH = 0.45
+"""How far from the background towards the foreground the dots of the steps' range around an
+averaged curve are drawn: visible, and behind the curve."""
+
 MAX_POINTS = 300
 """At most this many points per curve reach plotext, however long the run; fewer on a narrow
 plot: two per column (a braille cell is two dots wide), since plotext's cost grows with them."""
@@ -70,6 +77,16 @@ class InitialMetrics:
         return self._of[1]
 
 
+def _runs(x: np.ndarray, y: np.ndarray, max_points: int):
+    """The finite points of (x, y) and the edges of ``max_points`` runs of neighbours over them
+    (None when there are no more points than that)."""
+    keep = np.isfinite(y) & np.isfinite(x)
+    x, y = x[keep], y[keep]
+    n = x.shape[0]
+    edges = np.linspace(0, n, max_points + 1).astype(np.int64) if n > max_points else None
+    return x, y, edges
+
+
 def downsample(
     x: np.ndarray, y: np.ndarray, max_points: int = MAX_POINTS
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -77,16 +94,29 @@ def downsample(
 
     A display transform: the mean of each run of consecutive points, so the curve keeps its shape.
     """
-    keep = np.isfinite(y) & np.isfinite(x)
-    x, y = x[keep], y[keep]
-    n = x.shape[0]
-    if n <= max_points:
+    x, y, edges = _runs(x, y, max_points)
+    if edges is None:
         return x, y
-    edges = np.linspace(0, n, max_points + 1).astype(np.int64)
     counts = np.diff(edges)
     x_mean = np.add.reduceat(x, edges[:-1]) / counts
     y_mean = np.add.reduceat(y, edges[:-1]) / counts
     return x_mean, y_mean
+
+
+def spread(x: np.ndarray, low: np.ndarray, high: np.ndarray, max_points: int = MAX_POINTS):
+    """What averaging hides: (x, lowest, highest) of each run of neighbours that ``downsample``
+    averages into a point, at the run's mean x, from each point's own ``low`` and ``high`` (an
+    old bucket of the history keeps its steps' minimum and maximum loss; an exact step is its
+    own); None when no point is averaged. Drawn as dots below and above the averaged curve, a
+    one-step spike or the step-to-step noise of small batches stays in view at its true height."""
+    keep = np.isfinite(low) & np.isfinite(high) & np.isfinite(x)
+    x, low, high = x[keep], low[keep], high[keep]
+    _, _, edges = _runs(x, low, max_points)
+    if edges is None:
+        return None
+    starts = edges[:-1]
+    x_mean = np.add.reduceat(x, starts) / np.diff(edges)
+    return x_mean, np.minimum.reduceat(low, starts), np.maximum.reduceat(high, starts)
 
 
 def step_ticks(first: float, last: float, n: int = 5) -> list[int]:
@@ -230,6 +260,7 @@ class LossPanel(Panel):
         self.points = 0  # points of the training curve last handed to plotext
         self.clipped = False  # values beyond PLOT_LIMIT were clipped for the plot
         self.plotted = np.zeros(0)  # the training curve's y values as plotted (log₁₀ on log)
+        self.banded = False  # points average several steps: their range drawn as dots
         self.x_labels: list[str] = []  # the axes' tick labels as last plotted
         self.y_ticks: list[float] = []
         self.y_labels: list[str] = []
@@ -280,7 +311,14 @@ class LossPanel(Panel):
             self.note_drawn()
         label = self.query_one("#loss-scale-label", Static)
         label.update(
-            legend(steps.n_recorded, self._initial, epochs, label.size.width, self.marks_shown)
+            legend(
+                steps.n_recorded,
+                self._initial,
+                epochs,
+                label.size.width,
+                self.marks_shown,
+                band=self._band_hex() if self.banded else None,
+            )
         )
         button = self.query_one("#loss-log", Button)
         button.label = SCALE_LABELS[self.log_scale]
@@ -288,6 +326,22 @@ class LossPanel(Panel):
             f"The y axis is {'log' if self.log_scale else 'linear'}: l or a click switches it"
         )
         self.query_one("#loss-stats", Static).update(self._stats_line(view))
+
+    def _band_hex(self) -> str:
+        """The colour of the dots of the steps' range around the averaged curve: a grey between
+        the theme's background and foreground (a grey keeps its look in 256 and 16 colours)."""
+        theme = self.app.theme_variables
+        try:
+            background = Color.parse(theme.get("background", "#121212"))
+            foreground = Color.parse(theme.get("foreground", "#e0e0e0"))
+        except Exception:
+            return "#5a5a5a"
+        grey = background.blend(foreground, BAND_STRENGTH)
+        level = round(sum(grey.rgb) / 3)
+        return Color(level, level, level).hex
+
+    def _band(self) -> tuple[int, int, int]:
+        return _rgb(self._band_hex())
 
     @property
     def _initial(self):
@@ -305,18 +359,23 @@ class LossPanel(Panel):
         width = widget.size.width
         max_points = min(MAX_POINTS, 2 * width) if width >= 16 else MAX_POINTS
         steps, loss = downsample(snapshot.steps, snapshot.loss, max_points)
+        band = spread(snapshot.steps, snapshot.loss_min, snapshot.loss_max, max_points)
+        band_x, low, high = band if band is not None else (steps[:0], loss[:0], loss[:0])
         val_x, val_y = downsample(*validation_curve(epochs), max_points)
-        self.clipped = bool(np.any(np.abs(loss) > PLOT_LIMIT) or np.any(np.abs(val_y) > PLOT_LIMIT))
-        loss = np.clip(loss, -PLOT_LIMIT, PLOT_LIMIT)
-        val_y = np.clip(val_y, -PLOT_LIMIT, PLOT_LIMIT)
+        curves = [loss, low, high, val_y]
+        self.clipped = bool(any(np.any(np.abs(v) > PLOT_LIMIT) for v in curves))
+        loss, low, high, val_y = (np.clip(v, -PLOT_LIMIT, PLOT_LIMIT) for v in curves)
         if self.log_scale:  # log₁₀ of the values on a linear axis, labelled with the values
             # (plotext's own log scale takes the log again at every repaint of the same figure)
-            positive = loss > 0
-            steps, loss = steps[positive], np.log10(loss[positive])
-            positive = val_y > 0
-            val_x, val_y = val_x[positive], np.log10(val_y[positive])
+            steps, loss = _log_of_positive(steps, loss)
+            low_x, low = _log_of_positive(band_x, low)
+            band_x, high = _log_of_positive(band_x, high)
+            val_x, val_y = _log_of_positive(val_x, val_y)
+        else:
+            low_x = band_x
         self.points = int(steps.shape[0])
         self.plotted = loss
+        self.banded = bool(band_x.shape[0])
         theme = self.app.theme_variables
         train_color = _rgb(theme.get("primary", "#0178D4"))
         val_color = _rgb(theme.get("warning", "#ffa62b"))
@@ -326,11 +385,15 @@ class LossPanel(Panel):
             self.x_labels = [fmt_count(t) for t in x_ticks]
             # textual_plotext's stub asks for list[float] (invariant); plotext takes any numbers
             plt.xticks(x_ticks, self.x_labels)  # type: ignore[arg-type]
+            if self.banded:  # the range of the steps each point averages, as dots
+                grey = self._band()
+                plt.scatter(band_x.tolist(), high.tolist(), marker="braille", color=grey)
+                plt.scatter(low_x.tolist(), low.tolist(), marker="braille", color=grey)
             plt.plot(steps.tolist(), loss.tolist(), marker="braille", color=train_color)
         if val_x.shape[0]:
             plt.plot(val_x.tolist(), val_y.tolist(), marker="braille", color=val_color)
         self.marks_shown = draw_marks(plt, self.marks, *_span(steps, val_x))
-        values = np.concatenate([loss, val_y])
+        values = np.concatenate([loss, low, high, val_y])
         ticks, labels = value_ticks(values, self.log_scale)
         shown = y_range(values, self.log_scale)
         self.flat, self.squeezed, self.decades = None, False, 0
@@ -425,16 +488,21 @@ def _span(steps: np.ndarray, val_x: np.ndarray) -> tuple[float, float]:
     return (float(xs.min()), float(xs.max())) if xs.shape[0] else (1.0, 0.0)
 
 
-def legend(n_steps: int, initial, epochs, width: int, changes: int = 0) -> Content:
+def legend(
+    n_steps: int, initial, epochs, width: int, changes: int = 0, band: str | None = None
+) -> Content:
     """The name of every curve drawn (``engine.loss_names``): the batch loss, or before any step
-    the initial network's train-set loss as its one point, and the val loss per epoch; and the
-    lines marking settings changed while it trained, when ``changes`` are drawn. On one row
-    when it fits in ``width`` cells (without the spaces after the marks if need be), else one
-    curve a row: a name is never cut."""
+    the initial network's train-set loss as its one point, and the val loss per epoch; the
+    range of the steps each point of the batch loss averages, when drawn (``band``: its
+    colour); and the lines marking settings changed while it trained, when ``changes`` are
+    drawn. On one row when it fits in ``width`` cells (without the spaces after the marks if
+    need be), else one curve a row: a name is never cut."""
     if not n_steps and initial is not None:
         curves = [("●", "$primary", LOSS_NAMES["train_loss"])]
     else:
         curves = [("━", "$primary", LOSS_NAMES["batch_loss"])]
+    if band is not None:
+        curves.append(("⠒", band, "its range"))
     if len(validation_curve(epochs)[0]):
         curves.append(("━", "$warning", LOSS_NAMES["val_loss"]))
     if changes:
@@ -447,6 +515,12 @@ def legend(n_steps: int, initial, epochs, width: int, changes: int = 0) -> Conte
         if not width or content.cell_length <= width:
             break
     return content
+
+
+def _log_of_positive(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The points with y > 0, y as log₁₀ (the log scale's plotted values)."""
+    positive = y > 0
+    return x[positive], np.log10(y[positive])
 
 
 def _scaled(value: float, log_scale: bool) -> float:
