@@ -1,5 +1,5 @@
 """The type checker is wired: mypy, with the configuration in ``pyproject.toml`` (``[tool.mypy]``:
-``engine/`` and ``scenarios/``), finds nothing to report, and does report a type error.
+``engine/``, ``scenarios/`` and ``tui/``), finds nothing to report, and does report a type error.
 
 mypy is in the ``test`` extra; without it these tests are skipped. Both run mypy as a user would,
 ``python -m mypy`` from the repository's root, sharing mypy's cache (``.mypy_cache``) with CI's
@@ -9,6 +9,7 @@ own run of it.
 import importlib.util
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -30,10 +31,17 @@ def _mypy(*args: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_engine_and_scenarios_are_clean():
+def test_engine_scenarios_and_tui_are_clean():
     done = _mypy()  # the files and settings of [tool.mypy]
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Success: no issues found" in done.stdout
+
+
+def test_every_package_is_checked():
+    """``mypy`` with no arguments covers the three packages, none of their modules left out."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]
+    assert sorted(config["files"]) == ["engine", "scenarios", "tui"]
+    assert not [o["module"] for o in config.get("overrides", []) if o.get("ignore_errors")]
 
 
 def test_a_type_error_is_reported(tmp_path):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import App, ComposeResult
@@ -48,6 +49,9 @@ from tui.status_bar import StatusBar
 from tui.training_worker import TrainingWorker
 from tui.view import STATS, Selection
 from tui.worker_errors import WorkerErrors
+
+if TYPE_CHECKING:
+    from tui.comparison import Comparison
 
 textual_guards.install()
 
@@ -145,7 +149,8 @@ class LabApp(
         self._train_done.set()
         self._train_token = 0
         self.trainee = None  # what the training worker trains: the session or a comparison
-        self.open_comparison_at_start = None  # a Comparison to show over the lab (compare A B)
+        # a Comparison to show over the lab (compare A B)
+        self.open_comparison_at_start: Comparison | None = None
         self.current_tab = TAB_ORDER[0]
         self.lesson_open = False  # the Lesson panel is shown (a column of the grid, or its tab)
         self._tab_before_lesson = TAB_ORDER[0]
@@ -228,6 +233,12 @@ class LabApp(
         gc.freeze()
         if self._resume_gc:
             gc.enable()
+
+    @property
+    def lab_session(self) -> LabSession:
+        """The session, which ``on_mount`` opens before any key, message or worker needs it."""
+        assert self.session is not None, "the lab's session is opened on mount"
+        return self.session
 
     @staticmethod
     def _has_lesson(session: LabSession) -> bool:
@@ -315,18 +326,18 @@ class LabApp(
         """After the end of training: extend it by the scenario's epoch count, and run."""
         await self.stop_training()
         try:
-            self.session.extend()
+            self.lab_session.extend()
         except SessionError as e:
-            self.session.view.message = str(e)
+            self.lab_session.view.message = str(e)
             self.mark_dirty()
             return
-        self.notify(self.session.view.message, title="Training extended")
+        self.notify(self.lab_session.view.message, title="Training extended")
         self._start_training("continue")
 
     async def action_debug(self, name: str, arg=None) -> None:
         """A debugger command (step, next, finish, back, …), run on the main thread."""
         await self.stop_training()
-        session = self.session
+        session = self.lab_session
         try:
             session.command(name, arg)
         except SessionFailure as e:
@@ -339,13 +350,13 @@ class LabApp(
     @work(group="dialog", exit_on_error=False)
     async def action_reset(self) -> None:
         await self.stop_training()
-        if self.session.progress and not await self._confirm(
+        if self.lab_session.progress and not await self._confirm(
             f"Reset to the scenario's initial network? "
-            f"The training up to {self.session.progress} will be lost."
+            f"The training up to {self.lab_session.progress} will be lost."
         ):
             return
         try:
-            session = self.session.reset()
+            session = self.lab_session.reset()
         except SessionError as e:  # e.g. its data file was removed since
             await self.push_screen_wait(ErrorDialog("Cannot reset", str(e)))
             return
@@ -355,7 +366,7 @@ class LabApp(
     async def action_open_scenario(self) -> None:
         from tui.screens.picker import ScenarioPicker  # imported when first opened: start-up
 
-        choice = await self.push_screen_wait(ScenarioPicker(self.session.scenario.name))
+        choice = await self.push_screen_wait(ScenarioPicker(self.lab_session.scenario.name))
         if choice is None:
             return
         self.open_scenario(choice)
@@ -378,15 +389,15 @@ class LabApp(
         from tui.screens.breakpoints import BreakpointsScreen  # imported when first opened
 
         await self.push_screen_wait(BreakpointsScreen(self.session))
-        self.session.sync_view()
+        self.lab_session.sync_view()
         self.mark_dirty(["debugger"])
 
     def action_log_scale(self) -> None:
-        self.session.view.log_scale = not self.session.view.log_scale
+        self.lab_session.view.log_scale = not self.lab_session.view.log_scale
         self.mark_dirty(["loss"])
 
     def action_cycle_stat(self, stat: str | None = None) -> None:
-        view = self.session.view
+        view = self.lab_session.view
         names = list(STATS)
         if stat not in STATS:
             stat = names[(names.index(view.stat) + 1) % len(names)]
@@ -396,7 +407,7 @@ class LabApp(
     def action_edit_network(self) -> None:
         """The network editor (as the Network panel's "Edit…" button opens it)."""
         # the view itself: behind the Lesson tab the panel may not have been drawn yet
-        self.panels["network"].action_edit_network(self.session.view)
+        self.panels["network"].action_edit_network(self.lab_session.view)
 
     def action_network_view(self) -> None:
         """The Network panel's picture or its layer table (shown, in the narrow layout)."""
@@ -416,7 +427,7 @@ class LabApp(
 
         await self.stop_training()
         try:
-            report = check_run(self.session.run, max_entries=64)
+            report = check_run(self.lab_session.run, max_entries=64)
         except ValueError as e:
             await self.push_screen_wait(ErrorDialog("Cannot check the gradients", str(e)))
             return
@@ -426,8 +437,9 @@ class LabApp(
             ErrorDialog(f"Gradient check: {verdict}", report.text, look=look)
         )
 
+    # a worker (it may wait on a dialog): Textual's action_quit is a plain coroutine
     @work(group="dialog", exit_on_error=False)
-    async def action_quit(self) -> None:
+    async def action_quit(self) -> None:  # type: ignore[override]
         """Quit; asks first when training has moved since the session was opened or saved."""
         await self.stop_training()
         if (
@@ -447,12 +459,13 @@ class LabApp(
         return action == "quit" or fits(self.size)
 
     async def _confirm(self, question: str) -> bool:
-        return bool(await self.push_screen_wait(ConfirmDialog(question)))
+        answer = await self.push_screen_wait(ConfirmDialog(question))
+        return bool(answer)
 
     async def _may_drop_training(self, question: str) -> bool:
         """True when nothing was trained since the session was opened or saved, or the user
         answers yes to ``question`` ("Open spiral?") followed by what would be lost."""
-        progress, name = self.session.progress, self.session.scenario.name
+        progress, name = self.lab_session.progress, self.lab_session.scenario.name
         return not progress or await self._confirm(
             f"{question} The training on {name} up to {progress} will be lost (ctrl+s saves it "
             "first)."
@@ -483,17 +496,17 @@ class LabApp(
 
     def on_select_unit(self, message: msg.SelectUnit) -> None:
         message.stop()
-        self.session.view.selection = Selection(message.l, message.index)
+        self.lab_session.view.selection = Selection(message.l, message.index)
         self.mark_dirty(["network", "debugger"])
 
     def on_select_weight(self, message: msg.SelectWeight) -> None:
         message.stop()
-        self.session.view.selection = Selection(message.l, message.j, (message.j, message.k))
+        self.lab_session.view.selection = Selection(message.l, message.j, (message.j, message.k))
         self.mark_dirty(["network", "debugger"])
 
     def on_select_example(self, message: msg.SelectExample) -> None:
         message.stop()
-        self.session.view.example = max(message.index, 0)
+        self.lab_session.view.example = max(message.index, 0)
         self.mark_dirty(["network", "debugger"])
 
     def on_toggle_log_scale(self, message: msg.ToggleLogScale) -> None:

@@ -10,9 +10,10 @@ from __future__ import annotations
 from textual import work
 
 from tui import messages as msg
+from tui.lab_host import LabHost
 
 
-class LessonActions:
+class LessonActions(LabHost):
     """The lesson and the comparison, as actions of the lab (see the module docstring)."""
 
     def show_lesson(self, show: bool = True, *, focus: bool = True) -> None:
@@ -47,7 +48,7 @@ class LessonActions:
     async def on_run_lesson_action(self, message: msg.RunLessonAction) -> None:
         from tui import lesson_actions
 
-        actions = self.session.scenario.actions
+        actions = self.lab_session.scenario.actions
         if 1 <= message.number <= len(actions):
             await lesson_actions.run(self, actions[message.number - 1])
 
@@ -75,5 +76,5 @@ class LessonActions:
 
         await self.push_screen_wait(CompareScreen(comparison))
         # the lab again: after `backprop-lab compare A B` its run is A's, trained meanwhile
-        self.session.sync_view()
+        self.lab_session.sync_view()
         self.mark_dirty()

@@ -45,6 +45,8 @@ def summary(name: str) -> str:
     module_name, _, attribute = COMMANDS[name].partition(":")
     try:
         spec = importlib.util.find_spec(module_name)
+        if spec is None or spec.origin is None:
+            raise ValueError(f"{module_name}: no source file")
         source = Path(spec.origin).read_text(encoding="utf-8")
         opening = source.index('"""', source.index(f"def {attribute}(")) + 3
         docstring = source[opening : source.index('"""', opening)]
@@ -133,8 +135,10 @@ def main(ctx: click.Context, theme=None, seed=None, overrides=()) -> None:
       backprop-lab COMMAND --help          options and examples of one command
     """
     if ctx.invoked_subcommand is not None:
+        assert isinstance(ctx.command, click.Group)  # a subcommand was invoked: this is a group
         command = ctx.command.get_command(ctx, ctx.invoked_subcommand)
-        if not isinstance(command, click.Group):  # a group checks for its own command
+        # (click resolved the command before this runs: it is found)
+        if command is not None and not isinstance(command, click.Group):  # a group checks its own
             refuse_unused(ctx, command, ctx.invoked_subcommand)
         return
     if not is_interactive():

@@ -36,6 +36,7 @@ from scenarios.compare import Pair, pair_of
 from tui.session import LabSession
 from tui.session_training import PUBLISH_HZ
 from tui.speed import MAX, Pacer
+from tui.view import Status
 
 EXACT_STEPS = 256  # one step per turn up to here
 TURN_STEPS = 8  # then this many per turn
@@ -52,10 +53,11 @@ class Comparison:
         scenarios = (pair.a, pair.b)
         seeds = (pair.seed_a, pair.seed_b)
         self.pacer = Pacer(starting_speed(pair) if speed is None else speed)
-        self.sessions: tuple[LabSession, LabSession] = tuple(
+        a, b = (
             LabSession(dataclasses.replace(s, breakpoints=[]), run, seed, pacer=self.pacer)
             for s, run, seed in zip(scenarios, runs, seeds, strict=True)
         )
+        self.sessions = (a, b)
         for session in self.sessions:
             session.view.status = "idle"
         self.log_scale = False
@@ -184,7 +186,7 @@ def starting_speed(pair: Pair) -> int | str:
     return MAX if MAX in speeds else max(speeds)
 
 
-def _outcome(session: LabSession, stop) -> tuple[str, str]:
+def _outcome(session: LabSession, stop) -> tuple[Status, str]:
     """The lab's (status, message) for a run that stopped, without the lab's keys: the
     comparison view has no ``x`` to train on."""
     status, message = session._outcome(stop)

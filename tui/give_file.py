@@ -80,9 +80,12 @@ class GivesFiles(App):
         filename = unused_name(os.getcwd(), filename)
         path = os.path.join(os.getcwd(), filename)
         while ask:
-            path = await self.push_screen_wait(PathDialog(f"Save the {what} to", filename, "Save"))
-            if path is None:
+            answer = await self.push_screen_wait(
+                PathDialog(f"Save the {what} to", filename, "Save")
+            )
+            if answer is None:
                 return
+            path = answer
             if not os.path.exists(path):
                 break
             question = f"{path} exists. Replace it with this {what}?"

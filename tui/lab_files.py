@@ -5,6 +5,7 @@ user through ``GivesFiles.give_file`` (written here in a terminal, downloaded in
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 
 from textual import work
@@ -12,19 +13,20 @@ from textual import work
 from engine import live
 from engine.atomic import atomic_write
 from tui.give_file import GivesFiles
+from tui.lab_host import LabHost
 from tui.screens.dialogs import ConfirmDialog, ErrorDialog, PathDialog
 from tui.session import LabSession
 from tui.session_errors import SessionError
 
 
-class LabFiles(GivesFiles):
+class LabFiles(GivesFiles, LabHost):
     """The file actions of ``LabApp`` (which provides ``session``, ``stop_training``,
     ``_may_drop_training`` and ``_install``)."""
 
     @work(group="dialog", exit_on_error=False)
     async def action_save_session(self) -> None:
         await self.stop_training()
-        session = self.session
+        session = self.lab_session
         before = session.saved_position
         written_at = before
 
@@ -63,7 +65,8 @@ class LabFiles(GivesFiles):
     @work(group="dialog", exit_on_error=False)
     async def action_screenshot_svg(self) -> None:
         svg = self.export_screenshot()
-        name = f"backprop-lab-{self.session.scenario.name}-{self.session.position_tag()}.svg"
+        session = self.lab_session
+        name = f"backprop-lab-{session.scenario.name}-{session.position_tag()}.svg"
         await self.give_file(
             name,
             lambda path: atomic_write(path, lambda f: f.write(svg), binary=False),
@@ -80,7 +83,7 @@ class LabFiles(GivesFiles):
         from scenarios.export import default_name
         from tui.commands.export import export_into
 
-        s = self.session
+        s = self.lab_session
         left_out = "; ".join(live.describe(c) for c in list(s.run.trainer.changes))
         if left_out:  # the script trains with the scenario's values from start to end
             self.notify(
@@ -107,12 +110,12 @@ class LabFiles(GivesFiles):
         sent right after the script was blocked as a pop-up, and the script alone cannot run."""
         from scenarios.export import export_pytorch
 
-        s = self.session
+        s = self.lab_session
         export = await asyncio.to_thread(
             export_pytorch, s.scenario, seed=s.seed, script=script, edited=s.edits is not None
         )
         files = [(script, export.script.encode(), "text/x-python")]
-        if export.arrays is not None:
+        if export.arrays is not None and export.arrays_name is not None:
             files.append((export.arrays_name, export.arrays_bytes(), "application/octet-stream"))
         for name, data, mime_type in files:
             if name != script:
@@ -125,8 +128,13 @@ class LabFiles(GivesFiles):
                     return
             await self.give_file(
                 name,
-                lambda path, data=data: atomic_write(path, lambda f: f.write(data), binary=True),
+                _writer(data),
                 what="PyTorch script" if name == script else "script's arrays",
                 ask=False,
                 mime_type=mime_type,
             )
+
+
+def _writer(data: bytes) -> Callable[[Path], Path]:
+    """Writes ``data`` to a path (atomically)."""
+    return lambda path: atomic_write(path, lambda f: f.write(data), binary=True)

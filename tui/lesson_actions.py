@@ -80,7 +80,7 @@ def _select(app, l: int, indices: tuple[int, ...]) -> None:
         _say(app, f"Layer {l} does not exist in this network (layers 1…{net.L}).")
         return
     j = indices[0]
-    weight = tuple(indices) if len(indices) == 2 else None
+    weight = (indices[0], indices[1]) if len(indices) == 2 else None
     app.session.view.selection = Selection(l, j, weight)
     app.mark_dirty(["network", "debugger"])
 
@@ -190,8 +190,9 @@ def exercise_answered(app, number: int) -> None:
         _say(app, str(e))
     q = exercise.quantity  # the Debugger's equation is the exercise's
     layer = q.l if q.l is not None else session.run.net.L
-    select = q.select or (0,)
-    session.view.selection = Selection(layer, select[0], select if len(select) == 2 else None)
+    select: tuple[int, ...] = q.select or (0,)
+    weight = (select[0], select[1]) if len(select) == 2 else None
+    session.view.selection = Selection(layer, select[0], weight)
     session.view.example = q.example or 0
     session.sync_view()
     app.mark_dirty()

@@ -18,30 +18,31 @@ from textual import work
 
 from engine import live
 from tui import live_changes as changes
+from tui.lab_host import LabHost
 from tui.screens.dialogs import ErrorDialog
 from tui.session_errors import SessionError
 
 
-class LiveActions:
+class LiveActions(LabHost):
     """Actions of ``LabApp`` (it provides ``session``, ``training``, ``stop_training``, …)."""
 
     def apply_live(self, values: dict) -> str:
         """Put ``values`` in force from the next step; SessionError with the reason if refused."""
-        session = self.session
+        session = self.lab_session
         message = changes.change(session, values, self.training)
         session.view.message = message
         self.mark_dirty()
         return message
 
     def _say(self, message: str, refused: bool = False) -> None:
-        self.session.view.message = message
+        self.lab_session.view.message = message
         if refused:
             self.bell()
         self.mark_dirty()
 
     def action_lr(self, factor: float) -> None:
         """η₀ × ``factor`` from the next step (``<``: ½, ``>``: 2)."""
-        session = self.session
+        session = self.lab_session
         try:
             self.apply_live(changes.scaled_lr(session, float(factor), self.training))
         except SessionError as e:
@@ -50,10 +51,10 @@ class LiveActions:
     @work(group="dialog")
     async def action_reshape(self, what: str) -> None:
         """``add_unit``, ``remove_unit``, ``add_layer``, ``remove_layer`` (module docstring)."""
-        selection = self.session.view.selection
+        selection = self.lab_session.view.selection
         layer = selection.l if selection is not None else None
         try:
-            plan = changes.reshape_plan(self.session, what, layer)
+            plan = changes.reshape_plan(self.lab_session, what, layer)
         except ValueError as e:
             self._say(f"Cannot {e}", refused=True)
             return
@@ -64,7 +65,7 @@ class LiveActions:
         training if it was."""
         was_running = self.training
         await self.stop_training()
-        session = self.session
+        session = self.lab_session
         loses = changes.loses(session, lost)
         question = (
             f"{what[:1].upper()}{what[1:]}? The network is rebuilt, keeping the weights that "
@@ -92,7 +93,7 @@ class LiveActions:
     async def apply_edits(self, network: dict, training: dict, origins) -> None:
         """The network editor's sections: live when only live settings changed, else a
         rebuild keeping the weights that fit (``origins``: the old layer of each new one)."""
-        session = self.session
+        session = self.lab_session
         values = changes.edit_values(session, network, training)
         if values is not None:
             if not values:
@@ -110,7 +111,7 @@ class LiveActions:
         _, _, schedule = changes.sections_in_force(session.scenario, session.run)
 
         def make(current):
-            carry = (keep, {}) if keep is not None else None
+            carry: tuple[list, dict] | None = (keep, {}) if keep is not None else None
             return current.rebuild(network, training, schedule, carry)
 
         await self._rebuild(make, "apply the edited network", lost)
@@ -119,7 +120,7 @@ class LiveActions:
         """The dialog for one live setting (the command palette's entries)."""
         from tui.screens.setting_dialog import SettingDialog
 
-        session = self.session
+        session = self.lab_session
         trainer = session.run.trainer
         current = changes.in_force(session, self.training).get(key)
         setting = live.setting_of(trainer, key)

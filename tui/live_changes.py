@@ -171,7 +171,8 @@ def edit_origins(session: LabSession, network: dict, origins) -> tuple[list, str
     a layer continues its old layer when its activation and init are unchanged (a resized
     layer keeps the units both sizes have)."""
     old_tables = sections_in_force(session.scenario, session.run)[0]["layers"]
-    kept, lost = [], []
+    kept: list[int | None] = []
+    lost: list[str] = []
     new_specs = layer_specs(network["layers"])
     old_specs = layer_specs(old_tables)
     for spec, origin in zip(new_specs, origins):

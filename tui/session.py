@@ -32,7 +32,7 @@ from tui.session_errors import SessionError, SessionFailure, one_line
 from tui.session_saving import SessionSaving
 from tui.session_training import SessionTraining
 from tui.speed import Pacer
-from tui.view import LabView, TrainingSnapshot
+from tui.view import LabView, Status, TrainingSnapshot
 
 HISTORY_STEPS = 200  # how many recent steps ``back`` can reach
 
@@ -257,7 +257,7 @@ class LabSession(SessionTraining, SessionSaving):
     def _stopped(self, stop) -> None:
         self.view.status, self.view.message = self._outcome(stop)
 
-    def _outcome(self, stop) -> tuple[str, str]:
+    def _outcome(self, stop) -> tuple[Status, str]:
         """(status, message) for the view after the controller stopped with ``stop``."""
         run = self.run
         if stop.reason == "nan" or run.stop_reason == "diverged":

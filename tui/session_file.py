@@ -24,6 +24,7 @@ import math
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -109,7 +110,12 @@ def write(path: str | os.PathLike, header: dict, state) -> Path:
         raise SessionFileError(f"{path}: the folder {folder} does not exist")
     header_bytes = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
     try:
-        return atomic_write(path, lambda f: np.savez(f, header=header_bytes, **arrays), binary=True)
+        # numpy's stub reads **arrays as if it could set allow_pickle: its keys are a0, a1, …
+        return atomic_write(
+            path,
+            lambda f: np.savez(f, header=header_bytes, **arrays),  # type: ignore[arg-type]
+            binary=True,
+        )
     except OSError as e:
         raise SessionFileError(f"{path}: cannot write the session: {e.strerror or e}") from None
 
@@ -190,7 +196,8 @@ _NAMED = "$named"
 # The only classes a session file can name: the engine's records held in a run's state, by the
 # names earlier versions wrote. A file names one of these keys, never code: each is rebuilt by its
 # own constructor from exactly its fields, and any other name is refused.
-_RECORDS = {
+# (Any: mypy cannot match a NamedTuple class to a protocol of its _fields and _make)
+_RECORDS: dict[str, Any] = {
     f"{cls.__module__}:{cls.__qualname__}": cls
     for cls in (LayerStats, EpochMetrics, NonFinite, BlowUp)
 }

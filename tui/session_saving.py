@@ -28,6 +28,7 @@ from scenarios import ScenarioError, build_run, parse_scenario
 from tui import session_file
 from tui.scenario_edits import edited_scenario, plain
 from tui.session_errors import SessionError, one_line
+from tui.session_host import SessionHost
 from tui.session_records import stop_rules
 from tui.session_schema import (
     StateMismatch,
@@ -40,7 +41,7 @@ from tui.session_schema import (
 from tui.speed import Pacer
 
 
-class SessionSaving:
+class SessionSaving(SessionHost):
     """``save``, ``load`` and ``default_filename`` of ``LabSession`` (see the module
     docstring)."""
 

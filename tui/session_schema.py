@@ -175,7 +175,7 @@ def check_history(saved, reference: dict, field: str) -> None:
 
 
 STATUSES = ("idle", "paused", "stopped", "diverged")  # a saved session is never running
-BREAKPOINT_FIELDS = {
+BREAKPOINT_FIELDS: dict[str, type | tuple[type, ...]] = {
     "spec": str,
     "builtin": (str, type(None)),
     "enabled": bool,

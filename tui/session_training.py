@@ -16,13 +16,14 @@ import numpy as np
 
 from engine.debugger import DebuggerError
 from tui.gate import ThreadYield
+from tui.session_host import SessionHost
 from tui.speed import MAX
 from tui.view import TrainingSnapshot
 
 PUBLISH_HZ = 15  # snapshots of training's progress a second, at most
 
 
-class SessionTraining:
+class SessionTraining(SessionHost):
     """``train`` and ``publish`` of ``LabSession`` (see the module docstring)."""
 
     def train(

@@ -21,10 +21,12 @@ from __future__ import annotations
 import threading
 import time
 from contextlib import nullcontext
+from typing import cast
 
 from textual.message import Message
 
 from scenarios.schema import LAB
+from tui.lab_host import LabHost
 
 MAX = "max"
 LADDER: tuple[int | str, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, MAX)
@@ -36,7 +38,7 @@ EVENT_FRAME_GAP = 1 / 12
 1 step a second on a small network (xor: 10 events a second); faster, the screen shows the
 latest event each time and keys stay quick (frames of the picture and the Debugger panel take
 20–80 ms to compose and render at 120×40)."""
-DEFAULT_SPEED = LAB["speed"].default
+DEFAULT_SPEED = cast(int, LAB["speed"].default)
 """A scenario without ``[lab] speed``: xor, the default scenario, reaches its target in ~30 s."""
 
 
@@ -47,22 +49,22 @@ def speed_text(speed: int | str) -> str:
 
 def faster(speed: int | str) -> int | str:
     """The next speed up ``LADDER`` (``max`` stays ``max``)."""
-    if speed == MAX:
+    if not isinstance(speed, int):  # MAX
         return MAX
-    return next(s for s in LADDER if s == MAX or s > speed)
+    return next(s for s in LADDER if not isinstance(s, int) or s > speed)
 
 
 def slower(speed: int | str) -> int | str:
     """The next speed down ``LADDER`` (1 stays 1)."""
-    if speed == MAX:
+    if not isinstance(speed, int):  # MAX
         return LADDER[-2]
-    below = [s for s in LADDER if s != MAX and s < speed]
+    below = [s for s in LADDER if isinstance(s, int) and s < speed]
     return below[-1] if below else LADDER[0]
 
 
 def animated(speed: int | str) -> bool:
     """Whether steps at ``speed`` are shown event by event."""
-    return speed != MAX and speed <= ANIMATE_AT_MOST
+    return isinstance(speed, int) and speed <= ANIMATE_AT_MOST  # (not MAX)
 
 
 class MonotonicClock:
@@ -119,7 +121,7 @@ class Pacer:
         while not self._halted:
             speed = self.speed
             now = clock.now()
-            if speed == MAX:
+            if not isinstance(speed, int):  # MAX
                 self.last = now
                 return
             length = share / speed
@@ -144,7 +146,7 @@ class EventShown(Message):
     """The training thread published an animated step's next event (``LabSession.train``)."""
 
 
-class SpeedActions:
+class SpeedActions(LabHost):
     """The app's speed keys (``+``, ``-``, also in the command palette) and the drawing of an
     animated step's events; mixed into ``LabApp``."""
 
@@ -181,14 +183,14 @@ class SpeedActions:
         self._tick()
 
     def action_faster(self) -> None:
-        self._set_speed(faster(self.session.pacer.speed))
+        self._set_speed(faster(self.lab_session.pacer.speed))
 
     def action_slower(self) -> None:
-        self._set_speed(slower(self.session.pacer.speed))
+        self._set_speed(slower(self.lab_session.pacer.speed))
 
     def _set_speed(self, speed: int | str) -> None:
         """The training thread takes the new speed at once: a wait in progress is recomputed,
         and it switches between animated and whole steps at the next event or step."""
-        self.session.pacer.set(speed)
+        self.lab_session.pacer.set(speed)
         with frozen(self):
-            self.status_bar.show(self.session.view)  # now: no panel changes with the speed
+            self.status_bar.show(self.lab_session.view)  # now: no panel changes with the speed

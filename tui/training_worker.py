@@ -14,10 +14,11 @@ from textual import work
 from textual.worker import get_current_worker
 
 from tui import messages as msg
+from tui.lab_host import LabHost
 from tui.screens.dialogs import ErrorDialog
 
 
-class TrainingWorker:
+class TrainingWorker(LabHost):
     """The training thread's start, stop and end (see the module docstring)."""
 
     @property
@@ -34,7 +35,7 @@ class TrainingWorker:
             trainee.starting()
             self._train(trainee, until, self._train_token)
             return
-        session = self.trainee = self.session
+        session = self.trainee = self.lab_session
         self._train_token += 1
         self.frames.next_frame = 0.0
         self._train_done.clear()
@@ -60,7 +61,7 @@ class TrainingWorker:
         try:
             if cancelled():  # stopped before this thread started: the session is not touched
                 return
-            if session is self.session:  # the lab's: at its speed, animated when slow
+            if session is self.lab_session:  # the lab's: at its speed, animated when slow
                 status, message = session.train(
                     until, cancelled=cancelled, progress=self.yielder, announce=self.announce_event
                 )
@@ -85,7 +86,7 @@ class TrainingWorker:
         if trainee is not self.session:  # a comparison: its view draws the pause
             trainee.paused()
             return
-        session = self.session
+        session = self.lab_session
         session.view.status = "paused"
         session.view.progress = None
         session.view.message = session.paused_message()  # mid-step: an animated step's event

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from textual.worker import Worker, WorkerState
 
+from tui.lab_host import LabHost
 from tui.screens.dialogs import ErrorDialog
 
 
-class WorkerErrors:
+class WorkerErrors(LabHost):
     """``on_worker_state_changed`` for ``LabApp`` (which provides ``session``, ``mark_dirty`` and
     the training thread's ``_train_done``)."""
 

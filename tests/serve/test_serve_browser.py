@@ -143,11 +143,12 @@ async def test_the_lab_in_chromium_draws_trains_steps_saves_and_quits(tmp_path, 
         )
         saved = Path(done["filePath"])
         assert saved.parent == downloads
-        # named where it stands: at Forward(l=1) of the step after the ones trained
+        # named for where it stands: Forward(l=1) within the step after the pause, which the
+        # file holds the steps before of (docs/session-files.md)
         named = re.fullmatch(r"xor-step(\d+)-forward1\.lab\.npz", saved.name)
         assert named and LabSession.load(saved).steps_done == int(named.group(1)) - 1 > 1
         assert not list(tmp_path.glob("*.lab.npz"))  # nothing left on the server's disk
-        await wait_screen(page, "Session saved")  # the toast's title: its text wraps
+        await wait_screen(page, "Session saved")  # the toast's title (its text wraps the name)
         await shots(page, "3-session-downloaded")
 
         # ctrl+p reaches the lab too: its palette's "Save screenshot" downloads an SVG

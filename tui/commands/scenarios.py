@@ -39,8 +39,10 @@ def scenarios_command(ctx: click.Context) -> None:
       backprop-lab scenarios show my-net.toml         any scenario file
     """
     if ctx.invoked_subcommand is not None:
+        assert isinstance(ctx.command, click.Group)  # a subcommand was invoked: this is a group
         command = ctx.command.get_command(ctx, ctx.invoked_subcommand)
-        refuse_unused(ctx, command, f"scenarios {ctx.invoked_subcommand}")
+        if command is not None:  # (click resolved it before this runs)
+            refuse_unused(ctx, command, f"scenarios {ctx.invoked_subcommand}")
         return
     refuse_unused(ctx, ctx.command, "scenarios")
     from scenarios import ScenarioError, load_scenario, preset_names

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from textual.containers import Vertical
 from textual.content import Content
@@ -47,10 +48,13 @@ class Show(Static):
             return False
         visual = visualize(self, content, markup=self._render_markup)
         auto_width = styles.width is not None and styles.width.is_auto  # as in _fits
-        if auto_width and visual.get_optimal_width(styles, self.container_size.width) != size.width:
-            return False
+        # (the styles as Textual's Widget passes them: its annotation asks for a RulesMap)
+        if auto_width:
+            width = visual.get_optimal_width(styles, self.container_size.width)  # type: ignore[arg-type]
+            if width != size.width:
+                return False
         if styles.height is None or styles.height.is_auto:
-            return visual.get_height(styles, size.width) == size.height
+            return visual.get_height(styles, size.width) == size.height  # type: ignore[arg-type]
         return True
 
     def _fits(self) -> bool:
@@ -95,7 +99,7 @@ class Panel(Vertical):
     """A framed panel; subclasses set ``BORDER_TITLE`` and implement ``refresh_view(view)``,
     which starts with ``self.last_view = view`` so the panel can redraw itself when resized."""
 
-    last_view = None
+    last_view: Any = None  # a LabView; the comparison's panels: its Comparison
     THROTTLE = 0.2
     """Seconds between two redraws of a panel's expensive picture while only the step moves."""
 
@@ -138,7 +142,10 @@ class Panel(Vertical):
 
     def on_mount(self) -> None:
         # pictures built from theme colours (network, data) are drawn again in the new theme
-        self.watch(self.app, "theme", lambda _: self.call_after_refresh(self._redraw), init=False)
+        self.watch(self.app, "theme", self._theme_changed, init=False)
+
+    def _theme_changed(self) -> None:
+        self.call_after_refresh(self._redraw)
 
     def on_resize(self) -> None:
         """Redraw for the new size once the layout has settled (the app only redraws on change);
@@ -155,6 +162,10 @@ class Panel(Vertical):
         if self.last_view is not None:
             with frozen(self.app):
                 self.refresh_view(self.last_view)
+
+    def refresh_view(self, view: Any) -> None:
+        """Draw ``view`` (each panel's own)."""
+        raise NotImplementedError
 
     def too_soon(self) -> bool:
         """True when the picture was drawn less than ``THROTTLE`` seconds ago; a redraw is then

@@ -94,7 +94,7 @@ class CompareLossPanel(Panel):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._plotted: tuple | None = None
-        self.points = (0, 0)  # points of each curve handed to plotext
+        self.points: tuple[int, ...] = (0, 0)  # points of each curve handed to plotext
         self.notes: list[Content] = []  # what the last plot says of its range (as the lab's)
         self.initial = (InitialMetrics(), InitialMetrics())  # each run's, before any step
 
@@ -116,7 +116,7 @@ class CompareLossPanel(Panel):
             plot.size,
         )
         scale = "log scale" if comparison.log_scale else "linear scale"
-        parts = [(f"{scale}  ", MUTED)]
+        parts: list[Content | tuple[str, str]] = [(f"{scale}  ", MUTED)]
         for i, name in enumerate(comparison.names):
             parts += [run_key(i, name), ("  ", "")]
         if any(len(e) and e.last.val_loss is not None for e in epochs):
@@ -170,7 +170,8 @@ class CompareLossPanel(Panel):
             first = min(float(x[0]) for x, _ in drawn)
             last = max(float(x[-1]) for x, _ in drawn)
             ticks = step_ticks(first, last)
-            plt.xticks(ticks, [fmt_count(t) for t in ticks])
+            # textual_plotext's stub asks for list[float] (invariant); plotext takes any numbers
+            plt.xticks(ticks, [fmt_count(t) for t in ticks])  # type: ignore[arg-type]
             values = np.concatenate([y for _, y in drawn])
             shown = y_range(values, log_scale)  # the lab's axis: its ticks on it, and a small
             if shown is not None:  # difference (two initial losses) not blown up to full height
@@ -181,7 +182,8 @@ class CompareLossPanel(Panel):
         if all(start is not None for start in starts):  # neither run has a step yet
             plt.title("space: train both")
         for i, ((x, y), (vx, vy)) in enumerate(zip(curves, validation, strict=True)):
-            color = tuple(int(RUN_COLORS[i][k : k + 2], 16) for k in (1, 3, 5))
+            red, green, blue = (int(RUN_COLORS[i][k : k + 2], 16) for k in (1, 3, 5))
+            color = (red, green, blue)
             if starts[i] is not None and x.shape[0]:  # the initial network's loss, at step 0
                 plt.scatter(x.tolist(), y.tolist(), marker="●", color=color)
             elif x.shape[0]:
@@ -257,12 +259,13 @@ class CompareGradientsPanel(Panel):
                     row.append(("  ", ""))
                 row += [(SIDES[i], f"bold {RUN_COLORS[i]}"), (" ", "")]
                 values = self.values[i]
-                if l > len(values) or values[l - 1] is None:
+                value = values[l - 1] if l <= len(values) else None
+                text = texts[i][l - 1] if l <= len(values) else None
+                if value is None or text is None:
                     what = "—" if l > len(values) else "·"
                     row.append((what.center(track + 1 + value_width), MUTED))
                     continue
-                value = values[l - 1]
-                text = texts[i][l - 1].rjust(value_width)
+                text = text.rjust(value_width)
                 row += [bar(stat, value, track), " ", (text, BAND_STYLES[band(stat, value)])]
             lines.append(Content.assemble(*row))
         self.query_one("#cmp-grad-bars", Show).update(Content("\n").join(lines))

@@ -40,7 +40,7 @@ from tui.panels.format import flow, fmt, fmt_fraction
 from tui.panels.loss_panel import PLOT_LIMIT
 from tui.panels.plot import CachedPlot
 from tui.panels.tints import color_system
-from tui.view import counters, drawn_params
+from tui.view import LabView, counters, drawn_params
 
 SAMPLES = 8  # examples shown for data that cannot be drawn
 MAX_RESOLUTION = 96  # grid points per axis asked of run.predict_grid
@@ -48,6 +48,8 @@ MAX_RESOLUTION = 96  # grid points per axis asked of run.predict_grid
 
 class DataPanel(Panel):
     """The decision boundary or fit over the data (see the module docstring)."""
+
+    last_view: LabView | None
 
     BORDER_TITLE = "Data"
     DEFAULT_CSS = """
@@ -69,7 +71,9 @@ class DataPanel(Panel):
         super().__init__(id=id, classes=classes)
         self.mode = "none"  # "plane", "curve" or "samples"
         self._drawn: tuple | None = None
-        self.params = None  # the parameters drawn: a training snapshot's, or those in force
+        self.params: tuple[dict, ...] | None = (
+            None  # the parameters drawn: a training snapshot's, or those in force
+        )
 
     def compose(self) -> ComposeResult:
         yield Show("", id="data-canvas")
@@ -102,7 +106,7 @@ class DataPanel(Panel):
         if self.waiting_for_size:  # not laid out yet (the lab's first frame): drawn once it has
             # its size; the line under it now, so that the picture's size is its final one
             if mode == "plane":
-                note = legend(run.data, self._palette(), self.content_size.width)
+                note = legend(run.data, self._palette(run.data), self.content_size.width)
             else:
                 note = Content.styled(CURVE_NOTE, MUTED)
             self.query_one("#data-note", Static).update(note)
@@ -127,7 +131,7 @@ class DataPanel(Panel):
         cols = max(min(canvas.size.width, rows), 8)
         grid = run.predict_grid(min(max(cols, rows, 16), MAX_RESOLUTION), self.params)
         data = run.data
-        palette = self._palette()
+        palette = self._palette(data)
         values = np.asarray(grid.values, dtype=np.float64)
         if data.task == "regression":
             # one colour scale for targets and predictions: the targets' range, so a point
@@ -165,9 +169,8 @@ class DataPanel(Panel):
     def _system(self) -> str:
         return color_system(self.app)
 
-    def _palette(self) -> Palette:
-        """The palette of the present theme in the app's colour system."""
-        data = self.last_view.run.data
+    def _palette(self, data) -> Palette:
+        """The palette of the present theme in the app's colour system for ``data``."""
         n = 2 if data.task == "regression" else max(len(data.class_names or []), 2)
         return Palette(self.app.theme_variables, self._system(), n)
 

@@ -36,7 +36,7 @@ from tui.messages import DebugCommand, SelectUnit, SelectWeight
 from tui.panels.base import ACCENT, MUTED, Panel, Show
 from tui.panels.event_arrays import event_arrays
 from tui.panels.format import WARNING, fmt, fmt_count
-from tui.view import counters
+from tui.view import LabView, counters
 
 COMMAND_BUTTONS = (
     ("step", "step", "s", "one event forward"),
@@ -201,7 +201,7 @@ def pending_update(view, width: int | None = None) -> Content:
     if 0 <= j < event.b_old.shape[0]:
         b = symbol("b", None, (j,))
         lines.append(update_rule(b, event.b_old[j], event.step_b[j], event.b_new[j], width))
-    changed = np.count_nonzero(event.W_new != event.W_old)
+    changed = int(np.count_nonzero(event.W_new != event.W_old))
     total = counted(event.W_old.size, "weight")
     lines.append(Content.styled(f"{fmt_count(changed)} of {total} change", MUTED))
     return Content("\n").join(lines)
@@ -229,6 +229,8 @@ def breakpoint_lines(view) -> Content:
 
 class DebuggerPanel(Panel):
     """Position, commands, arrays, equation, pending update and breakpoints."""
+
+    last_view: LabView | None
 
     BORDER_TITLE = "Debugger"
     BINDINGS = [
@@ -375,22 +377,24 @@ class DebuggerPanel(Panel):
 
     # --- selection ----------------------------------------------------------------------------
 
-    def _layer(self) -> int | None:
+    def _layer(self) -> tuple[LabView, int] | None:
+        """The view last drawn and the layer the keys act on: the event's, else the selection's."""
         view = self.last_view
         if view is None:
             return None
         l = getattr(view.event, "l", None)
         if l is None and view.selection is not None:
             l = view.selection.l
-        return l
+        return None if l is None else (view, l)
 
     def action_unit(self, offset: int) -> None:
         """Select the next (offset 1) or previous (-1) unit j of the current layer."""
-        l = self._layer()
-        if l is None:
+        at = self._layer()
+        if at is None:
             return
-        n = self.last_view.run.net.layer(l).n_out
-        current = self.last_view.selection
+        view, l = at
+        n = view.run.net.layer(l).n_out
+        current = view.selection
         j = (
             current.unit
             if current is not None and current.l == l and current.unit is not None
@@ -401,11 +405,12 @@ class DebuggerPanel(Panel):
     def action_weight(self, offset: int) -> None:
         """Select the next (offset 1) or previous (-1) incoming weight Wˡⱼₖ of the selected
         unit j: k, the input, moves."""
-        l = self._layer()
-        if l is None:
+        at = self._layer()
+        if at is None:
             return
-        layer = self.last_view.run.net.layer(l)
-        current = self.last_view.selection
+        view, l = at
+        layer = view.run.net.layer(l)
+        current = view.selection
         j = (
             current.unit
             if current is not None and current.l == l and current.unit is not None

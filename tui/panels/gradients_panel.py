@@ -32,7 +32,7 @@ from engine.stats import STAT_NAMES
 from tui.messages import CycleStat
 from tui.panels.base import MUTED, Panel, Show
 from tui.panels.format import WARNING, fmt, fmt_count, fmt_fraction, is_finite, widened
-from tui.view import STATS
+from tui.view import STATS, LabView
 
 
 @dataclass(frozen=True)
@@ -232,6 +232,7 @@ def legend(stat: str, width: int = 80) -> Content:
     columns (the thresholds go first when short of room: the axis shows them too)."""
     b = BANDS[stat]
     if b.log:
+        assert b.low is not None  # every magnitude (log axis) has a vanishing band
         names = (("vanishing", f"<{_decade(b.low)}"), ("exploding", f">{_decade(b.high)}"))
         marks = (("━", BAND_STYLES["vanishing"]), ("━", BAND_STYLES["exploding"]))
     else:
@@ -338,6 +339,8 @@ def history_strip(stat: str, means: np.ndarray, lo: float, hi: float) -> Content
 class GradientsPanel(Panel):
     """Per-layer statistic bars with bands and a legend, and per-layer history strips."""
 
+    last_view: LabView | None
+
     BORDER_TITLE = "Gradients"
     DEFAULT_CSS = """
     GradientsPanel #gradients-top {
@@ -427,7 +430,7 @@ class GradientsPanel(Panel):
         else:
             lines = []
             for l, value in enumerate(self.values, start=1):
-                row = [
+                row: list[str | Content | tuple[str, str]] = [
                     (f"l{l}".ljust(layout.label), MUTED),
                     bar(stat, value, layout.track),
                     " ",

@@ -40,7 +40,7 @@ MIN_SHRUNK = 4  # a shortened column keeps at least this many characters
 
 def layer_rows(net) -> list[tuple[str, ...]]:
     """The table's cells, row 0 the input: (l, units, activation, init, parameters)."""
-    rows = [("0", str(net.n_in), "input", "", "")]
+    rows: list[tuple[str, ...]] = [("0", str(net.n_in), "input", "", "")]
     for layer in net.layers:
         extras = []
         if getattr(layer, "dropout", 0.0):
@@ -93,7 +93,7 @@ def _fit(cell: str, width: int) -> str:
 
 
 def render_table(
-    rows, current: tuple[int, str] | None, selected: int | None, width: int | None = None
+    rows, current: tuple[int | None, str] | None, selected: int | None, width: int | None = None
 ) -> Content:
     """The rows as aligned columns after a marker column: ``▶`` and a highlight on the current
     event's layer, the selected layer in bold; under the table, what the current event is.
@@ -119,8 +119,8 @@ def render_table(
             style = ""
         lines.append(Content.styled(text, style) if style else Content(text))
     if current is not None:
-        r, marker = current
-        head = f"now {'step' if r is None else f'layer {r}'}:"
+        l, marker = current
+        head = f"now {'step' if l is None else f'layer {l}'}:"
         if width is None or len(head) + 1 + len(marker) <= width:
             lines.append(Content.assemble((f"{head} ", MUTED), (marker, ACCENT)))
         else:  # "now step:" over the event's name, wrapped at spaces, never cut

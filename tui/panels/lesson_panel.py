@@ -25,11 +25,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Input, Markdown, OptionList, Static
+from textual.widgets.markdown import MarkdownBlock
 from textual.widgets.option_list import Option
 
+from engine.debugger.exercises import Attempt
 from scenarios.lesson import LINK
 from tui.messages import ExerciseAnswered, RunLessonAction
 from tui.panels.base import ACCENT, ERROR, MUTED, SUCCESS, Panel, Show
+from tui.view import LabView
 
 NO_LESSON = "*This scenario has no lesson.* Its summary:\n\n"
 
@@ -59,6 +62,8 @@ class LessonMarkdown(Markdown):
 
 class LessonPanel(Panel):
     """The lesson with its actions, and the open exercise (see the module docstring)."""
+
+    last_view: LabView | None
 
     BORDER_TITLE = "Lesson"
     BINDINGS = [
@@ -137,7 +142,7 @@ class LessonPanel(Panel):
         super().__init__(id=id, classes=classes)
         self.shown_generation: int | None = None
         self.actions: tuple = ()
-        self.attempt = None  # the open exercise (engine.debugger.exercises.Attempt)
+        self.attempt: Attempt | None = None  # the open exercise
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="lesson-text"):
@@ -223,16 +228,16 @@ class LessonPanel(Panel):
     @on(OptionList.OptionSelected, "#lesson-actions")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.post_message(RunLessonAction(int(event.option.id)))
+        self.post_message(RunLessonAction(_action_number(event.option)))
 
     @on(OptionList.OptionHighlighted, "#lesson-actions")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
         """Scroll the text to the paragraph of the highlighted action."""
-        number = int(event.option.id)
+        number = _action_number(event.option)
         action = next((a for a in self.actions if a.number == number), None)
         if action is None:
             return
-        for block in self.query_one(LessonMarkdown).query("MarkdownBlock"):
+        for block in self.query_one(LessonMarkdown).query(MarkdownBlock):
             if f"(lab:{number})" in (block.source or "") and not block.children:
                 self.query_one("#lesson-text", VerticalScroll).scroll_to_widget(
                     block, animate=False, top=False
@@ -286,7 +291,7 @@ class LessonPanel(Panel):
             self._verdict(Content.styled(verdict.message, ERROR))
         elif verdict.right:
             self._verdict(Content.styled(verdict.message, SUCCESS))
-            self._done()
+            self._done(attempt)
         else:
             tip = f" {attempt.exercise.hint}" if attempt.exercise.hint else ""
             self._verdict(
@@ -303,11 +308,10 @@ class LessonPanel(Panel):
         if attempt is None or not attempt.open:
             return
         self._verdict(Content.styled(attempt.reveal(), ACCENT))
-        self._done()
+        self._done(attempt)
 
-    def _done(self) -> None:
+    def _done(self, attempt: Attempt) -> None:
         """Right or revealed: the worked equation, and the Debugger onto the event."""
-        attempt = self.attempt
         self._show_worked()
         self.query_one("#exercise-answer", Input).disabled = True
         self.query_one("#exercise-where", Static).update(
@@ -349,3 +353,9 @@ class LessonPanel(Panel):
         if self.attempt is not None:
             self.close_exercise()
             self.focus_actions()
+
+
+def _action_number(option: Option) -> int:
+    """The lesson action an option of ``#lesson-actions`` runs: its id is the action's number."""
+    assert option.id is not None  # every option there is made with one
+    return int(option.id)

@@ -46,7 +46,7 @@ from tui.panels.format import (
 )
 from tui.panels.loss_marks import MARK_STYLE, change_marks, draw_marks, latest_words
 from tui.panels.plot import CachedPlot
-from tui.view import counters
+from tui.view import LabView, counters
 
 BAND_STRENGTH = 0.45
 """How far from the background towards the foreground the dots of the steps' range around an
@@ -87,7 +87,9 @@ def _runs(x: np.ndarray, y: np.ndarray, max_points: int):
     return x, y, edges
 
 
-def downsample(x: np.ndarray, y: np.ndarray, max_points: int = MAX_POINTS):
+def downsample(
+    x: np.ndarray, y: np.ndarray, max_points: int = MAX_POINTS
+) -> tuple[np.ndarray, np.ndarray]:
     """(x, y) reduced to at most ``max_points`` by averaging runs of neighbours (finite y only).
 
     A display transform: the mean of each run of consecutive points, so the curve keeps its shape.
@@ -228,6 +230,8 @@ SCALE_LABELS = {False: "y: linear", True: "y: log"}
 
 class LossPanel(Panel):
     """Training and validation loss over steps, with the current numbers underneath."""
+
+    last_view: LabView | None
 
     BORDER_TITLE = "Loss"
     DEFAULT_CSS = """
@@ -377,9 +381,10 @@ class LossPanel(Panel):
         val_color = _rgb(theme.get("warning", "#ffa62b"))
         plt.xlabel("step")
         if self.points:
-            ticks = step_ticks(float(steps[0]), float(steps[-1]))
-            self.x_labels = [fmt_count(t) for t in ticks]
-            plt.xticks(ticks, self.x_labels)
+            x_ticks = step_ticks(float(steps[0]), float(steps[-1]))
+            self.x_labels = [fmt_count(t) for t in x_ticks]
+            # textual_plotext's stub asks for list[float] (invariant); plotext takes any numbers
+            plt.xticks(x_ticks, self.x_labels)  # type: ignore[arg-type]
             if self.banded:  # the range of the steps each point averages, as dots
                 grey = self._band()
                 plt.scatter(band_x.tolist(), high.tolist(), marker="braille", color=grey)

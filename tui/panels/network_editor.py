@@ -284,7 +284,7 @@ class NetworkEditor(LabModal[tuple[dict, dict] | None]):
         event.stop()
         key = event.select.id or ""
         value = event.value
-        if value is Select.NULL:
+        if not isinstance(value, str):  # Select.NULL: nothing chosen (every option is a name)
             return
         if key.startswith("act-"):
             self.draft.layers[int(key.removeprefix("act-")) - 1].activation = value

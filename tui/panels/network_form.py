@@ -77,7 +77,7 @@ class NetworkDraft:
     def from_sections(cls, n_in: int, n_out: int, n_train: int, network: dict, training: dict):
         """A draft showing the given sections."""
         tables = [dict(t) for t in network.get("layers", [])]
-        layers = []
+        layers: list[LayerDraft] = []
         previous = n_in
         for table in tables:
             layers.append(
@@ -182,13 +182,13 @@ class NetworkDraft:
             checked_training = check_training(Checker("edit"), copy.deepcopy(training))
         except ScenarioError as e:
             errors.append(FieldError(_field_of(str(e)), _strip_label(str(e))))
-        if not errors:
+        if not errors and checked_network is not None and checked_training is not None:
             errors.extend(self._engine_check(checked_network, checked_training))
         return network, training, errors
 
     def _layer_tables(self, errors: list[FieldError]) -> list[dict]:
         tables = []
-        previous = self.n_in
+        previous: int | None = self.n_in  # None after a size that is refused
         with_alpha = activations_with_alpha()
         L = len(self.layers)
         for l, draft in enumerate(self.layers, start=1):

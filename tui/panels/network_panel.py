@@ -22,7 +22,7 @@ from tui.panels.base import ACCENT, MUTED, Panel, Show
 from tui.panels.format import flow, fmt, fmt_count
 from tui.panels.layer_table import LayerTable, event_row, layer_rows, render_table
 from tui.panels.network_picture import NetworkPicture
-from tui.view import rate_in_force
+from tui.view import LabView, rate_in_force
 
 
 def optimizer_items(optimizer) -> list[tuple[str, str]]:
@@ -69,6 +69,8 @@ def training_items(view) -> list[Content]:
 
 class NetworkPanel(Panel):
     """The picture or the layer table, and the training settings (see the module docstring)."""
+
+    last_view: LabView | None
 
     BORDER_TITLE = "Network"
     DEFAULT_CSS = """

@@ -33,12 +33,12 @@ from engine.debugger.formatting import sup
 from engine.unit_maps import unit_maps
 from tui.messages import SelectExample, SelectUnit, SelectWeight
 from tui.panels.base import ACCENT, MUTED
-from tui.panels.picture_content import map_tones, short, shown
-from tui.panels.picture_layout import layout
+from tui.panels.picture_content import Shown, map_tones, short, shown
+from tui.panels.picture_layout import Layout, layout
 from tui.panels.picture_paint import NODE, labels, paint, pick, strength
 from tui.panels.tints import color_system, ramp
 from tui.speed import frozen
-from tui.view import drawn_net
+from tui.view import LabView, Selection, drawn_net
 
 SIGN_COLOURS = {  # (positive, negative) for dark and light themes
     True: ("#E69F00", "#56B4E9"),
@@ -182,23 +182,25 @@ class NetworkPicture(Widget, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.view = None
-        self.layout_ = None
-        self.shown = None
+        self.view: LabView | None = None
+        self.layout_: Layout | None = None
+        self.shown: Shown | None = None
         self.grid: list = []
         self.caption = Content("")
         self._strips: list[Strip] = []
-        self._layout_key = None
-        self._palette_key = None
+        self._layout_key: tuple | None = None
+        self._palette_key: tuple | None = None
         self._palette_now: Palette | None = None
-        self._maps_key = None
-        self._maps = None
-        self._input_unit = None  # (unit of layer 0 under the cursor, the selection then)
+        self._maps_key: tuple | None = None
+        self._maps: list[np.ndarray] | None = None
+        self._input_unit: tuple[int, Selection | None] | None = (
+            None  # (unit of layer 0 under the cursor, the selection then)
+        )
         self._anchor = "to"  # on a weight: ↑/↓ move its "from" end (came from the unit it feeds)
 
     # --- drawing ------------------------------------------------------------------------------
 
-    def refresh_view(self, view) -> bool:
+    def refresh_view(self, view: LabView) -> bool:
         """Redraw for ``view``; False when the widget has no size yet (drawn at its resize)."""
         self.view = view
         width, height = self.size
@@ -207,15 +209,15 @@ class NetworkPicture(Widget, can_focus=True):
         net, data = view.run.net, view.run.data
         maps_on = plane_data(data)
         key = (tuple(net.sizes), width, height, maps_on)
-        if key != self._layout_key:
+        if key != self._layout_key or self.layout_ is None:
             self._layout_key = key
             self.layout_ = layout(net.sizes, width, height - 1, maps_on)
         grid_layout = self.layout_
         raw = self._unit_maps(view, grid_layout) if maps_on else None
-        self.shown = shown(view, maps=raw)
-        tones = map_tones(net, raw, self.shown.nodes) if raw is not None else None
+        self.shown = now = shown(view, maps=raw)
+        tones = map_tones(net, raw, now.nodes) if raw is not None else None
         selected = self._selected(view)
-        self.grid = paint(grid_layout, self.shown, tones, labels(net.layers, net.n_in), selected)
+        self.grid = paint(grid_layout, now, tones, labels(net.layers, net.n_in), selected)
         if grid_layout.message:
             row = self.grid[min(1, len(self.grid) - 1)]
             for x, char in enumerate(f"{grid_layout.message}: t shows the table"[: len(row)]):
@@ -231,7 +233,7 @@ class NetworkPicture(Widget, can_focus=True):
         variables = self.app.theme_variables
         system = color_system(self.app)
         key = (background, foreground, variables.get("accent"), self.app.current_theme.dark, system)
-        if key != self._palette_key:
+        if key != self._palette_key or self._palette_now is None:
             try:
                 accent = Color.parse(variables.get("accent", "#ffa62b"))
             except Exception:
@@ -265,11 +267,12 @@ class NetworkPicture(Widget, can_focus=True):
 
     # --- the caption under the picture ----------------------------------------------------------
 
-    def _caption(self, view, selected) -> Content:
+    def _caption(self, view: LabView, selected) -> Content:
         """Two lines: the selected unit or weight and what the event did (or what to press,
         before anything ran); which example the nodes show and the edges' colours. Always
         two lines, each cut to the width, so that the picture keeps its height."""
         s = self.shown
+        assert s is not None  # refresh_view computes it first
         palette = self._palette()
         width = max(self.size.width, 20)
         first = []

@@ -89,11 +89,11 @@ def shown(view, maps=None) -> Shown:
 
     # edges
     edge_name = "W"
-    if kind in BACKWARD:
+    if steps is not None and kind in BACKWARD:
         edge_name = "∂C/∂W"
         grads = [steps.find("gradient", m) for m in range(1, L + 1)]
         edges: list = [ev.grad_W if ev is not None else None for ev in grads]
-    elif kind == "update":
+    elif steps is not None and kind == "update":
         edge_name = "ΔW"
         updates = [steps.find("update", m) for m in range(1, L + 1)]
         edges = [ev.step_W if ev is not None else None for ev in updates]
@@ -123,20 +123,21 @@ def shown(view, maps=None) -> Shown:
 
 
 def describe(kind: str | None, l: int | None, L: int) -> str:
-    """What the current event did, in a few words."""
+    """What the current event did, in a few words (``l``: the event's layer, if it has one)."""
     s = sup
-    if kind == "forward":
-        return f"forward: a{s(l)} = σ(W{s(l)}a{s(l - 1)} + b{s(l)})"
+    if l is not None:
+        if kind == "forward":
+            return f"forward: a{s(l)} = σ(W{s(l)}a{s(l - 1)} + b{s(l)})"
+        if kind == "delta":
+            return f"backward: δ{s(l)} = ∂C/∂z{s(l)}"
+        if kind == "gradient":
+            return f"backward: ∂C/∂W{s(l)} = δ{s(l)}a{s(l - 1)}ᵀ"
+        if kind == "update":
+            return f"update: W{s(l)} ← W{s(l)} − ΔW{s(l)}"
     if kind == "loss":
         return f"loss: output a{s(L)} vs target y"
-    if kind == "delta":
-        return f"backward: δ{s(l)} = ∂C/∂z{s(l)}"
-    if kind == "gradient":
-        return f"backward: ∂C/∂W{s(l)} = δ{s(l)}a{s(l - 1)}ᵀ"
     if kind == "clip":
         return "gradients clipped"
-    if kind == "update":
-        return f"update: W{s(l)} ← W{s(l)} − ΔW{s(l)}"
     if kind == "step_end":
         return "step done: updates applied"
     return ""

@@ -83,7 +83,7 @@ class Column:
         """The pixel row (of braille dots: 4 per cell) where lines meet node j."""
         return self.tops[j] * 4 + 2 * self.node_height - 1
 
-    def unit_rows(self) -> list[range | None] | None:
+    def unit_rows(self) -> list[range] | None:
         """For each unit, the pixel rows (2 per cell) it occupies, if the column lines its units
         up in one column (nodes, one-column strips of single units); else None."""
         if self.kind == "nodes":
@@ -285,7 +285,7 @@ def _place(plans, sizes, width, height, cell, tight, detail) -> Layout:
 def _node_column(l, n, x, plan: _ColumnPlan, height) -> Column:
     h = plan.node_height
     if n == 1:
-        tops = ((height - h) // 2,)
+        tops: tuple[int, ...] = ((height - h) // 2,)
     else:
         room = height - h
         spacing = min(room / (n - 1), 2 * h + 2)  # spread out, but not to the very edges

@@ -241,6 +241,7 @@ class _Painter:
                 break
         else:
             placed = _place_labels(layout, texts, skip=True)
+        assert placed is not None  # with skip, every column has an entry
         for column, (start, text) in zip(columns, placed):
             if text is None:
                 continue

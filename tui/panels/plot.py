@@ -173,7 +173,15 @@ class CachedPlot(Widget):
             variables = self.app.theme_variables
             surface = Color.parse(variables.get("surface")).rgb
             foreground = Color.parse(variables.get("foreground")).rgb
-            themes[name] = _rgbify_theme(surface, surface, foreground, "default", _sequence)
+            # textual_plotext's own _sequence (RGB triples) does not match its annotation of
+            # _rgbify_theme's sequence (list of str | int | RGB: list is invariant)
+            themes[name] = _rgbify_theme(
+                surface,
+                surface,
+                foreground,
+                "default",
+                _sequence,  # type: ignore[arg-type]
+            )
         return name
 
     def replot(self) -> None:

@@ -74,8 +74,10 @@ def reduce(color: Color, system: str) -> tuple[int, int, int]:
 def _palette_rgb(color: RichColor) -> tuple[int, int, int]:
     """The RGB Rich matched a reduced colour with (its 16-colour table for entries 0–15)."""
     number = color.number
+    assert number is not None  # a downgraded colour is a palette entry
     table = rich_color.STANDARD_PALETTE if number < 16 else rich_color.EIGHT_BIT_PALETTE
-    return tuple(table[number])
+    red, green, blue = table[number]
+    return red, green, blue
 
 
 def hue_and_saturation(rgb) -> tuple[float, float, float]:
@@ -103,7 +105,8 @@ def _cube() -> tuple[tuple[int, tuple[int, int, int]], ...]:
     0–15 are the terminal's own and vary)."""
     out = []
     for n in range(16, 256):
-        rgb = tuple(rich_color.EIGHT_BIT_PALETTE[n])
+        red, green, blue = rich_color.EIGHT_BIT_PALETTE[n]
+        rgb = (red, green, blue)
         if RichColor.from_rgb(*rgb).downgrade(ColorSystem.EIGHT_BIT).number == n:
             out.append((n, rgb))
     return tuple(out)

@@ -32,7 +32,7 @@ class BreakpointsScreen(LabModal[None]):
 
     BINDINGS = [
         Binding("escape", "close", "Close"),
-        Binding("t", "toggle", "Toggle"),
+        Binding("t", "toggle_breakpoint", "Toggle"),
         Binding("d,delete", "delete", "Delete"),
     ]
 
@@ -100,7 +100,7 @@ class BreakpointsScreen(LabModal[None]):
             event.input.value = ""
             self._fill(keep=self.query_one(DataTable).row_count)
 
-    def action_toggle(self) -> None:
+    def action_toggle_breakpoint(self) -> None:
         bp_id = self._selected()
         if bp_id is not None and self._command("toggle", bp_id):
             self._fill(keep=self.query_one(DataTable).cursor_row)
@@ -112,7 +112,7 @@ class BreakpointsScreen(LabModal[None]):
 
     @on(DataTable.RowSelected)
     def _row_selected(self) -> None:
-        self.action_toggle()
+        self.action_toggle_breakpoint()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -19,15 +19,17 @@ from __future__ import annotations
 
 import time
 
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static, Tab, Tabs
 
-from tui.app import TOO_SMALL, fits
+from tui.app import TOO_SMALL, LabApp, fits
 from tui.frames import FrameScheduler
 from tui.palette import ScreenKeys
+from tui.panels.base import Panel
 from tui.panels.compare_panels import CompareGradientsPanel, CompareLossPanel, CompareStatus
 from tui.panels.data_panel import DataPanel
 from tui.speed import faster, slower
@@ -40,6 +42,8 @@ WIDE = (110, 34)  # the lab's grid breakpoints
 class CompareScreen(ModalScreen[None]):
     """Two runs side by side (see the module docstring); ``comparison`` is a
     ``tui.comparison.Comparison``."""
+
+    app = getters.app(LabApp)  # (typed as the lab's app: its training and speed)
 
     DEFAULT_CSS = """
     CompareScreen { background: $background; layout: vertical; }
@@ -108,7 +112,11 @@ class CompareScreen(ModalScreen[None]):
     def _layout(self, width: int, height: int) -> None:
         narrow = width < WIDE[0] or height < WIDE[1]
         self.set_class(narrow, "-narrow")
-        shown = {"loss": [self.loss], "gradients": [self.gradients], "data": list(self.data)}
+        shown: dict[str, list[Panel]] = {
+            "loss": [self.loss],
+            "gradients": [self.gradients],
+            "data": list(self.data),
+        }
         for name, panels in shown.items():
             for panel in panels:
                 panel.set_class(name != self.view_name, "-off")

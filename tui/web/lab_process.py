@@ -58,6 +58,12 @@ class LabProcess(AppService):
     def pid(self) -> int | None:
         return None if self._process is None else self._process.pid
 
+    @property
+    def _lab(self) -> asyncio.subprocess.Process:
+        """The lab's process, which ``start`` opens before ``run`` or ``stop`` can be called."""
+        assert self._process is not None
+        return self._process
+
     async def _open_app_process(self, width: int = 80, height: int = 24):
         self._process = process = await asyncio.create_subprocess_exec(
             *self.argv,
@@ -85,7 +91,7 @@ class LabProcess(AppService):
         except Exception:  # the relay broke (a closed socket, a bad packet): end the lab too
             log.exception("lab %d: its screen could not be relayed; ending it", self.number)
             await self._end_process()
-        self.returncode = await self._process.wait()
+        self.returncode = await self._lab.wait()
         if self.failed:
             message = (
                 "\x1b[?1049l\x1b[0m"  # out of the lab's screen: the terminal's own, reset
@@ -120,14 +126,16 @@ class LabProcess(AppService):
         await asyncio.shield(self._stopping)
 
     async def _stop(self) -> None:
-        self.asked_to_stop = not self.said_exit and not self._task.done()
+        task = self._task
+        assert task is not None  # stop() returns early without one
+        self.asked_to_stop = not self.said_exit and not task.done()
         with contextlib.suppress(Exception):
             await self._download_manager.cancel_app_downloads(app_service_id=self.app_service_id)
         await self._end_process()
         try:  # the relay ends with the lab's output
-            await asyncio.wait_for(asyncio.shield(self._task), RELAY_GRACE)
+            await asyncio.wait_for(asyncio.shield(task), RELAY_GRACE)
         except Exception:  # TimeoutError (a grandchild holds the pipe) or a broken relay
-            self._task.cancel()
+            task.cancel()
         self._task = None
 
     async def _end_process(self) -> None:
@@ -143,11 +151,11 @@ class LabProcess(AppService):
             if sig is not None:
                 self._signal_group(sig)
             try:
-                await asyncio.wait_for(self._process.wait(), grace)
+                await asyncio.wait_for(self._lab.wait(), grace)
                 return
             except TimeoutError:
                 continue
 
     def _signal_group(self, sig: int) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self._process.pid, sig)
+            os.killpg(self._lab.pid, sig)

@@ -22,6 +22,7 @@ from pathlib import Path
 import aiohttp_jinja2
 import click
 from aiohttp import WSMsgType, web
+from textual_serve.app_service import AppService
 from textual_serve.download_manager import DOWNLOAD_CHUNK_SIZE, DownloadManager
 from textual_serve.server import Server, to_int
 
@@ -203,7 +204,7 @@ class LabServer(Server):
         async for _ in websocket:  # keep the message on screen until the tab goes
             pass
 
-    async def _process_messages(self, websocket: web.WebSocketResponse, lab: LabProcess) -> None:
+    async def _process_messages(self, websocket: web.WebSocketResponse, lab: AppService) -> None:
         """The browser's messages to its lab (textual-serve's protocol): keys, size, focus."""
         async for message in websocket:
             if message.type != WSMsgType.TEXT:
