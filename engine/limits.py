@@ -84,16 +84,25 @@ def check(parts: Sequence[tuple[str, float, str]], environ=None) -> None:
     if total <= allowed:
         return
     what, need, field = max(parts, key=lambda part: part[1])
-    raise MemoryLimitError(
+    head = (
         f"{field}: the run would need about {size(total)} of memory ({what}: {size(need)}), "
-        f"more than the limit of {size(allowed)}; set {ENV_VAR} to raise it (e.g. "
-        f"{ENV_VAR}={_suggest(total)}) if the machine has that much"
+        f"more than the limit of {size(allowed)}"
     )
+    if total > NO_MACHINE:
+        raise MemoryLimitError(f"{head}, and more than any machine has: make it smaller.")
+    raise MemoryLimitError(
+        f"{head}; set {ENV_VAR} to raise it (e.g. {ENV_VAR}={_suggest(total)}) if the machine "
+        "has that much."
+    )
+
+
+NO_MACHINE = 64 * 1024**4
+"""Bytes past which raising the limit is not suggested (64 TiB: more than a machine has)."""
 
 
 def _suggest(total: float) -> str:
     gib = max(1, math.ceil(total * 1.25 / 1024**3))
-    return f"{gib}G" if gib < 1024**2 else f"{math.ceil(gib / 1024)}T"
+    return f"{gib}G" if gib < 1024 else f"{math.ceil(gib / 1024)}T"
 
 
 def data_parts(n: float, columns: float, field: str) -> list[tuple[str, float, str]]:

@@ -35,7 +35,8 @@ def one_line_refusal(result, field: str) -> str:
     assert len(lines) == 1, result.output
     line = lines[0]
     assert field in line and "of memory" in line and "more than the limit of 2 GiB" in line
-    assert "set BACKPROP_LAB_MAX_MEMORY to raise it" in line
+    # what to do: raise the limit, or (past what any machine has) make it smaller
+    assert "set BACKPROP_LAB_MAX_MEMORY to raise it" in line or line.endswith("make it smaller.")
     return line
 
 
@@ -122,6 +123,20 @@ def test_the_limit_can_be_raised_and_lowered():
     assert "e.g. BACKPROP_LAB_MAX_MEMORY=1G" in result.output
     result, _ = train("spiral", "--epochs", "1", env={limits.ENV_VAR: "1G"})
     assert result.exit_code == 0, result.output
+
+
+def test_the_advice_fits_the_size_asked_for():
+    """A limit worth raising is given as a value to set; a size no machine has is not."""
+    env = {limits.ENV_VAR: "1G"}
+    with pytest.raises(limits.MemoryLimitError) as info:
+        limits.check([("the data", 1.5 * 1024**4, "data.n")], env)
+    assert str(info.value).endswith(f"(e.g. {limits.ENV_VAR}=2T) if the machine has that much.")
+    with pytest.raises(limits.MemoryLimitError) as info:
+        limits.check([("the data", 1.3e24, "network.layers[1].size = 10^12")], env)
+    message = str(info.value)
+    assert message.startswith("network.layers[1].size = 10^12: the run would need about")
+    assert message.endswith("and more than any machine has: make it smaller.")
+    assert limits.ENV_VAR not in message
 
 
 @pytest.mark.parametrize(
