@@ -285,7 +285,7 @@ class _Parser:
         if word not in ALL_NAMES:
             close = difflib.get_close_matches(word, (*ALL_NAMES, *FUNCTIONS), n=1)
             hint = f"; did you mean {close[0]}?" if close else ""
-            self.fail(f"unknown name {word!r}{hint} (see 'help expressions')", t.col)
+            self.fail(f"unknown name {word!r}{hint}", t.col)
         layer, layer_col = None, t.col
         at = self.accept("@")
         if at:

@@ -168,6 +168,8 @@ class LineMode(ExerciseCommands):
             getattr(self, "do_" + cmd.name)(arg.strip())
         except ConditionError as e:
             self.write(e.caret("    "))
+            if e.message.startswith("unknown name"):
+                self.write("    'help expressions' lists the names and functions.")
         except DebuggerError as e:
             self.write(f"*** {e}")
         return False

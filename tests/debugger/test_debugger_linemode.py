@@ -59,7 +59,7 @@ def test_ascii_mode_has_no_unicode_symbols():
 def test_bad_input_messages():
     out = drive(
         "frobnicate\nb grad_norm@1 < < 1e-6\nb update@7\nback\nrun\nrun x\nexplain 9\n"
-        "clear 5\ns\nexplain 0,0,1\nb\n"
+        "clear 5\ns\nexplain 0,0,1\nb\nb los > 1\n"
     )
     assert "*** Unknown command 'frobnicate'. Type 'help' to see the commands." in out
     assert "    grad_norm@1 < < 1e-6\n                  ^\n    error at column 15" in out
@@ -74,6 +74,10 @@ def test_bad_input_messages():
     assert "*** select a weight with J,K" not in out
     assert "explain takes a unit J or a weight J,K" in out
     assert "*** no breakpoint 5" in out
+    assert (
+        "error at column 1: unknown name 'los'; did you mean loss?\n"
+        "    'help expressions' lists the names and functions." in out
+    )
     listing = out[out.rindex("(bpl) b\n") :]
     assert "1   break" not in listing  # the bad breakpoints were not created
     assert len(positions(out)) == 2  # only "s" moved

@@ -324,6 +324,11 @@ async def test_B_opens_the_breakpoints_screen_to_add_toggle_and_delete(lab_app, 
         error = str(screen.query_one("#breakpoint-error", Static).render())
         assert "layer" in error and "1" in error and "2" in error
         assert len(list(app.session.controller.breakpoints)) == 1  # only the built-in one
+        field.value = "los > 1"  # a typo: the name meant, and no pointer to a help the lab lacks
+        await pilot.press("enter")
+        await pilot.pause()
+        error = str(screen.query_one("#breakpoint-error", Static).render())
+        assert "unknown name 'los'; did you mean loss?" in error and "help" not in error
         field.value = "update@2"
         await pilot.press("enter")
         await pilot.pause()
