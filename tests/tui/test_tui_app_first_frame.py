@@ -53,6 +53,9 @@ async def test_the_first_frame_shows_the_lab_and_the_plots_follow(lab_app, monke
                 drawn={name: panel.last_view is not None for name, panel in app.panels.items()},
                 plot_builds=loss.query_one("#loss-plot").builds,
                 data_drawn=data._drawn is not None,
+                # the layout of the terminal's size: its breakpoint classes, every panel in view
+                classes=set(screen.classes),
+                sizes={name: panel.region.area for name, panel in app.panels.items()},
             )
 
     monkeypatch.setattr(Screen, "_compositor_refresh", first_update)
@@ -61,6 +64,10 @@ async def test_the_first_frame_shows_the_lab_and_the_plots_follow(lab_app, monke
         await pilot.pause()
         assert "xor" in seen["status"] and "idle" in seen["status"]
         assert all(seen["drawn"].values())  # every panel had its view for the first frame
+        # the grid at once: the first frame was the lesson's tab alone (no -w-wide yet, every
+        # other panel of size 0), then the grid
+        assert {"-w-wide", "-h-tall"} <= seen["classes"]
+        assert all(seen["sizes"].values()), seen["sizes"]
         assert seen["plot_builds"] == 0 and not seen["data_drawn"]  # the pictures came after
         loss_plot = app.panels["loss"].query_one("#loss-plot")
         await _until(lambda: loss_plot.builds > 0 and app.panels["data"]._drawn is not None)
