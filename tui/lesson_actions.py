@@ -175,7 +175,7 @@ async def start_exercise(app, number: int) -> None:
     )
     panel = app.panels["lesson"]
     app.show_lesson()
-    panel.open_exercise(attempt, where)
+    await panel.open_exercise(attempt, where)
 
 
 def exercise_answered(app, number: int) -> None:

@@ -243,8 +243,11 @@ async def test_an_exercise_in_the_lab_accepts_the_engine_value_and_refuses_a_wro
     app = lab_app(scenario_path)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
+        # the exercise's widgets are made when the first exercise opens, not at start-up
+        assert not app.panels["lesson"].query_one("#lesson-exercise").children
         await trigger(app, pilot, settle, "exercise")
         panel, c = app.panels["lesson"], app.session.controller
+        assert len(panel.query_one("#lesson-exercise").children) == 4
         attempt = panel.attempt
         assert attempt is not None and panel.has_class("-exercise")
         assert c.position.event_name() == "Loss"  # just before Delta(l=2): δ² not on screen

@@ -149,18 +149,32 @@ class LessonPanel(Panel):
             yield LessonMarkdown(id="lesson-markdown")
         yield Static("Actions", id="lesson-actions-title", classes="lesson-title")
         yield OptionList(id="lesson-actions")
-        with Vertical(id="lesson-exercise"):
-            yield Show("", id="exercise-title", classes="lesson-title")
-            with VerticalScroll(id="exercise-body"):
-                yield Show("", id="exercise-prompt")
-                yield Show("", id="exercise-where")
-                yield Show("", id="exercise-verdict")
-                yield Show("", id="exercise-worked")
-            yield Input(placeholder="your answer: a number, enter checks it", id="exercise-answer")
-            with Horizontal(id="exercise-buttons"):
-                yield Button("check", id="exercise-check", compact=True, tooltip="enter")
-                yield Button("reveal", id="exercise-reveal", compact=True)
-                yield Button("close", id="exercise-close", compact=True, tooltip="escape")
+        yield Vertical(id="lesson-exercise")  # filled when the first exercise opens
+
+    async def _exercise_area(self) -> None:
+        """The exercise's widgets, made when the first exercise opens: at start-up they would
+        be a dozen widgets more to compose and style before the first frame, which never shows
+        them."""
+        area = self.query_one("#lesson-exercise", Vertical)
+        if area.children:
+            return
+        await area.mount(
+            Show("", id="exercise-title", classes="lesson-title"),
+            VerticalScroll(
+                Show("", id="exercise-prompt"),
+                Show("", id="exercise-where"),
+                Show("", id="exercise-verdict"),
+                Show("", id="exercise-worked"),
+                id="exercise-body",
+            ),
+            Input(placeholder="your answer: a number, enter checks it", id="exercise-answer"),
+            Horizontal(
+                Button("check", id="exercise-check", compact=True, tooltip="enter"),
+                Button("reveal", id="exercise-reveal", compact=True),
+                Button("close", id="exercise-close", compact=True, tooltip="escape"),
+                id="exercise-buttons",
+            ),
+        )
 
     # --- the view -----------------------------------------------------------------------------
 
@@ -253,8 +267,9 @@ class LessonPanel(Panel):
 
     # --- the exercise -------------------------------------------------------------------------
 
-    def open_exercise(self, attempt, where: str) -> None:
+    async def open_exercise(self, attempt, where: str) -> None:
         """Show ``attempt``'s question; ``where`` says where the Debugger stands."""
+        await self._exercise_area()
         self.attempt = attempt
         ex = attempt.exercise
         self.add_class("-exercise")
