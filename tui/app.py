@@ -32,6 +32,7 @@ from tui.frames import RUNNING_PANELS, FrameScheduler
 from tui.gate import ThreadYield
 from tui.keys import bindings
 from tui.lab_files import LabFiles
+from tui.lab_screen import LabScreen, breakpoint_class
 from tui.live_actions import LiveActions
 from tui.live_palette import LiveCommands
 from tui.palette import LabCommands
@@ -78,26 +79,6 @@ TOO_SMALL = (
 def fits(size) -> bool:
     """Whether a terminal of ``size`` is large enough for the lab (``SMALLEST``)."""
     return size.width >= SMALLEST[0] and size.height >= SMALLEST[1]
-
-
-def _breakpoint(cells: int, breakpoints: list[tuple[int, str]]) -> str:
-    """The class of the widest of ``breakpoints`` that ``cells`` reaches (as Textual picks it)."""
-    return max((b for b in breakpoints if cells >= b[0]), default=(0, ""))[1]
-
-
-class LabScreen(Screen):
-    """The lab's screen (the app's default one, which ``compose`` fills)."""
-
-    _resumed = False
-
-    def on_screen_resume(self, event: events.ScreenResume) -> None:
-        """Its first resume (as the app starts) does not style every widget again: each was
-        styled as it was mounted, a moment before, and nothing has changed since (~110 widgets:
-        with the first resize's, below, ~180 ms of the time until every panel is drawn, on a
-        slow machine). Later resumes are left to Textual."""
-        if not self._resumed:
-            self._resumed = True
-            event.refresh_styles = False
 
 
 class LabApp(
@@ -163,8 +144,8 @@ class LabApp(
         date from then on."""
         width, height = self.size
         classes = (
-            _breakpoint(width, self.HORIZONTAL_BREAKPOINTS),
-            _breakpoint(height, self.VERTICAL_BREAKPOINTS),
+            breakpoint_class(width, self.HORIZONTAL_BREAKPOINTS),
+            breakpoint_class(height, self.VERTICAL_BREAKPOINTS),
         )
         return LabScreen(id="_default", classes=" ".join(classes))
 

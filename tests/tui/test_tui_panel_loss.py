@@ -10,7 +10,8 @@ from textual.widgets import Static
 
 from tui.messages import ToggleLogScale
 from tui.panels.format import WARNING
-from tui.panels.loss_panel import MAX_POINTS, LossPanel, downsample, spread
+from tui.panels.loss_panel import LossPanel
+from tui.panels.loss_sampling import MAX_POINTS, downsample, spread
 from tui.panels.plot import CachedPlot
 
 

@@ -29,19 +29,18 @@ from tui.panels.gradients_panel import (
     zone_strip,
 )
 from tui.panels.loss_panel import (
-    MAX_POINTS,
     PLOT_LIMIT,
     WIDE_DECADES,
     InitialMetrics,
     clipped_note,
     decades_note,
     decades_of,
-    downsample,
     step_ticks,
     validation_curve,
     value_ticks,
     y_range,
 )
+from tui.panels.loss_sampling import MAX_POINTS, downsample
 from tui.panels.plot import CachedPlot
 from tui.speed import MAX, speed_text
 from tui.view import STATS, counters

@@ -45,6 +45,7 @@ from tui.panels.format import (
     widened,
 )
 from tui.panels.loss_marks import MARK_STYLE, change_marks, draw_marks, latest_words
+from tui.panels.loss_sampling import MAX_POINTS, downsample, log_of_positive, spread
 from tui.panels.plot import CachedPlot
 from tui.view import LabView, counters
 
@@ -52,9 +53,6 @@ BAND_STRENGTH = 0.45
 """How far from the background towards the foreground the dots of the steps' range around an
 averaged curve are drawn: visible, and behind the curve."""
 
-MAX_POINTS = 300
-"""At most this many points per curve reach plotext, however long the run; fewer on a narrow
-plot: two per column (a braille cell is two dots wide), since plotext's cost grows with them."""
 START_HINT = "space: train · s: step"
 """The plot's title before any step (its only point is the initial network's loss)."""
 PLOT_LIMIT = 1e30
@@ -75,48 +73,6 @@ class InitialMetrics:
         if self._of is None or self._of[0] is not run:
             self._of = (run, run.epoch_metrics())
         return self._of[1]
-
-
-def _runs(x: np.ndarray, y: np.ndarray, max_points: int):
-    """The finite points of (x, y) and the edges of ``max_points`` runs of neighbours over them
-    (None when there are no more points than that)."""
-    keep = np.isfinite(y) & np.isfinite(x)
-    x, y = x[keep], y[keep]
-    n = x.shape[0]
-    edges = np.linspace(0, n, max_points + 1).astype(np.int64) if n > max_points else None
-    return x, y, edges
-
-
-def downsample(
-    x: np.ndarray, y: np.ndarray, max_points: int = MAX_POINTS
-) -> tuple[np.ndarray, np.ndarray]:
-    """(x, y) reduced to at most ``max_points`` by averaging runs of neighbours (finite y only).
-
-    A display transform: the mean of each run of consecutive points, so the curve keeps its shape.
-    """
-    x, y, edges = _runs(x, y, max_points)
-    if edges is None:
-        return x, y
-    counts = np.diff(edges)
-    x_mean = np.add.reduceat(x, edges[:-1]) / counts
-    y_mean = np.add.reduceat(y, edges[:-1]) / counts
-    return x_mean, y_mean
-
-
-def spread(x: np.ndarray, low: np.ndarray, high: np.ndarray, max_points: int = MAX_POINTS):
-    """What averaging hides: (x, lowest, highest) of each run of neighbours that ``downsample``
-    averages into a point, at the run's mean x, from each point's own ``low`` and ``high`` (an
-    old bucket of the history keeps its steps' minimum and maximum loss; an exact step is its
-    own); None when no point is averaged. Drawn as dots below and above the averaged curve, a
-    one-step spike or the step-to-step noise of small batches stays in view at its true height."""
-    keep = np.isfinite(low) & np.isfinite(high) & np.isfinite(x)
-    x, low, high = x[keep], low[keep], high[keep]
-    _, _, edges = _runs(x, low, max_points)
-    if edges is None:
-        return None
-    starts = edges[:-1]
-    x_mean = np.add.reduceat(x, starts) / np.diff(edges)
-    return x_mean, np.minimum.reduceat(low, starts), np.maximum.reduceat(high, starts)
 
 
 def step_ticks(first: float, last: float, n: int = 5) -> list[int]:
@@ -367,10 +323,10 @@ class LossPanel(Panel):
         loss, low, high, val_y = (np.clip(v, -PLOT_LIMIT, PLOT_LIMIT) for v in curves)
         if self.log_scale:  # log₁₀ of the values on a linear axis, labelled with the values
             # (plotext's own log scale takes the log again at every repaint of the same figure)
-            steps, loss = _log_of_positive(steps, loss)
-            low_x, low = _log_of_positive(band_x, low)
-            band_x, high = _log_of_positive(band_x, high)
-            val_x, val_y = _log_of_positive(val_x, val_y)
+            steps, loss = log_of_positive(steps, loss)
+            low_x, low = log_of_positive(band_x, low)
+            band_x, high = log_of_positive(band_x, high)
+            val_x, val_y = log_of_positive(val_x, val_y)
         else:
             low_x = band_x
         self.points = int(steps.shape[0])
@@ -515,12 +471,6 @@ def legend(
         if not width or content.cell_length <= width:
             break
     return content
-
-
-def _log_of_positive(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The points with y > 0, y as log₁₀ (the log scale's plotted values)."""
-    positive = y > 0
-    return x[positive], np.log10(y[positive])
 
 
 def _scaled(value: float, log_scale: bool) -> float:
