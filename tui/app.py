@@ -200,7 +200,7 @@ class LabApp(
             published = session.published
             if published is not None and published is not session.view.progress:
                 session.view.progress = published
-                self.mark_dirty(RUNNING_PANELS, urgent=False)
+                self.frames.mark_moved(RUNNING_PANELS)  # drawn below, if due
                 if published.event is not None:  # an animated step: each event drawn at once
                     end = published.event.kind == "step_end"  # and every panel once a step
                     self.mark_dirty(RUNNING_PANELS + ("debugger",) if end else EVENT_PANELS)

@@ -152,3 +152,29 @@ async def test_training_frames_draw_the_status_line_and_each_moving_panel_in_tur
     moving = [frame for frame in progress if frame != ["status"]]
     assert all(len(frame) == 1 and frame[0] != "status" for frame in moving), progress
     assert {frame[0] for frame in moving} == {"loss", "gradients", "data", "network", "position"}
+
+
+async def test_the_refresh_timer_draws_training_progress_without_asking_for_more(lab_app):
+    """The refresh timer picks up training's progress and draws it itself when a frame is
+    due: it hands nothing else to the event loop (each such call cost the UI thread time the
+    training thread waits for, 15 times a second)."""
+    app = lab_app("xor", overrides=NEVER_STOP)
+    async with app.run_test(size=WIDE) as pilot:
+        await _training(pilot)
+        asked = []
+        call_later = app.call_later
+
+        def counting(callback, *args, **kwargs):
+            asked.append(getattr(callback, "__name__", repr(callback)))
+            return call_later(callback, *args, **kwargs)
+
+        app.call_later = counting
+        frames, ticks = app.frames.frames, 0
+        progress = app.session.view.progress
+        while ticks < 8:  # progress picked up by eight ticks
+            await pilot.pause(0.02)
+            if app.session.view.progress is not progress:
+                progress, ticks = app.session.view.progress, ticks + 1
+        assert app.frames.frames > frames  # progress was drawn
+        assert "frame_now" not in asked
+        await app.stop_training()
