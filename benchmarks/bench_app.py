@@ -4,7 +4,12 @@
 refresh; space starts training in its worker thread and the steps completed over a window of wall
 time give its rate. The headless figure is ``Run.fit()``, what ``backprop-lab train`` runs, on the
 same scenario with the same overrides (so neither stops early). Wall-clock time: the app's UI
-thread competing with training is what is measured. Repeats alternate app and headless.
+thread competing with training is what is measured. Windows alternate: headless, then the app,
+then headless again, …, each app window paired with the headless window just before it. This
+machine's speed moves by ±20% within seconds (headless spiral in 0.4 s windows: 8,400–13,200
+steps/s in one minute), so the pairs are short and many, in one app: the headless window runs on
+the app's own thread while training is paused, the event loop held still (no frame, no timer,
+nothing beside it).
 
 (d) First frame: a fresh Python process starts the lab on the default scenario as
 ``backprop-lab`` does (``tui.launch``: the session built first, the garbage collector off until
@@ -94,41 +99,53 @@ def _timed_fit(run, k: int) -> float:
     return time.perf_counter() - start
 
 
-def headless_rate(scenario: str, overrides, seconds: float) -> float:
-    """Steps per second of ``Run.fit()`` (as ``backprop-lab train``) over about ``seconds``."""
-    from scenarios import build_run, load_scenario
+class Headless:
+    """``Run.fit()`` on ``scenario`` (as ``backprop-lab train``), timed in windows."""
 
-    run = build_run(load_scenario(scenario, overrides))
-    k = 20
-    _timed_fit(run, k)  # warm up
-    while (elapsed := _timed_fit(run, k)) < seconds / 4:
-        k *= 4
-    k = max(1, round(k * seconds / elapsed))
-    return k / _timed_fit(run, k)
+    def __init__(self, scenario: str, overrides, seconds: float):
+        from scenarios import build_run, load_scenario
+
+        self.run = build_run(load_scenario(scenario, overrides))
+        k = 20
+        _timed_fit(self.run, k)  # warm up
+        while (elapsed := _timed_fit(self.run, k)) < seconds / 4:
+            k *= 4
+        self.k = max(1, round(k * seconds / elapsed))  # steps in about ``seconds``
+
+    def rate(self) -> float:
+        """Steps per second over one window."""
+        return self.k / _timed_fit(self.run, self.k)
 
 
-async def _app_rate(scenario: str, overrides, seconds: float) -> float:
+async def _paired_rates(scenario: str, overrides, seconds: float, pairs: int):
+    """[(headless steps/s, the app's steps/s)] over ``pairs`` pairs of windows (see (c) above)."""
     from tui.app import LabApp
 
+    headless = Headless(scenario, overrides, seconds)
     app = LabApp(scenario=scenario, overrides=overrides)
+    rates = []
     async with app.run_test(size=APP_SIZE) as pilot:
         await pilot.pause()
         session = app.session
-        await pilot.press("space")
-        await asyncio.sleep(0.3)  # let the worker get going
-        s0, t0 = session.steps_done, time.perf_counter()
-        await asyncio.sleep(seconds)
-        s1, t1 = session.steps_done, time.perf_counter()
-        if not app.training:
-            raise RuntimeError(f"training stopped in the app: {session.view.message}")
-        await app.stop_training()
-        await pilot.pause(2 / app.REFRESH_HZ)  # the last frame, before the app is torn down
-    return (s1 - s0) / (t1 - t0)
+        for _ in range(pairs):
+            alone = headless.rate()  # on this thread: the app's loop waits meanwhile
+            await pilot.press("space")
+            await asyncio.sleep(0.3)  # let the worker get going
+            s0, t0 = session.steps_done, time.perf_counter()
+            await asyncio.sleep(seconds)
+            s1, t1 = session.steps_done, time.perf_counter()
+            if not app.training:
+                raise RuntimeError(f"training stopped in the app: {session.view.message}")
+            await app.stop_training()
+            await pilot.pause(2 / app.REFRESH_HZ)  # the last frame drawn
+            rates.append((alone, (s1 - s0) / (t1 - t0)))
+    return rates
 
 
-def app_rate(scenario: str, overrides, seconds: float) -> float:
-    """Steps per second of training inside the running app over ``seconds`` of wall time."""
-    return asyncio.run(_app_rate(scenario, overrides, seconds))
+def paired_rates(scenario: str, overrides, seconds: float, pairs: int):
+    """[(headless steps/s, steps/s of training inside the running app)], one per pair of
+    windows of ``seconds`` of wall time."""
+    return asyncio.run(_paired_rates(scenario, overrides, seconds, pairs))
 
 
 def run_in_app(scenarios, repeats: int, seconds: float, log=print) -> Table:
@@ -141,11 +158,9 @@ def run_in_app(scenarios, repeats: int, seconds: float, log=print) -> Table:
         table.notes.append(f"Not measured: {why}.")
         return table
     for scenario in scenarios:
-        headless, app = [], []
-        for _ in range(repeats):
-            headless.append(headless_rate(scenario, NEVER_STOP, seconds))
-            app.append(app_rate(scenario, NEVER_STOP, seconds))
-        ratio = statistics.median(a / h for a, h in zip(app, headless, strict=True))
+        rates = paired_rates(scenario, NEVER_STOP, seconds, repeats)
+        headless, app = [h for h, _ in rates], [a for _, a in rates]
+        ratio = statistics.median(a / h for h, a in rates)
         table.rows.append(
             [
                 scenario,
@@ -156,9 +171,10 @@ def run_in_app(scenarios, repeats: int, seconds: float, log=print) -> Table:
         )
         log(f"  {scenario}: headless {headless}, app {app}")
     table.notes.append(
-        f"The app at {APP_SIZE[0]}×{APP_SIZE[1]} (every panel visible), default refresh, "
-        f"{seconds:g} s windows, {repeats} alternating repeats, medians; overrides "
-        f"{', '.join(NEVER_STOP)} keep both training."
+        f"The app at {APP_SIZE[0]}×{APP_SIZE[1]} (every panel visible), default refresh; "
+        f"{repeats} pairs of {seconds:g} s windows, headless then the app, in one app (headless "
+        "on its thread while training is paused); medians, the ratio the median of the pairs'. "
+        f"Overrides {', '.join(NEVER_STOP)} keep both training."
     )
     return table
 
