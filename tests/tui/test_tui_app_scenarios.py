@@ -34,6 +34,45 @@ async def test_o_opens_the_picker_with_every_preset_and_its_lesson(lab_app):
         assert app.session.scenario.name == "xor"
 
 
+async def test_typing_in_the_picker_fills_its_field_and_enter_opens_what_it_names(lab_app):
+    """Typed text went nowhere while the list had the focus (Tab reached the lesson's pane,
+    not the field): now a character goes into the field, which takes the focus; a preset's
+    name works there as a path does."""
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        field = app.screen.query_one("#picker-path")
+        assert app.screen.query_one(OptionList).has_focus
+        await pilot.press(*"spiral")
+        await pilot.pause()
+        assert field.has_focus and field.value == "spiral"
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert not isinstance(app.screen, ScenarioPicker | ErrorDialog)
+        assert app.session.scenario.name == "spiral"
+
+
+async def test_the_pickers_own_keys_still_work_with_the_typing(lab_app):
+    """Arrows and enter choose in the list; / focuses the field without typing itself."""
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        await pilot.press("up")
+        await pilot.pause()
+        assert options.highlighted == ids.index("xor") - 1
+        await pilot.press("slash")
+        await pilot.pause()
+        field = app.screen.query_one("#picker-path")
+        assert field.has_focus and field.value == ""
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.session.scenario.name == "xor"
+
+
 async def test_at_80x24_every_preset_name_in_the_picker_is_on_one_line(lab_app):
     """At 80×24 the list scrolls, and its scrollbar took two of the 32 cells a name had:
     'exploding-fixed-clipping-xavier' read 'exploding-fixed-clipping-xavie' over 'r'."""

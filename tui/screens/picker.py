@@ -1,11 +1,12 @@
 """The scenario picker (``o``): the presets with their title and summary, the lesson rendered as
-Markdown, and a field for a scenario file's path. Dismisses with a name or path, or None."""
+Markdown, and a field for a preset's name or a scenario file's path, which typing starts.
+Dismisses with a name or path, or None."""
 
 from __future__ import annotations
 
 import os
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -30,7 +31,7 @@ def describe(name: str) -> tuple[str, str]:
 
 
 class ScenarioPicker(LabModal[str | None]):
-    """Choose a preset (enter) or type a path (enter in the field); escape cancels."""
+    """Choose a preset (enter) or type a name or path (enter in the field); escape cancels."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
@@ -59,7 +60,11 @@ class ScenarioPicker(LabModal[str | None]):
                 yield OptionList(*options, id="picker-list")
                 with VerticalScroll(id="picker-lesson"):
                     yield Markdown(id="picker-page")
-            yield Input(placeholder="…or a scenario file: path/to/file.toml", id="picker-path")
+            yield Input(
+                placeholder="…or type a preset's name or a scenario file's path: ~/mine.toml",
+                id="picker-path",
+                select_on_focus=False,  # typing goes on after the character that focused it
+            )
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
@@ -84,6 +89,18 @@ class ScenarioPicker(LabModal[str | None]):
         """The path typed, with ``~`` as the shell reads it (the user's home folder)."""
         if event.value.strip():
             self.dismiss(os.path.expanduser(event.value.strip()))
+
+    def on_key(self, event: events.Key) -> None:
+        """A character typed outside the field goes into it, which then has the focus: the list
+        answers to its keys alone (arrows, page keys, enter), and typing used to do nothing."""
+        field = self.query_one("#picker-path", Input)
+        character = event.character
+        if field.has_focus or not event.is_printable or not character or character in " /":
+            return  # "/" focuses the field (its binding); space, enter: the list's
+        event.stop()
+        event.prevent_default()
+        field.focus()
+        field.insert_text_at_cursor(character)
 
     def action_focus_path(self) -> None:
         self.query_one("#picker-path", Input).focus()
