@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
+import pytest
 from panel_harness import PanelApp, make_view, record_steps
 from textual.widgets import Static
 
@@ -112,6 +113,33 @@ def test_spread_keeps_what_averaging_hides():
     # points that are themselves buckets of steps bring their own extremes
     _, low, high = spread(x, y - 0.5, y + 2, 3)
     assert low.min() == 0.5 and high.max() == 11.0
+
+
+def test_averaged_points_are_means_over_steps_not_over_points():
+    """A point of the history may be an old bucket of many steps: a run that joins it and
+    exact steps is the mean over its steps (the bucket counted for one step before)."""
+    x, y, counts = np.array([1.0, 2.0, 3.0, 4.0]), np.array([4.0, 0.0, 0.0, 0.0]), [2, 1, 1, 1]
+    xs, ys = downsample(x, y, 2, np.array(counts))
+    np.testing.assert_allclose(xs, [4 / 3, 3.5])
+    np.testing.assert_allclose(ys, [8 / 3, 0.0])
+    xs_band, low, high = spread(x, y, y, 2, np.array(counts))
+    np.testing.assert_array_equal(xs_band, xs)  # the range dots stand at the curve's points
+    np.testing.assert_array_equal(low, [0.0, 0.0])
+    np.testing.assert_array_equal(high, [4.0, 0.0])
+
+
+def test_the_curve_of_a_long_run_keeps_the_mean_of_its_steps():
+    """12,000 steps, the old ones folded into the history's buckets: reduced to one point,
+    the curve is the mean loss over every step."""
+    view = make_view("xor")
+    loss = np.linspace(2.0, 0.01, 12_000) ** 2
+    record_steps(view, 12_000, loss=loss)
+    snapshot = view.run.history.steps.snapshot()
+    assert snapshot.counts.max() > 1  # buckets of several steps, beside exact steps
+    _, (mean,) = downsample(snapshot.steps, snapshot.loss, 1, snapshot.counts)
+    assert mean == pytest.approx(loss.mean(), rel=1e-12)
+    unweighted = downsample(snapshot.steps, snapshot.loss, 1)[1][0]
+    assert unweighted != pytest.approx(loss.mean(), rel=1e-3)  # what the plot showed before
 
 
 async def test_a_one_step_spike_stays_in_view_when_points_are_averaged():

@@ -150,7 +150,7 @@ class CompareLossPanel(Panel):
         curves, validation, raw = [], [], []
         for history, log, start in zip(histories, epochs, starts, strict=True):
             snapshot = history.snapshot()
-            losses = downsample(snapshot.steps, snapshot.loss, max_points)
+            losses = downsample(snapshot.steps, snapshot.loss, max_points, snapshot.counts)
             if start is not None and np.isfinite(start):  # (no step: no curve yet)
                 losses = (np.zeros(1), np.array([start]))  # the initial network's loss
             val = downsample(*validation_curve(log), max_points)

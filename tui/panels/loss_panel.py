@@ -314,8 +314,9 @@ class LossPanel(Panel):
         snapshot = history.snapshot()  # steps and losses that match point for point
         width = widget.size.width
         max_points = min(MAX_POINTS, 2 * width) if width >= 16 else MAX_POINTS
-        steps, loss = downsample(snapshot.steps, snapshot.loss, max_points)
-        band = spread(snapshot.steps, snapshot.loss_min, snapshot.loss_max, max_points)
+        counts = snapshot.counts  # steps per point: the means are over steps
+        steps, loss = downsample(snapshot.steps, snapshot.loss, max_points, counts)
+        band = spread(snapshot.steps, snapshot.loss_min, snapshot.loss_max, max_points, counts)
         band_x, low, high = band if band is not None else (steps[:0], loss[:0], loss[:0])
         val_x, val_y = downsample(*validation_curve(epochs), max_points)
         curves = [loss, low, high, val_y]

@@ -11,45 +11,66 @@ MAX_POINTS = 300
 plot: two per column (a braille cell is two dots wide), since plotext's cost grows with them."""
 
 
-def _runs(x: np.ndarray, y: np.ndarray, max_points: int):
-    """The finite points of (x, y) and the edges of ``max_points`` runs of neighbours over them
-    (None when there are no more points than that)."""
+def _runs(x: np.ndarray, y: np.ndarray, max_points: int, *more: np.ndarray):
+    """The finite points of (x, y), each of ``more`` cut to them, and the edges of
+    ``max_points`` runs of neighbours over them (None when there are no more points than that)."""
     keep = np.isfinite(y) & np.isfinite(x)
     x, y = x[keep], y[keep]
     n = x.shape[0]
     edges = np.linspace(0, n, max_points + 1).astype(np.int64) if n > max_points else None
-    return x, y, edges
+    return x, y, edges, [m[keep] for m in more]
+
+
+def _means(edges: np.ndarray, counts: np.ndarray | None, *values: np.ndarray):
+    """Each run's mean of each of ``values``, every point weighted by its count of steps (a
+    bucket of the history holds many, an exact step one); unweighted when ``counts`` is None."""
+    starts = edges[:-1]
+    if counts is None:
+        n = np.diff(edges)
+        return [np.add.reduceat(v, starts) / n for v in values]
+    weights = counts.astype(np.float64)
+    total = np.add.reduceat(weights, starts)
+    return [np.add.reduceat(v * weights, starts) / total for v in values]
 
 
 def downsample(
-    x: np.ndarray, y: np.ndarray, max_points: int = MAX_POINTS
+    x: np.ndarray, y: np.ndarray, max_points: int = MAX_POINTS, counts: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """(x, y) reduced to at most ``max_points`` by averaging runs of neighbours (finite y only).
 
-    A display transform: the mean of each run of consecutive points, so the curve keeps its shape.
+    A display transform: the mean of each run of consecutive points, so the curve keeps its
+    shape. ``counts``: how many steps each point stands for (the history's ``counts``): a run
+    that joins an old bucket of 64 steps and exact steps is then the mean over its steps, not
+    over its points, which gave the bucket the weight of one step.
     """
-    x, y, edges = _runs(x, y, max_points)
+    x, y, edges, more = _runs(x, y, max_points, *(() if counts is None else (counts,)))
     if edges is None:
         return x, y
-    counts = np.diff(edges)
-    x_mean = np.add.reduceat(x, edges[:-1]) / counts
-    y_mean = np.add.reduceat(y, edges[:-1]) / counts
+    x_mean, y_mean = _means(edges, more[0] if more else None, x, y)
     return x_mean, y_mean
 
 
-def spread(x: np.ndarray, low: np.ndarray, high: np.ndarray, max_points: int = MAX_POINTS):
+def spread(
+    x: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    max_points: int = MAX_POINTS,
+    counts: np.ndarray | None = None,
+):
     """What averaging hides: (x, lowest, highest) of each run of neighbours that ``downsample``
-    averages into a point, at the run's mean x, from each point's own ``low`` and ``high`` (an
-    old bucket of the history keeps its steps' minimum and maximum loss; an exact step is its
-    own); None when no point is averaged. Drawn as dots below and above the averaged curve, a
-    one-step spike or the step-to-step noise of small batches stays in view at its true height."""
+    averages into a point, at that point's x (``counts`` as there), from each point's own
+    ``low`` and ``high`` (an old bucket of the history keeps its steps' minimum and maximum
+    loss; an exact step is its own); None when no point is averaged. Drawn as dots below and
+    above the averaged curve, a one-step spike or the step-to-step noise of small batches stays
+    in view at its true height."""
     keep = np.isfinite(low) & np.isfinite(high) & np.isfinite(x)
     x, low, high = x[keep], low[keep], high[keep]
-    _, _, edges = _runs(x, low, max_points)
+    counts = None if counts is None else counts[keep]
+    x, _, edges, more = _runs(x, low, max_points, *(() if counts is None else (counts,)))
     if edges is None:
         return None
     starts = edges[:-1]
-    x_mean = np.add.reduceat(x, starts) / np.diff(edges)
+    (x_mean,) = _means(edges, more[0] if more else None, x)
     return x_mean, np.minimum.reduceat(low, starts), np.maximum.reduceat(high, starts)
 
 
