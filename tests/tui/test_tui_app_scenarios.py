@@ -12,6 +12,14 @@ from tui.screens.picker import ScenarioPicker
 WIDE = (120, 40)
 
 
+async def open_picker(pilot) -> tuple[OptionList, list[str | None]]:
+    """Press o; the picker's list and its options' ids (the presets' names)."""
+    await pilot.press("o")
+    await pilot.pause()
+    options = pilot.app.screen.query_one(OptionList)
+    return options, [options.get_option_at_index(i).id for i in range(options.option_count)]
+
+
 async def test_o_opens_the_picker_with_every_preset_and_its_lesson(lab_app):
     app = lab_app("xor")
     async with app.run_test(size=WIDE) as pilot:
@@ -57,10 +65,7 @@ async def test_the_pickers_own_keys_still_work_with_the_typing(lab_app):
     """Arrows and enter choose in the list; / focuses the field without typing itself."""
     app = lab_app("xor")
     async with app.run_test(size=WIDE) as pilot:
-        await pilot.press("o")
-        await pilot.pause()
-        options = app.screen.query_one(OptionList)
-        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        options, ids = await open_picker(pilot)
         await pilot.press("up")
         await pilot.pause()
         assert options.highlighted == ids.index("xor") - 1
@@ -100,10 +105,7 @@ def test_the_pickers_preview_shows_a_lessons_actions_as_their_text():
 async def test_picking_a_scenario_loads_its_network_data_and_settings(lab_app):
     app = lab_app("xor")
     async with app.run_test(size=WIDE) as pilot:
-        await pilot.press("o")
-        await pilot.pause()
-        options = app.screen.query_one(OptionList)
-        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        options, ids = await open_picker(pilot)
         options.highlighted = ids.index("spiral")
         await pilot.press("enter")
         await app.workers.wait_for_complete()
