@@ -10,8 +10,9 @@ check stays): a comparison is watched, not debugged.
 
 Lockstep: the runs take turns of the same number of steps — one step each for the first
 ``EXACT_STEPS`` steps, where every step is visible, then ``TURN_STEPS`` each; each turn ends at
-the same step for both, so a pause that came in the middle of one run's turn (leaving it a few
-steps ahead) is made up at the next. When one run stops
+the same step for both, and a pause (``interrupt``) takes effect at the end of a turn, so a
+paused pair stands at one step (a run left ahead by other means waits for the other at the next
+turn). When one run stops
 (its stopping rules, its last epoch, divergence — or an error, which stops that run at its last
 good step with a message, as in the lab) the other goes on alone.
 
@@ -60,6 +61,7 @@ class Comparison:
         self.sessions = (a, b)
         for session in self.sessions:
             session.view.status = "idle"
+        self._pause_at_turn = False  # ``interrupt`` was called: pause once this turn ends
         self.log_scale = False
         self.stat = "grad_norm"
 
@@ -104,6 +106,7 @@ class Comparison:
         session's view keeps its own status. Returns the (status, message) of the pair."""
         for session in self.sessions:
             session.controller.clear_interrupt()
+        self._pause_at_turn = False  # before the check: an interrupt from now on pauses this run
         if cancelled():
             return "paused", ""
         pacer = self.pacer
@@ -113,6 +116,8 @@ class Comparison:
             active = [s for s in self.sessions if s.view.status not in DONE]
             if not active:
                 return "stopped", "Both runs have stopped."
+            if self._pause_at_turn:  # between turns: both runs at one step
+                return self._paused()
             full = pacer.speed == MAX
             behind = min(s.steps_done for s in active)
             target = behind + (TURN_STEPS if full and behind >= EXACT_STEPS else 1)
@@ -171,9 +176,12 @@ class Comparison:
             session.sync_view()
 
     def interrupt(self) -> None:
-        """Stop both runs at their next step (safe from another thread)."""
-        for session in self.sessions:
-            session.interrupt()
+        """Pause both runs at the end of their turn, at one step (safe from another thread). The
+        turn is at most ``TURN_STEPS`` steps each; a wait between turns is cut short. Stopping
+        each run at its next step left one ahead when it came during the other's turn: "step
+        21" beside "step 20" on the paused screen."""
+        self._pause_at_turn = True
+        self.pacer.halt()
 
     def training_ended(self) -> None:
         for session in self.sessions:

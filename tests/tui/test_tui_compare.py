@@ -4,6 +4,7 @@ in lockstep in the lab's training worker; keys answer while they do; escape retu
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from scenarios import build_run, load_scenario
 from scenarios.compare import pair
@@ -60,6 +61,27 @@ def test_a_cancelled_pair_pauses_both_within_one_turn_of_each_other():
     assert status == "paused"
     a, b = (s.steps_done for s in comparison.sessions)
     assert a >= EXACT_STEPS + 40 and abs(a - b) <= TURN_STEPS
+    assert all(s.view.status == "paused" for s in comparison.sessions)
+
+
+@pytest.mark.parametrize("run", [0, 1])
+@pytest.mark.parametrize("into_the_turn", [1, 3, TURN_STEPS - 1])
+def test_a_pause_during_a_runs_turn_leaves_both_at_one_step(run, into_the_turn):
+    """The key that pauses (the app calls ``interrupt``) came while A or B took its turn: that
+    run stopped at its next step and the other stood where it was — "step 21" beside "step
+    20". Now the pair pauses where the turn ends, both at one step."""
+    comparison = Comparison(pair("overfitting", "overfitting-fixed-l2", overrides=LONG), speed=MAX)
+    session = comparison.sessions[run]
+    when = EXACT_STEPS + into_the_turn  # TURN_STEPS a turn from here on
+
+    def pause_then(record) -> None:
+        if record.step == when:
+            comparison.interrupt()  # as the app's stop_training does, from its thread
+
+    session.controller.on_step(pause_then)
+    status, _ = comparison.train("continue", cancelled=lambda: False)
+    assert status == "paused"
+    assert [s.steps_done for s in comparison.sessions] == [EXACT_STEPS + TURN_STEPS] * 2
     assert all(s.view.status == "paused" for s in comparison.sessions)
 
 
