@@ -11,14 +11,10 @@ MAX_POINTS = 300
 plot: two per column (a braille cell is two dots wide), since plotext's cost grows with them."""
 
 
-def _runs(x: np.ndarray, y: np.ndarray, max_points: int, *more: np.ndarray):
-    """The finite points of (x, y), each of ``more`` cut to them, and the edges of
-    ``max_points`` runs of neighbours over them (None when there are no more points than that)."""
-    keep = np.isfinite(y) & np.isfinite(x)
-    x, y = x[keep], y[keep]
-    n = x.shape[0]
-    edges = np.linspace(0, n, max_points + 1).astype(np.int64) if n > max_points else None
-    return x, y, edges, [m[keep] for m in more]
+def _edges(n: int, max_points: int) -> np.ndarray | None:
+    """The edges of ``max_points`` runs of neighbours over ``n`` points (None when there are no
+    more points than that)."""
+    return np.linspace(0, n, max_points + 1).astype(np.int64) if n > max_points else None
 
 
 def _means(edges: np.ndarray, counts: np.ndarray | None, *values: np.ndarray):
@@ -43,10 +39,12 @@ def downsample(
     that joins an old bucket of 64 steps and exact steps is then the mean over its steps, not
     over its points, which gave the bucket the weight of one step.
     """
-    x, y, edges, more = _runs(x, y, max_points, *(() if counts is None else (counts,)))
+    keep = np.isfinite(y) & np.isfinite(x)
+    x, y = x[keep], y[keep]
+    edges = _edges(x.shape[0], max_points)
     if edges is None:
         return x, y
-    x_mean, y_mean = _means(edges, more[0] if more else None, x, y)
+    x_mean, y_mean = _means(edges, None if counts is None else counts[keep], x, y)
     return x_mean, y_mean
 
 
@@ -65,12 +63,11 @@ def spread(
     in view at its true height."""
     keep = np.isfinite(low) & np.isfinite(high) & np.isfinite(x)
     x, low, high = x[keep], low[keep], high[keep]
-    counts = None if counts is None else counts[keep]
-    x, _, edges, more = _runs(x, low, max_points, *(() if counts is None else (counts,)))
+    edges = _edges(x.shape[0], max_points)
     if edges is None:
         return None
     starts = edges[:-1]
-    (x_mean,) = _means(edges, more[0] if more else None, x)
+    (x_mean,) = _means(edges, None if counts is None else counts[keep], x)
     return x_mean, np.minimum.reduceat(low, starts), np.maximum.reduceat(high, starts)
 
 
