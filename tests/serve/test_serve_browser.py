@@ -22,7 +22,7 @@ import pytest
 pytest.importorskip("textual_serve")
 pytest.importorskip("pyte")
 
-from cdp import Browser, Page  # noqa: E402
+from cdp import Browser, CDPError, Page  # noqa: E402
 from serve_harness import TRAINS_UNTIL_PAUSED, Served, alive, wait_until  # noqa: E402
 
 from tui.session import LabSession  # noqa: E402
@@ -56,7 +56,13 @@ STATUS = r"Backprop Lab │ xor │ (\w+) │ batch loss (\S+) │ step ([\d,]+)
 async def wait_screen(page: Page, pattern: str, timeout: float = 60.0) -> re.Match:
     deadline = time.monotonic() + timeout
     while True:
-        screen = await page.evaluate(SCREEN)
+        try:
+            screen = await page.evaluate(SCREEN)
+        except CDPError as e:  # "Start a new lab" reloads the page: evaluated as it navigated
+            if "navigated or closed" not in str(e) or time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.2)
+            continue
         if found := re.search(pattern, screen):
             return found
         if time.monotonic() > deadline:
