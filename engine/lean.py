@@ -156,7 +156,15 @@ class _Evaluation:
     over zˡ (σ not ``in_place``, and the output layer, whose zᴸ the loss reads) — a forward pass
     over the whole training set needs no σ′, δ or ∂C/∂a, and its arrays are the most memory a
     run touches at once. ``extra`` elements follow them in the same allocation (``rest``). ``P``:
-    each layer's matrix product for this row count (``arrays.product_for``)."""
+    each layer's matrix product for this row count (``arrays.product_for``).
+
+    Its memory is plain pages (``np.empty``), not ``buffer``'s huge pages: an evaluation's
+    buffers are written a few times a run (every epoch's validation pass, the training set at
+    the end), and on a virtual machine the first touch of fresh huge pages can cost more than
+    all those passes gain from them — 4–13 ms of a 500 ms fit on digits at some runs, measured
+    (the first validation pass 6.5 ms instead of 2, the final training-set pass 21 instead of 8)."""
+
+    allocate = staticmethod(np.empty)
 
     def __init__(self, layers, rows: int, dtype, extra: int = 0):
         L = len(layers)
@@ -165,7 +173,7 @@ class _Evaluation:
         own_a = [not layer.activation.in_place or layer.l == L for layer in layers]
         a_sizes = [n for n, own in zip(sizes, own_a) if own]
         used = rows * (sum(sizes) + sum(a_sizes))
-        block = buffer(used + extra, dtype)  # one allocation for all
+        block = self.allocate(used + extra, dtype)  # one allocation for all
         arrays = iter(_carve(block, rows, sizes + a_sizes))
         self.Z = [next(arrays) for _ in layers]
         self.A = [next(arrays) if own else z for z, own in zip(self.Z, own_a)]
@@ -178,7 +186,10 @@ class _Workspace(_Evaluation):
     buffer first). Fewer buffers than values: what the step touches stays in the cache. A hidden
     layer whose σ is ``in_place`` writes aˡ over zˡ (``A[l] is Z[l]``): its σ′, computed from aˡ,
     is the same, and nothing else reads zˡ. σ′ is computed again, by the same function, when the
-    statistics are read: into ``slopes()``, and the scratch, free after the step, holds |δˡ|."""
+    statistics are read: into ``slopes()``, and the scratch, free after the step, holds |δˡ|.
+    Reused every step, it lies on huge pages from 256 KiB (``arrays.buffer``)."""
+
+    allocate = staticmethod(buffer)
 
     def __init__(self, layers, B: int, dtype):
         sizes = [layer.n_out for layer in layers]
