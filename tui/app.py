@@ -434,6 +434,15 @@ class LabApp(
             return
         self.exit()
 
+    _fitted = True  # whether the terminal was large enough for the lab at its last resize
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Crossing ``SMALLEST`` changes what ``check_action`` allows: the footer shows it at
+        once (Textual looks again only at a change of focus, which a resize need not bring)."""
+        if fits(event.size) != self._fitted:
+            self._fitted = not self._fitted
+            self.refresh_bindings()
+
     def check_action(self, action: str, parameters) -> bool | None:
         """While the terminal is too small for the lab (``TOO_SMALL`` is shown instead), only
         quitting: any other key would act unseen (space trained behind the message)."""

@@ -252,6 +252,29 @@ async def test_footer_shows_every_key_but_extend(lab_app):
             assert key.region.right <= width, key.key
 
 
+async def test_the_footer_is_composed_again_only_when_its_keys_change(lab_app):
+    """Textual recomposes the footer (~20 ms of widgets) at every change of focus; the lab's
+    keeps its keys while they are the same, and shows a change of their state at once."""
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        footer = app.query_one(Footer)
+        keys = list(footer.query("FooterKey"))
+        assert keys and not any(key.disabled for key in keys)
+        for _ in range(4):  # focus moves from panel to panel: the same keys
+            await pilot.press("tab")
+            await pilot.pause()
+        assert list(footer.query("FooterKey")) == keys  # the same widgets
+        await pilot.resize_terminal(60, 20)  # too small: no key but quit (check_action)
+        await pilot.pause()
+        await pilot.pause()
+        assert [key.key for key in footer.query("FooterKey")] == ["q"]
+        await pilot.resize_terminal(*WIDE)  # and back: every key again (App.on_resize)
+        await pilot.pause()
+        await pilot.pause()
+        assert [key.key for key in footer.query("FooterKey")] == [key.key for key in keys]
+
+
 async def test_every_action_has_a_command_palette_entry(lab_app):
     from tui.palette import LabCommands
 
