@@ -38,7 +38,6 @@ from .linemode_commands import (
     _lookup,
     _no_argument,
     _selection,
-    _whole,
 )
 from .linemode_exercises import ExerciseCommands
 from .linemode_text import breakpoint_place, event_summary, network_listing, step_events
@@ -309,7 +308,7 @@ class LineMode(ExerciseCommands):
         parts = arg.split()
         if len(parts) != 2:
             raise DebuggerError("usage: ignore N COUNT")
-        bp_id, count = _ids(parts[0])[0], _whole(parts[1], "COUNT")
+        bp_id, count = _ids(parts[0])[0], _count(parts[1], "ignore", least=0)
         bp = self.ctl.ignore_breakpoint(bp_id, count)
         self.write(
             f"Breakpoint {bp.id} will pass over its next {count} hit{'s' if count != 1 else ''}."

@@ -186,12 +186,17 @@ def _whole(text: str, what: str) -> int:
     return int(text)
 
 
-def _count(arg: str, command: str) -> int:
+def _count(arg: str, command: str, least: int = 1) -> int:
+    """``command``'s count ``arg``: a whole number ≥ ``least``, 1 when there is none. A count
+    too small, 0 or a negative one (``run -3``), is told so in the same words by every command."""
     if not arg:
         return 1
-    n = _whole(arg, f"{command}'s count")
-    if n < 1:
-        raise DebuggerError(f"{command} takes a count ≥ 1, got {n}")
+    negative = re.fullmatch(r"-\d+", arg) is not None
+    n = _whole(arg.removeprefix("-") if negative else arg, f"{command}'s count")
+    if negative:
+        n = -n
+    if n < least:
+        raise DebuggerError(f"{command} takes a count ≥ {least}, got {arg[:30]}")
     return n
 
 

@@ -127,11 +127,11 @@ class ExerciseCommands:
 
 
 def _number(arg: str, count: int) -> int:
+    if count == 0:
+        raise DebuggerError("this scenario has no exercises")
     if not re.fullmatch(r"\d{1,9}", arg):  # decimal digits, as int reads them (not '²')
         raise DebuggerError(f"exercise takes a number 1…{count}, got {arg[:30]!r}")
     n = int(arg)
-    if count == 0:
-        raise DebuggerError("this scenario has no exercises")
     if not 1 <= n <= count:
         raise DebuggerError(f"no exercise {n}; the scenario has exercises 1…{count}")
     return n

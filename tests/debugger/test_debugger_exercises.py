@@ -185,6 +185,15 @@ def test_line_mode_bad_exercise_numbers():
     assert "*** exercise takes a number 1…5, got 'x'" in out
 
 
+def test_line_mode_without_exercises_says_so_for_any_number():
+    """'exercise -1' on a scenario without exercises said "takes a number 1…0"."""
+    controller = follow_run(build_run(load_scenario("linear-regression")))
+    out = io.StringIO()
+    assert LineMode(controller, io.StringIO("exercise -1\nexercise 2\n"), out).run() == 0
+    assert out.getvalue().count("*** this scenario has no exercises\n") == 2
+    assert "1…0" not in out.getvalue()
+
+
 def test_line_mode_a_digit_int_does_not_read_is_a_bad_number():
     """'exercise ²' (a digit to str.isdigit, not to int) ended the debugger in a ValueError
     traceback; '٣' (an Arabic-Indic 3) is a digit to both and poses exercise 3."""

@@ -83,6 +83,29 @@ def test_bad_input_messages():
     assert len(positions(out)) == 2  # only "s" moved
 
 
+def test_a_count_too_small_gets_the_same_message_from_every_command():
+    """'run -3' said "run's count must be a whole number, got '-3'" (and so did step and
+    back), while 'extend 0' said "extend takes a count ≥ 1, got 0"."""
+    script = "run -3\nstep -2\nback -1\nextend 0\nextend -5\nrun 0\nb update\nignore 1 -2\n"
+    out = drive(script, extend=lambda epochs: f"{epochs} more epochs")
+    for command, count in [("run", "-3"), ("step", "-2"), ("back", "-1"), ("extend", "0")]:
+        assert f"*** {command} takes a count ≥ 1, got {count}\n" in out
+    assert "*** extend takes a count ≥ 1, got -5\n" in out
+    assert "*** run takes a count ≥ 1, got 0\n" in out
+    assert "*** ignore takes a count ≥ 0, got -2\n" in out
+    assert "whole number" not in out
+    assert len(positions(out)) == 1  # nothing moved
+
+
+def test_a_count_that_is_not_a_number_is_still_called_so():
+    out = drive("step x\nrun 1.5\nb update\nignore 1 two\nstep -2x\nignore 1 0\n")
+    assert "*** step's count must be a whole number, got 'x'" in out
+    assert "*** run's count must be a whole number, got '1.5'" in out
+    assert "*** ignore's count must be a whole number, got 'two'" in out
+    assert "*** step's count must be a whole number, got '-2x'" in out
+    assert "Breakpoint 1 will pass over its next 0 hits." in out
+
+
 def test_until_and_nan_stop_and_empty_line_repeats():
     c = Controller(
         make_trainer(
