@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 
 import pytest
@@ -386,13 +387,40 @@ async def test_B_opens_the_breakpoints_screen_to_add_toggle_and_delete(lab_app, 
 async def test_the_breakpoint_examples_fit_the_dialog_at_80_columns(lab_app):
     from textual.widgets import Static
 
-    from tui.screens.breakpoints import EXAMPLES, BreakpointsScreen
+    from tui.screens.breakpoints import BreakpointsScreen
 
-    app = lab_app("xor")
+    app = lab_app("exploding-gradients")  # 8 layers: the widest layer numbers of the presets
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("B")
         await pilot.pause()
         assert isinstance(app.screen, BreakpointsScreen)
         note = app.screen.query_one(".dialog-note", Static)
         width = note.content_region.width
-        assert all(len(line) <= width for line in EXAMPLES.split("\n")), width  # none wrapped
+        examples = str(note.render()).split("\nKinds:")[0].split("\n")
+        assert all(len(line) <= width for line in examples), width  # none wrapped
+
+
+@pytest.mark.parametrize(("scenario", "layers"), [("xor", 2), ("exploding-gradients", 8)])
+async def test_every_breakpoint_example_the_dialog_shows_is_accepted(lab_app, scenario, layers):
+    """The examples were fixed text: on xor '@3' was refused ('layer 3 does not exist; layers
+    are 1…2'), and 'loss > 10 or nan' on every network ('nan is a number'). Each example, and
+    the field's placeholder, typed into the open network's dialog becomes a breakpoint."""
+    from textual.widgets import Input, Static
+
+    app = lab_app(scenario)
+    async with app.run_test(size=WIDE) as pilot:
+        assert layers == app.session.controller.L
+        await pilot.press("B")
+        await pilot.pause()
+        field = app.screen.query_one("#breakpoint-spec", Input)
+        note = str(app.screen.query_one(".dialog-note", Static).render())
+        shown = note.split("\nKinds:")[0].removeprefix("Examples:").split("\n")
+        examples = [e for line in shown for e in re.split(r" {3,}", line.strip())]
+        examples.append(field.placeholder.removeprefix("new breakpoint, e.g. "))
+        assert len(examples) == 7 and f"update@{layers}" in examples
+        for example in examples:
+            field.value = example
+            await pilot.press("enter")
+            await pilot.pause()
+            assert str(app.screen.query_one("#breakpoint-error", Static).render()) == ""
+            assert example in [bp.spec() for bp in app.session.controller.breakpoints]

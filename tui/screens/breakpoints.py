@@ -15,16 +15,21 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from tui.screens.dialogs import LabModal
 
-EXAMPLES = (
-    "Examples:  update@2   delta   @3   update@2 if loss > 1\n"
-    "           grad_norm@1 < 1e-6   loss > 10 or nan"
-)
-"""Lines short enough for the dialog at 80 columns: an example is never broken in two."""
 KINDS = (
     "Kinds: start forward loss delta gradient clip update end · @l picks a layer · a condition "
     "alone is checked at the end of every step."
 )
-SYNTAX = f"{EXAMPLES}\n{KINDS}"
+
+
+def syntax(layers: int) -> str:
+    """The note under the field for a network of ``layers`` layers: examples that name only
+    layers it has (the last layer's update, any event of the first), so that a copied one is
+    accepted, in lines short enough for the dialog at 80 columns (none broken in two); then the
+    kinds."""
+    return (
+        f"Examples:  update@{layers}   delta   @1   update@{layers} if loss > 1\n"
+        f"           grad_norm@1 < 1e-6   loss > 10 or nan(loss)\n{KINDS}"
+    )
 
 
 class BreakpointsScreen(LabModal[None]):
@@ -41,14 +46,16 @@ class BreakpointsScreen(LabModal[None]):
         self.session = session
 
     def compose(self) -> ComposeResult:
+        layers = self.session.controller.L
         with Vertical(id="breakpoints", classes="dialog wide-dialog"):
             yield Label("Breakpoints — t toggles, d deletes, escape closes", classes="dialog-title")
             yield DataTable(id="breakpoints-table", cursor_type="row", zebra_stripes=True)
             yield Input(
-                placeholder="new breakpoint, e.g. update@2 if loss > 1", id="breakpoint-spec"
+                placeholder=f"new breakpoint, e.g. update@{layers} if loss > 1",
+                id="breakpoint-spec",
             )
             yield Static("", id="breakpoint-error", markup=False)
-            yield Static(SYNTAX, classes="dialog-note", markup=False)
+            yield Static(syntax(layers), classes="dialog-note", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
