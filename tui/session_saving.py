@@ -87,7 +87,7 @@ class SessionSaving(SessionHost):
             ],
         }
         state = {
-            "run": self.run.snapshot(),
+            "run": self._run_state(),
             "steps": self.run.history.steps.state(),
             "epochs": self.run.history.epochs.state(),
         }
@@ -98,6 +98,16 @@ class SessionSaving(SessionHost):
         position = self.controller.position
         self.saved_position = (position.step, position.index)
         return written
+
+    def _run_state(self):
+        """The run's snapshot with the trainer where ``release()`` left it: inside a step gone
+        back into, the step before, with that step's loss and figures — not those of the step
+        the trainer is before, which the session takes (and counts) again once opened."""
+        run = self.run
+        steps = run.trainer.steps_done
+        record = self.controller.timeline.get(steps)
+        stats = record.stats if record is not None else None
+        return run.snapshot_at(steps, stats) or run.snapshot()
 
     @classmethod
     def load(cls, path: str | Path) -> Self:

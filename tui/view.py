@@ -84,26 +84,35 @@ class LabView:
 
 def counters(view: LabView) -> tuple[int, int, int, float | None]:
     """(step, epoch, batch, loss of that step) of the latest step: from the training thread's
-    snapshot while it runs, else from the debugger's records or the run (the loss is None
-    before the first step)."""
+    snapshot while it runs, else the last step completed at the debugger's position (the one
+    before the step in progress there, whichever way the debugger came: the step's loss is
+    its StepEnd's), else the run's (the loss is None before the first step)."""
     progress = view.progress
     if view.status == "running" and progress is not None:
         return progress.step, progress.epoch, progress.batch, progress.loss
     run = view.run
     trainer = run.trainer
-    loss = run.last_loss
     controller = view.controller
-    if controller is not None:  # the last step completed at the debugger's position
-        record = controller.record
-        if not record.complete:
-            record = controller.timeline.get(record.step - 1)
-        if record is not None:
-            loss = record.loss
-        elif controller.record.step - 1 != trainer.steps_done:
-            loss = None
-        # else the run's last step, which this controller did not take (a session just opened
-        # from a file): its loss is ``run.last_loss``
-    return trainer.steps_done, run.epoch, trainer.batch, loss
+    if controller is not None:
+        position = controller.position
+        done = position.step if position.at_step_end else position.step - 1
+        record = controller.timeline.get(done)
+        if record is not None and record.complete:
+            return record.step, record.epoch, record.batch, record.loss
+        if done != trainer.steps_done:  # not remembered (a session just opened: see below)
+            return done, run.epoch, trainer.batch, None
+    # the run's last step, which the controller did not take (a session just opened from a
+    # file): its loss is ``run.last_loss``
+    return trainer.steps_done, run.epoch, trainer.batch, run.last_loss
+
+
+def epoch_metrics_at(view: LabView, step: int):
+    """The metrics of the last epoch that ended by ``step`` (None before the first)."""
+    epochs = view.run.history.epochs
+    last = epochs.last
+    if last is None or last.step <= step:
+        return last
+    return next((epochs[i] for i in reversed(range(len(epochs))) if epochs[i].step <= step), None)
 
 
 def rate_in_force(view: LabView) -> float:

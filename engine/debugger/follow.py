@@ -37,6 +37,7 @@ def follow_run(run, *, history_field: str | None = None, **options) -> Controlle
         record_step=run.record_step,  # true when the run's rules ended training
         **options,
     )
+    run.keep_recent(history)  # as far back as the controller goes
     controller.on_rewind(lambda step: _rewind(run, step))
     return controller
 
@@ -95,9 +96,11 @@ def extend(run, controller: Controller, epochs: int) -> str:
 
 
 def _rewind(run, step: int) -> None:
-    """The controller went back to after ``step`` steps: forget what came later."""
+    """The controller went back to after ``step`` steps: forget what came later (the run's
+    own figures too: the steps taken again are counted once)."""
     run.history.steps.truncate(step)
     run.history.epochs.truncate(step)
+    run.rewind_figures(step)
     if step < run.steps_done or run.stop_reason is not None:
         run.stop_reason = None
         run.divergence = None

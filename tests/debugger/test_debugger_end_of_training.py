@@ -84,6 +84,32 @@ def test_a_controller_over_a_finished_run_does_not_move():
     assert c.step().reason == "finished" and c.position.step == 4 and c.position.index == 0
 
 
+def epochs_and_figures(run) -> tuple:
+    """What a run reports of its epochs, and its own running figures."""
+    epochs = [(m.epoch, m.step, m.mean_step_loss, m.train_loss) for m in run.history.epochs]
+    return epochs, run.last_loss, run._epoch_loss_sum, run._epoch_steps
+
+
+@pytest.mark.parametrize("back_to", [24, 21, 17, 3])  # same epoch, previous ones, the start
+def test_going_back_and_on_again_reports_the_same_numbers(back_to):
+    """Steps taken again after going back count once: the epoch's mean loss, the last loss and
+    the running sums are those of a run that never went back, bit for bit (spiral: ten batches
+    an epoch, so the steps gone back over lie inside epochs)."""
+
+    def trained(back: int | None):
+        run = build_run(load_scenario("spiral"))
+        c = follow_run(run)
+        c.run(25)
+        if back is not None:
+            while c.position.step > back or not c.position.at_step_end:
+                c.back()
+        c.run(40 - c.position.step)
+        assert c.position.step == 40
+        return epochs_and_figures(run)
+
+    assert trained(back_to) == trained(None)
+
+
 def xor_run(*overrides):
     run = build_run(load_scenario("xor", list(overrides)))
     return run, follow_run(run)

@@ -12,7 +12,7 @@ from tui import session_file
 from tui.screens.dialogs import ConfirmDialog, ErrorDialog, PathDialog
 from tui.session import LabSession
 from tui.session_errors import SessionError
-from tui.view import headline_loss
+from tui.view import counters, headline_loss
 
 WIDE = (120, 40)
 
@@ -120,6 +120,28 @@ def test_a_session_saved_after_going_back_into_a_step_opens_where_it_was(tmp_pat
         s.command("finish")
         advance(s, 5)
     assert_same_session(session, loaded)
+
+
+@pytest.mark.parametrize("back", [3, 33])  # into the last step, into one three steps back
+def test_a_session_saved_inside_a_step_gone_back_into_keeps_its_figures(tmp_path, back):
+    """The file holds the run as it was before that step (its loss, the epoch's running sum),
+    not after it: the reopened session shows what the saved one showed, and the step, taken
+    again, is counted once (spiral: ten batches an epoch)."""
+    session = LabSession.open("spiral")
+    advance(session, 25)
+    session.command("back", back)
+    session.sync_view()
+    assert not session.controller.position.at_step_end
+    shown = counters(session.view)
+    loaded = LabSession.load(session.save(tmp_path / "back.lab.npz"))
+    assert counters(loaded.view) == shown
+    for s in (session, loaded):  # to the end of epoch 4, through the end of epoch 3
+        s.command("finish")
+        advance(s, 40 - s.controller.position.step)
+    assert [tuple(m) for m in loaded.run.history.epochs] == [
+        tuple(m) for m in session.run.history.epochs
+    ]
+    assert loaded.run.last_loss == session.run.last_loss
 
 
 def test_save_at_a_step_boundary_loads_at_the_next_step_start(tmp_path):

@@ -47,7 +47,7 @@ from tui.panels.format import (
 from tui.panels.loss_marks import MARK_STYLE, change_marks, draw_marks, latest_words
 from tui.panels.loss_sampling import MAX_POINTS, downsample, log_of_positive, spread
 from tui.panels.plot import CachedPlot
-from tui.view import LabView, counters
+from tui.view import LabView, counters, epoch_metrics_at
 
 BAND_STRENGTH = 0.45
 """How far from the background towards the foreground the dots of the steps' range around an
@@ -393,7 +393,7 @@ class LossPanel(Panel):
             _item("step ", fmt_count(step)),
         ]
         restored = run.restored_epoch if view.status != "running" else None
-        metrics = run.history.epochs.last
+        metrics = epoch_metrics_at(view, step)  # at the debugger's position, gone back or not
         if restored is not None:
             items.append(
                 Content.styled(f"weights of epoch {fmt_count(restored)} restored:", ACCENT)
