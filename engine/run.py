@@ -182,8 +182,19 @@ class Run:
             return
         if self.trainer.epoch_done:
             self._end_epoch()
-        if self._recent is not None:
-            self._recent.append(self._figures(step))
+        recent = self._recent
+        if recent is not None:  # (``_figures``, written out: this runs at every step)
+            recent.append(
+                (
+                    step,
+                    self._epoch_loss_sum,
+                    self._epoch_steps,
+                    loss,
+                    self.first_loss,
+                    self._blow_up_bound,
+                    self.high_since,
+                )
+            )
 
     # --- going back (a debugger following the run: ``engine.debugger.follow``) --------------------
 
