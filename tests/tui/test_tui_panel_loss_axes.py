@@ -16,7 +16,7 @@ from textual.widgets import Button, Static
 from engine.debugger.formatting import cells
 from tui.panels.format import log_ticks
 from tui.panels.gradients_panel import MIN_DECADES, strip_range
-from tui.panels.loss_panel import MIN_SPAN, LossPanel, y_range
+from tui.panels.loss_panel import MIN_SPAN, NOTHING_ABOVE_ZERO, LossPanel, y_range
 
 PANEL = (38, 20)  # the Loss panel's size in the 120×40 grid
 
@@ -83,6 +83,23 @@ async def test_a_nearly_flat_loss_is_drawn_flat_and_says_so():
         assert "nearly flat: 0.693–0.6945 (±0.1%)" in stats(app)
         values = [float(text) for text in app.panel.y_labels]
         assert values[-1] - values[0] >= 0.02
+
+
+@pytest.mark.parametrize("log_scale", [False, True])
+async def test_a_loss_of_exactly_zero_is_drawn(log_scale):
+    """A network that fits its data exactly: every loss 0. The axis had no height, and
+    plotext divided by it (ZeroDivisionError: the lab closed with a traceback)."""
+    view = make_view("xor")
+    record_steps(view, 300, loss=np.zeros(300))
+    view.log_scale = log_scale
+    app = PanelApp(LossPanel(), view)
+    async with app.run_test(size=PANEL) as pilot:
+        await pilot.pause()
+        plot = app.panel.query_one("#loss-plot")
+        assert plot.builds
+        # on the log axis no point can be drawn: it says so, not "space: train"
+        assert (app.panel.hint == NOTHING_ABOVE_ZERO) == log_scale
+    assert y_range(np.zeros(5)) == (0.0, 1.0)
 
 
 async def test_a_loss_that_moves_is_not_widened():

@@ -54,6 +54,7 @@ BAND_STRENGTH = 0.45
 averaged curve are drawn: visible, and behind the curve."""
 
 START_HINT = "space: train · s: step"
+NOTHING_ABOVE_ZERO = "no loss above 0: l for linear"  # a log axis has none of them
 """The plot's title before any step (its only point is the initial network's loss)."""
 PLOT_LIMIT = 1e30
 """plotext draws nothing at all when a value exceeds about 1e35; larger values are clipped."""
@@ -125,8 +126,9 @@ def decades_of(values: np.ndarray) -> int:
 
 def y_range(values: np.ndarray, log_scale: bool = False) -> tuple[float, float] | None:
     """The y axis for the finite ``values`` (log₁₀ of the losses on the log scale): their range,
-    on the linear scale widened to at least ``MIN_SPAN`` of their size (``widened``), on the
-    log scale from the round value at or below the minimum (``log_ticks``). None: no values."""
+    on the linear scale widened to at least ``MIN_SPAN`` of their size (``widened``; 0 to 1 when
+    every value is 0), on the log scale from the round value at or below the minimum
+    (``log_ticks``). None: no values."""
     values = values[np.isfinite(values)]
     if values.shape[0] == 0:
         return None
@@ -134,7 +136,10 @@ def y_range(values: np.ndarray, log_scale: bool = False) -> tuple[float, float] 
     if log_scale:
         ticks = log_ticks(lo, hi)
         return (min(ticks[0], lo), max(ticks[-1], hi)) if ticks else (lo, hi)
-    lo_shown, hi_shown = widened(lo, hi, MIN_SPAN * max(abs(lo), abs(hi)))
+    least = MIN_SPAN * max(abs(lo), abs(hi))
+    if not least > 0:  # every loss exactly 0 (a network that fits its data): not an axis of
+        least = 1.0  # no height, which plotext divides by
+    lo_shown, hi_shown = widened(lo, hi, least)
     if lo >= 0 > lo_shown:  # a loss is never negative: widen upwards instead
         lo_shown, hi_shown = 0.0, hi_shown - lo_shown
     return lo_shown, hi_shown
@@ -223,6 +228,7 @@ class LossPanel(Panel):
         self.flat: tuple[float, float] | None = None  # (lo, hi) when the axis was widened
         self.squeezed = False  # most points are in the bottom row of the linear axis
         self.decades = 0  # whole decades between the smallest and largest loss plotted
+        self.hint = ""  # the plot's title when it has no curve (what to do)
         self.initial_metrics = InitialMetrics()
         self.marks: list[tuple[float, str]] = []  # the run's changes while it trained
         self.marks_shown = 0  # of them, drawn on the plot as last plotted
@@ -367,6 +373,7 @@ class LossPanel(Panel):
         if ticks:  # plotext's own labels print every digit of large numbers
             plt.yticks(ticks, labels)
             self.y_ticks, self.y_labels = ticks, labels
+        self.hint = ""
         if not self.points and not val_x.shape[0]:
             start = self._initial
             if start is not None and math.isfinite(start.train_loss):
@@ -377,7 +384,9 @@ class LossPanel(Panel):
                 self.y_ticks = [y]
                 self.y_labels = [fmt(start.train_loss)]
                 plt.yticks(self.y_ticks, self.y_labels)
-            plt.title(START_HINT)
+            recorded = snapshot.steps.shape[0] > 0  # but none above 0 for the log axis
+            self.hint = NOTHING_ABOVE_ZERO if recorded and self.log_scale else START_HINT
+            plt.title(self.hint)
         widget.replot()
 
     def _stats_line(self, view) -> Content:
