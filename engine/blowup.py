@@ -8,8 +8,9 @@ should end with. So when training ends by its epoch limit (or early stopping tha
 weights), a final training loss more than ``FACTOR`` (10⁶) times its start — the first step's loss,
 or 1 if that was smaller — is reported as a divergence too: stop reason ``diverged`` (exit status 3
 headless), naming the step from which the loss stayed that high and the layer whose parameters are
-largest. The training loss of an epoch is its loss over the whole training set where the run
-measures it, else the mean of its steps' losses (headless ``train``).
+largest. The final training loss is the loss over the whole training set (headless ``train``,
+which does not measure it at every epoch's end, measures it then); an earlier epoch's is that loss
+where the run measured it, else the mean of its steps' losses.
 
 Only the end of training is judged: a loss that explodes and comes back is no divergence, and the
 presets that demonstrate an overflow to ∞ (exploding-gradients, learning-rate-too-high) still
@@ -73,7 +74,9 @@ def blown_up(run) -> BlowUp | None:
     if last is None or start is None:
         return None
     bound = blow_up_bound(start)
-    end = _training_loss(last)
+    # the loss over the whole training set at the end, as the lab measures it: headless
+    # ``train`` measures it now (for its summary, which ``final_metrics`` keeps)
+    end = last.train_loss if last.train_loss is not None else run.final_metrics().train_loss
     if not end > bound:
         return None
     if run.high_since is not None:  # every step seen since the first

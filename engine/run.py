@@ -18,6 +18,7 @@ too (``engine.blowup``).
 from __future__ import annotations
 
 import math
+import sys
 import time
 from collections import deque
 from collections.abc import Callable
@@ -168,7 +169,7 @@ class Run:
         self._last_stats = None
         if self.record_history and (events is not None or sampled(step)):
             self.history.steps.record(step, loss, self.last_stats)
-        self.last_loss = loss
+        previous_loss, self.last_loss = self.last_loss, loss
         if step == 1:
             self.first_loss, self._blow_up_bound = loss, blow_up_bound(loss)
         if not loss > self._blow_up_bound:
@@ -177,7 +178,7 @@ class Run:
             self.high_since = step
         self._epoch_loss_sum += loss
         self._epoch_steps += 1
-        if not finite and self._diverged(loss, events):
+        if not finite and self._diverged(loss, events, previous_loss):
             self.stop_reason = "diverged"
             return
         if self.trainer.epoch_done:
@@ -204,7 +205,7 @@ class Run:
         that goes back that far puts them back with ``rewind_figures``, so that the steps it
         takes again are counted once, in the same order: the same numbers, bit for bit."""
         self._start_figures = self._figures(self.steps_done)  # (a restart goes back there)
-        self._recent = deque([self._start_figures], maxlen=steps + 1)
+        self._recent = deque([self._start_figures], maxlen=min(steps, sys.maxsize - 1) + 1)
 
     def _figures(self, step: int) -> tuple:
         return (
@@ -265,13 +266,16 @@ class Run:
         # the run had not ended after ``step``
         return (trainer, None, None, early, loss_sum, steps, last_stats or (), last_loss)
 
-    def _diverged(self, loss: float, events) -> bool:
+    def _diverged(self, loss: float, events, previous_loss: float | None) -> bool:
         """The step's check failed: find the first non-finite quantity in its events (replayed
-        when they were not produced); a finite sum of squares that overflowed is a false alarm."""
+        when they were not produced); a finite sum of squares that overflowed is a false alarm.
+        ``previous_loss``: the step before's (see ``_diverged_at_epoch_end``)."""
         if events is not None:
             found = first_non_finite(events)
         elif not self.learner.really_non_finite():
             return False  # a finite sum of squares overflowed
+        elif self._diverged_at_epoch_end(previous_loss):
+            return True
         else:
             found = self._diagnose()
             if found is False:  # no state to replay the step from: look at what is left
@@ -334,6 +338,48 @@ class Run:
             self.divergence = blown_up(self)  # a finite blow-up (engine.blowup)
             if self.divergence is not None:
                 self.stop_reason = "diverged"
+
+    def _diverged_at_epoch_end(self, previous_loss: float | None) -> bool:
+        """Where the training set is not evaluated at every epoch's end (headless ``train``), a
+        step that fails its check as the first of an epoch may fail because the network of the
+        epoch's end already had a non-finite loss over the whole training set — which is where
+        the lab, which evaluates it there, stops. Then this run stops there too (one step
+        number for one run, whichever tool trains it): the trainer is brought back from the
+        last checkpoint, the training set evaluated, and if its loss is not finite the run
+        ends diverged after that epoch, with the lab's figures of it. Costs nothing unless a
+        run diverges. True when it ended the run so."""
+        s = self.steps_done
+        if (
+            self.measure_training_set
+            or self.stop.loss_below is not None  # evaluated at every epoch's end: not needed
+            or self.trainer.batch != 1
+            or s < 2
+            or self._checkpoint_step > s - 1
+        ):
+            return False
+        diverged = self.trainer.snapshot()
+        self.trainer.restore(self._checkpoint)
+        while self.trainer.steps_done < s - 1:
+            self.trainer.step()
+        data = self.data
+        train_loss, accuracy = evaluate(
+            self.net, data, data.x_train, data.y_train, data.labels_train, self._output
+        )
+        if train_loss is None or math.isfinite(train_loss):
+            self.trainer.restore(diverged)
+            return False
+        # the run as it was after step s − 1, and that epoch's figures as the lab has them
+        self.last_loss, self._last_stats = previous_loss, None
+        self._epoch_loss_sum, self._epoch_steps = 0.0, 0
+        if self.high_since == s:
+            self.high_since = None
+        self.history.steps.truncate(s - 1)
+        last = self.history.epochs.last
+        if last is not None and last.step == s - 1:
+            measured = last._replace(train_loss=train_loss, accuracy=accuracy)
+            self.history.epochs.replace_last(measured)
+        self._diverged_in_evaluation(train_loss)
+        return True
 
     def _diverged_in_evaluation(self, train_loss: float) -> None:
         """Every step's check passed, but the loss over the whole training set is not finite."""

@@ -52,6 +52,10 @@ class EpochLog:
             self._items = self._items[:half:2] + self._items[half:]
         self._items.append(metrics)
 
+    def replace_last(self, metrics: EpochMetrics) -> None:
+        """The last epoch's metrics, measured again (more of them)."""
+        self._items[-1] = metrics
+
     def truncate(self, step: int) -> None:
         """Forget epochs measured after ``step`` (used when a run is restored)."""
         self._items = [m for m in self._items if m.step <= step]

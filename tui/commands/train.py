@@ -57,10 +57,9 @@ def divergence_line(run) -> str:
         return f"training diverged by {found.describe()}"
     step = found.step if found.step is not None else run.steps_done
     if found.kind == "evaluation":
-        return (
-            f"training diverged at step {step}: every value of the step was finite, but the loss "
-            "over the whole training set overflowed to infinity"
-        )
+        # "… but the loss over the whole training set became non-finite (nan)": its value
+        but = found.what()
+        return f"training diverged at step {step}: every value of the step was finite, but {but}"
     return (
         f"training diverged at step {step}: the first quantity to become non-finite (NaN or "
         f"infinity) was {found.quantity()} ({found.event_name} event)"
