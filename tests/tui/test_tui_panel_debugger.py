@@ -36,7 +36,8 @@ async def test_position_and_arrays_follow_the_debugger():
             assert part in position
         arrays = text(app, "debugger-event")
         assert "δ²  4×1" in arrays and "σ′(z²)" not in arrays  # the output δ is fused (bce)
-        assert "fused" in arrays
+        assert "(fused: a −" in arrays  # the title says so ...
+        assert "fused true" not in arrays  # ... and no raw flag repeats it
         delta = view.event.delta
         assert fmt(delta[0, 0]) in arrays and f"{delta.shape[0]}×{delta.shape[1]}" in arrays
 
@@ -175,3 +176,15 @@ async def test_step_end_statistics_are_a_table_that_fits_at_80_columns():
         ends = [shown[header].index(n) + len(n) for n in ("‖∂C/∂W‖", "mean|δ|", "‖ΔW‖/‖W‖")]
         for row in rows:
             assert [m.end() for m in re.finditer(r"\S+", row)][1:] == ends
+
+
+async def test_no_raw_fused_flag_at_any_event():
+    """The trace's ``fused`` flag is the Delta title's business ("fused: a − y form"): no
+    ``fused false`` under a hidden layer's δ, no ``fused true`` under the fused title."""
+    view = make_view("xor", debugger=True)
+    while True:
+        shown = event_arrays(view.event, 56).plain
+        assert not re.search(r"^fused (true|false)", shown, re.MULTILINE), shown
+        if view.event.kind == "step_end":
+            break
+        move(view, "step")

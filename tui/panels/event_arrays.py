@@ -158,7 +158,6 @@ def event_arrays(event, width: int | None = None) -> Content:
         "batch_size",
         "optimizer",
         "t",
-        "fused",
     ):
         if hasattr(event, name):
             value = getattr(event, name)
