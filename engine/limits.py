@@ -43,6 +43,7 @@ HISTORY_ROWS = 6144  # StatsHistory: 2 × 2048 recent rows + 2048 buckets
 STAT_COLUMNS = 9  # LayerStats' fields
 OPTIMIZER_SLOTS = {"sgd": 0, "momentum": 1, "rmsprop": 1, "adagrad": 1, "adam": 2}
 ACTIVATION_ARRAYS = 6  # per layer and example in a step: a_prev, z, a, mask, δ, ∂C/∂a
+STEP_RECORD_BYTES = 512  # per step step-back keeps: its ring row and the run's figures (Run)
 _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
 
 
@@ -161,7 +162,8 @@ def run_parts(
 def check_step_back(run, history: int, field: str, environ=None) -> None:
     """The run with what ``back`` keeps (``engine.debugger.timeline``) fits the limit: a
     snapshot of the parameters and optimizer state every 16 steps of the ``history`` ring (no
-    more steps than training has), at the start, and with the events of the 8 latest steps."""
+    more steps than training has), at the start, and with the events of the 8 latest steps;
+    and a small record of every step in the ring (its row, the run's own figures)."""
     net, trainer, data = run.net, run.trainer, run.data
     itemsize = net.dtype.itemsize
     state = net.n_params * itemsize * (1 + OPTIMIZER_SLOTS.get(run.learner.optimizer.name, 2))
@@ -175,6 +177,7 @@ def check_step_back(run, history: int, field: str, environ=None) -> None:
             ("the run", held, field),
             ("the snapshots step-back keeps", (math.ceil(steps / 16) + 9) * state, field),
             ("the events of the latest steps", 8 * step_events, field),
+            ("the records of the steps step-back keeps", steps * STEP_RECORD_BYTES, field),
         ],
         environ,
     )

@@ -243,3 +243,23 @@ def test_the_estimate_covers_what_training_allocates(overrides):
     finally:
         tracemalloc.stop()
     assert peak <= need <= 3 * peak, (peak, need)
+
+
+def test_step_back_counts_the_record_of_every_step_it_keeps():
+    """A tiny network's snapshots are small, but every step in the ring keeps a row and the
+    run's figures (~500 bytes, measured): a long history of xor is refused on that account."""
+    from engine.debugger.follow import follow_run
+    from scenarios import build_run, load_scenario
+
+    run = build_run(load_scenario("xor", ["training.epochs=100000000", "stop.loss_below=1e-300"]))
+    environ = {limits.ENV_VAR: "1M"}
+    limits.check_step_back(run, 1_000, "history", environ)  # ~0.5 MB: fits
+    with pytest.raises(limits.MemoryLimitError, match="history: .*records of the steps"):
+        limits.check_step_back(run, 10_000, "history", environ)  # ~5 MB
+    # and the estimate is not far from what is kept
+    followed = follow_run(run, history=2_000)
+    tracemalloc.start()
+    assert followed.run(2_000).reason == "done"
+    kept, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert 0.5 * limits.STEP_RECORD_BYTES < kept / 2_000 < 2 * limits.STEP_RECORD_BYTES
