@@ -1,6 +1,6 @@
 """How the debugger writes numbers, arrays and symbols, in Unicode or in plain ASCII.
 
-Numbers have four significant digits (``0.4000``, ``1.235e-07``) — explanations are checked
+Numbers have four significant digits (``0.4000``, ``1.235e-7``) — explanations are checked
 against the event arrays to that precision. Symbols follow the equations: ``δ²₁`` is δ of layer 2,
 unit 1 (superscript = layer, subscript = unit or weight indices, numbered from 0 as in the arrays);
 the ASCII form ``delta[2][1]`` is for screen readers and terminals without those glyphs.
@@ -13,7 +13,7 @@ import unicodedata
 
 import numpy as np
 
-from ..number_text import special
+from ..number_text import LARGE, SMALL, short_exponent, special
 
 DIGITS = 4
 _SUP = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
@@ -88,18 +88,19 @@ _SQUARE = re.compile(r"(?<=[0-9)‖])²")
 
 def num(x: float, digits: int = DIGITS) -> str:
     """``x`` with ``digits`` significant digits, trailing zeros kept: 0.4 → ``0.4000`` (the
-    debugger's explanations: the printed precision is visible)."""
+    debugger's explanations: the printed precision is visible). Positional and scientific where
+    the panels' numbers are (``engine.number_text.short``), with their short exponent:
+    ``0.0002689`` → ``2.689e-4``, ``-1.299e+198`` → ``-1.299e198``, so that an equation and the
+    table beside it write a number alike."""
     x = float(x)
     shown = special(x)
     if shown is not None:
         return shown
-    text = f"{x:#.{digits}g}"
-    if text.endswith("."):  # 2000.0 → "2000", not "2000."
-        text = text[:-1]
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        text = f"{mantissa}e{int(exponent):+03d}"
-    return text
+    scientific = f"{x:.{digits - 1}e}"
+    if SMALL <= abs(x) < LARGE:
+        power = int(scientific.partition("e")[2])  # of x rounded: 9.99996 is 10.00
+        return f"{x:.{max(0, digits - 1 - power)}f}"
+    return short_exponent(scientific)
 
 
 def signed(x: float) -> str:
@@ -109,11 +110,12 @@ def signed(x: float) -> str:
 
 
 def array(a, *, max_items: int = 64) -> str:
-    """An array as NumPy prints it, four significant digits, summarised when large."""
+    """An array as NumPy prints it, four significant digits, summarised when large; exponents
+    short as ``num`` writes them (``1.4383e-07`` → ``1.4383e-7``), the columns still aligned."""
     a = np.asarray(a)
     if a.ndim == 0:
         return num(float(a))
-    return np.array2string(
+    text = np.array2string(
         a,
         precision=DIGITS,
         threshold=max_items,
@@ -122,6 +124,10 @@ def array(a, *, max_items: int = 64) -> str:
         floatmode="maxprec",
         suppress_small=False,
     )
+    return _EXPONENT.sub(lambda m: short_exponent(m[0]).rjust(len(m[0])), text)
+
+
+_EXPONENT = re.compile(r"-?\d(?:\.\d*)?e[+-]\d+")  # a number in NumPy's scientific notation
 
 
 def value(v) -> str:

@@ -9,7 +9,8 @@ import pytest
 from debugger_helpers import make_trainer
 
 from engine.debugger import Controller, DebuggerError
-from engine.debugger.formatting import num
+from engine.debugger.formatting import array, num
+from engine.number_text import short
 
 
 def walk_step(c):
@@ -304,3 +305,34 @@ def test_ascii_squares_are_powers_not_digits():
     g = num(c.event.grad_W[0, 1])
     assert "(1 - beta2) (dC/dW[1][0,1])^2" in text
     assert f"{g}^2" in text or f"({g})^2" in text
+
+
+@pytest.mark.parametrize(
+    ("x", "shown"),
+    [
+        (6.009e-06, "6.009e-6"),  # vanishing-gradients' ‖∂C/∂W¹‖, 6.01e-6 in the panel's table
+        (-1.299e198, "-1.299e198"),  # exploding-gradients' z²₀
+        (0.0002689, "2.689e-4"),  # 2.69e-4 in the table (was 0.0002689)
+        (0.001, "0.001000"),
+        (0.4, "0.4000"),
+        (2000.0, "2000"),
+        (12345.6, "12346"),
+        (123456.0, "1.235e5"),
+        (9.99996, "10.00"),  # four digits of the rounded value
+        (0.00099996, "1.000e-3"),
+    ],
+)
+def test_numbers_are_written_in_the_panels_notation(x, shown):
+    """Explanations keep four significant digits with their zeros, in the notation and with
+    the short exponent of the panels' numbers (``short``): one style in the Debugger panel, and
+    in the line mode's explanations and arrays."""
+    assert num(x) == shown
+    assert ("e" in num(x)) == ("e" in short(x))
+    assert float(num(x)) == pytest.approx(x, rel=1e-3)
+
+
+def test_arrays_have_short_exponents_and_aligned_columns():
+    text = array(np.array([[1.5e-7, -2.5e-10], [3e-7, 4e-198]]))
+    assert not re.search(r"e[+-]0|e\+", text), text
+    ends = [[m.end() for m in re.finditer(r"\d(?=\s|\])", line)] for line in text.splitlines()]
+    assert ends[0] == ends[1] and len(ends[0]) == 2, text  # right-aligned, as NumPy had them

@@ -188,3 +188,23 @@ async def test_no_raw_fused_flag_at_any_event():
         if view.event.kind == "step_end":
             break
         move(view, "step")
+
+
+EXPONENT = re.compile(r"\de(\+|-?0)\d")  # 6.009e-06, -1.299e+198: NumPy's, not the panel's
+
+
+async def test_one_exponent_style_in_the_panel():
+    """At vanishing-gradients' StepEnd the table writes 6.01e-6 and the equation lines below
+    it the same number as 6.009e-6, not 6.009e-06."""
+    view = make_view("vanishing-gradients", debugger=True)
+    app = PanelApp(DebuggerPanel(), view)
+    async with app.run_test(size=(120, 40)) as pilot:
+        move(view, "next_epoch")  # StepEnd of step 10
+        app.panel.refresh_view(view)
+        await pilot.pause()
+        stats = view.event.stats[0]
+        shown = "\n".join(str(s.content) for s in app.query("#debugger-body Static"))
+        assert fmt(stats.grad_norm, 3) in shown  # the table: 6.01e-6
+        assert f"‖∂C/∂W‖ = {num(stats.grad_norm)}," in shown  # the notes: 6.009e-6
+        assert "e-" in num(stats.grad_norm)
+        assert not EXPONENT.search(shown), EXPONENT.search(shown)
