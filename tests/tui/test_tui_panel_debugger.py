@@ -13,6 +13,7 @@ from engine.debugger.formatting import num
 from engine.events import Forward
 from tui.messages import DEBUG_COMMANDS, DebugCommand, SelectUnit, SelectWeight
 from tui.panels.debugger_panel import COMMAND_BUTTONS, DebuggerPanel, event_arrays
+from tui.panels.event_arrays import index_lines
 from tui.panels.format import fmt
 from tui.view import Selection
 
@@ -208,3 +209,60 @@ async def test_one_exponent_style_in_the_panel():
         assert f"‖∂C/∂W‖ = {num(stats.grad_norm)}," in shown  # the notes: 6.009e-6
         assert "e-" in num(stats.grad_norm)
         assert not EXPONENT.search(shown), EXPONENT.search(shown)
+
+
+def visible_lines(app) -> list[str]:
+    """The arrays column's lines that show without scrolling."""
+    lines = text(app, "debugger-event").splitlines()
+    return lines[: app.query_one("#debugger-arrays").content_region.height]
+
+
+@pytest.mark.parametrize("width", [24, 30, 56])
+@pytest.mark.parametrize("room", [None, 2, 3, 6])
+def test_batch_rows_fit_their_lines_and_say_how_many_more(width, room):
+    indices = np.arange(100, 140)
+    lines = [line.plain for line in index_lines(indices, width, room)]
+    assert all(len(line) <= width for line in lines)
+    head = next(k for k, line in enumerate(lines) if line.endswith("order")) + 1
+    words = " ".join(lines[:head]).split()
+    assert " ".join(words) == "batch rows 40 examples, in the batch's order"  # no word cut
+    assert room is None or len(lines) <= max(room, head + 1)  # one line of rows at least
+    rows = lines[head:]
+    shown = [int(r) for r in re.findall(r"\b1\d\d\b", " ".join(rows))]
+    assert shown == list(indices[: len(shown)])
+    more = re.search(r"… (\d+) more$", rows[-1])
+    assert (more is None) == (len(shown) == 40)
+    assert more is None or len(shown) + int(more[1]) == 40
+    assert all(line.endswith(",") for line in rows[:-1])  # a line goes on after its comma
+
+
+LAYOUTS = [  # the audit's: a 20-row batch in tabs at 80×24, 40 rows beside the lesson column
+    ((80, 24), "vanishing-gradients"),
+    ((110, 34), "overfitting"),
+    ((120, 40), "overfitting"),
+    ((200, 50), "overfitting"),
+]
+
+
+@pytest.mark.parametrize(("size", "scenario"), LAYOUTS)
+async def test_nothing_cut_in_the_debugger_at_every_layout(lab_app, size, scenario):
+    """The buttons fit in the panel (on two rows when one is too narrow); the arrays' lines fit
+    their column; the batch's rows that show end with "… N more" when some do not."""
+    app = lab_app(scenario)
+    async with app.run_test(size=size) as pilot:
+        if size[0] < 110:
+            app.action_show_tab("debugger")
+        await pilot.pause(0.3)
+        panel = app.query_one(DebuggerPanel)
+        row = panel.query_one("#debugger-buttons")
+        buttons = [b for b in row.query(Button) if b.display]
+        assert all(b.region.right <= row.region.right for b in buttons), size
+        assert all(row.region.contains_region(b.region) for b in buttons), size
+        width = panel.widths()[0]
+        assert all(len(line) <= width for line in text(app, "debugger-event").splitlines())
+        lines = visible_lines(app)
+        rows = lines[next(k for k, line in enumerate(lines) if line.endswith("order")) + 1 :]
+        n = app.session.view.event.batch_size
+        shown = re.findall(r"\b\d+\b(?! more)", " ".join(rows))
+        more = re.search(r"… (\d+) more$", rows[-1])
+        assert len(shown) + (int(more[1]) if more else 0) == n, rows

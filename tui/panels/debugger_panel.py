@@ -26,6 +26,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, ScrollableContainer
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Button, Static
 
 from engine.debugger import DebuggerError
@@ -227,10 +228,21 @@ def breakpoint_lines(view) -> Content:
     return Content("\n").join(lines)
 
 
+class Column(ScrollableContainer):
+    """One of the panel's two columns: says when the layout gives it a new size."""
+
+    class Resized(Message):
+        """The column has a new size (the panel draws its content for it)."""
+
+    def on_resize(self) -> None:
+        self.post_message(self.Resized())
+
+
 class DebuggerPanel(Panel):
     """Position, commands, arrays, equation, pending update and breakpoints."""
 
     last_view: LabView | None
+    drawn_for: tuple | None = None  # the columns' sizes the view was drawn for
 
     BORDER_TITLE = "Debugger"
     BINDINGS = [
@@ -255,6 +267,12 @@ class DebuggerPanel(Panel):
     }
     DebuggerPanel.-narrow #debugger-buttons Button {
         margin: 0;  /* every button fits beside the lesson column at 120×40 */
+    }
+    DebuggerPanel #debugger-buttons.-two-rows {  /* narrower: fit_buttons */
+        layout: grid;
+        grid-size: 5;
+        grid-columns: auto;
+        height: 2;
     }
     DebuggerPanel #debugger-body {
         height: 1fr;
@@ -305,9 +323,9 @@ class DebuggerPanel(Panel):
                 tooltip="List, add, toggle and remove breakpoints (B)",
             )
         with Horizontal(id="debugger-body"):
-            with ScrollableContainer(id="debugger-arrays"):
+            with Column(id="debugger-arrays"):
                 yield Show("", id="debugger-event")
-            with ScrollableContainer(id="debugger-side"):
+            with Column(id="debugger-side"):
                 yield Show("Equation", classes="debugger-title")
                 yield Show("", id="debugger-equation-title")
                 yield Show("", id="debugger-equation")
@@ -326,15 +344,14 @@ class DebuggerPanel(Panel):
 
     # --- the view -----------------------------------------------------------------------------
 
-    def refresh_view(self, view, settle: bool = True) -> None:
-        """Draw ``view``; and once the screen is laid out, again if the widths it was drawn for
-        have changed since (``settle``): the panel's own size can stay the same while its two
-        columns are laid out anew — a session opened from a file drew its arrays and equation
-        for the columns of a layout not yet settled, and kept them so until a key was pressed."""
+    def refresh_view(self, view) -> None:
+        """Draw ``view`` for the columns' sizes (``Column``: drawn again when they change)."""
         self.last_view = view
         self.show_position(view)
         width, room = widths = self.widths()
-        self.query_one("#debugger-event", Static).update(event_arrays(view.event, width))
+        height = self.arrays_height()
+        self.drawn_for = (widths, height)
+        self.query_one("#debugger-event", Static).update(event_arrays(view.event, width, height))
         title, equations, notes = explanation(view, room)
         self.query_one("#debugger-equation-title", Static).update(title)
         equation = self.query_one("#debugger-equation", Static)
@@ -346,16 +363,23 @@ class DebuggerPanel(Panel):
         running = view.status == "running"
         self.query_one("#debug-continue", Button).display = not running
         self.query_one("#debug-pause", Button).display = running
+        self.fit_buttons()
         if view.status == "diverged":
             self.border_subtitle = "diverged"
         else:
             self.border_subtitle = view.status
-        if settle:  # after the refresh that lays out a change of arrangement, and the next
-            self.call_after_refresh(self.call_after_refresh, self._settled, widths)
 
-    def _settled(self, widths) -> None:
-        if self.last_view is not None and self.widths() != widths:
-            self.refresh_view(self.last_view, settle=False)
+    @on(Column.Resized)
+    def _column_resized(self, event: Column.Resized) -> None:
+        """A column has a new size: the buttons fitted to the panel's width, and the view drawn
+        again when the sizes it was drawn for have changed — the panel's own size can stay the
+        same while its columns are laid out anew (stacked below 70 columns: a session opened
+        from a file, or a lab's first frame, drew its arrays and equation for the side-by-side
+        columns and kept them so until a key was pressed)."""
+        event.stop()
+        self.fit_buttons()
+        if self.last_view is not None and (self.widths(), self.arrays_height()) != self.drawn_for:
+            self._redraw()
 
     def widths(self) -> tuple[int | None, int | None]:
         """The cells the arrays (left column) and an equation line (right column) may take,
@@ -366,6 +390,12 @@ class DebuggerPanel(Panel):
         width, room = (n if n > 10 else None for n in cells)
         return width, room
 
+    def arrays_height(self) -> int | None:
+        """The lines the arrays (left column) show without scrolling; None before the panel is
+        laid out."""
+        height = self.query_one("#debugger-arrays", ScrollableContainer).content_region.height
+        return height or None
+
     def show_position(self, view) -> None:
         """Only the position line: cheap enough for every frame while training runs."""
         self.query_one("#debugger-position", Static).update(position_line(view))
@@ -374,6 +404,16 @@ class DebuggerPanel(Panel):
         """Side by side from 70 columns, arrays above the equation when narrower."""
         self.set_class(self.size.width < NARROW, "-narrow")
         super().on_resize()
+
+    def fit_buttons(self) -> None:
+        """The command buttons on one row when they fit in it, else on two (``-two-rows``)."""
+        row = self.query_one("#debugger-buttons", Horizontal)
+        shown = [button for button in row.query(Button) if button.display]
+        needed = sum(
+            button.label.cell_length + 2 * button.styles.line_pad + button.styles.margin.width
+            for button in shown
+        )
+        row.set_class(needed > self.content_region.width, "-two-rows")
 
     # --- selection ----------------------------------------------------------------------------
 

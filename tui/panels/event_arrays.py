@@ -82,27 +82,46 @@ def fitted_array_lines(array, width: int | None) -> tuple[list[Content], int]:
     return lines, cols
 
 
-MAX_INDICES = 64  # rows of a batch listed in full; a larger batch shows its first ones
+MAX_INDICES = 64  # rows of a batch listed at most; a larger batch shows its first ones
 
 
-def index_lines(indices, width: int | None) -> list[Content]:
-    """The training-set rows of the batch, in its order, as a list wrapped to ``width``: all of
-    them up to ``MAX_INDICES``, else the first ones and how many more."""
+def index_lines(indices, width: int | None, room: int | None = None) -> list[Content]:
+    """The training-set rows of the batch, in its order: a head saying how many, then the rows
+    wrapped to ``width`` on at most ``room`` lines (the head's included; the rows get one at
+    least). Rows that do not fit — or more than ``MAX_INDICES`` — end the list with ``… N more``;
+    a line goes on after its comma."""
     rows = [str(int(i)) for i in np.asarray(indices).ravel()]
-    shown = (
-        rows
-        if len(rows) <= MAX_INDICES
-        else [*rows[:MAX_INDICES], f"… {len(rows) - MAX_INDICES} more"]
-    )
-    head = Content.assemble(
-        (ARRAY_NAMES["indices"], "bold"),
-        "  ",
-        (f"{counted(len(rows), 'example')}, in the batch's order", MUTED),
-    )
-    text = ", ".join(shown)
-    body = wrap(text, width, ", ") if width else [text]
-    body = [line + ("," if k < len(body) - 1 else "") for k, line in enumerate(body)]
-    return [head, *map(Content, body)]
+    head = index_head(counted(len(rows), "example"), width)
+    lines = None if room is None else max(room - len(head), 1)
+    return [*head, *map(Content, listed(rows, width, lines))]
+
+
+def index_head(count: str, width: int | None) -> list[Content]:
+    """``batch rows  20 examples, in the batch's order``; the note on lines of its own when
+    the line is wider than ``width``."""
+    label, note = ARRAY_NAMES["indices"], f"{count}, in the batch's order"
+    if width is None or len(label) + 2 + len(note) <= width:
+        return [Content.assemble((label, "bold"), "  ", (note, MUTED))]
+    return [Content.styled(label, "bold"), *(Content.styled(n, MUTED) for n in wrap(note, width))]
+
+
+def listed(items: list[str], width: int | None, lines: int | None) -> list[str]:
+    """``items`` separated by commas on at most ``lines`` lines of ``width`` cells (None: no
+    limit), as many as fit (``MAX_INDICES`` at most), then ``… N more`` for the others."""
+    for shown in range(min(len(items), MAX_INDICES), 0, -1):
+        body = comma_lines(items, shown, width)
+        if lines is None or len(body) <= lines:
+            return body
+    return comma_lines(items, 0, width)
+
+
+def comma_lines(items: list[str], shown: int, width: int | None) -> list[str]:
+    """The first ``shown`` of ``items`` and ``… N more`` for the rest, separated by commas and
+    wrapped to ``width`` after a comma (which ends the line)."""
+    rest = len(items) - shown
+    text = ", ".join(items[:shown] + ([f"… {rest} more"] if rest else []))
+    body = wrap(text, width - 1, ", ") if width else [text]  # a cell kept for the comma
+    return [line + "," for line in body[:-1]] + body[-1:]
 
 
 STAT_COLUMNS = (
@@ -131,11 +150,12 @@ def stats_table(stats) -> list[Content]:
     return lines
 
 
-def event_arrays(event, width: int | None = None) -> Content:
+def event_arrays(event, width: int | None = None, height: int | None = None) -> Content:
     """The event's scalar fields and arrays: name, summary, numbers (corners of large ones).
 
     With ``width``, what is prose (title, summaries) is wrapped to it and arrays show as many
-    columns as fit, so nothing is cut at the panel's edge; aligned rows are never wrapped."""
+    columns as fit, so nothing is cut at the panel's edge; aligned rows are never wrapped. With
+    ``height``, the batch's rows take no more than the lines left of it (``index_lines``)."""
     if event is None:
         return Content.styled("No event while training runs.", MUTED)
     l = getattr(event, "l", None)
@@ -165,7 +185,8 @@ def event_arrays(event, width: int | None = None) -> Content:
             lines.append(Content.assemble((f"{name} ", MUTED), shown))
     for name, array in event.arrays().items():
         if name == "indices":  # which examples: a list, not statistics of their numbers
-            lines.extend(index_lines(array, width))
+            room = None if height is None else height - len(lines)
+            lines.extend(index_lines(array, width, room))
             continue
         label = with_layer(ARRAY_NAMES.get(name, name), l)
         shape, _, summary = array_summary(array).partition("  ")
