@@ -29,6 +29,8 @@ only reads the text; nothing in a lesson is ever evaluated or called.
 =========================  ==========================================================
 
 Layers count from 1, units and weights from 0, exercises from 1 — as everywhere in the lab.
+Each action notes the panel its sentence names (``LessonAction.panel``): where a ``run``'s effect
+is to be watched ("**Watch** the Gradients panel: after [one step](lab:run/step/1) …").
 """
 
 from __future__ import annotations
@@ -63,7 +65,8 @@ EXPLAINED_KINDS = ("forward", "loss", "delta", "gradient", "update")
 class LessonAction:
     """One action of a lesson: ``number`` counts the lesson's actions from 1 in reading order,
     ``text`` is the link's text, ``name`` a key of ``ACTIONS``, ``args`` its typed arguments,
-    ``line`` the line of the lesson (from 1) where the link is."""
+    ``line`` the line of the lesson (from 1) where the link is, ``panel`` the panel its sentence
+    names (``panel_named``), if any."""
 
     number: int
     text: str
@@ -71,6 +74,7 @@ class LessonAction:
     args: tuple
     href: str
     line: int
+    panel: str | None = None
 
     def describe(self) -> str:
         """What triggering it does, in a few words."""
@@ -392,6 +396,25 @@ def parse_action(href: str, ctx: Context) -> tuple[str, tuple]:
         raise ActionError(f"lab:{path}: {e}") from None
 
 
+# "the Gradients panel", "the Data panel's boundary", "the Debugger" (named without "panel")
+_PANEL_NAME = re.compile(r"\b(?:(Network|Loss|Gradients|Data)\s+panel|(Debugger))\b")
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
+
+
+def panel_named(text: str, start: int, end: int) -> str | None:
+    """The panel (a name of ``PANELS``) named in the sentence around ``text[start:end]`` (a
+    link), the nearest to it when the sentence names several; None when it names none."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    begin = max((e for e in ends if e <= start), default=0)
+    stop = min((e for e in ends if e > end), default=len(text))
+    named = [
+        (m.start() - end if m.start() >= end else start - m.end(), m.group(1) or m.group(2))
+        for m in _PANEL_NAME.finditer(text, begin, stop)
+        if m.end() <= start or m.start() >= end
+    ]
+    return min(named)[1].lower() if named else None
+
+
 def find_actions(text: str, ctx: Context) -> tuple[list[LessonAction], list[tuple[int, str]]]:
     """The actions of lesson ``text`` in reading order, and the problems: (line, message) for
     every bad action and every ``lab:`` that is not in a ``[text](lab:…)`` link."""
@@ -407,7 +430,10 @@ def find_actions(text: str, ctx: Context) -> tuple[list[LessonAction], list[tupl
             problems.append((line, str(e)))
             continue
         label = " ".join(m.group("text").split())
-        actions.append(LessonAction(len(actions) + 1, label, name, args, m.group("href"), line))
+        panel = panel_named(text, m.start(), m.end())
+        actions.append(
+            LessonAction(len(actions) + 1, label, name, args, m.group("href"), line, panel)
+        )
     for m in _ANY_LAB.finditer(text):
         if not any(start <= m.start() < end for start, end in covered):
             line = text.count("\n", 0, m.start()) + 1

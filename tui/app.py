@@ -7,7 +7,8 @@ progress, which a timer picks up ``REFRESH_HZ`` times a second, and ``tui.frames
 to draw what.
 
 Layout: at 110×34 and larger the five panels share a grid; smaller, one panel at a time behind a
-row of tabs (keys 1–5); under 80×24 a message asks for a larger terminal.
+row of tabs (keys 1–6, but on the Lesson tab a number is its action's); under 80×24 a message
+asks for a larger terminal.
 """
 
 from __future__ import annotations
@@ -91,10 +92,8 @@ class LabApp(
     COMMANDS = App.COMMANDS | {LabCommands, LiveCommands}
     BINDINGS = [
         *bindings(),
-        *(
-            Binding(str(i), f"show_tab('{name}')", name, show=False)
-            for i, name in enumerate(TAB_ORDER, 1)
-        ),
+        # the lesson's action of that number while the lesson is on screen, else a tab
+        *(Binding(str(i), f"number({i})", show=False) for i in range(1, 10)),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-w-tiny"), (80, "-w-narrow"), (110, "-w-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-h-tiny"), (24, "-h-narrow"), (34, "-h-tall")]
@@ -177,7 +176,7 @@ class LabApp(
 
     def on_mount(self) -> None:
         self.session = self._first_session()
-        self.show_lesson(self._has_lesson(self.session), focus=False)
+        self.show_lesson(self._has_lesson(self.session))
         self.mark_dirty()
         self._refresh_if_dirty()  # the first frame shows the lab; plots follow (_first_frame)
         self.call_after_refresh(self._first_frame)
@@ -244,7 +243,9 @@ class LabApp(
     @on(Tabs.TabActivated)
     def _tab_activated(self, event: Tabs.TabActivated) -> None:
         if event.tab is not None and event.tab.id:
-            self._show_panel(event.tab.id.removeprefix("tab-"))
+            name = event.tab.id.removeprefix("tab-")
+            self._show_panel(name)
+            self.focus_follows_lesson(name == "lesson")
 
     def _show_panel(self, name: str) -> None:
         self.current_tab = name
@@ -254,6 +255,15 @@ class LabApp(
 
     def action_show_tab(self, name: str) -> None:
         self.tabs.active = f"tab-{name}"
+
+    def action_number(self, number: int) -> None:
+        """A number key: the lesson's action ``number`` while the lesson is on screen and lists
+        it (its column, or the Lesson tab); else the panel of tab ``number`` (``TAB_ORDER``)."""
+        lesson = self.panels["lesson"]
+        if lesson.offers(number):
+            lesson.action_run_action(number)
+        elif number <= len(TAB_ORDER):
+            self.action_show_tab(TAB_ORDER[number - 1])
 
     def action_next_tab(self) -> None:
         i = TAB_ORDER.index(self.current_tab)
@@ -287,7 +297,7 @@ class LabApp(
                 session.view.example = old.view.example
         self.session = session
         if old is None or session.scenario.name != old.scenario.name:
-            self.show_lesson(bool(session.scenario.lesson.strip()), focus=False)
+            self.show_lesson(bool(session.scenario.lesson.strip()))
         self.mark_dirty()
         self._refresh_if_dirty()
 

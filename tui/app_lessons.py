@@ -16,8 +16,9 @@ from tui.lab_host import LabHost
 class LessonActions(LabHost):
     """The lesson and the comparison, as actions of the lab (see the module docstring)."""
 
-    def show_lesson(self, show: bool = True, *, focus: bool = True) -> None:
-        """Open (or close) the Lesson panel: a column of the grid, or its tab."""
+    def show_lesson(self, show: bool = True) -> None:
+        """Open (or close) the Lesson panel: a column of the grid, or its tab. Opened, it takes
+        the focus, so that the keys it offers (↑↓ enter) work at once."""
         self.lesson_open = show
         self.query_one("#panels").set_class(show, "-lesson")
         panel = self.panels["lesson"]
@@ -26,20 +27,30 @@ class LessonActions(LabHost):
                 self._tab_before_lesson = self.current_tab
             self.action_show_tab("lesson")
             self._show_panel("lesson")  # at once: the tab's own message comes later
-            if focus:
-                panel.focus_actions()
+            panel.refresh_view(self.lab_session.view)  # its actions, before it is first drawn
         elif self.current_tab == "lesson":
             self.action_show_tab(self._tab_before_lesson)
             self._show_panel(self._tab_before_lesson)
+        self.focus_follows_lesson(show)
         self.mark_dirty(["lesson"])
 
+    def focus_follows_lesson(self, shown: bool) -> None:
+        """The lesson just ``shown`` takes the focus, so that its keys (↑↓ enter) work at once;
+        out of sight, it gives the focus to the tabs (←→ switch them), where keys act on what is
+        on screen instead of on its hidden list."""
+        panel = self.panels["lesson"]
+        if shown and self.frames.visible("lesson"):
+            panel.focus_actions()
+        elif panel.has_focus_within and not self.frames.visible("lesson"):
+            self.tabs.focus()
+
     def action_lesson(self) -> None:
-        """L: the lesson, focused (its actions), or — when it has the focus — hidden again (in
-        the tab layout: back to the panel shown before)."""
+        """L: the lesson, focused (its actions, or an open exercise's answer box), or — when
+        they have the focus — hidden again (in the tab layout: back to the panel shown before)."""
         panel = self.panels["lesson"]
         grid = self.frames.breakpoints() == ("-w-wide", "-h-tall")
         showing = self.lesson_open and (grid or self.current_tab == "lesson")
-        if showing and not panel.has_focus_within:
+        if showing and not panel.keys_focused():
             panel.focus_actions()
             return
         self.show_lesson(not showing)

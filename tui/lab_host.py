@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from textual.app import App
+    from textual.widgets import Tabs
 
     from tui.frames import FrameScheduler
     from tui.gate import ThreadYield
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
         frames: FrameScheduler
         yielder: ThreadYield
         status_bar: StatusBar
+        tabs: Tabs  # the panels' tabs (the tab layout)
         panels: dict[str, Any]  # the panels by name (NetworkPanel, LossPanel, …)
         current_tab: str
         trainee: Any  # what the training worker trains: the session or a Comparison

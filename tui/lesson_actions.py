@@ -3,10 +3,11 @@ them out), and the lab's side of exercises.
 
 Each action changes the lab's state through the same paths as its keys and panels do (the
 view's statistic and log scale, the selection, the debugger's commands, the training worker)
-and, in the tab layout, shows the panel where its effect is seen. A line in the status bar says
-what it did. Exercises: ``start_exercise`` stops training, moves the Debugger to just before the
-exercise's event (``engine.debugger.exercises.start``) and opens the question in the Lesson
-panel; ``exercise_answered`` moves onto the event once the answer is in.
+and, in the tab layout, shows the panel where its effect is seen (a run: the panel its sentence
+names, else the Loss panel). A line in the status bar says what it did. Exercises:
+``start_exercise`` stops training, moves the Debugger to just before the exercise's event
+(``engine.debugger.exercises.start``) and opens the question in the Lesson panel;
+``exercise_answered`` moves onto the event once the answer is in.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from engine.debugger import DebuggerError
 from engine.debugger import exercises as ex
 from scenarios.exercises import exercises_of
+from tui.app import TAB_ORDER
 from tui.session_errors import SessionError
 from tui.view import STATS, Selection
 
@@ -65,7 +67,7 @@ async def run(app, action) -> None:
         _show(app, "debugger")
     elif name == "run":
         await _run(app, args)
-        _show(app, "loss")
+        _show(app, action.panel or "loss")  # the panel its sentence says to watch
     elif name == "compare":
         from tui.compare_actions import open_comparison
 
@@ -170,8 +172,9 @@ async def start_exercise(app, number: int) -> None:
     session.view.status, session.view.message = "paused", ""
     app.mark_dirty()
     where = (
-        f"The Debugger stands just before {exercise.where()}, at "
-        f"{c.position.event_name()}: what you need is on screen (b steps back, s on)."
+        f"The Debugger stands just before {exercise.where()}, at {c.position.event_name()}, "
+        f"with what you need ({TAB_ORDER.index('debugger') + 1} shows it on a small screen). "
+        "esc leaves the answer box for the lab's keys: b steps back, s on; L returns here."
     )
     panel = app.panels["lesson"]
     app.show_lesson()

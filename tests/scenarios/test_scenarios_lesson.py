@@ -71,6 +71,42 @@ def test_a_link_across_lines_keeps_its_text_on_one_line():
     assert a.text == "the dead fraction" and a.line == 2
 
 
+def test_an_action_notes_the_panel_its_sentence_names():
+    """Where a run's effect is to be watched: the panel named in the link's sentence (across a
+    line break, or without "panel" for the Debugger), the nearest one when there are several."""
+    text = (
+        "**Watch** the Gradients panel: after [one step](lab:run/step/1) the norm falls.\n"
+        "[Train](lab:run), the Loss\npanel falls and the Data panel's boundary closes. Then\n"
+        "[an epoch](lab:run/epoch) in the status bar.\n\nThe Network panel. [run](lab:run/step/2)"
+        " until the Debugger stops at 0.5 (a decimal point is no sentence's end)."
+    )
+    assert [a.panel for a in actions(text)] == ["gradients", "loss", None, "debugger"]
+
+
+def test_every_presets_run_shows_the_panel_its_lesson_names():
+    """ "Watch the Gradients panel: after [one step](…)" shows the Gradients tab, "Watch the Data
+    panel: [trained](…)" the Data tab; a run whose sentence names no panel, the Loss tab."""
+    shown = {
+        (name, a.href): a.panel
+        for name in scenarios.preset_names()
+        for a in load_scenario(name).actions
+        if a.name == "run" and a.panel not in (None, "loss")
+    }
+    first_step = (
+        "exploding-gradients",
+        "init-comparison",
+        "init-comparison-fixed-xavier",
+        "saturation",
+        "vanishing-fixed-relu-he",
+        "vanishing-gradients",
+    )
+    assert shown == {
+        **{(name, "lab:run/step/1"): "gradients" for name in first_step},
+        ("spiral", "lab:run"): "data",
+        ("linear-regression", "lab:run"): "data",
+    }
+
+
 @pytest.mark.parametrize(
     "lesson, line, message",
     [

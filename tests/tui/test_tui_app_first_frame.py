@@ -187,7 +187,7 @@ async def test_a_session_given_is_composed_with_its_lesson_and_styled_once(monke
             assert app.query_one("#panels").has_class("-lesson")
             assert app.panels["lesson"].display and app.panels["lesson"].region.width > 0
             assert changed == [], size
-            await pilot.press("L", "L")  # focused, then hidden: back to the first panel
+            await pilot.press("L")  # focused from the start: hidden, back to the first panel
             await pilot.pause()
             assert not app.lesson_open and app.current_tab == "network"
             assert ("panels", "--lesson") in changed

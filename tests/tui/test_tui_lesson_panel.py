@@ -95,15 +95,20 @@ async def test_the_lesson_is_open_beside_the_panels_when_a_preset_opens(lab_app)
         text = lesson.query_one(LessonMarkdown).source
         assert "[1 ▸ dead fraction](lab:1)" in text
         assert "Dying ReLU" in text
-        await pilot.press("L")  # focus its actions …
-        assert lesson.query_one(OptionList).has_focus
-        await pilot.press("L")  # … then hide it
+        assert lesson.query_one(OptionList).has_focus  # its keys work from the start
+        await pilot.press("L")  # L hides it …
         await pilot.pause()
         assert not app.lesson_open and not lesson.display
+        assert not lesson.has_focus_within  # enter no longer runs a hidden action
         assert all(app.panels[n].region.width >= 38 for n in ("network", "loss", "data"))
-        await pilot.press("L")
+        await pilot.press("L")  # … and shows it, focused
         await pilot.pause()
         assert app.lesson_open and lesson.display
+        assert lesson.query_one(OptionList).has_focus
+        await pilot.click("#network-picture")  # the focus elsewhere: L gives it back
+        assert not lesson.has_focus_within
+        await pilot.press("L")
+        assert lesson.query_one(OptionList).has_focus and app.lesson_open
 
 
 async def test_at_80x24_the_lesson_is_a_tab(lab_app):
@@ -112,14 +117,14 @@ async def test_at_80x24_the_lesson_is_a_tab(lab_app):
         await pilot.pause()
         assert app.current_tab == "lesson" and app.tabs.active == "tab-lesson"
         assert app.panels["lesson"].region.width == 80
-        await pilot.press("L")  # focus the actions
+        assert app.panels["lesson"].query_one(OptionList).has_focus
         await pilot.press("L")  # back to the panel shown before
         await pilot.pause()
-        assert app.current_tab == "network"
+        assert app.current_tab == "network" and app.tabs.has_focus  # ←→ switch tabs
         await pilot.press("L")
         await pilot.pause()
         assert app.current_tab == "lesson"
-        await pilot.press("2")  # the tab keys still switch tabs
+        await pilot.press("L", "2")  # elsewhere, the tab keys switch tabs
         await pilot.pause()
         assert app.current_tab == "loss"
 
@@ -138,7 +143,7 @@ async def test_enter_on_an_action_of_the_list_and_a_click_on_its_link_trigger_it
     app = lab_app("dying-relu")
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
-        await pilot.press("L", "enter")  # action 1: the dead fraction
+        await pilot.press("enter")  # the list has the focus: action 1, the dead fraction
         await settle(pilot)
         assert app.session.view.stat == "dead_fraction" and app.current_tab == "gradients"
         await pilot.press("L", "down", "down", "enter")  # action 3: the Delta event of layer 1
@@ -154,35 +159,69 @@ async def test_enter_on_an_action_of_the_list_and_a_click_on_its_link_trigger_it
         assert app.session.view.stat == "update_ratio"
 
 
-async def test_an_actions_number_runs_it_while_the_lesson_has_focus(lab_app, settle):
-    """ "3 ▸ …" in the lesson: 3 runs it while the lesson has focus; a number with no action,
-    and any number elsewhere, shows a panel as before."""
+def actions_title(panel) -> str:
+    return str(panel.query_one("#lesson-actions-title").content)
+
+
+async def test_an_actions_number_runs_it_while_the_lesson_is_on_screen(lab_app, settle):
+    """ "3 ▸ …" in the lesson: 3 runs it while the lesson's column is open, wherever the focus
+    is; the list's title names ↑↓ enter only while the list has the focus."""
     app = lab_app("dying-relu")
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         panel = app.panels["lesson"]
-        title = panel.query_one("#lesson-actions-title").content
-        assert str(title) == f"Actions ↑↓ enter, or 1–{len(panel.actions)}"
-        await pilot.press("L", "1")  # the focus in the lesson: action 1, the dead fraction
+        n = len(panel.actions)
+        assert actions_title(panel) == f"Actions ↑↓ enter, or 1–{n}"
+        await pilot.press("1")  # action 1, the dead fraction: no L needed first
         await settle(pilot)
         assert app.session.view.stat == "dead_fraction"
         assert panel.has_focus_within  # the grid: the lesson stays beside the Gradients panel
+        await pilot.click("#network-picture")
+        await pilot.pause()
+        assert actions_title(panel) == f"Actions 1–{n} (L: ↑↓ enter)"
         await pilot.press("3")  # action 3: the Delta event of layer 1
         await app.workers.wait_for_complete()
         await settle(pilot)
         assert app.session.controller.position.event_name() == "Delta(l=1)"
         assert panel.query_one("#lesson-actions", OptionList).highlighted == 2
-    async with lab_app("dying-relu").run_test(size=NARROW) as pilot:
-        app = pilot.app
+        await pilot.press("L")  # the list has the focus again, and the title says ↑↓ enter
         await pilot.pause()
-        assert len(app.panels["lesson"].actions) < 9
-        await pilot.press("L", "9")  # no action 9: the number goes on to the lab's tabs
+        assert actions_title(panel) == f"Actions ↑↓ enter, or 1–{n}"
+
+
+async def test_at_80x24_the_lesson_tab_takes_the_numbers_it_offers(lab_app, settle):
+    """On a small terminal the lesson opens as the Lesson tab, offering "1–8": a number runs
+    that action (4 took the Debugger's tab before L); on any other tab a number shows a panel.
+    An action that trains a step shows the panel its sentence names ("Watch the Gradients
+    panel: after 1 ▸ one step …": the Gradients tab, not the Loss tab)."""
+    app = lab_app("vanishing-gradients")
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        panel = app.panels["lesson"]
+        assert app.current_tab == "lesson"
+        assert actions_title(panel) == f"Actions ↑↓ enter, or 1–{len(panel.actions)}"
+        assert panel.actions[3].text == "update ratio"
+        await pilot.press("4")
         await settle(pilot)
-        assert app.current_tab == "lesson" and app.session.view.stat != "dead_fraction"
-        await pilot.press("L")  # the lesson hidden: 1 shows the first panel
-        await pilot.press("2", "1")
+        assert app.session.view.stat == "update_ratio" and app.current_tab == "gradients"
+        await pilot.press("6")  # the Lesson tab again: its list has the focus
+        await pilot.pause()
+        assert app.current_tab == "lesson" and panel.query_one(OptionList).has_focus
+        assert panel.actions[0].text == "one step"
+        await pilot.press("1")
+        await app.workers.wait_for_complete()
         await settle(pilot)
-        assert app.current_tab == "network" and app.session.view.stat != "dead_fraction"
+        assert app.session.steps_done == 1 and app.current_tab == "gradients"
+        await pilot.press("4")  # not on the Lesson tab: 4 is the Debugger's tab
+        await pilot.pause()
+        assert app.current_tab == "debugger" and app.session.view.stat == "update_ratio"
+        assert len(panel.actions) < 9
+        await pilot.press("6", "9")  # no action 9: nothing (no tab 9 either)
+        await settle(pilot)
+        assert app.current_tab == "lesson" and app.session.steps_done == 1
+        await pilot.press("L", "1")  # L: back to the panel shown before, where 1 is a tab
+        await pilot.pause()
+        assert app.current_tab == "network" and app.session.steps_done == 1
 
 
 async def test_each_action_changes_the_lab_as_it_says(lab_app, settle, scenario_path):
@@ -314,7 +353,7 @@ async def test_a_number_after_an_exercise_is_answered_still_shows_a_panel(lab_ap
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
         panel = app.panels["lesson"]
-        await pilot.press("L", str(number(app, "compute a¹₁ yourself")))
+        await pilot.press(str(number(app, "compute a¹₁ yourself")))
         await app.workers.wait_for_complete()
         await settle(pilot)
         assert panel.attempt is not None and panel.attempt.open
@@ -364,3 +403,67 @@ async def test_a_revealed_exercise_keeps_its_field_and_buttons_on_screen(lab_app
             assert region.y >= inside.y and region.bottom <= inside.bottom, name
         body = panel.query_one("#exercise-body")
         assert body.max_scroll_y > 0  # the rest of the worked equation is a scroll away
+
+
+def footer_keys(app) -> dict[str, str]:
+    """The keys the footer shows now, with their labels."""
+    return {
+        key: active.binding.description
+        for key, active in app.screen.active_bindings.items()
+        if active.binding.show and active.enabled
+    }
+
+
+async def test_escape_leaves_the_answer_box_for_the_keys_the_exercise_names(lab_app, settle):
+    """The exercise says "b steps back, s on". The answer box takes every character typed (s
+    typed an "s" there), so escape leaves it — the footer says so — and the exercise stays
+    open: s and b then step the Debugger, and L returns to the box. Escape out of the box
+    closes the exercise, as before."""
+    app = lab_app("worked-example")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        panel, c = app.panels["lesson"], app.session.controller
+        await trigger(app, pilot, settle, "compute a¹₁ yourself")
+        where = " ".join(str(panel.query_one("#exercise-where").render()).split())
+        assert "esc leaves the answer box for the lab's keys: b steps back, s on;" in where
+        assert "L returns here" in where
+        answer = panel.query_one("#exercise-answer", Input)
+        assert answer.has_focus and footer_keys(app) == {"escape": "Lab keys", "ctrl+s": "Save"}
+        assert c.position.event_name() == "StepStart"
+
+        await pilot.press("escape")
+        assert panel.attempt is not None and panel.attempt.open and panel.has_class("-exercise")
+        assert not answer.has_focus and footer_keys(app)["s"] == "Step"
+        await pilot.press("s", "s")
+        await settle(pilot)
+        assert c.position.event_name() == "Forward(l=2)"
+        await pilot.press("b")
+        await settle(pilot)
+        assert c.position.event_name() == "Forward(l=1)" and answer.value == ""
+
+        await pilot.press("L")
+        assert answer.has_focus
+        await pilot.press(*f"{panel.attempt.expected:.6g}", "enter")
+        await settle(pilot)
+        assert "Right" in str(panel.query_one("#exercise-verdict").render())
+
+    app = lab_app("worked-example")
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        panel, c = app.panels["lesson"], app.session.controller
+        await trigger(app, pilot, settle, "compute a¹₁ yourself")
+        assert "4 shows it on a small screen" in str(panel.query_one("#exercise-where").render())
+        await pilot.press("escape", "4")  # the Debugger's tab, the exercise still open
+        await pilot.pause()
+        assert app.current_tab == "debugger" and panel.attempt is not None
+        await pilot.press("s")
+        await settle(pilot)
+        assert c.position.event_name() == "Forward(l=1)"
+        await pilot.press("L")  # back to the exercise, in its answer box
+        await pilot.pause()
+        answer = panel.query_one("#exercise-answer", Input)
+        assert app.current_tab == "lesson" and answer.has_focus and panel.attempt is not None
+        await pilot.press("escape", "escape")  # out of the box, then the exercise closed
+        await pilot.pause()
+        assert panel.attempt is None and not panel.has_class("-exercise")
+        assert panel.query_one(OptionList).has_focus

@@ -209,7 +209,7 @@ async def test_cursor_keys_walk_units_and_weights_and_brackets_choose_the_exampl
     app = LabApp("xor")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause(0.2)
-        await pilot.press("1")  # the Network tab (the lesson's is shown first)
+        await pilot.press("L")  # the Network tab (the lesson's is shown first: 1 is its action)
         await pilot.press("s")  # Forward(l=1)
         picture = app.query_one(NetworkPicture)
         picture.focus()
@@ -338,7 +338,7 @@ async def test_a_network_too_large_for_nodes_is_strips_and_one_too_wide_says_so(
     app = LabApp("xor", overrides=wide)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause(0.2)
-        await pilot.press("1")  # the Network tab (the lesson's is shown first)
+        await pilot.press("L")  # the Network tab (the lesson's is shown first: 1 is its action)
         await pilot.pause(0.2)
         picture = app.query_one(NetworkPicture)
         assert [c.kind for c in picture.layout_.columns] == ["nodes", "strip", "nodes"]
@@ -347,7 +347,7 @@ async def test_a_network_too_large_for_nodes_is_strips_and_one_too_wide_says_so(
     app = LabApp("xor", overrides=deep)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause(0.2)
-        await pilot.press("1")
+        await pilot.press("L")
         await pilot.pause(0.2)
         picture = app.query_one(NetworkPicture)
         assert picture.layout_.message

@@ -4,12 +4,15 @@
   action of the lesson (a ``[text](lab:…)`` link, ``scenarios/lesson.py``) is numbered in the
   text (``1 ▸ show the dead fraction``); a click on it triggers it.
 - **Actions**: the same actions as a list: ↑/↓ choose one (the text scrolls to it), enter
-  triggers it. Each posts a ``RunLessonAction`` that the app carries out
+  triggers it; while the lesson is on screen, an action's number triggers it too (the app's
+  number keys ask ``offers``). Each posts a ``RunLessonAction`` that the app carries out
   (``tui/lesson_actions.py``).
 - **Exercise** (while one is open, in place of the list): the question, where the Debugger
-  stands, a field for the answer, the verdict, and — once answered right or revealed — the worked
+  stands, a box for the answer, the verdict, and — once answered right or revealed — the worked
   equation with its numbers. The checking is the engine's (``engine.debugger.exercises``); the
-  panel only shows it.
+  panel only shows it. The answer box takes every character typed; escape leaves it for the
+  exercise's text, where the lab's keys work (s, b, a panel's number) and L returns to the box;
+  escape there closes the exercise.
 
 The panel is the one toggled with ``L``: beside the other panels in the grid layout, a tab of
 its own in the tab layout.
@@ -24,6 +27,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Button, Input, Markdown, OptionList, Static
 from textual.widgets.markdown import MarkdownBlock
 from textual.widgets.option_list import Option
@@ -69,9 +73,10 @@ class LessonPanel(Panel):
     BINDINGS = [
         Binding("pageup", "scroll_text(-1)", "Page up", show=False),
         Binding("pagedown", "scroll_text(1)", "Page down", show=False),
-        # while the lesson has focus, an action's number runs it ("2 ▸ …"); a number with no
-        # action (and any while an exercise is shown) goes on to the lab (a panel's tab)
-        *(Binding(str(n), f"run_action({n})", show=False) for n in range(1, 10)),
+        # escape in the answer box leaves it (the footer says so: there it shows no other key);
+        # out of it, escape closes the exercise
+        Binding("escape", "leave_answer", "Lab keys"),
+        Binding("escape", "close_exercise", "Close", show=False),
     ]
     DEFAULT_CSS = """
     LessonPanel #lesson-text {
@@ -198,17 +203,31 @@ class LessonPanel(Panel):
             for a in self.actions
         )
         self.set_class(not self.actions, "-no-actions")
-        keyed = min(len(self.actions), 9)  # the keys 1–9
-        numbers = f"1–{keyed}" if keyed > 1 else "1"
-        self.query_one("#lesson-actions-title", Static).update(f"Actions ↑↓ enter, or {numbers}")
+        self._title_actions()
         self.border_subtitle = scenario.name
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "run_action":  # only an action the list shows, the lesson on screen
-            # an exercise, answered or not, hides the list until it is closed
-            shown = self.display and not self.has_class("-exercise")
-            return shown and any(a.number == parameters[0] for a in self.actions)
-        return True
+    def _title_actions(self) -> None:
+        """The list's title: the keys that run an action — its number while the lesson is on
+        screen, ↑↓ enter while the list has the focus (else L gives it the focus)."""
+        keyed = min(len(self.actions), 9)  # the keys 1–9
+        numbers = f"1–{keyed}" if keyed > 1 else "1"
+        if self.query_one("#lesson-actions", OptionList).has_focus:
+            keys = f"↑↓ enter, or {numbers}"
+        else:
+            keys = f"{numbers} (L: ↑↓ enter)"
+        self.query_one("#lesson-actions-title", Static).update(f"Actions {keys}")
+
+    def on_descendant_focus(self) -> None:
+        self._title_actions()
+
+    def on_descendant_blur(self) -> None:
+        self._title_actions()
+
+    def offers(self, number: int) -> bool:
+        """Whether the number key ``number`` is this lesson's: its action ``number`` is in the
+        list, and the list on screen (an exercise, answered or not, hides it until closed)."""
+        shown = self.display and not self.has_class("-exercise")
+        return shown and any(a.number == number for a in self.actions)
 
     def action_run_action(self, number: int) -> None:
         """Run the lesson's action ``number``, as enter on it in the list does."""
@@ -216,17 +235,26 @@ class LessonPanel(Panel):
         options.highlighted = options.get_option_index(str(number))
         self.post_message(RunLessonAction(number))
 
+    def _keys_widget(self) -> Widget:
+        """What takes the keys when the lesson gets the focus: the answer box of an open
+        exercise, the close button of an answered one, else the action list, else the text."""
+        if self.attempt is not None:
+            name = "#exercise-answer" if self.attempt.open else "#exercise-close"
+            return self.query_one(name)
+        if self.actions:
+            return self.query_one("#lesson-actions", OptionList)
+        return self.query_one("#lesson-text", VerticalScroll)
+
     def focus_actions(self) -> None:
-        """Focus the answer field of an open exercise, else the action list, else the text."""
-        if self.attempt is not None and self.attempt.open:
-            self.query_one("#exercise-answer", Input).focus()
-        elif self.actions:
-            options = self.query_one("#lesson-actions", OptionList)
-            if options.highlighted is None:
-                options.highlighted = 0
-            options.focus()
-        else:
-            self.query_one("#lesson-text", VerticalScroll).focus()
+        """Give the focus to what takes the lesson's keys (``_keys_widget``)."""
+        widget = self._keys_widget()
+        if isinstance(widget, OptionList) and widget.highlighted is None:
+            widget.highlighted = 0
+        widget.focus()
+
+    def keys_focused(self) -> bool:
+        """Whether what takes the lesson's keys has the focus."""
+        return self._keys_widget().has_focus
 
     # --- actions ------------------------------------------------------------------------------
 
@@ -361,13 +389,25 @@ class LessonPanel(Panel):
     @on(Button.Pressed, "#exercise-close")
     def _close_pressed(self, event: Button.Pressed) -> None:
         event.stop()
+        self.action_close_exercise()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave_answer":
+            return self.attempt is not None and self.query_one("#exercise-answer").has_focus
+        if action == "close_exercise":
+            return self.attempt is not None
+        return True
+
+    def action_leave_answer(self) -> None:
+        """Escape in the answer box: the focus to the exercise's text, where the lab's keys
+        work (s, b, a panel's number); the exercise stays open."""
+        self.query_one("#exercise-body", VerticalScroll).focus()
+
+    def action_close_exercise(self) -> None:
+        """Escape out of the answer box, or the close button: close the exercise, back to the
+        lesson's actions."""
         self.close_exercise()
         self.focus_actions()
-
-    def key_escape(self) -> None:
-        if self.attempt is not None:
-            self.close_exercise()
-            self.focus_actions()
 
 
 def _action_number(option: Option) -> int:
