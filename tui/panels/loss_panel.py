@@ -16,6 +16,9 @@ varies; the log axis is labelled down to the curve's minimum; when most of the c
 into the bottom row by a spike (or a steep start), the line under the plot suggests ``l``.
 Non-finite losses are left out of the plot and named in the line under it. Settings changed
 while it trained are marked by vertical lines and named under the plot (``loss_marks``).
+
+The plot keeps ``CURVE_ROWS`` rows for its curve however much the panel has to say: the figures,
+notes and changes under it shorten to fit the rest (``stats_layouts``).
 """
 
 from __future__ import annotations
@@ -185,6 +188,13 @@ def validation_curve(epochs) -> tuple[np.ndarray, np.ndarray]:
     return steps, val
 
 
+CURVE_ROWS = 3
+"""The plot keeps at least this many rows for the curve: the legend above it and the line under
+it give way first (``stats_layouts``)."""
+PLOT_ROWS = CURVE_ROWS + 4  # the axis's two lines, the step ticks and the word "step"
+"""The least height of the plot."""
+
+
 SCALE_LABELS = {False: "y: linear", True: "y: log"}
 """The scale button names the y axis's present scale, in the one word used for it everywhere."""
 
@@ -195,23 +205,23 @@ class LossPanel(Panel):
     last_view: LabView | None
 
     BORDER_TITLE = "Loss"
-    DEFAULT_CSS = """
-    LossPanel #loss-plot {
+    DEFAULT_CSS = f"""
+    LossPanel #loss-plot {{
         height: 1fr;
-        min-height: 4;
-    }
-    LossPanel #loss-stats {
+        min-height: {PLOT_ROWS};
+    }}
+    LossPanel #loss-stats {{
         height: auto;
-    }
-    LossPanel .panel-buttons {
+    }}
+    LossPanel .panel-buttons {{
         dock: top;
         height: auto;
-    }
-    LossPanel .panel-buttons #loss-scale-label {
+    }}
+    LossPanel .panel-buttons #loss-scale-label {{
         width: 1fr;
         height: auto;
         color: $text-muted;
-    }
+    }}
     """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
@@ -272,22 +282,22 @@ class LossPanel(Panel):
             self._plot(steps, epochs)
             self.note_drawn()
         label = self.query_one("#loss-scale-label", Static)
-        label.update(
-            legend(
-                steps.n_recorded,
-                self._initial,
-                epochs,
-                label.size.width,
-                self.marks_shown,
-                band=self._band_hex() if self.banded else None,
-            )
+        curves = legend(
+            steps.n_recorded,
+            self._initial,
+            epochs,
+            label.size.width,
+            self.marks_shown,
+            band=self._band_hex() if self.banded else None,
         )
+        label.update(curves)
         button = self.query_one("#loss-log", Button)
         button.label = SCALE_LABELS[self.log_scale]
         button.tooltip = (
             f"The y axis is {'log' if self.log_scale else 'linear'}: l or a click switches it"
         )
-        self.query_one("#loss-stats", Static).update(self._stats_line(view))
+        rows = self.content_size.height - len(curves.split("\n")) - PLOT_ROWS
+        self.query_one("#loss-stats", Static).update(self._stats_line(view, rows))
 
     def _band_hex(self) -> str:
         """The colour of the dots of the steps' range around the averaged curve: a grey between
@@ -389,63 +399,130 @@ class LossPanel(Panel):
             plt.title(self.hint)
         widget.replot()
 
-    def _stats_line(self, view) -> Content:
+    def _stats_line(self, view, rows: int) -> Content:
+        """The figures and notes under the plot (``_figures``, ``_notes``), in at most ``rows``
+        lines (at least one) of the panel's width: the fullest of ``stats_layouts`` that fits.
+        Each label stays with its number: a narrow panel breaks the line between items."""
+        shared, own = self._figures(view)
+        layouts = stats_layouts(shared, own, self._notes(view), self.marks, self.content_size.width)
+        return fitted(layouts, self.content_size.width, max(rows, 1))
+
+    def _figures(self, view) -> tuple[list[Content], list[Content]]:
         """Epoch, step and the loss figures, each under its name (``engine.loss_names``): the
         latest step's batch loss (the status bar's), and the last epoch's train-set loss,
         val loss and accuracy — after early stopping restored the best weights, those of the
-        restored network instead, and which epoch's they are. Each label stays with its number:
-        a narrow panel breaks the line between items."""
+        restored network instead, and which epoch's they are. Two lists: the figures the status
+        line shows too (epoch, step, batch loss), and the others."""
         run = view.run
         step, epoch, _, loss = counters(view)
-        items: list[Content] = [
+        shared: list[Content] = [
             _item("epoch ", fmt_count(epoch)),
             _item("step ", fmt_count(step)),
         ]
+        own: list[Content] = []
         restored = run.restored_epoch if view.status != "running" else None
         metrics = epoch_metrics_at(view, step)  # at the debugger's position, gone back or not
         if restored is not None:
-            items.append(
-                Content.styled(f"weights of epoch {fmt_count(restored)} restored:", ACCENT)
-            )
+            own.append(Content.styled(f"weights of epoch {fmt_count(restored)} restored:", ACCENT))
             metrics = run.final_metrics()
         elif loss is not None:
-            items.append(_item(f"{LOSS_NAMES['batch_loss']} ", styled_number(loss)))
+            shared.append(_item(f"{LOSS_NAMES['batch_loss']} ", styled_number(loss)))
         elif self._initial is not None:
             metrics = self._initial
         if metrics is not None:
             if metrics.train_loss is not None:
-                items.append(
-                    _item(f"{LOSS_NAMES['train_loss']} ", styled_number(metrics.train_loss))
-                )
+                own.append(_item(f"{LOSS_NAMES['train_loss']} ", styled_number(metrics.train_loss)))
             if metrics.val_loss is not None:
-                items.append(_item(f"{LOSS_NAMES['val_loss']} ", styled_number(metrics.val_loss)))
+                own.append(_item(f"{LOSS_NAMES['val_loss']} ", styled_number(metrics.val_loss)))
             accuracy = (
                 metrics.val_accuracy if metrics.val_accuracy is not None else metrics.accuracy
             )
             if accuracy is not None:
                 label = "val acc " if metrics.val_accuracy is not None else "acc "
-                items.append(_item(label, fmt_fraction(accuracy)))
+                own.append(_item(label, fmt_fraction(accuracy)))
+        return shared, own
+
+    def _notes(self, view) -> list[Content]:
+        """What the plot does not show by itself: a latest loss that is not a number, values
+        clipped, an axis widened around a nearly flat loss, a loss spanning decades or pressed
+        into the bottom row (``l`` for log). The changes while it trained are not among them
+        (``stats_layouts``)."""
+        notes: list[Content] = []
+        loss = counters(view)[3]
         if loss is not None and not math.isfinite(loss):
-            items.append(Content.styled("not plotted", MUTED))
+            notes.append(Content.styled("not plotted", MUTED))
         if self.clipped:
-            items.append(clipped_note())
+            notes.append(clipped_note())
         if self.flat is not None:
             lo, hi = self.flat
             spread = (hi - lo) / max(abs(lo), abs(hi)) if hi > lo else 0.0
-            items.append(
+            notes.append(
                 Content.styled(
                     f"nearly flat: {fmt(lo)}–{fmt(hi)} (±{fmt_fraction(spread / 2)})", MUTED
                 )
             )
         if self.decades >= WIDE_DECADES:
-            items.append(decades_note(self.decades))
+            notes.append(decades_note(self.decades))
         elif self.squeezed:
-            items.append(
+            notes.append(
                 Content.styled("most of the curve is in the bottom row: l for log", WARNING)
             )
-        if self.marks:
-            items.append(_item("changed ", latest_words(self.marks)))
-        return flow(items, self.content_size.width)
+        return notes
+
+
+def changes_note(marks) -> list[Content]:
+    """The last three changes while it trained, in words, the latest first (``latest_words``:
+    ``changed η 0.1 → 0.05 from step 121; … (+2 earlier)``); none without changes."""
+    return [_item("changed ", latest_words(marks))] if marks else []
+
+
+def latest_change(marks, width: int) -> list[Content]:
+    """The latest change on one line of ``width`` cells, after the mark of the plot's lines
+    (``│ η 0.1 → 0.05 from step 121 (+2 earlier)``, cut with "…"); none without changes."""
+    if not marks:
+        return []
+    return [one_line(Content.assemble(("│ ", MARK_STYLE), latest_words(marks, 1)), width)]
+
+
+def one_line(item: Content, width: int) -> Content:
+    """``item`` cut to ``width`` cells after its last whole word that fits, then "…" (a word
+    cut in two, such as a number, would read as another one)."""
+    if not width or item.cell_length <= width:
+        return item
+    cut = item.truncate(width - 1)
+    if item.plain[len(cut.plain)] != " " and " " in cut.plain.strip():
+        cut = cut[: cut.plain.rstrip().rfind(" ")]
+    return cut.rstrip() + "…"
+
+
+def stats_layouts(shared, own, notes, marks, width: int):
+    """The line under the plot, from the fullest to the most compact: every figure and note
+    with the last three changes; the latest change alone on one line (``latest_change``); without
+    the figures the status line shows too (``shared``); each note on one line; then fewer of
+    the other figures, the last first, down to the notes alone."""
+    short = latest_change(marks, width)
+    yield shared + own + notes + changes_note(marks)
+    yield shared + own + notes + short
+    yield own + notes + short
+    compact = [one_line(note, width) for note in notes] + short
+    for kept in range(len(own), -1, -1):
+        yield own[:kept] + compact
+
+
+def fitted(layouts, width: int, rows: int) -> Content:
+    """The first of ``layouts`` (lists of items) that takes at most ``rows`` lines of ``width``
+    cells (``flow``, then wrapped as the widget wraps it); when none does, the first ``rows``
+    lines of the last, the last of them ending in "…". Width 0 (not laid out): the first."""
+    for items in layouts:
+        text = flow(items, width)
+        if not width:
+            return text
+        lines = text.wrap(width)
+        if len(lines) <= rows:
+            return text
+    kept = lines[:rows]
+    kept[-1] = one_line(kept[-1] + " …", width)
+    return Content("\n").join(kept)
 
 
 def _span(steps: np.ndarray, val_x: np.ndarray) -> tuple[float, float]:

@@ -134,9 +134,24 @@ def ansi_strips(text: str) -> list[Strip]:
     return strips
 
 
+NO_ROOM = "no room for the plot"
+"""Shown instead of a plot whose axes leave too little room for its data (``drawable``)."""
+MIN_CANVAS = 2
+"""The rows and columns of data a plot needs between its axes: fewer draw the axes' corners
+and labels over one another (with no row, plotext prints the y labels upside down)."""
+
+
+def drawable(plt) -> bool:
+    """Whether the plot ``plt`` just built has at least ``MIN_CANVAS`` rows and columns for its
+    data (plotext's canvas area, what its axes, labels and title leave)."""
+    matrix = plt.monitor.matrix
+    return min(len(matrix.Rows_canvas), len(matrix.Cols_canvas)) >= MIN_CANVAS
+
+
 class CachedPlot(Widget):
     """A plotext plot (``plt``, as ``PlotextPlot.plt``) whose picture is rebuilt only after
-    ``replot()``, a resize or a change of theme; colours follow the app's theme."""
+    ``replot()``, a resize or a change of theme; colours follow the app's theme. Too small for
+    its axes and some data (``drawable``), it says so on one line (``NO_ROOM``)."""
 
     DEFAULT_CSS = """
     CachedPlot {
@@ -204,7 +219,11 @@ class CachedPlot(Widget):
             plt._set_size(width, height)
             plt.theme(self._theme_name())
             base = self.visual_style.rich_style  # the panel's colours under plotext's
-            self._lines = [line.apply_style(base) for line in ansi_strips(plt.build())]
+            text = plt.build()
+            if drawable(plt):
+                self._lines = [line.apply_style(base) for line in ansi_strips(text)]
+            else:
+                self._lines = [Strip([Segment(NO_ROOM[:width], base)])]
             self.builds += 1
         return self._lines
 
