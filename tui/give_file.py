@@ -8,6 +8,7 @@ server's disk. ``GivesFiles.give_file`` is the one way the lab does either.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import tempfile
@@ -18,7 +19,7 @@ from pathlib import Path
 from textual import events, on
 from textual.app import App
 
-from tui.screens.dialogs import ConfirmDialog, ErrorDialog, PathDialog
+from tui.screens.dialogs import ConfirmDialog, ErrorDialog, PathDialog, Refusal
 from tui.session_errors import SessionError
 
 
@@ -31,6 +32,20 @@ def unused_name(folder: str, filename: str) -> str:
         k += 1
         filename = f"{name}-{k}{dot}{ext}"
     return filename
+
+
+def save_refusal(path: str, filename: str, what: str) -> Refusal | None:
+    """Why the ``what`` ("session") is not saved to ``path`` as typed, and the path offered
+    instead (``PathDialog``): in a folder, under ``filename`` (made unused there); a folder that
+    does not exist is named. None: the path is a file's, in a folder that exists."""
+    if os.path.isdir(path):
+        offered = os.path.join(path, unused_name(path, filename))
+        name = os.path.basename(offered)
+        return f"{path} is a folder: enter saves the {what} in it as {name}", offered
+    folder = os.path.dirname(path)
+    if folder and not os.path.isdir(folder):
+        return f"there is no folder {folder}", path
+    return None
 
 
 def _first_upper(words: str) -> str:
@@ -69,7 +84,8 @@ class GivesFiles(App):
 
         In a terminal: written in the folder the lab was started from, or, when ``ask``, where
         the user says in a dialog that offers ``filename`` (made unused there: ``unused_name``);
-        a file already there is replaced only when the user says so. In a browser: sent as a
+        a folder typed there gets ``filename`` in it (``save_refusal``), and a file already
+        there is replaced only when the user says so. In a browser: sent as a
         download named ``filename``. ``delivered()`` runs once the user has the file (written,
         or fetched by the browser). A write that fails (OSError, SessionError) is an error
         dialog.
@@ -77,11 +93,12 @@ class GivesFiles(App):
         if self.is_web:
             await self._send_to_browser(filename, write, what, mime_type, delivered)
             return
+        check = functools.partial(save_refusal, filename=filename, what=what)
         filename = unused_name(os.getcwd(), filename)
         path = os.path.join(os.getcwd(), filename)
         while ask:
             answer = await self.push_screen_wait(
-                PathDialog(f"Save the {what} to", filename, "Save")
+                PathDialog(f"Save the {what} to", filename, "Save", check=check)
             )
             if answer is None:
                 return

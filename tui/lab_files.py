@@ -5,6 +5,7 @@ user through ``GivesFiles.give_file`` (written here in a terminal, downloaded in
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,9 +13,10 @@ from textual import work
 
 from engine import live
 from engine.atomic import atomic_write
+from engine.paths import unreadable
 from tui.give_file import GivesFiles
 from tui.lab_host import LabHost
-from tui.screens.dialogs import ConfirmDialog, ErrorDialog, PathDialog
+from tui.screens.dialogs import ConfirmDialog, ErrorDialog, PathDialog, Refusal
 from tui.session import LabSession
 from tui.session_errors import SessionError
 
@@ -44,7 +46,8 @@ class LabFiles(GivesFiles, LabHost):
 
     @work(group="dialog", exit_on_error=False)
     async def action_load_session(self) -> None:
-        path = await self.push_screen_wait(PathDialog("Load a session from", "", "Load"))
+        asked = PathDialog("Load a session from", "", "Load", check=load_refusal)
+        path = await self.push_screen_wait(asked)
         if path is None:
             return
         self.load_session(path)
@@ -133,6 +136,17 @@ class LabFiles(GivesFiles, LabHost):
                 ask=False,
                 mime_type=mime_type,
             )
+
+
+def load_refusal(path: str) -> Refusal | None:
+    """Why ``path`` is not a session file to load, and the field's text instead
+    (``PathDialog``): a folder's path ending in a separator, for a file's name to follow; a
+    path that does not exist, a pipe or a device as typed (``engine.paths.unreadable``). None
+    for a regular file."""
+    if os.path.isdir(path):
+        return f"{path} is a folder: give the name of a session file in it", os.path.join(path, "")
+    why = unreadable(path, "a session file")
+    return None if why is None else (f"{path}: {why}", path)
 
 
 def _writer(data: bytes) -> Callable[[Path], Path]:

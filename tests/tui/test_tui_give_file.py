@@ -13,6 +13,7 @@ import os
 import pytest
 from textual import events
 from textual.app import App
+from textual.widgets import Input, Static
 
 from tui import lab_files
 from tui.give_file import unused_name
@@ -120,6 +121,87 @@ async def test_a_path_holding_nul_is_a_clear_error_dialog(lab_app, tmp_path, mon
         assert app.screen.title_text == "Cannot save the session"
         assert app.screen.message == "a\\0b.lab.npz: a file name cannot hold NUL (\\0)"
     assert list(tmp_path.iterdir()) == []
+
+
+async def typed_in_path_dialog(app, pilot, text: str) -> PathDialog:
+    """Type ``text`` in the path dialog on screen and press enter; the dialog."""
+    dialog = app.screen
+    assert isinstance(dialog, PathDialog)
+    dialog.query_one("#path", Input).value = text
+    await pilot.press("enter")
+    await pilot.pause()
+    return dialog
+
+
+def refused(dialog: PathDialog) -> tuple[str, str]:
+    """(what the dialog says under its field, the field's text)."""
+    why = dialog.query_one("#path-refused", Static).content
+    return str(why), dialog.query_one("#path", Input).value
+
+
+async def test_ctrl_s_to_a_folder_offers_the_file_in_it(lab_app, tmp_path, monkeypatch):
+    """A folder typed in the save dialog was offered to be replaced ("/tmp/x exists. Replace
+    it with this session?"), then the save failed: "Is a directory" (new-user audit). The
+    dialog now stays, fills in the session's name in the folder and says so; enter saves."""
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "x"
+    folder.mkdir()
+    (folder / "xor-step1.lab.npz").touch()  # a name in use there: the next one is offered
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("e", "ctrl+s")
+        await pilot.pause()
+        dialog = await typed_in_path_dialog(app, pilot, str(folder))
+        assert app.screen is dialog  # no question of replacing, no error
+        offered = folder / "xor-step1-2.lab.npz"
+        assert refused(dialog) == (
+            f"{folder} is a folder: enter saves the session in it as {offered.name}",
+            str(offered),
+        )
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(app.screen, (PathDialog, ConfirmDialog, ErrorDialog))
+    assert LabSession.load(offered).run.trainer.steps_done == 1
+    assert (folder / "xor-step1.lab.npz").read_bytes() == b""  # the other file untouched
+
+
+async def test_ctrl_s_into_a_folder_that_does_not_exist_says_so_at_once(lab_app, tmp_path):
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        typed = str(tmp_path / "nowhere" / "a.lab.npz")
+        dialog = await typed_in_path_dialog(app, pilot, typed)
+        assert app.screen is dialog
+        assert refused(dialog) == (f"there is no folder {tmp_path / 'nowhere'}", typed)
+    assert list(tmp_path.iterdir()) == []
+
+
+async def test_loading_a_folder_keeps_the_dialog_for_the_file_name(lab_app, tmp_path):
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("e", "ctrl+s")
+        await pilot.pause()
+        await typed_in_path_dialog(app, pilot, str(tmp_path / "s.lab.npz"))
+        await app.workers.wait_for_complete()
+        await pilot.press("r")  # back to step 0 (saved: not asked)
+        await pilot.pause()
+        assert app.session.run.trainer.steps_done == 0
+        app.action_load_session()
+        await pilot.pause()
+        dialog = await typed_in_path_dialog(app, pilot, str(tmp_path))
+        assert app.screen is dialog
+        assert refused(dialog) == (
+            f"{tmp_path} is a folder: give the name of a session file in it",
+            os.path.join(str(tmp_path), ""),
+        )
+        await typed_in_path_dialog(app, pilot, str(tmp_path / "missing.lab.npz"))
+        assert refused(dialog)[0] == f"{tmp_path / 'missing.lab.npz'}: does not exist"
+        await typed_in_path_dialog(app, pilot, str(tmp_path / "s.lab.npz"))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.session.run.trainer.steps_done == 1
 
 
 async def test_ctrl_s_in_a_browser_downloads_the_session(lab_app, browser, tmp_path, monkeypatch):

@@ -150,21 +150,37 @@ class ErrorDialog(LabModal[None]):
         self.dismiss(None)
 
 
+Refusal = tuple[str, str]
+"""Why a path typed in a ``PathDialog`` is refused, and the text the field gets instead."""
+
+
 class PathDialog(LabModal[str | None]):
-    """Ask for a file path (saving or loading a session); dismisses with it, or None."""
+    """Ask for a file path (saving or loading a session); dismisses with it, or None.
+
+    ``check(path)`` (optional) refuses a path the lab cannot use, such as a folder: it returns
+    None to accept it, or a ``Refusal``; the dialog then stays open, says why under the field
+    and puts the refusal's text in the field (a path it can use, or one to finish)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, value: str = "", action: str = "OK") -> None:
+    def __init__(
+        self,
+        title: str,
+        value: str = "",
+        action: str = "OK",
+        check: Callable[[str], Refusal | None] | None = None,
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.value = value
         self.action_label = action
+        self.check = check
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
             yield Input(value=self.value, id="path")
+            yield Static("", id="path-refused", classes="dialog-text", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.action_label, id="ok", variant="primary")
                 yield Button("Cancel", id="cancel")
@@ -184,9 +200,20 @@ class PathDialog(LabModal[str | None]):
             self.dismiss(None)
 
     def _finish(self, value: str) -> None:
-        """The path typed, with ``~`` as the shell reads it (the user's home folder)."""
+        """The path typed, with ``~`` as the shell reads it (the user's home folder), unless
+        ``check`` refuses it."""
         value = value.strip()
-        self.dismiss(os.path.expanduser(value) if value else None)
+        path = os.path.expanduser(value) if value else None
+        refusal = self.check(path) if path is not None and self.check is not None else None
+        if refusal is None:
+            self.dismiss(path)
+            return
+        why, instead = refusal
+        self.query_one("#path-refused", Static).update(why)
+        field = self.query_one("#path", Input)
+        field.value = instead
+        field.cursor_position = len(instead)
+        self.app.bell()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
