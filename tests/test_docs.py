@@ -141,3 +141,22 @@ def test_the_notation_names_every_loss_and_optimizer(registry):
     assert events.EVENT_KINDS  # the events section lists them by class name
     for name in ("StepStart", "Forward", "Loss", "Delta", "Gradient", "Clip", "Update", "StepEnd"):
         assert name in text
+
+
+def test_the_export_is_named_as_it_is_written():
+    """The README's command-line table and ``export --help`` name the script ``export`` writes:
+    they said ``NAME_pytorch.py``, and learning-rate-too-high wrote
+    learning_rate_too_high_pytorch.py (dashes made underscores: a name Python can import)."""
+    from click.testing import CliRunner
+
+    from scenarios.export import default_name
+    from tui.commands.export import export_command
+
+    script = default_name("learning-rate-too-high")
+    assert script == "learning_rate_too_high_pytorch.py"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `backprop-lab export"))
+    assert f"`{script}`" in row and f"`{script.removesuffix('.py')}.npz`" in row
+    assert "dashes made underscores" in row
+    shown = CliRunner().invoke(export_command, ["--help"], terminal_width=200).output
+    assert "dashes made underscores: learning_rate_too_high_pytorch.py" in " ".join(shown.split())

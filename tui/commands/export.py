@@ -51,8 +51,9 @@ def export_into(folder: Path, scenario, seed: int | None, edited: bool = False) 
     "--output",
     metavar="FILE",
     default=None,
-    help="Write the script to FILE (default: NAME_pytorch.py here; '-' for stdout when the "
-    "script needs no .npz).",
+    help="Write the script to FILE (default: NAME_pytorch.py here, NAME's dashes made "
+    "underscores: learning_rate_too_high_pytorch.py; '-' for stdout when the script needs no "
+    ".npz).",
 )
 @click.pass_context
 def export_command(ctx: click.Context, scenario: str, seed, overrides, output) -> None:
