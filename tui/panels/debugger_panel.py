@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -410,7 +411,7 @@ class DebuggerPanel(Panel):
         row = self.query_one("#debugger-buttons", Horizontal)
         shown = [button for button in row.query(Button) if button.display]
         needed = sum(
-            button.label.cell_length + 2 * button.styles.line_pad + button.styles.margin.width
+            cell_len(str(button.label)) + 2 * button.styles.line_pad + button.styles.margin.width
             for button in shown
         )
         row.set_class(needed > self.content_region.width, "-two-rows")

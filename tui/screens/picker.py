@@ -35,7 +35,6 @@ class ScenarioPicker(LabModal[str | None]):
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("slash", "focus_path", "Path", show=False),
     ]
 
     TITLE = "Open a scenario — enter opens, escape cancels"
@@ -92,18 +91,16 @@ class ScenarioPicker(LabModal[str | None]):
 
     def on_key(self, event: events.Key) -> None:
         """A character typed outside the field goes into it, which then has the focus: the list
-        answers to its keys alone (arrows, page keys, enter), and typing used to do nothing."""
+        answers to its keys alone (arrows, page keys, enter), and typing used to do nothing. "/"
+        and "~" too: an absolute path, or one in the home folder, starts with one."""
         field = self.query_one("#picker-path", Input)
         character = event.character
-        if field.has_focus or not event.is_printable or not character or character in " /":
-            return  # "/" focuses the field (its binding); space, enter: the list's
+        if field.has_focus or not event.is_printable or not character or character == " ":
+            return  # space, enter: the list's
         event.stop()
         event.prevent_default()
         field.focus()
         field.insert_text_at_cursor(character)
-
-    def action_focus_path(self) -> None:
-        self.query_one("#picker-path", Input).focus()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
