@@ -11,7 +11,7 @@ from engine.debugger.position import event_name
 from engine.loss_names import LOSS_NAMES
 from tui.panels.format import fmt, fmt_count
 from tui.speed import speed_text
-from tui.view import LabView, counters, headline_loss
+from tui.view import LabView, counters, earlier_loss_step, headline_loss
 
 STATUS_STYLE = {
     "idle": "$text-muted",
@@ -35,8 +35,9 @@ def status_line(
 
     Status, loss, position and speed (``speed 20/s``) are what matter; when they do not all fit
     with the rest, the title goes first, then the speed is written short (``20/s``), then the
-    scenario name is shortened (to ``MIN_NAME`` characters and "…"), then it goes too. Only if
-    those four alone are too wide is the line cut (by the widget, with an ellipsis)."""
+    scenario name is shortened (to ``MIN_NAME`` characters and "…"), then it goes too, then the
+    speed. Only if the other three alone are too wide is the line cut (by the widget, with an
+    ellipsis)."""
 
     def essential(speed: str) -> list[Content]:
         return [
@@ -59,7 +60,10 @@ def status_line(
     room = width - length(short) - len(SEPARATOR)
     if room >= MIN_NAME + 1:
         return [Content.styled(name[: room - 1] + "…", "bold"), *short]
-    return full if length(full) <= width else short
+    for parts in (full, short):
+        if length(parts) <= width:
+            return parts
+    return essential("")  # the speed, which the widget's ellipsis would cut, goes whole
 
 
 class StatusBar(Vertical):
@@ -131,6 +135,8 @@ class StatusBar(Vertical):
             where += f" · {p.event_name()}"
         field, value = headline_loss(view)
         loss = f"{LOSS_NAMES[field]} {fmt(value)}"  # "—" before the first step
+        if field == "batch_loss" and (earlier := earlier_loss_step(view)) is not None:
+            loss += f" (step {fmt_count(earlier)})"  # the step shown has none yet
         restored = run.restored_epoch if view.status == "stopped" else None
         if restored is not None:
             where += f" · weights of epoch {fmt_count(restored)}"

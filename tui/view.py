@@ -93,7 +93,7 @@ def counters(view: LabView) -> tuple[int, int, int, float | None]:
     run = view.run
     trainer = run.trainer
     controller = view.controller
-    if controller is not None:
+    if controller is not None and view.status != "running":  # (running: the trainer's, live)
         position = controller.position
         done = position.step if position.at_step_end else position.step - 1
         record = controller.timeline.get(done)
@@ -149,9 +149,35 @@ def headline_loss(view: LabView) -> tuple[str, float | None]:
     """The one loss figure the status bar shows, as (field of ``engine.loss_names``, value):
     once a stopping rule ended training, the train-set loss of the network as it is now
     (``Run.final_metrics``: the figure the stop message, ``train`` and ``check`` report, and the
-    restored network's after early stopping); else the batch loss of the latest step (None
-    before the first)."""
+    restored network's after early stopping); else the batch loss of the step at the debugger's
+    position once its Loss event is passed, else of the latest step (None before the first:
+    ``earlier_loss_step`` says which step it is of then)."""
     run = view.run
     if view.status == "stopped" and run.stop_reason not in (None, "diverged"):
         return "train_loss", run.final_metrics().train_loss
-    return "batch_loss", counters(view)[3]
+    loss = position_loss(view)
+    return "batch_loss", counters(view)[3] if loss is None else loss
+
+
+def position_loss(view: LabView) -> float | None:
+    """The loss of the step in progress at the debugger's position, once its Loss event is
+    passed (None before it, at a StepEnd, without a debugger, while training runs)."""
+    controller = view.controller
+    if controller is None or view.status == "running":
+        return None
+    position = controller.position
+    events = controller.record.events
+    if position.at_step_end or events is None:
+        return None
+    return next((e.value for e in events[: position.index + 1] if e.kind == "loss"), None)
+
+
+def earlier_loss_step(view: LabView) -> int | None:
+    """The step of the status bar's batch loss when it is not the step shown beside it: paused
+    inside a step before its Loss event, the loss is the step before's (None otherwise)."""
+    controller = view.controller
+    if controller is None or view.status == "running" or position_loss(view) is not None:
+        return None
+    position = controller.position
+    step, _, _, loss = counters(view)
+    return step if loss is not None and step != position.step else None

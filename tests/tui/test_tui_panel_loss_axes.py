@@ -102,6 +102,21 @@ async def test_a_loss_of_exactly_zero_is_drawn(log_scale):
     assert y_range(np.zeros(5)) == (0.0, 1.0)
 
 
+async def test_the_last_epochs_figures_say_which_epoch_they_are_of():
+    """Inside epoch 3 (step 27 of vanishing-gradients' ten batches an epoch) the train-set loss
+    and accuracy shown are epoch 2's: they say so; at an epoch's last step they need not."""
+    view = make_view("vanishing-gradients", steps=27)
+    app = PanelApp(LossPanel(), view)
+    async with app.run_test(size=PANEL) as pilot:
+        await pilot.pause()
+        assert "after epoch 2: train-set loss" in " ".join(stats(app).split())
+    view = make_view("vanishing-gradients", steps=20)
+    app = PanelApp(LossPanel(), view)
+    async with app.run_test(size=PANEL) as pilot:
+        await pilot.pause()
+        assert "after epoch" not in stats(app) and "train-set loss" in stats(app)
+
+
 async def test_a_loss_that_moves_is_not_widened():
     view = make_view("xor", steps=40)
     app = PanelApp(LossPanel(), view)

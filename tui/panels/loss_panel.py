@@ -410,9 +410,10 @@ class LossPanel(Panel):
     def _figures(self, view) -> tuple[list[Content], list[Content]]:
         """Epoch, step and the loss figures, each under its name (``engine.loss_names``): the
         latest step's batch loss (the status bar's), and the last epoch's train-set loss,
-        val loss and accuracy — after early stopping restored the best weights, those of the
-        restored network instead, and which epoch's they are. Two lists: the figures the status
-        line shows too (epoch, step, batch loss), and the others."""
+        val loss and accuracy (``after epoch 2:`` while the next one is in progress) — after
+        early stopping restored the best weights, those of the restored network instead, and
+        which epoch's they are. Two lists: the figures the status line shows too (epoch, step,
+        batch loss), and the others."""
         run = view.run
         step, epoch, _, loss = counters(view)
         shared: list[Content] = [
@@ -427,6 +428,8 @@ class LossPanel(Panel):
             metrics = run.final_metrics()
         elif loss is not None:
             shared.append(_item(f"{LOSS_NAMES['batch_loss']} ", styled_number(loss)))
+            if metrics is not None and metrics.step != step:  # an epoch in progress: whose
+                own.append(Content.styled(f"after epoch {fmt_count(metrics.epoch)}:", MUTED))
         elif self._initial is not None:
             metrics = self._initial
         if metrics is not None:
