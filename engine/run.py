@@ -38,6 +38,14 @@ from .stopping import EarlyStopping, StopRules
 from .trainer import Trainer
 
 CHECKPOINT_EVERY = 64  # steps between the snapshots a divergence is replayed from
+FIGURES = (  # a run's own figures, kept for going back (``Run.keep_recent``), in this order
+    "_epoch_loss_sum",
+    "_epoch_steps",
+    "last_loss",
+    "first_loss",
+    "_blow_up_bound",
+    "high_since",
+)
 
 
 class Run:
@@ -208,15 +216,8 @@ class Run:
         self._recent = deque([self._start_figures], maxlen=min(steps, sys.maxsize - 1) + 1)
 
     def _figures(self, step: int) -> tuple:
-        return (
-            step,
-            self._epoch_loss_sum,
-            self._epoch_steps,
-            self.last_loss,
-            self.first_loss,
-            self._blow_up_bound,
-            self.high_since,
-        )
+        """(step, the run's own figures named in ``FIGURES``)."""
+        return (step, *(getattr(self, name) for name in FIGURES))
 
     def _figures_at(self, step: int) -> tuple | None:
         recent = self._recent
@@ -232,15 +233,8 @@ class Run:
         figures = self._figures_at(step)
         if figures is None:
             return False
-        (
-            _,
-            self._epoch_loss_sum,
-            self._epoch_steps,
-            self.last_loss,
-            self.first_loss,
-            self._blow_up_bound,
-            self.high_since,
-        ) = figures
+        for name, value in zip(FIGURES, figures[1:], strict=True):
+            setattr(self, name, value)
         recent = self._recent
         assert recent is not None  # the figures were found there
         while recent and recent[-1][0] > step:
