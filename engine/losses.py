@@ -37,7 +37,10 @@ class Loss(ABC):
     allowed_outputs: tuple[str, ...] | None = None  # None: any but softmax
     targets: str | None = None  # class targets it takes: "binary" (0/1 columns), "onehot", or
     # None (real values; class labels are then read as numbers)
-    formula: tuple[str, str] = ("", "")  # C₀ written out (Unicode, ASCII), for explanations
+    formula: tuple[str, str] = ("", "")  # C₀ written out (Unicode, ASCII), for explanations:
+    # "(1/B) Σₓ ℓ" or "(1/(B·n)) Σₓ Σⱼ ℓ" with ℓ one of ``terms`` as written, the sum over the
+    # examples x (Σₓ, when ``terms`` are one per example) or over the examples and the outputs j
+    # (Σₓ Σⱼ, one per element) — the explanation's next line is (ℓ + ℓ + …) / ``denominator``
     mean_over = "examples"  # C₀ = Σ terms / B ("examples") or / (B·n) ("elements")
 
     @abstractmethod
@@ -84,7 +87,7 @@ class MSE(Loss):
     """C = (1/(B·n)) Σ (a − y)², as ``torch.nn.MSELoss``."""
 
     name = "mse"
-    formula = ("(1/(B·n)) Σ (a − y)²", "(1/(B*n)) sum (a - y)^2")
+    formula = ("(1/(B·n)) Σₓ Σⱼ (aⱼ − yⱼ)²", "(1/(B*n)) sum_x sum_j (a_j - y_j)^2")
     mean_over = "elements"
 
     def value(self, z, a, y):
@@ -111,10 +114,11 @@ class MSE(Loss):
 
 
 class Quadratic(Loss):
-    """C = (1/B) Σₓ ½‖a − y‖², the textbook quadratic cost."""
+    """C = (1/B) Σₓ ½‖a − y‖², the textbook quadratic cost; explained as (1/B) Σₓ Σⱼ ½(aⱼ − yⱼ)²,
+    one term per output unit, as one works it by hand."""
 
     name = "quadratic"
-    formula = ("(1/B) Σₓ ½‖a − y‖²", "(1/B) sum_x 1/2 |a - y|^2")
+    formula = ("(1/B) Σₓ Σⱼ ½(aⱼ − yⱼ)²", "(1/B) sum_x sum_j 1/2 (a_j - y_j)^2")
 
     def value(self, z, a, y):
         r = a - y
@@ -140,15 +144,16 @@ class Quadratic(Loss):
 
 
 class BinaryCrossEntropy(Loss):
-    """C = −(1/(B·n)) Σ [y log a + (1 − y) log(1 − a)] with a = sigmoid(z), from the logits."""
+    """C = (1/(B·n)) Σₓ Σⱼ −[yⱼ log aⱼ + (1 − yⱼ) log(1 − aⱼ)] with a = sigmoid(z), from the
+    logits."""
 
     name = "bce"
     fused_activation = "sigmoid"
     allowed_outputs = ("sigmoid",)
     targets = "binary"
     formula = (
-        "−(1/(B·n)) Σ [y log a + (1 − y) log(1 − a)]",
-        "-(1/(B*n)) sum [y log a + (1-y) log(1-a)]",
+        "(1/(B·n)) Σₓ Σⱼ −[yⱼ log aⱼ + (1 − yⱼ) log(1 − aⱼ)]",
+        "(1/(B*n)) sum_x sum_j -[y_j log a_j + (1-y_j) log(1-a_j)]",
     )
     mean_over = "elements"
 

@@ -38,7 +38,8 @@ def explain_loss(view, ev, select, example) -> Explanation:
     j = unit(select, n, f"the output layer ({L})")
     loss = view.net.loss
     B = Builder(view, "loss", None, (j,), i, f"Loss ({loss.name}), output unit {j}, example {i}")
-    flat = loss.terms(z, a, y).ravel()
+    terms = loss.terms(z, a, y)
+    flat = terms.ravel()
     shown = [B.term(Txt(f"ℓ{k}", f"l{k}"), "loss_term", v, (k,)) for k, v in enumerate(flat)]
     C0 = float(ev.data_loss)
     B.line(
@@ -64,10 +65,17 @@ def explain_loss(view, ev, select, example) -> Explanation:
     B.line(Txt("∂C/∂") + a_sym, as_txt(formula), as_txt(numbers), N(g), result=g, final=True)
     B.notes.append(
         f"B = {counted(n_b, 'example')} in the batch, n = {counted(n, 'output')}; "
-        "ℓ are the loss's terms"
+        + terms_note(terms)
     )
     if ev.fused:
         B.notes.append(
             "δᴸ is computed in the fused stable form, not from ∂C/∂a (see the Delta event)"
         )
     return B.build()
+
+
+def terms_note(terms) -> str:
+    """What the sum of C₀ adds up: the loss's ``terms`` ℓ, one per example (shape (B,): Σₓ) or
+    one per example and output ((B, n): Σₓ Σⱼ), as the loss's formula writes its sum."""
+    each = "example" if terms.ndim == 1 else "example and output"
+    return f"the sum has {counted(terms.size, 'term')} ℓ, one per {each}"
