@@ -19,8 +19,8 @@ Names (values at the debugger's current position):
 - ``loss``, ``loss_change`` (loss − the previous step's loss; nan at step 1), ``step``, ``epoch``,
   ``batch``, ``lr``.
 - per-layer statistics of the last completed step (``engine/stats.py``): ``grad_norm``,
-  ``delta_mean_abs``, ``weight_norm``, ``update_ratio``, ``saturated_fraction``,
-  ``dead_fraction``, ``act_mean``, ``act_std``.
+  ``delta_mean_abs``, ``weight_norm`` (‖W‖ after the update), ``update_ratio`` (‖ΔW‖ / ‖W‖
+  before the update), ``saturated_fraction``, ``dead_fraction``, ``act_mean``, ``act_std``.
 - per-layer arrays: ``W``, ``b`` (the parameters in force), ``z``, ``a``, ``a_prev``, ``mask``
   (from Forward), ``delta``, ``from_above``, ``local_slope`` (Delta), ``grad_W``, ``grad_b``
   (Gradient), ``W_new``, ``b_new``, ``step_W``, ``step_b`` (Update); ``a@0`` is the input batch.

@@ -152,8 +152,9 @@ COMMANDS: list[Command] = [
 
 EXPRESSION_HELP = """Expressions (conditions, until, print, display):
   numbers: loss, loss_change, step, epoch, batch, lr
-  per layer, statistics of the last completed step: grad_norm, delta_mean_abs, weight_norm,
-    update_ratio, saturated_fraction, dead_fraction, act_mean, act_std
+  per layer, statistics of the last completed step: grad_norm, delta_mean_abs,
+    weight_norm (|W| after the update), update_ratio (|step_W| / |W| before the update),
+    saturated_fraction, dead_fraction, act_mean, act_std
   per layer, arrays of this step: W, b (in force), z, a, a_prev, mask, delta, from_above,
     local_slope, grad_W, grad_b, W_new, b_new, step_W, step_b; a@0 = x is the input batch;
     y (targets), grad_a (dC/da of the output)

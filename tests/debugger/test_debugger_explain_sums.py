@@ -1,10 +1,12 @@
-"""The Debugger's sums say what they add up (an audit found every number right and
+"""The Debugger's sums and norms say what they are of (an audit found every number right and
 these labels wrong).
 
 - Loss: C₀'s formula is (1/D) Σ ℓ, written with D and the sum the loss's terms ℓ have — Σₓ
   over the examples (one term per example) or Σₓ Σⱼ over the examples and the outputs (one per
   element) — and the line under it plugs those terms in. The formula as written, evaluated with
   the numbers shown (its sign, its denominator, its number of terms), gives the C₀ shown.
+- StepEnd: ‖W‖ is the norm after the update and ‖ΔW‖/‖W‖ divides by the norm before it; the
+  notes name which W each one is of.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 from debugger_helpers import make_trainer
 
 import engine
@@ -137,3 +140,50 @@ def test_the_presets_loss_equations_add_up_as_written(scenario, steps, formula, 
     e = c.explain((0,), 0)
     check_plugged_in(e, run.net.loss, B, n, float(ev.data_loss))
     assert e.text().splitlines()[2:4] == [formula, numbers]
+
+
+def layer_note(explanation, l: int) -> str:
+    return next(note for note in explanation.notes if note.startswith(f"layer {l}:"))
+
+
+def figure(note: str, label: str) -> float:
+    """The number after ``label =`` in ``note``."""
+    m = re.search(re.escape(label) + r" = ([-0-9.e]+)", note)
+    assert m, (label, note)
+    return float(m[1])
+
+
+def test_step_end_names_which_w_each_norm_is_of():
+    """‖W‖ after = ‖W_new‖, and ‖ΔW‖/‖W‖ = ‖ΔW‖/‖W_old‖ says its ‖W‖ is before the update,
+    recomputed from the step's Update events; no bare ‖W‖ beside them."""
+    c = Controller(make_trainer(lr=0.5))  # at step 1's StepStart
+    updates = {}
+    while c.event.kind != "step_end":
+        c.step()
+        if c.event.kind == "update":
+            updates[c.event.l] = c.event
+    assert sorted(updates) == [1, 2, 3]
+    e = c.explain()
+    for l, u in updates.items():
+        note = layer_note(e, l)
+        after = np.linalg.norm(u.W_new)
+        ratio = np.linalg.norm(u.step_W) / np.linalg.norm(u.W_old)
+        assert math.isclose(figure(note, "‖W‖ after"), after, rel_tol=1e-3), note
+        assert math.isclose(figure(note, "‖ΔW‖/‖W‖"), ratio, rel_tol=1e-3), note
+        assert re.search(r"‖ΔW‖/‖W‖ = \S+ \(‖W‖ before the update\)", note), note
+        assert not re.search(r"(?<!/)‖W‖ =", note), note  # a ‖W‖ alone, not the ratio's
+    ascii = e.text(ascii=True)
+    assert "|W| after = " in ascii and "(|W| before the update)" in ascii
+    for width in range(24, 60):  # wrapped, as the Debugger panel's column: no norm split
+        assert all(line.count("‖") % 2 == 0 for line in e.text(width=width).splitlines())
+
+
+def test_the_line_mode_shows_the_audits_step_end_with_its_ws_named():
+    from tui.cli import main
+
+    result = CliRunner().invoke(main, ["debug", "worked-example"], input="s 10\nexplain\nq\n")
+    assert result.exit_code == 0, result.output
+    assert "‖W‖ after = 0.9340, ‖ΔW‖/‖W‖ = 0.06319 (‖W‖ before the update)" in result.output
+    help_text = CliRunner().invoke(main, ["debug", "xor"], input="help expressions\nq\n").output
+    assert "weight_norm (|W| after the update)" in help_text
+    assert "update_ratio (|step_W| / |W| before the update)" in help_text

@@ -48,13 +48,21 @@ def explain_clip(view, ev, select, example) -> Explanation:
 def explain_step_end(view, ev, select, example) -> Explanation:
     B = Builder(view, "step_end", None, (), None, f"Step {count(ev.step)} done: updates applied")
     B.line(Txt("C"), N(ev.loss), result=ev.loss, final=True)
-    for s in ev.stats:
-        B.notes.append(
-            f"layer {s.l}: ‖∂C/∂W‖ = {num(s.grad_norm)}, mean|δ| = {num(s.delta_mean_abs)}, "
-            f"‖W‖ = {num(s.weight_norm)}, ‖ΔW‖/‖W‖ = {num(s.update_ratio)}, "
-            f"saturated {num(s.saturated_fraction)}, dead {num(s.dead_fraction)}"
-        )
+    B.notes.extend(layer_stats_note(s) for s in ev.stats)
     lr, next_lr = view.lr, view.next_lr
     changed = "" if next_lr == lr else f" (this step's was {num(lr)})"
     B.notes.append(f"The next step uses {TRAINING['lr'].title} = {num(next_lr)}{changed}.")
     return B.build()
+
+
+def layer_stats_note(s) -> str:
+    """One layer's statistics of the step (``engine.stats.LayerStats``), each norm of W named
+    with the W it is of: ``weight_norm`` is ‖W‖ after the update, while ``update_ratio`` divides
+    ‖ΔW‖ by ‖W‖ before it — side by side, a bare ‖W‖ would read as the ratio's denominator.
+    No symbol has a space in it, so that wrapping the note never splits one."""
+    return (
+        f"layer {s.l}: ‖∂C/∂W‖ = {num(s.grad_norm)}, mean|δ| = {num(s.delta_mean_abs)}, "
+        f"‖W‖ after = {num(s.weight_norm)}, "
+        f"‖ΔW‖/‖W‖ = {num(s.update_ratio)} (‖W‖ before the update), "
+        f"saturated {num(s.saturated_fraction)}, dead {num(s.dead_fraction)}"
+    )
