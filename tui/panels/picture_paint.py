@@ -228,7 +228,8 @@ class _Painter:
 
     def header(self, layout: Layout, column_labels) -> None:
         """Each column's label (the longest form that fits for all); the lit layer (or the
-        selected one) highlighted; the lit weights named above their gap."""
+        selected one) highlighted; the lit weights named between the labels of the layers they
+        join (``_gap_label``: never over a layer's number or a letter of a name it keeps)."""
         row = self.grid[0]
         shown, sel = self.shown, self.selected
         columns = layout.columns
@@ -242,6 +243,18 @@ class _Painter:
         else:
             placed = _place_labels(layout, texts, skip=True)
         assert placed is not None  # with skip, every column has an entry
+        named = None
+        if shown.lit_gap is not None:
+            gap = layout.gaps[shown.lit_gap - 1]
+            names = [
+                shown.edge_name + sup(gap.l),
+                shown.edge_name.replace("∂C/", "") + sup(gap.l),
+                "▼",
+            ]
+            named = _gap_label(layout, gap, placed, column_labels, names)
+            left_start, left_text = placed[gap.l - 1]
+            if named is not None and left_text is not None:  # the left label, maybe shortened
+                placed[gap.l - 1] = (left_start, named[2])
         for column, (start, text) in zip(columns, placed):
             if text is None:
                 continue
@@ -254,19 +267,10 @@ class _Painter:
             )
             for dx, char in enumerate(text):
                 row[start + dx] = Cell(char, style, target=("layer", column.l))
-        if shown.lit_gap is not None:
-            gap = layout.gaps[shown.lit_gap - 1]
-            names = [
-                shown.edge_name + sup(gap.l),
-                shown.edge_name.replace("∂C/", "") + sup(gap.l),
-                "▼",
-            ]
-            for text in names:
-                if len(text) <= gap.width:
-                    start = gap.x + (gap.width - len(text)) // 2
-                    for dx, char in enumerate(text):
-                        row[start + dx] = Cell(char, "lit", target=("layer", gap.l))
-                    break
+        if named is not None:
+            start, text, _ = named
+            for dx, char in enumerate(text):
+                row[start + dx] = Cell(char, "lit", target=("layer", shown.lit_gap))
 
     def mark(self, layout: Layout) -> None:
         """A ``▸`` beside the selected unit (``◂`` when there is no room on its left); a ``◆``
@@ -321,6 +325,51 @@ def _place_labels(layout: Layout, texts: list[str], skip: bool = False) -> list 
         placed.append((start, text))
         end = start + len(text)
     return placed
+
+
+def _gap_label(
+    layout: Layout, gap: Gap, placed: list, column_labels: list[list[str]], names: list[str]
+) -> tuple[int, str, str | None] | None:
+    """Where the name of the lit weights ``gap`` goes in the header: (start, name, the left
+    layer's label as it is then, None if there is none to its left). The name goes in the room
+    between the labels of the layers the weights join, about centred above the gap, a space on
+    either side; to make room, the left label may take a shorter form of its own (``labels``:
+    ``1 sigmoid`` → ``1 sigm`` → ``1 sig`` → ``1``), which starts where it did, so that every
+    layer's number stays in its place. Preferred, in order: a name (``∂C/∂W²``, then ``∂W²``)
+    beside a label that keeps part of its activation's name; ``▼`` beside one; a name, then
+    ``▼``, beside the bare number; ``▼`` against the left label, then between both (a header of
+    numbers one space apart: ``6▼7``). None when not even that fits."""
+    l = gap.l
+    lefts = [i for i in range(l) if placed[i][1] is not None]
+    rights = [start for start, text in placed[l:] if text is not None]
+    right = rights[0] if rights else None
+    forms: list[str | None] = [None]
+    left_start = 0
+    if lefts:
+        left_start, current = placed[lefts[-1]]
+        forms = [current]
+        if lefts[-1] == l - 1:  # the label of layer l - 1: its forms as long as it, or shorter
+            options = column_labels[l - 1]
+            shorter = [o for o in options[options.index(current) :] if len(o) <= len(current)]
+            forms = list(dict.fromkeys(shorter))
+    kept = [f for f in forms if f is None or not f.isdigit()]  # a name, or part of one
+    bare = [f for f in forms if f is not None and f.isdigit()]
+    words, mark = names[:-1], names[-1]
+    spaced, tight = (1, 1), ((0, 1), (0, 0))  # spaces (before, after) the name
+    tries = (
+        [(word, form, spaced) for word in words for form in kept]
+        + [(mark, form, spaced) for form in kept]
+        + [(word, form, spaced) for word in words + [mark] for form in bare]
+        + [(mark, form, spaces) for form in forms for spaces in tight]
+    )
+    for text, form, (before, after) in tries:
+        lo = 0 if form is None else left_start + len(form) + before
+        hi = layout.width if right is None else right - after
+        if hi - lo < len(text):
+            continue
+        want = gap.x + (gap.width - len(text)) // 2
+        return min(max(want, lo), hi - len(text)), text, form
+    return None
 
 
 class BlockTones:
