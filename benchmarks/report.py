@@ -25,14 +25,20 @@ class Table:
 
 def at_least(value: float, target: float, unit: str = "×") -> str:
     """``value`` with its target ≥ ``target``: met / not met."""
-    return f"{value:.2f}{unit} (≥ {target:g}{unit}: {'met' if value >= target else 'NOT met'})"
+    return _verdict(value, target, unit, 2, "≥", value >= target)
 
 
 def at_most(value: float, target: float, unit: str = "×", digits: int = 2) -> str:
     """``value`` with its target ≤ ``target``: met / not met."""
-    return (
-        f"{value:.{digits}f}{unit} (≤ {target:g}{unit}: {'met' if value <= target else 'NOT met'})"
-    )
+    return _verdict(value, target, unit, digits, "≤", value <= target)
+
+
+def _verdict(value: float, target: float, unit: str, digits: int, sign: str, met: bool) -> str:
+    """``0.93× (≥ 0.9×: met)``; a value that rounds to the target gets the digits that tell
+    them apart (``0.898× (≥ 0.9×: NOT met)``, not ``0.90×``)."""
+    while round(value, digits) == target != value and digits < 6:
+        digits += 1
+    return f"{value:.{digits}f}{unit} ({sign} {target:g}{unit}: {'met' if met else 'NOT met'})"
 
 
 def rate(seconds_per_step: float) -> str:

@@ -138,3 +138,14 @@ def test_every_repeat_takes_whole_cycles_of_steps(cycle):
     times = timing.paired({"a": taken.append, "b": lambda k: None}, 3, 1e-9, cycle=cycle)
     assert len(times["a"]) == 3
     assert taken[-3:] == [2 if cycle == 1 else 32] * 3  # min_steps 2, rounded up to 32
+
+
+def test_a_figure_that_rounds_to_its_target_shows_the_digits_that_decide():
+    """results.md read '0.90× (≥ 0.9×: NOT met)' for a median of 0.8985."""
+    from benchmarks.report import at_least, at_most
+
+    assert at_least(0.8985, 0.9) == "0.898× (≥ 0.9×: NOT met)"
+    assert at_least(0.9004, 0.9) == "0.9004× (≥ 0.9×: met)"
+    assert at_least(1.25, 1.3) == "1.25× (≥ 1.3×: NOT met)"
+    assert at_least(1.0, 1.0) == "1.00× (≥ 1×: met)"
+    assert at_most(0.5004, 0.5, " s", 3) == "0.5004 s (≤ 0.5 s: NOT met)"
