@@ -188,6 +188,7 @@ class SessionSaving(SessionHost):
         c = session.controller
         c.breakpoints.clear_all()
         position = header["position"]
+        _check_position(position, run.trainer.steps_done)
         with np.errstate(all="ignore"):
             while c.position.step == position["step"] and c.position.index < position["index"]:
                 before = c.position.index
@@ -220,3 +221,16 @@ class SessionSaving(SessionHost):
             )
         except DebuggerError as e:
             raise StateMismatch(f"{field}.spec: {getattr(e, 'message', e)}") from None
+
+
+def _check_position(position: dict, steps_done: int) -> None:
+    """The saved debugger position fits the saved training: at the end of its last step
+    (``index`` 0, as ``save`` writes it) or inside the next one (StateMismatch otherwise — an
+    edited file opened silently at another step)."""
+    step, index = position["step"], position["index"]
+    if step == steps_done + 1 or (step == steps_done and index == 0):
+        return
+    raise StateMismatch(
+        f"position.step: {step} does not fit the training saved, which took {steps_done:,} "
+        f"steps (the position is step {steps_done:,}'s end or inside step {steps_done + 1:,})"
+    )

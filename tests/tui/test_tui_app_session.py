@@ -272,6 +272,32 @@ def test_a_format_2_file_with_the_buffers_written_twice_still_loads(tmp_path):
     assert_same_session(session, loaded, position=False)  # saved at a StepEnd: loads at 13
 
 
+@pytest.mark.parametrize("step,index", [(99999, 0), (5, 3), (12, 2), (0, 0)])
+def test_a_position_that_does_not_fit_the_training_saved_is_refused(tmp_path, step, index):
+    """An edited file with position.step = 99999 opened silently at step 2's StepStart."""
+    session = LabSession.open("xor")
+    advance(session, 12)
+    path = session.save(tmp_path / "s.lab.npz")
+    header, state = session_file.read(path)
+    header["position"] = {"step": step, "index": index}
+    session_file.write(path, header, session_file.encode_records(state))
+    with pytest.raises(SessionError, match="position.step: .* took 12 steps") as info:
+        LabSession.load(path)
+    assert str(path) in str(info.value)
+
+
+@pytest.mark.parametrize("step,index", [(12, 0), (13, 0), (13, 4)])
+def test_the_positions_a_save_writes_load(tmp_path, step, index):
+    session = LabSession.open("xor")
+    advance(session, 12)
+    path = session.save(tmp_path / "s.lab.npz")
+    header, state = session_file.read(path)
+    header["position"] = {"step": step, "index": index}
+    session_file.write(path, header, session_file.encode_records(state))
+    loaded = LabSession.load(path).controller.position
+    assert (loaded.step, loaded.index) == (13, index)
+
+
 def test_a_newer_format_asks_for_a_newer_lab(tmp_path):
     path = tmp_path / "future.lab.npz"
     header = b'{"format": "backprop-lab-session/99"}'
