@@ -113,6 +113,20 @@ async def test_c_opens_the_presets_counterpart_and_escape_returns(lab_app):
         assert app.session.scenario.name == "vanishing-gradients"
 
 
+async def test_ctrl_s_in_the_comparison_says_where_saving_works(lab_app):
+    """It did nothing and said nothing (audit)."""
+    app = lab_app("vanishing-gradients")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        await until_screen(pilot, CompareScreen)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert any("escape returns to the lab, where ctrl+s saves" in m for m in said)
+        assert isinstance(app.screen, CompareScreen)
+
+
 async def test_c_without_a_counterpart_asks_which_one(lab_app):
     app = lab_app("xor")
     async with app.run_test(size=WIDE) as pilot:

@@ -69,6 +69,7 @@ class CompareScreen(ModalScreen[None]):
             for i, (name, label) in enumerate(VIEWS, 1)
         ),
         Binding("question_mark", "app.help", "Help", show=False),  # with this view's keys
+        Binding("ctrl+s", "save", "Save", show=False),  # the lab's key: says where it works
         Binding("escape,c", "close", "Back to the lab"),
         Binding("q", "close", "Back", show=False),
     ]
@@ -178,6 +179,15 @@ class CompareScreen(ModalScreen[None]):
         await self.app.stop_training()
         self.comparison = self.comparison.reset()
         self.redraw()
+
+    def action_save(self) -> None:
+        """ctrl+s saves the lab's session, not the comparison's runs: it says so here (it did
+        nothing, silently)."""
+        self.app.notify(
+            "The comparison is not saved: escape returns to the lab, where ctrl+s saves its "
+            "session.",
+            timeout=5,
+        )
 
     def action_log_scale(self) -> None:
         self.comparison.log_scale = not self.comparison.log_scale
