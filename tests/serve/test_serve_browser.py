@@ -50,7 +50,10 @@ SCREEN = """(() => {
   }
   return rows.join("\\n");
 })()"""
-STATUS = r"Backprop Lab │ xor │ (\w+) │ batch loss (\S+) │ step ([\d,]+) · epoch [\d,]+ · (\S+)"
+STATUS = (  # (the batch loss names its step when it is the one before the step shown)
+    r"Backprop Lab │ xor │ (\w+) │ batch loss (\S+)(?: \(step [\d,]+\))? │ step ([\d,]+) · "
+    r"epoch [\d,]+ · (\S+)"
+)
 
 
 async def wait_screen(page: Page, pattern: str, timeout: float = 60.0) -> re.Match:
