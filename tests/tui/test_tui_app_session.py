@@ -272,15 +272,21 @@ def test_a_format_2_file_with_the_buffers_written_twice_still_loads(tmp_path):
     assert_same_session(session, loaded, position=False)  # saved at a StepEnd: loads at 13
 
 
-@pytest.mark.parametrize("step,index", [(99999, 0), (5, 3), (12, 2), (0, 0)])
-def test_a_position_that_does_not_fit_the_training_saved_is_refused(tmp_path, step, index):
-    """An edited file with position.step = 99999 opened silently at step 2's StepStart."""
+def saved_at(tmp_path, step: int, index: int):
+    """xor saved after 12 steps, its file's position edited to (``step``, ``index``)."""
     session = LabSession.open("xor")
     advance(session, 12)
     path = session.save(tmp_path / "s.lab.npz")
     header, state = session_file.read(path)
     header["position"] = {"step": step, "index": index}
     session_file.write(path, header, session_file.encode_records(state))
+    return path
+
+
+@pytest.mark.parametrize("step,index", [(99999, 0), (5, 3), (12, 2), (0, 0)])
+def test_a_position_that_does_not_fit_the_training_saved_is_refused(tmp_path, step, index):
+    """An edited file with position.step = 99999 opened silently at step 2's StepStart."""
+    path = saved_at(tmp_path, step, index)
     with pytest.raises(SessionError, match="position.step: .* took 12 steps") as info:
         LabSession.load(path)
     assert str(path) in str(info.value)
@@ -288,13 +294,7 @@ def test_a_position_that_does_not_fit_the_training_saved_is_refused(tmp_path, st
 
 @pytest.mark.parametrize("step,index", [(12, 0), (13, 0), (13, 4)])
 def test_the_positions_a_save_writes_load(tmp_path, step, index):
-    session = LabSession.open("xor")
-    advance(session, 12)
-    path = session.save(tmp_path / "s.lab.npz")
-    header, state = session_file.read(path)
-    header["position"] = {"step": step, "index": index}
-    session_file.write(path, header, session_file.encode_records(state))
-    loaded = LabSession.load(path).controller.position
+    loaded = LabSession.load(saved_at(tmp_path, step, index)).controller.position
     assert (loaded.step, loaded.index) == (13, index)
 
 
