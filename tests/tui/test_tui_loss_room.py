@@ -10,7 +10,8 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.content import Content
 
-from tui.panels.loss_panel import CURVE_ROWS, PLOT_ROWS, fitted, one_line, stats_layouts
+from tui.panels.loss_panel import CURVE_ROWS, PLOT_ROWS
+from tui.panels.loss_stats import fitted, one_line, stats_layouts
 from tui.panels.plot import NO_ROOM, CachedPlot
 
 SIZES = [(80, 24), (110, 34), (120, 40), (200, 50)]

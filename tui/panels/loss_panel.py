@@ -37,7 +37,6 @@ from engine.loss_names import LOSS_NAMES
 from tui.messages import ToggleLogScale
 from tui.panels.base import ACCENT, MUTED, WARNING, Panel, Show
 from tui.panels.format import (
-    flow,
     fmt,
     fmt_count,
     fmt_fraction,
@@ -47,8 +46,9 @@ from tui.panels.format import (
     styled_number,
     widened,
 )
-from tui.panels.loss_marks import MARK_STYLE, change_marks, draw_marks, latest_words
+from tui.panels.loss_marks import MARK_STYLE, change_marks, draw_marks
 from tui.panels.loss_sampling import MAX_POINTS, downsample, log_of_positive, spread
+from tui.panels.loss_stats import fitted, item, stats_layouts
 from tui.panels.plot import CachedPlot
 from tui.view import LabView, counters, epoch_metrics_at
 
@@ -417,8 +417,8 @@ class LossPanel(Panel):
         run = view.run
         step, epoch, _, loss = counters(view)
         shared: list[Content] = [
-            _item("epoch ", fmt_count(epoch)),
-            _item("step ", fmt_count(step)),
+            item("epoch ", fmt_count(epoch)),
+            item("step ", fmt_count(step)),
         ]
         own: list[Content] = []
         restored = run.restored_epoch if view.status != "running" else None
@@ -427,22 +427,22 @@ class LossPanel(Panel):
             own.append(Content.styled(f"weights of epoch {fmt_count(restored)} restored:", ACCENT))
             metrics = run.final_metrics()
         elif loss is not None:
-            shared.append(_item(f"{LOSS_NAMES['batch_loss']} ", styled_number(loss)))
+            shared.append(item(f"{LOSS_NAMES['batch_loss']} ", styled_number(loss)))
             if metrics is not None and metrics.step != step:  # an epoch in progress: whose
                 own.append(Content.styled(f"after epoch {fmt_count(metrics.epoch)}:", MUTED))
         elif self._initial is not None:
             metrics = self._initial
         if metrics is not None:
             if metrics.train_loss is not None:
-                own.append(_item(f"{LOSS_NAMES['train_loss']} ", styled_number(metrics.train_loss)))
+                own.append(item(f"{LOSS_NAMES['train_loss']} ", styled_number(metrics.train_loss)))
             if metrics.val_loss is not None:
-                own.append(_item(f"{LOSS_NAMES['val_loss']} ", styled_number(metrics.val_loss)))
+                own.append(item(f"{LOSS_NAMES['val_loss']} ", styled_number(metrics.val_loss)))
             accuracy = (
                 metrics.val_accuracy if metrics.val_accuracy is not None else metrics.accuracy
             )
             if accuracy is not None:
                 label = "val acc " if metrics.val_accuracy is not None else "acc "
-                own.append(_item(label, fmt_fraction(accuracy)))
+                own.append(item(label, fmt_fraction(accuracy)))
         return shared, own
 
     def _notes(self, view) -> list[Content]:
@@ -471,61 +471,6 @@ class LossPanel(Panel):
                 Content.styled("most of the curve is in the bottom row: l for log", WARNING)
             )
         return notes
-
-
-def changes_note(marks) -> list[Content]:
-    """The last three changes while it trained, in words, the latest first (``latest_words``:
-    ``changed η 0.1 → 0.05 from step 121; … (+2 earlier)``); none without changes."""
-    return [_item("changed ", latest_words(marks))] if marks else []
-
-
-def latest_change(marks, width: int) -> list[Content]:
-    """The latest change on one line of ``width`` cells, after the mark of the plot's lines
-    (``│ η 0.1 → 0.05 from step 121 (+2 earlier)``, cut with "…"); none without changes."""
-    if not marks:
-        return []
-    return [one_line(Content.assemble(("│ ", MARK_STYLE), latest_words(marks, 1)), width)]
-
-
-def one_line(item: Content, width: int) -> Content:
-    """``item`` cut to ``width`` cells after its last whole word that fits, then "…" (a word
-    cut in two, such as a number, would read as another one)."""
-    if not width or item.cell_length <= width:
-        return item
-    cut = item.truncate(width - 1)
-    if item.plain[len(cut.plain)] != " " and " " in cut.plain.strip():
-        cut = cut[: cut.plain.rstrip().rfind(" ")]
-    return cut.rstrip() + "…"
-
-
-def stats_layouts(shared, own, notes, marks, width: int):
-    """The line under the plot, from the fullest to the most compact: every figure and note
-    with the last three changes; the latest change alone on one line (``latest_change``); without
-    the figures the status line shows too (``shared``); each note on one line; then fewer of
-    the other figures, the last first, down to the notes alone."""
-    short = latest_change(marks, width)
-    yield shared + own + notes + changes_note(marks)
-    yield shared + own + notes + short
-    yield own + notes + short
-    compact = [one_line(note, width) for note in notes] + short
-    for kept in range(len(own), -1, -1):
-        yield own[:kept] + compact
-
-
-def fitted(layouts, width: int, rows: int) -> Content:
-    """The first of ``layouts`` (lists of items) that takes at most ``rows`` lines of ``width``
-    cells (``flow``, then wrapped as the widget wraps it); when none does, the first ``rows``
-    lines of the last, the last of them ending in "…". Width 0 (not laid out): the first."""
-    for items in layouts:
-        text = flow(items, width)
-        if not width:
-            return text
-        lines = text.wrap(width)
-        if len(lines) <= rows:
-            return text
-    kept = lines[:rows]
-    kept[-1] = one_line(kept[-1] + " …", width)
-    return Content("\n").join(kept)
 
 
 def _span(steps: np.ndarray, val_x: np.ndarray) -> tuple[float, float]:
@@ -566,11 +511,6 @@ def legend(
 def _scaled(value: float, log_scale: bool) -> float:
     """A loss as plotted: log₁₀ of it on the log scale."""
     return math.log10(value) if log_scale and value > 0 else value
-
-
-def _item(label: str, value) -> Content:
-    """A muted label followed by its value."""
-    return Content.assemble((label, MUTED), value)
 
 
 def _same_but_steps(key: tuple, old: tuple) -> bool:
