@@ -33,7 +33,10 @@ GUIDE = """
   epoch's batch losses). After early stopping with `restore_best` they are the restored
   network's, and the status bar says which epoch's weights those are.
 - **Gradients**: one bar per layer on a log scale; low bars mean vanishing gradients, high bars
-  exploding ones. `g` switches the statistic (‖∂C/∂W‖, mean |δ|, ‖ΔW‖/‖W‖, …).
+  exploding ones. `g` switches the statistic: ‖∂C/∂W‖; mean |δ|; ‖ΔW‖/‖W‖, the update's size
+  beside the weights' before it (near 1e-3 is the usual healthy rate, below 1e-6 the layer is
+  frozen, above 0.1 each step rewrites a tenth of it); the dead fraction (ReLU units with
+  z ≤ 0 for every example of the batch); the saturated fraction (σ′ below 1% of its peak).
 - **Debugger**: where training is paused (step, epoch, batch, phase, layer), the arrays of the
   current event and the equation with its numbers.
 - **Data**: the training points and what the network predicts between them.
