@@ -363,8 +363,10 @@ class LineMode(ExerciseCommands):
         self.write(f"ASCII symbols {'on' if self.ascii else 'off'}.")
 
     def do_help(self, arg):
+        # the examples name layers this network has: the last one and 1
+        layers = {"last": self.ctl.L}
         if arg in ("expressions", "expr", "conditions"):
-            self.write_wrapped(EXPRESSION_HELP)
+            self.write_wrapped(EXPRESSION_HELP.format(**layers))
             return
         if arg:
             cmd = self.commands.get(arg.lower())
@@ -374,7 +376,7 @@ class LineMode(ExerciseCommands):
             self.write_wrapped(f"{cmd.usage}    ({names})", hang=2)
             self.write_wrapped(f"  {cmd.summary}.")
             if cmd.details:
-                for line in cmd.details.splitlines():
+                for line in cmd.details.format(**layers).splitlines():
                     self.write_wrapped(f"  {line}")
             return
         self.write("Commands (short names in brackets):")

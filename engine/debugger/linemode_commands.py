@@ -104,11 +104,11 @@ COMMANDS: list[Command] = [
         ("b",),
         "break [WHERE] [if CONDITION] | break CONDITION",
         "set a breakpoint; with no argument list them",
-        "WHERE is an event kind, optionally with a layer: update@2 (before the Update of layer\n"
-        "2), delta, @3 (any event of layer 3). Kinds: start, forward, loss, delta, gradient,\n"
-        "clip, update, end. A condition alone (grad_norm@1 < 1e-6) is checked at the end of\n"
-        "each step; after 'if' it is checked when the event comes. Breakpoint 0 stops at the\n"
-        "first NaN/inf (disable 0 to turn it off).",
+        "WHERE is an event kind, optionally with a layer: update@{last} (before the Update of\n"
+        "layer {last}), delta, @1 (any event of layer 1). Kinds: start, forward, loss, delta,\n"
+        "gradient, clip, update, end. A condition alone (grad_norm@1 < 1e-6) is checked at\n"
+        "the end of each step; after 'if' it is checked when the event comes. Breakpoint 0\n"
+        "stops at the first NaN/inf (disable 0 to turn it off).",
     ),
     Command("tbreak", (), "tbreak WHERE|CONDITION", "a breakpoint deleted after its first stop"),
     Command("clear", ("cl",), "clear [N ...]", "delete breakpoints N (no argument: all)"),
@@ -120,7 +120,7 @@ COMMANDS: list[Command] = [
         ("p",),
         "print EXPR",
         "the value of an expression here",
-        "e.g. p W@2[0,1]   p delta@3   p grad_norm   p a@1[0]   (see help expressions)",
+        "e.g. p W@{last}[0,0]   p delta@{last}   p grad_norm   p a@1[0]   (see help expressions)",
     ),
     Command("display", ("disp",), "display [EXPR]", "show EXPR at every stop; no argument: list"),
     Command("undisplay", (), "undisplay [N ...]", "remove displays N (no argument: all)"),
@@ -159,7 +159,7 @@ EXPRESSION_HELP = """Expressions (conditions, until, print, display):
     local_slope, grad_W, grad_b, W_new, b_new, step_W, step_b; a@0 = x is the input batch;
     y (targets), grad_a (dC/da of the output)
   name@l selects layer l; without @ a comparison is true if it holds for ANY layer
-  index arrays from 0: W@2[0,1], a@1[0]
+  index arrays from 0: W@{last}[0,0], a@1[0]
   compare: < <= > >= == !=   combine: and or not ( )   arithmetic: + - * /
   nan, inf: loss == nan, nan(loss), inf(grad_norm@1), finite(W@2)
   functions: abs, max, min, mean, sum, norm (of an array)

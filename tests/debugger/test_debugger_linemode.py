@@ -284,3 +284,28 @@ def test_a_bad_display_number_is_called_a_display_number():
     out = drive("display loss\nundisplay x\nundisplay 1\nq\n")
     assert "*** a display number must be a whole number, got 'x'" in out
     assert "breakpoint" not in out.split("(bpl) undisplay x")[1].split("(bpl)")[0]
+
+
+@pytest.mark.parametrize(("scenario", "layers"), [("linear-regression", 1), ("xor", 2)])
+def test_every_example_help_gives_is_accepted_on_the_open_network(scenario, layers):
+    """help's examples were fixed text for a 3-layer network: on xor 'update@3' and '@3' were
+    refused ('layer 3 does not exist'), on a one-layer network 'W@2[0,1]' too. They name the
+    open network's last layer and layer 1, and each is accepted as a breakpoint or printed."""
+    from engine.debugger.follow import follow_run
+    from scenarios import build_run, load_scenario
+
+    def controller_of_the_preset():
+        return follow_run(build_run(load_scenario(scenario)))
+
+    controller = controller_of_the_preset()
+    assert layers == controller.L
+    text = drive("help break\nhelp print\nhelp expressions\n", controller)
+    assert f"update@{layers} (before the Update of" in text and "{" not in text
+    wheres = ["update@" + str(layers), "delta", "@1"]
+    printed = [f"W@{layers}[0,0]", f"delta@{layers}", "grad_norm", "a@1[0]"]
+    for example in printed:
+        assert example in text
+    script = "".join(f"b {w}\n" for w in wheres) + "clear\ne\n"
+    script += "".join(f"p {e}\n" for e in printed)
+    out = drive(script, controller_of_the_preset())
+    assert out.count("Breakpoint ") == len(wheres) and "***" not in out, out
