@@ -109,9 +109,6 @@ def counters(view: LabView) -> tuple[int, int, int, float | None]:
 def epoch_metrics_at(view: LabView, step: int):
     """The metrics of the last epoch that ended by ``step`` (None before the first)."""
     epochs = view.run.history.epochs
-    last = epochs.last
-    if last is None or last.step <= step:
-        return last
     return next((epochs[i] for i in reversed(range(len(epochs))) if epochs[i].step <= step), None)
 
 
