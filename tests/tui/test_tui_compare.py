@@ -374,6 +374,39 @@ def test_a_status_line_shortens_the_name_never_a_number():
         assert line.plain.endswith(f"batch loss {loss:.4g}"), line.plain
 
 
+def test_a_status_line_shows_the_val_loss_the_overfitting_lesson_is_about():
+    """The comparison showed each run's batch loss alone: overfitting's (0.0046) read better
+    than its fix's (0.61) while its val loss (2.24 against 0.53) is the point of the lesson
+    (new-user audit). With a validation set the line ends with the last epoch's val loss, and
+    when space runs out the batch loss gives way before the name shrinks to nothing."""
+    from tui.panels.compare_panels import status_line
+    from tui.view import epoch_metrics_at
+
+    comparison = Comparison(
+        pair("overfitting", "overfitting-fixed-l2", overrides=["training.epochs=30"])
+    )
+    comparison.train("continue", cancelled=lambda: False)
+    for i, session in enumerate(comparison.sessions):
+        view = session.view
+        val = epoch_metrics_at(view, view.run.steps_done).val_loss
+        assert val is not None
+        whole = status_line(i, comparison.names[i], view).plain
+        assert "batch loss " in whole and whole.endswith(f"val loss {val:.4g}"), whole
+        for width in (62, 50, 44):
+            line = status_line(i, comparison.names[i], view, width, epoch=False).plain
+            assert len(line) <= width and line.endswith(f"val loss {val:.4g}"), line
+        assert "batch loss" not in status_line(i, comparison.names[i], view, 44, epoch=False).plain
+
+
+def test_a_status_line_without_validation_keeps_its_batch_loss():
+    from tui.panels.compare_panels import status_line
+
+    comparison = Comparison(pair("xor", "xor", overrides=["training.epochs=3"]))
+    comparison.train("continue", cancelled=lambda: False)
+    line = status_line(0, "xor", comparison.sessions[0].view).plain
+    assert "batch loss" in line and "val loss" not in line
+
+
 async def test_the_loss_key_says_what_the_labs_loss_panel_says_of_a_diverged_run(lab_app):
     app = lab_app("learning-rate-too-high")
     async with app.run_test(size=WIDE) as pilot:

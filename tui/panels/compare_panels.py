@@ -43,7 +43,7 @@ from tui.panels.loss_panel import (
 from tui.panels.loss_sampling import MAX_POINTS, downsample
 from tui.panels.plot import CachedPlot
 from tui.speed import MAX, speed_text
-from tui.view import STATS, counters
+from tui.view import STATS, counters, epoch_metrics_at
 
 RUN_COLORS = ("#0072B2", "#E69F00")
 """Okabe–Ito blue and orange: distinct for protanopia, deuteranopia and tritanopia alike."""
@@ -55,29 +55,52 @@ def run_key(i: int, name: str) -> Content:
     return Content.assemble(("━ ", f"bold {RUN_COLORS[i]}"), (f"{SIDES[i]} ", "bold"), name)
 
 
+SHORTEST_NAME = 12  # cells a run's name keeps before its batch loss gives way
+
+
 def status_line(i: int, name: str, view, width: int | None = None, epoch: bool = True) -> Content:
-    """Run ``i``'s name, status, counters (the epoch unless ``epoch`` is false) and its last
-    step's batch loss; in ``width`` columns when given, the name shortened to fit — a number is
-    never cut."""
+    """Run ``i``'s name, status, counters (the epoch unless ``epoch`` is false), its last step's
+    batch loss and, with a validation set, the val loss of its last epoch — the figure an
+    overfitting lesson is about, which the batch loss hides (the problem's batch loss falls below
+    its fix's while its val loss climbs). In ``width`` columns when given: the name shortened to
+    ``SHORTEST_NAME``, then the batch loss left out, then the name shortened further — a number
+    is never cut."""
     step, epochs, _, loss = counters(view)
+    run = view.run
+    restored = run.restored_epoch if view.status != "running" else None
+    # after early stopping restored the best weights: theirs, as the lab's Loss panel shows
+    metrics = run.final_metrics() if restored is not None else epoch_metrics_at(view, step)
+    val = metrics.val_loss if metrics is not None else None
     status = view.status
     style = {"diverged": "$text-error", "stopped": "$text-success", "running": "$text-accent"}
     counts = f"  epoch {fmt_count(epochs)}" if epoch else ""
-    figure = f"  {labelled('batch_loss', loss)}" if loss is not None else ""
+    batch = f"  {labelled('batch_loss', loss)}" if loss is not None else ""
+    validation = f"  {labelled('val_loss', val)}" if val is not None else ""
+    if validation and restored is not None:
+        validation += f" (epoch {fmt_count(restored)}'s weights)"
 
-    def line(name: str) -> Content:
+    def line(name: str, batch: str) -> Content:
         return Content.assemble(
             run_key(i, name),
             ("  ", ""),
             (status, f"bold {style.get(status, '')}".strip()),
             (f"{counts}  step {fmt_count(step)}", MUTED),
-            (figure, ""),
+            (batch, ""),
+            (validation, "bold" if validation else ""),
         )
 
-    content = line(name)
-    excess = content.cell_length - width if width is not None else 0
-    if excess > 0:
-        content = line(name[: max(len(name) - excess - 1, 1)] + "…")
+    def fitted(batch: str, shortest: int) -> Content:
+        content = line(name, batch)
+        excess = content.cell_length - width if width is not None else 0
+        if excess > 0:
+            content = line(name[: max(len(name) - excess - 1, shortest - 1)] + "…", batch)
+        return content
+
+    content = fitted(batch, min(SHORTEST_NAME, len(name)))
+    if width is not None and content.cell_length > width and batch and validation:
+        content = fitted("", 1)
+    elif width is not None and content.cell_length > width:
+        content = fitted(batch, 1)
     return content
 
 
