@@ -107,7 +107,8 @@ def render(plan: Plan, origin, script: str, arrays_file: str | None, export_id: 
     blocks += [model.network(plan), model.loss(plan), model.optimizer(plan)]
     if model.schedule_style(plan):
         blocks.append(model.schedule(plan))
-    blocks += [loop.train_one_epoch(plan), loop.evaluate(plan), loop.json_safe(), loop.main(plan)]
+    blocks += [loop.train_one_epoch(plan), loop.non_finite(), loop.evaluate(plan)]
+    blocks += [loop.json_safe(), loop.main(plan)]
     blocks.append(['if __name__ == "__main__":', "    main()"])
     return "\n".join(_join(blocks)) + "\n"
 

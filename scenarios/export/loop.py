@@ -13,6 +13,11 @@ from .literals import call, docstring, number
 from .model import schedule_style
 from .plan import Plan
 
+EVALUATION_DIVERGED = (  # the line of backprop-lab train (divergence_line) for this case
+    'f"training diverged at step {steps}: every value of the step was finite, "',
+    'f"but the loss over the whole training set became non-finite ({train_loss})"',
+)
+
 
 def train_one_epoch(plan: Plan) -> list[str]:
     loss = "loss_fn(model(x_train[batch]), y_train[batch])"
@@ -22,8 +27,8 @@ def train_one_epoch(plan: Plan) -> list[str]:
         "def train_one_epoch(order):",
         *docstring(
             "One pass over the training examples in `order`, BATCH_SIZE at a time: the losses "
-            "of the steps taken, and whether training diverged (the lab stops at the first step "
-            "whose loss or updated parameters are not finite).",
+            "of the steps taken, and what became non-finite if training diverged, else None "
+            "(the lab stops at the first step whose loss or updated parameters are not finite).",
             4,
         ),
         "    model.train()",
@@ -50,12 +55,37 @@ def train_one_epoch(plan: Plan) -> list[str]:
     lines += [
         "        optimizer.step()",
         "        losses.append(loss.item())",
-        "        finite = all(p.isfinite().all() for p in model.parameters())",
-        "        if not (math.isfinite(losses[-1]) and finite):",
-        "            return losses, True",
-        "    return losses, False",
+        "        diverged = non_finite(losses[-1])",
+        "        if diverged:",
+        "            return losses, diverged",
+        "    return losses, None",
     ]
     return lines
+
+
+def non_finite() -> list[str]:
+    """``non_finite``: what of a step became non-finite, in the lab's order (loss, then the
+    parameters its update changed, layer by layer), for the line the script ends with when
+    training diverges."""
+    return [
+        "def non_finite(loss):",
+        *docstring(
+            "What of the step just taken became non-finite (NaN or infinity), in the lab's order: "
+            "its loss, then the parameters of layer l = 1, 2, … in the update; None when all are "
+            "finite. (The lab names the first quantity of the step that became non-finite, which "
+            "may come before the loss: `backprop-lab train` says which.)",
+            4,
+        ),
+        "    if not math.isfinite(loss):",
+        '        return f"the loss of the step became non-finite ({loss})"',
+        "    l = 0",
+        "    for module in model:",
+        "        if isinstance(module, nn.Linear):  # layer l's Linear, then its other modules",
+        "            l += 1",
+        "        if not all(p.isfinite().all() for p in module.parameters()):",
+        '            return f"the parameters of layer {l} became non-finite in the update"',
+        "    return None",
+    ]
 
 
 def evaluate(plan: Plan) -> list[str]:
@@ -126,7 +156,7 @@ def main(plan: Plan) -> list[str]:
         '    parser.add_argument("--json", action="store_true", help="print one JSON object")',
         "    args = parser.parse_args()",
         "",
-        '    epochs, steps, stop_reason = [], 0, "epochs"',
+        '    epochs, steps, stop_reason, why = [], 0, "epochs", None',
     ]
     if patience and plan.restore_best:
         lines.append("    best_val_loss, best_epoch, best_state, waiting = math.inf, None, None, 0")
@@ -147,6 +177,7 @@ def main(plan: Plan) -> list[str]:
         "        steps += len(losses)",
         "        if diverged:",
         '            stop_reason = "diverged"',
+        '            why = f"training diverged at step {steps}: {diverged}"',
         "            break",
         "        train_loss, accuracy = evaluate(x_train, y_train)",
     ]
@@ -174,6 +205,9 @@ def main(plan: Plan) -> list[str]:
         *_stopping_comment(plan),
         "        if not math.isfinite(train_loss):",
         '            stop_reason = "diverged"',
+        "            why = (",
+        *(" " * 16 + part for part in EVALUATION_DIVERGED),
+        "            )",
         "            break",
     ]
     if plan.loss_below is not None:
@@ -246,7 +280,11 @@ def main(plan: Plan) -> list[str]:
             '            print(f"best validation loss {best_val_loss:.6g} at epoch '
             '{best_epoch:,}")',
         ]
-    return lines
+    return lines + [
+        '    if stop_reason == "diverged":  # as `backprop-lab train`: one line, exit status 3',
+        "        print(why, file=sys.stderr)",
+        "        raise SystemExit(3)",
+    ]
 
 
 def _stopping_comment(plan: Plan) -> list[str]:

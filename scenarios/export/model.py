@@ -48,6 +48,11 @@ def header(plan: Plan, origin, script: str, arrays_file: str | None) -> list[str
         "Run it with PyTorch installed:",
         "",
         *_usage(script),
+        "",
+        *wrap_text(
+            "When training diverges it prints, as `backprop-lab train` does, a line on stderr "
+            "naming the step, and exits with status 3."
+        ),
     ]
     return ['"""' + text[0], *text[1:], '"""']
 
@@ -77,7 +82,7 @@ def imports(plan: Plan, arrays_file: str | None) -> list[str]:
     modules = ["argparse"]
     if plan.patience is not None and plan.restore_best:
         modules.append("copy")
-    modules += ["json", "math"]
+    modules += ["json", "math", "sys"]
     lines = [f"import {m}" for m in modules]
     if arrays_file:
         lines.append("from pathlib import Path")

@@ -65,7 +65,8 @@ def write_exports(cases: list[Case], folder: Path) -> list[Path]:
 
 def run_exports(cases: list[Case], folder: Path) -> dict[str, dict]:
     """Export every case into ``folder`` and run all the scripts in one PyTorch process (one
-    BLAS thread, as the lab); each case's summary, as the script prints it with --json."""
+    BLAS thread, as the lab); each case's summary, as the script prints it with --json, with the
+    script's exit status added under ``exit_status``."""
     scripts = [str(p) for p in write_exports(cases, folder)]
     env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     subprocess.run([sys.executable, str(RUNNER), *scripts], check=True, env=env, timeout=900)
@@ -73,7 +74,8 @@ def run_exports(cases: list[Case], folder: Path) -> dict[str, dict]:
     for case, script in zip(cases, scripts):
         out = Path(script).with_suffix(".out").read_text(encoding="utf-8")
         assert not out.startswith("error\n"), f"{case.tag}.py failed:\n{out}"
-        results[case.tag] = json.loads(out)
+        status = Path(script).with_suffix(".status").read_text(encoding="utf-8")
+        results[case.tag] = {**json.loads(out), "exit_status": int(status)}
     return results
 
 

@@ -48,6 +48,8 @@ def compare(case: Case, figures: dict) -> None:
     worst, where = worst_difference(lab, script, compared)
     assert worst <= TOLERANCE, f"{case.tag}: {worst:.3g} at {where}"
     assert script["stop_reason"] == lab["stop_reason"]
+    # as `backprop-lab train`: exit status 3 when training diverged, else 0
+    assert script["exit_status"] == (3 if lab["stop_reason"] == "diverged" else 0)
     if compared == n:
         for key in ("epochs_run", "steps"):
             assert script[key] == lab[key], key
@@ -111,6 +113,43 @@ def test_a_script_run_as_a_user_runs_it_prints_every_epoch_and_how_it_ended(tmp_
     script = (tmp_path / "xor.py").read_text()
     assert "epoch{'s' if epoch != 1 else ''}" in script  # one epoch is not '1 epochs'
     assert lines[-1] == f"final: loss {lab['final']['train_loss']:.6g}  accuracy 100.0%"
+
+
+@pytest.mark.parametrize(
+    ("scenario", "line"),
+    [
+        (
+            "exploding-gradients",
+            "training diverged at step 4: the loss of the step became non-finite (nan)",
+        ),
+        (
+            "learning-rate-too-high",
+            "training diverged at step 507: every value of the step was "
+            "finite, but the loss over the whole training set became non-finite (inf)",
+        ),
+    ],
+)
+def test_a_script_whose_training_diverges_says_at_which_step_and_exits_3(tmp_path, scenario, line):
+    """As `backprop-lab train` (exit 3, one line naming the step); the script exited 0 after
+    "stopped after 1 epoch (4 steps): diverged"."""
+    write_export(export_pytorch(load_scenario(scenario), script="a.py"), tmp_path / "a.py")
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    for options in ([], ["--json"]):
+        result = subprocess.run(
+            [sys.executable, "a.py", *options],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+        assert result.returncode == 3, result.stderr
+        assert result.stderr == line + "\n"
+    lab = subprocess.run(
+        [sys.executable, "-m", "tui", "train", scenario], capture_output=True, text=True
+    )
+    assert lab.returncode == 3
+    step = line.split(":")[0]
+    assert lab.stderr.startswith(f"backprop-lab: {step}:"), lab.stderr  # the lab's step
 
 
 def test_a_script_refuses_an_npz_from_another_export(tmp_path):

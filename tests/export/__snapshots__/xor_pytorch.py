@@ -16,11 +16,15 @@ Run it with PyTorch installed:
     python xor_pytorch.py          the figures of every epoch, then how training ended
     python xor_pytorch.py --json   the same as one JSON object, in the form of the lab's
                                    `train --json` summary
+
+When training diverges it prints, as `backprop-lab train` does, a line on stderr naming the
+step, and exits with status 3.
 """
 
 import argparse
 import json
 import math
+import sys
 
 import torch
 from torch import nn
@@ -71,8 +75,8 @@ optimizer = torch.optim.SGD(model.parameters(), lr=1.0)
 
 def train_one_epoch(order):
     """One pass over the training examples in `order`, BATCH_SIZE at a time: the losses of the
-    steps taken, and whether training diverged (the lab stops at the first step whose loss or
-    updated parameters are not finite)."""
+    steps taken, and what became non-finite if training diverged, else None (the lab stops at
+    the first step whose loss or updated parameters are not finite)."""
     model.train()
     losses = []
     for start in range(0, len(order), BATCH_SIZE):
@@ -82,10 +86,26 @@ def train_one_epoch(order):
         loss.backward()
         optimizer.step()
         losses.append(loss.item())
-        finite = all(p.isfinite().all() for p in model.parameters())
-        if not (math.isfinite(losses[-1]) and finite):
-            return losses, True
-    return losses, False
+        diverged = non_finite(losses[-1])
+        if diverged:
+            return losses, diverged
+    return losses, None
+
+
+def non_finite(loss):
+    """What of the step just taken became non-finite (NaN or infinity), in the lab's order: its
+    loss, then the parameters of layer l = 1, 2, … in the update; None when all are finite. (The
+    lab names the first quantity of the step that became non-finite, which may come before the
+    loss: `backprop-lab train` says which.)"""
+    if not math.isfinite(loss):
+        return f"the loss of the step became non-finite ({loss})"
+    l = 0
+    for module in model:
+        if isinstance(module, nn.Linear):  # layer l's Linear, then its other modules
+            l += 1
+        if not all(p.isfinite().all() for p in module.parameters()):
+            return f"the parameters of layer {l} became non-finite in the update"
+    return None
 
 
 @torch.no_grad()
@@ -117,13 +137,14 @@ def main():
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
 
-    epochs, steps, stop_reason = [], 0, "epochs"
+    epochs, steps, stop_reason, why = [], 0, "epochs", None
     for epoch in range(1, EPOCHS + 1):
         order = torch.arange(len(x_train))  # [training] shuffle = false
         losses, diverged = train_one_epoch(order)
         steps += len(losses)
         if diverged:
             stop_reason = "diverged"
+            why = f"training diverged at step {steps}: {diverged}"
             break
         train_loss, accuracy = evaluate(x_train, y_train)
         val_loss = val_accuracy = None  # no validation set
@@ -146,6 +167,10 @@ def main():
         # The lab's stopping rules, in its order: a training loss that overflowed, LOSS_BELOW.
         if not math.isfinite(train_loss):
             stop_reason = "diverged"
+            why = (
+                f"training diverged at step {steps}: every value of the step was finite, "
+                f"but the loss over the whole training set became non-finite ({train_loss})"
+            )
             break
         if train_loss < LOSS_BELOW:
             stop_reason = "loss_below"
@@ -169,6 +194,9 @@ def main():
         steps_run = f"{steps:,} step{'s' if steps != 1 else ''}"
         print(f"stopped after {epochs_run} ({steps_run}): {stop_reason}")
         print(f"final: loss {train_loss:.6g}  accuracy {accuracy:.1%}")
+    if stop_reason == "diverged":  # as `backprop-lab train`: one line, exit status 3
+        print(why, file=sys.stderr)
+        raise SystemExit(3)
 
 
 if __name__ == "__main__":
