@@ -4,7 +4,8 @@ For layer l:
 - ``grad_norm``        ‖∂C/∂Wˡ‖ (Frobenius; penalty included, before clipping)
 - ``delta_mean_abs``   mean |δˡ| over the batch and units
 - ``weight_norm``      ‖Wˡ‖ after the update
-- ``update_ratio``     ‖ΔWˡ‖ / ‖Wˡ‖ (before the update; 0 when ‖Wˡ‖ = 0)
+- ``update_ratio``     ‖ΔWˡ‖ / ‖Wˡ‖ (‖Wˡ‖ before the update; +∞ when ‖Wˡ‖ = 0 < ‖ΔWˡ‖, the first
+  step from zero weights, and 0 when both are 0)
 - ``saturated_fraction`` fraction of (example, unit) entries with σ′(z) below 1% of σ′'s maximum,
   for activations that saturate (sigmoid, tanh, elu, softmax); 0 for the others
 - ``dead_fraction``    fraction of ReLU units whose z ≤ 0 for every example of the batch
@@ -139,12 +140,22 @@ def layer_stats(
         _sum(np.abs(delta, None if scratch is None else scratch[:size].reshape(delta.shape)))
         / size,
         norm(W_new),
-        step_norm / w_norm_old if w_norm_old > 0 else 0.0,
+        update_ratio(step_norm, w_norm_old),
         saturated,
         dead,
         mean,
         std,
     )
+
+
+def update_ratio(step_norm: float, w_norm_old: float) -> float:
+    """‖ΔW‖ / ‖W‖ with ‖W‖ before the update. From zero weights any step is infinitely large
+    beside them: +∞, not 0 — 0 would read as a frozen layer (the Gradients panel's "vanishing"
+    band) at the first, largest step of a run from ``init = "zeros"``. No step from no weights:
+    0."""
+    if w_norm_old > 0:
+        return step_norm / w_norm_old
+    return math.inf if step_norm > 0 else 0.0
 
 
 def _std(a, mean: float) -> float:

@@ -92,7 +92,22 @@ def test_every_statistic_against_numpy(settings):
     assert stats[0].saturated_fraction == pytest.approx(np.mean(slope1 < 0.01))
 
 
-def test_zero_weights_give_a_zero_update_ratio():
+def test_a_step_from_zero_weights_has_an_infinite_update_ratio():
+    """‖ΔW‖/‖W‖ with ‖W‖ = 0 before the update was reported as 0 — the "frozen" reading — at
+    the first and largest step of learning-rate-too-high (init zeros; new-user audit). A step
+    from zero weights is infinitely large beside them: +∞; the next step's ratio is finite."""
+    specs = [LayerSpec(1, "linear", init="zeros")]
+    net = build_network(2, specs, "mse", np.random.default_rng(0))
+    learner = Learner(net, make_optimizer("sgd"))
+    learner.step(X, np.ones((4, 1)), 0.1)
+    (first,) = learner.step_stats()
+    assert first.grad_norm > 0 and first.update_ratio == math.inf
+    learner.step(X, np.ones((4, 1)), 0.1)
+    (second,) = learner.step_stats()
+    assert 0 < second.update_ratio < math.inf
+
+
+def test_zero_weights_that_do_not_move_give_a_zero_update_ratio():
     specs = [LayerSpec(2, "tanh", init="zeros"), LayerSpec(1, "linear", init="zeros")]
     net = build_network(2, specs, "mse", np.random.default_rng(0))
     learner = Learner(net, make_optimizer("sgd"))

@@ -73,7 +73,7 @@ async def test_nan_statistics_render_as_words_without_errors():
         await pilot.pause()
         lines, _ = bar_lines(app)
         assert lines[0].split()[-1] == "nan" and lines[1].split()[-1] == "inf"
-        assert app.panel.bands == ["nan", "nan"]
+        assert app.panel.bands == ["nan", "exploding"]  # +∞ lies past the high end
         history = app.query_one("#gradients-history", Static).content.plain
         assert "!" in history
 
@@ -266,3 +266,21 @@ async def test_the_step_beside_the_menu_is_whole_or_left_out(width):
         text = str(steps.content)
         assert len(text) <= steps.content_region.width
         assert text == ("step 216" if width == 60 else "")
+
+
+def test_an_infinite_update_ratio_is_drawn_past_the_high_band_not_as_nan():
+    """The first step from zero weights has ‖ΔW‖/‖W‖ = +∞: a full bar in the exploding style and
+    a full history column, not the empty bar and "!" of a NaN."""
+    import math
+
+    import numpy as np
+
+    from tui.panels.gradients_panel import BAND_STYLES, LEVELS, band, bar, history_strip
+
+    assert band("update_ratio", math.inf) == "exploding"
+    assert band("update_ratio", math.nan) == "nan" and band("update_ratio", -math.inf) == "nan"
+    full = bar("update_ratio", math.inf, 10)
+    assert full.plain == "█" * 10
+    assert all(BAND_STYLES["exploding"] in str(span.style) for span in full.spans)
+    strip = history_strip("update_ratio", np.array([math.inf, 1e-3, math.nan]), 1e-6, 1e-1)
+    assert strip.plain[0] == LEVELS[-1] and strip.plain[2] == "!"

@@ -128,10 +128,11 @@ def fit(L: int, width: int, height: int) -> Fit:
 
 def band(stat: str, value) -> str:
     """The band ``value`` of statistic ``stat`` falls in: ``ok``, ``vanishing``, ``exploding``,
-    ``high``, ``very high``, or ``nan`` (non-finite)."""
-    if not is_finite(value):
-        return "nan"
+    ``high``, ``very high``, or ``nan`` (NaN, −∞; +∞ is past the high end: the update ratio of a
+    first step from zero weights)."""
     b = BANDS[stat]
+    if not is_finite(value):
+        return "exploding" if b.log and value == math.inf else "nan"
     value = float(value)
     if b.log:
         if b.low is not None and value < b.low:
@@ -302,10 +303,11 @@ def strip_range(stat: str, columns: list[np.ndarray]) -> tuple[float, float]:
 
 def history_strip(stat: str, means: np.ndarray, lo: float, hi: float) -> Content:
     """One character per column: its height the value between ``lo`` and ``hi`` (log₁₀ for
-    magnitudes), its colour the value's band; "!" where the value is not finite."""
+    magnitudes), its colour the value's band; "!" where the value is NaN or −∞ (+∞ is a full
+    column past the high band, as ``band`` has it)."""
     b = BANDS[stat]
     means = np.asarray(means, dtype=np.float64)
-    finite = np.isfinite(means)
+    finite = np.isfinite(means) | (means == math.inf)
     with np.errstate(all="ignore"):
         if b.log:
             t = (np.log10(means) - math.log10(lo)) / (math.log10(hi) - math.log10(lo))
