@@ -74,6 +74,7 @@ class Scenario:
     overrides: tuple[str, ...] = ()
     label: str = ""  # how messages name the file
     compare: str | None = None  # the preset to compare with (its fix, or its problem)
+    chaotic_from_epoch: int | None = None  # figures move > 1e-11 from here on one ulp's change
     exercises: list = field(default_factory=list)  # the [[exercises]] tables
     actions: tuple = ()  # the lesson's actions (lesson.LessonAction), in reading order
     whole: bool = True  # lesson and exercises checked against the network (not an edit/variant)

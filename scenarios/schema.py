@@ -179,6 +179,14 @@ TOP = {
         "the preset to compare this one with: a problem's fix, or a fix's problem "
         "(`lab:compare` in the lesson opens it)",
     ),
+    "chaotic_from_epoch": Key(
+        "int",
+        "the first epoch whose figures move by more than 1e-11 (relative) when every initial "
+        "weight moves by one ulp: training is chaotic from there, and another implementation "
+        "(the exported PyTorch script, the lab on another machine) agrees with this run's "
+        "figures only before it",
+        lo=1,
+    ),
 }
 
 # Sections that are tables, and whether the file must have them.

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import io
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -67,6 +67,8 @@ def export_pytorch(
 
     run = build_run(scenario, seed=seed)
     plan = make_plan(scenario, run)
+    if edited:  # chaotic_from_epoch was measured on the scenario as written, not as edited
+        plan = replace(plan, chaos_measured_here=False)
     name = Path(script).name if script is not None else default_name(scenario.name)
     arrays = {k: np.ascontiguousarray(v) for k, v in plan.arrays.items() if _used(plan, k)}
     inline = sum(a.size for a in arrays.values()) <= INLINE_LIMIT

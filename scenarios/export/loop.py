@@ -274,6 +274,14 @@ def main(plan: Plan) -> list[str]:
         '        print(f"stopped after {epochs_run} ({steps_run}): {stop_reason}")',
         *_print(plan, "final: ", val="val_loss", indent=8),
     ]
+    if plan.chaotic_from is not None and plan.chaos_measured_here:
+        k = plan.chaotic_from
+        lines += call(
+            8,
+            "print(",
+            f"\"training is chaotic from epoch {k}: these figures match the lab's up to epoch "
+            f'{k - 1} only"',
+        )
     if patience:
         lines += [
             "        if best_epoch is not None:",

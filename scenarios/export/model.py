@@ -27,9 +27,7 @@ def header(plan: Plan, origin, script: str, arrays_file: str | None) -> list[str
     title = plan.title.strip()
     beside = f" (with {arrays_file} beside it)" if arrays_file else ""
     figures = (
-        "In float64 the figures it prints after each epoch agree with the lab's to rounding error "
-        "(which grows with the epochs only where training is chaotic, as it would between two "
-        "computers)"
+        _float64_agreement(plan)
         if plan.dtype == "float64"
         else "In float32 its figures follow the lab's up to float32 rounding (set float64 "
         "in both for the lab's numbers to rounding error)"
@@ -55,6 +53,34 @@ def header(plan: Plan, origin, script: str, arrays_file: str | None) -> list[str
         ),
     ]
     return ['"""' + text[0], *text[1:], '"""']
+
+
+def _float64_agreement(plan: Plan) -> str:
+    """How far the script's float64 figures agree with the lab's: to rounding error, and up to
+    which epoch where the scenario says its training is chaotic (``chaotic_from_epoch``)."""
+    k = plan.chaotic_from
+    if k is None:
+        return (
+            "In float64 the figures it prints after each epoch agree with the lab's to rounding "
+            "error (which grows with the epochs only where training is chaotic, as it would "
+            "between two computers)"
+        )
+    chaos = (
+        f"training is chaotic from epoch {k} (a change of one ulp in the initial weights moves "
+        "the lab's own figures by more than 1e-11 from there)"
+    )
+    if plan.chaos_measured_here:
+        return (
+            f"In float64 the figures it prints agree with the lab's to rounding error up to epoch "
+            f"{k - 1} only: {chaos}, so from epoch {k} on the two drift apart, as they would "
+            "between two computers, and the last epochs' and final figures differ clearly"
+        )
+    return (
+        "In float64 the figures it prints after each epoch agree with the lab's to rounding "
+        f"error at first; for the `{plan.name}` scenario as written (its own seed, no --set or "
+        f"edits) {chaos} and the two drift apart after it; this export's changes may move that "
+        "epoch"
+    )
 
 
 def _usage(script: str) -> list[str]:

@@ -124,6 +124,11 @@ class Plan:
     arrays: dict[str, np.ndarray] = field(repr=False)  # data and initial parameters
     n_train: int = 0
     n_val: int = 0
+    # the scenario's chaotic_from_epoch, and whether it was measured on this very run (the
+    # scenario as written, with its own seed) rather than on the scenario without this export's
+    # --seed, --set or edits
+    chaotic_from: int | None = None
+    chaos_measured_here: bool = False
 
     @property
     def dropout(self) -> bool:
@@ -206,6 +211,8 @@ def make_plan(scenario, run) -> Plan:
         arrays=arrays,
         n_train=data.n_train,
         n_val=data.n_val,
+        chaotic_from=scenario.chaotic_from_epoch,
+        chaos_measured_here=not scenario.overrides and run.seed == scenario.seed,
     )
 
 

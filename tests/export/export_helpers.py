@@ -82,6 +82,13 @@ def run_exports(cases: list[Case], folder: Path) -> dict[str, dict]:
 def horizon(case: Case) -> int:
     """The number of leading epochs in which the lab's figures move by at most PREDICTABLE
     (relative) when every initial weight moves by one ulp; at least 1."""
+    first, epochs = unpredictable(case)
+    return max(epochs if first is None else first - 1, 1)
+
+
+def unpredictable(case: Case) -> tuple[int | None, int]:
+    """(the first epoch whose figures move by more than PREDICTABLE (relative) when every
+    initial weight moves by one ulp, or None; the number of epochs the run recorded)."""
     runs = []
     for nudge in (False, True):
         run = build_run(load_scenario(case.scenario, case.overrides))
@@ -91,12 +98,10 @@ def horizon(case: Case) -> int:
                 layer.params = {**layer.params, "W": frozen(np.nextafter(W, np.inf))}
         run.fit()
         runs.append(list(run.history.epochs))
-    n = 0
     for a, b in zip(*runs):
         if max(relative(x, y) for x, y in zip(a[3:], b[3:])) > PREDICTABLE:
-            break
-        n += 1
-    return max(n, 1)
+            return a.epoch, len(runs[0])
+    return None, len(runs[0])
 
 
 def relative(a, b) -> float:
