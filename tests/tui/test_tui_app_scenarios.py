@@ -79,6 +79,37 @@ async def test_the_pickers_own_keys_still_work_with_the_typing(lab_app):
         assert app.session.scenario.name == "xor"
 
 
+async def test_a_path_that_cannot_be_opened_keeps_the_picker_and_the_text_typed(lab_app, tmp_path):
+    """A typed path that could not be opened closed the picker and said so in a dialog: the
+    path was lost, to be typed again from the start. The reason now shows under the field,
+    which keeps the text; editing it clears the reason, and a good path opens."""
+    from textual.widgets import Static
+
+    missing = tmp_path / "mine.toml"
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        picker = app.screen
+        await pilot.press(*str(missing), "enter")
+        await pilot.pause(0.2)
+        assert app.screen is picker and isinstance(picker, ScenarioPicker)
+        field, error = picker.query_one("#picker-path"), picker.query_one("#picker-error", Static)
+        assert field.value == str(missing) and field.has_focus
+        assert error.display and "does not exist" in str(error.render())
+        assert str(missing) in str(error.render())
+        missing.write_text(
+            load_scenario("spiral").source.replace('name = "spiral"', 'name = "mine"')
+        )
+        await pilot.press("end", "backspace", "l")  # an edit: the old reason goes
+        await pilot.pause()
+        assert not error.display
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert not isinstance(app.screen, ScenarioPicker | ErrorDialog)
+        assert app.session.scenario.name == "mine"
+
+
 async def test_at_80x24_every_preset_name_in_the_picker_is_on_one_line(lab_app):
     """At 80×24 the list scrolls, and its scrollbar took two of the 32 cells a name had:
     'exploding-fixed-clipping-xavier' read 'exploding-fixed-clipping-xavie' over 'r'."""

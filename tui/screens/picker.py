@@ -1,6 +1,7 @@
 """The scenario picker (``o``): the presets with their title and summary, the lesson rendered as
 Markdown, and a field for a preset's name or a scenario file's path, which typing starts.
-Dismisses with a name or path, or None."""
+Dismisses with a name or path, or None. A typed name or path that cannot be loaded is not
+dismissed with: the picker stays, the text as typed, the reason under the field."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Input, Label, Markdown, OptionList
+from textual.widgets import Input, Label, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.screens.dialogs import LabModal
@@ -64,6 +65,7 @@ class ScenarioPicker(LabModal[str | None]):
                 id="picker-path",
                 select_on_focus=False,  # typing goes on after the character that focused it
             )
+            yield Static("", id="picker-error", markup=False)
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
@@ -85,9 +87,26 @@ class ScenarioPicker(LabModal[str | None]):
 
     @on(Input.Submitted, "#picker-path")
     def _open_path(self, event: Input.Submitted) -> None:
-        """The path typed, with ``~`` as the shell reads it (the user's home folder)."""
-        if event.value.strip():
-            self.dismiss(os.path.expanduser(event.value.strip()))
+        """The path typed, with ``~`` as the shell reads it (the user's home folder) — once it
+        loads: else the reason shows under the field, which keeps the text to correct (the
+        picker used to close and say it in a dialog, the path typed lost)."""
+        from scenarios import ScenarioError, load_scenario
+
+        typed = os.path.expanduser(event.value.strip())
+        if not typed:
+            return
+        error = self.query_one("#picker-error", Static)
+        try:
+            load_scenario(typed)
+        except ScenarioError as e:
+            error.update(str(e))
+            error.display = True
+            return
+        self.dismiss(typed)
+
+    @on(Input.Changed, "#picker-path")
+    def _edited(self) -> None:
+        self.query_one("#picker-error", Static).display = False
 
     def on_key(self, event: events.Key) -> None:
         """A character typed outside the field goes into it, which then has the focus: the list
