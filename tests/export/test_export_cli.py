@@ -134,7 +134,7 @@ def test_a_failed_write_leaves_neither_file(tmp_path):
     """The .npz cannot be put in place (a folder has its name): the script is not written
     either, and no temporary file stays behind."""
     (tmp_path / "spiral.npz").mkdir()
-    result = invoke("spiral", "-o", str(tmp_path / "spiral.py"))
+    result = invoke("spiral", "-o", str(tmp_path / "spiral.py"), "--force")
     assert result.exit_code == 2
     assert result.stderr.startswith(f"backprop-lab: cannot write {tmp_path / 'spiral.npz'}: ")
     assert result.stderr.count("\n") == 1
@@ -171,3 +171,32 @@ def test_train_json_lists_every_epochs_figures():
     }
     assert epochs[-1]["train_loss"] == summary["final"]["train_loss"]
     assert epochs[0]["val_loss"] is None and epochs[0]["lr"] == 1.0
+
+
+def test_an_existing_script_or_npz_is_not_replaced_without_force(tmp_path, monkeypatch):
+    """`backprop-lab export xor` run twice replaced xor_pytorch.py without a word."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "xor_pytorch.py").write_text("# mine\n", encoding="utf-8")
+    result = invoke("xor")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "backprop-lab: xor_pytorch.py already exists; nothing written (--force replaces it)\n"
+    )
+    assert (tmp_path / "xor_pytorch.py").read_text(encoding="utf-8") == "# mine\n"
+    # the .npz alone is enough to refuse: the script beside it would not be written either
+    (tmp_path / "s.npz").write_bytes(b"old")
+    result = invoke("spiral", "-o", "s.py")
+    assert result.exit_code == 2
+    assert "s.npz already exists; nothing written (--force replaces it)" in result.stderr
+    assert leftovers(tmp_path) == ["s.npz", "xor_pytorch.py"]
+    assert (tmp_path / "s.npz").read_bytes() == b"old"
+    (tmp_path / "s.py").write_text("# mine\n", encoding="utf-8")
+    result = invoke("spiral", "-o", "s.py")
+    assert "s.py and s.npz already exist; nothing written (--force replaces them)" in result.stderr
+    for args in (["xor", "--force"], ["spiral", "-o", "s.py", "--force"]):
+        result = invoke(*args)
+        assert result.exit_code == 0, result.output
+    expected = export_pytorch(load_scenario("xor"), script="xor_pytorch.py").script
+    assert (tmp_path / "xor_pytorch.py").read_text(encoding="utf-8") == expected
+    assert (tmp_path / "s.npz").read_bytes() != b"old"
+    assert leftovers(tmp_path) == ["s.npz", "s.py", "xor_pytorch.py"]  # no temporaries left

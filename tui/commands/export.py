@@ -5,9 +5,13 @@ batches, loss, optimizer, clipping, schedule and stopping rules, printing the la
 figures. Where the data and initial weights are more than a few numbers they go in a ``.npz``
 beside the script; both files are written atomically, together or not at all.
 
+An existing file is not replaced unless ``--force`` is given (the script or its .npz: one line
+naming it, exit 2); the lab's palette export instead picks a name no file has yet
+(``export_into``).
+
 Exit status: 0 when written; 2 for a scenario that cannot be loaded or built, one that uses
-something the export cannot reproduce (one line naming it) or a path that cannot be written (one
-line naming it).
+something the export cannot reproduce (one line naming it), a file that exists (without
+``--force``) or a path that cannot be written (one line naming it).
 """
 
 from __future__ import annotations
@@ -55,18 +59,26 @@ def export_into(folder: Path, scenario, seed: int | None, edited: bool = False) 
     "underscores: learning_rate_too_high_pytorch.py; '-' for stdout when the script needs no "
     ".npz).",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace the script and its .npz if they exist (without it, an existing file is left "
+    "as it is and nothing is written).",
+)
 @click.pass_context
-def export_command(ctx: click.Context, scenario: str, seed, overrides, output) -> None:
+def export_command(ctx: click.Context, scenario: str, seed, overrides, output, force: bool) -> None:
     """Write a scenario as a PyTorch training script that reproduces the lab's numbers.
 
     The script builds the network with torch.nn, starts from the lab's initial weights, trains
     on the lab's data in the lab's batches with the same loss, optimizer, clipping, schedule and
     stopping rules, and prints the loss after every epoch (--json: the lab's figures). Data and
-    weights of more than a few numbers are saved in a .npz beside the script.
+    weights of more than a few numbers are saved in a .npz beside the script. A file that
+    exists is not replaced without --force.
 
     \b
     Examples:
       backprop-lab export xor                   writes xor_pytorch.py
+      backprop-lab export xor --force           writes it again over the old one
       backprop-lab export spiral -o spiral.py   writes spiral.py and spiral.npz
       backprop-lab export xor -o - | less
       backprop-lab export my-net.toml --seed 3 --set training.lr=0.05 -o train.py
@@ -101,6 +113,12 @@ def export_command(ctx: click.Context, scenario: str, seed, overrides, output) -
             fail(ctx, "-o -: this script needs its .npz beside it; give a file name instead")
         sys.stdout.write(export.script)
         return
+    files = [path] + ([path.with_name(export.arrays_name)] if export.arrays_name else [])
+    existing = [str(p) for p in files if p.exists()]
+    if existing and not force:
+        one = len(existing) == 1
+        which = " and ".join(existing) + (" already exists" if one else " already exist")
+        fail(ctx, f"{which}; nothing written (--force replaces {'it' if one else 'them'})")
     try:
         written = write_export(export, path)
     except OSError as e:
