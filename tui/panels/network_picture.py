@@ -227,6 +227,18 @@ class NetworkPicture(Widget, can_focus=True):
         self.refresh()
         return True
 
+    def on_resize(self) -> None:
+        """Draw again at the new size. The panel redraws when it is resized, but the picture
+        also changes size inside a panel that keeps its own: when the lines below it (caption,
+        settings) get their text or change their number of lines. At the lab's first frame
+        they are drawn after the picture, which then kept a layout for 3 rows more than it had
+        and lost its bottom units (spiral at 155×42 showed two of its three outputs)."""
+        drawn = self.layout_
+        size = (drawn.width, drawn.height + 1) if drawn is not None else None
+        if self.view is not None and size != self.size:
+            with frozen(self.app):
+                self.refresh_view(self.view)
+
     def _palette(self) -> Palette:
         """The palette of the present theme (kept, with its styles, until the theme changes)."""
         _, _, background, foreground = self.colors
@@ -269,8 +281,9 @@ class NetworkPicture(Widget, can_focus=True):
 
     def _caption(self, view: LabView, selected) -> Content:
         """Two lines: the selected unit or weight and what the event did (or what to press,
-        before anything ran); which example the nodes show and the edges' colours. Always
-        two lines, each cut to the width, so that the picture keeps its height."""
+        before anything ran); which example the nodes show and the edges' colours, in the longest
+        form that fits (``_legends``). Always two lines, each cut to the width, so that the
+        picture keeps its height."""
         s = self.shown
         assert s is not None  # refresh_view computes it first
         palette = self._palette()
@@ -285,21 +298,12 @@ class NetworkPicture(Widget, can_focus=True):
             first.append(Content.styled(_fitting(LAUNCH_HINTS, width), ACCENT))
         elif view.status == "running" and not chosen:
             first.append(Content.styled(_fitting(RUNNING_HINTS, width), MUTED))
-        second = [
-            Content.assemble(f"{s.node_name}: {s.example.caption()}", (" [ ]", MUTED)),
-            Content.assemble(
-                s.edge_name,
-                " ",
-                ("━", Style(foreground=palette.positive, bold=True)),
-                ("+ ", MUTED),
-                ("━", Style(foreground=palette.negative, bold=True)),
-                ("− ", MUTED),
-                (f"max {short(s.edge_scale)}" if s.edge_scale > 0 else "", MUTED),
-            ),
-        ]
+        warning = []
         if any(a is not None and not np.isfinite(a).all() for a in (*s.edges, *s.nodes)):
-            second.insert(0, Content.styled("some values are nan or inf", "$text-warning"))
-        lines = [Content("  ").join(first), Content("  ").join(second)]
+            warning = [Content.styled("some values are nan or inf", "$text-warning")]
+        forms = [Content("  ").join([*warning, *legend]) for legend in _legends(s, palette)]
+        second = next((form for form in forms if form.cell_length <= width), forms[-1])
+        lines = [Content("  ").join(first), second]
         return Content("\n").join(line.truncate(width, ellipsis=True) for line in lines)
 
     def _describe(self, selected) -> str:
@@ -419,6 +423,35 @@ class NetworkPicture(Widget, can_focus=True):
             return
         size = self.shown.example.batch_size
         self.post_message(SelectExample((self.shown.example.index + delta) % size))
+
+
+def _legends(s: Shown, palette: Palette) -> list[list[Content]]:
+    """The caption's second line, longest first: which example the nodes show and the edges'
+    colours, each form dropping the least needed part of the one before (so that a narrow panel
+    says what the colours mean rather than cutting it): the ``[ ]`` keys (the help lists them),
+    the batch's range, the scale."""
+    hint = (" [ ]", MUTED)
+
+    def edges(*tail) -> Content:
+        return Content.assemble(
+            s.edge_name,
+            " ",
+            ("━", Style(foreground=palette.positive, bold=True)),
+            ("+ ", MUTED),
+            ("━", Style(foreground=palette.negative, bold=True)),
+            *tail,
+        )
+
+    scale = f"max {short(s.edge_scale)}" if s.edge_scale > 0 else ""  # 0: all zero, or none computed
+    scaled, unscaled = edges(("− ", MUTED), (scale, MUTED)), edges(("−", MUTED))
+    example = s.example
+    index = f"example {example.index}" if example.row is not None else example.caption()
+    return [
+        [Content.assemble(f"{s.node_name}: {example.caption()}", hint), scaled],
+        [Content(f"{s.node_name}: {example.caption()}"), scaled],
+        [Content(f"{s.node_name}: {index}"), scaled],
+        [Content(f"{s.node_name}: {index}"), unscaled],
+    ]
 
 
 def _fitting(hints: tuple[str, ...], width: int) -> str:
