@@ -9,7 +9,7 @@ epoch's step losses (training mode, penalty included).
 
 from __future__ import annotations
 
-from .literals import call, docstring, number
+from .literals import call, comment, docstring, number
 from .model import schedule_style
 from .plan import Plan
 
@@ -256,8 +256,20 @@ def main(plan: Plan) -> list[str]:
         lines += call(
             4, "final = {", '"train_loss": train_loss, "val_loss": None, "accuracy": accuracy', "}"
         )
+    lines.append("    if args.json:")
+    if plan.loss_below is None:
+        lines += [
+            *comment(
+                "As `backprop-lab train --json`, which evaluates the whole training set after "
+                "an epoch only for a loss_below rule, or where its loss is not finite (the run "
+                "diverged there): train_loss and accuracy are null (not measured) elsewhere.",
+                8,
+            ),
+            "        for entry in epochs:",
+            '            if math.isfinite(entry["train_loss"]):',
+            '                entry["train_loss"] = entry["accuracy"] = None',
+        ]
     lines += [
-        "    if args.json:",
         "        summary = {",
         f'            "scenario": "{plan.name}",',
         f'            "seed": {plan.seed},',

@@ -5,7 +5,9 @@ comments that name the lab's setting wherever PyTorch's default or convention di
 
 from __future__ import annotations
 
-from .literals import WIDTH, call, comment, docstring, laid_out, number, wrap_text
+import textwrap
+
+from .literals import WIDTH, WRAP, call, comment, docstring, laid_out, number, wrap_text
 from .plan import Plan
 
 ACTIVATION_MODULES = {  # the lab's activation → the module after its Linear (None: no module)
@@ -89,7 +91,11 @@ def _usage(script: str) -> list[str]:
         (f"python {script}", ["the figures of every epoch, then how training ended"]),
         (
             f"python {script} --json",
-            ["the same as one JSON object, in the form of the lab's", "`train --json` summary"],
+            [
+                "the same as one JSON object, in the form of the lab's",
+                "`train --json` summary (without its layers and",
+                "steps_per_second)",
+            ],
         ),
     ]
     width = len(rows[1][0]) + 3
@@ -100,7 +106,12 @@ def _usage(script: str) -> list[str]:
             for i, line in enumerate(text)
         ]
     return [
-        line for command, text in rows for line in (f"    {command}", "        " + " ".join(text))
+        line
+        for command, text in rows
+        for line in (
+            f"    {command}",
+            *textwrap.wrap(" ".join(text), WRAP, initial_indent=" " * 8, subsequent_indent=" " * 8),
+        )
     ]
 
 

@@ -22,7 +22,15 @@ import sys
 import numpy as np
 import pytest
 from export_cases import PRESETS, SOFT_TARGETS, VARIANTS
-from export_helpers import TOLERANCE, Case, horizon, lab_figures, run_exports, worst_difference
+from export_helpers import (
+    TOLERANCE,
+    Case,
+    horizon,
+    lab_figures,
+    run_exports,
+    train_json,
+    worst_difference,
+)
 
 from engine import LayerSpec, Learner, build_network, make_optimizer
 from scenarios import load_scenario
@@ -74,6 +82,26 @@ def test_settings_no_preset_uses_give_the_labs_figures(scripts, case):
 def test_soft_targets_give_the_labs_figures(scripts):
     case = next(c for c in scripts[1] if c.tag == "soft_targets")
     compare(case, scripts[0])
+
+
+def test_the_scripts_json_has_the_form_of_train_json(scripts):
+    """The same keys, and null where `backprop-lab train --json` has null: train_loss and
+    accuracy of the epochs after which no rule evaluated the training set (the script filled
+    them in). Only `layers` and `steps_per_second` are the lab's alone."""
+    figures, cases, _ = scripts
+    for case in cases:
+        lab, script = train_json(case), dict(figures[case.tag])
+        del script["exit_status"]  # added by run_exports
+        assert set(lab) - set(script) == {"layers", "steps_per_second"}, case.tag
+        assert set(script) <= set(lab), case.tag
+        assert set(script["final"]) == set(lab["final"]), case.tag
+        for a, b in zip(lab["epochs"], script["epochs"]):
+            nulls = [key for key, value in a.items() if value is None]
+            assert set(b) == set(a), (case.tag, a["epoch"])
+            assert [key for key, value in b.items() if value is None] == nulls, (
+                case.tag,
+                a["epoch"],
+            )
 
 
 def lab_clips_like_torch() -> bool:

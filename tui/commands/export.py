@@ -71,9 +71,10 @@ def export_command(ctx: click.Context, scenario: str, seed, overrides, output, f
 
     The script builds the network with torch.nn, starts from the lab's initial weights, trains
     on the lab's data in the lab's batches with the same loss, optimizer, clipping, schedule and
-    stopping rules, and prints the loss after every epoch (--json: the lab's figures). Data and
-    weights of more than a few numbers are saved in a .npz beside the script. A file that
-    exists is not replaced without --force.
+    stopping rules, and prints the loss after every epoch (--json: the summary of the lab's
+    train --json, without its layers and steps_per_second). Data and weights of more than a
+    few numbers are saved in a .npz beside the script. A file that exists is not replaced
+    without --force.
 
     \b
     Examples:

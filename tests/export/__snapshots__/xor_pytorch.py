@@ -15,7 +15,8 @@ Run it with PyTorch installed:
 
     python xor_pytorch.py          the figures of every epoch, then how training ended
     python xor_pytorch.py --json   the same as one JSON object, in the form of the lab's
-                                   `train --json` summary
+                                   `train --json` summary (without its layers and
+                                   steps_per_second)
 
 When training diverges it prints, as `backprop-lab train` does, a line on stderr naming the
 step, and exits with status 3.
