@@ -118,16 +118,26 @@ def shown(view, maps=None) -> Shown:
         lit_column,
         lit_gap,
         example,
-        describe(kind, l, L),
+        describe(kind, l, L, event),
     )
 
 
-def describe(kind: str | None, l: int | None, L: int) -> str:
-    """What the current event did, in a few words (``l``: the event's layer, if it has one)."""
+def describe(kind: str | None, l: int | None, L: int, event=None) -> str:
+    """What the current event did, in a few words (``l``: the event's layer, if it has one).
+    A Forward event states its layer's rule (``engine/layers.py``), as its fields show it:
+
+        aˡ = σ(Wˡaˡ⁻¹ + bˡ)                   (plain)
+        aˡ = σ(Wˡaˡ⁻¹ + bˡ) ⊙ mˡ              (dropout: mask entries 0 or 1/(1 − p))
+        aˡ = σ(γˡ ⊙ ẑˡ + βˡ) [⊙ mˡ]           (batch norm: ẑˡ is zˡ normalized over the batch)
+    """
     s = sup
     if l is not None:
         if kind == "forward":
-            return f"forward: a{s(l)} = σ(W{s(l)}a{s(l - 1)} + b{s(l)})"
+            inner = f"W{s(l)}a{s(l - 1)} + b{s(l)}"
+            if getattr(event, "z_hat", None) is not None:  # σ is applied to uˡ = γˡ ⊙ ẑˡ + βˡ
+                inner = f"γ{s(l)} ⊙ ẑ{s(l)} + β{s(l)}"
+            mask = f" ⊙ m{s(l)}" if getattr(event, "mask", None) is not None else ""
+            return f"forward: a{s(l)} = σ({inner}){mask}"
         if kind == "delta":
             return f"backward: δ{s(l)} = ∂C/∂z{s(l)}"
         if kind == "gradient":
