@@ -344,7 +344,7 @@ def judge_value(record: Record, claim: dict) -> ClaimResult:
         held &= abs(q - claim["near"]) <= claim["tolerance"]
         needs.append(f"{claim['near']!r} ± {fmt(claim['tolerance'])}")
     shown = f"{q:.12g}" if "near" in claim else fmt_claim(claim, q)
-    measured = f"{_describe(claim)} = {shown} (needs {' and '.join(needs)})"
+    measured = f"{_describe(claim)} = {shown}{_variant(claim)} (needs {' and '.join(needs)})"
     return ClaimResult(claim["claim"], bool(held) and not math.isnan(q), measured)
 
 
@@ -371,6 +371,12 @@ def _run_label(claim: dict, key: str, scenario: str | None = None) -> str:
     return scenario + (f" with {', '.join(extra)}" if extra else "")
 
 
+def _variant(claim: dict) -> str:
+    """`` with training.lr=0.9, …`` after a figure measured on the claim's own variant of the
+    scenario (its ``set`` overrides), as a comparison names its runs; empty without ``set``."""
+    return f" {_run_label(claim, 'set')}" if claim.get("set") else ""
+
+
 def judge_stops(record: Record, claim: dict) -> ClaimResult:
     reason = record.stop_reason
     held = reason == claim["reason"]
@@ -385,8 +391,8 @@ def judge_stops(record: Record, claim: dict) -> ClaimResult:
         held &= record.steps > claim["after_steps"]
         needs.append(f"after step {count(claim['after_steps'])}")
     measured = (
-        f"stopped ({reason}) at step {count(record.steps)}, epoch {count(record.epochs_run)} "
-        f"(needs {', '.join(needs)})"
+        f"stopped ({reason}) at step {count(record.steps)}, epoch {count(record.epochs_run)}"
+        f"{_variant(claim)} (needs {', '.join(needs)})"
     )
     return ClaimResult(claim["claim"], bool(held), measured)
 
@@ -405,6 +411,8 @@ def judge_val_loss_rises(record: Record, claim: dict) -> ClaimResult:
         f"+{claim['by']:.0%}); {LOSS_NAMES['train_loss']} {fmt(start.train_loss)} → "
         f"{fmt(end.train_loss)} (needs to fall)"
     )
+    if claim.get("set"):
+        measured = f"{_run_label(claim, 'set')}: {measured}"
     return ClaimResult(claim["claim"], bool(held), measured)
 
 
@@ -441,6 +449,6 @@ def check_scenario(scenario: Scenario, seed: int | None = None) -> list[ClaimRes
             else:
                 result = judge_val_loss_rises(record, claim)
         except Unmeasurable as e:
-            result = ClaimResult(claim["claim"], False, f"not measurable: {e}")
+            result = ClaimResult(claim["claim"], False, f"not measurable{_variant(claim)}: {e}")
         results.append(result)
     return results

@@ -166,3 +166,47 @@ def test_dead_units(write):
         'claim = "still dead"\nkind = "value"\nmetric = "dead_units"\nabove = 0.99',
     )
     assert all(r.held for r in results), [r.measured for r in results]
+
+
+def test_claims_on_a_variant_name_its_set_overrides_as_comparisons_do(write):
+    """`check learning-rate-too-high` printed 'train-set loss at the end = 0.0107836 (needs <
+    0.02)' for a claim run with training.lr=0.9 and training.epochs=200, without saying so;
+    comparison claims already said 'with training.lr=…'."""
+    results = claims(
+        write,
+        LINE,
+        'claim = "a slower variant"\nkind = "value"\nmetric = "steps"\n'
+        'set = ["training.epochs=50", "training.lr=0.05"]\nnear = 50\ntolerance = 0',
+        'claim = "as written"\nkind = "value"\nmetric = "steps"\nnear = 200\ntolerance = 0',
+        'claim = "diverges at a high rate"\nkind = "stops"\nreason = "diverged"\n'
+        'set = ["training.lr=5.0"]',
+        'claim = "many overrides"\nkind = "value"\nmetric = "loss"\nbelow = 10.0\n'
+        'set = ["training.epochs=5", "training.lr=0.05", "seed=2"]',
+        'claim = "late, in a short variant"\nkind = "value"\nmetric = "loss"\nat_epoch = 10\n'
+        'below = 1.0\nset = ["training.epochs=3"]',
+    )
+    assert [r.held for r in results] == [True, True, True, True, False]
+    assert results[0].measured == (
+        "steps over the run = 50 with training.epochs=50, training.lr=0.05 (needs 50.0 ± 0)"
+    )
+    assert results[1].measured == "steps over the run = 200 (needs 200.0 ± 0)"
+    assert results[2].measured.startswith("stopped (diverged) at step ")
+    assert " with training.lr=5.0 (needs reason diverged)" in results[2].measured
+    assert " with training.epochs=5, … (3 overrides) (needs < 10)" in results[3].measured
+    assert results[4].measured.startswith(
+        "not measurable with training.epochs=3: the run stopped after epoch 3"
+    )
+
+
+def test_a_val_loss_rises_claim_on_a_variant_names_it(write):
+    text = TINY.replace(
+        "x = [[0.0, 1.0], [1.0, 0.0]]\ny = [[1.0], [0.0]]",
+        'kind = "linear"\nn = 12\nnoise = 0.5\nvalidation = 0.5',
+    ).replace('kind = "inline"\n', "")
+    results = claims(
+        write,
+        text,
+        'claim = "rises"\nkind = "val_loss_rises"\nafter_epoch = 1\nby = 100.0\n'
+        'set = ["training.epochs=20"]',
+    )
+    assert results[0].measured.startswith("with training.epochs=20: val loss ")
