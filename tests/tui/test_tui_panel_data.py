@@ -193,3 +193,16 @@ async def test_the_legend_breaks_between_classes_not_inside_one():
         assert len(lines) >= 2, lines
         assert "(tint: confidence)" in lines  # a line of its own, whole
         assert all(not line.endswith("●") for line in lines)  # a colour keeps its name
+
+
+async def test_a_listed_prediction_shows_the_networks_own_probability():
+    """saturation's one example read "predicted 1  99.8% sure" beside a¹ = 0.9991 in the
+    Debugger: a display transform |2a − 1| that read as a contradiction (new-user audit). The
+    row shows the probability the network gives its predicted class, as aᴸ is shown."""
+    view = make_view("saturation")
+    app = PanelApp(DataPanel(), view)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        text = app.query_one("#data-canvas").render().plain
+        a = float(view.run.predict(view.run.data.x_train[:1])[0, 0])
+        assert a > 0.99 and f"p={a:.4f}" in text and "sure" not in text

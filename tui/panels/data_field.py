@@ -49,6 +49,18 @@ def confidence_of(values: np.ndarray, encoding: str) -> np.ndarray:
     return np.nan_to_num(np.clip(confidence, 0.0, 1.0), nan=0.0)
 
 
+def probability_of_prediction(values: np.ndarray, encoding: str) -> np.ndarray | None:
+    """The probability the network gives the class it predicts: the top softmax output, or
+    max(a, 1 − a) for one sigmoid unit (a is P(class 1)); None for a class index regressed by
+    one unit, whose output is no probability."""
+    a = np.asarray(values, dtype=np.float64)
+    if a.shape[-1] > 1:
+        return np.max(a, axis=-1)
+    if encoding == "index":
+        return None
+    return np.maximum(a[..., 0], 1.0 - a[..., 0])
+
+
 def resample(field: np.ndarray, rows: int, cols: int) -> np.ndarray:
     """A (R, R) grid (row j = j-th y, increasing) → (rows, cols) pixels, row 0 at the top."""
     R_y, R_x = field.shape[:2]

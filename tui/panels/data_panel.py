@@ -32,6 +32,7 @@ from tui.panels.data_field import (
     confidence_of,
     dot_style,
     pixel_of,
+    probability_of_prediction,
     render_field,
     resample,
     theme_color,
@@ -232,17 +233,25 @@ class DataPanel(Panel):
         if data.task == "classification":
             truth = np.asarray(data.labels_train)[:n]
             predicted = data.predicted_classes(outputs)
+            # the output's own number where it is a probability (the Debugger shows the same
+            # aᴸ): "99.8% sure", a display transform |2a − 1|, read as contradicting a = 0.9991
+            probability = probability_of_prediction(outputs, data.encoding)
             confidence = confidence_of(outputs, data.encoding)
             right = 0
             for i in range(n):
                 ok = truth[i] == predicted[i]
                 right += bool(ok)
+                how_sure = (
+                    f"  p={fmt(probability[i], 4)} "
+                    if probability is not None
+                    else f"  {fmt_fraction(confidence[i])} sure "
+                )
                 lines.append(
                     Content.assemble(
                         (f"#{i:<3}", MUTED),
                         f"target {_name(names, truth[i]):>6}  "
                         f"predicted {_name(names, predicted[i]):>6}",
-                        (f"  {fmt_fraction(confidence[i])} sure ", MUTED),
+                        (how_sure, MUTED),
                         ("✓", "$text-success") if ok else ("✗", "$text-error"),
                     )
                 )
