@@ -67,3 +67,19 @@ async def test_the_forward_caption_states_each_layers_rule(scenario, kinds):
             assert picture.shown.what == expected(layer, l)
             first = app.query_one("#network-caption", Static).content.plain.split("\n")[0]
             assert first == expected(layer, l)  # whole, at the width of a 1400×900 browser
+
+
+async def test_a_narrow_panel_shows_the_rule_without_the_events_name():
+    """At 120×40 the panel is 26 cells wide: the batch-norm rule shows whole, without its
+    "forward: " (the status line names the event), rather than cut."""
+    from tui.app import LabApp
+
+    app = LabApp("vanishing-fixed-batchnorm")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.2)
+        await pilot.press("s")
+        await pilot.pause(0.2)
+        picture = app.query_one(NetworkPicture)
+        assert picture.size.width < len("forward: a¹ = σ(γ¹ ⊙ ẑ¹ + β¹)")
+        first = app.query_one("#network-caption", Static).content.plain.split("\n")[0]
+        assert first == "a¹ = σ(γ¹ ⊙ ẑ¹ + β¹)"

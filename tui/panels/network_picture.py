@@ -292,8 +292,11 @@ class NetworkPicture(Widget, can_focus=True):
         chosen = self._describe(selected)
         if chosen:  # first: the answer to a click or a key, which a narrow panel cuts last
             first.append(Content.assemble(("▸ ", ACCENT), chosen))
-        if s.what:
-            first.append(Content.styled(s.what, ACCENT))
+        if s.what:  # "forward: a¹ = σ(…)"; the rule alone where the whole does not fit
+            what = s.what
+            if len(what) > width and ": " in what:  # the status line names the event too
+                what = what.split(": ", 1)[1]
+            first.append(Content.styled(what, ACCENT))
         elif view.status == "idle" and not chosen:
             first.append(Content.styled(_fitting(LAUNCH_HINTS, width), ACCENT))
         elif view.status == "running" and not chosen:
@@ -442,7 +445,7 @@ def _legends(s: Shown, palette: Palette) -> list[list[Content]]:
             *tail,
         )
 
-    scale = f"max {short(s.edge_scale)}" if s.edge_scale > 0 else ""  # 0: all zero, or none computed
+    scale = f"max {short(s.edge_scale)}" if s.edge_scale > 0 else ""  # 0: all zero or none yet
     scaled, unscaled = edges(("− ", MUTED), (scale, MUTED)), edges(("−", MUTED))
     example = s.example
     index = f"example {example.index}" if example.row is not None else example.caption()
