@@ -398,6 +398,24 @@ def test_a_status_line_shows_the_val_loss_the_overfitting_lesson_is_about():
         assert "batch loss" not in status_line(i, comparison.names[i], view, 44, epoch=False).plain
 
 
+async def test_two_different_losses_are_named_and_said_not_comparable(lab_app):
+    """saturation (quadratic loss) beside its fix (cross-entropy) shared one axis unlabelled:
+    the fix started near 7 and ended above the problem (new-user audit). Each run's loss is
+    named in the key, with a note that their values are not on one scale; a pair with one loss
+    gets neither."""
+    from tui.panels.compare_panels import DIFFERENT_LOSSES
+
+    for scenario, different in (("saturation", True), ("overfitting", False)):
+        app = lab_app(scenario)
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.press("c")
+            screen = await until_screen(pilot, CompareScreen)
+            await pilot.pause(0.2)
+            key = " ".join(str(screen.query_one("#cmp-loss-key").render()).split())
+            assert (DIFFERENT_LOSSES in key) == different, key
+            assert ("(quadratic)" in key and "(bce)" in key) == different, key
+
+
 def test_a_status_line_without_validation_keeps_its_batch_loss():
     from tui.panels.compare_panels import status_line
 

@@ -16,7 +16,7 @@ from textual.content import Content
 
 from engine.loss_names import labelled
 from tui.panels.base import MUTED, Panel, Show
-from tui.panels.format import flow, fmt_count
+from tui.panels.format import WARNING, flow, fmt_count
 from tui.panels.gradients_panel import (
     BAND_STYLES,
     BANDS,
@@ -48,6 +48,8 @@ from tui.view import STATS, counters, epoch_metrics_at
 RUN_COLORS = ("#0072B2", "#E69F00")
 """Okabe–Ito blue and orange: distinct for protanopia, deuteranopia and tritanopia alike."""
 SIDES = ("A", "B")
+DIFFERENT_LOSSES = "two different losses: compare how each falls, not their values"
+"""Said when the runs minimise different losses, whose values share the axis but not a scale."""
 
 
 def run_key(i: int, name: str) -> Content:
@@ -139,8 +141,10 @@ class CompareLossPanel(Panel):
         )
         scale = "log scale" if comparison.log_scale else "linear scale"
         parts: list[Content | tuple[str, str]] = [(f"{scale}  ", MUTED)]
+        losses = [s.run.net.loss.name for s in sessions]
+        different = losses[0] != losses[1]  # e.g. saturation's quadratic beside cross-entropy
         for i, name in enumerate(comparison.names):
-            parts += [run_key(i, name), ("  ", "")]
+            parts += [run_key(i, name), (f" ({losses[i]})" if different else "", MUTED), ("  ", "")]
         if any(len(e) and e.last.val_loss is not None for e in epochs):
             parts.append(("• validation", MUTED))
         self.waiting_for_size = not (plot.size.width and plot.size.height)
@@ -152,7 +156,10 @@ class CompareLossPanel(Panel):
             starts = [self._initial_loss(i, s.run) for i, s in enumerate(sessions)]
             self._plot(plot, histories, epochs, starts, comparison.log_scale)
             self.note_drawn()
-        key_line = flow([Content.assemble(*parts), *self.notes], self.content_size.width)
+        notes = list(self.notes)
+        if different:
+            notes.insert(0, Content.styled(DIFFERENT_LOSSES, WARNING))
+        key_line = flow([Content.assemble(*parts), *notes], self.content_size.width)
         self.query_one("#cmp-loss-key", Show).update(key_line)
 
     def _initial_loss(self, i: int, run) -> float | None:
