@@ -37,6 +37,7 @@ from .expect import check_expect
 from .lesson import Context, find_actions
 from .validate import (
     Checker,
+    Gathered,
     check_breakpoints,
     check_data,
     check_lab,
@@ -229,14 +230,34 @@ def validate_document(document: dict, label: str, *, source: str = "", edited=Fa
                 f"unknown key {key_text(name)}{close} (allowed at the top level: "
                 f"{one_of(_SECTION_NAMES)})",
             )
-    top = ch.table(
-        {k: v for k, v in document.items() if k in schema.TOP}, top_keys, "", applicable={}
+    # Every section is checked before anything that needs several of them, so that all the
+    # required keys the file lacks are named in one message (``Gathered``).
+    gathered = Gathered(label)
+    top = gathered.run(
+        ch.table,
+        {k: v for k, v in document.items() if k in schema.TOP},
+        top_keys,
+        "",
+        applicable={},
     )
     for section, required in schema.SECTIONS.items():
         if required and section not in document:
-            ch.fail("", f"missing required section [{section}]")
-    data = check_data(ch, document["data"])
-    network = check_network(ch, document["network"])
+            gathered.missing.append(f"section [{section}]")
+    data = gathered.run(check_data, ch, document["data"]) if "data" in document else None
+    network = (
+        gathered.run(check_network, ch, document["network"]) if "network" in document else None
+    )
+    training = gathered.run(check_training, ch, document.get("training", {}))
+    schedule = gathered.run(check_schedule, ch, document.get("schedule", {}))
+    stop = gathered.run(check_stop, ch, document.get("stop", {}), data) if data else None
+    lab = gathered.run(check_lab, ch, document.get("lab", {}))
+    expect = breakpoints = None
+    n_layers = len(network["layers"]) if network else _layer_tables(document)
+    if n_layers is not None:  # claims and breakpoints name layers
+        expect = gathered.run(check_expect, ch, document.get("expect", []), n_layers)
+        breakpoints = gathered.run(check_breakpoints, ch, document.get("breakpoints", []), n_layers)
+    gathered.done()
+    assert top is not None and data is not None and network is not None  # else done() raised
     sizes = tuple(layer["size"] for layer in network["layers"])
     if "compare" in top and top["compare"] not in preset_names():
         ch.fail(
@@ -264,15 +285,23 @@ def validate_document(document: dict, label: str, *, source: str = "", edited=Fa
         "whole": not edited,
         "data": data,
         "network": network,
-        "training": check_training(ch, document.get("training", {})),
-        "schedule": check_schedule(ch, document.get("schedule", {})),
-        "stop": check_stop(ch, document.get("stop", {}), data),
-        "lab": check_lab(ch, document.get("lab", {})),
-        "expect": check_expect(ch, document.get("expect", []), len(network["layers"])),
-        "breakpoints": check_breakpoints(
-            ch, document.get("breakpoints", []), len(network["layers"])
-        ),
+        "training": training,
+        "schedule": schedule,
+        "stop": stop,
+        "lab": lab,
+        "expect": expect,
+        "breakpoints": breakpoints,
     }
+
+
+def _layer_tables(document: dict) -> int | None:
+    """The number of ``[[network.layers]]`` tables of a file whose [network] did not pass (its
+    missing keys are being gathered), or None when there is no such array."""
+    network = document.get("network")
+    layers = network.get("layers") if isinstance(network, dict) else None
+    if isinstance(layers, list) and layers and all(isinstance(t, dict) for t in layers):
+        return len(layers)
+    return None
 
 
 def _inputs(data: dict) -> int | None:

@@ -25,6 +25,55 @@ def _is_number(value) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+class MissingKeys(ScenarioError):
+    """Required keys (or sections) the document lacks, all at once: ``missing`` names each as
+    the message does (``key network.loss (…)``, ``section [data]``)."""
+
+    def __init__(self, label: str, missing: list[str]):
+        self.label, self.missing = label, missing
+        super().__init__(f"{label}: {missing_text(missing)}")
+
+
+def missing_text(missing: list[str]) -> str:
+    """``missing required key title (one line)`` for one; for several, how many and each:
+    ``missing 2 required keys: title (one line); summary (…)``."""
+    if len(missing) == 1:
+        return f"missing required {missing[0]}"
+    kinds = sorted({entry.split(" ", 1)[0] for entry in missing})
+    if len(kinds) == 1:  # all keys, or all sections: the word once
+        what, shown = f"{kinds[0]}s", [entry.split(" ", 1)[1] for entry in missing]
+    else:
+        what, shown = "keys and sections", missing
+    return f"missing {len(missing)} required {what}: " + "; ".join(shown)
+
+
+class Gathered:
+    """Several checks of one document, whose missing keys are reported together: ``run`` calls
+    a check and keeps its ``MissingKeys`` (and the first other error); ``done`` raises all the
+    missing keys in one message, else that first other error."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.missing: list[str] = []
+        self.error: ScenarioError | None = None
+
+    def run(self, check, *args, **kwargs):
+        """``check(*args, **kwargs)``, or None when it failed (kept for ``done``)."""
+        try:
+            return check(*args, **kwargs)
+        except MissingKeys as e:
+            self.missing += e.missing
+        except ScenarioError as e:
+            self.error = self.error or e
+        return None
+
+    def done(self) -> None:
+        if self.missing:
+            raise MissingKeys(self.label, self.missing)
+        if self.error is not None:
+            raise self.error
+
+
 class Checker:
     """Validation of one document; ``label`` names the file in every message."""
 
@@ -193,16 +242,18 @@ class Checker:
                 )
             if name in applicable:
                 self.fail(f"{dotted}{name}{suffix}", f"does not apply here: {applicable[name]}")
-        out = {}
+        out, missing = {}, []
         for name, key in keys.items():
             if name in applicable:
                 continue
             if name in table:
                 out[name] = self.value(key, table[name], f"{dotted}{name}{suffix}")
             elif key.required:
-                self.missing(f"{dotted}{name}", key, suffix)
+                missing.append(missing_key(f"{dotted}{name}", key, suffix))
             elif key.default is not MISSING:
                 out[name] = key.default
+        if missing:
+            raise MissingKeys(self.label, missing)
         return out
 
     def section(self, table, path: str, suffix: str = "") -> dict:
@@ -212,9 +263,7 @@ class Checker:
         return table
 
     def missing(self, path: str, key: Key, suffix: str = "") -> None:
-        allowed = key.allowed()
-        hint = f" ({key.doc}; one of: {one_of(allowed)})" if allowed else f" ({key.doc})"
-        self.fail("", f"missing required key {path}{suffix}{hint}")
+        raise MissingKeys(self.label, [missing_key(path, key, suffix)])
 
     def array(self, value, path: str) -> list:
         """An array of tables (``[[x]]``); absent means empty."""
@@ -225,6 +274,13 @@ class Checker:
                 f"({type_name(value)})",
             )
         return value
+
+
+def missing_key(path: str, key: Key, suffix: str = "") -> str:
+    """A missing required key as ``MissingKeys`` names it: its path and what it is."""
+    allowed = key.allowed()
+    hint = f" ({key.doc}; one of: {one_of(allowed)})" if allowed else f" ({key.doc})"
+    return f"key {path}{suffix}{hint}"
 
 
 def not_for(keys, owner: str, takes) -> dict[str, str]:
@@ -288,8 +344,14 @@ def check_layer(ch: Checker, table, l: int, L: int) -> dict:
 def check_network(ch: Checker, table) -> dict:
     layers_key = Key("layers", "one [[network.layers]] table per weight layer", required=True)
     ch.section(table, "network")
+    rest = {k: v for k, v in table.items() if k != "layers"}
+    # "layers" is listed (not required here) so that "did you mean" can suggest it.
+    keys = schema.NETWORK | {"layers": Key("layers", layers_key.doc)}
+    gathered = Gathered(ch.label)
+    network = gathered.run(ch.table, rest, keys, "network")
     if "layers" not in table:
-        ch.missing("network.layers", layers_key)
+        gathered.missing.append(missing_key("network.layers", layers_key))
+        gathered.done()
     layers = table["layers"]
     if not isinstance(layers, list) or not layers or not all(isinstance(t, dict) for t in layers):
         ch.fail(
@@ -297,11 +359,10 @@ def check_network(ch: Checker, table) -> dict:
             f"must be one or more [[network.layers]] tables, got {show(layers)} "
             f"({type_name(layers)})",
         )
-    rest = {k: v for k, v in table.items() if k != "layers"}
-    # "layers" is listed (not required here) so that "did you mean" can suggest it.
-    keys = schema.NETWORK | {"layers": Key("layers", layers_key.doc)}
-    network = ch.table(rest, keys, "network")
-    network["layers"] = [check_layer(ch, t, l, len(layers)) for l, t in enumerate(layers, start=1)]
+    checked = [gathered.run(check_layer, ch, t, l, len(layers)) for l, t in enumerate(layers, 1)]
+    gathered.done()
+    assert network is not None  # else done() raised
+    network["layers"] = checked
     previous = None
     for l, layer in enumerate(network["layers"], start=1):
         if "weights" in layer and previous is not None and len(layer["weights"][0]) != previous:
@@ -348,9 +409,14 @@ def check_kind_section(
     takes = (*common, *kind_keys.get(kind, ()))
     applicable = not_for([k for k in keys if k not in takes], f'kind "{kind}"', takes)
     section = ch.table(table, keys, name, applicable=applicable)
-    for key in required.get(kind, ()):
-        if key not in section:
-            ch.missing(f"{name}.{key}", keys[key], f', needed by kind "{kind}"')
+    needed = f', needed by kind "{kind}"'
+    missing = [
+        missing_key(f"{name}.{key}", keys[key], needed)
+        for key in required.get(kind, ())
+        if key not in section
+    ]
+    if missing:
+        raise MissingKeys(ch.label, missing)
     return kind, section
 
 

@@ -173,6 +173,44 @@ def test_missing_required_keys(write):
     assert "missing required section [data]" in error(write(no_data))
 
 
+def test_every_missing_required_key_is_named_in_one_message(write):
+    """A hand-written CSV scenario took three runs to learn it lacked title, summary and
+    network.loss: one missing key per message."""
+    path = write(
+        'name = "mine"\n\n[data]\nkind = "csv"\npath = "x.csv"\n\n[network]\n\n'
+        '[[network.layers]]\nsize = 1\n\n[[network.layers]]\nactivation = "tanh"\n\n'
+        '[schedule]\nkind = "step"\n\n[[expect]]\nkind = "value"\n'
+    )
+    message = error(path)
+    assert message.startswith(f"{path}: missing 9 required keys: title (one line); summary (")
+    expected = [
+        "title",
+        "summary",
+        'data.target, needed by kind "csv"',
+        "network.loss",
+        "network.layers[2].size",
+        'schedule.every, needed by kind "step"',
+        'schedule.factor, needed by kind "step"',
+        "expect[1].claim",
+        "expect[1].metric",
+    ]
+    places = [message.find(f" {name} (") for name in expected]  # each, in the file's order
+    assert -1 not in places and places == sorted(places), message
+    assert "one of: mse, quadratic, bce, cross_entropy" in message  # what each key takes
+    # a section and keys together; a file with one missing key reads as before
+    no_network = MINIMAL.split("[network]")[0].replace('title = "Tiny"', "")
+    assert ": missing 2 required keys and sections: key title (one line); section [network]" in (
+        error(write(no_network))
+    )
+    assert error(write(MINIMAL.replace('loss = "mse"', ""))).startswith(
+        f"{path}: missing required key network.loss ("
+    )
+    # missing keys first, though the file has a bad value before them; then that value
+    both = MINIMAL.replace('loss = "mse"', "").replace("seed = 3", "seed = -3")
+    assert ": missing required key network.loss (" in error(write(both))
+    assert ": seed: -3 is out of range" in error(write(MINIMAL.replace("seed = 3", "seed = -3")))
+
+
 def test_unknown_key_suggests_the_closest(write):
     path = write(MINIMAL.replace("lr = 1", "lr = 1\nepoch = 5"))
     message = error(path)
