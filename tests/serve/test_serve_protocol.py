@@ -110,13 +110,21 @@ async def test_when_every_lab_is_in_use_a_page_says_so(serve):
         await tab.wait_for(STATUS)
         status, page = await get(served.url)
         assert status == 503
-        assert "Every lab of this server is in use" in page and "at most 1" in page
+        text = " ".join(page.split())
+        assert "Every lab of this server is in use" in text
+        # one lab, not '1 at once (1 are running now)'
+        assert "runs at most 1 lab at once (1 is running now)" in text
+        # the command in one piece, not broken after 'serve --'
+        assert "<code>backprop-lab serve --max-sessions N</code>" in text
+        assert re.search(r"code \{\s*white-space: nowrap;", page)
+        # the server says so, as it does for everything a visitor does
+        served.wait_log(r"a browser at \S+ was turned away \(busy page\): 1 of 1 labs running")
         # a tab whose page came just before the server filled up is told in its terminal
         late = await LabSocket().connect(served)
         await late.wait_for("Every lab of this server is in use")
         await late.close()
         assert len(served.lab_pids()) == 1
-        served.wait_log("was turned away")
+        served.wait_log("was turned away: ")
     finally:
         await tab.close()
     served.wait_log(r"lab 1 ended \(its tab was closed\)")

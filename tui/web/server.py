@@ -144,6 +144,8 @@ class LabServer(Server):
         font_size = min(max(to_int(request.query.get("fontsize", "16"), 16), 6), 72)
         context = {"title": self.title, "max_sessions": self.max_sessions, "font_size": font_size}
         if self.full:
+            self._say(f"a browser at {request.remote} was turned away (busy page): {self._count()}")
+            context["running"] = len(self.labs)
             response = aiohttp_jinja2.render_template("busy.html", request, context, status=503)
             response.headers["Retry-After"] = "10"
             return response
