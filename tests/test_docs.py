@@ -93,6 +93,47 @@ def test_the_trace_format_describes_every_event_and_field():
         assert f"`{key}`" in text, key
 
 
+def test_the_trace_example_is_what_the_command_writes():
+    """docs/trace-format.md's example said loss 0.7125 and indices [2, 0, 3, 1]; the real xor
+    trace has 0.70835 and no shuffle. Every value the example shows (numbers to its five
+    significant digits), every event in its order, must be the command's."""
+    from click.testing import CliRunner
+
+    from tui.cli import main
+
+    text = doc("trace-format.md")
+    command = re.findall(r"`backprop-lab (trace [^`]+)` writes", text.split("```json")[0])[-1]
+    result = CliRunner().invoke(main, command.split(), prog_name="backprop-lab")
+    assert result.exit_code == 0, result.output
+    block = text.split("```json\n", 1)[1].split("```", 1)[0]
+    for cut, put in (("[[…]]", '"…"'), ("[…]", '"…"'), (", …}", "}"), (", …]", "]")):
+        block = block.replace(cut, put)
+    _same_as_shown(json.loads(block), json.loads(result.stdout), "trace")
+
+
+def _same_as_shown(shown, real, where: str) -> None:
+    """``real`` has every value ``shown`` has: "…" stands for an array; a float is shown to
+    five significant digits; a dict may show fewer keys, a list fewer entries only where it
+    ends in "…" (then cut off above)."""
+    if shown == "…":
+        assert isinstance(real, list), where
+    elif isinstance(shown, dict):
+        assert isinstance(real, dict), where
+        for key, value in shown.items():
+            assert key in real, f"{where}.{key}"
+            _same_as_shown(value, real[key], f"{where}.{key}")
+    elif isinstance(shown, list):
+        assert isinstance(real, list) and len(shown) <= len(real), where
+        if where.endswith(("steps", "events")):  # written out in full
+            assert len(shown) == len(real), where
+        for i, (a, b) in enumerate(zip(shown, real)):
+            _same_as_shown(a, b, f"{where}[{i}]")
+    elif isinstance(shown, float):
+        assert isinstance(real, float) and float(f"{real:.5g}") == shown, (where, real)
+    else:
+        assert shown == real and type(shown) is type(real), (where, shown, real)
+
+
 def test_the_train_json_summary_is_described_field_by_field():
     text = doc("train-json.md")
     run = build_run(
