@@ -21,8 +21,9 @@ FIGURES = (  # a run's own figures, kept for going back (``Run.keep_recent``), i
 
 
 class KeptFigures:
-    """``keep_recent``, ``rewind_figures`` and ``snapshot_at`` of ``Run`` (see the module
-    docstring); ``Run`` provides the figures, ``steps_done``, ``snapshot()`` and ``_last_stats``."""
+    """``keep_recent``, ``kept_loss``, ``rewind_figures`` and ``snapshot_at`` of ``Run`` (see
+    the module docstring); ``Run`` provides the figures, ``steps_done``, ``snapshot()`` and
+    ``_last_stats``."""
 
     _recent: deque[tuple] | None
     _start_figures: tuple
@@ -54,6 +55,12 @@ class KeptFigures:
         if recent and recent[0][0] <= step <= recent[-1][0]:
             return recent[step - recent[0][0]]
         return self._start_figures if step == self._start_figures[0] else None
+
+    def kept_loss(self, step: int) -> float | None:
+        """The loss of step ``step`` as the run kept it (its ``last_loss`` after that step; see
+        ``keep_recent``): None before the first step, and when it was not kept."""
+        figures = self._figures_at(step)
+        return None if figures is None else figures[1 + FIGURES.index("last_loss")]
 
     def rewind_figures(self, step: int) -> bool:
         """The run's own figures as they were after ``step`` (see ``keep_recent``); the steps

@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
+import numpy as np
+
+from engine.history import HistoryArrays
 from scenarios.lesson import STATS as LESSON_STATS
 
 if TYPE_CHECKING:
@@ -82,11 +85,29 @@ class LabView:
     progress: TrainingSnapshot | None = None  # while training runs: its latest snapshot
 
 
+def completed_step(view: LabView) -> int:
+    """The last step completed where the lab stands: the training thread's latest while it runs,
+    else the one at the debugger's position — its step at a StepEnd, else the step before (at an
+    Update the new weights are computed, not applied) —, whichever way the debugger came there,
+    else the trainer's. Going back inside a step the trainer has taken leaves the trainer, its
+    network and the run's history after that step (only going back across a StepEnd forgets the
+    later steps: ``engine.debugger.follow``): what the panels draw is read up to this step
+    (``counters``, ``drawn_params``, ``steps_history``)."""
+    progress = view.progress
+    if view.status == "running":
+        return progress.step if progress is not None else view.run.trainer.steps_done
+    controller = view.controller
+    if controller is None:
+        return view.run.trainer.steps_done
+    position = controller.position
+    return position.step if position.at_step_end else position.step - 1
+
+
 def counters(view: LabView) -> tuple[int, int, int, float | None]:
     """(step, epoch, batch, loss of that step) of the latest step: from the training thread's
-    snapshot while it runs, else the last step completed at the debugger's position (the one
-    before the step in progress there, whichever way the debugger came: the step's loss is
-    its StepEnd's), else the run's (the loss is None before the first step)."""
+    snapshot while it runs, else the last step completed at the debugger's position
+    (``completed_step``; the step's loss is its StepEnd's), else the run's (the loss is None
+    before the first step)."""
     progress = view.progress
     if view.status == "running" and progress is not None:
         return progress.step, progress.epoch, progress.batch, progress.loss
@@ -94,16 +115,29 @@ def counters(view: LabView) -> tuple[int, int, int, float | None]:
     trainer = run.trainer
     controller = view.controller
     if controller is not None and view.status != "running":  # (running: the trainer's, live)
-        position = controller.position
-        done = position.step if position.at_step_end else position.step - 1
+        done = completed_step(view)
         record = controller.timeline.get(done)
         if record is not None and record.complete:
             return record.step, record.epoch, record.batch, record.loss
-        if done != trainer.steps_done:  # not remembered (a session just opened: see below)
-            return done, run.epoch, trainer.batch, None
+        if done != trainer.steps_done:
+            # the step before the oldest the debugger keeps (the run's start, or where a
+            # session was opened), gone back to: the step before the one in progress there, and
+            # the loss the run kept for it (``Run.kept_loss``; None before the first step)
+            epoch, batch = _batch_before(controller.position, trainer.batches_per_epoch)
+            return done, epoch, batch, run.kept_loss(done)
     # the run's last step, which the controller did not take (a session just opened from a
     # file): its loss is ``run.last_loss``
     return trainer.steps_done, run.epoch, trainer.batch, run.last_loss
+
+
+def _batch_before(position, batches_per_epoch: int) -> tuple[int, int]:
+    """(epoch, batch) of the step before ``position``'s step: (0, 0) before the first step, as
+    ``Run.epoch`` and the trainer count them."""
+    if position.step <= 1:
+        return 0, 0
+    if position.batch > 1:
+        return position.epoch, position.batch - 1
+    return position.epoch - 1, batches_per_epoch
 
 
 def epoch_metrics_at(view: LabView, step: int):
@@ -130,16 +164,85 @@ def rate_in_force(view: LabView) -> float:
 
 def drawn_params(view: LabView) -> tuple[dict, ...] | None:
     """The layers' parameters a panel draws: the training thread's latest snapshot while it runs
-    (the arrays in force may be mid-step), else None, meaning those in force."""
+    (the arrays in force may be mid-step); paused where the trainer is past the debugger's
+    position (``completed_step``: gone back inside a step it took, or across a StepEnd from
+    one), those in force at the position, as the Debugger's equations and the line mode use
+    them (``engine.debugger.view.View.params``: the step's own until its StepEnd, then the
+    updated ones); else None, meaning those in force (``run.net``'s)."""
     progress = view.progress
-    return progress.params if view.status == "running" and progress is not None else None
+    if view.status == "running":
+        return progress.params if progress is not None else None
+    controller = view.controller
+    if controller is None or completed_step(view) == view.run.trainer.steps_done:
+        return None
+    at = controller.view
+    return tuple(at.params(l) for l in range(1, at.L + 1))
 
 
 def drawn_net(view: LabView):
-    """The network with ``drawn_params(view)``: ``view.run.net`` itself when not training."""
+    """The network with ``drawn_params(view)``: ``view.run.net`` itself when they are its own."""
     from engine.metrics import with_params
 
     return with_params(view.run.net, drawn_params(view))
+
+
+def steps_history(view: LabView):
+    """The run's per-step history (``StatsHistory``) up to the debugger's position: the history
+    itself, or, paused where the debugger went back inside a step the run recorded, a
+    ``HistoryUntil`` that reads it up to ``completed_step(view)``."""
+    history = view.run.history.steps
+    if view.controller is None or view.status == "running":
+        return history
+    done = completed_step(view)
+    last = history.last()
+    return history if last is None or last[0] <= done else HistoryUntil(history, done)
+
+
+def epochs_history(view: LabView):
+    """The run's epoch metrics (``EpochLog``) up to the debugger's position: the log itself,
+    or, paused where the debugger went back inside an epoch's last step, a list of those of
+    the epochs ended by ``completed_step(view)``."""
+    epochs = view.run.history.epochs
+    if view.controller is None or view.status == "running":
+        return epochs
+    done = completed_step(view)
+    last = epochs.last
+    return epochs if last is None or last.step <= done else [m for m in epochs if m.step <= done]
+
+
+class HistoryUntil:
+    """A ``StatsHistory`` read up to step ``step``: the accessors the panels use, from one
+    consistent copy (``snapshot``) without the points after it (an old bucket is kept when its
+    mean step is not after it)."""
+
+    def __init__(self, history, step: float):
+        arrays = history.snapshot()
+        keep = int(np.searchsorted(arrays.steps, step, side="right"))
+        self.n_layers = history.n_layers
+        self.n_recorded = history.n_recorded - int(arrays.counts[keep:].sum())
+        self._arrays = HistoryArrays(*(a[:keep] for a in arrays))
+
+    def __len__(self) -> int:
+        return int(self._arrays.steps.shape[0])
+
+    def snapshot(self):
+        return self._arrays
+
+    def steps(self) -> np.ndarray:
+        return self._arrays.steps
+
+    def loss(self) -> np.ndarray:
+        return self._arrays.loss
+
+    def series(self, stat_name: str, l: int) -> np.ndarray:
+        return self._arrays.series(stat_name, l)
+
+    def last(self) -> tuple[float, float, np.ndarray] | None:
+        """(step, loss, statistics) of the latest exact step kept, as ``StatsHistory.last``."""
+        a = self._arrays
+        if not len(self) or a.counts[-1] != 1:
+            return None
+        return a.steps[-1], a.loss[-1], a.stats[-1]
 
 
 def headline_loss(view: LabView) -> tuple[str, float | None]:

@@ -32,7 +32,7 @@ from engine.stats import STAT_NAMES
 from tui.messages import CycleStat
 from tui.panels.base import MUTED, Panel, Show
 from tui.panels.format import WARNING, fmt, fmt_count, fmt_fraction, is_finite, widened
-from tui.view import STATS, LabView
+from tui.view import STATS, LabView, steps_history
 
 
 @dataclass(frozen=True)
@@ -411,7 +411,7 @@ class GradientsPanel(Panel):
                 select.value = stat
         run = view.run
         L = run.net.L
-        history = run.history.steps
+        history = steps_history(view)  # up to the last step completed at the position
         last = history.last()
         scroll = self.query_one("#gradients-scroll", VerticalScroll)
         area = scroll.content_region

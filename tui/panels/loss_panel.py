@@ -34,6 +34,7 @@ from textual.content import Content
 from textual.widgets import Button, Static
 
 from engine.loss_names import LOSS_NAMES
+from engine.metrics import epoch_metrics, with_params
 from tui.messages import ToggleLogScale
 from tui.panels.base import ACCENT, MUTED, WARNING, Panel, Show
 from tui.panels.format import (
@@ -50,7 +51,14 @@ from tui.panels.loss_marks import MARK_STYLE, change_marks, draw_marks
 from tui.panels.loss_sampling import MAX_POINTS, downsample, log_of_positive, spread
 from tui.panels.loss_stats import fitted, item, stats_layouts
 from tui.panels.plot import CachedPlot
-from tui.view import LabView, counters, epoch_metrics_at
+from tui.view import (
+    LabView,
+    counters,
+    drawn_params,
+    epoch_metrics_at,
+    epochs_history,
+    steps_history,
+)
 
 BAND_STRENGTH = 0.45
 """How far from the background towards the foreground the dots of the steps' range around an
@@ -71,11 +79,20 @@ class InitialMetrics:
     def __init__(self) -> None:
         self._of: tuple | None = None  # (run, its metrics)
 
-    def __call__(self, run):
-        if run.history.steps.n_recorded:
+    def __call__(self, run, recorded: int | None = None, params=None):
+        """``recorded``: the steps recorded where the lab stands (default: the run's; 0 where
+        the debugger went back into the first step); ``params``: the parameters in force there
+        (``tui.view.drawn_params``), from which they are computed if the run has moved on."""
+        if run.history.steps.n_recorded if recorded is None else recorded:
             return None
         if self._of is None or self._of[0] is not run:
-            self._of = (run, run.epoch_metrics())
+            if params is None:
+                metrics = run.epoch_metrics()
+            else:  # what ``run.epoch_metrics()`` measured before its first step
+                net = with_params(run.net, params)
+                with np.errstate(all="ignore"):
+                    metrics = epoch_metrics(net, run.data, 0, 0, run.schedule(1, 1), math.nan)
+            self._of = (run, metrics)
         return self._of[1]
 
 
@@ -240,6 +257,7 @@ class LossPanel(Panel):
         self.decades = 0  # whole decades between the smallest and largest loss plotted
         self.hint = ""  # the plot's title when it has no curve (what to do)
         self.initial_metrics = InitialMetrics()
+        self.recorded = 0  # steps recorded up to the debugger's position (the plot's)
         self.marks: list[tuple[float, str]] = []  # the run's changes while it trained
         self.marks_shown = 0  # of them, drawn on the plot as last plotted
 
@@ -260,12 +278,14 @@ class LossPanel(Panel):
     def refresh_view(self, view) -> None:
         self.last_view = view
         run = view.run
-        steps, epochs = run.history.steps, run.history.epochs
+        # up to the last step completed at the debugger's position, gone back or not
+        steps, epochs = steps_history(view), epochs_history(view)
+        self.recorded = steps.n_recorded
         self.log_scale = bool(view.log_scale)
         plot = self.query_one("#loss-plot", CachedPlot)
         self.marks = change_marks(run)
         key = (
-            id(steps),
+            id(run.history.steps),
             steps.n_recorded,
             len(epochs),
             self.log_scale,
@@ -318,9 +338,12 @@ class LossPanel(Panel):
     @property
     def _initial(self):
         """The metrics of the network before any step (``InitialMetrics``); None once a step is
-        recorded."""
+        recorded up to the debugger's position."""
         view = self.last_view
-        return None if view is None else self.initial_metrics(view.run)
+        if view is None:
+            return None
+        params = drawn_params(view) if not self.recorded else None
+        return self.initial_metrics(view.run, self.recorded, params)
 
     def _plot(self, history, epochs) -> None:
         widget = self.query_one("#loss-plot", CachedPlot)
