@@ -416,6 +416,29 @@ async def test_two_different_losses_are_named_and_said_not_comparable(lab_app):
             assert ("(quadratic)" in key and "(bce)" in key) == different, key
 
 
+async def test_a_diverged_runs_bars_show_its_last_completed_step_as_the_lab_does(lab_app):
+    """exploding-gradients beside its fix: the diverged run's bars read 'nan' in every layer —
+    the statistics of the step that failed — while the lab's Gradients panel shows step 3's
+    huge finite values, which the lesson is about (new-user audit)."""
+    from tui.view import steps_history
+
+    comparison = Comparison(pair("exploding-gradients", "exploding-fixed-clipping-xavier"))
+    comparison.train("continue", cancelled=lambda: comparison.sessions[1].steps_done >= 12)
+    view = comparison.sessions[0].view
+    assert view.status == "diverged"
+    expected = steps_history(view).last()[2][:, 0]  # ‖∂C/∂W‖ per layer, as the lab reads it
+    assert np.isfinite(expected).all() and expected.max() > 1e100
+    app = lab_app("exploding-gradients")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("c")
+        screen = await until_screen(pilot, CompareScreen)
+        screen.comparison = comparison
+        screen.redraw()
+        await pilot.pause(0.2)
+        assert screen.gradients.values[0] == [float(v) for v in expected]
+        assert "nan" not in str(screen.query_one("#cmp-grad-bars").render())
+
+
 def test_a_status_line_without_validation_keeps_its_batch_loss():
     from tui.panels.compare_panels import status_line
 

@@ -43,7 +43,7 @@ from tui.panels.loss_panel import (
 from tui.panels.loss_sampling import MAX_POINTS, downsample
 from tui.panels.plot import CachedPlot
 from tui.speed import MAX, speed_text
-from tui.view import STATS, counters, epoch_metrics_at
+from tui.view import STATS, counters, epoch_metrics_at, steps_history
 
 RUN_COLORS = ("#0072B2", "#E69F00")
 """Okabe–Ito blue and orange: distinct for protanopia, deuteranopia and tritanopia alike."""
@@ -261,7 +261,7 @@ class CompareGradientsPanel(Panel):
         self.border_title = f"Gradients: {STATS[stat]}"
         column = STAT_COLUMNS[stat]
         for i, session in enumerate(comparison.sessions):
-            last = session.run.history.steps.last()
+            last = steps_history(session.view).last()  # a diverged step's NaNs: not completed
             L = session.run.net.L
             if last is None:
                 self.values[i] = [None] * L
