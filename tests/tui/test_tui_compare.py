@@ -527,10 +527,11 @@ async def test_a_wide_gradient_value_keeps_both_columns_in_line():
     from tui.panels.compare_panels import CompareGradientsPanel
 
     comparison = Comparison(pair("exploding-gradients", "exploding-fixed-clipping-xavier", seed=0))
+    comparison.train("continue", cancelled=lambda: comparison.sessions[1].steps_done >= 1)
     for session, norm in zip(comparison.sessions, (1.74e152, 0.5), strict=True):
         L = session.run.net.L
         stats = [LayerStats(l, norm * l, *[0.1] * 7) for l in range(1, L + 1)]
-        session.run.history.steps.record(1, 1.0, stats)
+        session.run.history.steps.record(1, 1.0, stats)  # step 1's figures, as if so large
     app = PanelApp(CompareGradientsPanel(), comparison)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
