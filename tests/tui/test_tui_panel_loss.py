@@ -184,6 +184,23 @@ async def test_a_diverging_loss_is_clipped_for_the_plot_and_labelled_readably():
         assert "000000000" not in built
 
 
+async def test_on_the_log_scale_a_loss_is_drawn_up_to_its_overflow():
+    """learning-rate-too-high's loss quadruples a step for ~500 steps until it overflows; on
+    the log scale it was clipped at 1e30 like the linear plot's values, so the straight line
+    the lesson promises filled the first tenth of the plot and the rest lay flat under the lid
+    (new-user audit). plotext is handed log₁₀ there (≤ 308): nothing needs clipping."""
+    view = make_view("xor")
+    view.log_scale = True
+    record_steps(view, 50, loss=np.logspace(0, 300, 50))
+    app = PanelApp(LossPanel(), view)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.panel.plotted.max() == pytest.approx(300.0)  # 1e300 where it is
+        assert not app.panel.clipped
+        stats = app.query_one("#loss-stats", Static).content.plain
+        assert "clipped" not in stats
+
+
 async def test_axes_have_round_ticks_whole_steps_and_one_label_format():
     view = make_view("xor", steps=1)
     app = PanelApp(LossPanel(), view)

@@ -35,6 +35,7 @@ from tui.panels.loss_panel import (
     clipped_note,
     decades_note,
     decades_of,
+    plot_limit,
     step_ticks,
     validation_curve,
     value_ticks,
@@ -189,7 +190,8 @@ class CompareLossPanel(Panel):
             raw += [losses[1], val[1]]
         values = np.concatenate(raw)
         decades = 0 if log_scale else decades_of(np.clip(values, -PLOT_LIMIT, PLOT_LIMIT))
-        self.notes = [clipped_note()] if bool(np.any(np.abs(values) > PLOT_LIMIT)) else []
+        clipped = bool(np.any(np.abs(values) > plot_limit(log_scale)))
+        self.notes = [clipped_note()] if clipped else []
         if decades >= WIDE_DECADES:
             self.notes.append(decades_note(decades))
         self.points = tuple(int(x.shape[0]) for x, _ in curves)
@@ -223,9 +225,10 @@ class CompareLossPanel(Panel):
 
 
 def _scaled(x: np.ndarray, y: np.ndarray, log_scale: bool) -> tuple[np.ndarray, np.ndarray]:
-    """A curve as plotted: clipped to ``PLOT_LIMIT``; on the log scale, log₁₀ of its positive
+    """A curve as plotted: clipped to ``plot_limit``; on the log scale, log₁₀ of its positive
     values."""
-    y = np.clip(y, -PLOT_LIMIT, PLOT_LIMIT)
+    limit = plot_limit(log_scale)
+    y = np.clip(y, -limit, limit)
     if log_scale:
         positive = y > 0
         return x[positive], np.log10(y[positive])

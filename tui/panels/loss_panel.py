@@ -71,6 +71,14 @@ PLOT_LIMIT = 1e30
 """plotext draws nothing at all when a value exceeds about 1e35; larger values are clipped."""
 
 
+def plot_limit(log_scale: bool) -> float:
+    """The largest |value| a loss plot on this scale draws; beyond it values are clipped. On
+    the log scale plotext is handed log₁₀ of the (finite) values, ≤ 308.3: nothing is, so a loss
+    growing until it overflows is drawn all the way (learning-rate-too-high's rise is a straight
+    line for ~500 steps, not 50 under a 1e30 lid)."""
+    return math.inf if log_scale else PLOT_LIMIT
+
+
 class InitialMetrics:
     """A run's metrics before any step (``Run.epoch_metrics``: the loss on the whole training
     set), computed once per run: ``initial(run)``, None once the run has a step. The lab's plot
@@ -126,7 +134,7 @@ under the plot suggest the log scale, on which all of it can be seen."""
 
 
 def clipped_note() -> Content:
-    """Said under a loss plot whose values went beyond ``PLOT_LIMIT``."""
+    """Said under a linear loss plot whose values went beyond ``PLOT_LIMIT``."""
     return Content.styled(f"plot clipped at {fmt(PLOT_LIMIT)}", "$text-warning")
 
 
@@ -359,8 +367,9 @@ class LossPanel(Panel):
         band_x, low, high = band if band is not None else (steps[:0], loss[:0], loss[:0])
         val_x, val_y = downsample(*validation_curve(epochs), max_points)
         curves = [loss, low, high, val_y]
-        self.clipped = bool(any(np.any(np.abs(v) > PLOT_LIMIT) for v in curves))
-        loss, low, high, val_y = (np.clip(v, -PLOT_LIMIT, PLOT_LIMIT) for v in curves)
+        limit = plot_limit(self.log_scale)
+        self.clipped = bool(any(np.any(np.abs(v) > limit) for v in curves))
+        loss, low, high, val_y = (np.clip(v, -limit, limit) for v in curves)
         if self.log_scale:  # log₁₀ of the values on a linear axis, labelled with the values
             # (plotext's own log scale takes the log again at every repaint of the same figure)
             steps, loss = log_of_positive(steps, loss)
