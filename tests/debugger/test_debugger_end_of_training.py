@@ -84,6 +84,28 @@ def test_a_controller_over_a_finished_run_does_not_move():
     assert c.step().reason == "finished" and c.position.step == 4 and c.position.index == 0
 
 
+def test_after_the_end_an_event_is_shown_in_the_last_step():
+    """A lesson's "the Forward event of layer 1" after its "train" only said that training was
+    finished: nothing runs past the end. It now goes back to that event of the last step; a
+    Clip event without clipping, or a run whose last step is not kept, leave the position."""
+    run = build_run(load_scenario("xor", ["training.epochs=3"]))
+    c = follow_run(run)
+    assert c.step(1000).reason == "end"
+    end = c.position
+    stop = c.to_event("forward", 1)
+    assert stop.reason == "done" and "Training is finished" in stop.message
+    assert (c.position.step, c.position.kind, c.position.layer) == (end.step, "forward", 1)
+    assert c.to_event("delta", 2).reason == "done" and c.position.step == end.step
+    assert c.step(1000).reason == "end" and c.position == end
+    assert c.to_event("clip").reason == "finished" and c.position == end
+    done = build_run(load_scenario("xor", ["training.epochs=3"]))
+    with np.errstate(all="ignore"):
+        done.fit()
+    c = follow_run(done)  # a session saved at the end: its last step is not kept
+    before = c.position
+    assert c.to_event("forward", 1).reason == "finished" and c.position == before
+
+
 def epochs_and_figures(run) -> tuple:
     """What a run reports of its epochs, and its own running figures."""
     epochs = [(m.epoch, m.step, m.mean_step_loss, m.train_loss) for m in run.history.epochs]

@@ -189,6 +189,25 @@ async def test_an_actions_number_runs_it_while_the_lesson_is_on_screen(lab_app, 
         assert actions_title(panel) == f"Actions ↑↓ enter, or 1–{n}"
 
 
+async def test_an_event_action_after_training_ended_shows_it_in_the_last_step(lab_app, settle):
+    """xor's lesson lists "Train" first; once training had finished, "the Forward event of
+    layer 1" (action 3) only said so and the Debugger stayed at the end (new-user audit). The
+    action now goes back to that event of the last step, and the status says so."""
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        session = app.session
+        assert session.controller.step(100_000).reason == "end"
+        last = session.controller.position.step
+        session.sync_view()
+        await pilot.press("3")  # the Forward event of layer 1
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        position = session.controller.position
+        assert (position.step, position.event_name()) == (last, "Forward(l=1)")
+        assert "Training is finished" in session.view.message
+
+
 async def test_at_80x24_the_lesson_tab_takes_the_numbers_it_offers(lab_app, settle):
     """On a small terminal the lesson opens as the Lesson tab, offering "1–8": a number runs
     that action (4 took the Debugger's tab before L); on any other tab a number shows a panel.
