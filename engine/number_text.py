@@ -67,7 +67,8 @@ def counted(n, noun: str, plural: str | None = None) -> str:
 def percent(x) -> str:
     """A fraction in [0, 1] shown to people, as a percentage with one decimal and more where
     one would round it to a whole it is not: ``0.996667`` → ``99.7%``, ``0.99996`` →
-    ``99.996%`` (not ``100%``), ``0.25`` → ``25%``, ``1`` → ``100%``; nan and ±inf as words.
+    ``99.996%`` (not ``100%``), ``0.25`` → ``25%``, ``1`` → ``100%``, ``1e-9`` → ``1e-7%``; nan
+    and ±inf as words.
     Files (JSON) keep the number itself."""
     x = float(x)
     if not math.isfinite(x):
@@ -78,7 +79,9 @@ def percent(x) -> str:
         if not ((float(text) == 100.0 and x < 1.0) or (float(text) == 0.0 and x > 0.0)):
             break
     else:
-        return "<0.000001%" if x > 0.0 and p < 50 else ">99.999999%"
+        # a tiny share in the notation of other tiny numbers (1e-9 → "1e-7%"): a "<0.000001%"
+        # read "needs < <0.000001%" as a claim's threshold
+        return f"{short(p, 2)}%" if x > 0.0 and p < 50 else ">99.999999%"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return f"{text}%"

@@ -182,6 +182,8 @@ def _describe(claim: dict) -> str:
         text = LOSS_NAMES["batch_loss" if claim.get("at_step") else "train_loss"]
     elif metric in LOSS_NAMES:
         text = LOSS_NAMES[metric]
+    if metric == "dead_units":  # not the Gradients panel's dead fraction, of one batch
+        text = "dead units (a = 0 for every training example)"
     if metric in PARAM_METRICS:
         text = parameter_name(metric, claim["layer"], claim["entry"])
     elif metric in LAYER_METRICS:

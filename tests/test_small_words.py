@@ -30,6 +30,15 @@ def test_counts_and_fractions_have_one_format():
     assert percent(0.0004) == "0.04%" and percent(0.0) == "0%"
 
 
+def test_a_tiny_claim_threshold_reads_as_one_number():
+    """gradient-descent-modes' 'below = 1e-9' of a fraction printed 'needs < <0.000001%'."""
+    from click.testing import CliRunner
+
+    assert percent(1e-9) == "1e-7%" and percent(3e-9) == "3e-7%"
+    out = CliRunner().invoke(main, ["check", "gradient-descent-modes"]).output
+    assert "(needs < 1e-7%)" in out and "< <" not in out
+
+
 def test_step_and_epoch_are_grouped_alike_in_the_debugger():
     run = build_run(load_scenario("xor", ("training.epochs=3000", "stop.loss_below=1e-9")))
     c = follow_run(run)
