@@ -125,3 +125,21 @@ def test_every_width_keeps_the_labels_at_every_named_event(scenario):
             )
             for now in events:
                 check_header(paint(grid_layout, now, None, forms, None), now, forms, reference)
+
+
+def test_a_label_too_long_for_its_column_is_abbreviated_never_cut():
+    """spiral's header read '3 soft' at 120x40 — softmax cut at four letters, as if the panel
+    had cut it. A label is the activation's name, a usual abbreviation, or the number alone."""
+    from engine.activations import ACTIVATIONS
+    from tui.panels.picture_paint import ABBREVIATIONS
+
+    for name in ACTIVATIONS:
+        layer = type("Layer", (), {"l": 3, "activation": type("A", (), {"name": name})})
+        for form in labels([layer], 2)[1]:
+            assert form in (f"3 {name}", f"3 {ABBREVIATIONS.get(name, name)}", "3"), form
+    view = make_view("spiral")
+    net = view.run.net
+    forms = labels(net.layers, net.n_in)
+    header = paint(layout(net.sizes, 26, 16, True), shown(view), None, forms, None)[0]
+    text = "".join(cell.char for cell in header)
+    assert "3 smax" in text and "soft" not in text.replace("softmax", ""), text

@@ -47,15 +47,24 @@ class Cell:
     target: tuple | None = None
 
 
+ABBREVIATIONS = {
+    "linear": "lin",
+    "sigmoid": "sigm",
+    "leaky_relu": "lrelu",
+    "softmax": "smax",
+}
+"""An activation's short name where its own does not fit: a usual abbreviation, never a name
+cut short ("3 soft" read as a label cut at the panel's edge)."""
+
+
 def labels(net_layers, n_in: int) -> list[list[str]]:
-    """Header labels of each column, longest first: ``["1 tanh", "1 tan", "1"]``; ``x`` for
+    """Header labels of each column, longest first: ``["3 softmax", "3 smax", "3"]``; ``x`` for
     the input."""
     out = [["x", "in"]]
     for layer in net_layers:
         name = layer.activation.name
-        out.append(
-            [f"{layer.l} {name}", f"{layer.l} {name[:4]}", f"{layer.l} {name[:3]}", str(layer.l)]
-        )
+        short = ABBREVIATIONS.get(name, name)
+        out.append([f"{layer.l} {name}", f"{layer.l} {short}", str(layer.l)])
     return out
 
 
