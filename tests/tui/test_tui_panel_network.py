@@ -276,3 +276,22 @@ def test_every_current_event_line_fits_a_grid_cell():
     for kind, marker in EVENT_MARKERS.items():
         where = "step" if kind in ("step_start", "step_end") else "layer 12"
         assert len(f"now {where}: {marker.replace('ˡ', '¹²')}") <= 36, marker
+
+
+async def test_an_open_choice_in_the_editor_is_framed_apart_from_the_rows_below():
+    """A compact Select's open list had no border: over the layer rows below it, its options
+    read as those rows ("l2 32 linear", new-user audit). It is framed."""
+    from textual.widgets._select import SelectOverlay
+
+    view = make_view("vanishing-gradients")
+    app = PanelApp(NetworkPanel(), view)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = await open_editor(app, pilot)
+        choice = screen.query_one("#init-1", Select)
+        choice.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        overlay = choice.query_one(SelectOverlay)
+        assert overlay.display and overlay.region.height > 2
+        assert all(edge[0] not in ("", "none", "hidden") for edge in overlay.styles.border)

@@ -94,6 +94,12 @@ class NetworkEditor(LabModal[tuple[dict, dict] | None]):
         width: 20;
         margin-right: 1;
     }
+    /* a compact choice's open list has no border: it read as the rows below it ("l2 32 linear"
+       over layer 3's row); a frame tells it apart */
+    NetworkEditor .row Select SelectOverlay {
+        border: round $accent !important;
+        padding: 0;
+    }
     NetworkEditor .row Button {
         min-width: 3;
         margin-right: 1;
