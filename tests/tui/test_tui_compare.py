@@ -414,6 +414,10 @@ async def test_two_different_losses_are_named_and_said_not_comparable(lab_app):
             key = " ".join(str(screen.query_one("#cmp-loss-key").render()).split())
             assert (DIFFERENT_LOSSES in key) == different, key
             assert ("(quadratic)" in key and "(bce)" in key) == different, key
+            # a line break falls between the runs' entries, never inside one
+            lines = str(screen.query_one("#cmp-loss-key").render()).splitlines()
+            for side, name in zip("AB", screen.comparison.names, strict=True):
+                assert any(f"━ {side} {name}" in line for line in lines), lines
 
 
 async def test_a_diverged_runs_bars_show_its_last_completed_step_as_the_lab_does(lab_app):

@@ -179,6 +179,8 @@ async def test_a_diverging_loss_is_clipped_for_the_plot_and_labelled_readably():
         assert app.panel.clipped
         stats = app.query_one("#loss-stats", Static).content.plain
         assert "batch loss 1e300" in stats and "plot clipped at 1e30" in stats
+        # the decades are the loss's own, not the clipped plot's (it said 30 beside 1e300)
+        assert "the loss spans 300 decades" in stats
         built = app.query_one("#loss-plot", CachedPlot).plt.build()
         assert "1e30" in built  # the axis is drawn, with short labels
         assert "000000000" not in built

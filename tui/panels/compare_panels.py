@@ -29,7 +29,6 @@ from tui.panels.gradients_panel import (
     zone_strip,
 )
 from tui.panels.loss_panel import (
-    PLOT_LIMIT,
     WIDE_DECADES,
     InitialMetrics,
     clipped_note,
@@ -141,13 +140,15 @@ class CompareLossPanel(Panel):
             plot.size,
         )
         scale = "log scale" if comparison.log_scale else "linear scale"
-        parts: list[Content | tuple[str, str]] = [(f"{scale}  ", MUTED)]
         losses = [s.run.net.loss.name for s in sessions]
         different = losses[0] != losses[1]  # e.g. saturation's quadratic beside cross-entropy
+        # one item per run: a narrow panel breaks between them, never between ━ B and its name
+        items: list[Content] = [Content.styled(scale, MUTED)]
         for i, name in enumerate(comparison.names):
-            parts += [run_key(i, name), (f" ({losses[i]})" if different else "", MUTED), ("  ", "")]
+            loss = Content.styled(f" ({losses[i]})" if different else "", MUTED)
+            items.append(Content.assemble(run_key(i, name), loss))
         if any(len(e) and e.last.val_loss is not None for e in epochs):
-            parts.append(("• validation", MUTED))
+            items.append(Content.styled("• validation", MUTED))
         self.waiting_for_size = not (plot.size.width and plot.size.height)
         drawn = not self.waiting_for_size and key != self._plotted
         if drawn and self._plotted is not None and key[0] == self._plotted[0] and self.too_soon():
@@ -160,7 +161,7 @@ class CompareLossPanel(Panel):
         notes = list(self.notes)
         if different:
             notes.insert(0, Content.styled(DIFFERENT_LOSSES, WARNING))
-        key_line = flow([Content.assemble(*parts), *notes], self.content_size.width)
+        key_line = flow([*items, *notes], self.content_size.width)
         self.query_one("#cmp-loss-key", Show).update(key_line)
 
     def _initial_loss(self, i: int, run) -> float | None:
@@ -189,7 +190,7 @@ class CompareLossPanel(Panel):
             validation.append(_scaled(*val, log_scale))
             raw += [losses[1], val[1]]
         values = np.concatenate(raw)
-        decades = 0 if log_scale else decades_of(np.clip(values, -PLOT_LIMIT, PLOT_LIMIT))
+        decades = 0 if log_scale else decades_of(values)  # the losses' own, not the plot's
         clipped = bool(np.any(np.abs(values) > plot_limit(log_scale)))
         self.notes = [clipped_note()] if clipped else []
         if decades >= WIDE_DECADES:

@@ -369,6 +369,7 @@ class LossPanel(Panel):
         curves = [loss, low, high, val_y]
         limit = plot_limit(self.log_scale)
         self.clipped = bool(any(np.any(np.abs(v) > limit) for v in curves))
+        unclipped = np.concatenate(curves)  # the decades the loss spans: its own, not the plot's
         loss, low, high, val_y = (np.clip(v, -limit, limit) for v in curves)
         if self.log_scale:  # log₁₀ of the values on a linear axis, labelled with the values
             # (plotext's own log scale takes the log again at every repaint of the same figure)
@@ -411,7 +412,7 @@ class LossPanel(Panel):
             rows = max(widget.size.height - 3, 2)  # less the x axis, its ticks and its label
             self.squeezed = not self.log_scale and squeezed(loss, *shown, rows)
             if not self.log_scale:
-                self.decades = decades_of(values)
+                self.decades = decades_of(unclipped)
         if ticks:  # plotext's own labels print every digit of large numbers
             plt.yticks(ticks, labels)
             self.y_ticks, self.y_labels = ticks, labels
