@@ -113,3 +113,22 @@ async def test_the_legend_drops_parts_to_fit_and_keeps_what_the_colours_mean():
         assert [len(f) for f in forms] == sorted((len(f) for f in forms), reverse=True)
         second = picture.caption.plain.split("\n")[1]
         assert second.startswith("δ: example 0  ∂C/∂W ━+ ━− max ")  # the form for 34 cells
+
+
+@pytest.mark.parametrize("scenario", ["worked-example", "spiral"])
+async def test_after_a_whole_epoch_the_legend_still_fits_at_120x40(scenario):
+    """After `e` the step's events are not kept and the nodes show a row of the training set:
+    'a: training example 0  W …' at 120x40 lost the colours' key (new-user audit). Its short
+    form, 'train ex. 0', leaves room for them."""
+    from tui.app import LabApp
+
+    app = LabApp(scenario)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.2)
+        await pilot.press("escape", "e")
+        await app.workers.wait_for_complete()
+        picture = await shown_picture(app, pilot)
+        await pilot.pause(0.3)
+        second = picture.caption.plain.split("\n")[1]
+        assert "━+ ━−" in second and not second.endswith("…"), second
+        check_fits(picture)

@@ -448,7 +448,9 @@ def _legends(s: Shown, palette: Palette) -> list[list[Content]]:
     scale = f"max {short(s.edge_scale)}" if s.edge_scale > 0 else ""  # 0: all zero or none yet
     scaled, unscaled = edges(("− ", MUTED), (scale, MUTED)), edges(("−", MUTED))
     example = s.example
-    index = f"example {example.index}" if example.row is not None else example.caption()
+    # the batch's example, or (its events not kept, after e or a run) the training set's row:
+    # "training example 0" left no room for the colours at 26 cells
+    index = f"example {example.index}" if example.row is not None else f"train ex. {example.index}"
     return [
         [Content.assemble(f"{s.node_name}: {example.caption()}", hint), scaled],
         [Content(f"{s.node_name}: {example.caption()}"), scaled],
