@@ -266,3 +266,16 @@ async def test_nothing_cut_in_the_debugger_at_every_layout(lab_app, size, scenar
         shown = re.findall(r"\b\d+\b(?! more)", " ".join(rows))
         more = re.search(r"… (\d+) more$", rows[-1])
         assert len(shown) + (int(more[1]) if more else 0) == n, rows
+
+
+def test_the_position_line_while_training_starts_says_no_step_is_done_yet():
+    """Training just started (no progress published yet) read 'step 0  epoch 0  batch 0/1
+    running' — batches count from 1 (new-user audit). Once a step is done: its counters."""
+    from tui.panels.debugger_panel import position_line
+
+    view = make_view("worked-example", debugger=True)
+    view.event, view.status = None, "running"
+    assert position_line(view).plain == "no step completed yet  running"
+    view = make_view("worked-example", steps=3, debugger=True)
+    view.event, view.status = None, "running"
+    assert position_line(view).plain.startswith("step 3  epoch 3  batch 1/1")

@@ -64,6 +64,8 @@ def position_line(view) -> Content:
     position = view.controller.position if event is not None else None
     if position is None:
         step, epoch, batch, _ = counters(view)
+        if step == 0:  # training just started: no step done yet ("batch 0/1" read as a count)
+            return Content.styled(f"no step completed yet  {view.status}", MUTED)
         return Content.assemble(
             ("step ", MUTED),
             fmt_count(step),
