@@ -36,7 +36,8 @@ GUIDE = """
   exploding ones. `g` switches the statistic: ‖∂C/∂W‖; mean |δ|; ‖ΔW‖/‖W‖, the update's size
   beside the weights' before it (near 1e-3 is the usual healthy rate, below 1e-6 the layer is
   frozen, above 0.1 each step rewrites a tenth of it); the dead fraction (ReLU units with
-  z ≤ 0 for every example of the batch); the saturated fraction (σ′ below 1% of its peak).
+  z ≤ 0 for every example of the batch); the saturated fraction (of the batch's (example,
+  unit) pairs, those with σ′ below 1% of its peak).
 - **Debugger**: where training is paused (step, epoch, batch, phase, layer), the arrays of the
   current event and the equation with its numbers.
 - **Data**: the training points and what the network predicts between them.
