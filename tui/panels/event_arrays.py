@@ -1,13 +1,18 @@
 """The Debugger panel's left column: the current event's fields and arrays, each named as in the
 equations, with a one-line summary and its numbers (corners of large ones), and a StepEnd's
-per-layer statistics."""
+per-layer statistics.
+
+The heading states the layer's own rule (``engine.debugger.explain.rules.LayerRule``: plain,
+dropout, batch norm or both), and the arrays are named by it: the slope is σ′(uˡ) where batch
+norm puts u = γ ẑ + β under σ. Batch norm's γ and β (a Gradient's ∂C/∂γ, ∂C/∂β, an Update's
+γ and β before, after and their steps), which the events keep in ``extra``, follow W and b."""
 
 from __future__ import annotations
 
 import numpy as np
 from textual.content import Content
 
-from engine.debugger.formatting import sup
+from engine.debugger.explain.rules import LayerRule, with_layer
 from engine.number_text import counted
 from tui.panels.base import ACCENT, MUTED
 from tui.panels.format import array_lines, array_summary, fmt, styled_number
@@ -16,7 +21,7 @@ ARRAY_NAMES = {
     "a_prev": "aˡ⁻¹",
     "z": "zˡ",
     "a": "aˡ",
-    "mask": "dropout mask",
+    "mask": "mˡ (dropout mask)",
     "z_hat": "ẑˡ",
     "batch_mean": "μ (batch)",
     "batch_var": "σ² (batch)",
@@ -37,26 +42,61 @@ ARRAY_NAMES = {
     "step_b": "Δbˡ",
     "indices": "batch rows",
 }
+# the labels of the parameters events keep in ``extra``: a Gradient's ∂C/∂ of the parameter, an
+# Update's (before, after, step)
+EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
+    "gradient": {"gamma": ("∂C/∂γˡ",), "beta": ("∂C/∂βˡ",), "alpha": ("∂C/∂αˡ",)},
+    "update": {
+        "gamma": ("γˡ before", "γˡ after", "Δγˡ"),
+        "beta": ("βˡ before", "βˡ after", "Δβˡ"),
+        "alpha": ("αˡ before", "αˡ after", "Δαˡ"),
+    },
+}
 EVENT_TITLES = {
     "step_start": "start of the step",
-    "forward": "forward: zˡ = aˡ⁻¹Wˡᵀ + bˡ, aˡ = σ(zˡ)",
     "loss": "loss C and ∇ₐC",
-    "delta": "backward: δˡ = from above ⊙ σ′(zˡ)",
-    "gradient": "backward: ∂C/∂Wˡ = δˡᵀ aˡ⁻¹, ∂C/∂bˡ = Σ δˡ",
     "clip": "gradient clipping",
-    "update": "update: Wˡ ← Wˡ − ΔWˡ (computed, not yet applied)",
     "step_end": "end of the step (updates applied)",
+}
+RULE_TITLES = {  # the kinds whose heading is the layer's rule
+    "forward": lambda rule: f"forward: {rule.forward()}",
+    "delta": lambda rule: f"backward: {rule.delta()}",
+    "gradient": lambda rule: f"backward: {rule.gradient()}",
+    "update": lambda rule: f"update: {rule.update()} (computed, not yet applied)",
 }
 FUSED_TITLE = "backward: δᴸ = ∂C/∂zᴸ computed with the loss (fused: a − y form, stable)"
 ARRAY_ROWS = 6
 ARRAY_COLS = 6
 
 
-def with_layer(text: str, l: int | None) -> str:
-    """``δˡ = … aˡ⁻¹`` with the layer's number: ``δ² = … a¹`` (unchanged when l is None)."""
-    if l is None:
-        return text
-    return text.replace("ˡ⁻¹", sup(l - 1)).replace("ˡ⁺¹", sup(l + 1)).replace("ˡ", sup(l))
+def event_title(event) -> str:
+    """The event's heading: its layer's rule (``LayerRule.of_event``) for Forward, Delta,
+    Gradient and Update, with the layer's number; what the event is for the others."""
+    if event.kind == "delta" and event.fused:
+        return FUSED_TITLE
+    if event.kind in RULE_TITLES:
+        return RULE_TITLES[event.kind](LayerRule.of_event(event))
+    return EVENT_TITLES.get(event.kind, event.kind)
+
+
+def array_name(event, name: str) -> str:
+    """The name of the event's array ``name`` (``ˡ`` for its layer): ``ARRAY_NAMES``', with
+    the slope σ′(uˡ) where batch norm applies σ to u."""
+    if name == "local_slope":
+        return LayerRule.of_event(event).slope
+    return ARRAY_NAMES.get(name, name)
+
+
+def shown_arrays(event) -> dict[str, np.ndarray]:
+    """The event's arrays by label (``ˡ`` for its layer): its fields', then the other
+    parameters' it keeps in ``extra`` (batch norm's γ and β, PReLU's α), after W's and b's."""
+    arrays = {array_name(event, name): array for name, array in event.arrays().items()}
+    names = EXTRA_NAMES.get(event.kind, {})
+    for param, value in getattr(event, "extra", {}).items():
+        values = value if isinstance(value, tuple) else (value,)
+        labels = names.get(param) or tuple(f"{param} ({i})" for i in range(len(values)))
+        arrays.update(zip(labels, values, strict=True))
+    return arrays
 
 
 def wrap(text: str, width: int, sep: str = " ") -> list[str]:
@@ -159,10 +199,7 @@ def event_arrays(event, width: int | None = None, height: int | None = None) -> 
     if event is None:
         return Content.styled("No event while training runs.", MUTED)
     l = getattr(event, "l", None)
-    title = EVENT_TITLES.get(event.kind, event.kind)
-    if event.kind == "delta" and event.fused:
-        title = FUSED_TITLE
-    title = with_layer(title, l)
+    title = with_layer(event_title(event), l)
     title_lines = wrap(title, width) if width else [title]
     lines: list[Content] = [Content.styled(line, ACCENT) for line in title_lines]
     for name in (
@@ -183,12 +220,12 @@ def event_arrays(event, width: int | None = None, height: int | None = None) -> 
             value = getattr(event, name)
             shown = styled_number(value) if not isinstance(value, str) else Content(value)
             lines.append(Content.assemble((f"{name} ", MUTED), shown))
-    for name, array in event.arrays().items():
-        if name == "indices":  # which examples: a list, not statistics of their numbers
+    for name, array in shown_arrays(event).items():
+        if name == ARRAY_NAMES["indices"]:  # which examples: a list, not statistics of numbers
             room = None if height is None else height - len(lines)
             lines.extend(index_lines(array, width, room))
             continue
-        label = with_layer(ARRAY_NAMES.get(name, name), l)
+        label = with_layer(name, l)
         shape, _, summary = array_summary(array).partition("  ")
         lines.append(Content.assemble((label, "bold"), "  ", (shape, MUTED)))
         rows, cols = (array.shape + (1,))[:2] if array.ndim == 2 else (1, array.size)

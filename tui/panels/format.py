@@ -2,7 +2,10 @@
 
 Every number a panel shows goes through ``fmt``: four significant digits, scientific notation for
 tiny and huge magnitudes, and the words ``nan`` / ``inf`` for non-finite values (which
-``styled_number`` paints in the theme's warning colour). Nothing here raises on NaN or Inf.
+``styled_number`` paints in the theme's warning colour) — except the entries of an array
+(``array_lines``), which keep their trailing zeros as the debugger's equations write them
+(``engine.debugger.formatting.num``), so that every entry shows its four digits and a column
+reads alike (``-0.02260``, not ``-0.0226`` under ``0.08217``). Nothing here raises on NaN or Inf.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import math
 import numpy as np
 from textual.content import Content
 
+from engine.debugger.formatting import num
 from engine.number_text import LARGE, SMALL, count, percent, short
 
 WARNING = "bold $text-warning"
@@ -203,7 +207,9 @@ def array_summary(a) -> str:
 def array_lines(a, max_rows: int = 8, max_cols: int = 6, digits: int = 4) -> list[Content]:
     """The array as aligned rows of numbers, large ones cut with ``…`` (non-finite in warning).
 
-    1-D arrays are shown as one row; higher dimensions are flattened to (first, rest).
+    Every entry has ``digits`` significant digits, trailing zeros kept (``num``: ``-0.02260``,
+    ``0`` for zero, never ``-0``), right-aligned to the widest. 1-D arrays are shown as one
+    row; higher dimensions are flattened to (first, rest).
     """
     a = np.asarray(a)
     if a.ndim == 0:
@@ -221,7 +227,7 @@ def array_lines(a, max_rows: int = 8, max_cols: int = 6, digits: int = 4) -> lis
             cells.append(None)
             continue
         cells.append(
-            [(fmt(a[i, j], digits), a[i, j]) if j is not None else ("…", 0.0) for j in cols]
+            [(num(a[i, j], digits), a[i, j]) if j is not None else ("…", 0.0) for j in cols]
         )
     width = max((len(text) for row in cells if row for text, _ in row), default=1)
     lines = []
