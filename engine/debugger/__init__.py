@@ -18,14 +18,15 @@ the line mode (linemode.py, ``backprop-lab debug``). Its API:
 - listeners: ``on_step(fn(record))``, ``on_rewind(fn(step))``.
 
 Languages: breakpoints.py (``update@2 if loss > 1``), conditions.py (expressions). Errors:
-``ConditionError`` (with a column for a caret), ``DebuggerError``, ``EvalError``.
+``ConditionError`` (with a column for a caret), ``DebuggerError``, ``EvalError`` and its case
+``NotKnownYet`` (a value the run has not reached: a condition on it is false).
 """
 
 from ..nonfinite import NonFinite, first_non_finite
 from .breakpoints import Breakpoint, Breakpoints, breakpoints_from_scenario, parse_breakpoint
 from .conditions import Expression, parse_condition, parse_expression
 from .controller import STOP_REASONS, Controller, Stop
-from .errors import ConditionError, DebuggerError, EvalError
+from .errors import ConditionError, DebuggerError, EvalError, NotKnownYet
 from .position import Position
 from .timeline import StepRecord
 from .view import View
@@ -41,6 +42,7 @@ __all__ = [
     "EvalError",
     "Expression",
     "NonFinite",
+    "NotKnownYet",
     "Position",
     "StepRecord",
     "Stop",

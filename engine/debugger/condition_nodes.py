@@ -39,10 +39,18 @@ LAYER_ARRAYS = {
     "b_new": 1,
     "step_W": 2,
     "step_b": 1,
+    # batch norm's parameters (layers with batch_norm only): in force, ∂C/∂ (Gradient), step
+    "gamma": 1,
+    "beta": 1,
+    "grad_gamma": 1,
+    "grad_beta": 1,
+    "step_gamma": 1,
+    "step_beta": 1,
 }
 STEP_ARRAYS = {"x": 2, "y": 2, "grad_a": 2}
-# Arrays that only the event stream has (W and b come from the parameters in force).
-EVENT_ARRAYS = frozenset(LAYER_ARRAYS) - {"W", "b"} | frozenset(STEP_ARRAYS)
+PARAMETERS = frozenset({"W", "b", "gamma", "beta"})  # the parameters in force, by name
+# Arrays that only the event stream has (the parameters are the ones in force).
+EVENT_ARRAYS = frozenset(LAYER_ARRAYS) - PARAMETERS | frozenset(STEP_ARRAYS)
 PER_LAYER = frozenset(STATS) | frozenset(LAYER_ARRAYS)
 ALL_NAMES = (*SCALARS, *STATS, *LAYER_ARRAYS, *STEP_ARRAYS)
 PREDICATES = {"nan", "inf", "finite"}

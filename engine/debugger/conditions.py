@@ -16,14 +16,20 @@ Parsed by hand (a tokenizer and a recursive-descent parser), never with ``eval``
 
 Names (values at the debugger's current position):
 
-- ``loss``, ``loss_change`` (loss − the previous step's loss; nan at step 1), ``step``, ``epoch``,
-  ``batch``, ``lr``.
+- ``loss`` (this step's from its Loss event on, before it the previous step's), ``loss_change``
+  (loss − the loss of the step before it), ``step``, ``epoch``, ``batch``, ``lr``. Before the
+  first Loss event the loss is not known yet, nor its change before the second: reading one
+  raises ``NotKnownYet`` ("loss is not known yet: the loss comes with the Loss event of step
+  1"), which ``print`` shows and which makes a condition false there (it never stops).
 - per-layer statistics of the last completed step (``engine/stats.py``): ``grad_norm``,
   ``delta_mean_abs``, ``weight_norm`` (‖W‖ after the update), ``update_ratio`` (‖ΔW‖ / ‖W‖
   before the update), ``saturated_fraction``, ``dead_fraction``, ``act_mean``, ``act_std``.
 - per-layer arrays: ``W``, ``b`` (the parameters in force), ``z``, ``a``, ``a_prev``, ``mask``
   (from Forward), ``delta``, ``from_above``, ``local_slope`` (Delta), ``grad_W``, ``grad_b``
-  (Gradient), ``W_new``, ``b_new``, ``step_W``, ``step_b`` (Update); ``a@0`` is the input batch.
+  (Gradient: before any clipping — the Update event uses the clipped gradient, which has no
+  name here), ``W_new``, ``b_new``, ``step_W``, ``step_b`` (Update); ``a@0`` is the input
+  batch. Batch norm's (layers with ``batch_norm`` only): ``gamma``, ``beta`` (in force),
+  ``grad_gamma``, ``grad_beta`` (Gradient), ``step_gamma``, ``step_beta`` (Update).
 - arrays of the whole step: ``x`` (input batch), ``y`` (targets), ``grad_a`` (∇ₐC).
 
 A per-layer name takes a layer selector ``@l`` (``grad_norm@2``). Without it, the comparison or
@@ -50,6 +56,7 @@ from .condition_nodes import (  # noqa: F401 (the language's names, importable f
     FUNCTIONS,
     KEYWORDS,
     LAYER_ARRAYS,
+    PARAMETERS,
     PER_LAYER,
     PREDICATES,
     REDUCERS,

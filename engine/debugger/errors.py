@@ -5,7 +5,9 @@ exist, nothing to explain); the position never changes when it is raised. ``Cond
 condition or watch expression that does not parse: it carries the text and the column of the
 offending character so a front end can put a caret under it. ``EvalError`` is an expression that
 parses but cannot be evaluated at the current position (a value not computed yet, an index out of
-range); a breakpoint whose condition raises it stops and shows the message.
+range); a breakpoint whose condition raises it stops and shows the message. ``NotKnownYet`` is
+the one exception: a value the run has not reached yet (the loss before step 1's Loss event),
+which ``print`` and ``display`` say so of, and which makes a condition false — it stops nothing.
 """
 
 from __future__ import annotations
@@ -34,3 +36,9 @@ class ConditionError(DebuggerError):
 
 class EvalError(DebuggerError):
     """An expression that cannot be evaluated here (not computed yet, index out of range, …)."""
+
+
+class NotKnownYet(EvalError):
+    """A value the run has not reached yet: the loss before the first Loss event, the change of
+    the loss before the second. ``print`` and ``display`` show the message; a condition that
+    reads it is false there (a breakpoint or ``until`` on it does not stop, nor report it)."""

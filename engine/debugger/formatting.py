@@ -110,24 +110,32 @@ def signed(x: float) -> str:
 
 
 def array(a, *, max_items: int = 64) -> str:
-    """An array as NumPy prints it, four significant digits, summarised when large; exponents
-    short as ``num`` writes them (``1.4383e-07`` → ``1.4383e-7``), the columns still aligned."""
+    """An array laid out as NumPy prints it (brackets, rows, ``...`` where it is summarised
+    when large), each number written by ``num`` — four significant digits, trailing zeros kept,
+    zero as ``0`` (never ``-0.``) — and right-aligned to one width, so that a number reads as it
+    does in the explanations: ``[[4.386e-4 8.772e-4] [0.1385 -0.02260]]``."""
     a = np.asarray(a)
     if a.ndim == 0:
         return num(float(a))
-    text = np.array2string(
-        a,
-        precision=DIGITS,
-        threshold=max_items,
-        edgeitems=3,
-        max_line_width=100,
-        floatmode="maxprec",
-        suppress_small=False,
+    if a.dtype.kind != "f" or a.size == 0:
+        return np.array2string(a, threshold=max_items, edgeitems=3, max_line_width=100)
+    width = max(len(num(x)) for x in _shown(a, max_items).ravel())
+
+    def entry(x: np.floating) -> str:
+        return num(float(x)).rjust(width)
+
+    return np.array2string(
+        a, threshold=max_items, edgeitems=3, max_line_width=100, formatter={"float_kind": entry}
     )
-    return _EXPONENT.sub(lambda m: short_exponent(m[0]).rjust(len(m[0])), text)
 
 
-_EXPONENT = re.compile(r"-?\d(?:\.\d*)?e[+-]\d+")  # a number in NumPy's scientific notation
+def _shown(a: np.ndarray, max_items: int) -> np.ndarray:
+    """The entries of ``a`` that ``np.array2string`` shows: all of them, or the three first and
+    three last along each axis when it summarises (more than ``max_items`` entries)."""
+    if a.size <= max_items:
+        return a
+    edges = [np.r_[0:3, n - 3 : n] if n > 6 else np.arange(n) for n in a.shape]
+    return a[np.ix_(*edges)]
 
 
 def value(v) -> str:

@@ -152,12 +152,19 @@ COMMANDS: list[Command] = [
 
 EXPRESSION_HELP = """Expressions (conditions, until, print, display):
   numbers: loss, loss_change, step, epoch, batch, lr
+    loss is this step's from its Loss event on, before it the last step's; before step 1's
+    Loss event it is not known yet (nor loss_change before step 2's): print says so, and a
+    condition that reads it is false there (it does not stop)
   per layer, statistics of the last completed step: grad_norm, delta_mean_abs,
     weight_norm (|W| after the update), update_ratio (|step_W| / |W| before the update),
     saturated_fraction, dead_fraction, act_mean, act_std
   per layer, arrays of this step: W, b (in force), z, a, a_prev, mask, delta, from_above,
     local_slope, grad_W, grad_b, W_new, b_new, step_W, step_b; a@0 = x is the input batch;
     y (targets), grad_a (dC/da of the output)
+    grad_W, grad_b are the Gradient event's: before clipping (an Update's explain uses the
+    clipped gradient, which has no name here)
+  batch norm, layers with batch_norm only: gamma, beta (in force), grad_gamma, grad_beta
+    (Gradient), step_gamma, step_beta (Update)
   name@l selects layer l; without @ a comparison is true if it holds for ANY layer
   index arrays from 0: W@{last}[0,0], a@1[0]
   compare: < <= > >= == !=   combine: and or not ( )   arithmetic: + - * /

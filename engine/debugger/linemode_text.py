@@ -15,9 +15,13 @@ from ..number_text import count, counted
 from .formatting import array, num
 from .position import KIND_NAMES
 
+PARAMETER_SYMBOLS = {"gamma": "γ", "beta": "β", "alpha": "α"}
+"""The symbols of the parameters besides W and b that events keep in ``extra``."""
+
 
 def event_summary(ctl) -> list[str]:
-    """One to three lines with the current event's main numbers."""
+    """One to three lines with the current event's main numbers (a Gradient's and an Update's
+    also for batch norm's γ and β, or PReLU's α, where the layer has them)."""
     ev = ctl.event
     kind = ev.kind
     l = getattr(ev, "l", None)
@@ -34,7 +38,10 @@ def event_summary(ctl) -> list[str]:
     if kind == "delta":
         return [f"δ{sup} = {_short(ev.delta)}"]
     if kind == "gradient":
-        return [f"∂C/∂W{sup} = {_short(ev.grad_W)}", f"∂C/∂b{sup} = {_short(ev.grad_b)}"]
+        lines = [f"∂C/∂W{sup} = {_short(ev.grad_W)}", f"∂C/∂b{sup} = {_short(ev.grad_b)}"]
+        for name, grad in ev.extra.items():  # batch norm's γ and β, PReLU's α
+            lines.append(f"∂C/∂{PARAMETER_SYMBOLS.get(name, name)}{sup} = {_short(grad)}")
+        return lines
     if kind == "clip":
         changed = ", ".join(map(str, ev.changed)) or "none"
         return [
@@ -42,10 +49,14 @@ def event_summary(ctl) -> list[str]:
             f"{num(ev.threshold)}; layers changed: {changed})"
         ]
     if kind == "update":
-        return [
+        lines = [
             f"W{sup} ← W{sup} − ΔW{sup}, ΔW{sup} = {_short(ev.step_W)}",
             f"b{sup} ← b{sup} − Δb{sup}, Δb{sup} = {_short(ev.step_b)}",
         ]
+        for name, (_, _, step) in ev.extra.items():
+            p = PARAMETER_SYMBOLS.get(name, name) + sup
+            lines.append(f"{p} ← {p} − Δ{p}, Δ{p} = {_short(step)}")
+        return lines
     next_lr = ctl.view.next_lr  # as the lab's Network panel and explanation show it
     return [
         f"C = {num(ev.loss)}; ‖∂C/∂W‖ by layer: "

@@ -1,5 +1,6 @@
 """The checks that stop a debugger motion, at an event or at a step's end: location and
-condition breakpoints (hit counts, ignore counts, conditions that cannot be evaluated),
+condition breakpoints (hit counts, ignore counts, conditions that cannot be evaluated — except
+where a value is not known yet, ``NotKnownYet``: such a condition is false and stops nothing),
 breakpoint 0 (the first non-finite value of a step), ``until``, the run's stop rule and the end
 of training. A mixin of ``Mover`` (mover.py), whose state it reads.
 """
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from ..nonfinite import first_non_finite
 from ..number_text import count
 from .breakpoints import Breakpoints
-from .errors import EvalError
+from .errors import EvalError, NotKnownYet
 from .stops import Stop
 from .timeline import StepRecord, Timeline
 
@@ -74,6 +75,8 @@ class StopChecks:
                 try:
                     if not bp.condition.evaluate(ctx):
                         continue
+                except NotKnownYet:  # a value the run has not reached: false, no hit
+                    continue
                 except EvalError as e:
                     bp.hits += 1
                     errors.append((bp, e))
@@ -93,6 +96,8 @@ class StopChecks:
             for bp in at_ends:
                 try:
                     ok = bp.condition.evaluate(ctx)
+                except NotKnownYet:
+                    continue
                 except EvalError as e:
                     bp.hits += 1
                     errors.append((bp, e))
@@ -109,6 +114,8 @@ class StopChecks:
                 if until.evaluate(ctx):
                     detail = "; ".join(until.witnesses(ctx))
                     stop = Stop("until", self.position, f"{until} is true: {detail}.")
+            except NotKnownYet:
+                pass
             except EvalError as e:
                 stop = Stop("condition_error", self.position, f"until {until}: {e}")
         if self.stop_rule is not None:

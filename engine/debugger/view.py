@@ -4,8 +4,9 @@ A ``View`` looks at one step's events up to the current one — never past it: a
 the deltas of this step do not exist yet. ``W`` and ``b`` are the parameters in force (the ones
 the step computes with; after ``StepEnd``, the updated ones). Statistics are those of the last
 completed step (at ``StepEnd``, of this step). ``loss`` is this step's once its Loss event has
-passed, else the previous step's; ``loss_change`` is the loss minus the loss of the step before it
-(nan when that step is unknown).
+passed, else the previous step's; ``loss_change`` is the loss minus the loss of the step before it.
+Where one is not known yet (the loss before step 1's Loss event, the change before step 2's)
+reading it raises ``NotKnownYet``: ``print`` says so, and a condition on it is false there.
 
 ``FastContext`` gives the same names on the fast path, where a step is only its result (loss and
 statistics) and there are no events; only conditions that need no event arrays run there.
@@ -13,13 +14,13 @@ statistics) and there are no events; only conditions that need no event arrays r
 
 from __future__ import annotations
 
-import math
 from functools import cached_property
 
 import numpy as np
 
-from .conditions import LAYER_ARRAYS
-from .errors import EvalError
+from ..number_text import count
+from .conditions import LAYER_ARRAYS, PARAMETERS
+from .errors import EvalError, NotKnownYet
 from .position import KIND_NAMES
 
 # array name → (event kind, field)
@@ -40,6 +41,30 @@ ARRAY_SOURCES = {
     "y": ("loss", "y"),
     "grad_a": ("loss", "grad_a"),
 }
+# batch norm's arrays that events keep in ``extra``: name → (event kind, parameter, item of
+# the Update's (old, new, step), None for the Gradient's array itself)
+EXTRA_SOURCES = {
+    "grad_gamma": ("gradient", "gamma", None),
+    "grad_beta": ("gradient", "beta", None),
+    "step_gamma": ("update", "gamma", 2),
+    "step_beta": ("update", "beta", 2),
+}
+
+
+def parameter(params: dict, name: str, l: int) -> np.ndarray:
+    """Parameter ``name`` of layer ``l`` from its ``params``; EvalError when the layer has
+    none of that name (γ and β: a layer without batch norm)."""
+    value = params.get(name)
+    if value is None:
+        raise EvalError(f"{name}@{l} does not exist: layer {l} has no batch norm")
+    return value
+
+
+def loss_unknown(name: str, step: int) -> str:
+    """Why ``loss`` or ``loss_change`` has no value yet: ``loss is not known yet: the loss
+    comes with the Loss event of step 1`` (the statistics' words, ``condition_nodes``)."""
+    what = "the loss" if name == "loss" else "the change of the loss (this step's minus the last)"
+    return f"{name} is not known yet: {what} comes with the Loss event of step {count(step)}"
 
 
 class View:
@@ -84,9 +109,11 @@ class View:
     def _record(self, step: int):
         return self._ctl.timeline.get(step)
 
-    def _loss_of(self, step: int) -> float:
+    def _loss_of(self, step: int) -> float | None:
+        """The loss of step ``step``, None where it is not known (before step 1, or a step
+        the history no longer keeps)."""
         rec = self._record(step)
-        return rec.loss if rec is not None and rec.loss is not None else math.nan
+        return rec.loss if rec is not None and rec.loss is not None else None
 
     @cached_property
     def _loss_passed(self) -> bool:
@@ -100,13 +127,22 @@ class View:
             return self.rec.loss
         if self._loss_passed:
             return self.find("loss").value
-        return self._loss_of(self.step - 1)
+        before = self._loss_of(self.step - 1)
+        if before is None:
+            raise NotKnownYet(loss_unknown("loss", self.step))
+        return before
 
     @cached_property
     def loss_change(self) -> float:
+        now: float | None
         if self._loss_passed:
-            return self.loss - self._loss_of(self.step - 1)
-        return self._loss_of(self.step - 1) - self._loss_of(self.step - 2)
+            now, step = self.loss, self.step
+        else:
+            now, step = self._loss_of(self.step - 1), self.step - 1
+        before = self._loss_of(step - 1)
+        if now is None or before is None:
+            raise NotKnownYet(loss_unknown("loss_change", max(self.step + self._loss_passed, 2)))
+        return now - before
 
     @property
     def stats(self):
@@ -155,11 +191,13 @@ class View:
 
     def array(self, name: str, l: int | None):
         """The array ``name`` (of layer ``l``) at this position; EvalError if not computed yet."""
-        if name in ("W", "b"):
-            assert l is not None  # W and b are named with their layer (the parser checks)
-            return self.params(l)[name]
+        if name in PARAMETERS:
+            assert l is not None  # parameters are named with their layer (the parser checks)
+            return parameter(self.params(l), name, l)
         if name == "x" or (name == "a" and l == 0):
             return self.batch_x()
+        if name in EXTRA_SOURCES:
+            return self._extra_array(name, l)
         kind, field = ARRAY_SOURCES[name]
         layered = name in LAYER_ARRAYS
         ev = self.find(kind, l if layered else None)
@@ -175,6 +213,22 @@ class View:
                 f"{label} does not exist in this step (no {field} on {KIND_NAMES[kind]})"
             )
         return value
+
+    def _extra_array(self, name: str, l: int | None) -> np.ndarray:
+        """A batch-norm array that the Gradient or Update event of layer ``l`` keeps in its
+        ``extra`` (``EXTRA_SOURCES``)."""
+        assert l is not None  # per-layer names are evaluated with a layer
+        kind, param, item = EXTRA_SOURCES[name]
+        if not self.net.layer(l).batch_norm:
+            raise EvalError(f"{name}@{l} does not exist: layer {l} has no batch norm")
+        ev = self.find(kind, l)
+        if ev is None:
+            raise EvalError(
+                f"{name}@{l} is not computed yet in step {self.step} "
+                f"(it comes with {KIND_NAMES[kind]}(l={l}))"
+            )
+        value = ev.extra[param]
+        return value if item is None else value[item]
 
     def batch_x(self) -> np.ndarray:
         """The step's input batch x = a⁰: Forward(l=1)'s a_prev, or before it the rows of the
@@ -204,7 +258,7 @@ class FastContext:
         "ctl",
         "rec",
         "loss",
-        "loss_change",
+        "prev_loss",
         "step",
         "epoch",
         "batch",
@@ -222,16 +276,24 @@ class FastContext:
         return self.ctl.stats_of(self.rec)
 
     def set(self, rec, prev_loss: float | None) -> None:
-        self.rec, self.loss = rec, rec.loss
-        self.loss_change = rec.loss - prev_loss if prev_loss is not None else math.nan
+        self.rec, self.loss, self.prev_loss = rec, rec.loss, prev_loss
         self.step, self.epoch, self.batch = rec.step, rec.epoch, rec.batch
+
+    @property
+    def loss_change(self) -> float:
+        """The loss minus the step before's, as ``View.loss_change`` at a StepEnd (NotKnownYet
+        where that step's is not known: at step 1)."""
+        prev = self.prev_loss
+        if prev is None:
+            raise NotKnownYet(loss_unknown("loss_change", self.step + 1))
+        return self.loss - prev
 
     @property
     def lr(self) -> float:
         return float(self.trainer.lr(self.step, self.epoch))
 
     def array(self, name: str, l: int | None) -> np.ndarray:
-        if name in ("W", "b"):
-            assert l is not None  # W and b are named with their layer (the parser checks)
-            return self.net.layers[l - 1].params[name]
+        if name in PARAMETERS:
+            assert l is not None  # parameters are named with their layer (the parser checks)
+            return parameter(self.net.layers[l - 1].params, name, l)
         raise EvalError(f"{name} needs the step's events")

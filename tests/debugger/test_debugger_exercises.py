@@ -164,7 +164,7 @@ def test_line_mode_accepts_the_engine_value_and_refuses_a_wrong_one():
 def test_line_mode_skip_answer_and_reveal():
     out = drive("exercise 3\nskip\np delta@2\nanswer 0.5\nanswer 0.008771\nreveal\n")
     assert "The exercise stays open" in out
-    assert "delta@2 = [[ 0.1385 -0.0381]]" in out
+    assert "delta@2 = [[  0.1385 -0.03810]]" in out
     assert "Not quite: 0.5 is off by a factor of 57." in out
     assert "Sum the two products first" in out  # the exercise's hint
     assert "Right: δ¹₀ (example 0) = 0.008771" in out

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from debugger_helpers import make_trainer, where
 
-from engine.debugger import Controller, DebuggerError, EvalError
+from engine.debugger import Controller, DebuggerError, EvalError, NotKnownYet
 
 
 def test_on_step_reports_each_completed_step_once_going_forward(trainer):
@@ -70,7 +70,8 @@ def test_view_values_depend_on_the_position(trainer):
         c.evaluate("delta@2")
     with pytest.raises(EvalError, match="statistics come at the end of step 1"):
         c.evaluate("grad_norm@1")
-    assert np.isnan(c.evaluate("loss"))  # no loss before the first Loss event
+    with pytest.raises(NotKnownYet, match="the loss comes with the Loss event of step 1"):
+        c.evaluate("loss")  # no loss before the first Loss event
     c.step(2)  # Loss
     assert c.evaluate("loss") == c.event.value
     c.next_batch()

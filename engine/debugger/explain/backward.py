@@ -1,5 +1,6 @@
 """The backward events: Delta (δˡⱼ = from above · σ′, or the fused output form; with batch norm,
-through ẑ and γ) and Gradient (∂C/∂Wˡⱼₖ = Σₓ δˡⱼ aˡ⁻¹ₖ, ∂C/∂bˡⱼ = Σₓ δˡⱼ).
+through ẑ and γ) and Gradient (∂C/∂Wˡⱼₖ = Σₓ δˡⱼ aˡ⁻¹ₖ, ∂C/∂bˡⱼ = Σₓ δˡⱼ; with batch norm, after
+the bias, ∂C/∂βˡⱼ = Σₓ ∂C/∂uˡⱼ and ∂C/∂γˡⱼ = Σₓ ∂C/∂uˡⱼ ẑˡⱼ).
 
 σ′'s formula is the activation's own (``Activation.explain_slope``), the fused output delta the
 loss's (``Loss.explain_fused_delta``): nothing here depends on which activation or loss it is.
@@ -227,4 +228,44 @@ def explain_gradient(view, ev, select, example) -> Explanation:
             result=total,
             final=True,
         )
+        if "beta" in ev.extra:
+            batch_norm_gradients(B, view, ev, j)
     return B.build()
+
+
+def batch_norm_gradients(B, view, ev, j) -> None:
+    """Unit j's ∂C/∂βˡⱼ = Σₓ ∂C/∂uˡⱼ and ∂C/∂γˡⱼ = Σₓ ∂C/∂uˡⱼ ẑˡⱼ, after its bias: with ∂C/∂u
+    from the Delta event as the layer computes it, (from above · m) · σ′(u)."""
+    l = ev.l
+    d = view.find("delta", l)
+    z_hat = view.find("forward", l).z_hat[:, j]
+    from_above = d.from_above[:, j] if d.mask is None else d.from_above[:, j] * d.mask[:, j]
+    grad_u = from_above * d.local_slope[:, j]
+    n_b = grad_u.shape[0]
+    us, hat = S("u", l, (j,)), S("ẑ", l, (j,))
+    gu = [B.term(Txt("∂C/∂") + us + f"(x{x})", "grad_u", grad_u[x], (x,)) for x in range(n_b)]
+    beta = float(ev.extra["beta"][j])
+    B.line(
+        Txt("∂C/∂") + S("β", l, (j,)),
+        Txt("Σₓ ∂C/∂", "sum_x dC/d") + us,
+        summed(gu),
+        *([N(beta)] if n_b > 1 else []),
+        result=beta,
+    )
+    products = [
+        P(grad_u[x]) + " × " + B.term(hat + f"(x{x})", "z_hat", z_hat[x], (x,)) for x in range(n_b)
+    ]
+    gamma = float(ev.extra["gamma"][j])
+    B.line(
+        Txt("∂C/∂") + S("γ", l, (j,)),
+        Txt("Σₓ ∂C/∂", "sum_x dC/d") + us + " " + hat,
+        summed(products),
+        N(gamma),
+        result=gamma,
+    )
+    B.notes.append(
+        "batch norm: the mean subtraction cancels b, so ∂C/∂b is 0 up to rounding; γ and β "
+        "are learned instead, from ∂C/∂u = from above · σ′(u)"
+        + (" · m" if d.mask is not None else "")
+        + " (the Delta event's factors)"
+    )

@@ -1,4 +1,5 @@
-"""The Update event: one weight's or bias's new value, by the optimizer's rule, with its numbers.
+"""The Update event: one weight's or bias's new value, by the optimizer's rule, with its numbers
+(for a bias of a batch-norm layer, its unit's γ and β too, as notes: old − step = new).
 
 Weight decay (g = ∂C/∂W + λ W) is written here, the same for every optimizer; the rule itself is
 the optimizer's own (``Optimizer.explain_update`` in ``engine/optimizers.py``), written with an
@@ -8,6 +9,7 @@ the optimizer's own (``Optimizer.explain_update`` in ``engine/optimizers.py``), 
 from __future__ import annotations
 
 from ...settings import TRAINING
+from ..formatting import num, signed, symbol
 from .select import weight
 from .text import Builder, Explanation, N, P, S, Txt, Writer, as_txt
 
@@ -106,6 +108,14 @@ def explain_update(view, ev, select, example) -> Explanation:
     step_symbol = S("Δ" + name, l, idx)
     terms = UpdateTerms(B, p, o, gs, g_used, lr, ev.t, new, (step, step_symbol), state, idx)
     opt.explain_update(terms)
+    if not is_W and "beta" in ev.extra:  # batch norm: the unit's γ and β, by the same rule
+        for param in ("gamma", "beta"):
+            before, after, change = (float(a[sel[0]]) for a in ev.extra[param])
+            name = symbol("γ" if param == "gamma" else "β", l, (sel[0],))
+            B.notes.append(
+                f"batch norm, by the same rule: {name} ← {name} − Δ{name} = {num(before)} − "
+                f"{signed(change)} = {num(after)}"
+            )
     clip = view.find("clip")
     if clip is not None and l in clip.changed:
         B.notes.append(f"∂C/∂{name} here is the clipped gradient (clip by {clip.mode})")
