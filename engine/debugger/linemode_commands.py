@@ -168,7 +168,7 @@ EXPRESSION_HELP = """Expressions (conditions, until, print, display):
   name@l selects layer l; without @ a comparison is true if it holds for ANY layer
   index arrays from 0: W@{last}[0,0], a@1[0]
   compare: < <= > >= == !=   combine: and or not ( )   arithmetic: + - * /
-  nan, inf: loss == nan, nan(loss), inf(grad_norm@1), finite(W@2)
+  nan, inf: loss == nan, nan(loss), inf(grad_norm@1), finite(W@{last})
   functions: abs, max, min, mean, sum, norm (of an array)
 Conditions alone are checked at the end of each step."""
 

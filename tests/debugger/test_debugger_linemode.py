@@ -302,7 +302,7 @@ def test_every_example_help_gives_is_accepted_on_the_open_network(scenario, laye
     text = drive("help break\nhelp print\nhelp expressions\n", controller)
     assert f"update@{layers} (before the Update of" in text and "{" not in text
     wheres = ["update@" + str(layers), "delta", "@1"]
-    printed = [f"W@{layers}[0,0]", f"delta@{layers}", "grad_norm", "a@1[0]"]
+    printed = [f"W@{layers}[0,0]", f"delta@{layers}", "grad_norm", "a@1[0]", f"finite(W@{layers})"]
     for example in printed:
         assert example in text
     script = "".join(f"b {w}\n" for w in wheres) + "clear\ne\n"
