@@ -552,7 +552,7 @@ async def test_the_loss_axis_is_labelled_and_widened_as_the_labs_before_a_step(l
     point at the top and one at the bottom of an axis without a single label: plotext's own
     range is the data's, and the round ticks fell outside it. The axis is now the lab's
     (``y_range``): widened about a small difference, its ticks labelled."""
-    from tui.panels.loss_panel import value_ticks
+    from tui.panels.loss_axes import value_ticks
 
     app = lab_app("dying-relu")
     async with app.run_test(size=WIDE) as pilot:

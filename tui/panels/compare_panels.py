@@ -28,9 +28,8 @@ from tui.panels.gradients_panel import (
     legend,
     zone_strip,
 )
-from tui.panels.loss_panel import (
+from tui.panels.loss_axes import (
     WIDE_DECADES,
-    InitialMetrics,
     clipped_note,
     decades_note,
     decades_of,
@@ -40,6 +39,7 @@ from tui.panels.loss_panel import (
     value_ticks,
     y_range,
 )
+from tui.panels.loss_panel import InitialMetrics
 from tui.panels.loss_sampling import MAX_POINTS, downsample
 from tui.panels.plot import CachedPlot
 from tui.speed import MAX, speed_text

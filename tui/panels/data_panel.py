@@ -38,7 +38,7 @@ from tui.panels.data_field import (
     theme_color,
 )
 from tui.panels.format import flow, fmt, fmt_fraction
-from tui.panels.loss_panel import PLOT_LIMIT
+from tui.panels.loss_axes import PLOT_LIMIT
 from tui.panels.plot import CachedPlot
 from tui.panels.tints import color_system
 from tui.view import LabView, counters, drawn_params
