@@ -103,12 +103,17 @@ def test_compare_against_another_scenario_file(write):
     assert results[0].held, results[0].measured
 
 
-def test_val_loss_rises(write):
-    # Memorizing four noisy points of a line: the held-out points get worse.
-    text = TINY.replace(
+def noisy_line() -> str:
+    """TINY on twelve noisy points of a line, half of them held out for validation."""
+    return TINY.replace(
         "x = [[0.0, 1.0], [1.0, 0.0]]\ny = [[1.0], [0.0]]",
         'kind = "linear"\nn = 12\nnoise = 0.5\nvalidation = 0.5',
     ).replace('kind = "inline"\n', "")
+
+
+def test_val_loss_rises(write):
+    # Memorizing four noisy points of a line: the held-out points get worse.
+    text = noisy_line()
     results = claims(
         write,
         text,
@@ -199,10 +204,7 @@ def test_claims_on_a_variant_name_its_set_overrides_as_comparisons_do(write):
 
 
 def test_a_val_loss_rises_claim_on_a_variant_names_it(write):
-    text = TINY.replace(
-        "x = [[0.0, 1.0], [1.0, 0.0]]\ny = [[1.0], [0.0]]",
-        'kind = "linear"\nn = 12\nnoise = 0.5\nvalidation = 0.5',
-    ).replace('kind = "inline"\n', "")
+    text = noisy_line()
     results = claims(
         write,
         text,
