@@ -139,6 +139,13 @@ def parse_breakpoint(text: str, L: int | None = None):
         raise ConditionError("empty breakpoint: give an event (update@2) or a condition", text, 0)
     kind, layer, end = parse_location(source, L)
     if kind is None and layer is None:
+        if re.match(r"if\b", source):  # "b if loss > 1" read 'if' as a name it did not know
+            raise ConditionError(
+                "'if' follows an event (update@2 if loss > 1, checked when the event comes);"
+                " a condition alone takes no 'if' (loss > 1, checked at the end of each step)",
+                source,
+                0,
+            )
         return None, None, _condition(source, source, 0, L)
     rest = source[end:]
     if not rest.strip():

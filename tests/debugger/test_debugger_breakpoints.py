@@ -212,3 +212,16 @@ def test_learner_settings_change_the_event_count():
     assert c.position.n_events == 16
     c.back(1)
     assert c.event.kind == "update" and c.event.l == 3
+
+
+def test_if_without_an_event_says_how_a_condition_is_written():
+    """'b if finite(W@2)' (help's usage reads 'break [WHERE] [if CONDITION]') answered
+    "unknown name 'if'; did you mean inf?" (new-user audit)."""
+    from engine.debugger.breakpoints import parse_breakpoint
+    from engine.debugger.errors import ConditionError
+
+    with pytest.raises(ConditionError) as e:
+        parse_breakpoint("if finite(W@2)", 2)
+    assert "'if' follows an event" in e.value.message and "takes no 'if'" in e.value.message
+    assert parse_breakpoint("update@2 if loss > 1", 2)[:2] == ("update", 2)
+    assert parse_breakpoint("loss > 1", 2)[:2] == (None, None)
