@@ -362,9 +362,7 @@ class Controller(Mover):
     def to_event(self, kind: str, layer: int | None = None) -> Stop:
         """Forward to the next event of ``kind`` (of layer ``layer``; None: any layer), in this
         step or a later one; at such an event already, stay. Breakpoints stop it earlier. Once
-        training has finished nothing runs past its end: back to that event of the last step
-        instead, when the step has one (a lesson's "show the Forward event of layer 1" after
-        its "train" did nothing but say that training was finished)."""
+        training has finished: back to that event of the last step (``ending.back_to``)."""
 
         def matches(e) -> bool:
             return e.kind == kind and (layer is None or getattr(e, "l", None) == layer)
@@ -372,28 +370,9 @@ class Controller(Mover):
         if matches(self._event()):
             return Stop("done", self.position)
         reason = ending.finished(self)
-        if reason is not None and self._in_every_step(kind):
-            return self._back_to(matches, reason)
+        if reason is not None and ending.in_every_step(self, kind):
+            return ending.back_to(self, matches, reason)
         return self._move(lambda rec, e: matches(e))
-
-    def _in_every_step(self, kind: str) -> bool:
-        """Every step has an event of ``kind`` (a Clip event only while clipping is on)."""
-        learner = self.learner
-        return kind != "clip" or learner.clip_value is not None or learner.clip_norm is not None
-
-    def _back_to(self, matches, reason: str) -> Stop:
-        """Back, event by event, to the last event ``matches`` accepts (within the last step
-        taken: every step has one), the message saying why it is shown there."""
-        while self.back(1).reason == "done":
-            if matches(self._event()):
-                position = self.position
-                return Stop(
-                    "done",
-                    position,
-                    f"Training is finished ({reason}): {position.event_name()} of its last "
-                    f"step, {count(position.step)}, gone back to.",
-                )
-        return Stop("finished", self.position, f"Training is finished: {reason}.")
 
     def goto(self, step: int, kind: str, layer: int | None = None) -> Stop:
         """Forward to event ``kind`` (of layer ``layer``) of ``step``, past any breakpoint on

@@ -9,7 +9,8 @@ after it (where a controller over a finished run starts). Forward motions do not
 
 from __future__ import annotations
 
-from ..number_text import counted
+from ..number_text import count, counted
+from .stops import Stop
 
 
 def finished(ctl) -> str | None:
@@ -63,6 +64,29 @@ def _finished_at_start(ctl, rec) -> str | None:
     if ctl.max_epochs is not None and rec.epoch > ctl.max_epochs:
         return _epochs_done(ctl.max_epochs)
     return None
+
+
+def in_every_step(ctl, kind: str) -> bool:
+    """Every step has an event of ``kind`` (a Clip event only while clipping is on)."""
+    learner = ctl.learner
+    return kind != "clip" or learner.clip_value is not None or learner.clip_norm is not None
+
+
+def back_to(ctl, matches, reason: str) -> Stop:
+    """Once training has finished, the event a forward motion asked for shown in the last step
+    instead: back, event by event, to the last event ``matches`` accepts (every step has one),
+    the message saying why it is shown there; else the ``"finished"`` stop, the position kept
+    (a last step the controller does not keep)."""
+    while ctl.back(1).reason == "done":
+        if matches(ctl._event()):
+            position = ctl.position
+            return Stop(
+                "done",
+                position,
+                f"Training is finished ({reason}): {position.event_name()} of its last "
+                f"step, {count(position.step)}, gone back to.",
+            )
+    return Stop("finished", ctl.position, f"Training is finished: {reason}.")
 
 
 def resume(ctl, *, max_epochs: int | None = None, max_steps: int | None = None) -> None:
