@@ -146,6 +146,17 @@ def epoch_metrics_at(view: LabView, step: int):
     return next((epochs[i] for i in reversed(range(len(epochs))) if epochs[i].step <= step), None)
 
 
+def epoch_figures_at(view: LabView, step: int):
+    """(the epoch metrics shown at ``step``, the epoch whose weights early stopping restored or
+    None): once training has stopped with the best weights restored, the restored network's
+    (``Run.final_metrics``), else those of the last epoch ended by ``step``."""
+    run = view.run
+    restored = run.restored_epoch if view.status != "running" else None
+    if restored is not None:
+        return run.final_metrics(), restored
+    return epoch_metrics_at(view, step), None
+
+
 def rate_in_force(view: LabView) -> float:
     """η of the next step, or of the step in progress (``Trainer.next_lr``; while training
     runs, from its snapshot): the one rate every view shows as the current one. On the last

@@ -43,7 +43,7 @@ from tui.panels.loss_panel import InitialMetrics
 from tui.panels.loss_sampling import MAX_POINTS, downsample
 from tui.panels.plot import CachedPlot
 from tui.speed import MAX, speed_text
-from tui.view import STATS, counters, epoch_metrics_at, steps_history
+from tui.view import STATS, counters, epoch_figures_at, steps_history
 
 RUN_COLORS = ("#0072B2", "#E69F00")
 """Okabe–Ito blue and orange: distinct for protanopia, deuteranopia and tritanopia alike."""
@@ -68,10 +68,7 @@ def status_line(i: int, name: str, view, width: int | None = None, epoch: bool =
     ``SHORTEST_NAME``, then the batch loss left out, then the name shortened further — a number
     is never cut."""
     step, epochs, _, loss = counters(view)
-    run = view.run
-    restored = run.restored_epoch if view.status != "running" else None
-    # after early stopping restored the best weights: theirs, as the lab's Loss panel shows
-    metrics = run.final_metrics() if restored is not None else epoch_metrics_at(view, step)
+    metrics, restored = epoch_figures_at(view, step)  # as the lab's Loss panel shows them
     val = metrics.val_loss if metrics is not None else None
     status = view.status
     style = {"diverged": "$text-error", "stopped": "$text-success", "running": "$text-accent"}

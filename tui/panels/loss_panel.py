@@ -63,7 +63,7 @@ from tui.view import (
     LabView,
     counters,
     drawn_params,
-    epoch_metrics_at,
+    epoch_figures_at,
     epochs_history,
     steps_history,
 )
@@ -336,18 +336,15 @@ class LossPanel(Panel):
         early stopping restored the best weights, those of the restored network instead, and
         which epoch's they are. Two lists: the figures the status line shows too (epoch, step,
         batch loss), and the others."""
-        run = view.run
         step, epoch, _, loss = counters(view)
         shared: list[Content] = [
             item("epoch ", fmt_count(epoch)),
             item("step ", fmt_count(step)),
         ]
         own: list[Content] = []
-        restored = run.restored_epoch if view.status != "running" else None
-        metrics = epoch_metrics_at(view, step)  # at the debugger's position, gone back or not
+        metrics, restored = epoch_figures_at(view, step)  # at the position, gone back or not
         if restored is not None:
             own.append(Content.styled(f"weights of epoch {fmt_count(restored)} restored:", ACCENT))
-            metrics = run.final_metrics()
         elif loss is not None:
             shared.append(item(f"{LOSS_NAMES['batch_loss']} ", styled_number(loss)))
             if metrics is not None and metrics.step != step:  # an epoch in progress: whose
