@@ -29,6 +29,15 @@ TRAINS_UNTIL_PAUSED = (
 """Options that keep xor training, unthrottled, until space pauses it (it stops at a loss of 0.01
 otherwise)."""
 
+STATUS = (
+    r"(?:Backprop Lab │ )?xor │ (\w+) │ batch loss (\S+)(?: \(step [\d,]+\))? │ step ([\d,]+) · "
+    r"epoch [\d,]+ · (\S+)"
+)
+"""The status line of a xor lab: groups status, batch loss, step and event. The batch loss names
+its step when it is the one before the step shown. The title gives way first when the line is too
+long for the width (at step 13,387 paused inside a step, 120 columns are not enough), so it is
+optional here."""
+
 
 def console_script() -> str:
     beside = Path(sys.executable).with_name("backprop-lab")

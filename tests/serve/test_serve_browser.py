@@ -23,7 +23,7 @@ pytest.importorskip("textual_serve")
 pytest.importorskip("pyte")
 
 from cdp import Browser, CDPError, Page  # noqa: E402
-from serve_harness import TRAINS_UNTIL_PAUSED, Served, alive, wait_until  # noqa: E402
+from serve_harness import STATUS, TRAINS_UNTIL_PAUSED, Served, alive, wait_until  # noqa: E402
 
 from tui.session import LabSession  # noqa: E402
 
@@ -50,10 +50,6 @@ SCREEN = """(() => {
   }
   return rows.join("\\n");
 })()"""
-STATUS = (  # (the batch loss names its step when it is the one before the step shown)
-    r"Backprop Lab │ xor │ (\w+) │ batch loss (\S+)(?: \(step [\d,]+\))? │ step ([\d,]+) · "
-    r"epoch [\d,]+ · (\S+)"
-)
 
 
 async def wait_screen(page: Page, pattern: str, timeout: float = 60.0) -> re.Match:

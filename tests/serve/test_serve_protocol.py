@@ -20,16 +20,11 @@ pytest.importorskip("textual_serve")
 pytest.importorskip("pyte")
 
 import aiohttp  # noqa: E402  (after the skip: it comes with the web extra)
-from serve_harness import TRAINS_UNTIL_PAUSED, LabSocket, Served, alive, wait_until  # noqa: E402
+from serve_harness import STATUS, TRAINS_UNTIL_PAUSED, LabSocket, Served, alive, wait_until  # noqa: E402
 
 from tui.session import LabSession  # noqa: E402
 
 pytestmark = pytest.mark.web
-
-STATUS = (  # (the batch loss names its step when it is the one before the step shown)
-    r"Backprop Lab │ xor │ (\w+) │ batch loss (\S+)(?: \(step [\d,]+\))? │ step ([\d,]+) · "
-    r"epoch [\d,]+ · (\S+)"
-)
 
 
 @pytest.fixture
