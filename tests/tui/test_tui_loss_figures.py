@@ -121,6 +121,9 @@ async def test_after_early_stopping_the_lab_shows_the_restored_network_and_says_
         assert f"weights of epoch {best}" in status
         assert f"weights of epoch {best} restored:" in stats
         assert f"restored the weights of epoch {best}" in message
+        # the picture draws them, and its caption names them, not "updates applied"
+        caption = app.query_one("#network-caption", Static).content.plain
+        assert f"epoch {best}'s weights restored" in caption and "updates" not in caption
         # the figures are the restored network's: those its epoch measured, not the last's
         assert restored.val_loss == best_metrics.val_loss == run.early.best
         assert restored.train_loss == best_metrics.train_loss
@@ -129,6 +132,10 @@ async def test_after_early_stopping_the_lab_shows_the_restored_network_and_says_
         assert "batch_loss" not in figures(stats)  # the last step's: not the network shown
         last = run.history.epochs.last
         assert last.val_loss != restored.val_loss
+        await pilot.press("b")  # back into the last step: its own weights, named as such
+        await settle(pilot)
+        caption = app.query_one("#network-caption", Static).content.plain
+        assert "restored" not in caption and "update" in caption
     first, final = train_lines("overfitting-fixed-early-stopping")[:2]
     assert first.endswith(f"restored the weights of epoch {best}")
     assert final.startswith(f"final (the weights of epoch {best}): ")

@@ -16,6 +16,9 @@ Update(l)    a of the step                              ΔW of 1 … l (step_W) 
 StepEnd      a with the updated weights                 W (updated)                 —
 ===========  =========================================  ==========================  =========
 
+Once early stopping has restored the best epoch's weights, the picture at the run's last position
+draws those, and its caption says so ("epoch 5's weights restored").
+
 ΔW is the step an update subtracts, W_new = W_old − ΔW (the Update event's ``step_W``; η ∂C/∂W for
 plain SGD), as in every view of the lab: its colours are those of the gradient it follows.
 
@@ -118,8 +121,17 @@ def shown(view, maps=None) -> Shown:
         lit_column,
         lit_gap,
         example,
-        describe(kind, l, L, event),
+        _restored(view, net) or describe(kind, l, L, event),
     )
+
+
+def _restored(view, net) -> str:
+    """ "epoch 5's weights restored" when the picture draws the network early stopping brought
+    back — not the last step's updated weights that StepEnd's "updates applied" would name."""
+    epoch = view.run.restored_epoch if view.status == "stopped" else None
+    if epoch is None or net is not view.run.net:
+        return ""
+    return f"epoch {epoch:,}'s weights restored"
 
 
 def describe(kind: str | None, l: int | None, L: int, event=None) -> str:
