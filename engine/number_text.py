@@ -2,8 +2,9 @@
 exponent, counts (``2,000 epochs``, ``1 example``) and fractions shown to people (``99.7%``).
 The formats themselves are one function each, by convention: the debugger's explanations
 (``engine.debugger.formatting.num``: significant digits with trailing zeros kept), the panels
-(``tui.panels.format.fmt``: short), a claim's measured figure (``scenarios.check.fmt``), JSON
-(``engine.json_numbers``).
+(``tui.panels.format.fmt``: short), JSON (``engine.json_numbers``); ``check`` writes a claim's
+figures with the panels' ``short``, ``count`` and ``percent``, with more digits only where they
+tell a figure from its bound (``scenarios.claim_figures``).
 """
 
 from __future__ import annotations
@@ -64,18 +65,18 @@ def counted(n, noun: str, plural: str | None = None) -> str:
     return f"{count(n)} {noun if int(n) == 1 else plural or noun + 's'}"
 
 
-def percent(x) -> str:
-    """A fraction in [0, 1] shown to people, as a percentage with one decimal and more where
-    one would round it to a whole it is not: ``0.996667`` → ``99.7%``, ``0.99996`` →
-    ``99.996%`` (not ``100%``), ``0.25`` → ``25%``, ``1`` → ``100%``, ``1e-9`` → ``1e-7%``; nan
-    and ±inf as words.
+def percent(x, decimals: int = 1) -> str:
+    """A fraction in [0, 1] shown to people, as a percentage with ``decimals`` decimals (one
+    unless asked for more) and more where they would round it to a whole it is not:
+    ``0.996667`` → ``99.7%``, ``0.99996`` → ``99.996%`` (not ``100%``), ``0.25`` → ``25%``,
+    ``1`` → ``100%``, ``1e-9`` → ``1e-7%``; trailing zeros dropped; nan and ±inf as words.
     Files (JSON) keep the number itself."""
     x = float(x)
     if not math.isfinite(x):
         return special(x) or ""  # (special() names every non-finite number)
     p = 100.0 * x
-    for decimals in range(1, 7):
-        text = f"{p:.{decimals}f}"
+    for places in range(decimals, max(decimals, 6) + 1):
+        text = f"{p:.{places}f}"
         if not ((float(text) == 100.0 and x < 1.0) or (float(text) == 0.0 and x > 0.0)):
             break
     else:

@@ -10,7 +10,6 @@ whether it held, and the measured figure. The vocabulary is described in ``expec
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,8 +17,9 @@ import numpy as np
 
 from engine.loss_names import LOSS_NAMES
 from engine.metrics import EpochMetrics
-from engine.number_text import count, counted, percent, special
+from engine.number_text import count, counted
 
+from .claim_figures import FRACTION, NUMBER, apart, bound, kind_of
 from .errors import ScenarioError
 from .expect import LAYER_METRICS, PARAM_METRICS, WHOLE_RUN_METRICS
 from .loader import Scenario, build_run, load_scenario, parse_scenario
@@ -300,52 +300,31 @@ def _epoch(record: Record, epoch: int):
 # --- judging --------------------------------------------------------------------------------
 
 
-def fmt(x: float) -> str:
-    """A measured figure: six significant digits (``nan``, ``inf`` as words)."""
-    return special(x) or f"{x:.6g}"
-
-
-FRACTIONS = (
-    "accuracy",
-    "val_accuracy",
-    "loss_up_fraction",
-    "dead_units",
-    "dead_fraction",
-    "saturated_fraction",
-)
-"""Metrics that are fractions of a whole, shown as percentages (``number_text.percent``)."""
-
-
-def fmt_claim(claim: dict, x: float) -> str:
-    """A figure of ``claim``'s metric (measured or a threshold): a percentage for a fraction
-    (not for a ratio of two layers' fractions), else ``fmt``."""
-    if claim["metric"] in FRACTIONS and "relative_to" not in claim:
-        return percent(x)
-    return fmt(x)
-
-
-def _bounds(
-    q: float, claim: dict, prefix: str = "", show: Callable[[float], str] = fmt
-) -> tuple[bool, list[str]]:
+def _bounds(q: float, claim: dict, prefix: str, kind: str) -> tuple[bool, list[str], list[float]]:
     """Whether ``q`` is below the claim's ``{prefix}below`` and above its ``{prefix}above`` (each
-    where given), and those needs as text (numbers written by ``show``)."""
-    held, needs = True, []
+    where given), those needs as text, and the bounds themselves."""
+    held, needs, limits = True, [], []
     if prefix + "below" in claim:
         held &= q < claim[prefix + "below"]
-        needs.append(f"< {show(claim[prefix + 'below'])}")
+        needs.append(f"< {bound(claim[prefix + 'below'], kind)}")
+        limits.append(claim[prefix + "below"])
     if prefix + "above" in claim:
         held &= q > claim[prefix + "above"]
-        needs.append(f"> {show(claim[prefix + 'above'])}")
-    return held, needs
+        needs.append(f"> {bound(claim[prefix + 'above'], kind)}")
+        limits.append(claim[prefix + "above"])
+    return held, needs, limits
 
 
 def judge_value(record: Record, claim: dict) -> ClaimResult:
     q = measure(record, claim)
-    held, needs = _bounds(q, claim, show=lambda x: fmt_claim(claim, x))
+    kind = kind_of(claim)
+    held, needs, limits = _bounds(q, claim, "", kind)
     if "near" in claim:
-        held &= abs(q - claim["near"]) <= claim["tolerance"]
-        needs.append(f"{claim['near']!r} ± {fmt(claim['tolerance'])}")
-    shown = f"{q:.12g}" if "near" in claim else fmt_claim(claim, q)
+        near, tolerance = claim["near"], claim["tolerance"]
+        held &= abs(q - near) <= tolerance
+        needs.append(f"{bound(near, kind)} ± {bound(tolerance, kind)}")
+        limits += [near, near - tolerance, near + tolerance]
+    (shown,) = apart([q], kind, limits)
     measured = f"{_describe(claim)} = {shown}{_variant(claim)} (needs {' and '.join(needs)})"
     return ClaimResult(claim["claim"], bool(held) and not math.isnan(q), measured)
 
@@ -353,12 +332,14 @@ def judge_value(record: Record, claim: dict) -> ClaimResult:
 def judge_compare(record: Record, against: Record, claim: dict) -> ClaimResult:
     q, q_other = measure(record, claim), measure(against, claim)
     ratio = _ratio(q, q_other)
-    held, needs = _bounds(ratio, claim, "ratio_")
+    held, needs, limits = _bounds(ratio, claim, "ratio_", NUMBER)
     this = _run_label(claim, "set")
     that = _run_label(claim, "against_set", claim.get("against"))
+    shown, shown_other = apart([q, q_other], kind_of(claim))
+    (shown_ratio,) = apart([ratio], NUMBER, limits)
     measured = (
-        f"{_describe(claim)}: {fmt(q)} {this} vs {fmt(q_other)} {that}, "
-        f"ratio {fmt(ratio)} (needs {' and '.join(needs)})"
+        f"{_describe(claim)}: {shown} {this} vs {shown_other} {that}, "
+        f"ratio {shown_ratio} (needs {' and '.join(needs)})"
     )
     return ClaimResult(claim["claim"], bool(held) and not math.isnan(ratio), measured)
 
@@ -407,11 +388,14 @@ def judge_val_loss_rises(record: Record, claim: dict) -> ClaimResult:
     assert start.train_loss is not None and end.train_loss is not None  # measured every epoch
     rise = _ratio(end.val_loss, start.val_loss) - 1.0
     held = rise > claim["by"] and end.train_loss < start.train_loss
+    val_start, val_end = apart([start.val_loss, end.val_loss], NUMBER)
+    train_start, train_end = apart([start.train_loss, end.train_loss], NUMBER)
+    (shown_rise,) = apart([rise], FRACTION, [claim["by"]])
     measured = (
-        f"{LOSS_NAMES['val_loss']} {fmt(start.val_loss)} after epoch {count(start.epoch)} → "
-        f"{fmt(end.val_loss)} at the end (epoch {count(record.epochs_run)}, {rise:+.1%}, needs > "
-        f"+{claim['by']:.0%}); {LOSS_NAMES['train_loss']} {fmt(start.train_loss)} → "
-        f"{fmt(end.train_loss)} (needs to fall)"
+        f"{LOSS_NAMES['val_loss']} {val_start} after epoch {count(start.epoch)} → {val_end} at "
+        f"the end (epoch {count(record.epochs_run)}, {'+' if rise >= 0 else ''}{shown_rise}, "
+        f"needs > +{bound(claim['by'], FRACTION)}); {LOSS_NAMES['train_loss']} {train_start} → "
+        f"{train_end} (needs to fall)"
     )
     if claim.get("set"):
         measured = f"{_run_label(claim, 'set')}: {measured}"

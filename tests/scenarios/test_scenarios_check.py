@@ -192,9 +192,9 @@ def test_claims_on_a_variant_name_its_set_overrides_as_comparisons_do(write):
     )
     assert [r.held for r in results] == [True, True, True, True, False]
     assert results[0].measured == (
-        "steps over the run = 50 with training.epochs=50, training.lr=0.05 (needs 50.0 ± 0)"
+        "steps over the run = 50 with training.epochs=50, training.lr=0.05 (needs 50 ± 0)"
     )
-    assert results[1].measured == "steps over the run = 200 (needs 200.0 ± 0)"
+    assert results[1].measured == "steps over the run = 200 (needs 200 ± 0)"
     assert results[2].measured.startswith("stopped (diverged) at step ")
     assert " with training.lr=5.0 (needs reason diverged)" in results[2].measured
     assert " with training.epochs=5, … (3 overrides) (needs < 10)" in results[3].measured
@@ -212,3 +212,42 @@ def test_a_val_loss_rises_claim_on_a_variant_names_it(write):
         'set = ["training.epochs=20"]',
     )
     assert results[0].measured.startswith("with training.epochs=20: val loss ")
+
+
+def test_figures_read_as_the_labs_and_apart_from_their_bounds(write):
+    """`check` printed '1280' steps and a loss of '6.08741e+10' where the lab's screens write
+    '1,280' and '6.087e10' (four significant digits); with four digits, a figure that is not its
+    bound reads apart from it: after 600 epochs w = 0.9999591, and '1 (needs < 1)' would say
+    the claim holds of a w equal to its bound."""
+    results = claims(
+        write,
+        LINE.replace("epochs = 200", "epochs = 600"),
+        'claim = "w is below 1"\nkind = "value"\nmetric = "weight"\nlayer = 1\n'
+        "entry = [0, 0]\nbelow = 1.0",
+        'claim = "w is near 1"\nkind = "value"\nmetric = "weight"\nlayer = 1\n'
+        "entry = [0, 0]\nnear = 1.0\ntolerance = 1e-4",
+        'claim = "many steps"\nkind = "value"\nmetric = "steps"\nset = ["training.epochs=1280"]\n'
+        "above = 1000",
+        'claim = "blows up"\nkind = "value"\nmetric = "loss"\nat_step = 7\n'
+        'set = ["training.lr=5.0"]\nabove = 1e6',
+        'claim = "one more epoch, the same w"\nkind = "compare"\nmetric = "weight"\nlayer = 1\n'
+        'entry = [0, 0]\nagainst_set = ["training.epochs=601"]\nratio_below = 1.0',
+        'claim = "twice the epochs, twice the steps"\nkind = "compare"\nmetric = "steps"\n'
+        'set = ["training.epochs=1200"]\nagainst_set = []\n'
+        "ratio_above = 1.999\nratio_below = 2.001",
+    )
+    assert all(r.held for r in results), [r.measured for r in results]
+    measured = [r.measured for r in results]
+    assert measured[0] == "W¹₀₀ (W@1[0,0]) at the end = 0.99996 (needs < 1)"
+    assert measured[1] == "W¹₀₀ (W@1[0,0]) at the end = 0.99996 (needs 1 ± 1e-4)"
+    assert measured[2] == "steps over the run = 1,280 with training.epochs=1280 (needs > 1,000)"
+    assert measured[3] == "batch loss at step 7 = 4.562e18 with training.lr=5.0 (needs > 1e6)"
+    # w after 600 and 601 epochs: both '1' with four digits, and their ratio too
+    assert measured[4] == (
+        "W¹₀₀ (W@1[0,0]) at the end: 0.999959 as written vs 0.99996 with training.epochs=601, "
+        "ratio 0.999999 (needs < 1)"
+    )
+    assert measured[5] == (
+        "steps over the run: 1,200 with training.epochs=1200 vs 600 as written, ratio 2 "
+        "(needs < 2.001 and > 1.999)"
+    )

@@ -65,7 +65,7 @@ def test_check_exit_0_when_all_claims_hold(write):
     assert result.exit_code == 0, result.output
     assert "tiny (seed 3): Tiny" in result.stdout
     assert "held    runs 100 steps" in result.stdout
-    assert "steps over the run = 100 (needs 100.0 ± 0)" in result.stdout
+    assert "steps over the run = 100 (needs 100 ± 0)" in result.stdout
     assert "all claims held" in result.stdout
 
 
