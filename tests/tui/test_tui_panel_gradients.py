@@ -8,17 +8,8 @@ from textual.widgets import Select, Static
 
 from tui.messages import CycleStat
 from tui.panels.format import fmt
-from tui.panels.gradients_panel import (
-    BAND_STYLES,
-    BANDS,
-    GradientsPanel,
-    axis_labels,
-    band,
-    fit,
-    fitted,
-    legend,
-    position,
-)
+from tui.panels.gradient_bands import BAND_STYLES, BANDS, axis_labels, band, legend, position
+from tui.panels.gradients_panel import GradientsPanel, fit, fitted
 from tui.view import STATS
 
 
@@ -275,7 +266,8 @@ def test_an_infinite_update_ratio_is_drawn_past_the_high_band_not_as_nan():
 
     import numpy as np
 
-    from tui.panels.gradients_panel import BAND_STYLES, LEVELS, band, bar, history_strip
+    from tui.panels.gradient_bands import BAND_STYLES, band, bar
+    from tui.panels.gradients_panel import LEVELS, history_strip
 
     assert band("update_ratio", math.inf) == "exploding"
     assert band("update_ratio", math.nan) == "nan" and band("update_ratio", -math.inf) == "nan"
