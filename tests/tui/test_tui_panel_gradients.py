@@ -48,12 +48,24 @@ async def test_vanishing_and_exploding_layers_take_their_band_colours():
         await pilot.pause()
         assert app.panel.bands == ["vanishing", "exploding"]
         lines, content = bar_lines(app)
-        assert lines[0].split()[-1] == "1e-9" and lines[1].split()[-1] == "1000"
+        assert lines[0].split()[-1] == "1e-9" and lines[1].split()[-1] == "1,000"
         assert BAND_STYLES["vanishing"] in styles_on_line(content, 0)
         assert BAND_STYLES["exploding"] in styles_on_line(content, 1)
         assert BAND_STYLES["exploding"] not in styles_on_line(content, 0)
         legend = app.query_one("#gradients-legend", Static).content.plain
         assert "vanishing <1e-5" in legend and "exploding >1e2" in legend
+
+
+async def test_a_large_value_is_written_in_groups_of_three_as_the_lab_writes_counts():
+    view = make_view("xor")
+    record_steps(view, 4, grad_norm=[12769.3, 0.5])
+    app = PanelApp(GradientsPanel(), view)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        lines, _ = bar_lines(app)
+        assert lines[0].split()[-1] == "12,769"  # was "12769"
+        caption = app.query_one("#gradients-history-title", Static).content.plain
+        assert caption.endswith("0.5…12,769"), caption
 
 
 async def test_nan_statistics_render_as_words_without_errors():
