@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from panel_harness import PanelApp, make_view, record_steps
 from textual.widgets import Select, Static
@@ -9,7 +10,7 @@ from textual.widgets import Select, Static
 from tui.messages import CycleStat
 from tui.panels.format import fmt
 from tui.panels.gradient_bands import BAND_STYLES, BANDS, axis_labels, band, legend, position
-from tui.panels.gradients_panel import GradientsPanel, fit, fitted
+from tui.panels.gradients_panel import GradientsPanel, covered_steps, fit, fitted
 from tui.view import STATS
 
 
@@ -288,3 +289,61 @@ def test_an_infinite_update_ratio_is_drawn_past_the_high_band_not_as_nan():
     assert all(BAND_STYLES["exploding"] in str(span.style) for span in full.spans)
     strip = history_strip("update_ratio", np.array([math.inf, 1e-3, math.nan]), 1e-6, 1e-1)
     assert strip.plain[0] == LEVELS[-1] and strip.plain[2] == "!"
+
+
+def paused_after(scenario: str, steps: int, overrides=()):
+    """A view of ``scenario`` trained ``steps`` steps on the debugger's fast path, as the lab
+    trains (``follow_run``: the run records every step at first, then one in 2, 4, …), paused
+    at the last step's end."""
+    from engine.debugger.follow import follow_run
+    from scenarios import build_run, load_scenario
+    from tui.view import LabView
+
+    sc = load_scenario(scenario, tuple(overrides))
+    run = build_run(sc)
+    controller = follow_run(run, history=200)
+    controller.run(steps)
+    view = LabView(run=run, controller=controller, scenario=sc, status="paused")
+    view.event = controller.event
+    return view
+
+
+def stats_shown(view, step: int):
+    """The ‖∂C/∂W‖ of each layer at ``step`` as the Debugger's StepEnd has them."""
+    controller = view.controller
+    return [s.grad_norm for s in controller.stats_of(controller.timeline.get(step))]
+
+
+async def test_the_bars_and_the_history_reach_the_step_the_lab_stands_at():
+    """vanishing-gradients paused at the end of step 1,243, which the run did not record
+    (from step 1,024 it records one step in 4): the bars showed step 1,240's statistics and
+    the caption read 'steps 1–1,240'. Going back into step 1,243 (its last Update), the step
+    completed is 1,242, also unrecorded."""
+    view = paused_after("vanishing-gradients", 1243, ["training.epochs=200"])
+    assert view.run.history.steps.last()[0] == 1240  # the run's own record ends before
+    app = PanelApp(GradientsPanel(), view)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for step in (1243, 1242):
+            if step == 1242:
+                view.controller.back()
+                view.event = view.controller.event
+                assert view.event.kind == "update"
+            app.panel.refresh_view(view)
+            await pilot.pause()
+            lines, _ = bar_lines(app)
+            expected = [fmt(g, 3) for g in stats_shown(view, step)]
+            assert [line.split()[-1] for line in lines] == expected
+            caption = app.query_one("#gradients-history-title", Static).content.plain
+            assert caption.startswith(f"steps 1–{step:,},"), caption
+
+
+def test_the_steps_covered_start_at_the_first_step_an_old_bucket_holds():
+    """A bucket of steps 1–4 has the mean step 2.5: the strips cover steps 1–10, not 2–10."""
+    from engine.history import StatsHistory
+    from engine.stats import LayerStats
+
+    history = StatsHistory(1, recent=2, coarse=2)
+    history.record_many(np.arange(1, 11), np.zeros(10), np.ones((10, 1, len(LayerStats._fields))))
+    arrays = history.snapshot()
+    assert arrays.counts[0] > 1  # the oldest point is a bucket
+    assert covered_steps(arrays) == (1, 10)

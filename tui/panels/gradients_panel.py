@@ -7,6 +7,10 @@ their colours, the legend — is ``gradient_bands.py``'s. Each layer also has a 
 run: one character per column, its height the mean value over those steps (scaled to the range
 of all layers' histories), its colour the band.
 
+The bars show the last step completed where the lab stands, and the strips reach it
+(``history_at``): the run records every step only at first, then one in 2, 4, … 32, so the step
+a pause or ``back`` stops at may be missing from its history; the debugger has its statistics.
+
 Two layouts (``fit``): when the panel is tall enough, the history strips are a second block under
 the bars (``stacked``); otherwise (deep networks, small terminals) each layer is one row — label,
 bar, value, history — so up to a dozen layers fit in the 16 rows of a 120×40 grid cell or of the
@@ -25,6 +29,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Select, Static
 
+from engine.history import HistoryArrays
 from engine.stats import STAT_NAMES
 from tui.messages import CycleStat
 from tui.panels.base import MUTED, Panel, Show
@@ -39,11 +44,11 @@ from tui.panels.gradient_bands import (  # the comparison's panel imports them f
     legend,
     zone_strip,
 )
-from tui.view import STATS, LabView, steps_history
+from tui.view import STATS, LabView, completed_step, steps_history
 
 LEVELS = "▁▂▃▄▅▆▇█"
 STAT_COLUMNS = {name: i for i, name in enumerate(STAT_NAMES)}
-"""Column of each statistic in ``StatsHistory.last()``'s array."""
+"""Column of each statistic in the last axis of ``HistoryArrays.stats``."""
 VALUE_WIDTH = 8  # the widest number: "1.23e-10"; fractions "99.5%"
 SCROLLBAR = 1  # columns of the vertical scrollbar when the rows do not fit
 AXIS_ROWS = 2  # the band-coloured axis line and its labels
@@ -176,6 +181,39 @@ def history_strip(stat: str, means: np.ndarray, lo: float, hi: float) -> Content
     return Content.assemble(*parts)
 
 
+def history_at(view: LabView) -> HistoryArrays:
+    """The per-step history the panel draws, up to and including the last step completed where
+    the lab stands (``completed_step``): ``steps_history(view)``'s points, then, paused where the
+    run did not record that step — it records every step at first, then one in 2, 4, … 32
+    (``engine.run_history.sampled``) —, the step itself, with the statistics the debugger has
+    for it (``Controller.stats_of``: the numbers its StepEnd shows). While training runs, the
+    run's latest points."""
+    arrays = steps_history(view).snapshot()
+    controller = view.controller
+    if controller is None or view.status == "running":
+        return arrays
+    done = completed_step(view)
+    if done < 1 or (arrays.steps.shape[0] and arrays.steps[-1] >= done):
+        return arrays
+    record = controller.timeline.get(done)
+    stats = controller.stats_of(record) if record is not None and record.complete else None
+    if not stats:
+        return arrays
+    row = np.array([tuple(s)[1:] for s in stats], dtype=np.float64)  # LayerStats without l
+    loss = np.array([np.nan if record.loss is None else record.loss])
+    step, one = np.array([float(done)]), np.ones(1, dtype=np.int64)
+    added = HistoryArrays(step, loss, loss, loss, one, row[None])
+    return HistoryArrays(*(np.concatenate(pair) for pair in zip(arrays, added, strict=True)))
+
+
+def covered_steps(arrays: HistoryArrays) -> tuple[int, int]:
+    """The first and last step the points cover: an exact point is its step, a bucket of
+    consecutive steps (every step is recorded at first) its mean ± (count − 1)/2."""
+    first = arrays.steps[0] - (arrays.counts[0] - 1) / 2
+    last = arrays.steps[-1] + (arrays.counts[-1] - 1) / 2
+    return round(first), round(last)
+
+
 class GradientsPanel(Panel):
     """Per-layer statistic bars with bands and a legend, and per-layer history strips."""
 
@@ -249,8 +287,9 @@ class GradientsPanel(Panel):
                 select.value = stat
         run = view.run
         L = run.net.L
-        history = steps_history(view)  # up to the last step completed at the position
-        last = history.last()
+        history = history_at(view)  # up to the last step completed at the position
+        exact = history.steps.shape[0] and history.counts[-1] == 1
+        last = (history.steps[-1], history.loss[-1], history.stats[-1]) if exact else None
         scroll = self.query_one("#gradients-scroll", VerticalScroll)
         area = scroll.content_region
         self.fit = layout = fit(L, max(area.width, 20), max(area.height, 1))
@@ -313,9 +352,8 @@ class GradientsPanel(Panel):
     def _strips(self, history, stat: str, L: int, layout: Fit) -> tuple[list[Content], list[str]]:
         """Each layer's history strip, and the two lines of caption: the steps they cover and
         the value range of their heights (empty when nothing was recorded or no room)."""
-        if len(history) == 0 or layout.history == 0:
+        if history.steps.shape[0] == 0 or layout.history == 0:
             return [], ["", ""]
-        steps = history.steps()
         columns = [column_means(history.series(stat, l), layout.history) for l in range(1, L + 1)]
         lo, hi = strip_range(stat, columns)
         scale = "log" if BANDS[stat].log else "linear"
@@ -326,7 +364,7 @@ class GradientsPanel(Panel):
             span = "not finite"
         elif BANDS[stat].log and not (values > 0).any():
             span = "all 0"  # e.g. dead layers: no scale to draw them on
-        first, last = int(steps[0]), int(steps[-1])
+        first, last = covered_steps(history)
         covered = f"{fmt_count(first)}–{fmt_count(last)}" if last > first else fmt_count(last)
         steps_text = f"{'steps' if last > first else 'step'} {covered}"
         strips = [history_strip(stat, means, lo, hi) for means in columns]
