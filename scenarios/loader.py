@@ -121,17 +121,46 @@ def resolve(name_or_path: str | Path) -> tuple[Path, str]:
         if why is not None:
             raise ScenarioError(f"{text}: {why}")
         return path, text
-    return preset_path(text), f"{text}.toml"
+    try:
+        return preset_path(text), f"{text}.toml"
+    except UnknownScenarioError:
+        # a word that names no preset but something here ("train results", a folder): say what
+        why = unreadable(text, "a scenario file")
+        if why is None or why == "does not exist" or why.startswith("cannot be read"):
+            raise
+        raise ScenarioError(f"{text}: no preset has this name, and the {text} here {why}") from None
 
 
 def load_scenario(name_or_path: str | Path, overrides=()) -> Scenario:
     """The validated scenario ``name_or_path`` with ``overrides`` ("section.key=value") applied."""
     path, label = resolve(name_or_path)
     try:
-        source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise ScenarioError(f"{label}: cannot read the file: {e}") from None
-    return parse_scenario(source, path=path, label=label, overrides=overrides)
+        content = path.read_bytes()
+    except OSError as e:
+        raise ScenarioError(f"{label}: cannot read the file: {e.strerror or e}") from None
+    return parse_scenario(text_of(content, label), path=path, label=label, overrides=overrides)
+
+
+ZIP_MAGIC = b"PK\x03\x04"  # an .npz (a saved session, a data file) is a zip archive
+
+
+def text_of(content: bytes, label: str) -> str:
+    """The TOML text of a scenario file's bytes: UTF-8, a leading byte-order mark (as some
+    Windows editors write) dropped; ScenarioError naming the file when the bytes are not text,
+    and what the file is instead when it is a zip archive (a session saved with ctrl+s, an .npz)."""
+    if content.startswith(ZIP_MAGIC):
+        raise ScenarioError(
+            f"{label}: is a zip archive (a saved session or an .npz data file), not a scenario "
+            "file, which is TOML text; a session opens with backprop-lab open --session FILE"
+        )
+    try:
+        return content.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as e:
+        line = content.count(b"\n", 0, e.start) + 1
+        raise ScenarioError(
+            f"{label}: is not a scenario file: line {line} holds byte 0x{content[e.start]:02x}, "
+            "which is not UTF-8 text; a scenario file is TOML text in UTF-8"
+        ) from None
 
 
 def parse_scenario(
@@ -210,6 +239,34 @@ def _check_depth(document: dict, label: str, when: str) -> None:
                     stack.append((value, f"{path}[{i}]", depth + 1))
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters but the tab and the line break: C0, DEL and C1."""
+
+
+def _check_characters(document: dict, label: str) -> None:
+    """No text of the scenario holds a control character other than a tab or a line break:
+    titles, lessons, claims and names are printed to the terminal (``debug``, ``scenarios show``,
+    ``check``), where ESC and BEL would be commands to it (clear the screen, set its title)
+    rather than text; ScenarioError naming the key path otherwise. Iterative, like
+    ``_check_depth``."""
+    stack: list[tuple[object, str]] = [(document, "")]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(
+                (v, f"{path}.{key_text(k)}" if path else key_text(k)) for k, v in node.items()
+            )
+        elif isinstance(node, list):
+            stack.extend((v, f"{path}[{i}]") for i, v in enumerate(node, start=1))
+        elif isinstance(node, str) and (found := _CONTROL.search(node)):
+            shown = path if len(path) <= 60 else path[:57] + "..."
+            raise ScenarioError(
+                f"{label}: {shown}: holds the control character U+{ord(found.group()):04X} at "
+                f"character {found.start() + 1}; text may hold tabs and line breaks but no other "
+                "control characters (printed to a terminal, they are commands to it)"
+            )
+
+
 def _lower(text: str) -> str:
     return text[:1].lower() + text[1:]
 
@@ -221,6 +278,7 @@ def validate_document(document: dict, label: str, *, source: str = "", edited=Fa
     ``edited``: sections edited in the lab: the lesson's actions are checked for their form
     only, not against the (changed) network, and the exercises are dropped with the claims."""
     ch = Checker(label)
+    _check_characters(document, label)
     top_keys = {name: key for name, key in schema.TOP.items()}
     for name in document:
         if name not in _SECTION_NAMES:

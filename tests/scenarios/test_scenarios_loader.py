@@ -272,6 +272,71 @@ def test_a_name_with_a_nul_character_is_one_line():
     assert "\0" not in message
 
 
+def test_a_file_that_is_not_text_says_what_it_is(tmp_path, monkeypatch):
+    """A PNG, or a session file given without --session, was 'cannot read the file: 'utf-8'
+    codec can't decode byte 0x89 in position 0: invalid start byte' (fuzz campaign)."""
+    import numpy as np
+
+    image = tmp_path / "net.toml"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    assert error(image) == (
+        f"{image}: is not a scenario file: line 1 holds byte 0x89, which is not UTF-8 text; a "
+        "scenario file is TOML text in UTF-8"
+    )
+    session = tmp_path / "xor-step12.lab.npz"
+    with open(session, "wb") as f:
+        np.savez(f, header=np.zeros(3, np.uint8))
+    message = error(session)
+    assert message.startswith(f"{session}: is a zip archive (a saved session")
+    assert message.endswith("a session opens with backprop-lab open --session FILE")
+
+
+def test_a_byte_order_mark_is_read_past(tmp_path):
+    """A file saved with a UTF-8 byte-order mark (Windows editors) was 'line 1, column 1:
+    malformed TOML: invalid statement: name = …' with the mark invisible in the message."""
+    path = tmp_path / "bom.toml"
+    path.write_text("\ufeff" + MINIMAL, encoding="utf-8")
+    scenario = load_scenario(path)
+    assert scenario.source == MINIMAL
+    assert scenario.name == parse_scenario(MINIMAL, path=path, label="bom.toml").name
+
+
+def test_a_word_naming_a_folder_here_says_so(tmp_path, monkeypatch):
+    """``backprop-lab train results`` with a folder results/ here said only that no preset has
+    that name; a preset's name still wins over a folder of the same name."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "results").mkdir()
+    (tmp_path / "xor").mkdir()
+    assert error("results") == (
+        "results: no preset has this name, and the results here is a folder, not a scenario file"
+    )
+    assert load_scenario("xor").name == "xor"
+
+
+@pytest.mark.parametrize(
+    ("override", "path", "code", "at"),
+    [
+        ('title="\\u001b]0;pwned\\u0007 XOR"', "title", "001B", 1),
+        ('summary="a\\r\\u001b[2J"', "summary", "000D", 2),
+        ('network.layers[1].activation="tanh\\u009b"', "network.layers[1].activation", "009B", 5),
+        ('expect[3].set[1]="training.lr=\\u0000"', "expect[3].set[1]", "0000", 13),
+    ],
+)
+def test_control_characters_in_text_are_refused_naming_the_key(override, path, code, at):
+    """A title holding ESC and BEL was printed as it was by ``debug`` and ``scenarios show``:
+    the file set the terminal's title and cleared its screen (fuzz campaign)."""
+    assert error("xor", [override]) == (
+        f"xor.toml: {path}: holds the control character U+{code} at character {at}; text may "
+        "hold tabs and line breaks but no other control characters (printed to a terminal, they "
+        "are commands to it)"
+    )
+
+
+def test_tabs_and_line_breaks_are_text():
+    scenario = load_scenario("xor", ['summary="a\\tb\\nc"'])
+    assert scenario.summary == "a\tb\nc"
+
+
 def test_inline_rows_must_match(write):
     message = error(write(MINIMAL.replace("y = [[1.0], [0.0]]", "y = [[1.0]]")))
     assert "data.y: has 1 rows; data.x has 2" in message
