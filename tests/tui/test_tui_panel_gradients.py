@@ -347,3 +347,26 @@ def test_the_steps_covered_start_at_the_first_step_an_old_bucket_holds():
     arrays = history.snapshot()
     assert arrays.counts[0] > 1  # the oldest point is a bucket
     assert covered_steps(arrays) == (1, 10)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (40, 19)])  # history block / strips beside the bars
+async def test_the_caption_range_holds_every_value_the_bars_show(size):
+    """vanishing-gradients after 300 steps: l7's last step, 0.523, is above the mean of every
+    column of its strip; the caption, the range of the means, read 'log 4.66e-6…0.42' under
+    that bar (120×40) and 'log 1e-5…0.227' beside it (40×19)."""
+    view = make_view("vanishing-gradients", steps=300)
+    app = PanelApp(GradientsPanel(), view)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        layout = app.panel.fit
+        assert layout.stacked == (size == (120, 40))
+        if layout.stacked:
+            caption = app.query_one("#gradients-history-title", Static).content.plain
+        else:
+            caption = app.query_one("#gradients-axis", Static).content.plain
+        lo, hi = (float(x.replace(",", "")) for x in caption.split()[-1].split("…"))
+        lines, _ = bar_lines(app)
+        shown = [float(line.split()[-1 if layout.stacked else -2]) for line in lines]
+        assert shown == pytest.approx(app.panel.values, rel=5e-3)
+        assert all(lo <= v <= hi for v in shown), (caption, shown)
+        assert hi == max(shown)  # the top of the scale is l7's bar, as written

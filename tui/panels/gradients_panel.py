@@ -1,11 +1,12 @@
 """The gradients panel: one statistic per layer, as bars on a log scale and as a history.
 
 The statistic is one of ``tui.view.STATS`` (‖∂C/∂Wˡ‖, mean |δˡ|, ‖ΔWˡ‖/‖Wˡ‖, dead fraction,
-saturated fraction), as recorded by the engine at every step (``engine.stats.LayerStats``); the
+saturated fraction), as the engine records them (``engine.stats.LayerStats``); the
 panel only draws them. How a value is drawn — its axis, its band (vanishing, exploding, …) and
 their colours, the legend — is ``gradient_bands.py``'s. Each layer also has a history over the
-run: one character per column, its height the mean value over those steps (scaled to the range
-of all layers' histories), its colour the band.
+run: one character per column, its height the mean value over those steps, its colour the band.
+The strips share one scale, which holds the values the bars show too (the latest step can lie
+outside the range of the column means), and the caption under them gives its ends.
 
 The bars show the last step completed where the lab stands, and the strips reach it
 (``history_at``): the run records every step only at first, then one in 2, 4, … 32, so the step
@@ -302,7 +303,7 @@ class GradientsPanel(Panel):
             stats = last[2]
             self.values = [float(stats[l - 1, column]) for l in range(1, L + 1)]
             self.bands = [band(stat, v) for v in self.values]
-        strips, caption = self._strips(history, stat, L, layout)
+        strips, caption = self._strips(history, stat, L, layout, self.values)
         if last is None:
             hint = "no steps yet (s: step, space: run)"
             bars = Content.styled(hint if len(hint) <= width else "no steps yet", MUTED)
@@ -349,16 +350,24 @@ class GradientsPanel(Panel):
                 )
             )
 
-    def _strips(self, history, stat: str, L: int, layout: Fit) -> tuple[list[Content], list[str]]:
+    def _strips(
+        self, history, stat: str, L: int, layout: Fit, shown: list[float]
+    ) -> tuple[list[Content], list[str]]:
         """Each layer's history strip, and the two lines of caption: the steps they cover and
-        the value range of their heights (empty when nothing was recorded or no room)."""
+        the ends of the scale of their heights (empty when nothing was recorded or no room).
+
+        The scale holds the column means and the values ``shown`` by the bars, so that the
+        caption is the range of every number the panel draws, as it reads (a latest step
+        above the means of its column lay outside a range of means alone, and words saying
+        so do not fit in the 15 cells beside a one-row axis)."""
         if history.steps.shape[0] == 0 or layout.history == 0:
             return [], ["", ""]
         columns = [column_means(history.series(stat, l), layout.history) for l in range(1, L + 1)]
-        lo, hi = strip_range(stat, columns)
+        drawn = [*columns, np.asarray(shown, dtype=np.float64)]
+        lo, hi = strip_range(stat, drawn)
         scale = "log" if BANDS[stat].log else "linear"
         span = f"{format_value(stat, lo)}…{format_value(stat, hi)}"
-        values = np.concatenate(columns)
+        values = np.concatenate(drawn)
         values = values[np.isfinite(values)]
         if values.size == 0:
             span = "not finite"
