@@ -48,6 +48,20 @@ async def get(url: str) -> tuple[int, str]:
         return response.status, (await response.read()).decode("utf-8", "replace")
 
 
+def test_the_training_space_pauses_outlasts_any_test():
+    """``TRAINS_UNTIL_PAUSED`` keeps xor training until space pauses it, however long the test
+    takes to press it: with 100,000 epochs (as it was) the lab, served, reached its end after
+    ~7-12 s here (~8,000-15,000 steps a second), and space then said "Training is finished"
+    where the test waited for "paused". Now more than 15 minutes at 100,000 steps a second."""
+    from scenarios import build_run, load_scenario
+
+    overrides = [value for flag, value in zip(*[iter(TRAINS_UNTIL_PAUSED)] * 2) if flag == "--set"]
+    assert len(overrides) * 2 == len(TRAINS_UNTIL_PAUSED)
+    run = build_run(load_scenario("xor", overrides))
+    assert run.stop.epochs * run.trainer.batches_per_epoch / 100_000 > 15 * 60
+    assert run.stop.loss_below < 1e-100  # xor's loss is still ~1e-5 after 100,000 steps
+
+
 async def test_a_tab_gets_a_lab_that_draws_trains_steps_and_quits(serve):
     served = serve("xor", *TRAINS_UNTIL_PAUSED)
     tab = await LabSocket().connect(served)
