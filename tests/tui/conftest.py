@@ -1,7 +1,8 @@
 """Fixtures of the lab's app-level tests (``test_tui_app_*.py``).
 
 Apps are driven with Textual's Pilot. Training runs in a thread worker; a test that starts it
-waits for it with ``settle`` (``app.workers.wait_for_complete()`` and a pause) instead of sleeping.
+waits for it with ``settle`` (until the thread is done and the lab shows how it ended, then a
+pause) instead of sleeping.
 """
 
 from __future__ import annotations
@@ -12,14 +13,24 @@ WIDE = (120, 40)
 NARROW = (80, 24)
 
 
+def _ended(app) -> bool:
+    """The training thread has finished and the lab has taken in how it ended. The thread marks
+    itself done (``app.training`` false) before it posts ``TrainingStopped``, whose handler sets
+    the status ("stopped", "paused", "diverged"): until then the lab's status is "running"."""
+    session = app.session
+    return not app.training and (session is None or session.view.status != "running")
+
+
 async def _settle(pilot, delay: float = 0.05, timeout: float = 30.0) -> None:
-    """Wait until the training thread has finished and the screen has caught up."""
+    """Wait until the training thread has finished, its end is taken in (``_ended``), and the
+    screen has caught up."""
     app = pilot.app
     waited = 0.0
-    while app.training and waited < timeout:
+    while not _ended(app) and waited < timeout:
         await pilot.pause(0.01)
         waited += 0.01
     assert not app.training, "training did not stop"
+    assert _ended(app), "training stopped, but the lab still shows it running"
     await pilot.pause(delay)
 
 

@@ -163,7 +163,9 @@ def test_a_paced_run_goes_on_at_full_speed_once_it_is_set():
 
 
 @pytest.mark.parametrize("speed,plus,steps", [(5, 0, 50), (20, 0, 200), (5, 1, 100)])
-async def test_the_speed_sets_the_steps_taken_in_a_window_of_the_clock(lab_app, speed, plus, steps):
+async def test_the_speed_sets_the_steps_taken_in_a_window_of_the_clock(
+    lab_app, settle, speed, plus, steps
+):
     """10 s of an injected clock: speed × 10 steps, whatever the machine's own speed (``+``
     before training moves 5 → 10)."""
     app = lab_app("xor", overrides=[*NEVER_STOP, f"lab.speed={speed}"])
@@ -173,8 +175,7 @@ async def test_the_speed_sets_the_steps_taken_in_a_window_of_the_clock(lab_app, 
         for _ in range(plus):
             await pilot.press("plus")
         await pilot.press("space")
-        await _until(lambda: not app.training)
-        await pilot.pause(0.05)
+        await settle(pilot)  # the thread's end and its TrainingStopped, which sets "paused"
         assert abs(session.steps_done - steps) <= 1
         assert session.view.status == "paused"
 
