@@ -16,6 +16,20 @@ def console_script(name: str = "backprop-lab") -> str | None:
     return str(beside) if beside.exists() else shutil.which(name)
 
 
+HOST_TERMINAL = ("COLUMNS", "NO_COLOR")
+"""Settings of the terminal the tests are run from that the lab follows: the line debugger wraps
+its lines at ``$COLUMNS``; Textual draws without colours under ``$NO_COLOR``."""
+
+
+@pytest.fixture(autouse=True)
+def no_host_terminal_settings(monkeypatch):
+    """Every test starts without ``HOST_TERMINAL``'s variables (a test that needs one sets it):
+    exported by the shell or the CI machine, they wrapped the line debugger's expected lines and
+    turned every snapshot colourless."""
+    for name in HOST_TERMINAL:
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 def launched(monkeypatch):
     """The command line's launches of the lab, recorded instead of run (in a pretend terminal):
