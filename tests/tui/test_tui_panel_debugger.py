@@ -12,7 +12,12 @@ from textual.widgets import Button, Static
 from engine.debugger.formatting import num
 from engine.events import Forward
 from tui.messages import DEBUG_COMMANDS, DebugCommand, SelectUnit, SelectWeight
-from tui.panels.debugger_panel import COMMAND_BUTTONS, DebuggerPanel, event_arrays
+from tui.panels.debugger_panel import (
+    COMMAND_BUTTONS,
+    DebuggerPanel,
+    event_arrays,
+    pending_update,
+)
 from tui.panels.event_arrays import index_lines
 from tui.panels.format import fmt
 from tui.view import Selection
@@ -76,6 +81,43 @@ async def test_pending_update_shows_before_and_after_of_the_selected_weight():
         assert f"{fmt(event.lr)}" in shown and "sgd" in shown
         equation = text(app, "debugger-equation")
         assert view.controller.explain((3, 1)).lines[0].render() in equation
+
+
+def rule_text(name: str, old: float, step: float, new: float) -> str:
+    """An entry of the pending update as the panel writes it: ``γ₂ 1 − (-0.003) = 1.003``."""
+    return f"{name} {fmt(old)} − {f'({fmt(step)})' if step < 0 else fmt(step)} = {fmt(new)}"
+
+
+async def test_pending_update_of_a_batch_norm_layer_lists_gamma_and_beta():
+    """vanishing-fixed-batchnorm at Update(l=3) with unit 2 selected: γ³₂ and β³₂ before, step
+    and after, as the event computes them, after W and b (the section listed W and b only)."""
+    view = make_view("vanishing-fixed-batchnorm", debugger=True)
+    app = PanelApp(DebuggerPanel(), view)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        while view.event.kind != "update" or view.event.l != 3:
+            move(view, "step")
+        view.selection = Selection(3, 2, None)
+        app.panel.refresh_view(view)
+        await pilot.pause()
+        lines = text(app, "debugger-update").splitlines()
+        event = view.event
+        assert set(event.extra) == {"gamma", "beta"}
+        rules = " ".join(line for line in lines if "←" in line)
+        assert "γ³ ← γ³ − Δγ³" in rules and "β³ ← β³ − Δβ³" in rules
+        gamma, beta = event.extra["gamma"], event.extra["beta"]
+        expected = [
+            rule_text("b₂", event.b_old[2], event.step_b[2], event.b_new[2]),
+            rule_text("γ₂", gamma[0][2], gamma[2][2], gamma[1][2]),
+            rule_text("β₂", beta[0][2], beta[2][2], beta[1][2]),
+        ]
+        assert lines[-4:-1] == expected
+        assert gamma[1][2] == pytest.approx(gamma[0][2] - gamma[2][2])  # after = before − step
+        width = app.query_one("#debugger-update", Static).content_region.width
+        assert max(len(line) for line in lines) <= width
+        narrow = pending_update(view, 30).plain.splitlines()  # the rules wrap after a comma
+        assert max(len(line) for line in narrow) <= 30
+        assert narrow[1:3] == ["W³ ← W³ − ΔW³, b³ ← b³ − Δb³,", "γ³ ← γ³ − Δγ³, β³ ← β³ − Δβ³"]
 
 
 async def test_large_matrices_are_summarised():

@@ -9,7 +9,8 @@
 - **Equation** for the selected unit or weight, with its numbers, from the debugger's
   explanations (``engine.debugger.explain``); the panel does not compute it.
 - **Pending update** (at an Update event): the rule W ← W − ΔW with the numbers of the selected
-  weight — or the layer's corner — and its unit's bias (ΔW is the step subtracted, ``step_W``).
+  weight — or the layer's corner — and of its unit's bias, and of its batch norm γ and β (PReLU's
+  α) where the layer has them (ΔW is the step subtracted, ``step_W``).
 - **Breakpoints**: the list, with enabled flag and hit counts.
 
 With the panel focused, ↑/↓ select the unit and ←/→ the incoming weight (``SelectUnit`` /
@@ -32,11 +33,12 @@ from textual.widgets import Button, Static
 
 from engine.debugger import DebuggerError
 from engine.debugger.formatting import sup, symbol, wrap_equation
+from engine.debugger.linemode_text import PARAMETER_SYMBOLS
 from engine.number_text import counted
 from tui.example import current_example
 from tui.messages import DebugCommand, SelectUnit, SelectWeight
 from tui.panels.base import ACCENT, MUTED, Panel, Show
-from tui.panels.event_arrays import event_arrays
+from tui.panels.event_arrays import comma_lines, event_arrays
 from tui.panels.format import WARNING, fmt, fmt_count
 from tui.view import LabView, counters
 
@@ -165,7 +167,9 @@ def _after_operator(x: float) -> str:
 
 def pending_update(view, width: int | None = None) -> Content:
     """At an Update event: the rule W ← W − ΔW with the numbers of the selected weight (or the
-    first entries of its unit's row, or of row 0) and of its unit's bias."""
+    first entries of its unit's row, or of row 0), and of its unit's bias and of the unit's
+    other parameters the event keeps in ``extra`` (batch norm's γ and β, PReLU's α: before,
+    after, step), named as the line mode names them (``PARAMETER_SYMBOLS``)."""
     event = view.event
     if event is None or event.kind != "update":
         return Content.styled("Shown at an update event (f finishes the backward phase).", MUTED)
@@ -187,8 +191,10 @@ def pending_update(view, width: int | None = None) -> Content:
             ("  t ", MUTED),
             str(event.t),
         ),
-        Content.styled(f"W{s} ← W{s} − ΔW{s}, b{s} ← b{s} − Δb{s}", MUTED),
     ]
+    names = ["W", "b", *(PARAMETER_SYMBOLS.get(p, p) for p in event.extra)]
+    rules = [f"{n}{s} ← {n}{s} − Δ{n}{s}" for n in names]
+    lines += [Content.styled(line, MUTED) for line in comma_lines(rules, len(rules), width)]
     for j, k in entries:
         if not (0 <= j < event.W_old.shape[0] and 0 <= k < event.W_old.shape[1]):
             continue
@@ -205,6 +211,11 @@ def pending_update(view, width: int | None = None) -> Content:
     if 0 <= j < event.b_old.shape[0]:
         b = symbol("b", None, (j,))
         lines.append(update_rule(b, event.b_old[j], event.step_b[j], event.b_new[j], width))
+    for param, (old, new, step) in event.extra.items():  # one entry per unit, as b
+        if 0 <= j < np.size(old):
+            name = symbol(PARAMETER_SYMBOLS.get(param, param), None, (j,))
+            flat = [np.ravel(a)[j] for a in (old, step, new)]
+            lines.append(update_rule(name, *flat, width))
     changed = int(np.count_nonzero(event.W_new != event.W_old))
     total = counted(event.W_old.size, "weight")
     lines.append(Content.styled(f"{fmt_count(changed)} of {total} change", MUTED))
