@@ -214,8 +214,8 @@ def pending_update(view, width: int | None = None) -> Content:
     for param, (old, new, step) in event.extra.items():  # one entry per unit, as b
         if 0 <= j < np.size(old):
             name = symbol(PARAMETER_SYMBOLS.get(param, param), None, (j,))
-            flat = [np.ravel(a)[j] for a in (old, step, new)]
-            lines.append(update_rule(name, *flat, width))
+            before, change, after = (float(np.ravel(a)[j]) for a in (old, step, new))
+            lines.append(update_rule(name, before, change, after, width))
     changed = int(np.count_nonzero(event.W_new != event.W_old))
     total = counted(event.W_old.size, "weight")
     lines.append(Content.styled(f"{fmt_count(changed)} of {total} change", MUTED))
