@@ -486,3 +486,61 @@ async def test_escape_leaves_the_answer_box_for_the_keys_the_exercise_names(lab_
         await pilot.pause()
         assert panel.attempt is None and not panel.has_class("-exercise")
         assert panel.query_one(OptionList).has_focus
+
+
+def cut_inside(lines: list[str], names) -> list[str]:
+    """The lines that end inside one of ``names`` elsewhere than after a hyphen (the name's
+    rest starting the next line): ``saturation-fixed-cross-e`` / ``ntropy``."""
+    return [
+        f"{line!r} / {after!r}"
+        for line, after in zip(lines, lines[1:])
+        for name in names
+        for k in range(1, len(name))
+        if name[k - 1] != "-" and line.endswith(name[:k]) and after.startswith(name[k:])
+    ]
+
+
+async def test_a_preset_name_longer_than_the_column_breaks_after_a_hyphen(lab_app):
+    """At 120×40 the lesson column is 24 cells wide and Textual wraps only at spaces: it cut
+    'saturation-fixed-cross-e' / 'ntropy' in the text and in the action list, and wrote
+    'exploding-fixed-clippin…' under the border (as it cuts a title) at 140×40."""
+    from textual.geometry import Region
+    from textual.selection import Selection
+    from textual.widgets.markdown import MarkdownBlock
+
+    from scenarios import preset_names
+
+    def drawn(widget) -> list[str]:
+        return [strip.text.strip() for strip in widget.render_lines(Region(0, 0, *widget.size))]
+
+    app = lab_app("saturation")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        panel = app.panels["lesson"]
+        blocks = [b for b in panel.query(MarkdownBlock) if not b.children]  # paragraphs
+        text = [line for block in blocks for line in drawn(block)]
+        assert "saturation-fixed-" in text, text
+        assert text[text.index("saturation-fixed-") + 1].startswith("cross-entropy (")
+        # selected and copied, the name is whole again
+        (fix,) = [b for b in blocks if "What fixes it" in "".join(drawn(b))]
+        copied, _ = fix.get_selection(Selection(None, None))
+        assert "What fixes it: saturation-fixed-cross-entropy (10 ▸ compare with it)" in copied
+        options = panel.query_one("#lesson-actions", OptionList)
+        options.highlighted = options.option_count - 1  # the list shows its last action
+        await pilot.pause()
+        actions = drawn(options)
+        assert actions[-2:] == ["saturation-fixed-", "cross-entropy"], actions
+        assert not cut_inside(text + actions, preset_names())
+        assert panel.border_subtitle == "saturation"
+
+    app = lab_app("exploding-fixed-clipping-xavier")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        panel = app.panels["lesson"]
+        assert panel.border_subtitle == "exploding-fixed-clipping-…"  # 29 cells for a label
+        await pilot.resize_terminal(*WIDE)  # 24 cells
+        await pilot.pause()
+        assert panel.border_subtitle == "exploding-fixed-…"
+        await pilot.resize_terminal(160, 45)
+        await pilot.pause()
+        assert panel.border_subtitle == "exploding-fixed-clipping-xavier"

@@ -15,7 +15,9 @@
   escape there closes the exercise.
 
 The panel is the one toggled with ``L``: beside the other panels in the grid layout, a tab of
-its own in the tab layout.
+its own in the tab layout. Wherever it shows a preset's name or another hyphenated word — the
+text, the action list, the name under its border — a word longer than the line breaks after a
+hyphen, never inside a word (``saturation-fixed-`` / ``cross-entropy``; ``hyphen_breaks``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.selection import Selection
 from textual.widget import Widget
 from textual.widgets import Button, Input, Markdown, OptionList, Static
 from textual.widgets.markdown import MarkdownBlock
@@ -36,6 +39,7 @@ from engine.debugger.exercises import Attempt
 from scenarios.lesson import LINK
 from tui.messages import ExerciseAnswered, RunLessonAction
 from tui.panels.base import ACCENT, ERROR, MUTED, SUCCESS, Panel, Show
+from tui.panels.hyphen_breaks import HyphenBreaks, fit_name
 from tui.view import LabView
 
 NO_LESSON = "*This scenario has no lesson.* Its summary:\n\n"
@@ -57,11 +61,37 @@ def lesson_page(scenario) -> str:
     return f"**{scenario.title}**\n\n{body}\n"
 
 
+BORDER_LABEL = 6
+"""Cells of a panel's width that are not its border's label: the two corners, a line beside
+each, a space each side (Textual's ``render_border_label``)."""
+
+
+class LessonParagraph(MarkdownBlock):
+    """A paragraph of the lesson (a list item's too), a long name broken after a hyphen: what
+    Textual's paragraph block is (it does not export it), drawn through ``HyphenBreaks``."""
+
+    def set_content(self, content: Content) -> None:
+        super().set_content(content)  # the block's content, as Textual's Markdown reads it
+        self.update(HyphenBreaks(content))
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The selected text, as the lesson writes it (Textual's reads only plain content)."""
+        visual = self.visual
+        if isinstance(visual, HyphenBreaks):
+            return visual.selected(selection), "\n"
+        return super().get_selection(selection)
+
+
 class LessonMarkdown(Markdown):
     """The lesson's Markdown; its links are the lesson's actions, never URLs to open."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(open_links=False, **kwargs)
+
+    def get_block_class(self, block_name: str) -> type[MarkdownBlock]:
+        if block_name == "paragraph_open":
+            return LessonParagraph
+        return super().get_block_class(block_name)
 
 
 class LessonPanel(Panel):
@@ -88,7 +118,7 @@ class LessonPanel(Panel):
         margin: 0;
         padding: 0;
     }
-    LessonPanel #lesson-markdown MarkdownParagraph {
+    LessonPanel #lesson-markdown LessonParagraph {
         margin: 0 0 1 0;
     }
     LessonPanel #lesson-actions {
@@ -197,14 +227,22 @@ class LessonPanel(Panel):
         options.clear_options()
         options.add_options(
             Option(
-                Content.assemble(f"{a.number} ▸ {a.text}", (f" · {a.describe()}", MUTED)),
+                HyphenBreaks(
+                    Content.assemble(f"{a.number} ▸ {a.text}", (f" · {a.describe()}", MUTED))
+                ),
                 id=str(a.number),
             )
             for a in self.actions
         )
         self.set_class(not self.actions, "-no-actions")
         self._title_actions()
-        self.border_subtitle = scenario.name
+        self._name_below()
+
+    def _name_below(self) -> None:
+        """The scenario's name under the border, cut after a hyphen when it does not fit."""
+        if self.last_view is not None:
+            room = self.outer_size.width - BORDER_LABEL
+            self.border_subtitle = fit_name(self.last_view.scenario.name, room)
 
     def _title_actions(self) -> None:
         """The list's title: the keys that run an action — its number while the lesson is on
@@ -374,6 +412,7 @@ class LessonPanel(Panel):
         self.query_one("#exercise-worked", Static).update(Content(worked))
 
     def on_resize(self) -> None:  # besides Panel.on_resize (Textual calls both)
+        self._name_below()
         self.call_after_refresh(self._show_worked)
 
     @on(Button.Pressed, "#exercise-check")
