@@ -18,7 +18,8 @@ past it is refused with one line naming the field, the need and the limit:
 - **one batch's activations**: z, a, δ and the dropout mask of every layer for one batch;
 - **evaluation**: the forward pass over the whole training set at the end of every epoch (zˡ and
   aˡ of every layer, kept for the next one) and the loss's temporaries;
-- **history**: the per-step statistics, a fixed ``HISTORY_ROWS`` rows per layer;
+- **history**: the per-step statistics, a fixed ``HISTORY_ROWS`` rows per layer (checked alone,
+  ``check_layers``, as soon as a scenario's layers are counted, before each is validated);
 - **step-back** (the debugger and the lab): the snapshots and recent steps' events ``back``
   keeps, checked when the debugger is set up (``check_step_back``).
 
@@ -151,12 +152,25 @@ def run_parts(
             n_train * (2 * math.fsum(sizes) + 2 * max(widths)) * itemsize,
             wide,
         ),
-        (
-            "the per-step history",
-            HISTORY_ROWS * (2 + STAT_COLUMNS * len(sizes)) * 8,
-            f"network.layers ({_count(len(sizes))} layers)",
-        ),
+        history_part(len(sizes)),
     ]
+
+
+def history_part(n_layers: float) -> tuple[str, float, str]:
+    """The per-step history of a network of ``n_layers`` layers: ``HISTORY_ROWS`` rows of the
+    step's figures and each layer's ``STAT_COLUMNS`` statistics."""
+    return (
+        "the per-step history",
+        HISTORY_ROWS * (2 + STAT_COLUMNS * n_layers) * 8,
+        f"network.layers ({_count(n_layers)} layers)",
+    )
+
+
+def check_layers(n_layers: float, environ=None) -> None:
+    """Refuse a network of ``n_layers`` layers whose history alone passes the limit, before
+    its layers are read one by one (a file of 10⁶ ``[[network.layers]]`` tables was validated
+    for minutes before the run's estimate refused it)."""
+    check([history_part(n_layers)], environ)
 
 
 def check_step_back(run, history: int, field: str, environ=None) -> None:

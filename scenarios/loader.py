@@ -174,11 +174,12 @@ def parse_scenario(
     document = _parse_toml(source, label)
     _check_depth(document, label, "")
     overrides = tuple(overrides)
-    try:
-        document = override_rules.apply(document, overrides)
-    except ValueError as e:
-        raise ScenarioError(f"{label}: --set: {e}") from None
-    _check_depth(document, label, " (after --set)")
+    if overrides:  # (the copy apply makes, and the second walk, are seconds for a huge file)
+        try:
+            document = override_rules.apply(document, overrides)
+        except ValueError as e:
+            raise ScenarioError(f"{label}: --set: {e}") from None
+        _check_depth(document, label, " (after --set)")
     sections = validate_document(document, label, source=source, edited=training_only)
     return Scenario(**sections, path=path, source=source, overrides=overrides, label=label)
 
@@ -219,24 +220,33 @@ def _parse_toml(source: str, label: str) -> dict:
 def _check_depth(document: dict, label: str, when: str) -> None:
     """Tables and arrays nested at most ``MAX_DEPTH`` deep (dotted keys such as a.a.a… = 1 nest
     without limit in TOML, and deeper trees exhaust Python's recursion in copying and checking
-    them); ScenarioError naming the key path otherwise. Iterative: any depth is measured."""
-    stack: list[tuple[dict | list, str, int]] = [(document, "", 1)]
+    them); ScenarioError naming the key path otherwise. Iterative: any depth is measured; the
+    path is spelled out only for the node refused (for 10⁶ layer tables it took seconds)."""
+    stack: list[tuple] = [(document, 1, None, None)]
     while stack:
-        node, path, depth = stack.pop()
+        entry = stack.pop()
+        node, depth = entry[0], entry[1]
         if depth > MAX_DEPTH:
+            path = _path_of(entry)
             shown = path if len(path) <= 60 else path[:57] + "..."
             raise ScenarioError(
                 f"{label}: {shown}: tables and arrays nested more than {MAX_DEPTH} deep{when} "
                 "(a scenario needs at most 6 levels)"
             )
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if isinstance(value, dict | list):
-                    stack.append((value, f"{path}.{key}" if path else str(key), depth + 1))
-        else:
-            for i, value in enumerate(node, start=1):
-                if isinstance(value, dict | list):
-                    stack.append((value, f"{path}[{i}]", depth + 1))
+        items = node.items() if isinstance(node, dict) else enumerate(node, start=1)
+        stack.extend(
+            (value, depth + 1, key, entry) for key, value in items if isinstance(value, dict | list)
+        )
+
+
+def _path_of(entry: tuple) -> str:
+    """The key path of a node found by a walk whose entries end in (key, parent entry)."""
+    parts = []
+    while entry[-1] is not None:
+        key, parent = entry[-2], entry[-1]
+        parts.append(f"[{key}]" if isinstance(key, int) else f".{key}")
+        entry = parent
+    return "".join(reversed(parts)).removeprefix(".")
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -248,17 +258,17 @@ def _check_characters(document: dict, label: str) -> None:
     titles, lessons, claims and names are printed to the terminal (``debug``, ``scenarios show``,
     ``check``), where ESC and BEL would be commands to it (clear the screen, set its title)
     rather than text; ScenarioError naming the key path otherwise. Iterative, like
-    ``_check_depth``."""
-    stack: list[tuple[object, str]] = [(document, "")]
+    ``_check_depth``; the path is spelled out only for the string refused."""
+    stack: list[tuple[object, object, tuple | None]] = [(document, None, None)]
     while stack:
-        node, path = stack.pop()
+        entry = stack.pop()
+        node = entry[0]
         if isinstance(node, dict):
-            stack.extend(
-                (v, f"{path}.{key_text(k)}" if path else key_text(k)) for k, v in node.items()
-            )
+            stack.extend((v, k, entry) for k, v in node.items())
         elif isinstance(node, list):
-            stack.extend((v, f"{path}[{i}]") for i, v in enumerate(node, start=1))
+            stack.extend((v, i, entry) for i, v in enumerate(node, start=1))
         elif isinstance(node, str) and (found := _CONTROL.search(node)):
+            path = _path_of(entry)
             shown = path if len(path) <= 60 else path[:57] + "..."
             raise ScenarioError(
                 f"{label}: {shown}: holds the control character U+{ord(found.group()):04X} at "
@@ -278,7 +288,6 @@ def validate_document(document: dict, label: str, *, source: str = "", edited=Fa
     ``edited``: sections edited in the lab: the lesson's actions are checked for their form
     only, not against the (changed) network, and the exercises are dropped with the claims."""
     ch = Checker(label)
-    _check_characters(document, label)
     top_keys = {name: key for name, key in schema.TOP.items()}
     for name in document:
         if name not in _SECTION_NAMES:
@@ -315,6 +324,7 @@ def validate_document(document: dict, label: str, *, source: str = "", edited=Fa
         expect = gathered.run(check_expect, ch, document.get("expect", []), n_layers)
         breakpoints = gathered.run(check_breakpoints, ch, document.get("breakpoints", []), n_layers)
     gathered.done()
+    _check_characters(document, label)
     assert top is not None and data is not None and network is not None  # else done() raised
     sizes = tuple(layer["size"] for layer in network["layers"])
     if "compare" in top and top["compare"] not in preset_names():

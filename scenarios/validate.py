@@ -13,6 +13,7 @@ import math
 import re
 
 import engine
+from engine import limits
 
 from . import schema
 from .errors import ScenarioError, did_you_mean, key_text, one_of, show, type_name
@@ -359,6 +360,10 @@ def check_network(ch: Checker, table) -> dict:
             f"must be one or more [[network.layers]] tables, got {show(layers)} "
             f"({type_name(layers)})",
         )
+    try:
+        limits.check_layers(len(layers))
+    except limits.MemoryLimitError as e:
+        raise ScenarioError(f"{ch.label}: {e}") from None
     checked = [gathered.run(check_layer, ch, t, l, len(layers)) for l, t in enumerate(layers, 1)]
     gathered.done()
     assert network is not None  # else done() raised
