@@ -10,6 +10,7 @@ from textual.widgets import Static
 from engine.debugger.position import event_name
 from engine.loss_names import LOSS_NAMES
 from tui.panels.format import fmt, fmt_count
+from tui.panels.hyphen_breaks import fit_name
 from tui.speed import speed_text
 from tui.view import LabView, counters, earlier_loss_step, headline_loss
 
@@ -35,7 +36,9 @@ def status_line(
 
     Status, loss, position and speed (``speed 20/s``) are what matter; when they do not all fit
     with the rest, the title goes first, then the speed is written short (``20/s``), then the
-    scenario name is shortened (to ``MIN_NAME`` characters and "…"), then it goes too, then the
+    scenario name is shortened with "…" (after a hyphen where that keeps more than ``MIN_NAME``
+    characters: ``overfitting-fixed-…``; else to what fits, at least ``MIN_NAME``), then it goes
+    too, then the
     speed. Only if the other three alone are too wide is the line cut (by the widget, with an
     ellipsis)."""
 
@@ -59,6 +62,9 @@ def status_line(
             return parts
     room = width - length(short) - len(SEPARATOR)
     if room >= MIN_NAME + 1:
+        cut = fit_name(name, room)  # after a hyphen: "overfitting-fixed-…"
+        if cut.endswith("…") and len(cut) > MIN_NAME:
+            return [Content.styled(cut, "bold"), *short]
         return [Content.styled(name[: room - 1] + "…", "bold"), *short]
     for parts in (full, short):
         if length(parts) <= width:

@@ -20,6 +20,9 @@ def line(width: int, name: str = "vanishing-fixed-batchnorm") -> str:
     [
         (206, f"Backprop Lab │ vanishing-fixed-batchnorm │ paused │ batch loss 0.6931 │ {WHERE}"),
         (106, f"vanishing-fixed-batchnorm │ paused │ batch loss 0.6931 │ {WHERE}"),
+        (100, f"vanishing-fixed-… │ paused │ batch loss 0.6931 │ {WHERE}"),  # after a hyphen
+        (93, f"vanishing-… │ paused │ batch loss 0.6931 │ {WHERE}"),
+        (88, f"vanishing… │ paused │ batch loss 0.6931 │ {WHERE}"),  # "vanishing-…" is too wide
         (87, f"vanishin… │ paused │ batch loss 0.6931 │ {WHERE}"),
         (86, f"paused │ batch loss 0.6931 │ {WHERE}"),  # no room for 8 characters of the name
     ],
