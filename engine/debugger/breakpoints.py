@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from ..events import EVENT_KINDS
 from .conditions import ALL_NAMES, Expression, parse_condition
 from .errors import ConditionError, DebuggerError
+from .position import KIND_NAMES
 
 KIND_ALIASES = {kind: kind for kind in EVENT_KINDS} | {
     "start": "step_start",
@@ -39,6 +40,17 @@ KIND_ALIASES = {kind: kind for kind in EVENT_KINDS} | {
     "grad": "gradient",
 }
 PER_STEP_KINDS = {"step_start", "loss", "clip", "step_end"}  # no layer
+KIND_WORDS = ("start", "forward", "loss", "delta", "gradient", "clip", "update", "end")
+"""The kinds as the help and the breakpoints screen list them (``KIND_ALIASES``' keys)."""
+
+
+def kinds_to_events(per_line: int = len(KIND_WORDS)) -> list[str]:
+    """The kinds beside the events they stop before, as the status line and ``where`` name
+    them: ``start=StepStart forward=Forward … end=StepEnd``, ``per_line`` pairs a line."""
+    pairs = [f"{word}={KIND_NAMES[KIND_ALIASES[word]]}" for word in KIND_WORDS]
+    return [" ".join(pairs[i : i + per_line]) for i in range(0, len(pairs), per_line)]
+
+
 NAN_ID = 0
 
 _LOCATION = re.compile(r"\s*(?P<kind>[A-Za-z_]+)?\s*(?:(?P<at>@)\s*(?P<layer>-?\d+)?)?")

@@ -6,7 +6,7 @@ quantified comparison). ``compile()`` turns a node into a closure ``f(ctx, l)`` 
 children's closures (a tree of closures evaluates about three times faster than walking the
 tree: conditions run at every step of ``continue``). ``ctx`` provides the values: attributes
 ``L``, ``loss``, ``loss_change``, ``step``, ``epoch``, ``batch``, ``lr``, ``stats`` (tuple of
-LayerStats or None) and the method ``array(name, l)``.
+LayerStats or None), the ``EVENT_SCALARS`` (a ``View`` only) and the method ``array(name, l)``.
 """
 
 from __future__ import annotations
@@ -21,6 +21,18 @@ from ..stats import STAT_NAMES
 from .errors import EvalError
 
 SCALARS = ("loss", "loss_change", "step", "epoch", "batch", "lr")
+# numbers of this step's events, by the events' field names (the trace format's): StepStart's
+# batch size, the Loss's data term C₀ and penalty, the Clip's norms and threshold, the optimizer
+# step count t of the Updates
+EVENT_SCALARS = (
+    "batch_size",
+    "data_loss",
+    "penalty",
+    "threshold",
+    "norm_before",
+    "norm_after",
+    "t",
+)
 STATS = tuple(STAT_NAMES)
 # per-layer arrays → number of dimensions
 LAYER_ARRAYS = {
@@ -33,7 +45,13 @@ LAYER_ARRAYS = {
     "delta": 2,
     "from_above": 2,
     "local_slope": 2,
+    # batch norm's (layers with batch_norm only): Forward's ẑ, μ and σ² of the batch, Delta's ∂C/∂ẑ
+    "z_hat": 2,
+    "batch_mean": 1,
+    "batch_var": 1,
+    "grad_z_hat": 2,
     "grad_W": 2,
+    "grad_W_penalty": 2,  # Gradient: the L1/L2 part of grad_W (where a penalty is on)
     "grad_b": 1,
     "W_new": 2,
     "b_new": 1,
@@ -46,13 +64,21 @@ LAYER_ARRAYS = {
     "grad_beta": 1,
     "step_gamma": 1,
     "step_beta": 1,
+    "gamma_new": 1,
+    "beta_new": 1,
+    # PReLU's slope α (layers with a prelu activation only): in force, ∂C/∂α, step, after
+    "alpha": 1,
+    "grad_alpha": 1,
+    "step_alpha": 1,
+    "alpha_new": 1,
 }
 STEP_ARRAYS = {"x": 2, "y": 2, "grad_a": 2}
-PARAMETERS = frozenset({"W", "b", "gamma", "beta"})  # the parameters in force, by name
+PARAMETERS = frozenset({"W", "b", "gamma", "beta", "alpha"})  # the parameters in force, by name
 # Arrays that only the event stream has (the parameters are the ones in force).
 EVENT_ARRAYS = frozenset(LAYER_ARRAYS) - PARAMETERS | frozenset(STEP_ARRAYS)
+EVENT_NAMES = EVENT_ARRAYS | frozenset(EVENT_SCALARS)  # what the fast path cannot give
 PER_LAYER = frozenset(STATS) | frozenset(LAYER_ARRAYS)
-ALL_NAMES = (*SCALARS, *STATS, *LAYER_ARRAYS, *STEP_ARRAYS)
+ALL_NAMES = (*SCALARS, *EVENT_SCALARS, *STATS, *LAYER_ARRAYS, *STEP_ARRAYS)
 PREDICATES = {"nan", "inf", "finite"}
 REDUCERS: dict[str, Callable] = {"max": np.max, "min": np.min, "mean": np.mean, "sum": np.sum}
 FUNCTIONS = ("abs", "norm", *REDUCERS, *PREDICATES)

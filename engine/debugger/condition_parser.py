@@ -3,7 +3,6 @@ whose docstring gives the grammar)."""
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from collections.abc import Callable
@@ -283,8 +282,8 @@ class _Parser:
         if word in KEYWORDS:
             self.fail(f"expected a number or a name before '{word}'")
         if word not in ALL_NAMES:
-            close = difflib.get_close_matches(word, (*ALL_NAMES, *FUNCTIONS), n=1)
-            hint = f"; did you mean {close[0]}?" if close else ""
+            close = typo_of(word, (*ALL_NAMES, *FUNCTIONS))
+            hint = f"; did you mean {close}?" if close else ""
             self.fail(f"unknown name {word!r}{hint}", t.col)
         layer, layer_col = None, t.col
         at = self.accept("@")
@@ -296,7 +295,41 @@ class _Parser:
         return Name(word, layer, t.col, layer_col)
 
 
-PER_EXAMPLE = frozenset({"z", "a", "a_prev", "mask", "delta", "from_above", "local_slope"})
+def edits(a: str, b: str) -> int:
+    """The typing edits from ``a`` to ``b``: characters inserted, deleted, replaced, or two
+    neighbours swapped (the optimal-string-alignment distance); a change of case alone is none."""
+    a, b = a.lower(), b.lower()
+    rows = [list(range(len(b) + 1))]
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            row[j] = min(
+                rows[i - 1][j] + 1,
+                row[j - 1] + 1,
+                rows[i - 1][j - 1] + (a[i - 1] != b[j - 1]),
+            )
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], rows[i - 2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+def typo_of(word: str, names) -> str | None:
+    """The name ``word`` is likely a mistyping of: the nearest within one edit (two where both
+    have six letters or more), if no other is as near. A name with a part added or cut off is
+    further than that (``batch`` is five edits from ``batch_size``, ``loss`` from ``data_loss``)
+    and is another quantity: it is not offered."""
+    scored = sorted((edits(word, name), name) for name in names)
+    best, name = scored[0]
+    allowed = 1 if min(len(word), len(name)) < 6 else 2
+    if best > allowed or (len(scored) > 1 and scored[1][0] == best):
+        return None
+    return name
+
+
+PER_EXAMPLE = frozenset(
+    {"z", "a", "a_prev", "mask", "z_hat", "delta", "from_above", "local_slope", "grad_z_hat"}
+)
 """Arrays with a row per example of the batch: ``--ascii`` prints an entry by its unit alone."""
 
 

@@ -21,15 +21,23 @@ Names (values at the debugger's current position):
   first Loss event the loss is not known yet, nor its change before the second: reading one
   raises ``NotKnownYet`` ("loss is not known yet: the loss comes with the Loss event of step
   1"), which ``print`` shows and which makes a condition false there (it never stops).
+- numbers of this step's events, under their fields' names (as the trace and the lab's Debugger
+  panel name them): ``batch_size`` (StepStart), ``data_loss`` (C₀) and ``penalty`` (the L1/L2
+  term; loss = data_loss + penalty) from the Loss event on, ``threshold``, ``norm_before``,
+  ``norm_after`` (Clip, where clipping is on), ``t`` (the optimizer's step count, from the
+  first Update on).
 - per-layer statistics of the last completed step (``engine/stats.py``): ``grad_norm``,
   ``delta_mean_abs``, ``weight_norm`` (‖W‖ after the update), ``update_ratio`` (‖ΔW‖ / ‖W‖
   before the update), ``saturated_fraction``, ``dead_fraction``, ``act_mean``, ``act_std``.
 - per-layer arrays: ``W``, ``b`` (the parameters in force), ``z``, ``a``, ``a_prev``, ``mask``
-  (from Forward), ``delta``, ``from_above``, ``local_slope`` (Delta), ``grad_W``, ``grad_b``
-  (Gradient: before any clipping — the Update event uses the clipped gradient, which has no
-  name here), ``W_new``, ``b_new``, ``step_W``, ``step_b`` (Update); ``a@0`` is the input
-  batch. Batch norm's (layers with ``batch_norm`` only): ``gamma``, ``beta`` (in force),
-  ``grad_gamma``, ``grad_beta`` (Gradient), ``step_gamma``, ``step_beta`` (Update).
+  (from Forward), ``delta``, ``from_above``, ``local_slope`` (Delta), ``grad_W``, ``grad_b``,
+  ``grad_W_penalty`` (Gradient: before any clipping — the Update event uses the clipped
+  gradient, which has no name here), ``W_new``, ``b_new``, ``step_W``, ``step_b`` (Update);
+  ``a@0`` is the input batch. Batch norm's (layers with ``batch_norm`` only): ``gamma``,
+  ``beta`` (in force), ``z_hat``, ``batch_mean``, ``batch_var`` (Forward), ``grad_z_hat``
+  (Delta), ``grad_gamma``, ``grad_beta`` (Gradient), ``step_gamma``, ``step_beta``,
+  ``gamma_new``, ``beta_new`` (Update). PReLU's (layers with a ``prelu`` activation only):
+  ``alpha`` (in force), ``grad_alpha`` (Gradient), ``step_alpha``, ``alpha_new`` (Update).
 - arrays of the whole step: ``x`` (input batch), ``y`` (targets), ``grad_a`` (∇ₐC).
 
 A per-layer name takes a layer selector ``@l`` (``grad_norm@2``). Without it, the comparison or
@@ -53,6 +61,8 @@ from .condition_nodes import (  # noqa: F401 (the language's names, importable f
     ALL_NAMES,
     COMPARISONS,
     EVENT_ARRAYS,
+    EVENT_NAMES,
+    EVENT_SCALARS,
     FUNCTIONS,
     KEYWORDS,
     LAYER_ARRAYS,
@@ -79,8 +89,8 @@ QUICK_ERRORS = (TypeError, ValueError, IndexError, KeyError)
 class Expression:
     """A parsed expression: ``evaluate(ctx)`` gives a bool, a number, an array or ``{l: value}``.
 
-    ``needs_events`` is true when it reads arrays that only the event stream has (then a
-    breakpoint on it cannot run on the fast path).
+    ``needs_events`` is true when it reads arrays or numbers that only the event stream has
+    (then a breakpoint on it cannot run on the fast path).
     """
 
     text: str
@@ -96,7 +106,7 @@ class Expression:
 
     @property
     def needs_events(self) -> bool:
-        return any(n.name in EVENT_ARRAYS for n in self.names)
+        return any(n.name in EVENT_NAMES for n in self.names)
 
     @cached_property
     def _run(self):

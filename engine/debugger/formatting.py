@@ -44,6 +44,7 @@ ASCII_NAMES = {
     "√": "sqrt ",
     "‖": "|",
     "σ²": "var",  # the batch variance (σ alone is the activation function)
+    "∇ₐC": "dC/da",
     "∂": "d",
     "Δ": "step_",  # ΔW is the step applied to W (step_W in expressions)
     "ᴸ": "[L]",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .breakpoints import kinds_to_events
 from .errors import DebuggerError
 
 
@@ -105,10 +106,12 @@ COMMANDS: list[Command] = [
         "break [WHERE] [if CONDITION] | break CONDITION",
         "set a breakpoint; with no argument list them",
         "WHERE is an event kind, optionally with a layer: update@{last} (before the Update of\n"
-        "layer {last}), delta, @1 (any event of layer 1). Kinds: start, forward, loss, delta,\n"
-        "gradient, clip, update, end. A condition alone (grad_norm@1 < 1e-6) is checked at\n"
-        "the end of each step; after 'if' it is checked when the event comes. Breakpoint 0\n"
-        "stops at the first NaN/inf (disable 0 to turn it off).",
+        "layer {last}, shown as Update(l={last})), delta, @1 (any event of layer 1). The kinds\n"
+        "and the events they stop before:\n"
+        + "".join(f"  {line}\n" for line in kinds_to_events(per_line=4))
+        + "A condition alone (grad_norm@1 < 1e-6) is checked at the end of each step; after\n"
+        "'if' it is checked when the event comes. Breakpoint 0 stops at the first NaN/inf\n"
+        "(disable 0 to turn it off).",
     ),
     Command("tbreak", (), "tbreak WHERE|CONDITION", "a breakpoint deleted after its first stop"),
     Command("clear", ("cl",), "clear [N ...]", "delete breakpoints N (no argument: all)"),
@@ -155,16 +158,21 @@ EXPRESSION_HELP = """Expressions (conditions, until, print, display):
     loss is this step's from its Loss event on, before it the last step's; before step 1's
     Loss event it is not known yet (nor loss_change before step 2's): print says so, and a
     condition that reads it is false there (it does not stop)
+  numbers of this step's events, as the lab's Debugger panel names them: batch_size,
+    data_loss, penalty (loss = data_loss + penalty), threshold, norm_before, norm_after
+    (Clip), t (the optimizer's step count, from the first Update)
   per layer, statistics of the last completed step: grad_norm, delta_mean_abs,
     weight_norm (|W| after the update), update_ratio (|step_W| / |W| before the update),
     saturated_fraction, dead_fraction, act_mean, act_std
   per layer, arrays of this step: W, b (in force), z, a, a_prev, mask, delta, from_above,
-    local_slope, grad_W, grad_b, W_new, b_new, step_W, step_b; a@0 = x is the input batch;
-    y (targets), grad_a (dC/da of the output)
+    local_slope, grad_W, grad_b, grad_W_penalty, W_new, b_new, step_W, step_b; a@0 = x is
+    the input batch; y (targets), grad_a (∇ₐC: dC/da of the output)
     grad_W, grad_b are the Gradient event's: before clipping (an Update's explain uses the
     clipped gradient, which has no name here)
-  batch norm, layers with batch_norm only: gamma, beta (in force), grad_gamma, grad_beta
-    (Gradient), step_gamma, step_beta (Update)
+  batch norm, layers with batch_norm only: gamma, beta (in force), z_hat, batch_mean,
+    batch_var (Forward), grad_z_hat (Delta), grad_gamma, grad_beta (Gradient), step_gamma,
+    step_beta, gamma_new, beta_new (Update)
+  prelu layers only: alpha (in force), grad_alpha (Gradient), step_alpha, alpha_new (Update)
   name@l selects layer l; without @ a comparison is true if it holds for ANY layer
   index arrays from 0: W@{last}[0,0], a@1[0]
   compare: < <= > >= == !=   combine: and or not ( )   arithmetic: + - * /

@@ -21,7 +21,8 @@ PARAMETER_SYMBOLS = {"gamma": "γ", "beta": "β", "alpha": "α"}
 
 def event_summary(ctl) -> list[str]:
     """One to three lines with the current event's main numbers (a Gradient's and an Update's
-    also for batch norm's γ and β, or PReLU's α, where the layer has them)."""
+    also for batch norm's γ and β, or PReLU's α, where the layer has them); the Loss's with the
+    names ``print`` knows them by (``loss``, ``data_loss``, ``penalty``, ``grad_a``)."""
     ev = ctl.event
     kind = ev.kind
     l = getattr(ev, "l", None)
@@ -31,10 +32,10 @@ def event_summary(ctl) -> list[str]:
     if kind == "forward":
         return [f"z{sup} = {_short(ev.z)}", f"a{sup} = {_short(ev.a)}"]
     if kind == "loss":
-        text = f"C = {num(ev.value)}"
+        text = f"C (loss) = {num(ev.value)}"
         if ev.penalty:
-            text += f" (data {num(ev.data_loss)} + penalty {num(ev.penalty)})"
-        return [text, f"∂C/∂a = {_short(ev.grad_a)}"]
+            text += f" = data_loss {num(ev.data_loss)} + penalty {num(ev.penalty)}"
+        return [text, f"∇ₐC (grad_a) = {_short(ev.grad_a)}"]
     if kind == "delta":
         return [f"δ{sup} = {_short(ev.delta)}"]
     if kind == "gradient":

@@ -21,6 +21,7 @@ import numpy as np
 from ..number_text import count
 from .conditions import LAYER_ARRAYS, PARAMETERS
 from .errors import EvalError, NotKnownYet
+from .formatting import sup
 from .position import KIND_NAMES
 
 # array name → (event kind, field)
@@ -32,8 +33,13 @@ ARRAY_SOURCES = {
     "delta": ("delta", "delta"),
     "from_above": ("delta", "from_above"),
     "local_slope": ("delta", "local_slope"),
+    "z_hat": ("forward", "z_hat"),
+    "batch_mean": ("forward", "batch_mean"),
+    "batch_var": ("forward", "batch_var"),
+    "grad_z_hat": ("delta", "grad_z_hat"),
     "grad_W": ("gradient", "grad_W"),
     "grad_b": ("gradient", "grad_b"),
+    "grad_W_penalty": ("gradient", "grad_W_penalty"),
     "W_new": ("update", "W_new"),
     "b_new": ("update", "b_new"),
     "step_W": ("update", "step_W"),
@@ -48,16 +54,69 @@ EXTRA_SOURCES = {
     "grad_beta": ("gradient", "beta", None),
     "step_gamma": ("update", "gamma", 2),
     "step_beta": ("update", "beta", 2),
+    "gamma_new": ("update", "gamma", 1),
+    "beta_new": ("update", "beta", 1),
+    "grad_alpha": ("gradient", "alpha", None),
+    "step_alpha": ("update", "alpha", 2),
+    "alpha_new": ("update", "alpha", 1),
+}
+# numbers of the step's events (``EVENT_SCALARS``): name → event kind (the field has the name)
+SCALAR_SOURCES = {
+    "batch_size": "step_start",
+    "data_loss": "loss",
+    "penalty": "loss",
+    "threshold": "clip",
+    "norm_before": "clip",
+    "norm_after": "clip",
+    "t": "update",
 }
 
 
 def parameter(params: dict, name: str, l: int) -> np.ndarray:
     """Parameter ``name`` of layer ``l`` from its ``params``; EvalError when the layer has
-    none of that name (γ and β: a layer without batch norm)."""
+    none of that name (γ and β: a layer without batch norm; α: one without PReLU)."""
     value = params.get(name)
     if value is None:
-        raise EvalError(f"{name}@{l} does not exist: layer {l} has no batch norm")
+        raise EvalError(f"{name}@{l} does not exist: {lacking(name, l)}")
     return value
+
+
+def lacking(param: str, l: int) -> str:
+    """What layer ``l`` lacks for a parameter ``param`` it does not have (γ, β or α)."""
+    if param == "alpha":
+        return f"layer {l} does not learn an α (only a prelu activation does)"
+    return f"layer {l} has no batch norm"
+
+
+def _event_scalar(name: str) -> property:
+    """The View's property ``name``: the field of that name of this step's event that has it
+    (``SCALAR_SOURCES``), once the event has come."""
+    return property(lambda view: view.event_scalar(name), doc=f"{name} of this step's events")
+
+
+BATCH_NORM_ARRAYS = frozenset({"z_hat", "batch_mean", "batch_var", "grad_z_hat"})
+
+
+def absent(name: str, l: int, view) -> str | None:
+    """Why the array ``name`` of layer ``l`` does not exist in any step of this network, in
+    the learner's terms — the fused output δ has no σ′ factor, a layer without dropout has no
+    mask, one without batch norm no ẑ, μ, σ² or ∂C/∂ẑ, and without L1/L2 there is no penalty
+    part; None where it does exist."""
+    layer = view.net.layer(l)
+    label = f"{name}@{l}"
+    if name == "local_slope" and l == view.L and view.net.fused_output:
+        return (
+            f"{label} does not exist: δ{sup(l)} of a {layer.activation.name} output with the "
+            f"{view.net.loss.name} loss is computed from a{sup(l)} − y in one piece (the fused, "
+            "stable form), so no σ′ factor is computed"
+        )
+    if name == "mask" and not layer.dropout:
+        return f"{label} does not exist: layer {l} has no dropout"
+    if name in BATCH_NORM_ARRAYS and not layer.batch_norm:
+        return f"{label} does not exist: layer {l} has no batch norm"
+    if name == "grad_W_penalty" and not (view.learner.l1 or view.learner.l2):
+        return f"{label} does not exist: no L1/L2 penalty is on (training.l1, training.l2)"
+    return None
 
 
 def loss_unknown(name: str, step: int) -> str:
@@ -200,6 +259,9 @@ class View:
             return self._extra_array(name, l)
         kind, field = ARRAY_SOURCES[name]
         layered = name in LAYER_ARRAYS
+        why = absent(name, l, self) if layered and l is not None else None
+        if why is not None:
+            raise EvalError(why)
         ev = self.find(kind, l if layered else None)
         label = f"{name}@{l}" if layered else name
         if ev is None:
@@ -214,13 +276,36 @@ class View:
             )
         return value
 
+    def event_scalar(self, name: str):
+        """The number ``name`` of this step's events (``SCALAR_SOURCES``: the field of that
+        name); EvalError before its event, or where the step has none (no clipping)."""
+        kind = SCALAR_SOURCES[name]
+        ev = self.find(kind)
+        if ev is not None:
+            return getattr(ev, name)
+        if kind == "clip" and self.learner.clip_value is None and self.learner.clip_norm is None:
+            raise EvalError(
+                f"{name} does not exist: gradient clipping is off "
+                "(training.clip_norm or training.clip_value turns it on)"
+            )
+        where = KIND_NAMES[kind] + ("(l=1)" if kind == "update" else "")
+        raise EvalError(f"{name} is not computed yet in step {self.step} (it comes with {where})")
+
+    batch_size = _event_scalar("batch_size")
+    data_loss = _event_scalar("data_loss")
+    penalty = _event_scalar("penalty")
+    threshold = _event_scalar("threshold")
+    norm_before = _event_scalar("norm_before")
+    norm_after = _event_scalar("norm_after")
+    t = _event_scalar("t")
+
     def _extra_array(self, name: str, l: int | None) -> np.ndarray:
-        """A batch-norm array that the Gradient or Update event of layer ``l`` keeps in its
-        ``extra`` (``EXTRA_SOURCES``)."""
+        """An array of batch norm's γ and β or PReLU's α that the Gradient or Update event of
+        layer ``l`` keeps in its ``extra`` (``EXTRA_SOURCES``)."""
         assert l is not None  # per-layer names are evaluated with a layer
         kind, param, item = EXTRA_SOURCES[name]
-        if not self.net.layer(l).batch_norm:
-            raise EvalError(f"{name}@{l} does not exist: layer {l} has no batch norm")
+        if param not in self.net.layer(l).params:
+            raise EvalError(f"{name}@{l} does not exist: {lacking(param, l)}")
         ev = self.find(kind, l)
         if ev is None:
             raise EvalError(

@@ -40,9 +40,10 @@ def debug_command(ctx: click.Context, scenario, seed, overrides, history, ascii_
     """Step through training of SCENARIO (a preset name or a TOML file) one event at a time.
 
     \b
-    Commands: s(tep) n(ext) f(inish) nb (next batch) e(poch) c(ontinue) r(un) N
-    u(ntil) COND, back [N], restart, extend N, b(reak) [WHERE] [if COND], cl(ear), p(rint) EXPR,
-    display EXPR, explain [J | J,K], exercise [N], w(here), l(ist), help, q(uit).
+    Commands: s(tep), n(ext), f(inish), nb (next batch), e(poch), c(ontinue),
+    r(un) N, u(ntil) COND, back [N], restart, extend N, b(reak) [WHERE] [if COND],
+    cl(ear), p(rint) EXPR, display EXPR, explain [J | J,K], exercise [N], w(here),
+    l(ist), help, q(uit).
 
     \b
     Examples:
