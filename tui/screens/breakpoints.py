@@ -13,11 +13,18 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Label, Static
 
+from engine.debugger.breakpoints import kinds_to_events
 from tui.screens.dialogs import LabModal
 
-KINDS = (
-    "Kinds: start forward loss delta gradient clip update end · @l picks a layer · a condition "
-    "alone is checked at the end of every step."
+KINDS = "\n".join(
+    [
+        *(
+            f"{'Kinds:' if i == 0 else '':<11}{line}"
+            for i, line in enumerate(kinds_to_events(per_line=4))
+        ),
+        "delta@1 stops before Delta(l=1) · @l picks a layer · a condition alone is checked at "
+        "each step's end.",
+    ]
 )
 
 
@@ -25,7 +32,7 @@ def syntax(layers: int) -> str:
     """The note under the field for a network of ``layers`` layers: examples that name only
     layers it has (the last layer's update, any event of the first), so that a copied one is
     accepted, in lines short enough for the dialog at 80 columns (none broken in two); then the
-    kinds."""
+    kinds beside the events they stop before (``kinds_to_events``)."""
     return (
         f"Examples:  update@{layers}   delta   @1   update@{layers} if loss > 1\n"
         f"           grad_norm@1 < 1e-6   loss > 10 or nan(loss)\n{KINDS}"
