@@ -19,7 +19,9 @@ about ε_machine·|C|/ε (≈ 1e-10 for ε = 1e-6), so where both gradients are 
 measured against a floor instead of their size. By default the floor is set so that this noise
 alone stays ten times below the tolerance: floor = 10·ε_machine·max(|C|, 1)/(ε·tolerance)
 (≈ 2.2e-3 with the defaults). A gradient that is exactly zero (e.g. the bias before batch norm)
-then passes, while a wrong gradient of any meaningful size still fails.
+then passes, while a wrong gradient of any meaningful size still fails. An ε so small that the
+floor would pass ``MAX_FLOOR`` (1: a gradient wrong by more than the tolerance would pass; at
+ε = 1e-300 every one did) is refused with a ValueError naming the smallest ε that works.
 
 Kinks: relu, leaky_relu, prelu (and elu with α ≠ 1) have no derivative at 0; L1 has none at
 W = 0. Where an input of σ lies within 1000·ε of 0, a difference may straddle the kink and
@@ -41,6 +43,9 @@ from .network import Network
 from .optimizers import make_optimizer
 
 TOLERANCE = 1e-6
+MAX_FLOOR = 1.0
+"""The largest floor a check may use: past it (ε below ~2e-9·max(|C|, 1)) a gradient wrong by
+more than the tolerance would pass; at ε = 1e-300 every gradient passed with error 0."""
 
 
 @dataclass(frozen=True)
@@ -240,7 +245,20 @@ def gradient_check(
     base = _Forward(net64, x, fixed_rng())
     loss = base.cost(check, y, 1)
     if floor is None:
-        floor = 10 * np.finfo(np.float64).eps * max(abs(loss), 1.0) / (eps * tolerance)
+        noise = 10 * float(np.finfo(np.float64).eps) * max(abs(loss), 1.0) / tolerance
+        smallest = noise / MAX_FLOOR  # the ε at which the floor reaches MAX_FLOOR
+        if math.isfinite(loss) and eps < smallest:
+            use = (
+                f"use ε ≥ {smallest:.2g} (the default is 1e-6)"
+                if smallest <= 1e-3
+                else "no ε resolves gradients of a cost this large (has training diverged?)"
+            )
+            raise ValueError(
+                f"ε = {eps:.3g} is too small for C = {loss:.6g}: the round-off of finite "
+                f"differences (about ε_machine·|C|/ε) would let gradients wrong by more than the "
+                f"tolerance pass; {use}"
+            )
+        floor = noise / eps
     sampler = np.random.default_rng(0)
 
     layers = []
@@ -334,14 +352,16 @@ def _finite_differences(learner, base: _Forward, layer, name, idx, y, eps) -> np
     layer.params = {**params, name: work}
     g = np.empty(len(idx))
     try:
-        for k, i in enumerate(idx):
-            p = flat[i]
-            flat[i] = up = p + eps
-            c_up = base.cost(learner, y, layer.l)
-            flat[i] = down = p - eps
-            c_down = base.cost(learner, y, layer.l)
-            flat[i] = p
-            g[k] = (c_up - c_down) / (up - down)
+        # a huge ε overflows C(p ± ε) or p ± ε: the NaN or ∞ fails the entry (``_compare``)
+        with np.errstate(all="ignore"):
+            for k, i in enumerate(idx):
+                p = flat[i]
+                flat[i] = up = p + eps
+                c_up = base.cost(learner, y, layer.l)
+                flat[i] = down = p - eps
+                c_down = base.cost(learner, y, layer.l)
+                flat[i] = p
+                g[k] = (c_up - c_down) / (up - down)
     finally:
         layer.params = params
     return g

@@ -76,3 +76,37 @@ def test_bad_input_exits_2(args, message):
     assert result.exit_code == 2
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("eps", ["1e-9", "1e-300", "1e-320"])
+def test_an_eps_too_small_to_resolve_a_gradient_is_refused(eps):
+    """--eps 1e-300 made the floor 2e285 (1e-320: ∞), so every gradient passed with error 0,
+    and 1e-320 printed NumPy's division warnings (fuzz campaign)."""
+    result = run("xor", "--eps", eps)
+    assert result.exit_code == 2, result.output
+    assert result.output == (
+        f"backprop-lab: ε = {float(eps):.3g} is too small for C = 0.708352: the round-off of "
+        "finite differences (about ε_machine·|C|/ε) would let gradients wrong by more than the "
+        "tolerance pass; use ε ≥ 2.2e-09 (the default is 1e-6)\n"
+    )
+
+
+@pytest.mark.filterwarnings("error")  # a warning fails the command, which then prints no table
+@pytest.mark.parametrize("args", [["--eps", "1e308"], ["--set", "training.lr=1e308", "--steps=2"]])
+def test_a_huge_eps_or_a_diverged_run_fails_without_numpy_warnings(args):
+    """--eps 1e308, or --steps on a run that diverges, printed NumPy's RuntimeWarnings (file,
+    line and source) among the report's lines."""
+    result = run("xor", *args)
+    assert result.exit_code == 1, result.output
+    assert "FAIL" in result.output
+
+
+def test_steps_past_the_scenarios_training_are_refused_before_any():
+    """--steps 10**11 trained until killed; the scenario trains epochs × batches steps."""
+    result = run("spiral", "--steps", str(10**11))
+    assert result.exit_code == 2
+    assert result.output == (
+        "backprop-lab: --steps 100,000,000,000: spiral.toml trains 1,500 steps (training.epochs "
+        "= 150, 10 batches per epoch); give at most 1,500, or more epochs with --set "
+        "training.epochs=N\n"
+    )

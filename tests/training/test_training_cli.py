@@ -239,6 +239,21 @@ def test_trace_to_a_file(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["trace.json"]
 
 
+def test_trace_steps_past_the_scenarios_training_are_refused_before_any(tmp_path):
+    """``trace xor --steps 10**20`` wrote steps (past the scenario's last epoch) until it was
+    killed; at most epochs × batches per epoch are recorded."""
+    path = tmp_path / "t.json"
+    result = invoke("trace", "xor", "--steps", str(10**20), "-o", str(path))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "backprop-lab: --steps 1e+20: xor.toml trains 2,000 steps (training.epochs = 2,000, "
+        "1 batch per epoch); give at most 2,000, or more epochs with --set training.epochs=N\n"
+    )
+    assert not path.exists()
+    result = invoke("trace", "xor", "--set", "training.epochs=2", "--steps", "2", "-o", str(path))
+    assert result.exit_code == 0 and len(read_trace(path).steps) == 2
+
+
 def test_trace_to_an_impossible_file_exits_2(tmp_path):
     result = invoke("trace", "xor", "-o", str(tmp_path / "no" / "such" / "dir.json"))
     assert result.exit_code == 2

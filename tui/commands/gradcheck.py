@@ -65,14 +65,18 @@ def gradcheck_command(
       backprop-lab gradcheck vanishing-gradients --steps 100 --batch 8
       backprop-lab gradcheck my-net.toml --set training.l2=0.01 --max-entries 50
     """
-    from engine.gradcheck import check_run
-    from tui.commands.train import load_run
+    import numpy as np
 
-    _, run = load_run(ctx, scenario, seed, overrides)
+    from engine.gradcheck import check_run
+    from tui.commands.train import check_steps, load_run
+
+    loaded, run = load_run(ctx, scenario, seed, overrides)
+    check_steps(ctx, loaded, run, steps)
     try:
-        for _ in range(steps):
-            run.step()
-        report = check_run(run, batch, eps, max_entries)
+        with np.errstate(all="ignore"):  # a diverged run's NaN and ∞ are the report's to show
+            for _ in range(steps):
+                run.step()
+            report = check_run(run, batch, eps, max_entries)
     except ValueError as e:
         click.echo(f"backprop-lab: {e}", err=True)
         ctx.exit(2)

@@ -3,7 +3,7 @@
 The format is ``backprop-lab-trace/1`` (``docs/trace-format.md``; reader:
 ``engine.trace.read_trace``): numbers exact to the last bit, NaN and ±Inf as "nan", "inf", "-inf".
 Written to stdout, or with ``-o FILE`` to a file (atomically: a temporary file in the same folder,
-then renamed).
+then renamed). ``--steps`` is at most the steps the scenario trains (epochs × batches per epoch).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from tui.commands.train import load_run
+from tui.commands.train import check_steps, load_run
 from tui.options import scenario_argument, seed_option, set_option
 
 
@@ -49,7 +49,8 @@ def trace_command(ctx: click.Context, scenario: str, steps: int, seed, overrides
     """
     from engine.trace import write_trace, write_trace_file
 
-    _, run = load_run(ctx, scenario, seed, overrides)
+    loaded, run = load_run(ctx, scenario, seed, overrides)
+    check_steps(ctx, loaded, run, steps)
     try:
         if output is None:
             write_trace(run, steps, sys.stdout)

@@ -45,6 +45,24 @@ def load_run(ctx: click.Context, scenario: str, seed, overrides):
         ctx.exit(2)
 
 
+def check_steps(ctx: click.Context, loaded, run, steps: int) -> None:
+    """``--steps`` (trace, gradcheck) at most the steps the scenario trains, epochs × batches
+    per epoch; more is refused in one line before any step is taken (``trace --steps 10**20``
+    wrote until it was killed, ``gradcheck --steps 10**11`` would have trained for weeks)."""
+    epochs, batches = run.stop.epochs, run.trainer.batches_per_epoch
+    most = epochs * batches
+    if steps > most:
+        shown = f"{steps:,}" if steps < 10**15 else f"{steps:.3g}"
+        per_epoch = "1 batch" if batches == 1 else f"{batches:,} batches"
+        click.echo(
+            f"backprop-lab: --steps {shown}: {loaded.label} trains {most:,} steps "
+            f"(training.epochs = {epochs:,}, {per_epoch} per epoch); give at most {most:,}, or "
+            "more epochs with --set training.epochs=N",
+            err=True,
+        )
+        ctx.exit(2)
+
+
 def divergence_line(run) -> str:
     """One line naming the step and the first layer and quantity that became non-finite (or
     that blew up, ``engine.blowup``)."""
