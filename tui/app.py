@@ -46,6 +46,7 @@ from tui.panels.network_panel import NetworkPanel
 from tui.screens.dialogs import ConfirmDialog, ErrorDialog
 from tui.session import LabSession
 from tui.session_errors import SessionError, SessionFailure
+from tui.session_kept import listing, reset_keeps
 from tui.speed import SpeedActions
 from tui.status_bar import StatusBar
 from tui.training_worker import TrainingWorker
@@ -340,14 +341,22 @@ class LabApp(
 
     @work(group="dialog", exit_on_error=False)
     async def action_reset(self) -> None:
+        """Step 1 again, from the network's initial weights; the edits, the settings changed
+        while it trained and the breakpoints are kept (``LabSession.reset``). Asks first when
+        training has moved since the session was opened or saved."""
         await self.stop_training()
-        if self.lab_session.progress and not await self._confirm(
-            f"Reset to the scenario's initial network? "
-            f"The training up to {self.lab_session.progress} will be lost."
-        ):
-            return
+        session = self.lab_session
+        if session.progress:
+            keeps = reset_keeps(session)
+            kept = f" ({listing(keeps)} {'are' if len(keeps) > 1 else 'is'} kept)" if keeps else ""
+            question = (
+                f"Reset to step 1 with the network's initial weights{kept}? "
+                f"The training up to {session.progress} will be lost."
+            )
+            if not await self._confirm(question):
+                return
         try:
-            session = self.lab_session.reset()
+            session = session.reset()
         except SessionError as e:  # e.g. its data file was removed since
             await self.push_screen_wait(ErrorDialog("Cannot reset", str(e)))
             return
@@ -431,17 +440,18 @@ class LabApp(
     # a worker (it may wait on a dialog): Textual's action_quit is a plain coroutine
     @work(group="dialog", exit_on_error=False)
     async def action_quit(self) -> None:  # type: ignore[override]
-        """Quit; asks first when training has moved since the session was opened or saved."""
+        """Quit; asks first when anything the session keeps changed since it was opened or
+        saved (``LabSession.unsaved``), naming it."""
         await self.stop_training()
-        if (
-            self.session is not None
-            and self.session.progress
-            and not await self._confirm(
-                f"Quit? The training on {self.session.scenario.name} up to "
-                f"{self.session.progress} is not saved (ctrl+s saves it)."
+        unsaved = self.session.unsaved() if self.session is not None else []
+        if unsaved:
+            one = len(unsaved) == 1
+            question = (
+                f"Quit? {_capital(listing(unsaved))} {'is' if one else 'are'} not saved "
+                f"(ctrl+s saves {'it' if one else 'them'})."
             )
-        ):
-            return
+            if not await self._confirm(question):
+                return
         self.exit()
 
     _fitted = True  # whether the terminal was large enough for the lab at its last resize
@@ -463,12 +473,13 @@ class LabApp(
         return bool(answer)
 
     async def _may_drop_training(self, question: str) -> bool:
-        """True when nothing was trained since the session was opened or saved, or the user
-        answers yes to ``question`` ("Open spiral?") followed by what would be lost."""
-        progress, name = self.lab_session.progress, self.lab_session.scenario.name
-        return not progress or await self._confirm(
-            f"{question} The training on {name} up to {progress} will be lost (ctrl+s saves it "
-            "first)."
+        """True when nothing the session keeps changed since it was opened or saved, or the
+        user answers yes to ``question`` ("Open spiral?") followed by what would be lost."""
+        unsaved = self.lab_session.unsaved()
+        one = len(unsaved) == 1
+        return not unsaved or await self._confirm(
+            f"{question} {_capital(listing(unsaved))} will be lost (ctrl+s saves "
+            f"{'it' if one else 'them'} first)."
         )
 
     # --- requests from the panels -------------------------------------------------------------
@@ -516,3 +527,8 @@ class LabApp(
     def on_cycle_stat(self, message: msg.CycleStat) -> None:
         message.stop()
         self.action_cycle_stat(message.stat)
+
+
+def _capital(text: str) -> str:
+    """``text`` with a capital first letter, unless it begins with a symbol (η stays η)."""
+    return text[:1].upper() + text[1:] if text[:1].isascii() else text

@@ -72,7 +72,13 @@ KEYS: tuple[LabAction, ...] = (
         "-",
         footer=False,
     ),
-    LabAction("r", "reset", "Reset", "Reset", "Back to the scenario's initial network"),
+    LabAction(
+        "r",
+        "reset",
+        "Reset",
+        "Reset",
+        "Step 1 again, from the initial weights; keeps the edits, changed settings and breakpoints",
+    ),
     LabAction("o", "open_scenario", "Open", "Open scenario", "Pick a preset scenario or a file"),
     LabAction(
         "L",

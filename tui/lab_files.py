@@ -29,18 +29,18 @@ class LabFiles(GivesFiles, LabHost):
     async def action_save_session(self) -> None:
         await self.stop_training()
         session = self.lab_session
-        before = session.saved_position
+        before = session.saved
         written_at = before
 
         def write(path: Path) -> Path:
             nonlocal written_at
             written = session.save(path)
             # saved once the user has the file (in a browser: once it is downloaded)
-            written_at, session.saved_position = session.saved_position, before
+            written_at, session.saved = session.saved, before
             return written
 
         def delivered() -> None:
-            session.saved_position = written_at
+            session.saved = written_at
 
         await self.give_file(session.default_filename(), write, what="session", delivered=delivered)
 

@@ -29,6 +29,7 @@ from scenarios import DEFAULT_SCENARIO, Scenario, ScenarioError, build_run, load
 from tui.panels.format import fmt_count
 from tui.scenario_edits import edited_scenario, plain
 from tui.session_errors import SessionError, SessionFailure, one_line
+from tui.session_kept import Mark, mark, training_unsaved, unsaved
 from tui.session_saving import SessionSaving
 from tui.session_training import SessionTraining
 from tui.speed import Pacer
@@ -46,7 +47,7 @@ class LabSession(SessionTraining, SessionSaving):
         self.scenario = scenario
         self.seed = seed
         self.edits = edits  # {"network": …, "training": …} when the network was edited in the lab
-        self.saved_position: tuple[int, int] | None = None  # (step, index) last saved or loaded
+        self.saved: Mark | None = None  # the session as last opened, loaded or saved
         self.published: TrainingSnapshot | None = None  # by ``train``, on its thread
         self.pacer = pacer if pacer is not None else Pacer(scenario.lab["speed"])
         self.lock = threading.RLock()  # the controller, while ``train`` animates (``frozen``)
@@ -62,6 +63,7 @@ class LabSession(SessionTraining, SessionSaving):
         except DebuggerError as e:
             raise SessionError(f"{scenario.label or scenario.name}: {e}") from None
         self.sync_view()
+        self.saved = mark(self)
 
     # --- building -------------------------------------------------------------------------------
 
@@ -77,26 +79,41 @@ class LabSession(SessionTraining, SessionSaving):
             raise SessionError(str(e)) from None
 
     def reset(self) -> LabSession:
-        """A fresh session of the same scenario and seed: the initial network again. The
-        breakpoints added since are kept. SessionError if the run cannot be built again (a data
-        file removed since)."""
+        """A fresh session of the same scenario and seed: step 1 again, with the network's
+        initial weights drawn anew from the seed (the edited network's, when it was edited).
+        Kept: the edits, the settings changed while it trained (in force from step 1: ``<``
+        then ``r``, as the divergence message advises, trains again with the lower η — not the
+        old one), the breakpoints and the speed. SessionError if the run cannot be built again
+        (a data file removed since)."""
+        if self.run.trainer.changes:
+            from tui.live_changes import sections_in_force  # it imports this module
+
+            return self.rebuild(*sections_in_force(self.scenario, self.run), only_valid=False)
         try:
             run = build_run(self.scenario, seed=self.seed)
         except ScenarioError as e:
             raise SessionError(str(e)) from None
         session = LabSession(self.scenario, run, self.seed, self.edits, self.pacer)
         session.copy_breakpoints(self)
+        session.saved = self.saved
         return session
 
     def rebuild(
-        self, network: dict, training: dict, schedule: dict | None = None, keep=None
+        self,
+        network: dict,
+        training: dict,
+        schedule: dict | None = None,
+        keep=None,
+        only_valid: bool = True,
     ) -> LabSession:
         """A session whose scenario has these ``[network]``, ``[training]`` (and ``[schedule]``)
         sections; ``keep``: (origins, unit maps) to take the weights that still fit from this
         session's network (``engine.reshape.carry``), else the new network is drawn anew.
 
         The sections are validated like a scenario file's (SessionError naming the key and the
-        allowed values); the current session is left untouched either way.
+        allowed values); the current session is left untouched either way. The breakpoints are
+        kept (``only_valid``: those that still fit the new network); what was last opened or
+        saved stays the new session's reference for what is unsaved (``saved``).
         """
         try:
             scenario = edited_scenario(self.scenario, network, training, schedule)
@@ -109,7 +126,8 @@ class LabSession(SessionTraining, SessionSaving):
         if schedule is not None:
             edits["schedule"] = plain(schedule)
         session = LabSession(scenario, run, self.seed, edits, self.pacer)
-        session.copy_breakpoints(self, only_valid=True)
+        session.copy_breakpoints(self, only_valid=only_valid)
+        session.saved = self.saved
         return session
 
     def copy_breakpoints(self, other: LabSession, only_valid: bool = False) -> None:
@@ -155,15 +173,15 @@ class LabSession(SessionTraining, SessionSaving):
 
     @property
     def progress(self) -> str:
-        """What would be lost by replacing this session: "" when nothing was trained since it
-        was opened, loaded or saved."""
-        position = self.controller.position
-        if (position.step, position.index) == self.saved_position:
-            return ""
-        steps = position.step - 1
-        if steps <= 0 and position.index == 0:
-            return ""
-        return f"step {fmt_count(position.step)}"  # as the status line writes it
+        """The training that would be lost by replacing this session ("step 37", as the status
+        line writes it): "" when training has not moved since it was opened, loaded or saved."""
+        return training_unsaved(self, self.saved)
+
+    def unsaved(self) -> list[str]:
+        """Everything this session keeps that changed since it was opened, loaded or saved, in
+        words (``tui.session_kept``): the training, the edited network, settings changed while
+        it trained, breakpoints; [] when a save would write nothing new."""
+        return unsaved(self, self.saved)
 
     def command(self, name: str, arg=None) -> None:
         """A debugger command on the main thread: step, next, finish, back, goto, break,

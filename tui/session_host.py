@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from engine.debugger import Controller
     from engine.run import Run
     from scenarios import Scenario
+    from tui.session_kept import Mark
     from tui.speed import Pacer
     from tui.view import LabView, Status, TrainingSnapshot
 
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
         view: LabView
         pacer: Pacer
         lock: threading.RLock
-        saved_position: tuple[int, int] | None
+        saved: Mark | None
         published: TrainingSnapshot | None
 
         def __init__(

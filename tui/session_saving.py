@@ -1,7 +1,7 @@
 """Saving a ``LabSession`` to a session file and loading one back.
 
 A mixin of ``LabSession`` (``tui/session.py``), which provides ``scenario``, ``seed``,
-``edits``, ``run``, ``controller``, ``view``, ``pacer``, ``saved_position``, ``sync_view`` and
+``edits``, ``run``, ``controller``, ``view``, ``pacer``, ``saved``, ``sync_view`` and
 its constructor ``(scenario, run, seed, edits, pacer)``.
 
 ``save`` writes, through ``session_file.py`` (the file's layout and codec), the scenario's TOML
@@ -29,6 +29,7 @@ from tui import session_file
 from tui.scenario_edits import edited_scenario, plain
 from tui.session_errors import SessionError, one_line
 from tui.session_host import SessionHost
+from tui.session_kept import mark
 from tui.session_records import stop_rules
 from tui.session_schema import (
     StateMismatch,
@@ -48,17 +49,16 @@ class SessionSaving(SessionHost):
     def default_filename(self) -> str:
         return f"{self.scenario.name}-{self.position_tag()}{session_file.SUFFIX}"
 
-    def save(self, path: str | Path) -> Path:
-        """Write the session to ``path`` (atomically); SessionError if it cannot be written."""
+    def kept(self) -> dict:
+        """The header ``save`` writes: everything a session keeps besides the run's state (the
+        scenario, its edits and seed, the changes made while it trained, the stopping rules,
+        the debugger's position, the speed, the status line, the breakpoints). The position of
+        a step's end is that step with index 0; inside a step (its StepStart included), the
+        step and the event's index."""
         position = self.controller.position
         mid_step = not position.at_step_end
-        if mid_step:
-            # The trainer is inside the current step (which has already drawn the epoch's
-            # shuffle); releasing it puts the trainer back exactly at the start of the step,
-            # random generator included. The controller takes the step again when it next moves.
-            self.controller.release()
         s = self.scenario
-        header = {
+        return {
             "scenario": {
                 "name": s.name,
                 "source": s.source,
@@ -86,6 +86,15 @@ class SessionSaving(SessionHost):
                 for bp in self.controller.breakpoints
             ],
         }
+
+    def save(self, path: str | Path) -> Path:
+        """Write the session to ``path`` (atomically); SessionError if it cannot be written."""
+        header = self.kept()
+        if not self.controller.position.at_step_end:
+            # The trainer is inside the current step (which has already drawn the epoch's
+            # shuffle); releasing it puts the trainer back exactly at the start of the step,
+            # random generator included. The controller takes the step again when it next moves.
+            self.controller.release()
         state = {
             "run": self._run_state(),
             "steps": self.run.history.steps.state(),
@@ -95,8 +104,7 @@ class SessionSaving(SessionHost):
             written = session_file.write(path, plain(header), session_file.encode_records(state))
         except session_file.SessionFileError as e:
             raise SessionError(str(e)) from None
-        position = self.controller.position
-        self.saved_position = (position.step, position.index)
+        self.saved = mark(self)
         return written
 
     def _run_state(self):
@@ -205,7 +213,7 @@ class SessionSaving(SessionHost):
         session.view.status = header.get("status", "paused")
         session.view.message = header.get("message", "")
         session.sync_view()
-        session.saved_position = (c.position.step, c.position.index)
+        session.saved = mark(session)
         return session
 
     @staticmethod

@@ -565,7 +565,8 @@ async def test_questions_before_dropping_training_are_sentences(lab_app, settle)
         for key, question in (
             (
                 "r",
-                "Reset to the scenario's initial network? The training up to step 1 will be lost.",
+                "Reset to step 1 with the network's initial weights? The training up to step 1 "
+                "will be lost.",
             ),
             ("q", "Quit? The training on xor up to step 1 is not saved (ctrl+s saves it)."),
         ):

@@ -1,0 +1,52 @@
+"""``r`` Reset: step 1 again from the network's initial weights, keeping the edits, the settings
+changed while it trained and the breakpoints — and the question says so. It said "Reset to the
+scenario's initial network?", kept the edited network, and silently put back the η of before:
+after a divergence, "Lower the learning rate … r resets" then diverged again at the old η."""
+
+from __future__ import annotations
+
+from tui.live_changes import change
+from tui.screens.dialogs import ConfirmDialog
+from tui.session import LabSession
+
+WIDE = (120, 40)
+
+
+def test_reset_keeps_the_rate_changed_while_it_trained():
+    session = LabSession.open("xor")
+    session.controller.run(47)
+    change(session, {"training.lr": 0.1}, running=False)
+    fresh = session.reset()
+    assert fresh.steps_done == 0
+    assert fresh.run.trainer.lr.lr == 0.1
+    assert fresh.run.trainer.changes == []  # in force from step 1, not a change at step 48
+    first = LabSession.open("xor", overrides=["training.lr=0.1"])
+    for a, b in zip(fresh.run.net.layers, first.run.net.layers):
+        assert all((a.params[k] == b.params[k]).all() for k in a.params)
+
+
+def test_reset_without_changes_is_the_scenario_again():
+    session = LabSession.open("xor")
+    session.controller.run(5)
+    fresh = session.reset()
+    assert fresh.edits is None and fresh.scenario is session.scenario
+
+
+async def test_the_question_says_what_reset_keeps(lab_app, settle):
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("e", "e")
+        await settle(pilot)
+        await pilot.press("less_than_sign")
+        app.session.command("break", "delta@1")
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert app.screen.question == (
+            "Reset to step 1 with the network's initial weights (η 0.5 and the breakpoints are "
+            "kept)? The training up to step 2 will be lost."
+        )
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        assert app.session.steps_done == 0
+        assert app.session.run.trainer.lr.lr == 0.5
