@@ -38,7 +38,7 @@ def test_batch_norm_delta_states_the_batch_norm_rule():
     shown = event_arrays(ev).plain
     title = heading(ev)
     assert title.startswith("backward: ∂C/∂ẑ = from above ⊙ σ′(u⁶) ⊙ γ⁶, δ⁶ = (B ∂C/∂ẑ")
-    assert "σ′(z⁶)" not in shown and "\nσ′(u⁶)  20×16\n" in shown
+    assert "σ′(z⁶)" not in shown and "\nσ′(u⁶)  20×16  local_slope@6\n" in shown
     # what the heading says is what the numbers do: ∂C/∂ẑ = from above ⊙ σ′(u) ⊙ γ, and δ
     # is not from above ⊙ σ′ (the audit's 0.00697 × 0.2078 against δ⁶₀ = 0.007828)
     gamma = c.view.params_before[5]["gamma"]
@@ -72,7 +72,8 @@ def test_plain_and_both_rules():
     assert heading(go_to(c, "forward", 2)) == "forward: z² = a¹W²ᵀ + b², a² = σ(z²)"
     assert heading(go_to(c, "delta", 2)) == "backward: δ² = from above ⊙ σ′(z²)"
     assert heading(go_to(c, "gradient", 2)) == "backward: ∂C/∂W² = δ²ᵀ a¹, ∂C/∂b² = Σₓ δ²"
-    assert heading(go_to(c, "update", 2)) == "update: W² ← W² − ΔW² (computed, not yet applied)"
+    update = "update (sgd): W² ← W² − ΔW² (computed, not yet applied)"  # with its optimizer
+    assert heading(go_to(c, "update", 2)) == update
 
 
 def test_batch_norm_gradients_and_updates_of_gamma_and_beta_are_shown():
@@ -80,12 +81,19 @@ def test_batch_norm_gradients_and_updates_of_gamma_and_beta_are_shown():
     ev = go_to(c, "gradient", 1)
     shown = event_arrays(ev).plain
     assert "∂C/∂γ¹ = Σₓ ∂C/∂u¹ ⊙ ẑ¹, ∂C/∂β¹ = Σₓ ∂C/∂u¹" in shown
-    assert "\n∂C/∂γ¹  16\n" in shown and "\n∂C/∂β¹  16\n" in shown
+    assert "\n∂C/∂γ¹  16  grad_gamma@1\n" in shown and "\n∂C/∂β¹  16  grad_beta@1\n" in shown
     ev = go_to(c, "update", 1)
     shown = event_arrays(ev).plain
     assert "γ¹ ← γ¹ − Δγ¹, β¹ ← β¹ − Δβ¹" in shown
-    for label in ("γ¹ before", "γ¹ after", "Δγ¹", "β¹ before", "β¹ after", "Δβ¹"):
-        assert f"\n{label}  16\n" in shown
+    for label, name in (
+        ("γ¹ before", "gamma@1"),
+        ("γ¹ after", "gamma_new@1"),
+        ("Δγ¹", "step_gamma@1"),
+        ("β¹ before", "beta@1"),
+        ("β¹ after", "beta_new@1"),
+        ("Δβ¹", "step_beta@1"),
+    ):
+        assert f"\n{label}  16  {name}\n" in shown
 
 
 @pytest.mark.parametrize(

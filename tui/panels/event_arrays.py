@@ -2,6 +2,11 @@
 equations, with a one-line summary and its numbers (corners of large ones), and a StepEnd's
 per-layer statistics.
 
+A number is labelled with its name in the debugger's expression language (``loss``,
+``batch_size``: what ``p`` prints in the line mode, ``engine/debugger/conditions.py``), and an
+array's math symbol has that name beside it (``δ²  4×1  delta@2``), so that a learner can type
+what the panel shows. Settings that are words (a Clip's mode, the optimizer) are in the heading.
+
 The heading states the layer's own rule (``engine.debugger.explain.rules.LayerRule``: plain,
 dropout, batch norm or both), and the arrays are named by it: the slope is σ′(uˡ) where batch
 norm puts u = γ ẑ + β under σ. Batch norm's γ and β (a Gradient's ∂C/∂γ, ∂C/∂β, an Update's
@@ -12,7 +17,9 @@ from __future__ import annotations
 import numpy as np
 from textual.content import Content
 
+from engine.debugger.conditions import LAYER_ARRAYS
 from engine.debugger.explain.rules import LayerRule, with_layer
+from engine.debugger.view import ARRAY_SOURCES, EXTRA_SOURCES
 from engine.number_text import counted
 from tui.panels.base import ACCENT, MUTED
 from tui.panels.format import array_lines, array_summary, fmt, styled_number
@@ -52,17 +59,47 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
         "alpha": ("αˡ before", "αˡ after", "Δαˡ"),
     },
 }
+# the expression language's name (``p`` in the line mode, conditions) of each array shown: an
+# event's field (kind, field), or a parameter it keeps in ``extra`` (kind, parameter, item of an
+# Update's (before, after, step); None for a Gradient's); per-layer names take ``@l``. An
+# Update's W and b before it are the parameters in force (W, b), a Delta's dropout mask is the
+# Forward's (mask); an Update's grad_W and grad_b, the gradients after clipping, have no name.
+FIELD_NAMES = {source: name for name, source in ARRAY_SOURCES.items()} | {
+    ("delta", "mask"): "mask",
+    ("update", "W_old"): "W",
+    ("update", "b_old"): "b",
+}
+EXTRA_FIELD_NAMES = {source: name for name, source in EXTRA_SOURCES.items()} | {
+    ("update", "gamma", 0): "gamma",
+    ("update", "beta", 0): "beta",
+    ("update", "alpha", 0): "alpha",
+}
+# the scalar fields shown, by the expression language's name where the event's differs
+SCALAR_FIELDS = (
+    "value",
+    "data_loss",
+    "penalty",
+    "lr",
+    "threshold",
+    "norm_before",
+    "norm_after",
+    "loss",
+    "batch_size",
+    "t",
+)
+SCALAR_NAMES = {"value": "loss"}  # the Loss event's C
 EVENT_TITLES = {
     "step_start": "start of the step",
     "loss": "loss C and ∇ₐC",
-    "clip": "gradient clipping",
     "step_end": "end of the step (updates applied)",
 }
 RULE_TITLES = {  # the kinds whose heading is the layer's rule
-    "forward": lambda rule: f"forward: {rule.forward()}",
-    "delta": lambda rule: f"backward: {rule.delta()}",
-    "gradient": lambda rule: f"backward: {rule.gradient()}",
-    "update": lambda rule: f"update: {rule.update()} (computed, not yet applied)",
+    "forward": lambda rule, ev: f"forward: {rule.forward()}",
+    "delta": lambda rule, ev: f"backward: {rule.delta()}",
+    "gradient": lambda rule, ev: f"backward: {rule.gradient()}",
+    "update": lambda rule, ev: (
+        f"update ({ev.optimizer}): {rule.update()} (computed, not yet applied)"
+    ),
 }
 FUSED_TITLE = "backward: δᴸ = ∂C/∂zᴸ computed with the loss (fused: a − y form, stable)"
 ARRAY_ROWS = 6
@@ -71,11 +108,14 @@ ARRAY_COLS = 6
 
 def event_title(event) -> str:
     """The event's heading: its layer's rule (``LayerRule.of_event``) for Forward, Delta,
-    Gradient and Update, with the layer's number; what the event is for the others."""
+    Gradient and Update (with the optimizer's name), with the layer's number; what the event is
+    for the others (a Clip's mode: by norm or by value)."""
     if event.kind == "delta" and event.fused:
         return FUSED_TITLE
     if event.kind in RULE_TITLES:
-        return RULE_TITLES[event.kind](LayerRule.of_event(event))
+        return RULE_TITLES[event.kind](LayerRule.of_event(event), event)
+    if event.kind == "clip":
+        return f"gradient clipping by {event.mode}"
     return EVENT_TITLES.get(event.kind, event.kind)
 
 
@@ -90,13 +130,44 @@ def array_name(event, name: str) -> str:
 def shown_arrays(event) -> dict[str, np.ndarray]:
     """The event's arrays by label (``ˡ`` for its layer): its fields', then the other
     parameters' it keeps in ``extra`` (batch norm's γ and β, PReLU's α), after W's and b's."""
-    arrays = {array_name(event, name): array for name, array in event.arrays().items()}
-    names = EXTRA_NAMES.get(event.kind, {})
+    return {label: array for label, (array, _) in named_arrays(event).items()}
+
+
+def named_arrays(event) -> dict[str, tuple[np.ndarray, str | None]]:
+    """``shown_arrays`` with each array's name in the expression language (``delta@2``,
+    ``grad_a``; ``FIELD_NAMES``), None for one that has none."""
+    kind, l = event.kind, getattr(event, "l", None)
+    arrays = {
+        array_name(event, field): (array, expression_name(FIELD_NAMES.get((kind, field)), l))
+        for field, array in event.arrays().items()
+    }
+    names = EXTRA_NAMES.get(kind, {})
     for param, value in getattr(event, "extra", {}).items():
         values = value if isinstance(value, tuple) else (value,)
         labels = names.get(param) or tuple(f"{param} ({i})" for i in range(len(values)))
-        arrays.update(zip(labels, values, strict=True))
+        for i, (label, array) in enumerate(zip(labels, values, strict=True)):
+            item = i if isinstance(value, tuple) else None
+            arrays[label] = (array, expression_name(EXTRA_FIELD_NAMES.get((kind, param, item)), l))
     return arrays
+
+
+def expression_name(name: str | None, l: int | None) -> str | None:
+    """``name`` as typed for layer ``l``: ``delta@2`` for a per-layer array, ``grad_a``."""
+    if name is None or l is None or name not in LAYER_ARRAYS:
+        return name
+    return f"{name}@{l}"
+
+
+def label_line(label: str, shape: str, name: str | None, width: int | None) -> list[Content]:
+    """An array's label and shape, then its name in the expression language when it is not
+    the label itself (``δ²  4×1  delta@2``): on a line of its own when the line would be wider
+    than ``width``."""
+    head = Content.assemble((label, "bold"), "  ", (shape, MUTED))
+    if name is None or name == label:
+        return [head]
+    if width is not None and head.cell_length + 2 + len(name) > width:
+        return [head, Content.styled(name, MUTED)]
+    return [Content.assemble(head, "  ", (name, MUTED))]
 
 
 def wrap(text: str, width: int, sep: str = " ") -> list[str]:
@@ -172,11 +243,15 @@ STAT_COLUMNS = (
 STAT_WIDTH = 9  # a space and "1.23e-10"
 
 
-def stats_table(stats) -> list[Content]:
-    """The per-layer statistics of a StepEnd as a small table (three significant digits)."""
+def stats_table(stats, width: int | None = None) -> list[Content]:
+    """The per-layer statistics of a StepEnd as a small table (three significant digits), under
+    the columns' names in the expression language (wrapped to ``width``)."""
     label = max(len(f"l{s.l}") for s in stats)
+    names = [field for _, field in STAT_COLUMNS]  # p grad_norm prints every layer's
+    names[0] = f"names: {names[0]}"
     lines = [
         Content.styled("per-layer statistics", "bold"),
+        *(Content.styled(line, MUTED) for line in comma_lines(names, len(names), width)),
         Content.styled(
             " " * label + "".join(name.rjust(STAT_WIDTH) for name, _ in STAT_COLUMNS), MUTED
         ),
@@ -202,32 +277,18 @@ def event_arrays(event, width: int | None = None, height: int | None = None) -> 
     title = with_layer(event_title(event), l)
     title_lines = wrap(title, width) if width else [title]
     lines: list[Content] = [Content.styled(line, ACCENT) for line in title_lines]
-    for name in (
-        "value",
-        "data_loss",
-        "penalty",
-        "lr",
-        "mode",
-        "threshold",
-        "norm_before",
-        "norm_after",
-        "loss",
-        "batch_size",
-        "optimizer",
-        "t",
-    ):
-        if hasattr(event, name):
-            value = getattr(event, name)
-            shown = styled_number(value) if not isinstance(value, str) else Content(value)
-            lines.append(Content.assemble((f"{name} ", MUTED), shown))
-    for name, array in shown_arrays(event).items():
+    for field in SCALAR_FIELDS:
+        if hasattr(event, field):
+            name, value = SCALAR_NAMES.get(field, field), getattr(event, field)
+            lines.append(Content.assemble((f"{name} ", MUTED), styled_number(value)))
+    for name, (array, typed) in named_arrays(event).items():
         if name == ARRAY_NAMES["indices"]:  # which examples: a list, not statistics of numbers
             room = None if height is None else height - len(lines)
             lines.extend(index_lines(array, width, room))
             continue
         label = with_layer(name, l)
         shape, _, summary = array_summary(array).partition("  ")
-        lines.append(Content.assemble((label, "bold"), "  ", (shape, MUTED)))
+        lines.extend(label_line(label, shape, typed, width))
         rows, cols = (array.shape + (1,))[:2] if array.ndim == 2 else (1, array.size)
         numbers, shown_cols = fitted_array_lines(array, width)
         if rows > ARRAY_ROWS or cols > shown_cols or not np.isfinite(array).all():
@@ -237,5 +298,5 @@ def event_arrays(event, width: int | None = None, height: int | None = None) -> 
         lines.extend(numbers)
     stats = getattr(event, "stats", None)
     if stats:
-        lines.extend(stats_table(stats))
+        lines.extend(stats_table(stats, width))
     return Content("\n").join(lines)
