@@ -31,7 +31,7 @@ import numpy as np
 from . import events as ev
 from .arrays import frozen
 from .atomic import atomic_write
-from .json_numbers import from_json_number, json_number
+from .json_numbers import NON_FINITE, json_number
 from .stats import LayerStats
 
 FORMAT = "backprop-lab-trace/1"
@@ -206,7 +206,9 @@ class Trace:
 
 def read_trace(source) -> Trace:
     """A trace from a path or a text stream; ValueError naming the file when it is not one."""
-    name = getattr(source, "name", None) or str(source)
+    name = getattr(source, "name", None) or (
+        "the trace" if hasattr(source, "read") else str(source)
+    )
     try:
         if hasattr(source, "read"):
             document = json.load(source)
@@ -217,18 +219,44 @@ def read_trace(source) -> Trace:
         raise ValueError(f"cannot read trace {name}: {e.strerror or e}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise ValueError(f"{name} is not a JSON trace file: {e}") from None
+    except RecursionError:
+        raise ValueError(f"{name} is not a JSON trace file: arrays nested too deeply") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         found = document.get("format") if isinstance(document, dict) else None
         raise ValueError(f"{name} is not a {FORMAT} trace (format: {found!r})")
     try:
         return _trace(document)
-    except (KeyError, TypeError, ValueError) as e:
-        raise ValueError(f"{name}: malformed {FORMAT} trace: {e!r}") from None
+    except _MALFORMED as e:
+        raise ValueError(f"{name}: malformed {FORMAT} trace: {_why(e)}") from None
+
+
+_MALFORMED = (KeyError, TypeError, ValueError, AttributeError, OverflowError, RecursionError)
+"""What a value of the wrong type or size raises on the way to an event (a number where an
+object belongs: AttributeError; an index of 100 digits: OverflowError)."""
+
+
+def _why(error: BaseException) -> str:
+    if isinstance(error, KeyError):
+        return f"a field is missing: {error.args[0]!r}" if error.args else "a field is missing"
+    if isinstance(error, RecursionError):
+        return "arrays nested too deeply"
+    return str(error) or type(error).__name__
 
 
 def _trace(document: dict) -> Trace:
-    dtype = np.dtype(document.get("dtype", "float64"))
-    steps = [_step(record, dtype) for record in document["steps"]]
+    dtype = document.get("dtype", "float64")
+    if dtype not in ("float32", "float64"):
+        raise ValueError(f'dtype must be "float32" or "float64", got {dtype!r}')
+    dtype = np.dtype(dtype)
+    records = document["steps"]
+    if not isinstance(records, list):
+        raise ValueError(f"steps must be an array of step records, got {type(records).__name__}")
+    steps = []
+    for i, record in enumerate(records, start=1):
+        try:
+            steps.append(_step(record, dtype))
+        except _MALFORMED as e:
+            raise ValueError(f"step record {i}: {_why(e)}") from None
     known = {"format", "scenario", "seed", "dtype", "layers", "steps"}
     return Trace(
         document["format"],
@@ -242,24 +270,32 @@ def _trace(document: dict) -> Trace:
 
 
 def _step(record: dict, dtype) -> TraceStep:
+    _object(record, "a step record", dict)
     indices = record.get("indices")
     start = ev.StepStart(
         record["step"],
         record["epoch"],
         record["batch"],
         record["batch_size"],
-        from_json_number(record["lr"]),
+        _number(record["lr"]),
         None if indices is None else frozen(np.array(indices, dtype=np.intp)),
     )
     stats = tuple(
         # (one dict: "l" an int, the rest floats, which no dict type says)
-        LayerStats(**{k: (v if k == "l" else from_json_number(v)) for k, v in s.items()})  # type: ignore[arg-type]
-        for s in record.get("stats", [])
+        LayerStats(
+            **{k: (v if k == "l" else _number(v)) for k, v in _object(s, "stats", dict).items()}
+        )  # type: ignore[arg-type]
+        for s in _object(record.get("stats", []), "stats", list)
     )
     end = ev.StepEnd(
-        record["step"], record["epoch"], record["batch"], from_json_number(record["loss"]), stats
+        record["step"], record["epoch"], record["batch"], _number(record["loss"]), stats
     )
-    middle = [_event(e, dtype) for e in record["events"]]
+    middle = []
+    for i, data in enumerate(_object(record["events"], "events", list), start=1):
+        try:
+            middle.append(_event(_object(data, "an event", dict), dtype))
+        except _MALFORMED as e:
+            raise ValueError(f"event {i}: {_why(e)}") from None
     return TraceStep(start.step, start.epoch, start.batch, end.loss, [start, *middle, end])
 
 
@@ -283,19 +319,44 @@ def _typed(annotation: str, value, dtype, kind: str, name: str):
     if annotation.startswith("Array"):
         return _array(value, dtype)
     if annotation == "float":
-        return from_json_number(value)
+        return _number(value)
+    if annotation.startswith("dict"):
+        value = _object(value, f"{kind}.{name}", dict)
     if annotation.startswith("dict[str, Array]"):
         return {k: _array(v, dtype) for k, v in value.items()}
     if annotation.startswith("dict[str, dict[str, Array]]"):
-        return {k: {kk: _array(vv, dtype) for kk, vv in v.items()} for k, v in value.items()}
+        return {
+            k: {kk: _array(vv, dtype) for kk, vv in _object(v, f"{kind}.{name}", dict).items()}
+            for k, v in value.items()
+        }
     if annotation.startswith("dict[str, tuple"):
         return {
-            k: (_array(v["old"], dtype), _array(v["new"], dtype), _array(v["step"], dtype))
+            k: tuple(_array(_object(v, f"{kind}.{name}", dict)[part], dtype) for part in PARTS)
             for k, v in value.items()
         }
     if annotation.startswith("tuple"):
-        return tuple(value)
+        return tuple(_object(value, f"{kind}.{name}", list))
     return value
+
+
+PARTS = ("old", "new", "step")  # an Update's extra parameter: {"old", "new", "step"}
+
+
+def _object(value, what: str, kind: type):
+    """``value`` when it is a JSON object (``kind`` dict) or array (list); ValueError otherwise."""
+    if not isinstance(value, kind):
+        shape = "an object" if kind is dict else "an array"
+        raise ValueError(f"{what} must be {shape}, got {json.dumps(value)[:40]}")
+    return value
+
+
+def _number(value) -> float:
+    """A number of the trace: a JSON number, or "nan", "inf", "-inf" (``json_numbers``)."""
+    if isinstance(value, str) and value in NON_FINITE:
+        return NON_FINITE[value]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{value!r} is not a number")
+    return float(value)
 
 
 def _array(value, dtype) -> np.ndarray:

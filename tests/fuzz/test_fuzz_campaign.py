@@ -27,6 +27,8 @@ from fuzzing import (
     session_files,
     session_in_lab_target,
     session_target,
+    trace_target,
+    trace_texts,
 )
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
@@ -105,6 +107,13 @@ def test_session_files(tmp_path_factory, data):
 @given(conditions)
 def test_debugger_expressions(text):
     condition_target(text)
+
+
+@seeded
+@CAMPAIGN
+@given(trace_texts())
+def test_trace_files(text):
+    trace_target(text)
 
 
 @seeded

@@ -5,6 +5,8 @@ import json
 
 import numpy as np
 import pytest
+from fuzzing import ci_budget, trace_target, trace_texts
+from hypothesis import given
 from training_helpers import small_run
 
 from engine import trace
@@ -143,3 +145,13 @@ def test_an_interrupted_file_write_leaves_nothing_behind(tmp_path, monkeypatch):
         trace.write_trace_file(small_run(), 3, path)
     assert path.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["t.json"]
+
+
+@ci_budget(150)
+@given(trace_texts())
+def test_fuzz_a_damaged_trace_is_read_or_one_line(text):
+    """A field of the wrong type or size (a number where an event's object belongs, an index of
+    100 digits) or arrays nested 100,000 deep ended read_trace in AttributeError, OverflowError
+    or RecursionError (fuzz campaign); now a Trace or one ValueError line naming the step record,
+    the event and the field."""
+    trace_target(text)

@@ -2,10 +2,11 @@
 
 Everything the lab parses is a target: scenario files (with ``--set`` overrides, built into a run
 that takes a step), CSV and ``.npz`` data files (read and prepared for a loss), session files
-(loaded, then stepped and trained) and debugger expressions (parsed, evaluated at several
-positions, printed, and used as breakpoints). Each target asserts the one promise of issue 16:
-every input is accepted, or refused with the project's own error in one line — never another
-exception, never longer than ``TIME_BOUND`` seconds (a hang is cut by an alarm and fails).
+(loaded, then stepped and trained), debugger expressions (parsed, evaluated at several
+positions, printed, and used as breakpoints) and trace files (read back by ``read_trace``). Each
+target asserts the one promise of issue 16: every input is accepted, or refused with the
+project's own error in one line — never another exception, never longer than ``TIME_BOUND``
+seconds (a hang is cut by an alarm and fails).
 
 ``TRIED`` counts the inputs each target was given (the campaign reports them). The targets and
 their input strategies are in this package's modules, one per parser; all are exported here.
@@ -84,6 +85,7 @@ from .session_files import (  # noqa: E402
     session_in_lab_target,
     session_target,
 )
+from .trace_files import trace_target, trace_texts  # noqa: E402
 
 __all__ = [
     "DOCUMENTS",
@@ -111,4 +113,6 @@ __all__ = [
     "session_files",
     "session_in_lab_target",
     "session_target",
+    "trace_target",
+    "trace_texts",
 ]
