@@ -170,7 +170,7 @@ class LineMode(ExerciseCommands):
             if e.message.startswith("unknown name"):
                 self.write("    'help expressions' lists the names and functions.")
         except DebuggerError as e:
-            self.write(f"*** {e}")
+            self.write_wrapped(f"*** {e}", hang=4)  # a long reason, not cut mid-word
         return False
 
     # --- showing where we are -----------------------------------------------------------------

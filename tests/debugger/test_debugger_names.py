@@ -221,3 +221,14 @@ def test_debug_help_lists_one_command_per_comma():
         assert first in known, item
         others = [w.strip("[]") for w in words[1:]]
         assert not any(w in known for w in others), f"two commands in one item: {item!r}"
+
+
+def test_a_long_reason_is_wrapped_at_the_terminals_width():
+    """The terminal cut 'p local_slope@2's reason inside 'fused,' ('fus' / 'ed,')."""
+    out = run_line_mode("s 4\np local_slope@2\n")
+    reason = out[out.index("*** local_slope@2") : out.rindex("(bpl)")].splitlines()
+    assert len(reason) == 3 and max(len(line) for line in reason) <= 80
+    assert all(line.startswith("    ") for line in reason[1:])  # hung under the message
+    assert "(the fused, stable form), so no σ′ factor is computed" in " ".join(
+        line.strip() for line in reason
+    )
