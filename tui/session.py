@@ -17,6 +17,7 @@ Two mixins hold the rest of ``LabSession``: ``train`` in ``session_training.py``
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from contextlib import contextmanager
 
@@ -197,7 +198,7 @@ class LabSession(SessionTraining, SessionSaving):
                 elif name == "finish":
                     self._stopped(c.finish())
                 elif name == "back":
-                    self._stopped(c.back(int(arg) if arg else 1))
+                    self._stopped(self._history_kept(c.back(int(arg) if arg else 1)))
                 elif name == "goto":  # arg: (kind, layer or None), e.g. ("delta", 2)
                     self._stopped(c.to_event(*arg))
                 elif name == "break":
@@ -219,6 +220,25 @@ class LabSession(SessionTraining, SessionSaving):
         except Exception as e:  # a bug: keep the run at its last good state, say what happened
             raise SessionFailure(self._failed(e).replace("Training stopped", "Stopped")) from None
         self.sync_view()
+
+    def _history_kept(self, stop):
+        """``stop`` of ``back``, whose message says "before the start of the run" where the run
+        began before this session (a saved one reopened, ``start_step`` > 0): the oldest step
+        is then the first this session took, and the steps before it are not in the file."""
+        c = self.controller
+        oldest = c.timeline.oldest
+        if stop.reason != "history" or c.start_step == 0:
+            return stop
+        if oldest is not None and oldest > c.start_step + 1:
+            return stop  # past the history kept since: the engine's message says so
+        first = fmt_count(c.start_step + 1)
+        message = stop.message.replace(
+            "the start of the run", f"the start of step {first}, the oldest step this session kept"
+        )
+        message = (
+            message.removesuffix(".") + "; a saved session does not keep the step-back history."
+        )
+        return dataclasses.replace(stop, message=message)
 
     def _failed(self, error: Exception) -> str:
         """After an exception in training: the run back at its last good step (``recover``),

@@ -212,6 +212,8 @@ class SessionSaving(SessionHost):
             bp.hits = entry["hits"]
         session.view.status = header.get("status", "paused")
         session.view.message = header.get("message", "")
+        if position["step"] == run.trainer.steps_done:  # saved at that step's StepEnd
+            session.view.message = reopened_after(position["step"])
         session.sync_view()
         session.saved = mark(session)
         return session
@@ -229,6 +231,15 @@ class SessionSaving(SessionHost):
             )
         except DebuggerError as e:
             raise StateMismatch(f"{field}.spec: {getattr(e, 'message', e)}") from None
+
+
+def reopened_after(step: int) -> str:
+    """The status line of a session saved at the end of ``step``: it reopens at the start of the
+    next one (the file keeps the run after the step, not the step's events)."""
+    return (
+        f"Reopened at the start of step {step + 1:,}: saved at the end of step {step:,}, which "
+        "a session does not reopen at (it keeps the weights after a step, not its events)."
+    )
 
 
 def _check_position(position: dict, steps_done: int) -> None:
