@@ -1,10 +1,23 @@
 """The command palette's live changes: "Change … while it trains (now …)" for every setting
-that changes from the next step (``tui.live_actions``)."""
+that changes from the next step (``tui.live_actions``).
+
+A schedule's own parameters are offered only when the run's schedule uses them (``every`` and
+``factor`` the step schedule, ``gamma`` the exponential one, the final rate ``lr_min`` the
+cosine one: a schedule of another kind ignores them), named with the schedule they belong to:
+"Change step schedule: epochs between drops (every) while it trains (now 5)"."""
 
 from __future__ import annotations
 
+import ast
+import re
+
+from engine import live
 from tui.live_actions import palette_entries
+from tui.live_changes import latest
 from tui.palette import ActionCommands
+
+SCHEDULE_PARAMETERS = ("every", "factor", "gamma", "lr_min")
+"""The ``[schedule]`` keys of one kind each (``kind`` and ``warmup`` apply to every kind)."""
 
 
 class LiveCommands(ActionCommands):
@@ -12,4 +25,26 @@ class LiveCommands(ActionCommands):
 
     def _entries(self):
         session = getattr(self.app, "session", None)
-        return palette_entries(session) if session is not None else []
+        return live_entries(session) if session is not None else []
+
+
+def live_entries(session) -> list[tuple[str, str, str]]:
+    """``palette_entries`` without the schedule parameters the run's schedule does not use, and
+    with theirs named after their schedule. Which kind a parameter belongs to is its
+    declaration's (``engine.settings.SCHEDULE``: "step: epochs between drops"); the kind is the
+    latest the run's changes give."""
+    trainer = session.run.trainer
+    kind_now = latest(trainer).get("schedule.kind")
+    entries = []
+    for title, action, help in palette_entries(session):
+        key = ast.literal_eval(action.removeprefix("change_setting(").removesuffix(")"))
+        section, _, name = key.rpartition(".")
+        if section == "schedule" and name in SCHEDULE_PARAMETERS:
+            kind, _, meaning = live.setting_of(trainer, key).meaning.partition(": ")
+            if kind != kind_now:  # a schedule of another kind ignores it
+                continue
+            meaning = re.sub(r" \([^)]*\)$", "", meaning)  # "(0)": the default, said by "now"
+            now = title.rpartition(" (now ")[2]
+            title = f"Change {kind} schedule: {meaning} ({name}) while it trains (now {now}"
+        entries.append((title, action, help))
+    return entries
