@@ -205,9 +205,9 @@ def _check_output(net: Network, data: Dataset) -> None:
         why = f"one unit for the {data.encoding} class target"
     else:
         why = f"one unit per target column ({need})"
+    has = f"{out.n_out} unit" if out.n_out == 1 else f"{out.n_out} units"
     raise ValueError(
-        f"layer {out.l} (output) has {out.n_out} units but the data needs {need}: {why}; "
-        f"set its size to {need}"
+        f"layer {out.l} (output) has {has} but the data needs {need}: {why}; set its size to {need}"
     )
 
 

@@ -153,7 +153,10 @@ def generate(kind: str, rng: np.random.Generator, section: dict) -> RawData:
             settings[key] = _positive(settings[key], f"data.{key}")
     inputs = 1 if kind in ("linear", "sine") else 2
     # before making it
-    check_data(float(n), inputs + settings.get("classes_", 2), f"data.n = {n:,}")
+    field = f"data.n = {n:,}"
+    if settings.get("classes_", 2) > 2:  # one-hot targets: n × classes numbers
+        field += f" with data.classes = {settings['classes_']:,}"
+    check_data(float(n), inputs + settings.get("classes_", 2), field)
     return GENERATORS[kind](rng, int(n), float(noise), **settings)
 
 

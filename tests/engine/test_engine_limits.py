@@ -76,6 +76,14 @@ def test_more_spiral_arms_than_examples():
     assert "data.classes = 1,000,000,000,000 is more than data.n = 300" in result.output
 
 
+def test_many_spiral_arms_name_the_classes_beside_n():
+    """100,000 arms of 2 examples each need 596 GiB of one-hot targets; the message named only
+    data.n = 200,000, a size that alone is harmless (fuzz campaign)."""
+    result, peak = train("spiral", "--set", "data.n=200000", "--set", "data.classes=100000")
+    one_line_refusal(result, "data.n = 200,000 with data.classes = 100,000")
+    assert peak < 50 * 2**20
+
+
 def test_an_inline_class_index_of_a_trillion(tmp_path):
     from scenarios import load_scenario
 

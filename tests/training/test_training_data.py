@@ -290,6 +290,8 @@ def test_output_layer_size_must_match_the_classes():
         match=r"layer 2 \(output\) has 2 units but the data needs 3: one unit per class",
     ):
         run_on({"kind": "spiral", "classes": 3}, loss="cross_entropy", out=2, out_act="softmax")
+    with pytest.raises(ValueError, match=r"layer 2 \(output\) has 1 unit but the data needs 3"):
+        run_on({"kind": "spiral", "classes": 3, "labels": "onehot"}, loss="mse", out=1)
 
 
 def test_batch_size_larger_than_the_data_is_refused():
