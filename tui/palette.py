@@ -47,10 +47,17 @@ class ActionCommands(Provider):
 
 
 def lab_entries() -> Iterable[tuple[str, str, str]]:
-    """Every ``LabAction``: its title and key, its action and what it does."""
+    """Every ``LabAction``: its title and key, its action and what it does. A bracket key is
+    quoted: "Add a unit (")")", where "Add a unit ())" read as a broken parenthesis."""
     for action in (*KEYS, *PALETTE_ONLY):
-        key = f" ({key_label(action)})" if action.key else ""
+        label = key_label(action)
+        label = f'"{label}"' if label in BRACKETS else label
+        key = f" ({label})" if action.key else ""
         yield f"{action.title}{key}", action.action, action.help
+
+
+BRACKETS = ("(", ")", "[", "]", "{", "}")
+"""Keys written in quotes in the palette's titles (they are the titles' own punctuation)."""
 
 
 class LabCommands(ActionCommands):
