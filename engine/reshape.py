@@ -22,6 +22,12 @@ A continued layer whose inputs are other units (the layer below it was added, re
 replaced) keeps its weights as they are when it has as many inputs as before, and is drawn anew
 otherwise. ``carry`` returns a ``Carried``: what was kept, and in words what was lost.
 
+``outcome(old_shapes, new_shapes, origins, unit_maps)`` gives the same ``Carried`` from the
+layers' shapes (nˡ⁻¹, nˡ) alone, before anything is built: ``carry`` follows it, so what the lab
+says will be lost (before a rebuild, and after it) is what ``carry`` then does. Lost are, per old
+layer l′: all its weights when no new layer continues it (or its inputs changed), else the units
+of l′ that no unit continues (a unit's incoming weights and bias, and its outgoing weights).
+
 The operations the lab offers are ``add_unit``, ``remove_unit``, ``add_layer`` and
 ``remove_layer``; each gives the new ``[[network.layers]]`` tables and the ``origins`` and
 ``unit_maps`` for ``carry``.
@@ -56,40 +62,90 @@ class Reshape:
     origins: list[int | None]
     unit_maps: dict[int, list[int | None]]
     what: str  # "add a unit to layer 1 (4 → 5 units)"
-    lost: list[str]  # what will be lost, in words (empty: nothing)
+
+    @property
+    def done(self) -> str:
+        """``what`` as done: "added a unit to layer 1 (4 → 5 units)"."""
+        verb, _, rest = self.what.partition(" ")
+        return f"{PAST[verb]} {rest}"
+
+
+PAST = {"add": "added", "remove": "removed"}  # the operations' verbs (``Reshape.what``)
 
 
 def carry(old, new, origins, unit_maps=None) -> Carried:
     """Fill ``new`` (a built ``Network``) from ``old`` where shapes allow (module docstring)."""
+    plan = _plan(_shapes(old), _shapes(new), origins, unit_maps)
+    for l, (lo, rows, cols) in plan.fills.items():
+        _fill(new.layers[l - 1], old.layers[lo - 1], rows, cols)
+    return plan.carried
+
+
+def outcome(old_shapes, new_shapes, origins, unit_maps=None, why=None) -> Carried:
+    """What ``carry`` will keep and lose, from the layers' (nˡ⁻¹, nˡ) alone (module docstring);
+    ``why``: old layer → the reason it is not continued, said after its weights."""
+    return _plan(old_shapes, new_shapes, origins, unit_maps, why).carried
+
+
+@dataclass
+class _Plan:
+    carried: Carried
+    fills: dict[int, tuple[int, list, list]]  # new l → (old l′, rows, cols) to fill it from
+
+
+def _shapes(net) -> list[tuple[int, int]]:
+    return [(layer.n_in, layer.n_out) for layer in net.layers]
+
+
+def _plan(old_shapes, new_shapes, origins, unit_maps=None, why=None) -> _Plan:
     unit_maps = dict(unit_maps or {})
-    if len(origins) != new.L:
-        raise ValueError(f"origins: one entry per new layer ({new.L}), got {len(origins)}")
+    why = dict(why or {})
+    L_old, L_new = len(old_shapes), len(new_shapes)
+    if len(origins) != L_new:
+        raise ValueError(f"origins: one entry per new layer ({L_new}), got {len(origins)}")
     done = Carried()
-    continued = set()
-    for l, layer in enumerate(new.layers, start=1):
+    fills: dict[int, tuple[int, list, list]] = {}
+    lost: dict[int, str] = {}  # old l′ → what of it is lost
+    continued_units: dict[int, set] = {}
+    for l, (n_in, n_out) in enumerate(new_shapes, start=1):
         lo = origins[l - 1]
         if lo is None:
             continue
-        if not 1 <= lo <= old.L:
-            raise ValueError(f"origins[{l - 1}]: old layer {lo} does not exist (1…{old.L})")
-        old_layer = old.layers[lo - 1]
+        if not 1 <= lo <= L_old:
+            raise ValueError(f"origins[{l - 1}]: old layer {lo} does not exist (1…{L_old})")
+        old_in, old_out = old_shapes[lo - 1]
         below = 0 if l == 1 else origins[l - 2]
-        if below != lo - 1 and layer.n_in != old_layer.n_in:  # other inputs, another shape
-            done.lost.append(f"layer {lo}'s weights (its inputs changed)")
+        if below != lo - 1 and n_in != old_in:  # other inputs, another shape
+            lost[lo] = f"layer {lo}'s weights (its inputs changed from {old_in} to {n_in})"
             continue
-        continued.add(lo)
-        rows = _units(unit_maps, l, layer.n_out, old_layer.n_out)
-        if below == lo - 1:
-            cols = _units(unit_maps, l - 1, layer.n_in, old_layer.n_in)
-        else:  # as many inputs, from other units: the matrix as it is
-            cols = list(range(layer.n_in))
-        _fill(layer, old_layer, rows, cols)
-        whole = rows == list(range(old_layer.n_out)) and cols == list(range(old_layer.n_in))
+        rows = _units(unit_maps, l, n_out, old_out)
+        # inputs from other units (as many as before): the matrix as it is
+        cols = _units(unit_maps, l - 1, n_in, old_in) if below == lo - 1 else list(range(n_in))
+        fills[l] = (lo, rows, cols)
+        continued_units.setdefault(lo, set()).update(j for j in rows if j is not None)
+        whole = rows == list(range(old_out)) and cols == list(range(old_in))
         (done.kept if whole else done.partly).append(l)
-    for lo in range(1, old.L + 1):
-        if lo not in continued and not any(f"layer {lo}'s" in text for text in done.lost):
-            done.lost.append(f"layer {lo}'s weights")
-    return done
+    for lo in range(1, L_old + 1):
+        if lo in lost:
+            continue
+        if lo not in continued_units:
+            reason = f" ({why[lo]})" if lo in why else ""
+            lost[lo] = f"layer {lo}'s weights{reason}"
+            continue
+        gone = [j for j in range(old_shapes[lo - 1][1]) if j not in continued_units[lo]]
+        if gone:
+            lost[lo] = f"{_unit_words(gone)} of layer {lo}"
+    done.lost = [lost[lo] for lo in sorted(lost)]
+    return _Plan(done, fills)
+
+
+def _unit_words(units: list[int]) -> str:
+    """``unit 3``, ``units 2, 5``, ``units 4…7`` (a run of three or more)."""
+    if len(units) == 1:
+        return f"unit {units[0]}"
+    if len(units) >= 3 and units == list(range(units[0], units[-1] + 1)):
+        return f"units {units[0]}…{units[-1]}"
+    return "units " + ", ".join(str(j) for j in units)
 
 
 def _units(unit_maps, level: int, n_new: int, n_old: int) -> list[int | None]:
@@ -164,7 +220,7 @@ def add_unit(layers: list[dict], l: int) -> Reshape:
     n = int(tables[l - 1]["size"])
     tables[l - 1] = _resized(tables[l - 1], n + 1)
     return Reshape(
-        tables, list(range(1, L + 1)), {}, f"add a unit to layer {l} ({n} → {n + 1} units)", []
+        tables, list(range(1, L + 1)), {}, f"add a unit to layer {l} ({n} → {n + 1} units)"
     )
 
 
@@ -181,13 +237,11 @@ def remove_unit(layers: list[dict], l: int, j: int | None = None) -> Reshape:
         raise ValueError(f"remove a unit: layer {l} has units 0…{n - 1}, not {j}")
     tables[l - 1] = _resized(tables[l - 1], n - 1)
     units: list[int | None] = [u for u in range(n) if u != j]
-    lost = [f"unit {j} of layer {l}: its incoming weights and bias, its outgoing weights"]
     return Reshape(
         tables,
         list(range(1, L + 1)),
         {l: units},
         f"remove unit {j} from layer {l} ({n} → {n - 1} units)",
-        lost,
     )
 
 
@@ -200,26 +254,18 @@ def add_layer(layers: list[dict]) -> Reshape:
     like: dict = tables[-2] if L > 1 else {"size": 4, "activation": "tanh"}
     new = {k: like[k] for k in ("size", "activation", "alpha", "init") if k in like}
     tables.insert(L - 1, new)
-    n_inputs = int(tables[-3]["size"]) if L > 1 else None
-    lost = [] if n_inputs == int(new["size"]) else [f"layer {L}'s weights (the output layer's)"]
     what = f"add layer {L} ({new['size']} units) before the output"
-    return Reshape(tables, [*range(1, L), None, L], {}, what, lost)
+    return Reshape(tables, [*range(1, L), None, L], {}, what)
 
 
-def remove_layer(layers: list[dict], l: int | None = None, n_in: int = 0) -> Reshape:
-    """Without hidden layer l (default the last hidden one); ``n_in``: the network's inputs.
-    The layer above keeps its weights when the layer below l has as many units as l had."""
+def remove_layer(layers: list[dict], l: int | None = None) -> Reshape:
+    """Without hidden layer l (default the last hidden one). The layer above keeps its weights
+    when the layer below l has as many units as l had (``outcome``)."""
     L = len(layers)
     l = L - 1 if l is None else l
     _hidden(L, l, "remove a layer")
     tables = _tables(layers)
     removed = tables.pop(l - 1)
-    below = int(tables[l - 2]["size"]) if l > 1 else n_in
-    lost = [f"layer {l}'s weights"]
-    if below != int(removed["size"]):
-        lost.append(
-            f"layer {l + 1}'s weights (its inputs change from {removed['size']} to {below})"
-        )
     origins = [*range(1, l), *range(l + 1, L + 1)]
     what = f"remove layer {l} ({removed['size']} units)"
-    return Reshape(tables, origins, {}, what, lost)
+    return Reshape(tables, origins, {}, what)

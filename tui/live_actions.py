@@ -8,8 +8,12 @@
   rebuild the network keeping the weights that fit.
 
 A refused value leaves training as it was and says why in the status line. A rebuild asks first
-when it would lose anything (weights, the optimizer's state, the run's history) and, if training
-was running, goes on training the new network.
+when it would lose anything (weights, the optimizer's state, the run's history), naming the
+weights lost as ``engine.reshape.outcome`` gives them (``carry`` follows it), says afterwards
+what it did ("Applied the edited network; lost: layer 2's weights (its inputs changed from 4 to
+3)."), and, if training was running, goes on training the new network. The network editor stays
+open while its edit is applied: it closes once applied; after No, or a refusal, it is handed back
+with the draft as it was and the refusal at its field.
 """
 
 from __future__ import annotations
@@ -58,11 +62,22 @@ class LiveActions(LabHost):
         except ValueError as e:
             self._say(f"Cannot {e}", refused=True)
             return
-        await self._rebuild(lambda session: changes.reshaped(session, plan), plan.what, plan.lost)
+        lost = changes.plan_lost(self.lab_session, plan)
 
-    async def _rebuild(self, make, what: str, lost) -> None:
-        """Stop training, ask when anything would be lost, install the rebuilt session, go on
-        training if it was."""
+        def make(session):
+            return changes.reshaped(session, plan)
+
+        refusal = await self._rebuild(make, plan.what, plan.done, lost)
+        if refusal == "":
+            self._say(f"Network unchanged: you chose not to {plan.what}.")
+        elif refusal:
+            await self.push_screen_wait(ErrorDialog("The network was not changed", refusal))
+
+    async def _rebuild(self, make, what: str, done: str, lost: list[str]) -> str | None:
+        """Stop training, ask when anything would be lost (``what``: the question, as a verb),
+        install the rebuilt session and say so (``done``: what was done; ``lost``: the weights
+        lost, in words), go on training if it was. None when rebuilt; else why not: "" when
+        the answer was No, the refusal otherwise (said in the status line too)."""
         was_running = self.training
         await self.stop_training()
         session = self.lab_session
@@ -71,50 +86,75 @@ class LiveActions(LabHost):
             f"{what[:1].upper()}{what[1:]}? The network is rebuilt, keeping the weights that "
             f"fit. Lost: {loses}."
         )
+        refusal: str | None = None
         if loses and not await self._confirm(question):
-            self._say(f"Not changed: {what}.")
-            if was_running:
-                self._start_training("continue")
-            return
-        try:
-            new = make(session)
-        except SessionError as e:
-            self._say(f"Not changed: {e}", refused=True)
-            await self.push_screen_wait(ErrorDialog("The network was not changed", str(e)))
-            if was_running:
-                self._start_training("continue")
-            return
-        self._install(new)
-        kept = "every weight kept" if not lost else "the weights that fit kept"
-        self._say(f"Rebuilt ({kept}): {what}.")
+            refusal = ""
+        else:
+            try:
+                new = make(session)
+            except SessionError as e:
+                refusal = str(e)
+            except MemoryError:
+                refusal = "the new network does not fit in memory: make it smaller"
+        if refusal is None:
+            self._install(new)
+            kept = f"lost: {'; '.join(lost)}" if lost else "every weight kept"
+            self._say(f"{done[:1].upper()}{done[1:]}; {kept}.")
+        elif refusal:
+            self._say(f"Not changed: {refusal}", refused=True)
         if was_running:
             self._start_training("continue")
+        return refusal
+
+    def _editor(self):
+        """The network editor that posted the edit being applied (open until it is), or None."""
+        from tui.panels.network_editor import NetworkEditor
+
+        editors = [s for s in self.screen_stack if isinstance(s, NetworkEditor)]
+        return editors[-1] if editors and editors[-1].applying else None
 
     async def apply_edits(self, network: dict, training: dict, origins) -> None:
         """The network editor's sections: live when only live settings changed, else a
-        rebuild keeping the weights that fit (``origins``: the old layer of each new one)."""
+        rebuild keeping the weights that fit (``origins``: the old layer of each new one).
+        The editor that asked is closed once they are applied, else handed back (module
+        docstring); without one, a refusal is said in the status line (and a dialog)."""
+        editor = self._editor()
         session = self.lab_session
         values = changes.edit_values(session, network, training)
+        refusal: str | None = None
         if values is not None:
             if not values:
                 self._say("Nothing changed.")
-                return
+            else:
+                try:
+                    self.apply_live(values)
+                except SessionError as e:
+                    refusal = str(e)
+                    self._say(refusal, refused=True)
+        else:
             try:
-                self.apply_live(values)
-            except SessionError as e:
-                self._say(str(e), refused=True)
+                keep, lost = changes.edit_origins(session, network, origins)
+            except ValueError:
+                keep, lost = None, ["every weight (drawn anew)"]
+            _, _, schedule = changes.sections_in_force(session.scenario, session.run)
+
+            def make(current):
+                carry: tuple[list, dict] | None = (keep, {}) if keep is not None else None
+                return current.rebuild(network, training, schedule, carry)
+
+            refusal = await self._rebuild(
+                make, "apply the edited network", "applied the edited network", lost
+            )
+            if refusal and editor is None:
+                await self.push_screen_wait(ErrorDialog("The network was not changed", refusal))
+        if editor is None:
             return
-        try:
-            keep, lost = changes.edit_origins(session, network, origins)
-        except ValueError:
-            keep, lost = None, "every weight (drawn anew)"
-        _, _, schedule = changes.sections_in_force(session.scenario, session.run)
-
-        def make(current):
-            carry: tuple[list, dict] | None = (keep, {}) if keep is not None else None
-            return current.rebuild(network, training, schedule, carry)
-
-        await self._rebuild(make, "apply the edited network", lost)
+        if refusal is None:
+            editor.dismiss(None)
+        elif refusal:
+            editor.not_applied(refusal=refusal)
+        else:
+            editor.not_applied(note="Not applied: you answered No; the draft is as you left it.")
 
     def action_change_setting(self, key: str) -> None:
         """The dialog for one live setting (the command palette's entries)."""

@@ -166,36 +166,38 @@ def _shape(network: dict) -> tuple:
     return (repr(sorted(rest.items())), specs)
 
 
-def edit_origins(session: LabSession, network: dict, origins) -> tuple[list, str]:
-    """(origins for ``engine.reshape.carry``, what is lost in words) for an editor's sections:
-    a layer continues its old layer when its activation and init are unchanged (a resized
-    layer keeps the units both sizes have)."""
+def edit_origins(session: LabSession, network: dict, origins) -> tuple[list, list[str]]:
+    """(origins for ``engine.reshape.carry``, the weights lost in words: ``weights_lost``) for
+    an editor's sections: a layer continues its old layer when its activation and init (with
+    its parameter) are unchanged; a resized layer keeps the units both sizes have."""
     old_tables = sections_in_force(session.scenario, session.run)[0]["layers"]
     kept: list[int | None] = []
-    lost: list[str] = []
+    why: dict[int, str] = {}
     new_specs = layer_specs(network["layers"])
     old_specs = layer_specs(old_tables)
     for spec, origin in zip(new_specs, origins):
-        if origin is None:
-            kept.append(None)
-            continue
-        was = old_specs[origin - 1]
-        if (spec.activation, spec.alpha, spec.init, spec.init_params) != (
+        was = old_specs[origin - 1] if origin is not None else None
+        if was is not None and (spec.activation, spec.alpha, spec.init, spec.init_params) != (
             was.activation,
             was.alpha,
             was.init,
             was.init_params,
         ):
-            kept.append(None)
-            lost.append(f"layer {origin}'s weights (its activation or init changed)")
-            continue
+            why[origin] = "its activation or init changed"
+            origin = None
         kept.append(origin)
-        if spec.size < was.size:
-            lost.append(f"units {spec.size}…{was.size - 1} of layer {origin}")
-    for l in range(1, len(old_specs) + 1):
-        if l not in kept and not any(f"layer {l}'s" in text for text in lost):
-            lost.append(f"layer {l}'s weights")
-    return kept, "; ".join(lost)
+    sizes = [int(spec.size) for spec in new_specs]
+    return kept, weights_lost(session, sizes, kept, why=why)
+
+
+def weights_lost(session: LabSession, sizes, origins, unit_maps=None, why=None) -> list[str]:
+    """The weights of the session's network that a rebuild into layers of ``sizes`` (taking
+    ``origins`` and ``unit_maps`` to ``carry``) loses, in words: ``engine.reshape.outcome``,
+    which ``carry`` follows, so what is said before and after a rebuild is what it does."""
+    net = session.run.net
+    old = [(layer.n_in, layer.n_out) for layer in net.layers]
+    new = list(zip([net.n_in, *sizes[:-1]], sizes))
+    return reshape.outcome(old, new, origins, unit_maps, why).lost
 
 
 # --- the unit and layer keys ----------------------------------------------------------------
@@ -214,7 +216,13 @@ def reshape_plan(session: LabSession, what: str, layer: int | None) -> reshape.R
         return reshape.remove_unit(layers, l)
     if what == "add_layer":
         return reshape.add_layer(layers)
-    return reshape.remove_layer(layers, l if layer is not None else None, session.run.net.n_in)
+    return reshape.remove_layer(layers, l if layer is not None else None)
+
+
+def plan_lost(session: LabSession, plan: reshape.Reshape) -> list[str]:
+    """The weights ``plan`` loses, in words (``weights_lost``)."""
+    sizes = [int(table["size"]) for table in plan.layers]
+    return weights_lost(session, sizes, plan.origins, plan.unit_maps)
 
 
 def reshaped(session: LabSession, plan: reshape.Reshape) -> LabSession:
@@ -224,12 +232,12 @@ def reshaped(session: LabSession, plan: reshape.Reshape) -> LabSession:
     return session.rebuild(network, training, schedule, (plan.origins, plan.unit_maps))
 
 
-def loses(session: LabSession, lost: list[str] | str) -> str:
-    """What a rebuild loses, in words: weights, the optimizer's state, the steps' history
-    ("" before the first step: the weights are then the initial draw, nothing trained)."""
+def loses(session: LabSession, lost: list[str]) -> str:
+    """What a rebuild loses, in words: weights (``lost``), the optimizer's state, the steps'
+    history ("" before the first step: the weights are then the initial draw, nothing trained)."""
     if not session.steps_done:
         return ""
-    parts = [lost] if isinstance(lost, str) and lost else list(lost or [])
+    parts = list(lost)
     if session.run.learner.optimizer.state_names:
         parts.append(f"the {session.run.learner.optimizer.name} optimizer's state")
     steps = session.steps_done

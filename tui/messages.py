@@ -44,7 +44,9 @@ class ApplyNetwork(Message):
     its ``layers`` list, and the ``[training]`` table): live when only live settings changed,
     else a rebuild keeping the weights that fit (``origins``: the old layer each layer continues,
     None for a new one; None: nothing is kept). The app validates them, asks before losing
-    anything, and reports a problem without changing the current network."""
+    anything, and reports a problem without changing the current network. The network editor
+    that posts it stays open: the app closes it once applied, else hands it back with the
+    reason (``NetworkEditor.not_applied``)."""
 
     network: dict
     training: dict

@@ -5,7 +5,7 @@ import pytest
 
 from engine import build_network
 from engine.build import layer_specs
-from engine.reshape import add_layer, add_unit, carry, remove_layer, remove_unit
+from engine.reshape import add_layer, add_unit, carry, outcome, remove_layer, remove_unit
 
 LAYERS = [
     {"size": 4, "activation": "tanh"},
@@ -30,7 +30,7 @@ def test_add_unit_keeps_every_weight_and_the_function():
     old = net(LAYERS)
     plan = add_unit(LAYERS, 2)
     new, done = rebuilt(old, plan)
-    assert [layer.n_out for layer in new.layers] == [4, 4, 1] and plan.lost == []
+    assert [layer.n_out for layer in new.layers] == [4, 4, 1]
     assert done.kept == [1] and done.partly == [2, 3] and done.lost == []
     W2, W3 = new.layers[1].W, new.layers[2].W
     assert np.array_equal(W2[:3], old.layers[1].W) and np.array_equal(
@@ -46,7 +46,7 @@ def test_remove_unit_drops_its_row_and_column_only():
     old = net(LAYERS)
     plan = remove_unit(LAYERS, 1, j=1)
     new, done = rebuilt(old, plan)
-    assert "unit 1 of layer 1" in plan.lost[0]
+    assert done.lost == ["unit 1 of layer 1"]
     assert np.array_equal(new.layers[0].W, old.layers[0].W[[0, 2, 3]])
     assert np.array_equal(new.layers[1].W, old.layers[1].W[:, [0, 2, 3]])
     assert np.array_equal(new.layers[2].W, old.layers[2].W)
@@ -57,7 +57,7 @@ def test_add_layer_keeps_the_layers_around_it():
     old = net(LAYERS)
     plan = add_layer(LAYERS)
     new, done = rebuilt(old, plan)
-    assert [layer.n_out for layer in new.layers] == [4, 3, 3, 1] and plan.lost == []
+    assert [layer.n_out for layer in new.layers] == [4, 3, 3, 1] and done.lost == []
     assert new.layers[2].activation.name == "relu"
     for l_new, l_old in ((1, 1), (2, 2), (4, 3)):
         assert np.array_equal(new.layers[l_new - 1].W, old.layers[l_old - 1].W)
@@ -65,11 +65,13 @@ def test_add_layer_keeps_the_layers_around_it():
 
 def test_remove_layer_says_what_is_lost():
     old = net(LAYERS)
-    plan = remove_layer(LAYERS, 1, n_in=2)
-    assert plan.lost == ["layer 1's weights", "layer 2's weights (its inputs change from 4 to 2)"]
+    plan = remove_layer(LAYERS, 1)
     new, done = rebuilt(old, plan)
+    assert done.lost == [
+        "layer 1's weights",
+        "layer 2's weights (its inputs changed from 4 to 2)",
+    ]
     assert np.array_equal(new.layers[1].W, old.layers[2].W)
-    assert "layer 1's weights" in done.lost
 
 
 @pytest.mark.parametrize(
@@ -90,3 +92,30 @@ def test_origins_must_fit():
     old = net(LAYERS)
     with pytest.raises(ValueError, match="one entry per new layer"):
         carry(old, net(LAYERS), [1, 2])
+
+
+def test_outcome_says_before_building_what_carry_then_does():
+    """The lab asks with ``outcome`` (shapes only) and reports what ``carry`` did: the same.
+    Inserting a layer of another size before the output redraws the output layer's weights
+    (its inputs changed), and shrinking a layer loses its last units."""
+    old = net(LAYERS)
+    shapes = [(layer.n_in, layer.n_out) for layer in old.layers]
+    cases = [
+        (LAYERS[:2] + [{"size": 5, "activation": "tanh"}, LAYERS[2]], [1, 2, None, 3]),
+        ([{"size": 2, "activation": "tanh"}, *LAYERS[1:]], [1, 2, 3]),
+        ([LAYERS[0], {"size": 3, "activation": "tanh"}, LAYERS[2]], [1, None, 3]),
+    ]
+    expected = [
+        ["layer 3's weights (its inputs changed from 3 to 5)"],
+        ["units 2, 3 of layer 1"],
+        ["layer 2's weights"],
+    ]
+    for (layers, origins), lost in zip(cases, expected):
+        new = net(layers, seed=1)
+        before = outcome(shapes, [(layer.n_in, layer.n_out) for layer in new.layers], origins)
+        done = carry(old, new, origins)
+        assert before == done and done.lost == lost
+    why = {2: "its activation or init changed"}
+    assert outcome(shapes, shapes, [1, None, 3], why=why).lost == [
+        "layer 2's weights (its activation or init changed)"
+    ]

@@ -135,7 +135,7 @@ async def test_adding_a_unit_keeps_the_other_weights(lab_app, settle):
         assert np.array_equal(new.layers[1].W[:, :4], W2) and new.layers[1].W[0, 4] == 0
         assert np.array_equal(new.forward(x), before)  # the same function, bit for bit
         assert app.session.view.message == (
-            "Rebuilt (every weight kept): add a unit to layer 1 (4 → 5 units)."
+            "Added a unit to layer 1 (4 → 5 units); every weight kept."
         )
         await pilot.press("e")
         await settle(pilot)
@@ -259,3 +259,90 @@ def test_fuzz_a_saved_change_log_loads_or_is_one_line(tmp_path_factory, where, v
         assert str(path) in str(e) and "\n" not in str(e)
         return
     loaded.controller.run(3)
+
+
+async def open_the_editor(app, pilot):
+    from tui.panels.network_editor import NetworkEditor
+
+    app.action_edit_network()
+    await pilot.pause()
+    assert isinstance(app.screen, NetworkEditor)
+    return app.screen
+
+
+async def test_the_editor_names_the_weights_a_new_layer_loses_and_no_returns_to_the_draft(
+    lab_app, settle
+):
+    """Audit finding 3: a layer of 3 units inserted before xor's output (2→4→3→1) redraws the
+    output layer's weights (its inputs go from 4 to 3); the question and the message said
+    'every weight kept'. Finding 4: No discarded the whole draft."""
+    from textual.widgets import Input
+
+    from tui.screens.dialogs import ConfirmDialog
+
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        for _ in range(3):
+            await pilot.press("e")
+            await settle(pilot)
+        old = app.session.run.net
+        W1 = old.layers[0].W.copy()
+        editor = await open_the_editor(app, pilot)
+        await pilot.click("#add-layer")
+        await pilot.pause()
+        editor.query_one("#size-2", Input).value = "3"
+        editor.query_one("#lr", Input).value = "0.5"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        lost = "layer 2's weights (its inputs changed from 4 to 3)"
+        assert f"Lost: {lost}; the history of 3 steps" in app.screen.question
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is editor and app.session.run.net is old  # the draft as it was
+        assert [layer.size for layer in editor.draft.layers] == ["4", "3", "1"]
+        assert editor.query_one("#size-2", Input).value == "3"
+        assert editor.query_one("#lr", Input).value == "0.5"
+        assert "you answered No" in str(editor.query_one("#editor-errors").render())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause(0.1)
+        assert app.screen is not editor and app.session.run.net.sizes == [2, 4, 3, 1]
+        assert app.session.view.message == f"Applied the edited network; lost: {lost}."
+        assert np.array_equal(app.session.run.net.layers[0].W, W1)  # layer 1 kept, as said
+
+
+async def test_a_refusal_after_apply_shows_at_its_field_in_the_editor(lab_app, monkeypatch):
+    """Audit finding 4: the lab's refusal (here its memory estimate, which counts what the
+    editor cannot, e.g. the step-back history) closed the editor and lost the draft."""
+    from textual.widgets import Input
+
+    from tui.session import LabSession
+
+    reason = (
+        "xor.toml (edited): network.layers[1].size = 6 (with 2 inputs): the run would need "
+        "about 2.79 GiB of memory, more than the limit of 2 GiB"
+    )
+
+    def refuse(self, *args, **kwargs):
+        raise SessionError(reason)
+
+    monkeypatch.setattr(LabSession, "rebuild", refuse)
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        session = app.session
+        editor = await open_the_editor(app, pilot)
+        size = editor.query_one("#size-1", Input)
+        size.value = "6"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.1)
+        assert app.screen is editor and app.session is session
+        assert editor.draft.layers[0].size == "6" and size.has_class("refused")
+        assert "more than the limit of 2 GiB" in str(editor.query_one("#editor-errors").render())
+        assert editor.query_one("#apply").disabled  # until the draft changes
+        size.value = "5"
+        await pilot.pause()
+        assert not size.has_class("refused") and not editor.query_one("#apply").disabled

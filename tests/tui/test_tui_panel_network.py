@@ -117,8 +117,7 @@ async def test_editor_refuses_bad_fields_with_a_visible_reason():
             assert widget.has_class("refused"), field
             assert screen.query_one("#apply", Button).disabled, field
             widget.focus()
-            await pilot.press("enter")  # applying from the keyboard is refused too
-            await pilot.press("ctrl+s")
+            await pilot.press("ctrl+s")  # applying from the keyboard is refused too
             await pilot.pause()
             assert isinstance(app.screen, NetworkEditor), field
             await set_input(pilot, screen, field, good)
@@ -161,9 +160,14 @@ async def test_editor_applies_resize_add_layer_activation_and_training_settings(
         await set_input(pilot, screen, "l2", "1e-4")
         assert screen.query_one("#editor-errors", Static).content.plain == ""
         screen.query_one("#l2", Input).focus()
-        await pilot.press("enter")  # Enter in a field applies
+        await pilot.press("enter")  # Enter in a field moves on: it does not apply
         await pilot.pause()
-        assert not isinstance(app.screen, NetworkEditor)
+        assert app.requests(ApplyNetwork) == [] and screen.focused is not None
+        assert screen.focused.id == "weight_decay"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        # the editor stays open, Apply disabled, until the lab answers (test_tui_app_live.py)
+        assert app.screen is screen and screen.query_one("#apply", Button).disabled
         (applied,) = app.requests(ApplyNetwork)
         layers = applied.network["layers"]
         assert [t["size"] for t in layers] == [8, 8, 1]

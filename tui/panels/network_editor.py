@@ -1,14 +1,25 @@
 """The network editor: a modal form over a ``NetworkDraft`` (tui/panels/network_form.py).
 
 Layers can be added (a hidden layer before the output), removed, resized, and given another
-activation or init; the loss, the optimizer and its hyper-parameters, η, the batch size and the
-regularization can be changed (the values in force, with the changes made while it trained).
-Every change is checked at once: refused fields are tinted and the
-reasons listed under the form. "Apply" (or Enter in a field, or ctrl+s) dismisses the screen with
-the new ``(network, training)`` sections only when nothing is refused; "Cancel" or Escape leaves
-everything as it was. The lab applies edits of live settings (η, the batch size, the
-regularization, the optimizer's hyper-parameters) from the next step, and rebuilds the network
-for the others, keeping the weights that fit (``draft.origins()``: where each layer comes from).
+activation or init (with its parameter: constant's value, uniform's limit, normal's std); the
+loss, the optimizer and its hyper-parameters, η, the batch size and the regularization can be
+changed (the values in force, with the changes made while it trained). Every change is checked
+at once (``NetworkDraft.check``, which never builds the network it checks): refused fields are
+tinted and the reasons listed under the form.
+
+Keys, shown in the editor's own footer: tab / shift+tab and Enter in a field move between
+fields; "Apply" (ctrl+s, or Enter on the button) asks the lab to apply the edit when nothing is
+refused; "Cancel" (escape) leaves everything as it was. Enter in a field does not apply: after
+typing a size, Enter is the habit of "done with this field", and applying the whole form then
+rebuilt the network unasked.
+
+On "Apply" the editor stays open and posts ``ApplyNetwork`` with the new ``(network, training)``
+sections and where each layer comes from (``draft.origins()``); the lab applies edits of live
+settings (η, the batch size, the regularization, the optimizer's hyper-parameters) from the next
+step, and rebuilds the network for the others, keeping the weights that fit, asking first when
+anything would be lost (``tui.live_actions``). Then it closes the editor, or, when the answer was
+No or the edit was refused, hands the editor back (``not_applied``) with the draft as it was and
+the refusal shown at its field.
 """
 
 from __future__ import annotations
@@ -18,11 +29,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
 import engine
 from engine import settings
-from tui.panels.network_form import REGULARIZATION_FIELDS, FieldError, NetworkDraft, field_setting
+from tui.messages import ApplyNetwork
+from tui.panels.network_form import (
+    REGULARIZATION_FIELDS,
+    FieldError,
+    NetworkDraft,
+    field_of,
+    field_setting,
+    init_param,
+)
 from tui.screens.dialogs import LabModal
 
 
@@ -39,12 +58,18 @@ def _select(names, value: str, id: str) -> Select:
     return Select(_options(names), value=value, allow_blank=False, compact=True, id=id)
 
 
-class NetworkEditor(LabModal[tuple[dict, dict] | None]):
-    """Edit the network and training settings; dismissed with the sections or None."""
+BODY_ROWS = 16  # the form's rows at most (it scrolls)
+ERROR_ROWS = 4  # the reasons' rows at most
+
+
+class NetworkEditor(LabModal[None]):
+    """Edit the network and training settings; the lab applies them (module docstring)."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
+        Binding("escape", "cancel", "Cancel", key_display="esc"),
         Binding("ctrl+s", "apply", "Apply", priority=True),
+        Binding("tab", "app.focus_next", "Next field"),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False),
     ]
     DEFAULT_CSS = """
     NetworkEditor {
@@ -63,7 +88,7 @@ class NetworkEditor(LabModal[tuple[dict, dict] | None]):
     }
     NetworkEditor #editor-body {
         height: auto;
-        max-height: 16;
+        max-height: 16;  /* BODY_ROWS, less on a short screen (_cover_footer) */
     }
     NetworkEditor #editor-layers {
         height: auto;
@@ -94,6 +119,16 @@ class NetworkEditor(LabModal[tuple[dict, dict] | None]):
         width: 20;
         margin-right: 1;
     }
+    NetworkEditor .layer-row Select {
+        width: 14;
+    }
+    NetworkEditor .layer-row Select.init {
+        width: 18;
+    }
+    NetworkEditor .layer-row Input.param {
+        width: 7;
+        margin-right: 1;
+    }
     /* a compact choice's open list has no border: it read as the rows below it ("l2 32 linear"
        over layer 3's row); a frame tells it apart */
     NetworkEditor .row Select SelectOverlay {
@@ -122,7 +157,7 @@ class NetworkEditor(LabModal[tuple[dict, dict] | None]):
     NetworkEditor #editor-errors {
         color: $text-error;
         height: auto;
-        max-height: 4;
+        max-height: 4;  /* ERROR_ROWS */
     }
     NetworkEditor #editor-buttons {
         height: 1;
@@ -132,16 +167,27 @@ class NetworkEditor(LabModal[tuple[dict, dict] | None]):
     NetworkEditor #editor-buttons Button {
         margin-left: 2;
     }
+    /* the editor's keys cover the lab's footer: as tall as it (two rows when it wraps) */
+    NetworkEditor Footer.-two-rows {
+        height: 2;
+    }
     """
 
     def __init__(self, draft: NetworkDraft) -> None:
         super().__init__()
         self.draft = draft
         self.errors: list[FieldError] = []
+        self.applying = False  # asked the lab to apply: waiting for its answer
+        self.refusal: FieldError | None = None  # why the lab did not apply, until the next edit
+        self.note = ""  # a line under the form (why nothing was applied)
 
     @classmethod
     def from_view(cls, view) -> NetworkEditor:
-        """An editor on the view's current network and training sections."""
+        """An editor on the view's current network and training sections, whose sizes are
+        checked against the memory limit with the run's data (as ``train`` and ``open`` do)."""
+        # the estimate build_run checks (engine.build), with this run's data: the refusal
+        # reads as `train` and `open` print it
+        from engine.build import _check_memory as check_memory
         from tui.live_changes import sections_in_force
 
         run = view.run
@@ -149,6 +195,12 @@ class NetworkEditor(LabModal[tuple[dict, dict] | None]):
         draft = NetworkDraft.from_sections(
             run.net.n_in, run.net.layers[-1].n_out, run.trainer.n, network, training
         )
+        stop = view.scenario.stop
+
+        def memory(specs, checked_training, dtype) -> None:
+            check_memory(run.data, specs, checked_training, stop, dtype)
+
+        draft.memory = memory
         return cls(draft)
 
     # --- layout -------------------------------------------------------------------------------
@@ -157,7 +209,8 @@ class NetworkEditor(LabModal[tuple[dict, dict] | None]):
         draft = self.draft
         with Vertical(id="editor") as editor:
             editor.border_title = "Edit network"
-            with VerticalScroll(id="editor-body"):
+            # not focusable itself: the first field has the focus when the editor opens
+            with VerticalScroll(id="editor-body", can_focus=False):
                 yield Static(
                     f"Input: {_units(draft.n_in, 'feature')}. "
                     f"Output: {_units(draft.n_out, 'unit')} (set by the data).",
@@ -182,10 +235,9 @@ class NetworkEditor(LabModal[tuple[dict, dict] | None]):
                 yield Horizontal(*self._hyper_widgets(), id="editor-hyper", classes="row")
             yield Static("", id="editor-errors")
             with Horizontal(id="editor-buttons"):
-                yield Button("Cancel", id="cancel", compact=True)
-                yield Button(
-                    "Apply", id="apply", variant="primary", compact=True, tooltip="Enter or ctrl+s"
-                )
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+                yield Button("Apply (^s)", id="apply", variant="primary", compact=True)
+        yield Footer(show_command_palette=False)
 
     def _field(self, key: str) -> list:
         """A training number's label (its symbol or short name) and field."""
@@ -223,6 +275,20 @@ class NetworkEditor(LabModal[tuple[dict, dict] | None]):
                 _select(engine.ACTIVATIONS, layer.activation, f"act-{l}"),
                 _select(engine.INITIALIZERS, layer.init, f"init-{l}"),
             ]
+            widgets[-1].add_class("init")
+            key = init_param(layer.init)
+            if key is not None:
+                widgets += [
+                    Label(key),
+                    Input(
+                        layer.param,
+                        id=f"param-{l}",
+                        compact=True,
+                        classes="param",
+                        tooltip=f"init = {layer.init}: {key}",
+                        select_on_focus=True,
+                    ),
+                ]
             if output:
                 widgets.append(Label("output"))
             else:
@@ -266,6 +332,35 @@ class NetworkEditor(LabModal[tuple[dict, dict] | None]):
 
     def on_mount(self) -> None:
         self._check()
+        self._cover_footer()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._cover_footer)
+
+    def _cover_footer(self) -> None:
+        """The editor's footer as tall as the lab's beneath it, whose keys do nothing here; the
+        form's body no taller than leaves room for the reasons and the buttons above it."""
+        below = [f for s in self.app.screen_stack[:-1] for f in s.query(Footer)]
+        two = any(f.has_class("-two-rows") for f in below)
+        self.query_one(Footer).set_class(two, "-two-rows")
+        # the frame (2), the reasons (up to ERROR_ROWS), the buttons (2), the footer
+        room = self.size.height - 2 - ERROR_ROWS - 2 - (2 if two else 1)
+        self.query_one("#editor-body").styles.max_height = max(3, min(BODY_ROWS, room))
+
+    def not_applied(self, refusal: str = "", note: str = "") -> None:
+        """The lab did not apply the edit: ``refusal`` (why it refused it, shown at its field
+        until the next edit) or ``note`` (the user answered No). The draft is as it was."""
+        self.applying = False
+        self.refusal = FieldError(field_of(refusal), refusal) if refusal else None
+        self.note = note
+        self._check()
+        if refusal:
+            self.app.bell()
+
+    def _edited(self) -> None:
+        """Any edit: a refusal or note about the draft before it no longer applies."""
+        self.refusal, self.note = None, ""
+        self._check()
 
     # --- editing ------------------------------------------------------------------------------
 
@@ -275,15 +370,17 @@ class NetworkEditor(LabModal[tuple[dict, dict] | None]):
         key = event.input.id or ""
         if key.startswith("size-"):
             self.draft.layers[int(key.removeprefix("size-")) - 1].size = event.value
+        elif key.startswith("param-"):
+            self.draft.layers[int(key.removeprefix("param-")) - 1].param = event.value
         else:
             self.draft.values[key] = event.value
-        self._check()
+        self._edited()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
-        """Enter in a field applies, as the Apply button does."""
+        """Enter in a field moves to the next one (it does not apply: module docstring)."""
         event.stop()
-        self.action_apply()
+        self.focus_next()
 
     @on(Select.Changed)
     async def _select_changed(self, event: Select.Changed) -> None:
@@ -295,20 +392,29 @@ class NetworkEditor(LabModal[tuple[dict, dict] | None]):
         if key.startswith("act-"):
             self.draft.layers[int(key.removeprefix("act-")) - 1].activation = value
         elif key.startswith("init-"):
-            self.draft.layers[int(key.removeprefix("init-")) - 1].init = value
+            layer = self.draft.layers[int(key.removeprefix("init-")) - 1]
+            if value != layer.init:
+                taken = init_param(layer.init)
+                layer.set_init(value)
+                if init_param(value) is not None or taken is not None:  # its field changes
+                    self.refusal, self.note = None, ""
+                    await self._rebuild_layers()
+                    self.query_one(f"#{key}", Select).focus()
+                    return
         elif key == "loss":
             self.draft.loss = value
         elif key == "optimizer" and value != self.draft.optimizer:
             self.draft.set_optimizer(value)
+            self.refusal, self.note = None, ""
             await self._rebuild_hyper()
             return
-        self._check()
+        self._edited()
 
     @on(Checkbox.Changed)
     def _flag_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
         self.draft.flags[event.checkbox.id or ""] = event.value
-        self._check()
+        self._edited()
 
     @on(Button.Pressed)
     async def _button(self, event: Button.Pressed) -> None:
@@ -316,9 +422,11 @@ class NetworkEditor(LabModal[tuple[dict, dict] | None]):
         key = event.button.id or ""
         if key == "add-layer":
             self.draft.add_layer()
+            self.refusal, self.note = None, ""
             await self._rebuild_layers()
         elif key.startswith("remove-"):
             self.draft.remove_layer(int(key.removeprefix("remove-")) - 1)
+            self.refusal, self.note = None, ""
             await self._rebuild_layers()
         elif key == "apply":
             self.action_apply()
@@ -326,21 +434,29 @@ class NetworkEditor(LabModal[tuple[dict, dict] | None]):
             self.action_cancel()
 
     def action_apply(self) -> None:
-        """Dismiss with the new sections, or keep the form open and show why not."""
+        """Ask the lab to apply the new sections (it closes the editor, or hands it back with
+        ``not_applied``), or keep the form open and show why not."""
+        if self.applying:
+            return
         network, training, errors = self._check()
         if errors:
             self.app.bell()
             return
-        self.dismiss((network, training))
+        self.applying = True
+        self.query_one("#apply", Button).disabled = True
+        self.app.post_message(ApplyNetwork(network, training, self.draft.origins()))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not self.applying:
+            self.dismiss(None)
 
     # --- checking -----------------------------------------------------------------------------
 
     def _check(self) -> tuple[dict, dict, list[FieldError]]:
         """Check the draft; tint the refused fields and list the reasons."""
         network, training, errors = self.draft.check()
+        if self.refusal is not None:
+            errors = [*errors, self.refusal]
         self.errors = errors
         refused = {e.field for e in errors}
         for widget in self.query("Input, Select"):
@@ -349,6 +465,8 @@ class NetworkEditor(LabModal[tuple[dict, dict] | None]):
         lines = [Content(f"✗ {e.message}") for e in errors[:4]]
         if len(errors) > 4:
             lines.append(Content(f"… and {len(errors) - 4} more"))
+        if self.note and not errors:
+            lines.append(Content.styled(self.note, "$text-muted"))
         self.query_one("#editor-errors", Static).update(Content("\n").join(lines))
-        self.query_one("#apply", Button).disabled = bool(errors)
+        self.query_one("#apply", Button).disabled = bool(errors) or self.applying
         return network, training, errors

@@ -5,21 +5,33 @@ the optimizer, its hyper-parameters, η, the batch size and the regularization �
 user typed. ``check()`` turns it into the ``[network]`` and ``[training]`` sections (plain dicts in
 the scenario format) or a list of ``FieldError``s, each naming the field and why it is refused.
 Checks run in three rounds: each field's text (a number? in range?), then the scenario format's
-own validation (``scenarios.validate``), then ``engine.build_network`` on a throw-away generator
-(so every rule the engine enforces — softmax only on the output, a loss that fits the output
-activation — is reported with the engine's own message). Nothing here touches the running network.
+own validation (``scenarios.validate``), then the engine's: the memory the run would need
+(``memory``: the estimate and limit ``train`` and ``open`` check, ``engine.limits``) and
+``engine.build_network`` on a throw-away generator with one unit per hidden layer (so every
+rule the engine enforces — softmax only on the output, a loss that fits the output activation —
+is reported with the engine's own message, and a check never allocates the network it checks:
+it runs at every keystroke). Whatever a check raises is a refusal, never an error of the lab.
+Nothing here touches the running network.
+
+An init that takes a parameter (``INIT_PARAMS``: constant's value, uniform's limit, normal's std)
+has a field for it (``LayerDraft.param``), written into the layer's table as the scenario file's
+key when it differs from the initializer's default or the table set it.
 """
 
 from __future__ import annotations
 
 import copy
+import inspect
 import math
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from engine import settings
+from engine.initializers import INIT_PARAMS, INITIALIZERS
+from engine.limits import MemoryLimitError
 from engine.network import LayerSpec, build_network
 from engine.settings import Setting
 from scenarios.errors import ScenarioError
@@ -47,6 +59,19 @@ class FieldError:
     message: str
 
 
+def init_param(init: str) -> str | None:
+    """The key of the parameter ``init`` takes (``value``, ``limit``, ``std``), or None."""
+    keys = INIT_PARAMS.get(init, ())
+    return keys[0] if keys else None
+
+
+def init_default(init: str) -> float:
+    """The default of ``init``'s parameter (the initializer's own: 0.0, 0.05, 0.05)."""
+    key = init_param(init)
+    assert key is not None, init
+    return float(inspect.signature(INITIALIZERS[init]).parameters[key].default)
+
+
 @dataclass
 class LayerDraft:
     """One layer as edited; ``table`` is the original ``[[network.layers]]`` table."""
@@ -57,6 +82,25 @@ class LayerDraft:
     table: dict = field(default_factory=dict)
     original_n_in: int | None = None  # n_in when the draft was made (None: a new layer)
     origin: int | None = None  # the layer l it was when the draft was made (None: a new one)
+    param: str = ""  # the text of the init's parameter (``init_param``), "" when it takes none
+
+    def __post_init__(self) -> None:
+        if not self.param:
+            self.param = self.param_text(self.init)
+
+    def param_text(self, init: str) -> str:
+        """The parameter of ``init`` as the table sets it, else its default ("": none)."""
+        key = init_param(init)
+        if key is None:
+            return ""
+        same = init == self.table.get("init", "xavier_uniform")
+        return _number_text(self.table[key] if same and key in self.table else init_default(init))
+
+    def set_init(self, init: str) -> None:
+        """Another init; its parameter field shows the table's value or the default."""
+        if init != self.init:
+            self.init = init
+            self.param = self.param_text(init)
 
 
 @dataclass
@@ -72,6 +116,10 @@ class NetworkDraft:
     training: dict  # the original [training] section (other keys are kept)
     values: dict[str, str] = field(default_factory=dict)  # training field id → typed text
     flags: dict[str, bool] = field(default_factory=dict)  # the optimizer's switches (nesterov)
+    memory: Callable[[list[LayerSpec], dict, str], None] | None = None
+    """The run's memory check: (layer specs, checked [training], dtype) → None, or
+    MemoryLimitError naming the field (``engine.build``'s estimate for the run's data; the
+    editor sets it). None: sizes are checked without it."""
 
     @classmethod
     def from_sections(cls, n_in: int, n_out: int, n_train: int, network: dict, training: dict):
@@ -148,6 +196,8 @@ class NetworkDraft:
             {},
             None,
         )
+        if like is not None:
+            draft.param = like.param
         self.layers.insert(len(self.layers) - 1, draft)
 
     def origins(self) -> list[int | None]:
@@ -177,11 +227,11 @@ class NetworkDraft:
         try:
             checked_network = check_network(Checker("edit"), copy.deepcopy(network))
         except ScenarioError as e:
-            errors.append(FieldError(_field_of(str(e)), _strip_label(str(e))))
+            errors.append(FieldError(field_of(str(e)), _strip_label(str(e))))
         try:
             checked_training = check_training(Checker("edit"), copy.deepcopy(training))
         except ScenarioError as e:
-            errors.append(FieldError(_field_of(str(e)), _strip_label(str(e))))
+            errors.append(FieldError(field_of(str(e)), _strip_label(str(e))))
         if not errors and checked_network is not None and checked_training is not None:
             errors.extend(self._engine_check(checked_network, checked_training))
         return network, training, errors
@@ -212,6 +262,18 @@ class NetworkDraft:
             for key in INIT_KEYS:
                 if key not in takes:
                     table.pop(key, None)
+            param = init_param(draft.init)
+            if param is not None:
+                value = _parse_float(draft.param)
+                if value is None:
+                    errors.append(
+                        FieldError(
+                            f"param-{l}",
+                            f"layer {l} {param}: {draft.param.strip()!r} refused — not a number",
+                        )
+                    )
+                elif param in table or value != init_default(draft.init):
+                    table[param] = value
             # explicit values that no longer fit (or were replaced by another init) go
             resized = size is None or draft.table.get("size") != size
             if (
@@ -275,7 +337,8 @@ class NetworkDraft:
         return training
 
     def _engine_check(self, network: dict, training: dict) -> list[FieldError]:
-        """Build the network once on a throw-away generator, to report the engine's objections."""
+        """The engine's objections: the output size, the memory the run would need, and a
+        network of one unit per hidden layer built on a throw-away generator (module docstring)."""
         specs = []
         for table in network["layers"]:
             specs.append(
@@ -302,17 +365,39 @@ class NetworkDraft:
                     f"{self.n_out}",
                 )
             )
+        dtype = network.get("dtype", "float64")
+        if self.memory is not None:
+            try:
+                self.memory(specs, training, dtype)
+            except MemoryLimitError as e:
+                errors.append(FieldError(field_of(str(e)), str(e)))
+            except (ValueError, TypeError, ArithmeticError, MemoryError) as e:
+                errors.append(FieldError(_largest(specs), _refused(e)))
+        # the rules do not depend on the hidden layers' sizes (explicit weights were dropped if
+        # they no longer fit, and the real build checks them on Apply): one unit in each is
+        # enough; the output layer keeps the data's (a loss may need 2 or more)
+        small = [replace(spec, size=1, weights=None, bias=None) for spec in specs[:-1]]
+        small.append(replace(specs[-1], size=self.n_out, weights=None, bias=None))
         try:
-            build_network(
-                self.n_in,
-                specs,
-                network["loss"],
-                np.random.default_rng(0),
-                network.get("dtype", "float64"),
-            )
+            build_network(1, small, network["loss"], np.random.default_rng(0), dtype)
         except (ValueError, TypeError) as e:
-            errors.append(FieldError(_field_of(str(e)), str(e)))
+            errors.append(FieldError(field_of(str(e)), str(e)))
+        except (ArithmeticError, MemoryError) as e:
+            errors.append(FieldError(field_of(str(e)), _refused(e)))
         return errors
+
+
+def _largest(specs: list[LayerSpec]) -> str:
+    """The size field of the widest layer (what a failed estimate is about)."""
+    l = max(range(len(specs)), key=lambda i: specs[i].size) + 1
+    return f"size-{l}"
+
+
+def _refused(error: BaseException) -> str:
+    """A check's unexpected failure as a refusal (``MemoryError``: too large)."""
+    if isinstance(error, MemoryError | OverflowError):
+        return "refused — too large to check: make it smaller"
+    return f"refused — {type(error).__name__}: {error}"
 
 
 def _parse_int(text: str) -> int | None:
@@ -335,11 +420,15 @@ def _parse_float(text: str) -> float | None:
 
 
 def _number_text(value) -> str:
+    """A value as a field shows it: exactly (it is applied as it reads), exponents as the lab
+    writes them (``1e-8``, not Python's ``1e-08``)."""
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
-    return repr(value) if isinstance(value, float) else str(value)
+    if isinstance(value, float):
+        return re.sub(r"e([+-])0*(\d)", lambda m: f"e{m[1].strip('+')}{m[2]}", repr(value))
+    return str(value)
 
 
 def _strip_label(message: str) -> str:
@@ -347,13 +436,15 @@ def _strip_label(message: str) -> str:
     return message.removeprefix("edit: ")
 
 
-def _field_of(message: str) -> str:
+def field_of(message: str) -> str:
     """The editor field a validation message is about (best effort: layer n → its activation)."""
     match = re.search(r"layers\[(\d+)\]\.(\w+)", message) or re.search(r"layer (\d+)", message)
     if match:
         l = match.group(1)
         key = match.group(2) if match.lastindex and match.lastindex >= 2 else "activation"
-        return {"size": f"size-{l}", "init": f"init-{l}"}.get(key, f"act-{l}")
+        fields = {"size": f"size-{l}", "init": f"init-{l}"}
+        fields |= {key: f"param-{l}" for key in ("std", "limit", "value")}
+        return fields.get(key, f"act-{l}")
     for key in (
         "batch_size",
         "optimizer",

@@ -4,7 +4,7 @@ The picture is the default view: units as nodes in columns, weights as edges, fo
 debugger's current event; ``t`` (or the "Table" button, or the command palette) switches to the
 layer table (``layer_table``) and back. Below either: loss, optimizer, learning rate, batch
 size, regularization. Clicking a unit, a weight or a layer row selects it for the equation view
-(``SelectUnit`` / ``SelectWeight``); "Edit…" opens the network editor, whose result is posted as
+(``SelectUnit`` / ``SelectWeight``); "Edit…" opens the network editor, which posts its edit as
 ``ApplyNetwork``.
 """
 
@@ -17,7 +17,6 @@ from textual.content import Content
 from textual.widgets import Button, Static
 
 from engine.settings import TRAINING
-from tui.messages import ApplyNetwork
 from tui.panels.base import ACCENT, MUTED, Panel, Show
 from tui.panels.format import flow, fmt, fmt_count
 from tui.panels.layer_table import LayerTable, event_row, layer_rows, render_table
@@ -163,17 +162,10 @@ class NetworkPanel(Panel):
 
     def action_edit_network(self, view=None) -> None:
         """Open the network editor on the current sections (``view``'s, by default the one last
-        drawn); post ApplyNetwork on "Apply"."""
+        drawn); its "Apply" posts ApplyNetwork (tui/panels/network_editor.py)."""
         view = view or self.last_view
         if view is None:
             return
         from tui.panels.network_editor import NetworkEditor
 
-        editor = NetworkEditor.from_view(view)
-
-        def done(result) -> None:
-            if result is not None:
-                network, training = result
-                self.post_message(ApplyNetwork(network, training, editor.draft.origins()))
-
-        self.app.push_screen(editor, done)
+        self.app.push_screen(NetworkEditor.from_view(view))
