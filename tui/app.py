@@ -454,6 +454,17 @@ class LabApp(
                 return
         self.exit()
 
+    def get_system_commands(self, screen):
+        """Textual's own palette entries, but not its "Quit" over the lab, where the lab's "Quit
+        (q)" is offered (the palette listed two); its "Theme" named "Change theme", as the
+        README and the lab's other entries name an action."""
+        for command in super().get_system_commands(screen):
+            if command.title == "Quit" and screen is self.screen_stack[0]:
+                continue
+            if command.title == "Theme":
+                command = command._replace(title="Change theme")
+            yield command
+
     _fitted = True  # whether the terminal was large enough for the lab at its last resize
 
     def on_resize(self, event: events.Resize) -> None:

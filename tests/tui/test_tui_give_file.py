@@ -254,7 +254,7 @@ async def test_the_palette_has_one_screenshot_entry(lab_app):
     app = lab_app("xor")
     async with app.run_test(size=WIDE):
         titles = [command.title for command in app.get_system_commands(app.screen)]
-    assert "Screenshot" not in titles and "Theme" in titles
+    assert "Screenshot" not in titles and "Change theme" in titles
 
 
 async def until_asked(app, pilot) -> None:

@@ -27,3 +27,13 @@ async def test_at_80_columns_the_help_table_fits_its_dialog(lab_app):
         lines = table.render().plain.splitlines()
         assert max(len(line) for line in lines) <= table.size.width
         assert table.size.height == len(lines)  # nothing wrapped by the widget itself
+
+
+def test_palette_actions_are_under_a_heading_not_beside_ctrl_p():
+    """The help listed "ctrl+p  Edit network" as if ctrl+p were that action's key."""
+    lines = keys_table().plain.splitlines()
+    heading = lines.index(" Without a key, in the command palette (ctrl+p):")
+    assert not any(line.lstrip().startswith("ctrl+p") for line in lines)
+    palette = [line for line in lines[heading + 1 :] if line[:KEY_WIDTH].strip() == ""]
+    for action in PALETTE_ONLY:
+        assert any(line[KEY_WIDTH:].startswith(action.title) for line in palette)

@@ -63,3 +63,16 @@ async def test_the_palette_under_a_constant_schedule_has_no_every(lab_app):
         options = app.screen.query_one(CommandList)
         texts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         assert not any("every" in t.lower() and "while it trains" in t for t in texts)
+
+
+async def test_the_palette_over_the_lab_has_one_quit_and_names_change_theme(lab_app):
+    """It listed Textual's "Quit" ("Quit the application as soon as possible") beside the
+    lab's "Quit (q)", and "Theme" where the README says "Change theme"."""
+    from tui.palette import lab_entries
+
+    app = lab_app("xor")
+    async with app.run_test(size=(120, 40)):
+        system = [command.title for command in app.get_system_commands(app.screen)]
+        lab = [title for title, _, _ in lab_entries()]
+    assert [t for t in system + lab if t.startswith("Quit")] == ["Quit (q)"]
+    assert "Change theme" in system and "Theme" not in system

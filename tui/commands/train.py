@@ -225,5 +225,5 @@ def report(run, summary: dict) -> list[str]:
             f"best {LOSS_NAMES['val_loss']} {loss_number(early.best)} at epoch "
             f"{count(early.best_epoch)} (not restored: early stopping did not stop the run)"
         )
-    lines.append(f"{count(round(summary['steps_per_second']))} steps per second")
+    lines.append(f"{counted(round(summary['steps_per_second']), 'step')} per second")
     return lines

@@ -81,12 +81,15 @@ All actions are also in the command palette (ctrl+p).
 """
 
 
-KEY_WIDTH = 8  # " ctrl+p "
+KEY_WIDTH = 8  # " ctrl+s "
+PALETTE_HEADING = " Without a key, in the command palette (ctrl+p):"
 TITLE_WIDTH = max(len(a.title) for a in (*KEYS, *PALETTE_ONLY)) + 2  # the longest, 2 spaces
 
 
 def keys_table(width: int | None = None) -> Content:
-    """One line per action: its key, its name, what it does (palette-only ones under ctrl+p).
+    """One line per action: its key, its name, what it does; then, under a heading saying they
+    are in the command palette (ctrl+p), the actions that have no key, with an empty key column
+    (ctrl+p in it read as if it were their key).
 
     With ``width``, a description too long for the line continues under itself (a hanging
     indent), so the three columns stay aligned on a narrow terminal."""
@@ -94,7 +97,9 @@ def keys_table(width: int | None = None) -> Content:
     room = max(width - indent, 20) if width else None
     lines = []
     for action in (*KEYS, *PALETTE_ONLY):
-        key = key_label(action) if action.key else "ctrl+p"
+        if action is PALETTE_ONLY[0]:
+            lines.append(Content.assemble((PALETTE_HEADING, "bold $text-accent")))
+        key = key_label(action) if action.key else ""
         help_lines = textwrap.wrap(action.help, room) if room else [action.help]
         lines.append(
             Content.assemble(
