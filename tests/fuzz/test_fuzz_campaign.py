@@ -13,6 +13,8 @@ import os
 
 import pytest
 from fuzzing import (
+    command_line_target,
+    command_lines,
     condition_target,
     conditions,
     csv_files,
@@ -114,6 +116,13 @@ def test_debugger_expressions(text):
 @given(trace_texts())
 def test_trace_files(text):
     trace_target(text)
+
+
+@seeded
+@CAMPAIGN
+@given(command_lines())
+def test_command_lines(tmp_path_factory, args):
+    command_line_target(args, tmp_path_factory.mktemp("cli"))
 
 
 @seeded

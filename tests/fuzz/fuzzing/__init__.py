@@ -3,7 +3,8 @@
 Everything the lab parses is a target: scenario files (with ``--set`` overrides, built into a run
 that takes a step), CSV and ``.npz`` data files (read and prepared for a loss), session files
 (loaded, then stepped and trained), debugger expressions (parsed, evaluated at several
-positions, printed, and used as breakpoints) and trace files (read back by ``read_trace``). Each
+positions, printed, and used as breakpoints), trace files (read back by ``read_trace``) and the
+command lines that run them (``train``, ``trace``, ``gradcheck``, ``export``, …). Each
 target asserts the one promise of issue 16: every input is accepted, or refused with the
 project's own error in one line — never another exception, never longer than ``TIME_BOUND``
 seconds (a hang is cut by an alarm and fails).
@@ -67,6 +68,7 @@ def one_line(error: BaseException, *, starts: str = "") -> None:
     assert text.startswith(starts), f"{text!r} does not start with {starts!r}"
 
 
+from .command_lines import command_line_target, command_lines  # noqa: E402
 from .data_files import csv_files, data_file_target, data_sections, npz_files  # noqa: E402
 from .expressions import condition_target, conditions, expressions  # noqa: E402
 from .scenario_files import (  # noqa: E402
@@ -96,6 +98,8 @@ __all__ = [
     "TooSlow",
     "bounded",
     "ci_budget",
+    "command_line_target",
+    "command_lines",
     "condition_target",
     "conditions",
     "csv_files",
