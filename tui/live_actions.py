@@ -119,34 +119,12 @@ class LiveActions(LabHost):
         The editor that asked is closed once they are applied, else handed back (module
         docstring); without one, a refusal is said in the status line (and a dialog)."""
         editor = self._editor()
-        session = self.lab_session
-        values = changes.edit_values(session, network, training)
-        refusal: str | None = None
-        if values is not None:
-            if not values:
-                self._say("Nothing changed.")
-            else:
-                try:
-                    self.apply_live(values)
-                except SessionError as e:
-                    refusal = str(e)
-                    self._say(refusal, refused=True)
-        else:
-            try:
-                keep, lost = changes.edit_origins(session, network, origins)
-            except ValueError:
-                keep, lost = None, ["every weight (drawn anew)"]
-            _, _, schedule = changes.sections_in_force(session.scenario, session.run)
-
-            def make(current):
-                carry: tuple[list, dict] | None = (keep, {}) if keep is not None else None
-                return current.rebuild(network, training, schedule, carry)
-
-            refusal = await self._rebuild(
-                make, "apply the edited network", "applied the edited network", lost
-            )
-            if refusal and editor is None:
-                await self.push_screen_wait(ErrorDialog("The network was not changed", refusal))
+        try:
+            refusal = await self._apply_edits(network, training, origins, dialog=editor is None)
+        except Exception as e:
+            if editor is not None:  # never leave it waiting (Apply and escape wait too)
+                editor.not_applied(refusal=f"Not applied: {type(e).__name__}: {e}")
+            raise
         if editor is None:
             return
         if refusal is None:
@@ -155,6 +133,38 @@ class LiveActions(LabHost):
             editor.not_applied(refusal=refusal)
         else:
             editor.not_applied(note="Not applied: you answered No; the draft is as you left it.")
+
+    async def _apply_edits(self, network: dict, training: dict, origins, dialog: bool):
+        """Apply the sections (``apply_edits``); None when applied, else why not ("": No).
+        ``dialog``: a refusal to rebuild is shown in a dialog too."""
+        session = self.lab_session
+        values = changes.edit_values(session, network, training)
+        if values is not None:
+            if not values:
+                self._say("Nothing changed.")
+                return None
+            try:
+                self.apply_live(values)
+            except SessionError as e:
+                self._say(str(e), refused=True)
+                return str(e)
+            return None
+        try:
+            keep, lost = changes.edit_origins(session, network, origins)
+        except ValueError:
+            keep, lost = None, ["every weight (drawn anew)"]
+        _, _, schedule = changes.sections_in_force(session.scenario, session.run)
+
+        def make(current):
+            carry: tuple[list, dict] | None = (keep, {}) if keep is not None else None
+            return current.rebuild(network, training, schedule, carry)
+
+        refusal = await self._rebuild(
+            make, "apply the edited network", "applied the edited network", lost
+        )
+        if refusal and dialog:
+            await self.push_screen_wait(ErrorDialog("The network was not changed", refusal))
+        return refusal
 
     def action_change_setting(self, key: str) -> None:
         """The dialog for one live setting (the command palette's entries)."""

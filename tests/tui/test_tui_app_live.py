@@ -346,3 +346,32 @@ async def test_a_refusal_after_apply_shows_at_its_field_in_the_editor(lab_app, m
         size.value = "5"
         await pilot.pause()
         assert not size.has_class("refused") and not editor.query_one("#apply").disabled
+
+
+async def test_an_error_while_applying_hands_the_editor_back(lab_app, monkeypatch):
+    """The editor waits for the lab's answer with Apply and escape idle: an unexpected error
+    while applying must not leave it waiting for ever."""
+    from textual.widgets import Input
+
+    from tui import live_changes
+    from tui.screens.dialogs import ErrorDialog
+
+    def broken(*args):
+        raise RuntimeError("something unforeseen")
+
+    monkeypatch.setattr(live_changes, "edit_values", broken)
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        editor = await open_the_editor(app, pilot)
+        editor.query_one("#lr", Input).value = "0.5"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, ErrorDialog)  # the lab reports its worker's error
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is editor and not editor.applying
+        assert "something unforeseen" in str(editor.query_one("#editor-errors").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is not editor
