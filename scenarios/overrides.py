@@ -3,7 +3,8 @@
 ``path`` is a dotted key path: ``training.lr``, ``seed``, ``network.layers[2].size`` (array
 entries 1-based, like the layer index). ``value`` is read as a TOML value (``0.1``, ``true``,
 ``"adam"``, ``[1, 2]``); anything that is not valid TOML is taken as a string, so
-``--set training.optimizer=adam`` works without quotes.
+``--set training.optimizer=adam`` works without quotes — but a value in braces, brackets or
+quotes is meant as TOML, and a mistake in it is reported as such.
 
 ``completions(text)`` completes an override for the shell: the key paths of the scenario format
 and, after ``=``, the values a key allows (optimizers, activations, losses, … as registered in the
@@ -54,11 +55,23 @@ def parse(text: str) -> tuple[list[str | int], object]:
         raise ValueError(f"override {shown!r}: {e}") from None
 
 
+_BRACKETS = ("{}", "[]", '""', "''")
+
+
 def parse_value(text: str) -> object:
-    """A TOML value, or the text itself when it is not one."""
+    """A TOML value, or the text itself when it is not one — unless it is written as a TOML
+    table, array or string (in braces, brackets or quotes): then ValueError says what is wrong
+    with it (``{size=3,size=4}`` was taken as the string "{size=3,size=4}", and refused as
+    'must be one or more tables, got ["{size=3,size=4}", …]')."""
     try:
         return tomllib.loads(f"v = {text}")["v"]
-    except tomllib.TOMLDecodeError:
+    except tomllib.TOMLDecodeError as e:
+        if text.startswith("{") or (len(text) >= 2 and text[0] + text[-1] in _BRACKETS):
+            at = re.search(r"\(at line 1, column (\d+)\)$", str(e))
+            why = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)$", "", str(e))
+            where = f" at character {int(at.group(1)) - 4}" if at else ""
+            why = why[:1].lower() + why[1:]
+            raise ValueError(f"the value is not valid TOML: {why}{where}") from None
         return text
     except RecursionError:
         raise ValueError(f"value nested too deeply: {text[:30]}…") from None

@@ -82,6 +82,21 @@ def test_override_parsing():
             parse(bad)
 
 
+def test_a_value_written_as_toml_that_is_not_says_why():
+    """``--set 'network.layers[1]={size=3,size=4}'`` was taken as the string
+    "{size=3,size=4}" and refused as 'network.layers: must be one or more [[network.layers]]
+    tables, got ["{size=3,size=4}", a table]' (fuzz campaign). A value in braces, brackets or
+    quotes is TOML; one in none of them may still be a bare string."""
+    assert error("xor", ["network.layers[1]={size=3,size=4}"]) == (
+        "xor.toml: --set: override 'network.layers[1]={size=3,size=4}': the value is not valid "
+        "TOML: duplicate inline table key 'size' at character 15"
+    )
+    assert error("xor", ["lab={speed=0"]).endswith("not valid TOML: unclosed inline table")
+    assert error("xor", ["data.w=[1,,2]"]).endswith("not valid TOML: invalid value at character 4")
+    assert parse("training.optimizer=adam") == (["training", "optimizer"], "adam")
+    assert parse("lesson=[Train](lab:run)") == (["lesson"], "[Train](lab:run)")
+
+
 def test_override_errors_name_the_override(write):
     path = write(MINIMAL)
     message = error(path, ["network.layers[5].size=2"])
