@@ -256,7 +256,7 @@ def check(trainer, values: dict, base: dict | None = None) -> dict:
             "(turn the other off first)"
         )
     L = trainer.learner.net.L
-    if normalized.get(f"network.layers[{L}].dropout"):
+    if f"network.layers[{L}].dropout" in normalized:  # 0 too: the output layer has no rate to set
         raise ValueError(
             f"network.layers[{L}].dropout: dropout is only allowed on hidden layers, not on the "
             "output layer"

@@ -97,6 +97,8 @@ def test_old_values_are_logged_and_described():
         ({"training.momentum": 1.0}, "training.momentum must be a number in [0, 1)"),
         ({"training.l2": -0.1}, "training.l2 must be a number ≥ 0"),
         ({"network.layers[2].dropout": 0.5}, "only allowed on hidden layers"),
+        # 0 passed the check and ended trainer.change in KeyError (fuzz campaign)
+        ({"network.layers[2].dropout": 0}, "only allowed on hidden layers"),
         ({"network.layers[1].dropout": 1.0}, "must be a number in [0, 1)"),
         ({"network.layers[1].size": 4}, "part of the network's shape"),
         ({"network.layers[7].dropout": 0.1}, "there is no layer 7"),
