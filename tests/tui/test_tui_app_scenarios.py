@@ -12,6 +12,24 @@ from tui.screens.picker import ScenarioPicker
 WIDE = (120, 40)
 
 
+async def laid_out_dialog(pilot, tries: int = 200) -> ErrorDialog:
+    """The ``ErrorDialog`` on the screen once its layout has settled: every widget's region and
+    the scrolling part's height the same on two looks 0.05 s apart. The gradient check's report
+    is computed in a worker and laid out after the action returns; a fixed 0.3 s was not always
+    enough on a loaded machine (the report not yet scrollable, OK below the screen)."""
+    app, last = pilot.app, None
+    for _ in range(tries):
+        await pilot.pause(0.05)
+        dialog = app.screen
+        if isinstance(dialog, ErrorDialog):
+            scroll = dialog.query_one(".dialog-scroll")
+            layout = [w.region for w in dialog.query("*")] + [scroll.max_scroll_y]
+            if layout == last:
+                return dialog
+            last = layout
+    raise AssertionError(f"no settled ErrorDialog (screen: {app.screen})")
+
+
 async def open_picker(pilot) -> tuple[OptionList, list[str | None]]:
     """Press o; the picker's list and its options' ids (the presets' names)."""
     await pilot.press("o")
@@ -303,7 +321,7 @@ async def test_gradient_check_from_the_palette_shows_the_report(lab_app, settle)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await app.run_action("gradient_check")
-        await settle(pilot, 0.3)
+        await laid_out_dialog(pilot)
         assert isinstance(app.screen, ErrorDialog)
         assert app.screen.title_text == "Gradient check: every layer passes"
         assert "All 7 layers pass" in app.screen.message
@@ -322,7 +340,7 @@ async def test_gradient_check_fits_a_small_terminal_and_scrolls(lab_app, settle)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await app.run_action("gradient_check")
-        await settle(pilot, 0.3)
+        await laid_out_dialog(pilot)
         dialog = app.screen
         assert isinstance(dialog, ErrorDialog)
         text = dialog.query_one(".dialog-text")
@@ -351,7 +369,7 @@ async def test_report_scroll_keys_read_together_all_count(lab_app, settle):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await app.run_action("gradient_check")
-        await settle(pilot, 0.3)
+        await laid_out_dialog(pilot)
         dialog = app.screen
         scroll = dialog.query_one(".dialog-scroll")
         assert scroll.max_scroll_y > 3
@@ -379,7 +397,7 @@ async def test_error_text_has_no_empty_row_under_it(lab_app, settle):
             'linear, sigmoid, tanh, relu, leaky_relu, prelu, elu, softmax; did you mean "tanh"?'
         )
         app.push_screen(ErrorDialog("Cannot open the scenario", message))
-        await settle(pilot, 0.3)
+        await laid_out_dialog(pilot)
         dialog = app.screen
         text = dialog.query_one(".dialog-text").region
         scroll = dialog.query_one(".dialog-scroll")
