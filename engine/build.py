@@ -76,7 +76,7 @@ def build_run(
         base_dir=base_dir,
     )
     specs = layer_specs(network.get("layers"))
-    _check_memory(dataset, specs, training, stop, dtype)
+    check_memory(dataset, specs, training, stop, dtype)
     net = build_network(dataset.n_features, specs, loss, np.random.default_rng(init_ss), dtype)
     _check_output(net, dataset)
 
@@ -164,7 +164,7 @@ def layer_specs(layers) -> list[LayerSpec]:
     return specs
 
 
-def _check_memory(dataset: Dataset, specs, training: dict, stop, dtype) -> None:
+def check_memory(dataset: Dataset, specs, training: dict, stop, dtype) -> None:
     """The run fits the memory limit (``engine.limits``), checked before the network is built.
     Sizes that are not whole numbers are left to ``build_network``'s own messages."""
     sizes = [spec.size for spec in specs]

@@ -187,7 +187,7 @@ class NetworkEditor(LabModal[None]):
         checked against the memory limit with the run's data (as ``train`` and ``open`` do)."""
         # the estimate build_run checks (engine.build), with this run's data: the refusal
         # reads as `train` and `open` print it
-        from engine.build import _check_memory as check_memory
+        from engine.build import check_memory
         from tui.live_changes import sections_in_force
 
         run = view.run
