@@ -46,7 +46,7 @@ from tui.panels.network_panel import NetworkPanel
 from tui.screens.dialogs import ConfirmDialog, ErrorDialog
 from tui.session import LabSession
 from tui.session_errors import SessionError, SessionFailure
-from tui.session_kept import listing, reset_keeps
+from tui.session_kept import listing, reset_target
 from tui.speed import SpeedActions
 from tui.status_bar import StatusBar
 from tui.training_worker import TrainingWorker
@@ -347,10 +347,8 @@ class LabApp(
         await self.stop_training()
         session = self.lab_session
         if session.progress:
-            keeps = reset_keeps(session)
-            kept = f" ({listing(keeps)} {'are' if len(keeps) > 1 else 'is'} kept)" if keeps else ""
             question = (
-                f"Reset to step 1 with the network's initial weights{kept}? "
+                f"Reset to {reset_target(session)}? "
                 f"The training up to {session.progress} will be lost."
             )
             if not await self._confirm(question):

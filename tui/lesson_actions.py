@@ -17,6 +17,7 @@ from engine.debugger import exercises as ex
 from scenarios.exercises import exercises_of
 from tui.app import TAB_ORDER
 from tui.session_errors import SessionError
+from tui.session_kept import reset_target
 from tui.view import STATS, Selection
 
 
@@ -156,7 +157,7 @@ async def start_exercise(app, number: int) -> None:
     if ex.is_behind(c, exercise) and (oldest is None or exercise.step < oldest):
         if not await app._confirm(
             f"Exercise {number} is at step {exercise.step}; the lab is at step "
-            f"{c.position.step}, past the steps it keeps. Go back to the initial network? "
+            f"{c.position.step}, past the steps it keeps. Go back to {reset_target(app.session)}? "
             f"The training up to {app.session.progress} will be lost."
         ):
             return

@@ -19,7 +19,7 @@ DEBUG_COMMANDS: dict[str, str] = {
     "epoch": "to the end of the current epoch",
     "continue": "run until a breakpoint, the loss target or the last epoch",
     "pause": "stop a running training at the next step boundary",
-    "reset": "back to the scenario's initial network",
+    "reset": "step 1 again, from the initial weights (edits and changed settings kept)",
     "break": "add a breakpoint; arg: its spec string (see the breakpoints screen)",
     "delete": "remove a breakpoint; arg: its id",
     "toggle": "enable or disable a breakpoint; arg: its id",

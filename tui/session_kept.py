@@ -145,3 +145,11 @@ def reset_keeps(session) -> list[str]:
     if any(not bp.builtin for bp in session.controller.breakpoints):
         items.append("the breakpoints")
     return items
+
+
+def reset_target(session) -> str:
+    """Where a reset goes, for its question: "step 1 with the network's initial weights (η 0.1
+    and the breakpoints are kept)"."""
+    keeps = reset_keeps(session)
+    kept = f" ({listing(keeps)} {'are' if len(keeps) > 1 else 'is'} kept)" if keeps else ""
+    return f"step 1 with the network's initial weights{kept}"

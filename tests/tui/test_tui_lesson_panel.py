@@ -355,7 +355,7 @@ async def test_an_exercise_past_the_history_asks_before_going_back(lab_app, sett
         app.session.sync_view()
         app.panels["lesson"].post_message(RunLessonAction(number(app, "Compute δ²₁")))
         await pilot.pause(0.2)
-        assert "Go back to the initial network?" in str(
+        assert "Go back to step 1 with the network's initial weights?" in str(
             app.screen.query_one(".dialog-text").render()
         )
         await pilot.press("y")

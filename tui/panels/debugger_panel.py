@@ -50,7 +50,7 @@ COMMAND_BUTTONS = (
     ("epoch", "epoch", "e", "to the end of the epoch"),
     ("continue", "run", "space", "until a breakpoint or the end"),
     ("pause", "pause", "space", "pause training"),
-    ("reset", "reset", "r", "back to the initial network"),
+    ("reset", "reset", "r", "step 1 again, from the initial weights"),
 )
 """(command, button label, key, what it does) — the names are ``DEBUG_COMMANDS`` keys."""
 
