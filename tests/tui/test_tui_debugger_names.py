@@ -53,9 +53,10 @@ def panel_names(view) -> list[tuple[str, str, object]]:
     for word in ("step", "epoch", "batch"):
         number = re.search(rf"\b{word} (\d+)", position).group(1)
         found.append((word, "position", int(number)))
-    if event.kind == "update":  # the pending update's head: 'sgd  η 1  t 1'
+    if event.kind == "update":  # the pending update's head: 'sgd  η (lr) 1  t 1'
         head = pending_update(view).plain.splitlines()[0]
         found.append(("t", "position", int(re.search(r"\bt (\d+)", head).group(1))))
+        found.append(("lr", "position", float(re.search(r"η \(lr\) (\S+)", head).group(1))))
     lines = event_arrays(event).plain.splitlines()
     for line in lines[1:]:  # after the heading
         if m := SCALAR_LINE.fullmatch(line):

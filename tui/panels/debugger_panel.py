@@ -186,7 +186,7 @@ def pending_update(view, width: int | None = None) -> Content:
     lines = [
         Content.assemble(
             (f"{event.optimizer}", ACCENT),
-            ("  η ", MUTED),
+            ("  η (lr) ", MUTED),
             fmt(event.lr),
             ("  t ", MUTED),
             str(event.t),
