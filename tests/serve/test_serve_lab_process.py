@@ -4,6 +4,7 @@ stand-in lab (a Python one-liner speaking the start of the web driver's protocol
 from __future__ import annotations
 
 import asyncio
+import signal
 import sys
 import time
 
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.web
 
 STUBBORN = """
 import signal, sys, time
+time.sleep(1.6)   # slow to start (as on a loaded machine): past the 1 s the test waited
 signal.signal(signal.SIGTERM, signal.SIG_IGN)   # ignores the quit request and SIGTERM
 sys.stdout.write("__GANGLION__\\n"); sys.stdout.flush()
 time.sleep(120)
@@ -50,6 +52,16 @@ class Tab:
         self.closed = True
 
 
+def ignores_sigterm(pid: int) -> bool:
+    """The process's mask of ignored signals (Linux's /proc) has SIGTERM in it."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            mask = next(line.split()[1] for line in f if line.startswith("SigIgn:"))
+    except (OSError, StopIteration):
+        return False
+    return bool(int(mask, 16) >> (signal.SIGTERM - 1) & 1)
+
+
 def lab(program: str, tab: Tab) -> LabProcess:
     return LabProcess(
         [sys.executable, "-c", program],
@@ -67,7 +79,10 @@ async def test_a_lab_that_ignores_quit_and_sigterm_is_killed(monkeypatch):
     tab = Tab()
     stubborn = lab(STUBBORN, tab)
     await stubborn.start(80, 24)
-    await asyncio.sleep(1.0)  # it has started and ignores SIGTERM
+    deadline = time.monotonic() + 30
+    while not ignores_sigterm(stubborn.pid):  # it has started and ignores SIGTERM (a fixed 1 s
+        assert time.monotonic() < deadline  # was not always enough to start)
+        await asyncio.sleep(0.05)
     started = time.monotonic()
     await stubborn.stop()
     assert time.monotonic() - started < 10
