@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -137,7 +138,10 @@ def test_an_option_the_command_does_not_take_is_refused(args, option, command):
 
 def complete(shell: str, words: str, *, cwd: Path | None = None) -> list[str]:
     """What click's completion answers to ``shell`` for the command line ``words`` (the last
-    word is the one being completed), as the shell's completion script asks for it."""
+    word is the one being completed), as the shell's completion script asks for it, in the
+    folder ``cwd`` — by default an empty one: the completion offers the ``.toml`` files of the
+    folder it is asked in, and the tests' own (a scenario file a developer keeps in the
+    repository, ``spiral-mine.toml``) joined the presets' names."""
     current = words.split()[-1] if not words.endswith(" ") else ""
     env = {
         "_BACKPROP_LAB_COMPLETE": f"{shell}_complete",
@@ -145,14 +149,25 @@ def complete(shell: str, words: str, *, cwd: Path | None = None) -> list[str]:
         "COMP_CWORD": current if shell == "fish" else str(len(words.split()) - (current != "")),
     }
     old = os.getcwd()
-    try:
-        if cwd is not None:
-            os.chdir(cwd)
-        result = invoke(env=env)
-    finally:
-        os.chdir(old)
+    with tempfile.TemporaryDirectory() as empty:
+        try:
+            os.chdir(cwd if cwd is not None else empty)
+            result = invoke(env=env)
+        finally:
+            os.chdir(old)
     assert result.exit_code == 0, result.output
     return result.stdout.splitlines()
+
+
+def test_completion_is_asked_in_an_empty_folder_unless_a_test_names_one(tmp_path, monkeypatch):
+    """The tests of preset names do not depend on the folder pytest runs in."""
+    (tmp_path / "spiral-mine.toml").write_text("")
+    monkeypatch.chdir(tmp_path)
+    assert complete("bash", "backprop-lab open spi") == ["plain,spiral"]
+    assert complete("bash", "backprop-lab open spi", cwd=tmp_path) == [
+        "plain,spiral",
+        "plain,spiral-mine.toml",
+    ]
 
 
 @pytest.mark.parametrize("command", ["open", "train", "trace", "debug", "check", "gradcheck"])
