@@ -43,10 +43,10 @@ from tui.panels.gradients_panel import GradientsPanel
 from tui.panels.lesson_panel import LessonPanel
 from tui.panels.loss_panel import LossPanel
 from tui.panels.network_panel import NetworkPanel
-from tui.screens.dialogs import ConfirmDialog, ErrorDialog
+from tui.screens.dialogs import ErrorDialog
 from tui.session import LabSession
 from tui.session_errors import SessionError, SessionFailure
-from tui.session_kept import listing, reset_target
+from tui.session_questions import SessionQuestions
 from tui.speed import SpeedActions
 from tui.status_bar import StatusBar
 from tui.training_worker import TrainingWorker
@@ -84,7 +84,14 @@ def fits(size) -> bool:
 
 
 class LabApp(
-    SpeedActions, TrainingWorker, LessonActions, LabFiles, WorkerErrors, LiveActions, App[None]
+    SpeedActions,
+    TrainingWorker,
+    LessonActions,
+    LabFiles,
+    SessionQuestions,
+    WorkerErrors,
+    LiveActions,
+    App[None],
 ):
     """The full-screen lab."""
 
@@ -340,48 +347,6 @@ class LabApp(
         self.mark_dirty()
 
     @work(group="dialog", exit_on_error=False)
-    async def action_reset(self) -> None:
-        """Step 1 again, from the network's initial weights; the edits, the settings changed
-        while it trained and the breakpoints are kept (``LabSession.reset``). Asks first when
-        training has moved since the session was opened or saved."""
-        await self.stop_training()
-        session = self.lab_session
-        if session.progress:
-            question = (
-                f"Reset to {reset_target(session)}? "
-                f"The training up to {session.progress} will be lost."
-            )
-            if not await self._confirm(question):
-                return
-        try:
-            session = session.reset()
-        except SessionError as e:  # e.g. its data file was removed since
-            await self.push_screen_wait(ErrorDialog("Cannot reset", str(e)))
-            return
-        self._install(session)
-
-    @work(group="dialog", exit_on_error=False)
-    async def action_open_scenario(self) -> None:
-        from tui.screens.picker import ScenarioPicker  # imported when first opened: start-up
-
-        choice = await self.push_screen_wait(ScenarioPicker(self.lab_session.scenario.name))
-        if choice is None:
-            return
-        self.open_scenario(choice)
-
-    @work(group="dialog", exit_on_error=False)
-    async def open_scenario(self, name_or_path: str) -> None:
-        try:
-            session = LabSession.open(name_or_path)
-        except SessionError as e:
-            await self.push_screen_wait(ErrorDialog("Cannot open the scenario", str(e)))
-            return
-        await self.stop_training()
-        if not await self._may_drop_training(f"Open {session.scenario.name}?"):
-            return
-        self._install(session)
-
-    @work(group="dialog", exit_on_error=False)
     async def action_breakpoints(self) -> None:
         await self.stop_training()
         from tui.screens.breakpoints import BreakpointsScreen  # imported when first opened
@@ -435,23 +400,6 @@ class LabApp(
             ErrorDialog(f"Gradient check: {verdict}", report.text, look=look)
         )
 
-    # a worker (it may wait on a dialog): Textual's action_quit is a plain coroutine
-    @work(group="dialog", exit_on_error=False)
-    async def action_quit(self) -> None:  # type: ignore[override]
-        """Quit; asks first when anything the session keeps changed since it was opened or
-        saved (``LabSession.unsaved``), naming it."""
-        await self.stop_training()
-        unsaved = self.session.unsaved() if self.session is not None else []
-        if unsaved:
-            one = len(unsaved) == 1
-            question = (
-                f"Quit? {_capital(listing(unsaved))} {'is' if one else 'are'} not saved "
-                f"(ctrl+s saves {'it' if one else 'them'})."
-            )
-            if not await self._confirm(question):
-                return
-        self.exit()
-
     def get_system_commands(self, screen):
         """Textual's own palette entries, but not its "Quit" over the lab, where the lab's "Quit
         (q)" is offered (the palette listed two); its "Theme" named "Change theme", as the
@@ -476,20 +424,6 @@ class LabApp(
         """While the terminal is too small for the lab (``TOO_SMALL`` is shown instead), only
         quitting: any other key would act unseen (space trained behind the message)."""
         return action == "quit" or fits(self.size)
-
-    async def _confirm(self, question: str) -> bool:
-        answer = await self.push_screen_wait(ConfirmDialog(question))
-        return bool(answer)
-
-    async def _may_drop_training(self, question: str) -> bool:
-        """True when nothing the session keeps changed since it was opened or saved, or the
-        user answers yes to ``question`` ("Open spiral?") followed by what would be lost."""
-        unsaved = self.lab_session.unsaved()
-        one = len(unsaved) == 1
-        return not unsaved or await self._confirm(
-            f"{question} {_capital(listing(unsaved))} will be lost (ctrl+s saves "
-            f"{'it' if one else 'them'} first)."
-        )
 
     # --- requests from the panels -------------------------------------------------------------
 
@@ -536,8 +470,3 @@ class LabApp(
     def on_cycle_stat(self, message: msg.CycleStat) -> None:
         message.stop()
         self.action_cycle_stat(message.stat)
-
-
-def _capital(text: str) -> str:
-    """``text`` with a capital first letter, unless it begins with a symbol (η stays η)."""
-    return text[:1].upper() + text[1:] if text[:1].isascii() else text

@@ -22,8 +22,8 @@ from tui.session_errors import SessionError
 
 
 class LabFiles(GivesFiles, LabHost):
-    """The file actions of ``LabApp`` (which provides ``session``, ``stop_training``,
-    ``_may_drop_training`` and ``_install``)."""
+    """The file actions of ``LabApp`` (which provides ``session``, ``stop_training`` and
+    ``_install``; ``SessionQuestions`` the ``_may_drop_training`` question)."""
 
     @work(group="dialog", exit_on_error=False)
     async def action_save_session(self) -> None:

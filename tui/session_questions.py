@@ -1,0 +1,97 @@
+"""The lab's actions that may drop work — quit, reset, open another scenario — and the questions
+they ask first. ``SessionQuestions`` is a part of ``LabApp`` (tui/app.py): nothing a session
+keeps is dropped unasked, and the question names what would be lost (``LabSession.unsaved``) or
+kept (``session_kept.reset_target``)."""
+
+from __future__ import annotations
+
+from textual import work
+
+from tui.lab_host import LabHost
+from tui.screens.dialogs import ConfirmDialog, ErrorDialog
+from tui.session import LabSession
+from tui.session_errors import SessionError
+from tui.session_kept import listing, reset_target
+
+
+class SessionQuestions(LabHost):
+    """Quit, reset and open of ``LabApp`` (which provides ``session``, ``stop_training`` and
+    ``_install``), and the questions before them."""
+
+    @work(group="dialog", exit_on_error=False)
+    async def action_reset(self) -> None:
+        """Step 1 again, from the network's initial weights; the edits, the settings changed
+        while it trained and the breakpoints are kept (``LabSession.reset``). Asks first when
+        training has moved since the session was opened or saved."""
+        await self.stop_training()
+        session = self.lab_session
+        if session.progress:
+            question = (
+                f"Reset to {reset_target(session)}? "
+                f"The training up to {session.progress} will be lost."
+            )
+            if not await self._confirm(question):
+                return
+        try:
+            session = session.reset()
+        except SessionError as e:  # e.g. its data file was removed since
+            await self.push_screen_wait(ErrorDialog("Cannot reset", str(e)))
+            return
+        self._install(session)
+
+    @work(group="dialog", exit_on_error=False)
+    async def action_open_scenario(self) -> None:
+        from tui.screens.picker import ScenarioPicker  # imported when first opened: start-up
+
+        choice = await self.push_screen_wait(ScenarioPicker(self.lab_session.scenario.name))
+        if choice is None:
+            return
+        self.open_scenario(choice)
+
+    @work(group="dialog", exit_on_error=False)
+    async def open_scenario(self, name_or_path: str) -> None:
+        try:
+            session = LabSession.open(name_or_path)
+        except SessionError as e:
+            await self.push_screen_wait(ErrorDialog("Cannot open the scenario", str(e)))
+            return
+        await self.stop_training()
+        if not await self._may_drop_training(f"Open {session.scenario.name}?"):
+            return
+        self._install(session)
+
+    # a worker (it may wait on a dialog): Textual's action_quit is a plain coroutine
+    @work(group="dialog", exit_on_error=False)
+    async def action_quit(self) -> None:  # type: ignore[override]
+        """Quit; asks first when anything the session keeps changed since it was opened or
+        saved (``LabSession.unsaved``), naming it."""
+        await self.stop_training()
+        unsaved = self.session.unsaved() if self.session is not None else []
+        if unsaved:
+            one = len(unsaved) == 1
+            question = (
+                f"Quit? {_capital(listing(unsaved))} {'is' if one else 'are'} not saved "
+                f"(ctrl+s saves {'it' if one else 'them'})."
+            )
+            if not await self._confirm(question):
+                return
+        self.exit()
+
+    async def _confirm(self, question: str) -> bool:
+        answer = await self.push_screen_wait(ConfirmDialog(question))
+        return bool(answer)
+
+    async def _may_drop_training(self, question: str) -> bool:
+        """True when nothing the session keeps changed since it was opened or saved, or the
+        user answers yes to ``question`` ("Open spiral?") followed by what would be lost."""
+        unsaved = self.lab_session.unsaved()
+        one = len(unsaved) == 1
+        return not unsaved or await self._confirm(
+            f"{question} {_capital(listing(unsaved))} will be lost (ctrl+s saves "
+            f"{'it' if one else 'them'} first)."
+        )
+
+
+def _capital(text: str) -> str:
+    """``text`` with a capital first letter, unless it begins with a symbol (η stays η)."""
+    return text[:1].upper() + text[1:] if text[:1].isascii() else text
