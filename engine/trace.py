@@ -25,6 +25,7 @@ import io
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -281,10 +282,7 @@ def _step(record: dict, dtype) -> TraceStep:
         None if indices is None else frozen(np.array(indices, dtype=np.intp)),
     )
     stats = tuple(
-        # (one dict: "l" an int, the rest floats, which no dict type says)
-        LayerStats(
-            **{k: (v if k == "l" else _number(v)) for k, v in _object(s, "stats", dict).items()}
-        )  # type: ignore[arg-type]
+        LayerStats(**_layer_stats(_object(s, "stats", dict)))
         for s in _object(record.get("stats", []), "stats", list)
     )
     end = ev.StepEnd(
@@ -348,6 +346,11 @@ def _object(value, what: str, kind: type):
         shape = "an object" if kind is dict else "an array"
         raise ValueError(f"{what} must be {shape}, got {json.dumps(value)[:40]}")
     return value
+
+
+def _layer_stats(record: dict) -> dict[str, Any]:
+    """A layer's statistics as ``LayerStats`` takes them: "l" an int, the rest numbers."""
+    return {k: (v if k == "l" else _number(v)) for k, v in record.items()}
 
 
 def _number(value) -> float:
