@@ -6,8 +6,18 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 HAS_TORCH = importlib.util.find_spec("torch") is not None
+
+# Hypothesis's time limits measure the machine, not the lab: a 200 ms deadline an example (its
+# default) failed a property test when a loaded machine stalled for one example ("Unreliable test
+# timings"), as did the health check of slow input generation. Tests that want a time bound set
+# one (the fuzz targets' ``bounded``).
+settings.register_profile(
+    "any-machine", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("any-machine")
 
 
 def console_script(name: str = "backprop-lab") -> str | None:
