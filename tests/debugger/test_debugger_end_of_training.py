@@ -256,6 +256,10 @@ def test_ctrl_c_in_line_mode_pauses_a_long_motion(motion):
         text=True,
     )
     try:
+        # started: its greeting is read (a fixed 2 s from the launch was not always enough for a
+        # loaded machine to start it, and SIGINT then came before the motion's handler)
+        while "Type 'help'" not in (line := process.stdout.readline()):
+            assert line, "the debugger ended before its greeting"
         process.stdin.write(f"{motion}\n")
         process.stdin.flush()
         time.sleep(2.0)
