@@ -35,7 +35,8 @@ LARGE = 1e5
 
 def short(x: float, digits: int = 4) -> str:
     """A number as the panels write it: ``digits`` significant digits, trailing zeros dropped;
-    magnitudes in [1e-3, 1e5) in positional notation (``0.01234``, ``1234``), others in compact
+    magnitudes in [1e-3, 1e5) in positional notation (``0.01234``, ``12.34``), with thousands in
+    groups of three as every count is written (``1,234``, ``12,769``), others in compact
     scientific notation (``1.234e-05`` → ``1.234e-5``); nan, ±inf and 0 as ``special`` says."""
     x = float(x)
     shown = special(x)
@@ -44,7 +45,7 @@ def short(x: float, digits: int = 4) -> str:
     magnitude = abs(x)
     if SMALL <= magnitude < LARGE:
         decimals = max(0, digits - 1 - math.floor(math.log10(magnitude)))
-        text = f"{x:.{decimals}f}"
+        text = f"{x:,.{decimals}f}"
         if "." in text:
             text = text.rstrip("0").rstrip(".")
         return "0" if text in ("-0", "") else text

@@ -6,7 +6,7 @@ from scenarios.claim_figures import COUNT, FRACTION, NUMBER, apart, bound, kind_
 
 def test_figures_are_the_labs_formats():
     assert written(1280.0, COUNT) == "1,280"
-    assert written(1280.5, COUNT) == short(1280.5) == "1280"  # not a count after all
+    assert written(1280.5, COUNT) == short(1280.5) == "1,280"  # not a count, grouped alike
     assert written(6.08741e10, NUMBER) == "6.087e10"
     assert written(3.52476e-05, NUMBER) == "3.525e-5"
     assert written(0.875, FRACTION) == percent(0.875) == "87.5%"

@@ -25,7 +25,7 @@ WARNING = "bold $text-warning"
 def fmt(x, digits: int = 4) -> str:
     """``x`` with ``digits`` significant digits; ``nan``, ``inf``, ``-inf`` as words.
 
-    Magnitudes in [1e-3, 1e5) are written in positional notation (``0.01234``, ``1234``),
+    Magnitudes in [1e-3, 1e5) are written in positional notation (``0.01234``, ``1,234``),
     others in compact scientific notation (``1.234e-05`` → ``1.234e-5``); trailing zeros go.
     """
     if x is None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from textual.content import Content
 
 from tui.panels.base import MUTED
-from tui.panels.format import WARNING, fmt, fmt_count, fmt_fraction, is_finite
+from tui.panels.format import WARNING, fmt, fmt_fraction, is_finite
 
 
 @dataclass(frozen=True)
@@ -187,9 +187,7 @@ def legend(stat: str, width: int = 80) -> Content:
 
 def format_value(stat: str, value) -> str:
     """A value as the panel shows it: percentages for fractions, else ``DIGITS`` significant
-    digits (``fmt``), a whole number of four digits or more in groups of three as the lab
-    writes every count (``fmt_count``: ``12769`` → ``12,769``)."""
+    digits (``fmt``: ``12,769``)."""
     if not BANDS[stat].log:
         return fmt_fraction(value)
-    text = fmt(value, DIGITS)
-    return fmt_count(int(text)) if text.lstrip("-").isdigit() else text
+    return fmt(value, DIGITS)
