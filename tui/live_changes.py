@@ -22,6 +22,7 @@ from dataclasses import replace
 from engine import live, reshape
 from engine.build import layer_specs
 from engine.settings import TRAINING
+from scenarios.schema import SCHEDULE, SCHEDULE_COMMON, SCHEDULE_KIND_KEYS
 from tui.panels.format import fmt_count
 from tui.session import LabSession
 from tui.session_errors import SessionError
@@ -118,11 +119,19 @@ def sections_in_force(scenario, run) -> tuple[dict, dict, dict]:
         elif name == "batch_size":
             full = training.get("batch_size", TRAINING["batch_size"].default) == "full"
             training[name] = "full" if full and value == trainer.n else value
-        elif (name in TRAINING or name in trainer.learner.optimizer.hyper) and (
-            value is not None or training.get(name) is not None
-        ):
-            training[name] = value
-    schedule = {k: v for k, v in schedule.items() if v is not None or k == "kind"}
+        elif name in TRAINING or name in trainer.learner.optimizer.hyper:
+            if value is None:  # off (clipping): a scenario says so by leaving the key out
+                training.pop(name, None)
+            else:
+                training[name] = value
+    # only the keys of the kind in force: after step → constant, every and factor are still set
+    # in the trainer (unused), and a [schedule] holding them is refused ('schedule.every: does
+    # not apply here'), which made r (reset) fail after such a change
+    kind = schedule.get("kind", SCHEDULE["kind"].default)
+    applies = (*SCHEDULE_COMMON, *SCHEDULE_KIND_KEYS.get(kind, ()))
+    schedule = {
+        k: v for k, v in schedule.items() if (v is not None and k in applies) or k == "kind"
+    }
     return network, training, schedule
 
 

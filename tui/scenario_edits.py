@@ -44,7 +44,7 @@ def edited_scenario(
     }
     if s.compare is not None:
         document["compare"] = s.compare
-    label = f"{s.label or s.name} (edited)"
+    label = (s.label or s.name).removesuffix(" (edited)") + " (edited)"  # once, however often
     sections = validate_document(plain(document), label, source=s.source, edited=True)
     return dataclasses.replace(s, **sections, label=label)
 

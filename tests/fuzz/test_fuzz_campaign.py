@@ -20,6 +20,8 @@ from fuzzing import (
     csv_files,
     data_file_target,
     data_sections,
+    live_change_target,
+    live_changes,
     mutated_documents,
     mutated_texts,
     npz_files,
@@ -116,6 +118,13 @@ def test_debugger_expressions(text):
 @given(trace_texts())
 def test_trace_files(text):
     trace_target(text)
+
+
+@seeded
+@CAMPAIGN
+@given(live_changes, st.booleans())
+def test_live_changes(values, running):
+    live_change_target(values, running)
 
 
 @seeded

@@ -32,6 +32,35 @@ def test_reset_without_changes_is_the_scenario_again():
     assert fresh.edits is None and fresh.scenario is session.scenario
 
 
+def test_reset_after_clipping_was_turned_off_while_it_trained():
+    """exploding-fixed-clipping-xavier clips at norm 1; turning clipping off while it trained
+    and then resetting was 'Cannot reset: exploding-fixed-clipping-xavier.toml (edited):
+    training.clip_norm: must be a number, got None' (fuzz campaign). Off is the key left out."""
+    session = LabSession.open("exploding-fixed-clipping-xavier", ["training.epochs=2"])
+    session.controller.run(2)
+    change(session, {"training.clip_norm": "off"}, running=False)
+    fresh = session.reset()
+    assert "clip_norm" not in fresh.scenario.training
+    assert fresh.scenario.label == "exploding-fixed-clipping-xavier.toml (edited)"
+    change(fresh, {"training.clip_value": 0.5}, running=False)
+    again = fresh.reset()  # the label says edited once, however often it is reset
+    assert again.scenario.label == "exploding-fixed-clipping-xavier.toml (edited)"
+    assert again.scenario.training["clip_value"] == 0.5
+
+
+def test_reset_after_the_schedule_went_back_to_constant():
+    """After step → constant while it trained, the trainer keeps every and factor (unused), and
+    reset wrote them into [schedule]: 'schedule.every: does not apply here: kind "constant"
+    takes: kind, warmup' (fuzz campaign). Only the keys of the kind in force are kept."""
+    session = LabSession.open("xor")
+    session.controller.run(3)
+    change(session, {"schedule.kind": "step", "schedule.every": 2, "schedule.factor": 0.5}, False)
+    change(session, {"schedule.kind": "constant"}, running=False)
+    fresh = session.reset()
+    assert fresh.scenario.schedule == {"kind": "constant", "warmup": 0}
+    assert fresh.run.trainer.lr.kind == "constant"
+
+
 async def test_the_question_says_what_reset_keeps(lab_app, settle):
     app = lab_app("xor")
     async with app.run_test(size=WIDE) as pilot:
