@@ -125,6 +125,24 @@ def test_a_csv_file_too_large_to_read(tmp_path):
     assert result.exit_code == 0, result.output  # raising the limit lets it through
 
 
+def test_a_csv_file_of_many_short_rows_is_refused_before_it_is_read(tmp_path):
+    """Each row read takes ~150 B besides its text: a file of short rows ('1,2') took ~30× its
+    size, where 12× was counted, so 48 MB of them passed the check and read 1.4 GB (fuzz
+    campaign). The rows are counted too, and the file is refused before it is read."""
+    (tmp_path / "d.csv").write_text("a,y\n" + "1,2\n" * 200_000)  # 800 KB: 9.6 MB at 12×
+    scenario = tmp_path / "d.toml"
+    scenario.write_text(
+        'name = "d"\ntitle = "t"\nsummary = "s"\n[data]\nkind = "csv"\npath = "d.csv"\n'
+        'target = "y"\n[network]\nloss = "mse"\n[[network.layers]]\nsize = 1\n'
+    )
+    result, peak = train(str(scenario), env={limits.ENV_VAR: "20M"})
+    assert result.exit_code == 2, result.output
+    assert f"data.path = {tmp_path / 'd.csv'} (200,001 lines): the run would need about" in (
+        result.output
+    )
+    assert "(reading the CSV file: " in result.output and peak < 5 * 2**20
+
+
 def test_the_limit_can_be_raised_and_lowered():
     result, _ = train("spiral", env={limits.ENV_VAR: "1M"})
     assert result.exit_code == 2 and "limit of 1 MiB" in result.output
