@@ -154,9 +154,9 @@ def _read_csv(path: Path):
     text_bytes = path.stat().st_size
     field = f"data.path = {path}"
     limits.check([("reading the CSV file", CSV_BYTES_PER_BYTE * text_bytes, field)])
-    rows = _count_lines(path)  # a pass over a file that fits the first check: fast
-    reading = CSV_BYTES_PER_BYTE * text_bytes + CSV_BYTES_PER_ROW * rows
-    limits.check([("reading the CSV file", reading, f"{field} ({rows:,} lines)")])
+    lines = _count_lines(path)  # a pass over a file that fits the first check: fast
+    reading = CSV_BYTES_PER_BYTE * text_bytes + CSV_BYTES_PER_ROW * lines
+    limits.check([("reading the CSV file", reading, f"{field} ({lines:,} lines)")])
     try:
         with open(path, newline="", encoding="utf-8-sig") as f:
             rows = [(n, row) for n, row in enumerate(csv.reader(f), start=1)]
