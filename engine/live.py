@@ -267,8 +267,23 @@ def check(trainer, values: dict, base: dict | None = None) -> dict:
         if k.startswith("schedule.") or k == "training.lr"
     }
     if schedule:
+        _check_kind_uses(schedule, after.get("schedule.kind"))
         trainer.lr.replaced(**schedule)  # the schedule's own checks (cosine: lr_min ≤ lr, …)
     return normalized
+
+
+def _check_kind_uses(schedule: dict, kind: str | None) -> None:
+    """ValueError for a parameter the schedule's kind (after the change) does not read:
+    ``every`` under a constant schedule was accepted, logged as a change, and changed nothing."""
+    from .schedules import OWN_PARAMETERS
+
+    for owner, names in OWN_PARAMETERS.items():
+        for name in names:
+            if name in schedule and schedule[name] is not None and owner != kind:
+                raise ValueError(
+                    f"schedule.{name}: only the {owner} schedule uses it, and this run's "
+                    f"schedule is {kind} (change schedule.kind to {owner} with it)"
+                )
 
 
 def _validate(setting: Setting, key: str, value):

@@ -23,6 +23,9 @@ from .settings import SCHEDULE, TRAINING
 
 KINDS = ("constant", "step", "exponential", "cosine")
 
+OWN_PARAMETERS = {"step": ("every", "factor"), "exponential": ("gamma",), "cosine": ("lr_min",)}
+"""The parameters only one kind reads (``kind`` and ``warmup`` apply to every kind)."""
+
 
 class Schedule:
     """η(step, epoch) for one of ``KINDS`` (see the module docstring)."""

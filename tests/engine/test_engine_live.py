@@ -106,6 +106,11 @@ def test_old_values_are_logged_and_described():
         ({"schedule.kind": "step"}, "schedule.every is needed by kind = 'step'"),
         ({"training.clip_norm": 1.0, "training.clip_value": 1.0}, "not both"),
         ({"training.epochs": 3}, "fixed for a run"),
+        # a constant schedule reads none of them: accepted, logged as a change, no effect
+        ({"schedule.every": 5}, "only the step schedule uses it, and this run's schedule is"),
+        ({"schedule.gamma": 0.9}, "only the exponential schedule uses it"),
+        ({"schedule.lr_min": 0.01}, "only the cosine schedule uses it"),
+        ({"schedule.kind": "exponential", "schedule.every": 5}, "only the step schedule"),
     ],
 )
 def test_invalid_values_are_refused_with_the_reason_and_nothing_changes(values, reason):
