@@ -236,11 +236,12 @@ def write(trainer, values: dict) -> None:
 # --- checking ------------------------------------------------------------------------------------
 
 
-def check(trainer, values: dict, base: dict | None = None) -> dict:
+def check_logged(trainer, values: dict, base: dict | None = None) -> dict:
     """``values`` checked as the scenario loader and ``--set`` check them, and normalized (floats
     as floats, ``"full"`` as the number of examples, ``"off"`` as None); ValueError with one line
     naming the key, what is allowed and the value otherwise. ``base``: the values the change
-    applies to (default: those in force now)."""
+    applies to (default: those in force now). A change of a saved log, accepted when it was made,
+    is checked so; a new one by ``check``, which also refuses what would change nothing."""
     if not isinstance(values, dict) or not values:
         raise ValueError("no setting to change")
     normalized = {key: _validate(setting_of(trainer, key), key, v) for key, v in values.items()}
@@ -267,19 +268,27 @@ def check(trainer, values: dict, base: dict | None = None) -> dict:
         if k.startswith("schedule.") or k == "training.lr"
     }
     if schedule:
-        _check_kind_uses(schedule, after.get("schedule.kind"))
         trainer.lr.replaced(**schedule)  # the schedule's own checks (cosine: lr_min ≤ lr, …)
     return normalized
 
 
-def _check_kind_uses(schedule: dict, kind: str | None) -> None:
-    """ValueError for a parameter the schedule's kind (after the change) does not read:
-    ``every`` under a constant schedule was accepted, logged as a change, and changed nothing."""
+def check(trainer, values: dict, base: dict | None = None) -> dict:
+    """``check_logged``, and ValueError for a schedule parameter the schedule's kind (after the
+    change) does not read — ``every`` under a constant schedule was accepted, logged as a
+    change, and changed nothing."""
+    normalized = check_logged(trainer, values, base)
+    kind = {**(base if base is not None else read_all(trainer)), **normalized}.get("schedule.kind")
+    _check_kind_uses(normalized, kind)
+    return normalized
+
+
+def _check_kind_uses(values: dict, kind: str | None) -> None:
+    """ValueError for a parameter among ``values`` that a schedule of ``kind`` does not read."""
     from .schedules import OWN_PARAMETERS
 
     for owner, names in OWN_PARAMETERS.items():
         for name in names:
-            if name in schedule and schedule[name] is not None and owner != kind:
+            if values.get(f"schedule.{name}") is not None and owner != kind:
                 raise ValueError(
                     f"schedule.{name}: only the {owner} schedule uses it, and this run's "
                     f"schedule is {kind} (change schedule.kind to {owner} with it)"

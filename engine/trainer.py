@@ -186,7 +186,7 @@ class Trainer:
             if self.changes and c.at <= self.changes[-1].at:
                 raise ValueError("changes must be in step order, one a step")
             try:
-                new = live.check(self, c.new, values)
+                new = live.check_logged(self, c.new, values)
             except ValueError as e:
                 raise ValueError(f"the change after step {c.at}: {e}") from None
             where = counters.after(c.at)

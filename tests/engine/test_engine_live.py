@@ -110,7 +110,10 @@ def test_old_values_are_logged_and_described():
         ({"schedule.every": 5}, "only the step schedule uses it, and this run's schedule is"),
         ({"schedule.gamma": 0.9}, "only the exponential schedule uses it"),
         ({"schedule.lr_min": 0.01}, "only the cosine schedule uses it"),
-        ({"schedule.kind": "exponential", "schedule.every": 5}, "only the step schedule"),
+        (
+            {"schedule.kind": "exponential", "schedule.gamma": 0.9, "schedule.every": 5},
+            "only the step",
+        ),
     ],
 )
 def test_invalid_values_are_refused_with_the_reason_and_nothing_changes(values, reason):
@@ -249,6 +252,20 @@ def test_schedule_changes_live_and_lr_is_its_base_rate():
     assert run.schedule(5, 5) == 0.25 * 0.5**2
     with pytest.raises(ValueError, match="schedule.factor must be a number > 0"):
         live.check(run.trainer, {"schedule.factor": 0})
+
+
+def test_a_saved_log_of_a_change_without_effect_still_loads():
+    """A session saved before such changes were refused (a step schedule's ``every`` under a
+    constant schedule) loads with its log: what was accepted when it was made is not lost."""
+    run = xor_run()
+    steps(run, 3)
+    run.trainer.change(live.check_logged(run.trainer, {"schedule.every": 5}))
+    saved = [c.to_json() for c in run.trainer.changes]
+    with pytest.raises(ValueError, match="only the step schedule uses it"):
+        live.check(run.trainer, {"schedule.every": 6})
+    again = xor_run()
+    again.trainer.set_log([live.Change.from_json(c) for c in saved])
+    assert [c.new for c in again.trainer.changes] == [{"schedule.every": 5}]
 
 
 def test_a_saved_log_replays_to_the_same_numbers():
