@@ -4,8 +4,8 @@
 ``SpeedActions``, ``LessonActions``, ``LabFiles``, ``SessionQuestions``, ``WorkerErrors``,
 ``LiveActions``) whose methods use what ``LabApp`` and the other mixins define. Each mixin
 derives from ``LabHost``, which declares those attributes and methods, and mypy checks
-``LabApp``'s own definitions against them. At run time ``LabHost`` is ``object``: the mixins stay plain classes and
-``LabApp`` brings the ``App``.
+``LabApp``'s own definitions against them. At run time ``LabHost`` is ``object``: the mixins
+stay plain classes and ``LabApp`` brings the ``App``.
 """
 
 from __future__ import annotations
