@@ -124,24 +124,31 @@ def _params(run) -> tuple[dict, ...]:
 # --- which runs a claim needs ------------------------------------------------------------------
 
 
-def variant(scenario: Scenario, extra) -> Scenario:
-    """``scenario`` with more ``--set`` overrides (re-validated from its own text)."""
+def variant(scenario: Scenario, extra, where: str = "") -> Scenario:
+    """``scenario`` with more ``--set`` overrides (re-validated from its own text); ``where``
+    names them in an error ("expect[3].set (claim 3)")."""
     if not extra:
         return scenario
-    return parse_scenario(
-        scenario.source,
-        path=scenario.path,
-        label=scenario.label,
-        overrides=(*scenario.overrides, *extra),
-        training_only=True,
-    )
+    try:
+        return parse_scenario(
+            scenario.source,
+            path=scenario.path,
+            label=scenario.label,
+            overrides=(*scenario.overrides, *extra),
+            training_only=True,
+        )
+    except ScenarioError as e:
+        if not where:
+            raise
+        reason = str(e).removeprefix(f"{scenario.label}: ")
+        raise ScenarioError(f"{scenario.label}: {where} = {list(extra)!r}: {reason}") from None
 
 
-def other(scenario: Scenario, claim: dict) -> Scenario:
-    """The run a ``compare`` claim measures against."""
+def other(scenario: Scenario, claim: dict, where: str = "expect") -> Scenario:
+    """The run a ``compare`` claim measures against (``where``: the claim, "expect[2]")."""
     against = claim.get("against")
     if against is None:
-        return variant(scenario, claim.get("against_set", ()))
+        return variant(scenario, claim.get("against_set", ()), f"{where}.against_set")
     target = Path(against)
     if ("/" in against or against.endswith(".toml")) and not target.is_absolute():
         target = scenario.path.parent / target
@@ -411,9 +418,10 @@ def check_scenario(scenario: Scenario, seed: int | None = None) -> list[ClaimRes
     ``seed`` replaces the seed of every run; without it each scenario uses its own.
     """
     plans = []  # (claim, main scenario, other scenario or None)
-    for claim in scenario.expect:
-        main = variant(scenario, claim.get("set", ()))
-        against = other(scenario, claim) if claim["kind"] == "compare" else None
+    for i, claim in enumerate(scenario.expect, start=1):
+        where = f"expect[{i}]"
+        main = variant(scenario, claim.get("set", ()), f"{where}.set (claim {i})")
+        against = other(scenario, claim, where) if claim["kind"] == "compare" else None
         plans.append((claim, main, against))
     needs: dict[tuple, tuple[Scenario, Needs]] = {}
     for claim, *runs in plans:

@@ -158,6 +158,20 @@ def test_unknown_against_scenario_is_a_scenario_error(write):
         )
 
 
+def test_a_bad_override_in_a_claims_set_names_the_claim(write):
+    """A value the scenario refuses, inside a claim's ``set`` or ``against_set``, is reported
+    with the claim it comes from (it read as if the file's own training.lr were wrong)."""
+    value = 'claim = "a"\nkind = "value"\nmetric = "loss"\nbelow = 1'
+    with pytest.raises(ScenarioError) as e:
+        claims(write, LINE, value, value + '\nset = ["training.lr=nan"]')
+    message = str(e.value)
+    assert "expect[2].set (claim 2) = ['training.lr=nan']: training.lr: must be a finite" in message
+    assert message.count(".toml: ") == 1  # the file named once, first
+    compare = 'claim = "c"\nkind = "compare"\nmetric = "loss"\nratio_below = 1'
+    with pytest.raises(ScenarioError, match=r"expect\[1\]\.against_set = \['training.epochs=0'\]"):
+        claims(write, LINE, compare + '\nagainst_set = ["training.epochs=0"]')
+
+
 def test_dead_units(write):
     dead = LINE.replace(
         '[[network.layers]]\nsize = 1\nactivation = "linear"',
