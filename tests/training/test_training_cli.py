@@ -1,6 +1,7 @@
 """`backprop-lab train` and `backprop-lab trace`: outputs, exit codes, one-line errors."""
 
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -94,6 +95,25 @@ def test_train_plain_output_without_a_terminal():
     assert lines[0] == "xor (seed 0): stopped after 5 epochs (5 steps): all 5 epochs done"
     assert lines[1].startswith("final: train-set loss ")
     assert "steps per second" in lines[-1]
+
+
+def test_ctrl_c_says_where_training_was_and_its_last_epochs_figures(monkeypatch):
+    """Interrupted, ``train`` says how far it got (it printed only "interrupted"), exit 130."""
+    from engine.run import Run
+
+    def fit_then_ctrl_c(self, callback=None):
+        for _ in range(12):  # xor: one step an epoch
+            self.step()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Run, "fit", fit_then_ctrl_c)
+    result = invoke("train", "xor")
+    assert result.exit_code == 130
+    assert re.fullmatch(
+        r"backprop-lab: interrupted after step 12 \(epoch 12 of 2,000\); epoch 12: "
+        r"(train-set loss|epoch mean loss) [\d.e-]+(, accuracy [\d.]+%)?\n",
+        result.stderr,
+    ), result.stderr
 
 
 def test_train_progress_bar_on_a_terminal(monkeypatch):
