@@ -68,6 +68,7 @@ class SessionSaving(SessionHost):
             },
             "edits": self.edits,
             "seed": self.seed,
+            "data": self.run.data.digest if self.run.data.kind in FILE_DATA else None,
             "changes": [c.to_json() for c in self.run.trainer.changes],
             "stop": dataclasses.asdict(self.run.stop),  # changed by extend()
             "position": {"step": position.step, "index": position.index if mid_step else 0},
@@ -163,6 +164,7 @@ class SessionSaving(SessionHost):
             )
         seed = header["seed"]
         run = build_run(scenario, seed=seed)
+        _check_data(header.get("data"), run.data, scenario.data)
         log = []
         for i, entry in enumerate(header.get("changes", []), start=1):
             try:
@@ -239,6 +241,26 @@ def reopened_after(step: int) -> str:
     return (
         f"Reopened at the start of step {step + 1:,}: saved at the end of step {step:,}, which "
         "a session does not reopen at (it keeps the weights after a step, not its events)."
+    )
+
+
+FILE_DATA = ("csv", "npz")
+"""Data kinds read from a file, which can change after a session is saved (the others come
+from the scenario's own text and seed)."""
+
+
+def _check_data(saved, data, section: dict) -> None:
+    """The data file holds what the session trained on (``Dataset.digest``; a session saved
+    without a digest is taken as it is); ScenarioError naming the file otherwise — the run would
+    go on with other examples than its history and weights came from."""
+    if saved is not None and not (isinstance(saved, str) and len(saved) == 64):
+        raise StateMismatch("data: expected the SHA-256 of the data file's examples, or null")
+    if saved is None or data.kind not in FILE_DATA or saved == data.digest:
+        return
+    raise ScenarioError(
+        f"data.path = {section.get('path')}: the file has changed since the session was saved "
+        "(its examples differ from those the session trained on); put the saved data back, or "
+        "open the scenario to train on the new data"
     )
 
 

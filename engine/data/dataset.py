@@ -16,7 +16,9 @@ Accuracy compares predicted and true classes: one output column is read as class
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -64,6 +66,17 @@ class Dataset:
     @property
     def has_validation(self) -> bool:
         return self.n_val > 0
+
+    @cached_property
+    def digest(self) -> str:
+        """SHA-256 of the examples as trained on (inputs, targets, both parts: dtype, shape and
+        bytes): the same data, the same digest. A session records it for data read from a file,
+        which may change after the session was saved."""
+        h = hashlib.sha256()
+        for a in (self.x_train, self.y_train, self.x_val, self.y_val):
+            h.update(f"{a.dtype.str}{a.shape}".encode())
+            h.update(np.ascontiguousarray(a).tobytes())
+        return h.hexdigest()
 
     @property
     def n_classes(self) -> int | None:

@@ -516,3 +516,31 @@ def test_trainer_counters_that_do_not_fit_the_step_count_are_refused(tmp_path):
     assert f"{DAMAGED}: run: epoch 1, batch 3 after 1 step; with 1 batches an epoch" in str(
         error.value
     )
+
+
+CSV_SCENARIO = (
+    'name = "csv"\ntitle = "t"\nsummary = "s"\n[data]\nkind = "csv"\npath = "d.csv"\n'
+    'target = "y"\n[network]\nloss = "bce"\n[[network.layers]]\nsize = 3\n'
+    'activation = "tanh"\n[[network.layers]]\nsize = 1\n'
+)
+
+
+def test_a_session_whose_data_file_changed_is_refused_naming_the_file(tmp_path):
+    """The data file changed after saving (same size, other examples): the session said
+    nothing and trained on with other data than its weights and history came from."""
+    data = tmp_path / "d.csv"
+    data.write_text("a,b,y\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n")
+    (tmp_path / "csv.toml").write_text(CSV_SCENARIO)
+    session = LabSession.open(str(tmp_path / "csv.toml"))
+    session.train("epoch", lambda: False, lambda step: None)
+    path = session.save(tmp_path / "a.lab.npz")
+    assert LabSession.load(path).steps_done == session.steps_done  # unchanged: it loads
+    data.write_text("a,b,y\n0,0,1\n0,1,0\n1,0,0\n1,1,1\n")  # the same size, other targets
+    with pytest.raises(SessionError) as e:
+        LabSession.load(path)
+    assert str(e.value).startswith(f"{path}: data.path = d.csv: the file has changed")
+    rewrite(path, lambda header: header.update(data=None))  # saved before the digest: as is
+    assert LabSession.load(path).steps_done == session.steps_done
+    rewrite(path, lambda header: header.update(data=[1]))
+    with pytest.raises(SessionError, match="data: expected the SHA-256"):
+        LabSession.load(path)
