@@ -34,10 +34,10 @@ from .errors import (
 )
 from .exercises import check_against_run, check_exercises
 from .expect import check_expect
+from .gathered import Gathered
 from .lesson import Context, find_actions
 from .validate import (
     Checker,
-    Gathered,
     check_breakpoints,
     check_data,
     check_lab,
