@@ -4,6 +4,7 @@ init's parameter field, numbers written as the lab writes them, and the editor's
 
 from __future__ import annotations
 
+import contextlib
 import time
 import tracemalloc
 
@@ -14,6 +15,17 @@ from tui.messages import ApplyNetwork
 from tui.panels.network_editor import NetworkEditor
 from tui.panels.network_form import NetworkDraft
 from tui.panels.network_panel import NetworkPanel
+
+
+@contextlib.asynccontextmanager
+async def opened_editor(scenario: str, size=(80, 24)):
+    """(app, pilot, the editor) of a Network panel of ``scenario`` whose Edit… was clicked."""
+    app = PanelApp(NetworkPanel(), make_view(scenario))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.click("#network-edit")
+        await pilot.pause()
+        yield app, pilot, app.screen
 
 
 def editor_draft(name: str = "xor", overrides=()) -> NetworkDraft:
@@ -114,13 +126,7 @@ def test_epsilon_reads_as_the_network_panel_writes_it():
 
 
 async def test_the_editor_shows_its_own_keys_focuses_the_first_field_and_enter_moves_on():
-    view = make_view("xor")
-    app = PanelApp(NetworkPanel(), view)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.click("#network-edit")
-        await pilot.pause()
-        screen = app.screen
+    async with opened_editor("xor") as (app, pilot, screen):
         assert isinstance(screen, NetworkEditor)
         assert screen.focused is screen.query_one("#size-1", Input)
         keys = {
@@ -139,13 +145,7 @@ async def test_the_editor_shows_its_own_keys_focuses_the_first_field_and_enter_m
 
 
 async def test_choosing_an_init_with_a_parameter_shows_its_field():
-    view = make_view("xor")
-    app = PanelApp(NetworkPanel(), view)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.click("#network-edit")
-        await pilot.pause()
-        screen = app.screen
+    async with opened_editor("xor") as (app, pilot, screen):
         assert not screen.query("#param-1")
         screen.query_one("#init-1", Select).value = "normal"
         await pilot.pause()
@@ -161,13 +161,7 @@ async def test_choosing_an_init_with_a_parameter_shows_its_field():
 async def test_at_80x24_a_long_refusal_leaves_the_buttons_on_screen():
     """The memory refusal takes four rows: with exploding-gradients' eight layers the form
     pushed Apply and Cancel below the screen's edge."""
-    view = make_view("exploding-gradients")
-    app = PanelApp(NetworkPanel(), view)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.click("#network-edit")
-        await pilot.pause()
-        screen = app.screen
+    async with opened_editor("exploding-gradients") as (app, pilot, screen):
         screen.query_one("#size-1", Input).value = "9999999"
         await pilot.pause()
         errors = screen.query_one("#editor-errors", Static)

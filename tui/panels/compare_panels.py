@@ -17,10 +17,9 @@ from textual.content import Content
 from engine.loss_names import labelled
 from tui.panels.base import MUTED, Panel, Show
 from tui.panels.format import WARNING, flow, fmt_count
-from tui.panels.gradients_panel import (
+from tui.panels.gradient_bands import (
     BAND_STYLES,
     BANDS,
-    STAT_COLUMNS,
     axis_labels,
     band,
     bar,
@@ -28,6 +27,7 @@ from tui.panels.gradients_panel import (
     legend,
     zone_strip,
 )
+from tui.panels.gradients_panel import STAT_COLUMNS
 from tui.panels.loss_axes import (
     WIDE_DECADES,
     clipped_note,

@@ -35,7 +35,7 @@ from engine.stats import STAT_NAMES
 from tui.messages import CycleStat
 from tui.panels.base import MUTED, Panel, Show
 from tui.panels.format import fmt_count, widened
-from tui.panels.gradient_bands import (  # the comparison's panel imports them from here too
+from tui.panels.gradient_bands import (
     BAND_STYLES,
     BANDS,
     axis_labels,
