@@ -43,7 +43,8 @@ Names (values at the debugger's current position):
 A per-layer name takes a layer selector ``@l`` (``grad_norm@2``). Without it, the comparison or
 predicate it appears in is true when it is true for ANY layer (all unselected names of that
 comparison taking the same layer); a watch without a selector shows the value of every layer.
-Arrays are indexed from 0 as in NumPy: ``W@2[0,1]``, ``a@1[0]`` (the first example's row).
+Arrays are indexed from 0 as in NumPy: ``W@2[0,1]``, ``a@1[0]`` (the first example's row); a
+negative index counts from the end: ``W@1[-1,0]`` (the last unit's first weight).
 
 ``nan`` and ``inf`` are numbers; ``x == nan`` is true when x is NaN (``!=`` likewise; other
 comparisons with nan are refused). Functions: ``nan(x)``, ``inf(x)`` (±∞), ``finite(x)`` —

@@ -174,7 +174,7 @@ EXPRESSION_HELP = """Expressions (conditions, until, print, display):
     step_beta, gamma_new, beta_new (Update)
   prelu layers only: alpha (in force), grad_alpha (Gradient), step_alpha, alpha_new (Update)
   name@l selects layer l; without @ a comparison is true if it holds for ANY layer
-  index arrays from 0: W@{last}[0,0], a@1[0]
+  index arrays from 0, or from the end with -1: W@{last}[0,0], a@1[0], W@1[-1,0]
   compare: < <= > >= == !=   combine: and or not ( )   arithmetic: + - * /
   nan, inf: loss == nan, nan(loss), inf(grad_norm@1), finite(W@{last})
   functions: abs, max, min, mean, sum, norm (of an array)

@@ -212,3 +212,12 @@ def test_a_long_chain_of_operators_is_refused_with_a_message(op):
 def test_an_index_of_thousands_of_digits_is_refused_with_a_message():
     with pytest.raises(ConditionError, match="too large"):
         parse_expression("a@1[" + "9" * 5000 + ",0] > 0", 3)
+
+
+def test_a_negative_index_counts_from_the_end_as_the_help_says():
+    """``W@2[-1,0]`` was accepted with no word about it in the help (fuzz campaign)."""
+    from engine.debugger.linemode_commands import EXPRESSION_HELP
+
+    c = ctx()
+    assert parse_expression("W@2[-1,0]", 3).evaluate(c) == 1.5
+    assert "from the end with -1" in EXPRESSION_HELP and "W@1[-1,0]" in EXPRESSION_HELP
