@@ -12,7 +12,7 @@ else saved in a ``.npz`` beside it. The batch order and dropout masks are drawn 
 from the lab's own training generator (NumPy, seeded as ``engine/build.py`` seeds it).
 
 ``plan.py`` gathers what the script must reproduce (and refuses what it cannot: ``ExportError``),
-``model.py`` and ``loop.py`` write the script's blocks.
+``model.py``, ``optimizing.py`` and ``loop.py`` write the script's blocks.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import loop, model
+from . import loop, model, optimizing
 from .plan import ExportError, Plan, make_plan
 
 __all__ = ["INLINE_LIMIT", "Export", "ExportError", "export_pytorch", "write_export"]
@@ -106,9 +106,9 @@ def render(plan: Plan, origin, script: str, arrays_file: str | None, export_id: 
     ]
     if plan.lab_generator:
         blocks.append(model.lab_generator(plan))
-    blocks += [model.network(plan), model.loss(plan), model.optimizer(plan)]
-    if model.schedule_style(plan):
-        blocks.append(model.schedule(plan))
+    blocks += [model.network(plan), model.loss(plan), optimizing.optimizer(plan)]
+    if optimizing.schedule_style(plan):
+        blocks.append(optimizing.schedule(plan))
     blocks += [loop.train_one_epoch(plan), loop.non_finite(), loop.evaluate(plan)]
     blocks += [loop.json_safe(), loop.main(plan)]
     blocks.append(['if __name__ == "__main__":', "    main()"])

@@ -10,7 +10,7 @@ epoch's step losses (training mode, penalty included).
 from __future__ import annotations
 
 from .literals import call, comment, docstring, number
-from .model import schedule_style
+from .optimizing import schedule_style
 from .plan import Plan
 
 EVALUATION_DIVERGED = (  # the line of backprop-lab train (divergence_line) for this case
