@@ -12,12 +12,14 @@ import ast
 import re
 
 from engine import live
+from engine.schedules import OWN_PARAMETERS
 from tui.live_actions import palette_entries
 from tui.live_changes import latest
 from tui.palette import ActionCommands
 
-SCHEDULE_PARAMETERS = ("every", "factor", "gamma", "lr_min")
-"""The ``[schedule]`` keys of one kind each (``kind`` and ``warmup`` apply to every kind)."""
+KIND_OF = {name: kind for kind, names in OWN_PARAMETERS.items() for name in names}
+"""The kind of schedule that reads each ``[schedule]`` key of one kind (``kind`` and ``warmup``
+apply to every kind)."""
 
 
 class LiveCommands(ActionCommands):
@@ -30,8 +32,8 @@ class LiveCommands(ActionCommands):
 
 def live_entries(session) -> list[tuple[str, str, str]]:
     """``palette_entries`` without the schedule parameters the run's schedule does not use, and
-    with theirs named after their schedule. Which kind a parameter belongs to is its
-    declaration's (``engine.settings.SCHEDULE``: "step: epochs between drops"); the kind is the
+    with theirs named after their schedule. Which kind reads a parameter is
+    ``engine.schedules.OWN_PARAMETERS``, the table ``live.check`` refuses by; the kind is the
     latest the run's changes give."""
     trainer = session.run.trainer
     kind_now = latest(trainer).get("schedule.kind")
@@ -39,10 +41,11 @@ def live_entries(session) -> list[tuple[str, str, str]]:
     for title, action, help in palette_entries(session):
         key = ast.literal_eval(action.removeprefix("change_setting(").removesuffix(")"))
         section, _, name = key.rpartition(".")
-        if section == "schedule" and name in SCHEDULE_PARAMETERS:
-            kind, _, meaning = live.setting_of(trainer, key).meaning.partition(": ")
-            if kind != kind_now:  # a schedule of another kind ignores it
+        if section == "schedule" and name in KIND_OF:
+            kind = KIND_OF[name]
+            if kind != kind_now:  # a schedule of another kind ignores it (live.check refuses it)
                 continue
+            meaning = live.setting_of(trainer, key).meaning.removeprefix(f"{kind}: ")
             meaning = re.sub(r" \([^)]*\)$", "", meaning)  # "(0)": the default, said by "now"
             now = title.rpartition(" (now ")[2]
             title = f"Change {kind} schedule: {meaning} ({name}) while it trains (now {now}"
