@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine import live
+from engine.number_text import counted
 from tui.panels.format import fmt_count
 
 DISPLAY = ("speed", "status", "message")
@@ -125,7 +126,7 @@ def _breakpoints(old: list[dict], new: list[dict]) -> list[str]:
     removed = len(before.keys() - after.keys())
     changed = sum(1 for spec in after.keys() & before.keys() if after[spec] != before[spec])
     return [
-        f"{n} {what} breakpoint{'s' if n != 1 else ''}"
+        counted(n, f"{what} breakpoint")
         for n, what in ((added, "new"), (removed, "removed"), (changed, "changed"))
         if n
     ]
