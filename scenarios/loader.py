@@ -12,6 +12,7 @@ allowed.
 from __future__ import annotations
 
 import copy
+import os
 import re
 import sys
 import tomllib
@@ -20,6 +21,7 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from engine import limits
 from engine.paths import is_file, unreadable
 
 from . import overrides as override_rules
@@ -51,6 +53,9 @@ DEFAULT_SCENARIO = "xor"
 
 _SECTION_NAMES = (*schema.TOP, *schema.SECTIONS, *schema.ARRAYS)
 MAX_DEPTH = 16  # tables and arrays in each other; a scenario needs 6 (network.layers[l].weights)
+# The presets hold 1–6 KiB of TOML. Parsing takes ~0.4 s a MiB (a 49 MB file: 18 s before its
+# first error), so a file past this is refused unread: data that large belongs in a csv or npz.
+MAX_FILE_BYTES = 8 << 20
 
 
 @dataclass(frozen=True)
@@ -134,11 +139,27 @@ def resolve(name_or_path: str | Path) -> tuple[Path, str]:
 def load_scenario(name_or_path: str | Path, overrides=()) -> Scenario:
     """The validated scenario ``name_or_path`` with ``overrides`` ("section.key=value") applied."""
     path, label = resolve(name_or_path)
+    return parse_scenario(
+        text_of(read_scenario_file(path, label), label), path=path, label=label, overrides=overrides
+    )
+
+
+def read_scenario_file(path: Path, label: str) -> bytes:
+    """The bytes of a scenario file; ScenarioError naming the file when it cannot be read or
+    holds more than ``MAX_FILE_BYTES`` (read no further: a file of gigabytes is not loaded)."""
     try:
-        content = path.read_bytes()
+        with open(path, "rb") as f:
+            content = f.read(MAX_FILE_BYTES + 1)
+            total = os.fstat(f.fileno()).st_size
     except OSError as e:
         raise ScenarioError(f"{label}: cannot read the file: {e.strerror or e}") from None
-    return parse_scenario(text_of(content, label), path=path, label=label, overrides=overrides)
+    if len(content) > MAX_FILE_BYTES:
+        raise ScenarioError(
+            f"{label}: holds {limits.size(max(total, len(content)))}, more than a scenario file "
+            f"may ({limits.size(MAX_FILE_BYTES)}); a scenario is a few KiB of TOML — put large "
+            'data in a csv or npz file (data.kind = "csv" or "npz", data.path = "FILE")'
+        )
+    return content
 
 
 ZIP_MAGIC = b"PK\x03\x04"  # an .npz (a saved session, a data file) is a zip archive

@@ -467,3 +467,56 @@ def test_a_million_layers_are_refused_before_each_is_checked():
         "(the per-step history: 412 GiB), more than the limit of 2 GiB"
     )
     assert time.perf_counter() - start < 5
+
+
+def test_a_file_larger_than_a_scenario_is_refused_unread(tmp_path, monkeypatch):
+    """A 49 MB scenario file (fuzz campaign) was parsed for ~18 s before its first error, and a
+    file of gigabytes would have been read whole into memory: past ``MAX_FILE_BYTES`` the file
+    is refused, naming its size, the limit and where large data goes, after reading no more than
+    the limit and one byte."""
+    from scenarios import loader
+
+    huge = tmp_path / "huge.toml"
+    with open(huge, "wb") as f:
+        f.write(MINIMAL.encode())
+        f.truncate(loader.MAX_FILE_BYTES + 5 * 1024 * 1024)  # the rest NUL bytes: 13 MiB
+    assert error(huge) == (
+        f"{huge}: holds 13 MiB, more than a scenario file may (8 MiB); a scenario is a few KiB "
+        'of TOML — put large data in a csv or npz file (data.kind = "csv" or "npz", '
+        'data.path = "FILE")'
+    )
+    read = []
+    real_open = open
+
+    class Counting:
+        def __init__(self, f):
+            self.f = f
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.f.close()
+
+        def read(self, n):
+            read.append(n)
+            return self.f.read(n)
+
+        def fileno(self):
+            return self.f.fileno()
+
+    monkeypatch.setattr(loader, "open", lambda *a: Counting(real_open(*a)), raising=False)
+    error(huge)
+    assert read == [loader.MAX_FILE_BYTES + 1]
+
+
+def test_a_file_of_the_largest_size_allowed_loads(tmp_path, monkeypatch):
+    from scenarios import loader
+
+    padded = MINIMAL + "#" * 100 + "\n"
+    monkeypatch.setattr(loader, "MAX_FILE_BYTES", len(padded.encode()))
+    path = tmp_path / "full.toml"
+    path.write_text(padded, encoding="utf-8")
+    assert load_scenario(path).source == padded
+    path.write_text(padded + "\n", encoding="utf-8")
+    assert error(path).startswith(f"{path}: holds {len(padded) + 1} B, more than")
