@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from click.testing import CliRunner
 from scenario_texts import TINY
 
@@ -48,6 +49,23 @@ def test_show_toml_prints_the_file():
     result = invoke("scenarios", "show", "xor", "--toml")
     assert result.exit_code == 0
     assert result.stdout == scenarios.load_scenario("xor").source
+
+
+@pytest.mark.parametrize("before", [False, True])
+def test_show_toml_with_set_is_refused_not_printed_without_the_override(before):
+    """``scenarios show xor --toml --set training.lr=0.5`` printed xor's file with ``lr = 1.0``
+    and exit 0: the override silently lost, e.g. from a variant written with ``> mine.toml``
+    (new-user audit). The file is printed as written, so the pair is a usage error."""
+    args = ["scenarios", "show", "xor", "--toml", "--set", "training.lr=0.5"]
+    if before:  # --set before the command is the same option (tui/options.py)
+        args = ["--set", "training.lr=0.5", "scenarios", "show", "xor", "--toml"]
+    result = invoke(*args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "Traceback" not in result.output
+    message = result.stderr.strip().splitlines()[-1]
+    assert "--toml prints the scenario file as written, which --set does not change" in message
+    assert "without --toml, show prints the settings with the overrides" in message
 
 
 def test_show_unknown_name_lists_presets_and_exits_2():

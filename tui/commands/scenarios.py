@@ -74,7 +74,12 @@ def scenarios_command(ctx: click.Context) -> None:
 @scenarios_command.command("show")
 @scenario_argument("name_or_path")
 @set_option
-@click.option("--toml", "raw", is_flag=True, help="Print the scenario file itself.")
+@click.option(
+    "--toml",
+    "raw",
+    is_flag=True,
+    help="Print the scenario file itself, as written (--set does not change it).",
+)
 @click.pass_context
 def show_command(ctx: click.Context, name_or_path: str, overrides, raw: bool) -> None:
     """Print a scenario (a preset name or a file): settings, claims and lesson.
@@ -85,6 +90,12 @@ def show_command(ctx: click.Context, name_or_path: str, overrides, raw: bool) ->
       backprop-lab scenarios show dying-relu --toml > my-relu.toml
       backprop-lab scenarios show my-net.toml --set training.lr=0.5
     """
+    if raw and overrides:  # the file is printed as written: an override would be lost unsaid
+        raise click.UsageError(
+            "--toml prints the scenario file as written, which --set does not change; give one "
+            "or the other (without --toml, show prints the settings with the overrides)",
+            ctx,
+        )
     scenario = _load(ctx, name_or_path, overrides)
     if raw:
         click.echo(scenario.source, nl=False)
