@@ -157,6 +157,28 @@ def test_the_train_json_summary_is_described_field_by_field():
     json.dumps(summary, allow_nan=False)
 
 
+def test_the_check_json_report_is_described_field_by_field():
+    """``check --help`` said ``--json`` prints "one JSON object"; it prints an array, one object
+    per scenario, whose fields docs/ did not describe (new-user audit)."""
+    from click.testing import CliRunner
+
+    from tui.cli import main
+
+    text = doc("check-json.md")
+    result = CliRunner().invoke(main, ["check", "xor", "--set", "training.epochs=5", "--json"])
+    assert result.exit_code == 1, result.output  # 5 epochs: xor's first two claims fail
+    report = json.loads(result.stdout)
+    assert isinstance(report, list) and "JSON **array**" in " ".join(text.split())
+    scenario = report[0]
+    assert scenario["held"] is False and {c["held"] for c in scenario["claims"]} == {True, False}
+    for key in scenario:
+        assert f"| `{key}` |" in text, key
+    for key in scenario["claims"][0]:
+        assert f"| `claims[].{key}` |" in text, key
+    shown = CliRunner().invoke(main, ["check", "--help"], terminal_width=200).output
+    assert "JSON array" in shown and "JSON object" not in shown
+
+
 def test_the_session_file_format_is_described(tmp_path):
     from tui.session import LabSession
 

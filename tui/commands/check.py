@@ -15,7 +15,12 @@ from tui.options import scenario_argument, seed_option, set_option
 @click.option("--all", "all_presets", is_flag=True, help="Check every preset scenario.")
 @seed_option
 @set_option
-@click.option("--json", "as_json", is_flag=True, help="Print the results as one JSON object.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print only a JSON array: per scenario, its claims held or failed (docs/check-json.md).",
+)
 @click.pass_context
 def check_command(ctx: click.Context, names, all_presets, seed, overrides, as_json) -> None:
     """Train a scenario headless and check its claims ([[expect]]): held or failed, with the
