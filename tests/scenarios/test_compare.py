@@ -99,6 +99,36 @@ def test_without_a_terminal_it_prints_a_table():
 
 
 @pytest.mark.parametrize(
+    "a,b,epochs",
+    [("overfitting", "overfitting-fixed-l2", 40), ("xor", "learning-rate-too-high", 600)],
+)
+def test_the_tables_final_figures_are_trains_in_trains_words(a, b, epochs):
+    """The table said ``loss 0.00457, accuracy 0.594`` for overfitting, where ``train`` says
+    ``train-set loss 0.004567, val loss 2.236, val accuracy 59.4%``: the val loss left out, the
+    val accuracy unnamed and a fraction (new-user audit). Each run's line now ends with the
+    figures of ``train``'s final line, word for word (with a validation set, without one, and
+    diverged: learning-rate-too-high's ``train-set loss inf``)."""
+    overrides = ["--set", f"training.epochs={epochs}"]
+    result = run_cli(a, b, *overrides)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    for letter, name, line in (("A", a, lines[0]), ("B", b, lines[1])):
+        trained = CliRunner().invoke(main, ["train", name, *overrides])
+        final = next(x for x in trained.stdout.splitlines() if x.startswith("final: "))
+        assert line.startswith(f"{letter}  {name} (seed 0)")
+        assert line.endswith("; " + final.removeprefix("final: ")), (line, final)
+
+
+def test_the_table_writes_numbers_as_the_panels_do():
+    """Four significant digits, thousands grouped (``17,193``), as every screen writes them: the
+    table wrote ``1.72e+04`` and ``4.54e-05``."""
+    result = run_cli("vanishing-gradients", "vanishing-fixed-relu-he")
+    assert result.exit_code == 0, result.output
+    layer_1 = next(x for x in result.output.splitlines() if x.split()[:2] == ["layer", "1"])
+    assert layer_1.split()[2:] == ["6.43e-6", "0.1105", "17,193"]
+
+
+@pytest.mark.parametrize(
     "args,words",
     [
         (

@@ -19,7 +19,7 @@ import json
 
 import click
 
-from engine.number_text import counted
+from engine.number_text import counted, percent, short
 from tui.launch import lab_options
 from tui.options import scenario_argument
 from tui.tty import is_interactive
@@ -99,19 +99,34 @@ def table(result: dict) -> list[str]:
 
 
 def _outcome(summary: dict) -> str:
+    """How a run ended and its final figures, in ``train``'s words: each loss under its name
+    (``engine.loss_names``), the accuracy as a percentage, on the validation set when there is
+    one (then named so), as ``train``'s final line writes them."""
+    from engine.loss_names import LOSS_NAMES
+
     final = summary["final"]
-    acc = final["accuracy"]
-    accuracy = f", accuracy {_num(acc)}" if acc is not None else ""
+    parts = [f"{LOSS_NAMES['train_loss']} {_num(final['train_loss'])}"]
+    if final["val_loss"] is not None:  # null exactly when there is no validation set
+        parts.append(f"{LOSS_NAMES['val_loss']} {_num(final['val_loss'])}")
+    if final["accuracy"] is not None:
+        which = "val accuracy" if final["val_loss"] is not None else "accuracy"
+        parts.append(f"{which} {_percent(final['accuracy'])}")
     return (
         f"{summary['scenario']} (seed {summary['seed']}): stopped ({summary['stop_reason']}) after "
         f"{counted(summary['epochs_run'], 'epoch')}, {counted(summary['steps'], 'step')}; "
-        f"loss {_num(final['train_loss'])}{accuracy}"
+        + ", ".join(parts)
     )
 
 
 def _num(value) -> str:
+    """A figure as the lab's panels write it (``number_text.short``: four significant digits,
+    thousands grouped); a missing one as "—"; "nan"/"inf" arrive as words (JSON)."""
     if value is None:
         return "—"
     if isinstance(value, str):
         return value
-    return f"{value:.3g}"
+    return short(value)
+
+
+def _percent(value) -> str:
+    return value if isinstance(value, str) else percent(value)
