@@ -110,3 +110,16 @@ def test_steps_past_the_scenarios_training_are_refused_before_any():
         "= 150, 10 batches per epoch); give at most 1,500, or more epochs with --set "
         "training.epochs=N\n"
     )
+
+
+def test_the_help_states_the_error_and_the_pass_rule_the_report_uses():
+    """``--help`` said ``|g_bp − g_fd| / (|g_bp| + |g_fd|)``, passing "below 1e-6"; the report
+    divides by ``max(|g_bp| + |g_fd|, 2.2e-03)`` and passes at ``≤ 1e-06`` (new-user audit):
+    a gradient of 1e-5 off by 1e-9 reads as an error of 1e-4 by the help, a pass by the tool."""
+    report = run("xor").output
+    rule = next(line for line in report.splitlines() if line.startswith("error = "))
+    assert rule == "error = |g_bp − g_fd| / max(|g_bp| + |g_fd|, 2.2e-03), pass when ≤ 1e-06"
+    shown = " ".join(CliRunner().invoke(main, ["gradcheck", "--help"]).output.split())
+    assert "|g_bp − g_fd| / max(|g_bp| + |g_fd|, floor) and passes at 1e-6 or below" in shown
+    assert "the floor (2.2e-3 at the default --eps, for a cost up to 1)" in shown
+    assert "(|g_bp| + |g_fd|) and" not in shown
