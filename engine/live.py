@@ -362,9 +362,14 @@ def value_text(value) -> str:
 
 
 def words(new: dict, old: dict) -> str:
-    """``η 0.1 → 0.05, μ 0.9 → 0.5``: each value of ``new`` after the one it replaces."""
+    """``η 0.1 → 0.05, μ 0.9 → 0.5``: each value of ``new`` after the one it replaces; a
+    schedule parameter the run had not set is named with its value alone (``schedule constant →
+    step, every 2, factor 0.5``: "every off → 2" read as if a drop had been switched off)."""
     return ", ".join(
-        f"{symbol(k)} {value_text(old.get(k))} → {value_text(v)}" for k, v in new.items()
+        f"{symbol(k)} {value_text(v)}"
+        if old.get(k) is None and k.startswith("schedule.")
+        else f"{symbol(k)} {value_text(old.get(k))} → {value_text(v)}"
+        for k, v in new.items()
     )
 
 

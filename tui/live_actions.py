@@ -180,14 +180,34 @@ class LiveActions(LabHost):
         note = f"{setting.meaning}. Must be {allowed}; applies from the next step."
 
         def apply(key: str, value) -> str:
-            try:
-                return self.apply_live({key: value})
-            except SessionError as e:
-                raise ValueError(str(e)) from None
+            return self._apply_for_dialog({key: value})
 
         title = f"Change {setting.title} ({key}) while it trains"
         text = live.value_text(current) if current is not None else "off"
+        if key == "schedule.kind":
+            self._schedule_dialog(title, note)
+            return
         self.push_screen(SettingDialog(key, title, text, note, apply))
+
+    def _schedule_dialog(self, title: str, note: str) -> None:
+        """The kind with the parameters it reads, changed together (``ScheduleDialog``)."""
+        from tui.screens.schedule_dialog import ScheduleDialog
+
+        values = changes.in_force(self.lab_session, self.training)
+        texts = {
+            key: live.value_text(value)
+            for key, value in values.items()
+            if key.startswith("schedule.") and value is not None
+        }
+        self.push_screen(ScheduleDialog(title, texts, note, self._apply_for_dialog))
+
+    def _apply_for_dialog(self, values: dict) -> str:
+        """``apply_live`` for a dialog: ValueError with the reason when refused (the dialog
+        shows it and stays open)."""
+        try:
+            return self.apply_live(values)
+        except SessionError as e:
+            raise ValueError(str(e)) from None
 
 
 def palette_entries(session) -> list[tuple[str, str, str]]:
