@@ -206,6 +206,34 @@ def test_the_notation_names_every_loss_and_optimizer(registry):
         assert name in text
 
 
+def test_the_readme_command_table_names_every_option_of_every_command():
+    """README's command table gave gradcheck as ``[--seed S] [--batch B] [--steps N]``, while its
+    ``--help`` has ``--set``, ``--eps`` and ``--max-entries`` (and uses the last in its own
+    example); debug's row lacked ``--no-nan-break``, ``scenarios show``'s ``--set`` and
+    ``--toml`` (new-user audit). Every option (its long or short name) is in its command's row."""
+    import click
+
+    from tui.cli import main
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ctx = click.Context(main)
+    for name in main.list_commands(ctx):
+        rows = [x for x in readme.splitlines() if x.startswith(f"| `backprop-lab {name}")]
+        assert rows, f"README's command table has no row for {name}"
+        shown = " ".join(re.split(r"(?<!\\)\|", row)[1] for row in rows)  # the first cell
+        command = main.get_command(ctx, name)
+        assert command is not None
+        commands = [command]
+        if isinstance(command, click.Group):
+            commands += [command.get_command(ctx, sub) for sub in command.list_commands(ctx)]
+        for option in (p for c in commands if c for p in c.params if isinstance(p, click.Option)):
+            if option.name != "help":
+                named = (
+                    re.search(rf"(?<![\w-]){re.escape(o)}(?![\w-])", shown) for o in option.opts
+                )
+                assert any(named), f"{name}: {option.opts[-1]} is not in {shown}"
+
+
 def test_the_export_is_named_as_it_is_written():
     """The README's command-line table and ``export --help`` name the script ``export`` writes:
     they said ``NAME_pytorch.py``, and learning-rate-too-high wrote
