@@ -26,6 +26,11 @@ ENV_VAR = "BACKPROP_LAB_THREADS"
 DEFAULT_THREADS = 1
 
 
+class ThreadsSettingError(ValueError):
+    """``BACKPROP_LAB_THREADS`` is not a positive integer: a fault of the environment, not of the
+    scenario being built (a message names the variable, never the scenario's file)."""
+
+
 def threads_from_env(environ=None) -> int | None:
     """The count ``BACKPROP_LAB_THREADS`` asks for, or None when it is unset or empty."""
     value = (os.environ if environ is None else environ).get(ENV_VAR, "").strip()
@@ -36,7 +41,10 @@ def threads_from_env(environ=None) -> int | None:
     except ValueError:
         n = 0
     if n < 1:
-        raise ValueError(f"{ENV_VAR}={value!r}: must be a positive integer (number of threads)")
+        raise ThreadsSettingError(
+            f"{ENV_VAR}={value!r}: must be a positive integer, the number of BLAS threads "
+            f"(unset: {DEFAULT_THREADS})"
+        )
     return n
 
 

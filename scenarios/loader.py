@@ -431,9 +431,11 @@ def build_run(scenario: Scenario, *, seed: int | None = None):
     """The engine's ``Run`` for ``scenario`` (``seed`` replaces the scenario's seed).
 
     The engine's ValueError for a semantic problem (e.g. weights that do not fit the data's
-    number of inputs) becomes a ScenarioError naming the file.
+    number of inputs) becomes a ScenarioError naming the file; a bad ``BACKPROP_LAB_THREADS``
+    (``engine.threads``) one naming the variable alone, as the file is not at fault.
     """
     from engine.build import build_run as engine_build_run  # the engine is imported only here
+    from engine.threads import ThreadsSettingError
 
     sections = copy.deepcopy(
         (scenario.data, scenario.network, scenario.training, scenario.schedule, scenario.stop)
@@ -450,6 +452,8 @@ def build_run(scenario: Scenario, *, seed: int | None = None):
             base_dir=scenario.path.parent,
             name=scenario.name,
         )
+    except ThreadsSettingError as e:
+        raise ScenarioError(str(e)) from None
     except ValueError as e:
         raise ScenarioError(f"{scenario.label or scenario.path}: {e}") from None
     except MemoryError:  # past the estimate of engine.limits: the machine has less than that

@@ -66,3 +66,20 @@ def test_fresh_process_env():
     if out[1] == "None":
         pytest.skip("threadpoolctl finds no BLAS library")
     assert out == ["2", "2"]
+
+
+@pytest.mark.parametrize("command", [["train", "xor"], ["check", "xor"], ["trace", "xor"]])
+def test_a_bad_variable_is_named_alone_not_as_the_scenario_files_fault(monkeypatch, command):
+    """``BACKPROP_LAB_THREADS=abc backprop-lab train xor`` said ``xor.toml: BACKPROP_LAB_THREADS=
+    'abc': …``, as if the scenario file held the bad value (new-user audit)."""
+    from click.testing import CliRunner
+
+    from tui.cli import main
+
+    monkeypatch.setenv(ENV_VAR, "abc")
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"backprop-lab: {ENV_VAR}='abc': must be a positive integer, the number of BLAS threads "
+        "(unset: 1)\n"
+    )
