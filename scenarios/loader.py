@@ -108,7 +108,7 @@ def preset_path(name: str) -> Path:
     if not is_file(entry):
         names = preset_names()
         raise UnknownScenarioError(
-            f"no preset scenario {name!r}{did_you_mean(name, names)} "
+            f"no preset scenario {name!r}{did_you_mean(name.lower(), names)} "
             f"(presets: {one_of(names)}; or give the path of a .toml file)"
         )
     return Path(str(entry))
@@ -124,7 +124,7 @@ def resolve(name_or_path: str | Path) -> tuple[Path, str]:
         path = Path(text)
         why = unreadable(path, "a scenario file")
         if why is not None:
-            raise ScenarioError(f"{text}: {why}")
+            raise ScenarioError(f"{text}: {why}{_preset_meant(text, why)}")
         return path, text
     try:
         return preset_path(text), f"{text}.toml"
@@ -134,6 +134,15 @@ def resolve(name_or_path: str | Path) -> tuple[Path, str]:
         if why is None or why == "does not exist" or why.startswith("cannot be read"):
             raise
         raise ScenarioError(f"{text}: no preset has this name, and the {text} here {why}") from None
+
+
+def _preset_meant(text: str, why: str) -> str:
+    """'; the preset is named xor, without .toml' for ``xor.toml`` that does not exist here, when
+    a preset has its name (the presets' files are found by name, not by path), else ''."""
+    name = text.removesuffix(".toml")
+    if why != "does not exist" or name == text or "/" in text or "\\" in text:
+        return ""
+    return f"; the preset is named {name}, without .toml" if name in preset_names() else ""
 
 
 def load_scenario(name_or_path: str | Path, overrides=()) -> Scenario:

@@ -260,6 +260,18 @@ def test_missing_file_and_directory(tmp_path):
     assert "is a folder, not a scenario file" in error(tmp_path)
 
 
+def test_a_preset_written_as_a_file_or_in_capitals_is_pointed_to(tmp_path, monkeypatch):
+    """``train xor.toml`` said only ``xor.toml: does not exist`` and ``train XOR`` listed the
+    presets without a did-you-mean (new-user audit): both now name the preset ``xor``. A
+    ``.toml`` path that does exist, or one with a folder, is read as a file, as before."""
+    monkeypatch.chdir(tmp_path)
+    assert error("xor.toml") == "xor.toml: does not exist; the preset is named xor, without .toml"
+    assert error("./xor.toml") == "./xor.toml: does not exist"
+    assert error("mine.toml") == "mine.toml: does not exist"
+    assert "no preset scenario 'XOR'; did you mean \"xor\"?" in error("XOR")
+    assert 'did you mean "vanishing-gradients"?' in error("Vanishing-Gradient")
+
+
 def test_a_fifo_or_a_device_is_refused_as_what_it_is(tmp_path):
     """A FIFO or /dev/zero given as the scenario was reported as 'does not exist'."""
     fifo = tmp_path / "s.toml"
