@@ -68,6 +68,18 @@ def test_show_toml_with_set_is_refused_not_printed_without_the_override(before):
     assert "without --toml, show prints the settings with the overrides" in message
 
 
+@pytest.mark.parametrize(
+    "word,shown", [("xor", "scenarios show xor"), ("my net.toml", "scenarios show 'my net.toml'")]
+)
+def test_a_scenario_given_to_scenarios_itself_names_scenarios_show(word, shown):
+    """``backprop-lab scenarios xor`` said only "No such command 'xor'." (new-user audit)."""
+    result = invoke("scenarios", word)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    message = result.stderr.strip().splitlines()[-1]
+    assert message == f"Error: No such command {word!r}; to print a scenario: backprop-lab {shown}"
+
+
 def test_show_unknown_name_lists_presets_and_exits_2():
     result = invoke("scenarios", "show", "dying-rleu")
     assert result.exit_code == 2

@@ -27,7 +27,26 @@ def _load(ctx: click.Context, name_or_path: str, overrides=()):
         ctx.exit(2)
 
 
-@click.group("scenarios", invoke_without_command=True)
+class ScenariosGroup(click.Group):
+    """``scenarios``: a word after it that is no sub-command is most likely a scenario to show
+    (``backprop-lab scenarios xor``), so the usage error names ``scenarios show WORD``."""
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError:
+            if not args or args[0].startswith("-"):
+                raise
+            import shlex
+
+            raise click.UsageError(
+                f"No such command {args[0]!r}; to print a scenario: backprop-lab scenarios show "
+                f"{shlex.quote(args[0])}",
+                ctx,
+            ) from None
+
+
+@click.group("scenarios", cls=ScenariosGroup, invoke_without_command=True)
 @click.pass_context
 def scenarios_command(ctx: click.Context) -> None:
     """List the preset scenarios: name, title and what each shows.
