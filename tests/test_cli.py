@@ -202,3 +202,18 @@ def test_console_script_draws_the_lab_in_tmux_and_quits_on_q():
             pytest.fail("the lab did not quit on q")
     finally:
         subprocess.run([*tmux, "kill-server"], capture_output=True)
+
+
+def test_the_help_names_the_defaults_it_falls_back_to():
+    """``backprop-lab --help`` and ``open --help`` spoke of "the default scenario" without naming
+    it, and ``train --epochs`` showed no default (new-user audit)."""
+    from scenarios import DEFAULT_SCENARIO
+
+    def shown(*args: str) -> str:
+        return " ".join(CliRunner().invoke(main, [*args, "--help"]).output.split())
+
+    assert f"on the default scenario, {DEFAULT_SCENARIO}." in shown()
+    assert f"a scenario file (none: {DEFAULT_SCENARIO})" in shown("open")
+    assert "Train at most N epochs (default: the scenario's training.epochs)" in shown("train")
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert f"on the default scenario, `{DEFAULT_SCENARIO}` |" in readme

@@ -123,7 +123,7 @@ class LazyGroup(click.Group):
 def main(ctx: click.Context, theme=None, seed=None, overrides=()) -> None:
     """Train small neural networks and step through backpropagation.
 
-    With no command, opens the lab in this terminal on the default scenario.
+    With no command, opens the lab in this terminal on the default scenario, xor.
 
     \b
     Examples:

@@ -20,7 +20,7 @@ from tui.options import scenario_argument
 )
 @click.pass_context
 def open_command(ctx, name_or_path, theme, seed, overrides, session) -> None:
-    """Open the lab on a scenario: a preset name or a scenario file.
+    """Open the lab on a scenario: a preset name or a scenario file (none: xor).
 
     \b
     Examples:

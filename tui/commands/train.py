@@ -86,7 +86,12 @@ def divergence_line(run) -> str:
 
 @click.command("train")
 @scenario_argument()
-@click.option("--epochs", type=click.IntRange(min=1), default=None, help="Train at most N epochs.")
+@click.option(
+    "--epochs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Train at most N epochs (default: the scenario's training.epochs).",
+)
 @seed_option
 @set_option
 @click.option(
