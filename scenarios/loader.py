@@ -163,12 +163,16 @@ def read_scenario_file(path: Path, label: str) -> bytes:
     except OSError as e:
         raise ScenarioError(f"{label}: cannot read the file: {e.strerror or e}") from None
     if len(content) > MAX_FILE_BYTES:
-        raise ScenarioError(
-            f"{label}: holds {limits.size(max(total, len(content)))}, more than a scenario file "
-            f"may ({limits.size(MAX_FILE_BYTES)}); a scenario is a few KiB of TOML — put large "
-            'data in a csv or npz file (data.kind = "csv" or "npz", data.path = "FILE")'
-        )
+        raise _too_large(label, max(total, len(content)))
     return content
+
+
+def _too_large(label: str, n_bytes: int) -> ScenarioError:
+    return ScenarioError(
+        f"{label}: holds {limits.size(n_bytes)}, more than a scenario file may "
+        f"({limits.size(MAX_FILE_BYTES)}); a scenario is a few KiB of TOML — put large data in a "
+        'csv or npz file (data.kind = "csv" or "npz", data.path = "FILE")'
+    )
 
 
 ZIP_MAGIC = b"PK\x03\x04"  # an .npz (a saved session, a data file) is a zip archive
@@ -200,7 +204,10 @@ def parse_scenario(
 
     ``training_only``: a variant that is only trained (a claim's ``set``): its lesson's actions
     are checked for their form only and its exercises dropped, since the overrides may change
-    the network they were written for."""
+    the network they were written for. A text longer than a scenario file may be (the one a
+    session file holds) is refused unparsed, as ``read_scenario_file`` refuses such a file."""
+    if len(source) > MAX_FILE_BYTES:  # characters: at least as many bytes
+        raise _too_large(label, len(source.encode("utf-8", "replace")))
     document = _parse_toml(source, label)
     _check_depth(document, label, "")
     overrides = tuple(overrides)

@@ -544,3 +544,24 @@ def test_a_session_whose_data_file_changed_is_refused_naming_the_file(tmp_path):
     rewrite(path, lambda header: header.update(data=[1]))
     with pytest.raises(SessionError, match="data: expected the SHA-256"):
         LabSession.load(path)
+
+
+def test_a_scenario_text_larger_than_a_scenario_file_is_refused_unparsed(tmp_path, monkeypatch):
+    """The scenario a session file holds went to the TOML parser whatever its size (a 49 MB
+    scenario file took ~18 s before its first error): past the size a scenario file may have it
+    is refused, naming the session file, as such a file is."""
+    from engine import limits
+    from scenarios import loader
+
+    path = saved(tmp_path)
+    source = LabSession.load(path).scenario.source  # loads as saved
+    monkeypatch.setattr(loader, "MAX_FILE_BYTES", len(source) + 10)
+
+    def padded(document):
+        document["scenario"]["source"] += "#" * 11
+
+    rewrite(path, padded)
+    with pytest.raises(SessionError) as info:
+        LabSession.load(path)
+    held = limits.size(len(source.encode()) + 11)  # the text's size in bytes, not the file's
+    assert str(info.value).startswith(f"{path}: xor.toml: holds {held}, more than a scenario")
