@@ -130,6 +130,31 @@ def test_a_folder_with_no_name_or_a_trailing_slash_is_named_as_a_folder(tmp_path
     assert leftovers(tmp_path) == []
 
 
+def test_a_script_named_after_a_module_it_imports_is_refused(tmp_path, monkeypatch):
+    """`-o torch.py` (or numpy.py, json.py) was written, and running it failed: Python found the
+    script itself for `import torch` — and so did every Python program started in that folder
+    afterwards (`-o numpy.py` made the other exported scripts there crash). A name of a module
+    of Python's own is refused too: PyTorch imports many of them."""
+    monkeypatch.chdir(tmp_path)
+    for output, module in (
+        ("torch.py", "PyTorch"),
+        ("numpy.py", "NumPy"),
+        ("json.py", "Python's json module"),
+        (str(tmp_path / "random.py"), "Python's random module"),
+    ):
+        result = invoke("xor", "-o", output)
+        assert result.exit_code == 2, (output, result.output)
+        name = os.path.basename(output)
+        assert result.stderr == (
+            f"backprop-lab: {output}: a script named {name} would be imported in place of "
+            f"{module}, by itself and by any Python program started in its folder; choose "
+            f"another name, e.g. {os.path.join(os.path.dirname(output), 'xor_pytorch.py')}\n"
+        )
+    assert leftovers(tmp_path) == []
+    for output in ("train.py", "torch_xor.py", "torch.txt"):  # names that hide nothing
+        assert invoke("xor", "-o", output).exit_code == 0, output
+
+
 def test_a_failed_write_leaves_neither_file(tmp_path):
     """The .npz cannot be put in place (a folder has its name): the script is not written
     either, and no temporary file stays behind."""

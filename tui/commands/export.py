@@ -103,6 +103,14 @@ def export_command(ctx: click.Context, scenario: str, seed, overrides, output, f
         if path.is_dir():
             example = path / default_name(loaded.name)
             fail(ctx, f"cannot write {shown}: it is a folder; give a file name, e.g. {example}")
+        shadowed = shadowed_module(path)
+        if shadowed is not None:
+            fail(
+                ctx,
+                f"{shown}: a script named {path.name} would be imported in place of {shadowed}, "
+                "by itself and by any Python program started in its folder; choose another "
+                f"name, e.g. {path.with_name(default_name(loaded.name))}",
+            )
     try:
         export = export_pytorch(loaded, seed=seed, script=path.name)
     except ExportError as e:
@@ -126,6 +134,24 @@ def export_command(ctx: click.Context, scenario: str, seed, overrides, output, f
         fail(ctx, f"cannot write {_failed_file(e, path, export)}: {e.strerror or e}")
     names = " and ".join(str(p) for p in reversed(written))
     click.echo(f"wrote {names}; run it with: python {path}")
+
+
+SCRIPT_IMPORTS = {"torch": "PyTorch", "numpy": "NumPy"}
+"""The packages an exported script imports (PyTorch imports NumPy itself), by their names."""
+
+
+def shadowed_module(path: Path) -> str | None:
+    """What a script at ``path`` would hide from ``import`` — "PyTorch" for torch.py, "Python's
+    json module" for json.py — or None. An exported script imports torch (and numpy, and a few
+    modules of Python's own, as PyTorch does many more); named after one, it is found first."""
+    if path.suffix != ".py":
+        return None
+    name = path.stem
+    if name in SCRIPT_IMPORTS:
+        return SCRIPT_IMPORTS[name]
+    if name in sys.stdlib_module_names and name not in sys.builtin_module_names:
+        return f"Python's {name} module"
+    return None
 
 
 def _failed_file(error: OSError, path: Path, export) -> Path:
