@@ -319,9 +319,10 @@ def _stopping_comment(plan: Plan) -> list[str]:
 
 
 def _print(plan: Plan, start: str, val: str, indent: int) -> list[str]:
-    """A print() of the figures the run has: loss, validation loss, accuracy (as the lab's train
-    command shows them), wrapped as ruff would."""
-    parts = [start + "loss {train_loss:.6g}"]
+    """A print() of the figures the run has: the training set's loss, validation loss, accuracy,
+    named as the lab's train command names them ("train-set loss": the whole set's after the
+    epoch, not a batch's), wrapped as ruff would."""
+    parts = [start + "train-set loss {train_loss:.6g}"]
     if plan.n_val:
         parts.append("val loss {val_loss:.6g}")
     if plan.classes is not None:

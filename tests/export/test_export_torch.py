@@ -136,11 +136,12 @@ def test_a_script_run_as_a_user_runs_it_prints_every_epoch_and_how_it_ended(tmp_
     lines = result.stdout.splitlines()
     lab = lab_figures(Case("xor", "xor"))
     assert len(lines) == len(lab["epochs"]) + 2
-    assert lines[0] == f"epoch    1  loss {lab['epochs'][0]['train_loss']:.6g}  accuracy 75.0%"
+    first = lab["epochs"][0]["train_loss"]
+    assert lines[0] == f"epoch    1  train-set loss {first:.6g}  accuracy 75.0%"
     assert lines[-2] == "stopped after 289 epochs (289 steps): loss_below"
     script = (tmp_path / "xor.py").read_text()
     assert "epoch{'s' if epoch != 1 else ''}" in script  # one epoch is not '1 epochs'
-    assert lines[-1] == f"final: loss {lab['final']['train_loss']:.6g}  accuracy 100.0%"
+    assert lines[-1] == f"final: train-set loss {lab['final']['train_loss']:.6g}  accuracy 100.0%"
 
 
 @pytest.mark.parametrize(

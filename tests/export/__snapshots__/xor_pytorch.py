@@ -164,7 +164,7 @@ def main():
             }
         )
         if not args.json:
-            print(f"epoch {epoch:4}  loss {train_loss:.6g}  accuracy {accuracy:.1%}")
+            print(f"epoch {epoch:4}  train-set loss {train_loss:.6g}  accuracy {accuracy:.1%}")
         # The lab's stopping rules, in its order: a training loss that overflowed, LOSS_BELOW.
         if not math.isfinite(train_loss):
             stop_reason = "diverged"
@@ -194,7 +194,7 @@ def main():
         epochs_run = f"{epoch:,} epoch{'s' if epoch != 1 else ''}"
         steps_run = f"{steps:,} step{'s' if steps != 1 else ''}"
         print(f"stopped after {epochs_run} ({steps_run}): {stop_reason}")
-        print(f"final: loss {train_loss:.6g}  accuracy {accuracy:.1%}")
+        print(f"final: train-set loss {train_loss:.6g}  accuracy {accuracy:.1%}")
     if stop_reason == "diverged":  # as `backprop-lab train`: one line, exit status 3
         print(why, file=sys.stderr)
         raise SystemExit(3)
