@@ -195,13 +195,25 @@ def array_summary(a) -> str:
     parts = [fmt_shape(a.shape)]
     if n_bad < values.size:
         good = values[finite] if n_bad else values
+        mean, norm = _mean_and_norm(good)
         parts.append(
-            f"min {fmt(good.min())}  mean {fmt(good.mean())}  max {fmt(good.max())}"
-            f"  ‖·‖ {fmt(math.sqrt(float(np.vdot(good, good))))}"
+            f"min {fmt(good.min())}  mean {fmt(mean)}  max {fmt(good.max())}  ‖·‖ {fmt(norm)}"
         )
     if n_bad:
         parts.append(f"{n_bad} non-finite")
     return "  ".join(parts)
+
+
+def _mean_and_norm(values: np.ndarray) -> tuple[float, float]:
+    """The mean and the norm ‖v‖ = √(Σ vᵢ²) of finite ``values``, computed on v / max|vᵢ| and
+    scaled back: the plain sum of squares overflows to inf once entries pass ~1e154 (a diverging
+    run's activations), and the sum for the mean once they near 1e308 — a finite array then
+    read as if it held an infinite value."""
+    scale = float(np.abs(values).max())
+    if scale == 0.0:
+        return 0.0, 0.0
+    unit = values / scale
+    return float(unit.mean()) * scale, math.sqrt(float(np.vdot(unit, unit))) * scale
 
 
 def array_lines(a, max_rows: int = 8, max_cols: int = 6, digits: int = 4) -> list[Content]:
