@@ -173,8 +173,9 @@ async def start_exercise(app, number: int) -> None:
     session.view.status, session.view.message = "paused", ""
     app.mark_dirty()
     where = (
-        f"The Debugger stands just before {exercise.where()}, at {c.position.event_name()}, "
-        f"with what you need ({TAB_ORDER.index('debugger') + 1} shows it on a small screen). "
+        f"The Debugger stands at {c.position.event_name()}, just before "
+        f"{exercise.quantity.event_name()} of step {exercise.step}, with what you need "
+        f"({TAB_ORDER.index('debugger') + 1} shows it on a small screen). "
         "esc leaves the answer box for the lab's keys: b steps back, s on; L returns here."
     )
     panel = app.panels["lesson"]

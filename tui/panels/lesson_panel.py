@@ -61,6 +61,14 @@ def lesson_page(scenario) -> str:
     return f"**{scenario.title}**\n\n{body}\n"
 
 
+def flowing(text: str) -> str:
+    """``text`` with the line breaks of its source joined into spaces, paragraphs (split at
+    blank lines) kept: an exercise's prompt is wrapped in the scenario file at ~100 columns,
+    and those breaks, kept in a narrower column, left a word or two alone on a line."""
+    paragraphs = re.split(r"\n\s*\n", text.strip())
+    return "\n\n".join(" ".join(p.split()) for p in paragraphs)
+
+
 BORDER_LABEL = 6
 """Cells of a panel's width that are not its border's label: the two corners, a line beside
 each, a space each side (Textual's ``render_border_label``)."""
@@ -342,7 +350,7 @@ class LessonPanel(Panel):
         self.query_one("#exercise-title", Static).update(
             Content.styled(f"Exercise {ex.number}: {ex.quantity.symbol()}", ACCENT)
         )
-        self.query_one("#exercise-prompt", Static).update(Content(ex.prompt))
+        self.query_one("#exercise-prompt", Static).update(Content(flowing(ex.prompt)))
         self.query_one("#exercise-where", Static).update(Content.styled(where, MUTED))
         self._verdict(Content(""))
         self.query_one("#exercise-worked", Static).update("")
