@@ -27,6 +27,7 @@ from engine.debugger import ConditionError, DebuggerError
 from engine.debugger.follow import extend, follow_run, stop_message
 from engine.reshape import carry
 from scenarios import DEFAULT_SCENARIO, Scenario, ScenarioError, build_run, load_scenario
+from tui.non_finite_pick import non_finite_pick
 from tui.panels.format import fmt_count
 from tui.scenario_edits import edited_scenario, plain
 from tui.session_errors import SessionError, SessionFailure, one_line
@@ -294,6 +295,19 @@ class LabSession(SessionTraining, SessionSaving):
 
     def _stopped(self, stop) -> None:
         self.view.status, self.view.message = self._outcome(stop)
+        if stop.reason == "nan":
+            self.point_at_non_finite()
+
+    def point_at_non_finite(self) -> None:
+        """After a divergence: the unit or weight (and example) of the first non-finite value of
+        the event the debugger stopped at as the selection (``tui.non_finite_pick``), so that the
+        equation explains the value the message names; nothing where there is no such value."""
+        pick = non_finite_pick(self.controller.event, self.run.net.L)
+        if pick is None:
+            return
+        self.view.selection = pick.selection
+        if pick.example is not None:
+            self.view.example = pick.example
 
     def _outcome(self, stop) -> tuple[Status, str]:
         """(status, message) for the view after the controller stopped with ``stop``."""

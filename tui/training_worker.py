@@ -107,6 +107,8 @@ class TrainingWorker(LabHost):
         self.session.view.progress = None
         self.session.view.message = message.message
         self.session.sync_view()
+        if message.status == "diverged":
+            self.session.point_at_non_finite()  # the equation explains the value named
         self.mark_dirty()
         if message.status == "diverged":
             self.notify(message.message, title="Training diverged", severity="error", timeout=8)
