@@ -185,7 +185,12 @@ def fmt_shape(shape) -> str:
 
 
 def array_summary(a) -> str:
-    """One line about an array: shape, min, mean, max and count of non-finite entries."""
+    """One line about an array: shape, min, mean, max and ‖·‖ — after the count of its non-finite
+    entries, if any, and then of the others: ``32×32  288 non-finite  others: min -1.63e207 …``.
+
+    The count comes first: where the line wraps in a short panel (a diverged run's z at
+    120x40), the figures of the finite entries alone must not be all that shows, reading as if
+    the array were finite."""
     a = np.asarray(a)
     if a.size == 0:
         return f"{fmt_shape(a.shape)} (empty)"
@@ -193,14 +198,16 @@ def array_summary(a) -> str:
     finite = np.isfinite(values)
     n_bad = int(values.size - np.count_nonzero(finite))
     parts = [fmt_shape(a.shape)]
+    if n_bad:
+        parts.append(f"{fmt_count(n_bad)} non-finite")
     if n_bad < values.size:
         good = values[finite] if n_bad else values
         mean, norm = _mean_and_norm(good)
+        others = "others: " if n_bad else ""
         parts.append(
-            f"min {fmt(good.min())}  mean {fmt(mean)}  max {fmt(good.max())}  ‖·‖ {fmt(norm)}"
+            f"{others}min {fmt(good.min())}  mean {fmt(mean)}  max {fmt(good.max())}  "
+            f"‖·‖ {fmt(norm)}"
         )
-    if n_bad:
-        parts.append(f"{n_bad} non-finite")
     return "  ".join(parts)
 
 
