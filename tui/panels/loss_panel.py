@@ -296,8 +296,8 @@ class LossPanel(Panel):
             plt.ylim(*shown)
             finite = values[np.isfinite(values)]
             lo, hi = float(finite.min()), float(finite.max())
-            if not self.log_scale and (lo, hi) != shown:
-                self.flat = (lo, hi)
+            if not self.log_scale and (lo, hi) != shown and finite.shape[0] > 1:
+                self.flat = (lo, hi)  # one point is neither flat nor not: nothing to say
             rows = max(widget.size.height - 3, 2)  # less the x axis, its ticks and its label
             self.squeezed = not self.log_scale and squeezed(loss, *shown, rows)
             if not self.log_scale:
