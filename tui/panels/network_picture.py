@@ -33,6 +33,7 @@ from engine.debugger.formatting import sup
 from engine.unit_maps import unit_maps
 from tui.messages import SelectExample, SelectUnit, SelectWeight
 from tui.panels.base import ACCENT, MUTED
+from tui.panels.format import fmt
 from tui.panels.picture_content import Shown, map_tones, short, shown
 from tui.panels.picture_layout import Layout, layout
 from tui.panels.picture_paint import NODE, labels, paint, pick, strength
@@ -52,6 +53,10 @@ RUNNING_HINTS = (
     "space pauses · + - speed",
     "space pauses",
 )
+RULE_ROOM = 10
+"""The fewest cells the event's rule gets after a selected value on the caption's first line;
+with less it is left out (the Debugger panel's heading states it), so the line never ends in a
+lone "…" that reads as the value cut."""
 LEVELS = 8  # strengths a tone is rounded to (styles are cached per level)
 NEUTRAL = 0.12  # how far the neutral grey of a zero value is from the background
 MUTED_MIX = 0.35  # how far "not computed" grey is from the background
@@ -289,14 +294,16 @@ class NetworkPicture(Widget, can_focus=True):
         palette = self._palette()
         width = max(self.size.width, 20)
         first = []
-        chosen = self._describe(selected)
+        chosen = self._describe(selected, width - len("▸ "))
         if chosen:  # first: the answer to a click or a key, which a narrow panel cuts last
             first.append(Content.assemble(("▸ ", ACCENT), chosen))
         if s.what:  # "forward: a¹ = σ(…)"; the rule alone where the whole does not fit
             what = s.what
             if len(what) > width and ": " in what:  # the status line names the event too
                 what = what.split(": ", 1)[1]
-            first.append(Content.styled(what, ACCENT))
+            room = width - sum(part.cell_length + 2 for part in first)
+            if room >= min(len(what), RULE_ROOM):  # not a lone "…" right after the value
+                first.append(Content.styled(what, ACCENT))
         elif view.status == "idle" and not chosen:
             first.append(Content.styled(_fitting(LAUNCH_HINTS, width), ACCENT))
         elif view.status == "running" and not chosen:
@@ -309,8 +316,11 @@ class NetworkPicture(Widget, can_focus=True):
         lines = [Content("  ").join(first), second]
         return Content("\n").join(line.truncate(width, ellipsis=True) for line in lines)
 
-    def _describe(self, selected) -> str:
-        """The selected unit or weight with its value: ``a¹₂ = 0.76``, ``W²[0,3] = -0.41``."""
+    def _describe(self, selected, width: int) -> str:
+        """The selected unit or weight with its value as the Debugger panel writes it (4
+        significant digits, ``fmt``), not in the nodes' five characters: ``a¹[2] = -0.5616``,
+        ``∂C/∂W²[0,0] = -0.009036  (to 0, from 0)`` beside the equation's ``= -0.009036``; a
+        weight's "(to j, from k)" only where it fits in ``width``, so the value is never cut."""
         s = self.shown
         if selected is None or s is None:
             return ""
@@ -320,7 +330,7 @@ class NetworkPicture(Widget, can_focus=True):
             _, l, j = selected
             values = s.nodes[l] if l < len(s.nodes) else None
             name = "x" if l == 0 else s.node_name
-            value = "not computed yet" if values is None or j >= len(values) else short(values[j])
+            value = "not computed yet" if values is None or j >= len(values) else fmt(values[j])
             where = f"{name}{sup(l) if l else ''}[{j}]"
             return f"{where} = {value}" if values is not None else f"{where} {value}"
         _, l, j, k = selected
@@ -328,7 +338,9 @@ class NetworkPicture(Widget, can_focus=True):
         name = f"{s.edge_name}{sup(l)}[{j},{k}]"
         if matrix is None or j >= matrix.shape[0] or k >= matrix.shape[1]:
             return f"{name} not computed yet"
-        return f"{name} = {short(matrix[j, k])}  (to {j}, from {k})"
+        answer = f"{name} = {fmt(matrix[j, k])}"
+        hinted = f"{answer}  (to {j}, from {k})"
+        return hinted if len(hinted) <= width else answer
 
     # --- selection ------------------------------------------------------------------------------
 
