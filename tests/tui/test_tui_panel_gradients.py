@@ -241,9 +241,26 @@ def test_axis_labels_keep_the_thresholds_when_short_of_room():
 
 
 def test_the_legend_shortens_to_fit():
+    """One line with the thresholds, else a line a band with them, else names alone. In the
+    lab's 120×40 grid with the lesson (26 cells) it read "━ vanishing ━ exploding" under an
+    axis too narrow for the 1e2 tick: nothing on screen said where "exploding" begins."""
     assert legend("grad_norm", 80).plain == "━ vanishing <1e-5  ━ exploding >1e2"
-    assert legend("grad_norm", 30).plain == "━ vanishing ━ exploding"
+    assert legend("grad_norm", 30).plain == "━ vanishing <1e-5\n━ exploding >1e2"
+    assert legend("grad_norm", 16).plain == "━ vanishing ━ exploding"
     assert legend("dead_fraction", 40).plain == "█ high >50%  █ very high >90%"
+    assert legend("dead_fraction", 26).plain == "█ high >50%\n█ very high >90%"
+
+
+async def test_a_narrow_panel_names_both_thresholds_on_two_lines():
+    view = make_view("xor")
+    record_steps(view, 3)
+    app = PanelApp(GradientsPanel(), view)
+    async with app.run_test(size=(30, 20)) as pilot:  # 26 cells inside, as in the lab's grid
+        await pilot.pause()
+        legend_widget = app.query_one("#gradients-legend", Static)
+        assert legend_widget.content.plain == "━ vanishing <1e-5\n━ exploding >1e2"
+        assert legend_widget.size.height == 2
+        assert app.query_one("#gradients-scroll").max_scroll_y == 0
 
 
 async def test_an_all_zero_history_says_so_instead_of_an_axis_range():

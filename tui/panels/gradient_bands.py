@@ -162,7 +162,9 @@ def _decade(x: float) -> str:
 
 def legend(stat: str, width: int = 80) -> Content:
     """What the colours mean for this statistic, with the thresholds, in at most ``width``
-    columns (the thresholds go first when short of room: the axis shows them too)."""
+    columns: on one line, else one band a line ("━ vanishing <1e-5" / "━ exploding >1e2": a
+    narrow axis has no room for its threshold ticks, so they are said here), else without the
+    thresholds."""
     b = BANDS[stat]
     if b.log:
         assert b.low is not None  # every magnitude (log axis) has a vanishing band
@@ -174,13 +176,13 @@ def legend(stat: str, width: int = 80) -> Content:
             ("very high", f">{fmt_fraction(b.very_high)}"),
         )
         marks = (("█", BAND_STYLES["high"]), ("█", BAND_STYLES["very high"]))
-    for gap, with_threshold in (("  ", True), (" ", True), (" ", False)):
+    for gap, with_threshold in (("  ", True), (" ", True), ("\n", True), (" ", False)):
         parts: list = []
         for k, ((name, threshold), mark) in enumerate(zip(names, marks)):
             text = f" {name} {threshold}" if with_threshold else f" {name}"
             parts += [mark, (text + (gap if k == 0 else ""), MUTED)]
         content = Content.assemble(*parts)
-        if content.cell_length <= width:
+        if max(line.cell_length for line in content.split("\n")) <= width:
             break
     return content
 

@@ -83,19 +83,20 @@ def fitted(steps: str, covered: str, scale: str, span: str, width: int) -> str:
     return span
 
 
-def fit(L: int, width: int, height: int) -> Fit:
+def fit(L: int, width: int, height: int, legend_rows: int = 1) -> Fit:
     """The layout of ``L`` layers in ``width`` × ``height`` cells (the scrolling area).
 
     Stacked (bars, axis, legend, history caption, history strips: 2L + 4 rows) when that fits in
     ``height``; otherwise one row per layer with the history beside the value (L + 3 rows),
     scrolling when even that does not fit. Bars and strips share the width left by the label and
-    the value; a strip needs at least 4 columns, else only bars are drawn."""
+    the value; a strip needs at least 4 columns, else only bars are drawn. ``legend_rows``: 2
+    when the legend takes a line a band (``legend``)."""
     label = len(f"l{L}") + 1
-    stacked_rows = 2 * L + AXIS_ROWS + 2
+    stacked_rows = 2 * L + AXIS_ROWS + 1 + legend_rows
     if stacked_rows <= height:
         track = max(width - label - 1 - VALUE_WIDTH, 6)
         return Fit(True, False, label, track, track + 1 + VALUE_WIDTH, stacked_rows)
-    rows = L + AXIS_ROWS + 1
+    rows = L + AXIS_ROWS + legend_rows
     scroll = rows > height
     room = max(width - (SCROLLBAR if scroll else 0) - label - 1 - VALUE_WIDTH, 6)
     history = (room - 1) // 2 if room - 1 >= 2 * 4 else 0
@@ -293,7 +294,13 @@ class GradientsPanel(Panel):
         last = (history.steps[-1], history.loss[-1], history.stats[-1]) if exact else None
         scroll = self.query_one("#gradients-scroll", VerticalScroll)
         area = scroll.content_region
-        self.fit = layout = fit(L, max(area.width, 20), max(area.height, 1))
+        size = (max(area.width, 20), max(area.height, 1))
+        layout = fit(L, *size)
+        key = legend(stat, layout.width)
+        if "\n" in key.plain:  # a line a band: one row more, which may change the layout
+            layout = fit(L, *size, legend_rows=2)
+            key = legend(stat, layout.width)
+        self.fit = layout
         width = layout.width
         column = STAT_COLUMNS[stat]
         if last is None:
@@ -333,7 +340,7 @@ class GradientsPanel(Panel):
                 (pad + axis_labels(stat, layout.track) + (" " + side[1] if side[1] else ""), MUTED),
             )
         )
-        self.query_one("#gradients-legend", Static).update(legend(stat, width))
+        self.query_one("#gradients-legend", Static).update(key)
         steps = self.query_one("#gradients-steps", Static)
         text = f"step {fmt_count(int(last[0]))}" if last is not None else ""
         # beside the menu when it fits there (the 120×40 grid with the lesson leaves one cell)
