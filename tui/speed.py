@@ -4,7 +4,9 @@ A speed is a whole number of steps per second (1 … 10000, ``[lab] speed`` in a
 declared in ``scenarios.schema.LAB``) or ``"max"``: unthrottled. ``+`` and ``-`` move along
 ``LADDER``. The training thread keeps to the speed by waiting after each step
 (``Pacer.wait``), on an injectable ``clock``, so tests count the steps taken in a window of a
-clock they drive instead of timing anything.
+clock they drive instead of timing anything. While training runs the status line measures the
+rate reached (``RateMeter``) and gives it where the setting does not: at ``max``, or when the
+machine falls short of the speed set (``speed_text``).
 
 At ``ANIMATE_AT_MOST`` steps a second or fewer the lab *animates* each step: the debugger's
 controller takes it event by event (``Controller.cont(events=True)``) and the training thread
@@ -42,9 +44,60 @@ DEFAULT_SPEED = cast(int, LAB["speed"].default)
 """A scenario without ``[lab] speed``: xor, the default scenario, reaches its target in ~30 s."""
 
 
-def speed_text(speed: int | str) -> str:
-    """``speed 20/s`` or ``speed max``: how the status line writes it."""
-    return f"speed {speed}" if speed == MAX else f"speed {speed:,}/s"
+RATE_WINDOW = 2.0
+"""Seconds of training the measured rate (``RateMeter``) is taken over."""
+RATE_SHORT = 0.9
+"""A set speed is said to be reached down to this share of it: below, the status line gives the
+rate measured beside it."""
+RATE_FROM = 20
+"""The slowest set speed whose shortfall is told: below it the window holds too few steps to
+tell a shortfall from the count's granularity (one step in ten at 5/s)."""
+
+
+def speed_text(speed: int | str, measured: float | None = None) -> str:
+    """``speed 20/s`` or ``speed max``: how the status line writes it. With the rate ``measured``
+    while training runs (steps a second, ``RateMeter``), where the speed is ``max`` or the
+    machine falls short of it: ``speed 12,000/s of max``, ``speed 7,700/s of 10,000/s`` (two
+    significant digits: a figure that flickers in its last digits cannot be read)."""
+    if not isinstance(speed, int):  # MAX
+        return "speed max" if measured is None else f"speed {_two_digits(measured):,}/s of max"
+    if measured is not None and speed >= RATE_FROM and measured < RATE_SHORT * speed:
+        return f"speed {_two_digits(measured):,}/s of {speed:,}/s"
+    return f"speed {speed:,}/s"
+
+
+def _two_digits(rate: float) -> int:
+    """``rate`` rounded to two significant digits: 12,345 → 12,000, 478 → 480, 7.4 → 7."""
+    if rate < 10:
+        return round(rate)
+    digits = len(str(int(rate))) - 2
+    return int(round(rate, -digits))
+
+
+class RateMeter:
+    """The training speed actually reached: steps a second over the last ``RATE_WINDOW``
+    seconds, from the step counts the status line shows while training runs (``observe``).
+    None until the samples span half the window, so a run's first instants give no figure;
+    ``reset`` when training stops, so a new run is not measured with the old one's steps."""
+
+    def __init__(self) -> None:
+        self._samples: list[tuple[float, int]] = []  # (seconds, step), oldest first
+
+    def reset(self) -> None:
+        self._samples.clear()
+
+    def observe(self, step: int, now: float) -> float | None:
+        """Record that ``step`` was the latest at ``now`` (seconds); the rate, or None."""
+        samples = self._samples
+        if samples and step < samples[-1][1]:  # gone back (a reset): measure afresh
+            samples.clear()
+        samples.append((now, step))
+        while len(samples) > 2 and now - samples[1][0] >= RATE_WINDOW:
+            samples.pop(0)
+        then, first = samples[0]
+        if now - then < RATE_WINDOW / 2:
+            return None
+        return (step - first) / (now - then)
 
 
 def faster(speed: int | str) -> int | str:

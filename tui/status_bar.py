@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from time import monotonic
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
@@ -11,7 +13,7 @@ from engine.debugger.position import event_name
 from engine.loss_names import LOSS_NAMES
 from tui.panels.format import fmt, fmt_count
 from tui.panels.hyphen_breaks import fit_name
-from tui.speed import speed_text
+from tui.speed import RateMeter, speed_text
 from tui.view import LabView, counters, earlier_loss_step, headline_loss
 
 STATUS_STYLE = {
@@ -29,7 +31,14 @@ MIN_NAME = 8  # a scenario name is shortened to no fewer characters (and "…"),
 
 
 def status_line(
-    title: str, name: str, status: str, loss: str, where: str, width: int, speed: str = ""
+    title: str,
+    name: str,
+    status: str,
+    loss: str,
+    where: str,
+    width: int,
+    speed: str = "",
+    setting: str = "",
 ) -> list[Content]:
     """The parts of the status line that fit in ``width`` cells, separators included (``loss``:
     the figure under its name, ``batch loss 0.6931``).
@@ -39,8 +48,9 @@ def status_line(
     scenario name is shortened with "…" (after a hyphen where that keeps more than ``MIN_NAME``
     characters: ``overfitting-fixed-…``; else to what fits, at least ``MIN_NAME``), then it goes
     too, then the
-    speed. Only if the other three alone are too wide is the line cut (by the widget, with an
-    ellipsis)."""
+    speed — but first, where ``speed`` gives the rate measured (``speed 12,000/s of max``), the
+    ``setting`` alone (``max``). Only if the other three alone are too wide is the line cut (by
+    the widget, with an ellipsis)."""
 
     def essential(speed: str) -> list[Content]:
         return [
@@ -66,7 +76,8 @@ def status_line(
         if cut.endswith("…") and len(cut) > MIN_NAME:
             return [Content.styled(cut, "bold"), *short]
         return [Content.styled(name[: room - 1] + "…", "bold"), *short]
-    for parts in (full, short):
+    plain = [essential(setting), essential(setting.removeprefix("speed "))] if setting else []
+    for parts in (full, short, *plain):
         if length(parts) <= width:
             return parts
     return essential("")  # the speed, which the widget's ellipsis would cut, goes whole
@@ -112,6 +123,7 @@ class StatusBar(Vertical):
         super().__init__(id=id)
         self.line = Static(id="status-line")
         self.message = Static(id="status-message", markup=False)
+        self.rate = RateMeter()  # the speed reached while training runs
 
     def compose(self) -> ComposeResult:
         yield self.line
@@ -148,8 +160,18 @@ class StatusBar(Vertical):
             where += f" · weights of epoch {fmt_count(restored)}"
         width = self.line.size.width or self.app.size.width - 2
         session = getattr(self.app, "session", None)
-        speed = speed_text(session.pacer.speed) if session is not None else ""
-        parts = status_line(TITLE, view.scenario.name, view.status, loss, where, width, speed)
+        if view.status == "running":
+            measured = self.rate.observe(step, monotonic())
+        else:
+            measured = None
+            self.rate.reset()
+        speed = setting = ""
+        if session is not None:
+            speed = speed_text(session.pacer.speed, measured)
+            setting = speed_text(session.pacer.speed)
+        parts = status_line(
+            TITLE, view.scenario.name, view.status, loss, where, width, speed, setting
+        )
         self.line.update(Content(SEPARATOR).join(parts), layout=False)  # one row: same size
         message = self.message
         message.set_class(bool(view.message), "-shown")
