@@ -94,10 +94,10 @@ EVENT_TITLES = {
     "step_end": "end of the step (updates applied)",
 }
 RULE_TITLES = {  # the kinds whose heading is the layer's rule
-    "forward": lambda rule, ev: f"forward: {rule.forward()}",
-    "delta": lambda rule, ev: f"backward: {rule.delta()}",
-    "gradient": lambda rule, ev: f"backward: {rule.gradient()}",
-    "update": lambda rule, ev: (
+    "forward": lambda rule, ev, output: f"forward: {rule.forward()}",
+    "delta": lambda rule, ev, output: f"backward: {rule.delta(output)}",
+    "gradient": lambda rule, ev, output: f"backward: {rule.gradient()}",
+    "update": lambda rule, ev, output: (
         f"update ({ev.optimizer}): {rule.update()} (computed, not yet applied)"
     ),
 }
@@ -106,24 +106,35 @@ ARRAY_ROWS = 6
 ARRAY_COLS = 6
 
 
-def event_title(event) -> str:
+def event_title(event, L: int | None = None) -> str:
     """The event's heading: its layer's rule (``LayerRule.of_event``) for Forward, Delta,
     Gradient and Update (with the optimizer's name), with the layer's number; what the event is
-    for the others (a Clip's mode: by norm or by value)."""
+    for the others (a Clip's mode: by norm or by value). ``L``: the output layer, whose Delta
+    has ∇ₐC where the layers below have "from above" (``output_delta``)."""
     if event.kind == "delta" and event.fused:
         return FUSED_TITLE
     if event.kind in RULE_TITLES:
-        return RULE_TITLES[event.kind](LayerRule.of_event(event), event)
+        rule = LayerRule.of_event(event)
+        return RULE_TITLES[event.kind](rule, event, output_delta(event, L))
     if event.kind == "clip":
         return f"gradient clipping by {event.mode}"
     return EVENT_TITLES.get(event.kind, event.kind)
 
 
-def array_name(event, name: str) -> str:
+def output_delta(event, L: int | None) -> bool:
+    """Whether ``event`` is the Delta of the output layer ``L``: its factor "from above" is
+    ∇ₐC, nothing being above it."""
+    return event.kind == "delta" and L is not None and getattr(event, "l", None) == L
+
+
+def array_name(event, name: str, L: int | None = None) -> str:
     """The name of the event's array ``name`` (``ˡ`` for its layer): ``ARRAY_NAMES``', with
-    the slope σ′(uˡ) where batch norm applies σ to u."""
+    the slope σ′(uˡ) where batch norm applies σ to u, and ∇ₐC for the factor "from above" of
+    the output layer's Delta (``L``: the output layer)."""
     if name == "local_slope":
         return LayerRule.of_event(event).slope
+    if name == "from_above" and output_delta(event, L):
+        return ARRAY_NAMES["grad_a"]
     return ARRAY_NAMES.get(name, name)
 
 
@@ -133,12 +144,12 @@ def shown_arrays(event) -> dict[str, np.ndarray]:
     return {label: array for label, (array, _) in named_arrays(event).items()}
 
 
-def named_arrays(event) -> dict[str, tuple[np.ndarray, str | None]]:
+def named_arrays(event, L: int | None = None) -> dict[str, tuple[np.ndarray, str | None]]:
     """``shown_arrays`` with each array's name in the expression language (``delta@2``,
-    ``grad_a``; ``FIELD_NAMES``), None for one that has none."""
+    ``grad_a``; ``FIELD_NAMES``), None for one that has none (``L``: as ``array_name``)."""
     kind, l = event.kind, getattr(event, "l", None)
     arrays = {
-        array_name(event, field): (array, expression_name(FIELD_NAMES.get((kind, field)), l))
+        array_name(event, field, L): (array, expression_name(FIELD_NAMES.get((kind, field)), l))
         for field, array in event.arrays().items()
     }
     names = EXTRA_NAMES.get(kind, {})
@@ -265,23 +276,26 @@ def stats_table(stats, width: int | None = None) -> list[Content]:
     return lines
 
 
-def event_arrays(event, width: int | None = None, height: int | None = None) -> Content:
+def event_arrays(
+    event, width: int | None = None, height: int | None = None, L: int | None = None
+) -> Content:
     """The event's scalar fields and arrays: name, summary, numbers (corners of large ones).
 
     With ``width``, what is prose (title, summaries) is wrapped to it and arrays show as many
     columns as fit, so nothing is cut at the panel's edge; aligned rows are never wrapped. With
-    ``height``, the batch's rows take no more than the lines left of it (``index_lines``)."""
+    ``height``, the batch's rows take no more than the lines left of it (``index_lines``). With
+    ``L``, the network's output layer, its Delta names its factor from above ∇ₐC."""
     if event is None:
         return Content.styled("No event while training runs.", MUTED)
     l = getattr(event, "l", None)
-    title = with_layer(event_title(event), l)
+    title = with_layer(event_title(event, L), l)
     title_lines = wrap(title, width) if width else [title]
     lines: list[Content] = [Content.styled(line, ACCENT) for line in title_lines]
     for field in SCALAR_FIELDS:
         if hasattr(event, field):
             name, value = SCALAR_NAMES.get(field, field), getattr(event, field)
             lines.append(Content.assemble((f"{name} ", MUTED), styled_number(value)))
-    for name, (array, typed) in named_arrays(event).items():
+    for name, (array, typed) in named_arrays(event, L).items():
         if name == ARRAY_NAMES["indices"]:  # which examples: a list, not statistics of numbers
             room = None if height is None else height - len(lines)
             lines.extend(index_lines(array, width, room))

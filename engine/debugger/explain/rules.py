@@ -83,9 +83,11 @@ class LayerRule:
         steps = [LINEAR, *((NORMALIZE, SCALE) if self.batch_norm else ()), self.activation]
         return ", ".join(steps)
 
-    def delta(self) -> str:
-        """δˡ from the factor from above (∇ₐC for the output layer, (Wˡ⁺¹)ᵀ δˡ⁺¹ below it)."""
-        chain = "from above" + (" ⊙ mˡ" if self.dropout else "") + f" ⊙ {self.slope}"
+    def delta(self, output: bool = False) -> str:
+        """δˡ from the factor from above: (Wˡ⁺¹)ᵀ δˡ⁺¹ below the output layer; at the output
+        layer (``output``) it is ∇ₐC and is written so, δᴸ = ∇ₐC ⊙ σ′(zᴸ) (docs/notation.md)."""
+        factor = "∇ₐC" if output else "from above"
+        chain = factor + (" ⊙ mˡ" if self.dropout else "") + f" ⊙ {self.slope}"
         if not self.batch_norm:
             return f"δˡ = {chain}"
         return f"∂C/∂ẑ = {chain} ⊙ γˡ, {BN_DELTA}"
