@@ -29,10 +29,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.selection import Selection
 from textual.widget import Widget
-from textual.widgets import Button, Input, Markdown, OptionList, Static
-from textual.widgets.markdown import MarkdownBlock
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from engine.debugger.exercises import Attempt
@@ -72,34 +70,6 @@ def flowing(text: str) -> str:
 BORDER_LABEL = 6
 """Cells of a panel's width that are not its border's label: the two corners, a line beside
 each, a space each side (Textual's ``render_border_label``)."""
-
-
-class LessonParagraph(MarkdownBlock):
-    """A paragraph of the lesson (a list item's too), a long name broken after a hyphen: what
-    Textual's paragraph block is (it does not export it), drawn through ``HyphenBreaks``."""
-
-    def set_content(self, content: Content) -> None:
-        super().set_content(content)  # the block's content, as Textual's Markdown reads it
-        self.update(HyphenBreaks(content))
-
-    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
-        """The selected text, as the lesson writes it (Textual's reads only plain content)."""
-        visual = self.visual
-        if isinstance(visual, HyphenBreaks):
-            return visual.selected(selection), "\n"
-        return super().get_selection(selection)
-
-
-class LessonMarkdown(Markdown):
-    """The lesson's Markdown; its links are the lesson's actions, never URLs to open."""
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(open_links=False, **kwargs)
-
-    def get_block_class(self, block_name: str) -> type[MarkdownBlock]:
-        if block_name == "paragraph_open":
-            return LessonParagraph
-        return super().get_block_class(block_name)
 
 
 class LessonPanel(Panel):
@@ -186,10 +156,11 @@ class LessonPanel(Panel):
         self.shown_generation: int | None = None
         self.actions: tuple = ()
         self.attempt: Attempt | None = None  # the open exercise
+        self._page = ""  # the Markdown the text shows (``lesson_page``)
+        self._text_coming = False  # its widget is to be mounted after the first frame
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="lesson-text"):
-            yield LessonMarkdown(id="lesson-markdown")
+        yield VerticalScroll(id="lesson-text")  # its LessonMarkdown: after the first frame
         yield Static("Actions", id="lesson-actions-title", classes="lesson-title")
         yield OptionList(id="lesson-actions")
         yield Vertical(id="lesson-exercise")  # filled when the first exercise opens
@@ -229,7 +200,7 @@ class LessonPanel(Panel):
         scenario = view.scenario
         self.actions = scenario.actions
         self.close_exercise()
-        self.query_one(LessonMarkdown).update(lesson_page(scenario))
+        self._show_page(lesson_page(scenario))
         self.query_one("#lesson-text", VerticalScroll).scroll_home(animate=False)
         options = self.query_one("#lesson-actions", OptionList)
         options.clear_options()
@@ -245,6 +216,32 @@ class LessonPanel(Panel):
         self.set_class(not self.actions, "-no-actions")
         self._title_actions()
         self._name_below()
+
+    def _markdown(self) -> Widget | None:
+        """The text's ``LessonMarkdown``; None until it is mounted, after the first frame."""
+        return next(iter(self.query("#lesson-markdown")), None)
+
+    def _show_page(self, page: str) -> None:
+        """Show ``page`` in the text. Its widget is made after the lab's first frame, which has
+        no text to show (Markdown builds its blocks in the background): made at start-up, it
+        cost the first frame ~55 ms (its imports, markdown-it and Pygments, ~28 ms)."""
+        self._page = page
+        markdown = self._markdown()
+        if markdown is not None:
+            markdown.update(page)  # type: ignore[attr-defined]
+        elif not self._text_coming:
+            self._text_coming = True
+            self.call_after_refresh(self._mount_text)
+
+    async def _mount_text(self) -> None:
+        from tui.panels.lesson_markdown import LessonMarkdown
+
+        text = self.query_one("#lesson-text", VerticalScroll)
+        if not text.is_attached:  # the lab closed as its first frame came out
+            return
+        markdown = LessonMarkdown(id="lesson-markdown")
+        await text.mount(markdown)
+        markdown.update(self._page)  # the latest page, should it have changed meanwhile
 
     def _name_below(self) -> None:
         """The scenario's name under the border, cut after a hyphen when it does not fit."""
@@ -304,8 +301,9 @@ class LessonPanel(Panel):
 
     # --- actions ------------------------------------------------------------------------------
 
-    @on(Markdown.LinkClicked)
-    def _link(self, event: Markdown.LinkClicked) -> None:
+    def on_markdown_link_clicked(self, event) -> None:
+        """A link of the text (``Markdown.LinkClicked``, by its handler's name: naming the class
+        here would import the Markdown widget at start-up, ``lesson_markdown``)."""
         event.stop()
         m = re.fullmatch(r"lab:(\d+)", event.href)
         if m:
@@ -325,7 +323,12 @@ class LessonPanel(Panel):
         action = next((a for a in self.actions if a.number == number), None)
         if action is None:
             return
-        for block in self.query_one(LessonMarkdown).query(MarkdownBlock):
+        markdown = self._markdown()
+        if markdown is None:  # the text is not there yet (the first frame): it is at its top
+            return
+        from textual.widgets.markdown import MarkdownBlock  # imported with the text's widget
+
+        for block in markdown.query(MarkdownBlock):
             if f"(lab:{number})" in (block.source or "") and not block.children:
                 self.query_one("#lesson-text", VerticalScroll).scroll_to_widget(
                     block, animate=False, top=False
