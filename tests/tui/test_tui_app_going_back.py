@@ -65,7 +65,8 @@ def picture_state(app):
     """The picture's nodes and edges, and the selected weight W²₀₁ as its caption says it."""
     picture = app.query_one(NetworkPicture)
     shown = picture.shown
-    weight = re.search(r"W²\[0,1\][^(]*", str(picture.caption))
+    # up to "(to j, from k)", or the end of its line where that has no room (9f0199c)
+    weight = re.search(r"W²\[0,1\][^(\n]*", str(picture.caption))
     assert weight is not None, str(picture.caption)  # selected, described
     return (
         shown.node_name,
