@@ -205,4 +205,19 @@ async def test_a_listed_prediction_shows_the_networks_own_probability():
         await pilot.pause()
         text = app.query_one("#data-canvas").render().plain
         a = float(view.run.predict(view.run.data.x_train[:1])[0, 0])
-        assert a > 0.99 and f"p={a:.4f}" in text and "sure" not in text
+        assert a > 0.99 and f"p(1)={a:.4f}" in text and "sure" not in text
+
+
+async def test_a_listed_prediction_names_the_class_its_probability_is_for():
+    """saturation-fixed-cross-entropy (compared with saturation) read "predicted 0 p=0.9966 ✓"
+    where a = 0.0034: p is the predicted class's probability, 1 − a for class 0, and read as
+    a = 0.9966 beside the lesson's a → 0 (lessons audit). The class is named: p(0)=0.9966."""
+    view = make_view("saturation-fixed-cross-entropy")
+    app = PanelApp(DataPanel(), view)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        text = app.query_one("#data-canvas").render().plain
+        a = float(view.run.predict(view.run.data.x_train[:1])[0, 0])
+        predicted = int(a > 0.5)
+        p = a if predicted else 1 - a
+        assert f"predicted {predicted:>6}  p({predicted})={p:.4f}" in text

@@ -233,8 +233,10 @@ class DataPanel(Panel):
         if data.task == "classification":
             truth = np.asarray(data.labels_train)[:n]
             predicted = data.predicted_classes(outputs)
-            # the output's own number where it is a probability (the Debugger shows the same
-            # aᴸ): "99.8% sure", a display transform |2a − 1|, read as contradicting a = 0.9991
+            # the probability the network gives the class it predicts, named with that class:
+            # "p(0)=0.9966" is 1 − a for one sigmoid unit (a = P(class 1), as the Debugger shows
+            # aᴸ); a bare "p=0.9966" read as a = 0.9966 beside a lesson saying a → 0, and "99.8%
+            # sure", a display transform |2a − 1|, as contradicting a = 0.9991
             probability = probability_of_prediction(outputs, data.encoding)
             confidence = confidence_of(outputs, data.encoding)
             right = 0
@@ -242,7 +244,7 @@ class DataPanel(Panel):
                 ok = truth[i] == predicted[i]
                 right += bool(ok)
                 how_sure = (
-                    f"  p={fmt(probability[i], 4)} "
+                    f"  p({_name(names, predicted[i])})={fmt(probability[i], 4)} "
                     if probability is not None
                     else f"  {fmt_fraction(confidence[i])} sure "
                 )
