@@ -148,13 +148,25 @@ class LabApp(
     def get_default_screen(self) -> Screen:
         """The lab's screen, with the breakpoint classes of the terminal's size already: else
         the first resize adds them and every widget is styled again. Textual keeps them up to
-        date from then on."""
+        date from then on.
+
+        A session given opens with its lesson shown and focused (``on_mount``): the screen's
+        first focus goes to the lesson's list (or text) at once, where Textual's would go to
+        the first focusable widget, the tabs — each change of focus restyles the widget and
+        its ancestors (~4 ms before the first frame). Not in a tiny terminal, where the lesson
+        is out of sight and keeps no focus."""
         width, height = self.size
         classes = (
             breakpoint_class(width, self.HORIZONTAL_BREAKPOINTS),
             breakpoint_class(height, self.VERTICAL_BREAKPOINTS),
         )
-        return LabScreen(id="_default", classes=" ".join(classes))
+        given = self._given_session
+        first_focus = None
+        tiny = "-w-tiny" in classes or "-h-tiny" in classes
+        if given is not None and self._has_lesson(given) and not tiny:
+            # what LessonPanel.focus_actions gives the focus to (it still does, on mount)
+            first_focus = "#lesson-actions" if given.scenario.actions else "#lesson-text"
+        return LabScreen(id="_default", classes=" ".join(classes), first_focus=first_focus)
 
     def compose(self) -> ComposeResult:
         # A session given opens with its lesson shown (``on_mount``): composed that way, the

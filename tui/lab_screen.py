@@ -17,6 +17,13 @@ class LabScreen(Screen):
 
     _resumed = False
 
+    def __init__(self, *, first_focus: str | None = None, **kwargs) -> None:
+        """``first_focus``: the selector of what the screen's first focus goes to (None:
+        Textual's rule, the first widget that takes the focus); Textual's rule after that."""
+        super().__init__(**kwargs)
+        # Textual reads self.AUTO_FOCUS: this screen's, until its first resume
+        self.AUTO_FOCUS = first_focus  # type: ignore[misc]
+
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         """Its first resume (as the app starts) does not style every widget again: each was
         styled as it was mounted, a moment before, and nothing has changed since (~110 widgets:
@@ -25,3 +32,4 @@ class LabScreen(Screen):
         if not self._resumed:
             self._resumed = True
             event.refresh_styles = False
+            self.AUTO_FOCUS = None  # type: ignore[misc]  # given: Textual's rule from now on
