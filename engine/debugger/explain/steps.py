@@ -10,6 +10,8 @@ from ...settings import TRAINING
 from ..formatting import num
 from .text import Builder, Explanation, N, Txt
 
+GRADIENT_NORM = "‖g‖ = the norm of all the gradients together (every layer's ∂C/∂W and ∂C/∂b)"
+
 
 def explain_step_start(view, ev, select, example) -> Explanation:
     B = Builder(view, "step_start", None, (), None, f"Step {count(ev.step)} begins")
@@ -26,6 +28,9 @@ def explain_step_start(view, ev, select, example) -> Explanation:
 
 
 def explain_clip(view, ev, select, example) -> Explanation:
+    """The scale by norm, scale = min(1, c / ‖g‖), or the bound by value, with what c and ‖g‖
+    are: the equation's symbols stand for a setting and the event's ``norm_before``, which the
+    equation alone does not name."""
     B = Builder(view, "clip", None, (), None, f"Gradient clipping by {ev.mode}")
     c = B.term(Txt("c"), "threshold", ev.threshold)
     before = B.term(Txt("‖g‖", "|g|"), "norm_before", ev.norm_before)
@@ -37,8 +42,13 @@ def explain_clip(view, ev, select, example) -> Explanation:
             N(min(1.0, ev.threshold / ev.norm_before) if ev.norm_before else 1.0),
             result=min(1.0, ev.threshold / ev.norm_before) if ev.norm_before else 1.0,
         )
+        B.notes.append(
+            f"c = {TRAINING['clip_norm'].name}, the threshold; {GRADIENT_NORM}, before "
+            "clipping; the scale divides by ‖g‖ + 1e-6, as torch.nn.utils.clip_grad_norm_ does"
+        )
     else:
         B.notes.append(f"each gradient entry clipped to ±{num(ev.threshold)}")
+        B.notes.append(GRADIENT_NORM)
     B.line(Txt("‖g‖ after", "|g| after"), N(ev.norm_after), result=ev.norm_after, final=True)
     changed = ", ".join(map(str, ev.changed)) or "none"
     B.notes.append(f"layers changed: {changed}")
