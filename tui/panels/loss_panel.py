@@ -330,17 +330,16 @@ class LossPanel(Panel):
         return fitted(layouts, self.content_size.width, max(rows, 1))
 
     def _figures(self, view) -> tuple[list[Content], list[Content]]:
-        """Epoch, step and the loss figures, each under its name (``engine.loss_names``): the
-        latest step's batch loss (the status bar's), and the last epoch's train-set loss,
+        """Where the figures stand (``where_figures``: the last step completed, which the
+        status line and the Debugger do not count while a step is in progress) and the loss
+        figures, each under its name (``engine.loss_names``): that step's batch loss (the
+        status bar's once the step ends), and the last epoch's train-set loss,
         val loss and accuracy (``after epoch 2:`` while the next one is in progress) — after
         early stopping restored the best weights, those of the restored network instead, and
         which epoch's they are. Two lists: the figures the status line shows too (epoch, step,
         batch loss), and the others."""
         step, epoch, _, loss = counters(view)
-        shared: list[Content] = [
-            item("epoch ", fmt_count(epoch)),
-            item("step ", fmt_count(step)),
-        ]
+        shared = where_figures(step, epoch)
         own: list[Content] = []
         metrics, restored = epoch_figures_at(view, step)  # at the position, gone back or not
         if restored is not None:
@@ -390,6 +389,20 @@ class LossPanel(Panel):
                 Content.styled("most of the curve is in the bottom row: l for log", WARNING)
             )
         return notes
+
+
+def where_figures(step: int, epoch: int) -> list[Content]:
+    """The step whose figures the panel shows — the last one completed — said as such, so it
+    never reads as a count contradicting the status line's and the Debugger's ``step 4 · epoch
+    4``, which name the step in progress: ``after step 3`` ``(epoch 3)`` (the epoch that step
+    belongs to), or ``no step done yet`` before the first step ends (the figures are then the
+    initial network's)."""
+    if not step:
+        return [Content.styled("no step done yet", MUTED)]
+    return [
+        item("after step ", fmt_count(step)),
+        Content.assemble(("(epoch ", MUTED), fmt_count(epoch), (")", MUTED)),
+    ]
 
 
 def _span(steps: np.ndarray, val_x: np.ndarray) -> tuple[float, float]:
