@@ -155,15 +155,19 @@ def load_scenario(name_or_path: str | Path, overrides=()) -> Scenario:
 
 def read_scenario_file(path: Path, label: str) -> bytes:
     """The bytes of a scenario file; ScenarioError naming the file when it cannot be read or
-    holds more than ``MAX_FILE_BYTES`` (read no further: a file of gigabytes is not loaded)."""
+    holds more than ``MAX_FILE_BYTES`` — refused by its size before it is read (a file of
+    gigabytes is not loaded; ``read(MAX_FILE_BYTES + 1)`` would allocate that much for any
+    file), and again by what was read (a file that grew meanwhile)."""
     try:
         with open(path, "rb") as f:
-            content = f.read(MAX_FILE_BYTES + 1)
             total = os.fstat(f.fileno()).st_size
+            if total > MAX_FILE_BYTES:
+                raise _too_large(label, total)
+            content = f.read()
     except OSError as e:
         raise ScenarioError(f"{label}: cannot read the file: {e.strerror or e}") from None
     if len(content) > MAX_FILE_BYTES:
-        raise _too_large(label, max(total, len(content)))
+        raise _too_large(label, len(content))
     return content
 
 
