@@ -14,7 +14,8 @@ import numpy as np
 
 from .loss import LossTerms
 from .select import example_row, unit, weight
-from .text import Builder, Explanation, N, P, S, Txt, Writer, as_txt, summed
+from .sums import Addend, Sum
+from .text import Builder, Explanation, N, P, S, Txt, Writer, as_txt
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ def explain_delta(view, ev, select, example) -> Explanation:
     bn = ev.grad_z_hat is not None
     arg = S("u", l, (j,)) if bn else zs  # what σ was applied to (u = γ ẑ + β with batch norm)
     fa = float(ev.from_above[i, j])
+    named: list[Txt] = []  # the shown terms of an abbreviated Σₖ, by their symbols
     mask = None if ev.mask is None else float(ev.mask[i, j])
     if l == L:
         g = B.term(Txt("∂C/∂") + S("a", L, (j,)), "grad_a", fa)
@@ -68,9 +70,12 @@ def explain_delta(view, ev, select, example) -> Explanation:
         nxt = view.find("delta", l + 1)
         products = []
         for k in range(W.shape[0]):
-            w = B.term(S("W", l + 1, (k, j)), "W_next", W[k, j], (k,))
-            dn = B.term(S("δ", l + 1, (k,)), "delta_next", nxt.delta[i, k], (k,))
-            products.append(w + " × " + dn)
+            w_sym, d_sym = S("W", l + 1, (k, j)), S("δ", l + 1, (k,))
+            w = B.term(w_sym, "W_next", W[k, j], (k,))
+            dn = B.term(d_sym, "delta_next", nxt.delta[i, k], (k,))
+            product = float(W[k, j]) * float(nxt.delta[i, k])
+            products.append(Addend(w_sym + " " + d_sym, w + " × " + dn, product))
+        total = Sum(products)
         B.term(Txt("Σₖ W δ", "sum_k W delta"), "from_above", fa)
         head = (
             Txt("(Σₖ ", "(sum_k ")
@@ -81,12 +86,14 @@ def explain_delta(view, ev, select, example) -> Explanation:
             + arg
             + ")"
         )
-        first = Txt("(") + summed(products) + ")"
+        first = Txt("(") + total.numbers() + ")"
+        named = total.named(lambda t: Txt("(") + t + ") · σ′(" + arg + ")")
     B.term(Txt("σ′(") + arg + ")", "slope", slope)
-    steps = []
+    steps: list[Txt] = []
     if mask is not None:
         B.term(S("m", l, (j,)), "mask", mask)
         head = head + " · " + S("m", l, (j,))
+        named = [t + " · " + S("m", l, (j,)) for t in named]
         steps += [
             first + " · " + P(slope) + " · " + P(mask),
             N(fa) + " · " + P(slope) + " · " + P(mask),
@@ -99,11 +106,11 @@ def explain_delta(view, ev, select, example) -> Explanation:
         value = fa * slope
     if bn:
         gu = Txt("∂C/∂") + arg
-        B.line(gu, head, *steps, N(value), result=value)
+        B.line(gu, head, *named, *steps, N(value), result=value)
         B.term(gu, "grad_u", value)
         batch_norm_delta(B, view, ev, layer, i, j, value, ds)
     else:
-        B.line(ds, head, *steps, N(d), result=d, final=True)
+        B.line(ds, head, *named, *steps, N(d), result=d, final=True)
     _slope_line(B, view, fwd, layer, i, j, arg, slope)
     B.notes.append(
         f"σ = {act!r}" + (", a = σ(·) before the dropout mask" if mask is not None else "")
@@ -190,9 +197,12 @@ def explain_gradient(view, ev, select, example) -> Explanation:
         B = Builder(view, "gradient", l, sel, None, f"Gradient, layer {l}, weight W[{j},{k}]")
         products = []
         for x in range(n_b):
-            d = B.term(S("δ", l, (j,)) + f"(x{x})", "delta", dl[x, j], (x,))
-            a = B.term(S("a", l - 1, (k,)) + f"(x{x})", "a_prev", a_prev[x, k], (x,))
-            products.append(d + " × " + a)
+            d_sym, a_sym = S("δ", l, (j,)) + f"(x{x})", S("a", l - 1, (k,)) + f"(x{x})"
+            d = B.term(d_sym, "delta", dl[x, j], (x,))
+            a = B.term(a_sym, "a_prev", a_prev[x, k], (x,))
+            product = float(dl[x, j]) * float(a_prev[x, k])
+            products.append(Addend(d_sym + " " + a_sym, d + " × " + a, product))
+        total_sum = Sum(products)
         data = float(np.dot(dl[:, j], a_prev[:, k]))
         total = float(ev.grad_W[j, k])
         head = Txt("Σₓ ", "sum_x ") + S("δ", l, (j,)) + " " + S("a", l - 1, (k,))
@@ -203,7 +213,8 @@ def explain_gradient(view, ev, select, example) -> Explanation:
             B.line(
                 lhs,
                 head + " + λ₂ W + λ₁ sign(W)",
-                summed(products) + " + " + P(pen),
+                *total_sum.named(lambda t: t + " + λ₂ W + λ₁ sign(W)"),
+                total_sum.numbers() + " + " + P(pen),
                 N(data) + " + " + P(pen),
                 N(total),
                 result=total,
@@ -211,16 +222,28 @@ def explain_gradient(view, ev, select, example) -> Explanation:
             )
         else:
             # the products' total is always shown: even one example's δ × a is a product
-            B.line(lhs, head, summed(products), N(total), result=total, final=True)
+            B.line(
+                lhs,
+                head,
+                *total_sum.named(),
+                total_sum.numbers(),
+                N(total),
+                result=total,
+                final=True,
+            )
         B.notes.append(
             f"summed over the {n_b} example{'s' if n_b != 1 else ''} of the batch "
             "(C's 1/B is inside δ)"
         )
     else:
         B = Builder(view, "gradient", l, sel, None, f"Gradient, layer {l}, bias b[{j}]")
-        terms = [B.term(S("δ", l, (j,)) + f"(x{x})", "delta", dl[x, j], (x,)) for x in range(n_b)]
+        terms = []
+        for x in range(n_b):
+            d_sym = S("δ", l, (j,)) + f"(x{x})"
+            terms.append(Addend(d_sym, B.term(d_sym, "delta", dl[x, j], (x,)), float(dl[x, j])))
+        deltas = Sum(terms)
         total = float(ev.grad_b[j])
-        steps = [summed(terms)] + ([N(total)] if n_b > 1 else [])
+        steps = [*deltas.named(), deltas.numbers()] + ([N(total)] if n_b > 1 else [])
         B.line(
             Txt("∂C/∂") + S("b", l, (j,)),
             Txt("Σₓ ", "sum_x ") + S("δ", l, (j,)),
@@ -243,23 +266,34 @@ def batch_norm_gradients(B, view, ev, j) -> None:
     grad_u = from_above * d.local_slope[:, j]
     n_b = grad_u.shape[0]
     us, hat = S("u", l, (j,)), S("ẑ", l, (j,))
-    gu = [B.term(Txt("∂C/∂") + us + f"(x{x})", "grad_u", grad_u[x], (x,)) for x in range(n_b)]
+    gu_syms = [Txt("∂C/∂") + us + f"(x{x})" for x in range(n_b)]
+    gu = [B.term(gu_syms[x], "grad_u", grad_u[x], (x,)) for x in range(n_b)]
+    grad_us = Sum([Addend(gu_syms[x], gu[x], float(grad_u[x])) for x in range(n_b)])
     beta = float(ev.extra["beta"][j])
     B.line(
         Txt("∂C/∂") + S("β", l, (j,)),
         Txt("Σₓ ∂C/∂", "sum_x dC/d") + us,
-        summed(gu),
+        *grad_us.named(),
+        grad_us.numbers(),
         *([N(beta)] if n_b > 1 else []),
         result=beta,
     )
-    products = [
-        P(grad_u[x]) + " × " + B.term(hat + f"(x{x})", "z_hat", z_hat[x], (x,)) for x in range(n_b)
-    ]
+    products = Sum(
+        [
+            Addend(
+                gu_syms[x] + " " + hat + f"(x{x})",
+                P(grad_u[x]) + " × " + B.term(hat + f"(x{x})", "z_hat", z_hat[x], (x,)),
+                float(grad_u[x]) * float(z_hat[x]),
+            )
+            for x in range(n_b)
+        ]
+    )
     gamma = float(ev.extra["gamma"][j])
     B.line(
         Txt("∂C/∂") + S("γ", l, (j,)),
         Txt("Σₓ ∂C/∂", "sum_x dC/d") + us + " " + hat,
-        summed(products),
+        *products.named(),
+        products.numbers(),
         N(gamma),
         result=gamma,
     )

@@ -3,8 +3,11 @@ batch norm's ẑ and u = γ ẑ + β, and the dropout mask, where the layer has 
 
 from __future__ import annotations
 
+import numpy as np
+
 from .select import example_row, unit
-from .text import Builder, Explanation, N, P, S, Txt, summed
+from .sums import Addend, Sum
+from .text import Builder, Explanation, N, P, S, Txt
 
 
 def explain_forward(view, ev, select, example) -> Explanation:
@@ -18,9 +21,12 @@ def explain_forward(view, ev, select, example) -> Explanation:
     B = Builder(view, "forward", l, (j,), i, f"Forward, layer {l}, unit {j}, example {i}")
     products = []
     for k in range(W.shape[1]):
-        w = B.term(S("W", l, (j, k)), "W", W[j, k], (k,))
-        a = B.term(S("a", l - 1, (k,)), "a_prev", ev.a_prev[i, k], (k,))
-        products.append(w + " × " + a)
+        w_sym, a_sym = S("W", l, (j, k)), S("a", l - 1, (k,))
+        w = B.term(w_sym, "W", W[j, k], (k,))
+        a = B.term(a_sym, "a_prev", ev.a_prev[i, k], (k,))
+        product = float(W[j, k]) * float(ev.a_prev[i, k])
+        products.append(Addend(w_sym + " " + a_sym, w + " × " + a, product))
+    total = Sum(products)
     bias = B.term(S("b", l, (j,)), "b", b[j])
     z = float(ev.z[i, j])
     zs = S("z", l, (j,))
@@ -32,7 +38,8 @@ def explain_forward(view, ev, select, example) -> Explanation:
         + S("a", l - 1, ("k",))
         + " + "
         + S("b", l, (j,)),
-        summed(products) + " + " + bias,
+        *total.named(lambda t: t + " + " + S("b", l, (j,))),
+        total.numbers() + " + " + bias,
         N(z),
         result=z,
     )
@@ -81,14 +88,20 @@ def explain_forward(view, ev, select, example) -> Explanation:
     elif act.row_wise:  # softmax: aˡⱼ depends on the example's whole row
         name = "u" if ev.z_hat is not None else "z"
         exps = []
+        with np.errstate(invalid="ignore", over="ignore"):
+            sizes = np.exp(row[0] - np.max(row[0]))  # exp(z) over one positive number: its order
         for k, v in enumerate(row[0]):  # every zˡₖ of the example
-            B.term(S(name, l, (k,)), "row", v, (k,))
-            exps.append(Txt("exp(") + N(float(v)) + ")")
+            z_sym = S(name, l, (k,))
+            B.term(z_sym, "row", v, (k,))
+            number = Txt("exp(") + N(float(v)) + ")"
+            exps.append(Addend(Txt("exp(") + z_sym + ")", number, float(sizes[k])))
         k_arg = S(name, l, ("k",))
+        denominator = Sum(exps)
         B.line(
             As,
             Txt("exp(", "exp(") + arg + Txt(") / Σₖ exp(", ") / sum_k exp(") + k_arg + ")",
-            exps[j] + " / (" + summed(exps) + ")",
+            *denominator.named(lambda t: Txt("exp(") + arg + ") / (" + t + ")"),
+            exps[j].numbers + " / (" + denominator.numbers() + ")",
             N(a_val),
             result=a_val,
             final=True,

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from ...number_text import counted
 from .select import example_row, unit
-from .text import Builder, Explanation, N, P, S, Txt, Writer, as_txt, summed
+from .sums import Addend, Sum
+from .text import Builder, Explanation, N, P, S, Txt, Writer, as_txt
 
 
 @dataclass(frozen=True)
@@ -40,12 +41,17 @@ def explain_loss(view, ev, select, example) -> Explanation:
     B = Builder(view, "loss", None, (j,), i, f"Loss ({loss.name}), output unit {j}, example {i}")
     terms = loss.terms(z, a, y)
     flat = terms.ravel()
-    shown = [B.term(Txt(f"ℓ{k}", f"l{k}"), "loss_term", v, (k,)) for k, v in enumerate(flat)]
+    ells = [Txt(f"ℓ{k}", f"l{k}") for k in range(flat.size)]
+    shown = Sum(
+        [Addend(ells[k], B.term(ells[k], "loss_term", v, (k,)), v) for k, v in enumerate(flat)]
+    )
     C0 = float(ev.data_loss)
+    over = f") / {loss.denominator(a.shape)}"
     B.line(
         Txt("C₀", "C0"),
         Txt(*loss.formula),
-        Txt("(") + summed(shown) + f") / {loss.denominator(a.shape)}",
+        *shown.named(lambda t: Txt("(") + t + over),
+        Txt("(") + shown.numbers() + over,
         N(C0),
         result=C0,
     )

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 
 from ..formatting import num, signed, symbol, to_ascii, wrap_equation
 
-MAX_TERMS = 8  # sums with more terms are shown abbreviated (all terms stay in ``terms``)
-
 
 class Txt:
     """A piece of equation text in Unicode and in ASCII."""
@@ -200,11 +198,3 @@ class Writer:
 def as_txt(x) -> Txt:
     """``x`` as text: a ``Txt`` as it is, a plain string in Unicode and its ASCII form."""
     return x if isinstance(x, Txt) else Txt(str(x))
-
-
-def summed(products: list[Txt]) -> Txt:
-    """A sum of terms, abbreviated when it has more than ``MAX_TERMS`` (all stay in the terms)."""
-    if len(products) <= MAX_TERMS:
-        return join(products, " + ")
-    shown = [*products[:3], Txt("…"), products[-1]]
-    return join(shown, " + ") + Txt(f"  ({len(products)} terms)")
