@@ -25,9 +25,9 @@ import numpy as np
 
 from engine.debugger import ConditionError, DebuggerError
 from engine.debugger.follow import extend, follow_run, stop_message
+from engine.debugger.non_finite_target import non_finite_target
 from engine.reshape import carry
 from scenarios import DEFAULT_SCENARIO, Scenario, ScenarioError, build_run, load_scenario
-from tui.non_finite_pick import non_finite_pick
 from tui.panels.format import fmt_count
 from tui.scenario_edits import edited_scenario, plain
 from tui.session_errors import SessionError, SessionFailure, one_line
@@ -35,7 +35,7 @@ from tui.session_kept import Mark, mark, training_unsaved, unsaved
 from tui.session_saving import SessionSaving
 from tui.session_training import SessionTraining
 from tui.speed import Pacer
-from tui.view import LabView, Status, TrainingSnapshot
+from tui.view import LabView, Selection, Status, TrainingSnapshot
 
 HISTORY_STEPS = 200  # how many recent steps ``back`` can reach
 
@@ -300,14 +300,15 @@ class LabSession(SessionTraining, SessionSaving):
 
     def point_at_non_finite(self) -> None:
         """After a divergence: the unit or weight (and example) of the first non-finite value of
-        the event the debugger stopped at as the selection (``tui.non_finite_pick``), so that the
-        equation explains the value the message names; nothing where there is no such value."""
-        pick = non_finite_pick(self.controller.event, self.run.net.L)
-        if pick is None:
+        the event the debugger stopped at as the selection (``engine.debugger.non_finite_target``),
+        so that the equation explains the value the message names; nothing where there is no
+        such value."""
+        target = non_finite_target(self.controller.event, self.run.net.L)
+        if target is None:
             return
-        self.view.selection = pick.selection
-        if pick.example is not None:
-            self.view.example = pick.example
+        self.view.selection = Selection(target.l, target.unit, target.weight)
+        if target.example is not None:
+            self.view.example = target.example
 
     def _outcome(self, stop) -> tuple[Status, str]:
         """(status, message) for the view after the controller stopped with ``stop``."""

@@ -41,6 +41,7 @@ from .linemode_commands import (
 )
 from .linemode_exercises import ExerciseCommands
 from .linemode_text import breakpoint_place, event_summary, network_listing, step_events
+from .non_finite_target import non_finite_target
 
 PROMPT = "(bpl) "
 
@@ -345,6 +346,11 @@ class LineMode(ExerciseCommands):
 
     def do_explain(self, arg):
         select, example = _selection(arg)
+        if not arg.strip():  # at a non-finite value: its unit or weight, as the lab selects it
+            target = non_finite_target(self.ctl.event, self.ctl.L)
+            if target is not None:
+                select = target.weight or (target.unit,)
+                example = target.example or 0
         explanation = self.ctl.explain(select, example)
         self.write(explanation.text(ascii=self.ascii, width=self.width or None))
 

@@ -133,7 +133,8 @@ COMMANDS: list[Command] = [
         "explain [J | J,K] [example I]",
         "the current event's equation with its numbers",
         "J selects a unit (Forward, Loss, Delta; for Gradient and Update: the bias b[J]); J,K\n"
-        "the weight W[J,K]. Units, weights and examples count from 0, layers from 1.",
+        "the weight W[J,K]. Units, weights and examples count from 0, layers from 1. Without\n"
+        "J: unit 0, or where the event holds a NaN or ±inf, the first such value's.",
     ),
     Command(
         "exercise",

@@ -1,5 +1,6 @@
-"""After a divergence: the unit, weight and example of the first non-finite value, as the lab's
-selection, so that the Debugger panel's equation explains the value the message names.
+"""After a divergence: the unit, weight and example of the first non-finite value, so that an
+explanation explains the value the message names — the lab's selection (``tui.session``) and
+line mode's bare ``explain`` alike.
 
 The debugger stops at the event holding a step's first NaN or ±∞ (``engine.nonfinite``), and
 the message names its entry: "z of layer 2 (Forward), entry [0, 7] = -inf". Without this the
@@ -21,23 +22,25 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from engine.nonfinite import check_event
-from tui.view import Selection
 
 BATCH_KINDS = ("forward", "loss", "delta")
 WEIGHT_KINDS = ("gradient", "update")
 NO_UNIT = ("a_prev", "y")  # the layer below's (the data's) values, the targets
 
 
-class Pick(NamedTuple):
-    """The selection to explain, and the example (row of the batch) when the entry has one."""
+class Target(NamedTuple):
+    """What to explain: layer ``l``, unit j, the weight (j, k) when the entry is one, and the
+    example (row of the batch) when the entry has one."""
 
-    selection: Selection
+    l: int
+    unit: int
+    weight: tuple[int, int] | None
     example: int | None
 
 
-def non_finite_pick(event, L: int) -> Pick | None:
-    """Where ``event``'s first non-finite value is, as a selection (``L``: the output layer,
-    for the Loss event); None when the event holds none or it is not a unit's or a weight's."""
+def non_finite_target(event, L: int) -> Target | None:
+    """Where ``event``'s first non-finite value is (``L``: the output layer, for the Loss
+    event); None when the event holds none or it is not a unit's or a weight's."""
     if event is None:
         return None
     found = check_event(event)
@@ -49,10 +52,10 @@ def non_finite_pick(event, L: int) -> Pick | None:
         return None
     if event.kind in BATCH_KINDS:
         if len(entry) == 2:
-            return Pick(Selection(l, entry[1]), entry[0])
-        return Pick(Selection(l, entry[0]), None) if len(entry) == 1 else None
+            return Target(l, entry[1], None, entry[0])
+        return Target(l, entry[0], None, None) if len(entry) == 1 else None
     if event.kind in WEIGHT_KINDS:
         if len(entry) == 2:
-            return Pick(Selection(l, entry[0], (entry[0], entry[1])), None)
-        return Pick(Selection(l, entry[0]), None) if len(entry) == 1 else None
+            return Target(l, entry[0], (entry[0], entry[1]), None)
+        return Target(l, entry[0], None, None) if len(entry) == 1 else None
     return None

@@ -1,13 +1,14 @@
 """After a divergence the Debugger panel's equation explains the value the message names: the
-unit, weight and example of the first non-finite value (``tui.non_finite_pick``)."""
+unit, weight and example of the first non-finite value (``engine.debugger.non_finite_target``),
+and so does line mode's bare ``explain``."""
 
 from __future__ import annotations
 
 import numpy as np
 from textual.widgets import Static
 
+from engine.debugger.non_finite_target import Target, non_finite_target
 from engine.events import Forward, Gradient, Loss, Update
-from tui.non_finite_pick import non_finite_pick
 from tui.session import LabSession
 from tui.view import Selection
 
@@ -51,21 +52,21 @@ def test_an_entry_is_read_by_the_event_it_is_in():
     data, the loss C or an event without a non-finite value."""
     z = np.zeros((3, 4))
     z[2, 1] = np.inf
-    assert non_finite_pick(_forward(z), 3) == (Selection(2, 1), 2)
-    assert non_finite_pick(_forward(np.zeros((3, 4))), 3) is None
+    assert non_finite_target(_forward(z), 3) == Target(2, 1, None, 2)
+    assert non_finite_target(_forward(np.zeros((3, 4))), 3) is None
     data = Forward(l=1, a_prev=np.array([[np.nan]]), z=np.zeros((1, 1)), a=np.zeros((1, 1)))
-    assert non_finite_pick(data, 3) is None
+    assert non_finite_target(data, 3) is None
     grad_a = np.zeros((3, 2))
     grad_a[1, 0] = np.nan
     y = np.zeros((3, 2))
     loss = Loss(value=1.0, grad_a=grad_a, data_loss=1.0, penalty=0.0, y=y, fused=False)
-    assert non_finite_pick(loss, 3) == (Selection(3, 0), 1)
+    assert non_finite_target(loss, 3) == Target(3, 0, None, 1)
     not_a_unit = loss._replace(value=np.nan, grad_a=np.zeros((3, 2)))
-    assert non_finite_pick(not_a_unit, 3) is None
+    assert non_finite_target(not_a_unit, 3) is None
     W = np.zeros((4, 2))
     W[3, 1] = -np.inf
     gradient = Gradient(l=2, grad_W=W, grad_b=np.zeros(4))
-    assert non_finite_pick(gradient, 3) == (Selection(2, 3, (3, 1)), None)
+    assert non_finite_target(gradient, 3) == Target(2, 3, (3, 1), None)
     b = np.zeros(4)
     b[2] = np.nan
     update = Update(
@@ -83,4 +84,22 @@ def test_an_entry_is_read_by_the_event_it_is_in():
         t=1,
         state={},
     )
-    assert non_finite_pick(update, 3) == (Selection(2, 2), None)
+    assert non_finite_target(update, 3) == Target(2, 2, None, None)
+
+
+def test_line_modes_bare_explain_explains_the_value_the_message_names():
+    """``backprop-lab debug exploding-gradients``, c, explain: 'Forward, layer 2, unit 0' and
+    z²₀ = … = -1.299e198 while the stop named entry [0, 7] = -inf — the lab's panel picked unit
+    7 (eef1eb7), line mode did not. An explicit unit is still obeyed."""
+    import io
+
+    from engine.debugger.linemode import LineMode
+
+    session = LabSession.open("exploding-gradients")
+    session.command("step", 10_000)  # stops at the first non-finite value
+    out = io.StringIO()
+    LineMode(session.controller, io.StringIO("explain\nexplain 0\n"), out, echo=True).run()
+    text = out.getvalue()
+    first, second = text.split("(bpl) explain 0")
+    assert "Forward, layer 2, unit 7, example 0" in first and "= -inf" in first
+    assert "Forward, layer 2, unit 0, example 0" in second
