@@ -17,6 +17,11 @@ mean exactly this number by it:
   ``final.train_loss``, ``check``'s loss ``at_epoch`` and at the end.
 - ``val_loss`` — **val loss**: the same over the validation set (early stopping's figure).
 
+The batch loss is the only one with the penalty: where a run has one (``training.l1``,
+``training.l2``, which can change while it trains: ``engine.live``), ``penalty_name`` names it,
+so a screen can say so beside the name (``batch loss + L2 penalty``) — with it the batch loss
+can stay well above the train-set loss of the same network.
+
 ``labelled`` writes one figure with its name and four significant digits, as the lab's panels
 write numbers, so the same figure reads the same wherever it appears.
 """
@@ -42,3 +47,10 @@ def loss_number(x: float) -> str:
 def labelled(field: str, x: float) -> str:
     """``train-set loss 0.009986``: the figure ``field`` under its name."""
     return f"{LOSS_NAMES[field]} {loss_number(x)}"
+
+
+def penalty_name(l1: float, l2: float) -> str:
+    """The penalty a batch loss taken with λ₁ = ``l1`` and λ₂ = ``l2`` includes, in words:
+    ``L2 penalty``, ``L1 penalty``, ``L1+L2 penalty``; "" without one (both 0)."""
+    kinds = [name for name, strength in (("L1", l1), ("L2", l2)) if strength]
+    return f"{'+'.join(kinds)} penalty" if kinds else ""

@@ -56,6 +56,7 @@ from tui.panels.loss_axes import (
     y_range,
 )
 from tui.panels.loss_marks import MARK_STYLE, change_marks, draw_marks
+from tui.panels.loss_penalty import step_penalty, steps_penalty
 from tui.panels.loss_sampling import MAX_POINTS, downsample, log_of_positive, spread
 from tui.panels.loss_stats import fitted, item, stats_layouts
 from tui.panels.plot import CachedPlot
@@ -206,6 +207,7 @@ class LossPanel(Panel):
             label.size.width,
             self.marks_shown,
             band=self._band_hex() if self.banded else None,
+            penalty=steps_penalty(run.trainer, steps.n_recorded),
         )
         label.update(curves)
         button = self.query_one("#loss-log", Button)
@@ -346,6 +348,9 @@ class LossPanel(Panel):
             own.append(Content.styled(f"weights of epoch {fmt_count(restored)} restored:", ACCENT))
         elif loss is not None:
             shared.append(item(f"{LOSS_NAMES['batch_loss']} ", styled_number(loss)))
+            penalty = step_penalty(view.run.trainer, step)
+            if penalty:  # why it can stay above the train-set loss of the same network
+                shared.append(Content.styled(f"(with {penalty})", MUTED))
             if metrics is not None and metrics.step != step:  # an epoch in progress: whose
                 own.append(Content.styled(f"after epoch {fmt_count(metrics.epoch)}:", MUTED))
         elif self._initial is not None:
@@ -412,18 +417,28 @@ def _span(steps: np.ndarray, val_x: np.ndarray) -> tuple[float, float]:
 
 
 def legend(
-    n_steps: int, initial, epochs, width: int, changes: int = 0, band: str | None = None
+    n_steps: int,
+    initial,
+    epochs,
+    width: int,
+    changes: int = 0,
+    band: str | None = None,
+    penalty: str = "",
 ) -> Content:
-    """The name of every curve drawn (``engine.loss_names``): the batch loss, or before any step
-    the initial network's train-set loss as its one point, and the val loss per epoch; the
-    range of the steps each point of the batch loss averages, when drawn (``band``: its
-    colour); and the lines marking settings changed while it trained, when ``changes`` are
-    drawn. On one row when it fits in ``width`` cells (without the spaces after the marks if
-    need be), else one curve a row: a name is never cut."""
+    """The name of every curve drawn (``engine.loss_names``): the batch loss — with the
+    ``penalty`` its steps include, when they do (``batch loss + L2 penalty``: it is why the
+    curve can stay above the train-set and val losses) —, or before any step the initial
+    network's train-set loss as its one point, and the val loss per epoch; the range of the
+    steps each point of the batch loss averages, when drawn (``band``: its colour); and the
+    lines marking settings changed while it trained, when ``changes`` are drawn. On one row when
+    it fits in ``width`` cells (without the spaces after the marks if need be), else one curve a
+    row, the penalty on a row of its own under its curve's name if need be: a name is never
+    cut."""
     if not n_steps and initial is not None:
         curves = [("●", "$primary", LOSS_NAMES["train_loss"])]
     else:
-        curves = [("━", "$primary", LOSS_NAMES["batch_loss"])]
+        name = LOSS_NAMES["batch_loss"]
+        curves = [("━", "$primary", f"{name} + {penalty}" if penalty else name)]
     if band is not None:
         curves.append(("⠒", band, "its range"))
     if len(validation_curve(epochs)[0]):
@@ -437,6 +452,13 @@ def legend(
         content = Content.assemble(*parts)
         if not width or content.cell_length <= width:
             break
+    if width and penalty and max(line.cell_length for line in content.split("\n")) > width:
+        # "━ batch loss" / "  + L2 penalty": the penalty under the name it belongs to
+        first = content.split("\n")[0]
+        cut = first.plain.index(" + ")
+        content = Content("\n").join(
+            [first[:cut], Content.styled(f"  + {penalty}", MUTED), *content.split("\n")[1:]]
+        )
     return content
 
 
