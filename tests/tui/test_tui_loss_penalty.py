@@ -78,3 +78,26 @@ async def test_the_loss_panel_says_the_batch_loss_has_the_penalty(
         assert ("(with L2 penalty)" in stats) is penalty, stats
         width = app.query_one(LossPanel).query_one("#loss-scale-label").size.width
         assert all(len(line) <= width for line in label.split("\n")), (label, width)
+
+
+def test_the_comparison_says_which_run_s_batch_loss_has_the_penalty():
+    """overfitting | overfitting-fixed-l2: B's 'batch loss 0.6129' stayed above A's without
+    saying it includes the L2 penalty; said where the whole line fits, left out where not."""
+    from scenarios.compare import pair
+    from tui.comparison import Comparison
+    from tui.panels.compare_panels import status_line
+    from tui.view import counters
+
+    comparison = Comparison(
+        pair("overfitting", "overfitting-fixed-l2", overrides=["training.epochs=3"])
+    )
+    comparison.train("continue", cancelled=lambda: False)
+    names = comparison.names
+    problem, fix = (status_line(i, names[i], s.view) for i, s in enumerate(comparison.sessions))
+    loss = counters(comparison.sessions[1].view)[3]
+    assert f"batch loss {loss:.4g} (with L2 penalty)" in fix.plain, fix.plain
+    assert "penalty" not in problem.plain, problem.plain
+    wide = status_line(1, names[1], comparison.sessions[1].view, 118)
+    assert wide.plain == fix.plain and wide.cell_length <= 118
+    narrow = status_line(1, names[1], comparison.sessions[1].view, 70, epoch=False)
+    assert narrow.cell_length <= 70 and "penalty" not in narrow.plain, narrow.plain

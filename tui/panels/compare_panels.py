@@ -40,6 +40,7 @@ from tui.panels.loss_axes import (
     y_range,
 )
 from tui.panels.loss_panel import InitialMetrics
+from tui.panels.loss_penalty import step_penalty
 from tui.panels.loss_sampling import MAX_POINTS, downsample
 from tui.panels.plot import CachedPlot
 from tui.speed import MAX, speed_text
@@ -66,7 +67,9 @@ def status_line(i: int, name: str, view, width: int | None = None, epoch: bool =
     overfitting lesson is about, which the batch loss hides (the problem's batch loss falls below
     its fix's while its val loss climbs). In ``width`` columns when given: the name shortened to
     ``SHORTEST_NAME``, then the batch loss left out, then the name shortened further — a number
-    is never cut."""
+    is never cut. Where the step's batch loss includes an L1/L2 penalty, it says so (``batch
+    loss 0.6262 (with L2 penalty)``: why it stays above its problem's) when the whole line fits
+    with it; else as above, without."""
     step, epochs, _, loss = counters(view)
     metrics, restored = epoch_figures_at(view, step)  # as the lab's Loss panel shows them
     val = metrics.val_loss if metrics is not None else None
@@ -95,6 +98,11 @@ def status_line(i: int, name: str, view, width: int | None = None, epoch: bool =
             content = line(name[: max(len(name) - excess - 1, shortest - 1)] + "…", batch)
         return content
 
+    penalty = step_penalty(view.run.trainer, step) if batch else ""
+    if penalty:
+        content = line(name, f"{batch} (with {penalty})")
+        if width is None or content.cell_length <= width:
+            return content
     content = fitted(batch, min(SHORTEST_NAME, len(name)))
     if width is not None and content.cell_length > width and batch and validation:
         content = fitted("", 1)
