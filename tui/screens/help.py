@@ -28,7 +28,8 @@ GUIDE = """
   that fit.
 - **Loss**: the *batch loss* of every step (and the *val loss* of every epoch); `l` switches to
   a log scale. Each figure is named for what it is, as `train` and `check` name it: *batch
-  loss* (the last step's batch, before its update), *train-set loss* and *val loss* (the
+  loss* (the last step's batch, before its update, with the L1/L2 penalty when the run has one:
+  "batch loss + L2 penalty"), *train-set loss* and *val loss* (the
   whole training or validation set after the last epoch), *epoch mean loss* (the mean of an
   epoch's batch losses). After early stopping with `restore_best` they are the restored
   network's, and the status bar says which epoch's weights those are.
@@ -57,6 +58,13 @@ GUIDE = """
 Layers count from 1 (the input is layer 0); units, examples and matrix indices from 0, as in
 the arrays and the debugger's expressions (W²₀₁ is `W@2[0,1]`); steps, epochs, batches and the
 events of a step from 1.
+
+## One example, or the batch
+The picture writes a layer's rules for one example, with column vectors, as the equations are
+usually written; the Debugger writes them for the arrays it shows, one row per example of the
+batch (δ²ᵀ a¹ is the sum of δ²a¹ᵀ over the examples). The same rules and numbers, transposed:
+- picture: a² = σ(W²a¹ + b²), ∂C/∂W² = δ²a¹ᵀ
+- Debugger: z² = a¹W²ᵀ + b², ∂C/∂W² = δ²ᵀ a¹
 
 ## Stepping through backpropagation
 One training step is a sequence of events: forward (layer 1 → L), loss, then for each layer
