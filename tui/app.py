@@ -325,7 +325,7 @@ class LabApp(
 
     async def action_run_pause(self) -> None:
         if self.training:
-            await self.stop_training()
+            await self.stop_training(status_first=True)
         else:
             self._start_training("continue")
 
@@ -445,7 +445,7 @@ class LabApp(
             if not self.training:
                 self._start_training("continue")
         elif message.name == "pause":
-            await self.stop_training()
+            await self.stop_training(status_first=True)
         elif message.name == "epoch":
             await self.action_epoch()
         elif message.name == "reset":

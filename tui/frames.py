@@ -69,6 +69,26 @@ class FrameScheduler:
         self.stale.update(panels)
         self.dirty = True
 
+    def status_first(self) -> None:
+        """Training was paused: draw the status line ("paused", the position it stopped at) now,
+        alone, and every panel in the next frame, once the status line is on the screen.
+
+        The user looks at the status line for the pause; drawn in one frame with all the panels
+        it waited for their redraw and the screen update of the whole lab (spiral at max,
+        120×40: ~50 ms of the ~60 ms from the key to "paused" on the screen, measured headless).
+        The line alone: the message under it ("Paused at step 53.") comes with the panels, since
+        its row appearing moves them all (a layout and render of the whole screen, ~20 ms).
+        Nothing is marked stale before the line is painted (``StatusLine.when_painted``: Textual's
+        ``call_after_refresh`` may run before the screen update), so that no frame, the refresh
+        timer's (``_tick``) included, draws the panels into it."""
+        app = self.app
+        if not self.laid_out or app.session is None or not app.is_running:
+            self.mark_dirty()
+            return
+        with app.session.frozen():
+            app.status_bar.show(app.session.view, line_only=True)
+        app.status_bar.line.when_painted(self.mark_dirty)
+
     def frame_now(self) -> None:
         self.asked = False
         self.frame()

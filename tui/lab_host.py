@@ -75,7 +75,7 @@ if TYPE_CHECKING:
         def _start_training(self, until: str, trainee: Any = None) -> None:
             pass
 
-        async def stop_training(self) -> None:
+        async def stop_training(self, *, status_first: bool = False) -> None:
             pass
 
         def announce_event(self) -> None:

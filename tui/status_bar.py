@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from time import monotonic
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.strip import Strip
 from textual.widgets import Static
 
 from engine.debugger.position import event_name
@@ -83,6 +85,43 @@ def status_line(
     return essential("")  # the speed, which the widget's ellipsis would cut, goes whole
 
 
+class StatusLine(Static):
+    """The status line's widget, which can say when it has been painted: ``when_painted``."""
+
+    PAINT_TIMEOUT = 0.25  # seconds: the callback runs then if the line was not painted before
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._painted: list[Callable[[], None]] = []  # to call after the next paint
+
+    def when_painted(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once, after the screen update that paints this line's content as it
+        is now (``render_lines`` runs within the update; the call comes after it, so after the
+        screen is written) — at once where the line is not on the screen, and at the latest after
+        ``PAINT_TIMEOUT`` (e.g. a screen over the lab's that hides it)."""
+        if not (self.is_mounted and self.display and self.region):
+            callback()
+            return
+        done = False
+
+        def once() -> None:
+            nonlocal done
+            if not done:
+                done = True
+                callback()
+
+        self._painted.append(once)
+        self.set_timer(self.PAINT_TIMEOUT, once)
+
+    def render_lines(self, crop) -> list[Strip]:
+        lines = super().render_lines(crop)
+        if self._painted:
+            waiting, self._painted = self._painted, []
+            for callback in waiting:
+                self.app.call_later(callback)  # after this screen update, which paints the line
+        return lines
+
+
 class StatusBar(Vertical):
     """``Backprop Lab │ xor │ paused │ batch loss 0.6931 │ step 12 · epoch 12 · Loss │ speed 10/s``
     and under it, when there is one, the latest message (why training stopped, what diverged),
@@ -121,7 +160,7 @@ class StatusBar(Vertical):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.line = Static(id="status-line")
+        self.line = StatusLine(id="status-line")
         self.message = Static(id="status-message", markup=False)
         self.rate = RateMeter()  # the speed reached while training runs
 
@@ -133,7 +172,10 @@ class StatusBar(Vertical):
         if self._view is not None:
             self.show(self._view)
 
-    def show(self, view: LabView) -> None:
+    def show(self, view: LabView, *, line_only: bool = False) -> None:
+        """Show ``view``'s status, position, loss and speed, and its message below them.
+        ``line_only``: the line alone, the message left as it is — the line keeps its size, but
+        the message's row appearing or going moves every panel (a layout of the whole screen)."""
         self._view = view
         run = view.run
         bpe = run.trainer.batches_per_epoch
@@ -173,6 +215,8 @@ class StatusBar(Vertical):
             TITLE, view.scenario.name, view.status, loss, where, width, speed, setting
         )
         self.line.update(Content(SEPARATOR).join(parts), layout=False)  # one row: same size
+        if line_only:
+            return
         message = self.message
         message.set_class(bool(view.message), "-shown")
         style = "$text-error" if view.status == "diverged" else "$text-warning"
