@@ -4,6 +4,8 @@ breakpoint classes of the terminal's size (``LabApp.get_default_screen``)."""
 from __future__ import annotations
 
 from textual import events
+from textual.actions import SkipAction
+from textual.binding import Binding
 from textual.screen import Screen
 
 
@@ -15,7 +17,29 @@ def breakpoint_class(cells: int, breakpoints: list[tuple[int, str]]) -> str:
 class LabScreen(Screen):
     """The lab's screen (the app's default one, which ``compose`` fills)."""
 
+    # before the focused widget's escape (the lesson's answer box, the network editor): the
+    # topmost thing on the screen goes first; with no notification shown, escape does that
+    BINDINGS = [Binding("escape", "dismiss_notifications", show=False, priority=True)]
+
     _resumed = False
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        """Escape dismisses notifications only while there are some: otherwise its binding is
+        off, the key goes on to its other meanings and the footer shows theirs (a priority
+        binding, even hidden, takes the key's place in the footer: "esc Lab keys" went)."""
+        if action == "dismiss_notifications":
+            return bool(self.query("Toast"))
+        return True
+
+    def action_dismiss_notifications(self) -> None:
+        """Escape over the lab while notifications are shown (Textual's toasts: "Training
+        diverged" stays 8 s over the lower right of the Debugger panel): dismiss them all, and
+        nothing else. Without any (``check_action``; one that expired meanwhile: ``SkipAction``)
+        the key goes on to its other meanings. A dialog over the lab is another screen: its
+        escape closes it, as before."""
+        if not self.query("Toast"):
+            raise SkipAction()
+        self.app.clear_notifications()
 
     def __init__(self, *, first_focus: str | None = None, **kwargs) -> None:
         """``first_focus``: the selector of what the screen's first focus goes to (None:

@@ -77,6 +77,8 @@ steps back).
 each step plays event by event) until a breakpoint fires (`B` to set them), the loss target is
 reached or the epochs run out; a value becoming nan or inf always pauses and says where. Where
 training ends, nothing trains past it: `x` extends it by the scenario's number of epochs.
+`escape` dismisses the notices in the lower right (training diverged, a file saved) before
+anything else.
 
 ## Changes while it trains
 `<` and `>` halve and double η; `(` `)` remove and add a unit of the selected hidden layer,
