@@ -5,30 +5,12 @@ from __future__ import annotations
 import asyncio
 import gc
 
+from scenario_texts import BARE
 from textual.screen import Screen
 
 from tui.panels.data_field import Field
 from tui.panels.loss_panel import START_HINT
 from tui.panels.network_picture import NetworkPicture
-
-BARE = """
-name = "bare"
-title = "Bare"
-summary = "No lesson."
-[data]
-kind = "inline"
-x = [[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]]
-y = [[1.0], [1.0], [0.0], [0.0]]
-[network]
-loss = "mse"
-[[network.layers]]
-size = 1
-activation = "sigmoid"
-[training]
-lr = 0.5
-batch_size = 2
-epochs = 2
-"""
 
 
 async def _until(condition, timeout: float = 10.0) -> None:

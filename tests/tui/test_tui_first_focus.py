@@ -6,29 +6,11 @@ frame (issue 17). Where the lesson is out of sight, or there is none, Textual's 
 from __future__ import annotations
 
 import pytest
+from scenario_texts import BARE
 from textual.screen import Screen
 
 from tui.app import LabApp
 from tui.session import LabSession
-
-BARE = """
-name = "bare"
-title = "Bare"
-summary = "No lesson."
-[data]
-kind = "inline"
-x = [[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]]
-y = [[1.0], [1.0], [0.0], [0.0]]
-[network]
-loss = "mse"
-[[network.layers]]
-size = 1
-activation = "sigmoid"
-[training]
-lr = 0.5
-batch_size = 2
-epochs = 2
-"""
 
 
 def _record_focus(monkeypatch) -> list[str]:

@@ -199,25 +199,25 @@ async def test_a_listed_prediction_shows_the_networks_own_probability():
     """saturation's one example read "predicted 1  99.8% sure" beside a¹ = 0.9991 in the
     Debugger: a display transform |2a − 1| that read as a contradiction (new-user audit). The
     row shows the probability the network gives its predicted class, as aᴸ is shown."""
-    view = make_view("saturation")
-    app = PanelApp(DataPanel(), view)
-    async with app.run_test(size=(60, 20)) as pilot:
-        await pilot.pause()
-        text = app.query_one("#data-canvas").render().plain
-        a = float(view.run.predict(view.run.data.x_train[:1])[0, 0])
-        assert a > 0.99 and f"p(1)={a:.4f}" in text and "sure" not in text
+    text, a = await listed_prediction("saturation")
+    assert a > 0.99 and f"p(1)={a:.4f}" in text and "sure" not in text
 
 
 async def test_a_listed_prediction_names_the_class_its_probability_is_for():
     """saturation-fixed-cross-entropy (compared with saturation) read "predicted 0 p=0.9966 ✓"
     where a = 0.0034: p is the predicted class's probability, 1 − a for class 0, and read as
     a = 0.9966 beside the lesson's a → 0 (lessons audit). The class is named: p(0)=0.9966."""
-    view = make_view("saturation-fixed-cross-entropy")
+    text, a = await listed_prediction("saturation-fixed-cross-entropy")
+    predicted = int(a > 0.5)
+    p = a if predicted else 1 - a
+    assert f"predicted {predicted:>6}  p({predicted})={p:.4f}" in text
+
+
+async def listed_prediction(scenario: str) -> tuple[str, float]:
+    """The Data panel's text for a scenario it lists (one example), and that example's aᴸ."""
+    view = make_view(scenario)
     app = PanelApp(DataPanel(), view)
     async with app.run_test(size=(60, 20)) as pilot:
         await pilot.pause()
         text = app.query_one("#data-canvas").render().plain
-        a = float(view.run.predict(view.run.data.x_train[:1])[0, 0])
-        predicted = int(a > 0.5)
-        p = a if predicted else 1 - a
-        assert f"predicted {predicted:>6}  p({predicted})={p:.4f}" in text
+    return text, float(view.run.predict(view.run.data.x_train[:1])[0, 0])
