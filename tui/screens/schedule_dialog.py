@@ -14,8 +14,8 @@ from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, Static
+from textual.containers import Horizontal
+from textual.widgets import Input, Label
 
 from engine.schedules import OWN_PARAMETERS
 from engine.settings import SCHEDULE
@@ -34,26 +34,21 @@ class ScheduleDialog(SettingDialog):
         super().__init__(KIND, title, values.get(KIND, ""), note, apply)
         self.values = values  # key path → the text its field starts with
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog schedule-dialog"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield Static(self.note, classes="dialog-note", markup=False)
-            yield Input(value=self.value, id="path", select_on_focus=True)
-            for kind, names in OWN_PARAMETERS.items():
-                for name in names:
-                    setting = SCHEDULE[name]
-                    meaning = setting.meaning.removeprefix(f"{kind}: ")
-                    with Horizontal(classes=f"schedule-parameter kind-{kind}", id=f"row-{name}"):
-                        yield Label(f"{name}: {meaning}, {setting.requirement()}")
-                        yield Input(
-                            value=self.values.get(f"schedule.{name}", ""),
-                            id=f"parameter-{name}",
-                            select_on_focus=True,
-                        )
-            yield Static("", id="setting-refused", classes="dialog-text", markup=False)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(self.action_label, id="ok", variant="primary")
-                yield Button("Cancel", id="cancel")
+    DIALOG_CLASSES = "dialog schedule-dialog"
+
+    def more_fields(self) -> ComposeResult:
+        """A row for each parameter of one kind (shown while that kind is typed)."""
+        for kind, names in OWN_PARAMETERS.items():
+            for name in names:
+                setting = SCHEDULE[name]
+                meaning = setting.meaning.removeprefix(f"{kind}: ")
+                with Horizontal(classes=f"schedule-parameter kind-{kind}", id=f"row-{name}"):
+                    yield Label(f"{name}: {meaning}, {setting.requirement()}")
+                    yield Input(
+                        value=self.values.get(f"schedule.{name}", ""),
+                        id=f"parameter-{name}",
+                        select_on_focus=True,
+                    )
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -70,16 +65,10 @@ class ScheduleDialog(SettingDialog):
             for name in names:
                 self.query_one(f"#row-{name}").display = own == kind
 
-    def _finish(self, text: str) -> None:
+    def applied(self, text: str) -> str:
         """Enter in any field, or Change: the kind and its parameters as the fields hold them
-        (``text`` is the field Enter was pressed in)."""
-        try:
-            message = self.apply(self._typed(self.query_one("#path", Input).value))
-        except ValueError as e:
-            self.query_one("#setting-refused", Static).update(str(e))
-            self.app.bell()
-            return
-        self.dismiss(message)
+        (``text`` is the field Enter was pressed in, not necessarily the kind's)."""
+        return self.apply(self._typed(self.query_one("#path", Input).value))
 
     def _typed(self, text: str) -> dict:
         """The kind typed and the parameters of that kind filled in, read as in a scenario file

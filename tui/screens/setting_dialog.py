@@ -24,19 +24,31 @@ class SettingDialog(PathDialog):
         self.note = note
         self.apply = apply
 
+    DIALOG_CLASSES = "dialog"
+
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with Vertical(classes=self.DIALOG_CLASSES):
             yield Label(self.title_text, classes="dialog-title")
             yield Static(self.note, classes="dialog-note", markup=False)
             yield Input(value=self.value, id="path", select_on_focus=True)
+            yield from self.more_fields()
             yield Static("", id="setting-refused", classes="dialog-text", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.action_label, id="ok", variant="primary")
                 yield Button("Cancel", id="cancel")
 
+    def more_fields(self) -> ComposeResult:
+        """Fields under the value's (none here: one setting, one field)."""
+        yield from ()
+
+    def applied(self, text: str) -> str:
+        """Apply the value typed (``text``, the field Enter was pressed in): the lab's message,
+        or ValueError with the reason it is refused."""
+        return self.apply(self.key, parse_value(text.strip()))
+
     def _finish(self, text: str) -> None:
         try:
-            message = self.apply(self.key, parse_value(text.strip()))
+            message = self.applied(text)
         except ValueError as e:
             self.query_one("#setting-refused", Static).update(str(e))
             self.app.bell()
