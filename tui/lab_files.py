@@ -18,7 +18,6 @@ from tui.give_file import GivesFiles
 from tui.lab_host import LabHost
 from tui.screens.dialogs import ConfirmDialog, ErrorDialog, PathDialog, Refusal
 from tui.session import LabSession
-from tui.session_errors import SessionError
 
 
 class LabFiles(GivesFiles, LabHost):
@@ -54,16 +53,11 @@ class LabFiles(GivesFiles, LabHost):
 
     @work(group="dialog", exit_on_error=False)
     async def load_session(self, path: str) -> None:
-        try:
-            session = LabSession.load(path)
-        except SessionError as e:
-            await self.push_screen_wait(ErrorDialog("Cannot load the session", str(e)))
-            return
-        await self.stop_training()
-        if not await self._may_drop_training(f"Load {path}?"):
-            return
-        self._install(session)
-        self.notify(f"loaded {path}", title="Session loaded")
+        loaded = await self._replace_session(
+            lambda: LabSession.load(path), "Cannot load the session", lambda _: f"Load {path}?"
+        )
+        if loaded:
+            self.notify(f"loaded {path}", title="Session loaded")
 
     @work(group="dialog", exit_on_error=False)
     async def action_screenshot_svg(self) -> None:

@@ -64,6 +64,9 @@ if TYPE_CHECKING:
         @abstractmethod
         async def _may_drop_training(self, question: str) -> bool: ...
 
+        @abstractmethod
+        async def _replace_session(self, make: Any, refused: str, question: Any) -> bool: ...
+
         # TrainingWorker's and SpeedActions'
         @property
         @abstractmethod

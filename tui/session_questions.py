@@ -5,6 +5,8 @@ kept (``session_kept.reset_target``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import work
 
 from tui.lab_host import LabHost
@@ -50,15 +52,11 @@ class SessionQuestions(LabHost):
 
     @work(group="dialog", exit_on_error=False)
     async def open_scenario(self, name_or_path: str) -> None:
-        try:
-            session = LabSession.open(name_or_path)
-        except SessionError as e:
-            await self.push_screen_wait(ErrorDialog("Cannot open the scenario", str(e)))
-            return
-        await self.stop_training()
-        if not await self._may_drop_training(f"Open {session.scenario.name}?"):
-            return
-        self._install(session)
+        await self._replace_session(
+            lambda: LabSession.open(name_or_path),
+            "Cannot open the scenario",
+            lambda session: f"Open {session.scenario.name}?",
+        )
 
     # a worker (it may wait on a dialog): Textual's action_quit is a plain coroutine
     @work(group="dialog", exit_on_error=False)
@@ -80,6 +78,24 @@ class SessionQuestions(LabHost):
     async def _confirm(self, question: str) -> bool:
         answer = await self.push_screen_wait(ConfirmDialog(question))
         return bool(answer)
+
+    async def _replace_session(
+        self, make: Callable[[], LabSession], refused: str, question: Callable[[LabSession], str]
+    ) -> bool:
+        """Put the session ``make()`` gives in place of the lab's (opening a scenario, loading
+        a session): an error dialog titled ``refused`` when it cannot be made; else training
+        stopped, and ``question(session)`` asked first when work would be lost
+        (``_may_drop_training``). True when installed."""
+        try:
+            session = make()
+        except SessionError as e:
+            await self.push_screen_wait(ErrorDialog(refused, str(e)))
+            return False
+        await self.stop_training()
+        if not await self._may_drop_training(question(session)):
+            return False
+        self._install(session)
+        return True
 
     async def _may_drop_training(self, question: str) -> bool:
         """True when nothing the session keeps changed since it was opened or saved, or the
