@@ -73,7 +73,8 @@ class Sum:
 
     def elision(self) -> Txt:
         """``… (28 more terms, none larger in size)``, ``… (31 more terms, all 0)``."""
-        left = [a.value for i, a in enumerate(self.addends) if i not in set(self.shown)]
+        shown = set(self.shown)
+        left = [a.value for i, a in enumerate(self.addends) if i not in shown]
         how = "all 0" if all(v == 0.0 for v in left) else "none larger in size"
         return Txt(f"… ({counted(len(left), 'more term')}, {how})")
 
