@@ -13,6 +13,13 @@ file being downloaded (64 KiB chunks) from its input thread. A write to a pipe l
 ``PIPE_BUF`` (4 KiB) is not atomic, so a chunk and a screen update interleaved, the server read a
 corrupt packet and the lab's connection and download broke (seen with "Save screenshot" while the
 screen redrew). Its writes are made whole and one at a time, under a lock.
+
+``Monochrome`` (Textual 8.2.8, the filter that draws the app in greys under ``NO_COLOR``) reads
+``style.color`` of every segment, but a segment may have no style (``Strip.blank(width)``, the
+plain text of a plot): the lab died at its first frame (``AttributeError: 'NoneType' object has
+no attribute 'color'``, from the network picture's blank last row, at 110×34 and larger). A
+segment without a style has no colour to remove and is kept as it is, as Textual's ``NoColor``
+filter already does.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from __future__ import annotations
 import os
 import threading
 
+from textual import filter as textual_filter
 from textual.widgets import OptionList
 
 from tui.tty import WEB_DRIVER
@@ -31,6 +39,13 @@ def _move_page_once_laid_out(self: OptionList, direction) -> None:
     if self._options and (self.highlighted or 0) not in self._index_to_line:
         return  # not laid out yet
     _move_page(self, direction)
+
+
+_monochrome_style = textual_filter.monochrome_style
+
+
+def _monochrome_style_or_none(style):
+    return None if style is None else _monochrome_style(style)
 
 
 def whole_writes(fileno: int):
@@ -66,5 +81,6 @@ def _serialize_web_driver_writes() -> None:
 def install() -> None:
     """Install the guards (idempotent)."""
     OptionList._move_page = _move_page_once_laid_out  # type: ignore[method-assign]  # the guard
+    textual_filter.monochrome_style = _monochrome_style_or_none  # type: ignore[assignment]  # read by Monochrome.apply
     if os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER:
         _serialize_web_driver_writes()
