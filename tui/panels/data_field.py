@@ -3,6 +3,11 @@ half-block cells ("▀": two pixels per cell, a foreground and a background colo
 tinted by its predicted class and the confidence (``Palette``, from the theme and
 ``tints.ramp`` for the colour system; ░▒▓ shades in 16 colours), the training points on top.
 
+Under ``NO_COLOR`` (Textual draws every colour as a grey) a class is told by characters instead
+(``Palette.marked``): each cell shows its upper pixel's class as that class's fill (``FILLS``:
+``·`` class 0, ``░`` class 1, …) and a training point as its class's mark (``MARKS``: ``○``
+class 0, ``●`` class 1, …), however many points there are.
+
 ``render_field`` turns pixels into a ``Field`` (a Textual ``Visual`` of ready strips);
 ``DataPanel`` (``data_panel.py``) decides what to draw and when.
 """
@@ -32,6 +37,10 @@ LEVELS = 12  # tint strengths (styles are cached per class and level)
 SHADES = "░▒▓"  # strengths in 16 colours, faint to strong
 POINT = LEVELS  # the "level" of a pixel holding a data point: the class colour itself
 GLYPH_SHARE = 8  # points are drawn as "●" when at most one cell in 8 holds one
+MARKS = ("○", "●", "▲", "■", "◆", "✚")
+"""Without colours (``Palette.marked``): the mark of a training point of class 0, 1, 2, …"""
+FILLS = ("·", "░", "▒", "▓", ":", "+")
+"""Without colours: the fill of the area predicted as class 0, 1, 2, … (one pixel per cell)."""
 
 
 def confidence_of(values: np.ndarray, encoding: str) -> np.ndarray:
@@ -82,10 +91,15 @@ class Palette:
     """Theme colours for classes and tints in a colour system (``tints.color_system``), with a
     cache of cell styles. ``shaded``: the strength is drawn with ``SHADES`` in the class colour
     on the background (16 colours, or one of the first ``n_classes`` classes with no tint of its
-    hue in 256)."""
+    hue in 256). ``marked``: without colours, each class has its own characters (``MARKS``,
+    ``FILLS``), drawn in its colour on the background."""
 
     def __init__(
-        self, variables: dict[str, str], system: str = "truecolor", n_classes: int | None = None
+        self,
+        variables: dict[str, str],
+        system: str = "truecolor",
+        n_classes: int | None = None,
+        marked: bool = False,
     ):
         self.background = theme_color(
             variables.get("surface") or variables.get("background"), "#1e1e1e"
@@ -103,6 +117,7 @@ class Palette:
         ]
         used = zip(self.classes[: n_classes or len(self.classes)], self.tints)
         self.shaded = system == "standard" or any(colour in tints for colour, tints in used)
+        self.marked = marked
         self._styles: dict = {}
 
     def tint(self, cls: int, level: int) -> Color:
@@ -122,6 +137,13 @@ class Palette:
             self._styles[key] = style
         char = "█" if level == POINT else SHADES[level * len(SHADES) // LEVELS]
         return char, style
+
+    def mark(self, cls: int, level: int) -> tuple[str, RichStyle]:
+        """The character and style of a cell of class ``cls`` at ``level`` when ``marked``: the
+        class's fill (a point: its mark) in the class colour on the background."""
+        k = cls % len(self.classes)
+        char = MARKS[k % len(MARKS)] if level == POINT else FILLS[k % len(FILLS)]
+        return char, self.shade(cls, POINT)[1]
 
     def cell(self, top: tuple[int, int], bottom: tuple[int, int]) -> RichStyle:
         """Style of a half-block cell: "▀" in the top pixel's colour on the bottom pixel's."""
@@ -194,7 +216,7 @@ def render_field(
             classes[r, c], levels[r, c] = k, POINT
     lines = []
     cls_rows, lvl_rows = classes.tolist(), levels.tolist()
-    if palette.shaded:
+    if palette.marked or palette.shaded:
         return Field(_shaded_lines(cls_rows, lvl_rows, marks, palette))
     for r in range(0, rows - 1, 2):
         pair = (cls_rows[r], lvl_rows[r], cls_rows[r + 1], lvl_rows[r + 1])
@@ -204,11 +226,13 @@ def render_field(
 
 def _shaded_lines(cls_rows, lvl_rows, marks, palette: Palette) -> list[Strip]:
     """The cells of a shaded picture: one pixel per cell (the upper of each pair), its class
-    colour on the background, ``░▒▓`` by strength; a point as ``●`` (or a ``█`` pixel)."""
+    colour on the background, ``░▒▓`` by strength; a point as ``●`` (or a ``█`` pixel). Marked
+    (``palette.marked``): the class's fill, a point as its class's mark."""
+    cells = _marks if palette.marked else _shades
     lines = []
     for r in range(0, len(cls_rows) - 1, 2):
         pair = (cls_rows[r], lvl_rows[r], cls_rows[r + 1], lvl_rows[r + 1])
-        lines.append(Strip(_spans(_shades(*pair, marks, r // 2, palette)), len(pair[0])))
+        lines.append(Strip(_spans(cells(*pair, marks, r // 2, palette)), len(pair[0])))
     return lines
 
 
@@ -262,3 +286,18 @@ def _spans(cells) -> list[Segment]:
     if style is not None:
         parts.append(Segment(text, style))
     return parts
+
+
+def _marks(top_c, top_l, bot_c, bot_l, marks, row: int, palette: Palette):
+    """The (character, style) cells of one marked row: a point's mark (drawn as a glyph, or as
+    a pixel of either half), else the upper pixel's class fill."""
+    for c in range(len(top_c)):
+        k = marks.get((row, c))
+        if k is not None:
+            yield palette.mark(k, POINT)
+        elif top_l[c] == POINT:
+            yield palette.mark(top_c[c], POINT)
+        elif bot_l[c] == POINT:
+            yield palette.mark(bot_c[c], POINT)
+        else:
+            yield palette.mark(top_c[c], top_l[c])

@@ -13,8 +13,10 @@ Colours come from the theme (``$primary``, ``$accent``, …) so the picture read
 themes, and the tints hold in every colour system (``tints.ramp``): blends in true colour, a few
 256-colour entries of each class's own hue in 256 colours (never the olive and teal bands a
 reduced blend becomes), and in 16 colours the class colour alone, its strength drawn with the
-shade characters ░▒▓ (one pixel per cell) on the background. The picture is redrawn only when
-the step count, the panel's size, the theme or the colour system changed.
+shade characters ░▒▓ (one pixel per cell) on the background. Under ``NO_COLOR`` each class has
+its own characters instead (``data_field.MARKS`` for its points, ``FILLS`` for its area), named
+in the legend. The picture is redrawn only when the step count, the panel's size, the theme or
+the colour system changed.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from textual.widgets import Static
 from tui.panels.base import MUTED, Panel, Show
 from tui.panels.data_field import (
     CLASS_COLORS,
+    FILLS,
+    MARKS,
     SHADES,
     Palette,
     confidence_of,
@@ -173,7 +177,7 @@ class DataPanel(Panel):
     def _palette(self, data) -> Palette:
         """The palette of the present theme in the app's colour system for ``data``."""
         n = 2 if data.task == "regression" else max(len(data.class_names or []), 2)
-        return Palette(self.app.theme_variables, self._system(), n)
+        return Palette(self.app.theme_variables, self._system(), n, marked=self.app.no_color)
 
     # --- 1-D: the curve -----------------------------------------------------------------------
 
@@ -275,25 +279,43 @@ CURVE_NOTE = "· data  ─ network's fit"
 
 def legend(data, palette: Palette, width: int = 0) -> Content:
     """The line under the picture of the plane: the class colours (classification) or the
-    colours of the targets' range (regression), and what the tint means; on lines at most
+    colours of the targets' range (regression), and what the tint means; without colours
+    (``palette.marked``) each class's point mark and area fill instead; on lines at most
     ``width`` cells wide, broken between items."""
     if data.task == "regression":
         targets = np.asarray(data.y_train, dtype=np.float64)[:, 0]
         known = targets[np.isfinite(targets)]
         lo, hi = (float(known.min()), float(known.max())) if known.size else (0.0, 1.0)
         items = [
-            Content.assemble(("● ", dot_style(palette.classes[0])), (f"low {fmt(lo)}", MUTED)),
-            Content.assemble(("● ", dot_style(palette.classes[1])), (f"high {fmt(hi)}", MUTED)),
-            Content.styled(f"({_strength(palette)}: predicted value)", MUTED),
+            _class_item(palette, 0, f"low {fmt(lo)}"),
+            _class_item(palette, 1, f"high {fmt(hi)}"),
+            Content.styled(_note(palette, "predicted value"), MUTED),
         ]
         return flow(items, width)
     names = list(data.class_names or [])
     items = []
     for k in range(min(max(len(names), 2), len(CLASS_COLORS))):
         name = names[k] if k < len(names) else f"class {k}"
-        items.append(Content.assemble(("● ", dot_style(palette.classes[k])), (name, MUTED)))
-    items.append(Content.styled(f"({_strength(palette)}: confidence)", MUTED))
+        items.append(_class_item(palette, k, name))
+    items.append(Content.styled(_note(palette, "confidence"), MUTED))
     return flow(items, width)
+
+
+def _class_item(palette: Palette, k: int, name: str) -> Content:
+    """A class in the legend: ``● name`` in its colour, or marked ``○· name`` (its point's
+    mark, its area's fill)."""
+    style = dot_style(palette.classes[k])
+    if palette.marked:
+        return Content.assemble((f"{MARKS[k]}{FILLS[k]} ", style), (name, MUTED))
+    return Content.assemble(("● ", style), (name, MUTED))
+
+
+def _note(palette: Palette, strength: str) -> str:
+    """What the picture's cells mean beyond the class: the strength of ``strength`` as tint or
+    shades, or (marked) which character is a point and which the area."""
+    if palette.marked:
+        return "(mark: point, fill: predicted area)"
+    return f"({_strength(palette)}: {strength})"
 
 
 def _strength(palette: Palette) -> str:
