@@ -1,20 +1,29 @@
 """The lab without colours (``NO_COLOR``: Textual draws every colour as a grey, as a teacher's
 projector or an ssh session may ask for). It must draw at all, and what the panels tell apart by
-colour — a point's and an area's class — must still be told apart, by characters (projector
-audit, /work/notes/audit_projector.md)."""
+colour — a point's and an area's class, the val loss beside the batch loss — must still be told
+apart, by characters. Also the val loss in a light theme, where its orange was near invisible
+(projector audit, /work/notes/audit_projector.md)."""
 
 from __future__ import annotations
 
 import pytest
+from panel_harness import PanelApp, make_view
+from textual.color import Color
 from textual.widgets import Static
 
 from tui.app import LabApp
+from tui.panels.loss_panel import LossPanel
+from tui.panels.plot import CachedPlot
 
 
 @pytest.fixture
 def no_color(monkeypatch):
     """Apps made from here on draw without colours, as ``NO_COLOR=1 backprop-lab`` does."""
     monkeypatch.setenv("NO_COLOR", "1")
+
+
+def plot_text(widget: CachedPlot) -> str:
+    return "\n".join(strip.text for strip in widget.picture())
 
 
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)])
@@ -52,3 +61,51 @@ async def test_with_colours_the_data_plane_is_tinted_as_before():
         plane = app.query_one("#data-canvas", Static).visual.plain
         assert "▀" in plane and "○" not in plane
         assert "● 0" in app.query_one("#data-note", Static).visual.plain
+
+
+async def test_without_colours_the_val_loss_is_drawn_in_dots(no_color):
+    view = make_view("overfitting", steps=30)
+    app = PanelApp(LossPanel(), view)
+    async with app.run_test(size=(60, 24)) as pilot:
+        await pilot.pause()
+        legend = app.query_one("#loss-scale-label", Static).visual.plain
+        assert "• val loss" in legend and "━ batch loss" in legend
+        assert "•" in plot_text(app.query_one("#loss-plot", CachedPlot))
+
+
+async def test_with_colours_the_val_loss_is_a_line():
+    app = PanelApp(LossPanel(), make_view("overfitting", steps=30))
+    async with app.run_test(size=(60, 24)) as pilot:
+        await pilot.pause()
+        assert "━ val loss" in app.query_one("#loss-scale-label", Static).visual.plain
+        assert "•" not in plot_text(app.query_one("#loss-plot", CachedPlot))
+
+
+def foregrounds(widget: CachedPlot, chars: str) -> set[tuple[int, int, int]]:
+    """The colours of the plot's cells drawn with one of ``chars``."""
+    out = set()
+    for strip in widget.picture():
+        for segment in strip:
+            if segment.style and segment.style.color and any(c in chars for c in segment.text):
+                out.add(segment.style.color.triplet)
+    return out
+
+
+@pytest.mark.parametrize("theme", ["textual-light", "textual-dark"])
+async def test_the_val_loss_stands_out_from_a_light_background(theme):
+    """``$warning`` is the same orange in textual-light as in textual-dark, 1.4:1 against the
+    light surface; the light theme draws the curve and its legend in ``$text-warning``."""
+    app = PanelApp(LossPanel(), make_view("overfitting", steps=30))
+    app.theme = theme
+    async with app.run_test(size=(60, 24)) as pilot:
+        await pilot.pause()
+        variables = app.theme_variables
+        want = Color.parse(variables["warning" if theme == "textual-dark" else "text-warning"])
+        plot = app.query_one("#loss-plot", CachedPlot)
+        braille = "".join(chr(c) for c in range(0x2801, 0x2900))
+        assert want.rgb in foregrounds(plot, braille)
+        legend = app.query_one("#loss-scale-label", Static).visual
+        spans = [s for s in legend.spans if legend.plain[s.start : s.end].strip() == "━"]
+        styles = {str(s.style) for s in spans}
+        assert ("$warning" in styles) == (theme == "textual-dark"), styles
+        assert ("$text-warning" in styles) == (theme == "textual-light"), styles

@@ -69,6 +69,15 @@ from tui.view import (
     steps_history,
 )
 
+VAL_MARKS = {False: ("braille", "━"), True: ("•", "•")}
+"""The val loss curve's plotext marker and its legend mark, with colours and without
+(``NO_COLOR``: every colour a grey, so the val curve is drawn in dots, not in the batch loss's
+braille line)."""
+VAL_COLOURS = {True: "warning", False: "text-warning"}
+"""The theme variable of the val loss curve in dark and light themes: ``$warning`` is the same
+orange in both, 1.4:1 against textual-light's surface (near invisible on a projector); its text
+shade is 3:1 there."""
+
 BAND_STRENGTH = 0.45
 """How far from the background towards the foreground the dots of the steps' range around an
 averaged curve are drawn: visible, and behind the curve."""
@@ -208,6 +217,7 @@ class LossPanel(Panel):
             self.marks_shown,
             band=self._band_hex() if self.banded else None,
             penalty=steps_penalty(run.trainer, steps.n_recorded),
+            val=(VAL_MARKS[self.app.no_color][1], f"${self._val_colour()}"),
         )
         label.update(curves)
         button = self.query_one("#loss-log", Button)
@@ -233,6 +243,10 @@ class LossPanel(Panel):
 
     def _band(self) -> tuple[int, int, int]:
         return _rgb(self._band_hex())
+
+    def _val_colour(self) -> str:
+        """The theme variable of the val loss curve (``VAL_COLOURS``)."""
+        return VAL_COLOURS[self.app.current_theme.dark]
 
     @property
     def _initial(self):
@@ -275,7 +289,7 @@ class LossPanel(Panel):
         self.banded = bool(band_x.shape[0])
         theme = self.app.theme_variables
         train_color = _rgb(theme.get("primary", "#0178D4"))
-        val_color = _rgb(theme.get("warning", "#ffa62b"))
+        val_color = _rgb(theme.get(self._val_colour(), "#ffa62b"))
         plt.xlabel("step")
         if self.points:
             x_ticks = step_ticks(float(steps[0]), float(steps[-1]))
@@ -288,7 +302,8 @@ class LossPanel(Panel):
                 plt.scatter(low_x.tolist(), low.tolist(), marker="braille", color=grey)
             plt.plot(steps.tolist(), loss.tolist(), marker="braille", color=train_color)
         if val_x.shape[0]:
-            plt.plot(val_x.tolist(), val_y.tolist(), marker="braille", color=val_color)
+            marker = VAL_MARKS[self.app.no_color][0]
+            plt.plot(val_x.tolist(), val_y.tolist(), marker=marker, color=val_color)
         self.marks_shown = draw_marks(plt, self.marks, *_span(steps, val_x))
         values = np.concatenate([loss, low, high, val_y])
         ticks, labels = value_ticks(values, self.log_scale)
@@ -424,13 +439,15 @@ def legend(
     changes: int = 0,
     band: str | None = None,
     penalty: str = "",
+    val: tuple[str, str] = ("━", "$warning"),
 ) -> Content:
     """The name of every curve drawn (``engine.loss_names``): the batch loss — with the
     ``penalty`` its steps include, when they do (``batch loss + L2 penalty``: it is why the
     curve can stay above the train-set and val losses) —, or before any step the initial
     network's train-set loss as its one point, and the val loss per epoch; the range of the
     steps each point of the batch loss averages, when drawn (``band``: its colour); and the
-    lines marking settings changed while it trained, when ``changes`` are drawn. On one row when
+    lines marking settings changed while it trained, when ``changes`` are drawn; ``val``: the
+    val loss curve's mark and colour (``VAL_MARKS``, ``VAL_COLOURS``). On one row when
     it fits in ``width`` cells (without the spaces after the marks if need be), else one curve a
     row, the penalty on a row of its own under its curve's name if need be: a name is never
     cut."""
@@ -442,7 +459,7 @@ def legend(
     if band is not None:
         curves.append(("⠒", band, "its range"))
     if len(validation_curve(epochs)[0]):
-        curves.append(("━", "$warning", LOSS_NAMES["val_loss"]))
+        curves.append((*val, LOSS_NAMES["val_loss"]))
     if changes:
         curves.append(("│", MARK_STYLE, "change" if changes == 1 else "changes"))
     for gap, space in (("  ", " "), (" ", ""), ("\n", " ")):
