@@ -327,7 +327,7 @@ class LabApp(
         if self.training:
             await self.stop_training(status_first=True)
         else:
-            self._start_training("continue")
+            self._start_training("continue", status_first=True)
 
     async def action_epoch(self) -> None:
         await self.stop_training()
@@ -443,7 +443,7 @@ class LabApp(
         message.stop()
         if message.name == "continue":
             if not self.training:
-                self._start_training("continue")
+                self._start_training("continue", status_first=True)
         elif message.name == "pause":
             await self.stop_training(status_first=True)
         elif message.name == "epoch":

@@ -72,10 +72,14 @@ if TYPE_CHECKING:
         @abstractmethod
         def training(self) -> bool: ...
 
-        def start_training(self, until: str, trainee: Any = None) -> None:
+        def start_training(
+            self, until: str, trainee: Any = None, *, status_first: bool = False
+        ) -> None:
             pass
 
-        def _start_training(self, until: str, trainee: Any = None) -> None:
+        def _start_training(
+            self, until: str, trainee: Any = None, *, status_first: bool = False
+        ) -> None:
             pass
 
         async def stop_training(self, *, status_first: bool = False) -> None:

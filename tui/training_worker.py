@@ -27,9 +27,13 @@ class TrainingWorker(LabHost):
     def training(self) -> bool:
         return not self._train_done.is_set()
 
-    def start_training(self, until: str, trainee=None) -> None:
+    def start_training(self, until: str, trainee=None, *, status_first: bool = False) -> None:
         """Start the training worker on ``trainee``: the lab's session (by default) or a
-        ``Comparison`` (its two sessions in lockstep; the comparison view draws it)."""
+        ``Comparison`` (its two sessions in lockstep; the comparison view draws it).
+
+        ``status_first`` (a run the user asked for: space, the Debugger's continue): the
+        status line shows "running" in a frame of its own, before the panels' first progress
+        frames (``FrameScheduler.status_first``)."""
         if trainee is not None and trainee is not self.session:
             self.trainee = trainee
             self._train_token += 1
@@ -45,7 +49,10 @@ class TrainingWorker(LabHost):
         session.view.message = ""
         session.view.progress = session.published = None
         session.sync_view()
-        self.mark_dirty(urgent=False)  # the status line at once, the panels in turn
+        if status_first:
+            self.frames.status_first(urgent=False)
+        else:
+            self.mark_dirty(urgent=False)  # the status line at once, the panels in turn
         self._train(session, until, self._train_token)
 
     _start_training = start_training
