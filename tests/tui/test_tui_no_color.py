@@ -1,8 +1,8 @@
 """The lab without colours (``NO_COLOR``: Textual draws every colour as a grey, as a teacher's
 projector or an ssh session may ask for). It must draw at all, and what the panels tell apart by
-colour — a point's and an area's class, the val loss beside the batch loss — must still be told
-apart, by characters. Also the val loss in a light theme, where its orange was near invisible
-(projector audit, /work/notes/audit_projector.md)."""
+colour — a point's and an area's class, the val loss beside the batch loss, run A beside run B —
+must still be told apart, by characters. Also the val loss in a light theme, where its orange was
+near invisible (projector audit, /work/notes/audit_projector.md)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from panel_harness import PanelApp, make_view
 from textual.color import Color
 from textual.widgets import Static
 
+from scenarios.compare import pair
 from tui.app import LabApp
+from tui.comparison import Comparison
+from tui.panels.compare_panels import CompareLossPanel, CompareStatus
 from tui.panels.loss_panel import LossPanel
 from tui.panels.plot import CachedPlot
 
@@ -109,3 +112,52 @@ async def test_the_val_loss_stands_out_from_a_light_background(theme):
         styles = {str(s.style) for s in spans}
         assert ("$warning" in styles) == (theme == "textual-dark"), styles
         assert ("$text-warning" in styles) == (theme == "textual-light"), styles
+
+
+class CompareApp(PanelApp):
+    """The comparison's loss panel and status lines over a pair trained a few steps."""
+
+    def __init__(self, comparison):
+        super().__init__(CompareLossPanel(), comparison)
+        self.status = CompareStatus()
+
+    def compose(self):
+        yield self.panel
+        yield self.status
+
+    def on_mount(self) -> None:
+        self.panel.refresh_view(self.view)
+        self.status.refresh_view(self.view)
+
+
+def trained_pair() -> Comparison:
+    comparison = Comparison(pair("overfitting", "overfitting-fixed-l2", seed=0))
+    for session in comparison.sessions:
+        for _ in range(20):
+            session.run.step()
+    return comparison
+
+
+async def test_without_colours_the_comparison_marks_run_b_apart(no_color):
+    app = CompareApp(trained_pair())
+    async with app.run_test(size=(80, 30)) as pilot:
+        await pilot.pause()
+        app.panel.refresh_view(app.view)
+        await pilot.pause()
+        key = app.query_one("#cmp-loss-key", Static).visual.plain
+        assert "━ A overfitting" in key and "× B overfitting-fixed-l2" in key
+        assert "• ○ validation" in key
+        plotted = plot_text(app.query_one("#cmp-loss-plot", CachedPlot))
+        assert "×" in plotted and "○" in plotted
+        assert app.query_one("#cmp-status-b", Static).visual.plain.startswith("× B ")
+
+
+async def test_with_colours_both_runs_keep_their_line():
+    app = CompareApp(trained_pair())
+    async with app.run_test(size=(80, 30)) as pilot:
+        await pilot.pause()
+        app.panel.refresh_view(app.view)
+        await pilot.pause()
+        key = app.query_one("#cmp-loss-key", Static).visual.plain
+        assert "━ B overfitting-fixed-l2" in key and "• validation" in key
+        assert "×" not in plot_text(app.query_one("#cmp-loss-plot", CachedPlot))

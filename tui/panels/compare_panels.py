@@ -3,8 +3,9 @@ gradient bars next to each other, and each run's status (``tui/screens/compare.p
 
 The two runs have two colours told apart with every common colour-vision deficiency — the
 Okabe–Ito blue and orange (``RUN_COLORS``) — and each is also named in words wherever it is drawn
-(``A``/``B`` and the scenario's name), so nothing rests on the colour alone. The decision
-boundaries are the lab's own Data panel, once per run.
+(``A``/``B`` and the scenario's name), so nothing rests on the colour alone. Under ``NO_COLOR``
+(both colours a grey) the curves in the one plot are told apart by their marks
+(``RUN_MARKS``). The decision boundaries are the lab's own Data panel, once per run.
 """
 
 from __future__ import annotations
@@ -49,19 +50,29 @@ from tui.view import STATS, counters, epoch_figures_at, steps_history
 RUN_COLORS = ("#0072B2", "#E69F00")
 """Okabe–Ito blue and orange: distinct for protanopia, deuteranopia and tritanopia alike."""
 SIDES = ("A", "B")
+RUN_MARKS = {
+    False: (("braille", "━", "•"), ("braille", "━", "•")),
+    True: (("braille", "━", "•"), ("×", "×", "○")),
+}
+"""Per run, with colours and without (``NO_COLOR``): the training curve's plotext marker, its
+mark in the legend, and the validation points' marker."""
 DIFFERENT_LOSSES = "two different losses: compare how each falls, not their values"
 """Said when the runs minimise different losses, whose values share the axis but not a scale."""
 
 
-def run_key(i: int, name: str) -> Content:
-    """``━ A name`` in the run's colour: the legend entry of run ``i``."""
-    return Content.assemble(("━ ", f"bold {RUN_COLORS[i]}"), (f"{SIDES[i]} ", "bold"), name)
+def run_key(i: int, name: str, marked: bool = False) -> Content:
+    """``━ A name`` in the run's colour: the legend entry of run ``i`` (``marked``: its mark
+    without colours, ``RUN_MARKS``)."""
+    mark = RUN_MARKS[marked][i][1]
+    return Content.assemble((f"{mark} ", f"bold {RUN_COLORS[i]}"), (f"{SIDES[i]} ", "bold"), name)
 
 
 SHORTEST_NAME = 12  # cells a run's name keeps before its batch loss gives way
 
 
-def status_line(i: int, name: str, view, width: int | None = None, epoch: bool = True) -> Content:
+def status_line(
+    i: int, name: str, view, width: int | None = None, epoch: bool = True, marked: bool = False
+) -> Content:
     """Run ``i``'s name, status, counters (the epoch unless ``epoch`` is false), its last step's
     batch loss and, with a validation set, the val loss of its last epoch — the figure an
     overfitting lesson is about, which the batch loss hides (the problem's batch loss falls below
@@ -69,7 +80,7 @@ def status_line(i: int, name: str, view, width: int | None = None, epoch: bool =
     ``SHORTEST_NAME``, then the batch loss left out, then the name shortened further — a number
     is never cut. Where the step's batch loss includes an L1/L2 penalty, it says so (``batch
     loss 0.6262 (with L2 penalty)``: why it stays above its problem's) when the whole line fits
-    with it; else as above, without."""
+    with it; else as above, without. ``marked``: the run's mark without colours (``run_key``)."""
     step, epochs, _, loss = counters(view)
     metrics, restored = epoch_figures_at(view, step)  # as the lab's Loss panel shows them
     val = metrics.val_loss if metrics is not None else None
@@ -83,7 +94,7 @@ def status_line(i: int, name: str, view, width: int | None = None, epoch: bool =
 
     def line(name: str, batch: str) -> Content:
         return Content.assemble(
-            run_key(i, name),
+            run_key(i, name, marked),
             ("  ", ""),
             (status, f"bold {style.get(status, '')}".strip()),
             (f"{counts}  step {fmt_count(step)}", MUTED),
@@ -151,9 +162,11 @@ class CompareLossPanel(Panel):
         items: list[Content] = [Content.styled(scale, MUTED)]
         for i, name in enumerate(comparison.names):
             loss = Content.styled(f" ({losses[i]})" if different else "", MUTED)
-            items.append(Content.assemble(run_key(i, name), loss))
+            items.append(Content.assemble(run_key(i, name, self.app.no_color), loss))
         if any(len(e) and e.last.val_loss is not None for e in epochs):
-            items.append(Content.styled("• validation", MUTED))
+            a, b = (marks[2] for marks in RUN_MARKS[self.app.no_color])
+            marks = a if a == b else f"{a} {b}"
+            items.append(Content.styled(f"{marks} validation", MUTED))
         self.waiting_for_size = not (plot.size.width and plot.size.height)
         drawn = not self.waiting_for_size and key != self._plotted
         if drawn and self._plotted is not None and key[0] == self._plotted[0] and self.too_soon():
@@ -221,12 +234,13 @@ class CompareLossPanel(Panel):
         for i, ((x, y), (vx, vy)) in enumerate(zip(curves, validation, strict=True)):
             red, green, blue = (int(RUN_COLORS[i][k : k + 2], 16) for k in (1, 3, 5))
             color = (red, green, blue)
+            line, _, dots = RUN_MARKS[self.app.no_color][i]
             if starts[i] is not None and x.shape[0]:  # the initial network's loss, at step 0
                 plt.scatter(x.tolist(), y.tolist(), marker="●", color=color)
             elif x.shape[0]:
-                plt.plot(x.tolist(), y.tolist(), marker="braille", color=color)
+                plt.plot(x.tolist(), y.tolist(), marker=line, color=color)
             if vx.shape[0]:
-                plt.scatter(vx.tolist(), vy.tolist(), marker="•", color=color)
+                plt.scatter(vx.tolist(), vy.tolist(), marker=dots, color=color)
         widget.replot()
 
 
@@ -347,9 +361,13 @@ class CompareStatus(Horizontal):
     def refresh_view(self, comparison) -> None:
         width = (self.size.width or self.app.size.width) - 2  # inside the padding
         names, views = comparison.names, [session.view for session in comparison.sessions]
-        lines = [status_line(i, names[i], view) for i, view in enumerate(views)]
+        marked = self.app.no_color
+        lines = [status_line(i, names[i], view, marked=marked) for i, view in enumerate(views)]
         if any(line.cell_length > width for line in lines):  # both without the epoch, alike
-            lines = [status_line(i, names[i], v, width, epoch=False) for i, v in enumerate(views)]
+            lines = [
+                status_line(i, names[i], v, width, epoch=False, marked=marked)
+                for i, v in enumerate(views)
+            ]
         for i, view in enumerate(views):
             self.query_one(f"#cmp-status-{'ab'[i]}", Show).update(lines[i])
             message = view.message if view.status != "running" else ""
