@@ -132,8 +132,9 @@ class LabSocket:
     """One tab's websocket, as the page's textual.js uses it; ``screen()`` is what the lab
     shows, rebuilt from the terminal bytes by pyte."""
 
-    def __init__(self, size: tuple[int, int] = (120, 40)) -> None:
+    def __init__(self, size: tuple[int, int] = (120, 40), cookies: dict | None = None) -> None:
         self.size = size
+        self.cookies = cookies  # the page's, as a browser sends them with the websocket
         self.screen_model = pyte.Screen(*size)
         self.stream = pyte.ByteStream(self.screen_model)
         self.texts: list = []  # JSON messages (downloads)
@@ -141,7 +142,7 @@ class LabSocket:
         self.bytes_received = 0
 
     async def connect(self, served: Served) -> LabSocket:
-        self.http = aiohttp.ClientSession()
+        self.http = aiohttp.ClientSession(cookies=self.cookies)
         width, height = self.size
         self.ws = await self.http.ws_connect(f"{served.ws_url}?width={width}&height={height}")
         self.reader = asyncio.create_task(self._read())

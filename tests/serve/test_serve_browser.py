@@ -175,13 +175,12 @@ async def test_the_lab_in_chromium_draws_trains_steps_saves_and_quits(tmp_path, 
         assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>"), "cut short"
         assert "Backprop" in svg and "Gradients" in svg
 
-        # the server is full (--max-sessions 1): another tab gets a page saying so
+        # the server is full (--max-sessions 1): another tab of this browser is told so in its
+        # terminal (another browser gets a page saying so: test_serve_protocol)
         other = await browser.new_page()
+        await other.send("Page.addScriptToEvaluateOnNewDocument", source=FIND_TERMINAL)
         await other.navigate(served.url)
-        await wait_page(other, "document.body && document.body.innerText.includes('in use')")
-        assert "Every lab of this server is in use" in await other.evaluate(
-            "document.body.innerText"
-        )
+        await wait_screen(other, "Every lab of this server is in use")
         await shots(other, "4-every-lab-in-use")
         await other.close()
 
@@ -199,6 +198,15 @@ async def test_the_lab_in_chromium_draws_trains_steps_saves_and_quits(tmp_path, 
         await wait_screen(page, "q Quit")
         await shots(page, "6-new-lab")
         assert len(served.lab_pids()) == 2
+
+        # reloaded with the server full: the lab page again and a new lab, not "every lab is
+        # in use" (Chromium asks for the page while the old one and its lab still run)
+        await page.send("Page.reload")
+        served.wait_log(r"lab 3 \(process \d+\) started")
+        await wait_screen(page, "q Quit")  # drawn in the new page (the old one had no lab 3)
+        assert await page.evaluate("document.title") == "Backprop Lab"
+        served.wait_log(r"lab 2 ended \(its tab was closed\)")
+        assert "turned away (busy page)" not in served.log
     finally:
         await browser.close()
         try:

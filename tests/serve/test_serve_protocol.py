@@ -141,6 +141,34 @@ async def test_when_every_lab_is_in_use_a_page_says_so(serve):
     assert status == 200  # room again
 
 
+async def test_a_page_reloaded_when_every_lab_is_in_use_gets_its_lab_again(serve):
+    """A reload at the limit (--max-sessions 1, or a class in every place) got "Every lab of
+    this server is in use" (seen in Chromium): the browser asks for the new page while the old
+    one and its lab still run, and the old lab held its place until it had ended. The browser
+    with a lab here gets the lab page; its websocket gets the place the old tab gave up."""
+    served = serve("xor", "--max-sessions", "1")
+    # a browser keeps the cookies of an address such as 127.0.0.1 (aiohttp's jar: when unsafe)
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as browser:
+        async with browser.get(served.url) as page:
+            assert page.status == 200
+        cookies = {c.key: c.value for c in browser.cookie_jar}
+        tab = await LabSocket(cookies=cookies).connect(served)
+        await tab.wait_for(STATUS)
+        async with browser.get(served.url) as reloaded:  # the reload, the old tab still open
+            assert reloaded.status == 200
+            assert "every lab is in use" not in (await reloaded.text()).lower()
+        await tab.close()  # the old page goes once the new one has arrived,
+        again = await LabSocket(cookies=cookies).connect(served)  # and the new one connects
+        try:
+            await again.wait_for(STATUS)
+            served.wait_log(r"lab 2 \(process \d+\) started for \S+ \(1 of 1 labs running\)")
+            assert "turned away" not in served.log
+            status, _ = await get(served.url)  # another browser: the server is full
+            assert status == 503
+        finally:
+            await again.close()
+
+
 async def test_a_tab_closed_mid_training_ends_its_lab(serve):
     served = serve("spiral")
     tab = await LabSocket().connect(served)

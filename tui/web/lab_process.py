@@ -52,6 +52,7 @@ class LabProcess(AppService):
         self.returncode: int | None = None
         self.said_exit = False  # the lab announced its exit (q, or asked to quit)
         self.asked_to_stop = False  # ended by its tab or the server, not by itself
+        self.browser: str | None = None  # the browser of its tab (the server's cookie)
         self._stopping: asyncio.Task | None = None
 
     @property

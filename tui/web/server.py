@@ -3,9 +3,10 @@
 Built on textual-serve (the Textual project's server): its page and terminal (xterm.js), its
 download route and the web driver's protocol (``AppService``) are used as they are. This module
 adds what a classroom needs: the address is bound first (a port in use is a one-line error), at
-most ``max_sessions`` labs run at once (a page says so when the server is full), the page finds
-the server from its own address (so it works through ``--host 0.0.0.0`` and a reverse proxy),
-every lab ends with its tab, and ctrl+c ends every lab before the server stops.
+most ``max_sessions`` tabs have a lab at once (a page says so when the server is full, except to
+a browser with a lab here: its reload gets the lab page and the place its old tab gives up), the
+page finds the server from its own address (so it works through ``--host 0.0.0.0`` and a reverse
+proxy), every lab ends with its tab, and ctrl+c ends every lab before the server stops.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import asyncio
 import contextlib
 import errno
 import logging
+import secrets
 import signal
 import socket
 import weakref
@@ -33,6 +35,14 @@ HEARTBEAT = 15.0  # seconds between websocket pings: a vanished browser is notic
 DEFAULT_SIZE = (120, 40)  # columns × rows when the page does not say
 MAX_CELLS = 1000  # a larger size from a browser is not a screen
 CHUNK_WAIT = 30  # seconds a download waits for the lab's next chunk
+PLACE_WAIT = 3.0  # seconds a tab's websocket waits for a place when every lab is in use
+BROWSER_COOKIE = "backprop_lab_browser"  # names the browser whose tabs' labs run here
+"""A reload at the limit: Chromium asks for the new page while the old one, and its lab, still
+run (the old page closes its websocket only once the new page arrives), so the server is full
+when it asks. A browser with a lab here (by this cookie) is sent the lab page all the same; its
+websocket then finds the place the old lab gave up as its tab closed (waiting up to PLACE_WAIT
+seconds: the server may read the old websocket's close after the new one's opening). Another
+browser gets the page saying that every lab is in use."""
 
 
 class LabDownloads(DownloadManager):
@@ -128,6 +138,8 @@ class LabServer(Server):
         self.download_manager = LabDownloads()
         self.max_sessions = max_sessions
         self.labs: set[LabProcess] = set()
+        self.leaving: set[LabProcess] = set()  # their tab has gone: being ended, no place held
+        self._place_freed = asyncio.Condition()
         self.started = 0
         self._sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
         self._stop = asyncio.Event()
@@ -143,17 +155,43 @@ class LabServer(Server):
         """The page with the terminal, or a page saying that every lab is in use."""
         font_size = min(max(to_int(request.query.get("fontsize", "16"), 16), 6), 72)
         context = {"title": self.title, "max_sessions": self.max_sessions, "font_size": font_size}
-        if self.full:
+        browser = request.cookies.get(BROWSER_COOKIE) or secrets.token_hex(8)
+        if self.full and not any(lab.browser == browser for lab in self.labs - self.leaving):
             self._say(f"a browser at {request.remote} was turned away (busy page): {self._count()}")
-            context["running"] = len(self.labs)
+            context["running"] = self.in_use
             response = aiohttp_jinja2.render_template("busy.html", request, context, status=503)
             response.headers["Retry-After"] = "10"
             return response
-        return aiohttp_jinja2.render_template("lab.html", request, context)
+        response = aiohttp_jinja2.render_template("lab.html", request, context)
+        response.set_cookie(BROWSER_COOKIE, browser, httponly=True, samesite="Strict")
+        return response
+
+    @property
+    def in_use(self) -> int:
+        """Places taken: labs whose tab is open (one whose tab has gone is ending)."""
+        return len(self.labs) - len(self.leaving)
 
     @property
     def full(self) -> bool:
-        return len(self.labs) >= self.max_sessions
+        return self.in_use >= self.max_sessions
+
+    async def _wait_for_a_place(self) -> bool:
+        """Whether a lab can start, waiting up to PLACE_WAIT seconds for a place when the
+        server is full (a reloaded page's old lab gives its place up about as it asks)."""
+        if not self.full:
+            return True
+        async with self._place_freed:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    self._place_freed.wait_for(lambda: not self.full), PLACE_WAIT
+                )
+        return not self.full
+
+    async def _give_place_up(self, lab: LabProcess) -> None:
+        """``lab``'s tab has gone: its place is free while the lab ends."""
+        self.leaving.add(lab)
+        async with self._place_freed:
+            self._place_freed.notify_all()
 
     # --- labs ---------------------------------------------------------------------------------
 
@@ -162,7 +200,7 @@ class LabServer(Server):
         websocket = web.WebSocketResponse(heartbeat=HEARTBEAT)
         await websocket.prepare(request)
         self._sockets.add(websocket)
-        if self.full or self._stop.is_set():
+        if self._stop.is_set() or not await self._wait_for_a_place():
             await self._turn_away(websocket, request)
             return websocket
         width = _cells(request.query.get("width"), DEFAULT_SIZE[0])
@@ -176,6 +214,7 @@ class LabServer(Server):
             close=websocket.close,
             download_manager=self.download_manager,
         )
+        lab.browser = request.cookies.get(BROWSER_COOKIE)
         self.labs.add(lab)
         try:
             await lab.start(width, height)
@@ -187,9 +226,11 @@ class LabServer(Server):
         except Exception as error:  # one tab's failure must not stop the server
             logging.getLogger("textual-serve").exception(error)
         finally:
+            await self._give_place_up(lab)
             with contextlib.suppress(asyncio.CancelledError):
                 await lab.stop()
             self.labs.discard(lab)
+            self.leaving.discard(lab)
             self._say(f"lab {lab.number} {self._how_it_ended(lab)} ({self._count()})")
             with contextlib.suppress(Exception):
                 await websocket.close()
@@ -237,7 +278,7 @@ class LabServer(Server):
         return "ended (quit in its tab)"
 
     def _count(self) -> str:
-        return f"{len(self.labs)} of {self.max_sessions} labs running"
+        return f"{self.in_use} of {self.max_sessions} labs running"
 
     def _say(self, line: str) -> None:
         click.echo(f"backprop-lab serve: {line}")
