@@ -68,6 +68,30 @@ def test_serving_other_machines_says_that_there_is_no_password(served):
     assert "Other machines: http://" in result.stdout and "no password" in result.stdout
 
 
+def test_serving_other_machines_gives_this_machine_s_address_before_its_name(served, monkeypatch):
+    """With --host 0.0.0.0 the address for the class was http://NAME:PORT alone (``http://vm:
+    8110`` here), which other machines reach only where a name server knows NAME; a classroom
+    network often has none. The machine's network address comes first."""
+    from tui.web import server
+
+    monkeypatch.setattr(server, "network_addresses", lambda: ["192.0.2.7"], raising=False)
+    result = invoke("serve", "--host", "0.0.0.0", "--port", "0")
+    assert result.exit_code == 0, result.output
+    ((*_, (_, port)),) = served
+    named = f"http://192.0.2.7:{port} or http://{socket.gethostname()}:{port}"
+    assert f"Other machines: {named} (no password" in result.stdout
+
+
+def test_network_addresses_are_this_machine_s_and_not_loopback():
+    pytest.importorskip("textual_serve")
+    from tui.web.server import network_addresses
+
+    for address in network_addresses():  # none on a machine without a network
+        assert socket.inet_aton(address) and not address.startswith("127.")
+        with socket.socket() as sock:
+            sock.bind((address, 0))  # an address of this machine: it can listen there
+
+
 def test_serve_a_saved_session(served, tmp_path):
     from tui.session import LabSession
 

@@ -108,13 +108,40 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def urls(sock: socket.socket, host: str) -> tuple[str, str | None]:
-    """The URL to open on this machine, and the one for other machines (None when loopback)."""
+    """The URL to open on this machine, and the ones for other machines (None when loopback).
+
+    Listening on every address (0.0.0.0, ::), other machines are given this machine's network
+    addresses first: its name alone (``http://vm:8000``) reaches it only where a name server
+    knows it, which a classroom network often does not."""
     port = sock.getsockname()[1]
     if host in ("", "0.0.0.0", "::"):
-        return f"http://127.0.0.1:{port}", f"http://{socket.gethostname()}:{port}"
+        named = [f"http://{address}:{port}" for address in network_addresses()]
+        named.append(f"http://{socket.gethostname()}:{port}")
+        return f"http://127.0.0.1:{port}", " or ".join(named)
     shown = f"[{host}]" if ":" in host else host
     remote = None if _is_loopback(host) else f"http://{shown}:{port}"
     return f"http://{shown}:{port}", remote
+
+
+ROUTE_PROBES = ("192.0.2.1", "10.255.255.255", "172.31.255.255", "192.168.255.255")
+"""Addresses (a documentation one, then the private ranges') to which the kernel is asked the
+way: the local address it would send from is this machine's address on that network."""
+
+
+def network_addresses() -> list[str]:
+    """This machine's IPv4 addresses that other machines can reach (not loopback), found
+    without sending anything: the source address of a UDP socket connected towards each of
+    ROUTE_PROBES (connecting a UDP socket only chooses a route), and the name's addresses."""
+    found: list[str] = []
+    for probe in ROUTE_PROBES:
+        with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+            udp.connect((probe, 9))
+            found.append(udp.getsockname()[0])
+    with contextlib.suppress(OSError):
+        for *_, address in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+            found.append(str(address[0]))
+    usable = (a for a in found if not a.startswith(("127.", "0.")))
+    return list(dict.fromkeys(usable))
 
 
 def _cells(value, default: int = 0) -> int:
