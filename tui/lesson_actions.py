@@ -4,7 +4,8 @@ them out), and the lab's side of exercises.
 Each action changes the lab's state through the same paths as its keys and panels do (the
 view's statistic and log scale, the selection, the debugger's commands, the training worker)
 and, in the tab layout, shows the panel where its effect is seen (a run: the panel its sentence
-names, else the Loss panel). A line in the status bar says what it did. Exercises:
+names, else the Loss panel). A line in the status bar says what it did. A run until a step
+already done asks before going back to the start to train up to it again. Exercises:
 ``start_exercise`` stops training, moves the Debugger to just before the exercise's event
 (``engine.debugger.exercises.start``) and opens the question in the Lesson panel;
 ``exercise_answered`` moves onto the event once the answer is in.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from engine.debugger import DebuggerError
 from engine.debugger import exercises as ex
+from engine.number_text import counted
 from scenarios.exercises import exercises_of
 from tui.app import TAB_ORDER
 from tui.session_errors import SessionError
@@ -115,9 +117,9 @@ async def _run(app, args: tuple) -> None:
         return
     await app.stop_training()
     if args[0] == "step":
-        if session.steps_done >= args[1]:
-            _say(app, f"Step {args[1]} is done already (the run is at step {session.steps_done}).")
+        if session.steps_done >= args[1] and not await _train_again(app, args[1]):
             return
+        session = app.session
         condition = f"step >= {args[1]}"
     else:
         condition = args[1]
@@ -128,6 +130,21 @@ async def _run(app, args: tuple) -> None:
         return
     session.sync_view()
     app._start_training("continue")
+
+
+async def _train_again(app, step: int) -> bool:
+    """Step ``step`` is done already (the lesson's "after the first step", pressed after
+    training on): ask before going back to the start to train up to it again, as an exercise
+    past the kept steps does. True when the lab went back."""
+    session = app.session
+    done = f"Step {step} is done already ({counted(session.steps_done, 'step')} done)"
+    lost = f" The training up to {session.progress} will be lost." if session.progress else ""
+    question = f"{done}. Go back to {reset_target(session)} and train until step {step} is done?"
+    if not await app._confirm(question + lost):
+        _say(app, f"{done}; r goes back to the start.")
+        return False
+    app._install(session.reset())
+    return True
 
 
 # --- exercises --------------------------------------------------------------------------------
