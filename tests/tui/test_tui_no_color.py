@@ -7,14 +7,15 @@ near invisible (projector audit, /work/notes/audit_projector.md)."""
 from __future__ import annotations
 
 import pytest
-from panel_harness import PanelApp, make_view
+from panel_harness import PanelApp, make_view, record_steps
 from textual.color import Color
 from textual.widgets import Static
 
 from scenarios.compare import pair
 from tui.app import LabApp
 from tui.comparison import Comparison
-from tui.panels.compare_panels import CompareLossPanel, CompareStatus
+from tui.panels.compare_panels import CompareGradientsPanel, CompareLossPanel, CompareStatus
+from tui.panels.gradients_panel import GradientsPanel
 from tui.panels.loss_panel import LossPanel
 from tui.panels.plot import CachedPlot
 
@@ -161,3 +162,51 @@ async def test_with_colours_both_runs_keep_their_line():
         key = app.query_one("#cmp-loss-key", Static).visual.plain
         assert "━ B overfitting-fixed-l2" in key and "• validation" in key
         assert "×" not in plot_text(app.query_one("#cmp-loss-plot", CachedPlot))
+
+
+def reversed_texts(content) -> list[str]:
+    """The runs of ``content`` drawn in reverse video."""
+    return [content.plain[s.start : s.end] for s in content.spans if "reverse" in str(s.style)]
+
+
+@pytest.mark.parametrize("marked", [True, False])
+async def test_without_colours_a_value_out_of_band_is_reversed_and_the_axis_marks_its_zones(
+    monkeypatch, marked
+):
+    """Under NO_COLOR a vanishing and an exploding layer were two numbers in two greys, the
+    axis's zones one grey line and the legend's two marks alike."""
+    if marked:
+        monkeypatch.setenv("NO_COLOR", "1")
+    view = make_view("xor")
+    record_steps(view, 4, grad_norm=[1e-9, 1e3])
+    app = PanelApp(GradientsPanel(), view)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        bars = app.query_one("#gradients-bars", Static).content
+        axis = app.query_one("#gradients-axis", Static).content.plain.splitlines()[0].strip()
+        legend = app.query_one("#gradients-legend", Static).content.plain
+        if marked:
+            assert reversed_texts(bars) == ["1e-9", "1,000"]  # the numbers, not their padding
+            assert axis[0] == "╌" and "─" in axis and axis[-1] == "━"
+            assert "╌ vanishing <1e-5" in legend and "━ exploding >1e2" in legend
+        else:  # with colours, as before
+            assert reversed_texts(bars) == [] and set(axis) == {"━"}
+            assert "━ vanishing <1e-5" in legend
+
+
+async def test_without_colours_the_comparisons_gradients_mark_their_bands(no_color):
+    comparison = Comparison(pair("exploding-gradients", "exploding-fixed-clipping-xavier", seed=0))
+    a = comparison.sessions[0]
+    comparison.train("continue", cancelled=lambda: a.steps_done >= 3)
+    # A diverges at its step 4; at step 3 every layer's ‖∂C/∂W‖ is past 1e2
+    app = PanelApp(CompareGradientsPanel(), comparison)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.panel.refresh_view(comparison)
+        await pilot.pause()
+        bars = app.query_one("#cmp-grad-bars", Static).content
+        exploding = [v for v in app.panel.values[0] if v is not None and v > 1e2]
+        assert len(exploding) == 8  # run A's layers
+        assert len(reversed_texts(bars)) == 8
+        axis = app.query_one("#cmp-grad-axis", Static).content.plain
+        assert "╌" in axis and "╌ vanishing <1e-5" in axis

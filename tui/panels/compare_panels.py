@@ -19,13 +19,13 @@ from engine.loss_names import labelled
 from tui.panels.base import MUTED, Panel, Show
 from tui.panels.format import WARNING, flow, fmt_count
 from tui.panels.gradient_bands import (
-    BAND_STYLES,
     BANDS,
     axis_labels,
     band,
     bar,
     format_value,
     legend,
+    styled_value,
     zone_strip,
 )
 from tui.panels.gradients_panel import STAT_COLUMNS
@@ -317,8 +317,8 @@ class CompareGradientsPanel(Panel):
                     what = "—" if l > len(values) else "·"
                     row.append((what.center(track + 1 + value_width), MUTED))
                     continue
-                text = text.rjust(value_width)
-                row += [bar(stat, value, track), " ", (text, BAND_STYLES[band(stat, value)])]
+                value_text = styled_value(text, value_width, band(stat, value), self.app.no_color)
+                row += [bar(stat, value, track), " ", *value_text]
             lines.append(Content.assemble(*row))
         self.query_one("#cmp-grad-bars", Show).update(Content("\n").join(lines))
         key = [("—: no such layer", MUTED)] if len(set(map(len, self.values))) > 1 else []
@@ -327,13 +327,14 @@ class CompareGradientsPanel(Panel):
         self.query_one("#cmp-grad-key", Show).update(Content.assemble(*key))
         pad = " " * (label + 2)
         gap = " " * (1 + value_width + 2 + 2)
+        strip = zone_strip(stat, track, self.app.no_color)
         axis = Content("\n").join(
             [
-                Content.assemble(pad, zone_strip(stat, track), gap, zone_strip(stat, track)),
+                Content.assemble(pad, strip, gap, strip),
                 Content.assemble(
                     pad, (axis_labels(stat, track) + gap + axis_labels(stat, track), MUTED)
                 ),
-                legend(stat, width),
+                legend(stat, width, self.app.no_color),
             ]
         )
         self.query_one("#cmp-grad-axis", Show).update(axis)

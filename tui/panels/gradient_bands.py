@@ -7,6 +7,10 @@ magnitudes, *high* and *very high* for fractions. A value's band colours its bar
 (``band``, ``BAND_STYLES``); the axis under the bars shows the bands' extent (``zone_strip``,
 ``axis_labels``) and the legend their thresholds (``legend``). The comparison's Gradients panel
 draws its bars with these too.
+
+Without colours (``marked``: ``NO_COLOR``, every colour a grey) a value outside the ok band is
+drawn in reverse video (``value_style``) and the axis draws each zone with its own line
+(``ZONE_MARKS``: ``╌`` vanishing, ``─`` ok, ``━`` exploding / high), which the legend names.
 """
 
 from __future__ import annotations
@@ -53,6 +57,8 @@ BAND_STYLES = {
     "none": MUTED,
 }
 TRACK_STYLES = {"ok": "", "low": "on $warning-muted", "high": "on $error-muted"}
+ZONE_MARKS = {"low": "╌", "ok": "─", "high": "━"}
+"""Without colours: the axis's line in each zone (with colours every zone is ``━``)."""
 EIGHTHS = " ▏▎▍▌▋▊▉█"
 
 DIGITS = 3  # significant digits of the numbers
@@ -77,6 +83,22 @@ def band(stat: str, value) -> str:
     if value > b.high:
         return "high"
     return "ok"
+
+
+def value_style(which: str, marked: bool = False) -> str:
+    """The style of a value in band ``which``; ``marked`` (no colours): in reverse video when
+    outside the ok band, so that a vanishing or exploding layer stands out in greys too."""
+    style = BAND_STYLES[which]
+    return f"{style} reverse" if marked and which not in ("ok", "nan", "none") else style
+
+
+def styled_value(text: str, width: int, which: str, marked: bool = False) -> list[tuple[str, str]]:
+    """``text`` right-aligned in ``width`` cells, styled for band ``which`` (``value_style``):
+    the padding apart from the number when that is in reverse video."""
+    style = value_style(which, marked)
+    if style == BAND_STYLES[which]:
+        return [(text.rjust(width), style)]
+    return [(" " * (width - len(text)), BAND_STYLES[which]), (text, style)]
 
 
 def position(stat: str, value: float) -> float:
@@ -146,12 +168,15 @@ def axis_labels(stat: str, width: int) -> str:
     return "".join(line)
 
 
-def zone_strip(stat: str, width: int) -> Content:
-    """The axis as a line coloured by band: where vanishing, ok and exploding values lie."""
+def zone_strip(stat: str, width: int, marked: bool = False) -> Content:
+    """The axis as a line coloured by band: where vanishing, ok and exploding values lie;
+    ``marked`` (no colours): each zone drawn with its own line (``ZONE_MARKS``)."""
     styles = {"low": BAND_STYLES["vanishing"], "ok": MUTED, "high": BAND_STYLES["exploding"]}
     if not BANDS[stat].log:
         styles = {"low": MUTED, "ok": MUTED, "high": BAND_STYLES["high"]}
-    return Content.assemble(*[("━", styles[zone]) for zone in track_zones(stat, width)])
+    return Content.assemble(
+        *[(ZONE_MARKS[zone] if marked else "━", styles[zone]) for zone in track_zones(stat, width)]
+    )
 
 
 def _decade(x: float) -> str:
@@ -160,16 +185,17 @@ def _decade(x: float) -> str:
     return f"1e{round(exponent)}" if abs(exponent - round(exponent)) < 1e-9 else fmt(x)
 
 
-def legend(stat: str, width: int = 80) -> Content:
+def legend(stat: str, width: int = 80, marked: bool = False) -> Content:
     """What the colours mean for this statistic, with the thresholds, in at most ``width``
     columns: on one line, else one band a line ("━ vanishing <1e-5" / "━ exploding >1e2": a
     narrow axis has no room for its threshold ticks, so they are said here), else without the
-    thresholds."""
+    thresholds. ``marked`` (no colours): the magnitudes' marks are their zones' lines."""
     b = BANDS[stat]
     if b.log:
         assert b.low is not None  # every magnitude (log axis) has a vanishing band
         names = (("vanishing", f"<{_decade(b.low)}"), ("exploding", f">{_decade(b.high)}"))
-        marks = (("━", BAND_STYLES["vanishing"]), ("━", BAND_STYLES["exploding"]))
+        low, high = (ZONE_MARKS[z] if marked else "━" for z in ("low", "high"))
+        marks = ((low, BAND_STYLES["vanishing"]), (high, BAND_STYLES["exploding"]))
     else:
         names = (
             ("high", f">{fmt_fraction(b.high)}"),

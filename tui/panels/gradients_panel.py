@@ -43,6 +43,7 @@ from tui.panels.gradient_bands import (
     bar,
     format_value,
     legend,
+    styled_value,
     zone_strip,
 )
 from tui.view import STATS, LabView, completed_step, steps_history
@@ -296,10 +297,11 @@ class GradientsPanel(Panel):
         area = scroll.content_region
         size = (max(area.width, 20), max(area.height, 1))
         layout = fit(L, *size)
-        key = legend(stat, layout.width)
+        marked = self.app.no_color
+        key = legend(stat, layout.width, marked)
         if "\n" in key.plain:  # a line a band: one row more, which may change the layout
             layout = fit(L, *size, legend_rows=2)
-            key = legend(stat, layout.width)
+            key = legend(stat, layout.width, marked)
         self.fit = layout
         width = layout.width
         column = STAT_COLUMNS[stat]
@@ -321,7 +323,9 @@ class GradientsPanel(Panel):
                     (f"l{l}".ljust(layout.label), MUTED),
                     bar(stat, value, layout.track),
                     " ",
-                    (format_value(stat, value).rjust(VALUE_WIDTH), BAND_STYLES[self.bands[l - 1]]),
+                    *styled_value(
+                        format_value(stat, value), VALUE_WIDTH, self.bands[l - 1], marked
+                    ),
                 ]
                 if not layout.stacked and strips:
                     row += [" ", strips[l - 1]]
@@ -334,7 +338,7 @@ class GradientsPanel(Panel):
         self.query_one("#gradients-axis", Static).update(
             Content.assemble(
                 pad,
-                zone_strip(stat, layout.track),
+                zone_strip(stat, layout.track, marked),
                 (" " + side[0] if side[0] else "", MUTED),
                 "\n",
                 (pad + axis_labels(stat, layout.track) + (" " + side[1] if side[1] else ""), MUTED),
