@@ -77,6 +77,24 @@ async def wait_page(page: Page, expression: str, timeout: float = 30.0) -> None:
         await asyncio.sleep(0.2)
 
 
+async def reload_asked(browser: Browser, page: Page, *, leave: bool) -> None:
+    """Reload ``page``; the browser asks first (the page's beforeunload), and the answer is
+    to leave (the reload goes on) or to stay."""
+
+    def questions() -> list[dict]:
+        return [e for e in browser.events if e.get("method") == "Page.javascriptDialogOpening"]
+
+    before = len(questions())
+    await page.send("Page.reload")
+    deadline = time.monotonic() + 10
+    while len(questions()) == before:
+        if time.monotonic() > deadline:
+            raise AssertionError("reloaded without a question: the lab would be gone")
+        await asyncio.sleep(0.1)
+    assert questions()[before]["params"]["type"] == "beforeunload"
+    await page.send("Page.handleJavaScriptDialog", accept=leave)
+
+
 def png_size(data: bytes) -> tuple[int, int]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
     return struct.unpack(">II", data[16:24])
@@ -141,6 +159,12 @@ async def test_the_lab_in_chromium_draws_trains_steps_saves_and_quits(tmp_path, 
         stepped = await shots(page, "2-trained-and-stepped")
         assert stepped != drawn
 
+        # leaving the page would end this lab (a stray ctrl+r, F5 or ctrl+w): the browser asks
+        # first, and staying keeps the lab as it was
+        await reload_asked(browser, page, leave=False)
+        await wait_screen(page, r"· Forward\(l=1\)")
+        assert len(served.lab_pids()) == 1
+
         # ctrl+s: the session arrives as a download in the browser's folder
         await page.key("s", ctrl=True)
         done = await browser.wait_event(
@@ -201,7 +225,7 @@ async def test_the_lab_in_chromium_draws_trains_steps_saves_and_quits(tmp_path, 
 
         # reloaded with the server full: the lab page again and a new lab, not "every lab is
         # in use" (Chromium asks for the page while the old one and its lab still run)
-        await page.send("Page.reload")
+        await reload_asked(browser, page, leave=True)
         served.wait_log(r"lab 3 \(process \d+\) started")
         await wait_screen(page, "q Quit")  # drawn in the new page (the old one had no lab 3)
         assert await page.evaluate("document.title") == "Backprop Lab"
