@@ -210,3 +210,21 @@ async def test_without_colours_the_comparisons_gradients_mark_their_bands(no_col
         assert len(reversed_texts(bars)) == 8
         axis = app.query_one("#cmp-grad-axis", Static).content.plain
         assert "╌" in axis and "╌ vanishing <1e-5" in axis
+
+
+@pytest.mark.parametrize("marked", [True, False])
+async def test_without_colours_the_focused_panel_has_a_heavy_border(monkeypatch, marked):
+    """The focused panel's border was ``$primary`` and the others' ``$primary 40%``: under
+    NO_COLOR two near-equal greys, so which panel took the keys could not be seen."""
+    if marked:
+        monkeypatch.setenv("NO_COLOR", "1")
+    app = LabApp("xor")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        lesson, loss = app.query_one("#lesson"), app.query_one("#loss")
+        assert lesson.has_focus_within and not loss.has_focus_within  # the lesson's actions
+        assert lesson.styles.border_top[0] == ("heavy" if marked else "round")
+        assert loss.styles.border_top[0] == "round"
+        await pilot.press("tab")
+        await pilot.pause()
+        assert lesson.styles.border_top[0] == "round"

@@ -121,6 +121,9 @@ class Panel(Vertical):
     Panel:focus-within {
         border: round $primary;
     }
+    Panel:nocolor:focus-within {
+        border: heavy $primary;  /* without colours the two greys of the borders look alike */
+    }
     Panel .panel-buttons {
         height: auto;
         width: 1fr;
