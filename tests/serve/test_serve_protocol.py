@@ -12,7 +12,10 @@ import asyncio
 import os
 import re
 import signal
+import subprocess
 import sys
+import time
+import types
 
 import pytest
 
@@ -20,7 +23,15 @@ pytest.importorskip("textual_serve")
 pytest.importorskip("pyte")
 
 import aiohttp  # noqa: E402  (after the skip: it comes with the web extra)
-from serve_harness import STATUS, TRAINS_UNTIL_PAUSED, LabSocket, Served, alive, wait_until  # noqa: E402
+from serve_harness import (  # noqa: E402
+    STATUS,
+    TRAINS_UNTIL_PAUSED,
+    LabSocket,
+    Served,
+    alive,
+    console_script,
+    wait_until,
+)
 
 from tui.session import LabSession  # noqa: E402
 
@@ -222,6 +233,40 @@ async def test_ctrl_c_stops_the_server_and_every_lab(serve):
     for tab in tabs:
         await asyncio.wait_for(tab.closed.wait(), 10)
         await tab.close()
+
+
+async def test_ctrl_c_stops_every_lab_when_the_server_s_output_has_gone(tmp_path):
+    """``backprop-lab serve | tee log``: ctrl+c ends tee too, and the server's "stopping" line
+    then raised BrokenPipeError: the server ended untidily, exit status 1 after ~10 s (its labs
+    left to the kernel meanwhile). Now it stops its labs and ends as it does otherwise."""
+    server = subprocess.Popen(
+        [console_script(), "serve", "xor", "--port", "0"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        url = re.search(r"is served at (http://\S+)", server.stdout.readline()).group(1)
+        served = types.SimpleNamespace(ws_url=url.replace("http://", "ws://") + "/ws")
+        tab = await LabSocket().connect(served)
+        await tab.wait_for(STATUS)
+        while not (started := re.search(r"\(process (\d+)\) started", server.stdout.readline())):
+            pass
+        lab = int(started.group(1))
+        server.stdout.close()  # tee has gone
+        server.send_signal(signal.SIGINT)
+        ended = time.monotonic()
+        status = await asyncio.to_thread(server.wait, 30)
+        took = time.monotonic() - ended
+        assert status == 0 and took < 5, f"exit status {status} after {took:.1f} s"
+        assert not alive(lab)
+        await tab.close()
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")

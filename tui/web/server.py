@@ -308,7 +308,11 @@ class LabServer(Server):
         return f"{self.in_use} of {self.max_sessions} labs running"
 
     def _say(self, line: str) -> None:
-        click.echo(f"backprop-lab serve: {line}")
+        """A line of the server's log; none when its output has gone (``serve | tee log``: ctrl+c
+        ends tee too, and the line that said "stopping" raised BrokenPipeError, so the labs
+        were left to the server's untidy end: exit status 1 after ~10 s)."""
+        with contextlib.suppress(OSError):
+            click.echo(f"backprop-lab serve: {line}")
 
     # --- running ------------------------------------------------------------------------------
 
