@@ -192,7 +192,7 @@ async def test_an_actions_number_runs_it_while_the_lesson_is_on_screen(lab_app, 
 
 async def test_an_event_action_after_training_ended_shows_it_in_the_last_step(lab_app, settle):
     """xor's lesson lists "Train" first; once training had finished, "the Forward event of
-    layer 1" (action 3) only said so and the Debugger stayed at the end (new-user audit). The
+    layer 2" (action 3; layer 1 before the lesson walk) only said so and the Debugger stayed at the end (new-user audit). The
     action now goes back to that event of the last step, and the status says so."""
     app = lab_app("xor")
     async with app.run_test(size=WIDE) as pilot:
@@ -201,11 +201,11 @@ async def test_an_event_action_after_training_ended_shows_it_in_the_last_step(la
         assert session.controller.step(100_000).reason == "end"
         last = session.controller.position.step
         session.sync_view()
-        await pilot.press("3")  # the Forward event of layer 1
+        await pilot.press("3")  # the Forward event of layer 2
         await app.workers.wait_for_complete()
         await settle(pilot)
         position = session.controller.position
-        assert (position.step, position.event_name()) == (last, "Forward(l=1)")
+        assert (position.step, position.event_name()) == (last, "Forward(l=2)")
         assert "Training is finished" in session.view.message
 
 
