@@ -224,7 +224,11 @@ async def test_the_lab_in_chromium_draws_trains_steps_saves_and_quits(tmp_path, 
         assert len(served.lab_pids()) == 2
 
         # reloaded with the server full: the lab page again and a new lab, not "every lab is
-        # in use" (Chromium asks for the page while the old one and its lab still run)
+        # in use" (Chromium asks for the page while the old one and its lab still run); a key
+        # first, as the browser asks before leaving only a page the user has typed in
+        await page.evaluate("document.querySelector('.xterm-helper-textarea').focus()")
+        await page.key("s")
+        await wait_screen(page, r"· Forward\(l=1\)")
         await reload_asked(browser, page, leave=True)
         served.wait_log(r"lab 3 \(process \d+\) started")
         await wait_screen(page, "q Quit")  # drawn in the new page (the old one had no lab 3)
