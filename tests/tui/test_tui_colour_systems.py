@@ -69,7 +69,7 @@ async def test_the_data_panel_emits_only_class_colours(system, theme, scenario, 
         await pilot.pause()
         field = app.query_one("#data-canvas", Static).visual
         variables = app.theme_variables
-        palette = Palette(variables, system)
+        palette = Palette(variables, system, dark=app.current_theme.dark)
         owners = palette.classes[: view.run.data.n_classes]
         classes = [reduce(c, system) for c in owners]
         background = reduce(palette.background, system)

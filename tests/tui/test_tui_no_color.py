@@ -228,3 +228,38 @@ async def test_without_colours_the_focused_panel_has_a_heavy_border(monkeypatch,
         await pilot.press("tab")
         await pilot.pause()
         assert lesson.styles.border_top[0] == "round"
+
+
+def point_colours(lines) -> set[tuple[int, int, int]]:
+    """The foreground colours of the cells drawn with ``●`` (the data points)."""
+    return {
+        segment.style.color.triplet
+        for strip in lines
+        for segment in strip
+        if "●" in segment.text and segment.style and segment.style.color
+    }
+
+
+@pytest.mark.parametrize("theme", ["textual-light", "textual-dark"])
+async def test_the_data_classes_stand_out_from_a_light_background(theme):
+    """textual-light's accent, class 1's colour, is the dark theme's orange: its points stood
+    1.4:1 from the light surface and 1.01:1 from class 0's faint tint. A light theme takes the
+    classes' text shades ($text-primary, $text-accent, …); a dark one keeps its colours."""
+    app = LabApp("xor", theme=theme)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        variables = app.theme_variables
+        names = ("primary", "accent")
+        if theme == "textual-light":
+            names = ("text-primary", "text-accent")
+        want = {Color.parse(variables[name]).rgb for name in names}
+        assert point_colours(app.query_one("#data-canvas", Static).visual.lines) == want
+
+
+async def test_a_fitted_curves_points_stand_out_from_a_light_background():
+    app = LabApp("linear-regression", theme="textual-light")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        plot = app.query_one("#data-plot", CachedPlot)
+        want = Color.parse(app.theme_variables["text-accent"]).rgb
+        assert foregrounds(plot, "•") == {want}

@@ -28,6 +28,11 @@ from tui.panels.tints import ramp
 
 CLASS_COLORS = ("primary", "accent", "success", "error", "secondary", "warning")
 """Theme variables for classes 0, 1, 2, …; further classes repeat the palette."""
+CLASS_DEFAULTS = ("#0178D4", "#ffa62b", "#4EBF71", "#ba3c5b", "#004578", "#ffa62b")
+LIGHT_CLASS_COLORS = tuple(f"text-{name}" for name in CLASS_COLORS)
+"""In a light theme: the text shades of the same colours. textual-light's accent and success
+(#FEA62B, #4EBF71) stand 1.4:1 and 1.6:1 from its surface, and a class-1 point on class 0's
+faint tint 1.01:1 — invisible on a projector; their text shades are 3:1 and more."""
 MAX_TINT = 0.55  # how far a fully confident pixel moves from the background to its class colour
 MIN_TINT = 0.2
 """How far the least confident pixel moves: enough that the predicted class (and so the decision
@@ -92,7 +97,8 @@ class Palette:
     cache of cell styles. ``shaded``: the strength is drawn with ``SHADES`` in the class colour
     on the background (16 colours, or one of the first ``n_classes`` classes with no tint of its
     hue in 256). ``marked``: without colours, each class has its own characters (``MARKS``,
-    ``FILLS``), drawn in its colour on the background."""
+    ``FILLS``), drawn in its colour on the background. ``dark``: the theme is dark (a light one
+    takes the classes' text shades, ``class_colours``)."""
 
     def __init__(
         self,
@@ -100,16 +106,12 @@ class Palette:
         system: str = "truecolor",
         n_classes: int | None = None,
         marked: bool = False,
+        dark: bool = True,
     ):
         self.background = theme_color(
             variables.get("surface") or variables.get("background"), "#1e1e1e"
         )
-        self.classes = [
-            theme_color(variables.get(name), default)
-            for name, default in zip(
-                CLASS_COLORS, ("#0178D4", "#ffa62b", "#4EBF71", "#ba3c5b", "#004578", "#ffa62b")
-            )
-        ]
+        self.classes = class_colours(variables, dark)
         self.system = system
         self.tints = [
             ramp(self.background, colour, LEVELS, system, lowest=MIN_TINT, reach=MAX_TINT)
@@ -234,6 +236,16 @@ def _shaded_lines(cls_rows, lvl_rows, marks, palette: Palette) -> list[Strip]:
         pair = (cls_rows[r], lvl_rows[r], cls_rows[r + 1], lvl_rows[r + 1])
         lines.append(Strip(_spans(cells(*pair, marks, r // 2, palette)), len(pair[0])))
     return lines
+
+
+def class_colours(variables: dict[str, str], dark: bool = True) -> list[Color]:
+    """The colours of classes 0, 1, …: the theme's ``CLASS_COLORS``, in a light theme their
+    text shades (``LIGHT_CLASS_COLORS``) where the theme has them."""
+    names = CLASS_COLORS if dark else LIGHT_CLASS_COLORS
+    return [
+        theme_color(variables.get(name) or variables.get(base), default)
+        for name, base, default in zip(names, CLASS_COLORS, CLASS_DEFAULTS)
+    ]
 
 
 def theme_color(value: str | None, default: str) -> Color:

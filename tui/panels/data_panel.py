@@ -9,9 +9,10 @@
 - **Anything else** (e.g. 64-D digits): a few training examples with their target and the
   network's prediction.
 
-Colours come from the theme (``$primary``, ``$accent``, …) so the picture reads in light and dark
-themes, and the tints hold in every colour system (``tints.ramp``): blends in true colour, a few
-256-colour entries of each class's own hue in 256 colours (never the olive and teal bands a
+Colours come from the theme (``$primary``, ``$accent``, …; in a light theme their text shades,
+``$text-accent``, …, which stand out from a light background) so the picture reads in light and
+dark themes, and the tints hold in every colour system (``tints.ramp``): blends in true colour, a
+few 256-colour entries of each class's own hue in 256 colours (never the olive and teal bands a
 reduced blend becomes), and in 16 colours the class colour alone, its strength drawn with the
 shade characters ░▒▓ (one pixel per cell) on the background. Under ``NO_COLOR`` each class has
 its own characters instead (``data_field.MARKS`` for its points, ``FILLS`` for its area), named
@@ -33,6 +34,7 @@ from tui.panels.data_field import (
     MARKS,
     SHADES,
     Palette,
+    class_colours,
     confidence_of,
     dot_style,
     pixel_of,
@@ -177,7 +179,8 @@ class DataPanel(Panel):
     def _palette(self, data) -> Palette:
         """The palette of the present theme in the app's colour system for ``data``."""
         n = 2 if data.task == "regression" else max(len(data.class_names or []), 2)
-        return Palette(self.app.theme_variables, self._system(), n, marked=self.app.no_color)
+        dark = self.app.current_theme.dark
+        return Palette(self.app.theme_variables, self._system(), n, self.app.no_color, dark)
 
     # --- 1-D: the curve -----------------------------------------------------------------------
 
@@ -195,7 +198,7 @@ class DataPanel(Panel):
         grid_x = np.asarray(grid.xs, dtype=np.float64)
         fit = np.asarray(grid.values, dtype=np.float64)[:, 0]
         theme = self.app.theme_variables
-        points_color = theme_color(theme.get("accent"), "#ffa62b").rgb
+        points_color = class_colours(theme, self.app.current_theme.dark)[1].rgb  # the accent
         fit_color = theme_color(theme.get("primary"), "#0178D4").rgb
         keep = np.isfinite(x) & np.isfinite(y)
         plt.scatter(x[keep].tolist(), y[keep].tolist(), marker="dot", color=points_color)
