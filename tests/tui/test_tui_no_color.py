@@ -263,3 +263,21 @@ async def test_a_fitted_curves_points_stand_out_from_a_light_background():
         plot = app.query_one("#data-plot", CachedPlot)
         want = Color.parse(app.theme_variables["text-accent"]).rgb
         assert foregrounds(plot, "•") == {want}
+
+
+@pytest.mark.parametrize("theme", ["textual-light", "textual-dark"])
+async def test_the_comparisons_run_b_stands_out_from_a_light_background(theme):
+    """Run B's orange #E69F00 stood 1.6:1 from textual-light's surface; a light theme draws
+    the runs in the network picture's light shades (#0061A8, #C25400)."""
+    app = CompareApp(trained_pair())
+    app.theme = theme
+    async with app.run_test(size=(80, 30)) as pilot:
+        await pilot.pause()
+        app.panel.refresh_view(app.view)
+        await pilot.pause()
+        want = ("#0072B2", "#E69F00") if theme == "textual-dark" else ("#0061A8", "#C25400")
+        braille = "".join(chr(c) for c in range(0x2801, 0x2900))
+        drawn = foregrounds(app.query_one("#cmp-loss-plot", CachedPlot), braille)
+        assert drawn == {Color.parse(c).rgb for c in want}
+        status = app.query_one("#cmp-status-b", Static).visual
+        assert f"bold {want[1]}" in {str(span.style) for span in status.spans}

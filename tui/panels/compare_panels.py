@@ -2,9 +2,10 @@
 gradient bars next to each other, and each run's status (``tui/screens/compare.py``).
 
 The two runs have two colours told apart with every common colour-vision deficiency — the
-Okabe–Ito blue and orange (``RUN_COLORS``) — and each is also named in words wherever it is drawn
-(``A``/``B`` and the scenario's name), so nothing rests on the colour alone. Under ``NO_COLOR``
-(both colours a grey) the curves in the one plot are told apart by their marks
+Okabe–Ito blue and orange (``RUN_COLORS``; in a light theme darker shades of them,
+``LIGHT_RUN_COLORS``, as the network picture's) — and each is also named in words wherever it
+is drawn (``A``/``B`` and the scenario's name), so nothing rests on the colour alone. Under
+``NO_COLOR`` (both colours a grey) the curves in the one plot are told apart by their marks
 (``RUN_MARKS``). The decision boundaries are the lab's own Data panel, once per run.
 """
 
@@ -49,6 +50,17 @@ from tui.view import STATS, counters, epoch_figures_at, steps_history
 
 RUN_COLORS = ("#0072B2", "#E69F00")
 """Okabe–Ito blue and orange: distinct for protanopia, deuteranopia and tritanopia alike."""
+LIGHT_RUN_COLORS = ("#0061A8", "#C25400")
+"""The same in a light theme (the network picture's light shades): the orange #E69F00 stood
+1.6:1 from textual-light's surface, run B's curve faint on a projector; these are 4.5:1 and
+3.2:1."""
+
+
+def run_colour(i: int, dark: bool = True) -> str:
+    """Run ``i``'s colour in a dark or a light theme."""
+    return (RUN_COLORS if dark else LIGHT_RUN_COLORS)[i]
+
+
 SIDES = ("A", "B")
 RUN_MARKS = {
     False: (("braille", "━", "•"), ("braille", "━", "•")),
@@ -60,18 +72,25 @@ DIFFERENT_LOSSES = "two different losses: compare how each falls, not their valu
 """Said when the runs minimise different losses, whose values share the axis but not a scale."""
 
 
-def run_key(i: int, name: str, marked: bool = False) -> Content:
+def run_key(i: int, name: str, marked: bool = False, dark: bool = True) -> Content:
     """``━ A name`` in the run's colour: the legend entry of run ``i`` (``marked``: its mark
-    without colours, ``RUN_MARKS``)."""
+    without colours, ``RUN_MARKS``; ``dark``: the theme's, ``run_colour``)."""
     mark = RUN_MARKS[marked][i][1]
-    return Content.assemble((f"{mark} ", f"bold {RUN_COLORS[i]}"), (f"{SIDES[i]} ", "bold"), name)
+    style = f"bold {run_colour(i, dark)}"
+    return Content.assemble((f"{mark} ", style), (f"{SIDES[i]} ", "bold"), name)
 
 
 SHORTEST_NAME = 12  # cells a run's name keeps before its batch loss gives way
 
 
 def status_line(
-    i: int, name: str, view, width: int | None = None, epoch: bool = True, marked: bool = False
+    i: int,
+    name: str,
+    view,
+    width: int | None = None,
+    epoch: bool = True,
+    marked: bool = False,
+    dark: bool = True,
 ) -> Content:
     """Run ``i``'s name, status, counters (the epoch unless ``epoch`` is false), its last step's
     batch loss and, with a validation set, the val loss of its last epoch — the figure an
@@ -80,7 +99,8 @@ def status_line(
     ``SHORTEST_NAME``, then the batch loss left out, then the name shortened further — a number
     is never cut. Where the step's batch loss includes an L1/L2 penalty, it says so (``batch
     loss 0.6262 (with L2 penalty)``: why it stays above its problem's) when the whole line fits
-    with it; else as above, without. ``marked``: the run's mark without colours (``run_key``)."""
+    with it; else as above, without. ``marked``, ``dark``: the run's mark and colour
+    (``run_key``)."""
     step, epochs, _, loss = counters(view)
     metrics, restored = epoch_figures_at(view, step)  # as the lab's Loss panel shows them
     val = metrics.val_loss if metrics is not None else None
@@ -94,7 +114,7 @@ def status_line(
 
     def line(name: str, batch: str) -> Content:
         return Content.assemble(
-            run_key(i, name, marked),
+            run_key(i, name, marked, dark),
             ("  ", ""),
             (status, f"bold {style.get(status, '')}".strip()),
             (f"{counts}  step {fmt_count(step)}", MUTED),
@@ -162,7 +182,8 @@ class CompareLossPanel(Panel):
         items: list[Content] = [Content.styled(scale, MUTED)]
         for i, name in enumerate(comparison.names):
             loss = Content.styled(f" ({losses[i]})" if different else "", MUTED)
-            items.append(Content.assemble(run_key(i, name, self.app.no_color), loss))
+            entry = run_key(i, name, self.app.no_color, self.app.current_theme.dark)
+            items.append(Content.assemble(entry, loss))
         if any(len(e) and e.last.val_loss is not None for e in epochs):
             a, b = (marks[2] for marks in RUN_MARKS[self.app.no_color])
             marks = a if a == b else f"{a} {b}"
@@ -232,7 +253,8 @@ class CompareLossPanel(Panel):
         if all(start is not None for start in starts):  # neither run has a step yet
             plt.title("space: train both")
         for i, ((x, y), (vx, vy)) in enumerate(zip(curves, validation, strict=True)):
-            red, green, blue = (int(RUN_COLORS[i][k : k + 2], 16) for k in (1, 3, 5))
+            colour = run_colour(i, self.app.current_theme.dark)
+            red, green, blue = (int(colour[k : k + 2], 16) for k in (1, 3, 5))
             color = (red, green, blue)
             line, _, dots = RUN_MARKS[self.app.no_color][i]
             if starts[i] is not None and x.shape[0]:  # the initial network's loss, at step 0
@@ -309,7 +331,7 @@ class CompareGradientsPanel(Panel):
             for i in (0, 1):
                 if i:
                     row.append(("  ", ""))
-                row += [(SIDES[i], f"bold {RUN_COLORS[i]}"), (" ", "")]
+                row += [(SIDES[i], f"bold {run_colour(i, self.app.current_theme.dark)}"), (" ", "")]
                 values = self.values[i]
                 value = values[l - 1] if l <= len(values) else None
                 text = texts[i][l - 1] if l <= len(values) else None
@@ -362,12 +384,11 @@ class CompareStatus(Horizontal):
     def refresh_view(self, comparison) -> None:
         width = (self.size.width or self.app.size.width) - 2  # inside the padding
         names, views = comparison.names, [session.view for session in comparison.sessions]
-        marked = self.app.no_color
-        lines = [status_line(i, names[i], view, marked=marked) for i, view in enumerate(views)]
+        look = {"marked": self.app.no_color, "dark": self.app.current_theme.dark}
+        lines = [status_line(i, names[i], view, **look) for i, view in enumerate(views)]
         if any(line.cell_length > width for line in lines):  # both without the epoch, alike
             lines = [
-                status_line(i, names[i], v, width, epoch=False, marked=marked)
-                for i, v in enumerate(views)
+                status_line(i, names[i], v, width, epoch=False, **look) for i, v in enumerate(views)
             ]
         for i, view in enumerate(views):
             self.query_one(f"#cmp-status-{'ab'[i]}", Show).update(lines[i])
