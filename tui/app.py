@@ -330,8 +330,8 @@ class LabApp(
             self._start_training("continue", status_first=True)
 
     async def action_epoch(self) -> None:
-        await self.stop_training()
-        self._start_training("epoch")
+        await self.stop_training(draw=False)  # drawn with the run: "running" first
+        self._start_training("epoch", status_first=True)
 
     async def action_extend(self) -> None:
         """After the end of training: extend it by the scenario's epoch count, and run."""
@@ -346,8 +346,11 @@ class LabApp(
         self._start_training("continue")
 
     async def action_debug(self, name: str, arg=None) -> None:
-        """A debugger command (step, next, finish, back, …), run on the main thread."""
-        await self.stop_training()
+        """A debugger command (step, next, finish, back, …), run on the main thread. The status
+        line and the Debugger panel show where it moved in a frame of their own, the other
+        panels follow (``FrameScheduler.status_first``): drawn together, all six panels and
+        the screen's layout for the message row took ~50 ms (spiral, 120×40)."""
+        await self.stop_training(draw=False)  # drawn below, where the command moved to
         session = self.lab_session
         try:
             session.command(name, arg)
@@ -356,11 +359,11 @@ class LabApp(
             self.push_screen(ErrorDialog(f"{name.capitalize()} failed", str(e)))
         except SessionError as e:
             session.view.message = str(e)
-        self.mark_dirty()
+        self.frames.status_first(["debugger"])
 
     @work(group="dialog", exit_on_error=False)
     async def action_breakpoints(self) -> None:
-        await self.stop_training()
+        await self.stop_training(status_first=True)  # the dialog before the panels
         from tui.screens.breakpoints import BreakpointsScreen  # imported when first opened
 
         await self.push_screen_wait(BreakpointsScreen(self.session))
@@ -400,7 +403,7 @@ class LabApp(
         """Backprop's gradients against finite differences at the current weights, in a dialog."""
         from engine.gradcheck import check_run
 
-        await self.stop_training()
+        await self.stop_training(status_first=True)  # the dialog before the panels
         try:
             report = check_run(self.lab_session.run, max_entries=64)
         except ValueError as e:

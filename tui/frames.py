@@ -47,6 +47,7 @@ class FrameScheduler:
         self.status_turn = False  # the last progress frame drew the status line alone
         self.next_frame = 0.0  # no progress frame before this (monotonic seconds)
         self.frames = 0  # progress frames drawn (for tests and measurements)
+        self.line_pending = False  # status_first's line is not painted yet: no frame till then
 
     def mark_dirty(self, panels: Iterable[str] | None = None, *, urgent: bool = True) -> None:
         """Ask for a redraw of ``panels`` (all of them by default) at the next frame.
@@ -83,17 +84,19 @@ class FrameScheduler:
         its row appearing or going moves them all (a layout and render of the whole screen,
         ~20 ms; on resume it was ~35 of the ~40 ms to "running", measured headless).
         Nothing is marked stale before the line is painted (``StatusLine.when_painted``: Textual's
-        ``call_after_refresh`` may run before the screen update), and while training runs no
-        progress frame comes before it either (``next_frame``), so that no frame, the refresh
-        timer's (``_tick``) included, draws the panels into it."""
+        ``call_after_refresh`` may run before the screen update), and no frame comes before it
+        either (``line_pending``): the refresh timer's (``_tick``) would draw into it the
+        panels training moved since its last frame, or its progress frames (the next of which
+        ``next_frame`` also holds back until then, while training runs)."""
         app = self.app
         first = [name for name in first if self.visible(name)] if self.laid_out else []
         rest = [name for name in PANEL_NAMES if name not in first]
         if not self.laid_out or app.session is None or not app.is_running:
             self.mark_dirty(urgent=urgent)
             return
+        self.line_pending = True  # until the line is painted (_status_painted)
         if app.training:
-            self.next_frame = math.inf  # until the line is painted (_status_painted)
+            self.next_frame = math.inf
         view = app.session.view
         with app.session.frozen():
             app.status_bar.show(view, line_only=True)
@@ -104,6 +107,7 @@ class FrameScheduler:
 
     def _status_painted(self, panels: list[str], urgent: bool) -> None:
         """``status_first``'s line is on the screen: the ``panels`` now, or in training's turn."""
+        self.line_pending = False
         if self.next_frame == math.inf:
             self.next_frame = 0.0
         self.mark_dirty(panels, urgent=urgent)
@@ -120,7 +124,7 @@ class FrameScheduler:
         the status line and the debugger's position line.
         """
         app = self.app
-        if not self.dirty or app.session is None or not app.is_running:
+        if not self.dirty or self.line_pending or app.session is None or not app.is_running:
             return
         training = app.training
         urgent = self.urgent

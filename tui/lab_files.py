@@ -26,7 +26,7 @@ class LabFiles(GivesFiles, LabHost):
 
     @work(group="dialog", exit_on_error=False)
     async def action_save_session(self) -> None:
-        await self.stop_training()
+        await self.stop_training(status_first=True)  # the dialog before the panels
         session = self.lab_session
         before = session.saved
         written_at = before

@@ -82,7 +82,7 @@ if TYPE_CHECKING:
         ) -> None:
             pass
 
-        async def stop_training(self, *, status_first: bool = False) -> None:
+        async def stop_training(self, *, status_first: bool = False, draw: bool = True) -> None:
             pass
 
         def announce_event(self) -> None:

@@ -25,7 +25,7 @@ class SessionQuestions(LabHost):
         """Step 1 again, from the network's initial weights; the edits, the settings changed
         while it trained and the breakpoints are kept (``LabSession.reset``). Asks first when
         training has moved since the session was opened or saved."""
-        await self.stop_training()
+        await self.stop_training(status_first=True)  # the dialog before the panels
         session = self.lab_session
         if session.progress:
             question = (

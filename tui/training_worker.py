@@ -31,7 +31,7 @@ class TrainingWorker(LabHost):
         """Start the training worker on ``trainee``: the lab's session (by default) or a
         ``Comparison`` (its two sessions in lockstep; the comparison view draws it).
 
-        ``status_first`` (a run the user asked for: space, the Debugger's continue): the
+        ``status_first`` (a run the user asked for: space, the Debugger's continue, ``e``): the
         status line shows "running" in a frame of its own, before the panels' first progress
         frames (``FrameScheduler.status_first``)."""
         if trainee is not None and trainee is not self.session:
@@ -80,12 +80,14 @@ class TrainingWorker(LabHost):
             self._train_done.set()
         self.post_message(msg.TrainingStopped(status, message, token))
 
-    async def stop_training(self, *, status_first: bool = False) -> None:
+    async def stop_training(self, *, status_first: bool = False, draw: bool = True) -> None:
         """Cancel the training worker and wait until its thread has finished its step (it looks
         at the stop request after every step, or every event of an animated step).
 
-        ``status_first`` (a pause the user asked for): the status line shows "paused" in a frame
-        of its own before the panels are redrawn (``FrameScheduler.status_first``)."""
+        ``status_first`` (a pause the user asked for, or one before a dialog): the status line
+        shows "paused" in a frame of its own before the panels are redrawn
+        (``FrameScheduler.status_first``). ``draw=False``: nothing is drawn; the caller, which
+        changes the session further (a debugger command), draws it."""
         if not self.training:
             return
         # A stale token stops the thread; the worker is not cancelled, since a worker cancelled
@@ -104,6 +106,8 @@ class TrainingWorker(LabHost):
         session.view.progress = None
         session.view.message = session.paused_message()  # mid-step: an animated step's event
         session.sync_view()
+        if not draw:
+            return
         if status_first:
             self.frames.status_first()
         else:
@@ -125,7 +129,7 @@ class TrainingWorker(LabHost):
         self.session.sync_view()
         if message.status == "diverged":
             self.session.point_at_non_finite()  # the equation explains the value named
-        self.mark_dirty()
+        self.frames.status_first()  # where it stopped: the line at once, the panels after
         if message.status == "diverged":
             self.notify(message.message, title="Training diverged", severity="error", timeout=8)
         if failed:
