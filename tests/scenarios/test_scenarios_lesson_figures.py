@@ -63,3 +63,50 @@ def test_exploding_gradients_first_loss_is_in_the_hundreds():
     r = record_run(load_scenario("exploding-gradients"), None, Needs())
     assert 100 <= r.losses[0] < 1000 and r.stop_reason == "diverged"
     assert "the first point is already in the hundreds," in lesson_of("exploding-gradients")
+
+
+def test_momentum_steps_grow_from_one_to_ten_times_the_plain_step():
+    """slow-convergence-fixed-momentum: 'equal at step 1, where v starts at 0, then … about 7
+    times at step 10 and 10 times at step 20 …; later … over 12 times η·∂C/∂W' (it said 'much
+    more than η times its gradient', which its action showed false at step 1)."""
+    import scenarios
+    from engine.debugger import Controller
+
+    name = "slow-convergence-fixed-momentum"
+    s = load_scenario(name)
+    lr = s.training["lr"]
+    c = Controller(scenarios.build_run(s).trainer)
+    ratios = {}
+    while len(ratios) < 300:
+        c.step()
+        if c.event.kind == "update":
+            ratios[len(ratios) + 1] = float(c.event.step_W[0, 1] / (lr * c.event.grad_W[0, 1]))
+    assert abs(ratios[1] - 1) < 1e-9
+    assert round(ratios[10]) == 7 and round(ratios[20]) == 10 and ratios[300] > 12
+    lesson = lesson_of(name)
+    assert "about 7 times at step 10 and 10 times at step 20" in lesson
+    assert "v ← μ·v + ∂C/∂W and steps by ΔW = η·v" in lesson
+
+
+def test_slow_convergence_gradients_and_weights_as_quoted():
+    """slow-convergence: at step 1 ∂C/∂W¹₀₁ ≈ −0.067 and ∂C/∂b¹ ≈ −0.62 (it said to compare the
+    two entries of ∂C/∂W¹, 'w₂'s gradient is tiny' — but w₁'s, −0.029, is smaller, w₁ starting
+    at its target); w₁ stays near 0.51, w₂ moves 0.02 a step from −0.7 to 3.8, the loss goes
+    from about 0.35 to about 0.12 (it said 'from about 0.3 … to about 0.1')."""
+    import scenarios
+    from engine.debugger import Controller
+
+    s = load_scenario("slow-convergence")
+    c = Controller(scenarios.build_run(s).trainer)
+    while c.event.kind != "gradient":
+        c.step()
+    assert round(float(c.event.grad_W[0, 1]), 3) == -0.067
+    assert round(float(c.event.grad_b[0]), 2) == -0.62
+    r = record_run(s, None, Needs())
+    w = r.last_params[0]["W"]
+    assert round(float(w[0, 0]), 2) == 0.51 and round(float(w[0, 1]), 1) == 3.8
+    assert round(r.losses[2], 2) == 0.35 and round(r.losses[-1], 2) == 0.12
+    assert round((float(w[0, 1]) + 0.727) / 300, 2) == 0.02  # w₂'s mean step
+    lesson = lesson_of("slow-convergence")
+    assert "∂C/∂W¹₀₁ ≈ −0.067 with w₂ about 10.7 from its target, while ∂C/∂b¹ ≈ −0.62" in lesson
+    assert "from about 0.35 the loss creeps down to only about 0.12 in 300 steps" in lesson
