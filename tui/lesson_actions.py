@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from engine.debugger import DebuggerError
 from engine.debugger import exercises as ex
-from engine.number_text import counted
+from engine.number_text import count
 from scenarios.exercises import exercises_of
 from tui.app import TAB_ORDER
 from tui.session_errors import SessionError
@@ -137,7 +137,8 @@ async def _train_again(app, step: int) -> bool:
     training on): ask before going back to the start to train up to it again, as an exercise
     past the kept steps does. True when the lab went back."""
     session = app.session
-    done = f"Step {step} is done already ({counted(session.steps_done, 'step')} done)"
+    at = count(session.controller.position.step)  # the header's step
+    done = f"Step {step} is done already (the lab is at step {at})"
     lost = f" The training up to {session.progress} will be lost." if session.progress else ""
     question = f"{done}. Go back to {reset_target(session)} and train until step {step} is done?"
     if not await app._confirm(question + lost):

@@ -20,23 +20,28 @@ async def press_action(app, pilot, href: str) -> None:
 
 
 async def test_the_first_step_after_training_on_asks_and_trains_it_again(lab_app, settle):
-    """saturation: trained to the end, then the lesson's "after the first step" (lab:run/step/1).
-    It answered "Step 1 is done already (the run is at step 1499)" beside the header's
-    "step 1,500", and the Gradients panel the lesson points at kept the last step's figures."""
+    """saturation: trained on, then the lesson's "after the first step" (lab:run/step/1). It
+    answered "Step 1 is done already (the run is at step 1499)" beside the header's "step 1,500"
+    (the steps done, not the step the lab is in), and the Gradients panel the lesson points at
+    kept the last step's figures."""
     app = lab_app("saturation")
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
         session = app.session
         session.controller.run(40)
+        session.controller.step(2)  # into step 41: the header reads "step 41", 40 are done
         session.sync_view()
+        assert (session.controller.position.step, session.steps_done) == (41, 40)
         await press_action(app, pilot, "lab:run/step/1")
-        assert "Step 1 is done already (40 steps done). Go back to step 1" in dialog_text(app)
+        assert "Step 1 is done already (the lab is at step 41). Go back to step 1" in dialog_text(
+            app
+        )
         await pilot.press("n")
         await app.workers.wait_for_complete()
         await settle(pilot)
         assert app.session is session and session.steps_done == 40
         assert session.view.message == (
-            "Step 1 is done already (40 steps done); r goes back to the start."
+            "Step 1 is done already (the lab is at step 41); r goes back to the start."
         )
 
         await press_action(app, pilot, "lab:run/step/1")
