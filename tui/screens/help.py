@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.strip import Strip
 from textual.widgets import Label, Markdown, Static
 
 from tui.keys import KEYS, PALETTE_ONLY, key_label
@@ -123,14 +125,31 @@ def keys_table(width: int | None = None) -> Content:
 
 
 class KeysTable(Static):
-    """``keys_table`` wrapped to the widget's width (again when it is resized)."""
+    """``keys_table`` wrapped to the widget's width (again when it is resized); ``painted`` is
+    called once, after the screen update that first paints the table."""
+
+    def __init__(self, content, *, id: str, painted: Callable[[], object]) -> None:
+        super().__init__(content, id=id)
+        self._painted: Callable[[], object] | None = painted
 
     def on_resize(self) -> None:
         self.update(keys_table(self.size.width))
 
+    def render_lines(self, crop) -> list[Strip]:
+        lines = super().render_lines(crop)
+        if self._painted is not None:
+            painted, self._painted = self._painted, None
+            self.app.call_later(painted)  # after this screen update, which paints the table
+        return lines
+
 
 class HelpScreen(LabModal[None]):
-    """Keys and a short guide; any of escape, q or ? closes it."""
+    """Keys and a short guide; any of escape, q or ? closes it.
+
+    The guide (``GUIDE``, below the keys: out of sight until scrolled to, at 120×40 and 80×24
+    alike) is mounted once the keys are on the screen: Textual's Markdown took ~150–250 ms to
+    parse and mount its blocks (spiral, 120×40, measured headless), which the screen's first
+    frame waited for — ``?`` took ~200–330 ms to show the help, now ~40 ms."""
 
     BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
 
@@ -138,11 +157,14 @@ class HelpScreen(LabModal[None]):
         with Vertical(id="help", classes="dialog wide-dialog"):
             yield Label("Backprop Lab — help   (escape closes)", classes="dialog-title")
             with VerticalScroll():
-                yield KeysTable(keys_table(), id="help-keys")
-                yield Markdown(GUIDE)
+                yield KeysTable(keys_table(), id="help-keys", painted=self._add_guide)
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()
+
+    def _add_guide(self) -> None:
+        if self.is_attached:  # not closed meanwhile
+            self.query_one(VerticalScroll).mount(Markdown(GUIDE))
 
     def action_close(self) -> None:
         self.dismiss(None)
