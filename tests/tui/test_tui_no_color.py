@@ -1,23 +1,32 @@
 """The lab without colours (``NO_COLOR``: Textual draws every colour as a grey, as a teacher's
 projector or an ssh session may ask for). It must draw at all, and what the panels tell apart by
-colour — a point's and an area's class, the val loss beside the batch loss, run A beside run B —
-must still be told apart, by characters. Also the val loss in a light theme, where its orange was
-near invisible (projector audit, /work/notes/audit_projector.md)."""
+colour — a point's and an area's class, the val loss beside the batch loss, run A beside run B,
+a positive weight (∂C/∂W) beside a negative one — must still be told apart, by characters. Also
+the val loss in a light theme, where its orange was near invisible (projector audit,
+/work/notes/audit_projector.md)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from panel_harness import PanelApp, make_view, record_steps
+from panel_harness import PanelApp, make_view, move, record_steps
 from textual.color import Color
 from textual.widgets import Static
 
+from engine.debugger import Controller
+from scenarios import build_run, parse_scenario
 from scenarios.compare import pair
 from tui.app import LabApp
 from tui.comparison import Comparison
 from tui.panels.compare_panels import CompareGradientsPanel, CompareLossPanel, CompareStatus
 from tui.panels.gradients_panel import GradientsPanel
 from tui.panels.loss_panel import LossPanel
+from tui.panels.network_panel import NetworkPanel
+from tui.panels.network_picture import NetworkPicture
+from tui.panels.picture_paint import SHADES
 from tui.panels.plot import CachedPlot
+from tui.view import LabView
 
 
 @pytest.fixture
@@ -281,3 +290,147 @@ async def test_the_comparisons_run_b_stands_out_from_a_light_background(theme):
         assert drawn == {Color.parse(c).rgb for c in want}
         status = app.query_one("#cmp-status-b", Static).visual
         assert f"bold {want[1]}" in {str(span.style) for span in status.spans}
+
+
+def explicit_view(x: list, W: list, y: list | None = None, debugger: bool = False) -> LabView:
+    """A run of one linear layer with weights ``W`` (nˡ × nˡ⁻¹) on the examples ``x``."""
+    n_out = len(W)
+    y = y or [[0.0] * n_out for _ in x]
+    text = f"""
+name = "explicit"
+title = "Weights of known signs"
+summary = "Explicit weights."
+lesson = "None."
+seed = 0
+[data]
+kind = "inline"
+x = {x}
+y = {y}
+[network]
+loss = "mse"
+[[network.layers]]
+size = {n_out}
+activation = "linear"
+weights = {W}
+bias = {[0.0] * n_out}
+[training]
+lr = 0.1
+batch_size = "full"
+"""
+    scenario = parse_scenario(text, path=Path("explicit.toml"), label="explicit.toml")
+    run = build_run(scenario)
+    controller = Controller(run.trainer) if debugger else None
+    event = controller.event if controller is not None else None
+    return LabView(run=run, controller=controller, scenario=scenario, event=event)
+
+
+async def drawn_picture(monkeypatch, view: LabView, marked: bool) -> tuple[NetworkPicture, str]:
+    """The Network panel's picture of ``view`` at 80×24, with colours or (``marked``) without,
+    and its caption."""
+    if marked:
+        monkeypatch.setenv("NO_COLOR", "1")
+    else:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    app = PanelApp(NetworkPanel(), view)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.no_color == marked
+        picture = app.query_one(NetworkPicture)
+        return picture, app.query_one("#network-caption", Static).content.plain
+
+
+def glyphs(picture: NetworkPicture, target: tuple) -> list[tuple[int, int, str]]:
+    """The cells (x, y, character) drawn for ``target``; a weight's: those its line crosses
+    alone (where lines cross, a cell draws the dots of all)."""
+    alone = None
+    if target[0] == "weight":
+        gap = picture.layout_.gaps[target[1] - 1]
+        lone = [xy for xy, crossing in gap.cells if [e[:2] for e in crossing] == [target[2:]]]
+        alone = {(x, y + 1) for x, y in lone}  # row 0 of the grid is the header
+    return [
+        (x, y, cell.char)
+        for y, row in enumerate(picture.grid)
+        for x, cell in enumerate(row)
+        if cell.target == target and (alone is None or (x, y) in alone)
+    ]
+
+
+def edge_text(picture: NetworkPicture) -> list[str]:
+    """The characters of the weights' cells (the nodes' values aside)."""
+    return [c.char for row in picture.grid for c in row if c.target and c.target[0] == "weight"]
+
+
+def picture_text(picture: NetworkPicture) -> str:
+    return "\n".join(strip.text for strip in picture._strips)
+
+
+def dots(cells) -> int:
+    """How many braille dots ``cells`` draw."""
+    return sum(bin(ord(c) - 0x2800).count("1") for _, _, c in cells if "\u2800" <= c <= "\u28ff")
+
+
+@pytest.mark.parametrize("marked", [True, False])
+async def test_without_colours_a_negative_weights_line_is_dashed(monkeypatch, marked):
+    """Under NO_COLOR the Okabe–Ito orange and blue of the two signs are one grey: a weight of
+    −1 was drawn as the same line as one of +1, and the legend's two marks were alike."""
+    mixed = await drawn_picture(monkeypatch, explicit_view([[1.0], [0.5]], [[1.0], [-1.0]]), marked)
+    plus = await drawn_picture(monkeypatch, explicit_view([[1.0], [0.5]], [[1.0], [1.0]]), marked)
+    (mixed_picture, mixed_caption), (plus_picture, plus_caption) = mixed, plus
+    assert [g.kind for g in mixed_picture.layout_.gaps] == ["lines"]
+    negative = glyphs(mixed_picture, ("weight", 1, 1, 0))  # W[1, 0] = −1
+    positive = glyphs(plus_picture, ("weight", 1, 1, 0))  # the same line, W[1, 0] = +1
+    assert positive and negative
+    if marked:  # dashed: some of its dots left out, in runs along the line
+        assert 0 < dots(negative) < dots(positive)
+        assert "W ━+ ╍−" in mixed_caption and "W ━+ ╍−" in plus_caption
+    else:  # with colours the sign is the colour alone: the same characters, as before
+        assert edge_text(mixed_picture) == edge_text(plus_picture)
+        assert positive == negative
+        assert "W ━+ ━−" in mixed_caption
+
+
+@pytest.mark.parametrize("marked", [True, False])
+async def test_without_colours_a_negative_band_and_input_are_dotted(monkeypatch, marked):
+    """8 → 8 weights are a band of ``░▒▓█`` cells, toned by sign and size; under NO_COLOR a band of
+    −0.5 was the same shades as one of +0.5, and an input of −1 the same ``●`` as one of +1."""
+    x = [[(-1.0) ** k for k in range(8)], [0.5] * 8]
+    bands = {}
+    for sign in (1, -1):
+        view = explicit_view(x, [[sign * 0.5] * 8 for _ in range(8)])
+        picture, _ = await drawn_picture(monkeypatch, view, marked)
+        assert [g.kind for g in picture.layout_.gaps] == ["band"]
+        bands[sign] = picture
+        cells = [c for row in picture.grid for c in row if c.target and c.target[0] == "block"]
+        chars = {c.char for c in cells}
+        assert chars
+        if sign > 0 or not marked:
+            assert chars <= set(SHADES)
+        else:  # dotted: none of the solid shades
+            assert not chars & set(SHADES)
+        nodes = [glyphs(picture, ("unit", 0, k))[0][2] for k in range(8)]
+        assert nodes == (["●", "◌"] * 4 if marked else ["●"] * 8)  # x of example 0: +1, −1, …
+    if not marked:
+        assert picture_text(bands[1]) == picture_text(bands[-1])  # W x = 0 for both
+
+
+@pytest.mark.parametrize("marked", [True, False])
+async def test_without_colours_a_negative_gradient_is_dashed_at_a_backward_event(
+    monkeypatch, marked
+):
+    """At a backward event the edges are ∂C/∂W, signed as the weights are."""
+    # a = W x = (0.5, 0.5) against y = (1, −1): ∂C/∂W[0, 0] < 0 < ∂C/∂W[1, 0]
+    drawn = {}
+    for colours in (False, marked):
+        view = explicit_view([[1.0]], [[0.5], [0.5]], y=[[1.0, -1.0]], debugger=True)
+        while view.event.kind != "gradient":
+            move(view, "step")
+        picture, caption = await drawn_picture(monkeypatch, view, colours)
+        grad = picture.shown.edges[0]
+        assert grad[0, 0] < 0 < grad[1, 0]
+        drawn[colours] = picture
+    assert ("∂C/∂W ━+ ╍−" if marked else "∂C/∂W ━+ ━−") in caption
+    before, now = drawn[False], drawn[marked]
+    positive = [glyphs(p, ("weight", 1, 1, 0)) for p in (before, now)]
+    negative = [glyphs(p, ("weight", 1, 0, 0)) for p in (before, now)]
+    assert positive[0] == positive[1]
+    assert (dots(negative[1]) < dots(negative[0])) == marked

@@ -9,6 +9,13 @@ steps of the sign's own hue in 256 and 16 colours: ``tints.ramp``). Text
 selected weight drawn alone at full strength (``◆`` in a band). A unit's map (2-D data) is its
 output over the input plane, toned like its value.
 
+Without colours (``NO_COLOR``: Textual draws each colour as a grey, and the two signs' are the
+same grey) a negative weight's line is dashed, and a band cell or a ``●`` node of negative tone
+dotted (``picture_paint.DOTTED``; a unit's tone is its value against the middle of its
+activation's range, as its colour is); the legend names the marks (``SIGN_MARKS``). A unit's map
+and a strip's cells keep their tone's sign in the colour only; a node's value, where there is
+room for it, is written with its sign.
+
 With the picture focused: ←/→ walk the network (a unit → one of its incoming weights → the unit
 it comes from), ↑/↓ move between the units of a layer or the weights of a unit, enter selects
 what the cursor is on (moving selects too), ``[`` / ``]`` choose the example of the batch. A
@@ -36,7 +43,7 @@ from tui.panels.base import ACCENT, MUTED
 from tui.panels.format import fmt
 from tui.panels.picture_content import Shown, map_tones, short, shown
 from tui.panels.picture_layout import Layout, layout
-from tui.panels.picture_paint import NODE, labels, paint, pick, strength
+from tui.panels.picture_paint import DOTTED, NODE, labels, paint, pick, strength
 from tui.panels.tints import color_system, ramp
 from tui.speed import frozen
 from tui.view import LabView, Selection, drawn_net
@@ -45,6 +52,9 @@ SIGN_COLOURS = {  # (positive, negative) for dark and light themes
     True: ("#E69F00", "#56B4E9"),
     False: ("#C25400", "#0061A8"),
 }
+SIGN_MARKS = {False: ("━", "━"), True: ("━", "╍")}
+"""The legend's marks of a positive and a negative edge, with colours and without (``NO_COLOR``:
+a negative line dashed)."""
 LAUNCH_HINTS = ("space trains · s steps one event", "space trains · s steps", "space trains")
 """The caption's first line while nothing has been run (at launch, after a reset): the longest
 that fits the panel's width."""
@@ -145,7 +155,8 @@ def to_strips(grid, palette: Palette, width: int) -> list[Strip]:
                 cell_style = palette.blank
             else:
                 char = cell.char
-                floor = LINE_FLOOR if char == NODE or "\u2800" <= char <= "\u28ff" else 0.0
+                line = "\u2800" <= char <= "\u28ff" and (cell.target or ("",))[0] != "block"
+                floor = LINE_FLOOR if char in (NODE, DOTTED[NODE]) or line else 0.0
                 cell_style = palette.style(cell, floor)
             if cell_style is style:
                 text += cell.char
@@ -222,7 +233,9 @@ class NetworkPicture(Widget, can_focus=True):
         self.shown = now = shown(view, maps=raw)
         tones = map_tones(net, raw, now.nodes) if raw is not None else None
         selected = self._selected(view)
-        self.grid = paint(grid_layout, now, tones, labels(net.layers, net.n_in), selected)
+        self.grid = paint(
+            grid_layout, now, tones, labels(net.layers, net.n_in), selected, self.app.no_color
+        )
         if grid_layout.message:
             row = self.grid[min(1, len(self.grid) - 1)]
             for x, char in enumerate(f"{grid_layout.message}: t shows the table"[: len(row)]):
@@ -311,7 +324,8 @@ class NetworkPicture(Widget, can_focus=True):
         warning = []
         if any(a is not None and not np.isfinite(a).all() for a in (*s.edges, *s.nodes)):
             warning = [Content.styled("some values are nan or inf", "$text-warning")]
-        forms = [Content("  ").join([*warning, *legend]) for legend in _legends(s, palette)]
+        legends = _legends(s, palette, self.app.no_color)
+        forms = [Content("  ").join([*warning, *legend]) for legend in legends]
         second = next((form for form in forms if form.cell_length <= width), forms[-1])
         lines = [Content("  ").join(first), second]
         return Content("\n").join(line.truncate(width, ellipsis=True) for line in lines)
@@ -440,20 +454,21 @@ class NetworkPicture(Widget, can_focus=True):
         self.post_message(SelectExample((self.shown.example.index + delta) % size))
 
 
-def _legends(s: Shown, palette: Palette) -> list[list[Content]]:
+def _legends(s: Shown, palette: Palette, marked: bool = False) -> list[list[Content]]:
     """The caption's second line, longest first: which example the nodes show and the edges'
-    colours, each form dropping the least needed part of the one before (so that a narrow panel
-    says what the colours mean rather than cutting it): the ``[ ]`` keys (the help lists them),
-    the batch's range, the scale."""
+    colours (``marked``: and marks, ``SIGN_MARKS``), each form dropping the least needed part of
+    the one before (so that a narrow panel says what the colours mean rather than cutting it):
+    the ``[ ]`` keys (the help lists them), the batch's range, the scale."""
     hint = (" [ ]", MUTED)
+    positive, negative = SIGN_MARKS[marked]
 
     def edges(*tail) -> Content:
         return Content.assemble(
             s.edge_name,
             " ",
-            ("━", Style(foreground=palette.positive, bold=True)),
+            (positive, Style(foreground=palette.positive, bold=True)),
             ("+ ", MUTED),
-            ("━", Style(foreground=palette.negative, bold=True)),
+            (negative, Style(foreground=palette.negative, bold=True)),
             *tail,
         )
 

@@ -13,7 +13,9 @@ unit k of layer l − 1 to unit j of layer l). A column is drawn as
 A gap is drawn as
 
 - ``lines``: one line per weight between two node columns (braille dots, 2 × 4 per cell),
-  when there are at most ``MAX_LINE_EDGES`` of them;
+  when there are at most ``MAX_LINE_EDGES`` of them; each line also as a dashed one
+  (``Gap.dashed``: ``DASH`` dots on, ``DASH`` off along it), which the picture draws for a
+  negative value when it has no colours;
 - ``band``: otherwise, the matrix Wˡ as a heat band against the column it feeds: row j of
   the band beside unit j of the right-hand column (spread over its rows when that column folds
   its units), the columns of the band spanning the units k of the left-hand column (several
@@ -39,6 +41,7 @@ MAX_STRIP_COLUMNS = 4  # a strip wider than this puts several units in one pixel
 LINE_WIDTH = (3, 12)  # least and most cells between two node columns joined by lines
 BAND_MAX = 12  # most cells of a band
 MIN_WIDTH, MIN_HEIGHT = 8, 2
+DASH = 2  # a dashed line: its dots along the line in runs of DASH drawn, DASH left out
 
 # braille dots: bit of the dot at (column dx, row dy) of a cell (2 × 4 dots)
 BRAILLE_BITS = ((0x01, 0x02, 0x04, 0x40), (0x08, 0x10, 0x20, 0x80))
@@ -124,8 +127,10 @@ class Gap:
     kind: str  # "lines" | "band"
     x: int
     width: int
-    # lines: the cells they cross: ((x, y), ((j, k, dot bits), …)) for each cell
+    # lines: the cells they cross: ((x, y), ((j, k, dot bits), …)) for each cell; for each
+    # cell of ``cells``, the dots each of its weights sets there when its line is dashed
     cells: tuple = ()
+    dashed: tuple = ()
     # band: for each pixel row, the units j of that row (or None); for each cell column of
     # the band (starting at band_x), the units k
     rows: tuple[range | None, ...] = ()
@@ -276,7 +281,8 @@ def _place(plans, sizes, width, height, cell, tight, detail) -> Layout:
         left, right = columns[l - 1], columns[l]
         gx = left.x + left.width
         if kinds[l - 1] == "lines":
-            gaps.append(Gap(l, "lines", gx, gap_widths[l - 1], cells=_lines(left, right, gx)))
+            cells, dashed = _lines(left, right, gx)
+            gaps.append(Gap(l, "lines", gx, gap_widths[l - 1], cells=cells, dashed=dashed))
         else:
             gaps.append(_band(l, left, right, gx, gap_widths[l - 1], height))
     return Layout(width, height, tuple(columns), tuple(gaps), detail=detail)
@@ -326,24 +332,30 @@ def _strip_column(l, n, x, plan: _ColumnPlan, height, cell) -> Column:
     return Column(l, n, "strip", x, columns * cell, slots=tuple(slots), slot_of=tuple(slot_of))
 
 
-def _lines(left: Column, right: Column, gx: int) -> tuple:
+def _lines(left: Column, right: Column, gx: int) -> tuple[tuple, tuple]:
     """Each weight W[j, k] as a straight line of braille dots from node k (left) to node j
     (right), both ends in the gap's first and last dot columns; per cell, the weights crossing
-    it and the dots each one sets there."""
+    it and the dots each one sets there (``Gap.cells``), and those it sets when dashed: the
+    dots i = 0, 1, … along the line with i // DASH even (``Gap.dashed``)."""
     right_x = right.x
     x0, x1 = 2 * gx, 2 * right_x - 1
     cells: dict[tuple[int, int], dict[tuple[int, int], int]] = {}
+    dashes: dict[tuple[int, int], dict[tuple[int, int], int]] = {}
     for j in range(right.n):
         y1 = right.anchor_row(j)
         for k in range(left.n):
             y0 = left.anchor_row(k)
-            for dx, dy in _segment(x0, y0, x1, y1):
+            for i, (dx, dy) in enumerate(_segment(x0, y0, x1, y1)):
                 key = (dx // 2, dy // 4)
+                bit = BRAILLE_BITS[dx % 2][dy % 4]
                 bits = cells.setdefault(key, {})
-                bits[(j, k)] = bits.get((j, k), 0) | BRAILLE_BITS[dx % 2][dy % 4]
-    return tuple(
+                bits[(j, k)] = bits.get((j, k), 0) | bit
+                dashed = dashes.setdefault(key, {})
+                dashed[(j, k)] = dashed.get((j, k), 0) | (bit if (i // DASH) % 2 == 0 else 0)
+    crossing = tuple(
         (key, tuple((j, k, b) for (j, k), b in edges.items())) for key, edges in cells.items()
     )
+    return crossing, tuple(tuple(dashes[key].values()) for key in cells)
 
 
 def _segment(x0: int, y0: int, x1: int, y1: int) -> list[tuple[int, int]]:

@@ -8,6 +8,10 @@ A cell's colours are *tones*: a number t in [−1, 1] (the sign colour of t's si
 selected weight). ``Cell.target`` is what a click on the cell selects: ``("unit", l, j)``,
 ``("weight", l, j, k)`` (W[j, k] of layer l) or ``("layer", l)``.
 
+Without colours (``marked``: ``NO_COLOR``, where both signs' colours are one grey) a negative
+tone is also drawn dotted: a weight's line dashed (``Gap.dashed``), a band's cell and a node in
+the dotted counterpart of their solid character (``DOTTED``); positive ones as with colours.
+
 Row 0 is the header (layer labels); the drawing of ``picture_layout`` follows from row 1.
 """
 
@@ -25,6 +29,9 @@ HALF = "▀"  # a cell of two pixels: the top one in the foreground colour, the 
 NODE = "●"
 NOT_COMPUTED = "·"
 SHADES = "░▒▓█"  # a band's cells, by the strength of their value
+DOTTED = {NODE: "◌", **dict(zip(SHADES, "⠢⠭⠿⣿"))}
+"""Without colours: what a negative tone draws in place of a node's ``●`` and of a band's shade
+(as dense as the shade it stands for), dotted as a negative weight's line is dashed."""
 GAMMA = 0.6  # strength = |tone| ** GAMMA: small values stay visible, the largest stand out
 
 
@@ -74,13 +81,15 @@ def paint(
     maps: list | None,
     column_labels: list[list[str]],
     selected: tuple | None,
+    marked: bool = False,
 ) -> list[list[Cell]]:
     """The cells of the picture (``shown``: ``picture_content.Shown``; ``maps``: map tones per
-    layer, (pixel rows, pixel columns, nˡ), or None; ``selected``: the target to mark)."""
+    layer, (pixel rows, pixel columns, nˡ), or None; ``selected``: the target to mark;
+    ``marked``: no colours, negative tones drawn dotted, see the module docstring)."""
     grid = [[Cell() for _ in range(layout.width)] for _ in range(layout.height + 1)]
     if layout.message:
         return grid
-    painter = _Painter(grid, shown, selected)
+    painter = _Painter(grid, shown, selected, marked)
     for gap in layout.gaps:
         if gap.kind == "lines":
             painter.lines(gap)
@@ -97,8 +106,8 @@ def paint(
 
 
 class _Painter:
-    def __init__(self, grid, shown, selected) -> None:
-        self.grid, self.shown, self.selected = grid, shown, selected
+    def __init__(self, grid, shown, selected, marked: bool = False) -> None:
+        self.grid, self.shown, self.selected, self.marked = grid, shown, selected, marked
         self.height = len(grid) - 1
         self.width = len(grid[0]) if grid else 0
 
@@ -117,14 +126,20 @@ class _Painter:
     def lines(self, gap: Gap) -> None:
         """One braille line per weight; in a cell several lines cross, the strongest |tone|
         gives the colour. The selected weight always wins and is drawn alone, reversed: a
-        band of its colour at full strength."""
+        band of its colour at full strength. ``marked``: a negative weight's line dashed."""
         sel = self.selected
         chosen = sel[2:] if sel is not None and sel[0] == "weight" and sel[1] == gap.l else None
         tones = self.shown.edge_tones[gap.l - 1]
-        for (x, y), edges in gap.cells:
+        for ((x, y), crossing), dashed in zip(gap.cells, gap.dashed, strict=True):
             cell = self.cell(x, y)
             if cell is None:
                 continue
+            edges = crossing
+            if self.marked and tones is not None:  # (j, k, the dots it sets here)
+                edges = tuple(
+                    (j, k, dash if tones[j, k] < 0 else b)
+                    for (j, k, b), dash in zip(crossing, dashed, strict=True)
+                )
             mine = [e for e in edges if (e[0], e[1]) == chosen]
             if mine:  # the selected weight: its dots cut out of a cell of its colour
                 j, k, bits = mine[0]
@@ -145,7 +160,7 @@ class _Painter:
     def band(self, gap: Gap) -> None:
         """Wˡ as shaded cells (``░▒▓█`` by |value|, a texture units do not have): per cell, the
         mean |value| of its block of rows j and columns k, with the sign of its sum; a click
-        selects the block's largest entry (``pick``)."""
+        selects the block's largest entry (``pick``). ``marked``: a negative cell dotted."""
         tones = self.shown.edge_tones[gap.l - 1]
         blocks = BlockTones(tones, gap.columns) if tones is not None else None
         for y in range(self.height):
@@ -163,8 +178,13 @@ class _Painter:
                     cell.char, cell.fg = SHADES[0], "muted"
                 else:
                     t = block_tones[c]
-                    cell.char, cell.fg = shade(t), t
+                    cell.char, cell.fg = self.dotted(shade(t), t), t
                 cell.target = ("block", gap.l, js, ks)
+
+    def dotted(self, char: str, tone) -> str:
+        """``char``, or (``marked``, a negative tone) its dotted counterpart (``DOTTED``)."""
+        negative = self.marked and isinstance(tone, float) and tone < 0
+        return DOTTED[char] if negative else char
 
     # --- units ------------------------------------------------------------------------------
 
@@ -197,7 +217,8 @@ class _Painter:
             else:
                 cell = self.cell(x, top)
                 if cell is not None:
-                    cell.char, cell.fg, cell.target = NODE, self.unit_tone(l, j), target
+                    tone = self.unit_tone(l, j)
+                    cell.char, cell.fg, cell.target = self.dotted(NODE, tone), tone, target
                 x += 1
             if column.value_width:
                 text = NOT_COMPUTED if values is None else signed(values[j])
