@@ -2,15 +2,17 @@
 
 Each statistic of ``tui.view.STATS`` has an axis (``Bands``): a log₁₀ axis for magnitudes
 (‖∂C/∂Wˡ‖, mean |δˡ|, ‖ΔWˡ‖/‖Wˡ‖), a linear one for fractions (dead, saturated), and two
-warning bands — *vanishing* below the low threshold and *exploding* above the high one for
-magnitudes, *high* and *very high* for fractions. A value's band colours its bar and its number
-(``band``, ``BAND_STYLES``); the axis under the bars shows the bands' extent (``zone_strip``,
-``axis_labels``) and the legend their thresholds (``legend``). The comparison's Gradients panel
-draws its bars with these too.
+warning bands, named for what a value there means for that statistic (``BANDS`` gives each
+statistic's thresholds and why): *vanishing* below the low threshold and *exploding* above the
+high one for the gradient ‖∂C/∂Wˡ‖ and the error mean |δˡ|, *frozen* and *large step* for the
+update ratio ‖ΔWˡ‖/‖Wˡ‖, *high* and *very high* for fractions. A value's band colours its bar
+and its number (``band``, ``BAND_STYLES``); the axis under the bars shows the bands' extent
+(``zone_strip``, ``axis_labels``) and the legend their names and thresholds (``legend``). The
+comparison's Gradients panel draws its bars with these too.
 
 Without colours (``marked``: ``NO_COLOR``, every colour a grey) a value outside the ok band is
 drawn in reverse video (``value_style``) and the axis draws each zone with its own line
-(``ZONE_MARKS``: ``╌`` vanishing, ``─`` ok, ``━`` exploding / high), which the legend names.
+(``ZONE_MARKS``: ``╌`` the low band, ``─`` ok, ``━`` the high one), which the legend names.
 """
 
 from __future__ import annotations
@@ -26,37 +28,74 @@ from tui.panels.format import WARNING, fmt, fmt_fraction, is_finite
 
 @dataclass(frozen=True)
 class Bands:
-    """How a statistic is drawn: axis range, log or linear, and its two warning thresholds."""
+    """How a statistic is drawn: axis range, log or linear, its two warning thresholds and the
+    names of the bands past them (the words of the legend, and of ``band``)."""
 
     lo: float  # left end of the axis
     hi: float  # right end of the axis
     log: bool
-    low: float | None  # below: "vanishing" (None: no low band)
-    high: float  # above: "exploding" / "high"
+    low: float | None  # below: the ``low_name`` band (None: no low band)
+    high: float  # above: the ``high_name`` band
     very_high: float | None = None  # fractions: above this, "very high"
+    low_name: str = "vanishing"
+    high_name: str = "exploding"
 
 
 BANDS: dict[str, Bands] = {
     "grad_norm": Bands(1e-8, 1e4, True, 1e-5, 1e2),
-    "delta_mean_abs": Bands(1e-8, 1e4, True, 1e-5, 1e2),
-    "update_ratio": Bands(1e-9, 1e1, True, 1e-6, 1e-1),
-    "dead_fraction": Bands(0.0, 1.0, False, None, 0.5, 0.9),
-    "saturated_fraction": Bands(0.0, 1.0, False, None, 0.5, 0.9),
+    "delta_mean_abs": Bands(1e-9, 1e3, True, 1e-6, 1e0),
+    "update_ratio": Bands(1e-9, 1e1, True, 1e-6, 1e-1, low_name="frozen", high_name="large step"),
+    "dead_fraction": Bands(0.0, 1.0, False, None, 0.5, 0.9, high_name="high"),
+    "saturated_fraction": Bands(0.0, 1.0, False, None, 0.5, 0.9, high_name="high"),
 }
-"""Per statistic. Magnitudes: vanishing < ``low``, exploding > ``high``. Fractions: high >
-``high``, very high > ``very_high``. An update/weight ratio near 1e-3 is the usual healthy
-rate; below 1e-6 a layer is frozen, above 0.1 each step rewrites a tenth of its weights."""
+"""Per statistic, its thresholds and what a value past them means.
+
+- ‖∂C/∂Wˡ‖: *vanishing* < 1e-5, *exploding* > 1e2. The gradient is the batch's mean (δ carries
+  the mean's 1/B and ∂C/∂Wˡ = δˡᵀ aˡ⁻¹ sums the B rows), so it does not shrink with B. At the
+  usual η of 0.01 … 1 a norm below 1e-5 moves the whole matrix by at most 1e-5 a step:
+  nothing in a run of thousands of steps; above 1e2 a single step moves it by 1 or more, more
+  than a whole layer's weights at the usual initial scale (entries ~1/√n).
+- mean |δˡ|: *vanishing* < 1e-6, *exploding* > 1. Unlike ‖∂C/∂W‖ it is a mean over the
+  batch's entries, each carrying the mean's 1/B, with no sum over units or examples: it is
+  smaller than ‖∂C/∂Wˡ‖ by up to the batch size times the layer's width (‖∂C/∂Wˡ‖ / mean |δˡ|
+  is 1 with one example and one unit, thousands in exploding-gradients' 32-unit layers), so
+  ‖∂C/∂W‖'s thresholds called layers vanishing whose gradient was not, and an error exploding
+  only after 100 times more growth. The output error of bce and cross-entropy is
+  |a − y|/(nB) ≤ 1/B, about 0.5/(nB) at the start (0.5 for B = 1, 0.008 for B = 64): below
+  1e-6 an error is three or more decades under the output's for any batch up to ~500 — it has
+  vanished on its way back; above 1 it is larger than any such output error can be — it has
+  grown on its way back. The thresholds are per entry and divided by B, so a larger batch
+  moves every value down (B = 256 by about a decade from B = 20).
+- ‖ΔWˡ‖/‖Wˡ‖, the step beside the weights it changes: *frozen* < 1e-6, *large step* > 0.1.
+  Near 1e-3 is the usual healthy rate; below 1e-6 a million steps would change the layer by its
+  own size. Above 0.1 each step rewrites a tenth of the weights or more: large, but not
+  exploding gradients — the first steps from a small initialization, an output layer learning
+  fast (vanishing-gradients' layer 7: 0.26) or a batch-normalized net reach it; a run whose
+  loss grows with such steps has too high an η. +∞ (the first step from zero weights) is past
+  the high end.
+- dead and saturated fractions: *high* > 50%, *very high* > 90% of the units (dead) or of the
+  batch's (example, unit) pairs (saturated).
+"""
 
 BAND_STYLES = {
     "ok": "$text-success",
     "vanishing": "$text-warning",
     "exploding": "$text-error",
+    "frozen": "$text-warning",
+    "large step": "$text-warning",
     "high": "$text-warning",
     "very high": "$text-error",
     "nan": WARNING,
     "none": MUTED,
 }
-TRACK_STYLES = {"ok": "", "low": "on $warning-muted", "high": "on $error-muted"}
+TRACK_STYLES = {
+    "vanishing": "on $warning-muted",
+    "frozen": "on $warning-muted",
+    "exploding": "on $error-muted",
+    "large step": "on $warning-muted",
+    "high": "on $error-muted",  # a fraction's high zone holds its very high band too
+}
+"""A bar track's background in a warning zone, by the name of the zone's band."""
 ZONE_MARKS = {"low": "╌", "ok": "─", "high": "━"}
 """Without colours: the axis's line in each zone (with colours every zone is ``━``)."""
 EIGHTHS = " ▏▎▍▌▋▊▉█"
@@ -65,18 +104,19 @@ DIGITS = 3  # significant digits of the numbers
 
 
 def band(stat: str, value) -> str:
-    """The band ``value`` of statistic ``stat`` falls in: ``ok``, ``vanishing``, ``exploding``,
-    ``high``, ``very high``, or ``nan`` (NaN, −∞; +∞ is past the high end: the update ratio of a
-    first step from zero weights)."""
+    """The band ``value`` of statistic ``stat`` falls in: ``ok``, the statistic's low or high
+    band (``Bands.low_name``, ``high_name``: ``vanishing``, ``exploding``, ``frozen``, ``large
+    step``, ``high``), ``very high``, or ``nan`` (NaN, −∞; +∞ is past the high end: the update
+    ratio of a first step from zero weights)."""
     b = BANDS[stat]
     if not is_finite(value):
-        return "exploding" if b.log and value == math.inf else "nan"
+        return b.high_name if b.log and value == math.inf else "nan"
     value = float(value)
     if b.log:
         if b.low is not None and value < b.low:
-            return "vanishing"
+            return b.low_name
         if value > b.high:
-            return "exploding"
+            return b.high_name
         return "ok"
     if b.very_high is not None and value > b.very_high:
         return "very high"
@@ -128,16 +168,23 @@ def track_zones(stat: str, width: int) -> list[str]:
     return zones
 
 
+def zone_tracks(stat: str) -> dict[str, str]:
+    """A bar track's background in each zone of the statistic's axis (``TRACK_STYLES``)."""
+    b = BANDS[stat]
+    return {"low": TRACK_STYLES[b.low_name], "ok": "", "high": TRACK_STYLES[b.high_name]}
+
+
 def bar(stat: str, value, width: int) -> Content:
     """A bar of ``width`` cells for ``value`` over the band-coloured track."""
     zones = track_zones(stat, width)
     which = band(stat, value)
     fill = 0.0 if which == "nan" else position(stat, float(value)) * width
     style = BAND_STYLES[which]
+    tracks = zone_tracks(stat)
     parts = []
     for i, zone in enumerate(zones):
         eighths = int(round(min(max(fill - i, 0.0), 1.0) * 8))
-        parts.append((EIGHTHS[eighths], f"{style} {TRACK_STYLES[zone]}".strip()))
+        parts.append((EIGHTHS[eighths], f"{style} {tracks[zone]}".strip()))
     return Content.assemble(*parts)
 
 
@@ -169,36 +216,42 @@ def axis_labels(stat: str, width: int) -> str:
 
 
 def zone_strip(stat: str, width: int, marked: bool = False) -> Content:
-    """The axis as a line coloured by band: where vanishing, ok and exploding values lie;
-    ``marked`` (no colours): each zone drawn with its own line (``ZONE_MARKS``)."""
-    styles = {"low": BAND_STYLES["vanishing"], "ok": MUTED, "high": BAND_STYLES["exploding"]}
-    if not BANDS[stat].log:
-        styles = {"low": MUTED, "ok": MUTED, "high": BAND_STYLES["high"]}
+    """The axis as a line coloured by band: where the low, ok and high values lie (vanishing, ok,
+    exploding for ‖∂C/∂W‖); ``marked`` (no colours): each zone drawn with its own line
+    (``ZONE_MARKS``)."""
+    b = BANDS[stat]
+    styles = {"low": BAND_STYLES[b.low_name], "ok": MUTED, "high": BAND_STYLES[b.high_name]}
+    if not b.log:
+        styles = {"low": MUTED, "ok": MUTED, "high": BAND_STYLES[b.high_name]}
     return Content.assemble(
         *[(ZONE_MARKS[zone] if marked else "━", styles[zone]) for zone in track_zones(stat, width)]
     )
 
 
 def _decade(x: float) -> str:
-    """A threshold as written on the axis: powers of ten as ``1e-5``, others via ``fmt``."""
+    """A threshold as written on the axis: powers of ten as ``1e-5`` (1 as ``1``), others via
+    ``fmt``."""
     exponent = math.log10(x)
-    return f"1e{round(exponent)}" if abs(exponent - round(exponent)) < 1e-9 else fmt(x)
+    if abs(exponent - round(exponent)) >= 1e-9:
+        return fmt(x)
+    return "1" if round(exponent) == 0 else f"1e{round(exponent)}"
 
 
 def legend(stat: str, width: int = 80, marked: bool = False) -> Content:
     """What the colours mean for this statistic, with the thresholds, in at most ``width``
-    columns: on one line, else one band a line ("━ vanishing <1e-5" / "━ exploding >1e2": a
-    narrow axis has no room for its threshold ticks, so they are said here), else without the
-    thresholds. ``marked`` (no colours): the magnitudes' marks are their zones' lines."""
+    columns: on one line, else one band a line ("━ vanishing <1e-5" / "━ exploding >1e2", for
+    the update ratio "━ frozen <1e-6" / "━ large step >1e-1": a narrow axis has no room for its
+    threshold ticks, so they are said here), else without the thresholds. ``marked`` (no
+    colours): the magnitudes' marks are their zones' lines."""
     b = BANDS[stat]
     if b.log:
-        assert b.low is not None  # every magnitude (log axis) has a vanishing band
-        names = (("vanishing", f"<{_decade(b.low)}"), ("exploding", f">{_decade(b.high)}"))
+        assert b.low is not None  # every magnitude (log axis) has a low band
+        names = ((b.low_name, f"<{_decade(b.low)}"), (b.high_name, f">{_decade(b.high)}"))
         low, high = (ZONE_MARKS[z] if marked else "━" for z in ("low", "high"))
-        marks = ((low, BAND_STYLES["vanishing"]), (high, BAND_STYLES["exploding"]))
+        marks = ((low, BAND_STYLES[b.low_name]), (high, BAND_STYLES[b.high_name]))
     else:
         names = (
-            ("high", f">{fmt_fraction(b.high)}"),
+            (b.high_name, f">{fmt_fraction(b.high)}"),
             ("very high", f">{fmt_fraction(b.very_high)}"),
         )
         marks = (("█", BAND_STYLES["high"]), ("█", BAND_STYLES["very high"]))

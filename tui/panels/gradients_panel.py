@@ -2,7 +2,7 @@
 
 The statistic is one of ``tui.view.STATS`` (‖∂C/∂Wˡ‖, mean |δˡ|, ‖ΔWˡ‖/‖Wˡ‖, dead fraction,
 saturated fraction), as the engine records them (``engine.stats.LayerStats``); the
-panel only draws them. How a value is drawn — its axis, its band (vanishing, exploding, …) and
+panel only draws them. How a value is drawn — its axis, its band (vanishing, large step, …) and
 their colours, the legend — is ``gradient_bands.py``'s. Each layer also has a history over the
 run: one character per column, its height the mean value over those steps, its colour the band.
 The strips share one scale, which holds the values the bars show too (the latest step can lie
@@ -165,10 +165,10 @@ def history_strip(stat: str, means: np.ndarray, lo: float, hi: float) -> Content
     bands = np.full(means.shape, "ok", dtype=object)
     if b.log:
         if b.low is not None:
-            bands[means < b.low] = "vanishing"
-        bands[means > b.high] = "exploding"
+            bands[means < b.low] = b.low_name
+        bands[means > b.high] = b.high_name
     else:
-        bands[means > b.high] = "high"
+        bands[means > b.high] = b.high_name
         if b.very_high is not None:
             bands[means > b.very_high] = "very high"
     bands[~finite] = "nan"

@@ -35,12 +35,16 @@ GUIDE = """
   whole training or validation set after the last epoch), *epoch mean loss* (the mean of an
   epoch's batch losses). After early stopping with `restore_best` they are the restored
   network's, and the status bar says which epoch's weights those are.
-- **Gradients**: one bar per layer on a log scale; low bars mean vanishing gradients, high bars
-  exploding ones. `g` switches the statistic: ‖∂C/∂W‖; mean |δ|; ‖ΔW‖/‖W‖, the update's size
-  beside the weights' before it (near 1e-3 is the usual healthy rate, below 1e-6 the layer is
-  frozen, above 0.1 each step rewrites a tenth of it); the dead fraction (ReLU units with
-  z ≤ 0 for every example of the batch); the saturated fraction (of the batch's (example,
-  unit) pairs, those with σ′ below 1% of its peak).
+- **Gradients**: one bar per layer, coloured by its band; the legend under the bars names the
+  bands and their thresholds, which are each statistic's own. `g` switches the statistic:
+  ‖∂C/∂W‖ (log scale: *vanishing* below 1e-5, *exploding* above 1e2); mean |δ| (log:
+  *vanishing* below 1e-6, *exploding* above 1 — δ carries the batch mean's 1/B, so it lies
+  below ‖∂C/∂W‖); ‖ΔW‖/‖W‖, the update's size beside the weights' before it (log: near 1e-3 is
+  the usual healthy rate, *frozen* below 1e-6, *large step* above 0.1, where each step rewrites
+  a tenth of the layer or more — usual in the first steps, not exploding gradients); the dead
+  fraction (ReLU units with z ≤ 0 for every example of the batch); the saturated fraction (of
+  the batch's (example, unit) pairs, those with σ′ below 1% of its peak); *high* above 50% and
+  *very high* above 90% of either.
 - **Debugger**: where training is paused (step, epoch, batch, phase, layer), the arrays of the
   current event and the equation with its numbers.
 - **Data**: the training points and what the network predicts between them.
