@@ -1,5 +1,6 @@
 """The backward events: Delta (δˡⱼ = from above · σ′, or the fused output form; with batch norm,
-through ẑ and γ) and Gradient (∂C/∂Wˡⱼₖ = Σₓ δˡⱼ aˡ⁻¹ₖ, ∂C/∂bˡⱼ = Σₓ δˡⱼ; with batch norm, after
+through ẑ and γ) and Gradient (∂C/∂Wˡⱼₖ = Σₓ δˡⱼ aˡ⁻¹ₖ, plus λ₂ Wˡⱼₖ and/or λ₁ sign(Wˡⱼₖ) for
+the L2/L1 penalties in force; ∂C/∂bˡⱼ = Σₓ δˡⱼ; with batch norm, after
 the bias, ∂C/∂βˡⱼ = Σₓ ∂C/∂uˡⱼ and ∂C/∂γˡⱼ = Σₓ ∂C/∂uˡⱼ ẑˡⱼ).
 
 σ′'s formula is the activation's own (``Activation.explain_slope``), the fused output delta the
@@ -8,14 +9,16 @@ loss's (``Loss.explain_fused_delta``): nothing here depends on which activation 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
+from ...settings import TRAINING
 from .loss import LossTerms
 from .select import example_row, unit, weight
 from .sums import Addend, Sum
-from .text import Builder, Explanation, N, P, S, Txt, Writer, as_txt
+from .text import Builder, Explanation, N, P, S, Txt, Writer, as_txt, join
 
 
 @dataclass(frozen=True)
@@ -210,11 +213,12 @@ def explain_gradient(view, ev, select, example) -> Explanation:
         if ev.grad_W_penalty is not None:
             pen = float(ev.grad_W_penalty[j, k])
             B.term(Txt("penalty"), "penalty", pen)
+            named, numbers = penalty_terms(B, view, l, j, k, pen)
             B.line(
                 lhs,
-                head + " + λ₂ W + λ₁ sign(W)",
-                *total_sum.named(lambda t: t + " + λ₂ W + λ₁ sign(W)"),
-                total_sum.numbers() + " + " + P(pen),
+                head + " + " + named,
+                *total_sum.named(lambda t: t + " + " + named),
+                total_sum.numbers() + " + " + numbers,
                 N(data) + " + " + P(pen),
                 N(total),
                 result=total,
@@ -254,6 +258,34 @@ def explain_gradient(view, ev, select, example) -> Explanation:
         if "beta" in ev.extra:
             batch_norm_gradients(B, view, ev, j)
     return B.build()
+
+
+def penalty_terms(B, view, l: int, j: int, k: int, pen: float) -> tuple[Txt, Txt]:
+    """The penalty's part of ∂C/∂Wˡⱼₖ, only the terms in force: λ₂ Wˡⱼₖ (L2, from the loss's
+    (λ₂/2) Σ W²), λ₁ sign(Wˡⱼₖ) (L1, from λ₁ Σ|W|), or both; as symbols and with their numbers
+    (λ and the weight before the step). The numbers are written only where they give the
+    recorded penalty ``pen`` (the event's ``grad_W_penalty``), else ``pen`` alone."""
+    learner = view.learner
+    w_sym = S("W", l, (j, k))
+    w = float(view.params_before[l - 1]["W"][j, k])
+    named: list[Txt] = []
+    numbers: list[Txt] = []
+    value = 0.0
+    if learner.l2:
+        lam = Txt(TRAINING["l2"].symbol)
+        named.append(lam + " " + w_sym)
+        numbers.append(B.term(lam, "l2", learner.l2) + " × " + B.term(w_sym, "W", w))
+        value += learner.l2 * w
+    if learner.l1:
+        lam = Txt(TRAINING["l1"].symbol)
+        sign = float(np.sign(w))
+        named.append(lam + " sign(" + w_sym + ")")
+        numbers.append(B.term(lam, "l1", learner.l1) + " × " + P(sign))
+        value += learner.l1 * sign
+    if not named or not math.isclose(value, pen, rel_tol=1e-6, abs_tol=1e-300):
+        # λ changed since this step was taken: the recorded number alone
+        return Txt("penalty") if not named else join(named, " + "), P(pen)
+    return join(named, " + "), join(numbers, " + ")
 
 
 def batch_norm_gradients(B, view, ev, j) -> None:
