@@ -31,6 +31,7 @@ from tui.app_lessons import LessonActions
 from tui.footer import LabFooter
 from tui.frames import RUNNING_PANELS, FrameScheduler
 from tui.gate import ThreadYield
+from tui.key_hold import KeyHold
 from tui.keys import bindings
 from tui.lab_files import LabFiles
 from tui.lab_screen import LabScreen, breakpoint_class
@@ -87,6 +88,7 @@ class LabApp(
     SpeedActions,
     TrainingWorker,
     LessonActions,
+    KeyHold,
     LabFiles,
     SessionQuestions,
     WorkerErrors,

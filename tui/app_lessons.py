@@ -60,8 +60,11 @@ class LessonActions(LabHost):
         from tui import lesson_actions
 
         actions = self.lab_session.scenario.actions
-        if 1 <= message.number <= len(actions):
-            await lesson_actions.run(self, actions[message.number - 1])
+        try:
+            if 1 <= message.number <= len(actions):
+                await lesson_actions.run(self, actions[message.number - 1])
+        finally:
+            self.release_keys()  # typed while an exercise was posed: now to its box
 
     def on_exercise_answered(self, message: msg.ExerciseAnswered) -> None:
         from tui import lesson_actions

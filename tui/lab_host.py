@@ -1,11 +1,11 @@
 """``LabHost``: the lab's app as its mixins see it, for the type checker only.
 
 ``LabApp`` (``tui/app.py``) is a Textual ``App`` made of mixins (``TrainingWorker``,
-``SpeedActions``, ``LessonActions``, ``LabFiles``, ``SessionQuestions``, ``WorkerErrors``,
-``LiveActions``) whose methods use what ``LabApp`` and the other mixins define. Each mixin
-derives from ``LabHost``, which declares those attributes and methods, and mypy checks
-``LabApp``'s own definitions against them. At run time ``LabHost`` is ``object``: the mixins
-stay plain classes and ``LabApp`` brings the ``App``.
+``SpeedActions``, ``LessonActions``, ``KeyHold``, ``LabFiles``, ``SessionQuestions``,
+``WorkerErrors``, ``LiveActions``) whose methods use what ``LabApp`` and the other mixins
+define. Each mixin derives from ``LabHost``, which declares those attributes and methods, and
+mypy checks ``LabApp``'s own definitions against them. At run time ``LabHost`` is ``object``:
+the mixins stay plain classes and ``LabApp`` brings the ``App``.
 """
 
 from __future__ import annotations
@@ -56,6 +56,13 @@ if TYPE_CHECKING:
             pass
 
         def _install(self, session: LabSession) -> None:
+            pass
+
+        # KeyHold's
+        def hold_keys(self) -> None:
+            pass
+
+        def release_keys(self) -> None:
             pass
 
         @abstractmethod

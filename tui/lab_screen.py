@@ -8,6 +8,8 @@ from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.screen import Screen
 
+from tui.key_hold import KeyHold
+
 
 def breakpoint_class(cells: int, breakpoints: list[tuple[int, str]]) -> str:
     """The class of the widest of ``breakpoints`` that ``cells`` reaches (as Textual picks it)."""
@@ -47,6 +49,12 @@ class LabScreen(Screen):
         super().__init__(**kwargs)
         # Textual reads self.AUTO_FOCUS: this screen's, until its first resume
         self.AUTO_FOCUS = first_focus  # type: ignore[misc]
+
+    def on_screen_suspend(self) -> None:
+        """A dialog over the lab (an exercise past the kept steps asks before going back): the
+        keys held while the exercise was being posed go to it (``tui/key_hold.py``)."""
+        if isinstance(self.app, KeyHold):
+            self.app.release_keys()
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         """Its first resume (as the app starts) does not style every widget again: each was

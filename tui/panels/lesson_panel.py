@@ -6,7 +6,8 @@
 - **Actions**: the same actions as a list: ↑/↓ choose one (the text scrolls to it), enter
   triggers it; while the lesson is on screen, an action's number triggers it too (the app's
   number keys ask ``offers``). Each posts a ``RunLessonAction`` that the app carries out
-  (``tui/lesson_actions.py``).
+  (``tui/lesson_actions.py``); an exercise's holds the keys typed after it until its answer box
+  has the focus (``tui/key_hold.py``): "6" and "0.0321" typed in one go put 0.0321 in the box.
 - **Exercise** (while one is open, in place of the list): the question, where the Debugger
   stands, a box for the answer, the verdict, and — once answered right or revealed — the worked
   equation with its numbers. The checking is the engine's (``engine.debugger.exercises``); the
@@ -35,6 +36,7 @@ from textual.widgets.option_list import Option
 
 from engine.debugger.exercises import Attempt
 from scenarios.lesson import LINK
+from tui.key_hold import KeyHold
 from tui.messages import ExerciseAnswered, RunLessonAction
 from tui.panels.base import ACCENT, ERROR, MUTED, SUCCESS, Panel, Show
 from tui.panels.hyphen_breaks import HyphenBreaks, fit_name
@@ -162,7 +164,7 @@ class LessonPanel(Panel):
     def compose(self) -> ComposeResult:
         yield VerticalScroll(id="lesson-text")  # its LessonMarkdown: after the first frame
         yield Static("Actions", id="lesson-actions-title", classes="lesson-title")
-        yield OptionList(id="lesson-actions")
+        yield ActionList(id="lesson-actions")
         yield Vertical(id="lesson-exercise")  # filled when the first exercise opens
 
     async def _exercise_area(self) -> None:
@@ -276,7 +278,20 @@ class LessonPanel(Panel):
         """Run the lesson's action ``number``, as enter on it in the list does."""
         options = self.query_one("#lesson-actions", OptionList)
         options.highlighted = options.get_option_index(str(number))
+        self._run(number)
+
+    def _run(self, number: int) -> None:
+        """Have the app carry out action ``number``; an exercise's first holds the keys typed
+        from now on, for its answer box (``tui/key_hold.py``)."""
+        self.hold_keys_for(number)
         self.post_message(RunLessonAction(number))
+
+    def hold_keys_for(self, number: int) -> None:
+        """If action ``number`` poses an exercise: the keys typed from now on wait for its
+        answer box (``tui/key_hold.py``; the app lets them go once the exercise is open)."""
+        action = next((a for a in self.actions if a.number == number), None)
+        if action is not None and action.name == "exercise" and isinstance(self.app, KeyHold):
+            self.app.hold_keys()
 
     def _keys_widget(self) -> Widget:
         """What takes the keys when the lesson gets the focus: the answer box of an open
@@ -307,14 +322,14 @@ class LessonPanel(Panel):
         event.stop()
         m = re.fullmatch(r"lab:(\d+)", event.href)
         if m:
-            self.post_message(RunLessonAction(int(m.group(1))))
+            self._run(int(m.group(1)))
         elif event.href.startswith(("http://", "https://")):
             self.app.open_url(event.href)
 
     @on(OptionList.OptionSelected, "#lesson-actions")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.post_message(RunLessonAction(_action_number(event.option)))
+        self._run(_action_number(event.option))
 
     @on(OptionList.OptionHighlighted, "#lesson-actions")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -472,6 +487,18 @@ class LessonPanel(Panel):
         lesson's actions."""
         self.close_exercise()
         self.focus_actions()
+
+
+class ActionList(OptionList):
+    """``#lesson-actions``: enter on an exercise's action holds the keys typed after it at once
+    (``LessonPanel.hold_keys_for``): its ``OptionSelected`` comes after the keys typed with
+    enter, which the app's number keys would take first."""
+
+    def action_select(self) -> None:
+        if self.highlighted is not None:
+            panel = self.query_ancestor(LessonPanel)
+            panel.hold_keys_for(_action_number(self.get_option_at_index(self.highlighted)))
+        super().action_select()
 
 
 def _action_number(option: Option) -> int:
