@@ -102,8 +102,10 @@ class LabApp(
     COMMANDS = App.COMMANDS | {LabCommands, LiveCommands}
     BINDINGS = [
         *bindings(),
-        # the lesson's action of that number while the lesson is on screen, else a tab
+        # the lesson's action of that number while the lesson is on screen, else a tab; 0 is
+        # the tenth action, as on the keyboard's row of digits (no tab 10)
         *(Binding(str(i), f"number({i})", show=False) for i in range(1, 10)),
+        Binding("0", "number(10)", show=False),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-w-tiny"), (80, "-w-narrow"), (110, "-w-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-h-tiny"), (24, "-h-narrow"), (34, "-h-tall")]
@@ -279,8 +281,9 @@ class LabApp(
         self.tabs.active = f"tab-{name}"
 
     def action_number(self, number: int) -> None:
-        """A number key: the lesson's action ``number`` while the lesson is on screen and lists
-        it (its column, or the Lesson tab); else the panel of tab ``number`` (``TAB_ORDER``)."""
+        """A number key (0: ``number`` 10): the lesson's action ``number`` while the lesson is on
+        screen and lists it (its column, or the Lesson tab); else the panel of tab ``number``
+        (``TAB_ORDER``)."""
         lesson = self.panels["lesson"]
         if lesson.offers(number):
             lesson.action_run_action(number)

@@ -190,10 +190,36 @@ async def test_an_actions_number_runs_it_while_the_lesson_is_on_screen(lab_app, 
         assert actions_title(panel) == f"Actions ↑↓ enter, or 1–{n}"
 
 
+@pytest.mark.parametrize("size", [WIDE, NARROW])
+async def test_0_runs_the_tenth_action_and_the_title_says_so(lab_app, settle, size):
+    """saturation has 10 actions, worked-example 12: the number keys reached the first nine
+    only, and the title said "1–9" (lesson walk). 0 runs the tenth, as on the keyboard's row of
+    digits, and the title names it, whole (two lines in the 120×40 column); ↑↓ enter, which it
+    names too, reach every action, the eleventh and twelfth included."""
+    app = lab_app("worked-example")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        panel = app.panels["lesson"]
+        assert len(panel.actions) == 12 and panel.actions[9].text == "compute it"
+        assert actions_title(panel) == "Actions ↑↓ enter, or 1–9, 0 for 10"
+        title = panel.query_one("#lesson-actions-title")
+        assert title.size.height == (2 if size == WIDE else 1)  # not cut at the column's edge
+        if size == WIDE:
+            await pilot.click("#network-picture")
+            await pilot.pause()
+            assert actions_title(panel) == "Actions 1–9, 0 for 10 (L: ↑↓ enter)"
+        await pilot.press("0")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert panel.attempt is not None and panel.attempt.exercise.number == 5  # action 10's
+        assert panel.query_one("#exercise-answer", Input).has_focus
+
+
 async def test_an_event_action_after_training_ended_shows_it_in_the_last_step(lab_app, settle):
     """xor's lesson lists "Train" first; once training had finished, "the Forward event of
-    layer 2" (action 3; layer 1 before the lesson walk) only said so and the Debugger stayed at the end (new-user audit). The
-    action now goes back to that event of the last step, and the status says so."""
+    layer 2" (action 3; layer 1 before the lesson walk) only said so and the Debugger stayed at
+    the end (new-user audit). The action now goes back to that event of the last step, and the
+    status says so."""
     app = lab_app("xor")
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()

@@ -5,9 +5,11 @@
   text (``1 ▸ show the dead fraction``); a click on it triggers it.
 - **Actions**: the same actions as a list: ↑/↓ choose one (the text scrolls to it), enter
   triggers it; while the lesson is on screen, an action's number triggers it too (the app's
-  number keys ask ``offers``). Each posts a ``RunLessonAction`` that the app carries out
-  (``tui/lesson_actions.py``); an exercise's holds the keys typed after it until its answer box
-  has the focus (``tui/key_hold.py``): "6" and "0.0321" typed in one go put 0.0321 in the box.
+  number keys ask ``offers``; 0 is the tenth action's, and a lesson's eleventh and later are
+  reached by ↑/↓ only, as the list's title says). Each posts a ``RunLessonAction`` that the app
+  carries out (``tui/lesson_actions.py``); an exercise's holds the keys typed after it until its
+  answer box has the focus (``tui/key_hold.py``): "6" and "0.0321" typed in one go put 0.0321
+  in the box.
 - **Exercise** (while one is open, in place of the list): the question, where the Debugger
   stands, a box for the answer, the verdict, and — once answered right or revealed — the worked
   equation with its numbers. The checking is the engine's (``engine.debugger.exercises``); the
@@ -113,6 +115,9 @@ class LessonPanel(Panel):
         color: $text-primary;
         text-style: bold;
         height: 1;
+    }
+    LessonPanel #lesson-actions-title {
+        height: auto;  /* "Actions 1–9, 0 for 10 (L: ↑↓ enter)" is wider than the column */
     }
     LessonPanel #lesson-exercise {
         height: auto;
@@ -253,9 +258,13 @@ class LessonPanel(Panel):
 
     def _title_actions(self) -> None:
         """The list's title: the keys that run an action — its number while the lesson is on
-        screen, ↑↓ enter while the list has the focus (else L gives it the focus)."""
-        keyed = min(len(self.actions), 9)  # the keys 1–9
-        numbers = f"1–{keyed}" if keyed > 1 else "1"
+        screen, ↑↓ enter while the list has the focus (else L gives it the focus). The number
+        keys are 1–9 and 0 for the tenth action: an eleventh and later (worked-example has 12)
+        only ↑↓ enter reach, which the title names for every action."""
+        count = len(self.actions)
+        numbers = f"1–{min(count, 9)}" if count > 1 else "1"
+        if count >= 10:
+            numbers += ", 0 for 10"
         if self.query_one("#lesson-actions", OptionList).has_focus:
             keys = f"↑↓ enter, or {numbers}"
         else:

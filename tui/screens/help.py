@@ -50,10 +50,11 @@ GUIDE = """
 - **Data**: the training points and what the network predicts between them.
 - **Lesson** (`L`): the scenario's lesson. Its numbered actions drive the lab — a statistic, the
   log scale, an event and its equation, a breakpoint, training to a step — by a click, with
-  `↑` `↓` and `enter` in its list, or by its number (`1`–`9`) while the lesson is on screen
-  (on a small terminal: on its tab; elsewhere a number shows a panel). An exercise asks for one
-  number of the step and checks it; `escape` leaves its answer box for the lab's keys (`s`,
-  `b`, `4` the Debugger's tab), `L` returns to it, `escape` again closes the exercise.
+  `↑` `↓` and `enter` in its list, or by its number (`1`–`9`, `0` for the tenth; an eleventh
+  by `↑` `↓` only) while the lesson is on screen (on a small terminal: on its tab; elsewhere a
+  number shows a panel). An exercise asks for one number of the step and checks it; `escape`
+  leaves its answer box for the lab's keys (`s`, `b`, `4` the Debugger's tab), `L` returns to
+  it, `escape` again closes the exercise.
 - **Comparison** (`c`, *Compare with…*): this scenario and its counterpart (a problem and its
   fix) training side by side in lockstep — both loss curves in one plot (A blue, B orange), the
   gradient bars of both, both decision boundaries, each run's status. `space` trains both,
