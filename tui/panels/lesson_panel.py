@@ -41,6 +41,7 @@ from scenarios.lesson import LINK
 from tui.key_hold import KeyHold
 from tui.messages import ExerciseAnswered, RunLessonAction
 from tui.panels.base import ACCENT, ERROR, MUTED, SUCCESS, Panel, Show
+from tui.panels.exercise_verdict import Verdict
 from tui.panels.hyphen_breaks import HyphenBreaks, fit_name
 from tui.view import LabView
 
@@ -184,7 +185,7 @@ class LessonPanel(Panel):
             VerticalScroll(
                 Show("", id="exercise-prompt"),
                 Show("", id="exercise-where"),
-                Show("", id="exercise-verdict"),
+                Verdict("", id="exercise-verdict"),
                 Show("", id="exercise-worked"),
                 id="exercise-body",
             ),
@@ -391,21 +392,8 @@ class LessonPanel(Panel):
         self.remove_class("-exercise")
 
     def _verdict(self, content: Content) -> None:
-        """Show ``content`` as the verdict, scrolled into view: it comes after the question and
-        the "where" text, which fill the exercise's column on a small screen or in the lesson
-        column, and an answer checked without a visible verdict looked like enter did nothing."""
-        verdict = self.query_one("#exercise-verdict", Static)
-        verdict.update(content)
-        if content:
-            self.call_after_refresh(self._verdict_into_view)
-
-    def _verdict_into_view(self) -> None:
-        """The exercise's text scrolled so the verdict's first line is on screen, as much of it
-        as fits below (the worked equation after it stays a scroll away)."""
-        body = self.query_one("#exercise-body", VerticalScroll)
-        verdict = self.query_one("#exercise-verdict", Static)
-        taller = verdict.outer_size.height >= body.size.height
-        body.scroll_to_widget(verdict, animate=False, top=taller)
+        """Show ``content`` as the verdict, scrolled into view (``Verdict``)."""
+        self.query_one("#exercise-verdict", Verdict).show(content)
 
     @on(Input.Submitted, "#exercise-answer")
     def _submitted(self, event: Input.Submitted) -> None:
