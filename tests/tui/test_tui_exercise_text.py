@@ -11,7 +11,7 @@ NARROW = (80, 24)
 
 
 def test_flowing_joins_the_source_lines_and_keeps_paragraphs():
-    from tui.panels.lesson_panel import flowing
+    from tui.panels.lesson_text import flowing
 
     assert flowing("one two\nthree\n  four\n") == "one two three four"
     assert flowing("first line\nsame paragraph\n\nsecond\nparagraph") == (

@@ -8,7 +8,7 @@ from textual.widgets import Input, Markdown, OptionList
 
 from tui.messages import RunLessonAction
 from tui.panels.lesson_markdown import LessonMarkdown
-from tui.panels.lesson_panel import lesson_page
+from tui.panels.lesson_text import lesson_page
 
 WIDE, NARROW = (120, 40), (80, 24)
 
