@@ -5,43 +5,10 @@ dialog opened over training (``r``'s question) the dialog."""
 
 from __future__ import annotations
 
-import asyncio
 import re
-import time
 
+from status_first_harness import NEVER_STOP, WIDE, record, until
 from textual import events
-
-NEVER_STOP = ["training.epochs=100000000", "stop.loss_below=1e-300", "lab.speed=max"]
-WIDE = (120, 40)
-
-
-async def _until(condition, timeout: float = 5.0) -> None:
-    start = time.monotonic()
-    while not condition():
-        assert time.monotonic() - start < timeout, "timed out"
-        await asyncio.sleep(0.002)
-
-
-def _record(app) -> list[tuple[str, str]]:
-    """In order: what the status line painted ("line", its text), which panel drew ("panel",
-    its name, with the screen on top then: "panel", "debugger over LabScreen")."""
-    seen: list[tuple[str, str]] = []
-    line = app.status_bar.line
-    paint = line.render_lines
-
-    def painted(crop):
-        seen.append(("line", line.render().plain))
-        return paint(crop)
-
-    line.render_lines = painted
-    for name, panel in app.panels.items():
-
-        def drawn(view, name=name, draw=panel.refresh_view) -> None:
-            seen.append(("panel", f"{name} over {type(app.screen).__name__}"))
-            draw(view)
-
-        panel.refresh_view = drawn
-    return seen
 
 
 def _panels(seen) -> list[str]:
@@ -53,7 +20,7 @@ async def _training(app, pilot) -> None:
     if app.lesson_open:
         app.show_lesson(False)
     await pilot.press("space")
-    await _until(lambda: app.training and app.session.steps_done > 50)
+    await until(lambda: app.training and app.session.steps_done > 50)
 
 
 async def test_a_step_while_training_draws_the_line_and_the_debugger_before_the_panels(lab_app):
@@ -61,7 +28,7 @@ async def test_a_step_while_training_draws_the_line_and_the_debugger_before_the_
     async with app.run_test(size=WIDE) as pilot:
         await _training(app, pilot)
         visible = [name for name in app.panels if app.frames.visible(name)]
-        everything = _record(app)
+        everything = record(app, with_screen=True)
         interrupt = app.session.interrupt
 
         def marked() -> None:  # the key's handler stops training: what follows is its
@@ -70,7 +37,7 @@ async def test_a_step_while_training_draws_the_line_and_the_debugger_before_the_
 
         app.session.interrupt = marked
         app.post_message(events.Key("s", "s"))
-        await _until(lambda: not app.training)
+        await until(lambda: not app.training)
         start = everything.index(("interrupt", ""))
         position = app.session.controller.position
         where = f"step {position.step:,} · epoch {position.epoch:,}"
@@ -79,8 +46,8 @@ async def test_a_step_while_training_draws_the_line_and_the_debugger_before_the_
             return kind == "line" and "paused" in text and where in text
 
         others = set(visible) - {"debugger"}
-        await _until(lambda: others <= set(_panels(everything[start:])))
-        await _until(lambda: any(shown(*item) for item in everything[start:]))
+        await until(lambda: others <= set(_panels(everything[start:])))
+        await until(lambda: any(shown(*item) for item in everything[start:]))
         seen = everything[start:]
         line = next(i for i, item in enumerate(seen) if shown(*item))
         assert f"· {position.event_name()}" in seen[line][1]
@@ -103,9 +70,9 @@ async def test_a_step_while_paused_draws_the_debugger_with_the_line_then_the_res
             app.show_lesson(False)
         await pilot.pause(0.1)
         visible = [name for name in app.panels if app.frames.visible(name)]
-        seen = _record(app)
+        seen = record(app, with_screen=True)
         await pilot.press("s")
-        await _until(lambda: set(visible) <= set(_panels(seen)))
+        await until(lambda: set(visible) <= set(_panels(seen)))
         assert _panels(seen)[0] == "debugger"
         name = app.session.controller.position.event_name()
         line = next(i for i, (k, text) in enumerate(seen) if k == "line" and name in text)
@@ -125,7 +92,7 @@ async def test_training_that_stops_by_itself_paints_the_line_before_the_panels(
     app = lab_app("spiral", overrides=NEVER_STOP)
     async with app.run_test(size=WIDE) as pilot:
         await _training(app, pilot)
-        seen = _record(app)
+        seen = record(app, with_screen=True)
         stopped = type(app).on_training_stopped
 
         def marked(self, message) -> None:
@@ -135,18 +102,18 @@ async def test_training_that_stops_by_itself_paints_the_line_before_the_panels(
 
         monkeypatch.setattr(type(app), "on_training_stopped", marked)
         app.post_message(events.Key("e", "e"))
-        await _until(lambda: any(kind == "stopped" for kind, _ in seen))
-        await _until(lambda: not app.training)
+        await until(lambda: any(kind == "stopped" for kind, _ in seen))
+        await until(lambda: not app.training)
         end = next(i for i, (kind, _) in enumerate(seen) if kind == "stopped")
         visible = {name for name in app.panels if app.frames.visible(name)}
-        await _until(lambda: visible <= set(_panels(seen[end:])))
+        await until(lambda: visible <= set(_panels(seen[end:])))
         position = app.session.controller.position
         step = f"step {position.step:,} · epoch {position.epoch:,}"
 
         def shown(kind: str, text: str) -> bool:
             return kind == "line" and "paused" in text and step in text
 
-        await _until(lambda: any(shown(*item) for item in seen[end:]))
+        await until(lambda: any(shown(*item) for item in seen[end:]))
         after = seen[end:]
         line = next(i for i, item in enumerate(after) if shown(*item))
         first_panel = next(i for i, (kind, _) in enumerate(after) if kind == "panel")
@@ -162,7 +129,7 @@ async def test_reset_while_training_paints_its_question_before_the_panels_are_re
     app = lab_app("spiral", overrides=NEVER_STOP)
     async with app.run_test(size=WIDE) as pilot:
         await _training(app, pilot)
-        seen = _record(app)
+        seen = record(app, with_screen=True)
         mount = ConfirmDialog.on_mount
 
         def mounted(dialog) -> None:
@@ -185,9 +152,9 @@ async def test_reset_while_training_paints_its_question_before_the_panels_are_re
 
         app.session.interrupt = marked
         app.post_message(events.Key("r", "r"))
-        await _until(lambda: ("dialog", "painted") in seen)
+        await until(lambda: ("dialog", "painted") in seen)
         start = seen.index(("interrupt", ""))
-        await _until(lambda: bool(_panels(seen[start:])) and not app.frames.dirty)
+        await until(lambda: bool(_panels(seen[start:])) and not app.frames.dirty)
         after = seen[start:]
         dialog = after.index(("dialog", "painted"))
         first_panel = next(i for i, (kind, _) in enumerate(after) if kind == "panel")
@@ -195,7 +162,7 @@ async def test_reset_while_training_paints_its_question_before_the_panels_are_re
         assert "paused" in app.status_bar.line.render().plain
         step = app.session.steps_done
         await pilot.press("n")  # no reset: the lab as it was, paused
-        await _until(lambda: type(app.screen).__name__ == "LabScreen")
+        await until(lambda: type(app.screen).__name__ == "LabScreen")
         assert app.session.steps_done == step and not app.training
         match = re.search(r"step ([\d,]+)", app.status_bar.line.render().plain)
         assert (

@@ -3,21 +3,10 @@ redrawn (``FrameScheduler.status_first``), and what it shows is where training r
 
 from __future__ import annotations
 
-import asyncio
 import re
-import time
 
+from status_first_harness import NEVER_STOP, WIDE, record, until
 from textual import events
-
-NEVER_STOP = ["training.epochs=100000000", "stop.loss_below=1e-300", "lab.speed=max"]
-WIDE = (120, 40)
-
-
-async def _until(condition, timeout: float = 5.0) -> None:
-    start = time.monotonic()
-    while not condition():
-        assert time.monotonic() - start < timeout, "timed out"
-        await asyncio.sleep(0.002)
 
 
 async def test_space_paints_paused_on_the_status_line_before_any_panel_is_redrawn(lab_app):
@@ -25,30 +14,15 @@ async def test_space_paints_paused_on_the_status_line_before_any_panel_is_redraw
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         await pilot.press("space")
-        await _until(lambda: app.training and app.session.steps_done > 50)
-        line = app.status_bar.line
-        seen: list[tuple[str, str]] = []  # in order: what the line painted, which panel drew
-        paint = line.render_lines
-
-        def painted(crop):
-            seen.append(("line", line.render().plain))
-            return paint(crop)
-
-        line.render_lines = painted
-        for name, panel in app.panels.items():
-
-            def drawn(view, name=name, draw=panel.refresh_view) -> None:
-                seen.append(("panel", name))
-                draw(view)
-
-            panel.refresh_view = drawn
+        await until(lambda: app.training and app.session.steps_done > 50)
+        seen = record(app)  # in order: what the line painted, which panel drew
         visible = [name for name in app.panels if app.frames.visible(name)]
         assert len(visible) == 6  # 120×40: every panel is on the screen
         seen.clear()
         app.post_message(events.Key("space", " "))
-        await _until(lambda: not app.training)
-        await _until(lambda: {n for kind, n in seen if kind == "panel"} >= set(visible))
-        await _until(lambda: any(kind == "line" and "paused" in text for kind, text in seen))
+        await until(lambda: not app.training)
+        await until(lambda: {n for kind, n in seen if kind == "panel"} >= set(visible))
+        await until(lambda: any(kind == "line" and "paused" in text for kind, text in seen))
         first_panel = next(i for i, (kind, _) in enumerate(seen) if kind == "panel")
         paused = [i for i, (kind, text) in enumerate(seen) if kind == "line" and "paused" in text]
         assert paused and paused[0] < first_panel, seen[: first_panel + 1]
@@ -69,7 +43,7 @@ async def test_the_training_thread_stops_within_a_step_of_the_request(lab_app):
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         await pilot.press("space")
-        await _until(lambda: app.training and app.session.steps_done > 50)
+        await until(lambda: app.training and app.session.steps_done > 50)
         session = app.session
         asked = []
         interrupt = session.interrupt
