@@ -15,6 +15,10 @@ open (``release_keys``, after its worker), the held keys are handed out again, i
 were typed, as if typed then: into the answer box, enter checking the answer. If the lab asks a
 question first (the exercise is past the steps it keeps: go back?), the held keys go to the
 question as it opens (``LabScreen.on_screen_suspend``), as the keys after them do.
+
+A hold lasts at most ``HOLD_LIMIT`` seconds: should its exercise never open (its message lost
+with a lesson replaced in that moment), the keys go their way then, and the lab never stops
+listening.
 """
 
 from __future__ import annotations
@@ -22,6 +26,9 @@ from __future__ import annotations
 from textual import events
 
 from tui.lab_host import LabHost
+
+HOLD_LIMIT = 3.0
+"""Seconds a hold lasts at the most (posing an exercise takes 50–200 ms)."""
 
 
 class KeyHold(LabHost):
@@ -31,9 +38,16 @@ class KeyHold(LabHost):
     _held_keys: list[events.Key] | None = None  # None: keys go their way
 
     def hold_keys(self) -> None:
-        """Hold the keys typed from now on, until ``release_keys`` (a hold already on goes on)."""
+        """Hold the keys typed from now on, until ``release_keys`` or for ``HOLD_LIMIT`` seconds
+        (a hold already on goes on)."""
         if self._held_keys is None:
-            self._held_keys = []
+            held: list[events.Key] = []
+            self._held_keys = held
+            self.set_timer(HOLD_LIMIT, lambda: self._hold_expired(held))
+
+    def _hold_expired(self, held: list[events.Key]) -> None:
+        if self._held_keys is held:  # still the hold ``HOLD_LIMIT`` seconds old
+            self.release_keys()
 
     def release_keys(self) -> None:
         """End the hold: the held keys go out once what is pending has run (the answer box's

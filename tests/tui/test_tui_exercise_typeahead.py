@@ -117,3 +117,21 @@ async def test_keys_typed_with_an_exercise_that_asks_first_go_to_its_question(la
         assert app.screen is app.screen_stack[0]  # the question answered
         assert app.session.controller.position.step == 1
         assert app.panels["lesson"].attempt is not None and answer_box(app).has_focus
+
+
+async def test_a_hold_whose_exercise_never_opens_lets_the_keys_go(lab_app, monkeypatch):
+    """Should an exercise's message be lost (its lesson replaced in that moment), the keys held
+    for it go their way after ``HOLD_LIMIT``: the lab never stops listening to the keyboard."""
+    monkeypatch.setattr("tui.key_hold.HOLD_LIMIT", 0.2)
+    app = lab_app("vanishing-gradients")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause(0.3)
+        app.hold_keys()  # as an exercise's action does, and no exercise follows
+        typed(app, "l")  # the loss plot's log scale
+        await pilot.pause(0.05)
+        assert not app.session.view.log_scale  # held
+        await pilot.pause(0.4)
+        assert app.session.view.log_scale  # let go: the key did what it does
+        typed(app, "l")
+        await pilot.pause(0.1)
+        assert not app.session.view.log_scale  # and keys go their way again
