@@ -92,6 +92,7 @@ class FrameScheduler:
         first = [name for name in first if self.visible(name)] if self.laid_out else []
         rest = [name for name in PANEL_NAMES if name not in first]
         if not self.laid_out or app.session is None or not app.is_running:
+            self.line_pending = False  # (held by ``hold_for_line``): no line of its own here
             self.mark_dirty(urgent=urgent)
             return
         self.line_pending = True  # until the line is painted (_status_painted)
@@ -104,6 +105,12 @@ class FrameScheduler:
                 self.stale.discard(name)
                 app.panels[name].refresh_view(view)
         app.status_bar.line.when_painted(lambda: self._status_painted(rest, urgent))
+
+    def hold_for_line(self, hold: bool = True) -> None:
+        """No frame from now until ``status_first``'s line is painted (``hold=False``: frames
+        again, no line coming): training being stopped for a pause or a dialog, a progress frame
+        queued meanwhile would draw the panels training moved before the line and the dialog."""
+        self.line_pending = hold
 
     def _status_painted(self, panels: list[str], urgent: bool) -> None:
         """``status_first``'s line is on the screen: the ``panels`` now, or in training's turn."""

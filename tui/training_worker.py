@@ -94,11 +94,14 @@ class TrainingWorker(LabHost):
         # before its thread starts never runs it, and _train_done would never be set (a freeze).
         self._train_token += 1  # its TrainingStopped message is now stale
         trainee = self.trainee
+        lab = trainee is self.session
+        if status_first and lab:
+            self.frames.hold_for_line()  # while it stops: the line first (status_first below)
         trainee.interrupt()
         while not self._train_done.is_set():  # it ends within a step: ~1 ms on spiral at max
             await asyncio.sleep(STOP_POLL)
         trainee.training_ended()
-        if trainee is not self.session:  # a comparison: its view draws the pause
+        if not lab:  # a comparison: its view draws the pause
             trainee.paused()
             return
         session = self.lab_session

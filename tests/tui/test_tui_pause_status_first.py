@@ -58,3 +58,31 @@ async def test_the_training_thread_stops_within_a_step_of_the_request(lab_app):
         # the step under way when it was asked, at most, is finished
         assert session.controller.position.step - asked[0] in (0, 1)
         assert session.controller.position.at_step_end
+
+
+async def test_a_frame_due_while_training_stops_waits_for_the_line(lab_app):
+    """Between the stop request and the end of the training thread's step, the app waits (the
+    event loop runs on): a progress frame due then drew the panels training moved before
+    "paused" reached the screen — once on a loaded CI machine, the network panel before ``r``'s
+    question. No frame comes from the stop request until the line is painted."""
+    app = lab_app("spiral", overrides=NEVER_STOP)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await pilot.press("space")
+        await until(lambda: app.training and app.session.steps_done > 50)
+        seen = record(app)
+        interrupt = app.session.interrupt
+
+        def with_a_frame_due() -> None:  # the refresh timer's frame, while the thread stops
+            interrupt()
+            app.frames.mark_moved(["network", "loss"])
+            app.frames.next_frame = 0.0
+            app.frames.frame()
+
+        app.session.interrupt = with_a_frame_due
+        app.post_message(events.Key("space", " "))
+        await until(lambda: not app.training)
+        await until(lambda: any(kind == "panel" for kind, _ in seen))
+        line = next(i for i, (kind, text) in enumerate(seen) if kind == "line" and "paused" in text)
+        first_panel = next(i for i, (kind, _) in enumerate(seen) if kind == "panel")
+        assert line < first_panel, seen[: first_panel + 1]
