@@ -40,3 +40,15 @@ def record(app, with_screen: bool = False) -> list[tuple[str, str]]:
 
         panel.refresh_view = drawn
     return seen
+
+
+def mark_stop(app, seen: list[tuple[str, str]]) -> None:
+    """Record ("interrupt", "") in ``seen`` when the lab asks training to stop: what a key's
+    handler does after it is the key's."""
+    interrupt = app.session.interrupt
+
+    def marked() -> None:
+        seen.append(("interrupt", ""))
+        interrupt()
+
+    app.session.interrupt = marked

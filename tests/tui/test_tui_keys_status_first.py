@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from status_first_harness import NEVER_STOP, WIDE, record, until
+from status_first_harness import NEVER_STOP, WIDE, mark_stop, record, until
 from textual import events
 
 
@@ -29,13 +29,7 @@ async def test_a_step_while_training_draws_the_line_and_the_debugger_before_the_
         await _training(app, pilot)
         visible = [name for name in app.panels if app.frames.visible(name)]
         everything = record(app, with_screen=True)
-        interrupt = app.session.interrupt
-
-        def marked() -> None:  # the key's handler stops training: what follows is its
-            everything.append(("interrupt", ""))
-            interrupt()
-
-        app.session.interrupt = marked
+        mark_stop(app, everything)  # what follows the stop request is the key's
         app.post_message(events.Key("s", "s"))
         await until(lambda: not app.training)
         start = everything.index(("interrupt", ""))
@@ -144,13 +138,7 @@ async def test_reset_while_training_paints_its_question_before_the_panels_are_re
             question.render_lines = painted
 
         monkeypatch.setattr(ConfirmDialog, "on_mount", mounted)
-        interrupt = app.session.interrupt
-
-        def marked() -> None:  # the key's handler stops training: what follows is its
-            seen.append(("interrupt", ""))
-            interrupt()
-
-        app.session.interrupt = marked
+        mark_stop(app, seen)  # what follows the stop request is the key's
         app.post_message(events.Key("r", "r"))
         await until(lambda: ("dialog", "painted") in seen)
         start = seen.index(("interrupt", ""))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from status_first_harness import NEVER_STOP, WIDE, record, until
+from status_first_harness import NEVER_STOP, WIDE, mark_stop, record, until
 from textual import events
 
 
@@ -80,9 +80,16 @@ async def test_a_frame_due_while_training_stops_waits_for_the_line(lab_app):
             app.frames.frame()
 
         app.session.interrupt = with_a_frame_due
+        mark_stop(app, seen)  # frames before the stop request are training's, as usual
         app.post_message(events.Key("space", " "))
         await until(lambda: not app.training)
-        await until(lambda: any(kind == "panel" for kind, _ in seen))
-        line = next(i for i, (kind, text) in enumerate(seen) if kind == "line" and "paused" in text)
-        first_panel = next(i for i, (kind, _) in enumerate(seen) if kind == "panel")
-        assert line < first_panel, seen[: first_panel + 1]
+        await until(lambda: any(kind == "panel" for kind, _ in after_stop(seen)))
+        after = after_stop(seen)
+        line = next(i for i, (k, text) in enumerate(after) if k == "line" and "paused" in text)
+        first_panel = next(i for i, (kind, _) in enumerate(after) if kind == "panel")
+        assert line < first_panel, after[: first_panel + 1]
+
+
+def after_stop(seen: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """What ``seen`` recorded from the stop request on (``mark_stop``)."""
+    return seen[seen.index(("interrupt", "")) :] if ("interrupt", "") in seen else []
