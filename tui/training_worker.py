@@ -87,7 +87,13 @@ class TrainingWorker(LabHost):
         ``status_first`` (a pause the user asked for, or one before a dialog): the status line
         shows "paused" in a frame of its own before the panels are redrawn
         (``FrameScheduler.status_first``). ``draw=False``: nothing is drawn; the caller, which
-        changes the session further (a debugger command), draws it."""
+        changes the session further (a debugger command), draws it.
+
+        No frame is drawn while the thread stops (``FrameScheduler.hold_for_line``): one due
+        then would draw the panels training moved before the line — and, for a debugger
+        command, before the Debugger panel. With ``status_first`` the hold lasts until the line
+        is painted; else it ends when the thread has stopped, and the caller draws (or the
+        frame below) before the event loop can run a frame."""
         if not self.training:
             return
         # A stale token stops the thread; the worker is not cancelled, since a worker cancelled
@@ -95,15 +101,22 @@ class TrainingWorker(LabHost):
         self._train_token += 1  # its TrainingStopped message is now stale
         trainee = self.trainee
         lab = trainee is self.session
-        if status_first and lab:
-            self.frames.hold_for_line()  # while it stops: the line first (status_first below)
+        if lab:  # no progress frame while it stops: what the key moves comes first
+            self.frames.hold_for_line()
         trainee.interrupt()
-        while not self._train_done.is_set():  # it ends within a step: ~1 ms on spiral at max
-            await asyncio.sleep(STOP_POLL)
+        try:
+            while not self._train_done.is_set():  # it ends within a step: ~1 ms on spiral at max
+                await asyncio.sleep(STOP_POLL)
+        except BaseException:  # the key's task cancelled (the app closing): never frames held
+            if lab:
+                self.frames.hold_for_line(False)
+            raise
         trainee.training_ended()
         if not lab:  # a comparison: its view draws the pause
             trainee.paused()
             return
+        if not status_first:  # frames again: from here the caller draws, before any can come
+            self.frames.hold_for_line(False)
         session = self.lab_session
         session.view.status = "paused"
         session.view.progress = None

@@ -56,6 +56,38 @@ async def test_a_step_while_training_draws_the_line_and_the_debugger_before_the_
         assert f"· {position.event_name()}" in app.status_bar.line.render().plain
 
 
+async def test_a_frame_due_while_a_step_stops_training_waits_for_the_debugger(lab_app):
+    """``s`` stops training and steps, then draws the Debugger panel and the line first: a
+    progress frame due while the training thread stopped drew the network panel before them
+    (once in four runs of these files on a loaded machine)."""
+    app = lab_app("spiral", overrides=NEVER_STOP)
+    async with app.run_test(size=WIDE) as pilot:
+        await _training(app, pilot)
+        seen = record(app)
+        interrupt = app.session.interrupt
+
+        def with_a_frame_due() -> None:  # the refresh timer's frame, while the thread stops
+            interrupt()
+            app.frames.mark_moved(["network", "loss"])
+            app.frames.next_frame = 0.0
+            app.frames.frame()
+
+        app.session.interrupt = with_a_frame_due
+        mark_stop(app, seen)
+        app.post_message(events.Key("s", "s"))
+        await until(lambda: not app.training)
+        start = seen.index(("interrupt", ""))
+        await until(lambda: {"network", "loss"} <= set(_panels(seen[start:])))
+        after = seen[start:]
+        name = app.session.controller.position.event_name()
+        line = next(i for i, (k, text) in enumerate(after) if k == "line" and name in text)
+        first_other = next(
+            i for i, (kind, text) in enumerate(after) if kind == "panel" and text != "debugger"
+        )
+        assert _panels(after[:first_other]) == ["debugger"], after[: first_other + 1]
+        assert line < first_other, after[: first_other + 1]
+
+
 async def test_a_step_while_paused_draws_the_debugger_with_the_line_then_the_rest(lab_app):
     app = lab_app("xor")
     async with app.run_test(size=WIDE) as pilot:
