@@ -434,3 +434,58 @@ async def test_without_colours_a_negative_gradient_is_dashed_at_a_backward_event
     negative = [glyphs(p, ("weight", 1, 0, 0)) for p in (before, now)]
     assert positive[0] == positive[1]
     assert (dots(negative[1]) < dots(negative[0])) == marked
+
+
+def mapped_view() -> LabView:
+    """2-D inputs → 12 linear units (a strip: more than fit as nodes), unit j = (−1)ʲ x₁, → 2
+    outputs with maps: a⁰ = x₁ (x₁ < 0 on the map's left half), a¹ = −x₁."""
+    x = [[-1.0, -1.0], [1.0, -1.0], [-1.0, 1.0], [1.0, 1.0]]
+    text = f"""
+name = "mapped"
+title = "Units of known signs"
+summary = "Explicit weights."
+lesson = "None."
+seed = 0
+[data]
+kind = "inline"
+x = {x}
+y = {[[0.0, 0.0] for _ in x]}
+[network]
+loss = "mse"
+[[network.layers]]
+size = 12
+activation = "linear"
+weights = {[[(-1.0) ** j, 0.0] for j in range(12)]}
+bias = {[0.0] * 12}
+[[network.layers]]
+size = 2
+activation = "linear"
+weights = {[[1.0] + [0.0] * 11, [-1.0] + [0.0] * 11]}
+bias = [0.0, 0.0]
+[training]
+lr = 0.1
+batch_size = "full"
+"""
+    scenario = parse_scenario(text, path=Path("mapped.toml"), label="mapped.toml")
+    return LabView(run=build_run(scenario), controller=None, scenario=scenario, event=None)
+
+
+@pytest.mark.parametrize("marked", [True, False])
+async def test_without_colours_a_negative_units_map_and_strip_cells_are_checkered(
+    monkeypatch, marked
+):
+    """A unit's map (2-D data) and a strip's cells are ``▀`` pixels in the sign's colour: under
+    NO_COLOR a unit of −1 in the strip was the same cell as one of +1, and the map's half where
+    the unit is negative the same as the half where it is positive."""
+    picture, _ = await drawn_picture(monkeypatch, mapped_view(), marked)
+    assert [c.kind for c in picture.layout_.columns] == ["nodes", "strip", "nodes"]
+    example = picture.shown.example.index
+    x1 = picture.view.run.data.x_train[example][0]
+    strip = {j: {c for _, _, c in glyphs(picture, ("unit", 1, j))} for j in range(12)}
+    for j, chars in strip.items():  # unit j of the example: (−1)ʲ x₁, one unit a cell
+        negative = (-1.0) ** j * x1 < 0
+        assert chars == ({"▚"} if marked and negative else {"▀"}), (j, chars)
+    for unit in (0, 1):  # a map: a negative half checkered, a positive one solid
+        cells = [c for x, y, c in glyphs(picture, ("unit", 2, unit)) if c in "▀▚▜▙▘▗"]
+        assert len(cells) == 8  # 4 × 2 cells
+        assert set(cells) == ({"▀", "▚"} if marked else {"▀"}), cells

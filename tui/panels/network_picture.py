@@ -10,11 +10,12 @@ selected weight drawn alone at full strength (``◆`` in a band). A unit's map (
 output over the input plane, toned like its value.
 
 Without colours (``NO_COLOR``: Textual draws each colour as a grey, and the two signs' are the
-same grey) a negative weight's line is dashed, and a band cell or a ``●`` node of negative tone
+same grey) a negative weight's line is dashed, a band cell or a ``●`` node of negative tone
 dotted (``picture_paint.DOTTED``; a unit's tone is its value against the middle of its
-activation's range, as its colour is); the legend names the marks (``SIGN_MARKS``). A unit's map
-and a strip's cells keep their tone's sign in the colour only; a node's value, where there is
-room for it, is written with its sign.
+activation's range, as its colour is), and a negative pixel of a unit's map or of a strip
+checkered (``picture_paint.checkered``: ``▚`` where ``▀`` is positive); the legend names the
+lines' marks (``SIGN_MARKS``), the help all of them. A node's value, where there is room for
+it, is written with its sign.
 
 With the picture focused: ←/→ walk the network (a unit → one of its incoming weights → the unit
 it comes from), ↑/↓ move between the units of a layer or the weights of a unit, enter selects

@@ -10,7 +10,8 @@ selected weight). ``Cell.target`` is what a click on the cell selects: ``("unit"
 
 Without colours (``marked``: ``NO_COLOR``, where both signs' colours are one grey) a negative
 tone is also drawn dotted: a weight's line dashed (``Gap.dashed``), a band's cell and a node in
-the dotted counterpart of their solid character (``DOTTED``); positive ones as with colours.
+the dotted counterpart of their solid character (``DOTTED``), and a pixel of a unit's map or
+strip checkered (``checkered``: ``▀`` → ``▚``, ``▜``, ``▙``); positive ones as with colours.
 
 Row 0 is the header (layer labels); the drawing of ``picture_layout`` follows from row 1.
 """
@@ -32,7 +33,34 @@ SHADES = "░▒▓█"  # a band's cells, by the strength of their value
 DOTTED = {NODE: "◌", **dict(zip(SHADES, "⠢⠭⠿⣿"))}
 """Without colours: what a negative tone draws in place of a node's ``●`` and of a band's shade
 (as dense as the shade it stands for), dotted as a negative weight's line is dashed."""
+QUADRANTS = " ▘▝▀▖▌▞▛▗▚▐▜▄▙▟█"
+"""The block character of each set of a cell's quarters: bit 1 upper left, 2 upper right, 4 lower
+left, 8 lower right (``QUADRANTS[3]`` is ``HALF``, ``[9]`` the checkered ``▚``)."""
+HALF_QUARTERS = {"solid": (3, 12), "checkered": (1, 8), "none": (0, 0)}
+"""The quarters a pixel fills in the top and in the bottom half of a cell: both of its half
+(solid), one of them (checkered: a negative pixel without colours), or none (no pixel)."""
 GAMMA = 0.6  # strength = |tone| ** GAMMA: small values stay visible, the largest stand out
+
+
+def checkered(cell: Cell) -> None:
+    """Without colours: a pixel cell (``HALF``, a unit's map or strip: the upper pixel's tone in
+    the foreground, the lower one's behind) with a negative pixel drawn in quarters instead
+    (``QUADRANTS``), a negative pixel checkered (one of its half's two quarters), a positive
+    one solid: ``▚`` both negative, ``▜`` the lower, ``▙`` the upper, ``▘`` / ``▗`` a lone
+    negative pixel. The quarters take the stronger pixel's tone, on the background (a cell has
+    one foreground colour); cells with no negative pixel stay ``▀`` with their two tones."""
+    if cell.char != HALF:
+        return
+    tones = (cell.fg, cell.bg)
+    if any(isinstance(t, str) for t in tones) or not any(t is not None and t < 0 for t in tones):
+        return  # not computed ("muted"), or no negative pixel
+    quarters = 0
+    for half, tone in enumerate(tones):
+        kind = "none" if tone is None else "checkered" if tone < 0 else "solid"
+        quarters |= HALF_QUARTERS[kind][half]
+    cell.char = QUADRANTS[quarters]
+    cell.fg = max((t for t in tones if isinstance(t, float)), key=abs)
+    cell.bg = None
 
 
 def strength(tone: float) -> float:
@@ -100,6 +128,10 @@ def paint(
             painter.nodes(column, maps[column.l] if maps is not None else None)
         else:
             painter.strip(column)
+    if marked:
+        for row in grid:
+            for cell in row:
+                checkered(cell)
     painter.header(layout, column_labels)
     painter.mark(layout)
     return grid
