@@ -139,7 +139,11 @@ async def test_many_points_become_pixels_so_the_field_stays_visible():
     async with app.run_test(size=(40, 19)) as pilot:  # one cell of the 120×40 grid
         await pilot.pause()
         picture = canvas(app)
-        assert "●" not in picture.plain and set(picture.plain) <= {"▀", "\n"}
+        # pixels, but for the points in the other class's area (the network's mistakes): their
+        # class's mark (test_tui_data_points_astray.py), a few cells of the field
+        glyphs = [char for char in picture.plain if char not in "▀\n"]
+        assert glyphs and set(glyphs) <= {"○", "●"}
+        assert len(glyphs) < 0.1 * picture.plain.count("▀")
         note = app.query_one("#data-note", Static).content.plain
         assert "upper moon" in note and "lower moon" in note
 

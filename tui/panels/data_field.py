@@ -8,6 +8,13 @@ Under ``NO_COLOR`` (Textual draws every colour as a grey) a class is told by cha
 ``·`` class 0, ``░`` class 1, …) and a training point as its class's mark (``MARKS``: ``○``
 class 0, ``●`` class 1, …), however many points there are.
 
+With colours, a training point in another class's predicted area (a point the network gets
+wrong) is drawn as its class's mark on the plain background (``Palette.astray``): on the other
+class's strongest tint a point of its own colour differed from it by hue only (luminance
+contrast 1.06:1 in textual-dark, 1.05:1 in textual-light), gone on a projector that washes hues
+out or shows greys; on the background it stands 3:1 or more, and the mark tells its class
+without the hue, as without colours.
+
 ``render_field`` turns pixels into a ``Field`` (a Textual ``Visual`` of ready strips);
 ``DataPanel`` (``data_panel.py``) decides what to draw and when.
 """
@@ -156,6 +163,17 @@ class Palette:
             self._styles[key] = style
         return style
 
+    def astray(self, cls: int) -> tuple[str, RichStyle]:
+        """A point of class ``cls`` in another class's area: its class's mark (``MARKS``) in
+        its colour, bold, on the background (not on the other class's tint)."""
+        key = ("astray", cls)
+        style = self._styles.get(key)
+        if style is None:
+            colour = self.classes[cls % len(self.classes)]
+            style = Style(background=self.background, foreground=colour, bold=True).rich_style
+            self._styles[key] = style
+        return MARKS[cls % len(self.classes) % len(MARKS)], style
+
     def point(self, cls: int, under: tuple[int, int]) -> RichStyle:
         key = ("point", cls, under)
         style = self._styles.get(key)
@@ -204,11 +222,13 @@ def render_field(
 
     ``points`` are (pixel row, pixel column, class). A few points are drawn as "●" in their
     class colour over the cell; many (more than one cell in ``GLYPH_SHARE``) as pixels in their
-    full class colour, so the field between them stays visible.
+    full class colour, so the field between them stays visible. With colours, a point in
+    another class's area is its class's mark on the background, either way (``Palette.astray``).
     """
     rows, cols = classes.shape
     levels = np.rint(confidence * (LEVELS - 1)).astype(np.int64)
     glyphs = len(points) * GLYPH_SHARE <= (rows // 2) * cols
+    astray = {(r // 2, c): k for r, c, k in points if classes[r, c] != k}
     marks: dict[tuple[int, int], int] = {}
     if glyphs:
         marks = {(r // 2, c): k for r, c, k in points}
@@ -222,7 +242,8 @@ def render_field(
         return Field(_shaded_lines(cls_rows, lvl_rows, marks, palette))
     for r in range(0, rows - 1, 2):
         pair = (cls_rows[r], lvl_rows[r], cls_rows[r + 1], lvl_rows[r + 1])
-        lines.append(Strip(_spans(_half_blocks(*pair, marks, r // 2, palette)), cols))
+        cells = _half_blocks(*pair, marks, astray, r // 2, palette)
+        lines.append(Strip(_spans(cells), cols))
     return Field(lines)
 
 
@@ -259,10 +280,15 @@ def dot_style(color: Color) -> Style:
     return Style(foreground=color, bold=True)
 
 
-def _half_blocks(top_c, top_l, bot_c, bot_l, marks, row: int, palette: Palette):
+def _half_blocks(top_c, top_l, bot_c, bot_l, marks, astray, row: int, palette: Palette):
     """The (character, style) cells of one row of half blocks: ``▀`` with the upper pixel as
-    its colour and the lower as its background, or a point's ``●``."""
+    its colour and the lower as its background, a point's ``●``, or (``astray``: a point in
+    another class's area) its class's mark on the background."""
     for c in range(len(top_c)):
+        k = astray.get((row, c))
+        if k is not None:
+            yield palette.astray(k)
+            continue
         k = marks.get((row, c))
         if k is not None:
             yield "●", palette.point(k, (bot_c[c], bot_l[c]))

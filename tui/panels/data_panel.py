@@ -4,7 +4,9 @@
   plane (``run.predict_grid``), drawn with half-block characters — "▀" with a foreground and a
   background colour gives two pixels per cell — each pixel tinted by the predicted class (its
   strength by the confidence) or, for regression, by the predicted value; the training points
-  on top as "●" in their class colour (a point on the other class's tint is misclassified).
+  on top as "●" in their class colour; a point on another class's tint (misclassified) as its
+  class's mark (``data_field.MARKS``: ``○`` class 0, ``●`` class 1, ``▲`` class 2, …) on the
+  plain background, which stands out where the tint's hue alone would not.
 - **1-D inputs** (regression): the fit curve and the points, with plotext.
 - **Anything else** (e.g. 64-D digits): a few training examples with their target and the
   network's prediction.
