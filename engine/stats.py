@@ -150,7 +150,7 @@ def layer_stats(
 
 def update_ratio(step_norm: float, w_norm_old: float) -> float:
     """‖ΔW‖ / ‖W‖ with ‖W‖ before the update. From zero weights any step is infinitely large
-    beside them: +∞, not 0 — 0 would read as a frozen layer (the Gradients panel's "vanishing"
+    beside them: +∞, not 0 — 0 would read as a frozen layer (the Gradients panel's "frozen"
     band) at the first, largest step of a run from ``init = "zeros"``. No step from no weights:
     0."""
     if w_norm_old > 0:

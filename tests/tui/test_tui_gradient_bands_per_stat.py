@@ -78,7 +78,7 @@ def test_every_statistics_legend_names_its_own_bands(stat):
     assert b.high_name in text
     if b.low is not None:
         assert b.low_name in text
-        assert band(stat, b.low / 10) == b.low_name
+        assert band(stat, b.low / 10, later=b.high) == b.low_name
     assert band(stat, b.high * 1.01) == b.high_name
 
 

@@ -22,9 +22,9 @@ from tui.panels.format import WARNING, flow, fmt_count
 from tui.panels.gradient_bands import (
     BANDS,
     axis_labels,
-    band,
     bar,
     format_value,
+    layer_bands,
     legend,
     styled_value,
     zone_strip,
@@ -319,6 +319,9 @@ class CompareGradientsPanel(Panel):
             width -= self.SCROLLBAR
         label = len(f"l{depth}") + 1
         texts = [[None if v is None else format_value(stat, v) for v in vs] for vs in self.values]
+        # each run's layers banded together: a low value is vanishing only far under the
+        # later layers' of its own run (``VANISHING_DECADES``)
+        bands = [layer_bands(stat, values) for values in self.values]
         # as wide as the widest value shown (1.74e152 is wider than 1.23e-5): the columns line up
         self.value_width = value_width = max(
             [self.VALUE_WIDTH, *(len(t) for ts in texts for t in ts if t is not None)]
@@ -339,8 +342,9 @@ class CompareGradientsPanel(Panel):
                     what = "—" if l > len(values) else "·"
                     row.append((what.center(track + 1 + value_width), MUTED))
                     continue
-                value_text = styled_value(text, value_width, band(stat, value), self.app.no_color)
-                row += [bar(stat, value, track), " ", *value_text]
+                which = bands[i][l - 1]
+                value_text = styled_value(text, value_width, which, self.app.no_color)
+                row += [bar(stat, value, track, which), " ", *value_text]
             lines.append(Content.assemble(*row))
         self.query_one("#cmp-grad-bars", Show).update(Content("\n").join(lines))
         key = [("—: no such layer", MUTED)] if len(set(map(len, self.values))) > 1 else []
@@ -356,7 +360,7 @@ class CompareGradientsPanel(Panel):
                 Content.assemble(
                     pad, (axis_labels(stat, track) + gap + axis_labels(stat, track), MUTED)
                 ),
-                legend(stat, width, self.app.no_color),
+                legend(stat, width, self.app.no_color, any("small" in bs for bs in bands)),
             ]
         )
         self.query_one("#cmp-grad-axis", Show).update(axis)

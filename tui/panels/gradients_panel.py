@@ -2,9 +2,12 @@
 
 The statistic is one of ``tui.view.STATS`` (‖∂C/∂Wˡ‖, mean |δˡ|, ‖ΔWˡ‖/‖Wˡ‖, dead fraction,
 saturated fraction), as the engine records them (``engine.stats.LayerStats``); the
-panel only draws them. How a value is drawn — its axis, its band (vanishing, large step, …) and
-their colours, the legend — is ``gradient_bands.py``'s. Each layer also has a history over the
-run: one character per column, its height the mean value over those steps, its colour the band.
+panel only draws them. How a value is drawn — its axis, its band (vanishing, small, large step,
+…) and their colours, the legend — is ``gradient_bands.py``'s; a layer's band depends on the
+layers after it at the same step (a low gradient is vanishing only far under theirs:
+``VANISHING_DECADES``). Each layer also has a history over the run: one character per column, its
+height the mean value over those steps, its colour the band of that mean among the layers'
+means of the same column.
 The strips share one scale, which holds the values the bars show too (the latest step can lie
 outside the range of the column means), and the caption under them gives its ends.
 
@@ -39,9 +42,10 @@ from tui.panels.gradient_bands import (
     BAND_STYLES,
     BANDS,
     axis_labels,
-    band,
+    band_grid,
     bar,
     format_value,
+    layer_bands,
     legend,
     styled_value,
     zone_strip,
@@ -90,8 +94,8 @@ def fit(L: int, width: int, height: int, legend_rows: int = 1) -> Fit:
     Stacked (bars, axis, legend, history caption, history strips: 2L + 4 rows) when that fits in
     ``height``; otherwise one row per layer with the history beside the value (L + 3 rows),
     scrolling when even that does not fit. Bars and strips share the width left by the label and
-    the value; a strip needs at least 4 columns, else only bars are drawn. ``legend_rows``: 2
-    when the legend takes a line a band (``legend``)."""
+    the value; a strip needs at least 4 columns, else only bars are drawn. ``legend_rows``: the
+    legend's lines (one a band when it does not fit on one: ``legend``)."""
     label = len(f"l{L}") + 1
     stacked_rows = 2 * L + AXIS_ROWS + 1 + legend_rows
     if stacked_rows <= height:
@@ -147,10 +151,14 @@ def strip_range(stat: str, columns: list[np.ndarray]) -> tuple[float, float]:
     return max(low + shift, 0.0), min(high + shift, 1.0)
 
 
-def history_strip(stat: str, means: np.ndarray, lo: float, hi: float) -> Content:
+def history_strip(
+    stat: str, means: np.ndarray, lo: float, hi: float, bands: np.ndarray | None = None
+) -> Content:
     """One character per column: its height the value between ``lo`` and ``hi`` (log₁₀ for
-    magnitudes), its colour the value's band; "!" where the value is NaN or −∞ (+∞ is a full
-    column past the high band, as ``band`` has it)."""
+    magnitudes), its colour the value's band, ``bands`` (``band_grid`` over every layer's
+    columns: a low mean is vanishing only far under the later layers' means of its column);
+    None: the strip's own, as for a layer with none after it. "!" where the value is NaN or −∞
+    (+∞ is a full column past the high band, as ``band`` has it)."""
     b = BANDS[stat]
     means = np.asarray(means, dtype=np.float64)
     finite = np.isfinite(means) | (means == math.inf)
@@ -161,17 +169,8 @@ def history_strip(stat: str, means: np.ndarray, lo: float, hi: float) -> Content
             t = (means - lo) / (hi - lo) if hi > lo else np.zeros_like(means)
     t = np.nan_to_num(t, nan=0.0, posinf=1.0, neginf=0.0)
     levels = np.clip((t * len(LEVELS)).astype(np.int64), 0, len(LEVELS) - 1)
-    # bands, vectorized like ``band``
-    bands = np.full(means.shape, "ok", dtype=object)
-    if b.log:
-        if b.low is not None:
-            bands[means < b.low] = b.low_name
-        bands[means > b.high] = b.high_name
-    else:
-        bands[means > b.high] = b.high_name
-        if b.very_high is not None:
-            bands[means > b.very_high] = "very high"
-    bands[~finite] = "nan"
+    if bands is None:
+        bands = band_grid(stat, means[None, :])[0]
     chars = [LEVELS[k] if ok else "!" for k, ok in zip(levels.tolist(), finite.tolist())]
     # one span per run of equal bands
     parts = []
@@ -296,14 +295,7 @@ class GradientsPanel(Panel):
         scroll = self.query_one("#gradients-scroll", VerticalScroll)
         area = scroll.content_region
         size = (max(area.width, 20), max(area.height, 1))
-        layout = fit(L, *size)
         marked = self.app.no_color
-        key = legend(stat, layout.width, marked)
-        if "\n" in key.plain:  # a line a band: one row more, which may change the layout
-            layout = fit(L, *size, legend_rows=2)
-            key = legend(stat, layout.width, marked)
-        self.fit = layout
-        width = layout.width
         column = STAT_COLUMNS[stat]
         if last is None:
             self.values = [math.nan] * L
@@ -311,8 +303,24 @@ class GradientsPanel(Panel):
         else:
             stats = last[2]
             self.values = [float(stats[l - 1, column]) for l in range(1, L + 1)]
-            self.bands = [band(stat, v) for v in self.values]
-        strips, caption = self._strips(history, stat, L, layout, self.values)
+            self.bands = layer_bands(stat, self.values)
+        # the legend names the small band when a bar or a strip shows it; a legend of more
+        # lines (one a band, when narrow) may change the layout, and the layout its width
+        rows = 1
+        drawn: dict = {}  # the strips of each (stacked, history, width) tried
+        for _ in range(3):
+            layout = fit(L, *size, legend_rows=rows)
+            shape = (layout.stacked, layout.history, layout.width)
+            if shape not in drawn:
+                drawn[shape] = self._strips(history, stat, L, layout, self.values)
+            strips, caption, strip_bands = drawn[shape]
+            small = "small" in self.bands or "small" in strip_bands
+            key = legend(stat, layout.width, marked, small)
+            if key.plain.count("\n") + 1 == rows:
+                break
+            rows = key.plain.count("\n") + 1
+        self.fit = layout
+        width = layout.width
         if last is None:
             hint = "no steps yet (s: step, space: run)"
             bars = Content.styled(hint if len(hint) <= width else "no steps yet", MUTED)
@@ -321,7 +329,7 @@ class GradientsPanel(Panel):
             for l, value in enumerate(self.values, start=1):
                 row: list[str | Content | tuple[str, str]] = [
                     (f"l{l}".ljust(layout.label), MUTED),
-                    bar(stat, value, layout.track),
+                    bar(stat, value, layout.track, self.bands[l - 1]),
                     " ",
                     *styled_value(
                         format_value(stat, value), VALUE_WIDTH, self.bands[l - 1], marked
@@ -363,16 +371,17 @@ class GradientsPanel(Panel):
 
     def _strips(
         self, history, stat: str, L: int, layout: Fit, shown: list[float]
-    ) -> tuple[list[Content], list[str]]:
-        """Each layer's history strip, and the two lines of caption: the steps they cover and
-        the ends of the scale of their heights (empty when nothing was recorded or no room).
+    ) -> tuple[list[Content], list[str], set[str]]:
+        """Each layer's history strip, the two lines of caption: the steps they cover and the
+        ends of the scale of their heights (empty when nothing was recorded or no room), and
+        the bands the strips show.
 
         The scale holds the column means and the values ``shown`` by the bars, so that the
         caption is the range of every number the panel draws, as it reads (a latest step
         above the means of its column lay outside a range of means alone, and words saying
         so do not fit in the 15 cells beside a one-row axis)."""
         if history.steps.shape[0] == 0 or layout.history == 0:
-            return [], ["", ""]
+            return [], ["", ""], set()
         columns = [column_means(history.series(stat, l), layout.history) for l in range(1, L + 1)]
         drawn = [*columns, np.asarray(shown, dtype=np.float64)]
         lo, hi = strip_range(stat, drawn)
@@ -387,11 +396,17 @@ class GradientsPanel(Panel):
         first, last = covered_steps(history)
         covered = f"{fmt_count(first)}–{fmt_count(last)}" if last > first else fmt_count(last)
         steps_text = f"{'steps' if last > first else 'step'} {covered}"
-        strips = [history_strip(stat, means, lo, hi) for means in columns]
+        bands = band_grid(stat, np.stack(columns))  # the layers' means, column by column
+        strips = [history_strip(stat, means, lo, hi, bands[l]) for l, means in enumerate(columns)]
+        shown_bands = {str(b) for b in bands.ravel()}
         if layout.stacked:  # one line above the strips
-            return strips, [fitted(steps_text, covered, scale, span, layout.width), ""]
+            return strips, [fitted(steps_text, covered, scale, span, layout.width), ""], shown_bands
         room = VALUE_WIDTH + 1 + layout.history  # two lines beside the axis
-        return strips, [
-            steps_text if len(steps_text) <= room else covered,
-            f"{scale} {span}" if len(scale) + 1 + len(span) <= room else span,
-        ]
+        return (
+            strips,
+            [
+                steps_text if len(steps_text) <= room else covered,
+                f"{scale} {span}" if len(scale) + 1 + len(span) <= room else span,
+            ],
+            shown_bands,
+        )
