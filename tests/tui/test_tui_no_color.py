@@ -491,3 +491,31 @@ async def test_without_colours_a_negative_units_map_and_strip_cells_are_checkere
         cells = [c for x, y, c in glyphs(picture, ("unit", 2, unit)) if c in "▀▚▜▙▘▗"]
         assert len(cells) == 8  # 4 × 2 cells
         assert set(cells) == ({"▀", "▚"} if marked else {"▀"}), cells
+
+
+@pytest.mark.parametrize("marked", [True, False])
+async def test_without_colours_the_history_strips_reverse_the_columns_out_of_band(
+    monkeypatch, marked
+):
+    """Each layer's history strip coloured a column by its band only: under NO_COLOR the steps
+    where a layer vanished or exploded were the same grey as its healthy ones. They are in
+    reverse video, as the bars' numbers out of band are, their bar the dark part and never a
+    whole cell (a reversed █ is all dark: no column to see)."""
+    if marked:
+        monkeypatch.setenv("NO_COLOR", "1")
+    view = make_view("xor")
+    record_steps(view, 4, grad_norm=[0.1, 0.1])  # ok
+    record_steps(view, 4, grad_norm=[1e-9, 1e3])  # l1 vanishing (far under l2), l2 exploding
+    app = PanelApp(GradientsPanel(), view)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.panel.fit.stacked and app.panel.fit.history >= 8  # a column a step
+        strips = app.query_one("#gradients-history", Static).content.split("\n")
+        assert len(strips) == 2
+        for strip in strips:
+            columns = strip.plain.split()[1]
+            assert len(columns) == 8
+            want = [columns[4:]] if marked else []  # the last four steps, out of band
+            assert reversed_texts(strip) == want, strip.plain
+        exploding = strips[1].plain.split()[1][4:]  # l2's 1e3: the top of the strips' scale
+        assert exploding == ("▇▇▇▇" if marked else "████")

@@ -7,9 +7,10 @@ panel only draws them. How a value is drawn — its axis, its band (vanishing, s
 layers after it at the same step (a low gradient is vanishing only far under theirs:
 ``VANISHING_DECADES``). Each layer also has a history over the run: one character per column, its
 height the mean value over those steps, its colour the band of that mean among the layers'
-means of the same column.
-The strips share one scale, which holds the values the bars show too (the latest step can lie
-outside the range of the column means), and the caption under them gives its ends.
+means of the same column (without colours, ``NO_COLOR``: a column in a warning band in reverse
+video, as a number is, its bar the dark part). The strips share one scale, which holds the
+values the bars show too (the latest step can lie outside the range of the column means), and
+the caption under them gives its ends.
 
 The bars show the last step completed where the lab stands, and the strips reach it
 (``history_at``): the run records every step only at first, then one in 2, 4, … 32, so the step
@@ -39,8 +40,8 @@ from tui.messages import CycleStat
 from tui.panels.base import MUTED, Panel, Show
 from tui.panels.format import fmt_count, widened
 from tui.panels.gradient_bands import (
-    BAND_STYLES,
     BANDS,
+    UNMARKED,
     axis_labels,
     band_grid,
     bar,
@@ -48,6 +49,7 @@ from tui.panels.gradient_bands import (
     layer_bands,
     legend,
     styled_value,
+    value_style,
     zone_strip,
 )
 from tui.view import STATS, LabView, completed_step, steps_history
@@ -152,13 +154,21 @@ def strip_range(stat: str, columns: list[np.ndarray]) -> tuple[float, float]:
 
 
 def history_strip(
-    stat: str, means: np.ndarray, lo: float, hi: float, bands: np.ndarray | None = None
+    stat: str,
+    means: np.ndarray,
+    lo: float,
+    hi: float,
+    bands: np.ndarray | None = None,
+    marked: bool = False,
 ) -> Content:
     """One character per column: its height the value between ``lo`` and ``hi`` (log₁₀ for
     magnitudes), its colour the value's band, ``bands`` (``band_grid`` over every layer's
     columns: a low mean is vanishing only far under the later layers' means of its column);
     None: the strip's own, as for a layer with none after it. "!" where the value is NaN or −∞
-    (+∞ is a full column past the high band, as ``band`` has it)."""
+    (+∞ is a full column past the high band, as ``band`` has it). ``marked`` (no colours): the
+    columns in a warning band in reverse video, as the bars' numbers (``value_style``): lit
+    cells whose bar is the dark part from the bottom, at most ``▇`` (a reversed ``█`` is a
+    cell all dark, which read as no column at all, the strip ending before its last step)."""
     b = BANDS[stat]
     means = np.asarray(means, dtype=np.float64)
     finite = np.isfinite(means) | (means == math.inf)
@@ -178,7 +188,10 @@ def history_strip(
     n = len(chars)
     for i in range(1, n + 1):
         if i == n or bands[i] != bands[start]:
-            parts.append(("".join(chars[start:i]), BAND_STYLES[bands[start]]))
+            text = "".join(chars[start:i])
+            if marked and bands[start] not in UNMARKED:  # reversed: a lit top on every cell
+                text = text.replace(LEVELS[-1], LEVELS[-2])
+            parts.append((text, value_style(bands[start], marked)))
             start = i
     return Content.assemble(*parts)
 
@@ -397,7 +410,10 @@ class GradientsPanel(Panel):
         covered = f"{fmt_count(first)}–{fmt_count(last)}" if last > first else fmt_count(last)
         steps_text = f"{'steps' if last > first else 'step'} {covered}"
         bands = band_grid(stat, np.stack(columns))  # the layers' means, column by column
-        strips = [history_strip(stat, means, lo, hi, bands[l]) for l, means in enumerate(columns)]
+        marked = self.app.no_color
+        strips = [
+            history_strip(stat, means, lo, hi, bands[l], marked) for l, means in enumerate(columns)
+        ]
         shown_bands = {str(b) for b in bands.ravel()}
         if layout.stacked:  # one line above the strips
             return strips, [fitted(steps_text, covered, scale, span, layout.width), ""], shown_bands
