@@ -52,7 +52,9 @@ GUIDE = """
   peak); *high* above 50% and *very high* above 90% of either.
 - **Debugger**: where training is paused (step, epoch, batch, phase, layer), the arrays of the
   current event and the equation with its numbers.
-- **Data**: the training points and what the network predicts between them.
+- **Data**: the training points and what the network predicts between them. A point in another
+  class's area — one the network gets wrong — is drawn as its class's mark (`○` class 0, `●`
+  class 1, `▲` class 2) on the plain background, so that it stands out without its colour.
 - **Lesson** (`L`): the scenario's lesson. Its numbered actions drive the lab — a statistic, the
   log scale, an event and its equation, a breakpoint, training to a step — by a click, with
   `↑` `↓` and `enter` in its list, or by its number (`1`–`9`, `0` for the tenth; an eleventh
@@ -65,6 +67,20 @@ GUIDE = """
   gradient bars of both, both decision boundaries, each run's status. `space` trains both,
   `+` `-` set their speed, `r` resets both, `l` log scale, `g` the gradient statistic, `1`–`3`
   or `tab` the views on a small terminal, `escape` (or `c`) returns to the lab as it was.
+
+## Without colours
+With `NO_COLOR=1` (a monochrome terminal, some projectors and ssh sessions) every colour is a
+grey, and what the colours tell apart is drawn apart:
+- Network: a negative weight's line dashed (`━+ ╍−` in the caption), a negative cell of a band
+  or a negative input dotted (`⠢⠭⠿⣿` for `░▒▓█`, `◌` for `●`), a negative pixel of a unit's map
+  or of a strip checkered (`▚` for `▀`; `▙` and `▜` when one of a cell's two pixels is).
+- Gradients: a number outside the ok band, and a history column outside it, in reverse video
+  (a reversed column's bar is its dark part); the axis draws the low band `╌`, the ok band `─`,
+  the high band `━`.
+- Loss: the val loss in dots `•`; in the comparison, run B's loss in `×`, its val loss `○`.
+- Data: each class its mark for its points and its fill for its area (`○·` class 0, `●░` class
+  1, `▲▒` class 2), named under the picture.
+- The panel that has the keys has a heavy border.
 
 ## Numbering
 Layers count from 1 (the input is layer 0); units, examples and matrix indices from 0, as in
