@@ -51,15 +51,17 @@ def checkered(cell: Cell) -> None:
     one foreground colour); cells with no negative pixel stay ``▀`` with their two tones."""
     if cell.char != HALF:
         return
-    tones = (cell.fg, cell.bg)
-    if any(isinstance(t, str) for t in tones) or not any(t is not None and t < 0 for t in tones):
-        return  # not computed ("muted"), or no negative pixel
+    if isinstance(cell.fg, str) or isinstance(cell.bg, str):
+        return  # not computed ("muted")
+    pixels = [t if isinstance(t, float) else None for t in (cell.fg, cell.bg)]
+    if not any(t is not None and t < 0 for t in pixels):
+        return  # no negative pixel
     quarters = 0
-    for half, tone in enumerate(tones):
+    for half, tone in enumerate(pixels):
         kind = "none" if tone is None else "checkered" if tone < 0 else "solid"
         quarters |= HALF_QUARTERS[kind][half]
     cell.char = QUADRANTS[quarters]
-    cell.fg = max((t for t in tones if isinstance(t, float)), key=abs)
+    cell.fg = max((t for t in pixels if t is not None), key=abs)
     cell.bg = None
 
 
