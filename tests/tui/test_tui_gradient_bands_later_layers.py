@@ -63,10 +63,26 @@ def test_vanishing_is_two_decades_under_the_largest_later_layer():
     # the largest later layer, not the output's alone; the output itself never vanishes
     assert layer_bands("grad_norm", [1e-8, 1e-3, 1e-7]) == ["vanishing", "ok", "small"]
     assert layer_bands("delta_mean_abs", [5e-8, 5e-7, 2e-6]) == ["small", "small", "ok"]
-    # behind a dead layer (δ = 0) the error has vanished; no gradient anywhere is small
+    # behind a dead layer (δ = 0) the error has vanished
     assert layer_bands("delta_mean_abs", [0.0, 0.0, 0.025]) == ["vanishing", "vanishing", "ok"]
-    assert layer_bands("grad_norm", [0.0, 0.0]) == ["small", "small"]
     assert layer_bands("grad_norm", [1e-9, math.nan, None]) == ["small", "nan", "nan"]
+
+
+def test_no_gradient_at_all_is_zero_a_warning_not_small():
+    """dying-relu: ‖∂C/∂W‖ is exactly 0 in every layer (its last hidden layer all dead). That is
+    no quiet, trained network: *zero*, in the warning colour, reversed without colours, and
+    named in the legend — where *small*, muted, read as nothing to worry about."""
+    assert layer_bands("grad_norm", [0.0, 0.0]) == ["zero", "zero"]
+    assert layer_bands("grad_norm", [1e-9, 0.0]) == ["small", "zero"]
+    assert layer_bands("grad_norm", [0.0, 0.1]) == ["vanishing", "ok"]  # far under a later one
+    assert layer_bands("update_ratio", [0.0]) == ["frozen"]  # its own words, as before
+    assert BAND_STYLES["zero"] == BAND_STYLES["vanishing"] != MUTED
+    assert value_style("zero", marked=True).endswith("reverse")
+    assert legend("grad_norm", 80, shown={"zero"}).plain == (
+        "━ vanishing <1e-5  ━ zero no gradient  ━ exploding >1e2"
+    )
+    dying = last_stats("dying-relu", 1)
+    assert layer_bands("grad_norm", dying["grad_norm"]) == ["zero"] * 4
 
 
 def test_the_other_bands_do_not_depend_on_the_later_layers():
@@ -87,10 +103,10 @@ def test_the_history_columns_are_banded_layer_by_layer_as_the_bars():
 def test_small_is_muted_named_in_the_legend_and_not_reversed_without_colours():
     assert BAND_STYLES["small"] == MUTED != BAND_STYLES["vanishing"]
     assert value_style("small", marked=True) == MUTED  # reverse video marks warnings only
-    assert legend("grad_norm", 80, small=True).plain == (
+    assert legend("grad_norm", 80, shown={"small"}).plain == (
         "━ vanishing <1e-5 ≪ later  ━ small <1e-5 not ≪ later  ━ exploding >1e2"
     )
-    assert legend("delta_mean_abs", 26, marked=True, small=True).plain == (
+    assert legend("delta_mean_abs", 26, marked=True, shown={"small"}).plain == (
         "╌ vanishing <1e-6 ≪ later\n╌ small <1e-6 not ≪ later\n━ exploding >1"
     )
     assert "small" not in legend("grad_norm", 80).plain  # only when a layer is drawn so

@@ -255,7 +255,7 @@ def test_the_legend_shortens_to_fit():
 
 async def test_a_narrow_panel_names_both_thresholds_on_two_lines():
     view = make_view("xor")
-    record_steps(view, 3, grad_norm=0.1)  # 0 in every layer is small, a third legend line
+    record_steps(view, 3, grad_norm=0.1)  # 0 in every layer is zero, a third legend name
     app = PanelApp(GradientsPanel(), view)
     async with app.run_test(size=(30, 20)) as pilot:  # 26 cells inside, as in the lab's grid
         await pilot.pause()
@@ -275,8 +275,8 @@ async def test_an_all_zero_history_says_so_instead_of_an_axis_range():
         assert title == "steps 1–5, log all 0"
         lines, _ = bar_lines(app)
         assert [line.split()[-1] for line in lines] == ["0", "0"]
-        # 0 in the output layer too: nothing vanished on its way back (VANISHING_DECADES)
-        assert app.panel.bands == ["small", "small"]
+        # 0 in the output layer too: nothing vanished on its way back, none came at all
+        assert app.panel.bands == ["zero", "zero"]
 
 
 @pytest.mark.parametrize("width", [30, 60])

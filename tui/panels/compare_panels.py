@@ -360,7 +360,7 @@ class CompareGradientsPanel(Panel):
                 Content.assemble(
                     pad, (axis_labels(stat, track) + gap + axis_labels(stat, track), MUTED)
                 ),
-                legend(stat, width, self.app.no_color, any("small" in bs for bs in bands)),
+                legend(stat, width, self.app.no_color, {b for bs in bands for b in bs}),
             ]
         )
         self.query_one("#cmp-grad-axis", Show).update(axis)

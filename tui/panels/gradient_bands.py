@@ -21,6 +21,7 @@ drawn in reverse video (``value_style``) and the axis draws each zone with its o
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -115,15 +116,20 @@ two decades under the output three or four layers back: vanishing-gradients at s
 ‖∂C/∂W¹‖ 6.4e-6 under layer 7's 0.18 (4.4 decades), mean |δ¹| 8.6e-7 under 0.024. The largest
 later value, not the output's alone: an error may vanish behind a middle layer, and a dead layer
 (δ = 0) leaves the layers before it with nothing, vanishing under the layers past it
-(dying-relu's mean |δ|: 0 in layers 1-3, 0.025 in layer 4). With ‖∂C/∂W‖ 0 in all four layers,
-as dying-relu has (its last layer's input is all 0), every layer is small: no gradient anywhere,
-which its dead fraction explains.
+(dying-relu's mean |δ|: 0 in layers 1-3, 0.025 in layer 4).
+
+A value of exactly 0 that is not far under a later layer's is *zero*, a warning, not *small*:
+no gradient at all reaches the layer, which is never what training to convergence gives (the
+nearest is linear-regression's 2e-16). dying-relu's ‖∂C/∂W‖ is 0 in all four layers: every ReLU
+unit of its last hidden layer is dead, so the output layer's input is all 0 and nothing before
+it gets an error; its dead fraction says why.
 """
 
 BAND_STYLES = {
     "ok": "$text-success",
     "vanishing": "$text-warning",
     "small": MUTED,  # low, with the layers after it: nothing to warn of (VANISHING_DECADES)
+    "zero": "$text-warning",  # exactly 0, and so are the layers after it: no gradient at all
     "exploding": "$text-error",
     "frozen": "$text-warning",
     "large step": "$text-warning",
@@ -189,6 +195,7 @@ def _bands(stat: str, v: np.ndarray, later: np.ndarray) -> np.ndarray:
                 if b.quiet_name is not None:
                     far_under = later > v * 10.0**VANISHING_DECADES  # False for NaN
                     bands[low & ~far_under] = b.quiet_name
+                    bands[(v == 0) & ~far_under] = "zero"  # none at all: not a quiet value
             bands[v > b.high] = b.high_name
         else:
             bands[v > b.high] = b.high_name
@@ -320,26 +327,32 @@ def _decade(x: float) -> str:
     return "1" if round(exponent) == 0 else f"1e{round(exponent)}"
 
 
-def legend(stat: str, width: int = 80, marked: bool = False, small: bool = False) -> Content:
+def legend(
+    stat: str, width: int = 80, marked: bool = False, shown: Collection[str] = ()
+) -> Content:
     """What the colours mean for this statistic, with the thresholds, in at most ``width``
     columns: on one line, else one band a line ("━ vanishing <1e-5" / "━ exploding >1e2", for
     the update ratio "━ frozen <1e-6" / "━ large step >1e-1": a narrow axis has no room for its
     threshold ticks, so they are said here), else without the thresholds. ``marked`` (no
-    colours): the magnitudes' marks are their zones' lines. ``small`` (a layer drawn is in the
-    ``Bands.quiet_name`` band): the low band's two names, "vanishing <1e-5 ≪ later" (far under a
-    later layer) and "small <1e-5 not ≪ later" (``VANISHING_DECADES``)."""
+    colours): the magnitudes' marks are their zones' lines. ``shown``: the bands the panel draws;
+    with ``Bands.quiet_name``'s among them, the low band's two names, "vanishing <1e-5 ≪ later"
+    (far under a later layer) and "small <1e-5 not ≪ later" (``VANISHING_DECADES``); with
+    ``zero``, "zero: no gradient" after them."""
     b = BANDS[stat]
     if b.log:
         assert b.low is not None  # every magnitude (log axis) has a low band
         low, high = (ZONE_MARKS[z] if marked else "━" for z in ("low", "high"))
         names = [(b.low_name, f"<{_decade(b.low)}"), (b.high_name, f">{_decade(b.high)}")]
         marks = [(low, BAND_STYLES[b.low_name]), (high, BAND_STYLES[b.high_name])]
-        if small and b.quiet_name is not None:
+        if b.quiet_name is not None and b.quiet_name in shown:
             names[:1] = [
                 (b.low_name, f"<{_decade(b.low)} ≪ later"),
                 (b.quiet_name, f"<{_decade(b.low)} not ≪ later"),
             ]
             marks.insert(1, (low, BAND_STYLES[b.quiet_name]))
+        if b.quiet_name is not None and "zero" in shown:
+            names.insert(-1, ("zero", "no gradient"))
+            marks.insert(-1, (low, BAND_STYLES["zero"]))
     else:
         names = [
             (b.high_name, f">{fmt_fraction(b.high)}"),

@@ -317,8 +317,8 @@ class GradientsPanel(Panel):
             stats = last[2]
             self.values = [float(stats[l - 1, column]) for l in range(1, L + 1)]
             self.bands = layer_bands(stat, self.values)
-        # the legend names the small band when a bar or a strip shows it; a legend of more
-        # lines (one a band, when narrow) may change the layout, and the layout its width
+        # the legend names the small and zero bands when a bar or a strip shows them; a legend
+        # of more lines (one a band, when narrow) may change the layout, and the layout its width
         rows = 1
         drawn: dict = {}  # the strips of each (stacked, history, width) tried
         for _ in range(3):
@@ -327,8 +327,7 @@ class GradientsPanel(Panel):
             if shape not in drawn:
                 drawn[shape] = self._strips(history, stat, L, layout, self.values)
             strips, caption, strip_bands = drawn[shape]
-            small = "small" in self.bands or "small" in strip_bands
-            key = legend(stat, layout.width, marked, small)
+            key = legend(stat, layout.width, marked, {*self.bands, *strip_bands})
             if key.plain.count("\n") + 1 == rows:
                 break
             rows = key.plain.count("\n") + 1

@@ -42,9 +42,9 @@ GUIDE = """
   below ‖∂C/∂W‖). Below its threshold a layer is *vanishing* only when it is also at least 100
   times under a later layer's value (nearer the output), the legend's "≪ later": the error
   shrank on its way back. Otherwise it is *small*, drawn muted: the layers after it are small
-  too, so nothing vanished on the way back — a trained network (the Loss panel says so), or one
-  with hardly any gradient anywhere (dead units: the dead fraction says so); the output layer,
-  with none after it, is never vanishing. ‖ΔW‖/‖W‖, the update's size beside the weights'
+  too, so nothing vanished on the way back — a trained network (the Loss panel says so); the
+  output layer, with none after it, is never vanishing. Exactly 0 there is *zero*, a warning:
+  no gradient reaches the layer at all (dying-relu: its dead units, the dead fraction says so). ‖ΔW‖/‖W‖, the update's size beside the weights'
   before it (log: near 1e-3 is the usual healthy rate, *frozen* below 1e-6, *large step* above
   0.1, where each step rewrites a tenth of the layer or more — usual in the first steps, not
   exploding gradients); the dead fraction (ReLU units with z ≤ 0 for every example of the batch);
