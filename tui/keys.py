@@ -85,8 +85,8 @@ KEYS: tuple[LabAction, ...] = (
         "lesson",
         "Lesson",
         "Lesson",
-        "Show or hide the scenario's lesson, its actions (↑↓ enter, or the action's number) "
-        "and exercises",
+        "Show or hide the scenario's lesson, its actions (↑↓ enter, or the number keys: 1–9, "
+        "0 the tenth) and exercises",
     ),
     LabAction(
         "c",
