@@ -34,6 +34,13 @@ sys.stderr.write("Traceback: something broke\\n")
 sys.exit(3)
 """
 
+NEVER_STARTS = """
+import sys, time
+sys.stderr.write("backprop-lab: mine.toml: does not exist\\n"); sys.stderr.flush()
+time.sleep(0.3)   # its error is read before its end: textual-serve printed it then, and again
+sys.exit(2)
+"""
+
 
 class Tab:
     """What a lab writes to its tab, and whether the tab was closed."""
@@ -105,3 +112,22 @@ async def test_a_lab_that_fails_tells_its_tab_and_closes_it(capsys):
     assert b"This lab stopped with an error (exit status 3)" in tab.bytes
     assert "something broke" in capsys.readouterr().out  # its output, in the server's log
     await failing.stop()  # nothing left to do
+
+
+async def test_a_lab_that_does_not_start_has_its_error_printed_once(capsys, caplog):
+    """A lab that fails before its screen starts (its scenario file deleted after ``serve``
+    checked it): the server's log had its error twice, textual-serve printing what the lab had
+    written when it saw no start, then all of it again at the end."""
+    tab = Tab()
+    failing = lab(NEVER_STARTS, tab)
+    await failing.start(80, 24)
+    for _ in range(200):
+        if tab.closed:
+            break
+        await asyncio.sleep(0.05)
+    assert tab.closed
+    assert failing.failed and failing.how_it_ended == "exit status 2"
+    assert b"This lab stopped with an error (exit status 2)" in tab.bytes
+    assert capsys.readouterr().out.count("mine.toml: does not exist") == 1
+    assert "lab 1 did not start" in caplog.text
+    await failing.stop()

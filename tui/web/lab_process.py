@@ -6,7 +6,10 @@ started and ended: it is run without a shell, in a process group of its own (ctr
 server's terminal reaches only the server, which then ends every lab in order), and on Linux the
 kernel ends it if the server dies without cleaning up; ending it asks it to quit and, if it has
 not within ``QUIT_GRACE`` seconds, terminates and then kills its group. A lab that ends by itself
-(``q``, or a crash) closes its tab's connection, so the page says the lab has ended.
+(``q``, or a crash) closes its tab's connection, so the page says the lab has ended. ``LabProcess``
+also relays the lab's output itself (``_relay``) and prints what the lab wrote to its standard
+error once, when it has ended: textual-serve's ``AppService.run`` printed it twice for a lab that
+did not start (once on seeing no start, again at its end).
 """
 
 from __future__ import annotations
@@ -40,6 +43,23 @@ def _die_with_the_server() -> None:
 
 
 _LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
+
+
+async def _all_of(output: asyncio.Future) -> bytes:
+    """What an ended lab wrote to a pipe (``RELAY_GRACE`` for the rest of it: a process the lab
+    started may hold the pipe open)."""
+    try:
+        return await asyncio.wait_for(output, RELAY_GRACE)
+    except Exception:  # TimeoutError, or a pipe that broke
+        return b""
+
+
+def _print_output(output: bytes) -> None:
+    """A lab's error output, in the server's log (none when the server's output has gone)."""
+    if output:
+        with contextlib.suppress(OSError):
+            sys.stdout.write(output.decode("utf-8", "replace"))
+            sys.stdout.flush()
 
 
 class LabProcess(AppService):
@@ -87,12 +107,19 @@ class LabProcess(AppService):
         """Relay the lab's output until it ends; then reap it and close the tab's connection
         (after ``q`` the lab has said so itself; after a crash only this tells the page, and
         the tab is told what happened, its output being in the server's log)."""
+        assert self._lab.stderr is not None  # opened with a pipe
+        errors = asyncio.ensure_future(self._lab.stderr.read())  # the lab's error output
         try:
-            await super().run()
+            started = await self._relay()
         except Exception:  # the relay broke (a closed socket, a bad packet): end the lab too
             log.exception("lab %d: its screen could not be relayed; ending it", self.number)
+            started = True
             await self._end_process()
+        if not started:
+            log.error("lab %d did not start", self.number)
+            await self._end_process()  # it may still run (it wrote something else)
         self.returncode = await self._lab.wait()
+        _print_output(await _all_of(errors))
         if self.failed:
             message = (
                 "\x1b[?1049l\x1b[0m"  # out of the lab's screen: the terminal's own, reset
@@ -103,6 +130,34 @@ class LabProcess(AppService):
                 await self.remote_write_bytes(message.encode())
         with contextlib.suppress(Exception):
             await self.remote_close()
+
+    async def _relay(self) -> bool:
+        """Relay the lab's screen and messages to its tab until its output ends; whether it
+        started. The web driver's protocol: the line ``__GANGLION__`` (within the first 10
+        lines), then packets: a type byte (``D`` screen bytes, ``M`` a JSON message, ``P`` a
+        packed one: a file's chunk), the payload's length (4 bytes, big-endian), the payload."""
+        stdout = self._lab.stdout
+        assert stdout is not None  # opened with a pipe
+        for _ in range(10):
+            line = await stdout.readline()
+            if line == b"__GANGLION__\n":
+                break
+            if not line:
+                return False
+        else:
+            return False
+        handlers = {b"D": self.on_data, b"M": self.on_meta, b"P": self.on_packed}
+        # the output's end, a reset pipe, or stop()'s cancel after RELAY_GRACE (as textual-serve)
+        with contextlib.suppress(
+            asyncio.IncompleteReadError, ConnectionResetError, asyncio.CancelledError
+        ):
+            while True:
+                kind = await stdout.readexactly(1)
+                size = int.from_bytes(await stdout.readexactly(4), "big")
+                payload = await stdout.readexactly(size)
+                if handler := handlers.get(kind):
+                    await handler(payload)
+        return True
 
     @property
     def failed(self) -> bool:
