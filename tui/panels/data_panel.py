@@ -285,8 +285,10 @@ CURVE_NOTE = "· data  ─ network's fit"
 def legend(data, palette: Palette, width: int = 0) -> Content:
     """The line under the picture of the plane: the class colours (classification) or the
     colours of the targets' range (regression), and what the tint means; without colours
-    (``palette.marked``) each class's point mark and area fill instead; on lines at most
-    ``width`` cells wide, broken between items."""
+    (``palette.marked``) each class's point mark and area fill instead; with colours (tints,
+    not shades) the classes' marks of a point in another class's area (``Palette.astray``),
+    "○●▲ misclassified", where that fits on the legend's lines (Help says it too); on lines at
+    most ``width`` cells wide, broken between items."""
     if data.task == "regression":
         targets = np.asarray(data.y_train, dtype=np.float64)[:, 0]
         known = targets[np.isfinite(targets)]
@@ -299,11 +301,18 @@ def legend(data, palette: Palette, width: int = 0) -> Content:
         return flow(items, width)
     names = list(data.class_names or [])
     items = []
-    for k in range(min(max(len(names), 2), len(CLASS_COLORS))):
+    classes = range(min(max(len(names), 2), len(CLASS_COLORS)))
+    for k in classes:
         name = names[k] if k < len(names) else f"class {k}"
         items.append(_class_item(palette, k, name))
     items.append(Content.styled(_note(palette, "confidence"), MUTED))
-    return flow(items, width)
+    key = flow(items, width)
+    if not (palette.marked or palette.shaded):  # a point in another class's area: its mark
+        marks = [(MARKS[k % len(MARKS)], dot_style(palette.classes[k])) for k in classes]
+        more = flow([*items, Content.assemble(*marks, (" misclassified", MUTED))], width)
+        if width > 0 and more.plain.count("\n") == key.plain.count("\n"):
+            return more  # where it fits on the lines the legend has: the picture keeps its rows
+    return key
 
 
 def _class_item(palette: Palette, k: int, name: str) -> Content:
