@@ -44,12 +44,13 @@ GUIDE = """
   shrank on its way back. Otherwise it is *small*, drawn muted: the layers after it are small
   too, so nothing vanished on the way back — a trained network (the Loss panel says so); the
   output layer, with none after it, is never vanishing. Exactly 0 there is *zero*, a warning:
-  no gradient reaches the layer at all (dying-relu: its dead units, the dead fraction says so). ‖ΔW‖/‖W‖, the update's size beside the weights'
-  before it (log: near 1e-3 is the usual healthy rate, *frozen* below 1e-6, *large step* above
-  0.1, where each step rewrites a tenth of the layer or more — usual in the first steps, not
-  exploding gradients); the dead fraction (ReLU units with z ≤ 0 for every example of the batch);
-  the saturated fraction (of the batch's (example, unit) pairs, those with σ′ below 1% of its
-  peak); *high* above 50% and *very high* above 90% of either.
+  no gradient reaches the layer at all (dying-relu: its dead units, the dead fraction says so).
+  ‖ΔW‖/‖W‖, the update's size beside the weights' before it (log: near 1e-3 is the usual healthy
+  rate, *frozen* below 1e-6, *large step* above 0.1, where each step rewrites a tenth of the
+  layer or more — usual in the first steps, not exploding gradients); the dead fraction (ReLU
+  units with z ≤ 0 for every example of the batch); the saturated fraction (of the batch's
+  (example, unit) pairs, those with σ′ below 1% of its peak); *high* above 50% and *very high*
+  above 90% of either.
 - **Debugger**: where training is paused (step, epoch, batch, phase, layer), the arrays of the
   current event and the equation with its numbers.
 - **Data**: the training points and what the network predicts between them. A point in another
