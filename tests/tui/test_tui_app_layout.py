@@ -86,6 +86,26 @@ async def test_resizing_switches_the_layout(lab_app):
         assert visible_panels(app) == [app.current_tab]
 
 
+@pytest.mark.parametrize("size", [(70, 20), (80, 24)])
+async def test_panels_a_larger_terminal_shows_for_the_first_time_are_drawn(lab_app, size):
+    """A lab started too small for its panels (under 80×24: none shown; 80×24: one, behind its
+    tab), then enlarged to the grid: the panels shown for the first time stayed empty (no
+    network, no loss or data plot, no debugger) until a key moved the lab: the lab draws only
+    the visible panels, and a panel never drawn did nothing on its resize."""
+    app = lab_app("xor")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.resize_terminal(130, 42)
+        await pilot.pause()
+        await pilot.pause()
+        assert sorted(visible_panels(app)) == sorted(PANEL_NAMES)
+        assert [n for n in PANEL_NAMES if app.panels[n].last_view is None] == []
+        text = app.export_screenshot().replace("&#160;", " ")
+        assert "2 → 4 → 1" in text  # the network's caption
+        assert "train-set loss" in text  # the loss plot's legend
+        assert "(tint: confidence)" in text  # the data plot's legend
+
+
 @pytest.mark.parametrize("theme", ["textual-light", "textual-dark"])
 async def test_the_lab_runs_in_light_and_dark_themes(lab_app, settle, theme):
     app = lab_app("xor", theme=theme)

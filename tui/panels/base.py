@@ -152,8 +152,13 @@ class Panel(Vertical):
 
     def on_resize(self) -> None:
         """Redraw for the new size once the layout has settled (the app only redraws on change);
-        a picture waiting for its first size is drawn at once (the sizes are known now)."""
+        a picture waiting for its first size is drawn at once (the sizes are known now). A lab
+        panel never drawn was hidden until now (behind a tab, or the whole lab under its
+        smallest size: ``FrameScheduler`` draws only the visible panels) and has no view to
+        redraw: the lab's next frame draws it, else it stayed empty until a key moved the lab
+        (a lab started in a small window, then enlarged)."""
         if self.last_view is None:
+            self._ask_for_frame(urgent=True)
             return
         if self.waiting_for_size:
             self.waiting_for_size = False
@@ -190,8 +195,14 @@ class Panel(Vertical):
         that, while training runs, it is one of the rationed frames during which the training
         thread waits, not an extra one fighting it for the interpreter)."""
         self._deferred = None
-        ask = getattr(self.app, "mark_dirty", None)
-        if ask is not None and self.id in getattr(self.app, "panels", {}):
-            ask([self.id], urgent=False)
-        else:
+        if not self._ask_for_frame(urgent=False):
             self._redraw()
+
+    def _ask_for_frame(self, urgent: bool) -> bool:
+        """Ask the lab (``LabApp.mark_dirty``) to draw this panel in its next frame; False for a
+        panel that is not one of the lab's (the comparison's)."""
+        ask = getattr(self.app, "mark_dirty", None)
+        if ask is None or self.id not in getattr(self.app, "panels", {}):
+            return False
+        ask([self.id], urgent=urgent)
+        return True
