@@ -8,7 +8,7 @@ to draw what.
 
 Layout: at 110×34 and larger the five panels share a grid; smaller, one panel at a time behind a
 row of tabs (keys 1–6, but on the Lesson tab a number is its action's); under 80×24 a message
-asks for a larger terminal.
+asks for a larger terminal (in a browser tab: a larger window, or the browser zoomed out).
 """
 
 from __future__ import annotations
@@ -77,6 +77,17 @@ TOO_SMALL = (
     "[b]Backprop Lab needs a terminal of at least 80×24.[/b]\n\n"
     "Please enlarge this window (or reduce the font size).\n\n"
 )
+TOO_SMALL_WEB = (  # in a browser tab (backprop-lab serve): its window and the browser's zoom
+    "[b]Backprop Lab needs room for at least 80×24 characters.[/b]\n\n"
+    "Please make the browser window larger, or zoom out (ctrl+minus; cmd+minus on a Mac).\n\n"
+)
+
+
+def too_small(app: App) -> str:
+    """The message shown instead of the lab under ``SMALLEST``: of the browser's window and
+    zoom when ``app`` runs in a browser tab (Textual's web driver, which ``backprop-lab serve``
+    starts each tab's lab with), else of the terminal and its font."""
+    return TOO_SMALL_WEB if app.is_web else TOO_SMALL
 
 
 def fits(size) -> bool:
@@ -195,7 +206,8 @@ class LabApp(
         yield self.tabs
         with Container(id="panels", classes="-lesson" if lesson else ""):
             yield from self.panels.values()
-        yield Static(TOO_SMALL + "q quits.", id="too-small")
+        quits = "q ends the lab." if self.is_web else "q quits."
+        yield Static(too_small(self) + quits, id="too-small")
         yield LabFooter()
 
     def on_mount(self) -> None:

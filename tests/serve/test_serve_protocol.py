@@ -180,6 +180,22 @@ async def test_a_page_reloaded_when_every_lab_is_in_use_gets_its_lab_again(serve
             await again.close()
 
 
+async def test_a_window_too_small_for_the_lab_is_told_of_the_browser_not_a_terminal(serve):
+    """A 640×420 browser window (71×20 cells) was told "Backprop Lab needs a terminal of at
+    least 80×24 … reduce the font size … q quits": a terminal's words. In a tab the lab runs
+    under Textual's web driver, and the message speaks of the window and the browser's zoom."""
+    served = serve("xor")
+    tab = await LabSocket(size=(71, 20)).connect(served)
+    try:
+        await tab.wait_for("80×24")
+        text = " ".join(tab.screen().split())  # the message, its lines wrapped at 71 columns
+        assert "Please make the browser window larger, or zoom out (ctrl+minus" in text, text
+        assert "q ends the lab." in text
+        assert "terminal" not in text and "font size" not in text
+    finally:
+        await tab.close()
+
+
 async def test_a_tab_closed_mid_training_ends_its_lab(serve):
     served = serve("spiral")
     tab = await LabSocket().connect(served)

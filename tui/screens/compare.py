@@ -26,7 +26,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static, Tab, Tabs
 
-from tui.app import TOO_SMALL, LabApp, fits
+from tui.app import LabApp, fits, too_small
 from tui.frames import FrameScheduler
 from tui.palette import ScreenKeys
 from tui.panels.base import Panel
@@ -97,7 +97,7 @@ class CompareScreen(ModalScreen[None]):
             with Horizontal(id="cmp-bottom"):
                 yield from self.data
         yield Footer()
-        yield Static(TOO_SMALL + "q returns to the lab.", id="too-small")  # as the lab's
+        yield Static(too_small(self.app) + "q returns to the lab.", id="too-small")  # as the lab's
         for i, panel in enumerate(self.data):
             panel.border_title = f"Data: {'AB'[i]} {c.names[i]}"
 
