@@ -9,6 +9,7 @@ ctrl+c does, checking that no lab process outlives it.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import signal
@@ -150,6 +151,32 @@ async def test_when_every_lab_is_in_use_a_page_says_so(serve):
     served.wait_log(r"lab 1 ended \(its tab was closed\)")
     status, _ = await get(served.url)
     assert status == 200  # room again
+
+
+async def test_the_busy_page_asks_again_by_itself_and_opens_the_lab_when_a_place_is_free(serve):
+    """The busy page said "wait for someone to finish, then try again": a student whose
+    classmate closed a tab had to reload by hand. Now the page asks the server every few
+    seconds (``places``, beside it: not logged) and reloads itself once a place is free."""
+    served = serve("xor", "--max-sessions", "1")
+    tab = await LabSocket().connect(served)
+    try:
+        await tab.wait_for(STATUS)
+        status, page = await get(served.url)
+        assert status == 503
+        text = " ".join(page.split())
+        assert "This page asks again every 5 seconds and opens the lab by itself" in text
+        assert 'fetch("places"' in page and "window.location.reload()" in page
+        status, places = await get(served.url + "places")
+        assert status == 200
+        assert json.loads(places) == {"free": False, "running": 1, "max_sessions": 1}
+    finally:
+        await tab.close()
+    served.wait_log(r"lab 1 ended \(its tab was closed\)")
+    _, places = await get(served.url + "places")
+    assert json.loads(places)["free"] is True  # the page reloads: the lab page, not busy
+    status, _ = await get(served.url)
+    assert status == 200
+    assert served.log.count("turned away") == 1  # the page's questions are not in the log
 
 
 async def test_a_page_reloaded_when_every_lab_is_in_use_gets_its_lab_again(serve):

@@ -4,9 +4,10 @@ Built on textual-serve (the Textual project's server): its page and terminal (xt
 download route and the web driver's protocol (``AppService``) are used as they are. This module
 adds what a classroom needs: the address is bound first (a port in use is a one-line error), at
 most ``max_sessions`` tabs have a lab at once (a page says so when the server is full, except to
-a browser with a lab here: its reload gets the lab page and the place its old tab gives up), the
-page finds the server from its own address (so it works through ``--host 0.0.0.0`` and a reverse
-proxy), every lab ends with its tab, and ctrl+c ends every lab before the server stops.
+a browser with a lab here: its reload gets the lab page and the place its old tab gives up; that
+page asks every few seconds and opens the lab once a place is free), the page finds the server
+from its own address (so it works through ``--host 0.0.0.0`` and a reverse proxy), every lab
+ends with its tab, and ctrl+c ends every lab before the server stops.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ DEFAULT_SIZE = (120, 40)  # columns × rows when the page does not say
 MAX_CELLS = 1000  # a larger size from a browser is not a screen
 CHUNK_WAIT = 30  # seconds a download waits for the lab's next chunk
 PLACE_WAIT = 3.0  # seconds a tab's websocket waits for a place when every lab is in use
+RETRY_EVERY = 5  # seconds between the busy page's questions whether a place is free
 BROWSER_COOKIE = "backprop_lab_browser"  # names the browser whose tabs' labs run here
 """A reload at the limit: Chromium asks for the new page while the old one, and its lab, still
 run (the old page closes its websocket only once the new page arrives), so the server is full
@@ -176,22 +178,44 @@ class LabServer(Server):
     async def _make_app(self) -> web.Application:
         app = await super()._make_app()
         app.on_startup.clear()  # textual-serve's banner: the command prints its own lines
+        app.router.add_get("/places", self.handle_places, name="places")
         return app
 
     async def handle_index(self, request: web.Request) -> web.StreamResponse:
         """The page with the terminal, or a page saying that every lab is in use."""
         font_size = min(max(to_int(request.query.get("fontsize", "16"), 16), 6), 72)
-        context = {"title": self.title, "max_sessions": self.max_sessions, "font_size": font_size}
+        context = {
+            "title": self.title,
+            "max_sessions": self.max_sessions,
+            "font_size": font_size,
+            "retry_every": RETRY_EVERY,
+        }
         browser = request.cookies.get(BROWSER_COOKIE) or secrets.token_hex(8)
-        if self.full and not any(lab.browser == browser for lab in self.labs - self.leaving):
+        if not self._has_room_for(browser):
             self._say(f"a browser at {request.remote} was turned away (busy page): {self._count()}")
             context["running"] = self.in_use
             response = aiohttp_jinja2.render_template("busy.html", request, context, status=503)
-            response.headers["Retry-After"] = "10"
+            response.headers["Retry-After"] = str(RETRY_EVERY)
             return response
         response = aiohttp_jinja2.render_template("lab.html", request, context)
         response.set_cookie(BROWSER_COOKIE, browser, httponly=True, samesite="Strict")
         return response
+
+    async def handle_places(self, request: web.Request) -> web.Response:
+        """Whether this browser would get the lab page now: the busy page asks every
+        RETRY_EVERY seconds and reloads itself when so (a classmate closed a tab). Not in the
+        log: a waiting page asks often; the reload that follows is."""
+        room = self._has_room_for(request.cookies.get(BROWSER_COOKIE))
+        places = {"free": room, "running": self.in_use, "max_sessions": self.max_sessions}
+        return web.json_response(places, headers={"Cache-Control": "no-store"})
+
+    def _has_room_for(self, browser: str | None) -> bool:
+        """A place is free, or ``browser`` (its cookie) has a lab here whose tab is open (a
+        reload: the old tab gives its place up as the new one starts)."""
+        mine = browser is not None and any(
+            lab.browser == browser for lab in self.labs - self.leaving
+        )
+        return not self.full or mine
 
     @property
     def in_use(self) -> int:
