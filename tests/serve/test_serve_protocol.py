@@ -95,6 +95,7 @@ async def test_a_tab_gets_a_lab_that_draws_trains_steps_and_quits(serve):
         await tab.wait_for("Quit\\?")  # the lab asks: the training is not saved
         await tab.keys("y")
         await asyncio.wait_for(tab.closed.wait(), 30)
+        assert tab.ws.close_code == 1000  # ended, not failed: the box says "has ended"
     finally:
         await tab.close()
     served.wait_log(r"lab 1 ended \(quit in its tab\) \(0 of 4 labs running\)")
@@ -251,6 +252,8 @@ async def test_a_lab_that_crashes_leaves_the_server_and_the_other_tabs(serve):
     os.kill(crashing, signal.SIGKILL)
     await asyncio.wait_for(doomed.closed.wait(), 15)  # the page learns that its lab ended
     assert "This lab stopped with an error (killed by SIGKILL)" in doomed.screen()
+    # how: the page's box said "It was closed, or the server stopped" over that (audit 6)
+    assert doomed.ws.close_code == 4001  # the server's FAILED_CLOSE: the box says so
     served.wait_log(r"lab 1 stopped with an error \(killed by SIGKILL")
     await other.keys("e")
     await other.wait_for(r"step 1 · epoch 1 · StepEnd")
@@ -361,6 +364,9 @@ async def test_the_page_is_the_lab_s_and_needs_nothing_from_the_internet(serve):
     assert "<title>Backprop Lab</title>" in page
     assert 'data-font-size="24"' in page
     assert not re.search(r'(src|href)="(\w+:)?//', page)  # every URL relative to the page
+    # closed with FAILED_CLOSE, the box over the lab's last screen says that it failed
+    assert 'if (event.code === 4001) document.body.classList.add("-failed")' in page
+    assert '<div class="title failed">This lab stopped with an error</div>' in page
     status, _ = await get(served.url + "static/fonts/RobotoMono-VariableFont_wght.ttf")
     assert status == 200
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import aiohttp_jinja2
 import click
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.download_manager import DOWNLOAD_CHUNK_SIZE, DownloadManager
 from textual_serve.server import Server, to_int
@@ -38,6 +38,8 @@ MAX_CELLS = 1000  # a larger size from a browser is not a screen
 CHUNK_WAIT = 30  # seconds a download waits for the lab's next chunk
 PLACE_WAIT = 3.0  # seconds a tab's websocket waits for a place when every lab is in use
 RETRY_EVERY = 5  # seconds between the busy page's questions whether a place is free
+FAILED_CLOSE = 4001  # the websocket's close code (private range) of a lab that stopped with an
+# error: the page's box then says so, not "It was closed, or the server stopped"
 BROWSER_COOKIE = "backprop_lab_browser"  # names the browser whose tabs' labs run here
 """A reload at the limit: Chromium asks for the new page while the old one, and its lab, still
 run (the old page closes its websocket only once the new page arrives), so the server is full
@@ -189,6 +191,7 @@ class LabServer(Server):
             "max_sessions": self.max_sessions,
             "font_size": font_size,
             "retry_every": RETRY_EVERY,
+            "failed_close": FAILED_CLOSE,
         }
         browser = request.cookies.get(BROWSER_COOKIE) or secrets.token_hex(8)
         if not self._has_room_for(browser):
@@ -257,12 +260,16 @@ class LabServer(Server):
         width = _cells(request.query.get("width"), DEFAULT_SIZE[0])
         height = _cells(request.query.get("height"), DEFAULT_SIZE[1])
         self.started += 1
+
+        async def close_tab() -> None:  # the page tells a failed lab from an ended one
+            await websocket.close(code=FAILED_CLOSE if lab.failed else WSCloseCode.OK)
+
         lab = LabProcess(
             self.lab_argv,
             self.started,
             write_bytes=websocket.send_bytes,
             write_str=websocket.send_str,
-            close=websocket.close,
+            close=close_tab,
             download_manager=self.download_manager,
         )
         lab.browser = request.cookies.get(BROWSER_COOKIE)
