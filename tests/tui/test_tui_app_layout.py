@@ -91,7 +91,8 @@ async def test_panels_a_larger_terminal_shows_for_the_first_time_are_drawn(lab_a
     """A lab started too small for its panels (under 80×24: none shown; 80×24: one, behind its
     tab), then enlarged to the grid: the panels shown for the first time stayed empty (no
     network, no loss or data plot, no debugger) until a key moved the lab: the lab draws only
-    the visible panels, and a panel never drawn did nothing on its resize."""
+    the visible panels, and a panel never drawn did nothing on its resize. The data picture,
+    drawn then, was half its height."""
     app = lab_app("xor")
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
@@ -104,6 +105,10 @@ async def test_panels_a_larger_terminal_shows_for_the_first_time_are_drawn(lab_a
         assert "2 → 4 → 1" in text  # the network's caption
         assert "train-set loss" in text  # the loss plot's legend
         assert "(tint: confidence)" in text  # the data plot's legend
+        canvas = app.panels["data"].query_one("#data-canvas")
+        # the picture as high as its area: it was drawn at half that, the size the area had
+        # beside the (1-D) plot area the first drawing hides
+        assert len(canvas.content.lines) == canvas.size.height > 10
 
 
 @pytest.mark.parametrize("theme", ["textual-light", "textual-dark"])

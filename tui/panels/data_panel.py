@@ -108,12 +108,19 @@ class DataPanel(Panel):
             return
         self.mode = mode
         plot = self.query_one("#data-plot", CachedPlot)
-        canvas.display = mode in ("plane", "samples")
-        plot.display = mode == "curve"
+        shown = (mode in ("plane", "samples"), mode == "curve")
+        # the other area gives way (the first drawing): until the next layout the picture's
+        # area keeps the share it had beside it (half the panel's height, when the panel was
+        # laid out before this: shown first by a larger window), so it is drawn after that
+        relaid = (canvas.display, plot.display) != shown
+        canvas.display, plot.display = shown
         area = {"plane": canvas, "curve": plot}.get(mode)
         self.waiting_for_size = area is not None and not (area.size.width and area.size.height)
-        if self.waiting_for_size:  # not laid out yet (the lab's first frame): drawn once it has
-            # its size; the line under it now, so that the picture's size is its final one
+        if relaid and area is not None and not self.waiting_for_size:
+            self.call_after_refresh(self._redraw)
+        if self.waiting_for_size or (relaid and area is not None):
+            # not laid out yet (the lab's first frame): drawn once it has its size; the line
+            # under it now, so that the picture's size is its final one
             if mode == "plane":
                 note = legend(run.data, self._palette(run.data), self.content_size.width)
             else:
