@@ -48,6 +48,7 @@ from tui.screens.dialogs import ErrorDialog
 from tui.session import LabSession
 from tui.session_errors import SessionError, SessionFailure
 from tui.session_questions import SessionQuestions
+from tui.shallow_class import set_class_shallow
 from tui.speed import SpeedActions
 from tui.status_bar import StatusBar
 from tui.training_worker import TrainingWorker
@@ -286,7 +287,7 @@ class LabApp(
     def _show_panel(self, name: str) -> None:
         self.current_tab = name
         for panel_name, _, _ in PANELS:
-            self.panels[panel_name].set_class(panel_name != name, "-off")
+            set_class_shallow(self.panels[panel_name], panel_name != name, "-off")
         self.mark_dirty([name])
 
     def action_show_tab(self, name: str) -> None:

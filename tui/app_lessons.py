@@ -11,6 +11,8 @@ from textual import work
 
 from tui import messages as msg
 from tui.lab_host import LabHost
+from tui.lab_screen import LabScreen
+from tui.shallow_class import update_classes_shallow
 
 
 class LessonActions(LabHost):
@@ -20,7 +22,7 @@ class LessonActions(LabHost):
         """Open (or close) the Lesson panel: a column of the grid, or its tab. Opened, it takes
         the focus, so that the keys it offers (↑↓ enter) work at once."""
         self.lesson_open = show
-        self.query_one("#panels").set_class(show, "-lesson")
+        self._lesson_column(show)
         panel = self.panels["lesson"]
         if show:
             if self.current_tab != "lesson":
@@ -33,6 +35,44 @@ class LessonActions(LabHost):
             self._show_panel(self._tab_before_lesson)
         self.focus_follows_lesson(show)
         self.mark_dirty(["lesson"])
+
+    def _lesson_column(self, show: bool) -> None:
+        """The grid with the lesson's column (``#panels.-lesson``) or without — on the lab's
+        screen in two frames: the lesson's column alone first, the other panels at their new
+        widths in the next one.
+
+        The column changes the width of every panel: one frame laid out the whole grid and
+        rendered every panel at its new width (~50 ms of Python, paused, 120×40; twice that
+        while training takes its share of the interpreter), so the lesson came 170–280 ms after
+        ``L``. First, the lesson shown comes over the grid's right quarter, where its column will
+        be (``-lesson-over``: a layer of its own), the panels under it as they were; the lesson
+        hidden leaves its column empty (``-lesson-leaving``): nothing else is laid out or rendered
+        anew (the other panels' lines are Textual's cached ones). Then, once that is on the
+        screen (``LabScreen.after_update``), the grid itself (``_lesson_settled``); the panels,
+        resized, redraw for their new widths as ever.
+        Elsewhere (the tabs, a screen over the lab, before the first layout): in one."""
+        panels = self.query_one("#panels")
+        screen = self.screen_stack[0]
+        grid = self.frames.breakpoints() == ("-w-wide", "-h-tall")
+        if not (
+            grid and self.frames.laid_out and isinstance(screen, LabScreen) and screen.is_current
+        ):
+            update_classes_shallow(
+                panels, {"-lesson": show, "-lesson-over": False, "-lesson-leaving": False}
+            )
+            return
+        column = panels.has_class("-lesson")  # the grid has it now (the last frame's)
+        update_classes_shallow(
+            panels, {"-lesson-over": show and not column, "-lesson-leaving": column and not show}
+        )
+        screen.after_update(self._lesson_settled)
+
+    def _lesson_settled(self) -> None:
+        """``_lesson_column``'s second frame: the grid as the lesson is now (open or not)."""
+        update_classes_shallow(
+            self.query_one("#panels"),
+            {"-lesson": self.lesson_open, "-lesson-over": False, "-lesson-leaving": False},
+        )
 
     def focus_follows_lesson(self, shown: bool) -> None:
         """The lesson just ``shown`` takes the focus, so that its keys (↑↓ enter) work at once;

@@ -3,6 +3,8 @@ breakpoint classes of the terminal's size (``LabApp.get_default_screen``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import events
 from textual.actions import SkipAction
 from textual.binding import Binding
@@ -24,6 +26,33 @@ class LabScreen(Screen):
     BINDINGS = [Binding("escape", "dismiss_notifications", show=False, priority=True)]
 
     _resumed = False
+    _after_update: list[Callable[[], None]]  # to call after the next update (``after_update``)
+    UPDATE_TIMEOUT = 0.25  # seconds: ``after_update``'s callback runs then if no update came
+
+    def after_update(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once, after the next update of this screen on the terminal (its
+        compositor's refresh: a layout of the screen, or a repaint of what changed) — at the
+        latest after ``UPDATE_TIMEOUT`` (a dialog over the lab: the lab's screen is not updated
+        while it is not the current one)."""
+        done = False
+
+        def once() -> None:
+            nonlocal done
+            if not done:
+                done = True
+                callback()
+
+        self._after_update.append(once)
+        self.set_timer(self.UPDATE_TIMEOUT, once)
+
+    def _compositor_refresh(self) -> None:
+        """Textual's screen update (Textual 8.2.8: ``Screen._compositor_refresh``, the screen
+        composed and written), then ``after_update``'s callbacks, in the app's next turn."""
+        super()._compositor_refresh()
+        if self._after_update and self.is_current:
+            waiting, self._after_update = self._after_update, []
+            for callback in waiting:
+                self.app.call_later(callback)
 
     def check_action(self, action: str, parameters) -> bool | None:
         """Escape dismisses notifications only while there are some: otherwise its binding is
@@ -47,6 +76,7 @@ class LabScreen(Screen):
         """``first_focus``: the selector of what the screen's first focus goes to (None:
         Textual's rule, the first widget that takes the focus); Textual's rule after that."""
         super().__init__(**kwargs)
+        self._after_update = []
         # Textual reads self.AUTO_FOCUS: this screen's, until its first resume
         self.AUTO_FOCUS = first_focus  # type: ignore[misc]
 
