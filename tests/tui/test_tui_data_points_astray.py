@@ -52,7 +52,7 @@ def test_a_point_in_the_other_classs_strongest_tint_stands_out_without_its_hue(m
 
 
 def test_the_legend_names_the_marks_of_misplaced_points_where_its_lines_have_room():
-    """With colours, a misplaced point's mark (○ ● ▲) is said in the legend — "○● misclassified"
+    """With colours, a misplaced point's mark (○ ● ▲) is said in the legend — "○● wrong class"
     — where that fits on the lines the legend already has (the picture keeps its rows: the lab's
     narrowest Data panels say it in Help only); never without colours, where the marks are every
     point's."""
@@ -63,9 +63,14 @@ def test_the_legend_names_the_marks_of_misplaced_points_where_its_lines_have_roo
     data = SimpleNamespace(task="classification", class_names=["class 0", "class 1"])
     variables = {"surface": "#1e1e1e", "primary": "#0178D4", "accent": "#ffa62b"}
     palette = Palette(variables, "truecolor", 2)
-    wide = legend(data, palette, 38).plain  # the Data panel at 120x40, the lesson hidden
-    assert wide.split("\n") == ["● class 0  ● class 1", "(tint: confidence)  ○● misclassified"]
+    wide = legend(data, palette, 36).plain  # the Data panel at 120x40, the lesson hidden
+    assert wide.split("\n") == ["● class 0  ● class 1", "(tint: confidence)  ○● wrong class"]
+    arms = SimpleNamespace(task="classification", class_names=["arm 1", "arm 2", "arm 3"])
+    assert legend(arms, Palette(variables, "truecolor", 3), 36).plain.split("\n") == [
+        "● arm 1  ● arm 2  ● arm 3",
+        "(tint: confidence)  ○●▲ wrong class",
+    ]
     narrow = legend(data, palette, 26).plain  # with the lesson's column: no room, no line more
     assert narrow.split("\n") == ["● class 0  ● class 1", "(tint: confidence)"]
     marked = Palette(variables, "truecolor", 2, marked=True)
-    assert "misclassified" not in legend(data, marked, 80).plain
+    assert "wrong class" not in legend(data, marked, 80).plain

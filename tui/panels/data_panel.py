@@ -294,7 +294,7 @@ def legend(data, palette: Palette, width: int = 0) -> Content:
     colours of the targets' range (regression), and what the tint means; without colours
     (``palette.marked``) each class's point mark and area fill instead; with colours (tints,
     not shades) the classes' marks of a point in another class's area (``Palette.astray``),
-    "○●▲ misclassified", where that fits on the legend's lines (Help says it too); on lines at
+    "○●▲ wrong class", where that fits on the legend's lines (Help says it too); on lines at
     most ``width`` cells wide, broken between items."""
     if data.task == "regression":
         targets = np.asarray(data.y_train, dtype=np.float64)[:, 0]
@@ -316,7 +316,7 @@ def legend(data, palette: Palette, width: int = 0) -> Content:
     key = flow(items, width)
     if not (palette.marked or palette.shaded):  # a point in another class's area: its mark
         marks = [(MARKS[k % len(MARKS)], dot_style(palette.classes[k])) for k in classes]
-        more = flow([*items, Content.assemble(*marks, (" misclassified", MUTED))], width)
+        more = flow([*items, Content.assemble(*marks, (" wrong class", MUTED))], width)
         if width > 0 and more.plain.count("\n") == key.plain.count("\n"):
             return more  # where it fits on the lines the legend has: the picture keeps its rows
     return key
