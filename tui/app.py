@@ -51,6 +51,7 @@ from tui.session_questions import SessionQuestions
 from tui.shallow_class import set_class_shallow
 from tui.speed import SpeedActions
 from tui.status_bar import StatusBar
+from tui.too_small import fits, too_small
 from tui.training_worker import TrainingWorker
 from tui.view import STATS, Selection
 from tui.worker_errors import WorkerErrors
@@ -72,28 +73,6 @@ PANELS = (  # (id, tab label, class), in tui.frames.PANEL_NAMES' order: grid ord
 TAB_ORDER = ("network", "loss", "gradients", "debugger", "data", "lesson")
 EVENT_PANELS = ("network", "debugger")  # what follows an animated step event by event
 INPUT_EVENTS = (events.Key, events.MouseDown, events.MouseUp)  # the user acting, not hovering
-
-SMALLEST = (80, 24)  # columns, rows: below, a message instead of the lab (and its views)
-TOO_SMALL = (
-    "[b]Backprop Lab needs a terminal of at least 80×24.[/b]\n\n"
-    "Please enlarge this window (or reduce the font size).\n\n"
-)
-TOO_SMALL_WEB = (  # in a browser tab (backprop-lab serve): its window and the browser's zoom
-    "[b]Backprop Lab needs room for at least 80×24 characters.[/b]\n\n"
-    "Please make the browser window larger, or zoom out (ctrl+minus; cmd+minus on a Mac).\n\n"
-)
-
-
-def too_small(app: App) -> str:
-    """The message shown instead of the lab under ``SMALLEST``: of the browser's window and
-    zoom when ``app`` runs in a browser tab (Textual's web driver, which ``backprop-lab serve``
-    starts each tab's lab with), else of the terminal and its font."""
-    return TOO_SMALL_WEB if app.is_web else TOO_SMALL
-
-
-def fits(size) -> bool:
-    """Whether a terminal of ``size`` is large enough for the lab (``SMALLEST``)."""
-    return size.width >= SMALLEST[0] and size.height >= SMALLEST[1]
 
 
 class LabApp(

@@ -26,13 +26,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static, Tab, Tabs
 
-from tui.app import LabApp, fits, too_small
+from tui.app import LabApp
 from tui.frames import FrameScheduler
 from tui.palette import ScreenKeys
 from tui.panels.base import Panel
 from tui.panels.compare_panels import CompareGradientsPanel, CompareLossPanel, CompareStatus
 from tui.panels.data_panel import DataPanel
 from tui.speed import faster, slower
+from tui.too_small import fits, too_small
 from tui.view import STATS
 
 VIEWS = (("loss", "Loss"), ("gradients", "Gradients"), ("data", "Data"))
