@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from tui.key_hold import KeyHold
+from tui.once_drawn import OnceDrawn
 
 
 def breakpoint_class(cells: int, breakpoints: list[tuple[int, str]]) -> str:
@@ -26,7 +27,7 @@ class LabScreen(Screen):
     BINDINGS = [Binding("escape", "dismiss_notifications", show=False, priority=True)]
 
     _resumed = False
-    _after_update: list[Callable[[], None]]  # to call after the next update (``after_update``)
+    _after_update: OnceDrawn  # callbacks for after the next update (``after_update``)
     UPDATE_TIMEOUT = 0.25  # seconds: ``after_update``'s callback runs then if no update came
 
     def after_update(self, callback: Callable[[], None]) -> None:
@@ -34,25 +35,14 @@ class LabScreen(Screen):
         compositor's refresh: a layout of the screen, or a repaint of what changed) — at the
         latest after ``UPDATE_TIMEOUT`` (a dialog over the lab: the lab's screen is not updated
         while it is not the current one)."""
-        done = False
-
-        def once() -> None:
-            nonlocal done
-            if not done:
-                done = True
-                callback()
-
-        self._after_update.append(once)
-        self.set_timer(self.UPDATE_TIMEOUT, once)
+        self._after_update.add(callback)
 
     def _compositor_refresh(self) -> None:
         """Textual's screen update (Textual 8.2.8: ``Screen._compositor_refresh``, the screen
         composed and written), then ``after_update``'s callbacks, in the app's next turn."""
         super()._compositor_refresh()
-        if self._after_update and self.is_current:
-            waiting, self._after_update = self._after_update, []
-            for callback in waiting:
-                self.app.call_later(callback)
+        if self.is_current:
+            self._after_update.release()
 
     def check_action(self, action: str, parameters) -> bool | None:
         """Escape dismisses notifications only while there are some: otherwise its binding is
@@ -76,7 +66,7 @@ class LabScreen(Screen):
         """``first_focus``: the selector of what the screen's first focus goes to (None:
         Textual's rule, the first widget that takes the focus); Textual's rule after that."""
         super().__init__(**kwargs)
-        self._after_update = []
+        self._after_update = OnceDrawn(self, self.UPDATE_TIMEOUT)
         # Textual reads self.AUTO_FOCUS: this screen's, until its first resume
         self.AUTO_FOCUS = first_focus  # type: ignore[misc]
 

@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from engine.debugger.position import event_name
 from engine.loss_names import LOSS_NAMES
+from tui.once_drawn import OnceDrawn
 from tui.panels.format import fmt, fmt_count
 from tui.panels.hyphen_breaks import fit_name
 from tui.speed import RateMeter, speed_text
@@ -92,7 +93,7 @@ class StatusLine(Static):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._painted: list[Callable[[], None]] = []  # to call after the next paint
+        self._painted = OnceDrawn(self, self.PAINT_TIMEOUT)  # for after the next paint
 
     def when_painted(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` once, after the screen update that paints this line's content as it
@@ -102,23 +103,11 @@ class StatusLine(Static):
         if not (self.is_mounted and self.display and self.region):
             callback()
             return
-        done = False
-
-        def once() -> None:
-            nonlocal done
-            if not done:
-                done = True
-                callback()
-
-        self._painted.append(once)
-        self.set_timer(self.PAINT_TIMEOUT, once)
+        self._painted.add(callback)
 
     def render_lines(self, crop) -> list[Strip]:
         lines = super().render_lines(crop)
-        if self._painted:
-            waiting, self._painted = self._painted, []
-            for callback in waiting:
-                self.app.call_later(callback)  # after this screen update, which paints the line
+        self._painted.release()  # after this screen update, which paints the line
         return lines
 
 
