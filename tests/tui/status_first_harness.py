@@ -52,3 +52,17 @@ def mark_stop(app, seen: list[tuple[str, str]]) -> None:
         interrupt()
 
     app.session.interrupt = marked
+
+
+def frame_due_on_stop(app) -> None:
+    """Make a progress frame come due as the lab asks training to stop — the refresh timer's
+    frame while the training thread finishes its step — and try to draw it then."""
+    interrupt = app.session.interrupt
+
+    def with_a_frame_due() -> None:
+        interrupt()
+        app.frames.mark_moved(["network", "loss"])
+        app.frames.next_frame = 0.0
+        app.frames.frame()
+
+    app.session.interrupt = with_a_frame_due

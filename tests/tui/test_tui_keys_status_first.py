@@ -7,7 +7,14 @@ from __future__ import annotations
 
 import re
 
-from status_first_harness import NEVER_STOP, WIDE, mark_stop, record, until
+from status_first_harness import (
+    NEVER_STOP,
+    WIDE,
+    frame_due_on_stop,
+    mark_stop,
+    record,
+    until,
+)
 from textual import events
 
 
@@ -64,15 +71,7 @@ async def test_a_frame_due_while_a_step_stops_training_waits_for_the_debugger(la
     async with app.run_test(size=WIDE) as pilot:
         await _training(app, pilot)
         seen = record(app)
-        interrupt = app.session.interrupt
-
-        def with_a_frame_due() -> None:  # the refresh timer's frame, while the thread stops
-            interrupt()
-            app.frames.mark_moved(["network", "loss"])
-            app.frames.next_frame = 0.0
-            app.frames.frame()
-
-        app.session.interrupt = with_a_frame_due
+        frame_due_on_stop(app)
         mark_stop(app, seen)
         app.post_message(events.Key("s", "s"))
         await until(lambda: not app.training)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from status_first_harness import NEVER_STOP, WIDE, mark_stop, record, until
+from status_first_harness import NEVER_STOP, WIDE, frame_due_on_stop, mark_stop, record, until
 from textual import events
 
 
@@ -71,15 +71,7 @@ async def test_a_frame_due_while_training_stops_waits_for_the_line(lab_app):
         await pilot.press("space")
         await until(lambda: app.training and app.session.steps_done > 50)
         seen = record(app)
-        interrupt = app.session.interrupt
-
-        def with_a_frame_due() -> None:  # the refresh timer's frame, while the thread stops
-            interrupt()
-            app.frames.mark_moved(["network", "loss"])
-            app.frames.next_frame = 0.0
-            app.frames.frame()
-
-        app.session.interrupt = with_a_frame_due
+        frame_due_on_stop(app)
         mark_stop(app, seen)  # frames before the stop request are training's, as usual
         app.post_message(events.Key("space", " "))
         await until(lambda: not app.training)
