@@ -80,6 +80,15 @@ def lab(program: str, tab: Tab) -> LabProcess:
     )
 
 
+async def closed(tab: Tab, timeout: float = 10.0) -> None:
+    """Wait until the lab has closed ``tab`` (at most ``timeout`` seconds)."""
+    for _ in range(int(timeout / 0.05)):
+        if tab.closed:
+            return
+        await asyncio.sleep(0.05)
+    assert tab.closed, "the lab did not close its tab"
+
+
 async def test_a_lab_that_ignores_quit_and_sigterm_is_killed(monkeypatch):
     monkeypatch.setattr(lab_process, "QUIT_GRACE", 0.5)
     monkeypatch.setattr(lab_process, "TERM_GRACE", 0.5)
@@ -103,11 +112,7 @@ async def test_a_lab_that_fails_tells_its_tab_and_closes_it(capsys):
     tab = Tab()
     failing = lab(FAILING, tab)
     await failing.start(80, 24)
-    for _ in range(200):
-        if tab.closed:
-            break
-        await asyncio.sleep(0.05)
-    assert tab.closed
+    await closed(tab)
     assert failing.failed and failing.how_it_ended == "exit status 3"
     assert b"This lab stopped with an error (exit status 3)" in tab.bytes
     assert "something broke" in capsys.readouterr().out  # its output, in the server's log
@@ -121,11 +126,7 @@ async def test_a_lab_that_does_not_start_has_its_error_printed_once(capsys, capl
     tab = Tab()
     failing = lab(NEVER_STARTS, tab)
     await failing.start(80, 24)
-    for _ in range(200):
-        if tab.closed:
-            break
-        await asyncio.sleep(0.05)
-    assert tab.closed
+    await closed(tab)
     assert failing.failed and failing.how_it_ended == "exit status 2"
     assert b"This lab stopped with an error (exit status 2)" in tab.bytes
     assert capsys.readouterr().out.count("mine.toml: does not exist") == 1
