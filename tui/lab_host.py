@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from tui.frames import FrameScheduler
     from tui.gate import ThreadYield
+    from tui.lesson_goal import LessonGoal
     from tui.session import LabSession
     from tui.status_bar import StatusBar
 
@@ -80,12 +81,12 @@ if TYPE_CHECKING:
         def training(self) -> bool: ...
 
         def start_training(
-            self, until: str, trainee: Any = None, *, status_first: bool = False
+            self, until: str | LessonGoal, trainee: Any = None, *, status_first: bool = False
         ) -> None:
             pass
 
         def _start_training(
-            self, until: str, trainee: Any = None, *, status_first: bool = False
+            self, until: str | LessonGoal, trainee: Any = None, *, status_first: bool = False
         ) -> None:
             pass
 

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 from engine.debugger import DebuggerError
 from engine.debugger import exercises as ex
+from engine.debugger.conditions import parse_condition
 from engine.number_text import count
 from scenarios.exercises import exercises_of
 from tui.app import TAB_ORDER
+from tui.lesson_goal import LessonGoal
 from tui.session_errors import SessionError
 from tui.session_kept import reset_target
 from tui.view import STATS, Selection
@@ -69,7 +71,7 @@ async def run(app, action) -> None:
         app.mark_dirty(["debugger"])
         _show(app, "debugger")
     elif name == "run":
-        await _run(app, args)
+        await _run(app, action)
         _show(app, action.panel or "loss")  # the panel its sentence says to watch
     elif name == "compare":
         from tui.compare_actions import open_comparison
@@ -104,32 +106,30 @@ async def _goto(app, kind: str, layer: int | None) -> None:
     app.mark_dirty()
 
 
-async def _run(app, args: tuple) -> None:
-    """Training from the lesson: as space, as e, or until a step or a condition (a temporary
-    breakpoint that stops it there)."""
-    session = app.session
+async def _run(app, action) -> None:
+    """Training from the lesson: as space; as e, or until a step or a condition, towards a
+    ``LessonGoal`` (``tui/lesson_goal.py``: no breakpoint; the status line says in the lesson's
+    words that it got there, or why it stopped before)."""
+    args = action.args
     if not args:
         if not app.training:
             app._start_training("continue")
         return
     if args == ("epoch",):
-        await app.action_epoch()
+        await app.stop_training(draw=False)  # drawn with the run: "running" first
+        app._start_training(LessonGoal(action.number, action.text), status_first=True)
         return
     await app.stop_training()
-    if args[0] == "step":
-        if session.steps_done >= args[1] and not await _train_again(app, args[1]):
-            return
-        session = app.session
-        condition = f"step >= {args[1]}"
-    else:
-        condition = args[1]
+    step = args[1] if args[0] == "step" else None
+    if step is not None and app.session.steps_done >= step and not await _train_again(app, step):
+        return
+    condition = f"step >= {step}" if step is not None else args[1]
     try:
-        session.controller.add_breakpoint(condition, temporary=True)
-    except DebuggerError as e:
+        expression = parse_condition(condition, app.session.run.net.L)
+    except DebuggerError as e:  # a network edited since the lesson was checked
         _say(app, f"Cannot run until {condition}: {e}")
         return
-    session.sync_view()
-    app._start_training("continue")
+    app._start_training(LessonGoal(action.number, action.text, expression, step))
 
 
 async def _train_again(app, step: int) -> bool:

@@ -28,6 +28,7 @@ from engine.debugger.follow import extend, follow_run, stop_message
 from engine.debugger.non_finite_target import non_finite_target
 from engine.reshape import carry
 from scenarios import DEFAULT_SCENARIO, Scenario, ScenarioError, build_run, load_scenario
+from tui.lesson_goal import LessonGoal
 from tui.panels.format import fmt_count
 from tui.scenario_edits import edited_scenario, plain
 from tui.session_errors import SessionError, SessionFailure, one_line
@@ -310,18 +311,30 @@ class LabSession(SessionTraining, SessionSaving):
         if target.example is not None:
             self.view.example = target.example
 
-    def _outcome(self, stop) -> tuple[Status, str]:
-        """(status, message) for the view after the controller stopped with ``stop``."""
+    def _outcome(self, stop, goal: LessonGoal | None = None) -> tuple[Status, str]:
+        """(status, message) for the view after the controller stopped with ``stop``; after a
+        lesson's run (``goal``) that reached its goal, in the lesson's words (and where
+        training ends there too, that it stopped)."""
         run = self.run
         if stop.reason == "nan" or run.stop_reason == "diverged":
             return "diverged", self._divergence_message(stop)
+        reached = goal.reached(stop) if goal is not None else None
+        if reached is not None:
+            end = self.controller.finished()
+            if end is None:
+                return "paused", reached
+            why = stop_message(run) or end
+            return "stopped", f"{reached} Training stopped: {why}. {self._extend_hint()}"
         if stop.reason in ("end", "finished"):
             why = stop_message(run) or "the end of training"
             text = _sentence(stop.message) or f"Training stopped: {why}."
-            return "stopped", f"{text} x trains {fmt_count(self.extend_epochs)} more epochs."
+            return "stopped", f"{text} {self._extend_hint()}"
         if stop.reason == "interrupted":
             return "paused", self.paused_message()
         return "paused", _sentence(stop.message)
+
+    def _extend_hint(self) -> str:
+        return f"x trains {fmt_count(self.extend_epochs)} more epochs."
 
     def _divergence_message(self, stop) -> str:
         if stop is not None and stop.reason == "nan" and stop.details:

@@ -16,6 +16,7 @@ import numpy as np
 
 from engine.debugger import DebuggerError
 from tui.gate import ThreadYield
+from tui.lesson_goal import LessonGoal
 from tui.session_host import SessionHost
 from tui.speed import MAX
 from tui.view import TrainingSnapshot
@@ -28,13 +29,14 @@ class SessionTraining(SessionHost):
 
     def train(
         self,
-        until: str,
+        until: str | LessonGoal,
         cancelled: Callable[[], bool],
         progress: ThreadYield | None = None,
         announce: Callable[[], None] | None = None,
     ) -> tuple[str, str]:
         """Train from the current position: ``until`` is "continue" (until a breakpoint, the
-        stopping rules or the last epoch) or "epoch" (to the end of the current epoch).
+        stopping rules or the last epoch), "epoch" (to the end of the current epoch) or a
+        lesson's ``LessonGoal`` (``tui/lesson_goal.py``: the message says it was reached).
 
         Runs in a worker thread, which never waits for the UI: at most ``PUBLISH_HZ`` times a
         second it publishes an immutable ``TrainingSnapshot`` of its progress (``published``)
@@ -114,7 +116,9 @@ class SessionTraining(SessionHost):
                         with self.lock if animate else nullcontext():
                             self.animating = animate
                             try:
-                                if until == "epoch":
+                                if isinstance(until, LessonGoal):
+                                    stop = until.move(c, events=animate)
+                                elif until == "epoch":
                                     stop = c.next_epoch(events=animate)
                                 else:
                                     stop = c.cont(events=animate)
@@ -131,7 +135,7 @@ class SessionTraining(SessionHost):
             return "error", self._failed(e)
         finally:
             remove_event()
-        return self._outcome(stop)
+        return self._outcome(stop, until if isinstance(until, LessonGoal) else None)
 
     def publish(self, record, loss: float | None = None, event=None) -> None:
         """Publish the training thread's progress at ``record`` (a StepRecord): after its step

@@ -15,6 +15,7 @@ from textual.worker import get_current_worker
 
 from tui import messages as msg
 from tui.lab_host import LabHost
+from tui.lesson_goal import LessonGoal
 from tui.screens.dialogs import ErrorDialog
 
 STOP_POLL = 0.001  # seconds between looks at the stopping thread (5 ms added ~2.5 ms to a pause)
@@ -27,7 +28,9 @@ class TrainingWorker(LabHost):
     def training(self) -> bool:
         return not self._train_done.is_set()
 
-    def start_training(self, until: str, trainee=None, *, status_first: bool = False) -> None:
+    def start_training(
+        self, until: str | LessonGoal, trainee=None, *, status_first: bool = False
+    ) -> None:
         """Start the training worker on ``trainee``: the lab's session (by default) or a
         ``Comparison`` (its two sessions in lockstep; the comparison view draws it).
 
@@ -58,10 +61,11 @@ class TrainingWorker(LabHost):
     _start_training = start_training
 
     @work(thread=True, exclusive=True, group="train", exit_on_error=False)
-    def _train(self, session, until: str, token: int) -> None:
-        """Train on the fast path until ``until`` ("continue" or "epoch") is reached, a breakpoint
-        fires, training diverges or the worker is cancelled. The thread never waits for the UI:
-        the session publishes its progress (``LabSession.published``), ``_tick`` picks it up."""
+    def _train(self, session, until: str | LessonGoal, token: int) -> None:
+        """Train on the fast path until ``until`` ("continue", "epoch" or a lesson's goal: see
+        ``LabSession.train``) is reached, a breakpoint fires, training diverges or the worker is
+        cancelled. The thread never waits for the UI: the session publishes its progress
+        (``LabSession.published``), ``_tick`` picks it up."""
         worker = get_current_worker()
 
         def cancelled() -> bool:

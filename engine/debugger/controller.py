@@ -353,12 +353,13 @@ class Controller(Mover, Inspection):
         goal = self._rec.step + n - (0 if self._at_end() else 1)
         return self._move(lambda rec, ev: rec.step >= goal and ev.kind == "step_end", coarse=True)
 
-    def until(self, condition: str | Expression) -> Stop:
-        """Until ``condition`` is true at a StepEnd. ConditionError if it does not parse."""
+    def until(self, condition: str | Expression, events: bool = False) -> Stop:
+        """Until ``condition`` is true at a StepEnd (the Stop's ``details``: the values that
+        make it true). ConditionError if it does not parse. ``events``: as ``cont``'s."""
         expr = (
             condition if isinstance(condition, Expression) else parse_condition(condition, self.L)
         )
-        return self._move(never, coarse=True, until=expr)
+        return self._move(never, coarse=True, until=expr, events=events)
 
     def to_event(self, kind: str, layer: int | None = None) -> Stop:
         """Forward to the next event of ``kind`` (of layer ``layer``; None: any layer), in this

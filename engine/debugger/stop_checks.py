@@ -112,8 +112,9 @@ class StopChecks:
         if stop is None and until is not None:
             try:
                 if until.evaluate(ctx):
-                    detail = "; ".join(until.witnesses(ctx))
-                    stop = Stop("until", self.position, f"{until} is true: {detail}.")
+                    details = tuple(until.witnesses(ctx))
+                    message = f"{until} is true: {'; '.join(details)}."
+                    stop = Stop("until", self.position, message, (), details)
             except NotKnownYet:
                 pass
             except EvalError as e:

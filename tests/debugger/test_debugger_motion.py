@@ -113,6 +113,17 @@ def test_until_and_continue_to_the_end():
     assert stop.reason == "end" and where(c) == (7, END)
 
 
+def test_until_event_by_event_and_the_values_that_made_it_true(trainer):
+    """As the lab trains towards a lesson's goal at an animated speed: every event to the
+    listeners but the one it stops at, and the condition's values in ``details``."""
+    c = Controller(trainer)
+    seen = []
+    c.on_event(lambda rec, ev: seen.append((rec.step, ev.kind)))
+    stop = c.until("step >= 2", events=True)
+    assert stop.reason == "until" and where(c) == (2, END) and stop.details == ("step = 2",)
+    assert len(seen) == 2 * 15 - 2 and (1, "step_end") in seen
+
+
 def test_continue_stops_at_the_end_of_the_last_epoch():
     c = Controller(make_trainer(), max_epochs=2)
     stop = c.cont()

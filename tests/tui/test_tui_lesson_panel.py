@@ -297,7 +297,7 @@ async def test_each_action_changes_the_lab_as_it_says(lab_app, settle, scenario_
 
         await trigger(app, pilot, settle, "three steps")
         assert app.session.steps_done == 3 and c.position.at_step_end
-        assert [bp.id for bp in c.breakpoints] == [0]  # the temporary one is gone
+        assert [bp.id for bp in c.breakpoints] == [0]  # the run added no breakpoint
         app.panels["lesson"].post_message(RunLessonAction(number(app, "three steps")))
         await pilot.pause(0.2)
         await pilot.press("n")  # done already: it asks before going back to the start
