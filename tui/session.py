@@ -334,7 +334,8 @@ class LabSession(SessionTraining, SessionSaving):
         return "paused", _sentence(stop.message)
 
     def _extend_hint(self) -> str:
-        return f"x trains {fmt_count(self.extend_epochs)} more epochs."
+        n = self.extend_epochs
+        return f"x trains {fmt_count(n)} more epoch{'' if n == 1 else 's'}."
 
     def _divergence_message(self, stop) -> str:
         if stop is not None and stop.reason == "nan" and stop.details:

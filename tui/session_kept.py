@@ -149,8 +149,9 @@ def reset_keeps(session) -> list[str]:
 
 
 def reset_target(session) -> str:
-    """Where a reset goes, for its question: "step 1 with the network's initial weights (η 0.1
-    and the breakpoints are kept)"."""
+    """Where a reset goes, for its question: "step 1 with the network's initial weights (keeping
+    η 0.1 and the breakpoints)" — "keeping" agrees with one item and with several, plural or
+    not ("the breakpoints" alone)."""
     keeps = reset_keeps(session)
-    kept = f" ({listing(keeps)} {'are' if len(keeps) > 1 else 'is'} kept)" if keeps else ""
+    kept = f" (keeping {listing(keeps)})" if keeps else ""
     return f"step 1 with the network's initial weights{kept}"

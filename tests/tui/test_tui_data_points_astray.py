@@ -1,6 +1,6 @@
 """A training point in another class's predicted area (one the network gets wrong): on that
-class's strongest tint its own colour differed from the tint by hue only (projector audit L2,
-/work/notes/audit_projector.md) — on a projector that washes hues out or shows greys the point
+class's strongest tint its own colour differed from the tint by hue only (a projector
+audit) — on a projector that washes hues out or shows greys the point
 was gone. It is drawn as its class's mark (``○`` class 0, ``●`` 1, ``▲`` 2: the marks the Data
 panel has without colours) on the plain background."""
 

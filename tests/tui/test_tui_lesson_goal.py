@@ -140,6 +140,12 @@ async def test_the_end_of_training_on_the_way_or_at_the_goal(lab_app, settle, sc
             "all 20 epochs done. x trains 20 more epochs."
         )
 
+    app = lab_app(scenario_path, overrides=["training.epochs=1"])
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        await trigger(app, pilot, settle, "past the end")  # one epoch: "1 more epoch", singular
+        assert app.session.view.message.endswith("x trains 1 more epoch.")
+
 
 async def test_a_divergence_on_the_way_is_said(lab_app, settle, scenario_path):
     app = lab_app(scenario_path, overrides=["training.lr=1e30"])

@@ -2,8 +2,7 @@
 projector or an ssh session may ask for). It must draw at all, and what the panels tell apart by
 colour — a point's and an area's class, the val loss beside the batch loss, run A beside run B,
 a positive weight (∂C/∂W) beside a negative one — must still be told apart, by characters. Also
-the val loss in a light theme, where its orange was near invisible (projector audit,
-/work/notes/audit_projector.md)."""
+the val loss in a light theme, where its orange was near invisible (a projector audit)."""
 
 from __future__ import annotations
 

@@ -72,10 +72,24 @@ async def test_the_question_says_what_reset_keeps(lab_app, settle):
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
         assert app.screen.question == (
-            "Reset to step 1 with the network's initial weights (η 0.5 and the breakpoints are "
-            "kept)? The training up to step 2 will be lost."
+            "Reset to step 1 with the network's initial weights (keeping η 0.5 and the "
+            "breakpoints)? The training up to step 2 will be lost."
         )
         await pilot.press("y")
         await app.workers.wait_for_complete()
         assert app.session.steps_done == 0
         assert app.session.run.trainer.lr.lr == 0.5
+
+
+async def test_the_question_agrees_with_the_breakpoints_alone(lab_app, settle):
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("e")
+        await settle(pilot)
+        app.session.command("break", "delta@1")
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.screen.question == (  # not "the breakpoints is kept"
+            "Reset to step 1 with the network's initial weights (keeping the breakpoints)? "
+            "The training up to step 1 will be lost."
+        )
