@@ -45,6 +45,7 @@ ASCII_NAMES = {
     "‖": "|",
     "σ²": "var",  # the batch variance (σ alone is the activation function)
     "∇ₐC": "dC/da",
+    "C₀": "C0",  # the data loss (C without the penalty): no index, as its equations write it
     "∂": "d",
     "Δ": "step_",  # ΔW is the step applied to W (step_W in expressions)
     "ᴸ": "[L]",
