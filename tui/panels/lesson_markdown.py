@@ -1,5 +1,6 @@
 """The Lesson panel's text: the scenario's lesson as Markdown, each paragraph's long names broken
-after a hyphen (``hyphen_breaks``), its links the lesson's actions.
+after a hyphen (``hyphen_breaks``), its code blocks' long commands as a shell reads them
+(``command_lines``), its links the lesson's actions.
 
 A module of its own, imported when the panel first shows a lesson, after the lab's first frame
 (``LessonPanel._show_page``): Textual's Markdown widget brings markdown-it and Pygments with it
@@ -10,11 +11,16 @@ frame has no lesson text to show anyway — the widget builds its blocks in the 
 
 from __future__ import annotations
 
-from textual.content import Content
-from textual.selection import Selection
-from textual.widgets import Markdown
-from textual.widgets.markdown import MarkdownBlock
+from contextlib import suppress
 
+from textual.app import ComposeResult
+from textual.content import Content
+from textual.css.query import NoMatches
+from textual.selection import Selection
+from textual.widgets import Label, Markdown
+from textual.widgets.markdown import MarkdownBlock, MarkdownFence
+
+from tui.panels.command_lines import CommandLines
 from tui.panels.hyphen_breaks import HyphenBreaks
 
 
@@ -34,6 +40,46 @@ class LessonParagraph(MarkdownBlock):
         return super().get_selection(selection)
 
 
+class CommandLabel(Label):
+    """A code block's text, drawn through ``CommandLines``."""
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The selected text, as drawn (Textual's reads only plain content)."""
+        visual = self.visual
+        if isinstance(visual, CommandLines):
+            return visual.selected(selection), "\n"
+        return super().get_selection(selection)
+
+
+class LessonFence(MarkdownFence):
+    """A code block of the lesson (``backprop-lab open …`` commands), its long lines broken as
+    a shell reads them (``CommandLines``) where Textual's scrolls sideways, out of reach: in a
+    narrow Lesson column a command was cut to ``backprop-lab open grad``. No side padding: at
+    120x40 the column has 24 cells, Textual's padding took 4 of them."""
+
+    DEFAULT_CSS = """
+    LessonFence {
+        overflow: hidden hidden;
+        & > Label {
+            width: 1fr;
+            padding: 1 0;
+        }
+    }
+    """
+
+    @property
+    def allow_horizontal_scroll(self) -> bool:
+        return False
+
+    def set_content(self, content: Content) -> None:
+        self._content = content
+        with suppress(NoMatches):
+            self.query_one("#code-content", Label).update(CommandLines(content))
+
+    def compose(self) -> ComposeResult:
+        yield CommandLabel(CommandLines(self._highlighted_code), id="code-content", expand=True)
+
+
 class LessonMarkdown(Markdown):
     """The lesson's Markdown; its links are the lesson's actions, never URLs to open."""
 
@@ -43,4 +89,6 @@ class LessonMarkdown(Markdown):
     def get_block_class(self, block_name: str) -> type[MarkdownBlock]:
         if block_name == "paragraph_open":
             return LessonParagraph
+        if block_name in ("fence", "code_block"):
+            return LessonFence
         return super().get_block_class(block_name)
