@@ -10,7 +10,9 @@ height the mean value over those steps, its colour the band of that mean among t
 means of the same column (without colours, ``NO_COLOR``: a column in a warning band in reverse
 video, as a number is, its bar the dark part). The strips share one scale, which holds the
 values the bars show too (the latest step can lie outside the range of the column means), and
-the caption under them gives its ends.
+the caption under them gives the range of those values, as they are (``caption_range``): the
+scale is wider than them where they hardly change (``MIN_DECADES``), and the caption then says
+"nearly level" rather than give the scale's padded ends as if they were values.
 
 The bars show the last step completed where the lab stands, and the strips reach it
 (``history_at``): the run records every step only at first, then one in 2, 4, … 32, so the step
@@ -82,9 +84,10 @@ class Fit:
 
 def fitted(steps: str, covered: str, scale: str, span: str, width: int) -> str:
     """The strips' caption in one line of at most ``width`` cells where it can be: "steps
-    1–216, log 0.0708…0.2560", without the scale's name, then with the steps ``covered`` alone,
-    then the value range alone (never a number cut short)."""
-    for text in (f"{steps}, {scale} {span}", f"{steps}, {span}", f"{covered}, {span}"):
+    1–216, log 0.0708…0.2560", without the scale's words (none: ``scale`` empty), then with the
+    steps ``covered`` alone, then the value range alone (never a number cut short)."""
+    texts = (f"{steps}, {scale} {span}", f"{steps}, {span}", f"{covered}, {span}")
+    for text in texts[0 if scale else 1 :]:
         if len(text) <= width:
             return text
     return span
@@ -131,18 +134,27 @@ MIN_FRACTION_SPAN = 0.1
 """A strip of fractions (dead, saturated) spans at least 0.1 of [0, 1], for the same reason."""
 
 
+def value_range(stat: str, columns: list[np.ndarray]) -> tuple[float, float] | None:
+    """(min, max) of the finite values of ``columns`` (the positive ones on log axes); None
+    when there is none."""
+    values = np.concatenate(columns) if columns else np.zeros(0)
+    values = values[np.isfinite(values)]
+    if BANDS[stat].log:
+        values = values[values > 0]
+    if values.shape[0] == 0:
+        return None
+    return float(values.min()), float(values.max())
+
+
 def strip_range(stat: str, columns: list[np.ndarray]) -> tuple[float, float]:
     """The value range the history strips share: the finite values' range (positive ones on
     log axes) widened to at least ``MIN_DECADES`` or ``MIN_FRACTION_SPAN``, or the whole axis
     when there is none."""
     b = BANDS[stat]
-    values = np.concatenate(columns) if columns else np.zeros(0)
-    values = values[np.isfinite(values)]
-    if b.log:
-        values = values[values > 0]
-    if values.shape[0] == 0:
+    found = value_range(stat, columns)
+    if found is None:
         return b.lo, b.hi
-    lo, hi = float(values.min()), float(values.max())
+    lo, hi = found
     if b.log:
         if math.log10(hi) - math.log10(lo) >= MIN_DECADES:
             return lo, hi
@@ -151,6 +163,25 @@ def strip_range(stat: str, columns: list[np.ndarray]) -> tuple[float, float]:
     low, high = widened(lo, hi, MIN_FRACTION_SPAN)
     shift = max(0.0, -low) - max(0.0, high - 1.0)  # fractions stay in [0, 1]
     return max(low + shift, 0.0), min(high + shift, 1.0)
+
+
+def caption_range(stat: str, columns: list[np.ndarray]) -> tuple[str, str]:
+    """The caption's (scale words, range) for the values of ``columns`` drawn on the strips'
+    scale (``strip_range``): the values' own min…max — one number when they read alike —
+    after "log" or "linear" when the scale spans just them, after "nearly level" when it is
+    wider (values that hardly change are drawn near its middle), no words for one number;
+    "not finite", or "all 0" on a log scale, when there is nothing to draw."""
+    scale = "log" if BANDS[stat].log else "linear"
+    found = value_range(stat, columns)
+    if found is None:
+        finite = np.concatenate(columns) if columns else np.zeros(0)
+        return scale, "all 0" if np.isfinite(finite).any() else "not finite"
+    low, high = (format_value(stat, v) for v in found)
+    if low == high:
+        return "", low
+    if strip_range(stat, columns) != found:
+        scale = "nearly level"
+    return scale, f"{low}…{high}"
 
 
 def history_strip(
@@ -202,7 +233,7 @@ def history_at(view: LabView) -> HistoryArrays:
     run did not record that step — it records every step at first, then one in 2, 4, … 32
     (``engine.run_history.sampled``) —, the step itself, with the statistics the debugger has
     for it (``Controller.stats_of``: the numbers its StepEnd shows). While training runs, the
-    run's latest points."""
+    run's points up to the step of the snapshot the status line draws."""
     arrays = steps_history(view).snapshot()
     controller = view.controller
     if controller is None or view.status == "running":
@@ -385,26 +416,20 @@ class GradientsPanel(Panel):
         self, history, stat: str, L: int, layout: Fit, shown: list[float]
     ) -> tuple[list[Content], list[str], set[str]]:
         """Each layer's history strip, the two lines of caption: the steps they cover and the
-        ends of the scale of their heights (empty when nothing was recorded or no room), and
-        the bands the strips show.
+        range of the values drawn (``caption_range``; empty when nothing was recorded or no
+        room), and the bands the strips show.
 
         The scale holds the column means and the values ``shown`` by the bars, so that the
         caption is the range of every number the panel draws, as it reads (a latest step
         above the means of its column lay outside a range of means alone, and words saying
-        so do not fit in the 15 cells beside a one-row axis)."""
+        so do not fit in the 15 cells beside a one-row axis); it is the range of those values,
+        never the ends of a scale widened past them."""
         if history.steps.shape[0] == 0 or layout.history == 0:
             return [], ["", ""], set()
         columns = [column_means(history.series(stat, l), layout.history) for l in range(1, L + 1)]
         drawn = [*columns, np.asarray(shown, dtype=np.float64)]
         lo, hi = strip_range(stat, drawn)
-        scale = "log" if BANDS[stat].log else "linear"
-        span = f"{format_value(stat, lo)}…{format_value(stat, hi)}"
-        values = np.concatenate(drawn)
-        values = values[np.isfinite(values)]
-        if values.size == 0:
-            span = "not finite"
-        elif BANDS[stat].log and not (values > 0).any():
-            span = "all 0"  # e.g. dead layers: no scale to draw them on
+        scale, span = caption_range(stat, drawn)  # "all 0": e.g. dead layers, on a log scale
         first, last = covered_steps(history)
         covered = f"{fmt_count(first)}–{fmt_count(last)}" if last > first else fmt_count(last)
         steps_text = f"{'steps' if last > first else 'step'} {covered}"
@@ -421,7 +446,7 @@ class GradientsPanel(Panel):
             strips,
             [
                 steps_text if len(steps_text) <= room else covered,
-                f"{scale} {span}" if len(scale) + 1 + len(span) <= room else span,
+                f"{scale} {span}" if scale and len(scale) + 1 + len(span) <= room else span,
             ],
             shown_bands,
         )
