@@ -5,7 +5,12 @@ app's main thread. What the user asked for (``mark_dirty(urgent=True)``: a key, 
 session) is drawn at once and first. While training runs, its progress is drawn in rationed
 frames that take turns: the status line alone, then one moving item (the loss, gradients, data
 or network panel, or the Debugger panel's position line), then the status line again, … — apart,
-because a screen update renders everything in the box around what it changed (``_progress``):
+because a screen update renders everything in the box around what it changed (``_progress``).
+At a speed slow enough to read the numbers (``TOGETHER_AT_MOST`` steps a second) a progress
+frame draws them all together instead, so that every panel names the same step: such frames come
+``Panel.THROTTLE`` apart (the loss plot and the data picture are never redrawn sooner, and one
+drawn later, alone, would name a later step) and may take ``READABLE_SHARE`` of the time
+(paced training leaves the processor mostly idle). Faster:
 
 - the next such frame comes no sooner than ``1/TRAINING_HZ`` after the last one, and no sooner
   than the last one's cost divided by ``UI_SHARE`` — so drawing takes at most that share of the
@@ -26,6 +31,9 @@ import math
 import time
 from collections.abc import Iterable
 
+from tui.panels.base import Panel
+from tui.speed import MAX
+
 PANEL_NAMES = ("network", "loss", "data", "lesson", "debugger", "gradients")
 RUNNING_PANELS = ("loss", "gradients", "data", "network")  # what changes while training runs
 
@@ -35,6 +43,8 @@ class FrameScheduler:
 
     TRAINING_HZ = 8  # progress frames a second at most while training (the user's: at once)
     UI_SHARE = 0.08  # the share of the time progress frames may take while training
+    TOGETHER_AT_MOST = 100  # steps a second: up to this speed a progress frame draws everything
+    READABLE_SHARE = 0.25  # … and may take this share: paced, training leaves the CPU idle
 
     def __init__(self, app) -> None:
         self.app = app
@@ -187,6 +197,9 @@ class FrameScheduler:
             draw += quiet
             return True, False
         moving = [name for name in RUNNING_PANELS if name in rest]
+        if self.readable_speed():  # every item in one frame: one step across the screen
+            draw += moving
+            return True, debugger and "debugger" not in draw
         if debugger and "debugger" not in draw:
             moving.append("position")
         self.status_turn = not self.status_turn or not moving
@@ -199,10 +212,25 @@ class FrameScheduler:
             draw.append(item)
         return asked, item == "position"
 
+    def readable_speed(self) -> bool:
+        """Training goes slowly enough (``TOGETHER_AT_MOST`` steps a second or fewer) for a
+        learner to read the numbers as they change: each progress frame then draws the status
+        line, every moving panel and the Debugger panel's position line together, so that they
+        name the same step. Faster, they take turns (``_progress``), and a panel drawn a few
+        frames ago names an earlier step than the status line: the numbers move too fast to
+        read there, and the turns keep the frames' cost to the training thread small."""
+        session = self.app.session
+        speed = session.pacer.speed if session is not None else MAX
+        return isinstance(speed, int) and speed <= self.TOGETHER_AT_MOST
+
     def _frame_done(self, started: float) -> None:
         """A progress frame is on the screen: the next one waits in proportion to its cost."""
         cost = time.thread_time() - started
-        self.next_frame = time.monotonic() + max(1 / self.TRAINING_HZ, cost / self.UI_SHARE)
+        if self.readable_speed():  # every panel in each frame: none of them drawn too soon
+            gap = max(Panel.THROTTLE, cost / self.READABLE_SHARE)
+        else:
+            gap = max(1 / self.TRAINING_HZ, cost / self.UI_SHARE)
+        self.next_frame = time.monotonic() + gap
 
     def visible(self, name: str) -> bool:
         app = self.app

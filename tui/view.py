@@ -200,9 +200,11 @@ def drawn_net(view: LabView):
 def steps_history(view: LabView):
     """The run's per-step history (``StatsHistory``) up to the debugger's position: the history
     itself, or, paused where the debugger went back inside a step the run recorded, a
-    ``HistoryUntil`` that reads it up to ``completed_step(view)``."""
+    ``HistoryUntil`` that reads it up to ``completed_step(view)`` — as while training runs,
+    where the run's history is ahead of the snapshot the status line and the other panels draw
+    (``progress``), so that every panel of a frame names the same step."""
     history = view.run.history.steps
-    if view.controller is None or view.status == "running":
+    if view.controller is None:
         return history
     done = completed_step(view)
     last = history.last()
@@ -214,7 +216,7 @@ def epochs_history(view: LabView):
     or, paused where the debugger went back inside an epoch's last step, a list of those of
     the epochs ended by ``completed_step(view)``."""
     epochs = view.run.history.epochs
-    if view.controller is None or view.status == "running":
+    if view.controller is None:
         return epochs
     done = completed_step(view)
     last = epochs.last

@@ -123,30 +123,38 @@ async def test_the_debugger_position_follows_training_as_the_status_line_does(la
         await app.stop_training()
 
 
+def _frames_shown(app) -> list[list[str]]:
+    """A list that gets, per frame drawn from now on, the items it drew (in order): "status",
+    the moving panels' names, "position" (the Debugger panel's position line)."""
+    frames, shown = app.frames, []
+    draw, status = frames._draw, app.status_bar.show
+
+    def each_frame(*args) -> None:
+        shown.append([])
+        draw(*args)
+
+    def noting(name, fn):
+        return lambda view: (shown[-1].append(name) if shown else None, fn(view))[1]
+
+    frames._draw = each_frame
+    app.status_bar.show = noting("status", status)
+    for name in ("loss", "gradients", "data", "network"):
+        panel = app.panels[name]
+        panel.refresh_view = noting(name, panel.refresh_view)
+    debugger = app.panels["debugger"]
+    debugger.show_position = noting("position", debugger.show_position)
+    return shown
+
+
 async def test_training_frames_draw_the_status_line_and_each_moving_panel_in_turns(lab_app):
-    """A screen update renders every widget in the box around all it changed, so the status
-    line (the top row) and a panel further down are never drawn in the same progress frame;
-    the panels training moves and the Debugger's position line still all come round."""
-    app = lab_app("xor", overrides=NEVER_STOP)
+    """At full speed a screen update renders every widget in the box around all it changed,
+    so the status line (the top row) and a panel further down are never drawn in the same
+    progress frame; the panels training moves and the Debugger's position line still all come
+    round."""
+    app = lab_app("xor", overrides=[*NEVER_STOP, "lab.speed=max"])
     async with app.run_test(size=WIDE) as pilot:
         await _training(pilot)
-        frames, shown = app.frames, []
-        draw, status = frames._draw, app.status_bar.show
-
-        def each_frame(*args) -> None:
-            shown.append([])
-            draw(*args)
-
-        def noting(name, fn):
-            return lambda view: (shown[-1].append(name) if shown else None, fn(view))[1]
-
-        frames._draw = each_frame
-        app.status_bar.show = noting("status", status)
-        for name in ("loss", "gradients", "data", "network"):
-            panel = app.panels[name]
-            panel.refresh_view = noting(name, panel.refresh_view)
-        debugger = app.panels["debugger"]
-        debugger.show_position = noting("position", debugger.show_position)
+        shown = _frames_shown(app)
         await _until(lambda: len(shown) >= 14, timeout=10.0)
         await app.stop_training()
     progress = shown[:14]
@@ -154,6 +162,21 @@ async def test_training_frames_draw_the_status_line_and_each_moving_panel_in_tur
     moving = [frame for frame in progress if frame != ["status"]]
     assert all(len(frame) == 1 and frame[0] != "status" for frame in moving), progress
     assert {frame[0] for frame in moving} == {"loss", "gradients", "data", "network", "position"}
+
+
+async def test_at_a_readable_speed_every_frame_draws_one_step_across_the_screen(lab_app):
+    """At 10 steps a second (xor's speed) a learner reads the numbers as they change: each
+    progress frame draws the status line, every moving panel and the position line together,
+    so that they all name the same step (in turns, the Debugger named step 190 beside a status
+    line at 199 and a Loss panel at 192)."""
+    app = lab_app("xor", overrides=NEVER_STOP)
+    async with app.run_test(size=WIDE) as pilot:
+        await _training(pilot)
+        shown = _frames_shown(app)
+        await _until(lambda: len(shown) >= 4, timeout=10.0)
+        await app.stop_training()
+    everything = sorted(["status", "position", "loss", "gradients", "data", "network"])
+    assert [sorted(frame) for frame in shown[:4]] == [everything] * 4, shown[:4]
 
 
 async def test_the_refresh_timer_draws_training_progress_without_asking_for_more(lab_app):
