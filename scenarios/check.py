@@ -64,17 +64,24 @@ class Record:
     dead_end: float  # … and at the end
 
 
-def dead_units(run) -> float:
-    """Fraction of the units of hidden layers that can die (ReLU) whose activation is 0 for
-    every training example (evaluation mode): they pass on nothing and receive no gradient."""
+def dead_masks(run) -> dict[int, np.ndarray]:
+    """For each hidden layer l whose units can die (ReLU), which of its units are dead: their
+    activation is 0 for every training example (evaluation mode), so they pass on nothing and
+    receive no gradient."""
     a = run.data.x_train
-    dead = total = 0
-    for layer in run.net.layers[:-1]:
+    masks: dict[int, np.ndarray] = {}
+    for l, layer in enumerate(run.net.layers[:-1], start=1):
         _, a, _ = layer.forward(a, None, False)
         if layer.activation.can_die:
-            dead += int(np.count_nonzero(np.all(a <= 0, axis=0)))
-            total += a.shape[1]
-    return dead / total if total else 0.0
+            masks[l] = np.all(a <= 0, axis=0)
+    return masks
+
+
+def dead_units(run) -> float:
+    """Fraction of the units of hidden layers that can die (ReLU) that are dead (``dead_masks``)."""
+    masks = dead_masks(run).values()
+    total = sum(m.size for m in masks)
+    return sum(int(np.count_nonzero(m)) for m in masks) / total if total else 0.0
 
 
 def record_run(scenario: Scenario, seed: int | None, needs: Needs) -> Record:
