@@ -2,9 +2,11 @@
 
 Row 0 is the input: units nˡ, activation σ, how W was initialized, parameter count, and a marker
 on the layer the debugger's current event belongs to (forward, δ, ∂C/∂W, update). The table is
-fitted to the panel's width: the activation and init columns are shortened (with "…") before the
-parameter column is ever cut. Clicking a layer row selects it for the equation view
-(``SelectUnit``).
+fitted to the panel's width: when the initializers' names do not fit, the init column shows
+them abbreviated (``INIT_SHORT``: ``xavU``, ``xavN``), each abbreviation spelled out under the
+table — cut with "…" they read alike (``xavi…``); then the activation and init columns are
+shortened (with "…") before the parameter column is ever cut. Clicking a layer row selects it
+for the equation view (``SelectUnit``).
 """
 
 from __future__ import annotations
@@ -36,6 +38,23 @@ HEADER = ("l", "n", "σ", "init", "params")
 ALIGN_RIGHT = (True, True, False, False, True)
 SHRINK = (3, 2)  # columns shortened to fit, in this order: init, then σ
 MIN_SHRUNK = 4  # a shortened column keeps at least this many characters
+INIT = 3  # the init column
+
+INIT_SHORT = {
+    "zeros": "zero",
+    "constant": "cnst",
+    "uniform": "unif",
+    "normal": "norm",
+    "standard": "std",
+    "xavier_uniform": "xavU",
+    "xavier_normal": "xavN",
+    "he_normal": "heN",
+    "he_uniform": "heU",
+    "lecun_normal": "lecN",
+    "explicit": "expl",
+}
+"""Each initializer's name (``engine.initializers.INITIALIZERS``; "explicit": weights written in
+the scenario) in at most ``MIN_SHRUNK`` cells, for a table too narrow for the names."""
 
 
 def layer_rows(net) -> list[tuple[str, ...]]:
@@ -88,6 +107,24 @@ def column_widths(table, width: int | None) -> list[int]:
     return widths
 
 
+def short_inits(table, width: int | None) -> tuple[list[tuple[str, ...]], list[str]]:
+    """``table`` (its header row first) with the initializers abbreviated (``INIT_SHORT``) when a
+    name would not fit its column (``column_widths``), and the legend under the table: a line
+    ``xavU = xavier_uniform`` for each abbreviation used, in the order of the rows."""
+    widths = column_widths(table, width)
+    if all(len(row[INIT]) <= widths[INIT] for row in table):
+        return list(table), []
+    legend: dict[str, str] = {}
+    short = [table[0]]
+    for row in table[1:]:
+        name = row[INIT]
+        code = INIT_SHORT.get(name, name)
+        if code != name:
+            legend[name] = f"{code} = {name}"
+        short.append((*row[:INIT], code, *row[INIT + 1 :]))
+    return short, list(legend.values())
+
+
 def _fit(cell: str, width: int) -> str:
     return cell if len(cell) <= width else cell[: width - 1] + "…"
 
@@ -97,8 +134,8 @@ def render_table(
 ) -> Content:
     """The rows as aligned columns after a marker column: ``▶`` and a highlight on the current
     event's layer, the selected layer in bold; under the table, what the current event is.
-    With ``width``, the table fits in that many cells (``column_widths``)."""
-    table = [HEADER] + list(rows)
+    With ``width``, the table fits in that many cells (``short_inits``, ``column_widths``)."""
+    table, legend = short_inits([HEADER, *rows], width)
     widths = column_widths(table, width)
     lines = []
     for index, row in enumerate(table):
@@ -118,6 +155,9 @@ def render_table(
         else:
             style = ""
         lines.append(Content.styled(text, style) if style else Content(text))
+    for entry in legend:  # "xavU = xavier_uniform", wrapped at spaces if it must be
+        parts = textwrap.wrap(entry, width or len(entry), subsequent_indent="  ")
+        lines.extend(Content.styled(part, MUTED) for part in parts)
     if current is not None:
         l, marker = current
         head = f"now {'step' if l is None else f'layer {l}'}:"
