@@ -189,7 +189,7 @@ def text_of(content: bytes, label: str) -> str:
     if content.startswith(ZIP_MAGIC):
         raise ScenarioError(
             f"{label}: is a zip archive (a saved session or an .npz data file), not a scenario "
-            "file, which is TOML text; a session opens with backprop-lab open --session FILE"
+            "file, which is TOML text; a session opens with backprop-lab open FILE"
         )
     try:
         return content.decode("utf-8").removeprefix("\ufeff")

@@ -9,11 +9,46 @@ message and exit 2. Kept light (click only) because the command line imports it 
 from __future__ import annotations
 
 import gc
+import os
 
 import click
 
 from tui.options import seed_option, set_option, theme_option
 from tui.tty import NOT_A_TERMINAL, is_interactive
+
+SESSION_SUFFIX = ".lab.npz"  # what ctrl+s names a session (``tui.session_file.SUFFIX``)
+ZIP_MAGIC = b"PK\x03\x04"  # a session is an .npz, a zip archive; a scenario file is TOML text
+
+
+def names_session(name_or_path: str | None) -> bool:
+    """Whether the scenario argument names a saved session: a name ending in ``.lab.npz`` (as
+    ctrl+s names one), or a regular file that begins as a zip archive."""
+    if name_or_path is None:
+        return False
+    if name_or_path.endswith(SESSION_SUFFIX):
+        return True
+    if not os.path.isfile(name_or_path):  # a folder, a device or a pipe is not read here
+        return False
+    try:
+        with open(name_or_path, "rb") as f:
+            return f.read(len(ZIP_MAGIC)) == ZIP_MAGIC
+    except OSError:
+        return False
+
+
+def session_argument(name_or_path: str | None, session: str | None, seed, overrides):
+    """(scenario, session file) of the command line: a scenario argument that names a saved
+    session (``names_session``) is opened as the session, as ``--session FILE`` is. ``--seed``
+    or ``--set`` with it is a usage error (a session keeps its own)."""
+    if session is not None or not names_session(name_or_path):
+        return name_or_path, session
+    if seed is not None or overrides:
+        given = "--seed" if seed is not None else "--set"
+        raise click.UsageError(
+            f"{name_or_path} is a saved session: give it or {given}, not both "
+            "(a session keeps its own)"
+        )
+    return None, name_or_path
 
 
 def lab_options(command):

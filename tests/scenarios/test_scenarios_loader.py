@@ -315,7 +315,7 @@ def test_a_file_that_is_not_text_says_what_it_is(tmp_path, monkeypatch):
         np.savez(f, header=np.zeros(3, np.uint8))
     message = error(session)
     assert message.startswith(f"{session}: is a zip archive (a saved session")
-    assert message.endswith("a session opens with backprop-lab open --session FILE")
+    assert message.endswith("a session opens with backprop-lab open FILE")
 
 
 def test_a_byte_order_mark_is_read_past(tmp_path):

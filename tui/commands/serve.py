@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from tui.launch import build_session, lab_options
+from tui.launch import build_session, lab_options, session_argument
 from tui.options import scenario_argument
 
 WEB_EXTRA = (
@@ -22,7 +22,8 @@ WEB_EXTRA = (
     "--session",
     type=click.Path(dir_okay=False),
     default=None,
-    help="Start every lab on a session saved with ctrl+s (a file on this machine).",
+    help="Start every lab on a session saved with ctrl+s (a file on this machine; SCENARIO may "
+    "name it too).",
 )
 @lab_options
 @click.option(
@@ -69,6 +70,7 @@ def serve_command(
     except ImportError:
         click.echo(WEB_EXTRA, err=True)
         ctx.exit(2)
+    name_or_path, session = session_argument(name_or_path, session, seed, overrides)
     first = build_session(ctx, name_or_path, seed, overrides, session)  # the check of the input
     argv = lab_command(name_or_path, session, theme, seed, overrides)
     server = LabServer(argv, host=host, max_sessions=max_sessions, title="Backprop Lab")
