@@ -26,6 +26,7 @@ only reads the text; nothing in a lesson is ever evaluated or called.
 ``compare``                open the comparison with the scenario's ``compare`` preset
 ``compare/NAME``           … with preset NAME
 ``exercise/N``             start exercise N of the scenario's ``[[exercises]]``
+``open/NAME[/SET…]``       open preset NAME, each further part a ``--set`` override
 =========================  ==========================================================
 
 Layers count from 1, units and weights from 0, exercises from 1 — as everywhere in the lab.
@@ -42,6 +43,7 @@ from urllib.parse import unquote
 
 from engine.debugger.explain.select import units
 
+from . import overrides
 from .errors import did_you_mean, one_of
 
 STATS: dict[str, str] = {
@@ -288,6 +290,23 @@ def _parse_exercise(parts, ctx):
     return (n,)
 
 
+def _parse_open(parts, ctx):
+    """``open/NAME/SETTING=VALUE/…``: a preset and its ``--set`` overrides. Here each
+    override's form is checked; its key and value are checked when the preset opens with it
+    (the lab shows the error), as the command line's are."""
+    if not parts or not parts[0]:
+        raise ActionError("expected open/NAME or open/NAME/SETTING=VALUE/…")
+    name, settings = parts[0], tuple(parts[1:])
+    if ctx.presets and name not in ctx.presets:
+        raise ActionError(f"no preset {name!r}" + did_you_mean(name, ctx.presets) + " to open")
+    for setting in settings:
+        try:
+            overrides.parse(setting)
+        except ValueError as e:
+            raise ActionError(str(e)) from None
+    return (name, settings)
+
+
 def _describe_run(args: tuple) -> str:
     if not args:
         return "train"
@@ -373,6 +392,13 @@ ACTIONS: dict[str, Action] = {
         "start exercise N of the scenario's [[exercises]]",
         _parse_exercise,
         lambda a: f"exercise {a[0]}",
+    ),
+    "open": Action(
+        ("open/NAME", "open/NAME/SETTING=VALUE/…"),
+        "open preset NAME in the lab, with the settings that follow "
+        "(as backprop-lab open NAME --set SETTING=VALUE …)",
+        _parse_open,
+        lambda a: f"open {a[0]}" + (f" with {', '.join(a[1])}" if a[1] else ""),
     ),
 }
 """Every lesson action, by name: the closed set a lesson may use."""

@@ -4,8 +4,10 @@ them out), and the lab's side of exercises.
 Each action changes the lab's state through the same paths as its keys and panels do (the
 view's statistic and log scale, the selection, the debugger's commands, the training worker)
 and, in the tab layout, shows the panel where its effect is seen (a run: the panel its sentence
-names, else the Loss panel). A line in the status bar says what it did. A run until a step
-already done asks before going back to the start to train up to it again. Exercises:
+names, else the Loss panel). An ``open`` opens a preset with its settings in place of the
+scenario, asking first when work would be lost. A line in the status bar says what it did. A
+run until a step already done asks before going back to the start to train up to it again.
+Exercises:
 ``start_exercise`` stops training, moves the Debugger to just before the exercise's event
 (``engine.debugger.exercises.start``) and opens the question in the Lesson panel;
 ``exercise_answered`` moves onto the event once the answer is in.
@@ -79,6 +81,8 @@ async def run(app, action) -> None:
         await open_comparison(app, args[0])
     elif name == "exercise":
         await start_exercise(app, args[0])
+    elif name == "open":
+        await app.open_preset(*args)
 
 
 def _select(app, l: int, indices: tuple[int, ...]) -> None:

@@ -58,6 +58,19 @@ class SessionQuestions(LabHost):
             lambda session: f"Open {session.scenario.name}?",
         )
 
+    async def open_preset(self, name: str, settings: tuple[str, ...] = ()) -> bool:
+        """Open preset ``name`` with ``settings`` (``--set`` overrides) in place of the lab's
+        session, as a lesson's ``open`` action does; asks first when work would be lost. True
+        when opened. (A coroutine for a worker: the lesson's actions run in one.)"""
+        return await self._replace_session(
+            lambda: LabSession.open(name, settings),
+            "Cannot open the scenario",
+            lambda session: (
+                f"Open {session.scenario.name}"
+                + (f" with {', '.join(settings)}?" if settings else "?")
+            ),
+        )
+
     # a worker (it may wait on a dialog): Textual's action_quit is a plain coroutine
     @work(group="dialog", exit_on_error=False)
     async def action_quit(self) -> None:  # type: ignore[override]

@@ -37,7 +37,8 @@ def test_every_action_form_parses_to_typed_arguments():
         "[i](lab:explain/delta@1/2) [j](lab:explain/update@2/0,2) [k](lab:explain/loss/0)\n"
         "[l](lab:break/update@2%20if%20loss%20>%201) [m](lab:run) [n](lab:run/epoch)\n"
         "[o](lab:run/step/40) [p](lab:run/until/grad_norm@1%20<%201e-6) [q](lab:compare)\n"
-        "[r](lab:compare/spiral) [s](lab:exercise/2)"
+        "[r](lab:compare/spiral) [s](lab:exercise/2) [t](lab:open/xor)\n"
+        "[u](lab:open/spiral/training.lr=0.1/network.layers[1].size=8)"
     )
     found = actions(text, **ctx)
     assert [(a.name, a.args) for a in found] == [
@@ -60,8 +61,10 @@ def test_every_action_form_parses_to_typed_arguments():
         ("compare", ("xor",)),
         ("compare", ("spiral",)),
         ("exercise", (2,)),
+        ("open", ("xor", ())),
+        ("open", ("spiral", ("training.lr=0.1", "network.layers[1].size=8"))),
     ]
-    assert [a.number for a in found] == list(range(1, 20))
+    assert [a.number for a in found] == list(range(1, 22))
     assert [a.line for a in found][:5] == [1, 1, 1, 1, 2]
     assert {a.name for a in found} == set(ACTIONS)  # every action is exercised here
 
@@ -127,6 +130,9 @@ def test_every_presets_run_shows_the_panel_its_lesson_names():
         ("[x](lab:compare)", 1, "compare without a name needs the scenario's compare key"),
         ("[x](lab:compare/xr)", 1, "no preset 'xr'; did you mean \"xor\"?"),
         ("[x](lab:panel/lossy)", 1, "no panel 'lossy'"),
+        ("[x](lab:open)", 1, "expected open/NAME or open/NAME/SETTING=VALUE"),
+        ("[x](lab:open/xr)", 1, "no preset 'xr'; did you mean \"xor\"? to open"),
+        ("[x](lab:open/xor/training.lr)", 1, "override 'training.lr' is not of the form"),
         ("one\ntwo lab:stat/grad_norm", 2, "a lab action is written as a link"),
     ],
 )
@@ -147,7 +153,7 @@ def test_the_commands_refuse_a_bad_action_with_one_line_and_exit_2(write, comman
     assert result.exit_code == 2, result.output
     assert result.stderr == (
         f"backprop-lab: {path}, line {LESSON_AT + 1}: lesson: unknown lab action 'stats'; "
-        "allowed: stat, log, panel, select, goto, explain, break, run, compare, exercise; "
+        "allowed: stat, log, panel, select, goto, explain, break, run, compare, exercise, open; "
         'did you mean "stat"?\n'
     )
 
