@@ -86,3 +86,18 @@ def test_selected_text_is_the_text_without_the_breaks():
     selected = visual.selected(Selection(Offset(5, 0), Offset(5, 2)))
     assert selected == "fixes it: saturation-fixed-cross"
     assert visual.selected(Selection(Offset(0, 0), Offset(14, 0))) == "What fixes it:"
+
+
+def test_a_settings_key_path_breaks_after_its_dots():
+    """In the Lesson column at 120x40 (24 cells) Textual cut ``--set`` overrides inside a word:
+    'network.layers[1].bias_v' / 'alue=0', 'training.optimizer=rms' / 'prop'."""
+    text = "with --set network.layers[1].bias_value=0 (and the same"
+    assert lines(text, 24) == ["with --set", "network.layers[1].", "bias_value=0 (and the same"]
+    assert lines("--set training.optimizer=rmsprop", 24) == [
+        "--set",
+        "training.",
+        "optimizer=rmsprop",
+    ]
+    # never inside a number: 'turns=1.5' and '12.5.' are cut by Textual
+    assert lines("try data.turns=1.5 or 12.5.", 4) == ["try", "data.", "turns=1.5 or", "12.5."]
+    assert fit_name("my.long.name", 8) == "my.long.name"  # a name is cut after a hyphen only

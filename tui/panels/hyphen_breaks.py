@@ -5,9 +5,11 @@ next, and a word longer than a whole line is cut at the edge — in the Lesson c
 name read ``saturation-fixed-cross-e`` / ``ntropy``. The rule here is Textual's, but for that
 last case: a word longer than a line starts a line of its own (as Textual's does) and is broken
 after its hyphens — between two letters, so ``--set`` and ``1e-5`` are never broken — into the
-fewest lines that fit, as even as can be (``saturation-fixed-`` / ``cross-entropy``). A part
-with no hyphen that is still wider than the line is cut by Textual, as before; words that fit
-are left to Textual's wrapping.
+fewest lines that fit, as even as can be (``saturation-fixed-`` / ``cross-entropy``). A
+setting's key path breaks after its dots the same way (``PATH_BREAK``: ``network.layers[1].`` /
+``bias_value=0``, where Textual cut ``network.layers[1].bias_v`` / ``alue=0``). A part with no
+break that is still wider than the line is cut by Textual, as before; words that fit are left to
+Textual's wrapping.
 
 The breaks depend on the width the text is drawn at, so ``HyphenBreaks`` is a Visual that puts
 them in the text each time it is laid out; ``fit_name`` shortens a name that has one line only
@@ -29,6 +31,10 @@ from textual.visual import RenderOptions, Visual
 
 BREAK = re.compile(r"(?<=[^\W\d_]-)(?=[^\W\d_])")
 """Where a word may break: after a hyphen between two letters."""
+
+PATH_BREAK = re.compile(BREAK.pattern + r"|(?<=[^\W\d_]\.)(?=[^\W\d_])|(?<=\]\.)(?=[^\W\d_])")
+"""Where a word of the text may break: ``BREAK``, or after a dot between a letter (or the ``]`` of
+an index) and a letter — a setting's key path (``training.optimizer=adam``), never ``1.5``."""
 
 WORD = re.compile(r"\S+")
 
@@ -77,9 +83,10 @@ def _broken(content: Content, cuts: list[tuple[int, int]]) -> Content:
 
 def word_breaks(text: str, start: int, end: int, width: int) -> list[int]:
     """Where to break the word ``text[start:end]`` so that its lines are at most ``width``
-    cells: after hyphens (``BREAK``), the fewest lines, and of those the most even (the
-    longest line shortest); a part wider than ``width`` on a line of its own."""
-    points = [m.start() for m in BREAK.finditer(text, start, end)]
+    cells: after hyphens and a key path's dots (``PATH_BREAK``), the fewest lines, and of
+    those the most even (the longest line shortest); a part wider than ``width`` on a line of
+    its own."""
+    points = [m.start() for m in PATH_BREAK.finditer(text, start, end)]
     if not points:
         return []
 
