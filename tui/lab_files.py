@@ -24,8 +24,22 @@ class LabFiles(GivesFiles, LabHost):
     """The file actions of ``LabApp`` (which provides ``session``, ``stop_training`` and
     ``_install``; ``SessionQuestions`` the ``_may_drop_training`` question)."""
 
-    @work(group="dialog", exit_on_error=False)
-    async def action_save_session(self) -> None:
+    def action_save_session(self) -> None:
+        """ctrl+s: the session to a file, where the user says (``give_file``). The keys typed
+        with it wait for its dialog (``KeyHold``): ``ctrl+s enter`` in one go saved nothing,
+        as the dialog opens a moment after the key (after training stops) and enter went to the
+        lab (the Lesson panel ran its action 1) while the dialog stayed open, waiting."""
+        self.hold_keys()
+        self._save_session()
+
+    @work(group="dialog", exit_on_error=False, name="save_session")
+    async def _save_session(self) -> None:
+        try:
+            await self._save_session_asked()
+        finally:
+            self.release_keys()  # no dialog came (an error, a browser's download): keys go on
+
+    async def _save_session_asked(self) -> None:
         await self.stop_training(status_first=True)  # the dialog before the panels
         session = self.lab_session
         before = session.saved

@@ -14,7 +14,7 @@ import os
 import click
 
 from tui.options import seed_option, set_option, theme_option
-from tui.tty import NOT_A_TERMINAL, is_interactive
+from tui.tty import NOT_A_TERMINAL, is_interactive, keys_as_typed
 
 SESSION_SUFFIX = ".lab.npz"  # what ctrl+s names a session (``tui.session_file.SUFFIX``)
 ZIP_MAGIC = b"PK\x03\x04"  # a session is an .npz, a zip archive; a scenario file is TOML text
@@ -76,7 +76,8 @@ def launch(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        _launch(ctx, scenario, theme, seed, overrides, session, terminal_checked, collecting)
+        with keys_as_typed():  # ctrl+s typed as the lab starts is the lab's (tui/tty.py)
+            _launch(ctx, scenario, theme, seed, overrides, session, terminal_checked, collecting)
     finally:
         if collecting:
             gc.enable()

@@ -25,7 +25,21 @@ class LabModal(ModalScreen[Result]):
     Keys read together (two enters in one burst) can reach a screen's handlers after the first
     of them closed it; Textual's ``dismiss`` then pops whatever screen is on top — another
     dialog, or the lab's own screen, which ended the lab with ScreenStackError. Here a screen
-    that is no longer the one on top ignores ``dismiss``."""
+    that is no longer the one on top ignores ``dismiss``.
+
+    ctrl+s, the lab's key to save, never does nothing over one (a modal screen keeps the
+    lab's keys from the lab): ``action_save`` says where it saves."""
+
+    BINDINGS = [Binding("ctrl+s", "save", "Save", show=False)]
+
+    def action_save(self) -> None:
+        """ctrl+s over a dialog or screen of the lab: the session is saved from the lab, which
+        this one covers; it says so (over help, the breakpoints, a question it did nothing)."""
+        self.app.notify(
+            "Not saved: escape closes this window; then ctrl+s saves the session.",
+            title="Session not saved",
+            severity="warning",
+        )
 
     def dismiss(self, result: Result | None = None) -> AwaitComplete:
         if self.app.screen is not self:
@@ -201,10 +215,15 @@ class PathDialog(LabModal[str | None]):
 
     def _finish(self, value: str) -> None:
         """The path typed, with ``~`` as the shell reads it (the user's home folder), unless
-        ``check`` refuses it."""
+        ``check`` refuses it. An empty field is refused too (it closed the dialog as escape
+        does, and the user who pressed Save saw nothing saved and no word of it)."""
         value = value.strip()
-        path = os.path.expanduser(value) if value else None
-        refusal = self.check(path) if path is not None and self.check is not None else None
+        path = os.path.expanduser(value)
+        refusal: Refusal | None
+        if not value:
+            refusal = "no file name: type one, or escape cancels", ""
+        else:
+            refusal = self.check(path) if self.check is not None else None
         if refusal is None:
             self.dismiss(path)
             return
@@ -214,6 +233,14 @@ class PathDialog(LabModal[str | None]):
         field.value = instead
         field.cursor_position = len(instead)
         self.app.bell()
+
+    def action_save(self) -> None:
+        """ctrl+s in the dialog that saves: Save, as enter (ctrl+s twice saves at the name
+        offered); in another (loading): says where ctrl+s saves."""
+        if self.action_label == "Save":
+            self._finish(self.query_one("#path", Input).value)
+        else:
+            super().action_save()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
