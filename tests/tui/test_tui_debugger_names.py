@@ -59,8 +59,9 @@ def panel_names(view) -> list[tuple[str, str, object]]:
         found.append(("lr", "position", float(re.search(r"η \(lr\) (\S+)", head).group(1))))
     lines = event_arrays(event).plain.splitlines()
     for line in lines[1:]:  # after the heading
-        if m := SCALAR_LINE.fullmatch(line):
-            found.append((m[1], "scalar", m[2]))
+        if all(SCALAR_LINE.fullmatch(item) for item in line.split("  ")):  # lr 1  t 1
+            for m in map(SCALAR_LINE.fullmatch, line.split("  ")):
+                found.append((m[1], "scalar", m[2]))
         elif (m := ARRAY_LINE.fullmatch(line)) and m[1] in arrays:
             label, name = m[1], m[3]
             if name is None and IDENTIFIER.fullmatch(label):
@@ -120,8 +121,9 @@ def test_the_loss_event_shows_loss_not_value_and_grad_a_beside_its_symbol():
     while view.event.kind != "loss":
         move(view, "step")
     lines = event_arrays(view.event).plain.splitlines()
-    assert f"loss {fmt(view.event.value)}" in lines
-    assert not any(line.startswith("value ") for line in lines)
+    items = [item for line in lines for item in line.split("  ")]  # scalars share a line
+    assert f"loss {fmt(view.event.value)}" in items
+    assert not any(item.startswith("value ") for item in items)
     assert any(line.startswith("∇ₐC  4×1  grad_a") for line in lines)
 
 
@@ -133,14 +135,15 @@ def test_words_are_in_the_heading_not_as_names():
     for event in walk_step(view):
         lines = event_arrays(event).plain.splitlines()
         headings[event.kind] = lines[0]
-        assert not any(line.startswith(("optimizer ", "mode ")) for line in lines)
+        items = [item for line in lines for item in line.split("  ")]  # scalars share a line
+        assert not any(item.startswith(("optimizer ", "mode ")) for item in items)
     assert headings["clip"] == "gradient clipping by norm"
     assert headings["update"].startswith("update (sgd): W² ← W² − ΔW²")
 
 
 def test_line_mode_prints_batch_size_where_the_panel_shows_it():
     view = make_view("xor", debugger=True)
-    assert "batch_size 4" in event_arrays(view.event).plain.splitlines()
+    assert "batch_size 4" in event_arrays(view.event).plain.replace("\n", "  ").split("  ")
     out = io.StringIO()
     LineMode(view.controller, io.StringIO("p batch_size\n"), out, echo=False).run()
     assert "batch_size = 4\n" in out.getvalue()

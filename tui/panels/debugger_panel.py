@@ -1,7 +1,7 @@
 """The debugger panel: where the step stands, the numbers of the current event, the equation.
 
 - **Position**: step, epoch, batch, phase, layer and event (from the view's current event, or
-  "between steps").
+  "between steps"); on one line, without the layer and phase the event's name says when narrow.
 - **Commands**: every debugger command as a button (and its key in the tooltip), each posting a
   ``DebugCommand``; the breakpoints screen is the app's (``B``).
 - **Arrays** of the current event (``event.arrays()``), each with a one-line summary and its
@@ -58,9 +58,13 @@ EMPTY = Content("")
 NARROW = 70  # below this width the arrays and the equation are stacked
 
 
-def position_line(view) -> Content:
+def position_line(view, width: int | None = None) -> Content:
     """Step, epoch, batch, phase, layer and event of the current position (the debugger's
-    ``Position`` when paused at an event; the trainer's counters while training runs)."""
+    ``Position`` when paused at an event; the trainer's counters while training runs).
+
+    Wider than ``width`` cells, the line leaves out the layer, then the phase, which the event's
+    name says (``Update(l=1)``): on one line, it leaves the lines below it to the numbers (at
+    120×40 it took two, and the arrays column one line less)."""
     trainer = view.run.trainer
     event = view.event
     position = view.controller.position if event is not None else None
@@ -77,24 +81,26 @@ def position_line(view) -> Content:
             f"{fmt_count(batch)}/{fmt_count(trainer.batches_per_epoch)}",
             ("  " + view.status, MUTED),
         )
-    parts: list = [
+    counts: list = [
         ("step ", MUTED),
         fmt_count(position.step),
         ("  epoch ", MUTED),
         fmt_count(position.epoch),
         ("  batch ", MUTED),
         f"{fmt_count(position.batch)}/{fmt_count(trainer.batches_per_epoch)}",
-        ("  phase ", MUTED),
-        (position.phase, ACCENT),
     ]
-    if position.layer is not None:
-        parts += [("  layer ", MUTED), (str(position.layer), ACCENT)]
-    parts += [
+    phase = [("  phase ", MUTED), (position.phase, ACCENT)]
+    layer = [] if position.layer is None else [("  layer ", MUTED), (str(position.layer), ACCENT)]
+    event = [
         ("  ", MUTED),
         (position.event_name(), ACCENT),
         (f" {position.index + 1}/{position.n_events}", MUTED),
     ]
-    return Content.assemble(*parts)
+    for parts in ([*counts, *phase, *layer, *event], [*counts, *phase, *event]):
+        line = Content.assemble(*parts)
+        if width is None or line.cell_length <= width:
+            return line
+    return Content.assemble(*counts, *event)
 
 
 def explain_select(view) -> tuple[int, ...] | None:
@@ -413,7 +419,8 @@ class DebuggerPanel(Panel):
 
     def show_position(self, view) -> None:
         """Only the position line: cheap enough for every frame while training runs."""
-        self.query_one("#debugger-position", Static).update(position_line(view))
+        width = self.content_region.width or None
+        self.query_one("#debugger-position", Static).update(position_line(view, width))
 
     def on_resize(self) -> None:
         """Side by side from 70 columns, arrays above the equation when narrower."""

@@ -10,7 +10,12 @@ what the panel shows. Settings that are words (a Clip's mode, the optimizer) are
 The heading states the layer's own rule (``engine.debugger.explain.rules.LayerRule``: plain,
 dropout, batch norm or both), and the arrays are named by it: the slope is σ′(uˡ) where batch
 norm puts u = γ ẑ + β under σ. Batch norm's γ and β (a Gradient's ∂C/∂γ, ∂C/∂β, an Update's
-γ and β before, after and their steps), which the events keep in ``extra``, follow W and b."""
+γ and β before, after and their steps), which the events keep in ``extra``, follow W and b.
+
+What shows first is what the event is about: an Update lists each parameter after it, then its
+step, then before it (``UPDATE_ORDER``), the numbers a learner stepping to it looks for, and the
+scalar fields share a line. The column scrolls: a heading is never the last line above the fold
+with its numbers below it (``kept_with_numbers``)."""
 
 from __future__ import annotations
 
@@ -104,6 +109,10 @@ RULE_TITLES = {  # the kinds whose heading is the layer's rule
 FUSED_TITLE = "backward: δᴸ = ∂C/∂zᴸ computed with the loss (fused: a − y form, stable)"
 ARRAY_ROWS = 6
 ARRAY_COLS = 6
+# an Update's fields in the order shown: each parameter after the update, its step, before it;
+# then the gradients the optimizer used
+UPDATE_ORDER = ("W_new", "step_W", "W_old", "b_new", "step_b", "b_old", "grad_W", "grad_b")
+UPDATE_EXTRA_ORDER = (1, 2, 0)  # an Update's (before, after, step) of γ, β, α: after, step, before
 
 
 def event_title(event, L: int | None = None) -> str:
@@ -148,18 +157,34 @@ def named_arrays(event, L: int | None = None) -> dict[str, tuple[np.ndarray, str
     """``shown_arrays`` with each array's name in the expression language (``delta@2``,
     ``grad_a``; ``FIELD_NAMES``), None for one that has none (``L``: as ``array_name``)."""
     kind, l = event.kind, getattr(event, "l", None)
+    fields = event.arrays()
+    if kind == "update":  # the parameters' new values first (UPDATE_ORDER)
+        fields = {f: fields[f] for f in sorted(fields, key=_update_rank)}
     arrays = {
         array_name(event, field, L): (array, expression_name(FIELD_NAMES.get((kind, field)), l))
-        for field, array in event.arrays().items()
+        for field, array in fields.items()
     }
+    extras: dict[str, tuple[np.ndarray, str | None]] = {}
     names = EXTRA_NAMES.get(kind, {})
     for param, value in getattr(event, "extra", {}).items():
         values = value if isinstance(value, tuple) else (value,)
         labels = names.get(param) or tuple(f"{param} ({i})" for i in range(len(values)))
-        for i, (label, array) in enumerate(zip(labels, values, strict=True)):
+        order = UPDATE_EXTRA_ORDER if kind == "update" and len(values) == 3 else range(len(values))
+        for i in order:
             item = i if isinstance(value, tuple) else None
-            arrays[label] = (array, expression_name(EXTRA_FIELD_NAMES.get((kind, param, item)), l))
-    return arrays
+            typed = expression_name(EXTRA_FIELD_NAMES.get((kind, param, item)), l)
+            extras[labels[i]] = (values[i], typed)
+    if kind != "update":
+        return arrays | extras
+    # an Update's other parameters follow b, before the gradients the optimizer used
+    gradients = {array_name(event, field, L) for field in ("grad_W", "grad_b")}
+    first = {label: shown for label, shown in arrays.items() if label not in gradients}
+    return first | extras | {label: arrays[label] for label in arrays if label in gradients}
+
+
+def _update_rank(field: str) -> int:
+    """The place of an Update's field in ``UPDATE_ORDER`` (another field: after them)."""
+    return UPDATE_ORDER.index(field) if field in UPDATE_ORDER else len(UPDATE_ORDER)
 
 
 def expression_name(name: str | None, l: int | None) -> str | None:
@@ -276,6 +301,31 @@ def stats_table(stats, width: int | None = None) -> list[Content]:
     return lines
 
 
+def scalar_lines(event, width: int | None) -> list[Content]:
+    """The event's scalar fields (``SCALAR_FIELDS``) as ``name value``, two spaces apart, on as
+    few lines of ``width`` cells as hold them (``lr 1  t 1``; without a width: one line)."""
+    lines: list[Content] = []
+    for field in (f for f in SCALAR_FIELDS if hasattr(event, f)):
+        item = Content.assemble(
+            (f"{SCALAR_NAMES.get(field, field)} ", MUTED), styled_number(getattr(event, field))
+        )
+        if lines and (width is None or lines[-1].cell_length + 2 + item.cell_length <= width):
+            lines[-1] = Content.assemble(lines[-1], "  ", item)
+        else:
+            lines.append(item)
+    return lines
+
+
+def kept_with_numbers(at: int, head: int, height: int | None) -> list[Content]:
+    """Blank lines that move a heading of ``head`` lines, due at line ``at``, below the fold of
+    a column that shows ``height`` lines when its numbers would all be below it: a heading alone
+    at the bottom read as an array without numbers (``W² after  1×4  W_new@2`` over nothing, at
+    120×40). None when it is not at the fold, or the height is not known."""
+    if height is None or not at < height <= at + head:
+        return []
+    return [Content("")] * (height - at)
+
+
 def event_arrays(
     event, width: int | None = None, height: int | None = None, L: int | None = None
 ) -> Content:
@@ -291,10 +341,7 @@ def event_arrays(
     title = with_layer(event_title(event, L), l)
     title_lines = wrap(title, width) if width else [title]
     lines: list[Content] = [Content.styled(line, ACCENT) for line in title_lines]
-    for field in SCALAR_FIELDS:
-        if hasattr(event, field):
-            name, value = SCALAR_NAMES.get(field, field), getattr(event, field)
-            lines.append(Content.assemble((f"{name} ", MUTED), styled_number(value)))
+    lines.extend(scalar_lines(event, width))
     for name, (array, typed) in named_arrays(event, L).items():
         if name == ARRAY_NAMES["indices"]:  # which examples: a list, not statistics of numbers
             room = None if height is None else height - len(lines)
@@ -302,7 +349,9 @@ def event_arrays(
             continue
         label = with_layer(name, l)
         shape, _, summary = array_summary(array).partition("  ")
-        lines.extend(label_line(label, shape, typed, width))
+        head = label_line(label, shape, typed, width)
+        lines.extend(kept_with_numbers(len(lines), len(head), height))
+        lines.extend(head)
         rows, cols = (array.shape + (1,))[:2] if array.ndim == 2 else (1, array.size)
         numbers, shown_cols = fitted_array_lines(array, width)
         if rows > ARRAY_ROWS or cols > shown_cols or not np.isfinite(array).all():
