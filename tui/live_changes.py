@@ -19,6 +19,8 @@ from __future__ import annotations
 import copy
 from dataclasses import replace
 
+import numpy as np
+
 from engine import live, reshape
 from engine.build import layer_specs
 from engine.settings import TRAINING
@@ -243,9 +245,13 @@ def reshaped(session: LabSession, plan: reshape.Reshape) -> LabSession:
 
 def loses(session: LabSession, lost: list[str]) -> str:
     """What a rebuild loses, in words: weights (``lost``), the optimizer's state, the steps'
-    history ("" before the first step: the weights are then the initial draw, nothing trained)."""
+    history. "" when nothing: before the first step with the network as the seed draws it
+    (``seed_drawn``), as r draws it again. Before the first step with other weights (kept
+    from a trained run by an earlier rebuild), the weights ``lost`` alone."""
     if not session.steps_done:
-        return ""
+        if not lost or seed_drawn(session):
+            return ""
+        return f"{'; '.join(lost)} (not the seed's draw of weights: r does not bring them back)"
     parts = list(lost)
     if session.run.learner.optimizer.state_names:
         parts.append(f"the {session.run.learner.optimizer.name} optimizer's state")
@@ -255,3 +261,21 @@ def loses(session: LabSession, lost: list[str]) -> str:
         "again at step 1)"
     )
     return "; ".join(parts)
+
+
+def seed_drawn(session: LabSession) -> bool:
+    """Whether every weight of the network is what the scenario and seed draw (what r draws
+    again): nothing trained, nothing kept from a trained run. Found by drawing them (building
+    the run again, as r does); False when that fails."""
+    from scenarios import ScenarioError, build_run
+
+    try:
+        drawn = build_run(session.scenario, seed=session.seed).net
+    except (ScenarioError, ValueError, MemoryError):
+        return False
+    layers = session.run.net.layers
+    return len(drawn.layers) == len(layers) and all(
+        a.params.keys() == b.params.keys()
+        and all(np.array_equal(a.params[k], b.params[k]) for k in a.params)
+        for a, b in zip(drawn.layers, layers, strict=True)
+    )
