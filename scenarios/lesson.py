@@ -68,7 +68,7 @@ class LessonAction:
     """One action of a lesson: ``number`` counts the lesson's actions from 1 in reading order,
     ``text`` is the link's text, ``name`` a key of ``ACTIONS``, ``args`` its typed arguments,
     ``line`` the line of the lesson (from 1) where the link is, ``panel`` the panel its sentence
-    names (``panel_named``), if any."""
+    names (``panel_named``), if any, ``here`` the scenario whose lesson it is, when known."""
 
     number: int
     text: str
@@ -78,22 +78,25 @@ class LessonAction:
     line: int
     panel: str | None = None
 
+    here: str | None = None
+
     def describe(self) -> str:
         """What triggering it does, in a few words."""
-        return ACTIONS[self.name].describe(self.args)
+        return ACTIONS[self.name].describe(self.args, self.here)
 
 
 @dataclass(frozen=True)
 class Context:
     """What an action's arguments are checked against: the network's layer sizes n¹…nᴸ
-    (None: not checked), n⁰ when known, the number of exercises, the ``compare`` default and
-    the preset names."""
+    (None: not checked), n⁰ when known, the number of exercises, the ``compare`` default,
+    the preset names and the name of the scenario whose lesson it is."""
 
     sizes: tuple[int, ...] | None = None
     inputs: int | None = None
     exercises: int | None = None
     compare: str | None = None
     presets: tuple[str, ...] = ()
+    name: str | None = None
 
     @property
     def L(self) -> int | None:
@@ -106,13 +109,14 @@ class ActionError(ValueError):
 
 @dataclass(frozen=True)
 class Action:
-    """One action: its forms (for messages and the documentation), what it does, and the
-    parser of its arguments (the parts of the address after the name)."""
+    """One action: its forms (for messages and the documentation), what it does, the parser of
+    its arguments (the parts of the address after the name), and its description in the Lesson
+    panel's list: of its arguments, and the name of the scenario whose lesson it is (or None)."""
 
     forms: tuple[str, ...]
     doc: str
     parse: Callable[[list[str], Context], tuple]
-    describe: Callable[[tuple], str]
+    describe: Callable[[tuple, str | None], str]
 
 
 # --- argument parsers ---------------------------------------------------------------------------
@@ -307,7 +311,7 @@ def _parse_open(parts, ctx):
     return (name, settings)
 
 
-def _describe_run(args: tuple) -> str:
+def _describe_run(args: tuple, _here=None) -> str:
     if not args:
         return "train"
     if args[0] == "epoch":
@@ -317,7 +321,7 @@ def _describe_run(args: tuple) -> str:
     return f"train until {args[1]}"
 
 
-def _describe_explain(args: tuple) -> str:
+def _describe_explain(args: tuple, _here=None) -> str:
     from engine.debugger.position import KIND_NAMES
 
     kind, layer, select = args
@@ -325,6 +329,36 @@ def _describe_explain(args: tuple) -> str:
     what = "weight" if len(select) == 2 else what
     event = KIND_NAMES[kind] + (f"(l={layer})" if layer else "")
     return f"Debugger: {event}, the equation of {what} {_sel(select)}"
+
+
+def _describe_open(args: tuple, here: str | None) -> str:
+    """``reopen with batch_size=1, speed=50`` (the lesson's own preset), ``open spiral with
+    size=8 in layer 1``; ``reopen the preset`` with no settings."""
+    name, settings = args
+    opened = "reopen" if name == here else f"open {name}"
+    if not settings:
+        return f"{opened} the preset" if name == here else opened
+    return f"{opened} with {short_settings(settings)}"
+
+
+_LAYER_KEY = re.compile(r"layers\[(\d+)\]\.(.+)")
+
+
+def short_settings(settings: tuple[str, ...]) -> str:
+    """``--set`` overrides for a narrow column: the key without its section, a layer's settings
+    of one value gathered (``network.layers[1].bias_value=0``, ``…[2]…`` → ``bias_value=0 in
+    layers 1, 2``)."""
+    said: dict[str, list[str]] = {}
+    for setting in settings:
+        path, _, value = setting.partition("=")
+        key = path.strip().split(".", 1)[-1]
+        layer = _LAYER_KEY.fullmatch(key)
+        text = f"{layer[2] if layer else key}={value.strip()}"
+        said.setdefault(text, []).extend([layer[1]] if layer else [])
+    return ", ".join(
+        text + (f" in layer{'s' * (len(ls) > 1)} {', '.join(ls)}" if ls else "")
+        for text, ls in said.items()
+    )
 
 
 def _sel(select) -> str:
@@ -336,31 +370,33 @@ ACTIONS: dict[str, Action] = {
         ("stat/NAME",),
         "the Gradients panel shows statistic NAME",
         _parse_stat,
-        lambda a: f"Gradients panel: {STATS[a[0]]}",
+        lambda a, _: f"Gradients panel: {STATS[a[0]]}",
     ),
     "log": Action(
         ("log/on", "log/off"),
         "the Loss panel's log scale on or off",
         _parse_log,
-        lambda a: f"Loss panel: {'log' if a[0] else 'linear'} scale",
+        lambda a, _: f"Loss panel: {'log' if a[0] else 'linear'} scale",
     ),
     "panel": Action(
         ("panel/NAME",),
         "show a panel (in the tab layout: its tab)",
         _parse_panel,
-        lambda a: f"show the {a[0].capitalize()} panel",
+        lambda a, _: f"show the {a[0].capitalize()} panel",
     ),
     "select": Action(
         ("select/L/J", "select/L/J,K"),
         "select unit j (or weight Wˡⱼₖ) of layer l for the Debugger's equation",
         _parse_select,
-        lambda a: f"select {'unit' if len(a[1]) == 1 else 'weight'} {_sel(a[1])} of layer {a[0]}",
+        lambda a, _: (
+            f"select {'unit' if len(a[1]) == 1 else 'weight'} {_sel(a[1])} of layer {a[0]}"
+        ),
     ),
     "goto": Action(
         ("goto/KIND@L", "goto/KIND"),
         "the Debugger to the next event KIND of layer L",
         _parse_goto,
-        lambda a: f"Debugger: to the next {a[0]}" + (f"@{a[1]}" if a[1] else "") + " event",
+        lambda a, _: f"Debugger: to the next {a[0]}" + (f"@{a[1]}" if a[1] else "") + " event",
     ),
     "explain": Action(
         ("explain/KIND@L/J", "explain/KIND@L/J,K"),
@@ -372,7 +408,7 @@ ACTIONS: dict[str, Action] = {
         ("break/SPEC",),
         "add a breakpoint (the debugger's syntax; %20 for a space)",
         _parse_break,
-        lambda a: f"breakpoint {a[0]}",
+        lambda a, _: f"breakpoint {a[0]}",
     ),
     "run": Action(
         ("run", "run/epoch", "run/step/N", "run/until/CONDITION"),
@@ -385,20 +421,20 @@ ACTIONS: dict[str, Action] = {
         ("compare", "compare/NAME"),
         "open the comparison with the scenario's compare preset (or NAME)",
         _parse_compare,
-        lambda a: f"compare with {a[0]}",
+        lambda a, _: f"compare with {a[0]}",
     ),
     "exercise": Action(
         ("exercise/N",),
         "start exercise N of the scenario's [[exercises]]",
         _parse_exercise,
-        lambda a: f"exercise {a[0]}",
+        lambda a, _: f"exercise {a[0]}",
     ),
     "open": Action(
         ("open/NAME", "open/NAME/SETTING=VALUE/…"),
         "open preset NAME in the lab, with the settings that follow "
         "(as backprop-lab open NAME --set SETTING=VALUE …)",
         _parse_open,
-        lambda a: f"open {a[0]}" + (f" with {', '.join(a[1])}" if a[1] else ""),
+        _describe_open,
     ),
 }
 """Every lesson action, by name: the closed set a lesson may use."""
@@ -458,7 +494,9 @@ def find_actions(text: str, ctx: Context) -> tuple[list[LessonAction], list[tupl
         label = " ".join(m.group("text").split())
         panel = panel_named(text, m.start(), m.end())
         actions.append(
-            LessonAction(len(actions) + 1, label, name, args, m.group("href"), line, panel)
+            LessonAction(
+                len(actions) + 1, label, name, args, m.group("href"), line, panel, ctx.name
+            )
         )
     for m in _ANY_LAB.finditer(text):
         if not any(start <= m.start() < end for start, end in covered):

@@ -385,6 +385,7 @@ def validate_document(document: dict, label: str, *, source: str = "", edited=Fa
             exercises=None if edited else len(exercises),
             compare=top.get("compare"),
             presets=tuple(preset_names()),
+            name=top.get("name"),
         ),
     )
     return {
