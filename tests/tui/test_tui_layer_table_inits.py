@@ -53,4 +53,5 @@ def test_every_initializer_has_an_abbreviation_of_its_own():
     lines = render_table(rows, None, None, 24).plain.splitlines()
     assert all(len(line) <= 24 for line in lines), lines
     assert [line.split()[3] for line in lines[2 : 2 + len(INIT_SHORT)]] == list(INIT_SHORT.values())
-    assert lines[2 + len(INIT_SHORT) :] == [f"{c} = {n}" for n, c in INIT_SHORT.items()]
+    legend = [f"{c} = {n}" for n, c in INIT_SHORT.items()]
+    assert lines[2 + len(INIT_SHORT) :] == ["sigm = sigmoid", *legend]  # σ's too (sigmoi…)

@@ -3,9 +3,11 @@
 Row 0 is the input: units nˡ, activation σ, how W was initialized, parameter count, and a marker
 on the layer the debugger's current event belongs to (forward, δ, ∂C/∂W, update). The table is
 fitted to the panel's width: when the initializers' names do not fit, the init column shows
-them abbreviated (``INIT_SHORT``: ``xavU``, ``xavN``), each abbreviation spelled out under the
-table — cut with "…" they read alike (``xavi…``); then the activation and init columns are
-shortened (with "…") before the parameter column is ever cut. Clicking a layer row selects it
+them abbreviated (``INIT_SHORT``: ``xavU``, ``xavN``), and so does the activation column when its
+cells do not (``short_activation``: ``lrlu``, ``tanh+D`` for tanh with dropout), each
+abbreviation spelled out under the table — cut with "…" they read alike (``xavi…``) or lose what
+they add (``tanh d…``); then the activation and init columns are shortened (with "…") before the
+parameter column is ever cut. Clicking a layer row selects it
 for the equation view (``SelectUnit``).
 """
 
@@ -38,7 +40,7 @@ HEADER = ("l", "n", "σ", "init", "params")
 ALIGN_RIGHT = (True, True, False, False, True)
 SHRINK = (3, 2)  # columns shortened to fit, in this order: init, then σ
 MIN_SHRUNK = 4  # a shortened column keeps at least this many characters
-INIT = 3  # the init column
+SIGMA, INIT = 2, 3  # the activation and init columns
 
 INIT_SHORT = {
     "zeros": "zero",
@@ -55,6 +57,21 @@ INIT_SHORT = {
 }
 """Each initializer's name (``engine.initializers.INITIALIZERS``; "explicit": weights written in
 the scenario) in at most ``MIN_SHRUNK`` cells, for a table too narrow for the names."""
+
+ACTIVATION_SHORT = {
+    "linear": "lin",
+    "sigmoid": "sigm",
+    "tanh": "tanh",
+    "relu": "relu",
+    "leaky_relu": "lrlu",
+    "prelu": "prlu",
+    "elu": "elu",
+    "softmax": "smax",
+}
+"""Each activation's name (``engine.activations.ACTIVATIONS``) in at most ``MIN_SHRUNK`` cells."""
+
+EXTRA_SHORT = {LAYER["dropout"].shown: "+D", LAYER["batch_norm"].shown: "+BN"}
+"""What a layer adds to its activation (``layer_rows``: dropout p, batch norm), as a short mark."""
 
 
 def layer_rows(net) -> list[tuple[str, ...]]:
@@ -107,22 +124,38 @@ def column_widths(table, width: int | None) -> list[int]:
     return widths
 
 
-def short_inits(table, width: int | None) -> tuple[list[tuple[str, ...]], list[str]]:
-    """``table`` (its header row first) with the initializers abbreviated (``INIT_SHORT``) when a
-    name would not fit its column (``column_widths``), and the legend under the table: a line
+def short_activation(cell: str) -> str:
+    """An activation cell of ``layer_rows`` (``tanh drop 0.5``, ``leaky_relu α=0.01``) as its
+    name's abbreviation and a mark for each addition: ``tanh+D``, ``lrlu``."""
+    name, *rest = cell.split(" ")
+    return ACTIVATION_SHORT.get(name, name) + "".join(EXTRA_SHORT.get(word, "") for word in rest)
+
+
+def abbreviated(table, column: int, short, width: int | None):
+    """``table`` (its header row first) with the cells of ``column`` as ``short(cell)`` when one
+    of them would not fit the column (``column_widths``), and the legend: a line
     ``xavU = xavier_uniform`` for each abbreviation used, in the order of the rows."""
     widths = column_widths(table, width)
-    if all(len(row[INIT]) <= widths[INIT] for row in table):
+    if all(len(row[column]) <= widths[column] for row in table):
         return list(table), []
     legend: dict[str, str] = {}
-    short = [table[0]]
+    out = [table[0]]
     for row in table[1:]:
-        name = row[INIT]
-        code = INIT_SHORT.get(name, name)
-        if code != name:
-            legend[name] = f"{code} = {name}"
-        short.append((*row[:INIT], code, *row[INIT + 1 :]))
-    return short, list(legend.values())
+        cell = row[column]
+        code = short(cell)
+        if code != cell:
+            legend[cell] = f"{code} = {cell}"
+        out.append((*row[:column], code, *row[column + 1 :]))
+    return out, list(legend.values())
+
+
+def short_cells(table, width: int | None) -> tuple[list[tuple[str, ...]], list[str]]:
+    """``table`` with the initializers (``INIT_SHORT``), then the activations
+    (``short_activation``) abbreviated where they do not fit, and the legend under the table:
+    the activations' lines, then the initializers'."""
+    table, inits = abbreviated(table, INIT, lambda name: INIT_SHORT.get(name, name), width)
+    table, activations = abbreviated(table, SIGMA, short_activation, width)
+    return table, activations + inits
 
 
 def _fit(cell: str, width: int) -> str:
@@ -134,8 +167,8 @@ def render_table(
 ) -> Content:
     """The rows as aligned columns after a marker column: ``▶`` and a highlight on the current
     event's layer, the selected layer in bold; under the table, what the current event is.
-    With ``width``, the table fits in that many cells (``short_inits``, ``column_widths``)."""
-    table, legend = short_inits([HEADER, *rows], width)
+    With ``width``, the table fits in that many cells (``short_cells``, ``column_widths``)."""
+    table, legend = short_cells([HEADER, *rows], width)
     widths = column_widths(table, width)
     lines = []
     for index, row in enumerate(table):

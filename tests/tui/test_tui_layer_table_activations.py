@@ -1,0 +1,68 @@
+"""The layer table's activation column reads whole at every size: at 120x40 (26 cells) it was
+cut to ``leaky_…``, ``tanh d…`` (dropout) and ``sigmoi…`` (batch norm). Where the cells do not
+fit, it shows them abbreviated (``short_activation``: the name in at most 4 cells, ``+D`` for
+dropout, ``+BN`` for batch norm) and spells each out under the table, as the init column does
+(``INIT_SHORT``)."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Static
+
+from tui.panels.layer_table import MIN_SHRUNK, render_table
+
+
+def test_every_activation_has_an_abbreviation_of_its_own():
+    from engine.activations import ACTIVATIONS
+    from tui.panels.layer_table import ACTIVATION_SHORT
+
+    assert set(ACTIVATIONS) == set(ACTIVATION_SHORT)
+    assert len(set(ACTIVATION_SHORT.values())) == len(ACTIVATION_SHORT)
+    assert all(len(code) <= MIN_SHRUNK for code in ACTIVATION_SHORT.values())
+
+
+def test_dropout_and_batch_norm_keep_a_mark_and_the_legend_spells_them_out():
+    rows = [
+        ("0", "2", "input", "", ""),
+        ("1", "16", "sigmoid BN", "xavier_uniform", "80"),
+        ("2", "64", "tanh drop 0.5", "xavier_uniform", "4,160"),
+        ("3", "1", "leaky_relu α=0.1", "xavier_uniform", "65"),
+    ]
+    lines = render_table(rows, None, None, 28).plain.splitlines()
+    assert all(len(line) <= 28 for line in lines), lines
+    assert [line.split()[2] for line in lines[2:5]] == ["sigm+BN", "tanh+D", "lrlu"], lines
+    assert lines[5:] == [
+        "sigm+BN = sigmoid BN",
+        "tanh+D = tanh drop 0.5",
+        "lrlu = leaky_relu α=0.1",
+        "xavU = xavier_uniform",
+    ]
+    assert "…" not in "".join(lines)
+
+
+def test_names_that_fit_are_not_abbreviated():
+    rows = [("0", "2", "input", "", ""), ("1", "4", "sigmoid", "xavier_uniform", "12")]
+    assert render_table(rows, None, None, 40).plain.splitlines()[2].split()[2:4] == [
+        "sigmoid",
+        "xavier_uniform",
+    ]
+
+
+@pytest.mark.parametrize(
+    "scenario, sigma",
+    [
+        ("overfitting-fixed-dropout", ["tanh+D", "tanh+D", "sigm"]),
+        ("vanishing-fixed-batchnorm", ["sigm+BN"] * 6 + ["sigm"]),
+    ],
+)
+async def test_at_120x40_the_column_reads_whole(lab_app, scenario, sigma):
+    app = lab_app(scenario)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        panel = app.panels["network"]
+        await pilot.press("t")
+        await pilot.pause(0.1)
+        lines = panel.query_one("#network-table", Static).content.plain.splitlines()
+        assert all(len(line) <= panel.content_region.width for line in lines), lines
+        assert [line.split()[2] for line in lines[2 : 2 + len(sigma)]] == sigma, lines
+        assert f"{sigma[0]} = " in "\n".join(lines) and "…" not in "\n".join(lines)
