@@ -208,6 +208,24 @@ def test_scenario_files_in_this_folder_complete_beside_the_presets(tmp_path):
     ]
 
 
+@pytest.mark.parametrize("command", ["open", "serve"])
+def test_saved_sessions_in_this_folder_complete_for_the_commands_that_open_them(tmp_path, command):
+    """``open`` and ``serve`` resume a session saved with ctrl+s (``open FILE.lab.npz``): its
+    file completes beside the scenario files (only the ``.toml`` files did)."""
+    (tmp_path / "xor-step120.lab.npz").write_bytes(b"PK\x03\x04")
+    (tmp_path / "xnet.toml").write_text("")
+    assert complete("bash", f"backprop-lab {command} x", cwd=tmp_path) == [
+        "plain,xor",
+        "plain,xnet.toml",
+        "plain,xor-step120.lab.npz",
+    ]
+
+
+def test_saved_sessions_do_not_complete_for_commands_that_refuse_them(tmp_path):
+    (tmp_path / "xor-step120.lab.npz").write_bytes(b"PK\x03\x04")
+    assert complete("bash", "backprop-lab train x", cwd=tmp_path) == ["plain,xor"]
+
+
 @pytest.mark.parametrize("word", ["./my", "../nets/a", "nets/", "~/n", "zzz"])
 def test_paths_and_unknown_words_complete_as_files_in_the_shell(tmp_path, word):
     assert complete("bash", f"backprop-lab open {word}", cwd=tmp_path) == [f"file,{word}"]

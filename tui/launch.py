@@ -13,10 +13,9 @@ import os
 
 import click
 
-from tui.options import seed_option, set_option, theme_option
+from tui.options import SESSION_SUFFIX, seed_option, set_option, theme_option
 from tui.tty import NOT_A_TERMINAL, is_interactive, keys_as_typed
 
-SESSION_SUFFIX = ".lab.npz"  # what ctrl+s names a session (``tui.session_file.SUFFIX``)
 ZIP_MAGIC = b"PK\x03\x04"  # a session is an .npz, a zip archive; a scenario file is TOML text
 
 

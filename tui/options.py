@@ -20,6 +20,8 @@ from pathlib import Path
 import click
 from click.shell_completion import CompletionItem
 
+SESSION_SUFFIX = ".lab.npz"  # what ctrl+s names a session (``tui.session_file.SUFFIX``)
+
 LAB_OPTIONS = {"seed": "--seed", "overrides": "--set", "theme": "--theme"}
 """Parameter name -> option: the options that may come before the command."""
 
@@ -137,6 +139,18 @@ def complete_scenario(ctx: click.Context, param: click.Parameter, incomplete: st
     """Preset names (with their titles) and ``.toml`` files in this folder that start with
     ``incomplete``; a path (``./``, ``../``, ``~``, ``dir/``), or a word no preset starts with, is
     completed by the shell as a path."""
+    return _complete(incomplete, ("*.toml",))
+
+
+def complete_scenario_or_session(ctx: click.Context, param: click.Parameter, incomplete: str):
+    """``complete_scenario``, and the sessions saved with ctrl+s (``.lab.npz``) in this folder:
+    the argument of ``open`` and ``serve``, which resume one (``tui.launch.session_argument``)."""
+    return _complete(incomplete, ("*.toml", f"*{SESSION_SUFFIX}"))
+
+
+def _complete(incomplete: str, patterns: tuple[str, ...]) -> list[CompletionItem]:
+    """Preset names, then the files of this folder matching ``patterns``, that start with
+    ``incomplete``; else the word, for the shell to complete as a path."""
     if incomplete.startswith((".", "~", os.sep)) or os.sep in incomplete:
         return [CompletionItem(incomplete, type="file")]
     folder = _presets_folder()
@@ -144,14 +158,17 @@ def complete_scenario(ctx: click.Context, param: click.Parameter, incomplete: st
     items = [
         CompletionItem(p.stem, help=_title(p)) for p in presets if p.stem.startswith(incomplete)
     ]
-    try:
-        here = sorted(p for p in Path(".").glob("*.toml") if p.is_file())
-    except OSError:
-        here = []
-    items += [CompletionItem(p.name) for p in here if p.name.startswith(incomplete)]
+    for pattern in patterns:
+        try:
+            here = sorted(p for p in Path(".").glob(pattern) if p.is_file())
+        except OSError:
+            here = []
+        items += [CompletionItem(p.name) for p in here if p.name.startswith(incomplete)]
     return items or [CompletionItem(incomplete, type="file")]
 
 
-def scenario_argument(name: str = "scenario", metavar: str = "SCENARIO", **kwargs):
-    """The SCENARIO argument (a preset name or a TOML file), completed in bash, zsh and fish."""
-    return click.argument(name, metavar=metavar, shell_complete=complete_scenario, **kwargs)
+def scenario_argument(name: str = "scenario", metavar: str = "SCENARIO", sessions=False, **kwargs):
+    """The SCENARIO argument (a preset name or a TOML file), completed in bash, zsh and fish;
+    with ``sessions``, saved sessions complete too (for the commands that open one)."""
+    complete = complete_scenario_or_session if sessions else complete_scenario
+    return click.argument(name, metavar=metavar, shell_complete=complete, **kwargs)

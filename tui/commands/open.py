@@ -9,7 +9,7 @@ from tui.options import scenario_argument
 
 
 @click.command("open")
-@scenario_argument("name_or_path", "[NAME_OR_PATH]", required=False)
+@scenario_argument("name_or_path", "[NAME_OR_PATH]", sessions=True, required=False)
 @lab_options
 @click.option(
     "--session",

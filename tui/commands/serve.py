@@ -17,7 +17,7 @@ WEB_EXTRA = (
 
 
 @click.command("serve")
-@scenario_argument("name_or_path", "[SCENARIO]", required=False)
+@scenario_argument("name_or_path", "[SCENARIO]", sessions=True, required=False)
 @click.option(
     "--session",
     type=click.Path(dir_okay=False),
