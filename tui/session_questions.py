@@ -10,6 +10,7 @@ from collections.abc import Callable
 from textual import work
 
 from tui.lab_host import LabHost
+from tui.live_changes import seed_drawn
 from tui.screens.dialogs import ConfirmDialog, ErrorDialog
 from tui.session import LabSession
 from tui.session_errors import SessionError
@@ -24,14 +25,12 @@ class SessionQuestions(LabHost):
     async def action_reset(self) -> None:
         """Step 1 again, from the network's initial weights; the edits, the settings changed
         while it trained and the breakpoints are kept (``LabSession.reset``). Asks first when
-        training has moved since the session was opened or saved."""
+        it loses work (``reset_loses``), naming it."""
         await self.stop_training(status_first=True)  # the dialog before the panels
         session = self.lab_session
-        if session.progress:
-            question = (
-                f"Reset to {reset_target(session)}? "
-                f"The training up to {session.progress} will be lost."
-            )
+        lost = reset_loses(session)
+        if lost:
+            question = f"Reset to {reset_target(session)}? {_capital(listing(lost))} will be lost."
             if not await self._confirm(question):
                 return
         try:
@@ -119,6 +118,17 @@ class SessionQuestions(LabHost):
             f"{question} {_capital(listing(unsaved))} will be lost (ctrl+s saves "
             f"{'it' if one else 'them'} first)."
         )
+
+
+def reset_loses(session: LabSession) -> list[str]:
+    """What ``r`` loses, in words: the training since the session was opened or saved ("the
+    training up to step 37"); before the first step, weights that are not the seed's draw
+    (trained ones a rebuild kept, ``live_changes.seed_drawn``), which the reset cannot draw
+    again. [] when nothing."""
+    lost = [f"the training up to {session.progress}"] if session.progress else []
+    if not session.steps_done and not seed_drawn(session):
+        lost.append("the trained weights the rebuild kept (the seed's draw replaces them)")
+    return lost
 
 
 def _capital(text: str) -> str:
