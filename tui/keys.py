@@ -138,7 +138,8 @@ KEYS: tuple[LabAction, ...] = (
                 "reshape('add_unit')",
                 "+unit",
                 "Add a unit",
-                "One more unit in the selected (or last) hidden layer; every weight is kept",
+                "One more unit in the selected (or last) hidden layer, every weight kept; "
+                "asks first once a step is done",
                 ")",
             ),
             (
@@ -146,7 +147,8 @@ KEYS: tuple[LabAction, ...] = (
                 "reshape('remove_unit')",
                 "−unit",
                 "Remove a unit",
-                "The last unit of the selected (or last) hidden layer; asks first",
+                "The last unit of the selected (or last) hidden layer; asks first, unless no "
+                "step is done and the weights are the seed's draw",
                 "(",
             ),
             (
@@ -154,7 +156,8 @@ KEYS: tuple[LabAction, ...] = (
                 "reshape('add_layer')",
                 "+layer",
                 "Add a layer",
-                "A hidden layer before the output, like the last one; asks if weights are lost",
+                "A hidden layer before the output, like the last one; asks first once a step "
+                "is done, or if it drops weights that are not the seed's draw",
                 "}",
             ),
             (
@@ -162,7 +165,8 @@ KEYS: tuple[LabAction, ...] = (
                 "reshape('remove_layer')",
                 "−layer",
                 "Remove a layer",
-                "The selected (or last) hidden layer; asks first",
+                "The selected (or last) hidden layer; asks first, unless no step is done and "
+                "the weights are the seed's draw",
                 "{",
             ),
         )

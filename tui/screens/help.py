@@ -51,8 +51,9 @@ GUIDE = """
   units with z ≤ 0 for every example of the batch); the saturated fraction (of the batch's
   (example, unit) pairs, those with σ′ below 1% of its peak); *high* above 50% and *very high*
   above 90% of either.
-- **Debugger**: where training is paused (step, epoch, batch, phase, layer), the arrays of the
-  current event and the equation with its numbers.
+- **Debugger**: where training is paused (step, epoch, batch, phase, layer, event; where the
+  line is narrow it leaves out the layer, then the phase, which the event's name says:
+  `Update(l=1)`), the arrays of the current event and the equation with its numbers.
 - **Data**: the training points and what the network predicts between them. A point in another
   class's area — one the network gets wrong — is drawn as its class's mark (`○` class 0, `●`
   class 1, `▲` class 2) on the plain background, so that it stands out without its colour.
@@ -111,10 +112,13 @@ anything else.
 
 ## Changes while it trains
 `<` and `>` halve and double η; `(` `)` remove and add a unit of the selected hidden layer,
-`{` `}` a hidden layer. Every setting that can change from the next step (η, the batch size,
-μ, β₁, β₂, ρ, ε, L1, L2, weight decay, clipping, the schedule, dropout) is in the command
-palette as "Change … while it trains"; a value out of range is refused with the reason. The
-loss plot marks each change with a vertical line.
+`{` `}` a hidden layer; they ask first when the rebuild loses work: once a step is done, the
+run's history (the run starts again at step 1); before it, weights that are not the seed's draw
+(trained ones an earlier rebuild kept). The seed's own draw is not lost (`r` draws it again), so
+before the first step an edit of it applies at once. Every setting that can change from the
+next step (η, the batch size, μ, β₁, β₂, ρ, ε, L1, L2, weight decay, clipping, the schedule,
+dropout) is in the command palette as "Change … while it trains"; a value out of range is
+refused with the reason. The loss plot marks each change with a vertical line.
 
 All actions are also in the command palette (ctrl+p).
 """
