@@ -37,7 +37,7 @@ from tui.lab_files import LabFiles
 from tui.lab_screen import LabScreen, breakpoint_class
 from tui.live_actions import LiveActions
 from tui.live_palette import LiveCommands
-from tui.palette import LabCommands
+from tui.palette import LabCommandPalette, LabCommands
 from tui.panels.data_panel import DataPanel
 from tui.panels.debugger_panel import DebuggerPanel
 from tui.panels.gradients_panel import GradientsPanel
@@ -411,6 +411,11 @@ class LabApp(
         await self.push_screen_wait(
             ErrorDialog(f"Gradient check: {verdict}", report.text, look=look)
         )
+
+    def action_command_palette(self) -> None:
+        """ctrl+p: Textual's palette, with the lab's ctrl+s (``LabCommandPalette``)."""
+        if self.use_command_palette and not LabCommandPalette.is_open(self):
+            self.push_screen(LabCommandPalette(id="--command-palette"))
 
     def get_system_commands(self, screen):
         """Textual's own palette entries, but not its "Quit" over the lab, where the lab's "Quit

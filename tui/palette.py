@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from functools import partial
 
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 
 from tui.keys import KEYS, PALETTE_ONLY, key_label
 
@@ -87,3 +87,19 @@ class ScreenKeys(ActionCommands):
 
     def _run(self, action: str) -> None:
         self.app.call_later(self.screen.run_action, action)
+
+
+class LabCommandPalette(CommandPalette):
+    """Textual's palette (ctrl+p), where ctrl+s saves as it does over the lab.
+
+    The palette is a modal screen: it keeps the app's keys (ctrl+s among them) from the screen
+    beneath, and its own bindings have no ctrl+s, so ctrl+s typed in it did nothing and said
+    nothing. Here ctrl+s closes the palette, as escape does (it holds nothing to lose), and is
+    then the key of the screen the palette covered: over the lab, the save dialog; over a dialog
+    or a view, what ctrl+s does there (Save in the save dialog, else it says where it saves)."""
+
+    BINDINGS = [Binding("ctrl+s", "save", "Save", show=False)]
+
+    async def action_save(self) -> None:
+        await self.run_action("escape")  # Textual's own close (its Closed message, dismiss)
+        self.app.simulate_key("ctrl+s")  # read once the palette is gone, as typed beneath it
