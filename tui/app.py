@@ -414,7 +414,7 @@ class LabApp(
 
     def action_command_palette(self) -> None:
         """ctrl+p: Textual's palette, with the lab's ctrl+s (``LabCommandPalette``)."""
-        if self.use_command_palette and not LabCommandPalette.is_open(self):
+        if self.use_command_palette and not isinstance(self.screen, LabCommandPalette):
             self.push_screen(LabCommandPalette(id="--command-palette"))
 
     def get_system_commands(self, screen):
