@@ -28,8 +28,8 @@ def test_dropout_and_batch_norm_keep_a_mark_and_the_legend_spells_them_out():
         ("2", "64", "tanh drop 0.5", "xavier_uniform", "4,160"),
         ("3", "1", "leaky_relu α=0.1", "xavier_uniform", "65"),
     ]
-    lines = render_table(rows, None, None, 28).plain.splitlines()
-    assert all(len(line) <= 28 for line in lines), lines
+    lines = render_table(rows, None, None, 26).plain.splitlines()
+    assert all(len(line) <= 26 for line in lines), lines
     assert [line.split()[2] for line in lines[2:5]] == ["sigm+BN", "tanh+D", "lrlu"], lines
     assert lines[5:] == [
         "sigm+BN = sigmoid BN",
@@ -38,6 +38,21 @@ def test_dropout_and_batch_norm_keep_a_mark_and_the_legend_spells_them_out():
         "xavU = xavier_uniform",
     ]
     assert "…" not in "".join(lines)
+
+
+def test_a_cell_that_fits_its_column_stays_whole():
+    """Only the cells too long for the column are abbreviated: at 29 cells, ``sigmoid BN`` (10)
+    fits the room that ``tanh drop 0.5`` does not, and needs no line of the legend."""
+    rows = [
+        ("0", "2", "input", "", ""),
+        ("1", "16", "sigmoid BN", "xavier_uniform", "80"),
+        ("2", "64", "tanh drop 0.5", "xavier_uniform", "4,160"),
+        ("3", "1", "sigmoid", "xavier_uniform", "65"),
+    ]
+    lines = render_table(rows, None, None, 29).plain.splitlines()
+    assert all(len(line) <= 29 for line in lines), lines
+    assert [line[7:17].rstrip() for line in lines[2:5]] == ["sigmoid BN", "tanh+D", "sigmoid"]
+    assert lines[5:] == ["tanh+D = tanh drop 0.5", "xavU = xavier_uniform"]
 
 
 def test_names_that_fit_are_not_abbreviated():
@@ -51,11 +66,14 @@ def test_names_that_fit_are_not_abbreviated():
 @pytest.mark.parametrize(
     "scenario, sigma",
     [
-        ("overfitting-fixed-dropout", ["tanh+D", "tanh+D", "sigm"]),
-        ("vanishing-fixed-batchnorm", ["sigm+BN"] * 6 + ["sigm"]),
+        ("overfitting-fixed-dropout", ["tanh+D", "tanh+D", "sigmoid"]),
+        ("vanishing-fixed-batchnorm", ["sigm+BN"] * 6 + ["sigmoid"]),
     ],
 )
 async def test_at_120x40_the_column_reads_whole(lab_app, scenario, sigma):
+    """...and the whole table fits the panel: vanishing-fixed-batchnorm's was a line taller than
+    its scroll region ('sigm = sigmoid' in the legend), whose scrollbars then hid a line more
+    and the params column's last digits."""
     app = lab_app(scenario)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -64,5 +82,8 @@ async def test_at_120x40_the_column_reads_whole(lab_app, scenario, sigma):
         await pilot.pause(0.1)
         lines = panel.query_one("#network-table", Static).content.plain.splitlines()
         assert all(len(line) <= panel.content_region.width for line in lines), lines
+        scroll = panel.query_one("#network-scroll")
+        assert len(lines) <= scroll.size.height, (lines, scroll.size)
+        assert not scroll.show_vertical_scrollbar and not scroll.show_horizontal_scrollbar
         assert [line.split()[2] for line in lines[2 : 2 + len(sigma)]] == sigma, lines
         assert f"{sigma[0]} = " in "\n".join(lines) and "…" not in "\n".join(lines)

@@ -132,17 +132,17 @@ def short_activation(cell: str) -> str:
 
 
 def abbreviated(table, column: int, short, width: int | None):
-    """``table`` (its header row first) with the cells of ``column`` as ``short(cell)`` when one
-    of them would not fit the column (``column_widths``), and the legend: a line
-    ``xavU = xavier_uniform`` for each abbreviation used, in the order of the rows."""
-    widths = column_widths(table, width)
-    if all(len(row[column]) <= widths[column] for row in table):
-        return list(table), []
+    """``table`` (its header row first) with each cell of ``column`` that does not fit the
+    column (``column_widths``) as ``short(cell)``, and the legend: an entry
+    ``xavU = xavier_uniform`` for each abbreviation used, in the order of the rows. A cell that
+    fits stays whole (vanishing-fixed-batchnorm at 120x40: ``sigm+BN`` over the output's
+    ``sigmoid``, which needs no line of the legend)."""
+    room = column_widths(table, width)[column]
     legend: dict[str, str] = {}
     out = [table[0]]
     for row in table[1:]:
         cell = row[column]
-        code = short(cell)
+        code = short(cell) if len(cell) > room else cell
         if code != cell:
             legend[cell] = f"{code} = {cell}"
         out.append((*row[:column], code, *row[column + 1 :]))
