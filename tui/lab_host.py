@@ -75,6 +75,10 @@ if TYPE_CHECKING:
         @abstractmethod
         async def _replace_session(self, make: Any, refused: str, question: Any) -> bool: ...
 
+        # LabFiles' (a worker)
+        def load_session(self, path: str) -> Any:
+            pass
+
         # TrainingWorker's and SpeedActions'
         @property
         @abstractmethod

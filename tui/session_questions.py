@@ -42,12 +42,17 @@ class SessionQuestions(LabHost):
 
     @work(group="dialog", exit_on_error=False)
     async def action_open_scenario(self) -> None:
+        from tui.launch import names_session
         from tui.screens.picker import ScenarioPicker  # imported when first opened: start-up
 
-        choice = await self.push_screen_wait(ScenarioPicker(self.lab_session.scenario.name))
+        picker = ScenarioPicker(self.lab_session.scenario.name, sessions=True)
+        choice = await self.push_screen_wait(picker)
         if choice is None:
             return
-        self.open_scenario(choice)
+        if names_session(choice):  # a session saved with ctrl+s, typed in the picker's field
+            self.load_session(choice)
+        else:
+            self.open_scenario(choice)
 
     @work(group="dialog", exit_on_error=False)
     async def open_scenario(self, name_or_path: str) -> None:

@@ -1,7 +1,8 @@
 """The scenario picker (``o``): the presets with their title and summary, the lesson rendered as
-Markdown, and a field for a preset's name or a scenario file's path, which typing starts.
-Dismisses with a name or path, or None. A typed name or path that cannot be loaded is not
-dismissed with: the picker stays, the text as typed, the reason under the field."""
+Markdown, and a field for a preset's name or a scenario file's path, which typing starts (to
+open, a saved session's path too). Dismisses with a name or path, or None. A typed name or path
+that cannot be loaded is not dismissed with: the picker stays, the text as typed, the reason
+under the field."""
 
 from __future__ import annotations
 
@@ -50,8 +51,18 @@ def described(name: str) -> tuple[str, str]:
     return _described[key]
 
 
+PLACEHOLDERS = {
+    False: "…or type a preset's name or a scenario file's path: ~/mine.toml",
+    True: "…or type a preset's name or a path: ~/mine.toml, xor.lab.npz",  # fits at 80x24
+}
+"""The field's hint, without and with saved sessions."""
+
+
 class ScenarioPicker(LabModal[str | None]):
-    """Choose a preset (enter) or type a name or path (enter in the field); escape cancels."""
+    """Choose a preset (enter) or type a name or path (enter in the field); escape cancels.
+    With ``sessions`` (``o``, which opens), the path of a session saved with ctrl+s is taken too
+    (``tui.launch.names_session``), as ``backprop-lab open FILE.lab.npz`` takes it: the lab loads
+    it in place of a scenario. (Compare with… compares scenarios: a session is refused there.)"""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
@@ -59,9 +70,12 @@ class ScenarioPicker(LabModal[str | None]):
 
     TITLE = "Open a scenario — enter opens, escape cancels"
 
-    def __init__(self, current: str | None = None, title: str | None = None) -> None:
+    def __init__(
+        self, current: str | None = None, title: str | None = None, sessions: bool = False
+    ) -> None:
         super().__init__()
         self.current = current
+        self.sessions = sessions
         self.title_text = title or self.TITLE
         self.pages: dict[str, str] = {}
 
@@ -80,7 +94,7 @@ class ScenarioPicker(LabModal[str | None]):
                 with VerticalScroll(id="picker-lesson"):
                     yield Markdown(id="picker-page")
             yield Input(
-                placeholder="…or type a preset's name or a scenario file's path: ~/mine.toml",
+                placeholder=PLACEHOLDERS[self.sessions],
                 id="picker-path",
                 select_on_focus=False,  # typing goes on after the character that focused it
             )
@@ -109,19 +123,34 @@ class ScenarioPicker(LabModal[str | None]):
         """The path typed, with ``~`` as the shell reads it (the user's home folder) — once it
         loads: else the reason shows under the field, which keeps the text to correct (the
         picker used to close and say it in a dialog, the path typed lost)."""
-        from scenarios import ScenarioError, load_scenario
-
         typed = os.path.expanduser(event.value.strip())
         if not typed:
             return
-        error = self.query_one("#picker-error", Static)
-        try:
-            load_scenario(typed)
-        except ScenarioError as e:
-            error.update(str(e))
+        why = self._refusal(typed)
+        if why is not None:
+            error = self.query_one("#picker-error", Static)
+            error.update(why)
             error.display = True
             return
         self.dismiss(typed)
+
+    def _refusal(self, typed: str) -> str | None:
+        """Why ``typed`` cannot be opened, or None: a scenario that does not load; a session
+        file (where taken) that is missing, a folder or unreadable — one that is there but
+        damaged is said by the lab's load, which reads it whole."""
+        from scenarios import ScenarioError, load_scenario
+        from tui.launch import names_session
+
+        if self.sessions and names_session(typed):
+            from tui.lab_files import load_refusal
+
+            refused = load_refusal(typed)
+            return None if refused is None else refused[0]
+        try:
+            load_scenario(typed)
+        except ScenarioError as e:
+            return str(e)
+        return None
 
     @on(Input.Changed, "#picker-path")
     def _edited(self) -> None:
