@@ -87,3 +87,21 @@ async def test_at_120x40_the_column_reads_whole(lab_app, scenario, sigma):
         assert not scroll.show_vertical_scrollbar and not scroll.show_horizontal_scrollbar
         assert [line.split()[2] for line in lines[2 : 2 + len(sigma)]] == sigma, lines
         assert f"{sigma[0]} = " in "\n".join(lines) and "…" not in "\n".join(lines)
+
+
+def test_legend_entries_share_a_line_where_they_fit():
+    """The legend puts as many entries on a line as fit (it took a line each, and pushed the
+    table past the panel's height); an entry that must wrap keeps its lines to itself."""
+    rows = [
+        ("0", "2", "input", "", ""),
+        ("1", "16", "leaky_relu α=0.1 BN", "he_normal", "80"),
+        ("2", "1", "sigmoid", "xavier_uniform", "17"),
+    ]
+    lines = render_table(rows, None, None, 40).plain.splitlines()
+    assert [line.split()[-2] for line in lines[2:4]] == ["heN", "xavU"], lines
+    assert lines[4:] == ["heN = he_normal; xavU = xavier_uniform"]
+    from tui.panels.layer_table import legend_lines
+
+    entries = ["lrlu = leaky_relu α=0.1 drop 0.5", "a = b", "c = d"]
+    assert legend_lines(entries, 20) == ["lrlu = leaky_relu", "  α=0.1 drop 0.5", "a = b; c = d"]
+    assert legend_lines(entries, None) == entries

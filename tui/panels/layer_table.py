@@ -158,6 +158,27 @@ def short_cells(table, width: int | None) -> tuple[list[tuple[str, ...]], list[s
     return table, activations + inits
 
 
+LEGEND_GAP = "; "
+
+
+def legend_lines(entries: list[str], width: int | None) -> list[str]:
+    """The legend's entries (``xavU = xavier_uniform``) as lines of at most ``width`` cells:
+    as many entries on a line as fit, in their order, apart by ``LEGEND_GAP``; an entry too
+    long for a line of its own wrapped at spaces. Without ``width``, one entry a line."""
+    lines: list[str] = []
+    shared = False  # whether the last line may take another entry (not a wrapped one's end)
+    for entry in entries:
+        if width is None:
+            lines.append(entry)
+        elif shared and len(lines[-1]) + len(LEGEND_GAP) + len(entry) <= width:
+            lines[-1] += LEGEND_GAP + entry
+        else:
+            parts = textwrap.wrap(entry, width, subsequent_indent="  ")
+            lines.extend(parts)
+            shared = len(parts) == 1
+    return lines
+
+
 def _fit(cell: str, width: int) -> str:
     return cell if len(cell) <= width else cell[: width - 1] + "…"
 
@@ -188,9 +209,7 @@ def render_table(
         else:
             style = ""
         lines.append(Content.styled(text, style) if style else Content(text))
-    for entry in legend:  # "xavU = xavier_uniform", wrapped at spaces if it must be
-        parts = textwrap.wrap(entry, width or len(entry), subsequent_indent="  ")
-        lines.extend(Content.styled(part, MUTED) for part in parts)
+    lines.extend(Content.styled(line, MUTED) for line in legend_lines(legend, width))
     if current is not None:
         l, marker = current
         head = f"now {'step' if l is None else f'layer {l}'}:"
