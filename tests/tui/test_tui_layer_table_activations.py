@@ -105,3 +105,25 @@ def test_legend_entries_share_a_line_where_they_fit():
     entries = ["lrlu = leaky_relu α=0.1 drop 0.5", "a = b", "c = d"]
     assert legend_lines(entries, 20) == ["lrlu = leaky_relu", "  α=0.1 drop 0.5", "a = b; c = d"]
     assert legend_lines(entries, None) == entries
+
+
+async def test_at_120x40_the_table_fits_at_every_event_of_a_step(lab_app):
+    """The line naming the current event wrapped at most events of a deep network at 120x40
+    ('now layer 1:' over 'forward z¹, a¹'), a line more than the panel: scrollbars again, the
+    params cut. It is one line there ('▶ now: forward z¹, a¹'), as at every event of a step."""
+    app = lab_app("vanishing-fixed-batchnorm")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        panel = app.panels["network"]
+        await pilot.press("t")
+        scroll = panel.query_one("#network-scroll")
+        seen = set()
+        for _ in range(31):  # StepStart, 7 forward, loss, 7 δ, 7 ∂C/∂W, 7 updates, StepEnd
+            await pilot.press("s")
+            await pilot.pause(0.02)
+            lines = panel.query_one("#network-table", Static).content.plain.splitlines()
+            seen.add(lines[-1])
+            assert len(lines) <= scroll.size.height, lines
+            assert all(len(line) <= panel.content_region.width for line in lines), lines
+        assert {"▶ now: forward z¹, a¹", "▶ now: update W⁷ (pending)"} <= seen, seen
+        assert "step done, updates applied" in seen, seen

@@ -7,8 +7,9 @@ them abbreviated (``INIT_SHORT``: ``xavU``, ``xavN``), and so does the activatio
 cells do not (``short_activation``: ``lrlu``, ``tanh+D`` for tanh with dropout), each
 abbreviation spelled out under the table — cut with "…" they read alike (``xavi…``) or lose what
 they add (``tanh d…``); then the activation and init columns are shortened (with "…") before the
-parameter column is ever cut. Clicking a layer row selects it
-for the equation view (``SelectUnit``).
+parameter column is ever cut. Under it, the current event ("now layer 1: forward z¹, a¹"; "▶ now:
+forward z¹, a¹" where that does not fit). Clicking a layer row selects it for the equation view
+(``SelectUnit``).
 """
 
 from __future__ import annotations
@@ -179,6 +180,28 @@ def legend_lines(entries: list[str], width: int | None) -> list[str]:
     return lines
 
 
+def now_lines(l: int | None, marker: str, L: int, width: int | None) -> list[Content]:
+    """The line under the table naming the current event: "now layer 1: forward z¹, a¹",
+    "now step: a step starts". Where a layer's event would not all fit on one line (one of
+    them at layer L: "now layer 7: update W⁷ (pending)"), every layer's event is written
+    "▶ now: forward z¹, a¹" (its layer is the row the ▶ marks) — one form while stepping; a
+    step's start or end that does not fit, by its name alone. Still too wide: "now step:"
+    over the event's name, wrapped at spaces, never cut."""
+    head = f"now {'step' if l is None else f'layer {l}'}:"
+    if width is not None and l is not None:
+        widest = max(
+            len(m.replace("ˡ", sup(L))) for k, m in EVENT_MARKERS.items() if "step" not in k
+        )
+        if len(f"now layer {L}: ") + widest > width:
+            head = "▶ now:"
+    if width is None or len(head) + 1 + len(marker) <= width:
+        return [Content.assemble((f"{head} ", MUTED), (marker, ACCENT))]
+    if l is None and len(marker) <= width:
+        return [Content.styled(marker, ACCENT)]
+    parts = textwrap.wrap(marker, width, initial_indent="  ", subsequent_indent="  ")
+    return [Content.styled(head, MUTED), *(Content.styled(part, ACCENT) for part in parts)]
+
+
 def _fit(cell: str, width: int) -> str:
     return cell if len(cell) <= width else cell[: width - 1] + "…"
 
@@ -211,14 +234,7 @@ def render_table(
         lines.append(Content.styled(text, style) if style else Content(text))
     lines.extend(Content.styled(line, MUTED) for line in legend_lines(legend, width))
     if current is not None:
-        l, marker = current
-        head = f"now {'step' if l is None else f'layer {l}'}:"
-        if width is None or len(head) + 1 + len(marker) <= width:
-            lines.append(Content.assemble((f"{head} ", MUTED), (marker, ACCENT)))
-        else:  # "now step:" over the event's name, wrapped at spaces, never cut
-            lines.append(Content.styled(head, MUTED))
-            parts = textwrap.wrap(marker, width, initial_indent="  ", subsequent_indent="  ")
-            lines.extend(Content.styled(part, ACCENT) for part in parts)
+        lines.extend(now_lines(*current, len(rows) - 1, width))
     return Content("\n").join(lines)
 
 
