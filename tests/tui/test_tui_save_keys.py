@@ -26,8 +26,9 @@ def typed(app, *keys: str) -> None:
         app.post_message(events.Key(key, "\r" if key == "enter" else None))
 
 
-async def until(pilot, done, tries: int = 200) -> None:
-    """Pause until ``done()`` (at most ``tries`` short pauses)."""
+async def until(pilot, done, tries: int = 1000) -> None:
+    """Pause until ``done()`` (at most ``tries`` short pauses: 20 s, for a machine under load;
+    4 s was too short for a save while training stopped there)."""
     for _ in range(tries):
         if done():
             return
@@ -44,7 +45,7 @@ async def test_ctrl_s_and_enter_typed_in_one_go_save(lab_app, tmp_path, monkeypa
             await pilot.press("space")
             await until(pilot, lambda: app.session.steps_done > 0)
         typed(app, "ctrl+s", "enter")
-        await until(pilot, lambda: list(tmp_path.iterdir()) and not len(app.workers))
+        await until(pilot, lambda: app._notifications and not len(app.workers))
         assert not isinstance(app.screen, PathDialog)
         assert [n.title for n in app._notifications][-1:] == ["Session saved"]
         steps = app.session.steps_done
