@@ -54,7 +54,7 @@ def test_an_open_action_describes_itself_short(href, here, described):
 
 
 def test_a_layers_settings_of_one_value_are_gathered():
-    from scenarios.lesson import short_settings
+    from scenarios.open_words import short_settings
 
     settings = ("training.lr=3", *(f"network.layers[{l}].bias_value=0" for l in (1, 2, 3)))
     assert short_settings(settings) == "lr=3, bias_value=0 in layers 1, 2, 3"
