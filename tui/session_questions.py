@@ -66,7 +66,7 @@ class SessionQuestions(LabHost):
         """Open preset ``name`` with ``settings`` (``--set`` overrides) in place of the lab's
         session, as a lesson's ``open`` action does; asks first when work would be lost. True
         when opened. (A coroutine for a worker: the lesson's actions run in one.)"""
-        return await self._replace_session(
+        opened = await self._replace_session(
             lambda: LabSession.open(name, settings),
             "Cannot open the scenario",
             lambda session: (
@@ -74,6 +74,9 @@ class SessionQuestions(LabHost):
                 + (f" with {', '.join(settings)}?" if settings else "?")
             ),
         )
+        if opened and settings:  # the title names the preset only: say what differs from it
+            self.notify(", ".join(settings), title=f"Opened {name} with")
+        return opened
 
     # a worker (it may wait on a dialog): Textual's action_quit is a plain coroutine
     @work(group="dialog", exit_on_error=False)

@@ -32,6 +32,11 @@ async def test_the_lessons_links_reopen_the_preset_with_their_settings(
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         before = app.session
+        told, notify = [], app.notify
+        app.notify = lambda message, **kw: (
+            told.append((message, kw.get("title"))),
+            notify(message, **kw),
+        )
         (action,) = [a for a in before.scenario.actions if a.text == link]
         app.panels["lesson"].post_message(RunLessonAction(action.number))
         await pilot.pause()
@@ -43,3 +48,6 @@ async def test_the_lessons_links_reopen_the_preset_with_their_settings(
         assert session.scenario.training["batch_size"] == batch_size
         assert session.pacer.speed == speed
         assert app.lesson_open
+        if link != "batch":  # the title names the preset only: the settings are said
+            (said,) = [m for m, title in told if title == "Opened gradient-descent-modes with"]
+            assert f"lab.speed={speed}" in said
