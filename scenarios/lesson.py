@@ -46,6 +46,7 @@ from engine.debugger.explain.select import units
 from . import overrides
 from .errors import did_you_mean, one_of
 from .open_words import describe_open
+from .panel_names import panel_named
 
 STATS: dict[str, str] = {
     "grad_norm": "‖∂C/∂W‖",
@@ -427,25 +428,6 @@ def parse_action(href: str, ctx: Context) -> tuple[str, tuple]:
         return name, ACTIONS[name].parse(parts, ctx)
     except ActionError as e:
         raise ActionError(f"lab:{path}: {e}") from None
-
-
-# "the Gradients panel", "the Data panel's boundary", "the Debugger" (named without "panel")
-_PANEL_NAME = re.compile(r"\b(?:(Network|Loss|Gradients|Data)\s+panel|(Debugger))\b")
-_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
-
-
-def panel_named(text: str, start: int, end: int) -> str | None:
-    """The panel (a name of ``PANELS``) named in the sentence around ``text[start:end]`` (a
-    link), the nearest to it when the sentence names several; None when it names none."""
-    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-    begin = max((e for e in ends if e <= start), default=0)
-    stop = min((e for e in ends if e > end), default=len(text))
-    named = [
-        (m.start() - end if m.start() >= end else start - m.end(), m.group(1) or m.group(2))
-        for m in _PANEL_NAME.finditer(text, begin, stop)
-        if m.end() <= start or m.start() >= end
-    ]
-    return min(named)[1].lower() if named else None
 
 
 def find_actions(text: str, ctx: Context) -> tuple[list[LessonAction], list[tuple[int, str]]]:
