@@ -9,6 +9,8 @@ dropped a trained unit without a word before. It now asks, as docs/live-changes.
 
 from __future__ import annotations
 
+from kept_weights_harness import rebuilt_after_an_epoch
+
 from tui import live_changes
 from tui.screens.dialogs import ConfirmDialog
 from tui.session import LabSession
@@ -39,14 +41,7 @@ async def test_at_step_1_with_the_seeds_draw_an_edit_applies_at_once(lab_app):
 async def test_at_step_1_with_trained_weights_removing_a_unit_asks(lab_app, settle):
     app = lab_app("xor")
     async with app.run_test(size=WIDE) as pilot:
-        await pilot.press("e")
-        await settle(pilot)
-        await pilot.press("right_parenthesis")  # asks: the history is lost; the weights kept
-        await pilot.pause(0.2)
-        await pilot.press("y")
-        await pilot.pause(0.2)
-        session = app.session
-        assert session.steps_done == 0 and session.run.net.sizes == [2, 5, 1]
+        session = await rebuilt_after_an_epoch(app, pilot, settle)
         await pilot.press("left_parenthesis")
         await pilot.pause(0.2)
         assert isinstance(app.screen, ConfirmDialog)

@@ -9,6 +9,7 @@ asks, naming them; at step 1 with the seed's own weights it still resets at once
 from __future__ import annotations
 
 import numpy as np
+from kept_weights_harness import rebuilt_after_an_epoch
 
 from tui.screens.dialogs import ConfirmDialog
 
@@ -22,14 +23,7 @@ def _weights(session) -> list[np.ndarray]:
 async def test_reset_after_a_rebuild_that_kept_trained_weights_asks(lab_app, settle):
     app = lab_app("xor")
     async with app.run_test(size=WIDE) as pilot:
-        await pilot.press("e")
-        await settle(pilot)
-        await pilot.press("right_parenthesis")  # asks: the history is lost; the weights kept
-        await pilot.pause(0.2)
-        await pilot.press("y")
-        await pilot.pause(0.2)
-        session = app.session
-        assert session.steps_done == 0 and session.run.net.sizes == [2, 5, 1]
+        session = await rebuilt_after_an_epoch(app, pilot, settle)
         trained = _weights(session)
         await pilot.press("r")
         await pilot.pause(0.2)
