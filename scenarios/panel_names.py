@@ -11,8 +11,9 @@ _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
 
 
 def panel_named(text: str, start: int, end: int) -> str | None:
-    """The panel (a name of ``scenarios.lesson.PANELS``) named in the sentence around ``text[start:end]`` (a
-    link), the nearest to it when the sentence names several; None when it names none."""
+    """The panel (a name of ``scenarios.lesson.PANELS``) named in the sentence around
+    ``text[start:end]`` (a link), the nearest to it when the sentence names several; None when
+    it names none."""
     ends = [m.end() for m in _SENTENCE_END.finditer(text)]
     begin = max((e for e in ends if e <= start), default=0)
     stop = min((e for e in ends if e > end), default=len(text))
