@@ -5,11 +5,14 @@ refresh; space starts training in its worker thread and the steps completed over
 time give its rate. The headless figure is ``Run.fit()``, what ``backprop-lab train`` runs, on the
 same scenario with the same overrides (so neither stops early). Wall-clock time: the app's UI
 thread competing with training is what is measured. Windows alternate: headless, then the app,
-then headless again, …, each app window paired with the headless window just before it. This
-machine's speed moves by ±20% within seconds (headless spiral in 0.4 s windows: 8,400–13,200
-steps/s in one minute), so the pairs are short and many, in one app: the headless window runs on
-the app's own thread while training is paused, the event loop held still (no frame, no timer,
-nothing beside it).
+then headless again, …, each app window compared with the geometric mean of the headless windows
+on either side of it. This machine's speed moves by ±20% within seconds (headless spiral in
+0.4 s windows: 8,400–13,200 steps/s in one minute), so the windows are short and many, in one
+app: the headless window runs on the app's own thread while training is paused, the event loop
+held still (no frame, no timer, nothing beside it). A bracket cancels a drift over the pair;
+with the headless window before only, a machine slowing down (or speeding up) showed in the ratio
+(single pairs read 0.75–1.02× where their medians read 0.92–0.93×). The middle half of the
+pairs' ratios is shown beside the median, as a measure of that noise.
 
 (d) First frame: a fresh Python process starts the lab on the default scenario as
 ``backprop-lab`` does (``tui.launch``: the session built first, the garbage collector off until
@@ -29,6 +32,7 @@ sandbox) otherwise compiles the project's ~100 modules at every start, ~0.1 s mo
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 import shutil
 import statistics
@@ -118,7 +122,10 @@ class Headless:
 
 
 async def _paired_rates(scenario: str, overrides, seconds: float, pairs: int):
-    """[(headless steps/s, the app's steps/s)] over ``pairs`` pairs of windows (see (c) above)."""
+    """[(headless steps/s, the app's steps/s)] over ``pairs`` app windows (see (c) above), each
+    bracketed by headless windows: its headless figure is the geometric mean of the window just
+    before and the one just after it, so that a drift of the machine's speed over the pair
+    cancels (``pairs`` + 1 headless windows in all)."""
     from tui.app import LabApp
 
     headless = Headless(scenario, overrides, seconds)
@@ -127,8 +134,8 @@ async def _paired_rates(scenario: str, overrides, seconds: float, pairs: int):
     async with app.run_test(size=APP_SIZE) as pilot:
         await pilot.pause()
         session = app.session
+        before = headless.rate()  # on this thread: the app's loop waits meanwhile
         for _ in range(pairs):
-            alone = headless.rate()  # on this thread: the app's loop waits meanwhile
             await pilot.press("space")
             await asyncio.sleep(0.3)  # let the worker get going
             s0, t0 = session.steps_done, time.perf_counter()
@@ -138,20 +145,28 @@ async def _paired_rates(scenario: str, overrides, seconds: float, pairs: int):
                 raise RuntimeError(f"training stopped in the app: {session.view.message}")
             await app.stop_training()
             await pilot.pause(2 / app.REFRESH_HZ)  # the last frame drawn
-            rates.append((alone, (s1 - s0) / (t1 - t0)))
+            after = headless.rate()
+            rates.append((math.sqrt(before * after), (s1 - s0) / (t1 - t0)))
+            before = after
     return rates
 
 
 def paired_rates(scenario: str, overrides, seconds: float, pairs: int):
-    """[(headless steps/s, steps/s of training inside the running app)], one per pair of
-    windows of ``seconds`` of wall time."""
+    """[(headless steps/s, steps/s of training inside the running app)], one per app window of
+    ``seconds`` of wall time, with the headless windows on either side of it."""
     return asyncio.run(_paired_rates(scenario, overrides, seconds, pairs))
 
 
 def run_in_app(scenarios, repeats: int, seconds: float, log=print) -> Table:
     table = Table(
         "(c) Training inside the running app vs headless `train` (wall-clock steps/s)",
-        ["scenario", "headless steps/s", "in the app steps/s", "app / headless (target)"],
+        [
+            "scenario",
+            "headless steps/s",
+            "in the app steps/s",
+            "app / headless (target)",
+            "middle half of the pairs",
+        ],
     )
     why = available()
     if why:
@@ -160,20 +175,24 @@ def run_in_app(scenarios, repeats: int, seconds: float, log=print) -> Table:
     for scenario in scenarios:
         rates = paired_rates(scenario, NEVER_STOP, seconds, repeats)
         headless, app = [h for h, _ in rates], [a for _, a in rates]
-        ratio = statistics.median(a / h for h, a in rates)
+        ratios = [a / h for h, a in rates]
+        quartiles = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
         table.rows.append(
             [
                 scenario,
                 f"{statistics.median(headless):,.0f}",
                 f"{statistics.median(app):,.0f}",
-                at_least(ratio, TARGET_APP),
+                at_least(statistics.median(ratios), TARGET_APP),
+                f"{quartiles[0]:.2f}× – {quartiles[2]:.2f}×",
             ]
         )
         log(f"  {scenario}: headless {headless}, app {app}")
     table.notes.append(
         f"The app at {APP_SIZE[0]}×{APP_SIZE[1]} (every panel visible), default refresh; "
-        f"{repeats} pairs of {seconds:g} s windows, headless then the app, in one app (headless "
-        "on its thread while training is paused); medians, the ratio the median of the pairs'. "
+        f"{repeats} windows of {seconds:g} s in the app, each between two headless windows of "
+        "the same length, in one app (headless on its thread while training is paused); "
+        "medians; a window's ratio is over the geometric mean of the headless windows on either "
+        "side of it, and the target's figure is the median of those ratios. "
         f"Overrides {', '.join(NEVER_STOP)} keep both training."
     )
     return table

@@ -139,8 +139,8 @@ def main(argv=None, log=None) -> str:
             tables.append(
                 bench_app.run_in_app(
                     args.scenarios[:1] if args.quick else args.scenarios,
-                    1 if args.quick else 11,
-                    1.0 if args.quick else 1.5,
+                    1 if args.quick else 21,
+                    1.0,
                     log,
                 )
             )

@@ -85,7 +85,8 @@ def test_app_sections_measure_the_app():
     if why:
         pytest.skip(why)
     training = bench_app.run_in_app(["xor"], repeats=1, seconds=0.3, log=lambda m: 0)
-    assert len(training.rows) == 1 and "(≥ 0.9×:" in training.rows[0][-1]
+    row = training.rows[0]
+    assert len(training.rows) == 1 and "(≥ 0.9×:" in row[3] and "× – " in row[4]
     startup = bench_app.run_startup(repeats=1, log=lambda m: 0)
     assert any("(≤ 0.5 s:" in row[-1] for row in startup.rows)
 
