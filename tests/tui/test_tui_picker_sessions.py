@@ -56,3 +56,32 @@ async def test_a_missing_session_keeps_the_picker_and_says_why(lab_app, tmp_path
         error = picker.query_one("#picker-error", Static)
         assert error.display and str(error.render()).startswith(f"{missing}: ")
         assert "does not exist" in str(error.render())
+
+
+async def test_a_damaged_session_keeps_the_picker_and_says_why(lab_app, settle, tmp_path):
+    """A session file that is there but damaged (random bytes; a truncated archive) is refused
+    under the field as a missing one is: it closed the picker for an error dialog, the path
+    typed lost. The lab's session is untouched."""
+    noise = tmp_path / "noise.lab.npz"
+    noise.write_bytes(bytes(range(256)) * 8)
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("s")
+        await settle(pilot)
+        session = app.lab_session
+        truncated = tmp_path / "cut.lab.npz"
+        whole = session.save(tmp_path / "whole.lab.npz").read_bytes()
+        truncated.write_bytes(whole[: len(whole) // 2])
+        await pilot.press("o")
+        await until(pilot, lambda: isinstance(app.screen, ScenarioPicker))
+        picker = app.screen
+        field = picker.query_one("#picker-path")
+        for damaged, why in [(noise, "not an .npz archive"), (truncated, "not a readable")]:
+            field.value = ""
+            await pilot.press(*str(damaged), "enter")
+            await pilot.pause(0.1)
+            assert app.screen is picker and field.value == str(damaged)
+            error = picker.query_one("#picker-error", Static)
+            assert error.display and str(error.render()).startswith(f"{damaged}: ")
+            assert why in str(error.render())
+        assert app.lab_session is session
