@@ -95,6 +95,14 @@ def _shape(content) -> tuple[int, int] | None:
     return len(lines), max(Content(line).cell_length for line in lines)
 
 
+def set_border_label(widget, which: str, text: str) -> None:
+    """``widget.<which> = text`` (``which``: "border_title" or "border_subtitle") unless it says
+    ``text`` already: Textual repaints the whole widget at every assignment, the same text
+    included (a panel of the lab's screen: 2-5 ms, several times a second while training)."""
+    if getattr(widget, which) != text:
+        setattr(widget, which, text)
+
+
 class Panel(Vertical):
     """A framed panel; subclasses set ``BORDER_TITLE`` and implement ``refresh_view(view)``,
     which starts with ``self.last_view = view`` so the panel can redraw itself when resized."""

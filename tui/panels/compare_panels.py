@@ -17,7 +17,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 
 from engine.loss_names import labelled
-from tui.panels.base import MUTED, Panel, Show
+from tui.panels.base import MUTED, Panel, Show, set_border_label
 from tui.panels.format import WARNING, flow, fmt_count
 from tui.panels.gradient_bands import (
     BANDS,
@@ -303,7 +303,7 @@ class CompareGradientsPanel(Panel):
     def refresh_view(self, comparison) -> None:
         self.last_view = comparison
         stat = comparison.stat if comparison.stat in BANDS else "grad_norm"
-        self.border_title = f"Gradients: {STATS[stat]}"
+        set_border_label(self, "border_title", f"Gradients: {STATS[stat]}")
         column = STAT_COLUMNS[stat]
         for i, session in enumerate(comparison.sessions):
             last = steps_history(session.view).last()  # a diverged step's NaNs: not completed

@@ -37,7 +37,7 @@ from engine.debugger.linemode_text import PARAMETER_SYMBOLS
 from engine.number_text import counted
 from tui.example import current_example
 from tui.messages import DebugCommand, SelectUnit, SelectWeight
-from tui.panels.base import ACCENT, MUTED, Panel, Show
+from tui.panels.base import ACCENT, MUTED, Panel, Show, set_border_label
 from tui.panels.event_arrays import comma_lines, event_arrays
 from tui.panels.format import WARNING, fmt, fmt_count
 from tui.view import LabView, counters
@@ -385,10 +385,7 @@ class DebuggerPanel(Panel):
         self.query_one("#debug-continue", Button).display = not running
         self.query_one("#debug-pause", Button).display = running
         self.fit_buttons()
-        if view.status == "diverged":
-            self.border_subtitle = "diverged"
-        else:
-            self.border_subtitle = view.status
+        set_border_label(self, "border_subtitle", view.status)
 
     @on(Column.Resized)
     def _column_resized(self, event: Column.Resized) -> None:

@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.widgets import Button, Static
 
 from engine.settings import TRAINING
-from tui.panels.base import ACCENT, MUTED, Panel, Show
+from tui.panels.base import ACCENT, MUTED, Panel, Show, set_border_label
 from tui.panels.format import flow, fmt, fmt_count
 from tui.panels.layer_table import LayerTable, event_row, layer_rows, render_table
 from tui.panels.network_picture import NetworkPicture
@@ -146,7 +146,7 @@ class NetworkPanel(Panel):
         summary = self.query_one("#network-summary", Static)
         summary.update(flow(training_items(view), width))
         sizes = " → ".join(str(n) for n in net.sizes)
-        self.border_subtitle = sizes if len(sizes) <= 30 else f"{net.L} layers"
+        set_border_label(self, "border_subtitle", sizes if len(sizes) <= 30 else f"{net.L} layers")
 
     # --- actions ------------------------------------------------------------------------------
 
