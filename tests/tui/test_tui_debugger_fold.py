@@ -5,7 +5,8 @@ W_new@2`` as the arrays column's last line, with no numbers under it (the new we
 step ΔW below the fold; at 200×50 they showed). Now an Update lists each parameter after the
 update, then its step, then before it; the scalar fields share a line; the position line fits
 on one line (leaving out the layer and phase the event's name says); and a heading whose numbers
-would all be below the fold moves below it with them.
+would all be below the fold moves below it with them. An Update's step shows beside the
+parameter after it where they fit: ΔW¹ (4×2) was below the fold under W¹ after's four rows.
 """
 
 from __future__ import annotations
@@ -60,6 +61,12 @@ async def test_an_update_shows_the_new_weights_and_its_equation_at_120x40(lab_ap
         if l == 2:  # one row: the step ΔW shows too
             assert shown[after + 2].startswith("ΔW²  1×4")
             assert read(shown[after + 3]) == pytest.approx(event.step_W[0], rel=1e-3)
+        else:  # four rows: the step ΔW¹ beside them, row by row (stacked, it was below the fold)
+            assert "   ΔW¹  4×2  step_W@1" in shown[after]
+            rows = shown[after + 1 :]
+            assert len(rows) >= 3
+            for line, new, step in zip(rows, event.W_new, event.step_W, strict=False):
+                assert read(line) == pytest.approx([*new, *step], rel=1e-3)
         # the equation, down to the new weight W₀₀, shows whole in the column beside
         side = app.query_one("#debugger-side")
         equation = app.query_one("#debugger-equation")

@@ -44,9 +44,11 @@ async def test_every_step_figure_in_the_lab_has_the_sign_of_step_W(lab_app):
 
         # the arrays: ΔW¹ is step_W, number for number
         arrays = app.query_one("#debugger-event", Static).content.plain.splitlines()
-        row = arrays[arrays.index(next(a for a in arrays if a.startswith("ΔW¹"))) + 1]
-        if "…" not in row and "min" in row:  # a summary line first when the numbers are cut
-            row = arrays[arrays.index(row) + 1]
+        head = next(a for a in arrays if "ΔW¹  " in a)  # beside W¹ after, where they fit
+        below = arrays.index(head) + 1
+        if "…" not in arrays[below] and "min" in arrays[below]:  # a summary when numbers are cut
+            below += 1
+        row = arrays[below][head.index("ΔW¹") :]
         shown = [float(v) for v in row.split() if v != "…"]
         assert shown and all(np.sign(v) == np.sign(step[0, k]) for k, v in enumerate(shown[:2]))
 

@@ -13,9 +13,9 @@ norm puts u = γ ẑ + β under σ. Batch norm's γ and β (a Gradient's ∂C/�
 γ and β before, after and their steps), which the events keep in ``extra``, follow W and b.
 
 What shows first is what the event is about: an Update lists each parameter after it, then its
-step, then before it (``UPDATE_ORDER``), the numbers a learner stepping to it looks for, and the
-scalar fields share a line. The column scrolls: a heading is never the last line above the fold
-with its numbers below it (``kept_with_numbers``)."""
+step (beside it where they fit: ``side_by_side``), then before it (``UPDATE_ORDER``), the numbers
+a learner stepping to it looks for, and the scalar fields share a line. The column scrolls: a
+heading is never the last line above the fold with its numbers below it (``kept_with_numbers``)."""
 
 from __future__ import annotations
 
@@ -316,6 +316,47 @@ def scalar_lines(event, width: int | None) -> list[Content]:
     return lines
 
 
+Block = tuple[list[Content], list[Content]]
+"""An array as shown: its heading's lines, and the lines under it."""
+PAIR_GAP = 3  # cells between an Update's parameter after it and its step beside it
+
+
+def array_block(label: str, array, typed: str | None, width: int | None) -> Block:
+    """The array's heading (``label_line``) and the lines under it: its summary when its
+    numbers are cut (too many rows or columns, or some not finite), then its numbers, with as
+    many columns as fit in ``width`` (``fitted_array_lines``)."""
+    shape, _, summary = array_summary(array).partition("  ")
+    head = label_line(label, shape, typed, width)
+    rows, cols = (array.shape + (1,))[:2] if array.ndim == 2 else (1, array.size)
+    numbers, shown_cols = fitted_array_lines(array, width)
+    body: list[Content] = []
+    if rows > ARRAY_ROWS or cols > shown_cols or not np.isfinite(array).all():
+        summary_lines = wrap(summary, width, "  ") if width else [summary]
+        body.extend(Content.styled(line, MUTED) for line in summary_lines)
+    return head, body + numbers
+
+
+def side_by_side(left: Block, right: Block, width: int | None) -> Block | None:
+    """``right`` beside ``left``, ``PAIR_GAP`` cells apart, row beside row: an Update's W¹
+    after it and its step ΔW¹ (4×2 each in xor) on the same lines, where stacked, the step's
+    numbers fell below the fold of the Debugger's column at 120×40. None when they do not fit
+    in ``width`` or their rows would not line up (a heading or a summary of more lines)."""
+    if width is None or len(left[0]) != len(right[0]) or len(left[1]) != len(right[1]):
+        return None
+    left_width = max(line.cell_length for line in [*left[0], *left[1]])
+    right_width = max(line.cell_length for line in [*right[0], *right[1]])
+    if left_width + PAIR_GAP + right_width > width:
+        return None
+
+    def beside(lefts: list[Content], rights: list[Content]) -> list[Content]:
+        return [
+            Content.assemble(a, " " * (left_width - a.cell_length + PAIR_GAP), b)
+            for a, b in zip(lefts, rights, strict=True)
+        ]
+
+    return beside(left[0], right[0]), beside(left[1], right[1])
+
+
 def kept_with_numbers(at: int, head: int, height: int | None) -> list[Content]:
     """Blank lines that move a heading of ``head`` lines, due at line ``at``, below the fold of
     a column that shows ``height`` lines when its numbers would all be below it: a heading alone
@@ -342,23 +383,29 @@ def event_arrays(
     title_lines = wrap(title, width) if width else [title]
     lines: list[Content] = [Content.styled(line, ACCENT) for line in title_lines]
     lines.extend(scalar_lines(event, width))
+
+    def place(block: Block) -> None:
+        lines.extend(kept_with_numbers(len(lines), len(block[0]), height))
+        lines.extend([*block[0], *block[1]])
+
+    after: Block | None = None  # an Update's parameter after it, waiting for its step
     for name, (array, typed) in named_arrays(event, L).items():
         if name == ARRAY_NAMES["indices"]:  # which examples: a list, not statistics of numbers
             room = None if height is None else height - len(lines)
             lines.extend(index_lines(array, width, room))
             continue
-        label = with_layer(name, l)
-        shape, _, summary = array_summary(array).partition("  ")
-        head = label_line(label, shape, typed, width)
-        lines.extend(kept_with_numbers(len(lines), len(head), height))
-        lines.extend(head)
-        rows, cols = (array.shape + (1,))[:2] if array.ndim == 2 else (1, array.size)
-        numbers, shown_cols = fitted_array_lines(array, width)
-        if rows > ARRAY_ROWS or cols > shown_cols or not np.isfinite(array).all():
-            # the numbers are cut: say what is there
-            summary_lines = wrap(summary, width, "  ") if width else [summary]
-            lines.extend(Content.styled(line, MUTED) for line in summary_lines)
-        lines.extend(numbers)
+        block = array_block(with_layer(name, l), array, typed, width)
+        if event.kind == "update" and name.endswith(" after"):  # its step comes next
+            after = block
+            continue
+        if after is not None:  # the step beside it when they fit, else below it
+            paired = side_by_side(after, block, width)
+            if paired is None:
+                place(after)
+            block, after = paired or block, None
+        place(block)
+    if after is not None:
+        place(after)
     stats = getattr(event, "stats", None)
     if stats:
         lines.extend(stats_table(stats, width))
