@@ -148,13 +148,24 @@ class LabFiles(GivesFiles, LabHost):
 
 def load_refusal(path: str) -> Refusal | None:
     """Why ``path`` is not a session file to load, and the field's text instead
-    (``PathDialog``): a folder's path ending in a separator, for a file's name to follow; a
-    path that does not exist, a pipe or a device as typed (``engine.paths.unreadable``). None
-    for a regular file."""
+    (``PathDialog``, the ``o`` picker): a folder's path ending in a separator, for a file's name
+    to follow; a path that does not exist, a pipe or a device as typed
+    (``engine.paths.unreadable``); a file that does not load — damaged (random bytes, a
+    truncated archive) or of another version —, read whole as the lab then reads it again (a
+    few milliseconds), so that the dialog says why under the field and stays open rather than
+    closing on an error box. None for a session file that loads."""
+    from tui.session_errors import SessionError
+
     if os.path.isdir(path):
         return f"{path} is a folder: give the name of a session file in it", os.path.join(path, "")
     why = unreadable(path, "a session file")
-    return None if why is None else (f"{path}: {why}", path)
+    if why is not None:
+        return f"{path}: {why}", path
+    try:
+        LabSession.load(path)
+    except SessionError as e:
+        return str(e), path
+    return None
 
 
 def _writer(data: bytes) -> Callable[[Path], Path]:

@@ -480,6 +480,31 @@ async def test_a_corrupt_session_shows_an_error_and_keeps_the_work(lab_app, sett
         assert app.session.run.trainer.steps_done == 2
 
 
+async def test_the_load_dialog_refuses_a_damaged_session_under_its_field(lab_app, settle, tmp_path):
+    """The palette's "Load session" dialog reads the file whole before it closes: a damaged
+    one is refused under the field, naming the file and what is wrong, the dialog and the path
+    kept for a fix — it closed and an error box came instead."""
+    from textual.widgets import Static
+
+    bad = tmp_path / "corrupt.lab.npz"
+    bad.write_bytes(b"PK\x03\x04 definitely not a zip archive")
+    app = lab_app("xor")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("e")
+        await settle(pilot)
+        session = app.session
+        app.action_load_session()
+        await pilot.pause()
+        app.screen.query_one("Input").value = str(bad)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, PathDialog)
+        why = str(app.screen.query_one("#path-refused", Static).content)
+        assert why.startswith(str(bad)) and "session file" in why
+        assert app.screen.query_one("Input").value == str(bad)
+        assert app.session is session and app.session.run.trainer.steps_done == 1
+
+
 async def test_a_session_opened_mid_step_draws_the_debugger_for_its_columns(lab_app, tmp_path):
     """The panel's columns are laid out after its first drawing (side by side, then stacked
     below 70 columns): its arrays and equation are drawn again for them."""

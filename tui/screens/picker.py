@@ -137,24 +137,15 @@ class ScenarioPicker(LabModal[str | None]):
     def _refusal(self, typed: str) -> str | None:
         """Why ``typed`` cannot be opened, or None: a scenario that does not load; a session
         file (where taken) that is missing, a folder or unreadable, or that does not load — one
-        damaged (random bytes, a truncated archive) or of another version. Such a file went on
-        to the lab's load, which said it in an error dialog and closed the picker."""
+        damaged (random bytes, a truncated archive) or of another version (``load_refusal``)."""
         from scenarios import ScenarioError, load_scenario
         from tui.launch import names_session
 
         if self.sessions and names_session(typed):
             from tui.lab_files import load_refusal
-            from tui.session import LabSession
-            from tui.session_errors import SessionError
 
-            refused = load_refusal(typed)
-            if refused is not None:
-                return refused[0]
-            try:
-                LabSession.load(typed)  # read whole, as the lab loads it (then again)
-            except SessionError as e:
-                return str(e)
-            return None
+            refused = load_refusal(typed)  # a damaged file too: it is read whole
+            return None if refused is None else refused[0]
         try:
             load_scenario(typed)
         except ScenarioError as e:
