@@ -37,6 +37,7 @@ is to be watched ("**Watch** the Gradients panel: after [one step](lab:run/step/
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote
@@ -46,7 +47,7 @@ from engine.debugger.explain.select import units
 from . import overrides
 from .errors import did_you_mean, one_of
 from .open_words import describe_open
-from .panel_names import panel_named
+from .panel_names import panels_named
 
 STATS: dict[str, str] = {
     "grad_norm": "‖∂C/∂W‖",
@@ -432,28 +433,33 @@ def parse_action(href: str, ctx: Context) -> tuple[str, tuple]:
 
 def find_actions(text: str, ctx: Context) -> tuple[list[LessonAction], list[tuple[int, str]]]:
     """The actions of lesson ``text`` in reading order, and the problems: (line, message) for
-    every bad action and every ``lab:`` that is not in a ``[text](lab:…)`` link."""
+    every bad action and every ``lab:`` that is not in a ``[text](lab:…)`` link. Linear in the
+    text: a line, a link's panel and whether a ``lab:`` is in a link are found by bisection."""
     actions: list[LessonAction] = []
     problems: list[tuple[int, str]] = []
-    covered = []
+    newlines = [m.start() for m in re.finditer("\n", text)]
+    panel_of = panels_named(text)
+    covered_starts, covered_ends = [], []
     for m in LINK.finditer(text):
-        line = text.count("\n", 0, m.start("href")) + 1
-        covered.append((m.start(), m.end()))
+        line = bisect_left(newlines, m.start("href")) + 1
+        covered_starts.append(m.start())
+        covered_ends.append(m.end())
         try:
             name, args = parse_action(m.group("href"), ctx)
         except ActionError as e:
             problems.append((line, str(e)))
             continue
         label = " ".join(m.group("text").split())
-        panel = panel_named(text, m.start(), m.end())
+        panel = panel_of(m.start(), m.end())
         actions.append(
             LessonAction(
                 len(actions) + 1, label, name, args, m.group("href"), line, panel, ctx.name
             )
         )
     for m in _ANY_LAB.finditer(text):
-        if not any(start <= m.start() < end for start, end in covered):
-            line = text.count("\n", 0, m.start()) + 1
+        link = bisect_right(covered_starts, m.start()) - 1  # the last link starting before it
+        if link < 0 or m.start() >= covered_ends[link]:
+            line = bisect_left(newlines, m.start()) + 1
             problems.append(
                 (line, "a lab action is written as a link: [what it does](lab:ACTION/ARGS)")
             )

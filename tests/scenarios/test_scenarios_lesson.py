@@ -86,6 +86,21 @@ def test_an_action_notes_the_panel_its_sentence_names():
     assert [a.panel for a in actions(text)] == ["gradients", "loss", None, "debugger"]
 
 
+def test_a_lesson_of_many_links_is_read_in_one_pass():
+    """Each link's line and panel, and whether each ``lab:`` is in a link, were found by a pass
+    over the whole lesson: quadratic, 8,000 links (107 kB, far below the 8 MiB a scenario file
+    may hold) took 29 s to load. These 50,000 take well under a second; bounded as a fuzz
+    input is."""
+    from fuzzing import bounded
+
+    text = "Watch the Data panel: [x](lab:run) " * 50_000 + "then\nlab:run alone, the Loss panel."
+    with bounded("a lesson of 50,000 links"):
+        found, problems = find_actions(text, Context())
+    assert len(found) == 50_000 and {a.panel for a in found} == {"data"}
+    assert found[-1].line == 1 and found[-1].number == 50_000
+    assert problems == [(2, "a lab action is written as a link: [what it does](lab:ACTION/ARGS)")]
+
+
 def test_every_presets_run_shows_the_panel_its_lesson_names():
     """ "Watch the Gradients panel: after [one step](…)" shows the Gradients tab, "Watch the Data
     panel: [trained](…)" the Data tab; a run whose sentence names no panel, the Loss tab."""
