@@ -53,8 +53,9 @@ def load_csv(path: Path, target, features, classify: bool) -> RawData:
         raise ValueError(f"data.target must name the target column of {path}, got {target!r}")
     header, lines = _read_csv(path)
     names = _columns(path, header, target, features)
-    t = header.index(target)
-    idx = [header.index(name) for name in names]
+    column = {name: c for c, name in enumerate(header)}  # not header.index: quadratic
+    t = column[target]
+    idx = [column[name] for name in names]
     x = np.empty((len(lines), len(idx)))
     raw_targets = []
     for i, (line_no, row) in enumerate(lines):
@@ -198,8 +199,9 @@ def _columns(path, header, target, features) -> list[str]:
         if not isinstance(features, list | tuple) or not all(isinstance(f, str) for f in features):
             raise ValueError(f"data.features must be a list of column names, got {features!r}")
         names = list(features)
+        columns = set(header)
         for name in names:
-            if name not in header:
+            if name not in columns:
                 raise ValueError(
                     f"data.features: {path} has no column {name!r}; columns: {available}"
                 )
