@@ -289,3 +289,25 @@ def test_leaky_relu_units_come_back_through_their_weights():
     assert "only 5, 2 and 0 still are after 40 epochs" in lesson
     assert "the biases stay negative (47 of the 48 end below 0, about −1 on average)" in lesson
     assert "‖W¹‖ from 6.2 to 9.4" in lesson
+
+
+def test_xavier_mean_delta_is_level_in_layers_1_to_7_the_output_layers_larger():
+    """init-comparison-fixed-xavier: after step 1 mean |δ| is 0.004–0.007 in layers 1–7, where
+    the standard initialization's goes from 0.0025 at layer 7 to 0.0001 at layer 1; the output
+    layer's is about 0.025 with both, |a − y| ≈ 0.5 over a batch of 20 (it said 'about the
+    same in every layer', while the panel showed l8 at 0.0245 beside l3 at 0.00435)."""
+    name = "init-comparison-fixed-xavier"
+    delta = {}
+    for preset in (name, "init-comparison"):
+        r = record_run(load_scenario(preset), None, Needs(stat_steps={1}))
+        delta[preset] = [s.delta_mean_abs for s in r.stats[1]]
+    xavier, standard = delta[name], delta["init-comparison"]
+    assert min(xavier[:7]) > 0.004 and max(xavier[:7]) < 0.007
+    assert round(standard[6], 4) == 0.0025 and round(standard[0], 4) == 0.0001
+    assert abs(xavier[7] - 0.025) < 0.001 and abs(standard[7] - 0.025) < 0.001  # 0.0245, 0.025
+    assert load_scenario(name).training["batch_size"] == 20
+    lesson = lesson_of(name)
+    assert "is about the same in layers 1 to 7, between 0.004 and 0.007" in lesson
+    assert "fades from 0.0025 at layer 7 to 0.0001 at layer 1" in lesson
+    assert "about 0.025, with either initialization" in lesson
+    assert "divided by the batch's 20 examples" in lesson
