@@ -15,7 +15,6 @@ from .condition_nodes import (
     FUNCTIONS,
     KEYWORDS,
     PER_LAYER,
-    PREDICATES,
     REDUCERS,
     AnyLayer,
     Binary,
@@ -65,7 +64,7 @@ def tokenize(text: str) -> list[Token]:
         pos = m.end()
 
 
-MAX_DEPTH = 40  # nested parentheses and chained 'not' / unary signs, together
+MAX_DEPTH = 40  # nested parentheses, function calls and chained 'not' / unary signs, together
 MAX_OPERATORS = 100  # + - * / in one expression: a chain of them is a tree as deep
 
 
@@ -78,11 +77,17 @@ class _Parser:
         self.operators = 0
 
     def _nest(self, col: int) -> None:
-        """One level deeper; an expression nested past ``MAX_DEPTH`` is refused (the parser
-        and the evaluator recurse once per level)."""
+        """One level deeper (``_unnest`` when it is parsed); an expression nested past
+        ``MAX_DEPTH`` is refused (the parser and the evaluator recurse once per level)."""
         self.depth += 1
         if self.depth > MAX_DEPTH:
             self.fail(f"nested too deeply (at most {MAX_DEPTH} levels of '(', 'not', '-')", col)
+
+    def _unnest(self, node: Node) -> Node:
+        """``node``, parsed: one level less deep. Levels side by side do not add up: 41
+        conditions in parentheses joined by 'and' are not nested."""
+        self.depth -= 1
+        return node
 
     @property
     def tok(self) -> Token:
@@ -140,7 +145,7 @@ class _Parser:
         t = self.accept("not")
         if t:
             self._nest(t.col)
-            operand = self.not_()
+            operand = self._unnest(self.not_())
             self._need_bool(operand, "not")
             return Logic("not", [_quantify(operand)], t.col)
         return self.compare()
@@ -205,7 +210,7 @@ class _Parser:
         t = self.accept("-", "+")
         if t:
             self._nest(t.col)
-            operand = self.unary()
+            operand = self._unnest(self.unary())
             if operand.type == "bool":
                 self.fail(f"'{t.text}' needs a number", operand.col)
             if isinstance(operand, Num):
@@ -255,7 +260,7 @@ class _Parser:
         if t.kind == "op" and t.text == "(":
             self.pos += 1
             self._nest(t.col)
-            node = self.condition()
+            node = self._unnest(self.condition())
             self.expect(")", "')'")
             return node
         if t.kind == "name":
@@ -271,8 +276,8 @@ class _Parser:
         if word in ("nan", "inf") and not (self.tok.kind == "op" and self.tok.text == "("):
             return Num(float(word), word, t.col)
         if word in FUNCTIONS:
-            self.expect("(", f"'(' after {word}")
-            arg = self.sum_() if word not in PREDICATES else self.sum_()
+            self._nest(self.expect("(", f"'(' after {word}").col)  # abs(abs(…)) nests too
+            arg = self._unnest(self.sum_())
             if arg.type == "bool":
                 self.fail(f"{word}() takes a number or an array", arg.col)
             if word in ("norm", *REDUCERS) and arg.type != "array":
@@ -319,7 +324,12 @@ def typo_of(word: str, names) -> str | None:
     have six letters or more), if no other is as near. A name with a part added or cut off is
     further than that (``batch`` is five edits from ``batch_size``, ``loss`` from ``data_loss``)
     and is another quantity: it is not offered."""
-    scored = sorted((edits(word, name), name) for name in names)
+    # only a name of about its length can be within two edits (the distance is at least the
+    # difference of the lengths): a long word is not compared, letter by letter, with every name
+    near = [name for name in names if abs(len(name) - len(word)) <= 2]
+    if not near:
+        return None
+    scored = sorted((edits(word, name), name) for name in near)
     best, name = scored[0]
     allowed = 1 if min(len(word), len(name)) < 6 else 2
     if best > allowed or (len(scored) > 1 and scored[1][0] == best):

@@ -199,6 +199,37 @@ def test_deep_nesting_is_refused_with_a_message(text):
         parse_expression(text, 3)
 
 
+def test_nested_function_calls_are_refused_with_a_message():
+    """Calls did not count as levels: abs(abs(…)) 2,000 deep raised RecursionError (a crash of
+    the line-mode debugger, and of a scenario's [[breakpoints]] when it loads)."""
+    with pytest.raises(ConditionError, match="nested too deeply"):
+        parse_condition("abs(" * 2000 + "loss" + ")" * 2000 + " > 1", 3)
+    parse_condition("abs(" * 40 + "loss" + ")" * 40 + " > 1", 3)  # as deep as allowed
+
+
+def test_levels_side_by_side_do_not_add_up():
+    """The depth counted every '(', 'not' and sign of the expression, nested or not: 41
+    conditions in parentheses joined by 'and' were refused as nested too deeply."""
+    parse_condition(" and ".join(["(loss > 1)"] * 41), 3)
+    parse_condition(" + ".join(["-loss"] * 41) + " > 0", 3)
+    parse_condition(" or ".join(["not (loss > 1)"] * 41), 3)
+
+
+def test_a_long_unknown_name_is_refused_without_comparing_it_to_every_name():
+    """The typo hint measured the edits from the word to each known name letter by letter: a
+    word of 200,000 letters took a minute; only names of about its length can be a typo of
+    it. Bounded as a fuzz input is."""
+    from fuzzing import bounded
+
+    with bounded("a name of 200,000 letters"), pytest.raises(ConditionError) as error:
+        parse_condition("x" * 200_000 + " > 1", 3)
+    assert error.value.message.startswith("unknown name 'xxx") and "did you mean" not in str(
+        error.value
+    )
+    with pytest.raises(ConditionError, match="did you mean grad_norm"):
+        parse_condition("grad_nrom@1 > 1", 3)
+
+
 @pytest.mark.parametrize("op", ["+", "*", "-", "/"])
 def test_a_long_chain_of_operators_is_refused_with_a_message(op):
     """3,000 chained operators (loss+loss+…) built a tree 3,000 deep, and printing it raised
