@@ -311,3 +311,30 @@ def test_xavier_mean_delta_is_level_in_layers_1_to_7_the_output_layers_larger():
     assert "fades from 0.0025 at layer 7 to 0.0001 at layer 1" in lesson
     assert "about 0.025, with either initialization" in lesson
     assert "divided by the batch's 20 examples" in lesson
+
+
+def test_learning_rate_too_low_loss_flattens_from_2_18_to_0_65():
+    """learning-rate-too-low: the loss goes 'from 2.18 down to 0.65 in 150 steps, half as much
+    in the last 75 as in the first 75', 'sixty times the noise floor (about 0.011), which η =
+    0.3 reaches in about 20 steps' (it said 'an almost straight decline — nothing much
+    happens', and the summary 'it has barely moved', while the panel's curve bent from 2.18 to
+    0.65)."""
+    from scenarios.check import variant
+
+    s = load_scenario("learning-rate-too-low")
+    r = record_run(s, None, Needs())
+    start, middle, end = r.losses[0], r.losses[75], r.final.train_loss
+    assert (round(start, 2), round(end, 2), r.steps) == (2.18, 0.65, 150)
+    assert round((start - middle) / (middle - end)) == 2
+    fast = record_run(variant(s, ["training.lr=0.3"]), None, Needs())
+    floor = fast.final.train_loss
+    assert round(floor, 3) == 0.011 and round(end / floor, -1) == 60
+    reached = next(t for t, loss in enumerate(fast.losses, start=1) if loss < 1.05 * floor)
+    assert 15 <= reached <= 22
+    lesson = lesson_of("learning-rate-too-low")
+    assert (
+        "from 2.18 down to 0.65 in 150 steps, half as much in the last 75 as in the first" in lesson
+    )
+    assert "sixty times the noise floor (about 0.011), which η = 0.3 reaches in about 20" in lesson
+    summary = " ".join(s.summary.split())
+    assert "it is still 0.65, sixty times the noise floor η = 0.3 reaches in 20 steps" in summary
