@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import DebuggerError
-from .formatting import num, symbol, to_ascii
+from .formatting import DIGITS, num, symbol, to_ascii
 from .position import KIND_NAMES
 
 QUANTITIES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -340,13 +340,25 @@ def how_far(error: float) -> str:
     return f"{percent:.2g}%"
 
 
+def answer_text(exercise: Exercise, value: float) -> str:
+    """``value`` as the debugger writes it (``num``: four significant digits), with as many more
+    as it takes to lie within the exercise's tolerance, so that the number given as the answer
+    is one the check accepts: saturation's new weight 3.49955, not 3.500 (its change, the
+    point of the exercise, is in the fourth decimal, and 3.4995 is refused)."""
+    for digits in range(DIGITS, 18):
+        text = num(value, digits)
+        if relative_error(float(text), value) <= exercise.tolerance:
+            break
+    return text
+
+
 def check(exercise: Exercise, expected_value: float, answer: str) -> Verdict:
     """Judge the text ``answer`` against the engine's ``expected_value``."""
     value = read_number(answer)
     if value is None:
         return Verdict("not_a_number", "Enter a number (for example 0.1385 or -1.2e-3).")
     error = relative_error(value, expected_value)
-    shown = num(expected_value)
+    shown = answer_text(exercise, expected_value)
     if error <= exercise.tolerance:
         return Verdict(
             "right",
@@ -397,7 +409,8 @@ class Attempt:
         """The answer, as one line."""
         self.revealed = True
         q = self.exercise.quantity
-        return f"The answer: {q.symbol()} = {num(self.expected)} ({self.expected:.10g})."
+        shown = answer_text(self.exercise, self.expected)
+        return f"The answer: {q.symbol()} = {shown} ({self.expected:.10g})."
 
     def worked_text(self, ascii: bool = False, width: int | None = None) -> str:
         """The worked equation with the numbers (the debugger's explanation as text); with

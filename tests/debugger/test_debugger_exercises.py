@@ -212,4 +212,23 @@ def test_the_debug_command_offers_the_scenario_exercises():
     assert result.exit_code == 0, result.output
     assert "4 exercises: 'exercise' lists them." in result.stdout
     assert "Not quite: 3.4995 is off by 0.0013% (an answer within 0.0002% counts)" in result.stdout
-    assert "Right: W¹₀₀ after the update = 3.500 (the engine's value: 3.49954530" in result.stdout
+    assert "Right: W¹₀₀ after the update = 3.49955 (the engine's value: 3.4995453" in result.stdout
+
+
+def test_the_answer_has_the_digits_its_tolerance_needs():
+    """The number given as the answer ("Right: … = X", "The answer: … = X") has as many digits
+    as the exercise's tolerance needs, and so is accepted itself: saturation's new weight,
+    3.499545304 to within 2e-6, read "= 3.500" — no change, where the exercise is how little it
+    moves (in the fourth decimal) and 3.4995 is refused; its output 0.9990889 (1e-5) "0.9991".
+    Four digits stay where they suffice (the default tolerance, 1e-3)."""
+    new_weight = ex.Exercise(4, "W", ex.parse_quantity("W_new@1[0,0]", 1), 1, 2e-6)
+    attempt = ex.Attempt(new_weight, 3.499545304, None)
+    assert "= 3.49955 (the engine's value: 3.499545304)" in attempt.answer("3.49955").message
+    assert attempt.reveal() == "The answer: W¹₀₀ after the update = 3.49955 (3.499545304)."
+    output = ex.Exercise(1, "a", ex.parse_quantity("a@1[0,0]", 1), 1, 1e-5)
+    assert ex.answer_text(output, 0.9990889488) == "0.99909"
+    for value in (0.08216704, -0.0381, 1.0005, 2.689e-4):
+        assert ex.answer_text(exercise("z@1[0,0]"), value) == ex.num(value)
+    for value, tolerance in ((3.499545304, 2e-6), (0.9990889488, 1e-5), (1 / 3, 1e-9)):
+        shown = ex.answer_text(exercise("z@1[0,0]", tolerance=tolerance), value)
+        assert ex.relative_error(float(shown), value) <= tolerance
