@@ -39,10 +39,13 @@ class BlowUp(NamedTuple):
     value: float
 
     def what(self) -> str:
-        """``the training loss blew up to 4.05e+298 (over 10⁶ × …)`` (as ``NonFinite.what``)."""
+        """``the training loss blew up past 10⁶ × its start (0.693) and stayed above, …,
+        ending at 4.05e+298; …`` (as ``NonFinite.what``). What happened at ``step`` (the loss
+        went over the bound for good) and the end's loss are told apart: "blew up to 7.03e+91"
+        after "step 38" read as the loss of step 38, where it was that of step 300."""
         return (
-            f"the training loss blew up to {self.loss:.3g} (over 10⁶ × its start, "
-            f"{self.start:.3g}) and stayed there without overflowing; the largest parameter is "
+            f"the training loss blew up past 10⁶ × its start ({self.start:.3g}) and stayed "
+            f"above without overflowing, ending at {self.loss:.3g}; the largest parameter is "
             f"{self.field} of layer {self.l} (|{self.field}| = {self.value:.3g})"
         )
 

@@ -29,8 +29,19 @@ def test_a_loss_that_blows_up_and_stays_is_a_divergence(lr):
     line = result.stderr.strip()
     assert "\n" not in line
     assert line.startswith("backprop-lab: training diverged by step 2: the training loss blew up")
-    assert "(over 10⁶ × its start, 0.693)" in line
+    assert "past 10⁶ × its start (0.693) and stayed above without overflowing, ending at" in line
     assert "the largest parameter is b of layer 4" in line
+
+
+def test_the_step_it_blew_up_at_is_not_given_the_loss_it_ended_at():
+    """slow-convergence at η = 0.4 passes 10⁶ × its start at step 38 and ends at step 300 with
+    a loss of 7.03e+91: the message said "diverged by step 38: the training loss blew up to
+    7.03e+91", which reads as step 38's loss."""
+    result = train("slow-convergence", "--set", "training.lr=0.4")
+    assert result.exit_code == 3, result.output
+    line = result.stderr.strip()
+    assert "by step 38: the training loss blew up past 10⁶ × its start (0.449)" in line
+    assert "ending at 7.03e+91;" in line and "blew up to" not in line
 
 
 def test_the_json_summary_says_diverged():
@@ -71,7 +82,8 @@ def test_the_lab_reports_the_blow_up_and_a_session_keeps_it(tmp_path):
     session = LabSession.open("dying-relu", ["training.lr=1e300", "lab.speed=max"])
     status, message = session.train("continue", cancelled=lambda: False)
     assert status == "diverged"
-    assert message.startswith("Diverged at step 2: the training loss blew up to 4.05e+298")
+    assert message.startswith("Diverged at step 2: the training loss blew up past 10⁶ × its")
+    assert "ending at 4.05e+298;" in message
     session.save(tmp_path / "s.lab.npz")
     loaded = LabSession.load(tmp_path / "s.lab.npz")
     assert isinstance(loaded.run.divergence, BlowUp) and loaded.run.divergence.step == 2
