@@ -338,3 +338,28 @@ def test_learning_rate_too_low_loss_flattens_from_2_18_to_0_65():
     assert "sixty times the noise floor (about 0.011), which η = 0.3 reaches in about 20" in lesson
     summary = " ".join(s.summary.split())
     assert "it is still 0.65, sixty times the noise floor η = 0.3 reaches in 20 steps" in summary
+
+
+def test_cross_entropy_output_delta_is_the_whole_error_at_first():
+    """'δ = a − y = 0.999 at the first step … still above 0.95 at step 5, then falls with the
+    error itself (0.60 at step 8)' (it said 'δ ≈ 1 from the first step', and the action, opened
+    after training, showed δ = 0.0039)."""
+    import scenarios
+    from engine.debugger import Controller
+
+    name = "saturation-fixed-cross-entropy"
+    c = Controller(scenarios.build_run(load_scenario(name)).trainer)
+    deltas = []
+    while len(deltas) < 8:
+        c.step()
+        if c.event.kind == "delta" and c.event.l == 1:
+            deltas.append(float(c.event.delta[0, 0]))
+    assert round(deltas[0], 3) == 0.999 and deltas[4] > 0.95 and round(deltas[7], 2) == 0.60
+    quadratic = Controller(scenarios.build_run(load_scenario("saturation")).trainer)
+    while not (quadratic.event.kind == "delta" and quadratic.event.l == 1):
+        quadratic.step()
+    assert 900 < deltas[0] / float(quadratic.event.delta[0, 0]) < 1200  # "a thousand times"
+    lesson = lesson_of(name)
+    assert "shows δ = a − y = 0.999 at the first step" in lesson
+    assert "where the quadratic loss's δ was a thousand times smaller" in lesson
+    assert "still above 0.95 at step 5, then falls with the error itself (0.60 at step 8)" in lesson
