@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from engine import limits
 from engine.atomic import atomic_write, remove_stale_temporaries
 from engine.blowup import BlowUp
 from engine.data.files import ARCHIVE_ERRORS, check_npz_members
@@ -148,7 +149,12 @@ def read(path: str | os.PathLike) -> tuple[dict, object]:
             header = npz["header"]
             if not isinstance(header, np.ndarray):  # NumPy hands back a non-array's bytes
                 raise SessionFileError(f"{path}: not a Backprop Lab session (no header array)")
-            document = json.loads(header.tobytes().decode("utf-8"), parse_int=_whole_number)
+            text = header.tobytes()
+            try:
+                check_header_objects(text, str(path))  # before the JSON is parsed
+            except ValueError as e:  # its message begins with the path
+                raise SessionFileError(str(e)) from None
+            document = json.loads(text.decode("utf-8"), parse_int=_whole_number)
             found = document.get("format") if isinstance(document, dict) else None
             if found not in READABLE:
                 raise SessionFileError(f"{path}: {_unreadable(found)}")
@@ -164,6 +170,22 @@ def read(path: str | os.PathLike) -> tuple[dict, object]:
             f"{path}: not a readable Backprop Lab session file ({reason})"
         ) from None
     return document, state
+
+
+JSON_CONTAINER_BYTES = 56  # a list or dict json.loads makes (an empty list: 56 B, a dict: 64)
+JSON_VALUE_BYTES = 48  # a number or string, and its slot in the list or dict that holds it
+
+
+def check_header_objects(text: bytes, where: str) -> None:
+    """The Python objects the JSON ``text`` becomes fit the memory limit (``engine.limits``):
+    counted from its brackets, commas and colons before it is parsed, twice (``decode`` builds
+    the state again beside it). Arrays are checked by their declared sizes; this is the header's
+    share: a deflated member of 77 KB can hold 75 MB of ``[],[],…``, 2 GB as lists (a saved
+    header makes about 12 B a byte of its text)."""
+    containers = text.count(b"[") + text.count(b"{")
+    values = text.count(b",") + text.count(b":") + 1
+    need = 2 * (JSON_CONTAINER_BYTES * containers + JSON_VALUE_BYTES * values + len(text))
+    limits.check([("its header, read as Python objects", need, where)])
 
 
 def _whole_number(text: str) -> int:

@@ -312,6 +312,37 @@ def test_a_member_that_is_not_an_array_counts_against_the_memory_limit(tmp_path,
     assert LabSession.load(path).steps_done == 1  # within the limit, the extra member is ignored
 
 
+def test_a_header_that_inflates_into_millions_of_objects_is_refused_before_parsing(
+    tmp_path, monkeypatch
+):
+    """The header's JSON was parsed whatever it held: a 77 KB file whose deflated header is 75
+    MB of ``[],[],…`` took 2 GB as Python lists (0.6 MB of file: 16 GB). Its objects are
+    counted from its text first, against the memory limit; the traced peak stays far below
+    what parsing would take (``[]`` × 2,000,000: 130 MB)."""
+    import tracemalloc
+
+    path = saved(tmp_path)
+    rewrite(path, lambda document: {**document, "notes": [[]] * 2_000_000})
+    with zipfile.ZipFile(path) as z:  # deflated, as a bomb would be
+        members = {name: z.read(name) for name in z.namelist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    assert path.stat().st_size < 100_000
+    monkeypatch.setenv("BACKPROP_LAB_MAX_MEMORY", "256M")  # the arrays' check: 128 MiB
+    tracemalloc.start()
+    try:
+        with pytest.raises(SessionError) as error:
+            LabSession.load(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    message = str(error.value)
+    assert message.startswith(f"{path}: ") and "more than the limit of 256 MiB" in message
+    assert "(its header, read as Python objects: " in message
+    assert peak < 40 << 20
+
+
 @pytest.mark.parametrize(
     ("key", "value", "expected"),
     [
