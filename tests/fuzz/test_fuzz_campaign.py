@@ -20,6 +20,8 @@ from fuzzing import (
     csv_files,
     data_file_target,
     data_sections,
+    debug_script_target,
+    debug_scripts,
     live_change_target,
     live_changes,
     mutated_documents,
@@ -111,6 +113,14 @@ def test_session_files(tmp_path_factory, data):
 @given(conditions)
 def test_debugger_expressions(text):
     condition_target(text)
+
+
+@seeded
+@settings(CAMPAIGN, max_examples=max(EXAMPLES // 4, 10))
+@given(debug_scripts, st.sampled_from(["xor", "worked-example", "spiral", "dying-relu"]))
+def test_debugger_scripts(script, scenario):
+    """A quarter as many: each runs the command line's debugger on a scenario."""
+    debug_script_target(script, scenario)
 
 
 @seeded

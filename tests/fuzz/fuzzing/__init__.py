@@ -3,11 +3,12 @@
 Everything the lab parses is a target: scenario files (with ``--set`` overrides, built into a run
 that takes a step), CSV and ``.npz`` data files (read and prepared for a loss), session files
 (loaded, then stepped and trained), debugger expressions (parsed, evaluated at several
-positions, printed, and used as breakpoints), changes while it trains (the lab's dialogs' values),
-trace files (read back by ``read_trace``) and the command lines that run them (``train``,
-``trace``, ``gradcheck``, ``export``, …). Each target asserts the one promise of issue 16:
-every input is accepted, or refused with the project's own error in one line — never another
-exception, never longer than ``TIME_BOUND`` seconds (a hang is cut by an alarm and fails).
+positions, printed, and used as breakpoints), the line-mode debugger's command scripts, changes
+while it trains (the lab's dialogs' values), trace files (read back by ``read_trace``) and the
+command lines that run them (``train``, ``trace``, ``gradcheck``, ``export``, …). Each target
+asserts the one promise of issue 16: every input is accepted, or refused with the project's own
+error in one line — never another exception, never longer than ``TIME_BOUND`` seconds (a hang is
+cut by an alarm and fails).
 
 ``TRIED`` counts the inputs each target was given (the campaign reports them). The targets and
 their input strategies are in this package's modules, one per parser; all are exported here.
@@ -70,6 +71,7 @@ def one_line(error: BaseException, *, starts: str = "") -> None:
 
 from .command_lines import command_line_target, command_lines  # noqa: E402
 from .data_files import csv_files, data_file_target, data_sections, npz_files  # noqa: E402
+from .debug_scripts import debug_script_target, debug_scripts  # noqa: E402
 from .expressions import condition_target, conditions, expressions  # noqa: E402
 from .live_changes import live_change_target, live_changes  # noqa: E402
 from .scenario_files import (  # noqa: E402
@@ -106,6 +108,8 @@ __all__ = [
     "csv_files",
     "data_file_target",
     "data_sections",
+    "debug_script_target",
+    "debug_scripts",
     "expressions",
     "live_change_target",
     "live_changes",

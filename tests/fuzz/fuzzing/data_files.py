@@ -24,9 +24,14 @@ csv_fields = st.one_of(
 @st.composite
 def csv_files(draw) -> bytes:
     """CSV-like bytes: a header and rows of random fields, well or badly formed, or raw bytes."""
-    kind = draw(st.sampled_from(["table", "table", "table", "raw", "bom"]))
+    kind = draw(st.sampled_from(["table", "table", "table", "raw", "bom", "wide"]))
     if kind == "raw":
         return draw(st.binary(max_size=300))
+    if kind == "wide":  # many columns: a, x1 … xN, y; a row or two of numbers
+        n = draw(st.integers(1, 20_000))
+        rows = ["a," + ",".join(f"x{j}" for j in range(n)) + ",y"]
+        rows += [",".join(["1"] * (n + 1) + [str(r)]) for r in range(draw(st.integers(1, 2)))]
+        return "\n".join(rows).encode()
     n_columns = draw(st.integers(1, 5))
     names = draw(
         st.lists(

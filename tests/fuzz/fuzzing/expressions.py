@@ -95,6 +95,13 @@ conditions = st.one_of(
     st.tuples(st.integers(1, 4000), st.sampled_from("+-*/")).map(
         lambda chain: "loss" + f" {chain[1]} loss" * chain[0] + " > 0"
     ),
+    st.tuples(st.integers(1, 3000), st.sampled_from(FUNCTIONS)).map(
+        lambda call: f"{call[1]}(" * call[0] + "W@1" + ")" * call[0] + " > 0"
+    ),
+    st.tuples(st.integers(1, 200), st.sampled_from(["and", "or", "+"])).map(
+        lambda side: f" {side[1]} ".join(["(not (loss > 0))"] * side[0])
+    ),
+    st.integers(1, 300_000).map(lambda n: "grad_norm" + "x" * n + " > 0"),
 )
 
 

@@ -151,7 +151,13 @@ def mutated_texts(draw, sources=PRESET_SOURCES):
     """A preset's text truncated, or with a line dropped, edited or inserted."""
     text = draw(st.sampled_from(sources))
     lines = text.splitlines(keepends=True)
-    action = draw(st.sampled_from(["truncate", "drop", "edit", "insert", "value", "deep"]))
+    action = draw(st.sampled_from(["truncate", "drop", "edit", "insert", "value", "deep", "links"]))
+    if action == "links":  # a lesson of many links, some of them wrong, in one sentence or many
+        link = draw(
+            st.sampled_from(["[x](lab:run) ", "[a](lab:log/on). ", "lab:x ", "[b](lab:zz)"])
+        )
+        lesson = "the Data panel: " + link * draw(st.integers(1, 10_000))
+        return text.replace('lesson = """', f'lesson = """{lesson}', 1)
     if action == "truncate":
         return text[: draw(st.integers(0, len(text)))]
     i = draw(st.integers(0, len(lines) - 1))
