@@ -9,7 +9,7 @@ import pytest
 from debugger_helpers import make_trainer
 
 from engine.debugger import Controller, DebuggerError
-from engine.debugger.formatting import array, num
+from engine.debugger.formatting import DIGITS, array, num
 from engine.number_text import short
 
 
@@ -23,8 +23,13 @@ def walk_step(c):
 
 
 def in_text(x: float, text: str) -> bool:
-    shown = num(x)
-    return shown in text or shown.lstrip("-") in text
+    """x is written in text with four significant digits, or more where an Update's old and
+    new values need them to differ (``formatting.telling_apart``)."""
+    for digits in range(DIGITS, 18):
+        shown = num(x, digits)
+        if shown in text or shown.lstrip("-") in text:
+            return True
+    return False
 
 
 def check_shown(expl):
@@ -336,3 +341,19 @@ def test_arrays_have_short_exponents_and_aligned_columns():
     assert not re.search(r"e[+-]0|e\+", text), text
     ends = [[m.end() for m in re.finditer(r"\d(?=\s|\])", line)] for line in text.splitlines()]
     assert ends[0] == ends[1] and len(ends[0]) == 2, text  # right-aligned, as NumPy had them
+
+
+def test_an_update_too_small_for_four_digits_is_written_with_the_digits_that_show_it():
+    """saturation's first step moves W¹₀₀ by 4.5e-4 from 3.5: the equation read '3.500 −
+    4.547e-4 = 3.500', no change at all, in the preset about how little the weight moves."""
+    import scenarios
+    from scenarios import load_scenario
+
+    c = Controller(scenarios.build_run(load_scenario("saturation")).trainer)
+    while not (c.event.kind == "update" and c.event.l == 1):
+        c.step()
+    text = c.explain((0, 0)).text()
+    assert "= 3.5000 − 4.547e-4\n" in text and text.rstrip().splitlines()[-2].endswith("3.4995")
+    check_shown(c.explain((0, 0)))
+    # where four digits tell them apart, four digits it stays
+    assert "= 0.5000 × 9.094e-4" in text

@@ -32,7 +32,7 @@ def exact(monkeypatch):
     def num(x, digits=17):
         return fmt.num(x, 17)
 
-    def signed(x):
+    def signed(x, digits=17):
         shown = num(x)
         return f"({shown})" if shown.startswith("-") else shown
 

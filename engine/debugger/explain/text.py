@@ -12,7 +12,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-from ..formatting import num, signed, symbol, to_ascii, wrap_equation
+from ..formatting import DIGITS, num, signed, symbol, to_ascii, wrap_equation
 
 
 class Txt:
@@ -42,13 +42,13 @@ def S(name: str, l=None, idx=()) -> Txt:
     return Txt(symbol(name, l, idx), symbol(name, l, idx, ascii=True))
 
 
-def N(x: float) -> Txt:
-    return Txt(num(x))
+def N(x: float, digits: int = DIGITS) -> Txt:
+    return Txt(num(x, digits))
 
 
-def P(x: float) -> Txt:
+def P(x: float, digits: int = DIGITS) -> Txt:
     """A number after an operator (negative numbers in parentheses)."""
-    return Txt(signed(x))
+    return Txt(signed(x, digits))
 
 
 def join(parts, sep: str) -> Txt:
