@@ -118,6 +118,15 @@ def test_an_address_that_is_not_this_machine_s_is_one_line():
     one_line_error(result, "192.0.2.1", "not an address of this machine")
 
 
+@pytest.mark.parametrize("host", ["a" * 64, "a..b", "x" * 300])
+def test_a_host_name_that_cannot_be_looked_up_is_one_line(host):
+    """A part of the name longer than 63 characters, or an empty one, was a traceback:
+    Python's lookup cannot encode it (UnicodeError: label too long)."""
+    pytest.importorskip("textual_serve")
+    result = invoke("serve", "--host", host, "--port", "0")
+    one_line_error(result, repr(host[:80]), "not a host name or address", "at most 63")
+
+
 @pytest.mark.parametrize(
     "args,words",
     [

@@ -87,6 +87,11 @@ def bind(host: str, port: int) -> socket.socket:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except socket.gaierror:
         raise AddressError(f"cannot listen on {host!r}: not an address of this machine") from None
+    except UnicodeError:  # the name cannot be encoded for lookup: an empty part, or one too long
+        raise AddressError(
+            f"cannot listen on {host[:80]!r}: not a host name or address (a name is parts of at "
+            "most 63 letters, digits or hyphens joined by dots, e.g. 127.0.0.1 or localhost)"
+        ) from None
     family, kind, proto, _, address = infos[0]
     sock = socket.socket(family, kind, proto)
     try:
