@@ -109,6 +109,19 @@ def test_an_unwritable_path_is_one_line_and_exit_2_with_nothing_written(tmp_path
     assert leftovers(tmp_path) == ["plain"]
 
 
+def test_a_name_longer_than_the_file_system_allows_is_one_line(tmp_path, monkeypatch):
+    """`-o` with a name of 300 characters was a traceback (OSError: File name too long, from
+    checking whether it is a folder)."""
+    monkeypatch.chdir(tmp_path)
+    long = "a" * 300
+    for output in (f"{long}.py", f"{long}/x.py", f"{long}/"):
+        result = invoke("xor", "-o", output)
+        assert result.exit_code == 2, (output, result.output)
+        assert result.stderr.count("\n") == 1, result.stderr
+        assert result.stderr.startswith(f"backprop-lab: cannot write {output}: File name too long")
+    assert leftovers(tmp_path) == []
+
+
 def test_a_folder_with_no_name_or_a_trailing_slash_is_named_as_a_folder(tmp_path, monkeypatch):
     """`-o .`, `-o ./` and `-o /` said "PosixPath('.') has an empty name" for a script with an
     .npz (its name was derived before the path was checked), and `-o new/` wrote a file `new`

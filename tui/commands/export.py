@@ -95,22 +95,10 @@ def export_command(ctx: click.Context, scenario: str, seed, overrides, output, f
     if path.suffix == ".npz":
         fail(ctx, f"{output}: the script's name must not end in .npz (that is its data file)")
     if output != "-":  # before the export, which takes the script's name from the path
-        shown = output or str(path)
-        if shown.endswith(("/", os.sep)) and not path.is_dir():  # meant as a folder
-            fail(ctx, f"cannot write {shown}: there is no folder {shown}")
-        if not path.parent.is_dir():
-            fail(ctx, f"cannot write {shown}: there is no folder {path.parent}")
-        if path.is_dir():
-            example = path / default_name(loaded.name)
-            fail(ctx, f"cannot write {shown}: it is a folder; give a file name, e.g. {example}")
-        shadowed = shadowed_module(path)
-        if shadowed is not None:
-            fail(
-                ctx,
-                f"{shown}: a script named {path.name} would be imported in place of {shadowed}, "
-                "by itself and by any Python program started in its folder; choose another "
-                f"name, e.g. {path.with_name(default_name(loaded.name))}",
-            )
+        try:
+            check_destination(ctx, output, path, loaded.name)
+        except OSError as e:  # a name the file system refuses: longer than it allows, …
+            fail(ctx, f"cannot write {output or path}: {e.strerror or e}")
     try:
         export = export_pytorch(loaded, seed=seed, script=path.name)
     except ExportError as e:
@@ -123,7 +111,10 @@ def export_command(ctx: click.Context, scenario: str, seed, overrides, output, f
         sys.stdout.write(export.script)
         return
     files = [path] + ([path.with_name(export.arrays_name)] if export.arrays_name else [])
-    existing = [str(p) for p in files if p.exists()]
+    try:
+        existing = [str(p) for p in files if p.exists()]
+    except OSError as e:
+        fail(ctx, f"cannot write {_failed_file(e, path, export)}: {e.strerror or e}")
     if existing and not force:
         one = len(existing) == 1
         which = " and ".join(existing) + (" already exists" if one else " already exist")
@@ -134,6 +125,28 @@ def export_command(ctx: click.Context, scenario: str, seed, overrides, output, f
         fail(ctx, f"cannot write {_failed_file(e, path, export)}: {e.strerror or e}")
     names = " and ".join(str(p) for p in reversed(written))
     click.echo(f"wrote {names}; run it with: python {path}")
+
+
+def check_destination(ctx: click.Context, output: str | None, path: Path, name: str) -> None:
+    """Refuse (``fail``) a destination ``path`` that is no file to write the script of scenario
+    ``name`` to: in a folder that does not exist, a folder itself, or a name that would shadow a
+    module the script imports. OSError for a name the file system refuses."""
+    shown = output or str(path)
+    if shown.endswith(("/", os.sep)) and not path.is_dir():  # meant as a folder
+        fail(ctx, f"cannot write {shown}: there is no folder {shown}")
+    if not path.parent.is_dir():
+        fail(ctx, f"cannot write {shown}: there is no folder {path.parent}")
+    if path.is_dir():
+        example = path / default_name(name)
+        fail(ctx, f"cannot write {shown}: it is a folder; give a file name, e.g. {example}")
+    shadowed = shadowed_module(path)
+    if shadowed is not None:
+        fail(
+            ctx,
+            f"{shown}: a script named {path.name} would be imported in place of {shadowed}, "
+            "by itself and by any Python program started in its folder; choose another "
+            f"name, e.g. {path.with_name(default_name(name))}",
+        )
 
 
 SCRIPT_IMPORTS = {"torch": "PyTorch", "numpy": "NumPy"}
