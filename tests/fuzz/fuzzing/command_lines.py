@@ -34,7 +34,7 @@ COMMAND_OPTIONS = {
 }
 SCENARIOS = ["xor", "xor", "worked-example", "spiral"]
 SCENARIOS += ["FOLDER", "BINARY", "SESSION", "EMPTY", "no-such"]
-OUTPUTS = ["out.json", "FOLDER", "no/such/folder/x", "-", "out.npz"]
+OUTPUTS = ["out.json", "FOLDER", "no/such/folder/x", "-", "out.npz", "a" * 300 + ".py", "b" * 300]
 
 
 @st.composite
