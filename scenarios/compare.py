@@ -16,6 +16,7 @@ second run's value over the first's.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,7 +88,7 @@ def data_differences(first: Scenario, second: Scenario) -> list[str]:
 def _resolved(scenario: Scenario) -> dict:
     data = dict(scenario.data)
     if "path" in data:
-        path = Path(str(data["path"])).expanduser()
+        path = Path(os.path.expanduser(str(data["path"])))  # Path's raises for ~NAME of no user
         data["path"] = str(path if path.is_absolute() else (scenario.path.parent / path).resolve())
     return data
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 import pickle
 import struct
 import tokenize
@@ -41,7 +42,16 @@ def resolve(path, base_dir) -> Path:
     """``path`` as given when absolute, else relative to ``base_dir`` (the scenario's folder)."""
     if not isinstance(path, str | Path) or not str(path):
         raise ValueError(f"data.path must be a file name, got {path!r}")
-    p = Path(path).expanduser()
+    expanded = os.path.expanduser(path)  # Path.expanduser raises for ~NAME of no user
+    if str(expanded).startswith("~"):
+        user = str(path)[1:].split("/", 1)[0]
+        if not user:
+            raise ValueError(f"data.path = {path}: your home folder is not known (HOME is unset)")
+        raise ValueError(
+            f"data.path = {path}: there is no user {user!r} on this machine (~NAME is the home "
+            "folder of user NAME; ~/ is yours)"
+        )
+    p = Path(expanded)
     if not p.is_absolute() and base_dir is not None:
         p = Path(base_dir) / p
     return p

@@ -131,3 +131,18 @@ def test_a_csv_of_many_columns_is_read_in_one_pass(tmp_path):
         listed = load_csv(path, "y", names[::-1], False)
     assert every.x.shape == listed.x.shape == (1, n)
     assert every.feature_names[-1] == listed.feature_names[0] == f"x{n - 1}"
+
+
+def test_the_home_folder_of_a_user_that_does_not_exist_is_one_line(tmp_path):
+    """``data.path = "~nobody-here/x.csv"`` was a traceback: Path.expanduser raises
+    RuntimeError ("Could not determine home directory") for ~NAME of no user."""
+    from engine.data import load_data
+
+    section = {"kind": "csv", "path": "~no-such-user-of-backprop-lab/x.csv", "target": "y"}
+    with pytest.raises(ValueError) as error:
+        load_data(section, rng=np.random.default_rng(0), loss="mse")
+    assert str(error.value) == (
+        "data.path = ~no-such-user-of-backprop-lab/x.csv: there is no user "
+        "'no-such-user-of-backprop-lab' on this machine (~NAME is the home folder of user NAME; "
+        "~/ is yours)"
+    )
