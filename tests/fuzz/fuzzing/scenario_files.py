@@ -93,6 +93,8 @@ override_values = st.one_of(
             "[" * 60 + "]" * 60,
             '"/dev/zero"',
             '"/etc/passwd"',
+            '"~no-such-user-of-backprop-lab/x.csv"',
+            '"' + "a" * 300 + '.csv"',
             '"max"',
             "max",
             "10000",
