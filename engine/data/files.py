@@ -354,6 +354,8 @@ def load_npz(path: Path, target, features, classify: bool) -> RawData:
         return _targets(path, x, names, list(y), True, where)
     if y.ndim > 2:
         raise ValueError(f"{path}: array {target!r} must be 1-D or 2-D, not {y.ndim}-D")
+    if y.ndim == 2 and y.shape[1] == 0:  # the output layer would need 0 units
+        raise ValueError(f"{path}: array {target!r} has no columns (no targets): {y.shape}")
     return targets(x, y, names, str(path))
 
 

@@ -146,3 +146,12 @@ def test_the_home_folder_of_a_user_that_does_not_exist_is_one_line(tmp_path):
         "'no-such-user-of-backprop-lab' on this machine (~NAME is the home folder of user NAME; "
         "~/ is yours)"
     )
+
+
+def test_targets_of_width_zero_are_refused(tmp_path):
+    """y of shape (6, 0) was read, and the run said 'layer 2 (output) has 1 unit but the data
+    needs 0 … set its size to 0', a size that is not allowed."""
+    path = tmp_path / "y0.npz"
+    np.savez(path, x=np.ones((6, 2)), y=np.zeros((6, 0)))
+    with pytest.raises(ValueError, match=r"array 'y' has no columns \(no targets\): \(6, 0\)$"):
+        load_npz(path, None, None, False)
