@@ -198,7 +198,7 @@ def _read_csv(path: Path):
 
 
 def _columns(path, header, target, features) -> list[str]:
-    available = ", ".join(map(_listed, header))
+    available = _names(header)
     if target not in header:
         raise ValueError(f"data.target: {path} has no column {target!r}; columns: {available}")
     if features is None:
@@ -220,6 +220,16 @@ def _columns(path, header, target, features) -> list[str]:
     if not names:
         raise ValueError(f"{path}: no feature columns besides the target {target!r}")
     return names
+
+
+MAX_LISTED = 30  # names a message lists; a file of 200,000 columns made a line of 1.7 MB
+
+
+def _names(names: list[str]) -> str:
+    """``names`` for a message: the first ``MAX_LISTED``, then how many more there are."""
+    shown = ", ".join(map(_listed, names[:MAX_LISTED]))
+    more = len(names) - MAX_LISTED
+    return f"{shown}, … ({more:,} more)" if more > 0 else shown
 
 
 def _listed(name: str) -> str:
@@ -306,7 +316,7 @@ def load_npz(path: Path, target, features, classify: bool) -> RawData:
         ) from None
     target = "y" if target is None else target
     features = "x" if features is None else features
-    available = ", ".join(map(_listed, arrays)) or "none"
+    available = _names(list(arrays)) or "none"
     if target not in arrays:
         raise ValueError(f"data.target: {path} has no array {target!r}; arrays: {available}")
     if isinstance(features, str):

@@ -155,3 +155,15 @@ def test_targets_of_width_zero_are_refused(tmp_path):
     np.savez(path, x=np.ones((6, 2)), y=np.zeros((6, 0)))
     with pytest.raises(ValueError, match=r"array 'y' has no columns \(no targets\): \(6, 0\)$"):
         load_npz(path, None, None, False)
+
+
+def test_a_message_lists_at_most_thirty_names(tmp_path):
+    """A file of 200,000 columns and a target it does not have made a message of 1.7 MB: every
+    column's name on one line."""
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(f"x{j}" for j in range(1000)) + "\n" + ",".join(["1"] * 1000))
+    with pytest.raises(ValueError) as error:
+        load_csv(path, "y", None, False)
+    assert str(error.value).endswith(
+        "columns: " + "".join(f"x{j}, " for j in range(30)) + "… (970 more)"
+    )
