@@ -114,8 +114,8 @@ def signed(x: float, digits: int = DIGITS) -> str:
 def telling_apart(a: float, b: float, digits: int = DIGITS) -> int:
     """The significant digits, ``digits`` or more (at most 17, float64's), that write ``a`` and
     ``b`` differently when they differ: an update of 4.5e-4 on a weight of 3.5 reads
-    ``3.500 − 4.547e-4 = 3.500`` in four digits, no change at all, and ``3.50000 − 4.547e-4 =
-    3.49955`` in six."""
+    ``3.500 − 4.547e-4 = 3.500`` in four digits, no change at all, and ``3.5000 − 4.547e-4 =
+    3.4995`` in five."""
     while digits < 17 and a != b and num(a, digits) == num(b, digits):
         digits += 1
     return digits

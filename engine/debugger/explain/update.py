@@ -9,7 +9,7 @@ the optimizer's own (``Optimizer.explain_update`` in ``engine/optimizers.py``), 
 from __future__ import annotations
 
 from ...settings import TRAINING
-from ..formatting import DIGITS, num, signed, symbol, telling_apart
+from ..formatting import num, signed, symbol, telling_apart
 from .select import weight
 from .text import Builder, Explanation, N, P, S, Txt, Writer, as_txt
 
@@ -17,10 +17,10 @@ from .text import Builder, Explanation, N, P, S, Txt, Writer, as_txt
 class UpdateTerms(Writer):
     """What an optimizer writes its rule with (``Optimizer.explain_update``).
 
-    ``p`` is the parameter's symbol (W²₀₁) and ``old`` its value before the step as text
-    (``old_value`` the number); ``g`` the gradient's symbol (∂C/∂W²₀₁, or g with weight decay),
-    ``g_value`` its number as text and ``gradient`` as a float; ``lr`` the number η; ``t`` the
-    optimizer's step count (from 1); ``new`` the value the engine computed.
+    ``p`` is the parameter's symbol (W²₀₁) and ``old`` its value before the step; ``g`` the
+    gradient's symbol (∂C/∂W²₀₁, or g with weight decay), ``g_value`` its number as text and
+    ``gradient`` as a float; ``lr`` the number η; ``t`` the optimizer's step count (from 1);
+    ``new`` the value the engine computed.
     ``old_state(key)`` / ``new_state(key)`` are the parameter's optimizer state before and after
     (0 before the first step). ``term(symbol, role, value)`` records a substituted number and
     returns it as text; ``line(lhs, formula, *steps, result=…)`` writes an equation, and
@@ -31,7 +31,7 @@ class UpdateTerms(Writer):
 
     def __init__(self, builder: Builder, p, old, g, gradient, lr, t, new, step, state, idx):
         self.builder = builder
-        (self.old, self.old_value), self.p, self.lr, self.t, self.new = old, p, lr, t, new
+        self.p, self.old, self.lr, self.t, self.new = p, old, lr, t, new
         self.step_value, self.step_symbol = step
         self.g, self.g_value, self.gradient = g, P(gradient), gradient
         (self._old, self._new), self._idx = state, idx
@@ -58,12 +58,11 @@ class UpdateTerms(Writer):
         shown = self.builder.term(delta, "step", value)
         # the old and new values with the digits that tell them apart (a small step on a large
         # weight read "3.500 − 4.547e-4 = 3.500")
-        digits = telling_apart(self.old_value, self.new)
-        old = self.old if digits == DIGITS else P(self.old_value, digits)
+        digits = telling_apart(self.old, self.new)
         self.builder.line(
             self.p,
             self.p + " − " + delta,
-            old + " − " + shown,
+            P(self.old, digits) + " − " + shown,
             N(self.new, digits),
             result=self.new,
             arrow=True,
@@ -110,7 +109,7 @@ def explain_update(view, ev, select, example) -> Explanation:
     state_new = ev.state.get(name, {})
     state = (state_old, state_new)
     step_symbol = S("Δ" + name, l, idx)
-    terms = UpdateTerms(B, p, (o, old), gs, g_used, lr, ev.t, new, (step, step_symbol), state, idx)
+    terms = UpdateTerms(B, p, old, gs, g_used, lr, ev.t, new, (step, step_symbol), state, idx)
     opt.explain_update(terms)
     if not is_W and "beta" in ev.extra:  # batch norm: the unit's γ and β, by the same rule
         for param in ("gamma", "beta"):
