@@ -4,19 +4,12 @@ and is the key of the screen under it (``tui.palette.LabCommandPalette``)."""
 
 from __future__ import annotations
 
+from pilot_waits import until
 from textual.command import CommandPalette
 
 from tui.screens.dialogs import PathDialog
 
 WIDE = (120, 40)
-
-
-async def until(pilot, done, tries: int = 100) -> None:
-    """Pause until ``done()`` (at most ``tries`` short pauses)."""
-    for _ in range(tries):
-        if done():
-            return
-        await pilot.pause(0.02)
 
 
 async def test_ctrl_s_in_the_palette_over_the_lab_opens_the_save_dialog(lab_app):

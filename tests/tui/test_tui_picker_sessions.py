@@ -5,20 +5,13 @@ would be lost, as opening a scenario does; a session path that is not there keep
 
 from __future__ import annotations
 
+from pilot_waits import until
 from textual.widgets import Static
 
 from tui.screens.dialogs import ConfirmDialog
 from tui.screens.picker import ScenarioPicker
 
 WIDE = (120, 40)
-
-
-async def until(pilot, done, tries: int = 150) -> None:
-    """Pause until ``done()`` (at most ``tries`` short pauses)."""
-    for _ in range(tries):
-        if done():
-            return
-        await pilot.pause(0.02)
 
 
 async def test_a_session_typed_in_the_picker_loads_after_asking(lab_app, settle, tmp_path):

@@ -10,6 +10,7 @@ dialog or a screen of the lab ctrl+s did nothing at all; it now says where it sa
 from __future__ import annotations
 
 import pytest
+from pilot_waits import until
 from textual import events
 from textual.widgets import Input
 
@@ -24,15 +25,6 @@ def typed(app, *keys: str) -> None:
     handled."""
     for key in keys:
         app.post_message(events.Key(key, "\r" if key == "enter" else None))
-
-
-async def until(pilot, done, tries: int = 1000) -> None:
-    """Pause until ``done()`` (at most ``tries`` short pauses: 20 s, for a machine under load;
-    4 s was too short for a save while training stopped there)."""
-    for _ in range(tries):
-        if done():
-            return
-        await pilot.pause(0.02)
 
 
 @pytest.mark.parametrize("train_first", [False, True])
